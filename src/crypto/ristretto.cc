@@ -1,0 +1,84 @@
+#include "crypto/ristretto.h"
+
+#include <sodium.h>
+
+#include "crypto/init.h"
+
+namespace candor::crypto {
+
+bool IsValidPoint(const Point& p) {
+  EnsureSodium();
+  // is_valid_point rejects the identity (and every non-canonical or off-group encoding).
+  return crypto_core_ristretto255_is_valid_point(p.data()) == 1;
+}
+
+bool IsCanonicalScalar(const Scalar& s) {
+  EnsureSodium();
+  std::uint8_t wide[crypto_core_ristretto255_NONREDUCEDSCALARBYTES] = {};
+  std::copy(s.begin(), s.end(), wide);
+  Scalar reduced;
+  crypto_core_ristretto255_scalar_reduce(reduced.data(), wide);
+  return reduced == s;
+}
+
+Point ScalarMultBase(const Scalar& s) {
+  EnsureSodium();
+  Point out;
+  // Returns -1 only when s·G is the identity (s = 0), in which case `out` holds zeros,
+  // the identity's encoding: exactly the value we want for public verification.
+  (void)crypto_scalarmult_ristretto255_base(out.data(), s.data());
+  return out;
+}
+
+Point ScalarMult(const Scalar& s, const Point& p) {
+  EnsureSodium();
+  Point out;
+  // As above: -1 means the result is the identity, which `out` then encodes.
+  if (crypto_scalarmult_ristretto255(out.data(), s.data(), p.data()) != 0) out = kIdentity;
+  return out;
+}
+
+Point PointAdd(const Point& a, const Point& b) {
+  EnsureSodium();
+  Point out;
+  // Fails only on an undecodable input; callers validate inputs (the identity decodes).
+  if (crypto_core_ristretto255_add(out.data(), a.data(), b.data()) != 0) out = kIdentity;
+  return out;
+}
+
+Scalar ScalarAdd(const Scalar& a, const Scalar& b) {
+  EnsureSodium();
+  Scalar out;
+  crypto_core_ristretto255_scalar_add(out.data(), a.data(), b.data());
+  return out;
+}
+
+Scalar ScalarSub(const Scalar& a, const Scalar& b) {
+  EnsureSodium();
+  Scalar out;
+  crypto_core_ristretto255_scalar_sub(out.data(), a.data(), b.data());
+  return out;
+}
+
+Scalar ScalarMul(const Scalar& a, const Scalar& b) {
+  EnsureSodium();
+  Scalar out;
+  crypto_core_ristretto255_scalar_mul(out.data(), a.data(), b.data());
+  return out;
+}
+
+Point PublicFromSecret(const SecretScalar& x) {
+  EnsureSodium();
+  Point out;
+  (void)crypto_scalarmult_ristretto255_base(out.data(), x.data());
+  return out;
+}
+
+Point SecretScalarMult(const SecretScalar& x, const Point& p) {
+  EnsureSodium();
+  Point out;
+  if (crypto_scalarmult_ristretto255(out.data(), x.data(), p.data()) != 0) out = kIdentity;
+  return out;
+}
+
+}  // namespace candor::crypto
