@@ -8,8 +8,10 @@ namespace candor::crypto {
 
 bool IsValidPoint(const Point& p) {
   EnsureSodium();
-  // is_valid_point rejects the identity (and every non-canonical or off-group encoding).
-  return crypto_core_ristretto255_is_valid_point(p.data()) == 1;
+  // is_valid_point rejects non-canonical and off-group encodings but accepts the identity
+  // (its canonical encoding is 32 zero bytes), which CRYPTO.md rejects separately.
+  return crypto_core_ristretto255_is_valid_point(p.data()) == 1 &&
+         sodium_is_zero(p.data(), p.size()) == 0;
 }
 
 bool IsCanonicalScalar(const Scalar& s) {
