@@ -106,3 +106,24 @@ TEST(Ed25519, SignsAndRejectsTampering) {
 
 }  // namespace
 }  // namespace candor::crypto
+
+#include "crypto/keys.h"
+
+namespace candor::crypto {
+namespace {
+
+TEST(Keys, GeneratedPairsAreConsistentAndMatchLibsodium) {
+  SeededRng rng(11);
+  MemberKeys k = GenerateMemberKeys(rng);
+  EXPECT_TRUE(IsValidPoint(k.ring.public_key));
+  EXPECT_EQ(RingPublicFromSecret(k.ring.secret), k.ring.public_key);
+  // crypto_box_keypair's public key is crypto_scalarmult_base of the secret.
+  BoxPublicKey pk;
+  crypto_scalarmult_curve25519_base(pk.data(), k.box.secret.data());
+  EXPECT_EQ(pk, k.box.public_key);
+  MemberKeys other = GenerateMemberKeys(rng);
+  EXPECT_NE(other.ring.public_key, k.ring.public_key);
+}
+
+}  // namespace
+}  // namespace candor::crypto
