@@ -1,0 +1,68 @@
+# Candor — the two commands a newcomer needs:
+#   make run    install dependencies, build, start Candor with a demo
+#   make test   install dependencies, build, run the whole suite (also under ASan+UBSan)
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build build-asan test test-unit test-asan run fuzz bench vectors format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCANDOR_SANITIZE=ON -DCANDOR_BENCH=OFF $(CMAKE_FLAGS)
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# The whole suite: the regular build, then the same tests under AddressSanitizer+UBSan.
+test: test-unit test-asan
+
+run: build
+	$(BUILD)/src/cli/candor demo
+
+# libFuzzer (clang): every target for FUZZ_SECONDS each, starting from its saved corpus.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCANDOR_FUZZ=ON -DCANDOR_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@set -e; for f in $(FUZZ_BUILD)/fuzz/*_fuzz; do \
+	  name=$$(basename $$f _fuzz); work=$$(mktemp -d); \
+	  cp -r fuzz/corpus/$$name/. $$work/; \
+	  echo "== fuzzing $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $$work; \
+	  rm -rf $$work; \
+	done
+
+bench: build
+	$(BUILD)/bench/candor_bench --benchmark_counters_tabular=true
+
+# Regenerate tests/vectors/*.json from the generators (tests check they match).
+vectors: build
+	$(BUILD)/tools/candor-vectors tests/vectors
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
