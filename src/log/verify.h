@@ -1,6 +1,10 @@
 // Verification of candor-log-v1 proofs: RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2
 // (consistency), step by step, plus the edge cases the RFC leaves to the caller.
 //
+// A proof binds the tree size only through the root: sizes whose paths have the same shape
+// (leaf 5 in trees of 9 … 16 leaves) accept the same proof, each against its own root. So a
+// size must always come with a root the verifier trusts — from a verified signed tree head.
+//
 // Every argument may come from an attacker: sizes are arbitrary u64, proofs arbitrary
 // lists. Each check costs O(64) hashes at most — a proof whose length differs from the one
 // its sizes imply is refused before any hashing. Pure functions; thread-safe.
