@@ -46,9 +46,9 @@ void BM_LogAppend1M(benchmark::State& state) {
     benchmark::DoNotOptimize(tree.Root());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kLeaves));
-  state.counters["ns_per_append"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * static_cast<double>(kLeaves),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_append"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(kLeaves),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_LogAppend1M)->Unit(benchmark::kMillisecond)->Iterations(3);
 

@@ -57,8 +57,8 @@ void CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
   if (!computed.ok()) Check(!verified.ok());
 }
 
-void TreeMode(std::uint64_t index, std::uint64_t size1, std::uint64_t size2,
-              const Hash& leaf_seed, const std::vector<Hash>& proof) {
+void TreeMode(std::uint64_t index, std::uint64_t size1, std::uint64_t size2, const Hash& leaf_seed,
+              const std::vector<Hash>& proof) {
   index %= 66;
   size1 %= 66;
   size2 %= 65;
@@ -89,8 +89,7 @@ void TreeMode(std::uint64_t index, std::uint64_t size1, std::uint64_t size2,
     const auto generated = tree.ConsistencyProof(size1, size2);
     Check(generated.ok());
     Check(candor::tlog::VerifyConsistency(size1, size2, root1, root2, *generated).ok());
-    const bool accepted =
-        candor::tlog::VerifyConsistency(size1, size2, root1, root2, proof).ok();
+    const bool accepted = candor::tlog::VerifyConsistency(size1, size2, root1, root2, proof).ok();
     Check(accepted == (proof == *generated));
   } else {
     Check(!tree.ConsistencyProof(size1, size2).ok());

@@ -1,4 +1,6 @@
 // The incremental appender: reported nodes, roots and restore.
+#include "log/compact_range.h"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -6,7 +8,6 @@
 #include <map>
 #include <vector>
 
-#include "log/compact_range.h"
 #include "log/proof_nodes.h"
 #include "log/test_util.h"
 
@@ -65,8 +66,7 @@ TEST(CompactRange, RestoreContinuesWhereTheOriginalLeftOff) {
   const std::vector<Hash> leaves = TestLeafHashes(50);
   CompactRange original;
   for (std::size_t i = 0; i < 37; ++i) original.Append(leaves[i]);
-  auto restored =
-      CompactRange::Restore(37, {original.border().begin(), original.border().end()});
+  auto restored = CompactRange::Restore(37, {original.border().begin(), original.border().end()});
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(restored->size(), 37u);
   EXPECT_EQ(restored->Root(), original.Root());
@@ -88,8 +88,7 @@ TEST(CompactRange, RootFromBorder) {
   EXPECT_EQ(RootFromBorder({}), EmptyRoot());
   const std::vector<Hash> leaves = TestLeafHashes(3);
   EXPECT_EQ(RootFromBorder(std::span<const Hash>(leaves).first(1)), leaves[0]);
-  EXPECT_EQ(RootFromBorder(leaves),
-            HashChildren(leaves[0], HashChildren(leaves[1], leaves[2])));
+  EXPECT_EQ(RootFromBorder(leaves), HashChildren(leaves[0], HashChildren(leaves[1], leaves[2])));
 }
 
 }  // namespace

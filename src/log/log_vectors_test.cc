@@ -6,10 +6,9 @@
 
 #include <cstdint>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crypto/bytes.h"
 #include "log/memory_tree.h"
@@ -46,7 +45,8 @@ class LogVectorsTest : public ::testing::Test {
   }
   MemoryTree Tree() const {
     MemoryTree tree;
-    for (const json& e : vectors_.at("entries")) tree.Append(*crypto::FromHex(e.get<std::string>()));
+    for (const json& e : vectors_.at("entries"))
+      tree.Append(*crypto::FromHex(e.get<std::string>()));
     return tree;
   }
 

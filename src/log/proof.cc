@@ -22,8 +22,7 @@ Result<std::vector<Hash>> ReadAll(const NodeReader& reader, std::span<const Node
   CANDOR_ASSIGN_OR_RETURN(std::vector<Hash> hashes, reader.ReadNodes(ids));
   if (hashes.size() != ids.size()) {
     return Error(ErrorCode::kInternal, "node reader returned " + std::to_string(hashes.size()) +
-                                           " hashes for " + std::to_string(ids.size()) +
-                                           " nodes");
+                                           " hashes for " + std::to_string(ids.size()) + " nodes");
   }
   return hashes;
 }

@@ -59,8 +59,8 @@ void AppendPath(unsigned level, std::uint64_t index, std::uint64_t size, ProofNo
 
 Result<ProofNodes> InclusionNodes(std::uint64_t index, std::uint64_t size) {
   if (index >= size) {
-    return InvalidArgument("leaf index " + std::to_string(index) +
-                           " is not below the tree size " + std::to_string(size));
+    return InvalidArgument("leaf index " + std::to_string(index) + " is not below the tree size " +
+                           std::to_string(size));
   }
   ProofNodes out;
   AppendPath(0, index, size, out);

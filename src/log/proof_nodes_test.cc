@@ -1,13 +1,13 @@
 // Which nodes proofs need: worked examples, structural invariants for every small size, and
 // safety at the edges of u64.
+#include "log/proof_nodes.h"
+
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "log/proof_nodes.h"
 
 namespace candor::tlog {
 namespace {
@@ -151,11 +151,12 @@ TEST(ProofNodes, BorderNodesAreOnePerSetBit) {
 // At the edges of u64 the walks must neither overflow nor shift by 64 (UBSan watches).
 TEST(ProofNodes, HugeSizes) {
   const std::uint64_t top = std::uint64_t{1} << 63;
-  const std::uint64_t sizes[] = {UINT64_MAX, UINT64_MAX - 1, top, top + 1, top - 1,
-                                 0x5555555555555555, 0xaaaaaaaaaaaaaaaa, 0x8000000000000003};
+  const std::uint64_t sizes[] = {
+      UINT64_MAX,         UINT64_MAX - 1,    top, top + 1, top - 1, 0x5555555555555555,
+      0xaaaaaaaaaaaaaaaa, 0x8000000000000003};
   for (std::uint64_t size : sizes) {
-    for (std::uint64_t index : {std::uint64_t{0}, std::uint64_t{1}, top - 1, top, size / 2,
-                                size - 2, size - 1}) {
+    for (std::uint64_t index :
+         {std::uint64_t{0}, std::uint64_t{1}, top - 1, top, size / 2, size - 2, size - 1}) {
       if (index >= size) continue;
       auto n = InclusionNodes(index, size);
       ASSERT_TRUE(n.ok());

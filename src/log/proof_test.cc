@@ -1,5 +1,7 @@
 // Proof generation against NodeReader, checked exhaustively on small trees against the RFC
 // 9162 definitions written out recursively (test_util.h), and verified.
+#include "log/proof.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "log/memory_tree.h"
-#include "log/proof.h"
 #include "log/proof_nodes.h"
 #include "log/test_util.h"
 #include "log/verify.h"
@@ -245,8 +246,8 @@ TEST(MemoryTree, SampledProofsInALargerTree) {
       auto proof = tree.ConsistencyProof(size1, size);
       ASSERT_TRUE(proof.ok());
       EXPECT_EQ(*proof, ReferenceConsistency(size1, all.first(size)));
-      EXPECT_TRUE(VerifyConsistency(size1, size, ReferenceRoot(all.first(size1)), root, *proof)
-                      .ok());
+      EXPECT_TRUE(
+          VerifyConsistency(size1, size, ReferenceRoot(all.first(size1)), root, *proof).ok());
     }
   }
 }

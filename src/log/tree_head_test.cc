@@ -1,4 +1,6 @@
 // Signed tree heads (CRYPTO.md "Transparency log").
+#include "log/tree_head.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -10,7 +12,6 @@
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "log/test_util.h"
-#include "log/tree_head.h"
 
 namespace candor::tlog {
 namespace {
@@ -43,9 +44,9 @@ TEST(TreeHead, MessageIsTheTranscriptLayout) {
   EXPECT_EQ(want.size(), 8u + 13 + 8 + 8 + 8 + 32 + 8 + 8);
   // The fixed prefix, in hex, so a reader can check it by eye.
   EXPECT_EQ(crypto::ToHex(crypto::ByteSpan(want).first(29)),
-            "0d00000000000000"                  // len("candor/v1/sth") = 13
-            "63616e646f722f76312f737468"        // "candor/v1/sth"
-            "0800000000000000");                // len(u64le(tree_size))
+            "0d00000000000000"            // len("candor/v1/sth") = 13
+            "63616e646f722f76312f737468"  // "candor/v1/sth"
+            "0800000000000000");          // len(u64le(tree_size))
 }
 
 TEST(TreeHead, SignAndVerify) {
@@ -58,8 +59,7 @@ TEST(TreeHead, SignAndVerify) {
   // Deterministic.
   EXPECT_EQ(SignTreeHead(head, log_key.secret_key), sth);
   // The signature is plain Ed25519 over the message.
-  EXPECT_TRUE(crypto::Ed25519Verify(TreeHeadMessage(head), sth.signature, log_key.public_key)
-                  .ok());
+  EXPECT_TRUE(crypto::Ed25519Verify(TreeHeadMessage(head), sth.signature, log_key.public_key).ok());
 }
 
 TEST(TreeHead, TamperingIsRejected) {

@@ -40,12 +40,12 @@ Error WrongLength(std::string_view what, std::size_t got, std::size_t want) {
 
 }  // namespace
 
-Result<Hash> RootFromInclusionProof(std::uint64_t index, std::uint64_t size,
-                                    const Hash& leaf_hash, std::span<const Hash> proof) {
+Result<Hash> RootFromInclusionProof(std::uint64_t index, std::uint64_t size, const Hash& leaf_hash,
+                                    std::span<const Hash> proof) {
   // §2.1.3.2 step 1.
   if (index >= size) {
-    return InvalidArgument("leaf index " + std::to_string(index) +
-                           " is not below the tree size " + std::to_string(size));
+    return InvalidArgument("leaf index " + std::to_string(index) + " is not below the tree size " +
+                           std::to_string(size));
   }
   const std::size_t want = InclusionPathLength(index, size);
   if (proof.size() != want) return WrongLength("inclusion proof", proof.size(), want);

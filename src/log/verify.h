@@ -24,14 +24,13 @@ namespace candor::tlog {
 // a trusted root, or call VerifyInclusion.
 // Errors: kInvalidArgument unless index < size; kVerificationFailed if proof.size() is not
 // the path length for (index, size).
-Result<Hash> RootFromInclusionProof(std::uint64_t index, std::uint64_t size,
-                                    const Hash& leaf_hash, std::span<const Hash> proof);
+Result<Hash> RootFromInclusionProof(std::uint64_t index, std::uint64_t size, const Hash& leaf_hash,
+                                    std::span<const Hash> proof);
 
 // Ok iff `proof` shows that `leaf_hash` is leaf `index` of the tree of `size` leaves whose
 // root is `root`. Errors: as RootFromInclusionProof; kVerificationFailed on a root mismatch.
-[[nodiscard]] Status VerifyInclusion(std::uint64_t index, std::uint64_t size,
-                                     const Hash& leaf_hash, std::span<const Hash> proof,
-                                     const Hash& root);
+[[nodiscard]] Status VerifyInclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf_hash,
+                                     std::span<const Hash> proof, const Hash& root);
 
 // Ok iff `proof` shows that the tree of `size1` leaves with root `root1` is a prefix of the
 // tree of `size2` leaves with root `root2`.
@@ -42,9 +41,8 @@ Result<Hash> RootFromInclusionProof(std::uint64_t index, std::uint64_t size,
 //  - 0 < size1 < size2: the §2.1.4.2 algorithm; the proof must have exactly the length
 //    the sizes imply.
 // Any failure is kVerificationFailed except the size order.
-[[nodiscard]] Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2,
-                                       const Hash& root1, const Hash& root2,
-                                       std::span<const Hash> proof);
+[[nodiscard]] Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, const Hash& root1,
+                                       const Hash& root2, std::span<const Hash> proof);
 
 }  // namespace candor::tlog
 

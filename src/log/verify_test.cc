@@ -1,5 +1,7 @@
 // Verification: every way to tamper with a valid proof is refused, for every proof of every
 // tree up to 40 leaves; arbitrary u64 sizes neither crash nor take long.
+#include "log/verify.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,7 +11,6 @@
 #include "log/memory_tree.h"
 #include "log/proof_nodes.h"
 #include "log/test_util.h"
-#include "log/verify.h"
 
 namespace candor::tlog {
 namespace {
@@ -35,8 +36,7 @@ MemoryTree* TamperTest::tree_ = nullptr;
 
 // Every single-bit change to a proof element, every insertion of a foreign hash (a root of
 // the tree, or a copy of a neighbour) and every removal.
-std::vector<std::vector<Hash>> TamperedProofs(const std::vector<Hash>& proof,
-                                              const Hash& foreign) {
+std::vector<std::vector<Hash>> TamperedProofs(const std::vector<Hash>& proof, const Hash& foreign) {
   std::vector<std::vector<Hash>> out;
   for (std::size_t i = 0; i < proof.size(); ++i) {
     for (std::size_t bit = 0; bit < 256; bit += 37) {  // 7 bits spread over the hash
@@ -171,9 +171,13 @@ TEST(Verify, ErrorCodes) {
 // Arbitrary sizes: a proof of the right length for a gigantic tree is hashed in at most 64
 // steps and refused (its root is wrong); the wrong length is refused before hashing.
 TEST(Verify, HugeSizesAreCheapAndSafe) {
-  const std::uint64_t sizes[] = {UINT64_MAX,         UINT64_MAX - 1,       std::uint64_t{1} << 63,
-                                 (std::uint64_t{1} << 63) + 1, (std::uint64_t{1} << 63) - 1,
-                                 0x5555555555555555, 0xaaaaaaaaaaaaaaaa};
+  const std::uint64_t sizes[] = {UINT64_MAX,
+                                 UINT64_MAX - 1,
+                                 std::uint64_t{1} << 63,
+                                 (std::uint64_t{1} << 63) + 1,
+                                 (std::uint64_t{1} << 63) - 1,
+                                 0x5555555555555555,
+                                 0xaaaaaaaaaaaaaaaa};
   const Hash h = HashLeaf(crypto::AsBytes("x"));
   for (std::uint64_t size : sizes) {
     for (std::uint64_t index : {std::uint64_t{0}, size / 2, size - 1, size - 2}) {

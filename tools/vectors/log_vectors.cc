@@ -10,10 +10,9 @@
 // Field names follow docs/PROTOCOL.md. Invalid elements are valid ones with one thing
 // changed, named by `description`; every verifier must reject them.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crypto/bytes.h"
 #include "crypto/ed25519.h"
@@ -44,17 +43,23 @@ Hash Flip(Hash h, std::size_t byte = 0, std::uint8_t mask = 0x01) {
 
 json Inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf_hash, const Hash& root,
                const std::vector<Hash>& proof, bool valid, const std::string& description) {
-  return json{{"index", index},         {"tree_size", size},
-              {"leaf_hash", crypto::ToHex(leaf_hash)}, {"root", crypto::ToHex(root)},
-              {"proof", HexList(proof)}, {"valid", valid},
+  return json{{"index", index},
+              {"tree_size", size},
+              {"leaf_hash", crypto::ToHex(leaf_hash)},
+              {"root", crypto::ToHex(root)},
+              {"proof", HexList(proof)},
+              {"valid", valid},
               {"description", description}};
 }
 
 json Consistency(std::uint64_t size1, std::uint64_t size2, const Hash& root1, const Hash& root2,
                  const std::vector<Hash>& proof, bool valid, const std::string& description) {
-  return json{{"old_size", size1},      {"new_size", size2},
-              {"old_root", crypto::ToHex(root1)}, {"new_root", crypto::ToHex(root2)},
-              {"proof", HexList(proof)}, {"valid", valid},
+  return json{{"old_size", size1},
+              {"new_size", size2},
+              {"old_root", crypto::ToHex(root1)},
+              {"new_root", crypto::ToHex(root2)},
+              {"proof", HexList(proof)},
+              {"valid", valid},
               {"description", description}};
 }
 
@@ -107,10 +112,9 @@ json MakeLogVectors() {
   // Inclusion: every leaf of the full tree and of size 7, and a spread of other sizes.
   json inclusion = json::array();
   auto valid_inclusion = [&](std::uint64_t index, std::uint64_t size) {
-    inclusion.push_back(Inclusion(index, size, leaf(index), root_at(size),
-                                  *tree.InclusionProof(index, size), true,
-                                  "leaf " + std::to_string(index) + " of a tree of " +
-                                      std::to_string(size)));
+    inclusion.push_back(
+        Inclusion(index, size, leaf(index), root_at(size), *tree.InclusionProof(index, size), true,
+                  "leaf " + std::to_string(index) + " of a tree of " + std::to_string(size)));
   };
   for (std::uint64_t index = 0; index < kLeaves; ++index) valid_inclusion(index, kLeaves);
   for (std::uint64_t index = 0; index < 7; ++index) valid_inclusion(index, 7);
@@ -132,8 +136,8 @@ json MakeLogVectors() {
       inclusion.push_back(Inclusion(i, n, l, r, bad, false,
                                     "proof[" + std::to_string(k) + "] has one bit flipped"));
     }
-    inclusion.push_back(Inclusion(i, n, l, r, {p.begin(), p.end() - 1}, false,
-                                  "last proof element removed"));
+    inclusion.push_back(
+        Inclusion(i, n, l, r, {p.begin(), p.end() - 1}, false, "last proof element removed"));
     std::vector<Hash> longer = p;
     longer.push_back(r);
     inclusion.push_back(Inclusion(i, n, l, r, longer, false, "root appended to the proof"));
@@ -148,7 +152,8 @@ json MakeLogVectors() {
     inclusion.push_back(Inclusion(i, 2 * n, l, r, p, false, "wrong tree size (size * 2)"));
     inclusion.push_back(Inclusion(i, n, leaf(i + 1), r, p, false, "another leaf's hash"));
     inclusion.push_back(Inclusion(i, n, l, root_at(n - 1), p, false, "root of another size"));
-    inclusion.push_back(Inclusion(i, n, l, Flip(r, 31, 0x80), p, false, "root with one bit flipped"));
+    inclusion.push_back(
+        Inclusion(i, n, l, Flip(r, 31, 0x80), p, false, "root with one bit flipped"));
     inclusion.push_back(Inclusion(n, n, l, r, p, false, "index equal to the tree size"));
     inclusion.push_back(Inclusion(0, 0, tlog::EmptyRoot(), tlog::EmptyRoot(), {}, false,
                                   "the empty tree has no leaves"));
@@ -161,18 +166,17 @@ json MakeLogVectors() {
     const std::vector<Hash> p = *tree.InclusionProof(i, n);
     inclusion.push_back(Inclusion(i, n, leaf(i), root_at(n), {p.begin() + 1, p.end()}, false,
                                   "first proof element removed"));
-    inclusion.push_back(Inclusion(i, n + 1, leaf(i), root_at(n), p, false,
-                                  "wrong tree size (size + 1)"));
+    inclusion.push_back(
+        Inclusion(i, n + 1, leaf(i), root_at(n), p, false, "wrong tree size (size + 1)"));
   }
   out["inclusion"] = inclusion;
 
   // Consistency: from every size into 13, and a spread of other pairs.
   json consistency = json::array();
   auto valid_consistency = [&](std::uint64_t size1, std::uint64_t size2) {
-    consistency.push_back(Consistency(size1, size2, root_at(size1), root_at(size2),
-                                      *tree.ConsistencyProof(size1, size2), true,
-                                      "tree of " + std::to_string(size1) + " extended to " +
-                                          std::to_string(size2)));
+    consistency.push_back(Consistency(
+        size1, size2, root_at(size1), root_at(size2), *tree.ConsistencyProof(size1, size2), true,
+        "tree of " + std::to_string(size1) + " extended to " + std::to_string(size2)));
   };
   for (std::uint64_t size1 = 0; size1 <= kLeaves; ++size1) valid_consistency(size1, kLeaves);
   valid_consistency(0, 0);
@@ -219,13 +223,13 @@ json MakeLogVectors() {
     consistency.push_back(Consistency(8, n, root_at(8), r2, p8_seeded, false,
                                       "old root included although the old size is a power of two"));
     // Equal sizes and the empty tree.
-    consistency.push_back(Consistency(n, n, r2, r2, {r2}, false, "equal sizes need an empty proof"));
     consistency.push_back(
-        Consistency(n, n, r1, r2, {}, false, "equal sizes with different roots"));
+        Consistency(n, n, r2, r2, {r2}, false, "equal sizes need an empty proof"));
+    consistency.push_back(Consistency(n, n, r1, r2, {}, false, "equal sizes with different roots"));
     consistency.push_back(Consistency(0, n, tlog::EmptyRoot(), r2, {r2}, false,
                                       "from the empty tree the proof must be empty"));
-    consistency.push_back(Consistency(0, n, r1, r2, {}, false,
-                                      "a size-0 tree head must have the empty tree's root"));
+    consistency.push_back(
+        Consistency(0, n, r1, r2, {}, false, "a size-0 tree head must have the empty tree's root"));
   }
   out["consistency"] = consistency;
 
@@ -236,9 +240,8 @@ json MakeLogVectors() {
   json heads = json::array();
   for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{7}, kLeaves}) {
     const tlog::TreeHead head{size, root_at(size), 1790000000000 + 1000 * size};
-    heads.push_back(
-        TreeHeadJson(log_key.public_key, tlog::SignTreeHead(head, log_key.secret_key), true,
-                     "tree head of size " + std::to_string(size)));
+    heads.push_back(TreeHeadJson(log_key.public_key, tlog::SignTreeHead(head, log_key.secret_key),
+                                 true, "tree head of size " + std::to_string(size)));
   }
   {
     const tlog::TreeHead head{kLeaves, root_at(kLeaves), 1790000013000};
