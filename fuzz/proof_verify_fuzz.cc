@@ -20,6 +20,7 @@
 // HashLeaf(u64le(i) || leaf hash field), and roots and leaf come from it. Then the
 // generated proofs must verify, and the fuzzed proof may be accepted only if it equals the
 // generated one (without a SHA-256 collision, a valid proof is unique).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -65,10 +66,10 @@ void TreeMode(std::uint64_t index, std::uint64_t size1, std::uint64_t size2, con
   candor::tlog::MemoryTree tree;
   for (std::uint64_t i = 0; i < size2; ++i) {
     const auto le = candor::crypto::U64Le(i);
-    std::uint8_t entry[8 + Hash::kSize];
-    std::memcpy(entry, le.data(), 8);
-    std::memcpy(entry + 8, leaf_seed.data(), Hash::kSize);
-    tree.Append(candor::crypto::ByteSpan(entry, sizeof entry));
+    std::array<std::uint8_t, 8 + Hash::kSize> entry{};
+    std::memcpy(entry.data(), le.data(), 8);
+    std::memcpy(entry.data() + 8, leaf_seed.data(), Hash::kSize);
+    tree.Append(entry);
   }
   const Hash root2 = tree.Root();
 
@@ -100,15 +101,15 @@ void TreeMode(std::uint64_t index, std::uint64_t size1, std::uint64_t size2, con
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::uint8_t header[kHeader] = {};
-  if (size > 0) std::memcpy(header, data, size < kHeader ? size : kHeader);
+  std::array<std::uint8_t, kHeader> header{};
+  if (size > 0) std::memcpy(header.data(), data, size < kHeader ? size : kHeader);
   const std::uint8_t mode = header[0];
-  std::uint64_t index = candor::crypto::ReadU64Le(header + 1);
-  std::uint64_t size1 = candor::crypto::ReadU64Le(header + 9);
-  std::uint64_t size2 = candor::crypto::ReadU64Le(header + 17);
-  const Hash root1 = ReadHash(header + 25);
-  const Hash root2 = ReadHash(header + 57);
-  const Hash leaf = ReadHash(header + 89);
+  std::uint64_t index = candor::crypto::ReadU64Le(header.data() + 1);
+  std::uint64_t size1 = candor::crypto::ReadU64Le(header.data() + 9);
+  std::uint64_t size2 = candor::crypto::ReadU64Le(header.data() + 17);
+  const Hash root1 = ReadHash(header.data() + 25);
+  const Hash root2 = ReadHash(header.data() + 57);
+  const Hash leaf = ReadHash(header.data() + 89);
 
   std::vector<Hash> proof;
   if (size > kHeader) {

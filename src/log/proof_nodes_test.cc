@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <string>
@@ -151,7 +152,7 @@ TEST(ProofNodes, BorderNodesAreOnePerSetBit) {
 // At the edges of u64 the walks must neither overflow nor shift by 64 (UBSan watches).
 TEST(ProofNodes, HugeSizes) {
   const std::uint64_t top = std::uint64_t{1} << 63;
-  const std::uint64_t sizes[] = {
+  const std::array<std::uint64_t, 8> sizes = {
       UINT64_MAX,         UINT64_MAX - 1,    top, top + 1, top - 1, 0x5555555555555555,
       0xaaaaaaaaaaaaaaaa, 0x8000000000000003};
   for (std::uint64_t size : sizes) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -232,7 +233,7 @@ TEST(MemoryTree, SampledProofsInALargerTree) {
   MemoryTree tree;
   for (const Hash& leaf : leaves) tree.AppendLeafHash(leaf);
   const std::span<const Hash> all(leaves);
-  const std::size_t sizes[] = {1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 2999, 3000};
+  const std::array<std::size_t, 10> sizes = {1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 2999, 3000};
   for (std::size_t size : sizes) {
     const Hash root = ReferenceRoot(all.first(size));
     EXPECT_EQ(*tree.RootAt(size), root);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -171,13 +172,13 @@ TEST(Verify, ErrorCodes) {
 // Arbitrary sizes: a proof of the right length for a gigantic tree is hashed in at most 64
 // steps and refused (its root is wrong); the wrong length is refused before hashing.
 TEST(Verify, HugeSizesAreCheapAndSafe) {
-  const std::uint64_t sizes[] = {UINT64_MAX,
-                                 UINT64_MAX - 1,
-                                 std::uint64_t{1} << 63,
-                                 (std::uint64_t{1} << 63) + 1,
-                                 (std::uint64_t{1} << 63) - 1,
-                                 0x5555555555555555,
-                                 0xaaaaaaaaaaaaaaaa};
+  const std::array<std::uint64_t, 7> sizes = {UINT64_MAX,
+                                              UINT64_MAX - 1,
+                                              std::uint64_t{1} << 63,
+                                              (std::uint64_t{1} << 63) + 1,
+                                              (std::uint64_t{1} << 63) - 1,
+                                              0x5555555555555555,
+                                              0xaaaaaaaaaaaaaaaa};
   const Hash h = HashLeaf(crypto::AsBytes("x"));
   for (std::uint64_t size : sizes) {
     for (std::uint64_t index : {std::uint64_t{0}, size / 2, size - 1, size - 2}) {
