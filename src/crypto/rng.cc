@@ -18,6 +18,7 @@ void Rng::RandomScalar(std::span<std::uint8_t, 32> out) {
 }
 
 void SystemRng::Fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;
   EnsureSodium();
   randombytes_buf(out.data(), out.size());
 }
@@ -34,6 +35,7 @@ SeededRng::SeededRng(std::uint64_t seed) {
 }
 
 void SeededRng::Fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;  // nothing to draw; libsodium must not see a null buffer
   EnsureSodium();
   static_assert(randombytes_SEEDBYTES == 32);
   auto counter = U64Le(counter_++);
