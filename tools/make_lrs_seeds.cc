@@ -51,7 +51,7 @@ Seed MakeValid(std::size_t n, std::size_t pi, std::size_t message_len, std::uint
   }
   rng.Fill(s.event.bytes);
   s.message.resize(message_len);
-  rng.Fill(s.message);
+  if (!s.message.empty()) rng.Fill(s.message);  // SeededRng::Fill needs a non-null span
   Ring ring = *Ring::Create(s.ring);
   s.sig = LrsSign(s.event, s.message, ring, pi, keys[pi].secret, rng)->Encode();
   return s;
