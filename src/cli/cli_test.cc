@@ -1,0 +1,190 @@
+// Drives the real `candor` binary the way a member would, in a scratch directory.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("candor-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `candor ARGS` in the scratch directory with CANDOR_PASSPHRASE=`passphrase`.
+  Outcome Candor(const std::string& args, const std::string& passphrase = "correct horse") {
+    std::string cmd = "cd '" + dir_.string() + "' && CANDOR_PASSPHRASE='" + passphrase +
+                      "' CANDOR_NEW_PASSPHRASE='battery staple' " CANDOR_BINARY " " + args +
+                      " 2>&1 </dev/null";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    int status = ::pclose(p);
+    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  }
+
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  std::string ReadText(const std::string& name) {
+    std::ifstream in(dir_ / name);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
+  fs::path dir_;
+};
+
+const std::string kLetter(64, 'a');
+const std::string kOtherLetter(64, 'b');
+
+TEST_F(CliTest, HelpAndUsageErrors) {
+  Outcome r = Candor("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("keygen"), std::string::npos);
+  for (const char* sub : {"keygen", "sign", "verify", "log", "ring", "key", "demo"}) {
+    EXPECT_EQ(Candor(std::string(sub) + " --help").code, 0) << sub;
+  }
+  EXPECT_EQ(Candor("no-such-command").code, 2);
+  EXPECT_EQ(Candor("sign").code, 2);  // missing required options
+}
+
+TEST_F(CliTest, KeygenSignVerifyDuplicateAndWithdraw) {
+  // Three members make keys; a ring of three; signing with --min-ring 3.
+  for (const char* k : {"a.key", "b.key", "c.key"}) {
+    Outcome r = Candor(std::string("keygen --out ") + k);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("ring public key"), std::string::npos);
+  }
+  EXPECT_EQ(Candor("keygen --out a.key").code, 2);  // refuses to overwrite
+  ASSERT_EQ(Candor("ring create --out ring.json --key a.key --key b.key --key c.key").code, 0);
+
+  // The default minimum ring size (20) refuses this tiny ring.
+  Outcome small = Candor("sign " + kLetter + " --ring ring.json --key a.key --out x.json");
+  EXPECT_EQ(small.code, 2);
+  EXPECT_NE(small.out.find("too easy to single out"), std::string::npos);
+
+  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a1.json").code, 0);
+  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a2.json").code, 0);
+  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key b.key --min-ring 3 -o b1.json").code, 0);
+  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 -o c1.json").code, 0);
+  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 --withdraw -o cw.json").code, 0);
+
+  Outcome v = Candor("verify " + kLetter + " --ring ring.json --min-ring 3 -s a1.json a2.json b1.json c1.json cw.json");
+  EXPECT_EQ(v.code, 0) << v.out;
+  EXPECT_NE(v.out.find("1 duplicates, 1 withdrawals"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("Signatories: 2"), std::string::npos) << v.out;
+
+  // The signature does not say who signed: it holds no public key of the ring in clear.
+  std::string a1 = ReadText("a1.json");
+  auto ring = nlohmann::json::parse(ReadText("ring.json"));
+  for (const auto& m : ring["members"]) EXPECT_EQ(a1.find(m.get<std::string>()), std::string::npos);
+
+  // A signature for one letter does not count for another.
+  Outcome other = Candor("verify " + kOtherLetter + " --ring ring.json --min-ring 3 -s a1.json");
+  EXPECT_EQ(other.code, 1);
+  EXPECT_NE(other.out.find("another letter"), std::string::npos);
+
+  // Tampering is detected and the exit code says so.
+  auto sig = nlohmann::json::parse(a1);
+  std::string hex = sig["signature"];
+  hex[10] = hex[10] == '0' ? '1' : '0';
+  sig["signature"] = hex;
+  Write("bad.json", sig.dump());
+  Outcome bad = Candor("verify " + kLetter + " --ring ring.json --min-ring 3 -s bad.json");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("INVALID"), std::string::npos);
+}
+
+TEST_F(CliTest, WrongPassphraseAndForeignKeyAreClearErrors) {
+  ASSERT_EQ(Candor("keygen --out a.key").code, 0);
+  ASSERT_EQ(Candor("keygen --out b.key").code, 0);
+  ASSERT_EQ(Candor("ring create --out ring.json --key b.key").code, 0);
+  Outcome wrong = Candor("sign " + kLetter + " --ring ring.json --key b.key --min-ring 1", "nope");
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.out.find("passphrase"), std::string::npos) << wrong.out;
+  Outcome foreign = Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1");
+  EXPECT_EQ(foreign.code, 2);
+  EXPECT_NE(foreign.out.find("not in this ring"), std::string::npos) << foreign.out;
+  Write("junk.json", "{not json");
+  EXPECT_EQ(Candor("sign " + kLetter + " --ring junk.json --key a.key").code, 2);
+  EXPECT_EQ(Candor("sign zz --ring ring.json --key a.key").code, 2);
+  Write("corrupt.key", "CANDORK1 but not really a key file");
+  Outcome corrupt = Candor("key show corrupt.key");
+  EXPECT_EQ(corrupt.code, 2);
+}
+
+TEST_F(CliTest, KeyShowAndPasswd) {
+  ASSERT_EQ(Candor("keygen --out a.key").code, 0);
+  Outcome show = Candor("key show a.key --json");
+  ASSERT_EQ(show.code, 0);
+  auto j = nlohmann::json::parse(show.out);
+  EXPECT_EQ(j["ring_public_key"].get<std::string>().size(), 64u);
+  ASSERT_EQ(Candor("key passwd a.key").code, 0);  // new passphrase from CANDOR_NEW_PASSPHRASE
+  ASSERT_EQ(Candor("ring create --out ring.json --key a.key").code, 0);
+  EXPECT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1").code, 2);
+  EXPECT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1", "battery staple").code, 0);
+  EXPECT_EQ(Candor("key show a.key --json").out, show.out);  // same keys
+}
+
+TEST_F(CliTest, LogProofsRoundTripAndTamperingFails) {
+  std::string entries;
+  for (int i = 0; i < 13; ++i) entries += "entry " + std::to_string(i) + "\n";
+  Write("entries.txt", entries);
+  Outcome root = Candor("log root --entries entries.txt");
+  ASSERT_EQ(root.code, 0) << root.out;
+  EXPECT_EQ(nlohmann::json::parse(root.out)["tree_size"], 13);
+
+  Outcome inc = Candor("log prove-inclusion --entries entries.txt --index 5");
+  ASSERT_EQ(inc.code, 0) << inc.out;
+  Write("inc.json", inc.out);
+  EXPECT_EQ(Candor("log verify-inclusion inc.json --entry 'entry 5'").code, 0);
+  EXPECT_EQ(Candor("log verify-inclusion inc.json --entry 'entry 6'").code, 1);
+  auto j = nlohmann::json::parse(inc.out);
+  j["index"] = 6;
+  Write("inc-bad.json", j.dump());
+  EXPECT_EQ(Candor("log verify-inclusion inc-bad.json").code, 1);
+
+  Outcome con = Candor("log prove-consistency --entries entries.txt --old 7");
+  ASSERT_EQ(con.code, 0) << con.out;
+  Write("con.json", con.out);
+  EXPECT_EQ(Candor("log verify-consistency con.json").code, 0);
+  auto c = nlohmann::json::parse(con.out);
+  std::string h = c["proof"][0];
+  h[0] = h[0] == 'a' ? 'b' : 'a';
+  c["proof"][0] = h;
+  Write("con-bad.json", c.dump());
+  EXPECT_EQ(Candor("log verify-consistency con-bad.json").code, 1);
+
+  EXPECT_EQ(Candor("log prove-inclusion --entries entries.txt --index 13").code, 2);
+  EXPECT_EQ(Candor("log prove-consistency --entries entries.txt --old 14").code, 2);
+  Write("notjson.json", "[]");
+  EXPECT_EQ(Candor("log verify-inclusion notjson.json").code, 2);
+}
+
+TEST_F(CliTest, DemoRunsAndChecksItself) {
+  Outcome r = Candor("demo --members 30");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("detected as a duplicate"), std::string::npos);
+  EXPECT_NE(r.out.find("cannot be linked"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,209 @@
+// candor sign | verify — co-signing a letter within a ring, and checking co-signatures.
+#include <fmt/core.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/io.h"
+#include "crypto/keyfile.h"
+#include "crypto/lrs.h"
+#include "crypto/rng.h"
+#include "domain/cosignature.h"
+
+namespace candor::cli {
+namespace {
+
+// Below this many members a signer is too easy to single out (issue: collective letters).
+constexpr std::size_t kDefaultMinRing = 20;
+
+Result<crypto::Ring> LoadRing(const std::string& path) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
+  domain::Json j = domain::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument("'" + path + "' is not valid JSON");
+  auto ring = domain::RingFromJson(j);
+  if (!ring.ok()) return ring.error().WithContext(path);
+  return ring;
+}
+
+Status CheckRingSize(const crypto::Ring& ring, std::size_t min_ring) {
+  if (ring.size() < min_ring) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 fmt::format("this ring has {} members; a signature within fewer than {} would "
+                             "make the signer too easy to single out (see --min-ring)",
+                             ring.size(), min_ring));
+  }
+  return Status::Ok();
+}
+
+struct SignOptions {
+  std::string letter;
+  std::string ring;
+  std::string key;
+  PassphraseSource passphrase;
+  bool withdraw = false;
+  std::string out;
+  std::size_t min_ring = kDefaultMinRing;
+};
+
+Status RunSign(const SignOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
+  CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
+  CANDOR_ASSIGN_OR_RETURN(std::string passphrase,
+                          ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, passphrase);
+  if (!keys.ok()) return keys.error().WithContext(o.key);
+  auto index = ring.IndexOf(keys->ring.public_key);
+  if (!index) {
+    return Error(ErrorCode::kNotFound,
+                 "your key is not in this ring, so you cannot sign within it (is the roster "
+                 "up to date, and is this your organization's ring?)");
+  }
+  auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
+  CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
+                          domain::SignLetter(letter, action, ring, *index, keys->ring.secret,
+                                             crypto::DefaultRng()));
+  // Verify before use: never hand out a signature that would not check.
+  auto self_check = domain::VerifyCoSignature(sig, ring);
+  if (!self_check.ok()) return self_check.error().WithContext("internal self-check failed");
+  std::string text = domain::CoSignatureToJson(sig).dump(2) + "\n";
+  if (o.out.empty()) {
+    fmt::print("{}", text);
+  } else {
+    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), false));
+  }
+  fmt::print(stderr, "{} letter {} within a ring of {} members: nobody can tell which of them.\n",
+             o.withdraw ? "Withdrew your signature from" : "Signed", o.letter, ring.size());
+  return Status::Ok();
+}
+
+struct VerifyOptions {
+  std::string letter;
+  std::string ring;
+  std::vector<std::string> signatures;
+  std::size_t min_ring = kDefaultMinRing;
+};
+
+// The outcome of checking a set of co-signatures on one letter over one ring.
+struct Tally {
+  std::size_t valid = 0, invalid = 0, duplicates = 0, withdrawals = 0;
+  std::map<crypto::Point, bool> signed_tags;  // tag -> withdrawn?
+  std::size_t Signatories() const {
+    std::size_t n = 0;
+    for (const auto& [tag, withdrawn] : signed_tags) n += withdrawn ? 0 : 1;
+    return n;
+  }
+};
+
+void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
+              const domain::LetterId& letter, const std::string& where, Tally& tally) {
+  if (sig.letter != letter) {
+    fmt::print("  {}: INVALID: it is for another letter ({})\n", where, crypto::ToHex(sig.letter));
+    ++tally.invalid;
+    return;
+  }
+  auto tag = domain::VerifyCoSignature(sig, ring);
+  if (!tag.ok()) {
+    fmt::print("  {}: INVALID: {}\n", where, tag.error().message());
+    ++tally.invalid;
+    return;
+  }
+  ++tally.valid;
+  if (sig.action == domain::SignatureAction::kSign) {
+    if (tally.signed_tags.count(*tag) != 0) {
+      ++tally.duplicates;
+      fmt::print("  {}: duplicate: the same member signed this letter before (counted once)\n", where);
+    } else {
+      tally.signed_tags[*tag] = false;
+      fmt::print("  {}: valid signature\n", where);
+    }
+  } else {
+    ++tally.withdrawals;
+    auto it = tally.signed_tags.find(*tag);
+    if (it == tally.signed_tags.end()) {
+      tally.signed_tags[*tag] = true;  // withdrawn before (or without) a signature we saw
+    } else {
+      it->second = true;
+    }
+    fmt::print("  {}: valid withdrawal\n", where);
+  }
+}
+
+Status RunVerify(const VerifyOptions& o, int* exit_code) {
+  CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
+  CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
+  Tally tally;
+  fmt::print("Letter {}\nRing of {} members, digest {}\n", o.letter, ring.size(),
+             crypto::ToHex(ring.digest()));
+  for (const auto& path : o.signatures) {
+    CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
+    domain::Json j = domain::Json::parse(text, nullptr, false);
+    if (j.is_discarded()) return InvalidArgument("'" + path + "' is not valid JSON");
+    std::vector<domain::Json> items;
+    if (j.is_array()) {
+      items.assign(j.begin(), j.end());
+    } else {
+      items.push_back(j);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::string where = items.size() == 1 ? path : fmt::format("{}[{}]", path, i);
+      auto sig = domain::CoSignatureFromJson(items[i]);
+      if (!sig.ok()) {
+        fmt::print("  {}: INVALID: {}\n", where, sig.error().message());
+        ++tally.invalid;
+        continue;
+      }
+      CountOne(*sig, ring, letter, where, tally);
+    }
+  }
+  fmt::print("Checked {} signatures: {} valid ({} duplicates, {} withdrawals), {} invalid.\n",
+             tally.valid + tally.invalid, tally.valid, tally.duplicates, tally.withdrawals,
+             tally.invalid);
+  fmt::print("Signatories: {}\n", tally.Signatories());
+  *exit_code = tally.invalid == 0 ? 0 : 1;
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterSignCommands(CLI::App& app, int* exit_code) {
+  auto sign = std::make_shared<SignOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sign", "Co-sign a letter anonymously: prove you are one of the ring, not which one");
+  cmd->add_option("letter", sign->letter, "The letter id (64 hex characters)")->required();
+  cmd->add_option("--ring", sign->ring, "The ring file (your organization's roster)")->required();
+  cmd->add_option("--key", sign->key, "Your key file")->required();
+  cmd->add_option("--passphrase-file", sign->passphrase.file,
+                  "Read the passphrase from this file (otherwise $CANDOR_PASSPHRASE, otherwise "
+                  "you are asked)");
+  cmd->add_flag("--withdraw", sign->withdraw, "Withdraw your earlier signature instead");
+  cmd->add_option("--out,-o", sign->out, "Write the signature here (default: standard output)");
+  cmd->add_option("--min-ring", sign->min_ring, "Refuse rings smaller than this")
+      ->default_val(kDefaultMinRing)
+      ->check(CLI::PositiveNumber);
+  OnRun(cmd, exit_code, [sign] { return RunSign(*sign); });
+
+  auto verify = std::make_shared<VerifyOptions>();
+  CLI::App* v = app.add_subcommand(
+      "verify", "Check co-signatures on a letter and count the signatories");
+  v->add_option("letter", verify->letter, "The letter id (64 hex characters)")->required();
+  v->add_option("--ring", verify->ring, "The ring file the signatures were made over")->required();
+  v->add_option("--signatures,-s", verify->signatures,
+                "Signature files (one JSON object each, or a JSON array of them)")
+      ->required()
+      ->expected(1, -1);
+  v->add_option("--min-ring", verify->min_ring, "Reject rings smaller than this")
+      ->default_val(kDefaultMinRing)
+      ->check(CLI::PositiveNumber);
+  v->callback([verify, exit_code] {
+    Status s = RunVerify(*verify, exit_code);
+    if (!s.ok()) *exit_code = ReportError(s.error());
+  });
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,32 @@
+// The `candor` command's subcommands. Each Register* function adds its subcommands to
+// `app`; when one runs it stores the process exit code in `*exit_code`:
+//   0 success, 1 something did not verify, 2 bad input or usage.
+#ifndef CANDOR_CLI_COMMANDS_H_
+#define CANDOR_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "base/result.h"
+
+namespace candor::cli {
+
+void RegisterKeyCommands(CLI::App& app, int* exit_code);
+void RegisterSignCommands(CLI::App& app, int* exit_code);
+void RegisterLogCommands(CLI::App& app, int* exit_code);
+void RegisterDemoCommand(CLI::App& app, int* exit_code);
+
+// Prints "candor: <message>" to stderr and returns the exit code for `error`.
+int ReportError(const Error& error);
+
+// Makes `cmd` run `run()` (which returns a Status) and store the resulting exit code.
+template <typename F>
+void OnRun(CLI::App* cmd, int* exit_code, F run) {
+  cmd->callback([run, exit_code] {
+    Status s = run();
+    *exit_code = s.ok() ? 0 : ReportError(s.error());
+  });
+}
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_COMMANDS_H_

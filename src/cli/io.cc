@@ -1,0 +1,127 @@
+#include "cli/io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace candor::cli {
+namespace {
+
+Error IoError(const std::string& what, const std::string& path) {
+  return Error(ErrorCode::kIo, what + " '" + path + "': " + std::strerror(errno));
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// Reads one line from the terminal with echo off. Returns false if there is no terminal.
+bool ReadHiddenLine(std::string_view prompt, std::string& out) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  (void)::write(fd, prompt.data(), prompt.size());
+  termios old_attr{};
+  bool have_attr = ::tcgetattr(fd, &old_attr) == 0;
+  if (have_attr) {
+    termios quiet = old_attr;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  if (have_attr) ::tcsetattr(fd, TCSAFLUSH, &old_attr);
+  (void)::write(fd, "\n", 1);
+  ::close(fd);
+  out = Trim(std::move(line));
+  return true;
+}
+
+}  // namespace
+
+Result<crypto::Bytes> ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot open", path);
+  crypto::Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return IoError("cannot read", path);
+  return data;
+}
+
+Result<std::string> ReadFileText(const std::string& path) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes data, ReadFileBytes(path));
+  return std::string(data.begin(), data.end());
+}
+
+Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool overwrite,
+                       unsigned mode) {
+  struct stat st {};
+  if (!overwrite && ::stat(path.c_str(), &st) == 0) {
+    return Error(ErrorCode::kAlreadyExists,
+                 "'" + path + "' already exists; choose another name or pass --force");
+  }
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return IoError("cannot create", tmp);
+  std::size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = IoError("cannot write", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return e;
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    Error e = IoError("cannot flush", tmp);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Error e = IoError("cannot rename into", path);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_view what,
+                                   bool confirm) {
+  if (!source.file.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(source.file));
+    std::string first_line = Trim(text.substr(0, text.find('\n')));
+    if (first_line.empty()) return InvalidArgument("the passphrase file is empty");
+    return first_line;
+  }
+  if (!source.env.empty()) {
+    if (const char* env = std::getenv(source.env.c_str()); env != nullptr && *env != '\0') {
+      return std::string(env);
+    }
+  }
+  std::string first;
+  if (!ReadHiddenLine(std::string(what) + ": ", first)) {
+    return InvalidArgument("no terminal to ask for the passphrase; use a passphrase file or set " +
+                           (source.env.empty() ? std::string("one") : "$" + source.env));
+  }
+  if (first.empty()) return InvalidArgument("the passphrase is empty");
+  if (confirm) {
+    std::string second;
+    ReadHiddenLine("Type it again: ", second);
+    if (second != first) return InvalidArgument("the two passphrases differ; nothing was written");
+  }
+  return first;
+}
+
+}  // namespace candor::cli
