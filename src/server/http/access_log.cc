@@ -1,0 +1,33 @@
+#include "server/http/access_log.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace candor::http {
+
+std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::time_point t,
+                                                  std::chrono::seconds granularity) {
+  if (granularity.count() <= 0) return t;
+  auto since_epoch = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch());
+  auto kept = since_epoch - since_epoch % granularity;
+  if (since_epoch.count() < 0 && (since_epoch % granularity).count() != 0) kept -= granularity;
+  return std::chrono::system_clock::time_point(kept);
+}
+
+std::string FormatAccessLogLine(const AccessLogEntry& entry) {
+  std::time_t t = std::chrono::system_clock::to_time_t(entry.time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(when) + " " + entry.method + " " + entry.route + " " +
+         std::to_string(entry.status);
+}
+
+void SpdlogAccessLogSink::Record(const AccessLogEntry& entry) {
+  spdlog::info("access {}", FormatAccessLogLine(entry));
+}
+
+}  // namespace candor::http

@@ -1,0 +1,47 @@
+// Access logging, through an injected sink.
+//
+// Privacy rules, enforced by the server (server.h), not by sinks:
+//  - requests to anonymous routes are never passed to a sink, nor are requests that match
+//    no route (the server cannot tell whether they were meant for an anonymous one);
+//  - an entry holds the method, the route *pattern* (never the path, which carries ids), the
+//    status and a coarse time. No peer address, user agent, query or body, ever.
+#ifndef CANDOR_SERVER_HTTP_ACCESS_LOG_H_
+#define CANDOR_SERVER_HTTP_ACCESS_LOG_H_
+
+#include <chrono>
+#include <string>
+
+namespace candor::http {
+
+struct AccessLogEntry {
+  std::string method;
+  std::string route;  // e.g. "/api/v1/orgs/{slug}/roster/{version}"
+  int status = 0;
+  // Truncated to ServerOptions::access_log_granularity (default: the hour).
+  std::chrono::system_clock::time_point time;
+};
+
+// Receives entries. Record is called concurrently from the server's I/O threads, so
+// implementations must be thread-safe, and should be quick (it runs on the request path).
+class AccessLogSink {
+ public:
+  virtual ~AccessLogSink() = default;
+  virtual void Record(const AccessLogEntry& entry) = 0;
+};
+
+// "2024-05-01T10:00:00Z GET /api/v1/orgs/{slug} 200".
+std::string FormatAccessLogLine(const AccessLogEntry& entry);
+
+// `t` rounded down to a multiple of `granularity` since the epoch (unchanged if <= 0).
+std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::time_point t,
+                                                  std::chrono::seconds granularity);
+
+// Writes FormatAccessLogLine to spdlog's default logger at info level. Thread-safe.
+class SpdlogAccessLogSink final : public AccessLogSink {
+ public:
+  void Record(const AccessLogEntry& entry) override;
+};
+
+}  // namespace candor::http
+
+#endif  // CANDOR_SERVER_HTTP_ACCESS_LOG_H_

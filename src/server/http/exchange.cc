@@ -1,0 +1,106 @@
+#include "server/http/exchange.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <exception>
+
+#include "server/http/json.h"
+
+namespace candor::http {
+
+bool IsAnonymousSafeHeader(std::string_view name) {
+  // What a handler needs to understand the request and nothing that says who sent it.
+  static constexpr std::array<std::string_view, 7> kAllowed = {
+      "Host",     "Content-Type", "Content-Length",    "Accept",
+      "If-Match", "If-None-Match", "X-Forwarded-Proto",
+  };
+  for (std::string_view allowed : kAllowed) {
+    if (EqualsIgnoreCase(name, allowed)) return true;
+  }
+  return false;
+}
+
+void RedactForAnonymous(Request& request) {
+  Headers kept;
+  for (const auto& [name, value] : request.headers.fields()) {
+    if (IsAnonymousSafeHeader(name)) kept.Add(name, value);
+  }
+  request.headers = std::move(kept);
+  request.peer_address.reset();
+}
+
+void ApplyForwardedProto(Request& request, bool trust_proxy) {
+  request.forwarded_https = false;
+  if (!trust_proxy) return;
+  auto proto = request.headers.Get("X-Forwarded-Proto");
+  if (!proto) return;
+  std::string_view first = proto->substr(0, proto->find(','));
+  while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+  while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+  request.forwarded_https = EqualsIgnoreCase(first, "https");
+}
+
+Response RunRoute(const RouteMatch& match, const Request& request) {
+  if (!match.found()) return NoRouteResponse(match);
+  const Route& route = *match.route;
+  bool anonymous = route.privacy() == Privacy::kAnonymous;
+  Response response;
+  try {
+    response = route.handler()(request);
+  } catch (const std::exception& e) {
+    // The message may hold request data; keep it out of the log for anonymous routes.
+    if (anonymous) {
+      spdlog::error("handler for {} {} threw an exception", route.method(), route.pattern());
+    } else {
+      spdlog::error("handler for {} {} threw: {}", route.method(), route.pattern(), e.what());
+    }
+    return ErrorResponse(500, "internal", "internal error");
+  } catch (...) {
+    spdlog::error("handler for {} {} threw a non-exception", route.method(), route.pattern());
+    return ErrorResponse(500, "internal", "internal error");
+  }
+  if (anonymous && response.headers.Has("Set-Cookie")) {
+    spdlog::error("handler for {} {} (anonymous) tried to set a cookie; dropped",
+                  route.method(), route.pattern());
+    response.headers.Remove("Set-Cookie");
+  }
+  return response;
+}
+
+void AddSecurityHeaders(Response& response, std::string_view path,
+                        const SecurityHeaderOptions& options) {
+  if (!options.content_security_policy.empty()) {
+    response.headers.Set("Content-Security-Policy", options.content_security_policy);
+  }
+  response.headers.Set("X-Content-Type-Options", "nosniff");
+  response.headers.Set("Referrer-Policy", "no-referrer");
+  // Decide on the decoded first segment, as the router does: "/%61pi/…" routes to "/api/…"
+  // and must not escape no-store.
+  bool api = false;
+  if (!path.empty() && path.front() == '/') {
+    std::string_view first = SplitPath(path).front();
+    auto decoded = PercentDecode(first, /*plus_is_space=*/false);
+    api = !decoded.ok() || *decoded == "api";  // undecodable: err on the safe side
+  }
+  if (api) response.headers.Set("Cache-Control", "no-store");
+}
+
+void RecordAccess(const AccessLogPolicy& policy, const RouteMatch& match, int status) {
+  if (policy.sink == nullptr || !policy.log_named_routes || !match.found()) return;
+  if (match.route->privacy() != Privacy::kNamed) return;
+  auto now = policy.clock ? policy.clock() : std::chrono::system_clock::now();
+  AccessLogEntry entry;
+  entry.method = match.route->method();
+  entry.route = match.route->pattern();
+  entry.status = status;
+  entry.time = CoarsenTime(now, policy.granularity);
+  try {
+    policy.sink->Record(entry);
+  } catch (...) {
+    // A failing log must not fail the request (the response is already decided).
+    spdlog::error("access log sink threw an exception");
+  }
+}
+
+}  // namespace candor::http

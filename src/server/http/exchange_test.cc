@@ -1,0 +1,159 @@
+// Tests for the socket-free part of request handling: anonymous redaction, forwarded
+// protocol trust, handler failures, security headers and the access-log policy.
+#include "server/http/exchange.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "server/http/json.h"
+
+namespace candor::http {
+namespace {
+
+class RecordingSink final : public AccessLogSink {
+ public:
+  void Record(const AccessLogEntry& entry) override { entries.push_back(entry); }
+  std::vector<AccessLogEntry> entries;
+};
+
+TEST(Exchange, AnonymousRequestsLoseIdentifyingHeaders) {
+  Request r;
+  r.headers.Add("Host", "candor.example");
+  r.headers.Add("Content-Type", "application/json");
+  r.headers.Add("Cookie", "session=abc");
+  r.headers.Add("Authorization", "Bearer x");
+  r.headers.Add("User-Agent", "Firefox");
+  r.headers.Add("X-Forwarded-For", "203.0.113.9");
+  r.headers.Add("X-Real-IP", "203.0.113.9");
+  r.headers.Add("Forwarded", "for=203.0.113.9");
+  r.headers.Add("Referer", "https://intranet/");
+  r.headers.Add("Accept-Language", "fr-CH");
+  r.headers.Add("X-Some-New-Header", "id-123");
+  r.peer_address = "203.0.113.9";
+  RedactForAnonymous(r);
+  EXPECT_FALSE(r.peer_address.has_value());
+  EXPECT_EQ(r.headers.Get("Host"), "candor.example");
+  EXPECT_EQ(r.headers.Get("Content-Type"), "application/json");
+  for (const char* gone : {"Cookie", "Authorization", "User-Agent", "X-Forwarded-For",
+                           "X-Real-IP", "Forwarded", "Referer", "Accept-Language",
+                           "X-Some-New-Header"}) {
+    EXPECT_FALSE(r.headers.Has(gone)) << gone;
+  }
+}
+
+TEST(Exchange, ForwardedProtoOnlyWhenTrusted) {
+  Request r;
+  r.headers.Add("X-Forwarded-Proto", "https");
+  ApplyForwardedProto(r, /*trust_proxy=*/false);
+  EXPECT_FALSE(r.forwarded_https);
+  ApplyForwardedProto(r, /*trust_proxy=*/true);
+  EXPECT_TRUE(r.forwarded_https);
+  Request chain;
+  chain.headers.Add("X-Forwarded-Proto", " HTTPS , http");
+  ApplyForwardedProto(chain, true);
+  EXPECT_TRUE(chain.forwarded_https);
+  Request plain;
+  plain.headers.Add("X-Forwarded-Proto", "http");
+  ApplyForwardedProto(plain, true);
+  EXPECT_FALSE(plain.forwarded_https);
+  Request none;
+  ApplyForwardedProto(none, true);
+  EXPECT_FALSE(none.forwarded_https);
+}
+
+TEST(Exchange, HandlerExceptionsBecomeBare500s) {
+  Router router;
+  ASSERT_TRUE(router.Named("GET", "/boom", [](const Request&) -> Response {
+    throw std::runtime_error("database password is hunter2");
+  }).ok());
+  ASSERT_TRUE(router.Anonymous("GET", "/int", [](const Request&) -> Response { throw 42; }).ok());
+  for (const char* path : {"/boom", "/int"}) {
+    Response r = RunRoute(router.Match("GET", path), Request());
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.body, R"({"error":{"code":"internal","message":"internal error"}})");
+  }
+}
+
+TEST(Exchange, AnonymousHandlersCannotSetCookies) {
+  Router router;
+  auto sets_cookie = [](const Request&) {
+    Response r = Response::Text(200, "ok");
+    r.headers.Add("Set-Cookie", "tracker=1");
+    return r;
+  };
+  ASSERT_TRUE(router.Anonymous("GET", "/anon", sets_cookie).ok());
+  ASSERT_TRUE(router.Named("GET", "/named", sets_cookie).ok());
+  EXPECT_FALSE(RunRoute(router.Match("GET", "/anon"), Request()).headers.Has("Set-Cookie"));
+  EXPECT_TRUE(RunRoute(router.Match("GET", "/named"), Request()).headers.Has("Set-Cookie"));
+}
+
+TEST(Exchange, NoRouteGivesJsonErrors) {
+  Router router;
+  ASSERT_TRUE(router.Named("GET", "/a", [](const Request&) { return Response(); }).ok());
+  EXPECT_EQ(RunRoute(router.Match("GET", "/b"), Request()).status, 404);
+  Response r = RunRoute(router.Match("POST", "/a"), Request());
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.Get("Allow"), "GET");
+}
+
+TEST(Exchange, SecurityHeaders) {
+  Response api;
+  api.headers.Set("Cache-Control", "public, max-age=600");
+  AddSecurityHeaders(api, "/api/v1/orgs", {});
+  EXPECT_EQ(api.headers.Get("Content-Security-Policy"),
+            "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  EXPECT_EQ(api.headers.Get("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(api.headers.Get("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(api.headers.Get("Cache-Control"), "no-store");
+
+  Response page;
+  AddSecurityHeaders(page, "/index.html", {.content_security_policy = "default-src 'none'"});
+  EXPECT_EQ(page.headers.Get("Content-Security-Policy"), "default-src 'none'");
+  EXPECT_FALSE(page.headers.Has("Cache-Control"));
+  EXPECT_EQ(page.headers.Get("X-Content-Type-Options"), "nosniff");
+
+  Response encoded;
+  AddSecurityHeaders(encoded, "/%61pi/v1/x", {});
+  EXPECT_EQ(encoded.headers.Get("Cache-Control"), "no-store");
+  Response apiary;
+  AddSecurityHeaders(apiary, "/apiary", {});
+  EXPECT_FALSE(apiary.headers.Has("Cache-Control"));
+}
+
+TEST(Exchange, AccessLogOnlyForNamedRoutes) {
+  Router router;
+  auto ok = [](const Request&) { return Response(); };
+  ASSERT_TRUE(router.Named("GET", "/api/v1/orgs/{slug}", ok).ok());
+  ASSERT_TRUE(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", ok).ok());
+  RecordingSink sink;
+  using namespace std::chrono;
+  AccessLogPolicy policy;
+  policy.sink = &sink;
+  policy.clock = [] { return system_clock::time_point(seconds(1714561234)); };  // 11:00:34 UTC
+  RecordAccess(policy, router.Match("GET", "/api/v1/orgs/acme"), 200);
+  RecordAccess(policy, router.Match("POST", "/api/v1/letters/abc/signatures"), 201);
+  RecordAccess(policy, router.Match("GET", "/nope"), 404);
+  ASSERT_EQ(sink.entries.size(), 1u);
+  const AccessLogEntry& e = sink.entries[0];
+  EXPECT_EQ(e.method, "GET");
+  EXPECT_EQ(e.route, "/api/v1/orgs/{slug}");
+  EXPECT_EQ(e.status, 200);
+  EXPECT_EQ(e.time, system_clock::time_point(seconds(1714561234 - 1714561234 % 3600)));
+  EXPECT_EQ(FormatAccessLogLine(e), "2024-05-01T11:00:00Z GET /api/v1/orgs/{slug} 200");
+
+  policy.log_named_routes = false;
+  RecordAccess(policy, router.Match("GET", "/api/v1/orgs/acme"), 200);
+  EXPECT_EQ(sink.entries.size(), 1u);
+}
+
+TEST(Exchange, CoarsenTime) {
+  using namespace std::chrono;
+  auto t = system_clock::time_point(seconds(3725));
+  EXPECT_EQ(CoarsenTime(t, seconds(3600)), system_clock::time_point(seconds(3600)));
+  EXPECT_EQ(CoarsenTime(t, seconds(60)), system_clock::time_point(seconds(3720)));
+  EXPECT_EQ(CoarsenTime(t, seconds(0)), t);
+}
+
+}  // namespace
+}  // namespace candor::http
