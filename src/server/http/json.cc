@@ -168,7 +168,7 @@ std::string_view ErrorCodeSlug(ErrorCode code) {
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kIo:
+    case ErrorCode::kIo: return "io";
     case ErrorCode::kCorrupt:
     case ErrorCode::kInternal: return "internal";
   }

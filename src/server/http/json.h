@@ -25,7 +25,8 @@ namespace candor::http {
 
 // The API's code for an ErrorCode: "invalid_argument", "verification_failed", "not_found",
 // "already_exists", "permission_denied", "unauthenticated", "failed_precondition",
-// "resource_exhausted", "unavailable", and "internal" for kIo, kCorrupt and kInternal.
+// "resource_exhausted", "unavailable", "io", and "internal" for kCorrupt and kInternal
+// (docs/API.md, "Errors").
 std::string_view ErrorCodeSlug(ErrorCode code);
 
 // The HTTP status for an ErrorCode:

@@ -49,7 +49,10 @@ TEST(JsonErrors, ServerErrorsHideDetails) {
   Response r = ErrorResponse(Error(ErrorCode::kIo, "cannot open /var/lib/candor/db: EACCES"));
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("/var/lib"), std::string::npos);
-  EXPECT_EQ(json::parse(r.body)["error"]["code"], "internal");
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "io");
+  Response c = ErrorResponse(Error(ErrorCode::kCorrupt, "row 7 of table letters"));
+  EXPECT_EQ(c.status, 500);
+  EXPECT_EQ(c.body, R"({"error":{"code":"internal","message":"internal error"}})");
   Response u = ErrorResponse(Error(ErrorCode::kUnavailable, "postgres at 10.0.0.5 down"));
   EXPECT_EQ(u.status, 503);
   EXPECT_EQ(u.body.find("10.0.0.5"), std::string::npos);
