@@ -54,6 +54,7 @@ inline constexpr std::size_t kWrappedKeySize = 80;
 // allocate or work without limit.
 inline constexpr std::size_t kMaxEnvelopeRecipients = 1024;
 inline constexpr std::size_t kMaxEnvelopePlaintext = std::size_t{64} << 20;  // 64 MiB
+inline constexpr std::size_t kMaxEnvelopeCiphertext = kMaxEnvelopePlaintext + kEnvelopeTagSize;
 
 using WrappedKey = std::array<std::uint8_t, kWrappedKeySize>;
 
@@ -67,13 +68,13 @@ struct Envelope {
 
   // The storage encoding (docs/FORMATS.md, "Envelope"):
   //   magic "CANDORE1" (8) || nonce (24) || u32le n || n × wrapped key (80)
-  //   || u32le len(ct) || ct
+  //   || u64le len(ct) || ct
   // REQUIRES: the sizes are within the bounds above (true for anything SealEnvelope or
   // Decode produced); an envelope outside them encodes, but Decode refuses it.
   Bytes Encode() const;
 
   // Parses exactly one encoding. Error (kInvalidArgument, saying what is wrong) for a wrong
-  // magic, n = 0 or n > kMaxEnvelopeRecipients, len(ct) < 16 or > kMaxEnvelopePlaintext + 16,
+  // magic, n = 0 or n > kMaxEnvelopeRecipients, len(ct) < 16 or > kMaxEnvelopeCiphertext,
   // a truncated input, or any bytes after the ciphertext. Never allocates more than the
   // input's size. Checks nothing cryptographic. Thread-safe.
   static Result<Envelope> Decode(ByteSpan bytes);
