@@ -1,5 +1,6 @@
 #include "server/http/access_log.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -26,8 +27,17 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
          std::to_string(entry.status);
 }
 
+SpdlogAccessLogSink::SpdlogAccessLogSink()
+    : logger_(std::make_shared<spdlog::logger>(
+          "candor-access", std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
+  logger_->set_pattern("%v");
+  logger_->set_level(spdlog::level::info);
+}
+
+SpdlogAccessLogSink::~SpdlogAccessLogSink() = default;
+
 void SpdlogAccessLogSink::Record(const AccessLogEntry& entry) {
-  spdlog::info("access {}", FormatAccessLogLine(entry));
+  logger_->info("access {}", FormatAccessLogLine(entry));
 }
 
 }  // namespace candor::http

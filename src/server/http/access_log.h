@@ -9,7 +9,12 @@
 #define CANDOR_SERVER_HTTP_ACCESS_LOG_H_
 
 #include <chrono>
+#include <memory>
 #include <string>
+
+namespace spdlog {
+class logger;
+}  // namespace spdlog
 
 namespace candor::http {
 
@@ -36,10 +41,17 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry);
 std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::time_point t,
                                                   std::chrono::seconds granularity);
 
-// Writes FormatAccessLogLine to spdlog's default logger at info level. Thread-safe.
+// Writes FormatAccessLogLine, and nothing else, as one line on standard error through its
+// own spdlog logger. The logger's pattern is the bare message: spdlog's default pattern
+// would prefix a millisecond timestamp and defeat the coarse time. Thread-safe.
 class SpdlogAccessLogSink final : public AccessLogSink {
  public:
+  SpdlogAccessLogSink();
+  ~SpdlogAccessLogSink() override;
   void Record(const AccessLogEntry& entry) override;
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
 };
 
 }  // namespace candor::http

@@ -38,9 +38,11 @@ void RedactForAnonymous(Request& request);
 void ApplyForwardedProto(Request& request, bool trust_proxy);
 
 // Runs the matched route's handler, or answers 404/405 when nothing matched. An exception
-// from the handler becomes a 500 JSON error without details (logged with the route pattern,
-// and for named routes with the exception's message). For anonymous routes, any Set-Cookie
-// the handler returns is dropped: an anonymous action must not be given an identifier.
+// from the handler becomes a 500 JSON error without details; for named routes it is logged
+// with the route pattern and the exception's message, for anonymous routes not at all (a
+// log line's timestamp would date the anonymous action). For anonymous routes, any
+// Set-Cookie the handler returns is dropped: an anonymous action must not be given an
+// identifier.
 // REQUIRES: when match.found(), request.path_params already holds match.params.
 Response RunRoute(const RouteMatch& match, const Request& request);
 

@@ -147,6 +147,16 @@ TEST(Exchange, AccessLogOnlyForNamedRoutes) {
   EXPECT_EQ(sink.entries.size(), 1u);
 }
 
+TEST(Exchange, SpdlogSinkWritesOnlyTheCoarseLine) {
+  using namespace std::chrono;
+  SpdlogAccessLogSink sink;
+  AccessLogEntry e{"GET", "/api/v1/orgs/{slug}", 200, system_clock::time_point(hours(475000))};
+  ::testing::internal::CaptureStderr();
+  sink.Record(e);
+  std::string out = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(out, "access 2024-03-09T16:00:00Z GET /api/v1/orgs/{slug} 200\n");
+}
+
 TEST(Exchange, CoarsenTime) {
   using namespace std::chrono;
   auto t = system_clock::time_point(seconds(3725));

@@ -358,7 +358,11 @@ class Session : public SessionBase {
   void Write(Response response, unsigned version, bool keep_alive) {
     AddSecurityHeaders(response, target_.path, impl_.security());
     if (!ValidResponse(response)) {
-      spdlog::error("http: a handler returned an invalid status or header; answered 500");
+      // Only server-made responses reach here unrouted, and they are always valid.
+      if (match_.found() && match_.route->privacy() == Privacy::kNamed) {
+        spdlog::error("http: handler for {} {} returned an invalid status or header; "
+                      "answered 500", match_.route->method(), match_.route->pattern());
+      }
       response = ErrorResponse(500, "internal", "internal error");
       AddSecurityHeaders(response, target_.path, impl_.security());
     }
