@@ -20,9 +20,10 @@
 //     named author, candor-lrs-v1 for an anonymous one). A recipient can re-encrypt any body
 //     to the others, so only that signature says who wrote it.
 //   - XChaCha20-Poly1305 does not commit to its key. An author who wraps different content
-//     keys for different recipients could, with effort, craft one signed ciphertext that
-//     opens to different bodies for different reviewers. Version 1 does not prevent this;
-//     reviewers who must be sure they read the same body compare plaintext digests.
+//     keys for different recipients can (a known, cheap construction against Poly1305
+//     AEADs) make one signed ciphertext open to different bodies for different reviewers.
+//     Version 1 does not prevent this; reviewers who must be sure they read the same body
+//     compare plaintext digests among themselves.
 //   - The wraps do not say whose they are (sealed boxes are anonymous), so a recipient
 //     tries each: opening costs up to one X25519 operation per recipient.
 #ifndef CANDOR_CRYPTO_ENVELOPE_H_
