@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <fstream>
+#include <string>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "crypto/ristretto.h"
@@ -61,7 +64,17 @@ TEST_F(KeyFileTest, EveryFlippedByteIsRejected) {
     bad[i] ^= 0x01;
     // The salt and KDF settings change the derived key, so only the full path would notice;
     // with the key fixed, authentication still covers them as additional data.
-    EXPECT_FALSE(OpenKeyFileWithKey(bad, *key).ok()) << "byte " << i;
+    auto r = OpenKeyFileWithKey(bad, *key);
+    ASSERT_FALSE(r.ok()) << "byte " << i;
+    // The parser catches the magic, out-of-range settings and a ring key that is no longer a
+    // valid point (kCorrupt); the tag catches everything else (kUnauthenticated).
+    EXPECT_TRUE(r.error().code() == ErrorCode::kUnauthenticated ||
+                r.error().code() == ErrorCode::kCorrupt)
+        << "byte " << i;
+    const bool parser_checked = i < 24 || (i >= 64 && i < 96);
+    if (!parser_checked) {
+      EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated) << "byte " << i;
+    }
   }
   // And a few through the full path (Argon2id each time).
   for (std::size_t i : {8u, 30u, 50u, 70u, 100u, 140u, 200u}) {
@@ -110,6 +123,79 @@ TEST_F(KeyFileTest, InconsistentSecretsAreRefusedWhole) {
   EXPECT_FALSE(SealKeyFile(mixed, "pw", KdfParams::Interactive(), rng_).ok());
 }
 
+// Builds a file that authenticates under `file`'s passphrase (same salt and settings, so
+// the same derived key) but with the given public keys in its header and the given 64
+// secret bytes inside: what a buggy or hostile writer could produce.
+Bytes Craft(const Bytes& file, std::string_view passphrase, const Point& ring_public,
+            const BoxPublicKey& box_public, ByteSpan secrets) {
+  constexpr std::size_t kHeader = 128;
+  Bytes out(file.begin(), file.begin() + kHeader);
+  std::copy(ring_public.begin(), ring_public.end(), out.begin() + 64);
+  std::copy(box_public.begin(), box_public.end(), out.begin() + 96);
+  out.resize(kKeyFileSize);
+  SymmetricKey key = *DeriveKeyFileKey(file, passphrase);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kHeader, nullptr, secrets.data(),
+                                             secrets.size(), out.data(), kHeader, nullptr,
+                                             out.data() + 40, key.data());
+  return out;
+}
+
+TEST_F(KeyFileTest, AuthenticFilesWhoseSecretsDoNotMatchAreRefusedWhole) {
+  MemberKeys other = GenerateMemberKeys(rng_);
+  auto secrets = [](const SecretScalar& x, const BoxSecretKey& b) {
+    Bytes s(x.data(), x.data() + 32);
+    s.insert(s.end(), b.data(), b.data() + 32);
+    return s;
+  };
+  const Bytes good = secrets(keys_.ring.secret, keys_.box.secret);
+  // The crafting itself is right: the honest contents open.
+  auto honest = OpenKeyFile(Craft(file_, "correct horse", keys_.ring.public_key,
+                                  keys_.box.public_key, good),
+                            "correct horse");
+  ASSERT_TRUE(honest.ok()) << honest.error().message();
+
+  struct Case {
+    const char* what;
+    Bytes file;
+  };
+  Bytes zero_x = good;
+  std::fill(zero_x.begin(), zero_x.begin() + 32, 0);
+  Bytes big_x = good;  // l itself: non-canonical
+  auto l = FixedFromHex<Scalar>("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+  std::copy(l->begin(), l->end(), big_x.begin());
+  const Case cases[] = {
+      {"ring secret of another member",
+       Craft(file_, "correct horse", keys_.ring.public_key, keys_.box.public_key,
+             secrets(other.ring.secret, keys_.box.secret))},
+      {"box secret of another member",
+       Craft(file_, "correct horse", keys_.ring.public_key, keys_.box.public_key,
+             secrets(keys_.ring.secret, other.box.secret))},
+      {"header names another member's ring key",
+       Craft(file_, "correct horse", other.ring.public_key, keys_.box.public_key, good)},
+      {"zero ring secret",
+       Craft(file_, "correct horse", keys_.ring.public_key, keys_.box.public_key, zero_x)},
+      {"non-canonical ring secret",
+       Craft(file_, "correct horse", keys_.ring.public_key, keys_.box.public_key, big_x)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto r = OpenKeyFile(c.file, "correct horse");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
+  }
+}
+
+TEST_F(KeyFileTest, AnInvalidRingPublicKeyIsCorruptBeforeAnyKdf) {
+  Bytes identity = file_;
+  std::fill(identity.begin() + 64, identity.begin() + 96, 0);
+  auto r = ParseKeyFile(identity);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
+  Bytes not_a_point = file_;
+  std::fill(not_a_point.begin() + 64, not_a_point.begin() + 96, 0xff);
+  EXPECT_EQ(ParseKeyFile(not_a_point).error().code(), ErrorCode::kCorrupt);
+}
+
 TEST_F(KeyFileTest, ChangePassphraseKeepsTheKeys) {
   auto changed = ChangeKeyFilePassphrase(file_, "correct horse", "battery staple",
                                          KdfParams::Interactive(), rng_);
@@ -128,15 +214,30 @@ TEST(KeyFileVectors, CommittedVectorsBehaveAsRecorded) {
   std::ifstream in(CANDOR_SOURCE_DIR "/tests/vectors/keyfile.json");
   ASSERT_TRUE(in) << "tests/vectors/keyfile.json is missing";
   auto vectors = nlohmann::json::parse(in);
-  ASSERT_GE(vectors.size(), 4u);
+  ASSERT_GE(vectors.size(), 12u);
   for (const auto& v : vectors) {
     SCOPED_TRACE(v["description"].get<std::string>());
     Bytes file = *FromHex(v["file"].get<std::string>());
-    auto opened = OpenKeyFile(file, v["passphrase"].get<std::string>());
-    EXPECT_EQ(opened.ok(), v["valid"].get<bool>());
+    const std::string passphrase = v["passphrase"].get<std::string>();
+    auto opened = OpenKeyFile(file, passphrase);
+    ASSERT_EQ(opened.ok(), v["valid"].get<bool>());
     if (opened.ok()) {
       EXPECT_EQ(ToHex(opened->ring.public_key), v["ring_public"].get<std::string>());
       EXPECT_EQ(ToHex(opened->box.public_key), v["box_public"].get<std::string>());
+      auto info = ParseKeyFile(file);
+      ASSERT_TRUE(info.ok());
+      EXPECT_EQ(ToHex(info->ring_public), v["ring_public"].get<std::string>());
+      // Argon2id alone, then the AEAD alone with the recorded key.
+      auto key = DeriveKeyFileKey(file, passphrase);
+      ASSERT_TRUE(key.ok());
+      EXPECT_EQ(ToHex(key->span()), v["derived_key"].get<std::string>());
+      SymmetricKey recorded;
+      Bytes raw = *FromHex(v["derived_key"].get<std::string>());
+      ASSERT_EQ(raw.size(), recorded.size());
+      std::copy(raw.begin(), raw.end(), recorded.data());
+      EXPECT_TRUE(OpenKeyFileWithKey(file, recorded).ok());
+    } else {
+      EXPECT_EQ(ErrorCodeName(opened.error().code()), v["error"].get<std::string>());
     }
   }
 }
