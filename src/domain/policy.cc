@@ -1,0 +1,354 @@
+#include "domain/policy.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+
+namespace candor::domain {
+namespace {
+
+constexpr std::size_t kMaxPolicyNameBytes = 64;
+constexpr std::size_t kMaxSlugChars = 63;
+constexpr std::size_t kMaxOrganizationNameBytes = 200;
+
+// Every JSON reader below checks types before calling nlohmann's accessors, which would
+// otherwise throw; Candor never throws (base/result.h).
+
+Status OnlyFields(const Json& j, std::string_view what,
+                  std::initializer_list<std::string_view> allowed) {
+  if (!j.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
+  for (const auto& item : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
+      return InvalidArgument(std::string(what) + ": unknown field '" + item.key() + "'");
+    }
+  }
+  for (std::string_view field : allowed) {
+    if (!j.contains(field)) {
+      return InvalidArgument(std::string(what) + ": missing field '" + std::string(field) + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+// An integer in [lo, hi]. Fractions (2.0 included), strings and booleans are rejected.
+Result<int> GetInt(const Json& j, const std::string& path, int lo, int hi) {
+  auto range = [&] {
+    return InvalidArgument(path + " must be between " + std::to_string(lo) + " and " +
+                           std::to_string(hi));
+  };
+  if (!j.is_number_integer()) return InvalidArgument(path + " must be a whole number");
+  if (j.is_number_unsigned()) {
+    const auto v = j.get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(hi)) return range();
+    if (static_cast<std::int64_t>(v) < lo) return range();
+    return static_cast<int>(v);
+  }
+  const auto v = j.get<std::int64_t>();
+  if (v < 0 && lo >= 0) return InvalidArgument(path + " must not be negative");
+  if (v < lo || v > hi) return range();
+  return static_cast<int>(v);
+}
+
+Result<std::string> GetString(const Json& j, const std::string& path) {
+  if (!j.is_string()) return InvalidArgument(path + " must be a string");
+  return j.get<std::string>();
+}
+
+int MaxAmount(PeriodUnit unit) {
+  switch (unit) {
+    case PeriodUnit::kWorkingDays: return kMaxWorkingDays;
+    case PeriodUnit::kCalendarDays: return kMaxCalendarDays;
+    case PeriodUnit::kCalendarMonths: return kMaxCalendarMonths;
+  }
+  return 0;
+}
+
+Status ValidatePeriod(const Period& p, const std::string& path) {
+  if (p.amount < 1) return InvalidArgument(path + " must be at least 1");
+  const int max = MaxAmount(p.unit);
+  if (p.amount > max) {
+    return InvalidArgument(path + " may be at most " + std::to_string(max) + " " +
+                           std::string(PeriodUnitName(p.unit)));
+  }
+  return Status::Ok();
+}
+
+Json PeriodToJson(const Period& p) {
+  return Json{{"amount", p.amount}, {"unit", PeriodUnitName(p.unit)}};
+}
+
+Result<Period> PeriodFromJson(const Json& j, const std::string& path) {
+  CANDOR_RETURN_IF_ERROR(OnlyFields(j, path, {"amount", "unit"}));
+  CANDOR_ASSIGN_OR_RETURN(std::string unit_name, GetString(j.at("unit"), path + ".unit"));
+  auto unit = ParsePeriodUnit(unit_name);
+  if (!unit.ok()) return unit.error().WithContext(path + ".unit");
+  Period p;
+  p.unit = *unit;
+  // Range checked here on the JSON value (it may not fit an int); ValidatePeriod repeats the
+  // check on the struct.
+  CANDOR_ASSIGN_OR_RETURN(p.amount, GetInt(j.at("amount"), path + ".amount", 1, MaxAmount(p.unit)));
+  return p;
+}
+
+bool IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
+}
+
+bool HasControlCharacter(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+Status ValidateText(std::string_view text, std::string_view what, std::size_t max_bytes) {
+  if (text.empty() || IsBlank(text)) return InvalidArgument(std::string(what) + " is empty");
+  if (text.size() > max_bytes) {
+    return InvalidArgument(std::string(what) + " is longer than " + std::to_string(max_bytes) +
+                           " bytes");
+  }
+  if (!IsValidUtf8(text)) return InvalidArgument(std::string(what) + " is not valid UTF-8");
+  if (HasControlCharacter(text)) {
+    return InvalidArgument(std::string(what) + " contains a control character");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view PeriodUnitName(PeriodUnit unit) {
+  switch (unit) {
+    case PeriodUnit::kWorkingDays: return "working-days";
+    case PeriodUnit::kCalendarDays: return "calendar-days";
+    case PeriodUnit::kCalendarMonths: return "calendar-months";
+  }
+  return "?";
+}
+
+Result<PeriodUnit> ParsePeriodUnit(std::string_view name) {
+  for (PeriodUnit unit :
+       {PeriodUnit::kWorkingDays, PeriodUnit::kCalendarDays, PeriodUnit::kCalendarMonths}) {
+    if (name == PeriodUnitName(unit)) return unit;
+  }
+  return InvalidArgument("unit must be 'working-days', 'calendar-days' or 'calendar-months', got '" +
+                         std::string(name.substr(0, 40)) + "'");
+}
+
+Date AddPeriod(const WorkingCalendar& calendar, const Date& start, const Period& period) {
+  switch (period.unit) {
+    case PeriodUnit::kWorkingDays: return calendar.AddWorkingDays(start, period.amount);
+    case PeriodUnit::kCalendarDays: return AddDays(start, period.amount);
+    case PeriodUnit::kCalendarMonths: return AddMonths(start, period.amount);
+  }
+  return start;
+}
+
+DeadlinePolicy DissentChannelPolicy() {
+  return DeadlinePolicy{"dissent-channel", Period{2, PeriodUnit::kWorkingDays},
+                        Period{30, PeriodUnit::kWorkingDays}, Period{60, PeriodUnit::kWorkingDays}};
+}
+
+DeadlinePolicy EuWhistleblowingPolicy() {
+  return DeadlinePolicy{"eu-whistleblowing", Period{7, PeriodUnit::kCalendarDays},
+                        Period{3, PeriodUnit::kCalendarMonths}, std::nullopt};
+}
+
+Result<DeadlinePolicy> DeadlinePolicyPreset(std::string_view name) {
+  if (name == "dissent-channel") return DissentChannelPolicy();
+  if (name == "eu-whistleblowing") return EuWhistleblowingPolicy();
+  return Error(ErrorCode::kNotFound,
+               "no deadline policy preset named '" + std::string(name.substr(0, 64)) +
+                   "' (presets: dissent-channel, eu-whistleblowing)");
+}
+
+Status ValidateDeadlinePolicy(const DeadlinePolicy& policy) {
+  CANDOR_RETURN_IF_ERROR(ValidateText(policy.name, "the policy's name", kMaxPolicyNameBytes));
+  CANDOR_RETURN_IF_ERROR(ValidatePeriod(policy.acknowledge, "the acknowledgement period"));
+  CANDOR_RETURN_IF_ERROR(ValidatePeriod(policy.answer, "the answer period"));
+  if (policy.acknowledge.unit == PeriodUnit::kCalendarMonths) {
+    return InvalidArgument("the acknowledgement period must be in working or calendar days");
+  }
+  if (policy.acknowledge.unit == policy.answer.unit &&
+      policy.acknowledge.amount >= policy.answer.amount) {
+    return InvalidArgument("the acknowledgement period must be shorter than the answer period");
+  }
+  if (policy.extended_answer) {
+    const Period& ext = *policy.extended_answer;
+    CANDOR_RETURN_IF_ERROR(ValidatePeriod(ext, "the extended answer period"));
+    if (ext.unit != policy.answer.unit) {
+      return InvalidArgument("the extended answer period must be in the answer period's unit (" +
+                             std::string(PeriodUnitName(policy.answer.unit)) + ")");
+    }
+    if (ext.amount <= policy.answer.amount) {
+      return InvalidArgument("the extended answer period must be longer than the answer period");
+    }
+  }
+  return Status::Ok();
+}
+
+Json DeadlinePolicyToJson(const DeadlinePolicy& policy) {
+  return Json{{"name", policy.name},
+              {"acknowledge", PeriodToJson(policy.acknowledge)},
+              {"answer", PeriodToJson(policy.answer)},
+              {"extended_answer",
+               policy.extended_answer ? PeriodToJson(*policy.extended_answer) : Json(nullptr)}};
+}
+
+Result<DeadlinePolicy> DeadlinePolicyFromJson(const Json& j) {
+  CANDOR_RETURN_IF_ERROR(
+      OnlyFields(j, "policy", {"name", "acknowledge", "answer", "extended_answer"}));
+  DeadlinePolicy policy;
+  CANDOR_ASSIGN_OR_RETURN(policy.name, GetString(j.at("name"), "policy.name"));
+  CANDOR_ASSIGN_OR_RETURN(policy.acknowledge,
+                          PeriodFromJson(j.at("acknowledge"), "policy.acknowledge"));
+  CANDOR_ASSIGN_OR_RETURN(policy.answer, PeriodFromJson(j.at("answer"), "policy.answer"));
+  const Json& ext = j.at("extended_answer");
+  if (!ext.is_null()) {
+    CANDOR_ASSIGN_OR_RETURN(policy.extended_answer,
+                            PeriodFromJson(ext, "policy.extended_answer"));
+  }
+  auto valid = ValidateDeadlinePolicy(policy);
+  if (!valid.ok()) return valid.error().WithContext("policy");
+  return policy;
+}
+
+CableDeadlines ComputeDeadlines(const DeadlinePolicy& policy, const WorkingCalendar& calendar,
+                                const Date& submitted) {
+  return CableDeadlines{AddPeriod(calendar, submitted, policy.acknowledge),
+                        AddPeriod(calendar, submitted, policy.answer)};
+}
+
+Status ValidateExtensionReason(std::string_view reason) {
+  if (IsBlank(reason)) return InvalidArgument("an extension needs a stated reason");
+  if (reason.size() > kMaxExtensionReasonBytes) {
+    return InvalidArgument("the reason is longer than " +
+                           std::to_string(kMaxExtensionReasonBytes) + " bytes");
+  }
+  if (!IsValidUtf8(reason)) return InvalidArgument("the reason is not valid UTF-8");
+  return Status::Ok();
+}
+
+Result<Date> ExtendedAnswerDeadline(const DeadlinePolicy& policy, const WorkingCalendar& calendar,
+                                    const Date& submitted, std::string_view reason) {
+  if (!policy.extended_answer) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the deadline policy '" + policy.name + "' allows no extension");
+  }
+  CANDOR_RETURN_IF_ERROR(ValidateExtensionReason(reason));
+  return AddPeriod(calendar, submitted, *policy.extended_answer);
+}
+
+Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
+  CANDOR_RETURN_IF_ERROR(ValidateDeadlinePolicy(settings.policy));
+  if (settings.min_ring_size < kMinRingSizeFloor ||
+      settings.min_ring_size > kMinRingSizeCeiling) {
+    return InvalidArgument("the minimum ring size must be between " +
+                           std::to_string(kMinRingSizeFloor) + " and " +
+                           std::to_string(kMinRingSizeCeiling));
+  }
+  return Status::Ok();
+}
+
+Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
+  return Json{{"policy", DeadlinePolicyToJson(settings.policy)},
+              {"min_ring_size", settings.min_ring_size},
+              {"use_us_federal_holidays", settings.use_us_federal_holidays}};
+}
+
+Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
+  CANDOR_RETURN_IF_ERROR(
+      OnlyFields(j, "settings", {"policy", "min_ring_size", "use_us_federal_holidays"}));
+  OrganizationSettings settings;
+  CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(j.at("policy")));
+  CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size,
+                          GetInt(j.at("min_ring_size"), "settings.min_ring_size",
+                                 kMinRingSizeFloor, kMinRingSizeCeiling));
+  const Json& holidays = j.at("use_us_federal_holidays");
+  if (!holidays.is_boolean()) {
+    return InvalidArgument("settings.use_us_federal_holidays must be true or false");
+  }
+  settings.use_us_federal_holidays = holidays.get<bool>();
+  CANDOR_RETURN_IF_ERROR(ValidateOrganizationSettings(settings));
+  return settings;
+}
+
+std::string OrganizationSettingsToJsonText(const OrganizationSettings& settings) {
+  // Validated text is valid UTF-8, so `replace` never fires; it is there so that dump()
+  // cannot throw even if a caller broke the precondition.
+  return OrganizationSettingsToJson(settings).dump(-1, ' ', false,
+                                                   Json::error_handler_t::replace);
+}
+
+Result<OrganizationSettings> OrganizationSettingsFromJsonText(std::string_view text) {
+  // allow_exceptions = false: a parse error yields a "discarded" value instead of throwing.
+  // Duplicate keys are not errors for nlohmann (the last wins); the canonical check below
+  // rejects them where it matters, in log entries.
+  Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded()) return InvalidArgument("the settings are not valid JSON");
+  return OrganizationSettingsFromJson(j);
+}
+
+Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::string_view text) {
+  CANDOR_ASSIGN_OR_RETURN(OrganizationSettings settings, OrganizationSettingsFromJsonText(text));
+  if (OrganizationSettingsToJsonText(settings) != text) {
+    return InvalidArgument("the settings JSON is not in canonical form");
+  }
+  return settings;
+}
+
+Status ValidateOrganizationSlug(std::string_view slug) {
+  if (slug.empty()) return InvalidArgument("the organization's slug is empty");
+  if (slug.size() > kMaxSlugChars) {
+    return InvalidArgument("the organization's slug is longer than " +
+                           std::to_string(kMaxSlugChars) + " characters");
+  }
+  for (char c : slug) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return InvalidArgument(
+          "the organization's slug may contain only lowercase letters a-z, digits and '-'");
+    }
+  }
+  if (slug.front() == '-' || slug.back() == '-') {
+    return InvalidArgument("the organization's slug may not begin or end with '-'");
+  }
+  return Status::Ok();
+}
+
+Status ValidateOrganizationName(std::string_view name) {
+  return ValidateText(name, "the organization's name", kMaxOrganizationNameBytes);
+}
+
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  auto cont = [&](std::size_t k) { return k < n && (byte(k) & 0xC0) == 0x80; };
+  while (i < n) {
+    const unsigned char b = byte(i);
+    if (b < 0x80) {
+      i += 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      if (!cont(i + 1)) return false;
+      i += 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      if (!cont(i + 1) || !cont(i + 2)) return false;
+      const unsigned char b1 = byte(i + 1);
+      if (b == 0xE0 && b1 < 0xA0) return false;  // overlong
+      if (b == 0xED && b1 > 0x9F) return false;  // UTF-16 surrogates
+      i += 3;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return false;
+      const unsigned char b1 = byte(i + 1);
+      if (b == 0xF0 && b1 < 0x90) return false;  // overlong
+      if (b == 0xF4 && b1 > 0x8F) return false;  // above U+10FFFF
+      i += 4;
+    } else {
+      return false;  // continuation byte first, C0/C1 overlong leads, F5…FF
+    }
+  }
+  return true;
+}
+
+}  // namespace candor::domain
