@@ -7,6 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build build-asan test test-unit test-asan run fuzz bench vectors format clean
@@ -45,8 +46,8 @@ run: build
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCANDOR_FUZZ=ON -DCANDOR_BENCH=OFF $(CMAKE_FLAGS)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@set -e; for f in $(FUZZ_BUILD)/fuzz/*_fuzz; do \
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
+	@set -e; for t in $(FUZZ_TARGETS); do f=$(FUZZ_BUILD)/fuzz/$$t; \
 	  name=$$(basename $$f _fuzz); work=$$(mktemp -d); \
 	  cp -r fuzz/corpus/$$name/. $$work/; \
 	  echo "== fuzzing $$name for $(FUZZ_SECONDS)s"; \
