@@ -1,0 +1,338 @@
+#include "domain/log_entry.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <vector>
+
+#include "crypto/ristretto.h"
+#include "crypto/transcript.h"
+
+namespace candor::domain {
+namespace {
+
+using crypto::AsBytes;
+using crypto::ByteSpan;
+
+constexpr std::string_view kOrganizationCreated = "organization-created";
+constexpr std::string_view kOrganizationSettings = "organization-settings";
+constexpr std::string_view kRosterAdd = "roster-add";
+constexpr std::string_view kRosterRemove = "roster-remove";
+constexpr std::string_view kReviewerKey = "reviewer-key";
+constexpr std::array<std::string_view, 3> kReservedKinds = {"letter", "signature-batch",
+                                                            "cable-event"};
+// No kind has more fields than this (after the kind); parsing stops early on longer input.
+constexpr std::size_t kMaxFields = 4;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+Error Invalid(std::string_view kind, std::string_view message) {
+  return InvalidArgument("log entry '" + std::string(kind) + "': " + std::string(message));
+}
+
+Status CheckSlug(std::string_view kind, std::string_view slug) {
+  auto s = ValidateOrganizationSlug(slug);
+  if (!s.ok()) return Invalid(kind, s.error().message());
+  return Status::Ok();
+}
+
+Status CheckCounter(std::string_view kind, std::string_view what, std::uint64_t value) {
+  if (value == 0) return Invalid(kind, std::string(what) + " must be at least 1");
+  return Status::Ok();
+}
+
+Status CheckBoxKey(std::string_view kind, std::string_view what, const crypto::BoxPublicKey& key) {
+  if (key == crypto::BoxPublicKey{}) return Invalid(kind, std::string(what) + " is all zeros");
+  return Status::Ok();
+}
+
+Status CheckRingKey(std::string_view kind, const crypto::Point& key) {
+  if (!crypto::IsValidPoint(key)) {
+    return Invalid(kind, "the ring key is not a valid ristretto255 point");
+  }
+  return Status::Ok();
+}
+
+Status CheckSettings(std::string_view kind, const OrganizationSettings& settings) {
+  auto s = ValidateOrganizationSettings(settings);
+  if (!s.ok()) return Invalid(kind, s.error().message());
+  return Status::Ok();
+}
+
+// A printable rendering of an untrusted kind name for error messages.
+std::string Printable(ByteSpan bytes) {
+  const bool plain = bytes.size() <= 40 && std::all_of(bytes.begin(), bytes.end(), [](auto b) {
+                       return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-';
+                     });
+  if (plain) return "'" + std::string(bytes.begin(), bytes.end()) + "'";
+  return "(hex) " + crypto::ToHex(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 32)));
+}
+
+// Splits tr(label, p_1, …) into its parts [label, p_1, …]. Error on a truncated length or
+// part, and when there are more than `max_parts` parts.
+Result<std::vector<ByteSpan>> SplitTranscript(ByteSpan in, std::size_t max_parts) {
+  std::vector<ByteSpan> parts;
+  std::size_t pos = 0;
+  while (pos < in.size()) {
+    if (parts.size() == max_parts) {
+      return InvalidArgument("log entry has more fields than any kind allows");
+    }
+    if (in.size() - pos < 8) return InvalidArgument("log entry is truncated (in a length)");
+    const std::uint64_t len = crypto::ReadU64Le(in.data() + pos);
+    pos += 8;
+    if (len > in.size() - pos) return InvalidArgument("log entry is truncated (in a field)");
+    parts.push_back(in.subspan(pos, static_cast<std::size_t>(len)));
+    pos += static_cast<std::size_t>(len);
+  }
+  return parts;
+}
+
+std::string Text(ByteSpan b) { return std::string(b.begin(), b.end()); }
+
+Result<std::uint64_t> U64Field(std::string_view kind, std::string_view what, ByteSpan b) {
+  if (b.size() != 8) return Invalid(kind, std::string(what) + " must be 8 bytes");
+  return crypto::ReadU64Le(b.data());
+}
+
+template <typename F>
+Result<F> FixedField(std::string_view kind, std::string_view what, ByteSpan b) {
+  if (b.size() != F::kSize) {
+    return Invalid(kind, std::string(what) + " must be " + std::to_string(F::kSize) + " bytes");
+  }
+  F out;
+  std::copy(b.begin(), b.end(), out.bytes.begin());
+  return out;
+}
+
+Result<OrganizationSettings> SettingsField(std::string_view kind, ByteSpan b) {
+  auto settings = OrganizationSettingsFromCanonicalJsonText(
+      std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  if (!settings.ok()) return Invalid(kind, settings.error().message());
+  return std::move(settings).value();
+}
+
+Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>& f) {
+  auto count = [&](std::size_t n) -> Status {
+    if (f.size() != n) {
+      return Invalid(kind, "expected " + std::to_string(n) + " fields, got " +
+                               std::to_string(f.size()));
+    }
+    return Status::Ok();
+  };
+  if (kind == kOrganizationCreated) {
+    CANDOR_RETURN_IF_ERROR(count(4));
+    OrganizationCreatedEvent e;
+    e.slug = Text(f[0]);
+    e.name = Text(f[1]);
+    if (f[2].size() != 1 || f[2][0] > 1) {
+      return Invalid(kind, "the demo flag must be one byte, 0x00 or 0x01");
+    }
+    e.demo = f[2][0] == 1;
+    CANDOR_ASSIGN_OR_RETURN(e.settings, SettingsField(kind, f[3]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kOrganizationSettings) {
+    CANDOR_RETURN_IF_ERROR(count(2));
+    OrganizationSettingsEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.settings, SettingsField(kind, f[1]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kRosterAdd) {
+    CANDOR_RETURN_IF_ERROR(count(4));
+    RosterAddEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.ring_public, FixedField<crypto::Point>(kind, "the ring key", f[2]));
+    CANDOR_ASSIGN_OR_RETURN(e.reply_public,
+                            FixedField<crypto::BoxPublicKey>(kind, "the reply key", f[3]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kRosterRemove) {
+    CANDOR_RETURN_IF_ERROR(count(3));
+    RosterRemoveEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.ring_public, FixedField<crypto::Point>(kind, "the ring key", f[2]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kReviewerKey) {
+    CANDOR_RETURN_IF_ERROR(count(3));
+    ReviewerKeyEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.box_public,
+                            FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[2]));
+    return LogEvent(std::move(e));
+  }
+  return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
+}
+
+}  // namespace
+
+std::string_view LogEventKind(const LogEvent& event) {
+  return std::visit(Overloaded{
+                        [](const OrganizationCreatedEvent&) { return kOrganizationCreated; },
+                        [](const OrganizationSettingsEvent&) { return kOrganizationSettings; },
+                        [](const RosterAddEvent&) { return kRosterAdd; },
+                        [](const RosterRemoveEvent&) { return kRosterRemove; },
+                        [](const ReviewerKeyEvent&) { return kReviewerKey; },
+                    },
+                    event);
+}
+
+Status ValidateLogEvent(const LogEvent& event) {
+  const std::string_view kind = LogEventKind(event);
+  return std::visit(
+      Overloaded{
+          [&](const OrganizationCreatedEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            auto name = ValidateOrganizationName(e.name);
+            if (!name.ok()) return Invalid(kind, name.error().message());
+            return CheckSettings(kind, e.settings);
+          },
+          [&](const OrganizationSettingsEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            return CheckSettings(kind, e.settings);
+          },
+          [&](const RosterAddEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the version", e.version));
+            CANDOR_RETURN_IF_ERROR(CheckRingKey(kind, e.ring_public));
+            return CheckBoxKey(kind, "the reply key", e.reply_public);
+          },
+          [&](const RosterRemoveEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the version", e.version));
+            return CheckRingKey(kind, e.ring_public);
+          },
+          [&](const ReviewerKeyEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
+            return CheckBoxKey(kind, "the reviewer key", e.box_public);
+          },
+      },
+      event);
+}
+
+crypto::Bytes EncodeLogEntry(const LogEvent& event) {
+  const std::string_view kind = LogEventKind(event);
+  return std::visit(
+      Overloaded{
+          [&](const OrganizationCreatedEvent& e) {
+            const std::string settings = OrganizationSettingsToJsonText(e.settings);
+            const std::array<std::uint8_t, 1> demo = {static_cast<std::uint8_t>(e.demo ? 1 : 0)};
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), AsBytes(e.name),
+                                               demo, AsBytes(settings)});
+          },
+          [&](const OrganizationSettingsEvent& e) {
+            const std::string settings = OrganizationSettingsToJsonText(e.settings);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), AsBytes(settings)});
+          },
+          [&](const RosterAddEvent& e) {
+            const auto version = crypto::U64Le(e.version);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version,
+                                               e.ring_public.span(), e.reply_public.span()});
+          },
+          [&](const RosterRemoveEvent& e) {
+            const auto version = crypto::U64Le(e.version);
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), AsBytes(e.slug), version, e.ring_public.span()});
+          },
+          [&](const ReviewerKeyEvent& e) {
+            const auto account = crypto::U64Le(e.account_id);
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), AsBytes(e.slug), account, e.box_public.span()});
+          },
+      },
+      event);
+}
+
+Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
+  CANDOR_ASSIGN_OR_RETURN(std::vector<ByteSpan> parts, SplitTranscript(entry, 2 + kMaxFields));
+  if (parts.empty() || !std::equal(parts[0].begin(), parts[0].end(), kLogEntryLabel.begin(),
+                                   kLogEntryLabel.end())) {
+    return InvalidArgument("not a Candor log entry (its label is not '" +
+                           std::string(kLogEntryLabel) + "')");
+  }
+  if (parts.size() < 2) return InvalidArgument("log entry has no kind");
+  const ByteSpan kind_bytes = parts[1];
+  const std::string kind = Text(kind_bytes);
+  const bool known = kind == kOrganizationCreated || kind == kOrganizationSettings ||
+                     kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey;
+  if (!known) {
+    if (std::find(kReservedKinds.begin(), kReservedKinds.end(), kind) != kReservedKinds.end()) {
+      return InvalidArgument("log entry kind '" + kind +
+                             "' is reserved for a later version of Candor");
+    }
+    return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
+  }
+  const std::vector<ByteSpan> fields(parts.begin() + 2, parts.end());
+  CANDOR_ASSIGN_OR_RETURN(LogEvent event, DecodeFields(kind, fields));
+  CANDOR_RETURN_IF_ERROR(ValidateLogEvent(event));
+  // Every field was checked above, so this holds by construction; it is checked anyway
+  // because "decodes only if it re-encodes identically" is the property auditors rely on.
+  const crypto::Bytes again = EncodeLogEntry(event);
+  if (!std::equal(again.begin(), again.end(), entry.begin(), entry.end())) {
+    return InvalidArgument("log entry '" + kind + "' is not in canonical form");
+  }
+  return event;
+}
+
+nlohmann::json LogEventToJson(const LogEvent& event) {
+  using nlohmann::json;
+  json j = std::visit(
+      Overloaded{
+          [](const OrganizationCreatedEvent& e) {
+            return json{{"slug", e.slug},
+                        {"name", e.name},
+                        {"demo", e.demo},
+                        {"settings", OrganizationSettingsToJson(e.settings)}};
+          },
+          [](const OrganizationSettingsEvent& e) {
+            return json{{"slug", e.slug}, {"settings", OrganizationSettingsToJson(e.settings)}};
+          },
+          [](const RosterAddEvent& e) {
+            return json{{"slug", e.slug},
+                        {"version", e.version},
+                        {"ring_public", crypto::ToHex(e.ring_public)},
+                        {"reply_public", crypto::ToHex(e.reply_public)}};
+          },
+          [](const RosterRemoveEvent& e) {
+            return json{{"slug", e.slug},
+                        {"version", e.version},
+                        {"ring_public", crypto::ToHex(e.ring_public)}};
+          },
+          [](const ReviewerKeyEvent& e) {
+            return json{{"slug", e.slug},
+                        {"account_id", e.account_id},
+                        {"box_public", crypto::ToHex(e.box_public)}};
+          },
+      },
+      event);
+  j["kind"] = LogEventKind(event);
+  return j;
+}
+
+RosterEvent ToRosterEvent(const RosterAddEvent& event) {
+  return RosterEvent{event.version, RosterChange::kAdd, event.ring_public, event.reply_public};
+}
+
+RosterEvent ToRosterEvent(const RosterRemoveEvent& event) {
+  return RosterEvent{event.version, RosterChange::kRemove, event.ring_public, std::nullopt};
+}
+
+LogEvent RosterLogEvent(std::string_view slug, const RosterEvent& event) {
+  if (event.change == RosterChange::kAdd) {
+    return RosterAddEvent{std::string(slug), event.version, event.ring_public,
+                          event.reply_public.value_or(crypto::BoxPublicKey{})};
+  }
+  return RosterRemoveEvent{std::string(slug), event.version, event.ring_public};
+}
+
+}  // namespace candor::domain

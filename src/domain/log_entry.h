@@ -1,0 +1,129 @@
+// The public events Candor appends to its transparency log (candor-log-v1), as canonical
+// bytes: the `entry` whose RFC 9162 leaf hash is SHA-256(0x00 || entry).
+//
+//   entry = tr("candor/v1/log-entry", kind, field_1, …, field_k)
+//
+// `kind` is an ASCII name and fixes k and the meaning of every field; docs/PROTOCOL.md, "Log
+// entries", lists them byte for byte. The server encodes an event in the same transaction as
+// the change it records; `candor audit` decodes every entry to display and check it.
+//
+// Kinds in this version: "organization-created", "organization-settings", "roster-add",
+// "roster-remove", "reviewer-key". Reserved for later versions, and rejected by this decoder
+// until they are defined: "letter", "signature-batch", "cable-event". A new kind is a new
+// name; an existing kind's fields never change (a change would be a new kind).
+//
+// Everything here is plain values and pure functions: thread-safe, no I/O.
+#ifndef CANDOR_DOMAIN_LOG_ENTRY_H_
+#define CANDOR_DOMAIN_LOG_ENTRY_H_
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "base/result.h"
+#include "crypto/bytes.h"
+#include "domain/policy.h"
+#include "domain/roster.h"
+
+namespace candor::domain {
+
+// The transcript label of every log entry.
+inline constexpr std::string_view kLogEntryLabel = "candor/v1/log-entry";
+
+// "organization-created": an organization exists, with these settings.
+// Fields: slug, name (UTF-8), demo (one byte, 0x00 or 0x01), settings (canonical JSON text,
+// OrganizationSettingsToJsonText).
+struct OrganizationCreatedEvent {
+  std::string slug;
+  std::string name;
+  bool demo = false;
+  OrganizationSettings settings;
+
+  friend bool operator==(const OrganizationCreatedEvent&, const OrganizationCreatedEvent&) = default;
+};
+
+// "organization-settings": the organization's settings are now these.
+// Fields: slug, settings (canonical JSON text).
+struct OrganizationSettingsEvent {
+  std::string slug;
+  OrganizationSettings settings;
+
+  friend bool operator==(const OrganizationSettingsEvent&, const OrganizationSettingsEvent&) =
+      default;
+};
+
+// "roster-add": roster `version` of the organization adds a member's keys.
+// Fields: slug, u64le(version), ring public key (32 bytes), reply public key (32 bytes).
+struct RosterAddEvent {
+  std::string slug;
+  std::uint64_t version = 0;
+  crypto::Point ring_public;
+  crypto::BoxPublicKey reply_public;
+
+  friend bool operator==(const RosterAddEvent&, const RosterAddEvent&) = default;
+};
+
+// "roster-remove": roster `version` of the organization removes a member's key.
+// Fields: slug, u64le(version), ring public key (32 bytes).
+struct RosterRemoveEvent {
+  std::string slug;
+  std::uint64_t version = 0;
+  crypto::Point ring_public;
+
+  friend bool operator==(const RosterRemoveEvent&, const RosterRemoveEvent&) = default;
+};
+
+// "reviewer-key": reviewer account `account_id` of the organization now receives cables
+// encrypted to this X25519 key (replacing any earlier key of that account).
+// Fields: slug, u64le(account_id), X25519 public key (32 bytes).
+struct ReviewerKeyEvent {
+  std::string slug;
+  std::uint64_t account_id = 0;
+  crypto::BoxPublicKey box_public;
+
+  friend bool operator==(const ReviewerKeyEvent&, const ReviewerKeyEvent&) = default;
+};
+
+// One log entry's event. (Later kinds will be added as further alternatives.)
+using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
+                              RosterRemoveEvent, ReviewerKeyEvent>;
+
+// The event's kind name, e.g. "roster-add".
+std::string_view LogEventKind(const LogEvent& event);
+
+// The rules every encoded event meets, which DecodeLogEntry enforces: a valid slug
+// (ValidateOrganizationSlug) and name (ValidateOrganizationName); valid settings
+// (ValidateOrganizationSettings); versions and account ids ≥ 1; a ring key that is a valid
+// ristretto255 point (crypto::IsValidPoint); X25519 keys not all zero.
+// Error (kInvalidArgument) naming the kind and the field.
+[[nodiscard]] Status ValidateLogEvent(const LogEvent& event);
+
+// The canonical entry bytes. REQUIRES: ValidateLogEvent(event) is OK — otherwise the bytes
+// are still well-defined, but DecodeLogEntry rejects them.
+crypto::Bytes EncodeLogEntry(const LogEvent& event);
+
+// Decodes entry bytes strictly: the label must be kLogEntryLabel, the kind known, the number
+// of fields and each field's length exactly the kind's, no bytes may follow the last field,
+// every field must meet ValidateLogEvent's rules, and the bytes must be exactly
+// EncodeLogEntry of the result (so the settings JSON must be in canonical form).
+// Error (kInvalidArgument) saying which rule failed; a reserved or unknown kind is named.
+// Safe on any input (it is fuzzed: fuzz/log_entry_decode_fuzz.cc).
+Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry);
+
+// A JSON rendering for people and scripts (`candor audit`): {"kind": …, fields…} with keys
+// in hex and settings as an object. Not a wire format: the bytes are what is logged.
+// REQUIRES: ValidateLogEvent(event) is OK.
+nlohmann::json LogEventToJson(const LogEvent& event);
+
+// The roster change a roster entry records (for replaying a roster from the log), and back.
+RosterEvent ToRosterEvent(const RosterAddEvent& event);
+RosterEvent ToRosterEvent(const RosterRemoveEvent& event);
+// REQUIRES: an add carries a reply key (Roster::Apply accepted `event`).
+LogEvent RosterLogEvent(std::string_view slug, const RosterEvent& event);
+
+}  // namespace candor::domain
+
+#endif  // CANDOR_DOMAIN_LOG_ENTRY_H_

@@ -1,0 +1,351 @@
+#include "domain/log_entry.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "crypto/ristretto.h"
+#include "crypto/rng.h"
+#include "crypto/transcript.h"
+
+namespace candor::domain {
+namespace {
+
+using crypto::Bytes;
+
+// tr(…) written out by hand, independently of crypto::Tr.
+Bytes Transcript(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) {
+    auto len = crypto::U64Le(p.size());
+    out.insert(out.end(), len.begin(), len.end());
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes U64(std::uint64_t v) {
+  auto le = crypto::U64Le(v);
+  return Bytes(le.begin(), le.end());
+}
+template <typename F>
+Bytes K(const F& fixed) {
+  return Bytes(fixed.begin(), fixed.end());
+}
+
+class LogEntryTest : public ::testing::Test {
+ protected:
+  crypto::Point NewPoint() { return crypto::ScalarMultBase(rng_.RandomPublicScalar()); }
+  crypto::BoxPublicKey NewBoxKey() {
+    crypto::BoxPublicKey k;
+    rng_.Fill(k.bytes);
+    return k;
+  }
+  std::vector<LogEvent> Examples() {
+    OrganizationSettings eu{EuWhistleblowingPolicy(), 25, false};
+    return {
+        OrganizationCreatedEvent{"state", "Department of State", false, OrganizationSettings{}},
+        OrganizationCreatedEvent{"demo-org", "D\xc3\xa9mo \"Org\"", true, eu},
+        OrganizationSettingsEvent{"state", eu},
+        RosterAddEvent{"state", 1, NewPoint(), NewBoxKey()},
+        RosterRemoveEvent{"state", 2, NewPoint()},
+        ReviewerKeyEvent{"state", 17, NewBoxKey()},
+    };
+  }
+  static void ExpectRejected(const Bytes& entry, std::string_view needle) {
+    auto r = DecodeLogEntry(entry);
+    ASSERT_FALSE(r.ok()) << "accepted: " << crypto::ToHex(entry);
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message().find(needle), std::string::npos)
+        << "'" << r.error().message() << "' lacks '" << needle << "'";
+  }
+
+  crypto::SeededRng rng_{777};
+};
+
+TEST_F(LogEntryTest, KnownAnswer) {
+  // The ristretto255 base point as ring key; see docs/PROTOCOL.md, "Log entries".
+  auto g = *crypto::FixedFromHex<crypto::Point>(
+      "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76");
+  const Bytes entry = EncodeLogEntry(RosterRemoveEvent{"state", 7, g});
+  EXPECT_EQ(crypto::ToHex(entry),
+            "130000000000000063616e646f722f76312f6c6f672d656e7472790d00000000000000726f737465722d"
+            "72656d6f766505000000000000007374617465080000000000000007000000000000002000000000000000"
+            "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76");
+  Bytes leaf = {0x00};
+  leaf.insert(leaf.end(), entry.begin(), entry.end());
+  EXPECT_EQ(crypto::ToHex(crypto::Sha256(leaf)),
+            "76ab2b5cc7df7c42890b861ec6d017b99e76e1c4a67641bda4b06abf02ada554");
+}
+
+TEST_F(LogEntryTest, EncodingIsTheDocumentedTranscript) {
+  const auto p = NewPoint();
+  const auto r = NewBoxKey();
+  EXPECT_EQ(EncodeLogEntry(RosterAddEvent{"state", 3, p, r}),
+            Transcript({B(kLogEntryLabel), B("roster-add"), B("state"), U64(3), K(p), K(r)}));
+  EXPECT_EQ(EncodeLogEntry(ReviewerKeyEvent{"state", 9, r}),
+            Transcript({B(kLogEntryLabel), B("reviewer-key"), B("state"), U64(9), K(r)}));
+  const OrganizationSettings s;
+  const std::string json = OrganizationSettingsToJsonText(s);
+  EXPECT_EQ(EncodeLogEntry(OrganizationCreatedEvent{"state", "State", true, s}),
+            Transcript({B(kLogEntryLabel), B("organization-created"), B("state"), B("State"),
+                        Bytes{1}, B(json)}));
+  EXPECT_EQ(EncodeLogEntry(OrganizationCreatedEvent{"state", "State", false, s}),
+            Transcript({B(kLogEntryLabel), B("organization-created"), B("state"), B("State"),
+                        Bytes{0}, B(json)}));
+  EXPECT_EQ(EncodeLogEntry(OrganizationSettingsEvent{"state", s}),
+            Transcript({B(kLogEntryLabel), B("organization-settings"), B("state"), B(json)}));
+}
+
+TEST_F(LogEntryTest, RoundTripEveryKind) {
+  for (const LogEvent& event : Examples()) {
+    ASSERT_TRUE(ValidateLogEvent(event).ok()) << LogEventKind(event);
+    const Bytes entry = EncodeLogEntry(event);
+    auto back = DecodeLogEntry(entry);
+    ASSERT_TRUE(back.ok()) << LogEventKind(event) << ": " << back.error().message();
+    EXPECT_EQ(*back, event);
+    EXPECT_EQ(EncodeLogEntry(*back), entry);
+  }
+}
+
+TEST_F(LogEntryTest, KindNames) {
+  auto ex = Examples();
+  EXPECT_EQ(LogEventKind(ex[0]), "organization-created");
+  EXPECT_EQ(LogEventKind(ex[2]), "organization-settings");
+  EXPECT_EQ(LogEventKind(ex[3]), "roster-add");
+  EXPECT_EQ(LogEventKind(ex[4]), "roster-remove");
+  EXPECT_EQ(LogEventKind(ex[5]), "reviewer-key");
+}
+
+TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
+  const Bytes key(32, 1);
+  ExpectRejected({}, "not a Candor log entry");
+  ExpectRejected(Transcript({B("candor/v1/log-entrx"), B("roster-remove")}), "label");
+  ExpectRejected(Transcript({B("candor/v1/letter"), B("x")}), "label");
+  ExpectRejected(Transcript({B(kLogEntryLabel)}), "no kind");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("roster-added"), B("state")}),
+                 "unknown log entry kind 'roster-added'");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("Roster-Add"), B("state")}),
+                 "unknown log entry kind (hex)");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B(""), B("state")}), "unknown");
+  for (const char* reserved : {"letter", "signature-batch", "cable-event"}) {
+    ExpectRejected(Transcript({B(kLogEntryLabel), B(reserved), B("state")}),
+                   "reserved for a later version");
+  }
+}
+
+TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
+  const auto p = NewPoint();
+  const auto r = NewBoxKey();
+  const Bytes settings = B(OrganizationSettingsToJsonText(OrganizationSettings{}));
+  const Bytes L = B(kLogEntryLabel);
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p)}), "expected 4 fields");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1), K(p), K(r)}),
+                 "expected 3 fields, got 4");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1)}), "expected 3 fields");
+  ExpectRejected(Transcript({L, B("reviewer-key"), B("state"), U64(1)}), "expected 3 fields");
+  ExpectRejected(Transcript({L, B("organization-settings"), B("state")}), "expected 2 fields");
+  ExpectRejected(Transcript({L, B("organization-settings"), B("state"), settings, Bytes{}}),
+                 "expected 2 fields");
+  ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0}}),
+                 "expected 4 fields");
+  ExpectRejected(
+      Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}}),
+      "more fields than any kind allows");
+}
+
+TEST_F(LogEntryTest, RejectsWrongLengthsAndValues) {
+  const auto p = NewPoint();
+  const auto r = NewBoxKey();
+  const Bytes L = B(kLogEntryLabel);
+  const Bytes settings = B(OrganizationSettingsToJsonText(OrganizationSettings{}));
+  Bytes short_key = K(p);
+  short_key.pop_back();
+  Bytes long_key = K(p);
+  long_key.push_back(0);
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), Bytes(7, 1), K(p)}),
+                 "the version must be 8 bytes");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), Bytes(9, 1), K(p)}), "8 bytes");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1), short_key}),
+                 "the ring key must be 32 bytes");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1), long_key}), "32 bytes");
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), Bytes(31, 1)}),
+                 "the reply key must be 32 bytes");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(0), K(p)}),
+                 "the version must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer-key"), B("state"), U64(0), K(r)}),
+                 "the account id must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer-key"), B("state"), U64(5), Bytes(32, 0)}),
+                 "the reviewer key is all zeros");
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(5), K(p), Bytes(32, 0)}),
+                 "the reply key is all zeros");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1), Bytes(32, 0)}),
+                 "not a valid ristretto255 point");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("state"), U64(1), Bytes(32, 0xff)}),
+                 "not a valid ristretto255 point");
+  ExpectRejected(Transcript({L, B("roster-remove"), B("State"), U64(1), K(p)}), "slug");
+  ExpectRejected(Transcript({L, B("roster-remove"), Bytes{}, U64(1), K(p)}), "slug");
+  ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{2}, settings}),
+                 "demo flag");
+  ExpectRejected(
+      Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0, 0}, settings}),
+      "demo flag");
+  ExpectRejected(
+      Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{}, settings}),
+      "demo flag");
+  ExpectRejected(
+      Transcript({L, B("organization-created"), B("state"), B(""), Bytes{0}, settings}), "name");
+  ExpectRejected(
+      Transcript({L, B("organization-created"), B("state"), B("\xff"), Bytes{0}, settings}),
+      "UTF-8");
+}
+
+TEST_F(LogEntryTest, SettingsMustBeValidAndCanonical) {
+  const Bytes L = B(kLogEntryLabel);
+  const Json good = OrganizationSettingsToJson(OrganizationSettings{});
+  auto entry = [&](const std::string& json) {
+    return Transcript({L, B("organization-settings"), B("state"), B(json)});
+  };
+  ASSERT_TRUE(DecodeLogEntry(entry(good.dump())).ok());
+  ExpectRejected(entry(good.dump(1)), "canonical");
+  ExpectRejected(entry(good.dump() + "\n"), "canonical");
+  ExpectRejected(entry("{}"), "missing field");
+  ExpectRejected(entry("not json"), "not valid JSON");
+  ExpectRejected(entry(""), "not valid JSON");
+  Json bad = good;
+  bad["min_ring_size"] = 1;
+  ExpectRejected(entry(bad.dump()), "min_ring_size");
+  bad = good;
+  bad["extra"] = true;
+  ExpectRejected(entry(bad.dump()), "unknown field 'extra'");
+}
+
+TEST_F(LogEntryTest, RejectsTruncationAndTrailingBytes) {
+  for (const LogEvent& event : Examples()) {
+    const Bytes entry = EncodeLogEntry(event);
+    for (std::size_t n = 0; n < entry.size(); ++n) {
+      Bytes prefix(entry.begin(), entry.begin() + static_cast<std::ptrdiff_t>(n));
+      EXPECT_FALSE(DecodeLogEntry(prefix).ok()) << LogEventKind(event) << " prefix " << n;
+    }
+    for (std::size_t extra = 1; extra <= 9; ++extra) {
+      Bytes longer = entry;
+      longer.insert(longer.end(), extra, 0);
+      EXPECT_FALSE(DecodeLogEntry(longer).ok()) << LogEventKind(event) << " + " << extra;
+    }
+    // A length that claims more than is there, or wraps around.
+    Bytes huge = entry;
+    huge[0] = 0xff;
+    huge[7] = 0xff;
+    EXPECT_FALSE(DecodeLogEntry(huge).ok());
+  }
+}
+
+TEST_F(LogEntryTest, EverySingleByteChangeIsRejectedOrCanonical) {
+  for (const LogEvent& event : Examples()) {
+    const Bytes entry = EncodeLogEntry(event);
+    for (std::size_t i = 0; i < entry.size(); ++i) {
+      for (std::uint8_t flip : {std::uint8_t{0x01}, std::uint8_t{0x80}, std::uint8_t{0xff}}) {
+        Bytes changed = entry;
+        changed[i] ^= flip;
+        auto r = DecodeLogEntry(changed);
+        if (r.ok()) {
+          ASSERT_EQ(EncodeLogEntry(*r), changed) << i;
+          EXPECT_NE(*r, event);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(LogEntryTest, ValidateRejectsBadEvents) {
+  const auto p = NewPoint();
+  const auto r = NewBoxKey();
+  OrganizationSettings bad_settings;
+  bad_settings.min_ring_size = 0;
+  EXPECT_FALSE(ValidateLogEvent(RosterAddEvent{"state", 0, p, r}).ok());
+  EXPECT_FALSE(ValidateLogEvent(RosterAddEvent{"st ate", 1, p, r}).ok());
+  EXPECT_FALSE(ValidateLogEvent(RosterAddEvent{"state", 1, crypto::Point{}, r}).ok());
+  EXPECT_FALSE(ValidateLogEvent(RosterAddEvent{"state", 1, p, crypto::BoxPublicKey{}}).ok());
+  EXPECT_FALSE(ValidateLogEvent(OrganizationSettingsEvent{"state", bad_settings}).ok());
+  EXPECT_FALSE(
+      ValidateLogEvent(OrganizationCreatedEvent{"state", "", false, OrganizationSettings{}}).ok());
+  auto s = ValidateLogEvent(ReviewerKeyEvent{"state", 0, r});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message().find("log entry 'reviewer-key'"), std::string::npos);
+  // Encoding an invalid event still gives bytes; decoding refuses them.
+  EXPECT_FALSE(DecodeLogEntry(EncodeLogEntry(RosterAddEvent{"state", 0, p, r})).ok());
+  EXPECT_FALSE(
+      DecodeLogEntry(EncodeLogEntry(OrganizationSettingsEvent{"state", bad_settings})).ok());
+}
+
+TEST_F(LogEntryTest, JsonRendering) {
+  const auto p = NewPoint();
+  const auto r = NewBoxKey();
+  Json j = LogEventToJson(RosterAddEvent{"state", 4, p, r});
+  EXPECT_EQ(j, (Json{{"kind", "roster-add"},
+                     {"slug", "state"},
+                     {"version", 4},
+                     {"ring_public", crypto::ToHex(p)},
+                     {"reply_public", crypto::ToHex(r)}}));
+  Json created = LogEventToJson(
+      OrganizationCreatedEvent{"state", "Department of State", true, OrganizationSettings{}});
+  EXPECT_EQ(created["kind"], "organization-created");
+  EXPECT_EQ(created["demo"], true);
+  EXPECT_EQ(created["settings"], OrganizationSettingsToJson(OrganizationSettings{}));
+  EXPECT_EQ(LogEventToJson(ReviewerKeyEvent{"state", 8, r})["account_id"], 8);
+  EXPECT_EQ(LogEventToJson(RosterRemoveEvent{"state", 9, p})["kind"], "roster-remove");
+}
+
+TEST_F(LogEntryTest, RosterReplayedFromTheLog) {
+  Roster roster;
+  std::vector<Bytes> log;
+  const auto a = NewPoint(), b = NewPoint();
+  for (const RosterEvent& e : {RosterEvent{1, RosterChange::kAdd, a, NewBoxKey()},
+                               RosterEvent{2, RosterChange::kAdd, b, NewBoxKey()},
+                               RosterEvent{3, RosterChange::kRemove, a, std::nullopt}}) {
+    ASSERT_TRUE(roster.Apply(e).ok());
+    const LogEvent logged = RosterLogEvent("state", e);
+    ASSERT_TRUE(ValidateLogEvent(logged).ok());
+    log.push_back(EncodeLogEntry(logged));
+  }
+  Roster audited;
+  for (const Bytes& entry : log) {
+    auto event = DecodeLogEntry(entry);
+    ASSERT_TRUE(event.ok());
+    RosterEvent change = std::holds_alternative<RosterAddEvent>(*event)
+                             ? ToRosterEvent(std::get<RosterAddEvent>(*event))
+                             : ToRosterEvent(std::get<RosterRemoveEvent>(*event));
+    ASSERT_TRUE(audited.Apply(change).ok());
+  }
+  EXPECT_EQ(audited.events(), roster.events());
+  EXPECT_EQ(audited.digest(), roster.digest());
+}
+
+// Every saved fuzz seed named valid-* decodes and re-encodes identically; invalid-* fails.
+TEST(LogEntryCorpusTest, SeedsDecodeAsNamed) {
+  const std::filesystem::path dir =
+      std::filesystem::path(CANDOR_SOURCE_DIR) / "fuzz" / "corpus" / "log_entry_decode";
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  int valid = 0, invalid = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(file.path(), std::ios::binary);
+    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string name = file.path().filename().string();
+    auto r = DecodeLogEntry(bytes);
+    if (name.rfind("valid-", 0) == 0) {
+      ++valid;
+      ASSERT_TRUE(r.ok()) << name << ": " << r.error().message();
+      EXPECT_EQ(EncodeLogEntry(*r), bytes) << name;
+    } else if (name.rfind("invalid-", 0) == 0) {
+      ++invalid;
+      EXPECT_FALSE(r.ok()) << name;
+    }
+  }
+  EXPECT_GE(valid, 5);
+  EXPECT_GE(invalid, 3);
+}
+
+}  // namespace
+}  // namespace candor::domain
