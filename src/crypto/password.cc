@@ -77,9 +77,8 @@ Status CheckPasswordPolicy(std::string_view password) {
   auto chars = CountUtf8(password);
   if (!chars) return InvalidArgument("password is not valid UTF-8 text");
   if (*chars < kPasswordMinChars) {
-    return InvalidArgument("password is too short: at least " +
-                           std::to_string(kPasswordMinChars) + " characters, got " +
-                           std::to_string(*chars));
+    return InvalidArgument("password is too short: at least " + std::to_string(kPasswordMinChars) +
+                           " characters, got " + std::to_string(*chars));
   }
   if (*chars > kPasswordMaxChars) {
     return InvalidArgument("password is too long: at most " + std::to_string(kPasswordMaxChars) +

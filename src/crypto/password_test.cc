@@ -45,9 +45,9 @@ TEST(PasswordPolicy, RejectsTooLong) {
 
 TEST(PasswordPolicy, RejectsInvalidUtf8AndControlCharacters) {
   EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xFF").ok());
-  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xC0\xAF").ok());  // overlong '/'
+  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xC0\xAF").ok());      // overlong '/'
   EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xED\xA0\x80").ok());  // surrogate
-  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xE2\x82").ok());  // truncated
+  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\xE2\x82").ok());      // truncated
   EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl\n").ok());
   EXPECT_FALSE(CheckPasswordPolicy(std::string("abcdefghijkl\0x", 14)).ok());
 }
@@ -108,10 +108,10 @@ TEST(Password, NeedsRehashWhenCostDiffers) {
   EXPECT_TRUE(PasswordNeedsRehash("not a hash"));
   EXPECT_TRUE(PasswordNeedsRehash(std::string(1000, 'x')));
   // Argon2i (not id) with the right parameters still needs a rehash.
-  EXPECT_TRUE(PasswordNeedsRehash(
-      "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-      "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
-      kFast));
+  EXPECT_TRUE(
+      PasswordNeedsRehash("$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                          "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+                          kFast));
 }
 
 TEST(Password, DefaultCostIsModerate) {

@@ -27,9 +27,9 @@ namespace candor::crypto {
 using TotpSecret = SecretBytes<32, struct TotpSecretTag>;
 
 struct TotpParams {
-  unsigned digits = 6;               // 6, 7 or 8
-  std::uint64_t step_seconds = 30;   // X in RFC 6238; > 0
-  std::uint64_t t0 = 0;              // T0 in RFC 6238
+  unsigned digits = 6;              // 6, 7 or 8
+  std::uint64_t step_seconds = 30;  // X in RFC 6238; > 0
+  std::uint64_t t0 = 0;             // T0 in RFC 6238
 };
 
 // A fresh random secret from `rng`.

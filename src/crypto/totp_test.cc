@@ -108,8 +108,8 @@ TEST(Totp, PrefersTheEarliestUnusedStep) {
 
 TEST(Totp, RejectsMalformedCodes) {
   auto key = AsBytes(kRfcSeed);
-  for (std::string_view bad : {"", "12345", "1234567", "12345a", " 123456", "12 456",
-                               "１２３４５６"}) {
+  for (std::string_view bad :
+       {"", "12345", "1234567", "12345a", " 123456", "12 456", "１２３４５６"}) {
     auto r = VerifyTotp(key, bad, 1700000000, std::nullopt);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << bad;
@@ -134,8 +134,13 @@ TEST(Totp, DifferentKeysGiveDifferentCodes) {
 
 TEST(Base32, Rfc4648Vectors) {
   const std::pair<std::string_view, std::string_view> vectors[] = {
-      {"", ""},          {"f", "MY"},          {"fo", "MZXQ"},         {"foo", "MZXW6"},
-      {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"},
+      {"", ""},
+      {"f", "MY"},
+      {"fo", "MZXQ"},
+      {"foo", "MZXW6"},
+      {"foob", "MZXW6YQ"},
+      {"fooba", "MZXW6YTB"},
+      {"foobar", "MZXW6YTBOI"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base32Encode(AsBytes(plain)), encoded);
@@ -153,7 +158,7 @@ TEST(Base32, DecodeIsStrictButForgiving) {
   EXPECT_FALSE(Base32Decode("MZXW1").ok());             // '1' is not in the alphabet
   EXPECT_FALSE(Base32Decode("M").ok());                 // impossible length
   EXPECT_FALSE(Base32Decode("MZX").ok());
-  EXPECT_FALSE(Base32Decode("MZ").ok());                // "MY" is canonical for "f"
+  EXPECT_FALSE(Base32Decode("MZ").ok());  // "MY" is canonical for "f"
 }
 
 TEST(Base32, RoundTripsRandomSecrets) {

@@ -28,8 +28,8 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
 }
 
 SpdlogAccessLogSink::SpdlogAccessLogSink()
-    : logger_(std::make_shared<spdlog::logger>(
-          "candor-access", std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
+    : logger_(std::make_shared<spdlog::logger>("candor-access",
+                                               std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
   logger_->set_pattern("%v");
   logger_->set_level(spdlog::level::info);
 }

@@ -56,8 +56,8 @@ TEST(Cookies, RejectsBadNamesAndValues) {
   for (std::string_view name : {"", "a b", "a;b", "a=b", "a,b", "caf\xC3\xA9"}) {
     EXPECT_FALSE(BuildSetCookie(name, "v", seconds(1), false).ok()) << name;
   }
-  for (std::string_view value : {"a b", "a;b", "a,b", "a\"b", "a\\b", "a\r\nSet-Cookie: x=y",
-                                 "\xC3\xA9"}) {
+  for (std::string_view value :
+       {"a b", "a;b", "a,b", "a\"b", "a\\b", "a\r\nSet-Cookie: x=y", "\xC3\xA9"}) {
     EXPECT_FALSE(BuildSetCookie("n", value, seconds(1), false).ok()) << value;
   }
   EXPECT_FALSE(BuildSetCookie("n", "v", seconds(-1), false).ok());

@@ -12,7 +12,7 @@ namespace candor::http {
 bool IsAnonymousSafeHeader(std::string_view name) {
   // What a handler needs to understand the request and nothing that says who sent it.
   static constexpr std::array<std::string_view, 7> kAllowed = {
-      "Host",     "Content-Type", "Content-Length",    "Accept",
+      "Host",     "Content-Type",  "Content-Length",    "Accept",
       "If-Match", "If-None-Match", "X-Forwarded-Proto",
   };
   for (std::string_view allowed : kAllowed) {

@@ -35,9 +35,8 @@ TEST(Exchange, AnonymousRequestsLoseIdentifyingHeaders) {
   EXPECT_FALSE(r.peer_address.has_value());
   EXPECT_EQ(r.headers.Get("Host"), "candor.example");
   EXPECT_EQ(r.headers.Get("Content-Type"), "application/json");
-  for (const char* gone : {"Cookie", "Authorization", "User-Agent", "X-Forwarded-For",
-                           "X-Real-IP", "Forwarded", "Referer", "Accept-Language",
-                           "X-Some-New-Header"}) {
+  for (const char* gone : {"Cookie", "Authorization", "User-Agent", "X-Forwarded-For", "X-Real-IP",
+                           "Forwarded", "Referer", "Accept-Language", "X-Some-New-Header"}) {
     EXPECT_FALSE(r.headers.Has(gone)) << gone;
   }
 }
@@ -64,9 +63,12 @@ TEST(Exchange, ForwardedProtoOnlyWhenTrusted) {
 
 TEST(Exchange, HandlerExceptionsBecomeBare500s) {
   Router router;
-  ASSERT_TRUE(router.Named("GET", "/boom", [](const Request&) -> Response {
-    throw std::runtime_error("database password is hunter2");
-  }).ok());
+  ASSERT_TRUE(router
+                  .Named("GET", "/boom",
+                         [](const Request&) -> Response {
+                           throw std::runtime_error("database password is hunter2");
+                         })
+                  .ok());
   ASSERT_TRUE(router.Anonymous("GET", "/int", [](const Request&) -> Response { throw 42; }).ok());
   for (const char* path : {"/boom", "/int"}) {
     Response r = RunRoute(router.Match("GET", path), Request());

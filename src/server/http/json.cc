@@ -18,16 +18,24 @@ std::string_view Trim(std::string_view s) {
 
 std::string_view TypeName(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number with a fraction or exponent";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number with a fraction or exponent";
     case json::value_t::binary:
-    case json::value_t::discarded: return "an unsupported value";
+    case json::value_t::discarded:
+      return "an unsupported value";
   }
   return "an unsupported value";
 }
@@ -159,36 +167,57 @@ std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"
 
 std::string_view ErrorCodeSlug(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kVerificationFailed: return "verification_failed";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kAlreadyExists: return "already_exists";
-    case ErrorCode::kPermissionDenied: return "permission_denied";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kFailedPrecondition: return "failed_precondition";
-    case ErrorCode::kResourceExhausted: return "resource_exhausted";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kIo: return "io";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kVerificationFailed:
+      return "verification_failed";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kAlreadyExists:
+      return "already_exists";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kIo:
+      return "io";
     case ErrorCode::kCorrupt:
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }
 
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kFailedPrecondition: return 409;
-    case ErrorCode::kVerificationFailed: return 422;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kVerificationFailed:
+      return 422;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
     case ErrorCode::kIo:
     case ErrorCode::kCorrupt:
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -228,8 +257,7 @@ Result<json> ParseJsonObject(std::string_view text, const JsonLimits& limits) {
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return InvalidArgument("the body is not valid JSON");
   if (!value.is_object()) {
-    return InvalidArgument("the body must be a JSON object, got " +
-                           std::string(TypeName(value)));
+    return InvalidArgument("the body must be a JSON object, got " + std::string(TypeName(value)));
   }
   return value;
 }
@@ -249,7 +277,8 @@ Result<json> ParseJsonBody(const Request& request, const JsonLimits& limits) {
     semi = rest.find(';');
     std::string_view param = Trim(rest.substr(0, semi));
     if (param.empty()) continue;
-    if (!EqualsIgnoreCase(param, "charset=utf-8") && !EqualsIgnoreCase(param, "charset=\"utf-8\"")) {
+    if (!EqualsIgnoreCase(param, "charset=utf-8") &&
+        !EqualsIgnoreCase(param, "charset=\"utf-8\"")) {
       return InvalidArgument("Content-Type application/json allows only charset=utf-8");
     }
   }
@@ -289,8 +318,7 @@ void FieldReader::ReadRequired(std::string_view name, T& out) {
   if (v == nullptr) return;
   std::string expected = Convert(*v, out);
   if (!expected.empty()) {
-    Fail("field " + Quoted(name) + " must be " + expected + ", got " +
-         std::string(TypeName(*v)));
+    Fail("field " + Quoted(name) + " must be " + expected + ", got " + std::string(TypeName(*v)));
   }
 }
 
@@ -302,8 +330,7 @@ void FieldReader::ReadOptional(std::string_view name, std::optional<T>& out) {
   T value{};
   std::string expected = Convert(*v, value);
   if (!expected.empty()) {
-    Fail("field " + Quoted(name) + " must be " + expected + ", got " +
-         std::string(TypeName(*v)));
+    Fail("field " + Quoted(name) + " must be " + expected + ", got " + std::string(TypeName(*v)));
     return;
   }
   out = std::move(value);

@@ -73,9 +73,8 @@ TEST(ParseJsonBody, AcceptsAnObject) {
 }
 
 TEST(ParseJsonBody, WrongContentType) {
-  for (std::string ct : {"", "text/plain", "application/x-www-form-urlencoded",
-                         "application/jsonp", "application/json; charset=latin1",
-                         "multipart/form-data; boundary=x"}) {
+  for (std::string ct : {"", "text/plain", "application/x-www-form-urlencoded", "application/jsonp",
+                         "application/json; charset=latin1", "multipart/form-data; boundary=x"}) {
     auto r = ParseJsonBody(JsonRequest("{}", ct));
     ASSERT_FALSE(r.ok()) << ct;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
@@ -84,9 +83,9 @@ TEST(ParseJsonBody, WrongContentType) {
 }
 
 TEST(ParseJsonBody, MalformedJson) {
-  for (std::string body : {"", "   ", "{", "{\"a\":}", "{'a': 1}", "{\"a\": 1,}", "{\"a\": 01}",
-                           "{\"a\": NaN}", "{} {}", "{\"a\": 1} x", "// c\n{}",
-                           "{\"a\": \"\x01\"}"}) {
+  for (std::string body :
+       {"", "   ", "{", "{\"a\":}", "{'a': 1}", "{\"a\": 1,}", "{\"a\": 01}", "{\"a\": NaN}",
+        "{} {}", "{\"a\": 1} x", "// c\n{}", "{\"a\": \"\x01\"}"}) {
     auto r = ParseJsonBody(JsonRequest(body));
     EXPECT_FALSE(r.ok()) << body;
   }
@@ -135,7 +134,8 @@ TEST(ParseJsonBody, DuplicateKeys) {
   EXPECT_NE(r.error().message().find("'a' appears twice"), std::string::npos);
   EXPECT_FALSE(ParseJsonBody(JsonRequest(R"({"x": {"b": 1, "b": 1}})")).ok());
   // The same key in sibling objects is fine.
-  EXPECT_TRUE(ParseJsonBody(JsonRequest(R"({"x": {"b": 1}, "y": {"b": 1}, "z": [{"b":1},{"b":2}]})")).ok());
+  EXPECT_TRUE(
+      ParseJsonBody(JsonRequest(R"({"x": {"b": 1}, "y": {"b": 1}, "z": [{"b":1},{"b":2}]})")).ok());
 }
 
 TEST(FieldReader, ReadsRequiredAndOptionalFields) {

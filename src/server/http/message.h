@@ -52,14 +52,14 @@ using Params = std::map<std::string, std::string, std::less<>>;
 // needs: `peer_address` stays empty and `headers` keeps only an allowlist (no Cookie,
 // Authorization, User-Agent, Referer or X-Forwarded-For; see exchange.h).
 struct Request {
-  std::string method;   // as sent, e.g. "GET"
-  std::string path;     // the target's path, still percent-encoded, e.g. "/api/v1/orgs/acme"
-  Params query;         // decoded query parameters ('+' is a space); names are unique
+  std::string method;  // as sent, e.g. "GET"
+  std::string path;    // the target's path, still percent-encoded, e.g. "/api/v1/orgs/acme"
+  Params query;        // decoded query parameters ('+' is a space); names are unique
   Headers headers;
   std::string body;
-  bool is_tls = false;           // the connection to this server is TLS
-  bool forwarded_https = false;  // a trusted reverse proxy said X-Forwarded-Proto: https
-  Params path_params;            // decoded values of the route's {param} segments
+  bool is_tls = false;                      // the connection to this server is TLS
+  bool forwarded_https = false;             // a trusted reverse proxy said X-Forwarded-Proto: https
+  Params path_params;                       // decoded values of the route's {param} segments
   std::optional<std::string> peer_address;  // named routes only: the TCP peer's IP
 
   // The client reached us over HTTPS, directly or through the trusted proxy.

@@ -41,9 +41,8 @@ TEST(Target, KeepsThePathEncoded) {
 }
 
 TEST(Target, RejectsMalformedTargets) {
-  for (std::string_view bad : {"", "api", "http://example.org/", "*", "/a%2", "/a%zz",
-                               "/a%2Fb", "/a%2fb", "/a%00b", "/a#frag", "/a?x=%G0",
-                               "/a?x=1&x=2", "/a?=1"}) {
+  for (std::string_view bad : {"", "api", "http://example.org/", "*", "/a%2", "/a%zz", "/a%2Fb",
+                               "/a%2fb", "/a%00b", "/a#frag", "/a?x=%G0", "/a?x=1&x=2", "/a?=1"}) {
     auto t = ParseTarget(bad);
     EXPECT_FALSE(t.ok()) << bad;
     if (!t.ok()) {

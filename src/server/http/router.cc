@@ -16,8 +16,7 @@ bool IsUpperToken(std::string_view s) {
 bool IsParamName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
 
@@ -88,8 +87,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, Privacy pr
     for (std::size_t i = 0; i < route->segments_.size() && same_shape; ++i) {
       const auto& a = existing->segments_[i];
       const auto& b = route->segments_[i];
-      same_shape = a.kind == b.kind &&
-                   (a.kind != Route::SegmentKind::kLiteral || a.text == b.text);
+      same_shape = a.kind == b.kind && (a.kind != Route::SegmentKind::kLiteral || a.text == b.text);
     }
     if (same_shape) {
       return Error(ErrorCode::kAlreadyExists,

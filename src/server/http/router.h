@@ -98,12 +98,12 @@ class Router {
   [[nodiscard]] Status Add(std::string_view method, std::string_view pattern, Privacy privacy,
                            Handler handler, RouteOptions options = {});
   // Shorthands for Add with the privacy spelled in the name.
-  [[nodiscard]] Status Anonymous(std::string_view method, std::string_view pattern,
-                                 Handler handler, RouteOptions options = {}) {
+  [[nodiscard]] Status Anonymous(std::string_view method, std::string_view pattern, Handler handler,
+                                 RouteOptions options = {}) {
     return Add(method, pattern, Privacy::kAnonymous, std::move(handler), options);
   }
-  [[nodiscard]] Status Named(std::string_view method, std::string_view pattern,
-                             Handler handler, RouteOptions options = {}) {
+  [[nodiscard]] Status Named(std::string_view method, std::string_view pattern, Handler handler,
+                             RouteOptions options = {}) {
     return Add(method, pattern, Privacy::kNamed, std::move(handler), options);
   }
 

@@ -2,6 +2,7 @@
 #include "server/http/router.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace candor::http {

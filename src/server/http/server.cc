@@ -14,14 +14,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
-#include <future>
-#include <limits>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -33,6 +25,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <future>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "server/http/json.h"
 
@@ -72,9 +71,9 @@ bool IsSafeValue(std::string_view s) {
 
 // Headers the server owns: a handler's own values would desynchronise the framing.
 bool IsFramingHeader(std::string_view name) {
-  return EqualsIgnoreCase(name, "Content-Length") ||
-         EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Connection") ||
-         EqualsIgnoreCase(name, "Keep-Alive") || EqualsIgnoreCase(name, "Upgrade");
+  return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+         EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Keep-Alive") ||
+         EqualsIgnoreCase(name, "Upgrade");
 }
 
 bool ValidResponse(const Response& r) {
@@ -175,8 +174,7 @@ class Session : public SessionBase {
   ~Session() override { impl_.Unregister(id_); }
 
   void CloseIfIdle() override {
-    asio::post(derived().stream().get_executor(),
-               Bind([](Derived& self) {
+    asio::post(derived().stream().get_executor(), Bind([](Derived& self) {
                  if (self.idle_) self.Abort();
                }));
   }
@@ -217,19 +215,19 @@ class Session : public SessionBase {
     if (buffer_.size() > 0) return ReadHeader();  // pipelined: already here
     idle_ = true;
     lowest().expires_after(options().idle_timeout);
-    derived().stream().async_read_some(
-        buffer_.prepare(4096), Bind([](Derived& self, ErrorCodeT ec, std::size_t n) {
-          self.idle_ = false;
-          if (ec) return self.Abort();  // timeout, close, or Stop
-          self.buffer_.commit(n);
-          self.ReadHeader();
-        }));
+    derived().stream().async_read_some(buffer_.prepare(4096),
+                                       Bind([](Derived& self, ErrorCodeT ec, std::size_t n) {
+                                         self.idle_ = false;
+                                         if (ec) return self.Abort();  // timeout, close, or Stop
+                                         self.buffer_.commit(n);
+                                         self.ReadHeader();
+                                       }));
   }
 
   void ReadHeader() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
     // No body limit yet: it depends on the route, and Beast would otherwise refuse a large
     // Content-Length while still reading the header. The real limit is set in OnHeader,
     // before any body byte is parsed. (Not boost::none: Beast 1.74 compares the length with
@@ -238,16 +236,15 @@ class Session : public SessionBase {
     // From the first byte on, the whole request must arrive within request_timeout; the
     // deadline is not extended by progress, so trickling bytes does not help.
     lowest().expires_after(options().request_timeout);
-    bhttp::async_read_header(derived().stream(), buffer_, *parser_,
-                             Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
-                               self.OnHeader(ec);
-                             }));
+    bhttp::async_read_header(
+        derived().stream(), buffer_, *parser_,
+        Bind([](Derived& self, ErrorCodeT ec, std::size_t) { self.OnHeader(ec); }));
   }
 
   void OnHeader(ErrorCodeT ec) {
     if (ec == bhttp::error::header_limit) {
-      return RespondAndClose(ErrorResponse(431, "header_too_large",
-                                           "the request header is too large"));
+      return RespondAndClose(
+          ErrorResponse(431, "header_too_large", "the request header is too large"));
     }
     if (ec) return OnReadError(ec);
     auto& req = parser_->get();
@@ -264,8 +261,8 @@ class Session : public SessionBase {
     // Only the chunked coding is understood. With any other Transfer-Encoding Beast would
     // treat the body as absent and parse it as the next request: refuse (RFC 9112 §6.3).
     if (req.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
-      return RespondAndClose(ErrorResponse(400, "bad_request",
-                                           "only Transfer-Encoding: chunked is supported"));
+      return RespondAndClose(
+          ErrorResponse(400, "bad_request", "only Transfer-Encoding: chunked is supported"));
     }
     auto length = parser_->content_length();
     if (length && *length > limit) return RejectTooLarge(limit);
@@ -275,8 +272,8 @@ class Session : public SessionBase {
     auto expect = req[bhttp::field::expect];
     if (!expect.empty()) {
       if (!EqualsIgnoreCase(std::string_view(expect.data(), expect.size()), "100-continue")) {
-        return RespondAndClose(ErrorResponse(417, "expectation_failed",
-                                             "only Expect: 100-continue is supported"));
+        return RespondAndClose(
+            ErrorResponse(417, "expectation_failed", "only Expect: 100-continue is supported"));
       }
       continue_.emplace(bhttp::status::continue_, req.version());
       return bhttp::async_write(derived().stream(), *continue_,
@@ -342,9 +339,9 @@ class Session : public SessionBase {
   }
 
   void RejectTooLarge(std::size_t limit) {
-    Response r = ErrorResponse(413, "payload_too_large",
-                               "the request body is larger than the limit of " +
-                                   std::to_string(limit) + " bytes");
+    Response r = ErrorResponse(
+        413, "payload_too_large",
+        "the request body is larger than the limit of " + std::to_string(limit) + " bytes");
     RecordAccess(impl_.log_policy(), match_, r.status);
     RespondAndClose(std::move(r));
   }
@@ -360,8 +357,10 @@ class Session : public SessionBase {
     if (!ValidResponse(response)) {
       // Only server-made responses reach here unrouted, and they are always valid.
       if (match_.found() && match_.route->privacy() == Privacy::kNamed) {
-        spdlog::error("http: handler for {} {} returned an invalid status or header; "
-                      "answered 500", match_.route->method(), match_.route->pattern());
+        spdlog::error(
+            "http: handler for {} {} returned an invalid status or header; "
+            "answered 500",
+            match_.route->method(), match_.route->pattern());
       }
       response = ErrorResponse(500, "internal", "internal error");
       AddSecurityHeaders(response, target_.path, impl_.security());
@@ -380,8 +379,7 @@ class Session : public SessionBase {
     res.prepare_payload();
     close_after_write_ = !keep_alive;
     lowest().expires_after(options().request_timeout);
-    bhttp::async_write(derived().stream(), res,
-                       Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
+    bhttp::async_write(derived().stream(), res, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
                          self.response_.reset();
                          if (ec) return self.Abort();
                          if (self.close_after_write_) return self.derived().GracefulClose();
@@ -415,9 +413,7 @@ class PlainSession final : public Session<PlainSession>,
   beast::tcp_stream& stream() { return stream_; }
 
   void Run() {
-    asio::dispatch(stream_.get_executor(), Bind([](PlainSession& self) {
-                     self.WaitForRequest();
-                   }));
+    asio::dispatch(stream_.get_executor(), Bind([](PlainSession& self) { self.WaitForRequest(); }));
   }
 
   // Half-closes, then drains what the client still sends (lingering close).
@@ -425,8 +421,8 @@ class PlainSession final : public Session<PlainSession>,
     ErrorCodeT ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Abort();
-    stream_.expires_after(std::min<std::chrono::milliseconds>(options().request_timeout,
-                                                              kMaxLinger));
+    stream_.expires_after(
+        std::min<std::chrono::milliseconds>(options().request_timeout, kMaxLinger));
     Drain();
   }
 
@@ -471,8 +467,8 @@ class TlsSession final : public Session<TlsSession>,
 
   // Sends close_notify (bounded by a short deadline), then closes.
   void GracefulClose() {
-    lowest().expires_after(std::min<std::chrono::milliseconds>(options().request_timeout,
-                                                               kMaxLinger));
+    lowest().expires_after(
+        std::min<std::chrono::milliseconds>(options().request_timeout, kMaxLinger));
     stream_.async_shutdown(Bind([](TlsSession& self, ErrorCodeT) { self.Abort(); }));
   }
 
@@ -487,8 +483,8 @@ Status Server::Impl::LoadTls() {
   tls_.emplace(ssl::context::tls_server);
   ErrorCodeT ec;
   tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                        ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                        ssl::context::single_dh_use,
                     ec);
   if (ec) return Error(ErrorCode::kInternal, "TLS: cannot set options: " + ec.message());
   SSL_CTX* ctx = tls_->native_handle();

@@ -57,7 +57,7 @@ struct ServerOptions {
   std::optional<TlsFiles> tls;  // set: HTTPS only (TLS 1.2 and 1.3); unset: plain HTTP
 
   std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;  // routes may override (RouteOptions)
+  std::size_t max_body_bytes = 1024 * 1024;           // routes may override (RouteOptions)
   std::chrono::milliseconds request_timeout{10'000};  // first byte → complete request;
                                                       // also the TLS handshake and each write
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request

@@ -79,18 +79,16 @@ class ServerTest : public ::testing::Test {
       ++seen->echo_calls;
       return Response::Text(200, req.body);
     }));
-    check(r.Anonymous(
-        "POST", "/api/v1/letters/{id}/signatures",
-        [seen](const Request& req) {
-          ++seen->anon_calls;
-          std::lock_guard lock(seen->mu);
-          seen->last_anonymous = req;
-          return JsonResponse(201, {{"size", req.body.size()}});
-        },
-        {.max_body_bytes = 8192}));
-    check(r.Named("GET", "/api/v1/boom", [](const Request&) -> Response {
-      throw std::runtime_error("secret detail");
-    }));
+    check(r.Anonymous("POST", "/api/v1/letters/{id}/signatures",
+                      [seen](const Request& req) {
+                        ++seen->anon_calls;
+                        std::lock_guard lock(seen->mu);
+                        seen->last_anonymous = req;
+                        return JsonResponse(201, {{"size", req.body.size()}});
+                      },
+                      {.max_body_bytes = 8192}));
+    check(r.Named("GET", "/api/v1/boom",
+                  [](const Request&) -> Response { throw std::runtime_error("secret detail"); }));
     check(r.Named("GET", "/api/v1/slow", [](const Request&) {
       std::this_thread::sleep_for(400ms);
       return Response::Text(200, "slow");
@@ -128,8 +126,8 @@ TEST_F(ServerTest, GetAndPost) {
   EXPECT_EQ(get->Header("Content-Type"), "application/json");
   EXPECT_EQ(get->body, R"({"slug":"acme"})");
 
-  auto post = Fetch(port(), RawRequest("POST", "/api/v1/echo", {"Content-Type: text/plain"},
-                                       "hello, server"));
+  auto post = Fetch(
+      port(), RawRequest("POST", "/api/v1/echo", {"Content-Type: text/plain"}, "hello, server"));
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 200);
   EXPECT_EQ(post->body, "hello, server");
@@ -189,13 +187,15 @@ TEST_F(ServerTest, OversizedBodyIs413AndNeverReachesTheHandler) {
   EXPECT_EQ(big->Header("Connection"), "close");
 
   // Announced size alone is enough: the body is never sent.
-  auto announced = Fetch(port(), "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-                                 "Content-Length: 99999999999\r\n\r\n");
+  auto announced = Fetch(port(),
+                         "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+                         "Content-Length: 99999999999\r\n\r\n");
   ASSERT_TRUE(announced);
   EXPECT_EQ(announced->status, 413);
 
   // Chunked bodies are cut off as they stream.
-  std::string chunked = "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string chunked =
+      "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 4; ++i) chunked += "200\r\n" + std::string(512, 'y') + "\r\n";
   chunked += "0\r\n\r\n";
   auto streamed = Fetch(port(), chunked);
@@ -206,14 +206,14 @@ TEST_F(ServerTest, OversizedBodyIs413AndNeverReachesTheHandler) {
   // Within the limit it works, and a route may raise its own limit.
   EXPECT_EQ(Fetch(port(), RawRequest("POST", "/api/v1/echo", {}, std::string(1024, 'x')))->status,
             200);
-  EXPECT_EQ(Fetch(port(), RawRequest("POST", "/api/v1/letters/L1/signatures", {},
-                                     std::string(5000, 'x')))
-                ->status,
-            201);
-  EXPECT_EQ(Fetch(port(), RawRequest("POST", "/api/v1/letters/L1/signatures", {},
-                                     std::string(9000, 'x')))
-                ->status,
-            413);
+  EXPECT_EQ(
+      Fetch(port(), RawRequest("POST", "/api/v1/letters/L1/signatures", {}, std::string(5000, 'x')))
+          ->status,
+      201);
+  EXPECT_EQ(
+      Fetch(port(), RawRequest("POST", "/api/v1/letters/L1/signatures", {}, std::string(9000, 'x')))
+          ->status,
+      413);
   EXPECT_EQ(seen_.echo_calls, 1);
   EXPECT_EQ(seen_.anon_calls, 1);
 }
@@ -229,17 +229,17 @@ TEST_F(ServerTest, HugeHeaderIs431) {
 
 TEST_F(ServerTest, MalformedRequestsAre400) {
   Start();
-  for (std::string raw : {std::string("GARBAGE\r\n\r\n"),
-                          std::string("GET /a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n"),
-                          std::string("GET /a?x=1&x=2 HTTP/1.1\r\nHost: x\r\n\r\n"),
-                          std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-                                      "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
-                          // Request smuggling shapes: both framings, or an unknown coding.
-                          std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-                                      "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                      "0\r\n\r\n"),
-                          std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-                                      "Transfer-Encoding: gzip\r\n\r\nGET /x HTTP/1.1\r\n\r\n")}) {
+  for (std::string raw :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET /a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n"),
+        std::string("GET /a?x=1&x=2 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+        // Request smuggling shapes: both framings, or an unknown coding.
+        std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "0\r\n\r\n"),
+        std::string("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+                    "Transfer-Encoding: gzip\r\n\r\nGET /x HTTP/1.1\r\n\r\n")}) {
     auto r = Fetch(port(), raw);
     ASSERT_TRUE(r) << raw;
     EXPECT_EQ(r->status, 400) << raw;
@@ -267,8 +267,8 @@ TEST_F(ServerTest, TricklingBytesDoesNotExtendTheDeadline) {
   Start(o);
   auto c = Client::Connect(port(), 20ms);
   ASSERT_TRUE(c);
-  std::string request = "GET /api/v1/orgs/acme HTTP/1.1\r\nHost: x\r\nX-Pad: " +
-                        std::string(200, 'p') + "\r\n\r\n";
+  std::string request =
+      "GET /api/v1/orgs/acme HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(200, 'p') + "\r\n\r\n";
   auto begin = std::chrono::steady_clock::now();
   bool closed = false;
   // One byte every 50 ms would take 13 s; every byte arrives well within any per-read timeout.
@@ -495,8 +495,9 @@ TEST_F(ServerTest, ExpectContinue) {
   Start();
   auto c = Client::Connect(port());
   ASSERT_TRUE(c);
-  ASSERT_TRUE(c->Send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                      "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c->Send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+              "Expect: 100-continue\r\n\r\n"));
   auto interim = c->Read();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);

@@ -34,12 +34,12 @@ class TlsServerTest : public ::testing::Test {
   void Start(ServerOptions options = {}) {
     Router r;
     ASSERT_TRUE(r.Named("POST", "/login", [](const Request& req) {
-      auto cookie = BuildSetCookie(req, "session", "abc123", std::chrono::hours(1));
-      if (!cookie.ok()) return ErrorResponse(cookie.error());
-      Response resp = JsonResponse(200, {{"tls", req.is_tls}});
-      resp.headers.Add("Set-Cookie", *cookie);
-      return resp;
-    }).ok());
+                   auto cookie = BuildSetCookie(req, "session", "abc123", std::chrono::hours(1));
+                   if (!cookie.ok()) return ErrorResponse(cookie.error());
+                   Response resp = JsonResponse(200, {{"tls", req.is_tls}});
+                   resp.headers.Add("Set-Cookie", *cookie);
+                   return resp;
+                 }).ok());
     options.tls = TlsFiles{(dir_ / "cert.pem").string(), (dir_ / "key.pem").string()};
     server_ = std::make_unique<Server>(std::move(r), std::move(options));
     Status s = server_->Start();

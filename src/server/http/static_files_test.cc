@@ -53,9 +53,9 @@ TEST_F(StaticFilesTest, ServesFilesWithContentTypes) {
 
 TEST_F(StaticFilesTest, RefusesTraversalAndHiddenFiles) {
   StaticFiles files(root_);
-  for (std::string_view bad : {"../secret.txt", "js/../../secret.txt", "..", ".", "./index.html",
-                               ".env", "js//app.js", "js/app.js/", "/etc/passwd",
-                               "js\\..\\..\\secret.txt", "missing.html"}) {
+  for (std::string_view bad :
+       {"../secret.txt", "js/../../secret.txt", "..", ".", "./index.html", ".env", "js//app.js",
+        "js/app.js/", "/etc/passwd", "js\\..\\..\\secret.txt", "missing.html"}) {
     Response r = files.Serve(bad);
     EXPECT_EQ(r.status, 404) << bad;
     EXPECT_EQ(r.body.find("outside"), std::string::npos) << bad;

@@ -68,9 +68,8 @@ class Client {
  public:
   // Connects to 127.0.0.1:port. Reads wait at most `timeout`. Null when the connection
   // (or, with TLS, the handshake) fails.
-  static std::unique_ptr<Client> Connect(std::uint16_t port,
-                                         std::chrono::milliseconds timeout =
-                                             std::chrono::milliseconds(5000)) {
+  static std::unique_ptr<Client> Connect(
+      std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
     ::signal(SIGPIPE, SIG_IGN);
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return nullptr;
@@ -175,8 +174,8 @@ class Client {
     auto deadline = std::chrono::steady_clock::now() + within;
     while (std::chrono::steady_clock::now() < deadline) {
       int r = RecvSome();
-      if (r == 0) return true;    // EOF or reset
-      if (r == -2) continue;      // timeout slice: look again
+      if (r == 0) return true;  // EOF or reset
+      if (r == -2) continue;    // timeout slice: look again
     }
     return false;
   }
@@ -253,8 +252,7 @@ inline bool WriteSelfSignedCertificate(const std::filesystem::path& dir) {
     return added;
   };
   ok = ok && add_ext(NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost") &&
-       add_ext(NID_basic_constraints, "critical,CA:TRUE") &&
-       X509_sign(cert, key, EVP_sha256()) > 0;
+       add_ext(NID_basic_constraints, "critical,CA:TRUE") && X509_sign(cert, key, EVP_sha256()) > 0;
   if (ok) {
     std::FILE* c = std::fopen((dir / "cert.pem").c_str(), "wb");
     std::FILE* k = std::fopen((dir / "key.pem").c_str(), "wb");
