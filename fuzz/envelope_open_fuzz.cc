@@ -6,8 +6,10 @@
 //   the rest         an encoded envelope (docs/FORMATS.md, "Envelope"), any length
 //
 // The opener's key pair is fixed: the first GenerateBoxKeyPair of SeededRng(1). Seeds in
-// fuzz/corpus/envelope_open/ are envelopes sealed to it and damaged copies, written by
-// tools/make_envelope_seeds.cc (`build/tools/make_envelope_seeds fuzz/corpus/envelope_open`).
+// fuzz/corpus/envelope_open/: seed-N are envelopes sealed to it and damaged copies, written
+// by tools/make_envelope_seeds.cc (`build/tools/make_envelope_seeds fuzz/corpus/envelope_open`);
+// the others are seed-0 with one field broken, as their names say (count-zero,
+// ct-length-too-large, trailing-byte, wrap-flipped, …).
 //
 // Must never crash, for any input. Properties checked (a violation aborts):
 //   - Decode accepts exactly the inputs the layout allows (magic, 1 ≤ n ≤ 1024,
