@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -20,10 +21,14 @@ std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::tim
 std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   std::time_t t = std::chrono::system_clock::to_time_t(entry.time);
   std::tm tm{};
-  gmtime_r(&t, &tm);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(when) + " " + entry.method + " " + entry.route + " " +
+  std::array<char, 64> when{};
+  // A year beyond what struct tm holds cannot come from a real clock; print '?' rather
+  // than an uninitialised buffer.
+  if (gmtime_r(&t, &tm) == nullptr ||
+      std::strftime(when.data(), when.size(), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+    when[0] = '?';
+  }
+  return std::string(when.data()) + " " + entry.method + " " + entry.route + " " +
          std::to_string(entry.status);
 }
 
