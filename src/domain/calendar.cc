@@ -60,9 +60,12 @@ Date LastWeekdayOfMonth(int year, int month, Weekday weekday) {
 // OPM: a holiday on a Saturday is observed the Friday before, on a Sunday the Monday after.
 Date Observed(const Date& date) {
   switch (WeekdayOf(date)) {
-    case Weekday::kSaturday: return AddDays(date, -1);
-    case Weekday::kSunday: return AddDays(date, 1);
-    default: return date;
+    case Weekday::kSaturday:
+      return AddDays(date, -1);
+    case Weekday::kSunday:
+      return AddDays(date, 1);
+    default:
+      return date;
   }
 }
 
@@ -118,13 +121,20 @@ int ToInt(std::string_view digits) {
 
 std::string_view WeekdayName(Weekday weekday) {
   switch (weekday) {
-    case Weekday::kMonday: return "Monday";
-    case Weekday::kTuesday: return "Tuesday";
-    case Weekday::kWednesday: return "Wednesday";
-    case Weekday::kThursday: return "Thursday";
-    case Weekday::kFriday: return "Friday";
-    case Weekday::kSaturday: return "Saturday";
-    case Weekday::kSunday: return "Sunday";
+    case Weekday::kMonday:
+      return "Monday";
+    case Weekday::kTuesday:
+      return "Tuesday";
+    case Weekday::kWednesday:
+      return "Wednesday";
+    case Weekday::kThursday:
+      return "Thursday";
+    case Weekday::kFriday:
+      return "Friday";
+    case Weekday::kSaturday:
+      return "Saturday";
+    case Weekday::kSunday:
+      return "Sunday";
   }
   return "?";
 }
@@ -144,8 +154,8 @@ bool IsValidDate(const Date& date) {
 
 Result<Date> ParseDate(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return InvalidArgument("'" + std::string(text.substr(0, 40)) + "' is not a date: " +
-                           std::string(why));
+    return InvalidArgument("'" + std::string(text.substr(0, 40)) +
+                           "' is not a date: " + std::string(why));
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !AllDigits(text.substr(0, 4)) ||
       !AllDigits(text.substr(5, 2)) || !AllDigits(text.substr(8, 2))) {
@@ -182,9 +192,9 @@ std::int64_t DaysFromCivil(const Date& date) {
   const std::int64_t d = date.day;
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;                                  // [0, 399]
+  const std::int64_t yoe = y - era * 400;                                    // [0, 399]
   const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          // [0, 146096]
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 
@@ -192,7 +202,7 @@ std::int64_t DaysFromCivil(const Date& date) {
 Date CivilFromDays(std::int64_t days) {
   const std::int64_t z = days + 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;                                     // [0, 146096]
+  const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
   const std::int64_t y = yoe + era * 400;
   const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  // [0, 365]

@@ -103,8 +103,7 @@ TEST(InvitationTest, ClearErrors) {
   };
   EXPECT_NE(message("").find("has 27 letters and digits; this has 0"), std::string::npos);
   EXPECT_NE(message("0004-1061-050R-3GG2-8A1C-60T3-GF").find("this has 26"), std::string::npos);
-  EXPECT_NE(message("0004-1061-050R-3GG2-8A1C-60T3-GFZZ").find("this has 28"),
-            std::string::npos);
+  EXPECT_NE(message("0004-1061-050R-3GG2-8A1C-60T3-GFZZ").find("this has 28"), std::string::npos);
   EXPECT_NE(message("0004-1061-050R-3GG2-8A1C-60T3-GFU").find("no letter U"), std::string::npos);
   EXPECT_NE(message("0004-1061-050R-3GG2-8A1C-60T3-GF*").find("'*'"), std::string::npos);
   EXPECT_NE(message("0004_1061_050R_3GG2_8A1C_60T3_GFZ").find("'_'"), std::string::npos);

@@ -119,8 +119,8 @@ Result<OrganizationSettings> SettingsField(std::string_view kind, ByteSpan b) {
 Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>& f) {
   auto count = [&](std::size_t n) -> Status {
     if (f.size() != n) {
-      return Invalid(kind, "expected " + std::to_string(n) + " fields, got " +
-                               std::to_string(f.size()));
+      return Invalid(kind,
+                     "expected " + std::to_string(n) + " fields, got " + std::to_string(f.size()));
     }
     return Status::Ok();
   };
@@ -255,8 +255,8 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
 
 Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
   CANDOR_ASSIGN_OR_RETURN(std::vector<ByteSpan> parts, SplitTranscript(entry, 2 + kMaxFields));
-  if (parts.empty() || !std::equal(parts[0].begin(), parts[0].end(), kLogEntryLabel.begin(),
-                                   kLogEntryLabel.end())) {
+  if (parts.empty() ||
+      !std::equal(parts[0].begin(), parts[0].end(), kLogEntryLabel.begin(), kLogEntryLabel.end())) {
     return InvalidArgument("not a Candor log entry (its label is not '" +
                            std::string(kLogEntryLabel) + "')");
   }

@@ -16,9 +16,8 @@
 #ifndef CANDOR_DOMAIN_LOG_ENTRY_H_
 #define CANDOR_DOMAIN_LOG_ENTRY_H_
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -42,7 +41,8 @@ struct OrganizationCreatedEvent {
   bool demo = false;
   OrganizationSettings settings;
 
-  friend bool operator==(const OrganizationCreatedEvent&, const OrganizationCreatedEvent&) = default;
+  friend bool operator==(const OrganizationCreatedEvent&,
+                         const OrganizationCreatedEvent&) = default;
 };
 
 // "organization-settings": the organization's settings are now these.
@@ -51,8 +51,8 @@ struct OrganizationSettingsEvent {
   std::string slug;
   OrganizationSettings settings;
 
-  friend bool operator==(const OrganizationSettingsEvent&, const OrganizationSettingsEvent&) =
-      default;
+  friend bool operator==(const OrganizationSettingsEvent&,
+                         const OrganizationSettingsEvent&) = default;
 };
 
 // "roster-add": roster `version` of the organization adds a member's keys.

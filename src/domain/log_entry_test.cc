@@ -151,9 +151,8 @@ TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
                  "expected 2 fields");
   ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0}}),
                  "expected 4 fields");
-  ExpectRejected(
-      Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}}),
-      "more fields than any kind allows");
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}}),
+                 "more fields than any kind allows");
 }
 
 TEST_F(LogEntryTest, RejectsWrongLengthsAndValues) {
@@ -192,11 +191,10 @@ TEST_F(LogEntryTest, RejectsWrongLengthsAndValues) {
   ExpectRejected(
       Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0, 0}, settings}),
       "demo flag");
-  ExpectRejected(
-      Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{}, settings}),
-      "demo flag");
-  ExpectRejected(
-      Transcript({L, B("organization-created"), B("state"), B(""), Bytes{0}, settings}), "name");
+  ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{}, settings}),
+                 "demo flag");
+  ExpectRejected(Transcript({L, B("organization-created"), B("state"), B(""), Bytes{0}, settings}),
+                 "name");
   ExpectRejected(
       Transcript({L, B("organization-created"), B("state"), B("\xff"), Bytes{0}, settings}),
       "UTF-8");

@@ -56,9 +56,12 @@ Result<std::string> GetString(const Json& j, const std::string& path) {
 
 int MaxAmount(PeriodUnit unit) {
   switch (unit) {
-    case PeriodUnit::kWorkingDays: return kMaxWorkingDays;
-    case PeriodUnit::kCalendarDays: return kMaxCalendarDays;
-    case PeriodUnit::kCalendarMonths: return kMaxCalendarMonths;
+    case PeriodUnit::kWorkingDays:
+      return kMaxWorkingDays;
+    case PeriodUnit::kCalendarDays:
+      return kMaxCalendarDays;
+    case PeriodUnit::kCalendarMonths:
+      return kMaxCalendarMonths;
   }
   return 0;
 }
@@ -120,9 +123,12 @@ Status ValidateText(std::string_view text, std::string_view what, std::size_t ma
 
 std::string_view PeriodUnitName(PeriodUnit unit) {
   switch (unit) {
-    case PeriodUnit::kWorkingDays: return "working-days";
-    case PeriodUnit::kCalendarDays: return "calendar-days";
-    case PeriodUnit::kCalendarMonths: return "calendar-months";
+    case PeriodUnit::kWorkingDays:
+      return "working-days";
+    case PeriodUnit::kCalendarDays:
+      return "calendar-days";
+    case PeriodUnit::kCalendarMonths:
+      return "calendar-months";
   }
   return "?";
 }
@@ -132,15 +138,19 @@ Result<PeriodUnit> ParsePeriodUnit(std::string_view name) {
        {PeriodUnit::kWorkingDays, PeriodUnit::kCalendarDays, PeriodUnit::kCalendarMonths}) {
     if (name == PeriodUnitName(unit)) return unit;
   }
-  return InvalidArgument("unit must be 'working-days', 'calendar-days' or 'calendar-months', got '" +
-                         std::string(name.substr(0, 40)) + "'");
+  return InvalidArgument(
+      "unit must be 'working-days', 'calendar-days' or 'calendar-months', got '" +
+      std::string(name.substr(0, 40)) + "'");
 }
 
 Date AddPeriod(const WorkingCalendar& calendar, const Date& start, const Period& period) {
   switch (period.unit) {
-    case PeriodUnit::kWorkingDays: return calendar.AddWorkingDays(start, period.amount);
-    case PeriodUnit::kCalendarDays: return AddDays(start, period.amount);
-    case PeriodUnit::kCalendarMonths: return AddMonths(start, period.amount);
+    case PeriodUnit::kWorkingDays:
+      return calendar.AddWorkingDays(start, period.amount);
+    case PeriodUnit::kCalendarDays:
+      return AddDays(start, period.amount);
+    case PeriodUnit::kCalendarMonths:
+      return AddMonths(start, period.amount);
   }
   return start;
 }
@@ -158,9 +168,9 @@ DeadlinePolicy EuWhistleblowingPolicy() {
 Result<DeadlinePolicy> DeadlinePolicyPreset(std::string_view name) {
   if (name == "dissent-channel") return DissentChannelPolicy();
   if (name == "eu-whistleblowing") return EuWhistleblowingPolicy();
-  return Error(ErrorCode::kNotFound,
-               "no deadline policy preset named '" + std::string(name.substr(0, 64)) +
-                   "' (presets: dissent-channel, eu-whistleblowing)");
+  return Error(ErrorCode::kNotFound, "no deadline policy preset named '" +
+                                         std::string(name.substr(0, 64)) +
+                                         "' (presets: dissent-channel, eu-whistleblowing)");
 }
 
 Status ValidateDeadlinePolicy(const DeadlinePolicy& policy) {
@@ -206,8 +216,7 @@ Result<DeadlinePolicy> DeadlinePolicyFromJson(const Json& j) {
   CANDOR_ASSIGN_OR_RETURN(policy.answer, PeriodFromJson(j.at("answer"), "policy.answer"));
   const Json& ext = j.at("extended_answer");
   if (!ext.is_null()) {
-    CANDOR_ASSIGN_OR_RETURN(policy.extended_answer,
-                            PeriodFromJson(ext, "policy.extended_answer"));
+    CANDOR_ASSIGN_OR_RETURN(policy.extended_answer, PeriodFromJson(ext, "policy.extended_answer"));
   }
   auto valid = ValidateDeadlinePolicy(policy);
   if (!valid.ok()) return valid.error().WithContext("policy");
@@ -223,8 +232,8 @@ CableDeadlines ComputeDeadlines(const DeadlinePolicy& policy, const WorkingCalen
 Status ValidateExtensionReason(std::string_view reason) {
   if (IsBlank(reason)) return InvalidArgument("an extension needs a stated reason");
   if (reason.size() > kMaxExtensionReasonBytes) {
-    return InvalidArgument("the reason is longer than " +
-                           std::to_string(kMaxExtensionReasonBytes) + " bytes");
+    return InvalidArgument("the reason is longer than " + std::to_string(kMaxExtensionReasonBytes) +
+                           " bytes");
   }
   if (!IsValidUtf8(reason)) return InvalidArgument("the reason is not valid UTF-8");
   return Status::Ok();
@@ -242,8 +251,7 @@ Result<Date> ExtendedAnswerDeadline(const DeadlinePolicy& policy, const WorkingC
 
 Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
   CANDOR_RETURN_IF_ERROR(ValidateDeadlinePolicy(settings.policy));
-  if (settings.min_ring_size < kMinRingSizeFloor ||
-      settings.min_ring_size > kMinRingSizeCeiling) {
+  if (settings.min_ring_size < kMinRingSizeFloor || settings.min_ring_size > kMinRingSizeCeiling) {
     return InvalidArgument("the minimum ring size must be between " +
                            std::to_string(kMinRingSizeFloor) + " and " +
                            std::to_string(kMinRingSizeCeiling));
@@ -263,8 +271,8 @@ Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
   OrganizationSettings settings;
   CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(j.at("policy")));
   CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size,
-                          GetInt(j.at("min_ring_size"), "settings.min_ring_size",
-                                 kMinRingSizeFloor, kMinRingSizeCeiling));
+                          GetInt(j.at("min_ring_size"), "settings.min_ring_size", kMinRingSizeFloor,
+                                 kMinRingSizeCeiling));
   const Json& holidays = j.at("use_us_federal_holidays");
   if (!holidays.is_boolean()) {
     return InvalidArgument("settings.use_us_federal_holidays must be true or false");
@@ -277,8 +285,7 @@ Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
 std::string OrganizationSettingsToJsonText(const OrganizationSettings& settings) {
   // Validated text is valid UTF-8, so `replace` never fires; it is there so that dump()
   // cannot throw even if a caller broke the precondition.
-  return OrganizationSettingsToJson(settings).dump(-1, ' ', false,
-                                                   Json::error_handler_t::replace);
+  return OrganizationSettingsToJson(settings).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJsonText(std::string_view text) {

@@ -23,7 +23,6 @@
 #define CANDOR_DOMAIN_POLICY_H_
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>

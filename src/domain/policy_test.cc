@@ -79,8 +79,8 @@ TEST(PolicyTest, ValidateRejectsBadPolicies) {
                          }),
                          "days"));
   EXPECT_TRUE(MessageHas(with([](DeadlinePolicy& p) { p.acknowledge.amount = 30; }), "shorter"));
-  EXPECT_TRUE(MessageHas(with([](DeadlinePolicy& p) { p.extended_answer->amount = 30; }),
-                         "longer"));
+  EXPECT_TRUE(
+      MessageHas(with([](DeadlinePolicy& p) { p.extended_answer->amount = 30; }), "longer"));
   EXPECT_TRUE(MessageHas(with([](DeadlinePolicy& p) {
                            p.extended_answer = Period{3, PeriodUnit::kCalendarMonths};
                          }),
@@ -129,8 +129,8 @@ TEST(PolicyTest, JsonIsStrict) {
       return ::testing::AssertionFailure() << "wrong code for " << j.dump();
     }
     if (r.error().message().find(needle) == std::string::npos) {
-      return ::testing::AssertionFailure() << "'" << r.error().message() << "' lacks '" << needle
-                                           << "'";
+      return ::testing::AssertionFailure()
+             << "'" << r.error().message() << "' lacks '" << needle << "'";
     }
     return ::testing::AssertionSuccess();
   };
@@ -241,8 +241,8 @@ TEST(DeadlinesTest, EuWhistleblowingCountsCalendarDaysAndMonths) {
 
 TEST(DeadlinesTest, ExtensionNeedsAReason) {
   const DeadlinePolicy dc = DissentChannelPolicy();
-  for (std::string_view blank : {std::string_view(""), std::string_view("   "),
-                                 std::string_view("\t\n \r")}) {
+  for (std::string_view blank :
+       {std::string_view(""), std::string_view("   "), std::string_view("\t\n \r")}) {
     auto r = ExtendedAnswerDeadline(dc, WorkingCalendar(), D("2026-03-02"), blank);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
@@ -353,14 +353,15 @@ TEST(SettingsTest, TextParsingAndCanonicalForm) {
 }
 
 TEST(OrganizationTest, Slugs) {
-  for (const std::string& ok : {std::string("state"), std::string("a"), std::string("dept-of-state"),
-                                std::string("x1"), std::string("0"), std::string(63, 'a')}) {
+  for (const std::string& ok :
+       {std::string("state"), std::string("a"), std::string("dept-of-state"), std::string("x1"),
+        std::string("0"), std::string(63, 'a')}) {
     EXPECT_TRUE(ValidateOrganizationSlug(ok).ok()) << ok;
   }
-  for (std::string bad : {std::string(""), std::string(64, 'a'), std::string("State"),
-                          std::string("-state"), std::string("state-"), std::string("st ate"),
-                          std::string("st_ate"), std::string("\xc3\xa9tat"),
-                          std::string("a/b"), std::string("a\0b", 3)}) {
+  for (std::string bad :
+       {std::string(""), std::string(64, 'a'), std::string("State"), std::string("-state"),
+        std::string("state-"), std::string("st ate"), std::string("st_ate"),
+        std::string("\xc3\xa9tat"), std::string("a/b"), std::string("a\0b", 3)}) {
     auto s = ValidateOrganizationSlug(bad);
     EXPECT_FALSE(s.ok()) << bad;
     if (!s.ok()) {
@@ -371,7 +372,9 @@ TEST(OrganizationTest, Slugs) {
 
 TEST(OrganizationTest, Names) {
   EXPECT_TRUE(ValidateOrganizationName("Department of State").ok());
-  EXPECT_TRUE(ValidateOrganizationName("Minist\xc3\xa8re de l'\xc3\x89" "conomie").ok());
+  EXPECT_TRUE(ValidateOrganizationName("Minist\xc3\xa8re de l'\xc3\x89"
+                                       "conomie")
+                  .ok());
   EXPECT_FALSE(ValidateOrganizationName("").ok());
   EXPECT_FALSE(ValidateOrganizationName("  ").ok());
   EXPECT_FALSE(ValidateOrganizationName(std::string(201, 'n')).ok());

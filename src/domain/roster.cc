@@ -45,15 +45,14 @@ Status Roster::Apply(const RosterEvent& event) {
     }
     if (found != index_.end()) {
       if (members_[found->second].removed == 0) {
-        return Error(ErrorCode::kAlreadyExists,
-                     "roster " + at + ": the key " + KeyLabel(event.ring_public) +
-                         " is already a member");
+        return Error(
+            ErrorCode::kAlreadyExists,
+            "roster " + at + ": the key " + KeyLabel(event.ring_public) + " is already a member");
       }
-      return Error(ErrorCode::kFailedPrecondition,
-                   "roster " + at + ": the key " + KeyLabel(event.ring_public) +
-                       " was removed at version " +
-                       std::to_string(members_[found->second].removed) +
-                       " and can never be added again");
+      return Error(
+          ErrorCode::kFailedPrecondition,
+          "roster " + at + ": the key " + KeyLabel(event.ring_public) + " was removed at version " +
+              std::to_string(members_[found->second].removed) + " and can never be added again");
     }
     index_.emplace(event.ring_public, members_.size());
     members_.push_back(Member{event.ring_public, *event.reply_public, event.version, 0});

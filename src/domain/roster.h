@@ -106,9 +106,9 @@ class Roster {
   Status CheckVersion(std::uint64_t version) const;
 
   std::vector<RosterEvent> events_;
-  std::vector<Member> members_;                // every key ever added, in order of addition
+  std::vector<Member> members_;                 // every key ever added, in order of addition
   std::map<crypto::Point, std::size_t> index_;  // key → position in members_
-  std::vector<std::size_t> sizes_{0};          // sizes_[v]: number present after version v
+  std::vector<std::size_t> sizes_{0};           // sizes_[v]: number present after version v
 };
 
 }  // namespace candor::domain

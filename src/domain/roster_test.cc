@@ -53,8 +53,8 @@ TEST_F(RosterTest, EmptyRoster) {
 
 TEST_F(RosterTest, MembersAtEveryVersionInOrderOfAddition) {
   const auto a = NewKey(), b = NewKey(), c = NewKey(), d = NewKey();
-  const std::vector<RosterEvent> events = {Add(1, a), Add(2, b), Add(3, c), Remove(4, b),
-                                           Add(5, d), Remove(6, a)};
+  const std::vector<RosterEvent> events = {Add(1, a),    Add(2, b), Add(3, c),
+                                           Remove(4, b), Add(5, d), Remove(6, a)};
   auto r = Roster::Replay(events);
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->version(), 6U);
