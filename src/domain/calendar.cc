@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace candor::domain {
 namespace {
@@ -241,8 +242,8 @@ std::vector<Holiday> UsFederalHolidays(int year) {
   return out;
 }
 
-WorkingCalendar::WorkingCalendar(const std::vector<Date>& holidays, bool us_federal_holidays)
-    : explicit_(holidays), us_federal_(us_federal_holidays) {
+WorkingCalendar::WorkingCalendar(std::vector<Date> holidays, bool us_federal_holidays)
+    : explicit_(std::move(holidays)), us_federal_(us_federal_holidays) {
   std::sort(explicit_.begin(), explicit_.end());
   explicit_.erase(std::unique(explicit_.begin(), explicit_.end()), explicit_.end());
   for (const Date& d : explicit_) {

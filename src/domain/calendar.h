@@ -131,7 +131,7 @@ class WorkingCalendar {
   // Weekends plus `holidays` (in any order; duplicates are ignored) and, when
   // `us_federal_holidays` is true, every observed US federal holiday.
   // REQUIRES: every date is valid (IsValidDate).
-  explicit WorkingCalendar(const std::vector<Date>& holidays, bool us_federal_holidays = false);
+  explicit WorkingCalendar(std::vector<Date> holidays, bool us_federal_holidays = false);
 
   // The explicit holidays, sorted and without duplicates (federal ones are not listed).
   const std::vector<Date>& explicit_holidays() const { return explicit_; }

@@ -92,7 +92,7 @@ Result<std::vector<ByteSpan>> SplitTranscript(ByteSpan in, std::size_t max_parts
   return parts;
 }
 
-std::string Text(ByteSpan b) { return std::string(b.begin(), b.end()); }
+std::string Text(ByteSpan b) { return {b.begin(), b.end()}; }
 
 Result<std::uint64_t> U64Field(std::string_view kind, std::string_view what, ByteSpan b) {
   if (b.size() != 8) return Invalid(kind, std::string(what) + " must be 8 bytes");
