@@ -147,14 +147,17 @@ inline std::string_view ErrorCodeName(ErrorCode code) {
 
 // Evaluates `expr` (a Status or Result); on error, returns the error from the
 // enclosing function.
-#define CANDOR_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    auto&& candor_status_ = (expr);                   \
-    if (!candor_status_.ok()) return candor_status_.error(); \
-  } while (0)
-
 #define CANDOR_CONCAT_INNER_(a, b) a##b
 #define CANDOR_CONCAT_(a, b) CANDOR_CONCAT_INNER_(a, b)
+// (The temporary is named after the line so that nested uses — a lambda inside the
+// expression that itself uses the macro — do not shadow each other.)
+#define CANDOR_RETURN_IF_ERROR(expr) \
+  CANDOR_RETURN_IF_ERROR_IMPL_(CANDOR_CONCAT_(candor_status_, __LINE__), expr)
+#define CANDOR_RETURN_IF_ERROR_IMPL_(tmp, expr) \
+  do {                                          \
+    auto&& tmp = (expr);                        \
+    if (!tmp.ok()) return tmp.error();          \
+  } while (0)
 // `CANDOR_ASSIGN_OR_RETURN(auto x, Compute())`: binds the value or returns the error.
 #define CANDOR_ASSIGN_OR_RETURN(lhs, expr) \
   CANDOR_ASSIGN_OR_RETURN_IMPL_(CANDOR_CONCAT_(candor_result_, __LINE__), lhs, expr)
