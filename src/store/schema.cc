@@ -1,0 +1,238 @@
+#include "store/schema.h"
+
+#include <array>
+#include <utility>
+
+namespace candor::store {
+namespace {
+
+// Placeholders in the DDL below, and what each engine writes for them:
+//   {ID}     the surrogate key: SQLite's rowid alias / a PostgreSQL identity column
+//            (both hand out the new id through INSERT … RETURNING id)
+//   {INT}    a 64-bit integer (SQLite INTEGER is 64-bit)
+//   {TEXT}   UTF-8 text compared byte by byte, as SQLite's default BINARY collation does,
+//            so that ORDER BY and uniqueness agree on both engines
+//   {BLOB}   bytes
+//   {STRICT} SQLite STRICT tables: a value of the wrong type is refused, as PostgreSQL does
+// Booleans are {INT} columns holding 0 or 1 on both engines (one code path for reading them).
+struct Words {
+  std::string_view id, integer, text, blob, strict;
+};
+constexpr Words kSqliteWords{"INTEGER PRIMARY KEY", "INTEGER", "TEXT", "BLOB", " STRICT"};
+constexpr Words kPostgresWords{"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT",
+                               "TEXT COLLATE \"C\"", "BYTEA", ""};
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+
+// Migration 1: every table of the storage interface, with the constraints that enforce its
+// rules in the database itself (not only in code): unique slugs, unique usernames per
+// organization, dense roster versions per organization, one add per ring key per
+// organization, one log entry per index, one hash per tree node, one head per tree size.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE organizations (
+  id {ID},
+  slug {TEXT} NOT NULL UNIQUE,
+  name {TEXT} NOT NULL,
+  policy_json {TEXT} NOT NULL,
+  demo {INT} NOT NULL CHECK (demo IN (0, 1))
+){STRICT};
+
+CREATE TABLE holidays (
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  day {TEXT} NOT NULL,
+  name {TEXT} NOT NULL
+){STRICT};
+CREATE INDEX holidays_by_organization ON holidays (organization_id, day);
+
+CREATE TABLE accounts (
+  id {ID},
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  username {TEXT} NOT NULL,
+  password_hash {TEXT} NOT NULL,
+  roles {INT} NOT NULL CHECK (roles >= 0 AND roles <= 4294967295),
+  totp_secret {BLOB},
+  reviewer_box_public {BLOB},
+  disabled {INT} NOT NULL CHECK (disabled IN (0, 1)),
+  UNIQUE (organization_id, username)
+){STRICT};
+
+CREATE TABLE sessions (
+  token_hash {BLOB} PRIMARY KEY CHECK (length(token_hash) = 32),
+  account_id {INT} NOT NULL REFERENCES accounts (id),
+  csrf_token {TEXT} NOT NULL,
+  created_at_ms {INT} NOT NULL,
+  expires_at_ms {INT} NOT NULL,
+  second_factor_pending {INT} NOT NULL CHECK (second_factor_pending IN (0, 1))
+){STRICT};
+CREATE INDEX sessions_by_expiry ON sessions (expires_at_ms);
+CREATE INDEX sessions_by_account ON sessions (account_id);
+
+CREATE TABLE login_throttle (
+  throttle_key {TEXT} PRIMARY KEY,
+  failures {INT} NOT NULL,
+  locked_until_ms {INT} NOT NULL
+){STRICT};
+
+CREATE TABLE invitations (
+  code_hash {BLOB} PRIMARY KEY CHECK (length(code_hash) = 32),
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  issued_by {INT} NOT NULL REFERENCES accounts (id),
+  expires_at_ms {INT} NOT NULL,
+  redeemed {INT} NOT NULL CHECK (redeemed IN (0, 1))
+){STRICT};
+CREATE INDEX invitations_open ON invitations (organization_id, redeemed, expires_at_ms);
+CREATE INDEX invitations_by_issuer ON invitations (issued_by);
+
+CREATE TABLE roster_events (
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  version {INT} NOT NULL CHECK (version >= 1),
+  action {INT} NOT NULL CHECK (action IN (1, 2)),
+  ring_public {BLOB} NOT NULL CHECK (length(ring_public) = 32),
+  box_public {BLOB} NOT NULL CHECK (length(box_public) IN (0, 32)),
+  log_index {INT} NOT NULL CHECK (log_index >= 0),
+  PRIMARY KEY (organization_id, version)
+){STRICT};
+-- A ring key joins an organization at most once, ever: removal does not make it enrollable
+-- again (a new device makes a new key).
+CREATE UNIQUE INDEX roster_adds_unique ON roster_events (organization_id, ring_public)
+  WHERE action = 1;
+
+CREATE TABLE log_entries (
+  log_index {INT} PRIMARY KEY CHECK (log_index >= 0),
+  entry {BLOB} NOT NULL,
+  leaf_hash {BLOB} NOT NULL CHECK (length(leaf_hash) = 32)
+){STRICT};
+
+CREATE TABLE log_nodes (
+  node_level {INT} NOT NULL CHECK (node_level >= 0 AND node_level < 64),
+  node_index {INT} NOT NULL CHECK (node_index >= 0),
+  hash {BLOB} NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (node_level, node_index)
+){STRICT};
+
+CREATE TABLE tree_heads (
+  tree_size {INT} PRIMARY KEY CHECK (tree_size >= 0),
+  root {BLOB} NOT NULL CHECK (length(root) = 32),
+  timestamp_ms {INT} NOT NULL,
+  signature {BLOB} NOT NULL CHECK (length(signature) = 64)
+){STRICT};
+
+CREATE TABLE settings (
+  name {TEXT} PRIMARY KEY,
+  value {TEXT} NOT NULL
+){STRICT};
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "every table of the storage interface", kMigration1},
+}};
+
+constexpr std::string_view kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version {INT} PRIMARY KEY,
+  description {TEXT} NOT NULL
+){STRICT};
+)sql";
+
+// Applies the next pending migration in one write transaction. Returns the version the
+// database is at afterwards and sets *done when nothing was pending.
+Result<int> ApplyNext(SqlConnection& conn, bool* done) {
+  CANDOR_RETURN_IF_ERROR(conn.ExecScript(RenderDdl(kCreateMigrationsTable, conn.engine())));
+  CANDOR_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(conn));
+  if (current > LatestSchemaVersion()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the database's schema is at version " + std::to_string(current) +
+                     ", newer than this build of Candor understands (" +
+                     std::to_string(LatestSchemaVersion()) + "); upgrade Candor");
+  }
+  if (current == LatestSchemaVersion()) {
+    *done = true;
+    return current;
+  }
+  const Migration& m = kMigrations[static_cast<std::size_t>(current)];
+  auto applied = conn.ExecScript(RenderDdl(m.sql, conn.engine()));
+  if (!applied.ok()) {
+    return applied.error().WithContext("schema migration " + std::to_string(m.version));
+  }
+  CANDOR_RETURN_IF_ERROR(
+      conn.Exec("INSERT INTO schema_migrations (version, description) "
+                "VALUES (?, ?)",
+                {m.version, m.description}));
+  return m.version;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+std::string RenderDdl(std::string_view sql, SqlEngine engine) {
+  const Words& w = engine == SqlEngine::kSqlite ? kSqliteWords : kPostgresWords;
+  const std::array<std::pair<std::string_view, std::string_view>, 5> replacements{{
+      {"{ID}", w.id},
+      {"{INT}", w.integer},
+      {"{TEXT}", w.text},
+      {"{BLOB}", w.blob},
+      {"{STRICT}", w.strict},
+  }};
+  std::string out;
+  out.reserve(sql.size() + sql.size() / 4);
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    bool replaced = false;
+    if (sql[i] == '{') {
+      for (const auto& [from, to] : replacements) {
+        if (sql.substr(i, from.size()) == from) {
+          out.append(to);
+          i += from.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out += sql[i++];
+  }
+  return out;
+}
+
+Result<int> ReadSchemaVersion(SqlConnection& conn) {
+  CANDOR_ASSIGN_OR_RETURN(auto rows,
+                          conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  if (rows.size() != 1) return Error(ErrorCode::kCorrupt, "schema_migrations: no version row");
+  RowReader r(rows[0]);
+  const std::int64_t v = r.Int();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  if (v < 0 || v > 1'000'000) {
+    return Error(ErrorCode::kCorrupt, "schema_migrations: implausible version");
+  }
+  return static_cast<int>(v);
+}
+
+Status ApplyMigrations(SqlConnection& conn) {
+  // Each migration bumps the version by one, in order; the loop ends when nothing is pending
+  // (the bound is only a guard against a database that never reaches the latest version).
+  for (int step = 0; step <= LatestSchemaVersion() + 1; ++step) {
+    CANDOR_RETURN_IF_ERROR(conn.Begin(TxMode::kWrite));
+    bool done = false;
+    auto version = ApplyNext(conn, &done);
+    if (!version.ok() || done) {
+      // Nothing changed when done; on an error the migration is undone as a whole.
+      Status rolled_back = conn.Rollback();
+      if (!version.ok()) return version.error().WithContext("applying schema migrations");
+      CANDOR_RETURN_IF_ERROR(rolled_back);
+      return Status::Ok();
+    }
+    auto committed = conn.Commit();
+    if (!committed.ok()) {
+      if (conn.InTransaction()) (void)conn.Rollback();
+      return committed.error().WithContext("committing schema migration " +
+                                           std::to_string(*version));
+    }
+  }
+  return Error(ErrorCode::kInternal, "schema migrations did not converge");
+}
+
+}  // namespace candor::store

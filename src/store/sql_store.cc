@@ -1,0 +1,911 @@
+// store::Store and store::Transaction over SqlConnection: every query is written once, here,
+// and runs unchanged on SQLite and PostgreSQL (sql.h says what differs and where).
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <utility>
+
+#include "store/schema.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace candor::store {
+namespace {
+
+// Connections kept open between transactions. More may be open while many transactions run
+// at once; those beyond this number are closed when their transaction ends.
+constexpr std::size_t kMaxIdleConnections = 8;
+
+using ConnectionFactory = std::function<Result<std::unique_ptr<SqlConnection>>()>;
+
+// Hands each transaction its own connection. Thread-safe.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(ConnectionFactory factory) : factory_(std::move(factory)) {}
+
+  // An idle connection, or a newly opened one (then *fresh is true).
+  Result<std::unique_ptr<SqlConnection>> Acquire(bool* fresh) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        *fresh = false;
+        return conn;
+      }
+    }
+    *fresh = true;
+    return factory_();  // outside the lock: connecting to PostgreSQL takes a round trip or more
+  }
+
+  // Keeps `conn` for the next transaction if it is healthy and there is room; else closes it.
+  void Release(std::unique_ptr<SqlConnection> conn) {
+    if (conn == nullptr || !conn->Reusable()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(conn));
+  }
+
+  void Seed(std::unique_ptr<SqlConnection> conn) { Release(std::move(conn)); }
+
+  // Closes every idle connection (after one turned out dead, the others likely are too).
+  void DropIdle() {
+    std::vector<std::unique_ptr<SqlConnection>> dropped;
+    std::lock_guard<std::mutex> lock(mu_);
+    dropped.swap(idle_);
+  }
+
+ private:
+  ConnectionFactory factory_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<SqlConnection>> idle_;
+};
+
+// Lets one write transaction of this process at a time proceed, in the order they asked.
+// The engine's lock (BEGIN IMMEDIATE, the advisory lock) serializes writers across
+// processes; this gate makes in-process writers queue without polling (SQLite's busy handler
+// sleeps and retries) and without each holding a pooled connection while it waits. A
+// transaction may finish on another thread than the one that began it, so this is a flag
+// under a mutex rather than a mutex held across the transaction.
+class WriterGate {
+ public:
+  bool Acquire(std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    const std::uint64_t ticket = next_ticket_++;
+    const bool got = cv_.wait_for(lock, wait, [&] { return !held_ && serving_ == ticket; });
+    if (!got) {
+      // Give up our place: tickets behind ours must not wait for us.
+      abandoned_.push_back(ticket);
+      SkipAbandoned();
+      cv_.notify_all();
+      return false;
+    }
+    held_ = true;
+    ++serving_;
+    SkipAbandoned();
+    return true;
+  }
+
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_ = false;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  void SkipAbandoned() {
+    for (bool skipped = true; skipped;) {
+      skipped = false;
+      for (auto it = abandoned_.begin(); it != abandoned_.end(); ++it) {
+        if (*it == serving_) {
+          abandoned_.erase(it);
+          ++serving_;
+          skipped = true;
+          break;
+        }
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
+  std::uint64_t next_ticket_ = 0;
+  std::uint64_t serving_ = 0;
+  std::vector<std::uint64_t> abandoned_;
+};
+
+// What a store and its transactions share. Transactions hold it by shared_ptr so that a
+// transaction that outlives its Store (a caller's mistake) still returns its connection and
+// releases the gate safely.
+struct StoreState {
+  explicit StoreState(SqlEngine e, ConnectionFactory factory)
+      : engine(e), pool(std::move(factory)) {}
+  SqlEngine engine;
+  ConnectionPool pool;
+  WriterGate writers;
+};
+
+Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
+
+// The single row of an aggregate query.
+Result<std::int64_t> SingleInt(const std::vector<SqlRow>& rows) {
+  if (rows.size() != 1) return Error(ErrorCode::kCorrupt, "aggregate query returned no row");
+  RowReader r(rows[0]);
+  const std::int64_t v = r.Int();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return v;
+}
+
+Result<OrganizationRecord> DecodeOrganization(const SqlRow& row) {
+  RowReader r(row);
+  OrganizationRecord o;
+  o.id = r.Int();
+  o.slug = r.Text();
+  o.name = r.Text();
+  o.policy_json = r.Text();
+  o.demo = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return o;
+}
+
+Result<HolidayRecord> DecodeHoliday(const SqlRow& row) {
+  RowReader r(row);
+  HolidayRecord h;
+  h.organization_id = r.Int();
+  h.date = r.Text();
+  h.name = r.Text();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return h;
+}
+
+Result<AccountRecord> DecodeAccount(const SqlRow& row) {
+  RowReader r(row);
+  AccountRecord a;
+  a.id = r.Int();
+  a.organization_id = r.Int();
+  a.username = r.Text();
+  a.password_hash = r.Text();
+  const std::int64_t roles = r.Int();
+  a.totp_secret = r.OptionalBytes();
+  a.reviewer_box_public = r.OptionalBytes();
+  a.disabled = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  if (roles < 0 || roles > std::numeric_limits<std::uint32_t>::max()) {
+    return Error(ErrorCode::kCorrupt, "stored account roles out of range");
+  }
+  a.roles = static_cast<std::uint32_t>(roles);
+  return a;
+}
+
+Result<SessionRecord> DecodeSession(const SqlRow& row) {
+  RowReader r(row);
+  SessionRecord s;
+  s.token_hash = r.Bytes();
+  s.account_id = r.Int();
+  s.csrf_token = r.Text();
+  s.created_at_ms = r.Int();
+  s.expires_at_ms = r.Int();
+  s.second_factor_pending = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return s;
+}
+
+Result<LoginThrottleRecord> DecodeThrottle(const SqlRow& row) {
+  RowReader r(row);
+  LoginThrottleRecord t;
+  t.key = r.Text();
+  t.failures = r.Int();
+  t.locked_until_ms = r.Int();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return t;
+}
+
+Result<InvitationRecord> DecodeInvitation(const SqlRow& row) {
+  RowReader r(row);
+  InvitationRecord i;
+  i.code_hash = r.Bytes();
+  i.organization_id = r.Int();
+  i.issued_by = r.Int();
+  i.expires_at_ms = r.Int();
+  i.redeemed = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return i;
+}
+
+Result<RosterEventRecord> DecodeRosterEvent(const SqlRow& row) {
+  RowReader r(row);
+  RosterEventRecord e;
+  e.organization_id = r.Int();
+  e.version = r.Int();
+  const std::int64_t action = r.Int();
+  e.ring_public = r.Bytes();
+  e.box_public = r.Bytes();
+  e.log_index = r.Int();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  if (action != static_cast<int>(RosterAction::kAdd) &&
+      action != static_cast<int>(RosterAction::kRemove)) {
+    return Error(ErrorCode::kCorrupt, "stored roster action is neither add nor remove");
+  }
+  e.action = static_cast<RosterAction>(action);
+  return e;
+}
+
+Result<LogEntryRecord> DecodeLogEntry(const SqlRow& row) {
+  RowReader r(row);
+  LogEntryRecord e;
+  e.index = r.Int();
+  e.entry = r.Bytes();
+  e.leaf_hash = r.Bytes();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return e;
+}
+
+Result<TreeHeadRecord> DecodeTreeHead(const SqlRow& row) {
+  RowReader r(row);
+  TreeHeadRecord h;
+  h.tree_size = r.Int();
+  h.root = r.Bytes();
+  h.timestamp_ms = r.Int();
+  h.signature = r.Bytes();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return h;
+}
+
+template <typename T>
+Result<std::vector<T>> DecodeAll(const std::vector<SqlRow>& rows,
+                                 Result<T> (*decode)(const SqlRow&)) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    CANDOR_ASSIGN_OR_RETURN(T v, decode(row));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+template <typename T>
+Result<std::optional<T>> DecodeOptional(const std::vector<SqlRow>& rows,
+                                        Result<T> (*decode)(const SqlRow&)) {
+  if (rows.empty()) return std::optional<T>();
+  CANDOR_ASSIGN_OR_RETURN(T v, decode(rows[0]));
+  return std::optional<T>(std::move(v));
+}
+
+class SqlTransaction final : public Transaction {
+ public:
+  SqlTransaction(std::shared_ptr<StoreState> state, std::unique_ptr<SqlConnection> conn,
+                 TxMode mode, bool holds_gate)
+      : state_(std::move(state)), conn_(std::move(conn)), mode_(mode), holds_gate_(holds_gate) {}
+  ~SqlTransaction() override { Finish(); }
+  SqlTransaction(const SqlTransaction&) = delete;
+  SqlTransaction& operator=(const SqlTransaction&) = delete;
+
+  Status Commit() override {
+    if (failed_) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "nothing was committed: the transaction was rolled back when a call failed (" +
+                       failed_->message() + ")");
+    }
+    if (conn_ == nullptr) {
+      return Error(ErrorCode::kFailedPrecondition, "the transaction has already finished");
+    }
+    Status committed = conn_->Commit();
+    Finish();  // rolls back if the commit left the transaction open
+    return committed;
+  }
+
+  // --- Organizations ---
+  Result<std::int64_t> InsertOrganization(const OrganizationRecord& org) override {
+    return Run(kWrites, [&]() -> Result<std::int64_t> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("INSERT INTO organizations (slug, name, policy_json, demo) "
+                                  "VALUES (?, ?, ?, ?) RETURNING id",
+                                  {org.slug, org.name, org.policy_json, org.demo}));
+      return SingleInt(rows);
+    });
+  }
+
+  Result<std::optional<OrganizationRecord>> FindOrganization(std::int64_t id) override {
+    return Run(kReads, [&]() -> Result<std::optional<OrganizationRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT id, slug, name, policy_json, demo "
+                                                      "FROM organizations WHERE id = ?",
+                                                      {id}));
+      return DecodeOptional(rows, &DecodeOrganization);
+    });
+  }
+
+  Result<std::optional<OrganizationRecord>> FindOrganizationBySlug(std::string_view slug) override {
+    return Run(kReads, [&]() -> Result<std::optional<OrganizationRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT id, slug, name, policy_json, demo "
+                                                      "FROM organizations WHERE slug = ?",
+                                                      {slug}));
+      return DecodeOptional(rows, &DecodeOrganization);
+    });
+  }
+
+  Result<std::vector<OrganizationRecord>> ListOrganizations() override {
+    return Run(kReads, [&]() -> Result<std::vector<OrganizationRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT id, slug, name, policy_json, demo "
+                                                      "FROM organizations ORDER BY id"));
+      return DecodeAll(rows, &DecodeOrganization);
+    });
+  }
+
+  Status UpdateOrganizationPolicy(std::int64_t id, std::string_view policy_json) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE organizations SET policy_json = ? WHERE id = ?", {policy_json, id}));
+      if (changed == 0) return NotFound("no organization " + std::to_string(id));
+      return Status::Ok();
+    });
+  }
+
+  // --- Holidays ---
+  Status ReplaceHolidays(std::int64_t organization_id,
+                         const std::vector<HolidayRecord>& holidays) override {
+    return Run(kWrites, [&]() -> Status {
+      for (const HolidayRecord& h : holidays) {
+        if (h.organization_id != 0 && h.organization_id != organization_id) {
+          return InvalidArgument("a holiday of organization " + std::to_string(h.organization_id) +
+                                 " given for organization " + std::to_string(organization_id));
+        }
+      }
+      CANDOR_RETURN_IF_ERROR(RequireOrganization(organization_id));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM holidays WHERE organization_id = ?", {organization_id}));
+      for (const HolidayRecord& h : holidays) {
+        CANDOR_RETURN_IF_ERROR(
+            conn_->Exec("INSERT INTO holidays (organization_id, day, name) VALUES (?, ?, ?)",
+                        {organization_id, h.date, h.name}));
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<HolidayRecord>> ListHolidays(std::int64_t organization_id) override {
+    return Run(kReads, [&]() -> Result<std::vector<HolidayRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT organization_id, day, name FROM holidays "
+                                           "WHERE organization_id = ? ORDER BY day, name",
+                                           {organization_id}));
+      return DecodeAll(rows, &DecodeHoliday);
+    });
+  }
+
+  // --- Accounts ---
+  Result<std::int64_t> InsertAccount(const AccountRecord& a) override {
+    return Run(kWrites, [&]() -> Result<std::int64_t> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(
+              "INSERT INTO accounts (organization_id, username, password_hash, roles, "
+              "totp_secret, reviewer_box_public, disabled) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {a.organization_id, a.username, a.password_hash, static_cast<std::int64_t>(a.roles),
+               a.totp_secret, a.reviewer_box_public, a.disabled}));
+      return SingleInt(rows);
+    });
+  }
+
+  Result<std::optional<AccountRecord>> FindAccount(std::int64_t id) override {
+    return Run(kReads, [&]() -> Result<std::optional<AccountRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT id, organization_id, username, password_hash, roles, "
+                                  "totp_secret, reviewer_box_public, disabled "
+                                  "FROM accounts WHERE id = ?",
+                                  {id}));
+      return DecodeOptional(rows, &DecodeAccount);
+    });
+  }
+
+  Result<std::optional<AccountRecord>> FindAccountByName(std::int64_t organization_id,
+                                                         std::string_view username) override {
+    return Run(kReads, [&]() -> Result<std::optional<AccountRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT id, organization_id, username, password_hash, roles, "
+                                  "totp_secret, reviewer_box_public, disabled "
+                                  "FROM accounts WHERE organization_id = ? AND username = ?",
+                                  {organization_id, username}));
+      return DecodeOptional(rows, &DecodeAccount);
+    });
+  }
+
+  Result<std::vector<AccountRecord>> ListAccounts(std::int64_t organization_id) override {
+    return Run(kReads, [&]() -> Result<std::vector<AccountRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT id, organization_id, username, password_hash, roles, "
+                                  "totp_secret, reviewer_box_public, disabled "
+                                  "FROM accounts WHERE organization_id = ? ORDER BY id",
+                                  {organization_id}));
+      return DecodeAll(rows, &DecodeAccount);
+    });
+  }
+
+  Status UpdateAccount(const AccountRecord& a) override {
+    return Run(kWrites, [&]() -> Status {
+      // The organization is part of the key: an account never moves between organizations,
+      // and a caller holding another tenant's id cannot reach it.
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE accounts SET username = ?, password_hash = ?, roles = ?, "
+                      "totp_secret = ?, reviewer_box_public = ?, disabled = ? "
+                      "WHERE id = ? AND organization_id = ?",
+                      {a.username, a.password_hash, static_cast<std::int64_t>(a.roles),
+                       a.totp_secret, a.reviewer_box_public, a.disabled, a.id, a.organization_id}));
+      if (changed == 0) {
+        return NotFound("no account " + std::to_string(a.id) + " in organization " +
+                        std::to_string(a.organization_id));
+      }
+      return Status::Ok();
+    });
+  }
+
+  // --- Sessions ---
+  Status InsertSession(const SessionRecord& s) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO sessions (token_hash, account_id, csrf_token, created_at_ms, "
+                      "expires_at_ms, second_factor_pending) VALUES (?, ?, ?, ?, ?, ?)",
+                      {s.token_hash, s.account_id, s.csrf_token, s.created_at_ms, s.expires_at_ms,
+                       s.second_factor_pending}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::optional<SessionRecord>> FindSession(const Blob& token_hash) override {
+    return Run(kReads, [&]() -> Result<std::optional<SessionRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT token_hash, account_id, csrf_token, created_at_ms, "
+                                  "expires_at_ms, second_factor_pending "
+                                  "FROM sessions WHERE token_hash = ?",
+                                  {token_hash}));
+      return DecodeOptional(rows, &DecodeSession);
+    });
+  }
+
+  Status UpdateSession(const SessionRecord& s) override {
+    return Run(kWrites, [&]() -> Status {
+      // A session never changes hands: the account is part of the key.
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE sessions SET csrf_token = ?, created_at_ms = ?, expires_at_ms = ?, "
+                      "second_factor_pending = ? WHERE token_hash = ? AND account_id = ?",
+                      {s.csrf_token, s.created_at_ms, s.expires_at_ms, s.second_factor_pending,
+                       s.token_hash, s.account_id}));
+      if (changed == 0) return NotFound("no such session");
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteSession(const Blob& token_hash) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM sessions WHERE token_hash = ?", {token_hash}));
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteExpiredSessions(std::int64_t now_ms) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM sessions WHERE expires_at_ms <= ?", {now_ms}));
+      return Status::Ok();
+    });
+  }
+
+  // --- Login throttling ---
+  Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) override {
+    return Run(kReads, [&]() -> Result<std::optional<LoginThrottleRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT throttle_key, failures, locked_until_ms "
+                                           "FROM login_throttle WHERE throttle_key = ?",
+                                           {key}));
+      return DecodeOptional(rows, &DecodeThrottle);
+    });
+  }
+
+  Status UpsertThrottle(const LoginThrottleRecord& t) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO login_throttle (throttle_key, failures, locked_until_ms) VALUES (?, ?, ?) "
+          "ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, "
+          "locked_until_ms = excluded.locked_until_ms",
+          {t.key, t.failures, t.locked_until_ms}));
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteThrottle(std::string_view key) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM login_throttle WHERE throttle_key = ?", {key}));
+      return Status::Ok();
+    });
+  }
+
+  // --- Invitations ---
+  Status InsertInvitation(const InvitationRecord& i) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO invitations (code_hash, organization_id, issued_by, "
+                      "expires_at_ms, redeemed) VALUES (?, ?, ?, ?, ?)",
+                      {i.code_hash, i.organization_id, i.issued_by, i.expires_at_ms, i.redeemed}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::optional<InvitationRecord>> FindInvitation(const Blob& code_hash) override {
+    return Run(kReads, [&]() -> Result<std::optional<InvitationRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT code_hash, organization_id, issued_by, expires_at_ms, "
+                                  "redeemed FROM invitations WHERE code_hash = ?",
+                                  {code_hash}));
+      return DecodeOptional(rows, &DecodeInvitation);
+    });
+  }
+
+  Status MarkInvitationRedeemed(const Blob& code_hash) override {
+    return Run(kWrites, [&]() -> Status {
+      // One conditional UPDATE: the check and the change cannot be separated.
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE invitations SET redeemed = 1 WHERE code_hash = ? AND redeemed = 0",
+                      {code_hash}));
+      if (changed == 1) return Status::Ok();
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT 1 FROM invitations WHERE code_hash = ?", {code_hash}));
+      if (rows.empty()) return NotFound("no such invitation");
+      return Error(ErrorCode::kFailedPrecondition, "the invitation was already redeemed");
+    });
+  }
+
+  Result<std::int64_t> CountOpenInvitations(std::int64_t organization_id,
+                                            std::int64_t now_ms) override {
+    return Run(kReads, [&]() -> Result<std::int64_t> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT COUNT(*) FROM invitations WHERE organization_id = ? "
+                                  "AND redeemed = 0 AND expires_at_ms > ?",
+                                  {organization_id, now_ms}));
+      return SingleInt(rows);
+    });
+  }
+
+  // --- Rosters ---
+  Status InsertRosterEvent(const RosterEventRecord& e) override {
+    return Run(kWrites, [&]() -> Status {
+      if (e.action != RosterAction::kAdd && e.action != RosterAction::kRemove) {
+        return InvalidArgument("roster action is neither add nor remove");
+      }
+      CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, LatestVersion(e.organization_id));
+      if (e.version <= latest) {
+        return Error(ErrorCode::kAlreadyExists,
+                     "roster version " + std::to_string(e.version) + " of organization " +
+                         std::to_string(e.organization_id) + " already exists");
+      }
+      if (e.version != latest + 1) {
+        return InvalidArgument("roster version " + std::to_string(e.version) +
+                               " would leave a gap after version " + std::to_string(latest));
+      }
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO roster_events (organization_id, version, action, ring_public, "
+                      "box_public, log_index) VALUES (?, ?, ?, ?, ?, ?)",
+                      {e.organization_id, e.version, static_cast<int>(e.action), e.ring_public,
+                       e.box_public, e.log_index}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<RosterEventRecord>> ListRosterEvents(std::int64_t organization_id,
+                                                          std::int64_t up_to_version) override {
+    return Run(kReads, [&]() -> Result<std::vector<RosterEventRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT organization_id, version, action, ring_public, "
+                                  "box_public, log_index FROM roster_events "
+                                  "WHERE organization_id = ? AND version <= ? ORDER BY version",
+                                  {organization_id, up_to_version}));
+      return DecodeAll(rows, &DecodeRosterEvent);
+    });
+  }
+
+  Result<std::int64_t> LatestRosterVersion(std::int64_t organization_id) override {
+    return Run(kReads, [&]() { return LatestVersion(organization_id); });
+  }
+
+  Result<std::optional<RosterEventRecord>> FindRosterKey(std::int64_t organization_id,
+                                                         const Blob& ring_public) override {
+    return Run(kReads, [&]() -> Result<std::optional<RosterEventRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT organization_id, version, action, ring_public, "
+                       "box_public, log_index FROM roster_events "
+                       "WHERE organization_id = ? AND ring_public = ? AND action = ?",
+                       {organization_id, ring_public, static_cast<int>(RosterAction::kAdd)}));
+      return DecodeOptional(rows, &DecodeRosterEvent);
+    });
+  }
+
+  // --- Merkle log ---
+  Result<std::int64_t> LogSize() override {
+    return Run(kReads, [&]() { return StoredLogSize(); });
+  }
+
+  Status AppendLogEntry(const LogEntryRecord& record) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_ASSIGN_OR_RETURN(std::int64_t size, StoredLogSize());
+      if (record.index != size) {
+        return InvalidArgument("log entry index " + std::to_string(record.index) +
+                               " is not the next index (the log holds " + std::to_string(size) +
+                               " entries)");
+      }
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO log_entries (log_index, entry, leaf_hash) VALUES (?, ?, ?)",
+                      {record.index, record.entry, record.leaf_hash}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<LogEntryRecord>> ReadLogEntries(std::int64_t begin,
+                                                     std::int64_t end) override {
+    return Run(kReads, [&]() -> Result<std::vector<LogEntryRecord>> {
+      if (begin < 0 || end < begin) {
+        return InvalidArgument("log range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                               ") is not a range");
+      }
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT log_index, entry, leaf_hash FROM log_entries "
+                                  "WHERE log_index >= ? AND log_index < ? ORDER BY log_index",
+                                  {begin, end}));
+      return DecodeAll(rows, &DecodeLogEntry);
+    });
+  }
+
+  Status PutLogNode(int level, std::int64_t index, const Blob& hash) override {
+    return Run(kWrites, [&]() -> Status {
+      // A node's hash never changes once stored: putting the same hash again is a no-op
+      // (a caller may recompute a node), a different hash is refused.
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("INSERT INTO log_nodes (node_level, node_index, hash) VALUES (?, ?, ?) "
+                      "ON CONFLICT (node_level, node_index) DO NOTHING",
+                      {level, index, hash}));
+      if (changed == 1) return Status::Ok();
+      CANDOR_ASSIGN_OR_RETURN(auto stored, StoredNode(level, index));
+      if (stored && *stored == hash) return Status::Ok();
+      return Error(ErrorCode::kAlreadyExists, "log node (" + std::to_string(level) + ", " +
+                                                  std::to_string(index) +
+                                                  ") is already stored with a different hash");
+    });
+  }
+
+  Result<std::optional<Blob>> GetLogNode(int level, std::int64_t index) override {
+    return Run(kReads, [&]() { return StoredNode(level, index); });
+  }
+
+  Status InsertTreeHead(const TreeHeadRecord& h) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO tree_heads (tree_size, root, timestamp_ms, signature) "
+                      "VALUES (?, ?, ?, ?)",
+                      {h.tree_size, h.root, h.timestamp_ms, h.signature}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::optional<TreeHeadRecord>> LatestTreeHead() override {
+    return Run(kReads, [&]() -> Result<std::optional<TreeHeadRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT tree_size, root, timestamp_ms, signature "
+                                           "FROM tree_heads ORDER BY tree_size DESC LIMIT 1"));
+      return DecodeOptional(rows, &DecodeTreeHead);
+    });
+  }
+
+  Result<std::optional<TreeHeadRecord>> FindTreeHead(std::int64_t tree_size) override {
+    return Run(kReads, [&]() -> Result<std::optional<TreeHeadRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT tree_size, root, timestamp_ms, signature "
+                                           "FROM tree_heads WHERE tree_size = ?",
+                                           {tree_size}));
+      return DecodeOptional(rows, &DecodeTreeHead);
+    });
+  }
+
+  // --- Settings ---
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override {
+    return Run(kReads, [&]() -> Result<std::optional<std::string>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT value FROM settings WHERE name = ?", {key}));
+      if (rows.empty()) return std::optional<std::string>();
+      RowReader r(rows[0]);
+      std::string value = r.Text();
+      CANDOR_RETURN_IF_ERROR(r.status());
+      return std::optional<std::string>(std::move(value));
+    });
+  }
+
+  Status PutSetting(std::string_view key, std::string_view value) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO settings (name, value) VALUES (?, ?) "
+                      "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                      {key, value}));
+      return Status::Ok();
+    });
+  }
+
+ private:
+  enum Access { kReads, kWrites };
+
+  // Runs one method's body. Refuses when the transaction is finished, or `access` is kWrites
+  // in a read transaction. When the body fails, the whole transaction is rolled back at once
+  // (see store.h: a failed call ends the transaction), which is what PostgreSQL does anyway;
+  // doing it on SQLite too keeps the two engines' behaviour identical.
+  template <typename Body>
+  auto Run(Access access, Body&& body) -> decltype(body()) {
+    if (failed_) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "the transaction was rolled back when an earlier call failed (" +
+                       failed_->message() + ")");
+    }
+    if (conn_ == nullptr) {
+      return Error(ErrorCode::kFailedPrecondition, "the transaction has already finished");
+    }
+    if (access == kWrites && mode_ != TxMode::kWrite) {
+      return Error(ErrorCode::kFailedPrecondition, "a write in a read transaction");
+    }
+    auto result = body();
+    if (!result.ok()) {
+      failed_ = result.error();
+      Finish();
+    }
+    return result;
+  }
+
+  // Rolls back if still open, returns the connection to the pool and lets the next writer in.
+  void Finish() {
+    if (conn_ != nullptr) {
+      if (conn_->InTransaction()) (void)conn_->Rollback();
+      state_->pool.Release(std::move(conn_));
+      conn_.reset();
+    }
+    if (holds_gate_) {
+      holds_gate_ = false;
+      state_->writers.Release();
+    }
+  }
+
+  Status RequireOrganization(std::int64_t id) {
+    CANDOR_ASSIGN_OR_RETURN(auto rows,
+                            conn_->Query("SELECT 1 FROM organizations WHERE id = ?", {id}));
+    if (rows.empty()) return NotFound("no organization " + std::to_string(id));
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> LatestVersion(std::int64_t organization_id) {
+    CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COALESCE(MAX(version), 0) FROM "
+                                                    "roster_events WHERE organization_id = ?",
+                                                    {organization_id}));
+    return SingleInt(rows);
+  }
+
+  Result<std::int64_t> StoredLogSize() {
+    // Indexes are dense from 0 (AppendLogEntry enforces it), so the size is the largest index
+    // plus one — read from the primary key's index, unlike COUNT(*), which scans.
+    CANDOR_ASSIGN_OR_RETURN(
+        auto rows, conn_->Query("SELECT COALESCE(MAX(log_index) + 1, 0) FROM log_entries"));
+    return SingleInt(rows);
+  }
+
+  Result<std::optional<Blob>> StoredNode(int level, std::int64_t index) {
+    CANDOR_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_->Query("SELECT hash FROM log_nodes WHERE node_level = ? AND node_index = ?",
+                     {level, index}));
+    if (rows.empty()) return std::optional<Blob>();
+    RowReader r(rows[0]);
+    Blob hash = r.Bytes();
+    CANDOR_RETURN_IF_ERROR(r.status());
+    return std::optional<Blob>(std::move(hash));
+  }
+
+  std::shared_ptr<StoreState> state_;
+  std::unique_ptr<SqlConnection> conn_;  // null once finished
+  TxMode mode_;
+  bool holds_gate_;
+  std::optional<Error> failed_;  // the error that ended the transaction, if one did
+};
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::shared_ptr<StoreState> state) : state_(std::move(state)) {}
+
+  Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    bool holds_gate = false;
+    if (mode == TxMode::kWrite) {
+      if (!state_->writers.Acquire(kWriteLockWait)) {
+        return Error(ErrorCode::kUnavailable,
+                     "timed out waiting for another write transaction of this process to finish");
+      }
+      holds_gate = true;
+    }
+    auto conn = BeginOn(mode);
+    if (!conn.ok()) {
+      if (holds_gate) state_->writers.Release();
+      return conn.error();
+    }
+    return std::unique_ptr<Transaction>(
+        std::make_unique<SqlTransaction>(state_, std::move(conn).value(), mode, holds_gate));
+  }
+
+  std::string_view Engine() const override {
+    return state_->engine == SqlEngine::kSqlite ? "sqlite" : "postgres";
+  }
+
+  Result<int> SchemaVersion() override {
+    CANDOR_ASSIGN_OR_RETURN(auto conn, BeginOn(TxMode::kRead));
+    auto version = ReadSchemaVersion(*conn);
+    (void)conn->Rollback();  // read-only: nothing to commit
+    state_->pool.Release(std::move(conn));
+    return version;
+  }
+
+ private:
+  // A pooled connection with a transaction begun on it. When a pooled connection turns out
+  // to be dead (the PostgreSQL server restarted since it was opened), the idle ones are
+  // dropped with it and a fresh connection is tried, once.
+  Result<std::unique_ptr<SqlConnection>> BeginOn(TxMode mode) {
+    for (;;) {
+      bool fresh = false;
+      CANDOR_ASSIGN_OR_RETURN(auto conn, state_->pool.Acquire(&fresh));
+      Status begun = conn->Begin(mode);
+      if (begun.ok()) return conn;
+      if (fresh || conn->Reusable()) {
+        state_->pool.Release(std::move(conn));  // kept only if still usable
+        return begun.error();
+      }
+      state_->pool.DropIdle();  // the next Acquire opens a fresh connection
+    }
+  }
+
+  std::shared_ptr<StoreState> state_;
+};
+
+Result<std::unique_ptr<Store>> OpenSqlStore(SqlEngine engine, ConnectionFactory factory) {
+  CANDOR_ASSIGN_OR_RETURN(auto first, factory());
+  CANDOR_RETURN_IF_ERROR(ApplyMigrations(*first));
+  auto state = std::make_shared<StoreState>(engine, std::move(factory));
+  state->pool.Seed(std::move(first));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(state)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  return OpenSqlStore(SqlEngine::kSqlite, [path] { return OpenSqliteConnection(path); });
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
+  return OpenSqlStore(SqlEngine::kPostgres,
+                      [conninfo] { return OpenPostgresConnection(conninfo); });
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  constexpr std::string_view sqlite_scheme = "sqlite:";
+  if (url.starts_with(sqlite_scheme)) {
+    const std::string path = url.substr(sqlite_scheme.size());
+    if (path.empty()) return InvalidArgument("store URL \"sqlite:\" names no file");
+    return OpenSqliteStore(path);
+  }
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return OpenPostgresStore(url);
+  }
+  // The URL is not repeated in the message: a mistyped PostgreSQL URL may carry a password.
+  return InvalidArgument("unknown store URL; expected sqlite:PATH, postgres://… or postgresql://…");
+}
+
+}  // namespace candor::store

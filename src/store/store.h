@@ -1,0 +1,230 @@
+// Candor's one storage interface. Two engines implement it: SQLite (embedded default) and
+// PostgreSQL (deployments that outgrow one machine). Both run the same schema migrations
+// and the same test suite.
+//
+// Model: every read or write happens inside a Transaction obtained from Store::Begin. A
+// write transaction's effects become visible — and durable on disk — only when Commit()
+// returns OK; destroying a Transaction without committing rolls it back. An API handler
+// therefore acknowledges a request only after Commit() succeeded, and the log entry that
+// records a state change is written in the same transaction as the change itself.
+//
+// A call that fails ends its transaction: everything it did so far is rolled back at once,
+// every later call returns kFailedPrecondition, and so does Commit(). (PostgreSQL aborts a
+// transaction on any failed statement; SQLite would carry on — the store does the former on
+// both engines so that they behave alike.) A caller that expects a conflict checks first
+// (writers are serialized, so a check cannot race) or starts a new transaction. A read
+// transaction refuses writes with kFailedPrecondition.
+//
+// Write transactions are serialized (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+// advisory lock taken at Begin(kWrite)), which also makes the Merkle log single-sequencer:
+// two servers sharing one PostgreSQL cluster can never fork the tree.
+//
+// Thread safety: a Store is thread-safe (it hands out one connection per transaction from
+// a pool); a Transaction is used by one thread at a time.
+//
+// Privacy rule (DESIGN.md, threat model): nothing here stores an IP address, a user agent
+// or a request time for anonymous actions. Timestamps exist only on records of named
+// accounts (sessions, invitations issued) and on signed tree heads.
+#ifndef CANDOR_STORE_STORE_H_
+#define CANDOR_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace candor::store {
+
+using Blob = std::vector<std::uint8_t>;
+
+struct OrganizationRecord {
+  std::int64_t id = 0;     // assigned by the store
+  std::string slug;        // public, unique, e.g. "state"
+  std::string name;        // e.g. "Department of State"
+  std::string policy_json; // deadline policy and settings (domain/policy.h), JSON text
+  bool demo = false;       // demo data, clearly marked in every view
+};
+
+// Role bits of a named account.
+enum Role : std::uint32_t {
+  kRoleAdministrator = 1u << 0,
+  kRoleEnrollmentOfficer = 1u << 1,
+  kRoleReviewer = 1u << 2,
+};
+
+struct AccountRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t organization_id = 0;
+  std::string username;       // unique within the organization
+  std::string password_hash;  // Argon2id string (crypto_pwhash_str)
+  std::uint32_t roles = 0;    // Role bits
+  std::optional<Blob> totp_secret;          // set once TOTP is enabled
+  std::optional<Blob> reviewer_box_public;  // X25519 key for cables (reviewers)
+  bool disabled = false;
+};
+
+struct SessionRecord {
+  Blob token_hash;  // SHA-256 of the cookie's token; the token itself is never stored
+  std::int64_t account_id = 0;
+  std::string csrf_token;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  bool second_factor_pending = false;  // password checked, TOTP not yet
+};
+
+struct LoginThrottleRecord {
+  std::string key;  // e.g. "<org>/<username>"
+  std::int64_t failures = 0;
+  std::int64_t locked_until_ms = 0;
+};
+
+struct InvitationRecord {
+  Blob code_hash;  // SHA-256 of the one-time code; the code itself is never stored
+  std::int64_t organization_id = 0;
+  std::int64_t issued_by = 0;  // account id of the enrollment officer
+  std::int64_t expires_at_ms = 0;
+  bool redeemed = false;  // no record of when, or of which key it enrolled
+};
+
+enum class RosterAction { kAdd = 1, kRemove = 2 };
+
+// One change to an organization's roster; version v is the roster after the v-th change.
+struct RosterEventRecord {
+  std::int64_t organization_id = 0;
+  std::int64_t version = 0;  // 1, 2, 3, … per organization
+  RosterAction action = RosterAction::kAdd;
+  Blob ring_public;  // 32 bytes
+  Blob box_public;   // 32 bytes (X25519 reply key); empty for removals
+  std::int64_t log_index = 0;
+};
+
+struct HolidayRecord {
+  std::int64_t organization_id = 0;
+  std::string date;  // YYYY-MM-DD
+  std::string name;
+};
+
+struct LogEntryRecord {
+  std::int64_t index = 0;
+  Blob entry;      // canonical bytes (docs/PROTOCOL.md, "Log entries")
+  Blob leaf_hash;  // RFC 9162 leaf hash of `entry`
+};
+
+struct TreeHeadRecord {
+  std::int64_t tree_size = 0;
+  Blob root;
+  std::int64_t timestamp_ms = 0;
+  Blob signature;  // Ed25519 over candor-log-v1's sth message
+};
+
+enum class TxMode { kRead, kWrite };
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Makes every change durable (fsync'd on SQLite, committed on PostgreSQL). After it
+  // returns — OK or not — the transaction is finished.
+  [[nodiscard]] virtual Status Commit() = 0;
+
+  // Organizations. kAlreadyExists on a duplicate slug.
+  virtual Result<std::int64_t> InsertOrganization(const OrganizationRecord& org) = 0;
+  virtual Result<std::optional<OrganizationRecord>> FindOrganization(std::int64_t id) = 0;
+  virtual Result<std::optional<OrganizationRecord>> FindOrganizationBySlug(std::string_view slug) = 0;
+  virtual Result<std::vector<OrganizationRecord>> ListOrganizations() = 0;
+  virtual Status UpdateOrganizationPolicy(std::int64_t id, std::string_view policy_json) = 0;
+
+  // Holidays (the organization's calendar). Replace swaps the whole calendar.
+  virtual Status ReplaceHolidays(std::int64_t organization_id,
+                                 const std::vector<HolidayRecord>& holidays) = 0;
+  virtual Result<std::vector<HolidayRecord>> ListHolidays(std::int64_t organization_id) = 0;
+
+  // Accounts. kAlreadyExists on a duplicate (organization, username).
+  virtual Result<std::int64_t> InsertAccount(const AccountRecord& account) = 0;
+  virtual Result<std::optional<AccountRecord>> FindAccount(std::int64_t id) = 0;
+  virtual Result<std::optional<AccountRecord>> FindAccountByName(std::int64_t organization_id,
+                                                                 std::string_view username) = 0;
+  virtual Result<std::vector<AccountRecord>> ListAccounts(std::int64_t organization_id) = 0;
+  virtual Status UpdateAccount(const AccountRecord& account) = 0;  // by id
+
+  // Sessions.
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(const Blob& token_hash) = 0;
+  virtual Status UpdateSession(const SessionRecord& session) = 0;  // by token_hash
+  virtual Status DeleteSession(const Blob& token_hash) = 0;
+  virtual Status DeleteExpiredSessions(std::int64_t now_ms) = 0;
+
+  // Login throttling.
+  virtual Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) = 0;
+  virtual Status UpsertThrottle(const LoginThrottleRecord& record) = 0;
+  virtual Status DeleteThrottle(std::string_view key) = 0;
+
+  // Invitations. kAlreadyExists on a duplicate code hash.
+  virtual Status InsertInvitation(const InvitationRecord& invitation) = 0;
+  virtual Result<std::optional<InvitationRecord>> FindInvitation(const Blob& code_hash) = 0;
+  // Marks the invitation redeemed. kFailedPrecondition if it already was.
+  virtual Status MarkInvitationRedeemed(const Blob& code_hash) = 0;
+  virtual Result<std::int64_t> CountOpenInvitations(std::int64_t organization_id,
+                                                    std::int64_t now_ms) = 0;
+
+  // Rosters. Versions are dense per organization, starting at 1.
+  virtual Status InsertRosterEvent(const RosterEventRecord& event) = 0;
+  virtual Result<std::vector<RosterEventRecord>> ListRosterEvents(std::int64_t organization_id,
+                                                                  std::int64_t up_to_version) = 0;
+  virtual Result<std::int64_t> LatestRosterVersion(std::int64_t organization_id) = 0;  // 0: none
+  // The add event of a ring key in this organization, if any (to refuse re-enrolment).
+  virtual Result<std::optional<RosterEventRecord>> FindRosterKey(std::int64_t organization_id,
+                                                                 const Blob& ring_public) = 0;
+
+  // Merkle log storage (log/ computes; the store only keeps hashes and entries).
+  virtual Result<std::int64_t> LogSize() = 0;
+  // REQUIRES: record.index == LogSize().
+  virtual Status AppendLogEntry(const LogEntryRecord& record) = 0;
+  virtual Result<std::vector<LogEntryRecord>> ReadLogEntries(std::int64_t begin, std::int64_t end) = 0;
+  // Perfect-subtree hashes (level 0 = leaf hashes are also stored here).
+  virtual Status PutLogNode(int level, std::int64_t index, const Blob& hash) = 0;
+  virtual Result<std::optional<Blob>> GetLogNode(int level, std::int64_t index) = 0;
+  virtual Status InsertTreeHead(const TreeHeadRecord& head) = 0;
+  virtual Result<std::optional<TreeHeadRecord>> LatestTreeHead() = 0;
+  virtual Result<std::optional<TreeHeadRecord>> FindTreeHead(std::int64_t tree_size) = 0;
+
+  // Small key-value settings of the deployment (e.g. schema notes, demo flags).
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Starts a transaction. kWrite transactions are serialized with every other writer; a
+  // writer that waits longer than 30 seconds for the others gets kUnavailable (so a thread
+  // must not begin a second write transaction while it holds one). A kRead transaction sees
+  // one consistent snapshot, taken at its first read.
+  // A Transaction keeps alive what it needs, so it may outlive the Store that began it.
+  virtual Result<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
+
+  // "sqlite" or "postgres".
+  virtual std::string_view Engine() const = 0;
+
+  // The schema version the store is at (after migrations).
+  virtual Result<int> SchemaVersion() = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path` in WAL mode with
+// synchronous=FULL, and applies pending migrations.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// Connects to PostgreSQL (libpq conninfo string or URI) and applies pending migrations.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo);
+
+// Opens by URL: "sqlite:PATH" or "postgres://…" / "postgresql://…".
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace candor::store
+
+#endif  // CANDOR_STORE_STORE_H_
