@@ -1,0 +1,419 @@
+#include "server/app/routes.h"
+
+#include <chrono>
+#include <functional>
+
+#include "crypto/bytes.h"
+#include "server/http/cookies.h"
+#include "server/http/json.h"
+
+namespace candor::app {
+namespace {
+
+using http::Request;
+using http::Response;
+using Json = nlohmann::json;
+
+Response Ok(const Json& body, int status = 200) { return http::JsonResponse(status, body); }
+Response NoContent() { return Response::Text(204, ""); }
+Response Fail(const Error& e) { return http::ErrorResponse(e); }
+
+// Runs `body` and turns an error into the uniform JSON error response.
+template <typename F>
+Response Guard(F&& body) {
+  Result<Response> r = body();
+  return r.ok() ? std::move(r).value() : Fail(r.error());
+}
+
+std::string Hex(const store::Blob& b) { return crypto::ToHex(crypto::ByteSpan(b)); }
+
+Result<std::string> PathParam(const Request& req, std::string_view name) {
+  auto v = req.PathParam(name);
+  if (!v) return InvalidArgument("missing path parameter " + std::string(name));
+  return std::string(*v);
+}
+
+Result<std::uint64_t> QueryU64(const Request& req, std::string_view name) {
+  auto v = req.QueryParam(name);
+  if (!v) return InvalidArgument("missing query parameter '" + std::string(name) + "'");
+  std::uint64_t out = 0;
+  if (v->empty() || v->size() > 19) return InvalidArgument("'" + std::string(name) + "' must be a number");
+  for (char c : *v) {
+    if (c < '0' || c > '9') return InvalidArgument("'" + std::string(name) + "' must be a number");
+    out = out * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return out;
+}
+
+template <typename F>
+Result<F> HexField(const Json& body, const char* name) {
+  const auto& v = body.at(name);
+  return crypto::FixedFromHex<F>(v.get<std::string>(), name);
+}
+
+Json RolesToJson(std::uint32_t roles) {
+  Json out = Json::array();
+  if (roles & store::kRoleAdministrator) out.push_back("administrator");
+  if (roles & store::kRoleEnrollmentOfficer) out.push_back("enrollment_officer");
+  if (roles & store::kRoleReviewer) out.push_back("reviewer");
+  return out;
+}
+
+Result<std::uint32_t> RolesFromJson(const std::vector<std::string>& names) {
+  std::uint32_t roles = 0;
+  for (const auto& n : names) {
+    if (n == "administrator") roles |= store::kRoleAdministrator;
+    else if (n == "enrollment_officer") roles |= store::kRoleEnrollmentOfficer;
+    else if (n == "reviewer") roles |= store::kRoleReviewer;
+    else return InvalidArgument("unknown role '" + n + "'");
+  }
+  if (roles == 0) return InvalidArgument("give at least one role");
+  return roles;
+}
+
+Json AccountToJson(const store::AccountRecord& a, const std::string& org) {
+  return Json{{"id", a.id},         {"organization", org},
+              {"username", a.username}, {"roles", RolesToJson(a.roles)},
+              {"disabled", a.disabled}, {"totp", a.totp_secret.has_value()}};
+}
+
+Json SthToJson(const tlog::SignedTreeHead& sth) {
+  return Json{{"tree_size", sth.head.size},
+              {"root", crypto::ToHex(sth.head.root)},
+              {"timestamp_ms", sth.head.timestamp_ms},
+              {"signature", crypto::ToHex(sth.signature)}};
+}
+
+Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
+  Json out = Json::array();
+  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
+  return out;
+}
+
+Json RosterToJson(const RosterView& r) {
+  Json members = Json::array();
+  for (const auto& m : r.members) {
+    members.push_back({{"ring_public", Hex(m.ring_public)}, {"reply_public", Hex(m.box_public)}});
+  }
+  return Json{{"organization", r.organization},
+              {"version", r.version},
+              {"size", r.members.size()},
+              {"digest", crypto::ToHex(r.digest)},
+              {"members", members}};
+}
+
+// Named routes: resolve the session cookie, and for state-changing methods check the CSRF
+// token header against the session's.
+class Named {
+ public:
+  explicit Named(Service& s) : service_(s) {}
+  using Body = std::function<Result<Response>(const Request&, const Principal&)>;
+  http::Handler operator()(Body body) const {
+    Service* service = &service_;
+    return [service, body = std::move(body)](const Request& req) {
+      return Guard([&]() -> Result<Response> {
+        auto token = http::GetCookie(req, kSessionCookie);
+        if (!token) {
+          return Error(ErrorCode::kUnauthenticated, "sign in first");
+        }
+        CANDOR_ASSIGN_OR_RETURN(Principal who, service->Authenticate(*token));
+        if (req.method != "GET" && req.method != "HEAD") {
+          auto csrf = req.headers.Get("X-CSRF-Token");
+          if (!csrf || *csrf != who.csrf_token) {
+            return Error(ErrorCode::kPermissionDenied,
+                         "missing or wrong X-CSRF-Token header (reload the page and try again)");
+          }
+        }
+        return body(req, who);
+      });
+    };
+  }
+
+ private:
+  Service& service_;
+};
+
+}  // namespace
+
+Status AddApiRoutes(http::Router& router, Service& service) {
+  Service* s = &service;
+  Named named(service);
+  auto anon = [](auto f) {
+    return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
+  };
+
+  // --- Public reads ---
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/health", anon([s](const Request&) -> Result<Response> {
+    return Ok({{"status", "ok"}, {"engine", std::string(s->store().Engine())}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs", anon([s](const Request&) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto orgs, s->ListOrganizations());
+    Json list = Json::array();
+    for (const auto& o : orgs) {
+      CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(o.slug, std::nullopt));
+      list.push_back({{"slug", o.slug}, {"name", o.name}, {"demo", o.demo},
+                      {"roster_size", roster.members.size()}, {"roster_version", roster.version}});
+    }
+    return Ok({{"organizations", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto org, s->GetOrganization(slug));
+    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
+    Json settings = Json::parse(org.policy_json, nullptr, false);
+    return Ok({{"slug", org.slug}, {"name", org.name}, {"demo", org.demo}, {"settings", settings},
+               {"roster_size", roster.members.size()}, {"roster_version", roster.version},
+               {"roster_digest", crypto::ToHex(roster.digest)}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
+    return Ok(RosterToJson(roster));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(std::string v, PathParam(req, "version"));
+    Request fake;
+    fake.query["v"] = v;
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, QueryU64(fake, "v"));
+    if (version == 0) return InvalidArgument("roster versions start at 1");
+    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, static_cast<std::int64_t>(version)));
+    return Ok(RosterToJson(roster));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto events, s->RosterHistory(slug));
+    Json list = Json::array();
+    for (const auto& e : events) {
+      list.push_back({{"version", e.version},
+                      {"action", e.action == store::RosterAction::kAdd ? "add" : "remove"},
+                      {"ring_public", Hex(e.ring_public)},
+                      {"log_index", e.log_index}});
+    }
+    return Ok({{"events", list}});
+  })));
+
+  // --- Enrollment (anonymous: the invitation is the authority) ---
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/orgs/{slug}/enroll", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string invitation, ring_hex, reply_hex;
+    http::FieldReader f(body);
+    f.Required("invitation", invitation);
+    f.Required("ring_public", ring_hex);
+    f.Required("reply_public", reply_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto ring, crypto::FixedFromHex<crypto::Point>(ring_hex, "ring_public"));
+    CANDOR_ASSIGN_OR_RETURN(auto reply, crypto::FixedFromHex<crypto::BoxPublicKey>(reply_hex, "reply_public"));
+    CANDOR_ASSIGN_OR_RETURN(EnrollResult r, s->Enroll(slug, invitation, ring, reply));
+    return Ok({{"organization", slug}, {"version", r.version}, {"roster_size", r.roster_size},
+               {"log_index", r.log_index}}, 201);
+  })));
+
+  // --- Log ---
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/key", anon([s](const Request&) -> Result<Response> {
+    return Ok({{"public_key", crypto::ToHex(s->log_public_key())}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth", anon([s](const Request&) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto sth, s->LatestTreeHead());
+    if (!sth) return Error(ErrorCode::kNotFound, "the log is empty");
+    return Ok(SthToJson(*sth));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth/{size}", anon([s](const Request& req) -> Result<Response> {
+    Request fake;
+    CANDOR_ASSIGN_OR_RETURN(fake.query["n"], PathParam(req, "size"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t n, QueryU64(fake, "n"));
+    CANDOR_ASSIGN_OR_RETURN(auto sth, s->TreeHeadAt(n));
+    if (!sth) return Error(ErrorCode::kNotFound, "no signed tree head of that size");
+    return Ok(SthToJson(*sth));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/entries", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t start, QueryU64(req, "start"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t end, QueryU64(req, "end"));
+    CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(start, end));
+    Json list = Json::array();
+    for (const auto& e : entries) {
+      list.push_back({{"index", e.index}, {"entry", Hex(e.entry)}, {"leaf_hash", Hex(e.leaf_hash)}});
+    }
+    return Ok({{"entries", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/inclusion", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, QueryU64(req, "index"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, QueryU64(req, "tree_size"));
+    CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
+    return Ok({{"type", "inclusion"}, {"index", index}, {"tree_size", size},
+               {"leaf_hash", crypto::ToHex(p.leaf_hash)}, {"root", crypto::ToHex(p.root)},
+               {"proof", HashesToJson(p.proof)}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/consistency", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
+    CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
+    return Ok({{"type", "consistency"}, {"old_size", first}, {"new_size", second},
+               {"old_root", crypto::ToHex(p.old_root)}, {"new_root", crypto::ToHex(p.new_root)},
+               {"proof", HashesToJson(p.proof)}});
+  })));
+
+  // --- Sessions ---
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session", [s](const Request& req) {
+    return Guard([&]() -> Result<Response> {
+      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+      std::string org, username, password;
+      std::optional<std::string> totp;
+      http::FieldReader f(body);
+      f.Required("organization", org);
+      f.Required("username", username);
+      f.Required("password", password);
+      f.Optional("totp", totp);
+      CANDOR_RETURN_IF_ERROR(f.Finish());
+      CANDOR_ASSIGN_OR_RETURN(LoginResult login, s->Login(org, username, password, totp));
+      Response r = Ok({{"account", AccountToJson(login.principal.account, org)},
+                       {"csrf_token", login.principal.csrf_token}});
+      CANDOR_ASSIGN_OR_RETURN(std::string cookie,
+                              http::BuildSetCookie(req, kSessionCookie, login.session_token,
+                                                   std::chrono::hours(8)));
+      r.headers.Add("Set-Cookie", cookie);
+      return r;
+    });
+  }));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/session", named([](const Request&, const Principal& who) -> Result<Response> {
+    return Ok({{"account", AccountToJson(who.account, who.organization_slug)},
+               {"csrf_token", who.csrf_token}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("DELETE", "/api/v1/session", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_RETURN_IF_ERROR(s->Logout(who));
+    Response r = NoContent();
+    CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
+    r.headers.Add("Set-Cookie", cookie);
+    return r;
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request&, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto secret, s->BeginTotp(who));
+    return Ok({{"secret", secret.first}, {"otpauth_uri", secret.second}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp/confirm", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string code;
+    http::FieldReader f(body);
+    f.Required("code", code);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_RETURN_IF_ERROR(s->ConfirmTotp(who, code));
+    return NoContent();
+  })));
+
+  // --- Staff ---
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/invitations", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::optional<std::int64_t> hours;
+    http::FieldReader f(body);
+    f.Optional("valid_hours", hours);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto inv, s->IssueInvitation(who, slug, hours));
+    return Ok({{"invitation", inv.first}, {"expires_at_ms", inv.second}}, 201);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/invitations", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t open, s->CountOpenInvitations(who, slug));
+    return Ok({{"open", open}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/roster/remove", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string ring_hex;
+    http::FieldReader f(body);
+    f.Required("ring_public", ring_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto ring, crypto::FixedFromHex<crypto::Point>(ring_hex, "ring_public"));
+    CANDOR_ASSIGN_OR_RETURN(EnrollResult r, s->RemoveMember(who, slug, ring));
+    return Ok({{"version", r.version}, {"roster_size", r.roster_size}, {"log_index", r.log_index}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/accounts", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto accounts, s->ListAccounts(who, slug));
+    Json list = Json::array();
+    for (const auto& a : accounts) list.push_back(AccountToJson(a, slug));
+    return Ok({{"accounts", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/accounts", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string username, password;
+    std::vector<std::string> role_names;
+    http::FieldReader f(body);
+    f.Required("username", username);
+    f.Required("password", password);
+    f.Required("roles", role_names);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(std::uint32_t roles, RolesFromJson(role_names));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, s->AddAccount(who, slug, username, password, roles));
+    return Ok({{"id", id}}, 201);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("PATCH", "/api/v1/orgs/{slug}/accounts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    Request fake;
+    CANDOR_ASSIGN_OR_RETURN(fake.query["id"], PathParam(req, "id"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t id, QueryU64(fake, "id"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::optional<std::vector<std::string>> role_names;
+    std::optional<bool> disabled;
+    http::FieldReader f(body);
+    f.Optional("roles", role_names);
+    f.Optional("disabled", disabled);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    std::optional<std::uint32_t> roles;
+    if (role_names) {
+      CANDOR_ASSIGN_OR_RETURN(roles, RolesFromJson(*role_names));
+    }
+    CANDOR_RETURN_IF_ERROR(s->UpdateAccount(who, slug, static_cast<std::int64_t>(id), roles, disabled));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/orgs/{slug}/settings", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    CANDOR_RETURN_IF_ERROR(s->UpdateSettings(who, slug, body.dump()));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/holidays", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto holidays, s->ListHolidays(who, slug));
+    Json list = Json::array();
+    for (const auto& h : holidays) list.push_back({{"date", h.date}, {"name", h.name}});
+    return Ok({{"holidays", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/orgs/{slug}/holidays", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    Json list;
+    http::FieldReader f(body);
+    f.Required("holidays", list);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    if (!list.is_array()) return InvalidArgument("'holidays' must be an array");
+    std::vector<store::HolidayRecord> holidays;
+    for (const auto& h : list) {
+      if (!h.is_object()) return InvalidArgument("each holiday is an object {date, name}");
+      std::string date, name;
+      http::FieldReader hf(h);
+      hf.Required("date", date);
+      hf.Required("name", name);
+      CANDOR_RETURN_IF_ERROR(hf.Finish());
+      holidays.push_back(store::HolidayRecord{0, date, name});
+    }
+    CANDOR_RETURN_IF_ERROR(s->ReplaceHolidays(who, slug, std::move(holidays)));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/orgs/{slug}/reviewer-key", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string key_hex;
+    http::FieldReader f(body);
+    f.Required("reply_public", key_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(key_hex, "reply_public"));
+    CANDOR_RETURN_IF_ERROR(s->SetReviewerKey(who, slug, key));
+    return NoContent();
+  })));
+  return Status::Ok();
+}
+
+}  // namespace candor::app

@@ -1,0 +1,385 @@
+// Service: organizations, rosters, enrollment, staff actions and log reads.
+#include "server/app/service.h"
+
+#include "domain/calendar.h"
+#include "domain/invitation.h"
+#include "domain/log_entry.h"
+#include "domain/policy.h"
+#include "domain/roster.h"
+#include "crypto/ristretto.h"
+#include "log/proof.h"
+#include "log/rfc9162.h"
+#include "server/app/log_writer.h"
+
+namespace candor::app {
+namespace {
+
+store::Blob ToBlob(crypto::ByteSpan b) { return store::Blob(b.begin(), b.end()); }
+
+Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
+
+Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org_id));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx.ListRosterEvents(org_id, latest));
+  std::vector<domain::RosterEvent> events;
+  events.reserve(records.size());
+  for (const auto& r : records) {
+    domain::RosterEvent e;
+    e.version = static_cast<std::uint64_t>(r.version);
+    e.change = r.action == store::RosterAction::kAdd ? domain::RosterChange::kAdd
+                                                     : domain::RosterChange::kRemove;
+    auto ring = crypto::FixedFromBytes<crypto::Point>(r.ring_public, "ring key");
+    if (!ring.ok()) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
+    e.ring_public = *ring;
+    if (!r.box_public.empty()) {
+      auto reply = crypto::FixedFromBytes<crypto::BoxPublicKey>(r.box_public, "reply key");
+      if (!reply.ok()) return Error(ErrorCode::kCorrupt, "a stored reply key is damaged");
+      e.reply_public = *reply;
+    }
+    events.push_back(e);
+  }
+  auto roster = domain::Roster::Replay(events);
+  if (!roster.ok()) return roster.error().WithContext("stored roster");
+  return roster;
+}
+
+Status CheckRange(std::uint64_t v, const char* what) {
+  if (v > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument(std::string(what) + " is too large");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
+                 crypto::SignKeyPair log_key, ServiceConfig config)
+    : store_(store), clock_(clock), rng_(rng), log_key_(std::move(log_key)), config_(std::move(config)) {}
+
+Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& entry) {
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
+  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(tx, log_key_, clock_));
+  return index;
+}
+
+Result<store::OrganizationRecord> Service::RequireOrganization(store::Transaction& tx,
+                                                               std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganizationBySlug(slug));
+  if (!org) return NotFound("there is no organization '" + std::string(slug) + "'");
+  return *org;
+}
+
+Result<store::OrganizationRecord> Service::Authorize(store::Transaction& tx, const Principal& who,
+                                                     std::string_view slug, std::uint32_t role) {
+  // Tenancy first: staff of one organization never learn anything about another's data,
+  // not even whether it exists.
+  if (slug != who.organization_slug) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "your account belongs to another organization");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
+  if (org.id != who.account.organization_id) {
+    return Error(ErrorCode::kPermissionDenied, "your account belongs to another organization");
+  }
+  if (role != 0 && !who.HasRole(role)) {
+    return Error(ErrorCode::kPermissionDenied, "your account does not have the role this needs");
+  }
+  return org;
+}
+
+Result<std::int64_t> Service::CreateOrganization(const std::string& slug, const std::string& name,
+                                                 std::optional<std::string> settings_json,
+                                                 bool demo) {
+  CANDOR_RETURN_IF_ERROR(domain::ValidateOrganizationSlug(slug));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateOrganizationName(name));
+  domain::OrganizationSettings settings;
+  if (settings_json) {
+    CANDOR_ASSIGN_OR_RETURN(settings, domain::OrganizationSettingsFromJsonText(*settings_json));
+  }
+  std::string canonical = domain::OrganizationSettingsToJsonText(settings);
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  store::OrganizationRecord org{0, slug, name, canonical, demo};
+  auto id = tx->InsertOrganization(org);
+  if (!id.ok()) {
+    if (id.error().code() == ErrorCode::kAlreadyExists) {
+      return Error(ErrorCode::kAlreadyExists, "an organization '" + slug + "' already exists");
+    }
+    return id.error();
+  }
+  if (settings.use_us_federal_holidays) {
+    std::vector<store::HolidayRecord> holidays;
+    const int year = domain::CivilFromDays(clock_.NowMs() / 86'400'000).year;
+    for (int y = year - 1; y <= year + 2; ++y) {
+      for (const auto& h : domain::UsFederalHolidays(y)) {
+        holidays.push_back(store::HolidayRecord{*id, domain::FormatDate(h.observed), h.name});
+      }
+    }
+    CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(*id, holidays));
+  }
+  CANDOR_RETURN_IF_ERROR(
+      Log(*tx, domain::EncodeLogEntry(domain::OrganizationCreatedEvent{slug, name, demo, settings})));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return *id;
+}
+
+Result<std::vector<store::OrganizationRecord>> Service::ListOrganizations() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->ListOrganizations();
+}
+
+Result<store::OrganizationRecord> Service::GetOrganization(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return RequireOrganization(*tx, slug);
+}
+
+Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::int64_t> version) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+  std::uint64_t v = version ? static_cast<std::uint64_t>(*version) : roster.version();
+  if (v > roster.version()) {
+    return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " +
+                    std::to_string(roster.version()) + ")");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(v));
+  CANDOR_ASSIGN_OR_RETURN(auto digest, roster.digest(v));
+  RosterView view;
+  view.organization = org.slug;
+  view.version = static_cast<std::int64_t>(v);
+  view.digest = digest;
+  for (const auto& key : members) {
+    store::RosterEventRecord m;
+    m.organization_id = org.id;
+    m.ring_public = ToBlob(key.span());
+    auto reply = roster.ReplyKey(key);
+    if (reply) m.box_public = ToBlob(reply->span());
+    view.members.push_back(std::move(m));
+  }
+  return view;
+}
+
+Result<std::vector<store::RosterEventRecord>> Service::RosterHistory(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
+  return tx->ListRosterEvents(org.id, latest);
+}
+
+Result<EnrollResult> Service::Enroll(std::string_view slug, std::string_view invitation_code,
+                                     const crypto::Point& ring_public,
+                                     const crypto::BoxPublicKey& reply_public) {
+  auto invalid = [] {
+    // One answer for unknown, expired and used invitations: nothing to probe.
+    return Error(ErrorCode::kPermissionDenied,
+                 "this invitation is not valid: it may have expired or been used already. Ask "
+                 "your enrollment officer for a new one");
+  };
+  if (!crypto::IsValidPoint(ring_public)) {
+    return InvalidArgument("ring_public is not a valid ristretto255 point");
+  }
+  auto normalized = domain::NormalizeInvitationCode(invitation_code);
+  if (!normalized.ok()) return normalized.error();
+  crypto::Digest32 code_hash = domain::InvitationCodeHash(*normalized);
+  store::Blob hash_blob = ToBlob(code_hash.span());
+
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto invitation, tx->FindInvitation(hash_blob));
+  if (!invitation || invitation->organization_id != org.id || invitation->redeemed ||
+      invitation->expires_at_ms <= clock_.NowMs()) {
+    return invalid();
+  }
+  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+  domain::RosterEvent event{roster.version() + 1, domain::RosterChange::kAdd, ring_public, reply_public};
+  Status applied = roster.Apply(event);
+  if (!applied.ok()) {
+    return Error(ErrorCode::kAlreadyExists,
+                 "this key is already on the roster, or was removed from it: make a new key");
+  }
+  CANDOR_RETURN_IF_ERROR(tx->MarkInvitationRedeemed(hash_blob));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          Log(*tx, domain::EncodeLogEntry(domain::RosterAddEvent{
+                                       org.slug, event.version, ring_public, reply_public})));
+  store::RosterEventRecord record{org.id, static_cast<std::int64_t>(event.version),
+                                  store::RosterAction::kAdd, ToBlob(ring_public.span()),
+                                  ToBlob(reply_public.span()), static_cast<std::int64_t>(index)};
+  CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(record));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return EnrollResult{static_cast<std::int64_t>(event.version),
+                      static_cast<std::int64_t>(roster.size()), index};
+}
+
+Result<EnrollResult> Service::RemoveMember(const Principal& who, std::string_view slug,
+                                           const crypto::Point& ring_public) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
+  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+  if (!roster.Contains(ring_public)) return NotFound("that key is not on the roster");
+  domain::RosterEvent event{roster.version() + 1, domain::RosterChange::kRemove, ring_public,
+                            std::nullopt};
+  CANDOR_RETURN_IF_ERROR(roster.Apply(event));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          Log(*tx, domain::EncodeLogEntry(
+                                       domain::RosterRemoveEvent{org.slug, event.version, ring_public})));
+  CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(store::RosterEventRecord{
+      org.id, static_cast<std::int64_t>(event.version), store::RosterAction::kRemove,
+      ToBlob(ring_public.span()), {}, static_cast<std::int64_t>(index)}));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return EnrollResult{static_cast<std::int64_t>(event.version),
+                      static_cast<std::int64_t>(roster.size()), index};
+}
+
+Result<std::pair<std::string, std::int64_t>> Service::IssueInvitation(
+    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours) {
+  std::int64_t h = hours.value_or(config_.invitation_default_hours);
+  if (h < 1 || h > config_.invitation_max_hours) {
+    return InvalidArgument("an invitation is valid for 1 to " +
+                           std::to_string(config_.invitation_max_hours) + " hours");
+  }
+  std::string code = [&] {
+    std::lock_guard<std::mutex> lock(rng_mu_);
+    return domain::NewInvitationCode(rng_);
+  }();
+  CANDOR_ASSIGN_OR_RETURN(std::string normalized, domain::NormalizeInvitationCode(code));
+  crypto::Digest32 hash = domain::InvitationCodeHash(normalized);
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
+  std::int64_t expires = clock_.NowMs() + h * 3'600'000;
+  CANDOR_RETURN_IF_ERROR(tx->InsertInvitation(
+      store::InvitationRecord{ToBlob(hash.span()), org.id, who.account.id, expires, false}));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return std::make_pair(code, expires);
+}
+
+Result<std::int64_t> Service::CountOpenInvitations(const Principal& who, std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
+  return tx->CountOpenInvitations(org.id, clock_.NowMs());
+}
+
+Result<std::vector<store::AccountRecord>> Service::ListAccounts(const Principal& who,
+                                                                std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleAdministrator));
+  return tx->ListAccounts(org.id);
+}
+
+Result<std::int64_t> Service::AddAccount(const Principal& who, std::string_view slug,
+                                         const std::string& username, const std::string& password,
+                                         std::uint32_t roles) {
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_RETURN_IF_ERROR(Authorize(*tx, who, slug, store::kRoleAdministrator));
+  }
+  return CreateAccount(std::string(slug), username, password, roles);
+}
+
+Status Service::UpdateAccount(const Principal& who, std::string_view slug, std::int64_t account_id,
+                              std::optional<std::uint32_t> roles, std::optional<bool> disabled) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleAdministrator));
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(account_id));
+  if (!account || account->organization_id != org.id) return NotFound("no such account");
+  if (account->id == who.account.id && ((roles && !(*roles & store::kRoleAdministrator)) ||
+                                        disabled.value_or(false))) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "you cannot remove your own administrator role or disable yourself");
+  }
+  if (roles) account->roles = *roles;
+  if (disabled) account->disabled = *disabled;
+  CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  return tx->Commit();
+}
+
+Status Service::UpdateSettings(const Principal& who, std::string_view slug,
+                               const std::string& settings_json) {
+  // Authorization before validation: someone without the right learns nothing from errors.
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleAdministrator));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, domain::OrganizationSettingsFromJsonText(settings_json));
+  std::string canonical = domain::OrganizationSettingsToJsonText(settings);
+  CANDOR_RETURN_IF_ERROR(tx->UpdateOrganizationPolicy(org.id, canonical));
+  CANDOR_RETURN_IF_ERROR(
+      Log(*tx, domain::EncodeLogEntry(domain::OrganizationSettingsEvent{org.slug, settings})));
+  return tx->Commit();
+}
+
+Result<std::vector<store::HolidayRecord>> Service::ListHolidays(const Principal& who,
+                                                                std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, 0));
+  return tx->ListHolidays(org.id);
+}
+
+Status Service::ReplaceHolidays(const Principal& who, std::string_view slug,
+                                std::vector<store::HolidayRecord> holidays) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleAdministrator));
+  if (holidays.size() > 1000) return InvalidArgument("at most 1000 holidays");
+  for (auto& h : holidays) {
+    CANDOR_ASSIGN_OR_RETURN(domain::Date d, domain::ParseDate(h.date));
+    h.date = domain::FormatDate(d);
+    if (h.name.empty() || h.name.size() > 200) return InvalidArgument("each holiday needs a name");
+  }
+  for (auto& h : holidays) h.organization_id = org.id;
+  CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(org.id, holidays));
+  return tx->Commit();
+}
+
+Status Service::SetReviewerKey(const Principal& who, std::string_view slug,
+                               const crypto::BoxPublicKey& key) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
+  if (!account) return NotFound("no such account");
+  account->reviewer_box_public = ToBlob(key.span());
+  CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  CANDOR_RETURN_IF_ERROR(Log(*tx, domain::EncodeLogEntry(domain::ReviewerKeyEvent{
+                                      org.slug, static_cast<std::uint64_t>(account->id), key})));
+  return tx->Commit();
+}
+
+Result<std::optional<tlog::SignedTreeHead>> Service::LatestTreeHead() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return app::LatestTreeHead(*tx);
+}
+
+Result<std::optional<tlog::SignedTreeHead>> Service::TreeHeadAt(std::uint64_t tree_size) {
+  CANDOR_RETURN_IF_ERROR(CheckRange(tree_size, "tree_size"));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto r, tx->FindTreeHead(static_cast<std::int64_t>(tree_size)));
+  if (!r) return std::optional<tlog::SignedTreeHead>();
+  return std::optional<tlog::SignedTreeHead>(TreeHeadFromRecord(*r));
+}
+
+Result<std::vector<store::LogEntryRecord>> Service::LogEntries(std::uint64_t begin, std::uint64_t end) {
+  CANDOR_RETURN_IF_ERROR(CheckRange(end, "end"));
+  if (begin >= end) return InvalidArgument("'start' must be below 'end'");
+  if (end - begin > 1000) return InvalidArgument("ask for at most 1000 entries at a time");
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t size, tx->LogSize());
+  if (end > static_cast<std::uint64_t>(size)) {
+    return InvalidArgument("the log has only " + std::to_string(size) + " entries");
+  }
+  return tx->ReadLogEntries(static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end));
+}
+
+Result<Service::Inclusion> Service::InclusionProof(std::uint64_t index, std::uint64_t tree_size) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  StoreNodeReader reader(*tx);
+  Inclusion out;
+  CANDOR_ASSIGN_OR_RETURN(out.proof, tlog::InclusionProof(reader, index, tree_size));
+  CANDOR_ASSIGN_OR_RETURN(out.root, tlog::RootAt(reader, tree_size));
+  CANDOR_ASSIGN_OR_RETURN(out.leaf_hash, reader.ReadNode(tlog::NodeId{0, index}));
+  return out;
+}
+
+Result<Service::Consistency> Service::ConsistencyProof(std::uint64_t first, std::uint64_t second) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  StoreNodeReader reader(*tx);
+  Consistency out;
+  CANDOR_ASSIGN_OR_RETURN(out.proof, tlog::ConsistencyProof(reader, first, second));
+  CANDOR_ASSIGN_OR_RETURN(out.old_root, tlog::RootAt(reader, first));
+  CANDOR_ASSIGN_OR_RETURN(out.new_root, tlog::RootAt(reader, second));
+  return out;
+}
+
+}  // namespace candor::app

@@ -1,0 +1,226 @@
+// Service: named accounts and sessions (passwords, throttling, TOTP, CSRF tokens).
+#include <sodium.h>
+
+#include "crypto/totp.h"
+#include "crypto/transcript.h"
+#include "server/app/service.h"
+
+namespace candor::app {
+namespace {
+
+constexpr std::uint32_t kAllRoles =
+    store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer;
+
+store::Blob TokenHash(std::string_view token) {
+  crypto::Digest32 h = crypto::H256("candor/v1/session-token", {crypto::AsBytes(token)});
+  return store::Blob(h.begin(), h.end());
+}
+
+std::string ThrottleKey(std::int64_t org_id, std::string_view username) {
+  return std::to_string(org_id) + "/" + std::string(username);
+}
+
+// Usernames: 1–64 characters of [a-z0-9._-], so they are unambiguous in URLs and logs.
+Status CheckUsername(std::string_view name) {
+  if (name.empty() || name.size() > 64) return InvalidArgument("a username has 1 to 64 characters");
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return InvalidArgument("a username may use only a-z, 0-9, '.', '_' and '-'");
+  }
+  return Status::Ok();
+}
+
+// A fixed Argon2id hash of a random password, computed once per cost setting.
+const std::string& DummyHash(crypto::PasswordCost cost) {
+  static const std::string moderate = *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kModerate);
+  static const std::string interactive =
+      *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kInteractive);
+  return cost == crypto::PasswordCost::kModerate ? moderate : interactive;
+}
+
+Error WrongCredentials() {
+  // One message for an unknown organization, unknown user, wrong password or wrong code,
+  // so sign-in reveals nothing about which accounts exist.
+  return Error(ErrorCode::kUnauthenticated, "the organization, username, password or code is wrong");
+}
+
+}  // namespace
+
+Result<std::int64_t> Service::CreateAccount(const std::string& organization_slug,
+                                            const std::string& username,
+                                            const std::string& password, std::uint32_t roles) {
+  CANDOR_RETURN_IF_ERROR(CheckUsername(username));
+  CANDOR_RETURN_IF_ERROR(crypto::CheckPasswordPolicy(password));
+  if (roles == 0 || (roles & ~kAllRoles) != 0) return InvalidArgument("unknown or missing roles");
+  CANDOR_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, config_.password_cost));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, organization_slug));
+  store::AccountRecord account;
+  account.organization_id = org.id;
+  account.username = username;
+  account.password_hash = hash;
+  account.roles = roles;
+  auto id = tx->InsertAccount(account);
+  if (!id.ok()) {
+    if (id.error().code() == ErrorCode::kAlreadyExists) {
+      return Error(ErrorCode::kAlreadyExists, "the username '" + username + "' is taken");
+    }
+    return id.error();
+  }
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return *id;
+}
+
+Result<LoginResult> Service::Login(const std::string& organization_slug,
+                                   const std::string& username, const std::string& password,
+                                   const std::optional<std::string>& totp) {
+  const std::int64_t now = clock_.NowMs();
+  std::optional<store::OrganizationRecord> org;
+  std::optional<store::AccountRecord> account;
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(org, tx->FindOrganizationBySlug(organization_slug));
+    if (!org) return WrongCredentials();
+    CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(ThrottleKey(org->id, username)));
+    if (throttle && throttle->locked_until_ms > now) {
+      return Error(ErrorCode::kResourceExhausted,
+                   "too many failed sign-ins; wait " +
+                       std::to_string((throttle->locked_until_ms - now) / 60000 + 1) +
+                       " minutes and try again");
+    }
+    CANDOR_ASSIGN_OR_RETURN(account, tx->FindAccountByName(org->id, username));
+  }
+  // Verify outside any transaction: Argon2id is slow and must not hold the writer lock.
+  // An unknown or disabled account still costs one Argon2id verification, so the response
+  // time does not tell whether a username exists.
+  bool good = false;
+  if (account && !account->disabled) {
+    good = crypto::VerifyPassword(account->password_hash, password).ok();
+  } else {
+    (void)crypto::VerifyPassword(DummyHash(config_.password_cost), password);
+  }
+  std::optional<std::uint64_t> totp_step;
+  if (good && account->totp_secret) {
+    if (!totp) {
+      good = false;
+    } else {
+      std::optional<std::uint64_t> last;
+      CANDOR_ASSIGN_OR_RETURN(auto rtx, store_.Begin(store::TxMode::kRead));
+      CANDOR_ASSIGN_OR_RETURN(auto last_text,
+                              rtx->GetSetting("totp-last-step/" + std::to_string(account->id)));
+      if (last_text) last = std::stoull(*last_text);
+      auto step = crypto::VerifyTotp(*account->totp_secret, *totp,
+                                     static_cast<std::uint64_t>(now / 1000), last);
+      good = step.ok();
+      if (good) totp_step = *step;
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  const std::string key = ThrottleKey(org->id, username);
+  if (!good) {
+    CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(key));
+    store::LoginThrottleRecord t = throttle.value_or(store::LoginThrottleRecord{key, 0, 0});
+    t.failures += 1;
+    if (t.failures >= config_.login_max_failures) {
+      t.locked_until_ms = now + config_.login_lockout_ms;
+      t.failures = 0;
+    }
+    CANDOR_RETURN_IF_ERROR(tx->UpsertThrottle(t));
+    CANDOR_RETURN_IF_ERROR(tx->Commit());
+    return WrongCredentials();
+  }
+  CANDOR_RETURN_IF_ERROR(tx->DeleteThrottle(key));
+  if (totp_step) {
+    CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-last-step/" + std::to_string(account->id),
+                                          std::to_string(*totp_step)));
+  }
+  if (crypto::PasswordNeedsRehash(account->password_hash, config_.password_cost)) {
+    auto rehash = crypto::HashPassword(password, config_.password_cost);
+    if (rehash.ok()) {
+      account->password_hash = *rehash;
+      CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+    }
+  }
+  std::array<std::uint8_t, 32> token_bytes{};
+  std::array<std::uint8_t, 32> csrf_bytes{};
+  {
+    std::lock_guard<std::mutex> lock(rng_mu_);
+    rng_.Fill(token_bytes);
+    rng_.Fill(csrf_bytes);
+  }
+  LoginResult result;
+  result.session_token = crypto::ToHex(crypto::ByteSpan(token_bytes));
+  sodium_memzero(token_bytes.data(), token_bytes.size());
+  store::SessionRecord session;
+  session.token_hash = TokenHash(result.session_token);
+  session.account_id = account->id;
+  session.csrf_token = crypto::ToHex(crypto::ByteSpan(csrf_bytes));
+  session.created_at_ms = now;
+  session.expires_at_ms = now + config_.session_ttl_ms;
+  CANDOR_RETURN_IF_ERROR(tx->DeleteExpiredSessions(now));
+  CANDOR_RETURN_IF_ERROR(tx->InsertSession(session));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  result.principal = Principal{*account, org->slug, session.csrf_token, session.token_hash};
+  return result;
+}
+
+Result<Principal> Service::Authenticate(std::string_view session_token) {
+  auto unauthenticated = [] {
+    return Error(ErrorCode::kUnauthenticated, "you are not signed in, or your session has expired");
+  };
+  if (session_token.size() != 64) return unauthenticated();
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto session, tx->FindSession(TokenHash(session_token)));
+  if (!session || session->expires_at_ms <= clock_.NowMs() || session->second_factor_pending) {
+    return unauthenticated();
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(session->account_id));
+  if (!account || account->disabled) return unauthenticated();
+  CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(account->organization_id));
+  if (!org) return unauthenticated();
+  return Principal{*account, org->slug, session->csrf_token, session->token_hash};
+}
+
+Status Service::Logout(const Principal& who) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_RETURN_IF_ERROR(tx->DeleteSession(who.token_hash));
+  return tx->Commit();
+}
+
+Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& who) {
+  crypto::TotpSecret secret = [&] {
+    std::lock_guard<std::mutex> lock(rng_mu_);
+    return crypto::NewTotpSecret(rng_);
+  }();
+  std::string base32 = crypto::Base32Encode(secret.span());
+  CANDOR_ASSIGN_OR_RETURN(std::string uri,
+                          crypto::OtpauthUri(config_.totp_issuer,
+                                             who.organization_slug + "/" + who.account.username,
+                                             secret.span()));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), base32));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return std::make_pair(base32, uri);
+}
+
+Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto pending, tx->GetSetting("totp-pending/" + std::to_string(who.account.id)));
+  if (!pending || pending->empty()) {
+    return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor first");
+  }
+  CANDOR_ASSIGN_OR_RETURN(crypto::TotpSecret secret, crypto::TotpSecretFromBase32(*pending));
+  auto step = crypto::VerifyTotp(secret.span(), code, static_cast<std::uint64_t>(clock_.NowMs() / 1000),
+                                 std::nullopt);
+  if (!step.ok()) return Error(ErrorCode::kUnauthenticated, "that code is wrong; check your device's clock");
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
+  if (!account) return Error(ErrorCode::kNotFound, "the account no longer exists");
+  account->totp_secret = store::Blob(secret.data(), secret.data() + secret.size());
+  CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-last-step/" + std::to_string(who.account.id),
+                                        std::to_string(*step)));
+  return tx->Commit();
+}
+
+}  // namespace candor::app
