@@ -14,6 +14,9 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code);
 void RegisterSignCommands(CLI::App& app, int* exit_code);
 void RegisterLogCommands(CLI::App& app, int* exit_code);
 void RegisterDemoCommand(CLI::App& app, int* exit_code);
+void RegisterServeCommands(CLI::App& app, int* exit_code);
+// REQUIRES: RegisterKeyCommands ran first (adds `ring fetch` to its `ring` command).
+void RegisterClientCommands(CLI::App& app, int* exit_code);
 
 // Prints "candor: <message>" to stderr and returns the exit code for `error`.
 int ReportError(const Error& error);

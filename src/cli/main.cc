@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   candor::cli::RegisterSignCommands(app, &exit_code);
   candor::cli::RegisterLogCommands(app, &exit_code);
   candor::cli::RegisterDemoCommand(app, &exit_code);
+  candor::cli::RegisterServeCommands(app, &exit_code);
+  candor::cli::RegisterClientCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,221 @@
+// candor serve | admin bootstrap | admin create-org
+#include <fmt/core.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/io.h"
+#include "crypto/ed25519.h"
+#include "crypto/rng.h"
+#include "domain/cosignature.h"
+#include "server/app/clock.h"
+#include "server/app/routes.h"
+#include "server/app/service.h"
+#include "server/http/access_log.h"
+#include "server/http/server.h"
+#include "store/store.h"
+
+namespace candor::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_stop{false};
+extern "C" void HandleSignal(int) { g_stop = true; }
+
+// The log's Ed25519 key lives in the data directory (created on first start, mode 0600).
+Result<crypto::SignKeyPair> LoadOrCreateLogKey(const std::string& data_dir) {
+  const std::string path = data_dir + "/log-key.bin";
+  if (fs::exists(path)) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes raw, ReadFileBytes(path));
+    if (raw.size() != crypto::SignSecretKey::kSize) {
+      return Error(ErrorCode::kCorrupt, "'" + path + "' is not a log key (wrong size)");
+    }
+    crypto::SignSecretKey secret;
+    std::copy(raw.begin(), raw.end(), secret.data());
+    std::fill(raw.begin(), raw.end(), 0);
+    return crypto::SignKeyPairFromSecret(std::move(secret));
+  }
+  crypto::SignKeyPair kp = crypto::GenerateSignKeyPair(crypto::DefaultRng());
+  CANDOR_RETURN_IF_ERROR(WriteFileAtomic(path, kp.secret_key.span(), false, 0600));
+  return kp;
+}
+
+struct ServeOptions {
+  std::string data_dir = "candor-data";
+  std::string store_url;  // default sqlite:<data_dir>/candor.db
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string tls_cert, tls_key;
+  std::string config;  // JSON file with the same keys as the flags
+  std::size_t max_body = 1 << 20;
+  unsigned threads = 4;
+  bool trust_proxy = false;
+  bool access_log = true;
+  bool demo = false;
+  std::string web_dir;
+};
+
+Status ApplyConfigFile(ServeOptions& o) {
+  if (o.config.empty()) return Status::Ok();
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.config));
+  domain::Json j = domain::Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + o.config + "' is not a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    auto want = [&](bool ok) -> Status {
+      return ok ? Status::Ok() : InvalidArgument("config field '" + key + "' has the wrong type");
+    };
+    if (key == "data_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.data_dir = value; }
+    else if (key == "store") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.store_url = value; }
+    else if (key == "host") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.host = value; }
+    else if (key == "port") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value <= 65535)); o.port = value; }
+    else if (key == "tls_cert") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.tls_cert = value; }
+    else if (key == "tls_key") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.tls_key = value; }
+    else if (key == "max_body_bytes") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned())); o.max_body = value; }
+    else if (key == "threads") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.threads = value; }
+    else if (key == "trust_proxy") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.trust_proxy = value; }
+    else if (key == "access_log") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.access_log = value; }
+    else if (key == "demo") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.demo = value; }
+    else if (key == "web_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.web_dir = value; }
+    else return InvalidArgument("unknown config field '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir, std::string url) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Error(ErrorCode::kIo, "cannot create the data directory '" + data_dir + "': " + ec.message());
+  ::chmod(data_dir.c_str(), 0700);
+  if (url.empty()) url = "sqlite:" + data_dir + "/candor.db";
+  return store::OpenStore(url);
+}
+
+constexpr const char* kDemoSlug = "demo-agency";
+constexpr const char* kDemoPassword = "demo-password-not-secret";
+
+// Creates the demo organization (clearly marked as demo data) the first time.
+Status EnsureDemo(app::Service& service) {
+  auto existing = service.GetOrganization(kDemoSlug);
+  if (existing.ok()) return Status::Ok();
+  CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
+  CANDOR_RETURN_IF_ERROR(service.CreateAccount(kDemoSlug, "admin", kDemoPassword,
+                                               store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
+                                                   store::kRoleReviewer));
+  return Status::Ok();
+}
+
+Status RunServe(ServeOptions o) {
+  CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o));
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return InvalidArgument("give both --tls-cert and --tls-key, or neither");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto data_store, OpenDataStore(o.data_dir, o.store_url));
+  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir));
+  app::SystemClock clock;
+  app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key));
+  if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service));
+
+  http::Router router;
+  CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
+  http::ServerOptions options;
+  options.host = o.host;
+  options.port = o.port;
+  options.threads = o.threads;
+  options.max_body_bytes = o.max_body;
+  options.trust_proxy = o.trust_proxy;
+  if (!o.tls_cert.empty()) options.tls = http::TlsFiles{o.tls_cert, o.tls_key};
+  std::unique_ptr<http::AccessLogSink> sink;
+  if (o.access_log) {
+    sink = std::make_unique<http::SpdlogAccessLogSink>();
+    options.access_log = sink.get();
+  }
+  http::Server server(std::move(router), options);
+  CANDOR_RETURN_IF_ERROR(server.Start());
+  const std::string url = fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https",
+                                      o.host, server.port());
+  fmt::print("Candor is serving {} (store: {}, data: {})\n", url, data_store->Engine(), o.data_dir);
+  fmt::print("Log public key: {}\n", crypto::ToHex(service.log_public_key()));
+  if (o.demo) {
+    fmt::print("\nDEMO DATA: organization '{}' with administrator 'admin', password '{}'.\n"
+               "Sign in:   curl -c jar -H 'Content-Type: application/json' -d "
+               "'{{\"organization\":\"{}\",\"username\":\"admin\",\"password\":\"{}\"}}' {}/api/v1/session\n"
+               "Try:       curl {}/api/v1/orgs/{}/roster ; candor audit --server {}\n",
+               kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url);
+  }
+  std::fflush(stdout);
+  std::signal(SIGINT, HandleSignal);
+  std::signal(SIGTERM, HandleSignal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  fmt::print("Stopping.\n");
+  server.Stop();
+  return Status::Ok();
+}
+
+struct BootstrapOptions {
+  std::string data_dir = "candor-data";
+  std::string store_url;
+  std::string slug, name, username, password_file;
+  bool demo = false;
+};
+
+Status RunBootstrap(const BootstrapOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(auto data_store, OpenDataStore(o.data_dir, o.store_url));
+  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir));
+  app::SystemClock clock;
+  app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key));
+  PassphraseSource source{o.password_file, "CANDOR_ADMIN_PASSWORD"};
+  CANDOR_ASSIGN_OR_RETURN(std::string password,
+                          ReadPassphrase(source, "Password for the first administrator", true));
+  CANDOR_RETURN_IF_ERROR(service.CreateOrganization(o.slug, o.name, std::nullopt, o.demo));
+  CANDOR_RETURN_IF_ERROR(service.CreateAccount(o.slug, o.username, password,
+                                               store::kRoleAdministrator));
+  fmt::print("Created organization '{}' and its administrator '{}'.\n", o.slug, o.username);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterServeCommands(CLI::App& app, int* exit_code) {
+  auto serve = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the Candor server");
+  cmd->add_option("--config", serve->config, "JSON file with any of the options below (flags win)");
+  cmd->add_option("--data-dir", serve->data_dir, "Where the embedded store and the log key live")
+      ->capture_default_str();
+  cmd->add_option("--store", serve->store_url,
+                  "Store URL: sqlite:PATH (default: DATA_DIR/candor.db) or postgresql://…");
+  cmd->add_option("--host", serve->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", serve->port, "Port to listen on (0: any free port)")->capture_default_str();
+  cmd->add_option("--tls-cert", serve->tls_cert, "PEM certificate chain: serve HTTPS");
+  cmd->add_option("--tls-key", serve->tls_key, "PEM private key for --tls-cert");
+  cmd->add_option("--max-body", serve->max_body, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--threads", serve->threads, "I/O threads")->capture_default_str();
+  cmd->add_flag("--trust-proxy", serve->trust_proxy,
+                "Believe X-Forwarded-Proto from a reverse proxy (only behind one you run)");
+  cmd->add_flag("!--no-access-log", serve->access_log,
+                "Do not log named requests (anonymous requests are never logged)");
+  cmd->add_flag("--demo", serve->demo, "Create a demo organization (marked as demo data)");
+  OnRun(cmd, exit_code, [serve] { return RunServe(*serve); });
+
+  CLI::App* admin = app.add_subcommand("admin", "Operator commands on the server's store");
+  admin->require_subcommand(1);
+  auto boot = std::make_shared<BootstrapOptions>();
+  CLI::App* b = admin->add_subcommand("bootstrap", "Create an organization and its first administrator");
+  b->add_option("--data-dir", boot->data_dir, "The server's data directory")->capture_default_str();
+  b->add_option("--store", boot->store_url, "Store URL (default: the data directory's SQLite file)");
+  b->add_option("--org", boot->slug, "Organization slug, e.g. state")->required();
+  b->add_option("--org-name", boot->name, "Organization name, e.g. \"Department of State\"")->required();
+  b->add_option("--username", boot->username, "The administrator's username")->required();
+  b->add_option("--password-file", boot->password_file,
+                "Read the password from this file (otherwise $CANDOR_ADMIN_PASSWORD, otherwise asked)");
+  b->add_flag("--demo", boot->demo, "Mark the organization as demo data");
+  OnRun(b, exit_code, [boot] { return RunBootstrap(*boot); });
+}
+
+}  // namespace candor::cli

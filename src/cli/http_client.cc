@@ -1,0 +1,178 @@
+#include "cli/http_client.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/version.hpp>
+
+namespace candor::cli {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t kMaxReplyBytes = 64u << 20;
+
+template <typename Stream>
+HttpReply Exchange(Stream& stream, const ServerUrl& server, const std::string& method,
+                   const std::string& target, const std::string& body, const HeaderList& headers) {
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, server.host);
+  req.set(bhttp::field::user_agent, "candor-cli");
+  req.set(bhttp::field::accept, "application/json");
+  for (const auto& [name, value] : headers) req.set(name, value);
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.prepare_payload();
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(kMaxReplyBytes);
+  bhttp::read(stream, buffer, parser);
+  HttpReply reply{static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
+  for (const auto& field : parser.get()) {
+    reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  return reply;
+}
+
+ErrorCode CodeForStatus(int status) {
+  switch (status) {
+    case 400: return ErrorCode::kInvalidArgument;
+    case 401: return ErrorCode::kUnauthenticated;
+    case 403: return ErrorCode::kPermissionDenied;
+    case 404: return ErrorCode::kNotFound;
+    case 409: return ErrorCode::kAlreadyExists;
+    case 422: return ErrorCode::kVerificationFailed;
+    case 429: return ErrorCode::kResourceExhausted;
+    default: return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
+  }
+}
+
+Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
+  if (!reply.ok()) return reply.error();
+  nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, false);
+  if (reply->status < 200 || reply->status > 299) {
+    std::string message = "the server answered " + std::to_string(reply->status);
+    if (!j.is_discarded() && j.contains("error") && j["error"].is_object() &&
+        j["error"].contains("message") && j["error"]["message"].is_string()) {
+      message = j["error"]["message"].get<std::string>();
+    }
+    return Error(CodeForStatus(reply->status), "the server says: " + message);
+  }
+  if (reply->status == 204) return nlohmann::json::object();
+  if (j.is_discarded()) return Error(ErrorCode::kCorrupt, "the server's reply is not JSON");
+  return j;
+}
+
+}  // namespace
+
+std::string HttpReply::Header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (n.size() == name.size() &&
+        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return "";
+}
+
+Result<ServerUrl> ServerUrl::Parse(const std::string& url) {
+  ServerUrl out;
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    out.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return InvalidArgument("the server URL must start with http:// or https://");
+  }
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty() || rest.find('/') != std::string::npos) {
+    return InvalidArgument("give the server as scheme://host[:port] with no path");
+  }
+  auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']') == std::string::npos) {
+    out.host = rest.substr(0, colon);
+    out.port = rest.substr(colon + 1);
+  } else {
+    out.host = rest;
+    out.port = out.tls ? "443" : "80";
+  }
+  if (out.host.empty() || out.port.empty()) return InvalidArgument("the server URL has no host or port");
+  return out;
+}
+
+std::string ServerUrl::ToString() const {
+  return std::string(tls ? "https://" : "http://") + host + ":" + port;
+}
+
+Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method,
+                              const std::string& target, const std::string& body,
+                              const std::string& ca_file, const HeaderList& headers) {
+  try {
+    asio::io_context ioc;
+    tcp::resolver resolver(ioc);
+    auto endpoints = resolver.resolve(server.host, server.port);
+    if (!server.tls) {
+      beast::tcp_stream stream(ioc);
+      stream.expires_after(std::chrono::seconds(60));
+      stream.connect(endpoints);
+      HttpReply reply = Exchange(stream, server, method, target, body, headers);
+      beast::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      return reply;
+    }
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    if (ca_file.empty()) {
+      ctx.set_default_verify_paths();
+    } else {
+      ctx.load_verify_file(ca_file);
+    }
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+    // SSL_set_tlsext_host_name, without the macro's C-style cast.
+    if (SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(server.host.c_str())) != 1) {
+      return Error(ErrorCode::kUnavailable, "cannot set the TLS server name");
+    }
+    stream.set_verify_callback(asio::ssl::host_name_verification(server.host));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
+    beast::get_lowest_layer(stream).connect(endpoints);
+    stream.handshake(asio::ssl::stream_base::client);
+    HttpReply reply = Exchange(stream, server, method, target, body, headers);
+    beast::error_code ec;
+    stream.shutdown(ec);
+    return reply;
+  } catch (const std::exception& e) {
+    // Asio reports network failures by exception; the command line reports them as values.
+    return Error(ErrorCode::kUnavailable,
+                 "cannot reach " + server.ToString() + ": " + std::string(e.what()));
+  }
+}
+
+Result<nlohmann::json> GetJson(const ServerUrl& server, const std::string& target,
+                               const std::string& ca_file) {
+  return ToJson(HttpRequest(server, "GET", target, "", ca_file));
+}
+
+Result<nlohmann::json> PostJson(const ServerUrl& server, const std::string& target,
+                                const nlohmann::json& body, const std::string& ca_file) {
+  return ToJson(HttpRequest(server, "POST", target, body.dump(), ca_file));
+}
+
+}  // namespace candor::cli

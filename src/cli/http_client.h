@@ -1,0 +1,52 @@
+// A small blocking HTTP(S) client for the command line (enroll, audit, roster fetch).
+// The command line never runs code the server sends; it only exchanges JSON.
+#ifndef CANDOR_CLI_HTTP_CLIENT_H_
+#define CANDOR_CLI_HTTP_CLIENT_H_
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace candor::cli {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  HeaderList headers;
+  // The first value of header `name` (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+// A server base URL: http://host[:port] or https://host[:port] (no path).
+struct ServerUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  static Result<ServerUrl> Parse(const std::string& url);
+  std::string ToString() const;
+};
+
+// Sends one request and returns the reply. Network failures are kUnavailable errors that say
+// what could not be reached. HTTPS verifies the certificate against the system's trust store
+// (or `ca_file` when given) and the host name. Not thread-safe.
+Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method,
+                              const std::string& target, const std::string& body = "",
+                              const std::string& ca_file = "", const HeaderList& headers = {});
+
+// GET/POST returning parsed JSON; a non-2xx reply becomes an Error carrying the server's
+// message (from {"error":{"message"}}) and a matching code.
+Result<nlohmann::json> GetJson(const ServerUrl& server, const std::string& target,
+                               const std::string& ca_file = "");
+Result<nlohmann::json> PostJson(const ServerUrl& server, const std::string& target,
+                                const nlohmann::json& body, const std::string& ca_file = "");
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_HTTP_CLIENT_H_
