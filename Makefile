@@ -9,6 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
+PORT ?= 8080
 
 .PHONY: all deps build build-asan test test-unit test-asan run fuzz bench vectors format clean
 
@@ -29,18 +30,23 @@ $(ASAN_BUILD)/build.ninja: | deps
 build-asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# Both run inside a throwaway PostgreSQL cluster (scripts/with-postgres.sh), so the storage
+# tests cover PostgreSQL as well as SQLite.
 test-unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	bash scripts/with-postgres.sh ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan: build-asan
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  bash scripts/with-postgres.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 # The whole suite: the regular build, then the same tests under AddressSanitizer+UBSan.
 test: test-unit test-asan
 
+# Starts the server on http://127.0.0.1:8080 with the embedded SQLite store in candor-data/ and
+# a demo organization (marked as demo data); prints how to sign in. Ctrl-C stops it.
 run: build
-	$(BUILD)/src/cli/candor demo
+	$(BUILD)/src/cli/candor demo --members 100
+	$(BUILD)/src/cli/candor serve --demo --data-dir candor-data --port $(PORT)
 
 # libFuzzer (clang): every target for FUZZ_SECONDS each, starting from its saved corpus.
 fuzz: deps
