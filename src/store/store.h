@@ -8,6 +8,13 @@
 // therefore acknowledges a request only after Commit() succeeded, and the log entry that
 // records a state change is written in the same transaction as the change itself.
 //
+// A call that fails ends its transaction: everything it did so far is rolled back at once,
+// every later call returns kFailedPrecondition, and so does Commit(). (PostgreSQL aborts a
+// transaction on any failed statement; SQLite would carry on — the store does the former on
+// both engines so that they behave alike.) A caller that expects a conflict checks first
+// (writers are serialized, so a check cannot race) or starts a new transaction. A read
+// transaction refuses writes with kFailedPrecondition.
+//
 // Write transactions are serialized (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
 // advisory lock taken at Begin(kWrite)), which also makes the Merkle log single-sequencer:
 // two servers sharing one PostgreSQL cluster can never fork the tree.
@@ -194,7 +201,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Starts a transaction. kWrite transactions are serialized with every other writer.
+  // Starts a transaction. kWrite transactions are serialized with every other writer; a
+  // writer that waits longer than 30 seconds for the others gets kUnavailable (so a thread
+  // must not begin a second write transaction while it holds one). A kRead transaction sees
+  // one consistent snapshot, taken at its first read.
+  // A Transaction keeps alive what it needs, so it may outlive the Store that began it.
   virtual Result<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
 
   // "sqlite" or "postgres".
