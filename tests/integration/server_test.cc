@@ -12,6 +12,7 @@
 #include "cli/http_client.h"
 #include "crypto/ed25519.h"
 #include "crypto/keys.h"
+#include "crypto/totp.h"
 #include "crypto/lrs.h"
 #include "domain/log_entry.h"
 #include "log/tree_head.h"
@@ -391,6 +392,35 @@ TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
     saw_named = saw_named || l.find("/api/v1/orgs/{slug}/invitations") != std::string::npos;
   }
   EXPECT_TRUE(saw_named);  // named routes are logged (coarsely), so the sink is wired
+}
+
+TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
+  MakeOrg("state");
+  Session admin = Login("state", "admin");
+  auto begin = Call("POST", "/api/v1/session/totp", "{}", admin.Headers());
+  ASSERT_EQ(begin.status, 200) << begin.body;
+  auto secret = crypto::Base32Decode(JsonOf(begin)["secret"].get<std::string>());
+  ASSERT_TRUE(secret.ok());
+  EXPECT_NE(JsonOf(begin)["otpauth_uri"].get<std::string>().find("algorithm=SHA256"), std::string::npos);
+  auto code_at = [&](std::int64_t ms) {
+    return crypto::TotpCode(*secret, static_cast<std::uint64_t>(ms / 1000));
+  };
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp/confirm", Json{{"code", "000000"}}.dump(), admin.Headers()).status,
+            401);
+  ASSERT_EQ(Call("POST", "/api/v1/session/totp/confirm", Json{{"code", code_at(clock_.NowMs())}}.dump(),
+                 admin.Headers()).status, 204);
+  auto login = [&](std::optional<std::string> code) {
+    Json body{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}};
+    if (code) body["totp"] = *code;
+    return Call("POST", "/api/v1/session", body.dump()).status;
+  };
+  EXPECT_EQ(login(std::nullopt), 401);  // the password alone is no longer enough
+  clock_.Advance(60'000);
+  const std::string code = code_at(clock_.NowMs());
+  EXPECT_EQ(login(code), 200);
+  EXPECT_EQ(login(code), 401);  // the same code twice: refused
+  clock_.Advance(60'000);
+  EXPECT_EQ(login(code_at(clock_.NowMs())), 200);
 }
 
 // `candor audit` remembers the tree head it saw; a server that later serves a rewritten
