@@ -22,6 +22,7 @@
 #include "server/http/server.h"
 #include "store/sql.h"
 #include "store/store.h"
+#include "store/test_database.h"
 
 namespace candor {
 namespace {
@@ -60,11 +61,9 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "sqlite") {
       url_ = "sqlite:" + (dir_ / "candor.db").string();
     } else {
-      const char* pg = std::getenv("CANDOR_TEST_POSTGRES");
-      if (pg == nullptr || *pg == '\0') {
-        GTEST_SKIP() << "CANDOR_TEST_POSTGRES is not set; `make test` sets it";
+      if (store::storetest::PostgresTestConninfo() == nullptr) {
+        GTEST_SKIP() << store::storetest::kNoPostgresMessage;
       }
-      url_ = pg;
       ResetPostgres();
     }
     crypto::SeededRng key_rng(1);
@@ -74,14 +73,19 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     Stop();
+    pg_.reset();
     fs::remove_all(dir_);
   }
 
-  // Drops every table so each PostgreSQL test starts from an empty database.
+  // A new, empty schema of this test's own (tests run in parallel processes against one
+  // cluster, so none may touch another's tables); the previous one is dropped.
+  // REQUIRES: the server is stopped.
   void ResetPostgres() {
-    auto conn = store::OpenPostgresConnection(url_);
-    ASSERT_TRUE(conn.ok()) << conn.error().message();
-    ASSERT_TRUE((*conn)->ExecScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").ok());
+    pg_.reset();
+    auto db = store::storetest::CreateTestDatabase(store::storetest::Engine::kPostgres);
+    ASSERT_TRUE(db.ok()) << db.error().message();
+    pg_ = std::move(*db);
+    url_ = pg_->Url();
   }
 
   void Start() {
@@ -154,6 +158,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
+  std::unique_ptr<store::storetest::TestDatabase> pg_;  // PostgreSQL only
   std::string url_;
   app::ManualClock clock_{kStart};
   crypto::SeededRng rng_{42};
