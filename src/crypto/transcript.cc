@@ -2,6 +2,9 @@
 
 #include "crypto/init.h"
 
+#include <string>
+#include <vector>
+
 namespace candor::crypto {
 
 Bytes Tr(std::string_view label, std::initializer_list<ByteSpan> parts) {
@@ -93,6 +96,23 @@ Digest32 Sha256(ByteSpan data) {
   Digest32 out;
   crypto_hash_sha256(out.data(), data.data(), data.size());
   return out;
+}
+
+Result<std::vector<ByteSpan>> SplitTranscript(ByteSpan in, std::size_t max_parts) {
+  std::vector<ByteSpan> parts;
+  std::size_t pos = 0;
+  while (pos < in.size()) {
+    if (parts.size() == max_parts) {
+      return InvalidArgument("more than " + std::to_string(max_parts) + " transcript parts");
+    }
+    if (in.size() - pos < 8) return InvalidArgument("truncated (in a length)");
+    const std::uint64_t len = ReadU64Le(in.data() + pos);
+    pos += 8;
+    if (len > in.size() - pos) return InvalidArgument("truncated (in a part)");
+    parts.push_back(in.subspan(pos, static_cast<std::size_t>(len)));
+    pos += static_cast<std::size_t>(len);
+  }
+  return parts;
 }
 
 }  // namespace candor::crypto

@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "base/result.h"
 #include "crypto/bytes.h"
 
 namespace candor::crypto {
@@ -25,6 +26,11 @@ Bytes Tr(std::string_view label, std::initializer_list<ByteSpan> parts);
 Digest32 H256(std::string_view label, std::initializer_list<ByteSpan> parts);
 Scalar Hs(std::string_view label, std::initializer_list<ByteSpan> parts);
 Point Hp(std::string_view label, std::initializer_list<ByteSpan> parts);
+
+// Splits tr(label, p_1, …) back into [label, p_1, …] (views into `in`). Error
+// (kInvalidArgument) on a truncated length or part, or when there would be more than
+// `max_parts` parts — so a decoder bounds its work before looking at any part.
+Result<std::vector<ByteSpan>> SplitTranscript(ByteSpan in, std::size_t max_parts);
 
 // Plain SHA-256 of bytes (for RFC 9162 hashing, which is not transcript-framed).
 Digest32 Sha256(ByteSpan data);

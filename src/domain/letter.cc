@@ -1,8 +1,11 @@
 #include "domain/letter.h"
 
+#include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "crypto/transcript.h"
+#include "domain/policy.h"
 
 namespace candor::domain {
 namespace {
@@ -29,7 +32,7 @@ Status ValidateLetter(const Letter& letter) {
   }
   std::set<std::string_view> seen;
   for (const auto& org : letter.organizations) {
-    if (org.empty()) return InvalidArgument("an organization name is empty");
+    if (auto slug = ValidateOrganizationSlug(org); !slug.ok()) return slug.error();
     if (!seen.insert(org).second) return InvalidArgument("organization '" + org + "' is named twice");
   }
   if (letter.quorum && *letter.quorum == 0) return InvalidArgument("a quorum must be at least 1");
@@ -83,6 +86,149 @@ Result<SignatureAction> ParseSignatureAction(std::string_view name) {
 crypto::Bytes LetterStatement(const LetterId& letter_id, SignatureAction action) {
   return crypto::Tr("candor/v1/letter/statement",
                     {letter_id.span(), crypto::AsBytes(SignatureActionName(action))});
+}
+
+Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes) {
+  constexpr std::size_t kMaxParts = 1 + 2 + 1 + kMaxOrganizations + 3;
+  auto parts_or = crypto::SplitTranscript(bytes, kMaxParts);
+  if (!parts_or.ok()) return InvalidArgument("letter bytes: " + parts_or.error().message());
+  const auto& parts = *parts_or;
+  constexpr std::string_view kLabel = "candor/v1/letter";
+  if (parts.empty() || !std::equal(parts[0].begin(), parts[0].end(), kLabel.begin(), kLabel.end())) {
+    return InvalidArgument("letter bytes: the label is not 'candor/v1/letter'");
+  }
+  if (parts.size() < 4) return InvalidArgument("letter bytes: too few parts");
+  Letter letter;
+  letter.title.assign(parts[1].begin(), parts[1].end());
+  letter.body.assign(parts[2].begin(), parts[2].end());
+  if (parts[3].size() != 8) return InvalidArgument("letter bytes: the organization count must be 8 bytes");
+  const std::uint64_t k = crypto::ReadU64Le(parts[3].data());
+  if (k > kMaxOrganizations || parts.size() != 4 + k + 3) {
+    return InvalidArgument("letter bytes: the number of parts does not match the organization count");
+  }
+  for (std::uint64_t i = 0; i < k; ++i) {
+    letter.organizations.emplace_back(parts[4 + i].begin(), parts[4 + i].end());
+  }
+  auto optional_u64 = [](crypto::ByteSpan p, const char* what) -> Result<std::optional<std::uint64_t>> {
+    if (p.empty()) return std::optional<std::uint64_t>();
+    if (p.size() != 8) return InvalidArgument(std::string("letter bytes: ") + what + " must be empty or 8 bytes");
+    return std::optional<std::uint64_t>(crypto::ReadU64Le(p.data()));
+  };
+  CANDOR_ASSIGN_OR_RETURN(letter.closes_at_ms, optional_u64(parts[4 + k], "the closing time"));
+  CANDOR_ASSIGN_OR_RETURN(letter.quorum, optional_u64(parts[5 + k], "the quorum"));
+  const crypto::ByteSpan sup = parts[6 + k];
+  if (!sup.empty()) {
+    if (sup.size() != 32) return InvalidArgument("letter bytes: 'supersedes' must be empty or 32 bytes");
+    LetterId id;
+    std::copy(sup.begin(), sup.end(), id.bytes.begin());
+    letter.supersedes = id;
+  }
+  CANDOR_RETURN_IF_ERROR(ValidateLetter(letter));
+  const crypto::Bytes again = LetterCanonicalBytes(letter);
+  if (!std::equal(again.begin(), again.end(), bytes.begin(), bytes.end())) {
+    return InvalidArgument("letter bytes are not in canonical form");
+  }
+  return letter;
+}
+
+nlohmann::json LetterToJson(const Letter& letter) {
+  nlohmann::json j{{"title", letter.title}, {"body", letter.body}, {"organizations", letter.organizations}};
+  if (letter.closes_at_ms) j["closes_at_ms"] = *letter.closes_at_ms;
+  if (letter.quorum) j["quorum"] = *letter.quorum;
+  if (letter.supersedes) j["supersedes"] = crypto::ToHex(*letter.supersedes);
+  return j;
+}
+
+Result<Letter> LetterFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return InvalidArgument("a letter must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (key != "title" && key != "body" && key != "organizations" && key != "closes_at_ms" &&
+        key != "quorum" && key != "supersedes") {
+      return InvalidArgument("unknown field '" + key + "' in the letter");
+    }
+  }
+  Letter letter;
+  auto text = [&](const char* field, std::string* out) -> Status {
+    auto it = j.find(field);
+    if (it == j.end()) return InvalidArgument(std::string("the letter needs a '") + field + "'");
+    if (!it->is_string()) return InvalidArgument(std::string("'") + field + "' must be a string");
+    *out = it->get<std::string>();
+    return Status::Ok();
+  };
+  CANDOR_RETURN_IF_ERROR(text("title", &letter.title));
+  CANDOR_RETURN_IF_ERROR(text("body", &letter.body));
+  auto orgs = j.find("organizations");
+  if (orgs == j.end() || !orgs->is_array()) {
+    return InvalidArgument("'organizations' must be a list of organization names (slugs)");
+  }
+  for (const auto& o : *orgs) {
+    if (!o.is_string()) return InvalidArgument("'organizations' must hold only strings");
+    letter.organizations.push_back(o.get<std::string>());
+  }
+  auto number = [&](const char* field) -> Result<std::optional<std::uint64_t>> {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) return std::optional<std::uint64_t>();
+    if (!it->is_number_unsigned()) {
+      return InvalidArgument(std::string("'") + field + "' must be a whole number ≥ 0");
+    }
+    return std::optional<std::uint64_t>(it->get<std::uint64_t>());
+  };
+  CANDOR_ASSIGN_OR_RETURN(letter.closes_at_ms, number("closes_at_ms"));
+  CANDOR_ASSIGN_OR_RETURN(letter.quorum, number("quorum"));
+  if (auto it = j.find("supersedes"); it != j.end() && !it->is_null()) {
+    if (!it->is_string()) return InvalidArgument("'supersedes' must be a letter id (hex)");
+    CANDOR_ASSIGN_OR_RETURN(letter.supersedes, crypto::FixedFromHex<LetterId>(it->get<std::string>(), "supersedes"));
+  }
+  CANDOR_RETURN_IF_ERROR(ValidateLetter(letter));
+  return letter;
+}
+
+std::vector<std::vector<crypto::Point>> BucketRoster(const std::vector<crypto::Point>& roster,
+                                                     std::size_t max_ring) {
+  const std::size_t n = roster.size();
+  if (n == 0) return {};
+  if (n <= max_ring) return {roster};
+  const std::size_t b = (n + max_ring - 1) / max_ring;
+  std::vector<std::pair<crypto::Digest32, std::size_t>> keyed;  // (bucket hash, roster index)
+  keyed.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keyed.emplace_back(crypto::H256("candor/v1/bucket", {roster[i].span()}), i);
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
+    return x.first.bytes != y.first.bytes ? x.first.bytes < y.first.bytes : x.second < y.second;
+  });
+  std::vector<std::vector<crypto::Point>> buckets;
+  buckets.reserve(b);
+  std::size_t pos = 0;
+  for (std::size_t j = 0; j < b; ++j) {
+    const std::size_t size = n / b + (j < n % b ? 1 : 0);
+    std::vector<std::size_t> idx;
+    idx.reserve(size);
+    for (std::size_t t = 0; t < size; ++t) idx.push_back(keyed[pos + t].second);
+    pos += size;
+    std::sort(idx.begin(), idx.end());
+    std::vector<crypto::Point> ring;
+    ring.reserve(size);
+    for (auto i : idx) ring.push_back(roster[i]);
+    buckets.push_back(std::move(ring));
+  }
+  return buckets;
+}
+
+std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>>& buckets,
+                                    const crypto::Point& key) {
+  for (std::size_t j = 0; j < buckets.size(); ++j) {
+    if (std::find(buckets[j].begin(), buckets[j].end(), key) != buckets[j].end()) return j;
+  }
+  return std::nullopt;
+}
+
+crypto::Digest32 PublishProofEvent(const LetterId& letter_id) {
+  return crypto::H256("candor/v1/letter/publish", {letter_id.span()});
+}
+
+crypto::Bytes PublishProofMessage(const LetterId& letter_id) {
+  return crypto::Tr("candor/v1/letter/publish-statement", {letter_id.span()});
 }
 
 }  // namespace candor::domain

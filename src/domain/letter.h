@@ -13,8 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "crypto/lrs.h"
 
 namespace candor::domain {
 
@@ -31,6 +34,8 @@ struct Letter {
   std::optional<std::uint64_t> quorum;
   // The letter this one corrects, if any.
   std::optional<LetterId> supersedes;
+
+  friend bool operator==(const Letter&, const Letter&) = default;
 };
 
 // Checks the rules a letter must meet before it can be frozen (non-empty title and body,
@@ -43,6 +48,46 @@ crypto::Bytes LetterCanonicalBytes(const Letter& letter);
 
 // SHA-256(LetterCanonicalBytes(letter)).
 LetterId ComputeLetterId(const Letter& letter);
+
+// The inverse of LetterCanonicalBytes: strict (every part exactly as encoded, nothing after
+// the last part), and the result must pass ValidateLetter. Safe on any input.
+Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes);
+
+// {"title", "body", "organizations": [slug…], "closes_at_ms"?, "quorum"?, "supersedes"?: hex}
+nlohmann::json LetterToJson(const Letter& letter);
+// Strict: unknown fields, wrong types and malformed hex are refused; ValidateLetter applies.
+Result<Letter> LetterFromJson(const nlohmann::json& j);
+
+// --- Rings for a letter (docs/PROTOCOL.md, "Rings for a letter") ---
+//
+// A letter pins each named organization's roster at the version current when it was
+// published; that roster's members are the organization's eligible signers. A roster of at
+// most kMaxRingSize keys is one ring, in roster order. A larger one is split into
+// B = ceil(n / kMaxRingSize) buckets by a rule that does not depend on who signs: keys are
+// ordered by H256("candor/v1/bucket", key) (ties cannot happen for distinct keys), the ordered
+// list is cut into B consecutive runs whose sizes differ by at most one (the longer runs
+// first), and each run, put back into roster order, is a ring.
+inline constexpr std::size_t kMaxRingSize = 4096;
+// The default smallest ring a client will sign in and the server will accept.
+inline constexpr std::size_t kDefaultMinRingSize = 20;
+
+// The buckets of a roster (its present keys in roster order). `max_ring` is kMaxRingSize
+// except in tests. REQUIRES: max_ring ≥ 1.
+std::vector<std::vector<crypto::Point>> BucketRoster(const std::vector<crypto::Point>& roster,
+                                                     std::size_t max_ring = kMaxRingSize);
+
+// The bucket that holds `key`, if any (index into BucketRoster's result).
+std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>>& buckets,
+                                    const crypto::Point& key);
+
+// A member (rather than a named account) publishes a letter by proving membership of one of
+// its organizations: a candor-lrs-v1 signature over that organization's ring with this event
+// id and message. The event id differs from the letter id, so the proof's tag cannot be
+// linked to the member's later co-signature.
+//   event   = H256("candor/v1/letter/publish", letter_id)
+//   message = tr("candor/v1/letter/publish-statement", letter_id)
+crypto::Digest32 PublishProofEvent(const LetterId& letter_id);
+crypto::Bytes PublishProofMessage(const LetterId& letter_id);
 
 enum class SignatureAction { kSign, kWithdraw };
 std::string_view SignatureActionName(SignatureAction action);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "crypto/ristretto.h"
+#include "crypto/rng.h"
 #include "crypto/transcript.h"
 
 namespace candor::domain {
@@ -61,6 +65,96 @@ TEST(Letter, StatementsDifferByAction) {
             LetterStatement(id, SignatureAction::kWithdraw));
   EXPECT_EQ(*ParseSignatureAction("withdraw"), SignatureAction::kWithdraw);
   EXPECT_FALSE(ParseSignatureAction("Sign").ok());
+}
+
+TEST(Letter, CanonicalBytesDecodeBackExactly) {
+  Letter l = Sample();
+  l.closes_at_ms = 1'790'000'000'000;
+  l.quorum = 20;
+  l.supersedes = ComputeLetterId(Sample());
+  for (const Letter& x : {Sample(), l}) {
+    auto back = DecodeLetterCanonicalBytes(LetterCanonicalBytes(x));
+    ASSERT_TRUE(back.ok()) << back.error().message();
+    EXPECT_EQ(*back, x);
+  }
+  crypto::Bytes bytes = LetterCanonicalBytes(l);
+  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, bytes.size() - 1}) {
+    EXPECT_FALSE(DecodeLetterCanonicalBytes(crypto::ByteSpan(bytes.data(), cut)).ok()) << cut;
+  }
+  crypto::Bytes longer = bytes;
+  longer.push_back(0);
+  EXPECT_FALSE(DecodeLetterCanonicalBytes(longer).ok());
+}
+
+TEST(Letter, JsonIsStrict) {
+  Letter l = Sample();
+  l.quorum = 3;
+  auto back = LetterFromJson(LetterToJson(l));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, l);
+  auto j = LetterToJson(l);
+  j["author"] = "me";
+  EXPECT_NE(LetterFromJson(j).error().message().find("unknown field 'author'"), std::string::npos);
+  j = LetterToJson(l);
+  j["quorum"] = -1;
+  EXPECT_FALSE(LetterFromJson(j).ok());
+  j = LetterToJson(l);
+  j["organizations"] = {"State Dept"};
+  EXPECT_FALSE(LetterFromJson(j).ok());
+  j = LetterToJson(l);
+  j["supersedes"] = "abc";
+  EXPECT_FALSE(LetterFromJson(j).ok());
+  EXPECT_FALSE(LetterFromJson(nlohmann::json::array()).ok());
+}
+
+std::vector<crypto::Point> Keys(std::size_t n, std::uint64_t seed) {
+  crypto::SeededRng rng(seed);
+  std::vector<crypto::Point> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(crypto::ScalarMultBase(rng.RandomPublicScalar()));
+  return out;
+}
+
+TEST(Letter, SmallRostersAreOneRingInRosterOrder) {
+  auto keys = Keys(30, 1);
+  auto buckets = BucketRoster(keys, 30);
+  ASSERT_EQ(buckets.size(), 1u);
+  EXPECT_EQ(buckets[0], keys);
+  EXPECT_TRUE(BucketRoster({}, 30).empty());
+}
+
+TEST(Letter, LargeRostersSplitIntoNearEqualBucketsIndependentOfTheSigner) {
+  auto keys = Keys(103, 2);
+  auto buckets = BucketRoster(keys, 25);  // ceil(103/25) = 5 buckets of 21 or 20
+  ASSERT_EQ(buckets.size(), 5u);
+  std::set<crypto::Point> seen;
+  for (std::size_t j = 0; j < buckets.size(); ++j) {
+    EXPECT_EQ(buckets[j].size(), j < 3 ? 21u : 20u);
+    // Each bucket keeps roster order.
+    std::size_t last = 0;
+    for (const auto& k : buckets[j]) {
+      auto pos = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), k) - keys.begin());
+      EXPECT_GE(pos, last);
+      last = pos;
+      EXPECT_TRUE(seen.insert(k).second);
+      EXPECT_EQ(BucketOf(buckets, k), j);
+    }
+  }
+  EXPECT_EQ(seen.size(), keys.size());
+  // The assignment depends only on the keys' hashes: reversing the roster keeps every key's
+  // bucket-mates.
+  std::vector<crypto::Point> reversed(keys.rbegin(), keys.rend());
+  auto again = BucketRoster(reversed, 25);
+  for (std::size_t j = 0; j < buckets.size(); ++j) {
+    EXPECT_EQ(std::set<crypto::Point>(again[j].begin(), again[j].end()),
+              std::set<crypto::Point>(buckets[j].begin(), buckets[j].end()));
+  }
+  EXPECT_FALSE(BucketOf(buckets, Keys(1, 99)[0]).has_value());
+}
+
+TEST(Letter, PublishProofsUseAnotherEventThanCoSignatures) {
+  const LetterId id = ComputeLetterId(Sample());
+  EXPECT_NE(PublishProofEvent(id), id);
+  EXPECT_NE(PublishProofMessage(id), LetterStatement(id, SignatureAction::kSign));
 }
 
 }  // namespace

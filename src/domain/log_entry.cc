@@ -19,10 +19,12 @@ constexpr std::string_view kOrganizationSettings = "organization-settings";
 constexpr std::string_view kRosterAdd = "roster-add";
 constexpr std::string_view kRosterRemove = "roster-remove";
 constexpr std::string_view kReviewerKey = "reviewer-key";
-constexpr std::array<std::string_view, 3> kReservedKinds = {"letter", "signature-batch",
-                                                            "cable-event"};
+constexpr std::string_view kLetter = "letter";
+constexpr std::string_view kCoSignature = "cosignature";
+constexpr std::string_view kSignatureBatch = "signature-batch";
+constexpr std::array<std::string_view, 1> kReservedKinds = {"cable-event"};
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
-constexpr std::size_t kMaxFields = 4;
+constexpr std::size_t kMaxFields = 5;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -73,21 +75,14 @@ std::string Printable(ByteSpan bytes) {
   return "(hex) " + crypto::ToHex(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 32)));
 }
 
-// Splits tr(label, p_1, …) into its parts [label, p_1, …]. Error on a truncated length or
-// part, and when there are more than `max_parts` parts.
-Result<std::vector<ByteSpan>> SplitTranscript(ByteSpan in, std::size_t max_parts) {
-  std::vector<ByteSpan> parts;
-  std::size_t pos = 0;
-  while (pos < in.size()) {
-    if (parts.size() == max_parts) {
+// Splits the entry into [label, kind, fields…], with errors that name the log entry.
+Result<std::vector<ByteSpan>> SplitEntry(ByteSpan in, std::size_t max_parts) {
+  auto parts = crypto::SplitTranscript(in, max_parts);
+  if (!parts.ok()) {
+    if (parts.error().message().rfind("more than", 0) == 0) {
       return InvalidArgument("log entry has more fields than any kind allows");
     }
-    if (in.size() - pos < 8) return InvalidArgument("log entry is truncated (in a length)");
-    const std::uint64_t len = crypto::ReadU64Le(in.data() + pos);
-    pos += 8;
-    if (len > in.size() - pos) return InvalidArgument("log entry is truncated (in a field)");
-    parts.push_back(in.subspan(pos, static_cast<std::size_t>(len)));
-    pos += static_cast<std::size_t>(len);
+    return InvalidArgument("log entry is " + parts.error().message());
   }
   return parts;
 }
@@ -170,6 +165,41 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
                             FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[2]));
     return LogEvent(std::move(e));
   }
+  if (kind == kLetter) {
+    CANDOR_RETURN_IF_ERROR(count(2));
+    LetterEvent e;
+    auto letter = DecodeLetterCanonicalBytes(f[0]);
+    if (!letter.ok()) return Invalid(kind, letter.error().message());
+    e.letter = std::move(*letter);
+    if (f[1].size() != 8 * e.letter.organizations.size()) {
+      return Invalid(kind, "the pinned roster versions must be 8 bytes per organization");
+    }
+    for (std::size_t i = 0; i < e.letter.organizations.size(); ++i) {
+      e.roster_versions.push_back(crypto::ReadU64Le(f[1].data() + 8 * i));
+    }
+    return LogEvent(std::move(e));
+  }
+  if (kind == kCoSignature) {
+    CANDOR_RETURN_IF_ERROR(count(5));
+    CoSignatureEvent e;
+    CANDOR_ASSIGN_OR_RETURN(e.letter, FixedField<LetterId>(kind, "the letter id", f[0]));
+    e.slug = Text(f[1]);
+    auto action = ParseSignatureAction(Text(f[2]));
+    if (!action.ok()) return Invalid(kind, action.error().message());
+    e.action = *action;
+    CANDOR_ASSIGN_OR_RETURN(e.ring_digest, FixedField<crypto::Digest32>(kind, "the ring digest", f[3]));
+    e.signature.assign(f[4].begin(), f[4].end());
+    return LogEvent(std::move(e));
+  }
+  if (kind == kSignatureBatch) {
+    CANDOR_RETURN_IF_ERROR(count(4));
+    SignatureBatchEvent e;
+    CANDOR_ASSIGN_OR_RETURN(e.letter, FixedField<LetterId>(kind, "the letter id", f[0]));
+    CANDOR_ASSIGN_OR_RETURN(e.batch, U64Field(kind, "the batch number", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.count, U64Field(kind, "the count", f[2]));
+    CANDOR_ASSIGN_OR_RETURN(e.published_at_ms, U64Field(kind, "the publication time", f[3]));
+    return LogEvent(std::move(e));
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
@@ -182,6 +212,9 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const RosterAddEvent&) { return kRosterAdd; },
                         [](const RosterRemoveEvent&) { return kRosterRemove; },
                         [](const ReviewerKeyEvent&) { return kReviewerKey; },
+                        [](const LetterEvent&) { return kLetter; },
+                        [](const CoSignatureEvent&) { return kCoSignature; },
+                        [](const SignatureBatchEvent&) { return kSignatureBatch; },
                     },
                     event);
 }
@@ -216,6 +249,29 @@ Status ValidateLogEvent(const LogEvent& event) {
             CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
             return CheckBoxKey(kind, "the reviewer key", e.box_public);
           },
+          [&](const LetterEvent& e) -> Status {
+            if (auto v = ValidateLetter(e.letter); !v.ok()) return Invalid(kind, v.error().message());
+            if (e.roster_versions.size() != e.letter.organizations.size()) {
+              return Invalid(kind, "one pinned roster version per organization is needed");
+            }
+            for (auto v : e.roster_versions) {
+              CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "a pinned roster version", v));
+            }
+            return Status::Ok();
+          },
+          [&](const CoSignatureEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            const std::size_t n = e.signature.size();
+            if (n < 32 * 3 || n % 32 != 0 || n / 32 - 2 > kMaxRingSize) {
+              return Invalid(kind, "the signature must be 32·(n+2) bytes for a ring of 1 to " +
+                                       std::to_string(kMaxRingSize) + " members");
+            }
+            return Status::Ok();
+          },
+          [&](const SignatureBatchEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the batch number", e.batch));
+            return CheckCounter(kind, "the count", e.count);
+          },
       },
       event);
 }
@@ -249,12 +305,33 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             return crypto::Tr(kLogEntryLabel,
                               {AsBytes(kind), AsBytes(e.slug), account, e.box_public.span()});
           },
+          [&](const LetterEvent& e) {
+            const crypto::Bytes letter = LetterCanonicalBytes(e.letter);
+            crypto::Bytes pins;
+            for (auto v : e.roster_versions) {
+              const auto le = crypto::U64Le(v);
+              pins.insert(pins.end(), le.begin(), le.end());
+            }
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), letter, pins});
+          },
+          [&](const CoSignatureEvent& e) {
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
+                               AsBytes(SignatureActionName(e.action)), e.ring_digest.span(),
+                               e.signature});
+          },
+          [&](const SignatureBatchEvent& e) {
+            const auto batch = crypto::U64Le(e.batch);
+            const auto count = crypto::U64Le(e.count);
+            const auto at = crypto::U64Le(e.published_at_ms);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), e.letter.span(), batch, count, at});
+          },
       },
       event);
 }
 
 Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<ByteSpan> parts, SplitTranscript(entry, 2 + kMaxFields));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<ByteSpan> parts, SplitEntry(entry, 2 + kMaxFields));
   if (parts.empty() ||
       !std::equal(parts[0].begin(), parts[0].end(), kLogEntryLabel.begin(), kLogEntryLabel.end())) {
     return InvalidArgument("not a Candor log entry (its label is not '" +
@@ -264,7 +341,8 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
   const ByteSpan kind_bytes = parts[1];
   const std::string kind = Text(kind_bytes);
   const bool known = kind == kOrganizationCreated || kind == kOrganizationSettings ||
-                     kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey;
+                     kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
+                     kind == kLetter || kind == kCoSignature || kind == kSignatureBatch;
   if (!known) {
     if (std::find(kReservedKinds.begin(), kReservedKinds.end(), kind) != kReservedKinds.end()) {
       return InvalidArgument("log entry kind '" + kind +
@@ -312,6 +390,25 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
             return json{{"slug", e.slug},
                         {"account_id", e.account_id},
                         {"box_public", crypto::ToHex(e.box_public)}};
+          },
+          [](const LetterEvent& e) {
+            return json{{"letter_id", crypto::ToHex(ComputeLetterId(e.letter))},
+                        {"letter", LetterToJson(e.letter)},
+                        {"roster_versions", e.roster_versions}};
+          },
+          [](const CoSignatureEvent& e) {
+            return json{{"letter_id", crypto::ToHex(e.letter)},
+                        {"slug", e.slug},
+                        {"action", SignatureActionName(e.action)},
+                        {"ring_digest", crypto::ToHex(e.ring_digest)},
+                        {"ring_size", e.signature.size() / 32 - 2},
+                        {"signature_sha256", crypto::ToHex(crypto::Sha256(e.signature))}};
+          },
+          [](const SignatureBatchEvent& e) {
+            return json{{"letter_id", crypto::ToHex(e.letter)},
+                        {"batch", e.batch},
+                        {"count", e.count},
+                        {"published_at_ms", e.published_at_ms}};
           },
       },
       event);

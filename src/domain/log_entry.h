@@ -8,8 +8,8 @@
 // the change it records; `candor audit` decodes every entry to display and check it.
 //
 // Kinds in this version: "organization-created", "organization-settings", "roster-add",
-// "roster-remove", "reviewer-key". Reserved for later versions, and rejected by this decoder
-// until they are defined: "letter", "signature-batch", "cable-event". A new kind is a new
+// "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch". Reserved for
+// a later version, and rejected by this decoder until it is defined: "cable-event". A new kind is a new
 // name; an existing kind's fields never change (a change would be a new kind).
 //
 // Everything here is plain values and pure functions: thread-safe, no I/O.
@@ -24,6 +24,7 @@
 
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "domain/letter.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
 
@@ -87,9 +88,50 @@ struct ReviewerKeyEvent {
   friend bool operator==(const ReviewerKeyEvent&, const ReviewerKeyEvent&) = default;
 };
 
+// "letter": a letter is published (frozen), and each organization it names is pinned at a
+// roster version; the members of that version are the organization's eligible signers.
+// Fields: LetterCanonicalBytes(letter) (itself a transcript), then the pinned versions as
+// u64le(v_1) || … || u64le(v_k) in the letter's organization order (8·k bytes).
+// The letter id is SHA-256 of the first field.
+struct LetterEvent {
+  Letter letter;
+  std::vector<std::uint64_t> roster_versions;  // one per letter.organizations entry, each ≥ 1
+
+  friend bool operator==(const LetterEvent&, const LetterEvent&) = default;
+};
+
+// "cosignature": a published co-signature (or withdrawal) on a letter, made over one of the
+// rings of organization `slug` for that letter (docs/PROTOCOL.md, "Rings for a letter").
+// Fields: letter id (32 bytes), slug, action ("sign" or "withdraw"), ring digest (32 bytes),
+// the candor-lrs-v1 signature bytes (32·(n+2) for a ring of n).
+struct CoSignatureEvent {
+  LetterId letter;
+  std::string slug;
+  SignatureAction action = SignatureAction::kSign;
+  crypto::Digest32 ring_digest;
+  crypto::Bytes signature;
+
+  friend bool operator==(const CoSignatureEvent&, const CoSignatureEvent&) = default;
+};
+
+// "signature-batch": closes batch `batch` (1, 2, … per letter) of the letter's co-signatures:
+// the `count` "cosignature" entries of the letter right before this entry (in a random order
+// chosen by the server) are that batch. `published_at_ms` is the batch's scheduled time, not
+// the time of any request.
+// Fields: letter id (32 bytes), u64le(batch), u64le(count), u64le(published_at_ms).
+struct SignatureBatchEvent {
+  LetterId letter;
+  std::uint64_t batch = 0;
+  std::uint64_t count = 0;
+  std::uint64_t published_at_ms = 0;
+
+  friend bool operator==(const SignatureBatchEvent&, const SignatureBatchEvent&) = default;
+};
+
 // One log entry's event. (Later kinds will be added as further alternatives.)
 using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
-                              RosterRemoveEvent, ReviewerKeyEvent>;
+                              RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
+                              SignatureBatchEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);
@@ -97,7 +139,9 @@ std::string_view LogEventKind(const LogEvent& event);
 // The rules every encoded event meets, which DecodeLogEntry enforces: a valid slug
 // (ValidateOrganizationSlug) and name (ValidateOrganizationName); valid settings
 // (ValidateOrganizationSettings); versions and account ids ≥ 1; a ring key that is a valid
-// ristretto255 point (crypto::IsValidPoint); X25519 keys not all zero.
+// ristretto255 point (crypto::IsValidPoint); X25519 keys not all zero; a letter that passes
+// ValidateLetter with one pinned version ≥ 1 per organization; a co-signature whose length is
+// 32·(n+2) for some n ≥ 1; batch numbers and counts ≥ 1.
 // Error (kInvalidArgument) naming the kind and the field.
 [[nodiscard]] Status ValidateLogEvent(const LogEvent& event);
 

@@ -52,7 +52,19 @@ class LogEntryTest : public ::testing::Test {
         RosterAddEvent{"state", 1, NewPoint(), NewBoxKey()},
         RosterRemoveEvent{"state", 2, NewPoint()},
         ReviewerKeyEvent{"state", 17, NewBoxKey()},
+        LetterEvent{ALetter(), {4, 9}},
+        CoSignatureEvent{ComputeLetterId(ALetter()), "usaid", SignatureAction::kWithdraw,
+                         crypto::Digest32{}, Bytes(32 * 22, 0x11)},
+        SignatureBatchEvent{ComputeLetterId(ALetter()), 3, 17, 1'790'000'000'000},
     };
+  }
+  static Letter ALetter() {
+    Letter l;
+    l.title = "On the policy";
+    l.body = "We, the undersigned…";
+    l.organizations = {"state", "usaid"};
+    l.quorum = 50;
+    return l;
   }
   static void ExpectRejected(const Bytes& entry, std::string_view needle) {
     auto r = DecodeLogEntry(entry);
@@ -117,6 +129,63 @@ TEST_F(LogEntryTest, KindNames) {
   EXPECT_EQ(LogEventKind(ex[3]), "roster-add");
   EXPECT_EQ(LogEventKind(ex[4]), "roster-remove");
   EXPECT_EQ(LogEventKind(ex[5]), "reviewer-key");
+  EXPECT_EQ(LogEventKind(ex[6]), "letter");
+  EXPECT_EQ(LogEventKind(ex[7]), "cosignature");
+  EXPECT_EQ(LogEventKind(ex[8]), "signature-batch");
+}
+
+TEST_F(LogEntryTest, LetterEntriesAreTheDocumentedTranscript) {
+  const Letter l = ALetter();
+  EXPECT_EQ(EncodeLogEntry(LetterEvent{l, {4, 9}}),
+            Transcript({B(kLogEntryLabel), B("letter"), LetterCanonicalBytes(l),
+                        [] { Bytes b = U64(4); Bytes c = U64(9); b.insert(b.end(), c.begin(), c.end()); return b; }()}));
+  const LetterId id = ComputeLetterId(l);
+  const crypto::Digest32 ring{};
+  const Bytes sig(32 * 3, 7);
+  EXPECT_EQ(EncodeLogEntry(CoSignatureEvent{id, "state", SignatureAction::kSign, ring, sig}),
+            Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring), sig}));
+  EXPECT_EQ(EncodeLogEntry(SignatureBatchEvent{id, 1, 2, 3}),
+            Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(1), U64(2), U64(3)}));
+}
+
+TEST_F(LogEntryTest, RejectsMalformedLetterEntries) {
+  const Letter l = ALetter();
+  const LetterId id = ComputeLetterId(l);
+  // One pinned version for two organizations.
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("letter"), LetterCanonicalBytes(l), U64(4)}),
+                 "8 bytes per organization");
+  // A pinned version of 0.
+  Bytes pins = U64(0);
+  Bytes nine = U64(9);
+  pins.insert(pins.end(), nine.begin(), nine.end());
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("letter"), LetterCanonicalBytes(l), pins}),
+                 "at least 1");
+  // Letter bytes with a wrong label, or trailing bytes.
+  Bytes bad = LetterCanonicalBytes(l);
+  bad[8] ^= 1;
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("letter"), bad, pins}), "label");
+  Bytes trailing = LetterCanonicalBytes(l);
+  trailing.push_back(0);
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("letter"), trailing, pins}), "letter");
+  // Co-signatures: bad action, short or ragged signature, bad slug.
+  const crypto::Digest32 ring{};
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("maybe"), K(ring),
+                             Bytes(96, 1)}),
+                 "action");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring),
+                             Bytes(64, 1)}),
+                 "32·(n+2)");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring),
+                             Bytes(97, 1)}),
+                 "32·(n+2)");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("State!"), B("sign"), K(ring),
+                             Bytes(96, 1)}),
+                 "cosignature");
+  // Batches: zero batch number or count.
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(0), U64(1), U64(5)}),
+                 "batch number");
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(1), U64(0), U64(5)}),
+                 "count");
 }
 
 TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
@@ -130,7 +199,7 @@ TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
   ExpectRejected(Transcript({B(kLogEntryLabel), B("Roster-Add"), B("state")}),
                  "unknown log entry kind (hex)");
   ExpectRejected(Transcript({B(kLogEntryLabel), B(""), B("state")}), "unknown");
-  for (const char* reserved : {"letter", "signature-batch", "cable-event"}) {
+  for (const char* reserved : {"cable-event"}) {
     ExpectRejected(Transcript({B(kLogEntryLabel), B(reserved), B("state")}),
                    "reserved for a later version");
   }
