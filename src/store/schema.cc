@@ -15,12 +15,16 @@ namespace {
 //   {BLOB}   bytes
 //   {STRICT} SQLite STRICT tables: a value of the wrong type is refused, as PostgreSQL does
 // Booleans are {INT} columns holding 0 or 1 on both engines (one code path for reading them).
+//   {STRICT_NO_ROWID}  STRICT and WITHOUT ROWID on SQLite: the table is stored in primary-key
+//            order with no hidden insertion counter (used where insertion order must not
+//            survive, e.g. anonymous co-signatures); nothing on PostgreSQL
 struct Words {
-  std::string_view id, integer, text, blob, strict;
+  std::string_view id, integer, text, blob, strict, strict_no_rowid;
 };
-constexpr Words kSqliteWords{"INTEGER PRIMARY KEY", "INTEGER", "TEXT", "BLOB", " STRICT"};
+constexpr Words kSqliteWords{"INTEGER PRIMARY KEY", "INTEGER", "TEXT", "BLOB", " STRICT",
+                             " STRICT, WITHOUT ROWID"};
 constexpr Words kPostgresWords{"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT",
-                               "TEXT COLLATE \"C\"", "BYTEA", ""};
+                               "TEXT COLLATE \"C\"", "BYTEA", "", ""};
 
 struct Migration {
   int version;
@@ -127,8 +131,64 @@ CREATE TABLE settings (
 ){STRICT};
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Migration 2: collective letters. A letter row is the frozen canonical bytes; its pinned
+// rosters say which roster version of each named organization is its eligible ring.
+// Co-signatures carry no time, no session and no request data — only what the log will
+// publish — and are keyed by (letter, tag, action) so that a second signature by the same
+// key is refused by the database itself. batch/log_index stay NULL until the batch publisher
+// puts the signature into the log.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE letters (
+  id {BLOB} PRIMARY KEY CHECK (length(id) = 32),
+  seq {INT} NOT NULL UNIQUE CHECK (seq >= 1),
+  canonical {BLOB} NOT NULL,
+  log_index {INT} NOT NULL CHECK (log_index >= 0),
+  quorum_reached {INT} NOT NULL CHECK (quorum_reached IN (0, 1))
+){STRICT};
+
+CREATE TABLE letter_rosters (
+  letter_id {BLOB} NOT NULL REFERENCES letters (id),
+  position {INT} NOT NULL CHECK (position >= 0),
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  roster_version {INT} NOT NULL CHECK (roster_version >= 1),
+  PRIMARY KEY (letter_id, position),
+  UNIQUE (letter_id, organization_id)
+){STRICT};
+
+CREATE TABLE cosignatures (
+  letter_id {BLOB} NOT NULL REFERENCES letters (id),
+  tag {BLOB} NOT NULL CHECK (length(tag) = 32),
+  action {INT} NOT NULL CHECK (action IN (1, 2)),
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  ring_digest {BLOB} NOT NULL CHECK (length(ring_digest) = 32),
+  signature {BLOB} NOT NULL,
+  batch {INT} CHECK (batch >= 1),
+  log_index {INT} CHECK (log_index >= 0),
+  PRIMARY KEY (letter_id, tag, action)
+){STRICT_NO_ROWID};
+CREATE INDEX cosignatures_waiting ON cosignatures (letter_id, batch);
+
+CREATE TABLE signature_batches (
+  letter_id {BLOB} NOT NULL REFERENCES letters (id),
+  batch {INT} NOT NULL CHECK (batch >= 1),
+  log_index {INT} NOT NULL CHECK (log_index >= 0),
+  published_at_ms {INT} NOT NULL,
+  signatures {INT} NOT NULL CHECK (signatures >= 1),
+  PRIMARY KEY (letter_id, batch)
+){STRICT};
+
+CREATE TABLE letter_drafts (
+  id {ID},
+  account_id {INT} NOT NULL REFERENCES accounts (id),
+  letter_json {TEXT} NOT NULL,
+  updated_at_ms {INT} NOT NULL
+){STRICT};
+CREATE INDEX letter_drafts_by_account ON letter_drafts (account_id);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
+    {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(
@@ -171,7 +231,8 @@ int LatestSchemaVersion() { return kMigrations.back().version; }
 
 std::string RenderDdl(std::string_view sql, SqlEngine engine) {
   const Words& w = engine == SqlEngine::kSqlite ? kSqliteWords : kPostgresWords;
-  const std::array<std::pair<std::string_view, std::string_view>, 5> replacements{{
+  const std::array<std::pair<std::string_view, std::string_view>, 6> replacements{{
+      {"{STRICT_NO_ROWID}", w.strict_no_rowid},
       {"{ID}", w.id},
       {"{INT}", w.integer},
       {"{TEXT}", w.text},

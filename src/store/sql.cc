@@ -54,6 +54,12 @@ std::optional<Blob> RowReader::OptionalBytes() {
   return v->as_blob();
 }
 
+std::optional<std::int64_t> RowReader::OptionalInt() {
+  const SqlValue* v = Next(SqlValue::Type::kInt, true);
+  if (v == nullptr) return std::nullopt;
+  return v->as_int();
+}
+
 std::string ToPostgresPlaceholders(std::string_view sql, int* count) {
   std::string out;
   out.reserve(sql.size() + 16);

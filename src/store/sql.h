@@ -59,6 +59,9 @@ class SqlValue {
   SqlValue(const std::optional<Blob>& v) {              // NOLINT(google-explicit-constructor)
     if (v) v_ = *v;
   }
+  SqlValue(const std::optional<std::int64_t>& v) {      // NOLINT(google-explicit-constructor)
+    if (v) v_ = *v;
+  }
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -92,6 +95,7 @@ class RowReader {
   std::string Text();
   Blob Bytes();
   std::optional<Blob> OptionalBytes();  // NULL → nullopt
+  std::optional<std::int64_t> OptionalInt();  // NULL → nullopt
 
   [[nodiscard]] Status status() const { return status_; }
 

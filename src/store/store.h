@@ -121,6 +121,54 @@ struct TreeHeadRecord {
   Blob signature;  // Ed25519 over candor-log-v1's sth message
 };
 
+// A published letter: its frozen canonical bytes (domain/letter.h) and where it is logged.
+struct LetterRecord {
+  Blob id;  // SHA-256 of canonical
+  std::int64_t seq = 0;  // publication order, 1, 2, … (assigned by InsertLetter)
+  Blob canonical;
+  std::int64_t log_index = 0;
+  bool quorum_reached = false;  // true from the start for a letter without a quorum
+};
+
+// The roster version of one named organization that a letter pinned at publication.
+struct LetterRosterRecord {
+  Blob letter_id;
+  std::int64_t position = 0;  // index into the letter's organizations
+  std::int64_t organization_id = 0;
+  std::int64_t roster_version = 0;
+};
+
+enum class CoSignatureAction { kSign = 1, kWithdraw = 2 };
+
+// An accepted co-signature or withdrawal. No time, no request data: only what the log will
+// publish. batch and log_index are set when it is published.
+struct CoSignatureRecord {
+  Blob letter_id;
+  Blob tag;  // the linking tag I (32 bytes)
+  CoSignatureAction action = CoSignatureAction::kSign;
+  std::int64_t organization_id = 0;
+  Blob ring_digest;
+  Blob signature;  // candor-lrs-v1 wire bytes
+  std::optional<std::int64_t> batch;
+  std::optional<std::int64_t> log_index;
+};
+
+struct SignatureBatchRecord {
+  Blob letter_id;
+  std::int64_t batch = 0;      // 1, 2, … per letter
+  std::int64_t log_index = 0;  // of the batch's closing "signature-batch" entry
+  std::int64_t published_at_ms = 0;
+  std::int64_t signatures = 0;
+};
+
+// A named account's unpublished letter (editable; nothing about it is public).
+struct LetterDraftRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t account_id = 0;
+  std::string letter_json;
+  std::int64_t updated_at_ms = 0;
+};
+
 enum class TxMode { kRead, kWrite };
 
 class Transaction {
@@ -191,6 +239,42 @@ class Transaction {
   virtual Status InsertTreeHead(const TreeHeadRecord& head) = 0;
   virtual Result<std::optional<TreeHeadRecord>> LatestTreeHead() = 0;
   virtual Result<std::optional<TreeHeadRecord>> FindTreeHead(std::int64_t tree_size) = 0;
+
+  // Letters. InsertLetter assigns and returns seq; kAlreadyExists on a duplicate id.
+  virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;
+  virtual Result<std::optional<LetterRecord>> FindLetter(const Blob& id) = 0;
+  virtual Result<std::vector<LetterRecord>> ListLetters() = 0;  // by seq
+  virtual Status MarkLetterQuorumReached(const Blob& id) = 0;
+  virtual Status InsertLetterRoster(const LetterRosterRecord& pin) = 0;
+  virtual Result<std::vector<LetterRosterRecord>> ListLetterRosters(const Blob& letter_id) = 0;
+
+  // Co-signatures. kAlreadyExists when (letter, tag, action) is already stored.
+  virtual Status InsertCoSignature(const CoSignatureRecord& sig) = 0;
+  virtual Result<std::vector<CoSignatureRecord>> FindCoSignatures(const Blob& letter_id,
+                                                                  const Blob& tag) = 0;
+  // Not yet published, ordered by tag (an order that says nothing about arrival).
+  virtual Result<std::vector<CoSignatureRecord>> ListWaitingCoSignatures(const Blob& letter_id) = 0;
+  // Published, in log order.
+  virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatures(const Blob& letter_id) = 0;
+  // Ids of letters with at least one waiting co-signature.
+  virtual Result<std::vector<Blob>> ListLettersWithWaitingCoSignatures() = 0;
+  // kNotFound if there is no such record; kFailedPrecondition if it was already published.
+  virtual Status MarkCoSignaturePublished(const Blob& letter_id, const Blob& tag,
+                                          CoSignatureAction action, std::int64_t batch,
+                                          std::int64_t log_index) = 0;
+  // Signers per organization: tags with a signature and no withdrawal. published_only
+  // counts only what the log shows (the public count); otherwise everything accepted.
+  virtual Result<std::vector<std::pair<std::int64_t, std::int64_t>>> CountSigners(
+      const Blob& letter_id, bool published_only) = 0;
+  virtual Status InsertSignatureBatch(const SignatureBatchRecord& batch) = 0;
+  virtual Result<std::vector<SignatureBatchRecord>> ListSignatureBatches(const Blob& letter_id) = 0;
+
+  // Letter drafts of named accounts.
+  virtual Result<std::int64_t> InsertLetterDraft(const LetterDraftRecord& draft) = 0;
+  virtual Result<std::optional<LetterDraftRecord>> FindLetterDraft(std::int64_t id) = 0;
+  virtual Result<std::vector<LetterDraftRecord>> ListLetterDrafts(std::int64_t account_id) = 0;
+  virtual Status UpdateLetterDraft(const LetterDraftRecord& draft) = 0;  // by id
+  virtual Status DeleteLetterDraft(std::int64_t id) = 0;
 
   // Small key-value settings of the deployment (e.g. schema notes, demo flags).
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
