@@ -1,0 +1,670 @@
+#include "domain/bundle.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
+#include <variant>
+
+#include "crypto/lrs.h"
+#include "domain/cosignature.h"
+#include "domain/log_entry.h"
+#include "domain/roster.h"
+#include "log/verify.h"
+
+namespace candor::domain {
+namespace {
+
+using Json = nlohmann::json;
+
+// An RFC 9162 inclusion path in a tree of at most 2^64 - 1 leaves has at most 64 hashes;
+// refusing longer lists while parsing bounds the memory a hostile bundle can make us use.
+constexpr std::size_t kMaxProofHashes = 64;
+
+// --- the JSON shape ---
+
+Status OnlyFields(const Json& j, const std::string& what,
+                  std::initializer_list<std::string_view> allowed) {
+  if (!j.is_object()) return InvalidArgument(what + " must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return InvalidArgument("unknown field '" + key + "' in " + what);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<const Json*> Field(const Json& j, const std::string& what, const char* field) {
+  auto it = j.find(field);
+  if (it == j.end()) return InvalidArgument(what + " lacks the field '" + field + "'");
+  return &*it;
+}
+
+Result<std::string> StringField(const Json& j, const std::string& what, const char* field) {
+  CANDOR_ASSIGN_OR_RETURN(const Json* v, Field(j, what, field));
+  if (!v->is_string()) {
+    return InvalidArgument("'" + std::string(field) + "' in " + what + " must be a string");
+  }
+  return v->get<std::string>();
+}
+
+Result<std::uint64_t> U64Field(const Json& j, const std::string& what, const char* field) {
+  CANDOR_ASSIGN_OR_RETURN(const Json* v, Field(j, what, field));
+  if (!v->is_number_unsigned()) {
+    return InvalidArgument("'" + std::string(field) + "' in " + what +
+                           " must be a whole number ≥ 0");
+  }
+  return v->get<std::uint64_t>();
+}
+
+template <typename F>
+Result<F> HexField(const Json& j, const std::string& what, const char* field) {
+  CANDOR_ASSIGN_OR_RETURN(std::string s, StringField(j, what, field));
+  auto v = crypto::FixedFromHex<F>(s, "'" + std::string(field) + "'");
+  if (!v.ok()) return v.error().WithContext(what);
+  return v;
+}
+
+Result<tlog::SignedTreeHead> TreeHeadFromJson(const Json& j) {
+  const std::string what = "the tree head";
+  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"tree_size", "root", "timestamp_ms", "signature"}));
+  tlog::SignedTreeHead sth;
+  CANDOR_ASSIGN_OR_RETURN(sth.head.size, U64Field(j, what, "tree_size"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.root, HexField<tlog::Hash>(j, what, "root"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.timestamp_ms, U64Field(j, what, "timestamp_ms"));
+  CANDOR_ASSIGN_OR_RETURN(sth.signature, HexField<crypto::Signature64>(j, what, "signature"));
+  return sth;
+}
+
+Json TreeHeadToJson(const tlog::SignedTreeHead& sth) {
+  return Json{{"tree_size", sth.head.size},
+              {"root", crypto::ToHex(sth.head.root)},
+              {"timestamp_ms", sth.head.timestamp_ms},
+              {"signature", crypto::ToHex(sth.signature)}};
+}
+
+Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
+  const std::string what = "entry " + std::to_string(position);
+  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"index", "entry", "proof"}));
+  BundleEntry e;
+  CANDOR_ASSIGN_OR_RETURN(e.index, U64Field(j, what, "index"));
+  CANDOR_ASSIGN_OR_RETURN(std::string hex, StringField(j, what, "entry"));
+  auto bytes = crypto::FromHex(hex);
+  if (!bytes.ok()) return bytes.error().WithContext(what + ": 'entry'");
+  e.entry = std::move(*bytes);
+  CANDOR_ASSIGN_OR_RETURN(const Json* proof, Field(j, what, "proof"));
+  if (!proof->is_array()) {
+    return InvalidArgument("'proof' in " + what + " must be a list of hashes");
+  }
+  if (proof->size() > kMaxProofHashes) {
+    return InvalidArgument("'proof' in " + what + " has " + std::to_string(proof->size()) +
+                           " hashes; an inclusion proof has at most " +
+                           std::to_string(kMaxProofHashes));
+  }
+  e.proof.reserve(proof->size());
+  for (std::size_t k = 0; k < proof->size(); ++k) {
+    const Json& h = (*proof)[k];
+    const std::string name = "proof hash " + std::to_string(k);
+    if (!h.is_string()) return InvalidArgument(name + " in " + what + " must be a string");
+    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), name);
+    if (!hash.ok()) return hash.error().WithContext(what);
+    e.proof.push_back(*hash);
+  }
+  return e;
+}
+
+// --- verification ---
+
+// "entry 3 (log index 17)" or, once decoded, "entry 3 (log index 17, cosignature)".
+std::string Where(const LetterBundle& b, std::size_t pos, const LogEvent* event = nullptr) {
+  std::string s =
+      "entry " + std::to_string(pos) + " (log index " + std::to_string(b.entries[pos].index);
+  if (event != nullptr) s += ", " + std::string(LogEventKind(*event));
+  return s + ")";
+}
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+struct SignatureJob {
+  std::size_t pos = 0;  // in bundle.entries
+  const CoSignatureEvent* event = nullptr;
+  const crypto::Ring* ring = nullptr;
+};
+
+// Verifies every job's co-signature on up to `options.threads` threads; result i belongs to
+// jobs[i]. Workers take the next job from a shared counter (rings differ in size, so equal
+// shares would not be equal work) and stop early once one signature fails. Progress is
+// reported from this thread only, about every 1% of the jobs.
+std::vector<std::optional<Result<crypto::Point>>> VerifySignatures(
+    const std::vector<SignatureJob>& jobs, const BundleOptions& options) {
+  const std::size_t total = jobs.size();
+  std::vector<std::optional<Result<crypto::Point>>> out(total);
+  if (options.progress) options.progress(0, total);
+  if (total == 0) return out;
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t done = 0;      // guarded by mu
+  std::size_t finished = 0;  // workers that returned; guarded by mu
+
+  auto worker = [&] {
+    for (;;) {
+      if (failed.load(std::memory_order_relaxed)) break;
+      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= total) break;
+      const SignatureJob& job = jobs[i];
+      const CoSignature sig{job.event->letter, job.event->action, job.event->ring_digest,
+                            job.event->signature};
+      out[i].emplace(VerifyCoSignature(sig, *job.ring));  // each slot has one writer
+      if (!out[i]->ok()) failed.store(true, std::memory_order_relaxed);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++done;
+      }
+      cv.notify_one();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++finished;
+    }
+    cv.notify_one();
+  };
+
+  unsigned wanted = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  wanted = std::max(1u, wanted);
+  const std::size_t n = std::min<std::size_t>(wanted, total);
+  std::vector<std::thread> pool;
+  pool.reserve(n);
+  try {
+    for (std::size_t t = 0; t < n; ++t) pool.emplace_back(worker);
+  } catch (const std::system_error&) {
+    // The system would not give us another thread: go on with those we have.
+  }
+  if (pool.empty()) {
+    worker();  // verify on this thread instead
+  } else {
+    const std::size_t workers = pool.size();
+    const std::size_t step = std::max<std::size_t>(1, total / 100);
+    std::size_t reported = 0;
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      cv.wait(lock, [&] { return finished == workers || done >= reported + step; });
+      const std::size_t now = done;
+      const bool all = finished == workers;
+      if (options.progress && now != reported) {
+        lock.unlock();  // never call out while holding the lock the workers need
+        options.progress(now, total);
+        lock.lock();
+      }
+      reported = now;
+      if (all) break;
+    }
+  }
+  for (auto& t : pool) t.join();
+  if (options.progress && pool.empty()) options.progress(done, total);
+  return out;
+}
+
+}  // namespace
+
+Json LetterBundleToJson(const LetterBundle& bundle) {
+  Json entries = Json::array();
+  for (const auto& e : bundle.entries) {
+    Json proof = Json::array();
+    for (const auto& h : e.proof) proof.push_back(crypto::ToHex(h));
+    entries.push_back(
+        Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", proof}});
+  }
+  return Json{{"format", kLetterBundleFormat},
+              {"letter_id", crypto::ToHex(bundle.letter_id)},
+              {"log_public_key", crypto::ToHex(bundle.log_public_key)},
+              {"tree_head", TreeHeadToJson(bundle.tree_head)},
+              {"entries", std::move(entries)}};
+}
+
+Result<LetterBundle> LetterBundleFromJson(const Json& j) {
+  const std::string what = "the bundle";
+  CANDOR_RETURN_IF_ERROR(
+      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries"}));
+  CANDOR_ASSIGN_OR_RETURN(std::string format, StringField(j, what, "format"));
+  if (format != kLetterBundleFormat) {
+    return InvalidArgument("unknown bundle format " + Quote(format) + " (expected " +
+                           Quote(kLetterBundleFormat) + ")");
+  }
+  LetterBundle b;
+  CANDOR_ASSIGN_OR_RETURN(b.letter_id, HexField<LetterId>(j, what, "letter_id"));
+  CANDOR_ASSIGN_OR_RETURN(b.log_public_key,
+                          HexField<crypto::SignPublicKey>(j, what, "log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* head, Field(j, what, "tree_head"));
+  CANDOR_ASSIGN_OR_RETURN(b.tree_head, TreeHeadFromJson(*head));
+  CANDOR_ASSIGN_OR_RETURN(const Json* entries, Field(j, what, "entries"));
+  if (!entries->is_array()) return InvalidArgument("'entries' in the bundle must be a list");
+  b.entries.reserve(entries->size());
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    CANDOR_ASSIGN_OR_RETURN(BundleEntry e, EntryFromJson((*entries)[i], i));
+    b.entries.push_back(std::move(e));
+  }
+  return b;
+}
+
+Result<LetterBundle> BuildLetterBundle(
+    const LetterId& letter_id, const crypto::SignPublicKey& log_public_key,
+    const tlog::SignedTreeHead& tree_head, const tlog::NodeReader& tree,
+    std::vector<std::pair<std::uint64_t, crypto::Bytes>> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  LetterBundle b{letter_id, log_public_key, tree_head, {}};
+  b.entries.reserve(entries.size());
+  for (auto& [index, bytes] : entries) {
+    if (index >= tree_head.head.size) {
+      return InvalidArgument("log index " + std::to_string(index) + " is not in the tree of " +
+                             std::to_string(tree_head.head.size) + " entries");
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(tree, index, tree_head.head.size));
+    b.entries.push_back(BundleEntry{index, std::move(bytes), std::move(proof)});
+  }
+  return b;
+}
+
+Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const crypto::Bytes> log,
+                                                             const LetterId& letter_id) {
+  std::vector<LogEvent> events;
+  events.reserve(log.size());
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    auto event = DecodeLogEntry(log[i]);
+    if (!event.ok()) return event.error().WithContext("log entry " + std::to_string(i));
+    events.push_back(std::move(*event));
+  }
+  std::map<std::string, std::uint64_t> pinned;  // slug → version
+  bool found = false;
+  std::set<std::uint64_t> picked;
+  for (std::size_t i = 0; i < events.size() && !found; ++i) {
+    const auto* letter = std::get_if<LetterEvent>(&events[i]);
+    if (letter == nullptr || ComputeLetterId(letter->letter) != letter_id) continue;
+    for (std::size_t k = 0; k < letter->letter.organizations.size(); ++k) {
+      pinned[letter->letter.organizations[k]] = letter->roster_versions[k];
+    }
+    picked.insert(i);
+    found = true;
+  }
+  if (!found) {
+    return Error(ErrorCode::kNotFound, "the log holds no letter " + crypto::ToHex(letter_id));
+  }
+  auto roster_change = [&](const std::string& slug, std::uint64_t version) {
+    auto it = pinned.find(slug);
+    return it != pinned.end() && version <= it->second;
+  };
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const LogEvent& ev = events[i];
+    if (const auto* add = std::get_if<RosterAddEvent>(&ev)) {
+      if (roster_change(add->slug, add->version)) picked.insert(i);
+    } else if (const auto* remove = std::get_if<RosterRemoveEvent>(&ev)) {
+      if (roster_change(remove->slug, remove->version)) picked.insert(i);
+    } else if (const auto* batch = std::get_if<SignatureBatchEvent>(&ev)) {
+      if (batch->letter != letter_id) continue;
+      picked.insert(i);
+      // The `count` entries right before the batch are the co-signatures it closes.
+      const std::uint64_t from = batch->count >= i ? 0 : i - batch->count;
+      for (std::uint64_t k = from; k < i; ++k) picked.insert(k);
+    }
+  }
+  return std::vector<std::uint64_t>(picked.begin(), picked.end());
+}
+
+Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptions& options) {
+  if (options.max_ring == 0) {
+    return InvalidArgument("the largest ring (max_ring) must be at least 1");
+  }
+
+  // 1. The tree head: the key we were told to expect, then its signature.
+  if (options.expected_log_key && *options.expected_log_key != b.log_public_key) {
+    return VerificationFailed("the bundle comes from log key " + crypto::ToHex(b.log_public_key) +
+                              ", not the expected log key " +
+                              crypto::ToHex(*options.expected_log_key));
+  }
+  if (auto s = tlog::VerifySignedTreeHead(b.tree_head, b.log_public_key); !s.ok()) {
+    return VerificationFailed("the tree head's signature does not verify with log key " +
+                              crypto::ToHex(b.log_public_key));
+  }
+
+  // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
+  std::vector<LogEvent> events;
+  events.reserve(b.entries.size());
+  std::map<tlog::Hash, std::size_t> seen;  // leaf hash → position
+  for (std::size_t i = 0; i < b.entries.size(); ++i) {
+    const BundleEntry& e = b.entries[i];
+    if (i > 0 && e.index <= b.entries[i - 1].index) {
+      return VerificationFailed(Where(b, i) + ": entries must be in increasing log index, but " +
+                                Where(b, i - 1) + " comes before it");
+    }
+    const tlog::Hash leaf = tlog::HashLeaf(e.entry);
+    if (auto s = tlog::VerifyInclusion(e.index, b.tree_head.head.size, leaf, e.proof,
+                                       b.tree_head.head.root);
+        !s.ok()) {
+      return VerificationFailed(Where(b, i) +
+                                ": its inclusion proof does not check against the "
+                                "tree head of size " +
+                                std::to_string(b.tree_head.head.size) + ": " + s.error().message());
+    }
+    if (auto [it, fresh] = seen.emplace(leaf, i); !fresh) {
+      return VerificationFailed(Where(b, i) + ": repeats " + Where(b, it->second) +
+                                " byte for byte");
+    }
+    auto event = DecodeLogEntry(e.entry);
+    if (!event.ok()) {
+      return VerificationFailed(Where(b, i) +
+                                ": not a valid log entry: " + event.error().message());
+    }
+    events.push_back(std::move(*event));
+  }
+
+  // 3. The letter: exactly one `letter` entry, of this letter.
+  std::optional<std::size_t> letter_pos;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto* ev = std::get_if<LetterEvent>(&events[i]);
+    if (ev == nullptr) continue;
+    const LetterId id = ComputeLetterId(ev->letter);
+    if (id != b.letter_id) {
+      return VerificationFailed(Where(b, i, &events[i]) + ": publishes another letter (" +
+                                crypto::ToHex(id) + ")");
+    }
+    if (letter_pos) {
+      return VerificationFailed(Where(b, i, &events[i]) + ": publishes the letter a second time (" +
+                                Where(b, *letter_pos) + " did first)");
+    }
+    letter_pos = i;
+  }
+  if (!letter_pos) {
+    return VerificationFailed("the bundle lacks the 'letter' entry of letter " +
+                              crypto::ToHex(b.letter_id));
+  }
+  const LetterEvent& letter = std::get<LetterEvent>(events[*letter_pos]);
+  const std::uint64_t letter_index = b.entries[*letter_pos].index;
+  const std::size_t org_count = letter.letter.organizations.size();
+  std::map<std::string, std::size_t, std::less<>> org_of;  // slug → position in the letter
+  for (std::size_t k = 0; k < org_count; ++k) org_of.emplace(letter.letter.organizations[k], k);
+
+  // 4. Every other entry, in log order: roster changes, co-signatures, batches.
+  std::vector<Roster> rosters(org_count);
+  std::vector<std::size_t> cosignatures;  // positions
+  std::vector<std::size_t> batches;       // positions
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const LogEvent& ev = events[i];
+    const std::string where = Where(b, i, &ev);
+    const std::uint64_t index = b.entries[i].index;
+    auto roster_change = [&](const std::string& slug, const RosterEvent& change) -> Status {
+      auto org = org_of.find(slug);
+      if (org == org_of.end()) {
+        return VerificationFailed(where + ": changes the roster of " + Quote(slug) +
+                                  ", which the letter does not name");
+      }
+      const std::uint64_t pin = letter.roster_versions[org->second];
+      Roster& roster = rosters[org->second];
+      if (change.version > pin) {
+        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                                  " of the roster of " + Quote(slug) +
+                                  ", but the letter pins version " + std::to_string(pin));
+      }
+      if (index > letter_index) {
+        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                                  " of the roster of " + Quote(slug) +
+                                  " after the letter that pins it");
+      }
+      if (change.version <= roster.version()) {
+        return VerificationFailed(where + ": repeats version " + std::to_string(change.version) +
+                                  " of the roster of " + Quote(slug));
+      }
+      if (change.version != roster.version() + 1) {
+        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                                  " of the roster of " + Quote(slug) + ", but version " +
+                                  std::to_string(roster.version() + 1) +
+                                  " is missing from the bundle");
+      }
+      if (Status s = roster.Apply(change); !s.ok()) {
+        return VerificationFailed(where + ": not a valid change of the roster of " + Quote(slug) +
+                                  ": " + s.error().message());
+      }
+      return Status::Ok();
+    };
+    auto of_this_letter = [&](const LetterId& id) -> Status {
+      if (id != b.letter_id) {
+        return VerificationFailed(where + ": belongs to another letter (" + crypto::ToHex(id) +
+                                  ")");
+      }
+      if (index < letter_index) {
+        return VerificationFailed(where + ": comes before the letter in the log");
+      }
+      return Status::Ok();
+    };
+    if (const auto* add = std::get_if<RosterAddEvent>(&ev)) {
+      CANDOR_RETURN_IF_ERROR(roster_change(add->slug, ToRosterEvent(*add)));
+    } else if (const auto* remove = std::get_if<RosterRemoveEvent>(&ev)) {
+      CANDOR_RETURN_IF_ERROR(roster_change(remove->slug, ToRosterEvent(*remove)));
+    } else if (const auto* cosig = std::get_if<CoSignatureEvent>(&ev)) {
+      CANDOR_RETURN_IF_ERROR(of_this_letter(cosig->letter));
+      if (org_of.find(cosig->slug) == org_of.end()) {
+        return VerificationFailed(where + ": is made for " + Quote(cosig->slug) +
+                                  ", which the letter does not name");
+      }
+      cosignatures.push_back(i);
+    } else if (const auto* batch = std::get_if<SignatureBatchEvent>(&ev)) {
+      CANDOR_RETURN_IF_ERROR(of_this_letter(batch->letter));
+      batches.push_back(i);
+    } else if (!std::holds_alternative<LetterEvent>(ev)) {
+      return VerificationFailed(where + ": this kind of entry does not belong in a letter bundle");
+    }
+  }
+
+  // 5. The rosters at their pinned versions, and their rings by the bucket rule.
+  BundleReport report;
+  report.letter_id = b.letter_id;
+  report.letter = letter.letter;
+  report.tree_head = b.tree_head;
+  report.log_key = b.log_public_key;
+  std::vector<std::vector<crypto::Ring>> rings(org_count);
+  std::map<std::pair<std::size_t, crypto::Digest32>, std::size_t> ring_of;  // (org, digest) → ring
+  for (std::size_t k = 0; k < org_count; ++k) {
+    const std::string& slug = letter.letter.organizations[k];
+    const std::uint64_t pin = letter.roster_versions[k];
+    if (const std::uint64_t have = rosters[k].version(); have != pin) {
+      const std::string missing =
+          have + 1 == pin ? "version " + std::to_string(pin)
+                          : "versions " + std::to_string(have + 1) + " to " + std::to_string(pin);
+      return VerificationFailed("the bundle lacks " + missing + " of the roster of " + Quote(slug) +
+                                " (the letter pins version " + std::to_string(pin) + ")");
+    }
+    const std::vector<crypto::Point> members = rosters[k].members();
+    if (members.empty()) {
+      return VerificationFailed("the roster of " + Quote(slug) + " is empty at version " +
+                                std::to_string(pin) + ": nobody could sign");
+    }
+    OrgCount count{slug, pin, members.size(), {}, 0};
+    for (auto& bucket : BucketRoster(members, options.max_ring)) {
+      if (bucket.size() < options.min_ring) {
+        return VerificationFailed(
+            "the roster of " + Quote(slug) + " at version " + std::to_string(pin) +
+            " gives a ring of " + std::to_string(bucket.size()) +
+            " members, below the minimum ring size of " + std::to_string(options.min_ring));
+      }
+      auto ring = crypto::Ring::Create(std::move(bucket));
+      if (!ring.ok()) {  // a replayed roster holds distinct valid keys; kept for safety
+        return VerificationFailed("the roster of " + Quote(slug) + ": " + ring.error().message());
+      }
+      count.ring_sizes.push_back(ring->size());
+      ring_of.emplace(std::make_pair(k, ring->digest()), rings[k].size());
+      rings[k].push_back(std::move(*ring));
+    }
+    report.organizations.push_back(std::move(count));
+  }
+
+  // 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
+  std::vector<std::uint64_t> batch_of(events.size(), 0);  // co-signature position → batch
+  for (std::size_t n = 0; n < batches.size(); ++n) {
+    const std::size_t p = batches[n];
+    const auto& batch = std::get<SignatureBatchEvent>(events[p]);
+    const std::string where = Where(b, p, &events[p]);
+    const std::uint64_t expected = n + 1;
+    if (batch.batch != expected) {
+      return VerificationFailed(where + ": closes batch " + std::to_string(batch.batch) + ", but " +
+                                (batch.batch < expected
+                                     ? "that batch was closed before"
+                                     : "batch " + std::to_string(expected) + " is missing"));
+    }
+    const std::uint64_t index = b.entries[p].index;
+    if (batch.count > p) {
+      return VerificationFailed(where + ": closes the " + std::to_string(batch.count) +
+                                " entries before it in the log, but the bundle holds only " +
+                                std::to_string(p) + " entries before it");
+    }
+    for (std::uint64_t t = 1; t <= batch.count; ++t) {
+      const std::size_t q = p - t;
+      if (b.entries[q].index != index - t) {
+        return VerificationFailed(where + ": closes the " + std::to_string(batch.count) +
+                                  " entries before it in the log, but log index " +
+                                  std::to_string(index - t) + " is not in the bundle");
+      }
+      if (!std::holds_alternative<CoSignatureEvent>(events[q])) {
+        return VerificationFailed(where + ": closes the " + std::to_string(batch.count) +
+                                  " entries before it in the log, but " + Where(b, q, &events[q]) +
+                                  " is not a co-signature");
+      }
+      batch_of[q] = batch.batch;
+    }
+  }
+  for (std::size_t p : cosignatures) {
+    if (batch_of[p] == 0) {
+      return VerificationFailed(Where(b, p, &events[p]) + ": lies in no signature batch");
+    }
+  }
+
+  // 7. Every co-signature over the ring it names.
+  std::vector<SignatureJob> jobs;
+  std::vector<std::size_t> org_of_job;
+  jobs.reserve(cosignatures.size());
+  for (std::size_t p : cosignatures) {
+    const auto& cosig = std::get<CoSignatureEvent>(events[p]);
+    const std::size_t k = org_of.find(cosig.slug)->second;  // checked in step 4
+    auto r = ring_of.find(std::make_pair(k, cosig.ring_digest));
+    if (r == ring_of.end()) {
+      return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
+                                crypto::ToHex(cosig.ring_digest) + ", which is not one of the " +
+                                "rings of " + Quote(cosig.slug) + " at roster version " +
+                                std::to_string(letter.roster_versions[k]));
+    }
+    jobs.push_back(SignatureJob{p, &cosig, &rings[k][r->second]});
+    org_of_job.push_back(k);
+  }
+  const auto outcomes = VerifySignatures(jobs, options);
+  for (std::size_t j = 0; j < jobs.size(); ++j) {  // the first failure in bundle order
+    if (outcomes[j] && !outcomes[j]->ok()) {
+      return VerificationFailed(
+          Where(b, jobs[j].pos, &events[jobs[j].pos]) +
+          ": the signature does not verify: " + outcomes[j]->error().message());
+    }
+  }
+  report.signatures_checked = jobs.size();
+
+  // 8. Counting by linking tag, in log order.
+  struct TagState {
+    std::size_t org = 0;
+    std::uint64_t sign_batch = 0;
+    std::uint64_t withdraw_batch = 0;  // 0: not withdrawn
+  };
+  std::map<crypto::Point, TagState> signers;
+  std::vector<std::pair<crypto::Point, std::size_t>> withdrawals;  // (tag, job)
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const crypto::Point& tag = outcomes[j]->value();
+    if (jobs[j].event->action == SignatureAction::kSign) {
+      auto [it, fresh] = signers.emplace(tag, TagState{org_of_job[j], batch_of[jobs[j].pos], 0});
+      if (!fresh) ++report.duplicates_dropped;
+    } else {
+      withdrawals.emplace_back(tag, j);
+    }
+  }
+  for (const auto& [tag, j] : withdrawals) {
+    auto it = signers.find(tag);
+    if (it == signers.end()) {
+      return VerificationFailed(Where(b, jobs[j].pos, &events[jobs[j].pos]) +
+                                ": withdraws a signature that the bundle does not hold (no "
+                                "'sign' carries its tag)");
+    }
+    if (it->second.withdraw_batch == 0) {  // the first withdrawal (in log order) is the one
+      it->second.withdraw_batch = batch_of[jobs[j].pos];
+    }
+  }
+  // Per batch, the change in signatories: +1 where a tag first signs, −1 where it is withdrawn
+  // (never before it signs: a withdrawal in an earlier batch takes effect with the signature).
+  const std::size_t batch_count = batches.size();
+  std::vector<std::vector<std::int64_t>> delta(batch_count + 1,
+                                               std::vector<std::int64_t>(org_count, 0));
+  for (const auto& [tag, state] : signers) {
+    ++delta[state.sign_batch][state.org];
+    if (state.withdraw_batch != 0) {
+      --delta[std::max(state.sign_batch, state.withdraw_batch)][state.org];
+      ++report.withdrawals;
+    }
+  }
+  std::vector<std::int64_t> running(org_count, 0);
+  for (std::size_t n = 0; n < batch_count; ++n) {
+    const std::size_t p = batches[n];
+    const auto& batch = std::get<SignatureBatchEvent>(events[p]);
+    BatchInfo info{batch.batch, batch.count, batch.published_at_ms, b.entries[p].index, 0, {}};
+    for (std::size_t k = 0; k < org_count; ++k) {
+      running[k] += delta[n + 1][k];
+      const auto v = static_cast<std::uint64_t>(running[k]);  // never negative: see above
+      info.signers_after_by_org.push_back(v);
+      info.signers_after += v;
+    }
+    report.timeline.push_back(std::move(info));
+  }
+  for (std::size_t k = 0; k < org_count; ++k) {
+    report.organizations[k].signers = static_cast<std::uint64_t>(running[k]);
+    report.total += report.organizations[k].signers;
+  }
+  report.batches = batch_count;
+  return report;
+}
+
+Result<BundleReport> VerifyLetterBundle(const Json& bundle, const BundleOptions& options) {
+  CANDOR_ASSIGN_OR_RETURN(LetterBundle b, LetterBundleFromJson(bundle));
+  return VerifyLetterBundle(b, options);
+}
+
+Json BundleReportToJson(const BundleReport& report) {
+  Json orgs = Json::array();
+  for (const auto& o : report.organizations) {
+    orgs.push_back(Json{{"slug", o.slug},
+                        {"roster_version", o.roster_version},
+                        {"roster_size", o.roster_size},
+                        {"ring_sizes", o.ring_sizes},
+                        {"signers", o.signers}});
+  }
+  Json timeline = Json::array();
+  for (const auto& t : report.timeline) {
+    timeline.push_back(Json{{"batch", t.batch},
+                            {"count", t.count},
+                            {"published_at_ms", t.published_at_ms},
+                            {"log_index", t.log_index},
+                            {"signers_after", t.signers_after},
+                            {"signers_after_by_org", t.signers_after_by_org}});
+  }
+  return Json{{"letter_id", crypto::ToHex(report.letter_id)},
+              {"title", report.letter.title},
+              {"log_public_key", crypto::ToHex(report.log_key)},
+              {"tree_head", TreeHeadToJson(report.tree_head)},
+              {"organizations", std::move(orgs)},
+              {"total", report.total},
+              {"signatures_checked", report.signatures_checked},
+              {"withdrawals", report.withdrawals},
+              {"duplicates_dropped", report.duplicates_dropped},
+              {"batches", report.batches},
+              {"timeline", std::move(timeline)}};
+}
+
+}  // namespace candor::domain

@@ -1,0 +1,178 @@
+// Letter bundles (docs/FORMATS.md, "Letter bundle (candor-letter-bundle-v1)"): everything
+// needed to recount a letter's signatures offline with nothing but the bundle and the log's
+// public key.
+//
+//   LetterBundle b = *LetterBundleFromJson(json);          // the shape only (strict)
+//   BundleReport r = *VerifyLetterBundle(b, BundleOptions{});  // every check of the spec
+//
+// A bundle is a signed tree head and the log entries that matter for one letter, each with
+// its RFC 9162 inclusion proof: the `letter` entry, the pinned roster history of every
+// organization the letter names, and the letter's `cosignature` and `signature-batch`
+// entries. The verifier rebuilds the rings from the roster entries, verifies every
+// co-signature over its ring and counts signatories by linking tag.
+//
+// The server builds bundles from its store with BuildLetterBundle (it knows which entries
+// belong); SelectLetterBundleEntries picks them out of a whole log held in memory (tests,
+// benchmarks, tools/make_letter_bundle).
+//
+// Plain values and functions without global state. VerifyLetterBundle runs the signature
+// checks on threads of its own; everything else runs on the caller's thread.
+#ifndef CANDOR_DOMAIN_BUNDLE_H_
+#define CANDOR_DOMAIN_BUNDLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/bytes.h"
+#include "domain/letter.h"
+#include "log/proof.h"
+#include "log/rfc9162.h"
+#include "log/tree_head.h"
+
+namespace candor::domain {
+
+inline constexpr std::string_view kLetterBundleFormat = "candor-letter-bundle-v1";
+
+// One log entry of a bundle with its inclusion proof against the bundle's tree head.
+struct BundleEntry {
+  std::uint64_t index = 0;        // the entry's position in the log
+  crypto::Bytes entry;            // the canonical entry bytes (log_entry.h)
+  std::vector<tlog::Hash> proof;  // RFC 9162 inclusion_path, bottom-up
+
+  friend bool operator==(const BundleEntry&, const BundleEntry&) = default;
+};
+
+// A bundle as it travels, parsed but not verified: holding one proves nothing.
+struct LetterBundle {
+  LetterId letter_id;
+  crypto::SignPublicKey log_public_key;
+  tlog::SignedTreeHead tree_head;
+  std::vector<BundleEntry> entries;  // in increasing index (checked by the verifier)
+
+  friend bool operator==(const LetterBundle&, const LetterBundle&) = default;
+};
+
+// {"format":"candor-letter-bundle-v1","letter_id":hex,"log_public_key":hex,
+//  "tree_head":{"tree_size","root","timestamp_ms","signature"},
+//  "entries":[{"index","entry":hex,"proof":[hex…]}…]} — the contract of docs/FORMATS.md.
+nlohmann::json LetterBundleToJson(const LetterBundle& bundle);
+
+// Parses the shape strictly: every field present with its type, no unknown field anywhere,
+// hex of the right length, non-negative integers. Checks nothing cryptographic.
+// Error (kInvalidArgument) naming the field (and the entry's position in `entries`).
+Result<LetterBundle> LetterBundleFromJson(const nlohmann::json& j);
+
+// Assembles a bundle: `entries` (log index, entry bytes) with inclusion proofs read from
+// `tree` at the size of `tree_head`, sorted by index. Verifies nothing; the caller should
+// run VerifyLetterBundle before serving what it built (the server does so in its tests).
+// Errors: the reader's, or kInvalidArgument for an index ≥ tree_head.head.size.
+Result<LetterBundle> BuildLetterBundle(
+    const LetterId& letter_id, const crypto::SignPublicKey& log_public_key,
+    const tlog::SignedTreeHead& tree_head, const tlog::NodeReader& tree,
+    std::vector<std::pair<std::uint64_t, crypto::Bytes>> entries);
+
+// The indices of what a bundle for `letter_id` holds, picked out of a whole log
+// (`log[i]` is entry i): the letter's `letter` entry, the `roster-add`/`roster-remove` entries
+// of the organizations it names up to their pinned versions, its `signature-batch` entries
+// and the `cosignature` entries those batches close (a co-signature still waiting for its
+// batch is left out). Increasing order.
+// Error: kNotFound when the log holds no `letter` entry for the id; kInvalidArgument for an
+// entry that does not decode.
+Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const crypto::Bytes> log,
+                                                             const LetterId& letter_id);
+
+// How VerifyLetterBundle checks. A plain value.
+struct BundleOptions {
+  // Rings smaller than this are refused (a signer within fewer is too easy to single out).
+  std::size_t min_ring = kDefaultMinRingSize;
+  // Threads that verify signatures; 0 = std::thread::hardware_concurrency().
+  unsigned threads = 0;
+  // When set, the bundle's log key must be this one.
+  std::optional<crypto::SignPublicKey> expected_log_key;
+  // Called on the caller's thread while signatures are verified: (done, total), from 0 to
+  // total, at most about 100 times per bundle. May be empty.
+  std::function<void(std::size_t done, std::size_t total)> progress;
+  // The bucket rule's largest ring (letter.h): kMaxRingSize except in tests. Must be ≥ 1.
+  std::size_t max_ring = kMaxRingSize;
+};
+
+// One organization's count, in the letter's order.
+struct OrgCount {
+  std::string slug;
+  std::uint64_t roster_version = 0;     // the version the letter pins
+  std::uint64_t roster_size = 0;        // members at that version
+  std::vector<std::size_t> ring_sizes;  // its rings by the bucket rule, in bucket order
+  std::uint64_t signers = 0;            // signatories counted for this organization
+};
+
+// One signature batch: enough for a "signatures over time" chart.
+struct BatchInfo {
+  std::uint64_t batch = 0;            // 1, 2, …
+  std::uint64_t count = 0;            // co-signature entries it closes (signs and withdrawals)
+  std::uint64_t published_at_ms = 0;  // its scheduled time, from the entry
+  std::uint64_t log_index = 0;        // of its `signature-batch` entry
+  // Signatories counted once this batch and every earlier one are in (a withdrawal takes
+  // its signer out from the batch that holds it), in total and per organization (letter
+  // order). The last batch's numbers are the letter's counts.
+  std::uint64_t signers_after = 0;
+  std::vector<std::uint64_t> signers_after_by_org;
+};
+
+// What a verified bundle says.
+struct BundleReport {
+  LetterId letter_id;
+  Letter letter;
+  tlog::SignedTreeHead tree_head;
+  crypto::SignPublicKey log_key;
+  std::vector<OrgCount> organizations;   // letter order
+  std::uint64_t total = 0;               // signatories, all organizations
+  std::uint64_t signatures_checked = 0;  // co-signature entries verified (signs and withdrawals)
+  std::uint64_t withdrawals = 0;         // signers whose signature is withdrawn
+  std::uint64_t duplicates_dropped = 0;  // `sign` entries of an already counted tag
+  std::uint64_t batches = 0;
+  std::vector<BatchInfo> timeline;  // one per batch, in order
+};
+
+// Runs every check of docs/FORMATS.md, "Letter bundle", and counts:
+//  - the tree head's signature under the bundle's log key (and that key against
+//    options.expected_log_key), every entry's inclusion proof;
+//  - entries in strictly increasing index, none repeated, each decoding strictly, of the kinds
+//    a bundle holds, none of another letter, exactly one `letter` entry whose first field
+//    hashes to letter_id;
+//  - for each organization, roster versions 1 … v (v pinned by the letter) all present, in
+//    log order, before the letter, each a valid change; no other roster entries; its rings by
+//    the bucket rule, none below options.min_ring;
+//  - batches numbered 1, 2, … after the letter; the `count` entries right before each are
+//    co-signatures of the letter in the bundle; every co-signature lies in a batch;
+//  - every co-signature verified over the ring of its organization whose digest it names;
+//  - counting by tag: a tag counts once, for the organization of its first `sign`, unless a
+//    `withdraw` with that tag exists; later `sign`s with it are dropped as duplicates; a
+//    `withdraw` whose tag never signs is an error.
+// Errors: kInvalidArgument for options that make no sense (max_ring 0);
+// kVerificationFailed for a check that fails, naming the entry ("entry 12 (log index 345,
+// cosignature): …"). Thread-safe; runs options.progress on the caller's thread.
+Result<BundleReport> VerifyLetterBundle(const LetterBundle& bundle, const BundleOptions& options);
+
+// LetterBundleFromJson, then the above. kInvalidArgument means the JSON does not have the
+// bundle's shape; kVerificationFailed that a check failed.
+Result<BundleReport> VerifyLetterBundle(const nlohmann::json& bundle, const BundleOptions& options);
+
+// A machine-readable report (`candor verify --json`): {"letter_id", "title", "log_public_key",
+// "tree_head", "organizations":[{"slug","roster_version","roster_size","ring_sizes",
+// "signers"}…], "total", "signatures_checked", "withdrawals", "duplicates_dropped", "batches",
+// "timeline":[{"batch","count","published_at_ms","log_index","signers_after",
+// "signers_after_by_org"}…]}.
+nlohmann::json BundleReportToJson(const BundleReport& report);
+
+}  // namespace candor::domain
+
+#endif  // CANDOR_DOMAIN_BUNDLE_H_
