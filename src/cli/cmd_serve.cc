@@ -17,6 +17,7 @@
 #include "server/app/clock.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
+#include "server/app/batch_publisher.h"
 #include "server/http/access_log.h"
 #include "server/http/server.h"
 #include "store/store.h"
@@ -60,6 +61,9 @@ struct ServeOptions {
   bool access_log = true;
   bool demo = false;
   std::string web_dir;
+  double batch_seconds = 600;
+  double batch_jitter = 0.5;
+  std::size_t min_ring = domain::kDefaultMinRingSize;
 };
 
 Status ApplyConfigFile(ServeOptions& o) {
@@ -83,6 +87,9 @@ Status ApplyConfigFile(ServeOptions& o) {
     else if (key == "access_log") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.access_log = value; }
     else if (key == "demo") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.demo = value; }
     else if (key == "web_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.web_dir = value; }
+    else if (key == "batch_interval_seconds") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_seconds = value; }
+    else if (key == "batch_jitter") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_jitter = value; }
+    else if (key == "min_ring_size") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.min_ring = value; }
     else return InvalidArgument("unknown config field '" + key + "'");
   }
   return Status::Ok();
@@ -117,10 +124,23 @@ Status RunServe(ServeOptions o) {
     return InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }
   CANDOR_ASSIGN_OR_RETURN(auto data_store, OpenDataStore(o.data_dir, o.store_url));
+  app::BatchSchedule schedule{std::chrono::milliseconds(static_cast<std::int64_t>(o.batch_seconds * 1000)),
+                              o.batch_jitter};
+  CANDOR_RETURN_IF_ERROR(app::ValidateBatchSchedule(schedule));
+  if (o.min_ring < 2) return InvalidArgument("--min-ring-size must be at least 2");
   CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir));
   app::SystemClock clock;
-  app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key));
+  app::ServiceConfig config;
+  config.min_ring_size = o.min_ring;
+  app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service));
+  app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
+    // Counts only: which signatures went out, or when any of them arrived, is never logged.
+    if (!r.ok()) fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n", r.error().message());
+    else if (*r > 0) fmt::print("Published a batch of {} signature(s).\n", *r);
+    std::fflush(stdout);
+  });
+  publisher.Start();
 
   http::Router router;
   CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
@@ -155,6 +175,7 @@ Status RunServe(ServeOptions o) {
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   fmt::print("Stopping.\n");
   server.Stop();
+  publisher.Stop();
   return Status::Ok();
 }
 
@@ -201,6 +222,15 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_flag("!--no-access-log", serve->access_log,
                 "Do not log named requests (anonymous requests are never logged)");
   cmd->add_flag("--demo", serve->demo, "Create a demo organization (marked as demo data)");
+  cmd->add_option("--batch-interval", serve->batch_seconds,
+                  "Seconds between batches that publish accepted signatures to the log (on average)")
+      ->capture_default_str();
+  cmd->add_option("--batch-jitter", serve->batch_jitter,
+                  "Each wait is the interval times a random factor in [1-j, 1+j]; 0 <= j < 1")
+      ->capture_default_str();
+  cmd->add_option("--min-ring-size", serve->min_ring,
+                  "Smallest ring a co-signature may use, and smallest roster a letter may name")
+      ->capture_default_str();
   OnRun(cmd, exit_code, [serve] { return RunServe(*serve); });
 
   CLI::App* admin = app.add_subcommand("admin", "Operator commands on the server's store");

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   candor::cli::RegisterDemoCommand(app, &exit_code);
   candor::cli::RegisterServeCommands(app, &exit_code);
   candor::cli::RegisterClientCommands(app, &exit_code);
+  candor::cli::RegisterLetterCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

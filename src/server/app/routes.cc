@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "crypto/bytes.h"
+#include "domain/cosignature.h"
+#include "domain/letter.h"
 #include "server/http/cookies.h"
 #include "server/http/json.h"
 
@@ -100,6 +102,55 @@ Json RosterToJson(const RosterView& r) {
               {"size", r.members.size()},
               {"digest", crypto::ToHex(r.digest)},
               {"members", members}};
+}
+
+Json LetterViewToJson(const LetterView& v, std::size_t min_ring) {
+  Json orgs = Json::array();
+  for (std::size_t i = 0; i < v.rosters->size(); ++i) {
+    const LetterRoster& r = (*v.rosters)[i];
+    Json rings = Json::array();
+    for (const auto& ring : r.rings) rings.push_back({{"digest", crypto::ToHex(ring.digest())}, {"size", ring.size()}});
+    Json o{{"slug", r.slug}, {"name", r.name}, {"roster_version", r.version}, {"roster_size", r.size},
+           {"rings", rings}};
+    o["signers"] = v.quorum_reached ? Json(v.signers[i]) : Json(nullptr);
+    orgs.push_back(std::move(o));
+  }
+  Json j{{"id", crypto::ToHex(v.id)},
+         {"seq", v.seq},
+         {"log_index", v.log_index},
+         {"letter", domain::LetterToJson(v.letter)},
+         {"status", v.closed ? "closed" : "open"},
+         {"quorum", v.letter.quorum ? Json(*v.letter.quorum) : Json(nullptr)},
+         {"quorum_reached", v.quorum_reached},
+         {"min_ring_size", min_ring},
+         {"organizations", orgs},
+         {"batches", v.batches}};
+  if (v.quorum_reached) {
+    j["total"] = v.total;
+    j["counts"] = "published";
+  } else {
+    j["total"] = nullptr;
+    j["counts"] = "quorum not yet reached";
+  }
+  return j;
+}
+
+Json DraftToJson(const store::LetterDraftRecord& d) {
+  return Json{{"id", d.id}, {"letter", Json::parse(d.letter_json, nullptr, false)},
+              {"updated_at_ms", d.updated_at_ms}};
+}
+
+Result<domain::LetterId> LetterIdParam(const Request& req) {
+  CANDOR_ASSIGN_OR_RETURN(std::string id, PathParam(req, "id"));
+  return crypto::FixedFromHex<domain::LetterId>(id, "letter id");
+}
+
+Result<std::int64_t> DraftIdParam(const Request& req) {
+  Request fake;
+  CANDOR_ASSIGN_OR_RETURN(fake.query["id"], PathParam(req, "id"));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t id, QueryU64(fake, "id"));
+  if (id == 0 || id > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument("no such draft id");
+  return static_cast<std::int64_t>(id);
 }
 
 // Named routes: resolve the session cookie, and for state-changing methods check the CSRF
@@ -412,6 +463,131 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(key_hex, "reply_public"));
     CANDOR_RETURN_IF_ERROR(s->SetReviewerKey(who, slug, key));
     return NoContent();
+  })));
+  // --- Collective letters: public reads and anonymous co-signing ---
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", anon([s](const Request&) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto letters, s->ListLetters());
+    Json list = Json::array();
+    for (const auto& v : letters) list.push_back(LetterViewToJson(v, s->config().min_ring_size));
+    return Ok({{"letters", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
+    return Ok(LetterViewToJson(v, s->config().min_ring_size));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/batches", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
+    CANDOR_ASSIGN_OR_RETURN(auto batches, s->LetterBatches(id));
+    Json list = Json::array();
+    for (const auto& b : batches) {
+      list.push_back({{"batch", b.batch}, {"published_at_ms", b.published_at_ms},
+                      {"entries", b.signatures}, {"log_index", b.log_index},
+                      {"signers_after", b.signers_after}, {"total_after", b.total_after}});
+    }
+    Json slugs = Json::array();
+    for (const auto& r : *v.rosters) slugs.push_back(r.slug);
+    return Ok({{"organizations", slugs}, {"batches", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/bundle", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
+    const auto with = req.QueryParam("signatures");
+    if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
+    CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1"));
+    return Ok(bundle);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string org;
+    Json sig_json;
+    http::FieldReader f(body);
+    f.Required("organization", org);
+    f.Required("signature", sig_json);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig, domain::CoSignatureFromJson(sig_json));
+    if (sig.letter != id) return InvalidArgument("the signature is for another letter than this URL names");
+    CANDOR_ASSIGN_OR_RETURN(CoSignatureReceipt r, s->SubmitCoSignature(org, sig));
+    return Ok({{"receipt",
+                {{"letter", crypto::ToHex(r.letter)},
+                 {"tag", crypto::ToHex(r.tag)},
+                 {"action", domain::SignatureActionName(r.action)},
+                 {"signature_sha256", crypto::ToHex(r.signature_sha256)}}},
+               {"status", "accepted: it will appear in the log with the next batch"}},
+              202);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/signatures/{tag}", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(std::string tag_hex, PathParam(req, "tag"));
+    CANDOR_ASSIGN_OR_RETURN(auto tag, crypto::FixedFromHex<crypto::Point>(tag_hex, "tag"));
+    CANDOR_ASSIGN_OR_RETURN(auto states, s->CoSignatureStates(id, tag));
+    if (states.empty()) return Error(ErrorCode::kNotFound, "no signature with that tag on this letter");
+    Json list = Json::array();
+    for (const auto& st : states) {
+      Json e{{"action", domain::SignatureActionName(st.action)}, {"state", st.state},
+             {"signature_sha256", crypto::ToHex(st.signature_sha256)}};
+      e["batch"] = st.batch ? Json(*st.batch) : Json(nullptr);
+      e["log_index"] = st.log_index ? Json(*st.log_index) : Json(nullptr);
+      list.push_back(std::move(e));
+    }
+    return Ok({{"signatures", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/member", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    Json letter_json;
+    std::string org, digest_hex, proof_hex;
+    http::FieldReader f(body);
+    f.Required("letter", letter_json);
+    f.Required("organization", org);
+    f.Required("ring_digest", digest_hex);
+    f.Required("proof", proof_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(letter_json));
+    CANDOR_ASSIGN_OR_RETURN(auto digest, crypto::FixedFromHex<crypto::Digest32>(digest_hex, "ring_digest"));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes proof, crypto::FromHex(proof_hex));
+    CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetterAsMember(letter, org, digest, proof));
+    return Ok({{"id", crypto::ToHex(id)}}, 201);
+  })));
+
+  // --- Collective letters: organizers with a named account ---
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/letters", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(body));
+    CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetter(who, letter));
+    return Ok({{"id", crypto::ToHex(id)}}, 201);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/drafts", named([s](const Request&, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto drafts, s->ListDrafts(who));
+    Json list = Json::array();
+    for (const auto& d : drafts) list.push_back(DraftToJson(d));
+    return Ok({{"drafts", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/drafts", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, s->CreateDraft(who, body));
+    return Ok({{"id", id}}, 201);
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/drafts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(auto d, s->GetDraft(who, id));
+    return Ok(DraftToJson(d));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/drafts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    CANDOR_RETURN_IF_ERROR(s->UpdateDraft(who, id, body));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("DELETE", "/api/v1/drafts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
+    CANDOR_RETURN_IF_ERROR(s->DeleteDraft(who, id));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/drafts/{id}/publish", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(auto letter_id, s->PublishDraft(who, id));
+    return Ok({{"id", crypto::ToHex(letter_id)}}, 201);
   })));
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
 // Service: organizations, rosters, enrollment, staff actions and log reads.
 #include "server/app/service.h"
+#include "server/app/service_internal.h"
 
 #include "domain/calendar.h"
 #include "domain/invitation.h"
@@ -12,11 +13,9 @@
 #include "server/app/log_writer.h"
 
 namespace candor::app {
-namespace {
+namespace internal {
 
 store::Blob ToBlob(crypto::ByteSpan b) { return store::Blob(b.begin(), b.end()); }
-
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
 
 Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
   CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org_id));
@@ -42,6 +41,15 @@ Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
   if (!roster.ok()) return roster.error().WithContext("stored roster");
   return roster;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::LoadRoster;
+using internal::ToBlob;
+
+Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
 
 Status CheckRange(std::uint64_t v, const char* what) {
   if (v > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument(std::string(what) + " is too large");

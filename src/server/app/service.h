@@ -14,7 +14,14 @@
 #include <string>
 #include <vector>
 
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 #include "crypto/ed25519.h"
+#include "crypto/lrs.h"
+#include "domain/cosignature.h"
+#include "domain/letter.h"
 #include "crypto/password.h"
 #include "crypto/rng.h"
 #include "log/tree_head.h"
@@ -31,6 +38,62 @@ struct ServiceConfig {
   std::int64_t invitation_max_hours = 30 * 24;
   crypto::PasswordCost password_cost = crypto::PasswordCost::kModerate;
   std::string totp_issuer = "Candor";
+  // Collective letters: the smallest ring accepted (and the smallest roster a letter may
+  // name), and the largest ring before a roster is split into buckets (tests make it small).
+  std::size_t min_ring_size = domain::kDefaultMinRingSize;
+  std::size_t max_ring_size = domain::kMaxRingSize;
+};
+
+// One organization a letter names: the roster version it pinned and that roster's rings.
+struct LetterRoster {
+  std::string slug;
+  std::string name;
+  std::int64_t organization_id = 0;
+  std::int64_t version = 0;
+  std::size_t size = 0;
+  std::vector<crypto::Ring> rings;  // BucketRoster of the pinned roster
+};
+
+// A published letter as the public sees it. Counts are of published signatures only (what
+// the log shows and `candor verify` recounts); while a quorum is pending they are withheld.
+struct LetterView {
+  domain::LetterId id;
+  domain::Letter letter;
+  std::int64_t seq = 0;
+  std::uint64_t log_index = 0;
+  std::shared_ptr<const std::vector<LetterRoster>> rosters;
+  bool closed = false;
+  bool quorum_reached = false;
+  std::vector<std::uint64_t> signers;  // per roster (letter order); zeros until quorum
+  std::uint64_t total = 0;
+  std::uint64_t batches = 0;
+};
+
+// What a signer keeps to check later that their signature was published.
+struct CoSignatureReceipt {
+  domain::LetterId letter;
+  crypto::Point tag;
+  domain::SignatureAction action = domain::SignatureAction::kSign;
+  crypto::Digest32 signature_sha256;
+};
+
+// Where one of a tag's co-signatures stands.
+struct CoSignatureState {
+  domain::SignatureAction action = domain::SignatureAction::kSign;
+  std::string state;  // "waiting-for-quorum", "waiting-for-batch" or "published"
+  crypto::Digest32 signature_sha256;
+  std::optional<std::int64_t> batch;
+  std::optional<std::int64_t> log_index;
+};
+
+// One published batch, with the counts right after it (for "signatures over time").
+struct BatchView {
+  std::int64_t batch = 0;
+  std::int64_t published_at_ms = 0;
+  std::int64_t signatures = 0;  // entries in the batch (signatures and withdrawals)
+  std::int64_t log_index = 0;
+  std::vector<std::uint64_t> signers_after;  // per roster (letter order)
+  std::uint64_t total_after = 0;
 };
 
 // A signed-in person, as handlers see them.
@@ -67,6 +130,7 @@ class Service {
 
   const crypto::SignPublicKey& log_public_key() const { return log_key_.public_key; }
   store::Store& store() { return store_; }
+  const ServiceConfig& config() const { return config_; }
   const Clock& clock() const { return clock_; }
 
   // --- Operator actions (the `candor admin` commands; no HTTP) ---
@@ -121,6 +185,45 @@ class Service {
                          std::vector<store::HolidayRecord> holidays);
   Status SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key);
 
+  // --- Collective letters (service_letters.cc) ---
+  // Publishes (freezes) a letter: any named account may. Pins each named organization's
+  // current roster version; every organization must exist and have at least min_ring_size
+  // members; a closing time must lie in the future; a corrected letter must exist.
+  Result<domain::LetterId> PublishLetter(const Principal& who, const domain::Letter& letter);
+  // Anonymous: a member publishes, proving membership of `slug` (one of the letter's
+  // organizations) with a ring signature (domain::PublishProofEvent) over one of the rings of
+  // its current roster, named by `ring_digest`.
+  Result<domain::LetterId> PublishLetterAsMember(const domain::Letter& letter, std::string_view slug,
+                                                 const crypto::Digest32& ring_digest,
+                                                 crypto::ByteSpan proof);
+  // Drafts: private to the account that wrote them. The JSON is a letter's fields, possibly
+  // incomplete (checked only when published).
+  Result<std::int64_t> CreateDraft(const Principal& who, const nlohmann::json& letter_json);
+  Result<std::vector<store::LetterDraftRecord>> ListDrafts(const Principal& who);
+  Result<store::LetterDraftRecord> GetDraft(const Principal& who, std::int64_t id);
+  Status UpdateDraft(const Principal& who, std::int64_t id, const nlohmann::json& letter_json);
+  Status DeleteDraft(const Principal& who, std::int64_t id);
+  // Publishes the draft and deletes it, in one transaction.
+  Result<domain::LetterId> PublishDraft(const Principal& who, std::int64_t id);
+
+  Result<std::vector<LetterView>> ListLetters();
+  Result<LetterView> GetLetter(const domain::LetterId& id);
+  // Anonymous: verifies and stores a co-signature or withdrawal; it is published with the
+  // next batch (or when the quorum is reached). kAlreadyExists "already signed" / "already
+  // withdrawn" and nothing more for a repeated tag.
+  Result<CoSignatureReceipt> SubmitCoSignature(std::string_view slug, const domain::CoSignature& sig);
+  Result<std::vector<CoSignatureState>> CoSignatureStates(const domain::LetterId& id,
+                                                          const crypto::Point& tag);
+  Result<std::vector<BatchView>> LetterBatches(const domain::LetterId& id);
+  // Puts every waiting co-signature of every letter whose quorum is reached into the log:
+  // per letter, in a random order, followed by a "signature-batch" entry; one transaction and
+  // one new signed tree head. Returns how many co-signatures it published.
+  Result<std::size_t> PublishBatch();
+  // The letter's bundle (docs/FORMATS.md, candor-letter-bundle-v1) against the latest head.
+  // Without signatures it holds only the letter and its pinned rosters: what a signer needs
+  // to build its ring from logged data.
+  Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures = true);
+
   // --- Log (public reads) ---
   Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead();
   Result<std::optional<tlog::SignedTreeHead>> TreeHeadAt(std::uint64_t tree_size);
@@ -143,6 +246,13 @@ class Service {
   Result<store::OrganizationRecord> RequireOrganization(store::Transaction& tx, std::string_view slug);
   // Appends an entry and signs the new head (inside tx).
   Result<std::uint64_t> Log(store::Transaction& tx, const crypto::Bytes& entry);
+  // The letter's pinned rosters and rings (cached: they never change once published).
+  Result<std::shared_ptr<const std::vector<LetterRoster>>> LetterRosters(store::Transaction& tx,
+                                                                         const store::LetterRecord& rec,
+                                                                         const domain::Letter& letter);
+  Result<domain::LetterId> PublishLetterIn(store::Transaction& tx, const domain::Letter& letter);
+  Result<LetterView> ViewOf(store::Transaction& tx, const store::LetterRecord& rec);
+  std::uint64_t RandomBelow(std::uint64_t n);
 
   store::Store& store_;
   const Clock& clock_;
@@ -150,6 +260,8 @@ class Service {
   std::mutex rng_mu_;  // Rng implementations are not thread-safe
   crypto::SignKeyPair log_key_;
   ServiceConfig config_;
+  std::mutex rings_mu_;
+  std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;
 };
 
 }  // namespace candor::app

@@ -1,0 +1,487 @@
+// candor letter … — collective letters from the member's side: draft a letter file, publish
+// it as a member (with a membership proof), sign or withdraw, check a receipt, list and show.
+//
+// Signing never trusts the server's word about the ring: the client fetches the letter and
+// its pinned rosters as log entries with inclusion proofs against a signed tree head, rebuilds
+// the rings itself (domain::BucketRoster) and refuses a ring below its own minimum.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/http_client.h"
+#include "cli/io.h"
+#include "crypto/keyfile.h"
+#include "crypto/lrs.h"
+#include "crypto/transcript.h"
+#include "domain/cosignature.h"
+#include "domain/letter.h"
+#include "domain/log_entry.h"
+#include "domain/roster.h"
+#include "log/rfc9162.h"
+#include "log/tree_head.h"
+#include "log/verify.h"
+
+namespace candor::cli {
+namespace {
+
+using domain::Json;
+
+Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
+
+Result<std::string> StrField(const Json& j, const char* field) {
+  if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
+    return Bad(std::string("a reply without '") + field + "'");
+  }
+  return j[field].get<std::string>();
+}
+
+// The letter and its eligible rings, rebuilt from logged entries.
+struct LetterRings {
+  domain::LetterId id;
+  domain::Letter letter;
+  struct Org {
+    std::string slug;
+    std::uint64_t version = 0;
+    std::vector<crypto::Ring> rings;
+  };
+  std::vector<Org> orgs;
+  crypto::SignPublicKey log_key;
+  tlog::SignedTreeHead sth;
+};
+
+// Fetches /letters/{id}/bundle?signatures=0 and checks it: tree head signature (against
+// `expected_key` when given), every inclusion proof, the letter's id, complete rosters.
+Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
+                                     const std::string& expected_key, const std::string& ca_file,
+                                     std::size_t max_ring = domain::kMaxRingSize) {
+  CANDOR_ASSIGN_OR_RETURN(Json b, GetJson(server, "/api/v1/letters/" + crypto::ToHex(id) + "/bundle?signatures=0", ca_file));
+  LetterRings out;
+  out.id = id;
+  CANDOR_ASSIGN_OR_RETURN(std::string key_hex, StrField(b, "log_public_key"));
+  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key");
+  if (!key.ok()) return Bad("a malformed log key");
+  out.log_key = *key;
+  if (!expected_key.empty() && crypto::ToHex(out.log_key) != expected_key) {
+    return VerificationFailed("the server's log key is " + key_hex + ", not the one you gave (--log-key)");
+  }
+  const Json& th = b.value("tree_head", Json());
+  if (!th.is_object() || !th.contains("tree_size") || !th["tree_size"].is_number_unsigned() ||
+      !th.contains("timestamp_ms") || !th["timestamp_ms"].is_number_unsigned()) {
+    return Bad("a bundle without a valid tree head");
+  }
+  out.sth.head.size = th["tree_size"].get<std::uint64_t>();
+  out.sth.head.timestamp_ms = th["timestamp_ms"].get<std::uint64_t>();
+  CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(th, "root"));
+  CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(th, "signature"));
+  auto root = crypto::FixedFromHex<tlog::Hash>(root_hex, "root");
+  auto sig = crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature");
+  if (!root.ok() || !sig.ok()) return Bad("a malformed tree head");
+  out.sth.head.root = *root;
+  out.sth.signature = *sig;
+  if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
+    return VerificationFailed("the log's tree head is not signed by its log key");
+  }
+  if (!b.contains("entries") || !b["entries"].is_array()) return Bad("a bundle without entries");
+  std::optional<domain::LetterEvent> letter_event;
+  std::map<std::string, std::vector<domain::RosterEvent>> roster_events;
+  for (const auto& e : b["entries"]) {
+    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned()) return Bad("a malformed entry");
+    const std::uint64_t index = e["index"].get<std::uint64_t>();
+    CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(e, "entry"));
+    auto entry = crypto::FromHex(entry_hex);
+    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array()) return Bad("a malformed entry");
+    std::vector<tlog::Hash> proof;
+    for (const auto& h : e["proof"]) {
+      auto hash = h.is_string() ? crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof")
+                                : Result<tlog::Hash>(InvalidArgument("proof"));
+      if (!hash.ok()) return Bad("a malformed proof");
+      proof.push_back(*hash);
+    }
+    if (!tlog::VerifyInclusion(index, out.sth.head.size, tlog::HashLeaf(*entry), proof, out.sth.head.root).ok()) {
+      return VerificationFailed("log entry " + std::to_string(index) + " is not in the signed log");
+    }
+    auto event = domain::DecodeLogEntry(*entry);
+    if (!event.ok()) return Bad("log entry " + std::to_string(index) + " that does not decode");
+    if (auto* l = std::get_if<domain::LetterEvent>(&*event)) {
+      if (domain::ComputeLetterId(l->letter) != id) continue;
+      letter_event = *l;
+    } else if (auto* add = std::get_if<domain::RosterAddEvent>(&*event)) {
+      roster_events[add->slug].push_back(domain::ToRosterEvent(*add));
+    } else if (auto* rm = std::get_if<domain::RosterRemoveEvent>(&*event)) {
+      roster_events[rm->slug].push_back(domain::ToRosterEvent(*rm));
+    }
+  }
+  if (!letter_event) return VerificationFailed("the log does not hold this letter");
+  out.letter = letter_event->letter;
+  for (std::size_t i = 0; i < out.letter.organizations.size(); ++i) {
+    const std::string& slug = out.letter.organizations[i];
+    const std::uint64_t version = letter_event->roster_versions[i];
+    auto& events = roster_events[slug];
+    std::sort(events.begin(), events.end(), [](const auto& x, const auto& y) { return x.version < y.version; });
+    auto roster = domain::Roster::Replay(events);
+    if (!roster.ok() || roster->version() != version) {
+      return VerificationFailed("the log entries of '" + slug + "''s roster up to version " +
+                                std::to_string(version) + " are incomplete or inconsistent");
+    }
+    LetterRings::Org org{slug, version, {}};
+    for (auto& bucket : domain::BucketRoster(roster->members(), max_ring)) {
+      CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(bucket)));
+      org.rings.push_back(std::move(ring));
+    }
+    out.orgs.push_back(std::move(org));
+  }
+  return out;
+}
+
+std::string Grouped(std::uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+// --- letter draft ---
+struct DraftOptions {
+  std::string title, body_file, out, supersedes;
+  std::vector<std::string> orgs;
+  std::optional<std::uint64_t> closes_at_ms, quorum;
+  bool force = false;
+};
+
+Status RunDraft(const DraftOptions& o) {
+  domain::Letter letter;
+  letter.title = o.title;
+  CANDOR_ASSIGN_OR_RETURN(letter.body, ReadFileText(o.body_file));
+  letter.organizations = o.orgs;
+  letter.closes_at_ms = o.closes_at_ms;
+  letter.quorum = o.quorum;
+  if (!o.supersedes.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(letter.supersedes, crypto::FixedFromHex<domain::LetterId>(o.supersedes, "--supersedes"));
+  }
+  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  const std::string text = domain::LetterToJson(letter).dump(2) + "\n";
+  CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
+  fmt::print("Wrote {}. Once published, this letter's id will be\n  {}\n"
+             "and not one word of it can change. Publish it with `candor letter publish {}`.\n",
+             o.out, crypto::ToHex(domain::ComputeLetterId(letter)), o.out);
+  return Status::Ok();
+}
+
+// --- letter publish (as a member) ---
+struct PublishOptions {
+  std::string file, server, key, org, ca_file;
+  PassphraseSource passphrase;
+  std::size_t min_ring = domain::kDefaultMinRingSize;
+};
+
+Status RunPublish(const PublishOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.file));
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) return InvalidArgument("'" + o.file + "' is not JSON");
+  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
+  const domain::LetterId id = domain::ComputeLetterId(letter);
+  const std::string org = o.org.empty() ? letter.organizations.front() : o.org;
+  // The membership proof is over the organization's current roster (the one the letter will pin).
+  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", o.ca_file));
+  std::vector<crypto::Point> members;
+  if (!roster.contains("members") || !roster["members"].is_array()) return Bad("a roster without members");
+  for (const auto& m : roster["members"]) {
+    CANDOR_ASSIGN_OR_RETURN(std::string hex, StrField(m, "ring_public"));
+    auto p = crypto::FixedFromHex<crypto::Point>(hex, "ring_public");
+    if (!p.ok()) return Bad("a malformed roster key");
+    members.push_back(*p);
+  }
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
+  CANDOR_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, passphrase);
+  if (!keys.ok()) return keys.error().WithContext(o.key);
+  auto buckets = domain::BucketRoster(members);
+  auto bucket = domain::BucketOf(buckets, keys->ring.public_key);
+  if (!bucket) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
+  if (ring.size() < o.min_ring) {
+    return Error(ErrorCode::kFailedPrecondition, fmt::format("'{}' has only {} members; you asked for at least {}", org, ring.size(), o.min_ring));
+  }
+  auto index = ring.IndexOf(keys->ring.public_key);
+  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature proof,
+                          crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring,
+                                          *index, keys->ring.secret, crypto::DefaultRng()));
+  Json body{{"letter", domain::LetterToJson(letter)},
+            {"organization", org},
+            {"ring_digest", crypto::ToHex(ring.digest())},
+            {"proof", crypto::ToHex(proof.Encode())}};
+  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/member", body, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(std::string got, StrField(reply, "id"));
+  if (got != crypto::ToHex(id)) return VerificationFailed("the server published the letter under another id: " + got);
+  fmt::print("Published. Letter id: {}\nYou proved you are one of {} members of '{}' without saying which.\n"
+             "Members sign it with `candor letter sign {} --server {} --key KEYFILE`.\n",
+             got, ring.size(), org, got, server.ToString());
+  return Status::Ok();
+}
+
+// --- letter sign ---
+struct LetterSignOptions {
+  std::string letter, server, key, org, receipt, log_key, ca_file;
+  PassphraseSource passphrase;
+  bool withdraw = false;
+  std::size_t min_ring = domain::kDefaultMinRingSize;
+};
+
+Status RunLetterSign(const LetterSignOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, o.log_key, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
+  CANDOR_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, passphrase);
+  if (!keys.ok()) return keys.error().WithContext(o.key);
+  const LetterRings::Org* org = nullptr;
+  const crypto::Ring* ring = nullptr;
+  for (const auto& candidate : rings.orgs) {
+    if (!o.org.empty() && candidate.slug != o.org) continue;
+    for (const auto& r : candidate.rings) {
+      if (r.IndexOf(keys->ring.public_key) && org == nullptr) {
+        org = &candidate;
+        ring = &r;
+      }
+    }
+  }
+  if (ring == nullptr) {
+    return Error(ErrorCode::kNotFound,
+                 "your key is not among the members this letter is open to (only members enrolled "
+                 "before it was published may sign it)");
+  }
+  if (ring->size() < o.min_ring) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 fmt::format("your ring has {} members; signing within fewer than {} could single you out, "
+                             "so nothing was sent (see --min-ring)", ring->size(), o.min_ring));
+  }
+  const auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
+  CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
+                          domain::SignLetter(id, action, *ring, *ring->IndexOf(keys->ring.public_key),
+                                             keys->ring.secret, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, *ring));
+  Json body{{"organization", org->slug}, {"signature", domain::CoSignatureToJson(sig)}};
+  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/" + o.letter + "/signatures", body, o.ca_file));
+  Json receipt{{"server", server.ToString()},
+               {"letter", o.letter},
+               {"tag", crypto::ToHex(tag)},
+               {"action", domain::SignatureActionName(action)},
+               {"signature_sha256", crypto::ToHex(crypto::Sha256(sig.signature))},
+               {"log_public_key", crypto::ToHex(rings.log_key)}};
+  if (reply.contains("receipt") && reply["receipt"].value("tag", "") != crypto::ToHex(tag)) {
+    return Bad("a receipt for another signature");
+  }
+  if (!o.receipt.empty()) {
+    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt, crypto::AsBytes(receipt.dump(2) + "\n"), false, 0600));
+  }
+  fmt::print("{} \"{}\".\nYour {} is one of {} members of '{}' (roster version {}): nobody, not even the server, can "
+             "tell which.\nIt will appear in the log with the next batch{}.\n",
+             o.withdraw ? "Withdrew your signature from" : "Signed", rings.letter.title,
+             o.withdraw ? "withdrawal" : "signature", Grouped(ring->size()), org->slug, org->version,
+             rings.letter.quorum ? fmt::format(" once {} people have signed", *rings.letter.quorum) : std::string());
+  if (!o.receipt.empty()) {
+    fmt::print("Receipt saved to {} (check it later with `candor letter receipt {}`). Anyone who reads\n"
+               "that file can tell this signature is yours: keep it private, or delete it.\n",
+               o.receipt, o.receipt);
+  }
+  return Status::Ok();
+}
+
+// --- letter receipt ---
+struct ReceiptOptions {
+  std::string file, server, ca_file;
+};
+
+Status RunReceipt(const ReceiptOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.file));
+  Json r = Json::parse(text, nullptr, false);
+  if (r.is_discarded() || !r.is_object()) return InvalidArgument("'" + o.file + "' is not a receipt");
+  auto field = [&](const char* f) -> Result<std::string> {
+    if (!r.contains(f) || !r[f].is_string()) return InvalidArgument(std::string("the receipt lacks '") + f + "'");
+    return r[f].get<std::string>();
+  };
+  CANDOR_ASSIGN_OR_RETURN(std::string letter, field("letter"));
+  CANDOR_ASSIGN_OR_RETURN(std::string tag, field("tag"));
+  CANDOR_ASSIGN_OR_RETURN(std::string action, field("action"));
+  CANDOR_ASSIGN_OR_RETURN(std::string sig_hash, field("signature_sha256"));
+  CANDOR_ASSIGN_OR_RETURN(std::string key_hex, field("log_public_key"));
+  std::string server_text = o.server;
+  if (server_text.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(server_text, field("server"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(server_text));
+  CANDOR_ASSIGN_OR_RETURN(auto letter_id, crypto::FixedFromHex<domain::LetterId>(letter, "letter"));
+  CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(Json states, GetJson(server, "/api/v1/letters/" + letter + "/signatures/" + tag, o.ca_file));
+  if (!states.contains("signatures") || !states["signatures"].is_array()) return Bad("no signature states");
+  for (const auto& st : states["signatures"]) {
+    if (st.value("action", "") != action) continue;
+    if (st.value("signature_sha256", "") != sig_hash) {
+      return VerificationFailed("the server holds a different signature for this receipt");
+    }
+    const std::string state = st.value("state", "");
+    if (state != "published") {
+      fmt::print("Accepted, not yet in the log ({}).\n",
+                 state == "waiting-for-quorum" ? "the letter's quorum is not reached yet" : "waiting for the next batch");
+      return Status::Ok();
+    }
+    if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return Bad("a published state without a log index");
+    const std::uint64_t index = st["log_index"].get<std::uint64_t>();
+    CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", o.ca_file));
+    tlog::SignedTreeHead sth;
+    if (!sth_json.contains("tree_size") || !sth_json["tree_size"].is_number_unsigned() ||
+        !sth_json.contains("timestamp_ms") || !sth_json["timestamp_ms"].is_number_unsigned()) {
+      return Bad("a malformed tree head");
+    }
+    sth.head.size = sth_json["tree_size"].get<std::uint64_t>();
+    sth.head.timestamp_ms = sth_json["timestamp_ms"].get<std::uint64_t>();
+    CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(sth_json, "root"));
+    CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(sth_json, "signature"));
+    CANDOR_ASSIGN_OR_RETURN(sth.head.root, crypto::FixedFromHex<tlog::Hash>(root_hex, "root"));
+    CANDOR_ASSIGN_OR_RETURN(sth.signature, crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature"));
+    if (!tlog::VerifySignedTreeHead(sth, key).ok()) {
+      return VerificationFailed("the log's tree head is not signed by the key in your receipt");
+    }
+    CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index, index + 1), o.ca_file));
+    if (!entries.contains("entries") || !entries["entries"].is_array() || entries["entries"].size() != 1) {
+      return Bad("no log entry at the index it named");
+    }
+    CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(entries["entries"][0], "entry"));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
+    auto event = domain::DecodeLogEntry(entry);
+    auto* cosig = event.ok() ? std::get_if<domain::CoSignatureEvent>(&*event) : nullptr;
+    if (cosig == nullptr || cosig->letter != letter_id || crypto::ToHex(crypto::Sha256(cosig->signature)) != sig_hash ||
+        domain::SignatureActionName(cosig->action) != action) {
+      return VerificationFailed("log entry " + std::to_string(index) + " is not your signature");
+    }
+    CANDOR_ASSIGN_OR_RETURN(Json proof_json, GetJson(server, fmt::format("/api/v1/log/proof/inclusion?index={}&tree_size={}", index, sth.head.size), o.ca_file));
+    std::vector<tlog::Hash> proof;
+    if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return Bad("an inclusion proof without hashes");
+    for (const auto& h : proof_json["proof"]) {
+      if (!h.is_string()) return Bad("a malformed proof");
+      CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
+      proof.push_back(hash);
+    }
+    CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, sth.head.size, tlog::HashLeaf(entry), proof, sth.head.root));
+    fmt::print("Your {} is in the log: entry {} of {}, batch {}; the inclusion proof checks against the\n"
+               "tree head signed by log key {}.\n",
+               action == "sign" ? "signature" : "withdrawal", index, sth.head.size, st.value("batch", 0), key_hex);
+    return Status::Ok();
+  }
+  return VerificationFailed("the server does not know this receipt's " + action + " on that letter");
+}
+
+// --- letter list / show ---
+struct ShowOptions {
+  std::string letter, server, ca_file;
+};
+
+void PrintLetter(const Json& v, bool full) {
+  const Json& l = v["letter"];
+  fmt::print("{}  \"{}\"  [{}]\n", v.value("id", ""), l.value("title", ""), v.value("status", ""));
+  if (full) fmt::print("\n{}\n\n", l.value("body", ""));
+  for (const auto& o : v["organizations"]) {
+    std::string rings;
+    for (const auto& r : o["rings"]) rings += (rings.empty() ? "" : ", ") + Grouped(r.value("size", 0u));
+    fmt::print("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.value("slug", ""),
+               o["signers"].is_number() ? Grouped(o["signers"].get<std::uint64_t>()) : std::string("?"),
+               o.value("roster_version", 0), Grouped(o.value("roster_size", 0u)), rings);
+  }
+  if (v.value("quorum_reached", false)) {
+    fmt::print("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)), v.value("batches", 0u));
+  } else {
+    fmt::print("  Quorum of {} not yet reached: counts are hidden until then.\n", v.value("quorum", 0u));
+  }
+}
+
+Status RunList(const ShowOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters", o.ca_file));
+  if (!list.contains("letters") || !list["letters"].is_array()) return Bad("no letter list");
+  if (list["letters"].empty()) fmt::print("No letters are published yet.\n");
+  for (const auto& v : list["letters"]) PrintLetter(v, false);
+  return Status::Ok();
+}
+
+Status RunShow(const ShowOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(Json v, GetJson(server, "/api/v1/letters/" + o.letter, o.ca_file));
+  // The text shown is checked against the id: the server cannot show other words.
+  if (!v.contains("letter")) return Bad("a letter without text");
+  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(v["letter"]));
+  if (domain::ComputeLetterId(letter) != id) return VerificationFailed("the text the server sent does not match the letter id");
+  PrintLetter(v, true);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterLetterCommands(CLI::App& app, int* exit_code) {
+  CLI::App* letter = app.add_subcommand("letter", "Collective letters: draft, publish, sign, withdraw, check");
+  letter->require_subcommand(1);
+
+  auto draft = std::make_shared<DraftOptions>();
+  CLI::App* d = letter->add_subcommand("draft", "Write a letter file (nothing is sent)");
+  d->add_option("--title", draft->title, "The letter's title")->required();
+  d->add_option("--body-file", draft->body_file, "A text file with the letter's words")->required();
+  d->add_option("--org", draft->orgs, "An organization whose members may sign (repeat for several)")->required();
+  d->add_option("--closes-at-ms", draft->closes_at_ms, "Refuse signatures after this time (ms since 1970)");
+  d->add_option("--quorum", draft->quorum, "Publish no signature until this many have signed");
+  d->add_option("--supersedes", draft->supersedes, "The id of a letter this one corrects");
+  d->add_option("--out,-o", draft->out, "Where to write the letter file")->required();
+  d->add_flag("--force", draft->force, "Replace an existing file");
+  OnRun(d, exit_code, [draft] { return RunDraft(*draft); });
+
+  auto publish = std::make_shared<PublishOptions>();
+  CLI::App* p = letter->add_subcommand("publish", "Publish (freeze) a letter file, proving you are a member without saying who");
+  p->add_option("file", publish->file, "The letter file (from `candor letter draft`)")->required();
+  p->add_option("--server", publish->server, "The Candor server")->required();
+  p->add_option("--key", publish->key, "Your key file")->required();
+  p->add_option("--org", publish->org, "Which of the letter's organizations you prove membership of (default: the first)");
+  p->add_option("--min-ring", publish->min_ring, "Refuse to prove membership within fewer members")->capture_default_str();
+  p->add_option("--passphrase-file", publish->passphrase.file, "Read the key file's passphrase from this file");
+  p->add_option("--ca-file", publish->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(p, exit_code, [publish] { return RunPublish(*publish); });
+
+  auto sign = std::make_shared<LetterSignOptions>();
+  CLI::App* s = letter->add_subcommand("sign", "Co-sign a letter anonymously (or withdraw with --withdraw)");
+  s->add_option("letter", sign->letter, "The letter id (64 hex characters)")->required();
+  s->add_option("--server", sign->server, "The Candor server")->required();
+  s->add_option("--key", sign->key, "Your key file")->required();
+  s->add_option("--org", sign->org, "Sign as a member of this organization (default: the first that lists you)");
+  s->add_flag("--withdraw", sign->withdraw, "Withdraw your earlier signature instead");
+  s->add_option("--receipt", sign->receipt, "Save a receipt here, to check inclusion later");
+  s->add_option("--log-key", sign->log_key, "Refuse unless the log is signed by this key (hex)");
+  s->add_option("--min-ring", sign->min_ring, "Refuse to sign within fewer members")->capture_default_str();
+  s->add_option("--passphrase-file", sign->passphrase.file, "Read the key file's passphrase from this file");
+  s->add_option("--ca-file", sign->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(s, exit_code, [sign] { return RunLetterSign(*sign); });
+
+  auto receipt = std::make_shared<ReceiptOptions>();
+  CLI::App* r = letter->add_subcommand("receipt", "Check that a signature of yours is in the log");
+  r->add_option("file", receipt->file, "The receipt file from `candor letter sign --receipt`")->required();
+  r->add_option("--server", receipt->server, "The Candor server (default: the one in the receipt)");
+  r->add_option("--ca-file", receipt->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(r, exit_code, [receipt] { return RunReceipt(*receipt); });
+
+  auto list = std::make_shared<ShowOptions>();
+  CLI::App* l = letter->add_subcommand("list", "List published letters and their counts");
+  l->add_option("--server", list->server, "The Candor server")->required();
+  l->add_option("--ca-file", list->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(l, exit_code, [list] { return RunList(*list); });
+
+  auto show = std::make_shared<ShowOptions>();
+  CLI::App* sh = letter->add_subcommand("show", "Show a letter's text and counts");
+  sh->add_option("letter", show->letter, "The letter id")->required();
+  sh->add_option("--server", show->server, "The Candor server")->required();
+  sh->add_option("--ca-file", show->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(sh, exit_code, [show] { return RunShow(*show); });
+}
+
+}  // namespace candor::cli

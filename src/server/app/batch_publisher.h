@@ -1,0 +1,62 @@
+// The batch publisher: a thread that puts accepted co-signatures into the log at random
+// moments — every `interval`, stretched or shortened by up to ±jitter — so that the moment
+// a signature appears says nothing about when it was sent (Service::PublishBatch shuffles
+// each batch as well).
+//
+// Thread safety: Start/Stop from one thread. Stop (or the destructor) waits for a running
+// batch to finish; co-signatures still waiting stay durable in the store and go out with the
+// first batch after the next start.
+#ifndef CANDOR_SERVER_APP_BATCH_PUBLISHER_H_
+#define CANDOR_SERVER_APP_BATCH_PUBLISHER_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "crypto/rng.h"
+#include "server/app/service.h"
+
+namespace candor::app {
+
+struct BatchSchedule {
+  std::chrono::milliseconds interval{std::chrono::minutes(10)};
+  double jitter = 0.5;  // each wait is interval × U[1 − jitter, 1 + jitter]; 0 ≤ jitter < 1
+};
+
+// Checks a schedule: interval ≥ 1 s and 0 ≤ jitter < 1.
+[[nodiscard]] Status ValidateBatchSchedule(const BatchSchedule& schedule);
+
+// The wait before the next batch: interval × (1 − jitter + 2·jitter·u), u uniform in [0, 1).
+std::chrono::milliseconds NextBatchDelay(const BatchSchedule& schedule, crypto::Rng& rng);
+
+class BatchPublisher {
+ public:
+  // `report` hears of every batch: how many it published, or the error (the publisher keeps
+  // going; a failed batch changed nothing and is retried next time).
+  BatchPublisher(Service& service, BatchSchedule schedule, crypto::Rng& rng,
+                 std::function<void(const Result<std::size_t>&)> report);
+  ~BatchPublisher();
+  BatchPublisher(const BatchPublisher&) = delete;
+  BatchPublisher& operator=(const BatchPublisher&) = delete;
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+
+  Service& service_;
+  BatchSchedule schedule_;
+  crypto::Rng& rng_;
+  std::function<void(const Result<std::size_t>&)> report_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace candor::app
+
+#endif  // CANDOR_SERVER_APP_BATCH_PUBLISHER_H_

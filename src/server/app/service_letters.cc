@@ -1,0 +1,528 @@
+// Service: collective letters — publishing, co-signing, batched publication, counts, bundles.
+//
+// Privacy: nothing here records when a co-signature arrived or who sent it. A co-signature
+// is stored with exactly what the log will later publish; the batch publisher puts waiting
+// ones into the log in a random order, so neither the database nor the log orders them by
+// arrival. Public counts are of published signatures only, so they change batch by batch,
+// never request by request.
+#include <algorithm>
+
+#include "crypto/transcript.h"
+#include "domain/log_entry.h"
+#include "log/proof.h"
+#include "log/rfc9162.h"
+#include "server/app/log_writer.h"
+#include "server/app/service.h"
+#include "server/app/service_internal.h"
+
+namespace candor::app {
+namespace {
+
+using internal::LoadRoster;
+using internal::ToBlob;
+using Json = nlohmann::json;
+
+Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
+
+store::CoSignatureAction ToStore(domain::SignatureAction a) {
+  return a == domain::SignatureAction::kSign ? store::CoSignatureAction::kSign
+                                             : store::CoSignatureAction::kWithdraw;
+}
+domain::SignatureAction FromStore(store::CoSignatureAction a) {
+  return a == store::CoSignatureAction::kSign ? domain::SignatureAction::kSign
+                                              : domain::SignatureAction::kWithdraw;
+}
+
+Error NoSuchLetter() { return NotFound("there is no published letter with that id"); }
+
+Result<domain::Letter> DecodeStoredLetter(const store::LetterRecord& rec) {
+  auto letter = domain::DecodeLetterCanonicalBytes(rec.canonical);
+  if (!letter.ok()) return Error(ErrorCode::kCorrupt, "a stored letter is damaged");
+  return letter;
+}
+
+const crypto::Ring* FindRing(const LetterRoster& roster, const crypto::Digest32& digest) {
+  for (const auto& ring : roster.rings) {
+    if (ring.digest() == digest) return &ring;
+  }
+  return nullptr;
+}
+
+Json HashList(const std::vector<tlog::Hash>& hashes) {
+  Json out = Json::array();
+  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t Service::RandomBelow(std::uint64_t n) {
+  // Rejection sampling: uniform in [0, n). REQUIRES: n ≥ 1.
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  std::lock_guard<std::mutex> lock(rng_mu_);
+  for (;;) {
+    std::array<std::uint8_t, 8> b;
+    rng_.Fill(b);
+    const std::uint64_t v = crypto::ReadU64Le(b.data());
+    if (v < limit) return v % n;
+  }
+}
+
+Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
+    store::Transaction& tx, const store::LetterRecord& rec, const domain::Letter& letter) {
+  {
+    std::lock_guard<std::mutex> lock(rings_mu_);
+    auto it = rings_cache_.find(rec.id);
+    if (it != rings_cache_.end()) return it->second;
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto pins, tx.ListLetterRosters(rec.id));
+  if (pins.size() != letter.organizations.size()) {
+    return Error(ErrorCode::kCorrupt, "a stored letter's pinned rosters are incomplete");
+  }
+  auto rosters = std::make_shared<std::vector<LetterRoster>>();
+  for (const auto& pin : pins) {
+    CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(pin.organization_id));
+    if (!org) return Error(ErrorCode::kCorrupt, "a letter names a missing organization");
+    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(tx, org->id));
+    CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(static_cast<std::uint64_t>(pin.roster_version)));
+    LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members.size(), {}};
+    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
+      auto ring = crypto::Ring::Create(std::move(bucket));
+      if (!ring.ok()) return Error(ErrorCode::kCorrupt, "a pinned roster does not make a valid ring");
+      out.rings.push_back(std::move(*ring));
+    }
+    rosters->push_back(std::move(out));
+  }
+  std::lock_guard<std::mutex> lock(rings_mu_);
+  rings_cache_.emplace(rec.id, rosters);
+  return std::shared_ptr<const std::vector<LetterRoster>>(rosters);
+}
+
+Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const domain::Letter& letter) {
+  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  const std::int64_t now = clock_.NowMs();
+  if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= now) {
+    return InvalidArgument("the closing time is in the past: choose a later one, or none");
+  }
+  if (letter.supersedes) {
+    CANDOR_ASSIGN_OR_RETURN(auto old, tx.FindLetter(ToBlob(letter.supersedes->span())));
+    if (!old) return NotFound("the letter this one corrects ('supersedes') does not exist");
+  }
+  const domain::LetterId id = domain::ComputeLetterId(letter);
+  CANDOR_ASSIGN_OR_RETURN(auto existing, tx.FindLetter(ToBlob(id.span())));
+  if (existing) return Error(ErrorCode::kAlreadyExists, "this exact letter is already published");
+  std::vector<std::pair<std::int64_t, std::int64_t>> pins;  // (organization, version)
+  std::vector<std::uint64_t> versions;
+  for (const auto& slug : letter.organizations) {
+    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
+    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(tx, org.id));
+    if (roster.size() < config_.min_ring_size) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "'" + slug + "' has " + std::to_string(roster.size()) +
+                       " members; a letter needs at least " + std::to_string(config_.min_ring_size) +
+                       " in every organization it names, so that no signer can be singled out");
+    }
+    pins.emplace_back(org.id, static_cast<std::int64_t>(roster.version()));
+    versions.push_back(roster.version());
+  }
+  const crypto::Bytes entry = domain::EncodeLogEntry(domain::LetterEvent{letter, versions});
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, entry));
+  store::LetterRecord rec{ToBlob(id.span()), 0, domain::LetterCanonicalBytes(letter),
+                          static_cast<std::int64_t>(index), !letter.quorum.has_value()};
+  CANDOR_RETURN_IF_ERROR(tx.InsertLetter(rec));
+  for (std::size_t i = 0; i < pins.size(); ++i) {
+    CANDOR_RETURN_IF_ERROR(tx.InsertLetterRoster(store::LetterRosterRecord{
+        rec.id, static_cast<std::int64_t>(i), pins[i].first, pins[i].second}));
+  }
+  return id;
+}
+
+Result<domain::LetterId> Service::PublishLetter(const Principal& who, const domain::Letter& letter) {
+  (void)who;  // any named account may organize a letter; who it was is not recorded
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto id, PublishLetterIn(*tx, letter));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return id;
+}
+
+Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& letter,
+                                                        std::string_view slug,
+                                                        const crypto::Digest32& ring_digest,
+                                                        crypto::ByteSpan proof) {
+  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  if (std::find(letter.organizations.begin(), letter.organizations.end(), slug) ==
+      letter.organizations.end()) {
+    return InvalidArgument("the membership proof must be for one of the letter's organizations");
+  }
+  const domain::LetterId id = domain::ComputeLetterId(letter);
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+  const crypto::Ring* ring = nullptr;
+  std::vector<crypto::Ring> rings;
+  for (auto& bucket : domain::BucketRoster(roster.members(), config_.max_ring_size)) {
+    auto r = crypto::Ring::Create(std::move(bucket));
+    if (!r.ok()) return Error(ErrorCode::kCorrupt, "the roster does not make a valid ring");
+    rings.push_back(std::move(*r));
+  }
+  for (const auto& r : rings) {
+    if (r.digest() == ring_digest) ring = &r;
+  }
+  if (ring == nullptr) {
+    return InvalidArgument("the membership proof is not over a ring of '" + std::string(slug) +
+                           "''s current roster: fetch the roster again and retry");
+  }
+  auto sig = crypto::LrsSignature::Decode(proof, ring->size());
+  if (!sig.ok()) return InvalidArgument("the membership proof is malformed: " + sig.error().message());
+  Status ok = crypto::LrsVerify(domain::PublishProofEvent(id), domain::PublishProofMessage(id), *ring, *sig);
+  if (!ok.ok()) return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
+  CANDOR_ASSIGN_OR_RETURN(auto published, PublishLetterIn(*tx, letter));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return published;
+}
+
+// --- Drafts ---
+
+namespace {
+Status CheckDraftJson(const Json& j) {
+  if (!j.is_object()) return InvalidArgument("a draft must be a JSON object of letter fields");
+  for (const auto& [key, value] : j.items()) {
+    if (key != "title" && key != "body" && key != "organizations" && key != "closes_at_ms" &&
+        key != "quorum" && key != "supersedes") {
+      return InvalidArgument("unknown field '" + key + "' in the draft");
+    }
+  }
+  if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
+  return Status::Ok();
+}
+}  // namespace
+
+Result<std::int64_t> Service::CreateDraft(const Principal& who, const Json& letter_json) {
+  CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto id, tx->InsertLetterDraft(store::LetterDraftRecord{
+                                       0, who.account.id, letter_json.dump(), clock_.NowMs()}));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return id;
+}
+
+Result<std::vector<store::LetterDraftRecord>> Service::ListDrafts(const Principal& who) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->ListLetterDrafts(who.account.id);
+}
+
+Result<store::LetterDraftRecord> Service::GetDraft(const Principal& who, std::int64_t id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
+  // Another account's draft is reported exactly like a missing one.
+  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  return *d;
+}
+
+Status Service::UpdateDraft(const Principal& who, std::int64_t id, const Json& letter_json) {
+  CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
+  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  d->letter_json = letter_json.dump();
+  d->updated_at_ms = clock_.NowMs();
+  CANDOR_RETURN_IF_ERROR(tx->UpdateLetterDraft(*d));
+  return tx->Commit();
+}
+
+Status Service::DeleteDraft(const Principal& who, std::int64_t id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
+  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  CANDOR_RETURN_IF_ERROR(tx->DeleteLetterDraft(id));
+  return tx->Commit();
+}
+
+Result<domain::LetterId> Service::PublishDraft(const Principal& who, std::int64_t id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
+  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  Json j = Json::parse(d->letter_json, nullptr, false);
+  if (j.is_discarded()) return Error(ErrorCode::kCorrupt, "a stored draft is damaged");
+  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
+  CANDOR_ASSIGN_OR_RETURN(auto letter_id, PublishLetterIn(*tx, letter));
+  CANDOR_RETURN_IF_ERROR(tx->DeleteLetterDraft(id));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return letter_id;
+}
+
+// --- Reading letters ---
+
+Result<LetterView> Service::ViewOf(store::Transaction& tx, const store::LetterRecord& rec) {
+  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(rec));
+  LetterView v;
+  v.id = domain::ComputeLetterId(letter);
+  v.seq = rec.seq;
+  v.log_index = static_cast<std::uint64_t>(rec.log_index);
+  CANDOR_ASSIGN_OR_RETURN(v.rosters, LetterRosters(tx, rec, letter));
+  v.closed = letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs();
+  v.quorum_reached = rec.quorum_reached;
+  v.signers.assign(v.rosters->size(), 0);
+  CANDOR_ASSIGN_OR_RETURN(auto counts, tx.CountSigners(rec.id, true));
+  for (const auto& [org, n] : counts) {
+    for (std::size_t i = 0; i < v.rosters->size(); ++i) {
+      if ((*v.rosters)[i].organization_id == org) v.signers[i] = static_cast<std::uint64_t>(n);
+    }
+  }
+  for (auto n : v.signers) v.total += n;
+  CANDOR_ASSIGN_OR_RETURN(auto batches, tx.ListSignatureBatches(rec.id));
+  v.batches = batches.size();
+  v.letter = std::move(letter);
+  return v;
+}
+
+Result<std::vector<LetterView>> Service::ListLetters() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListLetters());
+  std::vector<LetterView> out;
+  out.reserve(records.size());
+  for (const auto& rec : records) {
+    CANDOR_ASSIGN_OR_RETURN(auto v, ViewOf(*tx, rec));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<LetterView> Service::GetLetter(const domain::LetterId& id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
+  if (!rec) return NoSuchLetter();
+  return ViewOf(*tx, *rec);
+}
+
+// --- Co-signing ---
+
+Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
+                                                      const domain::CoSignature& sig) {
+  const store::Blob letter_blob = ToBlob(sig.letter.span());
+  // Check everything that needs no lock first; verification is the expensive part.
+  std::shared_ptr<const std::vector<LetterRoster>> rosters;
+  domain::Letter letter;
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
+    if (!rec) return NoSuchLetter();
+    CANDOR_ASSIGN_OR_RETURN(letter, DecodeStoredLetter(*rec));
+    CANDOR_ASSIGN_OR_RETURN(rosters, LetterRosters(*tx, *rec, letter));
+  }
+  if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs()) {
+    return Error(ErrorCode::kFailedPrecondition, "this letter is closed: it no longer takes signatures or withdrawals");
+  }
+  const LetterRoster* roster = nullptr;
+  for (const auto& r : *rosters) {
+    if (r.slug == slug) roster = &r;
+  }
+  if (roster == nullptr) {
+    return InvalidArgument("'" + std::string(slug) + "' is not one of the organizations this letter is open to");
+  }
+  const crypto::Ring* ring = FindRing(*roster, sig.ring_digest);
+  if (ring == nullptr) {
+    return InvalidArgument("the signature is not over a ring of this letter: rings come from '" +
+                           roster->slug + "''s roster version " + std::to_string(roster->version) +
+                           ", pinned when the letter was published");
+  }
+  if (ring->size() < config_.min_ring_size) {
+    return InvalidArgument("the ring has " + std::to_string(ring->size()) + " members, fewer than the minimum of " +
+                           std::to_string(config_.min_ring_size));
+  }
+  auto tag_or = domain::VerifyCoSignature(sig, *ring);
+  if (!tag_or.ok()) {
+    if (tag_or.error().code() == ErrorCode::kVerificationFailed) {
+      return Error(ErrorCode::kVerificationFailed, "the signature does not verify");
+    }
+    return InvalidArgument("the signature is malformed: " + tag_or.error().message());
+  }
+  const crypto::Point tag = *tag_or;
+  const store::Blob tag_blob = ToBlob(tag.span());
+
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
+  if (!rec) return NoSuchLetter();
+  CANDOR_ASSIGN_OR_RETURN(auto previous, tx->FindCoSignatures(letter_blob, tag_blob));
+  bool signed_before = false, withdrawn_before = false;
+  for (const auto& p : previous) {
+    signed_before = signed_before || p.action == store::CoSignatureAction::kSign;
+    withdrawn_before = withdrawn_before || p.action == store::CoSignatureAction::kWithdraw;
+  }
+  if (sig.action == domain::SignatureAction::kSign && signed_before) {
+    return Error(ErrorCode::kAlreadyExists, "already signed");
+  }
+  if (sig.action == domain::SignatureAction::kWithdraw) {
+    if (withdrawn_before) return Error(ErrorCode::kAlreadyExists, "already withdrawn");
+    if (!signed_before) {
+      return Error(ErrorCode::kFailedPrecondition, "there is no signature by this key to withdraw");
+    }
+  }
+  CANDOR_RETURN_IF_ERROR(tx->InsertCoSignature(store::CoSignatureRecord{
+      letter_blob, tag_blob, ToStore(sig.action), roster->organization_id, ToBlob(sig.ring_digest.span()),
+      sig.signature, std::nullopt, std::nullopt}));
+  if (!rec->quorum_reached && letter.quorum) {
+    CANDOR_ASSIGN_OR_RETURN(auto counts, tx->CountSigners(letter_blob, false));
+    std::uint64_t total = 0;
+    for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
+    if (total >= *letter.quorum) CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
+  }
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return CoSignatureReceipt{sig.letter, tag, sig.action, crypto::Sha256(sig.signature)};
+}
+
+Result<std::vector<CoSignatureState>> Service::CoSignatureStates(const domain::LetterId& id,
+                                                                 const crypto::Point& tag) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
+  if (!rec) return NoSuchLetter();
+  CANDOR_ASSIGN_OR_RETURN(auto sigs, tx->FindCoSignatures(rec->id, ToBlob(tag.span())));
+  std::vector<CoSignatureState> out;
+  for (const auto& s : sigs) {
+    CoSignatureState st;
+    st.action = FromStore(s.action);
+    st.signature_sha256 = crypto::Sha256(s.signature);
+    st.batch = s.batch;
+    st.log_index = s.log_index;
+    st.state = s.batch ? "published" : rec->quorum_reached ? "waiting-for-batch" : "waiting-for-quorum";
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
+  if (!rec) return NoSuchLetter();
+  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
+  CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
+  CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
+  CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatures(rec->id));
+  std::map<store::Blob, std::size_t> signer_org;  // counted tags → roster position
+  std::map<store::Blob, bool> withdrawn;
+  std::vector<BatchView> out;
+  std::size_t next = 0;
+  for (const auto& b : batches) {
+    for (; next < published.size() && published[next].batch <= b.batch; ++next) {
+      const auto& s = published[next];
+      if (s.action == store::CoSignatureAction::kSign) {
+        for (std::size_t i = 0; i < rosters->size(); ++i) {
+          if ((*rosters)[i].organization_id == s.organization_id) signer_org.emplace(s.tag, i);
+        }
+      } else {
+        withdrawn[s.tag] = true;
+      }
+    }
+    BatchView v{b.batch, b.published_at_ms, b.signatures, b.log_index,
+                std::vector<std::uint64_t>(rosters->size(), 0), 0};
+    for (const auto& [tag, org] : signer_org) {
+      if (withdrawn.count(tag) == 0) {
+        ++v.signers_after[org];
+        ++v.total_after;
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::size_t> Service::PublishBatch() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto letters, tx->ListLettersWithWaitingCoSignatures());
+  std::size_t published = 0;
+  for (const auto& letter_blob : letters) {
+    CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
+    if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
+    if (!rec->quorum_reached) continue;  // published all at once when the quorum is met
+    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
+    CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
+    CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
+    if (waiting.empty()) continue;
+    // Fisher–Yates with the service's CSPRNG: the log order says nothing about arrival.
+    for (std::size_t i = waiting.size() - 1; i > 0; --i) {
+      std::swap(waiting[i], waiting[static_cast<std::size_t>(RandomBelow(i + 1))]);
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
+    const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
+    const domain::LetterId id = domain::ComputeLetterId(letter);
+    for (const auto& s : waiting) {
+      std::string slug;
+      for (const auto& r : *rosters) {
+        if (r.organization_id == s.organization_id) slug = r.slug;
+      }
+      auto digest = crypto::FixedFromBytes<crypto::Digest32>(s.ring_digest, "ring digest");
+      if (slug.empty() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
+      const crypto::Bytes entry = domain::EncodeLogEntry(
+          domain::CoSignatureEvent{id, slug, FromStore(s.action), *digest, s.signature});
+      CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
+      CANDOR_RETURN_IF_ERROR(tx->MarkCoSignaturePublished(letter_blob, s.tag, s.action, batch,
+                                                          static_cast<std::int64_t>(index)));
+    }
+    const std::int64_t now = clock_.NowMs();
+    const crypto::Bytes marker = domain::EncodeLogEntry(domain::SignatureBatchEvent{
+        id, static_cast<std::uint64_t>(batch), waiting.size(), static_cast<std::uint64_t>(now)});
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t marker_index, AppendLogEntry(*tx, marker));
+    CANDOR_RETURN_IF_ERROR(tx->InsertSignatureBatch(store::SignatureBatchRecord{
+        letter_blob, batch, static_cast<std::int64_t>(marker_index), now,
+        static_cast<std::int64_t>(waiting.size())}));
+    published += waiting.size();
+  }
+  if (published == 0) return std::size_t{0};
+  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return published;
+}
+
+// --- Bundles ---
+
+Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
+  if (!rec) return NoSuchLetter();
+  CANDOR_ASSIGN_OR_RETURN(auto sth, app::LatestTreeHead(*tx));
+  if (!sth) return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
+  std::vector<std::int64_t> indices{rec->log_index};
+  CANDOR_ASSIGN_OR_RETURN(auto pins, tx->ListLetterRosters(rec->id));
+  for (const auto& pin : pins) {
+    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(pin.organization_id, pin.roster_version));
+    for (const auto& e : events) indices.push_back(e.log_index);
+  }
+  if (with_signatures) {
+    CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatures(rec->id));
+    for (const auto& s : published) {
+      if (s.log_index) indices.push_back(*s.log_index);
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
+    for (const auto& b : batches) indices.push_back(b.log_index);
+  }
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+
+  StoreNodeReader reader(*tx);
+  const std::uint64_t size = sth->head.size;
+  Json entries = Json::array();
+  // Read entries in runs of consecutive indices (batches are contiguous in the log).
+  std::size_t i = 0;
+  while (i < indices.size()) {
+    std::size_t j = i + 1;
+    while (j < indices.size() && indices[j] == indices[j - 1] + 1 && j - i < 4096) ++j;
+    CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(indices[i], indices[j - 1] + 1));
+    if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
+    for (const auto& r : records) {
+      CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
+      entries.push_back(Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
+    }
+    i = j;
+  }
+  return Json{{"format", "candor-letter-bundle-v1"},
+              {"letter_id", crypto::ToHex(id)},
+              {"log_public_key", crypto::ToHex(log_key_.public_key)},
+              {"tree_head",
+               Json{{"tree_size", sth->head.size},
+                    {"root", crypto::ToHex(sth->head.root)},
+                    {"timestamp_ms", sth->head.timestamp_ms},
+                    {"signature", crypto::ToHex(sth->signature)}}},
+              {"entries", std::move(entries)}};
+}
+
+}  // namespace candor::app

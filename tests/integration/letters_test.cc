@@ -1,0 +1,397 @@
+// Collective letters end to end through the real server on both engines: several
+// organizations with hundreds of members, anonymous co-signatures, duplicates, withdrawals,
+// invalid signatures of every kind, a quorum letter, a closed letter, batched publication,
+// counts, bundles — and a dump of the database and the logs that links nothing to anyone.
+#include <algorithm>
+#include <set>
+
+#include "crypto/transcript.h"
+#include "domain/cosignature.h"
+#include "domain/letter.h"
+#include "log/rfc9162.h"
+#include "server_fixture.h"
+
+namespace candor::it {
+namespace {
+
+class LetterTest : public ServerTest {
+ protected:
+  // Enrolls `n` members (keys from a seed) and returns their keys in roster order.
+  std::vector<crypto::MemberKeys> EnrollMembers(const std::string& slug, std::size_t n, std::uint64_t seed) {
+    Session officer = Login(slug, "officer");
+    crypto::SeededRng rng(seed);
+    std::vector<crypto::MemberKeys> keys;
+    for (std::size_t i = 0; i < n; ++i) {
+      keys.push_back(crypto::GenerateMemberKeys(rng));
+      auto r = Enroll(slug, Invite(officer, slug), keys.back());
+      EXPECT_EQ(r.status, 201) << r.body;
+    }
+    return keys;
+  }
+
+  static std::vector<crypto::Point> Points(const std::vector<crypto::MemberKeys>& keys) {
+    std::vector<crypto::Point> pts;
+    for (const auto& k : keys) pts.push_back(k.ring.public_key);
+    return pts;
+  }
+  static crypto::Ring RingOf(const std::vector<crypto::MemberKeys>& keys) {
+    return *crypto::Ring::Create(Points(keys));
+  }
+
+  std::string PublishLetter(const Json& letter, const std::string& org = "state") {
+    Session s = Login(org, "reviewer");  // any named account may organize a letter
+    auto r = Call("POST", "/api/v1/letters", letter.dump(), s.Headers());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return JsonOf(r).value("id", "");
+  }
+
+  domain::CoSignature SignAs(const std::string& letter_hex, const crypto::Ring& ring,
+                             const crypto::MemberKeys& k, domain::SignatureAction action = domain::SignatureAction::kSign) {
+    auto id = *crypto::FixedFromHex<domain::LetterId>(letter_hex);
+    return *domain::SignLetter(id, action, ring, *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
+  }
+
+  cli::HttpReply Post(const std::string& letter_hex, const std::string& org, const domain::CoSignature& sig) {
+    return Call("POST", "/api/v1/letters/" + letter_hex + "/signatures",
+                Json{{"organization", org}, {"signature", domain::CoSignatureToJson(sig)}}.dump());
+  }
+
+  Json Letter(const std::string& id) { return JsonOf(Call("GET", "/api/v1/letters/" + id)); }
+
+  crypto::SeededRng sig_rng_{2024};
+};
+
+TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp) {
+  MakeOrg("state");
+  MakeOrg("usaid");
+  MakeOrg("ministry");
+  auto state = EnrollMembers("state", 120, 1);
+  auto usaid = EnrollMembers("usaid", 60, 2);
+  auto ministry = EnrollMembers("ministry", 30, 3);
+  const std::string id = PublishLetter(Json{{"title", "On the policy"},
+                                            {"body", "We, the undersigned, disagree."},
+                                            {"organizations", {"state", "usaid", "ministry"}}});
+  ASSERT_EQ(id.size(), 64u);
+  const crypto::Ring state_ring = RingOf(state), usaid_ring = RingOf(usaid), ministry_ring = RingOf(ministry);
+  Json view = Letter(id);
+  EXPECT_EQ(view["organizations"][0]["rings"][0]["digest"], crypto::ToHex(state_ring.digest()));
+  EXPECT_EQ(view["organizations"][0]["roster_size"], 120);
+  EXPECT_EQ(view["total"], 0);
+
+  std::vector<std::string> submitted_tags;
+  auto sign = [&](const std::string& org, const crypto::Ring& ring, const crypto::MemberKeys& k) {
+    auto r = Post(id, org, SignAs(id, ring, k));
+    EXPECT_EQ(r.status, 202) << r.body;
+    submitted_tags.push_back(JsonOf(r)["receipt"].value("tag", ""));
+  };
+  for (std::size_t i = 0; i < 30; ++i) sign("state", state_ring, state[i]);
+  for (std::size_t i = 0; i < 15; ++i) sign("usaid", usaid_ring, usaid[i]);
+  for (std::size_t i = 0; i < 8; ++i) sign("ministry", ministry_ring, ministry[i]);
+
+  // A second signature by the same member — fresh randomness, same tag — says only that.
+  auto dup = Post(id, "state", SignAs(id, state_ring, state[3]));
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(JsonOf(dup)["error"]["message"], "already signed");
+  // Withdrawals: two state members withdraw; twice is refused; a non-signer has nothing to withdraw.
+  for (std::size_t i : {1, 2}) {
+    auto r = Post(id, "state", SignAs(id, state_ring, state[i], domain::SignatureAction::kWithdraw));
+    EXPECT_EQ(r.status, 202) << r.body;
+  }
+  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[1], domain::SignatureAction::kWithdraw)).status, 409);
+  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[99], domain::SignatureAction::kWithdraw)).status, 409);
+
+  // Invalid signatures of every kind change nothing.
+  domain::CoSignature good = SignAs(id, state_ring, state[50]);
+  domain::CoSignature tampered = good;
+  tampered.signature[40] ^= 1;
+  EXPECT_EQ(Post(id, "state", tampered).status, 422);
+  domain::CoSignature truncated = good;
+  truncated.signature.resize(truncated.signature.size() - 32);
+  EXPECT_EQ(Post(id, "state", truncated).status, 400);
+  EXPECT_EQ(Post(id, "usaid", good).status, 400);  // not a ring of that organization
+  EXPECT_EQ(Post(id, "nobody", good).status, 400);
+  domain::CoSignature other_letter = good;
+  other_letter.letter.bytes[0] ^= 1;
+  EXPECT_EQ(Post(id, "state", other_letter).status, 400);
+  auto all_points = Points(state);
+  auto small = *crypto::Ring::Create(std::vector<crypto::Point>(all_points.begin(), all_points.begin() + 61));
+  EXPECT_EQ(Post(id, "state", SignAs(id, small, state[60])).status, 400);  // a ring the letter did not pin
+  EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", "{\"organization\":\"state\"}").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", "{not json").status, 400);
+  Json extra{{"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}, {"name", "Alice"}};
+  EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", extra.dump()).status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/letters/" + std::string(64, '0') + "/signatures",
+                 Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}}.dump()).status, 400);
+  // A member enrolled after publication is not in the pinned ring.
+  auto late = EnrollMembers("state", 1, 77);
+  all_points.push_back(late[0].ring.public_key);
+  EXPECT_EQ(Post(id, "state", SignAs(id, *crypto::Ring::Create(all_points), late[0])).status, 400);
+
+  // Nothing is public before the batch; the receipt says it is waiting.
+  EXPECT_EQ(Letter(id)["total"], 0);
+  auto waiting = JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + submitted_tags[0]));
+  EXPECT_EQ(waiting["signatures"][0]["state"], "waiting-for-batch");
+
+  // Restart: accepted signatures are durable before the batch.
+  Stop();
+  Start();
+  auto published = service_->PublishBatch();
+  ASSERT_TRUE(published.ok()) << published.error().message();
+  EXPECT_EQ(*published, 30u + 15 + 8 + 2);
+  view = Letter(id);
+  EXPECT_EQ(view["organizations"][0]["signers"], 28);
+  EXPECT_EQ(view["organizations"][1]["signers"], 15);
+  EXPECT_EQ(view["organizations"][2]["signers"], 8);
+  EXPECT_EQ(view["total"], 51);
+  EXPECT_EQ(view["batches"], 1);
+  EXPECT_EQ(*service_->PublishBatch(), 0u);  // nothing left
+
+  // The log order is not the arrival order.
+  auto batches = JsonOf(Call("GET", "/api/v1/letters/" + id + "/batches"));
+  ASSERT_EQ(batches["batches"].size(), 1u);
+  EXPECT_EQ(batches["batches"][0]["total_after"], 51);
+  const std::uint64_t marker = batches["batches"][0]["log_index"];
+  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=" + std::to_string(marker - 55) +
+                                        "&end=" + std::to_string(marker)))["entries"];
+  std::vector<std::string> logged_tags;
+  for (const auto& e : entries) {
+    auto ev = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
+    ASSERT_TRUE(ev.ok());
+    auto* c = std::get_if<domain::CoSignatureEvent>(&*ev);
+    ASSERT_NE(c, nullptr);
+    if (c->action == domain::SignatureAction::kSign) {
+      logged_tags.push_back(crypto::ToHex(crypto::ByteSpan(c->signature).last(32)));
+    }
+  }
+  ASSERT_EQ(logged_tags.size(), submitted_tags.size());
+  EXPECT_NE(logged_tags, submitted_tags);
+  EXPECT_EQ(std::set<std::string>(logged_tags.begin(), logged_tags.end()),
+            std::set<std::string>(submitted_tags.begin(), submitted_tags.end()));
+
+  // The receipt now points at an entry holding exactly that signature.
+  auto receipt = JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + submitted_tags[0]));
+  EXPECT_EQ(receipt["signatures"][0]["state"], "published");
+  EXPECT_EQ(receipt["signatures"][0]["batch"], 1);
+
+  // The bundle holds the letter, the three rosters and every signature, with proofs.
+  auto bundle = JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle"));
+  EXPECT_EQ(bundle["format"], "candor-letter-bundle-v1");
+  EXPECT_EQ(bundle["entries"].size(), 1u + 121 + 60 + 30 + 55 + 1 - 1);  // the late member is after the pin
+  auto lean = JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle?signatures=0"));
+  EXPECT_EQ(lean["entries"].size(), 1u + 120 + 60 + 30);
+}
+
+TEST_P(LetterTest, AQuorumLetterRevealsNothingUntilTheQuorumThenEverythingAtOnce) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 25, 4);
+  const crypto::Ring ring = RingOf(state);
+  const std::string id = PublishLetter(Json{{"title", "Quorum"}, {"body", "Only with five."},
+                                            {"organizations", {"state"}}, {"quorum", 5}});
+  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[i])).status, 202);
+  EXPECT_EQ(*service_->PublishBatch(), 0u);
+  Json view = Letter(id);
+  EXPECT_EQ(view["counts"], "quorum not yet reached");
+  EXPECT_TRUE(view["total"].is_null());
+  EXPECT_TRUE(view["organizations"][0]["signers"].is_null());
+  auto tag = JsonOf(Post(id, "state", SignAs(id, ring, state[4])))["receipt"]["tag"].get<std::string>();
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + tag))["signatures"][0]["state"],
+            "waiting-for-batch");
+  EXPECT_EQ(*service_->PublishBatch(), 5u);  // the early four go out together with the fifth
+  view = Letter(id);
+  EXPECT_EQ(view["total"], 5);
+  EXPECT_EQ(view["batches"], 1);
+}
+
+TEST_P(LetterTest, AClosedLetterRefusesSignaturesAndPublishingNeedsEnoughMembers) {
+  MakeOrg("state");
+  MakeOrg("tiny");
+  auto state = EnrollMembers("state", 22, 5);
+  EnrollMembers("tiny", 3, 6);
+  const crypto::Ring ring = RingOf(state);
+  // A roster below the minimum ring size cannot be named.
+  Session s = Login("state", "reviewer");
+  auto refused = Call("POST", "/api/v1/letters",
+                      Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state", "tiny"}}}.dump(), s.Headers());
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(refused.body.find("at least 20"), std::string::npos) << refused.body;
+  // Neither an anonymous request nor a bad letter publishes anything.
+  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state"}}}.dump()).status, 401);
+  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", ""}, {"body", "B"}, {"organizations", {"state"}}}.dump(), s.Headers()).status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state"}},
+                                                 {"closes_at_ms", kStart - 1}}.dump(), s.Headers()).status, 400);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 0u);
+
+  const std::string id = PublishLetter(Json{{"title", "Closing"}, {"body", "Sign within the hour."},
+                                            {"organizations", {"state"}}, {"closes_at_ms", kStart + 3'600'000}});
+  EXPECT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
+  clock_.Advance(2 * 3'600'000);
+  auto closed = Post(id, "state", SignAs(id, ring, state[1]));
+  EXPECT_EQ(closed.status, 409);
+  EXPECT_NE(closed.body.find("closed"), std::string::npos);
+  EXPECT_EQ(Letter(id)["status"], "closed");
+  EXPECT_EQ(*service_->PublishBatch(), 1u);  // accepted before closing: still published
+  EXPECT_EQ(Letter(id)["total"], 1);
+  // Corrections are new letters that point at the old one, which must exist.
+  Json correction{{"title", "Closing (corrected)"}, {"body", "Sign within the day."}, {"organizations", {"state"}},
+                  {"supersedes", id}};
+  EXPECT_EQ(PublishLetter(correction).size(), 64u);
+  correction["supersedes"] = std::string(64, 'a');
+  EXPECT_EQ(Call("POST", "/api/v1/letters", correction.dump(), Login("state", "admin").Headers()).status, 404);
+}
+
+TEST_P(LetterTest, DraftsArePrivateToTheirAuthorUntilPublished) {
+  MakeOrg("state");
+  MakeOrg("usaid");
+  EnrollMembers("state", 20, 7);
+  Session alice = Login("state", "reviewer");
+  Session bob = Login("usaid", "admin");
+  auto created = Call("POST", "/api/v1/drafts", Json{{"title", "Draft"}}.dump(), alice.Headers());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/api/v1/drafts/" + std::to_string(JsonOf(created)["id"].get<std::int64_t>());
+  EXPECT_EQ(Call("GET", path, "", bob.Headers()).status, 404);  // another tenant: as if it did not exist
+  EXPECT_EQ(Call("PUT", path, Json{{"title", "x"}}.dump(), bob.Headers()).status, 404);
+  EXPECT_EQ(Call("POST", path + "/publish", "", bob.Headers()).status, 404);
+  EXPECT_EQ(Call("PUT", path, Json{{"title", "Draft"}, {"colour", "red"}}.dump(), alice.Headers()).status, 400);
+  EXPECT_EQ(Call("POST", path + "/publish", "", alice.Headers()).status, 400);  // incomplete: no body yet
+  EXPECT_EQ(Call("PUT", path, Json{{"title", "Draft"}, {"body", "Text"}, {"organizations", {"state"}}}.dump(),
+                 alice.Headers()).status, 204);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/drafts", "", alice.Headers()))["drafts"].size(), 1u);
+  auto pub = Call("POST", path + "/publish", "", alice.Headers());
+  ASSERT_EQ(pub.status, 201) << pub.body;
+  EXPECT_EQ(Call("GET", path, "", alice.Headers()).status, 404);  // the draft is gone, the letter is public
+  EXPECT_EQ(Letter(JsonOf(pub)["id"])["letter"]["body"], "Text");
+}
+
+TEST_P(LetterTest, AMemberPublishesWithAMembershipProofThatRevealsNobody) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 21, 8);
+  const crypto::Ring ring = RingOf(state);
+  domain::Letter letter;
+  letter.title = "From a member";
+  letter.body = "No account needed.";
+  letter.organizations = {"state"};
+  const domain::LetterId id = domain::ComputeLetterId(letter);
+  auto proof = *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring, 5,
+                                state[5].ring.secret, sig_rng_);
+  Json body{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
+            {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof.Encode())}};
+  Json forged = body;
+  auto bad = proof.Encode();
+  bad[3] ^= 1;
+  forged["proof"] = crypto::ToHex(bad);
+  EXPECT_EQ(Call("POST", "/api/v1/letters/member", forged.dump()).status, 422);
+  auto ok = Call("POST", "/api/v1/letters/member", body.dump());
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(JsonOf(ok)["id"], crypto::ToHex(id));
+  // The publisher's later co-signature carries a tag unrelated to the proof's.
+  auto r = Post(crypto::ToHex(id), "state", SignAs(crypto::ToHex(id), ring, state[5]));
+  ASSERT_EQ(r.status, 202);
+  EXPECT_NE(JsonOf(r)["receipt"]["tag"], crypto::ToHex(proof.tag));
+}
+
+TEST_P(LetterTest, LargeRostersAreSplitIntoPublicBucketsAndEachBucketIsARing) {
+  Stop();
+  config_.max_ring_size = 25;  // as if 4,096: the rule is the same
+  Start();
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 60, 9);  // 3 buckets of 20
+  const std::string id = PublishLetter(Json{{"title", "Buckets"}, {"body", "B"}, {"organizations", {"state"}}});
+  std::vector<crypto::Point> pts;
+  for (const auto& k : state) pts.push_back(k.ring.public_key);
+  auto buckets = domain::BucketRoster(pts, 25);
+  ASSERT_EQ(buckets.size(), 3u);
+  Json view = Letter(id);
+  ASSERT_EQ(view["organizations"][0]["rings"].size(), 3u);
+  for (std::size_t j = 0; j < 3; ++j) {
+    auto ring = *crypto::Ring::Create(buckets[j]);
+    EXPECT_EQ(view["organizations"][0]["rings"][j]["digest"], crypto::ToHex(ring.digest()));
+    EXPECT_EQ(view["organizations"][0]["rings"][j]["size"], 20);
+  }
+  // A member signs within their own bucket; the whole roster as one ring is refused.
+  const auto& k = state[7];
+  auto bucket = *domain::BucketOf(buckets, k.ring.public_key);
+  EXPECT_EQ(Post(id, "state", SignAs(id, *crypto::Ring::Create(buckets[bucket]), k)).status, 202);
+  EXPECT_EQ(Post(id, "state", SignAs(id, RingOf(state), state[8])).status, 400);
+}
+
+TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 30, 10);
+  const crypto::Ring ring = RingOf(state);
+  const std::string id = PublishLetter(Json{{"title", "Privacy"}, {"body", "B"}, {"organizations", {"state"}}});
+  std::vector<std::string> tags_in_arrival_order;
+  for (std::size_t i = 0; i < 12; ++i) {
+    clock_.Advance(1234);  // distinct "arrival times", which must be recorded nowhere
+    auto r = Post(id, "state", SignAs(id, ring, state[(i * 7) % 30]));
+    ASSERT_EQ(r.status, 202);
+    tags_in_arrival_order.push_back(JsonOf(r)["receipt"]["tag"]);
+  }
+  // Before the batch: the stored rows are ordered by tag, not by arrival.
+  std::unique_ptr<store::SqlConnection> conn;
+  if (GetParam() == "sqlite") {
+    conn = std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
+  } else {
+    conn = std::move(*pg_->Connect());
+  }
+  auto rows_or = conn->Query("SELECT * FROM cosignatures");
+  ASSERT_TRUE(rows_or.ok());
+  const std::vector<store::SqlRow> rows = std::move(rows_or).value();
+  ASSERT_EQ(rows.size(), 12u);
+  EXPECT_EQ(rows[0].size(), 8u);  // letter, tag, action, organization, ring digest, signature, batch, log index
+  if (GetParam() == "sqlite") {
+    std::vector<std::string> stored;
+    for (const auto& row : rows) stored.push_back(crypto::ToHex(crypto::ByteSpan(row[1].as_blob())));
+    EXPECT_TRUE(std::is_sorted(stored.begin(), stored.end()));
+    EXPECT_NE(stored, tags_in_arrival_order);
+  }
+  clock_.Advance(7 * 60 * 1000);  // the batch runs at its own (random) moment
+  ASSERT_TRUE(service_->PublishBatch().ok());
+
+  // Dump every table: no member key sits next to a signature, no arrival time, no address.
+  std::set<std::string> member_keys;
+  for (const auto& k : state) member_keys.insert(crypto::ToHex(k.ring.public_key));
+  std::set<std::int64_t> arrival_times;
+  for (std::int64_t t = kStart + 1234; t <= kStart + 12 * 1234; t += 1234) arrival_times.insert(t);
+  auto tables_or = conn->Query(GetParam() == "sqlite"
+                                   ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                   : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  ASSERT_TRUE(tables_or.ok());
+  const std::vector<store::SqlRow> tables = std::move(tables_or).value();
+  ASSERT_GT(tables.size(), 10u);
+  for (const auto& t : tables) {
+    const std::string table = t[0].as_text();
+    auto dump_or = conn->Query("SELECT * FROM " + table);
+    ASSERT_TRUE(dump_or.ok()) << table;
+    const std::vector<store::SqlRow> dump = std::move(dump_or).value();
+    for (const auto& row : dump) {
+      bool has_signature = false, has_member_key = false;
+      for (const auto& v : row) {
+        if (v.type() == store::SqlValue::Type::kBlob) {
+          const auto& b = v.as_blob();
+          has_signature = has_signature || b.size() == 32 * (30 + 2);
+          has_member_key = has_member_key || (b.size() == 32 && member_keys.count(crypto::ToHex(crypto::ByteSpan(b))) > 0);
+        }
+        if (v.type() == store::SqlValue::Type::kText) {
+          EXPECT_EQ(v.as_text().find("127.0.0.1"), std::string::npos) << table;
+        }
+        if (v.type() == store::SqlValue::Type::kInt && table != "sessions") {
+          EXPECT_EQ(arrival_times.count(v.as_int()), 0u) << table << " holds a request time";
+        }
+      }
+      EXPECT_FALSE(has_signature && has_member_key) << table << " links a signature to a member";
+    }
+  }
+  // The access log saw the organizer's named request (coarsely), never a signature or a
+  // letter read, let alone an address.
+  for (const auto& line : sink_.Lines()) {
+    EXPECT_EQ(line.find("/api/v1/letters/"), std::string::npos) << line;
+    EXPECT_EQ(line.find("signature"), std::string::npos) << line;
+    EXPECT_EQ(line.find("127.0.0.1"), std::string::npos) << line;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, LetterTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace candor::it
