@@ -9,6 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "crypto/bytes.h"
+#include "domain/bundle.h"
+#include "letter_fixture.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -178,6 +182,77 @@ TEST_F(CliTest, LogProofsRoundTripAndTamperingFails) {
   EXPECT_EQ(Candor("log prove-consistency --entries entries.txt --old 14").code, 2);
   Write("notjson.json", "[]");
   EXPECT_EQ(Candor("log verify-inclusion notjson.json").code, 2);
+}
+
+TEST_F(CliTest, VerifyALetterBundleFile) {
+  // 25 signers over two organizations of 20 (the default minimum ring), 2 of them withdraw.
+  candor::tools::LetterFixtureSpec spec;
+  spec.members = 20;
+  spec.signatures = 25;
+  spec.withdrawals = 2;
+  spec.batch_size = 10;
+  auto fixture = candor::tools::MakeLetterFixture(spec);
+  ASSERT_TRUE(fixture.ok()) << fixture.error().message();
+  const nlohmann::json bundle = candor::domain::LetterBundleToJson(fixture->bundle);
+  Write("b.json", bundle.dump());
+  const std::string key = candor::crypto::ToHex(fixture->bundle.log_public_key);
+  const std::string id = candor::crypto::ToHex(fixture->bundle.letter_id);
+
+  Outcome ok = Candor("verify --bundle b.json --log-key " + key + " --threads 2");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("org-1: 12 signatories (roster v20, 1 ring of 20)"), std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("org-2: 11 signatories"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("Total: 23 signatories from 2 organizations."), std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("signed by log key " + key), std::string::npos) << ok.out;
+  EXPECT_EQ(ok.out.find("Verifying signatures"), std::string::npos);  // not a terminal: no bar
+  EXPECT_EQ(ok.out.find("no --log-key"), std::string::npos);
+  // The letter id, when given, must be the bundle's. Without --log-key a note says what that means.
+  Outcome with_id = Candor("verify " + id + " --bundle b.json");
+  EXPECT_EQ(with_id.code, 0) << with_id.out;
+  EXPECT_NE(with_id.out.find("no --log-key"), std::string::npos);
+  EXPECT_EQ(Candor("verify " + kLetter + " --bundle b.json").code, 1);
+
+  Outcome json = Candor("verify --bundle b.json --json --log-key " + key);
+  ASSERT_EQ(json.code, 0) << json.out;
+  auto report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["verified"], true);
+  EXPECT_EQ(report["total"], 23);
+  EXPECT_EQ(report["withdrawals"], 2);
+  EXPECT_EQ(report["batches"], 3);
+  EXPECT_EQ(report["timeline"][2]["signers_after"], 23);
+
+  // Did not verify: exit 1.
+  EXPECT_EQ(Candor("verify --bundle b.json --log-key " + std::string(64, 'a')).code, 1);
+  EXPECT_EQ(Candor("verify --bundle b.json --min-ring 21").code, 1);
+  nlohmann::json tampered = bundle;
+  std::string entry = tampered["entries"][30]["entry"];
+  entry[entry.size() - 1] = entry.back() == '0' ? '1' : '0';
+  tampered["entries"][30]["entry"] = entry;
+  Write("tampered.json", tampered.dump());
+  Outcome bad = Candor("verify --bundle tampered.json --json");
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("entry 30"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("\"verified\": false"), std::string::npos) << bad.out;
+
+  // Bad input: exit 2.
+  nlohmann::json unknown = bundle;
+  unknown["comment"] = "hi";
+  Write("unknown.json", unknown.dump());
+  Outcome u = Candor("verify --bundle unknown.json");
+  EXPECT_EQ(u.code, 2);
+  EXPECT_NE(u.out.find("unknown field 'comment'"), std::string::npos) << u.out;
+  Write("notjson.json", "{");
+  EXPECT_EQ(Candor("verify --bundle notjson.json").code, 2);
+  EXPECT_EQ(Candor("verify --bundle missing.json").code, 2);
+  EXPECT_EQ(Candor("verify --bundle b.json --log-key zz").code, 2);
+  EXPECT_EQ(Candor("verify").code, 2);
+  EXPECT_EQ(Candor("verify " + id + " --bundle b.json --ring ring.json").code, 2);
+  EXPECT_EQ(Candor("verify --bundle b.json -s x.json").code, 2);
+  EXPECT_EQ(Candor("verify --server http://127.0.0.1:1").code, 2);  // which letter?
+  // An unreachable server is not a failed check.
+  EXPECT_EQ(Candor("verify " + id + " --server http://127.0.0.1:1").code, 2);
 }
 
 TEST_F(CliTest, DemoRunsAndChecksItself) {

@@ -1,4 +1,5 @@
-// candor sign | verify — co-signing a letter within a ring, and checking co-signatures.
+// candor sign | verify — co-signing a letter within a ring, and checking co-signatures: loose
+// ones over a ring file, or a whole letter's from its bundle (a file or a server).
 #include <fmt/core.h>
 
 #include <map>
@@ -7,7 +8,9 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/letter_bundle.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/rng.h"
@@ -82,10 +85,16 @@ Status RunSign(const SignOptions& o) {
 }
 
 struct VerifyOptions {
-  std::string letter;
-  std::string ring;
+  std::string letter;  // required with --ring and --server, optional with --bundle
+  // Exactly one of the three says what to check.
+  std::string ring;    // loose signature files (--signatures) over this ring file
+  std::string server;  // the letter's bundle from this server
+  std::string bundle;  // a bundle file
   std::vector<std::string> signatures;
   std::size_t min_ring = kDefaultMinRing;
+  std::string log_key, ca_file;
+  unsigned threads = 0;
+  bool json = false;
 };
 
 // The outcome of checking a set of co-signatures on one letter over one ring.
@@ -133,7 +142,66 @@ void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
   }
 }
 
+// --server or --bundle: every check of a letter bundle, and the letter's counts.
+Status RunVerifyBundle(const VerifyOptions& o) {
+  BundleCheck check{o.log_key, o.min_ring, o.threads, std::nullopt};
+  if (!o.letter.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(check.letter,
+                            crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  }
+  domain::Json bundle;
+  if (!o.server.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+    CANDOR_ASSIGN_OR_RETURN(bundle, FetchLetterBundle(server, *check.letter, o.ca_file));
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.bundle));
+    bundle = domain::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (bundle.is_discarded()) return InvalidArgument("'" + o.bundle + "' is not valid JSON");
+  }
+  auto report = VerifyBundle(bundle, check);
+  if (!report.ok()) {
+    if (o.json) {
+      fmt::print("{}\n", domain::Json{{"verified", false},
+                                      {"error", report.error().message()},
+                                      {"code", ErrorCodeName(report.error().code())}}
+                             .dump(2));
+    }
+    return report.error();
+  }
+  if (o.json) {
+    domain::Json j = domain::BundleReportToJson(*report);
+    j["verified"] = true;
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    fmt::print("{}", DescribeBundleReport(*report));
+    if (o.log_key.empty()) {
+      fmt::print(stderr,
+                 "Note: no --log-key was given, so this only shows that log key {} vouches for "
+                 "these entries; compare it with the key your organization publishes.\n",
+                 crypto::ToHex(report->log_key));
+    }
+  }
+  return Status::Ok();
+}
+
 Status RunVerify(const VerifyOptions& o, int* exit_code) {
+  const int modes =
+      (o.ring.empty() ? 0 : 1) + (o.server.empty() ? 0 : 1) + (o.bundle.empty() ? 0 : 1);
+  if (modes != 1) {
+    return InvalidArgument("give exactly one of --ring (with --signatures), --server or --bundle");
+  }
+  if (o.ring.empty()) {
+    if (!o.signatures.empty()) return InvalidArgument("--signatures goes with --ring");
+    if (!o.server.empty() && o.letter.empty()) {
+      return InvalidArgument("give the letter id to fetch from --server");
+    }
+    return RunVerifyBundle(o);
+  }
+  if (o.letter.empty()) return InvalidArgument("give the letter id the signatures are for");
+  if (o.signatures.empty()) return InvalidArgument("--ring needs --signatures files");
+  if (o.json || !o.log_key.empty() || o.threads != 0) {
+    return InvalidArgument("--json, --log-key and --threads go with --server or --bundle");
+  }
   CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
   CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
@@ -190,13 +258,31 @@ void RegisterSignCommands(CLI::App& app, int* exit_code) {
 
   auto verify = std::make_shared<VerifyOptions>();
   CLI::App* v = app.add_subcommand(
-      "verify", "Check co-signatures on a letter and count the signatories");
-  v->add_option("letter", verify->letter, "The letter id (64 hex characters)")->required();
-  v->add_option("--ring", verify->ring, "The ring file the signatures were made over")->required();
+      "verify",
+      "Check co-signatures on a letter and count the signatories: a whole letter from its "
+      "bundle (--server or --bundle), or loose signatures over one ring (--ring)");
+  v->footer(
+      "  candor verify LETTER-ID --server URL [--log-key HEX]   fetch the letter's bundle and "
+      "check it\n"
+      "  candor verify --bundle FILE [--log-key HEX]            check a bundle offline\n"
+      "  candor verify LETTER-ID --ring R --signatures S…       check signatures over one ring\n"
+      "Exit status: 0 every check passed, 1 something did not verify, 2 bad input.");
+  v->add_option("letter", verify->letter,
+                "The letter id (64 hex characters); optional with --bundle, where it must match");
+  v->add_option("--ring", verify->ring, "The ring file the signatures were made over");
   v->add_option("--signatures,-s", verify->signatures,
-                "Signature files (one JSON object each, or a JSON array of them)")
-      ->required()
+                "With --ring: signature files (one JSON object each, or a JSON array of them)")
       ->expected(1, -1);
+  v->add_option(
+      "--server", verify->server,
+      "Fetch the letter's bundle from this Candor server, e.g. https://candor.example.org");
+  v->add_option("--bundle", verify->bundle, "Check this letter bundle file (candor letter export)");
+  v->add_option("--log-key", verify->log_key,
+                "The log's public key (64 hex): the bundle must be signed by it");
+  v->add_option("--ca-file", verify->ca_file, "With --server: trust this CA certificate (PEM)");
+  v->add_option("--threads", verify->threads,
+                "Threads that verify signatures (default: one per core)");
+  v->add_flag("--json", verify->json, "Print the report as JSON on standard output");
   v->add_option("--min-ring", verify->min_ring, "Reject rings smaller than this")
       ->default_val(kDefaultMinRing)
       ->check(CLI::PositiveNumber);

@@ -19,11 +19,10 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxReplyBytes = 64u << 20;
-
 template <typename Stream>
 HttpReply Exchange(Stream& stream, const ServerUrl& server, const std::string& method,
-                   const std::string& target, const std::string& body, const HeaderList& headers) {
+                   const std::string& target, const std::string& body, const HeaderList& headers,
+                   std::size_t max_reply_bytes) {
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, server.host);
   req.set(bhttp::field::user_agent, "candor-cli");
@@ -37,7 +36,7 @@ HttpReply Exchange(Stream& stream, const ServerUrl& server, const std::string& m
   bhttp::write(stream, req);
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxReplyBytes);
+  parser.body_limit(max_reply_bytes);
   bhttp::read(stream, buffer, parser);
   HttpReply reply{static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
   for (const auto& field : parser.get()) {
@@ -122,7 +121,8 @@ std::string ServerUrl::ToString() const {
 
 Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method,
                               const std::string& target, const std::string& body,
-                              const std::string& ca_file, const HeaderList& headers) {
+                              const std::string& ca_file, const HeaderList& headers,
+                              std::size_t max_reply_bytes) {
   try {
     asio::io_context ioc;
     tcp::resolver resolver(ioc);
@@ -131,7 +131,7 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
       beast::tcp_stream stream(ioc);
       stream.expires_after(std::chrono::seconds(60));
       stream.connect(endpoints);
-      HttpReply reply = Exchange(stream, server, method, target, body, headers);
+      HttpReply reply = Exchange(stream, server, method, target, body, headers, max_reply_bytes);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return reply;
@@ -154,7 +154,7 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(asio::ssl::stream_base::client);
-    HttpReply reply = Exchange(stream, server, method, target, body, headers);
+    HttpReply reply = Exchange(stream, server, method, target, body, headers, max_reply_bytes);
     beast::error_code ec;
     stream.shutdown(ec);
     return reply;
@@ -166,8 +166,8 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
 }
 
 Result<nlohmann::json> GetJson(const ServerUrl& server, const std::string& target,
-                               const std::string& ca_file) {
-  return ToJson(HttpRequest(server, "GET", target, "", ca_file));
+                               const std::string& ca_file, std::size_t max_reply_bytes) {
+  return ToJson(HttpRequest(server, "GET", target, "", ca_file, {}, max_reply_bytes));
 }
 
 Result<nlohmann::json> PostJson(const ServerUrl& server, const std::string& target,

@@ -3,8 +3,8 @@
 #ifndef CANDOR_CLI_HTTP_CLIENT_H_
 #define CANDOR_CLI_HTTP_CLIENT_H_
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,17 +33,23 @@ struct ServerUrl {
   std::string ToString() const;
 };
 
+// Replies with a larger body are refused (a server cannot make the command line swallow
+// unbounded memory); a caller that expects more, like a letter bundle, passes its own limit.
+inline constexpr std::size_t kDefaultMaxReplyBytes = std::size_t{64} << 20;
+
 // Sends one request and returns the reply. Network failures are kUnavailable errors that say
 // what could not be reached. HTTPS verifies the certificate against the system's trust store
 // (or `ca_file` when given) and the host name. Not thread-safe.
 Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method,
                               const std::string& target, const std::string& body = "",
-                              const std::string& ca_file = "", const HeaderList& headers = {});
+                              const std::string& ca_file = "", const HeaderList& headers = {},
+                              std::size_t max_reply_bytes = kDefaultMaxReplyBytes);
 
 // GET/POST returning parsed JSON; a non-2xx reply becomes an Error carrying the server's
 // message (from {"error":{"message"}}) and a matching code.
 Result<nlohmann::json> GetJson(const ServerUrl& server, const std::string& target,
-                               const std::string& ca_file = "");
+                               const std::string& ca_file = "",
+                               std::size_t max_reply_bytes = kDefaultMaxReplyBytes);
 Result<nlohmann::json> PostJson(const ServerUrl& server, const std::string& target,
                                 const nlohmann::json& body, const std::string& ca_file = "");
 

@@ -1,0 +1,141 @@
+#include "cli/letter_bundle.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace candor::cli {
+namespace {
+
+// "Verifying signatures 340/1000 [##########--------------------]" on stderr, redrawn in place
+// at most ten times a second, and erased when done. Draws nothing unless stderr is a terminal.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressBar() {
+    if (drawn_) {
+      fmt::print(stderr, "\r{}\r", std::string(width_, ' '));
+      std::fflush(stderr);
+    }
+  }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  void Update(std::size_t done, std::size_t total) {
+    if (!enabled_ || total == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && done != total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = std::min(kWidth, done * kWidth / total);
+    const std::string line =
+        fmt::format("Verifying signatures {}/{} [{}{}]", WithThousands(done), WithThousands(total),
+                    std::string(filled, '#'), std::string(kWidth - filled, '-'));
+    width_ = std::max(width_, line.size());
+    fmt::print(stderr, "\r{}", line);
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::size_t width_ = 0;
+  std::chrono::steady_clock::time_point last_;
+};
+
+std::string Plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return WithThousands(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// "1 ring of 1,024", "3 rings of 10", "2 rings of 2,049 and 2,048", "5 rings of 2,048 to 2,049".
+std::string DescribeRings(const std::vector<std::size_t>& sizes) {
+  if (sizes.empty()) return "no ring";
+  const auto [lo, hi] = std::minmax_element(sizes.begin(), sizes.end());
+  std::string s = Plural(sizes.size(), "ring", "rings") + " of ";
+  if (*lo == *hi) return s + WithThousands(*lo);
+  if (sizes.size() == 2) return s + WithThousands(sizes[0]) + " and " + WithThousands(sizes[1]);
+  return s + WithThousands(*lo) + " to " + WithThousands(*hi);
+}
+
+std::string UtcTime(std::uint64_t ms) {
+  const auto seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  if (::gmtime_r(&seconds, &tm) == nullptr) return "time unknown";
+  char buf[32] = {};
+  if (std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm) == 0) return "time unknown";
+  return buf;
+}
+
+}  // namespace
+
+std::string WithThousands(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
+                                         const std::string& ca_file) {
+  const std::string id = crypto::ToHex(letter_id);
+  CANDOR_ASSIGN_OR_RETURN(
+      nlohmann::json bundle,
+      GetJson(server, "/api/v1/letters/" + id + "/bundle", ca_file, kMaxBundleBytes));
+  if (!bundle.is_object() || !bundle.contains("letter_id") || bundle["letter_id"] != id) {
+    return VerificationFailed("the server answered with a bundle that is not letter " + id + "'s");
+  }
+  return bundle;
+}
+
+Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const BundleCheck& check) {
+  domain::BundleOptions options;
+  options.min_ring = check.min_ring;
+  options.threads = check.threads;
+  if (!check.log_key_hex.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(options.expected_log_key, crypto::FixedFromHex<crypto::SignPublicKey>(
+                                                          check.log_key_hex, "--log-key"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(domain::LetterBundle bundle, domain::LetterBundleFromJson(json));
+  if (check.letter && *check.letter != bundle.letter_id) {
+    return VerificationFailed("the bundle is for letter " + crypto::ToHex(bundle.letter_id) +
+                              ", not " + crypto::ToHex(*check.letter));
+  }
+  ProgressBar bar;
+  options.progress = [&bar](std::size_t done, std::size_t total) { bar.Update(done, total); };
+  return domain::VerifyLetterBundle(bundle, options);
+}
+
+std::string DescribeBundleReport(const domain::BundleReport& r) {
+  std::string out = fmt::format("Letter {}: \"{}\"\n", crypto::ToHex(r.letter_id), r.letter.title);
+  for (const auto& org : r.organizations) {
+    out += fmt::format("  {}: {} (roster v{}, {})\n", org.slug,
+                       Plural(org.signers, "signatory", "signatories"), org.roster_version,
+                       DescribeRings(org.ring_sizes));
+  }
+  out += fmt::format("  Checked {} in {}",
+                     Plural(r.signatures_checked, "co-signature", "co-signatures"),
+                     Plural(r.batches, "batch", "batches"));
+  if (r.withdrawals != 0 || r.duplicates_dropped != 0) {
+    out += fmt::format(": {} withdrawn, {} dropped", WithThousands(r.withdrawals),
+                       Plural(r.duplicates_dropped, "duplicate", "duplicates"));
+  }
+  out += ".\n";
+  out += fmt::format(
+      "  Total: {} from {}. Every signature and log proof checks against the tree head of size "
+      "{} ({}) signed by log key {}.\n",
+      Plural(r.total, "signatory", "signatories"),
+      Plural(r.organizations.size(), "organization", "organizations"),
+      WithThousands(r.tree_head.head.size), UtcTime(r.tree_head.head.timestamp_ms),
+      crypto::ToHex(r.log_key));
+  return out;
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,48 @@
+// Letter bundles on the command line: fetching one from a server, verifying it with a progress
+// bar, and saying what it proves in plain words (`candor verify`, `candor letter export`).
+// Not thread-safe (used from main only).
+#ifndef CANDOR_CLI_LETTER_BUNDLE_H_
+#define CANDOR_CLI_LETTER_BUNDLE_H_
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+#include "cli/http_client.h"
+#include "domain/bundle.h"
+
+namespace candor::cli {
+
+// The largest bundle the command line downloads. A co-signature over a ring of n members is
+// about 64·n bytes of hex, so this is some 16,000 signatures over rings of 1,024.
+inline constexpr std::size_t kMaxBundleBytes = std::size_t{1} << 30;
+
+// GET /api/v1/letters/{id}/bundle. Checks only that the reply names `letter_id`
+// (kVerificationFailed otherwise); VerifyBundle checks the rest.
+Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
+                                         const std::string& ca_file);
+
+// How the command line checks a bundle.
+struct BundleCheck {
+  std::string log_key_hex;  // --log-key; empty: trust the key the bundle names
+  std::size_t min_ring = domain::kDefaultMinRingSize;
+  unsigned threads = 0;                    // 0: one per core
+  std::optional<domain::LetterId> letter;  // when set, the bundle must be this letter's
+};
+
+// domain::VerifyLetterBundle with the options above, drawing a progress bar on stderr when
+// stderr is a terminal. kInvalidArgument for a malformed --log-key or bundle shape (exit 2),
+// kVerificationFailed when a check fails (exit 1).
+Result<domain::BundleReport> VerifyBundle(const nlohmann::json& bundle, const BundleCheck& check);
+
+// The report in plain words, one line per organization and a closing sentence.
+std::string DescribeBundleReport(const domain::BundleReport& report);
+
+// 1234567 → "1,234,567".
+std::string WithThousands(std::uint64_t n);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_LETTER_BUNDLE_H_
