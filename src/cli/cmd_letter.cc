@@ -482,6 +482,8 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   sh->add_option("--server", show->server, "The Candor server")->required();
   sh->add_option("--ca-file", show->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(sh, exit_code, [show] { return RunShow(*show); });
+
+  RegisterLetterExportCommand(*letter, exit_code);
 }
 
 }  // namespace candor::cli

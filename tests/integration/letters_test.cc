@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <set>
 
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "crypto/keyfile.h"
 #include "crypto/transcript.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -388,6 +393,96 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
     EXPECT_EQ(line.find("signature"), std::string::npos) << line;
     EXPECT_EQ(line.find("127.0.0.1"), std::string::npos) << line;
   }
+}
+
+// The command line against the real server: a member signs with `candor letter sign`, and
+// `candor verify` recounts the letter from its bundle to exactly the server's counts; a
+// tampered bundle is refused.
+TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
+  MakeOrg("state");
+  MakeOrg("usaid");
+  auto state = EnrollMembers("state", 24, 11);
+  auto usaid = EnrollMembers("usaid", 21, 12);
+  const std::string id = PublishLetter(Json{{"title", "Recount"}, {"body", "Count us."},
+                                            {"organizations", {"state", "usaid"}}});
+  const crypto::Ring state_ring = RingOf(state), usaid_ring = RingOf(usaid);
+  for (std::size_t i = 0; i < 6; ++i) ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[i])).status, 202);
+  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(Post(id, "usaid", SignAs(id, usaid_ring, usaid[i])).status, 202);
+  ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[0], domain::SignatureAction::kWithdraw)).status, 202);
+  ASSERT_EQ(*service_->PublishBatch(), 11u);
+
+  auto run = [&](const std::string& args) {
+    std::string cmd = "CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " " + args + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int status = ::pclose(p);
+    return std::make_pair(WEXITSTATUS(status), out);
+  };
+  // A member signs from the command line with their key file.
+  crypto::SeededRng file_rng(5);
+  auto file = crypto::SealKeyFile(usaid[10], "correct horse", crypto::KdfParams::Interactive(), file_rng);
+  ASSERT_TRUE(file.ok());
+  const std::string key_path = (dir_ / "member.key").string();
+  std::ofstream(key_path, std::ios::binary).write(reinterpret_cast<const char*>(file->data()),
+                                                   static_cast<std::streamsize>(file->size()));
+  const std::string receipt = (dir_ / "receipt.json").string();
+  const std::string server = url_server_.ToString();
+  auto signed_out = run("letter sign " + id + " --server " + server + " --key " + key_path + " --receipt " + receipt);
+  ASSERT_EQ(signed_out.first, 0) << signed_out.second;
+  EXPECT_NE(signed_out.second.find("one of 21 members of 'usaid'"), std::string::npos) << signed_out.second;
+  auto again = run("letter sign " + id + " --server " + server + " --key " + key_path);
+  EXPECT_NE(again.first, 0);
+  EXPECT_NE(again.second.find("already signed"), std::string::npos) << again.second;
+  auto too_small = run("letter sign " + id + " --server " + server + " --key " + key_path + " --min-ring 50");
+  EXPECT_NE(too_small.first, 0);
+  EXPECT_NE(too_small.second.find("nothing was sent"), std::string::npos) << too_small.second;
+  auto pending = run("letter receipt " + receipt);
+  ASSERT_EQ(pending.first, 0) << pending.second;
+  EXPECT_NE(pending.second.find("not yet in the log"), std::string::npos) << pending.second;
+  ASSERT_EQ(*service_->PublishBatch(), 1u);
+  auto included = run("letter receipt " + receipt);
+  ASSERT_EQ(included.first, 0) << included.second;
+  EXPECT_NE(included.second.find("is in the log"), std::string::npos) << included.second;
+
+  // The server's counts, and the command line's recount from public data.
+  Json view = Letter(id);
+  EXPECT_EQ(view["organizations"][0]["signers"], 5);
+  EXPECT_EQ(view["organizations"][1]["signers"], 5);
+  EXPECT_EQ(view["total"], 10);
+  const std::string key_hex = crypto::ToHex(service_->log_public_key());
+  auto verified = run("verify " + id + " --server " + server + " --log-key " + key_hex + " --json");
+  ASSERT_EQ(verified.first, 0) << verified.second;
+  Json report = Json::parse(verified.second.substr(verified.second.find('{')), nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << verified.second;
+  EXPECT_EQ(report.value("total", 0u), 10u) << verified.second;
+
+  // Export, verify offline, then tamper with one signature byte: refused.
+  const std::string bundle_path = (dir_ / "bundle.json").string();
+  auto exported = run("letter export " + id + " --server " + server + " -o " + bundle_path);
+  ASSERT_EQ(exported.first, 0) << exported.second;
+  auto offline = run("verify --bundle " + bundle_path);
+  ASSERT_EQ(offline.first, 0) << offline.second;
+  EXPECT_NE(offline.second.find("10"), std::string::npos) << offline.second;
+  std::ifstream in(bundle_path);
+  Json bundle = Json::parse(in);
+  bool tampered = false;
+  for (auto& e : bundle["entries"]) {
+    auto bytes = *crypto::FromHex(e["entry"].get<std::string>());
+    auto ev = domain::DecodeLogEntry(bytes);
+    if (!tampered && ev.ok() && std::holds_alternative<domain::CoSignatureEvent>(*ev)) {
+      bytes[bytes.size() - 40] ^= 1;
+      e["entry"] = crypto::ToHex(bytes);
+      tampered = true;
+    }
+  }
+  ASSERT_TRUE(tampered);
+  std::ofstream(bundle_path) << bundle.dump();
+  auto refused = run("verify --bundle " + bundle_path);
+  EXPECT_EQ(refused.first, 1) << refused.second;
+  auto wrong_key = run("verify " + id + " --server " + server + " --log-key " + std::string(64, '1'));
+  EXPECT_EQ(wrong_key.first, 1) << wrong_key.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LetterTest, ::testing::Values("sqlite", "postgres"),
