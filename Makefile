@@ -46,7 +46,7 @@ test: test-unit test-asan
 # a demo organization (marked as demo data); prints how to sign in. Ctrl-C stops it.
 run: build
 	$(BUILD)/src/cli/candor demo --members 100
-	$(BUILD)/src/cli/candor serve --demo --data-dir candor-data --port $(PORT)
+	$(BUILD)/src/cli/candor serve --demo --data-dir candor-data --port $(PORT) --batch-interval 30
 
 # libFuzzer (clang): every target for FUZZ_SECONDS each, starting from its saved corpus.
 fuzz: deps

@@ -12,6 +12,9 @@
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "crypto/ed25519.h"
+#include "crypto/keyfile.h"
+#include "crypto/keys.h"
+#include "domain/letter.h"
 #include "crypto/rng.h"
 #include "domain/cosignature.h"
 #include "server/app/clock.h"
@@ -107,15 +110,41 @@ Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir,
 constexpr const char* kDemoSlug = "demo-agency";
 constexpr const char* kDemoPassword = "demo-password-not-secret";
 
-// Creates the demo organization (clearly marked as demo data) the first time.
-Status EnsureDemo(app::Service& service) {
+constexpr int kDemoMembers = 25;
+constexpr const char* kDemoKeyPassphrase = "demo";
+
+// Creates the demo organization (clearly marked as demo data) the first time: an administrator,
+// kDemoMembers members whose key files (passphrase "demo") are written to
+// DATA_DIR/demo-members/ so that a newcomer can sign as one of them, and an open demo letter.
+Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   auto existing = service.GetOrganization(kDemoSlug);
   if (existing.ok()) return Status::Ok();
   CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
   CANDOR_RETURN_IF_ERROR(service.CreateAccount(kDemoSlug, "admin", kDemoPassword,
                                                store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
                                                    store::kRoleReviewer));
-  return Status::Ok();
+  CANDOR_ASSIGN_OR_RETURN(app::LoginResult admin, service.Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
+  const std::string dir = data_dir + "/demo-members";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error(ErrorCode::kIo, "cannot create '" + dir + "': " + ec.message());
+  for (int i = 1; i <= kDemoMembers; ++i) {
+    crypto::MemberKeys keys = crypto::GenerateMemberKeys(crypto::DefaultRng());
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, crypto::SealKeyFile(keys, kDemoKeyPassphrase,
+                                                                    crypto::KdfParams::Interactive(),
+                                                                    crypto::DefaultRng()));
+    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(fmt::format("{}/member-{:02}.key", dir, i), file, true, 0600));
+    CANDOR_ASSIGN_OR_RETURN(auto invitation, service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
+    CANDOR_RETURN_IF_ERROR(service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
+  }
+  domain::Letter letter;
+  letter.title = "DEMO: A letter anyone in the Demo Agency may sign";
+  letter.body =
+      "This is demonstration data. The members of the Demo Agency ask leadership to reconsider the "
+      "policy. Each signature proves that a real member signed, once, without saying who.";
+  letter.organizations = {kDemoSlug};
+  CANDOR_RETURN_IF_ERROR(service.PublishLetter(admin.principal, letter));
+  return service.Logout(admin.principal);
 }
 
 Status RunServe(ServeOptions o) {
@@ -133,7 +162,7 @@ Status RunServe(ServeOptions o) {
   app::ServiceConfig config;
   config.min_ring_size = o.min_ring;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
-  if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service));
+  if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
   app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
     // Counts only: which signatures went out, or when any of them arrived, is never logged.
     if (!r.ok()) fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n", r.error().message());
@@ -166,8 +195,14 @@ Status RunServe(ServeOptions o) {
     fmt::print("\nDEMO DATA: organization '{}' with administrator 'admin', password '{}'.\n"
                "Sign in:   curl -c jar -H 'Content-Type: application/json' -d "
                "'{{\"organization\":\"{}\",\"username\":\"admin\",\"password\":\"{}\"}}' {}/api/v1/session\n"
-               "Try:       curl {}/api/v1/orgs/{}/roster ; candor audit --server {}\n",
-               kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url);
+               "Try:       curl {}/api/v1/orgs/{}/roster ; candor audit --server {}\n"
+               "Letters:   candor letter list --server {}\n"
+               "Sign one as a demo member (key passphrase \"{}\"):\n"
+               "           candor letter sign LETTER-ID --server {} --key {}/demo-members/member-01.key\n"
+               "Recount:   candor verify LETTER-ID --server {}  (signatures appear after the next batch,\n"
+               "           every {} s on average)\n",
+               kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url, url,
+               kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds);
   }
   std::fflush(stdout);
   std::signal(SIGINT, HandleSignal);
