@@ -175,7 +175,7 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("{}", DescribeBundleReport(*report));
-    std::fflush(stdout);  // the report before the note, also when both go to one file
+    (void)std::fflush(stdout);  // the report before the note, also when both go to one file
     if (o.log_key.empty()) {
       fmt::print(stderr,
                  "Note: no --log-key was given, so this only shows that log key {} vouches for "

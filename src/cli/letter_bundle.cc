@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace candor::cli {
 namespace {
+
+constexpr std::size_t kBarWidth = 30;
 
 // "Verifying signatures 340/1000 [##########--------------------]" on stderr, redrawn in place
 // at most ten times a second, and erased when done. Draws nothing unless stderr is a terminal.
@@ -19,7 +22,7 @@ class ProgressBar {
   ~ProgressBar() {
     if (drawn_) {
       fmt::print(stderr, "\r{}\r", std::string(width_, ' '));
-      std::fflush(stderr);
+      (void)std::fflush(stderr);  // stderr is unbuffered; nothing to report if this fails
     }
   }
   ProgressBar(const ProgressBar&) = delete;
@@ -31,14 +34,13 @@ class ProgressBar {
     if (drawn_ && done != total && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     drawn_ = true;
-    constexpr std::size_t kWidth = 30;
-    const std::size_t filled = std::min(kWidth, done * kWidth / total);
+    const std::size_t filled = std::min(kBarWidth, done * kBarWidth / total);
     const std::string line =
         fmt::format("Verifying signatures {}/{} [{}{}]", WithThousands(done), WithThousands(total),
-                    std::string(filled, '#'), std::string(kWidth - filled, '-'));
+                    std::string(filled, '#'), std::string(kBarWidth - filled, '-'));
     width_ = std::max(width_, line.size());
     fmt::print(stderr, "\r{}", line);
-    std::fflush(stderr);
+    (void)std::fflush(stderr);
   }
 
  private:
@@ -66,9 +68,9 @@ std::string UtcTime(std::uint64_t ms) {
   const auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   if (::gmtime_r(&seconds, &tm) == nullptr) return "time unknown";
-  char buf[32] = {};
-  if (std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm) == 0) return "time unknown";
-  return buf;
+  std::array<char, 32> buf{};
+  if (std::strftime(buf.data(), buf.size(), "%Y-%m-%d %H:%M UTC", &tm) == 0) return "time unknown";
+  return buf.data();
 }
 
 }  // namespace
