@@ -412,13 +412,7 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   ASSERT_EQ(*service_->PublishBatch(), 11u);
 
   auto run = [&](const std::string& args) {
-    std::string cmd = "CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int status = ::pclose(p);
-    return std::make_pair(WEXITSTATUS(status), out);
+    return RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " " + args);
   };
   // A member signs from the command line with their key file.
   crypto::SeededRng file_rng(5);

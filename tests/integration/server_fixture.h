@@ -55,6 +55,16 @@ struct Engine {
   std::string name;
 };
 
+// Runs a shell command (stderr folded into stdout); returns (exit status, output).
+inline std::pair<int, std::string> RunShell(const std::string& cmd) {
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
 class ServerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {

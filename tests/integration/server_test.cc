@@ -269,14 +269,8 @@ TEST_P(ServerTest, AuditDetectsARewrittenHistory) {
   MakeOrg("state");
   const std::string state = (dir_ / "audit.json").string();
   auto audit = [&](const std::string& extra = "") {
-    std::string cmd = std::string(CANDOR_BINARY) + " audit --server " + url_server_.ToString() +
-                      " --state " + state + " " + extra + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int status = ::pclose(p);
-    return std::make_pair(WEXITSTATUS(status), out);
+    return RunShell(std::string(CANDOR_BINARY) + " audit --server " + url_server_.ToString() +
+                    " --state " + state + " " + extra);
   };
   auto first = audit("--full");
   ASSERT_EQ(first.first, 0) << first.second;
