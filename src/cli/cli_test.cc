@@ -255,6 +255,22 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   EXPECT_EQ(Candor("verify " + id + " --server http://127.0.0.1:1").code, 2);
 }
 
+TEST_F(CliTest, ServeTakesAConfigFileButFlagsWin) {
+  // The config file names a port; the flag names another; the server listens on the flag's.
+  Write("c.json", R"({"host": "127.0.0.1", "port": 1, "batch_interval_seconds": 5, "access_log": false})");
+  auto out = Candor("serve --config c.json --data-dir d --port 0 & sleep 2; kill $!");
+  EXPECT_NE(out.out.find("Candor is serving http://127.0.0.1:"), std::string::npos) << out.out;
+  EXPECT_EQ(out.out.find("127.0.0.1:1 "), std::string::npos) << out.out;
+  Write("bad.json", R"({"port": "eighty"})");
+  auto bad = Candor("serve --config bad.json --data-dir d2");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("config field 'port' has the wrong type"), std::string::npos) << bad.out;
+  Write("unknown.json", R"({"prot": 80})");
+  EXPECT_NE(Candor("serve --config unknown.json --data-dir d3").out.find("unknown config field 'prot'"),
+            std::string::npos);
+  EXPECT_EQ(Candor("serve --data-dir d4 --batch-jitter 1.5").code, 2);
+}
+
 TEST_F(CliTest, DemoRunsAndChecksItself) {
   Outcome r = Candor("demo --members 30");
   EXPECT_EQ(r.code, 0) << r.out;

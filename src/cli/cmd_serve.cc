@@ -5,6 +5,8 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -69,15 +71,34 @@ struct ServeOptions {
   std::size_t min_ring = domain::kDefaultMinRingSize;
 };
 
-Status ApplyConfigFile(ServeOptions& o) {
+// Applies the --config file's fields, except those whose flag was given on the command line
+// (`given(flag)`): flags win.
+Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& given) {
   if (o.config.empty()) return Status::Ok();
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.config));
   domain::Json j = domain::Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + o.config + "' is not a JSON object");
+  static const std::map<std::string, const char*> kFlags = {
+      {"data_dir", "--data-dir"},
+      {"store", "--store"},
+      {"host", "--host"},
+      {"port", "--port"},
+      {"tls_cert", "--tls-cert"},
+      {"tls_key", "--tls-key"},
+      {"max_body_bytes", "--max-body"},
+      {"threads", "--threads"},
+      {"trust_proxy", "--trust-proxy"},
+      {"access_log", "--no-access-log"},
+      {"demo", "--demo"},
+      {"batch_interval_seconds", "--batch-interval"},
+      {"batch_jitter", "--batch-jitter"},
+      {"min_ring_size", "--min-ring-size"},
+  };
   for (const auto& [key, value] : j.items()) {
     auto want = [&](bool ok) -> Status {
       return ok ? Status::Ok() : InvalidArgument("config field '" + key + "' has the wrong type");
     };
+    if (auto flag = kFlags.find(key); flag != kFlags.end() && given(flag->second)) continue;
     if (key == "data_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.data_dir = value; }
     else if (key == "store") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.store_url = value; }
     else if (key == "host") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.host = value; }
@@ -147,8 +168,8 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   return service.Logout(admin.principal);
 }
 
-Status RunServe(ServeOptions o) {
-  CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o));
+Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
+  CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o, given));
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }
@@ -266,7 +287,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--min-ring-size", serve->min_ring,
                   "Smallest ring a co-signature may use, and smallest roster a letter may name")
       ->capture_default_str();
-  OnRun(cmd, exit_code, [serve] { return RunServe(*serve); });
+  OnRun(cmd, exit_code, [serve, cmd] {
+    return RunServe(*serve, [cmd](const char* flag) { return cmd->count(flag) > 0; });
+  });
 
   CLI::App* admin = app.add_subcommand("admin", "Operator commands on the server's store");
   admin->require_subcommand(1);

@@ -477,6 +477,18 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   EXPECT_EQ(refused.first, 1) << refused.second;
   auto wrong_key = run("verify " + id + " --server " + server + " --log-key " + std::string(64, '1'));
   EXPECT_EQ(wrong_key.first, 1) << wrong_key.second;
+  // A member drafts and publishes a letter from the command line, with a membership proof.
+  std::ofstream(dir_ / "text.txt") << "A member's own letter.";
+  const std::string draft_path = (dir_ / "letter.json").string();
+  auto drafted = run("letter draft --title 'From the floor' --body-file " + (dir_ / "text.txt").string() +
+                     " --org usaid -o " + draft_path);
+  ASSERT_EQ(drafted.first, 0) << drafted.second;
+  auto published = run("letter publish " + draft_path + " --server " + server + " --key " + key_path);
+  ASSERT_EQ(published.first, 0) << published.second;
+  EXPECT_NE(published.second.find("one of 21 members of 'usaid'"), std::string::npos) << published.second;
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 2u);
+  auto shown = run("letter list --server " + server);
+  EXPECT_NE(shown.second.find("From the floor"), std::string::npos) << shown.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LetterTest, ::testing::Values("sqlite", "postgres"),
