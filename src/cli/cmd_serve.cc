@@ -1,5 +1,6 @@
 // candor serve | admin bootstrap | admin create-org
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -170,6 +171,9 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
 
 Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o, given));
+  // The server's own diagnostics carry the hour only, like the access log: an error while
+  // handling an anonymous request must not become a precise record of when it came.
+  spdlog::set_pattern("%Y-%m-%dT%H:00Z [%l] %v", spdlog::pattern_time_type::utc);
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }
