@@ -260,6 +260,8 @@ Status RunLetterSign(const LetterSignOptions& o) {
                  fmt::format("your ring has {} members; signing within fewer than {} could single you out, "
                              "so nothing was sent (see --min-ring)", ring->size(), o.min_ring));
   }
+  fmt::print(stderr, "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was published).\n",
+             Grouped(ring->size()), org->slug, org->version);
   const auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
   CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
                           domain::SignLetter(id, action, *ring, *ring->IndexOf(keys->ring.public_key),
