@@ -19,7 +19,9 @@ Status ValidateLetter(const Letter& letter) {
   if (letter.title.size() > kMaxTitleBytes) {
     return InvalidArgument("the title is longer than " + std::to_string(kMaxTitleBytes) + " bytes");
   }
+  if (!IsValidUtf8(letter.title)) return InvalidArgument("the title is not valid UTF-8 text");
   if (letter.body.empty()) return InvalidArgument("the letter needs a text");
+  if (!IsValidUtf8(letter.body)) return InvalidArgument("the text is not valid UTF-8");
   if (letter.body.size() > kMaxBodyBytes) {
     return InvalidArgument("the text is longer than " + std::to_string(kMaxBodyBytes) + " bytes");
   }

@@ -33,6 +33,16 @@ TEST(Letter, ValidatesRequiredFields) {
   l = Sample();
   l.quorum = 0;
   EXPECT_FALSE(ValidateLetter(l).ok());
+  // Found by fuzzing: bytes that are not UTF-8 would be frozen, then break every JSON view.
+  l = Sample();
+  l.title = "On t\xa0" "e policy";
+  EXPECT_FALSE(ValidateLetter(l).ok());
+  l = Sample();
+  l.body = "\xff";
+  EXPECT_FALSE(ValidateLetter(l).ok());
+  l = Sample();
+  l.body = "Gr\xc3\xbc\xc3\x9f" "e \xe2\x80\x94 \xf0\x9f\x95\x8a";  // real UTF-8 is fine
+  EXPECT_TRUE(ValidateLetter(l).ok());
 }
 
 TEST(Letter, IdFreezesEveryField) {
