@@ -8,6 +8,10 @@
 namespace candor::crypto {
 
 Bytes Tr(std::string_view label, std::initializer_list<ByteSpan> parts) {
+  return TrParts(label, std::span<const ByteSpan>(parts.begin(), parts.size()));
+}
+
+Bytes TrParts(std::string_view label, std::span<const ByteSpan> parts) {
   Bytes out;
   auto append = [&out](ByteSpan p) {
     auto len = U64Le(p.size());

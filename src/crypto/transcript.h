@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include <initializer_list>
+#include <span>
 #include <string_view>
 
 #include "base/result.h"
@@ -22,6 +23,8 @@ namespace candor::crypto {
 
 // tr(label, parts…) as bytes.
 Bytes Tr(std::string_view label, std::initializer_list<ByteSpan> parts);
+// The same, for a number of parts known only at run time.
+Bytes TrParts(std::string_view label, std::span<const ByteSpan> parts);
 
 Digest32 H256(std::string_view label, std::initializer_list<ByteSpan> parts);
 Scalar Hs(std::string_view label, std::initializer_list<ByteSpan> parts);

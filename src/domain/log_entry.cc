@@ -22,9 +22,9 @@ constexpr std::string_view kReviewerKey = "reviewer-key";
 constexpr std::string_view kLetter = "letter";
 constexpr std::string_view kCoSignature = "cosignature";
 constexpr std::string_view kSignatureBatch = "signature-batch";
-constexpr std::array<std::string_view, 1> kReservedKinds = {"cable-event"};
+constexpr std::string_view kCableEvent = "cable-event";
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
-constexpr std::size_t kMaxFields = 5;
+constexpr std::size_t kMaxFields = 6;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -200,6 +200,22 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.published_at_ms, U64Field(kind, "the publication time", f[3]));
     return LogEvent(std::move(e));
   }
+  if (kind == kCableEvent) {
+    CANDOR_RETURN_IF_ERROR(count(6));
+    CableLogEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.cable, FixedField<CableId>(kind, "the cable id", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.seq, U64Field(kind, "the sequence number", f[2]));
+    auto action = ParseCableAction(Text(f[3]));
+    if (!action.ok()) return Invalid(kind, action.error().message());
+    e.action = *action;
+    CANDOR_ASSIGN_OR_RETURN(e.digest, FixedField<crypto::Digest32>(kind, "the digest", f[4]));
+    if (f[5].size() != 10) return Invalid(kind, "the date must be YYYY-MM-DD");
+    auto date = ParseDate(Text(f[5]));
+    if (!date.ok()) return Invalid(kind, date.error().message());
+    e.date = *date;
+    return LogEvent(std::move(e));
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
@@ -215,6 +231,7 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const LetterEvent&) { return kLetter; },
                         [](const CoSignatureEvent&) { return kCoSignature; },
                         [](const SignatureBatchEvent&) { return kSignatureBatch; },
+                        [](const CableLogEvent&) { return kCableEvent; },
                     },
                     event);
 }
@@ -272,6 +289,14 @@ Status ValidateLogEvent(const LogEvent& event) {
             CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the batch number", e.batch));
             return CheckCounter(kind, "the count", e.count);
           },
+          [&](const CableLogEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the sequence number", e.seq));
+            if (!IsValidDate(e.date) || e.date.year < 1000 || e.date.year > 9999) {
+              return Invalid(kind, "the date is not a valid date");
+            }
+            return Status::Ok();
+          },
       },
       event);
 }
@@ -326,6 +351,13 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             const auto at = crypto::U64Le(e.published_at_ms);
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), e.letter.span(), batch, count, at});
           },
+          [&](const CableLogEvent& e) {
+            const auto seq = crypto::U64Le(e.seq);
+            const std::string date = FormatDate(e.date);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), e.cable.span(), seq,
+                                               AsBytes(CableActionName(e.action)), e.digest.span(),
+                                               AsBytes(date)});
+          },
       },
       event);
 }
@@ -342,12 +374,9 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
   const std::string kind = Text(kind_bytes);
   const bool known = kind == kOrganizationCreated || kind == kOrganizationSettings ||
                      kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
-                     kind == kLetter || kind == kCoSignature || kind == kSignatureBatch;
+                     kind == kLetter || kind == kCoSignature || kind == kSignatureBatch ||
+                     kind == kCableEvent;
   if (!known) {
-    if (std::find(kReservedKinds.begin(), kReservedKinds.end(), kind) != kReservedKinds.end()) {
-      return InvalidArgument("log entry kind '" + kind +
-                             "' is reserved for a later version of Candor");
-    }
     return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
   }
   const std::vector<ByteSpan> fields(parts.begin() + 2, parts.end());
@@ -409,6 +438,14 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
                         {"batch", e.batch},
                         {"count", e.count},
                         {"published_at_ms", e.published_at_ms}};
+          },
+          [](const CableLogEvent& e) {
+            return json{{"slug", e.slug},
+                        {"cable_id", crypto::ToHex(e.cable)},
+                        {"seq", e.seq},
+                        {"action", CableActionName(e.action)},
+                        {"digest", crypto::ToHex(e.digest)},
+                        {"date", FormatDate(e.date)}};
           },
       },
       event);

@@ -8,9 +8,9 @@
 // the change it records; `candor audit` decodes every entry to display and check it.
 //
 // Kinds in this version: "organization-created", "organization-settings", "roster-add",
-// "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch". Reserved for
-// a later version, and rejected by this decoder until it is defined: "cable-event". A new kind is a new
-// name; an existing kind's fields never change (a change would be a new kind).
+// "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch", "cable-event".
+// A new kind is a new name; an existing kind's fields never change (a change would be a new
+// kind).
 //
 // Everything here is plain values and pure functions: thread-safe, no I/O.
 #ifndef CANDOR_DOMAIN_LOG_ENTRY_H_
@@ -24,6 +24,7 @@
 
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "domain/cable.h"
 #include "domain/letter.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
@@ -128,10 +129,25 @@ struct SignatureBatchEvent {
   friend bool operator==(const SignatureBatchEvent&, const SignatureBatchEvent&) = default;
 };
 
+// "cable-event": something happened to a cable (docs/PROTOCOL.md, "Cables").
+// Fields: slug, cable id (32 bytes), u64le(seq) (1, 2, … per cable), action (ASCII, e.g.
+// "submitted"), digest (32 bytes: CableSubmissionDigest for "submitted", CableMessageDigest for
+// an action with a message, all zeros otherwise), date (ASCII "YYYY-MM-DD", the day only).
+struct CableLogEvent {
+  std::string slug;
+  CableId cable;
+  std::uint64_t seq = 0;
+  CableAction action = CableAction::kSubmitted;
+  crypto::Digest32 digest;
+  Date date;
+
+  friend bool operator==(const CableLogEvent&, const CableLogEvent&) = default;
+};
+
 // One log entry's event. (Later kinds will be added as further alternatives.)
 using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
                               RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
-                              SignatureBatchEvent>;
+                              SignatureBatchEvent, CableLogEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);

@@ -56,6 +56,10 @@ class LogEntryTest : public ::testing::Test {
         CoSignatureEvent{ComputeLetterId(ALetter()), "usaid", SignatureAction::kWithdraw,
                          crypto::Digest32{}, Bytes(32 * 22, 0x11)},
         SignatureBatchEvent{ComputeLetterId(ALetter()), 3, 17, 1'790'000'000'000},
+        CableLogEvent{"state", crypto::Digest32{}, 1, CableAction::kSubmitted, crypto::Digest32{},
+                      Date{2026, 11, 23}},
+        CableLogEvent{"state", crypto::Digest32{}, 4, CableAction::kClosed, crypto::Digest32{},
+                      Date{2027, 1, 5}},
     };
   }
   static Letter ALetter() {
@@ -199,10 +203,38 @@ TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
   ExpectRejected(Transcript({B(kLogEntryLabel), B("Roster-Add"), B("state")}),
                  "unknown log entry kind (hex)");
   ExpectRejected(Transcript({B(kLogEntryLabel), B(""), B("state")}), "unknown");
-  for (const char* reserved : {"cable-event"}) {
-    ExpectRejected(Transcript({B(kLogEntryLabel), B(reserved), B("state")}),
-                   "reserved for a later version");
-  }
+}
+
+TEST_F(LogEntryTest, CableEventsDecodeByHandAndRejectBadFields) {
+  const Bytes L = B(kLogEntryLabel);
+  const Bytes id(32, 7), digest(32, 9);
+  const Bytes good = Transcript({L, B("cable-event"), B("state"), id, U64(2), B("acknowledged"), digest,
+                                 B("2026-11-24")});
+  auto ev = DecodeLogEntry(good);
+  ASSERT_TRUE(ev.ok()) << ev.error().message();
+  const auto& c = std::get<CableLogEvent>(*ev);
+  EXPECT_EQ(c.slug, "state");
+  EXPECT_EQ(c.seq, 2u);
+  EXPECT_EQ(c.action, CableAction::kAcknowledged);
+  EXPECT_EQ(c.date, (Date{2026, 11, 24}));
+  EXPECT_EQ(EncodeLogEntry(*ev), good);
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(0), B("acknowledged"), digest,
+                             B("2026-11-24")}),
+                 "sequence number must be at least 1");
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("deleted"), digest,
+                             B("2026-11-24")}),
+                 "unknown cable action");
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("closed"), digest,
+                             B("2026-02-30")}),
+                 "cable-event");
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("closed"), digest,
+                             B("2026-1-30")}),
+                 "YYYY-MM-DD");
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), Bytes(31, 7), U64(1), B("closed"), digest,
+                             B("2026-11-30")}),
+                 "cable id must be 32 bytes");
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("closed"), digest}),
+                 "expected 6 fields");
 }
 
 TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
@@ -220,7 +252,7 @@ TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
                  "expected 2 fields");
   ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0}}),
                  "expected 4 fields");
-  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}}),
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}, Bytes{}}),
                  "more fields than any kind allows");
 }
 

@@ -1,0 +1,405 @@
+#include "domain/cable.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "crypto/transcript.h"
+
+namespace candor::domain {
+namespace {
+
+using crypto::AsBytes;
+using crypto::ByteSpan;
+using crypto::Bytes;
+using Json = nlohmann::json;
+
+constexpr std::string_view kHeaderLabel = "candor/v1/cable-header";
+constexpr std::string_view kContentFormat = "candor-cable-v1";
+
+std::string Text(ByteSpan b) { return {b.begin(), b.end()}; }
+
+// A strict JSON object reader: every field must be known; errors name the field.
+class Fields {
+ public:
+  Fields(const Json& j, std::string what) : j_(j), what_(std::move(what)) {}
+
+  Status Only(std::initializer_list<std::string_view> known) const {
+    if (!j_.is_object()) return InvalidArgument(what_ + " must be a JSON object");
+    for (const auto& [key, value] : j_.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        return InvalidArgument("unknown field '" + key + "' in " + what_);
+      }
+    }
+    return Status::Ok();
+  }
+  Result<const Json*> Get(const char* field) const {
+    auto it = j_.find(field);
+    if (it == j_.end()) return InvalidArgument(what_ + " needs a '" + field + "'");
+    return &*it;
+  }
+  Result<std::string> String(const char* field) const {
+    CANDOR_ASSIGN_OR_RETURN(const Json* v, Get(field));
+    if (!v->is_string()) return InvalidArgument("'" + std::string(field) + "' must be a string");
+    return v->get<std::string>();
+  }
+  Result<std::uint64_t> Unsigned(const char* field) const {
+    CANDOR_ASSIGN_OR_RETURN(const Json* v, Get(field));
+    if (!v->is_number_unsigned()) {
+      return InvalidArgument("'" + std::string(field) + "' must be a whole number ≥ 0");
+    }
+    return v->get<std::uint64_t>();
+  }
+  template <typename F>
+  Result<F> Fixed(const char* field) const {
+    CANDOR_ASSIGN_OR_RETURN(std::string s, String(field));
+    return crypto::FixedFromHex<F>(s, field);
+  }
+  Result<Bytes> Hex(const char* field) const {
+    CANDOR_ASSIGN_OR_RETURN(std::string s, String(field));
+    auto b = crypto::FromHex(s);
+    if (!b.ok()) return InvalidArgument("'" + std::string(field) + "' is not valid hex");
+    return b;
+  }
+
+ private:
+  const Json& j_;
+  std::string what_;
+};
+
+bool HasControl(std::string_view s, bool allow_newlines) {
+  return std::any_of(s.begin(), s.end(), [&](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) return false;
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+std::string_view CableAuthorName(CableAuthor author) {
+  return author == CableAuthor::kNamed ? "named" : "anonymous";
+}
+
+Result<CableAuthor> ParseCableAuthor(std::string_view name) {
+  if (name == "named") return CableAuthor::kNamed;
+  if (name == "anonymous") return CableAuthor::kAnonymous;
+  return InvalidArgument("the author must be \"named\" or \"anonymous\"");
+}
+
+Status ValidateCableHeader(const CableHeader& h) {
+  if (auto s = ValidateOrganizationSlug(h.organization); !s.ok()) {
+    return InvalidArgument("cable header: " + s.error().message());
+  }
+  if (h.roster_version == 0) return InvalidArgument("cable header: the roster version must be at least 1");
+  if (h.recipients.empty()) return InvalidArgument("cable header: there must be at least one recipient");
+  if (h.recipients.size() > kMaxCableRecipients) {
+    return InvalidArgument("cable header: more than " + std::to_string(kMaxCableRecipients) + " recipients");
+  }
+  std::set<crypto::BoxPublicKey> seen;
+  for (const auto& r : h.recipients) {
+    if (r == crypto::BoxPublicKey{}) return InvalidArgument("cable header: a recipient key is all zeros");
+    if (!seen.insert(r).second) return InvalidArgument("cable header: a recipient key is repeated");
+  }
+  return Status::Ok();
+}
+
+Bytes CableHeaderBytes(const CableHeader& h) {
+  const auto version = crypto::U64Le(h.roster_version);
+  const auto window = crypto::U64Le(h.quota_window);
+  const auto k = crypto::U64Le(h.recipients.size());
+  std::vector<ByteSpan> parts = {h.id.span(), AsBytes(h.organization), AsBytes(CableAuthorName(h.author)),
+                                 ByteSpan(version), h.ring_digest.span(), ByteSpan(window), ByteSpan(k)};
+  for (const auto& r : h.recipients) parts.push_back(r.span());
+  parts.push_back(h.access_hash.span());
+  return crypto::TrParts(kHeaderLabel, parts);
+}
+
+Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
+  // label + 7 fixed parts + up to kMaxCableRecipients + access hash.
+  auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 1);
+  if (!parts_or.ok()) return InvalidArgument("the cable header is malformed: " + parts_or.error().message());
+  const auto& p = *parts_or;
+  if (p.size() < 9 || Text(p[0]) != kHeaderLabel) return InvalidArgument("this is not a cable header");
+  CableHeader h;
+  auto fixed32 = [](ByteSpan b, auto* out, const char* what) -> Status {
+    if (b.size() != 32) return InvalidArgument(std::string("cable header: ") + what + " must be 32 bytes");
+    std::copy(b.begin(), b.end(), out->bytes.begin());
+    return Status::Ok();
+  };
+  auto u64 = [](ByteSpan b, std::uint64_t* out, const char* what) -> Status {
+    if (b.size() != 8) return InvalidArgument(std::string("cable header: ") + what + " must be 8 bytes");
+    *out = crypto::ReadU64Le(b.data());
+    return Status::Ok();
+  };
+  CANDOR_RETURN_IF_ERROR(fixed32(p[1], &h.id, "the cable id"));
+  h.organization = Text(p[2]);
+  CANDOR_ASSIGN_OR_RETURN(h.author, ParseCableAuthor(Text(p[3])));
+  CANDOR_RETURN_IF_ERROR(u64(p[4], &h.roster_version, "the roster version"));
+  CANDOR_RETURN_IF_ERROR(fixed32(p[5], &h.ring_digest, "the ring digest"));
+  CANDOR_RETURN_IF_ERROR(u64(p[6], &h.quota_window, "the quota window"));
+  std::uint64_t k = 0;
+  CANDOR_RETURN_IF_ERROR(u64(p[7], &k, "the recipient count"));
+  if (k != p.size() - 9) return InvalidArgument("cable header: the recipient count does not match the recipients");
+  for (std::size_t i = 0; i < k; ++i) {
+    crypto::BoxPublicKey r;
+    CANDOR_RETURN_IF_ERROR(fixed32(p[8 + i], &r, "a recipient key"));
+    h.recipients.push_back(r);
+  }
+  CANDOR_RETURN_IF_ERROR(fixed32(p.back(), &h.access_hash, "the access hash"));
+  CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
+  if (CableHeaderBytes(h) != Bytes(bytes.begin(), bytes.end())) {
+    return InvalidArgument("the cable header is not in canonical form");
+  }
+  return h;
+}
+
+Json CableHeaderToJson(const CableHeader& h) {
+  Json recipients = Json::array();
+  for (const auto& r : h.recipients) recipients.push_back(crypto::ToHex(r));
+  return Json{{"id", crypto::ToHex(h.id)},
+              {"organization", h.organization},
+              {"author", CableAuthorName(h.author)},
+              {"roster_version", h.roster_version},
+              {"ring_digest", crypto::ToHex(h.ring_digest)},
+              {"quota_window", h.quota_window},
+              {"recipients", recipients},
+              {"access_hash", crypto::ToHex(h.access_hash)}};
+}
+
+Result<CableHeader> CableHeaderFromJson(const Json& j) {
+  Fields f(j, "the cable header");
+  CANDOR_RETURN_IF_ERROR(f.Only({"id", "organization", "author", "roster_version", "ring_digest",
+                                 "quota_window", "recipients", "access_hash"}));
+  CableHeader h;
+  CANDOR_ASSIGN_OR_RETURN(h.id, f.Fixed<CableId>("id"));
+  CANDOR_ASSIGN_OR_RETURN(h.organization, f.String("organization"));
+  CANDOR_ASSIGN_OR_RETURN(std::string author, f.String("author"));
+  CANDOR_ASSIGN_OR_RETURN(h.author, ParseCableAuthor(author));
+  CANDOR_ASSIGN_OR_RETURN(h.roster_version, f.Unsigned("roster_version"));
+  CANDOR_ASSIGN_OR_RETURN(h.ring_digest, f.Fixed<crypto::Digest32>("ring_digest"));
+  CANDOR_ASSIGN_OR_RETURN(h.quota_window, f.Unsigned("quota_window"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* recipients, f.Get("recipients"));
+  if (!recipients->is_array()) return InvalidArgument("'recipients' must be a list of X25519 keys (hex)");
+  if (recipients->size() > kMaxCableRecipients) {
+    return InvalidArgument("more than " + std::to_string(kMaxCableRecipients) + " recipients");
+  }
+  for (const auto& r : *recipients) {
+    if (!r.is_string()) return InvalidArgument("'recipients' must hold only hex strings");
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "a recipient"));
+    h.recipients.push_back(key);
+  }
+  CANDOR_ASSIGN_OR_RETURN(h.access_hash, f.Fixed<crypto::Digest32>("access_hash"));
+  CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
+  return h;
+}
+
+crypto::Digest32 CableQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot) {
+  const auto w = crypto::U64Le(window);
+  const auto s = crypto::U64Le(slot);
+  return crypto::H256("candor/v1/cable/quota", {AsBytes(slug), ByteSpan(w), ByteSpan(s)});
+}
+
+crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_bytes, ByteSpan signature,
+                                       std::uint64_t quota_slot, ByteSpan quota_signature,
+                                       ByteSpan author_signature) {
+  const auto slot = crypto::U64Le(quota_slot);
+  return crypto::H256("candor/v1/cable/submission", {header_bytes, envelope_bytes, signature, ByteSpan(slot),
+                                                     quota_signature, author_signature});
+}
+
+namespace {
+constexpr std::array<std::pair<CableAction, std::string_view>, 7> kActions{{
+    {CableAction::kSubmitted, "submitted"},
+    {CableAction::kAcknowledged, "acknowledged"},
+    {CableAction::kExtended, "extended"},
+    {CableAction::kReplied, "replied"},
+    {CableAction::kNoted, "noted"},
+    {CableAction::kClosed, "closed"},
+    {CableAction::kPurged, "purged"},
+}};
+}  // namespace
+
+std::string_view CableActionName(CableAction action) {
+  for (const auto& [a, name] : kActions) {
+    if (a == action) return name;
+  }
+  return "unknown";
+}
+
+Result<CableAction> ParseCableAction(std::string_view name) {
+  for (const auto& [a, n] : kActions) {
+    if (n == name) return a;
+  }
+  return InvalidArgument("unknown cable action '" + std::string(name) + "'");
+}
+
+bool CableActionHasMessage(CableAction a) {
+  return a == CableAction::kExtended || a == CableAction::kReplied || a == CableAction::kNoted ||
+         a == CableAction::kClosed;
+}
+
+bool CableMessageReachesAuthor(CableAction a) {
+  return a == CableAction::kExtended || a == CableAction::kReplied || a == CableAction::kClosed;
+}
+
+Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
+                              std::span<const crypto::BoxPublicKey> recipients) {
+  const auto k = crypto::U64Le(recipients.size());
+  std::vector<ByteSpan> parts = {cable.span(), AsBytes(CableActionName(action)), ByteSpan(k)};
+  for (const auto& r : recipients) parts.push_back(r.span());
+  return crypto::TrParts("candor/v1/cable-message", parts);
+}
+
+crypto::Digest32 CableMessageDigest(ByteSpan message_header, ByteSpan envelope_bytes) {
+  return crypto::H256("candor/v1/cable/message", {message_header, envelope_bytes});
+}
+
+Bytes CableAuthorBindingMessage(const crypto::SignPublicKey& signing_public) {
+  return crypto::Tr("candor/v1/cable/author", {signing_public.span()});
+}
+
+std::string FormatCableReceipt(const CableId& id, const crypto::ReceiptSecret& secret) {
+  return std::string(kCableReceiptPrefix) + crypto::ToHex(id) + "-" + crypto::ToHex(secret.span());
+}
+
+Result<CableReceipt> ParseCableReceipt(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  const Error bad = InvalidArgument(
+      "this is not a Candor receipt: a receipt starts with 'candor-receipt-v1-' followed by 129 "
+      "more characters; copy it again exactly as it was shown when the cable was sent");
+  if (text.substr(0, kCableReceiptPrefix.size()) != kCableReceiptPrefix) return bad;
+  text.remove_prefix(kCableReceiptPrefix.size());
+  if (text.size() != 64 + 1 + 64 || text[64] != '-') return bad;
+  auto id = crypto::FixedFromHex<CableId>(text.substr(0, 64), "cable id");
+  auto secret = crypto::FromHex(text.substr(65));
+  if (!id.ok() || !secret.ok()) return bad;
+  CableReceipt r{*id, crypto::ReceiptSecretFromBytes(*secret)};
+  crypto::Wipe(*secret);
+  return r;
+}
+
+Status ValidateCableContent(const CableContent& c) {
+  if (c.subject.empty() || c.subject.size() > kMaxCableSubjectBytes || !IsValidUtf8(c.subject) ||
+      HasControl(c.subject, false)) {
+    return InvalidArgument("the subject must be 1 to " + std::to_string(kMaxCableSubjectBytes) +
+                           " bytes of text on one line");
+  }
+  if (c.body.empty() || !IsValidUtf8(c.body)) return InvalidArgument("the text must not be empty and must be UTF-8");
+  if (c.reply_public == crypto::BoxPublicKey{}) return InvalidArgument("the reply key is all zeros");
+  if (c.attachments.size() > kMaxCableAttachments) {
+    return InvalidArgument("at most " + std::to_string(kMaxCableAttachments) + " attachments");
+  }
+  for (const auto& a : c.attachments) {
+    if (a.name.empty() || a.name.size() > kMaxAttachmentNameBytes || !IsValidUtf8(a.name) ||
+        HasControl(a.name, false) || a.name.find('/') != std::string::npos || a.name.find('\\') != std::string::npos) {
+      return InvalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
+    }
+    if (a.type.size() > 255 || HasControl(a.type, false) || !IsValidUtf8(a.type)) {
+      return InvalidArgument("an attachment's type must be a media type such as application/pdf");
+    }
+  }
+  if (c.author) {
+    if (c.author->name.empty() || c.author->name.size() > 200 || !IsValidUtf8(c.author->name) ||
+        HasControl(c.author->name, false)) {
+      return InvalidArgument("the author's name must be 1 to 200 bytes of text on one line");
+    }
+    if (c.author->binding.empty()) return InvalidArgument("a named cable needs the author's binding proof");
+  }
+  return Status::Ok();
+}
+
+Bytes CableContentToBytes(const CableContent& c) {
+  Json attachments = Json::array();
+  for (const auto& a : c.attachments) {
+    attachments.push_back({{"name", a.name}, {"type", a.type}, {"data", crypto::ToHex(a.data)}});
+  }
+  Json author = nullptr;
+  if (c.author) {
+    author = {{"name", c.author->name},
+              {"ring_public", crypto::ToHex(c.author->ring_public)},
+              {"signing_public", crypto::ToHex(c.author->signing_public)},
+              {"binding", crypto::ToHex(c.author->binding)}};
+  }
+  const Json j = {{"format", kContentFormat}, {"subject", c.subject},       {"body", c.body},
+                  {"reply_public", crypto::ToHex(c.reply_public)},        {"attachments", attachments},
+                  {"author", author}};
+  const std::string text = j.dump();
+  return Bytes(text.begin(), text.end());
+}
+
+Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
+  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument("the cable's content is not JSON");
+  Fields f(j, "the cable's content");
+  CANDOR_RETURN_IF_ERROR(f.Only({"format", "subject", "body", "reply_public", "attachments", "author"}));
+  CANDOR_ASSIGN_OR_RETURN(std::string format, f.String("format"));
+  if (format != kContentFormat) return InvalidArgument("the cable's content is not " + std::string(kContentFormat));
+  CableContent c;
+  CANDOR_ASSIGN_OR_RETURN(c.subject, f.String("subject"));
+  CANDOR_ASSIGN_OR_RETURN(c.body, f.String("body"));
+  CANDOR_ASSIGN_OR_RETURN(c.reply_public, f.Fixed<crypto::BoxPublicKey>("reply_public"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* attachments, f.Get("attachments"));
+  if (!attachments->is_array()) return InvalidArgument("'attachments' must be a list");
+  for (const auto& a : *attachments) {
+    Fields af(a, "an attachment");
+    CANDOR_RETURN_IF_ERROR(af.Only({"name", "type", "data"}));
+    CableAttachment att;
+    CANDOR_ASSIGN_OR_RETURN(att.name, af.String("name"));
+    CANDOR_ASSIGN_OR_RETURN(att.type, af.String("type"));
+    CANDOR_ASSIGN_OR_RETURN(att.data, af.Hex("data"));
+    c.attachments.push_back(std::move(att));
+  }
+  CANDOR_ASSIGN_OR_RETURN(const Json* author, f.Get("author"));
+  if (!author->is_null()) {
+    Fields a(*author, "the author");
+    CANDOR_RETURN_IF_ERROR(a.Only({"name", "ring_public", "signing_public", "binding"}));
+    CableAuthorIdentity id;
+    CANDOR_ASSIGN_OR_RETURN(id.name, a.String("name"));
+    CANDOR_ASSIGN_OR_RETURN(id.ring_public, a.Fixed<crypto::Point>("ring_public"));
+    CANDOR_ASSIGN_OR_RETURN(id.signing_public, a.Fixed<crypto::SignPublicKey>("signing_public"));
+    CANDOR_ASSIGN_OR_RETURN(id.binding, a.Hex("binding"));
+    c.author = std::move(id);
+  }
+  CANDOR_RETURN_IF_ERROR(ValidateCableContent(c));
+  return c;
+}
+
+namespace {
+std::int64_t DaysLeft(const Period& period, const WorkingCalendar& calendar, const Date& today,
+                      const Date& deadline) {
+  if (period.unit == PeriodUnit::kWorkingDays) return calendar.WorkingDaysBetween(today, deadline);
+  return DaysFromCivil(deadline) - DaysFromCivil(today);
+}
+}  // namespace
+
+CableClock ComputeCableClock(const DeadlinePolicy& policy, const WorkingCalendar& calendar,
+                             const CableDates& dates, const Date& today) {
+  CableClock clock;
+  const CableDeadlines base = ComputeDeadlines(policy, calendar, dates.received);
+  clock.acknowledge_by = base.acknowledge_by;
+  clock.answer_by = base.answer_by;
+  Period answer_period = policy.answer;
+  if (dates.extended && policy.extended_answer) {
+    clock.extended = true;
+    clock.answer_by = AddPeriod(calendar, dates.received, *policy.extended_answer);
+    answer_period = *policy.extended_answer;
+  }
+  clock.acknowledged = dates.acknowledged.has_value();
+  clock.closed = dates.closed.has_value();
+  clock.acknowledge_days_left = DaysLeft(policy.acknowledge, calendar, today, clock.acknowledge_by);
+  clock.answer_days_left = DaysLeft(answer_period, calendar, today, clock.answer_by);
+  clock.acknowledge_overdue = !clock.acknowledged && today > clock.acknowledge_by;
+  clock.answer_overdue = !clock.closed && today > clock.answer_by;
+  return clock;
+}
+
+Date DateOfMs(std::int64_t ms) {
+  std::int64_t days = ms / 86'400'000;
+  if (ms % 86'400'000 < 0) --days;
+  return CivilFromDays(days);
+}
+
+}  // namespace candor::domain

@@ -1,0 +1,205 @@
+// Dissent cables: the public header, the encrypted content, reviewer messages, receipts and
+// the clock (docs/PROTOCOL.md, "Cables").
+//
+// A cable is written on the author's device: the content (CableContent, JSON) is sealed with
+// candor-env-v1 to every current reviewer's X25519 key under the canonical header bytes
+// (CableHeaderBytes) as additional data, and signed twice with candor-lrs-v1 over a ring of the
+// organization's roster — once with the cable id as event (CRYPTO.md) and once with a quota
+// event (CableQuotaEvent) that limits how many cables one member can send per window without
+// saying which member. A named author also signs with Ed25519 and puts their name and a binding
+// to their roster key inside the encrypted content, where only the reviewers see it.
+//
+// Everything here is plain values and pure functions: thread-safe, no I/O, no clock.
+#ifndef CANDOR_DOMAIN_CABLE_H_
+#define CANDOR_DOMAIN_CABLE_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/bytes.h"
+#include "crypto/receipt.h"
+#include "domain/calendar.h"
+#include "domain/policy.h"
+
+namespace candor::domain {
+
+// 32 random bytes chosen by the author's client; also the event id of the cable's ring
+// signature (CRYPTO.md, "Cable envelopes").
+using CableId = crypto::Digest32;
+
+enum class CableAuthor { kNamed, kAnonymous };
+std::string_view CableAuthorName(CableAuthor author);  // "named", "anonymous"
+Result<CableAuthor> ParseCableAuthor(std::string_view name);
+
+// At most this many reviewers receive one cable.
+inline constexpr std::size_t kMaxCableRecipients = 256;
+
+// The public header: stored in clear next to the ciphertext, bound to it as the AEAD's
+// additional data and covered by every signature.
+struct CableHeader {
+  CableId id;
+  std::string organization;              // slug
+  CableAuthor author = CableAuthor::kAnonymous;
+  std::uint64_t roster_version = 0;      // the roster version the ring comes from (≥ 1)
+  crypto::Digest32 ring_digest;          // the ring both ring signatures are over
+  std::uint64_t quota_window = 0;        // the rate-limit window the quota signature is for
+  std::vector<crypto::BoxPublicKey> recipients;  // reviewers' X25519 keys, in envelope order
+  crypto::Digest32 access_hash;          // crypto::AccessHash of the author's access value
+
+  friend bool operator==(const CableHeader&, const CableHeader&) = default;
+};
+
+// A valid slug; roster_version ≥ 1; 1 … kMaxCableRecipients distinct recipient keys, none all
+// zero. Error (kInvalidArgument) naming the field.
+[[nodiscard]] Status ValidateCableHeader(const CableHeader& header);
+
+//   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash)
+// REQUIRES: ValidateCableHeader(header) is OK.
+crypto::Bytes CableHeaderBytes(const CableHeader& header);
+
+// Strict inverse of CableHeaderBytes (ValidateCableHeader applies). Safe on any input.
+Result<CableHeader> DecodeCableHeader(crypto::ByteSpan bytes);
+
+// {"id", "organization", "author", "roster_version", "ring_digest", "quota_window",
+//  "recipients": [hex…], "access_hash"}; strict reader (unknown fields, wrong types and
+// malformed hex are errors naming the field).
+nlohmann::json CableHeaderToJson(const CableHeader& header);
+Result<CableHeader> CableHeaderFromJson(const nlohmann::json& j);
+
+// The event of the quota signature: H256("candor/v1/cable/quota", slug, u64le(window),
+// u64le(slot)). A member has one tag per (window, slot), so at most `slots` cables per window.
+crypto::Digest32 CableQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot);
+
+// What the "submitted" log entry commits to:
+//   H256("candor/v1/cable/submission", header_bytes, envelope_bytes, signature,
+//        u64le(quota_slot), quota_signature, author_signature)   (author_signature empty
+//   for an anonymous cable)
+crypto::Digest32 CableSubmissionDigest(crypto::ByteSpan header_bytes, crypto::ByteSpan envelope_bytes,
+                                       crypto::ByteSpan signature, std::uint64_t quota_slot,
+                                       crypto::ByteSpan quota_signature,
+                                       crypto::ByteSpan author_signature);
+
+// What happens to a cable. Every action is a "cable-event" log entry.
+enum class CableAction { kSubmitted, kAcknowledged, kExtended, kReplied, kNoted, kClosed, kPurged };
+// "submitted", "acknowledged", "extended", "replied", "noted", "closed", "purged".
+std::string_view CableActionName(CableAction action);
+Result<CableAction> ParseCableAction(std::string_view name);
+
+// Reviewer actions that carry an encrypted message: extended (the reason), replied, noted
+// (internal, reviewers only), closed (the substantive response).
+bool CableActionHasMessage(CableAction action);
+// Of those, the ones the author receives: extended, replied, closed.
+bool CableMessageReachesAuthor(CableAction action);
+
+// The additional data of a reviewer message's envelope:
+//   tr("candor/v1/cable-message", cable_id, action, u64le(k), recipient_1 … recipient_k)
+// For a message the author receives, recipient_1 is the author's reply key and the rest are
+// the reviewers' keys; for a note, only the reviewers' keys.
+crypto::Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
+                                      std::span<const crypto::BoxPublicKey> recipients);
+// H256("candor/v1/cable/message", message_header_bytes, envelope_bytes): what the message's
+// log entry commits to.
+crypto::Digest32 CableMessageDigest(crypto::ByteSpan message_header, crypto::ByteSpan envelope_bytes);
+
+// What a named author's binding proof signs: tr("candor/v1/cable/author", signing_public). The
+// proof is a candor-lrs-v1 signature over the one-member ring [ring_public] with the cable id
+// as event, so its tag equals the cable signature's tag exactly when the same key made both.
+crypto::Bytes CableAuthorBindingMessage(const crypto::SignPublicKey& signing_public);
+
+// The receipt an author keeps: "candor-receipt-v1-<cable id hex>-<secret hex>".
+inline constexpr std::string_view kCableReceiptPrefix = "candor-receipt-v1-";
+std::string FormatCableReceipt(const CableId& id, const crypto::ReceiptSecret& secret);
+struct CableReceipt {
+  CableId id;
+  crypto::ReceiptSecret secret;
+};
+// Accepts the text with surrounding white space. Error (kInvalidArgument) otherwise, with a
+// message a person can act on.
+Result<CableReceipt> ParseCableReceipt(std::string_view text);
+
+// --- The encrypted content (what reviewers read) ---
+
+inline constexpr std::size_t kMaxCableSubjectBytes = 512;
+inline constexpr std::size_t kMaxCableAttachments = 16;
+inline constexpr std::size_t kMaxAttachmentNameBytes = 255;
+
+struct CableAttachment {
+  std::string name;  // file name, 1 … 255 bytes, no '/' or control characters
+  std::string type;  // media type, e.g. "application/pdf" (may be empty)
+  crypto::Bytes data;
+
+  friend bool operator==(const CableAttachment&, const CableAttachment&) = default;
+};
+
+// A named author's identity, visible to reviewers only.
+struct CableAuthorIdentity {
+  std::string name;                     // as the author gives it, 1 … 200 bytes
+  crypto::Point ring_public;            // the author's roster key
+  crypto::SignPublicKey signing_public; // the Ed25519 key that signed the cable
+  crypto::Bytes binding;                // candor-lrs-v1 over [ring_public] (see above)
+
+  friend bool operator==(const CableAuthorIdentity&, const CableAuthorIdentity&) = default;
+};
+
+struct CableContent {
+  std::string subject;  // 1 … kMaxCableSubjectBytes of UTF-8
+  std::string body;     // UTF-8, not empty
+  crypto::BoxPublicKey reply_public;  // the author's reply key (from the receipt)
+  std::vector<CableAttachment> attachments;
+  std::optional<CableAuthorIdentity> author;  // set for a named cable
+
+  friend bool operator==(const CableContent&, const CableContent&) = default;
+};
+
+[[nodiscard]] Status ValidateCableContent(const CableContent& content);
+// {"format": "candor-cable-v1", "subject", "body", "reply_public", "attachments":
+//  [{"name", "type", "data": hex}], "author": null | {"name", "ring_public",
+//  "signing_public", "binding"}} as compact JSON text (UTF-8 bytes).
+// REQUIRES: ValidateCableContent(content) is OK.
+crypto::Bytes CableContentToBytes(const CableContent& content);
+// Strict reader (then ValidateCableContent). Safe on any input.
+Result<CableContent> CableContentFromBytes(crypto::ByteSpan bytes);
+
+// --- The clock ---
+
+// Where a cable stands against its deadlines on `today`.
+struct CableClock {
+  Date acknowledge_by;
+  Date answer_by;               // the extended deadline once extended
+  bool acknowledged = false;
+  bool extended = false;
+  bool closed = false;
+  bool acknowledge_overdue = false;  // not acknowledged, and today is after acknowledge_by
+  bool answer_overdue = false;       // not closed, and today is after answer_by
+  // Days left until each deadline, counted in the policy's unit for that deadline (working
+  // days for a working-day period, else calendar days); negative once past, 0 on the day.
+  std::int64_t acknowledge_days_left = 0;
+  std::int64_t answer_days_left = 0;
+  bool overdue() const { return acknowledge_overdue || answer_overdue; }
+};
+
+struct CableDates {
+  Date received;                      // the submission date (the clock's start)
+  std::optional<Date> acknowledged;   // first acknowledgement
+  bool extended = false;
+  std::optional<Date> closed;
+};
+
+// REQUIRES: ValidateDeadlinePolicy(policy) is OK; every date valid; `extended` only when the
+// policy allows an extension.
+CableClock ComputeCableClock(const DeadlinePolicy& policy, const WorkingCalendar& calendar,
+                             const CableDates& dates, const Date& today);
+
+// The civil date (UTC) of a time in ms since the Unix epoch.
+Date DateOfMs(std::int64_t ms);
+
+}  // namespace candor::domain
+
+#endif  // CANDOR_DOMAIN_CABLE_H_

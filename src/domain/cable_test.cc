@@ -1,0 +1,255 @@
+#include "domain/cable.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/rng.h"
+#include "crypto/transcript.h"
+
+namespace candor::domain {
+namespace {
+
+using crypto::Bytes;
+
+Bytes Transcript(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) {
+    auto len = crypto::U64Le(p.size());
+    out.insert(out.end(), len.begin(), len.end());
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes U64(std::uint64_t v) {
+  auto le = crypto::U64Le(v);
+  return Bytes(le.begin(), le.end());
+}
+template <typename F>
+Bytes K(const F& f) {
+  return Bytes(f.begin(), f.end());
+}
+template <typename F>
+F Filled(std::uint8_t v) {
+  F f;
+  f.bytes.fill(v);
+  return f;
+}
+
+CableHeader AHeader() {
+  CableHeader h;
+  h.id = Filled<CableId>(1);
+  h.organization = "state";
+  h.author = CableAuthor::kAnonymous;
+  h.roster_version = 12;
+  h.ring_digest = Filled<crypto::Digest32>(2);
+  h.quota_window = 2938;
+  h.recipients = {Filled<crypto::BoxPublicKey>(3), Filled<crypto::BoxPublicKey>(4)};
+  h.access_hash = Filled<crypto::Digest32>(5);
+  return h;
+}
+
+TEST(CableHeaderTest, BytesAreTheDocumentedTranscriptAndRoundTrip) {
+  const CableHeader h = AHeader();
+  const Bytes bytes = CableHeaderBytes(h);
+  EXPECT_EQ(bytes, Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"), U64(12),
+                               K(h.ring_digest), U64(2938), U64(2), K(h.recipients[0]), K(h.recipients[1]),
+                               K(h.access_hash)}));
+  auto back = DecodeCableHeader(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, h);
+  auto from_json = CableHeaderFromJson(CableHeaderToJson(h));
+  ASSERT_TRUE(from_json.ok()) << from_json.error().message();
+  EXPECT_EQ(*from_json, h);
+}
+
+TEST(CableHeaderTest, RejectsMalformedHeaders) {
+  CableHeader h = AHeader();
+  Bytes bytes = CableHeaderBytes(h);
+  bytes.push_back(0);
+  EXPECT_FALSE(DecodeCableHeader(bytes).ok());
+  // The recipient count says 3 but there are 2.
+  EXPECT_FALSE(DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"),
+                                             U64(12), K(h.ring_digest), U64(1), U64(3), K(h.recipients[0]),
+                                             K(h.recipients[1]), K(h.access_hash)}))
+                   .ok());
+  EXPECT_FALSE(DecodeCableHeader(Transcript({B("candor/v1/cable-headex"), K(h.id)})).ok());
+  auto author = DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("secret"),
+                                              U64(12), K(h.ring_digest), U64(1), U64(1), K(h.recipients[0]),
+                                              K(h.access_hash)}));
+  ASSERT_FALSE(author.ok());
+  EXPECT_NE(author.error().message().find("named"), std::string::npos);
+
+  CableHeader repeated = AHeader();
+  repeated.recipients[1] = repeated.recipients[0];
+  EXPECT_NE(ValidateCableHeader(repeated).error().message().find("repeated"), std::string::npos);
+  CableHeader none = AHeader();
+  none.recipients.clear();
+  EXPECT_FALSE(ValidateCableHeader(none).ok());
+  CableHeader zero = AHeader();
+  zero.recipients[0] = crypto::BoxPublicKey{};
+  EXPECT_FALSE(ValidateCableHeader(zero).ok());
+  CableHeader version = AHeader();
+  version.roster_version = 0;
+  EXPECT_FALSE(ValidateCableHeader(version).ok());
+  CableHeader slug = AHeader();
+  slug.organization = "State!";
+  EXPECT_FALSE(ValidateCableHeader(slug).ok());
+
+  auto j = CableHeaderToJson(AHeader());
+  j["extra"] = 1;
+  EXPECT_NE(CableHeaderFromJson(j).error().message().find("unknown field 'extra'"), std::string::npos);
+  j = CableHeaderToJson(AHeader());
+  j["roster_version"] = -1;
+  EXPECT_FALSE(CableHeaderFromJson(j).ok());
+  j = CableHeaderToJson(AHeader());
+  j["id"] = "zz";
+  EXPECT_FALSE(CableHeaderFromJson(j).ok());
+  j = CableHeaderToJson(AHeader());
+  j.erase("access_hash");
+  EXPECT_NE(CableHeaderFromJson(j).error().message().find("access_hash"), std::string::npos);
+}
+
+TEST(CableTest, QuotaEventsDifferPerSlotWindowAndOrganization) {
+  const auto a = CableQuotaEvent("state", 10, 0);
+  EXPECT_EQ(a, crypto::H256("candor/v1/cable/quota", {crypto::AsBytes("state"), U64(10), U64(0)}));
+  EXPECT_NE(a, CableQuotaEvent("state", 10, 1));
+  EXPECT_NE(a, CableQuotaEvent("state", 11, 0));
+  EXPECT_NE(a, CableQuotaEvent("usaid", 10, 0));
+}
+
+TEST(CableTest, MessageHeadersBindCableActionAndRecipients) {
+  const CableId id = Filled<CableId>(9);
+  const std::vector<crypto::BoxPublicKey> r = {Filled<crypto::BoxPublicKey>(1), Filled<crypto::BoxPublicKey>(2)};
+  EXPECT_EQ(CableMessageHeaderBytes(id, CableAction::kReplied, r),
+            Transcript({B("candor/v1/cable-message"), K(id), B("replied"), U64(2), K(r[0]), K(r[1])}));
+  EXPECT_NE(CableMessageHeaderBytes(id, CableAction::kNoted, r), CableMessageHeaderBytes(id, CableAction::kReplied, r));
+  EXPECT_TRUE(CableActionHasMessage(CableAction::kNoted));
+  EXPECT_FALSE(CableMessageReachesAuthor(CableAction::kNoted));
+  EXPECT_TRUE(CableMessageReachesAuthor(CableAction::kClosed));
+  EXPECT_FALSE(CableActionHasMessage(CableAction::kAcknowledged));
+  for (auto a : {CableAction::kSubmitted, CableAction::kAcknowledged, CableAction::kExtended, CableAction::kReplied,
+                 CableAction::kNoted, CableAction::kClosed, CableAction::kPurged}) {
+    EXPECT_EQ(*ParseCableAction(CableActionName(a)), a);
+  }
+  EXPECT_FALSE(ParseCableAction("deleted").ok());
+}
+
+TEST(CableReceiptTest, FormatsParsesAndDerivesSeparateValues) {
+  crypto::SeededRng rng(5);
+  const auto secret = crypto::GenerateReceiptSecret(rng);
+  const CableId id = Filled<CableId>(0xab);
+  const std::string text = FormatCableReceipt(id, secret);
+  EXPECT_EQ(text.rfind("candor-receipt-v1-abab", 0), 0u);
+  EXPECT_EQ(text.size(), 18u + 64 + 1 + 64);
+  auto parsed = ParseCableReceipt("  " + text + "\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  EXPECT_EQ(parsed->id, id);
+  EXPECT_TRUE(std::equal(secret.span().begin(), secret.span().end(), parsed->secret.span().begin()));
+
+  for (std::string bad : {std::string(""), text.substr(0, text.size() - 1), "x" + text.substr(1),
+                          text.substr(0, 82) + "_" + text.substr(83), text + "0"}) {
+    auto r = ParseCableReceipt(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message().find("not a Candor receipt"), std::string::npos);
+  }
+
+  const auto keys = crypto::DeriveReceiptKeys(secret);
+  const auto again = crypto::DeriveReceiptKeys(parsed->secret);
+  EXPECT_EQ(keys.reply.public_key, again.reply.public_key);
+  EXPECT_EQ(keys.access, again.access);
+  EXPECT_EQ(keys.access_hash, crypto::AccessHash(keys.access));
+  EXPECT_EQ(keys.access, crypto::H256("candor/v1/cable/access", {secret.span()}));
+  EXPECT_NE(keys.access, keys.access_hash);
+  EXPECT_NE(crypto::ToHex(keys.access), crypto::ToHex(keys.reply.public_key));
+  EXPECT_EQ(keys.reply.public_key, crypto::BoxPublicFromSecret(keys.reply.secret));
+  EXPECT_TRUE(crypto::ConstantTimeEqual(keys.access, again.access));
+  EXPECT_FALSE(crypto::ConstantTimeEqual(keys.access, keys.access_hash));
+}
+
+CableContent AContent() {
+  CableContent c;
+  c.subject = "On the policy in the region";
+  c.body = "Line one\nLine two — with UTF-8.";
+  c.reply_public = Filled<crypto::BoxPublicKey>(7);
+  c.attachments.push_back({"memo.pdf", "application/pdf", Bytes{1, 2, 3, 0}});
+  return c;
+}
+
+TEST(CableContentTest, RoundTripsAndIsStrict) {
+  CableContent c = AContent();
+  auto back = CableContentFromBytes(CableContentToBytes(c));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, c);
+  c.author = CableAuthorIdentity{"Jane Doe, Political Officer", Filled<crypto::Point>(1),
+                                 Filled<crypto::SignPublicKey>(2), Bytes(96, 3)};
+  back = CableContentFromBytes(CableContentToBytes(c));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, c);
+
+  EXPECT_FALSE(CableContentFromBytes(B("not json")).ok());
+  EXPECT_FALSE(CableContentFromBytes(B("{}")).ok());
+  auto with = [&](auto edit) {
+    auto j = nlohmann::json::parse(Bytes(CableContentToBytes(AContent())));
+    edit(j);
+    const std::string text = j.dump();
+    return CableContentFromBytes(B(text));
+  };
+  EXPECT_FALSE(with([](auto& j) { j["format"] = "candor-cable-v2"; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["extra"] = true; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["subject"] = ""; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["subject"] = "two\nlines"; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["body"] = ""; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["attachments"][0]["name"] = "../etc/passwd"; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["attachments"][0]["data"] = "0g"; }).ok());
+  EXPECT_FALSE(with([](auto& j) { j["author"] = {{"name", "x"}}; }).ok());
+}
+
+TEST(CableClockTest, CountsWorkingDaysAcrossWeekendsAndHolidays) {
+  // Friday 2026-11-20; Thanksgiving is Thursday 2026-11-26 (US federal holiday).
+  const WorkingCalendar calendar({}, /*us_federal_holidays=*/true);
+  const DeadlinePolicy policy = DissentChannelPolicy();
+  CableDates dates;
+  dates.received = Date{2026, 11, 20};
+  CableClock c = ComputeCableClock(policy, calendar, dates, Date{2026, 11, 20});
+  EXPECT_EQ(c.acknowledge_by, (Date{2026, 11, 24}));  // Mon 23 = 1, Tue 24 = 2
+  EXPECT_EQ(c.acknowledge_days_left, 2);
+  EXPECT_FALSE(c.overdue());
+  // 30 working days: Nov 23–25, Nov 27, then December and January, skipping Christmas (Fri Dec 25)
+  // and New Year (Fri Jan 1).
+  EXPECT_EQ(c.answer_by, calendar.AddWorkingDays(Date{2026, 11, 20}, 30));
+  EXPECT_EQ(c.answer_by, (Date{2027, 1, 6}));  // Christmas and New Year fall on Fridays
+
+  c = ComputeCableClock(policy, calendar, dates, Date{2026, 11, 25});
+  EXPECT_TRUE(c.acknowledge_overdue);
+  EXPECT_EQ(c.acknowledge_days_left, -1);
+  dates.acknowledged = Date{2026, 11, 25};
+  c = ComputeCableClock(policy, calendar, dates, Date{2026, 11, 25});
+  EXPECT_FALSE(c.acknowledge_overdue);
+
+  c = ComputeCableClock(policy, calendar, dates, Date{2027, 1, 7});
+  EXPECT_TRUE(c.answer_overdue);
+  dates.extended = true;
+  c = ComputeCableClock(policy, calendar, dates, Date{2027, 1, 7});
+  EXPECT_FALSE(c.answer_overdue);
+  EXPECT_TRUE(c.extended);
+  EXPECT_EQ(c.answer_by, calendar.AddWorkingDays(Date{2026, 11, 20}, 60));
+  dates.closed = Date{2027, 3, 1};
+  c = ComputeCableClock(policy, calendar, dates, Date{2027, 6, 1});
+  EXPECT_FALSE(c.overdue());
+}
+
+TEST(CableClockTest, EuPolicyCountsCalendarDaysAndMonths) {
+  const WorkingCalendar calendar;
+  CableDates dates;
+  dates.received = Date{2026, 11, 30};
+  const CableClock c = ComputeCableClock(EuWhistleblowingPolicy(), calendar, dates, Date{2026, 12, 1});
+  EXPECT_EQ(c.acknowledge_by, (Date{2026, 12, 7}));
+  EXPECT_EQ(c.acknowledge_days_left, 6);
+  EXPECT_EQ(c.answer_by, (Date{2027, 2, 28}));
+  EXPECT_EQ(DateOfMs(0), (Date{1970, 1, 1}));
+  EXPECT_EQ(DateOfMs(-1), (Date{1969, 12, 31}));
+  EXPECT_EQ(DateOfMs(1'795'000'000'000), (Date{2026, 11, 18}));
+}
+
+}  // namespace
+}  // namespace candor::domain
