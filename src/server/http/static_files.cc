@@ -118,4 +118,19 @@ Handler StaticFiles::AsHandler(std::string param) const {
   };
 }
 
+Status StaticFiles::MountAtRoot(Router& router) const {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/", [files = *this](const Request&) {
+    return files.Serve("");
+  }));
+  // Below the root, files only: no directory serves an index.
+  Options no_index = options_;
+  no_index.index_file.clear();
+  StaticFiles files(root_, no_index);
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/{file}", files.AsHandler("file")));
+  return router.Anonymous("GET", "/assets/{*path}", [files](const Request& request) {
+    auto path = request.PathParam("path");
+    return files.Serve("assets/" + std::string(path ? *path : std::string_view()));
+  });
+}
+
 }  // namespace candor::http

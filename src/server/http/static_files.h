@@ -47,6 +47,14 @@ class StaticFiles {
   // into the handler.
   Handler AsHandler(std::string param = "path") const;
 
+  // Serves this directory at the root of `router` the way Vite lays out a single-page
+  // application: GET / (the index file), GET /{file} (files beside it: the icon, robots.txt)
+  // and GET /assets/{*path} (the hashed bundles, the worker, the WebAssembly). All anonymous:
+  // loading the page says nothing about who loads it. Deeper paths are not routed, so the
+  // API's unknown paths still get the router's own 404 or 405.
+  // Errors: those of Router::Add (a route of the same shape already exists).
+  [[nodiscard]] Status MountAtRoot(Router& router) const;
+
  private:
   std::filesystem::path root_;
   Options options_;

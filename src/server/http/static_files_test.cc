@@ -91,6 +91,39 @@ TEST_F(StaticFilesTest, AsHandlerUsesTheCatchAll) {
   EXPECT_EQ(match.route->handler()(req).body, "console.log(1)");
 }
 
+TEST_F(StaticFilesTest, MountAtRootServesTheAppAndLeavesDeeperPathsAlone) {
+  fs::create_directories(root_ / "assets" / "sub");
+  Write(root_ / "assets" / "index-1a2b.js", "app()");
+  Write(root_ / "assets" / "sub" / "worker.js", "work()");
+  Write(root_ / "assets" / "index.html", "not an index");
+  Router router;
+  ASSERT_TRUE(StaticFiles(root_).MountAtRoot(router).ok());
+  ASSERT_TRUE(router.Anonymous("GET", "/api/v1/health", [](const Request&) {
+    return Response::Text(200, "ok");
+  }).ok());
+  auto serve = [&](std::string_view method, std::string_view path) -> Response {
+    auto match = router.Match(method, path);
+    if (!match.found()) return NoRouteResponse(match);
+    EXPECT_EQ(match.route->privacy(), Privacy::kAnonymous) << path;
+    Request req;
+    req.path_params = match.params;
+    return match.route->handler()(req);
+  };
+  EXPECT_EQ(serve("GET", "/").body, "<h1>Candor</h1>");
+  EXPECT_EQ(serve("GET", "/index.html").body, "<h1>Candor</h1>");
+  EXPECT_EQ(serve("GET", "/assets/index-1a2b.js").body, "app()");
+  EXPECT_EQ(serve("GET", "/assets/sub/worker.js").body, "work()");
+  EXPECT_EQ(serve("GET", "/api/v1/health").body, "ok");
+  EXPECT_EQ(serve("GET", "/assets/").status, 404);
+  EXPECT_EQ(serve("GET", "/.env").status, 404);
+  EXPECT_EQ(serve("GET", "/docs").status, 404) << "directories other than the root are not indexes";
+  // Only the root, files beside the index and assets/ are reachable; the API's unknown paths
+  // keep the router's answers.
+  EXPECT_EQ(serve("GET", "/js/app.js").status, 404);
+  EXPECT_EQ(serve("POST", "/api/v1/nothing").status, 404);
+  EXPECT_EQ(serve("POST", "/").status, 405);
+}
+
 TEST(ContentTypeFor, KnownAndUnknown) {
   EXPECT_EQ(ContentTypeFor("a.CSS"), "text/css; charset=utf-8");
   EXPECT_EQ(ContentTypeFor("a.woff2"), "font/woff2");
