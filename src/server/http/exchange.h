@@ -17,8 +17,15 @@
 
 namespace candor::http {
 
+// Everything the web front end needs and nothing more: its own scripts, styles, images,
+// workers and API, no inline script or style, no plugin, no frame, no form that submits by
+// itself (every form is handled by script, so a passphrase can never end up in a URL), and
+// 'wasm-unsafe-eval' because libsodium is WebAssembly (compiled from bytes in its own script,
+// which CSP treats like eval). No third-party origin is allowed anywhere.
 inline constexpr std::string_view kDefaultContentSecurityPolicy =
-    "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 

@@ -104,7 +104,9 @@ TEST(Exchange, SecurityHeaders) {
   api.headers.Set("Cache-Control", "public, max-age=600");
   AddSecurityHeaders(api, "/api/v1/orgs", {});
   EXPECT_EQ(api.headers.Get("Content-Security-Policy"),
-            "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+              "img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+              "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
   EXPECT_EQ(api.headers.Get("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(api.headers.Get("Referrer-Policy"), "no-referrer");
   EXPECT_EQ(api.headers.Get("Cache-Control"), "no-store");

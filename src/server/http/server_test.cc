@@ -152,7 +152,9 @@ TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
     auto r = Fetch(port(), RawRequest("GET", path));
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->Header("Content-Security-Policy"),
-              "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+              "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+              "img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+              "base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
         << path;
     EXPECT_EQ(r->Header("X-Content-Type-Options"), "nosniff") << path;
     EXPECT_EQ(r->Header("Referrer-Policy"), "no-referrer") << path;
