@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/io.h"
@@ -26,6 +27,7 @@
 #include "server/app/batch_publisher.h"
 #include "server/http/access_log.h"
 #include "server/http/server.h"
+#include "server/http/static_files.h"
 #include "store/store.h"
 
 namespace candor::cli {
@@ -94,6 +96,7 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"batch_interval_seconds", "--batch-interval"},
       {"batch_jitter", "--batch-jitter"},
       {"min_ring_size", "--min-ring-size"},
+      {"web_dir", "--web-dir"},
   };
   for (const auto& [key, value] : j.items()) {
     auto want = [&](bool ok) -> Status {
@@ -169,6 +172,28 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   return service.Logout(admin.principal);
 }
 
+// Where the web front end's build output (web/dist) is: --web-dir when given (it must hold an
+// index.html), else the first of web/dist under the working directory (`make run` starts here),
+// web/dist of the source tree this binary was built in (build/src/cli/candor), and
+// /usr/share/candor/web. Empty when there is none: the server then answers the API only.
+Result<std::string> FindWebDir(const std::string& given) {
+  std::error_code ec;
+  if (!given.empty()) {
+    if (!fs::is_regular_file(fs::path(given) / "index.html", ec)) {
+      return InvalidArgument("--web-dir '" + given + "' has no index.html (build it with `make web`)");
+    }
+    return given;
+  }
+  std::vector<fs::path> candidates = {fs::path("web") / "dist"};
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path() / ".." / ".." / ".." / "web" / "dist");
+  candidates.emplace_back("/usr/share/candor/web");
+  for (const fs::path& dir : candidates) {
+    if (fs::is_regular_file(dir / "index.html", ec)) return fs::weakly_canonical(dir, ec).string();
+  }
+  return std::string();
+}
+
 Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o, given));
   // The server's own diagnostics carry the hour only, like the access log: an error while
@@ -196,8 +221,10 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   });
   publisher.Start();
 
+  CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
   http::Router router;
   CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
+  if (!web_dir.empty()) CANDOR_RETURN_IF_ERROR(http::StaticFiles(web_dir).MountAtRoot(router));
   http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;
@@ -216,6 +243,11 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
                                       o.host, server.port());
   fmt::print("Candor is serving {} (store: {}, data: {})\n", url, data_store->Engine(), o.data_dir);
   fmt::print("Log public key: {}\n", crypto::ToHex(service.log_public_key()));
+  if (web_dir.empty()) {
+    fmt::print("No web front end found: serving the API only (build it with `make web`, or pass --web-dir).\n");
+  } else {
+    fmt::print("Web front end: {}/ (from {})\n", url, web_dir);
+  }
   if (o.demo) {
     fmt::print("\nDEMO DATA: organization '{}' with administrator 'admin', password '{}'.\n"
                "Sign in:   curl -c jar -H 'Content-Type: application/json' -d "
@@ -288,6 +320,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--batch-jitter", serve->batch_jitter,
                   "Each wait is the interval times a random factor in [1-j, 1+j]; 0 <= j < 1")
       ->capture_default_str();
+  cmd->add_option("--web-dir", serve->web_dir,
+                  "The web front end's files (web/dist); default: web/dist here or beside the source "
+                  "tree, else /usr/share/candor/web");
   cmd->add_option("--min-ring-size", serve->min_ring,
                   "Smallest ring a co-signature may use, and smallest roster a letter may name")
       ->capture_default_str();
