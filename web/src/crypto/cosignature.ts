@@ -1,0 +1,151 @@
+// Co-signatures on letters, and the JSON forms of rings and co-signatures that the command
+// line, the server and the browser exchange (docs/PROTOCOL.md "Rings", "Co-signatures";
+// src/domain/cosignature.h).
+//
+//   {"scheme":"candor-ring-v1","members":[hex…],"digest":hex}
+//   {"scheme":"candor-lrs-v1","letter":hex,"action":"sign"|"withdraw","ring_digest":hex,
+//    "signature":hex}
+//
+// A co-signature is candor-lrs-v1 with event = letter id and message = the letter statement.
+import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
+import { CandorError, invalidArgument, verificationFailed } from './errors.js';
+import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './json.js';
+import { letterStatement, parseSignatureAction, type SignatureAction } from './letter.js';
+import {
+  decodeLrsSignature,
+  encodeLrsSignature,
+  LRS_SCHEME,
+  lrsSign,
+  lrsVerify,
+  Ring,
+} from './lrs.js';
+import { systemRng, type Rng } from './rng.js';
+
+export const RING_SCHEME = 'candor-ring-v1';
+
+// A ring signature on a letter as it travels; the signature stays encoded because its length
+// depends on the ring it claims.
+export interface CoSignature {
+  letter: Uint8Array; // letter id
+  action: SignatureAction;
+  ringDigest: Uint8Array;
+  signature: Uint8Array; // c0 || s_0..s_{n-1} || I
+}
+
+function onlyFields(j: JsonValue, allowed: readonly string[]): JsonObject {
+  if (!isObject(j)) throw invalidArgument('expected a JSON object');
+  for (const key of [...j.keys()].sort()) {
+    if (!allowed.includes(key)) throw invalidArgument(`unknown field '${key}'`);
+  }
+  return j;
+}
+
+function getString(j: JsonObject, f: string): string {
+  const v = j.get(f);
+  if (v === undefined) throw invalidArgument(`missing field '${f}'`);
+  if (typeof v !== 'string') throw invalidArgument(`field '${f}' must be a string`);
+  return v;
+}
+
+function asJson(input: JsonValue | string | Uint8Array): JsonValue {
+  return typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
+}
+
+export function ringToJson(ring: Ring): { scheme: string; members: string[]; digest: string } {
+  return { scheme: RING_SCHEME, members: ring.members.map(toHex), digest: toHex(ring.digest) };
+}
+
+// Accepts {"members":[hex…]} and, if present, checks "scheme" and "digest" (RingFromJson).
+export function ringFromJson(input: JsonValue | string | Uint8Array): Ring {
+  const j = onlyFields(asJson(input), ['scheme', 'members', 'digest']);
+  if (j.has('scheme')) {
+    const scheme = getString(j, 'scheme');
+    if (scheme !== RING_SCHEME) throw invalidArgument(`unknown ring scheme '${scheme}'`);
+  }
+  const members = j.get('members');
+  if (!Array.isArray(members)) {
+    throw invalidArgument("a ring needs a 'members' array of hex public keys");
+  }
+  const keys = members.map((m, i) => {
+    if (typeof m !== 'string') throw invalidArgument(`ring member ${i} is not a string`);
+    return fixedFromHex(m, 32, `ring member ${i}`);
+  });
+  const ring = Ring.create(keys);
+  if (j.has('digest')) {
+    const digest = fixedFromHex(getString(j, 'digest'), 32, 'digest');
+    if (!bytesEqual(digest, ring.digest)) {
+      throw invalidArgument("the ring's 'digest' does not match its members");
+    }
+  }
+  return ring;
+}
+
+export function coSignatureToJson(sig: CoSignature): {
+  scheme: string;
+  letter: string;
+  action: SignatureAction;
+  ring_digest: string;
+  signature: string;
+} {
+  return {
+    scheme: LRS_SCHEME,
+    letter: toHex(sig.letter),
+    action: sig.action,
+    ring_digest: toHex(sig.ringDigest),
+    signature: toHex(sig.signature),
+  };
+}
+
+// The text `candor sign` writes: dump(2) and a newline.
+export function coSignatureToJsonText(sig: CoSignature): string {
+  return dumpJson(coSignatureToJson(sig), 2) + '\n';
+}
+
+// Strict reader (CoSignatureFromJson): all five fields, nothing else, well-formed hex.
+export function coSignatureFromJson(input: JsonValue | string | Uint8Array): CoSignature {
+  const j = onlyFields(asJson(input), ['scheme', 'letter', 'action', 'ring_digest', 'signature']);
+  const scheme = getString(j, 'scheme');
+  if (scheme !== LRS_SCHEME) throw invalidArgument(`unknown signature scheme '${scheme}'`);
+  const letter = fixedFromHex(getString(j, 'letter'), 32, 'letter');
+  const action = parseSignatureAction(getString(j, 'action'));
+  const ringDigest = fixedFromHex(getString(j, 'ring_digest'), 32, 'ring_digest');
+  let signature: Uint8Array;
+  try {
+    signature = fromHex(getString(j, 'signature'));
+  } catch (e) {
+    if (e instanceof CandorError && e.message.startsWith('hex')) throw e.withContext('signature');
+    throw e;
+  }
+  return { letter, action, ringDigest, signature };
+}
+
+// Signs `letter` (or withdraws from it) as ring member `signerIndex` (SignLetter).
+export function signLetter(
+  letterId: Uint8Array,
+  action: SignatureAction,
+  ring: Ring,
+  signerIndex: number,
+  secret: Uint8Array,
+  rng: Rng = systemRng,
+): CoSignature {
+  const statement = letterStatement(letterId, action);
+  const sig = lrsSign(letterId, statement, ring, signerIndex, secret, rng);
+  return {
+    letter: letterId.slice(),
+    action,
+    ringDigest: ring.digest.slice(),
+    signature: encodeLrsSignature(sig),
+  };
+}
+
+// Verifies `sig` over `ring` and returns its linking tag (VerifyCoSignature): the digest must
+// match first ('verification failed'), then the length ('invalid argument'), then
+// candor-lrs-v1 itself.
+export function verifyCoSignature(sig: CoSignature, ring: Ring): Uint8Array {
+  if (!bytesEqual(sig.ringDigest, ring.digest)) {
+    throw verificationFailed('the signature was made over a different ring');
+  }
+  const lrs = decodeLrsSignature(sig.signature, ring.size);
+  lrsVerify(sig.letter, letterStatement(sig.letter, sig.action), ring, lrs);
+  return lrs.tag;
+}

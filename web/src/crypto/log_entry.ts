@@ -1,0 +1,472 @@
+// The public events of Candor's transparency log, as canonical entry bytes (docs/PROTOCOL.md
+// "Log entries"; src/domain/log_entry.h):
+//
+//   entry = tr("candor/v1/log-entry", kind, field_1, …, field_k)
+//
+// decodeLogEntry accepts exactly the bytes the C++ decoder accepts: the label, a known kind,
+// the kind's number of fields with their lengths, every field's rule, nothing after the last
+// field — in short, exactly the bytes that re-encode identically. The reserved kind
+// "cable-event" is refused until a later version defines it.
+import { bytesEqual, fromUtf8, isAllZero, readU64le, toHex, u64le, utf8 } from './bytes.js';
+import { CandorError, invalidArgument } from './errors.js';
+import type { JsonInput } from './json.js';
+import {
+  computeLetterId,
+  decodeLetterCanonicalBytes,
+  letterCanonicalBytes,
+  letterToJson,
+  MAX_RING_SIZE,
+  parseSignatureAction,
+  validateLetter,
+  type Letter,
+  type SignatureAction,
+} from './letter.js';
+import {
+  organizationSettingsFromCanonicalJsonText,
+  organizationSettingsToJson,
+  organizationSettingsToJsonText,
+  validateOrganizationNameBytes,
+  validateOrganizationSettings,
+  validateOrganizationSlugBytes,
+  type OrganizationSettings,
+} from './policy.js';
+import { isValidPoint } from './ristretto.js';
+import type { RosterEvent } from './roster.js';
+import { sha256, splitTranscript, trBytes } from './transcript.js';
+
+export const LOG_ENTRY_LABEL = 'candor/v1/log-entry';
+
+export interface OrganizationCreatedEvent {
+  kind: 'organization-created';
+  slug: string;
+  name: string;
+  demo: boolean;
+  settings: OrganizationSettings;
+}
+export interface OrganizationSettingsEvent {
+  kind: 'organization-settings';
+  slug: string;
+  settings: OrganizationSettings;
+}
+export interface RosterAddEvent {
+  kind: 'roster-add';
+  slug: string;
+  version: bigint;
+  ringPublic: Uint8Array;
+  replyPublic: Uint8Array;
+}
+export interface RosterRemoveEvent {
+  kind: 'roster-remove';
+  slug: string;
+  version: bigint;
+  ringPublic: Uint8Array;
+}
+export interface ReviewerKeyEvent {
+  kind: 'reviewer-key';
+  slug: string;
+  accountId: bigint;
+  boxPublic: Uint8Array;
+}
+export interface LetterEvent {
+  kind: 'letter';
+  letter: Letter;
+  rosterVersions: bigint[]; // one per organization of the letter, each ≥ 1
+}
+export interface CoSignatureEvent {
+  kind: 'cosignature';
+  letter: Uint8Array; // letter id
+  slug: string;
+  action: SignatureAction;
+  ringDigest: Uint8Array;
+  signature: Uint8Array; // candor-lrs-v1 wire bytes, 32·(n+2)
+}
+export interface SignatureBatchEvent {
+  kind: 'signature-batch';
+  letter: Uint8Array;
+  batch: bigint;
+  count: bigint;
+  publishedAtMs: bigint;
+}
+
+export type LogEvent =
+  | OrganizationCreatedEvent
+  | OrganizationSettingsEvent
+  | RosterAddEvent
+  | RosterRemoveEvent
+  | ReviewerKeyEvent
+  | LetterEvent
+  | CoSignatureEvent
+  | SignatureBatchEvent;
+
+export type LogEventKind = LogEvent['kind'];
+
+const KINDS: readonly LogEventKind[] = [
+  'organization-created',
+  'organization-settings',
+  'roster-add',
+  'roster-remove',
+  'reviewer-key',
+  'letter',
+  'cosignature',
+  'signature-batch',
+];
+const RESERVED_KINDS = ['cable-event'];
+const MAX_FIELDS = 5;
+
+function invalid(kind: string, message: string): CandorError {
+  return invalidArgument(`log entry '${kind}': ${message}`);
+}
+
+function rethrowAs(kind: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CandorError) throw invalid(kind, e.message);
+    throw e;
+  }
+}
+
+function printable(b: Uint8Array): string {
+  const plain =
+    b.length <= 40 && b.every((c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d);
+  if (plain) return `'${String.fromCharCode(...b)}'`;
+  return `(hex) ${toHex(b.subarray(0, 32))}`;
+}
+
+function checkSlug(kind: string, slug: Uint8Array): void {
+  rethrowAs(kind, () => validateOrganizationSlugBytes(slug));
+}
+
+function checkCounter(kind: string, what: string, v: bigint): void {
+  if (v === 0n) throw invalid(kind, `${what} must be at least 1`);
+}
+
+function checkBoxKey(kind: string, what: string, key: Uint8Array): void {
+  if (key.length !== 32 || isAllZero(key)) throw invalid(kind, `${what} is all zeros`);
+}
+
+function checkRingKey(kind: string, key: Uint8Array): void {
+  if (!isValidPoint(key)) throw invalid(kind, 'the ring key is not a valid ristretto255 point');
+}
+
+function slugBytes(slug: string): Uint8Array {
+  try {
+    return utf8(slug);
+  } catch {
+    return new Uint8Array([0xff]); // fails the slug rule
+  }
+}
+
+// Throws 'invalid argument' naming the kind and the field unless `event` meets the rules the
+// decoder enforces (ValidateLogEvent).
+export function validateLogEvent(event: LogEvent): void {
+  const kind = event.kind;
+  switch (event.kind) {
+    case 'organization-created': {
+      checkSlug(kind, slugBytes(event.slug));
+      rethrowAs(kind, () => validateOrganizationNameBytes(utf8(event.name)));
+      rethrowAs(kind, () => validateOrganizationSettings(event.settings));
+      return;
+    }
+    case 'organization-settings':
+      checkSlug(kind, slugBytes(event.slug));
+      rethrowAs(kind, () => validateOrganizationSettings(event.settings));
+      return;
+    case 'roster-add':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the version', event.version);
+      checkRingKey(kind, event.ringPublic);
+      checkBoxKey(kind, 'the reply key', event.replyPublic);
+      return;
+    case 'roster-remove':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the version', event.version);
+      checkRingKey(kind, event.ringPublic);
+      return;
+    case 'reviewer-key':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the account id', event.accountId);
+      checkBoxKey(kind, 'the reviewer key', event.boxPublic);
+      return;
+    case 'letter': {
+      rethrowAs(kind, () => validateLetter(event.letter));
+      if (event.rosterVersions.length !== event.letter.organizations.length) {
+        throw invalid(kind, 'one pinned roster version per organization is needed');
+      }
+      for (const v of event.rosterVersions) checkCounter(kind, 'a pinned roster version', v);
+      return;
+    }
+    case 'cosignature': {
+      checkSlug(kind, slugBytes(event.slug));
+      const n = event.signature.length;
+      if (n < 32 * 3 || n % 32 !== 0 || n / 32 - 2 > MAX_RING_SIZE) {
+        throw invalid(
+          kind,
+          `the signature must be 32·(n+2) bytes for a ring of 1 to ${MAX_RING_SIZE} members`,
+        );
+      }
+      if (event.letter.length !== 32 || event.ringDigest.length !== 32) {
+        throw invalid(kind, 'the letter id and the ring digest must be 32 bytes');
+      }
+      return;
+    }
+    case 'signature-batch':
+      if (event.letter.length !== 32) throw invalid(kind, 'the letter id must be 32 bytes');
+      checkCounter(kind, 'the batch number', event.batch);
+      checkCounter(kind, 'the count', event.count);
+      return;
+  }
+}
+
+// The canonical entry bytes. REQUIRES: validateLogEvent(event) passes.
+export function encodeLogEntry(event: LogEvent): Uint8Array {
+  const label = utf8(LOG_ENTRY_LABEL);
+  const k = utf8(event.kind);
+  switch (event.kind) {
+    case 'organization-created':
+      return trBytes(label, [
+        k,
+        utf8(event.slug),
+        utf8(event.name),
+        new Uint8Array([event.demo ? 1 : 0]),
+        utf8(organizationSettingsToJsonText(event.settings)),
+      ]);
+    case 'organization-settings':
+      return trBytes(label, [k, utf8(event.slug), utf8(organizationSettingsToJsonText(event.settings))]);
+    case 'roster-add':
+      return trBytes(label, [k, utf8(event.slug), u64le(event.version), event.ringPublic, event.replyPublic]);
+    case 'roster-remove':
+      return trBytes(label, [k, utf8(event.slug), u64le(event.version), event.ringPublic]);
+    case 'reviewer-key':
+      return trBytes(label, [k, utf8(event.slug), u64le(event.accountId), event.boxPublic]);
+    case 'letter': {
+      const pins = new Uint8Array(8 * event.rosterVersions.length);
+      event.rosterVersions.forEach((v, i) => pins.set(u64le(v), 8 * i));
+      return trBytes(label, [k, letterCanonicalBytes(event.letter), pins]);
+    }
+    case 'cosignature':
+      return trBytes(label, [
+        k,
+        event.letter,
+        utf8(event.slug),
+        utf8(event.action),
+        event.ringDigest,
+        event.signature,
+      ]);
+    case 'signature-batch':
+      return trBytes(label, [
+        k,
+        event.letter,
+        u64le(event.batch),
+        u64le(event.count),
+        u64le(event.publishedAtMs),
+      ]);
+  }
+}
+
+function u64Field(kind: string, what: string, b: Uint8Array): bigint {
+  if (b.length !== 8) throw invalid(kind, `${what} must be 8 bytes`);
+  return readU64le(b);
+}
+
+function fixedField(kind: string, what: string, b: Uint8Array, size: number): Uint8Array {
+  if (b.length !== size) throw invalid(kind, `${what} must be ${size} bytes`);
+  return b.slice();
+}
+
+// Slugs and names are checked on their bytes (validateLogEvent below sees them as text);
+// bytes that are not UTF-8 fail those checks, so a lenient conversion is enough here.
+const lenient = new TextDecoder('utf-8');
+
+function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
+  const count = (n: number) => {
+    if (f.length !== n) throw invalid(kind, `expected ${n} fields, got ${f.length}`);
+  };
+  const text = (b: Uint8Array) => lenient.decode(b);
+  switch (kind) {
+    case 'organization-created': {
+      count(4);
+      checkSlug(kind, f[0]!);
+      rethrowAs(kind, () => validateOrganizationNameBytes(f[1]!));
+      const demo = f[2]!;
+      if (demo.length !== 1 || demo[0]! > 1) {
+        throw invalid(kind, 'the demo flag must be one byte, 0x00 or 0x01');
+      }
+      let settings!: OrganizationSettings;
+      rethrowAs(kind, () => {
+        settings = organizationSettingsFromCanonicalJsonText(f[3]!);
+      });
+      return { kind, slug: text(f[0]!), name: fromUtf8(f[1]!), demo: demo[0] === 1, settings };
+    }
+    case 'organization-settings': {
+      count(2);
+      checkSlug(kind, f[0]!);
+      let settings!: OrganizationSettings;
+      rethrowAs(kind, () => {
+        settings = organizationSettingsFromCanonicalJsonText(f[1]!);
+      });
+      return { kind, slug: text(f[0]!), settings };
+    }
+    case 'roster-add':
+      count(4);
+      checkSlug(kind, f[0]!);
+      return {
+        kind,
+        slug: text(f[0]!),
+        version: u64Field(kind, 'the version', f[1]!),
+        ringPublic: fixedField(kind, 'the ring key', f[2]!, 32),
+        replyPublic: fixedField(kind, 'the reply key', f[3]!, 32),
+      };
+    case 'roster-remove':
+      count(3);
+      checkSlug(kind, f[0]!);
+      return {
+        kind,
+        slug: text(f[0]!),
+        version: u64Field(kind, 'the version', f[1]!),
+        ringPublic: fixedField(kind, 'the ring key', f[2]!, 32),
+      };
+    case 'reviewer-key':
+      count(3);
+      checkSlug(kind, f[0]!);
+      return {
+        kind,
+        slug: text(f[0]!),
+        accountId: u64Field(kind, 'the account id', f[1]!),
+        boxPublic: fixedField(kind, 'the reviewer key', f[2]!, 32),
+      };
+    case 'letter': {
+      count(2);
+      let letter!: Letter;
+      rethrowAs(kind, () => {
+        letter = decodeLetterCanonicalBytes(f[0]!);
+      });
+      const pins = f[1]!;
+      if (pins.length !== 8 * letter.organizations.length) {
+        throw invalid(kind, 'the pinned roster versions must be 8 bytes per organization');
+      }
+      const rosterVersions: bigint[] = [];
+      for (let i = 0; i < letter.organizations.length; i++) rosterVersions.push(readU64le(pins, 8 * i));
+      return { kind, letter, rosterVersions };
+    }
+    case 'cosignature': {
+      count(5);
+      const letter = fixedField(kind, 'the letter id', f[0]!, 32);
+      checkSlug(kind, f[1]!);
+      let action!: SignatureAction;
+      rethrowAs(kind, () => {
+        action = parseSignatureAction(text(f[2]!));
+      });
+      if (!bytesEqual(f[2]!, utf8(action))) throw invalid(kind, "action must be 'sign' or 'withdraw'");
+      return {
+        kind,
+        letter,
+        slug: text(f[1]!),
+        action,
+        ringDigest: fixedField(kind, 'the ring digest', f[3]!, 32),
+        signature: f[4]!.slice(),
+      };
+    }
+    case 'signature-batch':
+      count(4);
+      return {
+        kind,
+        letter: fixedField(kind, 'the letter id', f[0]!, 32),
+        batch: u64Field(kind, 'the batch number', f[1]!),
+        count: u64Field(kind, 'the count', f[2]!),
+        publishedAtMs: u64Field(kind, 'the publication time', f[3]!),
+      };
+  }
+}
+
+// Decodes entry bytes strictly (DecodeLogEntry). 'invalid argument' saying which rule failed.
+// Safe on any input.
+export function decodeLogEntry(entry: Uint8Array): LogEvent {
+  let parts: Uint8Array[];
+  try {
+    parts = splitTranscript(entry, 2 + MAX_FIELDS);
+  } catch (e) {
+    const m = (e as Error).message;
+    if (m.startsWith('more than')) throw invalidArgument('log entry has more fields than any kind allows');
+    throw invalidArgument(`log entry is ${m}`);
+  }
+  if (parts.length === 0 || !bytesEqual(parts[0]!, utf8(LOG_ENTRY_LABEL))) {
+    throw invalidArgument(`not a Candor log entry (its label is not '${LOG_ENTRY_LABEL}')`);
+  }
+  if (parts.length < 2) throw invalidArgument('log entry has no kind');
+  const kindBytes = parts[1]!;
+  const kind = KINDS.find((k) => bytesEqual(utf8(k), kindBytes));
+  if (kind === undefined) {
+    const reserved = RESERVED_KINDS.find((k) => bytesEqual(utf8(k), kindBytes));
+    if (reserved !== undefined) {
+      throw invalidArgument(`log entry kind '${reserved}' is reserved for a later version of Candor`);
+    }
+    throw invalidArgument(`unknown log entry kind ${printable(kindBytes)}`);
+  }
+  const event = decodeFields(kind, parts.slice(2));
+  validateLogEvent(event);
+  if (!bytesEqual(encodeLogEntry(event), entry)) {
+    throw invalidArgument(`log entry '${kind}' is not in canonical form`);
+  }
+  return event;
+}
+
+// The roster change a roster entry records.
+export function toRosterEvent(event: RosterAddEvent | RosterRemoveEvent): RosterEvent {
+  return event.kind === 'roster-add'
+    ? { version: event.version, change: 'add', ringPublic: event.ringPublic, replyPublic: event.replyPublic }
+    : { version: event.version, change: 'remove', ringPublic: event.ringPublic };
+}
+
+// A JSON rendering for people (LogEventToJson of `candor audit`); not a wire format.
+export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
+  switch (event.kind) {
+    case 'organization-created':
+      return {
+        kind: event.kind,
+        slug: event.slug,
+        name: event.name,
+        demo: event.demo,
+        settings: organizationSettingsToJson(event.settings),
+      };
+    case 'organization-settings':
+      return { kind: event.kind, slug: event.slug, settings: organizationSettingsToJson(event.settings) };
+    case 'roster-add':
+      return {
+        kind: event.kind,
+        slug: event.slug,
+        version: event.version,
+        ring_public: toHex(event.ringPublic),
+        reply_public: toHex(event.replyPublic),
+      };
+    case 'roster-remove':
+      return { kind: event.kind, slug: event.slug, version: event.version, ring_public: toHex(event.ringPublic) };
+    case 'reviewer-key':
+      return { kind: event.kind, slug: event.slug, account_id: event.accountId, box_public: toHex(event.boxPublic) };
+    case 'letter':
+      return {
+        kind: event.kind,
+        letter_id: toHex(computeLetterId(event.letter)),
+        letter: letterToJson(event.letter),
+        roster_versions: event.rosterVersions,
+      };
+    case 'cosignature':
+      return {
+        kind: event.kind,
+        letter_id: toHex(event.letter),
+        slug: event.slug,
+        action: event.action,
+        ring_digest: toHex(event.ringDigest),
+        ring_size: event.signature.length / 32 - 2,
+        signature_sha256: toHex(sha256(event.signature)),
+      };
+    case 'signature-batch':
+      return {
+        kind: event.kind,
+        letter_id: toHex(event.letter),
+        batch: event.batch,
+        count: event.count,
+        published_at_ms: event.publishedAtMs,
+      };
+  }
+}

@@ -1,0 +1,277 @@
+// Organization slugs, names and settings as log entries carry them (docs/PROTOCOL.md "Log
+// entries", "Settings JSON"; src/domain/policy.h — the parts a verifier needs).
+//
+// Settings travel as canonical JSON text (nlohmann's dump(): keys in byte order, no spaces);
+// an entry is accepted only if its text is exactly the canonical text of what it says, so
+// settingsFromCanonicalJsonText re-encodes and compares, like the C++ decoder.
+// Deadline arithmetic (calendars) is not here: a verifier only needs to check the rules.
+import { isValidUtf8, utf8 } from './bytes.js';
+import { invalidArgument, withContext } from './errors.js';
+import {
+  dumpJson,
+  JsonNumber,
+  parseJson,
+  type JsonInput,
+  type JsonObject,
+  type JsonValue,
+} from './json.js';
+
+export type PeriodUnit = 'working-days' | 'calendar-days' | 'calendar-months';
+
+export interface Period {
+  amount: number;
+  unit: PeriodUnit;
+}
+
+export interface DeadlinePolicy {
+  name: string;
+  acknowledge: Period;
+  answer: Period;
+  extendedAnswer: Period | null;
+}
+
+export interface OrganizationSettings {
+  policy: DeadlinePolicy;
+  minRingSize: number;
+  useUsFederalHolidays: boolean;
+}
+
+export const MAX_WORKING_DAYS = 261;
+export const MAX_CALENDAR_DAYS = 366;
+export const MAX_CALENDAR_MONTHS = 12;
+export const MIN_RING_SIZE_FLOOR = 2;
+export const MIN_RING_SIZE_CEILING = 1_000_000;
+const MAX_POLICY_NAME_BYTES = 64;
+const MAX_SLUG_CHARS = 63;
+const MAX_ORGANIZATION_NAME_BYTES = 200;
+
+// --- slugs and names ---
+
+// 1 … 63 bytes of a-z, 0-9 and '-', not beginning or ending with '-'. 'invalid argument'.
+export function validateOrganizationSlugBytes(slug: Uint8Array): void {
+  if (slug.length === 0) throw invalidArgument("the organization's slug is empty");
+  if (slug.length > MAX_SLUG_CHARS) {
+    throw invalidArgument(`the organization's slug is longer than ${MAX_SLUG_CHARS} characters`);
+  }
+  for (const c of slug) {
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+    if (!ok) {
+      throw invalidArgument(
+        "the organization's slug may contain only lowercase letters a-z, digits and '-'",
+      );
+    }
+  }
+  if (slug[0] === 0x2d || slug[slug.length - 1] === 0x2d) {
+    throw invalidArgument("the organization's slug may not begin or end with '-'");
+  }
+}
+
+export function validateOrganizationSlug(slug: string): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = utf8(slug);
+  } catch {
+    throw invalidArgument(
+      "the organization's slug may contain only lowercase letters a-z, digits and '-'",
+    );
+  }
+  validateOrganizationSlugBytes(bytes);
+}
+
+function isBlank(b: Uint8Array): boolean {
+  for (const c of b) {
+    if (!(c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function hasControlCharacter(b: Uint8Array): boolean {
+  for (const c of b) if (c < 0x20 || c === 0x7f) return true;
+  return false;
+}
+
+function validateText(text: Uint8Array, what: string, maxBytes: number): void {
+  if (text.length === 0 || isBlank(text)) throw invalidArgument(`${what} is empty`);
+  if (text.length > maxBytes) throw invalidArgument(`${what} is longer than ${maxBytes} bytes`);
+  if (!isValidUtf8(text)) throw invalidArgument(`${what} is not valid UTF-8`);
+  if (hasControlCharacter(text)) throw invalidArgument(`${what} contains a control character`);
+}
+
+// 1 … 200 bytes of UTF-8, not blank, no control characters.
+export function validateOrganizationNameBytes(name: Uint8Array): void {
+  validateText(name, "the organization's name", MAX_ORGANIZATION_NAME_BYTES);
+}
+
+// --- settings ---
+
+const UNITS: readonly PeriodUnit[] = ['working-days', 'calendar-days', 'calendar-months'];
+
+function maxAmount(unit: PeriodUnit): number {
+  return unit === 'working-days'
+    ? MAX_WORKING_DAYS
+    : unit === 'calendar-days'
+      ? MAX_CALENDAR_DAYS
+      : MAX_CALENDAR_MONTHS;
+}
+
+function validatePeriod(p: Period, path: string): void {
+  if (p.amount < 1) throw invalidArgument(`${path} must be at least 1`);
+  const max = maxAmount(p.unit);
+  if (p.amount > max) throw invalidArgument(`${path} may be at most ${max} ${p.unit}`);
+}
+
+export function validateDeadlinePolicy(policy: DeadlinePolicy): void {
+  validateText(utf8(policy.name), "the policy's name", MAX_POLICY_NAME_BYTES);
+  validatePeriod(policy.acknowledge, 'the acknowledgement period');
+  validatePeriod(policy.answer, 'the answer period');
+  if (policy.acknowledge.unit === 'calendar-months') {
+    throw invalidArgument('the acknowledgement period must be in working or calendar days');
+  }
+  if (
+    policy.acknowledge.unit === policy.answer.unit &&
+    policy.acknowledge.amount >= policy.answer.amount
+  ) {
+    throw invalidArgument('the acknowledgement period must be shorter than the answer period');
+  }
+  const ext = policy.extendedAnswer;
+  if (ext) {
+    validatePeriod(ext, 'the extended answer period');
+    if (ext.unit !== policy.answer.unit) {
+      throw invalidArgument(
+        `the extended answer period must be in the answer period's unit (${policy.answer.unit})`,
+      );
+    }
+    if (ext.amount <= policy.answer.amount) {
+      throw invalidArgument('the extended answer period must be longer than the answer period');
+    }
+  }
+}
+
+export function validateOrganizationSettings(settings: OrganizationSettings): void {
+  validateDeadlinePolicy(settings.policy);
+  if (
+    !Number.isInteger(settings.minRingSize) ||
+    settings.minRingSize < MIN_RING_SIZE_FLOOR ||
+    settings.minRingSize > MIN_RING_SIZE_CEILING
+  ) {
+    throw invalidArgument(
+      `the minimum ring size must be between ${MIN_RING_SIZE_FLOOR} and ${MIN_RING_SIZE_CEILING}`,
+    );
+  }
+}
+
+// OnlyFields of policy.cc: unknown fields first, then missing ones.
+function onlyAndAllFields(j: JsonValue | undefined, what: string, allowed: string[]): JsonObject {
+  if (!(j instanceof Map)) throw invalidArgument(`${what} must be a JSON object`);
+  for (const key of [...j.keys()].sort()) {
+    if (!allowed.includes(key)) throw invalidArgument(`${what}: unknown field '${key}'`);
+  }
+  for (const f of allowed) {
+    if (!j.has(f)) throw invalidArgument(`${what}: missing field '${f}'`);
+  }
+  return j;
+}
+
+function getInt(v: JsonValue | undefined, path: string, lo: number, hi: number): number {
+  if (!(v instanceof JsonNumber) || v.integer === undefined) {
+    throw invalidArgument(`${path} must be a whole number`);
+  }
+  const n = v.integer;
+  if (n < 0n && lo >= 0) throw invalidArgument(`${path} must not be negative`);
+  if (n < BigInt(lo) || n > BigInt(hi)) {
+    throw invalidArgument(`${path} must be between ${lo} and ${hi}`);
+  }
+  return Number(n);
+}
+
+function getString(v: JsonValue | undefined, path: string): string {
+  if (typeof v !== 'string') throw invalidArgument(`${path} must be a string`);
+  return v;
+}
+
+function periodFromJson(j: JsonValue | undefined, path: string): Period {
+  const o = onlyAndAllFields(j, path, ['amount', 'unit']);
+  const name = getString(o.get('unit'), `${path}.unit`);
+  const unit = UNITS.find((u) => u === name);
+  if (unit === undefined) {
+    throw invalidArgument(
+      `${path}.unit: unit must be 'working-days', 'calendar-days' or 'calendar-months', got '${name.slice(0, 40)}'`,
+    );
+  }
+  return { unit, amount: getInt(o.get('amount'), `${path}.amount`, 1, maxAmount(unit)) };
+}
+
+function deadlinePolicyFromJson(j: JsonValue | undefined): DeadlinePolicy {
+  const o = onlyAndAllFields(j, 'policy', ['name', 'acknowledge', 'answer', 'extended_answer']);
+  const name = getString(o.get('name'), 'policy.name');
+  const acknowledge = periodFromJson(o.get('acknowledge'), 'policy.acknowledge');
+  const answer = periodFromJson(o.get('answer'), 'policy.answer');
+  const ext = o.get('extended_answer');
+  const extendedAnswer = ext === null ? null : periodFromJson(ext, 'policy.extended_answer');
+  const policy = { name, acknowledge, answer, extendedAnswer };
+  withContext('policy', () => validateDeadlinePolicy(policy));
+  return policy;
+}
+
+// The strict reader of OrganizationSettingsFromJson.
+export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings {
+  const o = onlyAndAllFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays']);
+  const policy = deadlinePolicyFromJson(o.get('policy'));
+  const minRingSize = getInt(
+    o.get('min_ring_size'),
+    'settings.min_ring_size',
+    MIN_RING_SIZE_FLOOR,
+    MIN_RING_SIZE_CEILING,
+  );
+  const holidays = o.get('use_us_federal_holidays');
+  if (typeof holidays !== 'boolean') {
+    throw invalidArgument('settings.use_us_federal_holidays must be true or false');
+  }
+  const settings = { policy, minRingSize, useUsFederalHolidays: holidays };
+  validateOrganizationSettings(settings);
+  return settings;
+}
+
+function periodToJson(p: Period) {
+  return { amount: p.amount, unit: p.unit };
+}
+
+// {"policy": {…}, "min_ring_size": 20, "use_us_federal_holidays": true}
+export function organizationSettingsToJson(settings: OrganizationSettings): JsonInput {
+  return {
+    policy: {
+      name: settings.policy.name,
+      acknowledge: periodToJson(settings.policy.acknowledge),
+      answer: periodToJson(settings.policy.answer),
+      extended_answer: settings.policy.extendedAnswer
+        ? periodToJson(settings.policy.extendedAnswer)
+        : null,
+    },
+    min_ring_size: settings.minRingSize,
+    use_us_federal_holidays: settings.useUsFederalHolidays,
+  };
+}
+
+// The canonical JSON text (nlohmann dump()). REQUIRES: valid settings.
+export function organizationSettingsToJsonText(settings: OrganizationSettings): string {
+  return dumpJson(organizationSettingsToJson(settings));
+}
+
+// Settings from the bytes a log entry carries: valid JSON, valid settings, and exactly their
+// canonical text. 'invalid argument' otherwise.
+export function organizationSettingsFromCanonicalJsonText(text: Uint8Array): OrganizationSettings {
+  let j: JsonValue;
+  try {
+    j = parseJson(text);
+  } catch {
+    throw invalidArgument('the settings are not valid JSON');
+  }
+  const settings = organizationSettingsFromJson(j);
+  const canonical = utf8(organizationSettingsToJsonText(settings));
+  if (canonical.length !== text.length || canonical.some((b, i) => b !== text[i])) {
+    throw invalidArgument('the settings JSON is not in canonical form');
+  }
+  return settings;
+}

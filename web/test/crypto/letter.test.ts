@@ -1,0 +1,283 @@
+// Letters (canonical bytes, ids, statements, JSON), buckets, rosters, settings and log
+// entries: the domain rules of src/domain that a browser verifier needs.
+import { describe, expect, it } from 'vitest';
+import { ready } from '../../src/crypto/sodium.js';
+import { toHex, u64le, utf8 } from '../../src/crypto/bytes.js';
+import {
+  bucketOf,
+  bucketRoster,
+  computeLetterId,
+  decodeLetterCanonicalBytes,
+  letterCanonicalBytes,
+  letterFromJson,
+  letterStatement,
+  letterToJson,
+  publishProofEvent,
+  publishProofMessage,
+  validateLetter,
+  type Letter,
+} from '../../src/crypto/letter.js';
+import { dumpJson, parseJson } from '../../src/crypto/json.js';
+import { h256, sha256, tr } from '../../src/crypto/transcript.js';
+import { generateMemberKeys } from '../../src/crypto/keys.js';
+import { SeededRng } from '../../src/crypto/rng.js';
+import { Roster } from '../../src/crypto/roster.js';
+import { ringDigestOf } from '../../src/crypto/lrs.js';
+import {
+  organizationSettingsFromCanonicalJsonText,
+  organizationSettingsToJsonText,
+} from '../../src/crypto/policy.js';
+import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
+import { DEFAULT_SETTINGS } from './settings.js';
+import { expectCandorError, hex } from './helpers.js';
+
+await ready();
+
+const sample = (): Letter => ({
+  title: 'Reconsider the audit',
+  body: 'We, the undersigned, ask…',
+  organizations: ['state', 'usaid'],
+});
+
+describe('letters', () => {
+  it('freezes the text by the documented transcript', () => {
+    const l: Letter = { ...sample(), closesAtMs: 1790000000000n, quorum: 0n + 5n, supersedes: new Uint8Array(32).fill(7) };
+    const expected = tr(
+      'candor/v1/letter',
+      utf8(l.title),
+      utf8(l.body),
+      u64le(2),
+      utf8('state'),
+      utf8('usaid'),
+      u64le(1790000000000n),
+      u64le(5),
+      new Uint8Array(32).fill(7),
+    );
+    expect(letterCanonicalBytes(l)).toEqual(expected);
+    expect(computeLetterId(l)).toEqual(sha256(expected));
+    expect(decodeLetterCanonicalBytes(expected)).toEqual(l);
+  });
+
+  it('tells unset from zero and changes the id with every field', () => {
+    const base = toHex(computeLetterId(sample()));
+    const variants: Letter[] = [
+      { ...sample(), title: 'Reconsider the audit!' },
+      { ...sample(), body: 'We, the undersigned, ask.' },
+      { ...sample(), organizations: ['usaid', 'state'] },
+      { ...sample(), closesAtMs: 0n },
+      { ...sample(), quorum: 1n },
+      { ...sample(), supersedes: new Uint8Array(32) },
+    ];
+    for (const v of variants) expect(toHex(computeLetterId(v))).not.toBe(base);
+    const unset = letterCanonicalBytes(sample());
+    expect(decodeLetterCanonicalBytes(unset)).toEqual(sample());
+  });
+
+  it('refuses invalid letters', () => {
+    const bad: Letter[] = [
+      { ...sample(), title: '' },
+      { ...sample(), title: 'x'.repeat(513) },
+      { ...sample(), body: '' },
+      { ...sample(), body: 'x'.repeat(256 * 1024 + 1) },
+      { ...sample(), organizations: [] },
+      { ...sample(), organizations: ['state', 'state'] },
+      { ...sample(), organizations: ['State'] },
+      { ...sample(), organizations: ['-state'] },
+      { ...sample(), organizations: ['a'.repeat(64)] },
+      { ...sample(), quorum: 0n },
+      { ...sample(), title: '\ud800' },
+    ];
+    for (const l of bad) expectCandorError(() => validateLetter(l), 'invalid argument');
+    validateLetter({ ...sample(), title: 'x'.repeat(512), organizations: ['a'.repeat(63)] });
+  });
+
+  it('decodes only canonical, valid letter bytes', () => {
+    const good = letterCanonicalBytes(sample());
+    const cases: Uint8Array[] = [
+      new Uint8Array([...good, 0]),
+      good.subarray(0, good.length - 1),
+      tr('candor/v1/letterx', utf8('t'), utf8('b'), u64le(1), utf8('a'), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)),
+      tr('candor/v1/letter', utf8('t'), utf8('b'), u64le(2), utf8('a'), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)),
+      tr('candor/v1/letter', utf8('t'), utf8('b'), u64le(1), utf8('a'), new Uint8Array(7), new Uint8Array(0), new Uint8Array(0)),
+      tr('candor/v1/letter', utf8('t'), utf8('b'), u64le(1), utf8('a'), new Uint8Array(0), new Uint8Array(0), new Uint8Array(31)),
+      tr('candor/v1/letter', hex('c3'), utf8('b'), u64le(1), utf8('a'), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)),
+      tr('candor/v1/letter', utf8('t'), utf8('b'), u64le(1001), utf8('a')),
+    ];
+    for (const c of cases) expectCandorError(() => decodeLetterCanonicalBytes(c), 'invalid argument');
+  });
+
+  it('reads and writes the letter JSON strictly', () => {
+    const l: Letter = { ...sample(), quorum: 3n, supersedes: new Uint8Array(32).fill(1) };
+    const text = dumpJson(letterToJson(l), 2);
+    expect(letterFromJson(parseJson(text))).toEqual(l);
+    expect(letterFromJson(parseJson('{"title":"t","body":"b","organizations":["a"],"quorum":null}'))).toEqual({
+      title: 't',
+      body: 'b',
+      organizations: ['a'],
+    });
+    for (const bad of [
+      '{"title":"t","body":"b","organizations":["a"],"x":1}',
+      '{"title":"t","body":"b","organizations":["a"],"quorum":1.0}',
+      '{"title":"t","body":"b","organizations":["a"],"quorum":-1}',
+      '{"title":"t","body":"b","organizations":"a"}',
+      '{"title":"t","organizations":["a"]}',
+      '{"title":"t","body":"b","organizations":["a"],"supersedes":"00"}',
+    ]) {
+      expectCandorError(() => letterFromJson(parseJson(bad)), 'invalid argument');
+    }
+  });
+
+  it('builds the co-signature statement and the publishing proof\'s event and message', () => {
+    const id = computeLetterId(sample());
+    expect(letterStatement(id, 'sign')).toEqual(tr('candor/v1/letter/statement', id, utf8('sign')));
+    expect(letterStatement(id, 'withdraw')).toEqual(tr('candor/v1/letter/statement', id, utf8('withdraw')));
+    expect(publishProofEvent(id)).toEqual(h256('candor/v1/letter/publish', id));
+    expect(publishProofMessage(id)).toEqual(tr('candor/v1/letter/publish-statement', id));
+  });
+});
+
+describe('buckets (docs/PROTOCOL.md "Rings for a letter")', () => {
+  const rng = new SeededRng(42);
+  const keys = Array.from({ length: 103 }, () => generateMemberKeys(rng).ring.publicKey);
+
+  it('keeps a roster within the limit as one ring in roster order', () => {
+    expect(bucketRoster(keys.slice(0, 30), 30)).toEqual([keys.slice(0, 30)]);
+    expect(bucketRoster([], 30)).toEqual([]);
+  });
+
+  it('splits a larger roster into near-equal buckets independent of the signer and the order', () => {
+    const buckets = bucketRoster(keys, 25); // ceil(103/25) = 5 buckets: 21 21 21 20 20
+    expect(buckets.map((b) => b.length)).toEqual([21, 21, 21, 20, 20]);
+    // Each bucket is the next run of keys in H256("candor/v1/bucket", P) order, in roster order.
+    const byHash = [...keys].sort((a, b) => {
+      const ha = toHex(h256('candor/v1/bucket', a));
+      const hb = toHex(h256('candor/v1/bucket', b));
+      return ha < hb ? -1 : 1;
+    });
+    let pos = 0;
+    for (const bucket of buckets) {
+      const run = new Set(byHash.slice(pos, pos + bucket.length).map(toHex));
+      pos += bucket.length;
+      expect(new Set(bucket.map(toHex))).toEqual(run);
+      const positions = bucket.map((k) => keys.indexOf(k));
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    }
+    keys.forEach((k) => expect(bucketOf(buckets, k)).toBe(buckets.findIndex((b) => b.includes(k))));
+    const reversed = bucketRoster([...keys].reverse(), 25);
+    expect(reversed.map((b) => new Set(b.map(toHex)))).toEqual(buckets.map((b) => new Set(b.map(toHex))));
+    expect(bucketOf(buckets, new Uint8Array(32))).toBeUndefined();
+  });
+});
+
+describe('rosters', () => {
+  const rng = new SeededRng(43);
+  const k = Array.from({ length: 4 }, () => generateMemberKeys(rng));
+  const add = (v: bigint, i: number) => ({ version: v, change: 'add' as const, ringPublic: k[i]!.ring.publicKey, replyPublic: k[i]!.box.publicKey });
+  const remove = (v: bigint, i: number) => ({ version: v, change: 'remove' as const, ringPublic: k[i]!.ring.publicKey });
+
+  it('replays versions in order and keeps the order of addition', () => {
+    const r = Roster.replay([add(1n, 0), add(2n, 1), add(3n, 2), remove(4n, 1), add(5n, 3)]);
+    expect(r.version).toBe(5n);
+    expect(r.members().map(toHex)).toEqual([0, 2, 3].map((i) => toHex(k[i]!.ring.publicKey)));
+    expect(r.members(3n).length).toBe(3);
+    expect(r.size(4n)).toBe(2);
+    expect(r.digest()).toEqual(ringDigestOf(r.members()));
+    expect(r.contains(k[1]!.ring.publicKey)).toBe(false);
+    expect(r.replyKey(k[2]!.ring.publicKey)).toEqual(k[2]!.box.publicKey);
+  });
+
+  it('refuses gaps, repeats, re-additions, unknown removals and bad keys', () => {
+    expectCandorError(() => Roster.replay([add(2n, 0)]), 'invalid argument');
+    expectCandorError(() => Roster.replay([add(1n, 0), add(2n, 0)]), 'already exists');
+    expectCandorError(() => Roster.replay([add(1n, 0), remove(2n, 0), add(3n, 0)]), 'failed precondition');
+    expectCandorError(() => Roster.replay([remove(1n, 0)]), 'not found');
+    expectCandorError(() => Roster.replay([{ ...add(1n, 0), replyPublic: new Uint8Array(32) }]), 'invalid argument');
+    expectCandorError(() => Roster.replay([{ ...add(1n, 0), ringPublic: new Uint8Array(32) }]), 'invalid argument');
+    expectCandorError(() => Roster.replay([add(1n, 0), { ...remove(2n, 0), replyPublic: k[0]!.box.publicKey }]), 'invalid argument');
+  });
+});
+
+describe('settings and log entries', () => {
+  const documented =
+    '{"min_ring_size":20,"policy":{"acknowledge":{"amount":2,"unit":"working-days"},"answer":{"amount":30,"unit":"working-days"},"extended_answer":{"amount":60,"unit":"working-days"},"name":"dissent-channel"},"use_us_federal_holidays":true}';
+
+  it('writes the canonical settings text of docs/PROTOCOL.md and reads only that', () => {
+    expect(organizationSettingsToJsonText(DEFAULT_SETTINGS)).toBe(documented);
+    expect(organizationSettingsFromCanonicalJsonText(utf8(documented))).toEqual(DEFAULT_SETTINGS);
+    const eu =
+      '{"min_ring_size":2,"policy":{"acknowledge":{"amount":7,"unit":"calendar-days"},"answer":{"amount":3,"unit":"calendar-months"},"extended_answer":null,"name":"eu-whistleblowing"},"use_us_federal_holidays":false}';
+    expect(organizationSettingsToJsonText(organizationSettingsFromCanonicalJsonText(utf8(eu)))).toBe(eu);
+    const bad = [
+      documented.replace('{"min', '{ "min'),
+      documented.replace('"min_ring_size":20', '"min_ring_size":20.0'),
+      documented.replace('"min_ring_size":20', '"min_ring_size":1'),
+      documented.replace('"amount":2,', '"amount":30,'),
+      documented.replace(',"use_us_federal_holidays":true', ''),
+      documented.replace('"use_us_federal_holidays":true', '"use_us_federal_holidays":true,"x":1'),
+      documented.replace('"min_ring_size":20,', '"min_ring_size":20,"min_ring_size":20,'),
+      documented.replace('dissent-channel', 'dissent\\u002dchannel'),
+      documented.replace('"amount":60', '"amount":20'),
+    ];
+    for (const b of bad) expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(b)), 'invalid argument');
+  });
+
+  const rng = new SeededRng(44);
+  const m = generateMemberKeys(rng);
+  const id = computeLetterId(sample());
+  const events: LogEvent[] = [
+    { kind: 'organization-created', slug: 'state', name: 'Department of State ✓', demo: true, settings: DEFAULT_SETTINGS },
+    { kind: 'organization-settings', slug: 'state', settings: { ...DEFAULT_SETTINGS, minRingSize: 50 } },
+    { kind: 'roster-add', slug: 'state', version: 1n, ringPublic: m.ring.publicKey, replyPublic: m.box.publicKey },
+    { kind: 'roster-remove', slug: 'state', version: 2n, ringPublic: m.ring.publicKey },
+    { kind: 'reviewer-key', slug: 'state', accountId: 3n, boxPublic: m.box.publicKey },
+    { kind: 'letter', letter: { ...sample(), quorum: 2n }, rosterVersions: [1n, (1n << 64n) - 1n] },
+    { kind: 'cosignature', letter: id, slug: 'usaid', action: 'withdraw', ringDigest: new Uint8Array(32).fill(3), signature: new Uint8Array(96).fill(1) },
+    { kind: 'signature-batch', letter: id, batch: 1n, count: 4n, publishedAtMs: 1790000000000n },
+  ];
+
+  it('round-trips every kind', () => {
+    for (const e of events) {
+      const bytes = encodeLogEntry(e);
+      expect(decodeLogEntry(bytes)).toEqual(e);
+    }
+  });
+
+  it('accepts only the exact bytes', () => {
+    const label = 'candor/v1/log-entry';
+    const add = encodeLogEntry(events[2]!);
+    const bad: Uint8Array[] = [
+      new Uint8Array(0),
+      new Uint8Array([...add, 0]),
+      add.subarray(0, add.length - 1),
+      tr('candor/v1/log-entrx', utf8('roster-add')),
+      tr(label),
+      tr(label, utf8('cable-event'), utf8('x')),
+      tr(label, utf8('roster-added'), utf8('state')),
+      tr(label, utf8('roster-add'), utf8('state'), u64le(1), m.ring.publicKey),
+      tr(label, utf8('roster-add'), utf8('State'), u64le(1), m.ring.publicKey, m.box.publicKey),
+      tr(label, utf8('roster-add'), utf8('state'), u64le(0), m.ring.publicKey, m.box.publicKey),
+      tr(label, utf8('roster-add'), utf8('state'), new Uint8Array(7), m.ring.publicKey, m.box.publicKey),
+      tr(label, utf8('roster-add'), utf8('state'), u64le(1), new Uint8Array(32), m.box.publicKey),
+      tr(label, utf8('roster-add'), utf8('state'), u64le(1), m.ring.publicKey, new Uint8Array(32)),
+      tr(label, utf8('roster-remove'), utf8('state'), u64le(1), hex('0100000000000000000000000000000000000000000000000000000000000000')),
+      tr(label, utf8('reviewer-key'), utf8('state'), u64le(0), m.box.publicKey),
+      tr(label, utf8('organization-created'), utf8('state'), utf8(' '), new Uint8Array([0]), utf8(organizationSettingsToJsonText(DEFAULT_SETTINGS))),
+      tr(label, utf8('organization-created'), utf8('state'), utf8('S'), new Uint8Array([2]), utf8(organizationSettingsToJsonText(DEFAULT_SETTINGS))),
+      tr(label, utf8('organization-created'), utf8('state'), utf8('S\u0007'), new Uint8Array([0]), utf8(organizationSettingsToJsonText(DEFAULT_SETTINGS))),
+      tr(label, utf8('organization-settings'), utf8('state'), utf8(' ' + organizationSettingsToJsonText(DEFAULT_SETTINGS))),
+      tr(label, utf8('letter'), letterCanonicalBytes(sample()), u64le(1)),
+      tr(label, utf8('letter'), letterCanonicalBytes(sample()), new Uint8Array([...u64le(1), ...u64le(0)])),
+      tr(label, utf8('cosignature'), id, utf8('state'), utf8('signs'), new Uint8Array(32), new Uint8Array(96)),
+      tr(label, utf8('cosignature'), id, utf8('state'), utf8('sign'), new Uint8Array(32), new Uint8Array(64)),
+      tr(label, utf8('cosignature'), id, utf8('state'), utf8('sign'), new Uint8Array(32), new Uint8Array(97)),
+      tr(label, utf8('cosignature'), id, utf8('state'), utf8('sign'), new Uint8Array(32), new Uint8Array(32 * 4099)),
+      tr(label, utf8('cosignature'), id.subarray(1), utf8('state'), utf8('sign'), new Uint8Array(32), new Uint8Array(96)),
+      tr(label, utf8('signature-batch'), id, u64le(1), u64le(0), u64le(5)),
+      tr(label, utf8('signature-batch'), id, u64le(0), u64le(1), u64le(5)),
+      tr(label, utf8('signature-batch'), id, u64le(1), u64le(1), u64le(5), new Uint8Array(0)),
+    ];
+    bad.forEach((b, i) => expectCandorError(() => decodeLogEntry(b), 'invalid argument').message + String(i));
+    // The largest ring a co-signature entry may name is accepted.
+    decodeLogEntry(tr(label, utf8('cosignature'), id, utf8('state'), utf8('sign'), new Uint8Array(32), new Uint8Array(32 * 4098)));
+  });
+});
