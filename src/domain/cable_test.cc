@@ -253,3 +253,33 @@ TEST(CableClockTest, EuPolicyCountsCalendarDaysAndMonths) {
 
 }  // namespace
 }  // namespace candor::domain
+
+namespace candor::domain {
+namespace {
+
+TEST(CableRetentionSettingTest, OptionalFieldKeepsOldTextsCanonical) {
+  OrganizationSettings s;
+  const std::string old_text = OrganizationSettingsToJsonText(s);
+  EXPECT_EQ(old_text.find("cable_retention_days"), std::string::npos);
+  EXPECT_TRUE(OrganizationSettingsFromCanonicalJsonText(old_text).ok());
+  s.cable_retention_days = 365;
+  const std::string text = OrganizationSettingsToJsonText(s);
+  EXPECT_NE(text.find("\"cable_retention_days\":365"), std::string::npos);
+  auto back = OrganizationSettingsFromCanonicalJsonText(text);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, s);
+  auto j = OrganizationSettingsToJson(s);
+  j["cable_retention_days"] = -1;
+  EXPECT_FALSE(OrganizationSettingsFromJson(j).ok());
+  j["cable_retention_days"] = "365";
+  EXPECT_FALSE(OrganizationSettingsFromJson(j).ok());
+  j["cable_retention_days"] = 0;  // accepted, but not canonical (0 is written by omission)
+  EXPECT_TRUE(OrganizationSettingsFromJson(j).ok());
+  EXPECT_FALSE(OrganizationSettingsFromCanonicalJsonText(j.dump()).ok());
+  j["cable_retention_days"] = 30;
+  j["extra"] = 1;
+  EXPECT_FALSE(OrganizationSettingsFromJson(j).ok());
+}
+
+}  // namespace
+}  // namespace candor::domain

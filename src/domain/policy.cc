@@ -256,19 +256,37 @@ Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
                            std::to_string(kMinRingSizeFloor) + " and " +
                            std::to_string(kMinRingSizeCeiling));
   }
+  if (settings.cable_retention_days < 0 || settings.cable_retention_days > kMaxCableRetentionDays) {
+    return InvalidArgument("the cable retention period must be between 1 and " +
+                           std::to_string(kMaxCableRetentionDays) + " days, or 0 to keep cables");
+  }
   return Status::Ok();
 }
 
 Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
-  return Json{{"policy", DeadlinePolicyToJson(settings.policy)},
-              {"min_ring_size", settings.min_ring_size},
-              {"use_us_federal_holidays", settings.use_us_federal_holidays}};
+  Json j{{"policy", DeadlinePolicyToJson(settings.policy)},
+         {"min_ring_size", settings.min_ring_size},
+         {"use_us_federal_holidays", settings.use_us_federal_holidays}};
+  // Written only when set, so that settings from before the field existed keep their text.
+  if (settings.cable_retention_days != 0) j["cable_retention_days"] = settings.cable_retention_days;
+  return j;
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
+  OrganizationSettings settings;
+  if (j.is_object() && j.contains("cable_retention_days")) {
+    Json rest = j;
+    CANDOR_ASSIGN_OR_RETURN(settings.cable_retention_days,
+                            GetInt(j.at("cable_retention_days"), "settings.cable_retention_days", 0,
+                                   kMaxCableRetentionDays));
+    rest.erase("cable_retention_days");
+    CANDOR_ASSIGN_OR_RETURN(OrganizationSettings others, OrganizationSettingsFromJson(rest));
+    others.cable_retention_days = settings.cable_retention_days;
+    CANDOR_RETURN_IF_ERROR(ValidateOrganizationSettings(others));
+    return others;
+  }
   CANDOR_RETURN_IF_ERROR(
       OnlyFields(j, "settings", {"policy", "min_ring_size", "use_us_federal_holidays"}));
-  OrganizationSettings settings;
   CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(j.at("policy")));
   CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size,
                           GetInt(j.at("min_ring_size"), "settings.min_ring_size", kMinRingSizeFloor,

@@ -145,11 +145,15 @@ struct OrganizationSettings {
   // Whether observed US federal holidays are days off, in addition to the organization's own
   // holiday list (kept by the store).
   bool use_us_federal_holidays = true;
+  // Days after a cable is closed at which its ciphertexts are deleted and only the log's hashes
+  // remain; 0 keeps cables. Optional in JSON ("cable_retention_days", written only when not 0).
+  int cable_retention_days = 0;
 
   friend bool operator==(const OrganizationSettings&, const OrganizationSettings&) = default;
 };
 
 inline constexpr int kMinRingSizeFloor = 2;
+inline constexpr int kMaxCableRetentionDays = 36'600;  // a hundred years
 inline constexpr int kMinRingSizeCeiling = 1'000'000;
 
 // The policy is valid and kMinRingSizeFloor ≤ min_ring_size ≤ kMinRingSizeCeiling.

@@ -186,9 +186,72 @@ CREATE TABLE letter_drafts (
 CREATE INDEX letter_drafts_by_account ON letter_drafts (account_id);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Migration 3: dissent cables. No table has an arrival time for anything an anonymous author
+// did: cables carry their received day only; cables and quota tags are stored without a rowid
+// (in key order, and the keys are random), so their physical order says nothing either.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE cables (
+  id {BLOB} PRIMARY KEY CHECK (length(id) = 32),
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  named {INT} NOT NULL CHECK (named IN (0, 1)),
+  header {BLOB} NOT NULL,
+  envelope {BLOB},
+  signature {BLOB},
+  quota_window {INT} NOT NULL CHECK (quota_window >= 0),
+  quota_slot {INT} NOT NULL CHECK (quota_slot >= 0),
+  quota_signature {BLOB},
+  author_signature {BLOB},
+  submission_digest {BLOB} NOT NULL CHECK (length(submission_digest) = 32),
+  access_hash {BLOB} NOT NULL CHECK (length(access_hash) = 32),
+  received_day {INT} NOT NULL,
+  published {INT} NOT NULL CHECK (published IN (0, 1)),
+  acknowledged_day {INT},
+  extended {INT} NOT NULL CHECK (extended IN (0, 1)),
+  closed_day {INT},
+  purged {INT} NOT NULL CHECK (purged IN (0, 1))
+){STRICT_NO_ROWID};
+CREATE INDEX cables_by_organization ON cables (organization_id, received_day);
+
+CREATE TABLE cable_events (
+  cable_id {BLOB} NOT NULL REFERENCES cables (id),
+  seq {INT} NOT NULL CHECK (seq >= 1),
+  action {TEXT} NOT NULL,
+  digest {BLOB} NOT NULL CHECK (length(digest) = 32),
+  day {INT} NOT NULL,
+  account_id {INT} REFERENCES accounts (id),
+  at_ms {INT},
+  recipients {BLOB},
+  envelope {BLOB},
+  log_index {INT} CHECK (log_index >= 0),
+  PRIMARY KEY (cable_id, seq)
+){STRICT_NO_ROWID};
+
+CREATE TABLE cable_quota_tags (
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  quota_window {INT} NOT NULL,
+  slot {INT} NOT NULL CHECK (slot >= 0),
+  tag {BLOB} NOT NULL CHECK (length(tag) = 32),
+  PRIMARY KEY (organization_id, quota_window, slot, tag)
+){STRICT_NO_ROWID};
+
+CREATE TABLE notifications (
+  id {ID},
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  cable_id {BLOB} NOT NULL REFERENCES cables (id),
+  kind {TEXT} NOT NULL,
+  deadline_day {INT} NOT NULL,
+  days_before {INT} NOT NULL CHECK (days_before >= 0),
+  created_at_ms {INT} NOT NULL,
+  delivered {INT} NOT NULL CHECK (delivered IN (0, 1)),
+  UNIQUE (cable_id, kind, deadline_day, days_before)
+){STRICT};
+CREATE INDEX notifications_by_organization ON notifications (organization_id, id);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
+    {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -321,6 +321,63 @@ Result<LetterDraftRecord> DecodeLetterDraft(const SqlRow& row) {
   return d;
 }
 
+Result<CableRecord> DecodeCable(const SqlRow& row) {
+  RowReader r(row);
+  CableRecord c;
+  c.id = r.Bytes();
+  c.organization_id = r.Int();
+  c.named = r.Bool();
+  c.header = r.Bytes();
+  c.envelope = r.OptionalBytes();
+  c.signature = r.OptionalBytes();
+  c.quota_window = r.Int();
+  c.quota_slot = r.Int();
+  c.quota_signature = r.OptionalBytes();
+  c.author_signature = r.OptionalBytes();
+  c.submission_digest = r.Bytes();
+  c.access_hash = r.Bytes();
+  c.received_day = r.Int();
+  c.published = r.Bool();
+  c.acknowledged_day = r.OptionalInt();
+  c.extended = r.Bool();
+  c.closed_day = r.OptionalInt();
+  c.purged = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return c;
+}
+
+Result<CableEventRecord> DecodeCableEvent(const SqlRow& row) {
+  RowReader r(row);
+  CableEventRecord e;
+  e.cable_id = r.Bytes();
+  e.seq = r.Int();
+  e.action = r.Text();
+  e.digest = r.Bytes();
+  e.day = r.Int();
+  e.account_id = r.OptionalInt();
+  e.at_ms = r.OptionalInt();
+  e.recipients = r.OptionalBytes();
+  e.envelope = r.OptionalBytes();
+  e.log_index = r.OptionalInt();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return e;
+}
+
+Result<NotificationRecord> DecodeNotification(const SqlRow& row) {
+  RowReader r(row);
+  NotificationRecord n;
+  n.id = r.Int();
+  n.organization_id = r.Int();
+  n.cable_id = r.Bytes();
+  n.kind = r.Text();
+  n.deadline_day = r.Int();
+  n.days_before = r.Int();
+  n.created_at_ms = r.Int();
+  n.delivered = r.Bool();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return n;
+}
+
 template <typename T>
 Result<std::vector<T>> DecodeAll(const std::vector<SqlRow>& rows,
                                  Result<T> (*decode)(const SqlRow&)) {
@@ -1018,6 +1075,187 @@ class SqlTransaction final : public Transaction {
       CANDOR_ASSIGN_OR_RETURN(std::int64_t changed,
                               conn_->Exec("DELETE FROM letter_drafts WHERE id = ?", {id}));
       if (changed == 0) return NotFound("no draft " + std::to_string(id));
+      return Status::Ok();
+    });
+  }
+
+
+  // --- Cables ---
+  static constexpr const char* kCableColumns =
+      "id, organization_id, named, header, envelope, signature, quota_window, quota_slot, "
+      "quota_signature, author_signature, submission_digest, access_hash, received_day, published, "
+      "acknowledged_day, extended, closed_day, purged";
+  static constexpr const char* kCableEventColumns =
+      "cable_id, seq, action, digest, day, account_id, at_ms, recipients, envelope, log_index";
+
+  Status InsertCable(const CableRecord& c) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM cables WHERE id = ?", {c.id}));
+      if (!rows.empty()) return Error(ErrorCode::kAlreadyExists, "a cable with this id exists");
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          std::string("INSERT INTO cables (") + kCableColumns +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
+           c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
+           c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::optional<CableRecord>> FindCable(const Blob& id) override {
+    return Run(kReads, [&]() -> Result<std::optional<CableRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableColumns +
+                                                          " FROM cables WHERE id = ?",
+                                                      {id}));
+      return DecodeOptional(rows, &DecodeCable);
+    });
+  }
+
+  Result<std::vector<CableRecord>> CablesWhere(const std::string& where, const SqlParams& params) {
+    return Run(kReads, [&]() -> Result<std::vector<CableRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableColumns + " FROM cables " +
+                                                          where + " ORDER BY received_day, id",
+                                                      params));
+      return DecodeAll(rows, &DecodeCable);
+    });
+  }
+
+  Result<std::vector<CableRecord>> ListCables(std::int64_t organization_id) override {
+    return CablesWhere("WHERE organization_id = ?", {organization_id});
+  }
+  Result<std::vector<CableRecord>> ListUnpublishedCables() override {
+    return CablesWhere("WHERE published = 0", {});
+  }
+  Result<std::vector<CableRecord>> ListOpenCables() override {
+    return CablesWhere("WHERE published = 1 AND closed_day IS NULL", {});
+  }
+  Result<std::vector<CableRecord>> ListClosedUnpurgedCables() override {
+    return CablesWhere("WHERE closed_day IS NOT NULL AND purged = 0", {});
+  }
+
+  Status UpdateCable(const CableRecord& c) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE cables SET envelope = ?, signature = ?, quota_signature = ?, "
+                      "author_signature = ?, published = ?, acknowledged_day = ?, extended = ?, "
+                      "closed_day = ?, purged = ? WHERE id = ?",
+                      {c.envelope, c.signature, c.quota_signature, c.author_signature, c.published,
+                       c.acknowledged_day, c.extended, c.closed_day, c.purged, c.id}));
+      if (changed == 0) return NotFound("no such cable");
+      return Status::Ok();
+    });
+  }
+
+  Status InsertCableEvent(const CableEventRecord& e) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          std::string("INSERT INTO cable_events (") + kCableEventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms, e.recipients, e.envelope,
+           e.log_index}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id) override {
+    return Run(kReads, [&]() -> Result<std::vector<CableEventRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableEventColumns +
+                                                          " FROM cable_events WHERE cable_id = ? ORDER BY seq",
+                                                      {cable_id}));
+      return DecodeAll(rows, &DecodeCableEvent);
+    });
+  }
+
+  Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_ASSIGN_OR_RETURN(std::int64_t changed,
+                              conn_->Exec("UPDATE cable_events SET log_index = ? WHERE cable_id = ? AND seq = ?",
+                                          {log_index, cable_id, seq}));
+      if (changed == 0) return NotFound("no such cable event");
+      return Status::Ok();
+    });
+  }
+
+  Status PurgeCableEvents(const Blob& cable_id) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("UPDATE cable_events SET envelope = NULL WHERE cable_id = ?", {cable_id}));
+      return Status::Ok();
+    });
+  }
+
+  Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
+                                 const Blob& tag) override {
+    return Run(kReads, [&]() -> Result<bool> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM cable_quota_tags WHERE organization_id = ? "
+                                                      "AND quota_window = ? AND slot = ? AND tag = ?",
+                                                      {organization_id, window, slot, tag}));
+      return !rows.empty();
+    });
+  }
+
+  Status InsertCableQuotaTag(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
+                             const Blob& tag) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO cable_quota_tags (organization_id, quota_window, slot, tag) VALUES (?, ?, ?, ?)",
+          {organization_id, window, slot, tag}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(std::int64_t organization_id,
+                                                                        std::int64_t window) override {
+    return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT slot, tag FROM cable_quota_tags WHERE organization_id = ? "
+                                           "AND quota_window = ? ORDER BY slot, tag",
+                                           {organization_id, window}));
+      std::vector<std::pair<std::int64_t, Blob>> out;
+      for (const auto& row : rows) {
+        RowReader r(row);
+        std::int64_t slot = r.Int();
+        Blob tag = r.Bytes();
+        CANDOR_RETURN_IF_ERROR(r.status());
+        out.emplace_back(slot, std::move(tag));
+      }
+      return out;
+    });
+  }
+
+  Result<bool> InsertNotification(const NotificationRecord& n) override {
+    return Run(kWrites, [&]() -> Result<bool> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT 1 FROM notifications WHERE cable_id = ? AND kind = ? AND "
+                                           "deadline_day = ? AND days_before = ?",
+                                           {n.cable_id, n.kind, n.deadline_day, n.days_before}));
+      if (!rows.empty()) return false;
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO notifications (organization_id, cable_id, kind, deadline_day, days_before, "
+          "created_at_ms, delivered) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {n.organization_id, n.cable_id, n.kind, n.deadline_day, n.days_before, n.created_at_ms, n.delivered}));
+      return true;
+    });
+  }
+
+  Result<std::vector<NotificationRecord>> ListNotifications(std::int64_t organization_id,
+                                                            bool undelivered_only) override {
+    return Run(kReads, [&]() -> Result<std::vector<NotificationRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query(std::string("SELECT id, organization_id, cable_id, kind, deadline_day, "
+                                              "days_before, created_at_ms, delivered FROM notifications "
+                                              "WHERE organization_id = ?") +
+                                      (undelivered_only ? " AND delivered = 0" : "") + " ORDER BY id",
+                                  {organization_id}));
+      return DecodeAll(rows, &DecodeNotification);
+    });
+  }
+
+  Status MarkNotificationsDelivered(std::int64_t organization_id, std::int64_t up_to_id) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "UPDATE notifications SET delivered = 1 WHERE organization_id = ? AND id <= ?",
+          {organization_id, up_to_id}));
       return Status::Ok();
     });
   }

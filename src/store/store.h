@@ -169,6 +169,57 @@ struct LetterDraftRecord {
   std::int64_t updated_at_ms = 0;
 };
 
+// A dissent cable: the public header and the ciphertext, never the plaintext. No arrival time:
+// only the day (the deadlines' start), so the table says nothing finer about when an anonymous
+// author wrote. The payload columns are emptied when the retention period ends (purged).
+struct CableRecord {
+  Blob id;  // 32 bytes, chosen by the author's client
+  std::int64_t organization_id = 0;
+  bool named = false;
+  Blob header;                       // canonical header bytes (domain::CableHeaderBytes)
+  std::optional<Blob> envelope;      // candor-env-v1 encoding; nullopt once purged
+  std::optional<Blob> signature;     // candor-lrs-v1 with the cable id as event
+  std::int64_t quota_window = 0;
+  std::int64_t quota_slot = 0;
+  std::optional<Blob> quota_signature;
+  std::optional<Blob> author_signature;  // Ed25519, named cables only
+  Blob submission_digest;            // domain::CableSubmissionDigest
+  Blob access_hash;                  // compared with H(access) when the author reads
+  std::int64_t received_day = 0;     // days since 1970-01-01 (UTC)
+  bool published = false;            // its "submitted" entry is in the log
+  std::optional<std::int64_t> acknowledged_day;
+  bool extended = false;
+  std::optional<std::int64_t> closed_day;
+  bool purged = false;
+};
+
+// One thing that happened to a cable, in order (seq 1 is "submitted"). Reviewer actions carry
+// the reviewer's account and time (named actions); "submitted" carries neither.
+struct CableEventRecord {
+  Blob cable_id;
+  std::int64_t seq = 0;               // 1, 2, … per cable
+  std::string action;                 // domain::CableActionName
+  Blob digest;                        // what the log entry commits to (32 bytes)
+  std::int64_t day = 0;               // days since 1970-01-01 (UTC)
+  std::optional<std::int64_t> account_id;  // the reviewer, for reviewer actions
+  std::optional<std::int64_t> at_ms;       // when, for reviewer actions only
+  std::optional<Blob> recipients;     // message recipients' X25519 keys, concatenated
+  std::optional<Blob> envelope;       // the message's candor-env-v1 encoding; nullopt once purged
+  std::optional<std::int64_t> log_index;   // set once logged
+};
+
+// A reminder or overdue notice for an organization's reviewers (the notification outbox).
+struct NotificationRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t organization_id = 0;
+  Blob cable_id;
+  std::string kind;      // "acknowledge-due", "answer-due", "acknowledge-overdue", "answer-overdue"
+  std::int64_t deadline_day = 0;
+  std::int64_t days_before = 0;  // the reminder schedule's step (0 for overdue notices)
+  std::int64_t created_at_ms = 0;
+  bool delivered = false;
+};
+
 enum class TxMode { kRead, kWrite };
 
 class Transaction {
@@ -275,6 +326,34 @@ class Transaction {
   virtual Result<std::vector<LetterDraftRecord>> ListLetterDrafts(std::int64_t account_id) = 0;
   virtual Status UpdateLetterDraft(const LetterDraftRecord& draft) = 0;  // by id
   virtual Status DeleteLetterDraft(std::int64_t id) = 0;
+
+  // Cables. Listing order is by received day, then id (random): never arrival order.
+  virtual Status InsertCable(const CableRecord& cable) = 0;  // kAlreadyExists for a used id
+  virtual Result<std::optional<CableRecord>> FindCable(const Blob& id) = 0;
+  virtual Result<std::vector<CableRecord>> ListCables(std::int64_t organization_id) = 0;
+  virtual Result<std::vector<CableRecord>> ListUnpublishedCables() = 0;
+  virtual Result<std::vector<CableRecord>> ListOpenCables() = 0;  // published, not closed
+  virtual Result<std::vector<CableRecord>> ListClosedUnpurgedCables() = 0;
+  // Writes the state fields (published, acknowledged_day, extended, closed_day, purged) and the
+  // payload columns (emptied when purged) of the cable with this id.
+  virtual Status UpdateCable(const CableRecord& cable) = 0;
+  virtual Status InsertCableEvent(const CableEventRecord& event) = 0;
+  virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id) = 0;  // by seq
+  virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) = 0;
+  virtual Status PurgeCableEvents(const Blob& cable_id) = 0;  // empties every message envelope
+  // Quota tags: one row per (organization, window, slot, tag); no cable id, no time.
+  virtual Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window,
+                                         std::int64_t slot, const Blob& tag) = 0;
+  virtual Status InsertCableQuotaTag(std::int64_t organization_id, std::int64_t window,
+                                     std::int64_t slot, const Blob& tag) = 0;
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(
+      std::int64_t organization_id, std::int64_t window) = 0;  // (slot, tag)
+  // The notification outbox. InsertNotification returns false (and inserts nothing) when the
+  // same (cable, kind, deadline, days_before) notice exists already.
+  virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;
+  virtual Result<std::vector<NotificationRecord>> ListNotifications(std::int64_t organization_id,
+                                                                    bool undelivered_only) = 0;
+  virtual Status MarkNotificationsDelivered(std::int64_t organization_id, std::int64_t up_to_id) = 0;
 
   // Small key-value settings of the deployment (e.g. schema notes, demo flags).
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;

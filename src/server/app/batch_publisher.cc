@@ -55,6 +55,10 @@ void BatchPublisher::Run() {
     }
     Result<std::size_t> published = service_.PublishBatch();
     if (report_) report_(published);
+    // Cable reminders and the retention purge ride on the same thread; they touch no
+    // anonymous timing (reminders follow deadlines, which are days).
+    auto jobs = service_.RunCableJobs();
+    if (!jobs.ok() && report_) report_(jobs.error());
   }
 }
 

@@ -1,4 +1,4 @@
-// The batch publisher: a thread that puts accepted co-signatures into the log at random
+// The batch publisher: a thread that puts accepted co-signatures and cables into the log at random
 // moments — every `interval`, stretched or shortened by up to ±jitter — so that the moment
 // a signature appears says nothing about when it was sent (Service::PublishBatch shuffles
 // each batch as well).
@@ -34,7 +34,8 @@ std::chrono::milliseconds NextBatchDelay(const BatchSchedule& schedule, crypto::
 class BatchPublisher {
  public:
   // `report` hears of every batch: how many it published, or the error (the publisher keeps
-  // going; a failed batch changed nothing and is retried next time).
+  // going; a failed batch changed nothing and is retried next time). After each batch it also
+  // runs Service::RunCableJobs (reminders, retention) and reports that job's errors the same way.
   BatchPublisher(Service& service, BatchSchedule schedule, crypto::Rng& rng,
                  std::function<void(const Result<std::size_t>&)> report);
   ~BatchPublisher();

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "crypto/bytes.h"
+#include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "server/http/cookies.h"
@@ -183,6 +184,226 @@ class Named {
  private:
   Service& service_;
 };
+
+
+// --- Dissent cables ---
+
+Json KeysToJson(const std::vector<crypto::BoxPublicKey>& keys) {
+  Json out = Json::array();
+  for (const auto& k : keys) out.push_back(crypto::ToHex(k));
+  return out;
+}
+
+Result<std::vector<crypto::BoxPublicKey>> KeysFromJson(const Json& j, const char* field) {
+  if (!j.is_array()) return InvalidArgument(std::string("'") + field + "' must be a list of X25519 keys (hex)");
+  if (j.size() > domain::kMaxCableRecipients + 1) return InvalidArgument(std::string("too many '") + field + "'");
+  std::vector<crypto::BoxPublicKey> out;
+  for (const auto& k : j) {
+    if (!k.is_string()) return InvalidArgument(std::string("'") + field + "' must hold only hex strings");
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(k.get<std::string>(), field));
+    out.push_back(key);
+  }
+  return out;
+}
+
+Result<crypto::Bytes> HexField(const std::string& hex, const char* field) {
+  auto b = crypto::FromHex(hex);
+  if (!b.ok()) return InvalidArgument(std::string("'") + field + "' is not valid hex");
+  return b;
+}
+
+Json CableViewToJson(const CableView& v) {
+  const auto& c = v.clock;
+  Json events = Json::array();
+  for (const auto& e : v.events) {
+    Json ev = {{"seq", e.seq},
+               {"action", domain::CableActionName(e.action)},
+               {"date", domain::FormatDate(e.date)},
+               {"digest", crypto::ToHex(e.digest)},
+               {"log_index", e.log_index ? Json(*e.log_index) : Json(nullptr)}};
+    if (e.reviewer) ev["reviewer"] = *e.reviewer;
+    if (domain::CableActionHasMessage(e.action)) {
+      ev["recipients"] = KeysToJson(e.recipients);
+      ev["envelope"] = e.envelope ? Json(crypto::ToHex(*e.envelope)) : Json(nullptr);
+    }
+    events.push_back(std::move(ev));
+  }
+  Json j = {{"id", crypto::ToHex(v.id)},
+            {"organization", v.organization},
+            {"author", domain::CableAuthorName(v.header.author)},
+            {"state", v.state},
+            {"published", v.published},
+            {"received_on", domain::FormatDate(v.received)},
+            {"policy", v.policy},
+            {"deadlines",
+             {{"acknowledge_by", domain::FormatDate(c.acknowledge_by)},
+              {"answer_by", domain::FormatDate(c.answer_by)},
+              {"acknowledged", c.acknowledged},
+              {"extended", c.extended},
+              {"closed", c.closed},
+              {"acknowledge_overdue", c.acknowledge_overdue},
+              {"answer_overdue", c.answer_overdue},
+              {"overdue", c.overdue()},
+              {"acknowledge_days_left", c.acknowledge_days_left},
+              {"answer_days_left", c.answer_days_left},
+              {"acknowledge_unit", v.acknowledge_unit},
+              {"answer_unit", v.answer_unit}}},
+            {"header", domain::CableHeaderToJson(v.header)},
+            {"header_bytes", crypto::ToHex(v.header_bytes)},
+            {"submission_digest", crypto::ToHex(v.submission_digest)},
+            {"quota_slot", v.quota_slot},
+            {"events", events}};
+  if (v.envelope) j["envelope"] = crypto::ToHex(*v.envelope);
+  if (v.signature) j["signature"] = crypto::ToHex(*v.signature);
+  if (v.quota_signature) j["quota_signature"] = crypto::ToHex(*v.quota_signature);
+  if (v.author_signature) j["author_signature"] = crypto::ToHex(*v.author_signature);
+  return j;
+}
+
+Result<domain::CableId> CableIdParam(const Request& req) {
+  CANDOR_ASSIGN_OR_RETURN(std::string hex, PathParam(req, "id"));
+  auto id = crypto::FixedFromHex<domain::CableId>(hex, "cable id");
+  if (!id.ok()) return InvalidArgument("a cable id is 64 hexadecimal characters");
+  return id;
+}
+
+Status AddCableRoutes(http::Router& router, Service& service, const Named& named) {
+  Service* s = &service;
+  auto anon = [](auto f) {
+    return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
+  };
+  // Hex doubles the envelope; leave room for the header and signatures of a large ring.
+  http::RouteOptions large;
+  large.max_body_bytes = 2 * service.config().max_cable_envelope_bytes + (std::size_t{1} << 20);
+
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/reviewers", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto recipients, s->CableRecipients(slug));
+    Json list = Json::array();
+    for (const auto& r : recipients) list.push_back({{"account_id", r.account_id}, {"box_public", crypto::ToHex(r.key)}});
+    return Ok({{"reviewers", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-quota", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
+    Json used = Json::array();
+    for (const auto& [slot, tag] : q.used) used.push_back({{"slot", slot}, {"tag", crypto::ToHex(tag)}});
+    return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
+               {"slots", q.slots}, {"used", used}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-counts", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(CableStats st, s->CableCounts(slug));
+    return Ok({{"open", st.open}, {"overdue", st.overdue}, {"closed", st.closed}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    Json header;
+    std::string envelope, signature, quota_signature;
+    std::uint64_t slot = 0;
+    std::optional<std::string> author_signature;
+    http::FieldReader f(body);
+    f.Required("header", header);
+    f.Required("envelope", envelope);
+    f.Required("signature", signature);
+    f.Required("quota_slot", slot);
+    f.Required("quota_signature", quota_signature);
+    f.Optional("author_signature", author_signature);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CableSubmission sub;
+    CANDOR_ASSIGN_OR_RETURN(sub.header, domain::CableHeaderFromJson(header));
+    CANDOR_ASSIGN_OR_RETURN(sub.envelope, HexField(envelope, "envelope"));
+    CANDOR_ASSIGN_OR_RETURN(sub.signature, HexField(signature, "signature"));
+    sub.quota_slot = slot;
+    CANDOR_ASSIGN_OR_RETURN(sub.quota_signature, HexField(quota_signature, "quota_signature"));
+    if (author_signature) {
+      CANDOR_ASSIGN_OR_RETURN(sub.author_signature,
+                              crypto::FixedFromHex<crypto::Signature64>(*author_signature, "author_signature"));
+    }
+    CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
+    return Ok(CableViewToJson(v), 201);
+  }), large));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/{id}/status", anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string access_hex;
+    http::FieldReader f(body);
+    f.Required("access", access_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto access, crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
+    CANDOR_ASSIGN_OR_RETURN(CableView v, s->CableForAuthor(id, access));
+    return Ok(CableViewToJson(v));
+  })));
+
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/cables", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    const auto overdue = req.QueryParam("overdue");
+    if (overdue && *overdue != "0" && *overdue != "1") return InvalidArgument("'overdue' is 0 or 1");
+    CANDOR_ASSIGN_OR_RETURN(auto cables, s->ListCables(who, slug, overdue && *overdue == "1"));
+    Json list = Json::array();
+    for (const auto& v : cables) list.push_back(CableViewToJson(v));
+    return Ok({{"cables", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/cables/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(CableView v, s->GetCable(who, slug, id));
+    return Ok(CableViewToJson(v));
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/{id}/acknowledge", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_RETURN_IF_ERROR(s->AcknowledgeCable(who, slug, id));
+    return NoContent();
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/{id}/messages", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string action_name, envelope_hex;
+    Json recipients_json;
+    http::FieldReader f(body);
+    f.Required("action", action_name);
+    f.Required("recipients", recipients_json);
+    f.Required("envelope", envelope_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto action, domain::ParseCableAction(action_name));
+    if (!domain::CableActionHasMessage(action)) {
+      return InvalidArgument("'action' is one of replied, noted, extended, closed");
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto recipients, KeysFromJson(recipients_json, "recipients"));
+    CANDOR_ASSIGN_OR_RETURN(auto envelope, HexField(envelope_hex, "envelope"));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t seq, s->AddCableMessage(who, slug, id, action, recipients, envelope));
+    return Ok({{"seq", seq}}, 201);
+  }), large));
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/notifications", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    const auto undelivered = req.QueryParam("undelivered");
+    CANDOR_ASSIGN_OR_RETURN(auto list, s->Notifications(who, slug, undelivered && *undelivered == "1"));
+    Json out = Json::array();
+    for (const auto& n : list) {
+      out.push_back({{"id", n.id},
+                     {"cable_id", Hex(n.cable_id)},
+                     {"kind", n.kind},
+                     {"deadline", domain::FormatDate(domain::CivilFromDays(n.deadline_day))},
+                     {"days_before", n.days_before},
+                     {"created_at_ms", n.created_at_ms},
+                     {"delivered", n.delivered}});
+    }
+    return Ok({{"notifications", out}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/notifications/delivered", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::int64_t up_to = 0;
+    http::FieldReader f(body);
+    f.Required("up_to", up_to);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_RETURN_IF_ERROR(s->MarkNotificationsDelivered(who, slug, up_to));
+    return NoContent();
+  })));
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -589,7 +810,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(auto letter_id, s->PublishDraft(who, id));
     return Ok({{"id", crypto::ToHex(letter_id)}}, 201);
   })));
-  return Status::Ok();
+  return AddCableRoutes(router, service, named);
 }
 
 }  // namespace candor::app

@@ -20,6 +20,7 @@
 
 #include "crypto/ed25519.h"
 #include "crypto/lrs.h"
+#include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "crypto/password.h"
@@ -42,6 +43,76 @@ struct ServiceConfig {
   // name), and the largest ring before a roster is split into buckets (tests make it small).
   std::size_t min_ring_size = domain::kDefaultMinRingSize;
   std::size_t max_ring_size = domain::kMaxRingSize;
+  // Dissent cables: each member may send `cable_quota` cables per window of `cable_window_ms`
+  // (counted by quota tags, which identify nobody); an envelope may be at most
+  // `max_cable_envelope_bytes`; reviewers are reminded this many calendar days before each
+  // deadline (0: on the day).
+  std::uint64_t cable_quota = 3;
+  std::int64_t cable_window_ms = 7LL * 24 * 3600 * 1000;
+  std::size_t max_cable_envelope_bytes = std::size_t{8} << 20;
+  std::vector<int> reminder_days = {3, 1, 0};
+};
+
+// A reviewer who receives cables: their account and X25519 key.
+struct CableRecipient {
+  std::int64_t account_id = 0;
+  crypto::BoxPublicKey key;
+};
+
+// The quota window now, and the tags already used in it (so a client can pick a free slot
+// without asking anything that would link it to its earlier cables).
+struct CableQuotaView {
+  std::uint64_t window = 0;
+  std::int64_t window_ms = 0;
+  std::int64_t window_ends_ms = 0;
+  std::uint64_t slots = 0;
+  std::vector<std::pair<std::int64_t, crypto::Point>> used;  // (slot, tag)
+};
+
+// Everything an author's client sends for a cable.
+struct CableSubmission {
+  domain::CableHeader header;
+  crypto::Bytes envelope;         // candor-env-v1 encoding
+  crypto::Bytes signature;        // candor-lrs-v1, event = cable id
+  std::uint64_t quota_slot = 0;
+  crypto::Bytes quota_signature;  // candor-lrs-v1, event = CableQuotaEvent
+  std::optional<crypto::Signature64> author_signature;  // named cables only
+};
+
+// One event of a cable as a viewer may see it.
+struct CableEventView {
+  std::int64_t seq = 0;
+  domain::CableAction action = domain::CableAction::kSubmitted;
+  domain::Date date;
+  crypto::Digest32 digest;
+  std::optional<std::int64_t> log_index;
+  std::optional<std::string> reviewer;  // username; reviewers' views only
+  std::vector<crypto::BoxPublicKey> recipients;  // for a message
+  std::optional<crypto::Bytes> envelope;         // for a message (nullopt once purged)
+};
+
+struct CableView {
+  domain::CableId id;
+  std::string organization;
+  domain::CableHeader header;
+  crypto::Bytes header_bytes;
+  bool published = false;
+  bool purged = false;
+  std::string state;  // "waiting-for-batch", "submitted", "acknowledged", "closed", "purged"
+  domain::Date received;
+  domain::CableClock clock;
+  std::string acknowledge_unit, answer_unit;  // the units of the days left ("working-days", …)
+  std::string policy;                         // the deadline policy's name
+  crypto::Digest32 submission_digest;
+  // The ciphertext and signatures (nullopt once purged; left out of inbox listings).
+  std::optional<crypto::Bytes> envelope, signature, quota_signature;
+  std::optional<crypto::Bytes> author_signature;
+  std::uint64_t quota_slot = 0;
+  std::vector<CableEventView> events;
+};
+
+struct CableStats {
+  std::int64_t open = 0, overdue = 0, closed = 0;
 };
 
 // One organization a letter names: the roster version it pinned and that roster's rings.
@@ -224,6 +295,43 @@ class Service {
   // to build its ring from logged data.
   Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures = true);
 
+  // --- Dissent cables (service_cables.cc) ---
+  // Public: the reviewers a cable must be encrypted to (enabled reviewer accounts with a key,
+  // by account id), and the quota window now.
+  Result<std::vector<CableRecipient>> CableRecipients(std::string_view slug);
+  Result<CableQuotaView> CableQuota(std::string_view slug);
+  // Anonymous: checks the header, the recipients, the ring, both ring signatures and the quota
+  // tag, stores the cable durably and returns its view (the author's). Its "submitted" log
+  // entry goes out with the next batch; reviewers see it from then on.
+  Result<CableView> SubmitCable(const CableSubmission& submission);
+  // The author, with the access value from the receipt: status, deadlines, and the messages
+  // that reach the author (not the reviewers' notes). kNotFound for a wrong id or value alike.
+  Result<CableView> CableForAuthor(const domain::CableId& id, const crypto::Digest32& access);
+  // Reviewers of the organization. `overdue_only` lists only late cables. Overdue first, then
+  // by deadline. Listings carry no ciphertext.
+  Result<std::vector<CableView>> ListCables(const Principal& who, std::string_view slug, bool overdue_only);
+  Result<CableView> GetCable(const Principal& who, std::string_view slug, const domain::CableId& id);
+  Status AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id);
+  // A reply, note, extension (its reason) or closing response, encrypted by the reviewer's
+  // client to `recipients` (the author's reply key first, then every current reviewer; for a
+  // note, the reviewers only). Returns the event's sequence number.
+  Result<std::int64_t> AddCableMessage(const Principal& who, std::string_view slug, const domain::CableId& id,
+                                       domain::CableAction action,
+                                       const std::vector<crypto::BoxPublicKey>& recipients,
+                                       const crypto::Bytes& envelope);
+  // Public counts for the organization's members and the press.
+  Result<CableStats> CableCounts(std::string_view slug);
+  // The notification outbox (reviewers).
+  Result<std::vector<store::NotificationRecord>> Notifications(const Principal& who, std::string_view slug,
+                                                               bool undelivered_only);
+  Status MarkNotificationsDelivered(const Principal& who, std::string_view slug, std::int64_t up_to_id);
+  // Reminders ahead of deadlines and notices of overdue cables into the outbox; the retention
+  // purge of closed cables. Run by the batch publisher's thread; idempotent.
+  struct CableJobsReport {
+    std::size_t notifications = 0, purged = 0;
+  };
+  Result<CableJobsReport> RunCableJobs();
+
   // --- Log (public reads) ---
   Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead();
   Result<std::optional<tlog::SignedTreeHead>> TreeHeadAt(std::uint64_t tree_size);
@@ -253,6 +361,11 @@ class Service {
   Result<domain::LetterId> PublishLetterIn(store::Transaction& tx, const domain::Letter& letter);
   Result<LetterView> ViewOf(store::Transaction& tx, const store::LetterRecord& rec);
   std::uint64_t RandomBelow(std::uint64_t n);
+  // Cables (service_cables.cc).
+  Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
+  Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec, bool for_author,
+                                bool with_payload);
+  Result<std::vector<CableRecipient>> RecipientsIn(store::Transaction& tx, std::int64_t org_id);
 
   store::Store& store_;
   const Clock& clock_;

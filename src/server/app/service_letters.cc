@@ -467,6 +467,8 @@ Result<std::size_t> Service::PublishBatch() {
         static_cast<std::int64_t>(waiting.size())}));
     published += waiting.size();
   }
+  CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
+  published += cables;
   if (published == 0) return std::size_t{0};
   CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   CANDOR_RETURN_IF_ERROR(tx->Commit());

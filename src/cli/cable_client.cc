@@ -1,0 +1,230 @@
+#include "cli/cable_client.h"
+
+#include <algorithm>
+
+#include "crypto/ed25519.h"
+#include "crypto/envelope.h"
+#include "crypto/receipt.h"
+#include "crypto/ristretto.h"
+#include "domain/letter.h"
+
+namespace candor::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+Result<crypto::Bytes> HexOf(const Json& j, const char* field) {
+  if (!j.contains(field) || !j.at(field).is_string()) {
+    return InvalidArgument(std::string("the cable view has no '") + field + "'");
+  }
+  auto b = crypto::FromHex(j.at(field).get<std::string>());
+  if (!b.ok()) return InvalidArgument(std::string("'") + field + "' is not hex");
+  return b;
+}
+
+std::uint64_t RandomBelow(crypto::Rng& rng, std::uint64_t n) {
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  for (;;) {
+    std::uint64_t v = 0;
+    rng.Fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&v), sizeof v));
+    if (v < limit) return v % n;
+  }
+}
+
+}  // namespace
+
+Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, const crypto::MemberKeys& me,
+                              crypto::Rng& rng) {
+  if (in.reviewers.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this organization has no reviewers who can receive cables yet; nothing was sent");
+  }
+  const auto buckets = domain::BucketRoster(in.roster, in.max_ring);
+  const auto bucket = domain::BucketOf(buckets, me.ring.public_key);
+  if (!bucket) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "your key is not on the roster of '" + in.organization + "' (version " +
+                     std::to_string(in.roster_version) + "); nothing was sent");
+  }
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
+  if (ring.size() < in.min_ring) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "only " + std::to_string(ring.size()) + " members would hide you, fewer than the minimum of " +
+                     std::to_string(in.min_ring) + "; nothing was sent");
+  }
+  const std::size_t index = *ring.IndexOf(me.ring.public_key);
+
+  // A free quota slot, chosen at random so the slot says nothing about earlier cables.
+  std::vector<std::uint64_t> free;
+  for (std::uint64_t slot = 0; slot < in.quota_slots; ++slot) {
+    const crypto::Point tag = crypto::SecretScalarMult(
+        me.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(in.organization, in.quota_window, slot)));
+    const bool used = std::any_of(in.used_tags.begin(), in.used_tags.end(), [&](const auto& u) {
+      return u.first == static_cast<std::int64_t>(slot) && u.second == tag;
+    });
+    if (!used) free.push_back(slot);
+  }
+  if (free.empty()) {
+    return Error(ErrorCode::kResourceExhausted,
+                 "you have sent as many cables as this organization allows in this period (" +
+                     std::to_string(in.quota_slots) + "); you can write again when the period ends");
+  }
+  const std::uint64_t slot = free[RandomBelow(rng, free.size())];
+
+  SealedCable out;
+  rng.Fill(out.id.bytes);
+  const crypto::ReceiptSecret secret = crypto::GenerateReceiptSecret(rng);
+  const crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(secret);
+
+  domain::CableContent content;
+  content.subject = draft.subject;
+  content.body = draft.body;
+  content.attachments = draft.attachments;
+  content.reply_public = keys.reply.public_key;
+  std::optional<crypto::SignKeyPair> author_key;
+  if (draft.author_name) {
+    author_key = crypto::GenerateSignKeyPair(rng);
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ring self, crypto::Ring::Create({me.ring.public_key}));
+    CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature binding,
+                            crypto::LrsSign(out.id, domain::CableAuthorBindingMessage(author_key->public_key), self, 0,
+                                            me.ring.secret, rng));
+    content.author = domain::CableAuthorIdentity{*draft.author_name, me.ring.public_key, author_key->public_key,
+                                                 binding.Encode()};
+  }
+  CANDOR_RETURN_IF_ERROR(domain::ValidateCableContent(content));
+
+  domain::CableHeader header;
+  header.id = out.id;
+  header.organization = in.organization;
+  header.author = draft.author_name ? domain::CableAuthor::kNamed : domain::CableAuthor::kAnonymous;
+  header.roster_version = in.roster_version;
+  header.ring_digest = ring.digest();
+  header.quota_window = in.quota_window;
+  header.recipients = in.reviewers;
+  header.access_hash = keys.access_hash;
+  CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(header));
+  const crypto::Bytes header_bytes = domain::CableHeaderBytes(header);
+  crypto::Bytes plaintext = domain::CableContentToBytes(content);
+  auto env = crypto::SealEnvelope(header_bytes, plaintext, in.reviewers, rng);
+  crypto::Wipe(plaintext);
+  if (!env.ok()) return env.error();
+  const crypto::Bytes envelope = env->Encode();
+  const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
+  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature sig, crypto::LrsSign(out.id, digest.span(), ring, index,
+                                                                    me.ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::LrsSignature quota,
+      crypto::LrsSign(domain::CableQuotaEvent(in.organization, in.quota_window, slot), digest.span(), ring, index,
+                      me.ring.secret, rng));
+  const crypto::Bytes sig_bytes = sig.Encode();
+  const crypto::Bytes quota_bytes = quota.Encode();
+  crypto::Bytes author_sig;
+  out.request = Json{{"header", domain::CableHeaderToJson(header)},
+                     {"envelope", crypto::ToHex(envelope)},
+                     {"signature", crypto::ToHex(sig_bytes)},
+                     {"quota_slot", slot},
+                     {"quota_signature", crypto::ToHex(quota_bytes)}};
+  if (author_key) {
+    const crypto::Signature64 s = crypto::Ed25519Sign(digest.span(), author_key->secret_key);
+    author_sig.assign(s.begin(), s.end());
+    out.request["author_signature"] = crypto::ToHex(s);
+  }
+  out.submission_digest =
+      domain::CableSubmissionDigest(header_bytes, envelope, sig_bytes, slot, quota_bytes, author_sig);
+  out.receipt = domain::FormatCableReceipt(out.id, secret);
+  out.ring_size = ring.size();
+  return out;
+}
+
+Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
+                              const std::vector<crypto::Point>& roster) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes header_bytes, HexOf(view, "header_bytes"));
+  CANDOR_ASSIGN_OR_RETURN(domain::CableHeader header, domain::DecodeCableHeader(header_bytes));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, HexOf(view, "envelope"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(envelope_bytes));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext, crypto::OpenEnvelope(header_bytes, env, reviewer));
+  auto content = domain::CableContentFromBytes(plaintext);
+  crypto::Wipe(plaintext);
+  if (!content.ok()) return content.error();
+  OpenedCable out{header, std::move(*content), false};
+  if (header.author == domain::CableAuthor::kNamed) {
+    if (!out.content.author) return Error(ErrorCode::kVerificationFailed, "a named cable without its author");
+    const auto& a = *out.content.author;
+    if (std::find(roster.begin(), roster.end(), a.ring_public) == roster.end()) {
+      return Error(ErrorCode::kVerificationFailed, "the named author's key is not on the roster");
+    }
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ring self, crypto::Ring::Create({a.ring_public}));
+    CANDOR_ASSIGN_OR_RETURN(auto binding, crypto::LrsSignature::Decode(a.binding, 1));
+    CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(header.id, domain::CableAuthorBindingMessage(a.signing_public), self, binding));
+    // The binding's tag equals the cable signature's tag exactly when the same key made both.
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
+    if (sig_bytes.size() < 32 || !std::equal(sig_bytes.end() - 32, sig_bytes.end(), binding.tag.begin())) {
+      return Error(ErrorCode::kVerificationFailed, "the named author did not sign this cable");
+    }
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig, HexOf(view, "author_signature"));
+    CANDOR_ASSIGN_OR_RETURN(auto ed, crypto::FixedFromBytes<crypto::Signature64>(author_sig, "author signature"));
+    const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
+    CANDOR_RETURN_IF_ERROR(crypto::Ed25519Verify(digest.span(), ed, a.signing_public));
+    out.author_verified = true;
+  } else if (out.content.author) {
+    return Error(ErrorCode::kVerificationFailed, "an anonymous cable that names an author");
+  }
+  return out;
+}
+
+Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action, const std::string& text,
+                         const OpenedCable& opened, const std::vector<crypto::BoxPublicKey>& reviewers,
+                         crypto::Rng& rng) {
+  if (!domain::CableActionHasMessage(action)) return InvalidArgument("this action carries no message");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return InvalidArgument("the message is empty");
+  std::vector<crypto::BoxPublicKey> recipients;
+  if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
+  recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
+  const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env,
+                          crypto::SealEnvelope(header, crypto::AsBytes(text), recipients, rng));
+  Json keys = Json::array();
+  for (const auto& k : recipients) keys.push_back(crypto::ToHex(k));
+  return Json{{"action", domain::CableActionName(action)}, {"recipients", keys},
+              {"envelope", crypto::ToHex(env.Encode())}};
+}
+
+Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key, bool include_notes) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes id_bytes, HexOf(view, "id"));
+  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromBytes<domain::CableId>(id_bytes, "cable id"));
+  std::vector<CableMessage> out;
+  if (!view.contains("events") || !view.at("events").is_array()) return InvalidArgument("the view has no events");
+  for (const auto& e : view.at("events")) {
+    if (!e.is_object() || !e.contains("action") || !e.at("action").is_string()) continue;
+    CANDOR_ASSIGN_OR_RETURN(auto action, domain::ParseCableAction(e.at("action").get<std::string>()));
+    if (!domain::CableActionHasMessage(action)) continue;
+    if (action == domain::CableAction::kNoted && !include_notes) continue;
+    if (!e.contains("envelope") || e.at("envelope").is_null()) continue;  // purged
+    std::vector<crypto::BoxPublicKey> recipients;
+    for (const auto& r : e.value("recipients", Json::array())) {
+      if (!r.is_string()) return InvalidArgument("malformed recipients");
+      CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
+      recipients.push_back(k);
+    }
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env_bytes, HexOf(e, "envelope"));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(env_bytes));
+    const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
+    auto text = crypto::OpenEnvelope(header, env, key);
+    if (!text.ok()) {
+      if (text.error().code() == ErrorCode::kPermissionDenied) continue;  // not for this key
+      return Error(ErrorCode::kVerificationFailed, "message " + std::to_string(e.value("seq", 0)) +
+                                                       " does not open: it was changed after it was written");
+    }
+    out.push_back(CableMessage{e.value("seq", std::int64_t{0}), action, e.value("date", ""),
+                               std::string(text->begin(), text->end())});
+  }
+  return out;
+}
+
+Result<ReceiptAccess> AccessFromReceipt(std::string_view receipt) {
+  CANDOR_ASSIGN_OR_RETURN(domain::CableReceipt r, domain::ParseCableReceipt(receipt));
+  crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(r.secret);
+  return ReceiptAccess{r.id, keys.access, std::move(keys.reply)};
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,111 @@
+// The author's and the reviewer's side of a dissent cable, as pure functions over what the
+// server publishes (no I/O): `candor cable …` uses them, and so do the integration tests.
+//
+//   SealedCable c = *SealCable(draft, inputs, my_keys, DefaultRng());   // author, on the device
+//   POST /api/v1/cables with c.request; keep c.receipt (shown once)
+//   OpenedCable o = *OpenCable(view_json, reviewer_box_keys, roster);   // reviewer
+//   Json msg = *SealMessage(view_json, kReplied, "text", reviewers);     // reviewer → author
+//   auto replies = *ReadAuthorMessages(status_json, receipt);            // author
+//
+// Every secret (ring secret, reply secret, content key) stays in libsodium-guarded memory in
+// src/crypto; nothing here sends anything anywhere.
+#ifndef CANDOR_CLI_CABLE_CLIENT_H_
+#define CANDOR_CLI_CABLE_CLIENT_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/keys.h"
+#include "crypto/lrs.h"
+#include "crypto/rng.h"
+#include "domain/cable.h"
+#include "domain/letter.h"
+
+namespace candor::cli {
+
+struct CableDraft {
+  std::string subject, body;
+  std::vector<domain::CableAttachment> attachments;
+  std::optional<std::string> author_name;  // set: a named cable
+};
+
+// What the server publishes that the author's client needs (GET …/roster, …/reviewers,
+// …/cable-quota), plus the client's own limits.
+struct CableInputs {
+  std::string organization;
+  std::uint64_t roster_version = 0;
+  std::vector<crypto::Point> roster;  // members of that version, in roster order
+  std::vector<crypto::BoxPublicKey> reviewers;
+  std::uint64_t quota_window = 0;
+  std::uint64_t quota_slots = 0;
+  std::vector<std::pair<std::int64_t, crypto::Point>> used_tags;  // (slot, tag) of the window
+  std::size_t max_ring = domain::kMaxRingSize;
+  std::size_t min_ring = domain::kDefaultMinRingSize;
+};
+
+struct SealedCable {
+  nlohmann::json request;  // the body of POST /api/v1/cables
+  std::string receipt;     // the author's receipt (show once; it cannot be recovered)
+  domain::CableId id;
+  crypto::Digest32 submission_digest;
+  std::size_t ring_size = 0;
+};
+
+// Builds, encrypts and signs a cable. Picks a free quota slot at random among those whose tag
+// (for this member) is not in `used_tags`.
+// Error: kFailedPrecondition when the member is not on the roster, the ring is smaller than
+// min_ring (saying so plainly), or every quota slot is used; kInvalidArgument for a draft that
+// breaks domain::ValidateCableContent.
+Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& inputs, const crypto::MemberKeys& me,
+                              crypto::Rng& rng);
+
+// A cable as a reviewer reads it, after every check passed.
+struct OpenedCable {
+  domain::CableHeader header;
+  domain::CableContent content;
+  bool author_verified = false;  // named: binding and Ed25519 signature checked against the roster
+};
+
+// Decrypts the cable of a reviewer's view (GET …/cables/{id}) with the reviewer's key and,
+// for a named cable, checks the author's binding proof (its tag must equal the cable
+// signature's tag, and its key must be on `roster`) and Ed25519 signature.
+// Error: kPermissionDenied when this key is not a recipient; kVerificationFailed when the
+// ciphertext or a signature does not check; kInvalidArgument for a malformed view.
+Result<OpenedCable> OpenCable(const nlohmann::json& view, const crypto::BoxKeyPair& reviewer,
+                              const std::vector<crypto::Point>& roster);
+
+// The body of POST …/cables/{id}/messages: `text` encrypted for a reply, extension reason or
+// closing response (to the author's reply key, then `reviewers`) or a note (`reviewers` only).
+// The author's reply key comes from `opened` (it is inside the encrypted cable).
+Result<nlohmann::json> SealMessage(const domain::CableId& id, domain::CableAction action, const std::string& text,
+                                   const OpenedCable& opened, const std::vector<crypto::BoxPublicKey>& reviewers,
+                                   crypto::Rng& rng);
+
+// One message of a cable, decrypted.
+struct CableMessage {
+  std::int64_t seq = 0;
+  domain::CableAction action = domain::CableAction::kReplied;
+  std::string date;
+  std::string text;
+};
+
+// Decrypts every message in a view that `key` can open (the author's reply key, or a
+// reviewer's key), checking each envelope against the message header it was sealed under.
+// Purged messages are skipped. Error: kVerificationFailed for a message that does not open.
+Result<std::vector<CableMessage>> OpenMessages(const nlohmann::json& view, const crypto::BoxKeyPair& key,
+                                               bool include_notes);
+
+// The access value and reply key of a receipt (domain::ParseCableReceipt + DeriveReceiptKeys).
+struct ReceiptAccess {
+  domain::CableId id;
+  crypto::Digest32 access;
+  crypto::BoxKeyPair reply;
+};
+Result<ReceiptAccess> AccessFromReceipt(std::string_view receipt);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_CABLE_CLIENT_H_

@@ -1,0 +1,590 @@
+// Service: dissent cables — submission, batched publication, the reviewers' inbox and actions,
+// the author's view with the receipt, counts, reminders and retention.
+//
+// Privacy: the server never sees a cable's plaintext, and for an anonymous cable nothing that
+// names its author. A cable is stored with its received *day* only; its "submitted" log entry
+// goes out with the next randomly timed batch, in a random order with the others, and
+// reviewers see it only from then on, so neither the log nor the inbox tells when it was sent.
+// Reviewers' actions are named and carry their account and time.
+#include <algorithm>
+#include <map>
+
+#include "crypto/envelope.h"
+#include "crypto/lrs.h"
+#include "crypto/receipt.h"
+#include "domain/log_entry.h"
+#include "server/app/log_writer.h"
+#include "server/app/service.h"
+#include "server/app/service_internal.h"
+
+namespace candor::app {
+namespace {
+
+using internal::LoadRoster;
+using internal::ToBlob;
+
+Error NoSuchCable() { return Error(ErrorCode::kNotFound, "there is no cable with that id"); }
+
+Result<domain::OrganizationSettings> SettingsOf(const store::OrganizationRecord& org) {
+  auto settings = domain::OrganizationSettingsFromJsonText(org.policy_json);
+  if (!settings.ok()) return Error(ErrorCode::kCorrupt, "the organization's stored settings are damaged");
+  return settings;
+}
+
+Result<domain::WorkingCalendar> CalendarOf(store::Transaction& tx, const store::OrganizationRecord& org,
+                                           const domain::OrganizationSettings& settings) {
+  CANDOR_ASSIGN_OR_RETURN(auto holidays, tx.ListHolidays(org.id));
+  std::vector<domain::Date> dates;
+  for (const auto& h : holidays) {
+    auto d = domain::ParseDate(h.date);
+    if (!d.ok()) return Error(ErrorCode::kCorrupt, "a stored holiday is damaged");
+    dates.push_back(*d);
+  }
+  return domain::WorkingCalendar(std::move(dates), settings.use_us_federal_holidays);
+}
+
+std::int64_t Today(const Clock& clock) { return domain::DaysFromCivil(domain::DateOfMs(clock.NowMs())); }
+
+store::Blob Concat(const std::vector<crypto::BoxPublicKey>& keys) {
+  store::Blob out;
+  for (const auto& k : keys) out.insert(out.end(), k.begin(), k.end());
+  return out;
+}
+
+std::vector<crypto::BoxPublicKey> Split(const store::Blob& blob) {
+  std::vector<crypto::BoxPublicKey> out;
+  for (std::size_t i = 0; i + 32 <= blob.size(); i += 32) {
+    crypto::BoxPublicKey k;
+    std::copy_n(blob.begin() + static_cast<std::ptrdiff_t>(i), 32, k.bytes.begin());
+    out.push_back(k);
+  }
+  return out;
+}
+
+// Checks an envelope's encoding against the number of recipients it must be wrapped for.
+Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t recipients, std::size_t max_bytes) {
+  if (bytes.size() > max_bytes) {
+    return Error(ErrorCode::kResourceExhausted, "the encrypted cable is larger than this server accepts (" +
+                                                    std::to_string(max_bytes >> 20) + " MiB); leave out or shrink attachments");
+  }
+  auto env = crypto::Envelope::Decode(bytes);
+  if (!env.ok()) return InvalidArgument("the envelope is malformed: " + env.error().message());
+  if (env->wrapped_keys.size() != recipients) {
+    return InvalidArgument("the envelope is wrapped for " + std::to_string(env->wrapped_keys.size()) +
+                           " recipients, but names " + std::to_string(recipients));
+  }
+  return env;
+}
+
+Error SignatureError(const Error& e, const char* which) {
+  if (e.code() == ErrorCode::kVerificationFailed) {
+    return Error(ErrorCode::kVerificationFailed, std::string("the ") + which + " does not verify");
+  }
+  return InvalidArgument(std::string("the ") + which + " is malformed: " + e.message());
+}
+
+}  // namespace
+
+Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx, std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto accounts, tx.ListAccounts(org_id));
+  std::vector<CableRecipient> out;
+  for (const auto& a : accounts) {
+    if (a.disabled || (a.roles & store::kRoleReviewer) == 0 || !a.reviewer_box_public) continue;
+    auto key = crypto::FixedFromBytes<crypto::BoxPublicKey>(*a.reviewer_box_public, "reviewer key");
+    if (!key.ok()) return Error(ErrorCode::kCorrupt, "a stored reviewer key is damaged");
+    out.push_back({a.id, *key});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.account_id < b.account_id; });
+  return out;
+}
+
+Result<std::vector<CableRecipient>> Service::CableRecipients(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  return RecipientsIn(*tx, org.id);
+}
+
+Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CableQuotaView v;
+  const std::int64_t now = clock_.NowMs();
+  v.window = static_cast<std::uint64_t>(now / config_.cable_window_ms);
+  v.window_ms = config_.cable_window_ms;
+  v.window_ends_ms = (static_cast<std::int64_t>(v.window) + 1) * config_.cable_window_ms;
+  v.slots = config_.cable_quota;
+  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListCableQuotaTags(org.id, static_cast<std::int64_t>(v.window)));
+  for (auto& [slot, tag] : used) {
+    auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
+    if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored quota tag is damaged");
+    v.used.emplace_back(slot, *point);
+  }
+  return v;
+}
+
+Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
+  const domain::CableHeader& h = sub.header;
+  CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(h));
+  const crypto::Bytes header_bytes = domain::CableHeaderBytes(h);
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env,
+                          CheckEnvelope(sub.envelope, h.recipients.size(), config_.max_cable_envelope_bytes));
+  if ((h.author == domain::CableAuthor::kNamed) != sub.author_signature.has_value()) {
+    return InvalidArgument(h.author == domain::CableAuthor::kNamed
+                               ? "a named cable needs the author's Ed25519 signature"
+                               : "an anonymous cable must not carry an author's signature");
+  }
+  if (sub.quota_slot >= config_.cable_quota) {
+    return InvalidArgument("the quota slot must be below " + std::to_string(config_.cable_quota));
+  }
+  const std::uint64_t window_now = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
+  if (h.quota_window != window_now && h.quota_window + 1 != window_now) {
+    return InvalidArgument("the cable's quota window is not the current one: fetch the quota again and sign again");
+  }
+
+  // Everything that needs the roster, read in one snapshot; verification happens outside it.
+  std::optional<crypto::Ring> ring;
+  std::int64_t org_id = 0;
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, h.organization));
+    org_id = org.id;
+    CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+    CANDOR_ASSIGN_OR_RETURN(auto recipients, RecipientsIn(*tx, org.id));
+    if (recipients.empty()) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "this organization has no reviewers who can receive cables yet; ask its administrator");
+    }
+    std::vector<crypto::BoxPublicKey> keys;
+    for (const auto& r : recipients) keys.push_back(r.key);
+    if (keys != h.recipients) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "the organization's reviewers changed after your client fetched them: fetch them again and "
+                   "encrypt again (nothing was sent)");
+    }
+    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+    if (h.roster_version > roster.version()) {
+      return InvalidArgument("roster version " + std::to_string(h.roster_version) + " of '" + h.organization +
+                             "' does not exist");
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(org.id, static_cast<std::int64_t>(roster.version())));
+    std::int64_t last_removal = 0;
+    for (const auto& e : events) {
+      if (e.action == store::RosterAction::kRemove) last_removal = e.version;
+    }
+    if (static_cast<std::int64_t>(h.roster_version) < last_removal) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "a member left the roster after the version your client used: fetch the roster again");
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(h.roster_version));
+    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
+      auto r = crypto::Ring::Create(std::move(bucket));
+      if (r.ok() && r->digest() == h.ring_digest) ring = std::move(*r);
+    }
+    if (!ring) {
+      return InvalidArgument("the ring is not one of the rings of roster version " +
+                             std::to_string(h.roster_version) + " of '" + h.organization + "'");
+    }
+    const std::size_t min = std::max<std::size_t>(config_.min_ring_size,
+                                                   static_cast<std::size_t>(settings.min_ring_size));
+    if (ring->size() < min) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "the ring has " + std::to_string(ring->size()) + " members, fewer than the minimum of " +
+                       std::to_string(min) + ": an anonymity set this small could identify you");
+    }
+  }
+  const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
+  auto sig = crypto::LrsSignature::Decode(sub.signature, ring->size());
+  if (!sig.ok()) return SignatureError(sig.error(), "cable signature");
+  if (auto s = crypto::LrsVerify(h.id, digest.span(), *ring, *sig); !s.ok()) {
+    return SignatureError(s.error(), "cable signature");
+  }
+  auto quota = crypto::LrsSignature::Decode(sub.quota_signature, ring->size());
+  if (!quota.ok()) return SignatureError(quota.error(), "quota signature");
+  const crypto::Digest32 quota_event = domain::CableQuotaEvent(h.organization, h.quota_window, sub.quota_slot);
+  if (auto s = crypto::LrsVerify(quota_event, digest.span(), *ring, *quota); !s.ok()) {
+    return SignatureError(s.error(), "quota signature");
+  }
+  const store::Blob quota_tag = ToBlob(quota->tag.span());
+  const crypto::Bytes author_sig =
+      sub.author_signature ? crypto::Bytes(sub.author_signature->begin(), sub.author_signature->end()) : crypto::Bytes{};
+  const crypto::Digest32 submission =
+      domain::CableSubmissionDigest(header_bytes, sub.envelope, sub.signature, sub.quota_slot, sub.quota_signature,
+                                    author_sig);
+
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto existing, tx->FindCable(ToBlob(h.id.span())));
+  if (existing) return Error(ErrorCode::kAlreadyExists, "a cable with this id exists already");
+  CANDOR_ASSIGN_OR_RETURN(bool used, tx->CableQuotaTagUsed(org_id, static_cast<std::int64_t>(h.quota_window),
+                                                           static_cast<std::int64_t>(sub.quota_slot), quota_tag));
+  if (used) {
+    return Error(ErrorCode::kResourceExhausted,
+                 "this quota slot is used up: each member may send " + std::to_string(config_.cable_quota) +
+                     " cables every " + std::to_string(config_.cable_window_ms / 86'400'000) +
+                     " days; your client picks a free slot, or tells you when you can write again");
+  }
+  CANDOR_RETURN_IF_ERROR(tx->InsertCableQuotaTag(org_id, static_cast<std::int64_t>(h.quota_window),
+                                                 static_cast<std::int64_t>(sub.quota_slot), quota_tag));
+  store::CableRecord rec;
+  rec.id = ToBlob(h.id.span());
+  rec.organization_id = org_id;
+  rec.named = h.author == domain::CableAuthor::kNamed;
+  rec.header = header_bytes;
+  rec.envelope = sub.envelope;
+  rec.signature = sub.signature;
+  rec.quota_window = static_cast<std::int64_t>(h.quota_window);
+  rec.quota_slot = static_cast<std::int64_t>(sub.quota_slot);
+  rec.quota_signature = sub.quota_signature;
+  if (sub.author_signature) rec.author_signature = author_sig;
+  rec.submission_digest = ToBlob(submission.span());
+  rec.access_hash = ToBlob(h.access_hash.span());
+  rec.received_day = Today(clock_);
+  CANDOR_RETURN_IF_ERROR(tx->InsertCable(rec));
+  store::CableEventRecord ev;
+  ev.cable_id = rec.id;
+  ev.seq = 1;
+  ev.action = std::string(domain::CableActionName(domain::CableAction::kSubmitted));
+  ev.digest = rec.submission_digest;
+  ev.day = rec.received_day;
+  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  CANDOR_ASSIGN_OR_RETURN(CableView view, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return view;
+}
+
+Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto waiting, tx.ListUnpublishedCables());
+  if (waiting.empty()) return std::size_t{0};
+  for (std::size_t i = waiting.size() - 1; i > 0; --i) {
+    std::swap(waiting[i], waiting[static_cast<std::size_t>(RandomBelow(i + 1))]);
+  }
+  for (auto& rec : waiting) {
+    auto header = domain::DecodeCableHeader(rec.header);
+    auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
+    auto digest = crypto::FixedFromBytes<crypto::Digest32>(rec.submission_digest, "digest");
+    if (!header.ok() || !id.ok() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+    const crypto::Bytes entry = domain::EncodeLogEntry(domain::CableLogEvent{
+        header->organization, *id, 1, domain::CableAction::kSubmitted, *digest, domain::CivilFromDays(rec.received_day)});
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
+    CANDOR_RETURN_IF_ERROR(tx.SetCableEventLogIndex(rec.id, 1, static_cast<std::int64_t>(index)));
+    rec.published = true;
+    CANDOR_RETURN_IF_ERROR(tx.UpdateCable(rec));
+  }
+  return waiting.size();
+}
+
+Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::CableRecord& rec, bool for_author,
+                                       bool with_payload) {
+  CableView v;
+  auto header = domain::DecodeCableHeader(rec.header);
+  auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
+  auto submission = crypto::FixedFromBytes<crypto::Digest32>(rec.submission_digest, "digest");
+  if (!header.ok() || !id.ok() || !submission.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+  v.id = *id;
+  v.header = std::move(*header);
+  v.header_bytes = rec.header;
+  v.organization = v.header.organization;
+  v.published = rec.published;
+  v.purged = rec.purged;
+  v.submission_digest = *submission;
+  v.quota_slot = static_cast<std::uint64_t>(rec.quota_slot);
+  CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(rec.organization_id));
+  if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
+  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(*org));
+  CANDOR_ASSIGN_OR_RETURN(auto calendar, CalendarOf(tx, *org, settings));
+  domain::CableDates dates;
+  dates.received = domain::CivilFromDays(rec.received_day);
+  if (rec.acknowledged_day) dates.acknowledged = domain::CivilFromDays(*rec.acknowledged_day);
+  dates.extended = rec.extended && settings.policy.extended_answer.has_value();
+  if (rec.closed_day) dates.closed = domain::CivilFromDays(*rec.closed_day);
+  v.received = dates.received;
+  v.policy = settings.policy.name;
+  v.acknowledge_unit = std::string(domain::PeriodUnitName(settings.policy.acknowledge.unit));
+  v.answer_unit = std::string(domain::PeriodUnitName(
+      dates.extended ? settings.policy.extended_answer->unit : settings.policy.answer.unit));
+  v.clock = domain::ComputeCableClock(settings.policy, calendar, dates, domain::DateOfMs(clock_.NowMs()));
+  v.state = rec.purged ? "purged"
+            : rec.closed_day ? "closed"
+            : rec.acknowledged_day ? "acknowledged"
+            : rec.published ? "submitted"
+                            : "waiting-for-batch";
+  if (with_payload && !rec.purged) {
+    v.envelope = rec.envelope;
+    v.signature = rec.signature;
+    v.quota_signature = rec.quota_signature;
+    v.author_signature = rec.author_signature;
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id));
+  std::map<std::int64_t, std::string> names;
+  for (const auto& e : events) {
+    CableEventView ev;
+    ev.seq = e.seq;
+    auto action = domain::ParseCableAction(e.action);
+    auto digest = crypto::FixedFromBytes<crypto::Digest32>(e.digest, "digest");
+    if (!action.ok() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored cable event is damaged");
+    ev.action = *action;
+    if (for_author && ev.action == domain::CableAction::kNoted) continue;  // reviewers' own discussion
+    ev.date = domain::CivilFromDays(e.day);
+    ev.digest = *digest;
+    ev.log_index = e.log_index;
+    if (!for_author && e.account_id) {
+      auto it = names.find(*e.account_id);
+      if (it == names.end()) {
+        CANDOR_ASSIGN_OR_RETURN(auto account, tx.FindAccount(*e.account_id));
+        it = names.emplace(*e.account_id, account ? account->username : std::string("(removed)")).first;
+      }
+      ev.reviewer = it->second;
+    }
+    if (e.recipients) ev.recipients = Split(*e.recipients);
+    ev.envelope = e.envelope;
+    v.events.push_back(std::move(ev));
+  }
+  return v;
+}
+
+Result<CableView> Service::CableForAuthor(const domain::CableId& id, const crypto::Digest32& access) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  const Error refused(ErrorCode::kNotFound,
+                      "no cable matches this receipt: check that it was copied completely; a receipt that was "
+                      "lost cannot be recovered");
+  if (!rec) return refused;
+  auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
+  if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored)) return refused;
+  return CableViewOf(*tx, *rec, /*for_author=*/true, /*with_payload=*/false);
+}
+
+Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::string_view slug, bool overdue_only) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
+  std::vector<CableView> out;
+  for (const auto& rec : records) {
+    if (!rec.published) continue;  // reviewers see a cable once its batch is out
+    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/false, /*with_payload=*/false));
+    if (overdue_only && !v.clock.overdue()) continue;
+    for (auto& e : v.events) e.envelope.reset();
+    out.push_back(std::move(v));
+  }
+  auto next_deadline = [](const CableView& v) {
+    if (v.clock.closed) return std::int64_t{INT64_MAX};
+    if (!v.clock.acknowledged) return domain::DaysFromCivil(v.clock.acknowledge_by);
+    return domain::DaysFromCivil(v.clock.answer_by);
+  };
+  std::stable_sort(out.begin(), out.end(), [&](const CableView& a, const CableView& b) {
+    if (a.clock.overdue() != b.clock.overdue()) return a.clock.overdue();
+    return next_deadline(a) < next_deadline(b);
+  });
+  return out;
+}
+
+Result<CableView> Service::GetCable(const Principal& who, std::string_view slug, const domain::CableId& id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  return CableViewOf(*tx, *rec, /*for_author=*/false, /*with_payload=*/true);
+}
+
+Status Service::AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  if (rec->acknowledged_day) return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id));
+  store::CableEventRecord ev;
+  ev.cable_id = rec->id;
+  ev.seq = static_cast<std::int64_t>(events.size()) + 1;
+  ev.action = std::string(domain::CableActionName(domain::CableAction::kAcknowledged));
+  ev.digest = store::Blob(32, 0);
+  ev.day = Today(clock_);
+  ev.account_id = who.account.id;
+  ev.at_ms = clock_.NowMs();
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          Log(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
+                                       std::string(slug), id, static_cast<std::uint64_t>(ev.seq),
+                                       domain::CableAction::kAcknowledged, crypto::Digest32{},
+                                       domain::CivilFromDays(ev.day)})));
+  ev.log_index = static_cast<std::int64_t>(index);
+  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  rec->acknowledged_day = ev.day;
+  CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
+  return tx->Commit();
+}
+
+Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_view slug, const domain::CableId& id,
+                                              domain::CableAction action,
+                                              const std::vector<crypto::BoxPublicKey>& recipients,
+                                              const crypto::Bytes& envelope) {
+  if (!domain::CableActionHasMessage(action)) return InvalidArgument("this action carries no message");
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  if (action != domain::CableAction::kNoted && !rec->acknowledged_day) {
+    return Error(ErrorCode::kFailedPrecondition, "acknowledge the cable first");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+  if (action == domain::CableAction::kExtended) {
+    if (!settings.policy.extended_answer) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "the deadline policy '" + settings.policy.name + "' allows no extension");
+    }
+    if (rec->extended) return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, RecipientsIn(*tx, org.id));
+  std::vector<crypto::BoxPublicKey> keys;
+  for (const auto& r : reviewers) keys.push_back(r.key);
+  if (domain::CableMessageReachesAuthor(action)) {
+    const bool shape = recipients.size() == keys.size() + 1 &&
+                       std::equal(keys.begin(), keys.end(), recipients.begin() + 1) &&
+                       recipients[0] != crypto::BoxPublicKey{} &&
+                       std::find(keys.begin(), keys.end(), recipients[0]) == keys.end();
+    if (!shape) {
+      return InvalidArgument(
+          "a message to the author must be encrypted to the author's reply key first, then to every current "
+          "reviewer in the order the server lists them");
+    }
+  } else if (recipients != keys) {
+    return InvalidArgument("a note must be encrypted to every current reviewer, in the order the server lists them");
+  }
+  CANDOR_RETURN_IF_ERROR(CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
+  const crypto::Bytes message_header = domain::CableMessageHeaderBytes(id, action, recipients);
+  const crypto::Digest32 digest = domain::CableMessageDigest(message_header, envelope);
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id));
+  store::CableEventRecord ev;
+  ev.cable_id = rec->id;
+  ev.seq = static_cast<std::int64_t>(events.size()) + 1;
+  ev.action = std::string(domain::CableActionName(action));
+  ev.digest = ToBlob(digest.span());
+  ev.day = Today(clock_);
+  ev.account_id = who.account.id;
+  ev.at_ms = clock_.NowMs();
+  ev.recipients = Concat(recipients);
+  ev.envelope = envelope;
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          Log(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
+                                       std::string(slug), id, static_cast<std::uint64_t>(ev.seq), action, digest,
+                                       domain::CivilFromDays(ev.day)})));
+  ev.log_index = static_cast<std::int64_t>(index);
+  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  if (action == domain::CableAction::kExtended) rec->extended = true;
+  if (action == domain::CableAction::kClosed) rec->closed_day = ev.day;
+  if (action == domain::CableAction::kExtended || action == domain::CableAction::kClosed) {
+    CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
+  }
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return ev.seq;
+}
+
+Result<CableStats> Service::CableCounts(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
+  CableStats stats;
+  for (const auto& rec : records) {
+    if (!rec.published) continue;
+    if (rec.closed_day) {
+      ++stats.closed;
+      continue;
+    }
+    ++stats.open;
+    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
+    if (v.clock.overdue()) ++stats.overdue;
+  }
+  return stats;
+}
+
+Result<std::vector<store::NotificationRecord>> Service::Notifications(const Principal& who, std::string_view slug,
+                                                                      bool undelivered_only) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  return tx->ListNotifications(org.id, undelivered_only);
+}
+
+Status Service::MarkNotificationsDelivered(const Principal& who, std::string_view slug, std::int64_t up_to_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_RETURN_IF_ERROR(tx->MarkNotificationsDelivered(org.id, up_to_id));
+  return tx->Commit();
+}
+
+Result<Service::CableJobsReport> Service::RunCableJobs() {
+  CableJobsReport report;
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  const std::int64_t today = Today(clock_);
+  const std::int64_t now = clock_.NowMs();
+  // Reminders and overdue notices.
+  CANDOR_ASSIGN_OR_RETURN(auto open, tx->ListOpenCables());
+  for (const auto& rec : open) {
+    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
+    auto remind = [&](const char* due, const char* overdue, const domain::Date& deadline) -> Status {
+      const std::int64_t day = domain::DaysFromCivil(deadline);
+      const std::int64_t left = day - today;
+      store::NotificationRecord n;
+      n.organization_id = rec.organization_id;
+      n.cable_id = rec.id;
+      n.deadline_day = day;
+      n.created_at_ms = now;
+      if (left < 0) {
+        n.kind = overdue;
+      } else {
+        std::optional<int> step;  // the tightest step of the schedule that has been reached
+        for (int d : config_.reminder_days) {
+          if (d >= left && (!step || d < *step)) step = d;
+        }
+        if (!step) return Status::Ok();
+        n.kind = due;
+        n.days_before = *step;
+      }
+      CANDOR_ASSIGN_OR_RETURN(bool inserted, tx->InsertNotification(n));
+      if (inserted) ++report.notifications;
+      return Status::Ok();
+    };
+    if (!v.clock.acknowledged) {
+      CANDOR_RETURN_IF_ERROR(remind("acknowledge-due", "acknowledge-overdue", v.clock.acknowledge_by));
+    }
+    CANDOR_RETURN_IF_ERROR(remind("answer-due", "answer-overdue", v.clock.answer_by));
+  }
+  // Retention: closed cables past their organization's period lose their ciphertexts.
+  CANDOR_ASSIGN_OR_RETURN(auto closed, tx->ListClosedUnpurgedCables());
+  bool logged = false;
+  for (auto rec : closed) {
+    CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(rec.organization_id));
+    if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
+    CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(*org));
+    if (settings.cable_retention_days == 0 || today < *rec.closed_day + settings.cable_retention_days) continue;
+    auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
+    if (!id.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec.id));
+    store::CableEventRecord ev;
+    ev.cable_id = rec.id;
+    ev.seq = static_cast<std::int64_t>(events.size()) + 1;
+    ev.action = std::string(domain::CableActionName(domain::CableAction::kPurged));
+    ev.digest = store::Blob(32, 0);
+    ev.day = today;
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                            AppendLogEntry(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
+                                                    org->slug, *id, static_cast<std::uint64_t>(ev.seq),
+                                                    domain::CableAction::kPurged, crypto::Digest32{},
+                                                    domain::CivilFromDays(today)})));
+    ev.log_index = static_cast<std::int64_t>(index);
+    CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+    CANDOR_RETURN_IF_ERROR(tx->PurgeCableEvents(rec.id));
+    rec.envelope.reset();
+    rec.signature.reset();
+    rec.quota_signature.reset();
+    rec.author_signature.reset();
+    rec.purged = true;
+    CANDOR_RETURN_IF_ERROR(tx->UpdateCable(rec));
+    ++report.purged;
+    logged = true;
+  }
+  if (logged) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return report;
+}
+
+}  // namespace candor::app
