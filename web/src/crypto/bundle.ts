@@ -1,0 +1,607 @@
+// Letter bundles (`candor-letter-bundle-v1`, docs/FORMATS.md "Letter bundle";
+// src/domain/bundle.h): everything needed to recount a letter's signatures offline with
+// nothing but the bundle and the log's public key — the browser's `candor verify --bundle`.
+//
+//   await ready();
+//   const report = recountLetterBundle(bytes, { progress: (done, total) => … });
+//   report.organizations  // counts per organization, in the letter's order, and report.total
+//
+// The verifier runs every check of the C++ one, in the same order, and throws a CandorError:
+// 'invalid argument' when the JSON does not have the bundle's shape, 'verification failed'
+// (naming the entry: "entry 12 (log index 345, cosignature): …") when a check fails.
+// It is synchronous and CPU-bound (≈ 0.6 ms per ring member per signature in WebAssembly):
+// run it in a Web Worker (recount_worker.ts) so that the page stays responsive.
+import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
+import { CandorError, invalidArgument, verificationFailed } from './errors.js';
+import {
+  field,
+  hexField,
+  isObject,
+  onlyFields,
+  parseJson,
+  stringField,
+  u64Field,
+  type JsonInput,
+  type JsonValue,
+} from './json.js';
+import { verifyCoSignature } from './cosignature.js';
+import {
+  bucketRoster,
+  computeLetterId,
+  DEFAULT_MIN_RING_SIZE,
+  MAX_RING_SIZE,
+  type Letter,
+} from './letter.js';
+import {
+  decodeLogEntry,
+  toRosterEvent,
+  type CoSignatureEvent,
+  type LetterEvent,
+  type LogEvent,
+  type RosterAddEvent,
+  type RosterRemoveEvent,
+  type SignatureBatchEvent,
+} from './log_entry.js';
+import { Ring } from './lrs.js';
+import { hashLeaf, verifyInclusion } from './merkle.js';
+import { Roster } from './roster.js';
+import {
+  signedTreeHeadFromJson,
+  signedTreeHeadToJson,
+  verifySignedTreeHead,
+  type SignedTreeHead,
+} from './tree_head.js';
+
+export const LETTER_BUNDLE_FORMAT = 'candor-letter-bundle-v1';
+
+// An RFC 9162 inclusion path has at most 64 hashes; longer lists are refused while parsing.
+const MAX_PROOF_HASHES = 64;
+
+export interface BundleEntry {
+  index: bigint; // the entry's position in the log
+  entry: Uint8Array; // canonical entry bytes (log_entry.ts)
+  proof: Uint8Array[]; // RFC 9162 inclusion_path, bottom-up
+}
+
+// A bundle as it travels, parsed but not verified: holding one proves nothing.
+export interface LetterBundle {
+  letterId: Uint8Array;
+  logPublicKey: Uint8Array;
+  treeHead: SignedTreeHead;
+  entries: BundleEntry[];
+}
+
+export interface BundleOptions {
+  // Rings smaller than this are refused (default 20).
+  minRing?: number;
+  // When set, the bundle's log key must be this one (`--log-key`).
+  expectedLogKey?: Uint8Array;
+  // When set, the bundle must be this letter's (`candor verify LETTER-ID --bundle …`).
+  letterId?: Uint8Array;
+  // Called while signatures are verified: (done, total), at most about 100 times, the last
+  // time with done === total when every signature verified.
+  progress?: (done: number, total: number) => void;
+  // The bucket rule's largest ring: MAX_RING_SIZE except in tests.
+  maxRing?: number;
+}
+
+export interface OrgCount {
+  slug: string;
+  rosterVersion: bigint; // the version the letter pins
+  rosterSize: number; // members at that version
+  ringSizes: number[]; // its rings by the bucket rule, in bucket order
+  signers: number; // signatories counted for this organization
+}
+
+export interface BatchInfo {
+  batch: bigint; // 1, 2, …
+  count: bigint; // co-signature entries it closes (signs and withdrawals)
+  publishedAtMs: bigint; // its scheduled time, from the entry
+  logIndex: bigint; // of its `signature-batch` entry
+  // Signatories counted once this batch and every earlier one are in, in total and per
+  // organization (letter order). The last batch's numbers are the letter's counts.
+  signersAfter: number;
+  signersAfterByOrg: number[];
+}
+
+export interface BundleReport {
+  letterId: Uint8Array;
+  letter: Letter;
+  treeHead: SignedTreeHead;
+  logKey: Uint8Array;
+  organizations: OrgCount[]; // letter order
+  total: number; // signatories, all organizations
+  signaturesChecked: number; // co-signature entries verified (signs and withdrawals)
+  withdrawals: number; // signers whose signature is withdrawn
+  duplicatesDropped: number; // `sign` entries of an already counted tag
+  batches: number;
+  timeline: BatchInfo[]; // one per batch, in order
+}
+
+// --- the JSON shape ---
+
+function entryFromJson(j: JsonValue, position: number): BundleEntry {
+  const what = `entry ${position}`;
+  const o = onlyFields(j, what, ['index', 'entry', 'proof']);
+  const index = u64Field(o, what, 'index');
+  const hex = stringField(o, what, 'entry');
+  let entry: Uint8Array;
+  try {
+    entry = fromHex(hex);
+  } catch (e) {
+    if (e instanceof CandorError) throw e.withContext(`${what}: 'entry'`);
+    throw e;
+  }
+  const proofJson = field(o, what, 'proof');
+  if (!Array.isArray(proofJson)) throw invalidArgument(`'proof' in ${what} must be a list of hashes`);
+  if (proofJson.length > MAX_PROOF_HASHES) {
+    throw invalidArgument(
+      `'proof' in ${what} has ${proofJson.length} hashes; an inclusion proof has at most ${MAX_PROOF_HASHES}`,
+    );
+  }
+  const proof = proofJson.map((h, k) => {
+    const name = `proof hash ${k}`;
+    if (typeof h !== 'string') throw invalidArgument(`${name} in ${what} must be a string`);
+    try {
+      return fixedFromHex(h, 32, name);
+    } catch (e) {
+      if (e instanceof CandorError) throw e.withContext(what);
+      throw e;
+    }
+  });
+  return { index, entry, proof };
+}
+
+// Parses the shape strictly (LetterBundleFromJson): every field with its type, no unknown
+// field anywhere, hex of the right length, non-negative integers. Checks nothing
+// cryptographic. Accepts parsed JSON, or the bundle's UTF-8 bytes or text.
+export function letterBundleFromJson(input: JsonValue | string | Uint8Array): LetterBundle {
+  const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
+  const what = 'the bundle';
+  const o = onlyFields(j, what, ['format', 'letter_id', 'log_public_key', 'tree_head', 'entries']);
+  const format = stringField(o, what, 'format');
+  if (format !== LETTER_BUNDLE_FORMAT) {
+    throw invalidArgument(
+      `unknown bundle format '${format}' (expected '${LETTER_BUNDLE_FORMAT}')`,
+    );
+  }
+  const letterId = hexField(o, what, 'letter_id', 32);
+  const logPublicKey = hexField(o, what, 'log_public_key', 32);
+  const treeHead = signedTreeHeadFromJson(field(o, what, 'tree_head'));
+  const entries = field(o, what, 'entries');
+  if (!Array.isArray(entries)) throw invalidArgument("'entries' in the bundle must be a list");
+  return {
+    letterId,
+    logPublicKey,
+    treeHead,
+    entries: entries.map((e, i) => entryFromJson(e, i)),
+  };
+}
+
+export function letterBundleToJson(b: LetterBundle): JsonInput {
+  return {
+    format: LETTER_BUNDLE_FORMAT,
+    letter_id: toHex(b.letterId),
+    log_public_key: toHex(b.logPublicKey),
+    tree_head: signedTreeHeadToJson(b.treeHead),
+    entries: b.entries.map((e) => ({
+      index: e.index,
+      entry: toHex(e.entry),
+      proof: e.proof.map(toHex),
+    })),
+  };
+}
+
+// --- verification ---
+
+function where(b: LetterBundle, pos: number, event?: LogEvent): string {
+  let s = `entry ${pos} (log index ${b.entries[pos]!.index}`;
+  if (event !== undefined) s += `, ${event.kind}`;
+  return s + ')';
+}
+
+function quote(s: string): string {
+  return `'${s}'`;
+}
+
+function fail(message: string): CandorError {
+  return verificationFailed(message);
+}
+
+// Runs every check of docs/FORMATS.md "Letter bundle" and counts (VerifyLetterBundle):
+// the tree head's signature (and its key against options.expectedLogKey), every inclusion
+// proof; entries in strictly increasing index, none repeated, each decoding strictly, of the
+// kinds a bundle holds, none of another letter, exactly one `letter` entry; each roster
+// replayed from versions 1 … v before the letter, split into rings by the bucket rule, none
+// below options.minRing; batches 1, 2, … each closing the co-signatures right before it;
+// every co-signature verified over the ring whose digest it names; counting by tag.
+export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {}): BundleReport {
+  const minRing = options.minRing ?? DEFAULT_MIN_RING_SIZE;
+  const maxRing = options.maxRing ?? MAX_RING_SIZE;
+  if (!Number.isSafeInteger(maxRing) || maxRing < 1) {
+    throw invalidArgument('the largest ring (max_ring) must be at least 1');
+  }
+
+  // 1. The tree head: the key we were told to expect, then its signature.
+  if (options.expectedLogKey && !bytesEqual(options.expectedLogKey, b.logPublicKey)) {
+    throw fail(
+      `the bundle comes from log key ${toHex(b.logPublicKey)}, not the expected log key ${toHex(options.expectedLogKey)}`,
+    );
+  }
+  try {
+    verifySignedTreeHead(b.treeHead, b.logPublicKey);
+  } catch (e) {
+    if (!(e instanceof CandorError)) throw e;
+    throw fail(`the tree head's signature does not verify with log key ${toHex(b.logPublicKey)}`);
+  }
+
+  // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
+  const events: LogEvent[] = [];
+  const seen = new Map<string, number>(); // leaf hash → position
+  for (let i = 0; i < b.entries.length; i++) {
+    const e = b.entries[i]!;
+    if (i > 0 && e.index <= b.entries[i - 1]!.index) {
+      throw fail(
+        `${where(b, i)}: entries must be in increasing log index, but ${where(b, i - 1)} comes before it`,
+      );
+    }
+    const leaf = hashLeaf(e.entry);
+    try {
+      verifyInclusion(e.index, b.treeHead.head.size, leaf, e.proof, b.treeHead.head.root);
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      throw fail(
+        `${where(b, i)}: its inclusion proof does not check against the tree head of size ${b.treeHead.head.size}: ${err.message}`,
+      );
+    }
+    const leafHex = toHex(leaf);
+    const before = seen.get(leafHex);
+    if (before !== undefined) throw fail(`${where(b, i)}: repeats ${where(b, before)} byte for byte`);
+    seen.set(leafHex, i);
+    try {
+      events.push(decodeLogEntry(e.entry));
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      throw fail(`${where(b, i)}: not a valid log entry: ${err.message}`);
+    }
+  }
+
+  // 3. The letter: exactly one `letter` entry, of this letter.
+  let letterPos: number | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    if (ev.kind !== 'letter') continue;
+    const id = computeLetterId(ev.letter);
+    if (!bytesEqual(id, b.letterId)) {
+      throw fail(`${where(b, i, ev)}: publishes another letter (${toHex(id)})`);
+    }
+    if (letterPos !== undefined) {
+      throw fail(`${where(b, i, ev)}: publishes the letter a second time (${where(b, letterPos)} did first)`);
+    }
+    letterPos = i;
+  }
+  if (letterPos === undefined) {
+    throw fail(`the bundle lacks the 'letter' entry of letter ${toHex(b.letterId)}`);
+  }
+  const letter = events[letterPos] as LetterEvent;
+  const letterIndex = b.entries[letterPos]!.index;
+  const orgCount = letter.letter.organizations.length;
+  const orgOf = new Map<string, number>();
+  letter.letter.organizations.forEach((slug, k) => orgOf.set(slug, k));
+
+  // 4. Every other entry, in log order: roster changes, co-signatures, batches.
+  const rosters: Roster[] = letter.letter.organizations.map(() => new Roster());
+  const cosignatures: number[] = [];
+  const batches: number[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    const here = where(b, i, ev);
+    const index = b.entries[i]!.index;
+    const rosterChange = (change: RosterAddEvent | RosterRemoveEvent) => {
+      const org = orgOf.get(change.slug);
+      if (org === undefined) {
+        throw fail(`${here}: changes the roster of ${quote(change.slug)}, which the letter does not name`);
+      }
+      const pin = letter.rosterVersions[org]!;
+      const roster = rosters[org]!;
+      if (change.version > pin) {
+        throw fail(
+          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but the letter pins version ${pin}`,
+        );
+      }
+      if (index > letterIndex) {
+        throw fail(
+          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} after the letter that pins it`,
+        );
+      }
+      if (change.version <= roster.version) {
+        throw fail(`${here}: repeats version ${change.version} of the roster of ${quote(change.slug)}`);
+      }
+      if (change.version !== roster.version + 1n) {
+        throw fail(
+          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but version ${roster.version + 1n} is missing from the bundle`,
+        );
+      }
+      try {
+        roster.apply(toRosterEvent(change));
+      } catch (err) {
+        if (!(err instanceof CandorError)) throw err;
+        throw fail(`${here}: not a valid change of the roster of ${quote(change.slug)}: ${err.message}`);
+      }
+    };
+    const ofThisLetter = (id: Uint8Array) => {
+      if (!bytesEqual(id, b.letterId)) throw fail(`${here}: belongs to another letter (${toHex(id)})`);
+      if (index < letterIndex) throw fail(`${here}: comes before the letter in the log`);
+    };
+    if (ev.kind === 'roster-add' || ev.kind === 'roster-remove') {
+      rosterChange(ev);
+    } else if (ev.kind === 'cosignature') {
+      ofThisLetter(ev.letter);
+      if (!orgOf.has(ev.slug)) {
+        throw fail(`${here}: is made for ${quote(ev.slug)}, which the letter does not name`);
+      }
+      cosignatures.push(i);
+    } else if (ev.kind === 'signature-batch') {
+      ofThisLetter(ev.letter);
+      batches.push(i);
+    } else if (ev.kind !== 'letter') {
+      throw fail(`${here}: this kind of entry does not belong in a letter bundle`);
+    }
+  }
+
+  // 5. The rosters at their pinned versions, and their rings by the bucket rule.
+  const rings: Ring[][] = [];
+  const ringOf = new Map<string, number>(); // `${org}:${digest hex}` → ring
+  const organizations: OrgCount[] = [];
+  for (let k = 0; k < orgCount; k++) {
+    const slug = letter.letter.organizations[k]!;
+    const pin = letter.rosterVersions[k]!;
+    const have = rosters[k]!.version;
+    if (have !== pin) {
+      const missing = have + 1n === pin ? `version ${pin}` : `versions ${have + 1n} to ${pin}`;
+      throw fail(
+        `the bundle lacks ${missing} of the roster of ${quote(slug)} (the letter pins version ${pin})`,
+      );
+    }
+    const members = rosters[k]!.members();
+    if (members.length === 0) {
+      throw fail(`the roster of ${quote(slug)} is empty at version ${pin}: nobody could sign`);
+    }
+    const count: OrgCount = { slug, rosterVersion: pin, rosterSize: members.length, ringSizes: [], signers: 0 };
+    const orgRings: Ring[] = [];
+    for (const bucket of bucketRoster(members, maxRing)) {
+      if (bucket.length < minRing) {
+        throw fail(
+          `the roster of ${quote(slug)} at version ${pin} gives a ring of ${bucket.length} members, below the minimum ring size of ${minRing}`,
+        );
+      }
+      let ring: Ring;
+      try {
+        ring = Ring.create(bucket);
+      } catch (err) {
+        if (!(err instanceof CandorError)) throw err;
+        throw fail(`the roster of ${quote(slug)}: ${err.message}`);
+      }
+      count.ringSizes.push(ring.size);
+      const key = `${k}:${toHex(ring.digest)}`;
+      if (!ringOf.has(key)) ringOf.set(key, orgRings.length);
+      orgRings.push(ring);
+    }
+    rings.push(orgRings);
+    organizations.push(count);
+  }
+
+  // 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
+  const batchOf: bigint[] = events.map(() => 0n); // co-signature position → batch
+  batches.forEach((p, n) => {
+    const batch = events[p] as SignatureBatchEvent;
+    const here = where(b, p, batch);
+    const expected = BigInt(n + 1);
+    if (batch.batch !== expected) {
+      throw fail(
+        `${here}: closes batch ${batch.batch}, but ${batch.batch < expected ? 'that batch was closed before' : `batch ${expected} is missing`}`,
+      );
+    }
+    const index = b.entries[p]!.index;
+    if (batch.count > BigInt(p)) {
+      throw fail(
+        `${here}: closes the ${batch.count} entries before it in the log, but the bundle holds only ${p} entries before it`,
+      );
+    }
+    const c = Number(batch.count);
+    for (let t = 1; t <= c; t++) {
+      const q = p - t;
+      if (b.entries[q]!.index !== index - BigInt(t)) {
+        throw fail(
+          `${here}: closes the ${batch.count} entries before it in the log, but log index ${index - BigInt(t)} is not in the bundle`,
+        );
+      }
+      if (events[q]!.kind !== 'cosignature') {
+        throw fail(
+          `${here}: closes the ${batch.count} entries before it in the log, but ${where(b, q, events[q])} is not a co-signature`,
+        );
+      }
+      batchOf[q] = batch.batch;
+    }
+  });
+  for (const p of cosignatures) {
+    if (batchOf[p] === 0n) throw fail(`${where(b, p, events[p])}: lies in no signature batch`);
+  }
+
+  // 7. Every co-signature over the ring it names.
+  interface Job {
+    pos: number;
+    event: CoSignatureEvent;
+    ring: Ring;
+    org: number;
+  }
+  const jobs: Job[] = cosignatures.map((p) => {
+    const cosig = events[p] as CoSignatureEvent;
+    const k = orgOf.get(cosig.slug)!; // checked in step 4
+    const r = ringOf.get(`${k}:${toHex(cosig.ringDigest)}`);
+    if (r === undefined) {
+      throw fail(
+        `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, which is not one of the rings of ${quote(cosig.slug)} at roster version ${letter.rosterVersions[k]}`,
+      );
+    }
+    return { pos: p, event: cosig, ring: rings[k]![r]!, org: k };
+  });
+  const total = jobs.length;
+  const step = Math.max(1, Math.floor(total / 100));
+  let reported = 0;
+  const tags: Uint8Array[] = [];
+  for (let j = 0; j < total; j++) {
+    const job = jobs[j]!;
+    try {
+      tags.push(
+        verifyCoSignature(
+          {
+            letter: job.event.letter,
+            action: job.event.action,
+            ringDigest: job.event.ringDigest,
+            signature: job.event.signature,
+          },
+          job.ring,
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      throw fail(`${where(b, job.pos, job.event)}: the signature does not verify: ${err.message}`);
+    }
+    const done = j + 1;
+    if (options.progress && (done - reported >= step || done === total)) {
+      options.progress(done, total);
+      reported = done;
+    }
+  }
+  if (options.progress && total === 0) options.progress(0, 0);
+
+  // 8. Counting by linking tag, in log order.
+  interface TagState {
+    org: number;
+    signBatch: bigint;
+    withdrawBatch: bigint; // 0: not withdrawn
+  }
+  const signers = new Map<string, TagState>();
+  const withdrawals: [string, number][] = [];
+  let duplicatesDropped = 0;
+  jobs.forEach((job, j) => {
+    const tag = toHex(tags[j]!);
+    if (job.event.action === 'sign') {
+      if (signers.has(tag)) duplicatesDropped++;
+      else signers.set(tag, { org: job.org, signBatch: batchOf[job.pos]!, withdrawBatch: 0n });
+    } else {
+      withdrawals.push([tag, j]);
+    }
+  });
+  for (const [tag, j] of withdrawals) {
+    const state = signers.get(tag);
+    const job = jobs[j]!;
+    if (state === undefined) {
+      throw fail(
+        `${where(b, job.pos, job.event)}: withdraws a signature that the bundle does not hold (no 'sign' carries its tag)`,
+      );
+    }
+    if (state.withdrawBatch === 0n) state.withdrawBatch = batchOf[job.pos]!;
+  }
+  // Per batch, the change in signatories: +1 where a tag first signs, −1 where it is withdrawn
+  // (never before it signs: a withdrawal in an earlier batch takes effect with the signature).
+  const batchCount = batches.length;
+  const delta: number[][] = [];
+  for (let n = 0; n <= batchCount; n++) delta.push(new Array<number>(orgCount).fill(0));
+  let withdrawn = 0;
+  for (const state of signers.values()) {
+    delta[Number(state.signBatch)]![state.org]! += 1;
+    if (state.withdrawBatch !== 0n) {
+      const at = state.signBatch > state.withdrawBatch ? state.signBatch : state.withdrawBatch;
+      delta[Number(at)]![state.org]! -= 1;
+      withdrawn++;
+    }
+  }
+  const running = new Array<number>(orgCount).fill(0);
+  const timeline: BatchInfo[] = batches.map((p, n) => {
+    const batch = events[p] as SignatureBatchEvent;
+    const byOrg: number[] = [];
+    let sum = 0;
+    for (let k = 0; k < orgCount; k++) {
+      running[k]! += delta[n + 1]![k]!;
+      byOrg.push(running[k]!);
+      sum += running[k]!;
+    }
+    return {
+      batch: batch.batch,
+      count: batch.count,
+      publishedAtMs: batch.publishedAtMs,
+      logIndex: b.entries[p]!.index,
+      signersAfter: sum,
+      signersAfterByOrg: byOrg,
+    };
+  });
+  let totalSigners = 0;
+  organizations.forEach((o, k) => {
+    o.signers = running[k]!;
+    totalSigners += o.signers;
+  });
+  return {
+    letterId: b.letterId,
+    letter: letter.letter,
+    treeHead: b.treeHead,
+    logKey: b.logPublicKey,
+    organizations,
+    total: totalSigners,
+    signaturesChecked: jobs.length,
+    withdrawals: withdrawn,
+    duplicatesDropped,
+    batches: batchCount,
+    timeline,
+  };
+}
+
+// What `candor verify --bundle FILE [LETTER-ID] [--log-key K] [--min-ring N]` does: parse
+// strictly, check the letter id when options.letterId is given, then verifyLetterBundle.
+export function recountLetterBundle(
+  input: JsonValue | string | Uint8Array,
+  options: BundleOptions = {},
+): BundleReport {
+  const bundle = letterBundleFromJson(input);
+  if (options.letterId && !bytesEqual(options.letterId, bundle.letterId)) {
+    throw fail(`the bundle is for letter ${toHex(bundle.letterId)}, not ${toHex(options.letterId)}`);
+  }
+  return verifyLetterBundle(bundle, options);
+}
+
+// The machine-readable report, key for key what `candor verify --json` prints (without its
+// "verified": true).
+export function bundleReportToJson(report: BundleReport): JsonInput {
+  return {
+    letter_id: toHex(report.letterId),
+    title: report.letter.title,
+    log_public_key: toHex(report.logKey),
+    tree_head: signedTreeHeadToJson(report.treeHead),
+    organizations: report.organizations.map((o) => ({
+      slug: o.slug,
+      roster_version: o.rosterVersion,
+      roster_size: o.rosterSize,
+      ring_sizes: o.ringSizes,
+      signers: o.signers,
+    })),
+    total: report.total,
+    signatures_checked: report.signaturesChecked,
+    withdrawals: report.withdrawals,
+    duplicates_dropped: report.duplicatesDropped,
+    batches: report.batches,
+    timeline: report.timeline.map((t) => ({
+      batch: t.batch,
+      count: t.count,
+      published_at_ms: t.publishedAtMs,
+      log_index: t.logIndex,
+      signers_after: t.signersAfter,
+      signers_after_by_org: t.signersAfterByOrg,
+    })),
+  };
+}
+
+// True iff `j` looks like a bundle object (for pages that accept several file kinds).
+export function isLetterBundleJson(j: JsonValue): boolean {
+  return isObject(j) && j.get('format') === LETTER_BUNDLE_FORMAT;
+}
