@@ -2,7 +2,7 @@
 // bytes, open for every recipient and are reproduced exactly by sealing with the vector's
 // seeded randomness; invalid ones are refused with the C++ opener's error code
 // (tools/vectors/envelope_vectors.cc). Plus the encoding's bounds and the writer's refusals.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ready } from '../../src/crypto/sodium.js';
 import {
   cableDigest,
@@ -37,9 +37,7 @@ interface EnvelopeVector {
 
 const vectors = loadVectors<EnvelopeVector[]>('envelope.json');
 
-beforeAll(async () => {
-  await ready();
-});
+await ready();
 
 describe('envelope.json', () => {
   it('has valid and invalid elements', () => {

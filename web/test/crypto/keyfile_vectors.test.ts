@@ -2,7 +2,7 @@
 // Argon2id key and open to keys matching their header; invalid ones are refused with the C++
 // reader's error code (tools/vectors/keyfile_vectors.cc). Plus sealing, passphrase changes and
 // the pinned Argon2id settings.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ready, sodium } from '../../src/crypto/sodium.js';
 import {
   changeKeyFilePassphrase,
@@ -41,9 +41,7 @@ interface KeyFileVector {
 
 const vectors = loadVectors<KeyFileVector[]>('keyfile.json');
 
-beforeAll(async () => {
-  await ready();
-});
+await ready();
 
 describe('keyfile.json', () => {
   it('has valid and invalid elements', () => {

@@ -52,9 +52,7 @@ interface LogVectors {
 
 const v = loadVectors<LogVectors>('log.json');
 
-beforeAll(async () => {
-  await ready();
-});
+await ready();
 
 describe('log.json', () => {
   it('hashes leaves and computes the root of every size', () => {

@@ -1,7 +1,7 @@
 // tests/vectors/lrs.json (candor-lrs-v1): every valid element verifies and re-signing it with
 // the vector's seeded randomness reproduces c0, s and the tag byte for byte; every invalid
 // element is refused, for the reason its description names (tools/vectors/lrs_vectors.cc).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ready } from '../../src/crypto/sodium.js';
 import {
   decodeLrsSignature,
@@ -50,9 +50,7 @@ function expectedCode(description: string): ErrorCode {
   return structural.some((w) => description.includes(w)) ? 'invalid argument' : 'verification failed';
 }
 
-beforeAll(async () => {
-  await ready();
-});
+await ready();
 
 describe('lrs.json', () => {
   it('has valid and invalid elements', () => {
