@@ -1,0 +1,15 @@
+// The page of browser.test.ts: web/src/crypto as a page uses it, exposed to the test driver.
+import * as crypto from '../../../src/crypto/index.js';
+import { recountInWorker } from '../../../src/crypto/recount_client.js';
+
+declare global {
+  interface Window {
+    candorCrypto: typeof crypto;
+    recountInWorker: typeof recountInWorker;
+    cryptoReady: Promise<unknown>;
+  }
+}
+
+window.candorCrypto = crypto;
+window.recountInWorker = recountInWorker;
+window.cryptoReady = crypto.ready();
