@@ -1,0 +1,182 @@
+// What every browser test needs: a real `candor serve` (fresh data directory, a free loopback
+// port, the built web front end, the demo organization), Chromium, and checks that hold on
+// every page: nothing is loaded from another origin, no secret appears in a URL, no request
+// carries a Referer, and the Content-Security-Policy is never violated.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..', '..');
+export const webDist = process.env.CANDOR_WEB_DIR ?? join(repoRoot, 'web', 'dist');
+export const candorBinary = process.env.CANDOR_BINARY ?? join(repoRoot, 'build', 'src', 'cli', 'candor');
+export const chromiumPath = process.env.CANDOR_CHROMIUM ?? '/usr/bin/chromium';
+export const screenshotDir = process.env.CANDOR_SCREENSHOTS ?? join(repoRoot, 'build', 'web-screenshots');
+
+export const DEMO_ORG = 'demo-agency';
+export const DEMO_ADMIN = { username: 'admin', password: 'demo-password-not-secret' };
+export const DEMO_KEY_PASSPHRASE = 'demo';
+
+export interface Server {
+  url: string;
+  dataDir: string;
+  logKey: string;
+  stop(): Promise<void>;
+}
+
+// Starts `candor serve --demo` on port 0 (the kernel picks a free port; the server prints the
+// one it got) with batches every ~second, so that counts move quickly.
+export async function startServer(): Promise<Server> {
+  if (!existsSync(candorBinary)) throw new Error(`no candor binary at ${candorBinary}: build it, or set CANDOR_BINARY`);
+  if (!existsSync(join(webDist, 'index.html'))) throw new Error(`no web build in ${webDist}: run \`make web\``);
+  const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-'));
+  const child: ChildProcess = spawn(
+    candorBinary,
+    ['serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--web-dir', webDist,
+      '--batch-interval', '1', '--batch-jitter', '0.2', '--no-access-log'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const started = await new Promise<{ url: string; logKey: string }>((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`candor serve did not start:\n${out}\n${err}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /Candor is serving (http:\/\/[^\s]+)/.exec(out)?.[1];
+      const logKey = /Log public key: ([0-9a-f]{64})/.exec(out)?.[1];
+      if (url && logKey && out.includes('DEMO DATA')) {
+        clearTimeout(timer);
+        resolveStart({ url, logKey });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`candor serve exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  return {
+    url: started.url,
+    dataDir,
+    logKey: started.logKey,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function demoKeyFile(server: Server, n: number): string {
+  return join(server.dataDir, 'demo-members', `member-${String(n).padStart(2, '0')}.key`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`no Chromium at ${chromiumPath}: run scripts/install-deps.sh (Debian packages chromium, chromium-driver)`);
+  }
+  // Chromium refuses its sandbox to root (containers, CI); elsewhere it keeps it.
+  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args });
+}
+
+// A fresh browser profile (its own IndexedDB: a member's device) that records every request
+// and every console message, so that `checkPrivacy` can look at them afterwards.
+export interface Device {
+  context: BrowserContext;
+  page: Page;
+  requests: { url: string; referer: string | undefined }[];
+  problems: string[];
+}
+
+export async function newDevice(browser: Browser, server: Server, viewport = { width: 1100, height: 900 }): Promise<Device> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, baseURL: server.url });
+  const page = await context.newPage();
+  const device: Device = { context, page, requests: [], problems: [] };
+  context.on('request', (r) => device.requests.push({ url: r.url(), referer: r.headers()['referer'] }));
+  const watch = (p: Page) => {
+    p.on('console', (m) => {
+      const text = m.text();
+      if (/Content Security Policy|Refused to/i.test(text)) device.problems.push(`CSP: ${text}`);
+    });
+    p.on('pageerror', (e) => device.problems.push(`page error: ${e.message}`));
+  };
+  watch(page);
+  context.on('page', watch);
+  return device;
+}
+
+// Every request went to the server itself, none carried a Referer, and none of `secrets`
+// appears in any URL; nothing violated the CSP and no script failed.
+export function checkPrivacy(device: Device, server: Server, secrets: string[]): void {
+  const origin = new URL(server.url).origin;
+  for (const r of device.requests) {
+    const u = new URL(r.url);
+    if (u.protocol !== 'blob:' && u.origin !== origin) throw new Error(`a request left the server: ${r.url}`);
+    if (r.referer) throw new Error(`a request carried a Referer (${r.referer}): ${r.url}`);
+    for (const s of secrets) {
+      if (s && r.url.includes(s)) throw new Error(`a secret appeared in a URL: ${r.url}`);
+    }
+  }
+  if (device.problems.length > 0) throw new Error(`problems on the page:\n${device.problems.join('\n')}`);
+}
+
+// Goes to `hash` ("#/member"); when it is the page already shown, reloads its data the way a
+// click on its link does.
+export async function visit(page: Page, path: string): Promise<void> {
+  const current = page.url();
+  if (current !== 'about:blank' && new URL(current).hash === new URL(path, current).hash) {
+    await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+  } else {
+    await page.goto(path);
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+const run = promisify(execFile);
+
+// `candor verify LETTER-ID --server URL --log-key K --json`: the command line's counts.
+export async function cliVerify(server: Server, letterId: string): Promise<{ total: number; organizations: { slug: string; signers: number }[] }> {
+  const { stdout } = await run(candorBinary, ['verify', letterId, '--server', server.url, '--log-key', server.logKey, '--json'], { timeout: 60_000 });
+  return JSON.parse(stdout) as { total: number; organizations: { slug: string; signers: number }[] };
+}
+
+export function readBytes(path: string): Buffer {
+  return readFileSync(path);
+}
+
+// Polls `check` until it returns a value (not undefined), or fails after `ms`.
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+// The JSON of a public API call (what any observer sees).
+export async function apiGet<T>(server: Server, path: string): Promise<T> {
+  const r = await fetch(`${server.url}/api/v1${path}`);
+  if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status}`);
+  return (await r.json()) as T;
+}

@@ -1,0 +1,320 @@
+// End to end, in Chromium against a real `candor serve --demo`: staff issue an invitation, a
+// member joins in the browser, letters are published, signed, withdrawn and recounted; a
+// duplicate is refused; a quorum letter stays hidden until the quorum is met; the browser's
+// recount equals `candor verify`'s. Every device is checked for privacy at the end.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  apiGet,
+  candorBinary,
+  checkPrivacy,
+  cliVerify,
+  DEMO_ADMIN,
+  DEMO_KEY_PASSPHRASE,
+  DEMO_ORG,
+  demoKeyFile,
+  eventually,
+  launchBrowser,
+  newDevice,
+  screenshot,
+  startServer,
+  visit,
+  type Device,
+  type Server,
+} from './harness.js';
+
+const run = promisify(execFile);
+const PASSPHRASE = 'correct horse battery staple';
+
+interface LetterView {
+  id: string;
+  total: number | null;
+  quorum_reached: boolean;
+  organizations: { slug: string; signers: number | null; roster_size: number }[];
+}
+
+let server: Server;
+let browser: Browser;
+const devices: Device[] = [];
+const secrets: string[] = [PASSPHRASE];
+let staff: Device;
+let member: Device; // joins in the browser
+let letterId = '';
+
+async function device(viewport?: { width: number; height: number }): Promise<Device> {
+  const d = await newDevice(browser, server, viewport);
+  devices.push(d);
+  return d;
+}
+
+async function staffSignIn(page: Page): Promise<void> {
+  await visit(page, '/#/staff');
+  await page.getByLabel('Organization').selectOption(DEMO_ORG);
+  await page.getByLabel('Username').fill(DEMO_ADMIN.username);
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('staff-user').waitFor();
+}
+
+// A staff API read from inside the signed-in page (the session cookie is HttpOnly).
+async function staffApi<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => {
+    const r = await fetch(`/api/v1${p}`, { credentials: 'same-origin' });
+    return (await r.json()) as T;
+  }, path);
+}
+
+async function publishLetter(page: Page, title: string, quorum?: number): Promise<string> {
+  await visit(page, '/#/staff/letters');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Text', { exact: true }).fill(`${title}\n\nWe, the undersigned members, ask leadership to reconsider.`);
+  if (quorum !== undefined) await page.getByLabel('Quorum (optional)').fill(String(quorum));
+  await page.getByLabel('The text is final').check();
+  await page.getByRole('button', { name: 'Publish the letter' }).click();
+  const id = (await page.getByTestId('published-id').textContent())!.trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  return id;
+}
+
+async function importKey(page: Page, file: string): Promise<void> {
+  await visit(page, '/#/member');
+  await page.getByLabel('Key file', { exact: true }).setInputFiles(file);
+  await page.getByRole('button', { name: 'Import the key file' }).click();
+  await page.getByText('Imported. This key is a member of Demo Agency').waitFor();
+}
+
+// Opens the letter as a member and unlocks the key when it is locked.
+async function openToSign(page: Page, id: string, passphrase: string): Promise<void> {
+  await visit(page, `/#/member/letters/${id}`);
+  await page.getByTestId('anonymity-set').waitFor();
+  const unlock = page.getByRole('button', { name: 'Unlock' });
+  if (await unlock.isVisible()) {
+    await page.getByLabel(/^Passphrase of your/).fill(passphrase);
+    await unlock.click();
+  }
+  await page.getByTestId('sign-state').waitFor({ timeout: 60_000 });
+}
+
+async function sign(page: Page): Promise<void> {
+  await page.getByTestId('agree').check();
+  await page.getByTestId('sign').click();
+}
+
+async function view(id: string): Promise<LetterView> {
+  return apiGet<LetterView>(server, `/letters/${id}`);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  staff = await device();
+  member = await device();
+});
+
+// A failing test leaves a picture of every open page behind.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('members and letters in the browser', () => {
+  test('an enrollment officer issues an invitation and a member joins with it', async () => {
+    await staffSignIn(staff.page);
+    await visit(staff.page, '/#/staff/invitations');
+    await staff.page.getByRole('button', { name: 'Create an invitation' }).click();
+    const code = (await staff.page.getByTestId('invitation-code').textContent())!.trim();
+    expect(code.length).toBeGreaterThan(10);
+    secrets.push(code);
+    await screenshot(staff.page, 'staff-invitation');
+
+    const page = member.page;
+    await visit(page, '/#/member/join');
+    await page.getByLabel('Organization').selectOption(DEMO_ORG);
+    await page.getByLabel('Invitation code').fill(code);
+    // A passphrase too short is refused before anything happens.
+    await page.getByLabel('Choose a passphrase').fill('short');
+    await page.getByLabel('Type the passphrase again').fill('short');
+    await page.getByRole('button', { name: 'Make my key and join' }).click();
+    await page.getByText('The passphrase is too short').waitFor();
+    await page.getByLabel('Choose a passphrase').fill(PASSPHRASE);
+    await page.getByLabel('Type the passphrase again').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Make my key and join' }).click();
+    await page.getByTestId('joined').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('joined').textContent()).toContain('26 members');
+    await screenshot(page, 'member-joined');
+
+    // The saved key file is the command line's format: `candor key show` reads it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save the key file' }).click(),
+    ]);
+    const saved = join(mkdtempSync(join(tmpdir(), 'candor-key-')), 'browser.key');
+    await download.saveAs(saved);
+    const { stdout } = await run(candorBinary, ['key', 'show', saved]);
+    const ringPublic = /ring public key:\s+([0-9a-f]{64})/.exec(stdout)?.[1];
+    expect(ringPublic).toBeDefined();
+    const roster = await apiGet<{ members: { ring_public: string }[] }>(server, `/orgs/${DEMO_ORG}/roster`);
+    expect(roster.members.map((m) => m.ring_public)).toContain(ringPublic);
+
+    // The same invitation does not work twice.
+    const again = await device();
+    await visit(again.page, '/#/member/join');
+    await again.page.getByLabel('Organization').selectOption(DEMO_ORG);
+    await again.page.getByLabel('Invitation code').fill(code);
+    await again.page.getByLabel('Choose a passphrase').fill(PASSPHRASE);
+    await again.page.getByLabel('Type the passphrase again').fill(PASSPHRASE);
+    await again.page.getByRole('button', { name: 'Make my key and join' }).click();
+    await again.page.getByText('this invitation is not valid').waitFor({ timeout: 60_000 });
+    await again.page.getByText('Ask your enrollment officer for a new invitation').waitFor();
+
+    await visit(page, '/#/member');
+    await page.getByTestId(`key-${DEMO_ORG}`).waitFor();
+    await screenshot(page, 'member-keys');
+  });
+
+  test('a member signs a letter, sees the anonymity set, and the count moves with the next batch', async () => {
+    letterId = await publishLetter(staff.page, 'Restore the independent review board');
+    const page = member.page;
+    await visit(page, '/#/member');
+    await page.getByRole('link', { name: 'Restore the independent review board' }).click();
+    await page.getByTestId('anonymity-set').waitFor();
+    await expect.poll(() => page.getByTestId('anonymity-set').textContent()).toContain('one of 26 members');
+    await openToSign(page, letterId, PASSPHRASE);
+    await sign(page);
+    await page.getByText('You signed this letter.').waitFor();
+    await eventually('the signature in the public count', async () => ((await view(letterId)).total === 1 ? true : undefined));
+    await page.reload();
+    await openToSign(page, letterId, PASSPHRASE);
+    await page.getByText('It is in the public count').waitFor();
+    await screenshot(page, 'member-signed');
+  });
+
+  test('a second signature by the same key is refused, even from another device', async () => {
+    const b = await device();
+    const c = await device();
+    await importKey(b.page, demoKeyFile(server, 2));
+    await importKey(c.page, demoKeyFile(server, 2));
+    await openToSign(b.page, letterId, DEMO_KEY_PASSPHRASE);
+    await openToSign(c.page, letterId, DEMO_KEY_PASSPHRASE);
+    await c.page.getByTestId('sign').waitFor();
+    await sign(b.page);
+    await b.page.getByText('You signed this letter.').waitFor();
+    await sign(c.page); // this tab still offers to sign: the server refuses
+    await c.page.getByText('This key has already signed this letter').waitFor();
+    await c.page.getByText('You signed this letter.').waitFor();
+    await screenshot(c.page, 'member-duplicate-refused');
+    await eventually('both signatures counted', async () => ((await view(letterId)).total === 2 ? true : undefined));
+  });
+
+  test('a member withdraws, and the count goes down', async () => {
+    const page = member.page;
+    await openToSign(page, letterId, PASSPHRASE);
+    await page.getByTestId('withdraw').click();
+    await page.getByTestId('confirm-withdraw').click();
+    await page.getByText('You withdrew your signature.').waitFor();
+    await eventually('the withdrawal counted', async () => ((await view(letterId)).total === 1 ? true : undefined));
+    await screenshot(page, 'member-withdrawn');
+  });
+
+  test('a quorum letter shows no count until the quorum is met, then publishes all at once', async () => {
+    const id = await publishLetter(staff.page, 'Publish the safety audit', 2);
+    await openToSign(member.page, id, PASSPHRASE);
+    await sign(member.page);
+    await member.page.getByText('kept until 2 members have signed').waitFor();
+    // Batches come and go; the letter still shows nothing.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await view(id)).total).toBeNull();
+    const pub = await device({ width: 390, height: 844 });
+    await visit(pub.page, `/#/letters/${id}`);
+    await pub.page.getByText('Counts stay hidden until 2 members have signed').waitFor();
+    await expect.poll(() => pub.page.getByTestId(`count-${DEMO_ORG}`).textContent()).toBe('—');
+    await screenshot(pub.page, 'public-quorum-pending-phone');
+
+    const d = await device();
+    await importKey(d.page, demoKeyFile(server, 3));
+    await openToSign(d.page, id, DEMO_KEY_PASSPHRASE);
+    await sign(d.page);
+    await d.page.getByText('You signed this letter.').waitFor();
+    const after = await eventually('the quorum reached and published', async () => {
+      const v = await view(id);
+      return v.quorum_reached && v.total === 2 ? v : undefined;
+    });
+    expect(after.organizations[0]!.signers).toBe(2);
+    await pub.page.reload();
+    await expect.poll(() => pub.page.getByTestId(`count-${DEMO_ORG}`).textContent()).toBe('2');
+  });
+
+  test('the public page recounts in the browser and reaches the same counts as candor verify', async () => {
+    const pub = await device();
+    await visit(pub.page, `/#/letters/${letterId}`);
+    await pub.page.getByTestId('verify-button').click();
+    await pub.page.getByTestId('verify-result').waitFor({ timeout: 60_000 });
+    const browserCount = Number(await pub.page.getByTestId(`verified-${DEMO_ORG}`).textContent());
+    const cli = await cliVerify(server, letterId);
+    const serverView = await view(letterId);
+    expect(browserCount).toBe(cli.organizations.find((o) => o.slug === DEMO_ORG)!.signers);
+    expect(browserCount).toBe(serverView.organizations[0]!.signers);
+    expect(browserCount).toBe(1);
+    await expect.poll(() => pub.page.getByTestId('verify-command').textContent()).toBe(
+      `candor verify ${letterId} --server ${server.url} --log-key ${server.logKey}`,
+    );
+    await pub.page.getByText('Verified: 1 member signed').waitFor();
+    await screenshot(pub.page, 'public-letter-verified');
+    const phone = await device({ width: 390, height: 844 });
+    await visit(phone.page, `/#/letters/${letterId}`);
+    await phone.page.getByRole('heading', { name: 'Signatures over time' }).waitFor();
+    await screenshot(phone.page, 'public-letter-phone');
+  });
+
+  test('staff pages: roster history, accounts and reviewers, deadlines and holidays; the log page', async () => {
+    const page = staff.page;
+    await visit(page, '/#/staff/roster');
+    await expect.poll(() => page.getByTestId('roster-size').textContent()).toBe('26');
+    await screenshot(page, 'staff-roster');
+    await visit(page, '/#/staff/people');
+    await page.getByLabel('Username').fill('rita');
+    await page.getByLabel('First password').fill('a long reviewer password');
+    await page.getByRole('button', { name: 'Add the account' }).click();
+    await page.getByText('Account rita created').waitFor();
+    await expect.poll(() => page.getByTestId('reviewers').textContent()).toContain('rita');
+    await screenshot(page, 'staff-people');
+    await visit(page, '/#/staff/policy');
+    await page.getByRole('button', { name: 'Add a holiday' }).click();
+    await page.getByLabel('Date').last().fill('2030-07-14');
+    await page.getByLabel('Name of the holiday').last().fill('Summer closure');
+    await page.getByRole('button', { name: 'Save the holidays' }).click();
+    await page.getByText(/Saved \d+ holidays/).waitFor();
+    const holidays = await staffApi<{ holidays: { date: string; name: string }[] }>(page, `/orgs/${DEMO_ORG}/holidays`);
+    expect(holidays.holidays).toContainEqual({ date: '2030-07-14', name: 'Summer closure' });
+    await page.getByLabel('EU Whistleblowing Directive').check();
+    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await expect.poll(() => page.getByTestId('policy-now').textContent()).toContain('eu-whistleblowing');
+    await screenshot(page, 'staff-policy');
+    const org = await apiGet<{ settings: { policy: { name: string } } }>(server, `/orgs/${DEMO_ORG}`);
+    expect(org.settings.policy.name).toBe('eu-whistleblowing');
+
+    await visit(page, '/#/log');
+    await page.getByTestId('sth-verified').waitFor();
+    await expect.poll(() => page.getByTestId('log-key').textContent()).toBe(server.logKey);
+    await screenshot(page, 'public-log');
+    await visit(page, '/#/');
+    await screenshot(page, 'home');
+  });
+
+  test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
+    expect(devices.length).toBeGreaterThan(5);
+    for (const d of devices) checkPrivacy(d, server, secrets);
+  });
+});
+
