@@ -1,0 +1,580 @@
+// Dissent cables end to end through the real server on both engines: named and anonymous
+// authors, reviewers decrypting, acknowledging, discussing, replying, extending and closing;
+// the author reading replies with the receipt (and refused without it); wrong keys, tampered
+// ciphertexts and every malformed submission refused without changing anything; a reviewer of
+// another organization refused; deadlines across weekends and holidays on a fixed clock, an
+// extension, an overdue cable, reminders, retention — and a database dump with no plaintext.
+#include <set>
+
+#include "cli/cable_client.h"
+#include "crypto/transcript.h"
+#include "domain/calendar.h"
+#include "server_fixture.h"
+
+namespace candor::it {
+namespace {
+
+using domain::CableAction;
+
+// Friday 2026-11-20, noon UTC: Thanksgiving (Thu 26), Christmas (Fri 25 Dec) and New Year's Day
+// (Fri 1 Jan) lie within the 30 working days that follow.
+std::int64_t MsOf(int y, int m, int d, int hour = 12) {
+  return domain::DaysFromCivil(domain::Date{y, m, d}) * 86'400'000 + hour * 3'600'000LL;
+}
+
+class CableTest : public ServerTest {
+ protected:
+  void SetUpCables(const std::string& slug, std::size_t members, std::uint64_t seed) {
+    MakeOrg(slug);
+    ASSERT_TRUE(service_->CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
+    crypto::SeededRng rng(seed);
+    Org& org = orgs_[slug];
+    for (const char* name : {"reviewer", "reviewer2"}) {
+      org.reviewer_keys.push_back(crypto::GenerateBoxKeyPair(rng));
+      Session s = Login(slug, name);
+      auto r = Call("PUT", "/api/v1/orgs/" + slug + "/reviewer-key",
+                    Json{{"reply_public", crypto::ToHex(org.reviewer_keys.back().public_key)}}.dump(), s.Headers());
+      ASSERT_EQ(r.status, 204) << r.body;
+    }
+    Session officer = Login(slug, "officer");
+    for (std::size_t i = 0; i < members; ++i) {
+      org.members.push_back(crypto::GenerateMemberKeys(rng));
+      auto r = Enroll(slug, Invite(officer, slug), org.members.back());
+      ASSERT_EQ(r.status, 201) << r.body;
+    }
+  }
+
+  // Everything a client fetches before writing, over HTTP.
+  cli::CableInputs Inputs(const std::string& slug) {
+    cli::CableInputs in;
+    in.organization = slug;
+    Json roster = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/roster"));
+    in.roster_version = roster["version"];
+    for (const auto& m : roster["members"]) {
+      in.roster.push_back(*crypto::FixedFromHex<crypto::Point>(m["ring_public"].get<std::string>()));
+    }
+    Json reviewers = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/reviewers"));
+    for (const auto& r : reviewers["reviewers"]) {
+      in.reviewers.push_back(*crypto::FixedFromHex<crypto::BoxPublicKey>(r["box_public"].get<std::string>()));
+    }
+    Json quota = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/cable-quota"));
+    in.quota_window = quota["window"];
+    in.quota_slots = quota["slots"];
+    for (const auto& u : quota["used"]) {
+      in.used_tags.emplace_back(u["slot"].get<std::int64_t>(),
+                                *crypto::FixedFromHex<crypto::Point>(u["tag"].get<std::string>()));
+    }
+    in.min_ring = 20;
+    return in;
+  }
+
+  cli::SealedCable Seal(const std::string& slug, std::size_t member, const std::string& subject,
+                        const std::string& body, std::optional<std::string> name = std::nullopt) {
+    cli::CableDraft d;
+    d.subject = subject;
+    d.body = body;
+    d.author_name = std::move(name);
+    d.attachments.push_back({"evidence.txt", "text/plain", crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}});
+    auto sealed = cli::SealCable(d, Inputs(slug), orgs_[slug].members[member], rng_client_);
+    EXPECT_TRUE(sealed.ok()) << sealed.error().message();
+    return std::move(*sealed);
+  }
+
+  cli::HttpReply Submit(const Json& request) { return Call("POST", "/api/v1/cables", request.dump()); }
+
+  Json ReviewerView(const std::string& slug, const std::string& id, const std::string& who = "reviewer") {
+    Session s = Login(slug, who);
+    auto r = Call("GET", "/api/v1/orgs/" + slug + "/cables/" + id, "", s.Headers());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonOf(r);
+  }
+
+  cli::HttpReply Message(const std::string& slug, const std::string& id, CableAction action, const std::string& text,
+                         const cli::OpenedCable& opened) {
+    Session s = Login(slug, "reviewer");
+    auto body = cli::SealMessage(*crypto::FixedFromHex<domain::CableId>(id), action, text, opened,
+                                 Inputs(slug).reviewers, rng_client_);
+    if (!body.ok()) return cli::HttpReply{};  // refused by the client: status 0
+    return Call("POST", "/api/v1/orgs/" + slug + "/cables/" + id + "/messages", body->dump(), s.Headers());
+  }
+
+  cli::HttpReply Ack(const std::string& slug, const std::string& id, const std::string& who = "reviewer") {
+    Session s = Login(slug, who);
+    return Call("POST", "/api/v1/orgs/" + slug + "/cables/" + id + "/acknowledge", "{}", s.Headers());
+  }
+
+  Json AuthorStatus(const std::string& receipt) {
+    auto access = cli::AccessFromReceipt(receipt);
+    EXPECT_TRUE(access.ok());
+    auto r = Call("POST", "/api/v1/cables/" + crypto::ToHex(access->id) + "/status",
+                  Json{{"access", crypto::ToHex(access->access)}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonOf(r);
+  }
+
+  std::size_t InboxSize(const std::string& slug, bool overdue = false) {
+    Session s = Login(slug, "reviewer");
+    auto r = Call("GET", "/api/v1/orgs/" + slug + "/cables" + (overdue ? "?overdue=1" : ""), "", s.Headers());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonOf(r)["cables"].size();
+  }
+
+  std::vector<crypto::Point> Roster(const std::string& slug) { return Inputs(slug).roster; }
+
+  struct Org {
+    std::vector<crypto::BoxKeyPair> reviewer_keys;
+    std::vector<crypto::MemberKeys> members;
+  };
+  std::map<std::string, Org> orgs_;
+  crypto::SeededRng rng_client_{99};
+};
+
+TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorWithTheReceipt) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 1);
+  cli::SealedCable anon = Seal("state", 3, "No space for dissent", "The policy is wrong because…");
+  auto r = Submit(anon.request);
+  ASSERT_EQ(r.status, 201) << r.body;
+  Json v = JsonOf(r);
+  EXPECT_EQ(v["state"], "waiting-for-batch");
+  EXPECT_EQ(v["author"], "anonymous");
+  EXPECT_EQ(v["received_on"], "2026-11-20");
+  EXPECT_EQ(v["deadlines"]["acknowledge_by"], "2026-11-24");
+  EXPECT_EQ(v["deadlines"]["answer_by"], "2027-01-06");
+  EXPECT_EQ(v["submission_digest"], crypto::ToHex(anon.submission_digest));
+  const std::string id = crypto::ToHex(anon.id);
+
+  // Not visible to reviewers until its batch is out.
+  EXPECT_EQ(InboxSize("state"), 0u);
+  EXPECT_EQ(AuthorStatus(anon.receipt)["state"], "waiting-for-batch");
+  clock_.Advance(3 * 60 * 1000);
+  auto published = service_->PublishBatch();
+  ASSERT_TRUE(published.ok() && *published == 1);
+  EXPECT_EQ(InboxSize("state"), 1u);
+
+  // Each reviewer decrypts with their own key; another key is refused.
+  Json view = ReviewerView("state", id);
+  for (const auto& key : orgs_["state"].reviewer_keys) {
+    auto opened = cli::OpenCable(view, key, Roster("state"));
+    ASSERT_TRUE(opened.ok()) << opened.error().message();
+    EXPECT_EQ(opened->content.subject, "No space for dissent");
+    EXPECT_EQ(opened->content.attachments.at(0).data, (crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}));
+    EXPECT_FALSE(opened->content.author.has_value());
+  }
+  crypto::SeededRng other(5);
+  auto wrong = cli::OpenCable(view, crypto::GenerateBoxKeyPair(other), Roster("state"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kPermissionDenied);
+
+  // The submitted event is in the log with exactly the digest the author computed.
+  Json submitted = view["events"][0];
+  EXPECT_EQ(submitted["action"], "submitted");
+  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=" + std::to_string(submitted["log_index"].get<int>()) +
+                                        "&end=" + std::to_string(submitted["log_index"].get<int>() + 1)));
+  auto event = domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
+  ASSERT_TRUE(event.ok());
+  const auto& ce = std::get<domain::CableLogEvent>(*event);
+  EXPECT_EQ(ce.cable, anon.id);
+  EXPECT_EQ(ce.digest, anon.submission_digest);
+  EXPECT_EQ(ce.date, (domain::Date{2026, 11, 20}));
+
+  // Acknowledge, discuss, reply.
+  auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[1], Roster("state"));
+  EXPECT_EQ(Message("state", id, CableAction::kReplied, "Too early", opened).status, 409);  // acknowledge first
+  ASSERT_EQ(Ack("state", id).status, 204);
+  EXPECT_EQ(Ack("state", id, "reviewer2").status, 409);
+  ASSERT_EQ(Message("state", id, CableAction::kNoted, "Internal: forward to the Secretary", opened).status, 201);
+  ASSERT_EQ(Message("state", id, CableAction::kReplied, "We received your cable and are reviewing it.", opened).status,
+            201);
+
+  // The author reads the reply with the receipt; the note stays among reviewers.
+  Json status = AuthorStatus(anon.receipt);
+  EXPECT_EQ(status["state"], "acknowledged");
+  auto access = *cli::AccessFromReceipt(anon.receipt);
+  auto replies = cli::OpenMessages(status, access.reply, /*include_notes=*/false);
+  ASSERT_TRUE(replies.ok()) << replies.error().message();
+  ASSERT_EQ(replies->size(), 1u);
+  EXPECT_EQ(replies->at(0).text, "We received your cable and are reviewing it.");
+  for (const auto& e : status["events"]) EXPECT_NE(e["action"], "noted");
+  for (const auto& e : status["events"]) EXPECT_FALSE(e.contains("reviewer"));
+  // Reviewers read the whole thread, notes included.
+  auto thread = cli::OpenMessages(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], true);
+  ASSERT_TRUE(thread.ok());
+  EXPECT_EQ(thread->size(), 2u);
+
+  // Without the receipt: nothing. A wrong access value and a wrong id look the same.
+  auto no = Call("POST", "/api/v1/cables/" + id + "/status", Json{{"access", std::string(64, 'a')}}.dump());
+  EXPECT_EQ(no.status, 404);
+  auto no_id = Call("POST", "/api/v1/cables/" + std::string(64, 'b') + "/status",
+                    Json{{"access", crypto::ToHex(access.access)}}.dump());
+  EXPECT_EQ(no_id.status, 404);
+  EXPECT_EQ(JsonOf(no)["error"]["message"], JsonOf(no_id)["error"]["message"]);
+  // Someone else's reply key cannot read the replies.
+  auto stranger = cli::OpenMessages(status, crypto::GenerateBoxKeyPair(other), false);
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_TRUE(stranger->empty());
+
+  // A named cable: the reviewers see who wrote it, verified against the roster.
+  cli::SealedCable named = Seal("state", 7, "Named dissent", "I sign this with my name.", "Jane Doe, Political Officer");
+  ASSERT_EQ(Submit(named.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  Json named_view = ReviewerView("state", crypto::ToHex(named.id));
+  EXPECT_EQ(named_view["author"], "named");
+  auto named_opened = cli::OpenCable(named_view, orgs_["state"].reviewer_keys[0], Roster("state"));
+  ASSERT_TRUE(named_opened.ok()) << named_opened.error().message();
+  EXPECT_TRUE(named_opened->author_verified);
+  EXPECT_EQ(named_opened->content.author->name, "Jane Doe, Political Officer");
+  EXPECT_EQ(named_opened->content.author->ring_public, orgs_["state"].members[7].ring.public_key);
+  // A forged Ed25519 signature on a named cable is caught by the reviewer's client.
+  Json forged = named_view;
+  std::string sig = forged["author_signature"];
+  sig[0] = sig[0] == '0' ? '1' : '0';
+  forged["author_signature"] = sig;
+  EXPECT_FALSE(cli::OpenCable(forged, orgs_["state"].reviewer_keys[0], Roster("state")).ok());
+
+  // Public counts.
+  Json counts = JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"));
+  EXPECT_EQ(counts["open"], 2);
+  EXPECT_EQ(counts["closed"], 0);
+}
+
+TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 2);
+  cli::SealedCable good = Seal("state", 1, "Subject", "Body");
+  auto expect = [&](const Json& request, int status, const std::string& needle) {
+    auto r = Submit(request);
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_NE(r.body.find(needle), std::string::npos) << r.body;
+  };
+  // A changed ciphertext byte breaks the signatures over CableDigest.
+  Json tampered = good.request;
+  std::string env = tampered["envelope"];
+  env[env.size() - 40] = env[env.size() - 40] == '0' ? '1' : '0';
+  tampered["envelope"] = env;
+  expect(tampered, 422, "does not verify");
+  // The header is bound too: a changed access hash invalidates the signatures.
+  Json header_changed = good.request;
+  header_changed["header"]["access_hash"] = std::string(64, 'c');
+  expect(header_changed, 422, "does not verify");
+  Json sig_swapped = good.request;
+  sig_swapped["signature"] = good.request["quota_signature"];
+  expect(sig_swapped, 422, "cable signature does not verify");
+  Json truncated = good.request;
+  truncated["signature"] = good.request["signature"].get<std::string>().substr(64);
+  expect(truncated, 400, "malformed");
+  Json recipients = good.request;
+  recipients["header"]["recipients"].erase(0);
+  expect(recipients, 400, "wrapped for 2 recipients");
+  Json reordered = good.request;
+  std::swap(reordered["header"]["recipients"][0], reordered["header"]["recipients"][1]);
+  expect(reordered, 409, "reviewers changed");
+  Json ring = good.request;
+  ring["header"]["ring_digest"] = std::string(64, '1');
+  expect(ring, 400, "not one of the rings");
+  Json version = good.request;
+  version["header"]["roster_version"] = 999;
+  expect(version, 400, "does not exist");
+  Json window = good.request;
+  window["header"]["quota_window"] = good.request["header"]["quota_window"].get<std::uint64_t>() + 5;
+  expect(window, 400, "quota window");
+  Json slot = good.request;
+  slot["quota_slot"] = 3;
+  expect(slot, 400, "quota slot");
+  Json named_sig = good.request;
+  named_sig["author_signature"] = std::string(128, '0');
+  expect(named_sig, 400, "must not carry");
+  Json extra = good.request;
+  extra["ip"] = "10.0.0.1";
+  expect(extra, 400, "unknown");
+  Json org = good.request;
+  org["header"]["organization"] = "nobody";
+  expect(org, 404, "no organization");
+  expect(Json::object(), 400, "header");
+  EXPECT_EQ(Call("POST", "/api/v1/cables", "{not json").status, 400);
+
+  EXPECT_EQ(Submit(good.request).status, 201);
+  expect(good.request, 409, "exists");  // the same cable twice
+
+  // The quota: one slot per window leaves the second cable of the same member refused.
+  cli::CableInputs in = Inputs("state");
+  in.used_tags.clear();  // pretend the client did not look: it may pick a used slot
+  cli::CableDraft d{"Again", "Again", {}, std::nullopt};
+  int refused = 0, accepted = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto again = cli::SealCable(d, in, orgs_["state"].members[1], rng_client_);
+    ASSERT_TRUE(again.ok());
+    const int status = Submit(again->request).status;
+    status == 429 ? ++refused : ++accepted;
+    ASSERT_TRUE(status == 429 || status == 201) << status;
+  }
+  EXPECT_EQ(accepted, 2);  // 3 slots per window, one used by `good`
+  EXPECT_EQ(refused, 4);
+  // A client that looks at the used tags knows when it has no slot left, before sending.
+  auto none = cli::SealCable(d, Inputs("state"), orgs_["state"].members[1], rng_client_);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code(), ErrorCode::kResourceExhausted);
+  // Another member is not affected.
+  EXPECT_EQ(Submit(Seal("state", 2, "Mine", "Mine").request).status, 201);
+  // A key that is not on the roster cannot even build a ring.
+  crypto::SeededRng outsider(77);
+  auto outside = cli::SealCable(d, Inputs("state"), crypto::GenerateMemberKeys(outsider), rng_client_);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.error().message().find("not on the roster"), std::string::npos);
+
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(InboxSize("state"), 4u);  // good + 2 within the quota + member 2's
+
+  // A small organization cannot hide its authors: the client and the server both refuse.
+  SetUpCables("tiny", 5, 3);
+  cli::CableInputs tiny = Inputs("tiny");
+  auto small = cli::SealCable(d, tiny, orgs_["tiny"].members[0], rng_client_);
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message().find("fewer than the minimum"), std::string::npos);
+  tiny.min_ring = 2;
+  auto forced = cli::SealCable(d, tiny, orgs_["tiny"].members[0], rng_client_);
+  ASSERT_TRUE(forced.ok());
+  expect(forced->request, 409, "fewer than the minimum");
+}
+
+TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
+  SetUpCables("state", 25, 4);
+  SetUpCables("usaid", 25, 5);
+  cli::SealedCable c = Seal("state", 0, "S", "B");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  Session other = Login("usaid", "reviewer");
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables", "", other.Headers()).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables/" + id, "", other.Headers()).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/" + id + "/acknowledge", "{}", other.Headers()).status, 403);
+  // Through their own organization's path the cable does not exist.
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/usaid/cables/" + id, "", other.Headers()).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/usaid/cables/" + id + "/acknowledge", "{}", other.Headers()).status, 404);
+  // Staff without the reviewer role, and nobody signed in, are refused too.
+  Session officer = Login("state", "officer");
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables", "", officer.Headers()).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables").status, 401);
+  // And a reviewer of the other organization cannot decrypt it either.
+  auto opened = cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], Roster("state"));
+  EXPECT_FALSE(opened.ok());
+}
+
+TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded) {
+  clock_.Set(MsOf(2026, 11, 20));  // a Friday
+  SetUpCables("state", 25, 6);
+  cli::SealedCable c = Seal("state", 0, "S", "B");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  Json v = ReviewerView("state", id);
+  EXPECT_EQ(v["deadlines"]["acknowledge_by"], "2026-11-24");  // Mon, Tue
+  EXPECT_EQ(v["deadlines"]["acknowledge_days_left"], 2);
+  EXPECT_EQ(v["deadlines"]["acknowledge_unit"], "working-days");
+  EXPECT_EQ(v["deadlines"]["answer_by"], "2027-01-06");  // skips Thanksgiving, Christmas, New Year
+  EXPECT_EQ(InboxSize("state", /*overdue=*/true), 0u);
+
+  // Monday: one day left — a reminder goes into the outbox, once.
+  clock_.Set(MsOf(2026, 11, 23));
+  auto jobs = service_->RunCableJobs();
+  ASSERT_TRUE(jobs.ok());
+  EXPECT_EQ(jobs->notifications, 1u);
+  EXPECT_EQ(service_->RunCableJobs()->notifications, 0u);
+  Session reviewer = Login("state", "reviewer");
+  Json notes = JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
+  ASSERT_EQ(notes["notifications"].size(), 1u);
+  EXPECT_EQ(notes["notifications"][0]["kind"], "acknowledge-due");
+  EXPECT_EQ(notes["notifications"][0]["days_before"], 1);
+  EXPECT_EQ(notes["notifications"][0]["deadline"], "2026-11-24");
+
+  // Wednesday: overdue, listed first and counted publicly.
+  clock_.Set(MsOf(2026, 11, 25));
+  cli::SealedCable fresh = Seal("state", 1, "Later", "Later");
+  ASSERT_EQ(Submit(fresh.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  ASSERT_TRUE(service_->RunCableJobs().ok());
+  reviewer = Login("state", "reviewer");  // sessions last 8 hours
+  Json list = JsonOf(Call("GET", "/api/v1/orgs/state/cables", "", reviewer.Headers()));
+  ASSERT_EQ(list["cables"].size(), 2u);
+  EXPECT_EQ(list["cables"][0]["id"], id);
+  EXPECT_TRUE(list["cables"][0]["deadlines"]["acknowledge_overdue"]);
+  EXPECT_EQ(list["cables"][0]["deadlines"]["acknowledge_days_left"], -1);
+  EXPECT_FALSE(list["cables"][1]["deadlines"]["overdue"]);
+  EXPECT_EQ(InboxSize("state", true), 1u);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"))["overdue"], 1);
+  notes = JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
+  EXPECT_EQ(notes["notifications"].back()["kind"], "acknowledge-overdue");
+  const std::int64_t last = notes["notifications"].back()["id"];
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/notifications/delivered", Json{{"up_to", last}}.dump(),
+                 reviewer.Headers()).status, 204);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()))
+                ["notifications"].size(), 0u);
+
+  // Acknowledged late; then an extension (once, with a reason the author reads) to 60 days.
+  ASSERT_EQ(Ack("state", id).status, 204);
+  Json after = ReviewerView("state", id);
+  EXPECT_FALSE(after["deadlines"]["overdue"]);
+  auto opened = *cli::OpenCable(after, orgs_["state"].reviewer_keys[0], Roster("state"));
+  clock_.Set(MsOf(2027, 1, 7));
+  EXPECT_TRUE(ReviewerView("state", id)["deadlines"]["answer_overdue"]);
+  ASSERT_EQ(Message("state", id, CableAction::kExtended, "We need the Legal Adviser's opinion.", opened).status, 201);
+  Json extended = ReviewerView("state", id);
+  const domain::WorkingCalendar us({}, true);
+  EXPECT_EQ(extended["deadlines"]["answer_by"],
+            domain::FormatDate(us.AddWorkingDays(domain::Date{2026, 11, 20}, 60)));
+  EXPECT_TRUE(extended["deadlines"]["extended"]);
+  EXPECT_FALSE(extended["deadlines"]["answer_overdue"]);
+  EXPECT_EQ(Message("state", id, CableAction::kExtended, "Again", opened).status, 409);
+  EXPECT_EQ(Message("state", id, CableAction::kExtended, "   ", opened).status, 0 /* refused by the client */);
+  auto reasons = cli::OpenMessages(AuthorStatus(c.receipt), cli::AccessFromReceipt(c.receipt)->reply, false);
+  ASSERT_TRUE(reasons.ok());
+  ASSERT_EQ(reasons->size(), 1u);
+  EXPECT_EQ(reasons->at(0).action, CableAction::kExtended);
+
+  // Closed with a substantive response: no longer overdue, nothing more accepted.
+  ASSERT_EQ(Message("state", id, CableAction::kClosed, "Our answer: …", opened).status, 201);
+  EXPECT_EQ(ReviewerView("state", id)["state"], "closed");
+  EXPECT_EQ(Message("state", id, CableAction::kReplied, "More", opened).status, 409);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"))["closed"], 1);
+}
+
+TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
+  clock_.Set(MsOf(2026, 11, 30));
+  SetUpCables("agency", 25, 7);
+  Session admin = Login("agency", "admin");
+  domain::OrganizationSettings eu;
+  eu.policy = domain::EuWhistleblowingPolicy();
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu), admin.Headers()).status,
+            204);
+  cli::SealedCable c = Seal("agency", 0, "S", "B");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  Json v = ReviewerView("agency", id);
+  EXPECT_EQ(v["policy"], "eu-whistleblowing");
+  EXPECT_EQ(v["deadlines"]["acknowledge_by"], "2026-12-07");
+  EXPECT_EQ(v["deadlines"]["acknowledge_unit"], "calendar-days");
+  EXPECT_EQ(v["deadlines"]["answer_by"], "2027-02-28");
+  EXPECT_EQ(v["deadlines"]["answer_unit"], "calendar-months");
+  ASSERT_EQ(Ack("agency", id).status, 204);
+  auto opened = *cli::OpenCable(v, orgs_["agency"].reviewer_keys[0], Roster("agency"));
+  auto r = Message("agency", id, CableAction::kExtended, "Reason", opened);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.body.find("allows no extension"), std::string::npos);
+}
+
+TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 8);
+  Session admin = Login("state", "admin");
+  domain::OrganizationSettings s;
+  s.cable_retention_days = 30;
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings", domain::OrganizationSettingsToJsonText(s), admin.Headers()).status,
+            204);
+  cli::SealedCable c = Seal("state", 0, "S", "B");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  ASSERT_EQ(Ack("state", id).status, 204);
+  auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], Roster("state"));
+  ASSERT_EQ(Message("state", id, CableAction::kClosed, "Answer", opened).status, 201);
+  clock_.Set(MsOf(2026, 12, 19));  // 29 days after closing: kept
+  EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
+  clock_.Set(MsOf(2026, 12, 20));
+  EXPECT_EQ(service_->RunCableJobs()->purged, 1u);
+  Json v = ReviewerView("state", id);
+  EXPECT_EQ(v["state"], "purged");
+  EXPECT_FALSE(v.contains("envelope"));
+  EXPECT_TRUE(v["events"][2]["envelope"].is_null());
+  EXPECT_EQ(v["events"].back()["action"], "purged");
+  EXPECT_EQ(v["submission_digest"], crypto::ToHex(c.submission_digest));  // the hashes remain
+  auto log_entry = JsonOf(Call("GET", "/api/v1/log/entries?start=" + std::to_string(v["events"].back()["log_index"].get<int>()) +
+                                          "&end=" + std::to_string(v["events"].back()["log_index"].get<int>() + 1)));
+  auto event = domain::DecodeLogEntry(*crypto::FromHex(log_entry["entries"][0]["entry"].get<std::string>()));
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(std::get<domain::CableLogEvent>(*event).action, CableAction::kPurged);
+  EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
+  // The API offers no way to delete a cable.
+  Session reviewer = Login("state", "reviewer");
+  EXPECT_EQ(Call("DELETE", "/api/v1/orgs/state/cables/" + id, "", reviewer.Headers()).status, 405);
+}
+
+TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAuthor) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 9);
+  const std::vector<std::string> secrets = {"PLAINTEXT-SUBJECT-7f3a", "PLAINTEXT-BODY-91c2", "Jane Q. Dissenter",
+                                            "REPLY-TEXT-55d1", "NOTE-TEXT-0b7e", "EXTENSION-REASON-c9a0",
+                                            "CLOSING-ANSWER-e4f8"};
+  clock_.Advance(4321);
+  cli::SealedCable anon = Seal("state", 4, secrets[0], secrets[1]);
+  ASSERT_EQ(Submit(anon.request).status, 201);
+  const std::int64_t anon_arrival = clock_.NowMs();
+  cli::SealedCable named = Seal("state", 5, "Named " + secrets[0], "Named " + secrets[1], secrets[2]);
+  ASSERT_EQ(Submit(named.request).status, 201);
+  clock_.Advance(600'000);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  for (const auto& c : {anon, named}) {
+    const std::string id = crypto::ToHex(c.id);
+    ASSERT_EQ(Ack("state", id).status, 204);
+    auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], Roster("state"));
+    ASSERT_EQ(Message("state", id, CableAction::kReplied, secrets[3], opened).status, 201);
+    ASSERT_EQ(Message("state", id, CableAction::kNoted, secrets[4], opened).status, 201);
+    ASSERT_EQ(Message("state", id, CableAction::kExtended, secrets[5], opened).status, 201);
+    ASSERT_EQ(Message("state", id, CableAction::kClosed, secrets[6], opened).status, 201);
+  }
+  ASSERT_TRUE(service_->RunCableJobs().ok());
+
+  std::unique_ptr<store::SqlConnection> conn;
+  if (GetParam() == "sqlite") {
+    conn = std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
+  } else {
+    conn = std::move(*pg_->Connect());
+  }
+  // The anonymous author's keys, which nothing may hold next to their cable.
+  const auto& author = orgs_["state"].members[4];
+  const std::string author_ring = crypto::ToHex(author.ring.public_key);
+  const std::string author_reply = crypto::ToHex(author.box.public_key);
+  auto tables_or = conn->Query(GetParam() == "sqlite"
+                                   ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                   : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  ASSERT_TRUE(tables_or.ok());
+  std::size_t cells = 0;
+  for (const auto& t : *tables_or) {
+    const std::string table = t[0].as_text();
+    auto dump = conn->Query("SELECT * FROM " + table);
+    ASSERT_TRUE(dump.ok()) << table;
+    for (const auto& row : *dump) {
+      bool has_anon_cable = false, has_author_key = false;
+      for (const auto& v : row) {
+        ++cells;
+        std::string bytes;
+        if (v.type() == store::SqlValue::Type::kBlob) bytes.assign(v.as_blob().begin(), v.as_blob().end());
+        if (v.type() == store::SqlValue::Type::kText) bytes = v.as_text();
+        for (const auto& s : secrets) EXPECT_EQ(bytes.find(s), std::string::npos) << table << " holds '" << s << "'";
+        if (v.type() == store::SqlValue::Type::kBlob) {
+          const std::string hex = crypto::ToHex(crypto::ByteSpan(v.as_blob()));
+          has_anon_cable = has_anon_cable || hex == crypto::ToHex(anon.id) || hex.find(crypto::ToHex(anon.id)) != std::string::npos;
+          has_author_key = has_author_key || hex.find(author_ring) != std::string::npos ||
+                           hex.find(author_reply) != std::string::npos;
+        }
+        if (v.type() == store::SqlValue::Type::kInt && table != "sessions" && table != "tree_heads" &&
+            table != "invitations" && table != "notifications") {
+          EXPECT_NE(v.as_int(), anon_arrival) << table << " holds the anonymous cable's arrival time";
+        }
+      }
+      EXPECT_FALSE(has_anon_cable && has_author_key) << table << " links the anonymous cable to its author";
+    }
+  }
+  EXPECT_GT(cells, 100u);
+  // The access log saw no anonymous request at all.
+  for (const auto& line : sink_.Lines()) {
+    EXPECT_EQ(line.find("/api/v1/cables"), std::string::npos) << line;
+    EXPECT_EQ(line.find("127.0.0.1"), std::string::npos) << line;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, CableTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace candor::it
