@@ -74,7 +74,8 @@ function scenario(): Scenario {
   appendBatch(log, letterId, 1n, [s(state, 0), s(state, 1), s(state, 2), s(usaid, 0), s(usaid, 1), s(state, 5, 'withdraw')], rng, rings);
   log.append({ kind: 'organization-settings', slug: 'usaid', settings: { ...DEFAULT_SETTINGS, minRingSize: 21 } });
   appendBatch(log, letterId, 2n, [s(state, 0), s(state, 5), s(usaid, 2), s(usaid, 0, 'withdraw')], rng, rings);
-  appendBatch(log, letterId, 3n, [s(state, 1, 'withdraw'), s(usaid, 3), s(usaid, 4), s(usaid, 0)], rng, rings);
+  // usaid 0 withdraws a second time: the first withdrawal (batch 2) is the one that counts.
+  appendBatch(log, letterId, 3n, [s(state, 1, 'withdraw'), s(usaid, 3), s(usaid, 4), s(usaid, 0), s(usaid, 0, 'withdraw')], rng, rings);
   const bundle = log.bundle(letterId, log.select(letterId));
   return { log, letterId, bundle, text: dumpJson(letterBundleToJson(bundle)), orgs: [state, usaid] };
 }
@@ -91,13 +92,13 @@ describe('letter bundles in the browser', () => {
       ['state', 2, 23, 25n],
       ['usaid', 4, 21, 21n],
     ]);
-    expect([r.total, r.signaturesChecked, r.withdrawals, r.duplicatesDropped, r.batches]).toEqual([6, 14, 3, 2, 3]);
+    expect([r.total, r.signaturesChecked, r.withdrawals, r.duplicatesDropped, r.batches]).toEqual([6, 15, 3, 2, 3]);
     expect(r.timeline.map((t) => [t.signersAfter, ...t.signersAfterByOrg])).toEqual([
       [5, 3, 2], // state 5's withdrawal (batch 1) takes effect with its signature (batch 2)
       [5, 3, 2],
       [6, 2, 4],
     ]);
-    expect(progress.at(-1)).toEqual([14, 14]);
+    expect(progress.at(-1)).toEqual([15, 15]);
     expect(progress.every(([d], i) => i === 0 || d > progress[i - 1]![0])).toBe(true);
     expect(r.letter.title).toBe('Reconsider the audit ✓');
     // The parsed bundle writes back to the same JSON.
@@ -376,6 +377,17 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
       ['batch 5', tr('candor/v1/log-entry', utf8('signature-batch'), base.letterId, u64le(5), u64le(1), u64le(1))],
       ['batch 4 closing the batch 3 entry', tr('candor/v1/log-entry', utf8('signature-batch'), base.letterId, u64le(4), u64le(1), u64le(1))],
     ];
+    // A letter that pins a roster version logged only after it.
+    {
+      const log = new TestLog(1);
+      const org = addOrganization(log, 'late', 20, rng);
+      const letterId = publishLetter(log, { title: 'Early', body: 'Pinned too far.', organizations: ['late'] }, [
+        { ...org, version: org.version + 1n },
+      ]);
+      addMember(log, org, generateMemberKeys(rng));
+      const text = dumpJson(letterBundleToJson(log.bundle(letterId, log.select(letterId))));
+      expect(expectSame('a roster version after its letter', text).error).toContain('after the letter that pins it');
+    }
     for (const [what, extra] of cases) {
       const log = new TestLog(1);
       base.log.entries.forEach((e) => log.append(e));

@@ -140,6 +140,23 @@ describe('key files', () => {
     const huge = file.slice();
     huge.set(u64le(1n << 40n), 16);
     expectCandorError(() => parseKeyFile(huge), 'corrupt data');
+    // Settings just outside [INTERACTIVE, SENSITIVE] are refused before Argon2id runs.
+    for (const [offset, value] of [
+      [8, OPSLIMIT_INTERACTIVE - 1],
+      [8, OPSLIMIT_SENSITIVE + 1],
+      [16, MEMLIMIT_INTERACTIVE - 1],
+      [16, MEMLIMIT_SENSITIVE + 1],
+    ] as const) {
+      const changed = file.slice();
+      changed.set(u64le(value), offset);
+      expectCandorError(() => parseKeyFile(changed), 'corrupt data');
+      expectCandorError(() => openKeyFile(changed, 'pw'), 'corrupt data');
+    }
+    for (const [offset, value] of [[8, OPSLIMIT_SENSITIVE], [16, MEMLIMIT_SENSITIVE]] as const) {
+      const edge = file.slice();
+      edge.set(u64le(value), offset);
+      expect(parseKeyFile(edge).kdf).toBeDefined();
+    }
     const badPoint = file.slice();
     badPoint.fill(0, 64, 96);
     expectCandorError(() => parseKeyFile(badPoint), 'corrupt data');

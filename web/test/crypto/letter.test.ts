@@ -26,6 +26,7 @@ import { ringDigestOf } from '../../src/crypto/lrs.js';
 import {
   organizationSettingsFromCanonicalJsonText,
   organizationSettingsToJsonText,
+  validateOrganizationSettings,
 } from '../../src/crypto/policy.js';
 import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
 import { DEFAULT_SETTINGS } from './settings.js';
@@ -142,6 +143,8 @@ describe('buckets (docs/PROTOCOL.md "Rings for a letter")', () => {
 
   it('keeps a roster within the limit as one ring in roster order', () => {
     expect(bucketRoster(keys.slice(0, 30), 30)).toEqual([keys.slice(0, 30)]);
+    expect(bucketRoster(keys.slice(0, 31), 30).map((b) => b.length)).toEqual([16, 15]);
+    expect(bucketRoster(keys.slice(0, 61), 30).map((b) => b.length)).toEqual([21, 20, 20]);
     expect(bucketRoster([], 30)).toEqual([]);
   });
 
@@ -219,6 +222,18 @@ describe('settings and log entries', () => {
       documented.replace('"amount":60', '"amount":20'),
     ];
     for (const b of bad) expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(b)), 'invalid argument');
+    const policy = DEFAULT_SETTINGS.policy;
+    for (const settings of [
+      { ...DEFAULT_SETTINGS, minRingSize: 1 },
+      { ...DEFAULT_SETTINGS, minRingSize: 1_000_001 },
+      { ...DEFAULT_SETTINGS, policy: { ...policy, acknowledge: { amount: 0, unit: 'working-days' as const } } },
+      { ...DEFAULT_SETTINGS, policy: { ...policy, answer: { amount: 262, unit: 'working-days' as const } } },
+      { ...DEFAULT_SETTINGS, policy: { ...policy, acknowledge: { amount: 1, unit: 'calendar-months' as const } } },
+      { ...DEFAULT_SETTINGS, policy: { ...policy, extendedAnswer: { amount: 61, unit: 'calendar-days' as const } } },
+      { ...DEFAULT_SETTINGS, policy: { ...policy, name: ' ' } },
+    ]) {
+      expectCandorError(() => validateOrganizationSettings(settings), 'invalid argument');
+    }
   });
 
   const rng = new SeededRng(44);

@@ -151,3 +151,16 @@ describe('candor-lrs-v1 edge cases', () => {
     expect(ring.indexOf(new Uint8Array(32))).toBeUndefined();
   });
 });
+
+describe('candor-lrs-v1 on adversarial scalars', () => {
+  const base = vectors.find((v) => v.description.startsWith('ring of 5, signer 3'))!;
+  it('hashes intermediate identities as zeros and refuses, never throws anything else', () => {
+    const ring = Ring.create(base.ring.map(hex));
+    const zero = new Uint8Array(32);
+    // c0 = 0 and every s_i = 0 make L_0 = R_0 = the identity, which libsodium will not return.
+    const allZero: LrsSignature = { c0: zero, s: base.s.map(() => zero), tag: hex(base.tag) };
+    expectCandorError(() => lrsVerify(hex(base.event), hex(base.message), ring, allZero), 'verification failed');
+    const zeroC: LrsSignature = { ...sigOf(base), c0: zero };
+    expectCandorError(() => lrsVerify(hex(base.event), hex(base.message), ring, zeroC), 'verification failed');
+  });
+});
