@@ -74,6 +74,13 @@ describe.skipIf(!CANDOR_BIN)('TypeScript and the candor binary', () => {
     // The ring file reads back identically on both sides.
     expect(toHex(ringFromJson(readFileSync(ringPath)).digest)).toBe(toHex(ring.digest));
     expect(cppSig.ringDigest).toEqual(ring.digest);
+    // Both write the same JSON text: `candor sign`'s file is what coSignatureToJsonText writes,
+    // and `candor ring create` writes the ring file written here.
+    expect(coSignatureToJsonText(cppSig)).toBe(readFileSync(sigPath, 'utf8'));
+    const created = `${dir.path}/created-ring.json`;
+    const args = ring.members.flatMap((m) => ['--member', toHex(m)]);
+    expect(candor(['ring', 'create', '--out', created, ...args]).status).toBe(0);
+    expect(readFileSync(created, 'utf8')).toBe(readFileSync(ringPath, 'utf8'));
 
     const wrong = candor(['sign', toHex(letterId), '--ring', ringPath, '--key', keyPath, '-o', `${sigPath}.2`], {
       CANDOR_PASSPHRASE: PASS + '!',
