@@ -72,6 +72,10 @@ struct ServeOptions {
   double batch_seconds = 600;
   double batch_jitter = 0.5;
   std::size_t min_ring = domain::kDefaultMinRingSize;
+  std::uint64_t cable_quota = 3;
+  double cable_window_days = 7;
+  std::size_t max_cable_mb = 8;
+  std::vector<int> reminder_days = {3, 1, 0};
 };
 
 // Applies the --config file's fields, except those whose flag was given on the command line
@@ -97,6 +101,10 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"batch_jitter", "--batch-jitter"},
       {"min_ring_size", "--min-ring-size"},
       {"web_dir", "--web-dir"},
+      {"cable_quota", "--cable-quota"},
+      {"cable_window_days", "--cable-window-days"},
+      {"max_cable_mb", "--max-cable-mb"},
+      {"reminder_days", "--reminder-days"},
   };
   for (const auto& [key, value] : j.items()) {
     auto want = [&](bool ok) -> Status {
@@ -118,6 +126,17 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
     else if (key == "batch_interval_seconds") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_seconds = value; }
     else if (key == "batch_jitter") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_jitter = value; }
     else if (key == "min_ring_size") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.min_ring = value; }
+    else if (key == "cable_quota") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.cable_quota = value; }
+    else if (key == "cable_window_days") { CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0)); o.cable_window_days = value; }
+    else if (key == "max_cable_mb") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1 && value <= 64)); o.max_cable_mb = value; }
+    else if (key == "reminder_days") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_array()));
+      o.reminder_days.clear();
+      for (const auto& d : value) {
+        CANDOR_RETURN_IF_ERROR(want(d.is_number_unsigned() && d <= 365));
+        o.reminder_days.push_back(d);
+      }
+    }
     else return InvalidArgument("unknown config field '" + key + "'");
   }
   return Status::Ok();
@@ -140,7 +159,8 @@ constexpr const char* kDemoKeyPassphrase = "demo";
 
 // Creates the demo organization (clearly marked as demo data) the first time: an administrator,
 // kDemoMembers members whose key files (passphrase "demo") are written to
-// DATA_DIR/demo-members/ so that a newcomer can sign as one of them, and an open demo letter.
+// DATA_DIR/demo-members/ so that a newcomer can sign as one of them, an open demo letter, and a
+// reviewer key for the administrator (DATA_DIR/demo-reviewer.key) so that cables can be read.
 Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   auto existing = service.GetOrganization(kDemoSlug);
   if (existing.ok()) return Status::Ok();
@@ -162,6 +182,13 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
     CANDOR_ASSIGN_OR_RETURN(auto invitation, service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
     CANDOR_RETURN_IF_ERROR(service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
   }
+  // The administrator is also the demo reviewer, with a key file of its own.
+  crypto::MemberKeys reviewer = crypto::GenerateMemberKeys(crypto::DefaultRng());
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes reviewer_file, crypto::SealKeyFile(reviewer, kDemoKeyPassphrase,
+                                                                           crypto::KdfParams::Interactive(),
+                                                                           crypto::DefaultRng()));
+  CANDOR_RETURN_IF_ERROR(WriteFileAtomic(data_dir + "/demo-reviewer.key", reviewer_file, true, 0600));
+  CANDOR_RETURN_IF_ERROR(service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key));
   domain::Letter letter;
   letter.title = "DEMO: A letter anyone in the Demo Agency may sign";
   letter.body =
@@ -211,12 +238,22 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   app::SystemClock clock;
   app::ServiceConfig config;
   config.min_ring_size = o.min_ring;
+  if (o.cable_quota < 1) return InvalidArgument("--cable-quota must be at least 1");
+  if (!(o.cable_window_days > 0)) return InvalidArgument("--cable-window-days must be more than 0");
+  if (o.max_cable_mb < 1 || o.max_cable_mb > 64) return InvalidArgument("--max-cable-mb must be between 1 and 64");
+  for (int d : o.reminder_days) {
+    if (d < 0 || d > 365) return InvalidArgument("--reminder-days are between 0 and 365");
+  }
+  config.cable_quota = o.cable_quota;
+  config.cable_window_ms = static_cast<std::int64_t>(o.cable_window_days * 86'400'000);
+  config.max_cable_envelope_bytes = o.max_cable_mb << 20;
+  config.reminder_days = o.reminder_days;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
   app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
     // Counts only: which signatures went out, or when any of them arrived, is never logged.
     if (!r.ok()) fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n", r.error().message());
-    else if (*r > 0) fmt::print("Published a batch of {} signature(s).\n", *r);
+    else if (*r > 0) fmt::print("Published a batch of {} signature(s) and cable(s).\n", *r);
     std::fflush(stdout);
   });
   publisher.Start();
@@ -257,9 +294,14 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
                "Sign one as a demo member (key passphrase \"{}\"):\n"
                "           candor letter sign LETTER-ID --server {} --key {}/demo-members/member-01.key\n"
                "Recount:   candor verify LETTER-ID --server {}  (signatures appear after the next batch,\n"
-               "           every {} s on average)\n",
+               "           every {} s on average)\n"
+               "Cables:    candor cable write --server {} --org {} --key {}/demo-members/member-02.key \\\n"
+               "             --subject 'A concern' --body-file concern.txt\n"
+               "           candor cable inbox --server {} --org {} --user admin   (password above)\n"
+               "           candor cable read CABLE-ID --server {} --org {} --user admin --key {}/demo-reviewer.key\n",
                kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url, url,
-               kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds);
+               kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds, url, kDemoSlug, o.data_dir, url,
+               kDemoSlug, url, kDemoSlug, o.data_dir);
   }
   std::fflush(stdout);
   std::signal(SIGINT, HandleSignal);
@@ -325,6 +367,15 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                   "tree, else /usr/share/candor/web");
   cmd->add_option("--min-ring-size", serve->min_ring,
                   "Smallest ring a co-signature may use, and smallest roster a letter may name")
+      ->capture_default_str();
+  cmd->add_option("--cable-quota", serve->cable_quota, "Cables one member may send per window")->capture_default_str();
+  cmd->add_option("--cable-window-days", serve->cable_window_days, "The cable quota's window, in days")
+      ->capture_default_str();
+  cmd->add_option("--max-cable-mb", serve->max_cable_mb, "Largest encrypted cable accepted, in MiB (1–64)")
+      ->capture_default_str();
+  cmd->add_option("--reminder-days", serve->reminder_days,
+                  "Remind reviewers this many days before each deadline (comma-separated; 0: on the day)")
+      ->delimiter(',')
       ->capture_default_str();
   OnRun(cmd, exit_code, [serve, cmd] {
     return RunServe(*serve, [cmd](const char* flag) { return cmd->count(flag) > 0; });

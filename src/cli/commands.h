@@ -18,6 +18,7 @@ void RegisterServeCommands(CLI::App& app, int* exit_code);
 // REQUIRES: RegisterKeyCommands ran first (adds `ring fetch` to its `ring` command).
 void RegisterClientCommands(CLI::App& app, int* exit_code);
 void RegisterLetterCommands(CLI::App& app, int* exit_code);
+void RegisterCableCommands(CLI::App& app, int* exit_code);
 
 // Adds `export` to the `letter` command group: `candor letter export ID --server URL -o FILE`.
 void RegisterLetterExportCommand(CLI::App& letter_cmd, int* exit_code);

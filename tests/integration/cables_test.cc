@@ -4,7 +4,10 @@
 // ciphertexts and every malformed submission refused without changing anything; a reviewer of
 // another organization refused; deadlines across weekends and holidays on a fixed clock, an
 // extension, an overdue cable, reminders, retention — and a database dump with no plaintext.
+#include <fstream>
 #include <set>
+
+#include "crypto/keyfile.h"
 
 #include "cli/cable_client.h"
 #include "crypto/transcript.h"
@@ -571,6 +574,86 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
     EXPECT_EQ(line.find("/api/v1/cables"), std::string::npos) << line;
     EXPECT_EQ(line.find("127.0.0.1"), std::string::npos) << line;
   }
+}
+
+// The command line against the real server: a member writes with `candor cable write`, a
+// reviewer registers a key file, reads, acknowledges and replies with `candor cable …`, and the
+// author reads the reply with `candor cable status` and the receipt, checking the log.
+TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 10);
+  auto write_key = [&](const crypto::MemberKeys& keys, const std::string& name) {
+    crypto::SeededRng file_rng(6);
+    auto file = crypto::SealKeyFile(keys, "correct horse", crypto::KdfParams::Interactive(), file_rng);
+    EXPECT_TRUE(file.ok());
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(file->data()),
+                                                static_cast<std::streamsize>(file->size()));
+    return path;
+  };
+  const std::string member_key = write_key(orgs_["state"].members[12], "member.key");
+  crypto::SeededRng reviewer_rng(8);
+  const std::string reviewer_key = write_key(crypto::GenerateMemberKeys(reviewer_rng), "reviewer.key");
+  const std::string server = url_server_.ToString();
+  auto run = [&](const std::string& args) {
+    return RunShell("CANDOR_PASSPHRASE='correct horse' CANDOR_PASSWORD='" + std::string(kPassword) + "' " +
+                    std::string(CANDOR_BINARY) + " " + args);
+  };
+  const std::string staff = " --server " + server + " --org state --user reviewer";
+  auto reg = run("cable register-key" + staff + " --key " + reviewer_key);
+  ASSERT_EQ(reg.first, 0) << reg.second;
+
+  std::ofstream(dir_ / "body.txt") << "The instructions contradict our obligations.\n";
+  std::ofstream(dir_ / "annex.txt") << "ANNEX";
+  const std::string receipt_file = (dir_ / "receipt.txt").string();
+  auto wrote = run("cable write --server " + server + " --org state --key " + member_key +
+                   " --subject 'A dissent' --body-file " + (dir_ / "body.txt").string() + " --attach " +
+                   (dir_ / "annex.txt").string() + " --receipt-out " + receipt_file);
+  ASSERT_EQ(wrote.first, 0) << wrote.second;
+  EXPECT_NE(wrote.second.find("one of 25 members"), std::string::npos) << wrote.second;
+  EXPECT_NE(wrote.second.find("cannot be recovered"), std::string::npos) << wrote.second;
+  EXPECT_NE(wrote.second.find("2026-11-24"), std::string::npos) << wrote.second;
+  std::ifstream in(receipt_file);
+  std::string receipt;
+  std::getline(in, receipt);
+  auto access = cli::AccessFromReceipt(receipt);
+  ASSERT_TRUE(access.ok());
+  const std::string id = crypto::ToHex(access->id);
+  EXPECT_NE(wrote.second.find(receipt), std::string::npos);
+
+  auto too_small = run("cable write --server " + server + " --org state --key " + member_key +
+                       " --subject S --body-file " + (dir_ / "body.txt").string() + " --min-ring 30");
+  EXPECT_NE(too_small.first, 0);
+  EXPECT_NE(too_small.second.find("nothing was sent"), std::string::npos) << too_small.second;
+
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  auto inbox = run("cable inbox" + staff);
+  ASSERT_EQ(inbox.first, 0) << inbox.second;
+  EXPECT_NE(inbox.second.find(id), std::string::npos) << inbox.second;
+  auto read = run("cable read " + id + staff + " --key " + reviewer_key);
+  ASSERT_EQ(read.first, 0) << read.second;
+  EXPECT_NE(read.second.find("Subject: A dissent"), std::string::npos) << read.second;
+  EXPECT_NE(read.second.find("contradict our obligations"), std::string::npos) << read.second;
+  EXPECT_NE(read.second.find("an anonymous member"), std::string::npos) << read.second;
+  EXPECT_NE(read.second.find("annex.txt"), std::string::npos) << read.second;
+  auto wrong_key = run("cable read " + id + staff + " --key " + member_key);
+  EXPECT_NE(wrong_key.first, 0);
+  auto early = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " + (dir_ / "body.txt").string());
+  EXPECT_NE(early.first, 0);
+  EXPECT_NE(early.second.find("acknowledge the cable first"), std::string::npos) << early.second;
+  ASSERT_EQ(run("cable ack " + id + staff).first, 0);
+  std::ofstream(dir_ / "reply.txt") << "Thank you. We will answer by the deadline.";
+  auto replied = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " + (dir_ / "reply.txt").string());
+  ASSERT_EQ(replied.first, 0) << replied.second;
+
+  auto status = run("cable status --server " + server + " --receipt-file " + receipt_file);
+  ASSERT_EQ(status.first, 0) << status.second;
+  EXPECT_NE(status.second.find("acknowledged"), std::string::npos) << status.second;
+  EXPECT_NE(status.second.find("Thank you. We will answer by the deadline."), std::string::npos) << status.second;
+  EXPECT_NE(status.second.find("3 event(s), each matching"), std::string::npos) << status.second;
+  auto bad = run("cable status --server " + server + " --receipt candor-receipt-v1-" + id + "-" + std::string(64, '0'));
+  EXPECT_NE(bad.first, 0);
+  EXPECT_NE(bad.second.find("cannot be recovered"), std::string::npos) << bad.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CableTest, ::testing::Values("sqlite", "postgres"),

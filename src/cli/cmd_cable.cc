@@ -1,0 +1,443 @@
+// candor cable … — dissent cables from the command line.
+//
+//   Authors:   write (named or anonymous; prints the receipt once), status (with the receipt:
+//              deadlines, decrypted replies, and each event checked against the log).
+//   Reviewers: register-key, inbox, read, ack, reply, note, extend, close, reminders.
+//
+// Every cable is encrypted and signed here, on the author's machine (cli/cable_client.h);
+// reviewers decrypt here with the X25519 key of their key file. The server only relays
+// ciphertext.
+#include <fmt/core.h>
+
+#include <map>
+#include <memory>
+
+#include "cli/cable_client.h"
+#include "cli/commands.h"
+#include "cli/http_client.h"
+#include "cli/io.h"
+#include "crypto/envelope.h"
+#include "crypto/keyfile.h"
+#include "domain/log_entry.h"
+
+namespace candor::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
+
+Result<crypto::MemberKeys> OpenKeys(const std::string& path, const PassphraseSource& passphrase) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
+  CANDOR_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, pass);
+  if (!keys.ok()) return keys.error().WithContext(path);
+  return keys;
+}
+
+// What a client fetches before writing, with the client's own minimum ring size.
+Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org, const std::string& ca,
+                                std::size_t min_ring) {
+  CableInputs in;
+  in.organization = org;
+  in.min_ring = min_ring;
+  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", ca));
+  if (!roster.contains("version") || !roster["version"].is_number_unsigned() || !roster["members"].is_array()) {
+    return Bad("a malformed roster");
+  }
+  in.roster_version = roster["version"];
+  for (const auto& m : roster["members"]) {
+    auto p = crypto::FixedFromHex<crypto::Point>(m.value("ring_public", ""), "ring key");
+    if (!p.ok()) return Bad("a malformed roster key");
+    in.roster.push_back(*p);
+  }
+  CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(server, "/api/v1/orgs/" + org + "/reviewers", ca));
+  for (const auto& r : reviewers.value("reviewers", Json::array())) {
+    auto k = crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "reviewer key");
+    if (!k.ok()) return Bad("a malformed reviewer key");
+    in.reviewers.push_back(*k);
+  }
+  CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
+  if (!quota.contains("window") || !quota["window"].is_number_unsigned() || !quota.contains("slots") ||
+      !quota["slots"].is_number_unsigned()) {
+    return Bad("a malformed quota");
+  }
+  in.quota_window = quota["window"];
+  in.quota_slots = quota["slots"];
+  for (const auto& u : quota.value("used", Json::array())) {
+    auto tag = crypto::FixedFromHex<crypto::Point>(u.value("tag", ""), "tag");
+    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer()) return Bad("a malformed quota tag");
+    in.used_tags.emplace_back(u["slot"].get<std::int64_t>(), *tag);
+  }
+  return in;
+}
+
+std::string Deadlines(const Json& v) {
+  const Json& d = v.value("deadlines", Json::object());
+  auto unit = [](const Json& u) { return u.is_string() && u == "working-days" ? "working days" : "days"; };
+  std::string out = fmt::format("  Received on     {}\n", v.value("received_on", "?"));
+  if (d.value("acknowledged", false)) {
+    out += "  Acknowledged    yes\n";
+  } else {
+    out += fmt::format("  Acknowledge by  {} ({} {} left{})\n", d.value("acknowledge_by", "?"),
+                       d.value("acknowledge_days_left", 0), unit(d.value("acknowledge_unit", Json())),
+                       d.value("acknowledge_overdue", false) ? ", OVERDUE" : "");
+  }
+  if (d.value("closed", false)) {
+    out += "  Answered        yes (closed)\n";
+  } else {
+    out += fmt::format("  Answer by       {} ({} {} left{}{})\n", d.value("answer_by", "?"),
+                       d.value("answer_days_left", 0), unit(d.value("answer_unit", Json())),
+                       d.value("extended", false) ? ", extended" : "",
+                       d.value("answer_overdue", false) ? ", OVERDUE" : "");
+  }
+  return out;
+}
+
+// Checks that every logged event of the view is in the log as a cable-event with the same
+// cable, sequence number, action and digest; for messages, that the digest is that of the
+// envelope shown. Returns how many events it checked.
+Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const std::string& ca) {
+  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
+  std::size_t checked = 0;
+  for (const auto& e : v.value("events", Json::array())) {
+    if (!e.contains("log_index") || !e["log_index"].is_number_unsigned()) continue;
+    const std::uint64_t index = e["log_index"];
+    CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index,
+                                                                      index + 1), ca));
+    if (!entries.contains("entries") || entries["entries"].size() != 1) return Bad("no log entry where it said");
+    auto bytes = crypto::FromHex(entries["entries"][0].value("entry", ""));
+    if (!bytes.ok()) return Bad("a malformed log entry");
+    auto event = domain::DecodeLogEntry(*bytes);
+    if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event)) return Bad("a log entry of another kind");
+    const auto& ce = std::get<domain::CableLogEvent>(*event);
+    const std::string action = e.value("action", "");
+    if (ce.cable != id || ce.seq != e.value("seq", std::uint64_t{0}) || domain::CableActionName(ce.action) != action ||
+        crypto::ToHex(ce.digest) != e.value("digest", "")) {
+      return VerificationFailed(fmt::format("event {} of this cable differs from what the log holds", ce.seq));
+    }
+    if (e.contains("envelope") && e["envelope"].is_string()) {
+      std::vector<crypto::BoxPublicKey> recipients;
+      for (const auto& r : e.value("recipients", Json::array())) {
+        CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
+        recipients.push_back(k);
+      }
+      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env, crypto::FromHex(e["envelope"].get<std::string>()));
+      const auto header = domain::CableMessageHeaderBytes(id, ce.action, recipients);
+      if (domain::CableMessageDigest(header, env) != ce.digest) {
+        return VerificationFailed(fmt::format("message {} is not the one the log recorded", ce.seq));
+      }
+    }
+    ++checked;
+  }
+  return checked;
+}
+
+// --- author: write ---
+struct WriteOptions {
+  std::string server, org, key, subject, body_file, named, receipt_out, ca_file;
+  std::vector<std::string> attach;
+  PassphraseSource passphrase;
+  std::size_t min_ring = domain::kDefaultMinRingSize;
+};
+
+Status RunWrite(const WriteOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CableDraft draft;
+  draft.subject = o.subject;
+  CANDOR_ASSIGN_OR_RETURN(draft.body, ReadFileText(o.body_file));
+  for (const auto& path : o.attach) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes data, ReadFileBytes(path));
+    const auto slash = path.find_last_of('/');
+    draft.attachments.push_back({slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
+  }
+  if (!o.named.empty()) draft.author_name = o.named;
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring));
+  CANDOR_ASSIGN_OR_RETURN(SealedCable sealed, SealCable(draft, in, keys, crypto::DefaultRng()));
+  if (!o.receipt_out.empty()) {
+    // Written before sending: if sending fails, nothing is lost but a file to delete.
+    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt_out, crypto::AsBytes(sealed.receipt + "\n"), false, 0600));
+  }
+  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables", sealed.request, o.ca_file));
+  fmt::print("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n", o.org);
+  fmt::print("{}\n", draft.author_name ? "You signed it with your name: the reviewers will see who you are."
+                                       : fmt::format("It is anonymous: it proves only that one of {} members wrote it.",
+                                                     sealed.ring_size));
+  fmt::print("{}", Deadlines(view));
+  fmt::print("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n", sealed.receipt);
+  fmt::print("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to you.\n");
+  if (!o.receipt_out.empty()) fmt::print("It is also saved in {} (readable by you only).\n", o.receipt_out);
+  return Status::Ok();
+}
+
+// --- author: status ---
+struct StatusOptions {
+  std::string server, receipt, receipt_file, ca_file;
+};
+
+Status RunStatus(const StatusOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  std::string text = o.receipt;
+  if (!o.receipt_file.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(text, ReadFileText(o.receipt_file));
+  }
+  if (text.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
+  CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(text));
+  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/" + crypto::ToHex(access.id) + "/status",
+                                              Json{{"access", crypto::ToHex(access.access)}}, o.ca_file));
+  fmt::print("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
+  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, o.ca_file));
+  fmt::print("  In the log      {} event(s), each matching what you see\n", checked);
+  CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
+  if (messages.empty()) fmt::print("\nNo replies yet.\n");
+  for (const auto& m : messages) {
+    const char* what = m.action == domain::CableAction::kExtended ? "Deadline extended — reason"
+                       : m.action == domain::CableAction::kClosed ? "Final answer"
+                                                                   : "Reply";
+    fmt::print("\n{} ({}):\n{}\n", what, m.date, m.text);
+  }
+  return Status::Ok();
+}
+
+// --- reviewers ---
+struct StaffOptions {
+  std::string server, org, user, ca_file, password_file, totp;
+};
+
+struct StaffSession {
+  ServerUrl server;
+  HeaderList headers;
+  std::string ca_file;
+};
+
+Result<StaffSession> SignIn(const StaffOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  PassphraseSource source{o.password_file, "CANDOR_PASSWORD"};
+  CANDOR_ASSIGN_OR_RETURN(std::string password, ReadPassphrase(source, "Password of " + o.user, false));
+  Json body{{"organization", o.org}, {"username", o.user}, {"password", password}};
+  if (!o.totp.empty()) body["totp"] = o.totp;
+  CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(server, "POST", "/api/v1/session", body.dump(), o.ca_file,
+                                                   {{"Content-Type", "application/json"}}));
+  if (r.status != 200) return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
+  const std::string cookie = r.Header("Set-Cookie");
+  Json j = Json::parse(r.body, nullptr, false);
+  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token")) return Bad("no session");
+  return StaffSession{server,
+                      {{"Cookie", cookie.substr(0, cookie.find(';'))},
+                       {"X-CSRF-Token", j["csrf_token"].get<std::string>()},
+                       {"Content-Type", "application/json"}},
+                      o.ca_file};
+}
+
+Result<Json> StaffCall(const StaffSession& s, const std::string& method, const std::string& target,
+                       const Json& body = nullptr) {
+  CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(s.server, method, target, body.is_null() ? "" : body.dump(),
+                                                   s.ca_file, s.headers, kDefaultMaxReplyBytes));
+  Json j = r.body.empty() ? Json::object() : Json::parse(r.body, nullptr, false);
+  if (r.status / 100 != 2) {
+    const std::string message = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
+    return Error(r.status == 403 ? ErrorCode::kPermissionDenied
+                 : r.status == 404 ? ErrorCode::kNotFound
+                 : r.status == 409 ? ErrorCode::kFailedPrecondition
+                                   : ErrorCode::kInvalidArgument,
+                 message);
+  }
+  return j;
+}
+
+void AddStaffOptions(CLI::App* c, StaffOptions& o) {
+  c->add_option("--server", o.server, "The Candor server")->required();
+  c->add_option("--org", o.org, "Your organization")->required();
+  c->add_option("--user", o.user, "Your account name")->required();
+  c->add_option("--password-file", o.password_file, "Read your password from this file (else $CANDOR_PASSWORD, else asked)");
+  c->add_option("--totp", o.totp, "Your second-factor code, if enabled");
+  c->add_option("--ca-file", o.ca_file, "Trust this PEM certificate authority for HTTPS");
+}
+
+struct ReviewerOptions {
+  StaffOptions staff;
+  std::string id, key, text_file;
+  PassphraseSource passphrase;
+};
+
+std::string CablePath(const ReviewerOptions& o) { return "/api/v1/orgs/" + o.staff.org + "/cables/" + o.id; }
+
+Status RunRegisterKey(const ReviewerOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key",
+                                   Json{{"reply_public", crypto::ToHex(keys.box.public_key)}}));
+  fmt::print("New cables to '{}' will be encrypted to your key {}… as well.\n", o.staff.org,
+             crypto::ToHex(keys.box.public_key).substr(0, 16));
+  return Status::Ok();
+}
+
+Status RunInbox(const ReviewerOptions& o, bool overdue) {
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/cables" +
+                                                         (overdue ? "?overdue=1" : "")));
+  const Json& cables = list.value("cables", Json::array());
+  if (cables.empty()) fmt::print("{}\n", overdue ? "No overdue cables." : "No cables.");
+  for (const auto& c : cables) {
+    fmt::print("{}  {:<12} {:<9}{}\n{}", c.value("id", ""), c.value("state", ""), c.value("author", ""),
+               c["deadlines"].value("overdue", false) ? "  OVERDUE" : "", Deadlines(c));
+  }
+  return Status::Ok();
+}
+
+Result<std::pair<Json, OpenedCable>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
+                                               const crypto::MemberKeys& keys) {
+  CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "GET", CablePath(o)));
+  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(s.server, "/api/v1/orgs/" + o.staff.org + "/roster", s.ca_file));
+  std::vector<crypto::Point> members;
+  for (const auto& m : roster.value("members", Json::array())) {
+    auto p = crypto::FixedFromHex<crypto::Point>(m.value("ring_public", ""), "ring key");
+    if (p.ok()) members.push_back(*p);
+  }
+  CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, members));
+  return std::make_pair(std::move(view), std::move(opened));
+}
+
+Status RunRead(const ReviewerOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
+  const auto& [view, opened] = read;
+  fmt::print("Subject: {}\n", opened.content.subject);
+  if (opened.content.author) {
+    fmt::print("From:    {} (verified member of the roster)\n", opened.content.author->name);
+  } else {
+    fmt::print("From:    an anonymous member of '{}'\n", o.staff.org);
+  }
+  fmt::print("{}\n{}\n", Deadlines(view), opened.content.body);
+  for (const auto& a : opened.content.attachments) {
+    fmt::print("\n[attachment: {} — {} bytes]\n", a.name, a.data.size());
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, keys.box, true));
+  for (const auto& m : messages) {
+    fmt::print("\n-- {} ({}):\n{}\n", domain::CableActionName(m.action), m.date, m.text);
+  }
+  return Status::Ok();
+}
+
+Status RunAck(const ReviewerOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablePath(o) + "/acknowledge", Json::object()));
+  fmt::print("Acknowledged. The author can see it.\n");
+  return Status::Ok();
+}
+
+Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.text_file));
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
+  CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(s.server, "/api/v1/orgs/" + o.staff.org + "/reviewers", s.ca_file));
+  std::vector<crypto::BoxPublicKey> keys_list;
+  for (const auto& r : reviewers.value("reviewers", Json::array())) {
+    CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "key"));
+    keys_list.push_back(k);
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
+  CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, read.second, keys_list, crypto::DefaultRng()));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablePath(o) + "/messages", body));
+  fmt::print("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
+                                                           : "Sent: the author can read it with their receipt.");
+  return Status::Ok();
+}
+
+Status RunReminders(const ReviewerOptions& o, bool mark) {
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/notifications?undelivered=1"));
+  std::int64_t last = 0;
+  for (const auto& n : list.value("notifications", Json::array())) {
+    fmt::print("{:<20} cable {}…  deadline {}\n", n.value("kind", ""), n.value("cable_id", "").substr(0, 16),
+               n.value("deadline", ""));
+    last = std::max(last, n.value("id", std::int64_t{0}));
+  }
+  if (last == 0) fmt::print("No new reminders.\n");
+  if (mark && last > 0) {
+    CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", "/api/v1/orgs/" + o.staff.org + "/notifications/delivered",
+                                     Json{{"up_to", last}}));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterCableCommands(CLI::App& app, int* exit_code) {
+  CLI::App* cable = app.add_subcommand("cable", "Dissent cables: write one, follow it, or answer them as a reviewer");
+  cable->require_subcommand(1);
+
+  auto write = std::make_shared<WriteOptions>();
+  CLI::App* w = cable->add_subcommand("write", "Write an encrypted cable to your organization's reviewers");
+  w->add_option("--server", write->server, "The Candor server")->required();
+  w->add_option("--org", write->org, "Your organization")->required();
+  w->add_option("--key", write->key, "Your key file")->required();
+  w->add_option("--subject", write->subject, "A one-line subject")->required();
+  w->add_option("--body-file", write->body_file, "A text file with the cable's words")->required();
+  w->add_option("--attach", write->attach, "A file to attach (repeat for several)");
+  w->add_option("--named", write->named, "Sign with your name (as the reviewers should see it); default: anonymous");
+  w->add_option("--receipt-out", write->receipt_out, "Also save the receipt in this new file");
+  w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")->capture_default_str();
+  w->add_option("--passphrase-file", write->passphrase.file, "Read the key file's passphrase from this file");
+  w->add_option("--ca-file", write->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(w, exit_code, [write] { return RunWrite(*write); });
+
+  auto status = std::make_shared<StatusOptions>();
+  CLI::App* st = cable->add_subcommand("status", "With your receipt: deadlines, replies, and the log's record");
+  st->add_option("--server", status->server, "The Candor server")->required();
+  st->add_option("--receipt", status->receipt, "The receipt text (candor-receipt-v1-…)");
+  st->add_option("--receipt-file", status->receipt_file, "A file holding the receipt");
+  st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(st, exit_code, [status] { return RunStatus(*status); });
+
+  auto reviewer = [&](const char* name, const char* help, bool needs_id, bool needs_key, bool needs_text) {
+    auto o = std::make_shared<ReviewerOptions>();
+    CLI::App* c = cable->add_subcommand(name, help);
+    AddStaffOptions(c, o->staff);
+    if (needs_id) c->add_option("cable", o->id, "The cable id")->required();
+    if (needs_key) {
+      c->add_option("--key", o->key, "Your key file (its X25519 key decrypts cables)")->required();
+      c->add_option("--passphrase-file", o->passphrase.file, "Read the key file's passphrase from this file");
+    }
+    if (needs_text) c->add_option("--text-file", o->text_file, "A text file with your message")->required();
+    return std::make_pair(c, o);
+  };
+  {
+    auto [c, o] = reviewer("register-key", "Reviewers: receive new cables with your key file's X25519 key", false, true, false);
+    OnRun(c, exit_code, [o = o] { return RunRegisterKey(*o); });
+  }
+  {
+    auto [c, o] = reviewer("inbox", "Reviewers: the organization's cables, overdue first", false, false, false);
+    auto overdue = std::make_shared<bool>(false);
+    c->add_flag("--overdue", *overdue, "Only the overdue cables");
+    OnRun(c, exit_code, [o = o, overdue] { return RunInbox(*o, *overdue); });
+  }
+  {
+    auto [c, o] = reviewer("read", "Reviewers: decrypt and read a cable and its thread", true, true, false);
+    OnRun(c, exit_code, [o = o] { return RunRead(*o); });
+  }
+  {
+    auto [c, o] = reviewer("ack", "Reviewers: acknowledge receipt", true, false, false);
+    OnRun(c, exit_code, [o = o] { return RunAck(*o); });
+  }
+  for (auto [name, help, action] :
+       {std::tuple{"reply", "Reviewers: reply to the author (encrypted to the author's reply key)", domain::CableAction::kReplied},
+        std::tuple{"note", "Reviewers: an internal note, for reviewers only", domain::CableAction::kNoted},
+        std::tuple{"extend", "Reviewers: extend the answer deadline once, with the reason in --text-file",
+                   domain::CableAction::kExtended},
+        std::tuple{"close", "Reviewers: close with the substantive answer in --text-file", domain::CableAction::kClosed}}) {
+    auto [c, o] = reviewer(name, help, true, true, true);
+    OnRun(c, exit_code, [o = o, action = action] { return RunMessage(*o, action); });
+  }
+  {
+    auto [c, o] = reviewer("reminders", "Reviewers: new reminders and overdue notices from the outbox", false, false, false);
+    auto mark = std::make_shared<bool>(false);
+    c->add_flag("--mark-read", *mark, "Mark them as delivered");
+    OnRun(c, exit_code, [o = o, mark] { return RunReminders(*o, *mark); });
+  }
+}
+
+}  // namespace candor::cli
