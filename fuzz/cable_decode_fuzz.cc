@@ -1,0 +1,29 @@
+// Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
+// else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
+// JSON and the receipt text. Each input must decode to a value that re-encodes identically
+// (header bytes) or be refused cleanly: no crash, no exception, no hang.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "domain/cable.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace candor;  // NOLINT(google-build-using-namespace)
+  const crypto::ByteSpan bytes(data, size);
+  if (auto h = domain::DecodeCableHeader(bytes); h.ok()) {
+    const crypto::Bytes again = domain::CableHeaderBytes(*h);
+    if (again != crypto::Bytes(bytes.begin(), bytes.end())) __builtin_trap();  // canonical
+    auto from_json = domain::CableHeaderFromJson(domain::CableHeaderToJson(*h));
+    if (!from_json.ok() || !(*from_json == *h)) __builtin_trap();
+  }
+  if (auto c = domain::CableContentFromBytes(bytes); c.ok()) {
+    auto again = domain::CableContentFromBytes(domain::CableContentToBytes(*c));
+    if (!again.ok() || !(*again == *c)) __builtin_trap();
+  }
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_discarded()) (void)domain::CableHeaderFromJson(j);
+  (void)domain::ParseCableReceipt(text);
+  return 0;
+}
