@@ -11,9 +11,9 @@ FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 PORT ?= 8080
 
-.PHONY: all deps build build-asan test test-unit test-asan run fuzz bench vectors format clean
+.PHONY: all deps build build-asan web test test-unit test-asan run fuzz bench vectors format clean
 
-all: build
+all: build web
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,6 +24,16 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The web front end (web/): type-checked with TypeScript, bundled by Vite into web/dist, which
+# `candor serve` serves at its root. Rebuilt when a source file changes.
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json \
+                 web/tsconfig.json web/vite.config.ts -type f 2>/dev/null)
+
+web/dist/index.html: $(WEB_SOURCES) | deps
+	cd web && npx --no-install tsc --noEmit -p . && npx --no-install vite build
+
+web: deps web/dist/index.html
+
 $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCANDOR_SANITIZE=ON -DCANDOR_BENCH=OFF $(CMAKE_FLAGS)
 
@@ -32,21 +42,23 @@ build-asan: deps $(ASAN_BUILD)/build.ninja
 
 # Both run inside a throwaway PostgreSQL cluster (scripts/with-postgres.sh), so the storage
 # tests cover PostgreSQL as well as SQLite.
-test-unit: build
+# The browser tests (tests/e2e) run inside CTest against each build's `candor`; they need web/dist.
+test-unit: build web
 	bash scripts/with-postgres.sh ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-test-asan: build-asan
+test-asan: build-asan web
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  bash scripts/with-postgres.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 # The whole suite: the regular build, then the same tests under AddressSanitizer+UBSan.
 test: test-unit test-asan
 
-# Starts the server on http://127.0.0.1:8080 with the embedded SQLite store in candor-data/ and
-# a demo organization (marked as demo data); prints how to sign in. Ctrl-C stops it.
-run: build
+# Starts the server on http://127.0.0.1:8080 (the web front end and the API) with the embedded
+# SQLite store in candor-data/ and a demo organization (marked as demo data); prints how to sign
+# in. Ctrl-C stops it.
+run: build web
 	$(BUILD)/src/cli/candor demo --members 100
-	$(BUILD)/src/cli/candor serve --demo --data-dir candor-data --port $(PORT) --batch-interval 30
+	$(BUILD)/src/cli/candor serve --demo --data-dir candor-data --port $(PORT) --batch-interval 30 --web-dir web/dist
 
 # libFuzzer (clang): every target for FUZZ_SECONDS each, starting from its saved corpus.
 fuzz: deps
@@ -72,4 +84,4 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/dist
