@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/log_check.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
 #include "domain/log_entry.h"
@@ -94,21 +95,20 @@ std::string Deadlines(const Json& v) {
   return out;
 }
 
-// Checks that every logged event of the view is in the log as a cable-event with the same
-// cable, sequence number, action and digest; for messages, that the digest is that of the
-// envelope shown. Returns how many events it checked.
-Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const std::string& ca) {
+// Checks that every logged event of the view is in the log — an inclusion proof against the
+// tree head signed by `log_key` — as a cable-event with the same cable, sequence number,
+// action and digest; for messages, that the digest is that of the envelope shown. Returns how
+// many events it checked.
+Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const crypto::SignPublicKey& log_key,
+                                     const std::string& ca) {
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
+  CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, FetchSignedTreeHead(server, log_key, ca));
   std::size_t checked = 0;
   for (const auto& e : v.value("events", Json::array())) {
     if (!e.contains("log_index") || !e["log_index"].is_number_unsigned()) continue;
     const std::uint64_t index = e["log_index"];
-    CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index,
-                                                                      index + 1), ca));
-    if (!entries.contains("entries") || entries["entries"].size() != 1) return Bad("no log entry where it said");
-    auto bytes = crypto::FromHex(entries["entries"][0].value("entry", ""));
-    if (!bytes.ok()) return Bad("a malformed log entry");
-    auto event = domain::DecodeLogEntry(*bytes);
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes bytes, FetchIncludedEntry(server, index, sth, ca));
+    auto event = domain::DecodeLogEntry(bytes);
     if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event)) return Bad("a log entry of another kind");
     const auto& ce = std::get<domain::CableLogEvent>(*event);
     const std::string action = e.value("action", "");
@@ -173,7 +173,7 @@ Status RunWrite(const WriteOptions& o) {
 
 // --- author: status ---
 struct StatusOptions {
-  std::string server, receipt, receipt_file, ca_file;
+  std::string server, receipt, receipt_file, log_key, ca_file;
 };
 
 Status RunStatus(const StatusOptions& o) {
@@ -187,8 +187,16 @@ Status RunStatus(const StatusOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/" + crypto::ToHex(access.id) + "/status",
                                               Json{{"access", crypto::ToHex(access.access)}}, o.ca_file));
   fmt::print("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
-  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, o.ca_file));
-  fmt::print("  In the log      {} event(s), each matching what you see\n", checked);
+  std::string key_hex = o.log_key;
+  if (key_hex.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(server, "/api/v1/log/key", o.ca_file));
+    key_hex = key_json.value("public_key", "");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto log_key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log key"));
+  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, log_key, o.ca_file));
+  fmt::print("  In the log      {} event(s), each matching what you see, proven included under the\n"
+             "                  tree head signed by log key {}{}\n",
+             checked, key_hex.substr(0, 16), o.log_key.empty() ? "… (as the server gave it; pin it with --log-key)" : "…");
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
   if (messages.empty()) fmt::print("\nNo replies yet.\n");
   for (const auto& m : messages) {
@@ -390,6 +398,7 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   st->add_option("--server", status->server, "The Candor server")->required();
   st->add_option("--receipt", status->receipt, "The receipt text (candor-receipt-v1-…)");
   st->add_option("--receipt-file", status->receipt_file, "A file holding the receipt");
+  st->add_option("--log-key", status->log_key, "Refuse unless the log is signed by this key (hex)");
   st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(st, exit_code, [status] { return RunStatus(*status); });
 

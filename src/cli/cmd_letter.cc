@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/log_check.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/transcript.h"
@@ -334,42 +335,18 @@ Status RunReceipt(const ReceiptOptions& o) {
     }
     if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return Bad("a published state without a log index");
     const std::uint64_t index = st["log_index"].get<std::uint64_t>();
-    CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", o.ca_file));
-    tlog::SignedTreeHead sth;
-    if (!sth_json.contains("tree_size") || !sth_json["tree_size"].is_number_unsigned() ||
-        !sth_json.contains("timestamp_ms") || !sth_json["timestamp_ms"].is_number_unsigned()) {
-      return Bad("a malformed tree head");
-    }
-    sth.head.size = sth_json["tree_size"].get<std::uint64_t>();
-    sth.head.timestamp_ms = sth_json["timestamp_ms"].get<std::uint64_t>();
-    CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(sth_json, "root"));
-    CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(sth_json, "signature"));
-    CANDOR_ASSIGN_OR_RETURN(sth.head.root, crypto::FixedFromHex<tlog::Hash>(root_hex, "root"));
-    CANDOR_ASSIGN_OR_RETURN(sth.signature, crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature"));
-    if (!tlog::VerifySignedTreeHead(sth, key).ok()) {
+    auto sth_or = FetchSignedTreeHead(server, key, o.ca_file);
+    if (!sth_or.ok() && sth_or.error().code() == ErrorCode::kVerificationFailed) {
       return VerificationFailed("the log's tree head is not signed by the key in your receipt");
     }
-    CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index, index + 1), o.ca_file));
-    if (!entries.contains("entries") || !entries["entries"].is_array() || entries["entries"].size() != 1) {
-      return Bad("no log entry at the index it named");
-    }
-    CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(entries["entries"][0], "entry"));
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
+    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, std::move(sth_or));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, FetchIncludedEntry(server, index, sth, o.ca_file));
     auto event = domain::DecodeLogEntry(entry);
     auto* cosig = event.ok() ? std::get_if<domain::CoSignatureEvent>(&*event) : nullptr;
     if (cosig == nullptr || cosig->letter != letter_id || crypto::ToHex(crypto::Sha256(cosig->signature)) != sig_hash ||
         domain::SignatureActionName(cosig->action) != action) {
       return VerificationFailed("log entry " + std::to_string(index) + " is not your signature");
     }
-    CANDOR_ASSIGN_OR_RETURN(Json proof_json, GetJson(server, fmt::format("/api/v1/log/proof/inclusion?index={}&tree_size={}", index, sth.head.size), o.ca_file));
-    std::vector<tlog::Hash> proof;
-    if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return Bad("an inclusion proof without hashes");
-    for (const auto& h : proof_json["proof"]) {
-      if (!h.is_string()) return Bad("a malformed proof");
-      CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
-      proof.push_back(hash);
-    }
-    CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, sth.head.size, tlog::HashLeaf(entry), proof, sth.head.root));
     fmt::print("Your {} is in the log: entry {} of {}, batch {}; the inclusion proof checks against the\n"
                "tree head signed by log key {}.\n",
                action == "sign" ? "signature" : "withdrawal", index, sth.head.size, st.value("batch", 0), key_hex);

@@ -1,0 +1,70 @@
+#include "cli/log_check.h"
+
+#include <fmt/core.h>
+
+#include <vector>
+
+#include "log/rfc9162.h"
+#include "log/verify.h"
+
+namespace candor::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
+
+Result<std::string> StrField(const Json& j, const char* field) {
+  if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
+    return Bad(std::string("a reply without '") + field + "'");
+  }
+  return j[field].get<std::string>();
+}
+
+}  // namespace
+
+Result<tlog::SignedTreeHead> FetchSignedTreeHead(const ServerUrl& server, const crypto::SignPublicKey& log_key,
+                                                 const std::string& ca_file) {
+  CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", ca_file));
+  tlog::SignedTreeHead sth;
+  if (!sth_json.contains("tree_size") || !sth_json["tree_size"].is_number_unsigned() ||
+      !sth_json.contains("timestamp_ms") || !sth_json["timestamp_ms"].is_number_unsigned()) {
+    return Bad("a malformed tree head");
+  }
+  sth.head.size = sth_json["tree_size"].get<std::uint64_t>();
+  sth.head.timestamp_ms = sth_json["timestamp_ms"].get<std::uint64_t>();
+  CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(sth_json, "root"));
+  CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(sth_json, "signature"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.root, crypto::FixedFromHex<tlog::Hash>(root_hex, "root"));
+  CANDOR_ASSIGN_OR_RETURN(sth.signature, crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature"));
+  if (!tlog::VerifySignedTreeHead(sth, log_key).ok()) {
+    return VerificationFailed("the log's tree head is not signed by the log key " + crypto::ToHex(log_key));
+  }
+  return sth;
+}
+
+Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
+                                         const tlog::SignedTreeHead& sth, const std::string& ca_file) {
+  if (index >= sth.head.size) return VerificationFailed(fmt::format("entry {} is not in the signed log yet", index));
+  CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index, index + 1),
+                                                ca_file));
+  if (!entries.contains("entries") || !entries["entries"].is_array() || entries["entries"].size() != 1) {
+    return Bad("no log entry at the index it named");
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(entries["entries"][0], "entry"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
+  CANDOR_ASSIGN_OR_RETURN(Json proof_json, GetJson(server, fmt::format("/api/v1/log/proof/inclusion?index={}&tree_size={}",
+                                                                       index, sth.head.size),
+                                                   ca_file));
+  std::vector<tlog::Hash> proof;
+  if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return Bad("an inclusion proof without hashes");
+  for (const auto& h : proof_json["proof"]) {
+    if (!h.is_string()) return Bad("a malformed proof");
+    CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
+    proof.push_back(hash);
+  }
+  CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, sth.head.size, tlog::HashLeaf(entry), proof, sth.head.root));
+  return entry;
+}
+
+}  // namespace candor::cli

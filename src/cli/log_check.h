@@ -1,0 +1,28 @@
+// Checking that one entry is in the server's log: the latest signed tree head (its signature
+// against the log key), the entry at an index, and its inclusion proof against that head.
+// Shared by `candor letter receipt` and `candor cable status`.
+#ifndef CANDOR_CLI_LOG_CHECK_H_
+#define CANDOR_CLI_LOG_CHECK_H_
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "cli/http_client.h"
+#include "crypto/bytes.h"
+#include "log/tree_head.h"
+
+namespace candor::cli {
+
+// The latest tree head, its signature checked against `log_key`.
+// Error: kVerificationFailed when it is not signed by that key; kCorrupt for a malformed reply.
+Result<tlog::SignedTreeHead> FetchSignedTreeHead(const ServerUrl& server, const crypto::SignPublicKey& log_key,
+                                                 const std::string& ca_file);
+
+// The entry bytes at `index`, proven included in `sth` by an inclusion proof.
+Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
+                                         const tlog::SignedTreeHead& sth, const std::string& ca_file);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_LOG_CHECK_H_
