@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 
@@ -279,6 +281,73 @@ TEST(CableRetentionSettingTest, OptionalFieldKeepsOldTextsCanonical) {
   j["cable_retention_days"] = 30;
   j["extra"] = 1;
   EXPECT_FALSE(OrganizationSettingsFromJson(j).ok());
+}
+
+}  // namespace
+}  // namespace candor::domain
+
+#include <fstream>
+
+namespace candor::domain {
+namespace {
+
+// tests/vectors/cable.json (tools/vectors/cable_vectors.cc): every element checked here with
+// the decoders and derivations another implementation must match.
+TEST(CableVectorsTest, EveryCommittedElementChecks) {
+  std::ifstream in(CANDOR_SOURCE_DIR "/tests/vectors/cable.json");
+  ASSERT_TRUE(in) << "tests/vectors/cable.json is missing";
+  const auto vectors = nlohmann::json::parse(in);
+  std::map<std::string, int> seen;
+  auto hex = [](const nlohmann::json& v) { return *crypto::FromHex(v.get<std::string>()); };
+  for (const auto& v : vectors) {
+    const std::string kind = v["kind"];
+    const bool valid = v["valid"];
+    ++seen[kind + (valid ? "" : "/invalid")];
+    if (kind == "header") {
+      auto h = DecodeCableHeader(hex(v["bytes"]));
+      EXPECT_EQ(h.ok(), valid) << v["description"];
+      if (valid && h.ok()) {
+        EXPECT_EQ(*CableHeaderFromJson(v["header"]), *h);
+        EXPECT_EQ(crypto::ToHex(CableHeaderBytes(*h)), v["bytes"]);
+      }
+    } else if (kind == "quota-event") {
+      EXPECT_EQ(crypto::ToHex(CableQuotaEvent(v["organization"].get<std::string>(), v["window"], v["slot"])), v["event"]);
+    } else if (kind == "receipt") {
+      auto r = ParseCableReceipt(v["receipt"].get<std::string>());
+      EXPECT_EQ(r.ok(), valid) << v["description"];
+      if (valid && r.ok()) {
+        EXPECT_EQ(crypto::ToHex(r->id), v["cable_id"]);
+        EXPECT_EQ(crypto::ToHex(r->secret.span()), v["secret"]);
+        const auto keys = crypto::DeriveReceiptKeys(r->secret);
+        EXPECT_EQ(crypto::ToHex(keys.reply.secret.span()), v["reply_secret"]);
+        EXPECT_EQ(crypto::ToHex(keys.reply.public_key), v["reply_public"]);
+        EXPECT_EQ(crypto::ToHex(keys.access), v["access"]);
+        EXPECT_EQ(crypto::ToHex(keys.access_hash), v["access_hash"]);
+      }
+    } else if (kind == "message") {
+      std::vector<crypto::BoxPublicKey> recipients;
+      for (const auto& r : v["recipients"]) recipients.push_back(*crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>()));
+      const auto id = *crypto::FixedFromHex<CableId>(v["cable_id"].get<std::string>());
+      const auto header = CableMessageHeaderBytes(id, *ParseCableAction(v["action"].get<std::string>()), recipients);
+      EXPECT_EQ(crypto::ToHex(header), v["header_bytes"]);
+      EXPECT_EQ(crypto::ToHex(CableMessageDigest(header, hex(v["envelope"]))), v["digest"]);
+    } else if (kind == "submission") {
+      EXPECT_EQ(crypto::ToHex(CableSubmissionDigest(hex(v["header_bytes"]), hex(v["envelope"]), hex(v["signature"]),
+                                                    v["quota_slot"], hex(v["quota_signature"]),
+                                                    hex(v["author_signature"]))),
+                v["digest"]);
+    } else if (kind == "binding") {
+      EXPECT_EQ(crypto::ToHex(CableAuthorBindingMessage(*crypto::FixedFromHex<crypto::SignPublicKey>(
+                    v["signing_public"].get<std::string>()))),
+                v["message"]);
+    } else {
+      ADD_FAILURE() << "unknown kind " << kind;
+    }
+  }
+  EXPECT_EQ(seen["header"], 2);
+  EXPECT_EQ(seen["header/invalid"], 5);
+  EXPECT_EQ(seen["receipt/invalid"], 4);
+  EXPECT_EQ(seen["message"], 4);
 }
 
 }  // namespace

@@ -1,0 +1,158 @@
+// tests/vectors/cable.json: the bytes of dissent cables that are not the envelope itself
+// (docs/PROTOCOL.md, "Cables"): the public header, quota events, receipts and what is derived
+// from them, reviewer message headers, and the digests the log commits to.
+//
+// A JSON array; every element has `kind`, `description` and `valid`, plus per kind (hex unless
+// said otherwise):
+//   "header":       `header` (the JSON form, PROTOCOL.md), `bytes` (canonical header bytes);
+//                   invalid ones carry only `bytes` (which a decoder must refuse)
+//   "quota-event":  `organization` (text), `window`, `slot` (numbers), `event`
+//   "receipt":      `cable_id`, `secret`, `receipt` (text), `reply_secret`, `reply_public`,
+//                   `access`, `access_hash`; invalid ones carry only `receipt` (to refuse)
+//   "message":      `cable_id`, `action` (text), `recipients` (array), `envelope`,
+//                   `header_bytes`, `digest`
+//   "submission":   `header_bytes`, `envelope`, `signature`, `quota_slot` (number),
+//                   `quota_signature`, `author_signature` (may be empty), `digest`
+//   "binding":      `signing_public`, `message` (CableAuthorBindingMessage)
+#include <nlohmann/json.hpp>
+
+#include "crypto/bytes.h"
+#include "crypto/receipt.h"
+#include "crypto/rng.h"
+#include "crypto/transcript.h"
+#include "domain/cable.h"
+#include "vectors/registry.h"
+
+namespace candor::vectors {
+namespace {
+
+using crypto::Bytes;
+using crypto::ToHex;
+using nlohmann::json;
+
+template <typename F>
+F Random(crypto::Rng& rng) {
+  F f;
+  rng.Fill(f.bytes);
+  return f;
+}
+
+Bytes RandomBytes(crypto::Rng& rng, std::size_t n) {
+  Bytes b(n);
+  rng.Fill(b);
+  return b;
+}
+
+json CableVectors() {
+  crypto::SeededRng rng(2026);
+  json out = json::array();
+
+  // Headers: anonymous with one recipient, named with three.
+  for (std::size_t k : {1, 3}) {
+    domain::CableHeader h;
+    h.id = Random<domain::CableId>(rng);
+    h.organization = k == 1 ? "state" : "usaid-mission-2";
+    h.author = k == 1 ? domain::CableAuthor::kAnonymous : domain::CableAuthor::kNamed;
+    h.roster_version = 40 + k;
+    h.ring_digest = Random<crypto::Digest32>(rng);
+    h.quota_window = 2930;
+    for (std::size_t i = 0; i < k; ++i) h.recipients.push_back(Random<crypto::BoxPublicKey>(rng));
+    h.access_hash = Random<crypto::Digest32>(rng);
+    const Bytes bytes = domain::CableHeaderBytes(h);
+    out.push_back({{"kind", "header"}, {"valid", true},
+                   {"description", k == 1 ? "an anonymous cable to one reviewer" : "a named cable to three reviewers"},
+                   {"header", domain::CableHeaderToJson(h)}, {"bytes", ToHex(bytes)}});
+    if (k == 3) {
+      Bytes trailing = bytes;
+      trailing.push_back(0);
+      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "a byte after the last part"},
+                     {"bytes", ToHex(trailing)}});
+      domain::CableHeader repeated = h;
+      repeated.recipients[2] = repeated.recipients[0];
+      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "a repeated recipient"},
+                     {"bytes", ToHex(domain::CableHeaderBytes(repeated))}});
+      domain::CableHeader zero = h;
+      zero.roster_version = 0;
+      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "roster version 0"},
+                     {"bytes", ToHex(domain::CableHeaderBytes(zero))}});
+      // The count says 2 while 3 recipients follow.
+      const auto count = crypto::U64Le(2);
+      const auto version = crypto::U64Le(h.roster_version);
+      const auto window = crypto::U64Le(h.quota_window);
+      const Bytes wrong = crypto::Tr("candor/v1/cable-header",
+                                     {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("named"), version,
+                                      h.ring_digest.span(), window, count, h.recipients[0].span(),
+                                      h.recipients[1].span(), h.recipients[2].span(), h.access_hash.span()});
+      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "the recipient count does not match"},
+                     {"bytes", ToHex(wrong)}});
+      const Bytes author = crypto::Tr("candor/v1/cable-header",
+                                      {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("Named"), version,
+                                       h.ring_digest.span(), window, crypto::U64Le(1), h.recipients[0].span(),
+                                       h.access_hash.span()});
+      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "author is neither named nor anonymous"},
+                     {"bytes", ToHex(author)}});
+    }
+  }
+
+  for (auto [org, window, slot] : {std::tuple{"state", 2930, 0}, std::tuple{"state", 2930, 2},
+                                   std::tuple{"usaid", 0, 0}}) {
+    out.push_back({{"kind", "quota-event"}, {"valid", true}, {"description", "a quota slot's event id"},
+                   {"organization", org}, {"window", window}, {"slot", slot},
+                   {"event", ToHex(domain::CableQuotaEvent(org, window, slot))}});
+  }
+
+  for (int i = 0; i < 2; ++i) {
+    const domain::CableId id = Random<domain::CableId>(rng);
+    const crypto::ReceiptSecret secret = crypto::GenerateReceiptSecret(rng);
+    const crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(secret);
+    const std::string receipt = domain::FormatCableReceipt(id, secret);
+    out.push_back({{"kind", "receipt"}, {"valid", true}, {"description", "a receipt and what it derives"},
+                   {"cable_id", ToHex(id)}, {"secret", ToHex(secret.span())}, {"receipt", receipt},
+                   {"reply_secret", ToHex(keys.reply.secret.span())}, {"reply_public", ToHex(keys.reply.public_key)},
+                   {"access", ToHex(keys.access)}, {"access_hash", ToHex(keys.access_hash)}});
+    if (i == 0) {
+      for (auto [desc, bad] : {std::pair{"one character short", receipt.substr(0, receipt.size() - 1)},
+                               std::pair{"a wrong prefix", "candor-receipt-v2-" + receipt.substr(18)},
+                               std::pair{"a non-hex character", receipt.substr(0, 30) + "g" + receipt.substr(31)},
+                               std::pair{"no dash between id and secret", receipt.substr(0, 82) + "0" + receipt.substr(83)}}) {
+        out.push_back({{"kind", "receipt"}, {"valid", false}, {"description", desc}, {"receipt", bad}});
+      }
+    }
+  }
+
+  const domain::CableId id = Random<domain::CableId>(rng);
+  for (auto action : {domain::CableAction::kReplied, domain::CableAction::kNoted, domain::CableAction::kExtended,
+                      domain::CableAction::kClosed}) {
+    std::vector<crypto::BoxPublicKey> recipients = {Random<crypto::BoxPublicKey>(rng), Random<crypto::BoxPublicKey>(rng)};
+    const Bytes envelope = RandomBytes(rng, 150);
+    const Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
+    json keys = json::array();
+    for (const auto& r : recipients) keys.push_back(ToHex(r));
+    out.push_back({{"kind", "message"}, {"valid", true}, {"description", "a reviewer message's header and digest"},
+                   {"cable_id", ToHex(id)}, {"action", domain::CableActionName(action)}, {"recipients", keys},
+                   {"envelope", ToHex(envelope)}, {"header_bytes", ToHex(header)},
+                   {"digest", ToHex(domain::CableMessageDigest(header, envelope))}});
+  }
+
+  for (bool named : {false, true}) {
+    const Bytes header = RandomBytes(rng, 120), envelope = RandomBytes(rng, 300), sig = RandomBytes(rng, 32 * 22),
+                quota = RandomBytes(rng, 32 * 22);
+    const Bytes author = named ? RandomBytes(rng, 64) : Bytes{};
+    out.push_back({{"kind", "submission"}, {"valid", true},
+                   {"description", named ? "a named cable's submission digest" : "an anonymous cable's submission digest"},
+                   {"header_bytes", ToHex(header)}, {"envelope", ToHex(envelope)}, {"signature", ToHex(sig)},
+                   {"quota_slot", named ? 2 : 0}, {"quota_signature", ToHex(quota)}, {"author_signature", ToHex(author)},
+                   {"digest", ToHex(domain::CableSubmissionDigest(header, envelope, sig, named ? 2 : 0, quota, author))}});
+  }
+
+  const auto signing = Random<crypto::SignPublicKey>(rng);
+  out.push_back({{"kind", "binding"}, {"valid", true}, {"description", "what a named author's binding proof signs"},
+                 {"signing_public", ToHex(signing)}, {"message", ToHex(domain::CableAuthorBindingMessage(signing))}});
+  return out;
+}
+
+}  // namespace
+
+CANDOR_REGISTER_VECTORS("cable.json", CableVectors);
+
+}  // namespace candor::vectors
