@@ -5,9 +5,8 @@
 //
 // decodeLogEntry accepts exactly the bytes the C++ decoder accepts: the label, a known kind,
 // the kind's number of fields with their lengths, every field's rule, nothing after the last
-// field — in short, exactly the bytes that re-encode identically. The reserved kind
-// "cable-event" is refused until a later version defines it.
-import { bytesEqual, fromUtf8, isAllZero, readU64le, toHex, u64le, utf8 } from './bytes.js';
+// field — in short, exactly the bytes that re-encode identically.
+import { bytesEqual, isAllZero, readU64le, toHex, u64le, utf8 } from './bytes.js';
 import { CandorError, invalidArgument } from './errors.js';
 import type { JsonInput } from './json.js';
 import {
@@ -88,6 +87,27 @@ export interface SignatureBatchEvent {
   publishedAtMs: bigint;
 }
 
+// "cable-event": something happened to a cable (docs/PROTOCOL.md "Cables").
+export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged';
+export const CABLE_ACTIONS: readonly CableAction[] = [
+  'submitted',
+  'acknowledged',
+  'extended',
+  'replied',
+  'noted',
+  'closed',
+  'purged',
+];
+export interface CableLogEvent {
+  kind: 'cable-event';
+  slug: string;
+  cable: Uint8Array; // cable id, 32 bytes
+  seq: bigint; // 1, 2, … per cable
+  action: CableAction;
+  digest: Uint8Array; // 32 bytes
+  date: string; // "YYYY-MM-DD" (UTC), the day only
+}
+
 export type LogEvent =
   | OrganizationCreatedEvent
   | OrganizationSettingsEvent
@@ -96,7 +116,8 @@ export type LogEvent =
   | ReviewerKeyEvent
   | LetterEvent
   | CoSignatureEvent
-  | SignatureBatchEvent;
+  | SignatureBatchEvent
+  | CableLogEvent;
 
 export type LogEventKind = LogEvent['kind'];
 
@@ -109,9 +130,9 @@ const KINDS: readonly LogEventKind[] = [
   'letter',
   'cosignature',
   'signature-batch',
+  'cable-event',
 ];
-const RESERVED_KINDS = ['cable-event'];
-const MAX_FIELDS = 5;
+const MAX_FIELDS = 6;
 
 function invalid(kind: string, message: string): CandorError {
   return invalidArgument(`log entry '${kind}': ${message}`);
@@ -149,22 +170,28 @@ function checkRingKey(kind: string, key: Uint8Array): void {
   if (!isValidPoint(key)) throw invalid(kind, 'the ring key is not a valid ristretto255 point');
 }
 
-function slugBytes(slug: string): Uint8Array {
-  try {
-    return utf8(slug);
-  } catch {
-    return new Uint8Array([0xff]); // fails the slug rule
-  }
-}
-
 // Throws 'invalid argument' naming the kind and the field unless `event` meets the rules the
 // decoder enforces (ValidateLogEvent).
 export function validateLogEvent(event: LogEvent): void {
+  validate(event);
+}
+
+// The decoder checks the slug and the name on the bytes it read (`raw`), which may not be
+// UTF-8, in the C++ decoder's order: after every field was parsed.
+function validate(event: LogEvent, raw: { slug?: Uint8Array; name?: Uint8Array } = {}): void {
   const kind = event.kind;
+  const slugBytes = (slug: string): Uint8Array => {
+    if (raw.slug !== undefined) return raw.slug;
+    try {
+      return utf8(slug);
+    } catch {
+      return new Uint8Array([0xff]); // fails the slug rule
+    }
+  };
   switch (event.kind) {
     case 'organization-created': {
       checkSlug(kind, slugBytes(event.slug));
-      rethrowAs(kind, () => validateOrganizationNameBytes(utf8(event.name)));
+      rethrowAs(kind, () => validateOrganizationNameBytes(raw.name ?? utf8(event.name)));
       rethrowAs(kind, () => validateOrganizationSettings(event.settings));
       return;
     }
@@ -215,7 +242,41 @@ export function validateLogEvent(event: LogEvent): void {
       checkCounter(kind, 'the batch number', event.batch);
       checkCounter(kind, 'the count', event.count);
       return;
+    case 'cable-event': {
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the sequence number', event.seq);
+      if (event.cable.length !== 32 || event.digest.length !== 32) {
+        throw invalid(kind, 'the cable id and the digest must be 32 bytes');
+      }
+      if (!CABLE_ACTIONS.includes(event.action)) throw invalid(kind, `unknown cable action '${event.action}'`);
+      const date = parseDate(event.date);
+      if (date === null || typeof date === 'string' || date.year < 1000 || date.year > 9999) {
+        throw invalid(kind, 'the date is not a valid date');
+      }
+      return;
+    }
   }
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+// ParseDate of src/domain/calendar.cc: exactly "YYYY-MM-DD", year 0001 … 9999, an existing
+// day. Returns the date, or the reason it is not one.
+function parseDate(text: string): { year: number; month: number; day: number } | string {
+  const bad = (why: string) => `'${text.slice(0, 40)}' is not a date: ${why}`;
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return bad('expected YYYY-MM-DD');
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (year === 0) return bad('the year must be 0001 or later');
+  if (month < 1 || month > 12) return bad('the month must be 01 to 12');
+  if (day < 1 || day > daysInMonth(year, month)) {
+    return bad(`that month has ${daysInMonth(year, month)} days`);
+  }
+  return { year, month, day };
 }
 
 // The canonical entry bytes. REQUIRES: validateLogEvent(event) passes.
@@ -261,6 +322,16 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
         u64le(event.count),
         u64le(event.publishedAtMs),
       ]);
+    case 'cable-event':
+      return trBytes(label, [
+        k,
+        utf8(event.slug),
+        event.cable,
+        u64le(event.seq),
+        utf8(event.action),
+        event.digest,
+        utf8(event.date),
+      ]);
   }
 }
 
@@ -274,8 +345,8 @@ function fixedField(kind: string, what: string, b: Uint8Array, size: number): Ui
   return b.slice();
 }
 
-// Slugs and names are checked on their bytes (validateLogEvent below sees them as text);
-// bytes that are not UTF-8 fail those checks, so a lenient conversion is enough here.
+// Text fields are converted leniently here; slugs and names are then checked on their bytes
+// (validate), so bytes that are not UTF-8 never pass as text.
 const lenient = new TextDecoder('utf-8');
 
 function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
@@ -286,8 +357,6 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
   switch (kind) {
     case 'organization-created': {
       count(4);
-      checkSlug(kind, f[0]!);
-      rethrowAs(kind, () => validateOrganizationNameBytes(f[1]!));
       const demo = f[2]!;
       if (demo.length !== 1 || demo[0]! > 1) {
         throw invalid(kind, 'the demo flag must be one byte, 0x00 or 0x01');
@@ -296,11 +365,10 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
       rethrowAs(kind, () => {
         settings = organizationSettingsFromCanonicalJsonText(f[3]!);
       });
-      return { kind, slug: text(f[0]!), name: fromUtf8(f[1]!), demo: demo[0] === 1, settings };
+      return { kind, slug: text(f[0]!), name: text(f[1]!), demo: demo[0] === 1, settings };
     }
     case 'organization-settings': {
       count(2);
-      checkSlug(kind, f[0]!);
       let settings!: OrganizationSettings;
       rethrowAs(kind, () => {
         settings = organizationSettingsFromCanonicalJsonText(f[1]!);
@@ -309,7 +377,6 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
     }
     case 'roster-add':
       count(4);
-      checkSlug(kind, f[0]!);
       return {
         kind,
         slug: text(f[0]!),
@@ -319,7 +386,6 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
       };
     case 'roster-remove':
       count(3);
-      checkSlug(kind, f[0]!);
       return {
         kind,
         slug: text(f[0]!),
@@ -328,7 +394,6 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
       };
     case 'reviewer-key':
       count(3);
-      checkSlug(kind, f[0]!);
       return {
         kind,
         slug: text(f[0]!),
@@ -352,7 +417,6 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
     case 'cosignature': {
       count(5);
       const letter = fixedField(kind, 'the letter id', f[0]!, 32);
-      checkSlug(kind, f[1]!);
       let action!: SignatureAction;
       rethrowAs(kind, () => {
         action = parseSignatureAction(text(f[2]!));
@@ -376,6 +440,19 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
         count: u64Field(kind, 'the count', f[2]!),
         publishedAtMs: u64Field(kind, 'the publication time', f[3]!),
       };
+    case 'cable-event': {
+      count(6);
+      const cable = fixedField(kind, 'the cable id', f[1]!, 32);
+      const seq = u64Field(kind, 'the sequence number', f[2]!);
+      const actionText = text(f[3]!);
+      const action = CABLE_ACTIONS.find((a) => bytesEqual(utf8(a), f[3]!));
+      if (action === undefined) throw invalid(kind, `unknown cable action '${actionText}'`);
+      const digest = fixedField(kind, 'the digest', f[4]!, 32);
+      if (f[5]!.length !== 10) throw invalid(kind, 'the date must be YYYY-MM-DD');
+      const date = parseDate(text(f[5]!));
+      if (typeof date === 'string') throw invalid(kind, date);
+      return { kind, slug: text(f[0]!), cable, seq, action, digest, date: text(f[5]!) };
+    }
   }
 }
 
@@ -396,15 +473,13 @@ export function decodeLogEntry(entry: Uint8Array): LogEvent {
   if (parts.length < 2) throw invalidArgument('log entry has no kind');
   const kindBytes = parts[1]!;
   const kind = KINDS.find((k) => bytesEqual(utf8(k), kindBytes));
-  if (kind === undefined) {
-    const reserved = RESERVED_KINDS.find((k) => bytesEqual(utf8(k), kindBytes));
-    if (reserved !== undefined) {
-      throw invalidArgument(`log entry kind '${reserved}' is reserved for a later version of Candor`);
-    }
-    throw invalidArgument(`unknown log entry kind ${printable(kindBytes)}`);
-  }
-  const event = decodeFields(kind, parts.slice(2));
-  validateLogEvent(event);
+  if (kind === undefined) throw invalidArgument(`unknown log entry kind ${printable(kindBytes)}`);
+  const fields = parts.slice(2);
+  const event = decodeFields(kind, fields);
+  validate(event, {
+    slug: kind === 'cosignature' ? fields[1] : kind === 'letter' || kind === 'signature-batch' ? undefined : fields[0],
+    name: kind === 'organization-created' ? fields[1] : undefined,
+  });
   if (!bytesEqual(encodeLogEntry(event), entry)) {
     throw invalidArgument(`log entry '${kind}' is not in canonical form`);
   }
@@ -467,6 +542,16 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
         batch: event.batch,
         count: event.count,
         published_at_ms: event.publishedAtMs,
+      };
+    case 'cable-event':
+      return {
+        kind: event.kind,
+        slug: event.slug,
+        cable_id: toHex(event.cable),
+        seq: event.seq,
+        action: event.action,
+        digest: toHex(event.digest),
+        date: event.date,
       };
   }
 }

@@ -29,7 +29,10 @@ export function candor(args: string[], env: Record<string, string> = {}): Run {
     timeout: 120_000,
   });
   if (r.error) throw r.error;
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  if (r.status === null) {
+    throw new Error(`candor ${args.join(' ')} was killed by ${r.signal ?? 'a signal'}:\n${r.stderr}`);
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export class TempDir {

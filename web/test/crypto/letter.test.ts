@@ -248,6 +248,8 @@ describe('settings and log entries', () => {
     { kind: 'letter', letter: { ...sample(), quorum: 2n }, rosterVersions: [1n, (1n << 64n) - 1n] },
     { kind: 'cosignature', letter: id, slug: 'usaid', action: 'withdraw', ringDigest: new Uint8Array(32).fill(3), signature: new Uint8Array(96).fill(1) },
     { kind: 'signature-batch', letter: id, batch: 1n, count: 4n, publishedAtMs: 1790000000000n },
+    { kind: 'cable-event', slug: 'state', cable: new Uint8Array(32).fill(8), seq: 2n, action: 'replied', digest: new Uint8Array(32).fill(1), date: '2026-02-28' },
+    { kind: 'cable-event', slug: 'state', cable: new Uint8Array(32).fill(8), seq: 1n, action: 'purged', digest: new Uint8Array(32), date: '2024-02-29' },
   ];
 
   it('round-trips every kind', () => {
@@ -266,7 +268,7 @@ describe('settings and log entries', () => {
       add.subarray(0, add.length - 1),
       tr('candor/v1/log-entrx', utf8('roster-add')),
       tr(label),
-      tr(label, utf8('cable-event'), utf8('x')),
+      tr(label, utf8('cable-events'), utf8('x')),
       tr(label, utf8('roster-added'), utf8('state')),
       tr(label, utf8('roster-add'), utf8('state'), u64le(1), m.ring.publicKey),
       tr(label, utf8('roster-add'), utf8('State'), u64le(1), m.ring.publicKey, m.box.publicKey),
@@ -290,6 +292,20 @@ describe('settings and log entries', () => {
       tr(label, utf8('signature-batch'), id, u64le(1), u64le(0), u64le(5)),
       tr(label, utf8('signature-batch'), id, u64le(0), u64le(1), u64le(5)),
       tr(label, utf8('signature-batch'), id, u64le(1), u64le(1), u64le(5), new Uint8Array(0)),
+      ...[
+        ['state', id, u64le(0), 'submitted', id, '2026-01-01'],
+        ['State', id, u64le(1), 'submitted', id, '2026-01-01'],
+        ['state', id.subarray(1), u64le(1), 'submitted', id, '2026-01-01'],
+        ['state', id, u64le(1), 'submit', id, '2026-01-01'],
+        ['state', id, u64le(1), 'submitted', id, '2026-1-01'],
+        ['state', id, u64le(1), 'submitted', id, '2026-02-29'],
+        ['state', id, u64le(1), 'submitted', id, '2026-13-01'],
+        ['state', id, u64le(1), 'submitted', id, '0999-01-01'],
+        ['state', id, u64le(1), 'submitted', id, '0000-01-01'],
+        ['state', id, u64le(1), 'submitted', id, '+026-01-01'],
+      ].map(([slug, cable, seq, action, digest, date]) =>
+        tr(label, utf8('cable-event'), utf8(slug as string), cable as Uint8Array, seq as Uint8Array, utf8(action as string), digest as Uint8Array, utf8(date as string)),
+      ),
     ];
     bad.forEach((b, i) => expectCandorError(() => decodeLogEntry(b), 'invalid argument').message + String(i));
     // The largest ring a co-signature entry may name is accepted.
