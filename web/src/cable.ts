@@ -1,0 +1,626 @@
+// Dissent cables in the browser: the author's and the reviewer's side, byte for byte as
+// docs/PROTOCOL.md "Cables" pins them and as the command line's reference client does it
+// (src/domain/cable.h, src/crypto/receipt.h, src/cli/cable_client.h), built on the crypto
+// core's primitives (web/src/crypto: transcripts, candor-lrs-v1, candor-env-v1, Ed25519).
+//
+//   const sealed = sealCable(draft, inputs, memberKeys);   // author, on the device
+//   POST /api/v1/cables with sealed.request; show sealed.receipt once (it is never stored)
+//   const opened = openCable(view, reviewerBox, roster);     // reviewer
+//   const msg = sealMessage(id, 'replied', text, opened.content.replyPublic, reviewers);
+//   const replies = openMessages(statusView, receiptKeys.reply, false);   // author
+//
+// The server checks what it can (the header, both ring signatures, the quota) and stores
+// ciphertext only; every check that needs a secret happens here. Errors are CandorErrors:
+// 'invalid argument' for malformed input, 'verification failed' when something does not
+// check, 'failed precondition' / 'resource exhausted' for what stops the author sending.
+import {
+  bytesEqual,
+
+  fixedFromHex,
+  fromHex,
+  fromUtf8,
+  isAllZero,
+  isValidUtf8,
+  readU64le,
+  toHex,
+  u64le,
+  utf8,
+} from './crypto/bytes.js';
+import { ed25519Sign, ed25519Verify, generateSignKeyPair } from './crypto/ed25519.js';
+import { cableDigest, decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './crypto/envelope.js';
+import { CandorError, invalidArgument, verificationFailed } from './crypto/errors.js';
+import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './crypto/json.js';
+import { boxPublicFromSecret, type BoxKeyPair, type MemberKeys } from './crypto/keys.js';
+import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
+import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring } from './crypto/lrs.js';
+import { validateOrganizationSlug } from './crypto/policy.js';
+import { secretScalarMult } from './crypto/ristretto.js';
+import { systemRng, type Rng } from './crypto/rng.js';
+import { wipe } from './crypto/sodium.js';
+import { h256, splitTranscript, tr } from './crypto/transcript.js';
+
+export type CableAuthorKind = 'named' | 'anonymous';
+export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged';
+export const MESSAGE_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'noted', 'closed'];
+export const AUTHOR_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'closed'];
+
+export const MAX_RECIPIENTS = 256;
+export const MAX_SUBJECT_BYTES = 512;
+export const MAX_ATTACHMENTS = 16;
+const HEADER_LABEL = 'candor/v1/cable-header';
+const CONTENT_FORMAT = 'candor-cable-v1';
+export const RECEIPT_PREFIX = 'candor-receipt-v1-';
+
+export interface CableHeader {
+  id: Uint8Array; // 32 random bytes
+  organization: string;
+  author: CableAuthorKind;
+  rosterVersion: bigint;
+  ringDigest: Uint8Array;
+  quotaWindow: bigint;
+  recipients: Uint8Array[]; // reviewers' X25519 keys, envelope order
+  accessHash: Uint8Array;
+}
+
+function hasControl(s: string, allowNewlines: boolean): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (allowNewlines && (ch === '\n' || ch === '\r' || ch === '\t')) continue;
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+export function validateCableHeader(h: CableHeader): void {
+  try {
+    validateOrganizationSlug(h.organization);
+  } catch (e) {
+    throw invalidArgument(`cable header: ${(e as Error).message}`);
+  }
+  if (h.id.length !== 32 || h.ringDigest.length !== 32 || h.accessHash.length !== 32) {
+    throw invalidArgument('cable header: the id, ring digest and access hash are 32 bytes each');
+  }
+  if (h.rosterVersion < 1n) throw invalidArgument('cable header: the roster version must be at least 1');
+  if (h.recipients.length === 0) throw invalidArgument('cable header: there must be at least one recipient');
+  if (h.recipients.length > MAX_RECIPIENTS) throw invalidArgument(`cable header: more than ${MAX_RECIPIENTS} recipients`);
+  const seen = new Set<string>();
+  for (const r of h.recipients) {
+    if (r.length !== 32) throw invalidArgument('cable header: a recipient key must be 32 bytes');
+    if (isAllZero(r)) throw invalidArgument('cable header: a recipient key is all zeros');
+    const k = toHex(r);
+    if (seen.has(k)) throw invalidArgument('cable header: a recipient key is repeated');
+    seen.add(k);
+  }
+}
+
+//   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash)
+export function cableHeaderBytes(h: CableHeader): Uint8Array {
+  return tr(
+    HEADER_LABEL,
+    h.id,
+    utf8(h.organization),
+    utf8(h.author),
+    u64le(h.rosterVersion),
+    h.ringDigest,
+    u64le(h.quotaWindow),
+    u64le(h.recipients.length),
+    ...h.recipients,
+    h.accessHash,
+  );
+}
+
+// The strict inverse of cableHeaderBytes (DecodeCableHeader).
+export function decodeCableHeader(bytes: Uint8Array): CableHeader {
+  let p: Uint8Array[];
+  try {
+    p = splitTranscript(bytes, 1 + 7 + MAX_RECIPIENTS + 1);
+  } catch (e) {
+    throw invalidArgument(`the cable header is malformed: ${(e as Error).message}`);
+  }
+  if (p.length < 9 || fromUtf8(p[0]!) !== HEADER_LABEL) throw invalidArgument('this is not a cable header');
+  const fixed = (b: Uint8Array, what: string) => {
+    if (b.length !== 32) throw invalidArgument(`cable header: ${what} must be 32 bytes`);
+    return b.slice();
+  };
+  const u64 = (b: Uint8Array, what: string) => {
+    if (b.length !== 8) throw invalidArgument(`cable header: ${what} must be 8 bytes`);
+    return readU64le(b);
+  };
+  const author = fromUtf8(p[3]!);
+  if (author !== 'named' && author !== 'anonymous') throw invalidArgument('the author must be "named" or "anonymous"');
+  const k = u64(p[7]!, 'the recipient count');
+  if (k !== BigInt(p.length - 9)) throw invalidArgument('cable header: the recipient count does not match the recipients');
+  const h: CableHeader = {
+    id: fixed(p[1]!, 'the cable id'),
+    organization: fromUtf8(p[2]!),
+    author,
+    rosterVersion: u64(p[4]!, 'the roster version'),
+    ringDigest: fixed(p[5]!, 'the ring digest'),
+    quotaWindow: u64(p[6]!, 'the quota window'),
+    recipients: p.slice(8, p.length - 1).map((r) => fixed(r, 'a recipient key')),
+    accessHash: fixed(p[p.length - 1]!, 'the access hash'),
+  };
+  validateCableHeader(h);
+  if (!bytesEqual(cableHeaderBytes(h), bytes)) throw invalidArgument('the cable header is not in canonical form');
+  return h;
+}
+
+export function cableHeaderToJson(h: CableHeader): Record<string, unknown> {
+  return {
+    id: toHex(h.id),
+    organization: h.organization,
+    author: h.author,
+    roster_version: Number(h.rosterVersion),
+    ring_digest: toHex(h.ringDigest),
+    quota_window: Number(h.quotaWindow),
+    recipients: h.recipients.map(toHex),
+    access_hash: toHex(h.accessHash),
+  };
+}
+
+// H256("candor/v1/cable/quota", slug, u64le(window), u64le(slot)).
+export function cableQuotaEvent(slug: string, window: bigint | number, slot: bigint | number): Uint8Array {
+  return h256('candor/v1/cable/quota', utf8(slug), u64le(window), u64le(slot));
+}
+
+// tr("candor/v1/cable-message", cable_id, action, u64le(k), recipient_1 … recipient_k).
+export function cableMessageHeaderBytes(id: Uint8Array, action: CableAction, recipients: readonly Uint8Array[]): Uint8Array {
+  return tr('candor/v1/cable-message', id, utf8(action), u64le(recipients.length), ...recipients);
+}
+
+// H256("candor/v1/cable/message", message_header, envelope): a message's cable-event digest.
+export function cableMessageDigest(messageHeader: Uint8Array, envelope: Uint8Array): Uint8Array {
+  return h256('candor/v1/cable/message', messageHeader, envelope);
+}
+
+// H256("candor/v1/cable/submission", header, envelope, signature, u64le(quota_slot),
+// quota_signature, author_signature): the digest the "submitted" cable-event logs. An
+// anonymous cable's author signature is empty.
+export function cableSubmissionDigest(
+  headerBytes: Uint8Array,
+  envelope: Uint8Array,
+  signature: Uint8Array,
+  quotaSlot: bigint | number,
+  quotaSignature: Uint8Array,
+  authorSignature: Uint8Array,
+): Uint8Array {
+  return h256('candor/v1/cable/submission', headerBytes, envelope, signature, u64le(quotaSlot), quotaSignature, authorSignature);
+}
+
+// tr("candor/v1/cable/author", signing_public): what a named author's binding proof signs.
+export function authorBindingMessage(signingPublic: Uint8Array): Uint8Array {
+  return tr('candor/v1/cable/author', signingPublic);
+}
+
+// ---- Receipts (docs/PROTOCOL.md "Cable receipts") ----
+
+export interface ReceiptKeys {
+  reply: BoxKeyPair; // X25519 secret = H256("candor/v1/cable/reply-secret", r)
+  access: Uint8Array; // H256("candor/v1/cable/access", r): shown to the server to read
+  accessHash: Uint8Array; // H256("candor/v1/cable/access-hash", access): in the header
+}
+
+export function deriveReceiptKeys(r: Uint8Array): ReceiptKeys {
+  const secret = h256('candor/v1/cable/reply-secret', r);
+  const access = h256('candor/v1/cable/access', r);
+  return {
+    reply: { publicKey: boxPublicFromSecret(secret), secret },
+    access,
+    accessHash: h256('candor/v1/cable/access-hash', access),
+  };
+}
+
+export function formatReceipt(id: Uint8Array, r: Uint8Array): string {
+  return `${RECEIPT_PREFIX}${toHex(id)}-${toHex(r)}`;
+}
+
+// "candor-receipt-v1-<id hex>-<r hex>", white space around it allowed (ParseCableReceipt).
+export function parseReceipt(text: string): { id: Uint8Array; secret: Uint8Array } {
+  const t = text.trim();
+  const bad = invalidArgument(
+    "This is not a Candor receipt: a receipt starts with 'candor-receipt-v1-' followed by 129 more characters. Copy it again exactly as it was shown when the cable was sent.",
+  );
+  if (!t.startsWith(RECEIPT_PREFIX)) throw bad;
+  const rest = t.slice(RECEIPT_PREFIX.length);
+  if (rest.length !== 129 || rest[64] !== '-' || !/^[0-9a-fA-F]{64}-[0-9a-fA-F]{64}$/.test(rest)) throw bad;
+  return { id: fromHex(rest.slice(0, 64)), secret: fromHex(rest.slice(65)) };
+}
+
+// ---- Content (the envelope's plaintext) ----
+
+export interface CableAttachment {
+  name: string;
+  type: string;
+  data: Uint8Array;
+}
+
+export interface CableAuthorIdentity {
+  name: string;
+  ringPublic: Uint8Array;
+  signingPublic: Uint8Array;
+  binding: Uint8Array;
+}
+
+export interface CableContent {
+  subject: string;
+  body: string;
+  replyPublic: Uint8Array;
+  attachments: CableAttachment[];
+  author: CableAuthorIdentity | null;
+}
+
+export function validateCableContent(c: CableContent): void {
+  const subject = utf8(c.subject);
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_BYTES || hasControl(c.subject, false)) {
+    throw invalidArgument(`the subject must be 1 to ${MAX_SUBJECT_BYTES} bytes of text on one line`);
+  }
+  if (c.body.length === 0) throw invalidArgument('the text must not be empty');
+  if (c.replyPublic.length !== 32 || isAllZero(c.replyPublic)) throw invalidArgument('the reply key is invalid');
+  if (c.attachments.length > MAX_ATTACHMENTS) throw invalidArgument(`at most ${MAX_ATTACHMENTS} attachments`);
+  for (const a of c.attachments) {
+    const n = utf8(a.name).length;
+    if (n === 0 || n > 255 || hasControl(a.name, false) || a.name.includes('/') || a.name.includes('\\')) {
+      throw invalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
+    }
+    if (utf8(a.type).length > 255 || hasControl(a.type, false)) {
+      throw invalidArgument("an attachment's type must be a media type such as application/pdf");
+    }
+  }
+  if (c.author) {
+    const n = utf8(c.author.name).length;
+    if (n === 0 || n > 200 || hasControl(c.author.name, false)) {
+      throw invalidArgument("the author's name must be 1 to 200 bytes of text on one line");
+    }
+    if (c.author.binding.length === 0) throw invalidArgument("a named cable needs the author's binding proof");
+  }
+}
+
+// Compact JSON, keys in byte order, as nlohmann::json dump() writes CableContentToBytes.
+export function cableContentToBytes(c: CableContent): Uint8Array {
+  return utf8(
+    dumpJson({
+      format: CONTENT_FORMAT,
+      subject: c.subject,
+      body: c.body,
+      reply_public: toHex(c.replyPublic),
+      attachments: c.attachments.map((a) => ({ name: a.name, type: a.type, data: toHex(a.data) })),
+      author: c.author
+        ? {
+            name: c.author.name,
+            ring_public: toHex(c.author.ringPublic),
+            signing_public: toHex(c.author.signingPublic),
+            binding: toHex(c.author.binding),
+          }
+        : null,
+    }),
+  );
+}
+
+function only(j: JsonValue | undefined, what: string, known: readonly string[]): JsonObject {
+  if (!isObject(j)) throw invalidArgument(`${what} must be a JSON object`);
+  for (const key of j.keys()) if (!known.includes(key)) throw invalidArgument(`unknown field '${key}' in ${what}`);
+  return j;
+}
+
+function str(o: JsonObject, what: string, f: string): string {
+  const v = o.get(f);
+  if (v === undefined) throw invalidArgument(`${what} needs a '${f}'`);
+  if (typeof v !== 'string') throw invalidArgument(`'${f}' must be a string`);
+  return v;
+}
+
+// Strict reader (CableContentFromBytes), then validateCableContent.
+export function cableContentFromBytes(bytes: Uint8Array): CableContent {
+  if (!isValidUtf8(bytes)) throw invalidArgument("the cable's content is not UTF-8");
+  let j: JsonValue;
+  try {
+    j = parseJson(bytes);
+  } catch {
+    throw invalidArgument("the cable's content is not JSON");
+  }
+  const what = "the cable's content";
+  const o = only(j, what, ['format', 'subject', 'body', 'reply_public', 'attachments', 'author']);
+  if (str(o, what, 'format') !== CONTENT_FORMAT) throw invalidArgument(`the cable's content is not ${CONTENT_FORMAT}`);
+  const atts = o.get('attachments');
+  if (!Array.isArray(atts)) throw invalidArgument("'attachments' must be a list");
+  const attachments = atts.map((a) => {
+    const ao = only(a, 'an attachment', ['name', 'type', 'data']);
+    return { name: str(ao, 'an attachment', 'name'), type: str(ao, 'an attachment', 'type'), data: fromHex(str(ao, 'an attachment', 'data')) };
+  });
+  if (!o.has('author')) throw invalidArgument(`${what} needs a 'author'`);
+  const a = o.get('author');
+  let author: CableAuthorIdentity | null = null;
+  if (a !== null) {
+    const ao = only(a, 'the author', ['name', 'ring_public', 'signing_public', 'binding']);
+    author = {
+      name: str(ao, 'the author', 'name'),
+      ringPublic: fixedFromHex(str(ao, 'the author', 'ring_public'), 32, 'ring_public'),
+      signingPublic: fixedFromHex(str(ao, 'the author', 'signing_public'), 32, 'signing_public'),
+      binding: fromHex(str(ao, 'the author', 'binding')),
+    };
+  }
+  const c: CableContent = {
+    subject: str(o, what, 'subject'),
+    body: str(o, what, 'body'),
+    replyPublic: fixedFromHex(str(o, what, 'reply_public'), 32, 'reply_public'),
+    attachments,
+    author,
+  };
+  validateCableContent(c);
+  return c;
+}
+
+// ---- The author's side (SealCable) ----
+
+export interface CableDraft {
+  subject: string;
+  body: string;
+  attachments: CableAttachment[];
+  authorName?: string; // set: a named cable
+}
+
+// What the server publishes that the author's client needs (…/roster, …/reviewers,
+// …/cable-quota), plus the client's own minimum ring.
+export interface CableInputs {
+  organization: string;
+  rosterVersion: bigint;
+  roster: Uint8Array[]; // members of that version, roster order
+  reviewers: Uint8Array[];
+  quotaWindow: bigint;
+  quotaSlots: number;
+  usedTags: { slot: number; tag: string }[];
+  minRing?: number;
+  maxRing?: number;
+}
+
+export interface SealedCable {
+  request: Record<string, unknown>; // the body of POST /api/v1/cables
+  receipt: string; // shown once; never stored
+  id: Uint8Array;
+  ringSize: number;
+}
+
+function randomBelow(rng: Rng, n: number): number {
+  const limit = 2 ** 32 - (2 ** 32 % n);
+  for (;;) {
+    const b = rng.fill(4);
+    const v = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+    if (v < limit) return v % n;
+  }
+}
+
+export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys, rng: Rng = systemRng): SealedCable {
+  if (inputs.reviewers.length === 0) {
+    throw new CandorError('failed precondition', 'This organization has no reviewers who can receive cables yet. Nothing was sent.');
+  }
+  const minRing = inputs.minRing ?? DEFAULT_MIN_RING_SIZE;
+  const buckets = bucketRoster(inputs.roster, inputs.maxRing ?? MAX_RING_SIZE);
+  const bucket = bucketOf(buckets, me.ring.publicKey);
+  if (bucket === undefined) {
+    throw new CandorError('failed precondition', `Your key is not on the roster of '${inputs.organization}'. Nothing was sent.`);
+  }
+  const ring = Ring.create(buckets[bucket]!);
+  if (ring.size < minRing) {
+    throw new CandorError(
+      'failed precondition',
+      `Only ${ring.size} members would hide you, fewer than the minimum of ${minRing}. Nothing was sent.`,
+    );
+  }
+  const index = ring.indexOf(me.ring.publicKey)!;
+
+  // A free quota slot, chosen at random so that the slot says nothing about earlier cables.
+  const free: number[] = [];
+  for (let slot = 0; slot < inputs.quotaSlots; slot++) {
+    const tag = toHex(secretScalarMult(me.ring.secret, lrsTagBase(cableQuotaEvent(inputs.organization, inputs.quotaWindow, slot))));
+    if (!inputs.usedTags.some((u) => u.slot === slot && u.tag === tag)) free.push(slot);
+  }
+  if (free.length === 0) {
+    throw new CandorError(
+      'resource exhausted',
+      `You have sent as many cables as this organization allows in this period (${inputs.quotaSlots}). You can write again when the period ends.`,
+    );
+  }
+  const slot = free[randomBelow(rng, free.length)]!;
+
+  const id = rng.fill(32);
+  const r = rng.fill(32);
+  const keys = deriveReceiptKeys(r);
+  const content: CableContent = {
+    subject: draft.subject,
+    body: draft.body,
+    replyPublic: keys.reply.publicKey,
+    attachments: draft.attachments,
+    author: null,
+  };
+  let authorKey: { publicKey: Uint8Array; secretKey: Uint8Array } | null = null;
+  if (draft.authorName !== undefined) {
+    authorKey = generateSignKeyPair(rng);
+    const self = Ring.create([me.ring.publicKey]);
+    const binding = lrsSign(id, authorBindingMessage(authorKey.publicKey), self, 0, me.ring.secret, rng);
+    content.author = {
+      name: draft.authorName,
+      ringPublic: me.ring.publicKey.slice(),
+      signingPublic: authorKey.publicKey,
+      binding: encodeLrsSignature(binding),
+    };
+  }
+  validateCableContent(content);
+  const header: CableHeader = {
+    id,
+    organization: inputs.organization,
+    author: draft.authorName !== undefined ? 'named' : 'anonymous',
+    rosterVersion: inputs.rosterVersion,
+    ringDigest: ring.digest,
+    quotaWindow: inputs.quotaWindow,
+    recipients: inputs.reviewers,
+    accessHash: keys.accessHash,
+  };
+  validateCableHeader(header);
+  const headerBytes = cableHeaderBytes(header);
+  const plaintext = cableContentToBytes(content);
+  const env = sealEnvelope(headerBytes, plaintext, inputs.reviewers, rng);
+  wipe(plaintext, keys.reply.secret);
+  const digest = cableDigest(headerBytes, env.ciphertext);
+  const sig = encodeLrsSignature(lrsSign(id, digest, ring, index, me.ring.secret, rng));
+  const quota = encodeLrsSignature(
+    lrsSign(cableQuotaEvent(inputs.organization, inputs.quotaWindow, slot), digest, ring, index, me.ring.secret, rng),
+  );
+  const request: Record<string, unknown> = {
+    header: cableHeaderToJson(header),
+    envelope: toHex(encodeEnvelope(env)),
+    signature: toHex(sig),
+    quota_slot: slot,
+    quota_signature: toHex(quota),
+  };
+  if (authorKey) {
+    request.author_signature = toHex(ed25519Sign(digest, authorKey.secretKey));
+    wipe(authorKey.secretKey);
+  }
+  const receipt = formatReceipt(id, r);
+  wipe(r);
+  return { request, receipt, id, ringSize: ring.size };
+}
+
+// ---- The reviewer's side (OpenCable, SealMessage) and everyone's messages ----
+
+export interface CableEventView {
+  seq: number;
+  action: CableAction;
+  date: string;
+  digest?: string;
+  log_index: number | null;
+  reviewer?: string;
+  recipients?: string[];
+  envelope?: string | null;
+}
+
+export interface Deadlines {
+  acknowledge_by: string;
+  answer_by: string;
+  acknowledged: boolean;
+  extended: boolean;
+  closed: boolean;
+  acknowledge_overdue: boolean;
+  answer_overdue: boolean;
+  overdue: boolean;
+  acknowledge_days_left: number;
+  answer_days_left: number;
+  acknowledge_unit: string;
+  answer_unit: string;
+}
+
+export interface CableView {
+  id: string;
+  organization: string;
+  author: CableAuthorKind;
+  state: 'waiting-for-batch' | 'submitted' | 'acknowledged' | 'closed' | 'purged';
+  published: boolean;
+  received_on: string;
+  policy: string;
+  deadlines: Deadlines;
+  header_bytes: string;
+  submission_digest: string;
+  quota_slot: number;
+  envelope?: string;
+  signature?: string;
+  quota_signature?: string;
+  author_signature?: string;
+  events: CableEventView[];
+}
+
+export interface OpenedCable {
+  header: CableHeader;
+  content: CableContent;
+  authorVerified: boolean; // named: binding, roster and Ed25519 signature all checked
+}
+
+// Decrypts a reviewer's view of a cable and, for a named cable, checks that the named member
+// made it: the binding proof over [ring_public] verifies, its tag equals the cable
+// signature's (same key), ring_public is on `roster`, and the Ed25519 signature holds.
+export function openCable(view: CableView, reviewer: BoxKeyPair, roster: readonly Uint8Array[]): OpenedCable {
+  if (!view.envelope) throw invalidArgument('the view holds no envelope');
+  const headerBytes = fromHex(view.header_bytes);
+  const header = decodeCableHeader(headerBytes);
+  const env = decodeEnvelope(fromHex(view.envelope));
+  let plaintext: Uint8Array;
+  try {
+    plaintext = openEnvelope(headerBytes, env, reviewer);
+  } catch (e) {
+    if (e instanceof CandorError && e.code === 'permission denied') {
+      throw new CandorError('permission denied', 'This cable was not encrypted to your reviewer key: it was sent before you registered this key, or to other reviewers.');
+    }
+    throw e;
+  }
+  const content = cableContentFromBytes(plaintext);
+  wipe(plaintext);
+  let authorVerified = false;
+  if (header.author === 'named') {
+    const a = content.author;
+    if (!a) throw verificationFailed('a named cable without its author');
+    if (!roster.some((k) => bytesEqual(k, a.ringPublic))) throw verificationFailed("the named author's key is not on the roster");
+    const self = Ring.create([a.ringPublic]);
+    const binding = decodeLrsSignature(a.binding, 1);
+    lrsVerify(header.id, authorBindingMessage(a.signingPublic), self, binding);
+    const sig = fromHex(view.signature ?? '');
+    if (sig.length < 32 || !bytesEqual(sig.subarray(sig.length - 32), binding.tag)) {
+      throw verificationFailed('the named author did not sign this cable');
+    }
+    ed25519Verify(cableDigest(headerBytes, env.ciphertext), fixedFromHex(view.author_signature ?? '', 64, 'author signature'), a.signingPublic);
+    authorVerified = true;
+  } else if (content.author) {
+    throw verificationFailed('an anonymous cable that names an author');
+  }
+  return { header, content, authorVerified };
+}
+
+// The body of POST …/cables/{id}/messages: `text` sealed for the author's reply key and then
+// the reviewers (replied, extended, closed), or for the reviewers only (noted).
+export function sealMessage(
+  id: Uint8Array,
+  action: CableAction,
+  text: string,
+  authorReplyKey: Uint8Array,
+  reviewers: readonly Uint8Array[],
+  rng: Rng = systemRng,
+): { action: CableAction; recipients: string[]; envelope: string } {
+  if (!MESSAGE_ACTIONS.includes(action)) throw invalidArgument('this action carries no message');
+  if (text.trim().length === 0) throw invalidArgument('The message is empty: write something first.');
+  const recipients = AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers];
+  const header = cableMessageHeaderBytes(id, action, recipients);
+  const env = sealEnvelope(header, utf8(text), recipients, rng);
+  return { action, recipients: recipients.map(toHex), envelope: toHex(encodeEnvelope(env)) };
+}
+
+export interface CableMessage {
+  seq: number;
+  action: CableAction;
+  date: string;
+  reviewer?: string;
+  text: string;
+}
+
+// Every message of `view` that `key` opens (the author's reply key, or a reviewer's key),
+// each checked against the message header it was sealed under. Messages for other keys and
+// purged ones are skipped; a message that is for this key but does not open is an error.
+export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boolean): CableMessage[] {
+  const id = fixedFromHex(view.id, 32, 'cable id');
+  const out: CableMessage[] = [];
+  for (const e of view.events) {
+    if (!MESSAGE_ACTIONS.includes(e.action)) continue;
+    if (e.action === 'noted' && !includeNotes) continue;
+    if (!e.envelope) continue; // purged
+    const recipients = (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient'));
+    const header = cableMessageHeaderBytes(id, e.action, recipients);
+    let text: Uint8Array;
+    try {
+      text = openEnvelope(header, decodeEnvelope(fromHex(e.envelope)), key);
+    } catch (err) {
+      if (err instanceof CandorError && err.code === 'permission denied') continue;
+      throw verificationFailed(`message ${e.seq} does not open: it was changed after it was written`);
+    }
+    out.push({ seq: e.seq, action: e.action, date: e.date, ...(e.reviewer ? { reviewer: e.reviewer } : {}), text: fromUtf8(text) });
+  }
+  return out;
+}
+
