@@ -25,6 +25,9 @@ export interface StoredKey {
   replyPublic: string; // hex
   createdMs: number;
   enrolled: boolean; // the organization accepted it
+  // 'member': a roster key (signing, writing cables); 'reviewer': a staff member's key whose
+  // X25519 half receives cables (the same key file format, `candor cable register-key`).
+  purpose: 'member' | 'reviewer';
 }
 
 interface KeyMeta {
@@ -32,6 +35,7 @@ interface KeyMeta {
   org: string;
   orgName: string;
   enrolled: boolean;
+  purpose?: 'member' | 'reviewer';
 }
 
 const DB_NAME = 'candor';
@@ -84,7 +88,17 @@ async function withStore<T>(
   }
 }
 
+// The member keys on this device (reviewer keys are listed by listReviewerKeys).
 export async function listKeys(): Promise<StoredKey[]> {
+  return (await listAllKeys()).filter((k) => k.purpose === 'member');
+}
+
+export async function listReviewerKeys(org: string): Promise<StoredKey[]> {
+  return (await listAllKeys()).filter((k) => k.purpose === 'reviewer' && k.org === org);
+}
+
+// Every key on this device, members' and reviewers'.
+export async function listAllKeys(): Promise<StoredKey[]> {
   const store = await files();
   const [infos, metas] = await Promise.all([
     store.list(),
@@ -105,6 +119,7 @@ export async function listKeys(): Promise<StoredKey[]> {
       replyPublic: info.boxPublic,
       createdMs: info.savedAt,
       enrolled: meta?.enrolled ?? false,
+      purpose: meta?.purpose ?? 'member',
     });
   }
   return out;
@@ -113,7 +128,7 @@ export async function listKeys(): Promise<StoredKey[]> {
 // Stores (or updates) a key file and what this device knows about it.
 export async function putKey(key: StoredKey): Promise<void> {
   await (await files()).save(key.file, key.orgName, { overwrite: true });
-  const meta: KeyMeta = { id: key.id, org: key.org, orgName: key.orgName, enrolled: key.enrolled };
+  const meta: KeyMeta = { id: key.id, org: key.org, orgName: key.orgName, enrolled: key.enrolled, purpose: key.purpose };
   await withStore(META, 'readwrite', (s) => s.put(meta));
 }
 
@@ -139,7 +154,13 @@ export async function pinLogKey(seen: string): Promise<string> {
 
 // A record for a key file (checked: size, magic, Argon2id settings, a valid ring key).
 // Throws the key-file parser's CandorError for anything that is not a Candor key file.
-export function recordFor(file: Uint8Array, org: string, orgName: string, enrolled: boolean): StoredKey {
+export function recordFor(
+  file: Uint8Array,
+  org: string,
+  orgName: string,
+  enrolled: boolean,
+  purpose: 'member' | 'reviewer' = 'member',
+): StoredKey {
   const info = parseKeyFile(file);
   const ringPublic = toHex(info.ringPublic);
   return {
@@ -151,6 +172,7 @@ export function recordFor(file: Uint8Array, org: string, orgName: string, enroll
     replyPublic: toHex(info.boxPublic),
     createdMs: Date.now(),
     enrolled,
+    purpose,
   };
 }
 

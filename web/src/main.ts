@@ -8,6 +8,8 @@ import { lettersPage, letterPage } from './pages/letters.js';
 import { logPage } from './pages/log.js';
 import { memberPage, joinPage, memberLetterPage } from './pages/member.js';
 import { staffRoutes } from './pages/staff.js';
+import { cablesPage, readCablePage, writeCablePage } from './pages/cables.js';
+import { reviewerRoutes } from './pages/inbox.js';
 
 route('/', '', homePage);
 route('/letters', '/letters', lettersPage);
@@ -16,7 +18,11 @@ route('/log', '/log', logPage);
 route('/member', '/member', memberPage);
 route('/member/join', '/member', joinPage);
 route('/member/letters/:id', '/member', memberLetterPage);
+route('/member/cables', '/member/cables', cablesPage);
+route('/member/cables/new', '/member/cables', writeCablePage);
+route('/member/cables/read', '/member/cables', readCablePage);
 staffRoutes();
+reviewerRoutes();
 
 async function boot(): Promise<void> {
   try {

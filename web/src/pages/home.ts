@@ -19,6 +19,8 @@ export function homePage(main: HTMLElement): void {
       { class: 'choices' },
       door('#/member/join', 'Join my organization', 'You were given an invitation code. Make your key here.'),
       door('#/member', 'Sign a letter', 'See the open letters of your organization and sign or withdraw.'),
+      door('#/member/cables/new', 'Write to the reviewers', 'A dissent cable, encrypted here, with or without your name.'),
+      door('#/member/cables/read', 'Read replies', 'Paste the receipt you kept when you wrote a cable.'),
       door('#/letters', 'Read letters and counts', 'Anyone can read letters, see the counts and check them.'),
       door('#/log', 'Check the public record', 'Every change is in an append-only log that anyone can verify.'),
       door('#/staff', 'Staff sign-in', 'Enrollment officers, reviewers and administrators.'),

@@ -15,6 +15,7 @@ import { secretScalarMult } from '../crypto/ristretto.js';
 import { findSignerRing, letterRingsFromBundle, type LetterRings } from '../crypto/signer.js';
 import { createKeyFile } from '../keyworker.js';
 import {
+  listAllKeys,
   listKeys,
   onLockChange,
   pinLogKey,
@@ -143,7 +144,7 @@ function importSection(onImported: () => void): HTMLElement {
       try {
         const bytes = await readFile(chosen);
         const draft = recordFor(bytes, '', '', false);
-        const existing = await listKeys();
+        const existing = await listAllKeys();
         if (existing.some((k) => k.ringPublic === draft.ringPublic)) {
           replace(status, notice('info', h('p', null, 'This key is already on this device.')));
           return;

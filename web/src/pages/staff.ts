@@ -58,10 +58,15 @@ const SECTIONS: Section[] = [
   { path: '/staff/security', title: 'Your sign-in', roles: null, description: 'Two-step sign-in with an authenticator app.' },
 ];
 
-// Extra sections registered by other modules (the reviewer's inbox).
+// Extra sections registered by other modules (the reviewer's inbox), first in the tabs.
 export function addStaffSection(section: Section, page: StaffPage): void {
-  SECTIONS.push(section);
+  SECTIONS.unshift(section);
   route(section.path, '/staff', staffPage(section.path, page));
+}
+
+// A staff page outside the tabs (one cable): `current` names the tab to mark.
+export function addStaffPage(pattern: string, current: string, page: StaffPage): void {
+  route(pattern, '/staff', staffPage(current, page, pattern));
 }
 
 export type StaffPage = (main: HTMLElement, session: SessionInfo, params: Record<string, string>) => Promise<(() => void) | void> | (() => void) | void;
@@ -88,7 +93,7 @@ async function currentSession(): Promise<SessionInfo | null> {
 }
 
 // Runs `page` when signed in; otherwise shows the sign-in form, and the page after it.
-function staffPage(path: string, page: StaffPage): Page {
+function staffPage(path: string, page: StaffPage, pattern?: string): Page {
   return async (main, params) => {
     const errors = errorRegion();
     const here = stillHere();
@@ -103,7 +108,8 @@ function staffPage(path: string, page: StaffPage): Page {
     }
     if (!here()) return;
     if (!s) {
-      signInForm(main, () => navigate(path));
+      const back = pattern ? pattern.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(params[k] ?? '')) : path;
+      signInForm(main, () => navigate(back));
       return;
     }
     main.append(staffNav(s, path));

@@ -180,3 +180,21 @@ export async function apiGet<T>(server: Server, path: string): Promise<T> {
   if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status}`);
   return (await r.json()) as T;
 }
+
+// Signs in as the demo administrator (also enrollment officer and reviewer).
+export async function staffSignIn(page: Page): Promise<void> {
+  await visit(page, '/#/staff');
+  await page.getByLabel('Organization').selectOption(DEMO_ORG);
+  await page.getByLabel('Username').fill(DEMO_ADMIN.username);
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('staff-user').waitFor();
+}
+
+// Imports a key file on the member page and waits until it is recognised on the roster.
+export async function importKey(page: Page, file: string): Promise<void> {
+  await visit(page, '/#/member');
+  await page.getByLabel('Key file', { exact: true }).setInputFiles(file);
+  await page.getByRole('button', { name: 'Import the key file' }).click();
+  await page.getByText('Imported. This key is a member of Demo Agency').waitFor();
+}

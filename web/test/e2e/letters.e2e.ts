@@ -14,7 +14,6 @@ import {
   candorBinary,
   checkPrivacy,
   cliVerify,
-  DEMO_ADMIN,
   DEMO_KEY_PASSPHRASE,
   DEMO_ORG,
   demoKeyFile,
@@ -23,6 +22,8 @@ import {
   newDevice,
   screenshot,
   startServer,
+  staffSignIn,
+  importKey,
   visit,
   type Device,
   type Server,
@@ -52,15 +53,6 @@ async function device(viewport?: { width: number; height: number }): Promise<Dev
   return d;
 }
 
-async function staffSignIn(page: Page): Promise<void> {
-  await visit(page, '/#/staff');
-  await page.getByLabel('Organization').selectOption(DEMO_ORG);
-  await page.getByLabel('Username').fill(DEMO_ADMIN.username);
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('staff-user').waitFor();
-}
-
 // A staff API read from inside the signed-in page (the session cookie is HttpOnly).
 async function staffApi<T>(page: Page, path: string): Promise<T> {
   return page.evaluate(async (p) => {
@@ -79,13 +71,6 @@ async function publishLetter(page: Page, title: string, quorum?: number): Promis
   const id = (await page.getByTestId('published-id').textContent())!.trim();
   expect(id).toMatch(/^[0-9a-f]{64}$/);
   return id;
-}
-
-async function importKey(page: Page, file: string): Promise<void> {
-  await visit(page, '/#/member');
-  await page.getByLabel('Key file', { exact: true }).setInputFiles(file);
-  await page.getByRole('button', { name: 'Import the key file' }).click();
-  await page.getByText('Imported. This key is a member of Demo Agency').waitFor();
 }
 
 // Opens the letter as a member and unlocks the key when it is locked.

@@ -1,0 +1,454 @@
+// Member pages for dissent cables: write one (named or anonymous) to the organization's
+// reviewers, keep the receipt, and come back with it to read the replies.
+//
+// The cable is encrypted and signed in this browser (cable.ts); the server receives ciphertext,
+// two ring signatures and no cookie. The receipt is shown once and never stored: on a seized
+// device, a stored receipt would tie its owner to the cable.
+import { api, ApiError, type OrgDetail, type Roster } from '../api.js';
+import {
+  openMessages,
+  parseReceipt,
+  deriveReceiptKeys,
+  sealCable,
+  type CableAttachment,
+  type CableEventView,
+  type CableMessage,
+  type CableView,
+  type Deadlines,
+} from '../cable.js';
+import { fromHex, toHex } from '../crypto/bytes.js';
+import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
+import { wipe } from '../crypto/sodium.js';
+import { listKeys, onLockChange, unlockedKeys, type StoredKey } from '../keystore.js';
+import { stillHere, titled } from '../router.js';
+import {
+  add,
+  choice,
+  copyText,
+  download,
+  errorRegion,
+  field,
+  form,
+  h,
+  notice,
+  plural,
+  readFile,
+  replace,
+  statusRegion,
+  type Child,
+} from '../ui/dom.js';
+import { showError } from '../ui/errors.js';
+import { unlockForm } from '../ui/keys.js';
+
+// ---- Shared with the reviewer's pages ----
+
+export function unitText(n: number, unit: string): string {
+  const word = unit === 'working-days' ? 'working day' : 'day';
+  return plural(Math.abs(n), word);
+}
+
+export function dateText(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+}
+
+// "by 25 Nov 2026 — 2 working days left" / "done" / "3 working days overdue".
+export function deadlineText(by: string, left: number, unit: string, done: boolean, overdue: boolean): Child {
+  if (done) return h('span', null, h('span', { class: 'badge ok' }, 'Done'), ` (due ${dateText(by)})`);
+  if (overdue) return h('span', null, h('span', { class: 'badge bad' }, 'Overdue'), ` ${dateText(by)}, ${unitText(left, unit)} ago`);
+  return h('span', null, `${dateText(by)} — ${left === 0 ? 'due today' : `${unitText(left, unit)} left`}`);
+}
+
+export function deadlinesList(d: Deadlines, received: string): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', null, 'Received'),
+    h('dd', null, dateText(received)),
+    h('dt', null, 'Acknowledge by'),
+    h('dd', { 'data-testid': 'ack-deadline' }, deadlineText(d.acknowledge_by, d.acknowledge_days_left, d.acknowledge_unit, d.acknowledged, d.acknowledge_overdue)),
+    h('dt', null, d.extended ? 'Answer by (extended)' : 'Answer by'),
+    h('dd', { 'data-testid': 'answer-deadline' }, deadlineText(d.answer_by, d.answer_days_left, d.answer_unit, d.closed, d.answer_overdue)),
+  );
+}
+
+export const ACTION_TEXT: Record<string, string> = {
+  submitted: 'Cable received',
+  acknowledged: 'Acknowledged by the reviewers',
+  extended: 'Answer deadline extended',
+  replied: 'Reply from the reviewers',
+  noted: 'Internal note (reviewers only)',
+  closed: 'Closed with a final response',
+  purged: 'Contents deleted under the retention policy',
+};
+
+export function stateText(v: CableView): string {
+  switch (v.state) {
+    case 'waiting-for-batch':
+      return 'Received and stored. It reaches the reviewers with the next batch (batches go out at random moments).';
+    case 'submitted':
+      return 'Delivered to the reviewers; waiting for them to acknowledge it.';
+    case 'acknowledged':
+      return 'The reviewers acknowledged it and are working on an answer.';
+    case 'closed':
+      return 'Closed: the reviewers gave their final response.';
+    case 'purged':
+      return 'Closed, and its contents were deleted under the retention policy.';
+  }
+}
+
+// The events of a cable, with the messages this reader could open.
+export function timeline(events: CableEventView[], messages: CableMessage[], showReviewer: boolean): HTMLElement {
+  const bySeq = new Map(messages.map((m) => [m.seq, m]));
+  return h(
+    'ol',
+    { class: 'cards', 'data-testid': 'timeline' },
+    events.map((e) => {
+      const m = bySeq.get(e.seq);
+      return h(
+        'li',
+        { class: 'card', 'data-action': e.action },
+        h(
+          'p',
+          null,
+          h('strong', null, ACTION_TEXT[e.action] ?? e.action),
+          ` · ${dateText(e.date)}`,
+          showReviewer && e.reviewer ? ` · ${e.reviewer}` : '',
+        ),
+        m ? h('div', { class: 'letter-text', 'data-testid': `message-${e.action}` }, m.text) : null,
+        e.log_index !== null && e.log_index !== undefined
+          ? h('p', { class: 'hint' }, `In the public log as entry ${e.log_index.toLocaleString()}.`)
+          : h('p', { class: 'hint' }, 'Goes into the public log with the next batch.'),
+      );
+    }),
+  );
+}
+
+// ---- #/member/cables: what cables are, and the two doors ----
+
+export async function cablesPage(main: HTMLElement): Promise<void> {
+  const counts = h('div');
+  main.append(
+    h('h1', null, 'Write to the reviewers'),
+    h(
+      'p',
+      null,
+      'A dissent cable goes to your organization’s designated reviewers only, encrypted in this browser. ',
+      'You choose whether they see your name. Either way the server stores only ciphertext, and the reviewers must ',
+      'acknowledge and answer within the organization’s deadlines.',
+    ),
+    h(
+      'ul',
+      { class: 'choices' },
+      h('li', null, h('a', { href: '#/member/cables/new' }, h('strong', null, 'Write a cable'), h('span', null, 'Needs your member key on this device.'))),
+      h('li', null, h('a', { href: '#/member/cables/read' }, h('strong', null, 'Read replies'), h('span', null, 'Needs the receipt you kept when you sent it.'))),
+    ),
+    counts,
+  );
+  titled(main, 'Write to the reviewers');
+  const here = stillHere();
+  try {
+    const keys = await listKeys();
+    const orgs = [...new Map(keys.filter((k) => k.enrolled).map((k) => [k.org, k.orgName])).entries()];
+    for (const [slug, name] of orgs) {
+      const c = await api<{ open: number; overdue: number; closed: number }>(`/orgs/${encodeURIComponent(slug)}/cable-counts`);
+      if (!here()) return;
+      add(
+        counts,
+        h('h2', null, `Cables at ${name}`),
+        h('p', { 'data-testid': `cable-counts-${slug}` }, `${plural(c.open, 'open cable')}, ${c.overdue} overdue, ${c.closed} closed.`),
+        c.overdue > 0 ? notice('warn', h('p', null, `${plural(c.overdue, 'cable is', 'cables are')} past a deadline: the reviewers are late.`)) : null,
+      );
+    }
+  } catch {
+    // The counts are a courtesy; the doors above work without them.
+  }
+}
+
+// ---- #/member/cables/new ----
+
+export async function writeCablePage(main: HTMLElement): Promise<(() => void) | void> {
+  const errors = errorRegion();
+  main.append(
+    h('h1', null, 'Write a cable'),
+    h('p', null, 'Your words are encrypted in this browser to the reviewers’ keys. Nobody else — not the server, not its operators — can read them.'),
+    errors,
+  );
+  titled(main, 'Write a cable');
+  const here = stillHere();
+  let keys: StoredKey[];
+  try {
+    keys = (await listKeys()).filter((k) => k.enrolled);
+  } catch (e) {
+    showError(errors, e);
+    return;
+  }
+  if (!here()) return;
+  if (keys.length === 0) {
+    main.append(
+      notice(
+        'info',
+        h('p', null, 'To write a cable you need your member key on this device: it proves you are a member without saying who you are.'),
+        h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/member/join' }, 'Join with an invitation'), h('a', { class: 'button secondary', href: '#/member' }, 'Import a key file')),
+      ),
+    );
+    return;
+  }
+  const area = h('div');
+  main.append(area);
+  let chosen = keys[0]!;
+  // draw() can run again (an unlock, a lock change) before an earlier composeForm has loaded
+  // what it needs; only the latest one may fill the area.
+  let generation = 0;
+  const draw = () => {
+    const mine = ++generation;
+    area.replaceChildren();
+    if (keys.length > 1) {
+      const select = h('select', null, keys.map((k) => h('option', { value: k.id, selected: k.id === chosen.id }, k.orgName)));
+      select.addEventListener('change', () => {
+        chosen = keys.find((k) => k.id === select.value) ?? chosen;
+        draw();
+      });
+      area.append(field({ label: 'Organization', input: select }));
+    }
+    if (!unlockedKeys(chosen.id)) {
+      area.append(h('p', null, 'Unlock your key first: it signs the cable so that the reviewers know a member wrote it.'), unlockForm(chosen, draw));
+      return;
+    }
+    void composeForm(area, chosen, () => mine === generation && here());
+  };
+  draw();
+  return onLockChange(() => {
+    if (!area.querySelector('[data-testid="receipt"]')) draw();
+  });
+}
+
+interface OrgContext {
+  org: OrgDetail;
+  roster: Roster;
+  reviewers: { account_id: number; box_public: string }[];
+  quota: { window: number; slots: number; used: { slot: number; tag: string }[]; window_ends_ms: number };
+}
+
+async function composeForm(area: HTMLElement, key: StoredKey, current: () => boolean): Promise<void> {
+  const errors = errorRegion();
+  const status = statusRegion();
+  const slug = encodeURIComponent(key.org);
+  let ctx: OrgContext;
+  try {
+    const [org, roster, reviewers, quota] = await Promise.all([
+      api<OrgDetail>(`/orgs/${slug}`),
+      api<Roster>(`/orgs/${slug}/roster`),
+      api<{ reviewers: OrgContext['reviewers'] }>(`/orgs/${slug}/reviewers`),
+      api<OrgContext['quota']>(`/orgs/${slug}/cable-quota`),
+    ]);
+    ctx = { org, roster, reviewers: reviewers.reviewers, quota };
+  } catch (e) {
+    if (!current()) return;
+    area.append(errors);
+    showError(errors, e, 'What the cable needs could not be loaded.');
+    return;
+  }
+  if (!current()) return;
+  if (ctx.reviewers.length === 0) {
+    area.append(notice('warn', h('p', null, `${ctx.org.name} has no reviewer who can receive cables yet, so nothing can be sent. Ask your administrator to appoint reviewers.`)));
+    return;
+  }
+  const subject = h('input', { type: 'text', required: true, maxlength: 200, name: 'subject', autocomplete: 'off' });
+  const body = h('textarea', { required: true, rows: 12, name: 'body', spellcheck: 'true' });
+  const files = h('input', { type: 'file', multiple: true, name: 'attachments' });
+  const anonymous = h('input', { type: 'radio', name: 'author', value: 'anonymous', checked: true });
+  const named = h('input', { type: 'radio', name: 'author', value: 'named' });
+  const name = h('input', { type: 'text', name: 'author-name', autocomplete: 'name', maxlength: 200 });
+  const nameField = field({ label: 'Your name, as the reviewers should see it', input: name });
+  nameField.hidden = true;
+  const syncName = () => {
+    nameField.hidden = !named.checked;
+  };
+  anonymous.addEventListener('change', syncName);
+  named.addEventListener('change', syncName);
+  const memberCount = ctx.roster.size.toLocaleString();
+  const f = form(
+    { 'aria-label': 'Write a cable' },
+    async () => {
+      errors.replaceChildren();
+      try {
+        if (!subject.value.trim()) throw new Error('The cable needs a subject: one line that says what it is about.');
+        if (!body.value.trim()) throw new Error('The cable needs a text.');
+        if (named.checked && !name.value.trim()) throw new Error('Type your name, or choose “Anonymous”.');
+        const me = unlockedKeys(key.id);
+        if (!me) throw new Error('Your key was locked meanwhile. Unlock it and send again.');
+        const attachments: CableAttachment[] = [];
+        for (const file of Array.from(files.files ?? [])) {
+          attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
+        }
+        replace(status, h('p', null, 'Encrypting and signing in this browser…'));
+        const sealed = sealCable(
+          {
+            subject: subject.value.trim(),
+            body: body.value,
+            attachments,
+            ...(named.checked ? { authorName: name.value.trim() } : {}),
+          },
+          {
+            organization: key.org,
+            rosterVersion: BigInt(ctx.roster.version),
+            roster: ctx.roster.members.map((m) => fromHex(m.ring_public)),
+            reviewers: ctx.reviewers.map((r) => fromHex(r.box_public)),
+            quotaWindow: BigInt(ctx.quota.window),
+            quotaSlots: ctx.quota.slots,
+            usedTags: ctx.quota.used,
+            minRing: Math.max(DEFAULT_MIN_RING_SIZE, ctx.org.settings.min_ring_size),
+          },
+          me,
+        );
+        replace(status, h('p', null, 'Sending…'));
+        const view = await api<CableView>('/cables', { method: 'POST', body: sealed.request });
+        status.replaceChildren();
+        subject.value = '';
+        body.value = '';
+        files.value = '';
+        f.hidden = true;
+        area.append(receiptPanel(sealed.receipt, view, named.checked, sealed.ringSize, ctx.org.name));
+        area.querySelector<HTMLElement>('#receipt-h')?.focus();
+      } catch (e) {
+        status.replaceChildren();
+        if (e instanceof ApiError && e.status === 409) {
+          showError(errors, new Error(`${e.message}. Nothing was sent: reload this page and send again.`));
+        } else showError(errors, e, 'Your cable was not sent.');
+      }
+    },
+    h('p', null, `To the ${plural(ctx.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
+    field({ label: 'Subject', input: subject, hint: 'One line. It is encrypted too.' }),
+    field({ label: 'What you want the reviewers to know', input: body, hint: 'Facts, dates, who and where. Say what you want to happen.' }),
+    field({ label: 'Attachments (optional)', input: files, hint: 'Documents or pictures. They are encrypted with the cable. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, 'Who is writing?'),
+      choice(anonymous, 'Anonymous', `The reviewers learn only that one of the ${memberCount} members of ${ctx.org.name} wrote it. Say nothing in the text that gives you away.`),
+      choice(named, 'With my name', 'Only the reviewers see your name, with proof that it is really you (your key signs it). The server sees only that the cable is named.'),
+      nameField,
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'send-cable' }, 'Encrypt and send')),
+    status,
+    errors,
+  );
+  area.append(f);
+}
+
+function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize: number, orgName: string): HTMLElement {
+  const copied = statusRegion();
+  const saved = h('input', { type: 'checkbox' });
+  const next = h(
+    'p',
+    { hidden: true },
+    'Come back any time to ',
+    h('a', { href: '#/member/cables/read' }, 'read replies'),
+    ' with this receipt.',
+  );
+  saved.addEventListener('change', () => {
+    next.hidden = !saved.checked;
+  });
+  const d = view.deadlines;
+  return h(
+    'section',
+    { 'aria-labelledby': 'receipt-h' },
+    notice(
+      'ok',
+      h(
+        'p',
+        { 'data-testid': 'cable-sent' },
+        h('strong', null, 'Your cable was sent. '),
+        named
+          ? `It carries your name, visible to the reviewers only.`
+          : `It is anonymous: it proves only that one of ${ringSize.toLocaleString()} members of ${orgName} wrote it.`,
+      ),
+      h('p', null, `The reviewers must acknowledge it by ${dateText(d.acknowledge_by)} and answer by ${dateText(d.answer_by)}.`),
+    ),
+    h('h2', { id: 'receipt-h', tabindex: '-1' }, 'Keep your receipt'),
+    notice(
+      'warn',
+      h('p', null, h('strong', null, 'This receipt is the only way to read the reviewers’ replies. '), 'Candor keeps no copy, and nobody — not the reviewers, not the administrators — can give it back to you if you lose it.'),
+      h('p', null, 'Keep it somewhere safe and private, not on a work computer. Anyone who has it can read the replies.'),
+    ),
+    h('p', { class: 'secret-box', 'data-testid': 'receipt' }, receipt),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', {
+        type: 'button',
+        onclick: () => void copyText(receipt).then((ok) => replace(copied, ok ? 'Copied. Paste it somewhere safe.' : 'This browser would not copy: select the receipt and copy it by hand.')),
+      }, 'Copy the receipt'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => download(`${receipt}\n`, 'candor-receipt.txt', 'text/plain') }, 'Save it as a file'),
+      copied,
+    ),
+    choice(saved, 'I have saved my receipt somewhere safe.'),
+    next,
+  );
+}
+
+// ---- #/member/cables/read ----
+
+export function readCablePage(main: HTMLElement): () => void {
+  const errors = errorRegion();
+  const status = statusRegion();
+  const result = h('div');
+  const input = h('input', { type: 'text', required: true, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none', name: 'receipt' });
+  let forget: (() => void) | null = null;
+  const f = form(
+    { 'aria-label': 'Read replies with your receipt' },
+    async () => {
+      errors.replaceChildren();
+      result.replaceChildren();
+      try {
+        const { id, secret } = parseReceipt(input.value);
+        const keys = deriveReceiptKeys(secret);
+        wipe(secret);
+        replace(status, h('p', null, 'Fetching your cable and decrypting the replies in this browser…'));
+        let view: CableView;
+        try {
+          view = await api<CableView>(`/cables/${toHex(id)}/status`, { method: 'POST', body: { access: toHex(keys.access) } });
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) {
+            throw new Error('No cable matches this receipt. Check that you copied all of it (it is 147 characters long, starting with candor-receipt-v1-).');
+          }
+          throw e;
+        }
+        const messages = openMessages(view, keys.reply, false);
+        status.replaceChildren();
+        forget = () => {
+          wipe(keys.reply.secret, keys.access);
+          result.replaceChildren();
+          input.value = '';
+        };
+        replace(
+          result,
+          h('h2', null, 'Your cable'),
+          notice(view.state === 'closed' ? 'ok' : 'info', h('p', { 'data-testid': 'cable-state' }, stateText(view))),
+          deadlinesList(view.deadlines, view.received_on),
+          h('p', null, view.author === 'named' ? 'You sent it with your name.' : 'You sent it anonymously.'),
+          h('h2', null, messages.length === 0 ? 'No reply yet' : plural(messages.length, 'message') + ' from the reviewers'),
+          timeline(view.events, messages, false),
+          h('p', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => forget?.() }, 'Forget the receipt on this page')),
+        );
+      } catch (e) {
+        status.replaceChildren();
+        showError(errors, e, 'The replies could not be read.');
+      }
+    },
+    field({ label: 'Your receipt', input, hint: 'Paste the receipt you kept when you sent the cable. It stays in this page only.' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Read replies')),
+    status,
+    errors,
+  );
+  main.append(
+    h('h1', null, 'Read replies'),
+    h('p', null, 'Your receipt unlocks the replies to your cable. The server only ever sees a value derived from it, and the replies are decrypted here.'),
+    f,
+    result,
+  );
+  titled(main, 'Read replies');
+  return () => forget?.();
+}

@@ -1,0 +1,420 @@
+// The reviewer's pages: the organization's cable inbox (overdue first, deadlines and time
+// left), and one cable: read it (decrypted here with the reviewer's key), acknowledge,
+// discuss internally, extend with a reason, reply, close.
+//
+// A reviewer's key is a key file like a member's (`candor cable register-key` uses the same
+// format); its X25519 half receives cables. It lives in this browser's key store, locked with
+// the reviewer's passphrase; the server only ever learns its public half.
+import { api, ApiError, type OrgDetail, type Roster, type SessionInfo } from '../api.js';
+import {
+  openCable,
+  openMessages,
+  sealMessage,
+  type CableAction,
+  type CableMessage,
+  type CableView,
+  type OpenedCable,
+} from '../cable.js';
+import { fromHex } from '../crypto/bytes.js';
+import type { BoxKeyPair } from '../crypto/keys.js';
+import { createKeyFile } from '../keyworker.js';
+import {
+  listReviewerKeys,
+  onLockChange,
+  putKey,
+  recordFor,
+  remember,
+  unlockedKeys,
+  type StoredKey,
+} from '../keystore.js';
+import { stillHere, titled } from '../router.js';
+import {
+  choice,
+  download,
+  errorRegion,
+  field,
+  form,
+  h,
+  notice,
+  plural,
+  readFile,
+  replace,
+  statusRegion,
+} from '../ui/dom.js';
+import { showError } from '../ui/errors.js';
+import { newPassphraseFields, unlockForm } from '../ui/keys.js';
+import { dateText, deadlineText, deadlinesList, timeline } from './cables.js';
+import { addStaffPage, addStaffSection, type StaffPage } from './staff.js';
+
+interface ReviewerEntry {
+  account_id: number;
+  box_public: string;
+}
+
+async function reviewers(slug: string): Promise<ReviewerEntry[]> {
+  return (await api<{ reviewers: ReviewerEntry[] }>(`/orgs/${slug}/reviewers`)).reviewers;
+}
+
+// The reviewer's key on this device that matches the key registered for this account, if
+// any, and what to do otherwise. Calls `ready(key)` once one is unlocked.
+async function reviewerKeyPanel(
+  s: SessionInfo,
+  panel: HTMLElement,
+  ready: (key: StoredKey, box: BoxKeyPair) => void,
+): Promise<void> {
+  const slug = s.account.organization;
+  const errors = errorRegion();
+  const status = statusRegion();
+  let local: StoredKey[];
+  let registered: string | undefined;
+  try {
+    [local, registered] = await Promise.all([
+      listReviewerKeys(slug),
+      reviewers(slug).then((list) => list.find((r) => r.account_id === s.account.id)?.box_public),
+    ]);
+  } catch (e) {
+    panel.replaceChildren(errors);
+    showError(errors, e, 'Your reviewer key could not be checked.');
+    return;
+  }
+  const redraw = () => void reviewerKeyPanel(s, panel, ready);
+  const register = async (key: StoredKey) => {
+    await api(`/orgs/${slug}/reviewer-key`, { method: 'PUT', body: { reply_public: key.replyPublic }, as: 'staff' });
+  };
+  const current = local.find((k) => k.replyPublic === registered);
+  if (current) {
+    const keys = unlockedKeys(current.id);
+    if (keys) {
+      replace(panel, h('p', { class: 'hint', 'data-testid': 'reviewer-key-ready' }, 'Your reviewer key is unlocked on this device. It locks after 15 idle minutes.'));
+      ready(current, keys.box);
+      return;
+    }
+    replace(panel, h('h2', null, 'Unlock your reviewer key'), h('p', null, 'Cables are encrypted to it; it decrypts them here, in this browser.'), unlockForm(current, redraw));
+    return;
+  }
+
+  // No usable key here: import the one registered, make a new one, or register one held here.
+  const file = h('input', { type: 'file', accept: '.key,application/octet-stream', name: 'reviewer-key-file' });
+  const importForm = form(
+    { 'aria-label': 'Import your reviewer key file' },
+    async () => {
+      errors.replaceChildren();
+      try {
+        const chosen = file.files?.[0];
+        if (!chosen) throw new Error('Choose your key file first.');
+        const record = recordFor(await readFile(chosen), slug, 'Reviewer key', true, 'reviewer');
+        await putKey(record);
+        if (record.replyPublic !== registered) {
+          replace(status, notice('info', h('p', null, 'Imported. This key is not the one registered for you yet: register it below so that new cables reach it.')));
+        }
+        redraw();
+      } catch (e) {
+        showError(errors, e, 'The key file could not be imported.');
+      }
+    },
+    field({ label: 'Reviewer key file', input: file, hint: 'The .key file you registered with `candor cable register-key`, or saved from this page on another device.' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Import the key file')),
+  );
+  const pass = newPassphraseFields();
+  const createForm = form(
+    { 'aria-label': 'Create a reviewer key' },
+    async () => {
+      errors.replaceChildren();
+      try {
+        const passphrase = pass.check();
+        replace(status, h('p', null, 'Making your reviewer key… this takes a few seconds.'));
+        const made = await createKeyFile(passphrase);
+        pass.clear();
+        const record = recordFor(made.file, slug, 'Reviewer key', true, 'reviewer');
+        await putKey(record);
+        remember(record.id, made.keys);
+        await register(record);
+        replace(
+          status,
+          notice(
+            'ok',
+            h('p', null, 'Your reviewer key is registered: new cables are encrypted to it. Save a copy, or you lose access to them when this browser’s data is erased.'),
+            h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => download(record.file, 'candor-reviewer.key', 'application/octet-stream') }, 'Save the key file')),
+          ),
+        );
+        redraw();
+      } catch (e) {
+        status.replaceChildren();
+        showError(errors, e, 'No reviewer key was made.');
+      }
+    },
+    pass.element,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create and register a reviewer key')),
+  );
+  const others = local.map((k) =>
+    h(
+      'li',
+      { class: 'card' },
+      h('p', null, 'A reviewer key on this device, not registered for you: ', h('code', null, `${k.replyPublic.slice(0, 16)}…`)),
+      h('button', {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => void register(k).then(redraw, (e: unknown) => showError(errors, e, 'The key was not registered.')),
+      }, 'Use this key for new cables'),
+    ),
+  );
+  replace(
+    panel,
+    h('h2', null, 'Your reviewer key'),
+    registered
+      ? notice('warn', h('p', null, 'A reviewer key is registered for you, but it is not on this device. Import its key file to read cables sent to it.'))
+      : notice('info', h('p', null, 'You have no reviewer key yet: cables cannot reach you. Create one here (or import one) to receive them.')),
+    others.length > 0 ? h('ul', { class: 'cards' }, others) : null,
+    importForm,
+    h('details', null, h('summary', null, 'Create a new reviewer key instead'), h('p', null, 'Cables already sent to your old key stay readable only with that key.'), createForm),
+    status,
+    errors,
+  );
+}
+
+// ---- #/staff/inbox ----
+
+const inbox: StaffPage = async (main, s) => {
+  const slug = s.account.organization;
+  const errors = errorRegion();
+  const keyPanel = h('section', { class: 'card', 'aria-live': 'polite' });
+  const list = h('div', { 'aria-busy': 'true' });
+  const onlyOverdue = h('input', { type: 'checkbox' });
+  main.append(
+    h('h1', null, 'Cable inbox'),
+    h('p', null, 'Cables to your organization’s reviewers, overdue first, then by the next deadline. Contents are decrypted in this browser when you open one.'),
+    errors,
+    keyPanel,
+    choice(onlyOverdue, 'Show only overdue cables'),
+    list,
+  );
+  titled(main, 'Cable inbox');
+  const here = stillHere();
+  const draw = async () => {
+    try {
+      const [{ cables }, counts] = await Promise.all([
+        api<{ cables: CableView[] }>(`/orgs/${slug}/cables${onlyOverdue.checked ? '?overdue=1' : ''}`, { as: 'staff' }),
+        api<{ open: number; overdue: number; closed: number }>(`/orgs/${slug}/cable-counts`),
+      ]);
+      if (!here()) return;
+      list.removeAttribute('aria-busy');
+      replace(
+        list,
+        h('p', { 'data-testid': 'inbox-counts' }, `${plural(counts.open, 'open cable')}, ${counts.overdue} overdue, ${counts.closed} closed.`),
+        cables.length === 0
+          ? notice('info', h('p', null, onlyOverdue.checked ? 'No cable is overdue.' : 'No cables yet.'))
+          : h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { 'data-testid': 'inbox' },
+                h('caption', { class: 'visually-hidden' }, 'Cables, overdue first'),
+                h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Cable'), h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Received'), h('th', { scope: 'col' }, 'Acknowledge by'), h('th', { scope: 'col' }, 'Answer by'))),
+                h(
+                  'tbody',
+                  null,
+                  cables.map((c) =>
+                    h(
+                      'tr',
+                      { class: c.deadlines.overdue ? 'overdue' : null, 'data-cable': c.id },
+                      h('td', null, h('a', { href: `#/staff/cables/${c.id}` }, `${c.id.slice(0, 10)}…`), ' ', c.state === 'closed' ? h('span', { class: 'badge' }, 'Closed') : null, c.deadlines.overdue ? h('span', { class: 'badge bad' }, 'Overdue') : null),
+                      h('td', null, c.author === 'named' ? 'Named member' : 'Anonymous member'),
+                      h('td', null, dateText(c.received_on)),
+                      h('td', null, deadlineText(c.deadlines.acknowledge_by, c.deadlines.acknowledge_days_left, c.deadlines.acknowledge_unit, c.deadlines.acknowledged, c.deadlines.acknowledge_overdue)),
+                      h('td', null, deadlineText(c.deadlines.answer_by, c.deadlines.answer_days_left, c.deadlines.answer_unit, c.deadlines.closed, c.deadlines.answer_overdue)),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      );
+    } catch (e) {
+      if (here()) showError(errors, e, 'The inbox could not be loaded.');
+    }
+  };
+  onlyOverdue.addEventListener('change', () => void draw());
+  await Promise.all([draw(), reviewerKeyPanel(s, keyPanel, () => undefined)]);
+  return onLockChange(() => void reviewerKeyPanel(s, keyPanel, () => undefined));
+};
+
+// ---- #/staff/cables/:id ----
+
+const cablePage: StaffPage = async (main, s, params) => {
+  const slug = s.account.organization;
+  const id = (params.id ?? '').toLowerCase();
+  const errors = errorRegion();
+  const keyPanel = h('section', { 'aria-live': 'polite' });
+  const body = h('div');
+  main.append(h('h1', null, `Cable ${id.slice(0, 10)}…`), h('p', null, h('a', { href: '#/staff/inbox' }, 'Back to the inbox')), errors, keyPanel, body);
+  titled(main, 'Cable');
+  if (!/^[0-9a-f]{64}$/.test(id)) {
+    showError(errors, new Error('This is not a cable address. Open a cable from the inbox.'));
+    return;
+  }
+  const here = stillHere();
+  let drawn = false;
+  const show = async (box: BoxKeyPair) => {
+    errors.replaceChildren();
+    let view: CableView;
+    let opened: OpenedCable;
+    let reviewerKeys: Uint8Array[];
+    let canExtend = false;
+    try {
+      view = await api<CableView>(`/orgs/${slug}/cables/${id}`, { as: 'staff' });
+      const [roster, list, org] = await Promise.all([
+        api<Roster>(`/orgs/${slug}/roster`),
+        reviewers(slug),
+        api<OrgDetail>(`/orgs/${slug}`),
+      ]);
+      canExtend = org.settings.policy.extended_answer !== null;
+      reviewerKeys = list.map((r) => fromHex(r.box_public));
+      opened = openCable(view, box, roster.members.map((m) => fromHex(m.ring_public)));
+    } catch (e) {
+      if (here()) showError(errors, e, 'This cable could not be opened.');
+      return;
+    }
+    if (!here()) return;
+    let messages: CableMessage[];
+    try {
+      messages = openMessages(view, box, true);
+    } catch (e) {
+      showError(errors, e);
+      messages = [];
+    }
+    const c = opened.content;
+    const actionsArea = h('div');
+    replace(
+      body,
+      h('h2', { 'data-testid': 'cable-subject' }, c.subject),
+      opened.header.author === 'named' && c.author
+        ? notice('ok', h('p', { 'data-testid': 'cable-author' }, 'From ', h('strong', null, c.author.name), opened.authorVerified ? ' — verified: signed by a member’s key on the roster, and by the same key as the cable.' : ''))
+        : notice('info', h('p', { 'data-testid': 'cable-author' }, 'From an anonymous member: the signature proves only that one member of the roster wrote it.')),
+      h('div', { class: 'letter-text', 'data-testid': 'cable-body' }, c.body),
+      c.attachments.length > 0
+        ? h(
+            'section',
+            null,
+            h('h3', null, 'Attachments'),
+            h(
+              'ul',
+              null,
+              c.attachments.map((a) =>
+                h('li', null, h('button', { type: 'button', class: 'secondary', onclick: () => download(a.data, a.name, 'application/octet-stream') }, `Save ${a.name}`), ` ${a.data.length.toLocaleString()} bytes`),
+              ),
+            ),
+          )
+        : null,
+      h('h3', null, 'Deadlines'),
+      h('p', null, `Policy: ${view.policy}.`),
+      deadlinesList(view.deadlines, view.received_on),
+      h('h3', null, 'History'),
+      timeline(view.events, messages, true),
+      actionsArea,
+    );
+    reviewerActions(actionsArea, slug, view, opened, reviewerKeys, canExtend, () => void show(box));
+  };
+  await reviewerKeyPanel(s, keyPanel, (_key, box) => {
+    if (!drawn) {
+      drawn = true;
+      void show(box);
+    }
+  });
+  return onLockChange(() => {
+    drawn = false;
+    body.replaceChildren();
+    void reviewerKeyPanel(s, keyPanel, (_key, box) => {
+      if (!drawn) {
+        drawn = true;
+        void show(box);
+      }
+    });
+  });
+};
+
+function reviewerActions(
+  area: HTMLElement,
+  slug: string,
+  view: CableView,
+  opened: OpenedCable,
+  reviewerKeys: Uint8Array[],
+  canExtend: boolean,
+  refresh: () => void,
+): void {
+  const d = view.deadlines;
+  const errors = errorRegion();
+  const status = statusRegion();
+  if (d.closed || view.state === 'purged') {
+    replace(area, notice('info', h('p', null, 'This cable is closed: it takes no more actions.')));
+    return;
+  }
+  const messageForm = (action: CableAction, label: string, button: string, hint: string) => {
+    const text = h('textarea', { rows: 6, required: true, name: `text-${action}` });
+    return form(
+      { 'aria-label': label, 'data-testid': `form-${action}` },
+      async () => {
+        errors.replaceChildren();
+        try {
+          const msg = sealMessage(opened.header.id, action, text.value, opened.content.replyPublic, reviewerKeys);
+          replace(status, h('p', null, 'Encrypting and sending…'));
+          await api(`/orgs/${slug}/cables/${view.id}/messages`, { method: 'POST', body: msg, as: 'staff' });
+          text.value = '';
+          status.replaceChildren();
+          refresh();
+        } catch (e) {
+          status.replaceChildren();
+          if (e instanceof ApiError && e.status === 409) showError(errors, new Error(`${e.message}. Reload the cable and try again.`));
+          else showError(errors, e, 'Nothing was sent.');
+        }
+      },
+      field({ label, input: text, hint }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, button)),
+    );
+  };
+  const parts: HTMLElement[] = [];
+  if (!d.acknowledged) {
+    const ack = h('button', { type: 'button', 'data-testid': 'acknowledge' }, 'Acknowledge receipt');
+    ack.addEventListener('click', () => {
+      ack.disabled = true;
+      errors.replaceChildren();
+      void api(`/orgs/${slug}/cables/${view.id}/acknowledge`, { method: 'POST', body: {}, as: 'staff' }).then(refresh, (e: unknown) => {
+        ack.disabled = false;
+        showError(errors, e, 'The cable was not acknowledged.');
+      });
+    });
+    parts.push(
+      h('h3', null, 'Acknowledge'),
+      h('p', null, `Tell the author the cable arrived (due ${dateText(d.acknowledge_by)}). Replying, extending and closing come after.`),
+      h('div', { class: 'actions' }, ack),
+    );
+  } else {
+    parts.push(
+      h('h3', null, 'Reply to the author'),
+      messageForm('replied', 'Your reply', 'Encrypt and send the reply', 'Encrypted to the author’s reply key and to the reviewers. The author reads it with their receipt.'),
+    );
+    if (!d.extended && canExtend) {
+      parts.push(
+        h('h3', null, 'Extend the answer deadline'),
+        messageForm('extended', 'Reason for the extension', 'Extend once, with this reason', 'Allowed once, when the policy has an extension. The author sees the reason.'),
+      );
+    }
+    parts.push(
+      h('h3', null, 'Close with a final response'),
+      messageForm('closed', 'Final response', 'Close the cable', 'The substantive answer: it meets the answer deadline and ends the cable.'),
+    );
+  }
+  parts.push(
+    h('h3', null, 'Internal note'),
+    messageForm('noted', 'Note to the other reviewers', 'Add the note', 'Encrypted to the reviewers only; the author never sees it.'),
+  );
+  replace(area, h('h2', null, 'Act on this cable'), ...parts, status, errors);
+}
+
+export function reviewerRoutes(): void {
+  addStaffSection(
+    { path: '/staff/inbox', title: 'Cable inbox', roles: ['reviewer'], description: 'Cables to the reviewers: deadlines, overdue first; read, acknowledge, reply.' },
+    inbox,
+  );
+  addStaffPage('/staff/cables/:id', '/staff/inbox', cablePage);
+}
+

@@ -1,0 +1,229 @@
+// Dissent cables end to end, in Chromium against a real `candor serve --demo`: members write an
+// anonymous cable (with an attachment) and a named one in the browser and keep their receipts;
+// a reviewer imports the demo reviewer key file, reads both (decrypted in the page), sees the
+// named author verified, acknowledges, replies, notes, extends and closes; the authors read the
+// replies with their receipts alone, and the command line reads what the browser wrote.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  candorBinary,
+  checkPrivacy,
+  DEMO_ADMIN,
+  DEMO_KEY_PASSPHRASE,
+  DEMO_ORG,
+  demoKeyFile,
+  eventually,
+  importKey,
+  launchBrowser,
+  newDevice,
+  screenshot,
+  staffSignIn,
+  startServer,
+  visit,
+  type Device,
+  type Server,
+} from './harness.js';
+
+const run = promisify(execFile);
+
+let server: Server;
+let browser: Browser;
+const devices: Device[] = [];
+const secrets: string[] = [];
+let reviewer: Device;
+const anon = { receipt: '', id: '' };
+const named = { receipt: '', id: '' };
+
+const ANON_BODY = 'The safety inspections at the north plant were skipped in March and the logs were back-dated.';
+const NAMED_BODY = 'I raised the budget irregularities with my director on 3 May and was told to drop it.';
+const REPLY = 'Thank you. We have opened a review and will write again within 30 working days.';
+const EXTENSION = 'We need the auditors’ report, due next month.';
+const CLOSING = 'The review is complete: the budget will be restated and the director has been referred.';
+
+async function device(viewport?: { width: number; height: number }): Promise<Device> {
+  const d = await newDevice(browser, server, viewport);
+  devices.push(d);
+  return d;
+}
+
+function receiptId(receipt: string): string {
+  return /^candor-receipt-v1-([0-9a-f]{64})-/.exec(receipt)![1]!;
+}
+
+async function writeCable(page: Page, subject: string, body: string, name?: string): Promise<string> {
+  await visit(page, '/#/member/cables/new');
+  const unlock = page.getByRole('button', { name: 'Unlock' });
+  await page.getByLabel('Subject').or(unlock).first().waitFor();
+  if (await unlock.isVisible()) {
+    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
+    await unlock.click();
+  }
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('What you want the reviewers to know').fill(body);
+  if (name !== undefined) {
+    await page.getByLabel('With my name').check();
+    await page.getByLabel('Your name, as the reviewers should see it').fill(name);
+  } else {
+    await page.getByLabel('Attachments (optional)').setInputFiles({
+      name: 'inspection-log.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('2026-03-02 inspection: not done\n'),
+    });
+  }
+  await page.getByTestId('send-cable').click();
+  await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
+  const receipt = (await page.getByTestId('receipt').textContent())!.trim();
+  expect(receipt).toMatch(/^candor-receipt-v1-[0-9a-f]{64}-[0-9a-f]{64}$/);
+  secrets.push(receipt, receipt.slice(-64));
+  return receipt;
+}
+
+async function openAsReviewer(id: string): Promise<Page> {
+  const page = reviewer.page;
+  await visit(page, `/#/staff/cables/${id}`);
+  await page.getByTestId('cable-subject').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+async function send(page: Page, action: string, label: string, text: string): Promise<void> {
+  const f = page.getByTestId(`form-${action}`);
+  await f.getByLabel(label).fill(text);
+  await f.getByRole('button').click();
+  await page.getByTestId(`message-${action}`).filter({ hasText: text }).waitFor();
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  reviewer = await device();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('dissent cables in the browser', () => {
+  test('a member writes an anonymous cable with an attachment and keeps the receipt', async () => {
+    const d = await device();
+    await importKey(d.page, demoKeyFile(server, 4));
+    await visit(d.page, '/#/member/cables/new');
+    await d.page.getByLabel(/^Passphrase of your/).waitFor();
+    await screenshot(d.page, 'member-cable-unlock');
+    anon.receipt = await writeCable(d.page, 'Skipped safety inspections', ANON_BODY);
+    anon.id = receiptId(anon.receipt);
+    await d.page.getByText('It is anonymous: it proves only that one of 25 members').waitFor();
+    await d.page.getByText('This receipt is the only way to read the reviewers’ replies').waitFor();
+    await screenshot(d.page, 'member-cable-receipt');
+  });
+
+  test('a member writes a named cable', async () => {
+    const d = await device({ width: 390, height: 844 });
+    await importKey(d.page, demoKeyFile(server, 5));
+    named.receipt = await writeCable(d.page, 'Budget irregularities', NAMED_BODY, 'Jordan Lee');
+    named.id = receiptId(named.receipt);
+    await d.page.getByText('It carries your name').waitFor();
+    await screenshot(d.page, 'member-cable-named-phone');
+  });
+
+  test('the reviewer brings the reviewer key into the browser and sees the inbox with deadlines', async () => {
+    const page = reviewer.page;
+    await staffSignIn(page);
+    await visit(page, '/#/staff/inbox');
+    await page.getByLabel('Reviewer key file', { exact: true }).setInputFiles(join(server.dataDir, 'demo-reviewer.key'));
+    await page.getByRole('button', { name: 'Import the key file' }).click();
+    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('reviewer-key-ready').waitFor({ timeout: 60_000 });
+    await eventually('both cables in the inbox', async () => {
+      await visit(page, '/#/staff/inbox');
+      await page.getByTestId('inbox-counts').waitFor();
+      return (await page.locator('[data-cable]').count()) === 2 ? true : undefined;
+    });
+    await expect.poll(() => page.getByTestId('inbox').textContent()).toContain('2 working days left');
+    await expect.poll(() => page.getByTestId('inbox').textContent()).toContain('Anonymous member');
+    await expect.poll(() => page.getByTestId('inbox').textContent()).toContain('Named member');
+    await screenshot(page, 'reviewer-inbox');
+  });
+
+  test('the reviewer reads the anonymous cable, acknowledges it, replies and notes', async () => {
+    const page = await openAsReviewer(anon.id);
+    await expect.poll(() => page.getByTestId('cable-subject').textContent()).toBe('Skipped safety inspections');
+    await expect.poll(() => page.getByTestId('cable-body').textContent()).toBe(ANON_BODY);
+    await expect.poll(() => page.getByTestId('cable-author').textContent()).toContain('anonymous member');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save inspection-log.txt' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('inspection-log.txt');
+    await page.getByTestId('acknowledge').click();
+    await page.getByTestId('form-replied').waitFor();
+    await expect.poll(() => page.getByTestId('ack-deadline').textContent()).toContain('Done');
+    await send(page, 'replied', 'Your reply', REPLY);
+    await send(page, 'noted', 'Note to the other reviewers', 'Check with facilities before the audit.');
+    await screenshot(page, 'reviewer-cable');
+  });
+
+  test('the reviewer sees the named author verified, extends with a reason and closes', async () => {
+    const page = await openAsReviewer(named.id);
+    await expect.poll(() => page.getByTestId('cable-author').textContent()).toContain('Jordan Lee');
+    await expect.poll(() => page.getByTestId('cable-author').textContent()).toContain('verified');
+    await expect.poll(() => page.getByTestId('cable-body').textContent()).toBe(NAMED_BODY);
+    await page.getByTestId('acknowledge').click();
+    await send(page, 'extended', 'Reason for the extension', EXTENSION);
+    await expect.poll(() => page.getByTestId('answer-deadline').textContent()).toContain('left');
+    await page.getByText('Answer by (extended)').waitFor();
+    await expect(page.getByTestId('form-extended').count()).resolves.toBe(0);
+    await send(page, 'closed', 'Final response', CLOSING);
+    await page.getByText('This cable is closed').waitFor();
+    await screenshot(page, 'reviewer-cable-closed');
+  });
+
+  test('the authors read the replies with nothing but their receipts', async () => {
+    const a = await device();
+    await visit(a.page, '/#/member/cables/read');
+    await a.page.getByLabel('Your receipt', { exact: true }).fill('candor-receipt-v1-not-a-receipt');
+    await a.page.getByRole('button', { name: 'Read replies' }).click();
+    await a.page.getByText('This is not a Candor receipt').waitFor();
+    await a.page.getByLabel('Your receipt', { exact: true }).fill(`  ${anon.receipt}\n`);
+    await a.page.getByRole('button', { name: 'Read replies' }).click();
+    await expect.poll(() => a.page.getByTestId('message-replied').textContent()).toBe(REPLY);
+    await expect.poll(() => a.page.getByTestId('cable-state').textContent()).toContain('acknowledged');
+    expect(await a.page.getByText('Check with facilities').count()).toBe(0); // notes stay with the reviewers
+    await screenshot(a.page, 'member-cable-replies');
+
+    const b = await device({ width: 390, height: 844 });
+    await visit(b.page, '/#/member/cables/read');
+    await b.page.getByLabel('Your receipt', { exact: true }).fill(named.receipt);
+    await b.page.getByRole('button', { name: 'Read replies' }).click();
+    await expect.poll(() => b.page.getByTestId('message-closed').textContent()).toBe(CLOSING);
+    await expect.poll(() => b.page.getByTestId('message-extended').textContent()).toBe(EXTENSION);
+    await expect.poll(() => b.page.getByTestId('cable-state').textContent()).toContain('Closed');
+    await screenshot(b.page, 'member-cable-closed-phone');
+  });
+
+  test('the command line reads what the browser wrote, and the other way round', async () => {
+    const status = await run(candorBinary, ['cable', 'status', '--server', server.url, '--receipt', anon.receipt]);
+    expect(status.stdout).toContain(REPLY);
+    const read = await run(
+      candorBinary,
+      ['cable', 'read', anon.id, '--server', server.url, '--org', DEMO_ORG, '--user', DEMO_ADMIN.username, '--key', join(server.dataDir, 'demo-reviewer.key')],
+      { env: { ...process.env, CANDOR_PASSWORD: DEMO_ADMIN.password, CANDOR_PASSPHRASE: DEMO_KEY_PASSPHRASE } },
+    );
+    expect(read.stdout).toContain(ANON_BODY);
+  });
+
+  test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
+    expect(secrets.length).toBe(4);
+    for (const d of devices) checkPrivacy(d, server, secrets);
+  });
+});
