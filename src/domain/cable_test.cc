@@ -6,30 +6,17 @@
 
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "domain/transcript_testing.h"
 
 namespace candor::domain {
 namespace {
 
 using crypto::Bytes;
 
-Bytes Transcript(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts) {
-    auto len = crypto::U64Le(p.size());
-    out.insert(out.end(), len.begin(), len.end());
-    out.insert(out.end(), p.begin(), p.end());
-  }
-  return out;
-}
-Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
-Bytes U64(std::uint64_t v) {
-  auto le = crypto::U64Le(v);
-  return Bytes(le.begin(), le.end());
-}
-template <typename F>
-Bytes K(const F& f) {
-  return Bytes(f.begin(), f.end());
-}
+using testing::B;
+using testing::K;
+using testing::Transcript;
+using testing::U64;
 template <typename F>
 F Filled(std::uint8_t v) {
   F f;

@@ -20,6 +20,7 @@ import {
   launchBrowser,
   newDevice,
   screenshot,
+  screenshotsIfFailed,
   staffSignIn,
   startServer,
   visit,
@@ -101,11 +102,7 @@ beforeAll(async () => {
   reviewer = await device();
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-  for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
-});
+afterEach((ctx) => screenshotsIfFailed(ctx.task, devices));
 
 afterAll(async () => {
   await browser?.close();

@@ -198,3 +198,13 @@ export async function importKey(page: Page, file: string): Promise<void> {
   await page.getByRole('button', { name: 'Import the key file' }).click();
   await page.getByText('Imported. This key is a member of Demo Agency').waitFor();
 }
+
+// For afterEach: when the test just run failed, a picture of every open page is saved.
+export async function screenshotsIfFailed(
+  task: { name: string; result?: { state?: string } },
+  devices: readonly Device[],
+): Promise<void> {
+  if (task.result?.state !== 'fail') return;
+  const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
+}

@@ -21,6 +21,7 @@ import {
   launchBrowser,
   newDevice,
   screenshot,
+  screenshotsIfFailed,
   startServer,
   staffSignIn,
   importKey,
@@ -102,11 +103,7 @@ beforeAll(async () => {
 });
 
 // A failing test leaves a picture of every open page behind.
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-  for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
-});
+afterEach((ctx) => screenshotsIfFailed(ctx.task, devices));
 
 afterAll(async () => {
   await browser?.close();

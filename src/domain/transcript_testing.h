@@ -1,0 +1,35 @@
+// Test helpers shared by the domain tests: tr(…) written out by hand, independently of
+// crypto::Tr, so that tests of canonical bytes do not check the encoder against itself.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "crypto/transcript.h"
+
+namespace candor::domain::testing {
+
+using crypto::Bytes;
+
+inline Bytes Transcript(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) {
+    auto len = crypto::U64Le(p.size());
+    out.insert(out.end(), len.begin(), len.end());
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+inline Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+inline Bytes U64(std::uint64_t v) {
+  auto le = crypto::U64Le(v);
+  return Bytes(le.begin(), le.end());
+}
+// The bytes of a fixed-size value (a key, an id, a point).
+template <typename F>
+Bytes K(const F& fixed) {
+  return Bytes(fixed.begin(), fixed.end());
+}
+
+}  // namespace candor::domain::testing
