@@ -248,10 +248,18 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_by_organization ON notifications (organization_id, id);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Migration 4: a cable keeps the organization's settings it was received under, so that a
+// later change of deadline policy cannot move its deadlines (NULL: received before this
+// migration; the organization's current settings apply).
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE cables ADD COLUMN settings_json {TEXT};
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
+    {4, "cables keep the deadline policy they were received under", kMigration4},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -60,6 +60,12 @@ std::optional<std::int64_t> RowReader::OptionalInt() {
   return v->as_int();
 }
 
+std::optional<std::string> RowReader::OptionalText() {
+  const SqlValue* v = Next(SqlValue::Type::kText, true);
+  if (v == nullptr) return std::nullopt;
+  return v->as_text();
+}
+
 std::string ToPostgresPlaceholders(std::string_view sql, int* count) {
   std::string out;
   out.reserve(sql.size() + 16);

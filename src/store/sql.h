@@ -62,6 +62,9 @@ class SqlValue {
   SqlValue(const std::optional<std::int64_t>& v) {      // NOLINT(google-explicit-constructor)
     if (v) v_ = *v;
   }
+  SqlValue(const std::optional<std::string>& v) {       // NOLINT(google-explicit-constructor)
+    if (v) v_ = *v;
+  }
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -96,6 +99,7 @@ class RowReader {
   Blob Bytes();
   std::optional<Blob> OptionalBytes();  // NULL → nullopt
   std::optional<std::int64_t> OptionalInt();  // NULL → nullopt
+  std::optional<std::string> OptionalText();  // NULL → nullopt
 
   [[nodiscard]] Status status() const { return status_; }
 

@@ -342,6 +342,7 @@ Result<CableRecord> DecodeCable(const SqlRow& row) {
   c.extended = r.Bool();
   c.closed_day = r.OptionalInt();
   c.purged = r.Bool();
+  c.settings_json = r.OptionalText();
   CANDOR_RETURN_IF_ERROR(r.status());
   return c;
 }
@@ -1084,7 +1085,7 @@ class SqlTransaction final : public Transaction {
   static constexpr const char* kCableColumns =
       "id, organization_id, named, header, envelope, signature, quota_window, quota_slot, "
       "quota_signature, author_signature, submission_digest, access_hash, received_day, published, "
-      "acknowledged_day, extended, closed_day, purged";
+      "acknowledged_day, extended, closed_day, purged, settings_json";
   static constexpr const char* kCableEventColumns =
       "cable_id, seq, action, digest, day, account_id, at_ms, recipients, envelope, log_index";
 
@@ -1094,10 +1095,10 @@ class SqlTransaction final : public Transaction {
       if (!rows.empty()) return Error(ErrorCode::kAlreadyExists, "a cable with this id exists");
       CANDOR_RETURN_IF_ERROR(conn_->Exec(
           std::string("INSERT INTO cables (") + kCableColumns +
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
            c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
-           c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged}));
+           c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
       return Status::Ok();
     });
   }

@@ -191,6 +191,10 @@ struct CableRecord {
   bool extended = false;
   std::optional<std::int64_t> closed_day;
   bool purged = false;
+  // The organization's settings (canonical JSON) when the cable was received: its deadlines
+  // follow this policy even if the organization changes policy later. nullopt for cables
+  // stored before schema version 4 (the current settings apply).
+  std::optional<std::string> settings_json;
 };
 
 // One thing that happened to a cable, in order (seq 1 is "submitted"). Reviewer actions carry

@@ -27,6 +27,12 @@ std::int64_t MsOf(int y, int m, int d, int hour = 12) {
 
 class CableTest : public ServerTest {
  protected:
+  // A connection to the test's database that bypasses the store, to look at or damage rows.
+  std::unique_ptr<store::SqlConnection> RawConnection() {
+    if (GetParam() == "sqlite") return std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
+    return std::move(*pg_->Connect());
+  }
+
   void SetUpCables(const std::string& slug, std::size_t members, std::uint64_t seed) {
     MakeOrg(slug);
     ASSERT_TRUE(service_->CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
@@ -464,6 +470,33 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   auto r = Message("agency", id, CableAction::kExtended, "Reason", opened);
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.body.find("allows no extension"), std::string::npos);
+
+  // Changing the policy later moves no deadline of a cable received under the old one (nor
+  // allows an extension it did not allow); a new cable follows the new policy.
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText({}), admin.Headers())
+                .status,
+            204);
+  v = ReviewerView("agency", id);
+  EXPECT_EQ(v["policy"], "eu-whistleblowing");
+  EXPECT_EQ(v["deadlines"]["answer_by"], "2027-02-28");
+  EXPECT_EQ(Message("agency", id, CableAction::kExtended, "Reason", opened).status, 409);
+  cli::SealedCable later = Seal("agency", 1, "S2", "B2");
+  ASSERT_EQ(Submit(later.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  Json w = ReviewerView("agency", crypto::ToHex(later.id));
+  EXPECT_EQ(w["policy"], domain::OrganizationSettings{}.policy.name);
+  EXPECT_EQ(w["deadlines"]["acknowledge_unit"], "working-days");
+  EXPECT_EQ(w["deadlines"]["acknowledge_by"], "2026-12-02");
+
+  // A cable stored before cables kept their policy (schema version 3) follows the current one.
+  ASSERT_TRUE(RawConnection()
+                  ->Exec("UPDATE cables SET settings_json = NULL WHERE id = ?",
+                         {store::Blob(later.id.begin(), later.id.end())})
+                  .ok());
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu), admin.Headers()).status,
+            204);
+  EXPECT_EQ(ReviewerView("agency", crypto::ToHex(later.id))["policy"], "eu-whistleblowing");
+  EXPECT_EQ(ReviewerView("agency", id)["policy"], "eu-whistleblowing");
 }
 
 TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
@@ -527,12 +560,7 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
   }
   ASSERT_TRUE(service_->RunCableJobs().ok());
 
-  std::unique_ptr<store::SqlConnection> conn;
-  if (GetParam() == "sqlite") {
-    conn = std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
-  } else {
-    conn = std::move(*pg_->Connect());
-  }
+  std::unique_ptr<store::SqlConnection> conn = RawConnection();
   // The anonymous author's keys, which nothing may hold next to their cable.
   const auto& author = orgs_["state"].members[4];
   const std::string author_ring = crypto::ToHex(author.ring.public_key);

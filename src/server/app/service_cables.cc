@@ -31,6 +31,16 @@ Result<domain::OrganizationSettings> SettingsOf(const store::OrganizationRecord&
   return settings;
 }
 
+// The settings a cable's deadlines follow: those it was received under, or (for cables stored
+// before they were kept) the organization's current ones.
+Result<domain::OrganizationSettings> CableSettings(const store::CableRecord& rec,
+                                                   const store::OrganizationRecord& org) {
+  if (!rec.settings_json) return SettingsOf(org);
+  auto settings = domain::OrganizationSettingsFromJsonText(*rec.settings_json);
+  if (!settings.ok()) return Error(ErrorCode::kCorrupt, "a stored cable's deadline policy is damaged");
+  return settings;
+}
+
 Result<domain::WorkingCalendar> CalendarOf(store::Transaction& tx, const store::OrganizationRecord& org,
                                            const domain::OrganizationSettings& settings) {
   CANDOR_ASSIGN_OR_RETURN(auto holidays, tx.ListHolidays(org.id));
@@ -238,6 +248,11 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   rec.submission_digest = ToBlob(submission.span());
   rec.access_hash = ToBlob(h.access_hash.span());
   rec.received_day = Today(clock_);
+  // The deadline policy in force now is the cable's for good (read in this transaction, so a
+  // concurrent change of policy is either before the cable or after it).
+  CANDOR_ASSIGN_OR_RETURN(auto org_now, tx->FindOrganization(org_id));
+  if (!org_now) return Error(ErrorCode::kCorrupt, "the cable's organization disappeared");
+  rec.settings_json = org_now->policy_json;
   CANDOR_RETURN_IF_ERROR(tx->InsertCable(rec));
   store::CableEventRecord ev;
   ev.cable_id = rec.id;
@@ -289,7 +304,7 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   v.quota_slot = static_cast<std::uint64_t>(rec.quota_slot);
   CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(rec.organization_id));
   if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
-  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(*org));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, CableSettings(rec, *org));
   CANDOR_ASSIGN_OR_RETURN(auto calendar, CalendarOf(tx, *org, settings));
   domain::CableDates dates;
   dates.received = domain::CivilFromDays(rec.received_day);
@@ -426,7 +441,7 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
   if (action != domain::CableAction::kNoted && !rec->acknowledged_day) {
     return Error(ErrorCode::kFailedPrecondition, "acknowledge the cable first");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, CableSettings(*rec, org));
   if (action == domain::CableAction::kExtended) {
     if (!settings.policy.extended_answer) {
       return Error(ErrorCode::kFailedPrecondition,
