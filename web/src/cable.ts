@@ -37,7 +37,10 @@ import { validateOrganizationSlug } from './crypto/policy.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { systemRng, type Rng } from './crypto/rng.js';
 import { wipe } from './crypto/sodium.js';
+import { decodeLogEntry, type LogEvent } from './crypto/log_entry.js';
+import { hashLeaf, verifyInclusion } from './crypto/merkle.js';
 import { h256, splitTranscript, tr } from './crypto/transcript.js';
+import { verifySignedTreeHead, type SignedTreeHead } from './crypto/tree_head.js';
 
 export type CableAuthorKind = 'named' | 'anonymous';
 export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged';
@@ -624,3 +627,64 @@ export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boo
   return out;
 }
 
+
+// ---- The author's check of the public log (as `candor cable status` does) ----
+
+// Where checkCableEventsInLog gets the log: the latest signed tree head, the entry bytes at an
+// index, and an inclusion proof for an index in a tree of a size.
+export interface LogReader {
+  treeHead(): Promise<SignedTreeHead>;
+  entry(index: bigint): Promise<Uint8Array>;
+  inclusionProof(index: bigint, size: bigint): Promise<Uint8Array[]>;
+}
+
+// Checks every event of `view` that the server says is logged: the tree head is signed by
+// `logKey`, the entry at the event's index is included in it, and the entry is this cable's
+// event with the same sequence number, action and digest; for a message (whose ciphertext the
+// view holds) the digest is recomputed from it. Returns how many events were checked and the
+// tree size they were checked against. Throws 'verification failed' when anything differs.
+export async function checkCableEventsInLog(
+  view: CableView,
+  logKey: Uint8Array,
+  log: LogReader,
+): Promise<{ checked: number; treeSize: bigint }> {
+  const id = fixedFromHex(view.id, 32, 'cable id');
+  const sth = await log.treeHead();
+  try {
+    verifySignedTreeHead(sth, logKey);
+  } catch {
+    throw verificationFailed(`the log's tree head is not signed by the log key ${toHex(logKey)}`);
+  }
+  let checked = 0;
+  for (const e of view.events) {
+    if (e.log_index === null || e.log_index === undefined) continue;
+    const index = BigInt(e.log_index);
+    if (index >= sth.head.size) throw verificationFailed(`entry ${index} is not in the signed log yet`);
+    const [entry, proof] = await Promise.all([log.entry(index), log.inclusionProof(index, sth.head.size)]);
+    verifyInclusion(index, sth.head.size, hashLeaf(entry), proof, sth.head.root);
+    let ev: LogEvent;
+    try {
+      ev = decodeLogEntry(entry);
+    } catch {
+      throw verificationFailed(`log entry ${index} is not a valid entry`);
+    }
+    if (
+      ev.kind !== 'cable-event' ||
+      !bytesEqual(ev.cable, id) ||
+      ev.seq !== BigInt(e.seq) ||
+      ev.action !== e.action ||
+      toHex(ev.digest) !== e.digest
+    ) {
+      throw verificationFailed(`event ${e.seq} of this cable differs from what the log holds`);
+    }
+    if (e.envelope) {
+      const recipients = (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient'));
+      const header = cableMessageHeaderBytes(id, e.action, recipients);
+      if (!bytesEqual(cableMessageDigest(header, fromHex(e.envelope)), ev.digest)) {
+        throw verificationFailed(`message ${e.seq} is not the one the log recorded`);
+      }
+    }
+    checked++;
+  }
+  return { checked, treeSize: sth.head.size };
+}

@@ -4,8 +4,9 @@
 // The cable is encrypted and signed in this browser (cable.ts); the server receives ciphertext,
 // two ring signatures and no cookie. The receipt is shown once and never stored: on a seized
 // device, a stored receipt would tie its owner to the cable.
-import { api, ApiError, type OrgDetail, type Roster } from '../api.js';
+import { api, apiBytes, ApiError, type OrgDetail, type Roster } from '../api.js';
 import {
+  checkCableEventsInLog,
   openMessages,
   parseReceipt,
   deriveReceiptKeys,
@@ -15,11 +16,15 @@ import {
   type CableMessage,
   type CableView,
   type Deadlines,
+  type LogReader,
 } from '../cable.js';
-import { fromHex, toHex } from '../crypto/bytes.js';
+import { fixedFromHex, fromHex, toHex } from '../crypto/bytes.js';
+import { verificationFailed } from '../crypto/errors.js';
+import { parseJson } from '../crypto/json.js';
+import { signedTreeHeadFromJson } from '../crypto/tree_head.js';
 import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
 import { wipe } from '../crypto/sodium.js';
-import { listKeys, onLockChange, unlockedKeys, type StoredKey } from '../keystore.js';
+import { listKeys, onLockChange, pinLogKey, unlockedKeys, type StoredKey } from '../keystore.js';
 import { stillHere, titled } from '../router.js';
 import {
   add,
@@ -391,6 +396,59 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
 
 // ---- #/member/cables/read ----
 
+// The public log as this server serves it; everything it returns is checked by the caller.
+const serverLog: LogReader = {
+  treeHead: async () => signedTreeHeadFromJson(parseJson(await apiBytes('/log/sth'))),
+  entry: async (index) => {
+    const r = await api<{ entries: { entry: string }[] }>(`/log/entries?start=${index}&end=${index + 1n}`);
+    if (r.entries.length !== 1 || typeof r.entries[0]!.entry !== 'string') {
+      throw verificationFailed(`the server sent no log entry at ${index}`);
+    }
+    return fromHex(r.entries[0]!.entry);
+  },
+  inclusionProof: async (index, size) => {
+    const r = await api<{ proof: string[] }>(`/log/proof/inclusion?index=${index}&tree_size=${size}`);
+    return r.proof.map((p) => fixedFromHex(p, 32, 'proof hash'));
+  },
+};
+
+// Checks the cable's events against the public log in this browser and says what it found.
+async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
+  replace(area, h('p', { class: 'hint' }, 'Checking your cable’s record in the public log…'));
+  try {
+    const { public_key: served } = await api<{ public_key: string }>('/log/key');
+    const pinned = await pinLogKey(served);
+    if (pinned !== served) {
+      throw verificationFailed('this server now signs its log with another key than the one this browser saw before');
+    }
+    const { checked, treeSize } = await checkCableEventsInLog(view, fromHex(pinned), serverLog);
+    const waiting = view.events.length - checked;
+    replace(
+      area,
+      notice(
+        'ok',
+        h(
+          'p',
+          { 'data-testid': 'log-checked' },
+          h('strong', null, 'Checked in this browser: '),
+          `${plural(checked, 'event')} of your cable ${checked === 1 ? 'is' : 'are'} in the public log, proven against the log’s signed state (${treeSize.toLocaleString()} entries). `,
+          'Nobody can delete your cable or rewrite its history without this check failing.',
+        ),
+        waiting > 0 ? h('p', null, `${plural(waiting, 'newer event')} ${waiting === 1 ? 'goes' : 'go'} into the log with the next batch; check again later.`) : null,
+      ),
+    );
+  } catch (e) {
+    replace(
+      area,
+      notice(
+        'error',
+        h('p', { 'data-testid': 'log-check-failed' }, h('strong', null, 'The public log does not confirm your cable’s record. '), e instanceof Error ? `${e.message.replace(/\.$/, '')}. ` : ''),
+        h('p', null, 'If this persists, the server may be hiding or changing what happened to your cable: keep your receipt and tell someone you trust outside the organization.'),
+      ),
+    );
+  }
+}
+
 export function readCablePage(main: HTMLElement): () => void {
   const errors = errorRegion();
   const status = statusRegion();
@@ -417,6 +475,7 @@ export function readCablePage(main: HTMLElement): () => void {
           throw e;
         }
         const messages = openMessages(view, keys.reply, false);
+        const logArea = h('div', { 'aria-live': 'polite' });
         status.replaceChildren();
         forget = () => {
           wipe(keys.reply.secret, keys.access);
@@ -431,8 +490,10 @@ export function readCablePage(main: HTMLElement): () => void {
           h('p', null, view.author === 'named' ? 'You sent it with your name.' : 'You sent it anonymously.'),
           h('h2', null, messages.length === 0 ? 'No reply yet' : plural(messages.length, 'message') + ' from the reviewers'),
           timeline(view.events, messages, false),
+          logArea,
           h('p', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => forget?.() }, 'Forget the receipt on this page')),
         );
+        void logCheck(view, logArea);
       } catch (e) {
         status.replaceChildren();
         showError(errors, e, 'The replies could not be read.');

@@ -14,6 +14,7 @@ import {
   cableMessageHeaderBytes,
   cableQuotaEvent,
   cableSubmissionDigest,
+  checkCableEventsInLog,
   decodeCableHeader,
   deriveReceiptKeys,
   formatReceipt,
@@ -25,8 +26,13 @@ import {
   type CableAction,
   type CableContent,
   type CableView,
+  type LogReader,
   validateCableContent,
 } from '../../src/cable.js';
+import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
+import { CandorError } from '../../src/crypto/errors.js';
+import { signTreeHead } from '../../src/crypto/tree_head.js';
+import { TestLog } from './fixture.js';
 import { generateMemberKeys } from '../../src/crypto/keys.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { ready } from '../../src/crypto/sodium.js';
@@ -233,3 +239,77 @@ function flipLastHexDigit(s: string): string {
   const last = s[s.length - 1]!;
   return s.slice(0, -1) + (last === '0' ? '1' : '0');
 }
+
+describe("the author's check of the public log", () => {
+  // A log holding a cable's submitted and replied events (and other entries around them), a
+  // reader over it, and the view the server would send the author.
+  function setUp() {
+    const rng = new SeededRng(11);
+    const log = new TestLog(3);
+    const id = rng.fill(32);
+    const reply = sealMessage(id, 'replied', 'We are on it.', generateMemberKeys(rng).box.publicKey, [generateMemberKeys(rng).box.publicKey], rng);
+    const replyDigest = cableMessageDigest(
+      cableMessageHeaderBytes(id, 'replied', reply.recipients.map(hex)),
+      hex(reply.envelope),
+    );
+    const submitted = rng.fill(32);
+    const other = generateMemberKeys(rng);
+    log.append({ kind: 'reviewer-key', slug: 'state', accountId: 1n, boxPublic: other.box.publicKey });
+    const i1 = log.append({ kind: 'cable-event', slug: 'state', cable: id, seq: 1n, action: 'submitted', digest: submitted, date: '2026-11-23' });
+    const i2 = log.append({ kind: 'cable-event', slug: 'state', cable: id, seq: 2n, action: 'replied', digest: replyDigest, date: '2026-11-24' });
+    log.append({ kind: 'cable-event', slug: 'state', cable: rng.fill(32), seq: 1n, action: 'submitted', digest: rng.fill(32), date: '2026-11-24' });
+    const view = {
+      id: toHexString(id),
+      events: [
+        { seq: 1, action: 'submitted', date: '2026-11-23', digest: toHexString(submitted), log_index: Number(i1) },
+        { seq: 2, action: 'replied', date: '2026-11-24', digest: toHexString(replyDigest), log_index: Number(i2), recipients: reply.recipients, envelope: reply.envelope },
+        { seq: 3, action: 'closed', date: '2026-11-25', digest: toHexString(rng.fill(32)), log_index: null },
+      ],
+    } as unknown as CableView;
+    const size = BigInt(log.entries.length);
+    const sth = signTreeHead({ size, root: log.tree.root(), timestampMs: 1n }, log.key.secretKey);
+    const reader: LogReader = {
+      treeHead: async () => sth,
+      entry: async (i) => log.entries[Number(i)]!,
+      inclusionProof: async (i, n) => log.tree.inclusion(Number(i), Number(n)),
+    };
+    return { log, view, reader, sth };
+  }
+
+  it('proves every logged event and counts the ones still waiting', async () => {
+    const { log, view, reader } = setUp();
+    const r = await checkCableEventsInLog(view, log.key.publicKey, reader);
+    expect(r).toEqual({ checked: 2, treeSize: 4n });
+  });
+
+  it('refuses a changed history, another key, a bad proof and an entry not yet signed', async () => {
+    const { log, view, reader, sth } = setUp();
+    const refused = async (v: CableView, r: LogReader, key = log.key.publicKey) => {
+      const e = await checkCableEventsInLog(v, key, r).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(CandorError);
+      expect((e as CandorError).code).toBe('verification failed');
+      return (e as CandorError).message;
+    };
+    const withEvent = (k: number, change: Record<string, unknown>) =>
+      ({ ...view, events: view.events.map((e, i) => (i === k ? { ...e, ...change } : e)) }) as CableView;
+    expect(await refused(view, reader, generateSignKeyPair(new SeededRng(1)).publicKey)).toContain('not signed by the log key');
+    expect(await refused(withEvent(0, { digest: toHexString(new Uint8Array(32)) }), reader)).toContain('differs from what the log holds');
+    expect(await refused(withEvent(0, { action: 'acknowledged' }), reader)).toContain('differs');
+    expect(await refused(withEvent(1, { seq: 3 }), reader)).toContain('differs');
+    expect(await refused(withEvent(0, { log_index: 3 }), reader)).toContain('differs'); // another cable's entry
+    expect(await refused(withEvent(0, { log_index: 0 }), reader)).toContain('differs'); // another kind
+    expect(await refused(withEvent(0, { log_index: 9 }), reader)).toContain('not in the signed log yet');
+    expect(await refused({ ...view, id: toHexString(new Uint8Array(32).fill(5)) } as CableView, reader)).toContain('differs');
+    const env = view.events[1]!.envelope!;
+    expect(await refused(withEvent(1, { envelope: env.slice(0, -2) + (env.endsWith('00') ? '01' : '00') }), reader)).toContain('not the one the log recorded');
+    // The server swaps an entry, or sends the proof of another index, or an old tree head.
+    expect(await refused(view, { ...reader, entry: async (i) => (i === 1n ? log.entries[3]! : log.entries[Number(i)]!) })).toContain('inclusion proof');
+    expect(await refused(view, { ...reader, inclusionProof: async (_, n) => log.tree.inclusion(0, Number(n)) })).toContain('inclusion proof');
+    const old = signTreeHead({ size: 2n, root: log.tree.root(2), timestampMs: 1n }, log.key.secretKey);
+    expect(await refused(view, { ...reader, treeHead: async () => old })).toContain('not in the signed log yet');
+    expect(sth.head.size).toBe(4n);
+  });
+});

@@ -196,6 +196,10 @@ describe('dissent cables in the browser', () => {
     await expect.poll(() => a.page.getByTestId('message-replied').textContent()).toBe(REPLY);
     await expect.poll(() => a.page.getByTestId('cable-state').textContent()).toContain('acknowledged');
     expect(await a.page.getByText('Check with facilities').count()).toBe(0); // notes stay with the reviewers
+    // The browser proves the cable's events against the public log, as `candor cable status` does.
+    await expect.poll(() => a.page.getByTestId('log-checked').textContent(), { timeout: 30_000 }).toMatch(
+      /Checked in this browser: [1-9][0-9]* events? of your cable (is|are) in the public log/,
+    );
     await screenshot(a.page, 'member-cable-replies');
 
     const b = await device({ width: 390, height: 844 });
