@@ -20,5 +20,9 @@ export default defineConfig({
   test: {
     // Browser end-to-end tests have their own configuration (vitest.e2e.config.ts).
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
+    // Many tests run the `candor` binary (the cross-checks); CTest also runs them against the
+    // sanitizer build's, which is several times slower. Correctness, not speed, is tested here.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
