@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "store/sql.h"
 
@@ -112,9 +114,19 @@ Status SqliteConnection::Configure() {
   // WAL: readers never block the writer and see one snapshot each. synchronous=FULL: a
   // commit is on disk (WAL fsync'd) before COMMIT returns, so an acknowledged write survives
   // a power cut, not only a process crash.
-  CANDOR_ASSIGN_OR_RETURN(auto mode, Query("PRAGMA journal_mode = WAL", {}));
-  if (mode.size() != 1 || mode[0].size() != 1 || mode[0][0].type() != SqlValue::Type::kText ||
-      mode[0][0].as_text() != "wal") {
+  // Switching a fresh database to WAL needs a moment of exclusive access. When several
+  // servers open the same new file at once, SQLite may answer SQLITE_BUSY at once rather than
+  // through the busy handler (to avoid a deadlock between lock upgrades), so wait here too.
+  auto mode = Query("PRAGMA journal_mode = WAL", {});
+  const auto deadline = std::chrono::steady_clock::now() + kWriteLockWait;
+  while (!mode.ok() && mode.error().code() == ErrorCode::kUnavailable &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    mode = Query("PRAGMA journal_mode = WAL", {});
+  }
+  if (!mode.ok()) return mode.error();
+  if (mode->size() != 1 || (*mode)[0].size() != 1 || (*mode)[0][0].type() != SqlValue::Type::kText ||
+      (*mode)[0][0].as_text() != "wal") {
     return Error(ErrorCode::kIo, "sqlite: the database could not be switched to WAL mode");
   }
   CANDOR_RETURN_IF_ERROR(ExecScript(
