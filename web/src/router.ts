@@ -117,6 +117,15 @@ export function stillHere(): () => boolean {
 
 export function start(): void {
   window.addEventListener('hashchange', () => void render());
+  // The "Skip to the content" link moves focus to the page's heading. Followed as a link, its
+  // "#main" would be taken for a route and replace the page (and anything typed into it).
+  document.querySelector('a.skip')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = document.getElementById('main');
+    const target = main?.querySelector<HTMLElement>('h1') ?? main;
+    target?.setAttribute('tabindex', '-1');
+    target?.focus();
+  });
   // A link to the page already shown reloads its data (the hash does not change, so no
   // hashchange would fire).
   document.addEventListener('click', (e) => {

@@ -294,6 +294,39 @@ describe('members and letters in the browser', () => {
     await screenshot(page, 'home');
   });
 
+  test('the keyboard alone: focus on each page’s heading, a form, the menu, the skip link', async () => {
+    const d = await device();
+    const page = d.page;
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement as HTMLElement | null;
+      return { tag: e?.tagName ?? '', text: e?.textContent?.trim() ?? '', name: e?.getAttribute('name') ?? '' };
+    });
+    // Moves focus backwards until `text` is focused (at most 15 steps).
+    const shiftTabTo = async (text: string) => {
+      for (let i = 0; i < 15 && (await focused()).text !== text; i++) await page.keyboard.press('Shift+Tab');
+      expect((await focused()).text).toBe(text);
+    };
+    await visit(page, '/#/member/cables/read');
+    await expect.poll(focused).toMatchObject({ tag: 'H1', text: 'Read replies' });
+    // From the heading, Tab reaches the receipt field; typing and Enter submit the form.
+    await page.keyboard.press('Tab');
+    expect((await focused()).name).toBe('receipt');
+    await page.keyboard.type('not a receipt');
+    await page.keyboard.press('Enter');
+    await page.getByText('This is not a Candor receipt').waitFor();
+    // "Skip to the content" brings focus back to the heading and leaves the page as it was.
+    await shiftTabTo('Skip to the content');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toMatchObject({ tag: 'H1', text: 'Read replies' });
+    expect(page.url()).toContain('#/member/cables/read');
+    expect(await page.getByText('This is not a Candor receipt').count()).toBe(1);
+    // The menu: Enter on "Letters" opens that page, with focus on its heading.
+    await shiftTabTo('Letters');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/letters$/);
+    await expect.poll(async () => (await focused()).tag).toBe('H1');
+  });
+
   test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
     expect(devices.length).toBeGreaterThan(5);
     for (const d of devices) checkPrivacy(d, server, secrets);
