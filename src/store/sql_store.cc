@@ -1177,6 +1177,17 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) override {
+    return Run(kReads, [&]() -> Result<std::int64_t> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COALESCE(MAX(seq), 0) FROM cable_events WHERE cable_id = ?",
+                                                      {cable_id}));
+      if (rows.size() != 1 || rows[0].size() != 1 || rows[0][0].type() != SqlValue::Type::kInt) {
+        return Error(ErrorCode::kCorrupt, "sql: unexpected result for the last cable event");
+      }
+      return rows[0][0].as_int();
+    });
+  }
+
   Status PurgeCableEvents(const Blob& cable_id) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(

@@ -343,6 +343,8 @@ class Transaction {
   virtual Status UpdateCable(const CableRecord& cable) = 0;
   virtual Status InsertCableEvent(const CableEventRecord& event) = 0;
   virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id) = 0;  // by seq
+  // The highest sequence number of the cable's events (0 when it has none).
+  virtual Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) = 0;
   virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) = 0;
   virtual Status PurgeCableEvents(const Blob& cable_id) = 0;  // empties every message envelope
   // Quota tags: one row per (organization, window, slot, tag); no cable id, no time.

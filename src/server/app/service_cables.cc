@@ -86,6 +86,24 @@ Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t r
   return env;
 }
 
+// Appends `ev` (the caller has set its day and any reviewer fields) as the cable's next event
+// `action`: numbers it, appends its cable-event log entry and stores it with the entry's
+// index. The caller signs the new tree head before committing.
+Status AppendCableEvent(store::Transaction& tx, const std::string& slug, const domain::CableId& id,
+                        domain::CableAction action, const crypto::Digest32& digest, store::CableEventRecord& ev) {
+  ev.cable_id = ToBlob(id.span());
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t last, tx.LastCableEventSeq(ev.cable_id));
+  ev.seq = last + 1;
+  ev.action = std::string(domain::CableActionName(action));
+  ev.digest = ToBlob(digest.span());
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          AppendLogEntry(tx, domain::EncodeLogEntry(domain::CableLogEvent{
+                                                 slug, id, static_cast<std::uint64_t>(ev.seq), action, digest,
+                                                 domain::CivilFromDays(ev.day)})));
+  ev.log_index = static_cast<std::int64_t>(index);
+  return tx.InsertCableEvent(ev);
+}
+
 Error SignatureError(const Error& e, const char* which) {
   if (e.code() == ErrorCode::kVerificationFailed) {
     return Error(ErrorCode::kVerificationFailed, std::string("the ") + which + " does not verify");
@@ -407,22 +425,13 @@ Status Service::AcknowledgeCable(const Principal& who, std::string_view slug, co
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
   if (rec->acknowledged_day) return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id));
   store::CableEventRecord ev;
-  ev.cable_id = rec->id;
-  ev.seq = static_cast<std::int64_t>(events.size()) + 1;
-  ev.action = std::string(domain::CableActionName(domain::CableAction::kAcknowledged));
-  ev.digest = store::Blob(32, 0);
   ev.day = Today(clock_);
   ev.account_id = who.account.id;
   ev.at_ms = clock_.NowMs();
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                          Log(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
-                                       std::string(slug), id, static_cast<std::uint64_t>(ev.seq),
-                                       domain::CableAction::kAcknowledged, crypto::Digest32{},
-                                       domain::CivilFromDays(ev.day)})));
-  ev.log_index = static_cast<std::int64_t>(index);
-  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, domain::CableAction::kAcknowledged,
+                                          crypto::Digest32{}, ev));
+  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   rec->acknowledged_day = ev.day;
   CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
   return tx->Commit();
@@ -468,23 +477,14 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
   CANDOR_RETURN_IF_ERROR(CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
   const crypto::Bytes message_header = domain::CableMessageHeaderBytes(id, action, recipients);
   const crypto::Digest32 digest = domain::CableMessageDigest(message_header, envelope);
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id));
   store::CableEventRecord ev;
-  ev.cable_id = rec->id;
-  ev.seq = static_cast<std::int64_t>(events.size()) + 1;
-  ev.action = std::string(domain::CableActionName(action));
-  ev.digest = ToBlob(digest.span());
   ev.day = Today(clock_);
   ev.account_id = who.account.id;
   ev.at_ms = clock_.NowMs();
   ev.recipients = Concat(recipients);
   ev.envelope = envelope;
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                          Log(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
-                                       std::string(slug), id, static_cast<std::uint64_t>(ev.seq), action, digest,
-                                       domain::CivilFromDays(ev.day)})));
-  ev.log_index = static_cast<std::int64_t>(index);
-  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, action, digest, ev));
+  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   if (action == domain::CableAction::kExtended) rec->extended = true;
   if (action == domain::CableAction::kClosed) rec->closed_day = ev.day;
   if (action == domain::CableAction::kExtended || action == domain::CableAction::kClosed) {
@@ -573,20 +573,9 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
     if (settings.cable_retention_days == 0 || today < *rec.closed_day + settings.cable_retention_days) continue;
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
     if (!id.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
-    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec.id));
     store::CableEventRecord ev;
-    ev.cable_id = rec.id;
-    ev.seq = static_cast<std::int64_t>(events.size()) + 1;
-    ev.action = std::string(domain::CableActionName(domain::CableAction::kPurged));
-    ev.digest = store::Blob(32, 0);
     ev.day = today;
-    CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                            AppendLogEntry(*tx, domain::EncodeLogEntry(domain::CableLogEvent{
-                                                    org->slug, *id, static_cast<std::uint64_t>(ev.seq),
-                                                    domain::CableAction::kPurged, crypto::Digest32{},
-                                                    domain::CivilFromDays(today)})));
-    ev.log_index = static_cast<std::int64_t>(index);
-    CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+    CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, org->slug, *id, domain::CableAction::kPurged, crypto::Digest32{}, ev));
     CANDOR_RETURN_IF_ERROR(tx->PurgeCableEvents(rec.id));
     rec.envelope.reset();
     rec.signature.reset();
