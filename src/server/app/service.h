@@ -111,6 +111,9 @@ struct CableView {
   std::vector<CableEventView> events;
 };
 
+// The organization and holidays a cable's deadlines depend on (service_cables.cc).
+struct DeadlineContext;
+
 struct CableStats {
   std::int64_t open = 0, overdue = 0, closed = 0;
 };
@@ -363,8 +366,8 @@ class Service {
   std::uint64_t RandomBelow(std::uint64_t n);
   // Cables (service_cables.cc).
   Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
-  Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec, bool for_author,
-                                bool with_payload);
+  Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
+                                const DeadlineContext& ctx, bool for_author, bool with_payload);
   Result<std::vector<CableRecipient>> RecipientsIn(store::Transaction& tx, std::int64_t org_id);
 
   store::Store& store_;

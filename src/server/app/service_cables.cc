@@ -18,6 +18,14 @@
 #include "server/app/service_internal.h"
 
 namespace candor::app {
+
+// What the deadlines of an organization's cables depend on besides each cable's own policy:
+// the organization and its holidays. Read once per organization, not once per cable.
+struct DeadlineContext {
+  store::OrganizationRecord org;
+  std::vector<domain::Date> holidays;
+};
+
 namespace {
 
 using internal::LoadRoster;
@@ -25,10 +33,14 @@ using internal::ToBlob;
 
 Error NoSuchCable() { return Error(ErrorCode::kNotFound, "there is no cable with that id"); }
 
-Result<domain::OrganizationSettings> SettingsOf(const store::OrganizationRecord& org) {
-  auto settings = domain::OrganizationSettingsFromJsonText(org.policy_json);
-  if (!settings.ok()) return Error(ErrorCode::kCorrupt, "the organization's stored settings are damaged");
+Result<domain::OrganizationSettings> ParseStoredSettings(const std::string& json, const char* damaged) {
+  auto settings = domain::OrganizationSettingsFromJsonText(json);
+  if (!settings.ok()) return Error(ErrorCode::kCorrupt, damaged);
   return settings;
+}
+
+Result<domain::OrganizationSettings> SettingsOf(const store::OrganizationRecord& org) {
+  return ParseStoredSettings(org.policy_json, "the organization's stored settings are damaged");
 }
 
 // The settings a cable's deadlines follow: those it was received under, or (for cables stored
@@ -36,21 +48,41 @@ Result<domain::OrganizationSettings> SettingsOf(const store::OrganizationRecord&
 Result<domain::OrganizationSettings> CableSettings(const store::CableRecord& rec,
                                                    const store::OrganizationRecord& org) {
   if (!rec.settings_json) return SettingsOf(org);
-  auto settings = domain::OrganizationSettingsFromJsonText(*rec.settings_json);
-  if (!settings.ok()) return Error(ErrorCode::kCorrupt, "a stored cable's deadline policy is damaged");
-  return settings;
+  return ParseStoredSettings(*rec.settings_json, "a stored cable's deadline policy is damaged");
 }
 
-Result<domain::WorkingCalendar> CalendarOf(store::Transaction& tx, const store::OrganizationRecord& org,
-                                           const domain::OrganizationSettings& settings) {
-  CANDOR_ASSIGN_OR_RETURN(auto holidays, tx.ListHolidays(org.id));
-  std::vector<domain::Date> dates;
+Result<DeadlineContext> LoadDeadlineContext(store::Transaction& tx, std::int64_t organization_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(organization_id));
+  if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
+  DeadlineContext ctx{std::move(*org), {}};
+  CANDOR_ASSIGN_OR_RETURN(auto holidays, tx.ListHolidays(organization_id));
   for (const auto& h : holidays) {
     auto d = domain::ParseDate(h.date);
     if (!d.ok()) return Error(ErrorCode::kCorrupt, "a stored holiday is damaged");
-    dates.push_back(*d);
+    ctx.holidays.push_back(*d);
   }
-  return domain::WorkingCalendar(std::move(dates), settings.use_us_federal_holidays);
+  return ctx;
+}
+
+// A cable's deadlines as of `today`, under the policy it follows.
+struct CableDeadlines {
+  domain::OrganizationSettings settings;
+  domain::CableDates dates;
+  domain::CableClock clock;
+};
+
+Result<CableDeadlines> DeadlinesOf(const store::CableRecord& rec, const DeadlineContext& ctx,
+                                   const domain::Date& today) {
+  CableDeadlines d;
+  CANDOR_ASSIGN_OR_RETURN(d.settings, CableSettings(rec, ctx.org));
+  const domain::DeadlinePolicy& policy = d.settings.policy;
+  d.dates.received = domain::CivilFromDays(rec.received_day);
+  if (rec.acknowledged_day) d.dates.acknowledged = domain::CivilFromDays(*rec.acknowledged_day);
+  d.dates.extended = rec.extended && policy.extended_answer.has_value();
+  if (rec.closed_day) d.dates.closed = domain::CivilFromDays(*rec.closed_day);
+  d.clock = domain::ComputeCableClock(
+      policy, domain::WorkingCalendar(ctx.holidays, d.settings.use_us_federal_holidays), d.dates, today);
+  return d;
 }
 
 std::int64_t Today(const Clock& clock) { return domain::DaysFromCivil(domain::DateOfMs(clock.NowMs())); }
@@ -279,7 +311,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   ev.digest = rec.submission_digest;
   ev.day = rec.received_day;
   CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
-  CANDOR_ASSIGN_OR_RETURN(CableView view, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org_id));
+  CANDOR_ASSIGN_OR_RETURN(CableView view, CableViewOf(*tx, rec, ctx, /*for_author=*/true, /*with_payload=*/false));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return view;
 }
@@ -305,8 +338,8 @@ Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
   return waiting.size();
 }
 
-Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::CableRecord& rec, bool for_author,
-                                       bool with_payload) {
+Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
+                                       const DeadlineContext& ctx, bool for_author, bool with_payload) {
   CableView v;
   auto header = domain::DecodeCableHeader(rec.header);
   auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
@@ -320,21 +353,14 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   v.purged = rec.purged;
   v.submission_digest = *submission;
   v.quota_slot = static_cast<std::uint64_t>(rec.quota_slot);
-  CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(rec.organization_id));
-  if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
-  CANDOR_ASSIGN_OR_RETURN(auto settings, CableSettings(rec, *org));
-  CANDOR_ASSIGN_OR_RETURN(auto calendar, CalendarOf(tx, *org, settings));
-  domain::CableDates dates;
-  dates.received = domain::CivilFromDays(rec.received_day);
-  if (rec.acknowledged_day) dates.acknowledged = domain::CivilFromDays(*rec.acknowledged_day);
-  dates.extended = rec.extended && settings.policy.extended_answer.has_value();
-  if (rec.closed_day) dates.closed = domain::CivilFromDays(*rec.closed_day);
-  v.received = dates.received;
-  v.policy = settings.policy.name;
-  v.acknowledge_unit = std::string(domain::PeriodUnitName(settings.policy.acknowledge.unit));
-  v.answer_unit = std::string(domain::PeriodUnitName(
-      dates.extended ? settings.policy.extended_answer->unit : settings.policy.answer.unit));
-  v.clock = domain::ComputeCableClock(settings.policy, calendar, dates, domain::DateOfMs(clock_.NowMs()));
+  CANDOR_ASSIGN_OR_RETURN(CableDeadlines d, DeadlinesOf(rec, ctx, domain::DateOfMs(clock_.NowMs())));
+  const domain::DeadlinePolicy& policy = d.settings.policy;
+  v.received = d.dates.received;
+  v.policy = policy.name;
+  v.acknowledge_unit = std::string(domain::PeriodUnitName(policy.acknowledge.unit));
+  v.answer_unit = std::string(
+      domain::PeriodUnitName(d.dates.extended ? policy.extended_answer->unit : policy.answer.unit));
+  v.clock = d.clock;
   v.state = rec.purged ? "purged"
             : rec.closed_day ? "closed"
             : rec.acknowledged_day ? "acknowledged"
@@ -383,17 +409,19 @@ Result<CableView> Service::CableForAuthor(const domain::CableId& id, const crypt
   if (!rec) return refused;
   auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
   if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored)) return refused;
-  return CableViewOf(*tx, *rec, /*for_author=*/true, /*with_payload=*/false);
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, rec->organization_id));
+  return CableViewOf(*tx, *rec, ctx, /*for_author=*/true, /*with_payload=*/false);
 }
 
 Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::string_view slug, bool overdue_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
   std::vector<CableView> out;
   for (const auto& rec : records) {
     if (!rec.published) continue;  // reviewers see a cable once its batch is out
-    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/false, /*with_payload=*/false));
+    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
     if (overdue_only && !v.clock.overdue()) continue;
     for (auto& e : v.events) e.envelope.reset();
     out.push_back(std::move(v));
@@ -415,7 +443,8 @@ Result<CableView> Service::GetCable(const Principal& who, std::string_view slug,
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
-  return CableViewOf(*tx, *rec, /*for_author=*/false, /*with_payload=*/true);
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
+  return CableViewOf(*tx, *rec, ctx, /*for_author=*/false, /*with_payload=*/true);
 }
 
 Status Service::AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id) {
@@ -498,6 +527,8 @@ Result<CableStats> Service::CableCounts(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
+  const domain::Date today = domain::DateOfMs(clock_.NowMs());
   CableStats stats;
   for (const auto& rec : records) {
     if (!rec.published) continue;
@@ -506,8 +537,8 @@ Result<CableStats> Service::CableCounts(std::string_view slug) {
       continue;
     }
     ++stats.open;
-    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
-    if (v.clock.overdue()) ++stats.overdue;
+    CANDOR_ASSIGN_OR_RETURN(CableDeadlines d, DeadlinesOf(rec, ctx, today));
+    if (d.clock.overdue()) ++stats.overdue;
   }
   return stats;
 }
@@ -531,10 +562,20 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   const std::int64_t today = Today(clock_);
   const std::int64_t now = clock_.NowMs();
+  std::map<std::int64_t, DeadlineContext> contexts;  // by organization id
+  auto context_of = [&](std::int64_t organization_id) -> Result<const DeadlineContext*> {
+    auto it = contexts.find(organization_id);
+    if (it == contexts.end()) {
+      CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, organization_id));
+      it = contexts.emplace(organization_id, std::move(ctx)).first;
+    }
+    return &it->second;
+  };
   // Reminders and overdue notices.
   CANDOR_ASSIGN_OR_RETURN(auto open, tx->ListOpenCables());
   for (const auto& rec : open) {
-    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, /*for_author=*/true, /*with_payload=*/false));
+    CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
+    CANDOR_ASSIGN_OR_RETURN(CableDeadlines deadlines, DeadlinesOf(rec, *ctx, domain::CivilFromDays(today)));
     auto remind = [&](const char* due, const char* overdue, const domain::Date& deadline) -> Status {
       const std::int64_t day = domain::DaysFromCivil(deadline);
       const std::int64_t left = day - today;
@@ -558,24 +599,24 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
       if (inserted) ++report.notifications;
       return Status::Ok();
     };
-    if (!v.clock.acknowledged) {
-      CANDOR_RETURN_IF_ERROR(remind("acknowledge-due", "acknowledge-overdue", v.clock.acknowledge_by));
+    if (!deadlines.clock.acknowledged) {
+      CANDOR_RETURN_IF_ERROR(remind("acknowledge-due", "acknowledge-overdue", deadlines.clock.acknowledge_by));
     }
-    CANDOR_RETURN_IF_ERROR(remind("answer-due", "answer-overdue", v.clock.answer_by));
+    CANDOR_RETURN_IF_ERROR(remind("answer-due", "answer-overdue", deadlines.clock.answer_by));
   }
   // Retention: closed cables past their organization's period lose their ciphertexts.
   CANDOR_ASSIGN_OR_RETURN(auto closed, tx->ListClosedUnpurgedCables());
   bool logged = false;
   for (auto rec : closed) {
-    CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(rec.organization_id));
-    if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
-    CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(*org));
+    CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
+    const store::OrganizationRecord& org = ctx->org;
+    CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
     if (settings.cable_retention_days == 0 || today < *rec.closed_day + settings.cable_retention_days) continue;
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
     if (!id.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
     store::CableEventRecord ev;
     ev.day = today;
-    CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, org->slug, *id, domain::CableAction::kPurged, crypto::Digest32{}, ev));
+    CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, org.slug, *id, domain::CableAction::kPurged, crypto::Digest32{}, ev));
     CANDOR_RETURN_IF_ERROR(tx->PurgeCableEvents(rec.id));
     rec.envelope.reset();
     rec.signature.reset();
