@@ -28,6 +28,12 @@ Response Guard(F&& body) {
   return r.ok() ? std::move(r).value() : Fail(r.error());
 }
 
+// The handler of an anonymous route: `f`'s error becomes the uniform JSON error response.
+template <typename F>
+http::Handler Anon(F f) {
+  return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
+}
+
 std::string Hex(const store::Blob& b) { return crypto::ToHex(crypto::ByteSpan(b)); }
 
 Result<std::string> PathParam(const Request& req, std::string_view name) {
@@ -269,21 +275,18 @@ Result<domain::CableId> CableIdParam(const Request& req) {
 
 Status AddCableRoutes(http::Router& router, Service& service, const Named& named) {
   Service* s = &service;
-  auto anon = [](auto f) {
-    return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
-  };
   // Hex doubles the envelope; leave room for the header and signatures of a large ring.
   http::RouteOptions large;
   large.max_body_bytes = 2 * service.config().max_cable_envelope_bytes + (std::size_t{1} << 20);
 
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/reviewers", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/reviewers", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto recipients, s->CableRecipients(slug));
     Json list = Json::array();
     for (const auto& r : recipients) list.push_back({{"account_id", r.account_id}, {"box_public", crypto::ToHex(r.key)}});
     return Ok({{"reviewers", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-quota", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-quota", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
     Json used = Json::array();
@@ -291,12 +294,12 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
                {"slots", q.slots}, {"used", used}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-counts", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-counts", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableStats st, s->CableCounts(slug));
     return Ok({{"open", st.open}, {"overdue", st.overdue}, {"closed", st.closed}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     Json header;
     std::string envelope, signature, quota_signature;
@@ -323,7 +326,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
     return Ok(CableViewToJson(v), 201);
   }), large));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/{id}/status", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/{id}/status", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string access_hex;
@@ -410,15 +413,12 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
 Status AddApiRoutes(http::Router& router, Service& service) {
   Service* s = &service;
   Named named(service);
-  auto anon = [](auto f) {
-    return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
-  };
 
   // --- Public reads ---
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/health", anon([s](const Request&) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/health", Anon([s](const Request&) -> Result<Response> {
     return Ok({{"status", "ok"}, {"engine", std::string(s->store().Engine())}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs", anon([s](const Request&) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs", Anon([s](const Request&) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto orgs, s->ListOrganizations());
     Json list = Json::array();
     for (const auto& o : orgs) {
@@ -428,7 +428,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     }
     return Ok({{"organizations", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto org, s->GetOrganization(slug));
     CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
@@ -437,12 +437,12 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"roster_size", roster.members.size()}, {"roster_version", roster.version},
                {"roster_digest", crypto::ToHex(roster.digest)}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
     return Ok(RosterToJson(roster));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(std::string v, PathParam(req, "version"));
     Request fake;
@@ -452,7 +452,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, static_cast<std::int64_t>(version)));
     return Ok(RosterToJson(roster));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto events, s->RosterHistory(slug));
     Json list = Json::array();
@@ -466,7 +466,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   })));
 
   // --- Enrollment (anonymous: the invitation is the authority) ---
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/orgs/{slug}/enroll", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/orgs/{slug}/enroll", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string invitation, ring_hex, reply_hex;
@@ -483,15 +483,15 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   })));
 
   // --- Log ---
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/key", anon([s](const Request&) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/key", Anon([s](const Request&) -> Result<Response> {
     return Ok({{"public_key", crypto::ToHex(s->log_public_key())}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth", anon([s](const Request&) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth", Anon([s](const Request&) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto sth, s->LatestTreeHead());
     if (!sth) return Error(ErrorCode::kNotFound, "the log is empty");
     return Ok(SthToJson(*sth));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth/{size}", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth/{size}", Anon([s](const Request& req) -> Result<Response> {
     Request fake;
     CANDOR_ASSIGN_OR_RETURN(fake.query["n"], PathParam(req, "size"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t n, QueryU64(fake, "n"));
@@ -499,7 +499,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     if (!sth) return Error(ErrorCode::kNotFound, "no signed tree head of that size");
     return Ok(SthToJson(*sth));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/entries", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/entries", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t start, QueryU64(req, "start"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t end, QueryU64(req, "end"));
     CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(start, end));
@@ -509,7 +509,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     }
     return Ok({{"entries", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/inclusion", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/inclusion", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, QueryU64(req, "index"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, QueryU64(req, "tree_size"));
     CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
@@ -517,7 +517,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"leaf_hash", crypto::ToHex(p.leaf_hash)}, {"root", crypto::ToHex(p.root)},
                {"proof", HashesToJson(p.proof)}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/consistency", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
     CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
@@ -686,18 +686,18 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return NoContent();
   })));
   // --- Collective letters: public reads and anonymous co-signing ---
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", anon([s](const Request&) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", Anon([s](const Request&) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto letters, s->ListLetters());
     Json list = Json::array();
     for (const auto& v : letters) list.push_back(LetterViewToJson(v, s->config().min_ring_size));
     return Ok({{"letters", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
     return Ok(LetterViewToJson(v, s->config().min_ring_size));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/batches", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/batches", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
     CANDOR_ASSIGN_OR_RETURN(auto batches, s->LetterBatches(id));
@@ -711,14 +711,14 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     for (const auto& r : *v.rosters) slugs.push_back(r.slug);
     return Ok({{"organizations", slugs}, {"batches", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/bundle", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/bundle", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     const auto with = req.QueryParam("signatures");
     if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
     CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1"));
     return Ok(bundle);
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string org;
@@ -738,7 +738,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"status", "accepted: it will appear in the log with the next batch"}},
               202);
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/signatures/{tag}", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/signatures/{tag}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(std::string tag_hex, PathParam(req, "tag"));
     CANDOR_ASSIGN_OR_RETURN(auto tag, crypto::FixedFromHex<crypto::Point>(tag_hex, "tag"));
@@ -754,7 +754,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     }
     return Ok({{"signatures", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/member", anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/member", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     Json letter_json;
     std::string org, digest_hex, proof_hex;
