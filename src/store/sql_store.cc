@@ -1181,10 +1181,7 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() -> Result<std::int64_t> {
       CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COALESCE(MAX(seq), 0) FROM cable_events WHERE cable_id = ?",
                                                       {cable_id}));
-      if (rows.size() != 1 || rows[0].size() != 1 || rows[0][0].type() != SqlValue::Type::kInt) {
-        return Error(ErrorCode::kCorrupt, "sql: unexpected result for the last cable event");
-      }
-      return rows[0][0].as_int();
+      return SingleInt(rows);
     });
   }
 
