@@ -26,15 +26,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
-
-Result<crypto::MemberKeys> OpenKeys(const std::string& path, const PassphraseSource& passphrase) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
-  CANDOR_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
-  auto keys = crypto::OpenKeyFile(file, pass);
-  if (!keys.ok()) return keys.error().WithContext(path);
-  return keys;
-}
 
 // What a client fetches before writing, with the client's own minimum ring size.
 Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org, const std::string& ca,
@@ -44,30 +35,30 @@ Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org,
   in.min_ring = min_ring;
   CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", ca));
   if (!roster.contains("version") || !roster["version"].is_number_unsigned() || !roster["members"].is_array()) {
-    return Bad("a malformed roster");
+    return BadReply("a malformed roster");
   }
   in.roster_version = roster["version"];
   for (const auto& m : roster["members"]) {
     auto p = crypto::FixedFromHex<crypto::Point>(m.value("ring_public", ""), "ring key");
-    if (!p.ok()) return Bad("a malformed roster key");
+    if (!p.ok()) return BadReply("a malformed roster key");
     in.roster.push_back(*p);
   }
   CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(server, "/api/v1/orgs/" + org + "/reviewers", ca));
   for (const auto& r : reviewers.value("reviewers", Json::array())) {
     auto k = crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "reviewer key");
-    if (!k.ok()) return Bad("a malformed reviewer key");
+    if (!k.ok()) return BadReply("a malformed reviewer key");
     in.reviewers.push_back(*k);
   }
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
   if (!quota.contains("window") || !quota["window"].is_number_unsigned() || !quota.contains("slots") ||
       !quota["slots"].is_number_unsigned()) {
-    return Bad("a malformed quota");
+    return BadReply("a malformed quota");
   }
   in.quota_window = quota["window"];
   in.quota_slots = quota["slots"];
   for (const auto& u : quota.value("used", Json::array())) {
     auto tag = crypto::FixedFromHex<crypto::Point>(u.value("tag", ""), "tag");
-    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer()) return Bad("a malformed quota tag");
+    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer()) return BadReply("a malformed quota tag");
     in.used_tags.emplace_back(u["slot"].get<std::int64_t>(), *tag);
   }
   return in;
@@ -109,7 +100,7 @@ Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, con
     const std::uint64_t index = e["log_index"];
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes bytes, FetchIncludedEntry(server, index, sth, ca));
     auto event = domain::DecodeLogEntry(bytes);
-    if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event)) return Bad("a log entry of another kind");
+    if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event)) return BadReply("a log entry of another kind");
     const auto& ce = std::get<domain::CableLogEvent>(*event);
     const std::string action = e.value("action", "");
     if (ce.cable != id || ce.seq != e.value("seq", std::uint64_t{0}) || domain::CableActionName(ce.action) != action ||
@@ -152,7 +143,7 @@ Status RunWrite(const WriteOptions& o) {
     draft.attachments.push_back({slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
   }
   if (!o.named.empty()) draft.author_name = o.named;
-  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring));
   CANDOR_ASSIGN_OR_RETURN(SealedCable sealed, SealCable(draft, in, keys, crypto::DefaultRng()));
   if (!o.receipt_out.empty()) {
@@ -230,7 +221,7 @@ Result<StaffSession> SignIn(const StaffOptions& o) {
   if (r.status != 200) return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
   const std::string cookie = r.Header("Set-Cookie");
   Json j = Json::parse(r.body, nullptr, false);
-  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token")) return Bad("no session");
+  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token")) return BadReply("no session");
   return StaffSession{server,
                       {{"Cookie", cookie.substr(0, cookie.find(';'))},
                        {"X-CSRF-Token", j["csrf_token"].get<std::string>()},
@@ -272,7 +263,7 @@ struct ReviewerOptions {
 std::string CablePath(const ReviewerOptions& o) { return "/api/v1/orgs/" + o.staff.org + "/cables/" + o.id; }
 
 Status RunRegisterKey(const ReviewerOptions& o) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key",
                                    Json{{"reply_public", crypto::ToHex(keys.box.public_key)}}));
@@ -308,7 +299,7 @@ Result<std::pair<Json, OpenedCable>> ReadCable(const StaffSession& s, const Revi
 }
 
 Status RunRead(const ReviewerOptions& o) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
   const auto& [view, opened] = read;
@@ -338,7 +329,7 @@ Status RunAck(const ReviewerOptions& o) {
 
 Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.text_file));
-  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeys(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
   CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(s.server, "/api/v1/orgs/" + o.staff.org + "/reviewers", s.ca_file));

@@ -31,11 +31,10 @@ namespace {
 
 using domain::Json;
 
-Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
 
 Result<std::string> StrField(const Json& j, const char* field) {
   if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
-    return Bad(std::string("a reply without '") + field + "'");
+    return BadReply(std::string("a reply without '") + field + "'");
   }
   return j[field].get<std::string>();
 }
@@ -64,7 +63,7 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
   out.id = id;
   CANDOR_ASSIGN_OR_RETURN(std::string key_hex, StrField(b, "log_public_key"));
   auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key");
-  if (!key.ok()) return Bad("a malformed log key");
+  if (!key.ok()) return BadReply("a malformed log key");
   out.log_key = *key;
   if (!expected_key.empty() && crypto::ToHex(out.log_key) != expected_key) {
     return VerificationFailed("the server's log key is " + key_hex + ", not the one you gave (--log-key)");
@@ -72,7 +71,7 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
   const Json& th = b.value("tree_head", Json());
   if (!th.is_object() || !th.contains("tree_size") || !th["tree_size"].is_number_unsigned() ||
       !th.contains("timestamp_ms") || !th["timestamp_ms"].is_number_unsigned()) {
-    return Bad("a bundle without a valid tree head");
+    return BadReply("a bundle without a valid tree head");
   }
   out.sth.head.size = th["tree_size"].get<std::uint64_t>();
   out.sth.head.timestamp_ms = th["timestamp_ms"].get<std::uint64_t>();
@@ -80,33 +79,33 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
   CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(th, "signature"));
   auto root = crypto::FixedFromHex<tlog::Hash>(root_hex, "root");
   auto sig = crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature");
-  if (!root.ok() || !sig.ok()) return Bad("a malformed tree head");
+  if (!root.ok() || !sig.ok()) return BadReply("a malformed tree head");
   out.sth.head.root = *root;
   out.sth.signature = *sig;
   if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
     return VerificationFailed("the log's tree head is not signed by its log key");
   }
-  if (!b.contains("entries") || !b["entries"].is_array()) return Bad("a bundle without entries");
+  if (!b.contains("entries") || !b["entries"].is_array()) return BadReply("a bundle without entries");
   std::optional<domain::LetterEvent> letter_event;
   std::map<std::string, std::vector<domain::RosterEvent>> roster_events;
   for (const auto& e : b["entries"]) {
-    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned()) return Bad("a malformed entry");
+    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned()) return BadReply("a malformed entry");
     const std::uint64_t index = e["index"].get<std::uint64_t>();
     CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(e, "entry"));
     auto entry = crypto::FromHex(entry_hex);
-    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array()) return Bad("a malformed entry");
+    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array()) return BadReply("a malformed entry");
     std::vector<tlog::Hash> proof;
     for (const auto& h : e["proof"]) {
       auto hash = h.is_string() ? crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof")
                                 : Result<tlog::Hash>(InvalidArgument("proof"));
-      if (!hash.ok()) return Bad("a malformed proof");
+      if (!hash.ok()) return BadReply("a malformed proof");
       proof.push_back(*hash);
     }
     if (!tlog::VerifyInclusion(index, out.sth.head.size, tlog::HashLeaf(*entry), proof, out.sth.head.root).ok()) {
       return VerificationFailed("log entry " + std::to_string(index) + " is not in the signed log");
     }
     auto event = domain::DecodeLogEntry(*entry);
-    if (!event.ok()) return Bad("log entry " + std::to_string(index) + " that does not decode");
+    if (!event.ok()) return BadReply("log entry " + std::to_string(index) + " that does not decode");
     if (auto* l = std::get_if<domain::LetterEvent>(&*event)) {
       if (domain::ComputeLetterId(l->letter) != id) continue;
       letter_event = *l;
@@ -189,28 +188,25 @@ Status RunPublish(const PublishOptions& o) {
   // The membership proof is over the organization's current roster (the one the letter will pin).
   CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", o.ca_file));
   std::vector<crypto::Point> members;
-  if (!roster.contains("members") || !roster["members"].is_array()) return Bad("a roster without members");
+  if (!roster.contains("members") || !roster["members"].is_array()) return BadReply("a roster without members");
   for (const auto& m : roster["members"]) {
     CANDOR_ASSIGN_OR_RETURN(std::string hex, StrField(m, "ring_public"));
     auto p = crypto::FixedFromHex<crypto::Point>(hex, "ring_public");
-    if (!p.ok()) return Bad("a malformed roster key");
+    if (!p.ok()) return BadReply("a malformed roster key");
     members.push_back(*p);
   }
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
-  CANDOR_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
-  auto keys = crypto::OpenKeyFile(file, passphrase);
-  if (!keys.ok()) return keys.error().WithContext(o.key);
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   auto buckets = domain::BucketRoster(members);
-  auto bucket = domain::BucketOf(buckets, keys->ring.public_key);
+  auto bucket = domain::BucketOf(buckets, keys.ring.public_key);
   if (!bucket) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
   if (ring.size() < o.min_ring) {
     return Error(ErrorCode::kFailedPrecondition, fmt::format("'{}' has only {} members; you asked for at least {}", org, ring.size(), o.min_ring));
   }
-  auto index = ring.IndexOf(keys->ring.public_key);
+  auto index = ring.IndexOf(keys.ring.public_key);
   CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature proof,
                           crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring,
-                                          *index, keys->ring.secret, crypto::DefaultRng()));
+                                          *index, keys.ring.secret, crypto::DefaultRng()));
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},
@@ -236,16 +232,13 @@ Status RunLetterSign(const LetterSignOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, o.log_key, o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
-  CANDOR_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
-  auto keys = crypto::OpenKeyFile(file, passphrase);
-  if (!keys.ok()) return keys.error().WithContext(o.key);
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   const LetterRings::Org* org = nullptr;
   const crypto::Ring* ring = nullptr;
   for (const auto& candidate : rings.orgs) {
     if (!o.org.empty() && candidate.slug != o.org) continue;
     for (const auto& r : candidate.rings) {
-      if (r.IndexOf(keys->ring.public_key) && org == nullptr) {
+      if (r.IndexOf(keys.ring.public_key) && org == nullptr) {
         org = &candidate;
         ring = &r;
       }
@@ -265,8 +258,8 @@ Status RunLetterSign(const LetterSignOptions& o) {
              Grouped(ring->size()), org->slug, org->version);
   const auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
   CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
-                          domain::SignLetter(id, action, *ring, *ring->IndexOf(keys->ring.public_key),
-                                             keys->ring.secret, crypto::DefaultRng()));
+                          domain::SignLetter(id, action, *ring, *ring->IndexOf(keys.ring.public_key),
+                                             keys.ring.secret, crypto::DefaultRng()));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, *ring));
   Json body{{"organization", org->slug}, {"signature", domain::CoSignatureToJson(sig)}};
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/" + o.letter + "/signatures", body, o.ca_file));
@@ -277,7 +270,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
                {"signature_sha256", crypto::ToHex(crypto::Sha256(sig.signature))},
                {"log_public_key", crypto::ToHex(rings.log_key)}};
   if (reply.contains("receipt") && reply["receipt"].value("tag", "") != crypto::ToHex(tag)) {
-    return Bad("a receipt for another signature");
+    return BadReply("a receipt for another signature");
   }
   if (!o.receipt.empty()) {
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt, crypto::AsBytes(receipt.dump(2) + "\n"), false, 0600));
@@ -321,7 +314,7 @@ Status RunReceipt(const ReceiptOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto letter_id, crypto::FixedFromHex<domain::LetterId>(letter, "letter"));
   CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key"));
   CANDOR_ASSIGN_OR_RETURN(Json states, GetJson(server, "/api/v1/letters/" + letter + "/signatures/" + tag, o.ca_file));
-  if (!states.contains("signatures") || !states["signatures"].is_array()) return Bad("no signature states");
+  if (!states.contains("signatures") || !states["signatures"].is_array()) return BadReply("no signature states");
   for (const auto& st : states["signatures"]) {
     if (st.value("action", "") != action) continue;
     if (st.value("signature_sha256", "") != sig_hash) {
@@ -333,7 +326,7 @@ Status RunReceipt(const ReceiptOptions& o) {
                  state == "waiting-for-quorum" ? "the letter's quorum is not reached yet" : "waiting for the next batch");
       return Status::Ok();
     }
-    if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return Bad("a published state without a log index");
+    if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return BadReply("a published state without a log index");
     const std::uint64_t index = st["log_index"].get<std::uint64_t>();
     auto sth_or = FetchSignedTreeHead(server, key, o.ca_file);
     if (!sth_or.ok() && sth_or.error().code() == ErrorCode::kVerificationFailed) {
@@ -381,7 +374,7 @@ void PrintLetter(const Json& v, bool full) {
 Status RunList(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters", o.ca_file));
-  if (!list.contains("letters") || !list["letters"].is_array()) return Bad("no letter list");
+  if (!list.contains("letters") || !list["letters"].is_array()) return BadReply("no letter list");
   if (list["letters"].empty()) fmt::print("No letters are published yet.\n");
   for (const auto& v : list["letters"]) PrintLetter(v, false);
   return Status::Ok();
@@ -392,7 +385,7 @@ Status RunShow(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(Json v, GetJson(server, "/api/v1/letters/" + o.letter, o.ca_file));
   // The text shown is checked against the id: the server cannot show other words.
-  if (!v.contains("letter")) return Bad("a letter without text");
+  if (!v.contains("letter")) return BadReply("a letter without text");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(v["letter"]));
   if (domain::ComputeLetterId(letter) != id) return VerificationFailed("the text the server sent does not match the letter id");
   PrintLetter(v, true);

@@ -56,12 +56,8 @@ Status RunSign(const SignOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
   CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.key));
-  CANDOR_ASSIGN_OR_RETURN(std::string passphrase,
-                          ReadPassphrase(o.passphrase, "Passphrase of your key file", false));
-  auto keys = crypto::OpenKeyFile(file, passphrase);
-  if (!keys.ok()) return keys.error().WithContext(o.key);
-  auto index = ring.IndexOf(keys->ring.public_key);
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
+  auto index = ring.IndexOf(keys.ring.public_key);
   if (!index) {
     return Error(ErrorCode::kNotFound,
                  "your key is not in this ring, so you cannot sign within it (is the roster "
@@ -69,7 +65,7 @@ Status RunSign(const SignOptions& o) {
   }
   auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
   CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
-                          domain::SignLetter(letter, action, ring, *index, keys->ring.secret,
+                          domain::SignLetter(letter, action, ring, *index, keys.ring.secret,
                                              crypto::DefaultRng()));
   // Verify before use: never hand out a signature that would not check.
   auto self_check = domain::VerifyCoSignature(sig, ring);

@@ -13,6 +13,8 @@
 #include <iostream>
 #include <iterator>
 
+#include "crypto/keyfile.h"
+
 namespace candor::cli {
 namespace {
 
@@ -122,6 +124,14 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_v
     if (second != first) return InvalidArgument("the two passphrases differ; nothing was written");
   }
   return first;
+}
+
+Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
+  CANDOR_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, pass);
+  if (!keys.ok()) return keys.error().WithContext(path);
+  return keys;
 }
 
 }  // namespace candor::cli

@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "crypto/keys.h"
 
 namespace candor::cli {
 
@@ -27,6 +28,10 @@ struct PassphraseSource {
 };
 Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_view what,
                                    bool confirm);
+
+// Reads the key file at `path` and opens it with the passphrase from `passphrase` (asked for
+// as "Passphrase of your key file"). Errors name the path.
+Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase);
 
 }  // namespace candor::cli
 

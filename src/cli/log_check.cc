@@ -12,11 +12,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-Error Bad(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
 
 Result<std::string> StrField(const Json& j, const char* field) {
   if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
-    return Bad(std::string("a reply without '") + field + "'");
+    return BadReply(std::string("a reply without '") + field + "'");
   }
   return j[field].get<std::string>();
 }
@@ -29,7 +28,7 @@ Result<tlog::SignedTreeHead> FetchSignedTreeHead(const ServerUrl& server, const 
   tlog::SignedTreeHead sth;
   if (!sth_json.contains("tree_size") || !sth_json["tree_size"].is_number_unsigned() ||
       !sth_json.contains("timestamp_ms") || !sth_json["timestamp_ms"].is_number_unsigned()) {
-    return Bad("a malformed tree head");
+    return BadReply("a malformed tree head");
   }
   sth.head.size = sth_json["tree_size"].get<std::uint64_t>();
   sth.head.timestamp_ms = sth_json["timestamp_ms"].get<std::uint64_t>();
@@ -49,7 +48,7 @@ Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t 
   CANDOR_ASSIGN_OR_RETURN(Json entries, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", index, index + 1),
                                                 ca_file));
   if (!entries.contains("entries") || !entries["entries"].is_array() || entries["entries"].size() != 1) {
-    return Bad("no log entry at the index it named");
+    return BadReply("no log entry at the index it named");
   }
   CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(entries["entries"][0], "entry"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
@@ -57,9 +56,9 @@ Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t 
                                                                        index, sth.head.size),
                                                    ca_file));
   std::vector<tlog::Hash> proof;
-  if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return Bad("an inclusion proof without hashes");
+  if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return BadReply("an inclusion proof without hashes");
   for (const auto& h : proof_json["proof"]) {
-    if (!h.is_string()) return Bad("a malformed proof");
+    if (!h.is_string()) return BadReply("a malformed proof");
     CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
     proof.push_back(hash);
   }
