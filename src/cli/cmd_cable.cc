@@ -17,6 +17,7 @@
 #include "cli/http_client.h"
 #include "cli/io.h"
 #include "cli/log_check.h"
+#include "cli/roster_fetch.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
 #include "domain/log_entry.h"
@@ -26,23 +27,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-
 // What a client fetches before writing, with the client's own minimum ring size.
 Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org, const std::string& ca,
                                 std::size_t min_ring) {
   CableInputs in;
   in.organization = org;
   in.min_ring = min_ring;
-  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", ca));
-  if (!roster.contains("version") || !roster["version"].is_number_unsigned() || !roster["members"].is_array()) {
-    return BadReply("a malformed roster");
-  }
-  in.roster_version = roster["version"];
-  for (const auto& m : roster["members"]) {
-    auto p = crypto::FixedFromHex<crypto::Point>(m.value("ring_public", ""), "ring key");
-    if (!p.ok()) return BadReply("a malformed roster key");
-    in.roster.push_back(*p);
-  }
+  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(server, org, ca));
+  in.roster_version = roster.version;
+  in.roster = std::move(roster.members);
   CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(server, "/api/v1/orgs/" + org + "/reviewers", ca));
   for (const auto& r : reviewers.value("reviewers", Json::array())) {
     auto k = crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "reviewer key");
@@ -288,13 +281,8 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
 Result<std::pair<Json, OpenedCable>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
                                                const crypto::MemberKeys& keys) {
   CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "GET", CablePath(o)));
-  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(s.server, "/api/v1/orgs/" + o.staff.org + "/roster", s.ca_file));
-  std::vector<crypto::Point> members;
-  for (const auto& m : roster.value("members", Json::array())) {
-    auto p = crypto::FixedFromHex<crypto::Point>(m.value("ring_public", ""), "ring key");
-    if (p.ok()) members.push_back(*p);
-  }
-  CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, members));
+  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(s.server, o.staff.org, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, roster.members));
   return std::make_pair(std::move(view), std::move(opened));
 }
 

@@ -15,6 +15,7 @@
 #include "cli/http_client.h"
 #include "cli/io.h"
 #include "cli/log_check.h"
+#include "cli/roster_fetch.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/transcript.h"
@@ -186,17 +187,9 @@ Status RunPublish(const PublishOptions& o) {
   const domain::LetterId id = domain::ComputeLetterId(letter);
   const std::string org = o.org.empty() ? letter.organizations.front() : o.org;
   // The membership proof is over the organization's current roster (the one the letter will pin).
-  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + org + "/roster", o.ca_file));
-  std::vector<crypto::Point> members;
-  if (!roster.contains("members") || !roster["members"].is_array()) return BadReply("a roster without members");
-  for (const auto& m : roster["members"]) {
-    CANDOR_ASSIGN_OR_RETURN(std::string hex, StrField(m, "ring_public"));
-    auto p = crypto::FixedFromHex<crypto::Point>(hex, "ring_public");
-    if (!p.ok()) return BadReply("a malformed roster key");
-    members.push_back(*p);
-  }
+  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(server, org, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  auto buckets = domain::BucketRoster(members);
+  auto buckets = domain::BucketRoster(roster.members);
   auto bucket = domain::BucketOf(buckets, keys.ring.public_key);
   if (!bucket) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
