@@ -22,15 +22,6 @@ Result<crypto::Bytes> HexOf(const Json& j, const char* field) {
   return b;
 }
 
-std::uint64_t RandomBelow(crypto::Rng& rng, std::uint64_t n) {
-  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-  for (;;) {
-    std::uint64_t v = 0;
-    rng.Fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&v), sizeof v));
-    if (v < limit) return v % n;
-  }
-}
-
 }  // namespace
 
 Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, const crypto::MemberKeys& me,
@@ -69,7 +60,7 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
                  "you have sent as many cables as this organization allows in this period (" +
                      std::to_string(in.quota_slots) + "); you can write again when the period ends");
   }
-  const std::uint64_t slot = free[RandomBelow(rng, free.size())];
+  const std::uint64_t slot = free[crypto::UniformBelow(rng, free.size())];
 
   SealedCable out;
   rng.Fill(out.id.bytes);

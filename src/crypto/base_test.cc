@@ -66,6 +66,24 @@ TEST(SeededRng, IsDeterministicPerSeed) {
   EXPECT_TRUE(IsCanonicalScalar(s));
 }
 
+TEST(UniformBelow, StaysInRangeHitsEveryValueAndFollowsTheSeed) {
+  SeededRng a(3), b(3);
+  std::array<int, 5> seen{};
+  for (int i = 0; i < 500; ++i) {
+    const std::uint64_t v = UniformBelow(a, 5);
+    ASSERT_LT(v, 5u);
+    ++seen[v];
+    EXPECT_EQ(UniformBelow(b, 5), v);
+  }
+  for (int count : seen) EXPECT_GT(count, 60);  // about 100 each
+  EXPECT_EQ(UniformBelow(a, 1), 0u);
+  // The value is the little-endian reading of the first 8 bytes drawn (unless rejected).
+  SeededRng c(9), d(9);
+  std::array<std::uint8_t, 8> raw{};
+  c.Fill(raw);
+  EXPECT_EQ(UniformBelow(d, 1000003), ReadU64Le(raw.data()) % 1000003);
+}
+
 TEST(Ristretto, CanonicalScalarCheck) {
   // l = 2^252 + 27742317777372353535851937790883648493, little-endian.
   auto l = FixedFromHex<Scalar>("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");

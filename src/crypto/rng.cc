@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <array>
+
 #include "crypto/init.h"
 #include "crypto/transcript.h"
 
@@ -46,6 +48,16 @@ void SeededRng::Fill(std::span<std::uint8_t> out) {
 Rng& DefaultRng() {
   static SystemRng rng;
   return rng;
+}
+
+std::uint64_t UniformBelow(Rng& rng, std::uint64_t n) {
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  for (;;) {
+    std::array<std::uint8_t, 8> b;
+    rng.Fill(b);
+    const std::uint64_t v = ReadU64Le(b.data());
+    if (v < limit) return v % n;
+  }
 }
 
 }  // namespace candor::crypto

@@ -60,6 +60,10 @@ class SeededRng final : public Rng {
 // The process-wide SystemRng (stateless; safe to share between threads).
 Rng& DefaultRng();
 
+// A uniform integer in [0, n) drawn from `rng` (rejection sampling over 64 little-endian
+// bits, so a SeededRng gives the same value on every platform). REQUIRES: n >= 1.
+std::uint64_t UniformBelow(Rng& rng, std::uint64_t n);
+
 }  // namespace candor::crypto
 
 #endif  // CANDOR_CRYPTO_RNG_H_

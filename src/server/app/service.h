@@ -364,6 +364,12 @@ class Service {
   Result<domain::LetterId> PublishLetterIn(store::Transaction& tx, const domain::Letter& letter);
   Result<LetterView> ViewOf(store::Transaction& tx, const store::LetterRecord& rec);
   std::uint64_t RandomBelow(std::uint64_t n);
+  // Fisher–Yates with the service's CSPRNG, so that a batch's log order says nothing about
+  // the order things arrived in.
+  template <typename T>
+  void Shuffle(std::vector<T>& v) {
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<std::size_t>(RandomBelow(i))]);
+  }
   // Cables (service_cables.cc).
   Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,

@@ -320,9 +320,7 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
 Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
   CANDOR_ASSIGN_OR_RETURN(auto waiting, tx.ListUnpublishedCables());
   if (waiting.empty()) return std::size_t{0};
-  for (std::size_t i = waiting.size() - 1; i > 0; --i) {
-    std::swap(waiting[i], waiting[static_cast<std::size_t>(RandomBelow(i + 1))]);
-  }
+  Shuffle(waiting);
   for (auto& rec : waiting) {
     auto header = domain::DecodeCableHeader(rec.header);
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");

@@ -57,15 +57,8 @@ Json HashList(const std::vector<tlog::Hash>& hashes) {
 }  // namespace
 
 std::uint64_t Service::RandomBelow(std::uint64_t n) {
-  // Rejection sampling: uniform in [0, n). REQUIRES: n ≥ 1.
-  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   std::lock_guard<std::mutex> lock(rng_mu_);
-  for (;;) {
-    std::array<std::uint8_t, 8> b;
-    rng_.Fill(b);
-    const std::uint64_t v = crypto::ReadU64Le(b.data());
-    if (v < limit) return v % n;
-  }
+  return crypto::UniformBelow(rng_, n);
 }
 
 Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
@@ -438,10 +431,7 @@ Result<std::size_t> Service::PublishBatch() {
     CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
     CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
     if (waiting.empty()) continue;
-    // Fisher–Yates with the service's CSPRNG: the log order says nothing about arrival.
-    for (std::size_t i = waiting.size() - 1; i > 0; --i) {
-      std::swap(waiting[i], waiting[static_cast<std::size_t>(RandomBelow(i + 1))]);
-    }
+    Shuffle(waiting);
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
     const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
     const domain::LetterId id = domain::ComputeLetterId(letter);
