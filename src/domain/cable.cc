@@ -68,14 +68,6 @@ class Fields {
   std::string what_;
 };
 
-bool HasControl(std::string_view s, bool allow_newlines) {
-  return std::any_of(s.begin(), s.end(), [&](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) return false;
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
 }  // namespace
 
 std::string_view CableAuthorName(CableAuthor author) {
@@ -283,7 +275,7 @@ Result<CableReceipt> ParseCableReceipt(std::string_view text) {
 
 Status ValidateCableContent(const CableContent& c) {
   if (c.subject.empty() || c.subject.size() > kMaxCableSubjectBytes || !IsValidUtf8(c.subject) ||
-      HasControl(c.subject, false)) {
+      HasControlCharacter(c.subject)) {
     return InvalidArgument("the subject must be 1 to " + std::to_string(kMaxCableSubjectBytes) +
                            " bytes of text on one line");
   }
@@ -294,16 +286,16 @@ Status ValidateCableContent(const CableContent& c) {
   }
   for (const auto& a : c.attachments) {
     if (a.name.empty() || a.name.size() > kMaxAttachmentNameBytes || !IsValidUtf8(a.name) ||
-        HasControl(a.name, false) || a.name.find('/') != std::string::npos || a.name.find('\\') != std::string::npos) {
+        HasControlCharacter(a.name) || a.name.find('/') != std::string::npos || a.name.find('\\') != std::string::npos) {
       return InvalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
     }
-    if (a.type.size() > 255 || HasControl(a.type, false) || !IsValidUtf8(a.type)) {
+    if (a.type.size() > 255 || HasControlCharacter(a.type) || !IsValidUtf8(a.type)) {
       return InvalidArgument("an attachment's type must be a media type such as application/pdf");
     }
   }
   if (c.author) {
     if (c.author->name.empty() || c.author->name.size() > 200 || !IsValidUtf8(c.author->name) ||
-        HasControl(c.author->name, false)) {
+        HasControlCharacter(c.author->name)) {
       return InvalidArgument("the author's name must be 1 to 200 bytes of text on one line");
     }
     if (c.author->binding.empty()) return InvalidArgument("a named cable needs the author's binding proof");

@@ -99,13 +99,6 @@ bool IsBlank(std::string_view s) {
   });
 }
 
-bool HasControlCharacter(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
 Status ValidateText(std::string_view text, std::string_view what, std::size_t max_bytes) {
   if (text.empty() || IsBlank(text)) return InvalidArgument(std::string(what) + " is empty");
   if (text.size() > max_bytes) {
@@ -343,6 +336,13 @@ Status ValidateOrganizationSlug(std::string_view slug) {
 
 Status ValidateOrganizationName(std::string_view name) {
   return ValidateText(name, "the organization's name", kMaxOrganizationNameBytes);
+}
+
+bool HasControlCharacter(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
 }
 
 bool IsValidUtf8(std::string_view text) {

@@ -193,6 +193,9 @@ Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::stri
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// True iff `s` holds an ASCII control character (below 0x20, tab and newlines included, or DEL).
+bool HasControlCharacter(std::string_view s);
+
 }  // namespace candor::domain
 
 #endif  // CANDOR_DOMAIN_POLICY_H_
