@@ -33,17 +33,17 @@ import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from '
 import { boxPublicFromSecret, type BoxKeyPair, type MemberKeys } from './crypto/keys.js';
 import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
 import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring } from './crypto/lrs.js';
-import { validateOrganizationSlug } from './crypto/policy.js';
+import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { systemRng, type Rng } from './crypto/rng.js';
 import { wipe } from './crypto/sodium.js';
-import { decodeLogEntry, type LogEvent } from './crypto/log_entry.js';
+import { decodeLogEntry, type CableAction, type LogEvent } from './crypto/log_entry.js';
 import { hashLeaf, verifyInclusion } from './crypto/merkle.js';
 import { h256, splitTranscript, tr } from './crypto/transcript.js';
 import { verifySignedTreeHead, type SignedTreeHead } from './crypto/tree_head.js';
 
 export type CableAuthorKind = 'named' | 'anonymous';
-export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged';
+export type { CableAction };
 export const MESSAGE_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'noted', 'closed'];
 export const AUTHOR_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'closed'];
 
@@ -63,15 +63,6 @@ export interface CableHeader {
   quotaWindow: bigint;
   recipients: Uint8Array[]; // reviewers' X25519 keys, envelope order
   accessHash: Uint8Array;
-}
-
-function hasControl(s: string, allowNewlines: boolean): boolean {
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (allowNewlines && (ch === '\n' || ch === '\r' || ch === '\t')) continue;
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
 }
 
 export function validateCableHeader(h: CableHeader): void {
@@ -255,24 +246,25 @@ export interface CableContent {
 
 export function validateCableContent(c: CableContent): void {
   const subject = utf8(c.subject);
-  if (subject.length === 0 || subject.length > MAX_SUBJECT_BYTES || hasControl(c.subject, false)) {
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_BYTES || hasControlCharacter(subject)) {
     throw invalidArgument(`the subject must be 1 to ${MAX_SUBJECT_BYTES} bytes of text on one line`);
   }
   if (c.body.length === 0) throw invalidArgument('the text must not be empty');
   if (c.replyPublic.length !== 32 || isAllZero(c.replyPublic)) throw invalidArgument('the reply key is invalid');
   if (c.attachments.length > MAX_ATTACHMENTS) throw invalidArgument(`at most ${MAX_ATTACHMENTS} attachments`);
   for (const a of c.attachments) {
-    const n = utf8(a.name).length;
-    if (n === 0 || n > 255 || hasControl(a.name, false) || a.name.includes('/') || a.name.includes('\\')) {
+    const name = utf8(a.name);
+    if (name.length === 0 || name.length > 255 || hasControlCharacter(name) || a.name.includes('/') || a.name.includes('\\')) {
       throw invalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
     }
-    if (utf8(a.type).length > 255 || hasControl(a.type, false)) {
+    const type = utf8(a.type);
+    if (type.length > 255 || hasControlCharacter(type)) {
       throw invalidArgument("an attachment's type must be a media type such as application/pdf");
     }
   }
   if (c.author) {
-    const n = utf8(c.author.name).length;
-    if (n === 0 || n > 200 || hasControl(c.author.name, false)) {
+    const name = utf8(c.author.name);
+    if (name.length === 0 || name.length > 200 || hasControlCharacter(name)) {
       throw invalidArgument("the author's name must be 1 to 200 bytes of text on one line");
     }
     if (c.author.binding.length === 0) throw invalidArgument("a named cable needs the author's binding proof");

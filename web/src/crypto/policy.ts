@@ -87,7 +87,8 @@ function isBlank(b: Uint8Array): boolean {
   return true;
 }
 
-function hasControlCharacter(b: Uint8Array): boolean {
+// True iff `b` holds an ASCII control character (below 0x20, tab and newlines included, or DEL).
+export function hasControlCharacter(b: Uint8Array): boolean {
   for (const c of b) if (c < 0x20 || c === 0x7f) return true;
   return false;
 }
