@@ -1158,9 +1158,13 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id) override {
+  Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id, bool with_envelopes) override {
     return Run(kReads, [&]() -> Result<std::vector<CableEventRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableEventColumns +
+      // The columns of kCableEventColumns, with NULL for the envelope when it is not wanted.
+      const char* columns = with_envelopes
+                                ? kCableEventColumns
+                                : "cable_id, seq, action, digest, day, account_id, at_ms, recipients, NULL, log_index";
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + columns +
                                                           " FROM cable_events WHERE cable_id = ? ORDER BY seq",
                                                       {cable_id}));
       return DecodeAll(rows, &DecodeCableEvent);

@@ -342,7 +342,8 @@ class Transaction {
   // payload columns (emptied when purged) of the cable with this id.
   virtual Status UpdateCable(const CableRecord& cable) = 0;
   virtual Status InsertCableEvent(const CableEventRecord& event) = 0;
-  virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id) = 0;  // by seq
+  // By seq. Without `with_envelopes`, the messages' ciphertexts are left out (nullopt).
+  virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id, bool with_envelopes) = 0;
   // The highest sequence number of the cable's events (0 when it has none).
   virtual Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) = 0;
   virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) = 0;

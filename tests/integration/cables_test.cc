@@ -210,6 +210,17 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   auto thread = cli::OpenMessages(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], true);
   ASSERT_TRUE(thread.ok());
   EXPECT_EQ(thread->size(), 2u);
+  // The inbox listing carries no ciphertext, of the cable or of its messages.
+  {
+    Session reviewer = Login("state", "reviewer");
+    Json list = JsonOf(Call("GET", "/api/v1/orgs/state/cables", "", reviewer.Headers()));
+    ASSERT_EQ(list["cables"].size(), 1u);
+    EXPECT_FALSE(list["cables"][0].contains("envelope"));
+    ASSERT_EQ(list["cables"][0]["events"].size(), 4u);
+    for (const auto& e : list["cables"][0]["events"]) {
+      EXPECT_TRUE(!e.contains("envelope") || e["envelope"].is_null()) << e.dump();
+    }
+  }
 
   // Without the receipt: nothing. A wrong access value and a wrong id look the same.
   auto no = Call("POST", "/api/v1/cables/" + id + "/status", Json{{"access", std::string(64, 'a')}}.dump());

@@ -370,7 +370,8 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
     v.quota_signature = rec.quota_signature;
     v.author_signature = rec.author_signature;
   }
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id));
+  // Messages' ciphertexts: for the author (replies) and a reviewer's single view, not listings.
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/for_author || with_payload));
   std::map<std::int64_t, std::string> names;
   for (const auto& e : events) {
     CableEventView ev;
@@ -421,7 +422,6 @@ Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::st
     if (!rec.published) continue;  // reviewers see a cable once its batch is out
     CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
     if (overdue_only && !v.clock.overdue()) continue;
-    for (auto& e : v.events) e.envelope.reset();
     out.push_back(std::move(v));
   }
   auto next_deadline = [](const CableView& v) {
