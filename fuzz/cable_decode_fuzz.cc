@@ -1,9 +1,10 @@
 // Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
 // else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
-// JSON and the receipt text. Each input must decode to a value that re-encodes identically
+// JSON, the padding around it and the receipt text. Each input must decode to a value that re-encodes identically
 // (header bytes) or be refused cleanly: no crash, no exception, no hang.
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <string_view>
 
 #include "domain/cable.h"
@@ -20,6 +21,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto c = domain::CableContentFromBytes(bytes); c.ok()) {
     auto again = domain::CableContentFromBytes(domain::CableContentToBytes(*c));
     if (!again.ok() || !(*again == *c)) __builtin_trap();
+  }
+  // Padding: what unpads must pad back to exactly the input (one valid form per text). The
+  // fuzzer's inputs are short, so a bucket is reached by repeating the input, zero-filled.
+  if (auto t = domain::UnpadCablePlaintext(bytes); t.ok()) {
+    if (domain::PadCablePlaintext(*t) != crypto::Bytes(bytes.begin(), bytes.end())) __builtin_trap();
+  }
+  if (size > 0 && size <= domain::kMinCablePadded) {
+    crypto::Bytes padded(domain::kMinCablePadded, 0);
+    std::copy(bytes.begin(), bytes.end(), padded.begin());
+    auto t = domain::UnpadCablePlaintext(padded);
+    if (t.ok() && domain::PadCablePlaintext(*t) != padded) __builtin_trap();
   }
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

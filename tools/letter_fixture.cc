@@ -88,6 +88,7 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
       rosters[o].push_back(MemberKey(spec.seed, o, m).public_key);
       crypto::BoxPublicKey reply;
       reply_rng.Fill(reply.bytes);
+      reply.bytes[31] &= 0x7f;  // the canonical encoding (IsValidBoxPublicKey)
       append(domain::RosterAddEvent{slug, m + 1, rosters[o].back(), reply});
     }
   }

@@ -140,6 +140,13 @@ Result<Envelope> SealEnvelope(ByteSpan header, ByteSpan plaintext,
                            " bytes; an envelope holds at most " +
                            std::to_string(kMaxEnvelopePlaintext));
   }
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    if (!IsValidBoxPublicKey(recipients[i])) {
+      return InvalidArgument("recipient " + std::to_string(i) +
+                             "'s public key is not a valid X25519 key (a non-canonical encoding, or a "
+                             "small-order point with no shared secret)");
+    }
+  }
   CANDOR_RETURN_IF_ERROR(CheckDistinct(recipients));
 
   // Draw order (documented in envelope.h, reproduced by the test vectors): k, N, esk_0…

@@ -260,6 +260,27 @@ TEST_F(EnvelopeTest, SmallOrderPublicKeysAreRefusedAndNamed) {
   }
 }
 
+// X25519 ignores bit 255 and reduces u mod p, so a key has other encodings that reach the
+// same recipient: a reviewer could be listed twice under two encodings (security review C1,
+// M7). Only the canonical one is accepted.
+TEST_F(EnvelopeTest, NonCanonicalEncodingsOfAValidKeyAreRefused) {
+  std::vector<BoxPublicKey> list(publics_.begin(), publics_.begin() + 3);
+  ASSERT_TRUE(IsValidBoxPublicKey(list[0]));
+  BoxPublicKey twin = list[0];
+  twin.bytes[31] |= 0x80;
+  EXPECT_FALSE(IsValidBoxPublicKey(twin));
+  list.push_back(twin);
+  auto r = SealEnvelope(header_, plain_, list, rng_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("recipient 3"));
+  EXPECT_THAT(r.error().message(), HasSubstr("not a valid X25519 key"));
+  // u = p + 9 (the base point's u, 9, plus p): not canonical either.
+  auto p9 = *FixedFromHex<BoxPublicKey>("f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+  EXPECT_FALSE(IsValidBoxPublicKey(p9));
+  auto nine = *FixedFromHex<BoxPublicKey>("0900000000000000000000000000000000000000000000000000000000000000");
+  EXPECT_TRUE(IsValidBoxPublicKey(nine));
+}
+
 // ---------------------------------------------------------------------------------------
 // Byte compatibility with libsodium's sealed boxes, both ways
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "crypto/keys.h"
+#include "crypto/lrs_testing.h"
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -451,6 +452,39 @@ TEST_F(LrsReject, InvalidTagEncodings) {
                 HasSubstr("not a valid ristretto255 point"))
         << hex;
   }
+}
+
+// Security review C1: the same key signs twice, the second time with its tag's encoding
+// changed in bit 255. The forged signature's ring equations close over the changed bytes
+// (the forger hashes them), so only the canonical-encoding rule can refuse it.
+TEST_F(LrsReject, TagWithBit255SetIsRefusedThoughItsRingEquationsClose) {
+  SeededRng rng(32);
+  // The forging signer is sound: with the encoding left alone its signature verifies.
+  LrsSignature honest = testing::LrsSignWithTagEncoding(event_, message_, ring_, kSigner, keys_[kSigner].secret,
+                                                        rng, [](Point&) {});
+  ASSERT_TRUE(LrsVerify(event_, message_, ring_, honest).ok());
+  LrsSignature twin = testing::LrsSignWithTagEncoding(event_, message_, ring_, kSigner, keys_[kSigner].secret, rng,
+                                                      testing::SetBit255);
+  ASSERT_NE(twin.tag, honest.tag);
+  Point cleared = twin.tag;
+  cleared.bytes[31] &= 0x7f;
+  ASSERT_EQ(cleared, honest.tag);  // the same point, a second encoding
+  EXPECT_FALSE(IsValidPoint(twin.tag));
+  EXPECT_THAT(ExpectRejected(twin, ErrorCode::kInvalidArgument), HasSubstr("not a valid ristretto255 point"));
+}
+
+TEST(LrsRingCanonical, MemberWithBit255SetIsRefused) {
+  auto keys = MakeKeys(3, 33);
+  std::vector<Point> members = Publics(keys);
+  members[1].bytes[31] |= 0x80;
+  auto ring = Ring::Create(members);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_THAT(ring.error().message(), HasSubstr("ring member 1"));
+  // And with both encodings of one key in a ring, the repeat is not hidden by the encoding.
+  members = Publics(keys);
+  members.push_back(members[0]);
+  members.back().bytes[31] |= 0x80;
+  EXPECT_FALSE(Ring::Create(members).ok());
 }
 
 TEST_F(LrsReject, TamperedMessage) {

@@ -161,6 +161,22 @@ TEST(Rfc9496, A2InvalidEncodingsAreRejected) {
   EXPECT_FALSE(IsValidPoint(kIdentity));
 }
 
+// RFC 9496 4.3.1 rejects an encoding whose bit 255 is set ("s is negative or non-canonical":
+// the decoder reads all 256 bits). libsodium 1.0.18 masks that bit off, so each A.1 point
+// with bit 255 set decodes there to the same point — two encodings of one tag, the double
+// signature of security review C1. IsValidPoint must refuse them on every libsodium.
+TEST(Rfc9496, EncodingsWithBit255SetAreRejected) {
+  EnsureSodium();
+  for (std::size_t i = 1; i < kMultiplesOfB.size(); ++i) {
+    SCOPED_TRACE(kMultiplesOfB[i]);
+    auto p = FixedFromHex<Point>(kMultiplesOfB[i]);
+    ASSERT_TRUE(p.ok());
+    ASSERT_TRUE(IsValidPoint(*p));
+    p->bytes[31] |= 0x80;
+    EXPECT_FALSE(IsValidPoint(*p));
+  }
+}
+
 TEST(Rfc9496, A3ElementsFromUniformBytes) {
   EnsureSodium();
   for (const FromUniform& v : kFromUniform) {

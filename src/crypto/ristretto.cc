@@ -8,8 +8,15 @@ namespace candor::crypto {
 
 bool IsValidPoint(const Point& p) {
   EnsureSodium();
-  // is_valid_point rejects non-canonical and off-group encodings but accepts the identity
-  // (its canonical encoding is 32 zero bytes), which CRYPTO.md rejects separately.
+  // RFC 9496 section 4.3.1 decodes a 32-byte string as a field element and rejects it
+  // unless that element is canonical: below 2^255 - 19 *and* with bit 255 clear.
+  // libsodium before 1.0.19 (Debian 12 ships 1.0.18) ignores bit 255, so a point and the
+  // same bytes with bit 255 set both decode, to the same point: two encodings of one tag,
+  // which would let one key sign a letter twice (security review C1). The bit is checked
+  // here, so the rule holds on every libsodium. Points are public: no constant time needed.
+  if ((p.bytes[31] & 0x80) != 0) return false;
+  // is_valid_point rejects the other non-canonical and off-group encodings but accepts the
+  // identity (its canonical encoding is 32 zero bytes), which CRYPTO.md rejects separately.
   return crypto_core_ristretto255_is_valid_point(p.data()) == 1 &&
          sodium_is_zero(p.data(), p.size()) == 0;
 }

@@ -14,8 +14,11 @@ namespace candor::crypto {
 // The identity's encoding (32 zero bytes).
 inline constexpr Point kIdentity{};
 
-// True iff `p` decodes (crypto_core_ristretto255_is_valid_point) and is not the identity.
-// This is CRYPTO.md's acceptance rule for every point read from outside.
+// True iff `p` is a canonical ristretto255 encoding (RFC 9496 4.3.1, bit 255 included, which
+// libsodium 1.0.18 does not check), decodes (crypto_core_ristretto255_is_valid_point) and is
+// not the identity. This is CRYPTO.md's acceptance rule for every point read from outside:
+// with it, a point has exactly one accepted encoding, so comparing points by bytes (tags,
+// roster keys) compares the points.
 [[nodiscard]] bool IsValidPoint(const Point& p);
 
 // True iff `s` < l (canonical). Checked with libsodium alone: reducing s||0^32 mod l

@@ -55,6 +55,7 @@ class LetterLog {
     org.keys.push_back(crypto::GenerateRingKeyPair(rng_));
     crypto::BoxPublicKey reply;
     rng_.Fill(reply.bytes);
+    reply.bytes[31] &= 0x7f;  // the canonical encoding (IsValidBoxPublicKey)
     RosterEvent ev{org.roster.version() + 1, RosterChange::kAdd, org.keys.back().public_key, reply};
     EXPECT_TRUE(org.roster.Apply(ev).ok());
     return Append(RosterLogEvent(slug, ev));
@@ -67,6 +68,7 @@ class LetterLog {
     org.keys.push_back(crypto::RingKeyPair{source.public_key, source.secret.Clone()});
     crypto::BoxPublicKey reply;
     rng_.Fill(reply.bytes);
+    reply.bytes[31] &= 0x7f;  // the canonical encoding (IsValidBoxPublicKey)
     RosterEvent ev{org.roster.version() + 1, RosterChange::kAdd, source.public_key, reply};
     EXPECT_TRUE(org.roster.Apply(ev).ok());
     return Append(RosterLogEvent(slug, ev));

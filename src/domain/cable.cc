@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "crypto/keys.h"
 #include "crypto/transcript.h"
 
 namespace candor::domain {
@@ -91,7 +92,9 @@ Status ValidateCableHeader(const CableHeader& h) {
   }
   std::set<crypto::BoxPublicKey> seen;
   for (const auto& r : h.recipients) {
-    if (r == crypto::BoxPublicKey{}) return InvalidArgument("cable header: a recipient key is all zeros");
+    if (!crypto::IsValidBoxPublicKey(r)) {
+      return InvalidArgument("cable header: a recipient key is not a valid X25519 key");
+    }
     if (!seen.insert(r).second) return InvalidArgument("cable header: a recipient key is repeated");
   }
   return Status::Ok();
@@ -248,6 +251,11 @@ crypto::Digest32 CableMessageDigest(ByteSpan message_header, ByteSpan envelope_b
   return crypto::H256("candor/v1/cable/message", {message_header, envelope_bytes});
 }
 
+Bytes ReviewerKeyProofContext(std::string_view slug, std::uint64_t account_id) {
+  const auto id = crypto::U64Le(account_id);
+  return crypto::Tr("candor/v1/reviewer-key", {crypto::AsBytes(slug), crypto::ByteSpan(id)});
+}
+
 Bytes CableAuthorBindingMessage(const crypto::SignPublicKey& signing_public) {
   return crypto::Tr("candor/v1/cable/author", {signing_public.span()});
 }
@@ -280,7 +288,7 @@ Status ValidateCableContent(const CableContent& c) {
                            " bytes of text on one line");
   }
   if (c.body.empty() || !IsValidUtf8(c.body)) return InvalidArgument("the text must not be empty and must be UTF-8");
-  if (c.reply_public == crypto::BoxPublicKey{}) return InvalidArgument("the reply key is all zeros");
+  if (!crypto::IsValidBoxPublicKey(c.reply_public)) return InvalidArgument("the reply key is not a valid X25519 key");
   if (c.attachments.size() > kMaxCableAttachments) {
     return InvalidArgument("at most " + std::to_string(kMaxCableAttachments) + " attachments");
   }
@@ -320,6 +328,40 @@ Bytes CableContentToBytes(const CableContent& c) {
                   {"author", author}};
   const std::string text = j.dump();
   return Bytes(text.begin(), text.end());
+}
+
+std::size_t CablePaddedSize(std::size_t n) {
+  std::size_t size = kMinCablePadded;
+  while (size < n) size <<= 1;
+  return size;
+}
+
+bool IsCablePaddedSize(std::size_t n) { return n >= kMinCablePadded && (n & (n - 1)) == 0; }
+
+Bytes PadCablePlaintext(ByteSpan text) {
+  Bytes out(CablePaddedSize(text.size()), 0);
+  std::copy(text.begin(), text.end(), out.begin());
+  return out;
+}
+
+Result<ByteSpan> UnpadCablePlaintext(ByteSpan padded) {
+  if (!IsCablePaddedSize(padded.size())) {
+    return InvalidArgument("the plaintext is " + std::to_string(padded.size()) +
+                           " bytes, not a padding bucket (a power of two, at least " +
+                           std::to_string(kMinCablePadded) + ")");
+  }
+  std::size_t end = padded.size();
+  while (end > 0 && padded[end - 1] == 0) --end;
+  if (end == 0) return InvalidArgument("the plaintext is all padding");
+  // A text never holds a zero byte, so where the padding starts is never in doubt.
+  if (std::find(padded.begin(), padded.begin() + static_cast<std::ptrdiff_t>(end), 0) !=
+      padded.begin() + static_cast<std::ptrdiff_t>(end)) {
+    return InvalidArgument("the padded text holds a zero byte");
+  }
+  if (CablePaddedSize(end) != padded.size()) {
+    return InvalidArgument("the plaintext is padded beyond its bucket");
+  }
+  return padded.first(end);
 }
 
 Result<CableContent> CableContentFromBytes(ByteSpan bytes) {

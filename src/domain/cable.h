@@ -113,6 +113,10 @@ crypto::Digest32 CableMessageDigest(crypto::ByteSpan message_header, crypto::Byt
 // as event, so its tag equals the cable signature's tag exactly when the same key made both.
 crypto::Bytes CableAuthorBindingMessage(const crypto::SignPublicKey& signing_public);
 
+// What a reviewer's proof of possession of its X25519 key is bound to (crypto::
+// ProveBoxKeyPossession's context): tr("candor/v1/reviewer-key", slug, u64le(account_id)).
+crypto::Bytes ReviewerKeyProofContext(std::string_view slug, std::uint64_t account_id);
+
 // The receipt an author keeps: "candor-receipt-v1-<cable id hex>-<secret hex>".
 inline constexpr std::string_view kCableReceiptPrefix = "candor-receipt-v1-";
 std::string FormatCableReceipt(const CableId& id, const crypto::ReceiptSecret& secret);
@@ -166,6 +170,30 @@ struct CableContent {
 crypto::Bytes CableContentToBytes(const CableContent& content);
 // Strict reader (then ValidateCableContent). Safe on any input.
 Result<CableContent> CableContentFromBytes(crypto::ByteSpan bytes);
+
+// --- Padding (docs/FORMATS.md, "Padding") ---
+//
+// The ciphertext's length is the plaintext's plus 16, and it is visible to the employer's
+// proxy (the upload), the server and a thief: an exact length ties a cable to its upload
+// (security review M4). So every envelope plaintext of a cable — the content and each
+// message — is padded with zero bytes to a bucket: the smallest power of two that is at
+// least the text and at least kMinCablePadded bytes. A bucket then says only the text's
+// order of magnitude. Neither content JSON nor a message text holds a zero byte, so the
+// padding is unambiguous, and a padded plaintext has exactly one valid form.
+inline constexpr std::size_t kMinCablePadded = 16 * 1024;
+
+// The bucket of a text of `n` bytes: max(kMinCablePadded, the least power of two >= n).
+std::size_t CablePaddedSize(std::size_t n);
+// True iff `n` is the length of a bucket (a power of two, at least kMinCablePadded).
+bool IsCablePaddedSize(std::size_t n);
+// `text` followed by zero bytes up to CablePaddedSize(text.size()).
+// REQUIRES: `text` is not empty, has no zero byte, and is at most 2^62 bytes.
+crypto::Bytes PadCablePlaintext(crypto::ByteSpan text);
+// The text inside a padded plaintext (everything before the trailing zero bytes): Error
+// (kInvalidArgument) unless the length is a bucket, the text is non-empty and holds no zero
+// byte, and the text's own bucket is exactly this length (the padding no longer than it must
+// be). Safe on any input; returns a view.
+Result<crypto::ByteSpan> UnpadCablePlaintext(crypto::ByteSpan padded);
 
 // --- The clock ---
 

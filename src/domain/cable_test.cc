@@ -327,10 +327,26 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       EXPECT_EQ(crypto::ToHex(CableAuthorBindingMessage(*crypto::FixedFromHex<crypto::SignPublicKey>(
                     v["signing_public"].get<std::string>()))),
                 v["message"]);
+    } else if (kind == "padding") {
+      const crypto::Bytes text = hex(v["text"]);
+      crypto::Bytes padded(v["padded_size"].get<std::size_t>(), 0);
+      std::copy(text.begin(), text.end(), padded.begin());
+      if (v.contains("tail")) {
+        const crypto::Bytes tail = hex(v["tail"]);
+        std::copy(tail.begin(), tail.end(), padded.end() - static_cast<std::ptrdiff_t>(tail.size()));
+      }
+      auto unpadded = UnpadCablePlaintext(padded);
+      EXPECT_EQ(unpadded.ok(), valid) << v["description"];
+      if (valid && unpadded.ok()) {
+        EXPECT_EQ(crypto::Bytes(unpadded->begin(), unpadded->end()), text);
+        EXPECT_EQ(PadCablePlaintext(text), padded);
+      }
     } else {
       ADD_FAILURE() << "unknown kind " << kind;
     }
   }
+  EXPECT_EQ(seen["padding"], 4);
+  EXPECT_EQ(seen["padding/invalid"], 5);
   EXPECT_EQ(seen["header"], 2);
   EXPECT_EQ(seen["header/invalid"], 5);
   EXPECT_EQ(seen["receipt/invalid"], 4);

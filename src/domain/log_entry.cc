@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "crypto/keys.h"
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 
@@ -49,7 +50,9 @@ Status CheckCounter(std::string_view kind, std::string_view what, std::uint64_t 
 }
 
 Status CheckBoxKey(std::string_view kind, std::string_view what, const crypto::BoxPublicKey& key) {
-  if (key == crypto::BoxPublicKey{}) return Invalid(kind, std::string(what) + " is all zeros");
+  // Canonical and not of small order (crypto::IsValidBoxPublicKey; the all-zero key is of
+  // small order): one accepted encoding per key, and a key someone can actually open.
+  if (!crypto::IsValidBoxPublicKey(key)) return Invalid(kind, std::string(what) + " is not a valid X25519 key");
   return Status::Ok();
 }
 

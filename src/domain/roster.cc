@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "crypto/keys.h"
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 
@@ -40,8 +41,8 @@ Status Roster::Apply(const RosterEvent& event) {
     if (!event.reply_public) {
       return InvalidArgument("roster " + at + ": an added member needs a reply key");
     }
-    if (*event.reply_public == crypto::BoxPublicKey{}) {
-      return InvalidArgument("roster " + at + ": the reply key is all zeros");
+    if (!crypto::IsValidBoxPublicKey(*event.reply_public)) {
+      return InvalidArgument("roster " + at + ": the reply key is not a valid X25519 key");
     }
     if (found != index_.end()) {
       if (members_[found->second].removed == 0) {

@@ -18,6 +18,7 @@ class RosterTest : public ::testing::Test {
   crypto::BoxPublicKey NewReplyKey() {
     crypto::BoxPublicKey k;
     rng_.Fill(k.bytes);
+    k.bytes[31] &= 0x7f;  // the canonical encoding (IsValidBoxPublicKey)
     return k;
   }
   RosterEvent Add(std::uint64_t version, const crypto::Point& key) {

@@ -14,9 +14,14 @@
 //   "submission":   `header_bytes`, `envelope`, `signature`, `quota_slot` (number),
 //                   `quota_signature`, `author_signature` (may be empty), `digest`
 //   "binding":      `signing_public`, `message` (CableAuthorBindingMessage)
+//   "padding":      `text`, `padded_size` (number): the plaintext is `text`, then zero bytes up
+//                   to `padded_size` bytes, then — when present — `tail` (hex) overwriting the
+//                   last bytes; valid ones unpad to `text` and pad `text` back to exactly that
+//                   plaintext, invalid ones must be refused by the unpadder
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.h"
+#include "crypto/keys.h"
 #include "crypto/receipt.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -35,6 +40,16 @@ F Random(crypto::Rng& rng) {
   F f;
   rng.Fill(f.bytes);
   return f;
+}
+
+// A random X25519 public key: 32 random bytes with bit 255 cleared (the canonical encoding;
+// CRYPTO.md refuses the bit). Such a u is below p and not of small order except with
+// negligible probability, which IsValidBoxPublicKey confirms.
+crypto::BoxPublicKey RandomBoxKey(crypto::Rng& rng) {
+  auto k = Random<crypto::BoxPublicKey>(rng);
+  k.bytes[31] &= 0x7f;
+  if (!crypto::IsValidBoxPublicKey(k)) candor::internal::DieOnBadAccess("cable vectors: an invalid random key");
+  return k;
 }
 
 Bytes RandomBytes(crypto::Rng& rng, std::size_t n) {
@@ -56,7 +71,7 @@ json CableVectors() {
     h.roster_version = 40 + k;
     h.ring_digest = Random<crypto::Digest32>(rng);
     h.quota_window = 2930;
-    for (std::size_t i = 0; i < k; ++i) h.recipients.push_back(Random<crypto::BoxPublicKey>(rng));
+    for (std::size_t i = 0; i < k; ++i) h.recipients.push_back(RandomBoxKey(rng));
     h.access_hash = Random<crypto::Digest32>(rng);
     const Bytes bytes = domain::CableHeaderBytes(h);
     out.push_back({{"kind", "header"}, {"valid", true},
@@ -123,7 +138,7 @@ json CableVectors() {
   const domain::CableId id = Random<domain::CableId>(rng);
   for (auto action : {domain::CableAction::kReplied, domain::CableAction::kNoted, domain::CableAction::kExtended,
                       domain::CableAction::kClosed}) {
-    std::vector<crypto::BoxPublicKey> recipients = {Random<crypto::BoxPublicKey>(rng), Random<crypto::BoxPublicKey>(rng)};
+    std::vector<crypto::BoxPublicKey> recipients = {RandomBoxKey(rng), RandomBoxKey(rng)};
     const Bytes envelope = RandomBytes(rng, 150);
     const Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
     json keys = json::array();
@@ -148,6 +163,27 @@ json CableVectors() {
   const auto signing = Random<crypto::SignPublicKey>(rng);
   out.push_back({{"kind", "binding"}, {"valid", true}, {"description", "what a named author's binding proof signs"},
                  {"signing_public", ToHex(signing)}, {"message", ToHex(domain::CableAuthorBindingMessage(signing))}});
+
+  // Padding (docs/FORMATS.md, "Padding"): buckets are powers of two from 16 KiB.
+  auto padding = [&out](bool valid, const std::string& description, const Bytes& text, std::size_t size,
+                        const Bytes& tail = {}) {
+    json e{{"kind", "padding"}, {"valid", valid}, {"description", description}, {"text", ToHex(text)},
+           {"padded_size", size}};
+    if (!tail.empty()) e["tail"] = ToHex(tail);
+    out.push_back(std::move(e));
+  };
+  const Bytes short_text = {'{', '}'};
+  padding(true, "a short text fills the smallest bucket, 16 KiB", short_text, 16384);
+  padding(true, "a text of exactly 16 KiB needs no padding", Bytes(16384, 'a'), 16384);
+  padding(true, "one byte over 16 KiB goes to the 32 KiB bucket", Bytes(16385, 'b'), 32768);
+  padding(true, "40,000 bytes go to the 64 KiB bucket", Bytes(40000, 'c'), 65536);
+  padding(false, "not a power of two", short_text, 20000);
+  padding(false, "a power of two below the smallest bucket", short_text, 8192);
+  padding(false, "padded one bucket too far (32 KiB for a 2-byte text)", short_text, 32768);
+  padding(false, "nothing but padding", Bytes{}, 16384);
+  padding(false, "a non-zero byte at the end of the padding (the text would be 16 KiB long but "
+                 "is followed by zeros inside it)",
+          short_text, 16384, Bytes{'x'});
   return out;
 }
 

@@ -24,6 +24,7 @@
 #include "crypto/bytes.h"
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
+#include "crypto/lrs_testing.h"
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -200,6 +201,12 @@ json MakeLrsVectors() {
     c.tag = Must(crypto::FixedFromHex<Point>(
         "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
   });
+  // Security review C1: libsodium 1.0.18 ignores bit 255 when decoding, so these decode there
+  // to the same point as the canonical encoding. RFC 9496 and CRYPTO.md reject them.
+  invalid("tag with bit 255 set (the same point: a second encoding of the signer's tag)",
+          [](Case& c) { c.tag.bytes[31] |= 0x80; });
+  invalid("ring member 2 with bit 255 set (the same point as member 2)",
+          [](Case& c) { c.ring[2].bytes[31] |= 0x80; });
   invalid("message changed (one bit of byte 0 flipped)", [](Case& c) { c.message[0] ^= 0x01; });
   invalid("message extended by one zero byte", [](Case& c) { c.message.push_back(0); });
   invalid("event id changed", [&e1](Case& c) { c.event = e1; });
@@ -226,6 +233,19 @@ json MakeLrsVectors() {
           [](Case& c) { c.s.pop_back(); });
   invalid("signature over-long: an extra response (6 for a ring of 5)",
           [](Case& c) { c.s.push_back(c.s[0]); });
+  // The double signature of security review C1, whole: the ring-of-5 signer signs again
+  // with its tag's bit 255 set, the challenge hashing those bytes, so the ring equations
+  // close for them (they do in libsodium 1.0.18, which decodes the tag to the same point).
+  // Only the canonical-encoding rule refuses it.
+  {
+    const Ring ring = Must(Ring::Create(base.ring));
+    crypto::SeededRng rng(crypto::H256("candor/v1/test-vectors/lrs-bit255", {base.tag.span()}));
+    const LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(base.event, base.message, ring, 3,
+                                                                      keys[3].secret, rng, crypto::testing::SetBit255);
+    out.push_back(Element(Case{base.event, base.message, base.ring, twin.c0, twin.s, twin.tag}, false,
+                          "re-signed by the ring-of-5 signer with its tag's bit 255 set, the challenges hashing "
+                          "those bytes (a second signature by the same key that 1.0.18 arithmetic accepts)"));
+  }
   return out;
 }
 
