@@ -95,7 +95,9 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   header.access_hash = keys.access_hash;
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(header));
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(header);
-  crypto::Bytes plaintext = domain::CableContentToBytes(content);
+  // Padded to its size bucket before encryption, so the upload's size says only its order
+  // of magnitude (docs/FORMATS.md, "Padding").
+  crypto::Bytes plaintext = domain::PadCablePlaintext(domain::CableContentToBytes(content));
   auto env = crypto::SealEnvelope(header_bytes, plaintext, in.reviewers, rng);
   crypto::Wipe(plaintext);
   if (!env.ok()) return env.error();
@@ -127,6 +129,18 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   return out;
 }
 
+Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challenge, const crypto::BoxKeyPair& reviewer) {
+  if (!challenge.is_object() || !challenge.contains("server_public") || !challenge["server_public"].is_string() ||
+      !challenge.contains("account_id") || !challenge["account_id"].is_number_unsigned()) {
+    return Error(ErrorCode::kCorrupt, "the server's reply is not a reviewer-key challenge");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto server_public, crypto::FixedFromHex<crypto::BoxPublicKey>(
+                                                  challenge["server_public"].get<std::string>(), "server_public"));
+  const crypto::Bytes context = domain::ReviewerKeyProofContext(slug, challenge["account_id"].get<std::uint64_t>());
+  CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof, crypto::ProveBoxKeyPossession(context, reviewer, server_public));
+  return Json{{"reply_public", crypto::ToHex(reviewer.public_key)}, {"proof", crypto::ToHex(proof)}};
+}
+
 Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
                               const std::vector<crypto::Point>& roster) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes header_bytes, HexOf(view, "header_bytes"));
@@ -134,7 +148,8 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, HexOf(view, "envelope"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(envelope_bytes));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext, crypto::OpenEnvelope(header_bytes, env, reviewer));
-  auto content = domain::CableContentFromBytes(plaintext);
+  auto text = domain::UnpadCablePlaintext(plaintext);
+  auto content = text.ok() ? domain::CableContentFromBytes(*text) : Result<domain::CableContent>(text.error());
   crypto::Wipe(plaintext);
   if (!content.ok()) return content.error();
   OpenedCable out{header, std::move(*content), false};
@@ -168,12 +183,13 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action, 
                          crypto::Rng& rng) {
   if (!domain::CableActionHasMessage(action)) return InvalidArgument("this action carries no message");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return InvalidArgument("the message is empty");
+  if (text.find('\0') != std::string::npos) return InvalidArgument("the message must not contain a NUL character");
   std::vector<crypto::BoxPublicKey> recipients;
   if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
   recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
   const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
   CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env,
-                          crypto::SealEnvelope(header, crypto::AsBytes(text), recipients, rng));
+                          crypto::SealEnvelope(header, domain::PadCablePlaintext(crypto::AsBytes(text)), recipients, rng));
   Json keys = Json::array();
   for (const auto& k : recipients) keys.push_back(crypto::ToHex(k));
   return Json{{"action", domain::CableActionName(action)}, {"recipients", keys},
@@ -200,11 +216,16 @@ Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::B
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env_bytes, HexOf(e, "envelope"));
     CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(env_bytes));
     const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
-    auto text = crypto::OpenEnvelope(header, env, key);
-    if (!text.ok()) {
-      if (text.error().code() == ErrorCode::kPermissionDenied) continue;  // not for this key
+    auto padded = crypto::OpenEnvelope(header, env, key);
+    if (!padded.ok()) {
+      if (padded.error().code() == ErrorCode::kPermissionDenied) continue;  // not for this key
       return Error(ErrorCode::kVerificationFailed, "message " + std::to_string(e.value("seq", 0)) +
                                                        " does not open: it was changed after it was written");
+    }
+    auto text = domain::UnpadCablePlaintext(*padded);
+    if (!text.ok()) {
+      return Error(ErrorCode::kVerificationFailed,
+                   "message " + std::to_string(e.value("seq", 0)) + " is not padded as it must be: " + text.error().message());
     }
     out.push_back(CableMessage{e.value("seq", std::int64_t{0}), action, e.value("date", ""),
                                std::string(text->begin(), text->end())});

@@ -62,6 +62,13 @@ struct SealedCable {
 Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& inputs, const crypto::MemberKeys& me,
                               crypto::Rng& rng);
 
+// The body of PUT /api/v1/orgs/{slug}/reviewer-key for `reviewer`'s key: the key and the proof
+// that the client holds its secret, from the reply of GET …/reviewer-key/challenge
+// ({"server_public", "account_id"}). Error: kCorrupt (BadReply) for a malformed challenge,
+// kInvalidArgument for a key or server key that is not a valid X25519 key.
+Result<nlohmann::json> ReviewerKeyRegistration(std::string_view slug, const nlohmann::json& challenge,
+                                               const crypto::BoxKeyPair& reviewer);
+
 // A cable as a reviewer reads it, after every check passed.
 struct OpenedCable {
   domain::CableHeader header;

@@ -168,8 +168,9 @@ Status RunStatus(const StatusOptions& o) {
   }
   if (text.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
   CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(text));
-  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/" + crypto::ToHex(access.id) + "/status",
-                                              Json{{"access", crypto::ToHex(access.access)}}, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
+                                              Json{{"id", crypto::ToHex(access.id)}, {"access", crypto::ToHex(access.access)}},
+                                              o.ca_file));
   fmt::print("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
   std::string key_hex = o.log_key;
   if (key_hex.empty()) {
@@ -258,8 +259,9 @@ std::string CablePath(const ReviewerOptions& o) { return "/api/v1/orgs/" + o.sta
 Status RunRegisterKey(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
-  CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key",
-                                   Json{{"reply_public", crypto::ToHex(keys.box.public_key)}}));
+  CANDOR_ASSIGN_OR_RETURN(Json challenge, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/reviewer-key/challenge"));
+  CANDOR_ASSIGN_OR_RETURN(Json body, ReviewerKeyRegistration(o.staff.org, challenge, keys.box));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key", body));
   fmt::print("New cables to '{}' will be encrypted to your key {}… as well.\n", o.staff.org,
              crypto::ToHex(keys.box.public_key).substr(0, 16));
   return Status::Ok();

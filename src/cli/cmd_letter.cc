@@ -306,7 +306,8 @@ Status RunReceipt(const ReceiptOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(server_text));
   CANDOR_ASSIGN_OR_RETURN(auto letter_id, crypto::FixedFromHex<domain::LetterId>(letter, "letter"));
   CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key"));
-  CANDOR_ASSIGN_OR_RETURN(Json states, GetJson(server, "/api/v1/letters/" + letter + "/signatures/" + tag, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(Json states, PostJson(server, "/api/v1/letters/" + letter + "/signature-status",
+                                               Json{{"tag", tag}}, o.ca_file));
   if (!states.contains("signatures") || !states["signatures"].is_array()) return BadReply("no signature states");
   for (const auto& st : states["signatures"]) {
     if (st.value("action", "") != action) continue;

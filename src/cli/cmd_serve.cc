@@ -19,12 +19,15 @@
 #include "crypto/keyfile.h"
 #include "crypto/keys.h"
 #include "domain/letter.h"
+#include "crypto/receipt.h"
 #include "crypto/rng.h"
+#include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "server/app/clock.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
 #include "server/app/batch_publisher.h"
+#include "server/app/log_writer.h"
 #include "server/http/access_log.h"
 #include "server/http/server.h"
 #include "server/http/static_files.h"
@@ -38,20 +41,34 @@ namespace fs = std::filesystem;
 std::atomic<bool> g_stop{false};
 extern "C" void HandleSignal(int) { g_stop = true; }
 
-// The log's Ed25519 key lives in the data directory (created on first start, mode 0600).
-Result<crypto::SignKeyPair> LoadOrCreateLogKey(const std::string& data_dir) {
+// The log's Ed25519 key lives in the data directory (created on first start, mode 0600). It
+// must be the key that signed the store's log: a missing or different key file next to a
+// store that already has signed tree heads (a lost file, a fresh --data-dir, a second server
+// on the same PostgreSQL database) is refused instead of silently starting a second key
+// (security review M8).
+Result<crypto::SignKeyPair> LoadOrCreateLogKey(const std::string& data_dir, store::Store& store) {
   const std::string path = data_dir + "/log-key.bin";
   if (fs::exists(path)) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes raw, ReadFileBytes(path));
     if (raw.size() != crypto::SignSecretKey::kSize) {
+      crypto::Wipe(raw);
       return Error(ErrorCode::kCorrupt, "'" + path + "' is not a log key (wrong size)");
     }
     crypto::SignSecretKey secret;
     std::copy(raw.begin(), raw.end(), secret.data());
-    std::fill(raw.begin(), raw.end(), 0);
-    return crypto::SignKeyPairFromSecret(std::move(secret));
+    crypto::Wipe(raw);  // sodium_memzero: a plain fill on memory about to be freed may be dropped
+    crypto::SignKeyPair kp = crypto::SignKeyPairFromSecret(std::move(secret));
+    if (Status s = app::CheckLogKey(store, kp.public_key); !s.ok()) {
+      return s.error().WithContext("'" + path + "'");
+    }
+    return kp;
   }
   crypto::SignKeyPair kp = crypto::GenerateSignKeyPair(crypto::DefaultRng());
+  if (!app::CheckLogKey(store, kp.public_key).ok()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "there is no log key at '" + path + "', but the store already holds a signed log: restore the "
+                 "log key that signed it (a new key would fork the log); no key was created");
+  }
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(path, kp.secret_key.span(), false, 0600));
   return kp;
 }
@@ -188,7 +205,11 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
                                                                            crypto::KdfParams::Interactive(),
                                                                            crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(data_dir + "/demo-reviewer.key", reviewer_file, true, 0600));
-  CANDOR_RETURN_IF_ERROR(service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key));
+  CANDOR_ASSIGN_OR_RETURN(auto challenge, service.ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
+                          crypto::ProveBoxKeyPossession(domain::ReviewerKeyProofContext(kDemoSlug, static_cast<std::uint64_t>(challenge.account_id)),
+                                                        reviewer.box, challenge.server_public));
+  CANDOR_RETURN_IF_ERROR(service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
   domain::Letter letter;
   letter.title = "DEMO: A letter anyone in the Demo Agency may sign";
   letter.body =
@@ -234,7 +255,7 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
                               o.batch_jitter};
   CANDOR_RETURN_IF_ERROR(app::ValidateBatchSchedule(schedule));
   if (o.min_ring < 2) return InvalidArgument("--min-ring-size must be at least 2");
-  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir));
+  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir, *data_store));
   app::SystemClock clock;
   app::ServiceConfig config;
   config.min_ring_size = o.min_ring;
@@ -322,7 +343,7 @@ struct BootstrapOptions {
 
 Status RunBootstrap(const BootstrapOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto data_store, OpenDataStore(o.data_dir, o.store_url));
-  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir));
+  CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir, *data_store));
   app::SystemClock clock;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key));
   PassphraseSource source{o.password_file, "CANDOR_ADMIN_PASSWORD"};

@@ -96,6 +96,15 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
     ::unlink(tmp.c_str());
     return e;
   }
+  // The rename is durable only once the directory is: a crash after it could otherwise lose
+  // the new name (a log key, a key file) although the call said it was written.
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return IoError("cannot open the directory of", path);
+  const bool synced = ::fsync(dfd) == 0;
+  ::close(dfd);
+  if (!synced) return IoError("cannot flush the directory of", path);
   return Status::Ok();
 }
 

@@ -327,6 +327,25 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       EXPECT_EQ(crypto::ToHex(CableAuthorBindingMessage(*crypto::FixedFromHex<crypto::SignPublicKey>(
                     v["signing_public"].get<std::string>()))),
                 v["message"]);
+    } else if (kind == "reviewer-key-proof") {
+      crypto::BoxKeyPair reviewer, server;
+      const auto rs = hex(v["reviewer_secret"]);
+      std::copy(rs.begin(), rs.end(), reviewer.secret.data());
+      reviewer.public_key = crypto::BoxPublicFromSecret(reviewer.secret);
+      const auto ss = hex(v["server_secret"]);
+      std::copy(ss.begin(), ss.end(), server.secret.data());
+      server.public_key = crypto::BoxPublicFromSecret(server.secret);
+      EXPECT_EQ(crypto::ToHex(reviewer.public_key), v["reviewer_public"]);
+      EXPECT_EQ(crypto::ToHex(server.public_key), v["server_public"]);
+      const auto context = ReviewerKeyProofContext(v["organization"].get<std::string>(), v["account_id"]);
+      auto proof = crypto::ProveBoxKeyPossession(context, reviewer, server.public_key);
+      ASSERT_TRUE(proof.ok());
+      EXPECT_EQ(crypto::ToHex(*proof), v["proof"]);
+      EXPECT_TRUE(crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok());
+      // Another account, or another server key: the proof does not transfer.
+      EXPECT_FALSE(crypto::VerifyBoxKeyPossession(ReviewerKeyProofContext("state", 8), reviewer.public_key, server,
+                                                  *proof)
+                       .ok());
     } else if (kind == "padding") {
       const crypto::Bytes text = hex(v["text"]);
       crypto::Bytes padded(v["padded_size"].get<std::size_t>(), 0);

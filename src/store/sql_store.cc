@@ -1217,13 +1217,21 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(std::int64_t organization_id,
-                                                                        std::int64_t window) override {
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(std::int64_t organization_id,
+                                                                                 std::int64_t window) override {
     return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows,
-                              conn_->Query("SELECT slot, tag FROM cable_quota_tags WHERE organization_id = ? "
-                                           "AND quota_window = ? ORDER BY slot, tag",
-                                           {organization_id, window}));
+      // A quota signature ends with its tag (candor-lrs-v1 wire format), so a tag belongs to
+      // a published cable when some published cable of the window and slot ends with it.
+      // substr and length work on bytes alike in SQLite (BLOB) and PostgreSQL (bytea).
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT q.slot, q.tag FROM cable_quota_tags q WHERE q.organization_id = ? "
+                       "AND q.quota_window = ? AND EXISTS (SELECT 1 FROM cables c WHERE "
+                       "c.organization_id = q.organization_id AND c.quota_window = q.quota_window "
+                       "AND c.quota_slot = q.slot AND c.published = 1 AND c.quota_signature IS NOT NULL "
+                       "AND substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag) "
+                       "ORDER BY q.slot, q.tag",
+                       {organization_id, window}));
       std::vector<std::pair<std::int64_t, Blob>> out;
       for (const auto& row : rows) {
         RowReader r(row);

@@ -353,8 +353,11 @@ class Transaction {
                                          std::int64_t slot, const Blob& tag) = 0;
   virtual Status InsertCableQuotaTag(std::int64_t organization_id, std::int64_t window,
                                      std::int64_t slot, const Blob& tag) = 0;
-  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(
-      std::int64_t organization_id, std::int64_t window) = 0;  // (slot, tag)
+  // The (slot, tag) of the window's *published* cables only: a tag listed the moment its
+  // cable arrived would date the cable to the second (security review H1), so a tag appears
+  // with its cable's batch. A cable whose quota signature was purged is left out.
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(
+      std::int64_t organization_id, std::int64_t window) = 0;
   // The notification outbox. InsertNotification returns false (and inserts nothing) when the
   // same (cable, kind, deadline, days_before) notice exists already.
   virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;

@@ -7,9 +7,11 @@
 #include <fstream>
 #include <set>
 
+#include "crypto/envelope.h"
 #include "crypto/keyfile.h"
 
 #include "cli/cable_client.h"
+#include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
 #include "domain/calendar.h"
 #include "server_fixture.h"
@@ -41,8 +43,7 @@ class CableTest : public ServerTest {
     for (const char* name : {"reviewer", "reviewer2"}) {
       org.reviewer_keys.push_back(crypto::GenerateBoxKeyPair(rng));
       Session s = Login(slug, name);
-      auto r = Call("PUT", "/api/v1/orgs/" + slug + "/reviewer-key",
-                    Json{{"reply_public", crypto::ToHex(org.reviewer_keys.back().public_key)}}.dump(), s.Headers());
+      auto r = RegisterReviewerKey(s, slug, org.reviewer_keys.back());
       ASSERT_EQ(r.status, 204) << r.body;
     }
     Session officer = Login(slug, "officer");
@@ -115,8 +116,8 @@ class CableTest : public ServerTest {
   Json AuthorStatus(const std::string& receipt) {
     auto access = cli::AccessFromReceipt(receipt);
     EXPECT_TRUE(access.ok());
-    auto r = Call("POST", "/api/v1/cables/" + crypto::ToHex(access->id) + "/status",
-                  Json{{"access", crypto::ToHex(access->access)}}.dump());
+    auto r = Call("POST", "/api/v1/cables/status",
+                  Json{{"id", crypto::ToHex(access->id)}, {"access", crypto::ToHex(access->access)}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonOf(r);
   }
@@ -223,12 +224,15 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   }
 
   // Without the receipt: nothing. A wrong access value and a wrong id look the same.
-  auto no = Call("POST", "/api/v1/cables/" + id + "/status", Json{{"access", std::string(64, 'a')}}.dump());
+  auto no = Call("POST", "/api/v1/cables/status", Json{{"id", id}, {"access", std::string(64, 'a')}}.dump());
   EXPECT_EQ(no.status, 404);
-  auto no_id = Call("POST", "/api/v1/cables/" + std::string(64, 'b') + "/status",
-                    Json{{"access", crypto::ToHex(access.access)}}.dump());
+  auto no_id = Call("POST", "/api/v1/cables/status",
+                    Json{{"id", std::string(64, 'b')}, {"access", crypto::ToHex(access.access)}}.dump());
   EXPECT_EQ(no_id.status, 404);
   EXPECT_EQ(JsonOf(no)["error"]["message"], JsonOf(no_id)["error"]["message"]);
+  // The cable id never goes in a URL (security review H2): the old route is gone.
+  EXPECT_EQ(Call("POST", "/api/v1/cables/" + id + "/status",
+                 Json{{"access", crypto::ToHex(access.access)}}.dump()).status, 404);
   // Someone else's reply key cannot read the replies.
   auto stranger = cli::OpenMessages(status, crypto::GenerateBoxKeyPair(other), false);
   ASSERT_TRUE(stranger.ok());
@@ -330,7 +334,13 @@ TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   }
   EXPECT_EQ(accepted, 2);  // 3 slots per window, one used by `good`
   EXPECT_EQ(refused, 4);
-  // A client that looks at the used tags knows when it has no slot left, before sending.
+  // Security review H1: the public quota list shows no tag before its cable's batch — a tag
+  // listed on arrival dates its cable to the second (and a reviewer sees the cable's quota
+  // signature, whose last bytes are that tag).
+  EXPECT_TRUE(Inputs("state").used_tags.empty());
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(Inputs("state").used_tags.size(), 3u);
+  // A client that looks at the published tags knows when it has no slot left, before sending.
   auto none = cli::SealCable(d, Inputs("state"), orgs_["state"].members[1], rng_client_);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code(), ErrorCode::kResourceExhausted);
@@ -355,6 +365,87 @@ TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   auto forced = cli::SealCable(d, tiny, orgs_["tiny"].members[0], rng_client_);
   ASSERT_TRUE(forced.ok());
   expect(forced->request, 409, "fewer than the minimum");
+}
+
+// Security review C1 for the quota: a member who has used a slot sends another cable in the
+// same slot with the quota tag's encoding changed in bit 255 (the same point, the ring
+// equations closing over the changed bytes). Byte comparison of tags would count it as a
+// fresh slot: twice the quota. Only the canonical-encoding rule refuses it.
+TEST_P(CableTest, AQuotaSlotIsSpentOnceWhateverTheEncodingOfItsTag) {
+  Stop();
+  config_.cable_quota = 1;
+  Start();
+  SetUpCables("state", 25, 12);
+  const crypto::MemberKeys& me = orgs_["state"].members[4];
+  cli::SealedCable first = Seal("state", 4, "First", "The first cable.");
+  ASSERT_EQ(Submit(first.request).status, 201);
+  cli::CableInputs in = Inputs("state");
+  in.used_tags.clear();
+  cli::CableDraft d{"Second", "Over the quota.", {}, std::nullopt};
+  auto second = cli::SealCable(d, in, me, rng_client_);
+  ASSERT_TRUE(second.ok()) << second.error().message();
+  ASSERT_EQ(Submit(second->request).status, 429);  // the honest second cable: slot used
+
+  // The twin: the same slot, its tag with bit 255 set.
+  auto header = *domain::CableHeaderFromJson(second->request["header"]);
+  auto env = *crypto::Envelope::Decode(*crypto::FromHex(second->request["envelope"].get<std::string>()));
+  const crypto::Digest32 digest = crypto::CableDigest(domain::CableHeaderBytes(header), env.ciphertext);
+  auto ring = *crypto::Ring::Create(in.roster);
+  auto twin = crypto::testing::LrsSignWithTagEncoding(domain::CableQuotaEvent("state", header.quota_window, 0),
+                                                      digest.span(), ring, *ring.IndexOf(me.ring.public_key),
+                                                      me.ring.secret, rng_client_, crypto::testing::SetBit255);
+  Json forged = second->request;
+  forged["quota_slot"] = 0;
+  forged["quota_signature"] = crypto::ToHex(twin.Encode());
+  auto r = Submit(forged);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("not a valid ristretto255 point"), std::string::npos) << r.body;
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(InboxSize("state"), 1u);
+}
+
+// Security review M7: any 32 bytes used to be accepted as a reviewer key, and authors must
+// encrypt to every reviewer, so one reviewer (maybe the very person a cable is about) could
+// close the channel for everyone with a small-order or copied key, or register a key whose
+// secret an outsider holds. Each is refused now, and cables still go through afterwards.
+TEST_P(CableTest, AReviewerCannotCloseTheChannelWithABadCopiedOrUnprovenKey) {
+  SetUpCables("state", 21, 14);
+  Session s = Login("state", "reviewer2");
+  auto put = [&](const crypto::BoxPublicKey& key, const crypto::Digest32& proof) {
+    return Call("PUT", "/api/v1/orgs/state/reviewer-key",
+                Json{{"reply_public", crypto::ToHex(key)}, {"proof", crypto::ToHex(proof)}}.dump(), s.Headers());
+  };
+  // A point of order 8: no shared secret, every envelope to it would fail.
+  auto small = *crypto::FixedFromHex<crypto::BoxPublicKey>("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
+  auto r = put(small, crypto::Digest32{});
+  EXPECT_EQ(r.status, 400) << r.body;
+  // The other reviewer's key, with a correct proof (whoever holds that secret made it).
+  Json challenge = JsonOf(Call("GET", "/api/v1/orgs/state/reviewer-key/challenge", "", s.Headers()));
+  auto copy = cli::ReviewerKeyRegistration("state", challenge, orgs_["state"].reviewer_keys[0]);
+  ASSERT_TRUE(copy.ok());
+  r = Call("PUT", "/api/v1/orgs/state/reviewer-key", copy->dump(), s.Headers());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("another reviewer"), std::string::npos) << r.body;
+  // The reviewer's own key under a second encoding (bit 255 set): the same key to X25519.
+  crypto::BoxPublicKey twin = orgs_["state"].reviewer_keys[1].public_key;
+  twin.bytes[31] |= 0x80;
+  EXPECT_EQ(put(twin, crypto::Digest32{}).status, 400);
+  // A valid key without a proof that the registrant holds its secret.
+  crypto::SeededRng rng(15);
+  const crypto::BoxKeyPair outsider = crypto::GenerateBoxKeyPair(rng);
+  r = put(outsider.public_key, crypto::Digest32{});
+  EXPECT_EQ(r.status, 422) << r.body;
+  // A proof made for another account does not transfer.
+  Json wrong_account = challenge;
+  wrong_account["account_id"] = challenge["account_id"].get<std::uint64_t>() + 1;
+  auto moved = cli::ReviewerKeyRegistration("state", wrong_account, outsider);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/reviewer-key", moved->dump(), s.Headers()).status, 422);
+
+  // Nothing changed: the reviewers' keys are the two registered, and cables reach them.
+  EXPECT_EQ(Inputs("state").reviewers.size(), 2u);
+  cli::SealedCable c = Seal("state", 3, "Still open", "The channel still works.");
+  EXPECT_EQ(Submit(c.request).status, 201);
 }
 
 TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {

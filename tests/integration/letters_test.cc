@@ -9,7 +9,11 @@
 
 #include <fstream>
 
+#include <gmock/gmock.h>
+
 #include "crypto/keyfile.h"
+#include "domain/bundle.h"
+#include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -134,7 +138,7 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
 
   // Nothing is public before the batch; the receipt says it is waiting.
   EXPECT_EQ(Letter(id)["total"], 0);
-  auto waiting = JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + submitted_tags[0]));
+  auto waiting = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", submitted_tags[0]}}.dump()));
   EXPECT_EQ(waiting["signatures"][0]["state"], "waiting-for-batch");
 
   // Restart: accepted signatures are durable before the batch.
@@ -174,7 +178,7 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
             std::set<std::string>(submitted_tags.begin(), submitted_tags.end()));
 
   // The receipt now points at an entry holding exactly that signature.
-  auto receipt = JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + submitted_tags[0]));
+  auto receipt = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", submitted_tags[0]}}.dump()));
   EXPECT_EQ(receipt["signatures"][0]["state"], "published");
   EXPECT_EQ(receipt["signatures"][0]["batch"], 1);
 
@@ -184,6 +188,53 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
   EXPECT_EQ(bundle["entries"].size(), 1u + 121 + 60 + 30 + 55 + 1 - 1);  // the late member is after the pin
   auto lean = JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle?signatures=0"));
   EXPECT_EQ(lean["entries"].size(), 1u + 120 + 60 + 30);
+}
+
+// Security review C1, through the real server: a member signs, then signs again with the
+// tag's encoding changed in bit 255 (the same point; the ring equations close over the
+// changed bytes). On libsodium 1.0.18 without the canonical check both were accepted and
+// counted. Now the second is refused, and nothing about the letter changes.
+TEST_P(LetterTest, OneKeyCountsOnceWhateverTheEncodingOfItsTag) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 25, 10);
+  const crypto::Ring ring = RingOf(state);
+  const std::string id = PublishLetter(Json{{"title", "Once"}, {"body", "One key, one count."},
+                                            {"organizations", {"state"}}});
+  ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
+  const auto letter = *crypto::FixedFromHex<domain::LetterId>(id);
+  const crypto::Bytes statement = domain::LetterStatement(letter, domain::SignatureAction::kSign);
+  const crypto::LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(
+      letter, statement, ring, *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret, sig_rng_,
+      crypto::testing::SetBit255);
+  domain::CoSignature forged{letter, domain::SignatureAction::kSign, ring.digest(), twin.Encode()};
+  auto r = Post(id, "state", forged);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(JsonOf(r)["error"]["message"].get<std::string>(), ::testing::HasSubstr("not a valid ristretto255 point")) << r.body;
+  // A withdrawal under the twin encoding is refused the same way.
+  const crypto::LrsSignature twin_withdraw = crypto::testing::LrsSignWithTagEncoding(
+      letter, domain::LetterStatement(letter, domain::SignatureAction::kWithdraw), ring,
+      *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret, sig_rng_, crypto::testing::SetBit255);
+  EXPECT_EQ(Post(id, "state", domain::CoSignature{letter, domain::SignatureAction::kWithdraw, ring.digest(),
+                                                  twin_withdraw.Encode()})
+                .status,
+            400);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  Json view = Letter(id);
+  EXPECT_EQ(view["total"], 1);
+  // The bundle recounts one signatory too.
+  auto report = domain::VerifyLetterBundle(JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle")),
+                                           domain::BundleOptions{});
+  ASSERT_TRUE(report.ok()) << report.error().message();
+  EXPECT_EQ(report->total, 1u);
+
+  // The same key enrolled a second time under its twin encoding is refused too (it would be
+  // two ring members, and two counts, for one secret).
+  Session officer = Login("state", "officer");
+  crypto::MemberKeys twin_key = crypto::GenerateMemberKeys(sig_rng_);
+  twin_key.ring.public_key = state[1].ring.public_key;
+  twin_key.ring.public_key.bytes[31] |= 0x80;
+  auto enrolled = Enroll("state", Invite(officer, "state"), twin_key);
+  EXPECT_EQ(enrolled.status, 400) << enrolled.body;
 }
 
 TEST_P(LetterTest, AQuorumLetterRevealsNothingUntilTheQuorumThenEverythingAtOnce) {
@@ -199,10 +250,16 @@ TEST_P(LetterTest, AQuorumLetterRevealsNothingUntilTheQuorumThenEverythingAtOnce
   EXPECT_TRUE(view["total"].is_null());
   EXPECT_TRUE(view["organizations"][0]["signers"].is_null());
   auto tag = JsonOf(Post(id, "state", SignAs(id, ring, state[4])))["receipt"]["tag"].get<std::string>();
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters/" + id + "/signatures/" + tag))["signatures"][0]["state"],
-            "waiting-for-batch");
+  // The fifth signature reaches the quorum, but nothing public says so before the batch: a
+  // flag that flipped now would date the fifth signature (security review M1).
+  view = Letter(id);
+  EXPECT_EQ(view["quorum_reached"], false);
+  EXPECT_EQ(view["counts"], "quorum not yet reached");
+  EXPECT_EQ(JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", tag}}.dump()))["signatures"][0]["state"],
+            "waiting-for-quorum");
   EXPECT_EQ(*service_->PublishBatch(), 5u);  // the early four go out together with the fifth
   view = Letter(id);
+  EXPECT_EQ(view["quorum_reached"], true);
   EXPECT_EQ(view["total"], 5);
   EXPECT_EQ(view["batches"], 1);
 }
@@ -292,6 +349,38 @@ TEST_P(LetterTest, AMemberPublishesWithAMembershipProofThatRevealsNobody) {
   auto r = Post(crypto::ToHex(id), "state", SignAs(crypto::ToHex(id), ring, state[5]));
   ASSERT_EQ(r.status, 202);
   EXPECT_NE(JsonOf(r)["receipt"]["tag"], crypto::ToHex(proof.tag));
+}
+
+// Security review H5: an anonymous request must not hold the writer lock (shared by every
+// server on PostgreSQL) while a ring signature is verified. With the writer lock held
+// elsewhere, a bogus membership proof, co-signature or cable is refused for what it is,
+// without waiting for the lock; before, the membership proof queued for the lock behind the
+// holder (and, holding it, stalled every write for a whole verification).
+TEST_P(LetterTest, AnonymousProofsAreCheckedWithoutTakingTheWriterLock) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 21, 18);
+  const crypto::Ring ring = RingOf(state);
+  domain::Letter letter;
+  letter.title = "Held";
+  letter.body = "While the lock is held.";
+  letter.organizations = {"state"};
+  const domain::LetterId id = domain::ComputeLetterId(letter);
+  auto proof = *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring, 2,
+                                state[2].ring.secret, sig_rng_);
+  proof.s[7] = proof.s[8];  // canonical, wrong: fails only in the ring equations
+  Json forged{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
+              {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof.Encode())}};
+  const std::string open_letter = PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
+  domain::CoSignature bad_sig = SignAs(open_letter, ring, state[3]);
+  std::copy_n(bad_sig.signature.begin() + 32 * 5, 32, bad_sig.signature.begin() + 32 * 4);
+
+  auto held = store_->Begin(store::TxMode::kWrite);
+  ASSERT_TRUE(held.ok()) << held.error().message();
+  auto r = Call("POST", "/api/v1/letters/member", forged.dump());
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Post(open_letter, "state", bad_sig).status, 422);
+  held->reset();
+  EXPECT_EQ(Call("GET", "/api/v1/letters/" + crypto::ToHex(id)).status, 404);
 }
 
 TEST_P(LetterTest, LargeRostersAreSplitIntoPublicBucketsAndEachBucketIsARing) {

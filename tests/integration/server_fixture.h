@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "cli/cable_client.h"
 #include "cli/http_client.h"
 #include "crypto/ed25519.h"
 #include "crypto/keys.h"
@@ -153,6 +154,15 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(service_->CreateAccount(slug, "admin", kPassword, store::kRoleAdministrator).ok());
     ASSERT_TRUE(service_->CreateAccount(slug, "officer", kPassword, store::kRoleEnrollmentOfficer).ok());
     ASSERT_TRUE(service_->CreateAccount(slug, "reviewer", kPassword, store::kRoleReviewer).ok());
+  }
+
+  // Registers a reviewer's key with its proof of possession, as `candor cable register-key` does.
+  cli::HttpReply RegisterReviewerKey(const Session& s, const std::string& slug, const crypto::BoxKeyPair& key) {
+    auto challenge = Call("GET", "/api/v1/orgs/" + slug + "/reviewer-key/challenge", "", s.Headers());
+    if (challenge.status != 200) return challenge;
+    auto body = cli::ReviewerKeyRegistration(slug, JsonOf(challenge), key);
+    EXPECT_TRUE(body.ok()) << body.error().message();
+    return Call("PUT", "/api/v1/orgs/" + slug + "/reviewer-key", body->dump(), s.Headers());
   }
 
   std::string Invite(const Session& officer, const std::string& slug) {

@@ -1,5 +1,8 @@
 // The real server over real sockets against real engines: organizations, accounts,
 // enrollment, rosters, the log service.
+#include <fstream>
+
+#include "server/app/log_writer.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -70,7 +73,9 @@ TEST_P(ServerTest, TenantsAreIsolatedOnEveryStaffEndpoint) {
       {"PUT", "/api/v1/orgs/usaid/settings", "{}"},
       {"GET", "/api/v1/orgs/usaid/holidays", ""},
       {"PUT", "/api/v1/orgs/usaid/holidays", Json{{"holidays", Json::array()}}.dump()},
-      {"PUT", "/api/v1/orgs/usaid/reviewer-key", Json{{"reply_public", std::string(64, '1')}}.dump()},
+      {"PUT", "/api/v1/orgs/usaid/reviewer-key",
+       Json{{"reply_public", std::string(64, '1')}, {"proof", std::string(64, '0')}}.dump()},
+      {"GET", "/api/v1/orgs/usaid/reviewer-key/challenge", ""},
   };
   for (const Session* s : {&admin, &officer, &reviewer}) {
     for (const auto& ep : endpoints) {
@@ -95,9 +100,11 @@ TEST_P(ServerTest, RolesArePermissionsAndSessionsNeedCsrf) {
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/accounts", "", officer.Headers()).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/accounts", "", admin.Headers()).status, 200);
   EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/reviewer-key",
-                 Json{{"reply_public", std::string(64, '1')}}.dump(), officer.Headers()).status, 403);
-  EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/reviewer-key",
-                 Json{{"reply_public", std::string(64, '1')}}.dump(), reviewer.Headers()).status, 204);
+                 Json{{"reply_public", std::string(64, '1')}, {"proof", std::string(64, '0')}}.dump(), officer.Headers())
+                .status,
+            403);
+  crypto::SeededRng key_rng(31);
+  EXPECT_EQ(RegisterReviewerKey(reviewer, "state", crypto::GenerateBoxKeyPair(key_rng)).status, 204);
   // Without the CSRF header a state change is refused even with a valid cookie.
   EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", "{}", {{"Cookie", officer.cookie}}).status, 403);
   // Without a session at all: 401.
@@ -305,6 +312,41 @@ TEST_P(ServerTest, AuditDetectsARewrittenHistory) {
   auto rekeyed = audit();
   EXPECT_EQ(rekeyed.first, 1) << rekeyed.second;
   EXPECT_NE(rekeyed.second.find("signing key changed"), std::string::npos) << rekeyed.second;
+}
+
+// Security review M8: a server whose log key did not sign the store's log must refuse to
+// start, not mint a second key and sign new heads over the old tree. Both ways it happened:
+// the key file missing next to a store that has a log (a fresh --data-dir, a second server on
+// the same PostgreSQL database), and another key in its place.
+TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
+  MakeOrg("state");  // the log now has signed tree heads
+  const crypto::SignKeyPair right = crypto::SignKeyPairFromSecret(log_key_secret_.Clone());
+  EXPECT_TRUE(app::CheckLogKey(*store_, right.public_key).ok());
+  crypto::SeededRng other_rng(7);
+  const crypto::SignKeyPair other = crypto::GenerateSignKeyPair(other_rng);
+  Status wrong = app::CheckLogKey(*store_, other.public_key);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kFailedPrecondition);
+
+  const fs::path fresh = dir_ / "fresh-data";
+  fs::create_directories(fresh);
+  auto serve = [&] {
+    return RunShell(std::string(CANDOR_BINARY) + " serve --port 0 --data-dir " + fresh.string() + " --store '" +
+                    url_ + "' 2>&1");
+  };
+  auto missing = serve();
+  EXPECT_NE(missing.first, 0) << missing.second;
+  EXPECT_NE(missing.second.find("no log key"), std::string::npos) << missing.second;
+  EXPECT_FALSE(fs::exists(fresh / "log-key.bin"));  // nothing was created
+  {
+    std::ofstream key(fresh / "log-key.bin", std::ios::binary);
+    key.write(reinterpret_cast<const char*>(other.secret_key.data()), static_cast<std::streamsize>(other.secret_key.size()));
+  }
+  auto replaced = serve();
+  EXPECT_NE(replaced.first, 0) << replaced.second;
+  EXPECT_NE(replaced.second.find("signed with another key"), std::string::npos) << replaced.second;
+  // And the log was not touched: the heads still verify under the right key.
+  EXPECT_TRUE(app::CheckLogKey(*store_, right.public_key).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values("sqlite", "postgres"),

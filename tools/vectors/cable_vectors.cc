@@ -14,6 +14,9 @@
 //   "submission":   `header_bytes`, `envelope`, `signature`, `quota_slot` (number),
 //                   `quota_signature`, `author_signature` (may be empty), `digest`
 //   "binding":      `signing_public`, `message` (CableAuthorBindingMessage)
+//   "reviewer-key-proof": `organization` (text), `account_id` (number), `reviewer_secret`,
+//                   `reviewer_public`, `server_secret`, `server_public`, `proof`
+//                   (crypto::ProveBoxKeyPossession over ReviewerKeyProofContext)
 //   "padding":      `text`, `padded_size` (number): the plaintext is `text`, then zero bytes up
 //                   to `padded_size` bytes, then — when present — `tail` (hex) overwriting the
 //                   last bytes; valid ones unpad to `text` and pad `text` back to exactly that
@@ -163,6 +166,24 @@ json CableVectors() {
   const auto signing = Random<crypto::SignPublicKey>(rng);
   out.push_back({{"kind", "binding"}, {"valid", true}, {"description", "what a named author's binding proof signs"},
                  {"signing_public", ToHex(signing)}, {"message", ToHex(domain::CableAuthorBindingMessage(signing))}});
+
+  // A reviewer's proof of possession of its key (docs/API.md, "Reviewer keys").
+  {
+    crypto::SeededRng key_rng(0xca61e);
+    const crypto::BoxKeyPair reviewer = crypto::GenerateBoxKeyPair(key_rng);
+    const crypto::BoxKeyPair server = crypto::GenerateBoxKeyPair(key_rng);
+    const crypto::Bytes context = domain::ReviewerKeyProofContext("state", 7);
+    auto proof = crypto::ProveBoxKeyPossession(context, reviewer, server.public_key);
+    if (!proof.ok() || !crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok()) {
+      candor::internal::DieOnBadAccess("cable vectors: a reviewer key proof does not verify");
+    }
+    out.push_back({{"kind", "reviewer-key-proof"}, {"valid", true},
+                   {"description", "reviewer account 7 of 'state' proves it holds its key"},
+                   {"organization", "state"}, {"account_id", 7},
+                   {"reviewer_secret", ToHex(reviewer.secret.span())}, {"reviewer_public", ToHex(reviewer.public_key)},
+                   {"server_secret", ToHex(server.secret.span())}, {"server_public", ToHex(server.public_key)},
+                   {"proof", ToHex(*proof)}});
+  }
 
   // Padding (docs/FORMATS.md, "Padding"): buckets are powers of two from 16 KiB.
   auto padding = [&out](bool valid, const std::string& description, const Bytes& text, std::size_t size,

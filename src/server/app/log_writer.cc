@@ -99,4 +99,17 @@ Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::Transaction& t
   return std::optional<tlog::SignedTreeHead>(TreeHeadFromRecord(*latest));
 }
 
+Status CheckLogKey(store::Store& store, const crypto::SignPublicKey& log_key) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto latest, LatestTreeHead(*tx));
+  if (!latest) return Status::Ok();
+  if (!tlog::VerifySignedTreeHead(*latest, log_key).ok()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the log in this store was signed with another key than " + crypto::ToHex(log_key) +
+                     " (its latest tree head, of size " + std::to_string(latest->head.size) +
+                     ", does not verify): restore the log key that signed it; a new key would fork the log");
+  }
+  return Status::Ok();
+}
+
 }  // namespace candor::app

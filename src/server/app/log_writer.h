@@ -40,6 +40,13 @@ Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::Transaction& t
 
 tlog::SignedTreeHead TreeHeadFromRecord(const store::TreeHeadRecord& r);
 
+// Checks that `log_key` is the key the store's log was signed with: the latest stored tree
+// head must verify under it. A server that signed new heads with another key over the same
+// tree would break every client that pinned the old key and leave two keys in one log
+// (security review M8), so a mismatch is refused rather than papered over.
+// Ok for a store with no tree head yet. Error: kFailedPrecondition on a mismatch.
+[[nodiscard]] Status CheckLogKey(store::Store& store, const crypto::SignPublicKey& log_key);
+
 }  // namespace candor::app
 
 #endif  // CANDOR_SERVER_APP_LOG_WRITER_H_

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 
 #include "crypto/bytes.h"
 #include "domain/cable.h"
@@ -326,13 +327,16 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
     return Ok(CableViewToJson(v), 201);
   }), large));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/{id}/status", Anon([s](const Request& req) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+  // The cable id travels in the body, never in the URL: a proxy's access log would otherwise
+  // put the author's address next to the (public) cable id (security review H2).
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/status", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::string access_hex;
+    std::string id_hex, access_hex;
     http::FieldReader f(body);
+    f.Required("id", id_hex);
     f.Required("access", access_hex);
     CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(id_hex, "id"));
     CANDOR_ASSIGN_OR_RETURN(auto access, crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->CableForAuthor(id, access));
     return Ok(CableViewToJson(v));
@@ -517,6 +521,35 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"leaf_hash", crypto::ToHex(p.leaf_hash)}, {"root", crypto::ToHex(p.root)},
                {"proof", HashesToJson(p.proof)}});
   })));
+  // Entries with their inclusion proofs, the indices in the body: a client checking its own
+  // signature or cable asks for indices that point at it, which must not sit in a URL
+  // (security review H2). At most kMaxIncludedPerRequest distinct indices below tree_size.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/log/included", Anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::uint64_t size = 0;
+    Json indices;
+    http::FieldReader f(body);
+    f.Required("tree_size", size);
+    f.Required("indices", indices);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    constexpr std::size_t kMaxIncludedPerRequest = 64;
+    if (!indices.is_array() || indices.empty() || indices.size() > kMaxIncludedPerRequest) {
+      return InvalidArgument("'indices' must be a list of 1 to " + std::to_string(kMaxIncludedPerRequest) +
+                             " log indices");
+    }
+    std::set<std::uint64_t> seen;
+    Json list = Json::array();
+    for (const auto& i : indices) {
+      if (!i.is_number_unsigned()) return InvalidArgument("each of 'indices' must be a non-negative integer");
+      const std::uint64_t index = i.get<std::uint64_t>();
+      if (!seen.insert(index).second) return InvalidArgument("'indices' repeats " + std::to_string(index));
+      CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
+      CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(index, index + 1));
+      if (entries.size() != 1) return Error(ErrorCode::kCorrupt, "a log entry is missing");
+      list.push_back({{"index", index}, {"entry", Hex(entries[0].entry)}, {"proof", HashesToJson(p.proof)}});
+    }
+    return Ok({{"tree_size", size}, {"entries", list}});
+  })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
@@ -677,13 +710,21 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/orgs/{slug}/reviewer-key", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::string key_hex;
+    std::string key_hex, proof_hex;
     http::FieldReader f(body);
     f.Required("reply_public", key_hex);
+    f.Required("proof", proof_hex);
     CANDOR_RETURN_IF_ERROR(f.Finish());
     CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(key_hex, "reply_public"));
-    CANDOR_RETURN_IF_ERROR(s->SetReviewerKey(who, slug, key));
+    CANDOR_ASSIGN_OR_RETURN(auto proof, crypto::FixedFromHex<crypto::Digest32>(proof_hex, "proof"));
+    CANDOR_RETURN_IF_ERROR(s->SetReviewerKey(who, slug, key, proof));
     return NoContent();
+  })));
+  // What a reviewer's client proves possession of its key to (docs/API.md, "Reviewer keys").
+  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/reviewer-key/challenge", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(auto c, s->ReviewerKeyChallengeFor(who, slug));
+    return Ok({{"server_public", crypto::ToHex(c.server_public)}, {"account_id", c.account_id}});
   })));
   // --- Collective letters: public reads and anonymous co-signing ---
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", Anon([s](const Request&) -> Result<Response> {
@@ -738,9 +779,16 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"status", "accepted: it will appear in the log with the next batch"}},
               202);
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/signatures/{tag}", Anon([s](const Request& req) -> Result<Response> {
+  // The tag travels in the body, never in the URL: once published it sits in the log next to
+  // its signature, and a proxy's access log would put the signer's address beside it
+  // (security review H2).
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signature-status", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
-    CANDOR_ASSIGN_OR_RETURN(std::string tag_hex, PathParam(req, "tag"));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string tag_hex;
+    http::FieldReader f(body);
+    f.Required("tag", tag_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
     CANDOR_ASSIGN_OR_RETURN(auto tag, crypto::FixedFromHex<crypto::Point>(tag_hex, "tag"));
     CANDOR_ASSIGN_OR_RETURN(auto states, s->CoSignatureStates(id, tag));
     if (states.empty()) return Error(ErrorCode::kNotFound, "no signature with that tag on this letter");

@@ -7,6 +7,7 @@
 #include "domain/log_entry.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
+#include "crypto/keys.h"
 #include "crypto/ristretto.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
@@ -60,7 +61,12 @@ Status CheckRange(std::uint64_t v, const char* what) {
 
 Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
                  crypto::SignKeyPair log_key, ServiceConfig config)
-    : store_(store), clock_(clock), rng_(rng), log_key_(std::move(log_key)), config_(std::move(config)) {}
+    : store_(store),
+      clock_(clock),
+      rng_(rng),
+      log_key_(std::move(log_key)),
+      reviewer_proof_key_(crypto::DeriveBoxKeyPair(log_key_.secret_key, "candor/v1/reviewer-key-verifier")),
+      config_(std::move(config)) {}
 
 Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& entry) {
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
@@ -181,7 +187,10 @@ Result<EnrollResult> Service::Enroll(std::string_view slug, std::string_view inv
                  "your enrollment officer for a new one");
   };
   if (!crypto::IsValidPoint(ring_public)) {
-    return InvalidArgument("ring_public is not a valid ristretto255 point");
+    return InvalidArgument("ring_public is not a valid ristretto255 point (canonical encoding, not the identity)");
+  }
+  if (!crypto::IsValidBoxPublicKey(reply_public)) {
+    return InvalidArgument("reply_public is not a valid X25519 key (canonical encoding, not of small order)");
   }
   auto normalized = domain::NormalizeInvitationCode(invitation_code);
   if (!normalized.ok()) return normalized.error();
@@ -332,12 +341,43 @@ Status Service::ReplaceHolidays(const Principal& who, std::string_view slug,
   return tx->Commit();
 }
 
-Status Service::SetReviewerKey(const Principal& who, std::string_view slug,
-                               const crypto::BoxPublicKey& key) {
+Result<Service::ReviewerKeyChallenge> Service::ReviewerKeyChallengeFor(const Principal& who, std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  (void)org;
+  return ReviewerKeyChallenge{reviewer_proof_key_.public_key, who.account.id};
+}
+
+Status Service::SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key,
+                               const crypto::Digest32& proof) {
+  {
+    // Who may, first: another organization's staff learn nothing from the checks below.
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+    (void)org;
+  }
+  if (!crypto::IsValidBoxPublicKey(key)) {
+    return InvalidArgument("the reviewer key is not a valid X25519 key (a non-canonical encoding, or a small-order "
+                           "point no envelope could be opened with)");
+  }
+  // The proof needs no lock: it depends only on the key, the organization and the account.
+  const crypto::Bytes context = domain::ReviewerKeyProofContext(slug, static_cast<std::uint64_t>(who.account.id));
+  if (Status s = crypto::VerifyBoxKeyPossession(context, key, reviewer_proof_key_, proof); !s.ok()) {
+    return Error(ErrorCode::kVerificationFailed,
+                 "the proof that you hold this key's secret does not verify: register the key from the client that "
+                 "holds it");
+  }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
   if (!account) return NotFound("no such account");
+  CANDOR_ASSIGN_OR_RETURN(auto accounts, tx->ListAccounts(org.id));
+  for (const auto& other : accounts) {
+    if (other.id != account->id && other.reviewer_box_public &&
+        *other.reviewer_box_public == ToBlob(key.span())) {
+      return InvalidArgument("another reviewer of this organization has registered this key: each reviewer needs a key of their own");
+    }
+  }
   account->reviewer_box_public = ToBlob(key.span());
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   CANDOR_RETURN_IF_ERROR(Log(*tx, domain::EncodeLogEntry(domain::ReviewerKeyEvent{

@@ -257,7 +257,21 @@ class Service {
   Result<std::vector<store::HolidayRecord>> ListHolidays(const Principal& who, std::string_view slug);
   Status ReplaceHolidays(const Principal& who, std::string_view slug,
                          std::vector<store::HolidayRecord> holidays);
-  Status SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key);
+  // What a reviewer's client needs to prove possession of its key: the server's X25519 key for
+  // these proofs and the account the proof is bound to (domain::ReviewerKeyProofContext).
+  struct ReviewerKeyChallenge {
+    crypto::BoxPublicKey server_public;
+    std::int64_t account_id = 0;
+  };
+  Result<ReviewerKeyChallenge> ReviewerKeyChallengeFor(const Principal& who, std::string_view slug);
+  // Registers the reviewer's X25519 key. Refused (kInvalidArgument) unless the key is
+  // crypto::IsValidBoxPublicKey (canonical, not of small order) and differs from every other
+  // reviewer key of the organization; refused (kVerificationFailed) unless `proof` proves
+  // possession of its secret (crypto::VerifyBoxKeyPossession). A small-order or copied key
+  // would make every author's envelope fail, silently closing the cable channel; a key whose
+  // secret someone else holds would hand them every cable (security review M7).
+  Status SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key,
+                        const crypto::Digest32& proof);
 
   // --- Collective letters (service_letters.cc) ---
   // Publishes (freezes) a letter: any named account may. Pins each named organization's
@@ -381,6 +395,7 @@ class Service {
   crypto::Rng& rng_;
   std::mutex rng_mu_;  // Rng implementations are not thread-safe
   crypto::SignKeyPair log_key_;
+  crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
   ServiceConfig config_;
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;

@@ -104,13 +104,25 @@ std::vector<crypto::BoxPublicKey> Split(const store::Blob& blob) {
 }
 
 // Checks an envelope's encoding against the number of recipients it must be wrapped for.
+// `max_bytes` bounds the padded plaintext; the envelope adds its nonce, tag and wrapped keys.
 Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t recipients, std::size_t max_bytes) {
-  if (bytes.size() > max_bytes) {
+  const auto too_large = [max_bytes] {
     return Error(ErrorCode::kResourceExhausted, "the encrypted cable is larger than this server accepts (" +
                                                     std::to_string(max_bytes >> 20) + " MiB); leave out or shrink attachments");
-  }
+  };
+  const std::size_t overhead = 64 + (domain::kMaxCableRecipients + 1) * crypto::kWrappedKeySize;
+  if (bytes.size() > max_bytes + overhead) return too_large();
   auto env = crypto::Envelope::Decode(bytes);
   if (!env.ok()) return InvalidArgument("the envelope is malformed: " + env.error().message());
+  // The plaintext's length is the ciphertext's minus the tag, and clients pad it to a size
+  // bucket (docs/FORMATS.md, "Padding"): an unpadded cable or message would be an exact size
+  // fingerprint of its upload, so it is refused before anything is stored.
+  if (env->ciphertext.size() < crypto::kEnvelopeTagSize) return InvalidArgument("the envelope has no ciphertext");
+  if (env->ciphertext.size() - crypto::kEnvelopeTagSize > max_bytes) return too_large();
+  if (!domain::IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize)) {
+    return InvalidArgument("the encrypted text is not padded to a size bucket (a power of two, at least " +
+                           std::to_string(domain::kMinCablePadded / 1024) + " KiB): update your client");
+  }
   if (env->wrapped_keys.size() != recipients) {
     return InvalidArgument("the envelope is wrapped for " + std::to_string(env->wrapped_keys.size()) +
                            " recipients, but names " + std::to_string(recipients));
@@ -173,7 +185,7 @@ Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
   v.window_ms = config_.cable_window_ms;
   v.window_ends_ms = (static_cast<std::int64_t>(v.window) + 1) * config_.cable_window_ms;
   v.slots = config_.cable_quota;
-  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListCableQuotaTags(org.id, static_cast<std::int64_t>(v.window)));
+  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(v.window)));
   for (auto& [slot, tag] : used) {
     auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
     if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored quota tag is damaged");
@@ -197,7 +209,9 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
     return InvalidArgument("the quota slot must be below " + std::to_string(config_.cable_quota));
   }
   const std::uint64_t window_now = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
-  if (h.quota_window != window_now && h.quota_window + 1 != window_now) {
+  // The current window only: accepting the previous one as well would let a member spend
+  // both windows' slots around a boundary, twice the quota (security review L8).
+  if (h.quota_window != window_now) {
     return InvalidArgument("the cable's quota window is not the current one: fetch the quota again and sign again");
   }
 

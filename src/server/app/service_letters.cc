@@ -148,27 +148,45 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
     return InvalidArgument("the membership proof must be for one of the letter's organizations");
   }
   const domain::LetterId id = domain::ComputeLetterId(letter);
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
-  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-  const crypto::Ring* ring = nullptr;
-  std::vector<crypto::Ring> rings;
-  for (auto& bucket : domain::BucketRoster(roster.members(), config_.max_ring_size)) {
-    auto r = crypto::Ring::Create(std::move(bucket));
-    if (!r.ok()) return Error(ErrorCode::kCorrupt, "the roster does not make a valid ring");
-    rings.push_back(std::move(*r));
+  // The ring is read in a read snapshot and the proof verified outside any transaction: an
+  // anonymous request must never hold the writer lock (shared by every server on PostgreSQL)
+  // through an O(n) ring verification (security review H5).
+  std::optional<crypto::Ring> ring;
+  std::int64_t org_id = 0;
+  std::int64_t version = 0;
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+    org_id = org.id;
+    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
+    version = static_cast<std::int64_t>(roster.version());
+    for (auto& bucket : domain::BucketRoster(roster.members(), config_.max_ring_size)) {
+      auto r = crypto::Ring::Create(std::move(bucket));
+      if (!r.ok()) return Error(ErrorCode::kCorrupt, "the roster does not make a valid ring");
+      if (r->digest() == ring_digest) ring = std::move(*r);
+    }
   }
-  for (const auto& r : rings) {
-    if (r.digest() == ring_digest) ring = &r;
-  }
-  if (ring == nullptr) {
+  if (!ring) {
     return InvalidArgument("the membership proof is not over a ring of '" + std::string(slug) +
                            "''s current roster: fetch the roster again and retry");
   }
   auto sig = crypto::LrsSignature::Decode(proof, ring->size());
   if (!sig.ok()) return InvalidArgument("the membership proof is malformed: " + sig.error().message());
   Status ok = crypto::LrsVerify(domain::PublishProofEvent(id), domain::PublishProofMessage(id), *ring, *sig);
-  if (!ok.ok()) return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
+  if (!ok.ok()) {
+    if (ok.error().code() == ErrorCode::kVerificationFailed) {
+      return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
+    }
+    return InvalidArgument("the membership proof is malformed: " + ok.error().message());
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  // The proof is over the roster as it was when read; if it changed since, the ring may not
+  // be one of the current roster's any more.
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org_id));
+  if (latest != version) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the roster of '" + std::string(slug) + "' changed while the proof was checked: fetch it again and retry");
+  }
   CANDOR_ASSIGN_OR_RETURN(auto published, PublishLetterIn(*tx, letter));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return published;
@@ -354,12 +372,9 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
   CANDOR_RETURN_IF_ERROR(tx->InsertCoSignature(store::CoSignatureRecord{
       letter_blob, tag_blob, ToStore(sig.action), roster->organization_id, ToBlob(sig.ring_digest.span()),
       sig.signature, std::nullopt, std::nullopt}));
-  if (!rec->quorum_reached && letter.quorum) {
-    CANDOR_ASSIGN_OR_RETURN(auto counts, tx->CountSigners(letter_blob, false));
-    std::uint64_t total = 0;
-    for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
-    if (total >= *letter.quorum) CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
-  }
+  // Whether the quorum is reached is decided by the batch publisher, never here: a flag that
+  // flipped on this request would tell anyone polling the letter when the K-th signature
+  // arrived (security review M1).
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return CoSignatureReceipt{sig.letter, tag, sig.action, crypto::Sha256(sig.signature)};
 }
@@ -426,8 +441,17 @@ Result<std::size_t> Service::PublishBatch() {
   for (const auto& letter_blob : letters) {
     CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
     if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
-    if (!rec->quorum_reached) continue;  // published all at once when the quorum is met
     CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
+    if (!rec->quorum_reached) {
+      // A quorum letter publishes nothing until its signatories, waiting ones included,
+      // reach the quorum; then all at once, and only then does its flag change — at a batch,
+      // so the flag dates no single signature (security review M1).
+      CANDOR_ASSIGN_OR_RETURN(auto counts, tx->CountSigners(letter_blob, false));
+      std::uint64_t total = 0;
+      for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
+      if (!letter.quorum || total < *letter.quorum) continue;
+      CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
+    }
     CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
     CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
     if (waiting.empty()) continue;
