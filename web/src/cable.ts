@@ -15,11 +15,9 @@
 // check, 'failed precondition' / 'resource exhausted' for what stops the author sending.
 import {
   bytesEqual,
-
   fixedFromHex,
   fromHex,
   fromUtf8,
-  isAllZero,
   isValidUtf8,
   readU64le,
   toHex,
@@ -30,7 +28,13 @@ import { ed25519Sign, ed25519Verify, generateSignKeyPair } from './crypto/ed2551
 import { cableDigest, decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './crypto/envelope.js';
 import { CandorError, invalidArgument, verificationFailed } from './crypto/errors.js';
 import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './crypto/json.js';
-import { boxPublicFromSecret, type BoxKeyPair, type MemberKeys } from './crypto/keys.js';
+import {
+  boxPublicFromSecret,
+  isValidBoxPublicKey,
+  proveBoxKeyPossession,
+  type BoxKeyPair,
+  type MemberKeys,
+} from './crypto/keys.js';
 import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
 import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring } from './crypto/lrs.js';
 import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
@@ -80,7 +84,7 @@ export function validateCableHeader(h: CableHeader): void {
   const seen = new Set<string>();
   for (const r of h.recipients) {
     if (r.length !== 32) throw invalidArgument('cable header: a recipient key must be 32 bytes');
-    if (isAllZero(r)) throw invalidArgument('cable header: a recipient key is all zeros');
+    if (!isValidBoxPublicKey(r)) throw invalidArgument('cable header: a recipient key is not a valid X25519 key');
     const k = toHex(r);
     if (seen.has(k)) throw invalidArgument('cable header: a recipient key is repeated');
     seen.add(k);
@@ -182,6 +186,24 @@ export function cableSubmissionDigest(
   return h256('candor/v1/cable/submission', headerBytes, envelope, signature, u64le(quotaSlot), quotaSignature, authorSignature);
 }
 
+// What a reviewer's proof of possession of its key is bound to (ReviewerKeyProofContext in
+// src/domain/cable.h): tr("candor/v1/reviewer-key", slug, u64le(account_id)).
+export function reviewerKeyProofContext(slug: string, accountId: number | bigint): Uint8Array {
+  return tr('candor/v1/reviewer-key', utf8(slug), u64le(accountId));
+}
+
+// The body of PUT /orgs/{slug}/reviewer-key: the key and the proof that this browser holds its
+// secret, for the challenge of GET …/reviewer-key/challenge (security review M7).
+export function reviewerKeyRegistration(
+  slug: string,
+  challenge: { server_public: string; account_id: number },
+  reviewer: BoxKeyPair,
+): { reply_public: string; proof: string } {
+  const serverPublic = fixedFromHex(challenge.server_public, 32, 'server_public');
+  const proof = proveBoxKeyPossession(reviewerKeyProofContext(slug, challenge.account_id), reviewer, serverPublic);
+  return { reply_public: toHex(reviewer.publicKey), proof: toHex(proof) };
+}
+
 // tr("candor/v1/cable/author", signing_public): what a named author's binding proof signs.
 export function authorBindingMessage(signingPublic: Uint8Array): Uint8Array {
   return tr('candor/v1/cable/author', signingPublic);
@@ -221,6 +243,56 @@ export function parseReceipt(text: string): { id: Uint8Array; secret: Uint8Array
   return { id: fromHex(rest.slice(0, 64)), secret: fromHex(rest.slice(65)) };
 }
 
+// ---- Padding (docs/FORMATS.md "Padding"; src/domain/cable.h) ----
+//
+// Every envelope plaintext of a cable (the content and each message) is its text followed by
+// zero bytes up to a bucket: max(16 KiB, the least power of two >= the text). The ciphertext's
+// length is visible to the employer's proxy, the server and a thief, and an exact length ties
+// a cable to its upload (security review M4); a bucket says only the order of magnitude. The
+// server refuses envelopes whose plaintext length is not a bucket. Neither the content (JSON)
+// nor a message text holds a zero byte, so the padding is unambiguous.
+
+export const MIN_CABLE_PADDED = 16 * 1024;
+
+// The bucket of a text of `n` bytes.
+export function cablePaddedSize(n: number): number {
+  let size = MIN_CABLE_PADDED;
+  while (size < n) size *= 2;
+  return size;
+}
+
+// True iff `n` is a bucket's length (a power of two, at least 16 KiB).
+export function isCablePaddedSize(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= MIN_CABLE_PADDED && cablePaddedSize(n) === n;
+}
+
+// `text` followed by zero bytes up to its bucket. Refuses an empty text or one with a zero byte
+// (it would not unpad to itself).
+export function padCablePlaintext(text: Uint8Array): Uint8Array {
+  if (text.length === 0 || text.includes(0)) throw invalidArgument('a padded text must be non-empty and hold no zero byte');
+  const out = new Uint8Array(cablePaddedSize(text.length));
+  out.set(text);
+  return out;
+}
+
+// The text inside a padded plaintext (a view of `padded`): 'invalid argument' unless the length
+// is a bucket, the text is not empty, holds no zero byte (the padding is then exactly the
+// trailing zeros) and its own bucket is this length (padded no further than it must be).
+export function unpadCablePlaintext(padded: Uint8Array): Uint8Array {
+  if (!isCablePaddedSize(padded.length)) {
+    throw invalidArgument(
+      `the plaintext is ${padded.length} bytes, not a padding bucket (a power of two, at least ${MIN_CABLE_PADDED})`,
+    );
+  }
+  let end = padded.length;
+  while (end > 0 && padded[end - 1] === 0) end--;
+  if (end === 0) throw invalidArgument('the plaintext is all padding');
+  const text = padded.subarray(0, end);
+  if (text.includes(0)) throw invalidArgument('the padded text holds a zero byte');
+  if (cablePaddedSize(end) !== padded.length) throw invalidArgument('the plaintext is padded beyond its bucket');
+  return text;
+}
+
 // ---- Content (the envelope's plaintext) ----
 
 export interface CableAttachment {
@@ -250,7 +322,7 @@ export function validateCableContent(c: CableContent): void {
     throw invalidArgument(`the subject must be 1 to ${MAX_SUBJECT_BYTES} bytes of text on one line`);
   }
   if (c.body.length === 0) throw invalidArgument('the text must not be empty');
-  if (c.replyPublic.length !== 32 || isAllZero(c.replyPublic)) throw invalidArgument('the reply key is invalid');
+  if (!isValidBoxPublicKey(c.replyPublic)) throw invalidArgument('the reply key is not a valid X25519 key');
   if (c.attachments.length > MAX_ATTACHMENTS) throw invalidArgument(`at most ${MAX_ATTACHMENTS} attachments`);
   for (const a of c.attachments) {
     const name = utf8(a.name);
@@ -364,7 +436,10 @@ export interface CableInputs {
   reviewers: Uint8Array[];
   quotaWindow: bigint;
   quotaSlots: number;
-  usedTags: { slot: number; tag: string }[];
+  usedTags: { slot: number; tag: string }[]; // the server's list: published cables' slots only
+  // The slots this device already used in this window. The server lists a slot only once its
+  // cable is published, and sending twice with one slot links the two (security review H1).
+  ownSlots?: readonly number[];
   minRing?: number;
   maxRing?: number;
 }
@@ -374,6 +449,7 @@ export interface SealedCable {
   receipt: string; // shown once; never stored
   id: Uint8Array;
   ringSize: number;
+  slot: number; // the quota slot it spends
 }
 
 function randomBelow(rng: Rng, n: number): number {
@@ -408,6 +484,7 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
   const free: number[] = [];
   for (let slot = 0; slot < inputs.quotaSlots; slot++) {
     const tag = toHex(secretScalarMult(me.ring.secret, lrsTagBase(cableQuotaEvent(inputs.organization, inputs.quotaWindow, slot))));
+    if (inputs.ownSlots?.includes(slot)) continue;
     if (!inputs.usedTags.some((u) => u.slot === slot && u.tag === tag)) free.push(slot);
   }
   if (free.length === 0) {
@@ -453,9 +530,11 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
   };
   validateCableHeader(header);
   const headerBytes = cableHeaderBytes(header);
-  const plaintext = cableContentToBytes(content);
+  // Padded to its bucket before encryption (security review M4).
+  const text = cableContentToBytes(content);
+  const plaintext = padCablePlaintext(text);
   const env = sealEnvelope(headerBytes, plaintext, inputs.reviewers, rng);
-  wipe(plaintext, keys.reply.secret);
+  wipe(text, plaintext, keys.reply.secret);
   const digest = cableDigest(headerBytes, env.ciphertext);
   const sig = encodeLrsSignature(lrsSign(id, digest, ring, index, me.ring.secret, rng));
   const quota = encodeLrsSignature(
@@ -474,7 +553,7 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
   }
   const receipt = formatReceipt(id, r);
   wipe(r);
-  return { request, receipt, id, ringSize: ring.size };
+  return { request, receipt, id, ringSize: ring.size, slot };
 }
 
 // ---- The reviewer's side (OpenCable, SealMessage) and everyone's messages ----
@@ -547,8 +626,12 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, roster: readonl
     }
     throw e;
   }
-  const content = cableContentFromBytes(plaintext);
-  wipe(plaintext);
+  let content: CableContent;
+  try {
+    content = cableContentFromBytes(unpadCablePlaintext(plaintext)); // security review M4
+  } finally {
+    wipe(plaintext);
+  }
   let authorVerified = false;
   if (header.author === 'named') {
     const a = content.author;
@@ -581,9 +664,13 @@ export function sealMessage(
 ): { action: CableAction; recipients: string[]; envelope: string } {
   if (!MESSAGE_ACTIONS.includes(action)) throw invalidArgument('this action carries no message');
   if (text.trim().length === 0) throw invalidArgument('The message is empty: write something first.');
+  // A zero byte would be taken for padding (security review M4).
+  if (text.includes('\0')) throw invalidArgument('The message must not contain a NUL character.');
   const recipients = AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers];
   const header = cableMessageHeaderBytes(id, action, recipients);
-  const env = sealEnvelope(header, utf8(text), recipients, rng);
+  const plaintext = padCablePlaintext(utf8(text)); // padded to its bucket (security review M4)
+  const env = sealEnvelope(header, plaintext, recipients, rng);
+  wipe(plaintext);
   return { action, recipients: recipients.map(toHex), envelope: toHex(encodeEnvelope(env)) };
 }
 
@@ -607,12 +694,18 @@ export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boo
     if (!e.envelope) continue; // purged
     const recipients = (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient'));
     const header = cableMessageHeaderBytes(id, e.action, recipients);
-    let text: Uint8Array;
+    let padded: Uint8Array;
     try {
-      text = openEnvelope(header, decodeEnvelope(fromHex(e.envelope)), key);
+      padded = openEnvelope(header, decodeEnvelope(fromHex(e.envelope)), key);
     } catch (err) {
       if (err instanceof CandorError && err.code === 'permission denied') continue;
       throw verificationFailed(`message ${e.seq} does not open: it was changed after it was written`);
+    }
+    let text: Uint8Array;
+    try {
+      text = unpadCablePlaintext(padded); // security review M4
+    } catch (err) {
+      throw verificationFailed(`message ${e.seq} is not padded as it must be: ${(err as Error).message}`);
     }
     out.push({ seq: e.seq, action: e.action, date: e.date, ...(e.reviewer ? { reviewer: e.reviewer } : {}), text: fromUtf8(text) });
   }
@@ -622,12 +715,13 @@ export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boo
 
 // ---- The author's check of the public log (as `candor cable status` does) ----
 
-// Where checkCableEventsInLog gets the log: the latest signed tree head, the entry bytes at an
-// index, and an inclusion proof for an index in a tree of a size.
+// Where checkCableEventsInLog gets the log: the latest signed tree head, and the entries at some
+// indices with their inclusion proofs in a tree of a size, in the order asked. The indices of
+// one's own cable must not travel in a URL, where proxies log them next to the author's
+// address (security review H2): the browser asks with POST /api/v1/log/included.
 export interface LogReader {
   treeHead(): Promise<SignedTreeHead>;
-  entry(index: bigint): Promise<Uint8Array>;
-  inclusionProof(index: bigint, size: bigint): Promise<Uint8Array[]>;
+  included(indices: bigint[], size: bigint): Promise<{ entry: Uint8Array; proof: Uint8Array[] }[]>;
 }
 
 // Checks every event of `view` that the server says is logged: the tree head is signed by
@@ -647,12 +741,18 @@ export async function checkCableEventsInLog(
   } catch {
     throw verificationFailed(`the log's tree head is not signed by the log key ${toHex(logKey)}`);
   }
-  let checked = 0;
-  for (const e of view.events) {
-    if (e.log_index === null || e.log_index === undefined) continue;
-    const index = BigInt(e.log_index);
+  const logged = view.events.filter((e) => e.log_index !== null && e.log_index !== undefined);
+  const indices = logged.map((e) => BigInt(e.log_index!));
+  for (const index of indices) {
     if (index >= sth.head.size) throw verificationFailed(`entry ${index} is not in the signed log yet`);
-    const [entry, proof] = await Promise.all([log.entry(index), log.inclusionProof(index, sth.head.size)]);
+  }
+  if (new Set(indices).size !== indices.length) throw verificationFailed('two events of this cable claim one log entry');
+  const found = indices.length > 0 ? await log.included(indices, sth.head.size) : [];
+  if (found.length !== indices.length) throw verificationFailed('the server did not send every log entry asked for');
+  let checked = 0;
+  for (const [k, e] of logged.entries()) {
+    const index = indices[k]!;
+    const { entry, proof } = found[k]!;
     verifyInclusion(index, sth.head.size, hashLeaf(entry), proof, sth.head.root);
     let ev: LogEvent;
     try {

@@ -5,14 +5,15 @@
 // XChaCha20-Poly1305 under the member's passphrase), so "export" is a download of those bytes
 // and "import" stores a file the command line made. Beside each, in this module's own
 // database: which organization it was made for and whether the enrollment went through. The
-// public keys are in the key file's clear header anyway; nothing about what a key signed or
-// wrote is ever stored: the pages recompute it from the key when it is unlocked.
+// public keys are in the key file's clear header anyway. What a key signed or wrote is kept
+// only in its device record (below): encrypted under the key itself, padded.
 //
 // Unlocked keys live only in this page's memory, and are wiped when the member locks them,
 // after 15 idle minutes, or when the page goes away.
-import { toHex } from './crypto/bytes.js';
+import { fromUtf8, toHex, utf8 } from './crypto/bytes.js';
 import type { MemberKeys } from './crypto/keys.js';
-import { wipe } from './crypto/sodium.js';
+import { systemRng } from './crypto/rng.js';
+import { sodium, wipe } from './crypto/sodium.js';
 import { parseKeyFile } from './crypto/keyfile.js';
 import { KeyStore } from './crypto/keystore.js';
 
@@ -39,9 +40,10 @@ interface KeyMeta {
 }
 
 const DB_NAME = 'candor';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const META = 'key-meta'; // KeyMeta by key id
 const SETTINGS = 'settings'; // {name, value}: the pinned log key
+const RECORDS = 'device-records'; // {id, sealed}: each key's DeviceRecord, encrypted (v2)
 
 const UNAVAILABLE =
   'This browser does not let Candor store keys (private browsing can forbid it). ' +
@@ -63,6 +65,7 @@ function openDb(): Promise<IDBDatabase> {
       const db = req.result;
       if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'id' });
       if (!db.objectStoreNames.contains(SETTINGS)) db.createObjectStore(SETTINGS, { keyPath: 'name' });
+      if (!db.objectStoreNames.contains(RECORDS)) db.createObjectStore(RECORDS, { keyPath: 'id' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(new Error(UNAVAILABLE));
@@ -136,6 +139,7 @@ export async function deleteKey(id: string): Promise<void> {
   lock(id);
   await (await files()).delete(id);
   await withStore(META, 'readwrite', (s) => s.delete(id));
+  await withStore(RECORDS, 'readwrite', (s) => s.delete(id));
 }
 
 // The log key this browser saw first (trust on first use, like `candor audit` keeping the
@@ -176,6 +180,151 @@ export function recordFor(
   };
 }
 
+// ---- What this device remembers a key did (security review H2, H1) ----
+//
+// Two facts cannot be recomputed from the key without asking the server, and asking would
+// itself leak:
+//   - the letters this key signed or withdrew on from this device: the member page asks the
+//     server about a letter's signature (by the key's linking tag) only for those, so a member
+//     who merely views a letter sends nothing that later appears in the log (H2);
+//   - the quota slots this key spent here in the current window: the server lists a slot only
+//     once its cable is published, and a second cable on one slot is refused in a way that
+//     links it to the first (H1).
+// They stay on the member's own device, in one record per key, sealed (XChaCha20-Poly1305)
+// under a key derived from the member's ring secret and padded to a multiple of 4 KiB (some
+// sixty letters), and the record is rewritten at every unlock. Someone who takes the device without the passphrase finds the
+// same opaque blob whatever its owner did or did not do; someone with the passphrase learns
+// nothing new (the key itself yields every tag, and the public log says which were used).
+
+export interface DeviceRecord {
+  letters: string[]; // ids (hex) of the letters this key signed or withdrew on from here
+  slots: { org: string; window: number; slots: number[] }[]; // quota slots spent, latest window per org
+}
+
+const RECORD_LABEL = 'candor/web/v1/device-record';
+const RECORD_BUCKET = 4096;
+
+function recordKey(keys: MemberKeys): Uint8Array {
+  return sodium().crypto_generichash(32, utf8(RECORD_LABEL), keys.ring.secret);
+}
+
+function sealWith(k: Uint8Array, id: string, record: DeviceRecord): Uint8Array {
+  const text = utf8(JSON.stringify(record));
+  // JSON holds no zero byte: zeros pad it to a multiple of the bucket, so the size says nothing.
+  const plain = new Uint8Array(Math.ceil((text.length + 1) / RECORD_BUCKET) * RECORD_BUCKET);
+  plain.set(text);
+  const nonce = systemRng.fill(24);
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plain, utf8(id), null, nonce, k);
+  const out = new Uint8Array(24 + ct.length);
+  out.set(nonce);
+  out.set(ct, 24);
+  return out;
+}
+
+// An empty record for anything that does not open or parse (a record of another key, a
+// damaged one): the record is a convenience, never an authority.
+function openWith(k: Uint8Array, id: string, sealed: Uint8Array | undefined): DeviceRecord {
+  const empty: DeviceRecord = { letters: [], slots: [] };
+  if (!sealed || sealed.length < 24 + 16) return empty;
+  try {
+    const plain = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed.subarray(24), utf8(id), sealed.subarray(0, 24), k);
+    let end = plain.length;
+    while (end > 0 && plain[end - 1] === 0) end--;
+    const r = JSON.parse(fromUtf8(plain.subarray(0, end))) as Partial<DeviceRecord>;
+    return {
+      letters: Array.isArray(r.letters) ? r.letters.filter((l): l is string => typeof l === 'string') : [],
+      slots: Array.isArray(r.slots) ? r.slots : [],
+    };
+  } catch {
+    return empty;
+  }
+}
+
+// The record as stored bytes (exported for the unit tests; the pages use the functions below).
+export function sealDeviceRecord(keys: MemberKeys, id: string, record: DeviceRecord): Uint8Array {
+  const k = recordKey(keys);
+  try {
+    return sealWith(k, id, record);
+  } finally {
+    wipe(k);
+  }
+}
+
+export function openDeviceRecord(keys: MemberKeys, id: string, sealed: Uint8Array | undefined): DeviceRecord {
+  const k = recordKey(keys);
+  try {
+    return openWith(k, id, sealed);
+  } finally {
+    wipe(k);
+  }
+}
+
+export async function readDeviceRecord(id: string, keys: MemberKeys): Promise<DeviceRecord> {
+  const k = recordKey(keys); // now: the key may be locked (wiped) while the database answers
+  try {
+    const row = await withStore<{ id: string; sealed: Uint8Array } | undefined>(
+      RECORDS,
+      'readonly',
+      (s) => s.get(id) as IDBRequest<{ id: string; sealed: Uint8Array } | undefined>,
+    );
+    return openWith(k, id, row?.sealed);
+  } finally {
+    wipe(k);
+  }
+}
+
+// Reads, changes and rewrites the record (with a fresh nonce) in one transaction, so that
+// two pages (or an unlock) changing it at once lose nothing.
+export async function updateDeviceRecord(id: string, keys: MemberKeys, change: (r: DeviceRecord) => void): Promise<void> {
+  const k = recordKey(keys);
+  try {
+    const db = await openDb();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(RECORDS, 'readwrite');
+        const store = tx.objectStore(RECORDS);
+        const get = store.get(id) as IDBRequest<{ id: string; sealed: Uint8Array } | undefined>;
+        get.onsuccess = () => {
+          const record = openWith(k, id, get.result?.sealed);
+          change(record);
+          store.put({ id, sealed: sealWith(k, id, record) });
+        };
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error ?? new Error('the key store failed'));
+        tx.onabort = () => reject(tx.error ?? new Error('the key store failed'));
+      });
+    } finally {
+      db.close();
+    }
+  } finally {
+    wipe(k);
+  }
+}
+
+// Notes that this key signed or withdrew on `letterId` from this device.
+export function recordLetter(id: string, keys: MemberKeys, letterId: string): Promise<void> {
+  return updateDeviceRecord(id, keys, (r) => {
+    if (!r.letters.includes(letterId)) r.letters.push(letterId);
+  });
+}
+
+// The quota slots this key spent from this device in `window` of `org`.
+export async function spentSlots(id: string, keys: MemberKeys, org: string, window: number): Promise<number[]> {
+  const r = await readDeviceRecord(id, keys);
+  return r.slots.find((s) => s.org === org && s.window === window)?.slots ?? [];
+}
+
+// Notes that this key spent `slot` in `window` of `org`; earlier windows of `org` are
+// forgotten (the server accepts cables for the current window only).
+export function recordSlot(id: string, keys: MemberKeys, org: string, window: number, slot: number): Promise<void> {
+  return updateDeviceRecord(id, keys, (r) => {
+    r.slots = r.slots.filter((s) => s.org !== org || s.window >= window);
+    let entry = r.slots.find((s) => s.org === org && s.window === window);
+    if (!entry) r.slots.push((entry = { org, window, slots: [] }));
+    if (!entry.slots.includes(slot)) entry.slots.push(slot);
+  });
+}
+
 // ---- Unlocked keys (memory only) ----
 
 const IDLE_LOCK_MS = 15 * 60 * 1000;
@@ -213,6 +362,9 @@ export function remember(id: string, keys: MemberKeys): void {
   const old = unlocked.get(id);
   if (old && old !== keys) wipe(old.ring.secret, old.box.secret);
   unlocked.set(id, keys);
+  // Every key gets its device record, rewritten at each unlock (see above): whether it exists
+  // and when it last changed say nothing about what the key did.
+  if (typeof indexedDB !== 'undefined') void updateDeviceRecord(id, keys, () => undefined).catch(() => undefined);
   changed();
 }
 

@@ -23,7 +23,7 @@ import {
   utf8,
 } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
-import { boxPublicFromSecret, type BoxKeyPair } from './keys.js';
+import { boxPublicFromSecret, isValidBoxPublicKey, type BoxKeyPair } from './keys.js';
 import { systemRng, type Rng } from './rng.js';
 import { sodium, wipe } from './sodium.js';
 import { h256 } from './transcript.js';
@@ -149,6 +149,12 @@ export function sealEnvelope(
   }
   recipients.forEach((pk, i) => {
     if (pk.length !== 32) throw invalidArgument(`recipient ${i}'s public key must be 32 bytes`);
+    if (!isValidBoxPublicKey(pk)) {
+      throw invalidArgument(
+        `recipient ${i}'s public key is not a valid X25519 key (a non-canonical encoding, or a ` +
+          'small-order point with no shared secret)',
+      );
+    }
   });
   const order = recipients.map((_, i) => i);
   order.sort((a, b) => compareBytes(recipients[a]!, recipients[b]!) || a - b);

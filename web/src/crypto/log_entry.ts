@@ -29,6 +29,7 @@ import {
   validateOrganizationSlugBytes,
   type OrganizationSettings,
 } from './policy.js';
+import { isValidBoxPublicKey } from './keys.js';
 import { isValidPoint } from './ristretto.js';
 import type { RosterEvent } from './roster.js';
 import { sha256, splitTranscript, trBytes } from './transcript.js';
@@ -163,7 +164,7 @@ function checkCounter(kind: string, what: string, v: bigint): void {
 }
 
 function checkBoxKey(kind: string, what: string, key: Uint8Array): void {
-  if (key.length !== 32 || isAllZero(key)) throw invalid(kind, `${what} is all zeros`);
+  if (!isValidBoxPublicKey(key)) throw invalid(kind, `${what} is not a valid X25519 key`);
 }
 
 function checkRingKey(kind: string, key: Uint8Array): void {

@@ -16,11 +16,17 @@ export const SCALAR_BYTES = 32;
 // The identity's encoding (32 zero bytes).
 export const IDENTITY: Uint8Array = new Uint8Array(32);
 
-// True iff `p` is 32 bytes that decode (is_valid_point) and are not the identity: CRYPTO.md's
-// acceptance rule for every point read from outside.
+// True iff `p` is 32 bytes, a canonical encoding (RFC 9496 4.3.1: bit 255 clear, checked here
+// as in src/crypto/ristretto.cc so that the rule does not depend on libsodium's version —
+// 1.0.18 ignores the bit, and two encodings of one tag are a double signature), that decode
+// (is_valid_point) and are not the identity: CRYPTO.md's acceptance rule for every point read
+// from outside.
 export function isValidPoint(p: Uint8Array): boolean {
   return (
-    p.length === 32 && sodium().crypto_core_ristretto255_is_valid_point(p) && !isAllZero(p)
+    p.length === 32 &&
+    (p[31]! & 0x80) === 0 &&
+    sodium().crypto_core_ristretto255_is_valid_point(p) &&
+    !isAllZero(p)
   );
 }
 

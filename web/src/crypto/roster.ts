@@ -8,6 +8,7 @@
 // Members keep the order in which they were added.
 import { isAllZero, toHex } from './bytes.js';
 import { CandorError, invalidArgument } from './errors.js';
+import { isValidBoxPublicKey } from './keys.js';
 import { ringDigestOf } from './lrs.js';
 import { isValidPoint } from './ristretto.js';
 
@@ -74,8 +75,8 @@ export class Roster {
       }
       const reply = event.replyPublic;
       if (reply === undefined) throw invalidArgument(`roster ${at}: an added member needs a reply key`);
-      if (reply.length !== 32 || isAllZero(reply)) {
-        throw invalidArgument(`roster ${at}: the reply key is all zeros`);
+      if (!isValidBoxPublicKey(reply)) {
+        throw invalidArgument(`roster ${at}: the reply key is not a valid X25519 key`);
       }
       if (found !== undefined) {
         const m = this.list[found]!;

@@ -24,7 +24,7 @@ import { parseJson } from '../crypto/json.js';
 import { signedTreeHeadFromJson } from '../crypto/tree_head.js';
 import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
 import { wipe } from '../crypto/sodium.js';
-import { listKeys, onLockChange, pinLogKey, unlockedKeys, type StoredKey } from '../keystore.js';
+import { listKeys, onLockChange, pinLogKey, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
 import { stillHere, titled } from '../router.js';
 import {
   add,
@@ -289,6 +289,8 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
           attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
         }
         replace(status, h('p', null, 'Encrypting and signing in this browser…'));
+        // The server lists only published cables' slots: skip the ones spent from here too (H1).
+        const ownSlots = await spentSlots(key.id, me, key.org, ctx.quota.window);
         const sealed = sealCable(
           {
             subject: subject.value.trim(),
@@ -304,10 +306,14 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
             quotaWindow: BigInt(ctx.quota.window),
             quotaSlots: ctx.quota.slots,
             usedTags: ctx.quota.used,
+            ownSlots,
             minRing: Math.max(DEFAULT_MIN_RING_SIZE, ctx.org.settings.min_ring_size),
           },
           me,
         );
+        // The slot counts as spent from the moment its tag leaves this browser, whatever the
+        // answer: using it again would let the server link the two attempts (security review H1).
+        await recordSlot(key.id, me, key.org, ctx.quota.window, sealed.slot);
         replace(status, h('p', null, 'Sending…'));
         const view = await api<CableView>('/cables', { method: 'POST', body: sealed.request });
         status.replaceChildren();
@@ -321,6 +327,17 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         status.replaceChildren();
         if (e instanceof ApiError && e.status === 409) {
           showError(errors, new Error(`${e.message}. Nothing was sent: reload this page and send again.`));
+        } else if (e instanceof ApiError && e.status === 429 && /quota slot/i.test(e.message)) {
+          // Never retried by itself with another slot: an attempt right after this refusal
+          // would be tied to the earlier cable that spent the slot (security review H1).
+          showError(
+            errors,
+            new Error(
+              'Nothing was sent: your key already spent the quota slot this browser chose, for a cable sent from another device or the command line that is not published yet. ' +
+                'Candor does not try again by itself, because a second attempt right after this one would let the server connect it with that earlier cable. ' +
+                'Your text is still here. If you still want to send it, wait a while — a few hours is better than a few minutes — and send again: this browser will choose another slot.',
+            ),
+          );
         } else showError(errors, e, 'Your cable was not sent.');
       }
     },
@@ -397,18 +414,30 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
 // ---- #/member/cables/read ----
 
 // The public log as this server serves it; everything it returns is checked by the caller.
+// The indices of the author's own entries go in a POST body, never in a URL: a proxy logs
+// URLs next to the author's address (security review H2).
+const MAX_INCLUDED = 64; // per request (POST /api/v1/log/included)
 const serverLog: LogReader = {
   treeHead: async () => signedTreeHeadFromJson(parseJson(await apiBytes('/log/sth'))),
-  entry: async (index) => {
-    const r = await api<{ entries: { entry: string }[] }>(`/log/entries?start=${index}&end=${index + 1n}`);
-    if (r.entries.length !== 1 || typeof r.entries[0]!.entry !== 'string') {
-      throw verificationFailed(`the server sent no log entry at ${index}`);
+  included: async (indices, size) => {
+    const out: { entry: Uint8Array; proof: Uint8Array[] }[] = [];
+    for (let i = 0; i < indices.length; i += MAX_INCLUDED) {
+      const part = indices.slice(i, i + MAX_INCLUDED);
+      const r = await api<{ entries: { index: number; entry: string; proof: string[] }[] }>('/log/included', {
+        method: 'POST',
+        body: { tree_size: Number(size), indices: part.map(Number) },
+      });
+      if (!Array.isArray(r.entries) || r.entries.length !== part.length) {
+        throw verificationFailed('the server did not send every log entry asked for');
+      }
+      for (const [k, e] of r.entries.entries()) {
+        if (BigInt(e.index) !== part[k] || typeof e.entry !== 'string' || !Array.isArray(e.proof)) {
+          throw verificationFailed(`the server sent no log entry at ${part[k]}`);
+        }
+        out.push({ entry: fromHex(e.entry), proof: e.proof.map((p) => fixedFromHex(p, 32, 'proof hash')) });
+      }
     }
-    return fromHex(r.entries[0]!.entry);
-  },
-  inclusionProof: async (index, size) => {
-    const r = await api<{ proof: string[] }>(`/log/proof/inclusion?index=${index}&tree_size=${size}`);
-    return r.proof.map((p) => fixedFromHex(p, 32, 'proof hash'));
+    return out;
   },
 };
 
@@ -467,7 +496,9 @@ export function readCablePage(main: HTMLElement): () => void {
         replace(status, h('p', null, 'Fetching your cable and decrypting the replies in this browser…'));
         let view: CableView;
         try {
-          view = await api<CableView>(`/cables/${toHex(id)}/status`, { method: 'POST', body: { access: toHex(keys.access) } });
+          // The cable id goes in the body, not the URL, where proxies would log it next to
+          // the author's address (security review H2).
+          view = await api<CableView>('/cables/status', { method: 'POST', body: { id: toHex(id), access: toHex(keys.access) } });
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) {
             throw new Error('No cable matches this receipt. Check that you copied all of it (it is 147 characters long, starting with candor-receipt-v1-).');

@@ -9,6 +9,7 @@ import { api, ApiError, type OrgDetail, type Roster, type SessionInfo } from '..
 import {
   openCable,
   openMessages,
+  reviewerKeyRegistration,
   sealMessage,
   type CableAction,
   type CableMessage,
@@ -16,6 +17,7 @@ import {
   type OpenedCable,
 } from '../cable.js';
 import { fromHex } from '../crypto/bytes.js';
+import { CandorError } from '../crypto/errors.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import { createKeyFile } from '../keyworker.js';
 import {
@@ -78,8 +80,14 @@ async function reviewerKeyPanel(
     return;
   }
   const redraw = () => void reviewerKeyPanel(s, panel, ready);
+  // Registering proves that this browser holds the key's secret (security review M7): the
+  // key must be unlocked here.
   const register = async (key: StoredKey) => {
-    await api(`/orgs/${slug}/reviewer-key`, { method: 'PUT', body: { reply_public: key.replyPublic }, as: 'staff' });
+    const keys = unlockedKeys(key.id);
+    if (!keys) throw new CandorError('failed precondition', 'Unlock this key first: registering it proves that you hold it.');
+    const challenge = await api<{ server_public: string; account_id: number }>(`/orgs/${slug}/reviewer-key/challenge`, { as: 'staff' });
+    const body = reviewerKeyRegistration(slug, challenge, keys.box);
+    await api(`/orgs/${slug}/reviewer-key`, { method: 'PUT', body, as: 'staff' });
   };
   const current = local.find((k) => k.replyPublic === registered);
   if (current) {
@@ -154,7 +162,16 @@ async function reviewerKeyPanel(
       h('button', {
         type: 'button',
         class: 'secondary',
-        onclick: () => void register(k).then(redraw, (e: unknown) => showError(errors, e, 'The key was not registered.')),
+        onclick: (ev: Event) => {
+          const use = () => void register(k).then(redraw, (e: unknown) => showError(errors, e, 'The key was not registered.'));
+          if (unlockedKeys(k.id)) {
+            use();
+            return;
+          }
+          // Registering needs the secret: unlock first, then register.
+          const card = (ev.currentTarget as HTMLElement).closest('li');
+          card?.append(unlockForm(k, use));
+        },
       }, 'Use this key for new cables'),
     ),
   );

@@ -10,6 +10,7 @@ import { api, apiBytes, ApiError, type LetterView, type OrgSummary, type Signatu
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { coSignatureToJson, signLetter } from '../crypto/cosignature.js';
 import { DEFAULT_MIN_RING_SIZE, type SignatureAction } from '../crypto/letter.js';
+import type { MemberKeys } from '../crypto/keys.js';
 import { lrsTagBase } from '../crypto/lrs.js';
 import { secretScalarMult } from '../crypto/ristretto.js';
 import { findSignerRing, letterRingsFromBundle, type LetterRings } from '../crypto/signer.js';
@@ -20,7 +21,9 @@ import {
   onLockChange,
   pinLogKey,
   putKey,
+  readDeviceRecord,
   recordFor,
+  recordLetter,
   remember,
   unlockedKeys,
   type StoredKey,
@@ -322,9 +325,11 @@ export async function joinPage(main: HTMLElement): Promise<void> {
 
 // ---- #/member/letters/:id: sign or withdraw ----
 
+// The tag goes in the body, never in a URL, where proxies would log it next to the member's
+// address (security review H2).
 async function tagStates(letterId: string, tag: string): Promise<SignatureState[]> {
   try {
-    const r = await api<{ signatures: SignatureState[] }>(`/letters/${letterId}/signatures/${tag}`);
+    const r = await api<{ signatures: SignatureState[] }>(`/letters/${letterId}/signature-status`, { method: 'POST', body: { tag } });
     return r.signatures;
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return [];
@@ -440,8 +445,36 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
   return onLockChange(drawPanels);
 }
 
+// "key id/letter id" of the letters each key signed or withdrew on, as this page learnt it: the
+// same facts as the device record (keystore.ts), for when IndexedDB would not store them.
+const signedHere = new Set<string>();
+
+// Notes that this key's tag for this letter is known to the server (it signed, withdrew, or the
+// member asked), so that the page may check its state from now on.
+async function noteSigned(key: StoredKey, keys: MemberKeys, letterId: string): Promise<void> {
+  signedHere.add(`${key.id}/${letterId}`);
+  await recordLetter(key.id, keys, letterId).catch(() => undefined);
+}
+
+async function knownSigned(key: StoredKey, letterId: string): Promise<boolean> {
+  if (signedHere.has(`${key.id}/${letterId}`)) return true;
+  const keys = unlockedKeys(key.id);
+  if (!keys) return false;
+  try {
+    return (await readDeviceRecord(key.id, keys)).letters.includes(letterId);
+  } catch {
+    return false;
+  }
+}
+
 // The panel for one key: its anonymity set, then unlock, sign, or withdraw. Null when the
 // key is not eligible for this letter.
+//
+// The key's linking tag for the letter is sent (in a POST body: signature-status) only when
+// this device knows that the key signed or withdrew on the letter — the tag is then in the
+// signature already — or when the member asks. Asking on every view would hand the server the
+// tag of every member who merely reads the letter, before the signature it later finds in the
+// log (security review H2).
 function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh: () => void): HTMLElement | null {
   let mine;
   try {
@@ -469,7 +502,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
     return panel;
   }
   const tag = toHex(secretScalarMult(keys.ring.secret, lrsTagBase(fromHex(view.id))));
-  const body = h('div', { 'aria-busy': 'true' }, h('p', null, 'Checking whether you already signed…'));
+  const body = h('div', { 'aria-busy': 'true' }, h('p', null, 'Looking up what this key did on this device…'));
   panel.append(body, status, errors);
 
   const send = async (action: SignatureAction) => {
@@ -479,6 +512,9 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
       const current = unlockedKeys(key.id);
       if (!current) throw new Error('Your key was locked meanwhile. Unlock it and try again.');
       const sig = signLetter(fromHex(view.id), action, mine.ring, mine.index, current.ring.secret);
+      // Remembered before it is sent: once the tag has left in the signature, checking its
+      // state later tells the server nothing new (H2).
+      await noteSigned(key, current, view.id);
       await api<{ receipt: SignatureReceipt; status: string }>(`/letters/${view.id}/signatures`, {
         method: 'POST',
         body: { organization: mine.org, signature: coSignatureToJson(sig) },
@@ -499,7 +535,14 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
     }
   };
 
-  async function drawState(): Promise<void> {
+  // `ask`: the member asked to check with the server, knowing that it hears the tag.
+  async function drawState(ask = false): Promise<void> {
+    const known = await knownSigned(key, view.id);
+    if (!known && !ask) {
+      body.removeAttribute('aria-busy');
+      drawUnsigned(false);
+      return;
+    }
     let states: SignatureState[];
     try {
       states = await tagStates(view.id, tag);
@@ -509,6 +552,10 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
       return;
     }
     body.removeAttribute('aria-busy');
+    if (!known && states.length > 0) {
+      const current = unlockedKeys(key.id);
+      if (current) await noteSigned(key, current, view.id);
+    }
     const signed = states.find((s) => s.action === 'sign');
     const withdrawn = states.find((s) => s.action === 'withdraw');
     if (withdrawn) {
@@ -546,8 +593,36 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
       );
       return;
     }
+    drawUnsigned(true);
+  }
+
+  // No signature known: `checked` when the server was asked and knows none.
+  function drawUnsigned(checked: boolean): void {
+    const check = checked
+      ? null
+      : h(
+          'details',
+          null,
+          h('summary', null, 'Did you sign from another device or the command line?'),
+          h(
+            'p',
+            { class: 'hint' },
+            'This browser has no record of a signature by this key, and it does not ask the server unless you do: asking shows the server ',
+            'your key’s mark for this letter, and if you sign later, the server could connect this visit with your signature.',
+          ),
+          h('button', {
+            type: 'button',
+            class: 'secondary',
+            'data-testid': 'check-signed',
+            onclick: () => {
+              errors.replaceChildren();
+              body.setAttribute('aria-busy', 'true');
+              void drawState(true);
+            },
+          }, 'Ask the server whether this key signed'),
+        );
     if (view.status !== 'open') {
-      replace(body, notice('info', h('p', { 'data-testid': 'sign-state' }, 'This letter is closed: it no longer takes signatures.')));
+      replace(body, notice('info', h('p', { 'data-testid': 'sign-state' }, 'This letter is closed: it no longer takes signatures.')), check);
       return;
     }
     const confirm = h('input', { type: 'checkbox', 'data-testid': 'agree' });
@@ -565,9 +640,10 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
     });
     replace(
       body,
-      h('p', { 'data-testid': 'sign-state' }, 'You have not signed this letter.'),
+      h('p', { 'data-testid': 'sign-state' }, checked ? 'You have not signed this letter.' : 'You have not signed this letter from this browser.'),
       choice(confirm, 'I have read the letter below and I want to sign it.'),
       h('div', { class: 'actions' }, signButton),
+      check,
     );
   }
   void drawState();

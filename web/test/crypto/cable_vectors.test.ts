@@ -1,8 +1,8 @@
 // tests/vectors/cable.json (tools/vectors/cable_vectors.cc): the browser's cable code
 // (web/src/cable.ts) against the C++ core's — header bytes encoded and decoded, invalid
 // headers refused, quota-slot event ids, receipts parsed and the keys they derive, reviewer
-// message headers and digests, submission digests and the named author's binding message.
-// Plus round trips of content and sealed messages, and a whole cable sealed and opened.
+// message headers and digests, submission digests, the named author's binding message and the
+// padding of envelope plaintexts (security review M4). Plus round trips of content and sealed messages, and a whole cable sealed and opened.
 import { describe, expect, it } from 'vitest';
 import {
   authorBindingMessage,
@@ -14,37 +14,46 @@ import {
   cableMessageHeaderBytes,
   cableQuotaEvent,
   cableSubmissionDigest,
+  cablePaddedSize,
   checkCableEventsInLog,
   decodeCableHeader,
   deriveReceiptKeys,
   formatReceipt,
+  isCablePaddedSize,
+  MIN_CABLE_PADDED,
   openCable,
   openMessages,
+  padCablePlaintext,
   parseReceipt,
+  reviewerKeyProofContext,
+  reviewerKeyRegistration,
   sealCable,
   sealMessage,
   type CableAction,
   type CableContent,
   type CableView,
   type LogReader,
+  unpadCablePlaintext,
   validateCableContent,
 } from '../../src/cable.js';
 import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
+import { decodeEnvelope, encodeEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
 import { CandorError } from '../../src/crypto/errors.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
 import { TestLog } from './fixture.js';
-import { generateMemberKeys } from '../../src/crypto/keys.js';
+import { boxPublicFromSecret, generateMemberKeys } from '../../src/crypto/keys.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { ready } from '../../src/crypto/sodium.js';
 import { expectCandorError, hex, loadVectors, toHexString } from './helpers.js';
 
 interface CableVector {
-  kind: 'header' | 'quota-event' | 'receipt' | 'message' | 'submission' | 'binding';
+  kind: 'header' | 'quota-event' | 'receipt' | 'message' | 'submission' | 'binding' | 'reviewer-key-proof' | 'padding';
   description: string;
   valid: boolean;
   [field: string]: unknown;
 }
 
+const KINDS = ['header', 'quota-event', 'receipt', 'message', 'submission', 'binding', 'reviewer-key-proof', 'padding'] as const;
 const vectors = loadVectors<CableVector[]>('cable.json');
 const of = (kind: CableVector['kind']) => vectors.filter((v) => v.kind === kind);
 const s = (v: CableVector, f: string) => v[f] as string;
@@ -52,12 +61,14 @@ const s = (v: CableVector, f: string) => v[f] as string;
 await ready();
 
 describe('tests/vectors/cable.json', () => {
-  it('holds every kind of vector', () => {
-    for (const k of ['header', 'quota-event', 'receipt', 'message', 'submission', 'binding'] as const) {
-      expect(of(k).length, k).toBeGreaterThan(0);
-    }
+  it('holds every kind of vector, and only kinds checked here', () => {
+    for (const k of KINDS) expect(of(k).length, k).toBeGreaterThan(0);
+    // A kind added to the file later fails here until this file checks it.
+    expect(vectors.map((v) => v.kind).filter((k) => !(KINDS as readonly string[]).includes(k))).toEqual([]);
     expect(of('header').some((v) => !v.valid)).toBe(true);
     expect(of('receipt').some((v) => !v.valid)).toBe(true);
+    expect(of('padding').some((v) => v.valid)).toBe(true);
+    expect(of('padding').some((v) => !v.valid)).toBe(true);
   });
 
   it.each(of('header').map((v) => [v.description, v] as const))('header: %s', (_, v) => {
@@ -115,9 +126,50 @@ describe('tests/vectors/cable.json', () => {
     expect(toHexString(d)).toBe(s(v, 'digest'));
   });
 
+  // The plaintext is `text`, zero bytes up to `padded_size`, then `tail` over the last bytes.
+  it.each(of('padding').map((v) => [v.description, v] as const))('padding: %s', (_, v) => {
+    const text = hex(s(v, 'text'));
+    const padded = new Uint8Array(v.padded_size as number);
+    padded.set(text);
+    if (typeof v.tail === 'string') {
+      const tail = hex(v.tail);
+      padded.set(tail, padded.length - tail.length);
+    }
+    if (!v.valid) {
+      expectCandorError(() => unpadCablePlaintext(padded), 'invalid argument');
+      return;
+    }
+    expect(toHexString(unpadCablePlaintext(padded))).toBe(s(v, 'text'));
+    expect(padCablePlaintext(text)).toEqual(padded);
+  });
+
   it('binding message', () => {
     for (const v of of('binding')) {
       expect(toHexString(authorBindingMessage(hex(s(v, 'signing_public'))))).toBe(s(v, 'message'));
+    }
+  });
+
+  it('reviewer key proof of possession', () => {
+    const all = of('reviewer-key-proof');
+    expect(all.length).toBe(1);
+    for (const v of all) {
+      const secret = hex(s(v, 'reviewer_secret'));
+      const reviewer = { publicKey: boxPublicFromSecret(secret), secret };
+      expect(toHexString(reviewer.publicKey)).toBe(s(v, 'reviewer_public'));
+      const body = reviewerKeyRegistration(
+        s(v, 'organization'),
+        { server_public: s(v, 'server_public'), account_id: v['account_id'] as number },
+        reviewer,
+      );
+      expect(body).toEqual({ reply_public: s(v, 'reviewer_public'), proof: s(v, 'proof') });
+      // Bound to its account: another account id gives another proof.
+      const other = reviewerKeyRegistration(
+        s(v, 'organization'),
+        { server_public: s(v, 'server_public'), account_id: (v['account_id'] as number) + 1 },
+        reviewer,
+      );
+      expect(other.proof).not.toBe(s(v, 'proof'));
+      expect(toHexString(reviewerKeyProofContext(s(v, 'organization'), v['account_id'] as number)).length).toBeGreaterThan(0);
     }
   });
 });
@@ -202,6 +254,78 @@ describe('cables in the browser, round trips', () => {
     }
   });
 
+  it('pads every envelope plaintext to its bucket and refuses what is not padded so (M4)', () => {
+    expect([1, 2, 16383, 16384, 16385, 40000, 65536, 65537].map(cablePaddedSize)).toEqual([
+      16384, 16384, 16384, 16384, 32768, 65536, 65536, 131072,
+    ]);
+    expect([16384, 32768, 1 << 20].every(isCablePaddedSize)).toBe(true);
+    expect([0, 1, 8192, 16383, 16385, 20000, 49152].some(isCablePaddedSize)).toBe(false);
+    const text = new TextEncoder().encode('{"a":1}');
+    const padded = padCablePlaintext(text);
+    expect(padded.length).toBe(MIN_CABLE_PADDED);
+    expect(unpadCablePlaintext(padded)).toEqual(text);
+    expectCandorError(() => padCablePlaintext(new Uint8Array(0)), 'invalid argument');
+    expectCandorError(() => padCablePlaintext(new Uint8Array([65, 0, 66])), 'invalid argument');
+    expectCandorError(() => unpadCablePlaintext(text), 'invalid argument'); // not padded at all
+    expectCandorError(() => unpadCablePlaintext(padded.subarray(0, 16383)), 'invalid argument');
+    expectCandorError(() => unpadCablePlaintext(new Uint8Array(MIN_CABLE_PADDED)), 'invalid argument');
+    const far = new Uint8Array(2 * MIN_CABLE_PADDED);
+    far.set(text);
+    expectCandorError(() => unpadCablePlaintext(far), 'invalid argument'); // one bucket too far
+    const inner = padded.slice();
+    inner[inner.length - 1] = 1; // a zero byte inside the text
+    expectCandorError(() => unpadCablePlaintext(inner), 'invalid argument');
+
+    // What sealCable and sealMessage upload: ciphertexts of a bucket's size (plus the tag),
+    // whatever the text's length; a message with a NUL is refused.
+    const rng = new SeededRng(7);
+    const members = Array.from({ length: 8 }, () => generateMemberKeys(rng));
+    const reviewer = generateMemberKeys(rng);
+    const roster = members.map((m) => m.ring.publicKey);
+    const inputs = {
+      organization: 'state',
+      rosterVersion: 8n,
+      roster,
+      reviewers: [reviewer.box.publicKey],
+      quotaWindow: 1n,
+      quotaSlots: 2,
+      usedTags: [],
+      minRing: 8,
+    };
+    const sizes = ['x', 'y'.repeat(20000)].map((body) => {
+      const sealed = sealCable({ subject: 'S', body, attachments: [] }, inputs, members[0]!, rng);
+      return decodeEnvelope(hex((sealed.request as Record<string, string>).envelope!)).ciphertext.length - 16;
+    });
+    expect(sizes).toEqual([16384, 32768]);
+    const id = rng.fill(32);
+    const reply = generateMemberKeys(rng).box;
+    for (const [text, size] of [['Short.', 16384], ['z'.repeat(16385), 32768]] as const) {
+      const m = sealMessage(id, 'replied', text, reply.publicKey, inputs.reviewers, rng);
+      expect(decodeEnvelope(hex(m.envelope)).ciphertext.length - 16).toBe(size);
+    }
+    expectCandorError(() => sealMessage(id, 'replied', 'a\0b', reply.publicKey, inputs.reviewers, rng), 'invalid argument');
+
+    // A message or a cable sealed without its padding does not open.
+    const recipients = [reply.publicKey, reviewer.box.publicKey];
+    const bare = sealEnvelope(cableMessageHeaderBytes(id, 'replied', recipients), text, recipients, rng);
+    const view = {
+      id: toHexString(id),
+      events: [{ seq: 2, action: 'replied', date: '2026-11-23', log_index: null, recipients: recipients.map(toHexString), envelope: toHexString(encodeEnvelope(bare)) }],
+    } as unknown as CableView;
+    expect(expectCandorError(() => openMessages(view, reply, false), 'verification failed').message).toContain('not padded');
+    const sealed = sealCable({ subject: 'S', body: 'B', attachments: [] }, inputs, members[1]!, rng);
+    const req = sealed.request as Record<string, string>;
+    const headerBytes = cableHeaderBytes(decodeCableHeaderFromJson(req));
+    const content = cableContentToBytes({ subject: 'S', body: 'B', replyPublic: reply.publicKey, attachments: [], author: null });
+    const unpadded = {
+      id: toHexString(sealed.id),
+      header_bytes: toHexString(headerBytes),
+      envelope: toHexString(encodeEnvelope(sealEnvelope(headerBytes, content, inputs.reviewers, rng))),
+      events: [],
+    } as unknown as CableView;
+    expectCandorError(() => openCable(unpadded, reviewer.box, roster), 'invalid argument');
+  });
+
   it('refuses to seal when every quota slot is used or the ring is too small', () => {
     const rng = new SeededRng(6);
     const members = Array.from({ length: 4 }, () => generateMemberKeys(rng));
@@ -218,6 +342,16 @@ describe('cables in the browser, round trips', () => {
     expectCandorError(() => sealCable(draft, { ...inputs, minRing: 8 }, members[0]!, rng), 'failed precondition');
     expectCandorError(() => sealCable(draft, { ...inputs, reviewers: [], minRing: 2 }, members[0]!, rng), 'failed precondition');
     expectCandorError(() => sealCable(draft, { ...inputs, minRing: 2 }, generateMemberKeys(rng), rng), 'failed precondition');
+    // The slots this device spent are never chosen again, though the server does not list them
+    // until their cables are published (security review H1).
+    const two = { ...inputs, quotaSlots: 2, minRing: 2 };
+    for (let i = 0; i < 8; i++) expect(sealCable(draft, { ...two, ownSlots: [0] }, members[0]!, rng).slot).toBe(1);
+    expectCandorError(() => sealCable(draft, { ...two, ownSlots: [1, 0] }, members[0]!, rng), 'resource exhausted');
+    // The server's list counts only this key's tags.
+    const sealed = sealCable(draft, two, members[0]!, rng);
+    const tag = (sealed.request.quota_signature as string).slice(-64);
+    expect(sealCable(draft, { ...two, usedTags: [{ slot: sealed.slot, tag }] }, members[0]!, rng).slot).toBe(1 - sealed.slot);
+    expect([0, 1]).toContain(sealCable(draft, { ...two, usedTags: [{ slot: sealed.slot, tag }] }, members[1]!, rng).slot);
   });
 });
 
@@ -268,18 +402,22 @@ describe("the author's check of the public log", () => {
     } as unknown as CableView;
     const size = BigInt(log.entries.length);
     const sth = signTreeHead({ size, root: log.tree.root(), timestampMs: 1n }, log.key.secretKey);
+    const asked: bigint[][] = [];
     const reader: LogReader = {
       treeHead: async () => sth,
-      entry: async (i) => log.entries[Number(i)]!,
-      inclusionProof: async (i, n) => log.tree.inclusion(Number(i), Number(n)),
+      included: async (indices, n) => {
+        asked.push(indices);
+        return indices.map((i) => ({ entry: log.entries[Number(i)]!, proof: log.tree.inclusion(Number(i), Number(n)) }));
+      },
     };
-    return { log, view, reader, sth };
+    return { log, view, reader, sth, asked };
   }
 
   it('proves every logged event and counts the ones still waiting', async () => {
-    const { log, view, reader } = setUp();
+    const { log, view, reader, asked } = setUp();
     const r = await checkCableEventsInLog(view, log.key.publicKey, reader);
     expect(r).toEqual({ checked: 2, treeSize: 4n });
+    expect(asked).toEqual([[1n, 2n]]); // one request (POST /log/included), for this cable's entries
   });
 
   it('refuses a changed history, another key, a bad proof and an entry not yet signed', async () => {
@@ -305,9 +443,13 @@ describe("the author's check of the public log", () => {
     expect(await refused({ ...view, id: toHexString(new Uint8Array(32).fill(5)) } as CableView, reader)).toContain('differs');
     const env = view.events[1]!.envelope!;
     expect(await refused(withEvent(1, { envelope: env.slice(0, -2) + (env.endsWith('00') ? '01' : '00') }), reader)).toContain('not the one the log recorded');
-    // The server swaps an entry, or sends the proof of another index, or an old tree head.
-    expect(await refused(view, { ...reader, entry: async (i) => (i === 1n ? log.entries[3]! : log.entries[Number(i)]!) })).toContain('inclusion proof');
-    expect(await refused(view, { ...reader, inclusionProof: async (_, n) => log.tree.inclusion(0, Number(n)) })).toContain('inclusion proof');
+    // The server swaps an entry, or sends the proof of another index, or leaves one out, or an
+    // old tree head.
+    const answer = (indices: bigint[], n: bigint) => reader.included(indices, n);
+    expect(await refused(view, { ...reader, included: async (ix, n) => (await answer(ix, n)).map((x, k) => (k === 0 ? { ...x, entry: log.entries[3]! } : x)) })).toContain('inclusion proof');
+    expect(await refused(view, { ...reader, included: async (ix, n) => (await answer(ix, n)).map((x) => ({ ...x, proof: log.tree.inclusion(0, Number(n)) })) })).toContain('inclusion proof');
+    expect(await refused(view, { ...reader, included: async (ix, n) => (await answer(ix, n)).slice(1) })).toContain('did not send');
+    expect(await refused(withEvent(1, { log_index: 1 }), reader)).toContain('one log entry');
     const old = signTreeHead({ size: 2n, root: log.tree.root(2), timestampMs: 1n }, log.key.secretKey);
     expect(await refused(view, { ...reader, treeHead: async () => old })).toContain('not in the signed log yet');
     expect(sth.head.size).toBe(4n);

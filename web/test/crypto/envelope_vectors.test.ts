@@ -12,7 +12,7 @@ import {
   sealEnvelope,
 } from '../../src/crypto/envelope.js';
 import { SeededRng } from '../../src/crypto/rng.js';
-import { boxPublicFromSecret, generateBoxKeyPair } from '../../src/crypto/keys.js';
+import { boxPublicFromSecret, generateBoxKeyPair, isValidBoxPublicKey } from '../../src/crypto/keys.js';
 import { u32le, u64le } from '../../src/crypto/bytes.js';
 import type { ErrorCode } from '../../src/crypto/errors.js';
 import { expectCandorError, hex, loadVectors, toHexString } from './helpers.js';
@@ -112,6 +112,14 @@ describe('candor-env-v1 encoding and sealing', () => {
     // A point of order 8 on Curve25519 (its u-coordinate), refused like the all-zero key.
     const order8 = hex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800');
     expectCandorError(() => sealEnvelope(h, h, [order8]), 'invalid argument');
+    // The same key with bit 255 set (X25519 ignores the bit): a second encoding, refused.
+    const twin = a.publicKey.slice();
+    twin[31]! |= 0x80;
+    expect(isValidBoxPublicKey(a.publicKey)).toBe(true);
+    expect(isValidBoxPublicKey(twin)).toBe(false);
+    expectCandorError(() => sealEnvelope(h, h, [a.publicKey, twin]), 'invalid argument');
+    // u = p + 9: the base point's u-coordinate, not reduced.
+    expect(isValidBoxPublicKey(hex('f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'))).toBe(false);
   });
 
   it('seals with fresh randomness for recipients who open it, and only them', () => {

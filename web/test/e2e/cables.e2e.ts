@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   candorBinary,
   checkPrivacy,
+  checkUrls,
   DEMO_ADMIN,
   DEMO_KEY_PASSPHRASE,
   DEMO_ORG,
@@ -102,7 +103,10 @@ beforeAll(async () => {
   reviewer = await device();
 });
 
-afterEach((ctx) => screenshotsIfFailed(ctx.task, devices));
+afterEach(async (ctx) => {
+  await screenshotsIfFailed(ctx.task, devices);
+  await checkUrls(devices, server);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -201,6 +205,10 @@ describe('dissent cables in the browser', () => {
       /Checked in this browser: [1-9][0-9]* events? of your cable (is|are) in the public log/,
     );
     await screenshot(a.page, 'member-cable-replies');
+    // The cable id and the indices of its log entries travelled in POST bodies (H2).
+    const posts = a.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname);
+    expect(posts).toContain('/api/v1/cables/status');
+    expect(posts).toContain('/api/v1/log/included');
 
     const b = await device({ width: 390, height: 844 });
     await visit(b.page, '/#/member/cables/read');

@@ -1,7 +1,8 @@
 // What every browser test needs: a real `candor serve` (fresh data directory, a free loopback
 // port, the built web front end, the demo organization), Chromium, and checks that hold on
-// every page: nothing is loaded from another origin, no secret appears in a URL, no request
-// carries a Referer, and the Content-Security-Policy is never violated.
+// every page: nothing is loaded from another origin, no secret appears in a URL, no URL carries
+// a per-person value (checkUrls), no request carries a Referer, and the Content-Security-Policy
+// is never violated.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,15 +93,26 @@ export async function launchBrowser(): Promise<Browser> {
 export interface Device {
   context: BrowserContext;
   page: Page;
-  requests: { url: string; referer: string | undefined }[];
+  // Every request of every page and worker of this profile; `from`: the address (with its
+  // #/route) of the page that made it, '' when unknown.
+  requests: { url: string; method: string; referer: string | undefined; from: string }[];
+  urlsChecked: number; // how many of `requests` checkUrls has looked at
   problems: string[];
 }
 
 export async function newDevice(browser: Browser, server: Server, viewport = { width: 1100, height: 900 }): Promise<Device> {
   const context = await browser.newContext({ viewport, acceptDownloads: true, baseURL: server.url });
   const page = await context.newPage();
-  const device: Device = { context, page, requests: [], problems: [] };
-  context.on('request', (r) => device.requests.push({ url: r.url(), referer: r.headers()['referer'] }));
+  const device: Device = { context, page, requests: [], urlsChecked: 0, problems: [] };
+  context.on('request', (r) => {
+    let from = '';
+    try {
+      from = r.frame().url();
+    } catch {
+      from = ''; // a worker's request: no frame
+    }
+    device.requests.push({ url: r.url(), method: r.method(), referer: r.headers()['referer'], from });
+  });
   const watch = (p: Page) => {
     p.on('console', (m) => {
       const text = m.text();
@@ -126,6 +138,56 @@ export function checkPrivacy(device: Device, server: Server, secrets: string[]):
     }
   }
   if (device.problems.length > 0) throw new Error(`problems on the page:\n${device.problems.join('\n')}`);
+}
+
+// No URL path or query string may carry a per-person value (security review H2): proxies and
+// server logs keep URLs next to the address that asked. So, for every request not checked yet:
+//   - every run of 64 or more hex digits is a public letter id (one GET /api/v1/letters lists,
+//     or one of `publicIds`): never a linking tag, a cable id, anything derived from a receipt;
+//     the only exception is the reviewer's named staff routes …/orgs/{slug}/cables/{id}…,
+//     whose caller is a signed-in reviewer and whose id says nothing about the author;
+//   - no request uses the routes that carried such values (GET …/signatures/{tag}, POST
+//     …/cables/{id}/status), and no member page (#/member…; or a worker's) reads the log by
+//     index (GET /log/entries, /log/proof/inclusion): the indices of one's own entries go in
+//     the body of POST /log/included.
+// Throws with every offending request; call it after each test.
+export async function checkUrls(devices: readonly Device[], server: Server, publicIds: readonly string[] = []): Promise<void> {
+  const { letters } = await apiGet<{ letters: { id: string }[] }>(server, '/letters');
+  const known = new Set([...letters.map((l) => l.id.toLowerCase()), ...publicIds.map((i) => i.toLowerCase())]);
+  const bad: string[] = [];
+  for (const d of devices) {
+    for (const r of d.requests.slice(d.urlsChecked)) {
+      const why = urlProblem(r, known);
+      if (why) bad.push(`${why}: ${r.method} ${r.url} (from ${r.from || 'a worker'})`);
+    }
+    d.urlsChecked = d.requests.length;
+  }
+  if (bad.length > 0) throw new Error(`per-person values in URLs (security review H2):\n${bad.join('\n')}`);
+}
+
+const STAFF_CABLE_ROUTE = /^\/api\/v1\/orgs\/[a-z0-9-]+\/cables\/[0-9a-f]{64}(\/(messages|acknowledge))?$/;
+
+function urlProblem(r: { url: string; from: string }, publicIds: ReadonlySet<string>): string | null {
+  const u = new URL(r.url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null; // blob: downloads
+  let where = u.pathname + u.search; // the fragment never travels
+  try {
+    where = decodeURIComponent(where);
+  } catch {
+    // left encoded: hex digits are never escaped anyway
+  }
+  if (/\/api\/v1\/letters\/[^/]+\/signatures\/./.test(u.pathname)) return 'a signature looked up by its tag in the URL';
+  if (/\/api\/v1\/cables\/[^/]+\/status/.test(u.pathname)) return 'a cable id in the URL';
+  const route = r.from === '' ? '' : new URL(r.from).hash;
+  const memberPage = r.from === '' || route.startsWith('#/member');
+  if (memberPage && /^\/api\/v1\/log\/(entries|proof\/inclusion)/.test(u.pathname)) {
+    return 'a member page read the log by index in the URL';
+  }
+  if (route.startsWith('#/staff') && STAFF_CABLE_ROUTE.test(u.pathname)) return null;
+  for (const m of where.matchAll(/[0-9a-f]{64,}/gi)) {
+    if (!publicIds.has(m[0].toLowerCase())) return `${m[0].slice(0, 16)}… is not a public letter id`;
+  }
+  return null;
 }
 
 // Goes to `hash` ("#/member"); when it is the page already shown, reloads its data the way a

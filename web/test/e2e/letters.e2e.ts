@@ -13,6 +13,7 @@ import {
   apiGet,
   candorBinary,
   checkPrivacy,
+  checkUrls,
   cliVerify,
   DEMO_KEY_PASSPHRASE,
   DEMO_ORG,
@@ -102,8 +103,12 @@ beforeAll(async () => {
   member = await device();
 });
 
-// A failing test leaves a picture of every open page behind.
-afterEach((ctx) => screenshotsIfFailed(ctx.task, devices));
+// A failing test leaves a picture of every open page behind; every test's requests are
+// checked for per-person values in URLs.
+afterEach(async (ctx) => {
+  await screenshotsIfFailed(ctx.task, devices);
+  await checkUrls(devices, server);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -207,6 +212,28 @@ describe('members and letters in the browser', () => {
     await page.getByText('You withdrew your signature.').waitFor();
     await eventually('the withdrawal counted', async () => ((await view(letterId)).total === 1 ? true : undefined));
     await screenshot(page, 'member-withdrawn');
+  });
+
+  test('a member who only reads a letter sends nothing about the key; asking checks in a POST body', async () => {
+    // Security review H2: the key's tag for a letter reaches the server only once the key has
+    // signed from this device, or when the member asks.
+    const d = await device();
+    await importKey(d.page, demoKeyFile(server, 6));
+    const from = d.requests.length;
+    const asked = () => d.requests.slice(from).filter((r) => /\/signature/.test(r.url));
+    await openToSign(d.page, letterId, DEMO_KEY_PASSPHRASE);
+    await expect.poll(() => d.page.getByTestId('sign-state').textContent()).toBe('You have not signed this letter from this browser.');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(asked()).toEqual([]);
+    await d.page.getByText('Did you sign from another device or the command line?').click();
+    await d.page.getByTestId('check-signed').click();
+    await expect.poll(() => d.page.getByTestId('sign-state').textContent()).toBe('You have not signed this letter.');
+    expect(asked().map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([`POST /api/v1/letters/${letterId}/signature-status`]);
+    // The member who signed here is told at once, by a POST as well.
+    const m = member.requests.length;
+    await openToSign(member.page, letterId, PASSPHRASE);
+    await member.page.getByText('You withdrew your signature.').waitFor();
+    await expect.poll(() => member.requests.slice(m).filter((r) => /\/signature-status$/.test(r.url)).map((r) => r.method)).toContain('POST');
   });
 
   test('a quorum letter shows no count until the quorum is met, then publishes all at once', async () => {
