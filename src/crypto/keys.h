@@ -40,8 +40,8 @@ MemberKeys GenerateMemberKeys(Rng& rng);
 Point RingPublicFromSecret(const SecretScalar& x);
 BoxPublicKey BoxPublicFromSecret(const BoxSecretKey& sk);
 
-// True iff `pk` is an X25519 public key that Candor accepts from outside (CRYPTO.md
-// "Notation"): its canonical encoding — the u-coordinate below 2^255 - 19 and bit 255 clear,
+// True iff `pk` is an X25519 public key that Candor accepts from outside (docs/FORMATS.md,
+// "Points and keys"): its canonical encoding — the u-coordinate below 2^255 - 19 and bit 255 clear,
 // since X25519 ignores bit 255 and reduces mod p, so every key has up to four encodings, and
 // keys compared by bytes (reviewer keys, envelope recipients) must have one — and not a
 // point of small order (no shared secret; envelopes to it could not be opened by anyone).
@@ -49,7 +49,7 @@ BoxPublicKey BoxPublicFromSecret(const BoxSecretKey& sk);
 [[nodiscard]] bool IsValidBoxPublicKey(const BoxPublicKey& pk);
 
 // A proof that the holder of `prover` knows its secret, for a verifier who holds the secret
-// of `verifier_public` (CRYPTO.md "Proof of possession of an X25519 key"):
+// of `verifier_public` (docs/API.md, "Reviewer keys"):
 //   H256("candor/v1/box-possession", context, prover_public, verifier_public,
 //        X25519(prover_secret, verifier_public))
 // `context` binds the proof to its use (an organization and an account), so it cannot be
