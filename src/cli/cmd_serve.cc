@@ -82,6 +82,8 @@ struct ServeOptions {
   std::string config;  // JSON file with the same keys as the flags
   std::size_t max_body = 1 << 20;
   unsigned threads = 4;
+  unsigned workers = 0;  // 0: one per core
+  std::size_t worker_queue = 32;
   bool trust_proxy = false;
   bool access_log = true;
   bool demo = false;
@@ -111,6 +113,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"tls_key", "--tls-key"},
       {"max_body_bytes", "--max-body"},
       {"threads", "--threads"},
+      {"workers", "--workers"},
+      {"worker_queue", "--worker-queue"},
       {"trust_proxy", "--trust-proxy"},
       {"access_log", "--no-access-log"},
       {"demo", "--demo"},
@@ -136,6 +140,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
     else if (key == "tls_key") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.tls_key = value; }
     else if (key == "max_body_bytes") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned())); o.max_body = value; }
     else if (key == "threads") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.threads = value; }
+    else if (key == "workers") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned())); o.workers = value; }
+    else if (key == "worker_queue") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.worker_queue = value; }
     else if (key == "trust_proxy") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.trust_proxy = value; }
     else if (key == "access_log") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.access_log = value; }
     else if (key == "demo") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.demo = value; }
@@ -287,6 +293,9 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   options.host = o.host;
   options.port = o.port;
   options.threads = o.threads;
+  options.worker_threads = o.workers != 0 ? o.workers : std::max(1u, std::thread::hardware_concurrency());
+  if (o.worker_queue < options.worker_threads) return InvalidArgument("--worker-queue must be at least --workers");
+  options.worker_capacity = o.worker_queue;
   options.max_body_bytes = o.max_body;
   options.trust_proxy = o.trust_proxy;
   if (!o.tls_cert.empty()) options.tls = http::TlsFiles{o.tls_cert, o.tls_key};
@@ -372,6 +381,12 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--tls-key", serve->tls_key, "PEM private key for --tls-cert");
   cmd->add_option("--max-body", serve->max_body, "Largest request body in bytes")->capture_default_str();
   cmd->add_option("--threads", serve->threads, "I/O threads")->capture_default_str();
+  cmd->add_option("--workers", serve->workers,
+                  "Threads that check signatures and hash passwords, off the I/O threads (0: one per core)")
+      ->capture_default_str();
+  cmd->add_option("--worker-queue", serve->worker_queue,
+                  "How many such requests may wait or run before the next is answered 503")
+      ->capture_default_str();
   cmd->add_flag("--trust-proxy", serve->trust_proxy,
                 "Believe X-Forwarded-Proto from a reverse proxy (only behind one you run)");
   cmd->add_flag("!--no-access-log", serve->access_log,

@@ -14,6 +14,15 @@
 namespace candor::app {
 namespace {
 
+// Options of a route whose handler is CPU-heavy — a ring signature checked over a whole ring,
+// an Argon2id hash, a bundle's proofs — so that it runs on the server's bounded worker pool
+// and never holds an I/O thread (security review H5, M5, M6).
+http::RouteOptions Heavy() {
+  http::RouteOptions o;
+  o.offload = true;
+  return o;
+}
+
 using http::Request;
 using http::Response;
 using Json = nlohmann::json;
@@ -279,6 +288,9 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   // Hex doubles the envelope; leave room for the header and signatures of a large ring.
   http::RouteOptions large;
   large.max_body_bytes = 2 * service.config().max_cable_envelope_bytes + (std::size_t{1} << 20);
+  // A submission is checked with two ring signatures: on the worker pool (RouteOptions::offload).
+  http::RouteOptions large_heavy = large;
+  large_heavy.offload = true;
 
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/reviewers", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
@@ -326,7 +338,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     }
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
     return Ok(CableViewToJson(v), 201);
-  }), large));
+  }), large_heavy));
   // The cable id travels in the body, never in the URL: a proxy's access log would otherwise
   // put the author's address next to the (public) cable id (security review H2).
   CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/cables/status", Anon([s](const Request& req) -> Result<Response> {
@@ -484,7 +496,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(EnrollResult r, s->Enroll(slug, invitation, ring, reply));
     return Ok({{"organization", slug}, {"version", r.version}, {"roster_size", r.roster_size},
                {"log_index", r.log_index}}, 201);
-  })));
+  }), Heavy()));
 
   // --- Log ---
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/key", Anon([s](const Request&) -> Result<Response> {
@@ -580,7 +592,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
       r.headers.Add("Set-Cookie", cookie);
       return r;
     });
-  }));
+  }, Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/session", named([](const Request&, const Principal& who) -> Result<Response> {
     return Ok({{"account", AccountToJson(who.account, who.organization_slug)},
                {"csrf_token", who.csrf_token}});
@@ -653,7 +665,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(std::uint32_t roles, RolesFromJson(role_names));
     CANDOR_ASSIGN_OR_RETURN(std::int64_t id, s->AddAccount(who, slug, username, password, roles));
     return Ok({{"id", id}}, 201);
-  })));
+  }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Named("PATCH", "/api/v1/orgs/{slug}/accounts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     Request fake;
@@ -751,14 +763,14 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     Json slugs = Json::array();
     for (const auto& r : *v.rosters) slugs.push_back(r.slug);
     return Ok({{"organizations", slugs}, {"batches", list}});
-  })));
+  }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/bundle", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     const auto with = req.QueryParam("signatures");
     if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
     CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1"));
     return Ok(bundle);
-  })));
+  }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
@@ -778,7 +790,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                  {"signature_sha256", crypto::ToHex(r.signature_sha256)}}},
                {"status", "accepted: it will appear in the log with the next batch"}},
               202);
-  })));
+  }), Heavy()));
   // The tag travels in the body, never in the URL: once published it sits in the log next to
   // its signature, and a proxy's access log would put the signer's address beside it
   // (security review H2).
@@ -817,7 +829,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes proof, crypto::FromHex(proof_hex));
     CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetterAsMember(letter, org, digest, proof));
     return Ok({{"id", crypto::ToHex(id)}}, 201);
-  })));
+  }), Heavy()));
 
   // --- Collective letters: organizers with a named account ---
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/letters", named([s](const Request& req, const Principal& who) -> Result<Response> {

@@ -47,6 +47,10 @@ using Handler = std::function<Response(const Request&)>;
 struct RouteOptions {
   // Overrides ServerOptions::max_body_bytes for this route (e.g. larger for a cable).
   std::optional<std::size_t> max_body_bytes;
+  // The handler is CPU-heavy (a ring-signature check, a password hash): it runs on the
+  // server's bounded worker pool, never on an I/O thread, and a request that finds the pool
+  // full is answered 503 with Retry-After at once (ServerOptions::worker_threads).
+  bool offload = false;
 };
 
 // One registered route. Immutable once added.

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "server/http/json.h"
+#include "server/http/worker_pool.h"
 
 namespace candor::http {
 namespace {
@@ -127,6 +128,7 @@ class Server::Impl {
   const AccessLogPolicy& log_policy() const { return log_policy_; }
   const SecurityHeaderOptions& security() const { return security_; }
   bool stopping() const { return stopping_.load(); }
+  WorkerPool& workers() { return *workers_; }
   void Unregister(std::uint64_t id) {
     std::lock_guard lock(mu_);
     sessions_.erase(id);
@@ -163,6 +165,7 @@ class Server::Impl {
   std::optional<asio::steady_timer> accept_retry_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
+  std::optional<WorkerPool> workers_;  // offloaded routes; shut down after the I/O threads
 };
 
 namespace {
@@ -322,10 +325,32 @@ class Session : public SessionBase {
         if (!ep_ec) request.peer_address = endpoint.address().to_string();
       }
     }
-    Response response = RunRoute(match_, request);
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    if (match_.found() && match_.route->options().offload) {
+      // A CPU-heavy handler runs on the worker pool; this strand is free meanwhile, and the
+      // answer is written back on it. A full pool is answered at once.
+      auto job = [self = derived().shared_from_this(), request = std::move(request), version, keep_alive]() mutable {
+        Response response = RunRoute(self->match_, request);
+        asio::post(self->stream().get_executor(),
+                   self->Bind([response = std::move(response), version, keep_alive](Derived& s) mutable {
+                     s.Finish(std::move(response), version, keep_alive);
+                   }));
+      };
+      if (!impl_.workers().TrySubmit(std::move(job))) {
+        Response busy = ErrorResponse(503, "unavailable",
+                                      "the server is busy checking other requests; try again in a few seconds");
+        busy.headers.Add("Retry-After", "5");
+        Finish(std::move(busy), version, keep_alive);
+      }
+      return;
+    }
+    Finish(RunRoute(match_, request), version, keep_alive);
+  }
+
+  void Finish(Response response, unsigned version, bool keep_alive) {
     RecordAccess(impl_.log_policy(), match_, response.status);
-    bool keep_alive = req.keep_alive() && !impl_.stopping();
-    Write(std::move(response), req.version(), keep_alive);
+    Write(std::move(response), version, keep_alive && !impl_.stopping());
   }
 
   // A read failed: answer malformed requests with 400, and just close on timeouts, resets
@@ -544,6 +569,7 @@ Status Server::Impl::Start() {
   port_ = acceptor_->local_endpoint(ec).port();
   accept_retry_.emplace(acceptor_->get_executor());
   started_ = true;
+  workers_.emplace(std::max(1u, options_.worker_threads), options_.worker_capacity);
   work_.emplace(ioc_.get_executor());
   asio::post(acceptor_->get_executor(), [this] { DoAccept(); });
   for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { RunThread(); });
@@ -665,6 +691,9 @@ void Server::Impl::Stop() {
   ioc_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // Running jobs finish (their answers are posted to the stopped context and dropped with
+  // it); queued ones are dropped unrun.
+  workers_->Shutdown();
 }
 
 Server::Server(Router router, ServerOptions options)

@@ -63,6 +63,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
   std::chrono::milliseconds shutdown_grace{5'000};    // Stop() waits this long for requests
   std::size_t max_connections = 1024;
+  // The worker pool of offloaded routes (RouteOptions::offload): its threads, and how many
+  // such requests may be waiting or running before the next one gets 503.
+  unsigned worker_threads = 2;
+  std::size_t worker_capacity = 32;
 
   // Trust X-Forwarded-Proto (set only behind a reverse proxy that overwrites it).
   bool trust_proxy = false;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,11 @@ struct Seen {
   std::mutex mu;
   std::optional<Request> last_anonymous;
   std::optional<Request> last_named;
+  // The offloaded route waits for `release` once it has said it started.
+  std::atomic<int> heavy_started{0};
+  std::mutex gate_mu;
+  std::condition_variable gate_cv;
+  bool release = false;
 };
 
 class ServerTest : public ::testing::Test {
@@ -101,6 +107,14 @@ class ServerTest : public ::testing::Test {
       return resp;
     }));
     check(r.Anonymous("GET", "/static/{*path}", StaticFiles(dir_ / "web").AsHandler()));
+    check(r.Anonymous("POST", "/api/v1/heavy",
+                      [seen](const Request&) {
+                        ++seen->heavy_started;
+                        std::unique_lock lock(seen->gate_mu);
+                        seen->gate_cv.wait(lock, [seen] { return seen->release; });
+                        return Response::Text(200, "checked");
+                      },
+                      {.max_body_bytes = std::nullopt, .offload = true}));
     return r;
   }
 
@@ -532,6 +546,46 @@ TEST_F(ServerTest, GracefulStopFinishesRequestsInProgress) {
   EXPECT_EQ(server_->active_connections(), 0u);
   EXPECT_FALSE(Fetch(p, RawRequest("GET", "/api/v1/orgs/a")));
   server_->Stop();  // idempotent
+}
+
+// Security review H5/M5/M6: CPU-heavy handlers run on a bounded worker pool. With one I/O
+// thread and one worker, a request that keeps the worker busy neither stops the I/O thread
+// from serving other routes nor lets requests pile up: the next heavy one is answered 503
+// with Retry-After at once.
+TEST_F(ServerTest, OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads) {
+  ServerOptions options;
+  options.threads = 1;
+  options.worker_threads = 1;
+  options.worker_capacity = 1;
+  Start(options);
+  auto first = Client::Connect(port());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->Send(RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}")));
+  for (int i = 0; i < 200 && seen_.heavy_started == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(seen_.heavy_started, 1);
+
+  auto busy = Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 503);
+  EXPECT_EQ(busy->Header("Retry-After"), "5");
+  EXPECT_EQ(seen_.heavy_started, 1);  // never ran
+  auto light = Fetch(port(), RawRequest("GET", "/api/v1/orgs/acme"));  // the one I/O thread is free
+  ASSERT_TRUE(light);
+  EXPECT_EQ(light->status, 200);
+
+  {
+    std::lock_guard lock(seen_.gate_mu);
+    seen_.release = true;
+  }
+  seen_.gate_cv.notify_all();
+  auto done = first->Read();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(done->body, "checked");
+  // And the pool takes work again.
+  auto again = Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
 }
 
 TEST_F(ServerTest, StartErrors) {
