@@ -255,11 +255,19 @@ constexpr std::string_view kMigration4 = R"sql(
 ALTER TABLE cables ADD COLUMN settings_json {TEXT};
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Migration 5: login throttle rows expire (security review M5): failures count within a window
+// that starts at the first of them, and a row past its window and lock is deleted.
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE login_throttle ADD COLUMN window_start_ms {INT} NOT NULL DEFAULT 0;
+CREATE INDEX login_throttle_expiry ON login_throttle (window_start_ms);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
     {4, "cables keep the deadline policy they were received under", kMigration4},
+    {5, "login throttle rows expire", kMigration5},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -200,6 +200,7 @@ Result<LoginThrottleRecord> DecodeThrottle(const SqlRow& row) {
   t.key = r.Text();
   t.failures = r.Int();
   t.locked_until_ms = r.Int();
+  t.window_start_ms = r.Int();
   CANDOR_RETURN_IF_ERROR(r.status());
   return t;
 }
@@ -626,7 +627,7 @@ class SqlTransaction final : public Transaction {
   Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) override {
     return Run(kReads, [&]() -> Result<std::optional<LoginThrottleRecord>> {
       CANDOR_ASSIGN_OR_RETURN(auto rows,
-                              conn_->Query("SELECT throttle_key, failures, locked_until_ms "
+                              conn_->Query("SELECT throttle_key, failures, locked_until_ms, window_start_ms "
                                            "FROM login_throttle WHERE throttle_key = ?",
                                            {key}));
       return DecodeOptional(rows, &DecodeThrottle);
@@ -636,10 +637,10 @@ class SqlTransaction final : public Transaction {
   Status UpsertThrottle(const LoginThrottleRecord& t) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          "INSERT INTO login_throttle (throttle_key, failures, locked_until_ms) VALUES (?, ?, ?) "
-          "ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, "
-          "locked_until_ms = excluded.locked_until_ms",
-          {t.key, t.failures, t.locked_until_ms}));
+          "INSERT INTO login_throttle (throttle_key, failures, locked_until_ms, window_start_ms) "
+          "VALUES (?, ?, ?, ?) ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, "
+          "locked_until_ms = excluded.locked_until_ms, window_start_ms = excluded.window_start_ms",
+          {t.key, t.failures, t.locked_until_ms, t.window_start_ms}));
       return Status::Ok();
     });
   }
@@ -648,6 +649,15 @@ class SqlTransaction final : public Transaction {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(
           conn_->Exec("DELETE FROM login_throttle WHERE throttle_key = ?", {key}));
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteExpiredThrottles(std::int64_t now_ms, std::int64_t window_ms) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "DELETE FROM login_throttle WHERE locked_until_ms <= ? AND window_start_ms <= ?",
+          {now_ms, now_ms - window_ms}));
       return Status::Ok();
     });
   }

@@ -77,9 +77,10 @@ struct SessionRecord {
 };
 
 struct LoginThrottleRecord {
-  std::string key;  // e.g. "<org>/<username>"
+  std::string key;  // "<org>/<username>/<source address>" (service_auth.cc)
   std::int64_t failures = 0;
   std::int64_t locked_until_ms = 0;
+  std::int64_t window_start_ms = 0;  // failures count from here; the row expires a window later
 };
 
 struct InvitationRecord {
@@ -265,6 +266,8 @@ class Transaction {
   virtual Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) = 0;
   virtual Status UpsertThrottle(const LoginThrottleRecord& record) = 0;
   virtual Status DeleteThrottle(std::string_view key) = 0;
+  // Deletes rows neither locked at `now_ms` nor holding failures newer than `window_ms`.
+  virtual Status DeleteExpiredThrottles(std::int64_t now_ms, std::int64_t window_ms) = 0;
 
   // Invitations. kAlreadyExists on a duplicate code hash.
   virtual Status InsertInvitation(const InvitationRecord& invitation) = 0;

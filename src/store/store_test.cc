@@ -452,9 +452,9 @@ TEST_P(StoreTest, ThrottleUpsertsAndDeletes) {
   ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
   ASSERT_OK_AND_ASSIGN(auto none, tx->FindThrottle("state/alice"));
   EXPECT_FALSE(none.has_value());
-  ASSERT_OK(tx->UpsertThrottle({"state/alice", 1, 0}));
-  ASSERT_OK(tx->UpsertThrottle({"state/bob", 2, 0}));
-  ASSERT_OK(tx->UpsertThrottle({"state/alice", 5, 123'456}));
+  ASSERT_OK(tx->UpsertThrottle({"state/alice", 1, 0, 100}));
+  ASSERT_OK(tx->UpsertThrottle({"state/bob", 2, 0, 100}));
+  ASSERT_OK(tx->UpsertThrottle({"state/alice", 5, 123'456, 200}));
   ASSERT_OK(tx->Commit());
 
   ASSERT_OK_AND_ASSIGN(auto rx, store_->Begin(TxMode::kRead));
@@ -463,6 +463,7 @@ TEST_P(StoreTest, ThrottleUpsertsAndDeletes) {
   EXPECT_EQ(alice->key, "state/alice");
   EXPECT_EQ(alice->failures, 5);
   EXPECT_EQ(alice->locked_until_ms, 123'456);
+  EXPECT_EQ(alice->window_start_ms, 200);
   ASSERT_OK(rx->Commit());
 
   ASSERT_OK_AND_ASSIGN(auto dx, store_->Begin(TxMode::kWrite));
@@ -475,6 +476,25 @@ TEST_P(StoreTest, ThrottleUpsertsAndDeletes) {
   ASSERT_OK_AND_ASSIGN(auto bob, rx2->FindThrottle("state/bob"));
   ASSERT_TRUE(bob.has_value());
   EXPECT_EQ(bob->failures, 2);
+  ASSERT_OK(rx2->Commit());
+
+  // Rows expire once neither locked nor inside their window (security review M5).
+  ASSERT_OK_AND_ASSIGN(auto ex, store_->Begin(TxMode::kWrite));
+  ASSERT_OK(ex->UpsertThrottle({"state/carol", 1, 0, 5'000}));     // failures until 6'000
+  ASSERT_OK(ex->UpsertThrottle({"state/dave", 0, 9'000, 1'000}));  // locked until 9'000
+  ASSERT_OK(ex->DeleteExpiredThrottles(/*now_ms=*/5'500, /*window_ms=*/1'000));
+  ASSERT_OK_AND_ASSIGN(auto bob_gone, ex->FindThrottle("state/bob"));  // window 100..1'100, unlocked
+  EXPECT_FALSE(bob_gone.has_value());
+  ASSERT_OK_AND_ASSIGN(auto carol, ex->FindThrottle("state/carol"));
+  EXPECT_TRUE(carol.has_value());
+  ASSERT_OK_AND_ASSIGN(auto dave, ex->FindThrottle("state/dave"));
+  EXPECT_TRUE(dave.has_value());
+  ASSERT_OK(ex->DeleteExpiredThrottles(/*now_ms=*/9'000, /*window_ms=*/1'000));
+  ASSERT_OK_AND_ASSIGN(auto carol_gone, ex->FindThrottle("state/carol"));
+  EXPECT_FALSE(carol_gone.has_value());
+  ASSERT_OK_AND_ASSIGN(auto dave_gone, ex->FindThrottle("state/dave"));
+  EXPECT_FALSE(dave_gone.has_value());
+  ASSERT_OK(ex->Commit());
 }
 
 // --- Invitations ---

@@ -146,6 +146,43 @@ TEST_P(ServerTest, LoginIsThrottledAndSaysNothingAboutWhichPartWasWrong) {
   EXPECT_EQ(attempt("admin", kPassword).status, 200);
 }
 
+// Security review M5: a lockout per account name let anyone lock a reviewer out for good; a
+// new username per attempt added a throttle row of up to a megabyte, never deleted.
+TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
+  MakeOrg("state");
+  auto rows = [&] {
+    auto conn = GetParam() == "sqlite" ? store::OpenSqliteConnection((dir_ / "candor.db").string())
+                                       : pg_->Connect();
+    EXPECT_TRUE(conn.ok());
+    auto r = (*conn)->Query("SELECT COUNT(*) FROM login_throttle");
+    EXPECT_TRUE(r.ok());
+    return (*r)[0][0].as_int();
+  };
+  // Names no account can have are refused before anything is stored or hashed.
+  for (const std::string& name : {std::string(100'000, 'a'), std::string("Admin"), std::string("a/b"), std::string()}) {
+    auto r = service_->Login("state", name, "wrong password here", std::nullopt, "10.0.0.66");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(rows(), 0);
+  // Five failures from one address lock that address out, not the account.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(service_->Login("state", "admin", "wrong password here", std::nullopt, "10.0.0.66").ok());
+  }
+  auto locked = service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.66");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.7").ok());
+  // Rows expire: once the lock and the window are over, the next failure clears them.
+  for (int i = 0; i < 3; ++i) {
+    (void)service_->Login("state", "officer", "wrong password here", std::nullopt, "10.0.1." + std::to_string(i));
+  }
+  EXPECT_EQ(rows(), 4);
+  clock_.Advance(16LL * 60 * 1000);
+  (void)service_->Login("state", "officer", "wrong password here", std::nullopt, "10.0.2.1");
+  EXPECT_EQ(rows(), 1);
+}
+
 TEST_P(ServerTest, BadInputGetsAClearErrorAndChangesNothing) {
   MakeOrg("state");
   Session officer = Login("state", "officer");

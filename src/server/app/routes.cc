@@ -5,6 +5,8 @@
 #include <set>
 
 #include "crypto/bytes.h"
+#include "crypto/receipt.h"
+#include "crypto/transcript.h"
 #include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -187,7 +189,10 @@ class Named {
         CANDOR_ASSIGN_OR_RETURN(Principal who, service->Authenticate(*token));
         if (req.method != "GET" && req.method != "HEAD") {
           auto csrf = req.headers.Get("X-CSRF-Token");
-          if (!csrf || *csrf != who.csrf_token) {
+          // Compared in constant time (security review L2): hashing both first makes the
+          // comparison fixed-length whatever the header holds.
+          if (!csrf || !crypto::ConstantTimeEqual(crypto::Sha256(crypto::AsBytes(*csrf)),
+                                                  crypto::Sha256(crypto::AsBytes(who.csrf_token)))) {
             return Error(ErrorCode::kPermissionDenied,
                          "missing or wrong X-CSRF-Token header (reload the page and try again)");
           }
@@ -583,7 +588,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
       f.Required("password", password);
       f.Optional("totp", totp);
       CANDOR_RETURN_IF_ERROR(f.Finish());
-      CANDOR_ASSIGN_OR_RETURN(LoginResult login, s->Login(org, username, password, totp));
+      CANDOR_ASSIGN_OR_RETURN(LoginResult login, s->Login(org, username, password, totp, req.peer_address.value_or("")));
       Response r = Ok({{"account", AccountToJson(login.principal.account, org)},
                        {"csrf_token", login.principal.csrf_token}});
       CANDOR_ASSIGN_OR_RETURN(std::string cookie,

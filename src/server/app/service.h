@@ -217,8 +217,12 @@ class Service {
                                      std::uint32_t roles);
 
   // --- Sessions ---
+  // Signs in. `source` is the client's address (named routes only; empty when unknown):
+  // failures are throttled per (organization, username, source). A username that breaks
+  // the username rule is refused before anything is read or hashed.
   Result<LoginResult> Login(const std::string& organization_slug, const std::string& username,
-                            const std::string& password, const std::optional<std::string>& totp);
+                            const std::string& password, const std::optional<std::string>& totp,
+                            std::string_view source = {});
   // The principal of a valid, unexpired session with the second factor done.
   Result<Principal> Authenticate(std::string_view session_token);
   Status Logout(const Principal& who);

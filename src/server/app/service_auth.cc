@@ -1,6 +1,8 @@
 // Service: named accounts and sessions (passwords, throttling, TOTP, CSRF tokens).
 #include <sodium.h>
 
+#include <charconv>
+
 #include "crypto/totp.h"
 #include "crypto/transcript.h"
 #include "server/app/service.h"
@@ -16,8 +18,25 @@ store::Blob TokenHash(std::string_view token) {
   return store::Blob(h.begin(), h.end());
 }
 
-std::string ThrottleKey(std::int64_t org_id, std::string_view username) {
-  return std::to_string(org_id) + "/" + std::string(username);
+// Failures are counted per account name *and* source address: counted per name alone, anyone
+// could keep a reviewer or administrator locked out for good with a few wrong passwords every
+// lockout period (security review M5). Behind a proxy that hides addresses all requests share
+// one source, and the count is per name again; the README says so.
+std::string ThrottleKey(std::int64_t org_id, std::string_view username, std::string_view source) {
+  return std::to_string(org_id) + "/" + std::string(username) + "/" + std::string(source);
+}
+
+// A stored TOTP step, parsed without throwing (a damaged value is the store's error).
+Result<std::optional<std::uint64_t>> LastTotpStep(store::Transaction& tx, std::int64_t account_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto text, tx.GetSetting("totp-last-step/" + std::to_string(account_id)));
+  if (!text) return std::optional<std::uint64_t>();
+  std::uint64_t v = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, v);
+  if (ec != std::errc() || ptr != end || text->empty()) {
+    return Error(ErrorCode::kCorrupt, "a stored second-factor step is damaged");
+  }
+  return std::optional<std::uint64_t>(v);
 }
 
 // Usernames: 1–64 characters of [a-z0-9._-], so they are unambiguous in URLs and logs.
@@ -73,15 +92,18 @@ Result<std::int64_t> Service::CreateAccount(const std::string& organization_slug
 
 Result<LoginResult> Service::Login(const std::string& organization_slug,
                                    const std::string& username, const std::string& password,
-                                   const std::optional<std::string>& totp) {
+                                   const std::optional<std::string>& totp, std::string_view source) {
   const std::int64_t now = clock_.NowMs();
+  // A name no account can have is refused before anything is read, hashed or stored: each
+  // new name used to add a throttle row of up to a megabyte (security review M5).
+  if (!CheckUsername(username).ok() || password.size() > 1024 || source.size() > 64) return WrongCredentials();
   std::optional<store::OrganizationRecord> org;
   std::optional<store::AccountRecord> account;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_ASSIGN_OR_RETURN(org, tx->FindOrganizationBySlug(organization_slug));
     if (!org) return WrongCredentials();
-    CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(ThrottleKey(org->id, username)));
+    CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(ThrottleKey(org->id, username, source)));
     if (throttle && throttle->locked_until_ms > now) {
       return Error(ErrorCode::kResourceExhausted,
                    "too many failed sign-ins; wait " +
@@ -99,31 +121,34 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   } else {
     (void)crypto::VerifyPassword(DummyHash(config_.password_cost), password);
   }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  // The second factor is checked, and its step recorded, inside the write transaction: read
+  // in a separate one, two parallel sign-ins could both spend one code (security review M5).
   std::optional<std::uint64_t> totp_step;
   if (good && account->totp_secret) {
     if (!totp) {
       good = false;
     } else {
-      std::optional<std::uint64_t> last;
-      CANDOR_ASSIGN_OR_RETURN(auto rtx, store_.Begin(store::TxMode::kRead));
-      CANDOR_ASSIGN_OR_RETURN(auto last_text,
-                              rtx->GetSetting("totp-last-step/" + std::to_string(account->id)));
-      if (last_text) last = std::stoull(*last_text);
-      auto step = crypto::VerifyTotp(*account->totp_secret, *totp,
-                                     static_cast<std::uint64_t>(now / 1000), last);
+      CANDOR_ASSIGN_OR_RETURN(auto last, LastTotpStep(*tx, account->id));
+      auto step = crypto::VerifyTotp(*account->totp_secret, *totp, static_cast<std::uint64_t>(now / 1000), last);
       good = step.ok();
       if (good) totp_step = *step;
     }
   }
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  const std::string key = ThrottleKey(org->id, username);
+  const std::string key = ThrottleKey(org->id, username, source);
   if (!good) {
+    CANDOR_RETURN_IF_ERROR(tx->DeleteExpiredThrottles(now, config_.login_lockout_ms));
     CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(key));
-    store::LoginThrottleRecord t = throttle.value_or(store::LoginThrottleRecord{key, 0, 0});
+    store::LoginThrottleRecord t = throttle.value_or(store::LoginThrottleRecord{key, 0, 0, now});
+    if (t.window_start_ms + config_.login_lockout_ms <= now) {  // the last window has passed
+      t.failures = 0;
+      t.window_start_ms = now;
+    }
     t.failures += 1;
     if (t.failures >= config_.login_max_failures) {
       t.locked_until_ms = now + config_.login_lockout_ms;
       t.failures = 0;
+      t.window_start_ms = now;
     }
     CANDOR_RETURN_IF_ERROR(tx->UpsertThrottle(t));
     CANDOR_RETURN_IF_ERROR(tx->Commit());
