@@ -129,8 +129,13 @@ Status SqliteConnection::Configure() {
       (*mode)[0][0].as_text() != "wal") {
     return Error(ErrorCode::kIo, "sqlite: the database could not be switched to WAL mode");
   }
+  // secure_delete: a freed page is overwritten with zeros, so deleted or rewritten rows (a
+  // purged ciphertext, a co-signature's pre-batch copy) leave nothing behind in the file;
+  // journal_size_limit 0: the WAL file is truncated whenever it is reset, so old frames do not
+  // linger in it (security review H3, L4).
   CANDOR_RETURN_IF_ERROR(ExecScript(
-      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;"));
+      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF; "
+      "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 0;"));
   CANDOR_ASSIGN_OR_RETURN(auto fk, Query("PRAGMA foreign_keys", {}));
   if (fk.size() != 1 || fk[0].size() != 1 || fk[0][0].type() != SqlValue::Type::kInt ||
       fk[0][0].as_int() != 1) {

@@ -316,6 +316,13 @@ class Transaction {
   virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatures(const Blob& letter_id) = 0;
   // Ids of letters with at least one waiting co-signature.
   virtual Result<std::vector<Blob>> ListLettersWithWaitingCoSignatures() = 0;
+  // Deletes the stored co-signatures with the keys (letter, tag, action) of `rows`, then
+  // inserts `rows` as given (batch and log index included), in their order. kNotFound if a
+  // key is not stored. Why not UPDATE: an update that keeps a record's size rewrites it in
+  // place (SQLite keeps its overflow pages, PostgreSQL may keep its heap slot and TOAST chunks),
+  // so rows stored in arrival order would stay in arrival order on disk. Deleting them all
+  // first and inserting them in a random order places them anew (security review H3).
+  virtual Status RewriteCoSignatures(const std::vector<CoSignatureRecord>& rows) = 0;
   // kNotFound if there is no such record; kFailedPrecondition if it was already published.
   virtual Status MarkCoSignaturePublished(const Blob& letter_id, const Blob& tag,
                                           CoSignatureAction action, std::int64_t batch,
@@ -341,6 +348,9 @@ class Transaction {
   virtual Result<std::vector<CableRecord>> ListUnpublishedCables() = 0;
   virtual Result<std::vector<CableRecord>> ListOpenCables() = 0;  // published, not closed
   virtual Result<std::vector<CableRecord>> ListClosedUnpurgedCables() = 0;
+  // The same as RewriteCoSignatures, for cables (by id) and their events: how the batch
+  // publisher marks them published without leaving their rows in arrival order.
+  virtual Status RewriteCables(const std::vector<CableRecord>& cables) = 0;
   // Writes the state fields (published, acknowledged_day, extended, closed_day, purged) and the
   // payload columns (emptied when purged) of the cable with this id.
   virtual Status UpdateCable(const CableRecord& cable) = 0;
@@ -361,6 +371,12 @@ class Transaction {
   // with its cable's batch. A cable whose quota signature was purged is left out.
   virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(
       std::int64_t organization_id, std::int64_t window) = 0;
+  // Every (slot, tag) of the window, published or not, in key order.
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(std::int64_t organization_id,
+                                                                                std::int64_t window) = 0;
+  // Replaces the window's rows by `rows`, inserted in the given order (see RewriteCoSignatures).
+  virtual Status RewriteCableQuotaTags(std::int64_t organization_id, std::int64_t window,
+                                       const std::vector<std::pair<std::int64_t, Blob>>& rows) = 0;
   // The notification outbox. InsertNotification returns false (and inserts nothing) when the
   // same (cable, kind, deadline, days_before) notice exists already.
   virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;
@@ -389,6 +405,14 @@ class Store {
 
   // The schema version the store is at (after migrations).
   virtual Result<int> SchemaVersion() = 0;
+
+  // Called after a batch of anonymous writes was published (and committed), so that no copy
+  // of them in arrival order outlives it: SQLite checkpoints the WAL into the database and
+  // truncates it (with secure_delete on, freed pages are zeroed); PostgreSQL vacuums the tables
+  // that hold anonymous writes, so that dead row versions are pruned. Must not be called from
+  // inside a transaction of this thread. (security review H3, L4; README "What a stolen
+  // database shows")
+  [[nodiscard]] virtual Status Compact() = 0;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode with

@@ -4,6 +4,7 @@
 // ciphertexts and every malformed submission refused without changing anything; a reviewer of
 // another organization refused; deadlines across weekends and holidays on a fixed clock, an
 // extension, an overdue cable, reminders, retention — and a database dump with no plaintext.
+#include <cmath>
 #include <fstream>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
 #include "domain/calendar.h"
+#include "forensics.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -448,6 +450,63 @@ TEST_P(CableTest, AReviewerCannotCloseTheChannelWithABadCopiedOrUnprovenKey) {
   EXPECT_EQ(Submit(c.request).status, 201);
 }
 
+// Security review H3 for cables: 20 anonymous cables arrive in a known order; after the batch
+// the raw database is read as a thief would. SQLite: where each envelope lies in the file (its
+// overflow pages were allocated in arrival order, and publishing used to rewrite it in place),
+// no stale copy, nothing in the WAL. PostgreSQL: physical order and inserting transaction of
+// the cables, their events and their quota tags. None may give back the arrival order.
+TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderCablesArrived) {
+  SetUpCables("state", 24, 16);
+  std::vector<cli::SealedCable> sent;
+  for (std::size_t i = 0; i < 20; ++i) {
+    sent.push_back(Seal("state", i, "Cable " + std::to_string(i), "In order of arrival: " + std::to_string(i)));
+    ASSERT_EQ(Submit(sent.back().request).status, 201);
+  }
+  ASSERT_EQ(*service_->PublishBatch(), 20u);
+  std::vector<std::vector<std::int64_t>> orders(GetParam() == "sqlite" ? 1 : 3);
+  if (GetParam() == "sqlite") {
+    const crypto::Bytes db = forensics::ReadAll(dir_ / "candor.db");
+    const crypto::Bytes wal = forensics::ReadAll(dir_ / "candor.db-wal");
+    EXPECT_EQ(wal.size(), 0u) << "the WAL still holds frames after the batch";
+    for (const auto& c : sent) {
+      const crypto::Bytes envelope = *crypto::FromHex(c.request["envelope"].get<std::string>());
+      std::optional<std::size_t> at;
+      for (std::size_t off : {std::size_t{5000}, std::size_t{9000}}) {
+        const crypto::Bytes piece(envelope.begin() + static_cast<std::ptrdiff_t>(off),
+                                  envelope.begin() + static_cast<std::ptrdiff_t>(off + 24));
+        auto found = forensics::Offsets(db, piece);
+        EXPECT_LE(found.size(), 1u) << "a stale copy of a cable is left in the file";
+        EXPECT_TRUE(forensics::Offsets(wal, piece).empty());
+        if (found.size() == 1 && !at) at = found[0];
+      }
+      ASSERT_TRUE(at.has_value()) << "a cable is not in the file";
+      orders[0].push_back(static_cast<std::int64_t>(*at));
+    }
+  } else {
+    auto conn = pg_->Connect();
+    ASSERT_TRUE(conn.ok());
+    auto cables = forensics::PhysicalRows(**conn, "cables", "id");
+    auto events = forensics::PhysicalRows(**conn, "cable_events", "cable_id");
+    auto quota = forensics::PhysicalRows(**conn, "cable_quota_tags", "tag");
+    std::set<std::string> xmins;
+    for (const auto& c : sent) {
+      const std::string id = crypto::ToHex(c.id);
+      const std::string tag = c.request["quota_signature"].get<std::string>().substr(
+          c.request["quota_signature"].get<std::string>().size() - 64);
+      ASSERT_TRUE(cables.count(id) && events.count(id) && quota.count(tag));
+      for (const auto* p : {&cables[id], &events[id], &quota[tag]}) xmins.insert(p->xmin);
+      orders[0].push_back(cables[id].ctid.first * 100'000 + cables[id].ctid.second);
+      orders[1].push_back(events[id].ctid.first * 100'000 + events[id].ctid.second);
+      orders[2].push_back(quota[tag].ctid.first * 100'000 + quota[tag].ctid.second);
+    }
+    EXPECT_EQ(xmins.size(), 1u) << "rows carry the transactions they arrived in";
+  }
+  for (const auto& where : orders) {
+    const double tau = forensics::KendallTau(forensics::RanksOf(where));
+    EXPECT_LT(std::abs(tau), 0.45) << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
+  }
+}
+
 TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   SetUpCables("state", 25, 4);
   SetUpCables("usaid", 25, 5);
@@ -632,6 +691,19 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   ASSERT_TRUE(event.ok());
   EXPECT_EQ(std::get<domain::CableLogEvent>(*event).action, CableAction::kPurged);
   EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
+  // Security review L4: retention is erasure. On SQLite the purged ciphertext's bytes are in
+  // neither the file (freed pages are zeroed) nor the WAL (truncated after the purge).
+  if (GetParam() == "sqlite") {
+    const crypto::Bytes envelope = *crypto::FromHex(c.request["envelope"].get<std::string>());
+    const crypto::Bytes db = forensics::ReadAll(dir_ / "candor.db");
+    const crypto::Bytes wal = forensics::ReadAll(dir_ / "candor.db-wal");
+    for (std::size_t off : {std::size_t{1000}, std::size_t{9000}}) {
+      const crypto::Bytes piece(envelope.begin() + static_cast<std::ptrdiff_t>(off),
+                                envelope.begin() + static_cast<std::ptrdiff_t>(off + 24));
+      EXPECT_TRUE(forensics::Offsets(db, piece).empty()) << "purged ciphertext left in the database file";
+      EXPECT_TRUE(forensics::Offsets(wal, piece).empty()) << "purged ciphertext left in the WAL";
+    }
+  }
   // The API offers no way to delete a cable.
   Session reviewer = Login("state", "reviewer");
   EXPECT_EQ(Call("DELETE", "/api/v1/orgs/state/cables/" + id, "", reviewer.Headers()).status, 405);

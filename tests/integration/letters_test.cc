@@ -3,6 +3,8 @@
 // invalid signatures of every kind, a quorum letter, a closed letter, batched publication,
 // counts, bundles — and a dump of the database and the logs that links nothing to anyone.
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <set>
 
 #include <sys/wait.h>
@@ -18,6 +20,7 @@
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "log/rfc9162.h"
+#include "forensics.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -578,6 +581,77 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 2u);
   auto shown = run("letter list --server " + server);
   EXPECT_NE(shown.second.find("From the floor"), std::string::npos) << shown.second;
+}
+
+// Security review H3, the forensic test: 40 co-signatures on an open letter and 40 on a letter
+// still short of its quorum arrive in a known order; after the batch, the raw database is read
+// as a thief would read it. On SQLite: where each signature's bytes lie in the file (its
+// overflow pages were allocated in arrival order), with no stale copy left anywhere and
+// nothing in the WAL. On PostgreSQL: the rows' physical order (ctid) and inserting transaction
+// (xmin). Neither may give back the arrival order.
+TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 40, 21);  // 1,344-byte signatures: overflow pages on SQLite
+  const crypto::Ring ring = RingOf(state);
+  const std::string open = PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
+  const std::string waiting = PublishLetter(
+      Json{{"title", "Quorum"}, {"body", "Not yet."}, {"organizations", {"state"}}, {"quorum", 40}});
+  std::map<std::string, std::vector<domain::CoSignature>> sent;
+  for (const std::string& letter : {open, waiting}) {
+    const std::size_t n = letter == open ? 40 : 39;  // the quorum letter stays one short
+    for (std::size_t i = 0; i < n; ++i) {
+      sent[letter].push_back(SignAs(letter, ring, state[i]));
+      ASSERT_EQ(Post(letter, "state", sent[letter].back()).status, 202);
+    }
+  }
+  ASSERT_EQ(*service_->PublishBatch(), 40u);
+
+  for (const auto& [letter, sigs] : sent) {
+    SCOPED_TRACE(letter == open ? "published letter" : "letter waiting for its quorum");
+    std::vector<std::int64_t> where;  // recovered position of the i-th arrival
+    std::vector<std::int64_t> where_last;  // SQLite: of its last copy (a published one is in the log too)
+    if (GetParam() == "sqlite") {
+      const crypto::Bytes db = forensics::ReadAll(dir_ / "candor.db");
+      const crypto::Bytes wal = forensics::ReadAll(dir_ / "candor.db-wal");
+      EXPECT_EQ(wal.size(), 0u) << "the WAL still holds frames after the batch";
+      // The row, and for a published signature its log entry: no third, stale copy.
+      const std::size_t copies = letter == open ? 2 : 1;
+      for (const auto& s : sigs) {
+        // Two 24-byte pieces of the signature (one may straddle a page boundary).
+        std::optional<std::pair<std::size_t, std::size_t>> at;
+        for (std::size_t off : {std::size_t{32 * 10}, std::size_t{32 * 30}}) {
+          const crypto::Bytes piece(s.signature.begin() + static_cast<std::ptrdiff_t>(off),
+                                    s.signature.begin() + static_cast<std::ptrdiff_t>(off + 24));
+          auto found = forensics::Offsets(db, piece);
+          EXPECT_LE(found.size(), copies) << "a stale copy of a co-signature is left in the file";
+          EXPECT_TRUE(forensics::Offsets(wal, piece).empty());
+          if (found.size() == copies && !at) at = std::make_pair(found.front(), found.back());
+        }
+        ASSERT_TRUE(at.has_value()) << "a co-signature is not in the file as often as it should be";
+        where.push_back(static_cast<std::int64_t>(at->first));
+        where_last.push_back(static_cast<std::int64_t>(at->second));
+      }
+    } else {
+      auto conn = pg_->Connect();
+      ASSERT_TRUE(conn.ok());
+      auto rows = forensics::PhysicalRows(**conn, "cosignatures WHERE letter_id = decode('" + letter + "', 'hex')", "tag");
+      ASSERT_EQ(rows.size(), sigs.size());
+      std::set<std::string> xmins;
+      for (const auto& s : sigs) {
+        const std::string tag = crypto::ToHex(crypto::ByteSpan(s.signature).last(32));
+        ASSERT_EQ(rows.count(tag), 1u);
+        const auto& p = rows[tag];
+        xmins.insert(p.xmin);
+        where.push_back(p.ctid.first * 100'000 + p.ctid.second);
+      }
+      EXPECT_EQ(xmins.size(), 1u) << "rows carry the transactions they arrived in";
+    }
+    for (const auto* positions : {&where, &where_last}) {
+      if (positions->empty()) continue;
+      const double tau = forensics::KendallTau(forensics::RanksOf(*positions));
+      EXPECT_LT(std::abs(tau), 0.4) << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LetterTest, ::testing::Values("sqlite", "postgres"),

@@ -390,6 +390,7 @@ class Service {
   }
   // Cables (service_cables.cc).
   Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
+  Result<std::size_t> PublishBatchIn();  // PublishBatch's transaction
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                 const DeadlineContext& ctx, bool for_author, bool with_payload);
   Result<std::vector<CableRecipient>> RecipientsIn(store::Transaction& tx, std::int64_t org_id);

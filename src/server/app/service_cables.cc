@@ -8,6 +8,7 @@
 // Reviewers' actions are named and carry their account and time.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "crypto/envelope.h"
 #include "crypto/lrs.h"
@@ -345,7 +346,16 @@ Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
     CANDOR_RETURN_IF_ERROR(tx.SetCableEventLogIndex(rec.id, 1, static_cast<std::int64_t>(index)));
     rec.published = true;
-    CANDOR_RETURN_IF_ERROR(tx.UpdateCable(rec));
+  }
+  // Stored anew in the shuffled order rather than updated in place (store.h, RewriteCables),
+  // and so are the quota tags of their windows, inserted on arrival.
+  CANDOR_RETURN_IF_ERROR(tx.RewriteCables(waiting));
+  std::set<std::pair<std::int64_t, std::int64_t>> windows;
+  for (const auto& rec : waiting) windows.emplace(rec.organization_id, rec.quota_window);
+  for (const auto& [org, window] : windows) {
+    CANDOR_ASSIGN_OR_RETURN(auto tags, tx.ListCableQuotaTags(org, window));
+    Shuffle(tags);
+    CANDOR_RETURN_IF_ERROR(tx.RewriteCableQuotaTags(org, window, tags));
   }
   return waiting.size();
 }
@@ -641,6 +651,9 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
   }
   if (logged) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
+  // Retention is erasure: the purged ciphertexts' pages were zeroed as they were freed
+  // (SQLite secure_delete); no copy may stay in the WAL or in dead row versions (L4).
+  if (report.purged > 0) CANDOR_RETURN_IF_ERROR(store_.Compact());
   return report;
 }
 

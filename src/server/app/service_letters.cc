@@ -435,9 +435,18 @@ Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id
 }
 
 Result<std::size_t> Service::PublishBatch() {
+  CANDOR_ASSIGN_OR_RETURN(std::size_t published, PublishBatchIn());
+  // After the commit, no copy of the rows in arrival order may outlive the batch: the WAL is
+  // checkpointed and truncated (SQLite) or the dead row versions vacuumed (PostgreSQL).
+  CANDOR_RETURN_IF_ERROR(store_.Compact());
+  return published;
+}
+
+Result<std::size_t> Service::PublishBatchIn() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto letters, tx->ListLettersWithWaitingCoSignatures());
   std::size_t published = 0;
+  bool rewritten = false;
   for (const auto& letter_blob : letters) {
     CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
     if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
@@ -449,7 +458,16 @@ Result<std::size_t> Service::PublishBatch() {
       CANDOR_ASSIGN_OR_RETURN(auto counts, tx->CountSigners(letter_blob, false));
       std::uint64_t total = 0;
       for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
-      if (!letter.quorum || total < *letter.quorum) continue;
+      if (!letter.quorum || total < *letter.quorum) {
+        // Still waiting, perhaps for weeks: rewrite the waiting rows in a random order at every
+        // batch, so that where they lie on disk tells their arrival order no better than the
+        // batch interval does (security review H3).
+        CANDOR_ASSIGN_OR_RETURN(auto still, tx->ListWaitingCoSignatures(letter_blob));
+        Shuffle(still);
+        CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(still));
+        rewritten = true;
+        continue;
+      }
       CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
     }
     CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
@@ -459,7 +477,7 @@ Result<std::size_t> Service::PublishBatch() {
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
     const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
     const domain::LetterId id = domain::ComputeLetterId(letter);
-    for (const auto& s : waiting) {
+    for (auto& s : waiting) {
       std::string slug;
       for (const auto& r : *rosters) {
         if (r.organization_id == s.organization_id) slug = r.slug;
@@ -469,9 +487,11 @@ Result<std::size_t> Service::PublishBatch() {
       const crypto::Bytes entry = domain::EncodeLogEntry(
           domain::CoSignatureEvent{id, slug, FromStore(s.action), *digest, s.signature});
       CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
-      CANDOR_RETURN_IF_ERROR(tx->MarkCoSignaturePublished(letter_blob, s.tag, s.action, batch,
-                                                          static_cast<std::int64_t>(index)));
+      s.batch = batch;
+      s.log_index = static_cast<std::int64_t>(index);
     }
+    // Stored anew in the shuffled order rather than updated in place (store.h, RewriteCoSignatures).
+    CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(waiting));
     const std::int64_t now = clock_.NowMs();
     const crypto::Bytes marker = domain::EncodeLogEntry(domain::SignatureBatchEvent{
         id, static_cast<std::uint64_t>(batch), waiting.size(), static_cast<std::uint64_t>(now)});
@@ -483,7 +503,10 @@ Result<std::size_t> Service::PublishBatch() {
   }
   CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
   published += cables;
-  if (published == 0) return std::size_t{0};
+  if (published == 0) {
+    if (rewritten) CANDOR_RETURN_IF_ERROR(tx->Commit());
+    return std::size_t{0};
+  }
   CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return published;
