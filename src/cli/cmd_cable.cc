@@ -9,6 +9,8 @@
 // ciphertext.
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -20,6 +22,9 @@
 #include "cli/roster_fetch.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
+#include "crypto/lrs.h"
+#include "crypto/ristretto.h"
+#include "crypto/transcript.h"
 #include "domain/log_entry.h"
 
 namespace candor::cli {
@@ -118,8 +123,80 @@ Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, con
 }
 
 // --- author: write ---
+// The quota slots this device spent, per key, organization and window (security review H1):
+// the server lists a slot as used only once its cable is published, so a client that relied
+// on the list could pick a slot it spent minutes ago, and the "slot used" refusal would tie
+// the new attempt to the earlier cable. Kept in <state dir>/cable-slots.json, mode 0600, as
+// {"entries":[{"id": H256(label, ring key, org, window) hex, "window": n, "slots": [..]}]};
+// entries of past windows are dropped. What it tells someone holding the device and the key
+// — which slots were spent — the key and the public list tell them anyway once published.
+class UsedSlots {
+ public:
+  static Result<UsedSlots> Load(const std::string& state_dir) {
+    UsedSlots u;
+    std::filesystem::create_directories(state_dir);
+    u.path_ = state_dir + "/cable-slots.json";
+    if (std::filesystem::exists(u.path_)) {
+      CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(u.path_));
+      u.state_ = Json::parse(text, nullptr, false);
+      if (u.state_.is_discarded() || !u.state_.is_object() || !u.state_.contains("entries") ||
+          !u.state_["entries"].is_array()) {
+        return Error(ErrorCode::kCorrupt, "the file of spent cable slots '" + u.path_ + "' is damaged");
+      }
+    } else {
+      u.state_ = Json{{"entries", Json::array()}};
+    }
+    return u;
+  }
+
+  static std::string Id(const crypto::Point& ring_public, std::string_view org, std::uint64_t window) {
+    const auto w = crypto::U64Le(window);
+    return crypto::ToHex(crypto::H256("candor/v1/cli/spent-slots", {ring_public.span(), crypto::AsBytes(org),
+                                                                    crypto::ByteSpan(w)}));
+  }
+
+  std::vector<std::uint64_t> Slots(const std::string& id) const {
+    std::vector<std::uint64_t> out;
+    for (const auto& e : state_["entries"]) {
+      if (e.value("id", "") != id) continue;
+      for (const auto& s : e.value("slots", Json::array())) {
+        if (s.is_number_unsigned()) out.push_back(s.get<std::uint64_t>());
+      }
+    }
+    return out;
+  }
+
+  // Records `slot` as spent and writes the file (durably) before the cable is sent.
+  Status Spend(const std::string& id, std::uint64_t window, std::uint64_t slot) {
+    Json kept = Json::array();
+    bool found = false;
+    for (auto e : state_["entries"]) {
+      if (!e.contains("window") || !e["window"].is_number_unsigned() || e["window"].get<std::uint64_t>() < window) {
+        continue;  // a past window: its slots are free again
+      }
+      if (e.value("id", "") == id) {
+        e["slots"].push_back(slot);
+        found = true;
+      }
+      kept.push_back(std::move(e));
+    }
+    if (!found) kept.push_back(Json{{"id", id}, {"window", window}, {"slots", Json::array({slot})}});
+    state_["entries"] = std::move(kept);
+    return WriteFileAtomic(path_, crypto::AsBytes(state_.dump() + "\n"), true, 0600);
+  }
+
+ private:
+  std::string path_;
+  Json state_;
+};
+
+std::string DefaultStateDir() {
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.candor";
+}
+
 struct WriteOptions {
-  std::string server, org, key, subject, body_file, named, receipt_out, ca_file;
+  std::string server, org, key, subject, body_file, named, receipt_out, ca_file, state_dir;
   std::vector<std::string> attach;
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
@@ -138,11 +215,21 @@ Status RunWrite(const WriteOptions& o) {
   if (!o.named.empty()) draft.author_name = o.named;
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring));
+  // Slots this device spent count as used, published or not (UsedSlots).
+  CANDOR_ASSIGN_OR_RETURN(UsedSlots spent, UsedSlots::Load(o.state_dir.empty() ? DefaultStateDir() : o.state_dir));
+  const std::string spent_id = UsedSlots::Id(keys.ring.public_key, o.org, in.quota_window);
+  for (std::uint64_t slot : spent.Slots(spent_id)) {
+    in.used_tags.emplace_back(static_cast<std::int64_t>(slot),
+                              crypto::SecretScalarMult(keys.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(
+                                                                             o.org, in.quota_window, slot))));
+  }
   CANDOR_ASSIGN_OR_RETURN(SealedCable sealed, SealCable(draft, in, keys, crypto::DefaultRng()));
   if (!o.receipt_out.empty()) {
     // Written before sending: if sending fails, nothing is lost but a file to delete.
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt_out, crypto::AsBytes(sealed.receipt + "\n"), false, 0600));
   }
+  // The slot counts as spent whatever the answer: sending its tag again would link the two.
+  CANDOR_RETURN_IF_ERROR(spent.Spend(spent_id, in.quota_window, sealed.request["quota_slot"].get<std::uint64_t>()));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables", sealed.request, o.ca_file));
   fmt::print("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n", o.org);
   fmt::print("{}\n", draft.author_name ? "You signed it with your name: the reviewers will see who you are."
@@ -370,6 +457,8 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   w->add_option("--named", write->named, "Sign with your name (as the reviewers should see it); default: anonymous");
   w->add_option("--receipt-out", write->receipt_out, "Also save the receipt in this new file");
   w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")->capture_default_str();
+  w->add_option("--state-dir", write->state_dir,
+                "Where this device remembers the quota slots it spent (default: ~/.candor)");
   w->add_option("--passphrase-file", write->passphrase.file, "Read the key file's passphrase from this file");
   w->add_option("--ca-file", write->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(w, exit_code, [write] { return RunWrite(*write); });

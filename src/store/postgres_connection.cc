@@ -131,7 +131,11 @@ Status PostgresConnection::Configure() {
       conn_, [](void*, const char*) {}, nullptr);
   // lock_timeout bounds the wait for the writer lock (and any other lock) so that a stuck
   // writer turns into kUnavailable instead of a hung request.
-  return ExecScript("SET client_min_messages = warning; SET lock_timeout = " +
+  // synchronous_commit = on, whatever the server's default: a commit returns only once its
+  // WAL is flushed (and, where synchronous_standby_names names standbys, once they have it), so
+  // an acknowledged write survives a crash — with 'off' or 'local' it could be lost, and the
+  // sequencer would then sign a different head at the same size: a fork (security review L7).
+  return ExecScript("SET client_min_messages = warning; SET synchronous_commit = on; SET lock_timeout = " +
                     std::to_string(kWriteLockWait.count()) + ";");
 }
 

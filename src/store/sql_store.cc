@@ -960,6 +960,18 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatureHeads(const Blob& letter_id) override {
+    return Run(kReads, [&]() -> Result<std::vector<CoSignatureRecord>> {
+      // substr(…, 1, 0): empty bytes of the column's type, on both engines.
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT letter_id, tag, action, organization_id, ring_digest, "
+                                  "substr(signature, 1, 0), batch, log_index FROM cosignatures "
+                                  "WHERE letter_id = ? AND batch IS NOT NULL ORDER BY log_index",
+                                  {letter_id}));
+      return DecodeAll(rows, &DecodeCoSignature);
+    });
+  }
+
   Result<std::vector<Blob>> ListLettersWithWaitingCoSignatures() override {
     return Run(kReads, [&]() -> Result<std::vector<Blob>> {
       CANDOR_ASSIGN_OR_RETURN(
@@ -977,7 +989,7 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Status RewriteCoSignatures(const std::vector<CoSignatureRecord>& rows) override {
+  Status DeleteCoSignatures(const std::vector<CoSignatureRecord>& rows) override {
     return Run(kWrites, [&]() -> Status {
       for (const auto& c : rows) {
         CANDOR_ASSIGN_OR_RETURN(std::int64_t gone,
@@ -985,6 +997,13 @@ class SqlTransaction final : public Transaction {
                                             {c.letter_id, c.tag, static_cast<int>(c.action)}));
         if (gone != 1) return NotFound("no such co-signature");
       }
+      return Status::Ok();
+    });
+  }
+
+  Status RewriteCoSignatures(const std::vector<CoSignatureRecord>& rows) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(DeleteCoSignatures(rows));
       for (const auto& c : rows) {
         CANDOR_RETURN_IF_ERROR(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
                                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -808,7 +808,8 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   std::ofstream(dir_ / "body.txt") << "The instructions contradict our obligations.\n";
   std::ofstream(dir_ / "annex.txt") << "ANNEX";
   const std::string receipt_file = (dir_ / "receipt.txt").string();
-  auto wrote = run("cable write --server " + server + " --org state --key " + member_key +
+  const std::string state_dir = " --state-dir " + (dir_ / "member-state").string();
+  auto wrote = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
                    " --subject 'A dissent' --body-file " + (dir_ / "body.txt").string() + " --attach " +
                    (dir_ / "annex.txt").string() + " --receipt-out " + receipt_file);
   ASSERT_EQ(wrote.first, 0) << wrote.second;
@@ -823,15 +824,29 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   const std::string id = crypto::ToHex(access->id);
   EXPECT_NE(wrote.second.find(receipt), std::string::npos);
 
-  auto too_small = run("cable write --server " + server + " --org state --key " + member_key +
+  auto too_small = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
                        " --subject S --body-file " + (dir_ / "body.txt").string() + " --min-ring 30");
   EXPECT_NE(too_small.first, 0);
   EXPECT_NE(too_small.second.find("nothing was sent"), std::string::npos) << too_small.second;
+  // Security review H1: the server lists a spent slot only after its batch, so the client
+  // remembers its own. Two more cables before any batch take the two other slots; a fourth is
+  // refused on the device, before anything is sent (a "slot used" answer from the server would
+  // tie the attempt to the earlier, unpublished cable).
+  for (int i = 0; i < 2; ++i) {
+    auto more = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
+                    " --subject More --body-file " + (dir_ / "body.txt").string());
+    ASSERT_EQ(more.first, 0) << more.second;
+  }
+  auto over = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
+                  " --subject Over --body-file " + (dir_ / "body.txt").string());
+  EXPECT_NE(over.first, 0);
+  EXPECT_NE(over.second.find("you have sent as many cables"), std::string::npos) << over.second;
 
   ASSERT_TRUE(service_->PublishBatch().ok());
   auto inbox = run("cable inbox" + staff);
   ASSERT_EQ(inbox.first, 0) << inbox.second;
   EXPECT_NE(inbox.second.find(id), std::string::npos) << inbox.second;
+  EXPECT_EQ(InboxSize("state"), 3u);
   auto read = run("cable read " + id + staff + " --key " + reviewer_key);
   ASSERT_EQ(read.first, 0) << read.second;
   EXPECT_NE(read.second.find("Subject: A dissent"), std::string::npos) << read.second;

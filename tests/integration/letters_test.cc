@@ -304,6 +304,21 @@ TEST_P(LetterTest, AClosedLetterRefusesSignaturesAndPublishingNeedsEnoughMembers
   EXPECT_EQ(Call("POST", "/api/v1/letters", correction.dump(), Login("state", "admin").Headers()).status, 404);
 }
 
+// Security review L3: staff of one organization cannot open a letter to another's members alone.
+TEST_P(LetterTest, StaffPublishOnlyLettersThatNameTheirOwnOrganization) {
+  MakeOrg("state");
+  MakeOrg("usaid");
+  EnrollMembers("state", 20, 30);
+  EnrollMembers("usaid", 20, 31);
+  Session s = Login("state", "reviewer");
+  auto other = Call("POST", "/api/v1/letters",
+                    Json{{"title", "Theirs"}, {"body", "Only usaid."}, {"organizations", {"usaid"}}}.dump(), s.Headers());
+  EXPECT_EQ(other.status, 403) << other.body;
+  auto both = Call("POST", "/api/v1/letters",
+                   Json{{"title", "Ours"}, {"body", "Both."}, {"organizations", {"usaid", "state"}}}.dump(), s.Headers());
+  EXPECT_EQ(both.status, 201) << both.body;
+}
+
 TEST_P(LetterTest, DraftsArePrivateToTheirAuthorUntilPublished) {
   MakeOrg("state");
   MakeOrg("usaid");

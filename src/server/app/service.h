@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -404,6 +405,8 @@ class Service {
   ServiceConfig config_;
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;
+  std::deque<store::Blob> rings_order_;  // insertion order, for eviction
+  static constexpr std::size_t kRingsCacheLetters = 64;
 };
 
 }  // namespace candor::app

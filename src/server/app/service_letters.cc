@@ -7,6 +7,7 @@
 // never request by request.
 #include <algorithm>
 
+#include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
 #include "log/proof.h"
@@ -34,6 +35,18 @@ domain::SignatureAction FromStore(store::CoSignatureAction a) {
 }
 
 Error NoSuchLetter() { return NotFound("there is no published letter with that id"); }
+
+// Staff may organize a letter only among their own organization's members (with others, for
+// a letter across agencies): the staff of one organization cannot open letters to another's
+// members alone (security review L3).
+Status CheckNamesOwnOrganization(const Principal& who, const domain::Letter& letter) {
+  if (std::find(letter.organizations.begin(), letter.organizations.end(), who.organization_slug) ==
+      letter.organizations.end()) {
+    return Error(ErrorCode::kPermissionDenied, "a letter you publish must name your own organization, '" +
+                                                   who.organization_slug + "', among the organizations it is open to");
+  }
+  return Status::Ok();
+}
 
 Result<domain::Letter> DecodeStoredLetter(const store::LetterRecord& rec) {
   auto letter = domain::DecodeLetterCanonicalBytes(rec.canonical);
@@ -87,7 +100,15 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
     rosters->push_back(std::move(out));
   }
   std::lock_guard<std::mutex> lock(rings_mu_);
-  rings_cache_.emplace(rec.id, rosters);
+  // Bounded (security review M6): the oldest letter's rings go when the cache is full; they are
+  // rebuilt from the store when that letter is asked for again.
+  if (rings_cache_.emplace(rec.id, rosters).second) {
+    rings_order_.push_back(rec.id);
+    while (rings_order_.size() > kRingsCacheLetters) {
+      rings_cache_.erase(rings_order_.front());
+      rings_order_.pop_front();
+    }
+  }
   return std::shared_ptr<const std::vector<LetterRoster>>(rosters);
 }
 
@@ -131,7 +152,7 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
 }
 
 Result<domain::LetterId> Service::PublishLetter(const Principal& who, const domain::Letter& letter) {
-  (void)who;  // any named account may organize a letter; who it was is not recorded
+  CANDOR_RETURN_IF_ERROR(CheckNamesOwnOrganization(who, letter));  // who it was is not recorded
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto id, PublishLetterIn(*tx, letter));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
@@ -256,6 +277,7 @@ Result<domain::LetterId> Service::PublishDraft(const Principal& who, std::int64_
   Json j = Json::parse(d->letter_json, nullptr, false);
   if (j.is_discarded()) return Error(ErrorCode::kCorrupt, "a stored draft is damaged");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
+  CANDOR_RETURN_IF_ERROR(CheckNamesOwnOrganization(who, letter));
   CANDOR_ASSIGN_OR_RETURN(auto letter_id, PublishLetterIn(*tx, letter));
   CANDOR_RETURN_IF_ERROR(tx->DeleteLetterDraft(id));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
@@ -405,7 +427,7 @@ Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
   CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
   CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
-  CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatures(rec->id));
+  CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatureHeads(rec->id));
   std::map<store::Blob, std::size_t> signer_org;  // counted tags → roster position
   std::map<store::Blob, bool> withdrawn;
   std::vector<BatchView> out;
@@ -472,6 +494,18 @@ Result<std::size_t> Service::PublishBatchIn() {
     }
     CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
     CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
+    // A co-signature accepted before points had to be canonical may carry its tag's twin
+    // encoding (bit 255 set: security review C1) — a second signature by a key that signed
+    // already. Every verifier refuses it now, so it is dropped here rather than published
+    // into the log, where it would make the letter's bundle unverifiable.
+    std::vector<store::CoSignatureRecord> twins;
+    std::erase_if(waiting, [&twins](const store::CoSignatureRecord& s) {
+      auto tag = crypto::FixedFromBytes<crypto::Point>(s.tag, "tag");
+      if (tag.ok() && crypto::IsValidPoint(*tag)) return false;
+      twins.push_back(s);
+      return true;
+    });
+    if (!twins.empty()) CANDOR_RETURN_IF_ERROR(tx->DeleteCoSignatures(twins));
     if (waiting.empty()) continue;
     Shuffle(waiting);
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
@@ -527,7 +561,7 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     for (const auto& e : events) indices.push_back(e.log_index);
   }
   if (with_signatures) {
-    CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatures(rec->id));
+    CANDOR_ASSIGN_OR_RETURN(auto published, tx->ListPublishedCoSignatureHeads(rec->id));
     for (const auto& s : published) {
       if (s.log_index) indices.push_back(*s.log_index);
     }
