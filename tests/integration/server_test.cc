@@ -1,7 +1,9 @@
 // The real server over real sockets against real engines: organizations, accounts,
 // enrollment, rosters, the log service.
+#include <algorithm>
 #include <fstream>
 
+#include "crypto/at_rest.h"
 #include "server/app/log_writer.h"
 #include "server_fixture.h"
 
@@ -281,7 +283,11 @@ TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
 TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   MakeOrg("state");
   Session admin = Login("state", "admin");
-  auto begin = Call("POST", "/api/v1/session/totp", "{}", admin.Headers());
+  // Security review L1: a session alone cannot enrol a second factor; the password is asked again.
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp", "{}", admin.Headers()).status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", "not the password"}}.dump(), admin.Headers()).status,
+            401);
+  auto begin = Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers());
   ASSERT_EQ(begin.status, 200) << begin.body;
   auto secret = crypto::Base32Decode(JsonOf(begin)["secret"].get<std::string>());
   ASSERT_TRUE(secret.ok());
@@ -305,6 +311,21 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   EXPECT_EQ(login(code), 401);  // the same code twice: refused
   clock_.Advance(60'000);
   EXPECT_EQ(login(code_at(clock_.NowMs())), 200);
+  // Replacing it needs the current code as well as the password.
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers()).status, 401);
+  clock_.Advance(60'000);
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}, {"code", code_at(clock_.NowMs())}}.dump(),
+                 admin.Headers())
+                .status,
+            200);
+  // The secret is stored sealed: the database holds neither it nor its base32 form.
+  auto tx = store_->Begin(store::TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  auto account = (*tx)->FindAccountByName(1, "admin");
+  ASSERT_TRUE(account.ok() && account->has_value() && (*account)->totp_secret.has_value());
+  const store::Blob& stored = *(*account)->totp_secret;
+  EXPECT_EQ(stored.size(), secret->size() + crypto::kAtRestOverhead);
+  EXPECT_EQ(std::search(stored.begin(), stored.end(), secret->begin(), secret->begin() + 8), stored.end());
 }
 
 // `candor audit` remembers the tree head it saw; a server that later serves a rewritten

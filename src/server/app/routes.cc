@@ -609,10 +609,17 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     r.headers.Add("Set-Cookie", cookie);
     return r;
   })));
-  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request&, const Principal& who) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(auto secret, s->BeginTotp(who));
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string password;
+    std::optional<std::string> code;
+    http::FieldReader f(body);
+    f.Required("password", password);
+    f.Optional("code", code);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto secret, s->BeginTotp(who, password, code));
     return Ok({{"secret", secret.first}, {"otpauth_uri", secret.second}});
-  })));
+  }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp/confirm", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string code;

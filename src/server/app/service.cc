@@ -7,6 +7,7 @@
 #include "domain/log_entry.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
+#include "crypto/at_rest.h"
 #include "crypto/keys.h"
 #include "crypto/ristretto.h"
 #include "log/proof.h"
@@ -66,6 +67,7 @@ Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
       rng_(rng),
       log_key_(std::move(log_key)),
       reviewer_proof_key_(crypto::DeriveBoxKeyPair(log_key_.secret_key, "candor/v1/reviewer-key-verifier")),
+      totp_key_(crypto::DeriveAtRestKey(log_key_.secret_key, "candor/v1/totp-at-rest")),
       config_(std::move(config)) {}
 
 Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& entry) {

@@ -228,7 +228,10 @@ class Service {
   Result<Principal> Authenticate(std::string_view session_token);
   Status Logout(const Principal& who);
   // Starts TOTP enrolment: returns (base32 secret, otpauth URI); active after ConfirmTotp.
-  Result<std::pair<std::string, std::string>> BeginTotp(const Principal& who);
+  // Needs the account's password again, and the current code when a second factor is set
+  // already: a session alone cannot enrol or replace it. Unauthenticated otherwise.
+  Result<std::pair<std::string, std::string>> BeginTotp(const Principal& who, const std::string& password,
+                                                        const std::optional<std::string>& current_code);
   Status ConfirmTotp(const Principal& who, const std::string& code);
 
   // --- Organizations (public reads) ---
@@ -402,6 +405,7 @@ class Service {
   std::mutex rng_mu_;  // Rng implementations are not thread-safe
   crypto::SignKeyPair log_key_;
   crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
+  crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
   ServiceConfig config_;
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;

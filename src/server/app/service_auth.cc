@@ -3,6 +3,9 @@
 
 #include <charconv>
 
+#include "crypto/at_rest.h"
+#include "crypto/password.h"
+#include "crypto/receipt.h"
 #include "crypto/totp.h"
 #include "crypto/transcript.h"
 #include "server/app/service.h"
@@ -24,6 +27,18 @@ store::Blob TokenHash(std::string_view token) {
 // one source, and the count is per name again; the README says so.
 std::string ThrottleKey(std::int64_t org_id, std::string_view username, std::string_view source) {
   return std::to_string(org_id) + "/" + std::string(username) + "/" + std::string(source);
+}
+
+// Second-factor secrets are stored sealed under a key derived from the log key (crypto/
+// at_rest.h), bound to their account; a 32-byte value is one stored before that (raw) and is
+// sealed at the account's next sign-in.
+std::string TotpAd(std::int64_t account_id) { return "candor/v1/totp/" + std::to_string(account_id); }
+
+Result<crypto::Bytes> OpenTotpSecret(const crypto::SymmetricKey& key, std::int64_t account_id, const store::Blob& stored) {
+  if (stored.size() == crypto::TotpSecret::kSize) return crypto::Bytes(stored);  // raw, from before sealing
+  auto opened = crypto::OpenAtRest(key, crypto::AsBytes(TotpAd(account_id)), stored);
+  if (!opened.ok()) return Error(ErrorCode::kCorrupt, "a stored second-factor secret does not open with this server's key");
+  return opened;
 }
 
 // A stored TOTP step, parsed without throwing (a damaged value is the store's error).
@@ -125,14 +140,22 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   // The second factor is checked, and its step recorded, inside the write transaction: read
   // in a separate one, two parallel sign-ins could both spend one code (security review M5).
   std::optional<std::uint64_t> totp_step;
+  bool resealed = false;  // a raw stored secret was sealed: write the account back
   if (good && account->totp_secret) {
     if (!totp) {
       good = false;
     } else {
       CANDOR_ASSIGN_OR_RETURN(auto last, LastTotpStep(*tx, account->id));
-      auto step = crypto::VerifyTotp(*account->totp_secret, *totp, static_cast<std::uint64_t>(now / 1000), last);
+      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key, OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+      auto step = crypto::VerifyTotp(key, *totp, static_cast<std::uint64_t>(now / 1000), last);
       good = step.ok();
       if (good) totp_step = *step;
+      if (good && account->totp_secret->size() == crypto::TotpSecret::kSize) {
+        std::lock_guard<std::mutex> lock(rng_mu_);
+        account->totp_secret = crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), key, rng_);
+        resealed = true;
+      }
+      crypto::Wipe(key);
     }
   }
   const std::string key = ThrottleKey(org->id, username, source);
@@ -163,9 +186,10 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
     auto rehash = crypto::HashPassword(password, config_.password_cost);
     if (rehash.ok()) {
       account->password_hash = *rehash;
-      CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+      resealed = true;
     }
   }
+  if (resealed) CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   std::array<std::uint8_t, 32> token_bytes{};
   std::array<std::uint8_t, 32> csrf_bytes{};
   {
@@ -212,18 +236,40 @@ Status Service::Logout(const Principal& who) {
   return tx->Commit();
 }
 
-Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& who) {
-  crypto::TotpSecret secret = [&] {
+Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& who, const std::string& password,
+                                                               const std::optional<std::string>& current_code) {
+  // A session alone may not enrol or replace the second factor: a stolen session cookie would
+  // otherwise become a permanent foothold (security review L1). The password is asked again,
+  // and the current code too when a second factor is already set.
+  std::optional<store::AccountRecord> account;
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(account, tx->FindAccount(who.account.id));
+  }
+  if (!account || password.size() > 1024 || !crypto::VerifyPassword(account->password_hash, password).ok()) {
+    return Error(ErrorCode::kUnauthenticated, "the password is wrong");
+  }
+  if (account->totp_secret) {
+    if (!current_code) return Error(ErrorCode::kUnauthenticated, "give the code your device shows now, too");
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key, OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+    auto step = crypto::VerifyTotp(key, *current_code, static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
+    crypto::Wipe(key);
+    if (!step.ok()) return Error(ErrorCode::kUnauthenticated, "the current code is wrong");
+  }
+  crypto::TotpSecret secret;
+  crypto::Bytes sealed;
+  {
     std::lock_guard<std::mutex> lock(rng_mu_);
-    return crypto::NewTotpSecret(rng_);
-  }();
+    secret = crypto::NewTotpSecret(rng_);
+    sealed = crypto::SealAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), secret.span(), rng_);
+  }
   std::string base32 = crypto::Base32Encode(secret.span());
   CANDOR_ASSIGN_OR_RETURN(std::string uri,
                           crypto::OtpauthUri(config_.totp_issuer,
                                              who.organization_slug + "/" + who.account.username,
                                              secret.span()));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), base32));
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), crypto::ToHex(sealed)));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return std::make_pair(base32, uri);
 }
@@ -234,13 +280,24 @@ Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
   if (!pending || pending->empty()) {
     return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor first");
   }
-  CANDOR_ASSIGN_OR_RETURN(crypto::TotpSecret secret, crypto::TotpSecretFromBase32(*pending));
-  auto step = crypto::VerifyTotp(secret.span(), code, static_cast<std::uint64_t>(clock_.NowMs() / 1000),
-                                 std::nullopt);
-  if (!step.ok()) return Error(ErrorCode::kUnauthenticated, "that code is wrong; check your device's clock");
+  auto sealed = crypto::FromHex(*pending);
+  if (!sealed.ok()) return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
+  auto opened = crypto::OpenAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), *sealed);
+  if (!opened.ok() || opened->size() != crypto::TotpSecret::kSize) {
+    return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
+  }
+  auto step = crypto::VerifyTotp(*opened, code, static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
+  if (!step.ok()) {
+    crypto::Wipe(*opened);
+    return Error(ErrorCode::kUnauthenticated, "that code is wrong; check your device's clock");
+  }
   CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
   if (!account) return Error(ErrorCode::kNotFound, "the account no longer exists");
-  account->totp_secret = store::Blob(secret.data(), secret.data() + secret.size());
+  {
+    std::lock_guard<std::mutex> lock(rng_mu_);
+    account->totp_secret = crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), *opened, rng_);
+  }
+  crypto::Wipe(*opened);
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-last-step/" + std::to_string(who.account.id),

@@ -760,14 +760,25 @@ const security: StaffPage = (main, s) => {
     area.append(notice('ok', h('p', null, 'Two-step sign-in is on: signing in needs your password and a code from your authenticator app.')));
     return;
   }
-  const start = h('button', { type: 'button' }, 'Turn on two-step sign-in');
+  // The password is asked again (security review L1): a session left open on someone's desk
+  // must not be enough to set a second factor of the intruder's choosing.
+  const pass = h('input', { type: 'password', autocomplete: 'current-password', required: true, name: 'password' });
+  const start = h('button', { type: 'submit' }, 'Turn on two-step sign-in');
+  const startForm = form(
+    { 'aria-label': 'Turn on two-step sign-in' },
+    () => begin(),
+    field({ label: 'Your password, once more', input: pass }),
+    h('div', { class: 'actions' }, start),
+  );
   area.append(
     h('p', null, 'With two-step sign-in, a stolen password is not enough: signing in also needs a six-digit code from an authenticator app on your phone.'),
-    h('p', { class: 'actions' }, start),
+    startForm,
   );
-  start.addEventListener('click', () => {
+  const begin = (): void => {
     start.disabled = true;
-    void api<{ secret: string; otpauth_uri: string }>('/session/totp', { method: 'POST', body: {}, as: 'staff' }).then(
+    const password = pass.value;
+    pass.value = '';
+    void api<{ secret: string; otpauth_uri: string }>('/session/totp', { method: 'POST', body: { password }, as: 'staff' }).then(
       (t) => {
         const code = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: 8 });
         const cerr = errorRegion();
@@ -798,7 +809,7 @@ const security: StaffPage = (main, s) => {
         showError(errors, e);
       },
     );
-  });
+  };
 };
 
 export function staffRoutes(): void {
