@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/letter_bundle.h"
 #include "cli/log_check.h"
 #include "cli/roster_fetch.h"
 #include "crypto/keyfile.h"
@@ -59,7 +60,7 @@ struct LetterRings {
 Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
                                      const std::string& expected_key, const std::string& ca_file,
                                      std::size_t max_ring = domain::kMaxRingSize) {
-  CANDOR_ASSIGN_OR_RETURN(Json b, GetJson(server, "/api/v1/letters/" + crypto::ToHex(id) + "/bundle?signatures=0", ca_file));
+  CANDOR_ASSIGN_OR_RETURN(Json b, FetchLetterBundle(server, id, ca_file, /*with_signatures=*/false));
   LetterRings out;
   out.id = id;
   CANDOR_ASSIGN_OR_RETURN(std::string key_hex, StrField(b, "log_public_key"));

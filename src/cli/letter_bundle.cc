@@ -86,14 +86,56 @@ std::string WithThousands(std::uint64_t n) {
 }
 
 Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
-                                         const std::string& ca_file) {
+                                         const std::string& ca_file, bool with_signatures) {
+  using Json = nlohmann::json;
   const std::string id = crypto::ToHex(letter_id);
-  CANDOR_ASSIGN_OR_RETURN(
-      nlohmann::json bundle,
-      GetJson(server, "/api/v1/letters/" + id + "/bundle", ca_file, kMaxBundleBytes));
+  const std::string base = "/api/v1/letters/" + id + "/bundle?signatures=" + (with_signatures ? "1" : "0");
+  const auto bad = [] { return Error(ErrorCode::kCorrupt, "the server's bundle pages do not fit together"); };
+  // Page by page (docs/API.md, "Bundles in pages"), every later page pinned to the first
+  // page's tree head; the pages are checked to fit, the whole by VerifyLetterBundle.
+  CANDOR_ASSIGN_OR_RETURN(Json bundle, GetJson(server, base, ca_file, kMaxBundlePageBytes));
   if (!bundle.is_object() || !bundle.contains("letter_id") || bundle["letter_id"] != id) {
     return VerificationFailed("the server answered with a bundle that is not letter " + id + "'s");
   }
+  const auto page_of = [](const Json& j) -> const Json* {
+    if (!j.contains("page") || !j["page"].is_object() || !j.contains("entries") || !j["entries"].is_array()) {
+      return nullptr;
+    }
+    const Json& p = j["page"];
+    if (!p.contains("start") || !p["start"].is_number_unsigned() || !p.contains("entries") ||
+        !p["entries"].is_number_unsigned() || !p.contains("next") ||
+        !(p["next"].is_null() || p["next"].is_number_unsigned())) {
+      return nullptr;
+    }
+    return &p;
+  };
+  const Json* first = page_of(bundle);
+  if (first == nullptr || (*first)["start"] != 0 || !bundle.contains("tree_head") ||
+      !bundle["tree_head"].contains("tree_size") || !bundle["tree_head"]["tree_size"].is_number_unsigned()) {
+    return bad();
+  }
+  const std::uint64_t total = (*first)["entries"];
+  Json next = (*first)["next"];
+  const Json tree_head = bundle["tree_head"];
+  const std::string pinned = base + "&tree_size=" + std::to_string(tree_head["tree_size"].get<std::uint64_t>());
+  std::size_t bytes = bundle.dump().size();
+  bundle.erase("page");
+  while (!next.is_null()) {
+    const std::uint64_t start = next.get<std::uint64_t>();
+    if (start != bundle["entries"].size() || start >= total) return bad();
+    CANDOR_ASSIGN_OR_RETURN(Json p, GetJson(server, pinned + "&start=" + std::to_string(start), ca_file,
+                                            kMaxBundlePageBytes));
+    const Json* page = page_of(p);
+    if (page == nullptr || (*page)["start"] != start || (*page)["entries"] != total || p.value("letter_id", "") != id ||
+        !p.contains("tree_head") || p["tree_head"] != tree_head || p["entries"].empty()) {
+      return bad();
+    }
+    bytes += p.dump().size();
+    if (bytes > kMaxBundleBytes) return Error(ErrorCode::kResourceExhausted, "the bundle is larger than this client accepts");
+    next = (*page)["next"];
+    for (auto& e : p["entries"]) bundle["entries"].push_back(std::move(e));
+  }
+  if (bundle["entries"].size() != total) return bad();
   return bundle;
 }
 

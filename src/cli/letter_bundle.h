@@ -19,10 +19,14 @@ namespace candor::cli {
 // about 64·n bytes of hex, so this is some 16,000 signatures over rings of 1,024.
 inline constexpr std::size_t kMaxBundleBytes = std::size_t{1} << 30;
 
-// GET /api/v1/letters/{id}/bundle. Checks only that the reply names `letter_id`
-// (kVerificationFailed otherwise); VerifyBundle checks the rest.
+// The largest page of a bundle (the server cuts pages at about 8 MiB of hex).
+inline constexpr std::size_t kMaxBundlePageBytes = std::size_t{64} << 20;
+
+// GET /api/v1/letters/{id}/bundle, page by page (docs/API.md, "Bundles in pages"), assembled
+// into one bundle. Checks that the pages name `letter_id` (kVerificationFailed otherwise), share
+// one tree head and fit together without gap or overlap (kCorrupt); VerifyBundle checks the rest.
 Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
-                                         const std::string& ca_file);
+                                         const std::string& ca_file, bool with_signatures = true);
 
 // How the command line checks a bundle.
 struct BundleCheck {

@@ -103,6 +103,47 @@ export async function apiBytes(path: string): Promise<Uint8Array> {
   return bytes;
 }
 
+// A letter's bundle, fetched page by page (docs/API.md, "Bundles in pages": the server never
+// builds a whole bundle in memory) and put together as one bundle's JSON text, which the
+// recount checks whole. Later pages are pinned to the first page's tree head; pages that do
+// not fit together (another head, a gap, an overlap, a count that changes) are refused.
+export async function apiBundle(letterId: string, withSignatures: boolean): Promise<Uint8Array> {
+  type Page = {
+    letter_id?: unknown;
+    tree_head?: { tree_size?: unknown };
+    entries?: unknown[];
+    page?: { start?: unknown; next?: unknown; entries?: unknown };
+    [field: string]: unknown;
+  };
+  const base = `/letters/${letterId}/bundle?signatures=${withSignatures ? 1 : 0}`;
+  const read = async (path: string): Promise<Page> => JSON.parse(new TextDecoder().decode(await apiBytes(path))) as Page;
+  const misfit = () => new ApiError(0, 'bad_bundle', 'The server sent bundle pages that do not fit together.');
+  const first = await read(base);
+  const page = first.page;
+  if (!page || page.start !== 0 || typeof page.entries !== 'number' || !Array.isArray(first.entries) ||
+      typeof first.tree_head?.tree_size !== 'number' || first.letter_id !== letterId) {
+    throw misfit();
+  }
+  const total = page.entries;
+  const head = JSON.stringify(first.tree_head);
+  const entries: unknown[] = [...first.entries];
+  let next = page.next;
+  while (next !== null) {
+    if (typeof next !== 'number' || next !== entries.length || next >= total) throw misfit();
+    const p = await read(`${base}&tree_size=${first.tree_head.tree_size}&start=${next}`);
+    if (!p.page || p.page.start !== next || p.page.entries !== total || JSON.stringify(p.tree_head) !== head ||
+        p.letter_id !== letterId || !Array.isArray(p.entries) || p.entries.length === 0) {
+      throw misfit();
+    }
+    entries.push(...p.entries);
+    next = p.page.next;
+  }
+  if (entries.length !== total) throw misfit();
+  const whole: Page = { ...first, entries };
+  delete whole.page;
+  return new TextEncoder().encode(JSON.stringify(whole));
+}
+
 function defaultMessage(status: number): string {
   if (status === 413) return 'That is too large for the server to accept. Make it shorter and try again.';
   if (status === 429) return 'Too many attempts. Wait a minute, then try again.';

@@ -1,6 +1,6 @@
 // "Verify it yourself": download a letter's bundle, then recount it in a Web Worker with the
 // crypto core's recount (crypto/recount_client.ts, the browser's `candor verify`).
-import { apiBytes } from './api.js';
+import { apiBundle } from './api.js';
 import type { JsonInput } from './crypto/json.js';
 import { recountInWorker } from './crypto/recount_client.js';
 
@@ -46,7 +46,7 @@ function fromReport(report: JsonInput): RecountResult {
 
 export async function recount(letterId: string, onProgress: (p: RecountProgress) => void): Promise<RecountResult> {
   onProgress({ phase: 'download', done: 0, total: 0 });
-  const bundle = await apiBytes(`/letters/${letterId}/bundle`);
+  const bundle = await apiBundle(letterId, true);
   onProgress({ phase: 'verify', done: 0, total: 0 });
   try {
     const report = await recountInWorker({ bundle, letterId }, (done, total) => onProgress({ phase: 'verify', done, total }));

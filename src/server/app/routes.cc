@@ -780,7 +780,17 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     const auto with = req.QueryParam("signatures");
     if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
-    CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1"));
+    Service::BundlePage page;
+    if (req.QueryParam("tree_size")) {
+      CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
+    }
+    if (req.QueryParam("start")) {
+      CANDOR_ASSIGN_OR_RETURN(page.start, QueryU64(req, "start"));
+    }
+    if (req.QueryParam("limit")) {
+      CANDOR_ASSIGN_OR_RETURN(page.limit, QueryU64(req, "limit"));
+    }
+    CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1", page));
     return Ok(bundle);
   }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", Anon([s](const Request& req) -> Result<Response> {

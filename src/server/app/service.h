@@ -318,7 +318,21 @@ class Service {
   // The letter's bundle (docs/FORMATS.md, candor-letter-bundle-v1) against the latest head.
   // Without signatures it holds only the letter and its pinned rosters: what a signer needs
   // to build its ring from logged data.
-  Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures = true);
+  // One page of the letter's bundle (docs/API.md, "Bundles in pages"): the bundle JSON of
+  // docs/FORMATS.md with the entries at positions [start, start + limit) of the whole bundle
+  // only, plus "page": {"start", "next" (null on the last page), "entries" (the whole
+  // bundle's count)}. `tree_size` pins the tree head (and leaves out later entries), so that
+  // the pages of one bundle agree; unset: the latest. Memory per request is one page's, not
+  // the whole bundle's (security review M6). kNotFound for no signed head of that size.
+  struct BundlePage {
+    std::optional<std::uint64_t> tree_size;
+    std::uint64_t start = 0;
+    std::uint64_t limit = kBundlePageDefault;
+  };
+  static constexpr std::uint64_t kBundlePageDefault = 2048;
+  static constexpr std::uint64_t kBundlePageMax = 8192;
+  static constexpr std::size_t kBundlePageBytes = std::size_t{8} << 20;  // of hex, about
+  Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page);
 
   // --- Dissent cables (service_cables.cc) ---
   // Public: the reviewers a cable must be encrypted to (enabled reviewer accounts with a key,

@@ -6,6 +6,7 @@
 // arrival. Public counts are of published signatures only, so they change batch by batch,
 // never request by request.
 #include <algorithm>
+#include <limits>
 
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
@@ -548,12 +549,26 @@ Result<std::size_t> Service::PublishBatchIn() {
 
 // --- Bundles ---
 
-Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures) {
+Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page) {
+  if (page.limit == 0 || page.limit > kBundlePageMax) {
+    return InvalidArgument("'limit' must be between 1 and " + std::to_string(kBundlePageMax));
+  }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
-  CANDOR_ASSIGN_OR_RETURN(auto sth, app::LatestTreeHead(*tx));
+  std::optional<tlog::SignedTreeHead> sth;
+  if (page.tree_size) {
+    if (*page.tree_size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return InvalidArgument("'tree_size' is out of range");
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto r, tx->FindTreeHead(static_cast<std::int64_t>(*page.tree_size)));
+    if (!r) return NotFound("no signed tree head of that size");
+    sth = TreeHeadFromRecord(*r);
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(sth, app::LatestTreeHead(*tx));
+  }
   if (!sth) return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
+  if (static_cast<std::uint64_t>(rec->log_index) >= sth->head.size) return NotFound("the letter is not in a tree of that size");
   std::vector<std::int64_t> indices{rec->log_index};
   CANDOR_ASSIGN_OR_RETURN(auto pins, tx->ListLetterRosters(rec->id));
   for (const auto& pin : pins) {
@@ -570,23 +585,33 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   }
   std::sort(indices.begin(), indices.end());
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  const std::uint64_t size = sth->head.size;
+  // Entries logged after the pinned head are not in this bundle.
+  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)), indices.end());
+  const std::uint64_t total = indices.size();
+  const std::uint64_t begin = std::min<std::uint64_t>(page.start, total);
+  const std::uint64_t end = std::min<std::uint64_t>(total, begin + page.limit);
 
   StoreNodeReader reader(*tx);
-  const std::uint64_t size = sth->head.size;
   Json entries = Json::array();
-  // Read entries in runs of consecutive indices (batches are contiguous in the log).
-  std::size_t i = 0;
-  while (i < indices.size()) {
+  // Read this page's entries in short runs of consecutive indices (batches are contiguous in
+  // the log), until `limit` entries or about kBundlePageBytes of hex: a co-signature over a
+  // ring of 4,096 is some 260 KB of hex, so entries alone would not bound a page.
+  std::size_t i = begin;
+  std::size_t page_bytes = 0;
+  while (i < end && page_bytes < kBundlePageBytes) {
     std::size_t j = i + 1;
-    while (j < indices.size() && indices[j] == indices[j - 1] + 1 && j - i < 4096) ++j;
+    while (j < end && j - i < 16 && indices[j] == indices[j - 1] + 1) ++j;
     CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(indices[i], indices[j - 1] + 1));
     if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
     for (const auto& r : records) {
       CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
+      page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
       entries.push_back(Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
     }
     i = j;
   }
+  const std::uint64_t next = i;
   return Json{{"format", "candor-letter-bundle-v1"},
               {"letter_id", crypto::ToHex(id)},
               {"log_public_key", crypto::ToHex(log_key_.public_key)},
@@ -595,7 +620,8 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
                     {"root", crypto::ToHex(sth->head.root)},
                     {"timestamp_ms", sth->head.timestamp_ms},
                     {"signature", crypto::ToHex(sth->signature)}}},
-              {"entries", std::move(entries)}};
+              {"entries", std::move(entries)},
+              {"page", Json{{"start", begin}, {"next", next < total ? Json(next) : Json(nullptr)}, {"entries", total}}}};
 }
 
 }  // namespace candor::app

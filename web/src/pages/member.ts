@@ -6,7 +6,7 @@
 // rebuilds the organization's roster at the version the letter pinned, finds the ring that
 // holds the member's key, tells the member its size, and only then signs with candor-lrs-v1.
 // The request carries no cookie and nothing else about the member.
-import { api, apiBytes, ApiError, type LetterView, type OrgSummary, type SignatureReceipt, type SignatureState } from '../api.js';
+import { api, apiBundle, ApiError, type LetterView, type OrgSummary, type SignatureReceipt, type SignatureState } from '../api.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { coSignatureToJson, signLetter } from '../crypto/cosignature.js';
 import { DEFAULT_MIN_RING_SIZE, type SignatureAction } from '../crypto/letter.js';
@@ -395,7 +395,7 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
   let rings: LetterRings;
   try {
     const [bundle, keyReply] = await Promise.all([
-      apiBytes(`/letters/${id}/bundle?signatures=0`),
+      apiBundle(id, false),
       api<{ public_key: string }>('/log/key'),
     ]);
     const pinned = await pinLogKey(keyReply.public_key);
