@@ -615,6 +615,13 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Status DeleteSessionsOfAccount(std::int64_t account_id) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM sessions WHERE account_id = ?", {account_id}));
+      return Status::Ok();
+    });
+  }
+
   Status DeleteExpiredSessions(std::int64_t now_ms) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(

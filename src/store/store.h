@@ -261,6 +261,7 @@ class Transaction {
   virtual Status UpdateSession(const SessionRecord& session) = 0;  // by token_hash
   virtual Status DeleteSession(const Blob& token_hash) = 0;
   virtual Status DeleteExpiredSessions(std::int64_t now_ms) = 0;
+  virtual Status DeleteSessionsOfAccount(std::int64_t account_id) = 0;
 
   // Login throttling.
   virtual Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) = 0;

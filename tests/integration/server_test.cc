@@ -148,6 +148,19 @@ TEST_P(ServerTest, LoginIsThrottledAndSaysNothingAboutWhichPartWasWrong) {
   EXPECT_EQ(attempt("admin", kPassword).status, 200);
 }
 
+// Security review L2: "sign out everywhere" ends the account's sessions on every device.
+TEST_P(ServerTest, SigningOutEverywhereEndsEverySessionOfTheAccount) {
+  MakeOrg("state");
+  Session laptop = Login("state", "admin");
+  Session phone = Login("state", "admin");
+  Session other = Login("state", "officer");
+  EXPECT_EQ(Call("GET", "/api/v1/session", "", phone.Headers()).status, 200);
+  EXPECT_EQ(Call("DELETE", "/api/v1/sessions", "", laptop.Headers()).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/session", "", laptop.Headers()).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/session", "", phone.Headers()).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/session", "", other.Headers()).status, 200);  // another account: untouched
+}
+
 // Security review M5: a lockout per account name let anyone lock a reviewer out for good; a
 // new username per attempt added a throttle row of up to a megabyte, never deleted.
 TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {

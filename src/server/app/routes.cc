@@ -609,6 +609,14 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     r.headers.Add("Set-Cookie", cookie);
     return r;
   })));
+  // Sign out everywhere: every session of the account ends, on every device (security review L2).
+  CANDOR_RETURN_IF_ERROR(router.Named("DELETE", "/api/v1/sessions", named([s](const Request& req, const Principal& who) -> Result<Response> {
+    CANDOR_RETURN_IF_ERROR(s->LogoutEverywhere(who));
+    Response r = NoContent();
+    CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
+    r.headers.Add("Set-Cookie", cookie);
+    return r;
+  })));
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string password;

@@ -227,6 +227,8 @@ class Service {
   // The principal of a valid, unexpired session with the second factor done.
   Result<Principal> Authenticate(std::string_view session_token);
   Status Logout(const Principal& who);
+  // Ends every session of the account, this one included ("sign out everywhere", L2).
+  Status LogoutEverywhere(const Principal& who);
   // Starts TOTP enrolment: returns (base32 secret, otpauth URI); active after ConfirmTotp.
   // Needs the account's password again, and the current code when a second factor is set
   // already: a session alone cannot enrol or replace it. Unauthenticated otherwise.

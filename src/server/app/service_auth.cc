@@ -230,6 +230,12 @@ Result<Principal> Service::Authenticate(std::string_view session_token) {
   return Principal{*account, org->slug, session->csrf_token, session->token_hash};
 }
 
+Status Service::LogoutEverywhere(const Principal& who) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_RETURN_IF_ERROR(tx->DeleteSessionsOfAccount(who.account.id));
+  return tx->Commit();
+}
+
 Status Service::Logout(const Principal& who) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_RETURN_IF_ERROR(tx->DeleteSession(who.token_hash));

@@ -379,6 +379,9 @@ class Session : public SessionBase {
 
   void Write(Response response, unsigned version, bool keep_alive) {
     AddSecurityHeaders(response, target_.path, impl_.security());
+    // Served over TLS: tell browsers to use nothing else for a year (behind a TLS-terminating
+    // proxy, the proxy sets this header; the README says so).
+    if constexpr (Derived::kTls) response.headers.Set("Strict-Transport-Security", "max-age=31536000");
     if (!ValidResponse(response)) {
       // Only server-made responses reach here unrouted, and they are always valid.
       if (match_.found() && match_.route->privacy() == Privacy::kNamed) {

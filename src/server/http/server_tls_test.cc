@@ -65,6 +65,9 @@ TEST_F(TlsServerTest, ServesOverTlsWithSecureCookies) {
     EXPECT_EQ(r->Header("Set-Cookie"),
               "session=abc123; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict; Secure");
     EXPECT_EQ(r->Header("X-Content-Type-Options"), "nosniff");
+    // Security review L2: a browser that once reached the server over HTTPS never again
+    // tries plain HTTP (where a network attacker could strip TLS and read the cookie).
+    EXPECT_EQ(r->Header("Strict-Transport-Security"), "max-age=31536000");
   }
 }
 

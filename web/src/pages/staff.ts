@@ -754,7 +754,30 @@ const publish: StaffPage = async (main, s) => {
 const security: StaffPage = (main, s) => {
   const errors = errorRegion();
   const area = h('div');
-  main.append(h('h1', null, 'Your sign-in'), errors, area);
+  // Sign out everywhere: for a laptop left open or a phone lost (security review L2).
+  const everywhere = h('button', { type: 'button', class: 'secondary' }, 'Sign out on every device');
+  everywhere.addEventListener('click', () => {
+    everywhere.disabled = true;
+    void api('/sessions', { method: 'DELETE', as: 'staff' }).then(
+      () => {
+        session = null;
+        setCsrfToken(null);
+        navigate('/staff');
+      },
+      (e: unknown) => {
+        everywhere.disabled = false;
+        showError(errors, e);
+      },
+    );
+  });
+  main.append(
+    h('h1', null, 'Your sign-in'),
+    errors,
+    area,
+    h('h2', null, 'Other devices'),
+    h('p', null, 'Signed in somewhere you no longer use, or lost a device? End every session of your account, here and elsewhere.'),
+    h('p', { class: 'actions' }, everywhere),
+  );
   titled(main, 'Your sign-in');
   if (s.account.totp) {
     area.append(notice('ok', h('p', null, 'Two-step sign-in is on: signing in needs your password and a code from your authenticator app.')));
