@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kRingLabel = "candor/v1/ring";
 constexpr std::string_view kTagBaseLabel = "candor/v1/lrs/tag-base";
 constexpr std::string_view kChallengeLabel = "candor/v1/lrs/challenge";
+constexpr std::string_view kAlphaLabel = "candor/v1/lrs/alpha";
 
 // 64 secret bytes, for reducing a secret scalar without leaving a copy in ordinary memory.
 using WideSecret =
@@ -67,6 +68,32 @@ bool IsCanonicalNonZeroSecret(const SecretScalar& x) {
   const bool canonical = sodium_memcmp(reduced.data(), x.data(), x.size()) == 0;
   const bool zero = sodium_is_zero(x.data(), x.size()) == 1;
   return canonical && !zero;
+}
+
+// The hedged nonce (security review L6): α = Hs("candor/v1/lrs/alpha", r, x, D, e, m), where r
+// is the random draw of CRYPTO.md Sign step 1. With a good RNG α is as random as r; with a
+// broken one (a VM snapshot restored twice, a failing entropy source) α still differs between
+// two different messages or events, so two signatures cannot reveal x through a repeated α.
+// Hashed with transcript framing (tr) on a SHA-512 state that is wiped, into guarded memory.
+void HedgedAlpha(const SecretScalar& r, const SecretScalar& x, const Digest32& ring_digest, const Digest32& event,
+                 ByteSpan message, SecretScalar& alpha) {
+  crypto_hash_sha512_state st;
+  crypto_hash_sha512_init(&st);
+  auto part = [&st](const std::uint8_t* data, std::size_t size) {
+    const auto len = U64Le(size);
+    crypto_hash_sha512_update(&st, len.data(), len.size());
+    crypto_hash_sha512_update(&st, data, size);
+  };
+  part(reinterpret_cast<const std::uint8_t*>(kAlphaLabel.data()), kAlphaLabel.size());
+  part(r.data(), r.size());
+  part(x.data(), x.size());
+  part(ring_digest.data(), ring_digest.size());
+  part(event.data(), event.size());
+  part(message.data(), message.size());
+  WideSecret wide;
+  crypto_hash_sha512_final(&st, wide.data());
+  sodium_memzero(&st, sizeof st);
+  crypto_core_ristretto255_scalar_reduce(alpha.data(), wide.data());
 }
 
 // s_π = α − c_π·x (mod l) (CRYPTO.md Sign step 4), computed with libsodium on guarded
@@ -196,9 +223,14 @@ Result<LrsSignature> LrsSign(const Digest32& event, ByteSpan message, const Ring
   sig.s.resize(n);
   const ChallengeHasher challenge(ring.digest(), event, sig.tag, message);
 
-  // Step 1: α, then s_i for i ≠ π in increasing i (the documented order of rng draws).
+  // Step 1: α, then s_i for i ≠ π in increasing i (the documented order of rng draws); α is
+  // hedged with the secret and what is signed (HedgedAlpha).
   SecretScalar alpha;
-  rng.RandomScalar(alpha);
+  {
+    SecretScalar r;
+    rng.RandomScalar(r);
+    HedgedAlpha(r, x, ring.digest(), event, message, alpha);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (i != pi) sig.s[i] = rng.RandomPublicScalar();
   }

@@ -85,8 +85,10 @@ Point LrsTagBase(const Digest32& event);
 
 // Signs `message` for `event` as ring member `signer_index`, whose secret is `x`.
 //
-// Randomness: α and then s_i for every i ≠ π in increasing i are drawn with
-// rng.RandomScalar (so a SeededRng reproduces a signature exactly; tests only).
+// Randomness: r and then s_i for every i ≠ π in increasing i are drawn with
+// rng.RandomScalar (so a SeededRng reproduces a signature exactly; tests only); the nonce is
+// hedged, α = Hs("candor/v1/lrs/alpha", r, x, ring_digest, event, message), so that a broken
+// RNG cannot make two signatures share α and give away x (docs/FORMATS.md, "Signing nonce").
 // Secrets (x, α, c_π·x) stay in libsodium's guarded memory and are wiped on every exit.
 // Error (kInvalidArgument) if signer_index ≥ ring.size(), or x is not a canonical non-zero
 // scalar, or ring.members()[signer_index] != x·G.

@@ -31,7 +31,7 @@ import {
 } from './ristretto.js';
 import { systemRng, type Rng } from './rng.js';
 import { sodium, wipe } from './sodium.js';
-import { hp, reduceWide, sha256, trBytes } from './transcript.js';
+import { hp, reduceWide, sha256, sha512, tr, trBytes } from './transcript.js';
 
 // The scheme name carried next to every signature in Candor's formats.
 export const LRS_SCHEME = 'candor-lrs-v1';
@@ -176,8 +176,10 @@ function nextChallenge(
 }
 
 // Signs `message` for `event` as ring member `signerIndex`, whose secret is `x`.
-// Randomness: α, then s_i for every i ≠ π in increasing i, each rng.randomScalar() (so a
-// SeededRng reproduces the C++ core's signature exactly). α and c_π·x are wiped.
+// Randomness: r, then s_i for every i ≠ π in increasing i, each rng.randomScalar() (so a
+// SeededRng reproduces the C++ core's signature exactly); the nonce is hedged as in the C++
+// core, α = Hs("candor/v1/lrs/alpha", r, x, D, e, m), so that a broken RNG cannot make two
+// signatures share α. r, α and c_π·x are wiped.
 // 'invalid argument' if signerIndex is out of range, x is not a canonical non-zero scalar, or
 // the ring's member signerIndex is not x·G.
 export function lrsSign(
@@ -206,8 +208,13 @@ export function lrsSign(
   const s: Uint8Array[] = new Array<Uint8Array>(n);
   const h = new ChallengeHasher(ring.digest, event, tag, message);
 
-  // Step 1: α, then s_i for i ≠ π in increasing i (the documented order of draws).
-  const alpha = rng.randomScalar();
+  // Step 1: r, then s_i for i ≠ π in increasing i (the documented order of draws); α hedged.
+  const r = rng.randomScalar();
+  // Hs(…) spelled out so that the transcript and the wide hash, which hold the secret, are wiped.
+  const transcript = tr('candor/v1/lrs/alpha', r, x, ring.digest, event, message);
+  const wide = sha512(transcript);
+  const alpha = reduceWide(wide);
+  wipe(r, transcript, wide);
   for (let i = 0; i < n; i++) if (i !== pi) s[i] = rng.randomScalar();
 
   let c0: Uint8Array | null = null;
