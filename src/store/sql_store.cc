@@ -194,6 +194,15 @@ Result<SessionRecord> DecodeSession(const SqlRow& row) {
   return s;
 }
 
+// (slot, tag) of a quota tag row.
+Result<std::pair<std::int64_t, Blob>> DecodeSlotTag(const SqlRow& row) {
+  RowReader r(row);
+  std::int64_t slot = r.Int();
+  Blob tag = r.Bytes();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return std::make_pair(slot, std::move(tag));
+}
+
 Result<LoginThrottleRecord> DecodeThrottle(const SqlRow& row) {
   RowReader r(row);
   LoginThrottleRecord t;
@@ -924,11 +933,7 @@ class SqlTransaction final : public Transaction {
       if (c.action != CoSignatureAction::kSign && c.action != CoSignatureAction::kWithdraw) {
         return InvalidArgument("co-signature action is neither sign nor withdraw");
       }
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id, c.ring_digest,
-           c.signature, c.batch, c.log_index}));
+      CANDOR_RETURN_IF_ERROR(InsertCoSignatureRow(c));
       return Status::Ok();
     });
   }
@@ -1012,10 +1017,7 @@ class SqlTransaction final : public Transaction {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(DeleteCoSignatures(rows));
       for (const auto& c : rows) {
-        CANDOR_RETURN_IF_ERROR(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
-                                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                           {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id,
-                                            c.ring_digest, c.signature, c.batch, c.log_index}));
+        CANDOR_RETURN_IF_ERROR(InsertCoSignatureRow(c));
       }
       return Status::Ok();
     });
@@ -1147,12 +1149,7 @@ class SqlTransaction final : public Transaction {
     return Run(kWrites, [&]() -> Status {
       CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM cables WHERE id = ?", {c.id}));
       if (!rows.empty()) return Error(ErrorCode::kAlreadyExists, "a cable with this id exists");
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          std::string("INSERT INTO cables (") + kCableColumns +
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
-           c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
-           c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
+      CANDOR_RETURN_IF_ERROR(InsertCableRow(c));
       return Status::Ok();
     });
   }
@@ -1203,19 +1200,11 @@ class SqlTransaction final : public Transaction {
         if (gone != 1) return NotFound("no such cable");
       }
       for (const auto& c : cables) {
-        CANDOR_RETURN_IF_ERROR(conn_->Exec(
-            std::string("INSERT INTO cables (") + kCableColumns +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
-             c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
-             c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
+        CANDOR_RETURN_IF_ERROR(InsertCableRow(c));
       }
       for (const auto& list : events) {
         for (const auto& e : list) {
-          CANDOR_RETURN_IF_ERROR(conn_->Exec(
-              std::string("INSERT INTO cable_events (") + kCableEventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms, e.recipients, e.envelope,
-               e.log_index}));
+          CANDOR_RETURN_IF_ERROR(InsertCableEventRow(e));
         }
       }
       return Status::Ok();
@@ -1243,10 +1232,7 @@ class SqlTransaction final : public Transaction {
 
   Status InsertCableEvent(const CableEventRecord& e) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          std::string("INSERT INTO cable_events (") + kCableEventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms, e.recipients, e.envelope,
-           e.log_index}));
+      CANDOR_RETURN_IF_ERROR(InsertCableEventRow(e));
       return Status::Ok();
     });
   }
@@ -1325,15 +1311,7 @@ class SqlTransaction final : public Transaction {
                        "AND substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag) "
                        "ORDER BY q.slot, q.tag",
                        {organization_id, window}));
-      std::vector<std::pair<std::int64_t, Blob>> out;
-      for (const auto& row : rows) {
-        RowReader r(row);
-        std::int64_t slot = r.Int();
-        Blob tag = r.Bytes();
-        CANDOR_RETURN_IF_ERROR(r.status());
-        out.emplace_back(slot, std::move(tag));
-      }
-      return out;
+      return DecodeAll(rows, &DecodeSlotTag);
     });
   }
 
@@ -1343,15 +1321,7 @@ class SqlTransaction final : public Transaction {
       CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT slot, tag FROM cable_quota_tags WHERE organization_id = ? "
                                                       "AND quota_window = ? ORDER BY slot, tag",
                                                       {organization_id, window}));
-      std::vector<std::pair<std::int64_t, Blob>> out;
-      for (const auto& row : rows) {
-        RowReader r(row);
-        std::int64_t slot = r.Int();
-        Blob tag = r.Bytes();
-        CANDOR_RETURN_IF_ERROR(r.status());
-        out.emplace_back(slot, std::move(tag));
-      }
-      return out;
+      return DecodeAll(rows, &DecodeSlotTag);
     });
   }
 
@@ -1430,6 +1400,27 @@ class SqlTransaction final : public Transaction {
   }
 
  private:
+  static Status Done(const Result<std::int64_t>& r) { return r.ok() ? Status::Ok() : Status(r.error()); }
+
+  // One row each, as stored (callers run them inside Run).
+  Status InsertCoSignatureRow(const CoSignatureRecord& c) {
+    return Done(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id, c.ring_digest, c.signature,
+                c.batch, c.log_index}));
+  }
+  Status InsertCableRow(const CableRecord& c) {
+    return Done(conn_->Exec(std::string("INSERT INTO cables (") + kCableColumns +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
+                c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
+                c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
+  }
+  Status InsertCableEventRow(const CableEventRecord& e) {
+    return Done(conn_->Exec(std::string("INSERT INTO cable_events (") + kCableEventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms, e.recipients, e.envelope,
+                e.log_index}));
+  }
+
   enum Access { kReads, kWrites };
 
   // Runs one method's body. Refuses when the transaction is finished, or `access` is kWrites
