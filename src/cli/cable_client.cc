@@ -192,7 +192,7 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action, 
                           crypto::SealEnvelope(header, domain::PadCablePlaintext(crypto::AsBytes(text)), recipients, rng));
   Json keys = Json::array();
   for (const auto& k : recipients) keys.push_back(crypto::ToHex(k));
-  return Json{{"action", domain::CableActionName(action)}, {"recipients", keys},
+  return Json{{"id", crypto::ToHex(id)}, {"action", domain::CableActionName(action)}, {"recipients", keys},
               {"envelope", crypto::ToHex(env.Encode())}};
 }
 

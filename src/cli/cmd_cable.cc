@@ -341,7 +341,8 @@ struct ReviewerOptions {
   PassphraseSource passphrase;
 };
 
-std::string CablePath(const ReviewerOptions& o) { return "/api/v1/orgs/" + o.staff.org + "/cables/" + o.id; }
+// The cable goes in the body, never in the URL (docs/API.md): `what` is view, acknowledge or messages.
+std::string CablesPath(const ReviewerOptions& o, const char* what) { return "/api/v1/orgs/" + o.staff.org + "/cables/" + what; }
 
 Status RunRegisterKey(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
@@ -369,7 +370,7 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
 
 Result<std::pair<Json, OpenedCable>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
                                                const crypto::MemberKeys& keys) {
-  CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "GET", CablePath(o)));
+  CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "POST", CablesPath(o, "view"), Json{{"id", o.id}}));
   CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(s.server, o.staff.org, s.ca_file));
   CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, roster.members));
   return std::make_pair(std::move(view), std::move(opened));
@@ -399,7 +400,7 @@ Status RunRead(const ReviewerOptions& o) {
 
 Status RunAck(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
-  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablePath(o) + "/acknowledge", Json::object()));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "acknowledge"), Json{{"id", o.id}}));
   fmt::print("Acknowledged. The author can see it.\n");
   return Status::Ok();
 }
@@ -417,7 +418,7 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   }
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
   CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, read.second, keys_list, crypto::DefaultRng()));
-  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablePath(o) + "/messages", body));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "messages"), body));
   fmt::print("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
                                                            : "Sent: the author can read it with their receipt.");
   return Status::Ok();

@@ -281,8 +281,8 @@ Json CableViewToJson(const CableView& v) {
   return j;
 }
 
-Result<domain::CableId> CableIdParam(const Request& req) {
-  CANDOR_ASSIGN_OR_RETURN(std::string hex, PathParam(req, "id"));
+// A cable id from a request body (never from a URL: docs/API.md).
+Result<domain::CableId> CableIdFrom(const std::string& hex) {
   auto id = crypto::FixedFromHex<domain::CableId>(hex, "cable id");
   if (!id.ok()) return InvalidArgument("a cable id is 64 hexadecimal characters");
   return id;
@@ -353,7 +353,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     f.Required("id", id_hex);
     f.Required("access", access_hex);
     CANDOR_RETURN_IF_ERROR(f.Finish());
-    CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(id_hex, "id"));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
     CANDOR_ASSIGN_OR_RETURN(auto access, crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->CableForAuthor(id, access));
     return Ok(CableViewToJson(v));
@@ -368,29 +368,42 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     for (const auto& v : cables) list.push_back(CableViewToJson(v));
     return Ok({{"cables", list}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/cables/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
+  // Reviewers name a cable in the body, never in the URL (security review H2): no route of the
+  // API carries a cable id in its path or query.
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/view", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string id_hex;
+    http::FieldReader f(body);
+    f.Required("id", id_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->GetCable(who, slug, id));
     return Ok(CableViewToJson(v));
   })));
-  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/{id}/acknowledge", named([s](const Request& req, const Principal& who) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/acknowledge", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::string id_hex;
+    http::FieldReader f(body);
+    f.Required("id", id_hex);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
     CANDOR_RETURN_IF_ERROR(s->AcknowledgeCable(who, slug, id));
     return NoContent();
   })));
-  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/{id}/messages", named([s](const Request& req, const Principal& who) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/messages", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdParam(req));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::string action_name, envelope_hex;
+    std::string id_hex, action_name, envelope_hex;
     Json recipients_json;
     http::FieldReader f(body);
+    f.Required("id", id_hex);
     f.Required("action", action_name);
     f.Required("recipients", recipients_json);
     f.Required("envelope", envelope_hex);
     CANDOR_RETURN_IF_ERROR(f.Finish());
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
     CANDOR_ASSIGN_OR_RETURN(auto action, domain::ParseCableAction(action_name));
     if (!domain::CableActionHasMessage(action)) {
       return InvalidArgument("'action' is one of replied, noted, extended, closed");

@@ -278,7 +278,8 @@ const cablePage: StaffPage = async (main, s, params) => {
     let reviewerKeys: Uint8Array[];
     let canExtend = false;
     try {
-      view = await api<CableView>(`/orgs/${slug}/cables/${id}`, { as: 'staff' });
+      // The cable id goes in the body, never in a URL (security review H2).
+      view = await api<CableView>(`/orgs/${slug}/cables/view`, { method: 'POST', body: { id }, as: 'staff' });
       const [roster, list, org] = await Promise.all([
         api<Roster>(`/orgs/${slug}/roster`),
         reviewers(slug),
@@ -374,7 +375,7 @@ function reviewerActions(
         try {
           const msg = sealMessage(opened.header.id, action, text.value, opened.content.replyPublic, reviewerKeys);
           replace(status, h('p', null, 'Encrypting and sending…'));
-          await api(`/orgs/${slug}/cables/${view.id}/messages`, { method: 'POST', body: msg, as: 'staff' });
+          await api(`/orgs/${slug}/cables/messages`, { method: 'POST', body: { id: view.id, ...msg }, as: 'staff' });
           text.value = '';
           status.replaceChildren();
           refresh();
@@ -394,7 +395,7 @@ function reviewerActions(
     ack.addEventListener('click', () => {
       ack.disabled = true;
       errors.replaceChildren();
-      void api(`/orgs/${slug}/cables/${view.id}/acknowledge`, { method: 'POST', body: {}, as: 'staff' }).then(refresh, (e: unknown) => {
+      void api(`/orgs/${slug}/cables/acknowledge`, { method: 'POST', body: { id: view.id }, as: 'staff' }).then(refresh, (e: unknown) => {
         ack.disabled = false;
         showError(errors, e, 'The cable was not acknowledged.');
       });

@@ -143,9 +143,8 @@ export function checkPrivacy(device: Device, server: Server, secrets: string[]):
 // No URL path or query string may carry a per-person value (security review H2): proxies and
 // server logs keep URLs next to the address that asked. So, for every request not checked yet:
 //   - every run of 64 or more hex digits is a public letter id (one GET /api/v1/letters lists,
-//     or one of `publicIds`): never a linking tag, a cable id, anything derived from a receipt;
-//     the only exception is the reviewer's named staff routes …/orgs/{slug}/cables/{id}…,
-//     whose caller is a signed-in reviewer and whose id says nothing about the author;
+//     or one of `publicIds`): never a linking tag, a cable id (reviewers' pages included: they
+//     name a cable in the body too), anything derived from a receipt;
 //   - no request uses the routes that carried such values (GET …/signatures/{tag}, POST
 //     …/cables/{id}/status), and no member page (#/member…; or a worker's) reads the log by
 //     index (GET /log/entries, /log/proof/inclusion): the indices of one's own entries go in
@@ -165,8 +164,6 @@ export async function checkUrls(devices: readonly Device[], server: Server, publ
   if (bad.length > 0) throw new Error(`per-person values in URLs (security review H2):\n${bad.join('\n')}`);
 }
 
-const STAFF_CABLE_ROUTE = /^\/api\/v1\/orgs\/[a-z0-9-]+\/cables\/[0-9a-f]{64}(\/(messages|acknowledge))?$/;
-
 function urlProblem(r: { url: string; from: string }, publicIds: ReadonlySet<string>): string | null {
   const u = new URL(r.url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null; // blob: downloads
@@ -183,7 +180,6 @@ function urlProblem(r: { url: string; from: string }, publicIds: ReadonlySet<str
   if (memberPage && /^\/api\/v1\/log\/(entries|proof\/inclusion)/.test(u.pathname)) {
     return 'a member page read the log by index in the URL';
   }
-  if (route.startsWith('#/staff') && STAFF_CABLE_ROUTE.test(u.pathname)) return null;
   for (const m of where.matchAll(/[0-9a-f]{64,}/gi)) {
     if (!publicIds.has(m[0].toLowerCase())) return `${m[0].slice(0, 16)}… is not a public letter id`;
   }
