@@ -70,6 +70,27 @@ class LetterTest : public ServerTest {
 
   Json Letter(const std::string& id) { return JsonOf(Call("GET", "/api/v1/letters/" + id)); }
 
+  // A letter to "state" alone, as a member would publish it.
+  static domain::Letter StateLetter(const std::string& title, const std::string& body) {
+    domain::Letter letter;
+    letter.title = title;
+    letter.body = body;
+    letter.organizations = {"state"};
+    return letter;
+  }
+  // The membership proof with which member `k` publishes `letter` (POST /letters/member).
+  crypto::LrsSignature ProveMembership(const domain::Letter& letter, const crypto::Ring& ring,
+                                       const crypto::MemberKeys& k) {
+    const domain::LetterId id = domain::ComputeLetterId(letter);
+    return *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring,
+                            *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
+  }
+  // The body of POST /letters/member for `letter` with `proof` over `ring` of "state".
+  static Json MemberLetterBody(const domain::Letter& letter, const crypto::Ring& ring, const crypto::Bytes& proof) {
+    return Json{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
+                {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof)}};
+  }
+
   crypto::SeededRng sig_rng_{2024};
 };
 
@@ -266,6 +287,47 @@ TEST_P(LetterTest, OneKeyCountsOnceWhateverTheEncodingOfItsTag) {
   EXPECT_EQ(enrolled.status, 400) << enrolled.body;
 }
 
+// Security review C1, data already stored: a twin co-signature accepted before the canonical
+// rule (put straight into the store here, as the old server would have) is dropped by the
+// batch publisher — before the quorum is counted, so it cannot complete a quorum either — and
+// never reaches the log, where it would make the letter's bundle unverifiable.
+TEST_P(LetterTest, ATwinSignatureStoredBeforeTheFixIsDroppedNotPublished) {
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 25, 11);
+  const crypto::Ring ring = RingOf(state);
+  const std::string id = PublishLetter(Json{{"title", "Two"}, {"body", "Quorum of two."},
+                                            {"organizations", {"state"}}, {"quorum", 2}});
+  ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
+  const auto letter = *crypto::FixedFromHex<domain::LetterId>(id);
+  const crypto::LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(
+      letter, domain::LetterStatement(letter, domain::SignatureAction::kSign), ring, 0, state[0].ring.secret,
+      sig_rng_, crypto::testing::SetBit255);
+  {
+    auto tx = store_->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    auto org = (*tx)->FindOrganizationBySlug("state");
+    ASSERT_TRUE(org.ok() && org->has_value());
+    ASSERT_TRUE((*tx)->InsertCoSignature(store::CoSignatureRecord{
+                         store::Blob(letter.begin(), letter.end()), store::Blob(twin.tag.begin(), twin.tag.end()),
+                         store::CoSignatureAction::kSign, (*org)->id, store::Blob(ring.digest().begin(), ring.digest().end()),
+                         twin.Encode(), std::nullopt, std::nullopt})
+                    .ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  EXPECT_EQ(*service_->PublishBatch(), 0u);  // one real signer: the quorum of two is not reached
+  EXPECT_EQ(Letter(id)["quorum_reached"], false);
+  EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signature-status",
+                 Json{{"tag", crypto::ToHex(twin.tag)}}.dump()).status,
+            404);  // the twin is gone
+  ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[1])).status, 202);
+  EXPECT_EQ(*service_->PublishBatch(), 2u);
+  Json whole = JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle"));
+  whole.erase("page");
+  auto report = domain::VerifyLetterBundle(whole, domain::BundleOptions{});
+  ASSERT_TRUE(report.ok()) << report.error().message();
+  EXPECT_EQ(report->total, 2u);
+}
+
 TEST_P(LetterTest, AQuorumLetterRevealsNothingUntilTheQuorumThenEverythingAtOnce) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 25, 4);
@@ -372,19 +434,13 @@ TEST_P(LetterTest, AMemberPublishesWithAMembershipProofThatRevealsNobody) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 21, 8);
   const crypto::Ring ring = RingOf(state);
-  domain::Letter letter;
-  letter.title = "From a member";
-  letter.body = "No account needed.";
-  letter.organizations = {"state"};
+  const domain::Letter letter = StateLetter("From a member", "No account needed.");
   const domain::LetterId id = domain::ComputeLetterId(letter);
-  auto proof = *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring, 5,
-                                state[5].ring.secret, sig_rng_);
-  Json body{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
-            {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof.Encode())}};
-  Json forged = body;
+  const crypto::LrsSignature proof = ProveMembership(letter, ring, state[5]);
+  Json body = MemberLetterBody(letter, ring, proof.Encode());
   auto bad = proof.Encode();
   bad[3] ^= 1;
-  forged["proof"] = crypto::ToHex(bad);
+  Json forged = MemberLetterBody(letter, ring, bad);
   EXPECT_EQ(Call("POST", "/api/v1/letters/member", forged.dump()).status, 422);
   auto ok = Call("POST", "/api/v1/letters/member", body.dump());
   ASSERT_EQ(ok.status, 201) << ok.body;
@@ -404,16 +460,11 @@ TEST_P(LetterTest, AnonymousProofsAreCheckedWithoutTakingTheWriterLock) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 21, 18);
   const crypto::Ring ring = RingOf(state);
-  domain::Letter letter;
-  letter.title = "Held";
-  letter.body = "While the lock is held.";
-  letter.organizations = {"state"};
+  const domain::Letter letter = StateLetter("Held", "While the lock is held.");
   const domain::LetterId id = domain::ComputeLetterId(letter);
-  auto proof = *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring, 2,
-                                state[2].ring.secret, sig_rng_);
+  crypto::LrsSignature proof = ProveMembership(letter, ring, state[2]);
   proof.s[7] = proof.s[8];  // canonical, wrong: fails only in the ring equations
-  Json forged{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
-              {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof.Encode())}};
+  const Json forged = MemberLetterBody(letter, ring, proof.Encode());
   const std::string open_letter = PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
   domain::CoSignature bad_sig = SignAs(open_letter, ring, state[3]);
   std::copy_n(bad_sig.signature.begin() + 32 * 5, 32, bad_sig.signature.begin() + 32 * 4);

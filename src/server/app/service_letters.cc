@@ -469,11 +469,29 @@ Result<std::size_t> Service::PublishBatchIn() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto letters, tx->ListLettersWithWaitingCoSignatures());
   std::size_t published = 0;
-  bool rewritten = false;
+  bool changed = false;  // rows dropped or rewritten: commit even when nothing is published
   for (const auto& letter_blob : letters) {
     CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
     if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
     CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
+    CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
+    // A co-signature accepted before points had to be canonical may carry its tag's twin
+    // encoding (bit 255 set: security review C1) — a second signature by a key that signed
+    // already. Every verifier refuses it now, so it is dropped here, before the quorum is
+    // counted, rather than published into the log, where it would make the letter's bundle
+    // unverifiable.
+    std::vector<store::CoSignatureRecord> twins;
+    std::erase_if(waiting, [&twins](const store::CoSignatureRecord& s) {
+      auto tag = crypto::FixedFromBytes<crypto::Point>(s.tag, "tag");
+      if (tag.ok() && crypto::IsValidPoint(*tag)) return false;
+      twins.push_back(s);
+      return true;
+    });
+    if (!twins.empty()) {
+      CANDOR_RETURN_IF_ERROR(tx->DeleteCoSignatures(twins));
+      changed = true;
+    }
+    if (waiting.empty()) continue;
     if (!rec->quorum_reached) {
       // A quorum letter publishes nothing until its signatories, waiting ones included,
       // reach the quorum; then all at once, and only then does its flag change — at a batch,
@@ -485,29 +503,14 @@ Result<std::size_t> Service::PublishBatchIn() {
         // Still waiting, perhaps for weeks: rewrite the waiting rows in a random order at every
         // batch, so that where they lie on disk tells their arrival order no better than the
         // batch interval does (security review H3).
-        CANDOR_ASSIGN_OR_RETURN(auto still, tx->ListWaitingCoSignatures(letter_blob));
-        Shuffle(still);
-        CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(still));
-        rewritten = true;
+        Shuffle(waiting);
+        CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(waiting));
+        changed = true;
         continue;
       }
       CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
     }
     CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
-    CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
-    // A co-signature accepted before points had to be canonical may carry its tag's twin
-    // encoding (bit 255 set: security review C1) — a second signature by a key that signed
-    // already. Every verifier refuses it now, so it is dropped here rather than published
-    // into the log, where it would make the letter's bundle unverifiable.
-    std::vector<store::CoSignatureRecord> twins;
-    std::erase_if(waiting, [&twins](const store::CoSignatureRecord& s) {
-      auto tag = crypto::FixedFromBytes<crypto::Point>(s.tag, "tag");
-      if (tag.ok() && crypto::IsValidPoint(*tag)) return false;
-      twins.push_back(s);
-      return true;
-    });
-    if (!twins.empty()) CANDOR_RETURN_IF_ERROR(tx->DeleteCoSignatures(twins));
-    if (waiting.empty()) continue;
     Shuffle(waiting);
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
     const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
@@ -539,7 +542,7 @@ Result<std::size_t> Service::PublishBatchIn() {
   CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
   published += cables;
   if (published == 0) {
-    if (rewritten) CANDOR_RETURN_IF_ERROR(tx->Commit());
+    if (changed) CANDOR_RETURN_IF_ERROR(tx->Commit());
     return std::size_t{0};
   }
   CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
