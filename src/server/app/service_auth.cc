@@ -111,7 +111,7 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   const std::int64_t now = clock_.NowMs();
   // A name no account can have is refused before anything is read, hashed or stored: each
   // new name used to add a throttle row of up to a megabyte (security review M5).
-  if (!CheckUsername(username).ok() || password.size() > 1024 || source.size() > 64) return WrongCredentials();
+  if (!CheckUsername(username).ok() || source.size() > 64) return WrongCredentials();
   std::optional<store::OrganizationRecord> org;
   std::optional<store::AccountRecord> account;
   {
@@ -252,7 +252,7 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& 
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_ASSIGN_OR_RETURN(account, tx->FindAccount(who.account.id));
   }
-  if (!account || password.size() > 1024 || !crypto::VerifyPassword(account->password_hash, password).ok()) {
+  if (!account || !crypto::VerifyPassword(account->password_hash, password).ok()) {
     return Error(ErrorCode::kUnauthenticated, "the password is wrong");
   }
   if (account->totp_secret) {
