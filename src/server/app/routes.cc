@@ -172,6 +172,14 @@ Result<std::int64_t> DraftIdParam(const Request& req) {
   return static_cast<std::int64_t>(id);
 }
 
+// 204 with the session cookie cleared: the answer to signing out, here or everywhere.
+Result<Response> SignedOut(const Request& req) {
+  Response r = NoContent();
+  CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
+  r.headers.Add("Set-Cookie", cookie);
+  return r;
+}
+
 // Named routes: resolve the session cookie, and for state-changing methods check the CSRF
 // token header against the session's.
 class Named {
@@ -288,6 +296,16 @@ Result<domain::CableId> CableIdFrom(const std::string& hex) {
   return id;
 }
 
+// The cable named by a body that holds nothing else: {"id": hex}.
+Result<domain::CableId> CableIdBody(const Request& req) {
+  CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+  std::string id_hex;
+  http::FieldReader f(body);
+  f.Required("id", id_hex);
+  CANDOR_RETURN_IF_ERROR(f.Finish());
+  return CableIdFrom(id_hex);
+}
+
 Status AddCableRoutes(http::Router& router, Service& service, const Named& named) {
   Service* s = &service;
   // Hex doubles the envelope; leave room for the header and signatures of a large ring.
@@ -372,23 +390,13 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   // API carries a cable id in its path or query.
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/view", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::string id_hex;
-    http::FieldReader f(body);
-    f.Required("id", id_hex);
-    CANDOR_RETURN_IF_ERROR(f.Finish());
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
     CANDOR_ASSIGN_OR_RETURN(CableView v, s->GetCable(who, slug, id));
     return Ok(CableViewToJson(v));
   })));
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/cables/acknowledge", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::string id_hex;
-    http::FieldReader f(body);
-    f.Required("id", id_hex);
-    CANDOR_RETURN_IF_ERROR(f.Finish());
-    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+    CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
     CANDOR_RETURN_IF_ERROR(s->AcknowledgeCable(who, slug, id));
     return NoContent();
   })));
@@ -617,18 +625,12 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   })));
   CANDOR_RETURN_IF_ERROR(router.Named("DELETE", "/api/v1/session", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_RETURN_IF_ERROR(s->Logout(who));
-    Response r = NoContent();
-    CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
-    r.headers.Add("Set-Cookie", cookie);
-    return r;
+    return SignedOut(req);
   })));
   // Sign out everywhere: every session of the account ends, on every device (security review L2).
   CANDOR_RETURN_IF_ERROR(router.Named("DELETE", "/api/v1/sessions", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_RETURN_IF_ERROR(s->LogoutEverywhere(who));
-    Response r = NoContent();
-    CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
-    r.headers.Add("Set-Cookie", cookie);
-    return r;
+    return SignedOut(req);
   })));
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
