@@ -188,6 +188,12 @@ TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_TRUE(service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.7").ok());
+  // A long password within the policy (1,000 characters, 2,000 bytes of UTF-8) still signs in:
+  // the limits are the password policy's, in characters.
+  std::string long_password;
+  for (int i = 0; i < 1000; ++i) long_password += "\xc3\xa9";  // é
+  ASSERT_TRUE(service_->CreateAccount("state", "longpass", long_password, store::kRoleReviewer).ok());
+  EXPECT_TRUE(service_->Login("state", "longpass", long_password, std::nullopt, "10.0.0.8").ok());
   // Rows expire: once the lock and the window are over, the next failure clears them.
   for (int i = 0; i < 3; ++i) {
     (void)service_->Login("state", "officer", "wrong password here", std::nullopt, "10.0.1." + std::to_string(i));
