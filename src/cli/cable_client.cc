@@ -141,35 +141,65 @@ Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challeng
   return Json{{"reply_public", crypto::ToHex(reviewer.public_key)}, {"proof", crypto::ToHex(proof)}};
 }
 
-Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
-                              const std::vector<crypto::Point>& roster) {
+Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer, const domain::OrgState& state,
+                              std::size_t max_ring) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes header_bytes, HexOf(view, "header_bytes"));
   CANDOR_ASSIGN_OR_RETURN(domain::CableHeader header, domain::DecodeCableHeader(header_bytes));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, HexOf(view, "envelope"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(envelope_bytes));
+  // Both ring signatures, over a ring of the logged roster at the header's version, before the
+  // content is believed (security review M3): a cable the server or a database tamperer made
+  // up is shown as forged, never as a member's.
+  if (header.organization != state.organization) {
+    return Error(ErrorCode::kVerificationFailed, "forged: the cable names another organization than this one");
+  }
+  auto rings = domain::RingsAt(state, header.roster_version, max_ring);
+  if (!rings.ok()) {
+    return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
+                                                     std::to_string(header.roster_version) + ", which the log does not hold");
+  }
+  std::optional<crypto::Ring> ring;
+  for (auto& bucket : *rings) {
+    auto r = crypto::Ring::Create(std::move(bucket));
+    if (r.ok() && r->digest() == header.ring_digest) ring = std::move(*r);
+  }
+  if (!ring) return Error(ErrorCode::kVerificationFailed, "forged: the cable's ring is not one of the logged roster's");
+  const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, HexOf(view, "quota_signature"));
+  if (!view.contains("quota_slot") || !view["quota_slot"].is_number_unsigned()) {
+    return InvalidArgument("the cable view has no 'quota_slot'");
+  }
+  const std::uint64_t slot = view["quota_slot"].get<std::uint64_t>();
+  auto sig = crypto::LrsSignature::Decode(sig_bytes, ring->size());
+  auto quota = crypto::LrsSignature::Decode(quota_bytes, ring->size());
+  if (!sig.ok() || !quota.ok() || !crypto::LrsVerify(header.id, digest.span(), *ring, *sig).ok() ||
+      !crypto::LrsVerify(domain::CableQuotaEvent(header.organization, header.quota_window, slot), digest.span(), *ring,
+                         *quota)
+           .ok()) {
+    return Error(ErrorCode::kVerificationFailed, "forged: the cable is not signed by a member of the roster");
+  }
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext, crypto::OpenEnvelope(header_bytes, env, reviewer));
   auto text = domain::UnpadCablePlaintext(plaintext);
   auto content = text.ok() ? domain::CableContentFromBytes(*text) : Result<domain::CableContent>(text.error());
   crypto::Wipe(plaintext);
   if (!content.ok()) return content.error();
-  OpenedCable out{header, std::move(*content), false};
+  OpenedCable out{header, std::move(*content), false, ring->size()};
   if (header.author == domain::CableAuthor::kNamed) {
     if (!out.content.author) return Error(ErrorCode::kVerificationFailed, "a named cable without its author");
     const auto& a = *out.content.author;
-    if (std::find(roster.begin(), roster.end(), a.ring_public) == roster.end()) {
-      return Error(ErrorCode::kVerificationFailed, "the named author's key is not on the roster");
+    if (std::find(ring->members().begin(), ring->members().end(), a.ring_public) == ring->members().end()) {
+      return Error(ErrorCode::kVerificationFailed, "the named author's key is not in the cable's ring");
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Ring self, crypto::Ring::Create({a.ring_public}));
     CANDOR_ASSIGN_OR_RETURN(auto binding, crypto::LrsSignature::Decode(a.binding, 1));
     CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(header.id, domain::CableAuthorBindingMessage(a.signing_public), self, binding));
     // The binding's tag equals the cable signature's tag exactly when the same key made both.
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
-    if (sig_bytes.size() < 32 || !std::equal(sig_bytes.end() - 32, sig_bytes.end(), binding.tag.begin())) {
+    if (sig->tag != binding.tag) {
       return Error(ErrorCode::kVerificationFailed, "the named author did not sign this cable");
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig, HexOf(view, "author_signature"));
     CANDOR_ASSIGN_OR_RETURN(auto ed, crypto::FixedFromBytes<crypto::Signature64>(author_sig, "author signature"));
-    const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
     CANDOR_RETURN_IF_ERROR(crypto::Ed25519Verify(digest.span(), ed, a.signing_public));
     out.author_verified = true;
   } else if (out.content.author) {

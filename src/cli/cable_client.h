@@ -23,6 +23,7 @@
 #include "crypto/rng.h"
 #include "domain/cable.h"
 #include "domain/letter.h"
+#include "domain/org_state.h"
 
 namespace candor::cli {
 
@@ -74,15 +75,19 @@ struct OpenedCable {
   domain::CableHeader header;
   domain::CableContent content;
   bool author_verified = false;  // named: binding and Ed25519 signature checked against the roster
+  std::size_t ring_size = 0;     // the members the ring signatures hide the author among
 };
 
-// Decrypts the cable of a reviewer's view (GET …/cables/{id}) with the reviewer's key and,
-// for a named cable, checks the author's binding proof (its tag must equal the cable
-// signature's tag, and its key must be on `roster`) and Ed25519 signature.
-// Error: kPermissionDenied when this key is not a recipient; kVerificationFailed when the
-// ciphertext or a signature does not check; kInvalidArgument for a malformed view.
+// Checks a reviewer's view of a cable (POST …/cables/view) against the organization's logged
+// state — its ring is a bucket of the roster at the header's version, and both ring signatures
+// (the cable's and the quota's) verify over it (security review M3) — then decrypts it with the
+// reviewer's key and, for a named cable, checks the author's binding proof (its tag must equal
+// the cable signature's tag, its key must be in the ring) and Ed25519 signature.
+// Error: kVerificationFailed, its message starting "forged:", when the cable is not a member's;
+// kPermissionDenied when this key is not a recipient; kVerificationFailed when the ciphertext
+// or the author's signature does not check; kInvalidArgument for a malformed view.
 Result<OpenedCable> OpenCable(const nlohmann::json& view, const crypto::BoxKeyPair& reviewer,
-                              const std::vector<crypto::Point>& roster);
+                              const domain::OrgState& state, std::size_t max_ring = domain::kMaxRingSize);
 
 // The body of POST …/cables/{id}/messages: `text` encrypted for a reply, extension reason or
 // closing response (to the author's reply key, then `reviewers`) or a note (`reviewers` only).

@@ -19,7 +19,7 @@
 #include "cli/http_client.h"
 #include "cli/io.h"
 #include "cli/log_check.h"
-#include "cli/roster_fetch.h"
+#include "cli/trusted_log.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
@@ -32,21 +32,22 @@ namespace {
 
 using Json = nlohmann::json;
 
-// What a client fetches before writing, with the client's own minimum ring size.
+// What a client fetches before writing, with the client's own minimum ring size: the ring and
+// the reviewers from the organization's logged state at a trusted tree head (security review
+// H4, M2), the quota from the server.
 Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org, const std::string& ca,
-                                std::size_t min_ring) {
+                                std::size_t min_ring, const domain::OrgState& state) {
   CableInputs in;
   in.organization = org;
   in.min_ring = min_ring;
-  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(server, org, ca));
-  in.roster_version = roster.version;
-  in.roster = std::move(roster.members);
-  CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(server, "/api/v1/orgs/" + org + "/reviewers", ca));
-  for (const auto& r : reviewers.value("reviewers", Json::array())) {
-    auto k = crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "reviewer key");
-    if (!k.ok()) return BadReply("a malformed reviewer key");
-    in.reviewers.push_back(*k);
+  if (state.epoch_versions.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the roster of '" + org + "' for cables is fixed at the server's next batch (every few minutes); "
+                 "try again after it. Nothing was sent");
   }
+  in.roster_version = state.epoch_versions.front();
+  CANDOR_ASSIGN_OR_RETURN(in.roster, state.roster.members(in.roster_version));
+  for (const auto& r : state.reviewers) in.reviewers.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
   if (!quota.contains("window") || !quota["window"].is_number_unsigned() || !quota.contains("slots") ||
       !quota["slots"].is_number_unsigned()) {
@@ -85,13 +86,12 @@ std::string Deadlines(const Json& v) {
 }
 
 // Checks that every logged event of the view is in the log — an inclusion proof against the
-// tree head signed by `log_key` — as a cable-event with the same cable, sequence number,
+// trusted tree head `sth` — as a cable-event with the same cable, sequence number,
 // action and digest; for messages, that the digest is that of the envelope shown. Returns how
 // many events it checked.
-Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const crypto::SignPublicKey& log_key,
+Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const tlog::SignedTreeHead& sth,
                                      const std::string& ca) {
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, FetchSignedTreeHead(server, log_key, ca));
   std::size_t checked = 0;
   for (const auto& e : v.value("events", Json::array())) {
     if (!e.contains("log_index") || !e["log_index"].is_number_unsigned()) continue;
@@ -190,13 +190,9 @@ class UsedSlots {
   Json state_;
 };
 
-std::string DefaultStateDir() {
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.candor";
-}
-
 struct WriteOptions {
-  std::string server, org, key, subject, body_file, named, receipt_out, ca_file, state_dir;
+  std::string server, org, key, subject, body_file, named, receipt_out, ca_file;
+  LogTrust trust;
   std::vector<std::string> attach;
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
@@ -214,9 +210,15 @@ Status RunWrite(const WriteOptions& o) {
   }
   if (!o.named.empty()) draft.author_name = o.named;
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring));
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring, state));
+  // Who will be able to read it, as the log says, before anything is sealed.
+  fmt::print("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}", o.org,
+             DescribeReviewers(state));
   // Slots this device spent count as used, published or not (UsedSlots).
-  CANDOR_ASSIGN_OR_RETURN(UsedSlots spent, UsedSlots::Load(o.state_dir.empty() ? DefaultStateDir() : o.state_dir));
+  CANDOR_ASSIGN_OR_RETURN(UsedSlots spent,
+                          UsedSlots::Load(o.trust.state_dir.empty() ? DefaultStateDir() : o.trust.state_dir));
   const std::string spent_id = UsedSlots::Id(keys.ring.public_key, o.org, in.quota_window);
   for (std::uint64_t slot : spent.Slots(spent_id)) {
     in.used_tags.emplace_back(static_cast<std::int64_t>(slot),
@@ -244,7 +246,8 @@ Status RunWrite(const WriteOptions& o) {
 
 // --- author: status ---
 struct StatusOptions {
-  std::string server, receipt, receipt_file, log_key, ca_file;
+  std::string server, receipt, receipt_file, ca_file;
+  LogTrust trust;
 };
 
 Status RunStatus(const StatusOptions& o) {
@@ -259,16 +262,12 @@ Status RunStatus(const StatusOptions& o) {
                                               Json{{"id", crypto::ToHex(access.id)}, {"access", crypto::ToHex(access.access)}},
                                               o.ca_file));
   fmt::print("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
-  std::string key_hex = o.log_key;
-  if (key_hex.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(server, "/api/v1/log/key", o.ca_file));
-    key_hex = key_json.value("public_key", "");
-  }
-  CANDOR_ASSIGN_OR_RETURN(auto log_key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log key"));
-  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, log_key, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, head.sth, o.ca_file));
   fmt::print("  In the log      {} event(s), each matching what you see, proven included under the\n"
-             "                  tree head signed by log key {}{}\n",
-             checked, key_hex.substr(0, 16), o.log_key.empty() ? "… (as the server gave it; pin it with --log-key)" : "…");
+             "                  tree head of {} entries signed by log key {}… ({})\n",
+             checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
+             o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
   if (messages.empty()) fmt::print("\nNo replies yet.\n");
   for (const auto& m : messages) {
@@ -339,6 +338,7 @@ struct ReviewerOptions {
   StaffOptions staff;
   std::string id, key, text_file;
   PassphraseSource passphrase;
+  LogTrust trust;
 };
 
 // The cable goes in the body, never in the URL (docs/API.md): `what` is view, acknowledge or messages.
@@ -350,8 +350,17 @@ Status RunRegisterKey(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json challenge, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/reviewer-key/challenge"));
   CANDOR_ASSIGN_OR_RETURN(Json body, ReviewerKeyRegistration(o.staff.org, challenge, keys.box));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key", body));
-  fmt::print("New cables to '{}' will be encrypted to your key {}… as well.\n", o.staff.org,
-             crypto::ToHex(keys.box.public_key).substr(0, 16));
+  // Authors seal to the reviewers the log holds: check that it holds this key now.
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(s.server, o.trust, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(s.server, o.staff.org, head, s.ca_file));
+  const auto logged = std::find_if(state.reviewers.begin(), state.reviewers.end(),
+                                   [&](const auto& r) { return r.box_public == keys.box.public_key; });
+  if (logged == state.reviewers.end()) {
+    return VerificationFailed("the server accepted your key but the log does not list it among the reviewers");
+  }
+  fmt::print("New cables to '{}' will be encrypted to your key as well; the log lists it (entry {}).\n"
+             "Its fingerprint, which authors see next to your name: {}\n",
+             o.staff.org, logged->log_index, domain::KeyFingerprint(keys.box.public_key));
   return Status::Ok();
 }
 
@@ -368,24 +377,27 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
   return Status::Ok();
 }
 
-Result<std::pair<Json, OpenedCable>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
+Result<std::tuple<Json, OpenedCable, domain::OrgState>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
                                                const crypto::MemberKeys& keys) {
   CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "POST", CablesPath(o, "view"), Json{{"id", o.id}}));
-  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(s.server, o.staff.org, s.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, roster.members));
-  return std::make_pair(std::move(view), std::move(opened));
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(s.server, o.trust, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(s.server, o.staff.org, head, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, state));
+  return std::make_tuple(std::move(view), std::move(opened), std::move(state));
 }
 
 Status RunRead(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
-  const auto& [view, opened] = read;
+  const auto& [view, opened, state] = read;
   fmt::print("Subject: {}\n", opened.content.subject);
   if (opened.content.author) {
     fmt::print("From:    {} (verified member of the roster)\n", opened.content.author->name);
   } else {
-    fmt::print("From:    an anonymous member of '{}'\n", o.staff.org);
+    fmt::print("From:    an anonymous member of '{}' (one of {}; both ring signatures checked against roster\n"
+               "         version {} as the log records it)\n",
+               o.staff.org, opened.ring_size, opened.header.roster_version);
   }
   fmt::print("{}\n{}\n", Deadlines(view), opened.content.body);
   for (const auto& a : opened.content.attachments) {
@@ -410,14 +422,11 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
-  CANDOR_ASSIGN_OR_RETURN(Json reviewers, GetJson(s.server, "/api/v1/orgs/" + o.staff.org + "/reviewers", s.ca_file));
+  // Messages go to the reviewers the log holds, like cables.
   std::vector<crypto::BoxPublicKey> keys_list;
-  for (const auto& r : reviewers.value("reviewers", Json::array())) {
-    CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.value("box_public", ""), "key"));
-    keys_list.push_back(k);
-  }
+  for (const auto& r : std::get<2>(read).reviewers) keys_list.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
-  CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, read.second, keys_list, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, std::get<1>(read), keys_list, crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "messages"), body));
   fmt::print("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
                                                            : "Sent: the author can read it with their receipt.");
@@ -458,8 +467,7 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   w->add_option("--named", write->named, "Sign with your name (as the reviewers should see it); default: anonymous");
   w->add_option("--receipt-out", write->receipt_out, "Also save the receipt in this new file");
   w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")->capture_default_str();
-  w->add_option("--state-dir", write->state_dir,
-                "Where this device remembers the quota slots it spent (default: ~/.candor)");
+  AddLogTrustOptions(w, write->trust);
   w->add_option("--passphrase-file", write->passphrase.file, "Read the key file's passphrase from this file");
   w->add_option("--ca-file", write->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(w, exit_code, [write] { return RunWrite(*write); });
@@ -469,7 +477,7 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   st->add_option("--server", status->server, "The Candor server")->required();
   st->add_option("--receipt", status->receipt, "The receipt text (candor-receipt-v1-…)");
   st->add_option("--receipt-file", status->receipt_file, "A file holding the receipt");
-  st->add_option("--log-key", status->log_key, "Refuse unless the log is signed by this key (hex)");
+  AddLogTrustOptions(st, status->trust);
   st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(st, exit_code, [status] { return RunStatus(*status); });
 
@@ -479,6 +487,7 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
     AddStaffOptions(c, o->staff);
     if (needs_id) c->add_option("cable", o->id, "The cable id")->required();
     if (needs_key) {
+      AddLogTrustOptions(c, o->trust);
       c->add_option("--key", o->key, "Your key file (its X25519 key decrypts cables)")->required();
       c->add_option("--passphrase-file", o->passphrase.file, "Read the key file's passphrase from this file");
     }

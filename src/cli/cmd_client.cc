@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "domain/cosignature.h"
@@ -48,6 +49,7 @@ Result<F> Hex(const Json& j, const char* field) {
 // --- enroll ---
 struct EnrollOptions {
   std::string server, org, invitation, key, ca_file;
+  LogTrust trust;
 };
 
 Status RunEnroll(const EnrollOptions& o) {
@@ -62,17 +64,13 @@ Status RunEnroll(const EnrollOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/orgs/" + o.org + "/enroll", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, U64(reply, "roster_size"));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, U64(reply, "version"));
-  // Check that the roster the server now publishes really holds the key.
-  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, "/api/v1/orgs/" + o.org + "/roster/" +
-                                                           std::to_string(version), o.ca_file));
-  bool present = false;
-  if (roster.contains("members") && roster["members"].is_array()) {
-    for (const auto& m : roster["members"]) {
-      present = present || (m.is_object() && m.value("ring_public", "") == crypto::ToHex(info->ring_public));
-    }
-  }
-  if (!present) {
-    return VerificationFailed("the server accepted the enrollment but its roster does not list your key");
+  // Check that the log now holds the key: the roster everyone signs within is the logged one.
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(std::min(version, state.roster.version())));
+  if (state.roster.version() < version ||
+      std::find(members.begin(), members.end(), info->ring_public) == members.end()) {
+    return VerificationFailed("the server accepted the enrollment but its log does not list your key");
   }
   fmt::print("You are enrolled in '{}'. The roster now has {} members (version {}).\n"
              "No name was sent: the roster holds only your public keys.\n",
@@ -83,120 +81,50 @@ Status RunEnroll(const EnrollOptions& o) {
 // --- roster fetch ---
 struct RosterFetchOptions {
   std::string server, org, out, ca_file;
+  LogTrust trust;
   std::uint64_t version = 0;
   bool force = false;
 };
 
 Status RunRosterFetch(const RosterFetchOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  std::string target = "/api/v1/orgs/" + o.org + "/roster";
-  if (o.version != 0) target += "/" + std::to_string(o.version);
-  CANDOR_ASSIGN_OR_RETURN(Json roster, GetJson(server, target, o.ca_file));
-  if (!roster.contains("members") || !roster["members"].is_array()) {
-    return Error(ErrorCode::kCorrupt, "the server's roster has no members list");
+  // From the log, with proofs: the ring file is what members really sign within.
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
+  const std::uint64_t version = o.version != 0 ? o.version : state.roster.version();
+  if (version > state.roster.version()) {
+    return Error(ErrorCode::kNotFound, fmt::format("the log holds roster versions 1 to {} of '{}', not {}",
+                                                   state.roster.version(), o.org, version));
   }
-  Json ring{{"members", Json::array()}};
-  for (const auto& m : roster["members"]) {
-    CANDOR_ASSIGN_OR_RETURN(std::string key, Str(m, "ring_public"));
-    ring["members"].push_back(key);
-  }
-  CANDOR_ASSIGN_OR_RETURN(std::string digest, Str(roster, "digest"));
-  ring["digest"] = digest;
-  // RingFromJson recomputes the digest and refuses a roster whose digest does not match.
-  auto checked = domain::RingFromJson(ring);
-  if (!checked.ok()) return checked.error().WithContext("the server's roster");
-  std::string text = domain::RingToJson(*checked).dump(2) + "\n";
+  CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(version));
+  auto ring = crypto::Ring::Create(std::move(members));
+  if (!ring.ok()) return ring.error().WithContext(fmt::format("roster version {} of '{}'", version, o.org));
+  std::string text = domain::RingToJson(*ring).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
-  fmt::print("Wrote the roster of '{}' ({} members, version {}) to {}.\n", o.org,
-             checked->size(), roster.value("version", 0), o.out);
+  fmt::print("Wrote the roster of '{}' ({} members, version {}, as the log proves it) to {}.\n", o.org, ring->size(),
+             version, o.out);
   return Status::Ok();
 }
 
 // --- audit ---
 struct AuditOptions {
-  std::string server, state, ca_file;
+  std::string server, ca_file;
+  LogTrust trust;
   bool full = false;
 };
 
-std::string DefaultStatePath(const ServerUrl& server) {
-  const char* home = std::getenv("HOME");
-  std::string dir = std::string(home ? home : ".") + "/.candor";
-  std::filesystem::create_directories(dir);
-  return dir + "/audit-" + server.host + "-" + server.port + ".json";
-}
-
-Result<tlog::SignedTreeHead> SthFromJson(const Json& j) {
-  tlog::SignedTreeHead sth;
-  CANDOR_ASSIGN_OR_RETURN(sth.head.size, U64(j, "tree_size"));
-  CANDOR_ASSIGN_OR_RETURN(sth.head.root, Hex<tlog::Hash>(j, "root"));
-  CANDOR_ASSIGN_OR_RETURN(sth.head.timestamp_ms, U64(j, "timestamp_ms"));
-  CANDOR_ASSIGN_OR_RETURN(sth.signature, Hex<crypto::Signature64>(j, "signature"));
-  return sth;
-}
-
-Json SthToJson(const tlog::SignedTreeHead& sth) {
-  return Json{{"tree_size", sth.head.size}, {"root", crypto::ToHex(sth.head.root)},
-              {"timestamp_ms", sth.head.timestamp_ms}, {"signature", crypto::ToHex(sth.signature)}};
-}
-
 Status RunAudit(const AuditOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  const std::string state_path = o.state.empty() ? DefaultStatePath(server) : o.state;
-  Json state = Json::object();
-  if (std::filesystem::exists(state_path)) {
-    CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(state_path));
-    state = Json::parse(text, nullptr, false);
-    if (state.is_discarded() || !state.is_object()) {
-      return Error(ErrorCode::kCorrupt, "the audit state file '" + state_path + "' is damaged");
-    }
-  }
-  CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(server, "/api/v1/log/key", o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(auto key, Hex<crypto::SignPublicKey>(key_json, "public_key"));
-  if (state.contains("public_key") && state["public_key"] != crypto::ToHex(key)) {
-    return VerificationFailed("the log's signing key changed since the last audit (was " +
-                              state["public_key"].get<std::string>() + "): this log cannot be trusted");
-  }
-  CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, SthFromJson(sth_json));
-  CANDOR_RETURN_IF_ERROR(tlog::VerifySignedTreeHead(sth, key));
-  fmt::print("Signed tree head: {} entries, root {}, signature valid.\n", sth.head.size,
-             crypto::ToHex(sth.head.root));
-
-  if (state.contains("sth")) {
-    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead old, SthFromJson(state["sth"]));
-    if (sth.head.size < old.head.size) {
-      return VerificationFailed(fmt::format("the log shrank from {} to {} entries: history was rewritten",
-                                            old.head.size, sth.head.size));
-    }
-    if (sth.head.size == old.head.size) {
-      if (sth.head.root != old.head.root) {
-        return VerificationFailed("same size as last time but a different root: history was rewritten");
-      }
-    } else {
-      CANDOR_ASSIGN_OR_RETURN(
-          Json proof_json,
-          GetJson(server, fmt::format("/api/v1/log/proof/consistency?first={}&second={}",
-                                      old.head.size, sth.head.size), o.ca_file));
-      std::vector<tlog::Hash> proof;
-      if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) {
-        return Error(ErrorCode::kCorrupt, "the consistency proof is missing");
-      }
-      for (const auto& h : proof_json["proof"]) {
-        if (!h.is_string()) return Error(ErrorCode::kCorrupt, "malformed consistency proof");
-        CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
-        proof.push_back(hash);
-      }
-      Status consistent = tlog::VerifyConsistency(old.head.size, sth.head.size, old.head.root,
-                                                  sth.head.root, proof);
-      if (!consistent.ok()) {
-        return VerificationFailed("the log is not an extension of the one seen last time (" +
-                                  consistent.error().message() + "): history was rewritten");
-      }
-      fmt::print("Consistent with the {} entries seen at the last audit: nothing was removed or changed.\n",
-                 old.head.size);
-    }
+  // The same rule as every other flow (cli/trusted_log.h): pinned key, no rollback, no fork.
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  const tlog::SignedTreeHead& sth = head.sth;
+  fmt::print("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size, crypto::ToHex(sth.head.root),
+             head.witnessed > 0 ? fmt::format(", cosigned by {} of your witnesses", head.witnessed) : "");
+  if (head.previous_size) {
+    fmt::print("Consistent with the {} entries this client saw before: nothing was removed or changed.\n",
+               *head.previous_size);
   } else {
-    fmt::print("First audit of this log: remembering its key and tree head in {}.\n", state_path);
+    fmt::print("First look at this log from this client: its key and tree head are remembered in {}.\n", head.pin_file);
   }
 
   if (o.full) {
@@ -229,11 +157,6 @@ Status RunAudit(const AuditOptions& o) {
     for (const auto& [kind, n] : kinds) fmt::print("  {:>6}  {}\n", n, kind);
   }
 
-  state["public_key"] = crypto::ToHex(key);
-  state["sth"] = SthToJson(sth);
-  state["server"] = server.ToString();
-  std::string text = state.dump(2) + "\n";
-  CANDOR_RETURN_IF_ERROR(WriteFileAtomic(state_path, crypto::AsBytes(text), true, 0600));
   fmt::print("Audit passed.\n");
   return Status::Ok();
 }
@@ -249,6 +172,7 @@ void RegisterClientCommands(CLI::App& app, int* exit_code) {
   e->add_option("--invitation", enroll->invitation, "The invitation code you were given")->required();
   e->add_option("--key", enroll->key, "Your key file (only its public keys are sent)")->required();
   e->add_option("--ca-file", enroll->ca_file, "Trust this PEM certificate authority for HTTPS");
+  AddLogTrustOptions(e, enroll->trust);
   OnRun(e, exit_code, [enroll] { return RunEnroll(*enroll); });
 
   CLI::App* ring = app.get_subcommand("ring");
@@ -259,6 +183,7 @@ void RegisterClientCommands(CLI::App& app, int* exit_code) {
   f->add_option("--out,-o", fetch->out, "Where to write the ring file")->required();
   f->add_option("--version", fetch->version, "A roster version (default: the latest)");
   f->add_option("--ca-file", fetch->ca_file, "Trust this PEM certificate authority for HTTPS");
+  AddLogTrustOptions(f, fetch->trust);
   f->add_flag("--force", fetch->force, "Replace an existing file");
   OnRun(f, exit_code, [fetch] { return RunRosterFetch(*fetch); });
 
@@ -266,8 +191,7 @@ void RegisterClientCommands(CLI::App& app, int* exit_code) {
   CLI::App* a = app.add_subcommand(
       "audit", "Check the server's transparency log: signature, and no rewritten history since last time");
   a->add_option("--server", audit->server, "The Candor server")->required();
-  a->add_option("--state", audit->state,
-                "Where to remember the last tree head (default: ~/.candor/audit-HOST-PORT.json)");
+  AddLogTrustOptions(a, audit->trust);
   a->add_flag("--full", audit->full, "Also download every entry and re-hash the whole log");
   a->add_option("--ca-file", audit->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(a, exit_code, [audit] { return RunAudit(*audit); });

@@ -16,7 +16,7 @@
 #include "cli/io.h"
 #include "cli/letter_bundle.h"
 #include "cli/log_check.h"
-#include "cli/roster_fetch.h"
+#include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/transcript.h"
@@ -55,37 +55,28 @@ struct LetterRings {
   tlog::SignedTreeHead sth;
 };
 
-// Fetches /letters/{id}/bundle?signatures=0 and checks it: tree head signature (against
-// `expected_key` when given), every inclusion proof, the letter's id, complete rosters.
-Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
-                                     const std::string& expected_key, const std::string& ca_file,
-                                     std::size_t max_ring = domain::kMaxRingSize) {
-  CANDOR_ASSIGN_OR_RETURN(Json b, FetchLetterBundle(server, id, ca_file, /*with_signatures=*/false));
+// Fetches /letters/{id}/bundle?signatures=0 at the trusted head's size and checks it: the log
+// key and the tree head are the trusted ones, every inclusion proof, the letter's id, complete
+// rosters.
+Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id, const TrustedHead& head,
+                                     const std::string& ca_file, std::size_t max_ring = domain::kMaxRingSize) {
+  const std::string id_hex = crypto::ToHex(id);
+  CANDOR_ASSIGN_OR_RETURN(
+      Json b, FetchProofPages(server,
+                              "/api/v1/letters/" + id_hex + "/bundle?signatures=0&tree_size=" +
+                                  std::to_string(head.sth.head.size),
+                              "letter_id", id_hex, ca_file, /*pin_tree_size=*/false));
   LetterRings out;
   out.id = id;
-  CANDOR_ASSIGN_OR_RETURN(std::string key_hex, StrField(b, "log_public_key"));
-  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key");
-  if (!key.ok()) return BadReply("a malformed log key");
-  out.log_key = *key;
-  if (!expected_key.empty() && crypto::ToHex(out.log_key) != expected_key) {
-    return VerificationFailed("the server's log key is " + key_hex + ", not the one you gave (--log-key)");
+  out.log_key = head.log_key;
+  out.sth = head.sth;
+  if (b.value("log_public_key", "") != crypto::ToHex(head.log_key)) {
+    return VerificationFailed("the letter's bundle is signed by another log key than the trusted one");
   }
-  const Json& th = b.value("tree_head", Json());
-  if (!th.is_object() || !th.contains("tree_size") || !th["tree_size"].is_number_unsigned() ||
-      !th.contains("timestamp_ms") || !th["timestamp_ms"].is_number_unsigned()) {
-    return BadReply("a bundle without a valid tree head");
-  }
-  out.sth.head.size = th["tree_size"].get<std::uint64_t>();
-  out.sth.head.timestamp_ms = th["timestamp_ms"].get<std::uint64_t>();
-  CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(th, "root"));
-  CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(th, "signature"));
-  auto root = crypto::FixedFromHex<tlog::Hash>(root_hex, "root");
-  auto sig = crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature");
-  if (!root.ok() || !sig.ok()) return BadReply("a malformed tree head");
-  out.sth.head.root = *root;
-  out.sth.signature = *sig;
-  if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
-    return VerificationFailed("the log's tree head is not signed by its log key");
+  if (!b.contains("tree_head")) return BadReply("a bundle without a tree head");
+  auto sth = domain::SignedTreeHeadFromJson(b["tree_head"]);
+  if (!sth.ok() || *sth != head.sth) {
+    return VerificationFailed("the letter's bundle is not at the tree head the server showed a moment ago");
   }
   if (!b.contains("entries") || !b["entries"].is_array()) return BadReply("a bundle without entries");
   std::optional<domain::LetterEvent> letter_event;
@@ -175,6 +166,7 @@ Status RunDraft(const DraftOptions& o) {
 // --- letter publish (as a member) ---
 struct PublishOptions {
   std::string file, server, key, org, ca_file;
+  LogTrust trust;
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
 };
@@ -187,10 +179,12 @@ Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
   const domain::LetterId id = domain::ComputeLetterId(letter);
   const std::string org = o.org.empty() ? letter.organizations.front() : o.org;
-  // The membership proof is over the organization's current roster (the one the letter will pin).
-  CANDOR_ASSIGN_OR_RETURN(FetchedRoster roster, FetchRoster(server, org, o.ca_file));
+  // The membership proof is over the organization's current roster (the one the letter will
+  // pin), as the log proves it at a trusted head (security review H4).
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  auto buckets = domain::BucketRoster(roster.members);
+  auto buckets = domain::BucketRoster(state.roster.members());
   auto bucket = domain::BucketOf(buckets, keys.ring.public_key);
   if (!bucket) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
@@ -216,7 +210,8 @@ Status RunPublish(const PublishOptions& o) {
 
 // --- letter sign ---
 struct LetterSignOptions {
-  std::string letter, server, key, org, receipt, log_key, ca_file;
+  std::string letter, server, key, org, receipt, ca_file;
+  LogTrust trust;
   PassphraseSource passphrase;
   bool withdraw = false;
   std::size_t min_ring = domain::kDefaultMinRingSize;
@@ -225,7 +220,8 @@ struct LetterSignOptions {
 Status RunLetterSign(const LetterSignOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
-  CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, o.log_key, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   const LetterRings::Org* org = nullptr;
   const crypto::Ring* ring = nullptr;
@@ -285,6 +281,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
 // --- letter receipt ---
 struct ReceiptOptions {
   std::string file, server, ca_file;
+  LogTrust trust;
 };
 
 Status RunReceipt(const ReceiptOptions& o) {
@@ -323,11 +320,14 @@ Status RunReceipt(const ReceiptOptions& o) {
     }
     if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return BadReply("a published state without a log index");
     const std::uint64_t index = st["log_index"].get<std::uint64_t>();
-    auto sth_or = FetchSignedTreeHead(server, key, o.ca_file);
-    if (!sth_or.ok() && sth_or.error().code() == ErrorCode::kVerificationFailed) {
-      return VerificationFailed("the log's tree head is not signed by the key in your receipt");
+    // The receipt's key is the one the signature was made under: it must be the log's still.
+    LogTrust trust = o.trust;
+    if (trust.log_key_hex.empty()) trust.log_key_hex = crypto::ToHex(key);
+    if (trust.log_key_hex != crypto::ToHex(key)) {
+      return VerificationFailed("the log key you gave is not the one in your receipt");
     }
-    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, std::move(sth_or));
+    CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
+    const tlog::SignedTreeHead& sth = head.sth;
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, FetchIncludedEntry(server, index, sth, o.ca_file));
     auto event = domain::DecodeLogEntry(entry);
     auto* cosig = event.ok() ? std::get_if<domain::CoSignatureEvent>(&*event) : nullptr;
@@ -414,6 +414,7 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   p->add_option("--min-ring", publish->min_ring, "Refuse to prove membership within fewer members")->capture_default_str();
   p->add_option("--passphrase-file", publish->passphrase.file, "Read the key file's passphrase from this file");
   p->add_option("--ca-file", publish->ca_file, "Trust this PEM certificate authority for HTTPS");
+  AddLogTrustOptions(p, publish->trust);
   OnRun(p, exit_code, [publish] { return RunPublish(*publish); });
 
   auto sign = std::make_shared<LetterSignOptions>();
@@ -424,7 +425,7 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   s->add_option("--org", sign->org, "Sign as a member of this organization (default: the first that lists you)");
   s->add_flag("--withdraw", sign->withdraw, "Withdraw your earlier signature instead");
   s->add_option("--receipt", sign->receipt, "Save a receipt here, to check inclusion later");
-  s->add_option("--log-key", sign->log_key, "Refuse unless the log is signed by this key (hex)");
+  AddLogTrustOptions(s, sign->trust);
   s->add_option("--min-ring", sign->min_ring, "Refuse to sign within fewer members")->capture_default_str();
   s->add_option("--passphrase-file", sign->passphrase.file, "Read the key file's passphrase from this file");
   s->add_option("--ca-file", sign->ca_file, "Trust this PEM certificate authority for HTTPS");
@@ -435,6 +436,7 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   r->add_option("file", receipt->file, "The receipt file from `candor letter sign --receipt`")->required();
   r->add_option("--server", receipt->server, "The Candor server (default: the one in the receipt)");
   r->add_option("--ca-file", receipt->ca_file, "Trust this PEM certificate authority for HTTPS");
+  AddLogTrustOptions(r, receipt->trust);
   OnRun(r, exit_code, [receipt] { return RunReceipt(*receipt); });
 
   auto list = std::make_shared<ShowOptions>();

@@ -277,6 +277,9 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   config.reminder_days = o.reminder_days;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
+  // Index reviewer entries logged before schema migration 6, and give each organization with
+  // members its first roster epoch, so cables can be written before the first batch.
+  CANDOR_RETURN_IF_ERROR(service.PrepareOrganizationLog());
   app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
     // Counts only: which signatures went out, or when any of them arrived, is never logged.
     if (!r.ok()) fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n", r.error().message());

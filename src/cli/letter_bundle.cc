@@ -85,17 +85,15 @@ std::string WithThousands(std::uint64_t n) {
   return out;
 }
 
-Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
-                                         const std::string& ca_file, bool with_signatures) {
+Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base, const char* id_field,
+                                       const std::string& id, const std::string& ca_file, bool pin_tree_size) {
   using Json = nlohmann::json;
-  const std::string id = crypto::ToHex(letter_id);
-  const std::string base = "/api/v1/letters/" + id + "/bundle?signatures=" + (with_signatures ? "1" : "0");
-  const auto bad = [] { return Error(ErrorCode::kCorrupt, "the server's bundle pages do not fit together"); };
+  const auto bad = [] { return Error(ErrorCode::kCorrupt, "the server's pages do not fit together"); };
   // Page by page (docs/API.md, "Bundles in pages"), every later page pinned to the first
-  // page's tree head; the pages are checked to fit, the whole by VerifyLetterBundle.
+  // page's tree head; the pages are checked to fit, the whole by its verifier.
   CANDOR_ASSIGN_OR_RETURN(Json bundle, GetJson(server, base, ca_file, kMaxBundlePageBytes));
-  if (!bundle.is_object() || !bundle.contains("letter_id") || bundle["letter_id"] != id) {
-    return VerificationFailed("the server answered with a bundle that is not letter " + id + "'s");
+  if (!bundle.is_object() || !bundle.contains(id_field) || bundle[id_field] != id) {
+    return VerificationFailed(std::string("the server answered for another ") + id_field + " than " + id);
   }
   const auto page_of = [](const Json& j) -> const Json* {
     if (!j.contains("page") || !j["page"].is_object() || !j.contains("entries") || !j["entries"].is_array()) {
@@ -117,7 +115,8 @@ Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::
   const std::uint64_t total = (*first)["entries"];
   Json next = (*first)["next"];
   const Json tree_head = bundle["tree_head"];
-  const std::string pinned = base + "&tree_size=" + std::to_string(tree_head["tree_size"].get<std::uint64_t>());
+  const std::string pinned =
+      pin_tree_size ? base + "&tree_size=" + std::to_string(tree_head["tree_size"].get<std::uint64_t>()) : base;
   std::size_t bytes = bundle.dump().size();
   bundle.erase("page");
   while (!next.is_null()) {
@@ -126,17 +125,24 @@ Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::
     CANDOR_ASSIGN_OR_RETURN(Json p, GetJson(server, pinned + "&start=" + std::to_string(start), ca_file,
                                             kMaxBundlePageBytes));
     const Json* page = page_of(p);
-    if (page == nullptr || (*page)["start"] != start || (*page)["entries"] != total || p.value("letter_id", "") != id ||
-        !p.contains("tree_head") || p["tree_head"] != tree_head || p["entries"].empty()) {
+    if (page == nullptr || (*page)["start"] != start || (*page)["entries"] != total || !p.contains(id_field) ||
+        p[id_field] != id || !p.contains("tree_head") || p["tree_head"] != tree_head || p["entries"].empty()) {
       return bad();
     }
     bytes += p.dump().size();
-    if (bytes > kMaxBundleBytes) return Error(ErrorCode::kResourceExhausted, "the bundle is larger than this client accepts");
+    if (bytes > kMaxBundleBytes) return Error(ErrorCode::kResourceExhausted, "the answer is larger than this client accepts");
     next = (*page)["next"];
     for (auto& e : p["entries"]) bundle["entries"].push_back(std::move(e));
   }
   if (bundle["entries"].size() != total) return bad();
   return bundle;
+}
+
+Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
+                                         const std::string& ca_file, bool with_signatures) {
+  const std::string id = crypto::ToHex(letter_id);
+  return FetchProofPages(server, "/api/v1/letters/" + id + "/bundle?signatures=" + (with_signatures ? "1" : "0"),
+                         "letter_id", id, ca_file, /*pin_tree_size=*/true);
 }
 
 Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const BundleCheck& check) {

@@ -22,6 +22,13 @@ inline constexpr std::size_t kMaxBundleBytes = std::size_t{1} << 30;
 // The largest page of a bundle (the server cuts pages at about 8 MiB of hex).
 inline constexpr std::size_t kMaxBundlePageBytes = std::size_t{64} << 20;
 
+// GET `base` (a target with a query), page by page (docs/API.md, "Bundles in pages"), assembled
+// into one answer: every page must carry `id_field` = `id` and one tree head, and the pages fit
+// together without gap or overlap (kCorrupt otherwise). With `pin_tree_size`, later pages ask
+// for the first page's tree size (`base` then has none of its own).
+Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base, const char* id_field,
+                                       const std::string& id, const std::string& ca_file, bool pin_tree_size);
+
 // GET /api/v1/letters/{id}/bundle, page by page (docs/API.md, "Bundles in pages"), assembled
 // into one bundle. Checks that the pages name `letter_id` (kVerificationFailed otherwise), share
 // one tree head and fit together without gap or overlap (kCorrupt); VerifyBundle checks the rest.

@@ -22,26 +22,6 @@ Result<std::string> StrField(const Json& j, const char* field) {
 
 }  // namespace
 
-Result<tlog::SignedTreeHead> FetchSignedTreeHead(const ServerUrl& server, const crypto::SignPublicKey& log_key,
-                                                 const std::string& ca_file) {
-  CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", ca_file));
-  tlog::SignedTreeHead sth;
-  if (!sth_json.contains("tree_size") || !sth_json["tree_size"].is_number_unsigned() ||
-      !sth_json.contains("timestamp_ms") || !sth_json["timestamp_ms"].is_number_unsigned()) {
-    return BadReply("a malformed tree head");
-  }
-  sth.head.size = sth_json["tree_size"].get<std::uint64_t>();
-  sth.head.timestamp_ms = sth_json["timestamp_ms"].get<std::uint64_t>();
-  CANDOR_ASSIGN_OR_RETURN(std::string root_hex, StrField(sth_json, "root"));
-  CANDOR_ASSIGN_OR_RETURN(std::string sig_hex, StrField(sth_json, "signature"));
-  CANDOR_ASSIGN_OR_RETURN(sth.head.root, crypto::FixedFromHex<tlog::Hash>(root_hex, "root"));
-  CANDOR_ASSIGN_OR_RETURN(sth.signature, crypto::FixedFromHex<crypto::Signature64>(sig_hex, "signature"));
-  if (!tlog::VerifySignedTreeHead(sth, log_key).ok()) {
-    return VerificationFailed("the log's tree head is not signed by the log key " + crypto::ToHex(log_key));
-  }
-  return sth;
-}
-
 Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
                                          const tlog::SignedTreeHead& sth, const std::string& ca_file) {
   if (index >= sth.head.size) return VerificationFailed(fmt::format("entry {} is not in the signed log yet", index));

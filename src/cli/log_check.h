@@ -1,5 +1,5 @@
-// Checking that one entry is in the server's log: the latest signed tree head (its signature
-// against the log key), the entry at an index, and its inclusion proof against that head.
+// Checking that one entry is in the server's log: the entry at an index and its inclusion proof
+// against a tree head the caller trusts (cli/trusted_log.h).
 // Shared by `candor letter receipt` and `candor cable status`.
 #ifndef CANDOR_CLI_LOG_CHECK_H_
 #define CANDOR_CLI_LOG_CHECK_H_
@@ -13,11 +13,6 @@
 #include "log/tree_head.h"
 
 namespace candor::cli {
-
-// The latest tree head, its signature checked against `log_key`.
-// Error: kVerificationFailed when it is not signed by that key; kCorrupt for a malformed reply.
-Result<tlog::SignedTreeHead> FetchSignedTreeHead(const ServerUrl& server, const crypto::SignPublicKey& log_key,
-                                                 const std::string& ca_file);
 
 // The entry bytes at `index`, proven included in `sth` by an inclusion proof.
 Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,

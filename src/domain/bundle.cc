@@ -253,6 +253,35 @@ Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   return b;
 }
 
+Result<tlog::SignedTreeHead> SignedTreeHeadFromJson(const Json& j) { return TreeHeadFromJson(j); }
+Json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth) { return TreeHeadToJson(sth); }
+Result<BundleEntry> BundleEntryFromJson(const Json& j, std::size_t position) { return EntryFromJson(j, position); }
+
+Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const Json& j) {
+  if (!j.is_array()) return InvalidArgument("'cosignatures' must be a list");
+  std::vector<tlog::Cosignature> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string what = "cosignature " + std::to_string(i);
+    CANDOR_RETURN_IF_ERROR(OnlyFields(j[i], what, {"witness", "timestamp", "signature"}));
+    tlog::Cosignature c;
+    CANDOR_ASSIGN_OR_RETURN(c.witness, HexField<crypto::SignPublicKey>(j[i], what, "witness"));
+    CANDOR_ASSIGN_OR_RETURN(c.timestamp_s, U64Field(j[i], what, "timestamp"));
+    CANDOR_ASSIGN_OR_RETURN(c.signature, HexField<crypto::Signature64>(j[i], what, "signature"));
+    out.push_back(c);
+  }
+  return out;
+}
+
+Json CosignaturesToJson(const std::vector<tlog::Cosignature>& cosignatures) {
+  Json out = Json::array();
+  for (const auto& c : cosignatures) {
+    out.push_back(Json{{"witness", crypto::ToHex(c.witness)},
+                       {"timestamp", c.timestamp_s},
+                       {"signature", crypto::ToHex(c.signature)}});
+  }
+  return out;
+}
+
 Result<LetterBundle> BuildLetterBundle(
     const LetterId& letter_id, const crypto::SignPublicKey& log_public_key,
     const tlog::SignedTreeHead& tree_head, const tlog::NodeReader& tree,

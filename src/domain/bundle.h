@@ -34,6 +34,7 @@
 #include "base/result.h"
 #include "crypto/bytes.h"
 #include "domain/letter.h"
+#include "log/cosignature.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
@@ -65,6 +66,17 @@ struct LetterBundle {
 //  "tree_head":{"tree_size","root","timestamp_ms","signature"},
 //  "entries":[{"index","entry":hex,"proof":[hex…]}…]} — the contract of docs/FORMATS.md.
 nlohmann::json LetterBundleToJson(const LetterBundle& bundle);
+
+// The pieces of the bundle's JSON that other proofs (org_state.h) share, parsed as strictly:
+// {"tree_size","root","timestamp_ms","signature"} and {"index","entry","proof"}; `position`
+// names the entry in errors.
+Result<tlog::SignedTreeHead> SignedTreeHeadFromJson(const nlohmann::json& j);
+nlohmann::json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth);
+Result<BundleEntry> BundleEntryFromJson(const nlohmann::json& j, std::size_t position);
+// Witness cosignatures (log/cosignature.h) as they travel: a list of
+// {"witness": 64 hex, "timestamp": seconds, "signature": 128 hex}, each strictly shaped.
+Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const nlohmann::json& j);
+nlohmann::json CosignaturesToJson(const std::vector<tlog::Cosignature>& cosignatures);
 
 // Parses the shape strictly: every field present with its type, no unknown field anywhere,
 // hex of the right length, non-negative integers. Checks nothing cryptographic.

@@ -24,6 +24,9 @@ constexpr std::string_view kLetter = "letter";
 constexpr std::string_view kCoSignature = "cosignature";
 constexpr std::string_view kSignatureBatch = "signature-batch";
 constexpr std::string_view kCableEvent = "cable-event";
+constexpr std::string_view kReviewer = "reviewer";
+constexpr std::string_view kReviewerRemoved = "reviewer-removed";
+constexpr std::string_view kRosterEpoch = "roster-epoch";
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
 constexpr std::size_t kMaxFields = 6;
 
@@ -219,6 +222,29 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     e.date = *date;
     return LogEvent(std::move(e));
   }
+  if (kind == kReviewer) {
+    CANDOR_RETURN_IF_ERROR(count(4));
+    ReviewerEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
+    e.username = Text(f[2]);
+    CANDOR_ASSIGN_OR_RETURN(e.box_public, FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[3]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kReviewerRemoved) {
+    CANDOR_RETURN_IF_ERROR(count(2));
+    ReviewerRemovedEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kRosterEpoch) {
+    CANDOR_RETURN_IF_ERROR(count(2));
+    RosterEpochEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
+    return LogEvent(std::move(e));
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
@@ -235,6 +261,9 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const CoSignatureEvent&) { return kCoSignature; },
                         [](const SignatureBatchEvent&) { return kSignatureBatch; },
                         [](const CableLogEvent&) { return kCableEvent; },
+                        [](const ReviewerEvent&) { return kReviewer; },
+                        [](const ReviewerRemovedEvent&) { return kReviewerRemoved; },
+                        [](const RosterEpochEvent&) { return kRosterEpoch; },
                     },
                     event);
 }
@@ -300,6 +329,20 @@ Status ValidateLogEvent(const LogEvent& event) {
             }
             return Status::Ok();
           },
+          [&](const ReviewerEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
+            if (auto u = ValidateUsername(e.username); !u.ok()) return Invalid(kind, u.error().message());
+            return CheckBoxKey(kind, "the reviewer key", e.box_public);
+          },
+          [&](const ReviewerRemovedEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            return CheckCounter(kind, "the account id", e.account_id);
+          },
+          [&](const RosterEpochEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            return CheckCounter(kind, "the version", e.version);
+          },
       },
       event);
 }
@@ -361,6 +404,19 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
                                                AsBytes(CableActionName(e.action)), e.digest.span(),
                                                AsBytes(date)});
           },
+          [&](const ReviewerEvent& e) {
+            const auto account = crypto::U64Le(e.account_id);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), account, AsBytes(e.username),
+                                               e.box_public.span()});
+          },
+          [&](const ReviewerRemovedEvent& e) {
+            const auto account = crypto::U64Le(e.account_id);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), account});
+          },
+          [&](const RosterEpochEvent& e) {
+            const auto version = crypto::U64Le(e.version);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version});
+          },
       },
       event);
 }
@@ -378,7 +434,8 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
   const bool known = kind == kOrganizationCreated || kind == kOrganizationSettings ||
                      kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
                      kind == kLetter || kind == kCoSignature || kind == kSignatureBatch ||
-                     kind == kCableEvent;
+                     kind == kCableEvent || kind == kReviewer || kind == kReviewerRemoved ||
+                     kind == kRosterEpoch;
   if (!known) {
     return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
   }
@@ -450,6 +507,14 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
                         {"digest", crypto::ToHex(e.digest)},
                         {"date", FormatDate(e.date)}};
           },
+          [](const ReviewerEvent& e) {
+            return json{{"slug", e.slug},
+                        {"account_id", e.account_id},
+                        {"username", e.username},
+                        {"box_public", crypto::ToHex(e.box_public)}};
+          },
+          [](const ReviewerRemovedEvent& e) { return json{{"slug", e.slug}, {"account_id", e.account_id}}; },
+          [](const RosterEpochEvent& e) { return json{{"slug", e.slug}, {"version", e.version}}; },
       },
       event);
   j["kind"] = LogEventKind(event);

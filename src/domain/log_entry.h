@@ -8,7 +8,8 @@
 // the change it records; `candor audit` decodes every entry to display and check it.
 //
 // Kinds in this version: "organization-created", "organization-settings", "roster-add",
-// "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch", "cable-event".
+// "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch", "cable-event",
+// "reviewer", "reviewer-removed", "roster-epoch".
 // A new kind is a new name; an existing kind's fields never change (a change would be a new
 // kind).
 //
@@ -89,6 +90,44 @@ struct ReviewerKeyEvent {
   friend bool operator==(const ReviewerKeyEvent&, const ReviewerKeyEvent&) = default;
 };
 
+// "reviewer": reviewer account `account_id` of the organization, whose username is `username`,
+// receives cables encrypted to this X25519 key from now on (replacing any earlier key of that
+// account; the server logs it when a reviewer registers a key, and again when a reviewer who
+// was removed comes back). Authors' clients read the reviewers a cable is sealed to from these
+// entries, and show the names and key fingerprints before sealing (docs/PROTOCOL.md,
+// "Organization state"). The older "reviewer-key" kind means the same without a username.
+// Fields: slug, u64le(account_id), username (ValidateUsername), X25519 public key (32 bytes).
+struct ReviewerEvent {
+  std::string slug;
+  std::uint64_t account_id = 0;
+  std::string username;
+  crypto::BoxPublicKey box_public;
+
+  friend bool operator==(const ReviewerEvent&, const ReviewerEvent&) = default;
+};
+
+// "reviewer-removed": reviewer account `account_id` receives no more cables (it was disabled
+// or lost the reviewer role). Fields: slug, u64le(account_id).
+struct ReviewerRemovedEvent {
+  std::string slug;
+  std::uint64_t account_id = 0;
+
+  friend bool operator==(const ReviewerRemovedEvent&, const ReviewerRemovedEvent&) = default;
+};
+
+// "roster-epoch": from now on, anonymous cables of the organization are signed within roster
+// `version` (security review M2). The server logs one at a batch when the roster changed since
+// the organization's last epoch, so every member who writes between two batches names the same
+// version: it neither dates the writing nor tags the fetch that produced it. Versions of an
+// organization's epochs strictly increase, and each was logged before its epoch.
+// Fields: slug, u64le(version).
+struct RosterEpochEvent {
+  std::string slug;
+  std::uint64_t version = 0;
+
+  friend bool operator==(const RosterEpochEvent&, const RosterEpochEvent&) = default;
+};
+
 // "letter": a letter is published (frozen), and each organization it names is pinned at a
 // roster version; the members of that version are the organization's eligible signers.
 // Fields: LetterCanonicalBytes(letter) (itself a transcript), then the pinned versions as
@@ -147,7 +186,8 @@ struct CableLogEvent {
 // One log entry's event. (Later kinds will be added as further alternatives.)
 using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
                               RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
-                              SignatureBatchEvent, CableLogEvent>;
+                              SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
+                              RosterEpochEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);
@@ -155,7 +195,8 @@ std::string_view LogEventKind(const LogEvent& event);
 // The rules every encoded event meets, which DecodeLogEntry enforces: a valid slug
 // (ValidateOrganizationSlug) and name (ValidateOrganizationName); valid settings
 // (ValidateOrganizationSettings); versions and account ids ≥ 1; a ring key that is a valid
-// ristretto255 point (crypto::IsValidPoint); X25519 keys not all zero; a letter that passes
+// ristretto255 point (crypto::IsValidPoint); X25519 keys valid (crypto::IsValidBoxPublicKey);
+// a reviewer's username valid (ValidateUsername); a letter that passes
 // ValidateLetter with one pinned version ≥ 1 per organization; a co-signature whose length is
 // 32·(n+2) for some n ≥ 1; batch numbers and counts ≥ 1.
 // Error (kInvalidArgument) naming the kind and the field.

@@ -316,6 +316,15 @@ Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::stri
   return settings;
 }
 
+Status ValidateUsername(std::string_view name) {
+  if (name.empty() || name.size() > 64) return InvalidArgument("a username has 1 to 64 characters");
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return InvalidArgument("a username may use only a-z, 0-9, '.', '_' and '-'");
+  }
+  return Status::Ok();
+}
+
 Status ValidateOrganizationSlug(std::string_view slug) {
   if (slug.empty()) return InvalidArgument("the organization's slug is empty");
   if (slug.size() > kMaxSlugChars) {

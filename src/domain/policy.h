@@ -189,6 +189,10 @@ Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::stri
 // An organization's display name: 1 … 200 bytes of UTF-8, not blank, no control characters.
 [[nodiscard]] Status ValidateOrganizationName(std::string_view name);
 
+// A staff account's username: 1 to 64 characters of a-z, 0-9, '.', '_' and '-'. Usernames of
+// reviewers are logged ("reviewer" entries), so the rule is part of the log's format.
+[[nodiscard]] Status ValidateUsername(std::string_view name);
+
 // True iff `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);

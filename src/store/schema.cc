@@ -262,12 +262,27 @@ ALTER TABLE login_throttle ADD COLUMN window_start_ms {INT} NOT NULL DEFAULT 0;
 CREATE INDEX login_throttle_expiry ON login_throttle (window_start_ms);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Migration 6: which log entries describe an organization's state beyond its roster — its
+// reviewers and its roster epochs (issue 11) — so that the server can serve them, with proofs,
+// to clients that seal cables and sign within rings from the log alone. `version` is set for
+// a "roster-epoch" entry. Entries logged before this migration are indexed at start-up.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE organization_log (
+  log_index {INT} PRIMARY KEY CHECK (log_index >= 0),
+  organization_id {INT} NOT NULL REFERENCES organizations(id),
+  kind {TEXT} NOT NULL,
+  version {INT} CHECK (version >= 1)
+){STRICT};
+CREATE INDEX organization_log_by_org ON organization_log (organization_id, kind, log_index);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
     {4, "cables keep the deadline policy they were received under", kMigration4},
     {5, "login throttle rows expire", kMigration5},
+    {6, "an index of each organization's reviewer and roster-epoch log entries", kMigration6},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -226,6 +226,17 @@ Result<InvitationRecord> DecodeInvitation(const SqlRow& row) {
   return i;
 }
 
+Result<OrganizationLogRecord> DecodeOrganizationLog(const SqlRow& row) {
+  RowReader r(row);
+  OrganizationLogRecord e;
+  e.log_index = r.Int();
+  e.organization_id = r.Int();
+  e.kind = r.Text();
+  e.version = r.OptionalInt();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return e;
+}
+
 Result<RosterEventRecord> DecodeRosterEvent(const SqlRow& row) {
   RowReader r(row);
   RosterEventRecord e;
@@ -759,6 +770,37 @@ class SqlTransaction final : public Transaction {
                                   "WHERE organization_id = ? AND version <= ? ORDER BY version",
                                   {organization_id, up_to_version}));
       return DecodeAll(rows, &DecodeRosterEvent);
+    });
+  }
+
+  Status InsertOrganizationLog(const OrganizationLogRecord& e) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO organization_log (log_index, organization_id, kind, version) VALUES (?, ?, ?, ?)",
+                      {e.log_index, e.organization_id, e.kind, SqlValue(e.version)}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<OrganizationLogRecord>> ListOrganizationLog(std::int64_t organization_id,
+                                                                 std::string_view kind) override {
+    return Run(kReads, [&]() -> Result<std::vector<OrganizationLogRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, kind.empty()
+                         ? conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
+                                        "WHERE organization_id = ? ORDER BY log_index",
+                                        {organization_id})
+                         : conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
+                                        "WHERE organization_id = ? AND kind = ? ORDER BY log_index",
+                                        {organization_id, std::string(kind)}));
+      return DecodeAll(rows, &DecodeOrganizationLog);
+    });
+  }
+
+  Result<bool> AnyOrganizationLog() override {
+    return Run(kReads, [&]() -> Result<bool> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT log_index FROM organization_log LIMIT 1"));
+      return !rows.empty();
     });
   }
 

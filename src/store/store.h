@@ -103,6 +103,15 @@ struct RosterEventRecord {
   std::int64_t log_index = 0;
 };
 
+// A log entry that describes an organization's state beyond its roster: "reviewer",
+// "reviewer-key", "reviewer-removed" or "roster-epoch" (with the epoch's roster version).
+struct OrganizationLogRecord {
+  std::int64_t log_index = 0;
+  std::int64_t organization_id = 0;
+  std::string kind;
+  std::optional<std::int64_t> version;  // roster-epoch only
+};
+
 struct HolidayRecord {
   std::int64_t organization_id = 0;
   std::string date;  // YYYY-MM-DD
@@ -286,6 +295,14 @@ class Transaction {
   // The add event of a ring key in this organization, if any (to refuse re-enrolment).
   virtual Result<std::optional<RosterEventRecord>> FindRosterKey(std::int64_t organization_id,
                                                                  const Blob& ring_public) = 0;
+
+  // The organization's reviewer and roster-epoch log entries (OrganizationLogRecord).
+  virtual Status InsertOrganizationLog(const OrganizationLogRecord& record) = 0;
+  // In log order; only those of `kind` when it is not empty.
+  virtual Result<std::vector<OrganizationLogRecord>> ListOrganizationLog(std::int64_t organization_id,
+                                                                         std::string_view kind) = 0;
+  // True when any organization's entry is indexed (start-up indexes old logs once).
+  virtual Result<bool> AnyOrganizationLog() = 0;
 
   // Merkle log storage (log/ computes; the store only keeps hashes and entries).
   virtual Result<std::int64_t> LogSize() = 0;

@@ -12,6 +12,7 @@
 #include "crypto/keyfile.h"
 
 #include "cli/cable_client.h"
+#include "cli/trusted_log.h"
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
 #include "domain/calendar.h"
@@ -54,21 +55,31 @@ class CableTest : public ServerTest {
       auto r = Enroll(slug, Invite(officer, slug), org.members.back());
       ASSERT_EQ(r.status, 201) << r.body;
     }
+    // The batch fixes the roster members write cables within (a roster epoch).
+    ASSERT_TRUE(service_->PublishBatch().ok());
+  }
+
+  // The organization's state as a client reads it: from the log, with proofs, at a tree head
+  // consistent with the last one this test's client saw (cli/trusted_log.h).
+  domain::OrgState State(const std::string& slug) {
+    cli::LogTrust trust;
+    trust.state_dir = (dir_ / "client").string();
+    auto head = cli::FetchTrustedHead(url_server_, trust, "");
+    EXPECT_TRUE(head.ok()) << head.error().message();
+    auto state = cli::FetchOrgState(url_server_, slug, *head, "");
+    EXPECT_TRUE(state.ok()) << state.error().message();
+    return std::move(*state);
   }
 
   // Everything a client fetches before writing, over HTTP.
   cli::CableInputs Inputs(const std::string& slug) {
     cli::CableInputs in;
     in.organization = slug;
-    Json roster = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/roster"));
-    in.roster_version = roster["version"];
-    for (const auto& m : roster["members"]) {
-      in.roster.push_back(*crypto::FixedFromHex<crypto::Point>(m["ring_public"].get<std::string>()));
-    }
-    Json reviewers = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/reviewers"));
-    for (const auto& r : reviewers["reviewers"]) {
-      in.reviewers.push_back(*crypto::FixedFromHex<crypto::BoxPublicKey>(r["box_public"].get<std::string>()));
-    }
+    const domain::OrgState state = State(slug);
+    EXPECT_FALSE(state.epoch_versions.empty());
+    in.roster_version = state.epoch_versions.empty() ? 0 : state.epoch_versions.front();
+    in.roster = *state.roster.members(in.roster_version);
+    for (const auto& r : state.reviewers) in.reviewers.push_back(r.box_public);
     Json quota = JsonOf(Call("GET", "/api/v1/orgs/" + slug + "/cable-quota"));
     in.quota_window = quota["window"];
     in.quota_slots = quota["slots"];
@@ -131,8 +142,6 @@ class CableTest : public ServerTest {
     return JsonOf(r)["cables"].size();
   }
 
-  std::vector<crypto::Point> Roster(const std::string& slug) { return Inputs(slug).roster; }
-
   struct Org {
     std::vector<crypto::BoxKeyPair> reviewer_keys;
     std::vector<crypto::MemberKeys> members;
@@ -167,14 +176,14 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   // Each reviewer decrypts with their own key; another key is refused.
   Json view = ReviewerView("state", id);
   for (const auto& key : orgs_["state"].reviewer_keys) {
-    auto opened = cli::OpenCable(view, key, Roster("state"));
+    auto opened = cli::OpenCable(view, key, State("state"));
     ASSERT_TRUE(opened.ok()) << opened.error().message();
     EXPECT_EQ(opened->content.subject, "No space for dissent");
     EXPECT_EQ(opened->content.attachments.at(0).data, (crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}));
     EXPECT_FALSE(opened->content.author.has_value());
   }
   crypto::SeededRng other(5);
-  auto wrong = cli::OpenCable(view, crypto::GenerateBoxKeyPair(other), Roster("state"));
+  auto wrong = cli::OpenCable(view, crypto::GenerateBoxKeyPair(other), State("state"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code(), ErrorCode::kPermissionDenied);
 
@@ -191,7 +200,7 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   EXPECT_EQ(ce.date, (domain::Date{2026, 11, 20}));
 
   // Acknowledge, discuss, reply.
-  auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[1], Roster("state"));
+  auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[1], State("state"));
   EXPECT_EQ(Message("state", id, CableAction::kReplied, "Too early", opened).status, 409);  // acknowledge first
   ASSERT_EQ(Ack("state", id).status, 204);
   EXPECT_EQ(Ack("state", id, "reviewer2").status, 409);
@@ -246,7 +255,7 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   ASSERT_TRUE(service_->PublishBatch().ok());
   Json named_view = ReviewerView("state", crypto::ToHex(named.id));
   EXPECT_EQ(named_view["author"], "named");
-  auto named_opened = cli::OpenCable(named_view, orgs_["state"].reviewer_keys[0], Roster("state"));
+  auto named_opened = cli::OpenCable(named_view, orgs_["state"].reviewer_keys[0], State("state"));
   ASSERT_TRUE(named_opened.ok()) << named_opened.error().message();
   EXPECT_TRUE(named_opened->author_verified);
   EXPECT_EQ(named_opened->content.author->name, "Jane Doe, Political Officer");
@@ -256,12 +265,70 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   std::string sig = forged["author_signature"];
   sig[0] = sig[0] == '0' ? '1' : '0';
   forged["author_signature"] = sig;
-  EXPECT_FALSE(cli::OpenCable(forged, orgs_["state"].reviewer_keys[0], Roster("state")).ok());
+  EXPECT_FALSE(cli::OpenCable(forged, orgs_["state"].reviewer_keys[0], State("state")).ok());
 
   // Public counts.
   Json counts = JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"));
   EXPECT_EQ(counts["open"], 2);
   EXPECT_EQ(counts["closed"], 0);
+}
+
+// Security review M2 and H4: a cable names the roster of the current epoch — the same for
+// everyone writing between two batches — and is sealed to the reviewers the log lists.
+TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 22, 5);
+  const domain::OrgState first = State("state");
+  ASSERT_EQ(first.epoch_versions, std::vector<std::uint64_t>{22});
+  ASSERT_EQ(first.reviewers.size(), 2u);
+  EXPECT_EQ(first.reviewers[0].username, "reviewer");
+  EXPECT_EQ(first.reviewers[1].username, "reviewer2");
+
+  // Someone enrolls: the roster is at version 23, but the epoch stays 22 until the next batch.
+  crypto::SeededRng rng(6);
+  orgs_["state"].members.push_back(crypto::GenerateMemberKeys(rng));
+  ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), orgs_["state"].members.back()).status, 201);
+  EXPECT_EQ(State("state").epoch_versions, std::vector<std::uint64_t>{22});
+  EXPECT_EQ(State("state").roster.version(), 23u);
+  // A client that signs within version 23 (which would date its cable to after the
+  // enrollment, and could be a version minted for it) is refused; nothing is stored.
+  cli::CableInputs latest = Inputs("state");
+  latest.roster_version = 23;
+  latest.roster = *State("state").roster.members(23);
+  cli::CableDraft d{"Subject", "Body", {}, std::nullopt};
+  auto sealed = cli::SealCable(d, latest, orgs_["state"].members[0], rng_client_);
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message();
+  auto refused = Submit(sealed->request);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("not the roster of 'state' for cables now"), std::string::npos) << refused.body;
+  // The epoch's own version is accepted, and still the version before it after one batch.
+  EXPECT_EQ(Submit(Seal("state", 1, "Epoch 22", "…").request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(State("state").epoch_versions, (std::vector<std::uint64_t>{23, 22}));
+  EXPECT_EQ(Submit(sealed->request).status, 201);  // the newest epoch now
+
+  // A reviewer disabled is logged as removed: clients seal to one reviewer now, and the server
+  // agrees.
+  Session admin = Login("state", "admin");
+  std::int64_t reviewer2 = 0;
+  for (const auto& r : first.reviewers) {
+    if (r.username == "reviewer2") reviewer2 = static_cast<std::int64_t>(r.account_id);
+  }
+  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2),
+                 Json{{"disabled", true}}.dump(), admin.Headers())
+                .status,
+            204);
+  const domain::OrgState after = State("state");
+  ASSERT_EQ(after.reviewers.size(), 1u);
+  EXPECT_EQ(after.reviewers[0].username, "reviewer");
+  EXPECT_EQ(Submit(Seal("state", 2, "One reviewer", "…").request).status, 201);
+  // Enabled again: logged again, with the same key.
+  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2),
+                 Json{{"disabled", false}}.dump(), admin.Headers())
+                .status,
+            204);
+  EXPECT_EQ(State("state").reviewers.size(), 2u);
+  EXPECT_EQ(State("state").reviewers[1].box_public, orgs_["state"].reviewer_keys[1].public_key);
 }
 
 TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
@@ -528,7 +595,7 @@ TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables", "", officer.Headers()).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables").status, 401);
   // And a reviewer of the other organization cannot decrypt it either.
-  auto opened = cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], Roster("state"));
+  auto opened = cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], State("state"));
   EXPECT_FALSE(opened.ok());
 }
 
@@ -586,7 +653,7 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   ASSERT_EQ(Ack("state", id).status, 204);
   Json after = ReviewerView("state", id);
   EXPECT_FALSE(after["deadlines"]["overdue"]);
-  auto opened = *cli::OpenCable(after, orgs_["state"].reviewer_keys[0], Roster("state"));
+  auto opened = *cli::OpenCable(after, orgs_["state"].reviewer_keys[0], State("state"));
   clock_.Set(MsOf(2027, 1, 7));
   EXPECT_TRUE(ReviewerView("state", id)["deadlines"]["answer_overdue"]);
   ASSERT_EQ(Message("state", id, CableAction::kExtended, "We need the Legal Adviser's opinion.", opened).status, 201);
@@ -629,7 +696,7 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   EXPECT_EQ(v["deadlines"]["answer_by"], "2027-02-28");
   EXPECT_EQ(v["deadlines"]["answer_unit"], "calendar-months");
   ASSERT_EQ(Ack("agency", id).status, 204);
-  auto opened = *cli::OpenCable(v, orgs_["agency"].reviewer_keys[0], Roster("agency"));
+  auto opened = *cli::OpenCable(v, orgs_["agency"].reviewer_keys[0], State("agency"));
   auto r = Message("agency", id, CableAction::kExtended, "Reason", opened);
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.body.find("allows no extension"), std::string::npos);
@@ -675,7 +742,7 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   ASSERT_TRUE(service_->PublishBatch().ok());
   const std::string id = crypto::ToHex(c.id);
   ASSERT_EQ(Ack("state", id).status, 204);
-  auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], Roster("state"));
+  auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
   ASSERT_EQ(Message("state", id, CableAction::kClosed, "Answer", opened).status, 201);
   clock_.Set(MsOf(2026, 12, 19));  // 29 days after closing: kept
   EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
@@ -728,7 +795,7 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
   for (const auto& c : {anon, named}) {
     const std::string id = crypto::ToHex(c.id);
     ASSERT_EQ(Ack("state", id).status, 204);
-    auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], Roster("state"));
+    auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
     ASSERT_EQ(Message("state", id, CableAction::kReplied, secrets[3], opened).status, 201);
     ASSERT_EQ(Message("state", id, CableAction::kNoted, secrets[4], opened).status, 201);
     ASSERT_EQ(Message("state", id, CableAction::kExtended, secrets[5], opened).status, 201);

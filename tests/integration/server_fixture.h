@@ -112,11 +112,14 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     http::Router router;
     ASSERT_TRUE(app::AddApiRoutes(router, *service_).ok());
     http::ServerOptions opts;
-    opts.port = 0;
+    // A restarted server keeps its address, as a real one does: clients pin the log per
+    // server address (cli/trusted_log.h).
+    opts.port = port_;
     opts.max_body_bytes = 64 * 1024;
     opts.access_log = &sink_;
     server_ = std::make_unique<http::Server>(std::move(router), opts);
     ASSERT_TRUE(server_->Start().ok());
+    port_ = server_->port();
     url_server_ = *cli::ServerUrl::Parse("http://127.0.0.1:" + std::to_string(server_->port()));
   }
 
@@ -191,6 +194,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<app::Service> service_;
   std::unique_ptr<http::Server> server_;
   cli::ServerUrl url_server_;
+  std::uint16_t port_ = 0;  // 0 until the first Start picks one
 };
 
 }  // namespace candor::it

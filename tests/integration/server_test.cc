@@ -351,10 +351,10 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
 // history (same key, different past) or a different key is caught.
 TEST_P(ServerTest, AuditDetectsARewrittenHistory) {
   MakeOrg("state");
-  const std::string state = (dir_ / "audit.json").string();
+  const std::string state = (dir_ / "client").string();
   auto audit = [&](const std::string& extra = "") {
     return RunShell(std::string(CANDOR_BINARY) + " audit --server " + url_server_.ToString() +
-                    " --state " + state + " " + extra);
+                    " --state-dir " + state + " " + extra);
   };
   auto first = audit("--full");
   ASSERT_EQ(first.first, 0) << first.second;
@@ -365,30 +365,41 @@ TEST_P(ServerTest, AuditDetectsARewrittenHistory) {
   EXPECT_NE(second.second.find("Consistent"), std::string::npos) << second.second;
 
   // The operator wipes the database and rebuilds a different past with the same key.
-  Stop();
-  if (GetParam() == "sqlite") {
-    fs::remove(dir_ / "candor.db");
-    fs::remove(dir_ / "candor.db-wal");
-    fs::remove(dir_ / "candor.db-shm");
-  } else {
-    ResetPostgres();
-  }
-  Start();
+  auto wipe = [&] {
+    Stop();
+    if (GetParam() == "sqlite") {
+      fs::remove(dir_ / "candor.db");
+      fs::remove(dir_ / "candor.db-wal");
+      fs::remove(dir_ / "candor.db-shm");
+    } else {
+      ResetPostgres();
+    }
+    Start();
+  };
+  wipe();
   MakeOrg("state");
   MakeOrg("ministry");
   MakeOrg("other");
   auto rewritten = audit();
   EXPECT_EQ(rewritten.first, 1) << rewritten.second;
-  EXPECT_NE(rewritten.second.find("rewritten"), std::string::npos) << rewritten.second;
+  EXPECT_NE(rewritten.second.find("forked log"), std::string::npos) << rewritten.second;
+
+  // And a shorter past: a rollback, whatever the entries.
+  wipe();
+  MakeOrg("state");
+  auto rolled_back = audit();
+  EXPECT_EQ(rolled_back.first, 1) << rolled_back.second;
+  EXPECT_NE(rolled_back.second.find("rollback"), std::string::npos) << rolled_back.second;
 
   // A different log key is refused outright.
   Stop();
   crypto::SeededRng other_key(99);
   log_key_secret_ = crypto::GenerateSignKeyPair(other_key).secret_key.Clone();
   Start();
+  MakeOrg("usaid");  // a head signed with the new key
   auto rekeyed = audit();
   EXPECT_EQ(rekeyed.first, 1) << rekeyed.second;
-  EXPECT_NE(rekeyed.second.find("signing key changed"), std::string::npos) << rekeyed.second;
+  EXPECT_NE(rekeyed.second.find("signed by another key"), std::string::npos) << rekeyed.second;
 }
 
 // Security review M8: a server whose log key did not sign the store's log must refuse to

@@ -322,6 +322,23 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     for (const auto& r : recipients) list.push_back({{"account_id", r.account_id}, {"box_public", crypto::ToHex(r.key)}});
     return Ok({{"reviewers", list}});
   })));
+  // What authors' and reviewers' clients sign within and seal to, as the log proves it
+  // (candor-org-state-v1, docs/PROTOCOL.md "Organization state"); paged like a letter bundle.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/state", Anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    Service::BundlePage page;
+    if (req.QueryParam("tree_size")) {
+      CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
+    }
+    if (req.QueryParam("start")) {
+      CANDOR_ASSIGN_OR_RETURN(page.start, QueryU64(req, "start"));
+    }
+    if (req.QueryParam("limit")) {
+      CANDOR_ASSIGN_OR_RETURN(page.limit, QueryU64(req, "limit"));
+    }
+    CANDOR_ASSIGN_OR_RETURN(Json state, s->OrganizationState(slug, page));
+    return Ok(state);
+  })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-quota", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
@@ -591,6 +608,20 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
+    CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
+    return Ok({{"type", "consistency"}, {"old_size", first}, {"new_size", second},
+               {"old_root", crypto::ToHex(p.old_root)}, {"new_root", crypto::ToHex(p.new_root)},
+               {"proof", HashesToJson(p.proof)}});
+  })));
+  // The same, the sizes in the body: the size a client saw last says when it last looked, and
+  // a client checks consistency from it on every flow (issue 11), so it stays out of URLs.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::uint64_t first = 0, second = 0;
+    http::FieldReader f(body);
+    f.Required("old_size", first);
+    f.Required("new_size", second);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
     CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
     return Ok({{"type", "consistency"}, {"old_size", first}, {"new_size", second},
                {"old_root", crypto::ToHex(p.old_root)}, {"new_root", crypto::ToHex(p.new_root)},

@@ -76,6 +76,84 @@ Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& 
   return index;
 }
 
+Status Service::LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id, const domain::LogEvent& event) {
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, domain::EncodeLogEntry(event)));
+  store::OrganizationLogRecord rec{static_cast<std::int64_t>(index), org_id, std::string(domain::LogEventKind(event)),
+                                   std::nullopt};
+  if (const auto* epoch = std::get_if<domain::RosterEpochEvent>(&event)) {
+    rec.version = static_cast<std::int64_t>(epoch->version);
+  }
+  return tx.InsertOrganizationLog(rec);
+}
+
+Result<std::size_t> Service::LogRosterEpochs(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto orgs, tx.ListOrganizations());
+  std::size_t logged = 0;
+  for (const auto& org : orgs) {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org.id));
+    if (latest == 0) continue;
+    CANDOR_ASSIGN_OR_RETURN(auto epochs, tx.ListOrganizationLog(org.id, domain::LogEventKind(domain::RosterEpochEvent{})));
+    if (!epochs.empty() && epochs.back().version == latest) continue;
+    CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(tx, org.id, domain::RosterEpochEvent{org.slug, static_cast<std::uint64_t>(latest)}));
+    ++logged;
+  }
+  return logged;
+}
+
+Result<std::vector<std::uint64_t>> Service::CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto epochs, tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::RosterEpochEvent{})));
+  std::vector<std::uint64_t> out;
+  for (auto it = epochs.rbegin(); it != epochs.rend() && out.size() < 2; ++it) {
+    if (!it->version) return Error(ErrorCode::kCorrupt, "a stored roster epoch has no version");
+    out.push_back(static_cast<std::uint64_t>(*it->version));
+  }
+  return out;
+}
+
+Status Service::LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
+                                  const store::AccountRecord& before, const store::AccountRecord& after) {
+  auto receives = [](const store::AccountRecord& a) {
+    return !a.disabled && (a.roles & store::kRoleReviewer) != 0 && a.reviewer_box_public.has_value();
+  };
+  const bool was = receives(before);
+  const bool is = receives(after);
+  if (is && (!was || before.reviewer_box_public != after.reviewer_box_public)) {
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromBytes<crypto::BoxPublicKey>(*after.reviewer_box_public, "reviewer key"));
+    return LogOrganizationEvent(tx, org.id,
+                                domain::ReviewerEvent{org.slug, static_cast<std::uint64_t>(after.id), after.username, key});
+  }
+  if (was && !is) {
+    return LogOrganizationEvent(tx, org.id, domain::ReviewerRemovedEvent{org.slug, static_cast<std::uint64_t>(after.id)});
+  }
+  return Status::Ok();
+}
+
+Status Service::PrepareOrganizationLog() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(bool indexed, tx->AnyOrganizationLog());
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t size, tx->LogSize());
+  if (!indexed && size > 0) {
+    // A log written before schema migration 6: find its "reviewer-key" entries once.
+    CANDOR_ASSIGN_OR_RETURN(auto orgs, tx->ListOrganizations());
+    std::map<std::string, std::int64_t> ids;
+    for (const auto& o : orgs) ids[o.slug] = o.id;
+    constexpr std::int64_t kStep = 4096;
+    for (std::int64_t begin = 0; begin < size; begin += kStep) {
+      CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(begin, std::min(size, begin + kStep)));
+      for (const auto& r : records) {
+        auto event = domain::DecodeLogEntry(r.entry);
+        if (!event.ok()) return Error(ErrorCode::kCorrupt, "log entry " + std::to_string(r.index) + " does not decode");
+        const auto* key = std::get_if<domain::ReviewerKeyEvent>(&*event);
+        if (key == nullptr || !ids.contains(key->slug)) continue;
+        CANDOR_RETURN_IF_ERROR(tx->InsertOrganizationLog({r.index, ids[key->slug], "reviewer-key", std::nullopt}));
+      }
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
+  if (epochs > 0) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  return tx->Commit();
+}
+
 Result<store::OrganizationRecord> Service::RequireOrganization(store::Transaction& tx,
                                                                std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganizationBySlug(slug));
@@ -302,9 +380,12 @@ Status Service::UpdateAccount(const Principal& who, std::string_view slug, std::
     return Error(ErrorCode::kFailedPrecondition,
                  "you cannot remove your own administrator role or disable yourself");
   }
+  const store::AccountRecord before = *account;
   if (roles) account->roles = *roles;
   if (disabled) account->disabled = *disabled;
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  // Whether it still receives cables is public: authors' clients seal to the logged reviewers.
+  CANDOR_RETURN_IF_ERROR(LogReviewerChange(*tx, org, before, *account));
   return tx->Commit();
 }
 
@@ -380,10 +461,11 @@ Status Service::SetReviewerKey(const Principal& who, std::string_view slug, cons
       return InvalidArgument("another reviewer of this organization has registered this key: each reviewer needs a key of their own");
     }
   }
+  const store::AccountRecord before = *account;
   account->reviewer_box_public = ToBlob(key.span());
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
-  CANDOR_RETURN_IF_ERROR(Log(*tx, domain::EncodeLogEntry(domain::ReviewerKeyEvent{
-                                      org.slug, static_cast<std::uint64_t>(account->id), key})));
+  // A "reviewer" entry with the account's username: what authors' clients seal to and show.
+  CANDOR_RETURN_IF_ERROR(LogReviewerChange(*tx, org, before, *account));
   return tx->Commit();
 }
 

@@ -24,6 +24,7 @@
 #include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
+#include "domain/log_entry.h"
 #include "crypto/password.h"
 #include "crypto/rng.h"
 #include "log/tree_head.h"
@@ -335,6 +336,13 @@ class Service {
   static constexpr std::uint64_t kBundlePageMax = 8192;
   static constexpr std::size_t kBundlePageBytes = std::size_t{8} << 20;  // of hex, about
   Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page);
+  // An organization's state as the log proves it (domain/org_state.h, candor-org-state-v1):
+  // every roster entry, reviewer entry and roster epoch in the tree of page.tree_size (the
+  // latest by default), with inclusion proofs, in pages like a letter bundle's.
+  Result<nlohmann::json> OrganizationState(std::string_view slug, const BundlePage& page);
+  // Indexes the reviewer and epoch entries logged before organization_log existed (schema
+  // migration 6), once, and starts each organization's first roster epoch. Run at start-up.
+  Status PrepareOrganizationLog();
 
   // --- Dissent cables (service_cables.cc) ---
   // Public: the reviewers a cable must be encrypted to (enabled reviewer accounts with a key,
@@ -395,6 +403,20 @@ class Service {
   Result<store::OrganizationRecord> RequireOrganization(store::Transaction& tx, std::string_view slug);
   // Appends an entry and signs the new head (inside tx).
   Result<std::uint64_t> Log(store::Transaction& tx, const crypto::Bytes& entry);
+  // Log() for a "reviewer", "reviewer-removed" or "roster-epoch" event of organization
+  // `org_id`, indexed in organization_log so OrganizationState can serve it.
+  Status LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id, const domain::LogEvent& event);
+  // At a batch: a "roster-epoch" entry for each organization whose roster changed since its
+  // last epoch (domain::RosterEpochEvent). Returns how many were logged; signs no head.
+  Result<std::size_t> LogRosterEpochs(store::Transaction& tx);
+  // The roster versions anonymous cables may name now: the organization's latest two epochs.
+  Result<std::vector<std::uint64_t>> CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id);
+  // The reviewer entry that makes an account's current key a cable recipient.
+  Status LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
+                           const store::AccountRecord& before, const store::AccountRecord& after);
+  Result<tlog::SignedTreeHead> PagedTreeHead(store::Transaction& tx, const BundlePage& page);
+  Result<nlohmann::json> ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
+                                           std::vector<std::int64_t> indices, const BundlePage& page);
   // The letter's pinned rosters and rings (cached: they never change once published).
   Result<std::shared_ptr<const std::vector<LetterRoster>>> LetterRosters(store::Transaction& tx,
                                                                          const store::LetterRecord& rec,

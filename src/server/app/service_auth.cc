@@ -55,14 +55,7 @@ Result<std::optional<std::uint64_t>> LastTotpStep(store::Transaction& tx, std::i
 }
 
 // Usernames: 1–64 characters of [a-z0-9._-], so they are unambiguous in URLs and logs.
-Status CheckUsername(std::string_view name) {
-  if (name.empty() || name.size() > 64) return InvalidArgument("a username has 1 to 64 characters");
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return InvalidArgument("a username may use only a-z, 0-9, '.', '_' and '-'");
-  }
-  return Status::Ok();
-}
+Status CheckUsername(std::string_view name) { return domain::ValidateUsername(name); }
 
 // A fixed Argon2id hash of a random password, computed once per cost setting.
 const std::string& DummyHash(crypto::PasswordCost cost) {

@@ -241,14 +241,21 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
       return InvalidArgument("roster version " + std::to_string(h.roster_version) + " of '" + h.organization +
                              "' does not exist");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(org.id, static_cast<std::int64_t>(roster.version())));
-    std::int64_t last_removal = 0;
-    for (const auto& e : events) {
-      if (e.action == store::RosterAction::kRemove) last_removal = e.version;
-    }
-    if (static_cast<std::int64_t>(h.roster_version) < last_removal) {
+    // The roster version must be a current epoch's (the latest, or the one before it, for a
+    // client that fetched just before a batch): every member writing between two batches
+    // names the same version, so it neither dates the cable nor tags a fetch (security review
+    // M2). A member removed since then can still write until the next epoch.
+    CANDOR_ASSIGN_OR_RETURN(auto epochs, CurrentRosterEpochs(*tx, org.id));
+    if (epochs.empty()) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "a member left the roster after the version your client used: fetch the roster again");
+                   "the roster of '" + h.organization +
+                       "' is fixed for cables at the next batch of the server; try again after it");
+    }
+    if (std::find(epochs.begin(), epochs.end(), h.roster_version) == epochs.end()) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "roster version " + std::to_string(h.roster_version) + " is not the roster of '" + h.organization +
+                       "' for cables now (version " + std::to_string(epochs.front()) +
+                       "): fetch the organization's state again and sign again (nothing was sent)");
     }
     CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(h.roster_version));
     for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {

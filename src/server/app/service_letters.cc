@@ -11,6 +11,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
+#include "domain/org_state.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
@@ -541,7 +542,10 @@ Result<std::size_t> Service::PublishBatchIn() {
   }
   CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
   published += cables;
-  if (published == 0) {
+  // Roster epochs change only at a batch, so every cable written between two batches names
+  // the same roster version (security review M2).
+  CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
+  if (published == 0 && epochs == 0) {
     if (changed) CANDOR_RETURN_IF_ERROR(tx->Commit());
     return std::size_t{0};
   }
@@ -552,25 +556,75 @@ Result<std::size_t> Service::PublishBatchIn() {
 
 // --- Bundles ---
 
-Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page) {
+Result<tlog::SignedTreeHead> Service::PagedTreeHead(store::Transaction& tx, const BundlePage& page) {
   if (page.limit == 0 || page.limit > kBundlePageMax) {
     return InvalidArgument("'limit' must be between 1 and " + std::to_string(kBundlePageMax));
   }
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
-  if (!rec) return NoSuchLetter();
   std::optional<tlog::SignedTreeHead> sth;
   if (page.tree_size) {
     if (*page.tree_size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       return InvalidArgument("'tree_size' is out of range");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto r, tx->FindTreeHead(static_cast<std::int64_t>(*page.tree_size)));
+    CANDOR_ASSIGN_OR_RETURN(auto r, tx.FindTreeHead(static_cast<std::int64_t>(*page.tree_size)));
     if (!r) return NotFound("no signed tree head of that size");
     sth = TreeHeadFromRecord(*r);
   } else {
-    CANDOR_ASSIGN_OR_RETURN(sth, app::LatestTreeHead(*tx));
+    CANDOR_ASSIGN_OR_RETURN(sth, app::LatestTreeHead(tx));
   }
-  if (!sth) return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
+  if (!sth) return NotFound("the log is empty");
+  return *sth;
+}
+
+Result<Json> Service::ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
+                                        std::vector<std::int64_t> indices, const BundlePage& page) {
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  const std::uint64_t size = sth.head.size;
+  // Entries logged after the pinned head are not in this page.
+  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)), indices.end());
+  const std::uint64_t total = indices.size();
+  const std::uint64_t begin = std::min<std::uint64_t>(page.start, total);
+  const std::uint64_t end = std::min<std::uint64_t>(total, begin + page.limit);
+
+  StoreNodeReader reader(tx);
+  Json entries = Json::array();
+  // Read this page's entries in short runs of consecutive indices (batches are contiguous in
+  // the log), until `limit` entries or about kBundlePageBytes of hex: a co-signature over a
+  // ring of 4,096 is some 260 KB of hex, so entries alone would not bound a page.
+  std::size_t i = begin;
+  std::size_t page_bytes = 0;
+  while (i < end && page_bytes < kBundlePageBytes) {
+    std::size_t j = i + 1;
+    while (j < end && j - i < 16 && indices[j] == indices[j - 1] + 1) ++j;
+    CANDOR_ASSIGN_OR_RETURN(auto records, tx.ReadLogEntries(indices[i], indices[j - 1] + 1));
+    if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
+    for (const auto& r : records) {
+      CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
+      page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
+      entries.push_back(Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
+    }
+    i = j;
+  }
+  const std::uint64_t next = i;
+  return Json{{"log_public_key", crypto::ToHex(log_key_.public_key)},
+              {"tree_head",
+               Json{{"tree_size", sth.head.size},
+                    {"root", crypto::ToHex(sth.head.root)},
+                    {"timestamp_ms", sth.head.timestamp_ms},
+                    {"signature", crypto::ToHex(sth.signature)}}},
+              {"entries", std::move(entries)},
+              {"page", Json{{"start", begin}, {"next", next < total ? Json(next) : Json(nullptr)}, {"entries", total}}}};
+}
+
+Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
+  if (!rec) return NoSuchLetter();
+  auto sth = PagedTreeHead(*tx, page);
+  if (!sth.ok()) {
+    if (sth.error().message() == "the log is empty") return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
+    return sth.error();
+  }
   if (static_cast<std::uint64_t>(rec->log_index) >= sth->head.size) return NotFound("the letter is not in a tree of that size");
   std::vector<std::int64_t> indices{rec->log_index};
   CANDOR_ASSIGN_OR_RETURN(auto pins, tx->ListLetterRosters(rec->id));
@@ -586,45 +640,25 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
     for (const auto& b : batches) indices.push_back(b.log_index);
   }
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  const std::uint64_t size = sth->head.size;
-  // Entries logged after the pinned head are not in this bundle.
-  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)), indices.end());
-  const std::uint64_t total = indices.size();
-  const std::uint64_t begin = std::min<std::uint64_t>(page.start, total);
-  const std::uint64_t end = std::min<std::uint64_t>(total, begin + page.limit);
+  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, *sth, std::move(indices), page));
+  out["format"] = "candor-letter-bundle-v1";
+  out["letter_id"] = crypto::ToHex(id);
+  return out;
+}
 
-  StoreNodeReader reader(*tx);
-  Json entries = Json::array();
-  // Read this page's entries in short runs of consecutive indices (batches are contiguous in
-  // the log), until `limit` entries or about kBundlePageBytes of hex: a co-signature over a
-  // ring of 4,096 is some 260 KB of hex, so entries alone would not bound a page.
-  std::size_t i = begin;
-  std::size_t page_bytes = 0;
-  while (i < end && page_bytes < kBundlePageBytes) {
-    std::size_t j = i + 1;
-    while (j < end && j - i < 16 && indices[j] == indices[j - 1] + 1) ++j;
-    CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(indices[i], indices[j - 1] + 1));
-    if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
-    for (const auto& r : records) {
-      CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
-      page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
-      entries.push_back(Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
-    }
-    i = j;
-  }
-  const std::uint64_t next = i;
-  return Json{{"format", "candor-letter-bundle-v1"},
-              {"letter_id", crypto::ToHex(id)},
-              {"log_public_key", crypto::ToHex(log_key_.public_key)},
-              {"tree_head",
-               Json{{"tree_size", sth->head.size},
-                    {"root", crypto::ToHex(sth->head.root)},
-                    {"timestamp_ms", sth->head.timestamp_ms},
-                    {"signature", crypto::ToHex(sth->signature)}}},
-              {"entries", std::move(entries)},
-              {"page", Json{{"start", begin}, {"next", next < total ? Json(next) : Json(nullptr)}, {"entries", total}}}};
+Result<Json> Service::OrganizationState(std::string_view slug, const BundlePage& page) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto sth, PagedTreeHead(*tx, page));
+  std::vector<std::int64_t> indices;
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(org.id, std::numeric_limits<std::int64_t>::max()));
+  for (const auto& e : events) indices.push_back(e.log_index);
+  CANDOR_ASSIGN_OR_RETURN(auto others, tx->ListOrganizationLog(org.id, ""));
+  for (const auto& e : others) indices.push_back(e.log_index);
+  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, sth, std::move(indices), page));
+  out["format"] = domain::kOrgStateFormat;
+  out["organization"] = org.slug;
+  return out;
 }
 
 }  // namespace candor::app

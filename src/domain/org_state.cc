@@ -1,0 +1,178 @@
+#include "domain/org_state.h"
+
+#include <algorithm>
+#include <map>
+#include <variant>
+
+#include "crypto/transcript.h"
+#include "domain/letter.h"
+#include "domain/log_entry.h"
+#include "log/rfc9162.h"
+#include "log/verify.h"
+
+namespace candor::domain {
+namespace {
+
+using Json = nlohmann::json;
+
+Error Failed(std::size_t pos, const BundleEntry& e, std::string_view message) {
+  return VerificationFailed("organization state entry " + std::to_string(pos) + " (log index " +
+                            std::to_string(e.index) + "): " + std::string(message));
+}
+
+}  // namespace
+
+Json OrgStateProofToJson(const OrgStateProof& proof) {
+  Json entries = Json::array();
+  for (const auto& e : proof.entries) {
+    Json hashes = Json::array();
+    for (const auto& h : e.proof) hashes.push_back(crypto::ToHex(h));
+    entries.push_back(Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", hashes}});
+  }
+  return Json{{"format", kOrgStateFormat},
+              {"organization", proof.organization},
+              {"log_public_key", crypto::ToHex(proof.log_public_key)},
+              {"tree_head", SignedTreeHeadToJson(proof.tree_head)},
+              {"entries", std::move(entries)}};
+}
+
+Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
+  if (!j.is_object()) return InvalidArgument("the organization state must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (key != "format" && key != "organization" && key != "log_public_key" && key != "tree_head" &&
+        key != "entries" && key != "page") {
+      return InvalidArgument("unknown field '" + key + "' in the organization state");
+    }
+  }
+  for (const char* field : {"format", "organization", "log_public_key", "tree_head", "entries"}) {
+    if (!j.contains(field)) return InvalidArgument(std::string("the organization state lacks '") + field + "'");
+  }
+  if (!j["format"].is_string() || j["format"].get<std::string>() != kOrgStateFormat) {
+    return InvalidArgument("not an organization state (format '" + std::string(kOrgStateFormat) + "')");
+  }
+  if (!j["organization"].is_string() || !j["log_public_key"].is_string() || !j["entries"].is_array()) {
+    return InvalidArgument("the organization state's 'organization', 'log_public_key' or 'entries' has the wrong type");
+  }
+  OrgStateProof p;
+  p.organization = j["organization"].get<std::string>();
+  CANDOR_ASSIGN_OR_RETURN(p.log_public_key,
+                          crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(), "log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(p.tree_head, SignedTreeHeadFromJson(j["tree_head"]));
+  const Json& entries = j["entries"];
+  p.entries.reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CANDOR_ASSIGN_OR_RETURN(BundleEntry e, BundleEntryFromJson(entries[i], i));
+    p.entries.push_back(std::move(e));
+  }
+  return p;
+}
+
+Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPublicKey& log_key,
+                                std::string_view organization) {
+  if (proof.log_public_key != log_key) {
+    return VerificationFailed("the organization state comes from log key " + crypto::ToHex(proof.log_public_key) +
+                              ", not the pinned log key " + crypto::ToHex(log_key));
+  }
+  if (!tlog::VerifySignedTreeHead(proof.tree_head, log_key).ok()) {
+    return VerificationFailed("the organization state's tree head is not signed by the log key");
+  }
+  if (proof.organization != organization) {
+    return VerificationFailed("the server sent the state of '" + proof.organization + "', not of '" +
+                              std::string(organization) + "'");
+  }
+  OrgState state;
+  state.organization = proof.organization;
+  state.tree_head = proof.tree_head;
+  std::map<std::uint64_t, LoggedReviewer> reviewers;
+  std::uint64_t last_epoch = 0;
+  for (std::size_t i = 0; i < proof.entries.size(); ++i) {
+    const BundleEntry& e = proof.entries[i];
+    if (i > 0 && e.index <= proof.entries[i - 1].index) {
+      return Failed(i, e, "entries must be in strictly increasing log index");
+    }
+    if (e.index >= proof.tree_head.head.size) return Failed(i, e, "it lies beyond the tree head");
+    if (!tlog::VerifyInclusion(e.index, proof.tree_head.head.size, tlog::HashLeaf(e.entry), e.proof,
+                               proof.tree_head.head.root)
+             .ok()) {
+      return Failed(i, e, "its inclusion proof does not check against the tree head");
+    }
+    auto event = DecodeLogEntry(e.entry);
+    if (!event.ok()) return Failed(i, e, event.error().message());
+    Status applied = std::visit(
+        [&](const auto& ev) -> Status {
+          using T = std::decay_t<decltype(ev)>;
+          if constexpr (std::is_same_v<T, RosterAddEvent> || std::is_same_v<T, RosterRemoveEvent>) {
+            if (ev.slug != organization) return Failed(i, e, "a roster entry of another organization");
+            if (auto s = state.roster.Apply(ToRosterEvent(ev)); !s.ok()) return Failed(i, e, s.error().message());
+            return Status::Ok();
+          } else if constexpr (std::is_same_v<T, ReviewerEvent>) {
+            if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
+            reviewers[ev.account_id] = LoggedReviewer{ev.account_id, ev.username, ev.box_public, e.index};
+            return Status::Ok();
+          } else if constexpr (std::is_same_v<T, ReviewerKeyEvent>) {
+            if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
+            reviewers[ev.account_id] = LoggedReviewer{ev.account_id, "", ev.box_public, e.index};
+            return Status::Ok();
+          } else if constexpr (std::is_same_v<T, ReviewerRemovedEvent>) {
+            if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
+            if (reviewers.erase(ev.account_id) == 0) return Failed(i, e, "removes a reviewer who was not one");
+            return Status::Ok();
+          } else if constexpr (std::is_same_v<T, RosterEpochEvent>) {
+            if (ev.slug != organization) return Failed(i, e, "a roster epoch of another organization");
+            if (ev.version <= last_epoch) return Failed(i, e, "a roster epoch must name a newer version than the last");
+            if (ev.version > state.roster.version()) {
+              return Failed(i, e, "a roster epoch names a version not logged before it");
+            }
+            last_epoch = ev.version;
+            state.epoch_versions.insert(state.epoch_versions.begin(), ev.version);
+            if (state.epoch_versions.size() > 2) state.epoch_versions.pop_back();
+            return Status::Ok();
+          } else {
+            return Failed(i, e, "an entry of a kind an organization state does not hold ('" +
+                                    std::string(LogEventKind(*event)) + "')");
+          }
+        },
+        *event);
+    CANDOR_RETURN_IF_ERROR(applied);
+  }
+  for (auto& [id, r] : reviewers) state.reviewers.push_back(std::move(r));
+  // Distinct keys: a key shared by two accounts would let one of them read as the other.
+  for (std::size_t i = 0; i < state.reviewers.size(); ++i) {
+    for (std::size_t k = i + 1; k < state.reviewers.size(); ++k) {
+      if (state.reviewers[i].box_public == state.reviewers[k].box_public) {
+        return VerificationFailed("two reviewers of '" + std::string(organization) + "' share one key");
+      }
+    }
+  }
+  return state;
+}
+
+Result<std::vector<std::vector<crypto::Point>>> RingsAt(const OrgState& state, std::uint64_t version,
+                                                        std::size_t max_ring) {
+  CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(version));
+  return BucketRoster(members, max_ring);
+}
+
+Result<std::vector<crypto::Point>> CableRingFor(const OrgState& state, std::uint64_t version,
+                                                const crypto::Point& member, std::size_t max_ring) {
+  CANDOR_ASSIGN_OR_RETURN(auto buckets, RingsAt(state, version, max_ring));
+  auto which = BucketOf(buckets, member);
+  if (!which) {
+    return Error(ErrorCode::kNotFound, "your key is not in roster version " + std::to_string(version) + " of '" + state.organization +
+                    "' (a member enrolled since then can write anonymously after the next batch)");
+  }
+  return std::move(buckets[*which]);
+}
+
+std::string KeyFingerprint(const crypto::BoxPublicKey& key) {
+  const crypto::Digest32 d = crypto::Sha256(key.span());
+  const std::string hex = crypto::ToHex(crypto::ByteSpan(d.bytes.data(), 16));
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 4) {
+    if (i > 0) out += ' ';
+    out += hex.substr(i, 4);
+  }
+  return out;
+}
+
+}  // namespace candor::domain

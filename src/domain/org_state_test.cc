@@ -1,0 +1,192 @@
+// Organization state proofs (org_state.h): what an author's and a reviewer's client accept as
+// the roster, the epochs and the reviewers — and every way a server could bend them refused.
+#include "domain/org_state.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/ed25519.h"
+#include "crypto/keys.h"
+#include "crypto/ristretto.h"
+#include "crypto/rng.h"
+#include "crypto/transcript.h"
+#include "domain/log_entry.h"
+#include "log/memory_tree.h"
+
+namespace candor::domain {
+namespace {
+
+class OrgStateTest : public ::testing::Test {
+ protected:
+  OrgStateTest() : key_(crypto::GenerateSignKeyPair(rng_)) {}
+
+  crypto::Point NewPoint() { return crypto::ScalarMultBase(rng_.RandomPublicScalar()); }
+  crypto::BoxPublicKey NewBoxKey() { return crypto::GenerateBoxKeyPair(rng_).public_key; }
+
+  // Appends to the log; `mine` entries go in the proof.
+  void Log(const LogEvent& event, bool mine = true) {
+    const crypto::Bytes entry = EncodeLogEntry(event);
+    const std::uint64_t index = tree_.Append(entry);
+    if (mine) picked_.emplace_back(index, entry);
+  }
+
+  // A proof of everything picked so far against a head of the whole log.
+  OrgStateProof Proof(const std::string& slug = "state") {
+    OrgStateProof p;
+    p.organization = slug;
+    p.log_public_key = key_.public_key;
+    p.tree_head = tlog::SignTreeHead(tlog::TreeHead{tree_.size(), tree_.Root(), 1'790'000'000'000}, key_.secret_key);
+    for (const auto& [index, entry] : picked_) {
+      p.entries.push_back(BundleEntry{index, entry, *tree_.InclusionProof(index, tree_.size())});
+    }
+    return p;
+  }
+
+  // 25 members (versions 1 … 25, one removed at 26), an epoch at 25, two reviewers, noise from
+  // another organization in between.
+  void Typical() {
+    for (std::uint64_t v = 1; v <= 25; ++v) {
+      members_.push_back(NewPoint());
+      Log(RosterAddEvent{"state", v, members_.back(), NewBoxKey()});
+      if (v % 7 == 0) Log(RosterAddEvent{"usaid", v / 7, NewPoint(), NewBoxKey()}, /*mine=*/false);
+    }
+    Log(RosterEpochEvent{"state", 25});
+    reviewer_a_ = NewBoxKey();
+    reviewer_b_ = NewBoxKey();
+    Log(ReviewerEvent{"state", 9, "b.reviewer", reviewer_b_});
+    Log(ReviewerKeyEvent{"state", 4, reviewer_a_});
+    Log(RosterRemoveEvent{"state", 26, members_[3]});
+  }
+
+  static void ExpectRefused(const Result<OrgState>& r, std::string_view needle) {
+    ASSERT_FALSE(r.ok()) << "accepted";
+    EXPECT_EQ(r.error().code(), ErrorCode::kVerificationFailed);
+    EXPECT_NE(r.error().message().find(needle), std::string::npos) << r.error().message();
+  }
+
+  crypto::SeededRng rng_{4242};
+  crypto::SignKeyPair key_;
+  tlog::MemoryTree tree_;
+  std::vector<std::pair<std::uint64_t, crypto::Bytes>> picked_;
+  std::vector<crypto::Point> members_;
+  crypto::BoxPublicKey reviewer_a_, reviewer_b_;
+};
+
+TEST_F(OrgStateTest, AValidProofGivesRosterEpochsAndReviewersByAccount) {
+  Typical();
+  auto state = VerifyOrgState(Proof(), key_.public_key, "state");
+  ASSERT_TRUE(state.ok()) << state.error().message();
+  EXPECT_EQ(state->roster.version(), 26u);
+  EXPECT_EQ(*state->roster.size(25), 25u);
+  EXPECT_EQ(*state->roster.size(26), 24u);
+  EXPECT_EQ(state->epoch_versions, std::vector<std::uint64_t>{25});
+  ASSERT_EQ(state->reviewers.size(), 2u);
+  EXPECT_EQ(state->reviewers[0].account_id, 4u);  // by account id, the envelope's order
+  EXPECT_EQ(state->reviewers[0].username, "");    // "reviewer-key": no name logged
+  EXPECT_EQ(state->reviewers[0].box_public, reviewer_a_);
+  EXPECT_EQ(state->reviewers[1].username, "b.reviewer");
+  auto ring = CableRingFor(*state, 25, members_[3], kMaxRingSize);
+  ASSERT_TRUE(ring.ok());
+  EXPECT_EQ(ring->size(), 25u);
+  EXPECT_EQ(CableRingFor(*state, 26, members_[3], kMaxRingSize).error().code(), ErrorCode::kNotFound);
+  // And the JSON round trip is exact (a server's "page" member is ignored).
+  auto json = OrgStateProofToJson(Proof());
+  json["page"] = {{"start", 0}, {"next", nullptr}, {"entries", 30}};
+  auto back = OrgStateProofFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_TRUE(VerifyOrgState(*back, key_.public_key, "state").ok());
+}
+
+TEST_F(OrgStateTest, EpochsKeepTheLatestTwoAndReviewersCanLeaveAndComeBack) {
+  Typical();
+  Log(RosterAddEvent{"state", 27, NewPoint(), NewBoxKey()});
+  Log(RosterEpochEvent{"state", 27});
+  Log(ReviewerRemovedEvent{"state", 9});
+  auto state = VerifyOrgState(Proof(), key_.public_key, "state");
+  ASSERT_TRUE(state.ok()) << state.error().message();
+  EXPECT_EQ(state->epoch_versions, (std::vector<std::uint64_t>{27, 25}));
+  ASSERT_EQ(state->reviewers.size(), 1u);
+  EXPECT_EQ(state->reviewers[0].account_id, 4u);
+  Log(ReviewerEvent{"state", 9, "b.reviewer", reviewer_b_});
+  state = VerifyOrgState(Proof(), key_.public_key, "state");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->reviewers.size(), 2u);
+}
+
+TEST_F(OrgStateTest, ALeftOutRosterChangeIsRefused) {
+  Typical();
+  OrgStateProof p = Proof();
+  p.entries.erase(p.entries.begin() + 10);  // version 11: the ring would shrink unseen
+  ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "version");
+}
+
+TEST_F(OrgStateTest, AnUnloggedMemberOrReviewerIsRefused) {
+  Typical();
+  // The operator adds a sybil member and its own reviewer key, with made-up proofs.
+  OrgStateProof p = Proof();
+  p.entries.push_back(BundleEntry{tree_.size() - 1, EncodeLogEntry(ReviewerEvent{"state", 99, "operator", NewBoxKey()}),
+                                  *tree_.InclusionProof(tree_.size() - 1, tree_.size())});
+  ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "increasing");
+  p = Proof();
+  p.entries.back().entry = EncodeLogEntry(ReviewerEvent{"state", 99, "operator", NewBoxKey()});
+  ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "inclusion proof");
+  p = Proof();
+  p.entries.back().entry = EncodeLogEntry(RosterAddEvent{"state", 26, NewPoint(), NewBoxKey()});
+  ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "inclusion proof");
+}
+
+TEST_F(OrgStateTest, AnotherKeyAnotherOrganizationOrAForgedHeadIsRefused) {
+  Typical();
+  crypto::SeededRng other(1);
+  ExpectRefused(VerifyOrgState(Proof(), crypto::GenerateSignKeyPair(other).public_key, "state"), "not the pinned log key");
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "usaid"), "not of 'usaid'");
+  OrgStateProof p = Proof();
+  p.tree_head.head.root.bytes[0] ^= 1;
+  ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "not signed");
+  // An entry of another organization slipped in.
+  Log(RosterAddEvent{"usaid", 4, NewPoint(), NewBoxKey()});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "another organization");
+}
+
+TEST_F(OrgStateTest, EpochAndReviewerRulesHold) {
+  Typical();
+  Log(RosterEpochEvent{"state", 25});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "newer version");
+  picked_.pop_back();
+  Log(RosterEpochEvent{"state", 40});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "not logged before it");
+  picked_.pop_back();
+  Log(ReviewerRemovedEvent{"state", 5});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "was not one");
+  picked_.pop_back();
+  Log(ReviewerEvent{"state", 12, "copy", reviewer_a_});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "share one key");
+  picked_.pop_back();
+  Log(CableLogEvent{"state", crypto::Digest32{}, 1, CableAction::kSubmitted, crypto::Digest32{}, Date{2026, 12, 6}});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "does not hold ('cable-event')");
+}
+
+TEST_F(OrgStateTest, TheShapeIsStrict) {
+  Typical();
+  auto json = OrgStateProofToJson(Proof());
+  json["extra"] = 1;
+  EXPECT_FALSE(OrgStateProofFromJson(json).ok());
+  json = OrgStateProofToJson(Proof());
+  json["format"] = "candor-letter-bundle-v1";
+  EXPECT_FALSE(OrgStateProofFromJson(json).ok());
+  json = OrgStateProofToJson(Proof());
+  json["entries"][0]["proof"].push_back(1);
+  EXPECT_FALSE(OrgStateProofFromJson(json).ok());
+  json = OrgStateProofToJson(Proof());
+  json.erase("tree_head");
+  EXPECT_FALSE(OrgStateProofFromJson(json).ok());
+}
+
+TEST(KeyFingerprintTest, IsTheFirstSixteenBytesOfSha256InGroupsOfFour) {
+  crypto::BoxPublicKey key;
+  for (std::size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<std::uint8_t>(i);
+  // sha256(00 01 … 1f) = 630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd
+  EXPECT_EQ(KeyFingerprint(key), "630d cd29 66c4 3366 9112 5448 bbb2 5b4f");
+}
+
+}  // namespace
+}  // namespace candor::domain
