@@ -28,7 +28,7 @@ Status RunExport(const ExportOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(nlohmann::json bundle, FetchLetterBundle(server, letter, o.ca_file));
   std::optional<domain::BundleReport> report;
   if (!o.no_verify) {
-    auto verified = VerifyBundle(bundle, BundleCheck{o.log_key, o.min_ring, o.threads, letter});
+    auto verified = VerifyBundle(bundle, BundleCheck{o.log_key, o.min_ring, o.threads, letter, {}, 0});
     if (!verified.ok()) {
       return verified.error().WithContext("the bundle was not written because it does not verify");
     }

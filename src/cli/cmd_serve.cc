@@ -95,6 +95,7 @@ struct ServeOptions {
   double cable_window_days = 7;
   std::size_t max_cable_mb = 8;
   std::vector<int> reminder_days = {3, 1, 0};
+  std::vector<std::string> witnesses;  // NAME=HEX
 };
 
 // Applies the --config file's fields, except those whose flag was given on the command line
@@ -126,6 +127,7 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"cable_window_days", "--cable-window-days"},
       {"max_cable_mb", "--max-cable-mb"},
       {"reminder_days", "--reminder-days"},
+      {"witnesses", "--witness"},
   };
   for (const auto& [key, value] : j.items()) {
     auto want = [&](bool ok) -> Status {
@@ -158,6 +160,15 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       for (const auto& d : value) {
         CANDOR_RETURN_IF_ERROR(want(d.is_number_unsigned() && d <= 365));
         o.reminder_days.push_back(d);
+      }
+    }
+    else if (key == "witnesses") {
+      // {"name": "hex key", …}
+      CANDOR_RETURN_IF_ERROR(want(value.is_object()));
+      o.witnesses.clear();
+      for (const auto& [name, k] : value.items()) {
+        CANDOR_RETURN_IF_ERROR(want(k.is_string()));
+        o.witnesses.push_back(name + "=" + k.get<std::string>());
       }
     }
     else return InvalidArgument("unknown config field '" + key + "'");
@@ -275,6 +286,12 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   config.cable_window_ms = static_cast<std::int64_t>(o.cable_window_days * 86'400'000);
   config.max_cable_envelope_bytes = o.max_cable_mb << 20;
   config.reminder_days = o.reminder_days;
+  for (const auto& w : o.witnesses) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) return InvalidArgument("--witness is NAME=HEX (the witness's Ed25519 public key)");
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(w.substr(eq + 1), "--witness key"));
+    config.witnesses.push_back({w.substr(0, eq), key});
+  }
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
   // Index reviewer entries logged before schema migration 6, and give each organization with
@@ -412,6 +429,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-cable-mb", serve->max_cable_mb, "Largest encrypted cable accepted, in MiB (1–64)")
       ->capture_default_str();
+  cmd->add_option("--witness", serve->witnesses,
+                  "A witness whose cosignatures this server accepts and serves, as NAME=HEX (its Ed25519 public "
+                  "key); repeat for each (docs/PROTOCOL.md, \"Witnesses\")");
   cmd->add_option("--reminder-days", serve->reminder_days,
                   "Remind reviewers this many days before each deadline (comma-separated; 0: on the day)")
       ->delimiter(',')

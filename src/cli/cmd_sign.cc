@@ -12,6 +12,7 @@
 #include "cli/http_client.h"
 #include "cli/io.h"
 #include "cli/letter_bundle.h"
+#include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/rng.h"
@@ -90,6 +91,8 @@ struct VerifyOptions {
   std::vector<std::string> signatures;
   std::size_t min_ring = kDefaultMinRing;
   std::string log_key, ca_file;
+  std::vector<std::string> witnesses;
+  std::size_t witness_threshold = 0;
   unsigned threads = 0;
   bool json = false;
 };
@@ -141,7 +144,7 @@ void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
 
 // --server or --bundle: every check of a letter bundle, and the letter's counts.
 Status RunVerifyBundle(const VerifyOptions& o) {
-  BundleCheck check{o.log_key, o.min_ring, o.threads, std::nullopt};
+  BundleCheck check{o.log_key, o.min_ring, o.threads, std::nullopt, o.witnesses, o.witness_threshold};
   if (!o.letter.empty()) {
     CANDOR_ASSIGN_OR_RETURN(check.letter,
                             crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
@@ -149,7 +152,20 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   domain::Json bundle;
   if (!o.server.empty()) {
     CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-    CANDOR_ASSIGN_OR_RETURN(bundle, FetchLetterBundle(server, *check.letter, o.ca_file));
+    // The same rule as every flow (cli/trusted_log.h): the key pinned or given, no rollback or
+    // fork since this client last looked, and with witnesses their newest cosigned checkpoint.
+    LogTrust trust;
+    trust.log_key_hex = o.log_key;
+    trust.witness_hex = o.witnesses;
+    trust.witness_threshold = o.witness_threshold;
+    CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
+    const std::string id = crypto::ToHex(*check.letter);
+    CANDOR_ASSIGN_OR_RETURN(
+        bundle, FetchProofPages(server,
+                                "/api/v1/letters/" + id + "/bundle?signatures=1&tree_size=" +
+                                    std::to_string(head.sth.head.size),
+                                "letter_id", id, o.ca_file, /*pin_tree_size=*/false));
+    if (check.log_key_hex.empty()) check.log_key_hex = crypto::ToHex(head.log_key);
   } else {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.bundle));
     bundle = domain::Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -172,7 +188,7 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   } else {
     fmt::print("{}", DescribeBundleReport(*report));
     (void)std::fflush(stdout);  // the report before the note, also when both go to one file
-    if (o.log_key.empty()) {
+    if (o.log_key.empty() && o.server.empty()) {
       fmt::print(stderr,
                  "Note: no --log-key was given, so this only shows that log key {} vouches for "
                  "these entries; compare it with the key your organization publishes.\n",
@@ -197,8 +213,8 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
   }
   if (o.letter.empty()) return InvalidArgument("give the letter id the signatures are for");
   if (o.signatures.empty()) return InvalidArgument("--ring needs --signatures files");
-  if (o.json || !o.log_key.empty() || o.threads != 0) {
-    return InvalidArgument("--json, --log-key and --threads go with --server or --bundle");
+  if (o.json || !o.log_key.empty() || o.threads != 0 || !o.witnesses.empty()) {
+    return InvalidArgument("--json, --log-key, --witness and --threads go with --server or --bundle");
   }
   CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
@@ -278,6 +294,10 @@ void RegisterSignCommands(CLI::App& app, int* exit_code) {
   v->add_option("--log-key", verify->log_key,
                 "The log's public key (64 hex): the bundle must be signed by it");
   v->add_option("--ca-file", verify->ca_file, "With --server: trust this CA certificate (PEM)");
+  v->add_option("--witness", verify->witnesses,
+                "A witness's Ed25519 public key (hex) you trust; repeat for each: the tree head must be cosigned");
+  v->add_option("--witness-threshold", verify->witness_threshold,
+                "How many of the --witness keys must have cosigned (default: all)");
   v->add_option("--threads", verify->threads,
                 "Threads that verify signatures (default: one per core)");
   v->add_flag("--json", verify->json, "Print the report as JSON on standard output");

@@ -19,6 +19,7 @@ void RegisterServeCommands(CLI::App& app, int* exit_code);
 void RegisterClientCommands(CLI::App& app, int* exit_code);
 void RegisterLetterCommands(CLI::App& app, int* exit_code);
 void RegisterCableCommands(CLI::App& app, int* exit_code);
+void RegisterWitnessCommands(CLI::App& app, int* exit_code);
 
 // Adds `export` to the `letter` command group: `candor letter export ID --server URL -o FILE`.
 void RegisterLetterExportCommand(CLI::App& letter_cmd, int* exit_code);

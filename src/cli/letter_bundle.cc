@@ -153,6 +153,11 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
     CANDOR_ASSIGN_OR_RETURN(options.expected_log_key, crypto::FixedFromHex<crypto::SignPublicKey>(
                                                           check.log_key_hex, "--log-key"));
   }
+  for (const auto& hex : check.witness_hex) {
+    CANDOR_ASSIGN_OR_RETURN(auto w, crypto::FixedFromHex<crypto::SignPublicKey>(hex, "--witness"));
+    options.witnesses.push_back(w);
+  }
+  options.witness_threshold = check.witness_threshold;
   CANDOR_ASSIGN_OR_RETURN(domain::LetterBundle bundle, domain::LetterBundleFromJson(json));
   if (check.letter && *check.letter != bundle.letter_id) {
     return VerificationFailed("the bundle is for letter " + crypto::ToHex(bundle.letter_id) +
@@ -163,8 +168,26 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
   return domain::VerifyLetterBundle(bundle, options);
 }
 
+std::string TerminalSafe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));  // a C1 control (U+0080–U+009F)
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string DescribeBundleReport(const domain::BundleReport& r) {
-  std::string out = fmt::format("Letter {}: \"{}\"\n", crypto::ToHex(r.letter_id), r.letter.title);
+  std::string out = fmt::format("Letter {}: \"{}\"\n", crypto::ToHex(r.letter_id), TerminalSafe(r.letter.title));
   for (const auto& org : r.organizations) {
     out += fmt::format("  {}: {} (roster v{}, {})\n", org.slug,
                        Plural(org.signers, "signatory", "signatories"), org.roster_version,
@@ -185,6 +208,9 @@ std::string DescribeBundleReport(const domain::BundleReport& r) {
       Plural(r.organizations.size(), "organization", "organizations"),
       WithThousands(r.tree_head.head.size), UtcTime(r.tree_head.head.timestamp_ms),
       crypto::ToHex(r.log_key));
+  if (r.witnessed > 0) {
+    out += fmt::format("  That tree head is cosigned by {} you trust.\n", Plural(r.witnessed, "witness", "witnesses"));
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "cli/http_client.h"
@@ -41,12 +43,18 @@ struct BundleCheck {
   std::size_t min_ring = domain::kDefaultMinRingSize;
   unsigned threads = 0;                    // 0: one per core
   std::optional<domain::LetterId> letter;  // when set, the bundle must be this letter's
+  std::vector<std::string> witness_hex;    // --witness: trusted witnesses' keys (hex)
+  std::size_t witness_threshold = 0;       // --witness-threshold: 0 = all of them
 };
 
 // domain::VerifyLetterBundle with the options above, drawing a progress bar on stderr when
 // stderr is a terminal. kInvalidArgument for a malformed --log-key or bundle shape (exit 2),
 // kVerificationFailed when a check fails (exit 1).
 Result<domain::BundleReport> VerifyBundle(const nlohmann::json& bundle, const BundleCheck& check);
+
+// `text` safe to print on a terminal: control characters (C0, DEL, C1) shown as \xNN, so a
+// letter's title cannot move the cursor or rewrite what was printed before it.
+std::string TerminalSafe(std::string_view text);
 
 // The report in plain words, one line per organization and a closing sentence.
 std::string DescribeBundleReport(const domain::BundleReport& report);

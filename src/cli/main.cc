@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   candor::cli::RegisterClientCommands(app, &exit_code);
   candor::cli::RegisterLetterCommands(app, &exit_code);
   candor::cli::RegisterCableCommands(app, &exit_code);
+  candor::cli::RegisterWitnessCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -221,17 +221,19 @@ Json LetterBundleToJson(const LetterBundle& bundle) {
     entries.push_back(
         Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", proof}});
   }
-  return Json{{"format", kLetterBundleFormat},
-              {"letter_id", crypto::ToHex(bundle.letter_id)},
-              {"log_public_key", crypto::ToHex(bundle.log_public_key)},
-              {"tree_head", TreeHeadToJson(bundle.tree_head)},
-              {"entries", std::move(entries)}};
+  Json out{{"format", kLetterBundleFormat},
+           {"letter_id", crypto::ToHex(bundle.letter_id)},
+           {"log_public_key", crypto::ToHex(bundle.log_public_key)},
+           {"tree_head", TreeHeadToJson(bundle.tree_head)},
+           {"entries", std::move(entries)}};
+  if (!bundle.cosignatures.empty()) out["cosignatures"] = CosignaturesToJson(bundle.cosignatures);
+  return out;
 }
 
 Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   const std::string what = "the bundle";
   CANDOR_RETURN_IF_ERROR(
-      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries"}));
+      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures"}));
   CANDOR_ASSIGN_OR_RETURN(std::string format, StringField(j, what, "format"));
   if (format != kLetterBundleFormat) {
     return InvalidArgument("unknown bundle format " + Quote(format) + " (expected " +
@@ -249,6 +251,9 @@ Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   for (std::size_t i = 0; i < entries->size(); ++i) {
     CANDOR_ASSIGN_OR_RETURN(BundleEntry e, EntryFromJson((*entries)[i], i));
     b.entries.push_back(std::move(e));
+  }
+  if (auto c = j.find("cosignatures"); c != j.end()) {
+    CANDOR_ASSIGN_OR_RETURN(b.cosignatures, CosignaturesFromJson(*c));
   }
   return b;
 }
@@ -288,7 +293,7 @@ Result<LetterBundle> BuildLetterBundle(
     std::vector<std::pair<std::uint64_t, crypto::Bytes>> entries) {
   std::sort(entries.begin(), entries.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
-  LetterBundle b{letter_id, log_public_key, tree_head, {}};
+  LetterBundle b{letter_id, log_public_key, tree_head, {}, {}};
   b.entries.reserve(entries.size());
   for (auto& [index, bytes] : entries) {
     if (index >= tree_head.head.size) {
@@ -360,6 +365,16 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   if (auto s = tlog::VerifySignedTreeHead(b.tree_head, b.log_public_key); !s.ok()) {
     return VerificationFailed("the tree head's signature does not verify with log key " +
                               crypto::ToHex(b.log_public_key));
+  }
+  // The witnesses this verifier trusts must have cosigned that head.
+  const std::size_t witnessed =
+      tlog::CountWitnessed(b.log_public_key, b.tree_head.head, b.cosignatures, options.witnesses);
+  if (!options.witnesses.empty()) {
+    const std::size_t k = options.witness_threshold == 0 ? options.witnesses.size() : options.witness_threshold;
+    if (witnessed < k) {
+      return VerificationFailed("the bundle's tree head is cosigned by " + std::to_string(witnessed) +
+                                " of your witnesses, fewer than the " + std::to_string(k) + " required");
+    }
   }
 
   // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
@@ -496,6 +511,7 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   report.letter = letter.letter;
   report.tree_head = b.tree_head;
   report.log_key = b.log_public_key;
+  report.witnessed = witnessed;
   std::vector<std::vector<crypto::Ring>> rings(org_count);
   std::map<std::pair<std::size_t, crypto::Digest32>, std::size_t> ring_of;  // (org, digest) → ring
   for (std::size_t k = 0; k < org_count; ++k) {

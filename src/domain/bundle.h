@@ -58,6 +58,9 @@ struct LetterBundle {
   crypto::SignPublicKey log_public_key;
   tlog::SignedTreeHead tree_head;
   std::vector<BundleEntry> entries;  // in increasing index (checked by the verifier)
+  // Witnesses' cosignatures of tree_head (optional "cosignatures" member; docs/PROTOCOL.md,
+  // "Witnesses"): checked only against the witnesses a verifier trusts (BundleOptions).
+  std::vector<tlog::Cosignature> cosignatures;
 
   friend bool operator==(const LetterBundle&, const LetterBundle&) = default;
 };
@@ -115,6 +118,10 @@ struct BundleOptions {
   std::function<void(std::size_t done, std::size_t total)> progress;
   // The bucket rule's largest ring (letter.h): kMaxRingSize except in tests. Must be ≥ 1.
   std::size_t max_ring = kMaxRingSize;
+  // When not empty, the tree head needs valid cosignatures from at least witness_threshold of
+  // these witnesses (0: all of them).
+  std::vector<crypto::SignPublicKey> witnesses;
+  std::size_t witness_threshold = 0;
 };
 
 // One organization's count, in the letter's order.
@@ -152,6 +159,7 @@ struct BundleReport {
   std::uint64_t duplicates_dropped = 0;  // `sign` entries of an already counted tag
   std::uint64_t batches = 0;
   std::vector<BatchInfo> timeline;  // one per batch, in order
+  std::size_t witnessed = 0;        // distinct trusted witnesses whose cosignature verified
 };
 
 // Runs every check of docs/FORMATS.md, "Letter bundle", and counts:

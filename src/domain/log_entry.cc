@@ -223,19 +223,21 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     return LogEvent(std::move(e));
   }
   if (kind == kReviewer) {
-    CANDOR_RETURN_IF_ERROR(count(4));
+    CANDOR_RETURN_IF_ERROR(count(5));
     ReviewerEvent e;
     e.slug = Text(f[0]);
-    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
-    e.username = Text(f[2]);
-    CANDOR_ASSIGN_OR_RETURN(e.box_public, FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[3]));
+    CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[2]));
+    e.username = Text(f[3]);
+    CANDOR_ASSIGN_OR_RETURN(e.box_public, FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[4]));
     return LogEvent(std::move(e));
   }
   if (kind == kReviewerRemoved) {
-    CANDOR_RETURN_IF_ERROR(count(2));
+    CANDOR_RETURN_IF_ERROR(count(3));
     ReviewerRemovedEvent e;
     e.slug = Text(f[0]);
-    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[2]));
     return LogEvent(std::move(e));
   }
   if (kind == kRosterEpoch) {
@@ -331,12 +333,14 @@ Status ValidateLogEvent(const LogEvent& event) {
           },
           [&](const ReviewerEvent& e) -> Status {
             CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the version", e.version));
             CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
             if (auto u = ValidateUsername(e.username); !u.ok()) return Invalid(kind, u.error().message());
             return CheckBoxKey(kind, "the reviewer key", e.box_public);
           },
           [&](const ReviewerRemovedEvent& e) -> Status {
             CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the version", e.version));
             return CheckCounter(kind, "the account id", e.account_id);
           },
           [&](const RosterEpochEvent& e) -> Status {
@@ -405,13 +409,15 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
                                                AsBytes(date)});
           },
           [&](const ReviewerEvent& e) {
+            const auto version = crypto::U64Le(e.version);
             const auto account = crypto::U64Le(e.account_id);
-            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), account, AsBytes(e.username),
-                                               e.box_public.span()});
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version, account,
+                                               AsBytes(e.username), e.box_public.span()});
           },
           [&](const ReviewerRemovedEvent& e) {
+            const auto version = crypto::U64Le(e.version);
             const auto account = crypto::U64Le(e.account_id);
-            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), account});
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version, account});
           },
           [&](const RosterEpochEvent& e) {
             const auto version = crypto::U64Le(e.version);
@@ -509,11 +515,14 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
           },
           [](const ReviewerEvent& e) {
             return json{{"slug", e.slug},
+                        {"version", e.version},
                         {"account_id", e.account_id},
                         {"username", e.username},
                         {"box_public", crypto::ToHex(e.box_public)}};
           },
-          [](const ReviewerRemovedEvent& e) { return json{{"slug", e.slug}, {"account_id", e.account_id}}; },
+          [](const ReviewerRemovedEvent& e) {
+            return json{{"slug", e.slug}, {"version", e.version}, {"account_id", e.account_id}};
+          },
           [](const RosterEpochEvent& e) { return json{{"slug", e.slug}, {"version", e.version}}; },
       },
       event);

@@ -96,9 +96,13 @@ struct ReviewerKeyEvent {
 // was removed comes back). Authors' clients read the reviewers a cable is sealed to from these
 // entries, and show the names and key fingerprints before sealing (docs/PROTOCOL.md,
 // "Organization state"). The older "reviewer-key" kind means the same without a username.
-// Fields: slug, u64le(account_id), username (ValidateUsername), X25519 public key (32 bytes).
+// `version` numbers the organization's reviewer changes ("reviewer" and "reviewer-removed"
+// together) 1, 2, 3, … without gaps, so a client can tell when one is left out.
+// Fields: slug, u64le(version), u64le(account_id), username (ValidateUsername), X25519 public
+// key (32 bytes).
 struct ReviewerEvent {
   std::string slug;
+  std::uint64_t version = 0;
   std::uint64_t account_id = 0;
   std::string username;
   crypto::BoxPublicKey box_public;
@@ -107,9 +111,10 @@ struct ReviewerEvent {
 };
 
 // "reviewer-removed": reviewer account `account_id` receives no more cables (it was disabled
-// or lost the reviewer role). Fields: slug, u64le(account_id).
+// or lost the reviewer role). Fields: slug, u64le(version) (as for "reviewer"), u64le(account_id).
 struct ReviewerRemovedEvent {
   std::string slug;
+  std::uint64_t version = 0;
   std::uint64_t account_id = 0;
 
   friend bool operator==(const ReviewerRemovedEvent&, const ReviewerRemovedEvent&) = default;

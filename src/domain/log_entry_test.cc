@@ -47,8 +47,8 @@ class LogEntryTest : public ::testing::Test {
                       Date{2026, 11, 23}},
         CableLogEvent{"state", crypto::Digest32{}, 4, CableAction::kClosed, crypto::Digest32{},
                       Date{2027, 1, 5}},
-        ReviewerEvent{"state", 17, "a.reviewer_2", NewBoxKey()},
-        ReviewerRemovedEvent{"state", 17},
+        ReviewerEvent{"state", 1, 17, "a.reviewer_2", NewBoxKey()},
+        ReviewerRemovedEvent{"state", 2, 17},
         RosterEpochEvent{"state", 12},
     };
   }
@@ -134,23 +134,27 @@ TEST_F(LogEntryTest, KindNames) {
 TEST_F(LogEntryTest, ReviewerAndEpochEntriesRejectBadFields) {
   const auto r = NewBoxKey();
   const Bytes L = B(kLogEntryLabel);
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B("Ann"), K(r)}), "a username may use only");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B(""), K(r)}), "1 to 64 characters");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B(std::string(65, 'a')), K(r)}),
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B("Ann"), K(r)}), "a username may use only");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(""), K(r)}), "1 to 64 characters");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(std::string(65, 'a')), K(r)}),
                  "1 to 64 characters");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(0), B("ann"), K(r)}), "account id must be at least 1");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B("ann"), Bytes(32, 0)}),
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(0), B("ann"), K(r)}),
+                 "account id must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(0), U64(3), B("ann"), K(r)}),
+                 "the version must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B("ann"), Bytes(32, 0)}),
                  "the reviewer key is not a valid X25519 key");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), K(r)}), "expected 4 fields, got 3");
-  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(0)}), "account id must be at least 1");
-  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1), U64(1)}), "expected 2 fields");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B("ann"), K(r)}), "expected 5 fields, got 4");
+  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1), U64(0)}), "account id must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(0), U64(2)}), "the version must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1)}), "expected 3 fields");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), U64(0)}), "the version must be at least 1");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), Bytes(7, 1)}), "the version must be 8 bytes");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("-state"), U64(2)}), "slug");
   // And the good ones decode to what they say.
-  auto ok = DecodeLogEntry(Transcript({L, B("reviewer"), B("state"), U64(3), B("ann.b"), K(r)}));
+  auto ok = DecodeLogEntry(Transcript({L, B("reviewer"), B("state"), U64(2), U64(3), B("ann.b"), K(r)}));
   ASSERT_TRUE(ok.ok()) << ok.error().message();
-  EXPECT_EQ(std::get<ReviewerEvent>(*ok), (ReviewerEvent{"state", 3, "ann.b", r}));
+  EXPECT_EQ(std::get<ReviewerEvent>(*ok), (ReviewerEvent{"state", 2, 3, "ann.b", r}));
   auto epoch = DecodeLogEntry(Transcript({L, B("roster-epoch"), B("state"), U64(9)}));
   ASSERT_TRUE(epoch.ok());
   EXPECT_EQ(std::get<RosterEpochEvent>(*epoch), (RosterEpochEvent{"state", 9}));

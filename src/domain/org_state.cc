@@ -85,6 +85,7 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
   state.tree_head = proof.tree_head;
   std::map<std::uint64_t, LoggedReviewer> reviewers;
   std::uint64_t last_epoch = 0;
+  std::uint64_t reviewer_version = 0;  // of the last "reviewer"/"reviewer-removed" entry
   for (std::size_t i = 0; i < proof.entries.size(); ++i) {
     const BundleEntry& e = proof.entries[i];
     if (i > 0 && e.index <= proof.entries[i - 1].index) {
@@ -107,6 +108,11 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
+            if (ev.version != reviewer_version + 1) {
+              return Failed(i, e, "reviewer version " + std::to_string(ev.version) + " follows version " +
+                                      std::to_string(reviewer_version) + ": a reviewer change is missing");
+            }
+            reviewer_version = ev.version;
             reviewers[ev.account_id] = LoggedReviewer{ev.account_id, ev.username, ev.box_public, e.index};
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerKeyEvent>) {
@@ -115,6 +121,11 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerRemovedEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
+            if (ev.version != reviewer_version + 1) {
+              return Failed(i, e, "reviewer version " + std::to_string(ev.version) + " follows version " +
+                                      std::to_string(reviewer_version) + ": a reviewer change is missing");
+            }
+            reviewer_version = ev.version;
             if (reviewers.erase(ev.account_id) == 0) return Failed(i, e, "removes a reviewer who was not one");
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, RosterEpochEvent>) {

@@ -74,9 +74,11 @@ struct OrgState {
 // the proof names `organization`; every entry is below the tree size, in strictly increasing
 // index, proven included, decodes strictly, belongs to the organization and is of the kinds
 // above; roster versions come in log order 1, 2, … each a valid change (Roster::Apply); each
-// epoch names a version logged before it and above the previous epoch's. Then replays the
-// reviewers: "reviewer"/"reviewer-key" set an account's key, "reviewer-removed" takes the
-// account out (it must have been in). Error: kVerificationFailed naming the entry.
+// epoch names a version logged before it and above the previous epoch's; "reviewer" and
+// "reviewer-removed" entries carry reviewer versions 1, 2, … in log order (one left out is
+// seen). Then replays the reviewers: "reviewer"/"reviewer-key" set an account's key,
+// "reviewer-removed" takes the account out (it must have been in). Error: kVerificationFailed
+// naming the entry.
 Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPublicKey& log_key,
                                 std::string_view organization);
 

@@ -52,7 +52,7 @@ class OrgStateTest : public ::testing::Test {
     Log(RosterEpochEvent{"state", 25});
     reviewer_a_ = NewBoxKey();
     reviewer_b_ = NewBoxKey();
-    Log(ReviewerEvent{"state", 9, "b.reviewer", reviewer_b_});
+    Log(ReviewerEvent{"state", 1, 9, "b.reviewer", reviewer_b_});
     Log(ReviewerKeyEvent{"state", 4, reviewer_a_});
     Log(RosterRemoveEvent{"state", 26, members_[3]});
   }
@@ -100,13 +100,13 @@ TEST_F(OrgStateTest, EpochsKeepTheLatestTwoAndReviewersCanLeaveAndComeBack) {
   Typical();
   Log(RosterAddEvent{"state", 27, NewPoint(), NewBoxKey()});
   Log(RosterEpochEvent{"state", 27});
-  Log(ReviewerRemovedEvent{"state", 9});
+  Log(ReviewerRemovedEvent{"state", 2, 9});
   auto state = VerifyOrgState(Proof(), key_.public_key, "state");
   ASSERT_TRUE(state.ok()) << state.error().message();
   EXPECT_EQ(state->epoch_versions, (std::vector<std::uint64_t>{27, 25}));
   ASSERT_EQ(state->reviewers.size(), 1u);
   EXPECT_EQ(state->reviewers[0].account_id, 4u);
-  Log(ReviewerEvent{"state", 9, "b.reviewer", reviewer_b_});
+  Log(ReviewerEvent{"state", 3, 9, "b.reviewer", reviewer_b_});
   state = VerifyOrgState(Proof(), key_.public_key, "state");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->reviewers.size(), 2u);
@@ -123,11 +123,11 @@ TEST_F(OrgStateTest, AnUnloggedMemberOrReviewerIsRefused) {
   Typical();
   // The operator adds a sybil member and its own reviewer key, with made-up proofs.
   OrgStateProof p = Proof();
-  p.entries.push_back(BundleEntry{tree_.size() - 1, EncodeLogEntry(ReviewerEvent{"state", 99, "operator", NewBoxKey()}),
+  p.entries.push_back(BundleEntry{tree_.size() - 1, EncodeLogEntry(ReviewerEvent{"state", 2, 99, "operator", NewBoxKey()}),
                                   *tree_.InclusionProof(tree_.size() - 1, tree_.size())});
   ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "increasing");
   p = Proof();
-  p.entries.back().entry = EncodeLogEntry(ReviewerEvent{"state", 99, "operator", NewBoxKey()});
+  p.entries.back().entry = EncodeLogEntry(ReviewerEvent{"state", 2, 99, "operator", NewBoxKey()});
   ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "inclusion proof");
   p = Proof();
   p.entries.back().entry = EncodeLogEntry(RosterAddEvent{"state", 26, NewPoint(), NewBoxKey()});
@@ -155,11 +155,15 @@ TEST_F(OrgStateTest, EpochAndReviewerRulesHold) {
   Log(RosterEpochEvent{"state", 40});
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "not logged before it");
   picked_.pop_back();
-  Log(ReviewerRemovedEvent{"state", 5});
+  Log(ReviewerRemovedEvent{"state", 2, 5});
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "was not one");
   picked_.pop_back();
-  Log(ReviewerEvent{"state", 12, "copy", reviewer_a_});
+  Log(ReviewerEvent{"state", 2, 12, "copy", reviewer_a_});
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "share one key");
+  picked_.pop_back();
+  // A reviewer change left out: the versions show it.
+  Log(ReviewerEvent{"state", 3, 12, "later", NewBoxKey()});
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "reviewer version 3 follows version 1");
   picked_.pop_back();
   Log(CableLogEvent{"state", crypto::Digest32{}, 1, CableAction::kSubmitted, crypto::Digest32{}, Date{2026, 12, 6}});
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "does not hold ('cable-event')");

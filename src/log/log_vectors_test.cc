@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crypto/bytes.h"
+#include "log/cosignature.h"
 #include "log/memory_tree.h"
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
@@ -144,6 +145,47 @@ TEST_F(LogVectorsTest, SignedTreeHeads) {
   }
   EXPECT_GT(valid, 0);
   EXPECT_GT(invalid, 0);
+}
+
+TEST_F(LogVectorsTest, WitnessCosignatures) {
+  int valid = 0, invalid = 0;
+  for (const json& v : vectors_.at("cosignatures")) {
+    const std::string description = v.at("description").get<std::string>();
+    SCOPED_TRACE(v.dump());
+    auto log = crypto::FixedFromHex<crypto::SignPublicKey>(v.at("log_public_key").get<std::string>(), "log");
+    auto witness = crypto::FixedFromHex<crypto::SignPublicKey>(v.at("witness").get<std::string>(), "witness");
+    auto signature = crypto::FixedFromHex<crypto::Signature64>(v.at("signature").get<std::string>(), "sig");
+    ASSERT_TRUE(log.ok() && witness.ok() && signature.ok());
+    const TreeHead head{v.at("tree_size").get<std::uint64_t>(), HashField(v, "root"), 0};
+    const std::uint64_t timestamp = v.at("timestamp").get<std::uint64_t>();
+    EXPECT_EQ(CosignedMessage(*log, head.size, head.root, timestamp), v.at("message").get<std::string>());
+    const Status status = VerifyCosignature(*log, head, Cosignature{*witness, timestamp, *signature});
+    if (v.at("valid").get<bool>()) {
+      ++valid;
+      EXPECT_TRUE(status.ok()) << description;
+      // And counting: one witness counts once, an unknown one not at all.
+      const std::vector<Cosignature> twice{{*witness, timestamp, *signature}, {*witness, timestamp, *signature}};
+      const std::vector<crypto::SignPublicKey> trusted{*witness};
+      EXPECT_EQ(CountWitnessed(*log, head, twice, trusted), 1u);
+      EXPECT_EQ(CountWitnessed(*log, head, twice, std::vector<crypto::SignPublicKey>{*log}), 0u);
+    } else {
+      ++invalid;
+      EXPECT_FALSE(status.ok()) << description;
+    }
+  }
+  EXPECT_GT(valid, 0);
+  EXPECT_GT(invalid, 0);
+  // The message byte for byte (docs/PROTOCOL.md, "Witnesses").
+  crypto::SignPublicKey key;
+  Hash root;
+  for (std::size_t i = 0; i < 32; ++i) {
+    key.bytes[i] = static_cast<std::uint8_t>(i);
+    root.bytes[i] = static_cast<std::uint8_t>(0xff - i);
+  }
+  EXPECT_EQ(CosignedMessage(key, 13, root, 1790000000),
+            "cosignature/v1\ntime 1790000000\n"
+            "candor-log-v1/000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n13\n"
+            "//79/Pv6+fj39vX08/Lx8O/u7ezr6uno5+bl5OPi4eA=\n");
 }
 
 }  // namespace

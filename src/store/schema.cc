@@ -266,6 +266,8 @@ CREATE INDEX login_throttle_expiry ON login_throttle (window_start_ms);
 // reviewers and its roster epochs (issue 11) — so that the server can serve them, with proofs,
 // to clients that seal cables and sign within rings from the log alone. `version` is set for
 // a "roster-epoch" entry. Entries logged before this migration are indexed at start-up.
+// Witnesses (docs/PROTOCOL.md, "Witnesses"): the tree sizes the server marked checkpoints, and
+// the witnesses' cosignatures of them (one per witness and checkpoint).
 constexpr std::string_view kMigration6 = R"sql(
 CREATE TABLE organization_log (
   log_index {INT} PRIMARY KEY CHECK (log_index >= 0),
@@ -274,6 +276,16 @@ CREATE TABLE organization_log (
   version {INT} CHECK (version >= 1)
 ){STRICT};
 CREATE INDEX organization_log_by_org ON organization_log (organization_id, kind, log_index);
+CREATE TABLE checkpoints (
+  tree_size {INT} PRIMARY KEY CHECK (tree_size >= 1)
+){STRICT};
+CREATE TABLE witness_cosignatures (
+  tree_size {INT} NOT NULL REFERENCES checkpoints(tree_size),
+  witness {BLOB} NOT NULL CHECK (length(witness) = 32),
+  timestamp_s {INT} NOT NULL CHECK (timestamp_s >= 0),
+  signature {BLOB} NOT NULL CHECK (length(signature) = 64),
+  PRIMARY KEY (tree_size, witness)
+){STRICT};
 )sql";
 
 constexpr std::array<Migration, 6> kMigrations{{
@@ -282,7 +294,8 @@ constexpr std::array<Migration, 6> kMigrations{{
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
     {4, "cables keep the deadline policy they were received under", kMigration4},
     {5, "login throttle rows expire", kMigration5},
-    {6, "an index of each organization's reviewer and roster-epoch log entries", kMigration6},
+    {6, "an index of each organization's reviewer and roster-epoch entries; checkpoints and witness cosignatures",
+     kMigration6},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

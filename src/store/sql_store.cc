@@ -226,6 +226,17 @@ Result<InvitationRecord> DecodeInvitation(const SqlRow& row) {
   return i;
 }
 
+Result<CosignatureRecord> DecodeCosignature(const SqlRow& row) {
+  RowReader r(row);
+  CosignatureRecord c;
+  c.tree_size = r.Int();
+  c.witness = r.Bytes();
+  c.timestamp_s = r.Int();
+  c.signature = r.Bytes();
+  CANDOR_RETURN_IF_ERROR(r.status());
+  return c;
+}
+
 Result<OrganizationLogRecord> DecodeOrganizationLog(const SqlRow& row) {
   RowReader r(row);
   OrganizationLogRecord e;
@@ -794,6 +805,47 @@ class SqlTransaction final : public Transaction {
                                         "WHERE organization_id = ? AND kind = ? ORDER BY log_index",
                                         {organization_id, std::string(kind)}));
       return DecodeAll(rows, &DecodeOrganizationLog);
+    });
+  }
+
+  Status InsertCheckpoint(std::int64_t tree_size) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO checkpoints (tree_size) VALUES (?) ON CONFLICT (tree_size) DO NOTHING", {tree_size}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::int64_t>> ListCheckpoints(std::int64_t limit) override {
+    return Run(kReads, [&]() -> Result<std::vector<std::int64_t>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT tree_size FROM checkpoints ORDER BY tree_size DESC LIMIT ?", {limit}));
+      std::vector<std::int64_t> out;
+      for (const auto& row : rows) {
+        RowReader r(row);
+        out.push_back(r.Int());
+        CANDOR_RETURN_IF_ERROR(r.status());
+      }
+      return out;
+    });
+  }
+
+  Status InsertCosignature(const CosignatureRecord& c) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO witness_cosignatures (tree_size, witness, timestamp_s, signature) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (tree_size, witness) DO NOTHING",
+          {c.tree_size, c.witness, c.timestamp_s, c.signature}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<CosignatureRecord>> ListCosignatures(std::int64_t tree_size) override {
+    return Run(kReads, [&]() -> Result<std::vector<CosignatureRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT tree_size, witness, timestamp_s, signature FROM "
+                                                      "witness_cosignatures WHERE tree_size = ? ORDER BY witness",
+                                                      {tree_size}));
+      return DecodeAll(rows, &DecodeCosignature);
     });
   }
 

@@ -131,6 +131,14 @@ struct TreeHeadRecord {
   Blob signature;  // Ed25519 over candor-log-v1's sth message
 };
 
+// A witness's cosignature of a checkpoint (log/cosignature.h).
+struct CosignatureRecord {
+  std::int64_t tree_size = 0;
+  Blob witness;    // Ed25519 public key, 32 bytes
+  std::int64_t timestamp_s = 0;
+  Blob signature;  // 64 bytes
+};
+
 // A published letter: its frozen canonical bytes (domain/letter.h) and where it is logged.
 struct LetterRecord {
   Blob id;  // SHA-256 of canonical
@@ -315,6 +323,13 @@ class Transaction {
   virtual Status InsertTreeHead(const TreeHeadRecord& head) = 0;
   virtual Result<std::optional<TreeHeadRecord>> LatestTreeHead() = 0;
   virtual Result<std::optional<TreeHeadRecord>> FindTreeHead(std::int64_t tree_size) = 0;
+  // Checkpoints (tree sizes witnesses cosign) and their cosignatures. Inserting one that
+  // exists changes nothing; the list is newest first.
+  virtual Status InsertCheckpoint(std::int64_t tree_size) = 0;
+  virtual Result<std::vector<std::int64_t>> ListCheckpoints(std::int64_t limit) = 0;
+  // A witness's second cosignature of a checkpoint changes nothing (the first stays).
+  virtual Status InsertCosignature(const CosignatureRecord& record) = 0;
+  virtual Result<std::vector<CosignatureRecord>> ListCosignatures(std::int64_t tree_size) = 0;
 
   // Letters. InsertLetter assigns and returns seq; kAlreadyExists on a duplicate id.
   virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;

@@ -38,39 +38,6 @@ class CableTest : public ServerTest {
     return std::move(*pg_->Connect());
   }
 
-  void SetUpCables(const std::string& slug, std::size_t members, std::uint64_t seed) {
-    MakeOrg(slug);
-    ASSERT_TRUE(service_->CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
-    crypto::SeededRng rng(seed);
-    Org& org = orgs_[slug];
-    for (const char* name : {"reviewer", "reviewer2"}) {
-      org.reviewer_keys.push_back(crypto::GenerateBoxKeyPair(rng));
-      Session s = Login(slug, name);
-      auto r = RegisterReviewerKey(s, slug, org.reviewer_keys.back());
-      ASSERT_EQ(r.status, 204) << r.body;
-    }
-    Session officer = Login(slug, "officer");
-    for (std::size_t i = 0; i < members; ++i) {
-      org.members.push_back(crypto::GenerateMemberKeys(rng));
-      auto r = Enroll(slug, Invite(officer, slug), org.members.back());
-      ASSERT_EQ(r.status, 201) << r.body;
-    }
-    // The batch fixes the roster members write cables within (a roster epoch).
-    ASSERT_TRUE(service_->PublishBatch().ok());
-  }
-
-  // The organization's state as a client reads it: from the log, with proofs, at a tree head
-  // consistent with the last one this test's client saw (cli/trusted_log.h).
-  domain::OrgState State(const std::string& slug) {
-    cli::LogTrust trust;
-    trust.state_dir = (dir_ / "client").string();
-    auto head = cli::FetchTrustedHead(url_server_, trust, "");
-    EXPECT_TRUE(head.ok()) << head.error().message();
-    auto state = cli::FetchOrgState(url_server_, slug, *head, "");
-    EXPECT_TRUE(state.ok()) << state.error().message();
-    return std::move(*state);
-  }
-
   // Everything a client fetches before writing, over HTTP.
   cli::CableInputs Inputs(const std::string& slug) {
     cli::CableInputs in;
@@ -142,11 +109,6 @@ class CableTest : public ServerTest {
     return JsonOf(r)["cables"].size();
   }
 
-  struct Org {
-    std::vector<crypto::BoxKeyPair> reviewer_keys;
-    std::vector<crypto::MemberKeys> members;
-  };
-  std::map<std::string, Org> orgs_;
   crypto::SeededRng rng_client_{99};
 };
 

@@ -8,12 +8,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "cli/cable_client.h"
 #include "cli/http_client.h"
+#include "cli/trusted_log.h"
 #include "crypto/ed25519.h"
 #include "crypto/keys.h"
 #include "crypto/totp.h"
@@ -71,6 +73,9 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("candor-it-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
+    // Clients pin logs under $HOME/.candor (cli/trusted_log.h): each test keeps its own, so no
+    // pin from another test (or the developer's own) meets this test's server.
+    ::setenv("HOME", (dir_ / "home").c_str(), 1);
     if (GetParam() == "sqlite") {
       url_ = "sqlite:" + (dir_ / "candor.db").string();
     } else {
@@ -159,6 +164,40 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(service_->CreateAccount(slug, "reviewer", kPassword, store::kRoleReviewer).ok());
   }
 
+  // An organization ready for cables: two reviewers with keys, `members` enrolled members, and
+  // a batch, which fixes the roster members write cables within (a roster epoch).
+  void SetUpCables(const std::string& slug, std::size_t members, std::uint64_t seed) {
+    MakeOrg(slug);
+    ASSERT_TRUE(service_->CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
+    crypto::SeededRng rng(seed);
+    CableOrg& org = orgs_[slug];
+    for (const char* name : {"reviewer", "reviewer2"}) {
+      org.reviewer_keys.push_back(crypto::GenerateBoxKeyPair(rng));
+      Session s = Login(slug, name);
+      auto r = RegisterReviewerKey(s, slug, org.reviewer_keys.back());
+      ASSERT_EQ(r.status, 204) << r.body;
+    }
+    Session officer = Login(slug, "officer");
+    for (std::size_t i = 0; i < members; ++i) {
+      org.members.push_back(crypto::GenerateMemberKeys(rng));
+      auto r = Enroll(slug, Invite(officer, slug), org.members.back());
+      ASSERT_EQ(r.status, 201) << r.body;
+    }
+    ASSERT_TRUE(service_->PublishBatch().ok());
+  }
+
+  // The organization's state as a client reads it: from the log, with proofs, at a tree head
+  // consistent with the last one this test's client saw (cli/trusted_log.h).
+  domain::OrgState State(const std::string& slug) {
+    cli::LogTrust trust;
+    trust.state_dir = (dir_ / "client").string();
+    auto head = cli::FetchTrustedHead(url_server_, trust, "");
+    EXPECT_TRUE(head.ok()) << head.error().message();
+    auto state = cli::FetchOrgState(url_server_, slug, *head, "");
+    EXPECT_TRUE(state.ok()) << state.error().message();
+    return std::move(*state);
+  }
+
   // Registers a reviewer's key with its proof of possession, as `candor cable register-key` does.
   cli::HttpReply RegisterReviewerKey(const Session& s, const std::string& slug, const crypto::BoxKeyPair& key) {
     auto challenge = Call("GET", "/api/v1/orgs/" + slug + "/reviewer-key/challenge", "", s.Headers());
@@ -193,6 +232,11 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::Service> service_;
   std::unique_ptr<http::Server> server_;
+  struct CableOrg {
+    std::vector<crypto::BoxKeyPair> reviewer_keys;
+    std::vector<crypto::MemberKeys> members;
+  };
+  std::map<std::string, CableOrg> orgs_;
   cli::ServerUrl url_server_;
   std::uint16_t port_ = 0;  // 0 until the first Start picks one
 };

@@ -7,6 +7,9 @@
 //   inclusion    {index, tree_size, leaf_hash, root, proof[], valid, description}
 //   consistency  {old_size, new_size, old_root, new_root, proof[], valid, description}
 //   tree_heads   {log_public_key, tree_size, root, timestamp_ms, signature, valid, description}
+//   cosignatures {log_public_key, tree_size, root, witness, timestamp, message, signature, valid,
+//                 description}: witness cosignatures (docs/PROTOCOL.md, "Witnesses"); `message`
+//                 is the exact text signed (for valid ones; invalid ones change one input)
 // Field names follow docs/PROTOCOL.md. Invalid elements are valid ones with one thing
 // changed, named by `description`; every verifier must reject them.
 #include <cstdint>
@@ -17,6 +20,7 @@
 #include "crypto/bytes.h"
 #include "crypto/ed25519.h"
 #include "crypto/rng.h"
+#include "log/cosignature.h"
 #include "log/memory_tree.h"
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
@@ -267,6 +271,45 @@ json MakeLogVectors() {
     heads.push_back(TreeHeadJson(log_key.public_key, bad, false, "size and timestamp swapped"));
   }
   out["tree_heads"] = heads;
+
+  // Witness cosignatures (docs/PROTOCOL.md, "Witnesses"): the exact message and an Ed25519
+  // signature by a deterministic witness key, and the same with one thing changed.
+  const crypto::SignKeyPair witness = crypto::GenerateSignKeyPair(key_rng);
+  json cosignatures = json::array();
+  auto cosignature = [&](const tlog::TreeHead& head, const tlog::Cosignature& c, const crypto::SignPublicKey& log,
+                         bool valid, const std::string& description) {
+    cosignatures.push_back(json{{"log_public_key", crypto::ToHex(log)},
+                                {"tree_size", head.size},
+                                {"root", crypto::ToHex(head.root)},
+                                {"witness", crypto::ToHex(c.witness)},
+                                {"timestamp", c.timestamp_s},
+                                {"message", tlog::CosignedMessage(log, head.size, head.root, c.timestamp_s)},
+                                {"signature", crypto::ToHex(c.signature)},
+                                {"valid", valid},
+                                {"description", description}});
+  };
+  for (std::uint64_t size : {std::uint64_t{1}, std::uint64_t{7}, kLeaves}) {
+    const tlog::TreeHead head{size, root_at(size), 0};
+    cosignature(head, tlog::Cosign(log_key.public_key, head, 1790000000 + size, witness.public_key, witness.secret_key),
+                log_key.public_key, true, "a cosignature of the tree of " + std::to_string(size));
+  }
+  {
+    const tlog::TreeHead head{kLeaves, root_at(kLeaves), 0};
+    const tlog::Cosignature c = tlog::Cosign(log_key.public_key, head, 1790000100, witness.public_key, witness.secret_key);
+    tlog::Cosignature bad = c;
+    bad.timestamp_s += 1;
+    cosignature(head, bad, log_key.public_key, false, "timestamp changed");
+    cosignature(tlog::TreeHead{kLeaves - 1, root_at(kLeaves), 0}, c, log_key.public_key, false, "tree size changed");
+    cosignature(tlog::TreeHead{kLeaves, root_at(7), 0}, c, log_key.public_key, false, "root changed");
+    cosignature(head, c, other_key.public_key, false, "another log's key (origin line)");
+    bad = c;
+    bad.witness = other_key.public_key;
+    cosignature(head, bad, log_key.public_key, false, "another witness's key");
+    bad = c;
+    bad.signature.bytes[5] ^= 0x04;
+    cosignature(head, bad, log_key.public_key, false, "signature bit flipped");
+  }
+  out["cosignatures"] = cosignatures;
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "server/app/routes.h"
 
+#include "domain/bundle.h"
+
 #include <chrono>
 #include <functional>
 #include <set>
@@ -612,6 +614,36 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return Ok({{"type", "consistency"}, {"old_size", first}, {"new_size", second},
                {"old_root", crypto::ToHex(p.old_root)}, {"new_root", crypto::ToHex(p.new_root)},
                {"proof", HashesToJson(p.proof)}});
+  })));
+  // Witnesses (docs/PROTOCOL.md, "Witnesses"): the newest checkpoints with the cosignatures
+  // collected, and a witness posting its cosignature of one.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/checkpoints", Anon([s](const Request&) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto checkpoints, s->Checkpoints(4));
+    Json list = Json::array();
+    for (const auto& c : checkpoints) {
+      Json j = SthToJson(c.head);
+      j["cosignatures"] = domain::CosignaturesToJson(c.cosignatures);
+      list.push_back(std::move(j));
+    }
+    return Ok({{"checkpoints", list}});
+  })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/log/cosignatures", Anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+    std::uint64_t size = 0;
+    std::string witness, signature;
+    std::uint64_t timestamp = 0;
+    http::FieldReader f(body);
+    f.Required("tree_size", size);
+    f.Required("witness", witness);
+    f.Required("timestamp", timestamp);
+    f.Required("signature", signature);
+    CANDOR_RETURN_IF_ERROR(f.Finish());
+    tlog::Cosignature c;
+    CANDOR_ASSIGN_OR_RETURN(c.witness, crypto::FixedFromHex<crypto::SignPublicKey>(witness, "witness"));
+    CANDOR_ASSIGN_OR_RETURN(c.signature, crypto::FixedFromHex<crypto::Signature64>(signature, "signature"));
+    c.timestamp_s = timestamp;
+    CANDOR_RETURN_IF_ERROR(s->AddCosignature(size, c));
+    return NoContent();
   })));
   // The same, the sizes in the body: the size a client saw last says when it last looked, and
   // a client checks consistency from it on every flow (issue 11), so it stays out of URLs.

@@ -1,5 +1,7 @@
 // Service: organizations, rosters, enrollment, staff actions and log reads.
 #include "server/app/service.h"
+
+#include <set>
 #include "server/app/service_internal.h"
 
 #include "domain/calendar.h"
@@ -119,13 +121,23 @@ Status Service::LogReviewerChange(store::Transaction& tx, const store::Organizat
   const bool is = receives(after);
   if (is && (!was || before.reviewer_box_public != after.reviewer_box_public)) {
     CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromBytes<crypto::BoxPublicKey>(*after.reviewer_box_public, "reviewer key"));
-    return LogOrganizationEvent(tx, org.id,
-                                domain::ReviewerEvent{org.slug, static_cast<std::uint64_t>(after.id), after.username, key});
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(tx, org.id));
+    return LogOrganizationEvent(
+        tx, org.id, domain::ReviewerEvent{org.slug, version, static_cast<std::uint64_t>(after.id), after.username, key});
   }
   if (was && !is) {
-    return LogOrganizationEvent(tx, org.id, domain::ReviewerRemovedEvent{org.slug, static_cast<std::uint64_t>(after.id)});
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(tx, org.id));
+    return LogOrganizationEvent(tx, org.id,
+                                domain::ReviewerRemovedEvent{org.slug, version, static_cast<std::uint64_t>(after.id)});
   }
   return Status::Ok();
+}
+
+Result<std::uint64_t> Service::NextReviewerVersion(store::Transaction& tx, std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto added, tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerEvent{})));
+  CANDOR_ASSIGN_OR_RETURN(auto removed,
+                          tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerRemovedEvent{})));
+  return static_cast<std::uint64_t>(added.size() + removed.size()) + 1;
 }
 
 Status Service::PrepareOrganizationLog() {
@@ -148,9 +160,88 @@ Status Service::PrepareOrganizationLog() {
         CANDOR_RETURN_IF_ERROR(tx->InsertOrganizationLog({r.index, ids[key->slug], "reviewer-key", std::nullopt}));
       }
     }
+    // Reviewers disabled (or no longer reviewers) before "reviewer-removed" existed are logged
+    // as removed now, so that the logged reviewers are the ones the server seals to.
+    for (const auto& o : orgs) {
+      CANDOR_ASSIGN_OR_RETURN(auto logged, tx->ListOrganizationLog(o.id, "reviewer-key"));
+      CANDOR_ASSIGN_OR_RETURN(auto recipients, RecipientsIn(*tx, o.id));
+      std::set<std::uint64_t> seen;
+      for (const auto& entry : logged) {
+        CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(entry.log_index, entry.log_index + 1));
+        if (records.size() != 1) return Error(ErrorCode::kCorrupt, "an indexed log entry is missing");
+        auto event = domain::DecodeLogEntry(records[0].entry);
+        if (!event.ok() || !std::holds_alternative<domain::ReviewerKeyEvent>(*event)) {
+          return Error(ErrorCode::kCorrupt, "an indexed reviewer entry does not decode");
+        }
+        seen.insert(std::get<domain::ReviewerKeyEvent>(*event).account_id);
+      }
+      for (std::uint64_t account : seen) {
+        const bool receives = std::any_of(recipients.begin(), recipients.end(), [&](const auto& r) {
+          return static_cast<std::uint64_t>(r.account_id) == account;
+        });
+        if (receives) continue;
+        CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(*tx, o.id));
+        CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(*tx, o.id, domain::ReviewerRemovedEvent{o.slug, version, account}));
+      }
+    }
   }
   CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
   if (epochs > 0) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  CANDOR_RETURN_IF_ERROR(MarkCheckpoint(*tx));
+  return tx->Commit();
+}
+
+Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto head, app::LatestTreeHead(tx));
+  if (!head || head->head.size == 0) return false;
+  CANDOR_ASSIGN_OR_RETURN(auto last, tx.ListCheckpoints(1));
+  if (!last.empty() && static_cast<std::uint64_t>(last.front()) >= head->head.size) return false;
+  CANDOR_RETURN_IF_ERROR(tx.InsertCheckpoint(static_cast<std::int64_t>(head->head.size)));
+  return true;
+}
+
+Result<std::vector<CheckpointView>> Service::Checkpoints(std::size_t n) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto sizes, tx->ListCheckpoints(static_cast<std::int64_t>(n)));
+  std::vector<CheckpointView> out;
+  for (std::int64_t size : sizes) {
+    CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindTreeHead(size));
+    if (!rec) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
+    CheckpointView v{TreeHeadFromRecord(*rec), {}};
+    CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(size));
+    for (const auto& c : cosignatures) {
+      auto witness = crypto::FixedFromBytes<crypto::SignPublicKey>(c.witness, "witness");
+      auto signature = crypto::FixedFromBytes<crypto::Signature64>(c.signature, "signature");
+      if (!witness.ok() || !signature.ok()) return Error(ErrorCode::kCorrupt, "a stored cosignature is damaged");
+      v.cosignatures.push_back(tlog::Cosignature{*witness, static_cast<std::uint64_t>(c.timestamp_s), *signature});
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Status Service::AddCosignature(std::uint64_t tree_size, const tlog::Cosignature& c) {
+  const bool known = std::any_of(config_.witnesses.begin(), config_.witnesses.end(),
+                                 [&](const auto& w) { return w.key == c.witness; });
+  if (!known) return Error(ErrorCode::kPermissionDenied, "this server does not know that witness key");
+  constexpr std::int64_t kSkewS = 10 * 60;
+  const std::int64_t now_s = clock_.NowMs() / 1000;
+  if (c.timestamp_s > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+      std::abs(static_cast<std::int64_t>(c.timestamp_s) - now_s) > kSkewS) {
+    return InvalidArgument("the cosignature's time is more than 10 minutes from the server's clock");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto recent, tx->ListCheckpoints(16));
+  if (tree_size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+      std::find(recent.begin(), recent.end(), static_cast<std::int64_t>(tree_size)) == recent.end()) {
+    return NotFound("no recent checkpoint has that tree size");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindTreeHead(static_cast<std::int64_t>(tree_size)));
+  if (!rec) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
+  if (Status s = tlog::VerifyCosignature(log_key_.public_key, TreeHeadFromRecord(*rec).head, c); !s.ok()) return s;
+  CANDOR_RETURN_IF_ERROR(tx->InsertCosignature(store::CosignatureRecord{
+      static_cast<std::int64_t>(tree_size), ToBlob(c.witness.span()), static_cast<std::int64_t>(c.timestamp_s),
+      ToBlob(c.signature.span())}));
   return tx->Commit();
 }
 

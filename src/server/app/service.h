@@ -27,6 +27,7 @@
 #include "domain/log_entry.h"
 #include "crypto/password.h"
 #include "crypto/rng.h"
+#include "log/cosignature.h"
 #include "log/tree_head.h"
 #include "server/app/clock.h"
 #include "store/store.h"
@@ -53,6 +54,18 @@ struct ServiceConfig {
   std::int64_t cable_window_ms = 7LL * 24 * 3600 * 1000;
   std::size_t max_cable_envelope_bytes = std::size_t{8} << 20;
   std::vector<int> reminder_days = {3, 1, 0};
+  // Witnesses whose cosignatures the server accepts and serves (docs/PROTOCOL.md, "Witnesses").
+  struct Witness {
+    std::string name;
+    crypto::SignPublicKey key;
+  };
+  std::vector<Witness> witnesses;
+};
+
+// A checkpoint with the cosignatures collected for it.
+struct CheckpointView {
+  tlog::SignedTreeHead head;
+  std::vector<tlog::Cosignature> cosignatures;
 };
 
 // A reviewer who receives cables: their account and X25519 key.
@@ -340,6 +353,13 @@ class Service {
   // every roster entry, reviewer entry and roster epoch in the tree of page.tree_size (the
   // latest by default), with inclusion proofs, in pages like a letter bundle's.
   Result<nlohmann::json> OrganizationState(std::string_view slug, const BundlePage& page);
+  // The newest checkpoints (at most `n`), newest first, with their cosignatures.
+  Result<std::vector<CheckpointView>> Checkpoints(std::size_t n);
+  // A witness's cosignature of checkpoint `tree_size`. Errors: kPermissionDenied for a witness
+  // the server was not configured with; kNotFound for a size that is not a recent checkpoint;
+  // kInvalidArgument for a timestamp more than 10 minutes from the server's clock;
+  // kVerificationFailed for a signature that does not verify.
+  Status AddCosignature(std::uint64_t tree_size, const tlog::Cosignature& cosignature);
   // Indexes the reviewer and epoch entries logged before organization_log existed (schema
   // migration 6), once, and starts each organization's first roster epoch. Run at start-up.
   Status PrepareOrganizationLog();
@@ -411,10 +431,15 @@ class Service {
   Result<std::size_t> LogRosterEpochs(store::Transaction& tx);
   // The roster versions anonymous cables may name now: the organization's latest two epochs.
   Result<std::vector<std::uint64_t>> CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id);
+  // The organization's next reviewer version (domain::ReviewerEvent): 1 + its reviewer changes.
+  Result<std::uint64_t> NextReviewerVersion(store::Transaction& tx, std::int64_t org_id);
   // The reviewer entry that makes an account's current key a cable recipient.
   Status LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
                            const store::AccountRecord& before, const store::AccountRecord& after);
   Result<tlog::SignedTreeHead> PagedTreeHead(store::Transaction& tx, const BundlePage& page);
+  // Marks the latest tree head a checkpoint when the log grew since the last one (at a batch
+  // and at start-up). Returns whether it did.
+  Result<bool> MarkCheckpoint(store::Transaction& tx);
   Result<nlohmann::json> ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
                                            std::vector<std::int64_t> indices, const BundlePage& page);
   // The letter's pinned rosters and rings (cached: they never change once published).

@@ -545,11 +545,10 @@ Result<std::size_t> Service::PublishBatchIn() {
   // Roster epochs change only at a batch, so every cable written between two batches names
   // the same roster version (security review M2).
   CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
-  if (published == 0 && epochs == 0) {
-    if (changed) CANDOR_RETURN_IF_ERROR(tx->Commit());
-    return std::size_t{0};
-  }
-  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  if (published > 0 || epochs > 0) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  // Witnesses cosign the head as of this batch (docs/PROTOCOL.md, "Witnesses").
+  CANDOR_ASSIGN_OR_RETURN(bool checkpoint, MarkCheckpoint(*tx));
+  if (published == 0 && epochs == 0 && !changed && !checkpoint) return std::size_t{0};
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return published;
 }
@@ -643,6 +642,16 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, *sth, std::move(indices), page));
   out["format"] = "candor-letter-bundle-v1";
   out["letter_id"] = crypto::ToHex(id);
+  // At a checkpoint, the witnesses' cosignatures travel with the bundle.
+  CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(static_cast<std::int64_t>(sth->head.size)));
+  if (!cosignatures.empty()) {
+    Json list = Json::array();
+    for (const auto& c : cosignatures) {
+      list.push_back(Json{{"witness", crypto::ToHex(c.witness)}, {"timestamp", c.timestamp_s},
+                          {"signature", crypto::ToHex(c.signature)}});
+    }
+    out["cosignatures"] = std::move(list);
+  }
   return out;
 }
 

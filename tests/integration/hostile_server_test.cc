@@ -1,0 +1,401 @@
+// The hostile-server harness (issue 11): a proxy between the command line and a real server
+// rewrites the server's answers the way a malicious or compromised operator would — a
+// sybil-padded roster, a roster that differs per fetch, an extra reviewer key, a forked or old
+// tree head, another log key — and every flow must refuse with a plain message and send
+// nothing. The operator here holds the real log key (it runs the server), so it can sign
+// whatever tree heads it likes; what it cannot do is make them consistent with what a client
+// or a witness saw before. Three witnesses and a fork shown to one client: caught.
+#include <fstream>
+#include <mutex>
+
+#include "cli/witness.h"
+#include "crypto/keyfile.h"
+#include "domain/bundle.h"
+#include "domain/org_state.h"
+#include "log/cosignature.h"
+#include "log/memory_tree.h"
+#include "server_fixture.h"
+
+namespace candor::it {
+namespace {
+
+// Percent-encodes a query value (the proxy forwards what the router decoded).
+std::string Encode(std::string_view v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Forwards every request to the real server and lets the test rewrite each answer.
+class HostileProxy {
+ public:
+  using Rewrite = std::function<void(const http::Request&, cli::HttpReply&)>;
+
+  explicit HostileProxy(cli::ServerUrl upstream) : upstream_(std::move(upstream)) {
+    http::Router router;
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      EXPECT_TRUE(router.Anonymous(method, "/{*path}", [this](const http::Request& req) { return Forward(req); }).ok());
+    }
+    http::ServerOptions opts;
+    opts.port = 0;
+    opts.threads = 4;
+    opts.max_body_bytes = 64 << 20;
+    server_ = std::make_unique<http::Server>(std::move(router), opts);
+    EXPECT_TRUE(server_->Start().ok());
+    url_ = *cli::ServerUrl::Parse("http://127.0.0.1:" + std::to_string(server_->port()));
+  }
+  ~HostileProxy() { server_->Stop(); }
+
+  void Set(Rewrite rewrite) {
+    std::lock_guard<std::mutex> lock(mu_);
+    rewrite_ = std::move(rewrite);
+  }
+  // Requests that reached the server: (method path).
+  std::size_t Count(const std::string& method, const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<std::size_t>(std::count(seen_.begin(), seen_.end(), method + " " + path));
+  }
+  std::string Url() const { return url_.ToString(); }
+
+ private:
+  http::Response Forward(const http::Request& req) {
+    std::string target = req.path;
+    char sep = '?';
+    for (const auto& [k, v] : req.query) {
+      target += sep + Encode(k) + "=" + Encode(v);
+      sep = '&';
+    }
+    cli::HeaderList headers;
+    for (const char* h : {"Cookie", "X-CSRF-Token", "Content-Type"}) {
+      if (auto v = req.headers.Get(h)) headers.emplace_back(h, std::string(*v));
+    }
+    auto reply = cli::HttpRequest(upstream_, req.method, target, req.body, "", headers, std::size_t{256} << 20);
+    if (!reply.ok()) return http::Response::Text(502, reply.error().message());
+    Rewrite rewrite;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen_.push_back(req.method + " " + req.path);
+      rewrite = rewrite_;
+    }
+    if (rewrite) rewrite(req, *reply);
+    http::Response out;
+    out.status = reply->status;
+    out.body = reply->body;
+    for (const auto& [name, value] : reply->headers) {
+      if (name == "Content-Type" || name == "Set-Cookie") out.headers.Add(name, value);
+    }
+    return out;
+  }
+
+  cli::ServerUrl upstream_;
+  std::unique_ptr<http::Server> server_;
+  cli::ServerUrl url_;
+  std::mutex mu_;
+  Rewrite rewrite_;
+  std::vector<std::string> seen_;
+};
+
+class HostileServerTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (IsSkipped()) return;
+    SetUpCables("state", 22, 31);
+    proxy_ = std::make_unique<HostileProxy>(url_server_);
+    crypto::SeededRng file_rng(6);
+    auto file = crypto::SealKeyFile(orgs_["state"].members[5], "correct horse", crypto::KdfParams::Interactive(), file_rng);
+    ASSERT_TRUE(file.ok());
+    member_key_ = (dir_ / "member.key").string();
+    std::ofstream(member_key_, std::ios::binary)
+        .write(reinterpret_cast<const char*>(file->data()), static_cast<std::streamsize>(file->size()));
+    std::ofstream(dir_ / "body.txt") << "The instructions contradict our obligations.\n";
+  }
+  void TearDown() override {
+    proxy_.reset();
+    ServerTest::TearDown();
+  }
+
+  // `candor cable write` through the proxy (or straight to the server), with this member's own
+  // state directory (pins, spent slots).
+  std::pair<int, std::string> WriteCable(const std::string& extra = "", bool through_proxy = true) {
+    const std::string server = through_proxy ? proxy_->Url() : url_server_.ToString();
+    return RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " cable write --server " +
+                    server + " --org state --key " + member_key_ + " --state-dir " + (dir_ / "member").string() +
+                    " --subject S --body-file " + (dir_ / "body.txt").string() + " " + extra);
+  }
+
+  // Expects the write refused with `needle` in its message and nothing submitted.
+  void ExpectRefused(const std::string& needle, const std::string& extra = "") {
+    const std::size_t before = proxy_->Count("POST", "/api/v1/cables");
+    auto r = WriteCable(extra);
+    EXPECT_NE(r.first, 0) << r.second;
+    EXPECT_NE(r.second.find(needle), std::string::npos) << r.second;
+    EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), before) << "a cable was sent";
+  }
+
+  static bool IsOrgState(const http::Request& req) { return req.method == "GET" && req.path == "/api/v1/orgs/state/state"; }
+
+  // The whole real log, as the operator has it.
+  std::vector<crypto::Bytes> RealLog() {
+    auto head = service_->LatestTreeHead();
+    auto entries = service_->LogEntries(0, (*head)->head.size);
+    std::vector<crypto::Bytes> out;
+    for (const auto& e : *entries) out.emplace_back(e.entry.begin(), e.entry.end());
+    return out;
+  }
+
+  // The operator's fork: the first `keep` real entries, then `extra`, signed with the real key.
+  struct Fork {
+    tlog::MemoryTree tree;
+    std::vector<crypto::Bytes> log;
+    tlog::SignedTreeHead sth;
+  };
+  std::shared_ptr<Fork> MakeFork(std::size_t keep, const std::vector<domain::LogEvent>& extra) {
+    auto fork = std::make_shared<Fork>();
+    auto real = RealLog();
+    for (std::size_t i = 0; i < keep; ++i) fork->log.push_back(real[i]);
+    for (const auto& e : extra) fork->log.push_back(domain::EncodeLogEntry(e));
+    for (const auto& e : fork->log) fork->tree.Append(e);
+    const crypto::SignKeyPair key = crypto::SignKeyPairFromSecret(log_key_secret_.Clone());
+    fork->sth = tlog::SignTreeHead(tlog::TreeHead{fork->tree.size(), fork->tree.Root(), static_cast<std::uint64_t>(clock_.NowMs())}, key.secret_key);
+    return fork;
+  }
+
+  // Serves `fork` as the log: its head, the organization's state in it, and consistency proofs
+  // the operator can make (from any prefix it shares with the fork's own history).
+  // With `as_checkpoint`, the fork is also the newest checkpoint, the real newest checkpoint's
+  // cosignatures pasted on.
+  void ServeFork(std::shared_ptr<Fork> fork, bool as_checkpoint = false) {
+    proxy_->Set([this, fork, as_checkpoint](const http::Request& req, cli::HttpReply& reply) {
+      if (as_checkpoint && req.path == "/api/v1/log/checkpoints") {
+        Json j = Json::parse(reply.body);
+        Json forged = domain::SignedTreeHeadToJson(fork->sth);
+        forged["cosignatures"] = j["checkpoints"][0]["cosignatures"];
+        reply.body = Json{{"checkpoints", Json::array({forged})}}.dump();
+      } else if (req.path == "/api/v1/log/sth") {
+        reply.body = domain::SignedTreeHeadToJson(fork->sth).dump();
+      } else if (IsOrgState(req)) {
+        domain::OrgStateProof p;
+        p.organization = "state";
+        p.log_public_key = service_->log_public_key();
+        p.tree_head = fork->sth;
+        for (std::uint64_t i = 0; i < fork->log.size(); ++i) {
+          auto ev = domain::DecodeLogEntry(fork->log[i]);
+          const bool belongs = std::visit(
+              [](const auto& e) {
+                using T = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<T, domain::RosterAddEvent> || std::is_same_v<T, domain::RosterRemoveEvent> ||
+                              std::is_same_v<T, domain::ReviewerEvent> || std::is_same_v<T, domain::RosterEpochEvent> ||
+                              std::is_same_v<T, domain::ReviewerRemovedEvent>) {
+                  return e.slug == "state";
+                } else {
+                  return false;
+                }
+              },
+              *ev);
+          if (belongs) p.entries.push_back({i, fork->log[i], *fork->tree.InclusionProof(i, fork->tree.size())});
+        }
+        Json j = domain::OrgStateProofToJson(p);
+        j["page"] = {{"start", 0}, {"next", nullptr}, {"entries", p.entries.size()}};
+        reply.body = j.dump();
+      } else if (req.path == "/api/v1/log/proof/consistency") {
+        Json body = Json::parse(req.body);
+        const std::uint64_t old_size = body["old_size"];
+        auto proof = tlog::ConsistencyProof(fork->tree, old_size, fork->tree.size());
+        if (!proof.ok()) return;  // leave the real answer
+        Json hashes = Json::array();
+        for (const auto& h : *proof) hashes.push_back(crypto::ToHex(h));
+        reply.body = Json{{"type", "consistency"}, {"old_size", old_size}, {"new_size", fork->tree.size()},
+                          {"proof", hashes}}
+                         .dump();
+      }
+    });
+  }
+
+  std::unique_ptr<HostileProxy> proxy_;
+  std::string member_key_;
+};
+
+TEST_P(HostileServerTest, AnHonestServerThroughTheProxyIsBelieved) {
+  auto r = WriteCable();
+  ASSERT_EQ(r.first, 0) << r.second;
+  EXPECT_NE(r.second.find("Pinned the log key"), std::string::npos) << r.second;
+  EXPECT_NE(r.second.find("reviewer2"), std::string::npos) << r.second;  // who can read it, as logged
+  EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), 1u);
+}
+
+TEST_P(HostileServerTest, ASybilPaddedOrPerFetchRosterIsRefused) {
+  // Sybil keys added to the roster the client is shown: entries the log does not hold.
+  crypto::SeededRng sybil(77);
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (!IsOrgState(req)) return;
+    Json j = Json::parse(reply.body);
+    Json& last = j["entries"][j["entries"].size() - 1];
+    last["entry"] = crypto::ToHex(domain::EncodeLogEntry(domain::RosterAddEvent{
+        "state", 23, crypto::GenerateMemberKeys(sybil).ring.public_key, crypto::GenerateBoxKeyPair(sybil).public_key}));
+    reply.body = j.dump();
+  });
+  ExpectRefused("inclusion proof");
+  // A different roster on each fetch (a tag on whoever fetched it): a change left out.
+  std::atomic<int> fetch{0};
+  auto drop = [&](const char* kind) {
+    proxy_->Set([&fetch, kind](const http::Request& req, cli::HttpReply& reply) {
+      if (!IsOrgState(req)) return;
+      Json j = Json::parse(reply.body);
+      std::vector<std::size_t> of_kind;
+      for (std::size_t i = 0; i < j["entries"].size(); ++i) {
+        auto ev = domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
+        if (ev.ok() && domain::LogEventKind(*ev) == kind) of_kind.push_back(i);
+      }
+      j["entries"].erase(of_kind[static_cast<std::size_t>(fetch++) % (of_kind.size() - 1)]);  // never the newest
+      j["page"]["entries"] = j["entries"].size();
+      reply.body = j.dump();
+    });
+  };
+  drop("roster-add");
+  ExpectRefused("roster version");
+  ExpectRefused("roster version");
+  // Or a reviewer left out (cables kept from the inspector general, say): refused too.
+  drop("reviewer");
+  ExpectRefused("reviewer version");
+}
+
+TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
+  // Slipped into the answer without being logged: refused.
+  crypto::SeededRng operator_rng(78);
+  const crypto::BoxKeyPair operator_key = crypto::GenerateBoxKeyPair(operator_rng);
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (!IsOrgState(req)) return;
+    Json j = Json::parse(reply.body);
+    Json forged = j["entries"][j["entries"].size() - 1];
+    forged["index"] = forged["index"].get<std::uint64_t>() + 1;
+    forged["entry"] = crypto::ToHex(domain::EncodeLogEntry(domain::ReviewerEvent{"state", 3, 99, "it.support", operator_key.public_key}));
+    j["entries"].push_back(forged);
+    j["page"]["entries"] = j["entries"].size();
+    reply.body = j.dump();
+  });
+  ExpectRefused("organization state");
+  // Added for real (the operator makes itself a reviewer): then it is in the public log, and
+  // the author sees its name and key before anything is sealed.
+  proxy_->Set(nullptr);
+  ASSERT_TRUE(service_->CreateAccount("state", "it.support", kPassword, store::kRoleReviewer).ok());
+  ASSERT_EQ(RegisterReviewerKey(Login("state", "it.support"), "state", operator_key).status, 204);
+  auto r = WriteCable();
+  ASSERT_EQ(r.first, 0) << r.second;
+  EXPECT_NE(r.second.find("it.support"), std::string::npos) << r.second;
+  EXPECT_NE(r.second.find(domain::KeyFingerprint(operator_key.public_key)), std::string::npos) << r.second;
+}
+
+TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) {
+  ASSERT_EQ(WriteCable().first, 0);  // the client has seen (and pinned) the real log
+  const std::size_t seen = RealLog().size();
+  ASSERT_TRUE(service_->PublishBatch().ok());  // the real log grows
+  // A fork from before what the client saw, with the operator's own reviewer in it.
+  crypto::SeededRng operator_rng(79);
+  auto fork = MakeFork(seen - 2, {domain::ReviewerEvent{"state", 3, 97, "it.support", crypto::GenerateBoxKeyPair(operator_rng).public_key},
+                                  domain::ReviewerEvent{"state", 4, 98, "it.backup", crypto::GenerateBoxKeyPair(operator_rng).public_key},
+                                  domain::ReviewerEvent{"state", 5, 99, "it.audit", crypto::GenerateBoxKeyPair(operator_rng).public_key}});
+  ServeFork(fork);
+  ExpectRefused("forked log");
+  // An old head: the log as it was before the client's last look.
+  std::optional<tlog::SignedTreeHead> old;
+  for (std::size_t size = seen - 1; size > 0 && !old; --size) old = *service_->TreeHeadAt(size);
+  ASSERT_TRUE(old.has_value());
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (req.path == "/api/v1/log/sth") reply.body = domain::SignedTreeHeadToJson(*old).dump();
+  });
+  ExpectRefused("rollback");
+  // Another log key, on the heads and the key route alike.
+  crypto::SeededRng other(80);
+  const crypto::SignKeyPair other_key = crypto::GenerateSignKeyPair(other);
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (req.path == "/api/v1/log/key") reply.body = Json{{"public_key", crypto::ToHex(other_key.public_key)}}.dump();
+    if (req.path == "/api/v1/log/sth") {
+      Json j = Json::parse(reply.body);
+      auto sth = *domain::SignedTreeHeadFromJson(j);
+      reply.body = domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key)).dump();
+    }
+  });
+  ExpectRefused("signed by another key");
+  // And back to the truth: the client goes on.
+  proxy_->Set(nullptr);
+  auto r = WriteCable();
+  EXPECT_EQ(r.first, 0) << r.second;
+}
+
+// A first look cannot tell a fork from the truth (trust on first use); witnesses can: the
+// operator cannot get the fork cosigned by witnesses that saw the real log.
+TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
+  // Three independent witnesses; the server accepts and serves their cosignatures.
+  std::vector<crypto::SignKeyPair> witnesses;
+  std::string flags;
+  crypto::SeededRng wrng(81);
+  for (int i = 0; i < 3; ++i) {
+    witnesses.push_back(crypto::GenerateSignKeyPair(wrng));
+    config_.witnesses.push_back({"witness-" + std::to_string(i), witnesses.back().public_key});
+    flags += " --witness " + crypto::ToHex(witnesses.back().public_key);
+  }
+  Stop();
+  Start();
+  proxy_ = std::make_unique<HostileProxy>(url_server_);
+  ASSERT_TRUE(service_->PrepareOrganizationLog().ok());  // a checkpoint at start-up
+  auto witness_round = [&](int i, const cli::ServerUrl& via) {
+    cli::WitnessOptions o;
+    o.state_file = (dir_ / ("witness-" + std::to_string(i) + ".json")).string();
+    return cli::WitnessOnce(via, witnesses[static_cast<std::size_t>(i)], o,
+                            static_cast<std::uint64_t>(clock_.NowMs() / 1000));
+  };
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(witness_round(i, url_server_).ok());
+
+  // Honest: the newest checkpoint has three cosignatures; two of three are enough.
+  auto honest = WriteCable(flags + " --witness-threshold 2");
+  ASSERT_EQ(honest.first, 0) << honest.second;
+
+  // A batch: a new checkpoint, which the witnesses cosign.
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(witness_round(i, url_server_).ok());
+  auto checkpoints = service_->Checkpoints(1);
+  ASSERT_TRUE(checkpoints.ok());
+  EXPECT_EQ((*checkpoints)[0].cosignatures.size(), 3u);
+
+  // The operator shows one client — a fresh one, with no pin to betray the fork — a log of the
+  // same size with its own reviewer in it, the witnesses' cosignatures pasted on.
+  crypto::SeededRng operator_rng(82);
+  auto fork = MakeFork(RealLog().size() - 1,
+                       {domain::ReviewerEvent{"state", 3, 99, "it.support", crypto::GenerateBoxKeyPair(operator_rng).public_key}});
+  ServeFork(fork, /*as_checkpoint=*/true);
+  const std::string fresh = " --state-dir " + (dir_ / "fresh").string();
+  const std::size_t sent = proxy_->Count("POST", "/api/v1/cables");
+  auto forked = RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " cable write --server " +
+                         proxy_->Url() + " --org state --key " + member_key_ + fresh + flags +
+                         " --witness-threshold 2 --subject S --body-file " + (dir_ / "body.txt").string());
+  EXPECT_NE(forked.first, 0) << forked.second;
+  EXPECT_NE(forked.second.find("cosigned by 2 of your 3 witnesses (the best has 0)"), std::string::npos) << forked.second;
+  EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), sent) << "a cable was sent";
+  // Without witnesses the same fresh client would have believed it (first use): this is what
+  // witnesses are for.
+  auto believed = RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " ring fetch --server " +
+                           proxy_->Url() + " --org state -o " + (dir_ / "ring.json").string() + " --state-dir " +
+                           (dir_ / "naive").string());
+  EXPECT_EQ(believed.first, 0) << believed.second;
+
+  // Nor will a witness cosign the fork: it cosigned the real head of that size.
+  auto witness_sees_fork = witness_round(0, *cli::ServerUrl::Parse(proxy_->Url()));
+  ASSERT_FALSE(witness_sees_fork.ok());
+  EXPECT_NE(witness_sees_fork.error().message().find("a fork"), std::string::npos) << witness_sees_fork.error().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, HostileServerTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace candor::it
