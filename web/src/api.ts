@@ -103,36 +103,38 @@ export async function apiBytes(path: string): Promise<Uint8Array> {
   return bytes;
 }
 
-// A letter's bundle, fetched page by page (docs/API.md, "Bundles in pages": the server never
-// builds a whole bundle in memory) and put together as one bundle's JSON text, which the
-// recount checks whole. Later pages are pinned to the first page's tree head; pages that do
-// not fit together (another head, a gap, an overlap, a count that changes) are refused.
-export async function apiBundle(letterId: string, withSignatures: boolean): Promise<Uint8Array> {
+// A proof answer of the log (a letter's bundle, an organization's state), fetched page by page
+// (docs/API.md, "Bundles in pages": the server never builds a whole answer in memory) and put
+// together as one answer's JSON text, which the caller's verifier checks whole. Every page
+// must name `id` in `idField` and carry the first page's tree head; pages that do not fit
+// together (another head, a gap, an overlap, a count that changes) are refused. `base` is a
+// path with a query; with `pinTreeSize`, later pages ask for the first page's tree size (`base`
+// then names none itself).
+async function apiProofPages(base: string, idField: string, id: string, pinTreeSize: boolean): Promise<Uint8Array> {
   type Page = {
-    letter_id?: unknown;
     tree_head?: { tree_size?: unknown };
     entries?: unknown[];
     page?: { start?: unknown; next?: unknown; entries?: unknown };
     [field: string]: unknown;
   };
-  const base = `/letters/${letterId}/bundle?signatures=${withSignatures ? 1 : 0}`;
   const read = async (path: string): Promise<Page> => JSON.parse(new TextDecoder().decode(await apiBytes(path))) as Page;
-  const misfit = () => new ApiError(0, 'bad_bundle', 'The server sent bundle pages that do not fit together.');
+  const misfit = () => new ApiError(0, 'bad_pages', 'The server sent pages of its public log that do not fit together. Try again in a minute.');
   const first = await read(base);
   const page = first.page;
   if (!page || page.start !== 0 || typeof page.entries !== 'number' || !Array.isArray(first.entries) ||
-      typeof first.tree_head?.tree_size !== 'number' || first.letter_id !== letterId) {
+      typeof first.tree_head?.tree_size !== 'number' || first[idField] !== id) {
     throw misfit();
   }
   const total = page.entries;
   const head = JSON.stringify(first.tree_head);
+  const pinned = pinTreeSize ? `${base}&tree_size=${first.tree_head.tree_size}` : base;
   const entries: unknown[] = [...first.entries];
   let next = page.next;
   while (next !== null) {
     if (typeof next !== 'number' || next !== entries.length || next >= total) throw misfit();
-    const p = await read(`${base}&tree_size=${first.tree_head.tree_size}&start=${next}`);
+    const p = await read(`${pinned}&start=${next}`);
     if (!p.page || p.page.start !== next || p.page.entries !== total || JSON.stringify(p.tree_head) !== head ||
-        p.letter_id !== letterId || !Array.isArray(p.entries) || p.entries.length === 0) {
+        p[idField] !== id || !Array.isArray(p.entries) || p.entries.length === 0) {
       throw misfit();
     }
     entries.push(...p.entries);
@@ -142,6 +144,20 @@ export async function apiBundle(letterId: string, withSignatures: boolean): Prom
   const whole: Page = { ...first, entries };
   delete whole.page;
   return new TextEncoder().encode(JSON.stringify(whole));
+}
+
+// A letter's bundle (GET /letters/{id}/bundle), at the log's latest tree head, or at the tree
+// of `treeSize` entries when given (a head the client already trusts: trust.ts).
+export async function apiBundle(letterId: string, withSignatures: boolean, treeSize?: bigint): Promise<Uint8Array> {
+  const base = `/letters/${letterId}/bundle?signatures=${withSignatures ? 1 : 0}`;
+  if (treeSize === undefined) return apiProofPages(base, 'letter_id', letterId, true);
+  return apiProofPages(`${base}&tree_size=${treeSize}`, 'letter_id', letterId, false);
+}
+
+// An organization's state (GET /orgs/{slug}/state, docs/PROTOCOL.md "Organization state") at
+// the tree of `treeSize` entries; org_state.ts verifies it.
+export async function apiOrgState(slug: string, treeSize: bigint): Promise<Uint8Array> {
+  return apiProofPages(`/orgs/${encodeURIComponent(slug)}/state?tree_size=${treeSize}`, 'organization', slug, false);
 }
 
 function defaultMessage(status: number): string {

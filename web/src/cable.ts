@@ -5,7 +5,8 @@
 //
 //   const sealed = sealCable(draft, inputs, memberKeys);   // author, on the device
 //   POST /api/v1/cables with sealed.request; show sealed.receipt once (it is never stored)
-//   const opened = openCable(view, reviewerBox, roster);     // reviewer
+//   const ring = verifyCableSignatures(view, ringsAt(orgState, header.rosterVersion)); // a member's?
+//   const opened = openCable(view, reviewerBox, ring);       // reviewer
 //   const msg = sealMessage(id, 'replied', text, opened.content.replyPublic, reviewers);
 //   const replies = openMessages(statusView, receiptKeys.reply, false);   // author
 //
@@ -36,7 +37,7 @@ import {
   type MemberKeys,
 } from './crypto/keys.js';
 import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
-import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring } from './crypto/lrs.js';
+import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring, ringDigestOf } from './crypto/lrs.js';
 import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { systemRng, type Rng } from './crypto/rng.js';
@@ -427,13 +428,15 @@ export interface CableDraft {
   authorName?: string; // set: a named cable
 }
 
-// What the server publishes that the author's client needs (…/roster, …/reviewers,
-// …/cable-quota), plus the client's own minimum ring.
+// What the author's client needs: the roster version of the organization's latest roster
+// epoch and its members, and the reviewers, all as the log proves them (org_state.ts, via
+// trust.ts fetchOrgState: security review H4, M2); the quota (…/cable-quota); the client's own
+// minimum ring.
 export interface CableInputs {
   organization: string;
   rosterVersion: bigint;
   roster: Uint8Array[]; // members of that version, roster order
-  reviewers: Uint8Array[];
+  reviewers: Uint8Array[]; // the logged reviewers' keys, by increasing account id
   quotaWindow: bigint;
   quotaSlots: number;
   usedTags: { slot: number; tag: string }[]; // the server's list: published cables' slots only
@@ -611,8 +614,9 @@ export interface OpenedCable {
 
 // Decrypts a reviewer's view of a cable and, for a named cable, checks that the named member
 // made it: the binding proof over [ring_public] verifies, its tag equals the cable
-// signature's (same key), ring_public is on `roster`, and the Ed25519 signature holds.
-export function openCable(view: CableView, reviewer: BoxKeyPair, roster: readonly Uint8Array[]): OpenedCable {
+// signature's (same key), ring_public is in `ring` — the cable's ring as verifyCableSignatures
+// found it in the logged roster — and the Ed25519 signature holds.
+export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly Uint8Array[]): OpenedCable {
   if (!view.envelope) throw invalidArgument('the view holds no envelope');
   const headerBytes = fromHex(view.header_bytes);
   const header = decodeCableHeader(headerBytes);
@@ -636,7 +640,7 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, roster: readonl
   if (header.author === 'named') {
     const a = content.author;
     if (!a) throw verificationFailed('a named cable without its author');
-    if (!roster.some((k) => bytesEqual(k, a.ringPublic))) throw verificationFailed("the named author's key is not on the roster");
+    if (!ring.some((k) => bytesEqual(k, a.ringPublic))) throw verificationFailed("the named author's key is not in the cable's ring");
     const self = Ring.create([a.ringPublic]);
     const binding = decodeLrsSignature(a.binding, 1);
     lrsVerify(header.id, authorBindingMessage(a.signingPublic), self, binding);
@@ -650,6 +654,43 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, roster: readonl
     throw verificationFailed('an anonymous cable that names an author');
   }
   return { header, content, authorVerified };
+}
+
+// Checks that a member of the roster wrote the cable (security review M3): the header's
+// ring_digest is the digest of one of `rings` — the rings of the header's roster version as the
+// log proves them (org_state.ts ringsAt) — and both ring signatures verify over that ring:
+// `signature` with e = cable id and `quota_signature` with e = the quota event of the header's
+// window and the cable's slot, both with m = CableDigest(header, ciphertext). Returns the
+// ring (its members, in ring order: a named author's key must be one of them, openCable).
+// Throws 'verification failed' when the cable was not signed by a member (a malformed
+// signature included), 'invalid argument' for a view that is not a cable's.
+export function verifyCableSignatures(view: CableView, rings: readonly (readonly Uint8Array[])[]): readonly Uint8Array[] {
+  if (!view.envelope) throw invalidArgument('the view holds no envelope');
+  const headerBytes = fromHex(view.header_bytes);
+  const header = decodeCableHeader(headerBytes);
+  const env = decodeEnvelope(fromHex(view.envelope));
+  const members = rings.find((r) => bytesEqual(ringDigestOf(r), header.ringDigest));
+  if (members === undefined) {
+    throw verificationFailed(
+      `the cable names ring ${toHex(header.ringDigest)}, which is not a ring of roster version ${header.rosterVersion} of '${header.organization}' in the public log`,
+    );
+  }
+  if (!Number.isSafeInteger(view.quota_slot) || view.quota_slot < 0) {
+    throw verificationFailed('the cable carries no valid quota slot');
+  }
+  const ring = Ring.create(members); // logged roster keys: valid and distinct (roster.ts)
+  const digest = cableDigest(headerBytes, env.ciphertext);
+  const check = (what: string, event: Uint8Array, hex: string | undefined) => {
+    try {
+      lrsVerify(event, digest, ring, decodeLrsSignature(fromHex(hex ?? ''), ring.size));
+    } catch (e) {
+      if (e instanceof CandorError) throw verificationFailed(`the cable's ${what} does not verify: ${e.message}`);
+      throw e;
+    }
+  };
+  check('ring signature', header.id, view.signature);
+  check('quota signature', cableQuotaEvent(header.organization, header.quotaWindow, view.quota_slot), view.quota_signature);
+  return ring.members;
 }
 
 // The body of POST …/cables/{id}/messages: `text` sealed for the author's reply key and then

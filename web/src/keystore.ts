@@ -42,7 +42,7 @@ interface KeyMeta {
 const DB_NAME = 'candor';
 const DB_VERSION = 2;
 const META = 'key-meta'; // KeyMeta by key id
-const SETTINGS = 'settings'; // {name, value}: the pinned log key
+const SETTINGS = 'settings'; // {name, value}: the log key pinned by earlier versions (trust.ts)
 const RECORDS = 'device-records'; // {id, sealed}: each key's DeviceRecord, encrypted (v2)
 
 const UNAVAILABLE =
@@ -142,18 +142,16 @@ export async function deleteKey(id: string): Promise<void> {
   await withStore(RECORDS, 'readwrite', (s) => s.delete(id));
 }
 
-// The log key this browser saw first (trust on first use, like `candor audit` keeping the
-// tree head it saw in ~/.candor): signing refuses a server whose log key changed since.
-// Returns the pinned key; pins `seen` when none was pinned yet.
-export async function pinLogKey(seen: string): Promise<string> {
+// The log key an earlier version of these pages pinned here (trust on first use). The pin and
+// the last tree head now live in trust.ts (localStorage, docs/PROTOCOL.md "Trusting the log");
+// trust.ts adopts this key once, so that a browser that pinned a key before keeps it.
+export async function legacyPinnedLogKey(): Promise<string | undefined> {
   const pinned = await withStore<{ name: string; value: string } | undefined>(
     SETTINGS,
     'readonly',
     (s) => s.get('log-key') as IDBRequest<{ name: string; value: string } | undefined>,
   );
-  if (pinned) return pinned.value;
-  await withStore(SETTINGS, 'readwrite', (s) => s.put({ name: 'log-key', value: seen }));
-  return seen;
+  return pinned?.value;
 }
 
 // A record for a key file (checked: size, magic, Argon2id settings, a valid ring key).

@@ -6,6 +6,10 @@
 //   const report = recountLetterBundle(bytes, { progress: (done, total) => … });
 //   report.organizations  // counts per organization, in the letter's order, and report.total
 //
+// A bundle served at a witnessed checkpoint also carries the witnesses' cosignatures of its tree
+// head (docs/PROTOCOL.md "Witnesses"); with witness keys and a threshold in the options, the
+// verifier requires that many of them.
+//
 // The verifier runs every check of the C++ one, in the same order, and throws a CandorError:
 // 'invalid argument' when the JSON does not have the bundle's shape, 'verification failed'
 // (naming the entry: "entry 12 (log index 345, cosignature): …") when a check fails.
@@ -51,6 +55,13 @@ import {
   verifySignedTreeHead,
   type SignedTreeHead,
 } from './tree_head.js';
+import {
+  countWitnessCosignatures,
+  witnessCosignatureFromJson,
+  witnessCosignatureToJson,
+  witnessPolicy,
+  type WitnessCosignature,
+} from './witness.js';
 
 export const LETTER_BUNDLE_FORMAT = 'candor-letter-bundle-v1';
 
@@ -69,6 +80,9 @@ export interface LetterBundle {
   logPublicKey: Uint8Array;
   treeHead: SignedTreeHead;
   entries: BundleEntry[];
+  // The witnesses' cosignatures of treeHead, when the bundle was served at a witnessed
+  // checkpoint (the optional top-level "cosignatures"); undefined when absent.
+  cosignatures?: WitnessCosignature[] | undefined;
 }
 
 export interface BundleOptions {
@@ -83,6 +97,10 @@ export interface BundleOptions {
   progress?: (done: number, total: number) => void;
   // The bucket rule's largest ring: MAX_RING_SIZE except in tests.
   maxRing?: number;
+  // When set (and not empty), the tree head must carry valid cosignatures from at least
+  // witnessThreshold of these witnesses' Ed25519 keys (default: all of them).
+  witnessKeys?: Uint8Array[];
+  witnessThreshold?: number;
 }
 
 export interface OrgCount {
@@ -116,11 +134,16 @@ export interface BundleReport {
   duplicatesDropped: number; // `sign` entries of an already counted tag
   batches: number;
   timeline: BatchInfo[]; // one per batch, in order
+  // Witnesses of options.witnessKeys with a valid cosignature of the tree head (0 when no
+  // witness keys were given).
+  witnessed: number;
 }
 
 // --- the JSON shape ---
 
-function entryFromJson(j: JsonValue, position: number): BundleEntry {
+// One element of `entries`, {"index","entry","proof"}, parsed strictly (the organization state
+// of org_state.ts has the same entries); `position` names it in errors.
+export function bundleEntryFromJson(j: JsonValue, position: number): BundleEntry {
   const what = `entry ${position}`;
   const o = onlyFields(j, what, ['index', 'entry', 'proof']);
   const index = u64Field(o, what, 'index');
@@ -152,13 +175,19 @@ function entryFromJson(j: JsonValue, position: number): BundleEntry {
   return { index, entry, proof };
 }
 
+export function bundleEntryToJson(e: BundleEntry): JsonInput {
+  return { index: e.index, entry: toHex(e.entry), proof: e.proof.map(toHex) };
+}
+
 // Parses the shape strictly (LetterBundleFromJson): every field with its type, no unknown
 // field anywhere, hex of the right length, non-negative integers. Checks nothing
-// cryptographic. Accepts parsed JSON, or the bundle's UTF-8 bytes or text.
+// cryptographic. Accepts parsed JSON, or the bundle's UTF-8 bytes or text. The one optional
+// member is "cosignatures": a list of witness cosignatures, each exactly
+// {"witness": 64 hex, "timestamp": unsigned integer, "signature": 128 hex}.
 export function letterBundleFromJson(input: JsonValue | string | Uint8Array): LetterBundle {
   const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
   const what = 'the bundle';
-  const o = onlyFields(j, what, ['format', 'letter_id', 'log_public_key', 'tree_head', 'entries']);
+  const o = onlyFields(j, what, ['format', 'letter_id', 'log_public_key', 'tree_head', 'entries', 'cosignatures']);
   const format = stringField(o, what, 'format');
   if (format !== LETTER_BUNDLE_FORMAT) {
     throw invalidArgument(
@@ -170,12 +199,14 @@ export function letterBundleFromJson(input: JsonValue | string | Uint8Array): Le
   const treeHead = signedTreeHeadFromJson(field(o, what, 'tree_head'));
   const entries = field(o, what, 'entries');
   if (!Array.isArray(entries)) throw invalidArgument("'entries' in the bundle must be a list");
-  return {
-    letterId,
-    logPublicKey,
-    treeHead,
-    entries: entries.map((e, i) => entryFromJson(e, i)),
-  };
+  const parsed = entries.map((e, i) => bundleEntryFromJson(e, i));
+  let cosignatures: WitnessCosignature[] | undefined;
+  if (o.has('cosignatures')) {
+    const list = o.get('cosignatures')!;
+    if (!Array.isArray(list)) throw invalidArgument("'cosignatures' must be a list");
+    cosignatures = list.map((c, i) => witnessCosignatureFromJson(c, `cosignature ${i}`));
+  }
+  return { letterId, logPublicKey, treeHead, entries: parsed, ...(cosignatures ? { cosignatures } : {}) };
 }
 
 export function letterBundleToJson(b: LetterBundle): JsonInput {
@@ -184,11 +215,8 @@ export function letterBundleToJson(b: LetterBundle): JsonInput {
     letter_id: toHex(b.letterId),
     log_public_key: toHex(b.logPublicKey),
     tree_head: signedTreeHeadToJson(b.treeHead),
-    entries: b.entries.map((e) => ({
-      index: e.index,
-      entry: toHex(e.entry),
-      proof: e.proof.map(toHex),
-    })),
+    entries: b.entries.map(bundleEntryToJson),
+    ...(b.cosignatures ? { cosignatures: b.cosignatures.map(witnessCosignatureToJson) } : {}),
   };
 }
 
@@ -233,6 +261,17 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   } catch (e) {
     if (!(e instanceof CandorError)) throw e;
     throw fail(`the tree head's signature does not verify with log key ${toHex(b.logPublicKey)}`);
+  }
+  // … and, with witness keys, enough witnesses' cosignatures of it.
+  let witnessed = 0;
+  if (options.witnessKeys && options.witnessKeys.length > 0) {
+    const policy = witnessPolicy(options.witnessKeys, options.witnessThreshold);
+    witnessed = countWitnessCosignatures(b.cosignatures ?? [], b.logPublicKey, b.treeHead.head, policy.keys);
+    if (witnessed < policy.threshold) {
+      throw fail(
+        `the tree head carries valid cosignatures from ${witnessed} of the given witnesses, fewer than the ${policy.threshold} required`,
+      );
+    }
   }
 
   // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
@@ -554,6 +593,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     duplicatesDropped,
     batches: batchCount,
     timeline,
+    witnessed,
   };
 }
 

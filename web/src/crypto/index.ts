@@ -26,5 +26,7 @@ export * from './roster.js';
 export * from './cosignature.js';
 export * from './log_entry.js';
 export * from './bundle.js';
+export * from './org_state.js';
+export * from './witness.js';
 export * from './signer.js';
 export * from './keystore.js';

@@ -27,6 +27,7 @@ import {
   validateOrganizationNameBytes,
   validateOrganizationSettings,
   validateOrganizationSlugBytes,
+  validateUsernameBytes,
   type OrganizationSettings,
 } from './policy.js';
 import { isValidBoxPublicKey } from './keys.js';
@@ -66,6 +67,33 @@ export interface ReviewerKeyEvent {
   slug: string;
   accountId: bigint;
   boxPublic: Uint8Array;
+}
+// "reviewer": reviewer account `accountId`, whose username is `username`, receives cables
+// encrypted to this X25519 key from now on (replacing any earlier key of that account).
+// Authors' clients show the username and the key's fingerprint before sealing. The older
+// "reviewer-key" kind means the same without a username. `version` numbers the organization's
+// reviewer changes ("reviewer" and "reviewer-removed" together) 1, 2, 3, … without gaps.
+export interface ReviewerEvent {
+  kind: 'reviewer';
+  slug: string;
+  version: bigint;
+  accountId: bigint;
+  username: string; // 1 … 64 of a-z 0-9 . _ - (validateUsernameBytes)
+  boxPublic: Uint8Array;
+}
+// "reviewer-removed": the account receives no more cables (disabled, or no longer a reviewer).
+export interface ReviewerRemovedEvent {
+  kind: 'reviewer-removed';
+  slug: string;
+  version: bigint; // as for "reviewer"
+  accountId: bigint;
+}
+// "roster-epoch": from now on the organization's anonymous cables are signed within roster
+// version `version` (docs/PROTOCOL.md "Roster epochs"; security review M2).
+export interface RosterEpochEvent {
+  kind: 'roster-epoch';
+  slug: string;
+  version: bigint;
 }
 export interface LetterEvent {
   kind: 'letter';
@@ -118,7 +146,10 @@ export type LogEvent =
   | LetterEvent
   | CoSignatureEvent
   | SignatureBatchEvent
-  | CableLogEvent;
+  | CableLogEvent
+  | ReviewerEvent
+  | ReviewerRemovedEvent
+  | RosterEpochEvent;
 
 export type LogEventKind = LogEvent['kind'];
 
@@ -132,6 +163,9 @@ const KINDS: readonly LogEventKind[] = [
   'cosignature',
   'signature-batch',
   'cable-event',
+  'reviewer',
+  'reviewer-removed',
+  'roster-epoch',
 ];
 const MAX_FIELDS = 6;
 
@@ -177,18 +211,22 @@ export function validateLogEvent(event: LogEvent): void {
   validate(event);
 }
 
-// The decoder checks the slug and the name on the bytes it read (`raw`), which may not be
-// UTF-8, in the C++ decoder's order: after every field was parsed.
-function validate(event: LogEvent, raw: { slug?: Uint8Array; name?: Uint8Array } = {}): void {
+// The decoder checks the slug, the name and the username on the bytes it read (`raw`), which
+// may not be UTF-8, in the C++ decoder's order: after every field was parsed.
+function validate(
+  event: LogEvent,
+  raw: { slug?: Uint8Array | undefined; name?: Uint8Array | undefined; username?: Uint8Array | undefined } = {},
+): void {
   const kind = event.kind;
-  const slugBytes = (slug: string): Uint8Array => {
-    if (raw.slug !== undefined) return raw.slug;
+  const bytesOf = (given: Uint8Array | undefined, text: string): Uint8Array => {
+    if (given !== undefined) return given;
     try {
-      return utf8(slug);
+      return utf8(text);
     } catch {
-      return new Uint8Array([0xff]); // fails the slug rule
+      return new Uint8Array([0xff]); // fails the slug and username rules
     }
   };
+  const slugBytes = (slug: string): Uint8Array => bytesOf(raw.slug, slug);
   switch (event.kind) {
     case 'organization-created': {
       checkSlug(kind, slugBytes(event.slug));
@@ -256,6 +294,22 @@ function validate(event: LogEvent, raw: { slug?: Uint8Array; name?: Uint8Array }
       }
       return;
     }
+    case 'reviewer':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the version', event.version);
+      checkCounter(kind, 'the account id', event.accountId);
+      rethrowAs(kind, () => validateUsernameBytes(bytesOf(raw.username, event.username)));
+      checkBoxKey(kind, 'the reviewer key', event.boxPublic);
+      return;
+    case 'reviewer-removed':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the version', event.version);
+      checkCounter(kind, 'the account id', event.accountId);
+      return;
+    case 'roster-epoch':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the version', event.version);
+      return;
   }
 }
 
@@ -333,6 +387,19 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
         event.digest,
         utf8(event.date),
       ]);
+    case 'reviewer':
+      return trBytes(label, [
+        k,
+        utf8(event.slug),
+        u64le(event.version),
+        u64le(event.accountId),
+        utf8(event.username),
+        event.boxPublic,
+      ]);
+    case 'reviewer-removed':
+      return trBytes(label, [k, utf8(event.slug), u64le(event.version), u64le(event.accountId)]);
+    case 'roster-epoch':
+      return trBytes(label, [k, utf8(event.slug), u64le(event.version)]);
   }
 }
 
@@ -454,6 +521,27 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
       if (typeof date === 'string') throw invalid(kind, date);
       return { kind, slug: text(f[0]!), cable, seq, action, digest, date: text(f[5]!) };
     }
+    case 'reviewer':
+      count(5);
+      return {
+        kind,
+        slug: text(f[0]!),
+        version: u64Field(kind, 'the version', f[1]!),
+        accountId: u64Field(kind, 'the account id', f[2]!),
+        username: text(f[3]!),
+        boxPublic: fixedField(kind, 'the reviewer key', f[4]!, 32),
+      };
+    case 'reviewer-removed':
+      count(3);
+      return {
+        kind,
+        slug: text(f[0]!),
+        version: u64Field(kind, 'the version', f[1]!),
+        accountId: u64Field(kind, 'the account id', f[2]!),
+      };
+    case 'roster-epoch':
+      count(2);
+      return { kind, slug: text(f[0]!), version: u64Field(kind, 'the version', f[1]!) };
   }
 }
 
@@ -480,6 +568,7 @@ export function decodeLogEntry(entry: Uint8Array): LogEvent {
   validate(event, {
     slug: kind === 'cosignature' ? fields[1] : kind === 'letter' || kind === 'signature-batch' ? undefined : fields[0],
     name: kind === 'organization-created' ? fields[1] : undefined,
+    username: kind === 'reviewer' ? fields[3] : undefined,
   });
   if (!bytesEqual(encodeLogEntry(event), entry)) {
     throw invalidArgument(`log entry '${kind}' is not in canonical form`);
@@ -554,5 +643,18 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
         digest: toHex(event.digest),
         date: event.date,
       };
+    case 'reviewer':
+      return {
+        kind: event.kind,
+        slug: event.slug,
+        version: event.version,
+        account_id: event.accountId,
+        username: event.username,
+        box_public: toHex(event.boxPublic),
+      };
+    case 'reviewer-removed':
+      return { kind: event.kind, slug: event.slug, version: event.version, account_id: event.accountId };
+    case 'roster-epoch':
+      return { kind: event.kind, slug: event.slug, version: event.version };
   }
 }

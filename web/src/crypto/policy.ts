@@ -105,6 +105,23 @@ export function validateOrganizationNameBytes(name: Uint8Array): void {
   validateText(name, "the organization's name", MAX_ORGANIZATION_NAME_BYTES);
 }
 
+// --- usernames ---
+
+const MAX_USERNAME_CHARS = 64;
+
+// A staff account's username (ValidateUsername): 1 … 64 bytes of a-z, 0-9, '.', '_' and '-'.
+// Reviewers' usernames are logged ("reviewer" entries), so the rule is part of the log's
+// format. 'invalid argument'.
+export function validateUsernameBytes(name: Uint8Array): void {
+  if (name.length === 0 || name.length > MAX_USERNAME_CHARS) {
+    throw invalidArgument(`a username has 1 to ${MAX_USERNAME_CHARS} characters`);
+  }
+  for (const c of name) {
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x2d;
+    if (!ok) throw invalidArgument("a username may use only a-z, 0-9, '.', '_' and '-'");
+  }
+}
+
 // --- settings ---
 
 const UNITS: readonly PeriodUnit[] = ['working-days', 'calendar-days', 'calendar-months'];

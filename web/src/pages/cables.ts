@@ -2,9 +2,11 @@
 // reviewers, keep the receipt, and come back with it to read the replies.
 //
 // The cable is encrypted and signed in this browser (cable.ts); the server receives ciphertext,
-// two ring signatures and no cookie. The receipt is shown once and never stored: on a seized
-// device, a stored receipt would tie its owner to the cable.
-import { api, apiBytes, ApiError, type OrgDetail, type Roster } from '../api.js';
+// two ring signatures and no cookie. The ring and the reviewers come from the public log with
+// proofs (trust.ts, org_state.ts), never from the server's word, and the author sees who will
+// be able to read the cable before it is sealed (security review H4). The receipt is shown
+// once and never stored: on a seized device, a stored receipt would tie its owner to the cable.
+import { api, ApiError, type OrgDetail } from '../api.js';
 import {
   checkCableEventsInLog,
   openMessages,
@@ -19,12 +21,12 @@ import {
   type LogReader,
 } from '../cable.js';
 import { fixedFromHex, fromHex, toHex } from '../crypto/bytes.js';
-import { verificationFailed } from '../crypto/errors.js';
-import { parseJson } from '../crypto/json.js';
-import { signedTreeHeadFromJson } from '../crypto/tree_head.js';
+import { isCandorError, verificationFailed } from '../crypto/errors.js';
 import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
+import { cableRingFor, type OrgState } from '../crypto/org_state.js';
 import { wipe } from '../crypto/sodium.js';
-import { listKeys, onLockChange, pinLogKey, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
+import { listKeys, onLockChange, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
+import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, type TrustedHead } from '../trust.js';
 import { stillHere, titled } from '../router.js';
 import {
   add,
@@ -44,6 +46,7 @@ import {
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
 import { unlockForm } from '../ui/keys.js';
+import { firstUseNote, keyChangedHelp, reviewerList } from '../ui/trust.js';
 
 // ---- Shared with the reviewer's pages ----
 
@@ -231,8 +234,10 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
 
 interface OrgContext {
   org: OrgDetail;
-  roster: Roster;
-  reviewers: { account_id: number; box_public: string }[];
+  head: TrustedHead;
+  state: OrgState; // as the log proves it at `head`
+  version: bigint; // the roster version of the organization's latest roster epoch
+  ring: Uint8Array[]; // this member's ring in it: the anonymity set
   quota: { window: number; slots: number; used: { slot: number; tag: string }[]; window_ends_ms: number };
 }
 
@@ -240,15 +245,18 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   const errors = errorRegion();
   const status = statusRegion();
   const slug = encodeURIComponent(key.org);
-  let ctx: OrgContext;
+  let org: OrgDetail;
+  let head: TrustedHead;
+  let state: OrgState;
+  let quota: OrgContext['quota'];
   try {
-    const [org, roster, reviewers, quota] = await Promise.all([
+    // The log first (pin, no rollback, no fork), then the organization as it proves it.
+    head = await fetchTrustedHead();
+    [org, state, quota] = await Promise.all([
       api<OrgDetail>(`/orgs/${slug}`),
-      api<Roster>(`/orgs/${slug}/roster`),
-      api<{ reviewers: OrgContext['reviewers'] }>(`/orgs/${slug}/reviewers`),
+      fetchOrgState(key.org, head),
       api<OrgContext['quota']>(`/orgs/${slug}/cable-quota`),
     ]);
-    ctx = { org, roster, reviewers: reviewers.reviewers, quota };
   } catch (e) {
     if (!current()) return;
     area.append(errors);
@@ -256,10 +264,40 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     return;
   }
   if (!current()) return;
-  if (ctx.reviewers.length === 0) {
-    area.append(notice('warn', h('p', null, `${ctx.org.name} has no reviewer who can receive cables yet, so nothing can be sent. Ask your administrator to appoint reviewers.`)));
+  if (state.reviewers.length === 0) {
+    area.append(notice('warn', h('p', null, `${org.name} has no reviewer who can receive cables yet, so nothing can be sent. Ask your administrator to appoint reviewers.`)));
     return;
   }
+  // Cables are signed within the roster of the latest roster epoch (security review M2).
+  const version = state.epochVersions[0];
+  const notYet = (why: string) =>
+    notice(
+      'info',
+      h('p', { 'data-testid': 'no-roster-epoch' }, why),
+      h('p', null, 'The server fixes the roster for cables at its next batch, about every 10 minutes. Nothing was sent: come back and write your cable then.'),
+    );
+  if (version === undefined) {
+    area.append(notYet(`The roster of ${org.name} is not yet fixed for cables.`));
+    return;
+  }
+  let ring: Uint8Array[];
+  const myKey = fromHex(key.ringPublic);
+  try {
+    ring = cableRingFor(state, version, myKey);
+  } catch (e) {
+    if (isCandorError(e) && e.code === 'not found') {
+      area.append(
+        state.roster.contains(myKey)
+          ? notYet(`Your key joined ${org.name} after its roster for cables was last fixed.`)
+          : notice('warn', h('p', { 'data-testid': 'not-on-roster' }, `Your key is not on the roster of ${org.name} in the public log, so it cannot sign a cable for it. Nothing was sent. Ask your enrollment officer whether your membership was removed.`)),
+      );
+      return;
+    }
+    area.append(errors);
+    showError(errors, e, 'What the cable needs could not be loaded.');
+    return;
+  }
+  const ctx: OrgContext = { org, head, state, version, ring, quota };
   const subject = h('input', { type: 'text', required: true, maxlength: 200, name: 'subject', autocomplete: 'off' });
   const body = h('textarea', { required: true, rows: 12, name: 'body', spellcheck: 'true' });
   const files = h('input', { type: 'file', multiple: true, name: 'attachments' });
@@ -273,7 +311,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   };
   anonymous.addEventListener('change', syncName);
   named.addEventListener('change', syncName);
-  const memberCount = ctx.roster.size.toLocaleString();
+  const memberCount = ctx.ring.length.toLocaleString();
   const f = form(
     { 'aria-label': 'Write a cable' },
     async () => {
@@ -300,9 +338,9 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
           },
           {
             organization: key.org,
-            rosterVersion: BigInt(ctx.roster.version),
-            roster: ctx.roster.members.map((m) => fromHex(m.ring_public)),
-            reviewers: ctx.reviewers.map((r) => fromHex(r.box_public)),
+            rosterVersion: ctx.version,
+            roster: ctx.state.roster.members(ctx.version),
+            reviewers: ctx.state.reviewers.map((r) => r.boxPublic), // by account id, as logged
             quotaWindow: BigInt(ctx.quota.window),
             quotaSlots: ctx.quota.slots,
             usedTags: ctx.quota.used,
@@ -341,7 +379,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         } else showError(errors, e, 'Your cable was not sent.');
       }
     },
-    h('p', null, `To the ${plural(ctx.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
+    h('p', null, `To the ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
     field({ label: 'Subject', input: subject, hint: 'One line. It is encrypted too.' }),
     field({ label: 'What you want the reviewers to know', input: body, hint: 'Facts, dates, who and where. Say what you want to happen.' }),
     field({ label: 'Attachments (optional)', input: files, hint: 'Documents or pictures. They are encrypted with the cable. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
@@ -352,6 +390,24 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
       choice(anonymous, 'Anonymous', `The reviewers learn only that one of the ${memberCount} members of ${ctx.org.name} wrote it. Say nothing in the text that gives you away.`),
       choice(named, 'With my name', 'Only the reviewers see your name, with proof that it is really you (your key signs it). The server sees only that the cable is named.'),
       nameField,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'readers-h' },
+      h('h2', { id: 'readers-h' }, 'Who will be able to read it'),
+      h(
+        'p',
+        null,
+        `Your cable is encrypted to these ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name} and to nobody else. `,
+        'This browser read the list from the public log, where everyone can see it; the server cannot add a reader without it showing there.',
+      ),
+      reviewerList(ctx.state.reviewers),
+      h(
+        'p',
+        { class: 'hint' },
+        'Each key has a fingerprint. If you want to be sure, ask a reviewer, in person, to read you the fingerprint of their key from their own screen, and compare.',
+      ),
+      firstUseNote(ctx.head),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'send-cable' }, 'Encrypt and send')),
     status,
@@ -413,12 +469,13 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
 
 // ---- #/member/cables/read ----
 
-// The public log as this server serves it; everything it returns is checked by the caller.
-// The indices of the author's own entries go in a POST body, never in a URL: a proxy logs
-// URLs next to the author's address (security review H2).
+// The public log as this server serves it, at the tree head this browser trusts (trust.ts:
+// pinned key, no rollback, no fork); every entry it returns is checked by the caller. The
+// indices of the author's own entries go in a POST body, never in a URL: a proxy logs URLs
+// next to the author's address (security review H2).
 const MAX_INCLUDED = 64; // per request (POST /api/v1/log/included)
-const serverLog: LogReader = {
-  treeHead: async () => signedTreeHeadFromJson(parseJson(await apiBytes('/log/sth'))),
+const logAt = (head: TrustedHead): LogReader => ({
+  treeHead: async () => head.sth,
   included: async (indices, size) => {
     const out: { entry: Uint8Array; proof: Uint8Array[] }[] = [];
     for (let i = 0; i < indices.length; i += MAX_INCLUDED) {
@@ -439,18 +496,14 @@ const serverLog: LogReader = {
     }
     return out;
   },
-};
+});
 
 // Checks the cable's events against the public log in this browser and says what it found.
 async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
   replace(area, h('p', { class: 'hint' }, 'Checking your cable’s record in the public log…'));
   try {
-    const { public_key: served } = await api<{ public_key: string }>('/log/key');
-    const pinned = await pinLogKey(served);
-    if (pinned !== served) {
-      throw verificationFailed('this server now signs its log with another key than the one this browser saw before');
-    }
-    const { checked, treeSize } = await checkCableEventsInLog(view, fromHex(pinned), serverLog);
+    const head = await fetchTrustedHead();
+    const { checked, treeSize } = await checkCableEventsInLog(view, head.logKey, logAt(head));
     const waiting = view.events.length - checked;
     replace(
       area,
@@ -464,6 +517,7 @@ async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
           'Nobody can delete your cable or rewrite its history without this check failing.',
         ),
         waiting > 0 ? h('p', null, `${plural(waiting, 'newer event')} ${waiting === 1 ? 'goes' : 'go'} into the log with the next batch; check again later.`) : null,
+        firstUseNote(head),
       ),
     );
   } catch (e) {
@@ -473,6 +527,7 @@ async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
         'error',
         h('p', { 'data-testid': 'log-check-failed' }, h('strong', null, 'The public log does not confirm your cable’s record. '), e instanceof Error ? `${e.message.replace(/\.$/, '')}. ` : ''),
         h('p', null, 'If this persists, the server may be hiding or changing what happened to your cable: keep your receipt and tell someone you trust outside the organization.'),
+        e instanceof LogKeyChangedError ? keyChangedHelp(e) : null,
       ),
     );
   }

@@ -5,20 +5,29 @@
 // A reviewer's key is a key file like a member's (`candor cable register-key` uses the same
 // format); its X25519 half receives cables. It lives in this browser's key store, locked with
 // the reviewer's passphrase; the server only ever learns its public half.
-import { api, ApiError, type OrgDetail, type Roster, type SessionInfo } from '../api.js';
+//
+// What makes a cable a member's is checked here against the public log, not the server's word
+// (trust.ts, org_state.ts; security review M3, H4): the rings of the cable's roster version are
+// rebuilt from the logged roster, the cable's ring must be one of them and both its ring
+// signatures must verify; a cable that fails is shown as forged. Replies and notes are sealed
+// to the reviewers the log names.
+import { api, ApiError, type OrgDetail, type SessionInfo } from '../api.js';
 import {
+  decodeCableHeader,
   openCable,
   openMessages,
   reviewerKeyRegistration,
   sealMessage,
+  verifyCableSignatures,
   type CableAction,
   type CableMessage,
   type CableView,
   type OpenedCable,
 } from '../cable.js';
 import { fromHex } from '../crypto/bytes.js';
-import { CandorError } from '../crypto/errors.js';
+import { CandorError, isCandorError } from '../crypto/errors.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
+import { keyFingerprint, ringsAt } from '../crypto/org_state.js';
 import { createKeyFile } from '../keyworker.js';
 import {
   listReviewerKeys,
@@ -30,6 +39,7 @@ import {
   type StoredKey,
 } from '../keystore.js';
 import { stillHere, titled } from '../router.js';
+import { fetchOrgState, fetchTrustedHead } from '../trust.js';
 import {
   choice,
   download,
@@ -93,7 +103,17 @@ async function reviewerKeyPanel(
   if (current) {
     const keys = unlockedKeys(current.id);
     if (keys) {
-      replace(panel, h('p', { class: 'hint', 'data-testid': 'reviewer-key-ready' }, 'Your reviewer key is unlocked on this device. It locks after 15 idle minutes.'));
+      replace(
+        panel,
+        h(
+          'p',
+          { class: 'hint', 'data-testid': 'reviewer-key-ready' },
+          'Your reviewer key is unlocked on this device. It locks after 15 idle minutes. ',
+          'Its fingerprint, which members see before they write to you: ',
+          h('span', { class: 'mono', 'data-testid': 'reviewer-key-fingerprint' }, keyFingerprint(fromHex(current.replyPublic))),
+          '.',
+        ),
+      );
       ready(current, keys.box);
       return;
     }
@@ -277,17 +297,38 @@ const cablePage: StaffPage = async (main, s, params) => {
     let opened: OpenedCable;
     let reviewerKeys: Uint8Array[];
     let canExtend = false;
+    // Null when the log shows that a member of the roster signed the cable; else why not.
+    let forged: string | null = null;
+    let ring: readonly Uint8Array[] = [];
     try {
       // The cable id goes in the body, never in a URL (security review H2).
       view = await api<CableView>(`/orgs/${slug}/cables/view`, { method: 'POST', body: { id }, as: 'staff' });
-      const [roster, list, org] = await Promise.all([
-        api<Roster>(`/orgs/${slug}/roster`),
-        reviewers(slug),
-        api<OrgDetail>(`/orgs/${slug}`),
-      ]);
+      // The roster and the reviewers as the public log proves them, at a head this browser
+      // checked (pinned key, no rollback, no fork).
+      const head = await fetchTrustedHead();
+      const [state, org] = await Promise.all([fetchOrgState(slug, head), api<OrgDetail>(`/orgs/${slug}`)]);
       canExtend = org.settings.policy.extended_answer !== null;
-      reviewerKeys = list.map((r) => fromHex(r.box_public));
-      opened = openCable(view, box, roster.members.map((m) => fromHex(m.ring_public)));
+      reviewerKeys = state.reviewers.map((r) => r.boxPublic); // by account id, as logged
+      const header = decodeCableHeader(fromHex(view.header_bytes));
+      // The rings of the cable's roster version; none when the log holds no such version.
+      let rings: Uint8Array[][] = [];
+      try {
+        rings = ringsAt(state, header.rosterVersion);
+      } catch (e) {
+        if (!(isCandorError(e) && e.code === 'not found')) throw e;
+      }
+      if (header.organization !== slug) {
+        forged = `the cable names the organization '${header.organization}', not '${slug}'`;
+      } else {
+        try {
+          ring = verifyCableSignatures(view, rings);
+        } catch (e) {
+          if (!(isCandorError(e) && e.code === 'verification failed')) throw e;
+          forged = e.message;
+        }
+      }
+      // A named author's key must be in the ring the cable was signed within (none if forged).
+      opened = openCable(view, box, ring);
     } catch (e) {
       if (here()) showError(errors, e, 'This cable could not be opened.');
       return;
@@ -305,9 +346,29 @@ const cablePage: StaffPage = async (main, s, params) => {
     replace(
       body,
       h('h2', { 'data-testid': 'cable-subject' }, c.subject),
-      opened.header.author === 'named' && c.author
-        ? notice('ok', h('p', { 'data-testid': 'cable-author' }, 'From ', h('strong', null, c.author.name), opened.authorVerified ? ' — verified: signed by a member’s key on the roster, and by the same key as the cable.' : ''))
-        : notice('info', h('p', { 'data-testid': 'cable-author' }, 'From an anonymous member: the signature proves only that one member of the roster wrote it.')),
+      forged !== null
+        ? notice(
+            'error',
+            h(
+              'p',
+              { 'data-testid': 'cable-author' },
+              h('strong', null, 'Forged: not signed by a member of the roster. '),
+              'This browser checked the cable’s signatures against the organization’s roster in the public log, and they do not match. ',
+              'Nothing shows that a member wrote it: it may have been planted. Treat it with suspicion and tell the other reviewers.',
+            ),
+            h('p', { class: 'hint', 'data-testid': 'cable-forged-reason' }, `For an expert: ${forged.replace(/\.$/, '')}.`),
+          )
+        : opened.header.author === 'named' && c.author
+          ? notice('ok', h('p', { 'data-testid': 'cable-author' }, 'From ', h('strong', null, c.author.name), opened.authorVerified ? ' — verified: signed by a member’s key on the roster, and by the same key as the cable.' : ''))
+          : notice(
+              'info',
+              h(
+                'p',
+                { 'data-testid': 'cable-author' },
+                'From an anonymous member: the signature proves only that one member of the roster wrote it. ',
+                `Checked in this browser against the public log: one of ${plural(ring.length, 'member')} of roster version ${opened.header.rosterVersion}.`,
+              ),
+            ),
       h('div', { class: 'letter-text', 'data-testid': 'cable-body' }, c.body),
       c.attachments.length > 0
         ? h(

@@ -1,14 +1,16 @@
 // Member pages: the keys on this device, joining an organization with an invitation, and
 // signing (or withdrawing from) a letter.
 //
-// Signing happens exactly as `candor letter sign` does it: the browser downloads the letter's
-// logged entries (bundle?signatures=0), checks the log's signature and every inclusion proof,
-// rebuilds the organization's roster at the version the letter pinned, finds the ring that
-// holds the member's key, tells the member its size, and only then signs with candor-lrs-v1.
-// The request carries no cookie and nothing else about the member.
+// Signing happens exactly as `candor letter sign` does it: the browser first checks the log
+// itself (trust.ts: the pinned key, no rollback, no fork), downloads the letter's logged
+// entries at that tree head (bundle?signatures=0), checks the log's signature and every
+// inclusion proof, rebuilds the organization's roster at the version the letter pinned, finds
+// the ring that holds the member's key, tells the member its size, and only then signs with
+// candor-lrs-v1. The request carries no cookie and nothing else about the member.
 import { api, apiBundle, ApiError, type LetterView, type OrgSummary, type SignatureReceipt, type SignatureState } from '../api.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { coSignatureToJson, signLetter } from '../crypto/cosignature.js';
+import { verificationFailed } from '../crypto/errors.js';
 import { DEFAULT_MIN_RING_SIZE, type SignatureAction } from '../crypto/letter.js';
 import type { MemberKeys } from '../crypto/keys.js';
 import { lrsTagBase } from '../crypto/lrs.js';
@@ -19,7 +21,6 @@ import {
   listAllKeys,
   listKeys,
   onLockChange,
-  pinLogKey,
   putKey,
   readDeviceRecord,
   recordFor,
@@ -29,9 +30,11 @@ import {
   type StoredKey,
 } from '../keystore.js';
 import { stillHere, titled } from '../router.js';
-import { choice, download, errorRegion, field, form, h, notice, plural, readFile, replace, statusRegion } from '../ui/dom.js';
+import { fetchTrustedHead, sameTreeHead, type TrustedHead } from '../trust.js';
+import { add, choice, download, errorRegion, field, form, h, notice, plural, readFile, replace, statusRegion } from '../ui/dom.js';
 import { explain, showError } from '../ui/errors.js';
 import { keyCard, newPassphraseFields, organizationsHolding, unlockForm } from '../ui/keys.js';
+import { firstUseNote } from '../ui/trust.js';
 import { countsTable, isLetterId, letterStatusBadges, letterText } from './letters.js';
 
 // ---- #/member: keys on this device, letters to sign ----
@@ -393,13 +396,16 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
   mineArea.append(status);
   replace(status, h('p', null, 'Checking the letter and its member list against the public log…'));
   let rings: LetterRings;
+  let head: TrustedHead;
   try {
-    const [bundle, keyReply] = await Promise.all([
-      apiBundle(id, false),
-      api<{ public_key: string }>('/log/key'),
-    ]);
-    const pinned = await pinLogKey(keyReply.public_key);
-    rings = letterRingsFromBundle(bundle, { letterId: fromHex(id), expectedLogKey: fromHex(pinned) });
+    // The log first (pinned key, no rollback, no fork: security review H4), then the letter's
+    // entries proven against that very head.
+    head = await fetchTrustedHead();
+    const bundle = await apiBundle(id, false, head.sth.head.size);
+    rings = letterRingsFromBundle(bundle, { letterId: fromHex(id), expectedLogKey: head.logKey });
+    if (!sameTreeHead(rings.treeHead, head.sth)) {
+      throw verificationFailed('the server sent the letter against another state of its public log than the one this browser checked');
+    }
   } catch (e) {
     status.replaceChildren();
     if (here()) {
@@ -415,7 +421,7 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
   if (!here()) return;
 
   const panels = h('div');
-  mineArea.append(panels);
+  add(mineArea, panels, firstUseNote(head));
   const drawPanels = () => {
     panels.replaceChildren();
     let any = false;

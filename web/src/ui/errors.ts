@@ -4,7 +4,9 @@
 import { ApiError } from '../api.js';
 import { isCandorError } from '../crypto/errors.js';
 import { KeyFileError } from '../keyworker.js';
+import { LogKeyChangedError } from '../trust.js';
 import { h, notice, replace } from './dom.js';
+import { keyChangedHelp } from './trust.js';
 
 export function explain(e: unknown): string {
   if (e instanceof ApiError) {
@@ -31,11 +33,17 @@ export function explain(e: unknown): string {
   return 'Something went wrong. Reload the page and try again.';
 }
 
-// Shows `e` in an error region (role="alert"), with an optional heading.
+// Shows `e` in an error region (role="alert"), with an optional heading. A log key that
+// changed comes with the way to trust an announced new key (ui/trust.ts).
 export function showError(region: HTMLElement, e: unknown, heading?: string): void {
   replace(
     region,
-    notice('error', heading ? h('p', null, h('strong', null, heading)) : null, h('p', null, explain(e))),
+    notice(
+      'error',
+      heading ? h('p', null, h('strong', null, heading)) : null,
+      h('p', null, explain(e)),
+      e instanceof LogKeyChangedError ? keyChangedHelp(e) : null,
+    ),
   );
 }
 

@@ -29,6 +29,7 @@ import {
   reviewerKeyRegistration,
   sealCable,
   sealMessage,
+  verifyCableSignatures,
   type CableAction,
   type CableContent,
   type CableView,
@@ -37,6 +38,7 @@ import {
   validateCableContent,
 } from '../../src/cable.js';
 import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
+import { bucketRoster } from '../../src/crypto/letter.js';
 import { decodeEnvelope, encodeEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
 import { CandorError } from '../../src/crypto/errors.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
@@ -453,5 +455,88 @@ describe("the author's check of the public log", () => {
     const old = signTreeHead({ size: 2n, root: log.tree.root(2), timestampMs: 1n }, log.key.secretKey);
     expect(await refused(view, { ...reader, treeHead: async () => old })).toContain('not in the signed log yet');
     expect(sth.head.size).toBe(4n);
+  });
+});
+
+describe("the reviewer's check that a member wrote the cable (security review M3)", () => {
+  // A cable of member 3 of 20, sealed within its bucket of 8 (maxRing 8: buckets of 7, 7, 6),
+  // and the view a reviewer receives.
+  function setUp(author: 'named' | 'anonymous' = 'anonymous') {
+    const rng = new SeededRng(21);
+    const members = Array.from({ length: 20 }, () => generateMemberKeys(rng));
+    const reviewer = generateMemberKeys(rng);
+    const roster = members.map((m) => m.ring.publicKey);
+    const inputs = {
+      organization: 'state',
+      rosterVersion: 20n,
+      roster,
+      reviewers: [reviewer.box.publicKey],
+      quotaWindow: 2930n,
+      quotaSlots: 4,
+      usedTags: [],
+      minRing: 2,
+      maxRing: 8,
+    };
+    const draft = { subject: 'S', body: 'B', attachments: [], ...(author === 'named' ? { authorName: 'Jordan Lee' } : {}) };
+    const sealed = sealCable(draft, inputs, members[3]!, rng);
+    const req = sealed.request as Record<string, string | number>;
+    const view = {
+      id: toHexString(sealed.id),
+      header_bytes: toHexString(cableHeaderBytes(decodeCableHeaderFromJson(req))),
+      envelope: req.envelope,
+      signature: req.signature,
+      quota_slot: req.quota_slot,
+      quota_signature: req.quota_signature,
+      author_signature: req.author_signature,
+      events: [],
+    } as unknown as CableView;
+    return { rng, members, roster, inputs, draft, sealed, view, rings: bucketRoster(roster, 8) };
+  }
+
+  it("accepts a member's cable, named or anonymous, and gives its ring size", () => {
+    for (const author of ['anonymous', 'named'] as const) {
+      const { view, rings, sealed } = setUp(author);
+      const ring = verifyCableSignatures(view, rings);
+      expect(ring.length).toBe(sealed.ringSize);
+      expect(rings.map((r) => r.map(toHexString))).toContainEqual(ring.map(toHexString));
+    }
+  });
+
+  it('refuses a ring that is not of the logged roster version: a cable by someone who is not a member', () => {
+    const { rng, members, roster, inputs, draft, rings } = setUp();
+    // An outsider puts their key on a roster of their own and signs a cable within it.
+    const outsider = generateMemberKeys(rng);
+    const fake = sealCable(draft, { ...inputs, roster: [...roster.slice(0, 5), outsider.ring.publicKey], maxRing: 4096 }, outsider, rng);
+    const req = fake.request as Record<string, string | number>;
+    const view = {
+      header_bytes: toHexString(cableHeaderBytes(decodeCableHeaderFromJson(req))),
+      envelope: req.envelope,
+      signature: req.signature,
+      quota_slot: req.quota_slot,
+      quota_signature: req.quota_signature,
+    } as unknown as CableView;
+    expect(expectCandorError(() => verifyCableSignatures(view, rings), 'verification failed').message).toMatch(
+      /^the cable names ring [0-9a-f]{64}, which is not a ring of roster version 20 of 'state' in the public log$/,
+    );
+    // The same cable against another version's rings (a member left): its ring is not there.
+    expectCandorError(() => verifyCableSignatures(setUp().view, bucketRoster(roster.filter((_, i) => i !== 0), 8)), 'verification failed');
+    expectCandorError(() => verifyCableSignatures(setUp().view, []), 'verification failed');
+    expect(members.length).toBe(20);
+  });
+
+  it('refuses either ring signature changed, another slot, or a missing quota signature', () => {
+    const { view, rings } = setUp();
+    const refused = (v: Partial<CableView>) => expectCandorError(() => verifyCableSignatures({ ...view, ...v } as CableView, rings), 'verification failed').message;
+    expect(refused({ signature: flipLastHexDigit(view.signature!) })).toMatch(/^the cable's ring signature does not verify/);
+    expect(refused({ signature: view.signature!.replace(/^./, (c) => (c === '0' ? '1' : '0')) })).toMatch(/ring signature does not verify/);
+    expect(refused({ quota_signature: flipLastHexDigit(view.quota_signature!) })).toMatch(/^the cable's quota signature does not verify/);
+    expect(refused({ quota_slot: (view.quota_slot + 1) % 4 })).toMatch(/quota signature does not verify/);
+    expect(refused({ quota_signature: view.signature! })).toMatch(/quota signature does not verify/);
+    expect(refused({ signature: view.quota_signature! })).toMatch(/ring signature does not verify/);
+    expect(refused({ quota_signature: undefined })).toMatch(/quota signature does not verify/);
+    expect(refused({ signature: view.signature!.slice(0, -64) })).toMatch(/ring signature does not verify/);
+    expect(refused({ quota_slot: -1 })).toMatch(/no valid quota slot/);
+    // A changed ciphertext changes the digest both signatures sign.
+    expect(refused({ envelope: flipLastHexDigit(view.envelope!) })).toMatch(/ring signature does not verify/);
   });
 });

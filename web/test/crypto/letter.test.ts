@@ -28,7 +28,7 @@ import {
   organizationSettingsToJsonText,
   validateOrganizationSettings,
 } from '../../src/crypto/policy.js';
-import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
+import { decodeLogEntry, encodeLogEntry, logEventToJson, validateLogEvent, type LogEvent } from '../../src/crypto/log_entry.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { expectCandorError, hex } from './helpers.js';
 
@@ -250,6 +250,10 @@ describe('settings and log entries', () => {
     { kind: 'signature-batch', letter: id, batch: 1n, count: 4n, publishedAtMs: 1790000000000n },
     { kind: 'cable-event', slug: 'state', cable: new Uint8Array(32).fill(8), seq: 2n, action: 'replied', digest: new Uint8Array(32).fill(1), date: '2026-02-28' },
     { kind: 'cable-event', slug: 'state', cable: new Uint8Array(32).fill(8), seq: 1n, action: 'purged', digest: new Uint8Array(32), date: '2024-02-29' },
+    { kind: 'reviewer', slug: 'state', version: 1n, accountId: 7n, username: 'ann.lee_2-x', boxPublic: m.box.publicKey },
+    { kind: 'reviewer', slug: 'state', version: 2n, accountId: (1n << 64n) - 1n, username: 'a'.repeat(64), boxPublic: m.box.publicKey },
+    { kind: 'reviewer-removed', slug: 'state', version: 3n, accountId: 7n },
+    { kind: 'roster-epoch', slug: 'state', version: 3n },
   ];
 
   it('round-trips every kind', () => {
@@ -257,6 +261,76 @@ describe('settings and log entries', () => {
       const bytes = encodeLogEntry(e);
       expect(decodeLogEntry(bytes)).toEqual(e);
     }
+  });
+
+  it('encodes the reviewer and epoch kinds field by field (docs/PROTOCOL.md "Log entries")', () => {
+    const label = 'candor/v1/log-entry';
+    expect(toHex(encodeLogEntry(events[10]!))).toBe(
+      toHex(tr(label, utf8('reviewer'), utf8('state'), u64le(1), u64le(7), utf8('ann.lee_2-x'), m.box.publicKey)),
+    );
+    expect(toHex(encodeLogEntry(events[11]!))).toBe(
+      toHex(tr(label, utf8('reviewer'), utf8('state'), u64le(2), u64le((1n << 64n) - 1n), utf8('a'.repeat(64)), m.box.publicKey)),
+    );
+    expect(toHex(encodeLogEntry(events[12]!))).toBe(toHex(tr(label, utf8('reviewer-removed'), utf8('state'), u64le(3), u64le(7))));
+    expect(toHex(encodeLogEntry(events[13]!))).toBe(toHex(tr(label, utf8('roster-epoch'), utf8('state'), u64le(3))));
+    expect(dumpJson(logEventToJson(events[10]!))).toBe(
+      `{"account_id":7,"box_public":"${toHex(m.box.publicKey)}","kind":"reviewer","slug":"state","username":"ann.lee_2-x","version":1}`,
+    );
+    expect(dumpJson(logEventToJson(events[12]!))).toBe('{"account_id":7,"kind":"reviewer-removed","slug":"state","version":3}');
+    expect(dumpJson(logEventToJson(events[13]!))).toBe('{"kind":"roster-epoch","slug":"state","version":3}');
+  });
+
+  it('refuses reviewers and epochs that break the rules, naming the kind and the field', () => {
+    const label = 'candor/v1/log-entry';
+    const reviewer = (slug: string, account: Uint8Array, username: Uint8Array, key: Uint8Array, version = u64le(1)) =>
+      tr(label, utf8('reviewer'), utf8(slug), version, account, username, key);
+    const removed = (slug: string, version: Uint8Array, account: Uint8Array) =>
+      tr(label, utf8('reviewer-removed'), utf8(slug), version, account);
+    const cases: [Uint8Array, string][] = [
+      [reviewer('state', u64le(1), utf8(''), m.box.publicKey), "log entry 'reviewer': a username has 1 to 64 characters"],
+      [reviewer('state', u64le(1), utf8('a'.repeat(65)), m.box.publicKey), "log entry 'reviewer': a username has 1 to 64 characters"],
+      [reviewer('state', u64le(1), utf8('Ann'), m.box.publicKey), "log entry 'reviewer': a username may use only a-z, 0-9, '.', '_' and '-'"],
+      [reviewer('state', u64le(1), utf8('ann lee'), m.box.publicKey), "log entry 'reviewer': a username may use only a-z, 0-9, '.', '_' and '-'"],
+      [reviewer('state', u64le(1), utf8('josé'), m.box.publicKey), "log entry 'reviewer': a username may use only a-z, 0-9, '.', '_' and '-'"],
+      [reviewer('state', u64le(1), new Uint8Array([0x61, 0xff]), m.box.publicKey), "log entry 'reviewer': a username may use only a-z, 0-9, '.', '_' and '-'"],
+      [reviewer('state', u64le(0), utf8('ann'), m.box.publicKey), "log entry 'reviewer': the account id must be at least 1"],
+      [reviewer('state', new Uint8Array(7), utf8('ann'), m.box.publicKey), "log entry 'reviewer': the account id must be 8 bytes"],
+      [reviewer('state', u64le(3), utf8('ann'), m.box.publicKey, u64le(0)), "log entry 'reviewer': the version must be at least 1"],
+      [reviewer('state', u64le(3), utf8('ann'), m.box.publicKey, new Uint8Array(7)), "log entry 'reviewer': the version must be 8 bytes"],
+      [reviewer('state', u64le(3), utf8('ann'), m.box.publicKey, new Uint8Array(9)), "log entry 'reviewer': the version must be 8 bytes"],
+      // The version is checked before the account id.
+      [reviewer('state', u64le(0), utf8('ann'), m.box.publicKey, u64le(0)), "log entry 'reviewer': the version must be at least 1"],
+      [reviewer('state', u64le(1), utf8('ann'), new Uint8Array(32)), "log entry 'reviewer': the reviewer key is not a valid X25519 key"],
+      [reviewer('state', u64le(1), utf8('ann'), m.box.publicKey.subarray(1)), "log entry 'reviewer': the reviewer key must be 32 bytes"],
+      [reviewer('State', u64le(1), utf8('ann'), m.box.publicKey), "log entry 'reviewer': the organization's slug may contain only lowercase letters a-z, digits and '-'"],
+      // The older layout, without a version, and a version too many.
+      [tr(label, utf8('reviewer'), utf8('state'), u64le(1), utf8('ann'), m.box.publicKey), "log entry 'reviewer': expected 5 fields, got 4"],
+      [tr(label, utf8('reviewer'), utf8('state'), u64le(1), m.box.publicKey), "log entry 'reviewer': expected 5 fields, got 3"],
+      [tr(label, utf8('reviewer'), utf8('state'), u64le(1), u64le(1), u64le(1), utf8('ann'), m.box.publicKey), "log entry 'reviewer': expected 5 fields, got 6"],
+      [removed('state', u64le(1), u64le(0)), "log entry 'reviewer-removed': the account id must be at least 1"],
+      [removed('state', u64le(1), new Uint8Array(9)), "log entry 'reviewer-removed': the account id must be 8 bytes"],
+      [removed('state', u64le(0), u64le(2)), "log entry 'reviewer-removed': the version must be at least 1"],
+      [removed('state', new Uint8Array(7), u64le(2)), "log entry 'reviewer-removed': the version must be 8 bytes"],
+      [removed('state', new Uint8Array(0), u64le(2)), "log entry 'reviewer-removed': the version must be 8 bytes"],
+      [tr(label, utf8('reviewer-removed'), utf8('state'), u64le(1)), "log entry 'reviewer-removed': expected 3 fields, got 2"],
+      [tr(label, utf8('reviewer-removed'), utf8('state'), u64le(1), u64le(1), utf8('ann')), "log entry 'reviewer-removed': expected 3 fields, got 4"],
+      [removed('-state', u64le(1), u64le(1)), "log entry 'reviewer-removed': the organization's slug may not begin or end with '-'"],
+      [tr(label, utf8('roster-epoch'), utf8('state'), u64le(0)), "log entry 'roster-epoch': the version must be at least 1"],
+      [tr(label, utf8('roster-epoch'), utf8('state'), new Uint8Array(9)), "log entry 'roster-epoch': the version must be 8 bytes"],
+      [tr(label, utf8('roster-epoch'), utf8('state')), "log entry 'roster-epoch': expected 2 fields, got 1"],
+    ];
+    for (const [bytes, message] of cases) {
+      expect(expectCandorError(() => decodeLogEntry(bytes), 'invalid argument').message).toBe(message);
+    }
+    expectCandorError(() => validateLogEvent({ kind: 'reviewer', slug: 'state', version: 1n, accountId: 1n, username: 'Ann', boxPublic: m.box.publicKey }), 'invalid argument');
+    expectCandorError(() => validateLogEvent({ kind: 'reviewer', slug: 'state', version: 1n, accountId: 1n, username: '\ud800', boxPublic: m.box.publicKey }), 'invalid argument');
+    expect(
+      expectCandorError(() => validateLogEvent({ kind: 'reviewer', slug: 'state', version: 0n, accountId: 1n, username: 'ann', boxPublic: m.box.publicKey }), 'invalid argument').message,
+    ).toBe("log entry 'reviewer': the version must be at least 1");
+    expect(
+      expectCandorError(() => validateLogEvent({ kind: 'reviewer-removed', slug: 'state', version: 0n, accountId: 1n }), 'invalid argument').message,
+    ).toBe("log entry 'reviewer-removed': the version must be at least 1");
+    expectCandorError(() => validateLogEvent({ kind: 'roster-epoch', slug: 'state', version: 0n }), 'invalid argument');
   });
 
   it('accepts only the exact bytes', () => {

@@ -16,6 +16,7 @@ import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
 import { expectCandorError, hex, loadVectors, toHexString } from './helpers.js';
 import { TestTree } from './merkle_tree.js';
+import { verifyWitnessCosignature, witnessCosignedMessage } from '../../src/crypto/witness.js';
 
 interface LogVectors {
   entries: string[];
@@ -44,6 +45,17 @@ interface LogVectors {
     tree_size: number;
     root: string;
     timestamp_ms: number;
+    signature: string;
+    valid: boolean;
+    description: string;
+  }[];
+  cosignatures: {
+    log_public_key: string;
+    tree_size: number;
+    root: string;
+    witness: string;
+    timestamp: number;
+    message: string;
     signature: string;
     valid: boolean;
     description: string;
@@ -94,8 +106,26 @@ describe('log.json', () => {
     });
   }
 
+  for (const c of v.cosignatures) {
+    it(`witness cosignature, ${c.valid ? 'valid' : 'invalid'}: ${c.description}`, () => {
+      const head = { size: BigInt(c.tree_size), root: hex(c.root), timestampMs: 0n };
+      // The exact text signed, then the signature over it.
+      expect(new TextDecoder().decode(witnessCosignedMessage(hex(c.log_public_key), head, BigInt(c.timestamp)))).toBe(
+        c.message,
+      );
+      const run = () =>
+        verifyWitnessCosignature(
+          { witness: hex(c.witness), timestamp: BigInt(c.timestamp), signature: hex(c.signature) },
+          hex(c.log_public_key),
+          head,
+        );
+      if (c.valid) run();
+      else expectCandorError(run, 'verification failed');
+    });
+  }
+
   it('covers valid and invalid cases of each kind', () => {
-    for (const list of [v.inclusion, v.consistency, v.tree_heads]) {
+    for (const list of [v.inclusion, v.consistency, v.tree_heads, v.cosignatures]) {
       expect(list.some((x) => x.valid)).toBe(true);
       expect(list.some((x) => !x.valid)).toBe(true);
     }

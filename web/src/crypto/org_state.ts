@@ -1,0 +1,245 @@
+// Organization state proofs (candor-org-state-v1, docs/PROTOCOL.md "Organization state";
+// src/domain/org_state.h): what a member signs a cable within and seals it to, as the log
+// proves it — never as a plain JSON answer of the server says (security review H4, M2, M3).
+//
+//   const proof = orgStateFromJson(bytes);                    // the shape only (strict)
+//   const state = verifyOrgState(proof, pinnedLogKey, 'state'); // every check below
+//   cableRingFor(state, state.epochVersions[0]!, myKey);  state.reviewers   // then use it
+//
+// A proof is a signed tree head and the organization's roster entries ("roster-add",
+// "roster-remove"), reviewer entries ("reviewer", "reviewer-key", "reviewer-removed") and
+// roster epochs ("roster-epoch"), each with its RFC 9162 inclusion proof. Roster versions are
+// dense (1, 2, …), so a proof that leaves out a roster change below its latest version does
+// not verify; a proof that leaves out the newest entries shows an older state, which the
+// server then refuses (a stale epoch, another reviewer list) — it cannot make a client sign
+// within a ring or seal to a key that is not logged, where every auditor and witness sees it.
+//
+// Plain values and pure functions. Errors are CandorErrors: 'invalid argument' for a reply
+// without the right shape, 'verification failed' (naming the entry: "organization state entry
+// 3 (log index 41): …") when a check fails, as the C++ verifier words them.
+import { bytesEqual, fixedFromHex, toHex } from './bytes.js';
+import { CandorError, invalidArgument, verificationFailed } from './errors.js';
+import { onlyFields, parseJson, type JsonInput, type JsonValue } from './json.js';
+import { bucketOf, bucketRoster, MAX_RING_SIZE } from './letter.js';
+import { decodeLogEntry, toRosterEvent, type LogEvent } from './log_entry.js';
+import { hashLeaf, verifyInclusion } from './merkle.js';
+import { Roster } from './roster.js';
+import { sha256 } from './transcript.js';
+import {
+  signedTreeHeadFromJson,
+  signedTreeHeadToJson,
+  verifySignedTreeHead,
+  type SignedTreeHead,
+} from './tree_head.js';
+import { bundleEntryFromJson, bundleEntryToJson, type BundleEntry } from './bundle.js';
+
+export const ORG_STATE_FORMAT = 'candor-org-state-v1';
+
+// As it travels (all pages joined), parsed but not verified: holding one proves nothing.
+export interface OrgStateProof {
+  organization: string; // slug
+  logPublicKey: Uint8Array;
+  treeHead: SignedTreeHead;
+  entries: BundleEntry[]; // in increasing index (checked by the verifier)
+}
+
+// A reviewer who receives cables, as logged.
+export interface LoggedReviewer {
+  accountId: bigint;
+  username: string; // '' for a key logged by the older "reviewer-key" kind
+  boxPublic: Uint8Array; // X25519, 32 bytes
+  logIndex: bigint; // of the entry that set this key
+}
+
+// What a verified proof says.
+export interface OrgState {
+  organization: string;
+  treeHead: SignedTreeHead;
+  roster: Roster; // every version 1 … latest logged
+  // The roster versions anonymous cables may name now: the latest epoch first, then the one
+  // before it; empty before the organization's first epoch.
+  epochVersions: bigint[];
+  // Who receives cables now, by increasing account id (the order of a cable's recipients).
+  reviewers: LoggedReviewer[];
+}
+
+// --- the JSON shape ---
+
+const FIELDS = ['format', 'organization', 'log_public_key', 'tree_head', 'entries'] as const;
+
+// Parses the shape strictly (OrgStateProofFromJson): exactly the members above, plus a
+// server's "page" member, which is ignored (paging is not part of the proof). Accepts parsed
+// JSON, or the answer's UTF-8 bytes or text. Checks nothing cryptographic.
+export function orgStateFromJson(input: JsonValue | string | Uint8Array): OrgStateProof {
+  const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
+  const what = 'the organization state';
+  const o = onlyFields(j, what, [...FIELDS, 'page']);
+  for (const f of FIELDS) {
+    if (!o.has(f)) throw invalidArgument(`the organization state lacks '${f}'`);
+  }
+  const format = o.get('format');
+  if (typeof format !== 'string' || format !== ORG_STATE_FORMAT) {
+    throw invalidArgument(`not an organization state (format '${ORG_STATE_FORMAT}')`);
+  }
+  const organization = o.get('organization');
+  const logKey = o.get('log_public_key');
+  const entries = o.get('entries');
+  if (typeof organization !== 'string' || typeof logKey !== 'string' || !Array.isArray(entries)) {
+    throw invalidArgument(
+      "the organization state's 'organization', 'log_public_key' or 'entries' has the wrong type",
+    );
+  }
+  return {
+    organization,
+    logPublicKey: fixedFromHex(logKey, 32, 'log_public_key'),
+    treeHead: signedTreeHeadFromJson(o.get('tree_head')!),
+    entries: entries.map((e, i) => bundleEntryFromJson(e, i)),
+  };
+}
+
+export function orgStateToJson(p: OrgStateProof): JsonInput {
+  return {
+    format: ORG_STATE_FORMAT,
+    organization: p.organization,
+    log_public_key: toHex(p.logPublicKey),
+    tree_head: signedTreeHeadToJson(p.treeHead),
+    entries: p.entries.map(bundleEntryToJson),
+  };
+}
+
+// --- verification ---
+
+function failed(pos: number, e: BundleEntry, message: string): CandorError {
+  return verificationFailed(`organization state entry ${pos} (log index ${e.index}): ${message}`);
+}
+
+// Checks, in order (VerifyOrgState): the proof's log key is `pinnedLogKey` and signs its tree
+// head; the proof names `organization`; every entry lies below the tree size, in strictly
+// increasing index, is proven included, decodes strictly, belongs to the organization and is
+// of the six kinds above; roster versions come in log order 1, 2, … each a valid change;
+// each epoch names a version above the previous epoch's and logged before it; "reviewer" and
+// "reviewer-removed" entries carry reviewer versions 1, 2, … in log order. Reviewers replay: "reviewer"/"reviewer-key" set an account's key (and username), "reviewer-removed"
+// takes out an account that was in; no two remaining accounts share a key.
+export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, organization: string): OrgState {
+  if (!bytesEqual(proof.logPublicKey, pinnedLogKey)) {
+    throw verificationFailed(
+      `the organization state comes from log key ${toHex(proof.logPublicKey)}, not the pinned log key ${toHex(pinnedLogKey)}`,
+    );
+  }
+  try {
+    verifySignedTreeHead(proof.treeHead, pinnedLogKey);
+  } catch (e) {
+    if (!(e instanceof CandorError)) throw e;
+    throw verificationFailed("the organization state's tree head is not signed by the log key");
+  }
+  if (proof.organization !== organization) {
+    throw verificationFailed(`the server sent the state of '${proof.organization}', not of '${organization}'`);
+  }
+  const size = proof.treeHead.head.size;
+  const roster = new Roster();
+  const reviewers = new Map<bigint, LoggedReviewer>();
+  const epochVersions: bigint[] = [];
+  let lastEpoch = 0n;
+  let reviewerVersion = 0n; // of the last "reviewer"/"reviewer-removed" entry
+  const nextReviewerVersion = (i: number, e: BundleEntry, version: bigint): void => {
+    if (version !== reviewerVersion + 1n) {
+      throw failed(i, e, `reviewer version ${version} follows version ${reviewerVersion}: a reviewer change is missing`);
+    }
+    reviewerVersion = version;
+  };
+  proof.entries.forEach((e, i) => {
+    if (i > 0 && e.index <= proof.entries[i - 1]!.index) {
+      throw failed(i, e, 'entries must be in strictly increasing log index');
+    }
+    if (e.index >= size) throw failed(i, e, 'it lies beyond the tree head');
+    try {
+      verifyInclusion(e.index, size, hashLeaf(e.entry), e.proof, proof.treeHead.head.root);
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      throw failed(i, e, 'its inclusion proof does not check against the tree head');
+    }
+    let ev: LogEvent;
+    try {
+      ev = decodeLogEntry(e.entry);
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      throw failed(i, e, err.message);
+    }
+    switch (ev.kind) {
+      case 'roster-add':
+      case 'roster-remove':
+        if (ev.slug !== organization) throw failed(i, e, 'a roster entry of another organization');
+        try {
+          roster.apply(toRosterEvent(ev));
+        } catch (err) {
+          if (!(err instanceof CandorError)) throw err;
+          throw failed(i, e, err.message);
+        }
+        return;
+      case 'reviewer':
+        if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
+        nextReviewerVersion(i, e, ev.version);
+        reviewers.set(ev.accountId, { accountId: ev.accountId, username: ev.username, boxPublic: ev.boxPublic, logIndex: e.index });
+        return;
+      case 'reviewer-key':
+        if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
+        reviewers.set(ev.accountId, { accountId: ev.accountId, username: '', boxPublic: ev.boxPublic, logIndex: e.index });
+        return;
+      case 'reviewer-removed':
+        if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
+        nextReviewerVersion(i, e, ev.version);
+        if (!reviewers.delete(ev.accountId)) throw failed(i, e, 'removes a reviewer who was not one');
+        return;
+      case 'roster-epoch':
+        if (ev.slug !== organization) throw failed(i, e, 'a roster epoch of another organization');
+        if (ev.version <= lastEpoch) throw failed(i, e, 'a roster epoch must name a newer version than the last');
+        if (ev.version > roster.version) throw failed(i, e, 'a roster epoch names a version not logged before it');
+        lastEpoch = ev.version;
+        epochVersions.unshift(ev.version);
+        if (epochVersions.length > 2) epochVersions.pop();
+        return;
+      default:
+        throw failed(i, e, `an entry of a kind an organization state does not hold ('${ev.kind}')`);
+    }
+  });
+  const list = [...reviewers.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  // Distinct keys: a key shared by two accounts would let one of them read as the other.
+  for (let i = 0; i < list.length; i++) {
+    for (let k = i + 1; k < list.length; k++) {
+      if (bytesEqual(list[i]!.boxPublic, list[k]!.boxPublic)) {
+        throw verificationFailed(`two reviewers of '${organization}' share one key`);
+      }
+    }
+  }
+  return { organization: proof.organization, treeHead: proof.treeHead, roster, epochVersions, reviewers: list };
+}
+
+// The rings of roster version `version` by the bucket rule (a reviewer checks that a cable's
+// ring is one of them). 'not found' when the log holds no such version.
+export function ringsAt(state: OrgState, version: bigint, maxRing = MAX_RING_SIZE): Uint8Array[][] {
+  return bucketRoster(state.roster.members(version), maxRing);
+}
+
+// The ring a member signs a cable within: the bucket of roster version `version` that holds
+// `memberKey`. 'not found' when the key is not in that version.
+export function cableRingFor(state: OrgState, version: bigint, memberKey: Uint8Array, maxRing = MAX_RING_SIZE): Uint8Array[] {
+  const buckets = ringsAt(state, version, maxRing);
+  const which = bucketOf(buckets, memberKey);
+  if (which === undefined) {
+    throw new CandorError(
+      'not found',
+      `your key is not in roster version ${version} of '${state.organization}' (a member enrolled since then can write anonymously after the next batch)`,
+    );
+  }
+  return buckets[which]!;
+}
+
+// "3f9a 1c2e 77b0 d415 09aa 5e61 c2d3 7f80": the first 16 bytes of SHA-256(key) in 8 groups of
+// 4 lowercase hex digits (128 bits: no key can be ground to match another's) — the fingerprint
+// every client shows for a reviewer's key (KeyFingerprint).
+export function keyFingerprint(key: Uint8Array): string {
+  const hex = toHex(sha256(key).subarray(0, 16));
+  const groups: string[] = [];
+  for (let i = 0; i < hex.length; i += 4) groups.push(hex.slice(i, i + 4));
+  return groups.join(' ');
+}

@@ -1,0 +1,482 @@
+// A hostile server, in Chromium against a real `candor serve --demo` (issue 11, "How to show
+// it"): between the browser and the server, playwright's context.route rewrites the server's
+// answers the way a malicious operator would — a reviewer forged into the organization state, a
+// roster entry left out, a genuine but older organization state, an older tree head, a bad
+// consistency proof, a tree head signed by another key — and every flow that would send something (writing a cable, signing a letter)
+// must refuse with a plain message and send nothing. Then, with the routes gone, the same
+// member writes a cable and signs the letter as usual.
+//
+// Each attack checks that its route really rewrote an answer (a route that never fires would
+// make a refusal test pass for nothing), what the page says, that no form to send was shown,
+// and that the request log holds no POST but the log's own reads.
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { fromHex, toHex } from '../../src/crypto/bytes.js';
+import { generateSignKeyPair, type SignKeyPair } from '../../src/crypto/ed25519.js';
+import { decodeLogEntry, encodeLogEntry } from '../../src/crypto/log_entry.js';
+import { ready, sodium } from '../../src/crypto/sodium.js';
+import { signTreeHead } from '../../src/crypto/tree_head.js';
+import {
+  apiGet,
+  checkPrivacy,
+  checkUrls,
+  DEMO_KEY_PASSPHRASE,
+  DEMO_ORG,
+  demoKeyFile,
+  eventually,
+  importKey,
+  launchBrowser,
+  newDevice,
+  screenshot,
+  screenshotsIfFailed,
+  startServer,
+  visit,
+  type Device,
+  type Server,
+} from './harness.js';
+
+await ready();
+
+// The server's JSON, as it travels.
+interface SthJson {
+  tree_size: number;
+  root: string;
+  timestamp_ms: number;
+  signature: string;
+}
+interface StateEntryJson {
+  index: number;
+  entry: string;
+  proof: string[];
+}
+interface OrgStateJson {
+  format: string;
+  organization: string;
+  log_public_key: string;
+  tree_head: SthJson;
+  entries: StateEntryJson[];
+  page?: { start: number; entries: number; next: number | null };
+}
+
+let server: Server;
+let browser: Browser;
+const devices: Device[] = [];
+const secrets: string[] = [];
+let member: Device; // one member's browser, from the first attack to the last honest run
+let letterId = ''; // the demo letter
+let attacker: SignKeyPair; // the operator's own Ed25519 key
+
+// What the pages say when they refuse (web/src/trust.ts, web/src/pages/*.ts).
+const CABLE_HEADING = 'What the cable needs could not be loaded.';
+const LETTER_HEADING = 'This browser could not confirm the letter against the public log, so it will not sign.';
+const STATE_REFUSED = /could not be confirmed against its public log/;
+const ROLLBACK = /showed an older state of its public log/;
+const UNPROVEN = /could not prove that its public log still holds everything it showed this browser before/;
+const KEY_CHANGED = /public log is now signed by another key than the one this browser trusted before/;
+const BAD_HEAD = /sent a state of its public log that its own key did not sign/;
+
+// The only POSTs a refused flow may make: reading the log's consistency proof.
+const READ_POSTS = new Set(['/api/v1/log/proof/consistency']);
+
+async function device(viewport?: { width: number; height: number }): Promise<Device> {
+  const d = await newDevice(browser, server, viewport);
+  devices.push(d);
+  return d;
+}
+
+// --- the routes ---
+
+// Rewrites every GET /api/v1/orgs/{slug}/state with `rewrite` (given the whole state, all pages
+// joined, and which fetch this is: 1, 2, …), answered as one page whose counts fit, so that
+// the browser's verifier — not its paging check — is what meets the forgery.
+async function rewriteOrgState(
+  context: BrowserContext,
+  rewrite: (state: OrgStateJson, fetchNo: number) => OrgStateJson,
+): Promise<{ count: number }> {
+  const hits = { count: 0 };
+  await context.route(
+    (u) => u.pathname === `/api/v1/orgs/${DEMO_ORG}/state`,
+    async (route: Route) => {
+      const response = await route.fetch();
+      const state = (await response.json()) as OrgStateJson;
+      let next = state.page?.next ?? null;
+      while (next !== null) {
+        const r = await fetch(`${route.request().url()}&start=${next}`);
+        const more = (await r.json()) as OrgStateJson;
+        state.entries.push(...more.entries);
+        next = more.page?.next ?? null;
+      }
+      hits.count += 1;
+      const forged = rewrite(state, hits.count);
+      await route.fulfill({ response, json: { ...forged, page: { start: 0, entries: forged.entries.length, next: null } } });
+    },
+  );
+  return hits;
+}
+
+// The operator's reviewer, added to every organization state: a well-formed "reviewer" entry
+// (the next reviewer version, a new account "mallory", the operator's X25519 key) at the
+// largest log index below the tree head that the state does not use — after its last entry
+// when the log has grown past it — carrying the inclusion proof of the real reviewer entry.
+// Only the proof can give it away.
+async function forgeReviewer(context: BrowserContext): Promise<{ readonly hits: number; index: number; appended: boolean }> {
+  const operatorBox = sodium().crypto_box_keypair().publicKey;
+  let routed = { count: 0 };
+  const out = { index: -1, appended: false, get hits() { return routed.count; } };
+  routed = await rewriteOrgState(context, (state) => {
+    const real = state.entries.find((e) => decodeLogEntry(fromHex(e.entry)).kind === 'reviewer');
+    if (!real) throw new Error('the demo organization state holds no reviewer entry');
+    const ev = decodeLogEntry(fromHex(real.entry));
+    if (ev.kind !== 'reviewer') throw new Error('unreachable');
+    const entry = encodeLogEntry({ ...ev, version: ev.version + 1n, accountId: 4242n, username: 'mallory', boxPublic: operatorBox });
+    const used = new Set(state.entries.map((e) => e.index));
+    let index = state.tree_head.tree_size - 1;
+    while (used.has(index)) index--;
+    if (index < 0) throw new Error('no free log index below the tree head');
+    out.index = index;
+    out.appended = index > state.entries.at(-1)!.index;
+    const entries = [...state.entries, { index, entry: toHex(entry), proof: [...real.proof] }].sort((a, b) => a.index - b.index);
+    return { ...state, entries };
+  });
+  return out;
+}
+
+// Answers GET /api/v1/log/sth (the latest head; not /log/sth/{size}) with `rewrite` of the real one.
+async function rewriteTreeHead(context: BrowserContext, rewrite: (real: SthJson) => Promise<SthJson> | SthJson): Promise<{ count: number }> {
+  const hits = { count: 0 };
+  await context.route(
+    (u) => u.pathname === '/api/v1/log/sth',
+    async (route: Route) => {
+      const response = await route.fetch();
+      const real = (await response.json()) as SthJson;
+      hits.count += 1;
+      await route.fulfill({ response, json: await rewrite(real) });
+    },
+  );
+  return hits;
+}
+
+async function answerLogKey(context: BrowserContext, publicKey: Uint8Array): Promise<{ count: number }> {
+  const hits = { count: 0 };
+  await context.route(
+    (u) => u.pathname === '/api/v1/log/key',
+    async (route: Route) => {
+      const response = await route.fetch();
+      hits.count += 1;
+      await route.fulfill({ response, json: { public_key: toHex(publicKey) } });
+    },
+  );
+  return hits;
+}
+
+// The real head, signed again with `key` (tr("candor/v1/sth", u64le(size), root, u64le(ms))).
+function resign(real: SthJson, key: SignKeyPair): SthJson {
+  const sth = signTreeHead(
+    { size: BigInt(real.tree_size), root: fromHex(real.root), timestampMs: BigInt(real.timestamp_ms) },
+    key.secretKey,
+  );
+  return { ...real, signature: toHex(sth.signature) };
+}
+
+// --- what the browser pinned ---
+
+async function pinned(page: Page): Promise<{ log_public_key: string; tree_head: SthJson | null } | null> {
+  const text = await page.evaluate(() => localStorage.getItem('candor.trusted-log.v1'));
+  return text === null ? null : (JSON.parse(text) as { log_public_key: string; tree_head: SthJson | null });
+}
+
+// --- the flows ---
+
+// Unlocks the member's key when the page asks for it.
+async function unlockIfAsked(page: Page, target: Locator): Promise<void> {
+  const unlock = page.getByRole('button', { name: 'Unlock' });
+  await target.or(unlock).first().waitFor({ timeout: 60_000 });
+  if (await unlock.isVisible()) {
+    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
+    await unlock.click();
+  }
+}
+
+// Opens "Write a cable" and waits for the form or for a refusal; returns which.
+async function openCableForm(page: Page): Promise<'form' | 'refused'> {
+  await visit(page, '/#/member/cables/new');
+  const formOrError = page.getByLabel('Subject').or(page.getByText(CABLE_HEADING));
+  await unlockIfAsked(page, formOrError);
+  await formOrError.first().waitFor({ timeout: 60_000 });
+  return (await page.getByText(CABLE_HEADING).count()) > 0 ? 'refused' : 'form';
+}
+
+async function writeCable(page: Page, subject: string, body: string): Promise<string> {
+  expect(await openCableForm(page)).toBe('form');
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('What you want the reviewers to know').fill(body);
+  await page.getByTestId('send-cable').click();
+  await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
+  const receipt = (await page.getByTestId('receipt').textContent())!.trim();
+  expect(receipt).toMatch(/^candor-receipt-v1-[0-9a-f]{64}-[0-9a-f]{64}$/);
+  secrets.push(receipt, receipt.slice(-64));
+  return receipt;
+}
+
+// Opens the demo letter to sign and waits for the sign panel or for a refusal; returns which.
+async function openLetter(page: Page): Promise<'panel' | 'refused'> {
+  await visit(page, `/#/member/letters/${letterId}`);
+  const panelOrError = page.getByTestId('anonymity-set').or(page.getByText(LETTER_HEADING));
+  await panelOrError.first().waitFor({ timeout: 60_000 });
+  if ((await page.getByText(LETTER_HEADING).count()) > 0) return 'refused';
+  await unlockIfAsked(page, page.getByTestId('sign-state'));
+  await page.getByTestId('sign-state').waitFor({ timeout: 60_000 });
+  return 'panel';
+}
+
+// The paths of the POSTs `d` made since `mark`.
+function postsSince(d: Device, mark: number): string[] {
+  return d.requests.slice(mark).filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname);
+}
+
+// The cable page refused: the plain message (matching `reason`) in its error region, no form to
+// send from, and nothing sent but reads of the log.
+async function expectCableRefused(d: Device, mark: number, reason: RegExp): Promise<string> {
+  expect(await openCableForm(d.page)).toBe('refused');
+  const alert = d.page.getByRole('alert').filter({ hasText: CABLE_HEADING });
+  const text = (await alert.textContent()) ?? '';
+  expect(text).toMatch(reason);
+  expect(text).toMatch(/Candor stopped here/);
+  expect(await d.page.getByTestId('send-cable').count()).toBe(0);
+  expect(await d.page.getByLabel('Subject').count()).toBe(0);
+  await new Promise((r) => setTimeout(r, 500)); // anything the page would still send
+  const posts = postsSince(d, mark);
+  expect(posts).not.toContain('/api/v1/cables');
+  expect(posts.filter((p) => !READ_POSTS.has(p))).toEqual([]);
+  return text;
+}
+
+// The letter page refused in the same way: no sign panel, no signature sent.
+async function expectLetterRefused(d: Device, mark: number, reason: RegExp): Promise<string> {
+  expect(await openLetter(d.page)).toBe('refused');
+  const alert = d.page.getByRole('alert').filter({ hasText: LETTER_HEADING });
+  const text = (await alert.textContent()) ?? '';
+  expect(text).toMatch(reason);
+  expect(text).toMatch(/Candor stopped here/);
+  expect(await d.page.getByTestId('sign').count()).toBe(0);
+  expect(await d.page.getByTestId('anonymity-set').count()).toBe(0);
+  await new Promise((r) => setTimeout(r, 500));
+  const posts = postsSince(d, mark);
+  expect(posts).not.toContain(`/api/v1/letters/${letterId}/signatures`);
+  expect(posts.filter((p) => !READ_POSTS.has(p))).toEqual([]);
+  return text;
+}
+
+// The head the server stored at the largest size below `size` (it keeps one at every write).
+async function olderHead(size: number): Promise<SthJson> {
+  for (let s = size - 1; s >= 1; s--) {
+    const r = await fetch(`${server.url}/api/v1/log/sth/${s}`);
+    if (r.ok) return (await r.json()) as SthJson;
+  }
+  throw new Error(`the server keeps no tree head below ${size}`);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  attacker = generateSignKeyPair();
+  const { letters } = await apiGet<{ letters: { id: string; letter: { title: string } }[] }>(server, '/letters');
+  letterId = letters.find((l) => l.letter.title.startsWith('DEMO:'))!.id;
+  member = await device();
+  await importKey(member.page, demoKeyFile(server, 7));
+});
+
+afterEach(async (ctx) => {
+  await screenshotsIfFailed(ctx.task, devices);
+  for (const d of devices) await d.context.unrouteAll({ behavior: 'wait' });
+  await checkUrls(devices, server);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('a hostile server, in the browser', () => {
+  test('a reviewer forged into the organization state: the cable is refused (inclusion proof), nothing sent', async () => {
+    const d = member;
+    const forged = await forgeReviewer(d.context);
+    const mark = d.requests.length;
+    const text = await expectCableRefused(d, mark, STATE_REFUSED);
+    expect(forged.hits).toBeGreaterThan(0);
+    expect(text).toMatch(new RegExp(`log index ${forged.index}\\): its inclusion proof does not check against the tree head`));
+    expect(await d.page.getByText('mallory').count()).toBe(0);
+    // The first look pinned the real log key (the state is forged, the log key and head are not).
+    expect((await pinned(d.page))?.log_public_key).toBe(server.logKey);
+    await screenshot(d.page, 'hostile-forged-reviewer');
+  });
+
+  test('a roster-add entry left out of the organization state, another one at each fetch: refused every time', async () => {
+    const d = member;
+    const removed: number[] = [];
+    const hits = await rewriteOrgState(d.context, (state, fetchNo) => {
+      const adds = state.entries.filter((e) => decodeLogEntry(fromHex(e.entry)).kind === 'roster-add');
+      expect(adds.length).toBeGreaterThan(10);
+      // A roster that differs per fetch: the 13th member left out of one, the 5th of the next.
+      const gone = adds[fetchNo % 2 === 1 ? 12 : 4]!;
+      removed.push(gone.index);
+      return { ...state, entries: state.entries.filter((e) => e !== gone) };
+    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const mark = d.requests.length;
+      const text = await expectCableRefused(d, mark, STATE_REFUSED);
+      expect(text).toMatch(/out of sequence: expected version/);
+    }
+    expect(hits.count).toBeGreaterThanOrEqual(2);
+    expect(new Set(removed).size).toBe(2);
+    await screenshot(d.page, 'hostile-roster-entry-left-out');
+  });
+
+  test('an honest run pins the log: the member writes a cable', async () => {
+    const d = member;
+    const mark = d.requests.length;
+    await writeCable(d.page, 'Overtime not paid', 'The overtime of the night shift in June was not paid.');
+    expect(postsSince(d, mark)).toContain('/api/v1/cables'); // the request log sees a sent cable
+    const pin = await pinned(d.page);
+    expect(pin?.log_public_key).toBe(server.logKey);
+    expect(pin?.tree_head?.tree_size).toBeGreaterThan(1);
+    // The footer names the logged web release and says how to check it from elsewhere.
+    const release = d.page.getByTestId('web-release');
+    await release.waitFor();
+    expect(await release.textContent()).toMatch(/web release [0-9a-f]{4} [0-9a-f]{4} .*candor audit --server http/);
+  });
+
+  test('an older tree head: the cable and the letter are refused as a rollback, nothing sent', async () => {
+    const d = member;
+    const before = (await pinned(d.page))!.tree_head!;
+    const older = await olderHead(before.tree_size);
+    expect(older.tree_size).toBeLessThan(before.tree_size);
+    const hits = await rewriteTreeHead(d.context, () => older);
+    let mark = d.requests.length;
+    await expectCableRefused(d, mark, ROLLBACK);
+    await screenshot(d.page, 'hostile-rollback-cable');
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, ROLLBACK);
+    await screenshot(d.page, 'hostile-rollback-letter');
+    expect(hits.count).toBeGreaterThanOrEqual(2);
+    // The browser kept the newer head it had.
+    expect((await pinned(d.page))!.tree_head).toEqual(before);
+  });
+
+  test('a newer tree head with a consistency proof that does not check: refused, nothing sent', async () => {
+    const d = member;
+    const before = (await pinned(d.page))!.tree_head!;
+    // The cable written above enters the log with a batch: the log grows past the pinned head.
+    await eventually('the log to grow', async () => {
+      const sth = await apiGet<SthJson>(server, '/log/sth');
+      return sth.tree_size > before.tree_size ? true : undefined;
+    });
+    const hits = { count: 0 };
+    await d.context.route(
+      (u) => u.pathname === '/api/v1/log/proof/consistency',
+      async (route: Route) => {
+        const response = await route.fetch();
+        const real = (await response.json()) as { old_size: number; new_size: number; proof: string[] };
+        hits.count += 1;
+        // A fork would need such a proof: the real one with its first hash changed.
+        const proof = real.proof.length > 0 ? [toHex(sodium().randombytes_buf(32)), ...real.proof.slice(1)] : [toHex(sodium().randombytes_buf(32))];
+        await route.fulfill({ response, json: { ...real, proof } });
+      },
+    );
+    let mark = d.requests.length;
+    await expectCableRefused(d, mark, UNPROVEN);
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, UNPROVEN);
+    expect(hits.count).toBeGreaterThanOrEqual(2);
+    expect((await pinned(d.page))!.tree_head).toEqual(before);
+    await screenshot(d.page, 'hostile-bad-consistency-proof');
+  });
+
+  test('a genuine but older organization state (another tree head than the one checked): refused, nothing sent', async () => {
+    const d = member;
+    const hits = { count: 0, size: 0 };
+    await d.context.route(
+      (u) => u.pathname === `/api/v1/orgs/${DEMO_ORG}/state`,
+      async (route: Route) => {
+        const url = new URL(route.request().url());
+        const asked = Number(url.searchParams.get('tree_size'));
+        const older = await olderHead(asked);
+        url.searchParams.set('tree_size', String(older.tree_size));
+        const response = await route.fetch({ url: url.toString() });
+        hits.count += 1;
+        hits.size = older.tree_size;
+        await route.fulfill({ response });
+      },
+    );
+    const mark = d.requests.length;
+    const text = await expectCableRefused(d, mark, STATE_REFUSED);
+    expect(hits.count).toBeGreaterThan(0);
+    expect(text).toMatch(/the state is of the log of [\d,]+ entries at another moment/);
+  });
+
+  test('a reviewer forged after the last entry of the state, once the log has grown: refused, nothing sent', async () => {
+    const d = member;
+    const forged = await forgeReviewer(d.context);
+    const mark = d.requests.length;
+    const text = await expectCableRefused(d, mark, STATE_REFUSED);
+    expect(forged.hits).toBeGreaterThan(0);
+    expect(forged.appended).toBe(true);
+    expect(text).toMatch(new RegExp(`log index ${forged.index}\\): its inclusion proof does not check against the tree head`));
+  });
+
+  test('the tree head signed with another key, and that key served as the log key: refused with the changed-key message', async () => {
+    const d = member;
+    const before = await pinned(d.page);
+    const sthHits = await rewriteTreeHead(d.context, (real) => resign(real, attacker));
+    const keyHits = await answerLogKey(d.context, attacker.publicKey);
+    const grouped = (toHex(attacker.publicKey).match(/.{8}/g) ?? []).join(' ');
+    let mark = d.requests.length;
+    await expectCableRefused(d, mark, KEY_CHANGED);
+    await expect.poll(() => d.page.getByTestId('served-log-key').textContent()).toBe(grouped);
+    await screenshot(d.page, 'hostile-other-key-cable');
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, KEY_CHANGED);
+    await expect.poll(() => d.page.getByTestId('served-log-key').textContent()).toBe(grouped);
+    await screenshot(d.page, 'hostile-other-key-letter');
+    expect(sthHits.count).toBeGreaterThanOrEqual(2);
+    expect(keyHits.count).toBeGreaterThanOrEqual(2);
+    // Nothing was trusted anew: the pin and the head are as before.
+    expect(await pinned(d.page)).toEqual(before);
+  });
+
+  test('the tree head signed with another key while the log key is unchanged: refused as unsigned', async () => {
+    const d = member;
+    const before = await pinned(d.page);
+    const hits = await rewriteTreeHead(d.context, (real) => resign(real, attacker));
+    let mark = d.requests.length;
+    await expectCableRefused(d, mark, BAD_HEAD);
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, BAD_HEAD);
+    expect(hits.count).toBeGreaterThanOrEqual(2);
+    expect(await d.page.getByTestId('served-log-key').count()).toBe(0);
+    expect(await pinned(d.page)).toEqual(before);
+  });
+
+  test('with the routes gone, the same member writes a cable and signs the letter', async () => {
+    const d = member;
+    const before = (await pinned(d.page))!.tree_head!;
+    let mark = d.requests.length;
+    await writeCable(d.page, 'Locked fire exit', 'The fire exit on the second floor has been locked since Monday.');
+    expect(postsSince(d, mark)).toContain('/api/v1/cables');
+    mark = d.requests.length;
+    expect(await openLetter(d.page)).toBe('panel');
+    await d.page.getByTestId('agree').check();
+    await d.page.getByTestId('sign').click();
+    await d.page.getByText('You signed this letter.').waitFor({ timeout: 60_000 });
+    expect(postsSince(d, mark)).toContain(`/api/v1/letters/${letterId}/signatures`);
+    const after = (await pinned(d.page))!;
+    expect(after.log_public_key).toBe(server.logKey);
+    expect(after.tree_head!.tree_size).toBeGreaterThanOrEqual(before.tree_size);
+    await screenshot(d.page, 'hostile-honest-again');
+  });
+
+  test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
+    expect(secrets.length).toBe(4);
+    for (const d of devices) checkPrivacy(d, server, secrets);
+  });
+});
