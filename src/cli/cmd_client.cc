@@ -10,11 +10,14 @@
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
+#include "cli/log_check.h"
 #include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "domain/cosignature.h"
 #include "domain/log_entry.h"
+#include "domain/web_release.h"
+#include "crypto/transcript.h"
 #include "log/memory_tree.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
@@ -108,10 +111,60 @@ Status RunRosterFetch(const RosterFetchOptions& o) {
 
 // --- audit ---
 struct AuditOptions {
-  std::string server, ca_file;
+  std::string server, ca_file, web;
   LogTrust trust;
   bool full = false;
 };
+
+// `--web URL`: the files served at URL are, byte for byte, a web release logged in the
+// trusted log (docs/PROTOCOL.md, "Web releases").
+Status AuditWeb(const ServerUrl& server, const std::string& web_url, const TrustedHead& head,
+                const std::string& ca_file) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl site, ServerUrl::Parse(web_url));
+  CANDOR_ASSIGN_OR_RETURN(Json release, GetJson(server, "/api/v1/web/release", ca_file));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, U64(release, "log_index"));
+  CANDOR_ASSIGN_OR_RETURN(std::string served_manifest, Str(release, "manifest"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, FetchIncludedEntry(server, index, head.sth, ca_file));
+  auto event = domain::DecodeLogEntry(entry);
+  if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
+    return VerificationFailed(fmt::format("log entry {} is not a web release", index));
+  }
+  const std::string& manifest = std::get<domain::WebReleaseEvent>(*event).manifest;
+  if (manifest != served_manifest) return VerificationFailed("the server describes another web release than the one it logged");
+  CANDOR_ASSIGN_OR_RETURN(auto files, domain::ParseWebManifest(manifest));
+  const auto fetch = [&](const std::string& path) -> Result<crypto::Digest32> {
+    CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(site, "GET", path, "", ca_file, {}, std::size_t{64} << 20));
+    if (r.status != 200) return VerificationFailed(fmt::format("{} answers {} for {}", site.ToString(), r.status, path));
+    return crypto::Sha256(crypto::AsBytes(r.body));
+  };
+  for (const auto& f : files) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 got, fetch(f.path));
+    if (got != f.sha256) {
+      return VerificationFailed(fmt::format("{}{} is not the file of the logged web release: the pages this server "
+                                            "serves are not a logged release. Do not use them; tell your organization",
+                                            site.ToString(), f.path));
+    }
+  }
+  // The page a browser opens first, and every file it names, must be in the release.
+  CANDOR_ASSIGN_OR_RETURN(HttpReply root, HttpRequest(site, "GET", "/", "", ca_file));
+  const auto index_file = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.path == "/index.html"; });
+  if (root.status != 200 || index_file == files.end() || crypto::Sha256(crypto::AsBytes(root.body)) != index_file->sha256) {
+    return VerificationFailed("the page at " + site.ToString() + "/ is not the logged release's index.html");
+  }
+  for (const char* attr : {"src=\"", "href=\""}) {
+    for (std::size_t at = root.body.find(attr); at != std::string::npos; at = root.body.find(attr, at + 1)) {
+      const std::size_t start = at + std::string_view(attr).size();
+      const std::string ref = root.body.substr(start, root.body.find('"', start) - start);
+      if (ref.empty() || ref.front() != '/' || ref.rfind("//", 0) == 0) continue;  // in-page and relative links
+      if (std::none_of(files.begin(), files.end(), [&](const auto& f) { return f.path == ref; })) {
+        return VerificationFailed("the page loads " + ref + ", which the logged release does not hold");
+      }
+    }
+  }
+  fmt::print("Web release {}: the {} files {} serves to browsers match the release logged as entry {}, byte for byte.\n",
+             crypto::ToHex(domain::WebReleaseId(manifest)), files.size(), site.ToString(), index);
+  return Status::Ok();
+}
 
 Status RunAudit(const AuditOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
@@ -126,6 +179,8 @@ Status RunAudit(const AuditOptions& o) {
   } else {
     fmt::print("First look at this log from this client: its key and tree head are remembered in {}.\n", head.pin_file);
   }
+
+  if (!o.web.empty()) CANDOR_RETURN_IF_ERROR(AuditWeb(server, o.web, head, o.ca_file));
 
   if (o.full) {
     tlog::MemoryTree tree;
@@ -193,6 +248,9 @@ void RegisterClientCommands(CLI::App& app, int* exit_code) {
   a->add_option("--server", audit->server, "The Candor server")->required();
   AddLogTrustOptions(a, audit->trust);
   a->add_flag("--full", audit->full, "Also download every entry and re-hash the whole log");
+  a->add_option("--web", audit->web,
+                "Also check that the web pages served at this URL (usually the server's own) are, byte for byte, a "
+                "web release logged in this log");
   a->add_option("--ca-file", audit->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(a, exit_code, [audit] { return RunAudit(*audit); });
 }

@@ -26,6 +26,9 @@
 #include "server/app/clock.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
+#include "server/app/web_release.h"
+#include "domain/web_release.h"
+#include "crypto/transcript.h"
 #include "server/app/batch_publisher.h"
 #include "server/app/log_writer.h"
 #include "server/http/access_log.h"
@@ -308,7 +311,14 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
   http::Router router;
   CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
-  if (!web_dir.empty()) CANDOR_RETURN_IF_ERROR(http::StaticFiles(web_dir).MountAtRoot(router));
+  if (!web_dir.empty()) {
+    // What browsers get is logged, so anyone can check it (`candor audit --web`).
+    CANDOR_ASSIGN_OR_RETURN(std::string manifest, app::WebDirectoryManifest(web_dir));
+    CANDOR_RETURN_IF_ERROR(service.RecordWebRelease(manifest));
+    fmt::print("Web release: {} ({} files, logged)\n", crypto::ToHex(domain::WebReleaseId(manifest)),
+               std::count(manifest.begin(), manifest.end(), '\n'));
+    CANDOR_RETURN_IF_ERROR(http::StaticFiles(web_dir).MountAtRoot(router));
+  }
   http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;

@@ -8,6 +8,7 @@
 #include "crypto/keys.h"
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
+#include "domain/web_release.h"
 
 namespace candor::domain {
 namespace {
@@ -27,6 +28,7 @@ constexpr std::string_view kCableEvent = "cable-event";
 constexpr std::string_view kReviewer = "reviewer";
 constexpr std::string_view kReviewerRemoved = "reviewer-removed";
 constexpr std::string_view kRosterEpoch = "roster-epoch";
+constexpr std::string_view kWebRelease = "web-release";
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
 constexpr std::size_t kMaxFields = 6;
 
@@ -247,6 +249,10 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
     return LogEvent(std::move(e));
   }
+  if (kind == kWebRelease) {
+    CANDOR_RETURN_IF_ERROR(count(1));
+    return LogEvent(WebReleaseEvent{Text(f[0])});
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
@@ -266,6 +272,7 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const ReviewerEvent&) { return kReviewer; },
                         [](const ReviewerRemovedEvent&) { return kReviewerRemoved; },
                         [](const RosterEpochEvent&) { return kRosterEpoch; },
+                        [](const WebReleaseEvent&) { return kWebRelease; },
                     },
                     event);
 }
@@ -347,6 +354,10 @@ Status ValidateLogEvent(const LogEvent& event) {
             CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
             return CheckCounter(kind, "the version", e.version);
           },
+          [&](const WebReleaseEvent& e) -> Status {
+            if (auto m = ParseWebManifest(e.manifest); !m.ok()) return Invalid(kind, m.error().message());
+            return Status::Ok();
+          },
       },
       event);
 }
@@ -423,6 +434,7 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             const auto version = crypto::U64Le(e.version);
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version});
           },
+          [&](const WebReleaseEvent& e) { return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.manifest)}); },
       },
       event);
 }
@@ -441,7 +453,7 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
                      kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
                      kind == kLetter || kind == kCoSignature || kind == kSignatureBatch ||
                      kind == kCableEvent || kind == kReviewer || kind == kReviewerRemoved ||
-                     kind == kRosterEpoch;
+                     kind == kRosterEpoch || kind == kWebRelease;
   if (!known) {
     return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
   }
@@ -524,6 +536,9 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
             return json{{"slug", e.slug}, {"version", e.version}, {"account_id", e.account_id}};
           },
           [](const RosterEpochEvent& e) { return json{{"slug", e.slug}, {"version", e.version}}; },
+          [](const WebReleaseEvent& e) {
+            return json{{"release", crypto::ToHex(WebReleaseId(e.manifest))}, {"manifest", e.manifest}};
+          },
       },
       event);
   j["kind"] = LogEventKind(event);

@@ -9,7 +9,7 @@
 //
 // Kinds in this version: "organization-created", "organization-settings", "roster-add",
 // "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch", "cable-event",
-// "reviewer", "reviewer-removed", "roster-epoch".
+// "reviewer", "reviewer-removed", "roster-epoch", "web-release".
 // A new kind is a new name; an existing kind's fields never change (a change would be a new
 // kind).
 //
@@ -133,6 +133,15 @@ struct RosterEpochEvent {
   friend bool operator==(const RosterEpochEvent&, const RosterEpochEvent&) = default;
 };
 
+// "web-release": the server serves these files to browsers from now on (domain/web_release.h):
+// `candor audit --web URL` checks that what a server serves is a logged release.
+// Fields: the manifest (ParseWebManifest accepts it).
+struct WebReleaseEvent {
+  std::string manifest;
+
+  friend bool operator==(const WebReleaseEvent&, const WebReleaseEvent&) = default;
+};
+
 // "letter": a letter is published (frozen), and each organization it names is pinned at a
 // roster version; the members of that version are the organization's eligible signers.
 // Fields: LetterCanonicalBytes(letter) (itself a transcript), then the pinned versions as
@@ -192,7 +201,7 @@ struct CableLogEvent {
 using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
                               RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
                               SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
-                              RosterEpochEvent>;
+                              RosterEpochEvent, WebReleaseEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);

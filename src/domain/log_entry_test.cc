@@ -50,6 +50,7 @@ class LogEntryTest : public ::testing::Test {
         ReviewerEvent{"state", 1, 17, "a.reviewer_2", NewBoxKey()},
         ReviewerRemovedEvent{"state", 2, 17},
         RosterEpochEvent{"state", 12},
+        WebReleaseEvent{std::string(64, 'a') + "  /assets/index-3F9a.js\n" + std::string(64, '0') + "  /index.html\n"},
     };
   }
   static Letter ALetter() {
@@ -129,6 +130,7 @@ TEST_F(LogEntryTest, KindNames) {
   EXPECT_EQ(LogEventKind(ex[11]), "reviewer");
   EXPECT_EQ(LogEventKind(ex[12]), "reviewer-removed");
   EXPECT_EQ(LogEventKind(ex[13]), "roster-epoch");
+  EXPECT_EQ(LogEventKind(ex[14]), "web-release");
 }
 
 TEST_F(LogEntryTest, ReviewerAndEpochEntriesRejectBadFields) {
@@ -151,6 +153,15 @@ TEST_F(LogEntryTest, ReviewerAndEpochEntriesRejectBadFields) {
   ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), U64(0)}), "the version must be at least 1");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), Bytes(7, 1)}), "the version must be 8 bytes");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("-state"), U64(2)}), "slug");
+  const std::string line = std::string(64, 'a') + "  /index.html\n";
+  ExpectRejected(Transcript({L, B("web-release"), B("")}), "at least one file");
+  ExpectRejected(Transcript({L, B("web-release"), B(line + line)}), "appears twice");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'b') + "  /z.js\n" + line)}), "not sorted by path");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'A') + "  /index.html\n")}), "lowercase hex");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /../etc/passwd\n")}), "starts with '.'");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /index.html")}), "newline");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + " /index.html\n")}), "<64 hex>  <path>");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /a b\n")}), "may use only");
   // And the good ones decode to what they say.
   auto ok = DecodeLogEntry(Transcript({L, B("reviewer"), B("state"), U64(2), U64(3), B("ann.b"), K(r)}));
   ASSERT_TRUE(ok.ok()) << ok.error().message();

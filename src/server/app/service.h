@@ -353,6 +353,15 @@ class Service {
   // every roster entry, reviewer entry and roster epoch in the tree of page.tree_size (the
   // latest by default), with inclusion proofs, in pages like a letter bundle's.
   Result<nlohmann::json> OrganizationState(std::string_view slug, const BundlePage& page);
+  // Web releases (domain/web_release.h): logs `manifest` as a "web-release" entry unless it is
+  // the release logged last (run at start-up with the files the server will serve), and
+  // answers the latest logged one with its log index. Error: kNotFound when none was logged.
+  Status RecordWebRelease(const std::string& manifest);
+  struct WebReleaseView {
+    std::string manifest;
+    std::uint64_t log_index = 0;
+  };
+  Result<WebReleaseView> LatestWebRelease();
   // The newest checkpoints (at most `n`), newest first, with their cosignatures.
   Result<std::vector<CheckpointView>> Checkpoints(std::size_t n);
   // A witness's cosignature of checkpoint `tree_size`. Errors: kPermissionDenied for a witness
