@@ -245,6 +245,13 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   EXPECT_NE(u.out.find("unknown field 'comment'"), std::string::npos) << u.out;
   Write("notjson.json", "{");
   EXPECT_EQ(Candor("verify --bundle notjson.json").code, 2);
+  // A key twice in one object: two readers could check two different bundles (FORMATS.md).
+  std::string twice = bundle.dump();
+  twice.insert(1, R"("format":"candor-letter-bundle-v0",)");
+  Write("twice.json", twice);
+  Outcome t = Candor("verify --bundle twice.json");
+  EXPECT_EQ(t.code, 2) << t.out;
+  EXPECT_NE(t.out.find("the key 'format' appears twice in one object"), std::string::npos) << t.out;
   EXPECT_EQ(Candor("verify --bundle missing.json").code, 2);
   EXPECT_EQ(Candor("verify --bundle b.json --log-key zz").code, 2);
   EXPECT_EQ(Candor("verify").code, 2);

@@ -1,5 +1,7 @@
 #include "cli/http_client.h"
 
+#include "server/http/json.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -60,7 +62,7 @@ ErrorCode CodeForStatus(int status) {
 
 Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
   if (!reply.ok()) return reply.error();
-  nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, false);  // for an error's message only
   if (reply->status < 200 || reply->status > 299) {
     std::string message = "the server answered " + std::to_string(reply->status);
     if (!j.is_discarded() && j.contains("error") && j["error"].is_object() &&
@@ -70,8 +72,11 @@ Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
     return Error(CodeForStatus(reply->status), "the server says: " + message);
   }
   if (reply->status == 204) return nlohmann::json::object();
-  if (j.is_discarded()) return Error(ErrorCode::kCorrupt, "the server's reply is not JSON");
-  return j;
+  // Strictly: a repeated key (which two parsers may read differently) is refused, like any
+  // reply that is not one JSON object.
+  auto strict = http::ParseJsonObject(reply->body, http::JsonLimits{});
+  if (!strict.ok()) return Error(ErrorCode::kCorrupt, "the server's reply is not a JSON object: " + strict.error().message());
+  return std::move(*strict);
 }
 
 }  // namespace

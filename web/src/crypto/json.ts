@@ -113,8 +113,10 @@ class Parser {
       this.ws();
       if (this.s[this.pos] !== ':') throw notJson(`expected ':' at offset ${this.pos}`);
       this.pos++;
+      // A repeated key is refused: RFC 8259 leaves its meaning open, and two readers that
+      // disagree on it would check different documents (docs/FORMATS.md, "Letter bundle").
+      if (out.has(key)) throw notJson(`the key '${key.slice(0, 64)}' appears twice in one object`);
       const v = this.value(depth + 1);
-      out.delete(key); // the last one wins (and takes the last place)
       out.set(key, v);
       this.ws();
       const c = this.s[this.pos];

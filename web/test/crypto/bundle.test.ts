@@ -215,7 +215,7 @@ const rawMutations: [string, (t: string) => string][] = [
   ['timestamp -0', (t) => t.replace(/"timestamp_ms":(\d+)/, '"timestamp_ms":-0')],
   ['a byte-order mark', (t) => '\ufeff' + t],
   ['white space everywhere', (t) => t.replace(/([,:{[])/g, '$1 \n\t')],
-  ['a repeated key (the last wins)', (t) => t.replace('{"entries"', '{"format":"x","entries"')],
+  ['a repeated key (refused)', (t) => t.replace('{"entries"', '{"format":"x","entries"')],
   ['trailing garbage', (t) => t + 'x'],
   ['an escaped character in a hex string', (t) => t.replace(/"letter_id":"(.)/, (_m, c: string) => `"letter_id":"\\u00${c.charCodeAt(0).toString(16)}`)],
 ];
