@@ -26,6 +26,8 @@ struct CableFixture {
                                                    members.back().box.public_key});
     }
     state.organization = "state";
+    state.all_epochs = {n};  // the cable is written within roster version n, an epoch
+    state.epoch_versions = {n};
     for (int i = 0; i < 10; ++i) {
       reviewers.push_back(crypto::GenerateBoxKeyPair(rng));
       in.reviewers.push_back(reviewers.back().public_key);

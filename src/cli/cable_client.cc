@@ -153,6 +153,13 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   if (header.organization != state.organization) {
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names another organization than this one");
   }
+  // Cables are written within a roster epoch (security review M2): a version that is no logged
+  // epoch's could only come from a client the server steered, or be made up.
+  if (std::find(state.all_epochs.begin(), state.all_epochs.end(), header.roster_version) == state.all_epochs.end()) {
+    return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
+                                                     std::to_string(header.roster_version) +
+                                                     ", which is no roster epoch of the log");
+  }
   auto rings = domain::RingsAt(state, header.roster_version, max_ring);
   if (!rings.ok()) {
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +

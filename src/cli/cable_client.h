@@ -79,7 +79,8 @@ struct OpenedCable {
 };
 
 // Checks a reviewer's view of a cable (POST …/cables/view) against the organization's logged
-// state — its ring is a bucket of the roster at the header's version, and both ring signatures
+// state — the header's roster version is a logged epoch's, its ring is a bucket of the roster
+// at that version, and both ring signatures
 // (the cable's and the quota's) verify over it (security review M3) — then decrypts it with the
 // reviewer's key and, for a named cable, checks the author's binding proof (its tag must equal
 // the cable signature's tag, its key must be in the ring) and Ed25519 signature.

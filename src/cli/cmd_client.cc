@@ -168,8 +168,11 @@ Status AuditWeb(const ServerUrl& server, const std::string& web_url, const Trust
 
 Status RunAudit(const AuditOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  // The same rule as every other flow (cli/trusted_log.h): pinned key, no rollback, no fork.
-  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  // The same rule as every other flow (cli/trusted_log.h): pinned key, no rollback, no fork —
+  // and, being a deliberate audit, consistency from the exact head it saw last.
+  LogTrust trust = o.trust;
+  trust.check_own_head = true;
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
   const tlog::SignedTreeHead& sth = head.sth;
   fmt::print("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size, crypto::ToHex(sth.head.root),
              head.witnessed > 0 ? fmt::format(", cosigned by {} of your witnesses", head.witnessed) : "");

@@ -70,7 +70,7 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
   out.id = id;
   out.log_key = head.log_key;
   out.sth = head.sth;
-  if (b.value("log_public_key", "") != crypto::ToHex(head.log_key)) {
+  if (!b.contains("log_public_key") || b["log_public_key"] != crypto::ToHex(head.log_key)) {
     return VerificationFailed("the letter's bundle is signed by another log key than the trusted one");
   }
   if (!b.contains("tree_head")) return BadReply("a bundle without a tree head");

@@ -297,8 +297,17 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   }
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
-  // Index reviewer entries logged before schema migration 6, and give each organization with
-  // members its first roster epoch, so cables can be written before the first batch.
+  CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
+  if (!web_dir.empty()) {
+    // What browsers get is logged, so anyone can check it (`candor audit --web`).
+    CANDOR_ASSIGN_OR_RETURN(std::string manifest, app::WebDirectoryManifest(web_dir));
+    CANDOR_RETURN_IF_ERROR(service.RecordWebRelease(manifest));
+    fmt::print("Web release: {} ({} files, logged)\n", crypto::ToHex(domain::WebReleaseId(manifest)),
+               std::count(manifest.begin(), manifest.end(), '\n'));
+  }
+  // Index reviewer entries logged before schema migration 6, give each organization with
+  // members its first roster epoch (so cables can be written before the first batch), and mark
+  // a checkpoint for witnesses that covers all of the above.
   CANDOR_RETURN_IF_ERROR(service.PrepareOrganizationLog());
   app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
     // Counts only: which signatures went out, or when any of them arrived, is never logged.
@@ -308,17 +317,9 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   });
   publisher.Start();
 
-  CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
   http::Router router;
   CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
-  if (!web_dir.empty()) {
-    // What browsers get is logged, so anyone can check it (`candor audit --web`).
-    CANDOR_ASSIGN_OR_RETURN(std::string manifest, app::WebDirectoryManifest(web_dir));
-    CANDOR_RETURN_IF_ERROR(service.RecordWebRelease(manifest));
-    fmt::print("Web release: {} ({} files, logged)\n", crypto::ToHex(domain::WebReleaseId(manifest)),
-               std::count(manifest.begin(), manifest.end(), '\n'));
-    CANDOR_RETURN_IF_ERROR(http::StaticFiles(web_dir).MountAtRoot(router));
-  }
+  if (!web_dir.empty()) CANDOR_RETURN_IF_ERROR(http::StaticFiles(web_dir).MountAtRoot(router));
   http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;

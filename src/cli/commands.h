@@ -5,6 +5,8 @@
 #define CANDOR_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/result.h"
 
@@ -27,11 +29,19 @@ void RegisterLetterExportCommand(CLI::App& letter_cmd, int* exit_code);
 // Prints "candor: <message>" to stderr and returns the exit code for `error`.
 int ReportError(const Error& error);
 
-// Makes `cmd` run `run()` (which returns a Status) and store the resulting exit code.
+// Makes `cmd` run `run()` (which returns a Status) and store the resulting exit code. A JSON
+// value of an unexpected type that slipped past a command's own checks (a hostile server's
+// reply: a number where a string belongs) ends the command with an error, never an abort.
 template <typename F>
 void OnRun(CLI::App* cmd, int* exit_code, F run) {
   cmd->callback([run, exit_code] {
-    Status s = run();
+    Status s = Status::Ok();
+    try {
+      s = run();
+    } catch (const nlohmann::json::exception& e) {
+      s = Error(ErrorCode::kCorrupt, std::string("the server's reply (or a file) holds a value of the wrong type: ") +
+                                         e.what());
+    }
     *exit_code = s.ok() ? 0 : ReportError(s.error());
   });
 }

@@ -155,9 +155,14 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
   }
   for (const auto& hex : check.witness_hex) {
     CANDOR_ASSIGN_OR_RETURN(auto w, crypto::FixedFromHex<crypto::SignPublicKey>(hex, "--witness"));
-    options.witnesses.push_back(w);
+    if (std::find(options.witnesses.begin(), options.witnesses.end(), w) == options.witnesses.end()) {
+      options.witnesses.push_back(w);
+    }
   }
   options.witness_threshold = check.witness_threshold;
+  if (options.witness_threshold > options.witnesses.size()) {
+    return InvalidArgument("--witness-threshold is more than the witness keys given");
+  }
   CANDOR_ASSIGN_OR_RETURN(domain::LetterBundle bundle, domain::LetterBundleFromJson(json));
   if (check.letter && *check.letter != bundle.letter_id) {
     return VerificationFailed("the bundle is for letter " + crypto::ToHex(bundle.letter_id) +

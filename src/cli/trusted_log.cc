@@ -19,24 +19,50 @@ namespace {
 using Json = nlohmann::json;
 
 // What this client remembers about one server's log.
+// The sizes a client sends the server are only ever checkpoint sizes, which every client that
+// looked since that batch shares: the size of the latest head a client accepted would be a
+// per-client value (a cookie), so it is checked here, locally, and never sent.
 struct Pin {
   std::optional<crypto::SignPublicKey> key;
-  std::optional<tlog::SignedTreeHead> head;            // the latest head accepted
+  std::optional<tlog::SignedTreeHead> head;            // the latest head accepted (never sent)
+  std::optional<tlog::SignedTreeHead> checkpoint;      // the newest checkpoint proven consistent with it
   std::optional<tlog::SignedTreeHead> witnessed_head;  // the latest checkpoint accepted with witnesses
+  bool legacy = false;                                 // head imported from `candor audit`'s old state file
 };
 
-std::string PinFile(const ServerUrl& server, const std::string& state_dir) {
+std::string PinFile(const ServerUrl& server, const std::string& state_dir, bool audit) {
   std::string name = std::string(server.tls ? "https" : "http") + "-" + server.host + "-" + server.port;
   for (char& c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
     if (!ok) c = '_';
   }
-  return (state_dir.empty() ? DefaultStateDir() : state_dir) + "/logs/" + name + ".json";
+  // `candor audit` keeps its own: it sends the size of its last head, which must not be the
+  // head of the member's last anonymous action.
+  return (state_dir.empty() ? DefaultStateDir() : state_dir) + "/logs/" + name + (audit ? ".audit" : "") + ".json";
 }
 
-Result<Pin> LoadPin(const std::string& path) {
+// `candor audit` kept its own state before every flow shared this one: adopt its key and head
+// once, so an upgrade does not start over with trust on first use.
+Result<Pin> LoadLegacyAudit(const std::string& path) {
   Pin pin;
   if (!std::filesystem::exists(path)) return pin;
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("public_key") || !j["public_key"].is_string()) return pin;
+  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["public_key"].get<std::string>(), "public_key");
+  if (!key.ok()) return pin;
+  pin.key = *key;
+  if (j.contains("sth")) {
+    auto head = domain::SignedTreeHeadFromJson(j["sth"]);
+    if (head.ok()) pin.head = *head;
+  }
+  pin.legacy = true;
+  return pin;
+}
+
+Result<Pin> LoadPin(const std::string& path, const std::string& legacy_audit_path) {
+  Pin pin;
+  if (!std::filesystem::exists(path)) return LoadLegacyAudit(legacy_audit_path);
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   Json j = Json::parse(text, nullptr, false);
   auto damaged = [&] { return Error(ErrorCode::kCorrupt, "the pinned log state in " + path + " is damaged; move it away to pin again"); };
@@ -44,11 +70,12 @@ Result<Pin> LoadPin(const std::string& path) {
   auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(), "log_public_key");
   if (!key.ok()) return damaged();
   pin.key = *key;
-  for (const char* field : {"tree_head", "witnessed_tree_head"}) {
+  for (auto [field, slot] : {std::pair{"tree_head", &pin.head}, std::pair{"checkpoint", &pin.checkpoint},
+                             std::pair{"witnessed_tree_head", &pin.witnessed_head}}) {
     if (!j.contains(field) || j[field].is_null()) continue;
     auto head = domain::SignedTreeHeadFromJson(j[field]);
     if (!head.ok()) return damaged();
-    (std::string(field) == "tree_head" ? pin.head : pin.witnessed_head) = *head;
+    *slot = *head;
   }
   return pin;
 }
@@ -58,6 +85,7 @@ Status SavePin(const std::string& path, const ServerUrl& server, const Pin& pin)
   Json j{{"server", server.ToString()},
          {"log_public_key", crypto::ToHex(*pin.key)},
          {"tree_head", pin.head ? domain::SignedTreeHeadToJson(*pin.head) : Json(nullptr)},
+         {"checkpoint", pin.checkpoint ? domain::SignedTreeHeadToJson(*pin.checkpoint) : Json(nullptr)},
          {"witnessed_tree_head", pin.witnessed_head ? domain::SignedTreeHeadToJson(*pin.witnessed_head) : Json(nullptr)}};
   return WriteFileAtomic(path, crypto::AsBytes(j.dump(2) + "\n"), /*overwrite=*/true, 0600);
 }
@@ -74,16 +102,31 @@ Result<tlog::SignedTreeHead> ParseHead(const Json& j) {
   return *sth;
 }
 
+Result<std::vector<tlog::Hash>> ProofFrom(const Json& list) {
+  if (!list.is_array() || list.size() > 64) return BadReply("a malformed consistency proof");
+  std::vector<tlog::Hash> proof;
+  for (const auto& h : list) {
+    if (!h.is_string()) return BadReply("a malformed consistency proof");
+    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
+    if (!hash.ok()) return BadReply("a malformed consistency proof");
+    proof.push_back(*hash);
+  }
+  return proof;
+}
+
+Error ForkError(std::uint64_t newer, std::uint64_t older) {
+  return VerificationFailed(fmt::format(
+      "the server's log of {} entries does not extend the log of {} entries it showed you before: it is "
+      "showing you a different history (a forked log). Nothing was sent. Keep the file under ~/.candor/logs and "
+      "tell your organization and its witnesses",
+      newer, older));
+}
+
 // Proves that `older` is a prefix of `newer` (sizes older ≤ newer) with the server's proof.
+// `older` is a checkpoint (its size is no client's own), except for `candor audit`.
 Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& older, const tlog::SignedTreeHead& newer,
                        const std::string& ca_file) {
-  const auto fork = [&] {
-    return VerificationFailed(fmt::format(
-        "the server's log of {} entries does not extend the log of {} entries it showed you before: it is "
-        "showing you a different history (a forked log). Nothing was sent. Keep the file under ~/.candor/logs and "
-        "tell your organization and its witnesses",
-        newer.head.size, older.head.size));
-  };
+  const auto fork = [&] { return ForkError(newer.head.size, older.head.size); };
   if (older.head.size == newer.head.size) {
     if (older.head.root != newer.head.root) return fork();
     return Status::Ok();
@@ -92,14 +135,8 @@ Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& olde
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/log/proof/consistency",
                                                Json{{"old_size", older.head.size}, {"new_size", newer.head.size}},
                                                ca_file));
-  if (!reply.contains("proof") || !reply["proof"].is_array()) return BadReply("a consistency proof without hashes");
-  std::vector<tlog::Hash> proof;
-  for (const auto& h : reply["proof"]) {
-    if (!h.is_string()) return BadReply("a malformed consistency proof");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
-    if (!hash.ok()) return BadReply("a malformed consistency proof");
-    proof.push_back(*hash);
-  }
+  if (!reply.contains("proof")) return BadReply("a consistency proof without hashes");
+  CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFrom(reply["proof"]));
   if (!tlog::VerifyConsistency(older.head.size, newer.head.size, older.head.root, newer.head.root, proof).ok()) {
     return fork();
   }
@@ -114,6 +151,7 @@ Result<std::pair<tlog::SignedTreeHead, std::size_t>> WitnessedCheckpoint(const S
   CANDOR_ASSIGN_OR_RETURN(Json reply, GetJson(server, "/api/v1/log/checkpoints", ca_file));
   if (!reply.contains("checkpoints") || !reply["checkpoints"].is_array()) return BadReply("no checkpoints");
   std::size_t best = 0;
+  std::optional<std::pair<tlog::SignedTreeHead, std::size_t>> chosen;  // the largest that qualifies
   for (const auto& c : reply["checkpoints"]) {
     CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, ParseHead(c));
     if (!tlog::VerifySignedTreeHead(sth, log_key).ok()) continue;  // the key check comes below, with its message
@@ -122,8 +160,9 @@ Result<std::pair<tlog::SignedTreeHead, std::size_t>> WitnessedCheckpoint(const S
     if (!cosignatures.ok()) return BadReply("malformed cosignatures: " + cosignatures.error().message());
     const std::size_t n = tlog::CountWitnessed(log_key, sth.head, *cosignatures, witnesses);
     best = std::max(best, n);
-    if (n >= k) return std::make_pair(sth, n);
+    if (n >= k && (!chosen || sth.head.size > chosen->first.head.size)) chosen = std::make_pair(sth, n);
   }
+  if (chosen) return *chosen;
   return VerificationFailed(fmt::format(
       "no recent tree head of this log is cosigned by {} of your {} witnesses (the best has {}): the witnesses may "
       "not have caught up yet (try again in a few minutes), or the server is showing you a log they have not seen",
@@ -150,8 +189,10 @@ void AddLogTrustOptions(CLI::App* cmd, LogTrust& trust) {
 
 Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust, const std::string& ca_file) {
   TrustedHead out;
-  out.pin_file = PinFile(server, trust.state_dir);
-  CANDOR_ASSIGN_OR_RETURN(Pin pin, LoadPin(out.pin_file));
+  out.pin_file = PinFile(server, trust.state_dir, trust.check_own_head);
+  CANDOR_ASSIGN_OR_RETURN(
+      Pin pin, LoadPin(out.pin_file, (trust.state_dir.empty() ? DefaultStateDir() : trust.state_dir) + "/audit-" +
+                                         server.host + "-" + server.port + ".json"));
   std::optional<crypto::SignPublicKey> given;
   if (!trust.log_key_hex.empty()) {
     CANDOR_ASSIGN_OR_RETURN(given, crypto::FixedFromHex<crypto::SignPublicKey>(trust.log_key_hex, "--log-key"));
@@ -168,7 +209,8 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     out.log_key = *pin.key;
   } else {
     CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(server, "/api/v1/log/key", ca_file));
-    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_json.value("public_key", ""), "log key");
+    if (!key_json.contains("public_key") || !key_json["public_key"].is_string()) return BadReply("no log key");
+    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_json["public_key"].get<std::string>(), "log key");
     if (!key.ok()) return BadReply("a malformed log key");
     out.log_key = *key;
     out.pinned_now = true;
@@ -185,13 +227,20 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   }
 
   const bool witnessed = !witnesses.empty();
+  // Without witnesses: the latest head, and each recent checkpoint's consistency proof to it —
+  // the same answer for every client, so checking needs no size of this client's own.
+  Json listed = Json::array();
   if (witnessed) {
     CANDOR_ASSIGN_OR_RETURN(auto checkpoint, WitnessedCheckpoint(server, out.log_key, witnesses, k, ca_file));
     out.sth = checkpoint.first;
     out.witnessed = checkpoint.second;
   } else {
-    CANDOR_ASSIGN_OR_RETURN(Json sth_json, GetJson(server, "/api/v1/log/sth", ca_file));
-    CANDOR_ASSIGN_OR_RETURN(out.sth, ParseHead(sth_json));
+    CANDOR_ASSIGN_OR_RETURN(Json reply, GetJson(server, "/api/v1/log/checkpoints", ca_file));
+    if (!reply.contains("latest") || !reply.contains("checkpoints") || !reply["checkpoints"].is_array()) {
+      return BadReply("no latest tree head and checkpoints");
+    }
+    CANDOR_ASSIGN_OR_RETURN(out.sth, ParseHead(reply["latest"]));
+    listed = reply["checkpoints"];
   }
   if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
     if (out.pinned_now) return VerificationFailed("the server's tree head is not signed by the log key it names");
@@ -202,8 +251,8 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
         "log key, move that file away and try again");
   }
 
-  // No rollback, no fork: against the head of the same kind, a smaller size is a rollback; any
-  // stored head is proven a prefix of the new one, or the new one of it.
+  // No rollback, no fork. Against the head of the same kind: a smaller size is a rollback, an
+  // equal size needs the same root (both checked here, sending nothing).
   const std::optional<tlog::SignedTreeHead>& same = witnessed ? pin.witnessed_head : pin.head;
   if (same) out.previous_size = same->head.size;
   if (same && out.sth.head.size < same->head.size) {
@@ -212,15 +261,44 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
         "hiding what was logged since. Nothing was sent",
         out.sth.head.size, same->head.size));
   }
-  for (const auto* stored : {&pin.head, &pin.witnessed_head}) {
-    if (!*stored) continue;
-    const auto& s = **stored;
-    if (s.head.size <= out.sth.head.size) {
-      CANDOR_RETURN_IF_ERROR(ProveConsistent(server, s, out.sth, ca_file));
-    } else {
-      CANDOR_RETURN_IF_ERROR(ProveConsistent(server, out.sth, s, ca_file));
-    }
+  if (same && out.sth.head.size == same->head.size && out.sth.head.root != same->head.root) {
+    return ForkError(out.sth.head.size, same->head.size);
   }
+  // Every listed checkpoint is signed and proven a prefix of the new head (a proof that fails is
+  // a fork); the stored checkpoint must be one of them with the same root, or proven a prefix
+  // of the new head by asking with its (shared) size.
+  std::optional<tlog::SignedTreeHead> newest_checkpoint;
+  bool stored_checked = !pin.checkpoint;
+  for (const auto& c : listed) {
+    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead cp, ParseHead(c));
+    if (!tlog::VerifySignedTreeHead(cp, out.log_key).ok()) return VerificationFailed("a checkpoint not signed by the log key");
+    if (cp.head.size > out.sth.head.size || !c.contains("consistency")) return BadReply("a checkpoint beyond the latest head");
+    CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFrom(c["consistency"]));
+    if (!tlog::VerifyConsistency(cp.head.size, out.sth.head.size, cp.head.root, out.sth.head.root, proof).ok()) {
+      return ForkError(out.sth.head.size, cp.head.size);
+    }
+    if (pin.checkpoint && cp.head.size == pin.checkpoint->head.size) {
+      if (cp.head.root != pin.checkpoint->head.root) return ForkError(out.sth.head.size, cp.head.size);
+      stored_checked = true;
+    }
+    if (!newest_checkpoint || cp.head.size > newest_checkpoint->head.size) newest_checkpoint = cp;
+  }
+  if (!stored_checked) {
+    if (pin.checkpoint->head.size > out.sth.head.size) {
+      return VerificationFailed("the server shows a log older than a checkpoint it showed you before (a rollback)");
+    }
+    CANDOR_RETURN_IF_ERROR(ProveConsistent(server, *pin.checkpoint, out.sth, ca_file));
+  }
+  if (witnessed && pin.witnessed_head) {
+    const auto& w = *pin.witnessed_head;  // checkpoints both: their sizes are shared
+    CANDOR_RETURN_IF_ERROR(w.head.size <= out.sth.head.size ? ProveConsistent(server, w, out.sth, ca_file)
+                                                            : ProveConsistent(server, out.sth, w, ca_file));
+  }
+  if ((pin.legacy || trust.check_own_head) && pin.head && pin.head->head.size < out.sth.head.size) {
+    // Once, after an upgrade: the head `candor audit` kept.
+    CANDOR_RETURN_IF_ERROR(ProveConsistent(server, *pin.head, out.sth, ca_file));
+  }
+  if (newest_checkpoint) pin.checkpoint = newest_checkpoint;
   pin.key = out.log_key;
   (witnessed ? pin.witnessed_head : pin.head) = out.sth;
   CANDOR_RETURN_IF_ERROR(SavePin(out.pin_file, server, pin));

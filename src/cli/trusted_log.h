@@ -26,6 +26,11 @@ struct LogTrust {
   std::string log_key_hex;  // --log-key: this key and no other (overrides nothing: must match a pin)
   std::vector<std::string> witness_hex;  // --witness: witnesses' Ed25519 keys (hex)
   std::size_t witness_threshold = 0;     // --witness-threshold: 0 = all of --witness
+  // Also prove consistency from the exact last head accepted, sending its size. Only for
+  // `candor audit`, a deliberate check that also catches a fork between two checkpoints, with
+  // pins of its own (<server>.audit.json): every other flow sends checkpoint sizes only, since
+  // the last size seen would mark the client.
+  bool check_own_head = false;
 };
 
 // Adds --log-key, --state-dir, --witness and --witness-threshold to `cmd`.

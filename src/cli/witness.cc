@@ -73,7 +73,8 @@ Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair
   }
   if (!st.log_key) {
     CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(log, "/api/v1/log/key", o.ca_file));
-    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_json.value("public_key", ""), "log key");
+    if (!key_json.contains("public_key") || !key_json["public_key"].is_string()) return BadReply("no log key");
+    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_json["public_key"].get<std::string>(), "log key");
     if (!key.ok()) return BadReply("a malformed log key");
     st.log_key = *key;
   }
@@ -81,8 +82,13 @@ Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair
   if (!reply.contains("checkpoints") || !reply["checkpoints"].is_array() || reply["checkpoints"].empty()) {
     return BadReply("no checkpoint to cosign");
   }
-  Json newest = reply["checkpoints"][0];
-  newest.erase("cosignatures");
+  const Json& listed = reply["checkpoints"][0];
+  if (!listed.is_object()) return BadReply("a checkpoint that is not an object");
+  Json newest = Json::object();
+  for (const char* f : {"tree_size", "root", "timestamp_ms", "signature"}) {
+    if (!listed.contains(f)) return BadReply(std::string("a checkpoint without '") + f + "'");
+    newest[f] = listed[f];
+  }
   auto sth = domain::SignedTreeHeadFromJson(newest);
   if (!sth.ok()) return BadReply("a malformed checkpoint: " + sth.error().message());
   if (!tlog::VerifySignedTreeHead(*sth, *st.log_key).ok()) {

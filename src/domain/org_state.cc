@@ -135,6 +135,7 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
               return Failed(i, e, "a roster epoch names a version not logged before it");
             }
             last_epoch = ev.version;
+            state.all_epochs.push_back(ev.version);
             state.epoch_versions.insert(state.epoch_versions.begin(), ev.version);
             if (state.epoch_versions.size() > 2) state.epoch_versions.pop_back();
             return Status::Ok();

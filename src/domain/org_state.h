@@ -66,6 +66,8 @@ struct OrgState {
   // The roster versions anonymous cables may name now: the latest epoch first, then the one
   // before it; empty before the organization's first epoch.
   std::vector<std::uint64_t> epoch_versions;
+  // Every epoch's version, in log order (a cable names one of these; a reviewer checks it).
+  std::vector<std::uint64_t> all_epochs;
   // Who receives cables now, by account id (the order the envelope's recipients take).
   std::vector<LoggedReviewer> reviewers;
 };

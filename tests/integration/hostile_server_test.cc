@@ -177,11 +177,19 @@ class HostileServerTest : public ServerTest {
   // cosignatures pasted on.
   void ServeFork(std::shared_ptr<Fork> fork, bool as_checkpoint = false) {
     proxy_->Set([this, fork, as_checkpoint](const http::Request& req, cli::HttpReply& reply) {
-      if (as_checkpoint && req.path == "/api/v1/log/checkpoints") {
+      if (req.path == "/api/v1/log/checkpoints") {
+        // The fork as the latest head. The real checkpoints' proofs would give it away, so a
+        // careful operator lists none (or, as a checkpoint, the fork itself with the real
+        // cosignatures pasted on).
         Json j = Json::parse(reply.body);
-        Json forged = domain::SignedTreeHeadToJson(fork->sth);
-        forged["cosignatures"] = j["checkpoints"][0]["cosignatures"];
-        reply.body = Json{{"checkpoints", Json::array({forged})}}.dump();
+        Json checkpoints = Json::array();
+        if (as_checkpoint) {
+          Json forged = domain::SignedTreeHeadToJson(fork->sth);
+          forged["cosignatures"] = j["checkpoints"][0]["cosignatures"];
+          forged["consistency"] = Json::array();
+          checkpoints.push_back(forged);
+        }
+        reply.body = Json{{"latest", domain::SignedTreeHeadToJson(fork->sth)}, {"checkpoints", checkpoints}}.dump();
       } else if (req.path == "/api/v1/log/sth") {
         reply.body = domain::SignedTreeHeadToJson(fork->sth).dump();
       } else if (IsOrgState(req)) {
@@ -227,11 +235,41 @@ class HostileServerTest : public ServerTest {
 };
 
 TEST_P(HostileServerTest, AnHonestServerThroughTheProxyIsBelieved) {
+  // Consistency requests carry only checkpoint sizes, which every client since that batch
+  // shares: never the size of the latest head this client saw (a per-client value).
+  std::vector<std::uint64_t> asked;
+  std::mutex asked_mu;
+  proxy_->Set([&](const http::Request& req, cli::HttpReply&) {
+    if (req.path != "/api/v1/log/proof/consistency") return;
+    std::lock_guard<std::mutex> lock(asked_mu);
+    asked.push_back(Json::parse(req.body)["old_size"].get<std::uint64_t>());
+  });
   auto r = WriteCable();
   ASSERT_EQ(r.first, 0) << r.second;
+  // The log grows between looks (the cable's batch, a new member); each look proves the new
+  // head extends the last checkpoint from the public proofs.
+  // Three cables in all (the member's quota for the window): after one batch, and after five
+  // (the stored checkpoint is then no longer among the four listed, so the client asks).
+  for (int batches : {1, 5}) {
+    for (int i = 0; i < batches; ++i) {
+      ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), crypto::GenerateMemberKeys(rng_)).status, 201);
+      ASSERT_TRUE(service_->PublishBatch().ok());
+    }
+    auto again = WriteCable();
+    ASSERT_EQ(again.first, 0) << again.second;
+  }
+  ASSERT_FALSE(asked.empty());
+  auto checkpoints = service_->Checkpoints(64);
+  ASSERT_TRUE(checkpoints.ok());
+  for (std::uint64_t size : asked) {
+    EXPECT_TRUE(std::any_of(checkpoints->checkpoints.begin(), checkpoints->checkpoints.end(),
+                            [&](const auto& c) { return c.head.head.size == size; }))
+        << "a consistency proof was asked from size " << size << ", which is no checkpoint";
+  }
+  proxy_->Set(nullptr);
   EXPECT_NE(r.second.find("Pinned the log key"), std::string::npos) << r.second;
   EXPECT_NE(r.second.find("reviewer2"), std::string::npos) << r.second;  // who can read it, as logged
-  EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), 1u);
+  EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), 3u);
 }
 
 TEST_P(HostileServerTest, ASybilPaddedOrPerFetchRosterIsRefused) {
@@ -313,6 +351,9 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
   ASSERT_TRUE(old.has_value());
   proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
     if (req.path == "/api/v1/log/sth") reply.body = domain::SignedTreeHeadToJson(*old).dump();
+    if (req.path == "/api/v1/log/checkpoints") {
+      reply.body = Json{{"latest", domain::SignedTreeHeadToJson(*old)}, {"checkpoints", Json::array()}}.dump();
+    }
   });
   ExpectRefused("rollback");
   // Another log key, on the heads and the key route alike.
@@ -324,6 +365,12 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
       Json j = Json::parse(reply.body);
       auto sth = *domain::SignedTreeHeadFromJson(j);
       reply.body = domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key)).dump();
+    }
+    if (req.path == "/api/v1/log/checkpoints") {
+      Json j = Json::parse(reply.body);
+      auto sth = *domain::SignedTreeHeadFromJson(j["latest"]);
+      j["latest"] = domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key));
+      reply.body = j.dump();
     }
   });
   ExpectRefused("signed by another key");
@@ -366,7 +413,7 @@ TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(witness_round(i, url_server_).ok());
   auto checkpoints = service_->Checkpoints(1);
   ASSERT_TRUE(checkpoints.ok());
-  EXPECT_EQ((*checkpoints)[0].cosignatures.size(), 3u);
+  EXPECT_EQ(checkpoints->checkpoints[0].cosignatures.size(), 3u);
 
   // The operator shows one client — a fresh one, with no pin to betray the fork — a log of the
   // same size with its own reviewer in it, the witnesses' cosignatures pasted on.

@@ -6,6 +6,9 @@
 // this browser can tie them to a person; staff calls send the cookie and the CSRF token.
 // Failures become ApiError, whose message says what happened and what to do.
 
+import { CandorError } from './crypto/errors.js';
+import { dumpJson, isObject, isUnsigned, parseJson, type JsonObject, type JsonValue } from './crypto/json.js';
+
 export class ApiError extends Error {
   readonly status: number; // 0: the server could not be reached
   readonly code: string; // the API's error code ("not_found", …), or "network"
@@ -77,8 +80,9 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 }
 
 // The raw bytes of an anonymous GET (for the strict JSON readers of web/src/crypto, which
-// check exactly what `candor` checks: JSON.parse would round large numbers).
-export async function apiBytes(path: string): Promise<Uint8Array> {
+// check exactly what `candor` checks: JSON.parse would round large numbers). With `maxBytes`,
+// an answer longer than that is refused (tooLarge) without reading the rest.
+export async function apiBytes(path: string, maxBytes?: number): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -90,7 +94,7 @@ export async function apiBytes(path: string): Promise<Uint8Array> {
   } catch {
     throw new ApiError(0, 'network', NETWORK_MESSAGE);
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = maxBytes === undefined || !response.ok ? new Uint8Array(await response.arrayBuffer()) : await readAtMost(response, maxBytes);
   if (!response.ok) {
     let err: { code?: string; message?: string } | undefined;
     try {
@@ -103,6 +107,54 @@ export async function apiBytes(path: string): Promise<Uint8Array> {
   return bytes;
 }
 
+// The body of `response`, refused (tooLarge) once it passes `maxBytes`.
+async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw tooLarge();
+    return bytes;
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+// The largest proof answer this browser reads, all pages together, and the largest page: the
+// command line's limits (src/cli/letter_bundle.h, kMaxBundleBytes and kMaxBundlePageBytes).
+export const MAX_PROOF_BYTES = 2 ** 30; // 1 GiB
+export const MAX_PROOF_PAGE_BYTES = 64 * 2 ** 20; // 64 MiB
+
+function tooLarge(): ApiError {
+  return new ApiError(
+    0,
+    'too_large',
+    'The server sent a larger answer than this browser accepts (over 1 GiB in all, or a page over 64 MiB), so it was not read. ' +
+      'Try again later; if it keeps happening, tell your administrator.',
+  );
+}
+
 // A proof answer of the log (a letter's bundle, an organization's state), fetched page by page
 // (docs/API.md, "Bundles in pages": the server never builds a whole answer in memory) and put
 // together as one answer's JSON text, which the caller's verifier checks whole. Every page
@@ -110,40 +162,77 @@ export async function apiBytes(path: string): Promise<Uint8Array> {
 // together (another head, a gap, an overlap, a count that changes) are refused. `base` is a
 // path with a query; with `pinTreeSize`, later pages ask for the first page's tree size (`base`
 // then names none itself).
+//
+// Each page is read with the strict parser (crypto/json.ts: a repeated key is refused, numbers
+// stay exact — JSON.parse would keep the last of repeated keys and round big integers before
+// the verifier's strict reading), and all pages together may not pass MAX_PROOF_BYTES nor
+// one page MAX_PROOF_PAGE_BYTES.
 async function apiProofPages(base: string, idField: string, id: string, pinTreeSize: boolean): Promise<Uint8Array> {
-  type Page = {
-    tree_head?: { tree_size?: unknown };
-    entries?: unknown[];
-    page?: { start?: unknown; next?: unknown; entries?: unknown };
-    [field: string]: unknown;
-  };
-  const read = async (path: string): Promise<Page> => JSON.parse(new TextDecoder().decode(await apiBytes(path))) as Page;
   const misfit = () => new ApiError(0, 'bad_pages', 'The server sent pages of its public log that do not fit together. Try again in a minute.');
+  const unreadable = (why: string) =>
+    new ApiError(0, 'bad_pages', `The server sent a page of its public log that this browser cannot read (${why.replace(/\.$/, '')}). Try again in a minute.`);
+  let bytes = 0;
+  const read = async (path: string): Promise<JsonObject> => {
+    const page = await apiBytes(path, MAX_PROOF_PAGE_BYTES);
+    bytes += page.length;
+    if (bytes > MAX_PROOF_BYTES) throw tooLarge();
+    let j: JsonValue;
+    try {
+      j = parseJson(page);
+    } catch (e) {
+      if (e instanceof CandorError) throw unreadable(e.message);
+      throw e;
+    }
+    if (!isObject(j)) throw misfit();
+    return j;
+  };
+  // The page's {start, entries, next} (next: null on the last page), all whole numbers ≥ 0.
+  const pageOf = (p: JsonObject): { start: bigint; entries: bigint; next: bigint | null } | null => {
+    const page = p.get('page');
+    if (!isObject(page)) return null;
+    const start = page.get('start');
+    const entries = page.get('entries');
+    const next = page.get('next');
+    if (!isUnsigned(start) || !isUnsigned(entries) || !(next === null || isUnsigned(next))) return null;
+    return { start: start.integer!, entries: entries.integer!, next: next === null ? null : next.integer! };
+  };
   const first = await read(base);
-  const page = first.page;
-  if (!page || page.start !== 0 || typeof page.entries !== 'number' || !Array.isArray(first.entries) ||
-      typeof first.tree_head?.tree_size !== 'number' || first[idField] !== id) {
+  const page = pageOf(first);
+  const firstEntries = first.get('entries');
+  const head = first.get('tree_head');
+  const treeSize = isObject(head) ? head.get('tree_size') : undefined;
+  if (page === null || page.start !== 0n || !Array.isArray(firstEntries) || !isUnsigned(treeSize) || first.get(idField) !== id) {
     throw misfit();
   }
   const total = page.entries;
-  const head = JSON.stringify(first.tree_head);
-  const pinned = pinTreeSize ? `${base}&tree_size=${first.tree_head.tree_size}` : base;
-  const entries: unknown[] = [...first.entries];
+  const headText = dumpJson(head as JsonObject);
+  const pinned = pinTreeSize ? `${base}&tree_size=${treeSize.integer!}` : base;
+  const entries: JsonValue[] = [...firstEntries];
   let next = page.next;
   while (next !== null) {
-    if (typeof next !== 'number' || next !== entries.length || next >= total) throw misfit();
+    if (next !== BigInt(entries.length) || next >= total) throw misfit();
     const p = await read(`${pinned}&start=${next}`);
-    if (!p.page || p.page.start !== next || p.page.entries !== total || JSON.stringify(p.tree_head) !== head ||
-        p[idField] !== id || !Array.isArray(p.entries) || p.entries.length === 0) {
+    const more = pageOf(p);
+    const pageEntries = p.get('entries');
+    const pageHead = p.get('tree_head');
+    if (more === null || more.start !== next || more.entries !== total || !isObject(pageHead) || dumpJson(pageHead) !== headText ||
+        p.get(idField) !== id || !Array.isArray(pageEntries) || pageEntries.length === 0) {
       throw misfit();
     }
-    entries.push(...p.entries);
-    next = p.page.next;
+    for (const e of pageEntries) entries.push(e);
+    next = more.next;
   }
-  if (entries.length !== total) throw misfit();
-  const whole: Page = { ...first, entries };
-  delete whole.page;
-  return new TextEncoder().encode(JSON.stringify(whole));
+  if (BigInt(entries.length) !== total) throw misfit();
+  const whole: JsonObject = new Map(first);
+  whole.set('entries', entries);
+  whole.delete('page');
+  try {
+    return new TextEncoder().encode(dumpJson(whole));
+  } catch (e) {
+    // dumpJson writes whole numbers only: a fraction anywhere in the answer.
+    if (e instanceof RangeError) throw unreadable('it holds a number that is not a whole number');
+    throw e;
+  }
 }
 
 // A letter's bundle (GET /letters/{id}/bundle), at the log's latest tree head, or at the tree

@@ -616,7 +616,9 @@ export interface OpenedCable {
 // made it: the binding proof over [ring_public] verifies, its tag equals the cable
 // signature's (same key), ring_public is in `ring` — the cable's ring as verifyCableSignatures
 // found it in the logged roster — and the Ed25519 signature holds.
-export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly Uint8Array[]): OpenedCable {
+// `ring` is the ring verifyCableSignatures returned, or null for a cable already found forged:
+// it is then decrypted to be shown under its "forged" warning, and its author is not verified.
+export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly Uint8Array[] | null): OpenedCable {
   if (!view.envelope) throw invalidArgument('the view holds no envelope');
   const headerBytes = fromHex(view.header_bytes);
   const header = decodeCableHeader(headerBytes);
@@ -637,7 +639,9 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly 
     wipe(plaintext);
   }
   let authorVerified = false;
-  if (header.author === 'named') {
+  if (ring === null) {
+    // Forged: nothing about its author can be believed, so nothing is checked or claimed.
+  } else if (header.author === 'named') {
     const a = content.author;
     if (!a) throw verificationFailed('a named cable without its author');
     if (!ring.some((k) => bytesEqual(k, a.ringPublic))) throw verificationFailed("the named author's key is not in the cable's ring");

@@ -626,14 +626,17 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   // Witnesses (docs/PROTOCOL.md, "Witnesses"): the newest checkpoints with the cosignatures
   // collected, and a witness posting its cosignature of one.
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/checkpoints", Anon([s](const Request&) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(auto checkpoints, s->Checkpoints(4));
+    CANDOR_ASSIGN_OR_RETURN(auto view, s->Checkpoints(4));
     Json list = Json::array();
-    for (const auto& c : checkpoints) {
+    for (const auto& c : view.checkpoints) {
       Json j = SthToJson(c.head);
       j["cosignatures"] = domain::CosignaturesToJson(c.cosignatures);
+      j["consistency"] = HashesToJson(c.consistency_to_latest);
       list.push_back(std::move(j));
     }
-    return Ok({{"checkpoints", list}});
+    // The proofs from each checkpoint to the latest head are the same for every client, so a
+    // client checks that the log still extends what it saw without naming a size of its own.
+    return Ok({{"latest", SthToJson(view.latest)}, {"checkpoints", list}});
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/log/cosignatures", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));

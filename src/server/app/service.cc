@@ -1,6 +1,7 @@
 // Service: organizations, rosters, enrollment, staff actions and log reads.
 #include "server/app/service.h"
 
+#include <charconv>
 #include <set>
 #include "server/app/service_internal.h"
 
@@ -193,6 +194,16 @@ Status Service::PrepareOrganizationLog() {
 
 namespace {
 constexpr std::string_view kWebReleaseSetting = "web-release/log-index";
+
+// The log index a setting holds; kCorrupt for anything but a non-negative decimal number.
+Result<std::int64_t> StoredIndex(const std::string& text) {
+  std::int64_t value = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return Error(ErrorCode::kCorrupt, "the stored web release index is damaged");
+  }
+  return value;
+}
 }  // namespace
 
 Status Service::RecordWebRelease(const std::string& manifest) {
@@ -200,7 +211,7 @@ Status Service::RecordWebRelease(const std::string& manifest) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
   if (last && !last->empty()) {
-    const std::int64_t index = std::stoll(*last);
+    CANDOR_ASSIGN_OR_RETURN(const std::int64_t index, StoredIndex(*last));
     CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
     if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
     auto event = domain::DecodeLogEntry(records[0].entry);
@@ -218,7 +229,7 @@ Result<Service::WebReleaseView> Service::LatestWebRelease() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
   if (!last || last->empty()) return NotFound("this server has logged no web release");
-  const std::int64_t index = std::stoll(*last);
+  CANDOR_ASSIGN_OR_RETURN(const std::int64_t index, StoredIndex(*last));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
   if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
   auto event = domain::DecodeLogEntry(records[0].entry);
@@ -237,14 +248,19 @@ Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
   return true;
 }
 
-Result<std::vector<CheckpointView>> Service::Checkpoints(std::size_t n) {
+Result<CheckpointsView> Service::Checkpoints(std::size_t n) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto latest, app::LatestTreeHead(*tx));
+  if (!latest) return NotFound("the log is empty");
+  CheckpointsView out{*latest, {}};
+  StoreNodeReader reader(*tx);
   CANDOR_ASSIGN_OR_RETURN(auto sizes, tx->ListCheckpoints(static_cast<std::int64_t>(n)));
-  std::vector<CheckpointView> out;
   for (std::int64_t size : sizes) {
     CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindTreeHead(size));
     if (!rec) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
-    CheckpointView v{TreeHeadFromRecord(*rec), {}};
+    CheckpointView v{TreeHeadFromRecord(*rec), {}, {}};
+    if (v.head.head.size > latest->head.size) return Error(ErrorCode::kCorrupt, "a checkpoint lies beyond the latest head");
+    CANDOR_ASSIGN_OR_RETURN(v.consistency_to_latest, tlog::ConsistencyProof(reader, v.head.head.size, latest->head.size));
     CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(size));
     for (const auto& c : cosignatures) {
       auto witness = crypto::FixedFromBytes<crypto::SignPublicKey>(c.witness, "witness");
@@ -252,7 +268,7 @@ Result<std::vector<CheckpointView>> Service::Checkpoints(std::size_t n) {
       if (!witness.ok() || !signature.ok()) return Error(ErrorCode::kCorrupt, "a stored cosignature is damaged");
       v.cosignatures.push_back(tlog::Cosignature{*witness, static_cast<std::uint64_t>(c.timestamp_s), *signature});
     }
-    out.push_back(std::move(v));
+    out.checkpoints.push_back(std::move(v));
   }
   return out;
 }

@@ -62,10 +62,16 @@ struct ServiceConfig {
   std::vector<Witness> witnesses;
 };
 
-// A checkpoint with the cosignatures collected for it.
+// A checkpoint with the cosignatures collected for it, and the RFC 9162 consistency proof from
+// it to the latest tree head (answered together, from one snapshot).
 struct CheckpointView {
   tlog::SignedTreeHead head;
   std::vector<tlog::Cosignature> cosignatures;
+  std::vector<tlog::Hash> consistency_to_latest;
+};
+struct CheckpointsView {
+  tlog::SignedTreeHead latest;
+  std::vector<CheckpointView> checkpoints;  // newest first
 };
 
 // A reviewer who receives cables: their account and X25519 key.
@@ -362,8 +368,9 @@ class Service {
     std::uint64_t log_index = 0;
   };
   Result<WebReleaseView> LatestWebRelease();
-  // The newest checkpoints (at most `n`), newest first, with their cosignatures.
-  Result<std::vector<CheckpointView>> Checkpoints(std::size_t n);
+  // The latest tree head and the newest checkpoints (at most `n`), with their cosignatures and
+  // consistency proofs to that head. Error: kNotFound while the log is empty.
+  Result<CheckpointsView> Checkpoints(std::size_t n);
   // A witness's cosignature of checkpoint `tree_size`. Errors: kPermissionDenied for a witness
   // the server was not configured with; kNotFound for a size that is not a recent checkpoint;
   // kInvalidArgument for a timestamp more than 10 minutes from the server's clock;

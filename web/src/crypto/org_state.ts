@@ -59,6 +59,8 @@ export interface OrgState {
   // The roster versions anonymous cables may name now: the latest epoch first, then the one
   // before it; empty before the organization's first epoch.
   epochVersions: bigint[];
+  // Every epoch's version, in log order (a cable names one of these; reviewers check it).
+  allEpochs: bigint[];
   // Who receives cables now, by increasing account id (the order of a cable's recipients).
   reviewers: LoggedReviewer[];
 }
@@ -139,6 +141,7 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
   const roster = new Roster();
   const reviewers = new Map<bigint, LoggedReviewer>();
   const epochVersions: bigint[] = [];
+  const allEpochs: bigint[] = [];
   let lastEpoch = 0n;
   let reviewerVersion = 0n; // of the last "reviewer"/"reviewer-removed" entry
   const nextReviewerVersion = (i: number, e: BundleEntry, version: bigint): void => {
@@ -195,6 +198,7 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
         if (ev.version <= lastEpoch) throw failed(i, e, 'a roster epoch must name a newer version than the last');
         if (ev.version > roster.version) throw failed(i, e, 'a roster epoch names a version not logged before it');
         lastEpoch = ev.version;
+        allEpochs.push(ev.version);
         epochVersions.unshift(ev.version);
         if (epochVersions.length > 2) epochVersions.pop();
         return;
@@ -211,7 +215,7 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
       }
     }
   }
-  return { organization: proof.organization, treeHead: proof.treeHead, roster, epochVersions, reviewers: list };
+  return { organization: proof.organization, treeHead: proof.treeHead, roster, epochVersions, allEpochs, reviewers: list };
 }
 
 // The rings of roster version `version` by the bucket rule (a reviewer checks that a cable's

@@ -319,6 +319,9 @@ const cablePage: StaffPage = async (main, s, params) => {
       }
       if (header.organization !== slug) {
         forged = `the cable names the organization '${header.organization}', not '${slug}'`;
+      } else if (!state.allEpochs.includes(header.rosterVersion)) {
+        // Cables are written within a roster epoch (security review M2).
+        forged = `the cable names roster version ${header.rosterVersion}, which is no roster epoch of the log`;
       } else {
         try {
           ring = verifyCableSignatures(view, rings);
@@ -327,8 +330,9 @@ const cablePage: StaffPage = async (main, s, params) => {
           forged = e.message;
         }
       }
-      // A named author's key must be in the ring the cable was signed within (none if forged).
-      opened = openCable(view, box, ring);
+      // A named author's key must be in the ring the cable was signed within; a forged cable
+      // is opened only to be shown under its warning, its author unverified.
+      opened = openCable(view, box, forged === null ? ring : null);
     } catch (e) {
       if (here()) showError(errors, e, 'This cable could not be opened.');
       return;

@@ -1,14 +1,18 @@
 // A hostile server, in Chromium against a real `candor serve --demo` (issue 11, "How to show
 // it"): between the browser and the server, playwright's context.route rewrites the server's
 // answers the way a malicious operator would — a reviewer forged into the organization state, a
-// roster entry left out, a genuine but older organization state, an older tree head, a bad
-// consistency proof, a tree head signed by another key — and every flow that would send something (writing a cable, signing a letter)
-// must refuse with a plain message and send nothing. Then, with the routes gone, the same
-// member writes a cable and signs the letter as usual.
+// roster entry left out, a genuine but older organization state, an older tree head, bad
+// consistency proofs (the checkpoints' own, or the one asked for a checkpoint that left the
+// list), a tree head signed by another key — and every flow that would send something (writing
+// a cable, signing a letter) must refuse with a plain message and send nothing. Then, with the
+// routes gone, the same member writes a cable and signs the letter as usual.
 //
 // Each attack checks that its route really rewrote an answer (a route that never fires would
 // make a refusal test pass for nothing), what the page says, that no form to send was shown,
-// and that the request log holds no POST but the log's own reads.
+// and that the request log holds no POST but the log's own reads. The browser reads the latest
+// tree head from GET /api/v1/log/checkpoints and never sends the size of the last head it
+// accepted (a per-client value): every consistency proof it asks for starts at a checkpoint's
+// size, which the honest runs and the attack on that proof check.
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
@@ -44,6 +48,14 @@ interface SthJson {
   timestamp_ms: number;
   signature: string;
 }
+interface CheckpointJson extends SthJson {
+  cosignatures: unknown[];
+  consistency: string[];
+}
+interface CheckpointsJson {
+  latest: SthJson;
+  checkpoints: CheckpointJson[];
+}
 interface StateEntryJson {
   index: number;
   entry: string;
@@ -71,17 +83,54 @@ const CABLE_HEADING = 'What the cable needs could not be loaded.';
 const LETTER_HEADING = 'This browser could not confirm the letter against the public log, so it will not sign.';
 const STATE_REFUSED = /could not be confirmed against its public log/;
 const ROLLBACK = /showed an older state of its public log/;
-const UNPROVEN = /could not prove that its public log still holds everything it showed this browser before/;
+const FORK = /does not match what it showed this browser before — its history was rewritten/;
 const KEY_CHANGED = /public log is now signed by another key than the one this browser trusted before/;
 const BAD_HEAD = /sent a state of its public log that its own key did not sign/;
 
-// The only POSTs a refused flow may make: reading the log's consistency proof.
+// The only POSTs a refused flow may make: reading a consistency proof from a stored checkpoint.
 const READ_POSTS = new Set(['/api/v1/log/proof/consistency']);
+
+// What a device's pages asked of the log: the checkpoint sizes listed to them (every answer of
+// GET /api/v1/log/checkpoints they read) and the body of every POST /api/v1/log/proof/consistency.
+interface LogWatch {
+  checkpointSizes: Set<number>;
+  consistencyAsked: { old_size: number; new_size: number }[];
+}
+const watches = new Map<Device, LogWatch>();
 
 async function device(viewport?: { width: number; height: number }): Promise<Device> {
   const d = await newDevice(browser, server, viewport);
   devices.push(d);
+  const w: LogWatch = { checkpointSizes: new Set(), consistencyAsked: [] };
+  watches.set(d, w);
+  d.context.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/log/proof/consistency') {
+      w.consistencyAsked.push(JSON.parse(r.postData() ?? 'null') as LogWatch['consistencyAsked'][number]);
+    }
+  });
+  d.context.on('response', async (r) => {
+    if (new URL(r.url()).pathname !== '/api/v1/log/checkpoints' || !r.ok()) return;
+    try {
+      const j = (await r.json()) as Partial<CheckpointsJson>;
+      for (const c of j.checkpoints ?? []) w.checkpointSizes.add(c.tree_size);
+    } catch {
+      // A page gone before its answer was read.
+    }
+  });
   return d;
+}
+
+// Every consistency proof `d` asked for since the `mark`-th started at the size of a checkpoint
+// the server had listed to it — never at a size of its own. Returns those requests.
+async function expectOnlyCheckpointSizesSent(d: Device, mark = 0): Promise<LogWatch['consistencyAsked']> {
+  await new Promise((r) => setTimeout(r, 200)); // the last answers' bodies, read above
+  const w = watches.get(d)!;
+  const asked = w.consistencyAsked.slice(mark);
+  for (const body of asked) {
+    expect(Object.keys(body).sort()).toEqual(['new_size', 'old_size']);
+    expect([...w.checkpointSizes]).toContain(body.old_size);
+  }
+  return asked;
 }
 
 // --- the routes ---
@@ -141,19 +190,30 @@ async function forgeReviewer(context: BrowserContext): Promise<{ readonly hits: 
   return out;
 }
 
-// Answers GET /api/v1/log/sth (the latest head; not /log/sth/{size}) with `rewrite` of the real one.
-async function rewriteTreeHead(context: BrowserContext, rewrite: (real: SthJson) => Promise<SthJson> | SthJson): Promise<{ count: number }> {
+// Answers GET /api/v1/log/checkpoints (the latest head, and the newest checkpoints with their
+// consistency proofs to it: what the browser trusts the log from) with `rewrite` of the real one.
+async function rewriteCheckpoints(
+  context: BrowserContext,
+  rewrite: (real: CheckpointsJson) => Promise<CheckpointsJson> | CheckpointsJson,
+): Promise<{ count: number }> {
   const hits = { count: 0 };
   await context.route(
-    (u) => u.pathname === '/api/v1/log/sth',
+    (u) => u.pathname === '/api/v1/log/checkpoints',
     async (route: Route) => {
       const response = await route.fetch();
-      const real = (await response.json()) as SthJson;
+      const real = (await response.json()) as CheckpointsJson;
       hits.count += 1;
       await route.fulfill({ response, json: await rewrite(real) });
     },
   );
   return hits;
+}
+
+// A proof as a fork would need it: the real one with its first hash changed (or one hash where
+// none was due).
+function spoilProof(proof: string[]): string[] {
+  const random = toHex(sodium().randombytes_buf(32));
+  return proof.length > 0 ? [random, ...proof.slice(1)] : [random];
 }
 
 async function answerLogKey(context: BrowserContext, publicKey: Uint8Array): Promise<{ count: number }> {
@@ -178,11 +238,22 @@ function resign(real: SthJson, key: SignKeyPair): SthJson {
   return { ...real, signature: toHex(sth.signature) };
 }
 
+// The latest head and every listed checkpoint, signed again with `key`.
+function resignAll(real: CheckpointsJson, key: SignKeyPair): CheckpointsJson {
+  return { latest: resign(real.latest, key), checkpoints: real.checkpoints.map((c) => ({ ...c, ...resign(c, key) })) };
+}
+
 // --- what the browser pinned ---
 
-async function pinned(page: Page): Promise<{ log_public_key: string; tree_head: SthJson | null } | null> {
+interface PinJson {
+  log_public_key: string;
+  tree_head: SthJson | null;
+  checkpoint?: SthJson;
+}
+
+async function pinned(page: Page): Promise<PinJson | null> {
   const text = await page.evaluate(() => localStorage.getItem('candor.trusted-log.v1'));
-  return text === null ? null : (JSON.parse(text) as { log_public_key: string; tree_head: SthJson | null });
+  return text === null ? null : (JSON.parse(text) as PinJson);
 }
 
 // --- the flows ---
@@ -340,6 +411,12 @@ describe('a hostile server, in the browser', () => {
     const pin = await pinned(d.page);
     expect(pin?.log_public_key).toBe(server.logKey);
     expect(pin?.tree_head?.tree_size).toBeGreaterThan(1);
+    // The server marks a checkpoint at start-up and at each batch: the browser keeps the newest.
+    expect(pin?.checkpoint?.tree_size).toBeGreaterThan(0);
+    expect(pin!.checkpoint!.tree_size).toBeLessThanOrEqual(pin!.tree_head!.tree_size);
+    expect([...watches.get(d)!.checkpointSizes]).toContain(pin!.checkpoint!.tree_size); // the watch sees the list
+    // Never a size of its own in a consistency request (since the first look of this device).
+    await expectOnlyCheckpointSizesSent(d);
     // The footer names the logged web release and says how to check it from elsewhere.
     const release = d.page.getByTestId('web-release');
     await release.waitFor();
@@ -351,7 +428,8 @@ describe('a hostile server, in the browser', () => {
     const before = (await pinned(d.page))!.tree_head!;
     const older = await olderHead(before.tree_size);
     expect(older.tree_size).toBeLessThan(before.tree_size);
-    const hits = await rewriteTreeHead(d.context, () => older);
+    // The older head as the latest; a careful attacker drops the checkpoints, which lie beyond it.
+    const hits = await rewriteCheckpoints(d.context, () => ({ latest: older, checkpoints: [] }));
     let mark = d.requests.length;
     await expectCableRefused(d, mark, ROLLBACK);
     await screenshot(d.page, 'hostile-rollback-cable');
@@ -363,32 +441,60 @@ describe('a hostile server, in the browser', () => {
     expect((await pinned(d.page))!.tree_head).toEqual(before);
   });
 
-  test('a newer tree head with a consistency proof that does not check: refused, nothing sent', async () => {
+  test('a newer tree head whose consistency proofs do not check: refused as a fork, nothing sent', async () => {
     const d = member;
-    const before = (await pinned(d.page))!.tree_head!;
+    const before = (await pinned(d.page))!;
+    const head = before.tree_head!;
     // The cable written above enters the log with a batch: the log grows past the pinned head.
     await eventually('the log to grow', async () => {
       const sth = await apiGet<SthJson>(server, '/log/sth');
-      return sth.tree_size > before.tree_size ? true : undefined;
+      return sth.tree_size > head.tree_size ? true : undefined;
     });
-    const hits = { count: 0 };
+    // 1. Every listed checkpoint's proof to the latest head spoiled.
+    let spoiled = 0;
+    const listedHits = await rewriteCheckpoints(d.context, (real) => {
+      spoiled += real.checkpoints.length;
+      return { ...real, checkpoints: real.checkpoints.map((c) => ({ ...c, consistency: spoilProof(c.consistency) })) };
+    });
+    let mark = d.requests.length;
+    await expectCableRefused(d, mark, FORK);
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, FORK);
+    expect(listedHits.count).toBeGreaterThanOrEqual(2);
+    expect(spoiled).toBeGreaterThanOrEqual(listedHits.count);
+    expect(await pinned(d.page)).toEqual(before);
+    await screenshot(d.page, 'hostile-bad-checkpoint-proof');
+    await d.context.unrouteAll({ behavior: 'wait' });
+
+    // 2. A careful attacker drops the checkpoints (as if the stored one had left the list), so
+    // that the browser asks for a proof from the checkpoint it stored — and spoils that one.
+    const dropped = await rewriteCheckpoints(d.context, (real) => ({ ...real, checkpoints: [] }));
+    const proofHits = { count: 0 };
     await d.context.route(
       (u) => u.pathname === '/api/v1/log/proof/consistency',
       async (route: Route) => {
         const response = await route.fetch();
         const real = (await response.json()) as { old_size: number; new_size: number; proof: string[] };
-        hits.count += 1;
-        // A fork would need such a proof: the real one with its first hash changed.
-        const proof = real.proof.length > 0 ? [toHex(sodium().randombytes_buf(32)), ...real.proof.slice(1)] : [toHex(sodium().randombytes_buf(32))];
-        await route.fulfill({ response, json: { ...real, proof } });
+        proofHits.count += 1;
+        await route.fulfill({ response, json: { ...real, proof: spoilProof(real.proof) } });
       },
     );
-    let mark = d.requests.length;
-    await expectCableRefused(d, mark, UNPROVEN);
+    const asked = watches.get(d)!.consistencyAsked.length;
     mark = d.requests.length;
-    await expectLetterRefused(d, mark, UNPROVEN);
-    expect(hits.count).toBeGreaterThanOrEqual(2);
-    expect((await pinned(d.page))!.tree_head).toEqual(before);
+    await expectCableRefused(d, mark, FORK);
+    mark = d.requests.length;
+    await expectLetterRefused(d, mark, FORK);
+    expect(dropped.count).toBeGreaterThanOrEqual(2);
+    expect(proofHits.count).toBeGreaterThanOrEqual(2);
+    // What it asked for: from the stored checkpoint's size (one the server listed before),
+    // never from the size of the last head it accepted.
+    const bodies = await expectOnlyCheckpointSizesSent(d, asked);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    for (const b of bodies) {
+      expect(b.old_size).toBe(before.checkpoint!.tree_size);
+      expect(b.new_size).toBeGreaterThan(head.tree_size);
+    }
+    expect(await pinned(d.page)).toEqual(before);
     await screenshot(d.page, 'hostile-bad-consistency-proof');
   });
 
@@ -427,7 +533,8 @@ describe('a hostile server, in the browser', () => {
   test('the tree head signed with another key, and that key served as the log key: refused with the changed-key message', async () => {
     const d = member;
     const before = await pinned(d.page);
-    const sthHits = await rewriteTreeHead(d.context, (real) => resign(real, attacker));
+    // The latest head and every checkpoint signed again with the operator's key.
+    const sthHits = await rewriteCheckpoints(d.context, (real) => resignAll(real, attacker));
     const keyHits = await answerLogKey(d.context, attacker.publicKey);
     const grouped = (toHex(attacker.publicKey).match(/.{8}/g) ?? []).join(' ');
     let mark = d.requests.length;
@@ -447,7 +554,7 @@ describe('a hostile server, in the browser', () => {
   test('the tree head signed with another key while the log key is unchanged: refused as unsigned', async () => {
     const d = member;
     const before = await pinned(d.page);
-    const hits = await rewriteTreeHead(d.context, (real) => resign(real, attacker));
+    const hits = await rewriteCheckpoints(d.context, (real) => resignAll(real, attacker));
     let mark = d.requests.length;
     await expectCableRefused(d, mark, BAD_HEAD);
     mark = d.requests.length;
@@ -472,6 +579,10 @@ describe('a hostile server, in the browser', () => {
     const after = (await pinned(d.page))!;
     expect(after.log_public_key).toBe(server.logKey);
     expect(after.tree_head!.tree_size).toBeGreaterThanOrEqual(before.tree_size);
+    expect(after.checkpoint!.tree_size).toBeLessThanOrEqual(after.tree_head!.tree_size);
+    // Across every look of this device, honest and attacked: no consistency request started at
+    // a size that was not a listed checkpoint's.
+    await expectOnlyCheckpointSizesSent(d);
     await screenshot(d.page, 'hostile-honest-again');
   });
 
