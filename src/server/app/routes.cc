@@ -300,6 +300,21 @@ Result<domain::CableId> CableIdFrom(const std::string& hex) {
 }
 
 // The cable named by a body that holds nothing else: {"id": hex}.
+// ?tree_size=&start=&limit= of a paged proof (a letter bundle, an organization's state).
+Result<Service::BundlePage> PageParams(const Request& req) {
+  Service::BundlePage page;
+  if (req.QueryParam("tree_size")) {
+    CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
+  }
+  if (req.QueryParam("start")) {
+    CANDOR_ASSIGN_OR_RETURN(page.start, QueryU64(req, "start"));
+  }
+  if (req.QueryParam("limit")) {
+    CANDOR_ASSIGN_OR_RETURN(page.limit, QueryU64(req, "limit"));
+  }
+  return page;
+}
+
 Result<domain::CableId> CableIdBody(const Request& req) {
   CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
   std::string id_hex;
@@ -329,16 +344,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   // (candor-org-state-v1, docs/PROTOCOL.md "Organization state"); paged like a letter bundle.
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/state", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    Service::BundlePage page;
-    if (req.QueryParam("tree_size")) {
-      CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
-    }
-    if (req.QueryParam("start")) {
-      CANDOR_ASSIGN_OR_RETURN(page.start, QueryU64(req, "start"));
-    }
-    if (req.QueryParam("limit")) {
-      CANDOR_ASSIGN_OR_RETURN(page.limit, QueryU64(req, "limit"));
-    }
+    CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
     CANDOR_ASSIGN_OR_RETURN(Json state, s->OrganizationState(slug, page));
     return Ok(state);
   })));
@@ -877,16 +883,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
     const auto with = req.QueryParam("signatures");
     if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
-    Service::BundlePage page;
-    if (req.QueryParam("tree_size")) {
-      CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
-    }
-    if (req.QueryParam("start")) {
-      CANDOR_ASSIGN_OR_RETURN(page.start, QueryU64(req, "start"));
-    }
-    if (req.QueryParam("limit")) {
-      CANDOR_ASSIGN_OR_RETURN(page.limit, QueryU64(req, "limit"));
-    }
+    CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
     CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1", page));
     return Ok(bundle);
   }), Heavy()));

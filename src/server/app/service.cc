@@ -206,20 +206,28 @@ Result<std::int64_t> StoredIndex(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+// The web release logged last, if any (its manifest and log index).
+Result<std::optional<Service::WebReleaseView>> LoggedWebRelease(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto last, tx.GetSetting(kWebReleaseSetting));
+  if (!last || last->empty()) return std::optional<Service::WebReleaseView>();
+  CANDOR_ASSIGN_OR_RETURN(const std::int64_t index, StoredIndex(*last));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx.ReadLogEntries(index, index + 1));
+  if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
+  auto event = domain::DecodeLogEntry(records[0].entry);
+  if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
+    return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
+  }
+  return std::optional<Service::WebReleaseView>(
+      Service::WebReleaseView{std::get<domain::WebReleaseEvent>(*event).manifest, static_cast<std::uint64_t>(index)});
+}
+}  // namespace
+
 Status Service::RecordWebRelease(const std::string& manifest) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateLogEvent(domain::WebReleaseEvent{manifest}));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
-  if (last && !last->empty()) {
-    CANDOR_ASSIGN_OR_RETURN(const std::int64_t index, StoredIndex(*last));
-    CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
-    if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
-    auto event = domain::DecodeLogEntry(records[0].entry);
-    if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
-      return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
-    }
-    if (std::get<domain::WebReleaseEvent>(*event).manifest == manifest) return Status::Ok();
-  }
+  CANDOR_ASSIGN_OR_RETURN(auto last, LoggedWebRelease(*tx));
+  if (last && last->manifest == manifest) return Status::Ok();
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(*tx, domain::EncodeLogEntry(domain::WebReleaseEvent{manifest})));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting(kWebReleaseSetting, std::to_string(index)));
   return tx->Commit();
@@ -227,16 +235,9 @@ Status Service::RecordWebRelease(const std::string& manifest) {
 
 Result<Service::WebReleaseView> Service::LatestWebRelease() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto last, tx->GetSetting(kWebReleaseSetting));
-  if (!last || last->empty()) return NotFound("this server has logged no web release");
-  CANDOR_ASSIGN_OR_RETURN(const std::int64_t index, StoredIndex(*last));
-  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(index, index + 1));
-  if (records.size() != 1) return Error(ErrorCode::kCorrupt, "the logged web release is missing");
-  auto event = domain::DecodeLogEntry(records[0].entry);
-  if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
-    return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
-  }
-  return WebReleaseView{std::get<domain::WebReleaseEvent>(*event).manifest, static_cast<std::uint64_t>(index)};
+  CANDOR_ASSIGN_OR_RETURN(auto last, LoggedWebRelease(*tx));
+  if (!last) return NotFound("this server has logged no web release");
+  return *last;
 }
 
 Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
