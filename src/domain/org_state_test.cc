@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "crypto/ed25519.h"
 #include "crypto/keys.h"
 #include "crypto/ristretto.h"
@@ -183,6 +186,32 @@ TEST_F(OrgStateTest, TheShapeIsStrict) {
   json = OrgStateProofToJson(Proof());
   json.erase("tree_head");
   EXPECT_FALSE(OrgStateProofFromJson(json).ok());
+}
+
+// The fuzz seeds (fuzz/corpus/org_state/): valid-* verify against the key they name, invalid-* do not.
+TEST(OrgStateCorpusTest, SeedsVerifyAsNamed) {
+  const std::filesystem::path dir = std::filesystem::path(CANDOR_SOURCE_DIR) / "fuzz" / "corpus" / "org_state";
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  int valid = 0, invalid = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(file.path());
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    const std::string name = file.path().filename().string();
+    auto proof = OrgStateProofFromJson(j);
+    auto state = proof.ok() ? VerifyOrgState(*proof, proof->log_public_key, proof->organization)
+                            : Result<OrgState>(proof.error());
+    if (name.rfind("valid-", 0) == 0) {
+      ++valid;
+      ASSERT_TRUE(state.ok()) << name << ": " << state.error().message();
+      EXPECT_FALSE(state->epoch_versions.empty()) << name;
+      EXPECT_FALSE(state->reviewers.empty()) << name;
+    } else {
+      ++invalid;
+      EXPECT_FALSE(state.ok()) << name;
+    }
+  }
+  EXPECT_GE(valid, 1);
+  EXPECT_GE(invalid, 3);
 }
 
 TEST(KeyFingerprintTest, IsTheFirstSixteenBytesOfSha256InGroupsOfFour) {
