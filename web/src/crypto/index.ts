@@ -28,5 +28,6 @@ export * from './log_entry.js';
 export * from './bundle.js';
 export * from './org_state.js';
 export * from './witness.js';
+export * from './web_release.js';
 export * from './signer.js';
 export * from './keystore.js';

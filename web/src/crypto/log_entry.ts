@@ -31,6 +31,7 @@ import {
   type OrganizationSettings,
 } from './policy.js';
 import { isValidBoxPublicKey } from './keys.js';
+import { parseWebManifest, webReleaseId } from './web_release.js';
 import { isValidPoint } from './ristretto.js';
 import type { RosterEvent } from './roster.js';
 import { sha256, splitTranscript, trBytes } from './transcript.js';
@@ -95,6 +96,11 @@ export interface RosterEpochEvent {
   slug: string;
   version: bigint;
 }
+// "web-release": the server serves these files to browsers from now on (web_release.ts).
+export interface WebReleaseEvent {
+  kind: 'web-release';
+  manifest: string; // parseWebManifest accepts it
+}
 export interface LetterEvent {
   kind: 'letter';
   letter: Letter;
@@ -149,7 +155,8 @@ export type LogEvent =
   | CableLogEvent
   | ReviewerEvent
   | ReviewerRemovedEvent
-  | RosterEpochEvent;
+  | RosterEpochEvent
+  | WebReleaseEvent;
 
 export type LogEventKind = LogEvent['kind'];
 
@@ -166,6 +173,7 @@ const KINDS: readonly LogEventKind[] = [
   'reviewer',
   'reviewer-removed',
   'roster-epoch',
+  'web-release',
 ];
 const MAX_FIELDS = 6;
 
@@ -310,6 +318,9 @@ function validate(
       checkSlug(kind, slugBytes(event.slug));
       checkCounter(kind, 'the version', event.version);
       return;
+    case 'web-release':
+      rethrowAs(kind, () => parseWebManifest(event.manifest));
+      return;
   }
 }
 
@@ -400,6 +411,8 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
       return trBytes(label, [k, utf8(event.slug), u64le(event.version), u64le(event.accountId)]);
     case 'roster-epoch':
       return trBytes(label, [k, utf8(event.slug), u64le(event.version)]);
+    case 'web-release':
+      return trBytes(label, [k, utf8(event.manifest)]);
   }
 }
 
@@ -542,6 +555,9 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
     case 'roster-epoch':
       count(2);
       return { kind, slug: text(f[0]!), version: u64Field(kind, 'the version', f[1]!) };
+    case 'web-release':
+      count(1);
+      return { kind, manifest: text(f[0]!) };
   }
 }
 
@@ -656,5 +672,7 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
       return { kind: event.kind, slug: event.slug, version: event.version, account_id: event.accountId };
     case 'roster-epoch':
       return { kind: event.kind, slug: event.slug, version: event.version };
+    case 'web-release':
+      return { kind: event.kind, release: toHex(webReleaseId(event.manifest)), manifest: event.manifest };
   }
 }
