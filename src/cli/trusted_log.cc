@@ -284,10 +284,16 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     if (!newest_checkpoint || cp.head.size > newest_checkpoint->head.size) newest_checkpoint = cp;
   }
   if (!stored_checked) {
-    if (pin.checkpoint->head.size > out.sth.head.size) {
+    const auto& cp = *pin.checkpoint;
+    if (cp.head.size <= out.sth.head.size) {
+      CANDOR_RETURN_IF_ERROR(ProveConsistent(server, cp, out.sth, ca_file));
+    } else if (witnessed) {
+      // The witnesses' newest checkpoint may lag behind the newest one seen without them: both
+      // are checkpoints, so the proof can go the other way.
+      CANDOR_RETURN_IF_ERROR(ProveConsistent(server, out.sth, cp, ca_file));
+    } else {
       return VerificationFailed("the server shows a log older than a checkpoint it showed you before (a rollback)");
     }
-    CANDOR_RETURN_IF_ERROR(ProveConsistent(server, *pin.checkpoint, out.sth, ca_file));
   }
   if (witnessed && pin.witnessed_head) {
     const auto& w = *pin.witnessed_head;  // checkpoints both: their sizes are shared

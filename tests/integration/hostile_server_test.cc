@@ -404,7 +404,12 @@ TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
   };
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(witness_round(i, url_server_).ok());
 
-  // Honest: the newest checkpoint has three cosignatures; two of three are enough.
+  // The client first looks without witnesses, and sees a newer checkpoint than they cosigned.
+  ASSERT_EQ(WriteCable().first, 0);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  ASSERT_EQ(WriteCable().first, 0);
+  // Honest: the newest cosigned checkpoint has three cosignatures; two of three are enough
+  // (and it is proven a prefix of the newer checkpoint the client saw).
   auto honest = WriteCable(flags + " --witness-threshold 2");
   ASSERT_EQ(honest.first, 0) << honest.second;
 
