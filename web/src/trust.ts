@@ -23,6 +23,14 @@
 //    never in a URL; a checkpoint's size is shared by every client that looked since that
 //    batch, so it says nothing about this one). Then the latest head and the newest listed
 //    checkpoint are stored.
+// 3. Witnesses (docs/PROTOCOL.md "Witnesses"; the command line's --witness KEY …
+//    --witness-threshold K): when the member set a witness policy (localStorage,
+//    WITNESS_POLICY_KEY: witness keys and a threshold k), the head is not the latest one but the
+//    largest listed checkpoint that carries valid cosignatures from at least k of those
+//    witnesses — a fork must then fool k independent witnesses too. That head is kept in its own
+//    field (witnessedHead): a smaller one later is a rollback, and the stored witnessed head and
+//    the stored plain checkpoint are proven consistent with it (all checkpoint sizes, which
+//    every client that looked since that batch shares; never the size of the last latest head).
 // Everything the flow reads next is fetched at that head's size and proven against it.
 //
 // The server, the store and the pin of earlier versions are injected (LogSource, TrustStore)
@@ -30,7 +38,7 @@
 import { api, apiBytes, apiOrgState } from './api.js';
 import { bytesEqual, fixedFromHex, toHex } from './crypto/bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './crypto/errors.js';
-import { dumpJson, field, hexField, isObject, onlyFields, parseJson, stringField, type JsonObject, type JsonValue } from './crypto/json.js';
+import { dumpJson, field, hexField, isObject, isUnsigned, onlyFields, parseJson, stringField, type JsonObject, type JsonValue } from './crypto/json.js';
 import { verifyConsistency } from './crypto/merkle.js';
 import { orgStateFromJson, verifyOrgState, type OrgState } from './crypto/org_state.js';
 import {
@@ -39,19 +47,39 @@ import {
   verifySignedTreeHead,
   type SignedTreeHead,
 } from './crypto/tree_head.js';
+import { countWitnessCosignatures, witnessCosignatureFromJson, witnessPolicy, type WitnessCosignature } from './crypto/witness.js';
 import { legacyPinnedLogKey } from './keystore.js';
 
 // The localStorage item (per origin, as localStorage is) that holds
 // {"log_public_key": hex, "tree_head": {tree_size, root, timestamp_ms, signature},
-//  "checkpoint": {tree_size, root, timestamp_ms, signature}} ("checkpoint" is left out while
-// there is none, and records of earlier versions have none).
+//  "checkpoint": {tree_size, root, timestamp_ms, signature},
+//  "witnessed_tree_head": {tree_size, root, timestamp_ms, signature}} ("checkpoint" and
+// "witnessed_tree_head" are left out while there is none, and records of earlier versions have
+// none).
 export const TRUSTED_LOG_KEY = 'candor.trusted-log.v1';
+
+// The localStorage item (per origin) that holds the member's witness policy:
+// {"keys": [64 hex, …], "threshold": k}. Absent: no witnesses.
+export const WITNESS_POLICY_KEY = 'candor.witnesses.v1';
+
+// At most this many witness keys (a policy is typed or pasted by hand).
+export const MAX_WITNESSES = 32;
+
+// The witnesses this browser requires: `threshold` (1 … keys.length) of `keys` (distinct
+// Ed25519 public keys) must have cosigned a head before a flow uses it.
+export interface WitnessPolicy {
+  keys: Uint8Array[];
+  threshold: number;
+}
 
 // A tree head this browser now trusts, and how it came to.
 export interface TrustedHead {
   logKey: Uint8Array; // the pinned log key, which signed sth
   sth: SignedTreeHead;
   firstUse: boolean; // the key was pinned on first use just now
+  // With a witness policy: how many of its witnesses validly cosigned sth (at least its
+  // threshold), and how many keys it names. null without witnesses.
+  witnessed: { cosigned: number; of: number } | null;
 }
 
 // What this browser remembers about the server's log.
@@ -63,18 +91,25 @@ export interface TrustRecord {
   // The newest checkpoint proven a prefix of treeHead; null: none yet (or a record of an
   // earlier version).
   checkpoint: SignedTreeHead | null;
+  // The latest checkpoint accepted with witnesses (the command line's witnessed_tree_head);
+  // null: none yet (or never with witnesses).
+  witnessedHead: SignedTreeHead | null;
 }
 
-// Where the pin and the last head are kept.
+// Where the pin, the last heads and the witness policy are kept.
 export interface TrustStore {
   load(): Promise<TrustRecord | null>;
   save(record: TrustRecord): Promise<void>;
+  // The member's witness policy; null: no witnesses. Throws a CandorError when a stored policy
+  // cannot be read (then every flow stops: a damaged policy must not mean "no witnesses").
+  witnessPolicy(): Promise<WitnessPolicy | null>;
 }
 
 // One of the newest checkpoints, with the consistency proof from it to the latest head.
 export interface ListedCheckpoint {
   sth: SignedTreeHead;
   consistency: Uint8Array[]; // RFC 9162 consistency_path from sth to the latest head
+  cosignatures?: WitnessCosignature[]; // the witnesses' cosignatures collected; absent: none
 }
 
 // GET /api/v1/log/checkpoints: the same answer for every client.
@@ -135,6 +170,16 @@ function unproven(): CandorError {
   );
 }
 
+function notWitnessed(policy: WitnessPolicy, best: number): CandorError {
+  const n = policy.keys.length;
+  const of = n === 1 ? 'your one witness' : `${policy.threshold} of your ${n} witnesses`;
+  return verificationFailed(
+    `Candor stopped here: no recent state of the public log is confirmed by ${of} (the best is confirmed by ${best}). ` +
+      'The witnesses may not have caught up yet: try again in a few minutes, or the server is showing you a log they have not seen. ' +
+      'Nothing was sent. If this keeps happening, tell your witnesses and someone you trust outside the organization.',
+  );
+}
+
 function badHead(): CandorError {
   return verificationFailed(
     `Candor stopped here: the server sent a state of its public log that its own key did not sign. Try again in a minute. ${TELL_SOMEONE}`,
@@ -149,20 +194,23 @@ export function trustRecordToText(r: TrustRecord): string {
     log_public_key: toHex(r.logKey),
     tree_head: r.treeHead === null ? null : signedTreeHeadToJson(r.treeHead),
     ...(r.checkpoint === null ? {} : { checkpoint: signedTreeHeadToJson(r.checkpoint) }),
+    ...(r.witnessedHead === null ? {} : { witnessed_tree_head: signedTreeHeadToJson(r.witnessedHead) }),
   });
 }
 
 export function trustRecordFromText(text: string): TrustRecord | null {
   try {
     const what = 'the trusted log record';
-    const o = onlyFields(parseJson(text), what, ['log_public_key', 'tree_head', 'checkpoint']);
+    const o = onlyFields(parseJson(text), what, ['log_public_key', 'tree_head', 'checkpoint', 'witnessed_tree_head']);
     const logKey = hexField(o, what, 'log_public_key', 32);
     const th = field(o, what, 'tree_head');
     const cp = o.get('checkpoint') ?? null; // absent from records of earlier versions
+    const wh = o.get('witnessed_tree_head') ?? null; // absent while there is none
     return {
       logKey,
       treeHead: th === null ? null : signedTreeHeadFromJson(th),
       checkpoint: cp === null ? null : signedTreeHeadFromJson(cp),
+      witnessedHead: wh === null ? null : signedTreeHeadFromJson(wh),
     };
   } catch (e) {
     if (e instanceof CandorError) return null;
@@ -170,30 +218,133 @@ export function trustRecordFromText(text: string): TrustRecord | null {
   }
 }
 
-// This page's copy, for browsers that refuse localStorage (some private windows): the pin then
-// lasts as long as the page.
-let memory: string | null = null;
+// This page's copies, for browsers that refuse localStorage (some private windows): the pin
+// and the witness policy then last as long as the page. undefined: nothing written here;
+// null: removed.
+const memory = new Map<string, string | null>();
 
-function readStorage(): string | null {
+function readStorage(item: string): string | null {
   try {
-    return globalThis.localStorage?.getItem(TRUSTED_LOG_KEY) ?? memory;
+    const stored = globalThis.localStorage?.getItem(item);
+    if (stored !== undefined && stored !== null) return stored;
   } catch {
-    return memory;
+    // Only the copy in memory (below).
   }
+  return memory.get(item) ?? null;
 }
 
-function writeStorage(text: string): void {
-  memory = text;
+function writeStorage(item: string, text: string | null): void {
+  memory.set(item, text);
   try {
-    globalThis.localStorage?.setItem(TRUSTED_LOG_KEY, text);
+    if (text === null) globalThis.localStorage?.removeItem(item);
+    else globalThis.localStorage?.setItem(item, text);
   } catch {
     // Kept in memory only (above).
   }
 }
 
+// --- the witness policy ---
+
+// The policy's JSON text, {"keys": [lowercase hex, …], "threshold": k}.
+export function witnessPolicyToText(p: WitnessPolicy): string {
+  return dumpJson({ keys: p.keys.map(toHex), threshold: p.threshold });
+}
+
+// The policy from its JSON text, strictly: exactly "keys" (1 … MAX_WITNESSES distinct keys,
+// each 64 lowercase hex digits) and "threshold" (a whole number from 1 to the number of keys;
+// absent: all of them). 'invalid argument' for anything else.
+export function witnessPolicyFromText(text: string): WitnessPolicy {
+  const what = 'the witness policy';
+  const o = onlyFields(parseJson(text), what, ['keys', 'threshold']);
+  const list = field(o, what, 'keys');
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_WITNESSES) {
+    throw invalidArgument(`'keys' in ${what} must be a list of 1 to ${MAX_WITNESSES} witness keys`);
+  }
+  const keys: Uint8Array[] = [];
+  for (const k of list) {
+    if (typeof k !== 'string' || !/^[0-9a-f]{64}$/.test(k)) {
+      throw invalidArgument(`each of 'keys' in ${what} must be 64 lowercase hex digits`);
+    }
+    const key = fixedFromHex(k, 32, 'a witness key');
+    if (keys.some((x) => bytesEqual(x, key))) throw invalidArgument(`'keys' in ${what} repeats ${k}`);
+    keys.push(key);
+  }
+  let threshold = keys.length;
+  const t = o.get('threshold');
+  if (t !== undefined) {
+    if (!isUnsigned(t) || t.integer! < 1n || t.integer! > BigInt(keys.length)) {
+      throw invalidArgument(`'threshold' in ${what} must be a whole number from 1 to ${keys.length}`);
+    }
+    threshold = Number(t.integer!);
+  }
+  return { keys, threshold };
+}
+
+// The witness keys typed or pasted by a member: one 64-hex-digit Ed25519 public key a line
+// (either case; spaces around it and empty lines are ignored). Returns the keys, or the
+// problems in plain words (one per line at fault) when there is any.
+export function witnessKeysFromLines(text: string): { keys: Uint8Array[]; problems: string[] } {
+  const keys: Uint8Array[] = [];
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const n = i + 1;
+    if (!/^[0-9a-fA-F]+$/.test(line)) {
+      problems.push(`Line ${n} is not a witness key: a key has only the digits 0–9 and the letters a–f (no spaces, names or punctuation).`);
+      return;
+    }
+    if (line.length !== 64) {
+      problems.push(`Line ${n} is not a witness key: a key is exactly 64 characters long, this line has ${line.length}.`);
+      return;
+    }
+    const hex = line.toLowerCase();
+    const before = seen.get(hex);
+    if (before !== undefined) {
+      problems.push(`Line ${n} repeats the key on line ${before}.`);
+      return;
+    }
+    seen.set(hex, n);
+    keys.push(fixedFromHex(hex, 32, 'a witness key'));
+  });
+  if (keys.length === 0 && problems.length === 0) problems.push('Enter at least one witness key, one per line.');
+  if (keys.length > MAX_WITNESSES) problems.push(`At most ${MAX_WITNESSES} witness keys can be set; there are ${keys.length}.`);
+  return { keys, problems };
+}
+
+// The policy stored in this browser; null: none. Throws a CandorError ('invalid argument',
+// in plain words) when one is stored but cannot be read.
+export function loadWitnessPolicy(): WitnessPolicy | null {
+  const text = readStorage(WITNESS_POLICY_KEY);
+  if (text === null) return null;
+  try {
+    return witnessPolicyFromText(text);
+  } catch (e) {
+    if (!(e instanceof CandorError)) throw e;
+    throw invalidArgument(
+      'Candor stopped here: the witness setting stored in this browser is damaged, so it cannot check the public log with your witnesses. ' +
+        'Set your witnesses again (or remove them) under “Witnesses” on the “Your keys” page.',
+    );
+  }
+}
+
+// Stores `policy` (checked: 1 … MAX_WITNESSES distinct 32-byte keys, 1 ≤ threshold ≤ their
+// number), or removes the stored one (null).
+export function saveWitnessPolicy(policy: WitnessPolicy | null): void {
+  if (policy === null) {
+    writeStorage(WITNESS_POLICY_KEY, null);
+    return;
+  }
+  const text = witnessPolicyToText(policy);
+  witnessPolicyFromText(text); // refuses what could not be read back
+  writeStorage(WITNESS_POLICY_KEY, text);
+}
+
 export const browserTrustStore: TrustStore = {
   async load() {
-    const text = readStorage();
+    const text = readStorage(TRUSTED_LOG_KEY);
     // Only this origin's own scripts write the record; one that does not parse (damaged by
     // hand) is treated as absent, as a script able to write it could do anything anyway.
     const record = text === null ? null : trustRecordFromText(text);
@@ -207,13 +358,16 @@ export const browserTrustStore: TrustStore = {
     }
     if (legacy === undefined) return null;
     try {
-      return { logKey: fixedFromHex(legacy, 32, 'the pinned log key'), treeHead: null, checkpoint: null };
+      return { logKey: fixedFromHex(legacy, 32, 'the pinned log key'), treeHead: null, checkpoint: null, witnessedHead: null };
     } catch {
       return null;
     }
   },
   async save(record) {
-    writeStorage(trustRecordToText(record));
+    writeStorage(TRUSTED_LOG_KEY, trustRecordToText(record));
+  },
+  async witnessPolicy() {
+    return loadWitnessPolicy();
   },
 };
 
@@ -243,8 +397,9 @@ export const serverLog: LogSource = {
   },
   async checkpoints() {
     // Strictly (parseJson refuses repeated keys and keeps big integers exact). Of each head its
-    // four fields; other members the server may add later (the checkpoints' cosignatures among
-    // them) are not read, as the command line reads them without witnesses.
+    // four fields, and of each checkpoint its consistency proof and its witnesses'
+    // cosignatures (each exactly {witness, timestamp, signature}); other members the server may
+    // add later are not read.
     const what = "the server's checkpoints";
     const j = parseJson(await apiBytes('/log/checkpoints'));
     if (!isObject(j)) throw invalidArgument(`${what} must be a JSON object`);
@@ -254,7 +409,12 @@ export const serverLog: LogSource = {
     const checkpoints = list.map((c) => {
       const one = 'a checkpoint of the server';
       if (!isObject(c)) throw invalidArgument(`${one} must be a JSON object`);
-      return { sth: headFromJson(c, one), consistency: proofFromJson(field(c, one, 'consistency')) };
+      const sth = headFromJson(c, one);
+      const consistency = proofFromJson(field(c, one, 'consistency'));
+      const cs = c.get('cosignatures');
+      if (cs === undefined || cs === null) return { sth, consistency };
+      if (!Array.isArray(cs) || cs.length > 256) throw invalidArgument(`'cosignatures' of ${one} must be a list`);
+      return { sth, consistency, cosignatures: cs.map((x) => witnessCosignatureFromJson(x, `a cosignature of ${one}`)) };
     });
     return { latest, checkpoints };
   },
@@ -290,9 +450,14 @@ export function sameTreeHead(a: SignedTreeHead, b: SignedTreeHead): boolean {
 // checkpoints, checks the head's signature, checks it against the last head this browser
 // accepted (locally: that size is never sent), checks that every listed checkpoint and the
 // checkpoint stored before are prefixes of it, and stores it with the newest checkpoint.
+// With a witness policy (store.witnessPolicy()), the head is instead the largest listed
+// checkpoint cosigned by enough of the witnesses (witnessedTrustedHead, below).
 // Throws LogKeyChangedError, or a 'verification failed' CandorError with a plain message for a
-// rollback, a fork or a bad signature; the server's ApiErrors otherwise.
+// rollback, a fork, a bad signature or too few witnesses; the server's ApiErrors otherwise.
 export async function fetchTrustedHead(source: LogSource = serverLog, store: TrustStore = browserTrustStore): Promise<TrustedHead> {
+  // First: a stored policy that cannot be read stops the flow before anything is fetched.
+  const stated = await store.witnessPolicy();
+  const policy = stated === null ? null : witnessPolicy(stated.keys, stated.threshold);
   const record = await store.load();
   let logKey: Uint8Array;
   let firstUse = false;
@@ -303,6 +468,7 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
     firstUse = true;
   }
   const { latest: sth, checkpoints } = await source.checkpoints();
+  // (With witnesses too: a latest head the pinned key did not sign tells a changed key.)
   try {
     verifySignedTreeHead(sth, logKey);
   } catch (e) {
@@ -312,14 +478,21 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
     if (!bytesEqual(served, logKey)) throw new LogKeyChangedError(logKey, served);
     throw badHead();
   }
+  if (policy !== null) return witnessedTrustedHead(source, store, record, logKey, firstUse, checkpoints, policy);
   const now = sth.head;
 
   // The last head this browser accepted, checked here and never sent: a smaller size is a
-  // rollback, an equal size must have the same root.
+  // rollback, an equal size must have the same root. The last head accepted with witnesses (a
+  // checkpoint the server signed) is checked the same way.
   const last = record?.treeHead ?? null;
   if (last !== null) {
     if (now.size < last.head.size) throw rollback(now.size, last.head.size);
     if (now.size === last.head.size && !bytesEqual(now.root, last.head.root)) throw fork();
+  }
+  const witnessed = record?.witnessedHead ?? null;
+  if (witnessed !== null) {
+    if (now.size < witnessed.head.size) throw rollback(now.size, witnessed.head.size);
+    if (now.size === witnessed.head.size && !bytesEqual(now.root, witnessed.head.root)) throw fork();
   }
 
   // Every listed checkpoint: signed by the pinned key, and proven a prefix of the new head.
@@ -349,32 +522,15 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
       storedChecked = true;
     }
     if (last !== null && cp.size === last.head.size && !bytesEqual(cp.root, last.head.root)) throw fork();
+    if (witnessed !== null && cp.size === witnessed.head.size && !bytesEqual(cp.root, witnessed.head.root)) throw fork();
     if (newest === null || cp.size > newest.head.size) newest = c.sth;
   }
 
   // The stored checkpoint has left the list: proven a prefix of the new head by asking from its
   // size, which every client that looked since that batch shares (never the last head's size).
   if (!storedChecked && stored !== null) {
-    const before = stored.head;
-    if (before.size > now.size) throw rollback(now.size, before.size);
-    if (before.size === now.size) {
-      if (!bytesEqual(before.root, now.root)) throw fork();
-    } else if (before.size > 0n) {
-      // (Every tree extends the empty one: no proof to ask for.)
-      let proof: Uint8Array[];
-      try {
-        proof = await source.consistency(before.size, now.size);
-      } catch (e) {
-        if (e instanceof CandorError) throw unproven();
-        throw e;
-      }
-      try {
-        verifyConsistency(before.size, now.size, before.root, now.root, proof);
-      } catch (e) {
-        if (e instanceof CandorError) throw fork();
-        throw e;
-      }
-    }
+    if (stored.head.size > now.size) throw rollback(now.size, stored.head.size);
+    await proveConsistent(source, stored, sth);
   }
   // A record of an earlier version of these pages holds a head but no checkpoint. Proving that
   // head a prefix of the new one would send its size — the very per-client value this avoids —
@@ -382,15 +538,104 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
   // the head is still checked locally above (rollback, equal size, a listed checkpoint of its
   // size), and from this look on the stored checkpoint carries the proof.
 
-  await store.save({ logKey, treeHead: sth, checkpoint: newest ?? stored });
-  return { logKey, sth, firstUse };
+  await store.save({ logKey, treeHead: sth, checkpoint: newest ?? stored, witnessedHead: witnessed });
+  return { logKey, sth, firstUse, witnessed: null };
+}
+
+// Proves `older` a prefix of `newer` (older's size ≤ newer's): equal sizes need the same root;
+// otherwise the server's proof between the two sizes, asked for with
+// POST /api/v1/log/proof/consistency — call it only with checkpoint sizes, which every client
+// that looked since those batches shares (never the size of a latest head this browser took).
+async function proveConsistent(source: LogSource, older: SignedTreeHead, newer: SignedTreeHead): Promise<void> {
+  const [a, b] = [older.head, newer.head];
+  if (a.size > b.size) throw new RangeError('proveConsistent: the older head is the larger');
+  if (a.size === b.size) {
+    if (!bytesEqual(a.root, b.root)) throw fork();
+    return;
+  }
+  if (a.size === 0n) return; // every tree extends the empty one: no proof to ask for
+  let proof: Uint8Array[];
+  try {
+    proof = await source.consistency(a.size, b.size);
+  } catch (e) {
+    if (e instanceof CandorError) throw unproven();
+    throw e;
+  }
+  try {
+    verifyConsistency(a.size, b.size, a.root, b.root, proof);
+  } catch (e) {
+    if (e instanceof CandorError) throw fork();
+    throw e;
+  }
+}
+
+// With witnesses (the command line's FetchTrustedHead with --witness, WitnessedCheckpoint):
+// the head is the largest listed checkpoint, signed by the pinned key, that carries valid
+// cosignatures from at least `policy.threshold` of `policy.keys` (cosignatures of other keys,
+// and ones that do not verify, count for nothing); the latest head itself is not used. Against
+// what this browser stored:
+//   - the last witnessed head (a checkpoint): a smaller one now is a rollback, an equal size
+//     must have the same root (locally), a larger one must extend it (proven from its size);
+//   - the stored plain checkpoint: proven consistent with the witnessed one in whichever
+//     direction their sizes allow (the witnesses may lag behind the newest checkpoint seen
+//     without them, as in the command line since it learnt that);
+//   - the last latest head accepted without witnesses: compared only when it has the same size
+//     (its size is never sent, and a witnessed checkpoint may well be older than it);
+//   - every listed checkpoint the pinned key signed: of the size of a stored head, the same root.
+// Every size sent is a checkpoint's. The witnessed head is stored in its own field; the plain
+// head and checkpoint are kept as they were.
+async function witnessedTrustedHead(
+  source: LogSource,
+  store: TrustStore,
+  record: TrustRecord | null,
+  logKey: Uint8Array,
+  firstUse: boolean,
+  checkpoints: readonly ListedCheckpoint[],
+  policy: WitnessPolicy,
+): Promise<TrustedHead> {
+  const last = record?.treeHead ?? null;
+  const stored = record?.checkpoint ?? null;
+  const before = record?.witnessedHead ?? null;
+  const known = [last, stored, before].filter((x): x is SignedTreeHead => x !== null);
+
+  let chosen: { sth: SignedTreeHead; cosigned: number } | null = null;
+  let best = 0;
+  for (const c of checkpoints) {
+    try {
+      verifySignedTreeHead(c.sth, logKey);
+    } catch (e) {
+      if (e instanceof CandorError) continue; // not this log's: no witness can make it one
+      throw e;
+    }
+    const cp = c.sth.head;
+    // A signed checkpoint of the size of a head this browser accepted: the same root.
+    for (const k of known) if (cp.size === k.head.size && !bytesEqual(cp.root, k.head.root)) throw fork();
+    const n = countWitnessCosignatures(c.cosignatures ?? [], logKey, cp, policy.keys);
+    best = Math.max(best, n);
+    if (n >= policy.threshold && (chosen === null || cp.size > chosen.sth.head.size)) chosen = { sth: c.sth, cosigned: n };
+  }
+  if (chosen === null) throw notWitnessed(policy, best);
+  const sth = chosen.sth;
+  const now = sth.head;
+
+  if (before !== null) {
+    if (now.size < before.head.size) throw rollback(now.size, before.head.size);
+    await proveConsistent(source, before, sth);
+  }
+  if (stored !== null && !(before !== null && sameTreeHead(stored, before))) {
+    if (stored.head.size <= now.size) await proveConsistent(source, stored, sth);
+    else await proveConsistent(source, sth, stored);
+  }
+
+  await store.save({ logKey, treeHead: last, checkpoint: stored, witnessedHead: sth });
+  return { logKey, sth, firstUse, witnessed: { cosigned: chosen.cosigned, of: policy.keys.length } };
 }
 
 // Pins `logKey` instead of the key pinned before (the member compared it with the one their
-// organization announced). The stored head and checkpoint are dropped with the old key: heads
+// organization announced). The stored heads and checkpoint are dropped with the old key: heads
 // signed by two keys cannot be checked against each other.
 export async function trustLogKey(logKey: Uint8Array, store: TrustStore = browserTrustStore): Promise<void> {
-  await store.save({ logKey: logKey.slice(), treeHead: null, checkpoint: null });
+  await store.save({ logKey: logKey.slice(), treeHead: null, checkpoint: null, witnessedHead: null });
 }
 
 // The organization's state at `head` (GET /api/v1/orgs/{slug}/state?tree_size=N, page by

@@ -35,6 +35,7 @@ import { add, choice, download, errorRegion, field, form, h, notice, plural, rea
 import { explain, showError } from '../ui/errors.js';
 import { keyCard, newPassphraseFields, organizationsHolding, unlockForm } from '../ui/keys.js';
 import { firstUseNote } from '../ui/trust.js';
+import { witnessesSection } from '../ui/witnesses.js';
 import { countsTable, isLetterId, letterStatusBadges, letterText } from './letters.js';
 
 // ---- #/member: keys on this device, letters to sign ----
@@ -60,6 +61,7 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
     ),
     importSection(() => void draw()),
     h('section', { 'aria-labelledby': 'open-h' }, h('h2', { id: 'open-h' }, 'Letters you can sign'), lettersArea),
+    witnessesSection(),
   );
   titled(main, 'Your keys');
   const here = stillHere();

@@ -7,7 +7,7 @@ import { LogKeyChangedError, trustLogKey, type TrustedHead } from '../trust.js';
 import { h, replace, statusRegion } from './dom.js';
 
 // A 32-byte key as 8 groups of 8 hex digits, easier to compare by eye than one long run.
-function keyText(key: Uint8Array): string {
+export function keyText(key: Uint8Array): string {
   return (toHex(key).match(/.{1,8}/g) ?? []).join(' ');
 }
 

@@ -1,7 +1,8 @@
-// Trusting the log in the browser (web/src/trust.ts, docs/PROTOCOL.md "Trusting the log"):
-// the pin on first use, no rollback, no fork, the checkpoints and their consistency proofs, a
-// changed key, and the organization state fetched at the trusted head — against logs built
-// here, through the injected LogSource and TrustStore (no server, no localStorage).
+// Trusting the log in the browser (web/src/trust.ts, docs/PROTOCOL.md "Trusting the log" and
+// "Witnesses"): the pin on first use, no rollback, no fork, the checkpoints and their
+// consistency proofs, a changed key, witnesses and their threshold, and the organization state
+// fetched at the trusted head — against logs built here, through the injected LogSource and
+// TrustStore (no server, no localStorage).
 import { describe, expect, it } from 'vitest';
 import { ready } from '../../src/crypto/sodium.js';
 import { toHex, utf8 } from '../../src/crypto/bytes.js';
@@ -12,17 +13,26 @@ import { generateMemberKeys } from '../../src/crypto/keys.js';
 import { orgStateToJson } from '../../src/crypto/org_state.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { signedTreeHeadToJson, signTreeHead, type SignedTreeHead } from '../../src/crypto/tree_head.js';
+import { cosignTreeHead, type WitnessCosignature } from '../../src/crypto/witness.js';
 import {
+  browserTrustStore,
   fetchOrgState,
   fetchTrustedHead,
+  loadWitnessPolicy,
   LogKeyChangedError,
+  saveWitnessPolicy,
   trustLogKey,
   trustRecordFromText,
   trustRecordToText,
+  WITNESS_POLICY_KEY,
+  witnessKeysFromLines,
+  witnessPolicyFromText,
+  witnessPolicyToText,
   type LogCheckpoints,
   type LogSource,
   type TrustRecord,
   type TrustStore,
+  type WitnessPolicy,
 } from '../../src/trust.js';
 import { addOrganization, TestLog } from './fixture.js';
 
@@ -30,12 +40,20 @@ await ready();
 
 class MemoryStore implements TrustStore {
   record: TrustRecord | null = null;
+  policy: WitnessPolicy | null = null;
+  constructor(policy: WitnessPolicy | null = null) {
+    this.policy = policy;
+  }
   async load() {
     return this.record;
   }
   async save(r: TrustRecord) {
     // Through the text form, as the browser stores it.
     this.record = trustRecordFromText(trustRecordToText(r));
+  }
+  async witnessPolicy() {
+    // Through the text form too.
+    return this.policy === null ? null : witnessPolicyFromText(witnessPolicyToText(this.policy));
   }
 }
 
@@ -52,6 +70,10 @@ class FakeServer implements LogSource {
   checkpointProof = (cpSize: number, size: number): Uint8Array[] => this.log.tree.consistency(cpSize, size);
   consistencyAsked: [bigint, bigint][] = [];
   everListed = new Set<bigint>();
+  // The witnesses' cosignatures collected for each checkpoint size (as `candor witness` posts
+  // them); a liar replaces `cosignaturesOf`.
+  cosigned = new Map<number, WitnessCosignature[]>();
+  cosignaturesOf = (size: number): WitnessCosignature[] | undefined => this.cosigned.get(size);
   constructor(
     public log: TestLog,
     size?: number,
@@ -62,6 +84,13 @@ class FakeServer implements LogSource {
   // Marks the current head a checkpoint (as the server does at each batch).
   mark(size = this.size): this {
     this.marked.push(size);
+    return this;
+  }
+  // `witnesses` cosign the checkpoint of `size` (each a valid cosignature of this log's head).
+  cosign(size: number, ...witnesses: SignKeyPair[]): this {
+    const list = this.cosigned.get(size) ?? [];
+    for (const w of witnesses) list.push(cosignTreeHead(this.signer.publicKey, this.head(size).head, 1790000000n + BigInt(size), w));
+    this.cosigned.set(size, list);
     return this;
   }
   head(size = this.size): SignedTreeHead {
@@ -75,7 +104,10 @@ class FakeServer implements LogSource {
     for (const s of sizes) this.everListed.add(BigInt(s));
     return {
       latest: this.head(),
-      checkpoints: sizes.map((s) => ({ sth: this.head(s), consistency: this.checkpointProof(s, this.size) })),
+      checkpoints: sizes.map((s) => {
+        const cosignatures = this.cosignaturesOf(s);
+        return { sth: this.head(s), consistency: this.checkpointProof(s, this.size), ...(cosignatures ? { cosignatures } : {}) };
+      }),
     };
   }
   async consistency(oldSize: bigint, newSize: bigint) {
@@ -359,21 +391,313 @@ describe('trusting the log', () => {
     const server = new FakeServer(log);
     const head = server.head();
     const checkpoint = server.head(2);
-    const text = trustRecordToText({ logKey: log.key.publicKey, treeHead: head, checkpoint });
-    expect(trustRecordFromText(text)).toEqual({ logKey: log.key.publicKey, treeHead: head, checkpoint });
-    const old = trustRecordToText({ logKey: log.key.publicKey, treeHead: head, checkpoint: null });
+    const text = trustRecordToText({ logKey: log.key.publicKey, treeHead: head, checkpoint, witnessedHead: null });
+    expect(text).not.toMatch(/witnessed/);
+    expect(trustRecordFromText(text)).toEqual({ logKey: log.key.publicKey, treeHead: head, checkpoint, witnessedHead: null });
+    const old = trustRecordToText({ logKey: log.key.publicKey, treeHead: head, checkpoint: null, witnessedHead: null });
     expect(old).not.toMatch(/checkpoint/); // as earlier versions wrote it, and read
-    expect(trustRecordFromText(old)).toEqual({ logKey: log.key.publicKey, treeHead: head, checkpoint: null });
-    expect(trustRecordFromText(trustRecordToText({ logKey: log.key.publicKey, treeHead: null, checkpoint: null }))).toEqual({
+    expect(trustRecordFromText(old)).toEqual({ logKey: log.key.publicKey, treeHead: head, checkpoint: null, witnessedHead: null });
+    expect(trustRecordFromText(trustRecordToText({ logKey: log.key.publicKey, treeHead: null, checkpoint: null, witnessedHead: null }))).toEqual({
       logKey: log.key.publicKey,
       treeHead: null,
       checkpoint: null,
+      witnessedHead: null,
     });
+    // With a witnessed head, as the command line names it.
+    const witnessed = server.head(1);
+    const full = trustRecordToText({ logKey: log.key.publicKey, treeHead: head, checkpoint, witnessedHead: witnessed });
+    expect(full).toMatch(/"witnessed_tree_head":\{/);
+    expect(trustRecordFromText(full)).toEqual({ logKey: log.key.publicKey, treeHead: head, checkpoint, witnessedHead: witnessed });
+    expect(trustRecordFromText(full.replace('"witnessed_tree_head":{', '"witnessed_tree_head":{"extra":1,'))).toBeNull();
     expect(trustRecordFromText('{"log_public_key":"00"}')).toBeNull();
     expect(trustRecordFromText('not json')).toBeNull();
     expect(trustRecordFromText(text.replace('"tree_head"', '"extra":1,"tree_head"'))).toBeNull();
     expect(trustRecordFromText(text.replace('"checkpoint":{', '"checkpoint":{"extra":1,'))).toBeNull();
     expect(trustRecordFromText(text.replace('"tree_head"', '"checkpoint":null,"tree_head"'))).toBeNull(); // a repeated key
+  });
+});
+
+// Three witnesses this browser trusts, and one it does not know.
+const [wA, wB, wC, stranger] = [1, 2, 3, 4].map((i) => generateSignKeyPair(new SeededRng(600 + i))) as [SignKeyPair, SignKeyPair, SignKeyPair, SignKeyPair];
+const policy = (threshold?: number): WitnessPolicy => ({ keys: [wA, wB, wC].map((w) => w.publicKey), threshold: threshold ?? 3 });
+const NOT_WITNESSED = /no recent state of the public log is confirmed by/;
+
+describe('trusting the log with witnesses', () => {
+  it('uses the largest checkpoint cosigned by enough of the witnesses, not the latest head', async () => {
+    const log = makeLog(1, 30);
+    // Checkpoints 10 (cosigned by A, B, C), 15 (A, B), 20 (A), 25 (none); the latest head 28.
+    const server = new FakeServer(log, 28).mark(10).mark(15).mark(20).mark(25);
+    server.cosign(10, wA, wB, wC).cosign(15, wA, wB).cosign(20, wA);
+    for (const [k, size, cosigned] of [[3, 10n, 3], [2, 15n, 2], [1, 20n, 1]] as const) {
+      const store = new MemoryStore(policy(k));
+      const h = await fetchTrustedHead(server, store);
+      expect(h.sth.head.size).toBe(size);
+      expect(h.sth).toEqual(server.head(Number(size)));
+      expect(h.firstUse).toBe(true);
+      expect(h.witnessed).toEqual({ cosigned, of: 3 });
+      // Kept in its own field; no plain head or checkpoint taken.
+      expect(store.record?.witnessedHead).toEqual(h.sth);
+      expect(store.record?.treeHead).toBeNull();
+      expect(store.record?.checkpoint).toBeNull();
+    }
+    // All of them by default.
+    const all = await fetchTrustedHead(server, new MemoryStore(witnessPolicyFromText(`{"keys":[${policy().keys.map((k) => `"${toHex(k)}"`).join(',')}]}`)));
+    expect(all.sth.head.size).toBe(10n);
+    expect(server.consistencyAsked).toEqual([]);
+
+    // The log grows and the witnesses cosign the newer checkpoints: each new witnessed head is
+    // proven to extend the one stored, asking from its (checkpoint) size.
+    const store = new MemoryStore(policy(2));
+    await fetchTrustedHead(server, store);
+    expect(store.record?.witnessedHead?.head.size).toBe(15n);
+    server.cosign(25, wB, wC);
+    server.size = 31;
+    server.mark(30).cosign(30, wA);
+    const h = await fetchTrustedHead(server, store);
+    expect(h.sth.head.size).toBe(25n);
+    expect(h.firstUse).toBe(false);
+    expect(server.consistencyAsked).toEqual([[15n, 25n]]);
+    // The same witnessed head again: compared locally.
+    await fetchTrustedHead(server, store);
+    expect(server.consistencyAsked).toEqual([[15n, 25n]]);
+    for (const [a, b] of server.consistencyAsked) {
+      expect(server.everListed.has(a)).toBe(true);
+      expect(server.everListed.has(b)).toBe(true);
+    }
+  });
+
+  it('stops when too few of the witnesses cosigned any listed checkpoint, storing nothing', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 28).mark(10).mark(15).mark(20).mark(25);
+    server.cosign(15, wA, wB).cosign(20, wC).cosign(25, wA);
+    const store = new MemoryStore(policy());
+    const e = await stopsWith(fetchTrustedHead(server, store), /no recent state of the public log is confirmed by 3 of your 3 witnesses \(the best is confirmed by 2\)/);
+    expect(e.message).toMatch(/try again in a few minutes, or the server is showing you a log they have not seen/);
+    expect(store.record).toBeNull();
+    // The witnessed checkpoint has left the list (the four newest are not cosigned enough).
+    const ok = new MemoryStore(policy(2));
+    await fetchTrustedHead(server, ok);
+    expect(ok.record?.witnessedHead?.head.size).toBe(15n);
+    server.size = 30;
+    server.mark(27).mark(29);
+    await stopsWith(fetchTrustedHead(server, ok), /confirmed by 2 of your 3 witnesses \(the best is confirmed by 1\)/);
+    expect(ok.record?.witnessedHead?.head.size).toBe(15n);
+    // One witness, one key.
+    await stopsWith(fetchTrustedHead(server, new MemoryStore({ keys: [stranger.publicKey], threshold: 1 })), /confirmed by your one witness \(the best is confirmed by 0\)/);
+  });
+
+  it('counts nothing for cosignatures of unknown witnesses, invalid ones, or ones of another checkpoint', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 22).mark(20);
+    const good = (w: SignKeyPair) => cosignTreeHead(log.key.publicKey, server.head(20).head, 1790000020n, w);
+    const badSignature = { ...good(wA), signature: good(wA).signature.map((b, i) => (i === 0 ? b ^ 1 : b)) };
+    const otherTime = { ...good(wC), timestamp: 1790000021n }; // signed for another time
+    const ofAnotherSize = cosignTreeHead(log.key.publicKey, server.head(19).head, 1790000020n, wC); // pasted
+    const ofAnotherLog = cosignTreeHead(generateSignKeyPair(new SeededRng(90)).publicKey, server.head(20).head, 1790000020n, wA);
+    const claimed = { ...good(stranger), witness: wA.publicKey }; // a stranger's signature under A's name
+    const list = [good(stranger), badSignature, otherTime, ofAnotherSize, ofAnotherLog, claimed, good(wB), good(wB), good(wB)];
+    server.cosignaturesOf = () => list;
+    const store = new MemoryStore(policy(2));
+    await stopsWith(fetchTrustedHead(server, store), /confirmed by 2 of your 3 witnesses \(the best is confirmed by 1\)/);
+    expect(store.record).toBeNull();
+    // One more valid cosignature of a configured witness, and it counts.
+    server.cosignaturesOf = () => [...list, good(wC)];
+    const h = await fetchTrustedHead(server, store);
+    expect(h.sth.head.size).toBe(20n);
+    expect(h.witnessed).toEqual({ cosigned: 2, of: 3 });
+    // A checkpoint the log's key did not sign counts nothing, however many cosign it.
+    const fresh = new MemoryStore(policy(1));
+    const forged = signTreeHead(server.head(21).head, stranger.secretKey);
+    server.checkpoints = async () => ({
+      latest: server.head(22),
+      checkpoints: [{ sth: forged, consistency: [], cosignatures: [wA, wB, wC].map((w) => cosignTreeHead(log.key.publicKey, forged.head, 1n, w)) }],
+    });
+    await stopsWith(fetchTrustedHead(server, fresh), /confirmed by 1 of your 3 witnesses \(the best is confirmed by 0\)/);
+  });
+
+  it('refuses a forked log whose checkpoints carry the real cosignatures pasted in, and a fork that fooled the witnesses', async () => {
+    const real = new FakeServer(makeLog(1, 30), 22).mark(15).mark(20).cosign(15, wA, wB, wC).cosign(20, wA, wB, wC);
+    const seen = new MemoryStore(policy(2));
+    await fetchTrustedHead(real, seen);
+    expect(seen.record?.witnessedHead?.head.size).toBe(20n);
+    // The other history (the same log key), listing checkpoints of the same sizes and newer,
+    // with the real checkpoints' cosignatures pasted in: none verifies over its roots.
+    const forked = new FakeServer(makeLog(2, 30), 26).mark(15).mark(20).mark(25);
+    forked.cosignaturesOf = (size) => real.cosigned.get(size) ?? real.cosigned.get(20);
+    const fresh = new MemoryStore(policy(2));
+    await stopsWith(fetchTrustedHead(forked, fresh), /confirmed by 2 of your 3 witnesses \(the best is confirmed by 0\)/);
+    expect(fresh.record).toBeNull();
+    // The browser that saw the real log sees the fork first: its checkpoint of 20 entries, signed
+    // by the log's key, has another root than the witnessed head stored.
+    await stopsWith(fetchTrustedHead(forked, seen), FORK);
+    expect(seen.record?.witnessedHead?.head.size).toBe(20n);
+    expect(forked.consistencyAsked).toEqual([]);
+    // Witnesses fooled into cosigning the fork: the browser that saw the real log still refuses
+    // it — locally while the fork's checkpoint of 20 entries is listed …
+    forked.cosignaturesOf = (size) => forked.cosigned.get(size);
+    forked.cosign(25, wA, wB).cosign(20, wA, wB);
+    await stopsWith(fetchTrustedHead(forked, seen), FORK);
+    // … and, once that one has left the list, the proof from the stored head does not check.
+    forked.listed = 1;
+    await stopsWith(fetchTrustedHead(forked, seen), FORK);
+    expect(forked.consistencyAsked).toEqual([[20n, 25n]]);
+    expect(seen.record?.witnessedHead?.head.size).toBe(20n);
+  });
+
+  it('refuses a rollback of the witnessed head, and checks the latest head against it without witnesses', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 26).mark(15).mark(20).cosign(15, wA, wB, wC).cosign(20, wA, wB, wC);
+    const store = new MemoryStore(policy(2));
+    await fetchTrustedHead(server, store);
+    expect(store.record?.witnessedHead?.head.size).toBe(20n);
+    // The checkpoint of 20 entries is no longer shown: only the older witnessed one.
+    server.marked = [15];
+    await stopsWith(fetchTrustedHead(server, store), /older state of its public log \(15 entries\) than it showed this browser before \(20 entries\)/);
+    expect(store.record?.witnessedHead?.head.size).toBe(20n);
+    expect(server.consistencyAsked).toEqual([]);
+    // Without witnesses now: a latest head smaller than the witnessed one is a rollback too.
+    store.policy = null;
+    server.size = 18;
+    await stopsWith(fetchTrustedHead(server, store), /older state of its public log \(18 entries\) than it showed this browser before \(20 entries\)/);
+    server.size = 26;
+    server.marked = [15, 20];
+    const h = await fetchTrustedHead(server, store);
+    expect(h.sth.head.size).toBe(26n);
+    expect(h.witnessed).toBeNull();
+    expect(store.record?.witnessedHead?.head.size).toBe(20n); // kept for when witnesses return
+  });
+
+  it('accepts a plain checkpoint newer than the witnessed one when it extends it, and proves an older one too', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 30).mark(18).mark(24).mark(28);
+    const store = new MemoryStore();
+    await fetchTrustedHead(server, store); // without witnesses: the head 30, the checkpoint 28
+    expect(store.record?.checkpoint?.head.size).toBe(28n);
+    // Witnesses configured; they have cosigned only 24 so far (behind the newest, 28): proven a
+    // prefix of the stored checkpoint — sizes 24 and 28, both checkpoints, never 30.
+    store.policy = policy(2);
+    server.cosign(24, wA, wB);
+    const h = await fetchTrustedHead(server, store);
+    expect(h.sth.head.size).toBe(24n);
+    expect(server.consistencyAsked).toEqual([[24n, 28n]]);
+    expect(store.record?.treeHead?.head.size).toBe(30n);
+    expect(store.record?.checkpoint?.head.size).toBe(28n);
+    expect(store.record?.witnessedHead?.head.size).toBe(24n);
+    // A proof of another tree for those sizes: a fork.
+    const other = makeLog(2, 30);
+    const honest = server.consistency.bind(server);
+    server.consistency = async (a, b) => {
+      server.consistencyAsked.push([a, b]);
+      return other.tree.consistency(Number(a), Number(b));
+    };
+    const store2 = new MemoryStore();
+    store2.record = { ...store.record!, witnessedHead: null };
+    store2.policy = policy(2);
+    await stopsWith(fetchTrustedHead(server, store2), FORK);
+    expect(store2.record?.witnessedHead).toBeNull();
+    server.consistency = honest;
+    // The witnesses catch up past the plain checkpoint: the stored checkpoint is proven a prefix
+    // of the new witnessed head, and so is the stored witnessed head.
+    server.consistencyAsked = [];
+    server.cosign(28, wA, wB, wC);
+    const later = await fetchTrustedHead(server, store);
+    expect(later.sth.head.size).toBe(28n);
+    expect(server.consistencyAsked).toEqual([[24n, 28n]]); // (28 → 28: compared locally)
+    server.size = 31;
+    server.mark(31).cosign(31, wB, wC);
+    server.consistencyAsked = [];
+    await fetchTrustedHead(server, store);
+    expect(server.consistencyAsked).toEqual([[28n, 31n]]);
+    expect(store.record?.witnessedHead?.head.size).toBe(31n);
+    // The latest head this browser took without witnesses (30) was never sent.
+    expect(server.consistencyAsked.flat()).not.toContain(30n);
+  });
+
+  it('stops at a latest head its pinned key did not sign, as without witnesses', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 22).mark(20).cosign(20, wA, wB, wC);
+    const store = new MemoryStore(policy());
+    await fetchTrustedHead(server, store);
+    const newKey = generateSignKeyPair(new SeededRng(77));
+    server.signer = newKey;
+    await stopsWith(fetchTrustedHead(server, store), /now signed by another key/);
+    await trustLogKey(newKey.publicKey, store);
+    expect(store.record?.witnessedHead).toBeNull();
+  });
+});
+
+describe('the witness policy', () => {
+  const keys = [wA, wB, wC].map((w) => toHex(w.publicKey));
+
+  it('is stored as strict JSON text', () => {
+    const p = { keys: [wA.publicKey, wB.publicKey], threshold: 1 };
+    const text = witnessPolicyToText(p);
+    expect(text).toBe(`{"keys":["${keys[0]}","${keys[1]}"],"threshold":1}`);
+    expect(witnessPolicyFromText(text)).toEqual(p);
+    expect(witnessPolicyFromText(`{"keys":["${keys[0]}","${keys[1]}"]}`)).toEqual({ ...p, threshold: 2 }); // all by default
+    for (const bad of [
+      '',
+      'null',
+      '[]',
+      '{}',
+      '{"keys":[]}',
+      `{"keys":["${keys[0]}"],"threshold":0}`,
+      `{"keys":["${keys[0]}"],"threshold":2}`,
+      `{"keys":["${keys[0]}"],"threshold":1.0}`,
+      `{"keys":["${keys[0]}"],"threshold":"1"}`,
+      `{"keys":["${keys[0]}"],"threshold":-1}`,
+      `{"keys":["${keys[0]}","${keys[0]}"],"threshold":1}`,
+      `{"keys":["${keys[0]!.toUpperCase()}"],"threshold":1}`,
+      `{"keys":["${keys[0]!.slice(2)}"],"threshold":1}`,
+      `{"keys":["${keys[0]}"],"threshold":1,"extra":1}`,
+      `{"keys":["${keys[0]}"],"threshold":1,"threshold":1}`,
+      `{"keys":"${keys[0]}","threshold":1}`,
+    ]) {
+      expect(() => witnessPolicyFromText(bad), bad).toThrow(CandorError);
+    }
+  });
+
+  it('reads the keys a member pastes, one a line, and says plainly what is wrong', () => {
+    const ok = witnessKeysFromLines(`  ${keys[0]}\n\n${keys[1]!.toUpperCase()}\r\n${keys[2]}  \n`);
+    expect(ok.problems).toEqual([]);
+    expect(ok.keys).toEqual([wA.publicKey, wB.publicKey, wC.publicKey]);
+    const bad = witnessKeysFromLines([keys[0], keys[0]!.slice(1), `w1=${keys[1]}`, keys[2]!.replace(/^../, 'zz'), keys[0]].join('\n'));
+    expect(bad.keys).toEqual([wA.publicKey]);
+    expect(bad.problems).toEqual([
+      'Line 2 is not a witness key: a key is exactly 64 characters long, this line has 63.',
+      'Line 3 is not a witness key: a key has only the digits 0–9 and the letters a–f (no spaces, names or punctuation).',
+      'Line 4 is not a witness key: a key has only the digits 0–9 and the letters a–f (no spaces, names or punctuation).',
+      'Line 5 repeats the key on line 1.',
+    ]);
+    expect(witnessKeysFromLines(' \n\n').problems).toEqual(['Enter at least one witness key, one per line.']);
+  });
+
+  it('lives in localStorage per origin; a damaged one stops every flow', async () => {
+    const items = new Map<string, string>();
+    const fake = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    };
+    const g = globalThis as { localStorage?: unknown };
+    const before = g.localStorage;
+    g.localStorage = fake;
+    try {
+      expect(loadWitnessPolicy()).toBeNull();
+      saveWitnessPolicy({ keys: [wA.publicKey, wB.publicKey], threshold: 2 });
+      expect(items.get(WITNESS_POLICY_KEY)).toBe(`{"keys":["${keys[0]}","${keys[1]}"],"threshold":2}`);
+      expect(await browserTrustStore.witnessPolicy()).toEqual({ keys: [wA.publicKey, wB.publicKey], threshold: 2 });
+      expect(() => saveWitnessPolicy({ keys: [wA.publicKey], threshold: 2 })).toThrow(CandorError);
+      items.set(WITNESS_POLICY_KEY, '{"keys":[],"threshold":1}');
+      await expect(browserTrustStore.witnessPolicy()).rejects.toThrow(/witness setting stored in this browser is damaged/);
+      const server = new FakeServer(makeLog(1, 10)).mark();
+      await expect(fetchTrustedHead(server, { ...browserTrustStore, load: async () => null, save: async () => undefined })).rejects.toThrow(/damaged/);
+      saveWitnessPolicy(null);
+      expect(items.has(WITNESS_POLICY_KEY)).toBe(false);
+      expect(loadWitnessPolicy()).toBeNull();
+    } finally {
+      g.localStorage = before;
+    }
   });
 });
 

@@ -35,15 +35,16 @@ export interface Server {
 }
 
 // Starts `candor serve --demo` on port 0 (the kernel picks a free port; the server prints the
-// one it got) with batches every ~second, so that counts move quickly.
-export async function startServer(): Promise<Server> {
+// one it got) with batches every ~second, so that counts move quickly. `extraArgs` go after the
+// others (e.g. `--witness NAME=HEX`).
+export async function startServer(extraArgs: readonly string[] = []): Promise<Server> {
   if (!existsSync(candorBinary)) throw new Error(`no candor binary at ${candorBinary}: build it, or set CANDOR_BINARY`);
   if (!existsSync(join(webDist, 'index.html'))) throw new Error(`no web build in ${webDist}: run \`make web\``);
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-'));
   const child: ChildProcess = spawn(
     candorBinary,
     ['serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--web-dir', webDist,
-      '--batch-interval', '1', '--batch-jitter', '0.2', '--no-access-log'],
+      '--batch-interval', '1', '--batch-jitter', '0.2', '--no-access-log', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
