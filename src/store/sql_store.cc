@@ -849,6 +849,17 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(std::int64_t organization_id, std::string_view kind,
+                                                                   std::int64_t limit) override {
+    return Run(kReads, [&]() -> Result<std::vector<OrganizationLogRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
+                                  "WHERE organization_id = ? AND kind = ? ORDER BY log_index DESC LIMIT ?",
+                                  {organization_id, std::string(kind), limit}));
+      return DecodeAll(rows, &DecodeOrganizationLog);
+    });
+  }
+
   Result<bool> AnyOrganizationLog() override {
     return Run(kReads, [&]() -> Result<bool> {
       CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT log_index FROM organization_log LIMIT 1"));

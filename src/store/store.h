@@ -309,6 +309,10 @@ class Transaction {
   // In log order; only those of `kind` when it is not empty.
   virtual Result<std::vector<OrganizationLogRecord>> ListOrganizationLog(std::int64_t organization_id,
                                                                          std::string_view kind) = 0;
+  // The newest `limit` entries of `kind`, newest first (the current roster epochs, on every
+  // cable submission: not the whole list).
+  virtual Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(std::int64_t organization_id,
+                                                                           std::string_view kind, std::int64_t limit) = 0;
   // True when any organization's entry is indexed (start-up indexes old logs once).
   virtual Result<bool> AnyOrganizationLog() = 0;
 

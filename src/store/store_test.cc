@@ -609,6 +609,55 @@ TEST_P(StoreTest, RosterEventsRoundTrip) {
   EXPECT_FALSE(unknown.has_value());
 }
 
+TEST_P(StoreTest, OrganizationLogCheckpointsAndCosignaturesRoundTrip) {
+  const std::int64_t a = MakeOrg("a");
+  const std::int64_t b = MakeOrg("b");
+  {
+    ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
+    ASSERT_OK_AND_ASSIGN(bool none, tx->AnyOrganizationLog());
+    EXPECT_FALSE(none);
+    ASSERT_OK(tx->InsertOrganizationLog({3, a, "roster-epoch", 2}));
+    ASSERT_OK(tx->InsertOrganizationLog({5, a, "reviewer", std::nullopt}));
+    ASSERT_OK(tx->InsertOrganizationLog({7, a, "roster-epoch", 4}));
+    ASSERT_OK(tx->InsertOrganizationLog({8, b, "roster-epoch", 1}));
+    ASSERT_OK(tx->InsertOrganizationLog({9, a, "roster-epoch", 6}));
+    ASSERT_OK(tx->InsertCheckpoint(10));
+    ASSERT_OK(tx->InsertCheckpoint(10));  // again: nothing changes
+    ASSERT_OK(tx->InsertCheckpoint(20));
+    ASSERT_OK(tx->InsertCosignature({10, Bytes(32, 1), 100, Bytes(64, 2)}));
+    ASSERT_OK(tx->InsertCosignature({10, Bytes(32, 1), 200, Bytes(64, 3)}));  // the first stays
+    ASSERT_OK(tx->InsertCosignature({10, Bytes(32, 4), 300, Bytes(64, 5)}));
+    ASSERT_OK(tx->Commit());
+  }
+  {  // one log index is one entry, of one organization
+    ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
+    EXPECT_FALSE(tx->InsertOrganizationLog({9, b, "reviewer", std::nullopt}).ok());
+  }
+  ASSERT_OK_AND_ASSIGN(auto rx, store_->Begin(TxMode::kRead));
+  ASSERT_OK_AND_ASSIGN(bool any, rx->AnyOrganizationLog());
+  EXPECT_TRUE(any);
+  ASSERT_OK_AND_ASSIGN(auto all, rx->ListOrganizationLog(a, ""));
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[1].kind, "reviewer");
+  EXPECT_FALSE(all[1].version.has_value());
+  ASSERT_OK_AND_ASSIGN(auto epochs, rx->ListOrganizationLog(a, "roster-epoch"));
+  ASSERT_EQ(epochs.size(), 3u);
+  EXPECT_EQ(epochs.front().log_index, 3);
+  ASSERT_OK_AND_ASSIGN(auto latest, rx->LatestOrganizationLog(a, "roster-epoch", 2));  // newest first
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].version, 6);
+  EXPECT_EQ(latest[1].version, 4);
+  ASSERT_OK_AND_ASSIGN(auto other, rx->LatestOrganizationLog(b, "roster-epoch", 2));
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].log_index, 8);
+  ASSERT_OK_AND_ASSIGN(auto checkpoints, rx->ListCheckpoints(4));
+  EXPECT_EQ(checkpoints, (std::vector<std::int64_t>{20, 10}));
+  ASSERT_OK_AND_ASSIGN(auto cosignatures, rx->ListCosignatures(10));
+  ASSERT_EQ(cosignatures.size(), 2u);
+  EXPECT_EQ(cosignatures[0].timestamp_s, 100);
+  EXPECT_EQ(cosignatures[1].witness, Bytes(32, 4));
+}
+
 TEST_P(StoreTest, RosterRefusesDuplicatesAndGaps) {
   const std::int64_t a = MakeOrg("a");
   {

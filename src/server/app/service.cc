@@ -22,6 +22,10 @@ namespace internal {
 
 store::Blob ToBlob(crypto::ByteSpan b) { return store::Blob(b.begin(), b.end()); }
 
+bool ReceivesCables(const store::AccountRecord& account) {
+  return !account.disabled && (account.roles & store::kRoleReviewer) != 0 && account.reviewer_box_public.has_value();
+}
+
 Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
   CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org_id));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx.ListRosterEvents(org_id, latest));
@@ -95,8 +99,9 @@ Result<std::size_t> Service::LogRosterEpochs(store::Transaction& tx) {
   for (const auto& org : orgs) {
     CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org.id));
     if (latest == 0) continue;
-    CANDOR_ASSIGN_OR_RETURN(auto epochs, tx.ListOrganizationLog(org.id, domain::LogEventKind(domain::RosterEpochEvent{})));
-    if (!epochs.empty() && epochs.back().version == latest) continue;
+    CANDOR_ASSIGN_OR_RETURN(auto epochs,
+                            tx.LatestOrganizationLog(org.id, domain::LogEventKind(domain::RosterEpochEvent{}), 1));
+    if (!epochs.empty() && epochs.front().version == latest) continue;
     CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(tx, org.id, domain::RosterEpochEvent{org.slug, static_cast<std::uint64_t>(latest)}));
     ++logged;
   }
@@ -104,22 +109,20 @@ Result<std::size_t> Service::LogRosterEpochs(store::Transaction& tx) {
 }
 
 Result<std::vector<std::uint64_t>> Service::CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id) {
-  CANDOR_ASSIGN_OR_RETURN(auto epochs, tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::RosterEpochEvent{})));
+  CANDOR_ASSIGN_OR_RETURN(auto epochs,
+                          tx.LatestOrganizationLog(org_id, domain::LogEventKind(domain::RosterEpochEvent{}), 2));
   std::vector<std::uint64_t> out;
-  for (auto it = epochs.rbegin(); it != epochs.rend() && out.size() < 2; ++it) {
-    if (!it->version) return Error(ErrorCode::kCorrupt, "a stored roster epoch has no version");
-    out.push_back(static_cast<std::uint64_t>(*it->version));
+  for (const auto& e : epochs) {
+    if (!e.version) return Error(ErrorCode::kCorrupt, "a stored roster epoch has no version");
+    out.push_back(static_cast<std::uint64_t>(*e.version));
   }
   return out;
 }
 
 Status Service::LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
                                   const store::AccountRecord& before, const store::AccountRecord& after) {
-  auto receives = [](const store::AccountRecord& a) {
-    return !a.disabled && (a.roles & store::kRoleReviewer) != 0 && a.reviewer_box_public.has_value();
-  };
-  const bool was = receives(before);
-  const bool is = receives(after);
+  const bool was = internal::ReceivesCables(before);
+  const bool is = internal::ReceivesCables(after);
   if (is && (!was || before.reviewer_box_public != after.reviewer_box_public)) {
     CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromBytes<crypto::BoxPublicKey>(*after.reviewer_box_public, "reviewer key"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(tx, org.id));

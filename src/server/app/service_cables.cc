@@ -162,7 +162,7 @@ Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx
   CANDOR_ASSIGN_OR_RETURN(auto accounts, tx.ListAccounts(org_id));
   std::vector<CableRecipient> out;
   for (const auto& a : accounts) {
-    if (a.disabled || (a.roles & store::kRoleReviewer) == 0 || !a.reviewer_box_public) continue;
+    if (!internal::ReceivesCables(a)) continue;
     auto key = crypto::FixedFromBytes<crypto::BoxPublicKey>(*a.reviewer_box_public, "reviewer key");
     if (!key.ok()) return Error(ErrorCode::kCorrupt, "a stored reviewer key is damaged");
     out.push_back({a.id, *key});

@@ -10,6 +10,10 @@ namespace candor::app::internal {
 
 store::Blob ToBlob(crypto::ByteSpan b);
 
+// Whether the account receives cables: an enabled reviewer with a key. The one rule behind the
+// server's recipient list and the reviewer entries it logs (authors' clients seal to those).
+bool ReceivesCables(const store::AccountRecord& account);
+
 // The organization's roster, replayed from the store (every version).
 Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id);
 
