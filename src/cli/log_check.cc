@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "domain/bundle.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
 
@@ -22,6 +23,38 @@ Result<std::string> StrField(const Json& j, const char* field) {
 
 }  // namespace
 
+Result<tlog::SignedTreeHead> TreeHeadFromReply(const Json& j) {
+  if (!j.is_object()) return BadReply("a malformed tree head");
+  Json head = Json::object();
+  for (const char* f : {"tree_size", "root", "timestamp_ms", "signature"}) {
+    if (!j.contains(f)) return BadReply("a tree head without '" + std::string(f) + "'");
+    head[f] = j[f];
+  }
+  auto sth = domain::SignedTreeHeadFromJson(head);
+  if (!sth.ok()) return BadReply("a malformed tree head: " + sth.error().message());
+  return *sth;
+}
+
+Result<std::vector<tlog::Hash>> ProofFromReply(const Json& list) {
+  if (!list.is_array() || list.size() > 64) return BadReply("a malformed proof");
+  std::vector<tlog::Hash> proof;
+  for (const auto& h : list) {
+    if (!h.is_string()) return BadReply("a malformed proof");
+    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
+    if (!hash.ok()) return BadReply("a malformed proof");
+    proof.push_back(*hash);
+  }
+  return proof;
+}
+
+Result<std::vector<tlog::Hash>> FetchConsistencyProof(const ServerUrl& server, std::uint64_t old_size,
+                                                      std::uint64_t new_size, const std::string& ca_file) {
+  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/log/proof/consistency",
+                                               Json{{"old_size", old_size}, {"new_size", new_size}}, ca_file));
+  if (!reply.contains("proof")) return BadReply("a consistency proof without hashes");
+  return ProofFromReply(reply["proof"]);
+}
+
 Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
                                          const tlog::SignedTreeHead& sth, const std::string& ca_file) {
   if (index >= sth.head.size) return VerificationFailed(fmt::format("entry {} is not in the signed log yet", index));
@@ -39,13 +72,8 @@ Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t 
   }
   CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(got, "entry"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
-  std::vector<tlog::Hash> proof;
-  if (!got.contains("proof") || !got["proof"].is_array()) return BadReply("an inclusion proof without hashes");
-  for (const auto& h : got["proof"]) {
-    if (!h.is_string()) return BadReply("a malformed proof");
-    CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof"));
-    proof.push_back(hash);
-  }
+  if (!got.contains("proof")) return BadReply("an inclusion proof without hashes");
+  CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFromReply(got["proof"]));
   CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, sth.head.size, tlog::HashLeaf(entry), proof, sth.head.root));
   return entry;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/io.h"
 #include "cli/letter_bundle.h"
+#include "cli/log_check.h"
 #include "domain/bundle.h"
 #include "domain/policy.h"
 #include "log/cosignature.h"
@@ -90,30 +91,6 @@ Status SavePin(const std::string& path, const ServerUrl& server, const Pin& pin)
   return WriteFileAtomic(path, crypto::AsBytes(j.dump(2) + "\n"), /*overwrite=*/true, 0600);
 }
 
-Result<tlog::SignedTreeHead> ParseHead(const Json& j) {
-  if (!j.is_object()) return BadReply("a malformed tree head");
-  Json head = Json::object();
-  for (const char* f : {"tree_size", "root", "timestamp_ms", "signature"}) {
-    if (!j.contains(f)) return BadReply("a tree head without '" + std::string(f) + "'");
-    head[f] = j[f];
-  }
-  auto sth = domain::SignedTreeHeadFromJson(head);
-  if (!sth.ok()) return BadReply("a malformed tree head: " + sth.error().message());
-  return *sth;
-}
-
-Result<std::vector<tlog::Hash>> ProofFrom(const Json& list) {
-  if (!list.is_array() || list.size() > 64) return BadReply("a malformed consistency proof");
-  std::vector<tlog::Hash> proof;
-  for (const auto& h : list) {
-    if (!h.is_string()) return BadReply("a malformed consistency proof");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
-    if (!hash.ok()) return BadReply("a malformed consistency proof");
-    proof.push_back(*hash);
-  }
-  return proof;
-}
-
 Error ForkError(std::uint64_t newer, std::uint64_t older) {
   return VerificationFailed(fmt::format(
       "the server's log of {} entries does not extend the log of {} entries it showed you before: it is "
@@ -132,11 +109,8 @@ Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& olde
     return Status::Ok();
   }
   if (older.head.size == 0) return Status::Ok();
-  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/log/proof/consistency",
-                                               Json{{"old_size", older.head.size}, {"new_size", newer.head.size}},
-                                               ca_file));
-  if (!reply.contains("proof")) return BadReply("a consistency proof without hashes");
-  CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFrom(reply["proof"]));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof,
+                          FetchConsistencyProof(server, older.head.size, newer.head.size, ca_file));
   if (!tlog::VerifyConsistency(older.head.size, newer.head.size, older.head.root, newer.head.root, proof).ok()) {
     return fork();
   }
@@ -153,7 +127,7 @@ Result<std::pair<tlog::SignedTreeHead, std::size_t>> WitnessedCheckpoint(const S
   std::size_t best = 0;
   std::optional<std::pair<tlog::SignedTreeHead, std::size_t>> chosen;  // the largest that qualifies
   for (const auto& c : reply["checkpoints"]) {
-    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, ParseHead(c));
+    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, TreeHeadFromReply(c));
     if (!tlog::VerifySignedTreeHead(sth, log_key).ok()) continue;  // the key check comes below, with its message
     if (!c.contains("cosignatures")) continue;
     auto cosignatures = domain::CosignaturesFromJson(c["cosignatures"]);
@@ -239,7 +213,7 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     if (!reply.contains("latest") || !reply.contains("checkpoints") || !reply["checkpoints"].is_array()) {
       return BadReply("no latest tree head and checkpoints");
     }
-    CANDOR_ASSIGN_OR_RETURN(out.sth, ParseHead(reply["latest"]));
+    CANDOR_ASSIGN_OR_RETURN(out.sth, TreeHeadFromReply(reply["latest"]));
     listed = reply["checkpoints"];
   }
   if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
@@ -270,10 +244,10 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   std::optional<tlog::SignedTreeHead> newest_checkpoint;
   bool stored_checked = !pin.checkpoint;
   for (const auto& c : listed) {
-    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead cp, ParseHead(c));
+    CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead cp, TreeHeadFromReply(c));
     if (!tlog::VerifySignedTreeHead(cp, out.log_key).ok()) return VerificationFailed("a checkpoint not signed by the log key");
     if (cp.head.size > out.sth.head.size || !c.contains("consistency")) return BadReply("a checkpoint beyond the latest head");
-    CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFrom(c["consistency"]));
+    CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFromReply(c["consistency"]));
     if (!tlog::VerifyConsistency(cp.head.size, out.sth.head.size, cp.head.root, out.sth.head.root, proof).ok()) {
       return ForkError(out.sth.head.size, cp.head.size);
     }

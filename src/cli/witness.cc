@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/io.h"
+#include "cli/log_check.h"
 #include "crypto/receipt.h"  // Wipe
 #include "crypto/rng.h"
 #include "domain/bundle.h"
@@ -82,60 +83,44 @@ Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair
   if (!reply.contains("checkpoints") || !reply["checkpoints"].is_array() || reply["checkpoints"].empty()) {
     return BadReply("no checkpoint to cosign");
   }
-  const Json& listed = reply["checkpoints"][0];
-  if (!listed.is_object()) return BadReply("a checkpoint that is not an object");
-  Json newest = Json::object();
-  for (const char* f : {"tree_size", "root", "timestamp_ms", "signature"}) {
-    if (!listed.contains(f)) return BadReply(std::string("a checkpoint without '") + f + "'");
-    newest[f] = listed[f];
-  }
-  auto sth = domain::SignedTreeHeadFromJson(newest);
-  if (!sth.ok()) return BadReply("a malformed checkpoint: " + sth.error().message());
-  if (!tlog::VerifySignedTreeHead(*sth, *st.log_key).ok()) {
+  CANDOR_ASSIGN_OR_RETURN(const tlog::SignedTreeHead sth, TreeHeadFromReply(reply["checkpoints"][0]));
+  if (!tlog::VerifySignedTreeHead(sth, *st.log_key).ok()) {
     return VerificationFailed("the log's checkpoint is not signed by the key this witness follows (" +
                               crypto::ToHex(*st.log_key) + "): not cosigned");
   }
   constexpr std::uint64_t kFutureS = 5 * 60;
-  if (sth->head.timestamp_ms / 1000 > now_s + kFutureS) {
+  if (sth.head.timestamp_ms / 1000 > now_s + kFutureS) {
     return VerificationFailed("the log's checkpoint is dated in the future: not cosigned");
   }
-  WitnessRound round{sth->head.size, true};
+  WitnessRound round{sth.head.size, true};
   if (st.head) {
     const tlog::TreeHead& old = *st.head;
-    if (sth->head.size < old.size) {
+    if (sth.head.size < old.size) {
       return VerificationFailed(fmt::format("the log shows {} entries after this witness cosigned {}: a rollback; not cosigned",
-                                            sth->head.size, old.size));
+                                            sth.head.size, old.size));
     }
-    if (sth->head.size == old.size) {
-      if (sth->head.root != old.root) {
+    if (sth.head.size == old.size) {
+      if (sth.head.root != old.root) {
         return VerificationFailed(fmt::format("the log shows another root for the {} entries this witness cosigned: a fork; "
                                               "not cosigned", old.size));
       }
       round.new_head = false;
     } else if (old.size > 0) {
-      CANDOR_ASSIGN_OR_RETURN(Json proof_json,
-                              PostJson(log, "/api/v1/log/proof/consistency",
-                                       Json{{"old_size", old.size}, {"new_size", sth->head.size}}, o.ca_file));
-      std::vector<tlog::Hash> proof;
-      if (!proof_json.contains("proof") || !proof_json["proof"].is_array()) return BadReply("a consistency proof without hashes");
-      for (const auto& h : proof_json["proof"]) {
-        if (!h.is_string()) return BadReply("a malformed consistency proof");
-        auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
-        if (!hash.ok()) return BadReply("a malformed consistency proof");
-        proof.push_back(*hash);
-      }
-      if (!tlog::VerifyConsistency(old.size, sth->head.size, old.root, sth->head.root, proof).ok()) {
+      // Both sizes are checkpoints: the witness names no size of its own.
+      CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof,
+                              FetchConsistencyProof(log, old.size, sth.head.size, o.ca_file));
+      if (!tlog::VerifyConsistency(old.size, sth.head.size, old.root, sth.head.root, proof).ok()) {
         return VerificationFailed(fmt::format(
             "the log of {} entries does not extend the {} entries this witness cosigned: a fork; not cosigned",
-            sth->head.size, old.size));
+            sth.head.size, old.size));
       }
     }
   }
-  st.head = sth->head;
+  st.head = sth.head;
   CANDOR_RETURN_IF_ERROR(SaveState(o.state_file, log, st));
-  const tlog::Cosignature c = tlog::Cosign(*st.log_key, sth->head, now_s, witness.public_key, witness.secret_key);
+  const tlog::Cosignature c = tlog::Cosign(*st.log_key, sth.head, now_s, witness.public_key, witness.secret_key);
   auto posted = PostJson(log, "/api/v1/log/cosignatures",
-                         Json{{"tree_size", sth->head.size},
+                         Json{{"tree_size", sth.head.size},
                               {"witness", crypto::ToHex(c.witness)},
                               {"timestamp", c.timestamp_s},
                               {"signature", crypto::ToHex(c.signature)}},
