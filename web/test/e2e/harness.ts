@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..', '..');
@@ -261,6 +261,65 @@ export async function importKey(page: Page, file: string): Promise<void> {
   await page.getByLabel('Key file', { exact: true }).setInputFiles(file);
   await page.getByRole('button', { name: 'Import the key file' }).click();
   await page.getByText('Imported. This key is a member of Demo Agency').waitFor();
+}
+
+// The member's key is locked until its passphrase is given: when the page asks (an Unlock button
+// appears before `target`), gives the demo passphrase.
+export async function unlockIfAsked(page: Page, target: Locator): Promise<void> {
+  const unlock = page.getByRole('button', { name: 'Unlock' });
+  await target.or(unlock).first().waitFor({ timeout: 60_000 });
+  if (await unlock.isVisible()) {
+    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
+    await unlock.click();
+  }
+}
+
+// The cable page's heading when it refuses to go on (pages/cables.ts).
+export const CABLE_REFUSED_HEADING = 'What the cable needs could not be loaded.';
+
+// Opens "Write a cable" (unlocking the key when asked) and waits for the form or for a
+// refusal; returns which.
+export async function openCableForm(page: Page): Promise<'form' | 'refused'> {
+  await visit(page, '/#/member/cables/new');
+  const formOrError = page.getByLabel('Subject').or(page.getByText(CABLE_REFUSED_HEADING));
+  await unlockIfAsked(page, formOrError);
+  await formOrError.first().waitFor({ timeout: 60_000 });
+  return (await page.getByText(CABLE_REFUSED_HEADING).count()) > 0 ? 'refused' : 'form';
+}
+
+// GET /api/v1/log/checkpoints as the server answers it (docs/API.md).
+export interface SthJson {
+  tree_size: number;
+  root: string;
+  timestamp_ms: number;
+  signature: string;
+}
+export interface CheckpointJson extends SthJson {
+  cosignatures: { witness: string; timestamp: number; signature: string }[];
+  consistency: string[];
+}
+export interface CheckpointsJson {
+  latest: SthJson;
+  checkpoints: CheckpointJson[];
+}
+
+// Answers every GET /api/v1/log/checkpoints of `context` with the real answer passed through
+// `rewrite`; the returned counter says how many it rewrote.
+export async function rewriteCheckpoints(
+  context: BrowserContext,
+  rewrite: (real: CheckpointsJson) => Promise<CheckpointsJson> | CheckpointsJson,
+): Promise<{ count: number }> {
+  const hits = { count: 0 };
+  await context.route(
+    (u) => u.pathname === '/api/v1/log/checkpoints',
+    async (route: Route) => {
+      const response = await route.fetch();
+      const real = (await response.json()) as CheckpointsJson;
+      hits.count += 1;
+      await route.fulfill({ response, json: await rewrite(real) });
+    },
+  );
+  return hits;
 }
 
 // For afterEach: when the test just run failed, a picture of every open page is saved.

@@ -13,7 +13,7 @@
 // tree head from GET /api/v1/log/checkpoints and never sends the size of the last head it
 // accepted (a per-client value): every consistency proof it asks for starts at a checkpoint's
 // size, which the honest runs and the attack on that proof check.
-import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
 import { generateSignKeyPair, type SignKeyPair } from '../../src/crypto/ed25519.js';
@@ -22,40 +22,31 @@ import { ready, sodium } from '../../src/crypto/sodium.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
 import {
   apiGet,
+  CABLE_REFUSED_HEADING,
   checkPrivacy,
   checkUrls,
-  DEMO_KEY_PASSPHRASE,
   DEMO_ORG,
   demoKeyFile,
   eventually,
   importKey,
   launchBrowser,
   newDevice,
+  openCableForm,
+  rewriteCheckpoints,
   screenshot,
   screenshotsIfFailed,
   startServer,
   visit,
+  unlockIfAsked,
+  type CheckpointsJson,
   type Device,
   type Server,
+  type SthJson,
 } from './harness.js';
 
 await ready();
 
 // The server's JSON, as it travels.
-interface SthJson {
-  tree_size: number;
-  root: string;
-  timestamp_ms: number;
-  signature: string;
-}
-interface CheckpointJson extends SthJson {
-  cosignatures: unknown[];
-  consistency: string[];
-}
-interface CheckpointsJson {
-  latest: SthJson;
-  checkpoints: CheckpointJson[];
-}
 interface StateEntryJson {
   index: number;
   entry: string;
@@ -79,7 +70,7 @@ let letterId = ''; // the demo letter
 let attacker: SignKeyPair; // the operator's own Ed25519 key
 
 // What the pages say when they refuse (web/src/trust.ts, web/src/pages/*.ts).
-const CABLE_HEADING = 'What the cable needs could not be loaded.';
+const CABLE_HEADING = CABLE_REFUSED_HEADING;
 const LETTER_HEADING = 'This browser could not confirm the letter against the public log, so it will not sign.';
 const STATE_REFUSED = /could not be confirmed against its public log/;
 const ROLLBACK = /showed an older state of its public log/;
@@ -192,23 +183,6 @@ async function forgeReviewer(context: BrowserContext): Promise<{ readonly hits: 
 
 // Answers GET /api/v1/log/checkpoints (the latest head, and the newest checkpoints with their
 // consistency proofs to it: what the browser trusts the log from) with `rewrite` of the real one.
-async function rewriteCheckpoints(
-  context: BrowserContext,
-  rewrite: (real: CheckpointsJson) => Promise<CheckpointsJson> | CheckpointsJson,
-): Promise<{ count: number }> {
-  const hits = { count: 0 };
-  await context.route(
-    (u) => u.pathname === '/api/v1/log/checkpoints',
-    async (route: Route) => {
-      const response = await route.fetch();
-      const real = (await response.json()) as CheckpointsJson;
-      hits.count += 1;
-      await route.fulfill({ response, json: await rewrite(real) });
-    },
-  );
-  return hits;
-}
-
 // A proof as a fork would need it: the real one with its first hash changed (or one hash where
 // none was due).
 function spoilProof(proof: string[]): string[] {
@@ -259,24 +233,6 @@ async function pinned(page: Page): Promise<PinJson | null> {
 // --- the flows ---
 
 // Unlocks the member's key when the page asks for it.
-async function unlockIfAsked(page: Page, target: Locator): Promise<void> {
-  const unlock = page.getByRole('button', { name: 'Unlock' });
-  await target.or(unlock).first().waitFor({ timeout: 60_000 });
-  if (await unlock.isVisible()) {
-    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
-    await unlock.click();
-  }
-}
-
-// Opens "Write a cable" and waits for the form or for a refusal; returns which.
-async function openCableForm(page: Page): Promise<'form' | 'refused'> {
-  await visit(page, '/#/member/cables/new');
-  const formOrError = page.getByLabel('Subject').or(page.getByText(CABLE_HEADING));
-  await unlockIfAsked(page, formOrError);
-  await formOrError.first().waitFor({ timeout: 60_000 });
-  return (await page.getByText(CABLE_HEADING).count()) > 0 ? 'refused' : 'form';
-}
-
 async function writeCable(page: Page, subject: string, body: string): Promise<string> {
   expect(await openCableForm(page)).toBe('form');
   await page.getByLabel('Subject').fill(subject);

@@ -11,41 +11,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiGet,
   candorBinary,
   checkPrivacy,
   checkUrls,
-  DEMO_KEY_PASSPHRASE,
   demoKeyFile,
   eventually,
   importKey,
   launchBrowser,
   newDevice,
+  openCableForm,
+  rewriteCheckpoints,
   screenshot,
   screenshotsIfFailed,
   startServer,
   visit,
+  type CheckpointJson,
+  type CheckpointsJson,
   type Device,
   type Server,
 } from './harness.js';
 
 const run = promisify(execFile);
-
-interface CheckpointJson {
-  tree_size: number;
-  root: string;
-  timestamp_ms: number;
-  signature: string;
-  consistency: string[];
-  cosignatures?: { witness: string; timestamp: number; signature: string }[];
-}
-interface CheckpointsJson {
-  latest: { tree_size: number; root: string; timestamp_ms: number; signature: string };
-  checkpoints: CheckpointJson[];
-}
 
 let server: Server;
 let browser: Browser;
@@ -84,39 +74,8 @@ async function settledCheckpoint(): Promise<CheckpointJson> {
   }, 60_000);
 }
 
-// Opens the cable form (unlocking the key when asked); resolves with what the page showed first:
-// the form, or an error.
-async function openCableForm(page: Page): Promise<'form' | 'error'> {
-  await visit(page, '/#/member/cables/new');
-  const unlock = page.getByRole('button', { name: 'Unlock' });
-  const subject = page.getByLabel('Subject');
-  const error = page.getByText('What the cable needs could not be loaded.');
-  await subject.or(unlock).or(error).first().waitFor({ timeout: 60_000 });
-  if (await unlock.isVisible()) {
-    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
-    await unlock.click();
-    await subject.or(error).first().waitFor({ timeout: 60_000 });
-  }
-  return (await error.isVisible()) ? 'error' : 'form';
-}
-
 function cablePosts(d: Device): number {
   return d.requests.filter((r) => r.method === 'POST' && new URL(r.url).pathname === '/api/v1/cables').length;
-}
-
-// Answers GET /api/v1/log/checkpoints rewritten by `rewrite`; returns how many it rewrote.
-async function rewriteCheckpoints(d: Device, rewrite: (real: CheckpointsJson) => CheckpointsJson): Promise<{ count: number }> {
-  const hits = { count: 0 };
-  await d.context.route(
-    (u) => u.pathname === '/api/v1/log/checkpoints',
-    async (route: Route) => {
-      const response = await route.fetch();
-      const real = (await response.json()) as CheckpointsJson;
-      hits.count += 1;
-      await route.fulfill({ response, json: rewrite(real) });
-    },
-  );
-  return hits;
 }
 
 // Another 32-byte value in hex (each digit moved along by one).
@@ -217,11 +176,11 @@ describe('witnesses in the browser', () => {
     const postsBefore = cablePosts(member);
     // 1. A forged state: every checkpoint's root changed (its signature too), the real
     //    cosignatures pasted in — none of them verifies any more.
-    let hits = await rewriteCheckpoints(member, (real) => ({
+    let hits = await rewriteCheckpoints(member.context, (real) => ({
       ...real,
       checkpoints: real.checkpoints.map((c) => ({ ...c, root: spoil(c.root), signature: spoil(c.signature) })),
     }));
-    expect(await openCableForm(page)).toBe('error');
+    expect(await openCableForm(page)).toBe('refused');
     const said = page.getByText(NOT_WITNESSED);
     await said.waitFor();
     expect(await said.textContent()).toContain('try again in a few minutes, or the server is showing you a log they have not seen');
@@ -231,8 +190,8 @@ describe('witnesses in the browser', () => {
     await member.context.unrouteAll({ behavior: 'wait' });
 
     // 2. The real checkpoints with their cosignatures dropped.
-    hits = await rewriteCheckpoints(member, (real) => ({ ...real, checkpoints: real.checkpoints.map((c) => ({ ...c, cosignatures: [] })) }));
-    expect(await openCableForm(page)).toBe('error');
+    hits = await rewriteCheckpoints(member.context, (real) => ({ ...real, checkpoints: real.checkpoints.map((c) => ({ ...c, cosignatures: [] })) }));
+    expect(await openCableForm(page)).toBe('refused');
     await page.getByText(NOT_WITNESSED).waitFor();
     expect(hits.count).toBeGreaterThan(0);
     await member.context.unrouteAll({ behavior: 'wait' });
@@ -251,7 +210,7 @@ describe('witnesses in the browser', () => {
     await page.getByTestId('witnesses-none').waitFor();
     expect(await page.evaluate(() => localStorage.getItem('candor.witnesses.v1'))).toBeNull();
     // No witness has cosigned what the server shows now, and the page does not ask.
-    await rewriteCheckpoints(member, (real) => ({ ...real, checkpoints: real.checkpoints.map((c) => ({ ...c, cosignatures: [] })) }));
+    await rewriteCheckpoints(member.context, (real) => ({ ...real, checkpoints: real.checkpoints.map((c) => ({ ...c, cosignatures: [] })) }));
     expect(await openCableForm(page)).toBe('form');
     await member.context.unrouteAll({ behavior: 'wait' });
   });
