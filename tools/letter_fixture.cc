@@ -151,6 +151,16 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
   }
   if (pending != 0) close_batch();
 
+  // The log ends, like a checkpoint, with its log state (docs/PROTOCOL.md, "Log state"), so
+  // the bundle proves it is complete.
+  domain::LogState state;
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    auto event = domain::DecodeLogEntry(log[i]);
+    if (!event.ok()) return event.error().WithContext("log entry " + std::to_string(i));
+    CANDOR_RETURN_IF_ERROR(state.Replay(i, *event));
+  }
+  append(state.Commit(log.size()));
+
   crypto::SeededRng key_rng = RngFor("log-key", spec.seed, 0);
   const crypto::SignKeyPair log_key = crypto::GenerateSignKeyPair(key_rng);
   const tlog::SignedTreeHead head = tlog::SignTreeHead(
@@ -162,6 +172,7 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
   CANDOR_ASSIGN_OR_RETURN(
       domain::LetterBundle bundle,
       domain::BuildLetterBundle(id, log_key.public_key, head, tree, std::move(entries)));
+  CANDOR_ASSIGN_OR_RETURN(bundle.state, domain::LetterStateProofs(state.Leaves(), letter));
   return LetterFixture{std::move(bundle), spec.signatures - spec.withdrawals};
 }
 

@@ -198,7 +198,11 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   const std::string key = candor::crypto::ToHex(fixture->bundle.log_public_key);
   const std::string id = candor::crypto::ToHex(fixture->bundle.letter_id);
 
-  Outcome ok = Candor("verify --bundle b.json --log-key " + key + " --threads 2");
+  // The fixture's tree head is from 2026-09: --max-age 0 checks a bundle of any age.
+  Outcome stale = Candor("verify --bundle b.json --log-key " + key + " --threads 2");
+  EXPECT_EQ(stale.code, 1) << stale.out;
+  EXPECT_NE(stale.out.find("hours old, older than the 72 hours allowed"), std::string::npos) << stale.out;
+  Outcome ok = Candor("verify --bundle b.json --log-key " + key + " --threads 2 --max-age 0");
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("org-1: 12 signatories (roster v20, 1 ring of 20)"), std::string::npos)
       << ok.out;
@@ -209,12 +213,14 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   EXPECT_EQ(ok.out.find("Verifying signatures"), std::string::npos);  // not a terminal: no bar
   EXPECT_EQ(ok.out.find("no --log-key"), std::string::npos);
   // The letter id, when given, must be the bundle's. Without --log-key a note says what that means.
-  Outcome with_id = Candor("verify " + id + " --bundle b.json");
+  EXPECT_NE(ok.out.find("Complete: the log's state at that tree head shows that no batch is left out"), std::string::npos)
+      << ok.out;
+  Outcome with_id = Candor("verify " + id + " --bundle b.json --max-age 0");
   EXPECT_EQ(with_id.code, 0) << with_id.out;
   EXPECT_NE(with_id.out.find("no --log-key"), std::string::npos);
-  EXPECT_EQ(Candor("verify " + kLetter + " --bundle b.json").code, 1);
+  EXPECT_EQ(Candor("verify " + kLetter + " --bundle b.json --max-age 0").code, 1);
 
-  Outcome json = Candor("verify --bundle b.json --json --log-key " + key);
+  Outcome json = Candor("verify --bundle b.json --json --max-age 0 --log-key " + key);
   ASSERT_EQ(json.code, 0) << json.out;
   auto report = nlohmann::json::parse(json.out);
   EXPECT_EQ(report["verified"], true);
@@ -224,17 +230,46 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   EXPECT_EQ(report["timeline"][2]["signers_after"], 23);
 
   // Did not verify: exit 1.
-  EXPECT_EQ(Candor("verify --bundle b.json --log-key " + std::string(64, 'a')).code, 1);
-  EXPECT_EQ(Candor("verify --bundle b.json --min-ring 21").code, 1);
+  EXPECT_EQ(Candor("verify --bundle b.json --max-age 0 --log-key " + std::string(64, 'a')).code, 1);
+  EXPECT_EQ(Candor("verify --bundle b.json --max-age 0 --min-ring 21").code, 1);
   nlohmann::json tampered = bundle;
   std::string entry = tampered["entries"][30]["entry"];
   entry[entry.size() - 1] = entry.back() == '0' ? '1' : '0';
   tampered["entries"][30]["entry"] = entry;
   Write("tampered.json", tampered.dump());
-  Outcome bad = Candor("verify --bundle tampered.json --json");
+  Outcome bad = Candor("verify --bundle tampered.json --json --max-age 0");
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_NE(bad.out.find("entry 30"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("\"verified\": false"), std::string::npos) << bad.out;
+
+  // Issue 11 item 7: the last batch and its co-signatures left out (the same tree head, every
+  // proof still valid) -- caught by the log state; without the log state, refused as unproven
+  // unless --allow-incomplete, which says so.
+  candor::domain::LetterBundle cut = fixture->bundle;
+  std::size_t last_batch = 0;
+  std::uint64_t last_count = 0;
+  for (std::size_t i = 0; i < cut.entries.size(); ++i) {
+    auto ev = candor::domain::DecodeLogEntry(cut.entries[i].entry);
+    if (const auto* b = std::get_if<candor::domain::SignatureBatchEvent>(&*ev)) {
+      last_batch = i;
+      last_count = b->count;
+    }
+  }
+  cut.entries.erase(cut.entries.begin() + static_cast<std::ptrdiff_t>(last_batch - last_count),
+                    cut.entries.begin() + static_cast<std::ptrdiff_t>(last_batch + 1));
+  Write("cut.json", candor::domain::LetterBundleToJson(cut).dump());
+  Outcome c = Candor("verify --bundle cut.json --max-age 0");
+  EXPECT_EQ(c.code, 1) << c.out;
+  EXPECT_NE(c.out.find("the bundle lacks batches 3 to 3 of the letter"), std::string::npos) << c.out;
+  cut.entries.pop_back();  // the log state
+  cut.state.clear();
+  Write("cut.json", candor::domain::LetterBundleToJson(cut).dump());
+  c = Candor("verify --bundle cut.json --max-age 0");
+  EXPECT_EQ(c.code, 1) << c.out;
+  EXPECT_NE(c.out.find("does not prove that it is complete"), std::string::npos) << c.out;
+  c = Candor("verify --bundle cut.json --max-age 0 --allow-incomplete");
+  EXPECT_EQ(c.code, 0) << c.out;
+  EXPECT_NE(c.out.find("NOT proven complete"), std::string::npos) << c.out;
 
   // Bad input: exit 2.
   nlohmann::json unknown = bundle;

@@ -19,6 +19,7 @@ struct ExportOptions {
   unsigned threads = 0;
   bool no_verify = false;
   bool force = false;
+  BundleCheck freshness;  // --allow-incomplete, --max-age
 };
 
 Status RunExport(const ExportOptions& o) {
@@ -28,7 +29,12 @@ Status RunExport(const ExportOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(nlohmann::json bundle, FetchLetterBundle(server, letter, o.ca_file));
   std::optional<domain::BundleReport> report;
   if (!o.no_verify) {
-    auto verified = VerifyBundle(bundle, BundleCheck{o.log_key, o.min_ring, o.threads, letter, {}, 0});
+    BundleCheck check = o.freshness;
+    check.log_key_hex = o.log_key;
+    check.min_ring = o.min_ring;
+    check.threads = o.threads;
+    check.letter = letter;
+    auto verified = VerifyBundle(bundle, check);
     if (!verified.ok()) {
       return verified.error().WithContext("the bundle was not written because it does not verify");
     }
@@ -73,6 +79,7 @@ void RegisterLetterExportCommand(CLI::App& letter_cmd, int* exit_code) {
   cmd->add_option("--ca-file", o->ca_file, "Trust this CA certificate (PEM) for the server");
   cmd->add_flag("--no-verify", o->no_verify, "Write the bundle without checking it");
   cmd->add_flag("--force", o->force, "Replace the output file if it exists");
+  AddFreshnessOptions(cmd, o->freshness);
   OnRun(cmd, exit_code, [o] { return RunExport(*o); });
 }
 

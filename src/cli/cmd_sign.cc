@@ -96,6 +96,7 @@ struct VerifyOptions {
   std::size_t witness_threshold = 0;
   unsigned threads = 0;
   bool json = false;
+  BundleCheck freshness;  // --allow-incomplete, --max-age
 };
 
 // The outcome of checking a set of co-signatures on one letter over one ring.
@@ -145,7 +146,12 @@ void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
 
 // --server or --bundle: every check of a letter bundle, and the letter's counts.
 Status RunVerifyBundle(const VerifyOptions& o) {
-  BundleCheck check{o.log_key, o.min_ring, o.threads, std::nullopt, o.witnesses, o.witness_threshold};
+  BundleCheck check = o.freshness;
+  check.log_key_hex = o.log_key;
+  check.min_ring = o.min_ring;
+  check.threads = o.threads;
+  check.witness_hex = o.witnesses;
+  check.witness_threshold = o.witness_threshold;
   if (!o.letter.empty()) {
     CANDOR_ASSIGN_OR_RETURN(check.letter,
                             crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
@@ -161,11 +167,18 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     trust.witness_threshold = o.witness_threshold;
     CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
     const std::string id = crypto::ToHex(*check.letter);
-    CANDOR_ASSIGN_OR_RETURN(
-        bundle, FetchProofPages(server,
-                                "/api/v1/letters/" + id + "/bundle?signatures=1&tree_size=" +
-                                    std::to_string(head.sth.head.size),
-                                "letter_id", id, o.ca_file, /*pin_tree_size=*/false));
+    const auto fetch = [&](std::uint64_t size) {
+      return FetchProofPages(server, "/api/v1/letters/" + id + "/bundle?signatures=1&tree_size=" + std::to_string(size),
+                             "letter_id", id, o.ca_file, /*pin_tree_size=*/false);
+    };
+    // At the newest checkpoint, whose log state proves the bundle complete; a letter published
+    // since is not in it, and is fetched at the latest head instead (and proven complete only
+    // after the next batch).
+    auto fetched = head.checkpoint_size != 0 ? fetch(head.checkpoint_size) : fetch(head.sth.head.size);
+    if (!fetched.ok() && fetched.error().code() == ErrorCode::kNotFound && head.checkpoint_size != 0) {
+      fetched = fetch(head.sth.head.size);
+    }
+    CANDOR_ASSIGN_OR_RETURN(bundle, std::move(fetched));
     if (check.log_key_hex.empty()) check.log_key_hex = crypto::ToHex(head.log_key);
   } else {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.bundle));
@@ -304,6 +317,7 @@ void RegisterSignCommands(CLI::App& app, int* exit_code) {
   v->add_option("--threads", verify->threads,
                 "Threads that verify signatures (default: one per core)");
   v->add_flag("--json", verify->json, "Print the report as JSON on standard output");
+  AddFreshnessOptions(v, verify->freshness);
   v->add_option("--min-ring", verify->min_ring, "Reject rings smaller than this")
       ->default_val(kDefaultMinRing)
       ->check(CLI::PositiveNumber);

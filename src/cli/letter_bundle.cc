@@ -160,6 +160,12 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
     }
   }
   options.witness_threshold = check.witness_threshold;
+  options.require_complete = !check.allow_incomplete;
+  if (check.max_age_hours != 0) {
+    options.max_age_ms = check.max_age_hours * 3'600'000;
+    options.now_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  }
   if (options.witness_threshold > options.witnesses.size()) {
     return InvalidArgument("--witness-threshold is more than the witness keys given");
   }
@@ -171,6 +177,15 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
   ProgressBar bar;
   options.progress = [&bar](std::size_t done, std::size_t total) { bar.Update(done, total); };
   return domain::VerifyLetterBundle(bundle, options);
+}
+
+void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check) {
+  cmd->add_flag("--allow-incomplete", check.allow_incomplete,
+                "Accept a bundle that does not prove it is complete (no log state: made by an older server, or at a "
+                "tree head that is not a checkpoint)");
+  cmd->add_option("--max-age", check.max_age_hours,
+                  "Refuse a bundle whose tree head is older than this many hours (0: any age)")
+      ->default_val(kDefaultMaxAgeHours);
 }
 
 std::string TerminalSafe(std::string_view text) {
@@ -215,6 +230,12 @@ std::string DescribeBundleReport(const domain::BundleReport& r) {
       crypto::ToHex(r.log_key));
   if (r.witnessed > 0) {
     out += fmt::format("  That tree head is cosigned by {} you trust.\n", Plural(r.witnessed, "witness", "witnesses"));
+  }
+  if (r.complete) {
+    out += "  Complete: the log's state at that tree head shows that no batch is left out and that each roster the "
+           "letter pins was the latest when it was published.\n";
+  } else {
+    out += "  NOT proven complete: this bundle holds no log state, so later batches could be left out.\n";
   }
   return out;
 }

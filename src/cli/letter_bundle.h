@@ -5,6 +5,7 @@
 #define CANDOR_CLI_LETTER_BUNDLE_H_
 
 #include <cstddef>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::
                                          const std::string& ca_file, bool with_signatures = true);
 
 // How the command line checks a bundle.
+// A bundle's tree head older than this is refused by default (docs/PROTOCOL.md, "Log state":
+// an honest server makes a checkpoint at least daily).
+inline constexpr std::uint64_t kDefaultMaxAgeHours = 72;
+
 struct BundleCheck {
   std::string log_key_hex;  // --log-key; empty: trust the key the bundle names
   std::size_t min_ring = domain::kDefaultMinRingSize;
@@ -45,7 +50,12 @@ struct BundleCheck {
   std::optional<domain::LetterId> letter;  // when set, the bundle must be this letter's
   std::vector<std::string> witness_hex;    // --witness: trusted witnesses' keys (hex)
   std::size_t witness_threshold = 0;       // --witness-threshold: 0 = all of them
+  bool allow_incomplete = false;           // --allow-incomplete: a bundle without a log state
+  std::uint64_t max_age_hours = kDefaultMaxAgeHours;  // --max-age: 0 = any age
 };
+
+// Adds --allow-incomplete and --max-age to `cmd`.
+void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check);
 
 // domain::VerifyLetterBundle with the options above, drawing a progress bar on stderr when
 // stderr is a terminal. kInvalidArgument for a malformed --log-key or bundle shape (exit 2),

@@ -279,6 +279,11 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     CANDOR_RETURN_IF_ERROR(ProveConsistent(server, *pin.head, out.sth, ca_file));
   }
   if (newest_checkpoint) pin.checkpoint = newest_checkpoint;
+  if (witnessed) {
+    out.checkpoint_size = out.sth.head.size;
+  } else if (pin.checkpoint) {
+    out.checkpoint_size = pin.checkpoint->head.size;
+  }
   pin.key = out.log_key;
   (witnessed ? pin.witnessed_head : pin.head) = out.sth;
   CANDOR_RETURN_IF_ERROR(SavePin(out.pin_file, server, pin));
@@ -302,7 +307,7 @@ Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::strin
   if (proof->tree_head != head.sth) {
     return VerificationFailed("the server's organization state is not at the tree head it showed a moment ago");
   }
-  return domain::VerifyOrgState(*proof, head.log_key, org);
+  return domain::VerifyOrgState(*proof, head.log_key, org, head.checkpoint_size);
 }
 
 std::string DescribeReviewers(const domain::OrgState& state) {

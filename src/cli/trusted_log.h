@@ -47,6 +47,9 @@ struct TrustedHead {
   std::size_t witnessed = 0;   // valid cosignatures from the configured witnesses
   std::string pin_file;        // where the pin and the head are kept
   std::optional<std::uint64_t> previous_size;  // the size of the head accepted before, if any
+  // The newest checkpoint this client accepted (with witnesses: the head itself); 0: none. An
+  // organization state must prove itself complete up to it (domain::VerifyOrgState).
+  std::uint64_t checkpoint_size = 0;
 };
 
 // The flow of "Trusting the log": pin, fetch (the latest head, or with witnesses the newest
@@ -56,7 +59,8 @@ struct TrustedHead {
 Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust, const std::string& ca_file);
 
 // GET /api/v1/orgs/{org}/state at `head`'s size, page by page, verified (domain::VerifyOrgState)
-// against the pinned key; its tree head must be `head`'s.
+// against the pinned key; its tree head must be `head`'s, and its log state at least as new as
+// `head`'s checkpoint.
 Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::string& org, const TrustedHead& head,
                                        const std::string& ca_file);
 

@@ -87,6 +87,35 @@ Json TreeHeadToJson(const tlog::SignedTreeHead& sth) {
               {"signature", crypto::ToHex(sth.signature)}};
 }
 
+// An inclusion path: a list of at most kMaxProofHashes hex hashes.
+Result<std::vector<tlog::Hash>> ProofFromJson(const Json& proof, const std::string& what) {
+  if (!proof.is_array()) {
+    return InvalidArgument("'proof' in " + what + " must be a list of hashes");
+  }
+  if (proof.size() > kMaxProofHashes) {
+    return InvalidArgument("'proof' in " + what + " has " + std::to_string(proof.size()) +
+                           " hashes; an inclusion proof has at most " +
+                           std::to_string(kMaxProofHashes));
+  }
+  std::vector<tlog::Hash> out;
+  out.reserve(proof.size());
+  for (std::size_t k = 0; k < proof.size(); ++k) {
+    const Json& h = proof[k];
+    const std::string name = "proof hash " + std::to_string(k);
+    if (!h.is_string()) return InvalidArgument(name + " in " + what + " must be a string");
+    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), name);
+    if (!hash.ok()) return hash.error().WithContext(what);
+    out.push_back(*hash);
+  }
+  return out;
+}
+
+Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
+  Json out = Json::array();
+  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
+  return out;
+}
+
 Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
   const std::string what = "entry " + std::to_string(position);
   CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"index", "entry", "proof"}));
@@ -97,23 +126,7 @@ Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
   if (!bytes.ok()) return bytes.error().WithContext(what + ": 'entry'");
   e.entry = std::move(*bytes);
   CANDOR_ASSIGN_OR_RETURN(const Json* proof, Field(j, what, "proof"));
-  if (!proof->is_array()) {
-    return InvalidArgument("'proof' in " + what + " must be a list of hashes");
-  }
-  if (proof->size() > kMaxProofHashes) {
-    return InvalidArgument("'proof' in " + what + " has " + std::to_string(proof->size()) +
-                           " hashes; an inclusion proof has at most " +
-                           std::to_string(kMaxProofHashes));
-  }
-  e.proof.reserve(proof->size());
-  for (std::size_t k = 0; k < proof->size(); ++k) {
-    const Json& h = (*proof)[k];
-    const std::string name = "proof hash " + std::to_string(k);
-    if (!h.is_string()) return InvalidArgument(name + " in " + what + " must be a string");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), name);
-    if (!hash.ok()) return hash.error().WithContext(what);
-    e.proof.push_back(*hash);
-  }
+  CANDOR_ASSIGN_OR_RETURN(e.proof, ProofFromJson(*proof, what));
   return e;
 }
 
@@ -227,13 +240,18 @@ Json LetterBundleToJson(const LetterBundle& bundle) {
            {"tree_head", TreeHeadToJson(bundle.tree_head)},
            {"entries", std::move(entries)}};
   if (!bundle.cosignatures.empty()) out["cosignatures"] = CosignaturesToJson(bundle.cosignatures);
+  if (!bundle.state.empty()) {
+    Json state = Json::array();
+    for (const auto& p : bundle.state) state.push_back(StateLeafProofToJson(p));
+    out["state"] = std::move(state);
+  }
   return out;
 }
 
 Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   const std::string what = "the bundle";
   CANDOR_RETURN_IF_ERROR(
-      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures"}));
+      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures", "state"}));
   CANDOR_ASSIGN_OR_RETURN(std::string format, StringField(j, what, "format"));
   if (format != kLetterBundleFormat) {
     return InvalidArgument("unknown bundle format " + Quote(format) + " (expected " +
@@ -255,10 +273,38 @@ Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   if (auto c = j.find("cosignatures"); c != j.end()) {
     CANDOR_ASSIGN_OR_RETURN(b.cosignatures, CosignaturesFromJson(*c));
   }
+  if (auto st = j.find("state"); st != j.end()) {
+    // One leaf for the letter and one per organization (at most kMaxOrganizations).
+    if (!st->is_array() || st->empty() || st->size() > 1 + kMaxLetterOrganizations) {
+      return InvalidArgument("'state' in the bundle must be a list of 1 to " +
+                             std::to_string(1 + kMaxLetterOrganizations) + " leaf proofs");
+    }
+    for (std::size_t i = 0; i < st->size(); ++i) {
+      CANDOR_ASSIGN_OR_RETURN(auto p, StateLeafProofFromJson((*st)[i], "state leaf " + std::to_string(i)));
+      b.state.push_back(std::move(p));
+    }
+  }
   return b;
 }
 
 Result<tlog::SignedTreeHead> SignedTreeHeadFromJson(const Json& j) { return TreeHeadFromJson(j); }
+
+Json StateLeafProofToJson(const StateLeafProof& proof) {
+  return Json{{"leaf", crypto::ToHex(proof.leaf)}, {"position", proof.position}, {"proof", HashesToJson(proof.proof)}};
+}
+
+Result<StateLeafProof> StateLeafProofFromJson(const Json& j, const std::string& what) {
+  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"leaf", "position", "proof"}));
+  StateLeafProof p;
+  CANDOR_ASSIGN_OR_RETURN(std::string hex, StringField(j, what, "leaf"));
+  auto bytes = crypto::FromHex(hex);
+  if (!bytes.ok()) return bytes.error().WithContext(what + ": 'leaf'");
+  p.leaf = std::move(*bytes);
+  CANDOR_ASSIGN_OR_RETURN(p.position, U64Field(j, what, "position"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* proof, Field(j, what, "proof"));
+  CANDOR_ASSIGN_OR_RETURN(p.proof, ProofFromJson(*proof, what));
+  return p;
+}
 Json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth) { return TreeHeadToJson(sth); }
 Result<BundleEntry> BundleEntryFromJson(const Json& j, std::size_t position) { return EntryFromJson(j, position); }
 
@@ -293,7 +339,7 @@ Result<LetterBundle> BuildLetterBundle(
     std::vector<std::pair<std::uint64_t, crypto::Bytes>> entries) {
   std::sort(entries.begin(), entries.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
-  LetterBundle b{letter_id, log_public_key, tree_head, {}, {}};
+  LetterBundle b{letter_id, log_public_key, tree_head, {}, {}, {}};
   b.entries.reserve(entries.size());
   for (auto& [index, bytes] : entries) {
     if (index >= tree_head.head.size) {
@@ -330,9 +376,13 @@ Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const cry
   if (!found) {
     return Error(ErrorCode::kNotFound, "the log holds no letter " + crypto::ToHex(letter_id));
   }
+  // At a checkpoint (the log ends with its log state), the bundle also shows each roster's
+  // version v + 1 when there is one, and the log state itself.
+  const bool at_checkpoint = !events.empty() && std::holds_alternative<LogStateEvent>(events.back());
+  if (at_checkpoint) picked.insert(events.size() - 1);
   auto roster_change = [&](const std::string& slug, std::uint64_t version) {
     auto it = pinned.find(slug);
-    return it != pinned.end() && version <= it->second;
+    return it != pinned.end() && (version <= it->second || (at_checkpoint && version == it->second + 1));
   };
   for (std::size_t i = 0; i < events.size(); ++i) {
     const LogEvent& ev = events[i];
@@ -350,6 +400,64 @@ Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const cry
   }
   return std::vector<std::uint64_t>(picked.begin(), picked.end());
 }
+
+namespace {
+// Rule 10 of docs/FORMATS.md, "Letter bundle": the leaves of the log state say the letter's last
+// batch and each organization's latest roster version; the bundle must hold every batch, and
+// show version v + 1 (after the letter) of each roster that changed since the letter.
+Status CheckComplete(const LetterBundle& b, const LogStateEvent& state, const LetterEvent& letter, std::size_t batches,
+                     const std::vector<std::optional<std::size_t>>& next_version) {
+  const std::size_t orgs = letter.letter.organizations.size();
+  const std::string at = "the log state at tree size " + std::to_string(b.tree_head.head.size);
+  if (b.state.size() != 1 + orgs) {
+    return VerificationFailed("the bundle must hold " + std::to_string(1 + orgs) +
+                              " leaves of the log state (the letter's and one per organization), not " +
+                              std::to_string(b.state.size()));
+  }
+  std::vector<StateLeaf> leaves;
+  for (std::size_t i = 0; i < b.state.size(); ++i) {
+    auto leaf = VerifyStateLeaf(state, b.state[i]);
+    if (!leaf.ok()) return VerificationFailed("state leaf " + std::to_string(i) + ": " + leaf.error().message());
+    leaves.push_back(std::move(*leaf));
+  }
+  const auto* mine = std::get_if<LetterStateLeaf>(&leaves[0]);
+  if (mine == nullptr || mine->letter != b.letter_id) {
+    return VerificationFailed("state leaf 0 is not the leaf of letter " + crypto::ToHex(b.letter_id));
+  }
+  if (mine->last_batch != batches) {
+    return VerificationFailed(
+        mine->last_batch > batches
+            ? "the bundle lacks batches " + std::to_string(batches + 1) + " to " + std::to_string(mine->last_batch) +
+                  " of the letter: " + at + " says its last batch is " + std::to_string(mine->last_batch) +
+                  ", so co-signatures or withdrawals are left out"
+            : "the bundle holds " + std::to_string(batches) + " batches, but " + at + " says the letter's last is " +
+                  std::to_string(mine->last_batch));
+  }
+  for (std::size_t k = 0; k < orgs; ++k) {
+    const std::string& slug = letter.letter.organizations[k];
+    const std::uint64_t pin = letter.roster_versions[k];
+    const auto* org = std::get_if<OrgStateLeaf>(&leaves[1 + k]);
+    if (org == nullptr || org->slug != slug) {
+      return VerificationFailed("state leaf " + std::to_string(1 + k) + " is not the leaf of organization " + Quote(slug));
+    }
+    if (org->roster_version < pin) {
+      return VerificationFailed(at + " says the roster of " + Quote(slug) + " is at version " +
+                                std::to_string(org->roster_version) + ", below the version " + std::to_string(pin) +
+                                " the letter pins");
+    }
+    if (org->roster_version > pin && !next_version[k]) {
+      return VerificationFailed("the bundle lacks version " + std::to_string(pin + 1) + " of the roster of " +
+                                Quote(slug) + ", which " + at +
+                                " says exists: it must show that the letter pinned the latest version");
+    }
+    if (org->roster_version == pin && next_version[k]) {
+      return VerificationFailed("the bundle shows version " + std::to_string(pin + 1) + " of the roster of " +
+                                Quote(slug) + ", but " + at + " says the latest is " + std::to_string(pin));
+    }
+  }
+  return Status::Ok();
+}
+}  // namespace
 
 Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptions& options) {
   if (options.max_ring == 0) {
@@ -375,6 +483,16 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       return VerificationFailed("the bundle's tree head is cosigned by " + std::to_string(witnessed) +
                                 " of your witnesses, fewer than the " + std::to_string(k) + " required");
     }
+  }
+
+  // Not older than the verifier allows (docs/PROTOCOL.md, "Log state": an honest server makes a
+  // checkpoint at least daily).
+  if (options.max_age_ms != 0 && options.now_ms > b.tree_head.head.timestamp_ms &&
+      options.now_ms - b.tree_head.head.timestamp_ms > options.max_age_ms) {
+    const std::uint64_t hours = (options.now_ms - b.tree_head.head.timestamp_ms) / 3'600'000;
+    return VerificationFailed("the bundle's tree head is " + std::to_string(hours) + " hours old, older than the " +
+                              std::to_string(options.max_age_ms / 3'600'000) +
+                              " hours allowed: its counts may be out of date. Fetch a fresh bundle");
   }
 
   // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
@@ -434,6 +552,12 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   std::map<std::string, std::size_t, std::less<>> org_of;  // slug → position in the letter
   for (std::size_t k = 0; k < org_count; ++k) org_of.emplace(letter.letter.organizations[k], k);
 
+  // A `log-state` entry may only be the tree's last entry, and commits to the entries before it.
+  const bool has_state = !events.empty() && std::holds_alternative<LogStateEvent>(events.back());
+  // Per organization: the position of its roster entry of version v + 1, which a bundle with a
+  // log state shows (after the letter) when the roster changed after the letter.
+  std::vector<std::optional<std::size_t>> next_version(org_count);
+
   // 4. Every other entry, in log order: roster changes, co-signatures, batches.
   std::vector<Roster> rosters(org_count);
   std::vector<std::size_t> cosignatures;  // positions
@@ -450,6 +574,15 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       }
       const std::uint64_t pin = letter.roster_versions[org->second];
       Roster& roster = rosters[org->second];
+      if (change.version == pin + 1 && index < letter_index) {
+        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                                  " of the roster of " + Quote(slug) + " before the letter, which pins version " +
+                                  std::to_string(pin) + ": the letter does not pin the latest roster");
+      }
+      if (change.version == pin + 1 && has_state && !next_version[org->second]) {
+        next_version[org->second] = i;  // shown to prove the roster changed after the letter
+        return Status::Ok();
+      }
       if (change.version > pin) {
         return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
                                   " of the roster of " + Quote(slug) +
@@ -500,6 +633,14 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     } else if (const auto* batch = std::get_if<SignatureBatchEvent>(&ev)) {
       CANDOR_RETURN_IF_ERROR(of_this_letter(batch->letter));
       batches.push_back(i);
+    } else if (const auto* state = std::get_if<LogStateEvent>(&ev)) {
+      if (i + 1 != events.size() || index + 1 != b.tree_head.head.size) {
+        return VerificationFailed(where + ": a log state may only be the last entry of the bundle's tree");
+      }
+      if (state->size != index) {
+        return VerificationFailed(where + ": describes the first " + std::to_string(state->size) +
+                                  " entries of the log, not the " + std::to_string(index) + " before it");
+      }
     } else if (!std::holds_alternative<LetterEvent>(ev)) {
       return VerificationFailed(where + ": this kind of entry does not belong in a letter bundle");
     }
@@ -588,7 +729,20 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     }
   }
 
-  // 7. Every co-signature over the ring it names.
+  // 7. Completeness, from the log state at the tree head.
+  if (!has_state) {
+    if (!b.state.empty()) return VerificationFailed("the bundle has state leaves but no log state entry");
+    if (options.require_complete) {
+      return VerificationFailed(
+          "the bundle does not prove that it is complete: its tree head is not a checkpoint with a log state (or "
+          "an older server made it), so batches or roster versions may be left out. Fetch a fresh bundle");
+    }
+  } else {
+    CANDOR_RETURN_IF_ERROR(CheckComplete(b, std::get<LogStateEvent>(events.back()), letter, batches.size(), next_version));
+    report.complete = true;
+  }
+
+  // 8. Every co-signature over the ring it names.
   std::vector<SignatureJob> jobs;
   std::vector<std::size_t> org_of_job;
   jobs.reserve(cosignatures.size());
@@ -615,7 +769,7 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   }
   report.signatures_checked = jobs.size();
 
-  // 8. Counting by linking tag, in log order.
+  // 9. Counting by linking tag, in log order.
   struct TagState {
     std::size_t org = 0;
     std::uint64_t sign_batch = 0;
@@ -676,6 +830,17 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   return report;
 }
 
+Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves, const Letter& letter) {
+  std::vector<StateLeafProof> out;
+  CANDOR_ASSIGN_OR_RETURN(auto mine, ProveLetterLeaf(leaves, ComputeLetterId(letter)));
+  out.push_back(std::move(mine));
+  for (const auto& slug : letter.organizations) {
+    CANDOR_ASSIGN_OR_RETURN(auto org, ProveOrganizationLeaf(leaves, slug));
+    out.push_back(std::move(org));
+  }
+  return out;
+}
+
 Result<BundleReport> VerifyLetterBundle(const Json& bundle, const BundleOptions& options) {
   CANDOR_ASSIGN_OR_RETURN(LetterBundle b, LetterBundleFromJson(bundle));
   return VerifyLetterBundle(b, options);
@@ -709,7 +874,8 @@ Json BundleReportToJson(const BundleReport& report) {
               {"withdrawals", report.withdrawals},
               {"duplicates_dropped", report.duplicates_dropped},
               {"batches", report.batches},
-              {"timeline", std::move(timeline)}};
+              {"timeline", std::move(timeline)},
+              {"complete", report.complete}};
 }
 
 }  // namespace candor::domain

@@ -34,6 +34,7 @@
 #include "base/result.h"
 #include "crypto/bytes.h"
 #include "domain/letter.h"
+#include "domain/log_state.h"
 #include "log/cosignature.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
@@ -61,6 +62,10 @@ struct LetterBundle {
   // Witnesses' cosignatures of tree_head (optional "cosignatures" member; docs/PROTOCOL.md,
   // "Witnesses"): checked only against the witnesses a verifier trusts (BundleOptions).
   std::vector<tlog::Cosignature> cosignatures;
+  // At a checkpoint ("state" member; docs/PROTOCOL.md, "Log state"): the letter's leaf of the
+  // log state committed by the `log-state` entry at index tree_size − 1 (among `entries`), then
+  // one leaf per organization the letter names, in the letter's order. Empty otherwise.
+  std::vector<StateLeafProof> state;
 
   friend bool operator==(const LetterBundle&, const LetterBundle&) = default;
 };
@@ -80,6 +85,9 @@ Result<BundleEntry> BundleEntryFromJson(const nlohmann::json& j, std::size_t pos
 // {"witness": 64 hex, "timestamp": seconds, "signature": 128 hex}, each strictly shaped.
 Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const nlohmann::json& j);
 nlohmann::json CosignaturesToJson(const std::vector<tlog::Cosignature>& cosignatures);
+// A leaf of the log state with its proof: {"leaf": hex, "position": n, "proof": [hex…]}.
+nlohmann::json StateLeafProofToJson(const StateLeafProof& proof);
+Result<StateLeafProof> StateLeafProofFromJson(const nlohmann::json& j, const std::string& what);
 
 // Parses the shape strictly: every field present with its type, no unknown field anywhere,
 // hex of the right length, non-negative integers. Checks nothing cryptographic.
@@ -99,11 +107,17 @@ Result<LetterBundle> BuildLetterBundle(
 // (`log[i]` is entry i): the letter's `letter` entry, the `roster-add`/`roster-remove` entries
 // of the organizations it names up to their pinned versions, its `signature-batch` entries
 // and the `cosignature` entries those batches close (a co-signature still waiting for its
-// batch is left out). Increasing order.
+// batch is left out). When the log's last entry is a `log-state`, also that entry and each
+// organization's roster entry of version v + 1 if there is one. Increasing order.
 // Error: kNotFound when the log holds no `letter` entry for the id; kInvalidArgument for an
 // entry that does not decode.
 Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const crypto::Bytes> log,
                                                              const LetterId& letter_id);
+
+// The "state" member of a bundle of `letter` at a checkpoint whose log state has the (sorted)
+// `leaves`: the letter's leaf, then each organization's in the letter's order.
+// Error (kNotFound) when one is missing.
+Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves, const Letter& letter);
 
 // How VerifyLetterBundle checks. A plain value.
 struct BundleOptions {
@@ -122,6 +136,11 @@ struct BundleOptions {
   // these witnesses (0: all of them).
   std::vector<crypto::SignPublicKey> witnesses;
   std::size_t witness_threshold = 0;
+  // Refuse a bundle that does not prove it is complete (holds no log state).
+  bool require_complete = false;
+  // When max_age_ms is not 0: refuse a tree head older than max_age_ms at now_ms.
+  std::uint64_t now_ms = 0;
+  std::uint64_t max_age_ms = 0;
 };
 
 // One organization's count, in the letter's order.
@@ -160,6 +179,9 @@ struct BundleReport {
   std::uint64_t batches = 0;
   std::vector<BatchInfo> timeline;  // one per batch, in order
   std::size_t witnessed = 0;        // distinct trusted witnesses whose cosignature verified
+  // The bundle held the log state of its tree head, and it shows nothing left out: every
+  // batch of the letter, and the pinned roster versions were the latest when it was published.
+  bool complete = false;
 };
 
 // Runs every check of docs/FORMATS.md, "Letter bundle", and counts:
@@ -174,6 +196,9 @@ struct BundleReport {
 //  - batches numbered 1, 2, … after the letter; the `count` entries right before each are
 //    co-signatures of the letter in the bundle; every co-signature lies in a batch;
 //  - every co-signature verified over the ring of its organization whose digest it names;
+//  - with a `log-state` entry (at index tree_size − 1): the letter's last batch and every
+//    organization's latest roster version from its leaves, so that no batch is left out and
+//    each pin was the latest version (a version v+1 must then be shown after the letter);
 //  - counting by tag: a tag counts once, for the organization of its first `sign`, unless a
 //    `withdraw` with that tag exists; later `sign`s with it are dropped as duplicates; a
 //    `withdraw` whose tag never signs is an error.

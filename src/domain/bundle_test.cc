@@ -170,6 +170,26 @@ class LetterLog {
     return BundleOf(letter, indices);
   }
 
+  // Ends the log like a checkpoint: a `log-state` entry committing to everything before it.
+  // Returns its (sorted) leaves.
+  std::vector<crypto::Bytes> Checkpoint() {
+    LogState state;
+    for (std::size_t i = 0; i < log_.size(); ++i) EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(log_[i])).ok());
+    Append(state.Commit(log_.size()));
+    return state.Leaves();
+  }
+
+  // The bundle a server serves at that checkpoint: with the log state's leaves.
+  LetterBundle CompleteBundle(const LetterId& letter, const std::vector<crypto::Bytes>& leaves,
+                              std::optional<std::vector<std::uint64_t>> indices = {}) const {
+    LetterBundle b = BundleOf(letter, indices.value_or(Selected(letter)));
+    for (const auto& e : b.entries) {
+      const auto ev = DecodeLogEntry(e.entry);
+      if (const auto* l = std::get_if<LetterEvent>(&*ev)) b.state = *LetterStateProofs(leaves, l->letter);
+    }
+    return b;
+  }
+
   const crypto::SignPublicKey& log_key() const { return log_key_.public_key; }
   const std::vector<crypto::Bytes>& log() const { return log_; }
 
@@ -447,6 +467,127 @@ TEST_F(BundleTest, CoSignatureOfABatchLeftOut) {
   const std::uint64_t dropped = full.entries[full.entries.size() - 5].index;
   std::erase(picked, dropped);
   ExpectRejected(log_.BundleOf(letter_, picked), "is not in the bundle");
+}
+
+// Issue 11 item 7: at a checkpoint, a bundle proves it is complete.
+TEST_F(BundleTest, AtACheckpointTheBundleProvesItIsComplete) {
+  const auto leaves = log_.Checkpoint();
+  const LetterBundle complete = log_.CompleteBundle(letter_, leaves);
+  auto report = VerifyLetterBundle(complete, Options());
+  ASSERT_TRUE(report.ok()) << report.error().message();
+  EXPECT_TRUE(report->complete);
+  EXPECT_EQ(report->total, 5u);
+  // The `state` member travels in the JSON, strictly.
+  Json j = LetterBundleToJson(complete);
+  ASSERT_EQ(j["state"].size(), 3u);
+  auto back = LetterBundleFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, complete);
+  j["state"][0]["extra"] = 1;
+  ExpectMalformed(j, "unknown field 'extra' in state leaf 0");
+  j["state"] = Json::array();
+  ExpectMalformed(j, "'state' in the bundle must be a list of 1 to 1001 leaf proofs");
+  // Without the log state the same letter verifies, proving nothing of the kind.
+  LetterLog plain;
+  plain.AddOrganization("state", 20);
+  const LetterId id = plain.Publish({"state"});
+  auto r = VerifyLetterBundle(plain.Bundle(id), Options());
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_FALSE(r->complete);
+}
+
+TEST_F(BundleTest, ALeftOutBatchAStalePinOrAMissingNextVersionIsCaught) {
+  const auto leaves = log_.Checkpoint();
+  const auto picked = log_.Selected(letter_);
+  const LetterBundle full = log_.CompleteBundle(letter_, leaves);
+  // The last batch and its four co-signatures left out, same tree head, every proof valid.
+  {
+    std::size_t last = 0;
+    std::uint64_t count = 0;
+    for (std::size_t i = 0; i < full.entries.size(); ++i) {
+      const auto ev = DecodeLogEntry(full.entries[i].entry);
+      if (const auto* b = std::get_if<SignatureBatchEvent>(&*ev)) {
+        last = i;
+        count = b->count;
+      }
+    }
+    std::vector<std::uint64_t> fewer;
+    for (std::size_t i = 0; i < full.entries.size(); ++i) {
+      if (i + count < last || i > last) fewer.push_back(full.entries[i].index);
+    }
+    ExpectRejected(log_.CompleteBundle(letter_, leaves, fewer), "the bundle lacks batches 2 to 2 of the letter");
+  }
+  // Version 28 of 'state' (made after the letter) left out: the leaf says it exists.
+  std::uint64_t v28 = 0;
+  for (auto i : picked) {
+    const auto ev = DecodeLogEntry(log_.log()[i]);
+    const auto* add = std::get_if<RosterAddEvent>(&*ev);
+    if (add != nullptr && add->version == 28) v28 = i;
+  }
+  ASSERT_NE(v28, 0u) << "the bundle at a checkpoint shows version 28";
+  auto without = picked;
+  std::erase(without, v28);
+  ExpectRejected(log_.CompleteBundle(letter_, leaves, without), "lacks version 28 of the roster of 'state'");
+  // The leaves in the wrong order, or a leaf of another letter's proof.
+  LetterBundle swapped = full;
+  std::swap(swapped.state[1], swapped.state[2]);
+  ExpectRejected(swapped, "is not the leaf of organization 'state'");
+  LetterBundle tampered = full;
+  tampered.state[0].leaf.back() ^= 1;
+  ExpectRejected(tampered, "does not check against the log state");
+  // `state` without the log state, or the log state without `state`.
+  const std::vector<std::uint64_t> before(without.begin(), without.end() - 1);  // no v28, no log state
+  LetterBundle no_entry = log_.BundleOf(letter_, before);
+  no_entry.state = full.state;
+  ExpectRejected(no_entry, "has state leaves but no log state");
+  LetterBundle no_leaves = full;
+  no_leaves.state.clear();
+  ExpectRejected(no_leaves, "must hold 3 leaves of the log state");
+  // Completeness required: a bundle without a log state is refused.
+  BundleOptions strict = Options();
+  strict.require_complete = true;
+  ExpectRejected(log_.BundleOf(letter_, before), "does not prove that it is complete", strict);
+  EXPECT_TRUE(VerifyLetterBundle(full, strict).ok());
+}
+
+TEST_F(BundleTest, ALogStateOnlyAsTheLastEntryOfTheTree) {
+  const auto leaves = log_.Checkpoint();
+  auto picked = log_.Selected(letter_);  // with the log state, the tree's last entry
+  log_.AddMember("usaid");               // the tree grows past it
+  ExpectRejected(log_.CompleteBundle(letter_, leaves, picked), "a log state may only be the last entry");
+}
+
+TEST(BundleStalePinTest, ALetterThatDoesNotPinTheLatestRosterIsCaught) {
+  LetterLog log;
+  log.AddOrganization("state", 25);
+  // The server pins version 24 although 25 is logged: a ring without the newest member.
+  const Letter letter{"Stale", "A letter over an old roster.", {"state"}, std::nullopt, std::nullopt, std::nullopt};
+  log.Append(LetterEvent{letter, {24}});
+  const LetterId id = ComputeLetterId(letter);
+  const auto leaves = log.Checkpoint();
+  std::vector<std::uint64_t> picked;
+  for (std::uint64_t i = 0; i < log.log().size(); ++i) {
+    auto ev = DecodeLogEntry(log.log()[i]);
+    const auto* add = std::get_if<RosterAddEvent>(&*ev);
+    if ((add != nullptr && add->version <= 24) || std::holds_alternative<LetterEvent>(*ev) ||
+        std::holds_alternative<LogStateEvent>(*ev)) {
+      picked.push_back(i);
+    }
+  }
+  // Without version 25, the log state gives it away; with it, it lies before the letter.
+  ExpectRejected(log.CompleteBundle(id, leaves, picked), "lacks version 25 of the roster of 'state'");
+  picked.push_back(25);  // organization-created at 0, versions 1 … 25 at 1 … 25
+  std::sort(picked.begin(), picked.end());
+  ExpectRejected(log.CompleteBundle(id, leaves, picked), "the letter does not pin the latest roster");
+}
+
+TEST_F(BundleTest, ATreeHeadOlderThanAllowedIsRefused) {
+  BundleOptions o = Options();
+  o.max_age_ms = 72 * 3'600'000ULL;
+  o.now_ms = kTimestamp + 71 * 3'600'000ULL;
+  EXPECT_TRUE(VerifyLetterBundle(log_.Bundle(letter_), o).ok());
+  o.now_ms = kTimestamp + 73 * 3'600'000ULL;
+  ExpectRejected(log_.Bundle(letter_), "the bundle's tree head is 73 hours old, older than the 72 hours allowed", o);
 }
 
 TEST(BundleBatchTest, BatchGapRepeatAndCount) {

@@ -11,7 +11,6 @@ namespace candor::domain {
 namespace {
 constexpr std::size_t kMaxTitleBytes = 512;
 constexpr std::size_t kMaxBodyBytes = 256 * 1024;
-constexpr std::size_t kMaxOrganizations = 1000;
 }  // namespace
 
 Status ValidateLetter(const Letter& letter) {
@@ -28,8 +27,8 @@ Status ValidateLetter(const Letter& letter) {
   if (letter.organizations.empty()) {
     return InvalidArgument("name at least one organization whose members may sign");
   }
-  if (letter.organizations.size() > kMaxOrganizations) {
-    return InvalidArgument("a letter may name at most " + std::to_string(kMaxOrganizations) +
+  if (letter.organizations.size() > kMaxLetterOrganizations) {
+    return InvalidArgument("a letter may name at most " + std::to_string(kMaxLetterOrganizations) +
                            " organizations");
   }
   std::set<std::string_view> seen;
@@ -91,7 +90,7 @@ crypto::Bytes LetterStatement(const LetterId& letter_id, SignatureAction action)
 }
 
 Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes) {
-  constexpr std::size_t kMaxParts = 1 + 2 + 1 + kMaxOrganizations + 3;
+  constexpr std::size_t kMaxParts = 1 + 2 + 1 + kMaxLetterOrganizations + 3;
   auto parts_or = crypto::SplitTranscript(bytes, kMaxParts);
   if (!parts_or.ok()) return InvalidArgument("letter bytes: " + parts_or.error().message());
   const auto& parts = *parts_or;
@@ -105,7 +104,7 @@ Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes) {
   letter.body.assign(parts[2].begin(), parts[2].end());
   if (parts[3].size() != 8) return InvalidArgument("letter bytes: the organization count must be 8 bytes");
   const std::uint64_t k = crypto::ReadU64Le(parts[3].data());
-  if (k > kMaxOrganizations || parts.size() != 4 + k + 3) {
+  if (k > kMaxLetterOrganizations || parts.size() != 4 + k + 3) {
     return InvalidArgument("letter bytes: the number of parts does not match the organization count");
   }
   for (std::uint64_t i = 0; i < k; ++i) {

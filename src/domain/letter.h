@@ -21,6 +21,9 @@
 
 namespace candor::domain {
 
+// A letter names at most this many organizations.
+inline constexpr std::size_t kMaxLetterOrganizations = 1000;
+
 using LetterId = crypto::Digest32;
 
 struct Letter {

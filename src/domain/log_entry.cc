@@ -9,6 +9,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "domain/web_release.h"
+#include "log/rfc9162.h"
 
 namespace candor::domain {
 namespace {
@@ -29,6 +30,7 @@ constexpr std::string_view kReviewer = "reviewer";
 constexpr std::string_view kReviewerRemoved = "reviewer-removed";
 constexpr std::string_view kRosterEpoch = "roster-epoch";
 constexpr std::string_view kWebRelease = "web-release";
+constexpr std::string_view kLogState = "log-state";
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
 constexpr std::size_t kMaxFields = 6;
 
@@ -253,6 +255,14 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_RETURN_IF_ERROR(count(1));
     return LogEvent(WebReleaseEvent{Text(f[0])});
   }
+  if (kind == kLogState) {
+    CANDOR_RETURN_IF_ERROR(count(3));
+    LogStateEvent e;
+    CANDOR_ASSIGN_OR_RETURN(e.size, U64Field(kind, "the size", f[0]));
+    CANDOR_ASSIGN_OR_RETURN(e.leaves, U64Field(kind, "the leaf count", f[1]));
+    CANDOR_ASSIGN_OR_RETURN(e.root, FixedField<crypto::Digest32>(kind, "the root", f[2]));
+    return LogEvent(std::move(e));
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
@@ -273,6 +283,7 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const ReviewerRemovedEvent&) { return kReviewerRemoved; },
                         [](const RosterEpochEvent&) { return kRosterEpoch; },
                         [](const WebReleaseEvent&) { return kWebRelease; },
+                        [](const LogStateEvent&) { return kLogState; },
                     },
                     event);
 }
@@ -358,6 +369,11 @@ Status ValidateLogEvent(const LogEvent& event) {
             if (auto m = ParseWebManifest(e.manifest); !m.ok()) return Invalid(kind, m.error().message());
             return Status::Ok();
           },
+          [&](const LogStateEvent& e) -> Status {
+            // An empty state has the empty tree's root, and no other.
+            if (e.leaves == 0 && e.root != tlog::EmptyRoot()) return Invalid(kind, "an empty state has another root than the empty tree's");
+            return Status::Ok();
+          },
       },
       event);
 }
@@ -435,6 +451,11 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version});
           },
           [&](const WebReleaseEvent& e) { return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.manifest)}); },
+          [&](const LogStateEvent& e) {
+            const auto size = crypto::U64Le(e.size);
+            const auto leaves = crypto::U64Le(e.leaves);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), size, leaves, e.root.span()});
+          },
       },
       event);
 }
@@ -453,7 +474,7 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
                      kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
                      kind == kLetter || kind == kCoSignature || kind == kSignatureBatch ||
                      kind == kCableEvent || kind == kReviewer || kind == kReviewerRemoved ||
-                     kind == kRosterEpoch || kind == kWebRelease;
+                     kind == kRosterEpoch || kind == kWebRelease || kind == kLogState;
   if (!known) {
     return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
   }
@@ -538,6 +559,9 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
           [](const RosterEpochEvent& e) { return json{{"slug", e.slug}, {"version", e.version}}; },
           [](const WebReleaseEvent& e) {
             return json{{"release", crypto::ToHex(WebReleaseId(e.manifest))}, {"manifest", e.manifest}};
+          },
+          [](const LogStateEvent& e) {
+            return json{{"size", e.size}, {"leaves", e.leaves}, {"root", crypto::ToHex(e.root)}};
           },
       },
       event);

@@ -142,6 +142,21 @@ struct WebReleaseEvent {
   friend bool operator==(const WebReleaseEvent&, const WebReleaseEvent&) = default;
 };
 
+// "log-state": what the entries before it hold, committed (docs/PROTOCOL.md, "Log state"):
+// `size` is this entry's own index (the number of entries it describes), `leaves` the number of
+// state leaves (domain/log_state.h) and `root` their RFC 9162 Merkle tree hash. The server logs
+// one as the last entry of every checkpoint, so a bundle or an organization state at a
+// checkpoint proves that it leaves out no batch, roster version or reviewer change; a full audit
+// recomputes each (domain::LogState::Replay).
+// Fields: u64le(size), u64le(leaves), root (32 bytes).
+struct LogStateEvent {
+  std::uint64_t size = 0;
+  std::uint64_t leaves = 0;
+  crypto::Digest32 root{};
+
+  friend bool operator==(const LogStateEvent&, const LogStateEvent&) = default;
+};
+
 // "letter": a letter is published (frozen), and each organization it names is pinned at a
 // roster version; the members of that version are the organization's eligible signers.
 // Fields: LetterCanonicalBytes(letter) (itself a transcript), then the pinned versions as
@@ -201,7 +216,7 @@ struct CableLogEvent {
 using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
                               RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
                               SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
-                              RosterEpochEvent, WebReleaseEvent>;
+                              RosterEpochEvent, WebReleaseEvent, LogStateEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);

@@ -29,18 +29,20 @@ Json OrgStateProofToJson(const OrgStateProof& proof) {
     for (const auto& h : e.proof) hashes.push_back(crypto::ToHex(h));
     entries.push_back(Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", hashes}});
   }
-  return Json{{"format", kOrgStateFormat},
-              {"organization", proof.organization},
-              {"log_public_key", crypto::ToHex(proof.log_public_key)},
-              {"tree_head", SignedTreeHeadToJson(proof.tree_head)},
-              {"entries", std::move(entries)}};
+  Json out{{"format", kOrgStateFormat},
+           {"organization", proof.organization},
+           {"log_public_key", crypto::ToHex(proof.log_public_key)},
+           {"tree_head", SignedTreeHeadToJson(proof.tree_head)},
+           {"entries", std::move(entries)}};
+  if (proof.state) out["state"] = StateLeafProofToJson(*proof.state);
+  return out;
 }
 
 Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("the organization state must be a JSON object");
   for (const auto& [key, value] : j.items()) {
     if (key != "format" && key != "organization" && key != "log_public_key" && key != "tree_head" &&
-        key != "entries" && key != "page") {
+        key != "entries" && key != "page" && key != "state") {
       return InvalidArgument("unknown field '" + key + "' in the organization state");
     }
   }
@@ -64,11 +66,14 @@ Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
     CANDOR_ASSIGN_OR_RETURN(BundleEntry e, BundleEntryFromJson(entries[i], i));
     p.entries.push_back(std::move(e));
   }
+  if (j.contains("state")) {
+    CANDOR_ASSIGN_OR_RETURN(p.state, StateLeafProofFromJson(j["state"], "the organization state's 'state'"));
+  }
   return p;
 }
 
 Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPublicKey& log_key,
-                                std::string_view organization) {
+                                std::string_view organization, std::uint64_t checkpoint) {
   if (proof.log_public_key != log_key) {
     return VerificationFailed("the organization state comes from log key " + crypto::ToHex(proof.log_public_key) +
                               ", not the pinned log key " + crypto::ToHex(log_key));
@@ -86,6 +91,9 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
   std::map<std::uint64_t, LoggedReviewer> reviewers;
   std::uint64_t last_epoch = 0;
   std::uint64_t reviewer_version = 0;  // of the last "reviewer"/"reviewer-removed" entry
+  // The log state, and the organization's versions below it.
+  std::optional<LogStateEvent> log_state;
+  OrgStateLeaf below;
   for (std::size_t i = 0; i < proof.entries.size(); ++i) {
     const BundleEntry& e = proof.entries[i];
     if (i > 0 && e.index <= proof.entries[i - 1].index) {
@@ -128,6 +136,12 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             reviewer_version = ev.version;
             if (reviewers.erase(ev.account_id) == 0) return Failed(i, e, "removes a reviewer who was not one");
             return Status::Ok();
+          } else if constexpr (std::is_same_v<T, LogStateEvent>) {
+            if (log_state) return Failed(i, e, "a second log state");
+            if (ev.size != e.index) return Failed(i, e, "a log state that describes another part of the log than the entries before it");
+            log_state = ev;
+            below = OrgStateLeaf{std::string(organization), state.roster.version(), reviewer_version, last_epoch};
+            return Status::Ok();
           } else if constexpr (std::is_same_v<T, RosterEpochEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a roster epoch of another organization");
             if (ev.version <= last_epoch) return Failed(i, e, "a roster epoch must name a newer version than the last");
@@ -146,6 +160,36 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
         },
         *event);
     CANDOR_RETURN_IF_ERROR(applied);
+  }
+  // Rule 7: nothing before the log state is left out.
+  if (log_state) {
+    if (!proof.state) return VerificationFailed("the organization state holds a log state but not its leaf");
+    auto leaf = VerifyStateLeaf(*log_state, *proof.state);
+    if (!leaf.ok()) return VerificationFailed("the organization's leaf of the log state: " + leaf.error().message());
+    const auto* org = std::get_if<OrgStateLeaf>(&*leaf);
+    if (org == nullptr || org->slug != organization) {
+      return VerificationFailed("the log state leaf is not the leaf of '" + std::string(organization) + "'");
+    }
+    const auto differs = [&](const char* what, std::uint64_t shown, std::uint64_t committed) -> Status {
+      if (shown == committed) return Status::Ok();
+      return VerificationFailed("the organization state shows " + std::string(what) + " " + std::to_string(shown) +
+                                ", but the log state at tree size " + std::to_string(log_state->size + 1) +
+                                " says the latest is " + std::to_string(committed) +
+                                ": entries are left out of what the server shows");
+    };
+    CANDOR_RETURN_IF_ERROR(differs("roster version", below.roster_version, org->roster_version));
+    CANDOR_RETURN_IF_ERROR(differs("reviewer version", below.reviewer_version, org->reviewer_version));
+    CANDOR_RETURN_IF_ERROR(differs("roster epoch", below.epoch_version, org->epoch_version));
+    state.complete_at = log_state->size + 1;
+  } else if (proof.state) {
+    return VerificationFailed("the organization state has a log state leaf but no log state");
+  }
+  if (checkpoint != 0 && state.complete_at < checkpoint) {
+    return VerificationFailed(
+        state.complete_at == 0
+            ? "the organization state does not prove it is complete (it holds no log state)"
+            : "the organization state is proven complete only up to tree size " + std::to_string(state.complete_at) +
+                  ", older than the newest checkpoint (" + std::to_string(checkpoint) + "): entries may be left out");
   }
   for (auto& [id, r] : reviewers) state.reviewers.push_back(std::move(r));
   // Distinct keys: a key shared by two accounts would let one of them read as the other.

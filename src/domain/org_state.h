@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,8 @@ struct OrgStateProof {
   crypto::SignPublicKey log_public_key;
   tlog::SignedTreeHead tree_head;
   std::vector<BundleEntry> entries;  // in increasing index (checked by the verifier)
+  // The organization's leaf of the log state among `entries` ("state" member), if any.
+  std::optional<StateLeafProof> state;
 };
 
 // {"format":"candor-org-state-v1","organization":slug,"log_public_key":hex,
@@ -70,6 +73,8 @@ struct OrgState {
   std::vector<std::uint64_t> all_epochs;
   // Who receives cables now, by account id (the order the envelope's recipients take).
   std::vector<LoggedReviewer> reviewers;
+  // The checkpoint (tree size) whose log state showed nothing left out before it; 0: none.
+  std::uint64_t complete_at = 0;
 };
 
 // Checks, in order: the log key is `log_key` (the caller's pinned key) and signs the tree head;
@@ -79,10 +84,13 @@ struct OrgState {
 // epoch names a version logged before it and above the previous epoch's; "reviewer" and
 // "reviewer-removed" entries carry reviewer versions 1, 2, … in log order (one left out is
 // seen). Then replays the reviewers: "reviewer"/"reviewer-key" set an account's key,
-// "reviewer-removed" takes the account out (it must have been in). Error: kVerificationFailed
-// naming the entry.
+// "reviewer-removed" takes the account out (it must have been in). With a `log-state` entry
+// (at most one; docs/PROTOCOL.md, "Organization state", rule 7): its size is its index, the
+// "state" leaf verifies and is the organization's, and the latest roster, reviewer and epoch
+// versions below it are the leaf's. When `checkpoint` is not 0, a log state at or after the
+// checkpoint of that tree size is required. Error: kVerificationFailed naming the entry.
 Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPublicKey& log_key,
-                                std::string_view organization);
+                                std::string_view organization, std::uint64_t checkpoint = 0);
 
 // The ring a member signs a cable within: the bucket of roster version `version` that holds
 // `member` (BucketRoster with max_ring). Error: kNotFound when `member` is not in that version.

@@ -13,6 +13,7 @@
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
+#include "domain/log_state.h"
 #include "log/memory_tree.h"
 
 namespace candor::domain {
@@ -28,6 +29,7 @@ class OrgStateTest : public ::testing::Test {
   // Appends to the log; `mine` entries go in the proof.
   void Log(const LogEvent& event, bool mine = true) {
     const crypto::Bytes entry = EncodeLogEntry(event);
+    all_.push_back(entry);
     const std::uint64_t index = tree_.Append(entry);
     if (mine) picked_.emplace_back(index, entry);
   }
@@ -60,6 +62,25 @@ class OrgStateTest : public ::testing::Test {
     Log(RosterRemoveEvent{"state", 26, members_[3]});
   }
 
+  // Ends the log like a checkpoint (a `log-state` entry over everything logged so far) and
+  // returns the tree size of that checkpoint; the proof then carries the entry and `slug`'s leaf.
+  std::uint64_t Checkpoint(const std::string& slug = "state") {
+    LogState state;
+    for (std::size_t i = 0; i < all_.size(); ++i) EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(all_[i])).ok());
+    leaves_ = state.Leaves();
+    // The proof holds one log state: the newest.
+    std::erase_if(picked_, [](const auto& e) { return std::holds_alternative<LogStateEvent>(*DecodeLogEntry(e.second)); });
+    Log(state.Commit(all_.size()));
+    state_ = *ProveOrganizationLeaf(leaves_, slug);
+    return all_.size();
+  }
+
+  OrgStateProof ProofWithState() {
+    OrgStateProof p = Proof();
+    p.state = state_;
+    return p;
+  }
+
   static void ExpectRefused(const Result<OrgState>& r, std::string_view needle) {
     ASSERT_FALSE(r.ok()) << "accepted";
     EXPECT_EQ(r.error().code(), ErrorCode::kVerificationFailed);
@@ -69,6 +90,9 @@ class OrgStateTest : public ::testing::Test {
   crypto::SeededRng rng_{4242};
   crypto::SignKeyPair key_;
   tlog::MemoryTree tree_;
+  std::vector<crypto::Bytes> all_;  // the whole log
+  std::vector<crypto::Bytes> leaves_;
+  StateLeafProof state_;
   std::vector<std::pair<std::uint64_t, crypto::Bytes>> picked_;
   std::vector<crypto::Point> members_;
   crypto::BoxPublicKey reviewer_a_, reviewer_b_;
@@ -113,6 +137,62 @@ TEST_F(OrgStateTest, EpochsKeepTheLatestTwoAndReviewersCanLeaveAndComeBack) {
   state = VerifyOrgState(Proof(), key_.public_key, "state");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->reviewers.size(), 2u);
+}
+
+// Issue 11 item 7 (and the H-2 gap): a state cut at an older epoch, or hiding the newest
+// reviewer removal, is caught by the log state of the newest checkpoint.
+TEST_F(OrgStateTest, TheLogStateShowsNothingNewerIsHidden) {
+  Typical();
+  Log(RosterAddEvent{"state", 27, NewPoint(), NewBoxKey()});
+  Log(RosterEpochEvent{"state", 27});
+  Log(ReviewerRemovedEvent{"state", 2, 9});
+  const std::uint64_t checkpoint = Checkpoint();
+  auto state = VerifyOrgState(ProofWithState(), key_.public_key, "state", checkpoint);
+  ASSERT_TRUE(state.ok()) << state.error().message();
+  EXPECT_EQ(state->complete_at, checkpoint);
+  EXPECT_EQ(state->reviewers.size(), 1u);
+
+  // The newest entries left out, in turn: the leaf says what the latest versions are.
+  const auto without = [&](std::size_t drop) {
+    OrgStateProof p = ProofWithState();
+    p.entries.erase(p.entries.end() - 1 - static_cast<std::ptrdiff_t>(drop));
+    return VerifyOrgState(p, key_.public_key, "state", checkpoint);
+  };
+  ExpectRefused(without(1), "shows reviewer version 1, but the log state at tree size");  // the removal
+  ExpectRefused(without(2), "shows roster epoch 25");                                      // the newest epoch
+  // The log state left out, or only its leaf: refused when a checkpoint is required.
+  OrgStateProof no_state = Proof();
+  no_state.entries.pop_back();
+  ExpectRefused(VerifyOrgState(no_state, key_.public_key, "state", checkpoint), "holds no log state");
+  EXPECT_TRUE(VerifyOrgState(no_state, key_.public_key, "state").ok());  // without a checkpoint to meet
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "holds a log state but not its leaf");
+  // Another organization's leaf, a forged leaf.
+  OrgStateProof other = ProofWithState();
+  other.state = *ProveOrganizationLeaf(leaves_, "usaid");
+  ExpectRefused(VerifyOrgState(other, key_.public_key, "state"), "is not the leaf of 'state'");
+  OrgStateProof forged = ProofWithState();
+  forged.state->leaf.back() ^= 1;
+  ExpectRefused(VerifyOrgState(forged, key_.public_key, "state"), "does not check against the log state");
+  // An older checkpoint's log state (and leaf), proven in the newer tree, where a newer
+  // checkpoint exists: refused against the newest checkpoint the client knows.
+  const std::uint64_t old_checkpoint = checkpoint;
+  const StateLeafProof old_leaf = state_;
+  Log(RosterAddEvent{"state", 28, NewPoint(), NewBoxKey()});
+  const std::uint64_t newer = Checkpoint();
+  OrgStateProof stale = Proof();
+  stale.entries.back() =
+      BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1], *tree_.InclusionProof(old_checkpoint - 1, tree_.size())};
+  stale.entries.pop_back();
+  stale.entries.pop_back();  // version 28 too, which the old state does not know
+  stale.entries.push_back(
+      BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1], *tree_.InclusionProof(old_checkpoint - 1, tree_.size())});
+  stale.state = old_leaf;
+  ExpectRefused(VerifyOrgState(stale, key_.public_key, "state", newer), "older than the newest checkpoint");
+  EXPECT_TRUE(VerifyOrgState(stale, key_.public_key, "state", old_checkpoint).ok());
+  // And JSON carries it.
+  auto back = OrgStateProofFromJson(OrgStateProofToJson(ProofWithState()));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_TRUE(VerifyOrgState(*back, key_.public_key, "state", newer).ok());
 }
 
 TEST_F(OrgStateTest, ALeftOutRosterChangeIsRefused) {

@@ -288,7 +288,17 @@ CREATE TABLE witness_cosignatures (
 ){STRICT};
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Migration 7: the leaves of the log state each checkpoint ends with (docs/PROTOCOL.md, "Log
+// state"), packed (domain::PackStateLeaves), so that bundles and organization states at a
+// checkpoint can carry proofs of their leaves. Only the newest checkpoints' are kept.
+constexpr std::string_view kMigration7 = R"sql(
+CREATE TABLE log_states (
+  tree_size {INT} PRIMARY KEY REFERENCES checkpoints(tree_size),
+  leaves {BLOB} NOT NULL
+){STRICT};
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
@@ -296,6 +306,7 @@ constexpr std::array<Migration, 6> kMigrations{{
     {5, "login throttle rows expire", kMigration5},
     {6, "an index of each organization's reviewer and roster-epoch entries; checkpoints and witness cosignatures",
      kMigration6},
+    {7, "the log state leaves of the newest checkpoints", kMigration7},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -830,6 +830,31 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Status InsertLogState(std::int64_t tree_size, const Blob& leaves) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec("INSERT INTO log_states (tree_size, leaves) VALUES (?, ?)", {tree_size, leaves}));
+      return Status::Ok();
+    });
+  }
+
+  Result<std::optional<Blob>> FindLogState(std::int64_t tree_size) override {
+    return Run(kReads, [&]() -> Result<std::optional<Blob>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT leaves FROM log_states WHERE tree_size = ?", {tree_size}));
+      if (rows.empty()) return std::optional<Blob>();
+      RowReader r(rows[0]);
+      Blob leaves = r.Bytes();
+      CANDOR_RETURN_IF_ERROR(r.status());
+      return std::optional<Blob>(std::move(leaves));
+    });
+  }
+
+  Status DeleteLogStatesBelow(std::int64_t tree_size) override {
+    return Run(kWrites, [&]() -> Status {
+      CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM log_states WHERE tree_size < ?", {tree_size}));
+      return Status::Ok();
+    });
+  }
+
   Status InsertCosignature(const CosignatureRecord& c) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(conn_->Exec(

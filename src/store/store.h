@@ -334,6 +334,12 @@ class Transaction {
   // A witness's second cosignature of a checkpoint changes nothing (the first stays).
   virtual Status InsertCosignature(const CosignatureRecord& record) = 0;
   virtual Result<std::vector<CosignatureRecord>> ListCosignatures(std::int64_t tree_size) = 0;
+  // The packed log state leaves of checkpoint `tree_size` (docs/PROTOCOL.md, "Log state"):
+  // stored once per checkpoint, read back, and dropped for every
+  // checkpoint below `tree_size`.
+  virtual Status InsertLogState(std::int64_t tree_size, const Blob& leaves) = 0;
+  virtual Result<std::optional<Blob>> FindLogState(std::int64_t tree_size) = 0;
+  virtual Status DeleteLogStatesBelow(std::int64_t tree_size) = 0;
 
   // Letters. InsertLetter assigns and returns seq; kAlreadyExists on a duplicate id.
   virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;

@@ -6,11 +6,14 @@
 // whatever tree heads it likes; what it cannot do is make them consistent with what a client
 // or a witness saw before. Three witnesses and a fork shown to one client: caught.
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <mutex>
 
 #include "cli/witness.h"
 #include "crypto/keyfile.h"
 #include "domain/bundle.h"
+#include "domain/cosignature.h"
 #include "domain/org_state.h"
 #include "domain/web_release.h"
 #include "log/cosignature.h"
@@ -154,10 +157,12 @@ class HostileServerTest : public ServerTest {
     return out;
   }
 
-  // The operator's fork: the first `keep` real entries, then `extra`, signed with the real key.
+  // The operator's fork: the first `keep` real entries, then `extra`, then — as a careful
+  // operator would — a log state committing to the fork, signed with the real key.
   struct Fork {
     tlog::MemoryTree tree;
     std::vector<crypto::Bytes> log;
+    std::vector<crypto::Bytes> state_leaves;
     tlog::SignedTreeHead sth;
   };
   std::shared_ptr<Fork> MakeFork(std::size_t keep, const std::vector<domain::LogEvent>& extra) {
@@ -165,6 +170,10 @@ class HostileServerTest : public ServerTest {
     auto real = RealLog();
     for (std::size_t i = 0; i < keep; ++i) fork->log.push_back(real[i]);
     for (const auto& e : extra) fork->log.push_back(domain::EncodeLogEntry(e));
+    domain::LogState state;
+    for (std::size_t i = 0; i < fork->log.size(); ++i) EXPECT_TRUE(state.Replay(i, *domain::DecodeLogEntry(fork->log[i])).ok());
+    fork->state_leaves = state.Leaves();
+    fork->log.push_back(domain::EncodeLogEntry(state.Commit(fork->log.size())));
     for (const auto& e : fork->log) fork->tree.Append(e);
     const crypto::SignKeyPair key = crypto::SignKeyPairFromSecret(log_key_secret_.Clone());
     fork->sth = tlog::SignTreeHead(tlog::TreeHead{fork->tree.size(), fork->tree.Root(), static_cast<std::uint64_t>(clock_.NowMs())}, key.secret_key);
@@ -211,10 +220,13 @@ class HostileServerTest : public ServerTest {
                 }
               },
               *ev);
-          if (belongs) p.entries.push_back({i, fork->log[i], *fork->tree.InclusionProof(i, fork->tree.size())});
+          const bool last = i + 1 == fork->log.size();  // the fork's own log state
+          if (belongs || last) p.entries.push_back({i, fork->log[i], *fork->tree.InclusionProof(i, fork->tree.size())});
         }
+        p.state = *domain::ProveOrganizationLeaf(fork->state_leaves, "state");
         Json j = domain::OrgStateProofToJson(p);
         j["page"] = {{"start", 0}, {"next", nullptr}, {"entries", p.entries.size()}};
+        reply.status = 200;  // the real server knows no tree of the fork's size
         reply.body = j.dump();
       } else if (req.path == "/api/v1/log/proof/consistency") {
         Json body = Json::parse(req.body);
@@ -223,6 +235,7 @@ class HostileServerTest : public ServerTest {
         if (!proof.ok()) return;  // leave the real answer
         Json hashes = Json::array();
         for (const auto& h : *proof) hashes.push_back(crypto::ToHex(h));
+        reply.status = 200;
         reply.body = Json{{"type", "consistency"}, {"old_size", old_size}, {"new_size", fork->tree.size()},
                           {"proof", hashes}}
                          .dump();
@@ -306,6 +319,135 @@ TEST_P(HostileServerTest, ASybilPaddedOrPerFetchRosterIsRefused) {
   // Or a reviewer left out (cables kept from the inspector general, say): refused too.
   drop("reviewer");
   ExpectRefused("reviewer version");
+}
+
+// Issue 11 item 7: what is left out is caught by the log state of the newest checkpoint — the
+// newest reviewer removal or epoch hidden from an author, a letter's last batch left out of its
+// bundle, a bundle without its log state — and an old tree head is refused by age.
+TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
+  // reviewer2 is removed (disabled), a member joins (a new epoch); a batch makes a checkpoint.
+  Session admin = Login("state", "admin");
+  Json accounts = JsonOf(Call("GET", "/api/v1/orgs/state/accounts", "", admin.Headers()));
+  std::int64_t reviewer2 = 0;
+  for (const auto& a : accounts["accounts"]) {
+    if (a["username"] == "reviewer2") reviewer2 = a["id"].get<std::int64_t>();
+  }
+  ASSERT_NE(reviewer2, 0) << accounts.dump();
+  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2), Json{{"disabled", true}}.dump(),
+                 admin.Headers())
+                .status,
+            204);
+  ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), crypto::GenerateMemberKeys(rng_)).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+
+  // Hiding the newest entry of a kind (the removal: cables would still be sealed to reviewer2;
+  // the epoch: a state cut at an older one) is refused, and nothing is sent.
+  const auto hide_newest = [&](const char* kind) {
+    proxy_->Set([kind](const http::Request& req, cli::HttpReply& reply) {
+      if (!IsOrgState(req)) return;
+      Json j = Json::parse(reply.body);
+      std::optional<std::size_t> newest;
+      for (std::size_t i = 0; i < j["entries"].size(); ++i) {
+        auto ev = domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
+        if (ev.ok() && domain::LogEventKind(*ev) == kind) newest = i;
+      }
+      j["entries"].erase(*newest);
+      j["page"]["entries"] = j["entries"].size();
+      reply.body = j.dump();
+    });
+  };
+  hide_newest("reviewer-removed");
+  ExpectRefused("entries are left out of what the server shows");
+  hide_newest("roster-epoch");
+  ExpectRefused("shows roster epoch");
+  // Or the log state itself left out: the state no longer proves it is complete.
+  proxy_->Set([](const http::Request& req, cli::HttpReply& reply) {
+    if (!IsOrgState(req)) return;
+    Json j = Json::parse(reply.body);
+    j["entries"].erase(j["entries"].size() - 1);
+    j.erase("state");
+    j["page"]["entries"] = j["entries"].size();
+    reply.body = j.dump();
+  });
+  ExpectRefused("does not prove it is complete");
+  proxy_->Set(nullptr);
+  auto honest = WriteCable();
+  ASSERT_EQ(honest.first, 0) << honest.second;
+  EXPECT_EQ(honest.second.find("reviewer2"), std::string::npos) << honest.second;
+
+  // A letter signed in two batches.
+  const std::string id = JsonOf(Call("POST", "/api/v1/letters",
+                                     Json{{"title", "Counted"}, {"body", "Every batch."}, {"organizations", {"state"}}}.dump(),
+                                     Login("state", "reviewer").Headers()))
+                             .value("id", "");
+  ASSERT_EQ(id.size(), 64u);
+  const domain::OrgState state = State("state");
+  const auto ring = *crypto::Ring::Create(*state.roster.members(state.roster.version()));
+  crypto::SeededRng sig_rng(91);
+  const auto sign = [&](std::size_t member) {
+    const auto& k = orgs_["state"].members[member];
+    auto sig = domain::SignLetter(*crypto::FixedFromHex<domain::LetterId>(id), domain::SignatureAction::kSign, ring,
+                                  *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng);
+    auto r = Call("POST", "/api/v1/letters/" + id + "/signatures",
+                  Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(*sig)}}.dump());
+    EXPECT_EQ(r.status, 202) << r.body;
+  };
+  sign(0);
+  sign(1);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  sign(2);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const auto verify = [&](const std::string& flags) {
+    return RunShell(std::string(CANDOR_BINARY) + " verify " + id + " --server " + proxy_->Url() + " " + flags);
+  };
+  auto counted = verify("--max-age 0");
+  ASSERT_EQ(counted.first, 0) << counted.second;
+  EXPECT_NE(counted.second.find("Total: 3 signatories"), std::string::npos) << counted.second;
+  EXPECT_NE(counted.second.find("Complete:"), std::string::npos) << counted.second;
+  const auto rewrite_bundle = [&](std::function<void(Json&)> change) {
+    proxy_->Set([change, id](const http::Request& req, cli::HttpReply& reply) {
+      if (req.path != "/api/v1/letters/" + id + "/bundle") return;
+      Json j = Json::parse(reply.body);
+      change(j);
+      j["page"]["entries"] = j["entries"].size();
+      reply.body = j.dump();
+    });
+  };
+  // The last batch and its co-signature left out (every proof still checks): caught.
+  rewrite_bundle([](Json& j) {
+    Json kept = Json::array();
+    std::optional<std::uint64_t> last_batch_at;
+    for (const auto& e : j["entries"]) {
+      auto ev = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
+      if (const auto* b = std::get_if<domain::SignatureBatchEvent>(&*ev); b != nullptr && b->batch == 2) {
+        last_batch_at = e["index"].get<std::uint64_t>() - b->count;
+      }
+    }
+    for (const auto& e : j["entries"]) {
+      const std::uint64_t index = e["index"];
+      auto ev = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
+      const bool batch_or_signature =
+          std::holds_alternative<domain::SignatureBatchEvent>(*ev) || std::holds_alternative<domain::CoSignatureEvent>(*ev);
+      if (!(batch_or_signature && last_batch_at && index >= *last_batch_at)) kept.push_back(e);
+    }
+    j["entries"] = kept;
+  });
+  auto cut = verify("--max-age 0");
+  EXPECT_EQ(cut.first, 1) << cut.second;
+  EXPECT_NE(cut.second.find("the bundle lacks batches 2 to 2 of the letter"), std::string::npos) << cut.second;
+  // The log state left out: not proven complete, refused unless the verifier allows it.
+  rewrite_bundle([](Json& j) {
+    j["entries"].erase(j["entries"].size() - 1);
+    j.erase("state");
+  });
+  auto unproven = verify("--max-age 0");
+  EXPECT_EQ(unproven.first, 1) << unproven.second;
+  EXPECT_NE(unproven.second.find("does not prove that it is complete"), std::string::npos) << unproven.second;
+  // The test server's clock stands months before today's: its newest head is refused as old.
+  proxy_->Set(nullptr);
+  auto old = verify("");
+  EXPECT_EQ(old.first, 1) << old.second;
+  EXPECT_NE(old.second.find("hours old, older than the 72 hours allowed"), std::string::npos) << old.second;
 }
 
 TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {

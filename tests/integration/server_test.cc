@@ -2,8 +2,10 @@
 // enrollment, rosters, the log service.
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "crypto/at_rest.h"
+#include "domain/log_entry.h"
 #include "server/app/log_writer.h"
 #include "server_fixture.h"
 
@@ -435,6 +437,67 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
   EXPECT_NE(replaced.second.find("signed with another key"), std::string::npos) << replaced.second;
   // And the log was not touched: the heads still verify under the right key.
   EXPECT_TRUE(app::CheckLogKey(*store_, right.public_key).ok());
+}
+
+// Issue 11 item 7: every checkpoint ends with a `log-state` entry committing to everything
+// before it — at a batch, at least daily when nothing happens, and once at start-up for a log
+// whose newest checkpoint has none — and a full audit recomputes every one.
+TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
+  SetUpCables("state", 21, 5);
+  const auto newest = [&] {
+    auto view = service_->Checkpoints(1);
+    EXPECT_TRUE(view.ok());
+    return view->checkpoints.at(0).head.head.size;
+  };
+  const auto last_entry_is_state = [&](std::uint64_t size) {
+    auto entries = service_->LogEntries(size - 1, size);
+    auto ev = domain::DecodeLogEntry((*entries)[0].entry);
+    return ev.ok() && std::holds_alternative<domain::LogStateEvent>(*ev) &&
+           std::get<domain::LogStateEvent>(*ev).size == size - 1;
+  };
+  const std::uint64_t first = newest();
+  EXPECT_TRUE(last_entry_is_state(first));
+  // Nothing happened: no new checkpoint, before a day has passed …
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(newest(), first);
+  // … and one a day after, so a client can tell a frozen view from a quiet log.
+  for (int day = 1; day <= 17; ++day) {
+    clock_.Advance(24 * 3600 * 1000);
+    ASSERT_TRUE(service_->PublishBatch().ok());
+    EXPECT_EQ(newest(), first + static_cast<std::uint64_t>(day));
+    EXPECT_TRUE(last_entry_is_state(newest()));
+  }
+  // Only the newest checkpoints' leaves are kept.
+  {
+    auto tx = store_->Begin(store::TxMode::kRead);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_FALSE((*(*tx)->FindLogState(static_cast<std::int64_t>(first))).has_value());
+    EXPECT_TRUE((*(*tx)->FindLogState(static_cast<std::int64_t>(newest()))).has_value());
+  }
+  // A log of an older version (no leaves kept): a checkpoint with a log state at start-up.
+  {
+    auto tx = store_->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->DeleteLogStatesBelow(std::numeric_limits<std::int64_t>::max()).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  const std::uint64_t before_restart = newest();
+  Stop();
+  Start();
+  ASSERT_TRUE(service_->PrepareOrganizationLog().ok());  // as `candor serve` does at start-up
+  EXPECT_EQ(newest(), before_restart + 1);
+  EXPECT_TRUE(last_entry_is_state(newest()));
+  Stop();
+  Start();
+  ASSERT_TRUE(service_->PrepareOrganizationLog().ok());  // its state is kept now: nothing to do
+  EXPECT_EQ(newest(), before_restart + 1);
+
+  auto audit = RunShell(std::string(CANDOR_BINARY) + " audit --full --server " + url_server_.ToString() +
+                        " --state-dir " + (dir_ / "client").string());
+  ASSERT_EQ(audit.first, 0) << audit.second;
+  EXPECT_NE(audit.second.find("Each of the 19 log-state entries commits to exactly what the log held before it"),
+            std::string::npos)
+      << audit.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values("sqlite", "postgres"),

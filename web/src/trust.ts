@@ -80,6 +80,10 @@ export interface TrustedHead {
   // With a witness policy: how many of its witnesses validly cosigned sth (at least its
   // threshold), and how many keys it names. null without witnesses.
   witnessed: { cosigned: number; of: number } | null;
+  // The tree size of the newest checkpoint this browser accepted (with witnesses: sth itself);
+  // 0n: none. An organization state must prove itself complete up to it (its log state:
+  // docs/PROTOCOL.md "Organization state", rule 7), as the command line's TrustedHead.
+  checkpointSize: bigint;
 }
 
 // What this browser remembers about the server's log.
@@ -538,8 +542,9 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
   // the head is still checked locally above (rollback, equal size, a listed checkpoint of its
   // size), and from this look on the stored checkpoint carries the proof.
 
-  await store.save({ logKey, treeHead: sth, checkpoint: newest ?? stored, witnessedHead: witnessed });
-  return { logKey, sth, firstUse, witnessed: null };
+  const checkpoint = newest ?? stored;
+  await store.save({ logKey, treeHead: sth, checkpoint, witnessedHead: witnessed });
+  return { logKey, sth, firstUse, witnessed: null, checkpointSize: checkpoint?.head.size ?? 0n };
 }
 
 // Proves `older` a prefix of `newer` (older's size ≤ newer's): equal sizes need the same root;
@@ -628,7 +633,13 @@ async function witnessedTrustedHead(
   }
 
   await store.save({ logKey, treeHead: last, checkpoint: stored, witnessedHead: sth });
-  return { logKey, sth, firstUse, witnessed: { cosigned: chosen.cosigned, of: policy.keys.length } };
+  return {
+    logKey,
+    sth,
+    firstUse,
+    witnessed: { cosigned: chosen.cosigned, of: policy.keys.length },
+    checkpointSize: sth.head.size,
+  };
 }
 
 // Pins `logKey` instead of the key pinned before (the member compared it with the one their
@@ -639,7 +650,8 @@ export async function trustLogKey(logKey: Uint8Array, store: TrustStore = browse
 }
 
 // The organization's state at `head` (GET /api/v1/orgs/{slug}/state?tree_size=N, page by
-// page), verified against the pinned key (verifyOrgState); its tree head must be `head`'s.
+// page), verified against the pinned key (verifyOrgState); its tree head must be `head`'s, and
+// its log state at least as new as `head`'s checkpoint (nothing before it left out).
 // Throws a CandorError whose message says in plain words that Candor stopped, with the
 // verifier's reason for an expert.
 export async function fetchOrgState(slug: string, head: TrustedHead, source: LogSource = serverLog): Promise<OrgState> {
@@ -651,7 +663,7 @@ export async function fetchOrgState(slug: string, head: TrustedHead, source: Log
         `the state is of the log of ${proof.treeHead.head.size} entries at another moment, not of the ${head.sth.head.size} entries this browser checked`,
       );
     }
-    return verifyOrgState(proof, head.logKey, slug);
+    return verifyOrgState(proof, head.logKey, slug, head.checkpointSize);
   } catch (e) {
     if (!(e instanceof CandorError)) throw e;
     throw new CandorError(

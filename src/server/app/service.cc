@@ -8,6 +8,7 @@
 #include "domain/calendar.h"
 #include "domain/invitation.h"
 #include "domain/log_entry.h"
+#include "domain/log_state.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
 #include "crypto/at_rest.h"
@@ -247,8 +248,50 @@ Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
   CANDOR_ASSIGN_OR_RETURN(auto head, app::LatestTreeHead(tx));
   if (!head || head->head.size == 0) return false;
   CANDOR_ASSIGN_OR_RETURN(auto last, tx.ListCheckpoints(1));
-  if (!last.empty() && static_cast<std::uint64_t>(last.front()) >= head->head.size) return false;
-  CANDOR_RETURN_IF_ERROR(tx.InsertCheckpoint(static_cast<std::int64_t>(head->head.size)));
+  // The state the newest checkpoint committed to, when the server kept it: the log state is
+  // then the replay of the entries since (its own `log-state` entry included, which checks it).
+  domain::LogState state;
+  std::uint64_t from = 0;
+  if (!last.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(auto stored, tx.FindLogState(last.front()));
+    CANDOR_ASSIGN_OR_RETURN(auto last_head, tx.FindTreeHead(last.front()));
+    if (!last_head) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
+    const bool grew = static_cast<std::uint64_t>(last.front()) < head->head.size;
+    // An honest log makes a checkpoint at least daily, so clients can tell a frozen view
+    // (docs/PROTOCOL.md, "Log state").
+    constexpr std::int64_t kMaxCheckpointAgeMs = 24 * 3600 * 1000;
+    const bool stale = clock_.NowMs() - last_head->timestamp_ms >= kMaxCheckpointAgeMs;
+    if (stored && !grew && !stale) return false;
+    if (stored) {
+      CANDOR_ASSIGN_OR_RETURN(auto leaves, domain::UnpackStateLeaves(*stored));
+      CANDOR_ASSIGN_OR_RETURN(state, domain::LogState::FromLeaves(leaves));
+      from = static_cast<std::uint64_t>(last.front()) - 1;
+    }
+  }
+  // Replays what the log gained since, with the auditor's own code (domain::LogState::Replay),
+  // so that what the server commits to is what a full audit recomputes.
+  constexpr std::uint64_t kStep = 4096;
+  for (std::uint64_t begin = from; begin < head->head.size; begin += kStep) {
+    const std::uint64_t end = std::min(head->head.size, begin + kStep);
+    CANDOR_ASSIGN_OR_RETURN(auto records,
+                            tx.ReadLogEntries(static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end)));
+    if (records.size() != end - begin) return Error(ErrorCode::kCorrupt, "log entries are missing");
+    for (const auto& r : records) {
+      auto event = domain::DecodeLogEntry(r.entry);
+      if (!event.ok()) return Error(ErrorCode::kCorrupt, "log entry " + std::to_string(r.index) + " does not decode");
+      if (Status s = state.Replay(static_cast<std::uint64_t>(r.index), *event); !s.ok()) {
+        return Error(ErrorCode::kCorrupt, s.error().message());
+      }
+    }
+  }
+  const std::uint64_t size = head->head.size;
+  CANDOR_RETURN_IF_ERROR(Log(tx, domain::EncodeLogEntry(state.Commit(size))));
+  const auto checkpoint = static_cast<std::int64_t>(size + 1);
+  CANDOR_RETURN_IF_ERROR(tx.InsertCheckpoint(checkpoint));
+  CANDOR_RETURN_IF_ERROR(tx.InsertLogState(checkpoint, ToBlob(domain::PackStateLeaves(state.Leaves()))));
+  // Keep the leaves of the newest kKeptLogStates checkpoints only.
+  CANDOR_ASSIGN_OR_RETURN(auto kept, tx.ListCheckpoints(kKeptLogStates));
+  if (kept.size() == static_cast<std::size_t>(kKeptLogStates)) CANDOR_RETURN_IF_ERROR(tx.DeleteLogStatesBelow(kept.back()));
   return true;
 }
 

@@ -353,6 +353,8 @@ class Service {
   };
   static constexpr std::uint64_t kBundlePageDefault = 2048;
   static constexpr std::uint64_t kBundlePageMax = 8192;
+  // The log state leaves of this many newest checkpoints are kept, to serve their proofs.
+  static constexpr std::int64_t kKeptLogStates = 16;
   static constexpr std::size_t kBundlePageBytes = std::size_t{8} << 20;  // of hex, about
   Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page);
   // An organization's state as the log proves it (domain/org_state.h, candor-org-state-v1):
@@ -453,8 +455,10 @@ class Service {
   Status LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
                            const store::AccountRecord& before, const store::AccountRecord& after);
   Result<tlog::SignedTreeHead> PagedTreeHead(store::Transaction& tx, const BundlePage& page);
-  // Marks the latest tree head a checkpoint when the log grew since the last one (at a batch
-  // and at start-up). Returns whether it did.
+  // Makes a checkpoint (docs/PROTOCOL.md, "Log state") when the log grew since the last one,
+  // when the last one is a day old, or has no log state kept (a log of an older version): logs
+  // a `log-state` entry committing to everything before it, signs the head that ends with it
+  // and marks that head. At a batch and at start-up. Returns whether it did.
   Result<bool> MarkCheckpoint(store::Transaction& tx);
   Result<nlohmann::json> ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
                                            std::vector<std::int64_t> indices, const BundlePage& page);

@@ -11,6 +11,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
+#include "domain/log_state.h"
 #include "domain/org_state.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
@@ -619,7 +620,14 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
-  auto sth = PagedTreeHead(*tx, page);
+  BundlePage at = page;
+  if (!at.tree_size) {
+    // By default, the newest checkpoint that holds the letter: its log state proves the bundle
+    // complete (docs/PROTOCOL.md, "Log state").
+    CANDOR_ASSIGN_OR_RETURN(auto newest, tx->ListCheckpoints(1));
+    if (!newest.empty() && newest.front() > rec->log_index) at.tree_size = static_cast<std::uint64_t>(newest.front());
+  }
+  auto sth = PagedTreeHead(*tx, at);
   if (!sth.ok()) {
     if (sth.error().message() == "the log is empty") return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
     return sth.error();
@@ -627,6 +635,36 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   if (static_cast<std::uint64_t>(rec->log_index) >= sth->head.size) return NotFound("the letter is not in a tree of that size");
   std::vector<std::int64_t> indices{rec->log_index};
   CANDOR_ASSIGN_OR_RETURN(auto pins, tx->ListLetterRosters(rec->id));
+  // The log state of the tree head, when it is a checkpoint whose leaves are kept: the letter's
+  // leaf and its organizations', and each roster's version v + 1 where one exists (FORMATS.md,
+  // "Letter bundle", rule 10). A bundle without its co-signatures proves no completeness.
+  std::optional<domain::LogState> state;
+  Json state_json;
+  if (with_signatures) {
+    CANDOR_ASSIGN_OR_RETURN(auto stored, tx->FindLogState(static_cast<std::int64_t>(sth->head.size)));
+    if (stored) {
+      CANDOR_ASSIGN_OR_RETURN(auto leaves, domain::UnpackStateLeaves(*stored));
+      auto letter = domain::DecodeLetterCanonicalBytes(rec->canonical);
+      if (!letter.ok()) return Error(ErrorCode::kCorrupt, "a stored letter does not decode");
+      CANDOR_ASSIGN_OR_RETURN(auto proofs, domain::LetterStateProofs(leaves, *letter));
+      state_json = Json::array();
+      for (const auto& p : proofs) state_json.push_back(domain::StateLeafProofToJson(p));
+      indices.push_back(static_cast<std::int64_t>(sth->head.size) - 1);
+      for (std::size_t k = 0; k < pins.size() && k + 1 < proofs.size(); ++k) {
+        auto org = domain::DecodeStateLeaf(proofs[k + 1].leaf);
+        if (!org.ok() || !std::holds_alternative<domain::OrgStateLeaf>(*org)) {
+          return Error(ErrorCode::kCorrupt, "a stored log state leaf is damaged");
+        }
+        const auto& pin = pins[k];
+        if (std::get<domain::OrgStateLeaf>(*org).roster_version <= static_cast<std::uint64_t>(pin.roster_version)) continue;
+        CANDOR_ASSIGN_OR_RETURN(auto next, tx->ListRosterEvents(pin.organization_id, pin.roster_version + 1));
+        if (next.empty() || next.back().version != pin.roster_version + 1) {
+          return Error(ErrorCode::kCorrupt, "a roster version the log state names is missing");
+        }
+        indices.push_back(next.back().log_index);
+      }
+    }
+  }
   for (const auto& pin : pins) {
     CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(pin.organization_id, pin.roster_version));
     for (const auto& e : events) indices.push_back(e.log_index);
@@ -639,9 +677,10 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
     for (const auto& b : batches) indices.push_back(b.log_index);
   }
-  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, *sth, std::move(indices), page));
+  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, *sth, std::move(indices), at));
   out["format"] = "candor-letter-bundle-v1";
   out["letter_id"] = crypto::ToHex(id);
+  if (!state_json.is_null()) out["state"] = std::move(state_json);
   // At a checkpoint, the witnesses' cosignatures travel with the bundle.
   CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(static_cast<std::int64_t>(sth->head.size)));
   if (!cosignatures.empty()) {
@@ -664,9 +703,24 @@ Result<Json> Service::OrganizationState(std::string_view slug, const BundlePage&
   for (const auto& e : events) indices.push_back(e.log_index);
   CANDOR_ASSIGN_OR_RETURN(auto others, tx->ListOrganizationLog(org.id, ""));
   for (const auto& e : others) indices.push_back(e.log_index);
+  // The log state of the newest checkpoint at or below the head whose leaves are kept, with
+  // the organization's leaf (docs/PROTOCOL.md, "Organization state", rule 7).
+  Json state_json;
+  CANDOR_ASSIGN_OR_RETURN(auto checkpoints, tx->ListCheckpoints(kKeptLogStates));
+  for (std::int64_t size : checkpoints) {
+    if (static_cast<std::uint64_t>(size) > sth.head.size) continue;
+    CANDOR_ASSIGN_OR_RETURN(auto stored, tx->FindLogState(size));
+    if (!stored) break;
+    CANDOR_ASSIGN_OR_RETURN(auto leaves, domain::UnpackStateLeaves(*stored));
+    CANDOR_ASSIGN_OR_RETURN(auto proof, domain::ProveOrganizationLeaf(leaves, org.slug));
+    state_json = domain::StateLeafProofToJson(proof);
+    indices.push_back(size - 1);
+    break;
+  }
   CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, sth, std::move(indices), page));
   out["format"] = domain::kOrgStateFormat;
   out["organization"] = org.slug;
+  if (!state_json.is_null()) out["state"] = std::move(state_json);
   return out;
 }
 

@@ -10,12 +10,18 @@
 // head (docs/PROTOCOL.md "Witnesses"); with witness keys and a threshold in the options, the
 // verifier requires that many of them.
 //
+// A bundle served at a checkpoint also ends with the checkpoint's `log-state` entry and carries
+// leaves of that log state ("state"; docs/PROTOCOL.md "Log state"): the letter's, which says its
+// last batch, and each organization's, which says its latest roster version. With them the
+// verifier knows that no batch is left out and that each pinned roster was the latest when the
+// letter was published (report.complete); options.requireComplete refuses a bundle without them.
+//
 // The verifier runs every check of the C++ one, in the same order, and throws a CandorError:
 // 'invalid argument' when the JSON does not have the bundle's shape, 'verification failed'
 // (naming the entry: "entry 12 (log index 345, cosignature): …") when a check fails.
 // It is synchronous and CPU-bound (≈ 0.6 ms per ring member per signature in WebAssembly):
 // run it in a Web Worker (recount_worker.ts) so that the page stays responsive.
-import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
+import { bytesEqual, fromHex, toHex } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
 import {
   field,
@@ -33,6 +39,7 @@ import {
   bucketRoster,
   computeLetterId,
   DEFAULT_MIN_RING_SIZE,
+  MAX_ORGANIZATIONS,
   MAX_RING_SIZE,
   type Letter,
 } from './letter.js';
@@ -42,10 +49,19 @@ import {
   type CoSignatureEvent,
   type LetterEvent,
   type LogEvent,
+  type LogStateEvent,
   type RosterAddEvent,
   type RosterRemoveEvent,
   type SignatureBatchEvent,
 } from './log_entry.js';
+import {
+  proofFromJson,
+  stateLeafProofFromJson,
+  stateLeafProofToJson,
+  verifyStateLeaf,
+  type StateLeaf,
+  type StateLeafProof,
+} from './log_state.js';
 import { Ring } from './lrs.js';
 import { hashLeaf, verifyInclusion } from './merkle.js';
 import { Roster } from './roster.js';
@@ -65,9 +81,6 @@ import {
 
 export const LETTER_BUNDLE_FORMAT = 'candor-letter-bundle-v1';
 
-// An RFC 9162 inclusion path has at most 64 hashes; longer lists are refused while parsing.
-const MAX_PROOF_HASHES = 64;
-
 export interface BundleEntry {
   index: bigint; // the entry's position in the log
   entry: Uint8Array; // canonical entry bytes (log_entry.ts)
@@ -83,6 +96,11 @@ export interface LetterBundle {
   // The witnesses' cosignatures of treeHead, when the bundle was served at a witnessed
   // checkpoint (the optional top-level "cosignatures"); undefined when absent.
   cosignatures?: WitnessCosignature[] | undefined;
+  // At a checkpoint (the optional top-level "state"; docs/PROTOCOL.md "Log state"): the letter's
+  // leaf of the log state committed by the `log-state` entry at index tree_size − 1 (among
+  // `entries`), then one leaf per organization the letter names, in the letter's order.
+  // undefined (or empty) otherwise.
+  state?: StateLeafProof[] | undefined;
 }
 
 export interface BundleOptions {
@@ -101,6 +119,14 @@ export interface BundleOptions {
   // witnessThreshold of these witnesses' Ed25519 keys (default: all of them).
   witnessKeys?: Uint8Array[];
   witnessThreshold?: number;
+  // Refuse a bundle that does not prove it is complete (holds no log state): `candor verify`
+  // without --allow-incomplete.
+  requireComplete?: boolean;
+  // When maxAgeMs is given and not 0: refuse a tree head more than maxAgeMs older than nowMs
+  // (default: this machine's clock) — an honest server makes a checkpoint at least daily
+  // (`candor verify --max-age`). 0 or absent: any age.
+  nowMs?: bigint | number;
+  maxAgeMs?: bigint | number;
 }
 
 export interface OrgCount {
@@ -137,6 +163,9 @@ export interface BundleReport {
   // Witnesses of options.witnessKeys with a valid cosignature of the tree head (0 when no
   // witness keys were given).
   witnessed: number;
+  // The bundle held the log state of its tree head, and it shows nothing left out: every batch
+  // of the letter, and the pinned roster versions were the latest when it was published.
+  complete: boolean;
 }
 
 // --- the JSON shape ---
@@ -155,23 +184,7 @@ export function bundleEntryFromJson(j: JsonValue, position: number): BundleEntry
     if (e instanceof CandorError) throw e.withContext(`${what}: 'entry'`);
     throw e;
   }
-  const proofJson = field(o, what, 'proof');
-  if (!Array.isArray(proofJson)) throw invalidArgument(`'proof' in ${what} must be a list of hashes`);
-  if (proofJson.length > MAX_PROOF_HASHES) {
-    throw invalidArgument(
-      `'proof' in ${what} has ${proofJson.length} hashes; an inclusion proof has at most ${MAX_PROOF_HASHES}`,
-    );
-  }
-  const proof = proofJson.map((h, k) => {
-    const name = `proof hash ${k}`;
-    if (typeof h !== 'string') throw invalidArgument(`${name} in ${what} must be a string`);
-    try {
-      return fixedFromHex(h, 32, name);
-    } catch (e) {
-      if (e instanceof CandorError) throw e.withContext(what);
-      throw e;
-    }
-  });
+  const proof = proofFromJson(field(o, what, 'proof'), what);
   return { index, entry, proof };
 }
 
@@ -181,13 +194,22 @@ export function bundleEntryToJson(e: BundleEntry): JsonInput {
 
 // Parses the shape strictly (LetterBundleFromJson): every field with its type, no unknown
 // field anywhere, hex of the right length, non-negative integers. Checks nothing
-// cryptographic. Accepts parsed JSON, or the bundle's UTF-8 bytes or text. The one optional
-// member is "cosignatures": a list of witness cosignatures, each exactly
-// {"witness": 64 hex, "timestamp": unsigned integer, "signature": 128 hex}.
+// cryptographic. Accepts parsed JSON, or the bundle's UTF-8 bytes or text. Two members are
+// optional: "cosignatures", a list of witness cosignatures, each exactly
+// {"witness": 64 hex, "timestamp": unsigned integer, "signature": 128 hex}; and "state", a list
+// of 1 to 1 + MAX_ORGANIZATIONS leaf proofs, each exactly {"leaf", "position", "proof"}.
 export function letterBundleFromJson(input: JsonValue | string | Uint8Array): LetterBundle {
   const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
   const what = 'the bundle';
-  const o = onlyFields(j, what, ['format', 'letter_id', 'log_public_key', 'tree_head', 'entries', 'cosignatures']);
+  const o = onlyFields(j, what, [
+    'format',
+    'letter_id',
+    'log_public_key',
+    'tree_head',
+    'entries',
+    'cosignatures',
+    'state',
+  ]);
   const format = stringField(o, what, 'format');
   if (format !== LETTER_BUNDLE_FORMAT) {
     throw invalidArgument(
@@ -206,7 +228,23 @@ export function letterBundleFromJson(input: JsonValue | string | Uint8Array): Le
     if (!Array.isArray(list)) throw invalidArgument("'cosignatures' must be a list");
     cosignatures = list.map((c, i) => witnessCosignatureFromJson(c, `cosignature ${i}`));
   }
-  return { letterId, logPublicKey, treeHead, entries: parsed, ...(cosignatures ? { cosignatures } : {}) };
+  let state: StateLeafProof[] | undefined;
+  if (o.has('state')) {
+    // One leaf for the letter and one per organization (at most MAX_ORGANIZATIONS).
+    const list = o.get('state')!;
+    if (!Array.isArray(list) || list.length === 0 || list.length > 1 + MAX_ORGANIZATIONS) {
+      throw invalidArgument(`'state' in the bundle must be a list of 1 to ${1 + MAX_ORGANIZATIONS} leaf proofs`);
+    }
+    state = list.map((p, i) => stateLeafProofFromJson(p, `state leaf ${i}`));
+  }
+  return {
+    letterId,
+    logPublicKey,
+    treeHead,
+    entries: parsed,
+    ...(cosignatures ? { cosignatures } : {}),
+    ...(state ? { state } : {}),
+  };
 }
 
 export function letterBundleToJson(b: LetterBundle): JsonInput {
@@ -217,6 +255,8 @@ export function letterBundleToJson(b: LetterBundle): JsonInput {
     tree_head: signedTreeHeadToJson(b.treeHead),
     entries: b.entries.map(bundleEntryToJson),
     ...(b.cosignatures ? { cosignatures: b.cosignatures.map(witnessCosignatureToJson) } : {}),
+    // Written only when there are leaves, as the C++ writer does (an empty list is refused).
+    ...(b.state && b.state.length > 0 ? { state: b.state.map(stateLeafProofToJson) } : {}),
   };
 }
 
@@ -236,13 +276,79 @@ function fail(message: string): CandorError {
   return verificationFailed(message);
 }
 
+// Rule 10 of docs/FORMATS.md "Letter bundle" (CheckComplete): the leaves of the log state say
+// the letter's last batch and each organization's latest roster version; the bundle must hold
+// every batch, and show version v + 1 (after the letter) of each roster that changed since the
+// letter — and only of those. `nextVersion[k]`: organization k's version v + 1 is in the bundle.
+function checkComplete(
+  b: LetterBundle,
+  state: LogStateEvent,
+  letter: LetterEvent,
+  batches: number,
+  nextVersion: readonly boolean[],
+): void {
+  const orgs = letter.letter.organizations.length;
+  const at = `the log state at tree size ${b.treeHead.head.size}`;
+  const proofs = b.state ?? [];
+  if (proofs.length !== 1 + orgs) {
+    throw fail(
+      `the bundle must hold ${1 + orgs} leaves of the log state (the letter's and one per organization), not ${proofs.length}`,
+    );
+  }
+  const leaves: StateLeaf[] = proofs.map((p, i) => {
+    try {
+      return verifyStateLeaf(state, p);
+    } catch (e) {
+      if (!(e instanceof CandorError)) throw e;
+      throw fail(`state leaf ${i}: ${e.message}`);
+    }
+  });
+  const mine = leaves[0]!;
+  if (mine.kind !== 'letter' || !bytesEqual(mine.letter, b.letterId)) {
+    throw fail(`state leaf 0 is not the leaf of letter ${toHex(b.letterId)}`);
+  }
+  const held = BigInt(batches);
+  if (mine.lastBatch !== held) {
+    throw fail(
+      mine.lastBatch > held
+        ? `the bundle lacks batches ${held + 1n} to ${mine.lastBatch} of the letter: ${at} says its last batch is ${mine.lastBatch}, so co-signatures or withdrawals are left out`
+        : `the bundle holds ${held} batches, but ${at} says the letter's last is ${mine.lastBatch}`,
+    );
+  }
+  for (let k = 0; k < orgs; k++) {
+    const slug = letter.letter.organizations[k]!;
+    const pin = letter.rosterVersions[k]!;
+    const org = leaves[1 + k]!;
+    if (org.kind !== 'organization' || org.slug !== slug) {
+      throw fail(`state leaf ${1 + k} is not the leaf of organization ${quote(slug)}`);
+    }
+    if (org.rosterVersion < pin) {
+      throw fail(
+        `${at} says the roster of ${quote(slug)} is at version ${org.rosterVersion}, below the version ${pin} the letter pins`,
+      );
+    }
+    if (org.rosterVersion > pin && !nextVersion[k]) {
+      throw fail(
+        `the bundle lacks version ${pin + 1n} of the roster of ${quote(slug)}, which ${at} says exists: it must show that the letter pinned the latest version`,
+      );
+    }
+    if (org.rosterVersion === pin && nextVersion[k]) {
+      throw fail(
+        `the bundle shows version ${pin + 1n} of the roster of ${quote(slug)}, but ${at} says the latest is ${pin}`,
+      );
+    }
+  }
+}
+
 // Runs every check of docs/FORMATS.md "Letter bundle" and counts (VerifyLetterBundle):
-// the tree head's signature (and its key against options.expectedLogKey), every inclusion
-// proof; entries in strictly increasing index, none repeated, each decoding strictly, of the
-// kinds a bundle holds, none of another letter, exactly one `letter` entry; each roster
-// replayed from versions 1 … v before the letter, split into rings by the bucket rule, none
-// below options.minRing; batches 1, 2, … each closing the co-signatures right before it;
-// every co-signature verified over the ring whose digest it names; counting by tag.
+// the tree head's signature (and its key against options.expectedLogKey), its witnesses and
+// its age; every inclusion proof; entries in strictly increasing index, none repeated, each
+// decoding strictly, of the kinds a bundle holds, none of another letter, exactly one `letter`
+// entry, a `log-state` entry only as the tree's last; each roster replayed from versions 1 … v
+// before the letter, split into rings by the bucket rule, none below options.minRing; batches
+// 1, 2, … each closing the co-signatures right before it; with a log state, completeness from
+// its leaves (rule 10; report.complete); every co-signature verified over the ring whose digest
+// it names; counting by tag.
 export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {}): BundleReport {
   const minRing = options.minRing ?? DEFAULT_MIN_RING_SIZE;
   const maxRing = options.maxRing ?? MAX_RING_SIZE;
@@ -270,6 +376,19 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     if (witnessed < policy.threshold) {
       throw fail(
         `the tree head carries valid cosignatures from ${witnessed} of the given witnesses, fewer than the ${policy.threshold} required`,
+      );
+    }
+  }
+
+  // Not older than the verifier allows (docs/PROTOCOL.md "Log state": an honest server makes a
+  // checkpoint at least daily).
+  const maxAgeMs = BigInt(options.maxAgeMs ?? 0);
+  if (maxAgeMs !== 0n) {
+    const nowMs = BigInt(options.nowMs ?? Date.now());
+    const ts = b.treeHead.head.timestampMs;
+    if (nowMs > ts && nowMs - ts > maxAgeMs) {
+      throw fail(
+        `the bundle's tree head is ${(nowMs - ts) / 3_600_000n} hours old, older than the ${maxAgeMs / 3_600_000n} hours allowed: its counts may be out of date. Fetch a fresh bundle`,
       );
     }
   }
@@ -328,6 +447,12 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   const orgOf = new Map<string, number>();
   letter.letter.organizations.forEach((slug, k) => orgOf.set(slug, k));
 
+  // A `log-state` entry may only be the tree's last entry, and commits to the entries before it.
+  const hasState = events.length > 0 && events[events.length - 1]!.kind === 'log-state';
+  // Per organization: whether the bundle shows its roster entry of version v + 1, which a bundle
+  // with a log state shows (after the letter) when the roster changed after the letter.
+  const nextVersion: boolean[] = letter.letter.organizations.map(() => false);
+
   // 4. Every other entry, in log order: roster changes, co-signatures, batches.
   const rosters: Roster[] = letter.letter.organizations.map(() => new Roster());
   const cosignatures: number[] = [];
@@ -343,6 +468,15 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       }
       const pin = letter.rosterVersions[org]!;
       const roster = rosters[org]!;
+      if (change.version === pin + 1n && index < letterIndex) {
+        throw fail(
+          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} before the letter, which pins version ${pin}: the letter does not pin the latest roster`,
+        );
+      }
+      if (change.version === pin + 1n && hasState && !nextVersion[org]) {
+        nextVersion[org] = true; // shown to prove the roster changed after the letter; not applied
+        return;
+      }
       if (change.version > pin) {
         throw fail(
           `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but the letter pins version ${pin}`,
@@ -383,6 +517,13 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     } else if (ev.kind === 'signature-batch') {
       ofThisLetter(ev.letter);
       batches.push(i);
+    } else if (ev.kind === 'log-state') {
+      if (i + 1 !== events.length || index + 1n !== b.treeHead.head.size) {
+        throw fail(`${here}: a log state may only be the last entry of the bundle's tree`);
+      }
+      if (ev.size !== index) {
+        throw fail(`${here}: describes the first ${ev.size} entries of the log, not the ${index} before it`);
+      }
     } else if (ev.kind !== 'letter') {
       throw fail(`${here}: this kind of entry does not belong in a letter bundle`);
     }
@@ -467,7 +608,21 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     if (batchOf[p] === 0n) throw fail(`${where(b, p, events[p])}: lies in no signature batch`);
   }
 
-  // 7. Every co-signature over the ring it names.
+  // 7. Completeness, from the log state at the tree head.
+  let complete = false;
+  if (!hasState) {
+    if (b.state !== undefined && b.state.length > 0) throw fail('the bundle has state leaves but no log state entry');
+    if (options.requireComplete) {
+      throw fail(
+        'the bundle does not prove that it is complete: its tree head is not a checkpoint with a log state (or an older server made it), so batches or roster versions may be left out. Fetch a fresh bundle',
+      );
+    }
+  } else {
+    checkComplete(b, events[events.length - 1] as LogStateEvent, letter, batches.length, nextVersion);
+    complete = true;
+  }
+
+  // 8. Every co-signature over the ring it names.
   interface Job {
     pos: number;
     event: CoSignatureEvent;
@@ -515,7 +670,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   }
   if (options.progress && total === 0) options.progress(0, 0);
 
-  // 8. Counting by linking tag, in log order.
+  // 9. Counting by linking tag, in log order.
   interface TagState {
     org: number;
     signBatch: bigint;
@@ -594,6 +749,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     batches: batchCount,
     timeline,
     witnessed,
+    complete,
   };
 }
 
@@ -638,6 +794,7 @@ export function bundleReportToJson(report: BundleReport): JsonInput {
       signers_after: t.signersAfter,
       signers_after_by_org: t.signersAfterByOrg,
     })),
+    complete: report.complete,
   };
 }
 

@@ -25,6 +25,7 @@ export * from './letter.js';
 export * from './roster.js';
 export * from './cosignature.js';
 export * from './log_entry.js';
+export * from './log_state.js';
 export * from './bundle.js';
 export * from './org_state.js';
 export * from './witness.js';

@@ -31,6 +31,7 @@ import {
   type OrganizationSettings,
 } from './policy.js';
 import { isValidBoxPublicKey } from './keys.js';
+import { emptyRoot } from './merkle.js';
 import { parseWebManifest, webReleaseId } from './web_release.js';
 import { isValidPoint } from './ristretto.js';
 import type { RosterEvent } from './roster.js';
@@ -101,6 +102,17 @@ export interface WebReleaseEvent {
   kind: 'web-release';
   manifest: string; // parseWebManifest accepts it
 }
+// "log-state": what the entries before it hold, committed (docs/PROTOCOL.md "Log state";
+// log_state.ts): `size` is this entry's own index (the number of entries it describes),
+// `leaves` the number of state leaves and `root` their RFC 9162 Merkle tree hash. The server
+// logs one as the last entry of every checkpoint, so a bundle or an organization state at a
+// checkpoint proves that it leaves nothing out.
+export interface LogStateEvent {
+  kind: 'log-state';
+  size: bigint;
+  leaves: bigint;
+  root: Uint8Array; // 32 bytes; the empty tree's (SHA-256 of nothing) when leaves is 0
+}
 export interface LetterEvent {
   kind: 'letter';
   letter: Letter;
@@ -156,7 +168,8 @@ export type LogEvent =
   | ReviewerEvent
   | ReviewerRemovedEvent
   | RosterEpochEvent
-  | WebReleaseEvent;
+  | WebReleaseEvent
+  | LogStateEvent;
 
 export type LogEventKind = LogEvent['kind'];
 
@@ -174,6 +187,7 @@ const KINDS: readonly LogEventKind[] = [
   'reviewer-removed',
   'roster-epoch',
   'web-release',
+  'log-state',
 ];
 const MAX_FIELDS = 6;
 
@@ -321,6 +335,13 @@ function validate(
     case 'web-release':
       rethrowAs(kind, () => parseWebManifest(event.manifest));
       return;
+    case 'log-state':
+      if (event.root.length !== 32) throw invalid(kind, 'the root must be 32 bytes');
+      // An empty state has the empty tree's root, and no other.
+      if (event.leaves === 0n && !bytesEqual(event.root, emptyRoot())) {
+        throw invalid(kind, "an empty state has another root than the empty tree's");
+      }
+      return;
   }
 }
 
@@ -413,6 +434,8 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
       return trBytes(label, [k, utf8(event.slug), u64le(event.version)]);
     case 'web-release':
       return trBytes(label, [k, utf8(event.manifest)]);
+    case 'log-state':
+      return trBytes(label, [k, u64le(event.size), u64le(event.leaves), event.root]);
   }
 }
 
@@ -558,6 +581,14 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
     case 'web-release':
       count(1);
       return { kind, manifest: text(f[0]!) };
+    case 'log-state':
+      count(3);
+      return {
+        kind,
+        size: u64Field(kind, 'the size', f[0]!),
+        leaves: u64Field(kind, 'the leaf count', f[1]!),
+        root: fixedField(kind, 'the root', f[2]!, 32),
+      };
   }
 }
 
@@ -582,7 +613,12 @@ export function decodeLogEntry(entry: Uint8Array): LogEvent {
   const fields = parts.slice(2);
   const event = decodeFields(kind, fields);
   validate(event, {
-    slug: kind === 'cosignature' ? fields[1] : kind === 'letter' || kind === 'signature-batch' ? undefined : fields[0],
+    slug:
+      kind === 'cosignature'
+        ? fields[1]
+        : kind === 'letter' || kind === 'signature-batch' || kind === 'log-state'
+          ? undefined
+          : fields[0],
     name: kind === 'organization-created' ? fields[1] : undefined,
     username: kind === 'reviewer' ? fields[3] : undefined,
   });
@@ -674,5 +710,7 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
       return { kind: event.kind, slug: event.slug, version: event.version };
     case 'web-release':
       return { kind: event.kind, release: toHex(webReleaseId(event.manifest)), manifest: event.manifest };
+    case 'log-state':
+      return { kind: event.kind, size: event.size, leaves: event.leaves, root: toHex(event.root) };
   }
 }

@@ -14,6 +14,12 @@
 // server then refuses (a stale epoch, another reviewer list) — it cannot make a client sign
 // within a ring or seal to a key that is not logged, where every auditor and witness sees it.
 //
+// An answer may also hold the `log-state` entry of a checkpoint and the organization's leaf of
+// that log state (the member "state"; docs/PROTOCOL.md "Log state"): the latest roster, reviewer
+// and epoch versions at the checkpoint, which the entries before it must reach — so nothing made
+// before the checkpoint is left out either (rule 7). A caller that knows a checkpoint requires
+// its log state or a newer one (verifyOrgState's `checkpoint`).
+//
 // Plain values and pure functions. Errors are CandorErrors: 'invalid argument' for a reply
 // without the right shape, 'verification failed' (naming the entry: "organization state entry
 // 3 (log index 41): …") when a check fails, as the C++ verifier words them.
@@ -21,7 +27,14 @@ import { bytesEqual, fixedFromHex, toHex } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
 import { onlyFields, parseJson, type JsonInput, type JsonValue } from './json.js';
 import { bucketOf, bucketRoster, MAX_RING_SIZE } from './letter.js';
-import { decodeLogEntry, toRosterEvent, type LogEvent } from './log_entry.js';
+import { decodeLogEntry, toRosterEvent, type LogEvent, type LogStateEvent } from './log_entry.js';
+import {
+  stateLeafProofFromJson,
+  stateLeafProofToJson,
+  verifyStateLeaf,
+  type StateLeaf,
+  type StateLeafProof,
+} from './log_state.js';
 import { hashLeaf, verifyInclusion } from './merkle.js';
 import { Roster } from './roster.js';
 import { sha256 } from './transcript.js';
@@ -41,6 +54,9 @@ export interface OrgStateProof {
   logPublicKey: Uint8Array;
   treeHead: SignedTreeHead;
   entries: BundleEntry[]; // in increasing index (checked by the verifier)
+  // The organization's leaf of the log state that the `log-state` entry among `entries` commits
+  // to (the optional member "state"); undefined when absent.
+  state?: StateLeafProof | undefined;
 }
 
 // A reviewer who receives cables, as logged.
@@ -63,19 +79,23 @@ export interface OrgState {
   allEpochs: bigint[];
   // Who receives cables now, by increasing account id (the order of a cable's recipients).
   reviewers: LoggedReviewer[];
+  // The checkpoint (tree size: its `log-state` entry's index + 1) whose log state showed
+  // nothing left out before it; 0n: the answer held no log state.
+  completeAt: bigint;
 }
 
 // --- the JSON shape ---
 
 const FIELDS = ['format', 'organization', 'log_public_key', 'tree_head', 'entries'] as const;
 
-// Parses the shape strictly (OrgStateProofFromJson): exactly the members above, plus a
-// server's "page" member, which is ignored (paging is not part of the proof). Accepts parsed
-// JSON, or the answer's UTF-8 bytes or text. Checks nothing cryptographic.
+// Parses the shape strictly (OrgStateProofFromJson): exactly the members above, the optional
+// "state" (exactly {"leaf", "position", "proof"}), plus a server's "page" member, which is
+// ignored (paging is not part of the proof). Accepts parsed JSON, or the answer's UTF-8 bytes or
+// text. Checks nothing cryptographic.
 export function orgStateFromJson(input: JsonValue | string | Uint8Array): OrgStateProof {
   const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
   const what = 'the organization state';
-  const o = onlyFields(j, what, [...FIELDS, 'page']);
+  const o = onlyFields(j, what, [...FIELDS, 'state', 'page']);
   for (const f of FIELDS) {
     if (!o.has(f)) throw invalidArgument(`the organization state lacks '${f}'`);
   }
@@ -91,11 +111,13 @@ export function orgStateFromJson(input: JsonValue | string | Uint8Array): OrgSta
       "the organization state's 'organization', 'log_public_key' or 'entries' has the wrong type",
     );
   }
+  const state = o.get('state');
   return {
     organization,
     logPublicKey: fixedFromHex(logKey, 32, 'log_public_key'),
     treeHead: signedTreeHeadFromJson(o.get('tree_head')!),
     entries: entries.map((e, i) => bundleEntryFromJson(e, i)),
+    ...(state === undefined ? {} : { state: stateLeafProofFromJson(state, "the organization state's 'state'") }),
   };
 }
 
@@ -106,6 +128,7 @@ export function orgStateToJson(p: OrgStateProof): JsonInput {
     log_public_key: toHex(p.logPublicKey),
     tree_head: signedTreeHeadToJson(p.treeHead),
     entries: p.entries.map(bundleEntryToJson),
+    ...(p.state ? { state: stateLeafProofToJson(p.state) } : {}),
   };
 }
 
@@ -118,11 +141,23 @@ function failed(pos: number, e: BundleEntry, message: string): CandorError {
 // Checks, in order (VerifyOrgState): the proof's log key is `pinnedLogKey` and signs its tree
 // head; the proof names `organization`; every entry lies below the tree size, in strictly
 // increasing index, is proven included, decodes strictly, belongs to the organization and is
-// of the six kinds above; roster versions come in log order 1, 2, … each a valid change;
-// each epoch names a version above the previous epoch's and logged before it; "reviewer" and
-// "reviewer-removed" entries carry reviewer versions 1, 2, … in log order. Reviewers replay: "reviewer"/"reviewer-key" set an account's key (and username), "reviewer-removed"
-// takes out an account that was in; no two remaining accounts share a key.
-export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, organization: string): OrgState {
+// of the six kinds above (or a log state); roster versions come in log order 1, 2, … each a
+// valid change; each epoch names a version above the previous epoch's and logged before it;
+// "reviewer" and "reviewer-removed" entries carry reviewer versions 1, 2, … in log order.
+// Reviewers replay:
+// "reviewer"/"reviewer-key" set an account's key (and username), "reviewer-removed" takes out an
+// account that was in; no two remaining accounts share a key. With a `log-state` entry (at most
+// one; rule 7): its size is its own index, and the member "state" (present only with it) is a
+// leaf that checks against it and is this organization's, whose roster, reviewer and epoch
+// versions are the latest among the entries below the log state. When `checkpoint` is not 0, a
+// log state at or after the checkpoint of that tree size is required (the newest checkpoint the
+// client accepted): an answer without one is refused.
+export function verifyOrgState(
+  proof: OrgStateProof,
+  pinnedLogKey: Uint8Array,
+  organization: string,
+  checkpoint = 0n,
+): OrgState {
   if (!bytesEqual(proof.logPublicKey, pinnedLogKey)) {
     throw verificationFailed(
       `the organization state comes from log key ${toHex(proof.logPublicKey)}, not the pinned log key ${toHex(pinnedLogKey)}`,
@@ -144,6 +179,8 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
   const allEpochs: bigint[] = [];
   let lastEpoch = 0n;
   let reviewerVersion = 0n; // of the last "reviewer"/"reviewer-removed" entry
+  // The log state, with what the entries before it reach.
+  let logState: LogStateBelow | undefined;
   const nextReviewerVersion = (i: number, e: BundleEntry, version: bigint): void => {
     if (version !== reviewerVersion + 1n) {
       throw failed(i, e, `reviewer version ${version} follows version ${reviewerVersion}: a reviewer change is missing`);
@@ -202,10 +239,19 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
         epochVersions.unshift(ev.version);
         if (epochVersions.length > 2) epochVersions.pop();
         return;
+      case 'log-state':
+        if (logState !== undefined) throw failed(i, e, 'a second log state');
+        if (ev.size !== e.index) {
+          throw failed(i, e, 'a log state that describes another part of the log than the entries before it');
+        }
+        // Versions only increase in log order (checked above), so the latest are the highest.
+        logState = { event: ev, roster: roster.version, reviewer: reviewerVersion, epoch: lastEpoch };
+        return;
       default:
         throw failed(i, e, `an entry of a kind an organization state does not hold ('${ev.kind}')`);
     }
   });
+  const completeAt = checkLogState(proof, organization, logState, checkpoint);
   const list = [...reviewers.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
   // Distinct keys: a key shared by two accounts would let one of them read as the other.
   for (let i = 0; i < list.length; i++) {
@@ -215,7 +261,66 @@ export function verifyOrgState(proof: OrgStateProof, pinnedLogKey: Uint8Array, o
       }
     }
   }
-  return { organization: proof.organization, treeHead: proof.treeHead, roster, epochVersions, allEpochs, reviewers: list };
+  return {
+    organization: proof.organization,
+    treeHead: proof.treeHead,
+    roster,
+    epochVersions,
+    allEpochs,
+    reviewers: list,
+    completeAt,
+  };
+}
+
+// A `log-state` entry of the answer, with the organization's latest versions among the entries
+// below it.
+interface LogStateBelow {
+  event: LogStateEvent;
+  roster: bigint;
+  reviewer: bigint;
+  epoch: bigint;
+}
+
+// Rule 7 of docs/PROTOCOL.md "Organization state": the organization's leaf of the log state
+// says its latest versions at the checkpoint; the entries below the log state must reach exactly
+// those, so that none made before the checkpoint is left out. Returns the checkpoint's tree
+// size (0n: no log state), which must reach `checkpoint` when that is not 0.
+function checkLogState(proof: OrgStateProof, organization: string, logState: LogStateBelow | undefined, checkpoint: bigint): bigint {
+  let completeAt = 0n;
+  if (logState !== undefined) {
+    if (proof.state === undefined) throw verificationFailed('the organization state holds a log state but not its leaf');
+    let leaf: StateLeaf;
+    try {
+      leaf = verifyStateLeaf(logState.event, proof.state);
+    } catch (e) {
+      if (!(e instanceof CandorError)) throw e;
+      throw verificationFailed(`the organization's leaf of the log state: ${e.message}`);
+    }
+    if (leaf.kind !== 'organization' || leaf.slug !== organization) {
+      throw verificationFailed(`the log state leaf is not the leaf of '${organization}'`);
+    }
+    const size = logState.event.size + 1n;
+    const differs = (what: string, shown: bigint, committed: bigint): void => {
+      if (shown === committed) return;
+      throw verificationFailed(
+        `the organization state shows ${what} ${shown}, but the log state at tree size ${size} says the latest is ${committed}: entries are left out of what the server shows`,
+      );
+    };
+    differs('roster version', logState.roster, leaf.rosterVersion);
+    differs('reviewer version', logState.reviewer, leaf.reviewerVersion);
+    differs('roster epoch', logState.epoch, leaf.epochVersion);
+    completeAt = size;
+  } else if (proof.state !== undefined) {
+    throw verificationFailed('the organization state has a log state leaf but no log state');
+  }
+  if (checkpoint !== 0n && completeAt < checkpoint) {
+    throw verificationFailed(
+      completeAt === 0n
+        ? 'the organization state does not prove it is complete (it holds no log state)'
+        : `the organization state is proven complete only up to tree size ${completeAt}, older than the newest checkpoint (${checkpoint}): entries may be left out`,
+    );
+  }
+  return completeAt;
 }
 
 // The rings of roster version `version` by the bucket rule (a reviewer checks that a cable's

@@ -21,6 +21,8 @@ export interface RecountRequest {
   logKey?: string; // the log's public key the bundle must carry (hex)
   letterId?: string; // the letter the bundle must be for (hex)
   minRing?: number; // default 20
+  requireComplete?: boolean; // refuse a bundle without the log state (docs/PROTOCOL.md "Log state")
+  maxAgeHours?: number; // refuse a tree head older than this (0 or absent: any age)
 }
 
 export type RecountReply =
@@ -39,6 +41,8 @@ export async function handleRecountRequest(
       ...(request.logKey ? { expectedLogKey: fixedFromHex(request.logKey, 32, 'the log key') } : {}),
       ...(request.letterId ? { letterId: fixedFromHex(request.letterId, 32, 'the letter id') } : {}),
       ...(request.minRing !== undefined ? { minRing: request.minRing } : {}),
+      ...(request.requireComplete ? { requireComplete: true } : {}),
+      ...(request.maxAgeHours ? { maxAgeMs: BigInt(request.maxAgeHours) * 3_600_000n, nowMs: BigInt(Date.now()) } : {}),
       progress: (done, total) => post({ type: 'progress', done, total }),
     });
     post({ type: 'done', report: bundleReportToJson(report) });

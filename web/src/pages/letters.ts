@@ -317,6 +317,9 @@ function recountResult(view: LetterView, r: RecountResult): HTMLElement {
         r.duplicatesDropped > 0 ? `; ${plural(r.duplicatesDropped, 'duplicate')} counted once` : '',
         '.',
       ),
+      r.complete
+        ? h('p', { 'data-testid': 'verify-complete' }, 'Nothing is left out: the log’s own record of its contents at that tree head shows every batch of this letter.')
+        : null,
       pending ? h('p', null, 'The quorum is not reached yet, so the log holds no signatures of this letter yet.') : null,
       agree ? null : h('p', null, 'Do not rely on the numbers this server shows. Keep a copy of the letter bundle and report this to the organization.'),
     ),

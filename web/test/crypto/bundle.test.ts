@@ -8,25 +8,32 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ready } from '../../src/crypto/sodium.js';
 import { toHex, u64le, utf8 } from '../../src/crypto/bytes.js';
 import {
+  bundleReportToJson,
   letterBundleFromJson,
   letterBundleToJson,
   recountLetterBundle,
   verifyLetterBundle,
+  type BundleOptions,
   type LetterBundle,
 } from '../../src/crypto/bundle.js';
-import { dumpJson } from '../../src/crypto/json.js';
+import { dumpJson, parseJson, type JsonObject, type JsonValue } from '../../src/crypto/json.js';
 import { letterRingsFromBundle, findSignerRing, signPublishProof } from '../../src/crypto/signer.js';
 import { decodeLrsSignature, lrsVerify } from '../../src/crypto/lrs.js';
 import { publishProofEvent, publishProofMessage, type Letter } from '../../src/crypto/letter.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { generateMemberKeys } from '../../src/crypto/keys.js';
 import { tr } from '../../src/crypto/transcript.js';
-import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
+import { decodeLogEntry, encodeLogEntry, type LogEvent, type SignatureBatchEvent } from '../../src/crypto/log_entry.js';
+import { LogState } from '../../src/crypto/log_state.js';
 import { handleRecountRequest, type RecountReply } from '../../src/crypto/recount_worker.js';
 import {
   addMember,
   addOrganization,
   appendBatch,
+  appendLogState,
+  letterLeaf,
+  letterStateProofs,
+  proveStateLeaf,
   publishLetter,
   removeMember,
   snapshotRings,
@@ -155,6 +162,276 @@ describe('letter bundles in the browser', () => {
   });
 });
 
+// --- bundles at a checkpoint: the log state (FORMATS.md "Letter bundle", rules 3, 6, 10, 11) ---
+
+interface Checkpoint {
+  log: TestLog;
+  leaves: Uint8Array[];
+  bundle: LetterBundle;
+  text: string;
+}
+
+// The base scenario's log (or `entries`) made a checkpoint: its log-state entry appended (a
+// false state when `tweak` changes it), the bundle the server serves there and its "state".
+function checkpoint(options: { entries?: readonly Uint8Array[]; tweak?: (s: LogState) => void; letterId?: Uint8Array; orgs?: string[] } = {}): Checkpoint {
+  const log = new TestLog(1);
+  for (const e of options.entries ?? base.log.entries) log.append(e);
+  const leaves = appendLogState(log, options.tweak);
+  const letterId = options.letterId ?? base.letterId;
+  const bundle: LetterBundle = {
+    ...log.bundle(letterId, log.select(letterId)),
+    state: letterStateProofs(leaves, letterId, options.orgs ?? ['state', 'usaid']),
+  };
+  return { log, leaves, bundle, text: dumpJson(letterBundleToJson(bundle)) };
+}
+
+// The bundle without the entries `drop` picks (by their decoded event).
+function without(b: LetterBundle, drop: (ev: LogEvent) => boolean): LetterBundle {
+  return { ...b, entries: b.entries.filter((e) => !drop(decodeLogEntry(e.entry))) };
+}
+
+function refusal(b: LetterBundle, options: BundleOptions = {}): string {
+  return expectCandorError(() => verifyLetterBundle(b, options), 'verification failed').message;
+}
+
+const cp = checkpoint();
+const cpSize = cp.bundle.treeHead.head.size;
+const atCp = `the log state at tree size ${cpSize}`;
+
+describe('letter bundles at a checkpoint (log state)', () => {
+  it('verifies a complete bundle: the same counts, complete, and the report says so', () => {
+    const r = recountLetterBundle(cp.text);
+    expect(r.complete).toBe(true);
+    const plain = recountLetterBundle(base.text);
+    expect(plain.complete).toBe(false);
+    expect(r.organizations).toEqual(plain.organizations); // version 26 of 'state' is shown, not applied
+    expect([r.total, r.signaturesChecked, r.batches]).toEqual([plain.total, plain.signaturesChecked, plain.batches]);
+    expect(dumpJson(bundleReportToJson(r))).toContain('"complete":true');
+    expect(dumpJson(bundleReportToJson(plain))).toContain('"complete":false');
+    // The checkpoint's bundle holds the log state last, and state's version 26 after the letter.
+    const kinds = cp.bundle.entries.map((e) => decodeLogEntry(e.entry));
+    expect(kinds.at(-1)!.kind).toBe('log-state');
+    expect(cp.bundle.entries.at(-1)!.index).toBe(cpSize - 1n);
+    expect(kinds.filter((ev) => ev.kind === 'roster-add' && ev.slug === 'state' && ev.version === 26n)).toHaveLength(1);
+    // JSON both ways, "state" included.
+    expect(cp.text).toContain('"state":[{"leaf":');
+    expect(letterBundleFromJson(cp.text)).toEqual(cp.bundle);
+    expect(dumpJson(letterBundleToJson(letterBundleFromJson(cp.text)))).toBe(cp.text);
+    expect(base.text).not.toContain('"state"');
+  });
+
+  it('refuses a bundle without a log state only when asked to (requireComplete)', () => {
+    expect(refusal(base.bundle, { requireComplete: true })).toBe(
+      'the bundle does not prove that it is complete: its tree head is not a checkpoint with a log state (or an older server made it), so batches or roster versions may be left out. Fetch a fresh bundle',
+    );
+    expect(verifyLetterBundle(cp.bundle, { requireComplete: true }).complete).toBe(true);
+  });
+
+  it('refuses a bundle whose last batch is left out', () => {
+    const batch3 = cp.bundle.entries.findIndex((e) => {
+      const ev = decodeLogEntry(e.entry);
+      return ev.kind === 'signature-batch' && ev.batch === 3n;
+    });
+    const count = Number((decodeLogEntry(cp.bundle.entries[batch3]!.entry) as SignatureBatchEvent).count);
+    const cut = { ...cp.bundle, entries: cp.bundle.entries.filter((_, i) => i > batch3 || i < batch3 - count) };
+    expect(cut.entries).toHaveLength(cp.bundle.entries.length - count - 1);
+    expect(refusal(cut)).toBe(
+      `the bundle lacks batches 3 to 3 of the letter: ${atCp} says its last batch is 3, so co-signatures or withdrawals are left out`,
+    );
+    // Without its log state (nor state's version 26) the same cut bundle still verifies: what
+    // rule 10 is for.
+    const plain = without(cut, (ev) => ev.kind === 'log-state' || (ev.kind === 'roster-add' && ev.version === 26n));
+    expect(verifyLetterBundle({ ...plain, state: undefined }).batches).toBe(2);
+    // A false state that says fewer batches than the bundle holds.
+    const fewer = checkpoint({ tweak: (s) => s.setLetter(base.letterId, 2n) });
+    expect(refusal(fewer.bundle)).toBe(`the bundle holds 3 batches, but ${atCp} says the letter's last is 2`);
+  });
+
+  it("refuses a bundle that does not show version v + 1 of a roster that changed after the letter", () => {
+    expect(refusal(without(cp.bundle, (ev) => ev.kind === 'roster-add' && ev.slug === 'state' && ev.version === 26n))).toBe(
+      `the bundle lacks version 26 of the roster of 'state', which ${atCp} says exists: it must show that the letter pinned the latest version`,
+    );
+    // Version v + 1 of a roster the state says did not change; a state below the pin.
+    const latest = (version: bigint) => (s: LogState) =>
+      s.setOrganization({ kind: 'organization', slug: 'state', rosterVersion: version, reviewerVersion: 0n, epochVersion: 0n });
+    expect(refusal(checkpoint({ tweak: latest(25n) }).bundle)).toBe(
+      `the bundle shows version 26 of the roster of 'state', but ${atCp} says the latest is 25`,
+    );
+    expect(refusal(checkpoint({ tweak: latest(24n) }).bundle)).toBe(
+      `${atCp} says the roster of 'state' is at version 24, below the version 25 the letter pins`,
+    );
+    // Version v + 1 in a bundle without a log state: refused as any version above the pin.
+    const v26 = cp.bundle.entries.find((e) => {
+      const ev = decodeLogEntry(e.entry);
+      return ev.kind === 'roster-add' && ev.version === 26n;
+    })!;
+    const plain = base.log.bundle(base.letterId, [...base.log.select(base.letterId), Number(v26.index)].sort((a, b) => a - b));
+    expect(refusal(plain)).toMatch(/: makes version 26 of the roster of 'state', but the letter pins version 25$/);
+  });
+
+  it('allows one version v + 1 per organization, and nothing above it', () => {
+    const rng = new SeededRng(41);
+    // A second entry of version 26 (another key) in the log: the second shown is refused.
+    const twice = new TestLog(1);
+    for (const e of base.log.entries) twice.append(e);
+    twice.append({ kind: 'roster-add', slug: 'state', version: 26n, ringPublic: generateMemberKeys(rng).ring.publicKey, replyPublic: generateMemberKeys(rng).box.publicKey });
+    const second = checkpoint({ entries: twice.entries });
+    expect(refusal(second.bundle)).toMatch(/^entry \d+ \(log index \d+, roster-add\): makes version 26 of the roster of 'state', but the letter pins version 25$/);
+    // Version 27 exists: the bundle shows 26 (and verifies); 27 shown too is refused.
+    const more = new TestLog(1);
+    for (const e of base.log.entries) more.append(e);
+    more.append({ kind: 'roster-add', slug: 'state', version: 27n, ringPublic: generateMemberKeys(rng).ring.publicKey, replyPublic: generateMemberKeys(rng).box.publicKey });
+    const v27 = more.entries.length - 1;
+    const ok = checkpoint({ entries: more.entries });
+    expect(verifyLetterBundle(ok.bundle).complete).toBe(true);
+    const indices = ok.log.select(base.letterId);
+    expect(indices).not.toContain(v27);
+    const shown = { ...ok.log.bundle(base.letterId, [...indices, v27].sort((a, b) => a - b)), state: ok.bundle.state };
+    expect(refusal(shown)).toBe(
+      `entry ${shown.entries.length - 2} (log index ${v27}, roster-add): makes version 27 of the roster of 'state', but the letter pins version 25`,
+    );
+  });
+
+  it('refuses a letter that does not pin the latest roster (version v + 1 before the letter)', () => {
+    const rng = new SeededRng(43);
+    const log = new TestLog(4);
+    const org = addOrganization(log, 'late', 20, rng);
+    addMember(log, org, generateMemberKeys(rng)); // version 21, logged before the letter
+    const letterId = publishLetter(log, { title: 'Stale', body: 'Pinned an old roster.', organizations: ['late'] }, [{ ...org, version: 20n }]);
+    const message = "entry 20 (log index 21, roster-add): makes version 21 of the roster of 'late' before the letter, which pins version 20: the letter does not pin the latest roster";
+    // With or without a log state.
+    const plain = log.bundle(letterId, log.entries.map((_, i) => i).slice(1));
+    expect(refusal(plain)).toBe(message);
+    const at = checkpoint({ entries: log.entries, letterId, orgs: ['late'] });
+    expect(at.log.select(letterId)).toContain(21);
+    expect(refusal(at.bundle)).toBe(message);
+    // Left out, the log state still shows it.
+    expect(refusal(without(at.bundle, (ev) => ev.kind === 'roster-add' && ev.version === 21n))).toBe(
+      `the bundle lacks version 21 of the roster of 'late', which the log state at tree size ${at.bundle.treeHead.head.size} says exists: it must show that the letter pinned the latest version`,
+    );
+  });
+
+  it('allows a log state only as the last entry of the tree, of its own index', () => {
+    // The tree goes on after the log state.
+    const after = new TestLog(1);
+    for (const e of cp.log.entries) after.append(e);
+    after.append({ kind: 'organization-settings', slug: 'usaid', settings: DEFAULT_SETTINGS });
+    const indices = cp.bundle.entries.map((e) => Number(e.index));
+    const later = { ...after.bundle(base.letterId, indices), state: cp.bundle.state };
+    expect(refusal(later)).toBe(
+      `entry ${indices.length - 1} (log index ${cpSize - 1n}, log-state): a log state may only be the last entry of the bundle's tree`,
+    );
+    // A log state that names another size than its index.
+    const log = new TestLog(1);
+    for (const e of base.log.entries) log.append(e);
+    const state = new LogState();
+    log.entries.forEach((e, i) => state.replay(BigInt(i), decodeLogEntry(e)));
+    const n = BigInt(log.entries.length);
+    log.append({ ...state.commit(n), size: n - 1n });
+    const wrong = log.bundle(base.letterId, log.select(base.letterId));
+    expect(refusal({ ...wrong, state: cp.bundle.state })).toBe(
+      `entry ${wrong.entries.length - 1} (log index ${n}, log-state): describes the first ${n - 1n} entries of the log, not the ${n} before it`,
+    );
+    // A log state before other entries of the bundle (a letter bundle's own checkpoint long past).
+    const old = new TestLog(1);
+    const early = checkpoint({ entries: base.log.entries.slice(0, 60), orgs: ['state', 'usaid'] });
+    for (const e of early.log.entries) old.append(e);
+    for (const e of base.log.entries.slice(60)) old.append(e);
+    const mixed = old.bundle(base.letterId, [...base.log.select(base.letterId).map((i) => (i >= 60 ? i + 1 : i)), 60].sort((a, b) => a - b));
+    expect(refusal(mixed)).toMatch(/\(log index 60, log-state\): a log state may only be the last entry of the bundle's tree$/);
+  });
+
+  it('refuses state leaves that do not fit: too few, in another order, of another key, or not in the state', () => {
+    const b = cp.bundle;
+    const state = b.state!;
+    expect(refusal({ ...b, state: state.slice(0, 2) })).toBe(
+      'the bundle must hold 3 leaves of the log state (the letter\'s and one per organization), not 2',
+    );
+    expect(refusal({ ...b, state: undefined })).toBe(
+      'the bundle must hold 3 leaves of the log state (the letter\'s and one per organization), not 0',
+    );
+    expect(refusal({ ...b, state: [state[0]!, state[2]!, state[1]!] })).toBe("state leaf 1 is not the leaf of organization 'state'");
+    expect(refusal({ ...b, state: [state[1]!, state[0]!, state[2]!] })).toBe(`state leaf 0 is not the leaf of letter ${toHex(base.letterId)}`);
+    // Another letter's leaf (the state holds only one letter: commit to a second).
+    const other = new Uint8Array(32).fill(7);
+    const two = checkpoint({ tweak: (s) => s.setLetter(other, 1n) });
+    const otherLeaf = proveStateLeaf(two.leaves, letterLeaf(other));
+    expect(refusal({ ...two.bundle, state: [otherLeaf, ...two.bundle.state!.slice(1)] })).toBe(
+      `state leaf 0 is not the leaf of letter ${toHex(base.letterId)}`,
+    );
+    // A proof that does not check, and a leaf changed.
+    const tampered = structuredClone(state);
+    tampered[1]!.proof[0]![0]! ^= 1;
+    expect(refusal({ ...b, state: tampered })).toMatch(/^state leaf 1: a leaf's proof does not check against the log state: /);
+    const changed = structuredClone(state);
+    changed[2]!.leaf[changed[2]!.leaf.length - 1]! ^= 1;
+    expect(refusal({ ...b, state: changed })).toMatch(/^state leaf 2: a leaf's proof does not check against the log state: /);
+    const moved = structuredClone(state);
+    moved[0]!.position += 1n;
+    expect(refusal({ ...b, state: moved })).toMatch(/^state leaf 0: a leaf's proof does not check against the log state: /);
+    // Leaves of a state with another root (an older checkpoint's).
+    const older = checkpoint({ tweak: (s) => s.setLetter(new Uint8Array(32).fill(8), 0n) });
+    expect(refusal({ ...b, state: older.bundle.state })).toMatch(/^state leaf 0: a leaf's proof does not check against the log state: /);
+  });
+
+  it('refuses state leaves in a bundle without a log state', () => {
+    expect(refusal({ ...base.bundle, state: cp.bundle.state })).toBe('the bundle has state leaves but no log state entry');
+    const noLogState = without(cp.bundle, (ev) => ev.kind === 'log-state' || (ev.kind === 'roster-add' && ev.version === 26n));
+    expect(refusal(noLogState)).toBe('the bundle has state leaves but no log state entry');
+    // … and without it, version v + 1 is a version above the pin.
+    expect(refusal({ ...without(cp.bundle, (ev) => ev.kind === 'log-state'), state: undefined })).toMatch(
+      /: makes version 26 of the roster of 'state', but the letter pins version 25$/,
+    );
+    // An empty list is no state (and is never written).
+    expect(verifyLetterBundle({ ...base.bundle, state: [] }).complete).toBe(false);
+    expect(dumpJson(letterBundleToJson({ ...base.bundle, state: [] }))).toBe(base.text);
+  });
+
+  it('refuses a tree head older than maxAgeMs', () => {
+    const hour = 3_600_000n;
+    const ts = cp.bundle.treeHead.head.timestampMs;
+    const day3 = 72n * hour;
+    expect(refusal(cp.bundle, { maxAgeMs: day3, nowMs: ts + day3 + 1n })).toBe(
+      "the bundle's tree head is 72 hours old, older than the 72 hours allowed: its counts may be out of date. Fetch a fresh bundle",
+    );
+    expect(refusal(base.bundle, { maxAgeMs: Number(hour), nowMs: Number(ts + 100n * hour) })).toBe(
+      "the bundle's tree head is 100 hours old, older than the 1 hours allowed: its counts may be out of date. Fetch a fresh bundle",
+    );
+    verifyLetterBundle(cp.bundle, { maxAgeMs: day3, nowMs: ts + day3 });
+    verifyLetterBundle(cp.bundle, { maxAgeMs: 0n, nowMs: ts + 1000n * day3 }); // 0: any age
+    verifyLetterBundle(cp.bundle, { nowMs: ts + 1000n * day3 }); // no limit given
+    verifyLetterBundle(cp.bundle, { maxAgeMs: hour, nowMs: ts - day3 }); // a head from the future
+    // The clock by default: the test head (2026-09) is not older than 2^62 ms by any clock.
+    verifyLetterBundle(cp.bundle, { maxAgeMs: 1n << 62n });
+    expectCandorError(() => verifyLetterBundle(cp.bundle, { maxAgeMs: 1n, nowMs: ts + 2n }), 'verification failed');
+  });
+
+  it('reads "state" strictly', () => {
+    const j = () => parseJson(cp.text) as JsonObject;
+    const bad: [(o: JsonObject) => void, string][] = [
+      [(o) => o.set('state', []), "'state' in the bundle must be a list of 1 to 1001 leaf proofs"],
+      [(o) => o.set('state', null), "'state' in the bundle must be a list of 1 to 1001 leaf proofs"],
+      [(o) => o.set('state', Array.from({ length: 1002 }, () => (j().get('state') as JsonValue[])[0]!)), "'state' in the bundle must be a list of 1 to 1001 leaf proofs"],
+      [(o) => ((o.get('state') as JsonObject[])[1]!.set('extra', null)), "unknown field 'extra' in state leaf 1"],
+      [(o) => ((o.get('state') as JsonObject[])[2]!.delete('position')), "state leaf 2 lacks the field 'position'"],
+      [(o) => ((o.get('state') as JsonObject[])[0]!.set('leaf', 'x')), "state leaf 0: 'leaf': hex string has an odd number of characters"],
+    ];
+    for (const [change, message] of bad) {
+      const o = j();
+      change(o);
+      expect(expectCandorError(() => letterBundleFromJson(dumpJson(o)), 'invalid argument').message).toMatch(
+        new RegExp('^' + message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      );
+    }
+    // 1001 leaves are read (and refused by the verifier: the letter names two organizations).
+    const o = j();
+    o.set('state', Array.from({ length: 1001 }, () => (j().get('state') as JsonValue[])[0]!));
+    const many = letterBundleFromJson(dumpJson(o));
+    expect(many.state).toHaveLength(1001);
+    expect(refusal(many)).toMatch(/^the bundle must hold 3 leaves of the log state .*, not 1001$/);
+  });
+});
+
 // --- differential checks against the C++ verifier ---
 
 type Mutation = [string, (b: ReturnType<typeof structuredCloneBundle>) => unknown];
@@ -224,8 +501,8 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
   const dir = new TempDir();
   afterAll(() => dir.remove());
 
-  const expectSame = (what: string, text: string | Uint8Array, args: string[] = [], options = {}) => {
-    const cli = cliOutcome(dir, text, args);
+  const expectSame = (what: string, text: string | Uint8Array, args: string[] = [], options: BundleOptions = {}, lenient = true) => {
+    const cli = cliOutcome(dir, text, args, lenient);
     const web = browserOutcome(text, options);
     if (cli.text === '') {
       // Not JSON at all: candor stops before its verifier.
@@ -401,6 +678,110 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
       expect(expectSame(what, text).verified, what).toBe(false);
     }
   });
+
+  it('on bundles at a checkpoint, complete or not, and every log state rule broken', () => {
+    const b = cp.bundle;
+    expect(expectSame('checkpoint', cp.text).verified).toBe(true);
+    expect(expectSame('checkpoint, the defaults', cp.text, ['--max-age', '0'], { requireComplete: true }, false).text).toContain('"complete":true');
+    expect(expectSame('no log state, the defaults', base.text, ['--max-age', '0'], { requireComplete: true }, false).verified).toBe(false);
+    expect(expectSame('no log state, allowed', base.text).text).toContain('"complete":false');
+    // The age by this machine's clock (the test heads are of 2026-09-21: old by now, or not yet).
+    expectSame('at most 72 hours old', cp.text, ['--allow-incomplete', '--max-age', '72'], { maxAgeMs: 72n * 3_600_000n }, false);
+    expectSame('at most 1 hour old', base.text, ['--allow-incomplete', '--max-age', '1'], { maxAgeMs: 3_600_000n }, false);
+    const rng = new SeededRng(45);
+    const is = (kind: LogEvent['kind'], version?: bigint) => (ev: LogEvent) =>
+      ev.kind === kind && (version === undefined || ('version' in ev && ev.version === version));
+    const batch3 = b.entries.findIndex((e) => is('signature-batch')(decodeLogEntry(e.entry)) && (decodeLogEntry(e.entry) as SignatureBatchEvent).batch === 3n);
+    const count = Number((decodeLogEntry(b.entries[batch3]!.entry) as SignatureBatchEvent).count);
+    const state = b.state!;
+    const tampered = structuredClone(state);
+    tampered[1]!.proof[0]![0]! ^= 1;
+    const moved = structuredClone(state);
+    moved[0]!.position += 1n;
+    const changedLeaf = structuredClone(state);
+    changedLeaf[2]!.leaf[changedLeaf[2]!.leaf.length - 1]! ^= 1;
+    const latest = (version: bigint) => (s: LogState) =>
+      s.setOrganization({ kind: 'organization', slug: 'state', rosterVersion: version, reviewerVersion: 0n, epochVersion: 0n });
+    const extended = (extra: LogEvent) => {
+      const log = new TestLog(1);
+      for (const e of base.log.entries) log.append(e);
+      log.append(extra);
+      return log.entries;
+    };
+    const after = new TestLog(1);
+    for (const e of cp.log.entries) after.append(e);
+    after.append({ kind: 'organization-settings', slug: 'usaid', settings: DEFAULT_SETTINGS });
+    const v27 = extended({ kind: 'roster-add', slug: 'state', version: 27n, ringPublic: generateMemberKeys(rng).ring.publicKey, replyPublic: generateMemberKeys(rng).box.publicKey });
+    const v27cp = checkpoint({ entries: v27 });
+    const stale = new TestLog(4);
+    const late = addOrganization(stale, 'late', 20, rng);
+    addMember(stale, late, generateMemberKeys(rng));
+    const staleId = publishLetter(stale, { title: 'Stale', body: 'Pinned an old roster.', organizations: ['late'] }, [{ ...late, version: 20n }]);
+    const wrongSize = new TestLog(1);
+    for (const e of base.log.entries) wrongSize.append(e);
+    const st = new LogState();
+    wrongSize.entries.forEach((e, i) => st.replay(BigInt(i), decodeLogEntry(e)));
+    const n = BigInt(wrongSize.entries.length);
+    wrongSize.append({ ...st.commit(n), size: n - 1n });
+    const variants: [string, LetterBundle][] = [
+      ['last batch cut', { ...b, entries: b.entries.filter((_, i) => i > batch3 || i < batch3 - count) }],
+      ['version 26 left out', without(b, is('roster-add', 26n))],
+      ['log state left out', without(b, is('log-state'))],
+      ['log state and version 26 left out', without(b, (ev) => is('log-state')(ev) || is('roster-add', 26n)(ev))],
+      ['state left out', { ...b, state: undefined }],
+      ['two leaves', { ...b, state: state.slice(0, 2) }],
+      ['leaves swapped', { ...b, state: [state[0]!, state[2]!, state[1]!] }],
+      ['letter leaf second', { ...b, state: [state[1]!, state[0]!, state[2]!] }],
+      ['a proof hash changed', { ...b, state: tampered }],
+      ['a position moved', { ...b, state: moved }],
+      ['a leaf changed', { ...b, state: changedLeaf }],
+      ['state without a log state', { ...base.bundle, state }],
+      ['a state saying 25', checkpoint({ tweak: latest(25n) }).bundle],
+      ['a state saying 24', checkpoint({ tweak: latest(24n) }).bundle],
+      ['a state saying 2 batches', checkpoint({ tweak: (s) => s.setLetter(base.letterId, 2n) }).bundle],
+      ['a second version 26', checkpoint({ entries: extended({ kind: 'roster-add', slug: 'state', version: 26n, ringPublic: generateMemberKeys(rng).ring.publicKey, replyPublic: generateMemberKeys(rng).box.publicKey }) }).bundle],
+      ['version 27 shown', { ...v27cp.log.bundle(base.letterId, [...v27cp.log.select(base.letterId), v27.length - 1].sort((x, y) => x - y)), state: v27cp.bundle.state }],
+      ['a stale pin', checkpoint({ entries: stale.entries, letterId: staleId, orgs: ['late'] }).bundle],
+      ['a stale pin without log state', stale.bundle(staleId, stale.entries.map((_, i) => i).slice(1))],
+      ['the log goes on after the log state', { ...after.bundle(base.letterId, b.entries.map((e) => Number(e.index))), state }],
+      ['a log state of another size', { ...wrongSize.bundle(base.letterId, wrongSize.select(base.letterId)), state }],
+    ];
+    for (const [what, bundle] of variants) {
+      const text = dumpJson(letterBundleToJson(bundle));
+      const out = expectSame(what, text);
+      expect(out.verified, what).toBe(false);
+      expectSame(`${what}, the defaults`, text, ['--max-age', '0'], { requireComplete: true }, false);
+    }
+    // Version 27 exists: the bundle shows 26 and is complete.
+    expect(expectSame('version 27 exists', dumpJson(letterBundleToJson(v27cp.bundle))).text).toContain('"complete":true');
+    const json = parseJson(cp.text) as JsonObject;
+    const raw = (f: (o: JsonObject) => void) => {
+      const o = parseJson(cp.text) as JsonObject;
+      f(o);
+      return dumpJson(o);
+    };
+    for (const [what, text] of [
+      ['state empty', raw((o) => o.set('state', []))],
+      ['state not a list', raw((o) => o.set('state', {} as JsonObject))],
+      ['1002 leaves', raw((o) => o.set('state', Array.from({ length: 1002 }, () => (json.get('state') as JsonValue[])[0]!)))],
+      ['1001 leaves', raw((o) => o.set('state', Array.from({ length: 1001 }, () => (json.get('state') as JsonValue[])[0]!)))],
+      ['a leaf with another member', raw((o) => (o.get('state') as JsonObject[])[1]!.set('extra', null))],
+      ['a leaf without its position', raw((o) => (o.get('state') as JsonObject[])[1]!.delete('position'))],
+      ['a leaf of odd hex', raw((o) => (o.get('state') as JsonObject[])[0]!.set('leaf', 'abc'))],
+      ['a leaf of uppercase hex', raw((o) => (o.get('state') as JsonObject[])[0]!.set('leaf', toHex(state[0]!.leaf).toUpperCase()))],
+      ['a position of -1', cp.text.replace(/"position":(\d+)/, '"position":-1')],
+      ['a position of 1.0', cp.text.replace(/"position":(\d+)/, '"position":$1.0')],
+    ] as const) {
+      expectSame(what, text);
+    }
+  }, 180_000);
+
+  it('on every entry of a checkpoint bundle dropped in turn', () => {
+    for (let i = 0; i < cp.bundle.entries.length; i++) {
+      const b = { ...cp.bundle, entries: cp.bundle.entries.filter((_, k) => k !== i) };
+      expect(expectSame(`drop ${i}`, dumpJson(letterBundleToJson(b))).verified, `drop ${i}`).toBe(false);
+    }
+  }, 120_000);
 
   it('on a roster of 4,100 members split into two buckets', () => {
     const rng = new SeededRng(4100);

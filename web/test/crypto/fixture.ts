@@ -8,6 +8,7 @@ import { generateSignKeyPair, type SignKeyPair } from '../../src/crypto/ed25519.
 import { generateMemberKeys, type MemberKeys } from '../../src/crypto/keys.js';
 import { bucketRoster, computeLetterId, MAX_RING_SIZE, type Letter, type SignatureAction } from '../../src/crypto/letter.js';
 import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
+import { decodeStateLeaf, LogState, type StateLeaf, type StateLeafProof } from '../../src/crypto/log_state.js';
 import { Ring } from '../../src/crypto/lrs.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
@@ -53,7 +54,9 @@ export class TestLog {
   }
 
   // What SelectLetterBundleEntries picks for `letterId`: the letter, the pinned roster
-  // history of its organizations, its batches and the co-signatures they close.
+  // history of its organizations, its batches and the co-signatures they close; when the log
+  // ends with a `log-state` entry (a checkpoint), also that entry and each organization's roster
+  // entry of version v + 1.
   select(letterId: Uint8Array): number[] {
     const events = this.entries.map((e) => decodeLogEntry(e));
     const pinned = new Map<string, bigint>();
@@ -64,10 +67,12 @@ export class TestLog {
     if (letter.kind !== 'letter') throw new Error('unreachable');
     letter.letter.organizations.forEach((o, k) => pinned.set(o, letter.rosterVersions[k]!));
     picked.add(at);
+    const atCheckpoint = events.at(-1)?.kind === 'log-state';
+    if (atCheckpoint) picked.add(events.length - 1);
     events.forEach((ev, i) => {
       if (ev.kind === 'roster-add' || ev.kind === 'roster-remove') {
         const pin = pinned.get(ev.slug);
-        if (pin !== undefined && ev.version <= pin) picked.add(i);
+        if (pin !== undefined && (ev.version <= pin || (atCheckpoint && ev.version === pin + 1n))) picked.add(i);
       } else if (ev.kind === 'signature-batch' && toHex(ev.letter) === toHex(letterId)) {
         picked.add(i);
         for (let k = Math.max(0, i - Number(ev.count)); k < i; k++) picked.add(k);
@@ -186,4 +191,38 @@ export function appendBatch(
     count: BigInt(signatures.length),
     publishedAtMs: 1790000000000n + batch * 600000n,
   });
+}
+
+// Makes the log so far a checkpoint: appends the `log-state` entry committing to its entries
+// (LogState replayed over them; `tweak` may change the state first, to commit to a false one)
+// and returns the state's sorted leaves.
+export function appendLogState(log: TestLog, tweak?: (state: LogState) => void): Uint8Array[] {
+  const state = new LogState();
+  log.entries.forEach((e, i) => state.replay(BigInt(i), decodeLogEntry(e)));
+  tweak?.(state);
+  log.append(state.commit(BigInt(log.entries.length)));
+  return state.leaves();
+}
+
+// The proof of the first of the sorted `leaves` that `which` picks (ProveLetterLeaf,
+// ProveOrganizationLeaf).
+export function proveStateLeaf(leaves: readonly Uint8Array[], which: (leaf: StateLeaf) => boolean): StateLeafProof {
+  const position = leaves.findIndex((l) => which(decodeStateLeaf(l)));
+  if (position < 0) throw new Error('no such leaf in the test log state');
+  const tree = new TestTree();
+  for (const l of leaves) tree.append(l);
+  return { leaf: leaves[position]!, position: BigInt(position), proof: tree.inclusion(position) };
+}
+
+export function letterLeaf(letterId: Uint8Array): (leaf: StateLeaf) => boolean {
+  return (leaf) => leaf.kind === 'letter' && toHex(leaf.letter) === toHex(letterId);
+}
+
+export function organizationLeaf(slug: string): (leaf: StateLeaf) => boolean {
+  return (leaf) => leaf.kind === 'organization' && leaf.slug === slug;
+}
+
+// A bundle's "state" member (LetterStateProofs): the letter's leaf, then each organization's.
+export function letterStateProofs(leaves: readonly Uint8Array[], letterId: Uint8Array, organizations: readonly string[]): StateLeafProof[] {
+  return [proveStateLeaf(leaves, letterLeaf(letterId)), ...organizations.map((o) => proveStateLeaf(leaves, organizationLeaf(o)))];
 }

@@ -8,7 +8,7 @@ import { u64le, utf8 } from '../../src/crypto/bytes.js';
 import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
 import { dumpJson, parseJson, type JsonObject } from '../../src/crypto/json.js';
 import { generateMemberKeys, type MemberKeys } from '../../src/crypto/keys.js';
-import { decodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
+import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
 import {
   cableRingFor,
   keyFingerprint,
@@ -18,10 +18,20 @@ import {
   verifyOrgState,
   type OrgStateProof,
 } from '../../src/crypto/org_state.js';
+import { LogState } from '../../src/crypto/log_state.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { tr } from '../../src/crypto/transcript.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
-import { addMember, addOrganization, removeMember, TestLog, type TestOrg } from './fixture.js';
+import {
+  addMember,
+  addOrganization,
+  appendLogState,
+  organizationLeaf,
+  proveStateLeaf,
+  removeMember,
+  TestLog,
+  type TestOrg,
+} from './fixture.js';
 import { expectCandorError, toHexString } from './helpers.js';
 
 await ready();
@@ -424,5 +434,152 @@ describe('organization state', () => {
     const zero = new Uint8Array(32);
     // SHA-256 of 32 zero bytes is 66687aad f862bd77 6c8fc18b 8e9f8e20 …
     expect(keyFingerprint(zero)).toBe('6668 7aad f862 bd77 6c8f c18b 8e9f 8e20');
+  });
+});
+
+// --- the log state (rule 7) ---
+
+// The log made a checkpoint (its log-state entry appended; a false state when `tweak` changes
+// it), and the proof of `slug`'s state there: its entries and the log state, with its leaf.
+function atCheckpoint(log: TestLog, slug = 'state', tweak?: (s: LogState) => void): { proof: OrgStateProof; leaves: Uint8Array[]; at: number } {
+  const leaves = appendLogState(log, tweak);
+  const at = log.entries.length - 1;
+  const proof = proofOf(log, slug, [...select(log, slug), at].sort((a, b) => a - b));
+  return { proof: { ...proof, state: proveStateLeaf(leaves, organizationLeaf(slug)) }, leaves, at };
+}
+
+function logStateFailure(proof: OrgStateProof, checkpoint = 0n): string {
+  return expectCandorError(() => verifyOrgState(proof, proof.logPublicKey, 'state', checkpoint), 'verification failed').message;
+}
+
+describe('organization state with a log state', () => {
+  it('verifies a state that holds the log state of a checkpoint, also with entries after it', () => {
+    const s = scenario();
+    const { proof, at } = atCheckpoint(s.log);
+    const size = BigInt(at) + 1n;
+    expect(verifyOrgState(proof, s.log.key.publicKey, 'state').completeAt).toBe(size);
+    expect(verifyOrgState(proof, s.log.key.publicKey, 'state', size).completeAt).toBe(size);
+    expect(verifyOrgState(proofOf(s.log, 'state'), s.log.key.publicKey, 'state').completeAt).toBe(0n);
+    // Changes after the checkpoint: shown after the log state, checked against nothing but order.
+    const rng = new SeededRng(1);
+    addMember(s.log, s.state, generateMemberKeys(rng));
+    s.log.append({ kind: 'reviewer-removed', slug: 'state', version: 5n, accountId: 3n });
+    s.log.append({ kind: 'roster-epoch', slug: 'state', version: 25n });
+    const later = { ...proofOf(s.log, 'state', [...select(s.log, 'state'), at].sort((a, b) => a - b)), state: proof.state };
+    const state = verifyOrgState(later, s.log.key.publicKey, 'state', size);
+    expect([state.roster.version, state.epochVersions, state.completeAt]).toEqual([25n, [25n, 24n], size]);
+    expect(state.reviewers.map((r) => r.accountId)).toEqual([1n]);
+    // JSON both ways, "state" included.
+    const text = dumpJson(orgStateToJson(later));
+    expect(text).toContain('"state":{"leaf":');
+    expect(orgStateFromJson(text)).toEqual(later);
+  });
+
+  it('refuses a state cut before the checkpoint: each of the latest versions the leaf gives', () => {
+    const s = scenario();
+    const { proof } = atCheckpoint(s.log);
+    const kinds = proof.entries.map((e) => decodeLogEntry(e.entry));
+    // Its last entries before the log state are reviewer version 4 and the epoch of 24, after
+    // roster version 24.
+    const last = (kind: string) => kinds.map((ev) => ev.kind).lastIndexOf(kind as LogEvent['kind']);
+    const drop = (...positions: number[]) => ({ ...proof, entries: proof.entries.filter((_, i) => !positions.includes(i)) });
+    const at = `the log state at tree size ${proof.entries.at(-1)!.index + 1n}`;
+    const left = ': entries are left out of what the server shows';
+    expect(logStateFailure(drop(last('roster-epoch')))).toBe(`the organization state shows roster epoch 22, but ${at} says the latest is 24${left}`);
+    expect(logStateFailure(drop(last('reviewer')))).toBe(`the organization state shows reviewer version 3, but ${at} says the latest is 4${left}`);
+    expect(logStateFailure(drop(last('roster-add'), last('reviewer'), last('roster-epoch')))).toBe(
+      `the organization state shows roster version 23, but ${at} says the latest is 24${left}`,
+    );
+    // A false state that says less than the log holds.
+    const s2 = scenario();
+    const lower = atCheckpoint(s2.log, 'state', (st) =>
+      st.setOrganization({ kind: 'organization', slug: 'state', rosterVersion: 24n, reviewerVersion: 4n, epochVersion: 23n }),
+    );
+    expect(logStateFailure(lower.proof)).toBe(
+      `the organization state shows roster epoch 24, but the log state at tree size ${lower.at + 1} says the latest is 23${left}`,
+    );
+  });
+
+  it('requires the log state of the newest checkpoint when asked to', () => {
+    const s = scenario();
+    const plain = proofOf(s.log, 'state');
+    expect(logStateFailure(plain, 1n)).toBe('the organization state does not prove it is complete (it holds no log state)');
+    const { proof, at } = atCheckpoint(s.log);
+    const size = BigInt(at) + 1n;
+    expect(logStateFailure(proof, size + 1n)).toBe(
+      `the organization state is proven complete only up to tree size ${size}, older than the newest checkpoint (${size + 1n}): entries may be left out`,
+    );
+    // An older checkpoint's log state, in an answer at a later head.
+    s.log.append({ kind: 'roster-epoch', slug: 'usaid', version: 5n });
+    appendLogState(s.log);
+    const newest = BigInt(s.log.entries.length);
+    const old = { ...proofOf(s.log, 'state', [...select(s.log, 'state'), at].sort((a, b) => a - b)), state: proof.state };
+    expect(verifyOrgState(old, s.log.key.publicKey, 'state').completeAt).toBe(size);
+    expect(logStateFailure(old, newest)).toMatch(/older than the newest checkpoint/);
+  });
+
+  it('refuses a log state without its leaf, a leaf without a log state, and two log states', () => {
+    const s = scenario();
+    const { proof, at } = atCheckpoint(s.log);
+    const pos = proof.entries.length - 1;
+    expect(logStateFailure({ ...proof, state: undefined })).toBe('the organization state holds a log state but not its leaf');
+    expect(logStateFailure({ ...proofOf(s.log, 'state'), state: proof.state })).toBe('the organization state has a log state leaf but no log state');
+    appendLogState(s.log);
+    const second = s.log.entries.length - 1;
+    const two = { ...proofOf(s.log, 'state', [...select(s.log, 'state'), at, second].sort((a, b) => a - b)), state: proof.state };
+    expect(logStateFailure(two)).toBe(
+      `organization state entry ${pos + 1} (log index ${second}): a second log state`,
+    );
+  });
+
+  it("refuses a log state of another size than its index, and a leaf that is not the organization's or does not check", () => {
+    const s = scenario();
+    const state = new LogState();
+    s.log.entries.forEach((e, i) => state.replay(BigInt(i), decodeLogEntry(e)));
+    const n = BigInt(s.log.entries.length);
+    s.log.append({ ...state.commit(n), size: n + 1n });
+    const wrong = {
+      ...proofOf(s.log, 'state', [...select(s.log, 'state'), Number(n)]),
+      state: proveStateLeaf(state.leaves(), organizationLeaf('state')),
+    };
+    expect(logStateFailure(wrong)).toBe(
+      `organization state entry ${wrong.entries.length - 1} (log index ${n}): a log state that describes another part of the log than the entries before it`,
+    );
+
+    const t = scenario();
+    const { proof, leaves } = atCheckpoint(t.log);
+    expect(logStateFailure({ ...proof, state: proveStateLeaf(leaves, organizationLeaf('usaid')) })).toBe(
+      "the log state leaf is not the leaf of 'state'",
+    );
+    const tampered = structuredClone(proof);
+    tampered.state!.proof[0]![0]! ^= 1;
+    expect(logStateFailure(tampered)).toMatch(/^the organization's leaf of the log state: a leaf's proof does not check against the log state: /);
+    const moved = structuredClone(proof);
+    moved.state!.position += 1n;
+    expect(logStateFailure(moved)).toMatch(/^the organization's leaf of the log state: a leaf's proof does not check against the log state: /);
+    // Another log state in its place (its inclusion proof against this head fails first).
+    const foreign = structuredClone(proof);
+    const logState = decodeLogEntry(foreign.entries.at(-1)!.entry);
+    if (logState.kind !== 'log-state') throw new Error('unreachable');
+    foreign.entries.at(-1)!.entry = encodeLogEntry({ ...logState, leaves: logState.leaves + 1n });
+    expect(logStateFailure(foreign)).toMatch(/its inclusion proof does not check against the tree head$/);
+  });
+
+  it('reads "state" strictly', () => {
+    const s = scenario();
+    const { proof } = atCheckpoint(s.log);
+    const text = dumpJson(orgStateToJson(proof));
+    const changed = (f: (o: JsonObject) => void): string => {
+      const o = parseJson(text) as JsonObject;
+      f(o);
+      return dumpJson(o);
+    };
+    const bad: [string, string][] = [
+      [changed((o) => (o.get('state') as JsonObject).set('extra', null)), "unknown field 'extra' in the organization state's 'state'"],
+      [changed((o) => (o.get('state') as JsonObject).delete('proof')), "the organization state's 'state' lacks the field 'proof'"],
+      [changed((o) => o.set('state', [])), "the organization state's 'state' must be a JSON object"],
+      [changed((o) => o.set('state', null)), "the organization state's 'state' must be a JSON object"],
+    ];
+    for (const [t, message] of bad) expect(expectCandorError(() => orgStateFromJson(t), 'invalid argument').message).toBe(message);
   });
 });

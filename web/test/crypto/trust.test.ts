@@ -8,7 +8,9 @@ import { ready } from '../../src/crypto/sodium.js';
 import { toHex, utf8 } from '../../src/crypto/bytes.js';
 import { CandorError, verificationFailed } from '../../src/crypto/errors.js';
 import { generateSignKeyPair, type SignKeyPair } from '../../src/crypto/ed25519.js';
-import { dumpJson } from '../../src/crypto/json.js';
+import { dumpJson, parseJson, type JsonObject } from '../../src/crypto/json.js';
+import { decodeLogEntry } from '../../src/crypto/log_entry.js';
+import { stateLeafProofToJson } from '../../src/crypto/log_state.js';
 import { generateMemberKeys } from '../../src/crypto/keys.js';
 import { orgStateToJson } from '../../src/crypto/org_state.js';
 import { SeededRng } from '../../src/crypto/rng.js';
@@ -34,7 +36,7 @@ import {
   type TrustStore,
   type WitnessPolicy,
 } from '../../src/trust.js';
-import { addOrganization, TestLog } from './fixture.js';
+import { addOrganization, appendLogState, organizationLeaf, proveStateLeaf, TestLog } from './fixture.js';
 
 await ready();
 
@@ -739,5 +741,57 @@ describe('the organization state at the trusted head', () => {
     // The state of another organization than the one asked for.
     const swapped = { orgState: (_slug: string, size: bigint) => server.orgState('state', size) } as unknown as LogSource;
     await stopsWith(fetchOrgState('usaid', head, swapped), /the server sent the state of 'state', not of 'usaid'/);
+  });
+
+  it('must prove itself complete up to the newest checkpoint this browser accepted (its log state)', async () => {
+    const log = makeLog(3, 21);
+    log.append({ kind: 'roster-epoch', slug: 'state', version: 21n });
+    const leaves = appendLogState(log);
+    const cpSize = log.entries.length; // the checkpoint ends with its log state
+    log.append({ kind: 'reviewer', slug: 'state', version: 1n, accountId: 2n, username: 'ann', boxPublic: generateMemberKeys(new SeededRng(4)).box.publicKey });
+    const server = new FakeServer(log).mark(cpSize);
+    // The server's answer with the organization's leaf of the log state ("state"), or without
+    // the log state at all.
+    const answer = (change: (o: JsonObject) => void) =>
+      ({
+        orgState: async (slug: string, size: bigint) => {
+          const o = parseJson(await server.orgState(slug, size)) as JsonObject;
+          change(o);
+          return utf8(dumpJson(o));
+        },
+      }) as unknown as LogSource;
+    const leaf = parseJson(dumpJson(stateLeafProofToJson(proveStateLeaf(leaves, organizationLeaf('state')))));
+    const withState = answer((o) => o.set('state', leaf));
+    const withoutLogState = answer((o) =>
+      o.set('entries', (o.get('entries') as JsonObject[]).filter((e) => BigInt((e.get('index') as { integer: bigint }).integer) !== BigInt(cpSize - 1))),
+    );
+    expect(decodeLogEntry(log.entries[cpSize - 1]!).kind).toBe('log-state');
+
+    const head = await fetchTrustedHead(server, new MemoryStore());
+    expect(head.checkpointSize).toBe(BigInt(cpSize));
+    expect(head.sth.head.size).toBe(BigInt(cpSize + 1));
+    const state = await fetchOrgState('state', head, withState);
+    expect([state.completeAt, state.reviewers.length]).toEqual([BigInt(cpSize), 1]);
+    await stopsWith(fetchOrgState('state', head, server), /For an expert: the organization state holds a log state but not its leaf/);
+    await stopsWith(
+      fetchOrgState('state', head, withoutLogState),
+      /For an expert: the organization state does not prove it is complete \(it holds no log state\)/,
+    );
+    // A checkpoint newer than the answer's log state (the server showed an older one).
+    await stopsWith(
+      fetchOrgState('state', { ...head, checkpointSize: BigInt(cpSize + 1) }, withState),
+      new RegExp(`proven complete only up to tree size ${cpSize}, older than the newest checkpoint \\(${cpSize + 1}\\)`),
+    );
+    // No checkpoint accepted yet: a log state is checked when there is one, and not required.
+    const early = await fetchTrustedHead(new FakeServer(log), new MemoryStore());
+    expect(early.checkpointSize).toBe(0n);
+    expect((await fetchOrgState('state', early, withoutLogState)).completeAt).toBe(0n);
+    expect((await fetchOrgState('state', early, withState)).completeAt).toBe(BigInt(cpSize));
+    // With witnesses, the checkpoint is the head itself.
+    server.cosign(cpSize, wA, wB, wC);
+    const witnessed = await fetchTrustedHead(server, new MemoryStore(policy(3)));
+    expect([witnessed.sth.head.size, witnessed.checkpointSize]).toEqual([BigInt(cpSize), BigInt(cpSize)]);
+    expect((await fetchOrgState('state', witnessed, withState)).completeAt).toBe(BigInt(cpSize));
+    await stopsWith(fetchOrgState('state', witnessed, withoutLogState), /does not prove it is complete/);
   });
 });

@@ -10,6 +10,7 @@ const COVERED: Record<string, string> = {
   'keyfile.json': 'keyfile_vectors.test.ts',
   'log.json': 'log_vectors.test.ts',
   'cable.json': 'cable_vectors.test.ts',
+  'log_state.json': 'log_state_vectors.test.ts',
 };
 
 it('checks every vector file of the constructions web/src/crypto implements', () => {

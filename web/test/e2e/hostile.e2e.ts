@@ -58,6 +58,7 @@ interface OrgStateJson {
   log_public_key: string;
   tree_head: SthJson;
   entries: StateEntryJson[];
+  state?: unknown; // the organization's leaf of the log state
   page?: { start: number; entries: number; next: number | null };
 }
 
@@ -174,7 +175,9 @@ async function forgeReviewer(context: BrowserContext): Promise<{ readonly hits: 
     while (used.has(index)) index--;
     if (index < 0) throw new Error('no free log index below the tree head');
     out.index = index;
-    out.appended = index > state.entries.at(-1)!.index;
+    // After every roster and reviewer entry (the log state, at the checkpoint, may come later).
+    const lastChange = state.entries.filter((e) => decodeLogEntry(fromHex(e.entry)).kind !== 'log-state').at(-1)!;
+    out.appended = index > lastChange.index;
     const entries = [...state.entries, { index, entry: toHex(entry), proof: [...real.proof] }].sort((a, b) => a.index - b.index);
     return { ...state, entries };
   });
@@ -359,6 +362,27 @@ describe('a hostile server, in the browser', () => {
     await screenshot(d.page, 'hostile-roster-entry-left-out');
   });
 
+  test('the newest reviewer change hidden, or the log state left out of the organization state: refused, nothing sent', async () => {
+    // Issue 11 item 7: the versions run 1, 2, … without a gap either way; only the log state of
+    // the newest checkpoint shows that something newer exists.
+    const d = member;
+    const kind = (e: StateEntryJson) => decodeLogEntry(fromHex(e.entry)).kind;
+    const hits = await rewriteOrgState(d.context, (state, fetchNo) => {
+      if (fetchNo === 1) {
+        const newest = state.entries.filter((e) => kind(e) === 'reviewer').at(-1)!;
+        return { ...state, entries: state.entries.filter((e) => e !== newest) };
+      }
+      const { state: _leaf, ...rest } = state;
+      return { ...rest, entries: state.entries.filter((e) => kind(e) !== 'log-state') };
+    });
+    let text = await expectCableRefused(d, d.requests.length, STATE_REFUSED);
+    expect(text).toMatch(/shows reviewer version \d+, but the log state at tree size \d+ says the latest is \d+/);
+    text = await expectCableRefused(d, d.requests.length, STATE_REFUSED);
+    expect(text).toMatch(/does not prove it is complete/);
+    expect(hits.count).toBeGreaterThanOrEqual(2);
+    await screenshot(d.page, 'hostile-state-not-complete');
+  });
+
   test('an honest run pins the log: the member writes a cable', async () => {
     const d = member;
     const mark = d.requests.length;
@@ -540,6 +564,44 @@ describe('a hostile server, in the browser', () => {
     // a size that was not a listed checkpoint's.
     await expectOnlyCheckpointSizesSent(d);
     await screenshot(d.page, 'hostile-honest-again');
+  });
+
+  test('the letter’s bundle without its last batch, or without its log state: the browser recount refuses', async () => {
+    await eventually('the member’s signature published in a batch', async () => {
+      const v = await apiGet<{ total: number | null }>(server, `/letters/${letterId}`);
+      return v.total !== null && v.total >= 1 ? v : undefined;
+    });
+    const d = await device();
+    const kind = (e: StateEntryJson) => decodeLogEntry(fromHex(e.entry));
+    let mode: 'cut' | 'stateless' | 'honest' = 'cut';
+    await d.context.route(
+      (u) => u.pathname === `/api/v1/letters/${letterId}/bundle`,
+      async (route: Route) => {
+        const response = await route.fetch();
+        const b = (await response.json()) as { entries: StateEntryJson[]; state?: unknown; page: { next: number | null } };
+        expect(b.page.next).toBeNull(); // one page: the demo letter is small
+        let entries = b.entries;
+        if (mode === 'cut') {
+          const last = entries.filter((e) => kind(e).kind === 'signature-batch').at(-1)!;
+          const from = last.index - Number((kind(last) as unknown as { count: bigint }).count);
+          entries = entries.filter((e) => e.index < from || e.index > last.index);
+        } else if (mode === 'stateless') {
+          entries = entries.filter((e) => kind(e).kind !== 'log-state');
+          delete b.state;
+        }
+        await route.fulfill({ response, json: { ...b, entries, page: { ...b.page, entries: entries.length } } });
+      },
+    );
+    await visit(d.page, `/#/letters/${letterId}`);
+    await d.page.getByTestId('verify-button').click();
+    await d.page.getByText(/the bundle lacks batches \d+ to \d+ of the letter/).waitFor({ timeout: 60_000 });
+    await screenshot(d.page, 'hostile-recount-batch-left-out');
+    mode = 'stateless';
+    await d.page.getByTestId('verify-button').click();
+    await d.page.getByText(/did not send the log’s proof that nothing is left out/).waitFor({ timeout: 60_000 });
+    mode = 'honest';
+    await d.page.getByTestId('verify-button').click();
+    await d.page.getByTestId('verify-complete').waitFor({ timeout: 60_000 });
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {

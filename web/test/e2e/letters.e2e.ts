@@ -279,6 +279,7 @@ describe('members and letters in the browser', () => {
       `candor verify ${letterId} --server ${server.url} --log-key ${server.logKey}`,
     );
     await pub.page.getByText('Verified: 1 member signed').waitFor();
+    await pub.page.getByTestId('verify-complete').waitFor(); // the log state proved nothing left out
     await screenshot(pub.page, 'public-letter-verified');
     const phone = await device({ width: 390, height: 844 });
     await visit(phone.page, `/#/letters/${letterId}`);
