@@ -34,6 +34,7 @@ Status RunExport(const ExportOptions& o) {
     check.min_ring = o.min_ring;
     check.threads = o.threads;
     check.letter = letter;
+    check.from_server = true;
     auto verified = VerifyBundle(bundle, check);
     if (!verified.ok()) {
       return verified.error().WithContext("the bundle was not written because it does not verify");

@@ -152,6 +152,7 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   check.threads = o.threads;
   check.witness_hex = o.witnesses;
   check.witness_threshold = o.witness_threshold;
+  check.from_server = !o.server.empty();
   if (!o.letter.empty()) {
     CANDOR_ASSIGN_OR_RETURN(check.letter,
                             crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
@@ -174,11 +175,20 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     // At the newest checkpoint, whose log state proves the bundle complete; a letter published
     // since is not in it, and is fetched at the latest head instead (and proven complete only
     // after the next batch).
-    auto fetched = head.checkpoint_size != 0 ? fetch(head.checkpoint_size) : fetch(head.sth.head.size);
-    if (!fetched.ok() && fetched.error().code() == ErrorCode::kNotFound && head.checkpoint_size != 0) {
-      fetched = fetch(head.sth.head.size);
+    const tlog::SignedTreeHead* at = &*head.checkpoint;
+    auto fetched = fetch(at->head.size);
+    if (!fetched.ok() && fetched.error().code() == ErrorCode::kNotFound) {
+      at = &head.sth;
+      fetched = fetch(at->head.size);
     }
     CANDOR_ASSIGN_OR_RETURN(bundle, std::move(fetched));
+    // It must be at exactly the head this client trusts, not any head the server signed.
+    auto served = bundle.contains("tree_head") ? domain::SignedTreeHeadFromJson(bundle["tree_head"])
+                                                : Result<tlog::SignedTreeHead>(InvalidArgument("no tree head"));
+    if (!served.ok() || *served != *at) {
+      return VerificationFailed("the server sent the letter's bundle at another tree head than the one this client "
+                                "checked a moment ago");
+    }
     if (check.log_key_hex.empty()) check.log_key_hex = crypto::ToHex(head.log_key);
   } else {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.bundle));

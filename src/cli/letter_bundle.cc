@@ -161,8 +161,9 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
   }
   options.witness_threshold = check.witness_threshold;
   options.require_complete = !check.allow_incomplete;
-  if (check.max_age_hours != 0) {
-    options.max_age_ms = check.max_age_hours * 3'600'000;
+  const std::uint64_t hours = check.max_age_hours.value_or(check.from_server ? kDefaultMaxAgeHours : 0);
+  if (hours != 0) {
+    options.max_age_ms = hours * 3'600'000;
     options.now_ms = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   }
@@ -184,8 +185,8 @@ void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check) {
                 "Accept a bundle that does not prove it is complete (no log state: made by an older server, or at a "
                 "tree head that is not a checkpoint)");
   cmd->add_option("--max-age", check.max_age_hours,
-                  "Refuse a bundle whose tree head is older than this many hours (0: any age)")
-      ->default_val(kDefaultMaxAgeHours);
+                  "Refuse a bundle whose tree head is older than this many hours (0: any age; default: 72 for a "
+                  "bundle fetched from a server, any age for a file)");
 }
 
 std::string TerminalSafe(std::string_view text) {
@@ -222,7 +223,7 @@ std::string DescribeBundleReport(const domain::BundleReport& r) {
   }
   out += ".\n";
   out += fmt::format(
-      "  Total: {} from {}. Every signature and log proof checks against the tree head of size "
+      "  Total: {} from {}, as of that tree head. Every signature and log proof checks against the tree head of size "
       "{} ({}) signed by log key {}.\n",
       Plural(r.total, "signatory", "signatories"),
       Plural(r.organizations.size(), "organization", "organizations"),

@@ -39,8 +39,8 @@ Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::
                                          const std::string& ca_file, bool with_signatures = true);
 
 // How the command line checks a bundle.
-// A bundle's tree head older than this is refused by default (docs/PROTOCOL.md, "Log state":
-// an honest server makes a checkpoint at least daily).
+// A bundle fetched from a server whose tree head is older than this is refused by default
+// (docs/PROTOCOL.md, "Log state": an honest server makes a checkpoint at least daily).
 inline constexpr std::uint64_t kDefaultMaxAgeHours = 72;
 
 struct BundleCheck {
@@ -51,7 +51,11 @@ struct BundleCheck {
   std::vector<std::string> witness_hex;    // --witness: trusted witnesses' keys (hex)
   std::size_t witness_threshold = 0;       // --witness-threshold: 0 = all of them
   bool allow_incomplete = false;           // --allow-incomplete: a bundle without a log state
-  std::uint64_t max_age_hours = kDefaultMaxAgeHours;  // --max-age: 0 = any age
+  // --max-age in hours, 0: any age. Unset: kDefaultMaxAgeHours for a bundle just fetched from a
+  // server (from_server), any age for a file (an archived bundle is recounted as of its head,
+  // which the report states).
+  std::optional<std::uint64_t> max_age_hours;
+  bool from_server = false;
 };
 
 // Adds --allow-incomplete and --max-age to `cmd`.

@@ -278,12 +278,21 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     // Once, after an upgrade: the head `candor audit` kept.
     CANDOR_RETURN_IF_ERROR(ProveConsistent(server, *pin.head, out.sth, ca_file));
   }
-  if (newest_checkpoint) pin.checkpoint = newest_checkpoint;
-  if (witnessed) {
-    out.checkpoint_size = out.sth.head.size;
-  } else if (pin.checkpoint) {
-    out.checkpoint_size = pin.checkpoint->head.size;
+  // The newest checkpoint seen, never an older one: the server chooses which it lists, and
+  // listing only an old one must not let an organization state be complete up to that one only.
+  if (newest_checkpoint && (!pin.checkpoint || newest_checkpoint->head.size > pin.checkpoint->head.size)) {
+    pin.checkpoint = newest_checkpoint;
   }
+  if (witnessed) {
+    out.checkpoint = out.sth;
+  } else if (pin.checkpoint) {
+    out.checkpoint = pin.checkpoint;
+  } else {
+    return VerificationFailed(
+        "the server shows no checkpoint of its log, so this client cannot tell whether it leaves something out. "
+        "Nothing was sent");
+  }
+  out.checkpoint_size = out.checkpoint->head.size;
   pin.key = out.log_key;
   (witnessed ? pin.witnessed_head : pin.head) = out.sth;
   CANDOR_RETURN_IF_ERROR(SavePin(out.pin_file, server, pin));

@@ -47,9 +47,12 @@ struct TrustedHead {
   std::size_t witnessed = 0;   // valid cosignatures from the configured witnesses
   std::string pin_file;        // where the pin and the head are kept
   std::optional<std::uint64_t> previous_size;  // the size of the head accepted before, if any
-  // The newest checkpoint this client accepted (with witnesses: the head itself); 0: none. An
-  // organization state must prove itself complete up to it (domain::VerifyOrgState).
+  // The newest checkpoint this client ever accepted from this server (with witnesses: the head
+  // itself). It never moves back, whichever checkpoints the server lists. An organization state
+  // must prove itself complete up to it (domain::VerifyOrgState), and `candor verify` reads a
+  // letter's bundle at it. 0 / nullopt: none.
   std::uint64_t checkpoint_size = 0;
+  std::optional<tlog::SignedTreeHead> checkpoint;
 };
 
 // The flow of "Trusting the log": pin, fetch (the latest head, or with witnesses the newest

@@ -487,6 +487,10 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
 
   // Not older than the verifier allows (docs/PROTOCOL.md, "Log state": an honest server makes a
   // checkpoint at least daily).
+  constexpr std::uint64_t kClockSkewMs = 10 * 60 * 1000;
+  if (options.max_age_ms != 0 && b.tree_head.head.timestamp_ms > options.now_ms + kClockSkewMs) {
+    return VerificationFailed("the bundle's tree head is dated more than 10 minutes in the future");
+  }
   if (options.max_age_ms != 0 && options.now_ms > b.tree_head.head.timestamp_ms &&
       options.now_ms - b.tree_head.head.timestamp_ms > options.max_age_ms) {
     const std::uint64_t hours = (options.now_ms - b.tree_head.head.timestamp_ms) / 3'600'000;
@@ -832,10 +836,11 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
 
 Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves, const Letter& letter) {
   std::vector<StateLeafProof> out;
-  CANDOR_ASSIGN_OR_RETURN(auto mine, ProveLetterLeaf(leaves, ComputeLetterId(letter)));
+  const StateTree tree(leaves);  // once, for 1 + k proofs
+  CANDOR_ASSIGN_OR_RETURN(auto mine, tree.ProveLetter(ComputeLetterId(letter)));
   out.push_back(std::move(mine));
   for (const auto& slug : letter.organizations) {
-    CANDOR_ASSIGN_OR_RETURN(auto org, ProveOrganizationLeaf(leaves, slug));
+    CANDOR_ASSIGN_OR_RETURN(auto org, tree.ProveOrganization(slug));
     out.push_back(std::move(org));
   }
   return out;

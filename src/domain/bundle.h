@@ -138,7 +138,8 @@ struct BundleOptions {
   std::size_t witness_threshold = 0;
   // Refuse a bundle that does not prove it is complete (holds no log state).
   bool require_complete = false;
-  // When max_age_ms is not 0: refuse a tree head older than max_age_ms at now_ms.
+  // When max_age_ms is not 0: refuse a tree head older than max_age_ms at now_ms, or dated more
+  // than 10 minutes after now_ms.
   std::uint64_t now_ms = 0;
   std::uint64_t max_age_ms = 0;
 };

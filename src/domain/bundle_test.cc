@@ -588,6 +588,10 @@ TEST_F(BundleTest, ATreeHeadOlderThanAllowedIsRefused) {
   EXPECT_TRUE(VerifyLetterBundle(log_.Bundle(letter_), o).ok());
   o.now_ms = kTimestamp + 73 * 3'600'000ULL;
   ExpectRejected(log_.Bundle(letter_), "the bundle's tree head is 73 hours old, older than the 72 hours allowed", o);
+  o.now_ms = kTimestamp - 600'000;  // 10 minutes of clock skew
+  EXPECT_TRUE(VerifyLetterBundle(log_.Bundle(letter_), o).ok());
+  o.now_ms = kTimestamp - 601'000;
+  ExpectRejected(log_.Bundle(letter_), "dated more than 10 minutes in the future", o);
 }
 
 TEST(BundleBatchTest, BatchGapRepeatAndCount) {

@@ -31,20 +31,6 @@ crypto::Bytes OrganizationKey(std::string_view slug) {
   return crypto::Tr(kLogStateLeafLabel, {AsBytes(kOrganizationKind), AsBytes(slug)});
 }
 
-Result<StateLeafProof> Prove(const std::vector<crypto::Bytes>& leaves, const crypto::Bytes& key, const std::string& what) {
-  const auto starts = [&key](const crypto::Bytes& leaf) {
-    return leaf.size() >= key.size() && std::equal(key.begin(), key.end(), leaf.begin());
-  };
-  const auto it = std::find_if(leaves.begin(), leaves.end(), starts);
-  if (it == leaves.end()) return Error(ErrorCode::kNotFound, "the log state has no leaf for " + what);
-  tlog::MemoryTree tree;
-  tree.Reserve(leaves.size());
-  for (const auto& leaf : leaves) tree.Append(leaf);
-  const auto position = static_cast<std::uint64_t>(it - leaves.begin());
-  CANDOR_ASSIGN_OR_RETURN(auto path, tree.InclusionProof(position, tree.size()));
-  return StateLeafProof{*it, position, std::move(path)};
-}
-
 }  // namespace
 
 crypto::Bytes EncodeStateLeaf(const StateLeaf& leaf) {
@@ -163,12 +149,40 @@ tlog::Hash StateRoot(const std::vector<crypto::Bytes>& leaves) {
   return tree.Root();
 }
 
+StateTree::StateTree(std::vector<crypto::Bytes> leaves)
+    : leaves_(std::move(leaves)), tree_(std::make_unique<tlog::MemoryTree>()) {
+  tree_->Reserve(leaves_.size());
+  for (const auto& leaf : leaves_) tree_->Append(leaf);
+}
+StateTree::StateTree(StateTree&&) noexcept = default;
+StateTree& StateTree::operator=(StateTree&&) noexcept = default;
+StateTree::~StateTree() = default;
+
+Result<StateLeafProof> StateTree::Prove(const crypto::Bytes& key, const std::string& what) const {
+  // Leaves are sorted by their bytes and a key's leaf starts with the key: binary search.
+  const auto it = std::lower_bound(leaves_.begin(), leaves_.end(), key);
+  if (it == leaves_.end() || it->size() < key.size() || !std::equal(key.begin(), key.end(), it->begin())) {
+    return Error(ErrorCode::kNotFound, "the log state has no leaf for " + what);
+  }
+  const auto position = static_cast<std::uint64_t>(it - leaves_.begin());
+  CANDOR_ASSIGN_OR_RETURN(auto path, tree_->InclusionProof(position, tree_->size()));
+  return StateLeafProof{*it, position, std::move(path)};
+}
+
+Result<StateLeafProof> StateTree::ProveLetter(const LetterId& letter) const {
+  return Prove(LetterKey(letter), "letter " + crypto::ToHex(letter));
+}
+
+Result<StateLeafProof> StateTree::ProveOrganization(std::string_view slug) const {
+  return Prove(OrganizationKey(slug), "organization '" + std::string(slug) + "'");
+}
+
 Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves, const LetterId& letter) {
-  return Prove(leaves, LetterKey(letter), "letter " + crypto::ToHex(letter));
+  return StateTree(leaves).ProveLetter(letter);
 }
 
 Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves, std::string_view slug) {
-  return Prove(leaves, OrganizationKey(slug), "organization '" + std::string(slug) + "'");
+  return StateTree(leaves).ProveOrganization(slug);
 }
 
 Result<StateLeaf> VerifyStateLeaf(const LogStateEvent& state, const StateLeafProof& proof) {

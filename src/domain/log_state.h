@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -28,6 +29,10 @@
 #include "domain/letter.h"
 #include "domain/log_entry.h"
 #include "log/rfc9162.h"
+
+namespace candor::tlog {
+class MemoryTree;
+}  // namespace candor::tlog
 
 namespace candor::domain {
 
@@ -104,8 +109,27 @@ struct StateLeafProof {
   friend bool operator==(const StateLeafProof&, const StateLeafProof&) = default;
 };
 
-// The proof of the leaf for the letter `letter` (or the organization `slug`) among sorted
-// `leaves`. Error (kNotFound) when no leaf has that key.
+// The Merkle tree of a state's sorted leaves, built once, to prove any number of them.
+class StateTree {
+ public:
+  explicit StateTree(std::vector<crypto::Bytes> leaves);
+  StateTree(StateTree&&) noexcept;
+  StateTree& operator=(StateTree&&) noexcept;
+  ~StateTree();
+
+  // The proof of the leaf of the letter `letter` (or the organization `slug`).
+  // Error (kNotFound) when no leaf has that key. O(log n).
+  Result<StateLeafProof> ProveLetter(const LetterId& letter) const;
+  Result<StateLeafProof> ProveOrganization(std::string_view slug) const;
+
+ private:
+  Result<StateLeafProof> Prove(const crypto::Bytes& key, const std::string& what) const;
+
+  std::vector<crypto::Bytes> leaves_;
+  std::unique_ptr<tlog::MemoryTree> tree_;
+};
+
+// One proof from `leaves` (a StateTree built for it).
 Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves, const LetterId& letter);
 Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves, std::string_view slug);
 

@@ -848,9 +848,12 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Status DeleteLogStatesBelow(std::int64_t tree_size) override {
+  Status DeleteLogStates(std::int64_t below_tree_size, std::int64_t older_than_ms) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM log_states WHERE tree_size < ?", {tree_size}));
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "DELETE FROM log_states WHERE tree_size < ? AND tree_size IN "
+          "(SELECT tree_size FROM tree_heads WHERE timestamp_ms < ?)",
+          {below_tree_size, older_than_ms}));
       return Status::Ok();
     });
   }

@@ -335,11 +335,11 @@ class Transaction {
   virtual Status InsertCosignature(const CosignatureRecord& record) = 0;
   virtual Result<std::vector<CosignatureRecord>> ListCosignatures(std::int64_t tree_size) = 0;
   // The packed log state leaves of checkpoint `tree_size` (docs/PROTOCOL.md, "Log state"):
-  // stored once per checkpoint, read back, and dropped for every
-  // checkpoint below `tree_size`.
+  // stored once per checkpoint, read back, and dropped for the checkpoints both below
+  // `tree_size` and whose signed tree head is older than `timestamp_ms`.
   virtual Status InsertLogState(std::int64_t tree_size, const Blob& leaves) = 0;
   virtual Result<std::optional<Blob>> FindLogState(std::int64_t tree_size) = 0;
-  virtual Status DeleteLogStatesBelow(std::int64_t tree_size) = 0;
+  virtual Status DeleteLogStates(std::int64_t below_tree_size, std::int64_t older_than_ms) = 0;
 
   // Letters. InsertLetter assigns and returns seq; kAlreadyExists on a duplicate id.
   virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;

@@ -443,6 +443,28 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   auto unproven = verify("--max-age 0");
   EXPECT_EQ(unproven.first, 1) << unproven.second;
   EXPECT_NE(unproven.second.find("does not prove that it is complete"), std::string::npos) << unproven.second;
+  // The bundle at an older checkpoint (genuine, complete as of then, one batch fewer): not the
+  // head this client trusts, so refused.
+  std::uint64_t older = 0;
+  {
+    auto checkpoints = service_->Checkpoints(4);
+    ASSERT_TRUE(checkpoints.ok());
+    ASSERT_GE(checkpoints->checkpoints.size(), 2u);
+    older = checkpoints->checkpoints[1].head.head.size;
+  }
+  proxy_->Set([this, id, older](const http::Request& req, cli::HttpReply& reply) {
+    if (req.path != "/api/v1/letters/" + id + "/bundle") return;
+    app::Service::BundlePage page;
+    page.tree_size = older;
+    auto old_bundle = service_->LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);
+    ASSERT_TRUE(old_bundle.ok()) << old_bundle.error().message();
+    reply.status = 200;
+    reply.body = old_bundle->dump();
+  });
+  auto at_older = verify("--max-age 0");
+  EXPECT_EQ(at_older.first, 1) << at_older.second;
+  EXPECT_NE(at_older.second.find("at another tree head than the one this client checked"), std::string::npos)
+      << at_older.second;
   // The test server's clock stands months before today's: its newest head is refused as old.
   proxy_->Set(nullptr);
   auto old = verify("");

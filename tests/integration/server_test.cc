@@ -255,19 +255,20 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   sth.head.timestamp_ms = sth_json["timestamp_ms"];
   sth.signature = *crypto::FixedFromHex<crypto::Signature64>(sth_json["signature"].get<std::string>());
   ASSERT_TRUE(tlog::VerifySignedTreeHead(sth, key).ok());
-  ASSERT_EQ(sth.head.size, 6u);  // organization-created + 5 roster additions
+  // organization-created, the log state of the checkpoint made with it, 5 roster additions
+  ASSERT_EQ(sth.head.size, 7u);
 
-  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=0&end=6"))["entries"];
-  ASSERT_EQ(entries.size(), 6u);
-  for (std::uint64_t i = 0; i < 6; ++i) {
+  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=0&end=7"))["entries"];
+  ASSERT_EQ(entries.size(), 7u);
+  for (std::uint64_t i = 0; i < 7; ++i) {
     auto bytes = *crypto::FromHex(entries[i]["entry"].get<std::string>());
     auto event = domain::DecodeLogEntry(bytes);
     ASSERT_TRUE(event.ok());
-    EXPECT_EQ(domain::LogEventKind(*event), i == 0 ? "organization-created" : "roster-add");
-    auto p = JsonOf(Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=6"));
+    EXPECT_EQ(domain::LogEventKind(*event), i == 0 ? "organization-created" : i == 1 ? "log-state" : "roster-add");
+    auto p = JsonOf(Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=7"));
     std::vector<tlog::Hash> proof;
     for (const auto& h : p["proof"]) proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
-    EXPECT_TRUE(tlog::VerifyInclusion(i, 6, tlog::HashLeaf(bytes), proof, sth.head.root).ok());
+    EXPECT_TRUE(tlog::VerifyInclusion(i, 7, tlog::HashLeaf(bytes), proof, sth.head.root).ok());
   }
   // Restart: everything acknowledged is still there, and the log extends consistently.
   Stop();
@@ -275,11 +276,11 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster"))["size"], 5);
   Session officer2 = Login("state", "officer");
   ASSERT_EQ(Enroll("state", Invite(officer2, "state"), crypto::GenerateMemberKeys(member_rng)).status, 201);
-  auto c = JsonOf(Call("GET", "/api/v1/log/proof/consistency?first=6&second=7"));
+  auto c = JsonOf(Call("GET", "/api/v1/log/proof/consistency?first=7&second=8"));
   std::vector<tlog::Hash> proof;
   for (const auto& h : c["proof"]) proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
   auto new_root = *crypto::FixedFromHex<tlog::Hash>(JsonOf(Call("GET", "/api/v1/log/sth"))["root"].get<std::string>());
-  EXPECT_TRUE(tlog::VerifyConsistency(6, 7, sth.head.root, new_root, proof).ok());
+  EXPECT_TRUE(tlog::VerifyConsistency(7, 8, sth.head.root, new_root, proof).ok());
 }
 
 TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
@@ -455,8 +456,15 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
     return ev.ok() && std::holds_alternative<domain::LogStateEvent>(*ev) &&
            std::get<domain::LogStateEvent>(*ev).size == size - 1;
   };
-  const std::uint64_t first = newest();
+  std::uint64_t first = newest();
   EXPECT_TRUE(last_entry_is_state(first));
+  // A new organization has its leaf at once: a checkpoint is made with it.
+  MakeOrg("usaid");
+  EXPECT_EQ(newest(), first + 2);  // organization-created, then its log state
+  auto usaid = service_->OrganizationState("usaid", app::Service::BundlePage{});
+  ASSERT_TRUE(usaid.ok()) << usaid.error().message();
+  EXPECT_TRUE(usaid->contains("state")) << usaid->dump();
+  first = newest();
   // Nothing happened: no new checkpoint, before a day has passed …
   ASSERT_TRUE(service_->PublishBatch().ok());
   EXPECT_EQ(newest(), first);
@@ -478,7 +486,7 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   {
     auto tx = store_->Begin(store::TxMode::kWrite);
     ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE((*tx)->DeleteLogStatesBelow(std::numeric_limits<std::int64_t>::max()).ok());
+    ASSERT_TRUE((*tx)->DeleteLogStates(std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max()).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   const std::uint64_t before_restart = newest();
@@ -495,7 +503,7 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   auto audit = RunShell(std::string(CANDOR_BINARY) + " audit --full --server " + url_server_.ToString() +
                         " --state-dir " + (dir_ / "client").string());
   ASSERT_EQ(audit.first, 0) << audit.second;
-  EXPECT_NE(audit.second.find("Each of the 19 log-state entries commits to exactly what the log held before it"),
+  EXPECT_NE(audit.second.find("Each of the 21 log-state entries commits to exactly what the log held before it"),
             std::string::npos)
       << audit.second;
 }

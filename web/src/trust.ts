@@ -21,8 +21,9 @@
 //    left the list — be proven a prefix of the latest head with
 //    POST /api/v1/log/proof/consistency {old_size: its size, new_size} (the sizes in the body,
 //    never in a URL; a checkpoint's size is shared by every client that looked since that
-//    batch, so it says nothing about this one). Then the latest head and the newest listed
-//    checkpoint are stored.
+//    batch, so it says nothing about this one). Then the latest head and the newer of the
+//    stored checkpoint and the newest listed one are stored (the checkpoint never moves
+//    backwards, whatever the server lists); with neither, the flow stops.
 // 3. Witnesses (docs/PROTOCOL.md "Witnesses"; the command line's --witness KEY …
 //    --witness-threshold K): when the member set a witness policy (localStorage,
 //    WITNESS_POLICY_KEY: witness keys and a threshold k), the head is not the latest one but the
@@ -80,9 +81,13 @@ export interface TrustedHead {
   // With a witness policy: how many of its witnesses validly cosigned sth (at least its
   // threshold), and how many keys it names. null without witnesses.
   witnessed: { cosigned: number; of: number } | null;
-  // The tree size of the newest checkpoint this browser accepted (with witnesses: sth itself);
-  // 0n: none. An organization state must prove itself complete up to it (its log state:
-  // docs/PROTOCOL.md "Organization state", rule 7), as the command line's TrustedHead.
+  // The newest checkpoint this browser accepted (with witnesses: sth itself), proven a prefix
+  // of sth; it never moves backwards (a server that lists only an older one does not make it
+  // older). null: none — never from fetchTrustedHead, which refuses a log without one.
+  // A letter's bundle read at its size carries the log state ("Log state").
+  checkpoint: SignedTreeHead | null;
+  // Its tree size; 0n: none. An organization state must prove itself complete up to it (its log
+  // state: docs/PROTOCOL.md "Organization state", rule 7), as the command line's TrustedHead.
   checkpointSize: bigint;
 }
 
@@ -181,6 +186,13 @@ function notWitnessed(policy: WitnessPolicy, best: number): CandorError {
     `Candor stopped here: no recent state of the public log is confirmed by ${of} (the best is confirmed by ${best}). ` +
       'The witnesses may not have caught up yet: try again in a few minutes, or the server is showing you a log they have not seen. ' +
       'Nothing was sent. If this keeps happening, tell your witnesses and someone you trust outside the organization.',
+  );
+}
+
+function noCheckpoint(): CandorError {
+  return verificationFailed(
+    'Candor stopped here: the server shows no checkpoint of its public log, so this browser cannot tell whether it leaves something out. ' +
+      `Nothing was sent. Try again in a minute. ${TELL_SOMEONE}`,
   );
 }
 
@@ -453,11 +465,13 @@ export function sameTreeHead(a: SignedTreeHead, b: SignedTreeHead): boolean {
 // Pins the log key (or uses the pinned one), fetches the latest tree head and the newest
 // checkpoints, checks the head's signature, checks it against the last head this browser
 // accepted (locally: that size is never sent), checks that every listed checkpoint and the
-// checkpoint stored before are prefixes of it, and stores it with the newest checkpoint.
+// checkpoint stored before are prefixes of it, and stores it with the newest checkpoint (the
+// stored one when the server lists only older ones).
 // With a witness policy (store.witnessPolicy()), the head is instead the largest listed
 // checkpoint cosigned by enough of the witnesses (witnessedTrustedHead, below).
 // Throws LogKeyChangedError, or a 'verification failed' CandorError with a plain message for a
-// rollback, a fork, a bad signature or too few witnesses; the server's ApiErrors otherwise.
+// rollback, a fork, a bad signature, no checkpoint at all or too few witnesses; the server's
+// ApiErrors otherwise.
 export async function fetchTrustedHead(source: LogSource = serverLog, store: TrustStore = browserTrustStore): Promise<TrustedHead> {
   // First: a stored policy that cannot be read stops the flow before anything is fetched.
   const stated = await store.witnessPolicy();
@@ -542,9 +556,16 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
   // the head is still checked locally above (rollback, equal size, a listed checkpoint of its
   // size), and from this look on the stored checkpoint carries the proof.
 
-  const checkpoint = newest ?? stored;
+  // The newer of the stored checkpoint and the newest listed one: the server picks which
+  // checkpoints it lists, and listing only an older one must not take this browser back to it
+  // (an organization state then need only be complete up to that older checkpoint). Both are
+  // proven prefixes of the new head above.
+  const checkpoint = stored !== null && (newest === null || stored.head.size > newest.head.size) ? stored : newest;
+  // A server of this version always has a checkpoint (it makes one at start-up); without one,
+  // nothing could show that an organization state or a letter's bundle leaves nothing out.
+  if (checkpoint === null) throw noCheckpoint();
   await store.save({ logKey, treeHead: sth, checkpoint, witnessedHead: witnessed });
-  return { logKey, sth, firstUse, witnessed: null, checkpointSize: checkpoint?.head.size ?? 0n };
+  return { logKey, sth, firstUse, witnessed: null, checkpoint, checkpointSize: checkpoint.head.size };
 }
 
 // Proves `older` a prefix of `newer` (older's size ≤ newer's): equal sizes need the same root;
@@ -638,6 +659,7 @@ async function witnessedTrustedHead(
     sth,
     firstUse,
     witnessed: { cosigned: chosen.cosigned, of: policy.keys.length },
+    checkpoint: sth,
     checkpointSize: sth.head.size,
   };
 }

@@ -1,8 +1,14 @@
-// "Verify it yourself": download a letter's bundle, then recount it in a Web Worker with the
-// crypto core's recount (crypto/recount_client.ts, the browser's `candor verify`).
-import { apiBundle } from './api.js';
+// "Verify it yourself": check the public log as every other flow does (trust.ts: the pinned
+// key, no rollback, no fork), download the letter's bundle at the newest checkpoint this
+// browser accepted, then recount it in a Web Worker with the crypto core's recount
+// (crypto/recount_client.ts, the browser's `candor verify`).
+import { ApiError, apiBundle } from './api.js';
+import { toHex } from './crypto/bytes.js';
 import type { JsonInput } from './crypto/json.js';
 import { recountInWorker } from './crypto/recount_client.js';
+import type { RecountRequest } from './crypto/recount_worker.js';
+import { signedTreeHeadToJson, type SignedTreeHead } from './crypto/tree_head.js';
+import { fetchTrustedHead, type TrustedHead } from './trust.js';
 
 export interface RecountResult {
   organizations: { slug: string; signers: number; rosterSize: number }[];
@@ -50,17 +56,73 @@ function fromReport(report: JsonInput): RecountResult {
   };
 }
 
-export async function recount(letterId: string, onProgress: (p: RecountProgress) => void): Promise<RecountResult> {
+// What recount reads and runs: the browser's (trust.ts, api.ts, the worker) unless a test
+// injects its own.
+export interface RecountDeps {
+  trustedHead: () => Promise<TrustedHead>;
+  bundle: (letterId: string, withSignatures: boolean, treeSize: bigint) => Promise<Uint8Array>;
+  worker: (request: RecountRequest, onProgress: (done: number, total: number) => void) => Promise<JsonInput>;
+}
+
+const browserDeps: RecountDeps = {
+  trustedHead: () => fetchTrustedHead(),
+  bundle: apiBundle,
+  worker: recountInWorker,
+};
+
+// True iff the report's tree head (bundleReportToJson's tree_head) is `sth`, field for field.
+function reportHeadIs(report: JsonInput, sth: SignedTreeHead): boolean {
+  const head = (report as Obj | null)?.tree_head;
+  if (head === null || typeof head !== 'object' || Array.isArray(head) || head instanceof Map) return false;
+  const h = head as Obj;
+  const want = signedTreeHeadToJson(sth);
+  const whole = (v: JsonInput | undefined) => (typeof v === 'bigint' || typeof v === 'number' ? String(v) : null);
+  return (
+    whole(h.tree_size) === String(want.tree_size) &&
+    h.root === want.root &&
+    whole(h.timestamp_ms) === String(want.timestamp_ms) &&
+    h.signature === want.signature
+  );
+}
+
+export async function recount(
+  letterId: string,
+  onProgress: (p: RecountProgress) => void,
+  deps: RecountDeps = browserDeps,
+): Promise<RecountResult> {
   onProgress({ phase: 'download', done: 0, total: 0 });
-  // Without a size: the server's newest checkpoint that holds the letter, whose log state proves
-  // the bundle complete — required here, like the command line's default.
-  const bundle = await apiBundle(letterId, true);
-  onProgress({ phase: 'verify', done: 0, total: 0 });
+  // The log first, as every other flow (pinned key, no rollback, no fork): its refusals (a
+  // changed key, a rewritten history, no checkpoint) reach the page in their own plain words.
+  const head = await deps.trustedHead();
+  // The bundle at the newest checkpoint this browser accepted, whose log state proves it
+  // complete — required here, like the command line's default. A letter published since then
+  // is not in a tree of that size (404): its bundle at the latest head has no log state, and is
+  // refused below as not proven complete (until the next batch).
+  let at = head.checkpoint ?? head.sth;
+  let bundle: Uint8Array;
   try {
-    const report = await recountInWorker({ bundle, letterId, requireComplete: true, maxAgeHours: MAX_AGE_HOURS }, (done, total) =>
-      onProgress({ phase: 'verify', done, total }),
+    bundle = await deps.bundle(letterId, true, at.head.size);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 404)) throw e;
+    if (at.head.size === head.sth.head.size) {
+      // With witnesses the head is their newest confirmed checkpoint: a letter published since.
+      if (head.witnessed !== null) {
+        throw new Error(
+          'This letter is newer than the newest state of the public log your witnesses confirmed, so it cannot be recounted yet. Try again later, once they have confirmed a newer one.',
+        );
+      }
+      throw e;
+    }
+    at = head.sth;
+    bundle = await deps.bundle(letterId, true, at.head.size);
+  }
+  onProgress({ phase: 'verify', done: 0, total: 0 });
+  let report: JsonInput;
+  try {
+    report = await deps.worker(
+      { bundle, letterId, logKey: toHex(head.logKey), requireComplete: true, maxAgeHours: MAX_AGE_HOURS },
+      (done, total) => onProgress({ phase: 'verify', done, total }),
     );
-    return fromReport(report);
   } catch (e) {
     const code = (e as { code?: string }).code;
     const message = e instanceof Error ? e.message : String(e);
@@ -75,5 +137,14 @@ export async function recount(letterId: string, onProgress: (p: RecountProgress)
     if (code === 'invalid argument') throw new Error(`The server sent a letter bundle this browser cannot read: ${message}.`);
     throw e;
   }
+  // The bundle must be of the very head it was asked at (the server keeps one head per size):
+  // one of another moment of the log — an older checkpoint, another history — proves nothing
+  // about the log this browser checked.
+  if (!reportHeadIs(report, at)) {
+    throw new Error(
+      `The server sent this letter’s signatures against another state of its public log than the one this browser checked (${at.head.size.toLocaleString()} entries), so its count cannot be trusted. ` +
+        'Try again in a minute; if it keeps happening, do not trust this letter’s count and report this to the organization.',
+    );
+  }
+  return fromReport(report);
 }
-

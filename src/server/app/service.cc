@@ -285,13 +285,18 @@ Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
     }
   }
   const std::uint64_t size = head->head.size;
-  CANDOR_RETURN_IF_ERROR(Log(tx, domain::EncodeLogEntry(state.Commit(size))));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, domain::EncodeLogEntry(state.Commit(size))));
+  // The entry commits to the `size` entries before it, so it must be entry `size` itself.
+  if (index != size) return Error(ErrorCode::kCorrupt, "the log grew without a signed tree head");
   const auto checkpoint = static_cast<std::int64_t>(size + 1);
   CANDOR_RETURN_IF_ERROR(tx.InsertCheckpoint(checkpoint));
   CANDOR_RETURN_IF_ERROR(tx.InsertLogState(checkpoint, ToBlob(domain::PackStateLeaves(state.Leaves()))));
-  // Keep the leaves of the newest kKeptLogStates checkpoints only.
+  // Keep the leaves of the newest kKeptLogStates checkpoints and of those of the last
+  // kKeptLogStatesMs; drop the rest.
   CANDOR_ASSIGN_OR_RETURN(auto kept, tx.ListCheckpoints(kKeptLogStates));
-  if (kept.size() == static_cast<std::size_t>(kKeptLogStates)) CANDOR_RETURN_IF_ERROR(tx.DeleteLogStatesBelow(kept.back()));
+  if (kept.size() == static_cast<std::size_t>(kKeptLogStates)) {
+    CANDOR_RETURN_IF_ERROR(tx.DeleteLogStates(kept.back(), clock_.NowMs() - kKeptLogStatesMs));
+  }
   return true;
 }
 
@@ -401,6 +406,9 @@ Result<std::int64_t> Service::CreateOrganization(const std::string& slug, const 
   }
   CANDOR_RETURN_IF_ERROR(
       Log(*tx, domain::EncodeLogEntry(domain::OrganizationCreatedEvent{slug, name, demo, settings})));
+  // A checkpoint at once, so that the new organization has a leaf in the log state its clients
+  // require ("Organization state", rule 7) before the next batch.
+  CANDOR_RETURN_IF_ERROR(MarkCheckpoint(*tx));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return *id;
 }

@@ -353,8 +353,11 @@ class Service {
   };
   static constexpr std::uint64_t kBundlePageDefault = 2048;
   static constexpr std::uint64_t kBundlePageMax = 8192;
-  // The log state leaves of this many newest checkpoints are kept, to serve their proofs.
+  // The log state leaves of the newest kKeptLogStates checkpoints, and of every checkpoint of
+  // the last kKeptLogStatesMs, are kept to serve their proofs: clients (and witnesses that lag)
+  // may ask at any checkpoint a bundle or a state may still be accepted at (72 hours).
   static constexpr std::int64_t kKeptLogStates = 16;
+  static constexpr std::int64_t kKeptLogStatesMs = 7LL * 24 * 3600 * 1000;
   static constexpr std::size_t kBundlePageBytes = std::size_t{8} << 20;  // of hex, about
   Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page);
   // An organization's state as the log proves it (domain/org_state.h, candor-org-state-v1):

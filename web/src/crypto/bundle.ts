@@ -386,6 +386,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   if (maxAgeMs !== 0n) {
     const nowMs = BigInt(options.nowMs ?? Date.now());
     const ts = b.treeHead.head.timestampMs;
+    if (ts > nowMs + 600_000n) throw fail("the bundle's tree head is dated more than 10 minutes in the future");
     if (nowMs > ts && nowMs - ts > maxAgeMs) {
       throw fail(
         `the bundle's tree head is ${(nowMs - ts) / 3_600_000n} hours old, older than the ${maxAgeMs / 3_600_000n} hours allowed: its counts may be out of date. Fetch a fresh bundle`,

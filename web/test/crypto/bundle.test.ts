@@ -400,7 +400,10 @@ describe('letter bundles at a checkpoint (log state)', () => {
     verifyLetterBundle(cp.bundle, { maxAgeMs: day3, nowMs: ts + day3 });
     verifyLetterBundle(cp.bundle, { maxAgeMs: 0n, nowMs: ts + 1000n * day3 }); // 0: any age
     verifyLetterBundle(cp.bundle, { nowMs: ts + 1000n * day3 }); // no limit given
-    verifyLetterBundle(cp.bundle, { maxAgeMs: hour, nowMs: ts - day3 }); // a head from the future
+    verifyLetterBundle(cp.bundle, { maxAgeMs: hour, nowMs: ts - 600_000n }); // 10 minutes of clock skew
+    expect(refusal(cp.bundle, { maxAgeMs: hour, nowMs: ts - day3 })).toBe(
+      "the bundle's tree head is dated more than 10 minutes in the future",
+    );
     // The clock by default: the test head (2026-09) is not older than 2^62 ms by any clock.
     verifyLetterBundle(cp.bundle, { maxAgeMs: 1n << 62n });
     expectCandorError(() => verifyLetterBundle(cp.bundle, { maxAgeMs: 1n, nowMs: ts + 2n }), 'verification failed');

@@ -321,6 +321,56 @@ describe('trusting the log', () => {
     expect(server.consistencyAsked).toEqual([]);
   });
 
+  it('never moves its checkpoint backwards when the server lists only an older one', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 20).mark(15).mark(20);
+    const store = new MemoryStore();
+    const first = await fetchTrustedHead(server, store);
+    expect(first.checkpointSize).toBe(20n);
+    expect(first.checkpoint).toEqual(server.head(20));
+    // The log grows; the server now lists only the older checkpoint (15), which checks. The
+    // stored one (20) has left the list: proven a prefix of the new head from its own size, and
+    // kept — an organization state must still be complete up to it, not up to 15.
+    server.size = 24;
+    server.marked = [15];
+    const h = await fetchTrustedHead(server, store);
+    expect(h.sth.head.size).toBe(24n);
+    expect(h.checkpointSize).toBe(20n);
+    expect(h.checkpoint).toEqual(server.head(20));
+    expect(server.consistencyAsked).toEqual([[20n, 24n]]);
+    expect(store.record?.treeHead?.head.size).toBe(24n);
+    expect(store.record?.checkpoint).toEqual(server.head(20));
+    // Listing none at all changes nothing either (the stored one is proven again).
+    server.marked = [];
+    const again = await fetchTrustedHead(server, store);
+    expect(again.checkpointSize).toBe(20n);
+    expect(store.record?.checkpoint).toEqual(server.head(20));
+    expect(server.consistencyAsked).toEqual([[20n, 24n], [20n, 24n]]);
+    // A newer checkpoint listed again: taken.
+    server.size = 26;
+    server.marked = [15, 20, 25];
+    const later = await fetchTrustedHead(server, store);
+    expect(later.checkpointSize).toBe(25n);
+    expect(later.checkpoint).toEqual(server.head(25));
+    expect(store.record?.checkpoint?.head.size).toBe(25n);
+  });
+
+  it('refuses a log that shows no checkpoint when none is stored, pinning nothing', async () => {
+    const server = new FakeServer(makeLog(1, 30), 20);
+    const store = new MemoryStore();
+    await stopsWith(fetchTrustedHead(server, store), /shows no checkpoint of its public log, so this browser cannot tell whether it leaves something out\. Nothing was sent/);
+    expect(store.record).toBeNull();
+    expect(server.consistencyAsked).toEqual([]);
+    // A key pinned before, without a head or a checkpoint yet: refused too, and kept as it was.
+    await trustLogKey(server.log.key.publicKey, store);
+    await stopsWith(fetchTrustedHead(server, store), /shows no checkpoint/);
+    expect(store.record?.treeHead).toBeNull();
+    // Once the server lists one, the flow goes on.
+    server.mark(18);
+    const h = await fetchTrustedHead(server, store);
+    expect([h.checkpointSize, h.checkpoint]).toEqual([18n, server.head(18)]);
+  });
+
   it('adopts a record of an earlier version (a head, no checkpoint) without sending its size', async () => {
     const log = makeLog(1, 30);
     const server = new FakeServer(log, 20);
@@ -437,6 +487,7 @@ describe('trusting the log with witnesses', () => {
       expect(h.sth).toEqual(server.head(Number(size)));
       expect(h.firstUse).toBe(true);
       expect(h.witnessed).toEqual({ cosigned, of: 3 });
+      expect([h.checkpoint, h.checkpointSize]).toEqual([h.sth, size]);
       // Kept in its own field; no plain head or checkpoint taken.
       expect(store.record?.witnessedHead).toEqual(h.sth);
       expect(store.record?.treeHead).toBeNull();
@@ -703,23 +754,38 @@ describe('the witness policy', () => {
   });
 });
 
+// `server`'s organization states with the organization's leaf of the log state `leaves` (the
+// one its newest checkpoint ends with) as "state", as a server of this version sends them.
+function withOrganizationLeaf(server: FakeServer, leaves: readonly Uint8Array[]): LogSource {
+  return {
+    orgState: async (slug: string, size: bigint) => {
+      const o = parseJson(await server.orgState(slug, size)) as JsonObject;
+      o.set('state', parseJson(dumpJson(stateLeafProofToJson(proveStateLeaf(leaves, organizationLeaf(slug))))));
+      return utf8(dumpJson(o));
+    },
+  } as unknown as LogSource;
+}
+
 describe('the organization state at the trusted head', () => {
   it('is fetched at that head and verified against the pinned key', async () => {
     const log = makeLog(3, 21);
     log.append({ kind: 'roster-epoch', slug: 'state', version: 21n });
     log.append({ kind: 'reviewer', slug: 'state', version: 1n, accountId: 2n, username: 'ann', boxPublic: generateMemberKeys(new SeededRng(4)).box.publicKey });
-    const server = new FakeServer(log);
+    const leaves = appendLogState(log); // the checkpoint ends with its log state
+    const server = new FakeServer(log).mark();
     const store = new MemoryStore();
     const head = await fetchTrustedHead(server, store);
-    const state = await fetchOrgState('state', head, server);
+    const state = await fetchOrgState('state', head, withOrganizationLeaf(server, leaves));
     expect(state.epochVersions).toEqual([21n]);
     expect(state.reviewers.map((r) => r.username)).toEqual(['ann']);
     expect(state.treeHead.head.size).toBe(head.sth.head.size);
+    expect(state.completeAt).toBe(head.checkpointSize);
   });
 
   it('is refused in plain words when it is of another head, another log or incomplete', async () => {
     const log = makeLog(3, 21);
-    const server = new FakeServer(log);
+    // (A checkpoint without a log state: each refusal below comes before completeness.)
+    const server = new FakeServer(log).mark();
     const head = await fetchTrustedHead(server, new MemoryStore());
     // Another head of the same log.
     const older = { ...server, orgState: (slug: string) => server.orgState(slug, 15n) } as unknown as LogSource;
@@ -782,11 +848,16 @@ describe('the organization state at the trusted head', () => {
       fetchOrgState('state', { ...head, checkpointSize: BigInt(cpSize + 1) }, withState),
       new RegExp(`proven complete only up to tree size ${cpSize}, older than the newest checkpoint \\(${cpSize + 1}\\)`),
     );
-    // No checkpoint accepted yet: a log state is checked when there is one, and not required.
-    const early = await fetchTrustedHead(new FakeServer(log), new MemoryStore());
-    expect(early.checkpointSize).toBe(0n);
-    expect((await fetchOrgState('state', early, withoutLogState)).completeAt).toBe(0n);
-    expect((await fetchOrgState('state', early, withState)).completeAt).toBe(BigInt(cpSize));
+    // A server that lists only an older checkpoint (here: none) does not lower the bar: the
+    // stored checkpoint stays the one a state must reach.
+    const store = new MemoryStore();
+    await fetchTrustedHead(server, store);
+    const unlisting = new FakeServer(log);
+    const kept = await fetchTrustedHead(unlisting, store);
+    expect(kept.checkpointSize).toBe(BigInt(cpSize));
+    await stopsWith(fetchOrgState('state', kept, withoutLogState), /does not prove it is complete/);
+    // No checkpoint at all: refused before any state is asked for.
+    await stopsWith(fetchTrustedHead(new FakeServer(log), new MemoryStore()), /shows no checkpoint/);
     // With witnesses, the checkpoint is the head itself.
     server.cosign(cpSize, wA, wB, wC);
     const witnessed = await fetchTrustedHead(server, new MemoryStore(policy(3)));
