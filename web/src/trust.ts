@@ -6,11 +6,15 @@
 //   const head = await fetchTrustedHead();           // pin, signature, no rollback, no fork
 //   const state = await fetchOrgState('state', head); // the organization as the log proves it
 //
-// 1. The log key is pinned per origin (localStorage, TRUSTED_LOG_KEY): the key pinned before,
-//    else GET /api/v1/log/key pinned on first use (head.firstUse says so, and the page tells
-//    the member). A tree head the pinned key did not sign stops every flow (LogKeyChangedError,
-//    with a plain message); trustLogKey replaces the pin when the organization announced a
-//    new key.
+// 1. The log key is pinned per origin (localStorage, TRUSTED_LOG_KEY). The key the member
+//    entered (the "Log key" box of the keys page; localStorage, EXPLICIT_LOG_KEY — the command
+//    line's --log-key) wins: pinned when nothing is, and one that differs from the pinned key
+//    stops every flow before anything is fetched (LogKeyMismatchError). Otherwise the key
+//    pinned before, else GET /api/v1/log/key pinned on first use (head.firstUse says so, and the
+//    page tells the member). A tree head the pinned key did not sign stops every flow
+//    (LogKeyChangedError, with a plain message; with an entered key, a plain message that names
+//    it, and GET /api/v1/log/key is never asked); trustLogKey replaces the pin when the
+//    organization announced a new key.
 // 2. GET /api/v1/log/checkpoints answers the latest signed tree head and the newest checkpoints,
 //    each with its consistency proof to that head — the same answer for every client. The size
 //    of the last head this browser accepted would be a per-client value (a cookie linking a
@@ -63,6 +67,11 @@ export const TRUSTED_LOG_KEY = 'candor.trusted-log.v1';
 // {"keys": [64 hex, …], "threshold": k}. Absent: no witnesses.
 export const WITNESS_POLICY_KEY = 'candor.witnesses.v1';
 
+// The localStorage item (per origin) that holds the log key the member entered, as their
+// organization publishes it (the command line's --log-key): {"log_public_key": 64 lowercase
+// hex}. Absent: none (the key is pinned on first use).
+export const EXPLICIT_LOG_KEY = 'candor.logkey.v1';
+
 // At most this many witness keys (a policy is typed or pasted by hand).
 export const MAX_WITNESSES = 32;
 
@@ -77,7 +86,7 @@ export interface WitnessPolicy {
 export interface TrustedHead {
   logKey: Uint8Array; // the pinned log key, which signed sth
   sth: SignedTreeHead;
-  firstUse: boolean; // the key was pinned on first use just now
+  firstUse: boolean; // the key was pinned on first use just now (never with an entered key)
   // With a witness policy: how many of its witnesses validly cosigned sth (at least its
   // threshold), and how many keys it names. null without witnesses.
   witnessed: { cosigned: number; of: number } | null;
@@ -105,13 +114,17 @@ export interface TrustRecord {
   witnessedHead: SignedTreeHead | null;
 }
 
-// Where the pin, the last heads and the witness policy are kept.
+// Where the pin, the last heads, the witness policy and the entered log key are kept.
 export interface TrustStore {
   load(): Promise<TrustRecord | null>;
   save(record: TrustRecord): Promise<void>;
   // The member's witness policy; null: no witnesses. Throws a CandorError when a stored policy
   // cannot be read (then every flow stops: a damaged policy must not mean "no witnesses").
   witnessPolicy(): Promise<WitnessPolicy | null>;
+  // The log key the member entered as their organization publishes it (the command line's
+  // --log-key); null: none. Throws a CandorError when a stored one cannot be read (then every
+  // flow stops: a damaged key must not mean "no key").
+  explicitLogKey(): Promise<Uint8Array | null>;
 }
 
 // One of the newest checkpoints, with the consistency proof from it to the latest head.
@@ -152,6 +165,25 @@ export class LogKeyChangedError extends CandorError {
     this.name = 'LogKeyChangedError';
     this.pinnedKey = pinnedKey;
     this.servedKey = servedKey;
+  }
+}
+
+// The log key the member entered (the "Log key" box; the command line's --log-key) is not the
+// key this browser pinned for this server. Nothing was fetched.
+export class LogKeyMismatchError extends CandorError {
+  readonly pinnedKey: Uint8Array;
+  readonly enteredKey: Uint8Array;
+
+  constructor(pinnedKey: Uint8Array, enteredKey: Uint8Array) {
+    super(
+      'verification failed',
+      `Candor stopped here: the log key you entered under “Log key” on the “Your keys” page (${toHex(enteredKey).slice(0, 16)}…) is not the key this browser has trusted for this server until now (${toHex(pinnedKey).slice(0, 16)}…). ` +
+        'Nothing was sent. Check the key with your organization, some other way than through this server. ' +
+        'If you mistyped it, correct it or remove it. If your organization announced a new log key and you entered exactly that one, tell this browser to trust it instead of the old one.',
+    );
+    this.name = 'LogKeyMismatchError';
+    this.pinnedKey = pinnedKey;
+    this.enteredKey = enteredKey;
   }
 }
 
@@ -196,6 +228,17 @@ function noCheckpoint(): CandorError {
   );
 }
 
+// The server's tree head is not signed by the key the member entered (the command line's
+// "another key than the one you gave (--log-key)").
+function notEnteredKey(): CandorError {
+  return verificationFailed(
+    'Candor stopped here: the server’s public log is not signed by the log key you entered under “Log key” on the “Your keys” page. ' +
+      'The server may have been replaced or may be lying — or your organization has a new log key. Nothing was sent. ' +
+      'Check the key with your organization, some other way than through this server, and correct it there if it changed. ' +
+      'If it did not change, do not sign or send anything from this browser, and tell someone you trust outside the organization.',
+  );
+}
+
 function badHead(): CandorError {
   return verificationFailed(
     `Candor stopped here: the server sent a state of its public log that its own key did not sign. Try again in a minute. ${TELL_SOMEONE}`,
@@ -234,9 +277,9 @@ export function trustRecordFromText(text: string): TrustRecord | null {
   }
 }
 
-// This page's copies, for browsers that refuse localStorage (some private windows): the pin
-// and the witness policy then last as long as the page. undefined: nothing written here;
-// null: removed.
+// This page's copies, for browsers that refuse localStorage (some private windows): the pin,
+// the witness policy and the entered log key then last as long as the page. undefined: nothing
+// written here; null: removed.
 const memory = new Map<string, string | null>();
 
 function readStorage(item: string): string | null {
@@ -358,6 +401,70 @@ export function saveWitnessPolicy(policy: WitnessPolicy | null): void {
   writeStorage(WITNESS_POLICY_KEY, text);
 }
 
+// --- the log key the member entered ---
+
+// The entered key's JSON text, {"log_public_key": lowercase hex}.
+export function explicitLogKeyToText(key: Uint8Array): string {
+  return dumpJson({ log_public_key: toHex(key) });
+}
+
+// The entered key from its JSON text, strictly: exactly "log_public_key", 64 lowercase hex
+// digits. 'invalid argument' for anything else.
+export function explicitLogKeyFromText(text: string): Uint8Array {
+  const what = 'the entered log key';
+  const o = onlyFields(parseJson(text), what, ['log_public_key']);
+  const hex = field(o, what, 'log_public_key');
+  if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
+    throw invalidArgument(`'log_public_key' in ${what} must be 64 lowercase hex digits`);
+  }
+  return fixedFromHex(hex, 32, 'the entered log key');
+}
+
+// The log key a member typed or pasted: 64 hex digits (either case, as --log-key and the
+// witness keys take them), spaces and line breaks around it ignored. Returns the key, or the
+// problem in plain words.
+export function logKeyFromInput(text: string): { key: Uint8Array; problem: null } | { key: null; problem: string } {
+  const t = text.trim();
+  if (t === '') {
+    return { key: null, problem: 'Enter the log key your organization publishes: 64 characters, only the digits 0–9 and the letters a–f.' };
+  }
+  if (!/^[0-9a-fA-F]+$/.test(t)) {
+    return { key: null, problem: 'This is not a log key: a key has only the digits 0–9 and the letters a–f (no spaces, names or punctuation).' };
+  }
+  if (t.length !== 64) {
+    return { key: null, problem: `This is not a log key: a key is exactly 64 characters long, this one has ${t.length}.` };
+  }
+  return { key: fixedFromHex(t.toLowerCase(), 32, 'the log key'), problem: null };
+}
+
+// The key entered in this browser; null: none. Throws a CandorError ('invalid argument', in
+// plain words) when one is stored but cannot be read.
+export function loadExplicitLogKey(): Uint8Array | null {
+  const text = readStorage(EXPLICIT_LOG_KEY);
+  if (text === null) return null;
+  try {
+    return explicitLogKeyFromText(text);
+  } catch (e) {
+    if (!(e instanceof CandorError)) throw e;
+    throw invalidArgument(
+      'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
+        'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
+    );
+  }
+}
+
+// Stores `key` (32 bytes), or removes the stored one (null). The pin is left as it is: a key
+// that differs from it stops every flow until the member settles which one is right.
+export function saveExplicitLogKey(key: Uint8Array | null): void {
+  if (key === null) {
+    writeStorage(EXPLICIT_LOG_KEY, null);
+    return;
+  }
+  const text = explicitLogKeyToText(key);
+  explicitLogKeyFromText(text); // refuses what could not be read back
+  writeStorage(EXPLICIT_LOG_KEY, text);
+}
+
 export const browserTrustStore: TrustStore = {
   async load() {
     const text = readStorage(TRUSTED_LOG_KEY);
@@ -384,6 +491,9 @@ export const browserTrustStore: TrustStore = {
   },
   async witnessPolicy() {
     return loadWitnessPolicy();
+  },
+  async explicitLogKey() {
+    return loadExplicitLogKey();
   },
 };
 
@@ -462,24 +572,34 @@ export function sameTreeHead(a: SignedTreeHead, b: SignedTreeHead): boolean {
   );
 }
 
-// Pins the log key (or uses the pinned one), fetches the latest tree head and the newest
+// Pins the log key (the one the member entered, else the pinned one, else the server's on
+// first use), fetches the latest tree head and the newest
 // checkpoints, checks the head's signature, checks it against the last head this browser
 // accepted (locally: that size is never sent), checks that every listed checkpoint and the
 // checkpoint stored before are prefixes of it, and stores it with the newest checkpoint (the
 // stored one when the server lists only older ones).
 // With a witness policy (store.witnessPolicy()), the head is instead the largest listed
 // checkpoint cosigned by enough of the witnesses (witnessedTrustedHead, below).
-// Throws LogKeyChangedError, or a 'verification failed' CandorError with a plain message for a
-// rollback, a fork, a bad signature, no checkpoint at all or too few witnesses; the server's
+// Throws LogKeyMismatchError (before fetching anything), LogKeyChangedError, or a
+// 'verification failed' CandorError with a plain message for a head the entered key did not
+// sign, a rollback, a fork, a bad signature, no checkpoint at all or too few witnesses; the server's
 // ApiErrors otherwise.
 export async function fetchTrustedHead(source: LogSource = serverLog, store: TrustStore = browserTrustStore): Promise<TrustedHead> {
   // First: a stored policy that cannot be read stops the flow before anything is fetched.
   const stated = await store.witnessPolicy();
   const policy = stated === null ? null : witnessPolicy(stated.keys, stated.threshold);
+  // So does an entered key that cannot be read, or one that is not the pinned key (as the
+  // command line's --log-key: the member settles which one is right, nothing is sent).
+  const entered = await store.explicitLogKey();
   const record = await store.load();
+  if (entered !== null && record !== null && !bytesEqual(entered, record.logKey)) {
+    throw new LogKeyMismatchError(record.logKey, entered);
+  }
   let logKey: Uint8Array;
   let firstUse = false;
-  if (record !== null) {
+  if (entered !== null) {
+    logKey = entered; // pinned (stored) once this flow succeeds, without asking the server
+  } else if (record !== null) {
     logKey = record.logKey;
   } else {
     logKey = await source.key();
@@ -492,6 +612,7 @@ export async function fetchTrustedHead(source: LogSource = serverLog, store: Tru
   } catch (e) {
     if (!(e instanceof CandorError)) throw e;
     if (firstUse) throw badHead();
+    if (entered !== null) throw notEnteredKey();
     const served = await source.key();
     if (!bytesEqual(served, logKey)) throw new LogKeyChangedError(logKey, served);
     throw badHead();

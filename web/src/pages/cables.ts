@@ -26,7 +26,7 @@ import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
 import { cableRingFor, type OrgState } from '../crypto/org_state.js';
 import { wipe } from '../crypto/sodium.js';
 import { listKeys, onLockChange, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
-import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, type TrustedHead } from '../trust.js';
+import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, LogKeyMismatchError, type TrustedHead } from '../trust.js';
 import { stillHere, titled } from '../router.js';
 import {
   add,
@@ -46,7 +46,7 @@ import {
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
 import { unlockForm } from '../ui/keys.js';
-import { firstUseNote, keyChangedHelp, reviewerList } from '../ui/trust.js';
+import { firstUseNote, keyChangedHelp, keyMismatchHelp, reviewerList } from '../ui/trust.js';
 
 // ---- Shared with the reviewer's pages ----
 
@@ -528,6 +528,7 @@ async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
         h('p', { 'data-testid': 'log-check-failed' }, h('strong', null, 'The public log does not confirm your cable’s record. '), e instanceof Error ? `${e.message.replace(/\.$/, '')}. ` : ''),
         h('p', null, 'If this persists, the server may be hiding or changing what happened to your cable: keep your receipt and tell someone you trust outside the organization.'),
         e instanceof LogKeyChangedError ? keyChangedHelp(e) : null,
+        e instanceof LogKeyMismatchError ? keyMismatchHelp(e) : null,
       ),
     );
   }

@@ -35,6 +35,7 @@ import { add, choice, download, errorRegion, field, form, h, notice, plural, rea
 import { explain, showError } from '../ui/errors.js';
 import { keyCard, newPassphraseFields, organizationsHolding, unlockForm } from '../ui/keys.js';
 import { firstUseNote } from '../ui/trust.js';
+import { logKeySection } from '../ui/log_key.js';
 import { witnessesSection } from '../ui/witnesses.js';
 import { countsTable, isLetterId, letterStatusBadges, letterText } from './letters.js';
 
@@ -61,6 +62,7 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
     ),
     importSection(() => void draw()),
     h('section', { 'aria-labelledby': 'open-h' }, h('h2', { id: 'open-h' }, 'Letters you can sign'), lettersArea),
+    logKeySection(),
     witnessesSection(),
   );
   titled(main, 'Your keys');

@@ -4,9 +4,9 @@
 import { ApiError } from '../api.js';
 import { isCandorError } from '../crypto/errors.js';
 import { KeyFileError } from '../keyworker.js';
-import { LogKeyChangedError } from '../trust.js';
+import { LogKeyChangedError, LogKeyMismatchError } from '../trust.js';
 import { h, notice, replace } from './dom.js';
-import { keyChangedHelp } from './trust.js';
+import { keyChangedHelp, keyMismatchHelp } from './trust.js';
 
 export function explain(e: unknown): string {
   if (e instanceof ApiError) {
@@ -34,7 +34,8 @@ export function explain(e: unknown): string {
 }
 
 // Shows `e` in an error region (role="alert"), with an optional heading. A log key that
-// changed comes with the way to trust an announced new key (ui/trust.ts).
+// changed, or an entered log key that is not the pinned one, comes with the way to trust an
+// announced new key (ui/trust.ts).
 export function showError(region: HTMLElement, e: unknown, heading?: string): void {
   replace(
     region,
@@ -43,6 +44,7 @@ export function showError(region: HTMLElement, e: unknown, heading?: string): vo
       heading ? h('p', null, h('strong', null, heading)) : null,
       h('p', null, explain(e)),
       e instanceof LogKeyChangedError ? keyChangedHelp(e) : null,
+      e instanceof LogKeyMismatchError ? keyMismatchHelp(e) : null,
     ),
   );
 }

@@ -3,7 +3,7 @@
 // reviewers a cable will be sealed to, as the log names them.
 import { toHex } from '../crypto/bytes.js';
 import { keyFingerprint, type LoggedReviewer } from '../crypto/org_state.js';
-import { LogKeyChangedError, trustLogKey, type TrustedHead } from '../trust.js';
+import { LogKeyChangedError, LogKeyMismatchError, trustLogKey, type TrustedHead } from '../trust.js';
 import { h, replace, statusRegion } from './dom.js';
 
 // A 32-byte key as 8 groups of 8 hex digits, easier to compare by eye than one long run.
@@ -53,6 +53,45 @@ export function keyChangedHelp(e: LogKeyChangedError): HTMLElement {
       'p',
       null,
       'Trust the new key only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice).',
+    ),
+    h('div', { class: 'actions' }, button),
+    status,
+  );
+}
+
+// Shown with a LogKeyMismatchError: the key this browser pinned and the key the member entered
+// (the "Log key" box), and a button that trusts the entered one instead of the pin — the
+// browser's "move the pin file away" of the command line's --log-key.
+export function keyMismatchHelp(e: LogKeyMismatchError): HTMLElement {
+  const status = statusRegion();
+  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': 'trust-entered-log-key' }, 'Trust the key I entered from now on');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void trustLogKey(e.enteredKey).then(
+      () => replace(status, 'Done: this browser now trusts the key you entered. Reload the page to continue.'),
+      () => {
+        button.disabled = false;
+        replace(status, 'This browser would not store the key. Try again.');
+      },
+    );
+  });
+  return h(
+    'details',
+    null,
+    h('summary', null, 'My organization announced a new log key'),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, 'Key this browser trusted until now'),
+      h('dd', { class: 'mono break' }, keyText(e.pinnedKey)),
+      h('dt', null, 'Key you entered under “Log key”'),
+      h('dd', { class: 'mono break', 'data-testid': 'entered-log-key' }, keyText(e.enteredKey)),
+    ),
+    h(
+      'p',
+      null,
+      'Trust the key you entered only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice). ',
+      'If you are not sure, remove the key you entered under “Log key” on the “Your keys” page and ask your organization.',
     ),
     h('div', { class: 'actions' }, button),
     status,

@@ -1,7 +1,7 @@
 // Trusting the log in the browser (web/src/trust.ts, docs/PROTOCOL.md "Trusting the log" and
 // "Witnesses"): the pin on first use, no rollback, no fork, the checkpoints and their
 // consistency proofs, a changed key, witnesses and their threshold, and the organization state
-// fetched at the trusted head — against logs built here, through the injected LogSource and
+// fetched at the trusted head, the log key a member entered — against logs built here, through the injected LogSource and
 // TrustStore (no server, no localStorage).
 import { describe, expect, it } from 'vitest';
 import { ready } from '../../src/crypto/sodium.js';
@@ -18,10 +18,17 @@ import { signedTreeHeadToJson, signTreeHead, type SignedTreeHead } from '../../s
 import { cosignTreeHead, type WitnessCosignature } from '../../src/crypto/witness.js';
 import {
   browserTrustStore,
+  EXPLICIT_LOG_KEY,
+  explicitLogKeyFromText,
+  explicitLogKeyToText,
   fetchOrgState,
   fetchTrustedHead,
+  loadExplicitLogKey,
   loadWitnessPolicy,
   LogKeyChangedError,
+  logKeyFromInput,
+  LogKeyMismatchError,
+  saveExplicitLogKey,
   saveWitnessPolicy,
   trustLogKey,
   trustRecordFromText,
@@ -43,8 +50,14 @@ await ready();
 class MemoryStore implements TrustStore {
   record: TrustRecord | null = null;
   policy: WitnessPolicy | null = null;
+  // The log key the member entered (the "Log key" box), kept as its stored text: null: none.
+  enteredText: string | null = null;
   constructor(policy: WitnessPolicy | null = null) {
     this.policy = policy;
+  }
+  enter(key: Uint8Array | null): this {
+    this.enteredText = key === null ? null : explicitLogKeyToText(key);
+    return this;
   }
   async load() {
     return this.record;
@@ -56,6 +69,9 @@ class MemoryStore implements TrustStore {
   async witnessPolicy() {
     // Through the text form too.
     return this.policy === null ? null : witnessPolicyFromText(witnessPolicyToText(this.policy));
+  }
+  async explicitLogKey() {
+    return this.enteredText === null ? null : explicitLogKeyFromText(this.enteredText);
   }
 }
 
@@ -748,6 +764,181 @@ describe('the witness policy', () => {
       saveWitnessPolicy(null);
       expect(items.has(WITNESS_POLICY_KEY)).toBe(false);
       expect(loadWitnessPolicy()).toBeNull();
+    } finally {
+      g.localStorage = before;
+    }
+  });
+});
+
+describe('the log key a member entered', () => {
+  // A server whose every answer is counted, and whose GET /log/key fails the test.
+  function counting(server: FakeServer): { asked: string[] } {
+    const asked: string[] = [];
+    const checkpoints = server.checkpoints.bind(server);
+    server.key = async () => {
+      asked.push('key');
+      throw new Error('GET /log/key must not be asked with an entered key');
+    };
+    server.checkpoints = async () => {
+      asked.push('checkpoints');
+      return checkpoints();
+    };
+    return { asked };
+  }
+
+  it('is pinned without asking the server for its key, and is not a first use', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 10).mark(10);
+    const { asked } = counting(server);
+    const store = new MemoryStore().enter(log.key.publicKey);
+    const h = await fetchTrustedHead(server, store);
+    expect(h.firstUse).toBe(false);
+    expect(h.logKey).toEqual(log.key.publicKey);
+    expect(h.sth).toEqual(server.head(10));
+    expect(store.record?.logKey).toEqual(log.key.publicKey);
+    expect(store.record?.checkpoint?.head.size).toBe(10n);
+    // Again, now with the pin: the same key, the same rules.
+    server.size = 12;
+    server.mark();
+    const again = await fetchTrustedHead(server, store);
+    expect([again.firstUse, again.sth.head.size]).toEqual([false, 12n]);
+    // With witnesses too.
+    server.cosign(12, wA);
+    const w = await fetchTrustedHead(server, Object.assign(new MemoryStore(policy(1)), { record: store.record }).enter(log.key.publicKey));
+    expect([w.firstUse, w.sth.head.size, w.witnessed]).toEqual([false, 12n, { cosigned: 1, of: 3 }]);
+    const fresh = await fetchTrustedHead(server, new MemoryStore(policy(1)).enter(log.key.publicKey));
+    expect(fresh.firstUse).toBe(false);
+    expect(asked).not.toContain('key');
+  });
+
+  it('stops before anything is fetched when it is not the pinned key, and trusting it settles that', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 10).mark(10);
+    const store = new MemoryStore();
+    await fetchTrustedHead(server, store); // pinned on first use
+    const other = generateSignKeyPair(new SeededRng(81));
+    store.enter(other.publicKey);
+    const { asked } = counting(server);
+    const e = await stopsWith(
+      fetchTrustedHead(server, store),
+      /the log key you entered under “Log key” on the “Your keys” page \([0-9a-f]{16}…\) is not the key this browser has trusted for this server until now \([0-9a-f]{16}…\)\. Nothing was sent\. Check the key with your organization/,
+    );
+    expect(e).toBeInstanceOf(LogKeyMismatchError);
+    expect((e as LogKeyMismatchError).pinnedKey).toEqual(log.key.publicKey);
+    expect((e as LogKeyMismatchError).enteredKey).toEqual(other.publicKey);
+    expect(e.message).toContain(toHex(other.publicKey).slice(0, 16));
+    expect(e.message).toContain(toHex(log.key.publicKey).slice(0, 16));
+    expect(asked).toEqual([]);
+    expect(store.record?.logKey).toEqual(log.key.publicKey); // the pin stays as it was
+    // With witnesses too.
+    await stopsWith(fetchTrustedHead(server, Object.assign(new MemoryStore(policy(1)), { record: store.record }).enter(other.publicKey)), /is not the key this browser has trusted/);
+    expect(asked).toEqual([]);
+    // The organization announced `other`, and the server now signs with it: the member trusts
+    // the key they entered (the pin is replaced, its heads dropped).
+    server.signer = other;
+    await trustLogKey((e as LogKeyMismatchError).enteredKey, store);
+    const h = await fetchTrustedHead(server, store);
+    expect([h.logKey, h.firstUse]).toEqual([other.publicKey, false]);
+    expect(asked).toEqual(['checkpoints']);
+  });
+
+  it('stops when the server’s head is not signed by it, without asking the server for its key and pinning nothing', async () => {
+    const log = makeLog(1, 30);
+    const server = new FakeServer(log, 10).mark(10);
+    const { asked } = counting(server);
+    const entered = generateSignKeyPair(new SeededRng(82)).publicKey;
+    // Nothing pinned yet: the server's log, signed by its own key, is not the entered key's.
+    const store = new MemoryStore().enter(entered);
+    const e = await stopsWith(
+      fetchTrustedHead(server, store),
+      /the server’s public log is not signed by the log key you entered under “Log key” on the “Your keys” page\. .*Nothing was sent\. Check the key with your organization/,
+    );
+    expect(e).not.toBeInstanceOf(LogKeyChangedError);
+    expect(store.record).toBeNull();
+    // Pinned and entered alike, the server now signing with another key.
+    const pinned = new MemoryStore().enter(log.key.publicKey);
+    await fetchTrustedHead(server, pinned);
+    server.signer = generateSignKeyPair(new SeededRng(83));
+    const changed = await stopsWith(fetchTrustedHead(server, pinned), /not signed by the log key you entered/);
+    expect(changed).not.toBeInstanceOf(LogKeyChangedError);
+    expect(pinned.record?.treeHead?.head.size).toBe(10n);
+    // With witnesses too.
+    await stopsWith(fetchTrustedHead(server, Object.assign(new MemoryStore(policy(1)), { record: pinned.record }).enter(log.key.publicKey)), /not signed by the log key you entered/);
+    expect(asked).not.toContain('key');
+  });
+
+  it('is stored as strict JSON text', () => {
+    const key = generateSignKeyPair(new SeededRng(84)).publicKey;
+    const hex = toHex(key);
+    const text = explicitLogKeyToText(key);
+    expect(text).toBe(`{"log_public_key":"${hex}"}`);
+    expect(explicitLogKeyFromText(text)).toEqual(key);
+    for (const bad of [
+      '',
+      'null',
+      '[]',
+      '{}',
+      `"${hex}"`,
+      `{"log_public_key":"${hex.toUpperCase()}"}`,
+      `{"log_public_key":"${hex.slice(2)}"}`,
+      `{"log_public_key":" ${hex}"}`,
+      `{"log_public_key":"${hex}","extra":1}`,
+      `{"log_public_key":"${hex}","log_public_key":"${hex}"}`,
+      `{"log_public_key":null}`,
+      `{"log_public_key":["${hex}"]}`,
+    ]) {
+      expect(() => explicitLogKeyFromText(bad), bad).toThrow(CandorError);
+    }
+  });
+
+  it('reads the key a member pastes, and says plainly what is wrong', () => {
+    const key = generateSignKeyPair(new SeededRng(85)).publicKey;
+    const hex = toHex(key);
+    expect(logKeyFromInput(hex)).toEqual({ key, problem: null });
+    expect(logKeyFromInput(`  \n${hex.toUpperCase()}\r\n `)).toEqual({ key, problem: null });
+    const problem = (text: string) => logKeyFromInput(text).problem;
+    expect(problem('')).toBe('Enter the log key your organization publishes: 64 characters, only the digits 0–9 and the letters a–f.');
+    expect(problem(' \n ')).toBe(problem(''));
+    const notHex = 'This is not a log key: a key has only the digits 0–9 and the letters a–f (no spaces, names or punctuation).';
+    for (const bad of [`key=${hex}`, `${hex.slice(0, 32)} ${hex.slice(32)}`, hex.replace(/^./, 'g'), `0x${hex}`]) expect(problem(bad), bad).toBe(notHex);
+    expect(problem(hex.slice(1))).toBe('This is not a log key: a key is exactly 64 characters long, this one has 63.');
+    expect(problem(`${hex}00`)).toBe('This is not a log key: a key is exactly 64 characters long, this one has 66.');
+  });
+
+  it('lives in localStorage per origin; a damaged one stops every flow', async () => {
+    const items = new Map<string, string>();
+    const fake = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    };
+    const g = globalThis as { localStorage?: unknown };
+    const before = g.localStorage;
+    g.localStorage = fake;
+    try {
+      const log = makeLog(1, 10);
+      const hex = toHex(log.key.publicKey);
+      expect(loadExplicitLogKey()).toBeNull();
+      expect(await browserTrustStore.explicitLogKey()).toBeNull();
+      saveExplicitLogKey(log.key.publicKey);
+      expect(items.get(EXPLICIT_LOG_KEY)).toBe(`{"log_public_key":"${hex}"}`);
+      expect(await browserTrustStore.explicitLogKey()).toEqual(log.key.publicKey);
+      expect(() => saveExplicitLogKey(log.key.publicKey.slice(1))).toThrow(CandorError);
+      const server = new FakeServer(log).mark();
+      const { asked } = counting(server);
+      const noPin = { ...browserTrustStore, load: async () => null, save: async () => undefined };
+      for (const damaged of ['', `{"log_public_key":"${hex.toUpperCase()}"}`, `{"log_public_key":"${hex}","x":1}`, `{"key":"${hex}"}`, hex]) {
+        items.set(EXPLICIT_LOG_KEY, damaged);
+        await expect(browserTrustStore.explicitLogKey(), damaged).rejects.toThrow(
+          'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
+            'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
+        );
+        await expect(fetchTrustedHead(server, noPin), damaged).rejects.toThrow(/log key stored in this browser is damaged/);
+      }
+      expect(asked).toEqual([]); // stopped before anything was fetched
+      saveExplicitLogKey(null);
+      expect(items.has(EXPLICIT_LOG_KEY)).toBe(false);
+      expect(loadExplicitLogKey()).toBeNull();
     } finally {
       g.localStorage = before;
     }

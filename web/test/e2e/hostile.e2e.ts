@@ -544,6 +544,30 @@ describe('a hostile server, in the browser', () => {
     expect(await pinned(d.page)).toEqual(before);
   });
 
+  test('the Log key box: another key than the pinned one stops every flow, the organization’s key lets them go on', async () => {
+    const d = member;
+    await visit(d.page, '/#/member');
+    const box = d.page.getByTestId('log-key');
+    await box.getByTestId('log-key-none').waitFor();
+    // A malformed key is refused plainly; the operator's key (not the pinned one) is saved with a warning.
+    await box.getByLabel('Your organization’s log key').fill('not a key');
+    await box.getByTestId('save-log-key').click();
+    await expect.poll(() => box.getByTestId('log-key-errors').textContent()).not.toBe('');
+    await box.getByLabel('Your organization’s log key').fill(toHex(attacker.publicKey));
+    await box.getByTestId('save-log-key').click();
+    await box.getByTestId('log-key-mismatch').waitFor();
+    const mark = d.requests.length;
+    const text = await expectCableRefused(d, mark, /the log key you entered under “Log key” on the “Your keys” page/);
+    expect(text).toContain('is not the key this browser has trusted for this server until now');
+    await screenshot(d.page, 'hostile-log-key-mismatch');
+    // The organization's published key: saved, and the flows go on.
+    await visit(d.page, '/#/member');
+    await box.getByLabel('Your organization’s log key').fill(server.logKey);
+    await box.getByTestId('save-log-key').click();
+    await box.getByTestId('log-key-saved').waitFor();
+    await expect.poll(async () => (await box.getByTestId('log-key-entered').textContent())?.replace(/\s/g, '')).toBe(server.logKey);
+  });
+
   test('with the routes gone, the same member writes a cable and signs the letter', async () => {
     const d = member;
     const before = (await pinned(d.page))!.tree_head!;
