@@ -298,7 +298,16 @@ CREATE TABLE log_states (
 ){STRICT};
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Migration 8: rosters at scale (issue 12). Each roster event keeps the roster's size after it,
+// so an enrollment needs no replay of the roster; rows written before this migration have none
+// (the size is counted once from the events, then carried forward). An index by key answers
+// "was this key removed" for removals and the members of a version without a replay.
+constexpr std::string_view kMigration8 = R"sql(
+ALTER TABLE roster_events ADD COLUMN members {INT} CHECK (members >= 0);
+CREATE INDEX roster_events_by_key ON roster_events (organization_id, ring_public, version);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
@@ -307,6 +316,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {6, "an index of each organization's reviewer and roster-epoch entries; checkpoints and witness cosignatures",
      kMigration6},
     {7, "the log state leaves of the newest checkpoints", kMigration7},
+    {8, "roster sizes per version and an index of roster events by key", kMigration8},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

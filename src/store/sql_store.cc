@@ -257,6 +257,7 @@ Result<RosterEventRecord> DecodeRosterEvent(const SqlRow& row) {
   e.ring_public = r.Bytes();
   e.box_public = r.Bytes();
   e.log_index = r.Int();
+  e.members = r.OptionalInt();
   CANDOR_RETURN_IF_ERROR(r.status());
   if (action != static_cast<int>(RosterAction::kAdd) &&
       action != static_cast<int>(RosterAction::kRemove)) {
@@ -765,9 +766,9 @@ class SqlTransaction final : public Transaction {
       }
       CANDOR_RETURN_IF_ERROR(
           conn_->Exec("INSERT INTO roster_events (organization_id, version, action, ring_public, "
-                      "box_public, log_index) VALUES (?, ?, ?, ?, ?, ?)",
+                      "box_public, log_index, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
                       {e.organization_id, e.version, static_cast<int>(e.action), e.ring_public,
-                       e.box_public, e.log_index}));
+                       e.box_public, e.log_index, e.members ? SqlValue(*e.members) : SqlValue(std::nullopt)}));
       return Status::Ok();
     });
   }
@@ -777,7 +778,7 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() -> Result<std::vector<RosterEventRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
           auto rows, conn_->Query("SELECT organization_id, version, action, ring_public, "
-                                  "box_public, log_index FROM roster_events "
+                                  "box_public, log_index, members FROM roster_events "
                                   "WHERE organization_id = ? AND version <= ? ORDER BY version",
                                   {organization_id, up_to_version}));
       return DecodeAll(rows, &DecodeRosterEvent);
@@ -899,13 +900,60 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() { return LatestVersion(organization_id); });
   }
 
+  Result<std::optional<RosterEventRecord>> LatestRosterEvent(std::int64_t organization_id) override {
+    return Run(kReads, [&]() -> Result<std::optional<RosterEventRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT organization_id, version, action, ring_public, box_public, log_index, members "
+                                  "FROM roster_events WHERE organization_id = ? ORDER BY version DESC LIMIT 1",
+                                  {organization_id}));
+      return DecodeOptional(rows, &DecodeRosterEvent);
+    });
+  }
+
+  Result<std::int64_t> CountRosterMembers(std::int64_t organization_id, std::int64_t version) override {
+    return Run(kReads, [&]() -> Result<std::int64_t> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT COALESCE(SUM(CASE WHEN action = 1 THEN 1 ELSE -1 END), 0) FROM roster_events "
+                                  "WHERE organization_id = ? AND version <= ?",
+                                  {organization_id, version}));
+      return SingleInt(rows);
+    });
+  }
+
+  Result<bool> RosterKeyRemoved(std::int64_t organization_id, const Blob& ring_public) override {
+    return Run(kReads, [&]() -> Result<bool> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COUNT(*) FROM roster_events WHERE organization_id = ? "
+                                                      "AND ring_public = ? AND action = ?",
+                                                      {organization_id, ring_public,
+                                                       static_cast<int>(RosterAction::kRemove)}));
+      CANDOR_ASSIGN_OR_RETURN(std::int64_t n, SingleInt(rows));
+      return n > 0;
+    });
+  }
+
+  Result<std::vector<RosterEventRecord>> ListRosterMembers(std::int64_t organization_id,
+                                                           std::int64_t version) override {
+    return Run(kReads, [&]() -> Result<std::vector<RosterEventRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT a.organization_id, a.version, a.action, a.ring_public, a.box_public, a.log_index, "
+                       "a.members FROM roster_events a WHERE a.organization_id = ? AND a.action = ? AND "
+                       "a.version <= ? AND NOT EXISTS (SELECT 1 FROM roster_events r WHERE "
+                       "r.organization_id = a.organization_id AND r.ring_public = a.ring_public AND r.action = ? "
+                       "AND r.version <= ?) ORDER BY a.version",
+                       {organization_id, static_cast<int>(RosterAction::kAdd), version,
+                        static_cast<int>(RosterAction::kRemove), version}));
+      return DecodeAll(rows, &DecodeRosterEvent);
+    });
+  }
+
   Result<std::optional<RosterEventRecord>> FindRosterKey(std::int64_t organization_id,
                                                          const Blob& ring_public) override {
     return Run(kReads, [&]() -> Result<std::optional<RosterEventRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
           auto rows,
           conn_->Query("SELECT organization_id, version, action, ring_public, "
-                       "box_public, log_index FROM roster_events "
+                       "box_public, log_index, members FROM roster_events "
                        "WHERE organization_id = ? AND ring_public = ? AND action = ?",
                        {organization_id, ring_public, static_cast<int>(RosterAction::kAdd)}));
       return DecodeOptional(rows, &DecodeRosterEvent);

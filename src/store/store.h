@@ -101,6 +101,8 @@ struct RosterEventRecord {
   Blob ring_public;  // 32 bytes
   Blob box_public;   // 32 bytes (X25519 reply key); empty for removals
   std::int64_t log_index = 0;
+  // The roster's size after this version; unset on events stored before schema migration 8.
+  std::optional<std::int64_t> members;
 };
 
 // A log entry that describes an organization's state beyond its roster: "reviewer",
@@ -300,6 +302,15 @@ class Transaction {
   virtual Result<std::vector<RosterEventRecord>> ListRosterEvents(std::int64_t organization_id,
                                                                   std::int64_t up_to_version) = 0;
   virtual Result<std::int64_t> LatestRosterVersion(std::int64_t organization_id) = 0;  // 0: none
+  // Rosters at scale (issue 12), each O(log n) but ListRosterMembers: the latest event (none:
+  // an empty roster); the members present at `version` counted from the events (for events
+  // stored without their size); whether `ring_public` was ever removed; and the members present
+  // at `version` — their add events, in order of addition — without replaying the history.
+  virtual Result<std::optional<RosterEventRecord>> LatestRosterEvent(std::int64_t organization_id) = 0;
+  virtual Result<std::int64_t> CountRosterMembers(std::int64_t organization_id, std::int64_t version) = 0;
+  virtual Result<bool> RosterKeyRemoved(std::int64_t organization_id, const Blob& ring_public) = 0;
+  virtual Result<std::vector<RosterEventRecord>> ListRosterMembers(std::int64_t organization_id,
+                                                                   std::int64_t version) = 0;
   // The add event of a ring key in this organization, if any (to refuse re-enrolment).
   virtual Result<std::optional<RosterEventRecord>> FindRosterKey(std::int64_t organization_id,
                                                                  const Blob& ring_public) = 0;

@@ -567,10 +567,11 @@ TEST_P(StoreTest, InvitationRedeemedTwiceIsFailedPrecondition) {
 TEST_P(StoreTest, RosterEventsRoundTrip) {
   const std::int64_t a = MakeOrg("a");
   const std::int64_t b = MakeOrg("b");
-  RosterEventRecord add1{a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 11), 0};
-  RosterEventRecord add2{a, 2, RosterAction::kAdd, Bytes(32, 2), Bytes(32, 12), 1};
-  RosterEventRecord remove1{a, 3, RosterAction::kRemove, Bytes(32, 1), Blob{}, 2};
-  RosterEventRecord b_add{b, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 13), 3};
+  // add1 as stored before schema migration 8 (no size); the others with their sizes.
+  RosterEventRecord add1{a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 11), 0, std::nullopt};
+  RosterEventRecord add2{a, 2, RosterAction::kAdd, Bytes(32, 2), Bytes(32, 12), 1, 2};
+  RosterEventRecord remove1{a, 3, RosterAction::kRemove, Bytes(32, 1), Blob{}, 2, 1};
+  RosterEventRecord b_add{b, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 13), 3, 1};
   ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
   ASSERT_OK_AND_ASSIGN(std::int64_t empty, tx->LatestRosterVersion(a));
   EXPECT_EQ(empty, 0);
@@ -607,6 +608,37 @@ TEST_P(StoreTest, RosterEventsRoundTrip) {
   EXPECT_EQ(key_b->organization_id, b);
   ASSERT_OK_AND_ASSIGN(auto unknown, rx->FindRosterKey(a, Bytes(32, 77)));
   EXPECT_FALSE(unknown.has_value());
+
+  // Rosters at scale (issue 12): the tip, sizes, removals and members without a replay.
+  ASSERT_OK_AND_ASSIGN(auto tip, rx->LatestRosterEvent(a));
+  ASSERT_TRUE(tip.has_value());
+  EXPECT_EQ(tip->version, 3);
+  EXPECT_EQ(tip->members, 1);
+  EXPECT_EQ(all_a[0].members, std::nullopt);
+  ASSERT_OK_AND_ASSIGN(auto none, rx->LatestRosterEvent(MakeOrg("c")));
+  EXPECT_FALSE(none.has_value());
+  for (auto [v, n] : {std::pair{0, 0}, {1, 1}, {2, 2}, {3, 1}}) {
+    ASSERT_OK_AND_ASSIGN(std::int64_t counted, rx->CountRosterMembers(a, v));
+    EXPECT_EQ(counted, n) << v;
+  }
+  ASSERT_OK_AND_ASSIGN(bool removed1, rx->RosterKeyRemoved(a, add1.ring_public));
+  EXPECT_TRUE(removed1);
+  ASSERT_OK_AND_ASSIGN(bool removed2, rx->RosterKeyRemoved(a, add2.ring_public));
+  EXPECT_FALSE(removed2);
+  ASSERT_OK_AND_ASSIGN(bool removed_b, rx->RosterKeyRemoved(b, add1.ring_public));
+  EXPECT_FALSE(removed_b);
+  const auto keys = [&](std::int64_t v) {
+    std::vector<Blob> out;
+    auto members = rx->ListRosterMembers(a, v);
+    EXPECT_TRUE(members.ok());
+    if (!members.ok()) return out;
+    for (const auto& m : members.value()) out.push_back(m.ring_public);
+    return out;
+  };
+  EXPECT_EQ(keys(1), std::vector<Blob>{add1.ring_public});
+  EXPECT_EQ(keys(2), (std::vector<Blob>{add1.ring_public, add2.ring_public}));
+  EXPECT_EQ(keys(3), std::vector<Blob>{add2.ring_public});
+  EXPECT_TRUE(keys(0).empty());
 }
 
 TEST_P(StoreTest, OrganizationLogCheckpointsAndCosignaturesRoundTrip) {
@@ -662,23 +694,23 @@ TEST_P(StoreTest, RosterRefusesDuplicatesAndGaps) {
   const std::int64_t a = MakeOrg("a");
   {
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    ASSERT_OK(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 0}));
+    ASSERT_OK(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 0, std::nullopt}));
     ASSERT_OK(tx->Commit());
   }
   {  // the same version again
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 3), Bytes(32, 4), 1}),
+    EXPECT_CODE(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 3), Bytes(32, 4), 1, std::nullopt}),
                 ErrorCode::kAlreadyExists);
   }
   {  // the same key added twice, even after a removal
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    ASSERT_OK(tx->InsertRosterEvent({a, 2, RosterAction::kRemove, Bytes(32, 1), Blob{}, 1}));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 2}),
+    ASSERT_OK(tx->InsertRosterEvent({a, 2, RosterAction::kRemove, Bytes(32, 1), Blob{}, 1, std::nullopt}));
+    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 2, std::nullopt}),
                 ErrorCode::kAlreadyExists);
   }
   {  // a gap
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 5), Bytes(32, 6), 1}),
+    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 5), Bytes(32, 6), 1, std::nullopt}),
                 ErrorCode::kInvalidArgument);
   }
   ASSERT_OK_AND_ASSIGN(auto rx, store_->Begin(TxMode::kRead));
@@ -930,7 +962,7 @@ TEST_P(StoreTest, CommittedWritesSurviveARestart) {
     ASSERT_OK(tx->AppendLogEntry({0, Bytes(100, 1), Bytes(32, 2)}));
     ASSERT_OK(tx->PutLogNode(0, 0, Bytes(32, 2)));
     ASSERT_OK(tx->InsertTreeHead({1, Bytes(32, 2), 42, Bytes(64, 3)}));
-    ASSERT_OK(tx->InsertRosterEvent({org, 1, RosterAction::kAdd, Bytes(32, 4), Bytes(32, 5), 0}));
+    ASSERT_OK(tx->InsertRosterEvent({org, 1, RosterAction::kAdd, Bytes(32, 4), Bytes(32, 5), 0, std::nullopt}));
     ASSERT_OK(tx->Commit());
   }
   {  // uncommitted work at the time of the "crash" must not appear

@@ -14,6 +14,7 @@
 #include "crypto/at_rest.h"
 #include "crypto/keys.h"
 #include "crypto/ristretto.h"
+#include "crypto/transcript.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
@@ -426,26 +427,24 @@ Result<store::OrganizationRecord> Service::GetOrganization(std::string_view slug
 Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::int64_t> version) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
-  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-  std::uint64_t v = version ? static_cast<std::uint64_t>(*version) : roster.version();
-  if (v > roster.version()) {
-    return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " +
-                    std::to_string(roster.version()) + ")");
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
+  const std::int64_t v = version.value_or(latest);
+  if (v > latest) {
+    return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " + std::to_string(latest) +
+                    ")");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(v));
-  CANDOR_ASSIGN_OR_RETURN(auto digest, roster.digest(v));
+  // The members present at v straight from the store (no replay of the history), and the ring
+  // digest streamed over them (CRYPTO.md "Rings").
   RosterView view;
   view.organization = org.slug;
-  view.version = static_cast<std::int64_t>(v);
-  view.digest = digest;
-  for (const auto& key : members) {
-    store::RosterEventRecord m;
-    m.organization_id = org.id;
-    m.ring_public = ToBlob(key.span());
-    auto reply = roster.ReplyKey(key);
-    if (reply) m.box_public = ToBlob(reply->span());
-    view.members.push_back(std::move(m));
+  view.version = v;
+  CANDOR_ASSIGN_OR_RETURN(view.members, tx->ListRosterMembers(org.id, v));
+  crypto::Sha256Transcript digest("candor/v1/ring");
+  for (const auto& m : view.members) {
+    if (m.ring_public.size() != 32) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
+    digest.Add(m.ring_public);
   }
+  view.digest = digest.Finish();
   return view;
 }
 
@@ -483,44 +482,54 @@ Result<EnrollResult> Service::Enroll(std::string_view slug, std::string_view inv
       invitation->expires_at_ms <= clock_.NowMs()) {
     return invalid();
   }
-  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-  domain::RosterEvent event{roster.version() + 1, domain::RosterChange::kAdd, ring_public, reply_public};
-  Status applied = roster.Apply(event);
-  if (!applied.ok()) {
+  // O(log n) whatever the roster's size (issue 12): the latest version and its size, and whether
+  // the key ever joined, from indexed rows — no replay of the roster.
+  CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(*tx, org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto known, tx->FindRosterKey(org.id, ToBlob(ring_public.span())));
+  if (known) {
     return Error(ErrorCode::kAlreadyExists,
                  "this key is already on the roster, or was removed from it: make a new key");
   }
+  const std::int64_t version = tip.version + 1;
+  const std::int64_t size = tip.members + 1;
   CANDOR_RETURN_IF_ERROR(tx->MarkInvitationRedeemed(hash_blob));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
                           Log(*tx, domain::EncodeLogEntry(domain::RosterAddEvent{
-                                       org.slug, event.version, ring_public, reply_public})));
-  store::RosterEventRecord record{org.id, static_cast<std::int64_t>(event.version),
-                                  store::RosterAction::kAdd, ToBlob(ring_public.span()),
-                                  ToBlob(reply_public.span()), static_cast<std::int64_t>(index)};
+                                       org.slug, static_cast<std::uint64_t>(version), ring_public, reply_public})));
+  store::RosterEventRecord record{org.id, version, store::RosterAction::kAdd, ToBlob(ring_public.span()),
+                                  ToBlob(reply_public.span()), static_cast<std::int64_t>(index), size};
   CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(record));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
-  return EnrollResult{static_cast<std::int64_t>(event.version),
-                      static_cast<std::int64_t>(roster.size()), index};
+  return EnrollResult{version, size, index};
 }
 
 Result<EnrollResult> Service::RemoveMember(const Principal& who, std::string_view slug,
                                            const crypto::Point& ring_public) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
-  CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-  if (!roster.Contains(ring_public)) return NotFound("that key is not on the roster");
-  domain::RosterEvent event{roster.version() + 1, domain::RosterChange::kRemove, ring_public,
-                            std::nullopt};
-  CANDOR_RETURN_IF_ERROR(roster.Apply(event));
+  const store::Blob key = ToBlob(ring_public.span());
+  CANDOR_ASSIGN_OR_RETURN(auto added, tx->FindRosterKey(org.id, key));
+  CANDOR_ASSIGN_OR_RETURN(bool removed, tx->RosterKeyRemoved(org.id, key));
+  if (!added || removed) return NotFound("that key is not on the roster");
+  CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(*tx, org.id));
+  const std::int64_t version = tip.version + 1;
+  const std::int64_t size = tip.members - 1;
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                          Log(*tx, domain::EncodeLogEntry(
-                                       domain::RosterRemoveEvent{org.slug, event.version, ring_public})));
+                          Log(*tx, domain::EncodeLogEntry(domain::RosterRemoveEvent{
+                                       org.slug, static_cast<std::uint64_t>(version), ring_public})));
   CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(store::RosterEventRecord{
-      org.id, static_cast<std::int64_t>(event.version), store::RosterAction::kRemove,
-      ToBlob(ring_public.span()), {}, static_cast<std::int64_t>(index)}));
+      org.id, version, store::RosterAction::kRemove, key, {}, static_cast<std::int64_t>(index), size}));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
-  return EnrollResult{static_cast<std::int64_t>(event.version),
-                      static_cast<std::int64_t>(roster.size()), index};
+  return EnrollResult{version, size, index};
+}
+
+Result<Service::RosterTip> Service::LatestRoster(store::Transaction& tx, std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(auto latest, tx.LatestRosterEvent(org_id));
+  if (!latest) return RosterTip{0, 0};
+  if (latest->members) return RosterTip{latest->version, *latest->members};
+  // Stored before sizes were kept: counted once; every later event carries its size.
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t members, tx.CountRosterMembers(org_id, latest->version));
+  return RosterTip{latest->version, members};
 }
 
 Result<std::pair<std::string, std::int64_t>> Service::IssueInvitation(

@@ -454,6 +454,12 @@ class Service {
   Result<std::vector<std::uint64_t>> CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id);
   // The organization's next reviewer version (domain::ReviewerEvent): 1 + its reviewer changes.
   Result<std::uint64_t> NextReviewerVersion(store::Transaction& tx, std::int64_t org_id);
+  // The roster's latest version and its size, from indexed rows (issue 12: no replay).
+  struct RosterTip {
+    std::int64_t version = 0;
+    std::int64_t members = 0;
+  };
+  Result<RosterTip> LatestRoster(store::Transaction& tx, std::int64_t org_id);
   // The reviewer entry that makes an account's current key a cable recipient.
   Status LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
                            const store::AccountRecord& before, const store::AccountRecord& after);
