@@ -41,6 +41,23 @@ TEST_P(ServerTest, EnrollmentBuildsAVersionedRosterWithoutNames) {
   auto history = JsonOf(Call("GET", "/api/v1/orgs/state/roster-history"));
   ASSERT_EQ(history["events"].size(), 4u);
   EXPECT_EQ(history["events"][3]["action"], "remove");
+  // A key removed twice, or never on the roster: not found, and nothing changes.
+  auto again = Call("POST", "/api/v1/orgs/state/roster/remove",
+                    Json{{"ring_public", crypto::ToHex(members[1].ring.public_key)}}.dump(), officer.Headers());
+  EXPECT_EQ(again.status, 404) << again.body;
+  // The summary the organization page shows (sizes and digests kept per version, issue 12)
+  // agrees with the members listed: at the latest version and at each earlier one.
+  auto org = JsonOf(Call("GET", "/api/v1/orgs/state"));
+  EXPECT_EQ(org["roster_size"], 2);
+  EXPECT_EQ(org["roster_version"], 4);
+  EXPECT_EQ(org["roster_digest"],
+            crypto::ToHex(crypto::Ring::Create({members[0].ring.public_key, members[2].ring.public_key})->digest()));
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster/3"))["digest"], crypto::ToHex(crypto::Ring::Create(keys)->digest()));
+  auto list = JsonOf(Call("GET", "/api/v1/orgs"));
+  EXPECT_EQ(list["organizations"][0]["roster_size"], 2);
+  auto next = Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng));
+  EXPECT_EQ(JsonOf(next)["roster_size"], 3);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state"))["roster_size"], 3);
 }
 
 TEST_P(ServerTest, InvitationsAreSingleUseAndExpire) {

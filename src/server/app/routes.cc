@@ -490,19 +490,19 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(auto orgs, s->ListOrganizations());
     Json list = Json::array();
     for (const auto& o : orgs) {
-      CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(o.slug, std::nullopt));
+      CANDOR_ASSIGN_OR_RETURN(auto roster, s->GetRosterSummary(o.slug, /*with_digest=*/false));
       list.push_back({{"slug", o.slug}, {"name", o.name}, {"demo", o.demo},
-                      {"roster_size", roster.members.size()}, {"roster_version", roster.version}});
+                      {"roster_size", roster.size}, {"roster_version", roster.version}});
     }
     return Ok({{"organizations", list}});
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto org, s->GetOrganization(slug));
-    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
+    CANDOR_ASSIGN_OR_RETURN(auto roster, s->GetRosterSummary(slug));
     Json settings = Json::parse(org.policy_json, nullptr, false);
     return Ok({{"slug", org.slug}, {"name", org.name}, {"demo", org.demo}, {"settings", settings},
-               {"roster_size", roster.members.size()}, {"roster_version", roster.version},
+               {"roster_size", roster.size}, {"roster_version", roster.version},
                {"roster_digest", crypto::ToHex(roster.digest)}});
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s](const Request& req) -> Result<Response> {

@@ -448,6 +448,30 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   return view;
 }
 
+Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, bool with_digest) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(*tx, org.id));
+  RosterSummary out{tip.version, tip.members, {}};
+  if (!with_digest) return out;
+  const auto key = std::make_pair(org.id, tip.version);
+  {
+    std::lock_guard<std::mutex> lock(digest_mu_);
+    if (auto it = digests_.find(key); it != digests_.end()) {
+      out.digest = it->second;
+      return out;
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto members, tx->ListRosterMembers(org.id, tip.version));
+  crypto::Sha256Transcript digest("candor/v1/ring");
+  for (const auto& m : members) digest.Add(m.ring_public);
+  out.digest = digest.Finish();
+  std::lock_guard<std::mutex> lock(digest_mu_);
+  if (digests_.size() >= kDigestCacheEntries) digests_.erase(digests_.begin());
+  digests_.emplace(key, out.digest);
+  return out;
+}
+
 Result<std::vector<store::RosterEventRecord>> Service::RosterHistory(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));

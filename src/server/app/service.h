@@ -263,6 +263,14 @@ class Service {
   // --- Rosters ---
   // version 0 or unset: latest.
   Result<RosterView> GetRoster(std::string_view slug, std::optional<std::int64_t> version);
+  // The latest version, its size and ring digest, without the members: O(log n) but for the
+  // first call per version (the digest, kept since versions never change).
+  struct RosterSummary {
+    std::int64_t version = 0;
+    std::int64_t size = 0;
+    crypto::Digest32 digest;
+  };
+  Result<RosterSummary> GetRosterSummary(std::string_view slug, bool with_digest = true);
   Result<std::vector<store::RosterEventRecord>> RosterHistory(std::string_view slug);
   // Anonymous: redeems a one-time invitation with the member's public keys.
   Result<EnrollResult> Enroll(std::string_view slug, std::string_view invitation_code,
@@ -495,6 +503,11 @@ class Service {
   const Clock& clock_;
   crypto::Rng& rng_;
   std::mutex rng_mu_;  // Rng implementations are not thread-safe
+  // Ring digests of roster versions already computed, (organization id, version) → digest.
+  // Versions never change, so an entry never goes stale; bounded by kDigestCacheEntries.
+  static constexpr std::size_t kDigestCacheEntries = 256;
+  std::mutex digest_mu_;
+  std::map<std::pair<std::int64_t, std::int64_t>, crypto::Digest32> digests_;  // guarded by digest_mu_
   crypto::SignKeyPair log_key_;
   crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
   crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
