@@ -21,10 +21,11 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-template <typename Stream>
-HttpReply Exchange(Stream& stream, const ServerUrl& server, const std::string& method,
-                   const std::string& target, const std::string& body, const HeaderList& headers,
-                   std::size_t max_reply_bytes) {
+HttpDeadlines g_deadlines;
+
+bhttp::request<bhttp::string_body> MakeRequest(const ServerUrl& server, const std::string& method,
+                                               const std::string& target, const std::string& body,
+                                               const HeaderList& headers) {
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, server.host);
   req.set(bhttp::field::user_agent, "candor-cli");
@@ -35,17 +36,74 @@ HttpReply Exchange(Stream& stream, const ServerUrl& server, const std::string& m
     req.body() = body;
   }
   req.prepare_payload();
-  bhttp::write(stream, req);
+  return req;
+}
+
+// One exchange, asynchronously, so that every step has a deadline (beast's timers apply to
+// asynchronous operations only): resolve and connect within `connect`, each write and read
+// within `io`, all of it within `total` (the io_context runs no longer). `Stream` is a
+// beast::tcp_stream or an ssl_stream over one; `handshake` runs the TLS handshake (or nothing)
+// and calls its continuation.
+template <typename Stream, typename Handshake>
+Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake handshake, const ServerUrl& server,
+                           bhttp::request<bhttp::string_body>& req, std::size_t max_reply_bytes) {
+  const HttpDeadlines d = g_deadlines;
+  auto& lowest = beast::get_lowest_layer(stream);
+  tcp::resolver resolver(ioc);
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(max_reply_bytes);
-  bhttp::read(stream, buffer, parser);
+  beast::error_code failure;
+  std::string failed_step;
+  bool done = false;
+  const auto fail = [&](beast::error_code ec, const char* step) {
+    failure = ec;
+    failed_step = step;
+  };
+  const auto read = [&] {
+    lowest.expires_after(d.io);
+    bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) {
+      if (ec) return fail(ec, "reading its answer");
+      done = true;
+    });
+  };
+  const auto write = [&](beast::error_code ec) {
+    if (ec) return fail(ec, "the TLS handshake");
+    lowest.expires_after(d.io);
+    bhttp::async_write(stream, req, [&](beast::error_code wec, std::size_t) {
+      if (wec) return fail(wec, "sending the request");
+      read();
+    });
+  };
+  resolver.async_resolve(server.host, server.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return fail(ec, "looking up its address");
+    lowest.expires_after(d.connect);
+    lowest.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
+      if (cec) return fail(cec, "connecting");
+      lowest.expires_after(d.io);
+      handshake(write);
+    });
+  });
+  ioc.run_for(d.total);
+  if (!done) {
+    const bool timed_out = !failure || failure == beast::error::timeout;
+    std::string why = timed_out ? "it did not answer in time (" + failed_step + ")" : failure.message() + " (" + failed_step + ")";
+    if (!failure) why = "it did not answer within " + std::to_string(d.total.count() / 1000) + " seconds";
+    return Error(ErrorCode::kUnavailable, "cannot reach " + server.ToString() + ": " + why);
+  }
   HttpReply reply{static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
   for (const auto& field : parser.get()) {
     reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   return reply;
 }
+
+}  // namespace
+
+void SetHttpDeadlines(const HttpDeadlines& deadlines) { g_deadlines = deadlines; }
+HttpDeadlines GetHttpDeadlines() { return g_deadlines; }
+
+namespace {
 
 ErrorCode CodeForStatus(int status) {
   switch (status) {
@@ -130,13 +188,10 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
                               std::size_t max_reply_bytes) {
   try {
     asio::io_context ioc;
-    tcp::resolver resolver(ioc);
-    auto endpoints = resolver.resolve(server.host, server.port);
+    auto req = MakeRequest(server, method, target, body, headers);
     if (!server.tls) {
       beast::tcp_stream stream(ioc);
-      stream.expires_after(std::chrono::seconds(60));
-      stream.connect(endpoints);
-      HttpReply reply = Exchange(stream, server, method, target, body, headers, max_reply_bytes);
+      auto reply = Exchange(ioc, stream, [](auto next) { next(beast::error_code()); }, server, req, max_reply_bytes);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return reply;
@@ -156,15 +211,17 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
       return Error(ErrorCode::kUnavailable, "cannot set the TLS server name");
     }
     stream.set_verify_callback(asio::ssl::host_name_verification(server.host));
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
-    beast::get_lowest_layer(stream).connect(endpoints);
-    stream.handshake(asio::ssl::stream_base::client);
-    HttpReply reply = Exchange(stream, server, method, target, body, headers, max_reply_bytes);
-    beast::error_code ec;
-    stream.shutdown(ec);
+    auto reply = Exchange(
+        ioc, stream,
+        [&stream](auto next) { stream.async_handshake(asio::ssl::stream_base::client, std::move(next)); }, server,
+        req, max_reply_bytes);
+    if (reply.ok()) {
+      // Closing politely, but not waiting on a peer that never answers the close.
+      beast::get_lowest_layer(stream).socket().close();
+    }
     return reply;
   } catch (const std::exception& e) {
-    // Asio reports network failures by exception; the command line reports them as values.
+    // Asio reports some failures by exception; the command line reports them as values.
     return Error(ErrorCode::kUnavailable,
                  "cannot reach " + server.ToString() + ": " + std::string(e.what()));
   }

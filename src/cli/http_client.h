@@ -3,6 +3,7 @@
 #ifndef CANDOR_CLI_HTTP_CLIENT_H_
 #define CANDOR_CLI_HTTP_CLIENT_H_
 
+#include <chrono>
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -37,9 +38,22 @@ struct ServerUrl {
 // unbounded memory); a caller that expects more, like a letter bundle, passes its own limit.
 inline constexpr std::size_t kDefaultMaxReplyBytes = std::size_t{64} << 20;
 
-// Sends one request and returns the reply. Network failures are kUnavailable errors that say
-// what could not be reached. HTTPS verifies the certificate against the system's trust store
-// (or `ca_file` when given) and the host name. Not thread-safe.
+// How long one request may take: to resolve and connect, for each read or write to make
+// progress, and in all (issue 12: a server that never answers must not hang the command line).
+struct HttpDeadlines {
+  std::chrono::milliseconds connect{15'000};
+  std::chrono::milliseconds io{60'000};
+  std::chrono::milliseconds total{180'000};
+};
+// The deadlines every later request uses (the defaults above until set). Not thread-safe: the
+// command line sets them once, tests around a call.
+void SetHttpDeadlines(const HttpDeadlines& deadlines);
+HttpDeadlines GetHttpDeadlines();
+
+// Sends one request and returns the reply. Network failures, and a server that does not answer
+// within the deadlines, are kUnavailable errors that say what could not be reached. HTTPS
+// verifies the certificate against the system's trust store (or `ca_file` when given) and the
+// host name. Not thread-safe.
 Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method,
                               const std::string& target, const std::string& body = "",
                               const std::string& ca_file = "", const HeaderList& headers = {},

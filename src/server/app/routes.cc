@@ -3,6 +3,9 @@
 #include "domain/bundle.h"
 
 #include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <functional>
 #include <set>
 
@@ -124,6 +127,54 @@ Json RosterToJson(const RosterView& r) {
               {"size", r.members.size()},
               {"digest", crypto::ToHex(r.digest)},
               {"members", members}};
+}
+
+// GET /roster's answers, one per (organization, version), shared by every request that asks for
+// it without a copy (http::Response::shared_body): a version never changes, so an answer never
+// goes stale. At most kMaxBytes in all, the oldest dropped first; a larger answer is not kept.
+class RosterBodies {
+ public:
+  static constexpr std::size_t kMaxBytes = std::size_t{64} << 20;
+
+  std::shared_ptr<const std::string> Find(const std::string& slug, std::int64_t version) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = bodies_.find({slug, version});
+    return it == bodies_.end() ? nullptr : it->second;
+  }
+
+  void Put(const std::string& slug, std::int64_t version, std::shared_ptr<const std::string> body) {
+    if (body->size() > kMaxBytes) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!bodies_.emplace(std::make_pair(slug, version), body).second) return;
+    order_.emplace_back(slug, version);
+    bytes_ += body->size();
+    while (bytes_ > kMaxBytes && !order_.empty()) {
+      auto it = bodies_.find(order_.front());
+      bytes_ -= it->second->size();
+      bodies_.erase(it);
+      order_.pop_front();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const std::string>> bodies_;  // guarded by mu_
+  std::deque<std::pair<std::string, std::int64_t>> order_;                                    // guarded by mu_
+  std::size_t bytes_ = 0;                                                                      // guarded by mu_
+};
+
+// The roster of `slug` at `version`, from `bodies` or built once and kept there.
+Result<Response> RosterAnswer(Service* s, RosterBodies& bodies, const std::string& slug, std::int64_t version) {
+  std::shared_ptr<const std::string> body = bodies.Find(slug, version);
+  if (!body) {
+    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, version));
+    body = std::make_shared<const std::string>(RosterToJson(roster).dump());
+    bodies.Put(slug, version, body);
+  }
+  Response r;
+  r.headers.Set("Content-Type", "application/json");
+  r.shared_body = std::move(body);
+  return r;
 }
 
 Json LetterViewToJson(const LetterView& v, std::size_t min_ring) {
@@ -505,20 +556,20 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"roster_size", roster.size}, {"roster_version", roster.version},
                {"roster_digest", crypto::ToHex(roster.digest)}});
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s](const Request& req) -> Result<Response> {
+  auto roster_bodies = std::make_shared<RosterBodies>();
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, std::nullopt));
-    return Ok(RosterToJson(roster));
+    CANDOR_ASSIGN_OR_RETURN(auto latest, s->GetRosterSummary(slug, /*with_digest=*/false));
+    return RosterAnswer(s, *roster_bodies, slug, latest.version);
   })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s](const Request& req) -> Result<Response> {
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(std::string v, PathParam(req, "version"));
     Request fake;
     fake.query["v"] = v;
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, QueryU64(fake, "v"));
     if (version == 0) return InvalidArgument("roster versions start at 1");
-    CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, static_cast<std::int64_t>(version)));
-    return Ok(RosterToJson(roster));
+    return RosterAnswer(s, *roster_bodies, slug, static_cast<std::int64_t>(version));
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,6 +75,9 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, sent instead of `body` without a copy: a large answer shared by every request
+  // that asks for it (an immutable roster version), so parallel readers cost no memory each.
+  std::shared_ptr<const std::string> shared_body;
 
   // A text/plain; charset=utf-8 response.
   static Response Text(int status, std::string body);

@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <future>
@@ -402,13 +403,21 @@ class Session : public SessionBase {
       res.insert(beast::string_view(name.data(), name.size()),
                  beast::string_view(value.data(), value.size()));
     }
-    res.body() = std::move(response.body);
+    if (response.shared_body) {
+      shared_body_ = std::move(response.shared_body);
+    } else {
+      owned_body_ = std::move(response.body);
+    }
+    const std::string& body = shared_body_ ? *shared_body_ : owned_body_;
+    res.body() = beast::span<char const>(body.data(), body.size());
     res.keep_alive(keep_alive);
     res.prepare_payload();
     close_after_write_ = !keep_alive;
     lowest().expires_after(options().request_timeout);
     bhttp::async_write(derived().stream(), res, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
                          self.response_.reset();
+                         self.shared_body_.reset();
+                         self.owned_body_ = std::string();
                          if (ec) return self.Abort();
                          if (self.close_after_write_) return self.derived().GracefulClose();
                          self.parser_.reset();
@@ -423,7 +432,11 @@ class Session : public SessionBase {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
-  std::optional<bhttp::response<bhttp::string_body>> response_;
+  // The response being written: its body is a span over owned_body_ or shared_body_, which
+  // outlive the write.
+  std::optional<bhttp::response<bhttp::span_body<char const>>> response_;
+  std::string owned_body_;
+  std::shared_ptr<const std::string> shared_body_;
   Target target_;
   RouteMatch match_;
   bool idle_ = false;
