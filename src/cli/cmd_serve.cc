@@ -9,11 +9,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/demo_setup.h"
 #include "cli/io.h"
 #include "crypto/ed25519.h"
 #include "crypto/keyfile.h"
@@ -188,50 +190,73 @@ Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir,
   return store::OpenStore(url);
 }
 
-constexpr const char* kDemoSlug = "demo-agency";
-constexpr const char* kDemoPassword = "demo-password-not-secret";
 
-constexpr int kDemoMembers = 25;
-constexpr const char* kDemoKeyPassphrase = "demo";
 
-// Creates the demo organization (clearly marked as demo data) the first time: an administrator,
-// kDemoMembers members whose key files (passphrase "demo") are written to
-// DATA_DIR/demo-members/ so that a newcomer can sign as one of them, an open demo letter, and a
-// reviewer key for the administrator (DATA_DIR/demo-reviewer.key) so that cables can be read.
+}  // namespace
+
+// Creates the demo organization (clearly marked as demo data): an administrator, kDemoMembers
+// members whose key files (passphrase "demo") are written to DATA_DIR/demo-members/ so that a
+// newcomer can sign as one of them, a reviewer key for the administrator
+// (DATA_DIR/demo-reviewer.key) so that cables can be read, and an open demo letter — published
+// last, so its presence says the demo is whole. Every step checks what is already there, so a
+// set-up killed half-way (issue 12) is completed at the next start rather than left broken: a
+// key file is written before its member is enrolled, and enrolled if it is not on the roster.
 Status EnsureDemo(app::Service& service, const std::string& data_dir) {
-  auto existing = service.GetOrganization(kDemoSlug);
-  if (existing.ok()) return Status::Ok();
-  CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
-  CANDOR_RETURN_IF_ERROR(service.CreateAccount(kDemoSlug, "admin", kDemoPassword,
-                                               store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
-                                                   store::kRoleReviewer));
+  constexpr const char* kDemoTitle = "DEMO: A letter anyone in the Demo Agency may sign";
+  if (service.GetOrganization(kDemoSlug).ok()) {
+    CANDOR_ASSIGN_OR_RETURN(auto letters, service.ListLetters());
+    for (const auto& l : letters) {
+      if (l.letter.title == kDemoTitle) return Status::Ok();  // whole
+    }
+  } else {
+    CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
+  }
+  if (auto made = service.CreateAccount(kDemoSlug, "admin", kDemoPassword,
+                                        store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
+                                            store::kRoleReviewer);
+      !made.ok() && made.error().code() != ErrorCode::kAlreadyExists) {
+    return made.error();
+  }
   CANDOR_ASSIGN_OR_RETURN(app::LoginResult admin, service.Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
   const std::string dir = data_dir + "/demo-members";
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Error(ErrorCode::kIo, "cannot create '" + dir + "': " + ec.message());
-  for (int i = 1; i <= kDemoMembers; ++i) {
+  // A key file from an earlier start, or a new one written before its member is enrolled.
+  const auto key_file = [](const std::string& path) -> Result<crypto::MemberKeys> {
+    std::error_code exists_ec;
+    if (fs::exists(path, exists_ec)) {
+      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
+      return crypto::OpenKeyFile(file, kDemoKeyPassphrase);
+    }
     crypto::MemberKeys keys = crypto::GenerateMemberKeys(crypto::DefaultRng());
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, crypto::SealKeyFile(keys, kDemoKeyPassphrase,
                                                                     crypto::KdfParams::Interactive(),
                                                                     crypto::DefaultRng()));
-    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(fmt::format("{}/member-{:02}.key", dir, i), file, true, 0600));
+    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(path, file, true, 0600));
+    return keys;
+  };
+  CANDOR_ASSIGN_OR_RETURN(app::RosterView roster, service.GetRoster(kDemoSlug, std::nullopt));
+  std::set<crypto::Bytes> enrolled;
+  for (const auto& m : roster.members) enrolled.insert(m.ring_public);
+  for (int i = 1; i <= kDemoMembers; ++i) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, key_file(fmt::format("{}/member-{:02}.key", dir, i)));
+    if (enrolled.contains(crypto::Bytes(keys.ring.public_key.span().begin(), keys.ring.public_key.span().end()))) {
+      continue;
+    }
     CANDOR_ASSIGN_OR_RETURN(auto invitation, service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
     CANDOR_RETURN_IF_ERROR(service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
   }
-  // The administrator is also the demo reviewer, with a key file of its own.
-  crypto::MemberKeys reviewer = crypto::GenerateMemberKeys(crypto::DefaultRng());
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes reviewer_file, crypto::SealKeyFile(reviewer, kDemoKeyPassphrase,
-                                                                           crypto::KdfParams::Interactive(),
-                                                                           crypto::DefaultRng()));
-  CANDOR_RETURN_IF_ERROR(WriteFileAtomic(data_dir + "/demo-reviewer.key", reviewer_file, true, 0600));
+  // The administrator is also the demo reviewer, with a key file of its own (registered again
+  // after a restart: the same key changes nothing).
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys reviewer, key_file(data_dir + "/demo-reviewer.key"));
   CANDOR_ASSIGN_OR_RETURN(auto challenge, service.ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
   CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
                           crypto::ProveBoxKeyPossession(domain::ReviewerKeyProofContext(kDemoSlug, static_cast<std::uint64_t>(challenge.account_id)),
                                                         reviewer.box, challenge.server_public));
   CANDOR_RETURN_IF_ERROR(service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
   domain::Letter letter;
-  letter.title = "DEMO: A letter anyone in the Demo Agency may sign";
+  letter.title = kDemoTitle;
   letter.body =
       "This is demonstration data. The members of the Demo Agency ask leadership to reconsider the "
       "policy. Each signature proves that a real member signed, once, without saying who.";
@@ -239,6 +264,8 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   CANDOR_RETURN_IF_ERROR(service.PublishLetter(admin.principal, letter));
   return service.Logout(admin.principal);
 }
+
+namespace {
 
 // Where the web front end's build output (web/dist) is: --web-dir when given (it must hold an
 // index.html), else the first of web/dist under the working directory (`make run` starts here),
