@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <set>
+#include <thread>
 #include "server/app/service_internal.h"
 
 #include "domain/calendar.h"
@@ -77,7 +78,13 @@ Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
       log_key_(std::move(log_key)),
       reviewer_proof_key_(crypto::DeriveBoxKeyPair(log_key_.secret_key, "candor/v1/reviewer-key-verifier")),
       totp_key_(crypto::DeriveAtRestKey(log_key_.secret_key, "candor/v1/totp-at-rest")),
-      config_(std::move(config)) {}
+      config_(std::move(config)),
+      password_gate_(config_.password_slots != 0
+                         ? config_.password_slots
+                         : std::max<std::size_t>(2, std::thread::hardware_concurrency() > 1
+                                                        ? std::thread::hardware_concurrency() - 1
+                                                        : 1),
+                     std::max<std::size_t>(1, config_.password_slots_per_source)) {}
 
 Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& entry) {
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));

@@ -30,6 +30,7 @@
 #include "log/cosignature.h"
 #include "log/tree_head.h"
 #include "server/app/clock.h"
+#include "server/app/password_gate.h"
 #include "store/store.h"
 
 namespace candor::app {
@@ -38,6 +39,11 @@ struct ServiceConfig {
   std::int64_t session_ttl_ms = 8LL * 3600 * 1000;       // absolute lifetime of a session
   int login_max_failures = 5;                             // then the account name is locked…
   std::int64_t login_lockout_ms = 15LL * 60 * 1000;       // …for this long
+  // Password verifications at once (PasswordGate): in all (0: one less than the cores, at
+  // least 2) and per source address. Sign-ins beyond them are refused at once, so a burst
+  // cannot hold every server thread while public reads wait.
+  std::size_t password_slots = 0;
+  std::size_t password_slots_per_source = 2;
   std::int64_t invitation_default_hours = 72;
   std::int64_t invitation_max_hours = 30 * 24;
   crypto::PasswordCost password_cost = crypto::PasswordCost::kModerate;
@@ -512,6 +518,7 @@ class Service {
   crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
   crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
   ServiceConfig config_;
+  PasswordGate password_gate_;  // after config_, which sizes it
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;
   std::deque<store::Blob> rings_order_;  // insertion order, for eviction

@@ -122,7 +122,13 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   }
   // Verify outside any transaction: Argon2id is slow and must not hold the writer lock.
   // An unknown or disabled account still costs one Argon2id verification, so the response
-  // time does not tell whether a username exists.
+  // time does not tell whether a username exists. At most so many at once (PasswordGate): a
+  // sign-in beyond them is refused at once rather than stalling everyone else.
+  auto ticket = password_gate_.TryEnter(source);
+  if (!ticket) {
+    return Error(ErrorCode::kResourceExhausted,
+                 "the server is busy checking other sign-ins: try again in a few seconds");
+  }
   bool good = false;
   if (account && !account->disabled) {
     good = crypto::VerifyPassword(account->password_hash, password).ok();
