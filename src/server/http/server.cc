@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <random>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -132,7 +133,10 @@ class Server::Impl {
   WorkerPool& workers() { return *workers_; }
   void Unregister(std::uint64_t id) {
     std::lock_guard lock(mu_);
-    sessions_.erase(id);
+    if (auto it = sessions_.find(id); it != sessions_.end()) {
+      if (auto n = by_source_.find(it->second.source); n != by_source_.end() && --n->second == 0) by_source_.erase(n);
+      sessions_.erase(it);
+    }
     cv_.notify_all();
   }
 
@@ -156,7 +160,21 @@ class Server::Impl {
   // which destroys their sessions, which unregister here (and hold SSL objects of ctx).
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions_;
+  struct LiveSession {
+    std::weak_ptr<SessionBase> session;
+    std::uint64_t source = 0;  // SourceKey of its peer address
+  };
+  std::unordered_map<std::uint64_t, LiveSession> sessions_;
+  // Connections per source, by SourceKey: counts only, never an address.
+  std::unordered_map<std::uint64_t, std::size_t> by_source_;
+  // A per-process random salt, so the keys say nothing outside this process.
+  const std::uint64_t source_salt_ = std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
+  std::uint64_t SourceKey(const tcp::socket& socket) const {
+    ErrorCodeT ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return 0;
+    return std::hash<std::string>{}(std::to_string(source_salt_) + endpoint.address().to_string());
+  }
   std::uint64_t next_id_ = 0;
   std::optional<ssl::context> tls_;
 
@@ -218,7 +236,9 @@ class Session : public SessionBase {
     if (impl_.stopping()) return Abort();
     if (buffer_.size() > 0) return ReadHeader();  // pipelined: already here
     idle_ = true;
-    lowest().expires_after(options().idle_timeout);
+    // A new connection gets request_timeout for its first byte, not the keep-alive wait: one
+    // that never sends anything is gone in seconds.
+    lowest().expires_after(served_ ? options().idle_timeout : std::min(options().idle_timeout, options().request_timeout));
     derived().stream().async_read_some(buffer_.prepare(4096),
                                        Bind([](Derived& self, ErrorCodeT ec, std::size_t n) {
                                          self.idle_ = false;
@@ -416,6 +436,7 @@ class Session : public SessionBase {
     lowest().expires_after(options().request_timeout);
     bhttp::async_write(derived().stream(), res, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
                          self.response_.reset();
+                         self.served_ = true;
                          self.shared_body_.reset();
                          self.owned_body_ = std::string();
                          if (ec) return self.Abort();
@@ -440,6 +461,7 @@ class Session : public SessionBase {
   Target target_;
   RouteMatch match_;
   bool idle_ = false;
+  bool served_ = false;  // a response was written on this connection
   bool close_after_write_ = false;
 };
 
@@ -630,16 +652,33 @@ void Server::Impl::OnAccept(ErrorCodeT ec, tcp::socket socket) {
     return;
   }
   std::uint64_t id;
+  const std::uint64_t source = SourceKey(socket);
   {
-    std::lock_guard lock(mu_);
-    // Only this strand adds sessions, so the count can only shrink before the insert below.
-    if (sessions_.size() >= options_.max_connections) {
-      ErrorCodeT close_ec;
-      socket.close(close_ec);
+    std::vector<std::shared_ptr<SessionBase>> idle;
+    {
+      std::lock_guard lock(mu_);
+      // Only this strand adds sessions, so the counts can only shrink before the insert below.
+      const bool full = sessions_.size() >= options_.max_connections;
+      const bool source_full = by_source_.contains(source) && by_source_[source] >= options_.max_connections_per_source;
+      if (full || source_full) {
+        if (full) {
+          // The connections waiting for a request make room for the next one.
+          for (auto& [sid, live] : sessions_) {
+            if (auto s = live.session.lock()) idle.push_back(std::move(s));
+          }
+        }
+        ErrorCodeT close_ec;
+        socket.close(close_ec);
+      } else {
+        id = next_id_++;
+        ++by_source_[source];
+      }
+    }
+    if (!socket.is_open()) {
+      for (auto& s : idle) s->CloseIfIdle();
       DoAccept();
       return;
     }
-    id = next_id_++;
   }
   std::shared_ptr<SessionBase> session;
   if (tls_) {
@@ -647,7 +686,7 @@ void Server::Impl::OnAccept(ErrorCodeT ec, tcp::socket socket) {
     session = s;
     {
       std::lock_guard lock(mu_);
-      sessions_.emplace(id, session);
+      sessions_.emplace(id, LiveSession{session, source});
     }
     s->Run();
   } else {
@@ -655,7 +694,7 @@ void Server::Impl::OnAccept(ErrorCodeT ec, tcp::socket socket) {
     session = s;
     {
       std::lock_guard lock(mu_);
-      sessions_.emplace(id, session);
+      sessions_.emplace(id, LiveSession{session, source});
     }
     s->Run();
   }
@@ -685,8 +724,8 @@ void Server::Impl::Stop() {
     std::vector<std::shared_ptr<SessionBase>> live;
     {
       std::lock_guard lock(mu_);
-      for (auto& [id, weak] : sessions_) {
-        if (auto s = weak.lock()) live.push_back(std::move(s));
+      for (auto& [id, entry] : sessions_) {
+        if (auto s = entry.session.lock()) live.push_back(std::move(s));
       }
     }
     for (auto& s : live) fn(*s);

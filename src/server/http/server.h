@@ -62,7 +62,12 @@ struct ServerOptions {
                                                       // also the TLS handshake and each write
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
   std::chrono::milliseconds shutdown_grace{5'000};    // Stop() waits this long for requests
+  // Connections at once. When all are taken, those waiting for a request are closed to make
+  // room (an attacker's idle connections cannot lock others out) and the new one is refused;
+  // the next finds room. One source address may hold at most max_connections_per_source
+  // (counted in memory under a salted hash of the address, never kept or logged).
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_source = 128;
   // The worker pool of offloaded routes (RouteOptions::offload): its threads, and how many
   // such requests may be waiting or running before the next one gets 503.
   unsigned worker_threads = 2;

@@ -389,13 +389,48 @@ TEST_F(ServerTest, ConnectionCap) {
   auto refused = Client::Connect(port(), 50ms);
   ASSERT_TRUE(refused);  // the kernel accepts; the server closes at once
   EXPECT_TRUE(refused->WaitClosed(2000ms));
-  held.pop_back();
-  for (int i = 0; i < 200 && server_->active_connections() > 2; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
+  // Issue 12: the full server closed the connections that only waited (an attacker's 1,024
+  // idle ones would lock nobody out for long), so the next client finds room at once.
+  for (auto& c : held) EXPECT_TRUE(c->WaitClosed(2000ms));
   auto again = Fetch(port(), RawRequest("GET", "/api/v1/orgs/b"));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(ServerTest, OneSourceHoldsAtMostItsShareOfConnections) {
+  ServerOptions o;
+  o.max_connections = 100;
+  o.max_connections_per_source = 2;
+  Start(o);
+  auto a = Client::Connect(port(), 50ms);
+  auto b = Client::Connect(port(), 50ms);
+  ASSERT_TRUE(a && b);
+  for (int i = 0; i < 200 && server_->active_connections() < 2; ++i) std::this_thread::sleep_for(10ms);
+  auto third = Client::Connect(port(), 50ms);
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->WaitClosed(2000ms));  // this address already holds its two
+  // The two it holds are not closed for it, and work.
+  ASSERT_TRUE(a->Send(RawRequest("GET", "/api/v1/orgs/a")));
+  auto r = a->Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  b.reset();
+  for (int i = 0; i < 200 && server_->active_connections() > 1; ++i) std::this_thread::sleep_for(10ms);
+  auto after = Fetch(port(), RawRequest("GET", "/api/v1/orgs/b"));  // a slot was given back
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(ServerTest, ANewConnectionThatSendsNothingIsClosedAfterTheRequestTimeout) {
+  ServerOptions o;
+  o.request_timeout = 300ms;
+  o.idle_timeout = 10'000ms;  // the keep-alive wait, for connections that made a request
+  Start(o);
+  auto c = Client::Connect(port(), 50ms);
+  ASSERT_TRUE(c);
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c->WaitClosed(3000ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 2000ms);
 }
 
 TEST_F(ServerTest, HandlerExceptionIsABare500) {
