@@ -356,6 +356,8 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   options.worker_capacity = o.worker_queue;
   options.max_body_bytes = o.max_body;
   options.trust_proxy = o.trust_proxy;
+  // Behind a reverse proxy every connection comes from the proxy: the proxy limits each client.
+  if (o.trust_proxy) options.max_connections_per_source = options.max_connections;
   if (!o.tls_cert.empty()) options.tls = http::TlsFiles{o.tls_cert, o.tls_key};
   std::unique_ptr<http::AccessLogSink> sink;
   if (o.access_log) {
