@@ -23,17 +23,23 @@ export function firstUseNote(head: TrustedHead): HTMLElement | null {
   );
 }
 
-// Shown with a LogKeyChangedError: both keys, and a button that trusts the new one.
-export function keyChangedHelp(e: LogKeyChangedError): HTMLElement {
+// A choice between the key this browser pinned and another one: both keys, what to check
+// before trusting the other, and a button that trusts it from now on.
+function trustOtherKeyHelp(
+  pinned: Uint8Array,
+  other: Uint8Array,
+  labels: { other: string; otherTestId: string; button: string; buttonTestId: string; done: string; failed: string },
+  advice: string[],
+): HTMLElement {
   const status = statusRegion();
-  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': 'trust-new-log-key' }, 'Trust the new key from now on');
+  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': labels.buttonTestId }, labels.button);
   button.addEventListener('click', () => {
     button.disabled = true;
-    void trustLogKey(e.servedKey).then(
-      () => replace(status, 'Done: this browser now trusts the new key. Reload the page to continue.'),
+    void trustLogKey(other).then(
+      () => replace(status, labels.done),
       () => {
         button.disabled = false;
-        replace(status, 'This browser would not store the new key. Try again.');
+        replace(status, labels.failed);
       },
     );
   });
@@ -45,17 +51,32 @@ export function keyChangedHelp(e: LogKeyChangedError): HTMLElement {
       'dl',
       { class: 'facts' },
       h('dt', null, 'Key this browser trusted until now'),
-      h('dd', { class: 'mono break' }, keyText(e.pinnedKey)),
-      h('dt', null, 'Key the server uses now'),
-      h('dd', { class: 'mono break', 'data-testid': 'served-log-key' }, keyText(e.servedKey)),
+      h('dd', { class: 'mono break' }, keyText(pinned)),
+      h('dt', null, labels.other),
+      h('dd', { class: 'mono break', 'data-testid': labels.otherTestId }, keyText(other)),
     ),
-    h(
-      'p',
-      null,
-      'Trust the new key only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice).',
-    ),
+    h('p', null, ...advice),
     h('div', { class: 'actions' }, button),
     status,
+  );
+}
+
+// Shown with a LogKeyChangedError: both keys, and a button that trusts the new one.
+export function keyChangedHelp(e: LogKeyChangedError): HTMLElement {
+  return trustOtherKeyHelp(
+    e.pinnedKey,
+    e.servedKey,
+    {
+      other: 'Key the server uses now',
+      otherTestId: 'served-log-key',
+      button: 'Trust the new key from now on',
+      buttonTestId: 'trust-new-log-key',
+      done: 'Done: this browser now trusts the new key. Reload the page to continue.',
+      failed: 'This browser would not store the new key. Try again.',
+    },
+    [
+      'Trust the new key only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice).',
+    ],
   );
 }
 
@@ -63,38 +84,21 @@ export function keyChangedHelp(e: LogKeyChangedError): HTMLElement {
 // (the "Log key" box), and a button that trusts the entered one instead of the pin — the
 // browser's "move the pin file away" of the command line's --log-key.
 export function keyMismatchHelp(e: LogKeyMismatchError): HTMLElement {
-  const status = statusRegion();
-  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': 'trust-entered-log-key' }, 'Trust the key I entered from now on');
-  button.addEventListener('click', () => {
-    button.disabled = true;
-    void trustLogKey(e.enteredKey).then(
-      () => replace(status, 'Done: this browser now trusts the key you entered. Reload the page to continue.'),
-      () => {
-        button.disabled = false;
-        replace(status, 'This browser would not store the key. Try again.');
-      },
-    );
-  });
-  return h(
-    'details',
-    null,
-    h('summary', null, 'My organization announced a new log key'),
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', null, 'Key this browser trusted until now'),
-      h('dd', { class: 'mono break' }, keyText(e.pinnedKey)),
-      h('dt', null, 'Key you entered under “Log key”'),
-      h('dd', { class: 'mono break', 'data-testid': 'entered-log-key' }, keyText(e.enteredKey)),
-    ),
-    h(
-      'p',
-      null,
+  return trustOtherKeyHelp(
+    e.pinnedKey,
+    e.enteredKey,
+    {
+      other: 'Key you entered under “Log key”',
+      otherTestId: 'entered-log-key',
+      button: 'Trust the key I entered from now on',
+      buttonTestId: 'trust-entered-log-key',
+      done: 'Done: this browser now trusts the key you entered. Reload the page to continue.',
+      failed: 'This browser would not store the key. Try again.',
+    },
+    [
       'Trust the key you entered only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice). ',
       'If you are not sure, remove the key you entered under “Log key” on the “Your keys” page and ask your organization.',
-    ),
-    h('div', { class: 'actions' }, button),
-    status,
+    ],
   );
 }
 
