@@ -54,11 +54,22 @@ Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
   return roster;
 }
 
+Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id, std::int64_t version) {
+  CANDOR_ASSIGN_OR_RETURN(auto rows, tx.ListRosterMembers(org_id, version));
+  std::vector<crypto::Point> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    auto key = crypto::FixedFromBytes<crypto::Point>(r.ring_public, "ring key");
+    if (!key.ok()) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
+    out.push_back(*key);
+  }
+  return out;
+}
+
 }  // namespace internal
 
 namespace {
 
-using internal::LoadRoster;
 using internal::ToBlob;
 
 Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }

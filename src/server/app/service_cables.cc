@@ -29,7 +29,6 @@ struct DeadlineContext {
 
 namespace {
 
-using internal::LoadRoster;
 using internal::ToBlob;
 
 Error NoSuchCable() { return Error(ErrorCode::kNotFound, "there is no cable with that id"); }
@@ -236,8 +235,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                    "the organization's reviewers changed after your client fetched them: fetch them again and "
                    "encrypt again (nothing was sent)");
     }
-    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-    if (h.roster_version > roster.version()) {
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
+    if (h.roster_version > static_cast<std::uint64_t>(latest)) {
       return InvalidArgument("roster version " + std::to_string(h.roster_version) + " of '" + h.organization +
                              "' does not exist");
     }
@@ -257,7 +256,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                        "' for cables now (version " + std::to_string(epochs.front()) +
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(h.roster_version));
+    CANDOR_ASSIGN_OR_RETURN(auto members,
+                            internal::RosterMembersAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
     for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
       auto r = crypto::Ring::Create(std::move(bucket));
       if (r.ok() && r->digest() == h.ring_digest) ring = std::move(*r);

@@ -2,6 +2,8 @@
 #ifndef CANDOR_SERVER_APP_SERVICE_INTERNAL_H_
 #define CANDOR_SERVER_APP_SERVICE_INTERNAL_H_
 
+#include <vector>
+
 #include "crypto/bytes.h"
 #include "domain/roster.h"
 #include "store/store.h"
@@ -14,8 +16,13 @@ store::Blob ToBlob(crypto::ByteSpan b);
 // server's recipient list and the reviewer entries it logs (authors' clients seal to those).
 bool ReceivesCables(const store::AccountRecord& account);
 
-// The organization's roster, replayed from the store (every version).
+// The organization's roster, replayed from the store (every version): O(n) events. Nothing on a
+// request's path uses it any more (issue 12); bench/roster_bench.cc measures it as the baseline.
 Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id);
+
+// The members present at roster `version`, in order of addition (the ring P_0 … P_{n-1} before
+// the bucket rule), straight from the store without replaying the history.
+Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id, std::int64_t version);
 
 }  // namespace candor::app::internal
 

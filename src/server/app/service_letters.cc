@@ -22,7 +22,6 @@
 namespace candor::app {
 namespace {
 
-using internal::LoadRoster;
 using internal::ToBlob;
 using Json = nlohmann::json;
 
@@ -92,8 +91,7 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
   for (const auto& pin : pins) {
     CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(pin.organization_id));
     if (!org) return Error(ErrorCode::kCorrupt, "a letter names a missing organization");
-    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(tx, org->id));
-    CANDOR_ASSIGN_OR_RETURN(auto members, roster.members(static_cast<std::uint64_t>(pin.roster_version)));
+    CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org->id, pin.roster_version));
     LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members.size(), {}};
     for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
       auto ring = crypto::Ring::Create(std::move(bucket));
@@ -132,15 +130,15 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
   std::vector<std::uint64_t> versions;
   for (const auto& slug : letter.organizations) {
     CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
-    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(tx, org.id));
-    if (roster.size() < config_.min_ring_size) {
+    CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(tx, org.id));
+    if (static_cast<std::size_t>(tip.members) < config_.min_ring_size) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "'" + slug + "' has " + std::to_string(roster.size()) +
+                   "'" + slug + "' has " + std::to_string(tip.members) +
                        " members; a letter needs at least " + std::to_string(config_.min_ring_size) +
                        " in every organization it names, so that no signer can be singled out");
     }
-    pins.emplace_back(org.id, static_cast<std::int64_t>(roster.version()));
-    versions.push_back(roster.version());
+    pins.emplace_back(org.id, tip.version);
+    versions.push_back(static_cast<std::uint64_t>(tip.version));
   }
   const crypto::Bytes entry = domain::EncodeLogEntry(domain::LetterEvent{letter, versions});
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, entry));
@@ -182,9 +180,9 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
     org_id = org.id;
-    CANDOR_ASSIGN_OR_RETURN(domain::Roster roster, LoadRoster(*tx, org.id));
-    version = static_cast<std::int64_t>(roster.version());
-    for (auto& bucket : domain::BucketRoster(roster.members(), config_.max_ring_size)) {
+    CANDOR_ASSIGN_OR_RETURN(version, tx->LatestRosterVersion(org.id));
+    CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(*tx, org.id, version));
+    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
       auto r = crypto::Ring::Create(std::move(bucket));
       if (!r.ok()) return Error(ErrorCode::kCorrupt, "the roster does not make a valid ring");
       if (r->digest() == ring_digest) ring = std::move(*r);
