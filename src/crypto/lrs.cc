@@ -13,7 +13,6 @@
 namespace candor::crypto {
 namespace {
 
-constexpr std::string_view kRingLabel = "candor/v1/ring";
 constexpr std::string_view kTagBaseLabel = "candor/v1/lrs/tag-base";
 constexpr std::string_view kChallengeLabel = "candor/v1/lrs/challenge";
 constexpr std::string_view kAlphaLabel = "candor/v1/lrs/alpha";
@@ -143,7 +142,7 @@ Result<Ring> Ring::Create(std::vector<Point> members) {
 
   // ring_digest = H256("candor/v1/ring", P_0, …, P_{n-1}): each key is its own transcript
   // part, length-prefixed like every other.
-  Sha256Transcript t(kRingLabel);
+  Sha256Transcript t(kRingDigestLabel);
   for (const Point& p : members) t.Add(p.span());
   const Digest32 digest = t.Finish();
   return Ring(std::move(members), std::move(sorted), digest);

@@ -38,6 +38,10 @@ inline constexpr std::string_view kLrsScheme = "candor-lrs-v1";
 //
 // A Ring can only be made by Create, so holding one proves the ring rules were checked.
 // It is an immutable value: copyable, and safe to share between threads for reading.
+// The label of ring_digest = H256(kRingDigestLabel, P_0, …, P_{n-1}) (CRYPTO.md "Rings"), for
+// code that streams the digest over keys it holds some other way (a roster, stored rows).
+inline constexpr std::string_view kRingDigestLabel = "candor/v1/ring";
+
 class Ring {
  public:
   // Validates `members` and takes ownership of them.

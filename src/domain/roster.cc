@@ -1,5 +1,7 @@
 #include "domain/roster.h"
 
+#include "crypto/lrs.h"
+
 #include <string>
 
 #include "crypto/keys.h"
@@ -95,7 +97,7 @@ Result<std::vector<crypto::Point>> Roster::members(std::uint64_t v) const {
 Result<crypto::Digest32> Roster::digest(std::uint64_t v) const {
   CANDOR_RETURN_IF_ERROR(CheckVersion(v));
   // ring_digest (CRYPTO.md "Rings"), streamed over the same selection as members(v).
-  crypto::Sha256Transcript t("candor/v1/ring");
+  crypto::Sha256Transcript t(crypto::kRingDigestLabel);
   for (const Member& m : members_) {
     if (m.added > v) break;
     if (m.removed == 0 || m.removed > v) t.Add(m.key.span());

@@ -373,32 +373,45 @@ export function witnessKeysFromLines(text: string): { keys: Uint8Array[]; proble
   return { keys, problems };
 }
 
+// A setting kept as text in localStorage, read strictly: a stored value that does not read back
+// stops with `damaged` (a CandorError 'invalid argument', in plain words) — never "unset".
+function loadSetting<T>(key: string, fromText: (text: string) => T, damaged: string): T | null {
+  const text = readStorage(key);
+  if (text === null) return null;
+  try {
+    return fromText(text);
+  } catch (e) {
+    if (!(e instanceof CandorError)) throw e;
+    throw invalidArgument(damaged);
+  }
+}
+
+// Stores `value` as text (refusing what would not read back), or removes the setting (null).
+function saveSetting<T>(key: string, value: T | null, toText: (value: T) => string, fromText: (text: string) => T): void {
+  if (value === null) {
+    writeStorage(key, null);
+    return;
+  }
+  const text = toText(value);
+  fromText(text); // refuses what could not be read back
+  writeStorage(key, text);
+}
+
 // The policy stored in this browser; null: none. Throws a CandorError ('invalid argument',
 // in plain words) when one is stored but cannot be read.
 export function loadWitnessPolicy(): WitnessPolicy | null {
-  const text = readStorage(WITNESS_POLICY_KEY);
-  if (text === null) return null;
-  try {
-    return witnessPolicyFromText(text);
-  } catch (e) {
-    if (!(e instanceof CandorError)) throw e;
-    throw invalidArgument(
-      'Candor stopped here: the witness setting stored in this browser is damaged, so it cannot check the public log with your witnesses. ' +
-        'Set your witnesses again (or remove them) under “Witnesses” on the “Your keys” page.',
-    );
-  }
+  return loadSetting(
+    WITNESS_POLICY_KEY,
+    witnessPolicyFromText,
+    'Candor stopped here: the witness setting stored in this browser is damaged, so it cannot check the public log with your witnesses. ' +
+      'Set your witnesses again (or remove them) under “Witnesses” on the “Your keys” page.',
+  );
 }
 
 // Stores `policy` (checked: 1 … MAX_WITNESSES distinct 32-byte keys, 1 ≤ threshold ≤ their
 // number), or removes the stored one (null).
 export function saveWitnessPolicy(policy: WitnessPolicy | null): void {
-  if (policy === null) {
-    writeStorage(WITNESS_POLICY_KEY, null);
-    return;
-  }
-  const text = witnessPolicyToText(policy);
-  witnessPolicyFromText(text); // refuses what could not be read back
-  writeStorage(WITNESS_POLICY_KEY, text);
+  saveSetting(WITNESS_POLICY_KEY, policy, witnessPolicyToText, witnessPolicyFromText);
 }
 
 // --- the log key the member entered ---
@@ -440,29 +453,18 @@ export function logKeyFromInput(text: string): { key: Uint8Array; problem: null 
 // The key entered in this browser; null: none. Throws a CandorError ('invalid argument', in
 // plain words) when one is stored but cannot be read.
 export function loadExplicitLogKey(): Uint8Array | null {
-  const text = readStorage(EXPLICIT_LOG_KEY);
-  if (text === null) return null;
-  try {
-    return explicitLogKeyFromText(text);
-  } catch (e) {
-    if (!(e instanceof CandorError)) throw e;
-    throw invalidArgument(
-      'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
-        'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
-    );
-  }
+  return loadSetting(
+    EXPLICIT_LOG_KEY,
+    explicitLogKeyFromText,
+    'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
+      'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
+  );
 }
 
 // Stores `key` (32 bytes), or removes the stored one (null). The pin is left as it is: a key
 // that differs from it stops every flow until the member settles which one is right.
 export function saveExplicitLogKey(key: Uint8Array | null): void {
-  if (key === null) {
-    writeStorage(EXPLICIT_LOG_KEY, null);
-    return;
-  }
-  const text = explicitLogKeyToText(key);
-  explicitLogKeyFromText(text); // refuses what could not be read back
-  writeStorage(EXPLICIT_LOG_KEY, text);
+  saveSetting(EXPLICIT_LOG_KEY, key, explicitLogKeyToText, explicitLogKeyFromText);
 }
 
 export const browserTrustStore: TrustStore = {

@@ -14,6 +14,7 @@
 #include "domain/roster.h"
 #include "crypto/at_rest.h"
 #include "crypto/keys.h"
+#include "crypto/lrs.h"
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "log/proof.h"
@@ -73,6 +74,16 @@ namespace {
 using internal::ToBlob;
 
 Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
+
+// ring_digest (CRYPTO.md "Rings") streamed over stored members, in their order.
+Result<crypto::Digest32> StoredRingDigest(const std::vector<store::RosterEventRecord>& members) {
+  crypto::Sha256Transcript digest(crypto::kRingDigestLabel);
+  for (const auto& m : members) {
+    if (m.ring_public.size() != 32) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
+    digest.Add(m.ring_public);
+  }
+  return digest.Finish();
+}
 
 Status CheckRange(std::uint64_t v, const char* what) {
   if (v > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument(std::string(what) + " is too large");
@@ -457,12 +468,7 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   view.organization = org.slug;
   view.version = v;
   CANDOR_ASSIGN_OR_RETURN(view.members, tx->ListRosterMembers(org.id, v));
-  crypto::Sha256Transcript digest("candor/v1/ring");
-  for (const auto& m : view.members) {
-    if (m.ring_public.size() != 32) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
-    digest.Add(m.ring_public);
-  }
-  view.digest = digest.Finish();
+  CANDOR_ASSIGN_OR_RETURN(view.digest, StoredRingDigest(view.members));
   return view;
 }
 
@@ -481,9 +487,7 @@ Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, 
     }
   }
   CANDOR_ASSIGN_OR_RETURN(auto members, tx->ListRosterMembers(org.id, tip.version));
-  crypto::Sha256Transcript digest("candor/v1/ring");
-  for (const auto& m : members) digest.Add(m.ring_public);
-  out.digest = digest.Finish();
+  CANDOR_ASSIGN_OR_RETURN(out.digest, StoredRingDigest(members));
   std::lock_guard<std::mutex> lock(digest_mu_);
   if (digests_.size() >= kDigestCacheEntries) digests_.erase(digests_.begin());
   digests_.emplace(key, out.digest);

@@ -636,7 +636,10 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   // The log state of the tree head, when it is a checkpoint whose leaves are kept: the letter's
   // leaf and its organizations', and each roster's version v + 1 where one exists (FORMATS.md,
   // "Letter bundle", rule 10). A bundle without its co-signatures proves no completeness.
-  std::optional<domain::LogState> state;
+  // Each organization's roster entries up to its pin, or up to the pin + 1 where the log state
+  // says a later version exists.
+  std::vector<std::int64_t> up_to;
+  for (const auto& pin : pins) up_to.push_back(pin.roster_version);
   Json state_json;
   if (with_signatures) {
     CANDOR_ASSIGN_OR_RETURN(auto stored, tx->FindLogState(static_cast<std::int64_t>(sth->head.size)));
@@ -653,18 +656,17 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
         if (!org.ok() || !std::holds_alternative<domain::OrgStateLeaf>(*org)) {
           return Error(ErrorCode::kCorrupt, "a stored log state leaf is damaged");
         }
-        const auto& pin = pins[k];
-        if (std::get<domain::OrgStateLeaf>(*org).roster_version <= static_cast<std::uint64_t>(pin.roster_version)) continue;
-        CANDOR_ASSIGN_OR_RETURN(auto next, tx->ListRosterEvents(pin.organization_id, pin.roster_version + 1));
-        if (next.empty() || next.back().version != pin.roster_version + 1) {
-          return Error(ErrorCode::kCorrupt, "a roster version the log state names is missing");
+        if (std::get<domain::OrgStateLeaf>(*org).roster_version > static_cast<std::uint64_t>(pins[k].roster_version)) {
+          up_to[k] = pins[k].roster_version + 1;
         }
-        indices.push_back(next.back().log_index);
       }
     }
   }
-  for (const auto& pin : pins) {
-    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(pin.organization_id, pin.roster_version));
+  for (std::size_t k = 0; k < pins.size(); ++k) {
+    CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(pins[k].organization_id, up_to[k]));
+    if (events.empty() || events.back().version != up_to[k]) {
+      return Error(ErrorCode::kCorrupt, "a roster version a letter or the log state names is missing");
+    }
     for (const auto& e : events) indices.push_back(e.log_index);
   }
   if (with_signatures) {
