@@ -11,7 +11,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 PORT ?= 8080
 
-.PHONY: all deps build build-asan web test test-unit test-asan run fuzz bench vectors format clean
+.PHONY: all deps build build-asan web test test-unit test-asan run fuzz bench vectors format clean crash-test hostile-test
 
 all: build web
 
@@ -75,6 +75,20 @@ fuzz: deps
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $$work; \
 	  rm -rf $$work; \
 	done
+
+# Crash durability on demand (issue 12 item 4): TRIALS SIGKILL trials on SQLite, on PostgreSQL,
+# and on two servers sharing one PostgreSQL store. `make test` runs a few of each.
+TRIALS ?= 1000
+crash-test: build
+	python3 tests/crash/crash_harness.py --candor $(BUILD)/src/cli/candor --trials $(TRIALS) --keep-going
+	bash scripts/with-postgres.sh python3 tests/crash/crash_harness.py --candor $(BUILD)/src/cli/candor \
+	  --trials $(TRIALS) --postgres --keep-going
+	bash scripts/with-postgres.sh python3 tests/crash/crash_harness.py --candor $(BUILD)/src/cli/candor \
+	  --trials $(TRIALS) --postgres --two --keep-going
+
+# Every command against hostile server answers, with more single-field mutations than `make test`.
+hostile-test: build
+	python3 tests/cli/hostile_replies.py --candor $(BUILD)/src/cli/candor --seeds 8
 
 bench: build
 	$(BUILD)/bench/candor_bench --benchmark_counters_tabular=true

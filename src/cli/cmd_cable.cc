@@ -214,7 +214,7 @@ Status RunWrite(const WriteOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring, state));
   // Who will be able to read it, as the log says, before anything is sealed.
-  fmt::print("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}", o.org,
+  Say("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}", o.org,
              DescribeReviewers(state));
   // Slots this device spent count as used, published or not (UsedSlots).
   CANDOR_ASSIGN_OR_RETURN(UsedSlots spent,
@@ -233,14 +233,14 @@ Status RunWrite(const WriteOptions& o) {
   // The slot counts as spent whatever the answer: sending its tag again would link the two.
   CANDOR_RETURN_IF_ERROR(spent.Spend(spent_id, in.quota_window, sealed.request["quota_slot"].get<std::uint64_t>()));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables", sealed.request, o.ca_file));
-  fmt::print("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n", o.org);
-  fmt::print("{}\n", draft.author_name ? "You signed it with your name: the reviewers will see who you are."
+  Say("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n", o.org);
+  Say("{}\n", draft.author_name ? "You signed it with your name: the reviewers will see who you are."
                                        : fmt::format("It is anonymous: it proves only that one of {} members wrote it.",
                                                      sealed.ring_size));
-  fmt::print("{}", Deadlines(view));
-  fmt::print("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n", sealed.receipt);
-  fmt::print("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to you.\n");
-  if (!o.receipt_out.empty()) fmt::print("It is also saved in {} (readable by you only).\n", o.receipt_out);
+  Say("{}", Deadlines(view));
+  Say("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n", sealed.receipt);
+  Say("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to you.\n");
+  if (!o.receipt_out.empty()) Say("It is also saved in {} (readable by you only).\n", o.receipt_out);
   return Status::Ok();
 }
 
@@ -261,20 +261,20 @@ Status RunStatus(const StatusOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
                                               Json{{"id", crypto::ToHex(access.id)}, {"access", crypto::ToHex(access.access)}},
                                               o.ca_file));
-  fmt::print("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
+  Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, head.sth, o.ca_file));
-  fmt::print("  In the log      {} event(s), each matching what you see, proven included under the\n"
+  Say("  In the log      {} event(s), each matching what you see, proven included under the\n"
              "                  tree head of {} entries signed by log key {}… ({})\n",
              checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
              o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
-  if (messages.empty()) fmt::print("\nNo replies yet.\n");
+  if (messages.empty()) Say("\nNo replies yet.\n");
   for (const auto& m : messages) {
     const char* what = m.action == domain::CableAction::kExtended ? "Deadline extended — reason"
                        : m.action == domain::CableAction::kClosed ? "Final answer"
                                                                    : "Reply";
-    fmt::print("\n{} ({}):\n{}\n", what, m.date, m.text);
+    Say("\n{} ({}):\n{}\n", what, m.date, m.text);
   }
   return Status::Ok();
 }
@@ -358,7 +358,7 @@ Status RunRegisterKey(const ReviewerOptions& o) {
   if (logged == state.reviewers.end()) {
     return VerificationFailed("the server accepted your key but the log does not list it among the reviewers");
   }
-  fmt::print("New cables to '{}' will be encrypted to your key as well; the log lists it (entry {}).\n"
+  Say("New cables to '{}' will be encrypted to your key as well; the log lists it (entry {}).\n"
              "Its fingerprint, which authors see next to your name: {}\n",
              o.staff.org, logged->log_index, domain::KeyFingerprint(keys.box.public_key));
   return Status::Ok();
@@ -369,9 +369,9 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
   CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/cables" +
                                                          (overdue ? "?overdue=1" : "")));
   const Json& cables = list.value("cables", Json::array());
-  if (cables.empty()) fmt::print("{}\n", overdue ? "No overdue cables." : "No cables.");
+  if (cables.empty()) Say("{}\n", overdue ? "No overdue cables." : "No cables.");
   for (const auto& c : cables) {
-    fmt::print("{}  {:<12} {:<9}{}\n{}", c.value("id", ""), c.value("state", ""), c.value("author", ""),
+    Say("{}  {:<12} {:<9}{}\n{}", c.value("id", ""), c.value("state", ""), c.value("author", ""),
                c["deadlines"].value("overdue", false) ? "  OVERDUE" : "", Deadlines(c));
   }
   return Status::Ok();
@@ -391,21 +391,21 @@ Status RunRead(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
   const auto& [view, opened, state] = read;
-  fmt::print("Subject: {}\n", opened.content.subject);
+  Say("Subject: {}\n", opened.content.subject);
   if (opened.content.author) {
-    fmt::print("From:    {} (verified member of the roster)\n", opened.content.author->name);
+    Say("From:    {} (verified member of the roster)\n", opened.content.author->name);
   } else {
-    fmt::print("From:    an anonymous member of '{}' (one of {}; both ring signatures checked against roster\n"
+    Say("From:    an anonymous member of '{}' (one of {}; both ring signatures checked against roster\n"
                "         version {} as the log records it)\n",
                o.staff.org, opened.ring_size, opened.header.roster_version);
   }
-  fmt::print("{}\n{}\n", Deadlines(view), opened.content.body);
+  Say("{}\n{}\n", Deadlines(view), opened.content.body);
   for (const auto& a : opened.content.attachments) {
-    fmt::print("\n[attachment: {} — {} bytes]\n", a.name, a.data.size());
+    Say("\n[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, keys.box, true));
   for (const auto& m : messages) {
-    fmt::print("\n-- {} ({}):\n{}\n", domain::CableActionName(m.action), m.date, m.text);
+    Say("\n-- {} ({}):\n{}\n", domain::CableActionName(m.action), m.date, m.text);
   }
   return Status::Ok();
 }
@@ -413,7 +413,7 @@ Status RunRead(const ReviewerOptions& o) {
 Status RunAck(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "acknowledge"), Json{{"id", o.id}}));
-  fmt::print("Acknowledged. The author can see it.\n");
+  Say("Acknowledged. The author can see it.\n");
   return Status::Ok();
 }
 
@@ -428,7 +428,7 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
   CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, std::get<1>(read), keys_list, crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "messages"), body));
-  fmt::print("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
+  Say("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
                                                            : "Sent: the author can read it with their receipt.");
   return Status::Ok();
 }
@@ -438,11 +438,11 @@ Status RunReminders(const ReviewerOptions& o, bool mark) {
   CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/notifications?undelivered=1"));
   std::int64_t last = 0;
   for (const auto& n : list.value("notifications", Json::array())) {
-    fmt::print("{:<20} cable {}…  deadline {}\n", n.value("kind", ""), n.value("cable_id", "").substr(0, 16),
+    Say("{:<20} cable {}…  deadline {}\n", n.value("kind", ""), n.value("cable_id", "").substr(0, 16),
                n.value("deadline", ""));
     last = std::max(last, n.value("id", std::int64_t{0}));
   }
-  if (last == 0) fmt::print("No new reminders.\n");
+  if (last == 0) Say("No new reminders.\n");
   if (mark && last > 0) {
     CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", "/api/v1/orgs/" + o.staff.org + "/notifications/delivered",
                                      Json{{"up_to", last}}));

@@ -76,7 +76,7 @@ Status RunEnroll(const EnrollOptions& o) {
       std::find(members.begin(), members.end(), info->ring_public) == members.end()) {
     return VerificationFailed("the server accepted the enrollment but its log does not list your key");
   }
-  fmt::print("You are enrolled in '{}'. The roster now has {} members (version {}).\n"
+  Say("You are enrolled in '{}'. The roster now has {} members (version {}).\n"
              "No name was sent: the roster holds only your public keys.\n",
              o.org, size, version);
   return Status::Ok();
@@ -105,7 +105,7 @@ Status RunRosterFetch(const RosterFetchOptions& o) {
   if (!ring.ok()) return ring.error().WithContext(fmt::format("roster version {} of '{}'", version, o.org));
   std::string text = domain::RingToJson(*ring).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
-  fmt::print("Wrote the roster of '{}' ({} members, version {}, as the log proves it) to {}.\n", o.org, ring->size(),
+  Say("Wrote the roster of '{}' ({} members, version {}, as the log proves it) to {}.\n", o.org, ring->size(),
              version, o.out);
   return Status::Ok();
 }
@@ -162,7 +162,7 @@ Status AuditWeb(const ServerUrl& server, const std::string& web_url, const Trust
       }
     }
   }
-  fmt::print("Web release {}: the {} files {} serves to browsers match the release logged as entry {}, byte for byte.\n",
+  Say("Web release {}: the {} files {} serves to browsers match the release logged as entry {}, byte for byte.\n",
              crypto::ToHex(domain::WebReleaseId(manifest)), files.size(), site.ToString(), index);
   return Status::Ok();
 }
@@ -175,13 +175,13 @@ Status RunAudit(const AuditOptions& o) {
   trust.check_own_head = true;
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
   const tlog::SignedTreeHead& sth = head.sth;
-  fmt::print("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size, crypto::ToHex(sth.head.root),
+  Say("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size, crypto::ToHex(sth.head.root),
              head.witnessed > 0 ? fmt::format(", cosigned by {} of your witnesses", head.witnessed) : "");
   if (head.previous_size) {
-    fmt::print("Consistent with the {} entries this client saw before: nothing was removed or changed.\n",
+    Say("Consistent with the {} entries this client saw before: nothing was removed or changed.\n",
                *head.previous_size);
   } else {
-    fmt::print("First look at this log from this client: its key and tree head are remembered in {}.\n", head.pin_file);
+    Say("First look at this log from this client: its key and tree head are remembered in {}.\n", head.pin_file);
   }
 
   if (!o.web.empty()) CANDOR_RETURN_IF_ERROR(AuditWeb(server, o.web, head, o.ca_file));
@@ -216,16 +216,16 @@ Status RunAudit(const AuditOptions& o) {
     if (tree.Root() != sth.head.root) {
       return VerificationFailed("the entries the server serves do not hash to its signed root");
     }
-    fmt::print("Downloaded and re-hashed all {} entries: they match the signed root.\n", tree.size());
-    for (const auto& [kind, n] : kinds) fmt::print("  {:>6}  {}\n", n, kind);
+    Say("Downloaded and re-hashed all {} entries: they match the signed root.\n", tree.size());
+    for (const auto& [kind, n] : kinds) Say("  {:>6}  {}\n", n, kind);
     if (kinds.contains("log-state")) {
-      fmt::print("Each of the {} log-state entries commits to exactly what the log held before it ({} letters and {} "
+      Say("Each of the {} log-state entries commits to exactly what the log held before it ({} letters and {} "
                  "organizations now).\n",
                  kinds["log-state"], state.letters(), state.organizations());
     }
   }
 
-  fmt::print("Audit passed.\n");
+  Say("Audit passed.\n");
   return Status::Ok();
 }
 

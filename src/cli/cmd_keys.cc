@@ -30,10 +30,10 @@ Status RunKeygen(const KeygenOptions& o) {
                           crypto::SealKeyFile(keys, passphrase, crypto::KdfParams::Moderate(),
                                               crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, file, o.force, 0600));
-  fmt::print("Created your member key in {} (protected by your passphrase).\n", o.out);
-  fmt::print("ring public key:  {}\n", crypto::ToHex(keys.ring.public_key));
-  fmt::print("reply public key: {}\n", crypto::ToHex(keys.box.public_key));
-  fmt::print("Keep the file and the passphrase to yourself: nobody, not even an administrator,\n"
+  Say("Created your member key in {} (protected by your passphrase).\n", o.out);
+  Say("ring public key:  {}\n", crypto::ToHex(keys.ring.public_key));
+  Say("reply public key: {}\n", crypto::ToHex(keys.box.public_key));
+  Say("Keep the file and the passphrase to yourself: nobody, not even an administrator,\n"
              "can recover them for you.\n");
   return Status::Ok();
 }
@@ -44,9 +44,9 @@ Status RunKeyShow(const std::string& path, bool json) {
   if (json) {
     domain::Json j{{"ring_public_key", crypto::ToHex(info.ring_public)},
                    {"reply_public_key", crypto::ToHex(info.box_public)}};
-    fmt::print("{}\n", j.dump(2));
+    Say("{}\n", j.dump(2));
   } else {
-    fmt::print("ring public key:  {}\nreply public key: {}\n", crypto::ToHex(info.ring_public),
+    Say("ring public key:  {}\nreply public key: {}\n", crypto::ToHex(info.ring_public),
                crypto::ToHex(info.box_public));
   }
   return Status::Ok();
@@ -69,7 +69,7 @@ Status RunKeyPasswd(const PasswdOptions& o) {
                                                           crypto::KdfParams::Moderate(),
                                                           crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.path, updated, /*overwrite=*/true, 0600));
-  fmt::print("Changed the passphrase of {}.\n", o.path);
+  Say("Changed the passphrase of {}.\n", o.path);
   return Status::Ok();
 }
 
@@ -95,7 +95,7 @@ Status RunRingCreate(const RingCreateOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(points)));
   std::string text = domain::RingToJson(ring).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
-  fmt::print("Wrote a ring of {} members to {} (digest {}).\n", ring.size(), o.out,
+  Say("Wrote a ring of {} members to {} (digest {}).\n", ring.size(), o.out,
              crypto::ToHex(ring.digest()));
   return Status::Ok();
 }

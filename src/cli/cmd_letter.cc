@@ -147,17 +147,22 @@ struct DraftOptions {
 Status RunDraft(const DraftOptions& o) {
   domain::Letter letter;
   letter.title = o.title;
-  CANDOR_ASSIGN_OR_RETURN(letter.body, ReadFileText(o.body_file));
+  CANDOR_ASSIGN_OR_RETURN(std::string body, ReadFileText(o.body_file));
+  // Line breaks as '\n' only: a text saved with CR LF (Windows) reads the same, and a bare CR
+  // (which could overwrite a line on a terminal) is not allowed in a new letter.
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (!(body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n')) letter.body += body[i];
+  }
   letter.organizations = o.orgs;
   letter.closes_at_ms = o.closes_at_ms;
   letter.quorum = o.quorum;
   if (!o.supersedes.empty()) {
     CANDOR_ASSIGN_OR_RETURN(letter.supersedes, crypto::FixedFromHex<domain::LetterId>(o.supersedes, "--supersedes"));
   }
-  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const std::string text = domain::LetterToJson(letter).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
-  fmt::print("Wrote {}. Once published, this letter's id will be\n  {}\n"
+  Say("Wrote {}. Once published, this letter's id will be\n  {}\n"
              "and not one word of it can change. Publish it with `candor letter publish {}`.\n",
              o.out, crypto::ToHex(domain::ComputeLetterId(letter)), o.out);
   return Status::Ok();
@@ -177,6 +182,7 @@ Status RunPublish(const PublishOptions& o) {
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) return InvalidArgument("'" + o.file + "' is not JSON");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const domain::LetterId id = domain::ComputeLetterId(letter);
   const std::string org = o.org.empty() ? letter.organizations.front() : o.org;
   // The membership proof is over the organization's current roster (the one the letter will
@@ -202,7 +208,7 @@ Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/member", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::string got, StrField(reply, "id"));
   if (got != crypto::ToHex(id)) return VerificationFailed("the server published the letter under another id: " + got);
-  fmt::print("Published. Letter id: {}\nYou proved you are one of {} members of '{}' without saying which.\n"
+  Say("Published. Letter id: {}\nYou proved you are one of {} members of '{}' without saying which.\n"
              "Members sign it with `candor letter sign {} --server {} --key KEYFILE`.\n",
              got, ring.size(), org, got, server.ToString());
   return Status::Ok();
@@ -244,7 +250,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
                  fmt::format("your ring has {} members; signing within fewer than {} could single you out, "
                              "so nothing was sent (see --min-ring)", ring->size(), o.min_ring));
   }
-  fmt::print(stderr, "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was published).\n",
+  Say(stderr, "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was published).\n",
              Grouped(ring->size()), org->slug, org->version);
   const auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
   CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
@@ -265,13 +271,13 @@ Status RunLetterSign(const LetterSignOptions& o) {
   if (!o.receipt.empty()) {
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt, crypto::AsBytes(receipt.dump(2) + "\n"), false, 0600));
   }
-  fmt::print("{} \"{}\".\nYour {} is one of {} members of '{}' (roster version {}): nobody, not even the server, can "
+  Say("{} \"{}\".\nYour {} is one of {} members of '{}' (roster version {}): nobody, not even the server, can "
              "tell which.\nIt will appear in the log with the next batch{}.\n",
              o.withdraw ? "Withdrew your signature from" : "Signed", rings.letter.title,
              o.withdraw ? "withdrawal" : "signature", Grouped(ring->size()), org->slug, org->version,
              rings.letter.quorum ? fmt::format(" once {} people have signed", *rings.letter.quorum) : std::string());
   if (!o.receipt.empty()) {
-    fmt::print("Receipt saved to {} (check it later with `candor letter receipt {}`). Anyone who reads\n"
+    Say("Receipt saved to {} (check it later with `candor letter receipt {}`). Anyone who reads\n"
                "that file can tell this signature is yours: keep it private, or delete it.\n",
                o.receipt, o.receipt);
   }
@@ -314,7 +320,7 @@ Status RunReceipt(const ReceiptOptions& o) {
     }
     const std::string state = st.value("state", "");
     if (state != "published") {
-      fmt::print("Accepted, not yet in the log ({}).\n",
+      Say("Accepted, not yet in the log ({}).\n",
                  state == "waiting-for-quorum" ? "the letter's quorum is not reached yet" : "waiting for the next batch");
       return Status::Ok();
     }
@@ -335,7 +341,7 @@ Status RunReceipt(const ReceiptOptions& o) {
         domain::SignatureActionName(cosig->action) != action) {
       return VerificationFailed("log entry " + std::to_string(index) + " is not your signature");
     }
-    fmt::print("Your {} is in the log: entry {} of {}, batch {}; the inclusion proof checks against the\n"
+    Say("Your {} is in the log: entry {} of {}, batch {}; the inclusion proof checks against the\n"
                "tree head signed by log key {}.\n",
                action == "sign" ? "signature" : "withdrawal", index, sth.head.size, st.value("batch", 0), key_hex);
     return Status::Ok();
@@ -350,19 +356,19 @@ struct ShowOptions {
 
 void PrintLetter(const Json& v, bool full) {
   const Json& l = v["letter"];
-  fmt::print("{}  \"{}\"  [{}]\n", v.value("id", ""), l.value("title", ""), v.value("status", ""));
-  if (full) fmt::print("\n{}\n\n", l.value("body", ""));
+  Say("{}  \"{}\"  [{}]\n", v.value("id", ""), l.value("title", ""), v.value("status", ""));
+  if (full) Say("\n{}\n\n", l.value("body", ""));
   for (const auto& o : v["organizations"]) {
     std::string rings;
     for (const auto& r : o["rings"]) rings += (rings.empty() ? "" : ", ") + Grouped(r.value("size", 0u));
-    fmt::print("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.value("slug", ""),
+    Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.value("slug", ""),
                o["signers"].is_number() ? Grouped(o["signers"].get<std::uint64_t>()) : std::string("?"),
                o.value("roster_version", 0), Grouped(o.value("roster_size", 0u)), rings);
   }
   if (v.value("quorum_reached", false)) {
-    fmt::print("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)), v.value("batches", 0u));
+    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)), v.value("batches", 0u));
   } else {
-    fmt::print("  Quorum of {} not yet reached: counts are hidden until then.\n", v.value("quorum", 0u));
+    Say("  Quorum of {} not yet reached: counts are hidden until then.\n", v.value("quorum", 0u));
   }
 }
 
@@ -370,7 +376,7 @@ Status RunList(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters", o.ca_file));
   if (!list.contains("letters") || !list["letters"].is_array()) return BadReply("no letter list");
-  if (list["letters"].empty()) fmt::print("No letters are published yet.\n");
+  if (list["letters"].empty()) Say("No letters are published yet.\n");
   for (const auto& v : list["letters"]) PrintLetter(v, false);
   return Status::Ok();
 }

@@ -44,13 +44,13 @@ Status RunExport(const ExportOptions& o) {
   const std::string text = bundle.dump() + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
   if (report) {
-    fmt::print("{}", DescribeBundleReport(*report));
-    fmt::print(
+    Say("{}", DescribeBundleReport(*report));
+    Say(
         "Wrote the verified bundle ({} bytes) to {}; `candor verify --bundle {} --log-key {}` "
         "recounts it offline.\n",
         WithThousands(text.size()), o.out, o.out, crypto::ToHex(report->log_key));
   } else {
-    fmt::print(
+    Say(
         "Wrote the bundle of letter {} ({} bytes) to {} WITHOUT checking it; check it with "
         "`candor verify --bundle {}`.\n",
         o.letter, WithThousands(text.size()), o.out, o.out);

@@ -92,7 +92,7 @@ Result<Json> LoadJson(const std::string& path) {
 Status RunRoot(const EntriesOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(tlog::MemoryTree tree, LoadTree(o));
   Json j{{"tree_size", tree.size()}, {"root", crypto::ToHex(tree.Root())}};
-  fmt::print("{}\n", j.dump(2));
+  Say("{}\n", j.dump(2));
   return Status::Ok();
 }
 
@@ -105,7 +105,7 @@ Status RunProveInclusion(const EntriesOptions& o, std::uint64_t index, std::opti
   Json j{{"type", "inclusion"},   {"index", index},
          {"tree_size", n},        {"leaf_hash", crypto::ToHex(leaf)},
          {"root", crypto::ToHex(root)}, {"proof", HashesToJson(proof)}};
-  fmt::print("{}\n", j.dump(2));
+  Say("{}\n", j.dump(2));
   return Status::Ok();
 }
 
@@ -122,7 +122,7 @@ Status RunProveConsistency(const EntriesOptions& o, std::uint64_t old_size,
          {"old_root", crypto::ToHex(old_root)},
          {"new_root", crypto::ToHex(new_root)},
          {"proof", HashesToJson(proof)}};
-  fmt::print("{}\n", j.dump(2));
+  Say("{}\n", j.dump(2));
   return Status::Ok();
 }
 
@@ -137,7 +137,7 @@ Status RunVerifyInclusion(const std::string& path, const std::optional<std::stri
     return VerificationFailed("the proof is not about this entry (its leaf hash differs)");
   }
   CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, size, leaf, proof, root));
-  fmt::print("OK: entry {} is included in the tree of size {} with root {}\n", index, size,
+  Say("OK: entry {} is included in the tree of size {} with root {}\n", index, size,
              crypto::ToHex(root));
   return Status::Ok();
 }
@@ -150,7 +150,7 @@ Status RunVerifyConsistency(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(tlog::Hash new_root, GetHash(j, "new_root"));
   CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(j, "proof"));
   CANDOR_RETURN_IF_ERROR(tlog::VerifyConsistency(old_size, new_size, old_root, new_root, proof));
-  fmt::print("OK: the tree of size {} extends the tree of size {} without rewriting it\n",
+  Say("OK: the tree of size {} extends the tree of size {} without rewriting it\n",
              new_size, old_size);
   return Status::Ok();
 }

@@ -74,11 +74,11 @@ Status RunSign(const SignOptions& o) {
   if (!self_check.ok()) return self_check.error().WithContext("internal self-check failed");
   std::string text = domain::CoSignatureToJson(sig).dump(2) + "\n";
   if (o.out.empty()) {
-    fmt::print("{}", text);
+    Say("{}", text);
   } else {
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), false));
   }
-  fmt::print(stderr, "{} letter {} within a ring of {} members: nobody can tell which of them.\n",
+  Say(stderr, "{} letter {} within a ring of {} members: nobody can tell which of them.\n",
              o.withdraw ? "Withdrew your signature from" : "Signed", o.letter, ring.size());
   return Status::Ok();
 }
@@ -113,13 +113,13 @@ struct Tally {
 void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
               const domain::LetterId& letter, const std::string& where, Tally& tally) {
   if (sig.letter != letter) {
-    fmt::print("  {}: INVALID: it is for another letter ({})\n", where, crypto::ToHex(sig.letter));
+    Say("  {}: INVALID: it is for another letter ({})\n", where, crypto::ToHex(sig.letter));
     ++tally.invalid;
     return;
   }
   auto tag = domain::VerifyCoSignature(sig, ring);
   if (!tag.ok()) {
-    fmt::print("  {}: INVALID: {}\n", where, tag.error().message());
+    Say("  {}: INVALID: {}\n", where, tag.error().message());
     ++tally.invalid;
     return;
   }
@@ -127,10 +127,10 @@ void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
   if (sig.action == domain::SignatureAction::kSign) {
     if (tally.signed_tags.count(*tag) != 0) {
       ++tally.duplicates;
-      fmt::print("  {}: duplicate: the same member signed this letter before (counted once)\n", where);
+      Say("  {}: duplicate: the same member signed this letter before (counted once)\n", where);
     } else {
       tally.signed_tags[*tag] = false;
-      fmt::print("  {}: valid signature\n", where);
+      Say("  {}: valid signature\n", where);
     }
   } else {
     ++tally.withdrawals;
@@ -140,7 +140,7 @@ void CountOne(const domain::CoSignature& sig, const crypto::Ring& ring,
     } else {
       it->second = true;
     }
-    fmt::print("  {}: valid withdrawal\n", where);
+    Say("  {}: valid withdrawal\n", where);
   }
 }
 
@@ -200,7 +200,7 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   auto report = VerifyBundle(bundle, check);
   if (!report.ok()) {
     if (o.json) {
-      fmt::print("{}\n", domain::Json{{"verified", false},
+      Say("{}\n", domain::Json{{"verified", false},
                                       {"error", report.error().message()},
                                       {"code", ErrorCodeName(report.error().code())}}
                              .dump(2));
@@ -210,12 +210,12 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   if (o.json) {
     domain::Json j = domain::BundleReportToJson(*report);
     j["verified"] = true;
-    fmt::print("{}\n", j.dump(2));
+    Say("{}\n", j.dump(2));
   } else {
-    fmt::print("{}", DescribeBundleReport(*report));
+    Say("{}", DescribeBundleReport(*report));
     (void)std::fflush(stdout);  // the report before the note, also when both go to one file
     if (o.log_key.empty() && o.server.empty()) {
-      fmt::print(stderr,
+      Say(stderr,
                  "Note: no --log-key was given, so this only shows that log key {} vouches for "
                  "these entries; compare it with the key your organization publishes.\n",
                  crypto::ToHex(report->log_key));
@@ -246,7 +246,7 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
   CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
   Tally tally;
-  fmt::print("Letter {}\nRing of {} members, digest {}\n", o.letter, ring.size(),
+  Say("Letter {}\nRing of {} members, digest {}\n", o.letter, ring.size(),
              crypto::ToHex(ring.digest()));
   for (const auto& path : o.signatures) {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
@@ -262,17 +262,17 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
       std::string where = items.size() == 1 ? path : fmt::format("{}[{}]", path, i);
       auto sig = domain::CoSignatureFromJson(items[i]);
       if (!sig.ok()) {
-        fmt::print("  {}: INVALID: {}\n", where, sig.error().message());
+        Say("  {}: INVALID: {}\n", where, sig.error().message());
         ++tally.invalid;
         continue;
       }
       CountOne(*sig, ring, letter, where, tally);
     }
   }
-  fmt::print("Checked {} signatures: {} valid ({} duplicates, {} withdrawals), {} invalid.\n",
+  Say("Checked {} signatures: {} valid ({} duplicates, {} withdrawals), {} invalid.\n",
              tally.valid + tally.invalid, tally.valid, tally.duplicates, tally.withdrawals,
              tally.invalid);
-  fmt::print("Signatories: {}\n", tally.Signatories());
+  Say("Signatories: {}\n", tally.Signatories());
   *exit_code = tally.invalid == 0 ? 0 : 1;
   return Status::Ok();
 }

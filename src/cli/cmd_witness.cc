@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/io.h"
 #include "cli/witness.h"
 
 namespace candor::cli {
@@ -33,18 +34,18 @@ Status RunWitness(const WitnessRunOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl log, ServerUrl::Parse(o.log));
   CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair key, LoadWitnessKey(o.key));
   if (o.interval_s < 1) return InvalidArgument("--interval is at least 1 second");
-  fmt::print("Witness {} following {}.\n", crypto::ToHex(key.public_key), log.ToString());
+  Say("Witness {} following {}.\n", crypto::ToHex(key.public_key), log.ToString());
   std::signal(SIGINT, StopWitness);
   std::signal(SIGTERM, StopWitness);
   for (;;) {
     auto round = WitnessOnce(log, key, o.witness, NowS());
     if (round.ok()) {
-      if (round->new_head) fmt::print("Cosigned the checkpoint of {} entries.\n", round->tree_size);
+      if (round->new_head) Say("Cosigned the checkpoint of {} entries.\n", round->tree_size);
     } else if (round.error().code() == ErrorCode::kVerificationFailed) {
       // A fork, a rollback or another key: stop, loudly; the state file is the evidence.
       return round.error();
     } else {
-      fmt::print(stderr, "candor witness: {} (will retry)\n", round.error().message());
+      Say(stderr, "candor witness: {} (will retry)\n", round.error().message());
       if (o.once) return round.error();
     }
     std::fflush(stdout);
@@ -68,7 +69,7 @@ void RegisterWitnessCommands(CLI::App& app, int* exit_code) {
   k->add_option("--key", *keygen, "Where to write the new key file")->required();
   OnRun(k, exit_code, [keygen]() -> Status {
     CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair kp, CreateWitnessKey(*keygen));
-    fmt::print("Witness public key: {}\nGive it to the log's operator (candor serve --witness NAME=KEY) and to the "
+    Say("Witness public key: {}\nGive it to the log's operator (candor serve --witness NAME=KEY) and to the "
                "people who rely on you (--witness KEY).\n",
                crypto::ToHex(kp.public_key));
     return Status::Ok();

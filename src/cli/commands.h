@@ -5,6 +5,8 @@
 #define CANDOR_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -31,7 +33,8 @@ int ReportError(const Error& error);
 
 // Makes `cmd` run `run()` (which returns a Status) and store the resulting exit code. A JSON
 // value of an unexpected type that slipped past a command's own checks (a hostile server's
-// reply: a number where a string belongs) ends the command with an error, never an abort.
+// reply: a number where a string belongs) ends the command with an error, never an abort; so
+// does any other exception (memory exhausted, a library's own check).
 template <typename F>
 void OnRun(CLI::App* cmd, int* exit_code, F run) {
   cmd->callback([run, exit_code] {
@@ -41,6 +44,10 @@ void OnRun(CLI::App* cmd, int* exit_code, F run) {
     } catch (const nlohmann::json::exception& e) {
       s = Error(ErrorCode::kCorrupt, std::string("the server's reply (or a file) holds a value of the wrong type: ") +
                                          e.what());
+    } catch (const std::bad_alloc&) {
+      s = Error(ErrorCode::kResourceExhausted, "out of memory (a reply or a file far larger than it should be?)");
+    } catch (const std::exception& e) {
+      s = Error(ErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
     }
     *exit_code = s.ok() ? 0 : ReportError(s.error());
   });

@@ -1,5 +1,6 @@
 #include "cli/http_client.h"
 
+#include "cli/io.h"
 #include "server/http/json.h"
 
 #include <algorithm>
@@ -125,7 +126,9 @@ Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
     std::string message = "the server answered " + std::to_string(reply->status);
     if (!j.is_discarded() && j.contains("error") && j["error"].is_object() &&
         j["error"].contains("message") && j["error"]["message"].is_string()) {
-      message = j["error"]["message"].get<std::string>();
+      // Quoted, on one line, and not too long: it is the server's text, not ours.
+      std::string said = TerminalSafe(j["error"]["message"].get<std::string>().substr(0, 500));
+      if (!said.empty()) message = std::move(said);
     }
     return Error(CodeForStatus(reply->status), "the server says: " + message);
   }

@@ -1,5 +1,6 @@
 #include "cli/io.h"
 
+#include <fmt/core.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -141,6 +142,26 @@ Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const Passphra
   auto keys = crypto::OpenKeyFile(file, pass);
   if (!keys.ok()) return keys.error().WithContext(path);
   return keys;
+}
+
+std::string TerminalSafe(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (keep_newlines && (c == '\n' || c == '\t')) {
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));  // a C1 control (U+0080–U+009F)
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace candor::cli

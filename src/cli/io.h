@@ -2,8 +2,12 @@
 #ifndef CANDOR_CLI_IO_H_
 #define CANDOR_CLI_IO_H_
 
+#include <fmt/core.h>
+
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/result.h"
 #include "crypto/bytes.h"
@@ -32,6 +36,24 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_v
 // Reads the key file at `path` and opens it with the passphrase from `passphrase` (asked for
 // as "Passphrase of your key file"). Errors name the path.
 Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase);
+
+// `text` safe to print on a terminal: control characters (C0, DEL, C1) shown as \xNN or \uNNNN,
+// so text from a server or a file (a letter's title, an error message) cannot move the cursor,
+// change colours or rewrite what was printed before it. With `keep_newlines`, '\n' and '\t'
+// pass (for our own multi-line messages).
+std::string TerminalSafe(std::string_view text, bool keep_newlines = false);
+
+// fmt::print for everything the command line shows: what it prints may quote a server, a
+// letter's author or a file, so it goes through TerminalSafe (newlines and tabs kept).
+template <typename... Args>
+void Say(std::FILE* to, fmt::format_string<Args...> format, Args&&... args) {
+  const std::string text = TerminalSafe(fmt::format(format, std::forward<Args>(args)...), /*keep_newlines=*/true);
+  std::fwrite(text.data(), 1, text.size(), to);
+}
+template <typename... Args>
+void Say(fmt::format_string<Args...> format, Args&&... args) {
+  Say(stdout, format, std::forward<Args>(args)...);
+}
 
 }  // namespace candor::cli
 

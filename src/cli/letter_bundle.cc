@@ -1,5 +1,7 @@
 #include "cli/letter_bundle.h"
 
+#include "cli/io.h"
+
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -187,24 +189,6 @@ void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check) {
   cmd->add_option("--max-age", check.max_age_hours,
                   "Refuse a bundle whose tree head is older than this many hours (0: any age; default: 72 for a "
                   "bundle fetched from a server, any age for a file)");
-}
-
-std::string TerminalSafe(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));  // a C1 control (U+0080–U+009F)
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string DescribeBundleReport(const domain::BundleReport& r) {

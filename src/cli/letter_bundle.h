@@ -66,10 +66,6 @@ void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check);
 // kVerificationFailed when a check fails (exit 1).
 Result<domain::BundleReport> VerifyBundle(const nlohmann::json& bundle, const BundleCheck& check);
 
-// `text` safe to print on a terminal: control characters (C0, DEL, C1) shown as \xNN, so a
-// letter's title cannot move the cursor or rewrite what was printed before it.
-std::string TerminalSafe(std::string_view text);
-
 // The report in plain words, one line per organization and a closing sentence.
 std::string DescribeBundleReport(const domain::BundleReport& report);
 

@@ -1,9 +1,40 @@
 // candor — the Candor command line.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "cli/http_client.h"
+
+namespace {
+
+// $CANDOR_HTTP_TIMEOUT: give up on a server after this many whole seconds (1 to 86400) in all,
+// instead of the default 180 (a cron job auditing a log may want less). Anything else is a
+// usage error, not a silent default.
+bool ApplyHttpTimeout() {
+  const char* env = std::getenv("CANDOR_HTTP_TIMEOUT");
+  if (env == nullptr || *env == '\0') return true;
+  const std::string_view text(env);
+  unsigned seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || text[0] == '0' || seconds > 86'400) {
+    std::fprintf(stderr, "candor: CANDOR_HTTP_TIMEOUT must be a whole number of seconds from 1 to 86400\n");
+    return false;
+  }
+  candor::cli::HttpDeadlines d = candor::cli::GetHttpDeadlines();
+  const std::chrono::milliseconds total{std::chrono::seconds(seconds)};
+  d.total = total;
+  d.io = std::min(d.io, total);
+  d.connect = std::min(d.connect, total);
+  candor::cli::SetHttpDeadlines(d);
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -12,6 +43,7 @@ int main(int argc, char** argv) {
       "candor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "candor 0.1.0");
+  if (!ApplyHttpTimeout()) return 2;
   int exit_code = 0;
   candor::cli::RegisterKeyCommands(app, &exit_code);
   candor::cli::RegisterSignCommands(app, &exit_code);

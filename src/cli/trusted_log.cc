@@ -297,7 +297,7 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   (witnessed ? pin.witnessed_head : pin.head) = out.sth;
   CANDOR_RETURN_IF_ERROR(SavePin(out.pin_file, server, pin));
   if (out.pinned_now) {
-    fmt::print(stderr,
+    Say(stderr,
                "Pinned the log key of {} on first use: {}\n(compare it with the key your organization publishes; "
                "this client will refuse any other from now on)\n",
                server.ToString(), crypto::ToHex(out.log_key));

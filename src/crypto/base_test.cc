@@ -15,11 +15,23 @@ namespace {
 TEST(Hex, RoundTripsAndRejectsBadInput) {
   Bytes raw = {0x00, 0x01, 0xab, 0xff};
   EXPECT_EQ(ToHex(raw), "0001abff");
-  auto back = FromHex("0001ABff");
+  auto back = FromHex("0001abff");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, raw);
   EXPECT_FALSE(FromHex("abc").ok());
   EXPECT_FALSE(FromHex("zz").ok());
+  // Only lower case is canonical: the same bytes in upper case are refused, and so is every
+  // character next to the digit ranges.
+  auto upper = FromHex("0001ABff");
+  ASSERT_FALSE(upper.ok());
+  EXPECT_NE(upper.error().message().find("position 4 (hex must be lower-case)"), std::string::npos);
+  for (char c : std::string("/:@G`g\x7f\x80\xff")) {
+    EXPECT_FALSE(FromHex(std::string("0") + c).ok()) << static_cast<int>(static_cast<unsigned char>(c));
+  }
+  for (int c = 0; c < 256; ++c) {
+    const bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    EXPECT_EQ(FromHex(std::string(1, static_cast<char>(c)) + "0").ok(), digit) << c;
+  }
   EXPECT_FALSE(FixedFromHex<Point>("00").ok());
   EXPECT_TRUE(FixedFromHex<Point>(std::string(64, 'a')).ok());
 }

@@ -58,8 +58,8 @@ std::string ToHex(const FixedBytes<N, Tag>& v) {
   return ToHex(v.span());
 }
 
-// Decodes hexadecimal (either case accepted; CRYPTO.md emits lowercase).
-// Error: odd length or a non-hex character.
+// Decodes lower-case hexadecimal, the only canonical form (CRYPTO.md), in time that depends
+// only on the length. Error: odd length, or any other character (upper case included).
 Result<Bytes> FromHex(std::string_view hex);
 
 // Decodes exactly FixedBytes::kSize bytes of hex. `what` names the value in errors.

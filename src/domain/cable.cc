@@ -30,7 +30,7 @@ class Fields {
     if (!j_.is_object()) return InvalidArgument(what_ + " must be a JSON object");
     for (const auto& [key, value] : j_.items()) {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
-        return InvalidArgument("unknown field '" + key + "' in " + what_);
+        return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in " + what_);
       }
     }
     return Status::Ok();
@@ -227,7 +227,7 @@ Result<CableAction> ParseCableAction(std::string_view name) {
   for (const auto& [a, n] : kActions) {
     if (n == name) return a;
   }
-  return InvalidArgument("unknown cable action '" + std::string(name) + "'");
+  return InvalidArgument("unknown cable action '" + std::string(name.substr(0, 64)) + "'");
 }
 
 bool CableActionHasMessage(CableAction a) {

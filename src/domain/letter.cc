@@ -1,6 +1,7 @@
 #include "domain/letter.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <set>
 
@@ -8,21 +9,16 @@
 #include "domain/policy.h"
 
 namespace candor::domain {
-namespace {
-constexpr std::size_t kMaxTitleBytes = 512;
-constexpr std::size_t kMaxBodyBytes = 256 * 1024;
-}  // namespace
-
 Status ValidateLetter(const Letter& letter) {
   if (letter.title.empty()) return InvalidArgument("the letter needs a title");
-  if (letter.title.size() > kMaxTitleBytes) {
-    return InvalidArgument("the title is longer than " + std::to_string(kMaxTitleBytes) + " bytes");
+  if (letter.title.size() > kMaxLetterTitleBytes) {
+    return InvalidArgument("the title is longer than " + std::to_string(kMaxLetterTitleBytes) + " bytes");
   }
   if (!IsValidUtf8(letter.title)) return InvalidArgument("the title is not valid UTF-8 text");
   if (letter.body.empty()) return InvalidArgument("the letter needs a text");
   if (!IsValidUtf8(letter.body)) return InvalidArgument("the text is not valid UTF-8");
-  if (letter.body.size() > kMaxBodyBytes) {
-    return InvalidArgument("the text is longer than " + std::to_string(kMaxBodyBytes) + " bytes");
+  if (letter.body.size() > kMaxLetterBodyBytes) {
+    return InvalidArgument("the text is longer than " + std::to_string(kMaxLetterBodyBytes) + " bytes");
   }
   if (letter.organizations.empty()) {
     return InvalidArgument("name at least one organization whose members may sign");
@@ -37,6 +33,30 @@ Status ValidateLetter(const Letter& letter) {
     if (!seen.insert(org).second) return InvalidArgument("organization '" + org + "' is named twice");
   }
   if (letter.quorum && *letter.quorum == 0) return InvalidArgument("a quorum must be at least 1");
+  return Status::Ok();
+}
+
+Status ValidateNewLetter(const Letter& letter) {
+  CANDOR_RETURN_IF_ERROR(ValidateLetter(letter));
+  // A control character, given whether '\n' and '\t' are allowed: C0, DEL, and C1 (U+0080 …
+  // U+009F, C2 80 … C2 9F in UTF-8, valid UTF-8 being already checked).
+  auto has_control = [](std::string_view s, bool lines) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (lines && (c == '\n' || c == '\t')) continue;
+      if (c < 0x20 || c == 0x7f) return true;
+      if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+    }
+    return false;
+  };
+  if (letter.title.find_first_not_of(" \t\r\n") == std::string::npos) return InvalidArgument("the title is blank");
+  if (has_control(letter.title, false)) return InvalidArgument("the title contains a control character");
+  if (has_control(letter.body, true)) {
+    return InvalidArgument("the text contains a control character (only line breaks and tabs are allowed)");
+  }
+  if (letter.closes_at_ms && *letter.closes_at_ms > static_cast<std::uint64_t>(INT64_MAX)) {
+    return InvalidArgument("the closing time is too far in the future");
+  }
   return Status::Ok();
 }
 
@@ -81,7 +101,7 @@ std::string_view SignatureActionName(SignatureAction action) {
 Result<SignatureAction> ParseSignatureAction(std::string_view name) {
   if (name == "sign") return SignatureAction::kSign;
   if (name == "withdraw") return SignatureAction::kWithdraw;
-  return InvalidArgument("action must be 'sign' or 'withdraw', got '" + std::string(name) + "'");
+  return InvalidArgument("action must be 'sign' or 'withdraw', got '" + std::string(name.substr(0, 64)) + "'");
 }
 
 crypto::Bytes LetterStatement(const LetterId& letter_id, SignatureAction action) {
@@ -145,7 +165,7 @@ Result<Letter> LetterFromJson(const nlohmann::json& j) {
   for (const auto& [key, value] : j.items()) {
     if (key != "title" && key != "body" && key != "organizations" && key != "closes_at_ms" &&
         key != "quorum" && key != "supersedes") {
-      return InvalidArgument("unknown field '" + key + "' in the letter");
+      return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in the letter");
     }
   }
   Letter letter;

@@ -23,6 +23,8 @@ namespace candor::domain {
 
 // A letter names at most this many organizations.
 inline constexpr std::size_t kMaxLetterOrganizations = 1000;
+inline constexpr std::size_t kMaxLetterTitleBytes = 512;
+inline constexpr std::size_t kMaxLetterBodyBytes = 256 * 1024;
 
 using LetterId = crypto::Digest32;
 
@@ -44,6 +46,12 @@ struct Letter {
 // Checks the rules a letter must meet before it can be frozen (non-empty title and body,
 // at least one organization, no duplicates, sizes within limits).
 [[nodiscard]] Status ValidateLetter(const Letter& letter);
+
+// What a letter must also be to be published now (ValidateLetter stays as it was, so letters
+// already in the log still verify): a title that is not blank and holds no control character
+// (C0, DEL or C1), a text whose only control characters are line breaks ('\n') and tabs, and
+// a closing time that fits a signed 64-bit millisecond count.
+[[nodiscard]] Status ValidateNewLetter(const Letter& letter);
 
 // tr("candor/v1/letter", title, body, u64le(k), org_1 … org_k, closes_at, quorum, supersedes)
 // where each optional field is empty when unset and u64le / 32 bytes when set.

@@ -99,6 +99,8 @@ bool IsBlank(std::string_view s) {
   });
 }
 
+}  // namespace
+
 Status ValidateText(std::string_view text, std::string_view what, std::size_t max_bytes) {
   if (text.empty() || IsBlank(text)) return InvalidArgument(std::string(what) + " is empty");
   if (text.size() > max_bytes) {
@@ -112,7 +114,6 @@ Status ValidateText(std::string_view text, std::string_view what, std::size_t ma
   return Status::Ok();
 }
 
-}  // namespace
 
 std::string_view PeriodUnitName(PeriodUnit unit) {
   switch (unit) {

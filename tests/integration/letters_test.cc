@@ -395,6 +395,84 @@ TEST_P(LetterTest, AClosedLetterRefusesSignaturesAndPublishingNeedsEnoughMembers
   EXPECT_EQ(Call("POST", "/api/v1/letters", correction.dump(), Login("state", "admin").Headers()).status, 404);
 }
 
+// Issue 12 item 6: every stored text has a limit and no control characters where it will be
+// shown; numbers are canonical and in range; hex is lower-case; nothing refused is stored.
+TEST_P(LetterTest, InputsAreBoundedCanonicalAndInRange) {
+  MakeOrg("state");
+  EnrollMembers("state", 20, 40);
+  Session s = Login("state", "reviewer");
+  auto post = [&](Json letter) { return Call("POST", "/api/v1/letters", letter.dump(), s.Headers()); };
+  const Json base{{"title", "T"}, {"body", "Line one.\n\tLine two."}, {"organizations", {"state"}}};
+  auto with = [&](const char* field, Json v) {
+    Json j = base;
+    j[field] = std::move(v);
+    return j;
+  };
+  // A new letter's title holds no control character, C1 included; its text only line breaks
+  // and tabs; a blank title is refused; a quorum beyond the roster or a closing time beyond
+  // 64 bits would hide or close the letter for good.
+  for (const Json& bad : {with("title", "Ring\x1b[2J"), with("title", "A\nB"), with("title", "C1 \u009b"),
+                          with("title", "   "), with("body", "x\ry"), with("body", "x\u0007"),
+                          with("body", "x\u0085y"), with("quorum", 21), with("closes_at_ms", 9'223'372'036'854'775'808ULL)}) {
+    auto r = post(bad);
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.body;
+  }
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 0u);
+  auto ok = post(with("quorum", 20));
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  const std::string id = JsonOf(ok)["id"];
+
+  // Hex is lower-case only, in paths and in bodies.
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper != id) {
+    EXPECT_EQ(Call("GET", "/api/v1/letters/" + upper).status, 400);
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/letters/" + id).status, 200);
+
+  // Numbers in URLs: canonical decimals in range, nothing else.
+  for (const char* v : {"0", "01", "-1", "+1", "1e3", "9223372036854775808", "18446744073709551615", "x"}) {
+    EXPECT_EQ(Call("GET", std::string("/api/v1/orgs/state/roster/") + v).status, 400) << v;
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster/1").status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/log/entries?start=00&end=1").status, 400);
+  Session admin = Login("state", "admin");
+  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/0", Json{{"disabled", true}}.dump(), admin.Headers()).status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/9223372036854775808", Json{{"disabled", true}}.dump(),
+                 admin.Headers()).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/notifications?undelivered=yes", "", s.Headers()).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables?overdue=2", "", s.Headers()).status, 400);
+  for (Json up_to : {Json(-1), Json(0), Json(1.5), Json("1")}) {
+    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/notifications/delivered", Json{{"up_to", up_to}}.dump(), s.Headers()).status,
+              400) << up_to.dump();
+  }
+
+  // Holidays: a name is short text without control characters.
+  for (const char* name : {"", "  ", "Bell\a", "Tab\tday"}) {
+    auto r = Call("PUT", "/api/v1/orgs/state/holidays", Json{{"holidays", {{{"date", "2026-12-25"}, {"name", name}}}}}.dump(),
+                  admin.Headers());
+    EXPECT_EQ(r.status, 400) << name << " " << r.body;
+  }
+  EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/holidays",
+                 Json{{"holidays", {{{"date", "2026-12-25"}, {"name", std::string(201, 'x')}}}}}.dump(), admin.Headers())
+                .status,
+            400);
+
+  // Drafts: each field of the letter's type and size; at most 100 per account.
+  for (const Json& bad : {Json{{"title", 5}}, Json{{"title", std::string(513, 'x')}}, Json{{"organizations", "state"}},
+                          Json{{"quorum", -1}}, Json{{"supersedes", Json::array()}}, Json{{"body", std::string(256 * 1024 + 1, 'x')}}}) {
+    const int status = Call("POST", "/api/v1/drafts", bad.dump(), s.Headers()).status;
+    EXPECT_TRUE(status == 400 || status == 413) << status << " " << bad.dump().substr(0, 80);
+  }
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/drafts", "", s.Headers()))["drafts"].size(), 0u);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(Call("POST", "/api/v1/drafts", Json{{"title", "Draft " + std::to_string(i)}}.dump(), s.Headers()).status, 201);
+  }
+  auto full = Call("POST", "/api/v1/drafts", Json{{"title", "One too many"}}.dump(), s.Headers());
+  EXPECT_EQ(full.status, 429) << full.body;
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/drafts", "", s.Headers()))["drafts"].size(), 100u);
+}
+
 // Security review L3: staff of one organization cannot open a letter to another's members alone.
 TEST_P(LetterTest, StaffPublishOnlyLettersThatNameTheirOwnOrganization) {
   MakeOrg("state");

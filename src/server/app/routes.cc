@@ -60,22 +60,41 @@ Result<std::string> PathParam(const Request& req, std::string_view name) {
   return std::string(*v);
 }
 
-Result<std::uint64_t> QueryU64(const Request& req, std::string_view name) {
-  auto v = req.QueryParam(name);
-  if (!v) return InvalidArgument("missing query parameter '" + std::string(name) + "'");
+// A number in a URL, canonical only: decimal digits, no sign, no leading zero (but "0"), at
+// most 19 digits (so it fits, though it may exceed INT64_MAX: callers bound it).
+Result<std::uint64_t> Decimal(std::string_view v, std::string_view name) {
+  auto bad = [&] { return InvalidArgument("'" + std::string(name) + "' must be a whole number written plainly (like 12)"); };
+  if (v.empty() || v.size() > 19 || (v.size() > 1 && v.front() == '0')) return bad();
   std::uint64_t out = 0;
-  if (v->empty() || v->size() > 19) return InvalidArgument("'" + std::string(name) + "' must be a number");
-  for (char c : *v) {
-    if (c < '0' || c > '9') return InvalidArgument("'" + std::string(name) + "' must be a number");
+  for (char c : v) {
+    if (c < '0' || c > '9') return bad();
     out = out * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return out;
 }
 
-template <typename F>
-Result<F> HexField(const Json& body, const char* name) {
-  const auto& v = body.at(name);
-  return crypto::FixedFromHex<F>(v.get<std::string>(), name);
+Result<std::uint64_t> QueryU64(const Request& req, std::string_view name) {
+  auto v = req.QueryParam(name);
+  if (!v) return InvalidArgument("missing query parameter '" + std::string(name) + "'");
+  return Decimal(*v, name);
+}
+
+// A path parameter naming a row (an account, a draft, a roster version): 1 … INT64_MAX.
+Result<std::int64_t> PathId(const Request& req, std::string_view name, std::string_view what) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, PathParam(req, name));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t id, Decimal(text, name));
+  if (id == 0 || id > static_cast<std::uint64_t>(INT64_MAX)) {
+    return InvalidArgument(std::string(what) + " must be from 1 to " + std::to_string(INT64_MAX));
+  }
+  return static_cast<std::int64_t>(id);
+}
+
+// A query flag: absent, "0" or "1"; anything else is refused rather than read as false.
+Result<bool> QueryFlag(const Request& req, std::string_view name) {
+  auto v = req.QueryParam(name);
+  if (!v || *v == "0") return false;
+  if (*v == "1") return true;
+  return InvalidArgument("'" + std::string(name) + "' must be 0 or 1");
 }
 
 Json RolesToJson(std::uint32_t roles) {
@@ -218,13 +237,7 @@ Result<domain::LetterId> LetterIdParam(const Request& req) {
   return crypto::FixedFromHex<domain::LetterId>(id, "letter id");
 }
 
-Result<std::int64_t> DraftIdParam(const Request& req) {
-  Request fake;
-  CANDOR_ASSIGN_OR_RETURN(fake.query["id"], PathParam(req, "id"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t id, QueryU64(fake, "id"));
-  if (id == 0 || id > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument("no such draft id");
-  return static_cast<std::int64_t>(id);
-}
+Result<std::int64_t> DraftIdParam(const Request& req) { return PathId(req, "id", "a draft id"); }
 
 // 204 with the session cookie cleared: the answer to signing out, here or everywhere.
 Result<Response> SignedOut(const Request& req) {
@@ -456,9 +469,8 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
 
   CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/cables", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    const auto overdue = req.QueryParam("overdue");
-    if (overdue && *overdue != "0" && *overdue != "1") return InvalidArgument("'overdue' is 0 or 1");
-    CANDOR_ASSIGN_OR_RETURN(auto cables, s->ListCables(who, slug, overdue && *overdue == "1"));
+    CANDOR_ASSIGN_OR_RETURN(bool overdue, QueryFlag(req, "overdue"));
+    CANDOR_ASSIGN_OR_RETURN(auto cables, s->ListCables(who, slug, overdue));
     Json list = Json::array();
     for (const auto& v : cables) list.push_back(CableViewToJson(v));
     return Ok({{"cables", list}});
@@ -500,8 +512,8 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   }), large));
   CANDOR_RETURN_IF_ERROR(router.Named("GET", "/api/v1/orgs/{slug}/notifications", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    const auto undelivered = req.QueryParam("undelivered");
-    CANDOR_ASSIGN_OR_RETURN(auto list, s->Notifications(who, slug, undelivered && *undelivered == "1"));
+    CANDOR_ASSIGN_OR_RETURN(bool undelivered, QueryFlag(req, "undelivered"));
+    CANDOR_ASSIGN_OR_RETURN(auto list, s->Notifications(who, slug, undelivered));
     Json out = Json::array();
     for (const auto& n : list) {
       out.push_back({{"id", n.id},
@@ -517,11 +529,14 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/orgs/{slug}/notifications/delivered", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-    std::int64_t up_to = 0;
+    std::uint64_t up_to = 0;
     http::FieldReader f(body);
     f.Required("up_to", up_to);
     CANDOR_RETURN_IF_ERROR(f.Finish());
-    CANDOR_RETURN_IF_ERROR(s->MarkNotificationsDelivered(who, slug, up_to));
+    if (up_to == 0 || up_to > static_cast<std::uint64_t>(INT64_MAX)) {
+      return InvalidArgument("'up_to' must be a notification id (from 1)");
+    }
+    CANDOR_RETURN_IF_ERROR(s->MarkNotificationsDelivered(who, slug, static_cast<std::int64_t>(up_to)));
     return NoContent();
   })));
   return Status::Ok();
@@ -564,12 +579,8 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(std::string v, PathParam(req, "version"));
-    Request fake;
-    fake.query["v"] = v;
-    CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, QueryU64(fake, "v"));
-    if (version == 0) return InvalidArgument("roster versions start at 1");
-    return RosterAnswer(s, *roster_bodies, slug, static_cast<std::int64_t>(version));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t version, PathId(req, "version", "a roster version"));
+    return RosterAnswer(s, *roster_bodies, slug, version);
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
@@ -611,9 +622,8 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return Ok(SthToJson(*sth));
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/log/sth/{size}", Anon([s](const Request& req) -> Result<Response> {
-    Request fake;
-    CANDOR_ASSIGN_OR_RETURN(fake.query["n"], PathParam(req, "size"));
-    CANDOR_ASSIGN_OR_RETURN(std::uint64_t n, QueryU64(fake, "n"));
+    CANDOR_ASSIGN_OR_RETURN(std::string size, PathParam(req, "size"));
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t n, Decimal(size, "size"));
     CANDOR_ASSIGN_OR_RETURN(auto sth, s->TreeHeadAt(n));
     if (!sth) return Error(ErrorCode::kNotFound, "no signed tree head of that size");
     return Ok(SthToJson(*sth));
@@ -834,9 +844,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Named("PATCH", "/api/v1/orgs/{slug}/accounts/{id}", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    Request fake;
-    CANDOR_ASSIGN_OR_RETURN(fake.query["id"], PathParam(req, "id"));
-    CANDOR_ASSIGN_OR_RETURN(std::uint64_t id, QueryU64(fake, "id"));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t id, PathId(req, "id", "an account id"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::optional<std::vector<std::string>> role_names;
     std::optional<bool> disabled;
@@ -848,7 +856,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     if (role_names) {
       CANDOR_ASSIGN_OR_RETURN(roles, RolesFromJson(*role_names));
     }
-    CANDOR_RETURN_IF_ERROR(s->UpdateAccount(who, slug, static_cast<std::int64_t>(id), roles, disabled));
+    CANDOR_RETURN_IF_ERROR(s->UpdateAccount(who, slug, id, roles, disabled));
     return NoContent();
   })));
   CANDOR_RETURN_IF_ERROR(router.Named("PUT", "/api/v1/orgs/{slug}/settings", named([s](const Request& req, const Principal& who) -> Result<Response> {
@@ -932,10 +940,11 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}/bundle", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
-    const auto with = req.QueryParam("signatures");
-    if (with && *with != "0" && *with != "1") return InvalidArgument("'signatures' must be 0 or 1");
+    // Signatures are included unless ?signatures=0.
+    const bool given = req.QueryParam("signatures").has_value();
+    CANDOR_ASSIGN_OR_RETURN(bool with, QueryFlag(req, "signatures"));
     CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
-    CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, !with || *with == "1", page));
+    CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, with || !given, page));
     return Ok(bundle);
   }), Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("POST", "/api/v1/letters/{id}/signatures", Anon([s](const Request& req) -> Result<Response> {

@@ -458,6 +458,7 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
   CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
   const std::int64_t v = version.value_or(latest);
+  if (version && v < 1) return InvalidArgument("roster versions start at 1");
   if (v > latest) {
     return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " + std::to_string(latest) +
                     ")");
@@ -671,7 +672,7 @@ Status Service::ReplaceHolidays(const Principal& who, std::string_view slug,
   for (auto& h : holidays) {
     CANDOR_ASSIGN_OR_RETURN(domain::Date d, domain::ParseDate(h.date));
     h.date = domain::FormatDate(d);
-    if (h.name.empty() || h.name.size() > 200) return InvalidArgument("each holiday needs a name");
+    CANDOR_RETURN_IF_ERROR(domain::ValidateText(h.name, "the name of the holiday on " + h.date, 200));
   }
   for (auto& h : holidays) h.organization_id = org.id;
   CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(org.id, holidays));

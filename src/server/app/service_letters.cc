@@ -114,7 +114,7 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
 }
 
 Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const domain::Letter& letter) {
-  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const std::int64_t now = clock_.NowMs();
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= now) {
     return InvalidArgument("the closing time is in the past: choose a later one, or none");
@@ -128,6 +128,7 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
   if (existing) return Error(ErrorCode::kAlreadyExists, "this exact letter is already published");
   std::vector<std::pair<std::int64_t, std::int64_t>> pins;  // (organization, version)
   std::vector<std::uint64_t> versions;
+  std::uint64_t eligible = 0;  // members of the pinned rosters, all organizations together
   for (const auto& slug : letter.organizations) {
     CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
     CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(tx, org.id));
@@ -139,6 +140,12 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
     }
     pins.emplace_back(org.id, tip.version);
     versions.push_back(static_cast<std::uint64_t>(tip.version));
+    eligible += static_cast<std::uint64_t>(tip.members);
+  }
+  // A quorum nobody could reach would hide every signature for good.
+  if (letter.quorum && *letter.quorum > eligible) {
+    return InvalidArgument("the quorum (" + std::to_string(*letter.quorum) + ") is larger than the " +
+                           std::to_string(eligible) + " members who may sign");
   }
   const crypto::Bytes entry = domain::EncodeLogEntry(domain::LetterEvent{letter, versions});
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, entry));
@@ -164,7 +171,7 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
                                                         std::string_view slug,
                                                         const crypto::Digest32& ring_digest,
                                                         crypto::ByteSpan proof) {
-  CANDOR_RETURN_IF_ERROR(domain::ValidateLetter(letter));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   if (std::find(letter.organizations.begin(), letter.organizations.end(), slug) ==
       letter.organizations.end()) {
     return InvalidArgument("the membership proof must be for one of the letter's organizations");
@@ -217,15 +224,32 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
 // --- Drafts ---
 
 namespace {
+// Drafts an account may keep at once (a draft is unfinished work, not an archive).
+constexpr std::size_t kMaxDraftsPerAccount = 100;
+
+// A draft may be unfinished (an empty title, no organization yet), but each field it has must
+// be of the letter's type and within the letter's limits, so that what is stored is bounded.
 Status CheckDraftJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("a draft must be a JSON object of letter fields");
+  auto text = [](const Json& v, std::size_t max) { return v.is_string() && v.get_ref<const std::string&>().size() <= max; };
   for (const auto& [key, value] : j.items()) {
-    if (key != "title" && key != "body" && key != "organizations" && key != "closes_at_ms" &&
-        key != "quorum" && key != "supersedes") {
-      return InvalidArgument("unknown field '" + key + "' in the draft");
+    bool ok = true;
+    if (key == "title") {
+      ok = text(value, domain::kMaxLetterTitleBytes);
+    } else if (key == "body") {
+      ok = text(value, domain::kMaxLetterBodyBytes);
+    } else if (key == "organizations") {
+      ok = value.is_array() && value.size() <= domain::kMaxLetterOrganizations &&
+           std::all_of(value.begin(), value.end(), [&](const Json& o) { return text(o, 64); });
+    } else if (key == "closes_at_ms" || key == "quorum") {
+      ok = value.is_null() || value.is_number_unsigned();
+    } else if (key == "supersedes") {
+      ok = value.is_null() || text(value, 64);
+    } else {
+      return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in the draft");
     }
+    if (!ok) return InvalidArgument("the draft's '" + key + "' is not of the letter's type or is too long");
   }
-  if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
   return Status::Ok();
 }
 }  // namespace
@@ -233,6 +257,11 @@ Status CheckDraftJson(const Json& j) {
 Result<std::int64_t> Service::CreateDraft(const Principal& who, const Json& letter_json) {
   CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto existing, tx->ListLetterDrafts(who.account.id));
+  if (existing.size() >= kMaxDraftsPerAccount) {
+    return Error(ErrorCode::kResourceExhausted, "you have " + std::to_string(existing.size()) +
+                                                    " drafts already: publish or delete some first");
+  }
   CANDOR_ASSIGN_OR_RETURN(auto id, tx->InsertLetterDraft(store::LetterDraftRecord{
                                        0, who.account.id, letter_json.dump(), clock_.NowMs()}));
   CANDOR_RETURN_IF_ERROR(tx->Commit());

@@ -99,6 +99,9 @@ Status Router::Add(std::string_view method, std::string_view pattern, Privacy pr
 }
 
 RouteMatch Router::Match(std::string_view method, std::string_view path) const {
+  // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it; the server
+  // sends the headers, Content-Length included, and no body.
+  if (method == "HEAD") method = "GET";
   RouteMatch out;
   if (path.empty() || path.front() != '/') return out;
   std::vector<std::string> segments;
@@ -141,6 +144,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   }
 
   if (best == nullptr) {
+    if (allow.count("GET") > 0) allow.insert("HEAD");
     if (!allow.empty()) {
       out.kind = RouteMatch::Kind::kMethodNotAllowed;
       out.allow.assign(allow.begin(), allow.end());

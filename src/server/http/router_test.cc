@@ -62,11 +62,14 @@ TEST(Router, MethodNotAllowedListsAllowedMethods) {
   ASSERT_TRUE(r.Anonymous("POST", "/letters/{id}/signatures", Returns("")).ok());
   auto m = r.Match("DELETE", "/letters/9");
   ASSERT_EQ(m.kind, RouteMatch::Kind::kMethodNotAllowed);
-  EXPECT_EQ(m.allow, (std::vector<std::string>{"GET", "PUT"}));
+  EXPECT_EQ(m.allow, (std::vector<std::string>{"GET", "HEAD", "PUT"}));
   Response resp = NoRouteResponse(m);
   EXPECT_EQ(resp.status, 405);
-  EXPECT_EQ(resp.headers.Get("Allow"), "GET, PUT");
+  EXPECT_EQ(resp.headers.Get("Allow"), "GET, HEAD, PUT");
   EXPECT_EQ(nlohmann::json::parse(resp.body)["error"]["code"], "method_not_allowed");
+  // HEAD finds the GET route; it is not offered where there is no GET.
+  EXPECT_EQ(r.Match("HEAD", "/letters/9").kind, RouteMatch::Kind::kFound);
+  EXPECT_EQ(r.Match("HEAD", "/letters/9/signatures").allow, (std::vector<std::string>{"POST"}));
 }
 
 TEST(Router, MostSpecificRouteWinsRegardlessOfOrder) {

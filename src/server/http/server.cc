@@ -275,6 +275,7 @@ class Session : public SessionBase {
     auto target = ParseTarget(std::string_view(req.target().data(), req.target().size()));
     if (!target.ok()) return RespondAndClose(ErrorResponse(target.error()));
     target_ = std::move(*target);
+    head_ = req.method() == bhttp::verb::head;
     match_ = impl_.router().Match(
         std::string_view(req.method_string().data(), req.method_string().size()), target_.path);
 
@@ -432,6 +433,11 @@ class Session : public SessionBase {
     res.body() = beast::span<char const>(body.data(), body.size());
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (head_) {
+      // The headers of the GET answer, its Content-Length included, and no body.
+      res.body() = beast::span<char const>();
+      res.content_length(body.size());
+    }
     close_after_write_ = !keep_alive;
     lowest().expires_after(options().request_timeout);
     bhttp::async_write(derived().stream(), res, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
@@ -442,6 +448,7 @@ class Session : public SessionBase {
                          if (ec) return self.Abort();
                          if (self.close_after_write_) return self.derived().GracefulClose();
                          self.parser_.reset();
+                         self.head_ = false;
                          self.target_ = Target();
                          self.match_ = RouteMatch();
                          self.WaitForRequest();
@@ -462,6 +469,7 @@ class Session : public SessionBase {
   RouteMatch match_;
   bool idle_ = false;
   bool served_ = false;  // a response was written on this connection
+  bool head_ = false;    // the request being answered is a HEAD
   bool close_after_write_ = false;
 };
 

@@ -148,6 +148,35 @@ TEST_F(ServerTest, GetAndPost) {
   EXPECT_EQ(seen_.echo_calls, 1);
 }
 
+// HEAD is answered by the GET route with the same headers, Content-Length included, and no
+// body: the next answer on the same connection starts right after the headers.
+TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
+  Start();
+  auto c = Client::Connect(port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->Send(RawRequest("HEAD", "/api/v1/orgs/acme") + RawRequest("GET", "/api/v1/orgs/acme")));
+  auto head = c->Read(/*head_only=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->Header("Content-Length"), std::to_string(std::string(R"({"slug":"acme"})").size()));
+  EXPECT_EQ(head->Header("Content-Type"), "application/json");
+  EXPECT_EQ(head->body, "");
+  auto get = c->Read();
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body, R"({"slug":"acme"})");
+
+  // A path without GET still refuses HEAD, and the Allow header lists HEAD beside GET.
+  auto c2 = Client::Connect(port());
+  ASSERT_TRUE(c2 && c2->Send(RawRequest("HEAD", "/api/v1/echo")));
+  auto post_only = c2->Read(/*head_only=*/true);
+  ASSERT_TRUE(post_only);
+  EXPECT_EQ(post_only->status, 405);
+  auto wrong = Fetch(port(), RawRequest("DELETE", "/api/v1/orgs/acme"));
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->Header("Allow"), "GET, HEAD");
+}
+
 TEST_F(ServerTest, UnknownPathAndWrongMethod) {
   Start();
   auto missing = Fetch(port(), RawRequest("GET", "/api/v1/nothing"));

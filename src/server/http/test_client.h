@@ -134,8 +134,9 @@ class Client {
   }
 
   // Reads one response (the server always sends Content-Length). Nullopt when the
-  // connection closed or the read timed out first.
-  std::optional<ClientResponse> Read() {
+  // connection closed or the read timed out first. `head_only`: the answer to a HEAD, whose
+  // Content-Length describes a body that is not sent.
+  std::optional<ClientResponse> Read(bool head_only = false) {
     std::size_t end;
     while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
       if (!Fill()) return std::nullopt;
@@ -160,6 +161,7 @@ class Client {
       r.headers.emplace_back(std::move(name), std::string(value));
     }
     buf_.erase(0, end + 4);
+    if (head_only) return r;
     while (buf_.size() < content_length) {
       if (!Fill()) return std::nullopt;
     }

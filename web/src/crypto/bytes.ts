@@ -23,12 +23,11 @@ export function toHex(data: Uint8Array): string {
 function nibble(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30; // 0-9
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10; // a-f
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10; // A-F
   return -1;
 }
 
-// Decodes hexadecimal, either case (FromHex). Throws 'invalid argument' for an odd length or a
-// non-hex character, naming its position.
+// Decodes lower-case hexadecimal, the only canonical form (FromHex; upper case is refused).
+// Throws 'invalid argument' for an odd length or any other character, naming its position.
 export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0) throw invalidArgument('hex string has an odd number of characters');
   const out = new Uint8Array(hex.length / 2);
@@ -36,9 +35,9 @@ export function fromHex(hex: string): Uint8Array {
     const hi = nibble(hex.charCodeAt(2 * i));
     const lo = nibble(hex.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) {
-      throw invalidArgument(
-        `hex string has a non-hex character at position ${hi < 0 ? 2 * i : 2 * i + 1}`,
-      );
+      const at = hi < 0 ? 2 * i : 2 * i + 1;
+      const upper = /[A-F]/.test(hex[at] ?? '') ? ' (hex must be lower-case)' : '';
+      throw invalidArgument(`hex string has a non-hex character at position ${at}${upper}`);
     }
     out[i] = (hi << 4) | lo;
   }

@@ -715,6 +715,12 @@ const publish: StaffPage = async (main, s) => {
           const organizations = orgInputs.filter((x) => x.input.checked).map((x) => x.o.slug);
           if (!title.value.trim()) throw new Error('The letter needs a title.');
           if (!body.value.trim()) throw new Error('The letter needs a text.');
+          // The server's rule for a new letter (ValidateNewLetter): no control characters,
+          // except line breaks and tabs in the text.
+          if (/[\u0000-\u001f\u007f-\u009f]/.test(title.value)) throw new Error('The title must not contain control characters.');
+          if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(body.value)) {
+            throw new Error('The text must not contain control characters (line breaks and tabs are fine).');
+          }
           if (organizations.length === 0) throw new Error('Choose at least one organization whose members may sign.');
           if (!confirm.checked) throw new Error('Tick the box to confirm that the text is final.');
           const letter: Record<string, unknown> = { title: title.value.trim(), body: body.value, organizations };

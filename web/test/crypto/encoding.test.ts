@@ -21,8 +21,14 @@ import { expectCandorError, hex } from './helpers.js';
 await ready();
 
 describe('bytes', () => {
-  it('reads hex of either case and refuses the rest', () => {
-    expect(toHex(fromHex('00ff7A'))).toBe('00ff7a');
+  it('reads lower-case hex and refuses the rest, upper case included', () => {
+    expect(toHex(fromHex('00ff7a'))).toBe('00ff7a');
+    expect(expectCandorError(() => fromHex('00ff7A'), 'invalid argument').message).toContain('position 5 (hex must be lower-case)');
+    for (let c = 0; c < 256; c++) {
+      const ok = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+      if (ok) expect(fromHex(String.fromCharCode(c) + '0').length).toBe(1);
+      else expectCandorError(() => fromHex(String.fromCharCode(c) + '0'), 'invalid argument');
+    }
     expectCandorError(() => fromHex('abc'), 'invalid argument');
     const e = expectCandorError(() => fromHex('0g'), 'invalid argument');
     expect(e.message).toContain('position 1');
