@@ -324,6 +324,7 @@ class Harness:
         self.next_holiday = 1
         self.signed = {}  # letter -> members who signed it (or tried)
         self.signed_lock = threading.Lock()
+        self.refusals = {}  # "command: message" -> count
         self.failures = []
         self.expecting = False  # during the self-test, failures are what is wanted
         self.store = None
@@ -358,10 +359,16 @@ class Harness:
     def cli(self, args, home=None):
         env = dict(os.environ, HOME=home or self.home, CANDOR_HTTP_TIMEOUT="20", NO_COLOR="1")
         try:
-            return subprocess.run([self.candor] + args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=60).returncode
+            p = subprocess.run([self.candor] + args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=60)
         except subprocess.TimeoutExpired:
             return None
+        if p.returncode != 0:
+            # Why writes were refused (the server being down is the usual reason): summed up at the end.
+            reason = re.sub(r"[0-9a-f]{16,}|\d+", "N", p.stderr.decode("utf-8", "replace").strip().split("\n")[-1])[:120]
+            with self.signed_lock:
+                self.refusals[f"{args[0]} {args[1]}: {reason}"] = self.refusals.get(f"{args[0]} {args[1]}: {reason}", 0) + 1
+        return p.returncode
 
     def fail(self, what):
         self.failures.append(what)
@@ -457,7 +464,9 @@ class Harness:
         rng = random.Random(self.args.seed)
         totals = {"members": 0, "letters": 0, "receipts": 0, "cables": 0}
         try:
+            started = time.time()
             for trial in range(1, self.args.trials + 1):
+                t0 = time.time()
                 stop = threading.Event()
                 work = Workload(self, servers, trial, stop)
                 threads = work.run()
@@ -479,7 +488,9 @@ class Harness:
                 stop.set()
                 for t in threads:
                     t.join(90)
+                t1 = time.time()
                 victim.start()
+                t2 = time.time()
                 self.staff[victim.port] = sign_in(victim.port)
                 self.check(victim.port, trial, full=(trial % self.args.full_every == 0 or trial == self.args.trials))
                 if self.args.two:
@@ -490,7 +501,9 @@ class Harness:
                 a = self.acked
                 print(f"trial {trial}: {len(a.members)} members, {len(a.letters)} letters, {len(a.receipts)} "
                       f"co-signatures, {len(a.cables)} cables, holidays h{a.holidays}, {len(a.accounts)} accounts "
-                      f"acknowledged so far; {len(self.failures)} failure(s)", flush=True)
+                      f"acknowledged so far; {len(self.failures)} failure(s); writes and kill {t1 - t0:.1f} s, "
+                      f"restart {t2 - t1:.1f} s, checks {time.time() - t2:.1f} s; {time.time() - started:.0f} s in all",
+                      flush=True)
                 if self.failures and not self.args.keep_going:
                     break
             totals = {"members": len(self.acked.members), "letters": len(self.acked.letters),
@@ -507,6 +520,9 @@ class Harness:
                 shutil.rmtree(self.work, ignore_errors=True)
             else:
                 print(f"kept {self.work} for a look", flush=True)
+        print("why commands were refused (most are the server being down):")
+        for reason, n in sorted(self.refusals.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"  {n:6d}  {reason}")
         store = "postgresql" + (" (two servers)" if self.args.two else "") if self.args.postgres else "sqlite"
         print(f"{store}: {trial} trial(s), SIGKILL each; acknowledged and found again: {totals}; "
               f"{len(self.failures)} failure(s)")

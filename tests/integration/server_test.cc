@@ -6,6 +6,7 @@
 #include <atomic>
 #include <fstream>
 #include <limits>
+#include <set>
 
 #include "crypto/at_rest.h"
 #include "domain/log_entry.h"
@@ -63,6 +64,38 @@ TEST_P(ServerTest, EnrollmentBuildsAVersionedRosterWithoutNames) {
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state"))["roster_size"], 3);
 }
 
+// Issue 12: a roster version never changes, so it is served for caching for good, with a strong
+// ETag; the latest roster must be revalidated; a matching If-None-Match gets 304 and no body.
+TEST_P(ServerTest, RosterVersionsAreCacheableWithStrongEntityTags) {
+  MakeOrg("state");
+  Session officer = Login("state", "officer");
+  crypto::SeededRng rng(9);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng)).status, 201);
+  auto v1 = Call("GET", "/api/v1/orgs/state/roster/1");
+  ASSERT_EQ(v1.status, 200);
+  EXPECT_EQ(v1.Header("Cache-Control"), "public, max-age=31536000, immutable");
+  const std::string tag = v1.Header("ETag");
+  ASSERT_EQ(tag.size(), 34u) << tag;  // a quoted 128-bit hash of the body
+  auto again = Call("GET", "/api/v1/orgs/state/roster/1", "", {{"If-None-Match", tag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.body, "");
+  EXPECT_EQ(again.Header("ETag"), tag);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster/1", "", {{"If-None-Match", "\"other\""}}).status, 200);
+
+  auto latest = Call("GET", "/api/v1/orgs/state/roster");
+  EXPECT_EQ(latest.Header("Cache-Control"), "no-cache");
+  EXPECT_NE(latest.Header("ETag"), tag);
+  EXPECT_EQ(latest.Header("ETag"), Call("GET", "/api/v1/orgs/state/roster/2").Header("ETag"));
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}}).status, 304);
+  // A new member: the latest roster has a new tag; the old one no longer matches it.
+  ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng)).status, 201);
+  auto after = Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}});
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(JsonOf(after)["size"], 3);
+  // Everything else in the API stays uncacheable.
+  EXPECT_EQ(Call("GET", "/api/v1/log/sth").Header("Cache-Control"), "no-store");
+}
+
 TEST_P(ServerTest, InvitationsAreSingleUseAndExpire) {
   MakeOrg("state");
   Session officer = Login("state", "officer");
@@ -78,6 +111,32 @@ TEST_P(ServerTest, InvitationsAreSingleUseAndExpire) {
   EXPECT_EQ(Enroll("state", later, b).status, 403);
   EXPECT_EQ(Enroll("state", "AAAA-BBBB", b).status, 400);  // typo: checksum fails
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster"))["size"], 1);
+}
+
+// Issue 12: an officer issues invitations in bulk (one transaction, one expiry), each of them
+// single-use like any other; out-of-range counts are refused and create nothing.
+TEST_P(ServerTest, InvitationsInBulk) {
+  MakeOrg("state");
+  Session officer = Login("state", "officer");
+  for (Json bad : {Json(0), Json(-1), Json(1001), Json("5"), Json(2.5)}) {
+    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", bad}}.dump(), officer.Headers()).status, 400)
+        << bad.dump();
+  }
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 0);
+  auto r = Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", 50}, {"valid_hours", 24}}.dump(), officer.Headers());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const Json codes = JsonOf(r)["invitations"];
+  ASSERT_EQ(codes.size(), 50u);
+  EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), 50u);
+  EXPECT_EQ(JsonOf(r)["expires_at_ms"], kStart + 24 * 3'600'000);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 50);
+  crypto::SeededRng rng(11);
+  EXPECT_EQ(Enroll("state", codes[7], crypto::GenerateMemberKeys(rng)).status, 201);
+  EXPECT_EQ(Enroll("state", codes[7], crypto::GenerateMemberKeys(rng)).status, 403);  // used
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 49);
+  // Other roles cannot.
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", 2}}.dump(), Login("state", "reviewer").Headers()).status,
+            403);
 }
 
 TEST_P(ServerTest, TenantsAreIsolatedOnEveryStaffEndpoint) {

@@ -155,21 +155,28 @@ class RosterBodies {
  public:
   static constexpr std::size_t kMaxBytes = std::size_t{64} << 20;
 
-  std::shared_ptr<const std::string> Find(const std::string& slug, std::int64_t version) {
+  // A version's JSON and its entity tag (a hash of exactly those bytes).
+  struct Entry {
+    std::shared_ptr<const std::string> body;
+    std::string etag;
+  };
+
+  std::optional<Entry> Find(const std::string& slug, std::int64_t version) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = bodies_.find({slug, version});
-    return it == bodies_.end() ? nullptr : it->second;
+    if (it == bodies_.end()) return std::nullopt;
+    return it->second;
   }
 
-  void Put(const std::string& slug, std::int64_t version, std::shared_ptr<const std::string> body) {
-    if (body->size() > kMaxBytes) return;
+  void Put(const std::string& slug, std::int64_t version, const Entry& entry) {
+    if (entry.body->size() > kMaxBytes) return;
     std::lock_guard<std::mutex> lock(mu_);
-    if (!bodies_.emplace(std::make_pair(slug, version), body).second) return;
+    if (!bodies_.emplace(std::make_pair(slug, version), entry).second) return;
     order_.emplace_back(slug, version);
-    bytes_ += body->size();
+    bytes_ += entry.body->size();
     while (bytes_ > kMaxBytes && !order_.empty()) {
       auto it = bodies_.find(order_.front());
-      bytes_ -= it->second->size();
+      bytes_ -= it->second.body->size();
       bodies_.erase(it);
       order_.pop_front();
     }
@@ -177,22 +184,34 @@ class RosterBodies {
 
  private:
   std::mutex mu_;
-  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const std::string>> bodies_;  // guarded by mu_
+  std::map<std::pair<std::string, std::int64_t>, Entry> bodies_;                               // guarded by mu_
   std::deque<std::pair<std::string, std::int64_t>> order_;                                    // guarded by mu_
   std::size_t bytes_ = 0;                                                                      // guarded by mu_
 };
 
-// The roster of `slug` at `version`, from `bodies` or built once and kept there.
-Result<Response> RosterAnswer(Service* s, RosterBodies& bodies, const std::string& slug, std::int64_t version) {
-  std::shared_ptr<const std::string> body = bodies.Find(slug, version);
-  if (!body) {
+// The roster of `slug` at `version`, from `bodies` or built once and kept there. A version
+// never changes once made (and is logged), so `/roster/{version}` may be cached for good;
+// `/roster` (the latest, `pinned` false) must be revalidated. Both carry a strong ETag, and a
+// request whose If-None-Match names it gets 304 without the body.
+Result<Response> RosterAnswer(Service* s, RosterBodies& bodies, const Request& req, const std::string& slug,
+                              std::int64_t version, bool pinned) {
+  std::optional<RosterBodies::Entry> entry = bodies.Find(slug, version);
+  if (!entry) {
     CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, version));
-    body = std::make_shared<const std::string>(RosterToJson(roster).dump());
-    bodies.Put(slug, version, body);
+    auto body = std::make_shared<const std::string>(RosterToJson(roster).dump());
+    const crypto::Digest32 hash = crypto::Sha256(crypto::AsBytes(*body));
+    entry = RosterBodies::Entry{body, "\"" + crypto::ToHex(crypto::ByteSpan(hash.span().data(), 16)) + "\""};
+    bodies.Put(slug, version, *entry);
   }
   Response r;
+  r.headers.Set("ETag", entry->etag);
+  r.headers.Set("Cache-Control", pinned ? "public, max-age=31536000, immutable" : "no-cache");
+  if (auto seen = req.headers.Get("If-None-Match"); seen && *seen == entry->etag) {
+    r.status = 304;
+    return r;
+  }
   r.headers.Set("Content-Type", "application/json");
-  r.shared_body = std::move(body);
+  r.shared_body = std::move(entry->body);
   return r;
 }
 
@@ -575,12 +594,12 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto latest, s->GetRosterSummary(slug, /*with_digest=*/false));
-    return RosterAnswer(s, *roster_bodies, slug, latest.version);
+    return RosterAnswer(s, *roster_bodies, req, slug, latest.version, /*pinned=*/false);
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(std::int64_t version, PathId(req, "version", "a roster version"));
-    return RosterAnswer(s, *roster_bodies, slug, version);
+    return RosterAnswer(s, *roster_bodies, req, slug, version, /*pinned=*/true);
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
@@ -799,9 +818,15 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::optional<std::int64_t> hours;
+    std::optional<std::int64_t> count;
     http::FieldReader f(body);
     f.Optional("valid_hours", hours);
+    f.Optional("count", count);
     CANDOR_RETURN_IF_ERROR(f.Finish());
+    if (count) {  // several at once: {"invitations": [...]}
+      CANDOR_ASSIGN_OR_RETURN(auto many, s->IssueInvitations(who, slug, hours, *count));
+      return Ok({{"invitations", many.first}, {"expires_at_ms", many.second}}, 201);
+    }
     CANDOR_ASSIGN_OR_RETURN(auto inv, s->IssueInvitation(who, slug, hours));
     return Ok({{"invitation", inv.first}, {"expires_at_ms", inv.second}}, 201);
   })));

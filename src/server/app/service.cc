@@ -581,24 +581,40 @@ Result<Service::RosterTip> Service::LatestRoster(store::Transaction& tx, std::in
 
 Result<std::pair<std::string, std::int64_t>> Service::IssueInvitation(
     const Principal& who, std::string_view slug, std::optional<std::int64_t> hours) {
+  CANDOR_ASSIGN_OR_RETURN(auto issued, IssueInvitations(who, slug, hours, 1));
+  return std::make_pair(std::move(issued.first.front()), issued.second);
+}
+
+Result<std::pair<std::vector<std::string>, std::int64_t>> Service::IssueInvitations(
+    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours, std::int64_t count) {
   std::int64_t h = hours.value_or(config_.invitation_default_hours);
   if (h < 1 || h > config_.invitation_max_hours) {
     return InvalidArgument("an invitation is valid for 1 to " +
                            std::to_string(config_.invitation_max_hours) + " hours");
   }
-  std::string code = [&] {
-    std::lock_guard<std::mutex> lock(rng_mu_);
-    return domain::NewInvitationCode(rng_);
-  }();
-  CANDOR_ASSIGN_OR_RETURN(std::string normalized, domain::NormalizeInvitationCode(code));
-  crypto::Digest32 hash = domain::InvitationCodeHash(normalized);
+  if (count < 1 || count > kMaxInvitationsAtOnce) {
+    return InvalidArgument("ask for 1 to " + std::to_string(kMaxInvitationsAtOnce) + " invitations at once");
+  }
+  std::vector<std::string> codes;
+  std::vector<crypto::Digest32> hashes;
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::string code = [&] {
+      std::lock_guard<std::mutex> lock(rng_mu_);
+      return domain::NewInvitationCode(rng_);
+    }();
+    CANDOR_ASSIGN_OR_RETURN(std::string normalized, domain::NormalizeInvitationCode(code));
+    hashes.push_back(domain::InvitationCodeHash(normalized));
+    codes.push_back(std::move(code));
+  }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
   std::int64_t expires = clock_.NowMs() + h * 3'600'000;
-  CANDOR_RETURN_IF_ERROR(tx->InsertInvitation(
-      store::InvitationRecord{ToBlob(hash.span()), org.id, who.account.id, expires, false}));
+  for (const auto& hash : hashes) {
+    CANDOR_RETURN_IF_ERROR(tx->InsertInvitation(
+        store::InvitationRecord{ToBlob(hash.span()), org.id, who.account.id, expires, false}));
+  }
   CANDOR_RETURN_IF_ERROR(tx->Commit());
-  return std::make_pair(code, expires);
+  return std::make_pair(std::move(codes), expires);
 }
 
 Result<std::int64_t> Service::CountOpenInvitations(const Principal& who, std::string_view slug) {

@@ -290,6 +290,13 @@ class Service {
   Result<std::pair<std::string, std::int64_t>> IssueInvitation(const Principal& who,
                                                                std::string_view slug,
                                                                std::optional<std::int64_t> hours);
+  // `count` (1 … kMaxInvitationsAtOnce) codes with one expiry, in one transaction: an officer
+  // enrolling a whole office prints them at once (issue 12).
+  static constexpr std::int64_t kMaxInvitationsAtOnce = 1000;
+  Result<std::pair<std::vector<std::string>, std::int64_t>> IssueInvitations(const Principal& who,
+                                                                              std::string_view slug,
+                                                                              std::optional<std::int64_t> hours,
+                                                                              std::int64_t count);
   Result<std::int64_t> CountOpenInvitations(const Principal& who, std::string_view slug);
   Result<std::vector<store::AccountRecord>> ListAccounts(const Principal& who, std::string_view slug);
   Result<std::int64_t> AddAccount(const Principal& who, std::string_view slug,

@@ -69,7 +69,7 @@ Response RunRoute(const RouteMatch& match, const Request& request) {
 }
 
 void AddSecurityHeaders(Response& response, std::string_view path,
-                        const SecurityHeaderOptions& options) {
+                        const SecurityHeaderOptions& options, bool public_route) {
   if (!options.content_security_policy.empty()) {
     response.headers.Set("Content-Security-Policy", options.content_security_policy);
   }
@@ -83,7 +83,9 @@ void AddSecurityHeaders(Response& response, std::string_view path,
     auto decoded = PercentDecode(first, /*plus_is_space=*/false);
     api = !decoded.ok() || *decoded == "api";  // undecodable: err on the safe side
   }
-  if (api) response.headers.Set("Cache-Control", "no-store");
+  if (api && !(public_route && response.headers.Get("Cache-Control"))) {
+    response.headers.Set("Cache-Control", "no-store");
+  }
 }
 
 void RecordAccess(const AccessLogPolicy& policy, const RouteMatch& match, int status) {

@@ -60,9 +60,11 @@ struct SecurityHeaderOptions {
 // Adds the headers every response carries: Content-Security-Policy,
 // X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer, and for paths under /api/
 // Cache-Control: no-store (replacing whatever the handler set: API answers may be personal).
+// `public_route`: the answer of an anonymous route, which may keep a Cache-Control of its own
+// (public data that never changes, like a roster version); every other answer gets no-store.
 // `path` is Request::path (still encoded).
 void AddSecurityHeaders(Response& response, std::string_view path,
-                        const SecurityHeaderOptions& options);
+                        const SecurityHeaderOptions& options, bool public_route = false);
 
 struct AccessLogPolicy {
   AccessLogSink* sink = nullptr;  // not owned; null: no access log

@@ -123,6 +123,20 @@ TEST(Exchange, SecurityHeaders) {
   Response apiary;
   AddSecurityHeaders(apiary, "/apiary", {});
   EXPECT_FALSE(apiary.headers.Has("Cache-Control"));
+
+  // An anonymous route may keep its own Cache-Control (a roster version); without one it
+  // still gets no-store, and a named route never keeps one.
+  Response version;
+  version.headers.Set("Cache-Control", "public, max-age=31536000, immutable");
+  AddSecurityHeaders(version, "/api/v1/orgs/a/roster/3", {}, /*public_route=*/true);
+  EXPECT_EQ(version.headers.Get("Cache-Control"), "public, max-age=31536000, immutable");
+  Response plain;
+  AddSecurityHeaders(plain, "/api/v1/log/sth", {}, /*public_route=*/true);
+  EXPECT_EQ(plain.headers.Get("Cache-Control"), "no-store");
+  Response named;
+  named.headers.Set("Cache-Control", "public");
+  AddSecurityHeaders(named, "/api/v1/orgs/a/accounts", {}, /*public_route=*/false);
+  EXPECT_EQ(named.headers.Get("Cache-Control"), "no-store");
 }
 
 TEST(Exchange, AccessLogOnlyForNamedRoutes) {

@@ -400,7 +400,8 @@ class Session : public SessionBase {
   }
 
   void Write(Response response, unsigned version, bool keep_alive) {
-    AddSecurityHeaders(response, target_.path, impl_.security());
+    const bool public_route = match_.found() && match_.route->privacy() == Privacy::kAnonymous;
+    AddSecurityHeaders(response, target_.path, impl_.security(), public_route);
     // Served over TLS: tell browsers to use nothing else for a year (behind a TLS-terminating
     // proxy, the proxy sets this header; the README says so).
     if constexpr (Derived::kTls) response.headers.Set("Strict-Transport-Security", "max-age=31536000");

@@ -226,6 +226,7 @@ const invitations: StaffPage = async (main, s) => {
   for (const [v, label] of [[24, '1 day'], [72, '3 days'], [168, '1 week'], [720, '30 days']] as const) {
     hours.append(h('option', { value: v, selected: v === 72 }, label));
   }
+  const count = h('input', { name: 'count', type: 'number', min: 1, max: 1000, value: 1, inputmode: 'numeric' });
   const refresh = async () => {
     try {
       const r = await api<{ open: number }>(`/orgs/${slug}/invitations`, { as: 'staff' });
@@ -240,6 +241,38 @@ const invitations: StaffPage = async (main, s) => {
       errors.replaceChildren();
       result.replaceChildren();
       try {
+        const n = Number(count.value);
+        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('Create 1 to 1,000 invitations at once.');
+        if (n > 1) {
+          // Several at once (one request, one expiry): a list to print or hand out, shown once.
+          const many = await api<{ invitations: string[]; expires_at_ms: number }>(`/orgs/${slug}/invitations`, {
+            method: 'POST',
+            body: { valid_hours: Number(hours.value), count: n },
+            as: 'staff',
+          });
+          const text = many.invitations.join('\n') + '\n';
+          const copied = statusRegion();
+          replace(
+            result,
+            notice(
+              'ok',
+              h('p', null, h('strong', null, `${many.invitations.length.toLocaleString()} new invitations. `),
+                `Each works once, until ${formatTime(many.expires_at_ms)}. Candor will not show them again.`),
+              h('pre', { class: 'secret-box', 'data-testid': 'invitation-codes', tabindex: 0 }, text),
+              h('div', { class: 'actions' },
+                h('button', {
+                  type: 'button',
+                  onclick: () => {
+                    void copyText(text).then((ok) => replace(copied, ok ? 'Copied.' : 'This browser would not copy: select the codes and copy them by hand.'));
+                  },
+                }, 'Copy the codes'),
+                copied),
+              h('p', null, 'Give each code to one employee privately, after checking their employment. Candor does not record which key uses which invitation.'),
+            ),
+          );
+          void refresh();
+          return;
+        }
         const inv = await api<{ invitation: string; expires_at_ms: number }>(`/orgs/${slug}/invitations`, {
           method: 'POST',
           body: { valid_hours: Number(hours.value) },
@@ -277,7 +310,8 @@ const invitations: StaffPage = async (main, s) => {
       }
     },
     field({ label: 'Valid for', input: hours }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create an invitation')),
+    field({ label: 'How many', input: count, hint: 'Up to 1,000 at once, for a whole office.' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create invitations')),
   );
   main.append(
     h('h1', null, 'Invitations'),

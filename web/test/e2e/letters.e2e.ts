@@ -119,7 +119,14 @@ describe('members and letters in the browser', () => {
   test('an enrollment officer issues an invitation and a member joins with it', async () => {
     await staffSignIn(staff.page);
     await visit(staff.page, '/#/staff/invitations');
-    await staff.page.getByRole('button', { name: 'Create an invitation' }).click();
+    // Several at once for a whole office (issue 12): one list, each code different.
+    await staff.page.getByLabel('How many').fill('3');
+    await staff.page.getByRole('button', { name: 'Create invitations' }).click();
+    const codes = (await staff.page.getByTestId('invitation-codes').textContent())!.trim().split('\n');
+    expect(new Set(codes).size).toBe(3);
+    secrets.push(...codes);
+    await staff.page.getByLabel('How many').fill('1');
+    await staff.page.getByRole('button', { name: 'Create invitations' }).click();
     const code = (await staff.page.getByTestId('invitation-code').textContent())!.trim();
     expect(code.length).toBeGreaterThan(10);
     secrets.push(code);
