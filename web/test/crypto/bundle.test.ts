@@ -533,8 +533,8 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
       const b = structuredCloneBundle(base.text);
       change(b);
       const out = expectSame(what, JSON.stringify(b));
-      // Hex is read in either case (FromHex), so only the uppercase changes keep it valid.
-      expect(out.verified, what).toBe(what.includes('uppercase'));
+      // Every change is refused, upper-case hex included (one value, one spelling).
+      expect(out.verified, what).toBe(false);
     }
     for (const [what, change] of rawMutations) {
       const text = change(base.text);
