@@ -7,6 +7,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+HTTP_FUZZ_REQUESTS ?= 100000
 FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 PORT ?= 8080
@@ -75,6 +76,8 @@ fuzz: deps
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $$work; \
 	  rm -rf $$work; \
 	done
+	$(MAKE) build
+	python3 fuzz/http_fuzz.py --candor $(BUILD)/src/cli/candor --requests $(HTTP_FUZZ_REQUESTS) --seed $$(date +%s)
 
 # Crash durability on demand (issue 12 item 4): TRIALS SIGKILL trials on SQLite, on PostgreSQL,
 # and on two servers sharing one PostgreSQL store. `make test` runs a few of each.
