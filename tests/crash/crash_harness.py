@@ -245,7 +245,7 @@ class Workload:
         if status == 201:
             with self.h.acked.lock:
                 self.h.acked.letters.append(doc["id"])
-        time.sleep(0.3)
+        time.sleep(1.5)  # letters are few in real life; each one makes every later check longer
 
     def staff(self):
         port = self.port()
