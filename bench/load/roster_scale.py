@@ -3,11 +3,12 @@
 
     python3 bench/load/roster_scale.py [MEMBERS]          # default 100000; SQLite in a temp dir
 
-Enrolls MEMBERS members the way an agency would (an officer's invitations, then one POST
-/enroll per member, over keep-alive connections from one client thread), then measures
+Enrolls MEMBERS members the way an agency would (an officer's invitations, 1,000 per request,
+then one POST /enroll per member, over keep-alive connections from one client thread), then measures
 GET /api/v1/orgs/{slug}/roster: the first answer (built), the median of 20 more (kept), and the
-server's resident memory before and after 8 parallel readers fetch it 5 times each. Prints one
-line per figure. Bounded: talks only to 127.0.0.1, removes its directory at the end.
+server's resident memory before and after 8 parallel readers fetch it 5 times each, and a
+letter published over the whole roster (publication, its page, a bundle page, the server's
+memory afterwards). Prints one line per figure. Bounded: talks only to 127.0.0.1, removes its directory at the end.
 """
 import http.client
 import json
@@ -83,10 +84,11 @@ def main():
 
         t0 = time.monotonic()
         codes = []
-        for _ in range(members):
-            status, data, _ = c.call("POST", f"/api/v1/orgs/{ORG}/invitations", {})
+        while len(codes) < members:  # in bulk, as an officer enrolling an agency would
+            n = min(1000, members - len(codes))
+            status, data, _ = c.call("POST", f"/api/v1/orgs/{ORG}/invitations", {"count": n})
             assert status in (200, 201), data
-            codes.append(json.loads(data)["invitation"])
+            codes.extend(json.loads(data)["invitations"])
         t1 = time.monotonic()
         bodies = subprocess.run([BODIES], input="\n".join(codes) + "\n", capture_output=True, text=True,
                                 check=True).stdout.splitlines()
@@ -140,6 +142,23 @@ def main():
         sampler.join()
         print(f"server RSS: {before / 1024:.0f} MiB before 8 parallel readers, peak {peak[0] / 1024:.0f} MiB "
               f"(+{(peak[0] - before) / 1024:.0f} MiB), after {rss_kib(server.pid) / 1024:.0f} MiB")
+
+        # A letter over the whole roster, read the way its public page and a recount read it.
+        t = time.monotonic()
+        status, data, _ = c.call("POST", "/api/v1/letters", {"title": "At scale", "body": "Sign if you agree.\n",
+                                                             "organizations": [ORG]})
+        assert status == 201, data
+        letter = json.loads(data)["id"]
+        published = time.monotonic() - t
+        t = time.monotonic()
+        assert anon.call("GET", f"/api/v1/letters/{letter}")[0] == 200
+        view = time.monotonic() - t
+        t = time.monotonic()
+        status, data, _ = anon.call("GET", f"/api/v1/letters/{letter}/bundle?signatures=0")
+        assert status == 200, data[:200]
+        bundle = time.monotonic() - t
+        print(f"a letter over {size} members: published in {published * 1000:.0f} ms, its page in {view * 1000:.0f} ms, "
+              f"its first bundle page in {bundle * 1000:.0f} ms; server RSS {rss_kib(server.pid) / 1024:.0f} MiB")
     finally:
         server.terminate()
         server.wait()
