@@ -473,6 +473,36 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   return view;
 }
 
+Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store::Transaction& tx,
+                                                                          std::int64_t org_id,
+                                                                          std::int64_t version) {
+  const auto key = std::make_pair(org_id, version);
+  {
+    std::lock_guard<std::mutex> lock(version_rings_mu_);
+    if (auto it = version_rings_.find(key); it != version_rings_.end()) return it->second;
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
+  const std::size_t count = members.size();
+  auto rings = std::make_shared<std::vector<crypto::Ring>>();
+  for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
+    auto ring = crypto::Ring::Create(std::move(bucket));
+    if (!ring.ok()) return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
+    rings->push_back(std::move(*ring));
+  }
+  std::lock_guard<std::mutex> lock(version_rings_mu_);
+  if (count <= kVersionRingsMembers && version_rings_.emplace(key, rings).second) {
+    version_rings_order_.push_back(key);
+    version_rings_members_ += count;
+    while (version_rings_members_ > kVersionRingsMembers && !version_rings_order_.empty()) {
+      auto it = version_rings_.find(version_rings_order_.front());
+      for (const auto& r : *it->second) version_rings_members_ -= r.size();
+      version_rings_.erase(it);
+      version_rings_order_.pop_front();
+    }
+  }
+  return std::shared_ptr<const std::vector<crypto::Ring>>(std::move(rings));
+}
+
 Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, bool with_digest) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));

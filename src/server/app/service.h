@@ -526,6 +526,18 @@ class Service {
   crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
   ServiceConfig config_;
   PasswordGate password_gate_;  // after config_, which sizes it
+  // The rings (BucketRoster) of one organization's roster version, built once per version:
+  // cables and member-published letters check proofs against them on every request, and a
+  // version never changes. Bounded by members kept (kVersionRingsMembers, ≈ 40 bytes each).
+  Result<std::shared_ptr<const std::vector<crypto::Ring>>> RingsAt(store::Transaction& tx, std::int64_t org_id,
+                                                                   std::int64_t version);
+  static constexpr std::size_t kVersionRingsMembers = std::size_t{1} << 19;
+  std::mutex version_rings_mu_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::shared_ptr<const std::vector<crypto::Ring>>>
+      version_rings_;                                                 // guarded by version_rings_mu_
+  std::deque<std::pair<std::int64_t, std::int64_t>> version_rings_order_;  // guarded by version_rings_mu_
+  std::size_t version_rings_members_ = 0;                              // guarded by version_rings_mu_
+
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;
   std::deque<store::Blob> rings_order_;  // insertion order, for eviction

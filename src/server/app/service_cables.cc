@@ -256,11 +256,9 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                        "' for cables now (version " + std::to_string(epochs.front()) +
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto members,
-                            internal::RosterMembersAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
-    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
-      auto r = crypto::Ring::Create(std::move(bucket));
-      if (r.ok() && r->digest() == h.ring_digest) ring = std::move(*r);
+    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
+    for (const auto& r : *rings) {
+      if (r.digest() == h.ring_digest) ring = r;
     }
     if (!ring) {
       return InvalidArgument("the ring is not one of the rings of roster version " +

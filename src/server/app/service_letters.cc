@@ -91,13 +91,10 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
   for (const auto& pin : pins) {
     CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(pin.organization_id));
     if (!org) return Error(ErrorCode::kCorrupt, "a letter names a missing organization");
-    CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org->id, pin.roster_version));
-    LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members.size(), {}};
-    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
-      auto ring = crypto::Ring::Create(std::move(bucket));
-      if (!ring.ok()) return Error(ErrorCode::kCorrupt, "a pinned roster does not make a valid ring");
-      out.rings.push_back(std::move(*ring));
-    }
+    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(tx, org->id, pin.roster_version));
+    std::size_t members = 0;
+    for (const auto& r : *rings) members += r.size();
+    LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members, *rings};
     rosters->push_back(std::move(out));
   }
   std::lock_guard<std::mutex> lock(rings_mu_);
@@ -188,11 +185,9 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
     CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
     org_id = org.id;
     CANDOR_ASSIGN_OR_RETURN(version, tx->LatestRosterVersion(org.id));
-    CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(*tx, org.id, version));
-    for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
-      auto r = crypto::Ring::Create(std::move(bucket));
-      if (!r.ok()) return Error(ErrorCode::kCorrupt, "the roster does not make a valid ring");
-      if (r->digest() == ring_digest) ring = std::move(*r);
+    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, version));
+    for (const auto& r : *rings) {
+      if (r.digest() == ring_digest) ring = r;
     }
   }
   if (!ring) {
