@@ -5,6 +5,7 @@
 # Candor's cost over a static server's for the same answer.
 #
 #   bash bench/load/reads_vs_nginx.sh           # DURATION=10 CONNECTIONS=32 by default
+#   SERVE_ARGS="--threads 2" bash bench/load/reads_vs_nginx.sh   # other server options
 #
 # Needs wrk and nginx (apt-get install wrk nginx-light). Prints requests/second for each and
 # Candor's share of nginx's. Talks only to 127.0.0.1; removes its directory at the end.
@@ -20,7 +21,7 @@ work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cport=$(free_port)
 nport=$(free_port)
-"$candor" serve --demo --no-access-log --data-dir "$work/data" --port "$cport" >"$work/serve.log" 2>&1 &
+"$candor" serve --demo --no-access-log --data-dir "$work/data" --port "$cport" ${SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
 server=$!
 nginx_pid=""
 cleanup() {
