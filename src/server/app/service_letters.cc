@@ -245,6 +245,8 @@ Status CheckDraftJson(const Json& j) {
     }
     if (!ok) return InvalidArgument("the draft's '" + key + "' is not of the letter's type or is too long");
   }
+  // What is stored is the JSON text, whose escapes may make it larger than the fields' bytes.
+  if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
   return Status::Ok();
 }
 }  // namespace
