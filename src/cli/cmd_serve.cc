@@ -187,7 +187,9 @@ Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir,
   if (ec) return Error(ErrorCode::kIo, "cannot create the data directory '" + data_dir + "': " + ec.message());
   ::chmod(data_dir.c_str(), 0700);
   if (url.empty()) url = "sqlite:" + data_dir + "/candor.db";
-  return store::OpenStore(url);
+  // Exclusive: no second server on the same SQLite file, and the store can tell when it changed
+  // (store::StoreOpenOptions), which lets public reads be answered from memory.
+  return store::OpenStore(url, store::StoreOpenOptions{.exclusive = true});
 }
 
 

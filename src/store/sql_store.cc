@@ -1,7 +1,14 @@
 // store::Store and store::Transaction over SqlConnection: every query is written once, here,
 // and runs unchanged on SQLite and PostgreSQL (sql.h says what differs and where).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -46,8 +53,6 @@ class ConnectionPool {
     std::lock_guard<std::mutex> lock(mu_);
     if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(conn));
   }
-
-  void Seed(std::unique_ptr<SqlConnection> conn) { Release(std::move(conn)); }
 
   // Closes every idle connection (after one turned out dead, the others likely are too).
   void DropIdle() {
@@ -124,9 +129,16 @@ class WriterGate {
 struct StoreState {
   explicit StoreState(SqlEngine e, ConnectionFactory factory)
       : engine(e), pool(std::move(factory)) {}
+  ~StoreState() {
+    if (lock_fd >= 0) ::close(lock_fd);  // releases the lock
+  }
+  StoreState(const StoreState&) = delete;
+  StoreState& operator=(const StoreState&) = delete;
   SqlEngine engine;
   ConnectionPool pool;
   WriterGate writers;
+  int lock_fd = -1;                        // SQLite opened exclusive: the locked PATH-lock
+  std::atomic<std::uint64_t> commits{0};   // write transactions that reached COMMIT
 };
 
 Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
@@ -451,6 +463,8 @@ class SqlTransaction final : public Transaction {
       return Error(ErrorCode::kFailedPrecondition, "the transaction has already finished");
     }
     Status committed = conn_->Commit();
+    // Counted whatever the outcome: a failed COMMIT may still have changed the data.
+    if (mode_ == TxMode::kWrite) state_->commits.fetch_add(1, std::memory_order_acq_rel);
     Finish();  // rolls back if the commit left the transaction open
     return committed;
   }
@@ -1723,6 +1737,11 @@ class SqlStore final : public Store {
     return s;
   }
 
+  std::optional<std::uint64_t> ChangeStamp() const override {
+    if (state_->lock_fd < 0) return std::nullopt;
+    return state_->commits.load(std::memory_order_acquire);
+  }
+
   Result<int> SchemaVersion() override {
     CANDOR_ASSIGN_OR_RETURN(auto conn, BeginOn(TxMode::kRead));
     auto version = ReadSchemaVersion(*conn);
@@ -1752,18 +1771,40 @@ class SqlStore final : public Store {
   std::shared_ptr<StoreState> state_;
 };
 
-Result<std::unique_ptr<Store>> OpenSqlStore(SqlEngine engine, ConnectionFactory factory) {
-  CANDOR_ASSIGN_OR_RETURN(auto first, factory());
-  CANDOR_RETURN_IF_ERROR(ApplyMigrations(*first));
+// An exclusive lock on `path` (created if missing), held while the returned descriptor is open.
+Result<int> LockFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error(ErrorCode::kIo, "cannot open the lock file '" + path + "': " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "another process (a second candor serve?) is using this store: '" + path + "' is locked");
+    }
+    return Error(ErrorCode::kIo, "cannot lock '" + path + "': " + std::strerror(err));
+  }
+  return fd;
+}
+
+Result<std::unique_ptr<Store>> OpenSqlStore(SqlEngine engine, ConnectionFactory factory, int lock_fd = -1) {
   auto state = std::make_shared<StoreState>(engine, std::move(factory));
-  state->pool.Seed(std::move(first));
+  state->lock_fd = lock_fd;  // released with the state, also on the error paths below
+  bool fresh = false;
+  CANDOR_ASSIGN_OR_RETURN(auto first, state->pool.Acquire(&fresh));
+  CANDOR_RETURN_IF_ERROR(ApplyMigrations(*first));
+  state->pool.Release(std::move(first));
   return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(state)));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
-  return OpenSqlStore(SqlEngine::kSqlite, [path] { return OpenSqliteConnection(path); });
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreOpenOptions options) {
+  int lock_fd = -1;
+  if (options.exclusive) {
+    CANDOR_ASSIGN_OR_RETURN(lock_fd, LockFile(path + "-lock"));
+  }
+  return OpenSqlStore(SqlEngine::kSqlite, [path] { return OpenSqliteConnection(path); }, lock_fd);
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
@@ -1771,12 +1812,12 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
                       [conninfo] { return OpenPostgresConnection(conninfo); });
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, StoreOpenOptions options) {
   constexpr std::string_view sqlite_scheme = "sqlite:";
   if (url.starts_with(sqlite_scheme)) {
     const std::string path = url.substr(sqlite_scheme.size());
     if (path.empty()) return InvalidArgument("store URL \"sqlite:\" names no file");
-    return OpenSqliteStore(path);
+    return OpenSqliteStore(path, options);
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     return OpenPostgresStore(url);

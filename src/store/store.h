@@ -472,17 +472,33 @@ class Store {
   // inside a transaction of this thread. (security review H3, L4; README "What a stolen
   // database shows")
   [[nodiscard]] virtual Status Compact() = 0;
+
+  // A number that changes whenever what the store holds may have changed, or nullopt when
+  // this Store cannot tell. It can tell only when every write goes through it: a SQLite store
+  // opened with StoreOpenOptions::exclusive (its lock file keeps every other process out), where
+  // the number counts this Store's write transactions that reached COMMIT. PostgreSQL, which
+  // several servers share, answers nullopt. A cache of something read from the store stays
+  // valid while the number it was read under is unchanged (read the number before the read
+  // transaction begins).
+  virtual std::optional<std::uint64_t> ChangeStamp() const = 0;
+};
+
+struct StoreOpenOptions {
+  // SQLite: hold an exclusive lock on PATH-lock for the Store's life, so that no other process
+  // (a second `candor serve` on the same data directory) opens it, and ChangeStamp() works. A
+  // lock already held is kFailedPrecondition. Ignored by PostgreSQL, which is shared by design.
+  bool exclusive = false;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode with
 // synchronous=FULL, and applies pending migrations.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreOpenOptions options = {});
 
 // Connects to PostgreSQL (libpq conninfo string or URI) and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo);
 
 // Opens by URL: "sqlite:PATH" or "postgres://…" / "postgresql://…".
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, StoreOpenOptions options = {});
 
 }  // namespace candor::store
 

@@ -146,6 +146,39 @@ TEST_P(StoreTest, ConcurrentStartUpOnAFreshDatabaseMigratesOnce) {
   EXPECT_EQ(rows[0][0].as_int(), LatestSchemaVersion());
 }
 
+// ChangeStamp is what lets public reads be answered from memory: it must move on every write
+// commit and only where every write goes through this Store (SQLite opened exclusive).
+TEST_P(StoreTest, ChangeStampMovesOnEveryWriteOnlyWhereTheStoreIsExclusive) {
+  EXPECT_EQ(store_->ChangeStamp(), std::nullopt);  // not exclusive: cannot tell
+  if (GetParam() == Engine::kPostgres) {
+    ASSERT_OK_AND_ASSIGN(auto shared, OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}));
+    EXPECT_EQ(shared->ChangeStamp(), std::nullopt);  // shared by several servers by design
+    return;
+  }
+  store_.reset();
+  ASSERT_OK_AND_ASSIGN(store_, OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}));
+  ASSERT_TRUE(store_->ChangeStamp().has_value());
+  const std::uint64_t before = *store_->ChangeStamp();
+  {
+    ASSERT_OK_AND_ASSIGN(auto rx, store_->Begin(TxMode::kRead));
+    ASSERT_OK(rx->ListOrganizations());
+    ASSERT_OK(rx->Commit());
+  }
+  EXPECT_EQ(store_->ChangeStamp(), before);  // reads change nothing
+  {
+    ASSERT_OK_AND_ASSIGN(auto wx, store_->Begin(TxMode::kWrite));
+    ASSERT_OK(wx->PutSetting("k", "v"));
+  }  // rolled back: nothing changed
+  EXPECT_EQ(store_->ChangeStamp(), before);
+  ASSERT_NE(MakeOrg("stamped"), 0);
+  EXPECT_NE(store_->ChangeStamp(), before);
+
+  // The lock keeps a second exclusive opener (a second server) out until the first is closed.
+  EXPECT_CODE(OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}), ErrorCode::kFailedPrecondition);
+  store_.reset();
+  ASSERT_OK_AND_ASSIGN(store_, OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}));
+}
+
 TEST_P(StoreTest, OpenStoreParsesUrls) {
   store_.reset();
   ASSERT_OK_AND_ASSIGN(auto s, OpenStore(db_->Url()));

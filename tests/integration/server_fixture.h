@@ -109,7 +109,9 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   void Start() {
-    auto st = store::OpenStore(url_);
+    // As `candor serve` opens it: exclusive, so that on SQLite the public reads' caches are
+    // in play in every scenario (and must never serve a stale answer after a write).
+    auto st = store::OpenStore(url_, store::StoreOpenOptions{.exclusive = true});
     ASSERT_TRUE(st.ok()) << st.error().message();
     store_ = std::move(*st);
     app::ServiceConfig cfg = config_;

@@ -96,6 +96,30 @@ TEST_P(ServerTest, RosterVersionsAreCacheableWithStrongEntityTags) {
   EXPECT_EQ(Call("GET", "/api/v1/log/sth").Header("Cache-Control"), "no-store");
 }
 
+// /log/sth and /roster are answered from memory while the store is unchanged (SQLite, opened
+// exclusive as here): every write, whatever it is, must show in the very next read.
+TEST_P(ServerTest, PublicReadsNeverLagBehindAWrite) {
+  MakeOrg("state");
+  Session officer = Login("state", "officer");
+  crypto::SeededRng rng(11);
+  std::int64_t last_size = -1;
+  for (int i = 1; i <= 4; ++i) {
+    auto r = Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng));
+    ASSERT_EQ(r.status, 201) << r.body;
+    auto sth = Call("GET", "/api/v1/log/sth");
+    auto roster = Call("GET", "/api/v1/orgs/state/roster");
+    auto summary = Call("GET", "/api/v1/orgs/state");
+    ASSERT_EQ(sth.status, 200) << sth.body;
+    ASSERT_EQ(roster.status, 200) << roster.body;
+    EXPECT_EQ(JsonOf(roster)["size"], i);
+    EXPECT_EQ(JsonOf(summary)["roster_size"], i);
+    EXPECT_EQ(JsonOf(summary)["roster_digest"], JsonOf(roster)["digest"]);
+    const std::int64_t size = JsonOf(sth)["tree_size"];
+    EXPECT_GT(size, last_size);  // each enrollment is logged at once
+    last_size = size;
+  }
+}
+
 TEST_P(ServerTest, InvitationsAreSingleUseAndExpire) {
   MakeOrg("state");
   Session officer = Login("state", "officer");
@@ -545,6 +569,13 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
     return RunShell(std::string(CANDOR_BINARY) + " serve --port 0 --data-dir " + fresh.string() + " --store '" +
                     url_ + "' 2>&1");
   };
+  if (GetParam() == "sqlite") {
+    // While this test's server holds the SQLite store, a second server is refused outright.
+    auto second = serve();
+    EXPECT_NE(second.first, 0) << second.second;
+    EXPECT_NE(second.second.find("is using this store"), std::string::npos) << second.second;
+    Stop();
+  }
   auto missing = serve();
   EXPECT_NE(missing.first, 0) << missing.second;
   EXPECT_NE(missing.second.find("no log key"), std::string::npos) << missing.second;
@@ -557,6 +588,11 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
   EXPECT_NE(replaced.first, 0) << replaced.second;
   EXPECT_NE(replaced.second.find("signed with another key"), std::string::npos) << replaced.second;
   // And the log was not touched: the heads still verify under the right key.
+  if (!store_) {
+    auto reopened = store::OpenStore(url_);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message();
+    store_ = std::move(*reopened);
+  }
   EXPECT_TRUE(app::CheckLogKey(*store_, right.public_key).ok());
 }
 

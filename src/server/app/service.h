@@ -31,6 +31,7 @@
 #include "log/tree_head.h"
 #include "server/app/clock.h"
 #include "server/app/password_gate.h"
+#include "server/app/stamped_cache.h"
 #include "store/store.h"
 
 namespace candor::app {
@@ -508,6 +509,7 @@ class Service {
   // Cables (service_cables.cc).
   Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
   Result<std::size_t> PublishBatchIn();  // PublishBatch's transaction
+  Result<RosterSummary> ReadRosterSummary(std::string_view slug, bool with_digest);  // uncached
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                 const DeadlineContext& ctx, bool for_author, bool with_payload);
   Result<std::vector<CableRecipient>> RecipientsIn(store::Transaction& tx, std::int64_t org_id);
@@ -537,6 +539,10 @@ class Service {
       version_rings_;                                                 // guarded by version_rings_mu_
   std::deque<std::pair<std::int64_t, std::int64_t>> version_rings_order_;  // guarded by version_rings_mu_
   std::size_t version_rings_members_ = 0;                              // guarded by version_rings_mu_
+
+  // Public reads kept while the store is unchanged (stamped_cache.h).
+  StampedCache<int, std::optional<tlog::SignedTreeHead>> latest_tree_head_{1};
+  StampedCache<std::pair<std::string, bool>, RosterSummary> roster_summaries_{64};
 
   std::mutex rings_mu_;
   std::map<store::Blob, std::shared_ptr<const std::vector<LetterRoster>>> rings_cache_;
