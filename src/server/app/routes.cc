@@ -150,7 +150,9 @@ Json RosterToJson(const RosterView& r) {
 
 // GET /roster's answers, one per (organization, version), shared by every request that asks for
 // it without a copy (http::Response::shared_body): a version never changes, so an answer never
-// goes stale. At most kMaxBytes in all, the oldest dropped first; a larger answer is not kept.
+// goes stale. At most kMaxBytes in all, the oldest dropped first — except the newest answer,
+// which is kept whatever its size (a 10^6-member roster is 165 MB: one shared copy, rather
+// than one per reader).
 class RosterBodies {
  public:
   static constexpr std::size_t kMaxBytes = std::size_t{64} << 20;
@@ -169,12 +171,11 @@ class RosterBodies {
   }
 
   void Put(const std::string& slug, std::int64_t version, const Entry& entry) {
-    if (entry.body->size() > kMaxBytes) return;
     std::lock_guard<std::mutex> lock(mu_);
     if (!bodies_.emplace(std::make_pair(slug, version), entry).second) return;
     order_.emplace_back(slug, version);
     bytes_ += entry.body->size();
-    while (bytes_ > kMaxBytes && !order_.empty()) {
+    while (bytes_ > kMaxBytes && order_.size() > 1) {
       auto it = bodies_.find(order_.front());
       bytes_ -= it->second.body->size();
       bodies_.erase(it);
@@ -193,9 +194,15 @@ class RosterBodies {
 // never changes once made (and is logged), so `/roster/{version}` may be cached for good;
 // `/roster` (the latest, `pinned` false) must be revalidated. Both carry a strong ETag, and a
 // request whose If-None-Match names it gets 304 without the body.
-Result<Response> RosterAnswer(Service* s, RosterBodies& bodies, const Request& req, const std::string& slug,
-                              std::int64_t version, bool pinned) {
+//
+// With `cached_only`, answers nullopt instead of building: the route's inline answer
+// (http::RouteOptions::inline_answer), so that a hit is served on the I/O thread and only a
+// miss — seconds of work for 10^6 members — goes to the worker pool.
+Result<std::optional<Response>> RosterAnswer(Service* s, RosterBodies& bodies, const Request& req,
+                                             const std::string& slug, std::int64_t version, bool pinned,
+                                             bool cached_only) {
   std::optional<RosterBodies::Entry> entry = bodies.Find(slug, version);
+  if (!entry && cached_only) return std::optional<Response>();
   if (!entry) {
     CANDOR_ASSIGN_OR_RETURN(RosterView roster, s->GetRoster(slug, version));
     auto body = std::make_shared<const std::string>(RosterToJson(roster).dump());
@@ -208,11 +215,11 @@ Result<Response> RosterAnswer(Service* s, RosterBodies& bodies, const Request& r
   r.headers.Set("Cache-Control", pinned ? "public, max-age=31536000, immutable" : "no-cache");
   if (auto seen = req.headers.Get("If-None-Match"); seen && *seen == entry->etag) {
     r.status = 304;
-    return r;
+    return std::optional<Response>(std::move(r));
   }
   r.headers.Set("Content-Type", "application/json");
   r.shared_body = std::move(entry->body);
-  return r;
+  return std::optional<Response>(std::move(r));
 }
 
 Json LetterViewToJson(const LetterView& v, std::size_t min_ring) {
@@ -590,17 +597,38 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                {"roster_size", roster.size}, {"roster_version", roster.version},
                {"roster_digest", crypto::ToHex(roster.digest)}});
   })));
+  // The roster: a cached version is answered on the I/O thread, a new one built on the pool.
   auto roster_bodies = std::make_shared<RosterBodies>();
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(auto latest, s->GetRosterSummary(slug, /*with_digest=*/false));
-    return RosterAnswer(s, *roster_bodies, req, slug, latest.version, /*pinned=*/false);
-  })));
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", Anon([s, roster_bodies](const Request& req) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-    CANDOR_ASSIGN_OR_RETURN(std::int64_t version, PathId(req, "version", "a roster version"));
-    return RosterAnswer(s, *roster_bodies, req, slug, version, /*pinned=*/true);
-  })));
+  const auto roster_route = [s, roster_bodies](bool pinned) {
+    auto answer = [s, roster_bodies, pinned](const Request& req, bool cached_only) -> Result<std::optional<Response>> {
+      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+      std::int64_t version = 0;
+      if (pinned) {
+        CANDOR_ASSIGN_OR_RETURN(version, PathId(req, "version", "a roster version"));
+      } else {
+        CANDOR_ASSIGN_OR_RETURN(auto latest, s->GetRosterSummary(slug, /*with_digest=*/false));
+        version = latest.version;
+      }
+      return RosterAnswer(s, *roster_bodies, req, slug, version, pinned, cached_only);
+    };
+    http::RouteOptions options = Heavy();
+    options.inline_answer = [answer](const Request& req) -> std::optional<Response> {
+      Result<std::optional<Response>> r = answer(req, /*cached_only=*/true);
+      if (!r.ok()) return std::nullopt;  // the full handler says what is wrong
+      return std::move(*r);
+    };
+    return std::make_pair(Anon([answer](const Request& req) -> Result<Response> {
+                            CANDOR_ASSIGN_OR_RETURN(std::optional<Response> r, answer(req, /*cached_only=*/false));
+                            return std::move(*r);  // always an answer when not cached_only
+                          }),
+                          options);
+  };
+  {
+    auto [latest, latest_options] = roster_route(/*pinned=*/false);
+    CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster", latest, latest_options));
+    auto [pinned, pinned_options] = roster_route(/*pinned=*/true);
+    CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster/{version}", pinned, pinned_options));
+  }
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/roster-history", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(auto events, s->RosterHistory(slug));

@@ -68,6 +68,25 @@ Response RunRoute(const RouteMatch& match, const Request& request) {
   return response;
 }
 
+std::optional<Response> RunInlineAnswer(const RouteMatch& match, const Request& request) {
+  const Route& route = *match.route;
+  if (!route.options().inline_answer) return std::nullopt;
+  const bool anonymous = route.privacy() == Privacy::kAnonymous;
+  std::optional<Response> response;
+  try {
+    response = route.options().inline_answer(request);
+  } catch (const std::exception& e) {
+    if (!anonymous) {
+      spdlog::error("inline answer for {} {} threw: {}", route.method(), route.pattern(), e.what());
+    }
+    return ErrorResponse(500, "internal", "internal error");
+  } catch (...) {
+    return ErrorResponse(500, "internal", "internal error");
+  }
+  if (response && anonymous) response->headers.Remove("Set-Cookie");
+  return response;
+}
+
 void AddSecurityHeaders(Response& response, std::string_view path,
                         const SecurityHeaderOptions& options, bool public_route) {
   if (!options.content_security_policy.empty()) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,11 @@ void ApplyForwardedProto(Request& request, bool trust_proxy);
 // identifier.
 // REQUIRES: when match.found(), request.path_params already holds match.params.
 Response RunRoute(const RouteMatch& match, const Request& request);
+
+// The route's RouteOptions::inline_answer, under RunRoute's rules (an exception is a 500, a
+// Set-Cookie of an anonymous route is dropped); nullopt when it has none or it answers nullopt.
+// REQUIRES: match.found().
+std::optional<Response> RunInlineAnswer(const RouteMatch& match, const Request& request);
 
 struct SecurityHeaderOptions {
   std::string content_security_policy = std::string(kDefaultContentSecurityPolicy);

@@ -51,6 +51,11 @@ struct RouteOptions {
   // server's bounded worker pool, never on an I/O thread, and a request that finds the pool
   // full is answered 503 with Retry-After at once (ServerOptions::worker_threads).
   bool offload = false;
+  // With offload: tried first on the I/O thread, and the request goes to the pool only when it
+  // answers nullopt. For answers that are usually ready (a cached roster version) but costly
+  // to make the first time: the hit stays fast, the miss never stalls an I/O thread. Must not
+  // block. Its answer is treated as the handler's (RunInlineAnswer).
+  std::function<std::optional<Response>(const Request&)> inline_answer;
 };
 
 // One registered route. Immutable once added.

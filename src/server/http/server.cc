@@ -358,16 +358,21 @@ class Session : public SessionBase {
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     if (match_.found() && match_.route->options().offload) {
+      if (auto quick = RunInlineAnswer(match_, request)) return Finish(std::move(*quick), version, keep_alive);
       // A CPU-heavy handler runs on the worker pool; this thread is free meanwhile, and the
       // answer is written back on it. A full pool is answered at once.
-      auto job = [self = derived().shared_from_this(), request = std::move(request), version, keep_alive]() mutable {
-        Response response = RunRoute(self->match_, request);
-        asio::post(self->stream().get_executor(),
-                   self->Bind([response = std::move(response), version, keep_alive](Derived& s) mutable {
-                     s.Finish(std::move(response), version, keep_alive);
+      // The answer is posted only once the job's place in the pool is free again (TrySubmit's
+      // `after`), so the client's next heavy request finds room.
+      auto answer = std::make_shared<Response>();
+      auto job = [self = derived().shared_from_this(), request = std::move(request), answer]() mutable {
+        *answer = RunRoute(self->match_, request);
+      };
+      auto after = [self = derived().shared_from_this(), answer, version, keep_alive]() {
+        asio::post(self->stream().get_executor(), self->Bind([answer, version, keep_alive](Derived& s) {
+                     s.Finish(std::move(*answer), version, keep_alive);
                    }));
       };
-      if (!impl_.workers().TrySubmit(std::move(job))) {
+      if (!impl_.workers().TrySubmit(std::move(job), std::move(after))) {
         Response busy = ErrorResponse(503, "unavailable",
                                       "the server is busy checking other requests; try again in a few seconds");
         busy.headers.Add("Retry-After", "5");
@@ -448,20 +453,30 @@ class Session : public SessionBase {
       res.content_length(body.size());
     }
     close_after_write_ = !keep_alive;
+    serializer_.emplace(res);
+    WriteSome();
+  }
+
+  // Writes the response a piece at a time. The deadline (request_timeout) is per piece, not
+  // for the whole answer: a reader that keeps taking bytes gets a 165 MB roster however long
+  // it takes, and one that stops is cut request_timeout later.
+  void WriteSome() {
     lowest().expires_after(options().request_timeout);
-    bhttp::async_write(derived().stream(), res, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
-                         self.response_.reset();
-                         self.served_ = true;
-                         self.shared_body_.reset();
-                         self.owned_body_ = std::string();
-                         if (ec) return self.Abort();
-                         if (self.close_after_write_) return self.derived().GracefulClose();
-                         self.parser_.reset();
-                         self.head_ = false;
-                         self.target_ = Target();
-                         self.match_ = RouteMatch();
-                         self.WaitForRequest();
-                       }));
+    bhttp::async_write_some(derived().stream(), *serializer_, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
+                              if (!ec && !self.serializer_->is_done()) return self.WriteSome();
+                              self.serializer_.reset();
+                              self.response_.reset();
+                              self.served_ = true;
+                              self.shared_body_.reset();
+                              self.owned_body_ = std::string();
+                              if (ec) return self.Abort();
+                              if (self.close_after_write_) return self.derived().GracefulClose();
+                              self.parser_.reset();
+                              self.head_ = false;
+                              self.target_ = Target();
+                              self.match_ = RouteMatch();
+                              self.WaitForRequest();
+                            }));
   }
 
   Server::Impl& impl_;
@@ -472,6 +487,7 @@ class Session : public SessionBase {
   // The response being written: its body is a span over owned_body_ or shared_body_, which
   // outlive the write.
   std::optional<bhttp::response<bhttp::span_body<char const>>> response_;
+  std::optional<bhttp::response_serializer<bhttp::span_body<char const>>> serializer_;  // of response_
   std::string owned_body_;
   std::shared_ptr<const std::string> shared_body_;
   Target target_;

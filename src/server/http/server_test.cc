@@ -21,6 +21,9 @@ namespace candor::http {
 namespace {
 
 using namespace std::chrono_literals;
+
+// The size of GET /api/v1/big: more than loopback's socket buffers hold (a few MB each way).
+constexpr std::size_t kBigBody = std::size_t{32} << 20;
 using testclient::Client;
 using testclient::ClientResponse;
 using testclient::Fetch;
@@ -92,7 +95,7 @@ class ServerTest : public ::testing::Test {
                         seen->last_anonymous = req;
                         return JsonResponse(201, {{"size", req.body.size()}});
                       },
-                      {.max_body_bytes = 8192}));
+                      {.max_body_bytes = 8192, .offload = false, .inline_answer = {}}));
     check(r.Named("GET", "/api/v1/boom",
                   [](const Request&) -> Response { throw std::runtime_error("secret detail"); }));
     check(r.Named("GET", "/api/v1/slow", [](const Request&) {
@@ -114,7 +117,20 @@ class ServerTest : public ::testing::Test {
                         seen->gate_cv.wait(lock, [seen] { return seen->release; });
                         return Response::Text(200, "checked");
                       },
-                      {.max_body_bytes = std::nullopt, .offload = true}));
+                      {.max_body_bytes = std::nullopt,
+                       .offload = true,
+                       // "?cached=1" stands for an answer that is ready: given on the I/O thread.
+                       .inline_answer = [](const Request& req) -> std::optional<Response> {
+                         if (!req.QueryParam("cached")) return std::nullopt;
+                         return Response::Text(200, "ready");
+                       }}));
+    // A large public answer (a 10^6-member roster is 165 MB), shared without a copy.
+    static const auto big = std::make_shared<const std::string>(kBigBody, 'r');
+    check(r.Anonymous("GET", "/api/v1/big", [](const Request&) {
+      Response res;
+      res.shared_body = big;
+      return res;
+    }));
     return r;
   }
 
@@ -636,6 +652,12 @@ TEST_F(ServerTest, OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads) 
   auto light = Fetch(port(), RawRequest("GET", "/api/v1/orgs/acme"));  // the one I/O thread is free
   ASSERT_TRUE(light);
   EXPECT_EQ(light->status, 200);
+  // A ready answer of an offloaded route does not need the (full) pool.
+  auto ready = Fetch(port(), RawRequest("POST", "/api/v1/heavy?cached=1", {"Content-Type: application/json"}, "{}"));
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(ready->body, "ready");
+  EXPECT_EQ(seen_.heavy_started, 1);
 
   {
     std::lock_guard lock(seen_.gate_mu);
@@ -650,6 +672,42 @@ TEST_F(ServerTest, OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads) 
   auto again = Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+// The write deadline is per piece written, not for the whole answer: a reader that keeps
+// reading gets a large answer however long it takes; one that stops is cut.
+TEST_F(ServerTest, ALargeAnswerReachesASteadyReaderAndAStalledOneIsCut) {
+  ServerOptions options;
+  options.request_timeout = 400ms;
+  Start(options);
+  const auto receive_all = [](int fd, std::chrono::milliseconds pause_between) {
+    std::size_t total = 0;
+    char chunk[65536];
+    for (;;) {
+      const long n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      total += static_cast<std::size_t>(n);
+      if (total > kBigBody) break;  // the whole body (and its header) is here
+      std::this_thread::sleep_for(pause_between);
+    }
+    return total;
+  };
+  {
+    auto steady = Client::Connect(port());
+    ASSERT_TRUE(steady);
+    ASSERT_TRUE(steady->Send(RawRequest("GET", "/api/v1/big")));
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t got = receive_all(steady->fd(), 2ms);
+    EXPECT_GT(got, kBigBody);
+    EXPECT_GT(std::chrono::steady_clock::now() - start, options.request_timeout);  // took longer
+  }
+  {
+    auto stalled = Client::Connect(port());
+    ASSERT_TRUE(stalled);
+    ASSERT_TRUE(stalled->Send(RawRequest("GET", "/api/v1/big")));
+    std::this_thread::sleep_for(1500ms);  // reads nothing; the server's writes stop making progress
+    EXPECT_LT(receive_all(stalled->fd(), 0ms), kBigBody);  // only what the kernels had buffered
+  }
 }
 
 TEST_F(ServerTest, StartErrors) {

@@ -15,11 +15,13 @@ WorkerPool::WorkerPool(unsigned threads, std::size_t capacity)
 
 WorkerPool::~WorkerPool() { Shutdown(); }
 
-bool WorkerPool::TrySubmit(std::function<void()> job) {
+bool WorkerPool::TrySubmit(std::function<void()> job) { return TrySubmit(std::move(job), nullptr); }
+
+bool WorkerPool::TrySubmit(std::function<void()> job, std::function<void()> after) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || queue_.size() + running_ >= capacity_) return false;
-    queue_.push_back(std::move(job));
+    queue_.push_back(Job{std::move(job), std::move(after)});
   }
   cv_.notify_one();
   return true;
@@ -31,7 +33,7 @@ std::size_t WorkerPool::load() const {
 }
 
 void WorkerPool::Shutdown() {
-  std::deque<std::function<void()>> dropped;
+  std::deque<Job> dropped;
   {
     std::lock_guard lock(mu_);
     if (stopping_ && threads_.empty()) return;
@@ -49,7 +51,7 @@ void WorkerPool::Shutdown() {
 
 void WorkerPool::Run() {
   for (;;) {
-    std::function<void()> job;
+    Job job;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -59,14 +61,23 @@ void WorkerPool::Run() {
       ++running_;
     }
     try {
-      job();
+      job.work();
     } catch (...) {
       // Handlers catch their own errors; nothing about the request is logged here.
       spdlog::error("http: a worker job threw; dropped it");
     }
-    job = nullptr;  // release its captures before counting it done
-    std::lock_guard lock(mu_);
-    --running_;
+    job.work = nullptr;  // release its captures before counting it done
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+    }
+    if (job.after) {
+      try {
+        job.after();
+      } catch (...) {
+        spdlog::error("http: a worker job's continuation threw; dropped it");
+      }
+    }
   }
 }
 

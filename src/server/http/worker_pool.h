@@ -40,6 +40,10 @@ class WorkerPool {
   // Queues `job` unless `capacity` jobs are already waiting or running, or the pool is shut
   // down: then returns false and `job` is destroyed unrun (by the caller's thread).
   [[nodiscard]] bool TrySubmit(std::function<void()> job);
+  // As above, and once `job` has run and its place is free again, runs `after` on the same
+  // thread: what `after` publishes (an answer to a client) is seen only when the pool already
+  // has room for the next job, so a client that sends the next request at once is not refused.
+  [[nodiscard]] bool TrySubmit(std::function<void()> job, std::function<void()> after);
 
   // Jobs waiting or running now.
   std::size_t load() const;
@@ -54,7 +58,11 @@ class WorkerPool {
   const std::size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  struct Job {
+    std::function<void()> work;
+    std::function<void()> after;  // may be empty
+  };
+  std::deque<Job> queue_;
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -31,6 +31,24 @@ struct Gate {
   }
 };
 
+// What `after` publishes (an answer) must find the pool with room: a client that sends its
+// next request as soon as it has the answer is not refused (the flake this once caused in
+// ServerTest.OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads).
+TEST(WorkerPool, AfterRunsOnceTheJobsPlaceIsFree) {
+  WorkerPool pool(1, 1);
+  for (int i = 0; i < 200; ++i) {
+    std::atomic<bool> accepted_next{false};
+    std::atomic<bool> done{false};
+    ASSERT_TRUE(pool.TrySubmit([] {}, [&] {
+      accepted_next = pool.TrySubmit([] {});  // capacity 1: room only if the first job is counted out
+      done = true;
+    }));
+    while (!done) std::this_thread::yield();
+    EXPECT_TRUE(accepted_next) << "round " << i;
+    while (pool.load() != 0) std::this_thread::yield();
+  }
+}
+
 TEST(WorkerPool, RefusesBeyondItsCapacityAndRunsEverythingItTook) {
   WorkerPool pool(2, 3);
   Gate gate;
