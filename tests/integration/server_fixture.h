@@ -133,6 +133,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     opts.port = port_;
     opts.max_body_bytes = 64 * 1024;
     opts.access_log = &sink_;
+    opts.trust_proxy = trust_proxy_;
     server_ = std::make_unique<http::Server>(std::move(router), opts);
     ASSERT_TRUE(server_->Start().ok());
     port_ = server_->port();
@@ -233,6 +234,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   app::ServiceConfig config_;  // set before Start() (SetUp starts with the defaults)
+  bool trust_proxy_ = false;   // set before Start(): believe X-Forwarded-Proto
   fs::path dir_;
   std::unique_ptr<store::storetest::TestDatabase> pg_;  // PostgreSQL only
   std::string url_;

@@ -254,6 +254,41 @@ TEST_P(ServerTest, LoginIsThrottledAndSaysNothingAboutWhichPartWasWrong) {
 }
 
 // Security review L2: "sign out everywhere" ends the account's sessions on every device.
+// Over HTTPS the session cookie is "__Host-candor_session" (Secure, Path=/, no Domain: a sibling
+// subdomain cannot plant one), and a bare "candor_session" is not read there (security review L2).
+TEST_P(ServerTest, OverHttpsTheSessionCookieCarriesTheHostPrefix) {
+  Stop();
+  trust_proxy_ = true;
+  Start();
+  MakeOrg("state");
+  const cli::HeaderList https = {{"X-Forwarded-Proto", "https"}};
+  auto login = Call("POST", "/api/v1/session",
+                    Json{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}}.dump(), https);
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string set_cookie = login.Header("Set-Cookie");
+  EXPECT_TRUE(set_cookie.starts_with("__Host-candor_session=")) << set_cookie;
+  EXPECT_NE(set_cookie.find("; Secure"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("Path=/"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Domain"), std::string::npos) << set_cookie;
+  const std::string pair = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string token = pair.substr(pair.find('=') + 1);
+
+  auto with = [&](const std::string& cookie) {
+    cli::HeaderList h = https;
+    h.emplace_back("Cookie", cookie);
+    return Call("GET", "/api/v1/session", "", h).status;
+  };
+  EXPECT_EQ(with("__Host-candor_session=" + token), 200);
+  EXPECT_EQ(with("candor_session=" + token), 401);  // the unprefixed name is not read over HTTPS
+  // Over plain HTTP (a local demo) the bare name is used, and the prefixed one is not read.
+  auto plain = Call("GET", "/api/v1/session", "", {{"Cookie", "__Host-candor_session=" + token}});
+  EXPECT_EQ(plain.status, 401);
+  auto out = Call("DELETE", "/api/v1/session", "",
+                  {{"X-Forwarded-Proto", "https"}, {"Cookie", pair}, {"X-CSRF-Token", JsonOf(login).value("csrf_token", "")}});
+  EXPECT_EQ(out.status, 204) << out.body;
+  EXPECT_TRUE(out.Header("Set-Cookie").starts_with("__Host-candor_session=;")) << out.Header("Set-Cookie");
+}
+
 TEST_P(ServerTest, SigningOutEverywhereEndsEverySessionOfTheAccount) {
   MakeOrg("state");
   Session laptop = Login("state", "admin");

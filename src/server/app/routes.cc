@@ -268,7 +268,7 @@ Result<std::int64_t> DraftIdParam(const Request& req) { return PathId(req, "id",
 // 204 with the session cookie cleared: the answer to signing out, here or everywhere.
 Result<Response> SignedOut(const Request& req) {
   Response r = NoContent();
-  CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, kSessionCookie));
+  CANDOR_ASSIGN_OR_RETURN(std::string cookie, http::BuildClearCookie(req, SessionCookieName(req)));
   r.headers.Add("Set-Cookie", cookie);
   return r;
 }
@@ -283,7 +283,7 @@ class Named {
     Service* service = &service_;
     return [service, body = std::move(body)](const Request& req) {
       return Guard([&]() -> Result<Response> {
-        auto token = http::GetCookie(req, kSessionCookie);
+        auto token = http::GetCookie(req, SessionCookieName(req));
         if (!token) {
           return Error(ErrorCode::kUnauthenticated, "sign in first");
         }
@@ -801,7 +801,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
       Response r = Ok({{"account", AccountToJson(login.principal.account, org)},
                        {"csrf_token", login.principal.csrf_token}});
       CANDOR_ASSIGN_OR_RETURN(std::string cookie,
-                              http::BuildSetCookie(req, kSessionCookie, login.session_token,
+                              http::BuildSetCookie(req, SessionCookieName(req), login.session_token,
                                                    std::chrono::hours(8)));
       r.headers.Add("Set-Cookie", cookie);
       return r;
