@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/io.h"
 #include "crypto/bytes.h"
 #include "domain/bundle.h"
 #include "letter_fixture.h"
@@ -59,6 +60,29 @@ class CliTest : public ::testing::Test {
 
 const std::string kLetter(64, 'a');
 const std::string kOtherLetter(64, 'b');
+
+// Passphrases are wiped, not left in freed memory (security review L6).
+TEST(Passphrase, IsWipedWhenMovedFromAndWipeStringZeroesTheWholeBuffer) {
+  std::string long_text(100, 'p');
+  const char* buffer = long_text.data();
+  candor::cli::Passphrase p(std::move(long_text));
+  EXPECT_EQ(p.view(), std::string(100, 'p'));
+  EXPECT_EQ(p.str().data(), buffer);  // took the buffer: no copy was made
+  candor::cli::Passphrase q(std::move(p));
+  EXPECT_TRUE(p.empty());  // NOLINT(bugprone-use-after-move): checking what a move leaves
+  EXPECT_EQ(q.view(), std::string(100, 'p'));
+
+  std::string short_text = "hunter2";  // in the string's own (small) buffer
+  candor::cli::Passphrase s(std::move(short_text));
+  EXPECT_EQ(s.view(), "hunter2");
+  EXPECT_EQ(std::string_view(short_text.data(), 7).find_first_not_of('\0'), std::string_view::npos);
+
+  std::string secret(64, 's');
+  const std::size_t capacity = secret.capacity();
+  candor::cli::WipeString(secret);
+  EXPECT_TRUE(secret.empty());
+  EXPECT_EQ(std::string_view(secret.data(), capacity).find_first_not_of('\0'), std::string_view::npos);
+}
 
 TEST_F(CliTest, HelpAndUsageErrors) {
   Outcome r = Candor("--help");

@@ -293,11 +293,14 @@ struct StaffSession {
 Result<StaffSession> SignIn(const StaffOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   PassphraseSource source{o.password_file, "CANDOR_PASSWORD"};
-  CANDOR_ASSIGN_OR_RETURN(std::string password, ReadPassphrase(source, "Password of " + o.user, false));
-  Json body{{"organization", o.org}, {"username", o.user}, {"password", password}};
+  CANDOR_ASSIGN_OR_RETURN(Passphrase password, ReadPassphrase(source, "Password of " + o.user, false));
+  Json body{{"organization", o.org}, {"username", o.user}, {"password", password.str()}};
   if (!o.totp.empty()) body["totp"] = o.totp;
-  CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(server, "POST", "/api/v1/session", body.dump(), o.ca_file,
-                                                   {{"Content-Type", "application/json"}}));
+  std::string text = body.dump();
+  WipeString(body["password"].get_ref<std::string&>());  // the copies this command made
+  auto reply = HttpRequest(server, "POST", "/api/v1/session", text, o.ca_file, {{"Content-Type", "application/json"}});
+  WipeString(text);
+  CANDOR_ASSIGN_OR_RETURN(HttpReply r, std::move(reply));
   if (r.status != 200) return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
   const std::string cookie = r.Header("Set-Cookie");
   Json j = Json::parse(r.body, nullptr, false);

@@ -23,11 +23,11 @@ struct KeygenOptions {
 };
 
 Status RunKeygen(const KeygenOptions& o) {
-  CANDOR_ASSIGN_OR_RETURN(std::string passphrase,
+  CANDOR_ASSIGN_OR_RETURN(Passphrase passphrase,
                           ReadPassphrase(o.passphrase, "New passphrase for the key file", true));
   crypto::MemberKeys keys = crypto::GenerateMemberKeys(crypto::DefaultRng());
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file,
-                          crypto::SealKeyFile(keys, passphrase, crypto::KdfParams::Moderate(),
+                          crypto::SealKeyFile(keys, passphrase.view(), crypto::KdfParams::Moderate(),
                                               crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, file, o.force, 0600));
   Say("Created your member key in {} (protected by your passphrase).\n", o.out);
@@ -60,12 +60,10 @@ struct PasswdOptions {
 
 Status RunKeyPasswd(const PasswdOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.path));
-  CANDOR_ASSIGN_OR_RETURN(std::string old_pass,
-                          ReadPassphrase(o.old_passphrase, "Current passphrase", false));
-  CANDOR_ASSIGN_OR_RETURN(std::string new_pass,
-                          ReadPassphrase(o.new_passphrase, "New passphrase", true));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase old_pass, ReadPassphrase(o.old_passphrase, "Current passphrase", false));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase new_pass, ReadPassphrase(o.new_passphrase, "New passphrase", true));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes updated,
-                          crypto::ChangeKeyFilePassphrase(file, old_pass, new_pass,
+                          crypto::ChangeKeyFilePassphrase(file, old_pass.view(), new_pass.view(),
                                                           crypto::KdfParams::Moderate(),
                                                           crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.path, updated, /*overwrite=*/true, 0600));

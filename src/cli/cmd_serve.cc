@@ -418,10 +418,10 @@ Status RunBootstrap(const BootstrapOptions& o) {
   app::SystemClock clock;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key));
   PassphraseSource source{o.password_file, "CANDOR_ADMIN_PASSWORD"};
-  CANDOR_ASSIGN_OR_RETURN(std::string password,
+  CANDOR_ASSIGN_OR_RETURN(Passphrase password,
                           ReadPassphrase(source, "Password for the first administrator", true));
   CANDOR_RETURN_IF_ERROR(service.CreateOrganization(o.slug, o.name, std::nullopt, o.demo));
-  CANDOR_RETURN_IF_ERROR(service.CreateAccount(o.slug, o.username, password,
+  CANDOR_RETURN_IF_ERROR(service.CreateAccount(o.slug, o.username, password.str(),
                                                store::kRoleAdministrator));
   fmt::print("Created organization '{}' and its administrator '{}'.\n", o.slug, o.username);
   return Status::Ok();

@@ -1,6 +1,7 @@
 #include "cli/io.h"
 
 #include <fmt/core.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -23,9 +24,9 @@ Error IoError(const std::string& what, const std::string& path) {
   return Error(ErrorCode::kIo, what + " '" + path + "': " + std::strerror(errno));
 }
 
-std::string Trim(std::string s) {
+// Drops a line's ending (CR, LF) in place; spaces are part of a passphrase and stay.
+void TrimLineEnd(std::string& s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
 }
 
 // Reads one line from the terminal with echo off. Returns false if there is no terminal.
@@ -40,13 +41,20 @@ bool ReadHiddenLine(std::string_view prompt, std::string& out) {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(fd, TCSAFLUSH, &quiet);
   }
-  std::string line;
+  // One buffer, reserved up front, so that no reallocation leaves a copy of the line behind;
+  // longer lines are cut (no passphrase needs 4 KiB).
+  constexpr std::size_t kMaxLine = 4096;
+  out.clear();
+  out.reserve(kMaxLine);
   char c;
-  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  while (::read(fd, &c, 1) == 1 && c != '\n') {
+    if (out.size() < kMaxLine) out.push_back(c);
+  }
+  c = 0;
   if (have_attr) ::tcsetattr(fd, TCSAFLUSH, &old_attr);
   (void)::write(fd, "\n", 1);
   ::close(fd);
-  out = Trim(std::move(line));
+  TrimLineEnd(out);
   return true;
 }
 
@@ -109,17 +117,40 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
   return Status::Ok();
 }
 
-Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_view what,
-                                   bool confirm) {
+void WipeString(std::string& text) noexcept {
+  if (text.capacity() > 0) sodium_memzero(text.data(), text.capacity());
+  text.clear();
+}
+
+Passphrase::Passphrase(std::string&& text) : text_(std::move(text)) { WipeString(text); }
+Passphrase::Passphrase(Passphrase&& other) noexcept : text_(std::move(other.text_)) { other.Wipe(); }
+Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
+  if (this != &other) {
+    Wipe();
+    text_ = std::move(other.text_);
+    other.Wipe();
+  }
+  return *this;
+}
+void Passphrase::Wipe() noexcept { WipeString(text_); }
+
+Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what, bool confirm) {
   if (!source.file.empty()) {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(source.file));
-    std::string first_line = Trim(text.substr(0, text.find('\n')));
+    // The first line without its ending, in a buffer of its own; the file's text is wiped.
+    std::string_view line(text);
+    line = line.substr(0, line.find('\n'));
+    std::string first_line;
+    first_line.reserve(line.size());
+    first_line.append(line);
+    TrimLineEnd(first_line);
+    WipeString(text);
     if (first_line.empty()) return InvalidArgument("the passphrase file is empty");
-    return first_line;
+    return Passphrase(std::move(first_line));
   }
   if (!source.env.empty()) {
     if (const char* env = std::getenv(source.env.c_str()); env != nullptr && *env != '\0') {
-      return std::string(env);
+      return Passphrase(std::string(env));  // the environment's own copy is beyond our reach
     }
   }
   std::string first;
@@ -127,19 +158,21 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_v
     return InvalidArgument("no terminal to ask for the passphrase; use a passphrase file or set " +
                            (source.env.empty() ? std::string("one") : "$" + source.env));
   }
-  if (first.empty()) return InvalidArgument("the passphrase is empty");
+  Passphrase typed(std::move(first));
+  if (typed.empty()) return InvalidArgument("the passphrase is empty");
   if (confirm) {
-    std::string second;
-    ReadHiddenLine("Type it again: ", second);
-    if (second != first) return InvalidArgument("the two passphrases differ; nothing was written");
+    std::string again;
+    ReadHiddenLine("Type it again: ", again);
+    Passphrase second(std::move(again));
+    if (second.view() != typed.view()) return InvalidArgument("the two passphrases differ; nothing was written");
   }
-  return first;
+  return typed;
 }
 
 Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
-  CANDOR_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
-  auto keys = crypto::OpenKeyFile(file, pass);
+  CANDOR_ASSIGN_OR_RETURN(Passphrase pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
+  auto keys = crypto::OpenKeyFile(file, pass.view());
   if (!keys.ok()) return keys.error().WithContext(path);
   return keys;
 }

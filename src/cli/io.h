@@ -30,8 +30,33 @@ struct PassphraseSource {
   std::string file;                      // empty: not given
   std::string env = "CANDOR_PASSPHRASE";  // empty: not consulted
 };
-Result<std::string> ReadPassphrase(const PassphraseSource& source, std::string_view what,
-                                   bool confirm);
+// A passphrase or password typed by a person: kept in one buffer, never copied by this type,
+// and wiped (sodium_memzero, which the compiler may not drop) when destroyed or moved from
+// (security review L6). Move-only.
+class Passphrase {
+ public:
+  Passphrase() = default;
+  // Takes `text`'s buffer; `text` is left empty.
+  explicit Passphrase(std::string&& text);
+  ~Passphrase() { Wipe(); }
+  Passphrase(Passphrase&& other) noexcept;
+  Passphrase& operator=(Passphrase&& other) noexcept;
+  Passphrase(const Passphrase&) = delete;
+  Passphrase& operator=(const Passphrase&) = delete;
+
+  const std::string& str() const { return text_; }
+  std::string_view view() const { return text_; }
+  bool empty() const { return text_.empty(); }
+
+ private:
+  void Wipe() noexcept;
+  std::string text_;
+};
+
+// Overwrites every byte `text` holds (up to its capacity) and empties it.
+void WipeString(std::string& text) noexcept;
+
+Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what, bool confirm);
 
 // Reads the key file at `path` and opens it with the passphrase from `passphrase` (asked for
 // as "Passphrase of your key file"). Errors name the path.
