@@ -374,10 +374,23 @@ void PrintLetter(const Json& v, bool full) {
 
 Status RunList(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters", o.ca_file));
-  if (!list.contains("letters") || !list["letters"].is_array()) return BadReply("no letter list");
-  if (list["letters"].empty()) Say("No letters are published yet.\n");
-  for (const auto& v : list["letters"]) PrintLetter(v, false);
+  // Page by page (GET /letters?after=N); each page's "next_after" must move forward, so a
+  // server cannot keep the command looping.
+  std::int64_t after = 0;
+  std::size_t shown = 0;
+  for (;;) {
+    CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters?limit=200&after=" + std::to_string(after), o.ca_file));
+    if (!list.is_object() || !list.contains("letters") || !list["letters"].is_array()) return BadReply("no letter list");
+    for (const auto& v : list["letters"]) PrintLetter(v, false);
+    shown += list["letters"].size();
+    const Json next = list.value("next_after", Json(nullptr));
+    if (next.is_null()) break;
+    if (!next.is_number_integer() || next.get<std::int64_t>() <= after || list["letters"].empty()) {
+      return BadReply("a letter list page that does not move forward");
+    }
+    after = next.get<std::int64_t>();
+  }
+  if (shown == 0) Say("No letters are published yet.\n");
   return Status::Ok();
 }
 

@@ -1094,6 +1094,15 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq, std::int64_t limit) override {
+    return Run(kReads, [&]() -> Result<std::vector<LetterRecord>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kLetterColumns +
+                                                          " FROM letters WHERE seq > ? ORDER BY seq LIMIT ?",
+                                                      {after_seq, limit}));
+      return DecodeAll(rows, &DecodeLetter);
+    });
+  }
+
   Status MarkLetterQuorumReached(const Blob& id) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_ASSIGN_OR_RETURN(std::int64_t changed,

@@ -356,6 +356,8 @@ class Transaction {
   virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;
   virtual Result<std::optional<LetterRecord>> FindLetter(const Blob& id) = 0;
   virtual Result<std::vector<LetterRecord>> ListLetters() = 0;  // by seq
+  // At most `limit` letters with seq > after_seq, by seq (a page of GET /letters).
+  virtual Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq, std::int64_t limit) = 0;
   virtual Status MarkLetterQuorumReached(const Blob& id) = 0;
   virtual Status InsertLetterRoster(const LetterRosterRecord& pin) = 0;
   virtual Result<std::vector<LetterRosterRecord>> ListLetterRosters(const Blob& letter_id) = 0;

@@ -832,5 +832,38 @@ TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
 INSTANTIATE_TEST_SUITE_P(Engines, LetterTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
+// GET /letters is paged: bounded work per request however many letters there are (M6).
+TEST_P(LetterTest, TheLetterListComesInPages) {
+  MakeOrg("state");
+  EnrollMembers("state", 20, 4);
+  std::vector<std::string> published;
+  for (int i = 0; i < 5; ++i) {
+    published.push_back(PublishLetter(Json{{"title", "Letter " + std::to_string(i)}, {"body", "Text."},
+                                           {"organizations", {"state"}}}));
+  }
+  std::vector<std::string> seen;
+  std::int64_t after = 0;
+  int pages = 0;
+  for (;;) {
+    auto r = Call("GET", "/api/v1/letters?limit=2&after=" + std::to_string(after));
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json j = JsonOf(r);
+    ASSERT_LE(j["letters"].size(), 2u);
+    for (const auto& v : j["letters"]) seen.push_back(v["id"]);
+    ++pages;
+    if (j["next_after"].is_null()) break;
+    ASSERT_GT(j["next_after"].get<std::int64_t>(), after);
+    after = j["next_after"];
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, published);  // every letter once, in publication order
+  auto all = JsonOf(Call("GET", "/api/v1/letters"));
+  EXPECT_EQ(all["letters"].size(), 5u);
+  EXPECT_TRUE(all["next_after"].is_null());
+  for (const char* bad : {"?limit=0", "?limit=201", "?limit=-1", "?after=-1", "?after=01", "?limit=1e3"}) {
+    EXPECT_EQ(Call("GET", std::string("/api/v1/letters") + bad).status, 400) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace candor::it

@@ -79,6 +79,24 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return payload as T;
 }
 
+// Every published letter, page by page (GET /letters?after=N): the same requests for every
+// reader. A page whose "next_after" does not move forward ends the walk with an error, so a
+// server cannot keep the page fetching forever.
+export async function allLetters(): Promise<LetterView[]> {
+  const out: LetterView[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await api<{ letters: LetterView[]; next_after: number | null }>(`/letters?limit=200&after=${after}`);
+    if (!Array.isArray(page.letters)) throw new ApiError(0, 'bad_reply', 'The server sent a letter list that makes no sense.');
+    out.push(...page.letters);
+    if (page.next_after === null || page.next_after === undefined) return out;
+    if (!Number.isSafeInteger(page.next_after) || page.next_after <= after || page.letters.length === 0) {
+      throw new ApiError(0, 'bad_reply', 'The server sent a letter list that does not move forward.');
+    }
+    after = page.next_after;
+  }
+}
+
 // The raw bytes of an anonymous GET (for the strict JSON readers of web/src/crypto, which
 // check exactly what `candor` checks: JSON.parse would round large numbers). With `maxBytes`,
 // an answer longer than that is refused (tooLarge) without reading the rest.

@@ -966,11 +966,22 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return Ok({{"server_public", crypto::ToHex(c.server_public)}, {"account_id", c.account_id}});
   })));
   // --- Collective letters: public reads and anonymous co-signing ---
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", Anon([s](const Request&) -> Result<Response> {
-    CANDOR_ASSIGN_OR_RETURN(auto letters, s->ListLetters());
+  // A page at a time (?after=N&limit=M; "next_after" names the next page, null after the last).
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters", Anon([s](const Request& req) -> Result<Response> {
+    std::uint64_t after = 0;
+    std::uint64_t limit = 100;
+    if (auto a = req.QueryParam("after")) {
+      CANDOR_ASSIGN_OR_RETURN(after, Decimal(*a, "after"));
+    }
+    if (auto l = req.QueryParam("limit")) {
+      CANDOR_ASSIGN_OR_RETURN(limit, Decimal(*l, "limit"));
+    }
+    if (after > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument("'after' is too large");
+    if (limit > static_cast<std::uint64_t>(Service::kMaxLettersPage)) limit = 0;  // refused below, with the range
+    CANDOR_ASSIGN_OR_RETURN(auto page, s->ListLettersPage(static_cast<std::int64_t>(after), static_cast<std::int64_t>(limit)));
     Json list = Json::array();
-    for (const auto& v : letters) list.push_back(LetterViewToJson(v, s->config().min_ring_size));
-    return Ok({{"letters", list}});
+    for (const auto& v : page.letters) list.push_back(LetterViewToJson(v, s->config().min_ring_size));
+    return Ok({{"letters", list}, {"next_after", page.next_after ? Json(*page.next_after) : Json(nullptr)}});
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/letters/{id}", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));

@@ -347,6 +347,15 @@ class Service {
   Result<domain::LetterId> PublishDraft(const Principal& who, std::int64_t id);
 
   Result<std::vector<LetterView>> ListLetters();
+  // A page of GET /letters: at most `limit` (1…kMaxLettersPage) letters published after the
+  // one numbered `after` (0: from the first), and the number to ask after next (nullopt: none
+  // left). Bounded work per request however many letters members publish (security review M6).
+  static constexpr std::int64_t kMaxLettersPage = 200;
+  struct LettersPage {
+    std::vector<LetterView> letters;
+    std::optional<std::int64_t> next_after;
+  };
+  Result<LettersPage> ListLettersPage(std::int64_t after, std::int64_t limit);
   Result<LetterView> GetLetter(const domain::LetterId& id);
   // Anonymous: verifies and stores a co-signature or withdrawal; it is published with the
   // next batch (or when the quorum is reached). kAlreadyExists "already signed" / "already

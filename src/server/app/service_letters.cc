@@ -348,6 +348,26 @@ Result<std::vector<LetterView>> Service::ListLetters() {
   return out;
 }
 
+Result<Service::LettersPage> Service::ListLettersPage(std::int64_t after, std::int64_t limit) {
+  if (after < 0) return InvalidArgument("'after' must be 0 or a letter's number");
+  if (limit < 1 || limit > kMaxLettersPage) {
+    return InvalidArgument("'limit' must be between 1 and " + std::to_string(kMaxLettersPage));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  // One more than asked for says whether another page follows.
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListLettersAfter(after, limit + 1));
+  LettersPage page;
+  const bool more = records.size() > static_cast<std::size_t>(limit);
+  if (more) records.pop_back();
+  page.letters.reserve(records.size());
+  for (const auto& rec : records) {
+    CANDOR_ASSIGN_OR_RETURN(auto v, ViewOf(*tx, rec));
+    page.letters.push_back(std::move(v));
+  }
+  if (more) page.next_after = records.back().seq;
+  return page;
+}
+
 Result<LetterView> Service::GetLetter(const domain::LetterId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));

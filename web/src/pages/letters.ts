@@ -1,7 +1,7 @@
 // Public pages: the list of letters, and one letter with its counts per organization, a chart
 // of signatures over time, and "verify it yourself" (the full recount of `candor verify`, run
 // in a Web Worker in this browser).
-import { api, type BatchesView, type LetterView } from '../api.js';
+import { allLetters, api, type BatchesView, type LetterView } from '../api.js';
 import { stillHere, titled } from '../router.js';
 import { signatureChart } from '../ui/chart.js';
 import { errorRegion, formatTime, h, notice, plural, replace, statusRegion } from '../ui/dom.js';
@@ -125,7 +125,7 @@ export async function lettersPage(main: HTMLElement): Promise<void> {
   titled(main, 'Letters');
   const here = stillHere();
   try {
-    const { letters } = await api<{ letters: LetterView[] }>('/letters');
+    const letters = await allLetters();
     if (!here()) return;
     list.removeAttribute('aria-busy');
     if (letters.length === 0) {

@@ -7,7 +7,7 @@
 // inclusion proof, rebuilds the organization's roster at the version the letter pinned, finds
 // the ring that holds the member's key, tells the member its size, and only then signs with
 // candor-lrs-v1. The request carries no cookie and nothing else about the member.
-import { api, apiBundle, ApiError, type LetterView, type OrgSummary, type SignatureReceipt, type SignatureState } from '../api.js';
+import { allLetters, api, apiBundle, ApiError, type LetterView, type OrgSummary, type SignatureReceipt, type SignatureState } from '../api.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { coSignatureToJson, signLetter } from '../crypto/cosignature.js';
 import { verificationFailed } from '../crypto/errors.js';
@@ -103,7 +103,7 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
       return;
     }
     try {
-      const { letters } = await api<{ letters: LetterView[] }>('/letters');
+      const letters = await allLetters();
       if (!here()) return;
       const mine = letters.filter((l) => l.status === 'open' && l.letter.organizations.some((o) => orgs.has(o))).reverse();
       if (mine.length === 0) {
