@@ -49,8 +49,9 @@ Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org,
   CANDOR_ASSIGN_OR_RETURN(in.roster, state.roster.members(in.roster_version));
   for (const auto& r : state.reviewers) in.reviewers.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
+  constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
   if (!quota.contains("window") || !quota["window"].is_number_unsigned() || !quota.contains("slots") ||
-      !quota["slots"].is_number_unsigned()) {
+      !quota["slots"].is_number_unsigned() || quota["slots"].get<std::uint64_t>() > kMaxSlots) {
     return BadReply("a malformed quota");
   }
   in.quota_window = quota["window"];

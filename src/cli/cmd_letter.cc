@@ -19,6 +19,8 @@
 #include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
+#include "crypto/ristretto.h"
+#include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -198,12 +200,51 @@ Status RunPublish(const PublishOptions& o) {
     return Error(ErrorCode::kFailedPrecondition, fmt::format("'{}' has only {} members; you asked for at least {}", org, ring.size(), o.min_ring));
   }
   auto index = ring.IndexOf(keys.ring.public_key);
+  // A free publishing slot of the current window (domain::PublishQuotaEvent): the client finds
+  // its own used slots by computing its tags, and asks the server nothing about itself.
+  CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/letter-quota", o.ca_file));
+  constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
+  if (!quota.is_object() || !quota.contains("window") || !quota["window"].is_number_unsigned() ||
+      !quota.contains("slots") || !quota["slots"].is_number_unsigned() || quota["slots"].get<std::uint64_t>() > kMaxSlots ||
+      !quota.contains("used") || !quota["used"].is_array()) {
+    return BadReply("a malformed letter quota");
+  }
+  const auto window = quota["window"].get<std::uint64_t>();
+  const auto slots = quota["slots"].get<std::uint64_t>();
+  std::vector<std::pair<std::int64_t, crypto::Point>> used;
+  for (const auto& u : quota["used"]) {
+    if (!u.is_object() || !u.contains("slot") || !u["slot"].is_number_integer() || !u.contains("tag") ||
+        !u["tag"].is_string()) {
+      return BadReply("a malformed letter quota tag");
+    }
+    auto tag = crypto::FixedFromHex<crypto::Point>(u["tag"].get<std::string>(), "tag");
+    if (!tag.ok()) return BadReply("a malformed letter quota tag");
+    used.emplace_back(u["slot"].get<std::int64_t>(), *tag);
+  }
+  std::vector<std::uint64_t> free;
+  for (std::uint64_t slot = 0; slot < slots; ++slot) {
+    const crypto::Point tag = crypto::SecretScalarMult(
+        keys.ring.secret, crypto::LrsTagBase(domain::PublishQuotaEvent(org, window, slot)));
+    const bool taken = std::any_of(used.begin(), used.end(), [&](const auto& u) {
+      return u.first == static_cast<std::int64_t>(slot) && u.second == tag;
+    });
+    if (!taken) free.push_back(slot);
+  }
+  if (free.empty()) {
+    return Error(ErrorCode::kResourceExhausted,
+                 fmt::format("you have published as many letters as '{}' allows in this period ({}); "
+                             "you can publish again when it ends",
+                             org, slots));
+  }
+  const std::uint64_t slot = free[crypto::UniformBelow(crypto::DefaultRng(), free.size())];
   CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature proof,
-                          crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring,
-                                          *index, keys.ring.secret, crypto::DefaultRng()));
+                          crypto::LrsSign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
+                                          ring, *index, keys.ring.secret, crypto::DefaultRng()));
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},
+            {"window", window},
+            {"slot", slot},
             {"proof", crypto::ToHex(proof.Encode())}};
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/member", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::string got, StrField(reply, "id"));

@@ -98,6 +98,8 @@ struct ServeOptions {
   std::size_t min_ring = domain::kDefaultMinRingSize;
   std::uint64_t cable_quota = 3;
   double cable_window_days = 7;
+  std::uint64_t member_letter_quota = 3;
+  double member_letter_window_days = 7;
   std::size_t max_cable_mb = 8;
   std::vector<int> reminder_days = {3, 1, 0};
   std::vector<std::string> witnesses;  // NAME=HEX
@@ -130,6 +132,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"web_dir", "--web-dir"},
       {"cable_quota", "--cable-quota"},
       {"cable_window_days", "--cable-window-days"},
+      {"member_letter_quota", "--member-letter-quota"},
+      {"member_letter_window_days", "--member-letter-window-days"},
       {"max_cable_mb", "--max-cable-mb"},
       {"reminder_days", "--reminder-days"},
       {"witnesses", "--witness"},
@@ -158,6 +162,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
     else if (key == "min_ring_size") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.min_ring = value; }
     else if (key == "cable_quota") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.cable_quota = value; }
     else if (key == "cable_window_days") { CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0)); o.cable_window_days = value; }
+    else if (key == "member_letter_quota") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.member_letter_quota = value; }
+    else if (key == "member_letter_window_days") { CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0)); o.member_letter_window_days = value; }
     else if (key == "max_cable_mb") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1 && value <= 64)); o.max_cable_mb = value; }
     else if (key == "reminder_days") {
       CANDOR_RETURN_IF_ERROR(want(value.is_array()));
@@ -308,14 +314,26 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   app::SystemClock clock;
   app::ServiceConfig config;
   config.min_ring_size = o.min_ring;
-  if (o.cable_quota < 1) return InvalidArgument("--cable-quota must be at least 1");
-  if (!(o.cable_window_days > 0)) return InvalidArgument("--cable-window-days must be more than 0");
+  if (o.cable_quota < 1 || o.cable_quota > 1024) return InvalidArgument("--cable-quota must be between 1 and 1024");
+  // Windows are whole milliseconds of at most ten years (a larger number would not fit).
+  if (!(o.cable_window_days > 0 && o.cable_window_days <= 3660)) {
+    return InvalidArgument("--cable-window-days must be more than 0 and at most 3660");
+  }
+  if (o.member_letter_quota < 1 || o.member_letter_quota > 1024) {
+    return InvalidArgument("--member-letter-quota must be between 1 and 1024");
+  }
+  if (!(o.member_letter_window_days > 0 && o.member_letter_window_days <= 3660)) {
+    return InvalidArgument("--member-letter-window-days must be more than 0 and at most 3660");
+  }
   if (o.max_cable_mb < 1 || o.max_cable_mb > 64) return InvalidArgument("--max-cable-mb must be between 1 and 64");
   for (int d : o.reminder_days) {
     if (d < 0 || d > 365) return InvalidArgument("--reminder-days are between 0 and 365");
   }
   config.cable_quota = o.cable_quota;
-  config.cable_window_ms = static_cast<std::int64_t>(o.cable_window_days * 86'400'000);
+  config.cable_window_ms = std::max<std::int64_t>(1, static_cast<std::int64_t>(o.cable_window_days * 86'400'000));
+  config.member_letter_quota = o.member_letter_quota;
+  config.member_letter_window_ms =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(o.member_letter_window_days * 86'400'000));
   config.max_cable_envelope_bytes = o.max_cable_mb << 20;
   config.reminder_days = o.reminder_days;
   for (const auto& w : o.witnesses) {
@@ -468,6 +486,12 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--cable-quota", serve->cable_quota, "Cables one member may send per window")->capture_default_str();
   cmd->add_option("--cable-window-days", serve->cable_window_days, "The cable quota's window, in days")
+      ->capture_default_str();
+  cmd->add_option("--member-letter-quota", serve->member_letter_quota,
+                  "Letters one member may publish per window (members, not named accounts)")
+      ->capture_default_str();
+  cmd->add_option("--member-letter-window-days", serve->member_letter_window_days,
+                  "The member letter quota's window, in days")
       ->capture_default_str();
   cmd->add_option("--max-cable-mb", serve->max_cable_mb, "Largest encrypted cable accepted, in MiB (1–64)")
       ->capture_default_str();

@@ -244,8 +244,11 @@ std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>
   return std::nullopt;
 }
 
-crypto::Digest32 PublishProofEvent(const LetterId& letter_id) {
-  return crypto::H256("candor/v1/letter/publish", {letter_id.span()});
+crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot) {
+  const auto w = crypto::U64Le(window);
+  const auto s = crypto::U64Le(slot);
+  return crypto::H256("candor/v1/letter/publish-quota",
+                      {crypto::AsBytes(slug), crypto::ByteSpan(w), crypto::ByteSpan(s)});
 }
 
 crypto::Bytes PublishProofMessage(const LetterId& letter_id) {

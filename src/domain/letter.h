@@ -93,11 +93,13 @@ std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>
 
 // A member (rather than a named account) publishes a letter by proving membership of one of
 // its organizations: a candor-lrs-v1 signature over that organization's ring with this event
-// id and message. The event id differs from the letter id, so the proof's tag cannot be
-// linked to the member's later co-signature.
-//   event   = H256("candor/v1/letter/publish", letter_id)
+// id and message. The event is a publishing slot of the organization's current window, as for
+// cables: one tag per member per (window, slot), so a member may publish at most `slots`
+// letters per window (security review M6) while two letters of one member carry unrelated
+// tags (different slots or windows), and none is linked to the member's co-signatures.
+//   event   = H256("candor/v1/letter/publish-quota", slug, u64le(window), u64le(slot))
 //   message = tr("candor/v1/letter/publish-statement", letter_id)
-crypto::Digest32 PublishProofEvent(const LetterId& letter_id);
+crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot);
 crypto::Bytes PublishProofMessage(const LetterId& letter_id);
 
 enum class SignatureAction { kSign, kWithdraw };

@@ -163,8 +163,13 @@ TEST(Letter, LargeRostersSplitIntoNearEqualBucketsIndependentOfTheSigner) {
 
 TEST(Letter, PublishProofsUseAnotherEventThanCoSignatures) {
   const LetterId id = ComputeLetterId(Sample());
-  EXPECT_NE(PublishProofEvent(id), id);
+  EXPECT_NE(PublishQuotaEvent("state", 7, 0), id);
   EXPECT_NE(PublishProofMessage(id), LetterStatement(id, SignatureAction::kSign));
+  // One event per (organization, window, slot), and not a cable quota's.
+  EXPECT_NE(PublishQuotaEvent("state", 7, 0), PublishQuotaEvent("state", 7, 1));
+  EXPECT_NE(PublishQuotaEvent("state", 7, 0), PublishQuotaEvent("state", 8, 0));
+  EXPECT_NE(PublishQuotaEvent("state", 7, 0), PublishQuotaEvent("usaid", 7, 0));
+  EXPECT_EQ(PublishQuotaEvent("state", 7, 0), PublishQuotaEvent("state", 7, 0));
 }
 
 }  // namespace

@@ -307,7 +307,19 @@ ALTER TABLE roster_events ADD COLUMN members {INT} CHECK (members >= 0);
 CREATE INDEX roster_events_by_key ON roster_events (organization_id, ring_public, version);
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Migration 9: the publishing slots members have used (security review M6): a member may
+// publish at most a few letters per window, counted by tags that identify nobody.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE letter_publish_tags (
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  quota_window {INT} NOT NULL,
+  slot {INT} NOT NULL CHECK (slot >= 0),
+  tag {BLOB} NOT NULL CHECK (length(tag) = 32),
+  PRIMARY KEY (organization_id, quota_window, slot, tag)
+){STRICT_NO_ROWID};
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
@@ -317,6 +329,7 @@ constexpr std::array<Migration, 8> kMigrations{{
      kMigration6},
     {7, "the log state leaves of the newest checkpoints", kMigration7},
     {8, "roster sizes per version and an index of roster events by key", kMigration8},
+    {9, "the publishing slots members have used", kMigration9},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

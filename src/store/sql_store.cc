@@ -1480,6 +1480,30 @@ class SqlTransaction final : public Transaction {
     });
   }
 
+  Result<bool> InsertLetterPublishTag(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
+                                      const Blob& tag) override {
+    return Run(kWrites, [&]() -> Result<bool> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM letter_publish_tags WHERE organization_id = ? "
+                                                      "AND quota_window = ? AND slot = ? AND tag = ?",
+                                                      {organization_id, window, slot, tag}));
+      if (!rows.empty()) return false;
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO letter_publish_tags (organization_id, quota_window, slot, tag) VALUES (?, ?, ?, ?)",
+          {organization_id, window, slot, tag}));
+      return true;
+    });
+  }
+
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(std::int64_t organization_id,
+                                                                           std::int64_t window) override {
+    return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
+      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT slot, tag FROM letter_publish_tags WHERE organization_id = ? "
+                                                      "AND quota_window = ? ORDER BY slot, tag",
+                                                      {organization_id, window}));
+      return DecodeAll(rows, &DecodeSlotTag);
+    });
+  }
+
   Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
                                  const Blob& tag) override {
     return Run(kReads, [&]() -> Result<bool> {

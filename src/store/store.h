@@ -438,6 +438,13 @@ class Transaction {
   // Replaces the window's rows by `rows`, inserted in the given order (see RewriteCoSignatures).
   virtual Status RewriteCableQuotaTags(std::int64_t organization_id, std::int64_t window,
                                        const std::vector<std::pair<std::int64_t, Blob>>& rows) = 0;
+  // Letters published by members: one row per (organization, window, slot, tag) of a
+  // publishing proof (domain::PublishQuotaEvent); no letter, no time. Insert returns false
+  // (and inserts nothing) when the row exists: the member used that slot already.
+  virtual Result<bool> InsertLetterPublishTag(std::int64_t organization_id, std::int64_t window,
+                                              std::int64_t slot, const Blob& tag) = 0;
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(std::int64_t organization_id,
+                                                                                   std::int64_t window) = 0;
   // The notification outbox. InsertNotification returns false (and inserts nothing) when the
   // same (cable, kind, deadline, days_before) notice exists already.
   virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;

@@ -78,17 +78,22 @@ class LetterTest : public ServerTest {
     letter.organizations = {"state"};
     return letter;
   }
-  // The membership proof with which member `k` publishes `letter` (POST /letters/member).
+  // The publishing window of "state" now (GET /letter-quota).
+  std::uint64_t PublishWindow() { return JsonOf(Call("GET", "/api/v1/orgs/state/letter-quota"))["window"]; }
+  // The membership proof with which member `k` publishes `letter` in publishing slot `slot`
+  // of the current window (POST /letters/member).
   crypto::LrsSignature ProveMembership(const domain::Letter& letter, const crypto::Ring& ring,
-                                       const crypto::MemberKeys& k) {
+                                       const crypto::MemberKeys& k, std::uint64_t slot = 0) {
     const domain::LetterId id = domain::ComputeLetterId(letter);
-    return *crypto::LrsSign(domain::PublishProofEvent(id), domain::PublishProofMessage(id), ring,
-                            *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
+    return *crypto::LrsSign(domain::PublishQuotaEvent("state", PublishWindow(), slot), domain::PublishProofMessage(id),
+                            ring, *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
   }
   // The body of POST /letters/member for `letter` with `proof` over `ring` of "state".
-  static Json MemberLetterBody(const domain::Letter& letter, const crypto::Ring& ring, const crypto::Bytes& proof) {
+  Json MemberLetterBody(const domain::Letter& letter, const crypto::Ring& ring, const crypto::Bytes& proof,
+                        std::uint64_t slot = 0) {
     return Json{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
-                {"ring_digest", crypto::ToHex(ring.digest())}, {"proof", crypto::ToHex(proof)}};
+                {"ring_digest", crypto::ToHex(ring.digest())}, {"window", PublishWindow()},
+                {"slot", slot}, {"proof", crypto::ToHex(proof)}};
   }
 
   crypto::SeededRng sig_rng_{2024};
@@ -530,6 +535,56 @@ TEST_P(LetterTest, AMemberPublishesWithAMembershipProofThatRevealsNobody) {
   auto r = Post(crypto::ToHex(id), "state", SignAs(crypto::ToHex(id), ring, state[5]));
   ASSERT_EQ(r.status, 202);
   EXPECT_NE(JsonOf(r)["receipt"]["tag"], crypto::ToHex(proof.tag));
+}
+
+// Security review M6: members may publish only a few letters per period each, counted by
+// tags that link nothing: one tag per member per (window, slot).
+TEST_P(LetterTest, AMemberPublishesAtMostTheQuotaPerPeriodAndStaysUnlinkable) {
+  config_.member_letter_quota = 2;
+  Stop();
+  Start();
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 21, 9);
+  const crypto::Ring ring = RingOf(state);
+  auto publish = [&](const std::string& title, const crypto::MemberKeys& k, std::uint64_t slot) {
+    const domain::Letter letter = StateLetter(title, "Text.");
+    return Call("POST", "/api/v1/letters/member",
+                MemberLetterBody(letter, ring, ProveMembership(letter, ring, k, slot).Encode(), slot).dump());
+  };
+  auto first = publish("One", state[1], 0);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto second = publish("Two", state[1], 1);
+  ASSERT_EQ(second.status, 201) << second.body;
+  // The same member in a used slot: refused, and nothing is published.
+  auto again = publish("Three", state[1], 0);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(Call("GET", "/api/v1/letters/" + crypto::ToHex(domain::ComputeLetterId(StateLetter("Three", "Text.")))).status, 404);
+  // No slot beyond the quota, no other window, and the old per-letter event is not accepted.
+  EXPECT_EQ(publish("Four", state[1], 2).status, 400);
+  {
+    const domain::Letter letter = StateLetter("Five", "Text.");
+    Json body = MemberLetterBody(letter, ring, ProveMembership(letter, ring, state[1], 0).Encode(), 0);
+    body["window"] = PublishWindow() - 1;
+    EXPECT_EQ(Call("POST", "/api/v1/letters/member", body.dump()).status, 409);
+    // The per-letter event of before (a fresh tag for every letter, so no limit) fails.
+    const domain::LetterId id = domain::ComputeLetterId(letter);
+    const crypto::LrsSignature old = *crypto::LrsSign(crypto::H256("candor/v1/letter/publish", {id.span()}),
+                                                      domain::PublishProofMessage(id), ring,
+                                                      *ring.IndexOf(state[1].ring.public_key), state[1].ring.secret, sig_rng_);
+    EXPECT_EQ(Call("POST", "/api/v1/letters/member", MemberLetterBody(letter, ring, old.Encode(), 0).dump()).status, 422);
+  }
+  // Another member's slot 0 is theirs: the tags of two members (and of two slots) differ.
+  auto other = publish("Six", state[2], 0);
+  ASSERT_EQ(other.status, 201) << other.body;
+  Json quota = JsonOf(Call("GET", "/api/v1/orgs/state/letter-quota"));
+  EXPECT_EQ(quota["slots"], 2);
+  ASSERT_EQ(quota["used"].size(), 3u);
+  std::set<std::string> tags;
+  for (const auto& u : quota["used"]) tags.insert(u["tag"]);
+  EXPECT_EQ(tags.size(), 3u);
+  // A new period gives every member their slots again.
+  clock_.Advance(config_.member_letter_window_ms);
+  EXPECT_EQ(publish("Seven", state[1], 0).status, 201);
 }
 
 // Security review H5: an anonymous request must not hold the writer lock (shared by every

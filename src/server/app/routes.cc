@@ -446,6 +446,14 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
     return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
                {"slots", q.slots}, {"used", used}});
   })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/letter-quota", Anon([s](const Request& req) -> Result<Response> {
+    CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+    CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->MemberLetterQuota(slug));
+    Json used = Json::array();
+    for (const auto& [slot, tag] : q.used) used.push_back({{"slot", slot}, {"tag", crypto::ToHex(tag)}});
+    return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
+               {"slots", q.slots}, {"used", used}});
+  })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-counts", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableStats st, s->CableCounts(slug));
@@ -1058,16 +1066,19 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     Json letter_json;
     std::string org, digest_hex, proof_hex;
+    std::uint64_t window = 0, slot = 0;
     http::FieldReader f(body);
     f.Required("letter", letter_json);
     f.Required("organization", org);
     f.Required("ring_digest", digest_hex);
+    f.Required("window", window);
+    f.Required("slot", slot);
     f.Required("proof", proof_hex);
     CANDOR_RETURN_IF_ERROR(f.Finish());
     CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(letter_json));
     CANDOR_ASSIGN_OR_RETURN(auto digest, crypto::FixedFromHex<crypto::Digest32>(digest_hex, "ring_digest"));
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes proof, crypto::FromHex(proof_hex));
-    CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetterAsMember(letter, org, digest, proof));
+    CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetterAsMember(letter, org, digest, window, slot, proof));
     return Ok({{"id", crypto::ToHex(id)}}, 201);
   }), Heavy()));
 

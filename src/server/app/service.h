@@ -60,6 +60,11 @@ struct ServiceConfig {
   std::uint64_t cable_quota = 3;
   std::int64_t cable_window_ms = 7LL * 24 * 3600 * 1000;
   std::size_t max_cable_envelope_bytes = std::size_t{8} << 20;
+  // Letters published by members (not named accounts): each member may publish
+  // `member_letter_quota` per window of `member_letter_window_ms`, counted by tags that
+  // identify nobody (domain::PublishQuotaEvent; security review M6).
+  std::uint64_t member_letter_quota = 3;
+  std::int64_t member_letter_window_ms = 7LL * 24 * 3600 * 1000;
   std::vector<int> reminder_days = {3, 1, 0};
   // Witnesses whose cosignatures the server accepts and serves (docs/PROTOCOL.md, "Witnesses").
   struct Witness {
@@ -331,11 +336,16 @@ class Service {
   // members; a closing time must lie in the future; a corrected letter must exist.
   Result<domain::LetterId> PublishLetter(const Principal& who, const domain::Letter& letter);
   // Anonymous: a member publishes, proving membership of `slug` (one of the letter's
-  // organizations) with a ring signature (domain::PublishProofEvent) over one of the rings of
-  // its current roster, named by `ring_digest`.
+  // organizations) with a ring signature (domain::PublishQuotaEvent of `window` and `slot`)
+  // over one of the rings of its current roster, named by `ring_digest`. `window` must be the
+  // current one and `slot` below the quota; a slot a member used already (its tag is stored)
+  // is kAlreadyExists.
   Result<domain::LetterId> PublishLetterAsMember(const domain::Letter& letter, std::string_view slug,
-                                                 const crypto::Digest32& ring_digest,
-                                                 crypto::ByteSpan proof);
+                                                 const crypto::Digest32& ring_digest, std::uint64_t window,
+                                                 std::uint64_t slot, crypto::ByteSpan proof);
+  // The publishing window now and the (slot, tag) pairs used in it (the same shape as a cable
+  // quota), so that a member's client can pick a free slot without asking anything.
+  Result<CableQuotaView> MemberLetterQuota(std::string_view slug);
   // Drafts: private to the account that wrote them. The JSON is a letter's fields, possibly
   // incomplete (checked only when published).
   Result<std::int64_t> CreateDraft(const Principal& who, const nlohmann::json& letter_json);

@@ -164,11 +164,40 @@ Result<domain::LetterId> Service::PublishLetter(const Principal& who, const doma
   return id;
 }
 
+Result<CableQuotaView> Service::MemberLetterQuota(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CableQuotaView v;
+  const std::int64_t window_ms = config_.member_letter_window_ms;
+  v.window = static_cast<std::uint64_t>(clock_.NowMs() / window_ms);
+  v.window_ms = window_ms;
+  v.window_ends_ms = (static_cast<std::int64_t>(v.window) + 1) * window_ms;
+  v.slots = config_.member_letter_quota;
+  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(v.window)));
+  for (auto& [slot, tag] : used) {
+    auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
+    if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored publishing tag is damaged");
+    v.used.emplace_back(slot, *point);
+  }
+  return v;
+}
+
 Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& letter,
                                                         std::string_view slug,
                                                         const crypto::Digest32& ring_digest,
+                                                        std::uint64_t window, std::uint64_t slot,
                                                         crypto::ByteSpan proof) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
+  if (slot >= config_.member_letter_quota) {
+    return InvalidArgument("'slot' must be below " + std::to_string(config_.member_letter_quota));
+  }
+  // Only the current window: accepting the previous one too would let a member publish twice
+  // the quota around a boundary (security review L8).
+  const auto now_window = static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
+  if (window != now_window) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the publishing period has changed: fetch the letter quota again and retry");
+  }
   if (std::find(letter.organizations.begin(), letter.organizations.end(), slug) ==
       letter.organizations.end()) {
     return InvalidArgument("the membership proof must be for one of the letter's organizations");
@@ -196,7 +225,7 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   }
   auto sig = crypto::LrsSignature::Decode(proof, ring->size());
   if (!sig.ok()) return InvalidArgument("the membership proof is malformed: " + sig.error().message());
-  Status ok = crypto::LrsVerify(domain::PublishProofEvent(id), domain::PublishProofMessage(id), *ring, *sig);
+  Status ok = crypto::LrsVerify(domain::PublishQuotaEvent(slug, window, slot), domain::PublishProofMessage(id), *ring, *sig);
   if (!ok.ok()) {
     if (ok.error().code() == ErrorCode::kVerificationFailed) {
       return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
@@ -210,6 +239,15 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   if (latest != version) {
     return Error(ErrorCode::kFailedPrecondition,
                  "the roster of '" + std::string(slug) + "' changed while the proof was checked: fetch it again and retry");
+  }
+  // One tag per member per (window, slot): a second letter in a used slot is refused.
+  CANDOR_ASSIGN_OR_RETURN(bool fresh, tx->InsertLetterPublishTag(org_id, static_cast<std::int64_t>(window),
+                                                                 static_cast<std::int64_t>(slot),
+                                                                 store::Blob(sig->tag.span().begin(), sig->tag.span().end())));
+  if (!fresh) {
+    return Error(ErrorCode::kAlreadyExists,
+                 "you have used this publishing slot already: members may publish " +
+                     std::to_string(config_.member_letter_quota) + " letters per period");
   }
   CANDOR_ASSIGN_OR_RETURN(auto published, PublishLetterIn(*tx, letter));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
