@@ -54,6 +54,14 @@ http::Handler Anon(F f) {
 
 std::string Hex(const store::Blob& b) { return crypto::ToHex(crypto::ByteSpan(b)); }
 
+// GET /cable-quota and /letter-quota: the window now and the (slot, tag) pairs used in it.
+Json QuotaToJson(const CableQuotaView& q) {
+  Json used = Json::array();
+  for (const auto& [slot, tag] : q.used) used.push_back({{"slot", slot}, {"tag", crypto::ToHex(tag)}});
+  return {{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
+          {"slots", q.slots}, {"used", used}};
+}
+
 Result<std::string> PathParam(const Request& req, std::string_view name) {
   auto v = req.PathParam(name);
   if (!v) return InvalidArgument("missing path parameter " + std::string(name));
@@ -441,18 +449,12 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-quota", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
-    Json used = Json::array();
-    for (const auto& [slot, tag] : q.used) used.push_back({{"slot", slot}, {"tag", crypto::ToHex(tag)}});
-    return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
-               {"slots", q.slots}, {"used", used}});
+    return Ok(QuotaToJson(q));
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/letter-quota", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->MemberLetterQuota(slug));
-    Json used = Json::array();
-    for (const auto& [slot, tag] : q.used) used.push_back({{"slot", slot}, {"tag", crypto::ToHex(tag)}});
-    return Ok({{"window", q.window}, {"window_ms", q.window_ms}, {"window_ends_ms", q.window_ends_ms},
-               {"slots", q.slots}, {"used", used}});
+    return Ok(QuotaToJson(q));
   })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/orgs/{slug}/cable-counts", Anon([s](const Request& req) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));

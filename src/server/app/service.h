@@ -102,6 +102,11 @@ struct CableQuotaView {
   std::vector<std::pair<std::int64_t, crypto::Point>> used;  // (slot, tag)
 };
 
+// The view of `window` (of `window_ms` each) with `slots` slots and the stored (slot, tag) rows
+// used in it (kCorrupt when a stored tag is not a canonical point). Cable and letter quotas.
+Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms, std::uint64_t slots,
+                                   const std::vector<std::pair<std::int64_t, store::Blob>>& used);
+
 // Everything an author's client sends for a cable.
 struct CableSubmission {
   domain::CableHeader header;

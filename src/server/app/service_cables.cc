@@ -176,22 +176,27 @@ Result<std::vector<CableRecipient>> Service::CableRecipients(std::string_view sl
   return RecipientsIn(*tx, org.id);
 }
 
-Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms, std::uint64_t slots,
+                                   const std::vector<std::pair<std::int64_t, store::Blob>>& used) {
   CableQuotaView v;
-  const std::int64_t now = clock_.NowMs();
-  v.window = static_cast<std::uint64_t>(now / config_.cable_window_ms);
-  v.window_ms = config_.cable_window_ms;
-  v.window_ends_ms = (static_cast<std::int64_t>(v.window) + 1) * config_.cable_window_ms;
-  v.slots = config_.cable_quota;
-  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(v.window)));
-  for (auto& [slot, tag] : used) {
+  v.window = window;
+  v.window_ms = window_ms;
+  v.window_ends_ms = (static_cast<std::int64_t>(window) + 1) * window_ms;
+  v.slots = slots;
+  for (const auto& [slot, tag] : used) {
     auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
     if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored quota tag is damaged");
     v.used.emplace_back(slot, *point);
   }
   return v;
+}
+
+Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
+  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(window)));
+  return QuotaViewOf(window, config_.cable_window_ms, config_.cable_quota, used);
 }
 
 Result<CableView> Service::SubmitCable(const CableSubmission& sub) {

@@ -167,19 +167,9 @@ Result<domain::LetterId> Service::PublishLetter(const Principal& who, const doma
 Result<CableQuotaView> Service::MemberLetterQuota(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
-  CableQuotaView v;
-  const std::int64_t window_ms = config_.member_letter_window_ms;
-  v.window = static_cast<std::uint64_t>(clock_.NowMs() / window_ms);
-  v.window_ms = window_ms;
-  v.window_ends_ms = (static_cast<std::int64_t>(v.window) + 1) * window_ms;
-  v.slots = config_.member_letter_quota;
-  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(v.window)));
-  for (auto& [slot, tag] : used) {
-    auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
-    if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored publishing tag is damaged");
-    v.used.emplace_back(slot, *point);
-  }
-  return v;
+  const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
+  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(window)));
+  return QuotaViewOf(window, config_.member_letter_window_ms, config_.member_letter_quota, used);
 }
 
 Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& letter,

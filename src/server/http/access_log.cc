@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "crypto/rng.h"
+
 namespace candor::http {
 
 std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::time_point t,
@@ -39,10 +41,26 @@ SpdlogAccessLogSink::SpdlogAccessLogSink()
   logger_->set_level(spdlog::level::info);
 }
 
-SpdlogAccessLogSink::~SpdlogAccessLogSink() = default;
+SpdlogAccessLogSink::~SpdlogAccessLogSink() {
+  std::lock_guard lock(mu_);
+  FlushLocked();
+}
 
 void SpdlogAccessLogSink::Record(const AccessLogEntry& entry) {
-  logger_->info("access {}", FormatAccessLogLine(entry));
+  std::lock_guard lock(mu_);
+  if (!held_.empty() && (entry.time != period_ || held_.size() >= kMaxHeld)) FlushLocked();
+  period_ = entry.time;
+  held_.push_back(FormatAccessLogLine(entry));
+}
+
+void SpdlogAccessLogSink::FlushLocked() {
+  // Shuffled: within a period, the order of the lines would still say who came after whom.
+  for (std::size_t i = held_.size(); i > 1; --i) {
+    std::swap(held_[i - 1], held_[static_cast<std::size_t>(crypto::UniformBelow(crypto::DefaultRng(), i))]);
+  }
+  for (const auto& line : held_) logger_->info("access {}", line);
+  logger_->flush();
+  held_.clear();
 }
 
 }  // namespace candor::http

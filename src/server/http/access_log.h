@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -44,14 +46,24 @@ std::chrono::system_clock::time_point CoarsenTime(std::chrono::system_clock::tim
 // Writes FormatAccessLogLine, and nothing else, as one line on standard error through its
 // own spdlog logger. The logger's pattern is the bare message: spdlog's default pattern
 // would prefix a millisecond timestamp and defeat the coarse time. Thread-safe.
+//
+// Lines are held back and written together, in a random order, when the first entry of a
+// later period arrives (or kMaxHeld lines are waiting, or the sink is destroyed): journald and
+// syslog stamp each line with the time it is written, and a line written as its request ends
+// would carry that request's exact time whatever the line says (security review L9).
 class SpdlogAccessLogSink final : public AccessLogSink {
  public:
+  static constexpr std::size_t kMaxHeld = 10'000;
   SpdlogAccessLogSink();
-  ~SpdlogAccessLogSink() override;
+  ~SpdlogAccessLogSink() override;  // writes what is held
   void Record(const AccessLogEntry& entry) override;
 
  private:
+  void FlushLocked();  // REQUIRES: mu_ held
   std::shared_ptr<spdlog::logger> logger_;
+  std::mutex mu_;
+  std::chrono::system_clock::time_point period_;  // guarded by mu_: the held lines' time
+  std::vector<std::string> held_;                 // guarded by mu_
 };
 
 }  // namespace candor::http

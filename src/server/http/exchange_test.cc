@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "server/http/json.h"
 
@@ -167,12 +169,42 @@ TEST(Exchange, AccessLogOnlyForNamedRoutes) {
 
 TEST(Exchange, SpdlogSinkWritesOnlyTheCoarseLine) {
   using namespace std::chrono;
-  SpdlogAccessLogSink sink;
   AccessLogEntry e{"GET", "/api/v1/orgs/{slug}", 200, system_clock::time_point(hours(475000))};
   ::testing::internal::CaptureStderr();
-  sink.Record(e);
+  {
+    SpdlogAccessLogSink sink;
+    sink.Record(e);
+  }  // written when the sink goes
   std::string out = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(out, "access 2024-03-09T16:00:00Z GET /api/v1/orgs/{slug} 200\n");
+}
+
+// Security review L9: a line written as its request ends is stamped with that request's exact
+// time by journald or syslog. Lines are held until the period is over and then written
+// together, shuffled.
+TEST(Exchange, SpdlogSinkHoldsAPeriodsLinesUntilItEnds) {
+  using namespace std::chrono;
+  SpdlogAccessLogSink sink;
+  const auto hour = system_clock::time_point(hours(475000));
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 50; ++i) sink.Record({"POST", "/api/v1/route" + std::to_string(i), 200, hour});
+  std::string during = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(during, "");  // nothing written while the hour lasts
+  ::testing::internal::CaptureStderr();
+  sink.Record({"GET", "/api/v1/next", 200, hour + hours(1)});
+  std::string after = ::testing::internal::GetCapturedStderr();
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; (end = after.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(after.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 50u);  // the whole hour at once, the new hour's line held
+  std::vector<std::string> sorted = lines, in_order;
+  std::sort(sorted.begin(), sorted.end());
+  for (int i = 0; i < 50; ++i) in_order.push_back("access 2024-03-09T16:00:00Z POST /api/v1/route" + std::to_string(i) + " 200");
+  std::vector<std::string> expected = in_order;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sorted, expected);
+  EXPECT_NE(lines, in_order);  // shuffled (50! orders: equal by chance with probability ~1e-64)
 }
 
 TEST(Exchange, CoarsenTime) {
