@@ -112,6 +112,21 @@ class CableTest : public ServerTest {
   crypto::SeededRng rng_client_{99};
 };
 
+// Security review L8: the quota counts one window only. A cable sealed for a window that has
+// just ended is refused (before, the previous window was accepted too, which let a member send
+// twice the quota around a boundary).
+TEST_P(CableTest, AQuotaSlotOfThePreviousWindowIsRefused) {
+  SetUpCables("state", 21, 31);
+  cli::SealedCable sealed = Seal("state", 0, "Late", "Sealed as the window ended.");
+  clock_.Advance(config_.cable_window_ms);  // the server is in the next window now
+  auto r = Submit(sealed.request);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("quota window"), std::string::npos) << r.body;
+  // Sealed again for the window it is now, the same cable goes through.
+  cli::SealedCable fresh = Seal("state", 0, "Late", "Sealed as the window ended.");
+  EXPECT_EQ(Submit(fresh.request).status, 201);
+}
+
 TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorWithTheReceipt) {
   clock_.Set(MsOf(2026, 11, 20));
   SetUpCables("state", 25, 1);
