@@ -1,7 +1,6 @@
 #include "cli/io.h"
 
 #include <fmt/core.h>
-#include <sodium.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -16,6 +15,7 @@
 #include <iterator>
 
 #include "crypto/keyfile.h"
+#include "crypto/receipt.h"
 
 namespace candor::cli {
 namespace {
@@ -117,10 +117,7 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
   return Status::Ok();
 }
 
-void WipeString(std::string& text) noexcept {
-  if (text.capacity() > 0) sodium_memzero(text.data(), text.capacity());
-  text.clear();
-}
+void WipeString(std::string& text) noexcept { crypto::WipeString(text); }
 
 Passphrase::Passphrase(std::string&& text) : text_(std::move(text)) { WipeString(text); }
 Passphrase::Passphrase(Passphrase&& other) noexcept : text_(std::move(other.text_)) { other.Wipe(); }

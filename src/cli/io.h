@@ -53,7 +53,7 @@ class Passphrase {
   std::string text_;
 };
 
-// Overwrites every byte `text` holds (up to its capacity) and empties it.
+// Overwrites every byte `text` holds (up to its capacity) and empties it (crypto::WipeString).
 void WipeString(std::string& text) noexcept;
 
 Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what, bool confirm);

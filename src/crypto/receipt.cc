@@ -35,6 +35,11 @@ ReceiptKeys DeriveReceiptKeys(const ReceiptSecret& r) {
 
 void Wipe(std::span<std::uint8_t> bytes) { sodium_memzero(bytes.data(), bytes.size()); }
 
+void WipeString(std::string& text) {
+  if (text.capacity() > 0) sodium_memzero(text.data(), text.capacity());
+  text.clear();
+}
+
 Digest32 AccessHash(const Digest32& access) {
   return H256("candor/v1/cable/access-hash", {access.span()});
 }

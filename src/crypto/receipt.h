@@ -17,6 +17,8 @@
 #ifndef CANDOR_CRYPTO_RECEIPT_H_
 #define CANDOR_CRYPTO_RECEIPT_H_
 
+#include <string>
+
 #include "crypto/bytes.h"
 #include "crypto/keys.h"
 #include "crypto/rng.h"
@@ -36,6 +38,9 @@ ReceiptSecret ReceiptSecretFromBytes(ByteSpan bytes);
 // Overwrites `bytes` with zeros in a way the compiler cannot drop (sodium_memzero): for
 // ordinary buffers that briefly held a secret.
 void Wipe(std::span<std::uint8_t> bytes);
+// The same for every byte a string holds, up to its capacity; leaves it empty. For the copies
+// of a passphrase or password that plain strings make (a parsed request, a typed line).
+void WipeString(std::string& text);
 
 // Everything derived from r. The reply secret lives in guarded memory.
 struct ReceiptKeys {

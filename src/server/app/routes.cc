@@ -46,6 +46,27 @@ Response Guard(F&& body) {
   return r.ok() ? std::move(r).value() : Fail(r.error());
 }
 
+// Wipes, however the handler returns, the copies of a password it made: its own and the parsed
+// body's (security review L6). The request's raw bytes are wiped by the server
+// (http::WipeRequestBody).
+class PasswordCopies {
+ public:
+  PasswordCopies(Json& body, std::string& own) : body_(body), own_(own) {}
+  ~PasswordCopies() {
+    crypto::WipeString(own_);
+    if (!body_.is_object()) return;
+    if (auto it = body_.find("password"); it != body_.end() && it->is_string()) {
+      crypto::WipeString(it->get_ref<std::string&>());
+    }
+  }
+  PasswordCopies(const PasswordCopies&) = delete;
+  PasswordCopies& operator=(const PasswordCopies&) = delete;
+
+ private:
+  Json& body_;
+  std::string& own_;
+};
+
 // The handler of an anonymous route: `f`'s error becomes the uniform JSON error response.
 template <typename F>
 http::Handler Anon(F f) {
@@ -800,6 +821,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     return Guard([&]() -> Result<Response> {
       CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
       std::string org, username, password;
+      const PasswordCopies wipe(body, password);
       std::optional<std::string> totp;
       http::FieldReader f(body);
       f.Required("organization", org);
@@ -833,6 +855,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   CANDOR_RETURN_IF_ERROR(router.Named("POST", "/api/v1/session/totp", named([s](const Request& req, const Principal& who) -> Result<Response> {
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string password;
+    const PasswordCopies wipe(body, password);
     std::optional<std::string> code;
     http::FieldReader f(body);
     f.Required("password", password);
@@ -895,6 +918,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
     std::string username, password;
+    const PasswordCopies wipe(body, password);
     std::vector<std::string> role_names;
     http::FieldReader f(body);
     f.Required("username", username);

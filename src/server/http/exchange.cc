@@ -5,6 +5,7 @@
 #include <array>
 #include <exception>
 
+#include "crypto/receipt.h"
 #include "server/http/json.h"
 
 namespace candor::http {
@@ -67,6 +68,8 @@ Response RunRoute(const RouteMatch& match, const Request& request) {
   if (anonymous) response.headers.Remove("Set-Cookie");
   return response;
 }
+
+void WipeRequestBody(Request& request) { crypto::WipeString(request.body); }
 
 std::optional<Response> RunInlineAnswer(const RouteMatch& match, const Request& request) {
   const Route& route = *match.route;

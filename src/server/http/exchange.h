@@ -54,6 +54,10 @@ void ApplyForwardedProto(Request& request, bool trust_proxy);
 // REQUIRES: when match.found(), request.path_params already holds match.params.
 Response RunRoute(const RouteMatch& match, const Request& request);
 
+// Overwrites the request body's bytes (crypto::WipeString) once a named route has answered:
+// its body may hold a password (sign-in, a new account, a second factor; security review L6).
+void WipeRequestBody(Request& request);
+
 // The route's RouteOptions::inline_answer, under RunRoute's rules (an exception is a 500, a
 // Set-Cookie of an anonymous route is dropped); nullopt when it has none or it answers nullopt.
 // REQUIRES: match.found().

@@ -207,6 +207,17 @@ TEST(Exchange, SpdlogSinkHoldsAPeriodsLinesUntilItEnds) {
   EXPECT_NE(lines, in_order);  // shuffled (50! orders: equal by chance with probability ~1e-64)
 }
 
+// A named route's body may hold a password: the server overwrites it once answered (L6).
+TEST(Exchange, WipeRequestBodyOverwritesEveryByte) {
+  Request r;
+  r.body = R"({"password":"correct horse battery staple and then some more"})";
+  const char* bytes = r.body.data();
+  const std::size_t capacity = r.body.capacity();
+  WipeRequestBody(r);
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(std::string_view(bytes, capacity).find_first_not_of('\0'), std::string_view::npos);
+}
+
 TEST(Exchange, CoarsenTime) {
   using namespace std::chrono;
   auto t = system_clock::time_point(seconds(3725));

@@ -366,6 +366,7 @@ class Session : public SessionBase {
       auto answer = std::make_shared<Response>();
       auto job = [self = derived().shared_from_this(), request = std::move(request), answer]() mutable {
         *answer = RunRoute(self->match_, request);
+        if (self->match_.route->privacy() == Privacy::kNamed) WipeRequestBody(request);
       };
       auto after = [self = derived().shared_from_this(), answer, version, keep_alive]() {
         asio::post(self->stream().get_executor(), self->Bind([answer, version, keep_alive](Derived& s) {
@@ -380,7 +381,9 @@ class Session : public SessionBase {
       }
       return;
     }
-    Finish(RunRoute(match_, request), version, keep_alive);
+    Response response = RunRoute(match_, request);
+    if (match_.found() && match_.route->privacy() == Privacy::kNamed) WipeRequestBody(request);
+    Finish(std::move(response), version, keep_alive);
   }
 
   void Finish(Response response, unsigned version, bool keep_alive) {
