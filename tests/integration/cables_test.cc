@@ -127,6 +127,38 @@ TEST_P(CableTest, AQuotaSlotOfThePreviousWindowIsRefused) {
   EXPECT_EQ(Submit(fresh.request).status, 201);
 }
 
+// Security review M3: the reviewer's own client checks that an anonymous cable is a member's
+// (both ring signatures over the logged ring) before it decrypts, whatever the server says. A
+// server that alters either signature, or the quota slot, is caught as a forgery.
+TEST_P(CableTest, TheReviewersClientRefusesAnAnonymousCableWhoseRingSignaturesDoNotVerify) {
+  SetUpCables("state", 21, 41);
+  cli::SealedCable anon = Seal("state", 2, "Checked", "By the reviewer's own client.");
+  ASSERT_EQ(Submit(anon.request).status, 201);
+  clock_.Advance(3 * 60 * 1000);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const Json view = ReviewerView("state", crypto::ToHex(anon.id));
+  const crypto::BoxKeyPair& key = orgs_["state"].reviewer_keys[0];
+  ASSERT_TRUE(cli::OpenCable(view, key, State("state")).ok());  // the honest view opens
+  auto expect_forged = [&](const Json& altered, const char* what) {
+    auto opened = cli::OpenCable(altered, key, State("state"));
+    ASSERT_FALSE(opened.ok()) << what;
+    EXPECT_EQ(opened.error().code(), ErrorCode::kVerificationFailed) << what;
+    EXPECT_TRUE(opened.error().message().starts_with("forged:")) << what << ": " << opened.error().message();
+  };
+  for (const char* field : {"signature", "quota_signature"}) {
+    // s_1 replaced by s_2: canonical scalars, so only the ring equations can tell.
+    Json altered = view;
+    std::string hex = altered[field];
+    ASSERT_GT(hex.size(), 192u);
+    hex.replace(64, 64, hex.substr(128, 64));
+    altered[field] = hex;
+    expect_forged(altered, field);
+  }
+  Json other_slot = view;
+  other_slot["quota_slot"] = (view["quota_slot"].get<std::uint64_t>() + 1) % config_.cable_quota;
+  expect_forged(other_slot, "another quota slot");
+}
+
 TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorWithTheReceipt) {
   clock_.Set(MsOf(2026, 11, 20));
   SetUpCables("state", 25, 1);
