@@ -9,6 +9,20 @@
 #include "domain/letter.h"
 
 namespace candor::cli {
+
+std::vector<std::uint64_t> FreeQuotaSlots(const crypto::SecretScalar& x, std::uint64_t slots,
+                                          const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
+                                          const std::function<crypto::Digest32(std::uint64_t)>& event) {
+  std::vector<std::uint64_t> free;
+  for (std::uint64_t slot = 0; slot < slots; ++slot) {
+    const crypto::Point tag = crypto::SecretScalarMult(x, crypto::LrsTagBase(event(slot)));
+    const bool spent = std::any_of(used.begin(), used.end(), [&](const auto& u) {
+      return u.first == static_cast<std::int64_t>(slot) && u.second == tag;
+    });
+    if (!spent) free.push_back(slot);
+  }
+  return free;
+}
 namespace {
 
 using Json = nlohmann::json;
@@ -46,15 +60,10 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   const std::size_t index = *ring.IndexOf(me.ring.public_key);
 
   // A free quota slot, chosen at random so the slot says nothing about earlier cables.
-  std::vector<std::uint64_t> free;
-  for (std::uint64_t slot = 0; slot < in.quota_slots; ++slot) {
-    const crypto::Point tag = crypto::SecretScalarMult(
-        me.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(in.organization, in.quota_window, slot)));
-    const bool used = std::any_of(in.used_tags.begin(), in.used_tags.end(), [&](const auto& u) {
-      return u.first == static_cast<std::int64_t>(slot) && u.second == tag;
-    });
-    if (!used) free.push_back(slot);
-  }
+  const std::vector<std::uint64_t> free =
+      FreeQuotaSlots(me.ring.secret, in.quota_slots, in.used_tags, [&](std::uint64_t slot) {
+        return domain::CableQuotaEvent(in.organization, in.quota_window, slot);
+      });
   if (free.empty()) {
     return Error(ErrorCode::kResourceExhausted,
                  "you have sent as many cables as this organization allows in this period (" +

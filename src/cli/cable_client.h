@@ -12,6 +12,7 @@
 #ifndef CANDOR_CLI_CABLE_CLIENT_H_
 #define CANDOR_CLI_CABLE_CLIENT_H_
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,14 @@ struct CableDraft {
 
 // What the server publishes that the author's client needs (GET …/roster, …/reviewers,
 // …/cable-quota), plus the client's own limits.
+// The quota slots (0 … slots−1) whose tag for the ring secret `x` — x·LrsTagBase(event(slot))
+// — is not among `used` (slot, tag) pairs: the slots this member has not spent, found without
+// asking the server anything. Cables (domain::CableQuotaEvent) and member-published letters
+// (domain::PublishQuotaEvent) alike.
+std::vector<std::uint64_t> FreeQuotaSlots(const crypto::SecretScalar& x, std::uint64_t slots,
+                                          const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
+                                          const std::function<crypto::Digest32(std::uint64_t)>& event);
+
 struct CableInputs {
   std::string organization;
   std::uint64_t roster_version = 0;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/cable_client.h"
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "cli/io.h"
@@ -19,7 +20,6 @@
 #include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
-#include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "domain/cosignature.h"
@@ -221,15 +221,9 @@ Status RunPublish(const PublishOptions& o) {
     if (!tag.ok()) return BadReply("a malformed letter quota tag");
     used.emplace_back(u["slot"].get<std::int64_t>(), *tag);
   }
-  std::vector<std::uint64_t> free;
-  for (std::uint64_t slot = 0; slot < slots; ++slot) {
-    const crypto::Point tag = crypto::SecretScalarMult(
-        keys.ring.secret, crypto::LrsTagBase(domain::PublishQuotaEvent(org, window, slot)));
-    const bool taken = std::any_of(used.begin(), used.end(), [&](const auto& u) {
-      return u.first == static_cast<std::int64_t>(slot) && u.second == tag;
-    });
-    if (!taken) free.push_back(slot);
-  }
+  const std::vector<std::uint64_t> free = FreeQuotaSlots(keys.ring.secret, slots, used, [&](std::uint64_t slot) {
+    return domain::PublishQuotaEvent(org, window, slot);
+  });
   if (free.empty()) {
     return Error(ErrorCode::kResourceExhausted,
                  fmt::format("you have published as many letters as '{}' allows in this period ({}); "
