@@ -504,14 +504,8 @@ Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store:
 }
 
 Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, bool with_digest) {
-  const std::optional<std::uint64_t> stamp = store_.ChangeStamp();  // before the transaction
-  auto key = std::make_pair(std::string(slug), with_digest);
-  if (stamp) {
-    if (auto hit = roster_summaries_.Find(key, *stamp)) return *hit;
-  }
-  CANDOR_ASSIGN_OR_RETURN(RosterSummary summary, ReadRosterSummary(slug, with_digest));
-  if (stamp) roster_summaries_.Put(key, *stamp, summary);
-  return summary;
+  return roster_summaries_.GetOrRead(store_, std::make_pair(std::string(slug), with_digest),
+                                     [&] { return ReadRosterSummary(slug, with_digest); });
 }
 
 Result<Service::RosterSummary> Service::ReadRosterSummary(std::string_view slug, bool with_digest) {
@@ -782,14 +776,10 @@ Status Service::SetReviewerKey(const Principal& who, std::string_view slug, cons
 }
 
 Result<std::optional<tlog::SignedTreeHead>> Service::LatestTreeHead() {
-  const std::optional<std::uint64_t> stamp = store_.ChangeStamp();  // before the transaction
-  if (stamp) {
-    if (auto hit = latest_tree_head_.Find(0, *stamp)) return *hit;
-  }
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto sth, app::LatestTreeHead(*tx));
-  if (stamp) latest_tree_head_.Put(0, *stamp, sth);
-  return sth;
+  return latest_tree_head_.GetOrRead(store_, 0, [&]() -> Result<std::optional<tlog::SignedTreeHead>> {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    return app::LatestTreeHead(*tx);
+  });
 }
 
 Result<std::optional<tlog::SignedTreeHead>> Service::TreeHeadAt(std::uint64_t tree_size) {

@@ -5,11 +5,7 @@
 // servers share), callers do not use the cache.
 //
 //   StampedCache<std::string, Summary> cache(64);
-//   if (auto stamp = store.ChangeStamp()) {        // read BEFORE the read transaction begins
-//     if (auto hit = cache.Find(slug, *stamp)) return *hit;
-//   }
-//   … read it …
-//   if (stamp) cache.Put(slug, *stamp, value);
+//   Result<Summary> s = cache.GetOrRead(store, slug, [&] { return ReadSummary(slug); });
 //
 // Reading the stamp before the transaction makes a race harmless: a write that commits in
 // between moves the stamp, so the value is stored under a stamp that is already old and is
@@ -24,6 +20,9 @@
 #include <optional>
 #include <utility>
 
+#include "base/result.h"
+#include "store/store.h"
+
 namespace candor::app {
 
 template <class Key, class Value>
@@ -32,6 +31,19 @@ class StampedCache {
   // At most max_entries keys; when full, a new key first clears the others (they are cheap to
   // read again, and only a few keys are ever hot).
   explicit StampedCache(std::size_t max_entries) : max_entries_(max_entries) {}
+
+  // The value kept for `key` while `store` is unchanged, else read() — a Result<Value> — kept
+  // under the stamp taken before it ran (so a write racing with read() only causes a miss).
+  template <class Read>
+  Result<Value> GetOrRead(const store::Store& store, const Key& key, Read read) {
+    const std::optional<std::uint64_t> stamp = store.ChangeStamp();
+    if (stamp) {
+      if (auto hit = Find(key, *stamp)) return std::move(*hit);
+    }
+    Result<Value> value = read();
+    if (stamp && value.ok()) Put(key, *stamp, *value);
+    return value;
+  }
 
   // The value kept for `key` if it was read under `stamp`.
   std::optional<Value> Find(const Key& key, std::uint64_t stamp) const {
