@@ -303,6 +303,21 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   Outcome u = Candor("verify --bundle unknown.json");
   EXPECT_EQ(u.code, 2);
   EXPECT_NE(u.out.find("unknown field 'comment'"), std::string::npos) << u.out;
+  // --json stays JSON when the message quotes control characters (a DEL and a C1 control in
+  // a key): they are escaped as \u007f and \u0085, which a terminal does not act on.
+  nlohmann::json controls = bundle;
+  controls["co\x7fmment\xc2\x85"] = "hi";
+  Write("controls.json", controls.dump());
+  Outcome cj = Candor("verify --bundle controls.json --json");
+  EXPECT_EQ(cj.code, 2);
+  EXPECT_EQ(cj.out.find('\x7f'), std::string::npos) << cj.out;
+  EXPECT_NE(cj.out.find("\\u007f"), std::string::npos) << cj.out;
+  const std::size_t cj_from = cj.out.find("{\n");  // stderr's line comes before or after it
+  ASSERT_NE(cj_from, std::string::npos) << cj.out;
+  const auto cj_report = nlohmann::json::parse(cj.out.substr(cj_from, cj.out.find("\n}\n") + 3 - cj_from));
+  EXPECT_EQ(cj_report["error"], "unknown field 'co\x7fmment\xc2\x85' in the bundle");
+  EXPECT_EQ(candor::cli::TerminalSafeJson(nlohmann::json("\x1b[2J\x7f\xc2\x9b\xff")),
+            "\"\\u001b[2J\\u007f\\u009b\xef\xbf\xbd\"\n");  // invalid UTF-8 replaced, not thrown
   Write("notjson.json", "{");
   EXPECT_EQ(Candor("verify --bundle notjson.json").code, 2);
   // A key twice in one object: two readers could check two different bundles (FORMATS.md).

@@ -44,7 +44,7 @@ Status RunKeyShow(const std::string& path, bool json) {
   if (json) {
     domain::Json j{{"ring_public_key", crypto::ToHex(info.ring_public)},
                    {"reply_public_key", crypto::ToHex(info.box_public)}};
-    Say("{}\n", j.dump(2));
+    SayJson(j);
   } else {
     Say("ring public key:  {}\nreply public key: {}\n", crypto::ToHex(info.ring_public),
                crypto::ToHex(info.box_public));

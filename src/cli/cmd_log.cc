@@ -92,7 +92,7 @@ Result<Json> LoadJson(const std::string& path) {
 Status RunRoot(const EntriesOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(tlog::MemoryTree tree, LoadTree(o));
   Json j{{"tree_size", tree.size()}, {"root", crypto::ToHex(tree.Root())}};
-  Say("{}\n", j.dump(2));
+  SayJson(j);
   return Status::Ok();
 }
 
@@ -105,7 +105,7 @@ Status RunProveInclusion(const EntriesOptions& o, std::uint64_t index, std::opti
   Json j{{"type", "inclusion"},   {"index", index},
          {"tree_size", n},        {"leaf_hash", crypto::ToHex(leaf)},
          {"root", crypto::ToHex(root)}, {"proof", HashesToJson(proof)}};
-  Say("{}\n", j.dump(2));
+  SayJson(j);
   return Status::Ok();
 }
 
@@ -122,7 +122,7 @@ Status RunProveConsistency(const EntriesOptions& o, std::uint64_t old_size,
          {"old_root", crypto::ToHex(old_root)},
          {"new_root", crypto::ToHex(new_root)},
          {"proof", HashesToJson(proof)}};
-  Say("{}\n", j.dump(2));
+  SayJson(j);
   return Status::Ok();
 }
 

@@ -200,17 +200,16 @@ Status RunVerifyBundle(const VerifyOptions& o) {
   auto report = VerifyBundle(bundle, check);
   if (!report.ok()) {
     if (o.json) {
-      Say("{}\n", domain::Json{{"verified", false},
-                                      {"error", report.error().message()},
-                                      {"code", ErrorCodeName(report.error().code())}}
-                             .dump(2));
+      SayJson(domain::Json{{"verified", false},
+                           {"error", report.error().message()},
+                           {"code", ErrorCodeName(report.error().code())}});
     }
     return report.error();
   }
   if (o.json) {
     domain::Json j = domain::BundleReportToJson(*report);
     j["verified"] = true;
-    Say("{}\n", j.dump(2));
+    SayJson(j);
   } else {
     Say("{}", DescribeBundleReport(*report));
     (void)std::fflush(stdout);  // the report before the note, also when both go to one file

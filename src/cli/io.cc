@@ -1,6 +1,7 @@
 #include "cli/io.h"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -192,6 +193,31 @@ std::string TerminalSafe(std::string_view text, bool keep_newlines) {
     }
   }
   return out;
+}
+
+std::string TerminalSafeJson(const nlohmann::json& j) {
+  const std::string dumped = j.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(dumped.size() + 1);
+  for (std::size_t i = 0; i < dumped.size(); ++i) {
+    const auto c = static_cast<unsigned char>(dumped[i]);
+    if (c == 0x7f) {
+      out += "\\u007f";  // only inside a string: outside strings a JSON dump is ASCII punctuation
+    } else if (c == 0xc2 && i + 1 < dumped.size() && static_cast<unsigned char>(dumped[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(dumped[i + 1]) <= 0x9f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(dumped[i + 1]));
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '\n';
+  return out;
+}
+
+void SayJson(const nlohmann::json& j) {
+  const std::string text = TerminalSafeJson(j);
+  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 }  // namespace candor::cli

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "base/result.h"
 #include "crypto/bytes.h"
 #include "crypto/keys.h"
@@ -79,6 +81,13 @@ template <typename... Args>
 void Say(fmt::format_string<Args...> format, Args&&... args) {
   Say(stdout, format, std::forward<Args>(args)...);
 }
+
+// Prints `j` on stdout, indented, for --json. TerminalSafe would break JSON (it writes "\x7f"
+// into a string), so the dump itself is made terminal-safe instead: C0 controls are escaped by
+// the JSON writer, DEL and C1 controls are written as \u007f and \u0080–\u009f (valid JSON for
+// the same characters), and bytes that are not UTF-8 are replaced, never thrown on.
+void SayJson(const nlohmann::json& j);
+std::string TerminalSafeJson(const nlohmann::json& j);
 
 }  // namespace candor::cli
 
