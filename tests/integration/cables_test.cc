@@ -340,6 +340,52 @@ TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) 
   EXPECT_EQ(State("state").reviewers[1].box_public, orgs_["state"].reviewer_keys[1].public_key);
 }
 
+// Security review M4: the server refuses an envelope whose plaintext is not padded to a size
+// bucket, even when everything else about it is right. The cable is re-sealed around an
+// unpadded plaintext and signed again with the member's key, so only the padding rule can
+// refuse it; the same re-sealing around a padded plaintext is accepted, which shows it.
+TEST_P(CableTest, AnUnpaddedCableIsRefusedThoughItsSignaturesVerify) {
+  SetUpCables("state", 21, 51);
+  const cli::SealedCable good = Seal("state", 3, "Sized", "An exact size would fingerprint the upload.");
+  const cli::CableInputs in = Inputs("state");
+  const crypto::MemberKeys& me = orgs_["state"].members[3];
+  auto header = domain::CableHeaderFromJson(good.request["header"]);
+  ASSERT_TRUE(header.ok()) << header.error().message();
+  const crypto::Bytes header_bytes = domain::CableHeaderBytes(*header);
+  const auto buckets = domain::BucketRoster(in.roster, in.max_ring);
+  auto ring = crypto::Ring::Create(buckets[*domain::BucketOf(buckets, me.ring.public_key)]);
+  ASSERT_TRUE(ring.ok());
+  const std::size_t index = *ring->IndexOf(me.ring.public_key);
+  const std::uint64_t slot = good.request["quota_slot"];
+  auto reseal = [&](const crypto::Bytes& plaintext) {
+    auto env = crypto::SealEnvelope(header_bytes, plaintext, in.reviewers, rng_client_);
+    EXPECT_TRUE(env.ok());
+    const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
+    auto sig = crypto::LrsSign(good.id, digest.span(), *ring, index, me.ring.secret, rng_client_);
+    auto quota = crypto::LrsSign(domain::CableQuotaEvent("state", header->quota_window, slot), digest.span(), *ring,
+                                 index, me.ring.secret, rng_client_);
+    EXPECT_TRUE(sig.ok() && quota.ok());
+    Json request = good.request;
+    request["envelope"] = crypto::ToHex(env->Encode());
+    request["signature"] = crypto::ToHex(sig->Encode());
+    request["quota_signature"] = crypto::ToHex(quota->Encode());
+    return request;
+  };
+  domain::CableContent content;
+  content.subject = "Sized";
+  content.body = std::string(5000, 'x');  // below the smallest bucket (16 KiB)
+  content.reply_public = crypto::GenerateBoxKeyPair(rng_client_).public_key;
+  const crypto::Bytes text = domain::CableContentToBytes(content);
+  ASSERT_FALSE(domain::IsCablePaddedSize(text.size()));
+  // 4096 bytes: a power of two, but below the smallest bucket.
+  for (const crypto::Bytes& unpadded : {text, crypto::Bytes(text.begin(), text.begin() + 4096)}) {
+    auto r = Submit(reseal(unpadded));
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("not padded to a size bucket"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Submit(reseal(domain::PadCablePlaintext(text))).status, 201);  // nothing was spent before
+}
+
 TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   clock_.Set(MsOf(2026, 11, 20));
   SetUpCables("state", 25, 2);
