@@ -157,3 +157,49 @@ TEST(Keys, GeneratedPairsAreConsistentAndMatchLibsodium) {
 
 }  // namespace
 }  // namespace candor::crypto
+
+#include <vector>
+
+#include "crypto/secret.h"
+
+namespace candor::crypto {
+namespace {
+
+// A std::allocator that records, at each deallocation, whether every byte handed back was
+// zero: what WipingAllocator must guarantee before memory leaves it.
+struct CheckingAllocator {
+  using value_type = char;
+  template <typename U>
+  struct rebind {
+    using other = CheckingAllocator;  // only ever used for char
+  };
+  std::shared_ptr<std::vector<bool>> all_zero = std::make_shared<std::vector<bool>>();
+  char* allocate(std::size_t n) { return std::allocator<char>{}.allocate(n); }
+  void deallocate(char* p, std::size_t n) {
+    bool zero = true;
+    for (std::size_t i = 0; i < n; ++i) zero = zero && p[i] == 0;
+    all_zero->push_back(zero);
+    std::allocator<char>{}.deallocate(p, n);
+  }
+  bool operator==(const CheckingAllocator& o) const { return all_zero == o.all_zero; }
+};
+
+TEST(WipingAllocator, WipesEveryBlockBeforeHandingItBack) {
+  CheckingAllocator checking;
+  {
+    std::vector<char, WipingAllocator<char, CheckingAllocator>> v{WipingAllocator<char, CheckingAllocator>(checking)};
+    for (char c : std::string("password=correct horse battery staple, and more to make it grow")) v.push_back(c);
+  }  // grown several times, then destroyed
+  ASSERT_GE(checking.all_zero->size(), 3u);
+  for (bool zero : *checking.all_zero) EXPECT_TRUE(zero);
+  // The check can fail: the same writes through the bare allocator leave the bytes.
+  CheckingAllocator bare;
+  {
+    std::vector<char, CheckingAllocator> v{bare};
+    for (char c : std::string("password")) v.push_back(c);
+  }
+  EXPECT_FALSE(bare.all_zero->back());
+}
+
+}  // namespace
+}  // namespace candor::crypto

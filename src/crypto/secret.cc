@@ -26,3 +26,11 @@ void SecretFree(std::uint8_t* p) {
 }
 
 }  // namespace candor::crypto::internal
+
+namespace candor::crypto {
+
+void WipeMemory(void* p, std::size_t n) {
+  if (p != nullptr && n > 0) sodium_memzero(p, n);
+}
+
+}  // namespace candor::crypto

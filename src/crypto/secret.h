@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 namespace candor::crypto {
@@ -16,6 +17,9 @@ namespace internal {
 std::uint8_t* SecretAlloc(std::size_t n);  // aborts when out of memory
 void SecretFree(std::uint8_t* p);          // wipes and frees; null is fine
 }  // namespace internal
+
+// Overwrites n bytes at p with zeros in a way the compiler cannot drop (sodium_memzero).
+void WipeMemory(void* p, std::size_t n);
 
 template <std::size_t N, typename Tag>
 class SecretBytes {
@@ -63,6 +67,40 @@ using BoxSecretKey = SecretBytes<32, struct BoxSecretKeyTag>;
 using SignSecretKey = SecretBytes<64, struct SignSecretKeyTag>;
 // A 32-byte symmetric key (content keys, key-file wrapping keys).
 using SymmetricKey = SecretBytes<32, struct SymmetricKeyTag>;
+
+// An allocator that wipes memory (sodium_memzero) before handing it back to `Base`: for
+// containers that briefly hold what a client sent, such as the server's read buffer and
+// header fields, so that a password or session cookie is not left in freed heap memory when
+// the container grows or goes away. Not for key material: that lives in SecretBytes.
+template <typename T, typename Base = std::allocator<T>>
+class WipingAllocator {
+ public:
+  using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = WipingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
+  };
+
+  WipingAllocator() = default;
+  explicit WipingAllocator(const Base& base) : base_(base) {}
+  template <typename U, typename B>
+  WipingAllocator(const WipingAllocator<U, B>& other) noexcept : base_(other.base()) {}  // NOLINT: rebinding
+
+  T* allocate(std::size_t n) { return std::allocator_traits<Base>::allocate(base_, n); }
+  void deallocate(T* p, std::size_t n) noexcept {
+    WipeMemory(p, n * sizeof(T));
+    std::allocator_traits<Base>::deallocate(base_, p, n);
+  }
+  const Base& base() const noexcept { return base_; }
+
+  template <typename U, typename B>
+  bool operator==(const WipingAllocator<U, B>& other) const noexcept {
+    return base_ == other.base();
+  }
+
+ private:
+  Base base_;
+};
 
 }  // namespace candor::crypto
 

@@ -54,8 +54,9 @@ void ApplyForwardedProto(Request& request, bool trust_proxy);
 // REQUIRES: when match.found(), request.path_params already holds match.params.
 Response RunRoute(const RouteMatch& match, const Request& request);
 
-// Overwrites the request body's bytes (crypto::WipeString) once a named route has answered:
-// its body may hold a password (sign-in, a new account, a second factor; security review L6).
+// Overwrites the request body's bytes (crypto::WipeString) once its route has answered: a
+// named route's body may hold a password (sign-in, a new account, a second factor), an
+// anonymous one a cable's access key (security review L6).
 void WipeRequestBody(Request& request);
 
 // The route's RouteOptions::inline_answer, under RunRoute's rules (an exception is a 500, a

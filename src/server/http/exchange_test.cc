@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "server/http/json.h"
+#include "server/http/read_buffer.h"
+
+#include <boost/beast/core/buffers_to_string.hpp>
 
 namespace candor::http {
 namespace {
@@ -216,6 +219,37 @@ TEST(Exchange, WipeRequestBodyOverwritesEveryByte) {
   WipeRequestBody(r);
   EXPECT_TRUE(r.body.empty());
   EXPECT_EQ(std::string_view(bytes, capacity).find_first_not_of('\0'), std::string_view::npos);
+}
+
+// The raw bytes of a parsed request are wiped from the read buffer; a pipelined request that
+// follows it is kept, at the front (L6).
+TEST(Exchange, WipeSpentBytesClearsParsedRequestsAndKeepsPipelinedOnes) {
+  const std::string first = "POST /api/v1/session HTTP/1.1\r\n\r\n{\"password\":\"hunter2 hunter2\"}";
+  const std::string next = "GET /api/v1/health HTTP/1.1\r\n\r\n";
+  const auto storage = [](ReadBuffer& b) {  // every byte the buffer holds, used or free
+    std::string all = boost::beast::buffers_to_string(b.data());
+    return all + boost::beast::buffers_to_string(b.prepare(b.capacity() - b.size()));
+  };
+  const auto fill = [&](ReadBuffer& b) {
+    b.commit(boost::asio::buffer_copy(b.prepare(first.size() + next.size()), boost::asio::buffer(first + next)));
+    b.consume(first.size());  // as Beast does once it has parsed the first request
+  };
+  ReadBuffer plain;
+  fill(plain);
+  plain.consume(plain.size());
+  EXPECT_NE(storage(plain).find("hunter2"), std::string::npos);  // consuming alone leaves it
+
+  ReadBuffer wiped;
+  fill(wiped);
+  WipeSpentBytes(wiped);
+  EXPECT_EQ(boost::beast::buffers_to_string(wiped.data()), next);
+  const std::string all = storage(wiped);
+  EXPECT_EQ(all.find("hunter2"), std::string::npos);
+  EXPECT_EQ(all.substr(next.size()).find_first_not_of('\0'), std::string::npos);
+  wiped.consume(next.size());  // the pipelined request parsed in turn
+  WipeSpentBytes(wiped);
+  EXPECT_EQ(wiped.size(), 0u);
+  EXPECT_EQ(storage(wiped).find_first_not_of('\0'), std::string::npos);
 }
 
 TEST(Exchange, CoarsenTime) {

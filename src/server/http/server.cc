@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "server/http/json.h"
+#include "server/http/read_buffer.h"
 #include "server/http/worker_pool.h"
 
 namespace candor::http {
@@ -342,6 +343,7 @@ class Session : public SessionBase {
       request.headers.Add(ToStd(field.name_string()), ToStd(field.value()));
     }
     request.body = std::move(req.body());
+    WipeSpentBytes(buffer_);  // the raw bytes are parsed: only the pipelined ones are kept
     request.is_tls = Derived::kTls;
     ApplyForwardedProto(request, options().trust_proxy);
     if (match_.found()) {
@@ -358,7 +360,10 @@ class Session : public SessionBase {
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     if (match_.found() && match_.route->options().offload) {
-      if (auto quick = RunInlineAnswer(match_, request)) return Finish(std::move(*quick), version, keep_alive);
+      if (auto quick = RunInlineAnswer(match_, request)) {
+        WipeRequestBody(request);
+        return Finish(std::move(*quick), version, keep_alive);
+      }
       // A CPU-heavy handler runs on the worker pool; this thread is free meanwhile, and the
       // answer is written back on it. A full pool is answered at once.
       // The answer is posted only once the job's place in the pool is free again (TrySubmit's
@@ -366,7 +371,7 @@ class Session : public SessionBase {
       auto answer = std::make_shared<Response>();
       auto job = [self = derived().shared_from_this(), request = std::move(request), answer]() mutable {
         *answer = RunRoute(self->match_, request);
-        if (self->match_.route->privacy() == Privacy::kNamed) WipeRequestBody(request);
+        WipeRequestBody(request);
       };
       auto after = [self = derived().shared_from_this(), answer, version, keep_alive]() {
         asio::post(self->stream().get_executor(), self->Bind([answer, version, keep_alive](Derived& s) {
@@ -382,7 +387,7 @@ class Session : public SessionBase {
       return;
     }
     Response response = RunRoute(match_, request);
-    if (match_.found() && match_.route->privacy() == Privacy::kNamed) WipeRequestBody(request);
+    WipeRequestBody(request);
     Finish(std::move(response), version, keep_alive);
   }
 
@@ -484,8 +489,10 @@ class Session : public SessionBase {
 
   Server::Impl& impl_;
   const std::uint64_t id_;
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  ReadBuffer buffer_;  // wipes what it frees; WipeSpentBytes after each request
+  // Header fields over the same wiping allocator: a cookie or an Authorization value does not
+  // outlive its request in freed memory.
+  std::optional<bhttp::request_parser<bhttp::string_body, crypto::WipingAllocator<char>>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   // The response being written: its body is a span over owned_body_ or shared_body_, which
   // outlive the write.
