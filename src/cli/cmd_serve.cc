@@ -212,9 +212,9 @@ Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir,
 Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   constexpr const char* kDemoTitle = "DEMO: A letter anyone in the Demo Agency may sign";
   if (service.GetOrganization(kDemoSlug).ok()) {
-    CANDOR_ASSIGN_OR_RETURN(auto letters, service.ListLetters());
+    CANDOR_ASSIGN_OR_RETURN(auto letters, service.PublishedLetters());
     for (const auto& l : letters) {
-      if (l.letter.title == kDemoTitle) return Status::Ok();  // whole
+      if (l.title == kDemoTitle) return Status::Ok();  // whole
     }
   } else {
     CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));

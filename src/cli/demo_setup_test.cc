@@ -41,10 +41,10 @@ class DemoSetupTest : public ::testing::Test {
   std::int64_t RosterVersion() { return service_->GetRoster(kDemoSlug, std::nullopt)->version; }
   std::size_t DemoLetters() {
     std::size_t n = 0;
-    auto letters = service_->ListLetters();
+    auto letters = service_->PublishedLetters();
     EXPECT_TRUE(letters.ok());
     if (!letters.ok()) return n;
-    for (const auto& l : letters.value()) n += l.letter.title.rfind("DEMO:", 0) == 0 ? 1 : 0;
+    for (const auto& l : letters.value()) n += l.title.rfind("DEMO:", 0) == 0 ? 1 : 0;
     return n;
   }
 

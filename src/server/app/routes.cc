@@ -256,7 +256,7 @@ Json LetterViewToJson(const LetterView& v, std::size_t min_ring) {
   for (std::size_t i = 0; i < v.rosters->size(); ++i) {
     const LetterRoster& r = (*v.rosters)[i];
     Json rings = Json::array();
-    for (const auto& ring : r.rings) rings.push_back({{"digest", crypto::ToHex(ring.digest())}, {"size", ring.size()}});
+    for (const auto& ring : *r.rings) rings.push_back({{"digest", crypto::ToHex(ring.digest())}, {"size", ring.size()}});
     Json o{{"slug", r.slug}, {"name", r.name}, {"roster_version", r.version}, {"roster_size", r.size},
            {"rings", rings}};
     o["signers"] = v.quorum_reached ? Json(v.signers[i]) : Json(nullptr);

@@ -163,7 +163,8 @@ struct LetterRoster {
   std::int64_t organization_id = 0;
   std::int64_t version = 0;
   std::size_t size = 0;
-  std::vector<crypto::Ring> rings;  // BucketRoster of the pinned roster
+  // BucketRoster of the pinned roster: shared with RingsAt's cache, never copied.
+  std::shared_ptr<const std::vector<crypto::Ring>> rings;
 };
 
 // A published letter as the public sees it. Counts are of published signatures only (what
@@ -361,7 +362,9 @@ class Service {
   // Publishes the draft and deletes it, in one transaction.
   Result<domain::LetterId> PublishDraft(const Principal& who, std::int64_t id);
 
-  Result<std::vector<LetterView>> ListLetters();
+  // Every published letter's text, oldest first, without rings or counts: one read of the
+  // letters table, whatever the rosters' sizes (what `serve --demo` checks at each start).
+  Result<std::vector<domain::Letter>> PublishedLetters();
   // A page of GET /letters: at most `limit` (1…kMaxLettersPage) letters published after the
   // one numbered `after` (0: from the first), and the number to ask after next (nullopt: none
   // left). Bounded work per request however many letters members publish (security review M6).

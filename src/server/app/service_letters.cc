@@ -57,7 +57,7 @@ Result<domain::Letter> DecodeStoredLetter(const store::LetterRecord& rec) {
 }
 
 const crypto::Ring* FindRing(const LetterRoster& roster, const crypto::Digest32& digest) {
-  for (const auto& ring : roster.rings) {
+  for (const auto& ring : *roster.rings) {
     if (ring.digest() == digest) return &ring;
   }
   return nullptr;
@@ -94,7 +94,7 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
     CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(tx, org->id, pin.roster_version));
     std::size_t members = 0;
     for (const auto& r : *rings) members += r.size();
-    LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members, *rings};
+    LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members, std::move(rings)};
     rosters->push_back(std::move(out));
   }
   std::lock_guard<std::mutex> lock(rings_mu_);
@@ -364,14 +364,14 @@ Result<LetterView> Service::ViewOf(store::Transaction& tx, const store::LetterRe
   return v;
 }
 
-Result<std::vector<LetterView>> Service::ListLetters() {
+Result<std::vector<domain::Letter>> Service::PublishedLetters() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListLetters());
-  std::vector<LetterView> out;
+  std::vector<domain::Letter> out;
   out.reserve(records.size());
   for (const auto& rec : records) {
-    CANDOR_ASSIGN_OR_RETURN(auto v, ViewOf(*tx, rec));
-    out.push_back(std::move(v));
+    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(rec));
+    out.push_back(std::move(letter));
   }
   return out;
 }
