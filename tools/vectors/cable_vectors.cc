@@ -21,10 +21,27 @@
 //                   to `padded_size` bytes, then — when present — `tail` (hex) overwriting the
 //                   last bytes; valid ones unpad to `text` and pad `text` back to exactly that
 //                   plaintext, invalid ones must be refused by the unpadder
+//   "sealed-cable": a whole cable sealed by the author's client (cli::SealCable) from a
+//                   SeededRng: `seed` (number), the inputs `organization`, `roster_version`,
+//                   `roster` (array), `reviewers` (array), `quota_window`, `quota_slots`,
+//                   `used_tags` (array of {`slot`, `tag`}), `min_ring`, the member's
+//                   `ring_secret` and `box_secret`, the draft's `subject`, `body` (text),
+//                   `attachments` (array of {`name`, `type` (text), `data`}) and, for a named
+//                   cable, `author_name` (text); the outputs `request` (the JSON body of
+//                   POST /api/v1/cables) and `receipt` (text). Every random draw, its size and
+//                   its order are pinned by these: a client that draws differently (the slot
+//                   from 4 bytes instead of 8, say) seals other bytes
+//   "sealed-message": a reviewer's message sealed (cli::SealMessage) from a SeededRng: `seed`,
+//                   `cable_id`, `action` (text), `text` (text), `author_reply_public`,
+//                   `reviewers` (array); the output `body` (the JSON body of
+//                   POST …/cables/messages)
 #include <nlohmann/json.hpp>
 
+#include "cli/cable_client.h"
 #include "crypto/bytes.h"
 #include "crypto/keys.h"
+#include "crypto/lrs.h"
+#include "crypto/ristretto.h"
 #include "crypto/receipt.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -59,6 +76,87 @@ Bytes RandomBytes(crypto::Rng& rng, std::size_t n) {
   Bytes b(n);
   rng.Fill(b);
   return b;
+}
+
+json HexList(const auto& keys) {
+  json out = json::array();
+  for (const auto& k : keys) out.push_back(ToHex(k));
+  return out;
+}
+
+// Whole cables and messages sealed from a SeededRng (the "sealed-cable" and "sealed-message"
+// kinds above): the browser must draw the same bytes in the same order to seal the same ones.
+void SealedVectors(json& out) {
+  crypto::SeededRng keys_rng(0x5ea1);
+  std::vector<crypto::MemberKeys> members;
+  std::vector<crypto::Point> roster;
+  for (int i = 0; i < 6; ++i) {
+    members.push_back(crypto::GenerateMemberKeys(keys_rng));
+    roster.push_back(members.back().ring.public_key);
+  }
+  std::vector<crypto::BoxPublicKey> reviewers;
+  for (int i = 0; i < 2; ++i) reviewers.push_back(crypto::GenerateBoxKeyPair(keys_rng).public_key);
+
+  struct Case {
+    const char* description;
+    std::uint64_t seed;
+    std::size_t member;
+    std::uint64_t slots;
+    std::vector<std::uint64_t> used;  // slots whose tag (of this member) the server lists
+    std::optional<std::string> author_name;
+    std::vector<domain::CableAttachment> attachments;
+  };
+  const std::vector<Case> cases = {
+      {"an anonymous cable; slot 1 of 3 already used, so the slot is drawn from two", 101, 2, 3, {1}, std::nullopt, {}},
+      {"a named cable with an attachment, five free slots", 102, 4, 5, {}, "A. Author",
+       {{"memo.txt", "text/plain", Bytes{'m', 'e', 'm', 'o', '\n'}}}},
+  };
+  for (const Case& c : cases) {
+    const crypto::MemberKeys& me = members[c.member];
+    cli::CableInputs in;
+    in.organization = "state";
+    in.roster_version = 3;
+    in.roster = roster;
+    in.reviewers = reviewers;
+    in.quota_window = 2937;
+    in.quota_slots = c.slots;
+    in.min_ring = 5;
+    json used = json::array();
+    for (std::uint64_t slot : c.used) {
+      const crypto::Point tag = crypto::SecretScalarMult(
+          me.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(in.organization, in.quota_window, slot)));
+      in.used_tags.emplace_back(static_cast<std::int64_t>(slot), tag);
+      used.push_back({{"slot", slot}, {"tag", ToHex(tag)}});
+    }
+    cli::CableDraft draft{"Concerns about the new policy", "The reasons, at length.", c.attachments, c.author_name};
+    crypto::SeededRng rng(c.seed);
+    auto sealed = cli::SealCable(draft, in, me, rng);
+    if (!sealed.ok()) candor::internal::DieOnBadAccess("cable vectors: a cable does not seal");
+    json attachments = json::array();
+    for (const auto& a : c.attachments) attachments.push_back({{"name", a.name}, {"type", a.type}, {"data", ToHex(a.data)}});
+    json v{{"kind", "sealed-cable"}, {"valid", true}, {"description", c.description}, {"seed", c.seed},
+           {"organization", in.organization}, {"roster_version", in.roster_version}, {"roster", HexList(roster)},
+           {"reviewers", HexList(reviewers)}, {"quota_window", in.quota_window}, {"quota_slots", in.quota_slots},
+           {"used_tags", used}, {"min_ring", in.min_ring}, {"ring_secret", ToHex(me.ring.secret.span())},
+           {"box_secret", ToHex(me.box.secret.span())}, {"subject", draft.subject}, {"body", draft.body},
+           {"attachments", attachments}};
+    if (c.author_name) v["author_name"] = *c.author_name;
+    v["request"] = sealed->request;
+    v["receipt"] = sealed->receipt;
+    out.push_back(std::move(v));
+  }
+
+  cli::OpenedCable opened;
+  opened.header.id = Random<domain::CableId>(keys_rng);
+  opened.content.reply_public = RandomBoxKey(keys_rng);
+  crypto::SeededRng rng(103);  // the sealing's own stream, from its first draw
+  auto body = cli::SealMessage(opened.header.id, domain::CableAction::kReplied, "Thank you; we are looking into it.",
+                               opened, reviewers, rng);
+  if (!body.ok()) candor::internal::DieOnBadAccess("cable vectors: a message does not seal");
+  out.push_back({{"kind", "sealed-message"}, {"valid", true}, {"description", "a reply, sealed for the author and the reviewers"},
+                 {"seed", 103}, {"cable_id", ToHex(opened.header.id)}, {"action", "replied"},
+                 {"text", "Thank you; we are looking into it."}, {"author_reply_public", ToHex(opened.content.reply_public)},
+                 {"reviewers", HexList(reviewers)}, {"body", *body}});
 }
 
 json CableVectors() {
@@ -205,6 +303,8 @@ json CableVectors() {
   padding(false, "a non-zero byte at the end of the padding (the text would be 16 KiB long but "
                  "is followed by zeros inside it)",
           short_text, 16384, Bytes{'x'});
+
+  SealedVectors(out);
   return out;
 }
 

@@ -455,12 +455,18 @@ export interface SealedCable {
   slot: number; // the quota slot it spends
 }
 
+// crypto::UniformBelow: 8 bytes read as a little-endian u64, redrawn while at or above the
+// largest multiple of n (so every value is equally likely). The same draws as the C++ client,
+// which tests/vectors/cable.json ("sealed-cable") pins.
 function randomBelow(rng: Rng, n: number): number {
-  const limit = 2 ** 32 - (2 ** 32 % n);
+  const range = 1n << 64n;
+  const big = BigInt(n);
+  const limit = range - 1n - ((range - 1n) % big); // UINT64_MAX - UINT64_MAX % n, as in C++
   for (;;) {
-    const b = rng.fill(4);
-    const v = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-    if (v < limit) return v % n;
+    const b = rng.fill(8);
+    let v = 0n;
+    for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+    if (v < limit) return Number(v % big);
   }
 }
 
