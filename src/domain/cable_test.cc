@@ -4,8 +4,12 @@
 
 #include <map>
 
+#include "crypto/envelope.h"
+#include "crypto/lrs.h"
+#include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "domain/letter.h"
 #include "domain/transcript_testing.h"
 
 namespace candor::domain {
@@ -360,10 +364,52 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_EQ(crypto::Bytes(unpadded->begin(), unpadded->end()), text);
         EXPECT_EQ(PadCablePlaintext(text), padded);
       }
+    } else if (kind == "sealed-cable") {
+      // That the C++ client seals exactly these bytes is checked by vectors_match_generators;
+      // here, that they are a cable: the header and receipt agree, and both ring signatures
+      // verify in the member's ring of the roster.
+      const auto& request = v["request"];
+      auto header = CableHeaderFromJson(request["header"]);
+      ASSERT_TRUE(header.ok()) << header.error().message();
+      auto receipt = ParseCableReceipt(v["receipt"].get<std::string>());
+      ASSERT_TRUE(receipt.ok());
+      EXPECT_EQ(receipt->id, header->id);
+      EXPECT_EQ(crypto::DeriveReceiptKeys(receipt->secret).access_hash, header->access_hash);
+      EXPECT_EQ(header->author == CableAuthor::kNamed, v.contains("author_name"));
+      std::vector<crypto::Point> roster;
+      for (const auto& k : v["roster"]) roster.push_back(*crypto::FixedFromHex<crypto::Point>(k.get<std::string>()));
+      crypto::SecretScalar x;
+      const auto xs = hex(v["ring_secret"]);
+      std::copy(xs.begin(), xs.end(), x.data());
+      auto signer = SignerRingOf(roster, crypto::PublicFromSecret(x), kMaxRingSize, v["min_ring"]);
+      ASSERT_TRUE(signer.ok());
+      EXPECT_EQ(signer->ring.digest(), header->ring_digest);
+      auto env = crypto::Envelope::Decode(hex(request["envelope"]));
+      ASSERT_TRUE(env.ok());
+      EXPECT_TRUE(IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize));
+      const auto digest = crypto::CableDigest(CableHeaderBytes(*header), env->ciphertext);
+      auto sig = crypto::LrsSignature::Decode(hex(request["signature"]), signer->ring.size());
+      auto quota = crypto::LrsSignature::Decode(hex(request["quota_signature"]), signer->ring.size());
+      ASSERT_TRUE(sig.ok() && quota.ok());
+      EXPECT_TRUE(crypto::LrsVerify(header->id, digest.span(), signer->ring, *sig).ok());
+      EXPECT_TRUE(crypto::LrsVerify(CableQuotaEvent(header->organization, header->quota_window, request["quota_slot"]),
+                                    digest.span(), signer->ring, *quota)
+                      .ok());
+    } else if (kind == "sealed-message") {
+      const auto& body = v["body"];
+      EXPECT_EQ(body["id"], v["cable_id"]);
+      EXPECT_EQ(body["recipients"][0], v["author_reply_public"]);  // a reply reaches the author first
+      EXPECT_EQ(body["recipients"].size(), v["reviewers"].size() + 1);
+      auto env = crypto::Envelope::Decode(hex(body["envelope"]));
+      ASSERT_TRUE(env.ok());
+      EXPECT_EQ(env->wrapped_keys.size(), body["recipients"].size());
+      EXPECT_TRUE(IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize));
     } else {
       ADD_FAILURE() << "unknown kind " << kind;
     }
   }
+  EXPECT_EQ(seen["sealed-cable"], 2);
+  EXPECT_EQ(seen["sealed-message"], 1);
   EXPECT_EQ(seen["padding"], 4);
   EXPECT_EQ(seen["padding/invalid"], 5);
   EXPECT_EQ(seen["header"], 2);
