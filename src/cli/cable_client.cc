@@ -44,20 +44,17 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
     return Error(ErrorCode::kFailedPrecondition,
                  "this organization has no reviewers who can receive cables yet; nothing was sent");
   }
-  const auto buckets = domain::BucketRoster(in.roster, in.max_ring);
-  const auto bucket = domain::BucketOf(buckets, me.ring.public_key);
-  if (!bucket) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "your key is not on the roster of '" + in.organization + "' (version " +
-                     std::to_string(in.roster_version) + "); nothing was sent");
+  auto signer = domain::SignerRingOf(in.roster, me.ring.public_key, in.max_ring, in.min_ring);
+  if (!signer.ok()) {
+    if (signer.error().code() == ErrorCode::kNotFound) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "your key is not on the roster of '" + in.organization + "' (version " +
+                       std::to_string(in.roster_version) + "); nothing was sent");
+    }
+    return Error(signer.error().code(), signer.error().message() + ": so few would hide you; nothing was sent");
   }
-  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
-  if (ring.size() < in.min_ring) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "only " + std::to_string(ring.size()) + " members would hide you, fewer than the minimum of " +
-                     std::to_string(in.min_ring) + "; nothing was sent");
-  }
-  const std::size_t index = *ring.IndexOf(me.ring.public_key);
+  const crypto::Ring& ring = signer->ring;
+  const std::size_t index = signer->index;
 
   // A free quota slot, chosen at random so the slot says nothing about earlier cables.
   const std::vector<std::uint64_t> free =

@@ -122,12 +122,8 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
       return VerificationFailed("the log entries of '" + slug + "''s roster up to version " +
                                 std::to_string(version) + " are incomplete or inconsistent");
     }
-    LetterRings::Org org{slug, version, {}};
-    for (auto& bucket : domain::BucketRoster(roster->members(), max_ring)) {
-      CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(bucket)));
-      org.rings.push_back(std::move(ring));
-    }
-    out.orgs.push_back(std::move(org));
+    CANDOR_ASSIGN_OR_RETURN(auto rings, domain::RosterRings(roster->members(), max_ring));
+    out.orgs.push_back(LetterRings::Org{slug, version, std::move(rings)});
   }
   return out;
 }
@@ -192,14 +188,12 @@ Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  auto buckets = domain::BucketRoster(state.roster.members());
-  auto bucket = domain::BucketOf(buckets, keys.ring.public_key);
-  if (!bucket) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
-  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(buckets[*bucket]));
-  if (ring.size() < o.min_ring) {
-    return Error(ErrorCode::kFailedPrecondition, fmt::format("'{}' has only {} members; you asked for at least {}", org, ring.size(), o.min_ring));
+  auto signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key, domain::kMaxRingSize, o.min_ring);
+  if (!signer.ok()) {
+    if (signer.error().code() == ErrorCode::kNotFound) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
+    return Error(signer.error().code(), fmt::format("'{}': {}; nothing was sent (see --min-ring)", org, signer.error().message()));
   }
-  auto index = ring.IndexOf(keys.ring.public_key);
+  const crypto::Ring& ring = signer->ring;
   // A free publishing slot of the current window (domain::PublishQuotaEvent): the client finds
   // its own used slots by computing its tags, and asks the server nothing about itself.
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/letter-quota", o.ca_file));
@@ -233,7 +227,7 @@ Status RunPublish(const PublishOptions& o) {
   const std::uint64_t slot = free[crypto::UniformBelow(crypto::DefaultRng(), free.size())];
   CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature proof,
                           crypto::LrsSign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
-                                          ring, *index, keys.ring.secret, crypto::DefaultRng()));
+                                          ring, signer->index, keys.ring.secret, crypto::DefaultRng()));
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},
@@ -280,10 +274,8 @@ Status RunLetterSign(const LetterSignOptions& o) {
                  "your key is not among the members this letter is open to (only members enrolled "
                  "before it was published may sign it)");
   }
-  if (ring->size() < o.min_ring) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 fmt::format("your ring has {} members; signing within fewer than {} could single you out, "
-                             "so nothing was sent (see --min-ring)", ring->size(), o.min_ring));
+  if (Status small = domain::CheckMinRing(ring->size(), o.min_ring); !small.ok()) {
+    return Error(small.error().code(), small.error().message() + ": signing in it could single you out, so nothing was sent (see --min-ring)");
   }
   Say(stderr, "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was published).\n",
              Grouped(ring->size()), org->slug, org->version);

@@ -35,13 +35,10 @@ Result<crypto::Ring> LoadRing(const std::string& path) {
 }
 
 Status CheckRingSize(const crypto::Ring& ring, std::size_t min_ring) {
-  if (ring.size() < min_ring) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 fmt::format("this ring has {} members; a signature within fewer than {} would "
-                             "make the signer too easy to single out (see --min-ring)",
-                             ring.size(), min_ring));
-  }
-  return Status::Ok();
+  Status small = domain::CheckMinRing(ring.size(), min_ring);
+  if (small.ok()) return small;
+  return Error(small.error().code(),
+               small.error().message() + ": a signature in it would make the signer too easy to single out (see --min-ring)");
 }
 
 struct SignOptions {

@@ -676,7 +676,8 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     }
     OrgCount count{slug, pin, members.size(), {}, 0};
     for (auto& bucket : BucketRoster(members, options.max_ring)) {
-      if (bucket.size() < options.min_ring) {
+      // CheckMinRing's rule, in the verifier's own words (the browser's verifier says the same).
+      if (!CheckMinRing(bucket.size(), options.min_ring).ok()) {
         return VerificationFailed(
             "the roster of " + Quote(slug) + " at version " + std::to_string(pin) +
             " gives a ring of " + std::to_string(bucket.size()) +

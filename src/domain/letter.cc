@@ -244,6 +244,41 @@ std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>
   return std::nullopt;
 }
 
+Result<std::vector<crypto::Ring>> RosterRings(const std::vector<crypto::Point>& roster, std::size_t max_ring) {
+  std::vector<crypto::Ring> rings;
+  for (auto& bucket : BucketRoster(roster, max_ring)) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(bucket)));
+    rings.push_back(std::move(ring));
+  }
+  return rings;
+}
+
+Status CheckMinRing(std::size_t ring_size, std::size_t min_ring) {
+  if (ring_size < min_ring) {
+    return Error(ErrorCode::kFailedPrecondition, "the ring has " + std::to_string(ring_size) +
+                                                     " members, fewer than the minimum of " + std::to_string(min_ring));
+  }
+  return Status::Ok();
+}
+
+Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster, const crypto::Point& member,
+                                std::size_t max_ring, std::size_t min_ring) {
+  auto buckets = BucketRoster(roster, max_ring);
+  const auto which = BucketOf(buckets, member);
+  if (!which) return Error(ErrorCode::kNotFound, "the key is not on the roster");
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(buckets[*which])));
+  CANDOR_RETURN_IF_ERROR(CheckMinRing(ring.size(), min_ring));
+  const std::size_t index = *ring.IndexOf(member);
+  return SignerRing{std::move(ring), index};
+}
+
+const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings, const crypto::Digest32& digest) {
+  for (const auto& ring : rings) {
+    if (ring.digest() == digest) return &ring;
+  }
+  return nullptr;
+}
+
 crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot) {
   const auto w = crypto::U64Le(window);
   const auto s = crypto::U64Le(slot);

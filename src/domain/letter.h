@@ -91,6 +91,32 @@ std::vector<std::vector<crypto::Point>> BucketRoster(const std::vector<crypto::P
 std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>>& buckets,
                                     const crypto::Point& key);
 
+// The rings of a roster: BucketRoster's buckets, each a crypto::Ring. Every ring made for a
+// letter or a cable, to sign in, to check a signature against or to recount a bundle with,
+// comes from here or from SignerRingOf (issue 13).
+// Error (kInvalidArgument): the roster repeats a key or holds an invalid one (a roster that
+// Candor replayed or stored never does).
+Result<std::vector<crypto::Ring>> RosterRings(const std::vector<crypto::Point>& roster,
+                                              std::size_t max_ring = kMaxRingSize);
+
+// The one minimum-ring rule, for signers' clients, the server and the bundle verifier alike:
+// a ring of fewer than `min_ring` members would single out its signers.
+// Error (kFailedPrecondition): "the ring has N members, fewer than the minimum of M".
+Status CheckMinRing(std::size_t ring_size, std::size_t min_ring);
+
+// The ring of `roster` that `member` signs in (its bucket) and its index there, checked
+// against `min_ring` with CheckMinRing.
+// Error: kNotFound when `member` is not on the roster; CheckMinRing's error.
+struct SignerRing {
+  crypto::Ring ring;
+  std::size_t index = 0;
+};
+Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster, const crypto::Point& member,
+                                std::size_t max_ring, std::size_t min_ring);
+
+// The ring among `rings` whose digest is `digest`, or null.
+const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings, const crypto::Digest32& digest);
+
 // A member (rather than a named account) publishes a letter by proving membership of one of
 // its organizations: a candor-lrs-v1 signature over that organization's ring with this event
 // id and message. The event is a publishing slot of the organization's current window, as for

@@ -161,6 +161,44 @@ TEST(Letter, LargeRostersSplitIntoNearEqualBucketsIndependentOfTheSigner) {
   EXPECT_FALSE(BucketOf(buckets, Keys(1, 99)[0]).has_value());
 }
 
+// Issue 13: every ring for a letter or a cable comes from RosterRings or SignerRingOf, with one
+// minimum-ring rule.
+TEST(Letter, RosterRingsSignerRingAndTheMinimumRuleAgree) {
+  auto keys = Keys(103, 3);
+  auto rings = RosterRings(keys, 25);
+  ASSERT_TRUE(rings.ok());
+  const auto buckets = BucketRoster(keys, 25);
+  ASSERT_EQ(rings->size(), buckets.size());
+  for (std::size_t j = 0; j < buckets.size(); ++j) {
+    EXPECT_EQ((*rings)[j].members(), buckets[j]);
+    EXPECT_EQ(FindRing(*rings, (*rings)[j].digest()), &(*rings)[j]);
+  }
+  EXPECT_EQ(FindRing(*rings, crypto::Digest32{}), nullptr);
+
+  // The signer's ring is the bucket that holds it, with its index there.
+  for (const std::size_t member : {0u, 57u, 102u}) {
+    auto signer = SignerRingOf(keys, keys[member], 25, 20);
+    ASSERT_TRUE(signer.ok()) << signer.error().message();
+    const auto which = *BucketOf(buckets, keys[member]);
+    EXPECT_EQ(signer->ring.digest(), (*rings)[which].digest());
+    EXPECT_EQ(signer->ring.members()[signer->index], keys[member]);
+  }
+  EXPECT_EQ(SignerRingOf(keys, Keys(1, 99)[0], 25, 20).error().code(), ErrorCode::kNotFound);
+  // The minimum: rings of 20 or 21 members pass at 20 and fail at 22, for the signer as for
+  // anyone checking, with one message.
+  EXPECT_TRUE(CheckMinRing(20, 20).ok());
+  auto small = SignerRingOf(keys, keys[0], 25, 22);
+  ASSERT_FALSE(small.ok());
+  EXPECT_EQ(small.error().code(), ErrorCode::kFailedPrecondition);
+  const std::size_t size = buckets[*BucketOf(buckets, keys[0])].size();
+  EXPECT_EQ(small.error().message(), CheckMinRing(size, 22).error().message());
+  EXPECT_NE(small.error().message().find("fewer than the minimum of 22"), std::string::npos);
+  // A roster that repeats a key makes no rings.
+  auto repeated = keys;
+  repeated.push_back(keys[5]);
+  EXPECT_FALSE(RosterRings(repeated, 4096).ok());
+}
+
 TEST(Letter, PublishProofsUseAnotherEventThanCoSignatures) {
   const LetterId id = ComputeLetterId(Sample());
   EXPECT_NE(PublishQuotaEvent("state", 7, 0), id);

@@ -483,12 +483,9 @@ Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store:
   }
   CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
   const std::size_t count = members.size();
-  auto rings = std::make_shared<std::vector<crypto::Ring>>();
-  for (auto& bucket : domain::BucketRoster(members, config_.max_ring_size)) {
-    auto ring = crypto::Ring::Create(std::move(bucket));
-    if (!ring.ok()) return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
-    rings->push_back(std::move(*ring));
-  }
+  auto made = domain::RosterRings(members, config_.max_ring_size);
+  if (!made.ok()) return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
+  auto rings = std::make_shared<std::vector<crypto::Ring>>(std::move(*made));
   std::lock_guard<std::mutex> lock(version_rings_mu_);
   if (count <= kVersionRingsMembers && version_rings_.emplace(key, rings).second) {
     version_rings_order_.push_back(key);

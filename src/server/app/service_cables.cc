@@ -262,19 +262,15 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
     CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
-    for (const auto& r : *rings) {
-      if (r.digest() == h.ring_digest) ring = r;
-    }
+    if (const crypto::Ring* found = domain::FindRing(*rings, h.ring_digest)) ring = *found;
     if (!ring) {
       return InvalidArgument("the ring is not one of the rings of roster version " +
                              std::to_string(h.roster_version) + " of '" + h.organization + "'");
     }
     const std::size_t min = std::max<std::size_t>(config_.min_ring_size,
                                                    static_cast<std::size_t>(settings.min_ring_size));
-    if (ring->size() < min) {
-      return Error(ErrorCode::kFailedPrecondition,
-                   "the ring has " + std::to_string(ring->size()) + " members, fewer than the minimum of " +
-                       std::to_string(min) + ": an anonymity set this small could identify you");
+    if (Status small = domain::CheckMinRing(ring->size(), min); !small.ok()) {
+      return Error(small.error().code(), small.error().message() + ": an anonymity set this small could identify you");
     }
   }
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);

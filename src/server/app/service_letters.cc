@@ -56,13 +56,6 @@ Result<domain::Letter> DecodeStoredLetter(const store::LetterRecord& rec) {
   return letter;
 }
 
-const crypto::Ring* FindRing(const LetterRoster& roster, const crypto::Digest32& digest) {
-  for (const auto& ring : *roster.rings) {
-    if (ring.digest() == digest) return &ring;
-  }
-  return nullptr;
-}
-
 Json HashList(const std::vector<tlog::Hash>& hashes) {
   Json out = Json::array();
   for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
@@ -205,9 +198,7 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
     org_id = org.id;
     CANDOR_ASSIGN_OR_RETURN(version, tx->LatestRosterVersion(org.id));
     CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, version));
-    for (const auto& r : *rings) {
-      if (r.digest() == ring_digest) ring = r;
-    }
+    if (const crypto::Ring* found = domain::FindRing(*rings, ring_digest)) ring = *found;
   }
   if (!ring) {
     return InvalidArgument("the membership proof is not over a ring of '" + std::string(slug) +
@@ -428,15 +419,14 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
   if (roster == nullptr) {
     return InvalidArgument("'" + std::string(slug) + "' is not one of the organizations this letter is open to");
   }
-  const crypto::Ring* ring = FindRing(*roster, sig.ring_digest);
+  const crypto::Ring* ring = domain::FindRing(*roster->rings, sig.ring_digest);
   if (ring == nullptr) {
     return InvalidArgument("the signature is not over a ring of this letter: rings come from '" +
                            roster->slug + "''s roster version " + std::to_string(roster->version) +
                            ", pinned when the letter was published");
   }
-  if (ring->size() < config_.min_ring_size) {
-    return InvalidArgument("the ring has " + std::to_string(ring->size()) + " members, fewer than the minimum of " +
-                           std::to_string(config_.min_ring_size));
+  if (Status small = domain::CheckMinRing(ring->size(), config_.min_ring_size); !small.ok()) {
+    return InvalidArgument(small.error().message());  // 400, as before: the signer chose the ring
   }
   auto tag_or = domain::VerifyCoSignature(sig, *ring);
   if (!tag_or.ok()) {
