@@ -171,12 +171,8 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
                                                      std::to_string(header.roster_version) + ", which the log does not hold");
   }
-  std::optional<crypto::Ring> ring;
-  for (auto& bucket : *rings) {
-    auto r = crypto::Ring::Create(std::move(bucket));
-    if (r.ok() && r->digest() == header.ring_digest) ring = std::move(*r);
-  }
-  if (!ring) return Error(ErrorCode::kVerificationFailed, "forged: the cable's ring is not one of the logged roster's");
+  const crypto::Ring* ring = domain::FindRing(*rings, header.ring_digest);
+  if (ring == nullptr) return Error(ErrorCode::kVerificationFailed, "forged: the cable's ring is not one of the logged roster's");
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, HexOf(view, "quota_signature"));

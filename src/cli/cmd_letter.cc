@@ -3,7 +3,7 @@
 //
 // Signing never trusts the server's word about the ring: the client fetches the letter and
 // its pinned rosters as log entries with inclusion proofs against a signed tree head, rebuilds
-// the rings itself (domain::BucketRoster) and refuses a ring below its own minimum.
+// the rings itself (domain::RosterRings) and refuses a ring below its own minimum.
 #include <fmt/core.h>
 
 #include <algorithm>

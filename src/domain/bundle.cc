@@ -675,21 +675,21 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
                                 std::to_string(pin) + ": nobody could sign");
     }
     OrgCount count{slug, pin, members.size(), {}, 0};
-    for (auto& bucket : BucketRoster(members, options.max_ring)) {
+    auto made = RosterRings(members, options.max_ring);
+    if (!made.ok()) {  // a replayed roster holds distinct valid keys; kept for safety
+      return VerificationFailed("the roster of " + Quote(slug) + ": " + made.error().message());
+    }
+    for (auto& ring : *made) {
       // CheckMinRing's rule, in the verifier's own words (the browser's verifier says the same).
-      if (!CheckMinRing(bucket.size(), options.min_ring).ok()) {
+      if (!CheckMinRing(ring.size(), options.min_ring).ok()) {
         return VerificationFailed(
             "the roster of " + Quote(slug) + " at version " + std::to_string(pin) +
-            " gives a ring of " + std::to_string(bucket.size()) +
+            " gives a ring of " + std::to_string(ring.size()) +
             " members, below the minimum ring size of " + std::to_string(options.min_ring));
       }
-      auto ring = crypto::Ring::Create(std::move(bucket));
-      if (!ring.ok()) {  // a replayed roster holds distinct valid keys; kept for safety
-        return VerificationFailed("the roster of " + Quote(slug) + ": " + ring.error().message());
-      }
-      count.ring_sizes.push_back(ring->size());
-      ring_of.emplace(std::make_pair(k, ring->digest()), rings[k].size());
-      rings[k].push_back(std::move(*ring));
+      count.ring_sizes.push_back(ring.size());
+      ring_of.emplace(std::make_pair(k, ring.digest()), rings[k].size());
+      rings[k].push_back(std::move(ring));
     }
     report.organizations.push_back(std::move(count));
   }

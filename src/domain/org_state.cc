@@ -203,21 +203,9 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
   return state;
 }
 
-Result<std::vector<std::vector<crypto::Point>>> RingsAt(const OrgState& state, std::uint64_t version,
-                                                        std::size_t max_ring) {
+Result<std::vector<crypto::Ring>> RingsAt(const OrgState& state, std::uint64_t version, std::size_t max_ring) {
   CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(version));
-  return BucketRoster(members, max_ring);
-}
-
-Result<std::vector<crypto::Point>> CableRingFor(const OrgState& state, std::uint64_t version,
-                                                const crypto::Point& member, std::size_t max_ring) {
-  CANDOR_ASSIGN_OR_RETURN(auto buckets, RingsAt(state, version, max_ring));
-  auto which = BucketOf(buckets, member);
-  if (!which) {
-    return Error(ErrorCode::kNotFound, "your key is not in roster version " + std::to_string(version) + " of '" + state.organization +
-                    "' (a member enrolled since then can write anonymously after the next batch)");
-  }
-  return std::move(buckets[*which]);
+  return RosterRings(members, max_ring);
 }
 
 std::string KeyFingerprint(const crypto::BoxPublicKey& key) {

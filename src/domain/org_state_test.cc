@@ -111,10 +111,13 @@ TEST_F(OrgStateTest, AValidProofGivesRosterEpochsAndReviewersByAccount) {
   EXPECT_EQ(state->reviewers[0].username, "");    // "reviewer-key": no name logged
   EXPECT_EQ(state->reviewers[0].box_public, reviewer_a_);
   EXPECT_EQ(state->reviewers[1].username, "b.reviewer");
-  auto ring = CableRingFor(*state, 25, members_[3], kMaxRingSize);
-  ASSERT_TRUE(ring.ok());
-  EXPECT_EQ(ring->size(), 25u);
-  EXPECT_EQ(CableRingFor(*state, 26, members_[3], kMaxRingSize).error().code(), ErrorCode::kNotFound);
+  auto rings = RingsAt(*state, 25, kMaxRingSize);
+  ASSERT_TRUE(rings.ok());
+  ASSERT_EQ(rings->size(), 1u);
+  EXPECT_EQ((*rings)[0].size(), 25u);
+  EXPECT_TRUE((*rings)[0].IndexOf(members_[3]).has_value());
+  EXPECT_FALSE(RingsAt(*state, 26, kMaxRingSize)->front().IndexOf(members_[3]).has_value());  // left at 26
+  EXPECT_EQ(RingsAt(*state, 27, kMaxRingSize).error().code(), ErrorCode::kNotFound);
   // And the JSON round trip is exact (a server's "page" member is ignored).
   auto json = OrgStateProofToJson(Proof());
   json["page"] = {{"start", 0}, {"next", nullptr}, {"entries", 30}};
