@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -327,6 +328,20 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   Outcome t = Candor("verify --bundle twice.json");
   EXPECT_EQ(t.code, 2) << t.out;
   EXPECT_NE(t.out.find("the key 'format' appears twice in one object"), std::string::npos) << t.out;
+  // Issue 13: a byte-order mark, and upper-case hex where the formats say lowercase.
+  Write("bom.json", "\xEF\xBB\xBF" + bundle.dump());
+  Outcome b = Candor("verify --bundle bom.json --max-age 0");
+  EXPECT_EQ(b.code, 2) << b.out;
+  EXPECT_NE(b.out.find("byte-order mark"), std::string::npos) << b.out;
+  nlohmann::json upper = bundle;
+  std::string letter_hex = upper["letter_id"];
+  for (char& ch : letter_hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  ASSERT_NE(letter_hex, bundle["letter_id"].get<std::string>());
+  upper["letter_id"] = letter_hex;
+  Write("upper.json", upper.dump());
+  Outcome up = Candor("verify --bundle upper.json --max-age 0");
+  EXPECT_EQ(up.code, 2) << up.out;
+  EXPECT_NE(up.out.find("lower-case"), std::string::npos) << up.out;
   EXPECT_EQ(Candor("verify --bundle missing.json").code, 2);
   EXPECT_EQ(Candor("verify --bundle b.json --log-key zz").code, 2);
   EXPECT_EQ(Candor("verify").code, 2);

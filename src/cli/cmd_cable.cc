@@ -26,6 +26,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -139,7 +140,7 @@ class UsedSlots {
     u.path_ = state_dir + "/cable-slots.json";
     if (std::filesystem::exists(u.path_)) {
       CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(u.path_));
-      u.state_ = Json::parse(text, nullptr, false);
+      u.state_ = domain::ParseStrictJsonOrDiscarded(text);
       if (u.state_.is_discarded() || !u.state_.is_object() || !u.state_.contains("entries") ||
           !u.state_["entries"].is_array()) {
         return Error(ErrorCode::kCorrupt, "the file of spent cable slots '" + u.path_ + "' is damaged");
@@ -304,7 +305,7 @@ Result<StaffSession> SignIn(const StaffOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(HttpReply r, std::move(reply));
   if (r.status != 200) return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
   const std::string cookie = r.Header("Set-Cookie");
-  Json j = Json::parse(r.body, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(r.body);
   if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token")) return BadReply("no session");
   return StaffSession{server,
                       {{"Cookie", cookie.substr(0, cookie.find(';'))},
@@ -317,7 +318,7 @@ Result<Json> StaffCall(const StaffSession& s, const std::string& method, const s
                        const Json& body = nullptr) {
   CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(s.server, method, target, body.is_null() ? "" : body.dump(),
                                                    s.ca_file, s.headers, kDefaultMaxReplyBytes));
-  Json j = r.body.empty() ? Json::object() : Json::parse(r.body, nullptr, false);
+  Json j = r.body.empty() ? Json::object() : domain::ParseStrictJsonOrDiscarded(r.body);
   if (r.status / 100 != 2) {
     const std::string message = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
     return Error(r.status == 403 ? ErrorCode::kPermissionDenied

@@ -29,6 +29,7 @@
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -177,7 +178,7 @@ struct PublishOptions {
 Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.file));
-  Json j = Json::parse(text, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded()) return InvalidArgument("'" + o.file + "' is not JSON");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
@@ -319,7 +320,7 @@ struct ReceiptOptions {
 
 Status RunReceipt(const ReceiptOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.file));
-  Json r = Json::parse(text, nullptr, false);
+  Json r = domain::ParseStrictJsonOrDiscarded(text);
   if (r.is_discarded() || !r.is_object()) return InvalidArgument("'" + o.file + "' is not a receipt");
   auto field = [&](const char* f) -> Result<std::string> {
     if (!r.contains(f) || !r[f].is_string()) return InvalidArgument(std::string("the receipt lacks '") + f + "'");

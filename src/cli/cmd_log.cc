@@ -16,6 +16,7 @@
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -84,7 +85,7 @@ Result<tlog::Hash> GetHash(const Json& j, const char* field) {
 
 Result<Json> LoadJson(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  Json j = Json::parse(text, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + path + "' is not a JSON object");
   return j;
 }

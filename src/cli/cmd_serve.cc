@@ -37,6 +37,7 @@
 #include "server/http/server.h"
 #include "server/http/static_files.h"
 #include "store/store.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -110,7 +111,7 @@ struct ServeOptions {
 Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& given) {
   if (o.config.empty()) return Status::Ok();
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.config));
-  domain::Json j = domain::Json::parse(text, nullptr, false);
+  domain::Json j = domain::ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + o.config + "' is not a JSON object");
   static const std::map<std::string, const char*> kFlags = {
       {"data_dir", "--data-dir"},

@@ -18,6 +18,7 @@
 #include "crypto/lrs.h"
 #include "crypto/rng.h"
 #include "domain/cosignature.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -27,7 +28,7 @@ constexpr std::size_t kDefaultMinRing = 20;
 
 Result<crypto::Ring> LoadRing(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  domain::Json j = domain::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  domain::Json j = domain::ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded()) return InvalidArgument("'" + path + "' is not valid JSON");
   auto ring = domain::RingFromJson(j);
   if (!ring.ok()) return ring.error().WithContext(path);
@@ -246,7 +247,7 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
              crypto::ToHex(ring.digest()));
   for (const auto& path : o.signatures) {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-    domain::Json j = domain::Json::parse(text, nullptr, false);
+    domain::Json j = domain::ParseStrictJsonOrDiscarded(text);
     if (j.is_discarded()) return InvalidArgument("'" + path + "' is not valid JSON");
     std::vector<domain::Json> items;
     if (j.is_array()) {

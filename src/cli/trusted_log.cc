@@ -13,6 +13,7 @@
 #include "domain/policy.h"
 #include "log/cosignature.h"
 #include "log/verify.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -48,7 +49,7 @@ Result<Pin> LoadLegacyAudit(const std::string& path) {
   Pin pin;
   if (!std::filesystem::exists(path)) return pin;
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  Json j = Json::parse(text, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded() || !j.is_object() || !j.contains("public_key") || !j["public_key"].is_string()) return pin;
   auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["public_key"].get<std::string>(), "public_key");
   if (!key.ok()) return pin;
@@ -65,7 +66,7 @@ Result<Pin> LoadPin(const std::string& path, const std::string& legacy_audit_pat
   Pin pin;
   if (!std::filesystem::exists(path)) return LoadLegacyAudit(legacy_audit_path);
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  Json j = Json::parse(text, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(text);
   auto damaged = [&] { return Error(ErrorCode::kCorrupt, "the pinned log state in " + path + " is damaged; move it away to pin again"); };
   if (j.is_discarded() || !j.is_object() || !j.contains("log_public_key") || !j["log_public_key"].is_string()) return damaged();
   auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(), "log_public_key");

@@ -12,6 +12,7 @@
 #include "domain/bundle.h"
 #include "log/cosignature.h"
 #include "log/verify.h"
+#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -27,7 +28,7 @@ Result<WitnessState> LoadState(const std::string& path) {
   WitnessState st;
   if (!std::filesystem::exists(path)) return st;
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  Json j = Json::parse(text, nullptr, false);
+  Json j = domain::ParseStrictJsonOrDiscarded(text);
   const auto damaged = [&] { return Error(ErrorCode::kCorrupt, "the witness state '" + path + "' is damaged"); };
   if (j.is_discarded() || !j.is_object() || !j.contains("log_public_key") || !j["log_public_key"].is_string()) {
     return damaged();

@@ -7,6 +7,7 @@
 
 #include "crypto/keys.h"
 #include "crypto/transcript.h"
+#include "domain/strict_json.h"
 
 namespace candor::domain {
 namespace {
@@ -365,7 +366,8 @@ Result<ByteSpan> UnpadCablePlaintext(ByteSpan padded) {
 }
 
 Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
-  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  Json j = ParseStrictJsonOrDiscarded(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (j.is_discarded()) return InvalidArgument("the cable's content is not JSON");
   Fields f(j, "the cable's content");
   CANDOR_RETURN_IF_ERROR(f.Only({"format", "subject", "body", "reply_public", "attachments", "author"}));

@@ -1,4 +1,5 @@
 #include "domain/policy.h"
+#include "domain/strict_json.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -301,10 +302,8 @@ std::string OrganizationSettingsToJsonText(const OrganizationSettings& settings)
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJsonText(std::string_view text) {
-  // allow_exceptions = false: a parse error yields a "discarded" value instead of throwing.
-  // Duplicate keys are not errors for nlohmann (the last wins); the canonical check below
-  // rejects them where it matters, in log entries.
-  Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+  // The strict reader: a repeated key, a byte-order mark or bad syntax yields a discarded value.
+  Json j = ParseStrictJsonOrDiscarded(text);
   if (j.is_discarded()) return InvalidArgument("the settings are not valid JSON");
   return OrganizationSettingsFromJson(j);
 }

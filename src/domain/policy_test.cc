@@ -339,9 +339,9 @@ TEST(SettingsTest, TextParsingAndCanonicalForm) {
   const std::string spaced = OrganizationSettingsToJson(OrganizationSettings{}).dump(2);
   EXPECT_TRUE(OrganizationSettingsFromJsonText(spaced).ok());
   EXPECT_TRUE(MessageHas(OrganizationSettingsFromCanonicalJsonText(spaced), "canonical"));
-  // A duplicate key (the last one wins in nlohmann) is not canonical either.
+  // A duplicate key is refused by the strict reader (issue 13), canonical or not.
   const std::string dup = "{\"min_ring_size\":5," + canonical.substr(1);
-  EXPECT_TRUE(OrganizationSettingsFromJsonText(dup).ok());
+  EXPECT_TRUE(MessageHas(OrganizationSettingsFromJsonText(dup), "not valid JSON"));
   EXPECT_FALSE(OrganizationSettingsFromCanonicalJsonText(dup).ok());
   // Escaped characters that need no escape are not canonical.
   std::string escaped = canonical;

@@ -1,5 +1,7 @@
 #include "server/http/json.h"
 
+#include "domain/strict_json.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -39,71 +41,6 @@ std::string_view TypeName(const json& v) {
   }
   return "an unsupported value";
 }
-
-// A SAX pass that builds nothing: it only enforces depth, duplicate keys and syntax, and
-// keeps the parser's message. nlohmann's SAX driver is iterative, so even a hostile nesting
-// depth costs no stack.
-class StrictChecker final : public json::json_sax_t {
- public:
-  explicit StrictChecker(std::size_t max_depth) : max_depth_(max_depth) {}
-
-  const std::optional<std::string>& error() const { return error_; }
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return Open(true); }
-  bool end_object() override { return Close(); }
-  bool start_array(std::size_t) override { return Open(false); }
-  bool end_array() override { return Close(); }
-  bool key(string_t& k) override {
-    if (keys_.empty()) return true;  // cannot happen: keys only occur inside objects
-    if (!keys_.back().insert(k).second) {
-      error_ = "the key '" + k.substr(0, 64) + "' appears twice in one object";
-      return false;
-    }
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&,
-                   const nlohmann::detail::exception& ex) override {
-    // what() is "[json.exception.parse_error.101] parse error at line 1, …"; keep the part
-    // after the bracketed id.
-    std::string_view what = ex.what();
-    std::size_t close = what.find("] ");
-    if (close != std::string_view::npos) what.remove_prefix(close + 2);
-    error_ = "the body is not valid JSON: " + std::string(what.substr(0, 300));
-    return false;
-  }
-
- private:
-  bool Open(bool is_object) {
-    if (++depth_ > max_depth_) {
-      error_ = "the body nests objects and arrays deeper than " + std::to_string(max_depth_);
-      return false;
-    }
-    if (is_object) keys_.emplace_back();
-    is_object_.push_back(is_object);
-    return true;
-  }
-  bool Close() {
-    --depth_;
-    if (!is_object_.empty()) {
-      if (is_object_.back()) keys_.pop_back();
-      is_object_.pop_back();
-    }
-    return true;
-  }
-
-  std::size_t max_depth_;
-  std::size_t depth_ = 0;
-  std::vector<bool> is_object_;
-  std::vector<std::set<std::string>> keys_;
-  std::optional<std::string> error_;
-};
 
 // Each Convert returns an empty string on success, else what the value should have been.
 std::string Convert(const json& v, std::string& out) {
@@ -249,13 +186,9 @@ Response ErrorResponse(const Error& error) {
 
 Result<json> ParseJsonObject(std::string_view text, const JsonLimits& limits) {
   if (Trim(text).empty()) return InvalidArgument("the body is empty; a JSON object is required");
-  StrictChecker checker(limits.max_depth);
-  bool ok = json::sax_parse(text, &checker, json::input_format_t::json, /*strict=*/true);
-  if (!ok || checker.error()) {
-    return InvalidArgument(checker.error().value_or("the body is not valid JSON"));
-  }
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return InvalidArgument("the body is not valid JSON");
+  auto parsed = domain::ParseStrictJson(text, limits.max_depth);
+  if (!parsed.ok()) return InvalidArgument("the body: " + parsed.error().message());
+  json value = std::move(*parsed);
   if (!value.is_object()) {
     return InvalidArgument("the body must be a JSON object, got " + std::string(TypeName(value)));
   }

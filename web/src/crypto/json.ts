@@ -61,7 +61,9 @@ class Parser {
   constructor(private readonly s: string) {}
 
   parseDocument(): JsonValue {
-    if (this.s.charCodeAt(0) === 0xfeff) this.pos = 1; // a UTF-8 byte-order mark
+    // RFC 8259 §8.1: no byte-order mark. The C++ reader (domain/strict_json.h) refuses it too:
+    // a reader that skips it and one that refuses it would disagree about one file.
+    if (this.s.charCodeAt(0) === 0xfeff) throw notJson('it starts with a byte-order mark (JSON here is UTF-8 without one)');
     const v = this.value(0);
     this.ws();
     if (this.pos !== this.s.length) throw notJson(`unexpected text at offset ${this.pos}`);
