@@ -22,7 +22,8 @@ struct CableFixture {
     for (std::size_t i = 0; i < n; ++i) {
       members.push_back(crypto::GenerateMemberKeys(rng));
       in.roster.push_back(members.back().ring.public_key);
-      (void)state.roster.Apply(domain::RosterEvent{i + 1, domain::RosterChange::kAdd, members.back().ring.public_key,
+      (void)state.roster.Apply(domain::RosterEvent{i + 1, domain::RosterChange::kAdd,
+                                                   members.back().ring.public_key,
                                                    members.back().box.public_key});
     }
     state.organization = "state";
@@ -55,7 +56,8 @@ void BM_CableOpen1MiBAsLastOf10Reviewers(benchmark::State& state) {
   CableFixture f(64);
   auto sealed = SealCable(f.draft, f.in, f.members[0], crypto::DefaultRng());
   nlohmann::json view = sealed->request;
-  view["header_bytes"] = crypto::ToHex(domain::CableHeaderBytes(*domain::CableHeaderFromJson(view["header"])));
+  view["header_bytes"] =
+      crypto::ToHex(domain::CableHeaderBytes(*domain::CableHeaderFromJson(view["header"])));
   for (auto _ : state) {
     auto opened = OpenCable(view, f.reviewers.back(), f.state);
     if (!opened.ok()) state.SkipWithError("OpenCable failed");

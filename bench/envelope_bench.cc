@@ -42,7 +42,10 @@ void BM_EnvelopeSeal(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_EnvelopeSeal)
-    ->Args({1024, 1})->Args({1024, 10})->Args({1 << 20, 1})->Args({1 << 20, 10})
+    ->Args({1024, 1})
+    ->Args({1024, 10})
+    ->Args({1 << 20, 1})
+    ->Args({1 << 20, 10})
     ->Unit(benchmark::kMillisecond);
 
 // Opens as the last recipient (the worst case: every wrap is tried).
@@ -59,7 +62,10 @@ void BM_EnvelopeOpen(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_EnvelopeOpen)
-    ->Args({1024, 1})->Args({1024, 10})->Args({1 << 20, 1})->Args({1 << 20, 10})
+    ->Args({1024, 1})
+    ->Args({1024, 10})
+    ->Args({1 << 20, 1})
+    ->Args({1 << 20, 10})
     ->Unit(benchmark::kMillisecond);
 
 // Unlocking a key file with the pinned Argon2id settings (MODERATE: 256 MiB, 3 passes).

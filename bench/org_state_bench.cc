@@ -26,7 +26,8 @@ struct OrgStateFixture {
     std::vector<std::pair<std::uint64_t, crypto::Bytes>> entries;
     const crypto::BoxPublicKey reply = crypto::GenerateBoxKeyPair(rng).public_key;
     for (std::uint64_t v = 1; v <= n; ++v) {
-      crypto::Bytes e = EncodeLogEntry(RosterAddEvent{"agency", v, crypto::ScalarMultBase(rng.RandomPublicScalar()), reply});
+      crypto::Bytes e = EncodeLogEntry(
+          RosterAddEvent{"agency", v, crypto::ScalarMultBase(rng.RandomPublicScalar()), reply});
       entries.emplace_back(tree.Append(e), std::move(e));
     }
     crypto::Bytes epoch = EncodeLogEntry(RosterEpochEvent{"agency", n});
@@ -34,9 +35,11 @@ struct OrgStateFixture {
     OrgStateProof p;
     p.organization = "agency";
     p.log_public_key = key.public_key;
-    p.tree_head = tlog::SignTreeHead(tlog::TreeHead{tree.size(), tree.Root(), 1'790'000'000'000}, key.secret_key);
+    p.tree_head = tlog::SignTreeHead(tlog::TreeHead{tree.size(), tree.Root(), 1'790'000'000'000},
+                                     key.secret_key);
     for (auto& [index, bytes] : entries) {
-      p.entries.push_back(BundleEntry{index, std::move(bytes), *tree.InclusionProof(index, tree.size())});
+      p.entries.push_back(
+          BundleEntry{index, std::move(bytes), *tree.InclusionProof(index, tree.size())});
     }
     json = OrgStateProofToJson(p);
   }
@@ -46,13 +49,19 @@ void BM_OrgStateVerify(benchmark::State& state) {
   OrgStateFixture f(static_cast<std::uint64_t>(state.range(0)));
   for (auto _ : state) {
     auto proof = OrgStateProofFromJson(f.json);
-    auto verified = proof.ok() ? VerifyOrgState(*proof, f.key.public_key, "agency") : Result<OrgState>(proof.error());
+    auto verified = proof.ok() ? VerifyOrgState(*proof, f.key.public_key, "agency")
+                               : Result<OrgState>(proof.error());
     if (!verified.ok()) state.SkipWithError("VerifyOrgState failed");
     benchmark::DoNotOptimize(verified);
   }
   state.counters["json_MiB"] = static_cast<double>(f.json.dump().size()) / (1 << 20);
 }
-BENCHMARK(BM_OrgStateVerify)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_OrgStateVerify)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace candor::domain

@@ -8,10 +8,12 @@
 //                        from the store, and their ring digest
 //
 //   build/bench/candor_bench --benchmark_filter='Roster|Enroll'
-//   CANDOR_ROSTER_SIZES=100000 build/bench/candor_bench --benchmark_filter='Roster|Enroll'  (slow to set up)
+//   CANDOR_ROSTER_SIZES=100000 build/bench/candor_bench --benchmark_filter='Roster|Enroll'  (slow
+//   to set up)
 //
 // Each size is set up once (enrollments through the same service) and shared by the three.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +21,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "crypto/keys.h"
 #include "crypto/rng.h"
@@ -38,15 +39,16 @@ constexpr const char* kPassword = "a long benchmark password";
 class RosterWorld {
  public:
   explicit RosterWorld(std::size_t n)
-      : dir_(std::filesystem::temp_directory_path() / ("candor-roster-bench-" + std::to_string(n) + "-" +
-                                                       std::to_string(::getpid()))) {
+      : dir_(std::filesystem::temp_directory_path() /
+             ("candor-roster-bench-" + std::to_string(n) + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_ = std::move(*store::OpenStore("sqlite:" + (dir_ / "candor.db").string()));
     crypto::SeededRng key_rng(1);
     app::ServiceConfig cfg;
     cfg.password_cost = crypto::PasswordCost::kInteractive;
-    service_ = std::make_unique<app::Service>(*store_, clock_, rng_, crypto::GenerateSignKeyPair(key_rng), cfg);
+    service_ = std::make_unique<app::Service>(*store_, clock_, rng_,
+                                              crypto::GenerateSignKeyPair(key_rng), cfg);
     (void)service_->CreateOrganization("agency", "Agency", std::nullopt, false);
     (void)service_->CreateAccount("agency", "officer", kPassword, store::kRoleEnrollmentOfficer);
     officer_ = service_->Login("agency", "officer", kPassword, std::nullopt)->principal;
@@ -97,7 +99,8 @@ void BM_Enroll(benchmark::State& state) {
     if (!r.ok()) state.SkipWithError(r.error().message().c_str());
     benchmark::DoNotOptimize(r);
   }
-  state.counters["enrollments/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["enrollments/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_ReplayRoster(benchmark::State& state) {

@@ -1,10 +1,10 @@
 // Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
 // else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
-// JSON, the padding around it and the receipt text. Each input must decode to a value that re-encodes identically
-// (header bytes) or be refused cleanly: no crash, no exception, no hang.
+// JSON, the padding around it and the receipt text. Each input must decode to a value that
+// re-encodes identically (header bytes) or be refused cleanly: no crash, no exception, no hang.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <string_view>
 
 #include "domain/cable.h"
@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Padding: what unpads must pad back to exactly the input (one valid form per text). The
   // fuzzer's inputs are short, so a bucket is reached by repeating the input, zero-filled.
   if (auto t = domain::UnpadCablePlaintext(bytes); t.ok()) {
-    if (domain::PadCablePlaintext(*t) != crypto::Bytes(bytes.begin(), bytes.end())) __builtin_trap();
+    if (domain::PadCablePlaintext(*t) != crypto::Bytes(bytes.begin(), bytes.end()))
+      __builtin_trap();
   }
   if (size > 0 && size <= domain::kMinCablePadded) {
     crypto::Bytes padded(domain::kMinCablePadded, 0);

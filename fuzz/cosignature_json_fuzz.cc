@@ -16,12 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < 4; ++i) members.push_back(crypto::GenerateRingKeyPair(rng).public_key);
     return new crypto::Ring(*crypto::Ring::Create(members));
   }();
-  auto j = domain::Json::parse(std::string_view(reinterpret_cast<const char*>(data), size),
-                               nullptr, /*allow_exceptions=*/false);
+  auto j = domain::Json::parse(std::string_view(reinterpret_cast<const char*>(data), size), nullptr,
+                               /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
   if (j.is_object() && j.contains("members")) {
     auto parsed = domain::RingFromJson(j);
-    if (parsed.ok() && domain::RingFromJson(domain::RingToJson(*parsed))->digest() != parsed->digest()) {
+    if (parsed.ok() &&
+        domain::RingFromJson(domain::RingToJson(*parsed))->digest() != parsed->digest()) {
       __builtin_trap();  // a ring must survive its own JSON round trip
     }
     return 0;

@@ -33,8 +33,8 @@ void Check(bool condition) {
 
 const SymmetricKey& FixedKey() {
   static const SymmetricKey* const kKey = [] {
-    auto raw = candor::crypto::FromHex(
-        "5f3745b39946232239e780e85580958001bafa7e68d796ff6665150f19a77a83");
+    auto raw =
+        candor::crypto::FromHex("5f3745b39946232239e780e85580958001bafa7e68d796ff6665150f19a77a83");
     Check(raw.ok() && raw->size() == SymmetricKey::kSize);
     auto* key = new SymmetricKey();  // lives for the process
     std::memcpy(key->data(), raw->data(), SymmetricKey::kSize);

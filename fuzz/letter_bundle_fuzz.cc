@@ -9,13 +9,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace candor;  // NOLINT(google-build-using-namespace)
-  auto j = nlohmann::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), nullptr,
-                                 /*allow_exceptions=*/false);
+  auto j =
+      nlohmann::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), nullptr,
+                            /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
   domain::BundleOptions options;
   options.min_ring = 1;
   options.threads = 1;
   auto report = domain::VerifyLetterBundle(j, options);
-  if (report.ok() && report->total > report->signatures_checked) __builtin_trap();  // counts only what checked
+  if (report.ok() && report->total > report->signatures_checked)
+    __builtin_trap();  // counts only what checked
   return 0;
 }

@@ -11,8 +11,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace candor;  // NOLINT(google-build-using-namespace)
-  auto j = nlohmann::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), nullptr,
-                                 /*allow_exceptions=*/false);
+  auto j =
+      nlohmann::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), nullptr,
+                            /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
   auto proof = domain::OrgStateProofFromJson(j);
   if (!proof.ok()) return 0;
@@ -23,10 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (state->reviewers[i - 1].account_id >= state->reviewers[i].account_id) __builtin_trap();
   }
   if (state->epoch_versions.size() > 2) __builtin_trap();
-  if (state->epoch_versions.size() == 2 && state->epoch_versions[0] <= state->epoch_versions[1]) __builtin_trap();
+  if (state->epoch_versions.size() == 2 && state->epoch_versions[0] <= state->epoch_versions[1])
+    __builtin_trap();
   for (std::uint64_t v : state->epoch_versions) {
     if (v > state->roster.version()) __builtin_trap();
-    if (std::find(state->all_epochs.begin(), state->all_epochs.end(), v) == state->all_epochs.end()) __builtin_trap();
+    if (std::find(state->all_epochs.begin(), state->all_epochs.end(), v) == state->all_epochs.end())
+      __builtin_trap();
   }
   (void)domain::OrgStateProofToJson(*proof).dump();
   return 0;

@@ -2,9 +2,8 @@
 // JSON: an enrollment request body with a freshly generated member's public keys. Used by
 // bench/load/run-wrk.sh to drive POST /api/v1/orgs/{slug}/enroll under wrk.
 #include <iostream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "crypto/keys.h"
 

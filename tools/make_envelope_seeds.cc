@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     input.insert(input.end(), header.begin(), header.end());
     input.insert(input.end(), wire.begin(), wire.end());
     std::ofstream(std::string(argv[1]) + "/seed-" + std::to_string(n++), std::ios::binary)
-        .write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
+        .write(reinterpret_cast<const char*>(input.data()),
+               static_cast<std::streamsize>(input.size()));
   };
   Bytes header = {'h', 'e', 'a', 'd'};
   Bytes plain = {'t', 'e', 'x', 't'};

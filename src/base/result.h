@@ -19,16 +19,16 @@ namespace candor {
 
 // What kind of failure happened. Callers branch on the code; people read the message.
 enum class ErrorCode {
-  kInvalidArgument,   // malformed or out-of-range input
-  kVerificationFailed,// a signature, proof, MAC or hash did not check
+  kInvalidArgument,     // malformed or out-of-range input
+  kVerificationFailed,  // a signature, proof, MAC or hash did not check
   kNotFound,
-  kAlreadyExists,     // e.g. a second signature with the same tag
+  kAlreadyExists,  // e.g. a second signature with the same tag
   kPermissionDenied,
-  kUnauthenticated,   // wrong passphrase or password
+  kUnauthenticated,  // wrong passphrase or password
   kFailedPrecondition,
   kResourceExhausted,
   kIo,
-  kCorrupt,           // stored data that cannot be parsed
+  kCorrupt,  // stored data that cannot be parsed
   kUnavailable,
   kInternal,
 };
@@ -65,7 +65,7 @@ namespace internal {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -127,18 +127,30 @@ inline Error VerificationFailed(std::string message) {
 
 inline std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid argument";
-    case ErrorCode::kVerificationFailed: return "verification failed";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kAlreadyExists: return "already exists";
-    case ErrorCode::kPermissionDenied: return "permission denied";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kFailedPrecondition: return "failed precondition";
-    case ErrorCode::kResourceExhausted: return "resource exhausted";
-    case ErrorCode::kIo: return "i/o error";
-    case ErrorCode::kCorrupt: return "corrupt data";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kInvalidArgument:
+      return "invalid argument";
+    case ErrorCode::kVerificationFailed:
+      return "verification failed";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kAlreadyExists:
+      return "already exists";
+    case ErrorCode::kPermissionDenied:
+      return "permission denied";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kFailedPrecondition:
+      return "failed precondition";
+    case ErrorCode::kResourceExhausted:
+      return "resource exhausted";
+    case ErrorCode::kIo:
+      return "i/o error";
+    case ErrorCode::kCorrupt:
+      return "corrupt data";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kInternal:
+      return "internal error";
   }
   return "unknown error";
 }

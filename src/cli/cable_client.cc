@@ -10,9 +10,10 @@
 
 namespace candor::cli {
 
-std::vector<std::uint64_t> FreeQuotaSlots(const crypto::SecretScalar& x, std::uint64_t slots,
-                                          const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
-                                          const std::function<crypto::Digest32(std::uint64_t)>& event) {
+std::vector<std::uint64_t> FreeQuotaSlots(
+    const crypto::SecretScalar& x, std::uint64_t slots,
+    const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
+    const std::function<crypto::Digest32(std::uint64_t)>& event) {
   std::vector<std::uint64_t> free;
   for (std::uint64_t slot = 0; slot < slots; ++slot) {
     const crypto::Point tag = crypto::SecretScalarMult(x, crypto::LrsTagBase(event(slot)));
@@ -38,8 +39,8 @@ Result<crypto::Bytes> HexOf(const Json& j, const char* field) {
 
 }  // namespace
 
-Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, const crypto::MemberKeys& me,
-                              crypto::Rng& rng) {
+Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
+                              const crypto::MemberKeys& me, crypto::Rng& rng) {
   if (in.reviewers.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "this organization has no reviewers who can receive cables yet; nothing was sent");
@@ -51,7 +52,8 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
                    "your key is not on the roster of '" + in.organization + "' (version " +
                        std::to_string(in.roster_version) + "); nothing was sent");
     }
-    return Error(signer.error().code(), signer.error().message() + ": so few would hide you; nothing was sent");
+    return Error(signer.error().code(),
+                 signer.error().message() + ": so few would hide you; nothing was sent");
   }
   const crypto::Ring& ring = signer->ring;
   const std::size_t index = signer->index;
@@ -64,7 +66,8 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   if (free.empty()) {
     return Error(ErrorCode::kResourceExhausted,
                  "you have sent as many cables as this organization allows in this period (" +
-                     std::to_string(in.quota_slots) + "); you can write again when the period ends");
+                     std::to_string(in.quota_slots) +
+                     "); you can write again when the period ends");
   }
   const std::uint64_t slot = free[crypto::UniformBelow(rng, free.size())];
 
@@ -82,11 +85,12 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   if (draft.author_name) {
     author_key = crypto::GenerateSignKeyPair(rng);
     CANDOR_ASSIGN_OR_RETURN(crypto::Ring self, crypto::Ring::Create({me.ring.public_key}));
-    CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature binding,
-                            crypto::LrsSign(out.id, domain::CableAuthorBindingMessage(author_key->public_key), self, 0,
-                                            me.ring.secret, rng));
-    content.author = domain::CableAuthorIdentity{*draft.author_name, me.ring.public_key, author_key->public_key,
-                                                 binding.Encode()};
+    CANDOR_ASSIGN_OR_RETURN(
+        crypto::LrsSignature binding,
+        crypto::LrsSign(out.id, domain::CableAuthorBindingMessage(author_key->public_key), self, 0,
+                        me.ring.secret, rng));
+    content.author = domain::CableAuthorIdentity{*draft.author_name, me.ring.public_key,
+                                                 author_key->public_key, binding.Encode()};
   }
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableContent(content));
 
@@ -109,12 +113,12 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
   if (!env.ok()) return env.error();
   const crypto::Bytes envelope = env->Encode();
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
-  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature sig, crypto::LrsSign(out.id, digest.span(), ring, index,
-                                                                    me.ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature sig,
+                          crypto::LrsSign(out.id, digest.span(), ring, index, me.ring.secret, rng));
   CANDOR_ASSIGN_OR_RETURN(
       crypto::LrsSignature quota,
-      crypto::LrsSign(domain::CableQuotaEvent(in.organization, in.quota_window, slot), digest.span(), ring, index,
-                      me.ring.secret, rng));
+      crypto::LrsSign(domain::CableQuotaEvent(in.organization, in.quota_window, slot),
+                      digest.span(), ring, index, me.ring.secret, rng));
   const crypto::Bytes sig_bytes = sig.Encode();
   const crypto::Bytes quota_bytes = quota.Encode();
   crypto::Bytes author_sig;
@@ -128,27 +132,33 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in, co
     author_sig.assign(s.begin(), s.end());
     out.request["author_signature"] = crypto::ToHex(s);
   }
-  out.submission_digest =
-      domain::CableSubmissionDigest(header_bytes, envelope, sig_bytes, slot, quota_bytes, author_sig);
+  out.submission_digest = domain::CableSubmissionDigest(header_bytes, envelope, sig_bytes, slot,
+                                                        quota_bytes, author_sig);
   out.receipt = domain::FormatCableReceipt(out.id, secret);
   out.ring_size = ring.size();
   return out;
 }
 
-Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challenge, const crypto::BoxKeyPair& reviewer) {
-  if (!challenge.is_object() || !challenge.contains("server_public") || !challenge["server_public"].is_string() ||
-      !challenge.contains("account_id") || !challenge["account_id"].is_number_unsigned()) {
+Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challenge,
+                                     const crypto::BoxKeyPair& reviewer) {
+  if (!challenge.is_object() || !challenge.contains("server_public") ||
+      !challenge["server_public"].is_string() || !challenge.contains("account_id") ||
+      !challenge["account_id"].is_number_unsigned()) {
     return Error(ErrorCode::kCorrupt, "the server's reply is not a reviewer-key challenge");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto server_public, crypto::FixedFromHex<crypto::BoxPublicKey>(
-                                                  challenge["server_public"].get<std::string>(), "server_public"));
-  const crypto::Bytes context = domain::ReviewerKeyProofContext(slug, challenge["account_id"].get<std::uint64_t>());
-  CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof, crypto::ProveBoxKeyPossession(context, reviewer, server_public));
-  return Json{{"reply_public", crypto::ToHex(reviewer.public_key)}, {"proof", crypto::ToHex(proof)}};
+  CANDOR_ASSIGN_OR_RETURN(auto server_public,
+                          crypto::FixedFromHex<crypto::BoxPublicKey>(
+                              challenge["server_public"].get<std::string>(), "server_public"));
+  const crypto::Bytes context =
+      domain::ReviewerKeyProofContext(slug, challenge["account_id"].get<std::uint64_t>());
+  CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
+                          crypto::ProveBoxKeyPossession(context, reviewer, server_public));
+  return Json{{"reply_public", crypto::ToHex(reviewer.public_key)},
+              {"proof", crypto::ToHex(proof)}};
 }
 
-Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer, const domain::OrgState& state,
-                              std::size_t max_ring) {
+Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
+                              const domain::OrgState& state, std::size_t max_ring) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes header_bytes, HexOf(view, "header_bytes"));
   CANDOR_ASSIGN_OR_RETURN(domain::CableHeader header, domain::DecodeCableHeader(header_bytes));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, HexOf(view, "envelope"));
@@ -157,11 +167,13 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   // content is believed (security review M3): a cable the server or a database tamperer made
   // up is shown as forged, never as a member's.
   if (header.organization != state.organization) {
-    return Error(ErrorCode::kVerificationFailed, "forged: the cable names another organization than this one");
+    return Error(ErrorCode::kVerificationFailed,
+                 "forged: the cable names another organization than this one");
   }
   // Cables are written within a roster epoch (security review M2): a version that is no logged
   // epoch's could only come from a client the server steered, or be made up.
-  if (std::find(state.all_epochs.begin(), state.all_epochs.end(), header.roster_version) == state.all_epochs.end()) {
+  if (std::find(state.all_epochs.begin(), state.all_epochs.end(), header.roster_version) ==
+      state.all_epochs.end()) {
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
                                                      std::to_string(header.roster_version) +
                                                      ", which is no roster epoch of the log");
@@ -169,10 +181,13 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   auto rings = domain::RingsAt(state, header.roster_version, max_ring);
   if (!rings.ok()) {
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
-                                                     std::to_string(header.roster_version) + ", which the log does not hold");
+                                                     std::to_string(header.roster_version) +
+                                                     ", which the log does not hold");
   }
   const crypto::Ring* ring = domain::FindRing(*rings, header.ring_digest);
-  if (ring == nullptr) return Error(ErrorCode::kVerificationFailed, "forged: the cable's ring is not one of the logged roster's");
+  if (ring == nullptr)
+    return Error(ErrorCode::kVerificationFailed,
+                 "forged: the cable's ring is not one of the logged roster's");
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, HexOf(view, "quota_signature"));
@@ -183,32 +198,40 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   auto sig = crypto::LrsSignature::Decode(sig_bytes, ring->size());
   auto quota = crypto::LrsSignature::Decode(quota_bytes, ring->size());
   if (!sig.ok() || !quota.ok() || !crypto::LrsVerify(header.id, digest.span(), *ring, *sig).ok() ||
-      !crypto::LrsVerify(domain::CableQuotaEvent(header.organization, header.quota_window, slot), digest.span(), *ring,
-                         *quota)
+      !crypto::LrsVerify(domain::CableQuotaEvent(header.organization, header.quota_window, slot),
+                         digest.span(), *ring, *quota)
            .ok()) {
-    return Error(ErrorCode::kVerificationFailed, "forged: the cable is not signed by a member of the roster");
+    return Error(ErrorCode::kVerificationFailed,
+                 "forged: the cable is not signed by a member of the roster");
   }
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext, crypto::OpenEnvelope(header_bytes, env, reviewer));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext,
+                          crypto::OpenEnvelope(header_bytes, env, reviewer));
   auto text = domain::UnpadCablePlaintext(plaintext);
-  auto content = text.ok() ? domain::CableContentFromBytes(*text) : Result<domain::CableContent>(text.error());
+  auto content =
+      text.ok() ? domain::CableContentFromBytes(*text) : Result<domain::CableContent>(text.error());
   crypto::Wipe(plaintext);
   if (!content.ok()) return content.error();
   OpenedCable out{header, std::move(*content), false, ring->size()};
   if (header.author == domain::CableAuthor::kNamed) {
-    if (!out.content.author) return Error(ErrorCode::kVerificationFailed, "a named cable without its author");
+    if (!out.content.author)
+      return Error(ErrorCode::kVerificationFailed, "a named cable without its author");
     const auto& a = *out.content.author;
-    if (std::find(ring->members().begin(), ring->members().end(), a.ring_public) == ring->members().end()) {
-      return Error(ErrorCode::kVerificationFailed, "the named author's key is not in the cable's ring");
+    if (std::find(ring->members().begin(), ring->members().end(), a.ring_public) ==
+        ring->members().end()) {
+      return Error(ErrorCode::kVerificationFailed,
+                   "the named author's key is not in the cable's ring");
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Ring self, crypto::Ring::Create({a.ring_public}));
     CANDOR_ASSIGN_OR_RETURN(auto binding, crypto::LrsSignature::Decode(a.binding, 1));
-    CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(header.id, domain::CableAuthorBindingMessage(a.signing_public), self, binding));
+    CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(
+        header.id, domain::CableAuthorBindingMessage(a.signing_public), self, binding));
     // The binding's tag equals the cable signature's tag exactly when the same key made both.
     if (sig->tag != binding.tag) {
       return Error(ErrorCode::kVerificationFailed, "the named author did not sign this cable");
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig, HexOf(view, "author_signature"));
-    CANDOR_ASSIGN_OR_RETURN(auto ed, crypto::FixedFromBytes<crypto::Signature64>(author_sig, "author signature"));
+    CANDOR_ASSIGN_OR_RETURN(
+        auto ed, crypto::FixedFromBytes<crypto::Signature64>(author_sig, "author signature"));
     CANDOR_RETURN_IF_ERROR(crypto::Ed25519Verify(digest.span(), ed, a.signing_public));
     out.author_verified = true;
   } else if (out.content.author) {
@@ -217,39 +240,50 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   return out;
 }
 
-Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action, const std::string& text,
-                         const OpenedCable& opened, const std::vector<crypto::BoxPublicKey>& reviewers,
-                         crypto::Rng& rng) {
-  if (!domain::CableActionHasMessage(action)) return InvalidArgument("this action carries no message");
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return InvalidArgument("the message is empty");
-  if (text.find('\0') != std::string::npos) return InvalidArgument("the message must not contain a NUL character");
+Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
+                         const std::string& text, const OpenedCable& opened,
+                         const std::vector<crypto::BoxPublicKey>& reviewers, crypto::Rng& rng) {
+  if (!domain::CableActionHasMessage(action))
+    return InvalidArgument("this action carries no message");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return InvalidArgument("the message is empty");
+  if (text.find('\0') != std::string::npos)
+    return InvalidArgument("the message must not contain a NUL character");
   std::vector<crypto::BoxPublicKey> recipients;
   if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
   recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
   const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
-  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env,
-                          crypto::SealEnvelope(header, domain::PadCablePlaintext(crypto::AsBytes(text)), recipients, rng));
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::Envelope env,
+      crypto::SealEnvelope(header, domain::PadCablePlaintext(crypto::AsBytes(text)), recipients,
+                           rng));
   Json keys = Json::array();
   for (const auto& k : recipients) keys.push_back(crypto::ToHex(k));
-  return Json{{"id", crypto::ToHex(id)}, {"action", domain::CableActionName(action)}, {"recipients", keys},
+  return Json{{"id", crypto::ToHex(id)},
+              {"action", domain::CableActionName(action)},
+              {"recipients", keys},
               {"envelope", crypto::ToHex(env.Encode())}};
 }
 
-Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key, bool include_notes) {
+Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key,
+                                               bool include_notes) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes id_bytes, HexOf(view, "id"));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromBytes<domain::CableId>(id_bytes, "cable id"));
   std::vector<CableMessage> out;
-  if (!view.contains("events") || !view.at("events").is_array()) return InvalidArgument("the view has no events");
+  if (!view.contains("events") || !view.at("events").is_array())
+    return InvalidArgument("the view has no events");
   for (const auto& e : view.at("events")) {
     if (!e.is_object() || !e.contains("action") || !e.at("action").is_string()) continue;
-    CANDOR_ASSIGN_OR_RETURN(auto action, domain::ParseCableAction(e.at("action").get<std::string>()));
+    CANDOR_ASSIGN_OR_RETURN(auto action,
+                            domain::ParseCableAction(e.at("action").get<std::string>()));
     if (!domain::CableActionHasMessage(action)) continue;
     if (action == domain::CableAction::kNoted && !include_notes) continue;
     if (!e.contains("envelope") || e.at("envelope").is_null()) continue;  // purged
     std::vector<crypto::BoxPublicKey> recipients;
     for (const auto& r : e.value("recipients", Json::array())) {
       if (!r.is_string()) return InvalidArgument("malformed recipients");
-      CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
       recipients.push_back(k);
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env_bytes, HexOf(e, "envelope"));
@@ -258,13 +292,15 @@ Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::B
     auto padded = crypto::OpenEnvelope(header, env, key);
     if (!padded.ok()) {
       if (padded.error().code() == ErrorCode::kPermissionDenied) continue;  // not for this key
-      return Error(ErrorCode::kVerificationFailed, "message " + std::to_string(e.value("seq", 0)) +
-                                                       " does not open: it was changed after it was written");
+      return Error(ErrorCode::kVerificationFailed,
+                   "message " + std::to_string(e.value("seq", 0)) +
+                       " does not open: it was changed after it was written");
     }
     auto text = domain::UnpadCablePlaintext(*padded);
     if (!text.ok()) {
       return Error(ErrorCode::kVerificationFailed,
-                   "message " + std::to_string(e.value("seq", 0)) + " is not padded as it must be: " + text.error().message());
+                   "message " + std::to_string(e.value("seq", 0)) +
+                       " is not padded as it must be: " + text.error().message());
     }
     out.push_back(CableMessage{e.value("seq", std::int64_t{0}), action, e.value("date", ""),
                                std::string(text->begin(), text->end())});

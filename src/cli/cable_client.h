@@ -40,9 +40,10 @@ struct CableDraft {
 // — is not among `used` (slot, tag) pairs: the slots this member has not spent, found without
 // asking the server anything. Cables (domain::CableQuotaEvent) and member-published letters
 // (domain::PublishQuotaEvent) alike.
-std::vector<std::uint64_t> FreeQuotaSlots(const crypto::SecretScalar& x, std::uint64_t slots,
-                                          const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
-                                          const std::function<crypto::Digest32(std::uint64_t)>& event);
+std::vector<std::uint64_t> FreeQuotaSlots(
+    const crypto::SecretScalar& x, std::uint64_t slots,
+    const std::vector<std::pair<std::int64_t, crypto::Point>>& used,
+    const std::function<crypto::Digest32(std::uint64_t)>& event);
 
 struct CableInputs {
   std::string organization;
@@ -69,14 +70,15 @@ struct SealedCable {
 // Error: kFailedPrecondition when the member is not on the roster, the ring is smaller than
 // min_ring (saying so plainly), or every quota slot is used; kInvalidArgument for a draft that
 // breaks domain::ValidateCableContent.
-Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& inputs, const crypto::MemberKeys& me,
-                              crypto::Rng& rng);
+Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& inputs,
+                              const crypto::MemberKeys& me, crypto::Rng& rng);
 
 // The body of PUT /api/v1/orgs/{slug}/reviewer-key for `reviewer`'s key: the key and the proof
 // that the client holds its secret, from the reply of GET …/reviewer-key/challenge
 // ({"server_public", "account_id"}). Error: kCorrupt (BadReply) for a malformed challenge,
 // kInvalidArgument for a key or server key that is not a valid X25519 key.
-Result<nlohmann::json> ReviewerKeyRegistration(std::string_view slug, const nlohmann::json& challenge,
+Result<nlohmann::json> ReviewerKeyRegistration(std::string_view slug,
+                                               const nlohmann::json& challenge,
                                                const crypto::BoxKeyPair& reviewer);
 
 // A cable as a reviewer reads it, after every check passed.
@@ -97,13 +99,15 @@ struct OpenedCable {
 // kPermissionDenied when this key is not a recipient; kVerificationFailed when the ciphertext
 // or the author's signature does not check; kInvalidArgument for a malformed view.
 Result<OpenedCable> OpenCable(const nlohmann::json& view, const crypto::BoxKeyPair& reviewer,
-                              const domain::OrgState& state, std::size_t max_ring = domain::kMaxRingSize);
+                              const domain::OrgState& state,
+                              std::size_t max_ring = domain::kMaxRingSize);
 
 // The body of POST …/cables/{id}/messages: `text` encrypted for a reply, extension reason or
 // closing response (to the author's reply key, then `reviewers`) or a note (`reviewers` only).
 // The author's reply key comes from `opened` (it is inside the encrypted cable).
-Result<nlohmann::json> SealMessage(const domain::CableId& id, domain::CableAction action, const std::string& text,
-                                   const OpenedCable& opened, const std::vector<crypto::BoxPublicKey>& reviewers,
+Result<nlohmann::json> SealMessage(const domain::CableId& id, domain::CableAction action,
+                                   const std::string& text, const OpenedCable& opened,
+                                   const std::vector<crypto::BoxPublicKey>& reviewers,
                                    crypto::Rng& rng);
 
 // One message of a cable, decrypted.
@@ -117,8 +121,8 @@ struct CableMessage {
 // Decrypts every message in a view that `key` can open (the author's reply key, or a
 // reviewer's key), checking each envelope against the message header it was sealed under.
 // Purged messages are skipped. Error: kVerificationFailed for a message that does not open.
-Result<std::vector<CableMessage>> OpenMessages(const nlohmann::json& view, const crypto::BoxKeyPair& key,
-                                               bool include_notes);
+Result<std::vector<CableMessage>> OpenMessages(const nlohmann::json& view,
+                                               const crypto::BoxKeyPair& key, bool include_notes);
 
 // The access value and reply key of a receipt (domain::ParseCableReceipt + DeriveReceiptKeys).
 struct ReceiptAccess {

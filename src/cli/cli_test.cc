@@ -82,7 +82,8 @@ TEST(Passphrase, IsWipedWhenMovedFromAndWipeStringZeroesTheWholeBuffer) {
   const std::size_t capacity = secret.capacity();
   candor::cli::WipeString(secret);
   EXPECT_TRUE(secret.empty());
-  EXPECT_EQ(std::string_view(secret.data(), capacity).find_first_not_of('\0'), std::string_view::npos);
+  EXPECT_EQ(std::string_view(secret.data(), capacity).find_first_not_of('\0'),
+            std::string_view::npos);
 }
 
 TEST_F(CliTest, HelpAndUsageErrors) {
@@ -111,13 +112,21 @@ TEST_F(CliTest, KeygenSignVerifyDuplicateAndWithdraw) {
   EXPECT_EQ(small.code, 2);
   EXPECT_NE(small.out.find("too easy to single out"), std::string::npos);
 
-  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a1.json").code, 0);
-  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a2.json").code, 0);
-  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key b.key --min-ring 3 -o b1.json").code, 0);
-  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 -o c1.json").code, 0);
-  ASSERT_EQ(Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 --withdraw -o cw.json").code, 0);
+  ASSERT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a1.json").code, 0);
+  ASSERT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 3 -o a2.json").code, 0);
+  ASSERT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key b.key --min-ring 3 -o b1.json").code, 0);
+  ASSERT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 -o c1.json").code, 0);
+  ASSERT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key c.key --min-ring 3 --withdraw -o cw.json")
+          .code,
+      0);
 
-  Outcome v = Candor("verify " + kLetter + " --ring ring.json --min-ring 3 -s a1.json a2.json b1.json c1.json cw.json");
+  Outcome v = Candor("verify " + kLetter +
+                     " --ring ring.json --min-ring 3 -s a1.json a2.json b1.json c1.json cw.json");
   EXPECT_EQ(v.code, 0) << v.out;
   EXPECT_NE(v.out.find("1 duplicates, 1 withdrawals"), std::string::npos) << v.out;
   EXPECT_NE(v.out.find("Signatories: 2"), std::string::npos) << v.out;
@@ -170,7 +179,10 @@ TEST_F(CliTest, KeyShowAndPasswd) {
   ASSERT_EQ(Candor("key passwd a.key").code, 0);  // new passphrase from CANDOR_NEW_PASSPHRASE
   ASSERT_EQ(Candor("ring create --out ring.json --key a.key").code, 0);
   EXPECT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1").code, 2);
-  EXPECT_EQ(Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1", "battery staple").code, 0);
+  EXPECT_EQ(
+      Candor("sign " + kLetter + " --ring ring.json --key a.key --min-ring 1", "battery staple")
+          .code,
+      0);
   EXPECT_EQ(Candor("key show a.key --json").out, show.out);  // same keys
 }
 
@@ -227,19 +239,23 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   // says otherwise (a bundle fetched from a server is held to 72 hours by default).
   Outcome stale = Candor("verify --bundle b.json --log-key " + key + " --threads 2 --max-age 72");
   EXPECT_EQ(stale.code, 1) << stale.out;
-  EXPECT_NE(stale.out.find("hours old, older than the 72 hours allowed"), std::string::npos) << stale.out;
+  EXPECT_NE(stale.out.find("hours old, older than the 72 hours allowed"), std::string::npos)
+      << stale.out;
   Outcome ok = Candor("verify --bundle b.json --log-key " + key + " --threads 2 --max-age 0");
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("org-1: 12 signatories (roster v20, 1 ring of 20)"), std::string::npos)
       << ok.out;
   EXPECT_NE(ok.out.find("org-2: 11 signatories"), std::string::npos) << ok.out;
-  EXPECT_NE(ok.out.find("Total: 23 signatories from 2 organizations, as of that tree head."), std::string::npos)
+  EXPECT_NE(ok.out.find("Total: 23 signatories from 2 organizations, as of that tree head."),
+            std::string::npos)
       << ok.out;
   EXPECT_NE(ok.out.find("signed by log key " + key), std::string::npos) << ok.out;
   EXPECT_EQ(ok.out.find("Verifying signatures"), std::string::npos);  // not a terminal: no bar
   EXPECT_EQ(ok.out.find("no --log-key"), std::string::npos);
   // The letter id, when given, must be the bundle's. Without --log-key a note says what that means.
-  EXPECT_NE(ok.out.find("Complete: the log's state at that tree head shows that no batch is left out"), std::string::npos)
+  EXPECT_NE(
+      ok.out.find("Complete: the log's state at that tree head shows that no batch is left out"),
+      std::string::npos)
       << ok.out;
   Outcome with_id = Candor("verify " + id + " --bundle b.json --max-age 0");
   EXPECT_EQ(with_id.code, 0) << with_id.out;
@@ -286,7 +302,8 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   Write("cut.json", candor::domain::LetterBundleToJson(cut).dump());
   Outcome c = Candor("verify --bundle cut.json --max-age 0");
   EXPECT_EQ(c.code, 1) << c.out;
-  EXPECT_NE(c.out.find("the bundle lacks batches 3 to 3 of the letter"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("the bundle lacks batches 3 to 3 of the letter"), std::string::npos)
+      << c.out;
   cut.entries.pop_back();  // the log state
   cut.state.clear();
   Write("cut.json", candor::domain::LetterBundleToJson(cut).dump());
@@ -315,7 +332,8 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
   EXPECT_NE(cj.out.find("\\u007f"), std::string::npos) << cj.out;
   const std::size_t cj_from = cj.out.find("{\n");  // stderr's line comes before or after it
   ASSERT_NE(cj_from, std::string::npos) << cj.out;
-  const auto cj_report = nlohmann::json::parse(cj.out.substr(cj_from, cj.out.find("\n}\n") + 3 - cj_from));
+  const auto cj_report =
+      nlohmann::json::parse(cj.out.substr(cj_from, cj.out.find("\n}\n") + 3 - cj_from));
   EXPECT_EQ(cj_report["error"], "unknown field 'co\x7fmment\xc2\x85' in the bundle");
   EXPECT_EQ(candor::cli::TerminalSafeJson(nlohmann::json("\x1b[2J\x7f\xc2\x9b\xff")),
             "\"\\u001b[2J\\u007f\\u009b\xef\xbf\xbd\"\n");  // invalid UTF-8 replaced, not thrown
@@ -354,7 +372,8 @@ TEST_F(CliTest, VerifyALetterBundleFile) {
 
 TEST_F(CliTest, ServeTakesAConfigFileButFlagsWin) {
   // The config file names a port; the flag names another; the server listens on the flag's.
-  Write("c.json", R"({"host": "127.0.0.1", "port": 1, "batch_interval_seconds": 5, "access_log": false})");
+  Write("c.json",
+        R"({"host": "127.0.0.1", "port": 1, "batch_interval_seconds": 5, "access_log": false})");
   auto out = Candor("serve --config c.json --data-dir d --port 0 & sleep 2; kill $!");
   EXPECT_NE(out.out.find("Candor is serving http://127.0.0.1:"), std::string::npos) << out.out;
   EXPECT_EQ(out.out.find("127.0.0.1:1 "), std::string::npos) << out.out;
@@ -363,8 +382,9 @@ TEST_F(CliTest, ServeTakesAConfigFileButFlagsWin) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.out.find("config field 'port' has the wrong type"), std::string::npos) << bad.out;
   Write("unknown.json", R"({"prot": 80})");
-  EXPECT_NE(Candor("serve --config unknown.json --data-dir d3").out.find("unknown config field 'prot'"),
-            std::string::npos);
+  EXPECT_NE(
+      Candor("serve --config unknown.json --data-dir d3").out.find("unknown config field 'prot'"),
+      std::string::npos);
   EXPECT_EQ(Candor("serve --data-dir d4 --batch-jitter 1.5").code, 2);
 }
 

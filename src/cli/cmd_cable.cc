@@ -36,30 +36,34 @@ using Json = nlohmann::json;
 // What a client fetches before writing, with the client's own minimum ring size: the ring and
 // the reviewers from the organization's logged state at a trusted tree head (security review
 // H4, M2), the quota from the server.
-Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org, const std::string& ca,
-                                std::size_t min_ring, const domain::OrgState& state) {
+Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org,
+                                const std::string& ca, std::size_t min_ring,
+                                const domain::OrgState& state) {
   CableInputs in;
   in.organization = org;
   in.min_ring = min_ring;
   if (state.epoch_versions.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
-                 "the roster of '" + org + "' for cables is fixed at the server's next batch (every few minutes); "
-                 "try again after it. Nothing was sent");
+                 "the roster of '" + org +
+                     "' for cables is fixed at the server's next batch (every few minutes); "
+                     "try again after it. Nothing was sent");
   }
   in.roster_version = state.epoch_versions.front();
   CANDOR_ASSIGN_OR_RETURN(in.roster, state.roster.members(in.roster_version));
   for (const auto& r : state.reviewers) in.reviewers.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
   constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
-  if (!quota.contains("window") || !quota["window"].is_number_unsigned() || !quota.contains("slots") ||
-      !quota["slots"].is_number_unsigned() || quota["slots"].get<std::uint64_t>() > kMaxSlots) {
+  if (!quota.contains("window") || !quota["window"].is_number_unsigned() ||
+      !quota.contains("slots") || !quota["slots"].is_number_unsigned() ||
+      quota["slots"].get<std::uint64_t>() > kMaxSlots) {
     return BadReply("a malformed quota");
   }
   in.quota_window = quota["window"];
   in.quota_slots = quota["slots"];
   for (const auto& u : quota.value("used", Json::array())) {
     auto tag = crypto::FixedFromHex<crypto::Point>(u.value("tag", ""), "tag");
-    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer()) return BadReply("a malformed quota tag");
+    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer())
+      return BadReply("a malformed quota tag");
     in.used_tags.emplace_back(u["slot"].get<std::int64_t>(), *tag);
   }
   return in;
@@ -67,14 +71,17 @@ Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org,
 
 std::string Deadlines(const Json& v) {
   const Json& d = v.value("deadlines", Json::object());
-  auto unit = [](const Json& u) { return u.is_string() && u == "working-days" ? "working days" : "days"; };
+  auto unit = [](const Json& u) {
+    return u.is_string() && u == "working-days" ? "working days" : "days";
+  };
   std::string out = fmt::format("  Received on     {}\n", v.value("received_on", "?"));
   if (d.value("acknowledged", false)) {
     out += "  Acknowledged    yes\n";
   } else {
-    out += fmt::format("  Acknowledge by  {} ({} {} left{})\n", d.value("acknowledge_by", "?"),
-                       d.value("acknowledge_days_left", 0), unit(d.value("acknowledge_unit", Json())),
-                       d.value("acknowledge_overdue", false) ? ", OVERDUE" : "");
+    out +=
+        fmt::format("  Acknowledge by  {} ({} {} left{})\n", d.value("acknowledge_by", "?"),
+                    d.value("acknowledge_days_left", 0), unit(d.value("acknowledge_unit", Json())),
+                    d.value("acknowledge_overdue", false) ? ", OVERDUE" : "");
   }
   if (d.value("closed", false)) {
     out += "  Answered        yes (closed)\n";
@@ -91,32 +98,38 @@ std::string Deadlines(const Json& v) {
 // trusted tree head `sth` — as a cable-event with the same cable, sequence number,
 // action and digest; for messages, that the digest is that of the envelope shown. Returns how
 // many events it checked.
-Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v, const tlog::SignedTreeHead& sth,
-                                     const std::string& ca) {
-  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
+Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v,
+                                     const tlog::SignedTreeHead& sth, const std::string& ca) {
+  CANDOR_ASSIGN_OR_RETURN(auto id,
+                          crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
   std::size_t checked = 0;
   for (const auto& e : v.value("events", Json::array())) {
     if (!e.contains("log_index") || !e["log_index"].is_number_unsigned()) continue;
     const std::uint64_t index = e["log_index"];
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes bytes, FetchIncludedEntry(server, index, sth, ca));
     auto event = domain::DecodeLogEntry(bytes);
-    if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event)) return BadReply("a log entry of another kind");
+    if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event))
+      return BadReply("a log entry of another kind");
     const auto& ce = std::get<domain::CableLogEvent>(*event);
     const std::string action = e.value("action", "");
-    if (ce.cable != id || ce.seq != e.value("seq", std::uint64_t{0}) || domain::CableActionName(ce.action) != action ||
+    if (ce.cable != id || ce.seq != e.value("seq", std::uint64_t{0}) ||
+        domain::CableActionName(ce.action) != action ||
         crypto::ToHex(ce.digest) != e.value("digest", "")) {
-      return VerificationFailed(fmt::format("event {} of this cable differs from what the log holds", ce.seq));
+      return VerificationFailed(
+          fmt::format("event {} of this cable differs from what the log holds", ce.seq));
     }
     if (e.contains("envelope") && e["envelope"].is_string()) {
       std::vector<crypto::BoxPublicKey> recipients;
       for (const auto& r : e.value("recipients", Json::array())) {
-        CANDOR_ASSIGN_OR_RETURN(auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
+        CANDOR_ASSIGN_OR_RETURN(
+            auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
         recipients.push_back(k);
       }
       CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env, crypto::FromHex(e["envelope"].get<std::string>()));
       const auto header = domain::CableMessageHeaderBytes(id, ce.action, recipients);
       if (domain::CableMessageDigest(header, env) != ce.digest) {
-        return VerificationFailed(fmt::format("message {} is not the one the log recorded", ce.seq));
+        return VerificationFailed(
+            fmt::format("message {} is not the one the log recorded", ce.seq));
       }
     }
     ++checked;
@@ -143,7 +156,8 @@ class UsedSlots {
       u.state_ = domain::ParseStrictJsonOrDiscarded(text);
       if (u.state_.is_discarded() || !u.state_.is_object() || !u.state_.contains("entries") ||
           !u.state_["entries"].is_array()) {
-        return Error(ErrorCode::kCorrupt, "the file of spent cable slots '" + u.path_ + "' is damaged");
+        return Error(ErrorCode::kCorrupt,
+                     "the file of spent cable slots '" + u.path_ + "' is damaged");
       }
     } else {
       u.state_ = Json{{"entries", Json::array()}};
@@ -151,10 +165,12 @@ class UsedSlots {
     return u;
   }
 
-  static std::string Id(const crypto::Point& ring_public, std::string_view org, std::uint64_t window) {
+  static std::string Id(const crypto::Point& ring_public, std::string_view org,
+                        std::uint64_t window) {
     const auto w = crypto::U64Le(window);
-    return crypto::ToHex(crypto::H256("candor/v1/cli/spent-slots", {ring_public.span(), crypto::AsBytes(org),
-                                                                    crypto::ByteSpan(w)}));
+    return crypto::ToHex(
+        crypto::H256("candor/v1/cli/spent-slots",
+                     {ring_public.span(), crypto::AsBytes(org), crypto::ByteSpan(w)}));
   }
 
   std::vector<std::uint64_t> Slots(const std::string& id) const {
@@ -173,7 +189,8 @@ class UsedSlots {
     Json kept = Json::array();
     bool found = false;
     for (auto e : state_["entries"]) {
-      if (!e.contains("window") || !e["window"].is_number_unsigned() || e["window"].get<std::uint64_t>() < window) {
+      if (!e.contains("window") || !e["window"].is_number_unsigned() ||
+          e["window"].get<std::uint64_t>() < window) {
         continue;  // a past window: its slots are free again
       }
       if (e.value("id", "") == id) {
@@ -182,7 +199,8 @@ class UsedSlots {
       }
       kept.push_back(std::move(e));
     }
-    if (!found) kept.push_back(Json{{"id", id}, {"window", window}, {"slots", Json::array({slot})}});
+    if (!found)
+      kept.push_back(Json{{"id", id}, {"window", window}, {"slots", Json::array({slot})}});
     state_["entries"] = std::move(kept);
     return WriteFileAtomic(path_, crypto::AsBytes(state_.dump() + "\n"), true, 0600);
   }
@@ -208,7 +226,8 @@ Status RunWrite(const WriteOptions& o) {
   for (const auto& path : o.attach) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes data, ReadFileBytes(path));
     const auto slash = path.find_last_of('/');
-    draft.attachments.push_back({slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
+    draft.attachments.push_back(
+        {slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
   }
   if (!o.named.empty()) draft.author_name = o.named;
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
@@ -216,33 +235,42 @@ Status RunWrite(const WriteOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring, state));
   // Who will be able to read it, as the log says, before anything is sealed.
-  Say("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}", o.org,
-             DescribeReviewers(state));
+  Say("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}",
+      o.org, DescribeReviewers(state));
   // Slots this device spent count as used, published or not (UsedSlots).
-  CANDOR_ASSIGN_OR_RETURN(UsedSlots spent,
-                          UsedSlots::Load(o.trust.state_dir.empty() ? DefaultStateDir() : o.trust.state_dir));
+  CANDOR_ASSIGN_OR_RETURN(
+      UsedSlots spent,
+      UsedSlots::Load(o.trust.state_dir.empty() ? DefaultStateDir() : o.trust.state_dir));
   const std::string spent_id = UsedSlots::Id(keys.ring.public_key, o.org, in.quota_window);
   for (std::uint64_t slot : spent.Slots(spent_id)) {
-    in.used_tags.emplace_back(static_cast<std::int64_t>(slot),
-                              crypto::SecretScalarMult(keys.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(
-                                                                             o.org, in.quota_window, slot))));
+    in.used_tags.emplace_back(
+        static_cast<std::int64_t>(slot),
+        crypto::SecretScalarMult(keys.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(
+                                                       o.org, in.quota_window, slot))));
   }
   CANDOR_ASSIGN_OR_RETURN(SealedCable sealed, SealCable(draft, in, keys, crypto::DefaultRng()));
   if (!o.receipt_out.empty()) {
     // Written before sending: if sending fails, nothing is lost but a file to delete.
-    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt_out, crypto::AsBytes(sealed.receipt + "\n"), false, 0600));
+    CANDOR_RETURN_IF_ERROR(
+        WriteFileAtomic(o.receipt_out, crypto::AsBytes(sealed.receipt + "\n"), false, 0600));
   }
   // The slot counts as spent whatever the answer: sending its tag again would link the two.
-  CANDOR_RETURN_IF_ERROR(spent.Spend(spent_id, in.quota_window, sealed.request["quota_slot"].get<std::uint64_t>()));
+  CANDOR_RETURN_IF_ERROR(
+      spent.Spend(spent_id, in.quota_window, sealed.request["quota_slot"].get<std::uint64_t>()));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables", sealed.request, o.ca_file));
-  Say("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n", o.org);
-  Say("{}\n", draft.author_name ? "You signed it with your name: the reviewers will see who you are."
-                                       : fmt::format("It is anonymous: it proves only that one of {} members wrote it.",
-                                                     sealed.ring_size));
+  Say("Your cable was received and stored; it reaches the reviewers of '{}' with the next batch.\n",
+      o.org);
+  Say("{}\n", draft.author_name
+                  ? "You signed it with your name: the reviewers will see who you are."
+                  : fmt::format("It is anonymous: it proves only that one of {} members wrote it.",
+                                sealed.ring_size));
   Say("{}", Deadlines(view));
-  Say("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n", sealed.receipt);
-  Say("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to you.\n");
-  if (!o.receipt_out.empty()) Say("It is also saved in {} (readable by you only).\n", o.receipt_out);
+  Say("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n",
+      sealed.receipt);
+  Say("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to "
+      "you.\n");
+  if (!o.receipt_out.empty())
+    Say("It is also saved in {} (readable by you only).\n", o.receipt_out);
   return Status::Ok();
 }
 
@@ -261,21 +289,23 @@ Status RunStatus(const StatusOptions& o) {
   if (text.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
   CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(text));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
-                                              Json{{"id", crypto::ToHex(access.id)}, {"access", crypto::ToHex(access.access)}},
+                                              Json{{"id", crypto::ToHex(access.id)},
+                                                   {"access", crypto::ToHex(access.access)}},
                                               o.ca_file));
-  Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"), Deadlines(view));
+  Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"),
+      Deadlines(view));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, head.sth, o.ca_file));
   Say("  In the log      {} event(s), each matching what you see, proven included under the\n"
-             "                  tree head of {} entries signed by log key {}… ({})\n",
-             checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
-             o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
+      "                  tree head of {} entries signed by log key {}… ({})\n",
+      checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
+      o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
   if (messages.empty()) Say("\nNo replies yet.\n");
   for (const auto& m : messages) {
     const char* what = m.action == domain::CableAction::kExtended ? "Deadline extended — reason"
                        : m.action == domain::CableAction::kClosed ? "Final answer"
-                                                                   : "Reply";
+                                                                  : "Reply";
     Say("\n{} ({}):\n{}\n", what, m.date, m.text);
   }
   return Status::Ok();
@@ -295,18 +325,22 @@ struct StaffSession {
 Result<StaffSession> SignIn(const StaffOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   PassphraseSource source{o.password_file, "CANDOR_PASSWORD"};
-  CANDOR_ASSIGN_OR_RETURN(Passphrase password, ReadPassphrase(source, "Password of " + o.user, false));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase password,
+                          ReadPassphrase(source, "Password of " + o.user, false));
   Json body{{"organization", o.org}, {"username", o.user}, {"password", password.str()}};
   if (!o.totp.empty()) body["totp"] = o.totp;
   std::string text = body.dump();
   WipeString(body["password"].get_ref<std::string&>());  // the copies this command made
-  auto reply = HttpRequest(server, "POST", "/api/v1/session", text, o.ca_file, {{"Content-Type", "application/json"}});
+  auto reply = HttpRequest(server, "POST", "/api/v1/session", text, o.ca_file,
+                           {{"Content-Type", "application/json"}});
   WipeString(text);
   CANDOR_ASSIGN_OR_RETURN(HttpReply r, std::move(reply));
-  if (r.status != 200) return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
+  if (r.status != 200)
+    return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
   const std::string cookie = r.Header("Set-Cookie");
   Json j = domain::ParseStrictJsonOrDiscarded(r.body);
-  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token")) return BadReply("no session");
+  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token"))
+    return BadReply("no session");
   return StaffSession{server,
                       {{"Cookie", cookie.substr(0, cookie.find(';'))},
                        {"X-CSRF-Token", j["csrf_token"].get<std::string>()},
@@ -316,12 +350,14 @@ Result<StaffSession> SignIn(const StaffOptions& o) {
 
 Result<Json> StaffCall(const StaffSession& s, const std::string& method, const std::string& target,
                        const Json& body = nullptr) {
-  CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(s.server, method, target, body.is_null() ? "" : body.dump(),
-                                                   s.ca_file, s.headers, kDefaultMaxReplyBytes));
+  CANDOR_ASSIGN_OR_RETURN(HttpReply r,
+                          HttpRequest(s.server, method, target, body.is_null() ? "" : body.dump(),
+                                      s.ca_file, s.headers, kDefaultMaxReplyBytes));
   Json j = r.body.empty() ? Json::object() : domain::ParseStrictJsonOrDiscarded(r.body);
   if (r.status / 100 != 2) {
-    const std::string message = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
-    return Error(r.status == 403 ? ErrorCode::kPermissionDenied
+    const std::string message =
+        j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
+    return Error(r.status == 403   ? ErrorCode::kPermissionDenied
                  : r.status == 404 ? ErrorCode::kNotFound
                  : r.status == 409 ? ErrorCode::kFailedPrecondition
                                    : ErrorCode::kInvalidArgument,
@@ -334,7 +370,8 @@ void AddStaffOptions(CLI::App* c, StaffOptions& o) {
   c->add_option("--server", o.server, "The Candor server")->required();
   c->add_option("--org", o.org, "Your organization")->required();
   c->add_option("--user", o.user, "Your account name")->required();
-  c->add_option("--password-file", o.password_file, "Read your password from this file (else $CANDOR_PASSWORD, else asked)");
+  c->add_option("--password-file", o.password_file,
+                "Read your password from this file (else $CANDOR_PASSWORD, else asked)");
   c->add_option("--totp", o.totp, "Your second-factor code, if enabled");
   c->add_option("--ca-file", o.ca_file, "Trust this PEM certificate authority for HTTPS");
 }
@@ -346,47 +383,60 @@ struct ReviewerOptions {
   LogTrust trust;
 };
 
-// The cable goes in the body, never in the URL (docs/API.md): `what` is view, acknowledge or messages.
-std::string CablesPath(const ReviewerOptions& o, const char* what) { return "/api/v1/orgs/" + o.staff.org + "/cables/" + what; }
+// The cable goes in the body, never in the URL (docs/API.md): `what` is view, acknowledge or
+// messages.
+std::string CablesPath(const ReviewerOptions& o, const char* what) {
+  return "/api/v1/orgs/" + o.staff.org + "/cables/" + what;
+}
 
 Status RunRegisterKey(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
-  CANDOR_ASSIGN_OR_RETURN(Json challenge, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/reviewer-key/challenge"));
+  CANDOR_ASSIGN_OR_RETURN(
+      Json challenge,
+      StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/reviewer-key/challenge"));
   CANDOR_ASSIGN_OR_RETURN(Json body, ReviewerKeyRegistration(o.staff.org, challenge, keys.box));
-  CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key", body));
+  CANDOR_RETURN_IF_ERROR(
+      StaffCall(s, "PUT", "/api/v1/orgs/" + o.staff.org + "/reviewer-key", body));
   // Authors seal to the reviewers the log holds: check that it holds this key now.
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(s.server, o.trust, s.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(s.server, o.staff.org, head, s.ca_file));
-  const auto logged = std::find_if(state.reviewers.begin(), state.reviewers.end(),
-                                   [&](const auto& r) { return r.box_public == keys.box.public_key; });
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
+                          FetchOrgState(s.server, o.staff.org, head, s.ca_file));
+  const auto logged =
+      std::find_if(state.reviewers.begin(), state.reviewers.end(),
+                   [&](const auto& r) { return r.box_public == keys.box.public_key; });
   if (logged == state.reviewers.end()) {
-    return VerificationFailed("the server accepted your key but the log does not list it among the reviewers");
+    return VerificationFailed(
+        "the server accepted your key but the log does not list it among the reviewers");
   }
   Say("New cables to '{}' will be encrypted to your key as well; the log lists it (entry {}).\n"
-             "Its fingerprint, which authors see next to your name: {}\n",
-             o.staff.org, logged->log_index, domain::KeyFingerprint(keys.box.public_key));
+      "Its fingerprint, which authors see next to your name: {}\n",
+      o.staff.org, logged->log_index, domain::KeyFingerprint(keys.box.public_key));
   return Status::Ok();
 }
 
 Status RunInbox(const ReviewerOptions& o, bool overdue) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
-  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/cables" +
-                                                         (overdue ? "?overdue=1" : "")));
+  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET",
+                                               "/api/v1/orgs/" + o.staff.org + "/cables" +
+                                                   (overdue ? "?overdue=1" : "")));
   const Json& cables = list.value("cables", Json::array());
   if (cables.empty()) Say("{}\n", overdue ? "No overdue cables." : "No cables.");
   for (const auto& c : cables) {
     Say("{}  {:<12} {:<9}{}\n{}", c.value("id", ""), c.value("state", ""), c.value("author", ""),
-               c["deadlines"].value("overdue", false) ? "  OVERDUE" : "", Deadlines(c));
+        c["deadlines"].value("overdue", false) ? "  OVERDUE" : "", Deadlines(c));
   }
   return Status::Ok();
 }
 
-Result<std::tuple<Json, OpenedCable, domain::OrgState>> ReadCable(const StaffSession& s, const ReviewerOptions& o,
-                                               const crypto::MemberKeys& keys) {
-  CANDOR_ASSIGN_OR_RETURN(Json view, StaffCall(s, "POST", CablesPath(o, "view"), Json{{"id", o.id}}));
+Result<std::tuple<Json, OpenedCable, domain::OrgState>> ReadCable(const StaffSession& s,
+                                                                  const ReviewerOptions& o,
+                                                                  const crypto::MemberKeys& keys) {
+  CANDOR_ASSIGN_OR_RETURN(Json view,
+                          StaffCall(s, "POST", CablesPath(o, "view"), Json{{"id", o.id}}));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(s.server, o.trust, s.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(s.server, o.staff.org, head, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
+                          FetchOrgState(s.server, o.staff.org, head, s.ca_file));
   CANDOR_ASSIGN_OR_RETURN(OpenedCable opened, OpenCable(view, keys.box, state));
   return std::make_tuple(std::move(view), std::move(opened), std::move(state));
 }
@@ -400,9 +450,10 @@ Status RunRead(const ReviewerOptions& o) {
   if (opened.content.author) {
     Say("From:    {} (verified member of the roster)\n", opened.content.author->name);
   } else {
-    Say("From:    an anonymous member of '{}' (one of {}; both ring signatures checked against roster\n"
-               "         version {} as the log records it)\n",
-               o.staff.org, opened.ring_size, opened.header.roster_version);
+    Say("From:    an anonymous member of '{}' (one of {}; both ring signatures checked against "
+        "roster\n"
+        "         version {} as the log records it)\n",
+        o.staff.org, opened.ring_size, opened.header.roster_version);
   }
   Say("{}\n{}\n", Deadlines(view), opened.content.body);
   for (const auto& a : opened.content.attachments) {
@@ -431,25 +482,30 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   std::vector<crypto::BoxPublicKey> keys_list;
   for (const auto& r : std::get<2>(read).reviewers) keys_list.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
-  CANDOR_ASSIGN_OR_RETURN(Json body, SealMessage(id, action, text, std::get<1>(read), keys_list, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(
+      Json body, SealMessage(id, action, text, std::get<1>(read), keys_list, crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "messages"), body));
-  Say("{}\n", action == domain::CableAction::kNoted ? "Note saved (reviewers only)."
-                                                           : "Sent: the author can read it with their receipt.");
+  Say("{}\n", action == domain::CableAction::kNoted
+                  ? "Note saved (reviewers only)."
+                  : "Sent: the author can read it with their receipt.");
   return Status::Ok();
 }
 
 Status RunReminders(const ReviewerOptions& o, bool mark) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
-  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/notifications?undelivered=1"));
+  CANDOR_ASSIGN_OR_RETURN(
+      Json list,
+      StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/notifications?undelivered=1"));
   std::int64_t last = 0;
   for (const auto& n : list.value("notifications", Json::array())) {
-    Say("{:<20} cable {}…  deadline {}\n", n.value("kind", ""), n.value("cable_id", "").substr(0, 16),
-               n.value("deadline", ""));
+    Say("{:<20} cable {}…  deadline {}\n", n.value("kind", ""),
+        n.value("cable_id", "").substr(0, 16), n.value("deadline", ""));
     last = std::max(last, n.value("id", std::int64_t{0}));
   }
   if (last == 0) Say("No new reminders.\n");
   if (mark && last > 0) {
-    CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", "/api/v1/orgs/" + o.staff.org + "/notifications/delivered",
+    CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST",
+                                     "/api/v1/orgs/" + o.staff.org + "/notifications/delivered",
                                      Json{{"up_to", last}}));
   }
   return Status::Ok();
@@ -458,27 +514,33 @@ Status RunReminders(const ReviewerOptions& o, bool mark) {
 }  // namespace
 
 void RegisterCableCommands(CLI::App& app, int* exit_code) {
-  CLI::App* cable = app.add_subcommand("cable", "Dissent cables: write one, follow it, or answer them as a reviewer");
+  CLI::App* cable = app.add_subcommand(
+      "cable", "Dissent cables: write one, follow it, or answer them as a reviewer");
   cable->require_subcommand(1);
 
   auto write = std::make_shared<WriteOptions>();
-  CLI::App* w = cable->add_subcommand("write", "Write an encrypted cable to your organization's reviewers");
+  CLI::App* w =
+      cable->add_subcommand("write", "Write an encrypted cable to your organization's reviewers");
   w->add_option("--server", write->server, "The Candor server")->required();
   w->add_option("--org", write->org, "Your organization")->required();
   w->add_option("--key", write->key, "Your key file")->required();
   w->add_option("--subject", write->subject, "A one-line subject")->required();
   w->add_option("--body-file", write->body_file, "A text file with the cable's words")->required();
   w->add_option("--attach", write->attach, "A file to attach (repeat for several)");
-  w->add_option("--named", write->named, "Sign with your name (as the reviewers should see it); default: anonymous");
+  w->add_option("--named", write->named,
+                "Sign with your name (as the reviewers should see it); default: anonymous");
   w->add_option("--receipt-out", write->receipt_out, "Also save the receipt in this new file");
-  w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")->capture_default_str();
+  w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")
+      ->capture_default_str();
   AddLogTrustOptions(w, write->trust);
-  w->add_option("--passphrase-file", write->passphrase.file, "Read the key file's passphrase from this file");
+  w->add_option("--passphrase-file", write->passphrase.file,
+                "Read the key file's passphrase from this file");
   w->add_option("--ca-file", write->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(w, exit_code, [write] { return RunWrite(*write); });
 
   auto status = std::make_shared<StatusOptions>();
-  CLI::App* st = cable->add_subcommand("status", "With your receipt: deadlines, replies, and the log's record");
+  CLI::App* st = cable->add_subcommand(
+      "status", "With your receipt: deadlines, replies, and the log's record");
   st->add_option("--server", status->server, "The Candor server")->required();
   st->add_option("--receipt", status->receipt, "The receipt text (candor-receipt-v1-…)");
   st->add_option("--receipt-file", status->receipt_file, "A file holding the receipt");
@@ -486,7 +548,8 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(st, exit_code, [status] { return RunStatus(*status); });
 
-  auto reviewer = [&](const char* name, const char* help, bool needs_id, bool needs_key, bool needs_text) {
+  auto reviewer = [&](const char* name, const char* help, bool needs_id, bool needs_key,
+                      bool needs_text) {
     auto o = std::make_shared<ReviewerOptions>();
     CLI::App* c = cable->add_subcommand(name, help);
     AddStaffOptions(c, o->staff);
@@ -494,23 +557,29 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
     if (needs_key) {
       AddLogTrustOptions(c, o->trust);
       c->add_option("--key", o->key, "Your key file (its X25519 key decrypts cables)")->required();
-      c->add_option("--passphrase-file", o->passphrase.file, "Read the key file's passphrase from this file");
+      c->add_option("--passphrase-file", o->passphrase.file,
+                    "Read the key file's passphrase from this file");
     }
-    if (needs_text) c->add_option("--text-file", o->text_file, "A text file with your message")->required();
+    if (needs_text)
+      c->add_option("--text-file", o->text_file, "A text file with your message")->required();
     return std::make_pair(c, o);
   };
   {
-    auto [c, o] = reviewer("register-key", "Reviewers: receive new cables with your key file's X25519 key", false, true, false);
+    auto [c, o] =
+        reviewer("register-key", "Reviewers: receive new cables with your key file's X25519 key",
+                 false, true, false);
     OnRun(c, exit_code, [o = o] { return RunRegisterKey(*o); });
   }
   {
-    auto [c, o] = reviewer("inbox", "Reviewers: the organization's cables, overdue first", false, false, false);
+    auto [c, o] = reviewer("inbox", "Reviewers: the organization's cables, overdue first", false,
+                           false, false);
     auto overdue = std::make_shared<bool>(false);
     c->add_flag("--overdue", *overdue, "Only the overdue cables");
     OnRun(c, exit_code, [o = o, overdue] { return RunInbox(*o, *overdue); });
   }
   {
-    auto [c, o] = reviewer("read", "Reviewers: decrypt and read a cable and its thread", true, true, false);
+    auto [c, o] =
+        reviewer("read", "Reviewers: decrypt and read a cable and its thread", true, true, false);
     OnRun(c, exit_code, [o = o] { return RunRead(*o); });
   }
   {
@@ -518,16 +587,22 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
     OnRun(c, exit_code, [o = o] { return RunAck(*o); });
   }
   for (auto [name, help, action] :
-       {std::tuple{"reply", "Reviewers: reply to the author (encrypted to the author's reply key)", domain::CableAction::kReplied},
-        std::tuple{"note", "Reviewers: an internal note, for reviewers only", domain::CableAction::kNoted},
-        std::tuple{"extend", "Reviewers: extend the answer deadline once, with the reason in --text-file",
+       {std::tuple{"reply", "Reviewers: reply to the author (encrypted to the author's reply key)",
+                   domain::CableAction::kReplied},
+        std::tuple{"note", "Reviewers: an internal note, for reviewers only",
+                   domain::CableAction::kNoted},
+        std::tuple{"extend",
+                   "Reviewers: extend the answer deadline once, with the reason in --text-file",
                    domain::CableAction::kExtended},
-        std::tuple{"close", "Reviewers: close with the substantive answer in --text-file", domain::CableAction::kClosed}}) {
+        std::tuple{"close", "Reviewers: close with the substantive answer in --text-file",
+                   domain::CableAction::kClosed}}) {
     auto [c, o] = reviewer(name, help, true, true, true);
     OnRun(c, exit_code, [o = o, action = action] { return RunMessage(*o, action); });
   }
   {
-    auto [c, o] = reviewer("reminders", "Reviewers: new reminders and overdue notices from the outbox", false, false, false);
+    auto [c, o] =
+        reviewer("reminders", "Reviewers: new reminders and overdue notices from the outbox", false,
+                 false, false);
     auto mark = std::make_shared<bool>(false);
     c->add_flag("--mark-read", *mark, "Mark them as delivered");
     OnRun(c, exit_code, [o = o, mark] { return RunReminders(*o, *mark); });

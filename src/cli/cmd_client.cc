@@ -14,11 +14,11 @@
 #include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
+#include "crypto/transcript.h"
 #include "domain/cosignature.h"
 #include "domain/log_entry.h"
 #include "domain/log_state.h"
 #include "domain/web_release.h"
-#include "crypto/transcript.h"
 #include "log/memory_tree.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
@@ -46,7 +46,8 @@ template <typename F>
 Result<F> Hex(const Json& j, const char* field) {
   CANDOR_ASSIGN_OR_RETURN(std::string s, Str(j, field));
   auto v = crypto::FixedFromHex<F>(s, field);
-  if (!v.ok()) return Error(ErrorCode::kCorrupt, "the server sent a malformed '" + std::string(field) + "'");
+  if (!v.ok())
+    return Error(ErrorCode::kCorrupt, "the server sent a malformed '" + std::string(field) + "'");
   return v;
 }
 
@@ -65,20 +66,23 @@ Status RunEnroll(const EnrollOptions& o) {
   Json body{{"invitation", o.invitation},
             {"ring_public", crypto::ToHex(info->ring_public)},
             {"reply_public", crypto::ToHex(info->box_public)}};
-  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/orgs/" + o.org + "/enroll", body, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(Json reply,
+                          PostJson(server, "/api/v1/orgs/" + o.org + "/enroll", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, U64(reply, "roster_size"));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, U64(reply, "version"));
   // Check that the log now holds the key: the roster everyone signs within is the logged one.
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(std::min(version, state.roster.version())));
+  CANDOR_ASSIGN_OR_RETURN(auto members,
+                          state.roster.members(std::min(version, state.roster.version())));
   if (state.roster.version() < version ||
       std::find(members.begin(), members.end(), info->ring_public) == members.end()) {
-    return VerificationFailed("the server accepted the enrollment but its log does not list your key");
+    return VerificationFailed(
+        "the server accepted the enrollment but its log does not list your key");
   }
   Say("You are enrolled in '{}'. The roster now has {} members (version {}).\n"
-             "No name was sent: the roster holds only your public keys.\n",
-             o.org, size, version);
+      "No name was sent: the roster holds only your public keys.\n",
+      o.org, size, version);
   return Status::Ok();
 }
 
@@ -97,16 +101,18 @@ Status RunRosterFetch(const RosterFetchOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
   const std::uint64_t version = o.version != 0 ? o.version : state.roster.version();
   if (version > state.roster.version()) {
-    return Error(ErrorCode::kNotFound, fmt::format("the log holds roster versions 1 to {} of '{}', not {}",
-                                                   state.roster.version(), o.org, version));
+    return Error(ErrorCode::kNotFound,
+                 fmt::format("the log holds roster versions 1 to {} of '{}', not {}",
+                             state.roster.version(), o.org, version));
   }
   CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(version));
   auto ring = crypto::Ring::Create(std::move(members));
-  if (!ring.ok()) return ring.error().WithContext(fmt::format("roster version {} of '{}'", version, o.org));
+  if (!ring.ok())
+    return ring.error().WithContext(fmt::format("roster version {} of '{}'", version, o.org));
   std::string text = domain::RingToJson(*ring).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
-  Say("Wrote the roster of '{}' ({} members, version {}, as the log proves it) to {}.\n", o.org, ring->size(),
-             version, o.out);
+  Say("Wrote the roster of '{}' ({} members, version {}, as the log proves it) to {}.\n", o.org,
+      ring->size(), version, o.out);
   return Status::Ok();
 }
 
@@ -125,45 +131,58 @@ Status AuditWeb(const ServerUrl& server, const std::string& web_url, const Trust
   CANDOR_ASSIGN_OR_RETURN(Json release, GetJson(server, "/api/v1/web/release", ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, U64(release, "log_index"));
   CANDOR_ASSIGN_OR_RETURN(std::string served_manifest, Str(release, "manifest"));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, FetchIncludedEntry(server, index, head.sth, ca_file));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry,
+                          FetchIncludedEntry(server, index, head.sth, ca_file));
   auto event = domain::DecodeLogEntry(entry);
   if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
     return VerificationFailed(fmt::format("log entry {} is not a web release", index));
   }
   const std::string& manifest = std::get<domain::WebReleaseEvent>(*event).manifest;
-  if (manifest != served_manifest) return VerificationFailed("the server describes another web release than the one it logged");
+  if (manifest != served_manifest)
+    return VerificationFailed("the server describes another web release than the one it logged");
   CANDOR_ASSIGN_OR_RETURN(auto files, domain::ParseWebManifest(manifest));
   const auto fetch = [&](const std::string& path) -> Result<crypto::Digest32> {
-    CANDOR_ASSIGN_OR_RETURN(HttpReply r, HttpRequest(site, "GET", path, "", ca_file, {}, std::size_t{64} << 20));
-    if (r.status != 200) return VerificationFailed(fmt::format("{} answers {} for {}", site.ToString(), r.status, path));
+    CANDOR_ASSIGN_OR_RETURN(HttpReply r,
+                            HttpRequest(site, "GET", path, "", ca_file, {}, std::size_t{64} << 20));
+    if (r.status != 200)
+      return VerificationFailed(
+          fmt::format("{} answers {} for {}", site.ToString(), r.status, path));
     return crypto::Sha256(crypto::AsBytes(r.body));
   };
   for (const auto& f : files) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 got, fetch(f.path));
     if (got != f.sha256) {
-      return VerificationFailed(fmt::format("{}{} is not the file of the logged web release: the pages this server "
-                                            "serves are not a logged release. Do not use them; tell your organization",
-                                            site.ToString(), f.path));
+      return VerificationFailed(
+          fmt::format("{}{} is not the file of the logged web release: the pages this server "
+                      "serves are not a logged release. Do not use them; tell your organization",
+                      site.ToString(), f.path));
     }
   }
   // The page a browser opens first, and every file it names, must be in the release.
   CANDOR_ASSIGN_OR_RETURN(HttpReply root, HttpRequest(site, "GET", "/", "", ca_file));
-  const auto index_file = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.path == "/index.html"; });
-  if (root.status != 200 || index_file == files.end() || crypto::Sha256(crypto::AsBytes(root.body)) != index_file->sha256) {
-    return VerificationFailed("the page at " + site.ToString() + "/ is not the logged release's index.html");
+  const auto index_file = std::find_if(files.begin(), files.end(),
+                                       [](const auto& f) { return f.path == "/index.html"; });
+  if (root.status != 200 || index_file == files.end() ||
+      crypto::Sha256(crypto::AsBytes(root.body)) != index_file->sha256) {
+    return VerificationFailed("the page at " + site.ToString() +
+                              "/ is not the logged release's index.html");
   }
   for (const char* attr : {"src=\"", "href=\""}) {
-    for (std::size_t at = root.body.find(attr); at != std::string::npos; at = root.body.find(attr, at + 1)) {
+    for (std::size_t at = root.body.find(attr); at != std::string::npos;
+         at = root.body.find(attr, at + 1)) {
       const std::size_t start = at + std::string_view(attr).size();
       const std::string ref = root.body.substr(start, root.body.find('"', start) - start);
-      if (ref.empty() || ref.front() != '/' || ref.rfind("//", 0) == 0) continue;  // in-page and relative links
+      if (ref.empty() || ref.front() != '/' || ref.rfind("//", 0) == 0)
+        continue;  // in-page and relative links
       if (std::none_of(files.begin(), files.end(), [&](const auto& f) { return f.path == ref; })) {
-        return VerificationFailed("the page loads " + ref + ", which the logged release does not hold");
+        return VerificationFailed("the page loads " + ref +
+                                  ", which the logged release does not hold");
       }
     }
   }
-  Say("Web release {}: the {} files {} serves to browsers match the release logged as entry {}, byte for byte.\n",
-             crypto::ToHex(domain::WebReleaseId(manifest)), files.size(), site.ToString(), index);
+  Say("Web release {}: the {} files {} serves to browsers match the release logged as entry {}, "
+      "byte for byte.\n",
+      crypto::ToHex(domain::WebReleaseId(manifest)), files.size(), site.ToString(), index);
   return Status::Ok();
 }
 
@@ -175,13 +194,15 @@ Status RunAudit(const AuditOptions& o) {
   trust.check_own_head = true;
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
   const tlog::SignedTreeHead& sth = head.sth;
-  Say("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size, crypto::ToHex(sth.head.root),
-             head.witnessed > 0 ? fmt::format(", cosigned by {} of your witnesses", head.witnessed) : "");
+  Say("Signed tree head: {} entries, root {}, signature valid{}.\n", sth.head.size,
+      crypto::ToHex(sth.head.root),
+      head.witnessed > 0 ? fmt::format(", cosigned by {} of your witnesses", head.witnessed) : "");
   if (head.previous_size) {
     Say("Consistent with the {} entries this client saw before: nothing was removed or changed.\n",
-               *head.previous_size);
+        *head.previous_size);
   } else {
-    Say("First look at this log from this client: its key and tree head are remembered in {}.\n", head.pin_file);
+    Say("First look at this log from this client: its key and tree head are remembered in {}.\n",
+        head.pin_file);
   }
 
   if (!o.web.empty()) CANDOR_RETURN_IF_ERROR(AuditWeb(server, o.web, head, o.ca_file));
@@ -194,9 +215,11 @@ Status RunAudit(const AuditOptions& o) {
     domain::LogState state;
     for (std::uint64_t start = 0; start < sth.head.size; start += 1000) {
       std::uint64_t end = std::min<std::uint64_t>(sth.head.size, start + 1000);
-      CANDOR_ASSIGN_OR_RETURN(Json page, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}",
-                                                                     start, end), o.ca_file));
-      if (!page.contains("entries") || !page["entries"].is_array() || page["entries"].size() != end - start) {
+      CANDOR_ASSIGN_OR_RETURN(
+          Json page, GetJson(server, fmt::format("/api/v1/log/entries?start={}&end={}", start, end),
+                             o.ca_file));
+      if (!page.contains("entries") || !page["entries"].is_array() ||
+          page["entries"].size() != end - start) {
         return Error(ErrorCode::kCorrupt, "the server returned the wrong number of log entries");
       }
       for (const auto& e : page["entries"]) {
@@ -219,9 +242,10 @@ Status RunAudit(const AuditOptions& o) {
     Say("Downloaded and re-hashed all {} entries: they match the signed root.\n", tree.size());
     for (const auto& [kind, n] : kinds) Say("  {:>6}  {}\n", n, kind);
     if (kinds.contains("log-state")) {
-      Say("Each of the {} log-state entries commits to exactly what the log held before it ({} letters and {} "
-                 "organizations now).\n",
-                 kinds["log-state"], state.letters(), state.organizations());
+      Say("Each of the {} log-state entries commits to exactly what the log held before it ({} "
+          "letters and {} "
+          "organizations now).\n",
+          kinds["log-state"], state.letters(), state.organizations());
     }
   }
 
@@ -233,11 +257,13 @@ Status RunAudit(const AuditOptions& o) {
 
 void RegisterClientCommands(CLI::App& app, int* exit_code) {
   auto enroll = std::make_shared<EnrollOptions>();
-  CLI::App* e = app.add_subcommand("enroll",
-                                   "Join your organization's roster with a one-time invitation");
-  e->add_option("--server", enroll->server, "The Candor server, e.g. https://candor.example.org")->required();
+  CLI::App* e =
+      app.add_subcommand("enroll", "Join your organization's roster with a one-time invitation");
+  e->add_option("--server", enroll->server, "The Candor server, e.g. https://candor.example.org")
+      ->required();
   e->add_option("--org", enroll->org, "Your organization's slug")->required();
-  e->add_option("--invitation", enroll->invitation, "The invitation code you were given")->required();
+  e->add_option("--invitation", enroll->invitation, "The invitation code you were given")
+      ->required();
   e->add_option("--key", enroll->key, "Your key file (only its public keys are sent)")->required();
   e->add_option("--ca-file", enroll->ca_file, "Trust this PEM certificate authority for HTTPS");
   AddLogTrustOptions(e, enroll->trust);
@@ -257,12 +283,14 @@ void RegisterClientCommands(CLI::App& app, int* exit_code) {
 
   auto audit = std::make_shared<AuditOptions>();
   CLI::App* a = app.add_subcommand(
-      "audit", "Check the server's transparency log: signature, and no rewritten history since last time");
+      "audit",
+      "Check the server's transparency log: signature, and no rewritten history since last time");
   a->add_option("--server", audit->server, "The Candor server")->required();
   AddLogTrustOptions(a, audit->trust);
   a->add_flag("--full", audit->full, "Also download every entry and re-hash the whole log");
   a->add_option("--web", audit->web,
-                "Also check that the web pages served at this URL (usually the server's own) are, byte for byte, a "
+                "Also check that the web pages served at this URL (usually the server's own) are, "
+                "byte for byte, a "
                 "web release logged in this log");
   a->add_option("--ca-file", audit->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(a, exit_code, [audit] { return RunAudit(*audit); });

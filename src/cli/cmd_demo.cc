@@ -33,13 +33,15 @@ Status RunDemo(std::size_t members) {
     publics.push_back(keys.back().ring.public_key);
   }
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(publics));
-  fmt::print("1. Created {} member keys on this machine ({:.1f} ms). The roster (ring) holds only\n"
-             "   their public keys; ring digest {}.\n",
-             members, MillisSince(t0), crypto::ToHex(ring.digest()).substr(0, 16));
+  fmt::print(
+      "1. Created {} member keys on this machine ({:.1f} ms). The roster (ring) holds only\n"
+      "   their public keys; ring digest {}.\n",
+      members, MillisSince(t0), crypto::ToHex(ring.digest()).substr(0, 16));
 
-  domain::Letter letter{"On the policy",
-                        "We, the undersigned, ask leadership to reconsider the policy.",
-                        {"demo-agency"}, std::nullopt, std::nullopt, std::nullopt};
+  domain::Letter letter{
+      "On the policy", "We, the undersigned, ask leadership to reconsider the policy.",
+      {"demo-agency"}, std::nullopt,
+      std::nullopt,    std::nullopt};
   domain::Letter other = letter;
   other.title = "A second, unrelated letter";
   domain::LetterId id = domain::ComputeLetterId(letter);
@@ -54,31 +56,34 @@ Status RunDemo(std::size_t members) {
   t0 = std::chrono::steady_clock::now();
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, ring));
   double verify_ms = MillisSince(t0);
-  fmt::print("3. Member #{} signed anonymously ({} bytes, {:.1f} ms). Anyone can verify it\n"
-             "   ({:.1f} ms): it was made by one of the {} members, and nobody can tell which.\n",
-             signer + 1, sig.signature.size(), sign_ms, verify_ms, members);
+  fmt::print(
+      "3. Member #{} signed anonymously ({} bytes, {:.1f} ms). Anyone can verify it\n"
+      "   ({:.1f} ms): it was made by one of the {} members, and nobody can tell which.\n",
+      signer + 1, sig.signature.size(), sign_ms, verify_ms, members);
 
   CANDOR_ASSIGN_OR_RETURN(auto again, domain::SignLetter(id, domain::SignatureAction::kSign, ring,
                                                          signer, keys[signer].ring.secret, rng));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_again, domain::VerifyCoSignature(again, ring));
   bool duplicate = tag_again == tag;
-  fmt::print("4. The same member signed the same letter again: the signature is valid, but its tag\n"
-             "   equals the first one's, so it is {}.\n",
-             duplicate ? "detected as a duplicate and counted once" : "NOT DETECTED (bug)");
+  fmt::print(
+      "4. The same member signed the same letter again: the signature is valid, but its tag\n"
+      "   equals the first one's, so it is {}.\n",
+      duplicate ? "detected as a duplicate and counted once" : "NOT DETECTED (bug)");
 
   CANDOR_ASSIGN_OR_RETURN(auto on_other,
-                          domain::SignLetter(other_id, domain::SignatureAction::kSign, ring,
-                                             signer, keys[signer].ring.secret, rng));
+                          domain::SignLetter(other_id, domain::SignatureAction::kSign, ring, signer,
+                                             keys[signer].ring.secret, rng));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_other, domain::VerifyCoSignature(on_other, ring));
   bool unlinkable = tag_other != tag;
-  fmt::print("5. The same member signed a different letter: the tags differ, so the two signatures\n"
-             "   {}.\n",
-             unlinkable ? "cannot be linked to each other" : "ARE LINKABLE (bug)");
+  fmt::print(
+      "5. The same member signed a different letter: the tags differ, so the two signatures\n"
+      "   {}.\n",
+      unlinkable ? "cannot be linked to each other" : "ARE LINKABLE (bug)");
 
   const std::size_t someone_else = signer + 1;
-  CANDOR_ASSIGN_OR_RETURN(auto second, domain::SignLetter(id, domain::SignatureAction::kSign, ring,
-                                                          someone_else,
-                                                          keys[someone_else].ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(auto second,
+                          domain::SignLetter(id, domain::SignatureAction::kSign, ring, someone_else,
+                                             keys[someone_else].ring.secret, rng));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_second, domain::VerifyCoSignature(second, ring));
   fmt::print("6. Another member signed the letter: a different tag, so the count is now {}.\n",
              tag_second != tag ? 2 : 1);
@@ -92,8 +97,9 @@ Status RunDemo(std::size_t members) {
   if (!duplicate || !unlinkable || !rejected || tag_second == tag) {
     return Error(ErrorCode::kInternal, "the demonstration found a problem");
   }
-  fmt::print("\nDone. Try it yourself: candor keygen, candor ring create, candor sign, "
-             "candor verify (see README).\n");
+  fmt::print(
+      "\nDone. Try it yourself: candor keygen, candor ring create, candor sign, "
+      "candor verify (see README).\n");
   return Status::Ok();
 }
 

@@ -27,14 +27,14 @@ Status RunKeygen(const KeygenOptions& o) {
                           ReadPassphrase(o.passphrase, "New passphrase for the key file", true));
   crypto::MemberKeys keys = crypto::GenerateMemberKeys(crypto::DefaultRng());
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file,
-                          crypto::SealKeyFile(keys, passphrase.view(), crypto::KdfParams::Moderate(),
-                                              crypto::DefaultRng()));
+                          crypto::SealKeyFile(keys, passphrase.view(),
+                                              crypto::KdfParams::Moderate(), crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, file, o.force, 0600));
   Say("Created your member key in {} (protected by your passphrase).\n", o.out);
   Say("ring public key:  {}\n", crypto::ToHex(keys.ring.public_key));
   Say("reply public key: {}\n", crypto::ToHex(keys.box.public_key));
   Say("Keep the file and the passphrase to yourself: nobody, not even an administrator,\n"
-             "can recover them for you.\n");
+      "can recover them for you.\n");
   return Status::Ok();
 }
 
@@ -47,7 +47,7 @@ Status RunKeyShow(const std::string& path, bool json) {
     SayJson(j);
   } else {
     Say("ring public key:  {}\nreply public key: {}\n", crypto::ToHex(info.ring_public),
-               crypto::ToHex(info.box_public));
+        crypto::ToHex(info.box_public));
   }
   return Status::Ok();
 }
@@ -60,12 +60,14 @@ struct PasswdOptions {
 
 Status RunKeyPasswd(const PasswdOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(o.path));
-  CANDOR_ASSIGN_OR_RETURN(Passphrase old_pass, ReadPassphrase(o.old_passphrase, "Current passphrase", false));
-  CANDOR_ASSIGN_OR_RETURN(Passphrase new_pass, ReadPassphrase(o.new_passphrase, "New passphrase", true));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes updated,
-                          crypto::ChangeKeyFilePassphrase(file, old_pass.view(), new_pass.view(),
-                                                          crypto::KdfParams::Moderate(),
-                                                          crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase old_pass,
+                          ReadPassphrase(o.old_passphrase, "Current passphrase", false));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase new_pass,
+                          ReadPassphrase(o.new_passphrase, "New passphrase", true));
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::Bytes updated,
+      crypto::ChangeKeyFilePassphrase(file, old_pass.view(), new_pass.view(),
+                                      crypto::KdfParams::Moderate(), crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.path, updated, /*overwrite=*/true, 0600));
   Say("Changed the passphrase of {}.\n", o.path);
   return Status::Ok();
@@ -94,11 +96,12 @@ Status RunRingCreate(const RingCreateOptions& o) {
   std::string text = domain::RingToJson(ring).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
   Say("Wrote a ring of {} members to {} (digest {}).\n", ring.size(), o.out,
-             crypto::ToHex(ring.digest()));
+      crypto::ToHex(ring.digest()));
   return Status::Ok();
 }
 
-void AddPassphraseOption(CLI::App* cmd, PassphraseSource* source, const char* name = "--passphrase-file") {
+void AddPassphraseOption(CLI::App* cmd, PassphraseSource* source,
+                         const char* name = "--passphrase-file") {
   cmd->add_option(name, source->file,
                   "Read the passphrase from the first line of this file (otherwise "
                   "$CANDOR_PASSPHRASE, otherwise you are asked)");
@@ -119,7 +122,8 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
   key->require_subcommand(1);
   auto show_path = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
-  CLI::App* show = key->add_subcommand("show", "Print the public keys in a key file (no passphrase needed)");
+  CLI::App* show =
+      key->add_subcommand("show", "Print the public keys in a key file (no passphrase needed)");
   show->add_option("file", *show_path, "The key file")->required();
   show->add_flag("--json", *show_json, "Print JSON");
   OnRun(show, exit_code, [show_path, show_json] { return RunKeyShow(*show_path, *show_json); });

@@ -26,16 +26,15 @@
 #include "domain/letter.h"
 #include "domain/log_entry.h"
 #include "domain/roster.h"
+#include "domain/strict_json.h"
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
-#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
 
 using domain::Json;
-
 
 Result<std::string> StrField(const Json& j, const char* field) {
   if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
@@ -61,8 +60,9 @@ struct LetterRings {
 // Fetches /letters/{id}/bundle?signatures=0 at the trusted head's size and checks it: the log
 // key and the tree head are the trusted ones, every inclusion proof, the letter's id, complete
 // rosters.
-Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id, const TrustedHead& head,
-                                     const std::string& ca_file, std::size_t max_ring = domain::kMaxRingSize) {
+Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
+                                     const TrustedHead& head, const std::string& ca_file,
+                                     std::size_t max_ring = domain::kMaxRingSize) {
   const std::string id_hex = crypto::ToHex(id);
   CANDOR_ASSIGN_OR_RETURN(
       Json b, FetchProofPages(server,
@@ -74,22 +74,27 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
   out.log_key = head.log_key;
   out.sth = head.sth;
   if (!b.contains("log_public_key") || b["log_public_key"] != crypto::ToHex(head.log_key)) {
-    return VerificationFailed("the letter's bundle is signed by another log key than the trusted one");
+    return VerificationFailed(
+        "the letter's bundle is signed by another log key than the trusted one");
   }
   if (!b.contains("tree_head")) return BadReply("a bundle without a tree head");
   auto sth = domain::SignedTreeHeadFromJson(b["tree_head"]);
   if (!sth.ok() || *sth != head.sth) {
-    return VerificationFailed("the letter's bundle is not at the tree head the server showed a moment ago");
+    return VerificationFailed(
+        "the letter's bundle is not at the tree head the server showed a moment ago");
   }
-  if (!b.contains("entries") || !b["entries"].is_array()) return BadReply("a bundle without entries");
+  if (!b.contains("entries") || !b["entries"].is_array())
+    return BadReply("a bundle without entries");
   std::optional<domain::LetterEvent> letter_event;
   std::map<std::string, std::vector<domain::RosterEvent>> roster_events;
   for (const auto& e : b["entries"]) {
-    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned()) return BadReply("a malformed entry");
+    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned())
+      return BadReply("a malformed entry");
     const std::uint64_t index = e["index"].get<std::uint64_t>();
     CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(e, "entry"));
     auto entry = crypto::FromHex(entry_hex);
-    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array()) return BadReply("a malformed entry");
+    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array())
+      return BadReply("a malformed entry");
     std::vector<tlog::Hash> proof;
     for (const auto& h : e["proof"]) {
       auto hash = h.is_string() ? crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof")
@@ -97,11 +102,14 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
       if (!hash.ok()) return BadReply("a malformed proof");
       proof.push_back(*hash);
     }
-    if (!tlog::VerifyInclusion(index, out.sth.head.size, tlog::HashLeaf(*entry), proof, out.sth.head.root).ok()) {
+    if (!tlog::VerifyInclusion(index, out.sth.head.size, tlog::HashLeaf(*entry), proof,
+                               out.sth.head.root)
+             .ok()) {
       return VerificationFailed("log entry " + std::to_string(index) + " is not in the signed log");
     }
     auto event = domain::DecodeLogEntry(*entry);
-    if (!event.ok()) return BadReply("log entry " + std::to_string(index) + " that does not decode");
+    if (!event.ok())
+      return BadReply("log entry " + std::to_string(index) + " that does not decode");
     if (auto* l = std::get_if<domain::LetterEvent>(&*event)) {
       if (domain::ComputeLetterId(l->letter) != id) continue;
       letter_event = *l;
@@ -117,7 +125,8 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
     const std::string& slug = out.letter.organizations[i];
     const std::uint64_t version = letter_event->roster_versions[i];
     auto& events = roster_events[slug];
-    std::sort(events.begin(), events.end(), [](const auto& x, const auto& y) { return x.version < y.version; });
+    std::sort(events.begin(), events.end(),
+              [](const auto& x, const auto& y) { return x.version < y.version; });
     auto roster = domain::Roster::Replay(events);
     if (!roster.ok() || roster->version() != version) {
       return VerificationFailed("the log entries of '" + slug + "''s roster up to version " +
@@ -131,7 +140,8 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
 
 std::string Grouped(std::uint64_t n) {
   std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
   return s;
 }
 
@@ -156,14 +166,15 @@ Status RunDraft(const DraftOptions& o) {
   letter.closes_at_ms = o.closes_at_ms;
   letter.quorum = o.quorum;
   if (!o.supersedes.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(letter.supersedes, crypto::FixedFromHex<domain::LetterId>(o.supersedes, "--supersedes"));
+    CANDOR_ASSIGN_OR_RETURN(letter.supersedes,
+                            crypto::FixedFromHex<domain::LetterId>(o.supersedes, "--supersedes"));
   }
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const std::string text = domain::LetterToJson(letter).dump(2) + "\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
   Say("Wrote {}. Once published, this letter's id will be\n  {}\n"
-             "and not one word of it can change. Publish it with `candor letter publish {}`.\n",
-             o.out, crypto::ToHex(domain::ComputeLetterId(letter)), o.out);
+      "and not one word of it can change. Publish it with `candor letter publish {}`.\n",
+      o.out, crypto::ToHex(domain::ComputeLetterId(letter)), o.out);
   return Status::Ok();
 }
 
@@ -189,46 +200,53 @@ Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  auto signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key, domain::kMaxRingSize, o.min_ring);
+  auto signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key,
+                                     domain::kMaxRingSize, o.min_ring);
   if (!signer.ok()) {
-    if (signer.error().code() == ErrorCode::kNotFound) return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
-    return Error(signer.error().code(), fmt::format("'{}': {}; nothing was sent (see --min-ring)", org, signer.error().message()));
+    if (signer.error().code() == ErrorCode::kNotFound)
+      return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
+    return Error(signer.error().code(), fmt::format("'{}': {}; nothing was sent (see --min-ring)",
+                                                    org, signer.error().message()));
   }
   const crypto::Ring& ring = signer->ring;
   // A free publishing slot of the current window (domain::PublishQuotaEvent): the client finds
   // its own used slots by computing its tags, and asks the server nothing about itself.
-  CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/letter-quota", o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(Json quota,
+                          GetJson(server, "/api/v1/orgs/" + org + "/letter-quota", o.ca_file));
   constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
   if (!quota.is_object() || !quota.contains("window") || !quota["window"].is_number_unsigned() ||
-      !quota.contains("slots") || !quota["slots"].is_number_unsigned() || quota["slots"].get<std::uint64_t>() > kMaxSlots ||
-      !quota.contains("used") || !quota["used"].is_array()) {
+      !quota.contains("slots") || !quota["slots"].is_number_unsigned() ||
+      quota["slots"].get<std::uint64_t>() > kMaxSlots || !quota.contains("used") ||
+      !quota["used"].is_array()) {
     return BadReply("a malformed letter quota");
   }
   const auto window = quota["window"].get<std::uint64_t>();
   const auto slots = quota["slots"].get<std::uint64_t>();
   std::vector<std::pair<std::int64_t, crypto::Point>> used;
   for (const auto& u : quota["used"]) {
-    if (!u.is_object() || !u.contains("slot") || !u["slot"].is_number_integer() || !u.contains("tag") ||
-        !u["tag"].is_string()) {
+    if (!u.is_object() || !u.contains("slot") || !u["slot"].is_number_integer() ||
+        !u.contains("tag") || !u["tag"].is_string()) {
       return BadReply("a malformed letter quota tag");
     }
     auto tag = crypto::FixedFromHex<crypto::Point>(u["tag"].get<std::string>(), "tag");
     if (!tag.ok()) return BadReply("a malformed letter quota tag");
     used.emplace_back(u["slot"].get<std::int64_t>(), *tag);
   }
-  const std::vector<std::uint64_t> free = FreeQuotaSlots(keys.ring.secret, slots, used, [&](std::uint64_t slot) {
-    return domain::PublishQuotaEvent(org, window, slot);
-  });
+  const std::vector<std::uint64_t> free = FreeQuotaSlots(
+      keys.ring.secret, slots, used,
+      [&](std::uint64_t slot) { return domain::PublishQuotaEvent(org, window, slot); });
   if (free.empty()) {
-    return Error(ErrorCode::kResourceExhausted,
-                 fmt::format("you have published as many letters as '{}' allows in this period ({}); "
-                             "you can publish again when it ends",
-                             org, slots));
+    return Error(
+        ErrorCode::kResourceExhausted,
+        fmt::format("you have published as many letters as '{}' allows in this period ({}); "
+                    "you can publish again when it ends",
+                    org, slots));
   }
   const std::uint64_t slot = free[crypto::UniformBelow(crypto::DefaultRng(), free.size())];
-  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature proof,
-                          crypto::LrsSign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
-                                          ring, signer->index, keys.ring.secret, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::LrsSignature proof,
+      crypto::LrsSign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
+                      ring, signer->index, keys.ring.secret, crypto::DefaultRng()));
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},
@@ -237,10 +255,12 @@ Status RunPublish(const PublishOptions& o) {
             {"proof", crypto::ToHex(proof.Encode())}};
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/member", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::string got, StrField(reply, "id"));
-  if (got != crypto::ToHex(id)) return VerificationFailed("the server published the letter under another id: " + got);
-  Say("Published. Letter id: {}\nYou proved you are one of {} members of '{}' without saying which.\n"
-             "Members sign it with `candor letter sign {} --server {} --key KEYFILE`.\n",
-             got, ring.size(), org, got, server.ToString());
+  if (got != crypto::ToHex(id))
+    return VerificationFailed("the server published the letter under another id: " + got);
+  Say("Published. Letter id: {}\nYou proved you are one of {} members of '{}' without saying "
+      "which.\n"
+      "Members sign it with `candor letter sign {} --server {} --key KEYFILE`.\n",
+      got, ring.size(), org, got, server.ToString());
   return Status::Ok();
 }
 
@@ -276,17 +296,24 @@ Status RunLetterSign(const LetterSignOptions& o) {
                  "before it was published may sign it)");
   }
   if (Status small = domain::CheckMinRing(ring->size(), o.min_ring); !small.ok()) {
-    return Error(small.error().code(), small.error().message() + ": signing in it could single you out, so nothing was sent (see --min-ring)");
+    return Error(small.error().code(),
+                 small.error().message() +
+                     ": signing in it could single you out, so nothing was sent (see --min-ring)");
   }
-  Say(stderr, "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was published).\n",
-             Grouped(ring->size()), org->slug, org->version);
-  const auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
-  CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
-                          domain::SignLetter(id, action, *ring, *ring->IndexOf(keys.ring.public_key),
-                                             keys.ring.secret, crypto::DefaultRng()));
+  Say(stderr,
+      "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was "
+      "published).\n",
+      Grouped(ring->size()), org->slug, org->version);
+  const auto action =
+      o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
+  CANDOR_ASSIGN_OR_RETURN(
+      domain::CoSignature sig,
+      domain::SignLetter(id, action, *ring, *ring->IndexOf(keys.ring.public_key), keys.ring.secret,
+                         crypto::DefaultRng()));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, *ring));
   Json body{{"organization", org->slug}, {"signature", domain::CoSignatureToJson(sig)}};
-  CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/" + o.letter + "/signatures", body, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(
+      Json reply, PostJson(server, "/api/v1/letters/" + o.letter + "/signatures", body, o.ca_file));
   Json receipt{{"server", server.ToString()},
                {"letter", o.letter},
                {"tag", crypto::ToHex(tag)},
@@ -297,17 +324,20 @@ Status RunLetterSign(const LetterSignOptions& o) {
     return BadReply("a receipt for another signature");
   }
   if (!o.receipt.empty()) {
-    CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.receipt, crypto::AsBytes(receipt.dump(2) + "\n"), false, 0600));
+    CANDOR_RETURN_IF_ERROR(
+        WriteFileAtomic(o.receipt, crypto::AsBytes(receipt.dump(2) + "\n"), false, 0600));
   }
-  Say("{} \"{}\".\nYour {} is one of {} members of '{}' (roster version {}): nobody, not even the server, can "
-             "tell which.\nIt will appear in the log with the next batch{}.\n",
-             o.withdraw ? "Withdrew your signature from" : "Signed", rings.letter.title,
-             o.withdraw ? "withdrawal" : "signature", Grouped(ring->size()), org->slug, org->version,
-             rings.letter.quorum ? fmt::format(" once {} people have signed", *rings.letter.quorum) : std::string());
+  Say("{} \"{}\".\nYour {} is one of {} members of '{}' (roster version {}): nobody, not even the "
+      "server, can "
+      "tell which.\nIt will appear in the log with the next batch{}.\n",
+      o.withdraw ? "Withdrew your signature from" : "Signed", rings.letter.title,
+      o.withdraw ? "withdrawal" : "signature", Grouped(ring->size()), org->slug, org->version,
+      rings.letter.quorum ? fmt::format(" once {} people have signed", *rings.letter.quorum)
+                          : std::string());
   if (!o.receipt.empty()) {
     Say("Receipt saved to {} (check it later with `candor letter receipt {}`). Anyone who reads\n"
-               "that file can tell this signature is yours: keep it private, or delete it.\n",
-               o.receipt, o.receipt);
+        "that file can tell this signature is yours: keep it private, or delete it.\n",
+        o.receipt, o.receipt);
   }
   return Status::Ok();
 }
@@ -321,9 +351,11 @@ struct ReceiptOptions {
 Status RunReceipt(const ReceiptOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.file));
   Json r = domain::ParseStrictJsonOrDiscarded(text);
-  if (r.is_discarded() || !r.is_object()) return InvalidArgument("'" + o.file + "' is not a receipt");
+  if (r.is_discarded() || !r.is_object())
+    return InvalidArgument("'" + o.file + "' is not a receipt");
   auto field = [&](const char* f) -> Result<std::string> {
-    if (!r.contains(f) || !r[f].is_string()) return InvalidArgument(std::string("the receipt lacks '") + f + "'");
+    if (!r.contains(f) || !r[f].is_string())
+      return InvalidArgument(std::string("the receipt lacks '") + f + "'");
     return r[f].get<std::string>();
   };
   CANDOR_ASSIGN_OR_RETURN(std::string letter, field("letter"));
@@ -337,10 +369,13 @@ Status RunReceipt(const ReceiptOptions& o) {
   }
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(server_text));
   CANDOR_ASSIGN_OR_RETURN(auto letter_id, crypto::FixedFromHex<domain::LetterId>(letter, "letter"));
-  CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key"));
-  CANDOR_ASSIGN_OR_RETURN(Json states, PostJson(server, "/api/v1/letters/" + letter + "/signature-status",
-                                               Json{{"tag", tag}}, o.ca_file));
-  if (!states.contains("signatures") || !states["signatures"].is_array()) return BadReply("no signature states");
+  CANDOR_ASSIGN_OR_RETURN(auto key,
+                          crypto::FixedFromHex<crypto::SignPublicKey>(key_hex, "log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(Json states,
+                          PostJson(server, "/api/v1/letters/" + letter + "/signature-status",
+                                   Json{{"tag", tag}}, o.ca_file));
+  if (!states.contains("signatures") || !states["signatures"].is_array())
+    return BadReply("no signature states");
   for (const auto& st : states["signatures"]) {
     if (st.value("action", "") != action) continue;
     if (st.value("signature_sha256", "") != sig_hash) {
@@ -348,11 +383,13 @@ Status RunReceipt(const ReceiptOptions& o) {
     }
     const std::string state = st.value("state", "");
     if (state != "published") {
-      Say("Accepted, not yet in the log ({}).\n",
-                 state == "waiting-for-quorum" ? "the letter's quorum is not reached yet" : "waiting for the next batch");
+      Say("Accepted, not yet in the log ({}).\n", state == "waiting-for-quorum"
+                                                      ? "the letter's quorum is not reached yet"
+                                                      : "waiting for the next batch");
       return Status::Ok();
     }
-    if (!st.contains("log_index") || !st["log_index"].is_number_unsigned()) return BadReply("a published state without a log index");
+    if (!st.contains("log_index") || !st["log_index"].is_number_unsigned())
+      return BadReply("a published state without a log index");
     const std::uint64_t index = st["log_index"].get<std::uint64_t>();
     // The receipt's key is the one the signature was made under: it must be the log's still.
     LogTrust trust = o.trust;
@@ -365,16 +402,19 @@ Status RunReceipt(const ReceiptOptions& o) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, FetchIncludedEntry(server, index, sth, o.ca_file));
     auto event = domain::DecodeLogEntry(entry);
     auto* cosig = event.ok() ? std::get_if<domain::CoSignatureEvent>(&*event) : nullptr;
-    if (cosig == nullptr || cosig->letter != letter_id || crypto::ToHex(crypto::Sha256(cosig->signature)) != sig_hash ||
+    if (cosig == nullptr || cosig->letter != letter_id ||
+        crypto::ToHex(crypto::Sha256(cosig->signature)) != sig_hash ||
         domain::SignatureActionName(cosig->action) != action) {
       return VerificationFailed("log entry " + std::to_string(index) + " is not your signature");
     }
     Say("Your {} is in the log: entry {} of {}, batch {}; the inclusion proof checks against the\n"
-               "tree head signed by log key {}.\n",
-               action == "sign" ? "signature" : "withdrawal", index, sth.head.size, st.value("batch", 0), key_hex);
+        "tree head signed by log key {}.\n",
+        action == "sign" ? "signature" : "withdrawal", index, sth.head.size, st.value("batch", 0),
+        key_hex);
     return Status::Ok();
   }
-  return VerificationFailed("the server does not know this receipt's " + action + " on that letter");
+  return VerificationFailed("the server does not know this receipt's " + action +
+                            " on that letter");
 }
 
 // --- letter list / show ---
@@ -388,13 +428,16 @@ void PrintLetter(const Json& v, bool full) {
   if (full) Say("\n{}\n\n", l.value("body", ""));
   for (const auto& o : v["organizations"]) {
     std::string rings;
-    for (const auto& r : o["rings"]) rings += (rings.empty() ? "" : ", ") + Grouped(r.value("size", 0u));
-    Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.value("slug", ""),
-               o["signers"].is_number() ? Grouped(o["signers"].get<std::uint64_t>()) : std::string("?"),
-               o.value("roster_version", 0), Grouped(o.value("roster_size", 0u)), rings);
+    for (const auto& r : o["rings"])
+      rings += (rings.empty() ? "" : ", ") + Grouped(r.value("size", 0u));
+    Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n",
+        o.value("slug", ""),
+        o["signers"].is_number() ? Grouped(o["signers"].get<std::uint64_t>()) : std::string("?"),
+        o.value("roster_version", 0), Grouped(o.value("roster_size", 0u)), rings);
   }
   if (v.value("quorum_reached", false)) {
-    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)), v.value("batches", 0u));
+    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)),
+        v.value("batches", 0u));
   } else {
     Say("  Quorum of {} not yet reached: counts are hidden until then.\n", v.value("quorum", 0u));
   }
@@ -407,8 +450,11 @@ Status RunList(const ShowOptions& o) {
   std::int64_t after = 0;
   std::size_t shown = 0;
   for (;;) {
-    CANDOR_ASSIGN_OR_RETURN(Json list, GetJson(server, "/api/v1/letters?limit=200&after=" + std::to_string(after), o.ca_file));
-    if (!list.is_object() || !list.contains("letters") || !list["letters"].is_array()) return BadReply("no letter list");
+    CANDOR_ASSIGN_OR_RETURN(
+        Json list,
+        GetJson(server, "/api/v1/letters?limit=200&after=" + std::to_string(after), o.ca_file));
+    if (!list.is_object() || !list.contains("letters") || !list["letters"].is_array())
+      return BadReply("no letter list");
     for (const auto& v : list["letters"]) PrintLetter(v, false);
     shown += list["letters"].size();
     const Json next = list.value("next_after", Json(nullptr));
@@ -429,7 +475,8 @@ Status RunShow(const ShowOptions& o) {
   // The text shown is checked against the id: the server cannot show other words.
   if (!v.contains("letter")) return BadReply("a letter without text");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(v["letter"]));
-  if (domain::ComputeLetterId(letter) != id) return VerificationFailed("the text the server sent does not match the letter id");
+  if (domain::ComputeLetterId(letter) != id)
+    return VerificationFailed("the text the server sent does not match the letter id");
   PrintLetter(v, true);
   return Status::Ok();
 }
@@ -437,15 +484,18 @@ Status RunShow(const ShowOptions& o) {
 }  // namespace
 
 void RegisterLetterCommands(CLI::App& app, int* exit_code) {
-  CLI::App* letter = app.add_subcommand("letter", "Collective letters: draft, publish, sign, withdraw, check");
+  CLI::App* letter =
+      app.add_subcommand("letter", "Collective letters: draft, publish, sign, withdraw, check");
   letter->require_subcommand(1);
 
   auto draft = std::make_shared<DraftOptions>();
   CLI::App* d = letter->add_subcommand("draft", "Write a letter file (nothing is sent)");
   d->add_option("--title", draft->title, "The letter's title")->required();
   d->add_option("--body-file", draft->body_file, "A text file with the letter's words")->required();
-  d->add_option("--org", draft->orgs, "An organization whose members may sign (repeat for several)")->required();
-  d->add_option("--closes-at-ms", draft->closes_at_ms, "Refuse signatures after this time (ms since 1970)");
+  d->add_option("--org", draft->orgs, "An organization whose members may sign (repeat for several)")
+      ->required();
+  d->add_option("--closes-at-ms", draft->closes_at_ms,
+                "Refuse signatures after this time (ms since 1970)");
   d->add_option("--quorum", draft->quorum, "Publish no signature until this many have signed");
   d->add_option("--supersedes", draft->supersedes, "The id of a letter this one corrects");
   d->add_option("--out,-o", draft->out, "Where to write the letter file")->required();
@@ -453,34 +503,43 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   OnRun(d, exit_code, [draft] { return RunDraft(*draft); });
 
   auto publish = std::make_shared<PublishOptions>();
-  CLI::App* p = letter->add_subcommand("publish", "Publish (freeze) a letter file, proving you are a member without saying who");
+  CLI::App* p = letter->add_subcommand(
+      "publish", "Publish (freeze) a letter file, proving you are a member without saying who");
   p->add_option("file", publish->file, "The letter file (from `candor letter draft`)")->required();
   p->add_option("--server", publish->server, "The Candor server")->required();
   p->add_option("--key", publish->key, "Your key file")->required();
-  p->add_option("--org", publish->org, "Which of the letter's organizations you prove membership of (default: the first)");
-  p->add_option("--min-ring", publish->min_ring, "Refuse to prove membership within fewer members")->capture_default_str();
-  p->add_option("--passphrase-file", publish->passphrase.file, "Read the key file's passphrase from this file");
+  p->add_option("--org", publish->org,
+                "Which of the letter's organizations you prove membership of (default: the first)");
+  p->add_option("--min-ring", publish->min_ring, "Refuse to prove membership within fewer members")
+      ->capture_default_str();
+  p->add_option("--passphrase-file", publish->passphrase.file,
+                "Read the key file's passphrase from this file");
   p->add_option("--ca-file", publish->ca_file, "Trust this PEM certificate authority for HTTPS");
   AddLogTrustOptions(p, publish->trust);
   OnRun(p, exit_code, [publish] { return RunPublish(*publish); });
 
   auto sign = std::make_shared<LetterSignOptions>();
-  CLI::App* s = letter->add_subcommand("sign", "Co-sign a letter anonymously (or withdraw with --withdraw)");
+  CLI::App* s =
+      letter->add_subcommand("sign", "Co-sign a letter anonymously (or withdraw with --withdraw)");
   s->add_option("letter", sign->letter, "The letter id (64 hex characters)")->required();
   s->add_option("--server", sign->server, "The Candor server")->required();
   s->add_option("--key", sign->key, "Your key file")->required();
-  s->add_option("--org", sign->org, "Sign as a member of this organization (default: the first that lists you)");
+  s->add_option("--org", sign->org,
+                "Sign as a member of this organization (default: the first that lists you)");
   s->add_flag("--withdraw", sign->withdraw, "Withdraw your earlier signature instead");
   s->add_option("--receipt", sign->receipt, "Save a receipt here, to check inclusion later");
   AddLogTrustOptions(s, sign->trust);
-  s->add_option("--min-ring", sign->min_ring, "Refuse to sign within fewer members")->capture_default_str();
-  s->add_option("--passphrase-file", sign->passphrase.file, "Read the key file's passphrase from this file");
+  s->add_option("--min-ring", sign->min_ring, "Refuse to sign within fewer members")
+      ->capture_default_str();
+  s->add_option("--passphrase-file", sign->passphrase.file,
+                "Read the key file's passphrase from this file");
   s->add_option("--ca-file", sign->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(s, exit_code, [sign] { return RunLetterSign(*sign); });
 
   auto receipt = std::make_shared<ReceiptOptions>();
   CLI::App* r = letter->add_subcommand("receipt", "Check that a signature of yours is in the log");
-  r->add_option("file", receipt->file, "The receipt file from `candor letter sign --receipt`")->required();
+  r->add_option("file", receipt->file, "The receipt file from `candor letter sign --receipt`")
+      ->required();
   r->add_option("--server", receipt->server, "The Candor server (default: the one in the receipt)");
   r->add_option("--ca-file", receipt->ca_file, "Trust this PEM certificate authority for HTTPS");
   AddLogTrustOptions(r, receipt->trust);

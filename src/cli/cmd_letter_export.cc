@@ -45,13 +45,11 @@ Status RunExport(const ExportOptions& o) {
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), o.force));
   if (report) {
     Say("{}", DescribeBundleReport(*report));
-    Say(
-        "Wrote the verified bundle ({} bytes) to {}; `candor verify --bundle {} --log-key {}` "
+    Say("Wrote the verified bundle ({} bytes) to {}; `candor verify --bundle {} --log-key {}` "
         "recounts it offline.\n",
         WithThousands(text.size()), o.out, o.out, crypto::ToHex(report->log_key));
   } else {
-    Say(
-        "Wrote the bundle of letter {} ({} bytes) to {} WITHOUT checking it; check it with "
+    Say("Wrote the bundle of letter {} ({} bytes) to {} WITHOUT checking it; check it with "
         "`candor verify --bundle {}`.\n",
         o.letter, WithThousands(text.size()), o.out, o.out);
   }

@@ -12,11 +12,11 @@
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "domain/cosignature.h"
+#include "domain/strict_json.h"
 #include "log/memory_tree.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
-#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -39,7 +39,8 @@ Result<tlog::MemoryTree> LoadTree(const EntriesOptions& o) {
     ++line_no;
     if (o.hex) {
       auto bytes = crypto::FromHex(line);
-      if (!bytes.ok()) return bytes.error().WithContext(fmt::format("{} line {}", o.entries, line_no));
+      if (!bytes.ok())
+        return bytes.error().WithContext(fmt::format("{} line {}", o.entries, line_no));
       tree.Append(*bytes);
     } else {
       tree.Append(crypto::AsBytes(line));
@@ -62,8 +63,10 @@ Result<std::vector<tlog::Hash>> HashesFromJson(const Json& j, const char* field)
   }
   std::vector<tlog::Hash> out;
   for (const auto& h : *it) {
-    if (!h.is_string()) return InvalidArgument(std::string("'") + field + "' must hold hex strings");
-    CANDOR_ASSIGN_OR_RETURN(auto hash, crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), field));
+    if (!h.is_string())
+      return InvalidArgument(std::string("'") + field + "' must hold hex strings");
+    CANDOR_ASSIGN_OR_RETURN(auto hash,
+                            crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), field));
     out.push_back(hash);
   }
   return out;
@@ -79,14 +82,16 @@ Result<std::uint64_t> GetU64(const Json& j, const char* field) {
 
 Result<tlog::Hash> GetHash(const Json& j, const char* field) {
   auto it = j.find(field);
-  if (it == j.end() || !it->is_string()) return InvalidArgument(std::string("missing field '") + field + "'");
+  if (it == j.end() || !it->is_string())
+    return InvalidArgument(std::string("missing field '") + field + "'");
   return crypto::FixedFromHex<tlog::Hash>(it->get<std::string>(), field);
 }
 
 Result<Json> LoadJson(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   Json j = domain::ParseStrictJsonOrDiscarded(text);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + path + "' is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgument("'" + path + "' is not a JSON object");
   return j;
 }
 
@@ -97,15 +102,19 @@ Status RunRoot(const EntriesOptions& o) {
   return Status::Ok();
 }
 
-Status RunProveInclusion(const EntriesOptions& o, std::uint64_t index, std::optional<std::uint64_t> size) {
+Status RunProveInclusion(const EntriesOptions& o, std::uint64_t index,
+                         std::optional<std::uint64_t> size) {
   CANDOR_ASSIGN_OR_RETURN(tlog::MemoryTree tree, LoadTree(o));
   std::uint64_t n = size.value_or(tree.size());
   CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(tree, index, n));
   CANDOR_ASSIGN_OR_RETURN(auto root, tlog::RootAt(tree, n));
   CANDOR_ASSIGN_OR_RETURN(auto leaf, tree.ReadNode(tlog::NodeId{0, index}));
-  Json j{{"type", "inclusion"},   {"index", index},
-         {"tree_size", n},        {"leaf_hash", crypto::ToHex(leaf)},
-         {"root", crypto::ToHex(root)}, {"proof", HashesToJson(proof)}};
+  Json j{{"type", "inclusion"},
+         {"index", index},
+         {"tree_size", n},
+         {"leaf_hash", crypto::ToHex(leaf)},
+         {"root", crypto::ToHex(root)},
+         {"proof", HashesToJson(proof)}};
   SayJson(j);
   return Status::Ok();
 }
@@ -139,7 +148,7 @@ Status RunVerifyInclusion(const std::string& path, const std::optional<std::stri
   }
   CANDOR_RETURN_IF_ERROR(tlog::VerifyInclusion(index, size, leaf, proof, root));
   Say("OK: entry {} is included in the tree of size {} with root {}\n", index, size,
-             crypto::ToHex(root));
+      crypto::ToHex(root));
   return Status::Ok();
 }
 
@@ -151,8 +160,8 @@ Status RunVerifyConsistency(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(tlog::Hash new_root, GetHash(j, "new_root"));
   CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(j, "proof"));
   CANDOR_RETURN_IF_ERROR(tlog::VerifyConsistency(old_size, new_size, old_root, new_root, proof));
-  Say("OK: the tree of size {} extends the tree of size {} without rewriting it\n",
-             new_size, old_size);
+  Say("OK: the tree of size {} extends the tree of size {} without rewriting it\n", new_size,
+      old_size);
   return Status::Ok();
 }
 
@@ -180,17 +189,19 @@ void RegisterLogCommands(CLI::App& app, int* exit_code) {
   AddEntries(pi, inc.get());
   pi->add_option("--index", *inc_index, "Index of the entry (from 0)")->required();
   pi->add_option("--size", *inc_size, "Size of the tree to prove against (default: all entries)");
-  OnRun(pi, exit_code, [inc, inc_index, inc_size] { return RunProveInclusion(*inc, *inc_index, *inc_size); });
+  OnRun(pi, exit_code,
+        [inc, inc_index, inc_size] { return RunProveInclusion(*inc, *inc_index, *inc_size); });
 
   auto con = std::make_shared<EntriesOptions>();
   auto con_old = std::make_shared<std::uint64_t>(0);
   auto con_new = std::make_shared<std::optional<std::uint64_t>>();
-  CLI::App* pc = log->add_subcommand("prove-consistency",
-                                     "Prove that a larger tree extends a smaller one");
+  CLI::App* pc =
+      log->add_subcommand("prove-consistency", "Prove that a larger tree extends a smaller one");
   AddEntries(pc, con.get());
   pc->add_option("--old", *con_old, "Size of the older tree")->required();
   pc->add_option("--new", *con_new, "Size of the newer tree (default: all entries)");
-  OnRun(pc, exit_code, [con, con_old, con_new] { return RunProveConsistency(*con, *con_old, *con_new); });
+  OnRun(pc, exit_code,
+        [con, con_old, con_new] { return RunProveConsistency(*con, *con_old, *con_new); });
 
   auto vi_path = std::make_shared<std::string>();
   auto vi_entry = std::make_shared<std::optional<std::string>>();

@@ -20,24 +20,24 @@
 #include "crypto/ed25519.h"
 #include "crypto/keyfile.h"
 #include "crypto/keys.h"
-#include "domain/letter.h"
 #include "crypto/receipt.h"
 #include "crypto/rng.h"
+#include "crypto/transcript.h"
 #include "domain/cable.h"
 #include "domain/cosignature.h"
+#include "domain/letter.h"
+#include "domain/strict_json.h"
+#include "domain/web_release.h"
+#include "server/app/batch_publisher.h"
 #include "server/app/clock.h"
+#include "server/app/log_writer.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
 #include "server/app/web_release.h"
-#include "domain/web_release.h"
-#include "crypto/transcript.h"
-#include "server/app/batch_publisher.h"
-#include "server/app/log_writer.h"
 #include "server/http/access_log.h"
 #include "server/http/server.h"
 #include "server/http/static_files.h"
 #include "store/store.h"
-#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -72,8 +72,9 @@ Result<crypto::SignKeyPair> LoadOrCreateLogKey(const std::string& data_dir, stor
   crypto::SignKeyPair kp = crypto::GenerateSignKeyPair(crypto::DefaultRng());
   if (!app::CheckLogKey(store, kp.public_key).ok()) {
     return Error(ErrorCode::kFailedPrecondition,
-                 "there is no log key at '" + path + "', but the store already holds a signed log: restore the "
-                 "log key that signed it (a new key would fork the log); no key was created");
+                 "there is no log key at '" + path +
+                     "', but the store already holds a signed log: restore the "
+                     "log key that signed it (a new key would fork the log); no key was created");
   }
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(path, kp.secret_key.span(), false, 0600));
   return kp;
@@ -112,7 +113,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
   if (o.config.empty()) return Status::Ok();
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.config));
   domain::Json j = domain::ParseStrictJsonOrDiscarded(text);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgument("'" + o.config + "' is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgument("'" + o.config + "' is not a JSON object");
   static const std::map<std::string, const char*> kFlags = {
       {"data_dir", "--data-dir"},
       {"store", "--store"},
@@ -144,37 +146,80 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       return ok ? Status::Ok() : InvalidArgument("config field '" + key + "' has the wrong type");
     };
     if (auto flag = kFlags.find(key); flag != kFlags.end() && given(flag->second)) continue;
-    if (key == "data_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.data_dir = value; }
-    else if (key == "store") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.store_url = value; }
-    else if (key == "host") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.host = value; }
-    else if (key == "port") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value <= 65535)); o.port = value; }
-    else if (key == "tls_cert") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.tls_cert = value; }
-    else if (key == "tls_key") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.tls_key = value; }
-    else if (key == "max_body_bytes") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned())); o.max_body = value; }
-    else if (key == "threads") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.threads = value; }
-    else if (key == "workers") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned())); o.workers = value; }
-    else if (key == "worker_queue") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.worker_queue = value; }
-    else if (key == "trust_proxy") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.trust_proxy = value; }
-    else if (key == "access_log") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.access_log = value; }
-    else if (key == "demo") { CANDOR_RETURN_IF_ERROR(want(value.is_boolean())); o.demo = value; }
-    else if (key == "web_dir") { CANDOR_RETURN_IF_ERROR(want(value.is_string())); o.web_dir = value; }
-    else if (key == "batch_interval_seconds") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_seconds = value; }
-    else if (key == "batch_jitter") { CANDOR_RETURN_IF_ERROR(want(value.is_number())); o.batch_jitter = value; }
-    else if (key == "min_ring_size") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.min_ring = value; }
-    else if (key == "cable_quota") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.cable_quota = value; }
-    else if (key == "cable_window_days") { CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0)); o.cable_window_days = value; }
-    else if (key == "member_letter_quota") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1)); o.member_letter_quota = value; }
-    else if (key == "member_letter_window_days") { CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0)); o.member_letter_window_days = value; }
-    else if (key == "max_cable_mb") { CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1 && value <= 64)); o.max_cable_mb = value; }
-    else if (key == "reminder_days") {
+    if (key == "data_dir") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.data_dir = value;
+    } else if (key == "store") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.store_url = value;
+    } else if (key == "host") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.host = value;
+    } else if (key == "port") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value <= 65535));
+      o.port = value;
+    } else if (key == "tls_cert") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.tls_cert = value;
+    } else if (key == "tls_key") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.tls_key = value;
+    } else if (key == "max_body_bytes") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned()));
+      o.max_body = value;
+    } else if (key == "threads") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1));
+      o.threads = value;
+    } else if (key == "workers") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned()));
+      o.workers = value;
+    } else if (key == "worker_queue") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1));
+      o.worker_queue = value;
+    } else if (key == "trust_proxy") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_boolean()));
+      o.trust_proxy = value;
+    } else if (key == "access_log") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_boolean()));
+      o.access_log = value;
+    } else if (key == "demo") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_boolean()));
+      o.demo = value;
+    } else if (key == "web_dir") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      o.web_dir = value;
+    } else if (key == "batch_interval_seconds") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number()));
+      o.batch_seconds = value;
+    } else if (key == "batch_jitter") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number()));
+      o.batch_jitter = value;
+    } else if (key == "min_ring_size") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1));
+      o.min_ring = value;
+    } else if (key == "cable_quota") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1));
+      o.cable_quota = value;
+    } else if (key == "cable_window_days") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0));
+      o.cable_window_days = value;
+    } else if (key == "member_letter_quota") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1));
+      o.member_letter_quota = value;
+    } else if (key == "member_letter_window_days") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number() && value > 0));
+      o.member_letter_window_days = value;
+    } else if (key == "max_cable_mb") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value >= 1 && value <= 64));
+      o.max_cable_mb = value;
+    } else if (key == "reminder_days") {
       CANDOR_RETURN_IF_ERROR(want(value.is_array()));
       o.reminder_days.clear();
       for (const auto& d : value) {
         CANDOR_RETURN_IF_ERROR(want(d.is_number_unsigned() && d <= 365));
         o.reminder_days.push_back(d);
       }
-    }
-    else if (key == "witnesses") {
+    } else if (key == "witnesses") {
       // {"name": "hex key", …}
       CANDOR_RETURN_IF_ERROR(want(value.is_object()));
       o.witnesses.clear();
@@ -182,8 +227,8 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
         CANDOR_RETURN_IF_ERROR(want(k.is_string()));
         o.witnesses.push_back(name + "=" + k.get<std::string>());
       }
-    }
-    else return InvalidArgument("unknown config field '" + key + "'");
+    } else
+      return InvalidArgument("unknown config field '" + key + "'");
   }
   return Status::Ok();
 }
@@ -191,15 +236,15 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
 Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir, std::string url) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
-  if (ec) return Error(ErrorCode::kIo, "cannot create the data directory '" + data_dir + "': " + ec.message());
+  if (ec)
+    return Error(ErrorCode::kIo,
+                 "cannot create the data directory '" + data_dir + "': " + ec.message());
   ::chmod(data_dir.c_str(), 0700);
   if (url.empty()) url = "sqlite:" + data_dir + "/candor.db";
   // Exclusive: no second server on the same SQLite file, and the store can tell when it changed
   // (store::StoreOpenOptions), which lets public reads be answered from memory.
   return store::OpenStore(url, store::StoreOpenOptions{.exclusive = true});
 }
-
-
 
 }  // namespace
 
@@ -218,15 +263,17 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
       if (l.title == kDemoTitle) return Status::Ok();  // whole
     }
   } else {
-    CANDOR_RETURN_IF_ERROR(service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
+    CANDOR_RETURN_IF_ERROR(
+        service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
   }
-  if (auto made = service.CreateAccount(kDemoSlug, "admin", kDemoPassword,
-                                        store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
-                                            store::kRoleReviewer);
+  if (auto made = service.CreateAccount(
+          kDemoSlug, "admin", kDemoPassword,
+          store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer);
       !made.ok() && made.error().code() != ErrorCode::kAlreadyExists) {
     return made.error();
   }
-  CANDOR_ASSIGN_OR_RETURN(app::LoginResult admin, service.Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
+  CANDOR_ASSIGN_OR_RETURN(app::LoginResult admin,
+                          service.Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
   const std::string dir = data_dir + "/demo-members";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -239,9 +286,10 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
       return crypto::OpenKeyFile(file, kDemoKeyPassphrase);
     }
     crypto::MemberKeys keys = crypto::GenerateMemberKeys(crypto::DefaultRng());
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, crypto::SealKeyFile(keys, kDemoKeyPassphrase,
-                                                                    crypto::KdfParams::Interactive(),
-                                                                    crypto::DefaultRng()));
+    CANDOR_ASSIGN_OR_RETURN(
+        crypto::Bytes file,
+        crypto::SealKeyFile(keys, kDemoKeyPassphrase, crypto::KdfParams::Interactive(),
+                            crypto::DefaultRng()));
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(path, file, true, 0600));
     return keys;
   };
@@ -249,21 +297,29 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   std::set<crypto::Bytes> enrolled;
   for (const auto& m : roster.members) enrolled.insert(m.ring_public);
   for (int i = 1; i <= kDemoMembers; ++i) {
-    CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, key_file(fmt::format("{}/member-{:02}.key", dir, i)));
-    if (enrolled.contains(crypto::Bytes(keys.ring.public_key.span().begin(), keys.ring.public_key.span().end()))) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys,
+                            key_file(fmt::format("{}/member-{:02}.key", dir, i)));
+    if (enrolled.contains(crypto::Bytes(keys.ring.public_key.span().begin(),
+                                        keys.ring.public_key.span().end()))) {
       continue;
     }
-    CANDOR_ASSIGN_OR_RETURN(auto invitation, service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
-    CANDOR_RETURN_IF_ERROR(service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
+    CANDOR_ASSIGN_OR_RETURN(auto invitation,
+                            service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
+    CANDOR_RETURN_IF_ERROR(
+        service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
   }
   // The administrator is also the demo reviewer, with a key file of its own (registered again
   // after a restart: the same key changes nothing).
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys reviewer, key_file(data_dir + "/demo-reviewer.key"));
-  CANDOR_ASSIGN_OR_RETURN(auto challenge, service.ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
+  CANDOR_ASSIGN_OR_RETURN(auto challenge,
+                          service.ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
   CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
-                          crypto::ProveBoxKeyPossession(domain::ReviewerKeyProofContext(kDemoSlug, static_cast<std::uint64_t>(challenge.account_id)),
-                                                        reviewer.box, challenge.server_public));
-  CANDOR_RETURN_IF_ERROR(service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
+                          crypto::ProveBoxKeyPossession(
+                              domain::ReviewerKeyProofContext(
+                                  kDemoSlug, static_cast<std::uint64_t>(challenge.account_id)),
+                              reviewer.box, challenge.server_public));
+  CANDOR_RETURN_IF_ERROR(
+      service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
   domain::Letter letter;
   letter.title = kDemoTitle;
   letter.body =
@@ -284,7 +340,8 @@ Result<std::string> FindWebDir(const std::string& given) {
   std::error_code ec;
   if (!given.empty()) {
     if (!fs::is_regular_file(fs::path(given) / "index.html", ec)) {
-      return InvalidArgument("--web-dir '" + given + "' has no index.html (build it with `make web`)");
+      return InvalidArgument("--web-dir '" + given +
+                             "' has no index.html (build it with `make web`)");
     }
     return given;
   }
@@ -307,15 +364,16 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
     return InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }
   CANDOR_ASSIGN_OR_RETURN(auto data_store, OpenDataStore(o.data_dir, o.store_url));
-  app::BatchSchedule schedule{std::chrono::milliseconds(static_cast<std::int64_t>(o.batch_seconds * 1000)),
-                              o.batch_jitter};
+  app::BatchSchedule schedule{
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.batch_seconds * 1000)), o.batch_jitter};
   CANDOR_RETURN_IF_ERROR(app::ValidateBatchSchedule(schedule));
   if (o.min_ring < 2) return InvalidArgument("--min-ring-size must be at least 2");
   CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair log_key, LoadOrCreateLogKey(o.data_dir, *data_store));
   app::SystemClock clock;
   app::ServiceConfig config;
   config.min_ring_size = o.min_ring;
-  if (o.cable_quota < 1 || o.cable_quota > 1024) return InvalidArgument("--cable-quota must be between 1 and 1024");
+  if (o.cable_quota < 1 || o.cable_quota > 1024)
+    return InvalidArgument("--cable-quota must be between 1 and 1024");
   // Windows are whole milliseconds of at most ten years (a larger number would not fit).
   if (!(o.cable_window_days > 0 && o.cable_window_days <= 3660)) {
     return InvalidArgument("--cable-window-days must be more than 0 and at most 3660");
@@ -326,21 +384,25 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   if (!(o.member_letter_window_days > 0 && o.member_letter_window_days <= 3660)) {
     return InvalidArgument("--member-letter-window-days must be more than 0 and at most 3660");
   }
-  if (o.max_cable_mb < 1 || o.max_cable_mb > 64) return InvalidArgument("--max-cable-mb must be between 1 and 64");
+  if (o.max_cable_mb < 1 || o.max_cable_mb > 64)
+    return InvalidArgument("--max-cable-mb must be between 1 and 64");
   for (int d : o.reminder_days) {
     if (d < 0 || d > 365) return InvalidArgument("--reminder-days are between 0 and 365");
   }
   config.cable_quota = o.cable_quota;
-  config.cable_window_ms = std::max<std::int64_t>(1, static_cast<std::int64_t>(o.cable_window_days * 86'400'000));
+  config.cable_window_ms =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(o.cable_window_days * 86'400'000));
   config.member_letter_quota = o.member_letter_quota;
-  config.member_letter_window_ms =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(o.member_letter_window_days * 86'400'000));
+  config.member_letter_window_ms = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(o.member_letter_window_days * 86'400'000));
   config.max_cable_envelope_bytes = o.max_cable_mb << 20;
   config.reminder_days = o.reminder_days;
   for (const auto& w : o.witnesses) {
     const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) return InvalidArgument("--witness is NAME=HEX (the witness's Ed25519 public key)");
-    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::SignPublicKey>(w.substr(eq + 1), "--witness key"));
+    if (eq == std::string::npos || eq == 0)
+      return InvalidArgument("--witness is NAME=HEX (the witness's Ed25519 public key)");
+    CANDOR_ASSIGN_OR_RETURN(
+        auto key, crypto::FixedFromHex<crypto::SignPublicKey>(w.substr(eq + 1), "--witness key"));
     config.witnesses.push_back({w.substr(0, eq), key});
   }
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
@@ -350,19 +412,24 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
     // What browsers get is logged, so anyone can check it (`candor audit --web`).
     CANDOR_ASSIGN_OR_RETURN(std::string manifest, app::WebDirectoryManifest(web_dir));
     CANDOR_RETURN_IF_ERROR(service.RecordWebRelease(manifest));
-    fmt::print("Web release: {} ({} files, logged)\n", crypto::ToHex(domain::WebReleaseId(manifest)),
+    fmt::print("Web release: {} ({} files, logged)\n",
+               crypto::ToHex(domain::WebReleaseId(manifest)),
                std::count(manifest.begin(), manifest.end(), '\n'));
   }
   // Index reviewer entries logged before schema migration 6, give each organization with
   // members its first roster epoch (so cables can be written before the first batch), and mark
   // a checkpoint for witnesses that covers all of the above.
   CANDOR_RETURN_IF_ERROR(service.PrepareOrganizationLog());
-  app::BatchPublisher publisher(service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
-    // Counts only: which signatures went out, or when any of them arrived, is never logged.
-    if (!r.ok()) fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n", r.error().message());
-    else if (*r > 0) fmt::print("Published a batch of {} signature(s) and cable(s).\n", *r);
-    std::fflush(stdout);
-  });
+  app::BatchPublisher publisher(
+      service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
+        // Counts only: which signatures went out, or when any of them arrived, is never logged.
+        if (!r.ok())
+          fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n",
+                     r.error().message());
+        else if (*r > 0)
+          fmt::print("Published a batch of {} signature(s) and cable(s).\n", *r);
+        std::fflush(stdout);
+      });
   publisher.Start();
 
   http::Router router;
@@ -372,8 +439,10 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   options.host = o.host;
   options.port = o.port;
   options.threads = o.threads;
-  options.worker_threads = o.workers != 0 ? o.workers : std::max(1u, std::thread::hardware_concurrency());
-  if (o.worker_queue < options.worker_threads) return InvalidArgument("--worker-queue must be at least --workers");
+  options.worker_threads =
+      o.workers != 0 ? o.workers : std::max(1u, std::thread::hardware_concurrency());
+  if (o.worker_queue < options.worker_threads)
+    return InvalidArgument("--worker-queue must be at least --workers");
   options.worker_capacity = o.worker_queue;
   options.max_body_bytes = o.max_body;
   options.trust_proxy = o.trust_proxy;
@@ -387,32 +456,38 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   }
   http::Server server(std::move(router), options);
   CANDOR_RETURN_IF_ERROR(server.Start());
-  const std::string url = fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https",
-                                      o.host, server.port());
+  const std::string url =
+      fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https", o.host, server.port());
   fmt::print("Candor is serving {} (store: {}, data: {})\n", url, data_store->Engine(), o.data_dir);
   fmt::print("Log public key: {}\n", crypto::ToHex(service.log_public_key()));
   if (web_dir.empty()) {
-    fmt::print("No web front end found: serving the API only (build it with `make web`, or pass --web-dir).\n");
+    fmt::print(
+        "No web front end found: serving the API only (build it with `make web`, or pass "
+        "--web-dir).\n");
   } else {
     fmt::print("Web front end: {}/ (from {})\n", url, web_dir);
   }
   if (o.demo) {
-    fmt::print("\nDEMO DATA: organization '{}' with administrator 'admin', password '{}'.\n"
-               "Sign in:   curl -c jar -H 'Content-Type: application/json' -d "
-               "'{{\"organization\":\"{}\",\"username\":\"admin\",\"password\":\"{}\"}}' {}/api/v1/session\n"
-               "Try:       curl {}/api/v1/orgs/{}/roster ; candor audit --server {}\n"
-               "Letters:   candor letter list --server {}\n"
-               "Sign one as a demo member (key passphrase \"{}\"):\n"
-               "           candor letter sign LETTER-ID --server {} --key {}/demo-members/member-01.key\n"
-               "Recount:   candor verify LETTER-ID --server {}  (signatures appear after the next batch,\n"
-               "           every {} s on average)\n"
-               "Cables:    candor cable write --server {} --org {} --key {}/demo-members/member-02.key \\\n"
-               "             --subject 'A concern' --body-file concern.txt\n"
-               "           candor cable inbox --server {} --org {} --user admin   (password above)\n"
-               "           candor cable read CABLE-ID --server {} --org {} --user admin --key {}/demo-reviewer.key\n",
-               kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url, url,
-               kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds, url, kDemoSlug, o.data_dir, url,
-               kDemoSlug, url, kDemoSlug, o.data_dir);
+    fmt::print(
+        "\nDEMO DATA: organization '{}' with administrator 'admin', password '{}'.\n"
+        "Sign in:   curl -c jar -H 'Content-Type: application/json' -d "
+        "'{{\"organization\":\"{}\",\"username\":\"admin\",\"password\":\"{}\"}}' "
+        "{}/api/v1/session\n"
+        "Try:       curl {}/api/v1/orgs/{}/roster ; candor audit --server {}\n"
+        "Letters:   candor letter list --server {}\n"
+        "Sign one as a demo member (key passphrase \"{}\"):\n"
+        "           candor letter sign LETTER-ID --server {} --key {}/demo-members/member-01.key\n"
+        "Recount:   candor verify LETTER-ID --server {}  (signatures appear after the next batch,\n"
+        "           every {} s on average)\n"
+        "Cables:    candor cable write --server {} --org {} --key {}/demo-members/member-02.key "
+        "\\\n"
+        "             --subject 'A concern' --body-file concern.txt\n"
+        "           candor cable inbox --server {} --org {} --user admin   (password above)\n"
+        "           candor cable read CABLE-ID --server {} --org {} --user admin --key "
+        "{}/demo-reviewer.key\n",
+        kDemoSlug, kDemoPassword, kDemoSlug, kDemoPassword, url, url, kDemoSlug, url, url,
+        kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds, url, kDemoSlug, o.data_dir, url,
+        kDemoSlug, url, kDemoSlug, o.data_dir);
   }
   std::fflush(stdout);
   std::signal(SIGINT, HandleSignal);
@@ -440,8 +515,8 @@ Status RunBootstrap(const BootstrapOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Passphrase password,
                           ReadPassphrase(source, "Password for the first administrator", true));
   CANDOR_RETURN_IF_ERROR(service.CreateOrganization(o.slug, o.name, std::nullopt, o.demo));
-  CANDOR_RETURN_IF_ERROR(service.CreateAccount(o.slug, o.username, password.str(),
-                                               store::kRoleAdministrator));
+  CANDOR_RETURN_IF_ERROR(
+      service.CreateAccount(o.slug, o.username, password.str(), store::kRoleAdministrator));
   fmt::print("Created organization '{}' and its administrator '{}'.\n", o.slug, o.username);
   return Status::Ok();
 }
@@ -457,13 +532,16 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--store", serve->store_url,
                   "Store URL: sqlite:PATH (default: DATA_DIR/candor.db) or postgresql://…");
   cmd->add_option("--host", serve->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", serve->port, "Port to listen on (0: any free port)")->capture_default_str();
+  cmd->add_option("--port", serve->port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
   cmd->add_option("--tls-cert", serve->tls_cert, "PEM certificate chain: serve HTTPS");
   cmd->add_option("--tls-key", serve->tls_key, "PEM private key for --tls-cert");
-  cmd->add_option("--max-body", serve->max_body, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--max-body", serve->max_body, "Largest request body in bytes")
+      ->capture_default_str();
   cmd->add_option("--threads", serve->threads, "I/O threads")->capture_default_str();
-  cmd->add_option("--workers", serve->workers,
-                  "Threads that check signatures and hash passwords, off the I/O threads (0: one per core)")
+  cmd->add_option(
+         "--workers", serve->workers,
+         "Threads that check signatures and hash passwords, off the I/O threads (0: one per core)")
       ->capture_default_str();
   cmd->add_option("--worker-queue", serve->worker_queue,
                   "How many such requests may wait or run before the next is answered 503")
@@ -473,20 +551,24 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_flag("!--no-access-log", serve->access_log,
                 "Do not log named requests (anonymous requests are never logged)");
   cmd->add_flag("--demo", serve->demo, "Create a demo organization (marked as demo data)");
-  cmd->add_option("--batch-interval", serve->batch_seconds,
-                  "Seconds between batches that publish accepted signatures to the log (on average)")
+  cmd->add_option(
+         "--batch-interval", serve->batch_seconds,
+         "Seconds between batches that publish accepted signatures to the log (on average)")
       ->capture_default_str();
   cmd->add_option("--batch-jitter", serve->batch_jitter,
                   "Each wait is the interval times a random factor in [1-j, 1+j]; 0 <= j < 1")
       ->capture_default_str();
-  cmd->add_option("--web-dir", serve->web_dir,
-                  "The web front end's files (web/dist); default: web/dist here or beside the source "
-                  "tree, else /usr/share/candor/web");
+  cmd->add_option(
+      "--web-dir", serve->web_dir,
+      "The web front end's files (web/dist); default: web/dist here or beside the source "
+      "tree, else /usr/share/candor/web");
   cmd->add_option("--min-ring-size", serve->min_ring,
                   "Smallest ring a co-signature may use, and smallest roster a letter may name")
       ->capture_default_str();
-  cmd->add_option("--cable-quota", serve->cable_quota, "Cables one member may send per window")->capture_default_str();
-  cmd->add_option("--cable-window-days", serve->cable_window_days, "The cable quota's window, in days")
+  cmd->add_option("--cable-quota", serve->cable_quota, "Cables one member may send per window")
+      ->capture_default_str();
+  cmd->add_option("--cable-window-days", serve->cable_window_days,
+                  "The cable quota's window, in days")
       ->capture_default_str();
   cmd->add_option("--member-letter-quota", serve->member_letter_quota,
                   "Letters one member may publish per window (members, not named accounts)")
@@ -494,13 +576,16 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--member-letter-window-days", serve->member_letter_window_days,
                   "The member letter quota's window, in days")
       ->capture_default_str();
-  cmd->add_option("--max-cable-mb", serve->max_cable_mb, "Largest encrypted cable accepted, in MiB (1–64)")
+  cmd->add_option("--max-cable-mb", serve->max_cable_mb,
+                  "Largest encrypted cable accepted, in MiB (1–64)")
       ->capture_default_str();
   cmd->add_option("--witness", serve->witnesses,
-                  "A witness whose cosignatures this server accepts and serves, as NAME=HEX (its Ed25519 public "
+                  "A witness whose cosignatures this server accepts and serves, as NAME=HEX (its "
+                  "Ed25519 public "
                   "key); repeat for each (docs/PROTOCOL.md, \"Witnesses\")");
-  cmd->add_option("--reminder-days", serve->reminder_days,
-                  "Remind reviewers this many days before each deadline (comma-separated; 0: on the day)")
+  cmd->add_option(
+         "--reminder-days", serve->reminder_days,
+         "Remind reviewers this many days before each deadline (comma-separated; 0: on the day)")
       ->delimiter(',')
       ->capture_default_str();
   OnRun(cmd, exit_code, [serve, cmd] {
@@ -510,14 +595,18 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   CLI::App* admin = app.add_subcommand("admin", "Operator commands on the server's store");
   admin->require_subcommand(1);
   auto boot = std::make_shared<BootstrapOptions>();
-  CLI::App* b = admin->add_subcommand("bootstrap", "Create an organization and its first administrator");
+  CLI::App* b =
+      admin->add_subcommand("bootstrap", "Create an organization and its first administrator");
   b->add_option("--data-dir", boot->data_dir, "The server's data directory")->capture_default_str();
-  b->add_option("--store", boot->store_url, "Store URL (default: the data directory's SQLite file)");
+  b->add_option("--store", boot->store_url,
+                "Store URL (default: the data directory's SQLite file)");
   b->add_option("--org", boot->slug, "Organization slug, e.g. state")->required();
-  b->add_option("--org-name", boot->name, "Organization name, e.g. \"Department of State\"")->required();
+  b->add_option("--org-name", boot->name, "Organization name, e.g. \"Department of State\"")
+      ->required();
   b->add_option("--username", boot->username, "The administrator's username")->required();
-  b->add_option("--password-file", boot->password_file,
-                "Read the password from this file (otherwise $CANDOR_ADMIN_PASSWORD, otherwise asked)");
+  b->add_option(
+      "--password-file", boot->password_file,
+      "Read the password from this file (otherwise $CANDOR_ADMIN_PASSWORD, otherwise asked)");
   b->add_flag("--demo", boot->demo, "Mark the organization as demo data");
   OnRun(b, exit_code, [boot] { return RunBootstrap(*boot); });
 }

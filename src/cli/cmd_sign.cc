@@ -13,12 +13,12 @@
 #include "cli/io.h"
 #include "cli/letter_bundle.h"
 #include "cli/trusted_log.h"
-#include "server/http/json.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
 #include "crypto/rng.h"
 #include "domain/cosignature.h"
 #include "domain/strict_json.h"
+#include "server/http/json.h"
 
 namespace candor::cli {
 namespace {
@@ -38,8 +38,10 @@ Result<crypto::Ring> LoadRing(const std::string& path) {
 Status CheckRingSize(const crypto::Ring& ring, std::size_t min_ring) {
   Status small = domain::CheckMinRing(ring.size(), min_ring);
   if (small.ok()) return small;
-  return Error(small.error().code(),
-               small.error().message() + ": a signature in it would make the signer too easy to single out (see --min-ring)");
+  return Error(
+      small.error().code(),
+      small.error().message() +
+          ": a signature in it would make the signer too easy to single out (see --min-ring)");
 }
 
 struct SignOptions {
@@ -53,7 +55,8 @@ struct SignOptions {
 };
 
 Status RunSign(const SignOptions& o) {
-  CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(auto letter,
+                          crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
   CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
@@ -64,9 +67,9 @@ Status RunSign(const SignOptions& o) {
                  "up to date, and is this your organization's ring?)");
   }
   auto action = o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
-  CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
-                          domain::SignLetter(letter, action, ring, *index, keys.ring.secret,
-                                             crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(
+      domain::CoSignature sig,
+      domain::SignLetter(letter, action, ring, *index, keys.ring.secret, crypto::DefaultRng()));
   // Verify before use: never hand out a signature that would not check.
   auto self_check = domain::VerifyCoSignature(sig, ring);
   if (!self_check.ok()) return self_check.error().WithContext("internal self-check failed");
@@ -77,7 +80,7 @@ Status RunSign(const SignOptions& o) {
     CANDOR_RETURN_IF_ERROR(WriteFileAtomic(o.out, crypto::AsBytes(text), false));
   }
   Say(stderr, "{} letter {} within a ring of {} members: nobody can tell which of them.\n",
-             o.withdraw ? "Withdrew your signature from" : "Signed", o.letter, ring.size());
+      o.withdraw ? "Withdrew your signature from" : "Signed", o.letter, ring.size());
   return Status::Ok();
 }
 
@@ -167,8 +170,10 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, trust, o.ca_file));
     const std::string id = crypto::ToHex(*check.letter);
     const auto fetch = [&](std::uint64_t size) {
-      return FetchProofPages(server, "/api/v1/letters/" + id + "/bundle?signatures=1&tree_size=" + std::to_string(size),
-                             "letter_id", id, o.ca_file, /*pin_tree_size=*/false);
+      return FetchProofPages(
+          server,
+          "/api/v1/letters/" + id + "/bundle?signatures=1&tree_size=" + std::to_string(size),
+          "letter_id", id, o.ca_file, /*pin_tree_size=*/false);
     };
     // At the newest checkpoint, whose log state proves the bundle complete; a letter published
     // since is not in it, and is fetched at the latest head instead (and proven complete only
@@ -181,18 +186,21 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     }
     CANDOR_ASSIGN_OR_RETURN(bundle, std::move(fetched));
     // It must be at exactly the head this client trusts, not any head the server signed.
-    auto served = bundle.contains("tree_head") ? domain::SignedTreeHeadFromJson(bundle["tree_head"])
-                                                : Result<tlog::SignedTreeHead>(InvalidArgument("no tree head"));
+    auto served = bundle.contains("tree_head")
+                      ? domain::SignedTreeHeadFromJson(bundle["tree_head"])
+                      : Result<tlog::SignedTreeHead>(InvalidArgument("no tree head"));
     if (!served.ok() || *served != *at) {
-      return VerificationFailed("the server sent the letter's bundle at another tree head than the one this client "
-                                "checked a moment ago");
+      return VerificationFailed(
+          "the server sent the letter's bundle at another tree head than the one this client "
+          "checked a moment ago");
     }
     if (check.log_key_hex.empty()) check.log_key_hex = crypto::ToHex(head.log_key);
   } else {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.bundle));
     // Strictly: a key repeated in an object is refused (docs/FORMATS.md, "Letter bundle").
     auto parsed = http::ParseJsonObject(text, http::JsonLimits{});
-    if (!parsed.ok()) return InvalidArgument("'" + o.bundle + "' is not a bundle: " + parsed.error().message());
+    if (!parsed.ok())
+      return InvalidArgument("'" + o.bundle + "' is not a bundle: " + parsed.error().message());
     bundle = std::move(*parsed);
   }
   auto report = VerifyBundle(bundle, check);
@@ -213,9 +221,9 @@ Status RunVerifyBundle(const VerifyOptions& o) {
     (void)std::fflush(stdout);  // the report before the note, also when both go to one file
     if (o.log_key.empty() && o.server.empty()) {
       Say(stderr,
-                 "Note: no --log-key was given, so this only shows that log key {} vouches for "
-                 "these entries; compare it with the key your organization publishes.\n",
-                 crypto::ToHex(report->log_key));
+          "Note: no --log-key was given, so this only shows that log key {} vouches for "
+          "these entries; compare it with the key your organization publishes.\n",
+          crypto::ToHex(report->log_key));
     }
   }
   return Status::Ok();
@@ -237,14 +245,16 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
   if (o.letter.empty()) return InvalidArgument("give the letter id the signatures are for");
   if (o.signatures.empty()) return InvalidArgument("--ring needs --signatures files");
   if (o.json || !o.log_key.empty() || o.threads != 0 || !o.witnesses.empty()) {
-    return InvalidArgument("--json, --log-key, --witness and --threads go with --server or --bundle");
+    return InvalidArgument(
+        "--json, --log-key, --witness and --threads go with --server or --bundle");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto letter, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(auto letter,
+                          crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, LoadRing(o.ring));
   CANDOR_RETURN_IF_ERROR(CheckRingSize(ring, o.min_ring));
   Tally tally;
   Say("Letter {}\nRing of {} members, digest {}\n", o.letter, ring.size(),
-             crypto::ToHex(ring.digest()));
+      crypto::ToHex(ring.digest()));
   for (const auto& path : o.signatures) {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
     domain::Json j = domain::ParseStrictJsonOrDiscarded(text);
@@ -267,8 +277,7 @@ Status RunVerify(const VerifyOptions& o, int* exit_code) {
     }
   }
   Say("Checked {} signatures: {} valid ({} duplicates, {} withdrawals), {} invalid.\n",
-             tally.valid + tally.invalid, tally.valid, tally.duplicates, tally.withdrawals,
-             tally.invalid);
+      tally.valid + tally.invalid, tally.valid, tally.duplicates, tally.withdrawals, tally.invalid);
   Say("Signatories: {}\n", tally.Signatories());
   *exit_code = tally.invalid == 0 ? 0 : 1;
   return Status::Ok();
@@ -318,7 +327,8 @@ void RegisterSignCommands(CLI::App& app, int* exit_code) {
                 "The log's public key (64 hex): the bundle must be signed by it");
   v->add_option("--ca-file", verify->ca_file, "With --server: trust this CA certificate (PEM)");
   v->add_option("--witness", verify->witnesses,
-                "A witness's Ed25519 public key (hex) you trust; repeat for each: the tree head must be cosigned");
+                "A witness's Ed25519 public key (hex) you trust; repeat for each: the tree head "
+                "must be cosigned");
   v->add_option("--witness-threshold", verify->witness_threshold,
                 "How many of the --witness keys must have cosigned (default: all)");
   v->add_option("--threads", verify->threads,

@@ -42,10 +42,12 @@ void OnRun(CLI::App* cmd, int* exit_code, F run) {
     try {
       s = run();
     } catch (const nlohmann::json::exception& e) {
-      s = Error(ErrorCode::kCorrupt, std::string("the server's reply (or a file) holds a value of the wrong type: ") +
-                                         e.what());
+      s = Error(ErrorCode::kCorrupt,
+                std::string("the server's reply (or a file) holds a value of the wrong type: ") +
+                    e.what());
     } catch (const std::bad_alloc&) {
-      s = Error(ErrorCode::kResourceExhausted, "out of memory (a reply or a file far larger than it should be?)");
+      s = Error(ErrorCode::kResourceExhausted,
+                "out of memory (a reply or a file far larger than it should be?)");
     } catch (const std::exception& e) {
       s = Error(ErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
     }

@@ -29,7 +29,8 @@ class DemoSetupTest : public ::testing::Test {
     crypto::SeededRng key_rng(5);
     app::ServiceConfig cfg;
     cfg.password_cost = crypto::PasswordCost::kInteractive;
-    service_ = std::make_unique<app::Service>(*store_, clock_, rng_, crypto::GenerateSignKeyPair(key_rng), cfg);
+    service_ = std::make_unique<app::Service>(*store_, clock_, rng_,
+                                              crypto::GenerateSignKeyPair(key_rng), cfg);
   }
   void TearDown() override {
     service_.reset();
@@ -58,9 +59,12 @@ class DemoSetupTest : public ::testing::Test {
 TEST_F(DemoSetupTest, AHalfBuiltDemoIsCompletedAndAWholeOneLeftAsItIs) {
   // What a set-up killed after its seventh member left: the organization, the administrator,
   // seven enrolled members with their key files, an eighth key file whose member never joined.
-  ASSERT_TRUE(service_->CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true).ok());
-  ASSERT_TRUE(service_->CreateAccount(kDemoSlug, "admin", kDemoPassword,
-                                      store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer)
+  ASSERT_TRUE(
+      service_->CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true).ok());
+  ASSERT_TRUE(service_
+                  ->CreateAccount(kDemoSlug, "admin", kDemoPassword,
+                                  store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
+                                      store::kRoleReviewer)
                   .ok());
   auto admin = service_->Login(kDemoSlug, "admin", kDemoPassword, std::nullopt);
   ASSERT_TRUE(admin.ok());
@@ -69,14 +73,18 @@ TEST_F(DemoSetupTest, AHalfBuiltDemoIsCompletedAndAWholeOneLeftAsItIs) {
   std::set<std::string> early;
   for (int i = 1; i <= 8; ++i) {
     auto keys = crypto::GenerateMemberKeys(member_rng);
-    auto file = crypto::SealKeyFile(keys, kDemoKeyPassphrase, crypto::KdfParams::Interactive(), member_rng);
-    ASSERT_TRUE(WriteFileAtomic((dir_ / "demo-members" / ("member-0" + std::to_string(i) + ".key")).string(), *file,
-                                true, 0600)
+    auto file =
+        crypto::SealKeyFile(keys, kDemoKeyPassphrase, crypto::KdfParams::Interactive(), member_rng);
+    ASSERT_TRUE(WriteFileAtomic(
+                    (dir_ / "demo-members" / ("member-0" + std::to_string(i) + ".key")).string(),
+                    *file, true, 0600)
                     .ok());
     early.insert(crypto::ToHex(keys.ring.public_key));
     if (i == 8) break;  // killed here: the file is written, the member not enrolled
     auto invitation = service_->IssueInvitation(admin->principal, kDemoSlug, std::nullopt);
-    ASSERT_TRUE(service_->Enroll(kDemoSlug, invitation->first, keys.ring.public_key, keys.box.public_key).ok());
+    ASSERT_TRUE(
+        service_->Enroll(kDemoSlug, invitation->first, keys.ring.public_key, keys.box.public_key)
+            .ok());
   }
   ASSERT_EQ(RosterSize(), 7u);
   ASSERT_EQ(DemoLetters(), 0u);

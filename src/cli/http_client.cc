@@ -1,11 +1,6 @@
 #include "cli/http_client.h"
 
-#include "cli/io.h"
-#include "server/http/json.h"
-
 #include <algorithm>
-#include <cctype>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -13,6 +8,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
+#include <cctype>
+
+#include "cli/io.h"
+#include "server/http/json.h"
 
 namespace candor::cli {
 namespace {
@@ -46,8 +45,9 @@ bhttp::request<bhttp::string_body> MakeRequest(const ServerUrl& server, const st
 // beast::tcp_stream or an ssl_stream over one; `handshake` runs the TLS handshake (or nothing)
 // and calls its continuation.
 template <typename Stream, typename Handshake>
-Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake handshake, const ServerUrl& server,
-                           bhttp::request<bhttp::string_body>& req, std::size_t max_reply_bytes) {
+Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake handshake,
+                           const ServerUrl& server, bhttp::request<bhttp::string_body>& req,
+                           std::size_t max_reply_bytes) {
   const HttpDeadlines d = g_deadlines;
   auto& lowest = beast::get_lowest_layer(stream);
   tcp::resolver resolver(ioc);
@@ -76,20 +76,23 @@ Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake hand
       read();
     });
   };
-  resolver.async_resolve(server.host, server.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) return fail(ec, "looking up its address");
-    lowest.expires_after(d.connect);
-    lowest.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
-      if (cec) return fail(cec, "connecting");
-      lowest.expires_after(d.io);
-      handshake(write);
-    });
-  });
+  resolver.async_resolve(
+      server.host, server.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+        if (ec) return fail(ec, "looking up its address");
+        lowest.expires_after(d.connect);
+        lowest.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
+          if (cec) return fail(cec, "connecting");
+          lowest.expires_after(d.io);
+          handshake(write);
+        });
+      });
   ioc.run_for(d.total);
   if (!done) {
     const bool timed_out = !failure || failure == beast::error::timeout;
-    std::string why = timed_out ? "it did not answer in time (" + failed_step + ")" : failure.message() + " (" + failed_step + ")";
-    if (!failure) why = "it did not answer within " + std::to_string(d.total.count() / 1000) + " seconds";
+    std::string why = timed_out ? "it did not answer in time (" + failed_step + ")"
+                                : failure.message() + " (" + failed_step + ")";
+    if (!failure)
+      why = "it did not answer within " + std::to_string(d.total.count() / 1000) + " seconds";
     return Error(ErrorCode::kUnavailable, "cannot reach " + server.ToString() + ": " + why);
   }
   HttpReply reply{static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
@@ -108,20 +111,29 @@ namespace {
 
 ErrorCode CodeForStatus(int status) {
   switch (status) {
-    case 400: return ErrorCode::kInvalidArgument;
-    case 401: return ErrorCode::kUnauthenticated;
-    case 403: return ErrorCode::kPermissionDenied;
-    case 404: return ErrorCode::kNotFound;
-    case 409: return ErrorCode::kAlreadyExists;
-    case 422: return ErrorCode::kVerificationFailed;
-    case 429: return ErrorCode::kResourceExhausted;
-    default: return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
+    case 400:
+      return ErrorCode::kInvalidArgument;
+    case 401:
+      return ErrorCode::kUnauthenticated;
+    case 403:
+      return ErrorCode::kPermissionDenied;
+    case 404:
+      return ErrorCode::kNotFound;
+    case 409:
+      return ErrorCode::kAlreadyExists;
+    case 422:
+      return ErrorCode::kVerificationFailed;
+    case 429:
+      return ErrorCode::kResourceExhausted;
+    default:
+      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
   }
 }
 
 Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
   if (!reply.ok()) return reply.error();
-  nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, false);  // for an error's message only
+  nlohmann::json j =
+      nlohmann::json::parse(reply->body, nullptr, false);  // for an error's message only
   if (reply->status < 200 || reply->status > 299) {
     std::string message = "the server answered " + std::to_string(reply->status);
     if (!j.is_discarded() && j.contains("error") && j["error"].is_object() &&
@@ -136,7 +148,9 @@ Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
   // Strictly: a repeated key (which two parsers may read differently) is refused, like any
   // reply that is not one JSON object.
   auto strict = http::ParseJsonObject(reply->body, http::JsonLimits{});
-  if (!strict.ok()) return Error(ErrorCode::kCorrupt, "the server's reply is not a JSON object: " + strict.error().message());
+  if (!strict.ok())
+    return Error(ErrorCode::kCorrupt,
+                 "the server's reply is not a JSON object: " + strict.error().message());
   return std::move(*strict);
 }
 
@@ -144,9 +158,9 @@ Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
 
 std::string HttpReply::Header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() &&
-        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return v;
     }
@@ -177,7 +191,8 @@ Result<ServerUrl> ServerUrl::Parse(const std::string& url) {
     out.host = rest;
     out.port = out.tls ? "443" : "80";
   }
-  if (out.host.empty() || out.port.empty()) return InvalidArgument("the server URL has no host or port");
+  if (out.host.empty() || out.port.empty())
+    return InvalidArgument("the server URL has no host or port");
   return out;
 }
 
@@ -194,7 +209,8 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
     auto req = MakeRequest(server, method, target, body, headers);
     if (!server.tls) {
       beast::tcp_stream stream(ioc);
-      auto reply = Exchange(ioc, stream, [](auto next) { next(beast::error_code()); }, server, req, max_reply_bytes);
+      auto reply = Exchange(
+          ioc, stream, [](auto next) { next(beast::error_code()); }, server, req, max_reply_bytes);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return reply;
@@ -216,8 +232,10 @@ Result<HttpReply> HttpRequest(const ServerUrl& server, const std::string& method
     stream.set_verify_callback(asio::ssl::host_name_verification(server.host));
     auto reply = Exchange(
         ioc, stream,
-        [&stream](auto next) { stream.async_handshake(asio::ssl::stream_base::client, std::move(next)); }, server,
-        req, max_reply_bytes);
+        [&stream](auto next) {
+          stream.async_handshake(asio::ssl::stream_base::client, std::move(next));
+        },
+        server, req, max_reply_bytes);
     if (reply.ok()) {
       // Closing politely, but not waiting on a peer that never answers the close.
       beast::get_lowest_layer(stream).socket().close();

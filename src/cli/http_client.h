@@ -68,7 +68,9 @@ Result<nlohmann::json> PostJson(const ServerUrl& server, const std::string& targ
                                 const nlohmann::json& body, const std::string& ca_file = "");
 
 // The error for a reply that is not what the API documents: "the server sent <what>".
-inline Error BadReply(const std::string& what) { return Error(ErrorCode::kCorrupt, "the server sent " + what); }
+inline Error BadReply(const std::string& what) {
+  return Error(ErrorCode::kCorrupt, "the server sent " + what);
+}
 
 }  // namespace candor::cli
 

@@ -23,7 +23,8 @@ using tcp = asio::ip::tcp;
 class MisbehavingServer {
  public:
   enum class Mode { kSilent, kTrickle };
-  explicit MisbehavingServer(Mode mode) : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  explicit MisbehavingServer(Mode mode)
+      : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this, mode] {
       while (!stop_) {
@@ -89,7 +90,8 @@ class HttpDeadlineTest : public ::testing::Test {
 TEST_F(HttpDeadlineTest, ASilentServerIsGivenUpOnAfterTheIoDeadline) {
   MisbehavingServer server(MisbehavingServer::Mode::kSilent);
   const std::string message = Fails(server.Url(), std::chrono::milliseconds(1900));
-  EXPECT_NE(message.find("did not answer in time (reading its answer)"), std::string::npos) << message;
+  EXPECT_NE(message.find("did not answer in time (reading its answer)"), std::string::npos)
+      << message;
 }
 
 TEST_F(HttpDeadlineTest, AServerThatTricklesIsGivenUpOnAfterTheTotalDeadline) {
@@ -107,8 +109,8 @@ TEST_F(HttpDeadlineTest, NobodyListeningIsAPlainError) {
   tcp::acceptor probe(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   const auto port = probe.local_endpoint().port();
   probe.close();
-  const std::string message =
-      Fails(*ServerUrl::Parse("http://127.0.0.1:" + std::to_string(port)), std::chrono::milliseconds(1500));
+  const std::string message = Fails(*ServerUrl::Parse("http://127.0.0.1:" + std::to_string(port)),
+                                    std::chrono::milliseconds(1500));
   EXPECT_NE(message.find("cannot reach http://127.0.0.1:"), std::string::npos) << message;
   EXPECT_NE(message.find("(connecting)"), std::string::npos) << message;
 }

@@ -1,8 +1,7 @@
 #include "cli/io.h"
 
-#include <fmt/core.h>
-#include <nlohmann/json.hpp>
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "crypto/keyfile.h"
 #include "crypto/receipt.h"
@@ -109,7 +109,9 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
   // The rename is durable only once the directory is: a crash after it could otherwise lose
   // the new name (a log key, a key file) although the call said it was written.
   const std::size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return IoError("cannot open the directory of", path);
   const bool synced = ::fsync(dfd) == 0;
@@ -121,7 +123,9 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
 void WipeString(std::string& text) noexcept { crypto::WipeString(text); }
 
 Passphrase::Passphrase(std::string&& text) : text_(std::move(text)) { WipeString(text); }
-Passphrase::Passphrase(Passphrase&& other) noexcept : text_(std::move(other.text_)) { other.Wipe(); }
+Passphrase::Passphrase(Passphrase&& other) noexcept : text_(std::move(other.text_)) {
+  other.Wipe();
+}
 Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
   if (this != &other) {
     Wipe();
@@ -132,7 +136,8 @@ Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
 }
 void Passphrase::Wipe() noexcept { WipeString(text_); }
 
-Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what, bool confirm) {
+Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what,
+                                  bool confirm) {
   if (!source.file.empty()) {
     CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(source.file));
     // The first line without its ending, in a buffer of its own; the file's text is wiped.
@@ -162,14 +167,17 @@ Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_vi
     std::string again;
     ReadHiddenLine("Type it again: ", again);
     Passphrase second(std::move(again));
-    if (second.view() != typed.view()) return InvalidArgument("the two passphrases differ; nothing was written");
+    if (second.view() != typed.view())
+      return InvalidArgument("the two passphrases differ; nothing was written");
   }
   return typed;
 }
 
-Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase) {
+Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path,
+                                         const PassphraseSource& passphrase) {
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes file, ReadFileBytes(path));
-  CANDOR_ASSIGN_OR_RETURN(Passphrase pass, ReadPassphrase(passphrase, "Passphrase of your key file", false));
+  CANDOR_ASSIGN_OR_RETURN(Passphrase pass,
+                          ReadPassphrase(passphrase, "Passphrase of your key file", false));
   auto keys = crypto::OpenKeyFile(file, pass.view());
   if (!keys.ok()) return keys.error().WithContext(path);
   return keys;
@@ -184,9 +192,11 @@ std::string TerminalSafe(std::string_view text, bool keep_newlines) {
       out += static_cast<char>(c);
     } else if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
-    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));  // a C1 control (U+0080–U+009F)
+      out += fmt::format("\\u{:04x}",
+                         static_cast<unsigned char>(text[i + 1]));  // a C1 control (U+0080–U+009F)
       ++i;
     } else {
       out += static_cast<char>(c);
@@ -196,14 +206,16 @@ std::string TerminalSafe(std::string_view text, bool keep_newlines) {
 }
 
 std::string TerminalSafeJson(const nlohmann::json& j) {
-  const std::string dumped = j.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+  const std::string dumped =
+      j.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
   std::string out;
   out.reserve(dumped.size() + 1);
   for (std::size_t i = 0; i < dumped.size(); ++i) {
     const auto c = static_cast<unsigned char>(dumped[i]);
     if (c == 0x7f) {
       out += "\\u007f";  // only inside a string: outside strings a JSON dump is ASCII punctuation
-    } else if (c == 0xc2 && i + 1 < dumped.size() && static_cast<unsigned char>(dumped[i + 1]) >= 0x80 &&
+    } else if (c == 0xc2 && i + 1 < dumped.size() &&
+               static_cast<unsigned char>(dumped[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(dumped[i + 1]) <= 0x9f) {
       out += fmt::format("\\u{:04x}", static_cast<unsigned char>(dumped[i + 1]));
       ++i;

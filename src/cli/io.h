@@ -5,11 +5,10 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "base/result.h"
 #include "crypto/bytes.h"
@@ -29,7 +28,7 @@ Status WriteFileAtomic(const std::string& path, crypto::ByteSpan data, bool over
 // Where a passphrase comes from: the file (first line) if given, then the environment
 // variable, then the terminal (echo off). `confirm` asks twice on the terminal.
 struct PassphraseSource {
-  std::string file;                      // empty: not given
+  std::string file;                       // empty: not given
   std::string env = "CANDOR_PASSPHRASE";  // empty: not consulted
 };
 // A passphrase or password typed by a person: kept in one buffer, never copied by this type,
@@ -58,11 +57,13 @@ class Passphrase {
 // Overwrites every byte `text` holds (up to its capacity) and empties it (crypto::WipeString).
 void WipeString(std::string& text) noexcept;
 
-Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what, bool confirm);
+Result<Passphrase> ReadPassphrase(const PassphraseSource& source, std::string_view what,
+                                  bool confirm);
 
 // Reads the key file at `path` and opens it with the passphrase from `passphrase` (asked for
 // as "Passphrase of your key file"). Errors name the path.
-Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path, const PassphraseSource& passphrase);
+Result<crypto::MemberKeys> OpenKeyFileAt(const std::string& path,
+                                         const PassphraseSource& passphrase);
 
 // `text` safe to print on a terminal: control characters (C0, DEL, C1) shown as \xNN or \uNNNN,
 // so text from a server or a file (a letter's title, an error message) cannot move the cursor,
@@ -74,7 +75,8 @@ std::string TerminalSafe(std::string_view text, bool keep_newlines = false);
 // letter's author or a file, so it goes through TerminalSafe (newlines and tabs kept).
 template <typename... Args>
 void Say(std::FILE* to, fmt::format_string<Args...> format, Args&&... args) {
-  const std::string text = TerminalSafe(fmt::format(format, std::forward<Args>(args)...), /*keep_newlines=*/true);
+  const std::string text =
+      TerminalSafe(fmt::format(format, std::forward<Args>(args)...), /*keep_newlines=*/true);
   std::fwrite(text.data(), 1, text.size(), to);
 }
 template <typename... Args>

@@ -1,7 +1,5 @@
 #include "cli/letter_bundle.h"
 
-#include "cli/io.h"
-
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -10,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include "cli/io.h"
 
 namespace candor::cli {
 namespace {
@@ -87,18 +87,23 @@ std::string WithThousands(std::uint64_t n) {
   return out;
 }
 
-Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base, const char* id_field,
-                                       const std::string& id, const std::string& ca_file, bool pin_tree_size) {
+Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base,
+                                       const char* id_field, const std::string& id,
+                                       const std::string& ca_file, bool pin_tree_size) {
   using Json = nlohmann::json;
-  const auto bad = [] { return Error(ErrorCode::kCorrupt, "the server's pages do not fit together"); };
+  const auto bad = [] {
+    return Error(ErrorCode::kCorrupt, "the server's pages do not fit together");
+  };
   // Page by page (docs/API.md, "Bundles in pages"), every later page pinned to the first
   // page's tree head; the pages are checked to fit, the whole by its verifier.
   CANDOR_ASSIGN_OR_RETURN(Json bundle, GetJson(server, base, ca_file, kMaxBundlePageBytes));
   if (!bundle.is_object() || !bundle.contains(id_field) || bundle[id_field] != id) {
-    return VerificationFailed(std::string("the server answered for another ") + id_field + " than " + id);
+    return VerificationFailed(std::string("the server answered for another ") + id_field +
+                              " than " + id);
   }
   const auto page_of = [](const Json& j) -> const Json* {
-    if (!j.contains("page") || !j["page"].is_object() || !j.contains("entries") || !j["entries"].is_array()) {
+    if (!j.contains("page") || !j["page"].is_object() || !j.contains("entries") ||
+        !j["entries"].is_array()) {
       return nullptr;
     }
     const Json& p = j["page"];
@@ -111,28 +116,33 @@ Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::strin
   };
   const Json* first = page_of(bundle);
   if (first == nullptr || (*first)["start"] != 0 || !bundle.contains("tree_head") ||
-      !bundle["tree_head"].contains("tree_size") || !bundle["tree_head"]["tree_size"].is_number_unsigned()) {
+      !bundle["tree_head"].contains("tree_size") ||
+      !bundle["tree_head"]["tree_size"].is_number_unsigned()) {
     return bad();
   }
   const std::uint64_t total = (*first)["entries"];
   Json next = (*first)["next"];
   const Json tree_head = bundle["tree_head"];
   const std::string pinned =
-      pin_tree_size ? base + "&tree_size=" + std::to_string(tree_head["tree_size"].get<std::uint64_t>()) : base;
+      pin_tree_size
+          ? base + "&tree_size=" + std::to_string(tree_head["tree_size"].get<std::uint64_t>())
+          : base;
   std::size_t bytes = bundle.dump().size();
   bundle.erase("page");
   while (!next.is_null()) {
     const std::uint64_t start = next.get<std::uint64_t>();
     if (start != bundle["entries"].size() || start >= total) return bad();
-    CANDOR_ASSIGN_OR_RETURN(Json p, GetJson(server, pinned + "&start=" + std::to_string(start), ca_file,
-                                            kMaxBundlePageBytes));
+    CANDOR_ASSIGN_OR_RETURN(Json p, GetJson(server, pinned + "&start=" + std::to_string(start),
+                                            ca_file, kMaxBundlePageBytes));
     const Json* page = page_of(p);
-    if (page == nullptr || (*page)["start"] != start || (*page)["entries"] != total || !p.contains(id_field) ||
-        p[id_field] != id || !p.contains("tree_head") || p["tree_head"] != tree_head || p["entries"].empty()) {
+    if (page == nullptr || (*page)["start"] != start || (*page)["entries"] != total ||
+        !p.contains(id_field) || p[id_field] != id || !p.contains("tree_head") ||
+        p["tree_head"] != tree_head || p["entries"].empty()) {
       return bad();
     }
     bytes += p.dump().size();
-    if (bytes > kMaxBundleBytes) return Error(ErrorCode::kResourceExhausted, "the answer is larger than this client accepts");
+    if (bytes > kMaxBundleBytes)
+      return Error(ErrorCode::kResourceExhausted, "the answer is larger than this client accepts");
     next = (*page)["next"];
     for (auto& e : p["entries"]) bundle["entries"].push_back(std::move(e));
   }
@@ -143,8 +153,9 @@ Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::strin
 Result<nlohmann::json> FetchLetterBundle(const ServerUrl& server, const domain::LetterId& letter_id,
                                          const std::string& ca_file, bool with_signatures) {
   const std::string id = crypto::ToHex(letter_id);
-  return FetchProofPages(server, "/api/v1/letters/" + id + "/bundle?signatures=" + (with_signatures ? "1" : "0"),
-                         "letter_id", id, ca_file, /*pin_tree_size=*/true);
+  return FetchProofPages(
+      server, "/api/v1/letters/" + id + "/bundle?signatures=" + (with_signatures ? "1" : "0"),
+      "letter_id", id, ca_file, /*pin_tree_size=*/true);
 }
 
 Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const BundleCheck& check) {
@@ -157,17 +168,21 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
   }
   for (const auto& hex : check.witness_hex) {
     CANDOR_ASSIGN_OR_RETURN(auto w, crypto::FixedFromHex<crypto::SignPublicKey>(hex, "--witness"));
-    if (std::find(options.witnesses.begin(), options.witnesses.end(), w) == options.witnesses.end()) {
+    if (std::find(options.witnesses.begin(), options.witnesses.end(), w) ==
+        options.witnesses.end()) {
       options.witnesses.push_back(w);
     }
   }
   options.witness_threshold = check.witness_threshold;
   options.require_complete = !check.allow_incomplete;
-  const std::uint64_t hours = check.max_age_hours.value_or(check.from_server ? kDefaultMaxAgeHours : 0);
+  const std::uint64_t hours =
+      check.max_age_hours.value_or(check.from_server ? kDefaultMaxAgeHours : 0);
   if (hours != 0) {
     options.max_age_ms = hours * 3'600'000;
-    options.now_ms = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    options.now_ms =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
   }
   if (options.witness_threshold > options.witnesses.size()) {
     return InvalidArgument("--witness-threshold is more than the witness keys given");
@@ -184,15 +199,18 @@ Result<domain::BundleReport> VerifyBundle(const nlohmann::json& json, const Bund
 
 void AddFreshnessOptions(CLI::App* cmd, BundleCheck& check) {
   cmd->add_flag("--allow-incomplete", check.allow_incomplete,
-                "Accept a bundle that does not prove it is complete (no log state: made by an older server, or at a "
+                "Accept a bundle that does not prove it is complete (no log state: made by an "
+                "older server, or at a "
                 "tree head that is not a checkpoint)");
   cmd->add_option("--max-age", check.max_age_hours,
-                  "Refuse a bundle whose tree head is older than this many hours (0: any age; default: 72 for a "
+                  "Refuse a bundle whose tree head is older than this many hours (0: any age; "
+                  "default: 72 for a "
                   "bundle fetched from a server, any age for a file)");
 }
 
 std::string DescribeBundleReport(const domain::BundleReport& r) {
-  std::string out = fmt::format("Letter {}: \"{}\"\n", crypto::ToHex(r.letter_id), TerminalSafe(r.letter.title));
+  std::string out =
+      fmt::format("Letter {}: \"{}\"\n", crypto::ToHex(r.letter_id), TerminalSafe(r.letter.title));
   for (const auto& org : r.organizations) {
     out += fmt::format("  {}: {} (roster v{}, {})\n", org.slug,
                        Plural(org.signers, "signatory", "signatories"), org.roster_version,
@@ -207,20 +225,26 @@ std::string DescribeBundleReport(const domain::BundleReport& r) {
   }
   out += ".\n";
   out += fmt::format(
-      "  Total: {} from {}, as of that tree head. Every signature and log proof checks against the tree head of size "
+      "  Total: {} from {}, as of that tree head. Every signature and log proof checks against the "
+      "tree head of size "
       "{} ({}) signed by log key {}.\n",
       Plural(r.total, "signatory", "signatories"),
       Plural(r.organizations.size(), "organization", "organizations"),
       WithThousands(r.tree_head.head.size), UtcTime(r.tree_head.head.timestamp_ms),
       crypto::ToHex(r.log_key));
   if (r.witnessed > 0) {
-    out += fmt::format("  That tree head is cosigned by {} you trust.\n", Plural(r.witnessed, "witness", "witnesses"));
+    out += fmt::format("  That tree head is cosigned by {} you trust.\n",
+                       Plural(r.witnessed, "witness", "witnesses"));
   }
   if (r.complete) {
-    out += "  Complete: the log's state at that tree head shows that no batch is left out and that each roster the "
-           "letter pins was the latest when it was published.\n";
+    out +=
+        "  Complete: the log's state at that tree head shows that no batch is left out and that "
+        "each roster the "
+        "letter pins was the latest when it was published.\n";
   } else {
-    out += "  NOT proven complete: this bundle holds no log state, so later batches could be left out.\n";
+    out +=
+        "  NOT proven complete: this bundle holds no log state, so later batches could be left "
+        "out.\n";
   }
   return out;
 }

@@ -4,8 +4,8 @@
 #ifndef CANDOR_CLI_LETTER_BUNDLE_H_
 #define CANDOR_CLI_LETTER_BUNDLE_H_
 
-#include <cstddef>
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,8 +29,9 @@ inline constexpr std::size_t kMaxBundlePageBytes = std::size_t{64} << 20;
 // into one answer: every page must carry `id_field` = `id` and one tree head, and the pages fit
 // together without gap or overlap (kCorrupt otherwise). With `pin_tree_size`, later pages ask
 // for the first page's tree size (`base` then has none of its own).
-Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base, const char* id_field,
-                                       const std::string& id, const std::string& ca_file, bool pin_tree_size);
+Result<nlohmann::json> FetchProofPages(const ServerUrl& server, const std::string& base,
+                                       const char* id_field, const std::string& id,
+                                       const std::string& ca_file, bool pin_tree_size);
 
 // GET /api/v1/letters/{id}/bundle, page by page (docs/API.md, "Bundles in pages"), assembled
 // into one bundle. Checks that the pages name `letter_id` (kVerificationFailed otherwise), share

@@ -26,12 +26,15 @@ Result<std::vector<tlog::Hash>> ProofFromReply(const nlohmann::json& list);
 // POST /api/v1/log/proof/consistency {old_size, new_size}: the hashes, to be verified by the
 // caller against roots it trusts. `old_size` must not be a size of the caller's own choosing
 // (docs/PROTOCOL.md, "Trusting the log"): a checkpoint's.
-Result<std::vector<tlog::Hash>> FetchConsistencyProof(const ServerUrl& server, std::uint64_t old_size,
-                                                      std::uint64_t new_size, const std::string& ca_file);
+Result<std::vector<tlog::Hash>> FetchConsistencyProof(const ServerUrl& server,
+                                                      std::uint64_t old_size,
+                                                      std::uint64_t new_size,
+                                                      const std::string& ca_file);
 
 // The entry bytes at `index`, proven included in `sth` by an inclusion proof.
 Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
-                                         const tlog::SignedTreeHead& sth, const std::string& ca_file);
+                                         const tlog::SignedTreeHead& sth,
+                                         const std::string& ca_file);
 
 }  // namespace candor::cli
 

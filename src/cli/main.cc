@@ -1,6 +1,5 @@
 // candor — the Candor command line.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -22,7 +21,8 @@ bool ApplyHttpTimeout() {
   unsigned seconds = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
   if (ec != std::errc() || end != text.data() + text.size() || text[0] == '0' || seconds > 86'400) {
-    std::fprintf(stderr, "candor: CANDOR_HTTP_TIMEOUT must be a whole number of seconds from 1 to 86400\n");
+    std::fprintf(stderr,
+                 "candor: CANDOR_HTTP_TIMEOUT must be a whole number of seconds from 1 to 86400\n");
     return false;
   }
   candor::cli::HttpDeadlines d = candor::cli::GetHttpDeadlines();

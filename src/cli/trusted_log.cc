@@ -11,9 +11,9 @@
 #include "cli/log_check.h"
 #include "domain/bundle.h"
 #include "domain/policy.h"
+#include "domain/strict_json.h"
 #include "log/cosignature.h"
 #include "log/verify.h"
-#include "domain/strict_json.h"
 
 namespace candor::cli {
 namespace {
@@ -26,21 +26,26 @@ using Json = nlohmann::json;
 // per-client value (a cookie), so it is checked here, locally, and never sent.
 struct Pin {
   std::optional<crypto::SignPublicKey> key;
-  std::optional<tlog::SignedTreeHead> head;            // the latest head accepted (never sent)
-  std::optional<tlog::SignedTreeHead> checkpoint;      // the newest checkpoint proven consistent with it
-  std::optional<tlog::SignedTreeHead> witnessed_head;  // the latest checkpoint accepted with witnesses
-  bool legacy = false;                                 // head imported from `candor audit`'s old state file
+  std::optional<tlog::SignedTreeHead> head;  // the latest head accepted (never sent)
+  std::optional<tlog::SignedTreeHead>
+      checkpoint;  // the newest checkpoint proven consistent with it
+  std::optional<tlog::SignedTreeHead>
+      witnessed_head;   // the latest checkpoint accepted with witnesses
+  bool legacy = false;  // head imported from `candor audit`'s old state file
 };
 
 std::string PinFile(const ServerUrl& server, const std::string& state_dir, bool audit) {
-  std::string name = std::string(server.tls ? "https" : "http") + "-" + server.host + "-" + server.port;
+  std::string name =
+      std::string(server.tls ? "https" : "http") + "-" + server.host + "-" + server.port;
   for (char& c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-';
     if (!ok) c = '_';
   }
   // `candor audit` keeps its own: it sends the size of its last head, which must not be the
   // head of the member's last anonymous action.
-  return (state_dir.empty() ? DefaultStateDir() : state_dir) + "/logs/" + name + (audit ? ".audit" : "") + ".json";
+  return (state_dir.empty() ? DefaultStateDir() : state_dir) + "/logs/" + name +
+         (audit ? ".audit" : "") + ".json";
 }
 
 // `candor audit` kept its own state before every flow shared this one: adopt its key and head
@@ -50,8 +55,11 @@ Result<Pin> LoadLegacyAudit(const std::string& path) {
   if (!std::filesystem::exists(path)) return pin;
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   Json j = domain::ParseStrictJsonOrDiscarded(text);
-  if (j.is_discarded() || !j.is_object() || !j.contains("public_key") || !j["public_key"].is_string()) return pin;
-  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["public_key"].get<std::string>(), "public_key");
+  if (j.is_discarded() || !j.is_object() || !j.contains("public_key") ||
+      !j["public_key"].is_string())
+    return pin;
+  auto key =
+      crypto::FixedFromHex<crypto::SignPublicKey>(j["public_key"].get<std::string>(), "public_key");
   if (!key.ok()) return pin;
   pin.key = *key;
   if (j.contains("sth")) {
@@ -67,13 +75,20 @@ Result<Pin> LoadPin(const std::string& path, const std::string& legacy_audit_pat
   if (!std::filesystem::exists(path)) return LoadLegacyAudit(legacy_audit_path);
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   Json j = domain::ParseStrictJsonOrDiscarded(text);
-  auto damaged = [&] { return Error(ErrorCode::kCorrupt, "the pinned log state in " + path + " is damaged; move it away to pin again"); };
-  if (j.is_discarded() || !j.is_object() || !j.contains("log_public_key") || !j["log_public_key"].is_string()) return damaged();
-  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(), "log_public_key");
+  auto damaged = [&] {
+    return Error(ErrorCode::kCorrupt,
+                 "the pinned log state in " + path + " is damaged; move it away to pin again");
+  };
+  if (j.is_discarded() || !j.is_object() || !j.contains("log_public_key") ||
+      !j["log_public_key"].is_string())
+    return damaged();
+  auto key = crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(),
+                                                         "log_public_key");
   if (!key.ok()) return damaged();
   pin.key = *key;
-  for (auto [field, slot] : {std::pair{"tree_head", &pin.head}, std::pair{"checkpoint", &pin.checkpoint},
-                             std::pair{"witnessed_tree_head", &pin.witnessed_head}}) {
+  for (auto [field, slot] :
+       {std::pair{"tree_head", &pin.head}, std::pair{"checkpoint", &pin.checkpoint},
+        std::pair{"witnessed_tree_head", &pin.witnessed_head}}) {
     if (!j.contains(field) || j[field].is_null()) continue;
     auto head = domain::SignedTreeHeadFromJson(j[field]);
     if (!head.ok()) return damaged();
@@ -87,23 +102,27 @@ Status SavePin(const std::string& path, const ServerUrl& server, const Pin& pin)
   Json j{{"server", server.ToString()},
          {"log_public_key", crypto::ToHex(*pin.key)},
          {"tree_head", pin.head ? domain::SignedTreeHeadToJson(*pin.head) : Json(nullptr)},
-         {"checkpoint", pin.checkpoint ? domain::SignedTreeHeadToJson(*pin.checkpoint) : Json(nullptr)},
-         {"witnessed_tree_head", pin.witnessed_head ? domain::SignedTreeHeadToJson(*pin.witnessed_head) : Json(nullptr)}};
+         {"checkpoint",
+          pin.checkpoint ? domain::SignedTreeHeadToJson(*pin.checkpoint) : Json(nullptr)},
+         {"witnessed_tree_head",
+          pin.witnessed_head ? domain::SignedTreeHeadToJson(*pin.witnessed_head) : Json(nullptr)}};
   return WriteFileAtomic(path, crypto::AsBytes(j.dump(2) + "\n"), /*overwrite=*/true, 0600);
 }
 
 Error ForkError(std::uint64_t newer, std::uint64_t older) {
-  return VerificationFailed(fmt::format(
-      "the server's log of {} entries does not extend the log of {} entries it showed you before: it is "
-      "showing you a different history (a forked log). Nothing was sent. Keep the file under ~/.candor/logs and "
-      "tell your organization and its witnesses",
-      newer, older));
+  return VerificationFailed(
+      fmt::format("the server's log of {} entries does not extend the log of {} entries it showed "
+                  "you before: it is "
+                  "showing you a different history (a forked log). Nothing was sent. Keep the file "
+                  "under ~/.candor/logs and "
+                  "tell your organization and its witnesses",
+                  newer, older));
 }
 
 // Proves that `older` is a prefix of `newer` (sizes older ≤ newer) with the server's proof.
 // `older` is a checkpoint (its size is no client's own), except for `candor audit`.
-Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& older, const tlog::SignedTreeHead& newer,
-                       const std::string& ca_file) {
+Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& older,
+                       const tlog::SignedTreeHead& newer, const std::string& ca_file) {
   const auto fork = [&] { return ForkError(newer.head.size, older.head.size); };
   if (older.head.size == newer.head.size) {
     if (older.head.root != newer.head.root) return fork();
@@ -112,36 +131,44 @@ Status ProveConsistent(const ServerUrl& server, const tlog::SignedTreeHead& olde
   if (older.head.size == 0) return Status::Ok();
   CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof,
                           FetchConsistencyProof(server, older.head.size, newer.head.size, ca_file));
-  if (!tlog::VerifyConsistency(older.head.size, newer.head.size, older.head.root, newer.head.root, proof).ok()) {
+  if (!tlog::VerifyConsistency(older.head.size, newer.head.size, older.head.root, newer.head.root,
+                               proof)
+           .ok()) {
     return fork();
   }
   return Status::Ok();
 }
 
 // The newest checkpoint with at least `k` valid cosignatures of `witnesses`.
-Result<std::pair<tlog::SignedTreeHead, std::size_t>> WitnessedCheckpoint(const ServerUrl& server,
-                                                                         const crypto::SignPublicKey& log_key,
-                                                                         const std::vector<crypto::SignPublicKey>& witnesses,
-                                                                         std::size_t k, const std::string& ca_file) {
+Result<std::pair<tlog::SignedTreeHead, std::size_t>> WitnessedCheckpoint(
+    const ServerUrl& server, const crypto::SignPublicKey& log_key,
+    const std::vector<crypto::SignPublicKey>& witnesses, std::size_t k,
+    const std::string& ca_file) {
   CANDOR_ASSIGN_OR_RETURN(Json reply, GetJson(server, "/api/v1/log/checkpoints", ca_file));
-  if (!reply.contains("checkpoints") || !reply["checkpoints"].is_array()) return BadReply("no checkpoints");
+  if (!reply.contains("checkpoints") || !reply["checkpoints"].is_array())
+    return BadReply("no checkpoints");
   std::size_t best = 0;
   std::optional<std::pair<tlog::SignedTreeHead, std::size_t>> chosen;  // the largest that qualifies
   for (const auto& c : reply["checkpoints"]) {
     CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead sth, TreeHeadFromReply(c));
-    if (!tlog::VerifySignedTreeHead(sth, log_key).ok()) continue;  // the key check comes below, with its message
+    if (!tlog::VerifySignedTreeHead(sth, log_key).ok())
+      continue;  // the key check comes below, with its message
     if (!c.contains("cosignatures")) continue;
     auto cosignatures = domain::CosignaturesFromJson(c["cosignatures"]);
-    if (!cosignatures.ok()) return BadReply("malformed cosignatures: " + cosignatures.error().message());
+    if (!cosignatures.ok())
+      return BadReply("malformed cosignatures: " + cosignatures.error().message());
     const std::size_t n = tlog::CountWitnessed(log_key, sth.head, *cosignatures, witnesses);
     best = std::max(best, n);
-    if (n >= k && (!chosen || sth.head.size > chosen->first.head.size)) chosen = std::make_pair(sth, n);
+    if (n >= k && (!chosen || sth.head.size > chosen->first.head.size))
+      chosen = std::make_pair(sth, n);
   }
   if (chosen) return *chosen;
-  return VerificationFailed(fmt::format(
-      "no recent tree head of this log is cosigned by {} of your {} witnesses (the best has {}): the witnesses may "
-      "not have caught up yet (try again in a few minutes), or the server is showing you a log they have not seen",
-      k, witnesses.size(), best));
+  return VerificationFailed(
+      fmt::format("no recent tree head of this log is cosigned by {} of your {} witnesses (the "
+                  "best has {}): the witnesses may "
+                  "not have caught up yet (try again in a few minutes), or the server is showing "
+                  "you a log they have not seen",
+                  k, witnesses.size(), best));
 }
 
 }  // namespace
@@ -153,30 +180,37 @@ std::string DefaultStateDir() {
 
 void AddLogTrustOptions(CLI::App* cmd, LogTrust& trust) {
   cmd->add_option("--log-key", trust.log_key_hex,
-                  "The log's public key (hex), as your organization publishes it; without it the key is pinned the "
+                  "The log's public key (hex), as your organization publishes it; without it the "
+                  "key is pinned the "
                   "first time and must never change");
-  cmd->add_option("--state-dir", trust.state_dir, "Where this client keeps what it remembers (default ~/.candor)");
+  cmd->add_option("--state-dir", trust.state_dir,
+                  "Where this client keeps what it remembers (default ~/.candor)");
   cmd->add_option("--witness", trust.witness_hex,
                   "A witness's Ed25519 public key (hex); repeat for each witness you trust");
-  cmd->add_option("--witness-threshold", trust.witness_threshold,
-                  "How many of the witnesses must have cosigned a tree head (default: all of them)");
+  cmd->add_option(
+      "--witness-threshold", trust.witness_threshold,
+      "How many of the witnesses must have cosigned a tree head (default: all of them)");
 }
 
-Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust, const std::string& ca_file) {
+Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust,
+                                     const std::string& ca_file) {
   TrustedHead out;
   out.pin_file = PinFile(server, trust.state_dir, trust.check_own_head);
   CANDOR_ASSIGN_OR_RETURN(
-      Pin pin, LoadPin(out.pin_file, (trust.state_dir.empty() ? DefaultStateDir() : trust.state_dir) + "/audit-" +
-                                         server.host + "-" + server.port + ".json"));
+      Pin pin,
+      LoadPin(out.pin_file, (trust.state_dir.empty() ? DefaultStateDir() : trust.state_dir) +
+                                "/audit-" + server.host + "-" + server.port + ".json"));
   std::optional<crypto::SignPublicKey> given;
   if (!trust.log_key_hex.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(given, crypto::FixedFromHex<crypto::SignPublicKey>(trust.log_key_hex, "--log-key"));
+    CANDOR_ASSIGN_OR_RETURN(
+        given, crypto::FixedFromHex<crypto::SignPublicKey>(trust.log_key_hex, "--log-key"));
   }
   if (given && pin.key && *given != *pin.key) {
-    return VerificationFailed("the log key you gave (--log-key " + trust.log_key_hex.substr(0, 16) +
-                              "…) is not the one this client pinned for " + server.ToString() + " (" +
-                              crypto::ToHex(*pin.key).substr(0, 16) + "…, in " + out.pin_file +
-                              "). If your organization announced a new log key, move that file away and try again");
+    return VerificationFailed(
+        "the log key you gave (--log-key " + trust.log_key_hex.substr(0, 16) +
+        "…) is not the one this client pinned for " + server.ToString() + " (" +
+        crypto::ToHex(*pin.key).substr(0, 16) + "…, in " + out.pin_file +
+        "). If your organization announced a new log key, move that file away and try again");
   }
   if (given) {
     out.log_key = *given;
@@ -184,8 +218,10 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     out.log_key = *pin.key;
   } else {
     CANDOR_ASSIGN_OR_RETURN(Json key_json, GetJson(server, "/api/v1/log/key", ca_file));
-    if (!key_json.contains("public_key") || !key_json["public_key"].is_string()) return BadReply("no log key");
-    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(key_json["public_key"].get<std::string>(), "log key");
+    if (!key_json.contains("public_key") || !key_json["public_key"].is_string())
+      return BadReply("no log key");
+    auto key = crypto::FixedFromHex<crypto::SignPublicKey>(
+        key_json["public_key"].get<std::string>(), "log key");
     if (!key.ok()) return BadReply("a malformed log key");
     out.log_key = *key;
     out.pinned_now = true;
@@ -198,7 +234,8 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   }
   const std::size_t k = trust.witness_threshold == 0 ? witnesses.size() : trust.witness_threshold;
   if (k > witnesses.size()) {
-    return InvalidArgument(fmt::format("--witness-threshold {} is more than the {} witness keys given", k, witnesses.size()));
+    return InvalidArgument(fmt::format(
+        "--witness-threshold {} is more than the {} witness keys given", k, witnesses.size()));
   }
 
   const bool witnessed = !witnesses.empty();
@@ -206,24 +243,28 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   // the same answer for every client, so checking needs no size of this client's own.
   Json listed = Json::array();
   if (witnessed) {
-    CANDOR_ASSIGN_OR_RETURN(auto checkpoint, WitnessedCheckpoint(server, out.log_key, witnesses, k, ca_file));
+    CANDOR_ASSIGN_OR_RETURN(auto checkpoint,
+                            WitnessedCheckpoint(server, out.log_key, witnesses, k, ca_file));
     out.sth = checkpoint.first;
     out.witnessed = checkpoint.second;
   } else {
     CANDOR_ASSIGN_OR_RETURN(Json reply, GetJson(server, "/api/v1/log/checkpoints", ca_file));
-    if (!reply.contains("latest") || !reply.contains("checkpoints") || !reply["checkpoints"].is_array()) {
+    if (!reply.contains("latest") || !reply.contains("checkpoints") ||
+        !reply["checkpoints"].is_array()) {
       return BadReply("no latest tree head and checkpoints");
     }
     CANDOR_ASSIGN_OR_RETURN(out.sth, TreeHeadFromReply(reply["latest"]));
     listed = reply["checkpoints"];
   }
   if (!tlog::VerifySignedTreeHead(out.sth, out.log_key).ok()) {
-    if (out.pinned_now) return VerificationFailed("the server's tree head is not signed by the log key it names");
-    return VerificationFailed(
-        "the server's log is now signed by another key than the one " +
-        std::string(given ? "you gave (--log-key)" : "this client pinned (in " + out.pin_file + ")") +
-        ". This can mean the server was replaced or is lying; nothing was sent. If your organization announced a new "
-        "log key, move that file away and try again");
+    if (out.pinned_now)
+      return VerificationFailed("the server's tree head is not signed by the log key it names");
+    return VerificationFailed("the server's log is now signed by another key than the one " +
+                              std::string(given ? "you gave (--log-key)"
+                                                : "this client pinned (in " + out.pin_file + ")") +
+                              ". This can mean the server was replaced or is lying; nothing was "
+                              "sent. If your organization announced a new "
+                              "log key, move that file away and try again");
   }
 
   // No rollback, no fork. Against the head of the same kind: a smaller size is a rollback, an
@@ -231,10 +272,11 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   const std::optional<tlog::SignedTreeHead>& same = witnessed ? pin.witnessed_head : pin.head;
   if (same) out.previous_size = same->head.size;
   if (same && out.sth.head.size < same->head.size) {
-    return VerificationFailed(fmt::format(
-        "the server shows a log of {} entries, older than the {} entries it showed you before (a rollback): it may be "
-        "hiding what was logged since. Nothing was sent",
-        out.sth.head.size, same->head.size));
+    return VerificationFailed(
+        fmt::format("the server shows a log of {} entries, older than the {} entries it showed you "
+                    "before (a rollback): it may be "
+                    "hiding what was logged since. Nothing was sent",
+                    out.sth.head.size, same->head.size));
   }
   if (same && out.sth.head.size == same->head.size && out.sth.head.root != same->head.root) {
     return ForkError(out.sth.head.size, same->head.size);
@@ -246,14 +288,19 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   bool stored_checked = !pin.checkpoint;
   for (const auto& c : listed) {
     CANDOR_ASSIGN_OR_RETURN(tlog::SignedTreeHead cp, TreeHeadFromReply(c));
-    if (!tlog::VerifySignedTreeHead(cp, out.log_key).ok()) return VerificationFailed("a checkpoint not signed by the log key");
-    if (cp.head.size > out.sth.head.size || !c.contains("consistency")) return BadReply("a checkpoint beyond the latest head");
+    if (!tlog::VerifySignedTreeHead(cp, out.log_key).ok())
+      return VerificationFailed("a checkpoint not signed by the log key");
+    if (cp.head.size > out.sth.head.size || !c.contains("consistency"))
+      return BadReply("a checkpoint beyond the latest head");
     CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFromReply(c["consistency"]));
-    if (!tlog::VerifyConsistency(cp.head.size, out.sth.head.size, cp.head.root, out.sth.head.root, proof).ok()) {
+    if (!tlog::VerifyConsistency(cp.head.size, out.sth.head.size, cp.head.root, out.sth.head.root,
+                                 proof)
+             .ok()) {
       return ForkError(out.sth.head.size, cp.head.size);
     }
     if (pin.checkpoint && cp.head.size == pin.checkpoint->head.size) {
-      if (cp.head.root != pin.checkpoint->head.root) return ForkError(out.sth.head.size, cp.head.size);
+      if (cp.head.root != pin.checkpoint->head.root)
+        return ForkError(out.sth.head.size, cp.head.size);
       stored_checked = true;
     }
     if (!newest_checkpoint || cp.head.size > newest_checkpoint->head.size) newest_checkpoint = cp;
@@ -267,13 +314,15 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
       // are checkpoints, so the proof can go the other way.
       CANDOR_RETURN_IF_ERROR(ProveConsistent(server, out.sth, cp, ca_file));
     } else {
-      return VerificationFailed("the server shows a log older than a checkpoint it showed you before (a rollback)");
+      return VerificationFailed(
+          "the server shows a log older than a checkpoint it showed you before (a rollback)");
     }
   }
   if (witnessed && pin.witnessed_head) {
     const auto& w = *pin.witnessed_head;  // checkpoints both: their sizes are shared
-    CANDOR_RETURN_IF_ERROR(w.head.size <= out.sth.head.size ? ProveConsistent(server, w, out.sth, ca_file)
-                                                            : ProveConsistent(server, out.sth, w, ca_file));
+    CANDOR_RETURN_IF_ERROR(w.head.size <= out.sth.head.size
+                               ? ProveConsistent(server, w, out.sth, ca_file)
+                               : ProveConsistent(server, out.sth, w, ca_file));
   }
   if ((pin.legacy || trust.check_own_head) && pin.head && pin.head->head.size < out.sth.head.size) {
     // Once, after an upgrade: the head `candor audit` kept.
@@ -281,7 +330,8 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   }
   // The newest checkpoint seen, never an older one: the server chooses which it lists, and
   // listing only an old one must not let an organization state be complete up to that one only.
-  if (newest_checkpoint && (!pin.checkpoint || newest_checkpoint->head.size > pin.checkpoint->head.size)) {
+  if (newest_checkpoint &&
+      (!pin.checkpoint || newest_checkpoint->head.size > pin.checkpoint->head.size)) {
     pin.checkpoint = newest_checkpoint;
   }
   if (witnessed) {
@@ -290,7 +340,8 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
     out.checkpoint = pin.checkpoint;
   } else {
     return VerificationFailed(
-        "the server shows no checkpoint of its log, so this client cannot tell whether it leaves something out. "
+        "the server shows no checkpoint of its log, so this client cannot tell whether it leaves "
+        "something out. "
         "Nothing was sent");
   }
   out.checkpoint_size = out.checkpoint->head.size;
@@ -299,23 +350,27 @@ Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& tr
   CANDOR_RETURN_IF_ERROR(SavePin(out.pin_file, server, pin));
   if (out.pinned_now) {
     Say(stderr,
-               "Pinned the log key of {} on first use: {}\n(compare it with the key your organization publishes; "
-               "this client will refuse any other from now on)\n",
-               server.ToString(), crypto::ToHex(out.log_key));
+        "Pinned the log key of {} on first use: {}\n(compare it with the key your organization "
+        "publishes; "
+        "this client will refuse any other from now on)\n",
+        server.ToString(), crypto::ToHex(out.log_key));
   }
   return out;
 }
 
-Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::string& org, const TrustedHead& head,
-                                       const std::string& ca_file) {
+Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::string& org,
+                                       const TrustedHead& head, const std::string& ca_file) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateOrganizationSlug(org));
   CANDOR_ASSIGN_OR_RETURN(
-      Json j, FetchProofPages(server, "/api/v1/orgs/" + org + "/state?tree_size=" + std::to_string(head.sth.head.size),
-                              "organization", org, ca_file, /*pin_tree_size=*/false));
+      Json j,
+      FetchProofPages(
+          server, "/api/v1/orgs/" + org + "/state?tree_size=" + std::to_string(head.sth.head.size),
+          "organization", org, ca_file, /*pin_tree_size=*/false));
   auto proof = domain::OrgStateProofFromJson(j);
   if (!proof.ok()) return BadReply("a malformed organization state: " + proof.error().message());
   if (proof->tree_head != head.sth) {
-    return VerificationFailed("the server's organization state is not at the tree head it showed a moment ago");
+    return VerificationFailed(
+        "the server's organization state is not at the tree head it showed a moment ago");
   }
   return domain::VerifyOrgState(*proof, head.log_key, org, head.checkpoint_size);
 }

@@ -22,8 +22,9 @@ namespace candor::cli {
 
 // How a command trusts the log; the same options on every command that reads it.
 struct LogTrust {
-  std::string state_dir;    // where pins and heads live; empty: ~/.candor
-  std::string log_key_hex;  // --log-key: this key and no other (overrides nothing: must match a pin)
+  std::string state_dir;  // where pins and heads live; empty: ~/.candor
+  std::string
+      log_key_hex;  // --log-key: this key and no other (overrides nothing: must match a pin)
   std::vector<std::string> witness_hex;  // --witness: witnesses' Ed25519 keys (hex)
   std::size_t witness_threshold = 0;     // --witness-threshold: 0 = all of --witness
   // Also prove consistency from the exact last head accepted, sending its size. Only for
@@ -43,9 +44,9 @@ std::string DefaultStateDir();
 struct TrustedHead {
   crypto::SignPublicKey log_key;
   tlog::SignedTreeHead sth;
-  bool pinned_now = false;     // the key was pinned on first use just now
-  std::size_t witnessed = 0;   // valid cosignatures from the configured witnesses
-  std::string pin_file;        // where the pin and the head are kept
+  bool pinned_now = false;                     // the key was pinned on first use just now
+  std::size_t witnessed = 0;                   // valid cosignatures from the configured witnesses
+  std::string pin_file;                        // where the pin and the head are kept
   std::optional<std::uint64_t> previous_size;  // the size of the head accepted before, if any
   // The newest checkpoint this client ever accepted from this server (with witnesses: the head
   // itself). It never moves back, whichever checkpoints the server lists. An organization state
@@ -59,13 +60,14 @@ struct TrustedHead {
 // checkpoint they cosigned enough), check the signature, check consistency with the stored
 // head, store the new one. Errors: kVerificationFailed with a plain message for another key,
 // a rollback, a fork or too few cosignatures; the transport's errors otherwise.
-Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust, const std::string& ca_file);
+Result<TrustedHead> FetchTrustedHead(const ServerUrl& server, const LogTrust& trust,
+                                     const std::string& ca_file);
 
 // GET /api/v1/orgs/{org}/state at `head`'s size, page by page, verified (domain::VerifyOrgState)
 // against the pinned key; its tree head must be `head`'s, and its log state at least as new as
 // `head`'s checkpoint.
-Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::string& org, const TrustedHead& head,
-                                       const std::string& ca_file);
+Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::string& org,
+                                       const TrustedHead& head, const std::string& ca_file);
 
 // The lines that show who will be able to read a cable: "  ann.lee   key 3f9a 1c2e …".
 std::string DescribeReviewers(const domain::OrgState& state);

@@ -15,8 +15,9 @@
 namespace candor::cli {
 
 struct WitnessOptions {
-  std::string state_file;   // the last head cosigned, and the log key followed
-  std::string log_key_hex;  // the log's key as its organization publishes it; empty: pinned on first use
+  std::string state_file;  // the last head cosigned, and the log key followed
+  std::string
+      log_key_hex;  // the log's key as its organization publishes it; empty: pinned on first use
   std::string ca_file;
 };
 
@@ -31,8 +32,8 @@ struct WitnessRound {
 // only then cosigned and posted. Errors: kVerificationFailed when the log forked, rolled back or
 // changed its key (nothing is cosigned; the state file keeps the evidence of what was cosigned);
 // transport errors otherwise.
-Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair& witness, const WitnessOptions& options,
-                                 std::uint64_t now_s);
+Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair& witness,
+                                 const WitnessOptions& options, std::uint64_t now_s);
 
 // Reads a witness key file (64 bytes: libsodium's Ed25519 secret key, mode 0600) or creates one.
 Result<crypto::SignKeyPair> LoadWitnessKey(const std::string& path);

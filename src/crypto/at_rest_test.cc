@@ -18,12 +18,16 @@ TEST(AtRest, OpensOnlyWithItsKeyAndItsAssociatedData) {
   auto back = OpenAtRest(k, AsBytes("account 1"), sealed);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, secret);
-  EXPECT_EQ(OpenAtRest(k, AsBytes("account 2"), sealed).error().code(), ErrorCode::kVerificationFailed);
-  EXPECT_EQ(OpenAtRest(other_label, AsBytes("account 1"), sealed).error().code(), ErrorCode::kVerificationFailed);
+  EXPECT_EQ(OpenAtRest(k, AsBytes("account 2"), sealed).error().code(),
+            ErrorCode::kVerificationFailed);
+  EXPECT_EQ(OpenAtRest(other_label, AsBytes("account 1"), sealed).error().code(),
+            ErrorCode::kVerificationFailed);
   Bytes changed = sealed;
   changed[30] ^= 1;
-  EXPECT_EQ(OpenAtRest(k, AsBytes("account 1"), changed).error().code(), ErrorCode::kVerificationFailed);
-  EXPECT_EQ(OpenAtRest(k, AsBytes("account 1"), Bytes(10, 0)).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(OpenAtRest(k, AsBytes("account 1"), changed).error().code(),
+            ErrorCode::kVerificationFailed);
+  EXPECT_EQ(OpenAtRest(k, AsBytes("account 1"), Bytes(10, 0)).error().code(),
+            ErrorCode::kInvalidArgument);
   // Fresh nonces: sealing twice gives different bytes.
   EXPECT_NE(SealAtRest(k, AsBytes("account 1"), secret, rng), sealed);
 }

@@ -26,7 +26,8 @@ TEST(Hex, RoundTripsAndRejectsBadInput) {
   ASSERT_FALSE(upper.ok());
   EXPECT_NE(upper.error().message().find("position 4 (hex must be lower-case)"), std::string::npos);
   for (char c : std::string("/:@G`g\x7f\x80\xff")) {
-    EXPECT_FALSE(FromHex(std::string("0") + c).ok()) << static_cast<int>(static_cast<unsigned char>(c));
+    EXPECT_FALSE(FromHex(std::string("0") + c).ok())
+        << static_cast<int>(static_cast<unsigned char>(c));
   }
   for (int c = 0; c < 256; ++c) {
     const bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -187,8 +188,10 @@ struct CheckingAllocator {
 TEST(WipingAllocator, WipesEveryBlockBeforeHandingItBack) {
   CheckingAllocator checking;
   {
-    std::vector<char, WipingAllocator<char, CheckingAllocator>> v{WipingAllocator<char, CheckingAllocator>(checking)};
-    for (char c : std::string("password=correct horse battery staple, and more to make it grow")) v.push_back(c);
+    std::vector<char, WipingAllocator<char, CheckingAllocator>> v{
+        WipingAllocator<char, CheckingAllocator>(checking)};
+    for (char c : std::string("password=correct horse battery staple, and more to make it grow"))
+      v.push_back(c);
   }  // grown several times, then destroyed
   ASSERT_GE(checking.all_zero->size(), 3u);
   for (bool zero : *checking.all_zero) EXPECT_TRUE(zero);

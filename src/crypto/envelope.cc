@@ -27,7 +27,7 @@ static_assert(kMaxEnvelopeRecipients <= UINT32_MAX);
 
 // The wire layout (docs/FORMATS.md, "Envelope").
 constexpr std::size_t kCountOffset = kMagic.size() + kEnvelopeNonceSize;  // 32
-constexpr std::size_t kWrapsOffset = kCountOffset + 4;                      // 36
+constexpr std::size_t kWrapsOffset = kCountOffset + 4;                    // 36
 
 Error Malformed(const std::string& what) {
   return InvalidArgument("malformed candor-env-v1 envelope: " + what);
@@ -49,8 +49,8 @@ bool WrapKey(const SymmetricKey& k, const BoxPublicKey& pk, Rng& rng, WrappedKey
   crypto_generichash_update(&st, pk.data(), pk.size());
   crypto_generichash_final(&st, nonce.data(), nonce.size());
   std::copy(epk.begin(), epk.end(), out.begin());
-  return crypto_box_easy(out.data() + crypto_box_PUBLICKEYBYTES, k.data(), k.size(),
-                         nonce.data(), pk.data(), esk.data()) == 0;
+  return crypto_box_easy(out.data() + crypto_box_PUBLICKEYBYTES, k.data(), k.size(), nonce.data(),
+                         pk.data(), esk.data()) == 0;
 }
 
 // Error naming the first repeated public key, by both of its positions.
@@ -142,9 +142,10 @@ Result<Envelope> SealEnvelope(ByteSpan header, ByteSpan plaintext,
   }
   for (std::size_t i = 0; i < recipients.size(); ++i) {
     if (!IsValidBoxPublicKey(recipients[i])) {
-      return InvalidArgument("recipient " + std::to_string(i) +
-                             "'s public key is not a valid X25519 key (a non-canonical encoding, or a "
-                             "small-order point with no shared secret)");
+      return InvalidArgument(
+          "recipient " + std::to_string(i) +
+          "'s public key is not a valid X25519 key (a non-canonical encoding, or a "
+          "small-order point with no shared secret)");
     }
   }
   CANDOR_RETURN_IF_ERROR(CheckDistinct(recipients));
@@ -170,8 +171,7 @@ Result<Envelope> SealEnvelope(ByteSpan header, ByteSpan plaintext,
   return env;
 }
 
-Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope,
-                           const BoxKeyPair& recipient) {
+Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope, const BoxKeyPair& recipient) {
   EnsureSodium();
   if (envelope.wrapped_keys.empty() || envelope.wrapped_keys.size() > kMaxEnvelopeRecipients) {
     return InvalidArgument("an envelope has 1.." + std::to_string(kMaxEnvelopeRecipients) +
@@ -201,9 +201,8 @@ Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope,
   Bytes plain(envelope.ciphertext.size() - kEnvelopeTagSize);
   unsigned long long plain_len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          plain.data(), &plain_len, nullptr, envelope.ciphertext.data(),
-          envelope.ciphertext.size(), header.data(), header.size(), envelope.nonce.data(),
-          k.data()) != 0) {
+          plain.data(), &plain_len, nullptr, envelope.ciphertext.data(), envelope.ciphertext.size(),
+          header.data(), header.size(), envelope.nonce.data(), k.data()) != 0) {
     sodium_memzero(plain.data(), plain.size());
     return VerificationFailed(
         "the envelope does not authenticate: its header, nonce or ciphertext was changed, or "

@@ -111,8 +111,7 @@ Result<Envelope> SealEnvelope(ByteSpan header, ByteSpan plaintext,
 //   kInvalidArgument when the envelope is outside the bounds Decode enforces.
 // No plaintext is returned unless the whole ciphertext authenticated; the content key is
 // wiped on every path. Thread-safe.
-Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope,
-                           const BoxKeyPair& recipient);
+Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope, const BoxKeyPair& recipient);
 
 // H256("candor/v1/cable", header, ct): the digest a named author signs with Ed25519 and an
 // anonymous author signs as `m` with candor-lrs-v1 (CRYPTO.md). Thread-safe.

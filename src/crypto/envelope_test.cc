@@ -275,9 +275,11 @@ TEST_F(EnvelopeTest, NonCanonicalEncodingsOfAValidKeyAreRefused) {
   EXPECT_THAT(r.error().message(), HasSubstr("recipient 3"));
   EXPECT_THAT(r.error().message(), HasSubstr("not a valid X25519 key"));
   // u = p + 9 (the base point's u, 9, plus p): not canonical either.
-  auto p9 = *FixedFromHex<BoxPublicKey>("f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+  auto p9 = *FixedFromHex<BoxPublicKey>(
+      "f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
   EXPECT_FALSE(IsValidBoxPublicKey(p9));
-  auto nine = *FixedFromHex<BoxPublicKey>("0900000000000000000000000000000000000000000000000000000000000000");
+  auto nine = *FixedFromHex<BoxPublicKey>(
+      "0900000000000000000000000000000000000000000000000000000000000000");
   EXPECT_TRUE(IsValidBoxPublicKey(nine));
 }
 
@@ -335,8 +337,8 @@ TEST_F(EnvelopeTest, DrawsKThenNThenOneEphemeralSecretPerRecipient) {
   EXPECT_EQ(env.nonce, nonce);
   Bytes ct(plain_.size() + kEnvelopeTagSize);
   crypto_aead_xchacha20poly1305_ietf_encrypt(ct.data(), nullptr, plain_.data(), plain_.size(),
-                                             header_.data(), header_.size(), nullptr,
-                                             nonce.data(), k.data());
+                                             header_.data(), header_.size(), nullptr, nonce.data(),
+                                             k.data());
   EXPECT_EQ(env.ciphertext, ct);
   for (std::size_t i = 0; i < 3; ++i) {
     BoxSecretKey esk;
@@ -346,8 +348,8 @@ TEST_F(EnvelopeTest, DrawsKThenNThenOneEphemeralSecretPerRecipient) {
     std::array<std::uint8_t, crypto_box_NONCEBYTES> box_nonce{};
     Bytes epk_pk(expected.begin(), expected.begin() + 32);
     epk_pk.insert(epk_pk.end(), publics_[i].begin(), publics_[i].end());
-    crypto_generichash(box_nonce.data(), box_nonce.size(), epk_pk.data(), epk_pk.size(),
-                       nullptr, 0);
+    crypto_generichash(box_nonce.data(), box_nonce.size(), epk_pk.data(), epk_pk.size(), nullptr,
+                       0);
     ASSERT_EQ(0, crypto_box_easy(expected.data() + 32, k.data(), k.size(), box_nonce.data(),
                                  publics_[i].data(), esk.data()));
     EXPECT_EQ(env.wrapped_keys[i], expected) << i;
@@ -372,8 +374,8 @@ TEST_F(EnvelopeTest, EncodingHasTheDocumentedLayoutAndRoundTrips) {
   EXPECT_EQ(std::string(wire.begin(), wire.begin() + 8), "CANDORE1");
   EXPECT_TRUE(std::equal(env.nonce.begin(), env.nonce.end(), wire.begin() + 8));
   EXPECT_EQ(Bytes(wire.begin() + 32, wire.begin() + 36), (Bytes{3, 0, 0, 0}));
-  EXPECT_TRUE(std::equal(env.wrapped_keys[2].begin(), env.wrapped_keys[2].end(),
-                         wire.begin() + 36 + 160));
+  EXPECT_TRUE(
+      std::equal(env.wrapped_keys[2].begin(), env.wrapped_keys[2].end(), wire.begin() + 36 + 160));
   EXPECT_EQ(ReadU64Le(wire.data() + 36 + 240), env.ciphertext.size());
   EXPECT_TRUE(std::equal(env.ciphertext.begin(), env.ciphertext.end(), wire.begin() + 284));
 
@@ -420,8 +422,8 @@ TEST_F(EnvelopeTest, DecodeRefusesBadMagicCountsAndLengths) {
     EXPECT_TRUE(refused(b)) << "magic byte " << i;
   }
   EXPECT_TRUE(refused(with_u32(32, 0)));
-  EXPECT_TRUE(refused(with_u32(32, 1)));   // fewer than present: the rest is misparsed
-  EXPECT_TRUE(refused(with_u32(32, 3)));   // more than present
+  EXPECT_TRUE(refused(with_u32(32, 1)));  // fewer than present: the rest is misparsed
+  EXPECT_TRUE(refused(with_u32(32, 3)));  // more than present
   EXPECT_TRUE(refused(with_u32(32, kMaxEnvelopeRecipients + 1)));
   EXPECT_TRUE(refused(with_u32(32, 0xffffffffu)));
   EXPECT_TRUE(refused(with_len(0)));

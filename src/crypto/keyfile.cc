@@ -14,10 +14,11 @@ constexpr char kMagic[8] = {'C', 'A', 'N', 'D', 'O', 'R', 'K', '1'};
 constexpr std::size_t kOpsOffset = 8;
 constexpr std::size_t kMemOffset = 16;
 constexpr std::size_t kSaltOffset = 24;
-constexpr std::size_t kNonceOffset = kSaltOffset + crypto_pwhash_SALTBYTES;                     // 40
-constexpr std::size_t kRingPublicOffset = kNonceOffset + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 64
-constexpr std::size_t kBoxPublicOffset = kRingPublicOffset + 32;                               // 96
-constexpr std::size_t kHeaderSize = kBoxPublicOffset + 32;                                     // 128
+constexpr std::size_t kNonceOffset = kSaltOffset + crypto_pwhash_SALTBYTES;  // 40
+constexpr std::size_t kRingPublicOffset =
+    kNonceOffset + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 64
+constexpr std::size_t kBoxPublicOffset = kRingPublicOffset + 32;  // 96
+constexpr std::size_t kHeaderSize = kBoxPublicOffset + 32;        // 128
 constexpr std::size_t kPlainSize = 64;
 static_assert(kHeaderSize + kPlainSize + crypto_aead_xchacha20poly1305_ietf_ABYTES == kKeyFileSize);
 static_assert(crypto_pwhash_SALTBYTES == 16);
@@ -130,9 +131,8 @@ Result<MemberKeys> OpenKeyFileWithKey(ByteSpan file, const SymmetricKey& key) {
   SecretBytes<kPlainSize, struct KeyFilePlainTag> plain;
   unsigned long long plain_len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          plain.data(), &plain_len, nullptr, file.data() + kHeaderSize,
-          file.size() - kHeaderSize, file.data(), kHeaderSize, file.data() + kNonceOffset,
-          key.data()) != 0) {
+          plain.data(), &plain_len, nullptr, file.data() + kHeaderSize, file.size() - kHeaderSize,
+          file.data(), kHeaderSize, file.data() + kNonceOffset, key.data()) != 0) {
     return Error(ErrorCode::kUnauthenticated, "wrong passphrase, or the key file is damaged");
   }
   MemberKeys keys;

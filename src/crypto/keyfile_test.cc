@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <nlohmann/json.hpp>
 
 #include "crypto/ristretto.h"
 
@@ -102,10 +102,10 @@ TEST_F(KeyFileTest, KdfSettingsOutsideTheRangeAreRefused) {
     std::copy(le.begin(), le.end(), f.begin() + static_cast<long>(offset));
     return ParseKeyFile(f).ok();
   };
-  EXPECT_FALSE(with(8, 1));                                            // opslimit too low
-  EXPECT_FALSE(with(8, crypto_pwhash_OPSLIMIT_SENSITIVE + 1));        // too high
-  EXPECT_FALSE(with(16, 8192));                                        // memlimit too low
-  EXPECT_FALSE(with(16, std::uint64_t{1} << 40));                      // 1 TiB
+  EXPECT_FALSE(with(8, 1));                                     // opslimit too low
+  EXPECT_FALSE(with(8, crypto_pwhash_OPSLIMIT_SENSITIVE + 1));  // too high
+  EXPECT_FALSE(with(16, 8192));                                 // memlimit too low
+  EXPECT_FALSE(with(16, std::uint64_t{1} << 40));               // 1 TiB
   EXPECT_TRUE(with(8, crypto_pwhash_OPSLIMIT_MODERATE));
   EXPECT_FALSE(SealKeyFile(keys_, "pw", KdfParams{1, 8192}, rng_).ok());
 }
@@ -149,9 +149,9 @@ TEST_F(KeyFileTest, AuthenticFilesWhoseSecretsDoNotMatchAreRefusedWhole) {
   };
   const Bytes good = secrets(keys_.ring.secret, keys_.box.secret);
   // The crafting itself is right: the honest contents open.
-  auto honest = OpenKeyFile(Craft(file_, "correct horse", keys_.ring.public_key,
-                                  keys_.box.public_key, good),
-                            "correct horse");
+  auto honest =
+      OpenKeyFile(Craft(file_, "correct horse", keys_.ring.public_key, keys_.box.public_key, good),
+                  "correct horse");
   ASSERT_TRUE(honest.ok()) << honest.error().message();
 
   struct Case {
@@ -207,7 +207,8 @@ TEST_F(KeyFileTest, ChangePassphraseKeepsTheKeys) {
   EXPECT_EQ(opened->ring.public_key, keys_.ring.public_key);
   EXPECT_EQ(0, sodium_memcmp(opened->ring.secret.data(), keys_.ring.secret.data(), 32));
   EXPECT_FALSE(ChangeKeyFilePassphrase(file_, "wrong", "x", KdfParams::Interactive(), rng_).ok());
-  EXPECT_FALSE(ChangeKeyFilePassphrase(file_, "correct horse", "", KdfParams::Interactive(), rng_).ok());
+  EXPECT_FALSE(
+      ChangeKeyFilePassphrase(file_, "correct horse", "", KdfParams::Interactive(), rng_).ok());
 }
 
 TEST(KeyFileVectors, CommittedVectorsBehaveAsRecorded) {

@@ -49,7 +49,8 @@ constexpr std::string_view kPossessionLabel = "candor/v1/box-possession";
 
 // The shared part of prover and verifier: both hash the same transcript around the DH value.
 Result<Digest32> PossessionDigest(ByteSpan context, const BoxPublicKey& prover_public,
-                                  const BoxPublicKey& verifier_public, const BoxSecretKey& own_secret,
+                                  const BoxPublicKey& verifier_public,
+                                  const BoxSecretKey& own_secret,
                                   const BoxPublicKey& other_public) {
   if (!IsValidBoxPublicKey(prover_public) || !IsValidBoxPublicKey(verifier_public)) {
     return InvalidArgument("not a valid X25519 key (a non-canonical encoding, or of small order)");
@@ -65,25 +66,30 @@ Result<Digest32> PossessionDigest(ByteSpan context, const BoxPublicKey& prover_p
 
 }  // namespace
 
-Result<Digest32> ProveBoxKeyPossession(ByteSpan context, const BoxKeyPair& prover, const BoxPublicKey& verifier_public) {
+Result<Digest32> ProveBoxKeyPossession(ByteSpan context, const BoxKeyPair& prover,
+                                       const BoxPublicKey& verifier_public) {
   EnsureSodium();
-  return PossessionDigest(context, prover.public_key, verifier_public, prover.secret, verifier_public);
+  return PossessionDigest(context, prover.public_key, verifier_public, prover.secret,
+                          verifier_public);
 }
 
-Status VerifyBoxKeyPossession(ByteSpan context, const BoxPublicKey& prover_public, const BoxKeyPair& verifier,
-                              const Digest32& proof) {
+Status VerifyBoxKeyPossession(ByteSpan context, const BoxPublicKey& prover_public,
+                              const BoxKeyPair& verifier, const Digest32& proof) {
   EnsureSodium();
   CANDOR_ASSIGN_OR_RETURN(Digest32 expected,
-                          PossessionDigest(context, prover_public, verifier.public_key, verifier.secret, prover_public));
-  if (!ConstantTimeEqual(expected, proof)) return VerificationFailed("the proof of possession does not verify");
+                          PossessionDigest(context, prover_public, verifier.public_key,
+                                           verifier.secret, prover_public));
+  if (!ConstantTimeEqual(expected, proof))
+    return VerificationFailed("the proof of possession does not verify");
   return Status::Ok();
 }
 
 BoxKeyPair DeriveBoxKeyPair(const SignSecretKey& secret, std::string_view label) {
   EnsureSodium();
   BoxKeyPair kp;
-  crypto_generichash(kp.secret.data(), kp.secret.size(), reinterpret_cast<const unsigned char*>(label.data()),
-                     label.size(), secret.data(), secret.size());
+  crypto_generichash(kp.secret.data(), kp.secret.size(),
+                     reinterpret_cast<const unsigned char*>(label.data()), label.size(),
+                     secret.data(), secret.size());
   kp.public_key = BoxPublicFromSecret(kp.secret);
   return kp;
 }

@@ -54,7 +54,8 @@ BoxPublicKey BoxPublicFromSecret(const BoxSecretKey& sk);
 //        X25519(prover_secret, verifier_public))
 // `context` binds the proof to its use (an organization and an account), so it cannot be
 // replayed elsewhere. Error (kInvalidArgument) when either key is not IsValidBoxPublicKey.
-Result<Digest32> ProveBoxKeyPossession(ByteSpan context, const BoxKeyPair& prover, const BoxPublicKey& verifier_public);
+Result<Digest32> ProveBoxKeyPossession(ByteSpan context, const BoxKeyPair& prover,
+                                       const BoxPublicKey& verifier_public);
 // The verifier's side: recomputes the proof with its own secret and compares in constant time.
 // Error: kInvalidArgument for an invalid prover key, kVerificationFailed for a wrong proof.
 [[nodiscard]] Status VerifyBoxKeyPossession(ByteSpan context, const BoxPublicKey& prover_public,

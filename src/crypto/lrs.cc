@@ -74,8 +74,8 @@ bool IsCanonicalNonZeroSecret(const SecretScalar& x) {
 // broken one (a VM snapshot restored twice, a failing entropy source) α still differs between
 // two different messages or events, so two signatures cannot reveal x through a repeated α.
 // Hashed with transcript framing (tr) on a SHA-512 state that is wiped, into guarded memory.
-void HedgedAlpha(const SecretScalar& r, const SecretScalar& x, const Digest32& ring_digest, const Digest32& event,
-                 ByteSpan message, SecretScalar& alpha) {
+void HedgedAlpha(const SecretScalar& r, const SecretScalar& x, const Digest32& ring_digest,
+                 const Digest32& event, ByteSpan message, SecretScalar& alpha) {
   crypto_hash_sha512_state st;
   crypto_hash_sha512_init(&st);
   auto part = [&st](const std::uint8_t* data, std::size_t size) {

@@ -460,17 +460,18 @@ TEST_F(LrsReject, InvalidTagEncodings) {
 TEST_F(LrsReject, TagWithBit255SetIsRefusedThoughItsRingEquationsClose) {
   SeededRng rng(32);
   // The forging signer is sound: with the encoding left alone its signature verifies.
-  LrsSignature honest = testing::LrsSignWithTagEncoding(event_, message_, ring_, kSigner, keys_[kSigner].secret,
-                                                        rng, [](Point&) {});
+  LrsSignature honest = testing::LrsSignWithTagEncoding(event_, message_, ring_, kSigner,
+                                                        keys_[kSigner].secret, rng, [](Point&) {});
   ASSERT_TRUE(LrsVerify(event_, message_, ring_, honest).ok());
-  LrsSignature twin = testing::LrsSignWithTagEncoding(event_, message_, ring_, kSigner, keys_[kSigner].secret, rng,
-                                                      testing::SetBit255);
+  LrsSignature twin = testing::LrsSignWithTagEncoding(
+      event_, message_, ring_, kSigner, keys_[kSigner].secret, rng, testing::SetBit255);
   ASSERT_NE(twin.tag, honest.tag);
   Point cleared = twin.tag;
   cleared.bytes[31] &= 0x7f;
   ASSERT_EQ(cleared, honest.tag);  // the same point, a second encoding
   EXPECT_FALSE(IsValidPoint(twin.tag));
-  EXPECT_THAT(ExpectRejected(twin, ErrorCode::kInvalidArgument), HasSubstr("not a valid ristretto255 point"));
+  EXPECT_THAT(ExpectRejected(twin, ErrorCode::kInvalidArgument),
+              HasSubstr("not a valid ristretto255 point"));
 }
 
 TEST(LrsRingCanonical, MemberWithBit255SetIsRefused) {

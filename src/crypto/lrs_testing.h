@@ -20,8 +20,9 @@ namespace candor::crypto::testing {
 // Signs as LrsSign does, with the tag's encoding passed through `encode_tag` before it is
 // hashed and published; the arithmetic uses the true tag I = x·T (the same point, when the
 // new encoding is another encoding of it). REQUIRES: ring.members()[pi] == x·G.
-inline LrsSignature LrsSignWithTagEncoding(const Digest32& event, ByteSpan message, const Ring& ring,
-                                           std::size_t pi, const SecretScalar& x, Rng& rng,
+inline LrsSignature LrsSignWithTagEncoding(const Digest32& event, ByteSpan message,
+                                           const Ring& ring, std::size_t pi, const SecretScalar& x,
+                                           Rng& rng,
                                            const std::function<void(Point&)>& encode_tag) {
   const std::size_t n = ring.size();
   const Point tag_base = LrsTagBase(event);

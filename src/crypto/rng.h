@@ -27,7 +27,9 @@ class Rng {
   virtual void RandomScalar(std::span<std::uint8_t, 32> out);
 
   // Convenience wrappers.
-  void RandomScalar(SecretScalar& out) { RandomScalar(std::span<std::uint8_t, 32>(out.data(), 32)); }
+  void RandomScalar(SecretScalar& out) {
+    RandomScalar(std::span<std::uint8_t, 32>(out.data(), 32));
+  }
   Scalar RandomPublicScalar() {
     Scalar s;
     RandomScalar(std::span<std::uint8_t, 32>(s.data(), 32));

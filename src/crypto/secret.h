@@ -78,13 +78,15 @@ class WipingAllocator {
   using value_type = T;
   template <typename U>
   struct rebind {
-    using other = WipingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
+    using other =
+        WipingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
   };
 
   WipingAllocator() = default;
   explicit WipingAllocator(const Base& base) : base_(base) {}
   template <typename U, typename B>
-  WipingAllocator(const WipingAllocator<U, B>& other) noexcept : base_(other.base()) {}  // NOLINT: rebinding
+  WipingAllocator(const WipingAllocator<U, B>& other) noexcept
+      : base_(other.base()) {}  // NOLINT: rebinding
 
   T* allocate(std::size_t n) { return std::allocator_traits<Base>::allocate(base_, n); }
   void deallocate(T* p, std::size_t n) noexcept {

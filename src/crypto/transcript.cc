@@ -1,9 +1,9 @@
 #include "crypto/transcript.h"
 
-#include "crypto/init.h"
-
 #include <string>
 #include <vector>
+
+#include "crypto/init.h"
 
 namespace candor::crypto {
 

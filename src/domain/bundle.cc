@@ -250,8 +250,9 @@ Json LetterBundleToJson(const LetterBundle& bundle) {
 
 Result<LetterBundle> LetterBundleFromJson(const Json& j) {
   const std::string what = "the bundle";
-  CANDOR_RETURN_IF_ERROR(
-      OnlyFields(j, what, {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures", "state"}));
+  CANDOR_RETURN_IF_ERROR(OnlyFields(
+      j, what,
+      {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures", "state"}));
   CANDOR_ASSIGN_OR_RETURN(std::string format, StringField(j, what, "format"));
   if (format != kLetterBundleFormat) {
     return InvalidArgument("unknown bundle format " + Quote(format) + " (expected " +
@@ -280,7 +281,8 @@ Result<LetterBundle> LetterBundleFromJson(const Json& j) {
                              std::to_string(1 + kMaxLetterOrganizations) + " leaf proofs");
     }
     for (std::size_t i = 0; i < st->size(); ++i) {
-      CANDOR_ASSIGN_OR_RETURN(auto p, StateLeafProofFromJson((*st)[i], "state leaf " + std::to_string(i)));
+      CANDOR_ASSIGN_OR_RETURN(auto p,
+                              StateLeafProofFromJson((*st)[i], "state leaf " + std::to_string(i)));
       b.state.push_back(std::move(p));
     }
   }
@@ -290,7 +292,9 @@ Result<LetterBundle> LetterBundleFromJson(const Json& j) {
 Result<tlog::SignedTreeHead> SignedTreeHeadFromJson(const Json& j) { return TreeHeadFromJson(j); }
 
 Json StateLeafProofToJson(const StateLeafProof& proof) {
-  return Json{{"leaf", crypto::ToHex(proof.leaf)}, {"position", proof.position}, {"proof", HashesToJson(proof.proof)}};
+  return Json{{"leaf", crypto::ToHex(proof.leaf)},
+              {"position", proof.position},
+              {"proof", HashesToJson(proof.proof)}};
 }
 
 Result<StateLeafProof> StateLeafProofFromJson(const Json& j, const std::string& what) {
@@ -306,7 +310,9 @@ Result<StateLeafProof> StateLeafProofFromJson(const Json& j, const std::string& 
   return p;
 }
 Json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth) { return TreeHeadToJson(sth); }
-Result<BundleEntry> BundleEntryFromJson(const Json& j, std::size_t position) { return EntryFromJson(j, position); }
+Result<BundleEntry> BundleEntryFromJson(const Json& j, std::size_t position) {
+  return EntryFromJson(j, position);
+}
 
 Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const Json& j) {
   if (!j.is_array()) return InvalidArgument("'cosignatures' must be a list");
@@ -378,11 +384,13 @@ Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const cry
   }
   // At a checkpoint (the log ends with its log state), the bundle also shows each roster's
   // version v + 1 when there is one, and the log state itself.
-  const bool at_checkpoint = !events.empty() && std::holds_alternative<LogStateEvent>(events.back());
+  const bool at_checkpoint =
+      !events.empty() && std::holds_alternative<LogStateEvent>(events.back());
   if (at_checkpoint) picked.insert(events.size() - 1);
   auto roster_change = [&](const std::string& slug, std::uint64_t version) {
     auto it = pinned.find(slug);
-    return it != pinned.end() && (version <= it->second || (at_checkpoint && version == it->second + 1));
+    return it != pinned.end() &&
+           (version <= it->second || (at_checkpoint && version == it->second + 1));
   };
   for (std::size_t i = 0; i < events.size(); ++i) {
     const LogEvent& ev = events[i];
@@ -405,54 +413,62 @@ namespace {
 // Rule 10 of docs/FORMATS.md, "Letter bundle": the leaves of the log state say the letter's last
 // batch and each organization's latest roster version; the bundle must hold every batch, and
 // show version v + 1 (after the letter) of each roster that changed since the letter.
-Status CheckComplete(const LetterBundle& b, const LogStateEvent& state, const LetterEvent& letter, std::size_t batches,
+Status CheckComplete(const LetterBundle& b, const LogStateEvent& state, const LetterEvent& letter,
+                     std::size_t batches,
                      const std::vector<std::optional<std::size_t>>& next_version) {
   const std::size_t orgs = letter.letter.organizations.size();
   const std::string at = "the log state at tree size " + std::to_string(b.tree_head.head.size);
   if (b.state.size() != 1 + orgs) {
-    return VerificationFailed("the bundle must hold " + std::to_string(1 + orgs) +
-                              " leaves of the log state (the letter's and one per organization), not " +
-                              std::to_string(b.state.size()));
+    return VerificationFailed(
+        "the bundle must hold " + std::to_string(1 + orgs) +
+        " leaves of the log state (the letter's and one per organization), not " +
+        std::to_string(b.state.size()));
   }
   std::vector<StateLeaf> leaves;
   for (std::size_t i = 0; i < b.state.size(); ++i) {
     auto leaf = VerifyStateLeaf(state, b.state[i]);
-    if (!leaf.ok()) return VerificationFailed("state leaf " + std::to_string(i) + ": " + leaf.error().message());
+    if (!leaf.ok())
+      return VerificationFailed("state leaf " + std::to_string(i) + ": " + leaf.error().message());
     leaves.push_back(std::move(*leaf));
   }
   const auto* mine = std::get_if<LetterStateLeaf>(&leaves[0]);
   if (mine == nullptr || mine->letter != b.letter_id) {
-    return VerificationFailed("state leaf 0 is not the leaf of letter " + crypto::ToHex(b.letter_id));
+    return VerificationFailed("state leaf 0 is not the leaf of letter " +
+                              crypto::ToHex(b.letter_id));
   }
   if (mine->last_batch != batches) {
     return VerificationFailed(
         mine->last_batch > batches
-            ? "the bundle lacks batches " + std::to_string(batches + 1) + " to " + std::to_string(mine->last_batch) +
-                  " of the letter: " + at + " says its last batch is " + std::to_string(mine->last_batch) +
+            ? "the bundle lacks batches " + std::to_string(batches + 1) + " to " +
+                  std::to_string(mine->last_batch) + " of the letter: " + at +
+                  " says its last batch is " + std::to_string(mine->last_batch) +
                   ", so co-signatures or withdrawals are left out"
-            : "the bundle holds " + std::to_string(batches) + " batches, but " + at + " says the letter's last is " +
-                  std::to_string(mine->last_batch));
+            : "the bundle holds " + std::to_string(batches) + " batches, but " + at +
+                  " says the letter's last is " + std::to_string(mine->last_batch));
   }
   for (std::size_t k = 0; k < orgs; ++k) {
     const std::string& slug = letter.letter.organizations[k];
     const std::uint64_t pin = letter.roster_versions[k];
     const auto* org = std::get_if<OrgStateLeaf>(&leaves[1 + k]);
     if (org == nullptr || org->slug != slug) {
-      return VerificationFailed("state leaf " + std::to_string(1 + k) + " is not the leaf of organization " + Quote(slug));
+      return VerificationFailed("state leaf " + std::to_string(1 + k) +
+                                " is not the leaf of organization " + Quote(slug));
     }
     if (org->roster_version < pin) {
       return VerificationFailed(at + " says the roster of " + Quote(slug) + " is at version " +
-                                std::to_string(org->roster_version) + ", below the version " + std::to_string(pin) +
-                                " the letter pins");
+                                std::to_string(org->roster_version) + ", below the version " +
+                                std::to_string(pin) + " the letter pins");
     }
     if (org->roster_version > pin && !next_version[k]) {
-      return VerificationFailed("the bundle lacks version " + std::to_string(pin + 1) + " of the roster of " +
-                                Quote(slug) + ", which " + at +
-                                " says exists: it must show that the letter pinned the latest version");
+      return VerificationFailed(
+          "the bundle lacks version " + std::to_string(pin + 1) + " of the roster of " +
+          Quote(slug) + ", which " + at +
+          " says exists: it must show that the letter pinned the latest version");
     }
     if (org->roster_version == pin && next_version[k]) {
-      return VerificationFailed("the bundle shows version " + std::to_string(pin + 1) + " of the roster of " +
-                                Quote(slug) + ", but " + at + " says the latest is " + std::to_string(pin));
+      return VerificationFailed("the bundle shows version " + std::to_string(pin + 1) +
+                                " of the roster of " + Quote(slug) + ", but " + at +
+                                " says the latest is " + std::to_string(pin));
     }
   }
   return Status::Ok();
@@ -478,10 +494,12 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   const std::size_t witnessed =
       tlog::CountWitnessed(b.log_public_key, b.tree_head.head, b.cosignatures, options.witnesses);
   if (!options.witnesses.empty()) {
-    const std::size_t k = options.witness_threshold == 0 ? options.witnesses.size() : options.witness_threshold;
+    const std::size_t k =
+        options.witness_threshold == 0 ? options.witnesses.size() : options.witness_threshold;
     if (witnessed < k) {
-      return VerificationFailed("the bundle's tree head is cosigned by " + std::to_string(witnessed) +
-                                " of your witnesses, fewer than the " + std::to_string(k) + " required");
+      return VerificationFailed("the bundle's tree head is cosigned by " +
+                                std::to_string(witnessed) + " of your witnesses, fewer than the " +
+                                std::to_string(k) + " required");
     }
   }
 
@@ -494,9 +512,10 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   if (options.max_age_ms != 0 && options.now_ms > b.tree_head.head.timestamp_ms &&
       options.now_ms - b.tree_head.head.timestamp_ms > options.max_age_ms) {
     const std::uint64_t hours = (options.now_ms - b.tree_head.head.timestamp_ms) / 3'600'000;
-    return VerificationFailed("the bundle's tree head is " + std::to_string(hours) + " hours old, older than the " +
-                              std::to_string(options.max_age_ms / 3'600'000) +
-                              " hours allowed: its counts may be out of date. Fetch a fresh bundle");
+    return VerificationFailed(
+        "the bundle's tree head is " + std::to_string(hours) + " hours old, older than the " +
+        std::to_string(options.max_age_ms / 3'600'000) +
+        " hours allowed: its counts may be out of date. Fetch a fresh bundle");
   }
 
   // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
@@ -580,8 +599,9 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       Roster& roster = rosters[org->second];
       if (change.version == pin + 1 && index < letter_index) {
         return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug) + " before the letter, which pins version " +
-                                  std::to_string(pin) + ": the letter does not pin the latest roster");
+                                  " of the roster of " + Quote(slug) +
+                                  " before the letter, which pins version " + std::to_string(pin) +
+                                  ": the letter does not pin the latest roster");
       }
       if (change.version == pin + 1 && has_state && !next_version[org->second]) {
         next_version[org->second] = i;  // shown to prove the roster changed after the letter
@@ -639,11 +659,13 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       batches.push_back(i);
     } else if (const auto* state = std::get_if<LogStateEvent>(&ev)) {
       if (i + 1 != events.size() || index + 1 != b.tree_head.head.size) {
-        return VerificationFailed(where + ": a log state may only be the last entry of the bundle's tree");
+        return VerificationFailed(where +
+                                  ": a log state may only be the last entry of the bundle's tree");
       }
       if (state->size != index) {
         return VerificationFailed(where + ": describes the first " + std::to_string(state->size) +
-                                  " entries of the log, not the " + std::to_string(index) + " before it");
+                                  " entries of the log, not the " + std::to_string(index) +
+                                  " before it");
       }
     } else if (!std::holds_alternative<LetterEvent>(ev)) {
       return VerificationFailed(where + ": this kind of entry does not belong in a letter bundle");
@@ -736,14 +758,18 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
 
   // 7. Completeness, from the log state at the tree head.
   if (!has_state) {
-    if (!b.state.empty()) return VerificationFailed("the bundle has state leaves but no log state entry");
+    if (!b.state.empty())
+      return VerificationFailed("the bundle has state leaves but no log state entry");
     if (options.require_complete) {
       return VerificationFailed(
-          "the bundle does not prove that it is complete: its tree head is not a checkpoint with a log state (or "
-          "an older server made it), so batches or roster versions may be left out. Fetch a fresh bundle");
+          "the bundle does not prove that it is complete: its tree head is not a checkpoint with a "
+          "log state (or "
+          "an older server made it), so batches or roster versions may be left out. Fetch a fresh "
+          "bundle");
     }
   } else {
-    CANDOR_RETURN_IF_ERROR(CheckComplete(b, std::get<LogStateEvent>(events.back()), letter, batches.size(), next_version));
+    CANDOR_RETURN_IF_ERROR(CheckComplete(b, std::get<LogStateEvent>(events.back()), letter,
+                                         batches.size(), next_version));
     report.complete = true;
   }
 
@@ -835,7 +861,8 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   return report;
 }
 
-Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves, const Letter& letter) {
+Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves,
+                                                      const Letter& letter) {
   std::vector<StateLeafProof> out;
   const StateTree tree(leaves);  // once, for 1 + k proofs
   CANDOR_ASSIGN_OR_RETURN(auto mine, tree.ProveLetter(ComputeLetterId(letter)));

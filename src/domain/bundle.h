@@ -117,7 +117,8 @@ Result<std::vector<std::uint64_t>> SelectLetterBundleEntries(std::span<const cry
 // The "state" member of a bundle of `letter` at a checkpoint whose log state has the (sorted)
 // `leaves`: the letter's leaf, then each organization's in the letter's order.
 // Error (kNotFound) when one is missing.
-Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves, const Letter& letter);
+Result<std::vector<StateLeafProof>> LetterStateProofs(const std::vector<crypto::Bytes>& leaves,
+                                                      const Letter& letter);
 
 // How VerifyLetterBundle checks. A plain value.
 struct BundleOptions {

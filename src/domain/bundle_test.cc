@@ -174,7 +174,8 @@ class LetterLog {
   // Returns its (sorted) leaves.
   std::vector<crypto::Bytes> Checkpoint() {
     LogState state;
-    for (std::size_t i = 0; i < log_.size(); ++i) EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(log_[i])).ok());
+    for (std::size_t i = 0; i < log_.size(); ++i)
+      EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(log_[i])).ok());
     Append(state.Commit(log_.size()));
     return state.Leaves();
   }
@@ -185,7 +186,8 @@ class LetterLog {
     LetterBundle b = BundleOf(letter, indices.value_or(Selected(letter)));
     for (const auto& e : b.entries) {
       const auto ev = DecodeLogEntry(e.entry);
-      if (const auto* l = std::get_if<LetterEvent>(&*ev)) b.state = *LetterStateProofs(leaves, l->letter);
+      if (const auto* l = std::get_if<LetterEvent>(&*ev))
+        b.state = *LetterStateProofs(leaves, l->letter);
     }
     return b;
   }
@@ -515,7 +517,8 @@ TEST_F(BundleTest, ALeftOutBatchAStalePinOrAMissingNextVersionIsCaught) {
     for (std::size_t i = 0; i < full.entries.size(); ++i) {
       if (i + count < last || i > last) fewer.push_back(full.entries[i].index);
     }
-    ExpectRejected(log_.CompleteBundle(letter_, leaves, fewer), "the bundle lacks batches 2 to 2 of the letter");
+    ExpectRejected(log_.CompleteBundle(letter_, leaves, fewer),
+                   "the bundle lacks batches 2 to 2 of the letter");
   }
   // Version 28 of 'state' (made after the letter) left out: the leaf says it exists.
   std::uint64_t v28 = 0;
@@ -527,7 +530,8 @@ TEST_F(BundleTest, ALeftOutBatchAStalePinOrAMissingNextVersionIsCaught) {
   ASSERT_NE(v28, 0u) << "the bundle at a checkpoint shows version 28";
   auto without = picked;
   std::erase(without, v28);
-  ExpectRejected(log_.CompleteBundle(letter_, leaves, without), "lacks version 28 of the roster of 'state'");
+  ExpectRejected(log_.CompleteBundle(letter_, leaves, without),
+                 "lacks version 28 of the roster of 'state'");
   // The leaves in the wrong order, or a leaf of another letter's proof.
   LetterBundle swapped = full;
   std::swap(swapped.state[1], swapped.state[2]);
@@ -536,7 +540,8 @@ TEST_F(BundleTest, ALeftOutBatchAStalePinOrAMissingNextVersionIsCaught) {
   tampered.state[0].leaf.back() ^= 1;
   ExpectRejected(tampered, "does not check against the log state");
   // `state` without the log state, or the log state without `state`.
-  const std::vector<std::uint64_t> before(without.begin(), without.end() - 1);  // no v28, no log state
+  const std::vector<std::uint64_t> before(without.begin(),
+                                          without.end() - 1);  // no v28, no log state
   LetterBundle no_entry = log_.BundleOf(letter_, before);
   no_entry.state = full.state;
   ExpectRejected(no_entry, "has state leaves but no log state");
@@ -554,14 +559,16 @@ TEST_F(BundleTest, ALogStateOnlyAsTheLastEntryOfTheTree) {
   const auto leaves = log_.Checkpoint();
   auto picked = log_.Selected(letter_);  // with the log state, the tree's last entry
   log_.AddMember("usaid");               // the tree grows past it
-  ExpectRejected(log_.CompleteBundle(letter_, leaves, picked), "a log state may only be the last entry");
+  ExpectRejected(log_.CompleteBundle(letter_, leaves, picked),
+                 "a log state may only be the last entry");
 }
 
 TEST(BundleStalePinTest, ALetterThatDoesNotPinTheLatestRosterIsCaught) {
   LetterLog log;
   log.AddOrganization("state", 25);
   // The server pins version 24 although 25 is logged: a ring without the newest member.
-  const Letter letter{"Stale", "A letter over an old roster.", {"state"}, std::nullopt, std::nullopt, std::nullopt};
+  const Letter letter{
+      "Stale", "A letter over an old roster.", {"state"}, std::nullopt, std::nullopt, std::nullopt};
   log.Append(LetterEvent{letter, {24}});
   const LetterId id = ComputeLetterId(letter);
   const auto leaves = log.Checkpoint();
@@ -575,10 +582,12 @@ TEST(BundleStalePinTest, ALetterThatDoesNotPinTheLatestRosterIsCaught) {
     }
   }
   // Without version 25, the log state gives it away; with it, it lies before the letter.
-  ExpectRejected(log.CompleteBundle(id, leaves, picked), "lacks version 25 of the roster of 'state'");
+  ExpectRejected(log.CompleteBundle(id, leaves, picked),
+                 "lacks version 25 of the roster of 'state'");
   picked.push_back(25);  // organization-created at 0, versions 1 … 25 at 1 … 25
   std::sort(picked.begin(), picked.end());
-  ExpectRejected(log.CompleteBundle(id, leaves, picked), "the letter does not pin the latest roster");
+  ExpectRejected(log.CompleteBundle(id, leaves, picked),
+                 "the letter does not pin the latest roster");
 }
 
 TEST_F(BundleTest, ATreeHeadOlderThanAllowedIsRefused) {
@@ -587,7 +596,8 @@ TEST_F(BundleTest, ATreeHeadOlderThanAllowedIsRefused) {
   o.now_ms = kTimestamp + 71 * 3'600'000ULL;
   EXPECT_TRUE(VerifyLetterBundle(log_.Bundle(letter_), o).ok());
   o.now_ms = kTimestamp + 73 * 3'600'000ULL;
-  ExpectRejected(log_.Bundle(letter_), "the bundle's tree head is 73 hours old, older than the 72 hours allowed", o);
+  ExpectRejected(log_.Bundle(letter_),
+                 "the bundle's tree head is 73 hours old, older than the 72 hours allowed", o);
   o.now_ms = kTimestamp - 600'000;  // 10 minutes of clock skew
   EXPECT_TRUE(VerifyLetterBundle(log_.Bundle(letter_), o).ok());
   o.now_ms = kTimestamp - 601'000;

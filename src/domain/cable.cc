@@ -13,8 +13,8 @@ namespace candor::domain {
 namespace {
 
 using crypto::AsBytes;
-using crypto::ByteSpan;
 using crypto::Bytes;
+using crypto::ByteSpan;
 using Json = nlohmann::json;
 
 constexpr std::string_view kHeaderLabel = "candor/v1/cable-header";
@@ -86,10 +86,13 @@ Status ValidateCableHeader(const CableHeader& h) {
   if (auto s = ValidateOrganizationSlug(h.organization); !s.ok()) {
     return InvalidArgument("cable header: " + s.error().message());
   }
-  if (h.roster_version == 0) return InvalidArgument("cable header: the roster version must be at least 1");
-  if (h.recipients.empty()) return InvalidArgument("cable header: there must be at least one recipient");
+  if (h.roster_version == 0)
+    return InvalidArgument("cable header: the roster version must be at least 1");
+  if (h.recipients.empty())
+    return InvalidArgument("cable header: there must be at least one recipient");
   if (h.recipients.size() > kMaxCableRecipients) {
-    return InvalidArgument("cable header: more than " + std::to_string(kMaxCableRecipients) + " recipients");
+    return InvalidArgument("cable header: more than " + std::to_string(kMaxCableRecipients) +
+                           " recipients");
   }
   std::set<crypto::BoxPublicKey> seen;
   for (const auto& r : h.recipients) {
@@ -105,8 +108,10 @@ Bytes CableHeaderBytes(const CableHeader& h) {
   const auto version = crypto::U64Le(h.roster_version);
   const auto window = crypto::U64Le(h.quota_window);
   const auto k = crypto::U64Le(h.recipients.size());
-  std::vector<ByteSpan> parts = {h.id.span(), AsBytes(h.organization), AsBytes(CableAuthorName(h.author)),
-                                 ByteSpan(version), h.ring_digest.span(), ByteSpan(window), ByteSpan(k)};
+  std::vector<ByteSpan> parts = {
+      h.id.span(),       AsBytes(h.organization), AsBytes(CableAuthorName(h.author)),
+      ByteSpan(version), h.ring_digest.span(),    ByteSpan(window),
+      ByteSpan(k)};
   for (const auto& r : h.recipients) parts.push_back(r.span());
   parts.push_back(h.access_hash.span());
   return crypto::TrParts(kHeaderLabel, parts);
@@ -115,17 +120,21 @@ Bytes CableHeaderBytes(const CableHeader& h) {
 Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
   // label + 7 fixed parts + up to kMaxCableRecipients + access hash.
   auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 1);
-  if (!parts_or.ok()) return InvalidArgument("the cable header is malformed: " + parts_or.error().message());
+  if (!parts_or.ok())
+    return InvalidArgument("the cable header is malformed: " + parts_or.error().message());
   const auto& p = *parts_or;
-  if (p.size() < 9 || Text(p[0]) != kHeaderLabel) return InvalidArgument("this is not a cable header");
+  if (p.size() < 9 || Text(p[0]) != kHeaderLabel)
+    return InvalidArgument("this is not a cable header");
   CableHeader h;
   auto fixed32 = [](ByteSpan b, auto* out, const char* what) -> Status {
-    if (b.size() != 32) return InvalidArgument(std::string("cable header: ") + what + " must be 32 bytes");
+    if (b.size() != 32)
+      return InvalidArgument(std::string("cable header: ") + what + " must be 32 bytes");
     std::copy(b.begin(), b.end(), out->bytes.begin());
     return Status::Ok();
   };
   auto u64 = [](ByteSpan b, std::uint64_t* out, const char* what) -> Status {
-    if (b.size() != 8) return InvalidArgument(std::string("cable header: ") + what + " must be 8 bytes");
+    if (b.size() != 8)
+      return InvalidArgument(std::string("cable header: ") + what + " must be 8 bytes");
     *out = crypto::ReadU64Le(b.data());
     return Status::Ok();
   };
@@ -137,7 +146,8 @@ Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
   CANDOR_RETURN_IF_ERROR(u64(p[6], &h.quota_window, "the quota window"));
   std::uint64_t k = 0;
   CANDOR_RETURN_IF_ERROR(u64(p[7], &k, "the recipient count"));
-  if (k != p.size() - 9) return InvalidArgument("cable header: the recipient count does not match the recipients");
+  if (k != p.size() - 9)
+    return InvalidArgument("cable header: the recipient count does not match the recipients");
   for (std::size_t i = 0; i < k; ++i) {
     crypto::BoxPublicKey r;
     CANDOR_RETURN_IF_ERROR(fixed32(p[8 + i], &r, "a recipient key"));
@@ -177,13 +187,15 @@ Result<CableHeader> CableHeaderFromJson(const Json& j) {
   CANDOR_ASSIGN_OR_RETURN(h.ring_digest, f.Fixed<crypto::Digest32>("ring_digest"));
   CANDOR_ASSIGN_OR_RETURN(h.quota_window, f.Unsigned("quota_window"));
   CANDOR_ASSIGN_OR_RETURN(const Json* recipients, f.Get("recipients"));
-  if (!recipients->is_array()) return InvalidArgument("'recipients' must be a list of X25519 keys (hex)");
+  if (!recipients->is_array())
+    return InvalidArgument("'recipients' must be a list of X25519 keys (hex)");
   if (recipients->size() > kMaxCableRecipients) {
     return InvalidArgument("more than " + std::to_string(kMaxCableRecipients) + " recipients");
   }
   for (const auto& r : *recipients) {
     if (!r.is_string()) return InvalidArgument("'recipients' must hold only hex strings");
-    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "a recipient"));
+    CANDOR_ASSIGN_OR_RETURN(
+        auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "a recipient"));
     h.recipients.push_back(key);
   }
   CANDOR_ASSIGN_OR_RETURN(h.access_hash, f.Fixed<crypto::Digest32>("access_hash"));
@@ -197,12 +209,13 @@ crypto::Digest32 CableQuotaEvent(std::string_view slug, std::uint64_t window, st
   return crypto::H256("candor/v1/cable/quota", {AsBytes(slug), ByteSpan(w), ByteSpan(s)});
 }
 
-crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_bytes, ByteSpan signature,
-                                       std::uint64_t quota_slot, ByteSpan quota_signature,
-                                       ByteSpan author_signature) {
+crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_bytes,
+                                       ByteSpan signature, std::uint64_t quota_slot,
+                                       ByteSpan quota_signature, ByteSpan author_signature) {
   const auto slot = crypto::U64Le(quota_slot);
-  return crypto::H256("candor/v1/cable/submission", {header_bytes, envelope_bytes, signature, ByteSpan(slot),
-                                                     quota_signature, author_signature});
+  return crypto::H256(
+      "candor/v1/cable/submission",
+      {header_bytes, envelope_bytes, signature, ByteSpan(slot), quota_signature, author_signature});
 }
 
 namespace {
@@ -266,8 +279,10 @@ std::string FormatCableReceipt(const CableId& id, const crypto::ReceiptSecret& s
 }
 
 Result<CableReceipt> ParseCableReceipt(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   const Error bad = InvalidArgument(
       "this is not a Candor receipt: a receipt starts with 'candor-receipt-v1-' followed by 129 "
       "more characters; copy it again exactly as it was shown when the cable was sent");
@@ -288,15 +303,19 @@ Status ValidateCableContent(const CableContent& c) {
     return InvalidArgument("the subject must be 1 to " + std::to_string(kMaxCableSubjectBytes) +
                            " bytes of text on one line");
   }
-  if (c.body.empty() || !IsValidUtf8(c.body)) return InvalidArgument("the text must not be empty and must be UTF-8");
-  if (!crypto::IsValidBoxPublicKey(c.reply_public)) return InvalidArgument("the reply key is not a valid X25519 key");
+  if (c.body.empty() || !IsValidUtf8(c.body))
+    return InvalidArgument("the text must not be empty and must be UTF-8");
+  if (!crypto::IsValidBoxPublicKey(c.reply_public))
+    return InvalidArgument("the reply key is not a valid X25519 key");
   if (c.attachments.size() > kMaxCableAttachments) {
     return InvalidArgument("at most " + std::to_string(kMaxCableAttachments) + " attachments");
   }
   for (const auto& a : c.attachments) {
     if (a.name.empty() || a.name.size() > kMaxAttachmentNameBytes || !IsValidUtf8(a.name) ||
-        HasControlCharacter(a.name) || a.name.find('/') != std::string::npos || a.name.find('\\') != std::string::npos) {
-      return InvalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
+        HasControlCharacter(a.name) || a.name.find('/') != std::string::npos ||
+        a.name.find('\\') != std::string::npos) {
+      return InvalidArgument(
+          "an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
     }
     if (a.type.size() > 255 || HasControlCharacter(a.type) || !IsValidUtf8(a.type)) {
       return InvalidArgument("an attachment's type must be a media type such as application/pdf");
@@ -307,7 +326,8 @@ Status ValidateCableContent(const CableContent& c) {
         HasControlCharacter(c.author->name)) {
       return InvalidArgument("the author's name must be 1 to 200 bytes of text on one line");
     }
-    if (c.author->binding.empty()) return InvalidArgument("a named cable needs the author's binding proof");
+    if (c.author->binding.empty())
+      return InvalidArgument("a named cable needs the author's binding proof");
   }
   return Status::Ok();
 }
@@ -324,8 +344,11 @@ Bytes CableContentToBytes(const CableContent& c) {
               {"signing_public", crypto::ToHex(c.author->signing_public)},
               {"binding", crypto::ToHex(c.author->binding)}};
   }
-  const Json j = {{"format", kContentFormat}, {"subject", c.subject},       {"body", c.body},
-                  {"reply_public", crypto::ToHex(c.reply_public)},        {"attachments", attachments},
+  const Json j = {{"format", kContentFormat},
+                  {"subject", c.subject},
+                  {"body", c.body},
+                  {"reply_public", crypto::ToHex(c.reply_public)},
+                  {"attachments", attachments},
                   {"author", author}};
   const std::string text = j.dump();
   return Bytes(text.begin(), text.end());
@@ -370,9 +393,11 @@ Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (j.is_discarded()) return InvalidArgument("the cable's content is not JSON");
   Fields f(j, "the cable's content");
-  CANDOR_RETURN_IF_ERROR(f.Only({"format", "subject", "body", "reply_public", "attachments", "author"}));
+  CANDOR_RETURN_IF_ERROR(
+      f.Only({"format", "subject", "body", "reply_public", "attachments", "author"}));
   CANDOR_ASSIGN_OR_RETURN(std::string format, f.String("format"));
-  if (format != kContentFormat) return InvalidArgument("the cable's content is not " + std::string(kContentFormat));
+  if (format != kContentFormat)
+    return InvalidArgument("the cable's content is not " + std::string(kContentFormat));
   CableContent c;
   CANDOR_ASSIGN_OR_RETURN(c.subject, f.String("subject"));
   CANDOR_ASSIGN_OR_RETURN(c.body, f.String("body"));

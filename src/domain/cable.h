@@ -44,13 +44,13 @@ inline constexpr std::size_t kMaxCableRecipients = 256;
 // additional data and covered by every signature.
 struct CableHeader {
   CableId id;
-  std::string organization;              // slug
+  std::string organization;  // slug
   CableAuthor author = CableAuthor::kAnonymous;
-  std::uint64_t roster_version = 0;      // the roster version the ring comes from (≥ 1)
-  crypto::Digest32 ring_digest;          // the ring both ring signatures are over
-  std::uint64_t quota_window = 0;        // the rate-limit window the quota signature is for
+  std::uint64_t roster_version = 0;              // the roster version the ring comes from (≥ 1)
+  crypto::Digest32 ring_digest;                  // the ring both ring signatures are over
+  std::uint64_t quota_window = 0;                // the rate-limit window the quota signature is for
   std::vector<crypto::BoxPublicKey> recipients;  // reviewers' X25519 keys, in envelope order
-  crypto::Digest32 access_hash;          // crypto::AccessHash of the author's access value
+  crypto::Digest32 access_hash;                  // crypto::AccessHash of the author's access value
 
   friend bool operator==(const CableHeader&, const CableHeader&) = default;
 };
@@ -81,9 +81,9 @@ crypto::Digest32 CableQuotaEvent(std::string_view slug, std::uint64_t window, st
 //   H256("candor/v1/cable/submission", header_bytes, envelope_bytes, signature,
 //        u64le(quota_slot), quota_signature, author_signature)   (author_signature empty
 //   for an anonymous cable)
-crypto::Digest32 CableSubmissionDigest(crypto::ByteSpan header_bytes, crypto::ByteSpan envelope_bytes,
-                                       crypto::ByteSpan signature, std::uint64_t quota_slot,
-                                       crypto::ByteSpan quota_signature,
+crypto::Digest32 CableSubmissionDigest(crypto::ByteSpan header_bytes,
+                                       crypto::ByteSpan envelope_bytes, crypto::ByteSpan signature,
+                                       std::uint64_t quota_slot, crypto::ByteSpan quota_signature,
                                        crypto::ByteSpan author_signature);
 
 // What happens to a cable. Every action is a "cable-event" log entry.
@@ -106,7 +106,8 @@ crypto::Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
                                       std::span<const crypto::BoxPublicKey> recipients);
 // H256("candor/v1/cable/message", message_header_bytes, envelope_bytes): what the message's
 // log entry commits to.
-crypto::Digest32 CableMessageDigest(crypto::ByteSpan message_header, crypto::ByteSpan envelope_bytes);
+crypto::Digest32 CableMessageDigest(crypto::ByteSpan message_header,
+                                    crypto::ByteSpan envelope_bytes);
 
 // What a named author's binding proof signs: tr("candor/v1/cable/author", signing_public). The
 // proof is a candor-lrs-v1 signature over the one-member ring [ring_public] with the cable id
@@ -144,17 +145,17 @@ struct CableAttachment {
 
 // A named author's identity, visible to reviewers only.
 struct CableAuthorIdentity {
-  std::string name;                     // as the author gives it, 1 … 200 bytes
-  crypto::Point ring_public;            // the author's roster key
-  crypto::SignPublicKey signing_public; // the Ed25519 key that signed the cable
-  crypto::Bytes binding;                // candor-lrs-v1 over [ring_public] (see above)
+  std::string name;                      // as the author gives it, 1 … 200 bytes
+  crypto::Point ring_public;             // the author's roster key
+  crypto::SignPublicKey signing_public;  // the Ed25519 key that signed the cable
+  crypto::Bytes binding;                 // candor-lrs-v1 over [ring_public] (see above)
 
   friend bool operator==(const CableAuthorIdentity&, const CableAuthorIdentity&) = default;
 };
 
 struct CableContent {
-  std::string subject;  // 1 … kMaxCableSubjectBytes of UTF-8
-  std::string body;     // UTF-8, not empty
+  std::string subject;                // 1 … kMaxCableSubjectBytes of UTF-8
+  std::string body;                   // UTF-8, not empty
   crypto::BoxPublicKey reply_public;  // the author's reply key (from the receipt)
   std::vector<CableAttachment> attachments;
   std::optional<CableAuthorIdentity> author;  // set for a named cable
@@ -200,7 +201,7 @@ Result<crypto::ByteSpan> UnpadCablePlaintext(crypto::ByteSpan padded);
 // Where a cable stands against its deadlines on `today`.
 struct CableClock {
   Date acknowledge_by;
-  Date answer_by;               // the extended deadline once extended
+  Date answer_by;  // the extended deadline once extended
   bool acknowledged = false;
   bool extended = false;
   bool closed = false;
@@ -214,8 +215,8 @@ struct CableClock {
 };
 
 struct CableDates {
-  Date received;                      // the submission date (the clock's start)
-  std::optional<Date> acknowledged;   // first acknowledgement
+  Date received;                     // the submission date (the clock's start)
+  std::optional<Date> acknowledged;  // first acknowledgement
   bool extended = false;
   std::optional<Date> closed;
 };

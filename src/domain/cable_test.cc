@@ -44,9 +44,9 @@ CableHeader AHeader() {
 TEST(CableHeaderTest, BytesAreTheDocumentedTranscriptAndRoundTrip) {
   const CableHeader h = AHeader();
   const Bytes bytes = CableHeaderBytes(h);
-  EXPECT_EQ(bytes, Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"), U64(12),
-                               K(h.ring_digest), U64(2938), U64(2), K(h.recipients[0]), K(h.recipients[1]),
-                               K(h.access_hash)}));
+  EXPECT_EQ(bytes, Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"),
+                               U64(12), K(h.ring_digest), U64(2938), U64(2), K(h.recipients[0]),
+                               K(h.recipients[1]), K(h.access_hash)}));
   auto back = DecodeCableHeader(bytes);
   ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(*back, h);
@@ -61,14 +61,15 @@ TEST(CableHeaderTest, RejectsMalformedHeaders) {
   bytes.push_back(0);
   EXPECT_FALSE(DecodeCableHeader(bytes).ok());
   // The recipient count says 3 but there are 2.
-  EXPECT_FALSE(DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"),
-                                             U64(12), K(h.ring_digest), U64(1), U64(3), K(h.recipients[0]),
-                                             K(h.recipients[1]), K(h.access_hash)}))
-                   .ok());
+  EXPECT_FALSE(
+      DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"),
+                                    B("anonymous"), U64(12), K(h.ring_digest), U64(1), U64(3),
+                                    K(h.recipients[0]), K(h.recipients[1]), K(h.access_hash)}))
+          .ok());
   EXPECT_FALSE(DecodeCableHeader(Transcript({B("candor/v1/cable-headex"), K(h.id)})).ok());
-  auto author = DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("secret"),
-                                              U64(12), K(h.ring_digest), U64(1), U64(1), K(h.recipients[0]),
-                                              K(h.access_hash)}));
+  auto author = DecodeCableHeader(
+      Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("secret"), U64(12),
+                  K(h.ring_digest), U64(1), U64(1), K(h.recipients[0]), K(h.access_hash)}));
   ASSERT_FALSE(author.ok());
   EXPECT_NE(author.error().message().find("named"), std::string::npos);
 
@@ -90,7 +91,8 @@ TEST(CableHeaderTest, RejectsMalformedHeaders) {
 
   auto j = CableHeaderToJson(AHeader());
   j["extra"] = 1;
-  EXPECT_NE(CableHeaderFromJson(j).error().message().find("unknown field 'extra'"), std::string::npos);
+  EXPECT_NE(CableHeaderFromJson(j).error().message().find("unknown field 'extra'"),
+            std::string::npos);
   j = CableHeaderToJson(AHeader());
   j["roster_version"] = -1;
   EXPECT_FALSE(CableHeaderFromJson(j).ok());
@@ -112,16 +114,20 @@ TEST(CableTest, QuotaEventsDifferPerSlotWindowAndOrganization) {
 
 TEST(CableTest, MessageHeadersBindCableActionAndRecipients) {
   const CableId id = Filled<CableId>(9);
-  const std::vector<crypto::BoxPublicKey> r = {Filled<crypto::BoxPublicKey>(1), Filled<crypto::BoxPublicKey>(2)};
-  EXPECT_EQ(CableMessageHeaderBytes(id, CableAction::kReplied, r),
-            Transcript({B("candor/v1/cable-message"), K(id), B("replied"), U64(2), K(r[0]), K(r[1])}));
-  EXPECT_NE(CableMessageHeaderBytes(id, CableAction::kNoted, r), CableMessageHeaderBytes(id, CableAction::kReplied, r));
+  const std::vector<crypto::BoxPublicKey> r = {Filled<crypto::BoxPublicKey>(1),
+                                               Filled<crypto::BoxPublicKey>(2)};
+  EXPECT_EQ(
+      CableMessageHeaderBytes(id, CableAction::kReplied, r),
+      Transcript({B("candor/v1/cable-message"), K(id), B("replied"), U64(2), K(r[0]), K(r[1])}));
+  EXPECT_NE(CableMessageHeaderBytes(id, CableAction::kNoted, r),
+            CableMessageHeaderBytes(id, CableAction::kReplied, r));
   EXPECT_TRUE(CableActionHasMessage(CableAction::kNoted));
   EXPECT_FALSE(CableMessageReachesAuthor(CableAction::kNoted));
   EXPECT_TRUE(CableMessageReachesAuthor(CableAction::kClosed));
   EXPECT_FALSE(CableActionHasMessage(CableAction::kAcknowledged));
-  for (auto a : {CableAction::kSubmitted, CableAction::kAcknowledged, CableAction::kExtended, CableAction::kReplied,
-                 CableAction::kNoted, CableAction::kClosed, CableAction::kPurged}) {
+  for (auto a :
+       {CableAction::kSubmitted, CableAction::kAcknowledged, CableAction::kExtended,
+        CableAction::kReplied, CableAction::kNoted, CableAction::kClosed, CableAction::kPurged}) {
     EXPECT_EQ(*ParseCableAction(CableActionName(a)), a);
   }
   EXPECT_FALSE(ParseCableAction("deleted").ok());
@@ -137,7 +143,8 @@ TEST(CableReceiptTest, FormatsParsesAndDerivesSeparateValues) {
   auto parsed = ParseCableReceipt("  " + text + "\n");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message();
   EXPECT_EQ(parsed->id, id);
-  EXPECT_TRUE(std::equal(secret.span().begin(), secret.span().end(), parsed->secret.span().begin()));
+  EXPECT_TRUE(
+      std::equal(secret.span().begin(), secret.span().end(), parsed->secret.span().begin()));
 
   for (std::string bad : {std::string(""), text.substr(0, text.size() - 1), "x" + text.substr(1),
                           text.substr(0, 82) + "_" + text.substr(83), text + "0"}) {
@@ -235,7 +242,8 @@ TEST(CableClockTest, EuPolicyCountsCalendarDaysAndMonths) {
   const WorkingCalendar calendar;
   CableDates dates;
   dates.received = Date{2026, 11, 30};
-  const CableClock c = ComputeCableClock(EuWhistleblowingPolicy(), calendar, dates, Date{2026, 12, 1});
+  const CableClock c =
+      ComputeCableClock(EuWhistleblowingPolicy(), calendar, dates, Date{2026, 12, 1});
   EXPECT_EQ(c.acknowledge_by, (Date{2026, 12, 7}));
   EXPECT_EQ(c.acknowledge_days_left, 6);
   EXPECT_EQ(c.answer_by, (Date{2027, 2, 28}));
@@ -302,7 +310,9 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_EQ(crypto::ToHex(CableHeaderBytes(*h)), v["bytes"]);
       }
     } else if (kind == "quota-event") {
-      EXPECT_EQ(crypto::ToHex(CableQuotaEvent(v["organization"].get<std::string>(), v["window"], v["slot"])), v["event"]);
+      EXPECT_EQ(crypto::ToHex(
+                    CableQuotaEvent(v["organization"].get<std::string>(), v["window"], v["slot"])),
+                v["event"]);
     } else if (kind == "receipt") {
       auto r = ParseCableReceipt(v["receipt"].get<std::string>());
       EXPECT_EQ(r.ok(), valid) << v["description"];
@@ -317,20 +327,23 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       }
     } else if (kind == "message") {
       std::vector<crypto::BoxPublicKey> recipients;
-      for (const auto& r : v["recipients"]) recipients.push_back(*crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>()));
+      for (const auto& r : v["recipients"])
+        recipients.push_back(*crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>()));
       const auto id = *crypto::FixedFromHex<CableId>(v["cable_id"].get<std::string>());
-      const auto header = CableMessageHeaderBytes(id, *ParseCableAction(v["action"].get<std::string>()), recipients);
+      const auto header = CableMessageHeaderBytes(
+          id, *ParseCableAction(v["action"].get<std::string>()), recipients);
       EXPECT_EQ(crypto::ToHex(header), v["header_bytes"]);
       EXPECT_EQ(crypto::ToHex(CableMessageDigest(header, hex(v["envelope"]))), v["digest"]);
     } else if (kind == "submission") {
-      EXPECT_EQ(crypto::ToHex(CableSubmissionDigest(hex(v["header_bytes"]), hex(v["envelope"]), hex(v["signature"]),
-                                                    v["quota_slot"], hex(v["quota_signature"]),
-                                                    hex(v["author_signature"]))),
+      EXPECT_EQ(crypto::ToHex(CableSubmissionDigest(
+                    hex(v["header_bytes"]), hex(v["envelope"]), hex(v["signature"]),
+                    v["quota_slot"], hex(v["quota_signature"]), hex(v["author_signature"]))),
                 v["digest"]);
     } else if (kind == "binding") {
-      EXPECT_EQ(crypto::ToHex(CableAuthorBindingMessage(*crypto::FixedFromHex<crypto::SignPublicKey>(
-                    v["signing_public"].get<std::string>()))),
-                v["message"]);
+      EXPECT_EQ(
+          crypto::ToHex(CableAuthorBindingMessage(*crypto::FixedFromHex<crypto::SignPublicKey>(
+              v["signing_public"].get<std::string>()))),
+          v["message"]);
     } else if (kind == "reviewer-key-proof") {
       crypto::BoxKeyPair reviewer, server;
       const auto rs = hex(v["reviewer_secret"]);
@@ -341,14 +354,16 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       server.public_key = crypto::BoxPublicFromSecret(server.secret);
       EXPECT_EQ(crypto::ToHex(reviewer.public_key), v["reviewer_public"]);
       EXPECT_EQ(crypto::ToHex(server.public_key), v["server_public"]);
-      const auto context = ReviewerKeyProofContext(v["organization"].get<std::string>(), v["account_id"]);
+      const auto context =
+          ReviewerKeyProofContext(v["organization"].get<std::string>(), v["account_id"]);
       auto proof = crypto::ProveBoxKeyPossession(context, reviewer, server.public_key);
       ASSERT_TRUE(proof.ok());
       EXPECT_EQ(crypto::ToHex(*proof), v["proof"]);
-      EXPECT_TRUE(crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok());
+      EXPECT_TRUE(
+          crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok());
       // Another account, or another server key: the proof does not transfer.
-      EXPECT_FALSE(crypto::VerifyBoxKeyPossession(ReviewerKeyProofContext("state", 8), reviewer.public_key, server,
-                                                  *proof)
+      EXPECT_FALSE(crypto::VerifyBoxKeyPossession(ReviewerKeyProofContext("state", 8),
+                                                  reviewer.public_key, server, *proof)
                        .ok());
     } else if (kind == "padding") {
       const crypto::Bytes text = hex(v["text"]);
@@ -356,7 +371,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       std::copy(text.begin(), text.end(), padded.begin());
       if (v.contains("tail")) {
         const crypto::Bytes tail = hex(v["tail"]);
-        std::copy(tail.begin(), tail.end(), padded.end() - static_cast<std::ptrdiff_t>(tail.size()));
+        std::copy(tail.begin(), tail.end(),
+                  padded.end() - static_cast<std::ptrdiff_t>(tail.size()));
       }
       auto unpadded = UnpadCablePlaintext(padded);
       EXPECT_EQ(unpadded.ok(), valid) << v["description"];
@@ -377,7 +393,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       EXPECT_EQ(crypto::DeriveReceiptKeys(receipt->secret).access_hash, header->access_hash);
       EXPECT_EQ(header->author == CableAuthor::kNamed, v.contains("author_name"));
       std::vector<crypto::Point> roster;
-      for (const auto& k : v["roster"]) roster.push_back(*crypto::FixedFromHex<crypto::Point>(k.get<std::string>()));
+      for (const auto& k : v["roster"])
+        roster.push_back(*crypto::FixedFromHex<crypto::Point>(k.get<std::string>()));
       crypto::SecretScalar x;
       const auto xs = hex(v["ring_secret"]);
       std::copy(xs.begin(), xs.end(), x.data());
@@ -389,16 +406,19 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       EXPECT_TRUE(IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize));
       const auto digest = crypto::CableDigest(CableHeaderBytes(*header), env->ciphertext);
       auto sig = crypto::LrsSignature::Decode(hex(request["signature"]), signer->ring.size());
-      auto quota = crypto::LrsSignature::Decode(hex(request["quota_signature"]), signer->ring.size());
+      auto quota =
+          crypto::LrsSignature::Decode(hex(request["quota_signature"]), signer->ring.size());
       ASSERT_TRUE(sig.ok() && quota.ok());
       EXPECT_TRUE(crypto::LrsVerify(header->id, digest.span(), signer->ring, *sig).ok());
-      EXPECT_TRUE(crypto::LrsVerify(CableQuotaEvent(header->organization, header->quota_window, request["quota_slot"]),
+      EXPECT_TRUE(crypto::LrsVerify(CableQuotaEvent(header->organization, header->quota_window,
+                                                    request["quota_slot"]),
                                     digest.span(), signer->ring, *quota)
                       .ok());
     } else if (kind == "sealed-message") {
       const auto& body = v["body"];
       EXPECT_EQ(body["id"], v["cable_id"]);
-      EXPECT_EQ(body["recipients"][0], v["author_reply_public"]);  // a reply reaches the author first
+      EXPECT_EQ(body["recipients"][0],
+                v["author_reply_public"]);  // a reply reaches the author first
       EXPECT_EQ(body["recipients"].size(), v["reviewers"].size() + 1);
       auto env = crypto::Envelope::Decode(hex(body["envelope"]));
       ASSERT_TRUE(env.ok());

@@ -10,7 +10,8 @@ constexpr std::string_view kRingScheme = "candor-ring-v1";
 Result<std::string> GetString(const Json& j, const char* field) {
   auto it = j.find(field);
   if (it == j.end()) return InvalidArgument(std::string("missing field '") + field + "'");
-  if (!it->is_string()) return InvalidArgument(std::string("field '") + field + "' must be a string");
+  if (!it->is_string())
+    return InvalidArgument(std::string("field '") + field + "' must be a string");
   return it->get<std::string>();
 }
 
@@ -35,7 +36,8 @@ Status OnlyFields(const Json& j, std::initializer_list<std::string_view> allowed
 Json RingToJson(const crypto::Ring& ring) {
   Json members = Json::array();
   for (const auto& p : ring.members()) members.push_back(crypto::ToHex(p));
-  return Json{{"scheme", kRingScheme}, {"members", members}, {"digest", crypto::ToHex(ring.digest())}};
+  return Json{
+      {"scheme", kRingScheme}, {"members", members}, {"digest", crypto::ToHex(ring.digest())}};
 }
 
 Result<crypto::Ring> RingFromJson(const Json& j) {
@@ -52,7 +54,8 @@ Result<crypto::Ring> RingFromJson(const Json& j) {
   members.reserve(it->size());
   for (std::size_t i = 0; i < it->size(); ++i) {
     const Json& m = (*it)[i];
-    if (!m.is_string()) return InvalidArgument("ring member " + std::to_string(i) + " is not a string");
+    if (!m.is_string())
+      return InvalidArgument("ring member " + std::to_string(i) + " is not a string");
     auto p = crypto::FixedFromHex<crypto::Point>(m.get<std::string>(),
                                                  "ring member " + std::to_string(i));
     if (!p.ok()) return p.error();
@@ -79,7 +82,8 @@ Json CoSignatureToJson(const CoSignature& sig) {
 Result<CoSignature> CoSignatureFromJson(const Json& j) {
   CANDOR_RETURN_IF_ERROR(OnlyFields(j, {"scheme", "letter", "action", "ring_digest", "signature"}));
   CANDOR_ASSIGN_OR_RETURN(std::string scheme, GetString(j, "scheme"));
-  if (scheme != crypto::kLrsScheme) return InvalidArgument("unknown signature scheme '" + scheme + "'");
+  if (scheme != crypto::kLrsScheme)
+    return InvalidArgument("unknown signature scheme '" + scheme + "'");
   CoSignature sig;
   CANDOR_ASSIGN_OR_RETURN(sig.letter, GetHex<LetterId>(j, "letter"));
   CANDOR_ASSIGN_OR_RETURN(std::string action, GetString(j, "action"));

@@ -12,13 +12,15 @@ namespace candor::domain {
 Status ValidateLetter(const Letter& letter) {
   if (letter.title.empty()) return InvalidArgument("the letter needs a title");
   if (letter.title.size() > kMaxLetterTitleBytes) {
-    return InvalidArgument("the title is longer than " + std::to_string(kMaxLetterTitleBytes) + " bytes");
+    return InvalidArgument("the title is longer than " + std::to_string(kMaxLetterTitleBytes) +
+                           " bytes");
   }
   if (!IsValidUtf8(letter.title)) return InvalidArgument("the title is not valid UTF-8 text");
   if (letter.body.empty()) return InvalidArgument("the letter needs a text");
   if (!IsValidUtf8(letter.body)) return InvalidArgument("the text is not valid UTF-8");
   if (letter.body.size() > kMaxLetterBodyBytes) {
-    return InvalidArgument("the text is longer than " + std::to_string(kMaxLetterBodyBytes) + " bytes");
+    return InvalidArgument("the text is longer than " + std::to_string(kMaxLetterBodyBytes) +
+                           " bytes");
   }
   if (letter.organizations.empty()) {
     return InvalidArgument("name at least one organization whose members may sign");
@@ -30,7 +32,8 @@ Status ValidateLetter(const Letter& letter) {
   std::set<std::string_view> seen;
   for (const auto& org : letter.organizations) {
     if (auto slug = ValidateOrganizationSlug(org); !slug.ok()) return slug.error();
-    if (!seen.insert(org).second) return InvalidArgument("organization '" + org + "' is named twice");
+    if (!seen.insert(org).second)
+      return InvalidArgument("organization '" + org + "' is named twice");
   }
   if (letter.quorum && *letter.quorum == 0) return InvalidArgument("a quorum must be at least 1");
   return Status::Ok();
@@ -45,14 +48,18 @@ Status ValidateNewLetter(const Letter& letter) {
       const auto c = static_cast<unsigned char>(s[i]);
       if (lines && (c == '\n' || c == '\t')) continue;
       if (c < 0x20 || c == 0x7f) return true;
-      if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+      if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9f)
+        return true;
     }
     return false;
   };
-  if (letter.title.find_first_not_of(" \t\r\n") == std::string::npos) return InvalidArgument("the title is blank");
-  if (has_control(letter.title, false)) return InvalidArgument("the title contains a control character");
+  if (letter.title.find_first_not_of(" \t\r\n") == std::string::npos)
+    return InvalidArgument("the title is blank");
+  if (has_control(letter.title, false))
+    return InvalidArgument("the title contains a control character");
   if (has_control(letter.body, true)) {
-    return InvalidArgument("the text contains a control character (only line breaks and tabs are allowed)");
+    return InvalidArgument(
+        "the text contains a control character (only line breaks and tabs are allowed)");
   }
   if (letter.closes_at_ms && *letter.closes_at_ms > static_cast<std::uint64_t>(INT64_MAX)) {
     return InvalidArgument("the closing time is too far in the future");
@@ -101,7 +108,8 @@ std::string_view SignatureActionName(SignatureAction action) {
 Result<SignatureAction> ParseSignatureAction(std::string_view name) {
   if (name == "sign") return SignatureAction::kSign;
   if (name == "withdraw") return SignatureAction::kWithdraw;
-  return InvalidArgument("action must be 'sign' or 'withdraw', got '" + std::string(name.substr(0, 64)) + "'");
+  return InvalidArgument("action must be 'sign' or 'withdraw', got '" +
+                         std::string(name.substr(0, 64)) + "'");
 }
 
 crypto::Bytes LetterStatement(const LetterId& letter_id, SignatureAction action) {
@@ -115,31 +123,37 @@ Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes) {
   if (!parts_or.ok()) return InvalidArgument("letter bytes: " + parts_or.error().message());
   const auto& parts = *parts_or;
   constexpr std::string_view kLabel = "candor/v1/letter";
-  if (parts.empty() || !std::equal(parts[0].begin(), parts[0].end(), kLabel.begin(), kLabel.end())) {
+  if (parts.empty() ||
+      !std::equal(parts[0].begin(), parts[0].end(), kLabel.begin(), kLabel.end())) {
     return InvalidArgument("letter bytes: the label is not 'candor/v1/letter'");
   }
   if (parts.size() < 4) return InvalidArgument("letter bytes: too few parts");
   Letter letter;
   letter.title.assign(parts[1].begin(), parts[1].end());
   letter.body.assign(parts[2].begin(), parts[2].end());
-  if (parts[3].size() != 8) return InvalidArgument("letter bytes: the organization count must be 8 bytes");
+  if (parts[3].size() != 8)
+    return InvalidArgument("letter bytes: the organization count must be 8 bytes");
   const std::uint64_t k = crypto::ReadU64Le(parts[3].data());
   if (k > kMaxLetterOrganizations || parts.size() != 4 + k + 3) {
-    return InvalidArgument("letter bytes: the number of parts does not match the organization count");
+    return InvalidArgument(
+        "letter bytes: the number of parts does not match the organization count");
   }
   for (std::uint64_t i = 0; i < k; ++i) {
     letter.organizations.emplace_back(parts[4 + i].begin(), parts[4 + i].end());
   }
-  auto optional_u64 = [](crypto::ByteSpan p, const char* what) -> Result<std::optional<std::uint64_t>> {
+  auto optional_u64 = [](crypto::ByteSpan p,
+                         const char* what) -> Result<std::optional<std::uint64_t>> {
     if (p.empty()) return std::optional<std::uint64_t>();
-    if (p.size() != 8) return InvalidArgument(std::string("letter bytes: ") + what + " must be empty or 8 bytes");
+    if (p.size() != 8)
+      return InvalidArgument(std::string("letter bytes: ") + what + " must be empty or 8 bytes");
     return std::optional<std::uint64_t>(crypto::ReadU64Le(p.data()));
   };
   CANDOR_ASSIGN_OR_RETURN(letter.closes_at_ms, optional_u64(parts[4 + k], "the closing time"));
   CANDOR_ASSIGN_OR_RETURN(letter.quorum, optional_u64(parts[5 + k], "the quorum"));
   const crypto::ByteSpan sup = parts[6 + k];
   if (!sup.empty()) {
-    if (sup.size() != 32) return InvalidArgument("letter bytes: 'supersedes' must be empty or 32 bytes");
+    if (sup.size() != 32)
+      return InvalidArgument("letter bytes: 'supersedes' must be empty or 32 bytes");
     LetterId id;
     std::copy(sup.begin(), sup.end(), id.bytes.begin());
     letter.supersedes = id;
@@ -153,7 +167,8 @@ Result<Letter> DecodeLetterCanonicalBytes(crypto::ByteSpan bytes) {
 }
 
 nlohmann::json LetterToJson(const Letter& letter) {
-  nlohmann::json j{{"title", letter.title}, {"body", letter.body}, {"organizations", letter.organizations}};
+  nlohmann::json j{
+      {"title", letter.title}, {"body", letter.body}, {"organizations", letter.organizations}};
   if (letter.closes_at_ms) j["closes_at_ms"] = *letter.closes_at_ms;
   if (letter.quorum) j["quorum"] = *letter.quorum;
   if (letter.supersedes) j["supersedes"] = crypto::ToHex(*letter.supersedes);
@@ -198,7 +213,8 @@ Result<Letter> LetterFromJson(const nlohmann::json& j) {
   CANDOR_ASSIGN_OR_RETURN(letter.quorum, number("quorum"));
   if (auto it = j.find("supersedes"); it != j.end() && !it->is_null()) {
     if (!it->is_string()) return InvalidArgument("'supersedes' must be a letter id (hex)");
-    CANDOR_ASSIGN_OR_RETURN(letter.supersedes, crypto::FixedFromHex<LetterId>(it->get<std::string>(), "supersedes"));
+    CANDOR_ASSIGN_OR_RETURN(letter.supersedes,
+                            crypto::FixedFromHex<LetterId>(it->get<std::string>(), "supersedes"));
   }
   CANDOR_RETURN_IF_ERROR(ValidateLetter(letter));
   return letter;
@@ -244,7 +260,8 @@ std::optional<std::size_t> BucketOf(const std::vector<std::vector<crypto::Point>
   return std::nullopt;
 }
 
-Result<std::vector<crypto::Ring>> RosterRings(const std::vector<crypto::Point>& roster, std::size_t max_ring) {
+Result<std::vector<crypto::Ring>> RosterRings(const std::vector<crypto::Point>& roster,
+                                              std::size_t max_ring) {
   std::vector<crypto::Ring> rings;
   for (auto& bucket : BucketRoster(roster, max_ring)) {
     CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(bucket)));
@@ -256,13 +273,15 @@ Result<std::vector<crypto::Ring>> RosterRings(const std::vector<crypto::Point>& 
 Status CheckMinRing(std::size_t ring_size, std::size_t min_ring) {
   if (ring_size < min_ring) {
     return Error(ErrorCode::kFailedPrecondition, "the ring has " + std::to_string(ring_size) +
-                                                     " members, fewer than the minimum of " + std::to_string(min_ring));
+                                                     " members, fewer than the minimum of " +
+                                                     std::to_string(min_ring));
   }
   return Status::Ok();
 }
 
-Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster, const crypto::Point& member,
-                                std::size_t max_ring, std::size_t min_ring) {
+Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster,
+                                const crypto::Point& member, std::size_t max_ring,
+                                std::size_t min_ring) {
   auto buckets = BucketRoster(roster, max_ring);
   const auto which = BucketOf(buckets, member);
   if (!which) return Error(ErrorCode::kNotFound, "the key is not on the roster");
@@ -272,14 +291,16 @@ Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster, const 
   return SignerRing{std::move(ring), index};
 }
 
-const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings, const crypto::Digest32& digest) {
+const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings,
+                             const crypto::Digest32& digest) {
   for (const auto& ring : rings) {
     if (ring.digest() == digest) return &ring;
   }
   return nullptr;
 }
 
-crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot) {
+crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window,
+                                   std::uint64_t slot) {
   const auto w = crypto::U64Le(window);
   const auto s = crypto::U64Le(slot);
   return crypto::H256("candor/v1/letter/publish-quota",

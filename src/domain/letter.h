@@ -8,12 +8,11 @@
 #define CANDOR_DOMAIN_LETTER_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 #include "crypto/bytes.h"
@@ -111,11 +110,13 @@ struct SignerRing {
   crypto::Ring ring;
   std::size_t index = 0;
 };
-Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster, const crypto::Point& member,
-                                std::size_t max_ring, std::size_t min_ring);
+Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster,
+                                const crypto::Point& member, std::size_t max_ring,
+                                std::size_t min_ring);
 
 // The ring among `rings` whose digest is `digest`, or null.
-const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings, const crypto::Digest32& digest);
+const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings,
+                             const crypto::Digest32& digest);
 
 // A member (rather than a named account) publishes a letter by proving membership of one of
 // its organizations: a candor-lrs-v1 signature over that organization's ring with this event

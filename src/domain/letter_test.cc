@@ -35,13 +35,17 @@ TEST(Letter, ValidatesRequiredFields) {
   EXPECT_FALSE(ValidateLetter(l).ok());
   // Found by fuzzing: bytes that are not UTF-8 would be frozen, then break every JSON view.
   l = Sample();
-  l.title = "On t\xa0" "e policy";
+  l.title =
+      "On t\xa0"
+      "e policy";
   EXPECT_FALSE(ValidateLetter(l).ok());
   l = Sample();
   l.body = "\xff";
   EXPECT_FALSE(ValidateLetter(l).ok());
   l = Sample();
-  l.body = "Gr\xc3\xbc\xc3\x9f" "e \xe2\x80\x94 \xf0\x9f\x95\x8a";  // real UTF-8 is fine
+  l.body =
+      "Gr\xc3\xbc\xc3\x9f"
+      "e \xe2\x80\x94 \xf0\x9f\x95\x8a";  // real UTF-8 is fine
   EXPECT_TRUE(ValidateLetter(l).ok());
 }
 
@@ -62,9 +66,13 @@ TEST(Letter, IdFreezesEveryField) {
 TEST(Letter, CanonicalBytesAreATranscript) {
   Letter l = Sample();
   l.organizations = {"a"};
-  crypto::Bytes expected = crypto::Tr(
-      "candor/v1/letter", {crypto::AsBytes(l.title), crypto::AsBytes(l.body),
-                           crypto::U64Le(1), crypto::AsBytes("a"), {}, {}, {}});
+  crypto::Bytes expected = crypto::Tr("candor/v1/letter", {crypto::AsBytes(l.title),
+                                                           crypto::AsBytes(l.body),
+                                                           crypto::U64Le(1),
+                                                           crypto::AsBytes("a"),
+                                                           {},
+                                                           {},
+                                                           {}});
   EXPECT_EQ(LetterCanonicalBytes(l), expected);
   EXPECT_EQ(ComputeLetterId(l), crypto::Sha256(expected));
 }
@@ -120,7 +128,8 @@ TEST(Letter, JsonIsStrict) {
 std::vector<crypto::Point> Keys(std::size_t n, std::uint64_t seed) {
   crypto::SeededRng rng(seed);
   std::vector<crypto::Point> out;
-  for (std::size_t i = 0; i < n; ++i) out.push_back(crypto::ScalarMultBase(rng.RandomPublicScalar()));
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(crypto::ScalarMultBase(rng.RandomPublicScalar()));
   return out;
 }
 

@@ -59,7 +59,8 @@ Status CheckCounter(std::string_view kind, std::string_view what, std::uint64_t 
 Status CheckBoxKey(std::string_view kind, std::string_view what, const crypto::BoxPublicKey& key) {
   // Canonical and not of small order (crypto::IsValidBoxPublicKey; the all-zero key is of
   // small order): one accepted encoding per key, and a key someone can actually open.
-  if (!crypto::IsValidBoxPublicKey(key)) return Invalid(kind, std::string(what) + " is not a valid X25519 key");
+  if (!crypto::IsValidBoxPublicKey(key))
+    return Invalid(kind, std::string(what) + " is not a valid X25519 key");
   return Status::Ok();
 }
 
@@ -197,7 +198,8 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     auto action = ParseSignatureAction(Text(f[2]));
     if (!action.ok()) return Invalid(kind, action.error().message());
     e.action = *action;
-    CANDOR_ASSIGN_OR_RETURN(e.ring_digest, FixedField<crypto::Digest32>(kind, "the ring digest", f[3]));
+    CANDOR_ASSIGN_OR_RETURN(e.ring_digest,
+                            FixedField<crypto::Digest32>(kind, "the ring digest", f[3]));
     e.signature.assign(f[4].begin(), f[4].end());
     return LogEvent(std::move(e));
   }
@@ -233,7 +235,8 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.version, U64Field(kind, "the version", f[1]));
     CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[2]));
     e.username = Text(f[3]);
-    CANDOR_ASSIGN_OR_RETURN(e.box_public, FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[4]));
+    CANDOR_ASSIGN_OR_RETURN(e.box_public,
+                            FixedField<crypto::BoxPublicKey>(kind, "the reviewer key", f[4]));
     return LogEvent(std::move(e));
   }
   if (kind == kReviewerRemoved) {
@@ -319,7 +322,8 @@ Status ValidateLogEvent(const LogEvent& event) {
             return CheckBoxKey(kind, "the reviewer key", e.box_public);
           },
           [&](const LetterEvent& e) -> Status {
-            if (auto v = ValidateLetter(e.letter); !v.ok()) return Invalid(kind, v.error().message());
+            if (auto v = ValidateLetter(e.letter); !v.ok())
+              return Invalid(kind, v.error().message());
             if (e.roster_versions.size() != e.letter.organizations.size()) {
               return Invalid(kind, "one pinned roster version per organization is needed");
             }
@@ -353,7 +357,8 @@ Status ValidateLogEvent(const LogEvent& event) {
             CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
             CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the version", e.version));
             CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
-            if (auto u = ValidateUsername(e.username); !u.ok()) return Invalid(kind, u.error().message());
+            if (auto u = ValidateUsername(e.username); !u.ok())
+              return Invalid(kind, u.error().message());
             return CheckBoxKey(kind, "the reviewer key", e.box_public);
           },
           [&](const ReviewerRemovedEvent& e) -> Status {
@@ -366,12 +371,14 @@ Status ValidateLogEvent(const LogEvent& event) {
             return CheckCounter(kind, "the version", e.version);
           },
           [&](const WebReleaseEvent& e) -> Status {
-            if (auto m = ParseWebManifest(e.manifest); !m.ok()) return Invalid(kind, m.error().message());
+            if (auto m = ParseWebManifest(e.manifest); !m.ok())
+              return Invalid(kind, m.error().message());
             return Status::Ok();
           },
           [&](const LogStateEvent& e) -> Status {
             // An empty state has the empty tree's root, and no other.
-            if (e.leaves == 0 && e.root != tlog::EmptyRoot()) return Invalid(kind, "an empty state has another root than the empty tree's");
+            if (e.leaves == 0 && e.root != tlog::EmptyRoot())
+              return Invalid(kind, "an empty state has another root than the empty tree's");
             return Status::Ok();
           },
       },
@@ -417,10 +424,9 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), letter, pins});
           },
           [&](const CoSignatureEvent& e) {
-            return crypto::Tr(kLogEntryLabel,
-                              {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
-                               AsBytes(SignatureActionName(e.action)), e.ring_digest.span(),
-                               e.signature});
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
+                                               AsBytes(SignatureActionName(e.action)),
+                                               e.ring_digest.span(), e.signature});
           },
           [&](const SignatureBatchEvent& e) {
             const auto batch = crypto::U64Le(e.batch);
@@ -431,9 +437,9 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
           [&](const CableLogEvent& e) {
             const auto seq = crypto::U64Le(e.seq);
             const std::string date = FormatDate(e.date);
-            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), e.cable.span(), seq,
-                                               AsBytes(CableActionName(e.action)), e.digest.span(),
-                                               AsBytes(date)});
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), AsBytes(e.slug), e.cable.span(), seq,
+                               AsBytes(CableActionName(e.action)), e.digest.span(), AsBytes(date)});
           },
           [&](const ReviewerEvent& e) {
             const auto version = crypto::U64Le(e.version);
@@ -450,7 +456,9 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             const auto version = crypto::U64Le(e.version);
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), version});
           },
-          [&](const WebReleaseEvent& e) { return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.manifest)}); },
+          [&](const WebReleaseEvent& e) {
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.manifest)});
+          },
           [&](const LogStateEvent& e) {
             const auto size = crypto::U64Le(e.size);
             const auto leaves = crypto::U64Le(e.leaves);
@@ -556,9 +564,12 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
           [](const ReviewerRemovedEvent& e) {
             return json{{"slug", e.slug}, {"version", e.version}, {"account_id", e.account_id}};
           },
-          [](const RosterEpochEvent& e) { return json{{"slug", e.slug}, {"version", e.version}}; },
+          [](const RosterEpochEvent& e) {
+            return json{{"slug", e.slug}, {"version", e.version}};
+          },
           [](const WebReleaseEvent& e) {
-            return json{{"release", crypto::ToHex(WebReleaseId(e.manifest))}, {"manifest", e.manifest}};
+            return json{{"release", crypto::ToHex(WebReleaseId(e.manifest))},
+                        {"manifest", e.manifest}};
           },
           [](const LogStateEvent& e) {
             return json{{"size", e.size}, {"leaves", e.leaves}, {"root", crypto::ToHex(e.root)}};

@@ -213,10 +213,11 @@ struct CableLogEvent {
 };
 
 // One log entry's event. (Later kinds will be added as further alternatives.)
-using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
-                              RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
-                              SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
-                              RosterEpochEvent, WebReleaseEvent, LogStateEvent>;
+using LogEvent =
+    std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
+                 RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
+                 SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
+                 RosterEpochEvent, WebReleaseEvent, LogStateEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);

@@ -50,7 +50,8 @@ class LogEntryTest : public ::testing::Test {
         ReviewerEvent{"state", 1, 17, "a.reviewer_2", NewBoxKey()},
         ReviewerRemovedEvent{"state", 2, 17},
         RosterEpochEvent{"state", 12},
-        WebReleaseEvent{std::string(64, 'a') + "  /assets/index-3F9a.js\n" + std::string(64, '0') + "  /index.html\n"},
+        WebReleaseEvent{std::string(64, 'a') + "  /assets/index-3F9a.js\n" + std::string(64, '0') +
+                        "  /index.html\n"},
     };
   }
   static Letter ALetter() {
@@ -136,34 +137,49 @@ TEST_F(LogEntryTest, KindNames) {
 TEST_F(LogEntryTest, ReviewerAndEpochEntriesRejectBadFields) {
   const auto r = NewBoxKey();
   const Bytes L = B(kLogEntryLabel);
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B("Ann"), K(r)}), "a username may use only");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(""), K(r)}), "1 to 64 characters");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(std::string(65, 'a')), K(r)}),
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B("Ann"), K(r)}),
+                 "a username may use only");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(""), K(r)}),
                  "1 to 64 characters");
+  ExpectRejected(
+      Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B(std::string(65, 'a')), K(r)}),
+      "1 to 64 characters");
   ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(0), B("ann"), K(r)}),
                  "account id must be at least 1");
   ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(0), U64(3), B("ann"), K(r)}),
                  "the version must be at least 1");
   ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(1), U64(3), B("ann"), Bytes(32, 0)}),
                  "the reviewer key is not a valid X25519 key");
-  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B("ann"), K(r)}), "expected 5 fields, got 4");
-  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1), U64(0)}), "account id must be at least 1");
-  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(0), U64(2)}), "the version must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer"), B("state"), U64(3), B("ann"), K(r)}),
+                 "expected 5 fields, got 4");
+  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1), U64(0)}),
+                 "account id must be at least 1");
+  ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(0), U64(2)}),
+                 "the version must be at least 1");
   ExpectRejected(Transcript({L, B("reviewer-removed"), B("state"), U64(1)}), "expected 3 fields");
-  ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), U64(0)}), "the version must be at least 1");
-  ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), Bytes(7, 1)}), "the version must be 8 bytes");
+  ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), U64(0)}),
+                 "the version must be at least 1");
+  ExpectRejected(Transcript({L, B("roster-epoch"), B("state"), Bytes(7, 1)}),
+                 "the version must be 8 bytes");
   ExpectRejected(Transcript({L, B("roster-epoch"), B("-state"), U64(2)}), "slug");
   const std::string line = std::string(64, 'a') + "  /index.html\n";
   ExpectRejected(Transcript({L, B("web-release"), B("")}), "at least one file");
   ExpectRejected(Transcript({L, B("web-release"), B(line + line)}), "appears twice");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'b') + "  /z.js\n" + line)}), "not sorted by path");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'A') + "  /index.html\n")}), "lowercase hex");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /../etc/passwd\n")}), "starts with '.'");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /index.html")}), "newline");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + " /index.html\n")}), "<64 hex>  <path>");
-  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /a b\n")}), "may use only");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'b') + "  /z.js\n" + line)}),
+                 "not sorted by path");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'A') + "  /index.html\n")}),
+                 "lowercase hex");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /../etc/passwd\n")}),
+                 "starts with '.'");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /index.html")}),
+                 "newline");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + " /index.html\n")}),
+                 "<64 hex>  <path>");
+  ExpectRejected(Transcript({L, B("web-release"), B(std::string(64, 'a') + "  /a b\n")}),
+                 "may use only");
   // And the good ones decode to what they say.
-  auto ok = DecodeLogEntry(Transcript({L, B("reviewer"), B("state"), U64(2), U64(3), B("ann.b"), K(r)}));
+  auto ok =
+      DecodeLogEntry(Transcript({L, B("reviewer"), B("state"), U64(2), U64(3), B("ann.b"), K(r)}));
   ASSERT_TRUE(ok.ok()) << ok.error().message();
   EXPECT_EQ(std::get<ReviewerEvent>(*ok), (ReviewerEvent{"state", 2, 3, "ann.b", r}));
   auto epoch = DecodeLogEntry(Transcript({L, B("roster-epoch"), B("state"), U64(9)}));
@@ -174,13 +190,18 @@ TEST_F(LogEntryTest, ReviewerAndEpochEntriesRejectBadFields) {
 TEST_F(LogEntryTest, LetterEntriesAreTheDocumentedTranscript) {
   const Letter l = ALetter();
   EXPECT_EQ(EncodeLogEntry(LetterEvent{l, {4, 9}}),
-            Transcript({B(kLogEntryLabel), B("letter"), LetterCanonicalBytes(l),
-                        [] { Bytes b = U64(4); Bytes c = U64(9); b.insert(b.end(), c.begin(), c.end()); return b; }()}));
+            Transcript({B(kLogEntryLabel), B("letter"), LetterCanonicalBytes(l), [] {
+                          Bytes b = U64(4);
+                          Bytes c = U64(9);
+                          b.insert(b.end(), c.begin(), c.end());
+                          return b;
+                        }()}));
   const LetterId id = ComputeLetterId(l);
   const crypto::Digest32 ring{};
   const Bytes sig(32 * 3, 7);
   EXPECT_EQ(EncodeLogEntry(CoSignatureEvent{id, "state", SignatureAction::kSign, ring, sig}),
-            Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring), sig}));
+            Transcript(
+                {B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring), sig}));
   EXPECT_EQ(EncodeLogEntry(SignatureBatchEvent{id, 1, 2, 3}),
             Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(1), U64(2), U64(3)}));
 }
@@ -206,23 +227,25 @@ TEST_F(LogEntryTest, RejectsMalformedLetterEntries) {
   ExpectRejected(Transcript({B(kLogEntryLabel), B("letter"), trailing, pins}), "letter");
   // Co-signatures: bad action, short or ragged signature, bad slug.
   const crypto::Digest32 ring{};
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("maybe"), K(ring),
-                             Bytes(96, 1)}),
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("maybe"),
+                             K(ring), Bytes(96, 1)}),
                  "action");
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring),
-                             Bytes(64, 1)}),
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"),
+                             K(ring), Bytes(64, 1)}),
                  "32·(n+2)");
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"), K(ring),
-                             Bytes(97, 1)}),
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("state"), B("sign"),
+                             K(ring), Bytes(97, 1)}),
                  "32·(n+2)");
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("State!"), B("sign"), K(ring),
-                             Bytes(96, 1)}),
+  ExpectRejected(Transcript({B(kLogEntryLabel), B("cosignature"), K(id), B("State!"), B("sign"),
+                             K(ring), Bytes(96, 1)}),
                  "cosignature");
   // Batches: zero batch number or count.
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(0), U64(1), U64(5)}),
-                 "batch number");
-  ExpectRejected(Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(1), U64(0), U64(5)}),
-                 "count");
+  ExpectRejected(
+      Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(0), U64(1), U64(5)}),
+      "batch number");
+  ExpectRejected(
+      Transcript({B(kLogEntryLabel), B("signature-batch"), K(id), U64(1), U64(0), U64(5)}),
+      "count");
 }
 
 TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
@@ -241,8 +264,8 @@ TEST_F(LogEntryTest, RejectsWrongLabelKindAndReservedKinds) {
 TEST_F(LogEntryTest, CableEventsDecodeByHandAndRejectBadFields) {
   const Bytes L = B(kLogEntryLabel);
   const Bytes id(32, 7), digest(32, 9);
-  const Bytes good = Transcript({L, B("cable-event"), B("state"), id, U64(2), B("acknowledged"), digest,
-                                 B("2026-11-24")});
+  const Bytes good = Transcript(
+      {L, B("cable-event"), B("state"), id, U64(2), B("acknowledged"), digest, B("2026-11-24")});
   auto ev = DecodeLogEntry(good);
   ASSERT_TRUE(ev.ok()) << ev.error().message();
   const auto& c = std::get<CableLogEvent>(*ev);
@@ -263,8 +286,8 @@ TEST_F(LogEntryTest, CableEventsDecodeByHandAndRejectBadFields) {
   ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("closed"), digest,
                              B("2026-1-30")}),
                  "YYYY-MM-DD");
-  ExpectRejected(Transcript({L, B("cable-event"), B("state"), Bytes(31, 7), U64(1), B("closed"), digest,
-                             B("2026-11-30")}),
+  ExpectRejected(Transcript({L, B("cable-event"), B("state"), Bytes(31, 7), U64(1), B("closed"),
+                             digest, B("2026-11-30")}),
                  "cable id must be 32 bytes");
   ExpectRejected(Transcript({L, B("cable-event"), B("state"), id, U64(1), B("closed"), digest}),
                  "expected 6 fields");
@@ -285,8 +308,9 @@ TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
                  "expected 2 fields");
   ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0}}),
                  "expected 4 fields");
-  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}, Bytes{}}),
-                 "more fields than any kind allows");
+  ExpectRejected(
+      Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}, Bytes{}}),
+      "more fields than any kind allows");
 }
 
 TEST_F(LogEntryTest, RejectsWrongLengthsAndValues) {

@@ -26,7 +26,9 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // The bytes every leaf of this key starts with (the key is length-prefixed, so no key's
 // prefix is a prefix of another's).
-crypto::Bytes LetterKey(const LetterId& letter) { return crypto::Tr(kLogStateLeafLabel, {AsBytes(kLetterKind), letter.span()}); }
+crypto::Bytes LetterKey(const LetterId& letter) {
+  return crypto::Tr(kLogStateLeafLabel, {AsBytes(kLetterKind), letter.span()});
+}
 crypto::Bytes OrganizationKey(std::string_view slug) {
   return crypto::Tr(kLogStateLeafLabel, {AsBytes(kOrganizationKind), AsBytes(slug)});
 }
@@ -34,26 +36,28 @@ crypto::Bytes OrganizationKey(std::string_view slug) {
 }  // namespace
 
 crypto::Bytes EncodeStateLeaf(const StateLeaf& leaf) {
-  return std::visit(Overloaded{
-                        [](const LetterStateLeaf& l) {
-                          const auto batch = crypto::U64Le(l.last_batch);
-                          return crypto::Tr(kLogStateLeafLabel, {AsBytes(kLetterKind), l.letter.span(), batch});
-                        },
-                        [](const OrgStateLeaf& o) {
-                          const auto roster = crypto::U64Le(o.roster_version);
-                          const auto reviewer = crypto::U64Le(o.reviewer_version);
-                          const auto epoch = crypto::U64Le(o.epoch_version);
-                          return crypto::Tr(kLogStateLeafLabel,
-                                            {AsBytes(kOrganizationKind), AsBytes(o.slug), roster, reviewer, epoch});
-                        },
-                    },
-                    leaf);
+  return std::visit(
+      Overloaded{
+          [](const LetterStateLeaf& l) {
+            const auto batch = crypto::U64Le(l.last_batch);
+            return crypto::Tr(kLogStateLeafLabel, {AsBytes(kLetterKind), l.letter.span(), batch});
+          },
+          [](const OrgStateLeaf& o) {
+            const auto roster = crypto::U64Le(o.roster_version);
+            const auto reviewer = crypto::U64Le(o.reviewer_version);
+            const auto epoch = crypto::U64Le(o.epoch_version);
+            return crypto::Tr(kLogStateLeafLabel, {AsBytes(kOrganizationKind), AsBytes(o.slug),
+                                                   roster, reviewer, epoch});
+          },
+      },
+      leaf);
 }
 
 Result<StateLeaf> DecodeStateLeaf(crypto::ByteSpan bytes) {
   CANDOR_ASSIGN_OR_RETURN(auto parts, crypto::SplitTranscript(bytes, 6));
   const auto text = [](crypto::ByteSpan b) { return std::string(b.begin(), b.end()); };
-  if (parts.size() < 2 || text(parts[0]) != kLogStateLeafLabel) return InvalidArgument("not a log state leaf");
+  if (parts.size() < 2 || text(parts[0]) != kLogStateLeafLabel)
+    return InvalidArgument("not a log state leaf");
   const auto u64 = [](crypto::ByteSpan b) -> Result<std::uint64_t> {
     if (b.size() != 8) return InvalidArgument("a log state leaf's number must be 8 bytes");
     return crypto::ReadU64Le(b.data());
@@ -62,13 +66,15 @@ Result<StateLeaf> DecodeStateLeaf(crypto::ByteSpan bytes) {
   const std::string kind = text(parts[1]);
   if (kind == kLetterKind && parts.size() == 4) {
     LetterStateLeaf l;
-    CANDOR_ASSIGN_OR_RETURN(l.letter, crypto::FixedFromBytes<LetterId>(parts[2], "a log state leaf's letter id"));
+    CANDOR_ASSIGN_OR_RETURN(
+        l.letter, crypto::FixedFromBytes<LetterId>(parts[2], "a log state leaf's letter id"));
     CANDOR_ASSIGN_OR_RETURN(l.last_batch, u64(parts[3]));
     leaf = l;
   } else if (kind == kOrganizationKind && parts.size() == 6) {
     OrgStateLeaf o;
     o.slug = text(parts[2]);
-    if (auto s = ValidateOrganizationSlug(o.slug); !s.ok()) return InvalidArgument("a log state leaf: " + s.error().message());
+    if (auto s = ValidateOrganizationSlug(o.slug); !s.ok())
+      return InvalidArgument("a log state leaf: " + s.error().message());
     CANDOR_ASSIGN_OR_RETURN(o.roster_version, u64(parts[3]));
     CANDOR_ASSIGN_OR_RETURN(o.reviewer_version, u64(parts[4]));
     CANDOR_ASSIGN_OR_RETURN(o.epoch_version, u64(parts[5]));
@@ -104,10 +110,11 @@ Status LogState::Replay(std::uint64_t index, const LogEvent& event) {
   const auto* state = std::get_if<LogStateEvent>(&event);
   if (state == nullptr) return Status::Ok();
   if (*state != Commit(index)) {
-    return VerificationFailed("log entry " + std::to_string(index) +
-                              " (log-state) does not commit to what the log holds before it: a full replay gives " +
-                              std::to_string(letters_.size()) + " letters and " + std::to_string(orgs_.size()) +
-                              " organizations with another root");
+    return VerificationFailed(
+        "log entry " + std::to_string(index) +
+        " (log-state) does not commit to what the log holds before it: a full replay gives " +
+        std::to_string(letters_.size()) + " letters and " + std::to_string(orgs_.size()) +
+        " organizations with another root");
   }
   return Status::Ok();
 }
@@ -131,7 +138,8 @@ Result<LogState> LogState::FromLeaves(const std::vector<crypto::Bytes>& leaves) 
 std::vector<crypto::Bytes> LogState::Leaves() const {
   std::vector<crypto::Bytes> out;
   out.reserve(letters_.size() + orgs_.size());
-  for (const auto& [id, batch] : letters_) out.push_back(EncodeStateLeaf(LetterStateLeaf{id, batch}));
+  for (const auto& [id, batch] : letters_)
+    out.push_back(EncodeStateLeaf(LetterStateLeaf{id, batch}));
   for (const auto& [slug, o] : orgs_) out.push_back(EncodeStateLeaf(o));
   std::sort(out.begin(), out.end());
   return out;
@@ -161,7 +169,8 @@ StateTree::~StateTree() = default;
 Result<StateLeafProof> StateTree::Prove(const crypto::Bytes& key, const std::string& what) const {
   // Leaves are sorted by their bytes and a key's leaf starts with the key: binary search.
   const auto it = std::lower_bound(leaves_.begin(), leaves_.end(), key);
-  if (it == leaves_.end() || it->size() < key.size() || !std::equal(key.begin(), key.end(), it->begin())) {
+  if (it == leaves_.end() || it->size() < key.size() ||
+      !std::equal(key.begin(), key.end(), it->begin())) {
     return Error(ErrorCode::kNotFound, "the log state has no leaf for " + what);
   }
   const auto position = static_cast<std::uint64_t>(it - leaves_.begin());
@@ -177,18 +186,22 @@ Result<StateLeafProof> StateTree::ProveOrganization(std::string_view slug) const
   return Prove(OrganizationKey(slug), "organization '" + std::string(slug) + "'");
 }
 
-Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves, const LetterId& letter) {
+Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves,
+                                       const LetterId& letter) {
   return StateTree(leaves).ProveLetter(letter);
 }
 
-Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves, std::string_view slug) {
+Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves,
+                                             std::string_view slug) {
   return StateTree(leaves).ProveOrganization(slug);
 }
 
 Result<StateLeaf> VerifyStateLeaf(const LogStateEvent& state, const StateLeafProof& proof) {
-  if (Status s = tlog::VerifyInclusion(proof.position, state.leaves, tlog::HashLeaf(proof.leaf), proof.proof, state.root);
+  if (Status s = tlog::VerifyInclusion(proof.position, state.leaves, tlog::HashLeaf(proof.leaf),
+                                       proof.proof, state.root);
       !s.ok()) {
-    return VerificationFailed("a leaf's proof does not check against the log state: " + s.error().message());
+    return VerificationFailed("a leaf's proof does not check against the log state: " +
+                              s.error().message());
   }
   return DecodeStateLeaf(proof.leaf);
 }

@@ -81,7 +81,9 @@ class LogState {
   // that does not decode, or leaves out of order.
   static Result<LogState> FromLeaves(const std::vector<crypto::Bytes>& leaves);
 
-  void SetLetter(const LetterId& letter, std::uint64_t last_batch) { letters_[letter] = last_batch; }
+  void SetLetter(const LetterId& letter, std::uint64_t last_batch) {
+    letters_[letter] = last_batch;
+  }
   void SetOrganization(const OrgStateLeaf& org) { orgs_[org.slug] = org; }
 
   // The leaves, sorted by their bytes.
@@ -130,8 +132,10 @@ class StateTree {
 };
 
 // One proof from `leaves` (a StateTree built for it).
-Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves, const LetterId& letter);
-Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves, std::string_view slug);
+Result<StateLeafProof> ProveLetterLeaf(const std::vector<crypto::Bytes>& leaves,
+                                       const LetterId& letter);
+Result<StateLeafProof> ProveOrganizationLeaf(const std::vector<crypto::Bytes>& leaves,
+                                             std::string_view slug);
 
 // The leaf `proof` carries, once its inclusion proof checks against `state`'s root and leaf
 // count. kVerificationFailed when it does not; kInvalidArgument when the leaf does not decode.

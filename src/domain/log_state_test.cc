@@ -39,7 +39,8 @@ TEST(LogStateVectorsTest, EveryElementChecks) {
   EXPECT_EQ(state.leaves, leaves.size());
   for (const auto& p : v["proofs"]) {
     StateLeafProof proof{Hex(p["leaf"]), p["position"].get<std::uint64_t>(), {}};
-    for (const auto& h : p["proof"]) proof.proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "hash"));
+    for (const auto& h : p["proof"])
+      proof.proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "hash"));
     EXPECT_EQ(VerifyStateLeaf(state, proof).ok(), p["valid"].get<bool>()) << p["description"];
   }
   for (const auto& bad : v["invalid_leaves"]) {
@@ -82,14 +83,16 @@ TEST(LogStateTest, ReplayAcceptsTheTrueStateAndCatchesEveryLie) {
   EXPECT_EQ(ProveLetterLeaf(state.Leaves(), LetterId{}).error().code(), ErrorCode::kNotFound);
 
   // Each lie a full audit catches: another root, another leaf count, another size.
-  for (LogStateEvent lie : {LogStateEvent{honest.size, honest.leaves, crypto::Sha256(crypto::AsBytes(std::string_view("lie")))},
+  for (LogStateEvent lie : {LogStateEvent{honest.size, honest.leaves,
+                                          crypto::Sha256(crypto::AsBytes(std::string_view("lie")))},
                             LogStateEvent{honest.size, honest.leaves + 1, honest.root},
                             LogStateEvent{honest.size - 1, honest.leaves, honest.root}}) {
     LogState copy = state;
     auto s = copy.Replay(log.size(), lie);
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code(), ErrorCode::kVerificationFailed);
-    EXPECT_NE(s.error().message().find("does not commit to what the log holds before it"), std::string::npos);
+    EXPECT_NE(s.error().message().find("does not commit to what the log holds before it"),
+              std::string::npos);
   }
   // A state that leaves out the last batch (as a server hiding it would commit to).
   LogState stale;
@@ -114,7 +117,9 @@ TEST(LogStateTest, TheEntryIsStrict) {
   ASSERT_TRUE(decoded.ok()) << decoded.error().message();
   EXPECT_EQ(std::get<LogStateEvent>(*decoded), empty);
   // An empty state has the empty tree's root only.
-  EXPECT_FALSE(ValidateLogEvent(LogStateEvent{5, 0, crypto::Sha256(crypto::AsBytes(std::string_view("x")))}).ok());
+  EXPECT_FALSE(
+      ValidateLogEvent(LogStateEvent{5, 0, crypto::Sha256(crypto::AsBytes(std::string_view("x")))})
+          .ok());
   EXPECT_EQ(LogEventToJson(empty)["kind"], "log-state");
 }
 

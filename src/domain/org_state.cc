@@ -27,7 +27,8 @@ Json OrgStateProofToJson(const OrgStateProof& proof) {
   for (const auto& e : proof.entries) {
     Json hashes = Json::array();
     for (const auto& h : e.proof) hashes.push_back(crypto::ToHex(h));
-    entries.push_back(Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", hashes}});
+    entries.push_back(
+        Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", hashes}});
   }
   Json out{{"format", kOrgStateFormat},
            {"organization", proof.organization},
@@ -47,18 +48,24 @@ Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
     }
   }
   for (const char* field : {"format", "organization", "log_public_key", "tree_head", "entries"}) {
-    if (!j.contains(field)) return InvalidArgument(std::string("the organization state lacks '") + field + "'");
+    if (!j.contains(field))
+      return InvalidArgument(std::string("the organization state lacks '") + field + "'");
   }
   if (!j["format"].is_string() || j["format"].get<std::string>() != kOrgStateFormat) {
-    return InvalidArgument("not an organization state (format '" + std::string(kOrgStateFormat) + "')");
+    return InvalidArgument("not an organization state (format '" + std::string(kOrgStateFormat) +
+                           "')");
   }
-  if (!j["organization"].is_string() || !j["log_public_key"].is_string() || !j["entries"].is_array()) {
-    return InvalidArgument("the organization state's 'organization', 'log_public_key' or 'entries' has the wrong type");
+  if (!j["organization"].is_string() || !j["log_public_key"].is_string() ||
+      !j["entries"].is_array()) {
+    return InvalidArgument(
+        "the organization state's 'organization', 'log_public_key' or 'entries' has the wrong "
+        "type");
   }
   OrgStateProof p;
   p.organization = j["organization"].get<std::string>();
   CANDOR_ASSIGN_OR_RETURN(p.log_public_key,
-                          crypto::FixedFromHex<crypto::SignPublicKey>(j["log_public_key"].get<std::string>(), "log_public_key"));
+                          crypto::FixedFromHex<crypto::SignPublicKey>(
+                              j["log_public_key"].get<std::string>(), "log_public_key"));
   CANDOR_ASSIGN_OR_RETURN(p.tree_head, SignedTreeHeadFromJson(j["tree_head"]));
   const Json& entries = j["entries"];
   p.entries.reserve(entries.size());
@@ -67,7 +74,8 @@ Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
     p.entries.push_back(std::move(e));
   }
   if (j.contains("state")) {
-    CANDOR_ASSIGN_OR_RETURN(p.state, StateLeafProofFromJson(j["state"], "the organization state's 'state'"));
+    CANDOR_ASSIGN_OR_RETURN(p.state,
+                            StateLeafProofFromJson(j["state"], "the organization state's 'state'"));
   }
   return p;
 }
@@ -75,15 +83,16 @@ Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
 Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPublicKey& log_key,
                                 std::string_view organization, std::uint64_t checkpoint) {
   if (proof.log_public_key != log_key) {
-    return VerificationFailed("the organization state comes from log key " + crypto::ToHex(proof.log_public_key) +
-                              ", not the pinned log key " + crypto::ToHex(log_key));
+    return VerificationFailed("the organization state comes from log key " +
+                              crypto::ToHex(proof.log_public_key) + ", not the pinned log key " +
+                              crypto::ToHex(log_key));
   }
   if (!tlog::VerifySignedTreeHead(proof.tree_head, log_key).ok()) {
     return VerificationFailed("the organization state's tree head is not signed by the log key");
   }
   if (proof.organization != organization) {
-    return VerificationFailed("the server sent the state of '" + proof.organization + "', not of '" +
-                              std::string(organization) + "'");
+    return VerificationFailed("the server sent the state of '" + proof.organization +
+                              "', not of '" + std::string(organization) + "'");
   }
   OrgState state;
   state.organization = proof.organization;
@@ -111,17 +120,22 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
         [&](const auto& ev) -> Status {
           using T = std::decay_t<decltype(ev)>;
           if constexpr (std::is_same_v<T, RosterAddEvent> || std::is_same_v<T, RosterRemoveEvent>) {
-            if (ev.slug != organization) return Failed(i, e, "a roster entry of another organization");
-            if (auto s = state.roster.Apply(ToRosterEvent(ev)); !s.ok()) return Failed(i, e, s.error().message());
+            if (ev.slug != organization)
+              return Failed(i, e, "a roster entry of another organization");
+            if (auto s = state.roster.Apply(ToRosterEvent(ev)); !s.ok())
+              return Failed(i, e, s.error().message());
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
             if (ev.version != reviewer_version + 1) {
-              return Failed(i, e, "reviewer version " + std::to_string(ev.version) + " follows version " +
-                                      std::to_string(reviewer_version) + ": a reviewer change is missing");
+              return Failed(i, e,
+                            "reviewer version " + std::to_string(ev.version) + " follows version " +
+                                std::to_string(reviewer_version) +
+                                ": a reviewer change is missing");
             }
             reviewer_version = ev.version;
-            reviewers[ev.account_id] = LoggedReviewer{ev.account_id, ev.username, ev.box_public, e.index};
+            reviewers[ev.account_id] =
+                LoggedReviewer{ev.account_id, ev.username, ev.box_public, e.index};
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerKeyEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
@@ -130,21 +144,30 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
           } else if constexpr (std::is_same_v<T, ReviewerRemovedEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
             if (ev.version != reviewer_version + 1) {
-              return Failed(i, e, "reviewer version " + std::to_string(ev.version) + " follows version " +
-                                      std::to_string(reviewer_version) + ": a reviewer change is missing");
+              return Failed(i, e,
+                            "reviewer version " + std::to_string(ev.version) + " follows version " +
+                                std::to_string(reviewer_version) +
+                                ": a reviewer change is missing");
             }
             reviewer_version = ev.version;
-            if (reviewers.erase(ev.account_id) == 0) return Failed(i, e, "removes a reviewer who was not one");
+            if (reviewers.erase(ev.account_id) == 0)
+              return Failed(i, e, "removes a reviewer who was not one");
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, LogStateEvent>) {
             if (log_state) return Failed(i, e, "a second log state");
-            if (ev.size != e.index) return Failed(i, e, "a log state that describes another part of the log than the entries before it");
+            if (ev.size != e.index)
+              return Failed(
+                  i, e,
+                  "a log state that describes another part of the log than the entries before it");
             log_state = ev;
-            below = OrgStateLeaf{std::string(organization), state.roster.version(), reviewer_version, last_epoch};
+            below = OrgStateLeaf{std::string(organization), state.roster.version(),
+                                 reviewer_version, last_epoch};
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, RosterEpochEvent>) {
-            if (ev.slug != organization) return Failed(i, e, "a roster epoch of another organization");
-            if (ev.version <= last_epoch) return Failed(i, e, "a roster epoch must name a newer version than the last");
+            if (ev.slug != organization)
+              return Failed(i, e, "a roster epoch of another organization");
+            if (ev.version <= last_epoch)
+              return Failed(i, e, "a roster epoch must name a newer version than the last");
             if (ev.version > state.roster.version()) {
               return Failed(i, e, "a roster epoch names a version not logged before it");
             }
@@ -154,8 +177,9 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             if (state.epoch_versions.size() > 2) state.epoch_versions.pop_back();
             return Status::Ok();
           } else {
-            return Failed(i, e, "an entry of a kind an organization state does not hold ('" +
-                                    std::string(LogEventKind(*event)) + "')");
+            return Failed(i, e,
+                          "an entry of a kind an organization state does not hold ('" +
+                              std::string(LogEventKind(*event)) + "')");
           }
         },
         *event);
@@ -163,22 +187,29 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
   }
   // Rule 7: nothing before the log state is left out.
   if (log_state) {
-    if (!proof.state) return VerificationFailed("the organization state holds a log state but not its leaf");
+    if (!proof.state)
+      return VerificationFailed("the organization state holds a log state but not its leaf");
     auto leaf = VerifyStateLeaf(*log_state, *proof.state);
-    if (!leaf.ok()) return VerificationFailed("the organization's leaf of the log state: " + leaf.error().message());
+    if (!leaf.ok())
+      return VerificationFailed("the organization's leaf of the log state: " +
+                                leaf.error().message());
     const auto* org = std::get_if<OrgStateLeaf>(&*leaf);
     if (org == nullptr || org->slug != organization) {
-      return VerificationFailed("the log state leaf is not the leaf of '" + std::string(organization) + "'");
+      return VerificationFailed("the log state leaf is not the leaf of '" +
+                                std::string(organization) + "'");
     }
-    const auto differs = [&](const char* what, std::uint64_t shown, std::uint64_t committed) -> Status {
+    const auto differs = [&](const char* what, std::uint64_t shown,
+                             std::uint64_t committed) -> Status {
       if (shown == committed) return Status::Ok();
-      return VerificationFailed("the organization state shows " + std::string(what) + " " + std::to_string(shown) +
-                                ", but the log state at tree size " + std::to_string(log_state->size + 1) +
-                                " says the latest is " + std::to_string(committed) +
+      return VerificationFailed("the organization state shows " + std::string(what) + " " +
+                                std::to_string(shown) + ", but the log state at tree size " +
+                                std::to_string(log_state->size + 1) + " says the latest is " +
+                                std::to_string(committed) +
                                 ": entries are left out of what the server shows");
     };
     CANDOR_RETURN_IF_ERROR(differs("roster version", below.roster_version, org->roster_version));
-    CANDOR_RETURN_IF_ERROR(differs("reviewer version", below.reviewer_version, org->reviewer_version));
+    CANDOR_RETURN_IF_ERROR(
+        differs("reviewer version", below.reviewer_version, org->reviewer_version));
     CANDOR_RETURN_IF_ERROR(differs("roster epoch", below.epoch_version, org->epoch_version));
     state.complete_at = log_state->size + 1;
   } else if (proof.state) {
@@ -188,22 +219,25 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
     return VerificationFailed(
         state.complete_at == 0
             ? "the organization state does not prove it is complete (it holds no log state)"
-            : "the organization state is proven complete only up to tree size " + std::to_string(state.complete_at) +
-                  ", older than the newest checkpoint (" + std::to_string(checkpoint) + "): entries may be left out");
+            : "the organization state is proven complete only up to tree size " +
+                  std::to_string(state.complete_at) + ", older than the newest checkpoint (" +
+                  std::to_string(checkpoint) + "): entries may be left out");
   }
   for (auto& [id, r] : reviewers) state.reviewers.push_back(std::move(r));
   // Distinct keys: a key shared by two accounts would let one of them read as the other.
   for (std::size_t i = 0; i < state.reviewers.size(); ++i) {
     for (std::size_t k = i + 1; k < state.reviewers.size(); ++k) {
       if (state.reviewers[i].box_public == state.reviewers[k].box_public) {
-        return VerificationFailed("two reviewers of '" + std::string(organization) + "' share one key");
+        return VerificationFailed("two reviewers of '" + std::string(organization) +
+                                  "' share one key");
       }
     }
   }
   return state;
 }
 
-Result<std::vector<crypto::Ring>> RingsAt(const OrgState& state, std::uint64_t version, std::size_t max_ring) {
+Result<std::vector<crypto::Ring>> RingsAt(const OrgState& state, std::uint64_t version,
+                                          std::size_t max_ring) {
   CANDOR_ASSIGN_OR_RETURN(auto members, state.roster.members(version));
   return RosterRings(members, max_ring);
 }

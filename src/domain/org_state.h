@@ -94,7 +94,8 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
 
 // The rings of roster version `version` (RosterRings): a reviewer checks that a cable's ring
 // is one. Error: kNotFound when the state does not hold that version.
-Result<std::vector<crypto::Ring>> RingsAt(const OrgState& state, std::uint64_t version, std::size_t max_ring);
+Result<std::vector<crypto::Ring>> RingsAt(const OrgState& state, std::uint64_t version,
+                                          std::size_t max_ring);
 
 // "3f9a 1c2e 77b0 d415 09aa 5e61 c2d3 7f80": the first 16 bytes of SHA-256(key) in 8 groups of
 // hex (128 bits: no key can be ground to match another's), the

@@ -39,7 +39,8 @@ class OrgStateTest : public ::testing::Test {
     OrgStateProof p;
     p.organization = slug;
     p.log_public_key = key_.public_key;
-    p.tree_head = tlog::SignTreeHead(tlog::TreeHead{tree_.size(), tree_.Root(), 1'790'000'000'000}, key_.secret_key);
+    p.tree_head = tlog::SignTreeHead(tlog::TreeHead{tree_.size(), tree_.Root(), 1'790'000'000'000},
+                                     key_.secret_key);
     for (const auto& [index, entry] : picked_) {
       p.entries.push_back(BundleEntry{index, entry, *tree_.InclusionProof(index, tree_.size())});
     }
@@ -66,10 +67,13 @@ class OrgStateTest : public ::testing::Test {
   // returns the tree size of that checkpoint; the proof then carries the entry and `slug`'s leaf.
   std::uint64_t Checkpoint(const std::string& slug = "state") {
     LogState state;
-    for (std::size_t i = 0; i < all_.size(); ++i) EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(all_[i])).ok());
+    for (std::size_t i = 0; i < all_.size(); ++i)
+      EXPECT_TRUE(state.Replay(i, *DecodeLogEntry(all_[i])).ok());
     leaves_ = state.Leaves();
     // The proof holds one log state: the newest.
-    std::erase_if(picked_, [](const auto& e) { return std::holds_alternative<LogStateEvent>(*DecodeLogEntry(e.second)); });
+    std::erase_if(picked_, [](const auto& e) {
+      return std::holds_alternative<LogStateEvent>(*DecodeLogEntry(e.second));
+    });
     Log(state.Commit(all_.size()));
     state_ = *ProveOrganizationLeaf(leaves_, slug);
     return all_.size();
@@ -116,7 +120,8 @@ TEST_F(OrgStateTest, AValidProofGivesRosterEpochsAndReviewersByAccount) {
   ASSERT_EQ(rings->size(), 1u);
   EXPECT_EQ((*rings)[0].size(), 25u);
   EXPECT_TRUE((*rings)[0].IndexOf(members_[3]).has_value());
-  EXPECT_FALSE(RingsAt(*state, 26, kMaxRingSize)->front().IndexOf(members_[3]).has_value());  // left at 26
+  EXPECT_FALSE(
+      RingsAt(*state, 26, kMaxRingSize)->front().IndexOf(members_[3]).has_value());  // left at 26
   EXPECT_EQ(RingsAt(*state, 27, kMaxRingSize).error().code(), ErrorCode::kNotFound);
   // And the JSON round trip is exact (a server's "page" member is ignored).
   auto json = OrgStateProofToJson(Proof());
@@ -161,21 +166,26 @@ TEST_F(OrgStateTest, TheLogStateShowsNothingNewerIsHidden) {
     p.entries.erase(p.entries.end() - 1 - static_cast<std::ptrdiff_t>(drop));
     return VerifyOrgState(p, key_.public_key, "state", checkpoint);
   };
-  ExpectRefused(without(1), "shows reviewer version 1, but the log state at tree size");  // the removal
-  ExpectRefused(without(2), "shows roster epoch 25");                                      // the newest epoch
+  ExpectRefused(without(1),
+                "shows reviewer version 1, but the log state at tree size");  // the removal
+  ExpectRefused(without(2), "shows roster epoch 25");                         // the newest epoch
   // The log state left out, or only its leaf: refused when a checkpoint is required.
   OrgStateProof no_state = Proof();
   no_state.entries.pop_back();
-  ExpectRefused(VerifyOrgState(no_state, key_.public_key, "state", checkpoint), "holds no log state");
-  EXPECT_TRUE(VerifyOrgState(no_state, key_.public_key, "state").ok());  // without a checkpoint to meet
-  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "holds a log state but not its leaf");
+  ExpectRefused(VerifyOrgState(no_state, key_.public_key, "state", checkpoint),
+                "holds no log state");
+  EXPECT_TRUE(
+      VerifyOrgState(no_state, key_.public_key, "state").ok());  // without a checkpoint to meet
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"),
+                "holds a log state but not its leaf");
   // Another organization's leaf, a forged leaf.
   OrgStateProof other = ProofWithState();
   other.state = *ProveOrganizationLeaf(leaves_, "usaid");
   ExpectRefused(VerifyOrgState(other, key_.public_key, "state"), "is not the leaf of 'state'");
   OrgStateProof forged = ProofWithState();
   forged.state->leaf.back() ^= 1;
-  ExpectRefused(VerifyOrgState(forged, key_.public_key, "state"), "does not check against the log state");
+  ExpectRefused(VerifyOrgState(forged, key_.public_key, "state"),
+                "does not check against the log state");
   // An older checkpoint's log state (and leaf), proven in the newer tree, where a newer
   // checkpoint exists: refused against the newest checkpoint the client knows.
   const std::uint64_t old_checkpoint = checkpoint;
@@ -183,14 +193,15 @@ TEST_F(OrgStateTest, TheLogStateShowsNothingNewerIsHidden) {
   Log(RosterAddEvent{"state", 28, NewPoint(), NewBoxKey()});
   const std::uint64_t newer = Checkpoint();
   OrgStateProof stale = Proof();
-  stale.entries.back() =
-      BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1], *tree_.InclusionProof(old_checkpoint - 1, tree_.size())};
+  stale.entries.back() = BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1],
+                                     *tree_.InclusionProof(old_checkpoint - 1, tree_.size())};
   stale.entries.pop_back();
   stale.entries.pop_back();  // version 28 too, which the old state does not know
-  stale.entries.push_back(
-      BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1], *tree_.InclusionProof(old_checkpoint - 1, tree_.size())});
+  stale.entries.push_back(BundleEntry{old_checkpoint - 1, all_[old_checkpoint - 1],
+                                      *tree_.InclusionProof(old_checkpoint - 1, tree_.size())});
   stale.state = old_leaf;
-  ExpectRefused(VerifyOrgState(stale, key_.public_key, "state", newer), "older than the newest checkpoint");
+  ExpectRefused(VerifyOrgState(stale, key_.public_key, "state", newer),
+                "older than the newest checkpoint");
   EXPECT_TRUE(VerifyOrgState(stale, key_.public_key, "state", old_checkpoint).ok());
   // And JSON carries it.
   auto back = OrgStateProofFromJson(OrgStateProofToJson(ProofWithState()));
@@ -209,8 +220,9 @@ TEST_F(OrgStateTest, AnUnloggedMemberOrReviewerIsRefused) {
   Typical();
   // The operator adds a sybil member and its own reviewer key, with made-up proofs.
   OrgStateProof p = Proof();
-  p.entries.push_back(BundleEntry{tree_.size() - 1, EncodeLogEntry(ReviewerEvent{"state", 2, 99, "operator", NewBoxKey()}),
-                                  *tree_.InclusionProof(tree_.size() - 1, tree_.size())});
+  p.entries.push_back(BundleEntry{
+      tree_.size() - 1, EncodeLogEntry(ReviewerEvent{"state", 2, 99, "operator", NewBoxKey()}),
+      *tree_.InclusionProof(tree_.size() - 1, tree_.size())});
   ExpectRefused(VerifyOrgState(p, key_.public_key, "state"), "increasing");
   p = Proof();
   p.entries.back().entry = EncodeLogEntry(ReviewerEvent{"state", 2, 99, "operator", NewBoxKey()});
@@ -223,7 +235,8 @@ TEST_F(OrgStateTest, AnUnloggedMemberOrReviewerIsRefused) {
 TEST_F(OrgStateTest, AnotherKeyAnotherOrganizationOrAForgedHeadIsRefused) {
   Typical();
   crypto::SeededRng other(1);
-  ExpectRefused(VerifyOrgState(Proof(), crypto::GenerateSignKeyPair(other).public_key, "state"), "not the pinned log key");
+  ExpectRefused(VerifyOrgState(Proof(), crypto::GenerateSignKeyPair(other).public_key, "state"),
+                "not the pinned log key");
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "usaid"), "not of 'usaid'");
   OrgStateProof p = Proof();
   p.tree_head.head.root.bytes[0] ^= 1;
@@ -249,9 +262,11 @@ TEST_F(OrgStateTest, EpochAndReviewerRulesHold) {
   picked_.pop_back();
   // A reviewer change left out: the versions show it.
   Log(ReviewerEvent{"state", 3, 12, "later", NewBoxKey()});
-  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "reviewer version 3 follows version 1");
+  ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"),
+                "reviewer version 3 follows version 1");
   picked_.pop_back();
-  Log(CableLogEvent{"state", crypto::Digest32{}, 1, CableAction::kSubmitted, crypto::Digest32{}, Date{2026, 12, 6}});
+  Log(CableLogEvent{"state", crypto::Digest32{}, 1, CableAction::kSubmitted, crypto::Digest32{},
+                    Date{2026, 12, 6}});
   ExpectRefused(VerifyOrgState(Proof(), key_.public_key, "state"), "does not hold ('cable-event')");
 }
 
@@ -274,7 +289,8 @@ TEST_F(OrgStateTest, TheShapeIsStrict) {
 // The fuzz seeds (fuzz/corpus/org_state/): valid-* verify against the key they name, invalid-* do
 // not. The inputs a campaign added (named by their hash) may be either.
 TEST(OrgStateCorpusTest, SeedsVerifyAsNamed) {
-  const std::filesystem::path dir = std::filesystem::path(CANDOR_SOURCE_DIR) / "fuzz" / "corpus" / "org_state";
+  const std::filesystem::path dir =
+      std::filesystem::path(CANDOR_SOURCE_DIR) / "fuzz" / "corpus" / "org_state";
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
   int valid = 0, invalid = 0;
   for (const auto& file : std::filesystem::directory_iterator(dir)) {

@@ -1,9 +1,10 @@
 #include "domain/policy.h"
-#include "domain/strict_json.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+
+#include "domain/strict_json.h"
 
 namespace candor::domain {
 namespace {
@@ -114,7 +115,6 @@ Status ValidateText(std::string_view text, std::string_view what, std::size_t ma
   }
   return Status::Ok();
 }
-
 
 std::string_view PeriodUnitName(PeriodUnit unit) {
   switch (unit) {
@@ -319,7 +319,8 @@ Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::stri
 Status ValidateUsername(std::string_view name) {
   if (name.empty() || name.size() > 64) return InvalidArgument("a username has 1 to 64 characters");
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return InvalidArgument("a username may use only a-z, 0-9, '.', '_' and '-'");
   }
   return Status::Ok();

@@ -195,7 +195,8 @@ Result<OrganizationSettings> OrganizationSettingsFromCanonicalJsonText(std::stri
 
 // A short stored label (a name, a policy's name, a holiday): 1 … max_bytes of UTF-8, not
 // blank, no control character. `what` names it in the error ("the holiday's name is empty").
-[[nodiscard]] Status ValidateText(std::string_view text, std::string_view what, std::size_t max_bytes);
+[[nodiscard]] Status ValidateText(std::string_view text, std::string_view what,
+                                  std::size_t max_bytes);
 
 // True iff `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF).

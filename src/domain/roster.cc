@@ -1,10 +1,9 @@
 #include "domain/roster.h"
 
-#include "crypto/lrs.h"
-
 #include <string>
 
 #include "crypto/keys.h"
+#include "crypto/lrs.h"
 #include "crypto/ristretto.h"
 #include "crypto/transcript.h"
 

@@ -79,7 +79,8 @@ class StrictChecker final : public json::json_sax_t {
 
 Result<json> ParseStrictJson(std::string_view text, std::size_t max_depth) {
   if (text.starts_with("\xEF\xBB\xBF")) {
-    return InvalidArgument("not valid JSON: it starts with a byte-order mark (JSON here is UTF-8 without one)");
+    return InvalidArgument(
+        "not valid JSON: it starts with a byte-order mark (JSON here is UTF-8 without one)");
   }
   StrictChecker checker(max_depth);
   const bool ok = json::sax_parse(text, &checker, json::input_format_t::json, /*strict=*/true);

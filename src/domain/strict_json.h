@@ -15,9 +15,8 @@
 #define CANDOR_DOMAIN_STRICT_JSON_H_
 
 #include <cstddef>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/result.h"
 
@@ -27,11 +26,13 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 
 // Error (kInvalidArgument): "not valid JSON: …" for syntax, "… byte-order mark …", "the key
 // 'K' appears twice in one object", or "… nests objects and arrays deeper than N".
-Result<nlohmann::json> ParseStrictJson(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
+Result<nlohmann::json> ParseStrictJson(std::string_view text,
+                                       std::size_t max_depth = kMaxJsonDepth);
 
 // ParseStrictJson for a reader that says in its own words what is wrong: a discarded value
 // (is_discarded()) when the text breaks any rule above.
-nlohmann::json ParseStrictJsonOrDiscarded(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
+nlohmann::json ParseStrictJsonOrDiscarded(std::string_view text,
+                                          std::size_t max_depth = kMaxJsonDepth);
 
 }  // namespace candor::domain
 

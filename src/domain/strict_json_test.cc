@@ -34,7 +34,8 @@ TEST(StrictJson, ReadsOneValueAndRefusesWhatTheFormatsForbid) {
   EXPECT_EQ(Refusal("\"\xff\"").rfind("not valid JSON", 0), 0u);  // not UTF-8
   EXPECT_NE(Refusal("[[[[1]]]]", 3).find("deeper than 3"), std::string::npos);
   EXPECT_TRUE(ParseStrictJson("[[[1]]]", 3).ok());
-  EXPECT_NE(Refusal(std::string(100000, '[')).find("deeper than"), std::string::npos);  // no stack used
+  EXPECT_NE(Refusal(std::string(100000, '[')).find("deeper than"),
+            std::string::npos);  // no stack used
   EXPECT_TRUE(ParseStrictJsonOrDiscarded(R"({"a":1,"a":1})").is_discarded());
   EXPECT_EQ(ParseStrictJsonOrDiscarded(R"({"a":1})")["a"], 1);
 }

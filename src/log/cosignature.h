@@ -38,11 +38,12 @@ struct Cosignature {
 std::string CheckpointOrigin(const crypto::SignPublicKey& log_key);
 
 // The exact bytes a witness signs (above).
-std::string CosignedMessage(const crypto::SignPublicKey& log_key, std::uint64_t tree_size, const Hash& root,
-                            std::uint64_t timestamp_s);
+std::string CosignedMessage(const crypto::SignPublicKey& log_key, std::uint64_t tree_size,
+                            const Hash& root, std::uint64_t timestamp_s);
 
-Cosignature Cosign(const crypto::SignPublicKey& log_key, const TreeHead& head, std::uint64_t timestamp_s,
-                   const crypto::SignPublicKey& witness, const crypto::SignSecretKey& witness_secret);
+Cosignature Cosign(const crypto::SignPublicKey& log_key, const TreeHead& head,
+                   std::uint64_t timestamp_s, const crypto::SignPublicKey& witness,
+                   const crypto::SignSecretKey& witness_secret);
 
 // Ok iff `c` is `c.witness`'s signature over the head. Error: kVerificationFailed.
 [[nodiscard]] Status VerifyCosignature(const crypto::SignPublicKey& log_key, const TreeHead& head,
@@ -51,7 +52,8 @@ Cosignature Cosign(const crypto::SignPublicKey& log_key, const TreeHead& head, s
 // How many distinct keys of `witnesses` have a valid cosignature of `head` in `cosignatures`
 // (a key counts once however often it appears; a key not in `witnesses` counts nothing).
 std::size_t CountWitnessed(const crypto::SignPublicKey& log_key, const TreeHead& head,
-                           std::span<const Cosignature> cosignatures, std::span<const crypto::SignPublicKey> witnesses);
+                           std::span<const Cosignature> cosignatures,
+                           std::span<const crypto::SignPublicKey> witnesses);
 
 }  // namespace candor::tlog
 

@@ -152,19 +152,25 @@ TEST_F(LogVectorsTest, WitnessCosignatures) {
   for (const json& v : vectors_.at("cosignatures")) {
     const std::string description = v.at("description").get<std::string>();
     SCOPED_TRACE(v.dump());
-    auto log = crypto::FixedFromHex<crypto::SignPublicKey>(v.at("log_public_key").get<std::string>(), "log");
-    auto witness = crypto::FixedFromHex<crypto::SignPublicKey>(v.at("witness").get<std::string>(), "witness");
-    auto signature = crypto::FixedFromHex<crypto::Signature64>(v.at("signature").get<std::string>(), "sig");
+    auto log = crypto::FixedFromHex<crypto::SignPublicKey>(
+        v.at("log_public_key").get<std::string>(), "log");
+    auto witness =
+        crypto::FixedFromHex<crypto::SignPublicKey>(v.at("witness").get<std::string>(), "witness");
+    auto signature =
+        crypto::FixedFromHex<crypto::Signature64>(v.at("signature").get<std::string>(), "sig");
     ASSERT_TRUE(log.ok() && witness.ok() && signature.ok());
     const TreeHead head{v.at("tree_size").get<std::uint64_t>(), HashField(v, "root"), 0};
     const std::uint64_t timestamp = v.at("timestamp").get<std::uint64_t>();
-    EXPECT_EQ(CosignedMessage(*log, head.size, head.root, timestamp), v.at("message").get<std::string>());
-    const Status status = VerifyCosignature(*log, head, Cosignature{*witness, timestamp, *signature});
+    EXPECT_EQ(CosignedMessage(*log, head.size, head.root, timestamp),
+              v.at("message").get<std::string>());
+    const Status status =
+        VerifyCosignature(*log, head, Cosignature{*witness, timestamp, *signature});
     if (v.at("valid").get<bool>()) {
       ++valid;
       EXPECT_TRUE(status.ok()) << description;
       // And counting: one witness counts once, an unknown one not at all.
-      const std::vector<Cosignature> twice{{*witness, timestamp, *signature}, {*witness, timestamp, *signature}};
+      const std::vector<Cosignature> twice{{*witness, timestamp, *signature},
+                                           {*witness, timestamp, *signature}};
       const std::vector<crypto::SignPublicKey> trusted{*witness};
       EXPECT_EQ(CountWitnessed(*log, head, twice, trusted), 1u);
       EXPECT_EQ(CountWitnessed(*log, head, twice, std::vector<crypto::SignPublicKey>{*log}), 0u);

@@ -135,8 +135,9 @@ Status PostgresConnection::Configure() {
   // WAL is flushed (and, where synchronous_standby_names names standbys, once they have it), so
   // an acknowledged write survives a crash — with 'off' or 'local' it could be lost, and the
   // sequencer would then sign a different head at the same size: a fork (security review L7).
-  return ExecScript("SET client_min_messages = warning; SET synchronous_commit = on; SET lock_timeout = " +
-                    std::to_string(kWriteLockWait.count()) + ";");
+  return ExecScript(
+      "SET client_min_messages = warning; SET synchronous_commit = on; SET lock_timeout = " +
+      std::to_string(kWriteLockWait.count()) + ";");
 }
 
 Result<PgResult> PostgresConnection::Run(std::string_view sql, const SqlParams& params) {

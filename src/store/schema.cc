@@ -21,10 +21,14 @@ namespace {
 struct Words {
   std::string_view id, integer, text, blob, strict, strict_no_rowid;
 };
-constexpr Words kSqliteWords{"INTEGER PRIMARY KEY", "INTEGER", "TEXT", "BLOB", " STRICT",
+constexpr Words kSqliteWords{"INTEGER PRIMARY KEY",   "INTEGER", "TEXT", "BLOB", " STRICT",
                              " STRICT, WITHOUT ROWID"};
-constexpr Words kPostgresWords{"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT",
-                               "TEXT COLLATE \"C\"", "BYTEA", "", ""};
+constexpr Words kPostgresWords{"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                               "BIGINT",
+                               "TEXT COLLATE \"C\"",
+                               "BYTEA",
+                               "",
+                               ""};
 
 struct Migration {
   int version;
@@ -325,7 +329,9 @@ constexpr std::array<Migration, 9> kMigrations{{
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
     {4, "cables keep the deadline policy they were received under", kMigration4},
     {5, "login throttle rows expire", kMigration5},
-    {6, "an index of each organization's reviewer and roster-epoch entries; checkpoints and witness cosignatures",
+    {6,
+     "an index of each organization's reviewer and roster-epoch entries; checkpoints and witness "
+     "cosignatures",
      kMigration6},
     {7, "the log state leaves of the newest checkpoints", kMigration7},
     {8, "roster sizes per version and an index of roster events by key", kMigration8},

@@ -59,10 +59,10 @@ class SqlValue {
   SqlValue(const std::optional<Blob>& v) {              // NOLINT(google-explicit-constructor)
     if (v) v_ = *v;
   }
-  SqlValue(const std::optional<std::int64_t>& v) {      // NOLINT(google-explicit-constructor)
+  SqlValue(const std::optional<std::int64_t>& v) {  // NOLINT(google-explicit-constructor)
     if (v) v_ = *v;
   }
-  SqlValue(const std::optional<std::string>& v) {       // NOLINT(google-explicit-constructor)
+  SqlValue(const std::optional<std::string>& v) {  // NOLINT(google-explicit-constructor)
     if (v) v_ = *v;
   }
 
@@ -97,7 +97,7 @@ class RowReader {
   bool Bool();  // an integer that must be 0 or 1
   std::string Text();
   Blob Bytes();
-  std::optional<Blob> OptionalBytes();  // NULL → nullopt
+  std::optional<Blob> OptionalBytes();        // NULL → nullopt
   std::optional<std::int64_t> OptionalInt();  // NULL → nullopt
   std::optional<std::string> OptionalText();  // NULL → nullopt
 

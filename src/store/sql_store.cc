@@ -137,8 +137,8 @@ struct StoreState {
   SqlEngine engine;
   ConnectionPool pool;
   WriterGate writers;
-  int lock_fd = -1;                        // SQLite opened exclusive: the locked PATH-lock
-  std::atomic<std::uint64_t> commits{0};   // write transactions that reached COMMIT
+  int lock_fd = -1;                       // SQLite opened exclusive: the locked PATH-lock
+  std::atomic<std::uint64_t> commits{0};  // write transactions that reached COMMIT
 };
 
 Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
@@ -663,7 +663,8 @@ class SqlTransaction final : public Transaction {
 
   Status DeleteSessionsOfAccount(std::int64_t account_id) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM sessions WHERE account_id = ?", {account_id}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM sessions WHERE account_id = ?", {account_id}));
       return Status::Ok();
     });
   }
@@ -679,10 +680,10 @@ class SqlTransaction final : public Transaction {
   // --- Login throttling ---
   Result<std::optional<LoginThrottleRecord>> FindThrottle(std::string_view key) override {
     return Run(kReads, [&]() -> Result<std::optional<LoginThrottleRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows,
-                              conn_->Query("SELECT throttle_key, failures, locked_until_ms, window_start_ms "
-                                           "FROM login_throttle WHERE throttle_key = ?",
-                                           {key}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT throttle_key, failures, locked_until_ms, window_start_ms "
+                                  "FROM login_throttle WHERE throttle_key = ?",
+                                  {key}));
       return DecodeOptional(rows, &DecodeThrottle);
     });
   }
@@ -691,7 +692,8 @@ class SqlTransaction final : public Transaction {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(conn_->Exec(
           "INSERT INTO login_throttle (throttle_key, failures, locked_until_ms, window_start_ms) "
-          "VALUES (?, ?, ?, ?) ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, "
+          "VALUES (?, ?, ?, ?) ON CONFLICT (throttle_key) DO UPDATE SET failures = "
+          "excluded.failures, "
           "locked_until_ms = excluded.locked_until_ms, window_start_ms = excluded.window_start_ms",
           {t.key, t.failures, t.locked_until_ms, t.window_start_ms}));
       return Status::Ok();
@@ -778,11 +780,11 @@ class SqlTransaction final : public Transaction {
         return InvalidArgument("roster version " + std::to_string(e.version) +
                                " would leave a gap after version " + std::to_string(latest));
       }
-      CANDOR_RETURN_IF_ERROR(
-          conn_->Exec("INSERT INTO roster_events (organization_id, version, action, ring_public, "
-                      "box_public, log_index, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      {e.organization_id, e.version, static_cast<int>(e.action), e.ring_public,
-                       e.box_public, e.log_index, e.members ? SqlValue(*e.members) : SqlValue(std::nullopt)}));
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO roster_events (organization_id, version, action, ring_public, "
+          "box_public, log_index, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {e.organization_id, e.version, static_cast<int>(e.action), e.ring_public, e.box_public,
+           e.log_index, e.members ? SqlValue(*e.members) : SqlValue(std::nullopt)}));
       return Status::Ok();
     });
   }
@@ -802,7 +804,8 @@ class SqlTransaction final : public Transaction {
   Status InsertOrganizationLog(const OrganizationLogRecord& e) override {
     return Run(kWrites, [&]() -> Status {
       CANDOR_RETURN_IF_ERROR(
-          conn_->Exec("INSERT INTO organization_log (log_index, organization_id, kind, version) VALUES (?, ?, ?, ?)",
+          conn_->Exec("INSERT INTO organization_log (log_index, organization_id, kind, version) "
+                      "VALUES (?, ?, ?, ?)",
                       {e.log_index, e.organization_id, e.kind, SqlValue(e.version)}));
       return Status::Ok();
     });
@@ -812,29 +815,35 @@ class SqlTransaction final : public Transaction {
                                                                  std::string_view kind) override {
     return Run(kReads, [&]() -> Result<std::vector<OrganizationLogRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, kind.empty()
-                         ? conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
-                                        "WHERE organization_id = ? ORDER BY log_index",
-                                        {organization_id})
-                         : conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
-                                        "WHERE organization_id = ? AND kind = ? ORDER BY log_index",
-                                        {organization_id, std::string(kind)}));
+          auto rows,
+          kind.empty()
+              ? conn_->Query(
+                    "SELECT log_index, organization_id, kind, version FROM organization_log "
+                    "WHERE organization_id = ? ORDER BY log_index",
+                    {organization_id})
+              : conn_->Query(
+                    "SELECT log_index, organization_id, kind, version FROM organization_log "
+                    "WHERE organization_id = ? AND kind = ? ORDER BY log_index",
+                    {organization_id, std::string(kind)}));
       return DecodeAll(rows, &DecodeOrganizationLog);
     });
   }
 
   Status InsertCheckpoint(std::int64_t tree_size) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(
-          conn_->Exec("INSERT INTO checkpoints (tree_size) VALUES (?) ON CONFLICT (tree_size) DO NOTHING", {tree_size}));
+      CANDOR_RETURN_IF_ERROR(conn_->Exec(
+          "INSERT INTO checkpoints (tree_size) VALUES (?) ON CONFLICT (tree_size) DO NOTHING",
+          {tree_size}));
       return Status::Ok();
     });
   }
 
   Result<std::vector<std::int64_t>> ListCheckpoints(std::int64_t limit) override {
     return Run(kReads, [&]() -> Result<std::vector<std::int64_t>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows,
-                              conn_->Query("SELECT tree_size FROM checkpoints ORDER BY tree_size DESC LIMIT ?", {limit}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT tree_size FROM checkpoints ORDER BY tree_size DESC LIMIT ?",
+                       {limit}));
       std::vector<std::int64_t> out;
       for (const auto& row : rows) {
         RowReader r(row);
@@ -847,14 +856,17 @@ class SqlTransaction final : public Transaction {
 
   Status InsertLogState(std::int64_t tree_size, const Blob& leaves) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec("INSERT INTO log_states (tree_size, leaves) VALUES (?, ?)", {tree_size, leaves}));
+      CANDOR_RETURN_IF_ERROR(conn_->Exec("INSERT INTO log_states (tree_size, leaves) VALUES (?, ?)",
+                                         {tree_size, leaves}));
       return Status::Ok();
     });
   }
 
   Result<std::optional<Blob>> FindLogState(std::int64_t tree_size) override {
     return Run(kReads, [&]() -> Result<std::optional<Blob>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT leaves FROM log_states WHERE tree_size = ?", {tree_size}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT leaves FROM log_states WHERE tree_size = ?", {tree_size}));
       if (rows.empty()) return std::optional<Blob>();
       RowReader r(rows[0]);
       Blob leaves = r.Bytes();
@@ -865,47 +877,52 @@ class SqlTransaction final : public Transaction {
 
   Status DeleteLogStates(std::int64_t below_tree_size, std::int64_t older_than_ms) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          "DELETE FROM log_states WHERE tree_size < ? AND tree_size IN "
-          "(SELECT tree_size FROM tree_heads WHERE timestamp_ms < ?)",
-          {below_tree_size, older_than_ms}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM log_states WHERE tree_size < ? AND tree_size IN "
+                      "(SELECT tree_size FROM tree_heads WHERE timestamp_ms < ?)",
+                      {below_tree_size, older_than_ms}));
       return Status::Ok();
     });
   }
 
   Status InsertCosignature(const CosignatureRecord& c) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          "INSERT INTO witness_cosignatures (tree_size, witness, timestamp_s, signature) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (tree_size, witness) DO NOTHING",
-          {c.tree_size, c.witness, c.timestamp_s, c.signature}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO witness_cosignatures (tree_size, witness, timestamp_s, "
+                      "signature) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (tree_size, witness) DO NOTHING",
+                      {c.tree_size, c.witness, c.timestamp_s, c.signature}));
       return Status::Ok();
     });
   }
 
   Result<std::vector<CosignatureRecord>> ListCosignatures(std::int64_t tree_size) override {
     return Run(kReads, [&]() -> Result<std::vector<CosignatureRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT tree_size, witness, timestamp_s, signature FROM "
-                                                      "witness_cosignatures WHERE tree_size = ? ORDER BY witness",
-                                                      {tree_size}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT tree_size, witness, timestamp_s, signature FROM "
+                                  "witness_cosignatures WHERE tree_size = ? ORDER BY witness",
+                                  {tree_size}));
       return DecodeAll(rows, &DecodeCosignature);
     });
   }
 
-  Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(std::int64_t organization_id, std::string_view kind,
+  Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(std::int64_t organization_id,
+                                                                   std::string_view kind,
                                                                    std::int64_t limit) override {
     return Run(kReads, [&]() -> Result<std::vector<OrganizationLogRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
-                                  "WHERE organization_id = ? AND kind = ? ORDER BY log_index DESC LIMIT ?",
-                                  {organization_id, std::string(kind), limit}));
+          auto rows,
+          conn_->Query("SELECT log_index, organization_id, kind, version FROM organization_log "
+                       "WHERE organization_id = ? AND kind = ? ORDER BY log_index DESC LIMIT ?",
+                       {organization_id, std::string(kind), limit}));
       return DecodeAll(rows, &DecodeOrganizationLog);
     });
   }
 
   Result<bool> AnyOrganizationLog() override {
     return Run(kReads, [&]() -> Result<bool> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT log_index FROM organization_log LIMIT 1"));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT log_index FROM organization_log LIMIT 1"));
       return !rows.empty();
     });
   }
@@ -914,32 +931,39 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() { return LatestVersion(organization_id); });
   }
 
-  Result<std::optional<RosterEventRecord>> LatestRosterEvent(std::int64_t organization_id) override {
+  Result<std::optional<RosterEventRecord>> LatestRosterEvent(
+      std::int64_t organization_id) override {
     return Run(kReads, [&]() -> Result<std::optional<RosterEventRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT organization_id, version, action, ring_public, box_public, log_index, members "
-                                  "FROM roster_events WHERE organization_id = ? ORDER BY version DESC LIMIT 1",
-                                  {organization_id}));
+          auto rows,
+          conn_->Query("SELECT organization_id, version, action, ring_public, box_public, "
+                       "log_index, members "
+                       "FROM roster_events WHERE organization_id = ? ORDER BY version DESC LIMIT 1",
+                       {organization_id}));
       return DecodeOptional(rows, &DecodeRosterEvent);
     });
   }
 
-  Result<std::int64_t> CountRosterMembers(std::int64_t organization_id, std::int64_t version) override {
+  Result<std::int64_t> CountRosterMembers(std::int64_t organization_id,
+                                          std::int64_t version) override {
     return Run(kReads, [&]() -> Result<std::int64_t> {
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT COALESCE(SUM(CASE WHEN action = 1 THEN 1 ELSE -1 END), 0) FROM roster_events "
-                                  "WHERE organization_id = ? AND version <= ?",
-                                  {organization_id, version}));
+          auto rows,
+          conn_->Query(
+              "SELECT COALESCE(SUM(CASE WHEN action = 1 THEN 1 ELSE -1 END), 0) FROM roster_events "
+              "WHERE organization_id = ? AND version <= ?",
+              {organization_id, version}));
       return SingleInt(rows);
     });
   }
 
   Result<bool> RosterKeyRemoved(std::int64_t organization_id, const Blob& ring_public) override {
     return Run(kReads, [&]() -> Result<bool> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COUNT(*) FROM roster_events WHERE organization_id = ? "
-                                                      "AND ring_public = ? AND action = ?",
-                                                      {organization_id, ring_public,
-                                                       static_cast<int>(RosterAction::kRemove)}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT COUNT(*) FROM roster_events WHERE organization_id = ? "
+                       "AND ring_public = ? AND action = ?",
+                       {organization_id, ring_public, static_cast<int>(RosterAction::kRemove)}));
       CANDOR_ASSIGN_OR_RETURN(std::int64_t n, SingleInt(rows));
       return n > 0;
     });
@@ -950,13 +974,16 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() -> Result<std::vector<RosterEventRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
           auto rows,
-          conn_->Query("SELECT a.organization_id, a.version, a.action, a.ring_public, a.box_public, a.log_index, "
-                       "a.members FROM roster_events a WHERE a.organization_id = ? AND a.action = ? AND "
-                       "a.version <= ? AND NOT EXISTS (SELECT 1 FROM roster_events r WHERE "
-                       "r.organization_id = a.organization_id AND r.ring_public = a.ring_public AND r.action = ? "
-                       "AND r.version <= ?) ORDER BY a.version",
-                       {organization_id, static_cast<int>(RosterAction::kAdd), version,
-                        static_cast<int>(RosterAction::kRemove), version}));
+          conn_->Query(
+              "SELECT a.organization_id, a.version, a.action, a.ring_public, a.box_public, "
+              "a.log_index, "
+              "a.members FROM roster_events a WHERE a.organization_id = ? AND a.action = ? AND "
+              "a.version <= ? AND NOT EXISTS (SELECT 1 FROM roster_events r WHERE "
+              "r.organization_id = a.organization_id AND r.ring_public = a.ring_public AND "
+              "r.action = ? "
+              "AND r.version <= ?) ORDER BY a.version",
+              {organization_id, static_cast<int>(RosterAction::kAdd), version,
+               static_cast<int>(RosterAction::kRemove), version}));
       return DecodeAll(rows, &DecodeRosterEvent);
     });
   }
@@ -1094,19 +1121,22 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq, std::int64_t limit) override {
+  Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq,
+                                                     std::int64_t limit) override {
     return Run(kReads, [&]() -> Result<std::vector<LetterRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kLetterColumns +
-                                                          " FROM letters WHERE seq > ? ORDER BY seq LIMIT ?",
-                                                      {after_seq, limit}));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query(std::string("SELECT ") + kLetterColumns +
+                                               " FROM letters WHERE seq > ? ORDER BY seq LIMIT ?",
+                                           {after_seq, limit}));
       return DecodeAll(rows, &DecodeLetter);
     });
   }
 
   Status MarkLetterQuorumReached(const Blob& id) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_ASSIGN_OR_RETURN(std::int64_t changed,
-                              conn_->Exec("UPDATE letters SET quorum_reached = 1 WHERE id = ?", {id}));
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE letters SET quorum_reached = 1 WHERE id = ?", {id}));
       if (changed == 0) return NotFound("no such letter");
       return Status::Ok();
     });
@@ -1145,11 +1175,11 @@ class SqlTransaction final : public Transaction {
   Result<std::vector<CoSignatureRecord>> FindCoSignatures(const Blob& letter_id,
                                                           const Blob& tag) override {
     return Run(kReads, [&]() -> Result<std::vector<CoSignatureRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query(std::string("SELECT ") + kCoSignatureColumns +
-                                      " FROM cosignatures WHERE letter_id = ? AND tag = ? "
-                                      "ORDER BY action",
-                                  {letter_id, tag}));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query(std::string("SELECT ") + kCoSignatureColumns +
+                                               " FROM cosignatures WHERE letter_id = ? AND tag = ? "
+                                               "ORDER BY action",
+                                           {letter_id, tag}));
       return DecodeAll(rows, &DecodeCoSignature);
     });
   }
@@ -1176,7 +1206,8 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatureHeads(const Blob& letter_id) override {
+  Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatureHeads(
+      const Blob& letter_id) override {
     return Run(kReads, [&]() -> Result<std::vector<CoSignatureRecord>> {
       // substr(…, 1, 0): empty bytes of the column's type, on both engines.
       CANDOR_ASSIGN_OR_RETURN(
@@ -1190,10 +1221,10 @@ class SqlTransaction final : public Transaction {
 
   Result<std::vector<Blob>> ListLettersWithWaitingCoSignatures() override {
     return Run(kReads, [&]() -> Result<std::vector<Blob>> {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT DISTINCT c.letter_id, l.seq FROM cosignatures c "
-                                  "JOIN letters l ON l.id = c.letter_id "
-                                  "WHERE c.batch IS NULL ORDER BY l.seq"));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT DISTINCT c.letter_id, l.seq FROM cosignatures c "
+                                           "JOIN letters l ON l.id = c.letter_id "
+                                           "WHERE c.batch IS NULL ORDER BY l.seq"));
       std::vector<Blob> out;
       for (const auto& row : rows) {
         RowReader r(row);
@@ -1208,9 +1239,10 @@ class SqlTransaction final : public Transaction {
   Status DeleteCoSignatures(const std::vector<CoSignatureRecord>& rows) override {
     return Run(kWrites, [&]() -> Status {
       for (const auto& c : rows) {
-        CANDOR_ASSIGN_OR_RETURN(std::int64_t gone,
-                                conn_->Exec("DELETE FROM cosignatures WHERE letter_id = ? AND tag = ? AND action = ?",
-                                            {c.letter_id, c.tag, static_cast<int>(c.action)}));
+        CANDOR_ASSIGN_OR_RETURN(
+            std::int64_t gone,
+            conn_->Exec("DELETE FROM cosignatures WHERE letter_id = ? AND tag = ? AND action = ?",
+                        {c.letter_id, c.tag, static_cast<int>(c.action)}));
         if (gone != 1) return NotFound("no such co-signature");
       }
       return Status::Ok();
@@ -1252,11 +1284,12 @@ class SqlTransaction final : public Transaction {
       CANDOR_ASSIGN_OR_RETURN(
           auto rows,
           conn_->Query("SELECT s.organization_id, COUNT(*) FROM cosignatures s "
-                       "WHERE s.letter_id = ? AND s.action = 1" + filter +
-                       " AND NOT EXISTS (SELECT 1 FROM cosignatures w WHERE w.letter_id = "
-                       "s.letter_id AND w.tag = s.tag AND w.action = 2" +
-                       (published_only ? std::string(" AND w.batch IS NOT NULL") : "") +
-                       ") GROUP BY s.organization_id ORDER BY s.organization_id",
+                       "WHERE s.letter_id = ? AND s.action = 1" +
+                           filter +
+                           " AND NOT EXISTS (SELECT 1 FROM cosignatures w WHERE w.letter_id = "
+                           "s.letter_id AND w.tag = s.tag AND w.action = 2" +
+                           (published_only ? std::string(" AND w.batch IS NOT NULL") : "") +
+                           ") GROUP BY s.organization_id ORDER BY s.organization_id",
                        {letter_id}));
       std::vector<std::pair<std::int64_t, std::int64_t>> out;
       for (const auto& row : rows) {
@@ -1292,30 +1325,30 @@ class SqlTransaction final : public Transaction {
 
   Result<std::int64_t> InsertLetterDraft(const LetterDraftRecord& d) override {
     return Run(kWrites, [&]() -> Result<std::int64_t> {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("INSERT INTO letter_drafts (account_id, letter_json, "
-                                  "updated_at_ms) VALUES (?, ?, ?) RETURNING id",
-                                  {d.account_id, d.letter_json, d.updated_at_ms}));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("INSERT INTO letter_drafts (account_id, letter_json, "
+                                           "updated_at_ms) VALUES (?, ?, ?) RETURNING id",
+                                           {d.account_id, d.letter_json, d.updated_at_ms}));
       return SingleInt(rows);
     });
   }
 
   Result<std::optional<LetterDraftRecord>> FindLetterDraft(std::int64_t id) override {
     return Run(kReads, [&]() -> Result<std::optional<LetterDraftRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT id, account_id, letter_json, updated_at_ms "
-                                  "FROM letter_drafts WHERE id = ?",
-                                  {id}));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT id, account_id, letter_json, updated_at_ms "
+                                           "FROM letter_drafts WHERE id = ?",
+                                           {id}));
       return DecodeOptional(rows, &DecodeLetterDraft);
     });
   }
 
   Result<std::vector<LetterDraftRecord>> ListLetterDrafts(std::int64_t account_id) override {
     return Run(kReads, [&]() -> Result<std::vector<LetterDraftRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT id, account_id, letter_json, updated_at_ms "
-                                  "FROM letter_drafts WHERE account_id = ? ORDER BY id",
-                                  {account_id}));
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query("SELECT id, account_id, letter_json, updated_at_ms "
+                                           "FROM letter_drafts WHERE account_id = ? ORDER BY id",
+                                           {account_id}));
       return DecodeAll(rows, &DecodeLetterDraft);
     });
   }
@@ -1340,7 +1373,6 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-
   // --- Cables ---
   static constexpr const char* kCableColumns =
       "id, organization_id, named, header, envelope, signature, quota_window, quota_slot, "
@@ -1360,18 +1392,19 @@ class SqlTransaction final : public Transaction {
 
   Result<std::optional<CableRecord>> FindCable(const Blob& id) override {
     return Run(kReads, [&]() -> Result<std::optional<CableRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableColumns +
-                                                          " FROM cables WHERE id = ?",
-                                                      {id}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query(std::string("SELECT ") + kCableColumns + " FROM cables WHERE id = ?", {id}));
       return DecodeOptional(rows, &DecodeCable);
     });
   }
 
   Result<std::vector<CableRecord>> CablesWhere(const std::string& where, const SqlParams& params) {
     return Run(kReads, [&]() -> Result<std::vector<CableRecord>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableColumns + " FROM cables " +
-                                                          where + " ORDER BY received_day, id",
-                                                      params));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query(std::string("SELECT ") + kCableColumns + " FROM cables " + where +
+                                      " ORDER BY received_day, id",
+                                  params));
       return DecodeAll(rows, &DecodeCable);
     });
   }
@@ -1394,13 +1427,15 @@ class SqlTransaction final : public Transaction {
       // Their events go too (they reference the cable), and come back after it.
       std::vector<std::vector<CableEventRecord>> events;
       for (const auto& c : cables) {
-        CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableEventColumns +
-                                                            " FROM cable_events WHERE cable_id = ? ORDER BY seq",
-                                                        {c.id}));
+        CANDOR_ASSIGN_OR_RETURN(
+            auto rows, conn_->Query(std::string("SELECT ") + kCableEventColumns +
+                                        " FROM cable_events WHERE cable_id = ? ORDER BY seq",
+                                    {c.id}));
         CANDOR_ASSIGN_OR_RETURN(auto list, DecodeAll(rows, &DecodeCableEvent));
         events.push_back(std::move(list));
         CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM cable_events WHERE cable_id = ?", {c.id}));
-        CANDOR_ASSIGN_OR_RETURN(std::int64_t gone, conn_->Exec("DELETE FROM cables WHERE id = ?", {c.id}));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t gone,
+                                conn_->Exec("DELETE FROM cables WHERE id = ?", {c.id}));
         if (gone != 1) return NotFound("no such cable");
       }
       for (const auto& c : cables) {
@@ -1426,9 +1461,10 @@ class SqlTransaction final : public Transaction {
                       {c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.id}));
       if (changed == 0) return NotFound("no such cable");
       if (c.purged) {
-        CANDOR_RETURN_IF_ERROR(conn_->Exec("UPDATE cables SET envelope = NULL, signature = NULL, quota_signature = NULL, "
-                                           "author_signature = NULL WHERE id = ? AND envelope IS NOT NULL",
-                                           {c.id}));
+        CANDOR_RETURN_IF_ERROR(conn_->Exec(
+            "UPDATE cables SET envelope = NULL, signature = NULL, quota_signature = NULL, "
+            "author_signature = NULL WHERE id = ? AND envelope IS NOT NULL",
+            {c.id}));
       }
       return Status::Ok();
     });
@@ -1441,24 +1477,28 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id, bool with_envelopes) override {
+  Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id,
+                                                        bool with_envelopes) override {
     return Run(kReads, [&]() -> Result<std::vector<CableEventRecord>> {
       // The columns of kCableEventColumns, with NULL for the envelope when it is not wanted.
-      const char* columns = with_envelopes
-                                ? kCableEventColumns
-                                : "cable_id, seq, action, digest, day, account_id, at_ms, recipients, NULL, log_index";
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + columns +
-                                                          " FROM cable_events WHERE cable_id = ? ORDER BY seq",
-                                                      {cable_id}));
+      const char* columns = with_envelopes ? kCableEventColumns
+                                           : "cable_id, seq, action, digest, day, account_id, "
+                                             "at_ms, recipients, NULL, log_index";
+      CANDOR_ASSIGN_OR_RETURN(auto rows,
+                              conn_->Query(std::string("SELECT ") + columns +
+                                               " FROM cable_events WHERE cable_id = ? ORDER BY seq",
+                                           {cable_id}));
       return DecodeAll(rows, &DecodeCableEvent);
     });
   }
 
-  Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) override {
+  Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
+                               std::int64_t log_index) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_ASSIGN_OR_RETURN(std::int64_t changed,
-                              conn_->Exec("UPDATE cable_events SET log_index = ? WHERE cable_id = ? AND seq = ?",
-                                          {log_index, cable_id, seq}));
+      CANDOR_ASSIGN_OR_RETURN(
+          std::int64_t changed,
+          conn_->Exec("UPDATE cable_events SET log_index = ? WHERE cable_id = ? AND seq = ?",
+                      {log_index, cable_id, seq}));
       if (changed == 0) return NotFound("no such cable event");
       return Status::Ok();
     });
@@ -1466,8 +1506,10 @@ class SqlTransaction final : public Transaction {
 
   Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) override {
     return Run(kReads, [&]() -> Result<std::int64_t> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT COALESCE(MAX(seq), 0) FROM cable_events WHERE cable_id = ?",
-                                                      {cable_id}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT COALESCE(MAX(seq), 0) FROM cable_events WHERE cable_id = ?",
+                       {cable_id}));
       return SingleInt(rows);
     });
   }
@@ -1480,36 +1522,41 @@ class SqlTransaction final : public Transaction {
     });
   }
 
-  Result<bool> InsertLetterPublishTag(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
-                                      const Blob& tag) override {
+  Result<bool> InsertLetterPublishTag(std::int64_t organization_id, std::int64_t window,
+                                      std::int64_t slot, const Blob& tag) override {
     return Run(kWrites, [&]() -> Result<bool> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM letter_publish_tags WHERE organization_id = ? "
-                                                      "AND quota_window = ? AND slot = ? AND tag = ?",
-                                                      {organization_id, window, slot, tag}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT 1 FROM letter_publish_tags WHERE organization_id = ? "
+                                  "AND quota_window = ? AND slot = ? AND tag = ?",
+                                  {organization_id, window, slot, tag}));
       if (!rows.empty()) return false;
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          "INSERT INTO letter_publish_tags (organization_id, quota_window, slot, tag) VALUES (?, ?, ?, ?)",
-          {organization_id, window, slot, tag}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO letter_publish_tags (organization_id, quota_window, slot, tag) "
+                      "VALUES (?, ?, ?, ?)",
+                      {organization_id, window, slot, tag}));
       return true;
     });
   }
 
-  Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(std::int64_t organization_id,
-                                                                           std::int64_t window) override {
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(
+      std::int64_t organization_id, std::int64_t window) override {
     return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT slot, tag FROM letter_publish_tags WHERE organization_id = ? "
-                                                      "AND quota_window = ? ORDER BY slot, tag",
-                                                      {organization_id, window}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT slot, tag FROM letter_publish_tags WHERE organization_id = ? "
+                       "AND quota_window = ? ORDER BY slot, tag",
+                       {organization_id, window}));
       return DecodeAll(rows, &DecodeSlotTag);
     });
   }
 
-  Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
-                                 const Blob& tag) override {
+  Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window,
+                                 std::int64_t slot, const Blob& tag) override {
     return Run(kReads, [&]() -> Result<bool> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT 1 FROM cable_quota_tags WHERE organization_id = ? "
-                                                      "AND quota_window = ? AND slot = ? AND tag = ?",
-                                                      {organization_id, window, slot, tag}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT 1 FROM cable_quota_tags WHERE organization_id = ? "
+                                  "AND quota_window = ? AND slot = ? AND tag = ?",
+                                  {organization_id, window, slot, tag}));
       return !rows.empty();
     });
   }
@@ -1517,38 +1564,42 @@ class SqlTransaction final : public Transaction {
   Status InsertCableQuotaTag(std::int64_t organization_id, std::int64_t window, std::int64_t slot,
                              const Blob& tag) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec(
-          "INSERT INTO cable_quota_tags (organization_id, quota_window, slot, tag) VALUES (?, ?, ?, ?)",
-          {organization_id, window, slot, tag}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("INSERT INTO cable_quota_tags (organization_id, quota_window, slot, tag) "
+                      "VALUES (?, ?, ?, ?)",
+                      {organization_id, window, slot, tag}));
       return Status::Ok();
     });
   }
 
-  Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(std::int64_t organization_id,
-                                                                                 std::int64_t window) override {
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(
+      std::int64_t organization_id, std::int64_t window) override {
     return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
       // A quota signature ends with its tag (candor-lrs-v1 wire format), so a tag belongs to
       // a published cable when some published cable of the window and slot ends with it.
       // substr and length work on bytes alike in SQLite (BLOB) and PostgreSQL (bytea).
       CANDOR_ASSIGN_OR_RETURN(
           auto rows,
-          conn_->Query("SELECT q.slot, q.tag FROM cable_quota_tags q WHERE q.organization_id = ? "
-                       "AND q.quota_window = ? AND EXISTS (SELECT 1 FROM cables c WHERE "
-                       "c.organization_id = q.organization_id AND c.quota_window = q.quota_window "
-                       "AND c.quota_slot = q.slot AND c.published = 1 AND c.quota_signature IS NOT NULL "
-                       "AND substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag) "
-                       "ORDER BY q.slot, q.tag",
-                       {organization_id, window}));
+          conn_->Query(
+              "SELECT q.slot, q.tag FROM cable_quota_tags q WHERE q.organization_id = ? "
+              "AND q.quota_window = ? AND EXISTS (SELECT 1 FROM cables c WHERE "
+              "c.organization_id = q.organization_id AND c.quota_window = q.quota_window "
+              "AND c.quota_slot = q.slot AND c.published = 1 AND c.quota_signature IS NOT NULL "
+              "AND substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag) "
+              "ORDER BY q.slot, q.tag",
+              {organization_id, window}));
       return DecodeAll(rows, &DecodeSlotTag);
     });
   }
 
-  Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(std::int64_t organization_id,
-                                                                        std::int64_t window) override {
+  Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(
+      std::int64_t organization_id, std::int64_t window) override {
     return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query("SELECT slot, tag FROM cable_quota_tags WHERE organization_id = ? "
-                                                      "AND quota_window = ? ORDER BY slot, tag",
-                                                      {organization_id, window}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows,
+          conn_->Query("SELECT slot, tag FROM cable_quota_tags WHERE organization_id = ? "
+                       "AND quota_window = ? ORDER BY slot, tag",
+                       {organization_id, window}));
       return DecodeAll(rows, &DecodeSlotTag);
     });
   }
@@ -1556,12 +1607,14 @@ class SqlTransaction final : public Transaction {
   Status RewriteCableQuotaTags(std::int64_t organization_id, std::int64_t window,
                                const std::vector<std::pair<std::int64_t, Blob>>& rows) override {
     return Run(kWrites, [&]() -> Status {
-      CANDOR_RETURN_IF_ERROR(conn_->Exec("DELETE FROM cable_quota_tags WHERE organization_id = ? AND quota_window = ?",
-                                         {organization_id, window}));
+      CANDOR_RETURN_IF_ERROR(
+          conn_->Exec("DELETE FROM cable_quota_tags WHERE organization_id = ? AND quota_window = ?",
+                      {organization_id, window}));
       for (const auto& [slot, tag] : rows) {
-        CANDOR_RETURN_IF_ERROR(conn_->Exec(
-            "INSERT INTO cable_quota_tags (organization_id, quota_window, slot, tag) VALUES (?, ?, ?, ?)",
-            {organization_id, window, slot, tag}));
+        CANDOR_RETURN_IF_ERROR(
+            conn_->Exec("INSERT INTO cable_quota_tags (organization_id, quota_window, slot, tag) "
+                        "VALUES (?, ?, ?, ?)",
+                        {organization_id, window, slot, tag}));
       }
       return Status::Ok();
     });
@@ -1569,15 +1622,16 @@ class SqlTransaction final : public Transaction {
 
   Result<bool> InsertNotification(const NotificationRecord& n) override {
     return Run(kWrites, [&]() -> Result<bool> {
-      CANDOR_ASSIGN_OR_RETURN(auto rows,
-                              conn_->Query("SELECT 1 FROM notifications WHERE cable_id = ? AND kind = ? AND "
-                                           "deadline_day = ? AND days_before = ?",
-                                           {n.cable_id, n.kind, n.deadline_day, n.days_before}));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto rows, conn_->Query("SELECT 1 FROM notifications WHERE cable_id = ? AND kind = ? AND "
+                                  "deadline_day = ? AND days_before = ?",
+                                  {n.cable_id, n.kind, n.deadline_day, n.days_before}));
       if (!rows.empty()) return false;
       CANDOR_RETURN_IF_ERROR(conn_->Exec(
           "INSERT INTO notifications (organization_id, cable_id, kind, deadline_day, days_before, "
           "created_at_ms, delivered) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {n.organization_id, n.cable_id, n.kind, n.deadline_day, n.days_before, n.created_at_ms, n.delivered}));
+          {n.organization_id, n.cable_id, n.kind, n.deadline_day, n.days_before, n.created_at_ms,
+           n.delivered}));
       return true;
     });
   }
@@ -1586,11 +1640,12 @@ class SqlTransaction final : public Transaction {
                                                             bool undelivered_only) override {
     return Run(kReads, [&]() -> Result<std::vector<NotificationRecord>> {
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query(std::string("SELECT id, organization_id, cable_id, kind, deadline_day, "
-                                              "days_before, created_at_ms, delivered FROM notifications "
-                                              "WHERE organization_id = ?") +
-                                      (undelivered_only ? " AND delivered = 0" : "") + " ORDER BY id",
-                                  {organization_id}));
+          auto rows,
+          conn_->Query(std::string("SELECT id, organization_id, cable_id, kind, deadline_day, "
+                                   "days_before, created_at_ms, delivered FROM notifications "
+                                   "WHERE organization_id = ?") +
+                           (undelivered_only ? " AND delivered = 0" : "") + " ORDER BY id",
+                       {organization_id}));
       return DecodeAll(rows, &DecodeNotification);
     });
   }
@@ -1628,25 +1683,31 @@ class SqlTransaction final : public Transaction {
   }
 
  private:
-  static Status Done(const Result<std::int64_t>& r) { return r.ok() ? Status::Ok() : Status(r.error()); }
+  static Status Done(const Result<std::int64_t>& r) {
+    return r.ok() ? Status::Ok() : Status(r.error());
+  }
 
   // One row each, as stored (callers run them inside Run).
   Status InsertCoSignatureRow(const CoSignatureRecord& c) {
-    return Done(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id, c.ring_digest, c.signature,
-                c.batch, c.log_index}));
+    return Done(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id,
+                             c.ring_digest, c.signature, c.batch, c.log_index}));
   }
   Status InsertCableRow(const CableRecord& c) {
-    return Done(conn_->Exec(std::string("INSERT INTO cables (") + kCableColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature, c.quota_window, c.quota_slot,
-                c.quota_signature, c.author_signature, c.submission_digest, c.access_hash, c.received_day,
-                c.published, c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
+    return Done(
+        conn_->Exec(std::string("INSERT INTO cables (") + kCableColumns +
+                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {c.id, c.organization_id, c.named, c.header, c.envelope, c.signature,
+                     c.quota_window, c.quota_slot, c.quota_signature, c.author_signature,
+                     c.submission_digest, c.access_hash, c.received_day, c.published,
+                     c.acknowledged_day, c.extended, c.closed_day, c.purged, c.settings_json}));
   }
   Status InsertCableEventRow(const CableEventRecord& e) {
-    return Done(conn_->Exec(std::string("INSERT INTO cable_events (") + kCableEventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms, e.recipients, e.envelope,
-                e.log_index}));
+    return Done(conn_->Exec(std::string("INSERT INTO cable_events (") + kCableEventColumns +
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            {e.cable_id, e.seq, e.action, e.digest, e.day, e.account_id, e.at_ms,
+                             e.recipients, e.envelope, e.log_index}));
   }
 
   enum Access { kReads, kWrites };
@@ -1759,13 +1820,14 @@ class SqlStore final : public Store {
   Status Compact() override {
     bool fresh = false;
     CANDOR_ASSIGN_OR_RETURN(auto conn, state_->pool.Acquire(&fresh));
-    Status s = state_->engine == SqlEngine::kSqlite
-                   // Copies every committed page into the database file and truncates the WAL,
-                   // whose frames hold the rows as they were written, in arrival order.
-                   ? conn->ExecScript("PRAGMA wal_checkpoint(TRUNCATE);")
-                   // Prunes dead row versions (the pre-batch copies, with their xmin) from
-                   // the tables of anonymous writes; VACUUM cannot run inside a transaction.
-                   : conn->ExecScript("VACUUM cosignatures, cables, cable_events, cable_quota_tags;");
+    Status s =
+        state_->engine == SqlEngine::kSqlite
+            // Copies every committed page into the database file and truncates the WAL,
+            // whose frames hold the rows as they were written, in arrival order.
+            ? conn->ExecScript("PRAGMA wal_checkpoint(TRUNCATE);")
+            // Prunes dead row versions (the pre-batch copies, with their xmin) from
+            // the tables of anonymous writes; VACUUM cannot run inside a transaction.
+            : conn->ExecScript("VACUUM cosignatures, cables, cable_events, cable_quota_tags;");
     state_->pool.Release(std::move(conn));
     return s;
   }
@@ -1807,20 +1869,24 @@ class SqlStore final : public Store {
 // An exclusive lock on `path` (created if missing), held while the returned descriptor is open.
 Result<int> LockFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(ErrorCode::kIo, "cannot open the lock file '" + path + "': " + std::strerror(errno));
+  if (fd < 0)
+    return Error(ErrorCode::kIo,
+                 "cannot open the lock file '" + path + "': " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK) {
-      return Error(ErrorCode::kFailedPrecondition,
-                   "another process (a second candor serve?) is using this store: '" + path + "' is locked");
+      return Error(
+          ErrorCode::kFailedPrecondition,
+          "another process (a second candor serve?) is using this store: '" + path + "' is locked");
     }
     return Error(ErrorCode::kIo, "cannot lock '" + path + "': " + std::strerror(err));
   }
   return fd;
 }
 
-Result<std::unique_ptr<Store>> OpenSqlStore(SqlEngine engine, ConnectionFactory factory, int lock_fd = -1) {
+Result<std::unique_ptr<Store>> OpenSqlStore(SqlEngine engine, ConnectionFactory factory,
+                                            int lock_fd = -1) {
   auto state = std::make_shared<StoreState>(engine, std::move(factory));
   state->lock_fd = lock_fd;  // released with the state, also on the error paths below
   bool fresh = false;
@@ -1837,7 +1903,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreOpe
   if (options.exclusive) {
     CANDOR_ASSIGN_OR_RETURN(lock_fd, LockFile(path + "-lock"));
   }
-  return OpenSqlStore(SqlEngine::kSqlite, [path] { return OpenSqliteConnection(path); }, lock_fd);
+  return OpenSqlStore(
+      SqlEngine::kSqlite, [path] { return OpenSqliteConnection(path); }, lock_fd);
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {

@@ -125,8 +125,8 @@ Status SqliteConnection::Configure() {
     mode = Query("PRAGMA journal_mode = WAL", {});
   }
   if (!mode.ok()) return mode.error();
-  if (mode->size() != 1 || (*mode)[0].size() != 1 || (*mode)[0][0].type() != SqlValue::Type::kText ||
-      (*mode)[0][0].as_text() != "wal") {
+  if (mode->size() != 1 || (*mode)[0].size() != 1 ||
+      (*mode)[0][0].type() != SqlValue::Type::kText || (*mode)[0][0].as_text() != "wal") {
     return Error(ErrorCode::kIo, "sqlite: the database could not be switched to WAL mode");
   }
   // secure_delete: a freed page is overwritten with zeros, so deleted or rewritten rows (a

@@ -42,11 +42,11 @@ namespace candor::store {
 using Blob = std::vector<std::uint8_t>;
 
 struct OrganizationRecord {
-  std::int64_t id = 0;     // assigned by the store
-  std::string slug;        // public, unique, e.g. "state"
-  std::string name;        // e.g. "Department of State"
-  std::string policy_json; // deadline policy and settings (domain/policy.h), JSON text
-  bool demo = false;       // demo data, clearly marked in every view
+  std::int64_t id = 0;      // assigned by the store
+  std::string slug;         // public, unique, e.g. "state"
+  std::string name;         // e.g. "Department of State"
+  std::string policy_json;  // deadline policy and settings (domain/policy.h), JSON text
+  bool demo = false;        // demo data, clearly marked in every view
 };
 
 // Role bits of a named account.
@@ -59,9 +59,9 @@ enum Role : std::uint32_t {
 struct AccountRecord {
   std::int64_t id = 0;  // assigned by the store
   std::int64_t organization_id = 0;
-  std::string username;       // unique within the organization
-  std::string password_hash;  // Argon2id string (crypto_pwhash_str)
-  std::uint32_t roles = 0;    // Role bits
+  std::string username;                     // unique within the organization
+  std::string password_hash;                // Argon2id string (crypto_pwhash_str)
+  std::uint32_t roles = 0;                  // Role bits
   std::optional<Blob> totp_secret;          // set once TOTP is enabled
   std::optional<Blob> reviewer_box_public;  // X25519 key for cables (reviewers)
   bool disabled = false;
@@ -136,14 +136,14 @@ struct TreeHeadRecord {
 // A witness's cosignature of a checkpoint (log/cosignature.h).
 struct CosignatureRecord {
   std::int64_t tree_size = 0;
-  Blob witness;    // Ed25519 public key, 32 bytes
+  Blob witness;  // Ed25519 public key, 32 bytes
   std::int64_t timestamp_s = 0;
   Blob signature;  // 64 bytes
 };
 
 // A published letter: its frozen canonical bytes (domain/letter.h) and where it is logged.
 struct LetterRecord {
-  Blob id;  // SHA-256 of canonical
+  Blob id;               // SHA-256 of canonical
   std::int64_t seq = 0;  // publication order, 1, 2, … (assigned by InsertLetter)
   Blob canonical;
   std::int64_t log_index = 0;
@@ -196,17 +196,17 @@ struct CableRecord {
   Blob id;  // 32 bytes, chosen by the author's client
   std::int64_t organization_id = 0;
   bool named = false;
-  Blob header;                       // canonical header bytes (domain::CableHeaderBytes)
-  std::optional<Blob> envelope;      // candor-env-v1 encoding; nullopt once purged
-  std::optional<Blob> signature;     // candor-lrs-v1 with the cable id as event
+  Blob header;                    // canonical header bytes (domain::CableHeaderBytes)
+  std::optional<Blob> envelope;   // candor-env-v1 encoding; nullopt once purged
+  std::optional<Blob> signature;  // candor-lrs-v1 with the cable id as event
   std::int64_t quota_window = 0;
   std::int64_t quota_slot = 0;
   std::optional<Blob> quota_signature;
   std::optional<Blob> author_signature;  // Ed25519, named cables only
-  Blob submission_digest;            // domain::CableSubmissionDigest
-  Blob access_hash;                  // compared with H(access) when the author reads
-  std::int64_t received_day = 0;     // days since 1970-01-01 (UTC)
-  bool published = false;            // its "submitted" entry is in the log
+  Blob submission_digest;                // domain::CableSubmissionDigest
+  Blob access_hash;                      // compared with H(access) when the author reads
+  std::int64_t received_day = 0;         // days since 1970-01-01 (UTC)
+  bool published = false;                // its "submitted" entry is in the log
   std::optional<std::int64_t> acknowledged_day;
   bool extended = false;
   std::optional<std::int64_t> closed_day;
@@ -221,15 +221,15 @@ struct CableRecord {
 // the reviewer's account and time (named actions); "submitted" carries neither.
 struct CableEventRecord {
   Blob cable_id;
-  std::int64_t seq = 0;               // 1, 2, … per cable
-  std::string action;                 // domain::CableActionName
-  Blob digest;                        // what the log entry commits to (32 bytes)
-  std::int64_t day = 0;               // days since 1970-01-01 (UTC)
+  std::int64_t seq = 0;                    // 1, 2, … per cable
+  std::string action;                      // domain::CableActionName
+  Blob digest;                             // what the log entry commits to (32 bytes)
+  std::int64_t day = 0;                    // days since 1970-01-01 (UTC)
   std::optional<std::int64_t> account_id;  // the reviewer, for reviewer actions
   std::optional<std::int64_t> at_ms;       // when, for reviewer actions only
-  std::optional<Blob> recipients;     // message recipients' X25519 keys, concatenated
-  std::optional<Blob> envelope;       // the message's candor-env-v1 encoding; nullopt once purged
-  std::optional<std::int64_t> log_index;   // set once logged
+  std::optional<Blob> recipients;          // message recipients' X25519 keys, concatenated
+  std::optional<Blob> envelope;  // the message's candor-env-v1 encoding; nullopt once purged
+  std::optional<std::int64_t> log_index;  // set once logged
 };
 
 // A reminder or overdue notice for an organization's reviewers (the notification outbox).
@@ -237,7 +237,7 @@ struct NotificationRecord {
   std::int64_t id = 0;  // assigned by the store
   std::int64_t organization_id = 0;
   Blob cable_id;
-  std::string kind;      // "acknowledge-due", "answer-due", "acknowledge-overdue", "answer-overdue"
+  std::string kind;  // "acknowledge-due", "answer-due", "acknowledge-overdue", "answer-overdue"
   std::int64_t deadline_day = 0;
   std::int64_t days_before = 0;  // the reminder schedule's step (0 for overdue notices)
   std::int64_t created_at_ms = 0;
@@ -257,7 +257,8 @@ class Transaction {
   // Organizations. kAlreadyExists on a duplicate slug.
   virtual Result<std::int64_t> InsertOrganization(const OrganizationRecord& org) = 0;
   virtual Result<std::optional<OrganizationRecord>> FindOrganization(std::int64_t id) = 0;
-  virtual Result<std::optional<OrganizationRecord>> FindOrganizationBySlug(std::string_view slug) = 0;
+  virtual Result<std::optional<OrganizationRecord>> FindOrganizationBySlug(
+      std::string_view slug) = 0;
   virtual Result<std::vector<OrganizationRecord>> ListOrganizations() = 0;
   virtual Status UpdateOrganizationPolicy(std::int64_t id, std::string_view policy_json) = 0;
 
@@ -306,8 +307,10 @@ class Transaction {
   // an empty roster); the members present at `version` counted from the events (for events
   // stored without their size); whether `ring_public` was ever removed; and the members present
   // at `version` — their add events, in order of addition — without replaying the history.
-  virtual Result<std::optional<RosterEventRecord>> LatestRosterEvent(std::int64_t organization_id) = 0;
-  virtual Result<std::int64_t> CountRosterMembers(std::int64_t organization_id, std::int64_t version) = 0;
+  virtual Result<std::optional<RosterEventRecord>> LatestRosterEvent(
+      std::int64_t organization_id) = 0;
+  virtual Result<std::int64_t> CountRosterMembers(std::int64_t organization_id,
+                                                  std::int64_t version) = 0;
   virtual Result<bool> RosterKeyRemoved(std::int64_t organization_id, const Blob& ring_public) = 0;
   virtual Result<std::vector<RosterEventRecord>> ListRosterMembers(std::int64_t organization_id,
                                                                    std::int64_t version) = 0;
@@ -318,12 +321,12 @@ class Transaction {
   // The organization's reviewer and roster-epoch log entries (OrganizationLogRecord).
   virtual Status InsertOrganizationLog(const OrganizationLogRecord& record) = 0;
   // In log order; only those of `kind` when it is not empty.
-  virtual Result<std::vector<OrganizationLogRecord>> ListOrganizationLog(std::int64_t organization_id,
-                                                                         std::string_view kind) = 0;
+  virtual Result<std::vector<OrganizationLogRecord>> ListOrganizationLog(
+      std::int64_t organization_id, std::string_view kind) = 0;
   // The newest `limit` entries of `kind`, newest first (the current roster epochs, on every
   // cable submission: not the whole list).
-  virtual Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(std::int64_t organization_id,
-                                                                           std::string_view kind, std::int64_t limit) = 0;
+  virtual Result<std::vector<OrganizationLogRecord>> LatestOrganizationLog(
+      std::int64_t organization_id, std::string_view kind, std::int64_t limit) = 0;
   // True when any organization's entry is indexed (start-up indexes old logs once).
   virtual Result<bool> AnyOrganizationLog() = 0;
 
@@ -331,7 +334,8 @@ class Transaction {
   virtual Result<std::int64_t> LogSize() = 0;
   // REQUIRES: record.index == LogSize().
   virtual Status AppendLogEntry(const LogEntryRecord& record) = 0;
-  virtual Result<std::vector<LogEntryRecord>> ReadLogEntries(std::int64_t begin, std::int64_t end) = 0;
+  virtual Result<std::vector<LogEntryRecord>> ReadLogEntries(std::int64_t begin,
+                                                             std::int64_t end) = 0;
   // Perfect-subtree hashes (level 0 = leaf hashes are also stored here).
   virtual Status PutLogNode(int level, std::int64_t index, const Blob& hash) = 0;
   virtual Result<std::optional<Blob>> GetLogNode(int level, std::int64_t index) = 0;
@@ -357,7 +361,8 @@ class Transaction {
   virtual Result<std::optional<LetterRecord>> FindLetter(const Blob& id) = 0;
   virtual Result<std::vector<LetterRecord>> ListLetters() = 0;  // by seq
   // At most `limit` letters with seq > after_seq, by seq (a page of GET /letters).
-  virtual Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq, std::int64_t limit) = 0;
+  virtual Result<std::vector<LetterRecord>> ListLettersAfter(std::int64_t after_seq,
+                                                             std::int64_t limit) = 0;
   virtual Status MarkLetterQuorumReached(const Blob& id) = 0;
   virtual Status InsertLetterRoster(const LetterRosterRecord& pin) = 0;
   virtual Result<std::vector<LetterRosterRecord>> ListLetterRosters(const Blob& letter_id) = 0;
@@ -369,10 +374,12 @@ class Transaction {
   // Not yet published, ordered by tag (an order that says nothing about arrival).
   virtual Result<std::vector<CoSignatureRecord>> ListWaitingCoSignatures(const Blob& letter_id) = 0;
   // Published, in log order.
-  virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatures(const Blob& letter_id) = 0;
+  virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatures(
+      const Blob& letter_id) = 0;
   // The same without the signatures' bytes (`signature` left empty): what counting needs, at a
   // fraction of the memory (security review M6).
-  virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatureHeads(const Blob& letter_id) = 0;
+  virtual Result<std::vector<CoSignatureRecord>> ListPublishedCoSignatureHeads(
+      const Blob& letter_id) = 0;
   // Ids of letters with at least one waiting co-signature.
   virtual Result<std::vector<Blob>> ListLettersWithWaitingCoSignatures() = 0;
   // Deletes the stored co-signatures with the keys (letter, tag, action) of `rows`, then
@@ -417,10 +424,12 @@ class Transaction {
   virtual Status UpdateCable(const CableRecord& cable) = 0;
   virtual Status InsertCableEvent(const CableEventRecord& event) = 0;
   // By seq. Without `with_envelopes`, the messages' ciphertexts are left out (nullopt).
-  virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id, bool with_envelopes) = 0;
+  virtual Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id,
+                                                                bool with_envelopes) = 0;
   // The highest sequence number of the cable's events (0 when it has none).
   virtual Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) = 0;
-  virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq, std::int64_t log_index) = 0;
+  virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
+                                       std::int64_t log_index) = 0;
   virtual Status PurgeCableEvents(const Blob& cable_id) = 0;  // empties every message envelope
   // Quota tags: one row per (organization, window, slot, tag); no cable id, no time.
   virtual Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window,
@@ -433,8 +442,8 @@ class Transaction {
   virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(
       std::int64_t organization_id, std::int64_t window) = 0;
   // Every (slot, tag) of the window, published or not, in key order.
-  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(std::int64_t organization_id,
-                                                                                std::int64_t window) = 0;
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListCableQuotaTags(
+      std::int64_t organization_id, std::int64_t window) = 0;
   // Replaces the window's rows by `rows`, inserted in the given order (see RewriteCoSignatures).
   virtual Status RewriteCableQuotaTags(std::int64_t organization_id, std::int64_t window,
                                        const std::vector<std::pair<std::int64_t, Blob>>& rows) = 0;
@@ -443,14 +452,15 @@ class Transaction {
   // (and inserts nothing) when the row exists: the member used that slot already.
   virtual Result<bool> InsertLetterPublishTag(std::int64_t organization_id, std::int64_t window,
                                               std::int64_t slot, const Blob& tag) = 0;
-  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(std::int64_t organization_id,
-                                                                                   std::int64_t window) = 0;
+  virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(
+      std::int64_t organization_id, std::int64_t window) = 0;
   // The notification outbox. InsertNotification returns false (and inserts nothing) when the
   // same (cable, kind, deadline, days_before) notice exists already.
   virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;
   virtual Result<std::vector<NotificationRecord>> ListNotifications(std::int64_t organization_id,
                                                                     bool undelivered_only) = 0;
-  virtual Status MarkNotificationsDelivered(std::int64_t organization_id, std::int64_t up_to_id) = 0;
+  virtual Status MarkNotificationsDelivered(std::int64_t organization_id,
+                                            std::int64_t up_to_id) = 0;
 
   // Small key-value settings of the deployment (e.g. schema notes, demo flags).
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
@@ -501,7 +511,8 @@ struct StoreOpenOptions {
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode with
 // synchronous=FULL, and applies pending migrations.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreOpenOptions options = {});
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               StoreOpenOptions options = {});
 
 // Connects to PostgreSQL (libpq conninfo string or URI) and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo);

@@ -174,7 +174,8 @@ TEST_P(StoreTest, ChangeStampMovesOnEveryWriteOnlyWhereTheStoreIsExclusive) {
   EXPECT_NE(store_->ChangeStamp(), before);
 
   // The lock keeps a second exclusive opener (a second server) out until the first is closed.
-  EXPECT_CODE(OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}), ErrorCode::kFailedPrecondition);
+  EXPECT_CODE(OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}),
+              ErrorCode::kFailedPrecondition);
   store_.reset();
   ASSERT_OK_AND_ASSIGN(store_, OpenStore(db_->Url(), StoreOpenOptions{.exclusive = true}));
 }
@@ -516,7 +517,8 @@ TEST_P(StoreTest, ThrottleUpsertsAndDeletes) {
   ASSERT_OK(ex->UpsertThrottle({"state/carol", 1, 0, 5'000}));     // failures until 6'000
   ASSERT_OK(ex->UpsertThrottle({"state/dave", 0, 9'000, 1'000}));  // locked until 9'000
   ASSERT_OK(ex->DeleteExpiredThrottles(/*now_ms=*/5'500, /*window_ms=*/1'000));
-  ASSERT_OK_AND_ASSIGN(auto bob_gone, ex->FindThrottle("state/bob"));  // window 100..1'100, unlocked
+  ASSERT_OK_AND_ASSIGN(auto bob_gone,
+                       ex->FindThrottle("state/bob"));  // window 100..1'100, unlocked
   EXPECT_FALSE(bob_gone.has_value());
   ASSERT_OK_AND_ASSIGN(auto carol, ex->FindThrottle("state/carol"));
   EXPECT_TRUE(carol.has_value());
@@ -708,7 +710,8 @@ TEST_P(StoreTest, OrganizationLogCheckpointsAndCosignaturesRoundTrip) {
   ASSERT_OK_AND_ASSIGN(auto epochs, rx->ListOrganizationLog(a, "roster-epoch"));
   ASSERT_EQ(epochs.size(), 3u);
   EXPECT_EQ(epochs.front().log_index, 3);
-  ASSERT_OK_AND_ASSIGN(auto latest, rx->LatestOrganizationLog(a, "roster-epoch", 2));  // newest first
+  ASSERT_OK_AND_ASSIGN(auto latest,
+                       rx->LatestOrganizationLog(a, "roster-epoch", 2));  // newest first
   ASSERT_EQ(latest.size(), 2u);
   EXPECT_EQ(latest[0].version, 6);
   EXPECT_EQ(latest[1].version, 4);
@@ -727,23 +730,28 @@ TEST_P(StoreTest, RosterRefusesDuplicatesAndGaps) {
   const std::int64_t a = MakeOrg("a");
   {
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    ASSERT_OK(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 0, std::nullopt}));
+    ASSERT_OK(tx->InsertRosterEvent(
+        {a, 1, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 0, std::nullopt}));
     ASSERT_OK(tx->Commit());
   }
   {  // the same version again
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 1, RosterAction::kAdd, Bytes(32, 3), Bytes(32, 4), 1, std::nullopt}),
+    EXPECT_CODE(tx->InsertRosterEvent(
+                    {a, 1, RosterAction::kAdd, Bytes(32, 3), Bytes(32, 4), 1, std::nullopt}),
                 ErrorCode::kAlreadyExists);
   }
   {  // the same key added twice, even after a removal
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    ASSERT_OK(tx->InsertRosterEvent({a, 2, RosterAction::kRemove, Bytes(32, 1), Blob{}, 1, std::nullopt}));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 2, std::nullopt}),
+    ASSERT_OK(tx->InsertRosterEvent(
+        {a, 2, RosterAction::kRemove, Bytes(32, 1), Blob{}, 1, std::nullopt}));
+    EXPECT_CODE(tx->InsertRosterEvent(
+                    {a, 3, RosterAction::kAdd, Bytes(32, 1), Bytes(32, 2), 2, std::nullopt}),
                 ErrorCode::kAlreadyExists);
   }
   {  // a gap
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
-    EXPECT_CODE(tx->InsertRosterEvent({a, 3, RosterAction::kAdd, Bytes(32, 5), Bytes(32, 6), 1, std::nullopt}),
+    EXPECT_CODE(tx->InsertRosterEvent(
+                    {a, 3, RosterAction::kAdd, Bytes(32, 5), Bytes(32, 6), 1, std::nullopt}),
                 ErrorCode::kInvalidArgument);
   }
   ASSERT_OK_AND_ASSIGN(auto rx, store_->Begin(TxMode::kRead));
@@ -995,7 +1003,8 @@ TEST_P(StoreTest, CommittedWritesSurviveARestart) {
     ASSERT_OK(tx->AppendLogEntry({0, Bytes(100, 1), Bytes(32, 2)}));
     ASSERT_OK(tx->PutLogNode(0, 0, Bytes(32, 2)));
     ASSERT_OK(tx->InsertTreeHead({1, Bytes(32, 2), 42, Bytes(64, 3)}));
-    ASSERT_OK(tx->InsertRosterEvent({org, 1, RosterAction::kAdd, Bytes(32, 4), Bytes(32, 5), 0, std::nullopt}));
+    ASSERT_OK(tx->InsertRosterEvent(
+        {org, 1, RosterAction::kAdd, Bytes(32, 4), Bytes(32, 5), 0, std::nullopt}));
     ASSERT_OK(tx->Commit());
   }
   {  // uncommitted work at the time of the "crash" must not appear

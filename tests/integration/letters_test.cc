@@ -2,25 +2,23 @@
 // organizations with hundreds of members, anonymous co-signatures, duplicates, withdrawals,
 // invalid signatures of every kind, a quorum letter, a closed letter, batched publication,
 // counts, bundles — and a dump of the database and the logs that links nothing to anyone.
+#include <gmock/gmock.h>
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 
-#include <sys/wait.h>
-
-#include <fstream>
-
-#include <gmock/gmock.h>
-
 #include "crypto/keyfile.h"
-#include "domain/bundle.h"
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
+#include "domain/bundle.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
-#include "log/rfc9162.h"
 #include "forensics.h"
+#include "log/rfc9162.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -29,7 +27,8 @@ namespace {
 class LetterTest : public ServerTest {
  protected:
   // Enrolls `n` members (keys from a seed) and returns their keys in roster order.
-  std::vector<crypto::MemberKeys> EnrollMembers(const std::string& slug, std::size_t n, std::uint64_t seed) {
+  std::vector<crypto::MemberKeys> EnrollMembers(const std::string& slug, std::size_t n,
+                                                std::uint64_t seed) {
     Session officer = Login(slug, "officer");
     crypto::SeededRng rng(seed);
     std::vector<crypto::MemberKeys> keys;
@@ -58,12 +57,15 @@ class LetterTest : public ServerTest {
   }
 
   domain::CoSignature SignAs(const std::string& letter_hex, const crypto::Ring& ring,
-                             const crypto::MemberKeys& k, domain::SignatureAction action = domain::SignatureAction::kSign) {
+                             const crypto::MemberKeys& k,
+                             domain::SignatureAction action = domain::SignatureAction::kSign) {
     auto id = *crypto::FixedFromHex<domain::LetterId>(letter_hex);
-    return *domain::SignLetter(id, action, ring, *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
+    return *domain::SignLetter(id, action, ring, *ring.IndexOf(k.ring.public_key), k.ring.secret,
+                               sig_rng_);
   }
 
-  cli::HttpReply Post(const std::string& letter_hex, const std::string& org, const domain::CoSignature& sig) {
+  cli::HttpReply Post(const std::string& letter_hex, const std::string& org,
+                      const domain::CoSignature& sig) {
     return Call("POST", "/api/v1/letters/" + letter_hex + "/signatures",
                 Json{{"organization", org}, {"signature", domain::CoSignatureToJson(sig)}}.dump());
   }
@@ -79,21 +81,27 @@ class LetterTest : public ServerTest {
     return letter;
   }
   // The publishing window of "state" now (GET /letter-quota).
-  std::uint64_t PublishWindow() { return JsonOf(Call("GET", "/api/v1/orgs/state/letter-quota"))["window"]; }
+  std::uint64_t PublishWindow() {
+    return JsonOf(Call("GET", "/api/v1/orgs/state/letter-quota"))["window"];
+  }
   // The membership proof with which member `k` publishes `letter` in publishing slot `slot`
   // of the current window (POST /letters/member).
   crypto::LrsSignature ProveMembership(const domain::Letter& letter, const crypto::Ring& ring,
                                        const crypto::MemberKeys& k, std::uint64_t slot = 0) {
     const domain::LetterId id = domain::ComputeLetterId(letter);
-    return *crypto::LrsSign(domain::PublishQuotaEvent("state", PublishWindow(), slot), domain::PublishProofMessage(id),
-                            ring, *ring.IndexOf(k.ring.public_key), k.ring.secret, sig_rng_);
+    return *crypto::LrsSign(domain::PublishQuotaEvent("state", PublishWindow(), slot),
+                            domain::PublishProofMessage(id), ring, *ring.IndexOf(k.ring.public_key),
+                            k.ring.secret, sig_rng_);
   }
   // The body of POST /letters/member for `letter` with `proof` over `ring` of "state".
-  Json MemberLetterBody(const domain::Letter& letter, const crypto::Ring& ring, const crypto::Bytes& proof,
-                        std::uint64_t slot = 0) {
-    return Json{{"letter", domain::LetterToJson(letter)}, {"organization", "state"},
-                {"ring_digest", crypto::ToHex(ring.digest())}, {"window", PublishWindow()},
-                {"slot", slot}, {"proof", crypto::ToHex(proof)}};
+  Json MemberLetterBody(const domain::Letter& letter, const crypto::Ring& ring,
+                        const crypto::Bytes& proof, std::uint64_t slot = 0) {
+    return Json{{"letter", domain::LetterToJson(letter)},
+                {"organization", "state"},
+                {"ring_digest", crypto::ToHex(ring.digest())},
+                {"window", PublishWindow()},
+                {"slot", slot},
+                {"proof", crypto::ToHex(proof)}};
   }
 
   crypto::SeededRng sig_rng_{2024};
@@ -110,7 +118,8 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
                                             {"body", "We, the undersigned, disagree."},
                                             {"organizations", {"state", "usaid", "ministry"}}});
   ASSERT_EQ(id.size(), 64u);
-  const crypto::Ring state_ring = RingOf(state), usaid_ring = RingOf(usaid), ministry_ring = RingOf(ministry);
+  const crypto::Ring state_ring = RingOf(state), usaid_ring = RingOf(usaid),
+                     ministry_ring = RingOf(ministry);
   Json view = Letter(id);
   EXPECT_EQ(view["organizations"][0]["rings"][0]["digest"], crypto::ToHex(state_ring.digest()));
   EXPECT_EQ(view["organizations"][0]["roster_size"], 120);
@@ -130,13 +139,19 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
   auto dup = Post(id, "state", SignAs(id, state_ring, state[3]));
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(JsonOf(dup)["error"]["message"], "already signed");
-  // Withdrawals: two state members withdraw; twice is refused; a non-signer has nothing to withdraw.
+  // Withdrawals: two state members withdraw; twice is refused; a non-signer has nothing to
+  // withdraw.
   for (std::size_t i : {1, 2}) {
-    auto r = Post(id, "state", SignAs(id, state_ring, state[i], domain::SignatureAction::kWithdraw));
+    auto r =
+        Post(id, "state", SignAs(id, state_ring, state[i], domain::SignatureAction::kWithdraw));
     EXPECT_EQ(r.status, 202) << r.body;
   }
-  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[1], domain::SignatureAction::kWithdraw)).status, 409);
-  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[99], domain::SignatureAction::kWithdraw)).status, 409);
+  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[1], domain::SignatureAction::kWithdraw))
+                .status,
+            409);
+  EXPECT_EQ(Post(id, "state", SignAs(id, state_ring, state[99], domain::SignatureAction::kWithdraw))
+                .status,
+            409);
 
   // Invalid signatures of every kind change nothing.
   domain::CoSignature good = SignAs(id, state_ring, state[50]);
@@ -152,14 +167,22 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
   other_letter.letter.bytes[0] ^= 1;
   EXPECT_EQ(Post(id, "state", other_letter).status, 400);
   auto all_points = Points(state);
-  auto small = *crypto::Ring::Create(std::vector<crypto::Point>(all_points.begin(), all_points.begin() + 61));
-  EXPECT_EQ(Post(id, "state", SignAs(id, small, state[60])).status, 400);  // a ring the letter did not pin
-  EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", "{\"organization\":\"state\"}").status, 400);
+  auto small = *crypto::Ring::Create(
+      std::vector<crypto::Point>(all_points.begin(), all_points.begin() + 61));
+  EXPECT_EQ(Post(id, "state", SignAs(id, small, state[60])).status,
+            400);  // a ring the letter did not pin
+  EXPECT_EQ(
+      Call("POST", "/api/v1/letters/" + id + "/signatures", "{\"organization\":\"state\"}").status,
+      400);
   EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", "{not json").status, 400);
-  Json extra{{"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}, {"name", "Alice"}};
+  Json extra{
+      {"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}, {"name", "Alice"}};
   EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signatures", extra.dump()).status, 400);
-  EXPECT_EQ(Call("POST", "/api/v1/letters/" + std::string(64, '0') + "/signatures",
-                 Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}}.dump()).status, 400);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/letters/" + std::string(64, '0') + "/signatures",
+           Json{{"organization", "state"}, {"signature", domain::CoSignatureToJson(good)}}.dump())
+          .status,
+      400);
   // A member enrolled after publication is not in the pinned ring.
   auto late = EnrollMembers("state", 1, 77);
   all_points.push_back(late[0].ring.public_key);
@@ -167,7 +190,8 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
 
   // Nothing is public before the batch; the receipt says it is waiting.
   EXPECT_EQ(Letter(id)["total"], 0);
-  auto waiting = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", submitted_tags[0]}}.dump()));
+  auto waiting = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status",
+                             Json{{"tag", submitted_tags[0]}}.dump()));
   EXPECT_EQ(waiting["signatures"][0]["state"], "waiting-for-batch");
 
   // Restart: accepted signatures are durable before the batch.
@@ -207,7 +231,8 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
             std::set<std::string>(submitted_tags.begin(), submitted_tags.end()));
 
   // The receipt now points at an entry holding exactly that signature.
-  auto receipt = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", submitted_tags[0]}}.dump()));
+  auto receipt = JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status",
+                             Json{{"tag", submitted_tags[0]}}.dump()));
   EXPECT_EQ(receipt["signatures"][0]["state"], "published");
   EXPECT_EQ(receipt["signatures"][0]["batch"], 1);
 
@@ -225,7 +250,8 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
   EXPECT_EQ(bundle["page"]["next"], nullptr);
   EXPECT_EQ(bundle["page"]["entries"], bundle["entries"].size());
   const std::string pinned = "/api/v1/letters/" + id + "/bundle?tree_size=" +
-                             std::to_string(bundle["tree_head"]["tree_size"].get<std::uint64_t>()) + "&limit=50&start=";
+                             std::to_string(bundle["tree_head"]["tree_size"].get<std::uint64_t>()) +
+                             "&limit=50&start=";
   Json assembled = Json::array();
   Json next = 0;
   int pages = 0;
@@ -240,7 +266,8 @@ TEST_P(LetterTest, MembersOfSeveralOrganizationsSignAnonymouslyAndTheCountsAddUp
   EXPECT_EQ(pages, (static_cast<int>(bundle["entries"].size()) + 49) / 50);
   EXPECT_EQ(assembled, bundle["entries"]);
   EXPECT_EQ(Call("GET", "/api/v1/letters/" + id + "/bundle?limit=0").status, 400);
-  EXPECT_EQ(Call("GET", "/api/v1/letters/" + id + "/bundle?tree_size=1").status, 404);  // before the letter
+  EXPECT_EQ(Call("GET", "/api/v1/letters/" + id + "/bundle?tree_size=1").status,
+            404);  // before the letter
   bundle.erase("page");
   auto verified = domain::VerifyLetterBundle(bundle, domain::BundleOptions{});
   ASSERT_TRUE(verified.ok()) << verified.error().message();
@@ -255,24 +282,28 @@ TEST_P(LetterTest, OneKeyCountsOnceWhateverTheEncodingOfItsTag) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 25, 10);
   const crypto::Ring ring = RingOf(state);
-  const std::string id = PublishLetter(Json{{"title", "Once"}, {"body", "One key, one count."},
-                                            {"organizations", {"state"}}});
+  const std::string id = PublishLetter(
+      Json{{"title", "Once"}, {"body", "One key, one count."}, {"organizations", {"state"}}});
   ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
   const auto letter = *crypto::FixedFromHex<domain::LetterId>(id);
   const crypto::Bytes statement = domain::LetterStatement(letter, domain::SignatureAction::kSign);
   const crypto::LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(
-      letter, statement, ring, *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret, sig_rng_,
-      crypto::testing::SetBit255);
+      letter, statement, ring, *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret,
+      sig_rng_, crypto::testing::SetBit255);
   domain::CoSignature forged{letter, domain::SignatureAction::kSign, ring.digest(), twin.Encode()};
   auto r = Post(id, "state", forged);
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_THAT(JsonOf(r)["error"]["message"].get<std::string>(), ::testing::HasSubstr("not a valid ristretto255 point")) << r.body;
+  EXPECT_THAT(JsonOf(r)["error"]["message"].get<std::string>(),
+              ::testing::HasSubstr("not a valid ristretto255 point"))
+      << r.body;
   // A withdrawal under the twin encoding is refused the same way.
   const crypto::LrsSignature twin_withdraw = crypto::testing::LrsSignWithTagEncoding(
       letter, domain::LetterStatement(letter, domain::SignatureAction::kWithdraw), ring,
-      *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret, sig_rng_, crypto::testing::SetBit255);
-  EXPECT_EQ(Post(id, "state", domain::CoSignature{letter, domain::SignatureAction::kWithdraw, ring.digest(),
-                                                  twin_withdraw.Encode()})
+      *ring.IndexOf(state[0].ring.public_key), state[0].ring.secret, sig_rng_,
+      crypto::testing::SetBit255);
+  EXPECT_EQ(Post(id, "state",
+                 domain::CoSignature{letter, domain::SignatureAction::kWithdraw, ring.digest(),
+                                     twin_withdraw.Encode()})
                 .status,
             400);
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -303,29 +334,33 @@ TEST_P(LetterTest, ATwinSignatureStoredBeforeTheFixIsDroppedNotPublished) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 25, 11);
   const crypto::Ring ring = RingOf(state);
-  const std::string id = PublishLetter(Json{{"title", "Two"}, {"body", "Quorum of two."},
-                                            {"organizations", {"state"}}, {"quorum", 2}});
+  const std::string id = PublishLetter(Json{
+      {"title", "Two"}, {"body", "Quorum of two."}, {"organizations", {"state"}}, {"quorum", 2}});
   ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
   const auto letter = *crypto::FixedFromHex<domain::LetterId>(id);
   const crypto::LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(
-      letter, domain::LetterStatement(letter, domain::SignatureAction::kSign), ring, 0, state[0].ring.secret,
-      sig_rng_, crypto::testing::SetBit255);
+      letter, domain::LetterStatement(letter, domain::SignatureAction::kSign), ring, 0,
+      state[0].ring.secret, sig_rng_, crypto::testing::SetBit255);
   {
     auto tx = store_->Begin(store::TxMode::kWrite);
     ASSERT_TRUE(tx.ok());
     auto org = (*tx)->FindOrganizationBySlug("state");
     ASSERT_TRUE(org.ok() && org->has_value());
-    ASSERT_TRUE((*tx)->InsertCoSignature(store::CoSignatureRecord{
-                         store::Blob(letter.begin(), letter.end()), store::Blob(twin.tag.begin(), twin.tag.end()),
-                         store::CoSignatureAction::kSign, (*org)->id, store::Blob(ring.digest().begin(), ring.digest().end()),
-                         twin.Encode(), std::nullopt, std::nullopt})
-                    .ok());
+    ASSERT_TRUE(
+        (*tx)
+            ->InsertCoSignature(store::CoSignatureRecord{
+                store::Blob(letter.begin(), letter.end()),
+                store::Blob(twin.tag.begin(), twin.tag.end()), store::CoSignatureAction::kSign,
+                (*org)->id, store::Blob(ring.digest().begin(), ring.digest().end()), twin.Encode(),
+                std::nullopt, std::nullopt})
+            .ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   EXPECT_EQ(*service_->PublishBatch(), 0u);  // one real signer: the quorum of two is not reached
   EXPECT_EQ(Letter(id)["quorum_reached"], false);
   EXPECT_EQ(Call("POST", "/api/v1/letters/" + id + "/signature-status",
-                 Json{{"tag", crypto::ToHex(twin.tag)}}.dump()).status,
+                 Json{{"tag", crypto::ToHex(twin.tag)}}.dump())
+                .status,
             404);  // the twin is gone
   ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[1])).status, 202);
   EXPECT_EQ(*service_->PublishBatch(), 2u);
@@ -340,21 +375,26 @@ TEST_P(LetterTest, AQuorumLetterRevealsNothingUntilTheQuorumThenEverythingAtOnce
   MakeOrg("state");
   auto state = EnrollMembers("state", 25, 4);
   const crypto::Ring ring = RingOf(state);
-  const std::string id = PublishLetter(Json{{"title", "Quorum"}, {"body", "Only with five."},
-                                            {"organizations", {"state"}}, {"quorum", 5}});
-  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[i])).status, 202);
+  const std::string id = PublishLetter(Json{{"title", "Quorum"},
+                                            {"body", "Only with five."},
+                                            {"organizations", {"state"}},
+                                            {"quorum", 5}});
+  for (std::size_t i = 0; i < 4; ++i)
+    ASSERT_EQ(Post(id, "state", SignAs(id, ring, state[i])).status, 202);
   EXPECT_EQ(*service_->PublishBatch(), 0u);
   Json view = Letter(id);
   EXPECT_EQ(view["counts"], "quorum not yet reached");
   EXPECT_TRUE(view["total"].is_null());
   EXPECT_TRUE(view["organizations"][0]["signers"].is_null());
-  auto tag = JsonOf(Post(id, "state", SignAs(id, ring, state[4])))["receipt"]["tag"].get<std::string>();
+  auto tag =
+      JsonOf(Post(id, "state", SignAs(id, ring, state[4])))["receipt"]["tag"].get<std::string>();
   // The fifth signature reaches the quorum, but nothing public says so before the batch: a
   // flag that flipped now would date the fifth signature (security review M1).
   view = Letter(id);
   EXPECT_EQ(view["quorum_reached"], false);
   EXPECT_EQ(view["counts"], "quorum not yet reached");
-  EXPECT_EQ(JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status", Json{{"tag", tag}}.dump()))["signatures"][0]["state"],
+  EXPECT_EQ(JsonOf(Call("POST", "/api/v1/letters/" + id + "/signature-status",
+                        Json{{"tag", tag}}.dump()))["signatures"][0]["state"],
             "waiting-for-quorum");
   EXPECT_EQ(*service_->PublishBatch(), 5u);  // the early four go out together with the fifth
   view = Letter(id);
@@ -371,19 +411,37 @@ TEST_P(LetterTest, AClosedLetterRefusesSignaturesAndPublishingNeedsEnoughMembers
   const crypto::Ring ring = RingOf(state);
   // A roster below the minimum ring size cannot be named.
   Session s = Login("state", "reviewer");
-  auto refused = Call("POST", "/api/v1/letters",
-                      Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state", "tiny"}}}.dump(), s.Headers());
+  auto refused =
+      Call("POST", "/api/v1/letters",
+           Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state", "tiny"}}}.dump(),
+           s.Headers());
   EXPECT_EQ(refused.status, 409);
   EXPECT_NE(refused.body.find("at least 20"), std::string::npos) << refused.body;
   // Neither an anonymous request nor a bad letter publishes anything.
-  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state"}}}.dump()).status, 401);
-  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", ""}, {"body", "B"}, {"organizations", {"state"}}}.dump(), s.Headers()).status, 400);
-  EXPECT_EQ(Call("POST", "/api/v1/letters", Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state"}},
-                                                 {"closes_at_ms", kStart - 1}}.dump(), s.Headers()).status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/letters",
+                 Json{{"title", "T"}, {"body", "B"}, {"organizations", {"state"}}}.dump())
+                .status,
+            401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/letters",
+           Json{{"title", ""}, {"body", "B"}, {"organizations", {"state"}}}.dump(), s.Headers())
+          .status,
+      400);
+  EXPECT_EQ(Call("POST", "/api/v1/letters",
+                 Json{{"title", "T"},
+                      {"body", "B"},
+                      {"organizations", {"state"}},
+                      {"closes_at_ms", kStart - 1}}
+                     .dump(),
+                 s.Headers())
+                .status,
+            400);
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 0u);
 
-  const std::string id = PublishLetter(Json{{"title", "Closing"}, {"body", "Sign within the hour."},
-                                            {"organizations", {"state"}}, {"closes_at_ms", kStart + 3'600'000}});
+  const std::string id = PublishLetter(Json{{"title", "Closing"},
+                                            {"body", "Sign within the hour."},
+                                            {"organizations", {"state"}},
+                                            {"closes_at_ms", kStart + 3'600'000}});
   EXPECT_EQ(Post(id, "state", SignAs(id, ring, state[0])).status, 202);
   clock_.Advance(2 * 3'600'000);
   auto closed = Post(id, "state", SignAs(id, ring, state[1]));
@@ -393,11 +451,15 @@ TEST_P(LetterTest, AClosedLetterRefusesSignaturesAndPublishingNeedsEnoughMembers
   EXPECT_EQ(*service_->PublishBatch(), 1u);  // accepted before closing: still published
   EXPECT_EQ(Letter(id)["total"], 1);
   // Corrections are new letters that point at the old one, which must exist.
-  Json correction{{"title", "Closing (corrected)"}, {"body", "Sign within the day."}, {"organizations", {"state"}},
+  Json correction{{"title", "Closing (corrected)"},
+                  {"body", "Sign within the day."},
+                  {"organizations", {"state"}},
                   {"supersedes", id}};
   EXPECT_EQ(PublishLetter(correction).size(), 64u);
   correction["supersedes"] = std::string(64, 'a');
-  EXPECT_EQ(Call("POST", "/api/v1/letters", correction.dump(), Login("state", "admin").Headers()).status, 404);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/letters", correction.dump(), Login("state", "admin").Headers()).status,
+      404);
 }
 
 // Issue 12 item 6: every stored text has a limit and no control characters where it will be
@@ -406,7 +468,9 @@ TEST_P(LetterTest, InputsAreBoundedCanonicalAndInRange) {
   MakeOrg("state");
   EnrollMembers("state", 20, 40);
   Session s = Login("state", "reviewer");
-  auto post = [&](Json letter) { return Call("POST", "/api/v1/letters", letter.dump(), s.Headers()); };
+  auto post = [&](Json letter) {
+    return Call("POST", "/api/v1/letters", letter.dump(), s.Headers());
+  };
   const Json base{{"title", "T"}, {"body", "Line one.\n\tLine two."}, {"organizations", {"state"}}};
   auto with = [&](const char* field, Json v) {
     Json j = base;
@@ -416,9 +480,10 @@ TEST_P(LetterTest, InputsAreBoundedCanonicalAndInRange) {
   // A new letter's title holds no control character, C1 included; its text only line breaks
   // and tabs; a blank title is refused; a quorum beyond the roster or a closing time beyond
   // 64 bits would hide or close the letter for good.
-  for (const Json& bad : {with("title", "Ring\x1b[2J"), with("title", "A\nB"), with("title", "C1 \u009b"),
-                          with("title", "   "), with("body", "x\ry"), with("body", "x\u0007"),
-                          with("body", "x\u0085y"), with("quorum", 21), with("closes_at_ms", 9'223'372'036'854'775'808ULL)}) {
+  for (const Json& bad : {with("title", "Ring\x1b[2J"), with("title", "A\nB"),
+                          with("title", "C1 \u009b"), with("title", "   "), with("body", "x\ry"),
+                          with("body", "x\u0007"), with("body", "x\u0085y"), with("quorum", 21),
+                          with("closes_at_ms", 9'223'372'036'854'775'808ULL)}) {
     auto r = post(bad);
     EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.body;
   }
@@ -436,42 +501,60 @@ TEST_P(LetterTest, InputsAreBoundedCanonicalAndInRange) {
   EXPECT_EQ(Call("GET", "/api/v1/letters/" + id).status, 200);
 
   // Numbers in URLs: canonical decimals in range, nothing else.
-  for (const char* v : {"0", "01", "-1", "+1", "1e3", "9223372036854775808", "18446744073709551615", "x"}) {
+  for (const char* v :
+       {"0", "01", "-1", "+1", "1e3", "9223372036854775808", "18446744073709551615", "x"}) {
     EXPECT_EQ(Call("GET", std::string("/api/v1/orgs/state/roster/") + v).status, 400) << v;
   }
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster/1").status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/log/entries?start=00&end=1").status, 400);
   Session admin = Login("state", "admin");
-  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/0", Json{{"disabled", true}}.dump(), admin.Headers()).status, 400);
-  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/9223372036854775808", Json{{"disabled", true}}.dump(),
-                 admin.Headers()).status, 400);
-  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/notifications?undelivered=yes", "", s.Headers()).status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/0", Json{{"disabled", true}}.dump(),
+                 admin.Headers())
+                .status,
+            400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/9223372036854775808",
+                 Json{{"disabled", true}}.dump(), admin.Headers())
+                .status,
+            400);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/notifications?undelivered=yes", "", s.Headers()).status,
+            400);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/cables?overdue=2", "", s.Headers()).status, 400);
   for (Json up_to : {Json(-1), Json(0), Json(1.5), Json("1")}) {
-    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/notifications/delivered", Json{{"up_to", up_to}}.dump(), s.Headers()).status,
-              400) << up_to.dump();
+    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/notifications/delivered",
+                   Json{{"up_to", up_to}}.dump(), s.Headers())
+                  .status,
+              400)
+        << up_to.dump();
   }
 
   // Holidays: a name is short text without control characters.
   for (const char* name : {"", "  ", "Bell\a", "Tab\tday"}) {
-    auto r = Call("PUT", "/api/v1/orgs/state/holidays", Json{{"holidays", {{{"date", "2026-12-25"}, {"name", name}}}}}.dump(),
+    auto r = Call("PUT", "/api/v1/orgs/state/holidays",
+                  Json{{"holidays", {{{"date", "2026-12-25"}, {"name", name}}}}}.dump(),
                   admin.Headers());
     EXPECT_EQ(r.status, 400) << name << " " << r.body;
   }
-  EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/holidays",
-                 Json{{"holidays", {{{"date", "2026-12-25"}, {"name", std::string(201, 'x')}}}}}.dump(), admin.Headers())
-                .status,
-            400);
+  EXPECT_EQ(
+      Call("PUT", "/api/v1/orgs/state/holidays",
+           Json{{"holidays", {{{"date", "2026-12-25"}, {"name", std::string(201, 'x')}}}}}.dump(),
+           admin.Headers())
+          .status,
+      400);
 
   // Drafts: each field of the letter's type and size; at most 100 per account.
-  for (const Json& bad : {Json{{"title", 5}}, Json{{"title", std::string(513, 'x')}}, Json{{"organizations", "state"}},
-                          Json{{"quorum", -1}}, Json{{"supersedes", Json::array()}}, Json{{"body", std::string(256 * 1024 + 1, 'x')}}}) {
+  for (const Json& bad :
+       {Json{{"title", 5}}, Json{{"title", std::string(513, 'x')}},
+        Json{{"organizations", "state"}}, Json{{"quorum", -1}}, Json{{"supersedes", Json::array()}},
+        Json{{"body", std::string(256 * 1024 + 1, 'x')}}}) {
     const int status = Call("POST", "/api/v1/drafts", bad.dump(), s.Headers()).status;
     EXPECT_TRUE(status == 400 || status == 413) << status << " " << bad.dump().substr(0, 80);
   }
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/drafts", "", s.Headers()))["drafts"].size(), 0u);
   for (int i = 0; i < 100; ++i) {
-    ASSERT_EQ(Call("POST", "/api/v1/drafts", Json{{"title", "Draft " + std::to_string(i)}}.dump(), s.Headers()).status, 201);
+    ASSERT_EQ(Call("POST", "/api/v1/drafts", Json{{"title", "Draft " + std::to_string(i)}}.dump(),
+                   s.Headers())
+                  .status,
+              201);
   }
   auto full = Call("POST", "/api/v1/drafts", Json{{"title", "One too many"}}.dump(), s.Headers());
   EXPECT_EQ(full.status, 429) << full.body;
@@ -485,11 +568,15 @@ TEST_P(LetterTest, StaffPublishOnlyLettersThatNameTheirOwnOrganization) {
   EnrollMembers("state", 20, 30);
   EnrollMembers("usaid", 20, 31);
   Session s = Login("state", "reviewer");
-  auto other = Call("POST", "/api/v1/letters",
-                    Json{{"title", "Theirs"}, {"body", "Only usaid."}, {"organizations", {"usaid"}}}.dump(), s.Headers());
+  auto other =
+      Call("POST", "/api/v1/letters",
+           Json{{"title", "Theirs"}, {"body", "Only usaid."}, {"organizations", {"usaid"}}}.dump(),
+           s.Headers());
   EXPECT_EQ(other.status, 403) << other.body;
-  auto both = Call("POST", "/api/v1/letters",
-                   Json{{"title", "Ours"}, {"body", "Both."}, {"organizations", {"usaid", "state"}}}.dump(), s.Headers());
+  auto both =
+      Call("POST", "/api/v1/letters",
+           Json{{"title", "Ours"}, {"body", "Both."}, {"organizations", {"usaid", "state"}}}.dump(),
+           s.Headers());
   EXPECT_EQ(both.status, 201) << both.body;
 }
 
@@ -501,18 +588,27 @@ TEST_P(LetterTest, DraftsArePrivateToTheirAuthorUntilPublished) {
   Session bob = Login("usaid", "admin");
   auto created = Call("POST", "/api/v1/drafts", Json{{"title", "Draft"}}.dump(), alice.Headers());
   ASSERT_EQ(created.status, 201) << created.body;
-  const std::string path = "/api/v1/drafts/" + std::to_string(JsonOf(created)["id"].get<std::int64_t>());
-  EXPECT_EQ(Call("GET", path, "", bob.Headers()).status, 404);  // another tenant: as if it did not exist
+  const std::string path =
+      "/api/v1/drafts/" + std::to_string(JsonOf(created)["id"].get<std::int64_t>());
+  EXPECT_EQ(Call("GET", path, "", bob.Headers()).status,
+            404);  // another tenant: as if it did not exist
   EXPECT_EQ(Call("PUT", path, Json{{"title", "x"}}.dump(), bob.Headers()).status, 404);
   EXPECT_EQ(Call("POST", path + "/publish", "", bob.Headers()).status, 404);
-  EXPECT_EQ(Call("PUT", path, Json{{"title", "Draft"}, {"colour", "red"}}.dump(), alice.Headers()).status, 400);
-  EXPECT_EQ(Call("POST", path + "/publish", "", alice.Headers()).status, 400);  // incomplete: no body yet
-  EXPECT_EQ(Call("PUT", path, Json{{"title", "Draft"}, {"body", "Text"}, {"organizations", {"state"}}}.dump(),
-                 alice.Headers()).status, 204);
+  EXPECT_EQ(
+      Call("PUT", path, Json{{"title", "Draft"}, {"colour", "red"}}.dump(), alice.Headers()).status,
+      400);
+  EXPECT_EQ(Call("POST", path + "/publish", "", alice.Headers()).status,
+            400);  // incomplete: no body yet
+  EXPECT_EQ(Call("PUT", path,
+                 Json{{"title", "Draft"}, {"body", "Text"}, {"organizations", {"state"}}}.dump(),
+                 alice.Headers())
+                .status,
+            204);
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/drafts", "", alice.Headers()))["drafts"].size(), 1u);
   auto pub = Call("POST", path + "/publish", "", alice.Headers());
   ASSERT_EQ(pub.status, 201) << pub.body;
-  EXPECT_EQ(Call("GET", path, "", alice.Headers()).status, 404);  // the draft is gone, the letter is public
+  EXPECT_EQ(Call("GET", path, "", alice.Headers()).status,
+            404);  // the draft is gone, the letter is public
   EXPECT_EQ(Letter(JsonOf(pub)["id"])["letter"]["body"], "Text");
 }
 
@@ -548,8 +644,10 @@ TEST_P(LetterTest, AMemberPublishesAtMostTheQuotaPerPeriodAndStaysUnlinkable) {
   const crypto::Ring ring = RingOf(state);
   auto publish = [&](const std::string& title, const crypto::MemberKeys& k, std::uint64_t slot) {
     const domain::Letter letter = StateLetter(title, "Text.");
-    return Call("POST", "/api/v1/letters/member",
-                MemberLetterBody(letter, ring, ProveMembership(letter, ring, k, slot).Encode(), slot).dump());
+    return Call(
+        "POST", "/api/v1/letters/member",
+        MemberLetterBody(letter, ring, ProveMembership(letter, ring, k, slot).Encode(), slot)
+            .dump());
   };
   auto first = publish("One", state[1], 0);
   ASSERT_EQ(first.status, 201) << first.body;
@@ -558,20 +656,27 @@ TEST_P(LetterTest, AMemberPublishesAtMostTheQuotaPerPeriodAndStaysUnlinkable) {
   // The same member in a used slot: refused, and nothing is published.
   auto again = publish("Three", state[1], 0);
   EXPECT_EQ(again.status, 409) << again.body;
-  EXPECT_EQ(Call("GET", "/api/v1/letters/" + crypto::ToHex(domain::ComputeLetterId(StateLetter("Three", "Text.")))).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/letters/" +
+                            crypto::ToHex(domain::ComputeLetterId(StateLetter("Three", "Text."))))
+                .status,
+            404);
   // No slot beyond the quota, no other window, and the old per-letter event is not accepted.
   EXPECT_EQ(publish("Four", state[1], 2).status, 400);
   {
     const domain::Letter letter = StateLetter("Five", "Text.");
-    Json body = MemberLetterBody(letter, ring, ProveMembership(letter, ring, state[1], 0).Encode(), 0);
+    Json body =
+        MemberLetterBody(letter, ring, ProveMembership(letter, ring, state[1], 0).Encode(), 0);
     body["window"] = PublishWindow() - 1;
     EXPECT_EQ(Call("POST", "/api/v1/letters/member", body.dump()).status, 409);
     // The per-letter event of before (a fresh tag for every letter, so no limit) fails.
     const domain::LetterId id = domain::ComputeLetterId(letter);
-    const crypto::LrsSignature old = *crypto::LrsSign(crypto::H256("candor/v1/letter/publish", {id.span()}),
-                                                      domain::PublishProofMessage(id), ring,
-                                                      *ring.IndexOf(state[1].ring.public_key), state[1].ring.secret, sig_rng_);
-    EXPECT_EQ(Call("POST", "/api/v1/letters/member", MemberLetterBody(letter, ring, old.Encode(), 0).dump()).status, 422);
+    const crypto::LrsSignature old = *crypto::LrsSign(
+        crypto::H256("candor/v1/letter/publish", {id.span()}), domain::PublishProofMessage(id),
+        ring, *ring.IndexOf(state[1].ring.public_key), state[1].ring.secret, sig_rng_);
+    EXPECT_EQ(Call("POST", "/api/v1/letters/member",
+                   MemberLetterBody(letter, ring, old.Encode(), 0).dump())
+                  .status,
+              422);
   }
   // Another member's slot 0 is theirs: the tags of two members (and of two slots) differ.
   auto other = publish("Six", state[2], 0);
@@ -601,7 +706,8 @@ TEST_P(LetterTest, AnonymousProofsAreCheckedWithoutTakingTheWriterLock) {
   crypto::LrsSignature proof = ProveMembership(letter, ring, state[2]);
   proof.s[7] = proof.s[8];  // canonical, wrong: fails only in the ring equations
   const Json forged = MemberLetterBody(letter, ring, proof.Encode());
-  const std::string open_letter = PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
+  const std::string open_letter =
+      PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
   domain::CoSignature bad_sig = SignAs(open_letter, ring, state[3]);
   std::copy_n(bad_sig.signature.begin() + 32 * 5, 32, bad_sig.signature.begin() + 32 * 4);
 
@@ -620,7 +726,8 @@ TEST_P(LetterTest, LargeRostersAreSplitIntoPublicBucketsAndEachBucketIsARing) {
   Start();
   MakeOrg("state");
   auto state = EnrollMembers("state", 60, 9);  // 3 buckets of 20
-  const std::string id = PublishLetter(Json{{"title", "Buckets"}, {"body", "B"}, {"organizations", {"state"}}});
+  const std::string id =
+      PublishLetter(Json{{"title", "Buckets"}, {"body", "B"}, {"organizations", {"state"}}});
   std::vector<crypto::Point> pts;
   for (const auto& k : state) pts.push_back(k.ring.public_key);
   auto buckets = domain::BucketRoster(pts, 25);
@@ -643,7 +750,8 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
   MakeOrg("state");
   auto state = EnrollMembers("state", 30, 10);
   const crypto::Ring ring = RingOf(state);
-  const std::string id = PublishLetter(Json{{"title", "Privacy"}, {"body", "B"}, {"organizations", {"state"}}});
+  const std::string id =
+      PublishLetter(Json{{"title", "Privacy"}, {"body", "B"}, {"organizations", {"state"}}});
   std::vector<std::string> tags_in_arrival_order;
   for (std::size_t i = 0; i < 12; ++i) {
     clock_.Advance(1234);  // distinct "arrival times", which must be recorded nowhere
@@ -662,10 +770,12 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
   ASSERT_TRUE(rows_or.ok());
   const std::vector<store::SqlRow> rows = std::move(rows_or).value();
   ASSERT_EQ(rows.size(), 12u);
-  EXPECT_EQ(rows[0].size(), 8u);  // letter, tag, action, organization, ring digest, signature, batch, log index
+  EXPECT_EQ(rows[0].size(),
+            8u);  // letter, tag, action, organization, ring digest, signature, batch, log index
   if (GetParam() == "sqlite") {
     std::vector<std::string> stored;
-    for (const auto& row : rows) stored.push_back(crypto::ToHex(crypto::ByteSpan(row[1].as_blob())));
+    for (const auto& row : rows)
+      stored.push_back(crypto::ToHex(crypto::ByteSpan(row[1].as_blob())));
     EXPECT_TRUE(std::is_sorted(stored.begin(), stored.end()));
     EXPECT_NE(stored, tags_in_arrival_order);
   }
@@ -677,9 +787,10 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
   for (const auto& k : state) member_keys.insert(crypto::ToHex(k.ring.public_key));
   std::set<std::int64_t> arrival_times;
   for (std::int64_t t = kStart + 1234; t <= kStart + 12 * 1234; t += 1234) arrival_times.insert(t);
-  auto tables_or = conn->Query(GetParam() == "sqlite"
-                                   ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                   : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  auto tables_or =
+      conn->Query(GetParam() == "sqlite" ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                         : "SELECT table_name FROM information_schema.tables WHERE "
+                                           "table_schema = current_schema()");
   ASSERT_TRUE(tables_or.ok());
   const std::vector<store::SqlRow> tables = std::move(tables_or).value();
   ASSERT_GT(tables.size(), 10u);
@@ -694,7 +805,9 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
         if (v.type() == store::SqlValue::Type::kBlob) {
           const auto& b = v.as_blob();
           has_signature = has_signature || b.size() == 32 * (30 + 2);
-          has_member_key = has_member_key || (b.size() == 32 && member_keys.count(crypto::ToHex(crypto::ByteSpan(b))) > 0);
+          has_member_key =
+              has_member_key ||
+              (b.size() == 32 && member_keys.count(crypto::ToHex(crypto::ByteSpan(b))) > 0);
         }
         if (v.type() == store::SqlValue::Type::kText) {
           EXPECT_EQ(v.as_text().find("127.0.0.1"), std::string::npos) << table;
@@ -723,12 +836,16 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   MakeOrg("usaid");
   auto state = EnrollMembers("state", 24, 11);
   auto usaid = EnrollMembers("usaid", 21, 12);
-  const std::string id = PublishLetter(Json{{"title", "Recount"}, {"body", "Count us."},
-                                            {"organizations", {"state", "usaid"}}});
+  const std::string id = PublishLetter(
+      Json{{"title", "Recount"}, {"body", "Count us."}, {"organizations", {"state", "usaid"}}});
   const crypto::Ring state_ring = RingOf(state), usaid_ring = RingOf(usaid);
-  for (std::size_t i = 0; i < 6; ++i) ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[i])).status, 202);
-  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(Post(id, "usaid", SignAs(id, usaid_ring, usaid[i])).status, 202);
-  ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[0], domain::SignatureAction::kWithdraw)).status, 202);
+  for (std::size_t i = 0; i < 6; ++i)
+    ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[i])).status, 202);
+  for (std::size_t i = 0; i < 4; ++i)
+    ASSERT_EQ(Post(id, "usaid", SignAs(id, usaid_ring, usaid[i])).status, 202);
+  ASSERT_EQ(Post(id, "state", SignAs(id, state_ring, state[0], domain::SignatureAction::kWithdraw))
+                .status,
+            202);
   ASSERT_EQ(*service_->PublishBatch(), 11u);
 
   auto run = [&](const std::string& args) {
@@ -736,20 +853,25 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   };
   // A member signs from the command line with their key file.
   crypto::SeededRng file_rng(5);
-  auto file = crypto::SealKeyFile(usaid[10], "correct horse", crypto::KdfParams::Interactive(), file_rng);
+  auto file =
+      crypto::SealKeyFile(usaid[10], "correct horse", crypto::KdfParams::Interactive(), file_rng);
   ASSERT_TRUE(file.ok());
   const std::string key_path = (dir_ / "member.key").string();
-  std::ofstream(key_path, std::ios::binary).write(reinterpret_cast<const char*>(file->data()),
-                                                   static_cast<std::streamsize>(file->size()));
+  std::ofstream(key_path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(file->data()),
+             static_cast<std::streamsize>(file->size()));
   const std::string receipt = (dir_ / "receipt.json").string();
   const std::string server = url_server_.ToString();
-  auto signed_out = run("letter sign " + id + " --server " + server + " --key " + key_path + " --receipt " + receipt);
+  auto signed_out = run("letter sign " + id + " --server " + server + " --key " + key_path +
+                        " --receipt " + receipt);
   ASSERT_EQ(signed_out.first, 0) << signed_out.second;
-  EXPECT_NE(signed_out.second.find("one of 21 members of 'usaid'"), std::string::npos) << signed_out.second;
+  EXPECT_NE(signed_out.second.find("one of 21 members of 'usaid'"), std::string::npos)
+      << signed_out.second;
   auto again = run("letter sign " + id + " --server " + server + " --key " + key_path);
   EXPECT_NE(again.first, 0);
   EXPECT_NE(again.second.find("already signed"), std::string::npos) << again.second;
-  auto too_small = run("letter sign " + id + " --server " + server + " --key " + key_path + " --min-ring 50");
+  auto too_small =
+      run("letter sign " + id + " --server " + server + " --key " + key_path + " --min-ring 50");
   EXPECT_NE(too_small.first, 0);
   EXPECT_NE(too_small.second.find("nothing was sent"), std::string::npos) << too_small.second;
   auto pending = run("letter receipt " + receipt);
@@ -767,7 +889,8 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   EXPECT_EQ(view["total"], 10);
   const std::string key_hex = crypto::ToHex(service_->log_public_key());
   // The test server's clock is fixed in 2026-09: --max-age 0 takes its tree heads at any age.
-  auto verified = run("verify " + id + " --server " + server + " --log-key " + key_hex + " --json --max-age 0");
+  auto verified =
+      run("verify " + id + " --server " + server + " --log-key " + key_hex + " --json --max-age 0");
   ASSERT_EQ(verified.first, 0) << verified.second;
   Json report = Json::parse(verified.second.substr(verified.second.find('{')), nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << verified.second;
@@ -775,7 +898,8 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
 
   // Export, verify offline, then tamper with one signature byte: refused.
   const std::string bundle_path = (dir_ / "bundle.json").string();
-  auto exported = run("letter export " + id + " --server " + server + " -o " + bundle_path + " --max-age 0");
+  auto exported =
+      run("letter export " + id + " --server " + server + " -o " + bundle_path + " --max-age 0");
   ASSERT_EQ(exported.first, 0) << exported.second;
   auto offline = run("verify --bundle " + bundle_path + " --max-age 0");
   ASSERT_EQ(offline.first, 0) << offline.second;
@@ -796,18 +920,22 @@ TEST_P(LetterTest, TheCommandLineSignsAndRecountsExactlyTheServersCounts) {
   std::ofstream(bundle_path) << bundle.dump();
   auto refused = run("verify --bundle " + bundle_path + " --max-age 0");
   EXPECT_EQ(refused.first, 1) << refused.second;
-  EXPECT_NE(refused.second.find("its inclusion proof does not check"), std::string::npos) << refused.second;
-  auto wrong_key = run("verify " + id + " --server " + server + " --log-key " + std::string(64, '1'));
+  EXPECT_NE(refused.second.find("its inclusion proof does not check"), std::string::npos)
+      << refused.second;
+  auto wrong_key =
+      run("verify " + id + " --server " + server + " --log-key " + std::string(64, '1'));
   EXPECT_EQ(wrong_key.first, 1) << wrong_key.second;
   // A member drafts and publishes a letter from the command line, with a membership proof.
   std::ofstream(dir_ / "text.txt") << "A member's own letter.";
   const std::string draft_path = (dir_ / "letter.json").string();
-  auto drafted = run("letter draft --title 'From the floor' --body-file " + (dir_ / "text.txt").string() +
-                     " --org usaid -o " + draft_path);
+  auto drafted = run("letter draft --title 'From the floor' --body-file " +
+                     (dir_ / "text.txt").string() + " --org usaid -o " + draft_path);
   ASSERT_EQ(drafted.first, 0) << drafted.second;
-  auto published = run("letter publish " + draft_path + " --server " + server + " --key " + key_path);
+  auto published =
+      run("letter publish " + draft_path + " --server " + server + " --key " + key_path);
   ASSERT_EQ(published.first, 0) << published.second;
-  EXPECT_NE(published.second.find("one of 21 members of 'usaid'"), std::string::npos) << published.second;
+  EXPECT_NE(published.second.find("one of 21 members of 'usaid'"), std::string::npos)
+      << published.second;
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/letters"))["letters"].size(), 2u);
   auto shown = run("letter list --server " + server);
   EXPECT_NE(shown.second.find("From the floor"), std::string::npos) << shown.second;
@@ -823,9 +951,10 @@ TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 40, 21);  // 1,344-byte signatures: overflow pages on SQLite
   const crypto::Ring ring = RingOf(state);
-  const std::string open = PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
-  const std::string waiting = PublishLetter(
-      Json{{"title", "Quorum"}, {"body", "Not yet."}, {"organizations", {"state"}}, {"quorum", 40}});
+  const std::string open =
+      PublishLetter(Json{{"title", "Open"}, {"body", "Sign."}, {"organizations", {"state"}}});
+  const std::string waiting = PublishLetter(Json{
+      {"title", "Quorum"}, {"body", "Not yet."}, {"organizations", {"state"}}, {"quorum", 40}});
   std::map<std::string, std::vector<domain::CoSignature>> sent;
   for (const std::string& letter : {open, waiting}) {
     const std::size_t n = letter == open ? 40 : 39;  // the quorum letter stays one short
@@ -839,7 +968,8 @@ TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
   for (const auto& [letter, sigs] : sent) {
     SCOPED_TRACE(letter == open ? "published letter" : "letter waiting for its quorum");
     std::vector<std::int64_t> where;  // recovered position of the i-th arrival
-    std::vector<std::int64_t> where_last;  // SQLite: of its last copy (a published one is in the log too)
+    std::vector<std::int64_t>
+        where_last;  // SQLite: of its last copy (a published one is in the log too)
     if (GetParam() == "sqlite") {
       const crypto::Bytes db = forensics::ReadAll(dir_ / "candor.db");
       const crypto::Bytes wal = forensics::ReadAll(dir_ / "candor.db-wal");
@@ -864,7 +994,8 @@ TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
     } else {
       auto conn = pg_->Connect();
       ASSERT_TRUE(conn.ok());
-      auto rows = forensics::PhysicalRows(**conn, "cosignatures WHERE letter_id = decode('" + letter + "', 'hex')", "tag");
+      auto rows = forensics::PhysicalRows(
+          **conn, "cosignatures WHERE letter_id = decode('" + letter + "', 'hex')", "tag");
       ASSERT_EQ(rows.size(), sigs.size());
       std::set<std::string> xmins;
       for (const auto& s : sigs) {
@@ -879,7 +1010,8 @@ TEST_P(LetterTest, AStolenDatabaseDoesNotTellInWhichOrderCoSignaturesArrived) {
     for (const auto* positions : {&where, &where_last}) {
       if (positions->empty()) continue;
       const double tau = forensics::KendallTau(forensics::RanksOf(*positions));
-      EXPECT_LT(std::abs(tau), 0.4) << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
+      EXPECT_LT(std::abs(tau), 0.4)
+          << "the physical order follows the arrival order (Kendall's tau " << tau << ")";
     }
   }
 }
@@ -893,7 +1025,8 @@ TEST_P(LetterTest, TheLetterListComesInPages) {
   EnrollMembers("state", 20, 4);
   std::vector<std::string> published;
   for (int i = 0; i < 5; ++i) {
-    published.push_back(PublishLetter(Json{{"title", "Letter " + std::to_string(i)}, {"body", "Text."},
+    published.push_back(PublishLetter(Json{{"title", "Letter " + std::to_string(i)},
+                                           {"body", "Text."},
                                            {"organizations", {"state"}}}));
   }
   std::vector<std::string> seen;
@@ -915,7 +1048,8 @@ TEST_P(LetterTest, TheLetterListComesInPages) {
   auto all = JsonOf(Call("GET", "/api/v1/letters"));
   EXPECT_EQ(all["letters"].size(), 5u);
   EXPECT_TRUE(all["next_after"].is_null());
-  for (const char* bad : {"?limit=0", "?limit=201", "?limit=-1", "?after=-1", "?after=01", "?limit=1e3"}) {
+  for (const char* bad :
+       {"?limit=0", "?limit=201", "?limit=-1", "?after=-1", "?after=01", "?limit=1e3"}) {
     EXPECT_EQ(Call("GET", std::string("/api/v1/letters") + bad).status, 400) << bad;
   }
 }

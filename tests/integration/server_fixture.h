@@ -18,16 +18,16 @@
 #include "cli/trusted_log.h"
 #include "crypto/ed25519.h"
 #include "crypto/keys.h"
-#include "crypto/totp.h"
 #include "crypto/lrs.h"
+#include "crypto/totp.h"
 #include "domain/log_entry.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
 #include "server/app/routes.h"
 #include "server/app/service.h"
 #include "server/app/web_release.h"
-#include "server/http/static_files.h"
 #include "server/http/server.h"
+#include "server/http/static_files.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "store/test_database.h"
@@ -116,8 +116,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     store_ = std::move(*st);
     app::ServiceConfig cfg = config_;
     cfg.password_cost = crypto::PasswordCost::kInteractive;
-    service_ = std::make_unique<app::Service>(*store_, clock_, rng_,
-                                              crypto::SignKeyPairFromSecret(log_key_secret_.Clone()), cfg);
+    service_ = std::make_unique<app::Service>(
+        *store_, clock_, rng_, crypto::SignKeyPairFromSecret(log_key_secret_.Clone()), cfg);
     http::Router router;
     ASSERT_TRUE(app::AddApiRoutes(router, *service_).ok());
     if (!web_dir_.empty()) {
@@ -147,8 +147,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     store_.reset();
   }
 
-  cli::HttpReply Call(const std::string& method, const std::string& target, const std::string& body = "",
-                      cli::HeaderList headers = {}) {
+  cli::HttpReply Call(const std::string& method, const std::string& target,
+                      const std::string& body = "", cli::HeaderList headers = {}) {
     auto r = cli::HttpRequest(url_server_, method, target, body, "", headers);
     EXPECT_TRUE(r.ok()) << r.error().message();
     return r.ok() ? *r : cli::HttpReply{};
@@ -157,9 +157,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
 
   struct Session {
     std::string cookie, csrf;
-    cli::HeaderList Headers() const {
-      return {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
-    }
+    cli::HeaderList Headers() const { return {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}; }
   };
   Session Login(const std::string& org, const std::string& user) {
     auto r = Call("POST", "/api/v1/session",
@@ -172,7 +170,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   void MakeOrg(const std::string& slug) {
     ASSERT_TRUE(service_->CreateOrganization(slug, "Org " + slug, std::nullopt, false).ok());
     ASSERT_TRUE(service_->CreateAccount(slug, "admin", kPassword, store::kRoleAdministrator).ok());
-    ASSERT_TRUE(service_->CreateAccount(slug, "officer", kPassword, store::kRoleEnrollmentOfficer).ok());
+    ASSERT_TRUE(
+        service_->CreateAccount(slug, "officer", kPassword, store::kRoleEnrollmentOfficer).ok());
     ASSERT_TRUE(service_->CreateAccount(slug, "reviewer", kPassword, store::kRoleReviewer).ok());
   }
 
@@ -211,8 +210,10 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   // Registers a reviewer's key with its proof of possession, as `candor cable register-key` does.
-  cli::HttpReply RegisterReviewerKey(const Session& s, const std::string& slug, const crypto::BoxKeyPair& key) {
-    auto challenge = Call("GET", "/api/v1/orgs/" + slug + "/reviewer-key/challenge", "", s.Headers());
+  cli::HttpReply RegisterReviewerKey(const Session& s, const std::string& slug,
+                                     const crypto::BoxKeyPair& key) {
+    auto challenge =
+        Call("GET", "/api/v1/orgs/" + slug + "/reviewer-key/challenge", "", s.Headers());
     if (challenge.status != 200) return challenge;
     auto body = cli::ReviewerKeyRegistration(slug, JsonOf(challenge), key);
     EXPECT_TRUE(body.ok()) << body.error().message();
@@ -225,7 +226,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     return JsonOf(r).value("invitation", "");
   }
 
-  cli::HttpReply Enroll(const std::string& slug, const std::string& code, const crypto::MemberKeys& k) {
+  cli::HttpReply Enroll(const std::string& slug, const std::string& code,
+                        const crypto::MemberKeys& k) {
     return Call("POST", "/api/v1/orgs/" + slug + "/enroll",
                 Json{{"invitation", code},
                      {"ring_public", crypto::ToHex(k.ring.public_key)},

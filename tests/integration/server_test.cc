@@ -1,12 +1,12 @@
 // The real server over real sockets against real engines: organizations, accounts,
 // enrollment, rosters, the log service.
 #include <algorithm>
-#include <vector>
-#include <thread>
 #include <atomic>
 #include <fstream>
 #include <limits>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "crypto/at_rest.h"
 #include "domain/log_entry.h"
@@ -37,7 +37,8 @@ TEST_P(ServerTest, EnrollmentBuildsAVersionedRosterWithoutNames) {
 
   // Removal is a new version; the removed key cannot come back.
   auto rm = Call("POST", "/api/v1/orgs/state/roster/remove",
-                 Json{{"ring_public", crypto::ToHex(members[1].ring.public_key)}}.dump(), officer.Headers());
+                 Json{{"ring_public", crypto::ToHex(members[1].ring.public_key)}}.dump(),
+                 officer.Headers());
   ASSERT_EQ(rm.status, 200) << rm.body;
   EXPECT_EQ(JsonOf(rm)["version"], 4);
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster"))["size"], 2);
@@ -47,16 +48,20 @@ TEST_P(ServerTest, EnrollmentBuildsAVersionedRosterWithoutNames) {
   EXPECT_EQ(history["events"][3]["action"], "remove");
   // A key removed twice, or never on the roster: not found, and nothing changes.
   auto again = Call("POST", "/api/v1/orgs/state/roster/remove",
-                    Json{{"ring_public", crypto::ToHex(members[1].ring.public_key)}}.dump(), officer.Headers());
+                    Json{{"ring_public", crypto::ToHex(members[1].ring.public_key)}}.dump(),
+                    officer.Headers());
   EXPECT_EQ(again.status, 404) << again.body;
   // The summary the organization page shows (sizes and digests kept per version, issue 12)
   // agrees with the members listed: at the latest version and at each earlier one.
   auto org = JsonOf(Call("GET", "/api/v1/orgs/state"));
   EXPECT_EQ(org["roster_size"], 2);
   EXPECT_EQ(org["roster_version"], 4);
-  EXPECT_EQ(org["roster_digest"],
-            crypto::ToHex(crypto::Ring::Create({members[0].ring.public_key, members[2].ring.public_key})->digest()));
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster/3"))["digest"], crypto::ToHex(crypto::Ring::Create(keys)->digest()));
+  EXPECT_EQ(
+      org["roster_digest"],
+      crypto::ToHex(crypto::Ring::Create({members[0].ring.public_key, members[2].ring.public_key})
+                        ->digest()));
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster/3"))["digest"],
+            crypto::ToHex(crypto::Ring::Create(keys)->digest()));
   auto list = JsonOf(Call("GET", "/api/v1/orgs"));
   EXPECT_EQ(list["organizations"][0]["roster_size"], 2);
   auto next = Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng));
@@ -70,7 +75,9 @@ TEST_P(ServerTest, RosterVersionsAreCacheableWithStrongEntityTags) {
   MakeOrg("state");
   Session officer = Login("state", "officer");
   crypto::SeededRng rng(9);
-  for (int i = 0; i < 2; ++i) ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng)).status, 201);
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng)).status,
+              201);
   auto v1 = Call("GET", "/api/v1/orgs/state/roster/1");
   ASSERT_EQ(v1.status, 200);
   EXPECT_EQ(v1.Header("Cache-Control"), "public, max-age=31536000, immutable");
@@ -80,16 +87,20 @@ TEST_P(ServerTest, RosterVersionsAreCacheableWithStrongEntityTags) {
   EXPECT_EQ(again.status, 304);
   EXPECT_EQ(again.body, "");
   EXPECT_EQ(again.Header("ETag"), tag);
-  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster/1", "", {{"If-None-Match", "\"other\""}}).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster/1", "", {{"If-None-Match", "\"other\""}}).status,
+            200);
 
   auto latest = Call("GET", "/api/v1/orgs/state/roster");
   EXPECT_EQ(latest.Header("Cache-Control"), "no-cache");
   EXPECT_NE(latest.Header("ETag"), tag);
   EXPECT_EQ(latest.Header("ETag"), Call("GET", "/api/v1/orgs/state/roster/2").Header("ETag"));
-  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}}).status, 304);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}})
+                .status,
+            304);
   // A new member: the latest roster has a new tag; the old one no longer matches it.
   ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(rng)).status, 201);
-  auto after = Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}});
+  auto after =
+      Call("GET", "/api/v1/orgs/state/roster", "", {{"If-None-Match", latest.Header("ETag")}});
   EXPECT_EQ(after.status, 200);
   EXPECT_EQ(JsonOf(after)["size"], 3);
   // Everything else in the API stays uncacheable.
@@ -143,23 +154,32 @@ TEST_P(ServerTest, InvitationsInBulk) {
   MakeOrg("state");
   Session officer = Login("state", "officer");
   for (Json bad : {Json(0), Json(-1), Json(1001), Json("5"), Json(2.5)}) {
-    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", bad}}.dump(), officer.Headers()).status, 400)
+    EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", bad}}.dump(),
+                   officer.Headers())
+                  .status,
+              400)
         << bad.dump();
   }
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 0);
-  auto r = Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", 50}, {"valid_hours", 24}}.dump(), officer.Headers());
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"],
+            0);
+  auto r = Call("POST", "/api/v1/orgs/state/invitations",
+                Json{{"count", 50}, {"valid_hours", 24}}.dump(), officer.Headers());
   ASSERT_EQ(r.status, 201) << r.body;
   const Json codes = JsonOf(r)["invitations"];
   ASSERT_EQ(codes.size(), 50u);
   EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), 50u);
   EXPECT_EQ(JsonOf(r)["expires_at_ms"], kStart + 24 * 3'600'000);
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 50);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"],
+            50);
   crypto::SeededRng rng(11);
   EXPECT_EQ(Enroll("state", codes[7], crypto::GenerateMemberKeys(rng)).status, 201);
   EXPECT_EQ(Enroll("state", codes[7], crypto::GenerateMemberKeys(rng)).status, 403);  // used
-  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"], 49);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/invitations", "", officer.Headers()))["open"],
+            49);
   // Other roles cannot.
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", 2}}.dump(), Login("state", "reviewer").Headers()).status,
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", Json{{"count", 2}}.dump(),
+                 Login("state", "reviewer").Headers())
+                .status,
             403);
 }
 
@@ -169,13 +189,17 @@ TEST_P(ServerTest, TenantsAreIsolatedOnEveryStaffEndpoint) {
   Session admin = Login("state", "admin");
   Session officer = Login("state", "officer");
   Session reviewer = Login("state", "reviewer");
-  struct Ep { std::string method, path, body; };
+  struct Ep {
+    std::string method, path, body;
+  };
   const std::vector<Ep> endpoints = {
       {"POST", "/api/v1/orgs/usaid/invitations", "{}"},
       {"GET", "/api/v1/orgs/usaid/invitations", ""},
-      {"POST", "/api/v1/orgs/usaid/roster/remove", Json{{"ring_public", std::string(64, 'a')}}.dump()},
+      {"POST", "/api/v1/orgs/usaid/roster/remove",
+       Json{{"ring_public", std::string(64, 'a')}}.dump()},
       {"GET", "/api/v1/orgs/usaid/accounts", ""},
-      {"POST", "/api/v1/orgs/usaid/accounts", Json{{"username", "x"}, {"password", kPassword}, {"roles", {"reviewer"}}}.dump()},
+      {"POST", "/api/v1/orgs/usaid/accounts",
+       Json{{"username", "x"}, {"password", kPassword}, {"roles", {"reviewer"}}}.dump()},
       {"PATCH", "/api/v1/orgs/usaid/accounts/1", Json{{"disabled", true}}.dump()},
       {"PUT", "/api/v1/orgs/usaid/settings", "{}"},
       {"GET", "/api/v1/orgs/usaid/holidays", ""},
@@ -206,14 +230,19 @@ TEST_P(ServerTest, RolesArePermissionsAndSessionsNeedCsrf) {
   EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", "{}", admin.Headers()).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/accounts", "", officer.Headers()).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/state/accounts", "", admin.Headers()).status, 200);
-  EXPECT_EQ(Call("PUT", "/api/v1/orgs/state/reviewer-key",
-                 Json{{"reply_public", std::string(64, '1')}, {"proof", std::string(64, '0')}}.dump(), officer.Headers())
-                .status,
-            403);
+  EXPECT_EQ(
+      Call("PUT", "/api/v1/orgs/state/reviewer-key",
+           Json{{"reply_public", std::string(64, '1')}, {"proof", std::string(64, '0')}}.dump(),
+           officer.Headers())
+          .status,
+      403);
   crypto::SeededRng key_rng(31);
-  EXPECT_EQ(RegisterReviewerKey(reviewer, "state", crypto::GenerateBoxKeyPair(key_rng)).status, 204);
+  EXPECT_EQ(RegisterReviewerKey(reviewer, "state", crypto::GenerateBoxKeyPair(key_rng)).status,
+            204);
   // Without the CSRF header a state change is refused even with a valid cookie.
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/invitations", "{}", {{"Cookie", officer.cookie}}).status, 403);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/orgs/state/invitations", "{}", {{"Cookie", officer.cookie}}).status,
+      403);
   // Without a session at all: 401.
   EXPECT_EQ(Call("GET", "/api/v1/session").status, 401);
   EXPECT_EQ(Call("GET", "/api/v1/session", "", admin.Headers()).status, 200);
@@ -224,16 +253,21 @@ TEST_P(ServerTest, RolesArePermissionsAndSessionsNeedCsrf) {
   EXPECT_EQ(Call("GET", "/api/v1/session", "", officer.Headers()).status, 401);
   // An administrator adds an account; a disabled account cannot sign in.
   Session admin2 = Login("state", "admin");
-  auto created = Call("POST", "/api/v1/orgs/state/accounts",
-                      Json{{"username", "newbie"}, {"password", kPassword}, {"roles", {"reviewer"}}}.dump(),
-                      admin2.Headers());
+  auto created =
+      Call("POST", "/api/v1/orgs/state/accounts",
+           Json{{"username", "newbie"}, {"password", kPassword}, {"roles", {"reviewer"}}}.dump(),
+           admin2.Headers());
   ASSERT_EQ(created.status, 201) << created.body;
   auto id = JsonOf(created)["id"].get<std::int64_t>();
   EXPECT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(id),
-                 Json{{"disabled", true}}.dump(), admin2.Headers()).status, 204);
-  EXPECT_EQ(Call("POST", "/api/v1/session",
-                 Json{{"organization", "state"}, {"username", "newbie"}, {"password", kPassword}}.dump()).status,
-            401);
+                 Json{{"disabled", true}}.dump(), admin2.Headers())
+                .status,
+            204);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session",
+           Json{{"organization", "state"}, {"username", "newbie"}, {"password", kPassword}}.dump())
+          .status,
+      401);
 }
 
 TEST_P(ServerTest, LoginIsThrottledAndSaysNothingAboutWhichPartWasWrong) {
@@ -262,8 +296,10 @@ TEST_P(ServerTest, OverHttpsTheSessionCookieCarriesTheHostPrefix) {
   Start();
   MakeOrg("state");
   const cli::HeaderList https = {{"X-Forwarded-Proto", "https"}};
-  auto login = Call("POST", "/api/v1/session",
-                    Json{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}}.dump(), https);
+  auto login =
+      Call("POST", "/api/v1/session",
+           Json{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}}.dump(),
+           https);
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string set_cookie = login.Header("Set-Cookie");
   EXPECT_TRUE(set_cookie.starts_with("__Host-candor_session=")) << set_cookie;
@@ -284,9 +320,12 @@ TEST_P(ServerTest, OverHttpsTheSessionCookieCarriesTheHostPrefix) {
   auto plain = Call("GET", "/api/v1/session", "", {{"Cookie", "__Host-candor_session=" + token}});
   EXPECT_EQ(plain.status, 401);
   auto out = Call("DELETE", "/api/v1/session", "",
-                  {{"X-Forwarded-Proto", "https"}, {"Cookie", pair}, {"X-CSRF-Token", JsonOf(login).value("csrf_token", "")}});
+                  {{"X-Forwarded-Proto", "https"},
+                   {"Cookie", pair},
+                   {"X-CSRF-Token", JsonOf(login).value("csrf_token", "")}});
   EXPECT_EQ(out.status, 204) << out.body;
-  EXPECT_TRUE(out.Header("Set-Cookie").starts_with("__Host-candor_session=;")) << out.Header("Set-Cookie");
+  EXPECT_TRUE(out.Header("Set-Cookie").starts_with("__Host-candor_session=;"))
+      << out.Header("Set-Cookie");
 }
 
 TEST_P(ServerTest, SigningOutEverywhereEndsEverySessionOfTheAccount) {
@@ -298,7 +337,8 @@ TEST_P(ServerTest, SigningOutEverywhereEndsEverySessionOfTheAccount) {
   EXPECT_EQ(Call("DELETE", "/api/v1/sessions", "", laptop.Headers()).status, 204);
   EXPECT_EQ(Call("GET", "/api/v1/session", "", laptop.Headers()).status, 401);
   EXPECT_EQ(Call("GET", "/api/v1/session", "", phone.Headers()).status, 401);
-  EXPECT_EQ(Call("GET", "/api/v1/session", "", other.Headers()).status, 200);  // another account: untouched
+  EXPECT_EQ(Call("GET", "/api/v1/session", "", other.Headers()).status,
+            200);  // another account: untouched
 }
 
 // Security review M5: a lockout per account name let anyone lock a reviewer out for good; a
@@ -320,8 +360,10 @@ TEST_P(ServerTest, ABurstOfSignInsIsRefusedAtOnceAndReadsGoOn) {
     burst.emplace_back([&, i] {
       // Names no account has, each once: all checked (never throttled by name), none known.
       auto r = Call("POST", "/api/v1/session",
-                    Json{{"organization", "state"}, {"username", "nobody" + std::to_string(i)},
-                         {"password", "a wrong password here"}}.dump());
+                    Json{{"organization", "state"},
+                         {"username", "nobody" + std::to_string(i)},
+                         {"password", "a wrong password here"}}
+                        .dump());
       if (r.status == 429 && r.body.find("busy checking other sign-ins") != std::string::npos) {
         ++busy;
       } else if (r.status == 401 || r.status == 429) {
@@ -338,10 +380,11 @@ TEST_P(ServerTest, ABurstOfSignInsIsRefusedAtOnceAndReadsGoOn) {
   EXPECT_GT(busy.load(), 0) << "no sign-in was refused as busy";
   EXPECT_GT(refused.load(), 0) << "no sign-in was checked";
   // Once the burst is over, the account signs in.
-  EXPECT_EQ(Call("POST", "/api/v1/session",
-                 Json{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}}.dump())
-                .status,
-            200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session",
+           Json{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}}.dump())
+          .status,
+      200);
 }
 
 TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
@@ -355,7 +398,8 @@ TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
     return (*r)[0][0].as_int();
   };
   // Names no account can have are refused before anything is stored or hashed.
-  for (const std::string& name : {std::string(100'000, 'a'), std::string("Admin"), std::string("a/b"), std::string()}) {
+  for (const std::string& name :
+       {std::string(100'000, 'a'), std::string("Admin"), std::string("a/b"), std::string()}) {
     auto r = service_->Login("state", name, "wrong password here", std::nullopt, "10.0.0.66");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
@@ -363,7 +407,8 @@ TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
   EXPECT_EQ(rows(), 0);
   // Five failures from one address lock that address out, not the account.
   for (int i = 0; i < 5; ++i) {
-    EXPECT_FALSE(service_->Login("state", "admin", "wrong password here", std::nullopt, "10.0.0.66").ok());
+    EXPECT_FALSE(
+        service_->Login("state", "admin", "wrong password here", std::nullopt, "10.0.0.66").ok());
   }
   auto locked = service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.66");
   ASSERT_FALSE(locked.ok());
@@ -373,11 +418,13 @@ TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
   // the limits are the password policy's, in characters.
   std::string long_password;
   for (int i = 0; i < 1000; ++i) long_password += "\xc3\xa9";  // é
-  ASSERT_TRUE(service_->CreateAccount("state", "longpass", long_password, store::kRoleReviewer).ok());
+  ASSERT_TRUE(
+      service_->CreateAccount("state", "longpass", long_password, store::kRoleReviewer).ok());
   EXPECT_TRUE(service_->Login("state", "longpass", long_password, std::nullopt, "10.0.0.8").ok());
   // Rows expire: once the lock and the window are over, the next failure clears them.
   for (int i = 0; i < 3; ++i) {
-    (void)service_->Login("state", "officer", "wrong password here", std::nullopt, "10.0.1." + std::to_string(i));
+    (void)service_->Login("state", "officer", "wrong password here", std::nullopt,
+                          "10.0.1." + std::to_string(i));
   }
   EXPECT_EQ(rows(), 4);
   clock_.Advance(16LL * 60 * 1000);
@@ -396,11 +443,18 @@ TEST_P(ServerTest, BadInputGetsAClearErrorAndChangesNothing) {
   const std::vector<std::pair<std::string, int>> bodies = {
       {"{not json", 400},
       {"[]", 400},
-      {Json{{"invitation", code}, {"ring_public", ring}}.dump(), 400},                       // missing
-      {Json{{"invitation", 5}, {"ring_public", ring}, {"reply_public", reply}}.dump(), 400},  // type
-      {Json{{"invitation", code}, {"ring_public", ring}, {"reply_public", reply}, {"name", "Alice"}}.dump(), 400},
-      {Json{{"invitation", code}, {"ring_public", std::string(64, '0')}, {"reply_public", reply}}.dump(), 400},
-      {Json{{"invitation", code}, {"ring_public", std::string(64, 'f')}, {"reply_public", reply}}.dump(), 400},
+      {Json{{"invitation", code}, {"ring_public", ring}}.dump(), 400},  // missing
+      {Json{{"invitation", 5}, {"ring_public", ring}, {"reply_public", reply}}.dump(),
+       400},  // type
+      {Json{{"invitation", code}, {"ring_public", ring}, {"reply_public", reply}, {"name", "Alice"}}
+           .dump(),
+       400},
+      {Json{{"invitation", code}, {"ring_public", std::string(64, '0')}, {"reply_public", reply}}
+           .dump(),
+       400},
+      {Json{{"invitation", code}, {"ring_public", std::string(64, 'f')}, {"reply_public", reply}}
+           .dump(),
+       400},
       {Json{{"invitation", code}, {"ring_public", "abc"}, {"reply_public", reply}}.dump(), 400},
       {std::string(100 * 1024, ' '), 413},
   };
@@ -423,7 +477,9 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   Session officer = Login("state", "officer");
   crypto::SeededRng member_rng(10);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng)).status, 201);
+    ASSERT_EQ(
+        Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng)).status,
+        201);
   }
   auto key = *crypto::FixedFromHex<crypto::SignPublicKey>(
       JsonOf(Call("GET", "/api/v1/log/key"))["public_key"].get<std::string>());
@@ -432,7 +488,8 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   sth.head.size = sth_json["tree_size"];
   sth.head.root = *crypto::FixedFromHex<tlog::Hash>(sth_json["root"].get<std::string>());
   sth.head.timestamp_ms = sth_json["timestamp_ms"];
-  sth.signature = *crypto::FixedFromHex<crypto::Signature64>(sth_json["signature"].get<std::string>());
+  sth.signature =
+      *crypto::FixedFromHex<crypto::Signature64>(sth_json["signature"].get<std::string>());
   ASSERT_TRUE(tlog::VerifySignedTreeHead(sth, key).ok());
   // organization-created, the log state of the checkpoint made with it, 5 roster additions
   ASSERT_EQ(sth.head.size, 7u);
@@ -443,10 +500,14 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
     auto bytes = *crypto::FromHex(entries[i]["entry"].get<std::string>());
     auto event = domain::DecodeLogEntry(bytes);
     ASSERT_TRUE(event.ok());
-    EXPECT_EQ(domain::LogEventKind(*event), i == 0 ? "organization-created" : i == 1 ? "log-state" : "roster-add");
-    auto p = JsonOf(Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=7"));
+    EXPECT_EQ(domain::LogEventKind(*event), i == 0   ? "organization-created"
+                                            : i == 1 ? "log-state"
+                                                     : "roster-add");
+    auto p = JsonOf(
+        Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=7"));
     std::vector<tlog::Hash> proof;
-    for (const auto& h : p["proof"]) proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
+    for (const auto& h : p["proof"])
+      proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
     EXPECT_TRUE(tlog::VerifyInclusion(i, 7, tlog::HashLeaf(bytes), proof, sth.head.root).ok());
   }
   // Restart: everything acknowledged is still there, and the log extends consistently.
@@ -454,11 +515,15 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   Start();
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/roster"))["size"], 5);
   Session officer2 = Login("state", "officer");
-  ASSERT_EQ(Enroll("state", Invite(officer2, "state"), crypto::GenerateMemberKeys(member_rng)).status, 201);
+  ASSERT_EQ(
+      Enroll("state", Invite(officer2, "state"), crypto::GenerateMemberKeys(member_rng)).status,
+      201);
   auto c = JsonOf(Call("GET", "/api/v1/log/proof/consistency?first=7&second=8"));
   std::vector<tlog::Hash> proof;
-  for (const auto& h : c["proof"]) proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
-  auto new_root = *crypto::FixedFromHex<tlog::Hash>(JsonOf(Call("GET", "/api/v1/log/sth"))["root"].get<std::string>());
+  for (const auto& h : c["proof"])
+    proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
+  auto new_root = *crypto::FixedFromHex<tlog::Hash>(
+      JsonOf(Call("GET", "/api/v1/log/sth"))["root"].get<std::string>());
   EXPECT_TRUE(tlog::VerifyConsistency(7, 8, sth.head.root, new_root, proof).ok());
 }
 
@@ -466,7 +531,9 @@ TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
   MakeOrg("state");
   Session officer = Login("state", "officer");
   crypto::SeededRng member_rng(11);
-  ASSERT_EQ(Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng)).status, 201);
+  ASSERT_EQ(
+      Enroll("state", Invite(officer, "state"), crypto::GenerateMemberKeys(member_rng)).status,
+      201);
   Call("GET", "/api/v1/orgs/state/roster");
   Call("GET", "/api/v1/log/sth");
   auto lines = sink_.Lines();
@@ -486,20 +553,28 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   Session admin = Login("state", "admin");
   // Security review L1: a session alone cannot enrol a second factor; the password is asked again.
   EXPECT_EQ(Call("POST", "/api/v1/session/totp", "{}", admin.Headers()).status, 400);
-  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", "not the password"}}.dump(), admin.Headers()).status,
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", "not the password"}}.dump(),
+                 admin.Headers())
+                .status,
             401);
-  auto begin = Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers());
+  auto begin =
+      Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers());
   ASSERT_EQ(begin.status, 200) << begin.body;
   auto secret = crypto::Base32Decode(JsonOf(begin)["secret"].get<std::string>());
   ASSERT_TRUE(secret.ok());
-  EXPECT_NE(JsonOf(begin)["otpauth_uri"].get<std::string>().find("algorithm=SHA256"), std::string::npos);
+  EXPECT_NE(JsonOf(begin)["otpauth_uri"].get<std::string>().find("algorithm=SHA256"),
+            std::string::npos);
   auto code_at = [&](std::int64_t ms) {
     return crypto::TotpCode(*secret, static_cast<std::uint64_t>(ms / 1000));
   };
-  EXPECT_EQ(Call("POST", "/api/v1/session/totp/confirm", Json{{"code", "000000"}}.dump(), admin.Headers()).status,
-            401);
-  ASSERT_EQ(Call("POST", "/api/v1/session/totp/confirm", Json{{"code", code_at(clock_.NowMs())}}.dump(),
-                 admin.Headers()).status, 204);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session/totp/confirm", Json{{"code", "000000"}}.dump(), admin.Headers())
+          .status,
+      401);
+  ASSERT_EQ(Call("POST", "/api/v1/session/totp/confirm",
+                 Json{{"code", code_at(clock_.NowMs())}}.dump(), admin.Headers())
+                .status,
+            204);
   auto login = [&](std::optional<std::string> code) {
     Json body{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}};
     if (code) body["totp"] = *code;
@@ -513,12 +588,16 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   clock_.Advance(60'000);
   EXPECT_EQ(login(code_at(clock_.NowMs())), 200);
   // Replacing it needs the current code as well as the password.
-  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers()).status, 401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers())
+          .status,
+      401);
   clock_.Advance(60'000);
-  EXPECT_EQ(Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}, {"code", code_at(clock_.NowMs())}}.dump(),
-                 admin.Headers())
-                .status,
-            200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session/totp",
+           Json{{"password", kPassword}, {"code", code_at(clock_.NowMs())}}.dump(), admin.Headers())
+          .status,
+      200);
   // The secret is stored sealed: the database holds neither it nor its base32 form.
   auto tx = store_->Begin(store::TxMode::kRead);
   ASSERT_TRUE(tx.ok());
@@ -526,7 +605,8 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   ASSERT_TRUE(account.ok() && account->has_value() && (*account)->totp_secret.has_value());
   const store::Blob& stored = *(*account)->totp_secret;
   EXPECT_EQ(stored.size(), secret->size() + crypto::kAtRestOverhead);
-  EXPECT_EQ(std::search(stored.begin(), stored.end(), secret->begin(), secret->begin() + 8), stored.end());
+  EXPECT_EQ(std::search(stored.begin(), stored.end(), secret->begin(), secret->begin() + 8),
+            stored.end());
 }
 
 // `candor audit` remembers the tree head it saw; a server that later serves a rewritten
@@ -601,8 +681,8 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
   const fs::path fresh = dir_ / "fresh-data";
   fs::create_directories(fresh);
   auto serve = [&] {
-    return RunShell(std::string(CANDOR_BINARY) + " serve --port 0 --data-dir " + fresh.string() + " --store '" +
-                    url_ + "' 2>&1");
+    return RunShell(std::string(CANDOR_BINARY) + " serve --port 0 --data-dir " + fresh.string() +
+                    " --store '" + url_ + "' 2>&1");
   };
   if (GetParam() == "sqlite") {
     // While this test's server holds the SQLite store, a second server is refused outright.
@@ -617,7 +697,8 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
   EXPECT_FALSE(fs::exists(fresh / "log-key.bin"));  // nothing was created
   {
     std::ofstream key(fresh / "log-key.bin", std::ios::binary);
-    key.write(reinterpret_cast<const char*>(other.secret_key.data()), static_cast<std::streamsize>(other.secret_key.size()));
+    key.write(reinterpret_cast<const char*>(other.secret_key.data()),
+              static_cast<std::streamsize>(other.secret_key.size()));
   }
   auto replaced = serve();
   EXPECT_NE(replaced.first, 0) << replaced.second;
@@ -677,7 +758,10 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   {
     auto tx = store_->Begin(store::TxMode::kWrite);
     ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE((*tx)->DeleteLogStates(std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max()).ok());
+    ASSERT_TRUE((*tx)
+                    ->DeleteLogStates(std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::max())
+                    .ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   const std::uint64_t before_restart = newest();
@@ -691,10 +775,11 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   ASSERT_TRUE(service_->PrepareOrganizationLog().ok());  // its state is kept now: nothing to do
   EXPECT_EQ(newest(), before_restart + 1);
 
-  auto audit = RunShell(std::string(CANDOR_BINARY) + " audit --full --server " + url_server_.ToString() +
-                        " --state-dir " + (dir_ / "client").string());
+  auto audit = RunShell(std::string(CANDOR_BINARY) + " audit --full --server " +
+                        url_server_.ToString() + " --state-dir " + (dir_ / "client").string());
   ASSERT_EQ(audit.first, 0) << audit.second;
-  EXPECT_NE(audit.second.find("Each of the 21 log-state entries commits to exactly what the log held before it"),
+  EXPECT_NE(audit.second.find(
+                "Each of the 21 log-state entries commits to exactly what the log held before it"),
             std::string::npos)
       << audit.second;
 }

@@ -41,8 +41,8 @@
 #include "crypto/bytes.h"
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
-#include "crypto/ristretto.h"
 #include "crypto/receipt.h"
+#include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "domain/cable.h"
@@ -68,7 +68,8 @@ F Random(crypto::Rng& rng) {
 crypto::BoxPublicKey RandomBoxKey(crypto::Rng& rng) {
   auto k = Random<crypto::BoxPublicKey>(rng);
   k.bytes[31] &= 0x7f;
-  if (!crypto::IsValidBoxPublicKey(k)) candor::internal::DieOnBadAccess("cable vectors: an invalid random key");
+  if (!crypto::IsValidBoxPublicKey(k))
+    candor::internal::DieOnBadAccess("cable vectors: an invalid random key");
   return k;
 }
 
@@ -107,8 +108,19 @@ void SealedVectors(json& out) {
     std::vector<domain::CableAttachment> attachments;
   };
   const std::vector<Case> cases = {
-      {"an anonymous cable; slot 1 of 3 already used, so the slot is drawn from two", 101, 2, 3, {1}, std::nullopt, {}},
-      {"a named cable with an attachment, five free slots", 102, 4, 5, {}, "A. Author",
+      {"an anonymous cable; slot 1 of 3 already used, so the slot is drawn from two",
+       101,
+       2,
+       3,
+       {1},
+       std::nullopt,
+       {}},
+      {"a named cable with an attachment, five free slots",
+       102,
+       4,
+       5,
+       {},
+       "A. Author",
        {{"memo.txt", "text/plain", Bytes{'m', 'e', 'm', 'o', '\n'}}}},
   };
   for (const Case& c : cases) {
@@ -124,21 +136,35 @@ void SealedVectors(json& out) {
     json used = json::array();
     for (std::uint64_t slot : c.used) {
       const crypto::Point tag = crypto::SecretScalarMult(
-          me.ring.secret, crypto::LrsTagBase(domain::CableQuotaEvent(in.organization, in.quota_window, slot)));
+          me.ring.secret,
+          crypto::LrsTagBase(domain::CableQuotaEvent(in.organization, in.quota_window, slot)));
       in.used_tags.emplace_back(static_cast<std::int64_t>(slot), tag);
       used.push_back({{"slot", slot}, {"tag", ToHex(tag)}});
     }
-    cli::CableDraft draft{"Concerns about the new policy", "The reasons, at length.", c.attachments, c.author_name};
+    cli::CableDraft draft{"Concerns about the new policy", "The reasons, at length.", c.attachments,
+                          c.author_name};
     crypto::SeededRng rng(c.seed);
     auto sealed = cli::SealCable(draft, in, me, rng);
     if (!sealed.ok()) candor::internal::DieOnBadAccess("cable vectors: a cable does not seal");
     json attachments = json::array();
-    for (const auto& a : c.attachments) attachments.push_back({{"name", a.name}, {"type", a.type}, {"data", ToHex(a.data)}});
-    json v{{"kind", "sealed-cable"}, {"valid", true}, {"description", c.description}, {"seed", c.seed},
-           {"organization", in.organization}, {"roster_version", in.roster_version}, {"roster", HexList(roster)},
-           {"reviewers", HexList(reviewers)}, {"quota_window", in.quota_window}, {"quota_slots", in.quota_slots},
-           {"used_tags", used}, {"min_ring", in.min_ring}, {"ring_secret", ToHex(me.ring.secret.span())},
-           {"box_secret", ToHex(me.box.secret.span())}, {"subject", draft.subject}, {"body", draft.body},
+    for (const auto& a : c.attachments)
+      attachments.push_back({{"name", a.name}, {"type", a.type}, {"data", ToHex(a.data)}});
+    json v{{"kind", "sealed-cable"},
+           {"valid", true},
+           {"description", c.description},
+           {"seed", c.seed},
+           {"organization", in.organization},
+           {"roster_version", in.roster_version},
+           {"roster", HexList(roster)},
+           {"reviewers", HexList(reviewers)},
+           {"quota_window", in.quota_window},
+           {"quota_slots", in.quota_slots},
+           {"used_tags", used},
+           {"min_ring", in.min_ring},
+           {"ring_secret", ToHex(me.ring.secret.span())},
+           {"box_secret", ToHex(me.box.secret.span())},
+           {"subject", draft.subject},
+           {"body", draft.body},
            {"attachments", attachments}};
     if (c.author_name) v["author_name"] = *c.author_name;
     v["request"] = sealed->request;
@@ -150,13 +176,19 @@ void SealedVectors(json& out) {
   opened.header.id = Random<domain::CableId>(keys_rng);
   opened.content.reply_public = RandomBoxKey(keys_rng);
   crypto::SeededRng rng(103);  // the sealing's own stream, from its first draw
-  auto body = cli::SealMessage(opened.header.id, domain::CableAction::kReplied, "Thank you; we are looking into it.",
-                               opened, reviewers, rng);
+  auto body = cli::SealMessage(opened.header.id, domain::CableAction::kReplied,
+                               "Thank you; we are looking into it.", opened, reviewers, rng);
   if (!body.ok()) candor::internal::DieOnBadAccess("cable vectors: a message does not seal");
-  out.push_back({{"kind", "sealed-message"}, {"valid", true}, {"description", "a reply, sealed for the author and the reviewers"},
-                 {"seed", 103}, {"cable_id", ToHex(opened.header.id)}, {"action", "replied"},
-                 {"text", "Thank you; we are looking into it."}, {"author_reply_public", ToHex(opened.content.reply_public)},
-                 {"reviewers", HexList(reviewers)}, {"body", *body}});
+  out.push_back({{"kind", "sealed-message"},
+                 {"valid", true},
+                 {"description", "a reply, sealed for the author and the reviewers"},
+                 {"seed", 103},
+                 {"cable_id", ToHex(opened.header.id)},
+                 {"action", "replied"},
+                 {"text", "Thank you; we are looking into it."},
+                 {"author_reply_public", ToHex(opened.content.reply_public)},
+                 {"reviewers", HexList(reviewers)},
+                 {"body", *body}});
 }
 
 json CableVectors() {
@@ -175,45 +207,64 @@ json CableVectors() {
     for (std::size_t i = 0; i < k; ++i) h.recipients.push_back(RandomBoxKey(rng));
     h.access_hash = Random<crypto::Digest32>(rng);
     const Bytes bytes = domain::CableHeaderBytes(h);
-    out.push_back({{"kind", "header"}, {"valid", true},
-                   {"description", k == 1 ? "an anonymous cable to one reviewer" : "a named cable to three reviewers"},
-                   {"header", domain::CableHeaderToJson(h)}, {"bytes", ToHex(bytes)}});
+    out.push_back({{"kind", "header"},
+                   {"valid", true},
+                   {"description", k == 1 ? "an anonymous cable to one reviewer"
+                                          : "a named cable to three reviewers"},
+                   {"header", domain::CableHeaderToJson(h)},
+                   {"bytes", ToHex(bytes)}});
     if (k == 3) {
       Bytes trailing = bytes;
       trailing.push_back(0);
-      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "a byte after the last part"},
+      out.push_back({{"kind", "header"},
+                     {"valid", false},
+                     {"description", "a byte after the last part"},
                      {"bytes", ToHex(trailing)}});
       domain::CableHeader repeated = h;
       repeated.recipients[2] = repeated.recipients[0];
-      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "a repeated recipient"},
+      out.push_back({{"kind", "header"},
+                     {"valid", false},
+                     {"description", "a repeated recipient"},
                      {"bytes", ToHex(domain::CableHeaderBytes(repeated))}});
       domain::CableHeader zero = h;
       zero.roster_version = 0;
-      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "roster version 0"},
+      out.push_back({{"kind", "header"},
+                     {"valid", false},
+                     {"description", "roster version 0"},
                      {"bytes", ToHex(domain::CableHeaderBytes(zero))}});
       // The count says 2 while 3 recipients follow.
       const auto count = crypto::U64Le(2);
       const auto version = crypto::U64Le(h.roster_version);
       const auto window = crypto::U64Le(h.quota_window);
-      const Bytes wrong = crypto::Tr("candor/v1/cable-header",
-                                     {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("named"), version,
-                                      h.ring_digest.span(), window, count, h.recipients[0].span(),
-                                      h.recipients[1].span(), h.recipients[2].span(), h.access_hash.span()});
-      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "the recipient count does not match"},
+      const Bytes wrong =
+          crypto::Tr("candor/v1/cable-header",
+                     {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("named"),
+                      version, h.ring_digest.span(), window, count, h.recipients[0].span(),
+                      h.recipients[1].span(), h.recipients[2].span(), h.access_hash.span()});
+      out.push_back({{"kind", "header"},
+                     {"valid", false},
+                     {"description", "the recipient count does not match"},
                      {"bytes", ToHex(wrong)}});
-      const Bytes author = crypto::Tr("candor/v1/cable-header",
-                                      {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("Named"), version,
-                                       h.ring_digest.span(), window, crypto::U64Le(1), h.recipients[0].span(),
-                                       h.access_hash.span()});
-      out.push_back({{"kind", "header"}, {"valid", false}, {"description", "author is neither named nor anonymous"},
+      const Bytes author =
+          crypto::Tr("candor/v1/cable-header",
+                     {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("Named"),
+                      version, h.ring_digest.span(), window, crypto::U64Le(1),
+                      h.recipients[0].span(), h.access_hash.span()});
+      out.push_back({{"kind", "header"},
+                     {"valid", false},
+                     {"description", "author is neither named nor anonymous"},
                      {"bytes", ToHex(author)}});
     }
   }
 
-  for (auto [org, window, slot] : {std::tuple{"state", 2930, 0}, std::tuple{"state", 2930, 2},
-                                   std::tuple{"usaid", 0, 0}}) {
-    out.push_back({{"kind", "quota-event"}, {"valid", true}, {"description", "a quota slot's event id"},
-                   {"organization", org}, {"window", window}, {"slot", slot},
+  for (auto [org, window, slot] :
+       {std::tuple{"state", 2930, 0}, std::tuple{"state", 2930, 2}, std::tuple{"usaid", 0, 0}}) {
+    out.push_back({{"kind", "quota-event"},
+                   {"valid", true},
+                   {"description", "a quota slot's event id"},
+                   {"organization", org},
+                   {"window", window},
+                   {"slot", slot},
                    {"event", ToHex(domain::CableQuotaEvent(org, window, slot))}});
   }
 
@@ -222,48 +273,72 @@ json CableVectors() {
     const crypto::ReceiptSecret secret = crypto::GenerateReceiptSecret(rng);
     const crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(secret);
     const std::string receipt = domain::FormatCableReceipt(id, secret);
-    out.push_back({{"kind", "receipt"}, {"valid", true}, {"description", "a receipt and what it derives"},
-                   {"cable_id", ToHex(id)}, {"secret", ToHex(secret.span())}, {"receipt", receipt},
-                   {"reply_secret", ToHex(keys.reply.secret.span())}, {"reply_public", ToHex(keys.reply.public_key)},
-                   {"access", ToHex(keys.access)}, {"access_hash", ToHex(keys.access_hash)}});
+    out.push_back({{"kind", "receipt"},
+                   {"valid", true},
+                   {"description", "a receipt and what it derives"},
+                   {"cable_id", ToHex(id)},
+                   {"secret", ToHex(secret.span())},
+                   {"receipt", receipt},
+                   {"reply_secret", ToHex(keys.reply.secret.span())},
+                   {"reply_public", ToHex(keys.reply.public_key)},
+                   {"access", ToHex(keys.access)},
+                   {"access_hash", ToHex(keys.access_hash)}});
     if (i == 0) {
-      for (auto [desc, bad] : {std::pair{"one character short", receipt.substr(0, receipt.size() - 1)},
-                               std::pair{"a wrong prefix", "candor-receipt-v2-" + receipt.substr(18)},
-                               std::pair{"a non-hex character", receipt.substr(0, 30) + "g" + receipt.substr(31)},
-                               std::pair{"no dash between id and secret", receipt.substr(0, 82) + "0" + receipt.substr(83)}}) {
-        out.push_back({{"kind", "receipt"}, {"valid", false}, {"description", desc}, {"receipt", bad}});
+      for (auto [desc, bad] :
+           {std::pair{"one character short", receipt.substr(0, receipt.size() - 1)},
+            std::pair{"a wrong prefix", "candor-receipt-v2-" + receipt.substr(18)},
+            std::pair{"a non-hex character", receipt.substr(0, 30) + "g" + receipt.substr(31)},
+            std::pair{"no dash between id and secret",
+                      receipt.substr(0, 82) + "0" + receipt.substr(83)}}) {
+        out.push_back(
+            {{"kind", "receipt"}, {"valid", false}, {"description", desc}, {"receipt", bad}});
       }
     }
   }
 
   const domain::CableId id = Random<domain::CableId>(rng);
-  for (auto action : {domain::CableAction::kReplied, domain::CableAction::kNoted, domain::CableAction::kExtended,
-                      domain::CableAction::kClosed}) {
+  for (auto action : {domain::CableAction::kReplied, domain::CableAction::kNoted,
+                      domain::CableAction::kExtended, domain::CableAction::kClosed}) {
     std::vector<crypto::BoxPublicKey> recipients = {RandomBoxKey(rng), RandomBoxKey(rng)};
     const Bytes envelope = RandomBytes(rng, 150);
     const Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
     json keys = json::array();
     for (const auto& r : recipients) keys.push_back(ToHex(r));
-    out.push_back({{"kind", "message"}, {"valid", true}, {"description", "a reviewer message's header and digest"},
-                   {"cable_id", ToHex(id)}, {"action", domain::CableActionName(action)}, {"recipients", keys},
-                   {"envelope", ToHex(envelope)}, {"header_bytes", ToHex(header)},
+    out.push_back({{"kind", "message"},
+                   {"valid", true},
+                   {"description", "a reviewer message's header and digest"},
+                   {"cable_id", ToHex(id)},
+                   {"action", domain::CableActionName(action)},
+                   {"recipients", keys},
+                   {"envelope", ToHex(envelope)},
+                   {"header_bytes", ToHex(header)},
                    {"digest", ToHex(domain::CableMessageDigest(header, envelope))}});
   }
 
   for (bool named : {false, true}) {
-    const Bytes header = RandomBytes(rng, 120), envelope = RandomBytes(rng, 300), sig = RandomBytes(rng, 32 * 22),
-                quota = RandomBytes(rng, 32 * 22);
+    const Bytes header = RandomBytes(rng, 120), envelope = RandomBytes(rng, 300),
+                sig = RandomBytes(rng, 32 * 22), quota = RandomBytes(rng, 32 * 22);
     const Bytes author = named ? RandomBytes(rng, 64) : Bytes{};
-    out.push_back({{"kind", "submission"}, {"valid", true},
-                   {"description", named ? "a named cable's submission digest" : "an anonymous cable's submission digest"},
-                   {"header_bytes", ToHex(header)}, {"envelope", ToHex(envelope)}, {"signature", ToHex(sig)},
-                   {"quota_slot", named ? 2 : 0}, {"quota_signature", ToHex(quota)}, {"author_signature", ToHex(author)},
-                   {"digest", ToHex(domain::CableSubmissionDigest(header, envelope, sig, named ? 2 : 0, quota, author))}});
+    out.push_back({{"kind", "submission"},
+                   {"valid", true},
+                   {"description", named ? "a named cable's submission digest"
+                                         : "an anonymous cable's submission digest"},
+                   {"header_bytes", ToHex(header)},
+                   {"envelope", ToHex(envelope)},
+                   {"signature", ToHex(sig)},
+                   {"quota_slot", named ? 2 : 0},
+                   {"quota_signature", ToHex(quota)},
+                   {"author_signature", ToHex(author)},
+                   {"digest", ToHex(domain::CableSubmissionDigest(header, envelope, sig,
+                                                                  named ? 2 : 0, quota, author))}});
   }
 
   const auto signing = Random<crypto::SignPublicKey>(rng);
-  out.push_back({{"kind", "binding"}, {"valid", true}, {"description", "what a named author's binding proof signs"},
-                 {"signing_public", ToHex(signing)}, {"message", ToHex(domain::CableAuthorBindingMessage(signing))}});
+  out.push_back({{"kind", "binding"},
+                 {"valid", true},
+                 {"description", "what a named author's binding proof signs"},
+                 {"signing_public", ToHex(signing)},
+                 {"message", ToHex(domain::CableAuthorBindingMessage(signing))}});
 
   // A reviewer's proof of possession of its key (docs/API.md, "Reviewer keys").
   {
@@ -272,21 +347,29 @@ json CableVectors() {
     const crypto::BoxKeyPair server = crypto::GenerateBoxKeyPair(key_rng);
     const crypto::Bytes context = domain::ReviewerKeyProofContext("state", 7);
     auto proof = crypto::ProveBoxKeyPossession(context, reviewer, server.public_key);
-    if (!proof.ok() || !crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok()) {
+    if (!proof.ok() ||
+        !crypto::VerifyBoxKeyPossession(context, reviewer.public_key, server, *proof).ok()) {
       candor::internal::DieOnBadAccess("cable vectors: a reviewer key proof does not verify");
     }
-    out.push_back({{"kind", "reviewer-key-proof"}, {"valid", true},
+    out.push_back({{"kind", "reviewer-key-proof"},
+                   {"valid", true},
                    {"description", "reviewer account 7 of 'state' proves it holds its key"},
-                   {"organization", "state"}, {"account_id", 7},
-                   {"reviewer_secret", ToHex(reviewer.secret.span())}, {"reviewer_public", ToHex(reviewer.public_key)},
-                   {"server_secret", ToHex(server.secret.span())}, {"server_public", ToHex(server.public_key)},
+                   {"organization", "state"},
+                   {"account_id", 7},
+                   {"reviewer_secret", ToHex(reviewer.secret.span())},
+                   {"reviewer_public", ToHex(reviewer.public_key)},
+                   {"server_secret", ToHex(server.secret.span())},
+                   {"server_public", ToHex(server.public_key)},
                    {"proof", ToHex(*proof)}});
   }
 
   // Padding (docs/FORMATS.md, "Padding"): buckets are powers of two from 16 KiB.
-  auto padding = [&out](bool valid, const std::string& description, const Bytes& text, std::size_t size,
-                        const Bytes& tail = {}) {
-    json e{{"kind", "padding"}, {"valid", valid}, {"description", description}, {"text", ToHex(text)},
+  auto padding = [&out](bool valid, const std::string& description, const Bytes& text,
+                        std::size_t size, const Bytes& tail = {}) {
+    json e{{"kind", "padding"},
+           {"valid", valid},
+           {"description", description},
+           {"text", ToHex(text)},
            {"padded_size", size}};
     if (!tail.empty()) e["tail"] = ToHex(tail);
     out.push_back(std::move(e));
@@ -300,8 +383,9 @@ json CableVectors() {
   padding(false, "a power of two below the smallest bucket", short_text, 8192);
   padding(false, "padded one bucket too far (32 KiB for a 2-byte text)", short_text, 32768);
   padding(false, "nothing but padding", Bytes{}, 16384);
-  padding(false, "a non-zero byte at the end of the padding (the text would be 16 KiB long but "
-                 "is followed by zeros inside it)",
+  padding(false,
+          "a non-zero byte at the end of the padding (the text would be 16 KiB long but "
+          "is followed by zeros inside it)",
           short_text, 16384, Bytes{'x'});
 
   SealedVectors(out);

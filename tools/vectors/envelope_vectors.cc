@@ -142,16 +142,16 @@ json MakeEnvelopeVectors() {
                         env, mismatched, kDenied));
   Envelope wrap = env;
   wrap.wrapped_keys[1][40] ^= 0x01;
-  out.push_back(Invalid("recipient 1's wrapped key changed (byte 40)", header, three, wrap,
-                        keys[1], kDenied));
+  out.push_back(Invalid("recipient 1's wrapped key changed (byte 40)", header, three, wrap, keys[1],
+                        kDenied));
   Envelope epk = env;
   epk.wrapped_keys[0][0] ^= 0x01;
-  out.push_back(Invalid("recipient 0's ephemeral public key changed", header, three, epk,
-                        keys[0], kDenied));
+  out.push_back(
+      Invalid("recipient 0's ephemeral public key changed", header, three, epk, keys[0], kDenied));
   Bytes changed_header = header;
   changed_header.back() ^= 0x01;
-  out.push_back(Invalid("header changed (last byte)", changed_header, three, env, keys[0],
-                        kFailed));
+  out.push_back(
+      Invalid("header changed (last byte)", changed_header, three, env, keys[0], kFailed));
   out.push_back(Invalid("header replaced by the empty header", {}, three, env, keys[2], kFailed));
   Envelope ct = env;
   ct.ciphertext[5] ^= 0x01;
@@ -161,16 +161,17 @@ json MakeEnvelopeVectors() {
   out.push_back(Invalid("authentication tag changed", header, three, tag, keys[1], kFailed));
   Envelope shorter = env;
   shorter.ciphertext.erase(shorter.ciphertext.begin());
-  out.push_back(Invalid("ciphertext missing its first byte", header, three, shorter, keys[0],
-                        kFailed));
+  out.push_back(
+      Invalid("ciphertext missing its first byte", header, three, shorter, keys[0], kFailed));
   Envelope nonce = env;
   nonce.nonce[0] ^= 0x01;
   out.push_back(Invalid("nonce changed (byte 0)", header, three, nonce, keys[2], kFailed));
   Envelope swapped = env;
   swapped.wrapped_keys[0] = other.env.wrapped_keys[0];
-  out.push_back(Invalid("recipient 0's wrapped key taken from another envelope to the same "
-                        "recipients",
-                        header, three, swapped, keys[0], kFailed));
+  out.push_back(
+      Invalid("recipient 0's wrapped key taken from another envelope to the same "
+              "recipients",
+              header, three, swapped, keys[0], kFailed));
   return out;
 }
 

@@ -85,12 +85,12 @@ json MakeKeyFileVectors() {
 
   const std::string kUnauthenticated = "unauthenticated";
   const std::string kCorrupt = "corrupt data";
-  out.push_back(Invalid("wrong passphrase", fa, "correct horse battery stapler", a,
-                        kUnauthenticated));
+  out.push_back(
+      Invalid("wrong passphrase", fa, "correct horse battery stapler", a, kUnauthenticated));
   Bytes header = fa;
   header[100] ^= 1;
-  out.push_back(Invalid("reply public key changed (authenticated header)", header, pa, a,
-                        kUnauthenticated));
+  out.push_back(
+      Invalid("reply public key changed (authenticated header)", header, pa, a, kUnauthenticated));
   Bytes salt = fa;
   salt[30] ^= 1;
   out.push_back(Invalid("salt changed", salt, pa, a, kUnauthenticated));
@@ -109,8 +109,8 @@ json MakeKeyFileVectors() {
   Bytes extended = fa;
   extended.push_back(0);
   out.push_back(Invalid("extended by one byte", extended, pa, a, kCorrupt));
-  out.push_back(Invalid("opslimit 1, below OPSLIMIT_INTERACTIVE", WithU64(fa, 8, 1), pa, a,
-                        kCorrupt));
+  out.push_back(
+      Invalid("opslimit 1, below OPSLIMIT_INTERACTIVE", WithU64(fa, 8, 1), pa, a, kCorrupt));
   out.push_back(Invalid("memlimit 2 GiB, above MEMLIMIT_SENSITIVE",
                         WithU64(fa, 16, std::uint64_t{2} << 30), pa, a, kCorrupt));
   out.push_back(Invalid("opslimit 3 (MODERATE, in range) but not what the file was sealed with",

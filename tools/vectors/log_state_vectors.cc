@@ -45,14 +45,17 @@ json MakeLogStateVectors() {
 
   json out;
   out["description"] =
-      "candor log state: leaves tr(\"candor/v1/log-state-leaf\", …) sorted by their bytes, their RFC 9162 root, "
+      "candor log state: leaves tr(\"candor/v1/log-state-leaf\", …) sorted by their bytes, their "
+      "RFC 9162 root, "
       "the log-state entry and inclusion proofs of each leaf";
   json list = json::array();
   for (const auto& bytes : leaves) {
     auto leaf = domain::DecodeStateLeaf(bytes);
     json j;
     if (const auto* l = std::get_if<domain::LetterStateLeaf>(&*leaf)) {
-      j = json{{"kind", "letter"}, {"letter_id", crypto::ToHex(l->letter)}, {"last_batch", l->last_batch}};
+      j = json{{"kind", "letter"},
+               {"letter_id", crypto::ToHex(l->letter)},
+               {"last_batch", l->last_batch}};
     } else {
       const auto& o = std::get<domain::OrgStateLeaf>(*leaf);
       j = json{{"kind", "organization"},
@@ -74,9 +77,10 @@ json MakeLogStateVectors() {
   json proofs = json::array();
   for (const auto& bytes : leaves) {
     auto leaf = domain::DecodeStateLeaf(bytes);
-    auto p = std::holds_alternative<domain::LetterStateLeaf>(*leaf)
-                 ? domain::ProveLetterLeaf(leaves, std::get<domain::LetterStateLeaf>(*leaf).letter)
-                 : domain::ProveOrganizationLeaf(leaves, std::get<domain::OrgStateLeaf>(*leaf).slug);
+    auto p =
+        std::holds_alternative<domain::LetterStateLeaf>(*leaf)
+            ? domain::ProveLetterLeaf(leaves, std::get<domain::LetterStateLeaf>(*leaf).letter)
+            : domain::ProveOrganizationLeaf(leaves, std::get<domain::OrgStateLeaf>(*leaf).slug);
     proofs.push_back(json{{"description", "leaf " + std::to_string(p->position)},
                           {"position", p->position},
                           {"leaf", crypto::ToHex(p->leaf)},
@@ -87,16 +91,25 @@ json MakeLogStateVectors() {
     auto p = *domain::ProveOrganizationLeaf(leaves, "state");
     auto bad = p;
     bad.leaf[bad.leaf.size() - 9] ^= 1;  // the reviewer version
-    proofs.push_back(json{{"description", "a version changed in the leaf"}, {"position", bad.position},
-                          {"leaf", crypto::ToHex(bad.leaf)}, {"proof", HexList(bad.proof)}, {"valid", false}});
+    proofs.push_back(json{{"description", "a version changed in the leaf"},
+                          {"position", bad.position},
+                          {"leaf", crypto::ToHex(bad.leaf)},
+                          {"proof", HexList(bad.proof)},
+                          {"valid", false}});
     bad = p;
     bad.position ^= 1;
-    proofs.push_back(json{{"description", "another position"}, {"position", bad.position},
-                          {"leaf", crypto::ToHex(bad.leaf)}, {"proof", HexList(bad.proof)}, {"valid", false}});
+    proofs.push_back(json{{"description", "another position"},
+                          {"position", bad.position},
+                          {"leaf", crypto::ToHex(bad.leaf)},
+                          {"proof", HexList(bad.proof)},
+                          {"valid", false}});
     bad = p;
     bad.proof.pop_back();
-    proofs.push_back(json{{"description", "a proof hash left out"}, {"position", bad.position},
-                          {"leaf", crypto::ToHex(bad.leaf)}, {"proof", HexList(bad.proof)}, {"valid", false}});
+    proofs.push_back(json{{"description", "a proof hash left out"},
+                          {"position", bad.position},
+                          {"leaf", crypto::ToHex(bad.leaf)},
+                          {"proof", HexList(bad.proof)},
+                          {"valid", false}});
   }
   out["proofs"] = proofs;
 
@@ -111,12 +124,15 @@ json MakeLogStateVectors() {
   };
   add("another label", crypto::Tr("candor/v1/log-state-leaf2", {as("letter"), id, u64(1)}));
   add("unknown kind", crypto::Tr(domain::kLogStateLeafLabel, {as("cable"), id, u64(1)}));
-  add("letter id of 31 bytes", crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), short_id, u64(1)}));
+  add("letter id of 31 bytes",
+      crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), short_id, u64(1)}));
   add("number of 7 bytes", crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), id, short_n}));
-  add("one field too many", crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), id, u64(1), u64(1)}));
+  add("one field too many",
+      crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), id, u64(1), u64(1)}));
   add("organization without its epoch",
       crypto::Tr(domain::kLogStateLeafLabel, {as("organization"), as("state"), u64(1), u64(1)}));
-  add("invalid slug", crypto::Tr(domain::kLogStateLeafLabel, {as("organization"), as("State"), u64(1), u64(1), u64(1)}));
+  add("invalid slug", crypto::Tr(domain::kLogStateLeafLabel,
+                                 {as("organization"), as("State"), u64(1), u64(1), u64(1)}));
   crypto::Bytes trailing = crypto::Tr(domain::kLogStateLeafLabel, {as("letter"), id, u64(1)});
   trailing.push_back(0);
   add("a byte after the last field", trailing);

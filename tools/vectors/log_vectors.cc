@@ -276,31 +276,38 @@ json MakeLogVectors() {
   // signature by a deterministic witness key, and the same with one thing changed.
   const crypto::SignKeyPair witness = crypto::GenerateSignKeyPair(key_rng);
   json cosignatures = json::array();
-  auto cosignature = [&](const tlog::TreeHead& head, const tlog::Cosignature& c, const crypto::SignPublicKey& log,
-                         bool valid, const std::string& description) {
-    cosignatures.push_back(json{{"log_public_key", crypto::ToHex(log)},
-                                {"tree_size", head.size},
-                                {"root", crypto::ToHex(head.root)},
-                                {"witness", crypto::ToHex(c.witness)},
-                                {"timestamp", c.timestamp_s},
-                                {"message", tlog::CosignedMessage(log, head.size, head.root, c.timestamp_s)},
-                                {"signature", crypto::ToHex(c.signature)},
-                                {"valid", valid},
-                                {"description", description}});
+  auto cosignature = [&](const tlog::TreeHead& head, const tlog::Cosignature& c,
+                         const crypto::SignPublicKey& log, bool valid,
+                         const std::string& description) {
+    cosignatures.push_back(
+        json{{"log_public_key", crypto::ToHex(log)},
+             {"tree_size", head.size},
+             {"root", crypto::ToHex(head.root)},
+             {"witness", crypto::ToHex(c.witness)},
+             {"timestamp", c.timestamp_s},
+             {"message", tlog::CosignedMessage(log, head.size, head.root, c.timestamp_s)},
+             {"signature", crypto::ToHex(c.signature)},
+             {"valid", valid},
+             {"description", description}});
   };
   for (std::uint64_t size : {std::uint64_t{1}, std::uint64_t{7}, kLeaves}) {
     const tlog::TreeHead head{size, root_at(size), 0};
-    cosignature(head, tlog::Cosign(log_key.public_key, head, 1790000000 + size, witness.public_key, witness.secret_key),
+    cosignature(head,
+                tlog::Cosign(log_key.public_key, head, 1790000000 + size, witness.public_key,
+                             witness.secret_key),
                 log_key.public_key, true, "a cosignature of the tree of " + std::to_string(size));
   }
   {
     const tlog::TreeHead head{kLeaves, root_at(kLeaves), 0};
-    const tlog::Cosignature c = tlog::Cosign(log_key.public_key, head, 1790000100, witness.public_key, witness.secret_key);
+    const tlog::Cosignature c =
+        tlog::Cosign(log_key.public_key, head, 1790000100, witness.public_key, witness.secret_key);
     tlog::Cosignature bad = c;
     bad.timestamp_s += 1;
     cosignature(head, bad, log_key.public_key, false, "timestamp changed");
-    cosignature(tlog::TreeHead{kLeaves - 1, root_at(kLeaves), 0}, c, log_key.public_key, false, "tree size changed");
-    cosignature(tlog::TreeHead{kLeaves, root_at(7), 0}, c, log_key.public_key, false, "root changed");
+    cosignature(tlog::TreeHead{kLeaves - 1, root_at(kLeaves), 0}, c, log_key.public_key, false,
+                "tree size changed");
+    cosignature(tlog::TreeHead{kLeaves, root_at(7), 0}, c, log_key.public_key, false,
+                "root changed");
     cosignature(head, c, other_key.public_key, false, "another log's key (origin line)");
     bad = c;
     bad.witness = other_key.public_key;

@@ -240,11 +240,12 @@ json MakeLrsVectors() {
   {
     const Ring ring = Must(Ring::Create(base.ring));
     crypto::SeededRng rng(crypto::H256("candor/v1/test-vectors/lrs-bit255", {base.tag.span()}));
-    const LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(base.event, base.message, ring, 3,
-                                                                      keys[3].secret, rng, crypto::testing::SetBit255);
-    out.push_back(Element(Case{base.event, base.message, base.ring, twin.c0, twin.s, twin.tag}, false,
-                          "re-signed by the ring-of-5 signer with its tag's bit 255 set, the challenges hashing "
-                          "those bytes (a second signature by the same key that 1.0.18 arithmetic accepts)"));
+    const LrsSignature twin = crypto::testing::LrsSignWithTagEncoding(
+        base.event, base.message, ring, 3, keys[3].secret, rng, crypto::testing::SetBit255);
+    out.push_back(Element(
+        Case{base.event, base.message, base.ring, twin.c0, twin.s, twin.tag}, false,
+        "re-signed by the ring-of-5 signer with its tag's bit 255 set, the challenges hashing "
+        "those bytes (a second signature by the same key that 1.0.18 arithmetic accepts)"));
   }
   return out;
 }

@@ -7,9 +7,8 @@
 #ifndef CANDOR_TOOLS_VECTORS_REGISTRY_H_
 #define CANDOR_TOOLS_VECTORS_REGISTRY_H_
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace candor::vectors {

@@ -20,8 +20,8 @@ std::chrono::milliseconds NextBatchDelay(const BatchSchedule& schedule, crypto::
   rng.Fill(b);
   const double u = static_cast<double>(crypto::ReadU64Le(b.data()) >> 11) * 0x1.0p-53;  // [0, 1)
   const double factor = 1.0 - schedule.jitter + 2.0 * schedule.jitter * u;
-  return std::chrono::milliseconds(
-      static_cast<std::int64_t>(std::llround(static_cast<double>(schedule.interval.count()) * factor)));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(
+      std::llround(static_cast<double>(schedule.interval.count()) * factor)));
 }
 
 BatchPublisher::BatchPublisher(Service& service, BatchSchedule schedule, crypto::Rng& rng,

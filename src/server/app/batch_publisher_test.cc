@@ -36,7 +36,8 @@ TEST(BatchSchedule, DelaysStayWithinTheJitterAndSpreadAcrossIt) {
 }
 
 TEST(BatchPublisher, PublishesWaitingSignaturesOnItsOwnAndStopsPromptly) {
-  const auto dir = std::filesystem::temp_directory_path() / ("candor-batch-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("candor-batch-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   {
@@ -48,7 +49,10 @@ TEST(BatchPublisher, PublishesWaitingSignaturesOnItsOwnAndStopsPromptly) {
     cfg.password_cost = crypto::PasswordCost::kInteractive;
     Service service(**st, clock, rng, crypto::GenerateSignKeyPair(key_rng), cfg);
     ASSERT_TRUE(service.CreateOrganization("state", "State", std::nullopt, false).ok());
-    ASSERT_TRUE(service.CreateAccount("state", "officer", "a long enough password", store::kRoleEnrollmentOfficer).ok());
+    ASSERT_TRUE(service
+                    .CreateAccount("state", "officer", "a long enough password",
+                                   store::kRoleEnrollmentOfficer)
+                    .ok());
     auto login = service.Login("state", "officer", "a long enough password", std::nullopt);
     ASSERT_TRUE(login.ok());
     std::vector<crypto::MemberKeys> members;
@@ -58,23 +62,28 @@ TEST(BatchPublisher, PublishesWaitingSignaturesOnItsOwnAndStopsPromptly) {
       points.push_back(members.back().ring.public_key);
       auto inv = service.IssueInvitation(login->principal, "state", std::nullopt);
       ASSERT_TRUE(inv.ok());
-      ASSERT_TRUE(service.Enroll("state", inv->first, points.back(), members.back().box.public_key).ok());
+      ASSERT_TRUE(
+          service.Enroll("state", inv->first, points.back(), members.back().box.public_key).ok());
     }
     domain::Letter letter{"T", "B", {"state"}, std::nullopt, std::nullopt, std::nullopt};
     auto id = service.PublishLetter(login->principal, letter);
     ASSERT_TRUE(id.ok()) << id.error().message();
     auto ring = *crypto::Ring::Create(points);
     for (int i = 0; i < 3; ++i) {
-      auto sig = domain::SignLetter(*id, domain::SignatureAction::kSign, ring, static_cast<std::size_t>(i),
-                                    members[static_cast<std::size_t>(i)].ring.secret, member_rng);
+      auto sig =
+          domain::SignLetter(*id, domain::SignatureAction::kSign, ring, static_cast<std::size_t>(i),
+                             members[static_cast<std::size_t>(i)].ring.secret, member_rng);
       ASSERT_TRUE(service.SubmitCoSignature("state", *sig).ok());
     }
     std::atomic<std::size_t> published{0};
     crypto::SeededRng jitter_rng(5);
     BatchPublisher publisher(service, {std::chrono::milliseconds(1000), 0.2}, jitter_rng,
-                             [&](const Result<std::size_t>& r) { if (r.ok()) published += *r; });
+                             [&](const Result<std::size_t>& r) {
+                               if (r.ok()) published += *r;
+                             });
     publisher.Start();
-    for (int i = 0; i < 50 && published.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 50 && published.load() < 3; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto stop_started = std::chrono::steady_clock::now();
     publisher.Stop();
     EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::milliseconds(900));

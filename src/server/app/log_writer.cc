@@ -47,7 +47,8 @@ Result<std::uint64_t> AppendLogEntry(store::Transaction& tx, crypto::ByteSpan en
     CANDOR_ASSIGN_OR_RETURN(tlog::Hash h, reader.ReadNode(id));
     border.push_back(h);
   }
-  CANDOR_ASSIGN_OR_RETURN(tlog::CompactRange range, tlog::CompactRange::Restore(size, std::move(border)));
+  CANDOR_ASSIGN_OR_RETURN(tlog::CompactRange range,
+                          tlog::CompactRange::Restore(size, std::move(border)));
   const tlog::Hash leaf = tlog::HashLeaf(entry);
   CANDOR_ASSIGN_OR_RETURN(std::int64_t index, SignedSize(size));
   CANDOR_RETURN_IF_ERROR(tx.AppendLogEntry(
@@ -64,7 +65,8 @@ Result<std::uint64_t> AppendLogEntry(store::Transaction& tx, crypto::ByteSpan en
 tlog::SignedTreeHead TreeHeadFromRecord(const store::TreeHeadRecord& r) {
   tlog::SignedTreeHead sth;
   sth.head.size = static_cast<std::uint64_t>(r.tree_size);
-  std::copy_n(r.root.begin(), std::min<std::size_t>(r.root.size(), 32), sth.head.root.bytes.begin());
+  std::copy_n(r.root.begin(), std::min<std::size_t>(r.root.size(), 32),
+              sth.head.root.bytes.begin());
   sth.head.timestamp_ms = static_cast<std::uint64_t>(r.timestamp_ms);
   std::copy_n(r.signature.begin(), std::min<std::size_t>(r.signature.size(), 64),
               sth.signature.bytes.begin());
@@ -104,10 +106,11 @@ Status CheckLogKey(store::Store& store, const crypto::SignPublicKey& log_key) {
   CANDOR_ASSIGN_OR_RETURN(auto latest, LatestTreeHead(*tx));
   if (!latest) return Status::Ok();
   if (!tlog::VerifySignedTreeHead(*latest, log_key).ok()) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "the log in this store was signed with another key than " + crypto::ToHex(log_key) +
-                     " (its latest tree head, of size " + std::to_string(latest->head.size) +
-                     ", does not verify): restore the log key that signed it; a new key would fork the log");
+    return Error(
+        ErrorCode::kFailedPrecondition,
+        "the log in this store was signed with another key than " + crypto::ToHex(log_key) +
+            " (its latest tree head, of size " + std::to_string(latest->head.size) +
+            ", does not verify): restore the log key that signed it; a new key would fork the log");
   }
   return Status::Ok();
 }

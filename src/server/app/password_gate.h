@@ -23,14 +23,17 @@ class PasswordGate {
  public:
   // `global`, `per_source` ≥ 1. An empty source (unknown, or behind a proxy that hides it)
   // is one source.
-  PasswordGate(std::size_t global, std::size_t per_source) : global_(global), per_source_(per_source) {}
+  PasswordGate(std::size_t global, std::size_t per_source)
+      : global_(global), per_source_(per_source) {}
   PasswordGate(const PasswordGate&) = delete;
   PasswordGate& operator=(const PasswordGate&) = delete;
 
   // A slot held until destroyed.
   class Ticket {
    public:
-    Ticket(Ticket&& other) noexcept : gate_(other.gate_), source_(std::move(other.source_)) { other.gate_ = nullptr; }
+    Ticket(Ticket&& other) noexcept : gate_(other.gate_), source_(std::move(other.source_)) {
+      other.gate_ = nullptr;
+    }
     Ticket& operator=(Ticket&&) = delete;
     Ticket(const Ticket&) = delete;
     ~Ticket() {
@@ -74,7 +77,7 @@ class PasswordGate {
   const std::size_t global_;
   const std::size_t per_source_;
   mutable std::mutex mu_;
-  std::size_t running_ = 0;                        // guarded by mu_
+  std::size_t running_ = 0;                       // guarded by mu_
   std::map<std::string, std::size_t> by_source_;  // guarded by mu_; no zero entries
 };
 

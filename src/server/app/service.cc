@@ -4,22 +4,22 @@
 #include <charconv>
 #include <set>
 #include <thread>
-#include "server/app/service_internal.h"
 
+#include "crypto/at_rest.h"
+#include "crypto/keys.h"
+#include "crypto/lrs.h"
+#include "crypto/ristretto.h"
+#include "crypto/transcript.h"
 #include "domain/calendar.h"
 #include "domain/invitation.h"
 #include "domain/log_entry.h"
 #include "domain/log_state.h"
 #include "domain/policy.h"
 #include "domain/roster.h"
-#include "crypto/at_rest.h"
-#include "crypto/keys.h"
-#include "crypto/lrs.h"
-#include "crypto/ristretto.h"
-#include "crypto/transcript.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
+#include "server/app/service_internal.h"
 
 namespace candor::app {
 namespace internal {
@@ -27,7 +27,8 @@ namespace internal {
 store::Blob ToBlob(crypto::ByteSpan b) { return store::Blob(b.begin(), b.end()); }
 
 bool ReceivesCables(const store::AccountRecord& account) {
-  return !account.disabled && (account.roles & store::kRoleReviewer) != 0 && account.reviewer_box_public.has_value();
+  return !account.disabled && (account.roles & store::kRoleReviewer) != 0 &&
+         account.reviewer_box_public.has_value();
 }
 
 Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
@@ -55,7 +56,8 @@ Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id) {
   return roster;
 }
 
-Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id, std::int64_t version) {
+Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id,
+                                                   std::int64_t version) {
   CANDOR_ASSIGN_OR_RETURN(auto rows, tx.ListRosterMembers(org_id, version));
   std::vector<crypto::Point> out;
   out.reserve(rows.size());
@@ -79,14 +81,16 @@ Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, wha
 Result<crypto::Digest32> StoredRingDigest(const std::vector<store::RosterEventRecord>& members) {
   crypto::Sha256Transcript digest(crypto::kRingDigestLabel);
   for (const auto& m : members) {
-    if (m.ring_public.size() != 32) return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
+    if (m.ring_public.size() != 32)
+      return Error(ErrorCode::kCorrupt, "a stored roster key is damaged");
     digest.Add(m.ring_public);
   }
   return digest.Finish();
 }
 
 Status CheckRange(std::uint64_t v, const char* what) {
-  if (v > static_cast<std::uint64_t>(INT64_MAX)) return InvalidArgument(std::string(what) + " is too large");
+  if (v > static_cast<std::uint64_t>(INT64_MAX))
+    return InvalidArgument(std::string(what) + " is too large");
   return Status::Ok();
 }
 
@@ -98,7 +102,8 @@ Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
       clock_(clock),
       rng_(rng),
       log_key_(std::move(log_key)),
-      reviewer_proof_key_(crypto::DeriveBoxKeyPair(log_key_.secret_key, "candor/v1/reviewer-key-verifier")),
+      reviewer_proof_key_(
+          crypto::DeriveBoxKeyPair(log_key_.secret_key, "candor/v1/reviewer-key-verifier")),
       totp_key_(crypto::DeriveAtRestKey(log_key_.secret_key, "candor/v1/totp-at-rest")),
       config_(std::move(config)),
       password_gate_(config_.password_slots != 0
@@ -114,10 +119,11 @@ Result<std::uint64_t> Service::Log(store::Transaction& tx, const crypto::Bytes& 
   return index;
 }
 
-Status Service::LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id, const domain::LogEvent& event) {
+Status Service::LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id,
+                                     const domain::LogEvent& event) {
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, domain::EncodeLogEntry(event)));
-  store::OrganizationLogRecord rec{static_cast<std::int64_t>(index), org_id, std::string(domain::LogEventKind(event)),
-                                   std::nullopt};
+  store::OrganizationLogRecord rec{static_cast<std::int64_t>(index), org_id,
+                                   std::string(domain::LogEventKind(event)), std::nullopt};
   if (const auto* epoch = std::get_if<domain::RosterEpochEvent>(&event)) {
     rec.version = static_cast<std::int64_t>(epoch->version);
   }
@@ -130,18 +136,22 @@ Result<std::size_t> Service::LogRosterEpochs(store::Transaction& tx) {
   for (const auto& org : orgs) {
     CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx.LatestRosterVersion(org.id));
     if (latest == 0) continue;
-    CANDOR_ASSIGN_OR_RETURN(auto epochs,
-                            tx.LatestOrganizationLog(org.id, domain::LogEventKind(domain::RosterEpochEvent{}), 1));
+    CANDOR_ASSIGN_OR_RETURN(
+        auto epochs,
+        tx.LatestOrganizationLog(org.id, domain::LogEventKind(domain::RosterEpochEvent{}), 1));
     if (!epochs.empty() && epochs.front().version == latest) continue;
-    CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(tx, org.id, domain::RosterEpochEvent{org.slug, static_cast<std::uint64_t>(latest)}));
+    CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(
+        tx, org.id, domain::RosterEpochEvent{org.slug, static_cast<std::uint64_t>(latest)}));
     ++logged;
   }
   return logged;
 }
 
-Result<std::vector<std::uint64_t>> Service::CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id) {
-  CANDOR_ASSIGN_OR_RETURN(auto epochs,
-                          tx.LatestOrganizationLog(org_id, domain::LogEventKind(domain::RosterEpochEvent{}), 2));
+Result<std::vector<std::uint64_t>> Service::CurrentRosterEpochs(store::Transaction& tx,
+                                                                std::int64_t org_id) {
+  CANDOR_ASSIGN_OR_RETURN(
+      auto epochs,
+      tx.LatestOrganizationLog(org_id, domain::LogEventKind(domain::RosterEpochEvent{}), 2));
   std::vector<std::uint64_t> out;
   for (const auto& e : epochs) {
     if (!e.version) return Error(ErrorCode::kCorrupt, "a stored roster epoch has no version");
@@ -151,27 +161,34 @@ Result<std::vector<std::uint64_t>> Service::CurrentRosterEpochs(store::Transacti
 }
 
 Status Service::LogReviewerChange(store::Transaction& tx, const store::OrganizationRecord& org,
-                                  const store::AccountRecord& before, const store::AccountRecord& after) {
+                                  const store::AccountRecord& before,
+                                  const store::AccountRecord& after) {
   const bool was = internal::ReceivesCables(before);
   const bool is = internal::ReceivesCables(after);
   if (is && (!was || before.reviewer_box_public != after.reviewer_box_public)) {
-    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromBytes<crypto::BoxPublicKey>(*after.reviewer_box_public, "reviewer key"));
+    CANDOR_ASSIGN_OR_RETURN(auto key, crypto::FixedFromBytes<crypto::BoxPublicKey>(
+                                          *after.reviewer_box_public, "reviewer key"));
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(tx, org.id));
     return LogOrganizationEvent(
-        tx, org.id, domain::ReviewerEvent{org.slug, version, static_cast<std::uint64_t>(after.id), after.username, key});
+        tx, org.id,
+        domain::ReviewerEvent{org.slug, version, static_cast<std::uint64_t>(after.id),
+                              after.username, key});
   }
   if (was && !is) {
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(tx, org.id));
-    return LogOrganizationEvent(tx, org.id,
-                                domain::ReviewerRemovedEvent{org.slug, version, static_cast<std::uint64_t>(after.id)});
+    return LogOrganizationEvent(
+        tx, org.id,
+        domain::ReviewerRemovedEvent{org.slug, version, static_cast<std::uint64_t>(after.id)});
   }
   return Status::Ok();
 }
 
 Result<std::uint64_t> Service::NextReviewerVersion(store::Transaction& tx, std::int64_t org_id) {
-  CANDOR_ASSIGN_OR_RETURN(auto added, tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerEvent{})));
-  CANDOR_ASSIGN_OR_RETURN(auto removed,
-                          tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerRemovedEvent{})));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto added, tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerEvent{})));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto removed,
+      tx.ListOrganizationLog(org_id, domain::LogEventKind(domain::ReviewerRemovedEvent{})));
   return static_cast<std::uint64_t>(added.size() + removed.size()) + 1;
 }
 
@@ -186,13 +203,17 @@ Status Service::PrepareOrganizationLog() {
     for (const auto& o : orgs) ids[o.slug] = o.id;
     constexpr std::int64_t kStep = 4096;
     for (std::int64_t begin = 0; begin < size; begin += kStep) {
-      CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(begin, std::min(size, begin + kStep)));
+      CANDOR_ASSIGN_OR_RETURN(auto records,
+                              tx->ReadLogEntries(begin, std::min(size, begin + kStep)));
       for (const auto& r : records) {
         auto event = domain::DecodeLogEntry(r.entry);
-        if (!event.ok()) return Error(ErrorCode::kCorrupt, "log entry " + std::to_string(r.index) + " does not decode");
+        if (!event.ok())
+          return Error(ErrorCode::kCorrupt,
+                       "log entry " + std::to_string(r.index) + " does not decode");
         const auto* key = std::get_if<domain::ReviewerKeyEvent>(&*event);
         if (key == nullptr || !ids.contains(key->slug)) continue;
-        CANDOR_RETURN_IF_ERROR(tx->InsertOrganizationLog({r.index, ids[key->slug], "reviewer-key", std::nullopt}));
+        CANDOR_RETURN_IF_ERROR(
+            tx->InsertOrganizationLog({r.index, ids[key->slug], "reviewer-key", std::nullopt}));
       }
     }
     // Reviewers disabled (or no longer reviewers) before "reviewer-removed" existed are logged
@@ -202,8 +223,10 @@ Status Service::PrepareOrganizationLog() {
       CANDOR_ASSIGN_OR_RETURN(auto recipients, RecipientsIn(*tx, o.id));
       std::set<std::uint64_t> seen;
       for (const auto& entry : logged) {
-        CANDOR_ASSIGN_OR_RETURN(auto records, tx->ReadLogEntries(entry.log_index, entry.log_index + 1));
-        if (records.size() != 1) return Error(ErrorCode::kCorrupt, "an indexed log entry is missing");
+        CANDOR_ASSIGN_OR_RETURN(auto records,
+                                tx->ReadLogEntries(entry.log_index, entry.log_index + 1));
+        if (records.size() != 1)
+          return Error(ErrorCode::kCorrupt, "an indexed log entry is missing");
         auto event = domain::DecodeLogEntry(records[0].entry);
         if (!event.ok() || !std::holds_alternative<domain::ReviewerKeyEvent>(*event)) {
           return Error(ErrorCode::kCorrupt, "an indexed reviewer entry does not decode");
@@ -216,7 +239,8 @@ Status Service::PrepareOrganizationLog() {
         });
         if (receives) continue;
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t version, NextReviewerVersion(*tx, o.id));
-        CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(*tx, o.id, domain::ReviewerRemovedEvent{o.slug, version, account}));
+        CANDOR_RETURN_IF_ERROR(LogOrganizationEvent(
+            *tx, o.id, domain::ReviewerRemovedEvent{o.slug, version, account}));
       }
     }
   }
@@ -252,8 +276,8 @@ Result<std::optional<Service::WebReleaseView>> LoggedWebRelease(store::Transacti
   if (!event.ok() || !std::holds_alternative<domain::WebReleaseEvent>(*event)) {
     return Error(ErrorCode::kCorrupt, "the logged web release does not decode");
   }
-  return std::optional<Service::WebReleaseView>(
-      Service::WebReleaseView{std::get<domain::WebReleaseEvent>(*event).manifest, static_cast<std::uint64_t>(index)});
+  return std::optional<Service::WebReleaseView>(Service::WebReleaseView{
+      std::get<domain::WebReleaseEvent>(*event).manifest, static_cast<std::uint64_t>(index)});
 }
 }  // namespace
 
@@ -262,7 +286,8 @@ Status Service::RecordWebRelease(const std::string& manifest) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto last, LoggedWebRelease(*tx));
   if (last && last->manifest == manifest) return Status::Ok();
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(*tx, domain::EncodeLogEntry(domain::WebReleaseEvent{manifest})));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
+                          Log(*tx, domain::EncodeLogEntry(domain::WebReleaseEvent{manifest})));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting(kWebReleaseSetting, std::to_string(index)));
   return tx->Commit();
 }
@@ -303,12 +328,14 @@ Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
   constexpr std::uint64_t kStep = 4096;
   for (std::uint64_t begin = from; begin < head->head.size; begin += kStep) {
     const std::uint64_t end = std::min(head->head.size, begin + kStep);
-    CANDOR_ASSIGN_OR_RETURN(auto records,
-                            tx.ReadLogEntries(static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end)));
+    CANDOR_ASSIGN_OR_RETURN(auto records, tx.ReadLogEntries(static_cast<std::int64_t>(begin),
+                                                            static_cast<std::int64_t>(end)));
     if (records.size() != end - begin) return Error(ErrorCode::kCorrupt, "log entries are missing");
     for (const auto& r : records) {
       auto event = domain::DecodeLogEntry(r.entry);
-      if (!event.ok()) return Error(ErrorCode::kCorrupt, "log entry " + std::to_string(r.index) + " does not decode");
+      if (!event.ok())
+        return Error(ErrorCode::kCorrupt,
+                     "log entry " + std::to_string(r.index) + " does not decode");
       if (Status s = state.Replay(static_cast<std::uint64_t>(r.index), *event); !s.ok()) {
         return Error(ErrorCode::kCorrupt, s.error().message());
       }
@@ -320,7 +347,8 @@ Result<bool> Service::MarkCheckpoint(store::Transaction& tx) {
   if (index != size) return Error(ErrorCode::kCorrupt, "the log grew without a signed tree head");
   const auto checkpoint = static_cast<std::int64_t>(size + 1);
   CANDOR_RETURN_IF_ERROR(tx.InsertCheckpoint(checkpoint));
-  CANDOR_RETURN_IF_ERROR(tx.InsertLogState(checkpoint, ToBlob(domain::PackStateLeaves(state.Leaves()))));
+  CANDOR_RETURN_IF_ERROR(
+      tx.InsertLogState(checkpoint, ToBlob(domain::PackStateLeaves(state.Leaves()))));
   // Keep the leaves of the newest kKeptLogStates checkpoints and of those of the last
   // kKeptLogStatesMs; drop the rest.
   CANDOR_ASSIGN_OR_RETURN(auto kept, tx.ListCheckpoints(kKeptLogStates));
@@ -341,14 +369,18 @@ Result<CheckpointsView> Service::Checkpoints(std::size_t n) {
     CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindTreeHead(size));
     if (!rec) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
     CheckpointView v{TreeHeadFromRecord(*rec), {}, {}};
-    if (v.head.head.size > latest->head.size) return Error(ErrorCode::kCorrupt, "a checkpoint lies beyond the latest head");
-    CANDOR_ASSIGN_OR_RETURN(v.consistency_to_latest, tlog::ConsistencyProof(reader, v.head.head.size, latest->head.size));
+    if (v.head.head.size > latest->head.size)
+      return Error(ErrorCode::kCorrupt, "a checkpoint lies beyond the latest head");
+    CANDOR_ASSIGN_OR_RETURN(v.consistency_to_latest,
+                            tlog::ConsistencyProof(reader, v.head.head.size, latest->head.size));
     CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(size));
     for (const auto& c : cosignatures) {
       auto witness = crypto::FixedFromBytes<crypto::SignPublicKey>(c.witness, "witness");
       auto signature = crypto::FixedFromBytes<crypto::Signature64>(c.signature, "signature");
-      if (!witness.ok() || !signature.ok()) return Error(ErrorCode::kCorrupt, "a stored cosignature is damaged");
-      v.cosignatures.push_back(tlog::Cosignature{*witness, static_cast<std::uint64_t>(c.timestamp_s), *signature});
+      if (!witness.ok() || !signature.ok())
+        return Error(ErrorCode::kCorrupt, "a stored cosignature is damaged");
+      v.cosignatures.push_back(
+          tlog::Cosignature{*witness, static_cast<std::uint64_t>(c.timestamp_s), *signature});
     }
     out.checkpoints.push_back(std::move(v));
   }
@@ -358,25 +390,30 @@ Result<CheckpointsView> Service::Checkpoints(std::size_t n) {
 Status Service::AddCosignature(std::uint64_t tree_size, const tlog::Cosignature& c) {
   const bool known = std::any_of(config_.witnesses.begin(), config_.witnesses.end(),
                                  [&](const auto& w) { return w.key == c.witness; });
-  if (!known) return Error(ErrorCode::kPermissionDenied, "this server does not know that witness key");
+  if (!known)
+    return Error(ErrorCode::kPermissionDenied, "this server does not know that witness key");
   constexpr std::int64_t kSkewS = 10 * 60;
   const std::int64_t now_s = clock_.NowMs() / 1000;
   if (c.timestamp_s > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
       std::abs(static_cast<std::int64_t>(c.timestamp_s) - now_s) > kSkewS) {
-    return InvalidArgument("the cosignature's time is more than 10 minutes from the server's clock");
+    return InvalidArgument(
+        "the cosignature's time is more than 10 minutes from the server's clock");
   }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto recent, tx->ListCheckpoints(16));
   if (tree_size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
-      std::find(recent.begin(), recent.end(), static_cast<std::int64_t>(tree_size)) == recent.end()) {
+      std::find(recent.begin(), recent.end(), static_cast<std::int64_t>(tree_size)) ==
+          recent.end()) {
     return NotFound("no recent checkpoint has that tree size");
   }
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindTreeHead(static_cast<std::int64_t>(tree_size)));
   if (!rec) return Error(ErrorCode::kCorrupt, "a checkpoint has no signed tree head");
-  if (Status s = tlog::VerifyCosignature(log_key_.public_key, TreeHeadFromRecord(*rec).head, c); !s.ok()) return s;
+  if (Status s = tlog::VerifyCosignature(log_key_.public_key, TreeHeadFromRecord(*rec).head, c);
+      !s.ok())
+    return s;
   CANDOR_RETURN_IF_ERROR(tx->InsertCosignature(store::CosignatureRecord{
-      static_cast<std::int64_t>(tree_size), ToBlob(c.witness.span()), static_cast<std::int64_t>(c.timestamp_s),
-      ToBlob(c.signature.span())}));
+      static_cast<std::int64_t>(tree_size), ToBlob(c.witness.span()),
+      static_cast<std::int64_t>(c.timestamp_s), ToBlob(c.signature.span())}));
   return tx->Commit();
 }
 
@@ -392,8 +429,7 @@ Result<store::OrganizationRecord> Service::Authorize(store::Transaction& tx, con
   // Tenancy first: staff of one organization never learn anything about another's data,
   // not even whether it exists.
   if (slug != who.organization_slug) {
-    return Error(ErrorCode::kPermissionDenied,
-                 "your account belongs to another organization");
+    return Error(ErrorCode::kPermissionDenied, "your account belongs to another organization");
   }
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
   if (org.id != who.account.organization_id) {
@@ -434,8 +470,8 @@ Result<std::int64_t> Service::CreateOrganization(const std::string& slug, const 
     }
     CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(*id, holidays));
   }
-  CANDOR_RETURN_IF_ERROR(
-      Log(*tx, domain::EncodeLogEntry(domain::OrganizationCreatedEvent{slug, name, demo, settings})));
+  CANDOR_RETURN_IF_ERROR(Log(
+      *tx, domain::EncodeLogEntry(domain::OrganizationCreatedEvent{slug, name, demo, settings})));
   // A checkpoint at once, so that the new organization has a leaf in the log state its clients
   // require ("Organization state", rule 7) before the next batch.
   CANDOR_RETURN_IF_ERROR(MarkCheckpoint(*tx));
@@ -460,8 +496,8 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   const std::int64_t v = version.value_or(latest);
   if (version && v < 1) return InvalidArgument("roster versions start at 1");
   if (v > latest) {
-    return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " + std::to_string(latest) +
-                    ")");
+    return NotFound("roster version " + std::to_string(v) + " does not exist yet (latest is " +
+                    std::to_string(latest) + ")");
   }
   // The members present at v straight from the store (no replay of the history), and the ring
   // digest streamed over them (CRYPTO.md "Rings").
@@ -484,7 +520,8 @@ Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store:
   CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
   const std::size_t count = members.size();
   auto made = domain::RosterRings(members, config_.max_ring_size);
-  if (!made.ok()) return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
+  if (!made.ok())
+    return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
   auto rings = std::make_shared<std::vector<crypto::Ring>>(std::move(*made));
   std::lock_guard<std::mutex> lock(version_rings_mu_);
   if (count <= kVersionRingsMembers && version_rings_.emplace(key, rings).second) {
@@ -544,10 +581,12 @@ Result<EnrollResult> Service::Enroll(std::string_view slug, std::string_view inv
                  "your enrollment officer for a new one");
   };
   if (!crypto::IsValidPoint(ring_public)) {
-    return InvalidArgument("ring_public is not a valid ristretto255 point (canonical encoding, not the identity)");
+    return InvalidArgument(
+        "ring_public is not a valid ristretto255 point (canonical encoding, not the identity)");
   }
   if (!crypto::IsValidBoxPublicKey(reply_public)) {
-    return InvalidArgument("reply_public is not a valid X25519 key (canonical encoding, not of small order)");
+    return InvalidArgument(
+        "reply_public is not a valid X25519 key (canonical encoding, not of small order)");
   }
   auto normalized = domain::NormalizeInvitationCode(invitation_code);
   if (!normalized.ok()) return normalized.error();
@@ -572,11 +611,17 @@ Result<EnrollResult> Service::Enroll(std::string_view slug, std::string_view inv
   const std::int64_t version = tip.version + 1;
   const std::int64_t size = tip.members + 1;
   CANDOR_RETURN_IF_ERROR(tx->MarkInvitationRedeemed(hash_blob));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                          Log(*tx, domain::EncodeLogEntry(domain::RosterAddEvent{
-                                       org.slug, static_cast<std::uint64_t>(version), ring_public, reply_public})));
-  store::RosterEventRecord record{org.id, version, store::RosterAction::kAdd, ToBlob(ring_public.span()),
-                                  ToBlob(reply_public.span()), static_cast<std::int64_t>(index), size};
+  CANDOR_ASSIGN_OR_RETURN(
+      std::uint64_t index,
+      Log(*tx, domain::EncodeLogEntry(domain::RosterAddEvent{
+                   org.slug, static_cast<std::uint64_t>(version), ring_public, reply_public})));
+  store::RosterEventRecord record{org.id,
+                                  version,
+                                  store::RosterAction::kAdd,
+                                  ToBlob(ring_public.span()),
+                                  ToBlob(reply_public.span()),
+                                  static_cast<std::int64_t>(index),
+                                  size};
   CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(record));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return EnrollResult{version, size, index};
@@ -593,11 +638,18 @@ Result<EnrollResult> Service::RemoveMember(const Principal& who, std::string_vie
   CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(*tx, org.id));
   const std::int64_t version = tip.version + 1;
   const std::int64_t size = tip.members - 1;
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
-                          Log(*tx, domain::EncodeLogEntry(domain::RosterRemoveEvent{
-                                       org.slug, static_cast<std::uint64_t>(version), ring_public})));
-  CANDOR_RETURN_IF_ERROR(tx->InsertRosterEvent(store::RosterEventRecord{
-      org.id, version, store::RosterAction::kRemove, key, {}, static_cast<std::int64_t>(index), size}));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::uint64_t index,
+      Log(*tx, domain::EncodeLogEntry(domain::RosterRemoveEvent{
+                   org.slug, static_cast<std::uint64_t>(version), ring_public})));
+  CANDOR_RETURN_IF_ERROR(
+      tx->InsertRosterEvent(store::RosterEventRecord{org.id,
+                                                     version,
+                                                     store::RosterAction::kRemove,
+                                                     key,
+                                                     {},
+                                                     static_cast<std::int64_t>(index),
+                                                     size}));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return EnrollResult{version, size, index};
 }
@@ -618,14 +670,16 @@ Result<std::pair<std::string, std::int64_t>> Service::IssueInvitation(
 }
 
 Result<std::pair<std::vector<std::string>, std::int64_t>> Service::IssueInvitations(
-    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours, std::int64_t count) {
+    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours,
+    std::int64_t count) {
   std::int64_t h = hours.value_or(config_.invitation_default_hours);
   if (h < 1 || h > config_.invitation_max_hours) {
     return InvalidArgument("an invitation is valid for 1 to " +
                            std::to_string(config_.invitation_max_hours) + " hours");
   }
   if (count < 1 || count > kMaxInvitationsAtOnce) {
-    return InvalidArgument("ask for 1 to " + std::to_string(kMaxInvitationsAtOnce) + " invitations at once");
+    return InvalidArgument("ask for 1 to " + std::to_string(kMaxInvitationsAtOnce) +
+                           " invitations at once");
   }
   std::vector<std::string> codes;
   std::vector<crypto::Digest32> hashes;
@@ -678,8 +732,8 @@ Status Service::UpdateAccount(const Principal& who, std::string_view slug, std::
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleAdministrator));
   CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(account_id));
   if (!account || account->organization_id != org.id) return NotFound("no such account");
-  if (account->id == who.account.id && ((roles && !(*roles & store::kRoleAdministrator)) ||
-                                        disabled.value_or(false))) {
+  if (account->id == who.account.id &&
+      ((roles && !(*roles & store::kRoleAdministrator)) || disabled.value_or(false))) {
     return Error(ErrorCode::kFailedPrecondition,
                  "you cannot remove your own administrator role or disable yourself");
   }
@@ -720,22 +774,24 @@ Status Service::ReplaceHolidays(const Principal& who, std::string_view slug,
   for (auto& h : holidays) {
     CANDOR_ASSIGN_OR_RETURN(domain::Date d, domain::ParseDate(h.date));
     h.date = domain::FormatDate(d);
-    CANDOR_RETURN_IF_ERROR(domain::ValidateText(h.name, "the name of the holiday on " + h.date, 200));
+    CANDOR_RETURN_IF_ERROR(
+        domain::ValidateText(h.name, "the name of the holiday on " + h.date, 200));
   }
   for (auto& h : holidays) h.organization_id = org.id;
   CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(org.id, holidays));
   return tx->Commit();
 }
 
-Result<Service::ReviewerKeyChallenge> Service::ReviewerKeyChallengeFor(const Principal& who, std::string_view slug) {
+Result<Service::ReviewerKeyChallenge> Service::ReviewerKeyChallengeFor(const Principal& who,
+                                                                       std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   (void)org;
   return ReviewerKeyChallenge{reviewer_proof_key_.public_key, who.account.id};
 }
 
-Status Service::SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key,
-                               const crypto::Digest32& proof) {
+Status Service::SetReviewerKey(const Principal& who, std::string_view slug,
+                               const crypto::BoxPublicKey& key, const crypto::Digest32& proof) {
   {
     // Who may, first: another organization's staff learn nothing from the checks below.
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
@@ -743,14 +799,18 @@ Status Service::SetReviewerKey(const Principal& who, std::string_view slug, cons
     (void)org;
   }
   if (!crypto::IsValidBoxPublicKey(key)) {
-    return InvalidArgument("the reviewer key is not a valid X25519 key (a non-canonical encoding, or a small-order "
-                           "point no envelope could be opened with)");
+    return InvalidArgument(
+        "the reviewer key is not a valid X25519 key (a non-canonical encoding, or a small-order "
+        "point no envelope could be opened with)");
   }
   // The proof needs no lock: it depends only on the key, the organization and the account.
-  const crypto::Bytes context = domain::ReviewerKeyProofContext(slug, static_cast<std::uint64_t>(who.account.id));
-  if (Status s = crypto::VerifyBoxKeyPossession(context, key, reviewer_proof_key_, proof); !s.ok()) {
+  const crypto::Bytes context =
+      domain::ReviewerKeyProofContext(slug, static_cast<std::uint64_t>(who.account.id));
+  if (Status s = crypto::VerifyBoxKeyPossession(context, key, reviewer_proof_key_, proof);
+      !s.ok()) {
     return Error(ErrorCode::kVerificationFailed,
-                 "the proof that you hold this key's secret does not verify: register the key from the client that "
+                 "the proof that you hold this key's secret does not verify: register the key from "
+                 "the client that "
                  "holds it");
   }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
@@ -761,7 +821,9 @@ Status Service::SetReviewerKey(const Principal& who, std::string_view slug, cons
   for (const auto& other : accounts) {
     if (other.id != account->id && other.reviewer_box_public &&
         *other.reviewer_box_public == ToBlob(key.span())) {
-      return InvalidArgument("another reviewer of this organization has registered this key: each reviewer needs a key of their own");
+      return InvalidArgument(
+          "another reviewer of this organization has registered this key: each reviewer needs a "
+          "key of their own");
     }
   }
   const store::AccountRecord before = *account;
@@ -773,10 +835,11 @@ Status Service::SetReviewerKey(const Principal& who, std::string_view slug, cons
 }
 
 Result<std::optional<tlog::SignedTreeHead>> Service::LatestTreeHead() {
-  return latest_tree_head_.GetOrRead(store_, 0, [&]() -> Result<std::optional<tlog::SignedTreeHead>> {
-    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-    return app::LatestTreeHead(*tx);
-  });
+  return latest_tree_head_.GetOrRead(
+      store_, 0, [&]() -> Result<std::optional<tlog::SignedTreeHead>> {
+        CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+        return app::LatestTreeHead(*tx);
+      });
 }
 
 Result<std::optional<tlog::SignedTreeHead>> Service::TreeHeadAt(std::uint64_t tree_size) {
@@ -787,7 +850,8 @@ Result<std::optional<tlog::SignedTreeHead>> Service::TreeHeadAt(std::uint64_t tr
   return std::optional<tlog::SignedTreeHead>(TreeHeadFromRecord(*r));
 }
 
-Result<std::vector<store::LogEntryRecord>> Service::LogEntries(std::uint64_t begin, std::uint64_t end) {
+Result<std::vector<store::LogEntryRecord>> Service::LogEntries(std::uint64_t begin,
+                                                               std::uint64_t end) {
   CANDOR_RETURN_IF_ERROR(CheckRange(end, "end"));
   if (begin >= end) return InvalidArgument("'start' must be below 'end'");
   if (end - begin > 1000) return InvalidArgument("ask for at most 1000 entries at a time");

@@ -9,24 +9,23 @@
 #define CANDOR_SERVER_APP_SERVICE_H_
 
 #include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <deque>
-#include <map>
-#include <memory>
-#include <nlohmann/json.hpp>
-
 #include "crypto/ed25519.h"
 #include "crypto/lrs.h"
+#include "crypto/password.h"
+#include "crypto/rng.h"
 #include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "domain/log_entry.h"
-#include "crypto/password.h"
-#include "crypto/rng.h"
 #include "log/cosignature.h"
 #include "log/tree_head.h"
 #include "server/app/clock.h"
@@ -37,9 +36,9 @@
 namespace candor::app {
 
 struct ServiceConfig {
-  std::int64_t session_ttl_ms = 8LL * 3600 * 1000;       // absolute lifetime of a session
-  int login_max_failures = 5;                             // then the account name is locked…
-  std::int64_t login_lockout_ms = 15LL * 60 * 1000;       // …for this long
+  std::int64_t session_ttl_ms = 8LL * 3600 * 1000;   // absolute lifetime of a session
+  int login_max_failures = 5;                        // then the account name is locked…
+  std::int64_t login_lockout_ms = 15LL * 60 * 1000;  // …for this long
   // Password verifications at once (PasswordGate): in all (0: one less than the cores, at
   // least 2) and per source address. Sign-ins beyond them are refused at once, so a burst
   // cannot hold every server thread while public reads wait.
@@ -104,16 +103,17 @@ struct CableQuotaView {
 
 // The view of `window` (of `window_ms` each) with `slots` slots and the stored (slot, tag) rows
 // used in it (kCorrupt when a stored tag is not a canonical point). Cable and letter quotas.
-Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms, std::uint64_t slots,
+Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms,
+                                   std::uint64_t slots,
                                    const std::vector<std::pair<std::int64_t, store::Blob>>& used);
 
 // Everything an author's client sends for a cable.
 struct CableSubmission {
   domain::CableHeader header;
-  crypto::Bytes envelope;         // candor-env-v1 encoding
-  crypto::Bytes signature;        // candor-lrs-v1, event = cable id
+  crypto::Bytes envelope;   // candor-env-v1 encoding
+  crypto::Bytes signature;  // candor-lrs-v1, event = cable id
   std::uint64_t quota_slot = 0;
-  crypto::Bytes quota_signature;  // candor-lrs-v1, event = CableQuotaEvent
+  crypto::Bytes quota_signature;                        // candor-lrs-v1, event = CableQuotaEvent
   std::optional<crypto::Signature64> author_signature;  // named cables only
 };
 
@@ -124,7 +124,7 @@ struct CableEventView {
   domain::Date date;
   crypto::Digest32 digest;
   std::optional<std::int64_t> log_index;
-  std::optional<std::string> reviewer;  // username; reviewers' views only
+  std::optional<std::string> reviewer;           // username; reviewers' views only
   std::vector<crypto::BoxPublicKey> recipients;  // for a message
   std::optional<crypto::Bytes> envelope;         // for a message (nullopt once purged)
 };
@@ -270,8 +270,9 @@ class Service {
   // Starts TOTP enrolment: returns (base32 secret, otpauth URI); active after ConfirmTotp.
   // Needs the account's password again, and the current code when a second factor is set
   // already: a session alone cannot enrol or replace it. Unauthenticated otherwise.
-  Result<std::pair<std::string, std::string>> BeginTotp(const Principal& who, const std::string& password,
-                                                        const std::optional<std::string>& current_code);
+  Result<std::pair<std::string, std::string>> BeginTotp(
+      const Principal& who, const std::string& password,
+      const std::optional<std::string>& current_code);
   Status ConfirmTotp(const Principal& who, const std::string& code);
 
   // --- Organizations (public reads) ---
@@ -305,19 +306,21 @@ class Service {
   // `count` (1 … kMaxInvitationsAtOnce) codes with one expiry, in one transaction: an officer
   // enrolling a whole office prints them at once (issue 12).
   static constexpr std::int64_t kMaxInvitationsAtOnce = 1000;
-  Result<std::pair<std::vector<std::string>, std::int64_t>> IssueInvitations(const Principal& who,
-                                                                              std::string_view slug,
-                                                                              std::optional<std::int64_t> hours,
-                                                                              std::int64_t count);
+  Result<std::pair<std::vector<std::string>, std::int64_t>> IssueInvitations(
+      const Principal& who, std::string_view slug, std::optional<std::int64_t> hours,
+      std::int64_t count);
   Result<std::int64_t> CountOpenInvitations(const Principal& who, std::string_view slug);
-  Result<std::vector<store::AccountRecord>> ListAccounts(const Principal& who, std::string_view slug);
+  Result<std::vector<store::AccountRecord>> ListAccounts(const Principal& who,
+                                                         std::string_view slug);
   Result<std::int64_t> AddAccount(const Principal& who, std::string_view slug,
                                   const std::string& username, const std::string& password,
                                   std::uint32_t roles);
   Status UpdateAccount(const Principal& who, std::string_view slug, std::int64_t account_id,
                        std::optional<std::uint32_t> roles, std::optional<bool> disabled);
-  Status UpdateSettings(const Principal& who, std::string_view slug, const std::string& settings_json);
-  Result<std::vector<store::HolidayRecord>> ListHolidays(const Principal& who, std::string_view slug);
+  Status UpdateSettings(const Principal& who, std::string_view slug,
+                        const std::string& settings_json);
+  Result<std::vector<store::HolidayRecord>> ListHolidays(const Principal& who,
+                                                         std::string_view slug);
   Status ReplaceHolidays(const Principal& who, std::string_view slug,
                          std::vector<store::HolidayRecord> holidays);
   // What a reviewer's client needs to prove possession of its key: the server's X25519 key for
@@ -333,8 +336,8 @@ class Service {
   // possession of its secret (crypto::VerifyBoxKeyPossession). A small-order or copied key
   // would make every author's envelope fail, silently closing the cable channel; a key whose
   // secret someone else holds would hand them every cable (security review M7).
-  Status SetReviewerKey(const Principal& who, std::string_view slug, const crypto::BoxPublicKey& key,
-                        const crypto::Digest32& proof);
+  Status SetReviewerKey(const Principal& who, std::string_view slug,
+                        const crypto::BoxPublicKey& key, const crypto::Digest32& proof);
 
   // --- Collective letters (service_letters.cc) ---
   // Publishes (freezes) a letter: any named account may. Pins each named organization's
@@ -346,9 +349,11 @@ class Service {
   // over one of the rings of its current roster, named by `ring_digest`. `window` must be the
   // current one and `slot` below the quota; a slot a member used already (its tag is stored)
   // is kAlreadyExists.
-  Result<domain::LetterId> PublishLetterAsMember(const domain::Letter& letter, std::string_view slug,
-                                                 const crypto::Digest32& ring_digest, std::uint64_t window,
-                                                 std::uint64_t slot, crypto::ByteSpan proof);
+  Result<domain::LetterId> PublishLetterAsMember(const domain::Letter& letter,
+                                                 std::string_view slug,
+                                                 const crypto::Digest32& ring_digest,
+                                                 std::uint64_t window, std::uint64_t slot,
+                                                 crypto::ByteSpan proof);
   // The publishing window now and the (slot, tag) pairs used in it (the same shape as a cable
   // quota), so that a member's client can pick a free slot without asking anything.
   Result<CableQuotaView> MemberLetterQuota(std::string_view slug);
@@ -378,7 +383,8 @@ class Service {
   // Anonymous: verifies and stores a co-signature or withdrawal; it is published with the
   // next batch (or when the quorum is reached). kAlreadyExists "already signed" / "already
   // withdrawn" and nothing more for a repeated tag.
-  Result<CoSignatureReceipt> SubmitCoSignature(std::string_view slug, const domain::CoSignature& sig);
+  Result<CoSignatureReceipt> SubmitCoSignature(std::string_view slug,
+                                               const domain::CoSignature& sig);
   Result<std::vector<CoSignatureState>> CoSignatureStates(const domain::LetterId& id,
                                                           const crypto::Point& tag);
   Result<std::vector<BatchView>> LetterBatches(const domain::LetterId& id);
@@ -408,7 +414,8 @@ class Service {
   static constexpr std::int64_t kKeptLogStates = 16;
   static constexpr std::int64_t kKeptLogStatesMs = 7LL * 24 * 3600 * 1000;
   static constexpr std::size_t kBundlePageBytes = std::size_t{8} << 20;  // of hex, about
-  Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page);
+  Result<nlohmann::json> LetterBundle(const domain::LetterId& id, bool with_signatures,
+                                      const BundlePage& page);
   // An organization's state as the log proves it (domain/org_state.h, candor-org-state-v1):
   // every roster entry, reviewer entry and roster epoch in the tree of page.tree_size (the
   // latest by default), with inclusion proofs, in pages like a letter bundle's.
@@ -448,22 +455,26 @@ class Service {
   Result<CableView> CableForAuthor(const domain::CableId& id, const crypto::Digest32& access);
   // Reviewers of the organization. `overdue_only` lists only late cables. Overdue first, then
   // by deadline. Listings carry no ciphertext.
-  Result<std::vector<CableView>> ListCables(const Principal& who, std::string_view slug, bool overdue_only);
-  Result<CableView> GetCable(const Principal& who, std::string_view slug, const domain::CableId& id);
+  Result<std::vector<CableView>> ListCables(const Principal& who, std::string_view slug,
+                                            bool overdue_only);
+  Result<CableView> GetCable(const Principal& who, std::string_view slug,
+                             const domain::CableId& id);
   Status AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id);
   // A reply, note, extension (its reason) or closing response, encrypted by the reviewer's
   // client to `recipients` (the author's reply key first, then every current reviewer; for a
   // note, the reviewers only). Returns the event's sequence number.
-  Result<std::int64_t> AddCableMessage(const Principal& who, std::string_view slug, const domain::CableId& id,
-                                       domain::CableAction action,
+  Result<std::int64_t> AddCableMessage(const Principal& who, std::string_view slug,
+                                       const domain::CableId& id, domain::CableAction action,
                                        const std::vector<crypto::BoxPublicKey>& recipients,
                                        const crypto::Bytes& envelope);
   // Public counts for the organization's members and the press.
   Result<CableStats> CableCounts(std::string_view slug);
   // The notification outbox (reviewers).
-  Result<std::vector<store::NotificationRecord>> Notifications(const Principal& who, std::string_view slug,
+  Result<std::vector<store::NotificationRecord>> Notifications(const Principal& who,
+                                                               std::string_view slug,
                                                                bool undelivered_only);
-  Status MarkNotificationsDelivered(const Principal& who, std::string_view slug, std::int64_t up_to_id);
+  Status MarkNotificationsDelivered(const Principal& who, std::string_view slug,
+                                    std::int64_t up_to_id);
   // Reminders ahead of deadlines and notices of overdue cables into the outbox; the retention
   // purge of closed cables. Run by the batch publisher's thread; idempotent.
   struct CableJobsReport {
@@ -490,17 +501,20 @@ class Service {
   // Resolves the organization and checks that `who` belongs to it and holds `role`.
   Result<store::OrganizationRecord> Authorize(store::Transaction& tx, const Principal& who,
                                               std::string_view slug, std::uint32_t role);
-  Result<store::OrganizationRecord> RequireOrganization(store::Transaction& tx, std::string_view slug);
+  Result<store::OrganizationRecord> RequireOrganization(store::Transaction& tx,
+                                                        std::string_view slug);
   // Appends an entry and signs the new head (inside tx).
   Result<std::uint64_t> Log(store::Transaction& tx, const crypto::Bytes& entry);
   // Log() for a "reviewer", "reviewer-removed" or "roster-epoch" event of organization
   // `org_id`, indexed in organization_log so OrganizationState can serve it.
-  Status LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id, const domain::LogEvent& event);
+  Status LogOrganizationEvent(store::Transaction& tx, std::int64_t org_id,
+                              const domain::LogEvent& event);
   // At a batch: a "roster-epoch" entry for each organization whose roster changed since its
   // last epoch (domain::RosterEpochEvent). Returns how many were logged; signs no head.
   Result<std::size_t> LogRosterEpochs(store::Transaction& tx);
   // The roster versions anonymous cables may name now: the organization's latest two epochs.
-  Result<std::vector<std::uint64_t>> CurrentRosterEpochs(store::Transaction& tx, std::int64_t org_id);
+  Result<std::vector<std::uint64_t>> CurrentRosterEpochs(store::Transaction& tx,
+                                                         std::int64_t org_id);
   // The organization's next reviewer version (domain::ReviewerEvent): 1 + its reviewer changes.
   Result<std::uint64_t> NextReviewerVersion(store::Transaction& tx, std::int64_t org_id);
   // The roster's latest version and its size, from indexed rows (issue 12: no replay).
@@ -519,11 +533,11 @@ class Service {
   // and marks that head. At a batch and at start-up. Returns whether it did.
   Result<bool> MarkCheckpoint(store::Transaction& tx);
   Result<nlohmann::json> ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
-                                           std::vector<std::int64_t> indices, const BundlePage& page);
+                                           std::vector<std::int64_t> indices,
+                                           const BundlePage& page);
   // The letter's pinned rosters and rings (cached: they never change once published).
-  Result<std::shared_ptr<const std::vector<LetterRoster>>> LetterRosters(store::Transaction& tx,
-                                                                         const store::LetterRecord& rec,
-                                                                         const domain::Letter& letter);
+  Result<std::shared_ptr<const std::vector<LetterRoster>>> LetterRosters(
+      store::Transaction& tx, const store::LetterRecord& rec, const domain::Letter& letter);
   Result<domain::LetterId> PublishLetterIn(store::Transaction& tx, const domain::Letter& letter);
   Result<LetterView> ViewOf(store::Transaction& tx, const store::LetterRecord& rec);
   std::uint64_t RandomBelow(std::uint64_t n);
@@ -531,7 +545,8 @@ class Service {
   // the order things arrived in.
   template <typename T>
   void Shuffle(std::vector<T>& v) {
-    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<std::size_t>(RandomBelow(i))]);
+    for (std::size_t i = v.size(); i > 1; --i)
+      std::swap(v[i - 1], v[static_cast<std::size_t>(RandomBelow(i))]);
   }
   // Cables (service_cables.cc).
   Result<std::size_t> PublishWaitingCables(store::Transaction& tx);
@@ -549,7 +564,8 @@ class Service {
   // Versions never change, so an entry never goes stale; bounded by kDigestCacheEntries.
   static constexpr std::size_t kDigestCacheEntries = 256;
   std::mutex digest_mu_;
-  std::map<std::pair<std::int64_t, std::int64_t>, crypto::Digest32> digests_;  // guarded by digest_mu_
+  std::map<std::pair<std::int64_t, std::int64_t>, crypto::Digest32>
+      digests_;  // guarded by digest_mu_
   crypto::SignKeyPair log_key_;
   crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
   crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
@@ -558,14 +574,16 @@ class Service {
   // The rings (BucketRoster) of one organization's roster version, built once per version:
   // cables and member-published letters check proofs against them on every request, and a
   // version never changes. Bounded by members kept (kVersionRingsMembers, ≈ 40 bytes each).
-  Result<std::shared_ptr<const std::vector<crypto::Ring>>> RingsAt(store::Transaction& tx, std::int64_t org_id,
+  Result<std::shared_ptr<const std::vector<crypto::Ring>>> RingsAt(store::Transaction& tx,
+                                                                   std::int64_t org_id,
                                                                    std::int64_t version);
   static constexpr std::size_t kVersionRingsMembers = std::size_t{1} << 19;
   std::mutex version_rings_mu_;
   std::map<std::pair<std::int64_t, std::int64_t>, std::shared_ptr<const std::vector<crypto::Ring>>>
-      version_rings_;                                                 // guarded by version_rings_mu_
-  std::deque<std::pair<std::int64_t, std::int64_t>> version_rings_order_;  // guarded by version_rings_mu_
-  std::size_t version_rings_members_ = 0;                              // guarded by version_rings_mu_
+      version_rings_;  // guarded by version_rings_mu_
+  std::deque<std::pair<std::int64_t, std::int64_t>>
+      version_rings_order_;                // guarded by version_rings_mu_
+  std::size_t version_rings_members_ = 0;  // guarded by version_rings_mu_
 
   // Public reads kept while the store is unchanged (stamped_cache.h).
   StampedCache<int, std::optional<tlog::SignedTreeHead>> latest_tree_head_{1};

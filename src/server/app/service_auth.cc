@@ -32,12 +32,18 @@ std::string ThrottleKey(std::int64_t org_id, std::string_view username, std::str
 // Second-factor secrets are stored sealed under a key derived from the log key (crypto/
 // at_rest.h), bound to their account; a 32-byte value is one stored before that (raw) and is
 // sealed at the account's next sign-in.
-std::string TotpAd(std::int64_t account_id) { return "candor/v1/totp/" + std::to_string(account_id); }
+std::string TotpAd(std::int64_t account_id) {
+  return "candor/v1/totp/" + std::to_string(account_id);
+}
 
-Result<crypto::Bytes> OpenTotpSecret(const crypto::SymmetricKey& key, std::int64_t account_id, const store::Blob& stored) {
-  if (stored.size() == crypto::TotpSecret::kSize) return crypto::Bytes(stored);  // raw, from before sealing
+Result<crypto::Bytes> OpenTotpSecret(const crypto::SymmetricKey& key, std::int64_t account_id,
+                                     const store::Blob& stored) {
+  if (stored.size() == crypto::TotpSecret::kSize)
+    return crypto::Bytes(stored);  // raw, from before sealing
   auto opened = crypto::OpenAtRest(key, crypto::AsBytes(TotpAd(account_id)), stored);
-  if (!opened.ok()) return Error(ErrorCode::kCorrupt, "a stored second-factor secret does not open with this server's key");
+  if (!opened.ok())
+    return Error(ErrorCode::kCorrupt,
+                 "a stored second-factor secret does not open with this server's key");
   return opened;
 }
 
@@ -59,7 +65,8 @@ Status CheckUsername(std::string_view name) { return domain::ValidateUsername(na
 
 // A fixed Argon2id hash of a random password, computed once per cost setting.
 const std::string& DummyHash(crypto::PasswordCost cost) {
-  static const std::string moderate = *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kModerate);
+  static const std::string moderate =
+      *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kModerate);
   static const std::string interactive =
       *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kInteractive);
   return cost == crypto::PasswordCost::kModerate ? moderate : interactive;
@@ -68,7 +75,8 @@ const std::string& DummyHash(crypto::PasswordCost cost) {
 Error WrongCredentials() {
   // One message for an unknown organization, unknown user, wrong password or wrong code,
   // so sign-in reveals nothing about which accounts exist.
-  return Error(ErrorCode::kUnauthenticated, "the organization, username, password or code is wrong");
+  return Error(ErrorCode::kUnauthenticated,
+               "the organization, username, password or code is wrong");
 }
 
 }  // namespace
@@ -100,7 +108,8 @@ Result<std::int64_t> Service::CreateAccount(const std::string& organization_slug
 
 Result<LoginResult> Service::Login(const std::string& organization_slug,
                                    const std::string& username, const std::string& password,
-                                   const std::optional<std::string>& totp, std::string_view source) {
+                                   const std::optional<std::string>& totp,
+                                   std::string_view source) {
   const std::int64_t now = clock_.NowMs();
   // A name no account can have is refused before anything is read, hashed or stored: each
   // new name used to add a throttle row of up to a megabyte (security review M5).
@@ -111,7 +120,8 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_ASSIGN_OR_RETURN(org, tx->FindOrganizationBySlug(organization_slug));
     if (!org) return WrongCredentials();
-    CANDOR_ASSIGN_OR_RETURN(auto throttle, tx->FindThrottle(ThrottleKey(org->id, username, source)));
+    CANDOR_ASSIGN_OR_RETURN(auto throttle,
+                            tx->FindThrottle(ThrottleKey(org->id, username, source)));
     if (throttle && throttle->locked_until_ms > now) {
       return Error(ErrorCode::kResourceExhausted,
                    "too many failed sign-ins; wait " +
@@ -145,13 +155,15 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
       good = false;
     } else {
       CANDOR_ASSIGN_OR_RETURN(auto last, LastTotpStep(*tx, account->id));
-      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key, OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key,
+                              OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
       auto step = crypto::VerifyTotp(key, *totp, static_cast<std::uint64_t>(now / 1000), last);
       good = step.ok();
       if (good) totp_step = *step;
       if (good && account->totp_secret->size() == crypto::TotpSecret::kSize) {
         std::lock_guard<std::mutex> lock(rng_mu_);
-        account->totp_secret = crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), key, rng_);
+        account->totp_secret =
+            crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), key, rng_);
         resealed = true;
       }
       crypto::Wipe(key);
@@ -241,8 +253,9 @@ Status Service::Logout(const Principal& who) {
   return tx->Commit();
 }
 
-Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& who, const std::string& password,
-                                                               const std::optional<std::string>& current_code) {
+Result<std::pair<std::string, std::string>> Service::BeginTotp(
+    const Principal& who, const std::string& password,
+    const std::optional<std::string>& current_code) {
   // A session alone may not enrol or replace the second factor: a stolen session cookie would
   // otherwise become a permanent foothold (security review L1). The password is asked again,
   // and the current code too when a second factor is already set.
@@ -255,9 +268,12 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& 
     return Error(ErrorCode::kUnauthenticated, "the password is wrong");
   }
   if (account->totp_secret) {
-    if (!current_code) return Error(ErrorCode::kUnauthenticated, "give the code your device shows now, too");
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key, OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
-    auto step = crypto::VerifyTotp(key, *current_code, static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
+    if (!current_code)
+      return Error(ErrorCode::kUnauthenticated, "give the code your device shows now, too");
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key,
+                            OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+    auto step = crypto::VerifyTotp(key, *current_code,
+                                   static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
     crypto::Wipe(key);
     if (!step.ok()) return Error(ErrorCode::kUnauthenticated, "the current code is wrong");
   }
@@ -266,32 +282,38 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(const Principal& 
   {
     std::lock_guard<std::mutex> lock(rng_mu_);
     secret = crypto::NewTotpSecret(rng_);
-    sealed = crypto::SealAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), secret.span(), rng_);
+    sealed = crypto::SealAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)),
+                                secret.span(), rng_);
   }
   std::string base32 = crypto::Base32Encode(secret.span());
-  CANDOR_ASSIGN_OR_RETURN(std::string uri,
-                          crypto::OtpauthUri(config_.totp_issuer,
-                                             who.organization_slug + "/" + who.account.username,
-                                             secret.span()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string uri,
+      crypto::OtpauthUri(config_.totp_issuer, who.organization_slug + "/" + who.account.username,
+                         secret.span()));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), crypto::ToHex(sealed)));
+  CANDOR_RETURN_IF_ERROR(
+      tx->PutSetting("totp-pending/" + std::to_string(who.account.id), crypto::ToHex(sealed)));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return std::make_pair(base32, uri);
 }
 
 Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto pending, tx->GetSetting("totp-pending/" + std::to_string(who.account.id)));
+  CANDOR_ASSIGN_OR_RETURN(auto pending,
+                          tx->GetSetting("totp-pending/" + std::to_string(who.account.id)));
   if (!pending || pending->empty()) {
     return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor first");
   }
   auto sealed = crypto::FromHex(*pending);
-  if (!sealed.ok()) return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
-  auto opened = crypto::OpenAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), *sealed);
+  if (!sealed.ok())
+    return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
+  auto opened =
+      crypto::OpenAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), *sealed);
   if (!opened.ok() || opened->size() != crypto::TotpSecret::kSize) {
     return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
   }
-  auto step = crypto::VerifyTotp(*opened, code, static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
+  auto step = crypto::VerifyTotp(*opened, code, static_cast<std::uint64_t>(clock_.NowMs() / 1000),
+                                 std::nullopt);
   if (!step.ok()) {
     crypto::Wipe(*opened);
     return Error(ErrorCode::kUnauthenticated, "that code is wrong; check your device's clock");
@@ -300,13 +322,14 @@ Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
   if (!account) return Error(ErrorCode::kNotFound, "the account no longer exists");
   {
     std::lock_guard<std::mutex> lock(rng_mu_);
-    account->totp_secret = crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), *opened, rng_);
+    account->totp_secret =
+        crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), *opened, rng_);
   }
   crypto::Wipe(*opened);
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
-  CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-last-step/" + std::to_string(who.account.id),
-                                        std::to_string(*step)));
+  CANDOR_RETURN_IF_ERROR(
+      tx->PutSetting("totp-last-step/" + std::to_string(who.account.id), std::to_string(*step)));
   return tx->Commit();
 }
 

@@ -33,7 +33,8 @@ using internal::ToBlob;
 
 Error NoSuchCable() { return Error(ErrorCode::kNotFound, "there is no cable with that id"); }
 
-Result<domain::OrganizationSettings> ParseStoredSettings(const std::string& json, const char* damaged) {
+Result<domain::OrganizationSettings> ParseStoredSettings(const std::string& json,
+                                                         const char* damaged) {
   auto settings = domain::OrganizationSettingsFromJsonText(json);
   if (!settings.ok()) return Error(ErrorCode::kCorrupt, damaged);
   return settings;
@@ -81,11 +82,14 @@ Result<CableDeadlines> DeadlinesOf(const store::CableRecord& rec, const Deadline
   d.dates.extended = rec.extended && policy.extended_answer.has_value();
   if (rec.closed_day) d.dates.closed = domain::CivilFromDays(*rec.closed_day);
   d.clock = domain::ComputeCableClock(
-      policy, domain::WorkingCalendar(ctx.holidays, d.settings.use_us_federal_holidays), d.dates, today);
+      policy, domain::WorkingCalendar(ctx.holidays, d.settings.use_us_federal_holidays), d.dates,
+      today);
   return d;
 }
 
-std::int64_t Today(const Clock& clock) { return domain::DaysFromCivil(domain::DateOfMs(clock.NowMs())); }
+std::int64_t Today(const Clock& clock) {
+  return domain::DaysFromCivil(domain::DateOfMs(clock.NowMs()));
+}
 
 store::Blob Concat(const std::vector<crypto::BoxPublicKey>& keys) {
   store::Blob out;
@@ -105,10 +109,12 @@ std::vector<crypto::BoxPublicKey> Split(const store::Blob& blob) {
 
 // Checks an envelope's encoding against the number of recipients it must be wrapped for.
 // `max_bytes` bounds the padded plaintext; the envelope adds its nonce, tag and wrapped keys.
-Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t recipients, std::size_t max_bytes) {
+Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t recipients,
+                                       std::size_t max_bytes) {
   const auto too_large = [max_bytes] {
-    return Error(ErrorCode::kResourceExhausted, "the encrypted cable is larger than this server accepts (" +
-                                                    std::to_string(max_bytes >> 20) + " MiB); leave out or shrink attachments");
+    return Error(ErrorCode::kResourceExhausted,
+                 "the encrypted cable is larger than this server accepts (" +
+                     std::to_string(max_bytes >> 20) + " MiB); leave out or shrink attachments");
   };
   const std::size_t overhead = 64 + (domain::kMaxCableRecipients + 1) * crypto::kWrappedKeySize;
   if (bytes.size() > max_bytes + overhead) return too_large();
@@ -117,15 +123,18 @@ Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t r
   // The plaintext's length is the ciphertext's minus the tag, and clients pad it to a size
   // bucket (docs/FORMATS.md, "Padding"): an unpadded cable or message would be an exact size
   // fingerprint of its upload, so it is refused before anything is stored.
-  if (env->ciphertext.size() < crypto::kEnvelopeTagSize) return InvalidArgument("the envelope has no ciphertext");
+  if (env->ciphertext.size() < crypto::kEnvelopeTagSize)
+    return InvalidArgument("the envelope has no ciphertext");
   if (env->ciphertext.size() - crypto::kEnvelopeTagSize > max_bytes) return too_large();
   if (!domain::IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize)) {
-    return InvalidArgument("the encrypted text is not padded to a size bucket (a power of two, at least " +
-                           std::to_string(domain::kMinCablePadded / 1024) + " KiB): update your client");
+    return InvalidArgument(
+        "the encrypted text is not padded to a size bucket (a power of two, at least " +
+        std::to_string(domain::kMinCablePadded / 1024) + " KiB): update your client");
   }
   if (env->wrapped_keys.size() != recipients) {
-    return InvalidArgument("the envelope is wrapped for " + std::to_string(env->wrapped_keys.size()) +
-                           " recipients, but names " + std::to_string(recipients));
+    return InvalidArgument("the envelope is wrapped for " +
+                           std::to_string(env->wrapped_keys.size()) + " recipients, but names " +
+                           std::to_string(recipients));
   }
   return env;
 }
@@ -134,7 +143,8 @@ Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t r
 // `action`: numbers it, appends its cable-event log entry and stores it with the entry's
 // index. The caller signs the new tree head before committing.
 Status AppendCableEvent(store::Transaction& tx, const std::string& slug, const domain::CableId& id,
-                        domain::CableAction action, const crypto::Digest32& digest, store::CableEventRecord& ev) {
+                        domain::CableAction action, const crypto::Digest32& digest,
+                        store::CableEventRecord& ev) {
   ev.cable_id = ToBlob(id.span());
   CANDOR_ASSIGN_OR_RETURN(std::int64_t last, tx.LastCableEventSeq(ev.cable_id));
   ev.seq = last + 1;
@@ -142,8 +152,8 @@ Status AppendCableEvent(store::Transaction& tx, const std::string& slug, const d
   ev.digest = ToBlob(digest.span());
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index,
                           AppendLogEntry(tx, domain::EncodeLogEntry(domain::CableLogEvent{
-                                                 slug, id, static_cast<std::uint64_t>(ev.seq), action, digest,
-                                                 domain::CivilFromDays(ev.day)})));
+                                                 slug, id, static_cast<std::uint64_t>(ev.seq),
+                                                 action, digest, domain::CivilFromDays(ev.day)})));
   ev.log_index = static_cast<std::int64_t>(index);
   return tx.InsertCableEvent(ev);
 }
@@ -157,7 +167,8 @@ Error SignatureError(const Error& e, const char* which) {
 
 }  // namespace
 
-Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx, std::int64_t org_id) {
+Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx,
+                                                          std::int64_t org_id) {
   CANDOR_ASSIGN_OR_RETURN(auto accounts, tx.ListAccounts(org_id));
   std::vector<CableRecipient> out;
   for (const auto& a : accounts) {
@@ -166,7 +177,8 @@ Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx
     if (!key.ok()) return Error(ErrorCode::kCorrupt, "a stored reviewer key is damaged");
     out.push_back({a.id, *key});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.account_id < b.account_id; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.account_id < b.account_id; });
   return out;
 }
 
@@ -176,7 +188,8 @@ Result<std::vector<CableRecipient>> Service::CableRecipients(std::string_view sl
   return RecipientsIn(*tx, org.id);
 }
 
-Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms, std::uint64_t slots,
+Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms,
+                                   std::uint64_t slots,
                                    const std::vector<std::pair<std::int64_t, store::Blob>>& used) {
   CableQuotaView v;
   v.window = window;
@@ -195,7 +208,8 @@ Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
   const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
-  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(window)));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(window)));
   return QuotaViewOf(window, config_.cable_window_ms, config_.cable_quota, used);
 }
 
@@ -203,8 +217,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   const domain::CableHeader& h = sub.header;
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(h));
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(h);
-  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env,
-                          CheckEnvelope(sub.envelope, h.recipients.size(), config_.max_cable_envelope_bytes));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, CheckEnvelope(sub.envelope, h.recipients.size(),
+                                                              config_.max_cable_envelope_bytes));
   if ((h.author == domain::CableAuthor::kNamed) != sub.author_signature.has_value()) {
     return InvalidArgument(h.author == domain::CableAuthor::kNamed
                                ? "a named cable needs the author's Ed25519 signature"
@@ -213,11 +227,13 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   if (sub.quota_slot >= config_.cable_quota) {
     return InvalidArgument("the quota slot must be below " + std::to_string(config_.cable_quota));
   }
-  const std::uint64_t window_now = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
+  const std::uint64_t window_now =
+      static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
   // The current window only: accepting the previous one as well would let a member spend
   // both windows' slots around a boundary, twice the quota (security review L8).
   if (h.quota_window != window_now) {
-    return InvalidArgument("the cable's quota window is not the current one: fetch the quota again and sign again");
+    return InvalidArgument(
+        "the cable's quota window is not the current one: fetch the quota again and sign again");
   }
 
   // Everything that needs the roster, read in one snapshot; verification happens outside it.
@@ -230,20 +246,22 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
     CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
     CANDOR_ASSIGN_OR_RETURN(auto recipients, RecipientsIn(*tx, org.id));
     if (recipients.empty()) {
-      return Error(ErrorCode::kFailedPrecondition,
-                   "this organization has no reviewers who can receive cables yet; ask its administrator");
+      return Error(
+          ErrorCode::kFailedPrecondition,
+          "this organization has no reviewers who can receive cables yet; ask its administrator");
     }
     std::vector<crypto::BoxPublicKey> keys;
     for (const auto& r : recipients) keys.push_back(r.key);
     if (keys != h.recipients) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "the organization's reviewers changed after your client fetched them: fetch them again and "
+                   "the organization's reviewers changed after your client fetched them: fetch "
+                   "them again and "
                    "encrypt again (nothing was sent)");
     }
     CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
     if (h.roster_version > static_cast<std::uint64_t>(latest)) {
-      return InvalidArgument("roster version " + std::to_string(h.roster_version) + " of '" + h.organization +
-                             "' does not exist");
+      return InvalidArgument("roster version " + std::to_string(h.roster_version) + " of '" +
+                             h.organization + "' does not exist");
     }
     // The roster version must be a current epoch's (the latest, or the one before it, for a
     // client that fetched just before a batch): every member writing between two batches
@@ -257,20 +275,23 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
     }
     if (std::find(epochs.begin(), epochs.end(), h.roster_version) == epochs.end()) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "roster version " + std::to_string(h.roster_version) + " is not the roster of '" + h.organization +
-                       "' for cables now (version " + std::to_string(epochs.front()) +
+                   "roster version " + std::to_string(h.roster_version) +
+                       " is not the roster of '" + h.organization + "' for cables now (version " +
+                       std::to_string(epochs.front()) +
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
+    CANDOR_ASSIGN_OR_RETURN(auto rings,
+                            RingsAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
     if (const crypto::Ring* found = domain::FindRing(*rings, h.ring_digest)) ring = *found;
     if (!ring) {
       return InvalidArgument("the ring is not one of the rings of roster version " +
                              std::to_string(h.roster_version) + " of '" + h.organization + "'");
     }
     const std::size_t min = std::max<std::size_t>(config_.min_ring_size,
-                                                   static_cast<std::size_t>(settings.min_ring_size));
+                                                  static_cast<std::size_t>(settings.min_ring_size));
     if (Status small = domain::CheckMinRing(ring->size(), min); !small.ok()) {
-      return Error(small.error().code(), small.error().message() + ": an anonymity set this small could identify you");
+      return Error(small.error().code(),
+                   small.error().message() + ": an anonymity set this small could identify you");
     }
   }
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
@@ -281,30 +302,35 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   }
   auto quota = crypto::LrsSignature::Decode(sub.quota_signature, ring->size());
   if (!quota.ok()) return SignatureError(quota.error(), "quota signature");
-  const crypto::Digest32 quota_event = domain::CableQuotaEvent(h.organization, h.quota_window, sub.quota_slot);
+  const crypto::Digest32 quota_event =
+      domain::CableQuotaEvent(h.organization, h.quota_window, sub.quota_slot);
   if (auto s = crypto::LrsVerify(quota_event, digest.span(), *ring, *quota); !s.ok()) {
     return SignatureError(s.error(), "quota signature");
   }
   const store::Blob quota_tag = ToBlob(quota->tag.span());
   const crypto::Bytes author_sig =
-      sub.author_signature ? crypto::Bytes(sub.author_signature->begin(), sub.author_signature->end()) : crypto::Bytes{};
-  const crypto::Digest32 submission =
-      domain::CableSubmissionDigest(header_bytes, sub.envelope, sub.signature, sub.quota_slot, sub.quota_signature,
-                                    author_sig);
+      sub.author_signature
+          ? crypto::Bytes(sub.author_signature->begin(), sub.author_signature->end())
+          : crypto::Bytes{};
+  const crypto::Digest32 submission = domain::CableSubmissionDigest(
+      header_bytes, sub.envelope, sub.signature, sub.quota_slot, sub.quota_signature, author_sig);
 
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto existing, tx->FindCable(ToBlob(h.id.span())));
   if (existing) return Error(ErrorCode::kAlreadyExists, "a cable with this id exists already");
-  CANDOR_ASSIGN_OR_RETURN(bool used, tx->CableQuotaTagUsed(org_id, static_cast<std::int64_t>(h.quota_window),
-                                                           static_cast<std::int64_t>(sub.quota_slot), quota_tag));
+  CANDOR_ASSIGN_OR_RETURN(
+      bool used, tx->CableQuotaTagUsed(org_id, static_cast<std::int64_t>(h.quota_window),
+                                       static_cast<std::int64_t>(sub.quota_slot), quota_tag));
   if (used) {
     return Error(ErrorCode::kResourceExhausted,
-                 "this quota slot is used up: each member may send " + std::to_string(config_.cable_quota) +
-                     " cables every " + std::to_string(config_.cable_window_ms / 86'400'000) +
+                 "this quota slot is used up: each member may send " +
+                     std::to_string(config_.cable_quota) + " cables every " +
+                     std::to_string(config_.cable_window_ms / 86'400'000) +
                      " days; your client picks a free slot, or tells you when you can write again");
   }
   CANDOR_RETURN_IF_ERROR(tx->InsertCableQuotaTag(org_id, static_cast<std::int64_t>(h.quota_window),
-                                                 static_cast<std::int64_t>(sub.quota_slot), quota_tag));
+                                                 static_cast<std::int64_t>(sub.quota_slot),
+                                                 quota_tag));
   store::CableRecord rec;
   rec.id = ToBlob(h.id.span());
   rec.organization_id = org_id;
@@ -333,7 +359,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   ev.day = rec.received_day;
   CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org_id));
-  CANDOR_ASSIGN_OR_RETURN(CableView view, CableViewOf(*tx, rec, ctx, /*for_author=*/true, /*with_payload=*/false));
+  CANDOR_ASSIGN_OR_RETURN(CableView view,
+                          CableViewOf(*tx, rec, ctx, /*for_author=*/true, /*with_payload=*/false));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return view;
 }
@@ -346,9 +373,11 @@ Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
     auto header = domain::DecodeCableHeader(rec.header);
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
     auto digest = crypto::FixedFromBytes<crypto::Digest32>(rec.submission_digest, "digest");
-    if (!header.ok() || !id.ok() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
-    const crypto::Bytes entry = domain::EncodeLogEntry(domain::CableLogEvent{
-        header->organization, *id, 1, domain::CableAction::kSubmitted, *digest, domain::CivilFromDays(rec.received_day)});
+    if (!header.ok() || !id.ok() || !digest.ok())
+      return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+    const crypto::Bytes entry = domain::EncodeLogEntry(
+        domain::CableLogEvent{header->organization, *id, 1, domain::CableAction::kSubmitted,
+                              *digest, domain::CivilFromDays(rec.received_day)});
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
     CANDOR_RETURN_IF_ERROR(tx.SetCableEventLogIndex(rec.id, 1, static_cast<std::int64_t>(index)));
     rec.published = true;
@@ -367,12 +396,14 @@ Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
 }
 
 Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
-                                       const DeadlineContext& ctx, bool for_author, bool with_payload) {
+                                       const DeadlineContext& ctx, bool for_author,
+                                       bool with_payload) {
   CableView v;
   auto header = domain::DecodeCableHeader(rec.header);
   auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
   auto submission = crypto::FixedFromBytes<crypto::Digest32>(rec.submission_digest, "digest");
-  if (!header.ok() || !id.ok() || !submission.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+  if (!header.ok() || !id.ok() || !submission.ok())
+    return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
   v.id = *id;
   v.header = std::move(*header);
   v.header_bytes = rec.header;
@@ -381,7 +412,8 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   v.purged = rec.purged;
   v.submission_digest = *submission;
   v.quota_slot = static_cast<std::uint64_t>(rec.quota_slot);
-  CANDOR_ASSIGN_OR_RETURN(CableDeadlines d, DeadlinesOf(rec, ctx, domain::DateOfMs(clock_.NowMs())));
+  CANDOR_ASSIGN_OR_RETURN(CableDeadlines d,
+                          DeadlinesOf(rec, ctx, domain::DateOfMs(clock_.NowMs())));
   const domain::DeadlinePolicy& policy = d.settings.policy;
   v.received = d.dates.received;
   v.policy = policy.name;
@@ -389,11 +421,11 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   v.answer_unit = std::string(
       domain::PeriodUnitName(d.dates.extended ? policy.extended_answer->unit : policy.answer.unit));
   v.clock = d.clock;
-  v.state = rec.purged ? "purged"
-            : rec.closed_day ? "closed"
+  v.state = rec.purged             ? "purged"
+            : rec.closed_day       ? "closed"
             : rec.acknowledged_day ? "acknowledged"
-            : rec.published ? "submitted"
-                            : "waiting-for-batch";
+            : rec.published        ? "submitted"
+                                   : "waiting-for-batch";
   if (with_payload && !rec.purged) {
     v.envelope = rec.envelope;
     v.signature = rec.signature;
@@ -401,16 +433,19 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
     v.author_signature = rec.author_signature;
   }
   // Messages' ciphertexts: for the author (replies) and a reviewer's single view, not listings.
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/for_author || with_payload));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/for_author || with_payload));
   std::map<std::int64_t, std::string> names;
   for (const auto& e : events) {
     CableEventView ev;
     ev.seq = e.seq;
     auto action = domain::ParseCableAction(e.action);
     auto digest = crypto::FixedFromBytes<crypto::Digest32>(e.digest, "digest");
-    if (!action.ok() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored cable event is damaged");
+    if (!action.ok() || !digest.ok())
+      return Error(ErrorCode::kCorrupt, "a stored cable event is damaged");
     ev.action = *action;
-    if (for_author && ev.action == domain::CableAction::kNoted) continue;  // reviewers' own discussion
+    if (for_author && ev.action == domain::CableAction::kNoted)
+      continue;  // reviewers' own discussion
     ev.date = domain::CivilFromDays(e.day);
     ev.digest = *digest;
     ev.log_index = e.log_index;
@@ -418,7 +453,8 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
       auto it = names.find(*e.account_id);
       if (it == names.end()) {
         CANDOR_ASSIGN_OR_RETURN(auto account, tx.FindAccount(*e.account_id));
-        it = names.emplace(*e.account_id, account ? account->username : std::string("(removed)")).first;
+        it = names.emplace(*e.account_id, account ? account->username : std::string("(removed)"))
+                 .first;
       }
       ev.reviewer = it->second;
     }
@@ -429,20 +465,24 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   return v;
 }
 
-Result<CableView> Service::CableForAuthor(const domain::CableId& id, const crypto::Digest32& access) {
+Result<CableView> Service::CableForAuthor(const domain::CableId& id,
+                                          const crypto::Digest32& access) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  const Error refused(ErrorCode::kNotFound,
-                      "no cable matches this receipt: check that it was copied completely; a receipt that was "
-                      "lost cannot be recovered");
+  const Error refused(
+      ErrorCode::kNotFound,
+      "no cable matches this receipt: check that it was copied completely; a receipt that was "
+      "lost cannot be recovered");
   if (!rec) return refused;
   auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
-  if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored)) return refused;
+  if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored))
+    return refused;
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, rec->organization_id));
   return CableViewOf(*tx, *rec, ctx, /*for_author=*/true, /*with_payload=*/false);
 }
 
-Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::string_view slug, bool overdue_only) {
+Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::string_view slug,
+                                                   bool overdue_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
@@ -450,7 +490,8 @@ Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::st
   std::vector<CableView> out;
   for (const auto& rec : records) {
     if (!rec.published) continue;  // reviewers see a cable once its batch is out
-    CANDOR_ASSIGN_OR_RETURN(CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
+    CANDOR_ASSIGN_OR_RETURN(
+        CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
     if (overdue_only && !v.clock.overdue()) continue;
     out.push_back(std::move(v));
   }
@@ -466,7 +507,8 @@ Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::st
   return out;
 }
 
-Result<CableView> Service::GetCable(const Principal& who, std::string_view slug, const domain::CableId& id) {
+Result<CableView> Service::GetCable(const Principal& who, std::string_view slug,
+                                    const domain::CableId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
@@ -475,30 +517,33 @@ Result<CableView> Service::GetCable(const Principal& who, std::string_view slug,
   return CableViewOf(*tx, *rec, ctx, /*for_author=*/false, /*with_payload=*/true);
 }
 
-Status Service::AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id) {
+Status Service::AcknowledgeCable(const Principal& who, std::string_view slug,
+                                 const domain::CableId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
-  if (rec->acknowledged_day) return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
+  if (rec->acknowledged_day)
+    return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
   store::CableEventRecord ev;
   ev.day = Today(clock_);
   ev.account_id = who.account.id;
   ev.at_ms = clock_.NowMs();
-  CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, domain::CableAction::kAcknowledged,
-                                          crypto::Digest32{}, ev));
+  CANDOR_RETURN_IF_ERROR(AppendCableEvent(
+      *tx, std::string(slug), id, domain::CableAction::kAcknowledged, crypto::Digest32{}, ev));
   CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   rec->acknowledged_day = ev.day;
   CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
   return tx->Commit();
 }
 
-Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_view slug, const domain::CableId& id,
-                                              domain::CableAction action,
+Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_view slug,
+                                              const domain::CableId& id, domain::CableAction action,
                                               const std::vector<crypto::BoxPublicKey>& recipients,
                                               const crypto::Bytes& envelope) {
-  if (!domain::CableActionHasMessage(action)) return InvalidArgument("this action carries no message");
+  if (!domain::CableActionHasMessage(action))
+    return InvalidArgument("this action carries no message");
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
@@ -513,7 +558,8 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
       return Error(ErrorCode::kFailedPrecondition,
                    "the deadline policy '" + settings.policy.name + "' allows no extension");
     }
-    if (rec->extended) return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
+    if (rec->extended)
+      return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
   }
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, RecipientsIn(*tx, org.id));
   std::vector<crypto::BoxPublicKey> keys;
@@ -525,13 +571,16 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
                        std::find(keys.begin(), keys.end(), recipients[0]) == keys.end();
     if (!shape) {
       return InvalidArgument(
-          "a message to the author must be encrypted to the author's reply key first, then to every current "
+          "a message to the author must be encrypted to the author's reply key first, then to "
+          "every current "
           "reviewer in the order the server lists them");
     }
   } else if (recipients != keys) {
-    return InvalidArgument("a note must be encrypted to every current reviewer, in the order the server lists them");
+    return InvalidArgument(
+        "a note must be encrypted to every current reviewer, in the order the server lists them");
   }
-  CANDOR_RETURN_IF_ERROR(CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
+  CANDOR_RETURN_IF_ERROR(
+      CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
   const crypto::Bytes message_header = domain::CableMessageHeaderBytes(id, action, recipients);
   const crypto::Digest32 digest = domain::CableMessageDigest(message_header, envelope);
   store::CableEventRecord ev;
@@ -571,14 +620,16 @@ Result<CableStats> Service::CableCounts(std::string_view slug) {
   return stats;
 }
 
-Result<std::vector<store::NotificationRecord>> Service::Notifications(const Principal& who, std::string_view slug,
+Result<std::vector<store::NotificationRecord>> Service::Notifications(const Principal& who,
+                                                                      std::string_view slug,
                                                                       bool undelivered_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   return tx->ListNotifications(org.id, undelivered_only);
 }
 
-Status Service::MarkNotificationsDelivered(const Principal& who, std::string_view slug, std::int64_t up_to_id) {
+Status Service::MarkNotificationsDelivered(const Principal& who, std::string_view slug,
+                                           std::int64_t up_to_id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_RETURN_IF_ERROR(tx->MarkNotificationsDelivered(org.id, up_to_id));
@@ -603,8 +654,10 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
   CANDOR_ASSIGN_OR_RETURN(auto open, tx->ListOpenCables());
   for (const auto& rec : open) {
     CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
-    CANDOR_ASSIGN_OR_RETURN(CableDeadlines deadlines, DeadlinesOf(rec, *ctx, domain::CivilFromDays(today)));
-    auto remind = [&](const char* due, const char* overdue, const domain::Date& deadline) -> Status {
+    CANDOR_ASSIGN_OR_RETURN(CableDeadlines deadlines,
+                            DeadlinesOf(rec, *ctx, domain::CivilFromDays(today)));
+    auto remind = [&](const char* due, const char* overdue,
+                      const domain::Date& deadline) -> Status {
       const std::int64_t day = domain::DaysFromCivil(deadline);
       const std::int64_t left = day - today;
       store::NotificationRecord n;
@@ -628,7 +681,8 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
       return Status::Ok();
     };
     if (!deadlines.clock.acknowledged) {
-      CANDOR_RETURN_IF_ERROR(remind("acknowledge-due", "acknowledge-overdue", deadlines.clock.acknowledge_by));
+      CANDOR_RETURN_IF_ERROR(
+          remind("acknowledge-due", "acknowledge-overdue", deadlines.clock.acknowledge_by));
     }
     CANDOR_RETURN_IF_ERROR(remind("answer-due", "answer-overdue", deadlines.clock.answer_by));
   }
@@ -639,12 +693,15 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
     CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
     const store::OrganizationRecord& org = ctx->org;
     CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
-    if (settings.cable_retention_days == 0 || today < *rec.closed_day + settings.cable_retention_days) continue;
+    if (settings.cable_retention_days == 0 ||
+        today < *rec.closed_day + settings.cable_retention_days)
+      continue;
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
     if (!id.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
     store::CableEventRecord ev;
     ev.day = today;
-    CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, org.slug, *id, domain::CableAction::kPurged, crypto::Digest32{}, ev));
+    CANDOR_RETURN_IF_ERROR(
+        AppendCableEvent(*tx, org.slug, *id, domain::CableAction::kPurged, crypto::Digest32{}, ev));
     CANDOR_RETURN_IF_ERROR(tx->PurgeCableEvents(rec.id));
     rec.envelope.reset();
     rec.signature.reset();

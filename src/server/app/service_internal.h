@@ -22,7 +22,8 @@ Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id);
 
 // The members present at roster `version`, in order of addition (the ring P_0 … P_{n-1} before
 // the bucket rule), straight from the store without replaying the history.
-Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id, std::int64_t version);
+Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id,
+                                                   std::int64_t version);
 
 }  // namespace candor::app::internal
 

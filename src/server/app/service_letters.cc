@@ -44,8 +44,9 @@ Error NoSuchLetter() { return NotFound("there is no published letter with that i
 Status CheckNamesOwnOrganization(const Principal& who, const domain::Letter& letter) {
   if (std::find(letter.organizations.begin(), letter.organizations.end(), who.organization_slug) ==
       letter.organizations.end()) {
-    return Error(ErrorCode::kPermissionDenied, "a letter you publish must name your own organization, '" +
-                                                   who.organization_slug + "', among the organizations it is open to");
+    return Error(ErrorCode::kPermissionDenied,
+                 "a letter you publish must name your own organization, '" + who.organization_slug +
+                     "', among the organizations it is open to");
   }
   return Status::Ok();
 }
@@ -103,7 +104,8 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
   return std::shared_ptr<const std::vector<LetterRoster>>(rosters);
 }
 
-Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const domain::Letter& letter) {
+Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx,
+                                                  const domain::Letter& letter) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const std::int64_t now = clock_.NowMs();
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= now) {
@@ -125,7 +127,8 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
     if (static_cast<std::size_t>(tip.members) < config_.min_ring_size) {
       return Error(ErrorCode::kFailedPrecondition,
                    "'" + slug + "' has " + std::to_string(tip.members) +
-                       " members; a letter needs at least " + std::to_string(config_.min_ring_size) +
+                       " members; a letter needs at least " +
+                       std::to_string(config_.min_ring_size) +
                        " in every organization it names, so that no signer can be singled out");
     }
     pins.emplace_back(org.id, tip.version);
@@ -134,8 +137,9 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
   }
   // A quorum nobody could reach would hide every signature for good.
   if (letter.quorum && *letter.quorum > eligible) {
-    return InvalidArgument("the quorum (" + std::to_string(*letter.quorum) + ") is larger than the " +
-                           std::to_string(eligible) + " members who may sign");
+    return InvalidArgument("the quorum (" + std::to_string(*letter.quorum) +
+                           ") is larger than the " + std::to_string(eligible) +
+                           " members who may sign");
   }
   const crypto::Bytes entry = domain::EncodeLogEntry(domain::LetterEvent{letter, versions});
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, entry));
@@ -149,7 +153,8 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx, const 
   return id;
 }
 
-Result<domain::LetterId> Service::PublishLetter(const Principal& who, const domain::Letter& letter) {
+Result<domain::LetterId> Service::PublishLetter(const Principal& who,
+                                                const domain::Letter& letter) {
   CANDOR_RETURN_IF_ERROR(CheckNamesOwnOrganization(who, letter));  // who it was is not recorded
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto id, PublishLetterIn(*tx, letter));
@@ -161,7 +166,8 @@ Result<CableQuotaView> Service::MemberLetterQuota(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
   const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
-  CANDOR_ASSIGN_OR_RETURN(auto used, tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(window)));
+  CANDOR_ASSIGN_OR_RETURN(auto used,
+                          tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(window)));
   return QuotaViewOf(window, config_.member_letter_window_ms, config_.member_letter_quota, used);
 }
 
@@ -176,7 +182,8 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   }
   // Only the current window: accepting the previous one too would let a member publish twice
   // the quota around a boundary (security review L8).
-  const auto now_window = static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
+  const auto now_window =
+      static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
   if (window != now_window) {
     return Error(ErrorCode::kFailedPrecondition,
                  "the publishing period has changed: fetch the letter quota again and retry");
@@ -205,8 +212,10 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
                            "''s current roster: fetch the roster again and retry");
   }
   auto sig = crypto::LrsSignature::Decode(proof, ring->size());
-  if (!sig.ok()) return InvalidArgument("the membership proof is malformed: " + sig.error().message());
-  Status ok = crypto::LrsVerify(domain::PublishQuotaEvent(slug, window, slot), domain::PublishProofMessage(id), *ring, *sig);
+  if (!sig.ok())
+    return InvalidArgument("the membership proof is malformed: " + sig.error().message());
+  Status ok = crypto::LrsVerify(domain::PublishQuotaEvent(slug, window, slot),
+                                domain::PublishProofMessage(id), *ring, *sig);
   if (!ok.ok()) {
     if (ok.error().code() == ErrorCode::kVerificationFailed) {
       return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
@@ -219,12 +228,14 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org_id));
   if (latest != version) {
     return Error(ErrorCode::kFailedPrecondition,
-                 "the roster of '" + std::string(slug) + "' changed while the proof was checked: fetch it again and retry");
+                 "the roster of '" + std::string(slug) +
+                     "' changed while the proof was checked: fetch it again and retry");
   }
   // One tag per member per (window, slot): a second letter in a used slot is refused.
-  CANDOR_ASSIGN_OR_RETURN(bool fresh, tx->InsertLetterPublishTag(org_id, static_cast<std::int64_t>(window),
-                                                                 static_cast<std::int64_t>(slot),
-                                                                 store::Blob(sig->tag.span().begin(), sig->tag.span().end())));
+  CANDOR_ASSIGN_OR_RETURN(
+      bool fresh, tx->InsertLetterPublishTag(
+                      org_id, static_cast<std::int64_t>(window), static_cast<std::int64_t>(slot),
+                      store::Blob(sig->tag.span().begin(), sig->tag.span().end())));
   if (!fresh) {
     return Error(ErrorCode::kAlreadyExists,
                  "you have used this publishing slot already: members may publish " +
@@ -245,7 +256,9 @@ constexpr std::size_t kMaxDraftsPerAccount = 100;
 // be of the letter's type and within the letter's limits, so that what is stored is bounded.
 Status CheckDraftJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("a draft must be a JSON object of letter fields");
-  auto text = [](const Json& v, std::size_t max) { return v.is_string() && v.get_ref<const std::string&>().size() <= max; };
+  auto text = [](const Json& v, std::size_t max) {
+    return v.is_string() && v.get_ref<const std::string&>().size() <= max;
+  };
   for (const auto& [key, value] : j.items()) {
     bool ok = true;
     if (key == "title") {
@@ -262,7 +275,9 @@ Status CheckDraftJson(const Json& j) {
     } else {
       return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in the draft");
     }
-    if (!ok) return InvalidArgument("the draft's '" + key + "' is not of the letter's type or is too long");
+    if (!ok)
+      return InvalidArgument("the draft's '" + key +
+                             "' is not of the letter's type or is too long");
   }
   // What is stored is the JSON text, whose escapes may make it larger than the fields' bytes.
   if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
@@ -275,8 +290,9 @@ Result<std::int64_t> Service::CreateDraft(const Principal& who, const Json& lett
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto existing, tx->ListLetterDrafts(who.account.id));
   if (existing.size() >= kMaxDraftsPerAccount) {
-    return Error(ErrorCode::kResourceExhausted, "you have " + std::to_string(existing.size()) +
-                                                    " drafts already: publish or delete some first");
+    return Error(ErrorCode::kResourceExhausted,
+                 "you have " + std::to_string(existing.size()) +
+                     " drafts already: publish or delete some first");
   }
   CANDOR_ASSIGN_OR_RETURN(auto id, tx->InsertLetterDraft(store::LetterDraftRecord{
                                        0, who.account.id, letter_json.dump(), clock_.NowMs()}));
@@ -293,7 +309,8 @@ Result<store::LetterDraftRecord> Service::GetDraft(const Principal& who, std::in
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
   // Another account's draft is reported exactly like a missing one.
-  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  if (!d || d->account_id != who.account.id)
+    return NotFound("there is no draft " + std::to_string(id));
   return *d;
 }
 
@@ -301,7 +318,8 @@ Status Service::UpdateDraft(const Principal& who, std::int64_t id, const Json& l
   CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
-  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  if (!d || d->account_id != who.account.id)
+    return NotFound("there is no draft " + std::to_string(id));
   d->letter_json = letter_json.dump();
   d->updated_at_ms = clock_.NowMs();
   CANDOR_RETURN_IF_ERROR(tx->UpdateLetterDraft(*d));
@@ -311,7 +329,8 @@ Status Service::UpdateDraft(const Principal& who, std::int64_t id, const Json& l
 Status Service::DeleteDraft(const Principal& who, std::int64_t id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
-  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  if (!d || d->account_id != who.account.id)
+    return NotFound("there is no draft " + std::to_string(id));
   CANDOR_RETURN_IF_ERROR(tx->DeleteLetterDraft(id));
   return tx->Commit();
 }
@@ -319,7 +338,8 @@ Status Service::DeleteDraft(const Principal& who, std::int64_t id) {
 Result<domain::LetterId> Service::PublishDraft(const Principal& who, std::int64_t id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
-  if (!d || d->account_id != who.account.id) return NotFound("there is no draft " + std::to_string(id));
+  if (!d || d->account_id != who.account.id)
+    return NotFound("there is no draft " + std::to_string(id));
   Json j = Json::parse(d->letter_json, nullptr, false);
   if (j.is_discarded()) return Error(ErrorCode::kCorrupt, "a stored draft is damaged");
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(j));
@@ -339,7 +359,8 @@ Result<LetterView> Service::ViewOf(store::Transaction& tx, const store::LetterRe
   v.seq = rec.seq;
   v.log_index = static_cast<std::uint64_t>(rec.log_index);
   CANDOR_ASSIGN_OR_RETURN(v.rosters, LetterRosters(tx, rec, letter));
-  v.closed = letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs();
+  v.closed =
+      letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs();
   v.quorum_reached = rec.quorum_reached;
   v.signers.assign(v.rosters->size(), 0);
   CANDOR_ASSIGN_OR_RETURN(auto counts, tx.CountSigners(rec.id, true));
@@ -410,14 +431,16 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
     CANDOR_ASSIGN_OR_RETURN(rosters, LetterRosters(*tx, *rec, letter));
   }
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs()) {
-    return Error(ErrorCode::kFailedPrecondition, "this letter is closed: it no longer takes signatures or withdrawals");
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this letter is closed: it no longer takes signatures or withdrawals");
   }
   const LetterRoster* roster = nullptr;
   for (const auto& r : *rosters) {
     if (r.slug == slug) roster = &r;
   }
   if (roster == nullptr) {
-    return InvalidArgument("'" + std::string(slug) + "' is not one of the organizations this letter is open to");
+    return InvalidArgument("'" + std::string(slug) +
+                           "' is not one of the organizations this letter is open to");
   }
   const crypto::Ring* ring = domain::FindRing(*roster->rings, sig.ring_digest);
   if (ring == nullptr) {
@@ -457,8 +480,8 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
     }
   }
   CANDOR_RETURN_IF_ERROR(tx->InsertCoSignature(store::CoSignatureRecord{
-      letter_blob, tag_blob, ToStore(sig.action), roster->organization_id, ToBlob(sig.ring_digest.span()),
-      sig.signature, std::nullopt, std::nullopt}));
+      letter_blob, tag_blob, ToStore(sig.action), roster->organization_id,
+      ToBlob(sig.ring_digest.span()), sig.signature, std::nullopt, std::nullopt}));
   // Whether the quorum is reached is decided by the batch publisher, never here: a flag that
   // flipped on this request would tell anyone polling the letter when the K-th signature
   // arrived (security review M1).
@@ -479,7 +502,9 @@ Result<std::vector<CoSignatureState>> Service::CoSignatureStates(const domain::L
     st.signature_sha256 = crypto::Sha256(s.signature);
     st.batch = s.batch;
     st.log_index = s.log_index;
-    st.state = s.batch ? "published" : rec->quorum_reached ? "waiting-for-batch" : "waiting-for-quorum";
+    st.state = s.batch               ? "published"
+               : rec->quorum_reached ? "waiting-for-batch"
+                                     : "waiting-for-quorum";
     out.push_back(std::move(st));
   }
   return out;
@@ -508,8 +533,12 @@ Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id
         withdrawn[s.tag] = true;
       }
     }
-    BatchView v{b.batch, b.published_at_ms, b.signatures, b.log_index,
-                std::vector<std::uint64_t>(rosters->size(), 0), 0};
+    BatchView v{b.batch,
+                b.published_at_ms,
+                b.signatures,
+                b.log_index,
+                std::vector<std::uint64_t>(rosters->size(), 0),
+                0};
     for (const auto& [tag, org] : signer_org) {
       if (withdrawn.count(tag) == 0) {
         ++v.signers_after[org];
@@ -585,22 +614,24 @@ Result<std::size_t> Service::PublishBatchIn() {
         if (r.organization_id == s.organization_id) slug = r.slug;
       }
       auto digest = crypto::FixedFromBytes<crypto::Digest32>(s.ring_digest, "ring digest");
-      if (slug.empty() || !digest.ok()) return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
+      if (slug.empty() || !digest.ok())
+        return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
       const crypto::Bytes entry = domain::EncodeLogEntry(
           domain::CoSignatureEvent{id, slug, FromStore(s.action), *digest, s.signature});
       CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
       s.batch = batch;
       s.log_index = static_cast<std::int64_t>(index);
     }
-    // Stored anew in the shuffled order rather than updated in place (store.h, RewriteCoSignatures).
+    // Stored anew in the shuffled order rather than updated in place (store.h,
+    // RewriteCoSignatures).
     CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(waiting));
     const std::int64_t now = clock_.NowMs();
     const crypto::Bytes marker = domain::EncodeLogEntry(domain::SignatureBatchEvent{
         id, static_cast<std::uint64_t>(batch), waiting.size(), static_cast<std::uint64_t>(now)});
     CANDOR_ASSIGN_OR_RETURN(std::uint64_t marker_index, AppendLogEntry(*tx, marker));
-    CANDOR_RETURN_IF_ERROR(tx->InsertSignatureBatch(store::SignatureBatchRecord{
-        letter_blob, batch, static_cast<std::int64_t>(marker_index), now,
-        static_cast<std::int64_t>(waiting.size())}));
+    CANDOR_RETURN_IF_ERROR(tx->InsertSignatureBatch(
+        store::SignatureBatchRecord{letter_blob, batch, static_cast<std::int64_t>(marker_index),
+                                    now, static_cast<std::int64_t>(waiting.size())}));
     published += waiting.size();
   }
   CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
@@ -608,7 +639,8 @@ Result<std::size_t> Service::PublishBatchIn() {
   // Roster epochs change only at a batch, so every cable written between two batches names
   // the same roster version (security review M2).
   CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
-  if (published > 0 || epochs > 0) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  if (published > 0 || epochs > 0)
+    CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
   // Witnesses cosign the head as of this batch (docs/PROTOCOL.md, "Witnesses").
   CANDOR_ASSIGN_OR_RETURN(bool checkpoint, MarkCheckpoint(*tx));
   if (published == 0 && epochs == 0 && !changed && !checkpoint) return std::size_t{0};
@@ -618,7 +650,8 @@ Result<std::size_t> Service::PublishBatchIn() {
 
 // --- Bundles ---
 
-Result<tlog::SignedTreeHead> Service::PagedTreeHead(store::Transaction& tx, const BundlePage& page) {
+Result<tlog::SignedTreeHead> Service::PagedTreeHead(store::Transaction& tx,
+                                                    const BundlePage& page) {
   if (page.limit == 0 || page.limit > kBundlePageMax) {
     return InvalidArgument("'limit' must be between 1 and " + std::to_string(kBundlePageMax));
   }
@@ -643,7 +676,8 @@ Result<Json> Service::ProvenEntriesPage(store::Transaction& tx, const tlog::Sign
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
   const std::uint64_t size = sth.head.size;
   // Entries logged after the pinned head are not in this page.
-  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)), indices.end());
+  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)),
+                indices.end());
   const std::uint64_t total = indices.size();
   const std::uint64_t begin = std::min<std::uint64_t>(page.start, total);
   const std::uint64_t end = std::min<std::uint64_t>(total, begin + page.limit);
@@ -661,24 +695,28 @@ Result<Json> Service::ProvenEntriesPage(store::Transaction& tx, const tlog::Sign
     CANDOR_ASSIGN_OR_RETURN(auto records, tx.ReadLogEntries(indices[i], indices[j - 1] + 1));
     if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
     for (const auto& r : records) {
-      CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
+      CANDOR_ASSIGN_OR_RETURN(
+          auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
       page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
-      entries.push_back(Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
+      entries.push_back(
+          Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
     }
     i = j;
   }
   const std::uint64_t next = i;
   return Json{{"log_public_key", crypto::ToHex(log_key_.public_key)},
-              {"tree_head",
-               Json{{"tree_size", sth.head.size},
-                    {"root", crypto::ToHex(sth.head.root)},
-                    {"timestamp_ms", sth.head.timestamp_ms},
-                    {"signature", crypto::ToHex(sth.signature)}}},
+              {"tree_head", Json{{"tree_size", sth.head.size},
+                                 {"root", crypto::ToHex(sth.head.root)},
+                                 {"timestamp_ms", sth.head.timestamp_ms},
+                                 {"signature", crypto::ToHex(sth.signature)}}},
               {"entries", std::move(entries)},
-              {"page", Json{{"start", begin}, {"next", next < total ? Json(next) : Json(nullptr)}, {"entries", total}}}};
+              {"page", Json{{"start", begin},
+                            {"next", next < total ? Json(next) : Json(nullptr)},
+                            {"entries", total}}}};
 }
 
-Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures, const BundlePage& page) {
+Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures,
+                                   const BundlePage& page) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
@@ -687,14 +725,17 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     // By default, the newest checkpoint that holds the letter: its log state proves the bundle
     // complete (docs/PROTOCOL.md, "Log state").
     CANDOR_ASSIGN_OR_RETURN(auto newest, tx->ListCheckpoints(1));
-    if (!newest.empty() && newest.front() > rec->log_index) at.tree_size = static_cast<std::uint64_t>(newest.front());
+    if (!newest.empty() && newest.front() > rec->log_index)
+      at.tree_size = static_cast<std::uint64_t>(newest.front());
   }
   auto sth = PagedTreeHead(*tx, at);
   if (!sth.ok()) {
-    if (sth.error().message() == "the log is empty") return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
+    if (sth.error().message() == "the log is empty")
+      return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
     return sth.error();
   }
-  if (static_cast<std::uint64_t>(rec->log_index) >= sth->head.size) return NotFound("the letter is not in a tree of that size");
+  if (static_cast<std::uint64_t>(rec->log_index) >= sth->head.size)
+    return NotFound("the letter is not in a tree of that size");
   std::vector<std::int64_t> indices{rec->log_index};
   CANDOR_ASSIGN_OR_RETURN(auto pins, tx->ListLetterRosters(rec->id));
   // The log state of the tree head, when it is a checkpoint whose leaves are kept: the letter's
@@ -706,7 +747,8 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   for (const auto& pin : pins) up_to.push_back(pin.roster_version);
   Json state_json;
   if (with_signatures) {
-    CANDOR_ASSIGN_OR_RETURN(auto stored, tx->FindLogState(static_cast<std::int64_t>(sth->head.size)));
+    CANDOR_ASSIGN_OR_RETURN(auto stored,
+                            tx->FindLogState(static_cast<std::int64_t>(sth->head.size)));
     if (stored) {
       CANDOR_ASSIGN_OR_RETURN(auto leaves, domain::UnpackStateLeaves(*stored));
       auto letter = domain::DecodeLetterCanonicalBytes(rec->canonical);
@@ -720,7 +762,8 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
         if (!org.ok() || !std::holds_alternative<domain::OrgStateLeaf>(*org)) {
           return Error(ErrorCode::kCorrupt, "a stored log state leaf is damaged");
         }
-        if (std::get<domain::OrgStateLeaf>(*org).roster_version > static_cast<std::uint64_t>(pins[k].roster_version)) {
+        if (std::get<domain::OrgStateLeaf>(*org).roster_version >
+            static_cast<std::uint64_t>(pins[k].roster_version)) {
           up_to[k] = pins[k].roster_version + 1;
         }
       }
@@ -729,7 +772,8 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   for (std::size_t k = 0; k < pins.size(); ++k) {
     CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(pins[k].organization_id, up_to[k]));
     if (events.empty() || events.back().version != up_to[k]) {
-      return Error(ErrorCode::kCorrupt, "a roster version a letter or the log state names is missing");
+      return Error(ErrorCode::kCorrupt,
+                   "a roster version a letter or the log state names is missing");
     }
     for (const auto& e : events) indices.push_back(e.log_index);
   }
@@ -746,11 +790,13 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   out["letter_id"] = crypto::ToHex(id);
   if (!state_json.is_null()) out["state"] = std::move(state_json);
   // At a checkpoint, the witnesses' cosignatures travel with the bundle.
-  CANDOR_ASSIGN_OR_RETURN(auto cosignatures, tx->ListCosignatures(static_cast<std::int64_t>(sth->head.size)));
+  CANDOR_ASSIGN_OR_RETURN(auto cosignatures,
+                          tx->ListCosignatures(static_cast<std::int64_t>(sth->head.size)));
   if (!cosignatures.empty()) {
     Json list = Json::array();
     for (const auto& c : cosignatures) {
-      list.push_back(Json{{"witness", crypto::ToHex(c.witness)}, {"timestamp", c.timestamp_s},
+      list.push_back(Json{{"witness", crypto::ToHex(c.witness)},
+                          {"timestamp", c.timestamp_s},
                           {"signature", crypto::ToHex(c.signature)}});
     }
     out["cosignatures"] = std::move(list);
@@ -763,7 +809,8 @@ Result<Json> Service::OrganizationState(std::string_view slug, const BundlePage&
   CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
   CANDOR_ASSIGN_OR_RETURN(auto sth, PagedTreeHead(*tx, page));
   std::vector<std::int64_t> indices;
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListRosterEvents(org.id, std::numeric_limits<std::int64_t>::max()));
+  CANDOR_ASSIGN_OR_RETURN(auto events,
+                          tx->ListRosterEvents(org.id, std::numeric_limits<std::int64_t>::max()));
   for (const auto& e : events) indices.push_back(e.log_index);
   CANDOR_ASSIGN_OR_RETURN(auto others, tx->ListOrganizationLog(org.id, ""));
   for (const auto& e : others) indices.push_back(e.log_index);

@@ -56,7 +56,8 @@ void SpdlogAccessLogSink::Record(const AccessLogEntry& entry) {
 void SpdlogAccessLogSink::FlushLocked() {
   // Shuffled: within a period, the order of the lines would still say who came after whom.
   for (std::size_t i = held_.size(); i > 1; --i) {
-    std::swap(held_[i - 1], held_[static_cast<std::size_t>(crypto::UniformBelow(crypto::DefaultRng(), i))]);
+    std::swap(held_[i - 1],
+              held_[static_cast<std::size_t>(crypto::UniformBelow(crypto::DefaultRng(), i))]);
   }
   for (const auto& line : held_) logger_->info("access {}", line);
   logger_->flush();

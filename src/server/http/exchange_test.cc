@@ -5,13 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <stdexcept>
 #include <vector>
 
 #include "server/http/json.h"
 #include "server/http/read_buffer.h"
-
-#include <boost/beast/core/buffers_to_string.hpp>
 
 namespace candor::http {
 namespace {
@@ -110,8 +109,8 @@ TEST(Exchange, SecurityHeaders) {
   AddSecurityHeaders(api, "/api/v1/orgs", {});
   EXPECT_EQ(api.headers.Get("Content-Security-Policy"),
             "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-              "img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
-              "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+            "img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+            "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
   EXPECT_EQ(api.headers.Get("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(api.headers.Get("Referrer-Policy"), "no-referrer");
   EXPECT_EQ(api.headers.Get("Cache-Control"), "no-store");
@@ -190,20 +189,24 @@ TEST(Exchange, SpdlogSinkHoldsAPeriodsLinesUntilItEnds) {
   SpdlogAccessLogSink sink;
   const auto hour = system_clock::time_point(hours(475000));
   ::testing::internal::CaptureStderr();
-  for (int i = 0; i < 50; ++i) sink.Record({"POST", "/api/v1/route" + std::to_string(i), 200, hour});
+  for (int i = 0; i < 50; ++i)
+    sink.Record({"POST", "/api/v1/route" + std::to_string(i), 200, hour});
   std::string during = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(during, "");  // nothing written while the hour lasts
   ::testing::internal::CaptureStderr();
   sink.Record({"GET", "/api/v1/next", 200, hour + hours(1)});
   std::string after = ::testing::internal::GetCapturedStderr();
   std::vector<std::string> lines;
-  for (std::size_t start = 0, end; (end = after.find('\n', start)) != std::string::npos; start = end + 1) {
+  for (std::size_t start = 0, end; (end = after.find('\n', start)) != std::string::npos;
+       start = end + 1) {
     lines.push_back(after.substr(start, end - start));
   }
   ASSERT_EQ(lines.size(), 50u);  // the whole hour at once, the new hour's line held
   std::vector<std::string> sorted = lines, in_order;
   std::sort(sorted.begin(), sorted.end());
-  for (int i = 0; i < 50; ++i) in_order.push_back("access 2024-03-09T16:00:00Z POST /api/v1/route" + std::to_string(i) + " 200");
+  for (int i = 0; i < 50; ++i)
+    in_order.push_back("access 2024-03-09T16:00:00Z POST /api/v1/route" + std::to_string(i) +
+                       " 200");
   std::vector<std::string> expected = in_order;
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(sorted, expected);
@@ -224,14 +227,16 @@ TEST(Exchange, WipeRequestBodyOverwritesEveryByte) {
 // The raw bytes of a parsed request are wiped from the read buffer; a pipelined request that
 // follows it is kept, at the front (L6).
 TEST(Exchange, WipeSpentBytesClearsParsedRequestsAndKeepsPipelinedOnes) {
-  const std::string first = "POST /api/v1/session HTTP/1.1\r\n\r\n{\"password\":\"hunter2 hunter2\"}";
+  const std::string first =
+      "POST /api/v1/session HTTP/1.1\r\n\r\n{\"password\":\"hunter2 hunter2\"}";
   const std::string next = "GET /api/v1/health HTTP/1.1\r\n\r\n";
   const auto storage = [](ReadBuffer& b) {  // every byte the buffer holds, used or free
     std::string all = boost::beast::buffers_to_string(b.data());
     return all + boost::beast::buffers_to_string(b.prepare(b.capacity() - b.size()));
   };
   const auto fill = [&](ReadBuffer& b) {
-    b.commit(boost::asio::buffer_copy(b.prepare(first.size() + next.size()), boost::asio::buffer(first + next)));
+    b.commit(boost::asio::buffer_copy(b.prepare(first.size() + next.size()),
+                                      boost::asio::buffer(first + next)));
     b.consume(first.size());  // as Beast does once it has parsed the first request
   };
   ReadBuffer plain;

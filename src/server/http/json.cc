@@ -1,11 +1,11 @@
 #include "server/http/json.h"
 
-#include "domain/strict_json.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
+
+#include "domain/strict_json.h"
 
 namespace candor::http {
 namespace {

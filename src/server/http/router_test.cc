@@ -137,7 +137,9 @@ TEST(Router, RejectsConflictingRoutes) {
 
 TEST(Router, RouteOptionsAreKept) {
   Router r;
-  ASSERT_TRUE(r.Anonymous("POST", "/cables", Returns(""), {.max_body_bytes = 5'000'000, .offload = false, .inline_answer = {}}).ok());
+  ASSERT_TRUE(r.Anonymous("POST", "/cables", Returns(""),
+                          {.max_body_bytes = 5'000'000, .offload = false, .inline_answer = {}})
+                  .ok());
   EXPECT_EQ(r.Match("POST", "/cables").route->options().max_body_bytes, 5'000'000u);
 }
 

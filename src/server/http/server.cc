@@ -1,6 +1,7 @@
 // The only file of candor_http that includes Boost.Beast and Asio (they compile slowly).
 //
-// One connection is one Session, living on one I/O thread's io_context for its whole life. Its life:
+// One connection is one Session, living on one I/O thread's io_context for its whole life. Its
+// life:
 //   [TLS handshake] → wait for a first byte (idle_timeout) → read the header
 //   (request_timeout starts) → route → check the body size → read the body → run the
 //   handler → write (request_timeout) → keep-alive: wait again; otherwise close.
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <random>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,6 +30,7 @@
 #include <future>
 #include <limits>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -141,7 +142,8 @@ class Server::Impl {
   void Unregister(std::uint64_t id) {
     std::lock_guard lock(mu_);
     if (auto it = sessions_.find(id); it != sessions_.end()) {
-      if (auto n = by_source_.find(it->second.source); n != by_source_.end() && --n->second == 0) by_source_.erase(n);
+      if (auto n = by_source_.find(it->second.source); n != by_source_.end() && --n->second == 0)
+        by_source_.erase(n);
       sessions_.erase(it);
     }
     cv_.notify_all();
@@ -175,7 +177,8 @@ class Server::Impl {
   // Connections per source, by SourceKey: counts only, never an address.
   std::unordered_map<std::uint64_t, std::size_t> by_source_;
   // A per-process random salt, so the keys say nothing outside this process.
-  const std::uint64_t source_salt_ = std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
+  const std::uint64_t source_salt_ =
+      std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
   std::uint64_t SourceKey(const tcp::socket& socket) const {
     ErrorCodeT ec;
     auto endpoint = socket.remote_endpoint(ec);
@@ -187,7 +190,7 @@ class Server::Impl {
 
   const unsigned threads_count_;
   std::vector<std::unique_ptr<asio::io_context>> iocs_;  // one per I/O thread
-  std::size_t next_context_ = 0;                          // round robin; the acceptor's only
+  std::size_t next_context_ = 0;                         // round robin; the acceptor's only
   // Declared after iocs_: I/O objects must be destroyed before their context.
   std::optional<tcp::acceptor> acceptor_;
   std::optional<asio::steady_timer> accept_retry_;
@@ -247,7 +250,8 @@ class Session : public SessionBase {
     idle_ = true;
     // A new connection gets request_timeout for its first byte, not the keep-alive wait: one
     // that never sends anything is gone in seconds.
-    lowest().expires_after(served_ ? options().idle_timeout : std::min(options().idle_timeout, options().request_timeout));
+    lowest().expires_after(served_ ? options().idle_timeout
+                                   : std::min(options().idle_timeout, options().request_timeout));
     derived().stream().async_read_some(buffer_.prepare(4096),
                                        Bind([](Derived& self, ErrorCodeT ec, std::size_t n) {
                                          self.idle_ = false;
@@ -369,18 +373,21 @@ class Session : public SessionBase {
       // The answer is posted only once the job's place in the pool is free again (TrySubmit's
       // `after`), so the client's next heavy request finds room.
       auto answer = std::make_shared<Response>();
-      auto job = [self = derived().shared_from_this(), request = std::move(request), answer]() mutable {
+      auto job = [self = derived().shared_from_this(), request = std::move(request),
+                  answer]() mutable {
         *answer = RunRoute(self->match_, request);
         WipeRequestBody(request);
       };
       auto after = [self = derived().shared_from_this(), answer, version, keep_alive]() {
-        asio::post(self->stream().get_executor(), self->Bind([answer, version, keep_alive](Derived& s) {
+        asio::post(self->stream().get_executor(),
+                   self->Bind([answer, version, keep_alive](Derived& s) {
                      s.Finish(std::move(*answer), version, keep_alive);
                    }));
       };
       if (!impl_.workers().TrySubmit(std::move(job), std::move(after))) {
-        Response busy = ErrorResponse(503, "unavailable",
-                                      "the server is busy checking other requests; try again in a few seconds");
+        Response busy =
+            ErrorResponse(503, "unavailable",
+                          "the server is busy checking other requests; try again in a few seconds");
         busy.headers.Add("Retry-After", "5");
         Finish(std::move(busy), version, keep_alive);
       }
@@ -425,7 +432,8 @@ class Session : public SessionBase {
     AddSecurityHeaders(response, target_.path, impl_.security(), public_route);
     // Served over TLS: tell browsers to use nothing else for a year (behind a TLS-terminating
     // proxy, the proxy sets this header; the README says so).
-    if constexpr (Derived::kTls) response.headers.Set("Strict-Transport-Security", "max-age=31536000");
+    if constexpr (Derived::kTls)
+      response.headers.Set("Strict-Transport-Security", "max-age=31536000");
     if (!ValidResponse(response)) {
       // Only server-made responses reach here unrouted, and they are always valid.
       if (match_.found() && match_.route->privacy() == Privacy::kNamed) {
@@ -470,7 +478,8 @@ class Session : public SessionBase {
   // it takes, and one that stops is cut request_timeout later.
   void WriteSome() {
     lowest().expires_after(options().request_timeout);
-    bhttp::async_write_some(derived().stream(), *serializer_, Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
+    bhttp::async_write_some(derived().stream(), *serializer_,
+                            Bind([](Derived& self, ErrorCodeT ec, std::size_t) {
                               if (!ec && !self.serializer_->is_done()) return self.WriteSome();
                               self.serializer_.reset();
                               self.response_.reset();
@@ -497,7 +506,8 @@ class Session : public SessionBase {
   // The response being written: its body is a span over owned_body_ or shared_body_, which
   // outlive the write.
   std::optional<bhttp::response<bhttp::span_body<char const>>> response_;
-  std::optional<bhttp::response_serializer<bhttp::span_body<char const>>> serializer_;  // of response_
+  std::optional<bhttp::response_serializer<bhttp::span_body<char const>>>
+      serializer_;  // of response_
   std::string owned_body_;
   std::shared_ptr<const std::string> shared_body_;
   Target target_;
@@ -704,7 +714,8 @@ void Server::Impl::OnAccept(ErrorCodeT ec, tcp::socket socket) {
       std::lock_guard lock(mu_);
       // Only the acceptor adds sessions, so the counts can only shrink before the insert below.
       const bool full = sessions_.size() >= options_.max_connections;
-      const bool source_full = by_source_.contains(source) && by_source_[source] >= options_.max_connections_per_source;
+      const bool source_full =
+          by_source_.contains(source) && by_source_[source] >= options_.max_connections_per_source;
       if (full || source_full) {
         if (full) {
           // The connections waiting for a request make room for the next one.

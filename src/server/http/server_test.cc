@@ -170,11 +170,13 @@ TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   Start();
   auto c = Client::Connect(port());
   ASSERT_TRUE(c);
-  ASSERT_TRUE(c->Send(RawRequest("HEAD", "/api/v1/orgs/acme") + RawRequest("GET", "/api/v1/orgs/acme")));
+  ASSERT_TRUE(
+      c->Send(RawRequest("HEAD", "/api/v1/orgs/acme") + RawRequest("GET", "/api/v1/orgs/acme")));
   auto head = c->Read(/*head_only=*/true);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
-  EXPECT_EQ(head->Header("Content-Length"), std::to_string(std::string(R"({"slug":"acme"})").size()));
+  EXPECT_EQ(head->Header("Content-Length"),
+            std::to_string(std::string(R"({"slug":"acme"})").size()));
   EXPECT_EQ(head->Header("Content-Type"), "application/json");
   EXPECT_EQ(head->body, "");
   auto get = c->Read();
@@ -450,7 +452,8 @@ TEST_F(ServerTest, OneSourceHoldsAtMostItsShareOfConnections) {
   auto a = Client::Connect(port(), 50ms);
   auto b = Client::Connect(port(), 50ms);
   ASSERT_TRUE(a && b);
-  for (int i = 0; i < 200 && server_->active_connections() < 2; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 200 && server_->active_connections() < 2; ++i)
+    std::this_thread::sleep_for(10ms);
   auto third = Client::Connect(port(), 50ms);
   ASSERT_TRUE(third);
   EXPECT_TRUE(third->WaitClosed(2000ms));  // this address already holds its two
@@ -460,7 +463,8 @@ TEST_F(ServerTest, OneSourceHoldsAtMostItsShareOfConnections) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   b.reset();
-  for (int i = 0; i < 200 && server_->active_connections() > 1; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 200 && server_->active_connections() > 1; ++i)
+    std::this_thread::sleep_for(10ms);
   auto after = Fetch(port(), RawRequest("GET", "/api/v1/orgs/b"));  // a slot was given back
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
@@ -640,20 +644,23 @@ TEST_F(ServerTest, OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads) 
   Start(options);
   auto first = Client::Connect(port());
   ASSERT_TRUE(first);
-  ASSERT_TRUE(first->Send(RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}")));
+  ASSERT_TRUE(
+      first->Send(RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}")));
   for (int i = 0; i < 200 && seen_.heavy_started == 0; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(seen_.heavy_started, 1);
 
-  auto busy = Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
+  auto busy =
+      Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
   ASSERT_TRUE(busy);
   EXPECT_EQ(busy->status, 503);
   EXPECT_EQ(busy->Header("Retry-After"), "5");
-  EXPECT_EQ(seen_.heavy_started, 1);  // never ran
+  EXPECT_EQ(seen_.heavy_started, 1);                                   // never ran
   auto light = Fetch(port(), RawRequest("GET", "/api/v1/orgs/acme"));  // the one I/O thread is free
   ASSERT_TRUE(light);
   EXPECT_EQ(light->status, 200);
   // A ready answer of an offloaded route does not need the (full) pool.
-  auto ready = Fetch(port(), RawRequest("POST", "/api/v1/heavy?cached=1", {"Content-Type: application/json"}, "{}"));
+  auto ready = Fetch(port(), RawRequest("POST", "/api/v1/heavy?cached=1",
+                                        {"Content-Type: application/json"}, "{}"));
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200);
   EXPECT_EQ(ready->body, "ready");
@@ -669,7 +676,8 @@ TEST_F(ServerTest, OffloadedHandlersRunOnABoundedPoolAndNeverBlockTheIoThreads) 
   EXPECT_EQ(done->status, 200);
   EXPECT_EQ(done->body, "checked");
   // And the pool takes work again.
-  auto again = Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
+  auto again =
+      Fetch(port(), RawRequest("POST", "/api/v1/heavy", {"Content-Type: application/json"}, "{}"));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
 }

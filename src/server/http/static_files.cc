@@ -119,9 +119,8 @@ Handler StaticFiles::AsHandler(std::string param) const {
 }
 
 Status StaticFiles::MountAtRoot(Router& router) const {
-  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/", [files = *this](const Request&) {
-    return files.Serve("");
-  }));
+  CANDOR_RETURN_IF_ERROR(
+      router.Anonymous("GET", "/", [files = *this](const Request&) { return files.Serve(""); }));
   // Below the root, files only: no directory serves an index.
   Options no_index = options_;
   no_index.index_file.clear();

@@ -98,9 +98,10 @@ TEST_F(StaticFilesTest, MountAtRootServesTheAppAndLeavesDeeperPathsAlone) {
   Write(root_ / "assets" / "index.html", "not an index");
   Router router;
   ASSERT_TRUE(StaticFiles(root_).MountAtRoot(router).ok());
-  ASSERT_TRUE(router.Anonymous("GET", "/api/v1/health", [](const Request&) {
-    return Response::Text(200, "ok");
-  }).ok());
+  ASSERT_TRUE(router
+                  .Anonymous("GET", "/api/v1/health",
+                             [](const Request&) { return Response::Text(200, "ok"); })
+                  .ok());
   auto serve = [&](std::string_view method, std::string_view path) -> Response {
     auto match = router.Match(method, path);
     if (!match.found()) return NoRouteResponse(match);

@@ -39,10 +39,12 @@ TEST(WorkerPool, AfterRunsOnceTheJobsPlaceIsFree) {
   for (int i = 0; i < 200; ++i) {
     std::atomic<bool> accepted_next{false};
     std::atomic<bool> done{false};
-    ASSERT_TRUE(pool.TrySubmit([] {}, [&] {
-      accepted_next = pool.TrySubmit([] {});  // capacity 1: room only if the first job is counted out
-      done = true;
-    }));
+    ASSERT_TRUE(pool.TrySubmit([] {},
+                               [&] {
+                                 accepted_next = pool.TrySubmit([] {
+                                 });  // capacity 1: room only if the first job is counted out
+                                 done = true;
+                               }));
     while (!done) std::this_thread::yield();
     EXPECT_TRUE(accepted_next) << "round " << i;
     while (pool.load() != 0) std::this_thread::yield();
@@ -89,9 +91,9 @@ TEST(WorkerPool, ShutdownWaitsForRunningJobsDropsQueuedOnesAndRefusesNewOnes) {
   EXPECT_FALSE(pool.TrySubmit([&] { ++ran; }));
   gate.Open();
   stopper.join();
-  EXPECT_EQ(ran, 1);                    // the running job finished; the queued one never ran
-  EXPECT_EQ(dropped.use_count(), 1);    // and its captures were released
-  pool.Shutdown();                      // idempotent
+  EXPECT_EQ(ran, 1);                  // the running job finished; the queued one never ran
+  EXPECT_EQ(dropped.use_count(), 1);  // and its captures were released
+  pool.Shutdown();                    // idempotent
 }
 
 TEST(WorkerPool, AThrowingJobDoesNotStopThePool) {
