@@ -12,7 +12,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 PORT ?= 8080
 
-.PHONY: all deps build build-asan web test test-unit test-asan run fuzz bench vectors format clean crash-test hostile-test
+.PHONY: all deps build build-asan web test test-unit test-asan run fuzz bench vectors format format-check clean crash-test hostile-test
 
 all: build web
 
@@ -54,8 +54,9 @@ test-asan: build-asan web
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  bash scripts/with-postgres.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^web_unit_tests$$'
 
-# The whole suite: the regular build, then the same tests under AddressSanitizer+UBSan.
-test: test-unit test-asan
+# The whole suite: the formatting, the regular build, then the same tests under
+# AddressSanitizer+UBSan.
+test: format-check test-unit test-asan
 
 # Starts the server on http://127.0.0.1:8080 (the web front end and the API) with the embedded
 # SQLite store in candor-data/ and a demo organization (marked as demo data); prints how to sign
@@ -109,6 +110,11 @@ vectors: build
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+# Every C++ file as .clang-format says (Debian's clang-format 14, which `deps` installs); `make
+# format` fixes what this reports.
+format-check: | deps
+	clang-format --dry-run --Werror $$(git ls-files '*.cc' '*.h')
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/dist
