@@ -6,7 +6,7 @@
 // decodeLogEntry accepts exactly the bytes the C++ decoder accepts: the label, a known kind,
 // the kind's number of fields with their lengths, every field's rule, nothing after the last
 // field — in short, exactly the bytes that re-encode identically.
-import { bytesEqual, isAllZero, readU64le, toHex, u64le, utf8 } from './bytes.js';
+import { bytesEqual, readU64le, toHex, u64le, utf8 } from './bytes.js';
 import { CandorError, invalidArgument } from './errors.js';
 import type { JsonInput } from './json.js';
 import {

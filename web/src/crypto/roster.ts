@@ -6,7 +6,7 @@
 // valid non-identity point with a non-zero X25519 reply key, added at most once ever (a
 // removed key never returns); a removal carries no reply key and removes a present key.
 // Members keep the order in which they were added.
-import { isAllZero, toHex } from './bytes.js';
+import { toHex } from './bytes.js';
 import { CandorError, invalidArgument } from './errors.js';
 import { isValidBoxPublicKey } from './keys.js';
 import { ringDigestOf } from './lrs.js';

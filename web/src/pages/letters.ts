@@ -17,7 +17,7 @@ export function shortId(id: string): string {
 }
 
 // "3 of 25 members" per organization, or why there is no number yet.
-export function countText(view: LetterView, signers: number | null): string {
+export function countText(_view: LetterView, signers: number | null): string {
   if (signers === null) return 'hidden until the quorum is reached';
   return plural(signers, 'signature');
 }

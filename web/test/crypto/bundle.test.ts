@@ -640,7 +640,7 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
       for (const [what, changed] of variants(decodeLogEntry(base.log.entries[at]!))) {
         const log = new TestLog(1);
         base.log.entries.forEach((e, i) => log.append(i === at ? encodeLogEntry(changed) : e));
-        const out = expectSame(`entry ${at}: ${what}`, dumpJson(letterBundleToJson(log.bundle(base.letterId, picked))));
+        expectSame(`entry ${at}: ${what}`, dumpJson(letterBundleToJson(log.bundle(base.letterId, picked))));
         cases++;
       }
     }

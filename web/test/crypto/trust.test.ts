@@ -488,7 +488,6 @@ describe('trusting the log', () => {
 // Three witnesses this browser trusts, and one it does not know.
 const [wA, wB, wC, stranger] = [1, 2, 3, 4].map((i) => generateSignKeyPair(new SeededRng(600 + i))) as [SignKeyPair, SignKeyPair, SignKeyPair, SignKeyPair];
 const policy = (threshold?: number): WitnessPolicy => ({ keys: [wA, wB, wC].map((w) => w.publicKey), threshold: threshold ?? 3 });
-const NOT_WITNESSED = /no recent state of the public log is confirmed by/;
 
 describe('trusting the log with witnesses', () => {
   it('uses the largest checkpoint cosigned by enough of the witnesses, not the latest head', async () => {
