@@ -6,8 +6,10 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <thread>
 #include <utility>
 
+#include "base/ct.h"
 #include "crypto/transcript.h"
 #include "group/msm.h"
 
@@ -190,11 +192,12 @@ class BatchEquation {
   BatchEquation(std::size_t ring_size, std::size_t m)
       : n_(ring_size), m_(m), ring_scalars_(ring_size), fixed_scalars_(2 + 2 * kN * m) {}
 
-  void Add(const Prepared& p, Rng& weights) {
-    const GS w1 = Weight(weights);
-    const GS w2 = Weight(weights);
-    const GS w3 = Weight(weights);
-    const GS w4 = Weight(weights);
+  // One signature's equations, weighted by w[0] … w[3].
+  void Add(const Prepared& p, const std::array<GS, 4>& w) {
+    const GS& w1 = w[0];
+    const GS& w2 = w[1];
+    const GS& w3 = w[2];
+    const GS& w4 = w[3];
     // Fixed generators: [0] G, [1] H, then G_{j,i}, then H_{j,i}.
     GS& g = fixed_scalars_[0];
     GS& h = fixed_scalars_[1];
@@ -229,6 +232,16 @@ class BatchEquation {
     Push(-w4, p.r2);
   }
 
+  // Adds another part of the same batch (same ring) into this one.
+  void Merge(const BatchEquation& other) {
+    for (std::size_t k = 0; k < n_; ++k) ring_scalars_[k] += other.ring_scalars_[k];
+    for (std::size_t k = 0; k < fixed_scalars_.size(); ++k) {
+      fixed_scalars_[k] += other.fixed_scalars_[k];
+    }
+    scalars_.insert(scalars_.end(), other.scalars_.begin(), other.scalars_.end());
+    points_.insert(points_.end(), other.points_.begin(), other.points_.end());
+  }
+
   bool Holds(const Lrs2Ring& ring) const {
     const Generators& gens = Gens();
     std::vector<GP> fixed_points;
@@ -244,12 +257,6 @@ class BatchEquation {
   }
 
  private:
-  static GS Weight(Rng& rng) {
-    std::array<std::uint8_t, 64> wide{};
-    rng.Fill(wide);
-    return GS::FromWide(wide);
-  }
-
   void Push(const GS& s, const GP& p) {
     scalars_.push_back(s);
     points_.push_back(p);
@@ -280,10 +287,35 @@ class BatchEquation {
   std::vector<GP> points_;
 };
 
+GS Weight(Rng& rng) {
+  std::array<std::uint8_t, 64> wide{};
+  rng.Fill(wide);
+  return GS::FromWide(wide);
+}
+
 bool BatchHolds(const Lrs2Ring& ring, std::span<const Prepared* const> batch, Rng& weights) {
-  BatchEquation eq(ring.size(), Lrs2Digits(ring.size()));
-  for (const Prepared* p : batch) eq.Add(*p, weights);
-  return eq.Holds(ring);
+  // The weights are drawn here, in order, on this thread (an Rng is not shared).
+  std::vector<std::array<GS, 4>> w(batch.size());
+  for (auto& wi : w) {
+    for (GS& x : wi) x = Weight(weights);
+  }
+  const std::size_t m = Lrs2Digits(ring.size());
+  // Each signature's ring coefficients cost ≈ 1.14·N scalar products: the signatures are
+  // shared out between the cores, each accumulating its own part, and the parts summed.
+  const std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min({cores, batch.size(), std::size_t{8}}));
+  std::vector<BatchEquation> parts(workers, BatchEquation(ring.size(), m));
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < workers; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = t; i < batch.size(); i += workers) parts[t].Add(*batch[i], w[i]);
+    });
+  }
+  for (std::size_t i = 0; i < batch.size(); i += workers) parts[0].Add(*batch[i], w[i]);
+  for (auto& th : threads) th.join();
+  for (std::size_t t = 1; t < workers; ++t) parts[0].Merge(parts[t]);
+  return parts[0].Holds(ring);
 }
 
 // Appends to `bad` the positions (into `positions`) of the signatures that fail, by halving.
@@ -388,24 +420,26 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
                            std::size_t signer_index, const SecretScalar& x, Rng& rng,
                            const testing::Lrs2Cheat* cheat) {
   const std::size_t n = ring.size();
-  if (signer_index >= n) return InvalidArgument("the signer index is outside the ring");
+  // Declassified (docs/LRS-V2.md "Prover: masking"): whether the inputs are valid.
+  if (!ct::Declassified(signer_index < n)) {
+    return InvalidArgument("the signer index is outside the ring");
+  }
   const std::size_t m = Lrs2Digits(n);
   std::optional<GS> xs = GS::Decode(std::span<const std::uint8_t, 32>(x.data(), 32));
-  if (!xs || xs->IsZero())
+  if (!xs || ct::Declassified(xs->IsZero()))
     return InvalidArgument("the secret key is not a canonical non-zero scalar");
 
-  // The key at signer_index must be x·G. Every key is compared (in constant time), so that
-  // the signer's position does not choose which memory is read.
-  const auto public_key = Enc(GP::MulBase(*xs));
+  // The key at signer_index must be x·G. Every key is compared as a group element (in
+  // constant time, without encoding x·G), so that the signer's position does not choose
+  // which memory is read.
+  const GP public_key = GP::MulBase(*xs);
   std::uint64_t found = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t same = static_cast<std::uint64_t>(
-        sodium_memcmp(ring.ring().members()[k].data(), public_key.data(), 32) == 0);
-    found |= same & CtEqual(k, signer_index);
+    found |= static_cast<std::uint64_t>(ring.points()[k] == public_key) & CtEqual(k, signer_index);
   }
-  // Declassified: whether the inputs were valid.
   if (cheat != nullptr && cheat->skip_key_check) found = 1;
-  if (found == 0) return InvalidArgument("the ring's key at the signer index is not this key");
+  if (ct::Declassified(found) == 0)
+    return InvalidArgument("the ring's key at the signer index is not this key");
 
   const Generators& gens = Gens();
   const GP tag_base = TagBase(event);
@@ -515,6 +549,8 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
       masked[k] = q + masks[k];
     }
     // Declassified: masked[] and masks[] are uniform and independent of the signer.
+    ct::Declassify(masked.data(), masked.size() * sizeof(GS));
+    ct::Declassify(masks.data(), masks.size() * sizeof(GS));
     GP xj = group::MultiScalarMulVartime(masked, ring.points()) -
             group::MultiScalarMulVartime(masks, ring.points()) + gens.h_table.Mul(rho[j]);
     sig.x[j] = xj.Encode();

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -445,6 +447,51 @@ TEST(Lrs2, SpecLiteralRecomputationWithLibsodium) {
   EXPECT_EQ(sig->r1, PointAdd(PointAdd(ScalarMultBase(sig->s1), ScalarMult(sig->s2, h)),
                               ScalarMult(c, sig->key)));
   EXPECT_EQ(sig->r2, PointAdd(ScalarMult(sig->s1, t), ScalarMult(c, sig->tag)));
+}
+
+// tests/vectors/lrs2.json (tools/vectors/lrs2_vectors.cc): every element accepted or refused
+// as recorded, and every valid one reproduced byte for byte by re-signing.
+TEST(Lrs2Vectors, EveryElementIsAcceptedOrRejectedAsRecorded) {
+  std::ifstream in(CANDOR_SOURCE_DIR "/tests/vectors/lrs2.json");
+  ASSERT_TRUE(in) << "cannot open tests/vectors/lrs2.json";
+  const nlohmann::json vectors = nlohmann::json::parse(in);
+  ASSERT_TRUE(vectors.is_array());
+  std::size_t valid_count = 0;
+  std::size_t invalid_count = 0;
+  for (const nlohmann::json& v : vectors) {
+    const std::string description = v.at("description").get<std::string>();
+    SCOPED_TRACE(description);
+    const bool valid = v.at("valid").get<bool>();
+    const Digest32 event = *FixedFromHex<Digest32>(v.at("event").get<std::string>());
+    const Bytes message = *FromHex(v.at("message").get<std::string>());
+    const Bytes wire = *FromHex(v.at("signature").get<std::string>());
+    std::vector<Point> members;
+    for (const auto& p : v.at("ring"))
+      members.push_back(*FixedFromHex<Point>(p.get<std::string>()));
+    bool accepted = false;
+    auto ring = Ring::Create(members);
+    if (ring.ok()) {
+      auto v2 = Lrs2Ring::Create(std::move(*ring));
+      ASSERT_TRUE(v2.ok());
+      auto sig = Lrs2Signature::Decode(wire, v2->size());
+      accepted = sig.ok() && Lrs2Verify(event, message, *v2, *sig).ok();
+      if (valid) {
+        const std::size_t pi = v.at("signer_index").get<std::size_t>();
+        const Bytes secret_bytes = *FromHex(v.at("secret").get<std::string>());
+        SecretScalar secret;
+        std::copy(secret_bytes.begin(), secret_bytes.end(), secret.data());
+        SeededRng rng(H256("candor/v2/test-vectors/lrs2-sign",
+                           {secret.span(), v2->digest().span(), event.span(), message}));
+        auto again = Lrs2Sign(event, message, *v2, pi, secret, rng);
+        ASSERT_TRUE(again.ok());
+        EXPECT_EQ(ToHex(again->Encode()), ToHex(wire));
+      }
+    }
+    EXPECT_EQ(accepted, valid);
+    (valid ? valid_count : invalid_count)++;
+  }
+  EXPECT_GE(valid_count, 6u);
+  EXPECT_GE(invalid_count, 40u);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "base/ct.h"
+
 namespace candor::group {
 namespace {
 
@@ -36,7 +38,10 @@ Scalar Scalar::FromU64(std::uint64_t v) {
 
 std::optional<Scalar> Scalar::Decode(std::span<const std::uint8_t, 32> bytes) {
   Scalar s;
-  if (!Succeeded(decaf_255_scalar_decode(s.v_, bytes.data()))) return std::nullopt;
+  // Declassified: whether the bytes are canonical (a secret key's validity, never its value).
+  if (!ct::Declassified(Succeeded(decaf_255_scalar_decode(s.v_, bytes.data())))) {
+    return std::nullopt;
+  }
   return s;
 }
 

@@ -1,8 +1,10 @@
 #include "group/msm.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 namespace candor::group {
@@ -48,9 +50,11 @@ int PippengerWindow(std::size_t n) {
   return c;
 }
 
-Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points) {
+namespace {
+
+Point Pippenger(std::span<const Scalar> scalars, std::span<const Point> points) {
   const std::size_t n = scalars.size();
-  if (n == 0 || points.size() != n) return Point::Identity();
+  if (n == 0) return Point::Identity();
   const int c = PippengerWindow(n);
   // One window more than ⌈253/c⌉ holds the carry out of the top digit.
   const int windows = (kScalarBits + c - 1) / c + 1;
@@ -97,6 +101,36 @@ Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Poi
     }
   }
   return acc;
+}
+
+}  // namespace
+
+std::size_t MsmThreads(std::size_t n) {
+  if (n < kMinPointsPerThread * 2) return 1;
+  const std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  return std::min({cores, kMaxMsmThreads, n / kMinPointsPerThread});
+}
+
+Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points) {
+  const std::size_t n = scalars.size();
+  if (n == 0 || points.size() != n) return Point::Identity();
+  const std::size_t threads = MsmThreads(n);
+  if (threads == 1) return Pippenger(scalars, points);
+  // Σ over disjoint slices, one thread each: the slices' sums add up to the whole.
+  std::vector<Point> partial(threads);
+  std::vector<std::thread> workers;
+  const std::size_t chunk = (n + threads - 1) / threads;
+  for (std::size_t t = 0; t < threads; ++t) {
+    const std::size_t begin = t * chunk;
+    const std::size_t len = std::min(chunk, n - begin);
+    workers.emplace_back([&partial, t, scalars, points, begin, len] {
+      partial[t] = Pippenger(scalars.subspan(begin, len), points.subspan(begin, len));
+    });
+  }
+  for (auto& w : workers) w.join();
+  Point sum;
+  for (const Point& p : partial) sum += p;
+  return sum;
 }
 
 }  // namespace candor::group

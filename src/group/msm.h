@@ -15,8 +15,14 @@
 namespace candor::group {
 
 // Σ scalars[i]·points[i]. REQUIRES: scalars.size() == points.size() (else the identity).
-// Thread-safe (no shared state); allocates O(n) scratch.
+// From 2·kMinPointsPerThread points on, the points are split between up to kMaxMsmThreads
+// threads (one per core), each summing its slice. Thread-safe; allocates O(n) scratch.
 Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points);
+
+inline constexpr std::size_t kMinPointsPerThread = 4096;
+inline constexpr std::size_t kMaxMsmThreads = 8;
+// How many threads MultiScalarMulVartime uses for n points on this machine.
+std::size_t MsmThreads(std::size_t n);
 
 // The window width (bits per digit) MultiScalarMulVartime uses for n points; exposed for
 // the benchmark and tests.

@@ -13,9 +13,14 @@ const COVERED: Record<string, string> = {
   'log_state.json': 'log_state_vectors.test.ts',
 };
 
+// Files of constructions the browser does not implement yet, and why.
+const NOT_YET: Record<string, string> = {
+  'lrs2.json': 'candor-lrs-v2 (docs/LRS-V2.md) is C++-only so far; issue 14 brings it to the browser',
+};
+
 it('checks every vector file of the constructions web/src/crypto implements', () => {
   const files = readdirSync(`${REPO_ROOT}tests/vectors`).filter((f) => f.endsWith('.json'));
   for (const name of Object.keys(COVERED)) expect(files).toContain(name);
-  const others = files.filter((f) => !(f in COVERED));
+  const others = files.filter((f) => !(f in COVERED) && !(f in NOT_YET));
   expect(others, 'tests/vectors files that web/test/crypto does not check').toEqual([]);
 });
