@@ -114,6 +114,18 @@ GS C(const GS& xi, std::span<const Scalar> f, const Scalar& za, const Scalar& z,
   return HashToScalar(tr);
 }
 
+// n uniform scalars (64 random bytes reduced mod l each): the side-channel masks.
+std::vector<GS> DrawMasks(std::size_t n, Rng& rng) {
+  std::vector<std::uint8_t> wide(64 * n);
+  rng.Fill(wide);
+  std::vector<GS> masks(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    masks[k] = GS::FromWide(std::span<const std::uint8_t, 64>(wide.data() + 64 * k, 64));
+  }
+  WipeMemory(wide.data(), wide.size());
+  return masks;
+}
+
 // 1 when a == b, else 0, without a branch (a, b < 2^32).
 std::uint64_t CtEqual(std::uint64_t a, std::uint64_t b) { return ((a ^ b) - 1) >> 63; }
 
@@ -418,13 +430,17 @@ namespace {
 
 Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,
                            std::size_t signer_index, const SecretScalar& x, Rng& rng,
-                           const testing::Lrs2Cheat* cheat) {
+                           const Lrs2Precomputation* pre, const testing::Lrs2Cheat* cheat) {
   const std::size_t n = ring.size();
   // Declassified (docs/LRS-V2.md "Prover: masking"): whether the inputs are valid.
   if (!ct::Declassified(signer_index < n)) {
     return InvalidArgument("the signer index is outside the ring");
   }
   const std::size_t m = Lrs2Digits(n);
+  if (pre != nullptr &&
+      (pre->ring_digest != ring.digest() || pre->masks.size() != m || pre->mask_sums.size() != m)) {
+    return InvalidArgument("the precomputation was made for another ring");
+  }
   std::optional<GS> xs = GS::Decode(std::span<const std::uint8_t, 32>(x.data(), 32));
   if (!xs || ct::Declassified(xs->IsZero()))
     return InvalidArgument("the secret key is not a canonical non-zero scalar");
@@ -513,16 +529,26 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   for (std::size_t j = m; j-- > 0;) {
     const std::size_t count = Prefixes(n, j);
     std::vector<GS> next(count * (degree + 2));
-    for (std::size_t q = 0; q < count; ++q) {
-      const GS* parent = &level[(q >> 3) * (degree + 1)];
-      GS* child = &next[q * (degree + 2)];
-      const GS& s = sigma[kN * j + (q & 7)];
-      const GS& c = a[kN * j + (q & 7)];
-      for (std::size_t d = 0; d <= degree + 1; ++d) {
-        GS v = d <= degree ? c * parent[d] : GS();
-        if (d > 0) v += s * parent[d - 1];
-        child[d] = v;
+    auto extend = [&](std::size_t from, std::size_t to) {
+      for (std::size_t q = from; q < to; ++q) {
+        const GS* parent = &level[(q >> 3) * (degree + 1)];
+        GS* child = &next[q * (degree + 2)];
+        const GS& s = sigma[kN * j + (q & 7)];
+        const GS& c = a[kN * j + (q & 7)];
+        for (std::size_t d = 0; d <= degree + 1; ++d) {
+          GS v = d <= degree ? c * parent[d] : GS();
+          if (d > 0) v += s * parent[d - 1];
+          child[d] = v;
+        }
       }
+    };
+    // The widest levels are shared between two threads (every product is computed either way).
+    if (count >= 8192 && std::thread::hardware_concurrency() > 1) {
+      std::thread other([&] { extend(count / 2, count); });
+      extend(0, count / 2);
+      other.join();
+    } else {
+      extend(0, count);
     }
     level = std::move(next);
     ++degree;
@@ -532,14 +558,20 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   // −Σ_{k<N−1} p_{k,j} (the padding). The variable-time multi-scalar multiplication sees only
   // q + u for a fresh uniform u, and u itself: Σ(q+u)·P − Σu·P.
   std::vector<GS> masked(n);
-  std::vector<GS> masks(n);
-  std::vector<std::uint8_t> wide(64 * n);
   sig.x.resize(m);
   for (std::size_t j = 0; j < m; ++j) {
-    rng.Fill(wide);
+    // The masks u and Σu·P: precomputed, or made here.
+    std::vector<GS> fresh_masks;
+    GP mask_sum;
+    if (pre != nullptr) {
+      mask_sum = pre->mask_sums[j];
+    } else {
+      fresh_masks = DrawMasks(n, rng);
+      mask_sum = group::MultiScalarMulVartime(fresh_masks, ring.points());
+    }
+    const std::vector<GS>& masks = pre != nullptr ? pre->masks[j] : fresh_masks;
     GS last;
     for (std::size_t k = 0; k < n; ++k) {
-      masks[k] = GS::FromWide(std::span<const std::uint8_t, 64>(wide.data() + 64 * k, 64));
       GS q = level[k * (degree + 1) + j];
       if (k + 1 < n) {
         last -= q;
@@ -548,14 +580,12 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
       }
       masked[k] = q + masks[k];
     }
-    // Declassified: masked[] and masks[] are uniform and independent of the signer.
+    // Declassified: masked[] is uniform and independent of the signer.
     ct::Declassify(masked.data(), masked.size() * sizeof(GS));
-    ct::Declassify(masks.data(), masks.size() * sizeof(GS));
-    GP xj = group::MultiScalarMulVartime(masked, ring.points()) -
-            group::MultiScalarMulVartime(masks, ring.points()) + gens.h_table.Mul(rho[j]);
+    GP xj =
+        group::MultiScalarMulVartime(masked, ring.points()) - mask_sum + gens.h_table.Mul(rho[j]);
     sig.x[j] = xj.Encode();
   }
-  WipeMemory(wide.data(), wide.size());
 
   const GS xi =
       Xi(ring.digest(), n, event, tag_base, sig.tag, sig.key, message, sig.a, sig.b, sig.x);
@@ -588,14 +618,32 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
 
 Result<Lrs2Signature> Lrs2Sign(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,
                                std::size_t signer_index, const SecretScalar& x, Rng& rng) {
-  return Sign(event, message, ring, signer_index, x, rng, nullptr);
+  return Sign(event, message, ring, signer_index, x, rng, nullptr, nullptr);
+}
+
+Lrs2Precomputation Lrs2Precompute(const Lrs2Ring& ring, Rng& rng) {
+  Lrs2Precomputation pre;
+  pre.ring_digest = ring.digest();
+  const std::size_t m = Lrs2Digits(ring.size());
+  for (std::size_t j = 0; j < m; ++j) {
+    pre.masks.push_back(DrawMasks(ring.size(), rng));
+    pre.mask_sums.push_back(group::MultiScalarMulVartime(pre.masks.back(), ring.points()));
+  }
+  return pre;
+}
+
+Result<Lrs2Signature> Lrs2Sign(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,
+                               std::size_t signer_index, const SecretScalar& x, Rng& rng,
+                               Lrs2Precomputation&& precomputed) {
+  const Lrs2Precomputation pre = std::move(precomputed);  // used once, then wiped
+  return Sign(event, message, ring, signer_index, x, rng, &pre, nullptr);
 }
 
 Result<Lrs2Signature> testing::Lrs2SignCheating(const Digest32& event, ByteSpan message,
                                                 const Lrs2Ring& ring, std::size_t signer_index,
                                                 const SecretScalar& x, Rng& rng,
                                                 const Lrs2Cheat& cheat) {
-  return Sign(event, message, ring, signer_index, x, rng, &cheat);
+  return Sign(event, message, ring, signer_index, x, rng, nullptr, &cheat);
 }
 
 Status Lrs2Verify(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,

@@ -97,6 +97,23 @@ struct Lrs2Signature {
 Result<Lrs2Signature> Lrs2Sign(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,
                                std::size_t signer_index, const SecretScalar& x, Rng& rng);
 
+// The part of a signature's work that depends on nothing secret: fresh side-channel masks u
+// for the m multi-scalar multiplications and their sums Σu·P (half of the signer's
+// multi-scalar multiplications). Made while the member reads the letter, then handed to
+// Lrs2Sign, which consumes it: masks never serve twice. Members are internal.
+struct Lrs2Precomputation {
+  Digest32 ring_digest;
+  std::vector<std::vector<group::Scalar>> masks;  // m × N
+  std::vector<group::Point> mask_sums;            // m
+};
+// Cost at N = 10^5: m multi-scalar multiplications of N points and 64·m·N random bytes.
+Lrs2Precomputation Lrs2Precompute(const Lrs2Ring& ring, Rng& rng);
+// Lrs2Sign with the masks of `precomputed` (the same signature bytes for the same rng).
+// Error (kInvalidArgument) also when `precomputed` was made for another ring.
+Result<Lrs2Signature> Lrs2Sign(const Digest32& event, ByteSpan message, const Lrs2Ring& ring,
+                               std::size_t signer_index, const SecretScalar& x, Rng& rng,
+                               Lrs2Precomputation&& precomputed);
+
 namespace testing {
 // Test-only: a signer who breaks one rule, for the tests that show each verification
 // equation stops an attack. Every step not named here is Lrs2Sign's.

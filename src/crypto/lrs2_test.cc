@@ -117,6 +117,20 @@ TEST(Lrs2, IsDeterministicUnderASeededRngAndFreshOtherwise) {
   EXPECT_EQ(sa->tag, sc->tag);
 }
 
+TEST(Lrs2, APrecomputationGivesTheSameSignatureAndServesOneRing) {
+  Fixture fx = MakeFixture(70, 18);
+  SeededRng a(50), b(50), masks(51);
+  auto plain = Lrs2Sign(Event(1), kMessage, fx.ring, 69, fx.keys[69].secret, a);
+  auto pre = Lrs2Sign(Event(1), kMessage, fx.ring, 69, fx.keys[69].secret, b,
+                      Lrs2Precompute(fx.ring, masks));
+  ASSERT_TRUE(plain.ok() && pre.ok());
+  EXPECT_EQ(plain->Encode(), pre->Encode());
+  Fixture other = MakeFixture(70, 19);
+  auto wrong = Lrs2Sign(Event(1), kMessage, fx.ring, 69, fx.keys[69].secret, b,
+                        Lrs2Precompute(other.ring, masks));
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST(Lrs2, RefusesBadSignerInputs) {
   Fixture fx = MakeFixture(5, 6);
   SeededRng rng(1);

@@ -15,6 +15,8 @@
 // value of its kind, every kind of field made non-canonical (a scalar + l, a point with bit
 // 255 set, the identity, an invalid encoding), the length, and every statement field (the
 // message, the event, the ring's order, size and members).
+#include <sodium.h>
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -214,6 +216,55 @@ json MakeLrs2Vectors() {
   invalid("ring has a repeated key (member 8 equals member 0)",
           [](Case& c) { c.ring[8] = c.ring[0]; });
   invalid("ring member 2 with bit 255 set", [](Case& c) { c.ring[2].bytes[31] |= 0x80; });
+
+  // Forgeries by a signer who breaks one rule (crypto::testing::Lrs2SignCheating), each
+  // refused by exactly one verification equation (docs/LRS-V2.md "Verification"): a verifier
+  // that skips an equation accepts its forgery.
+  {
+    const crypto::Lrs2Ring ring = Must(crypto::Lrs2Ring::Create(Must(Ring::Create(base.ring))));
+    auto forged = [&](const std::string& description, const crypto::SecretScalar& x,
+                      const crypto::testing::Lrs2Cheat& cheat, std::uint64_t seed) {
+      crypto::SeededRng rng(
+          crypto::H256("candor/v2/test-vectors/lrs2-forgery", {ByteSpan(crypto::U64Le(seed))}));
+      const auto sig =
+          Must(crypto::testing::Lrs2SignCheating(base.event, base.message, ring, 4, x, rng, cheat));
+      out.push_back(
+          Element(Case{base.event, base.message, base.ring, sig.Encode()}, false, description));
+    };
+    crypto::testing::Lrs2Cheat outsider;
+    outsider.skip_key_check = true;
+    forged("forgery: signed with a key outside the ring (equation 2, membership)", keys[65].secret,
+           outsider, 1);
+    // Members 1 and 4 (base-8 digits (1, 0) and (4, 0)) differ only in the lowest digit: σ is
+    // 1/2 at both, and the secret is (x_1 + x_4)/2.
+    {
+      const Scalar x1 = Must(crypto::FixedFromBytes<Scalar>(keys[1].secret.span()));
+      const Scalar x4 = Must(crypto::FixedFromBytes<Scalar>(keys[4].secret.span()));
+      Scalar two;
+      two.bytes[0] = 2;
+      Scalar half;
+      crypto_core_ristretto255_scalar_invert(half.data(), two.data());
+      const Scalar mid = crypto::ScalarMul(crypto::ScalarAdd(x1, x4), half);
+      crypto::SecretScalar secret;
+      std::copy(mid.bytes.begin(), mid.bytes.end(), secret.data());
+      const std::size_t digits[2] = {1, 4};
+      crypto::testing::Lrs2Cheat fractional;
+      fractional.skip_key_check = true;
+      fractional.half_digits = digits;
+      forged(
+          "forgery: members 1 and 4 together, for half the sum of their keys, with a tag "
+          "that links to neither (equation 1, the digits are bits)",
+          secret, fractional, 2);
+    }
+    for (bool s1_for_tag : {false, true}) {
+      crypto::testing::Lrs2Cheat other_tag;
+      other_tag.tag_secret = &keys[65].secret;
+      other_tag.s1_answers_for_tag = s1_for_tag;
+      forged(std::string("forgery: member 4 carries the tag of another secret, s1 answering for ") +
+                 (s1_for_tag ? "the tag's secret (equation 3)" : "the key's (equation 4)"),
+             keys[4].secret, other_tag, s1_for_tag ? 4 : 3);
+    }
+  }
   return out;
 }
 

@@ -11,12 +11,11 @@ const COVERED: Record<string, string> = {
   'log.json': 'log_vectors.test.ts',
   'cable.json': 'cable_vectors.test.ts',
   'log_state.json': 'log_state_vectors.test.ts',
+  'lrs2.json': 'lrs2_vectors.test.ts',
 };
 
-// Files of constructions the browser does not implement yet, and why.
-const NOT_YET: Record<string, string> = {
-  'lrs2.json': 'candor-lrs-v2 (docs/LRS-V2.md) is C++-only so far; issue 14 brings it to the browser',
-};
+// Files of constructions the browser does not implement yet, and why (none today).
+const NOT_YET: Record<string, string> = {};
 
 it('checks every vector file of the constructions web/src/crypto implements', () => {
   const files = readdirSync(`${REPO_ROOT}tests/vectors`).filter((f) => f.endsWith('.json'));
