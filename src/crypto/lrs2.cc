@@ -445,13 +445,14 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   if (!xs || ct::Declassified(xs->IsZero()))
     return InvalidArgument("the secret key is not a canonical non-zero scalar");
 
-  // The key at signer_index must be x·G. Every key is compared as a group element (in
-  // constant time, without encoding x·G), so that the signer's position does not choose
-  // which memory is read.
-  const GP public_key = GP::MulBase(*xs);
+  // The key at signer_index must be x·G. Every key is compared (in constant time), so that
+  // the signer's position does not choose which memory is read.
+  const auto public_key = Enc(GP::MulBase(*xs));
   std::uint64_t found = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    found |= static_cast<std::uint64_t>(ring.points()[k] == public_key) & CtEqual(k, signer_index);
+    const std::uint64_t same = static_cast<std::uint64_t>(
+        sodium_memcmp(ring.ring().members()[k].data(), public_key.data(), 32) == 0);
+    found |= same & CtEqual(k, signer_index);
   }
   if (cheat != nullptr && cheat->skip_key_check) found = 1;
   if (ct::Declassified(found) == 0)
