@@ -1,5 +1,5 @@
 // lrs2_ctgrind: the candor-lrs-v2 prover under Valgrind with its secrets marked undefined
-// (the ctgrind technique; base/ct.h). Memcheck then reports every branch and every memory
+// (the ctgrind technique; group/ct.h). Memcheck then reports every branch and every memory
 // index computed from the secret key x or the signer's position l, except at the reviewed
 // declassification points (docs/LRS-V2.md "Prover: masking"). CTest runs
 //
@@ -12,7 +12,7 @@
 #include <cstring>
 #include <vector>
 
-#include "base/ct.h"
+#include "group/ct.h"
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
 #include "crypto/lrs2.h"

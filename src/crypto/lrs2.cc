@@ -6,12 +6,12 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <thread>
 #include <utility>
 
-#include "base/ct.h"
 #include "crypto/transcript.h"
+#include "group/ct.h"
 #include "group/msm.h"
+#include "group/parallel.h"
 
 namespace candor::crypto {
 namespace {
@@ -27,6 +27,8 @@ constexpr std::string_view kLabelXi = "candor/v2/lrs/xi";
 constexpr std::string_view kLabelC = "candor/v2/lrs/c";
 constexpr std::string_view kLabelSeed = "candor/v2/lrs/nonce-seed";
 constexpr std::string_view kLabelNonce = "candor/v2/lrs/nonce";
+constexpr std::string_view kLabelWeights = "candor/v2/lrs/batch-weights";
+constexpr std::string_view kLabelWeight = "candor/v2/lrs/batch-weight";
 constexpr std::string_view kLabelTagBase = "candor/v1/lrs/tag-base";  // v1's T, on purpose
 
 constexpr std::size_t kN = kLrs2Radix;
@@ -262,6 +264,11 @@ class BatchEquation {
     fixed_points.push_back(gens.h);
     for (std::size_t k = 0; k < kN * m_; ++k) fixed_points.push_back(gens.g[k]);
     for (std::size_t k = 0; k < kN * m_; ++k) fixed_points.push_back(gens.hh[k]);
+    // Fail closed: MultiScalarMulVartime answers the identity for lists of unequal length.
+    if (ring_scalars_.size() != ring.points().size() ||
+        fixed_scalars_.size() != fixed_points.size() || scalars_.size() != points_.size()) {
+      return false;
+    }
     GP sum = group::MultiScalarMulVartime(ring_scalars_, ring.points());
     sum += group::MultiScalarMulVartime(fixed_scalars_, fixed_points);
     sum += group::MultiScalarMulVartime(scalars_, points_);
@@ -299,33 +306,36 @@ class BatchEquation {
   std::vector<GP> points_;
 };
 
-GS Weight(Rng& rng) {
-  std::array<std::uint8_t, 64> wide{};
-  rng.Fill(wide);
-  return GS::FromWide(wide);
-}
-
 bool BatchHolds(const Lrs2Ring& ring, std::span<const Prepared* const> batch, Rng& weights) {
-  // The weights are drawn here, in order, on this thread (an Rng is not shared).
+  // The weights (docs/LRS-V2.md "Batch verification"): hashed from 32 fresh bytes of `weights`
+  // and every signature of the batch (its ξ and c, which bind everything but s1 and s2, and
+  // s1, s2), so that even a predictable generator gives weights no signer could aim at.
+  std::array<std::uint8_t, 32> fresh{};
+  weights.Fill(fresh);
+  Sha512Transcript seed_tr(kLabelWeights);
+  seed_tr.Add(Span(fresh));
+  for (const Prepared* p : batch) {
+    seed_tr.Add(Span(Enc(p->xi))).Add(Span(Enc(p->c))).Add(Span(Enc(p->s1))).Add(Span(Enc(p->s2)));
+  }
+  const std::array<std::uint8_t, 64> seed = seed_tr.Digest();
   std::vector<std::array<GS, 4>> w(batch.size());
+  std::uint64_t counter = 0;
   for (auto& wi : w) {
-    for (GS& x : wi) x = Weight(weights);
+    for (GS& x : wi) {
+      const auto cb = U64Le(counter++);
+      x = HashToScalar(Sha512Transcript(kLabelWeight)
+                           .Add(ByteSpan(seed.data(), 64))
+                           .Add(ByteSpan(cb.data(), 8)));
+    }
   }
   const std::size_t m = Lrs2Digits(ring.size());
   // Each signature's ring coefficients cost ≈ 1.14·N scalar products: the signatures are
   // shared out between the cores, each accumulating its own part, and the parts summed.
-  const std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  const std::size_t workers =
-      std::max<std::size_t>(1, std::min({cores, batch.size(), std::size_t{8}}));
+  const std::size_t workers = std::max<std::size_t>(1, std::min(group::Cores(8), batch.size()));
   std::vector<BatchEquation> parts(workers, BatchEquation(ring.size(), m));
-  std::vector<std::thread> threads;
-  for (std::size_t t = 1; t < workers; ++t) {
-    threads.emplace_back([&, t] {
-      for (std::size_t i = t; i < batch.size(); i += workers) parts[t].Add(*batch[i], w[i]);
-    });
-  }
-  for (std::size_t i = 0; i < batch.size(); i += workers) parts[0].Add(*batch[i], w[i]);
-  for (auto& th : threads) th.join();
+  group::RunInParallel(workers, [&](std::size_t t) {
+    for (std::size_t i = t; i < batch.size(); i += workers) parts[t].Add(*batch[i], w[i]);
+  });
   for (std::size_t t = 1; t < workers; ++t) parts[0].Merge(parts[t]);
   return parts[0].Holds(ring);
 }
@@ -437,9 +447,11 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
     return InvalidArgument("the signer index is outside the ring");
   }
   const std::size_t m = Lrs2Digits(n);
-  if (pre != nullptr &&
-      (pre->ring_digest != ring.digest() || pre->masks.size() != m || pre->mask_sums.size() != m)) {
-    return InvalidArgument("the precomputation was made for another ring");
+  if (pre != nullptr) {
+    bool fits =
+        pre->ring_digest == ring.digest() && pre->masks.size() == m && pre->mask_sums.size() == m;
+    for (const auto& masks : pre->masks) fits = fits && masks.size() == n;
+    if (!fits) return InvalidArgument("the precomputation was made for another ring");
   }
   std::optional<GS> xs = GS::Decode(std::span<const std::uint8_t, 32>(x.data(), 32));
   if (!xs || ct::Declassified(xs->IsZero()))
@@ -468,6 +480,7 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   Sha512Transcript seed_tr(kLabelSeed);
   seed_tr.Add(Span(fresh)).Add(x.span()).Add(ring.digest().span()).Add(event.span()).Add(message);
   std::array<std::uint8_t, 64> seed = seed_tr.Digest();
+  WipeMemory(fresh.data(), fresh.size());
   auto nonce = [&seed](std::uint64_t i) {
     const auto ib = U64Le(i);
     return HashToScalar(
@@ -544,10 +557,14 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
       }
     };
     // The widest levels are shared between two threads (every product is computed either way).
-    if (count >= 8192 && std::thread::hardware_concurrency() > 1) {
-      std::thread other([&] { extend(count / 2, count); });
-      extend(0, count / 2);
-      other.join();
+    if (count >= 8192 && group::Cores(2) > 1) {
+      group::RunInParallel(2, [&](std::size_t half) {
+        if (half == 0) {
+          extend(0, count / 2);
+        } else {
+          extend(count / 2, count);
+        }
+      });
     } else {
       extend(0, count);
     }

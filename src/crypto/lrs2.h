@@ -105,6 +105,13 @@ struct Lrs2Precomputation {
   Digest32 ring_digest;
   std::vector<std::vector<group::Scalar>> masks;  // m × N
   std::vector<group::Point> mask_sums;            // m
+
+  // Move-only: a copy would let one set of masks serve two signatures.
+  Lrs2Precomputation() = default;
+  Lrs2Precomputation(Lrs2Precomputation&&) = default;
+  Lrs2Precomputation& operator=(Lrs2Precomputation&&) = default;
+  Lrs2Precomputation(const Lrs2Precomputation&) = delete;
+  Lrs2Precomputation& operator=(const Lrs2Precomputation&) = delete;
 };
 // Cost at N = 10^5: m multi-scalar multiplications of N points and 64·m·N random bytes.
 Lrs2Precomputation Lrs2Precompute(const Lrs2Ring& ring, Rng& rng);
@@ -147,7 +154,7 @@ struct Lrs2BatchItem {
 };
 
 // Verifies signatures over one ring together: one multi-scalar multiplication with random
-// weights from `weights` (which must be a CSPRNG the signers cannot predict; SystemRng),
+// weights hashed from 32 bytes of `weights` (SystemRng in production) and every signature,
 // then, only if that fails, halves the batch until each bad signature is found (blame).
 // Returns the positions of the signatures that do not verify, in increasing order: empty
 // when all do. Thread-safe as long as `weights` is not shared.

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -363,6 +364,34 @@ TEST(Lrs2, CancellingErrorsDoNotPassABatch) {
   b->z = ScalarSub(b->z, d);
   std::vector<Lrs2BatchItem> items = {{Event(1), kMessage, &*a}, {Event(1), kMessage, &*b}};
   SystemRng weights;
+  EXPECT_EQ(Lrs2VerifyBatch(fx.ring, items, weights), (std::vector<std::size_t>{0, 1}));
+}
+
+// s1 and s2 are the only fields no challenge hashes. A signer who could predict the batch
+// weights (a verifier drawing them from a seeded source) would shift s2 in two signatures by
+// amounts that cancel under those weights: w3_a·d_a + w3_b·d_b = 0. Here the weights a verifier
+// would draw straight from SeededRng(1) are predicted and the shifts made to cancel under them;
+// Candor's weights are hashed with every signature's s1 and s2, so the pair is still caught.
+TEST(Lrs2, WeightsASignerCouldPredictStillCatchCancellingResponses) {
+  Fixture fx = MakeFixture(9, 20);
+  SeededRng rng(8);
+  auto a = Lrs2Sign(Event(1), kMessage, fx.ring, 1, fx.keys[1].secret, rng);
+  auto b = Lrs2Sign(Event(1), kMessage, fx.ring, 2, fx.keys[2].secret, rng);
+  ASSERT_TRUE(a.ok() && b.ok());
+  SeededRng predicted(1);
+  std::vector<Scalar> w;
+  for (int i = 0; i < 8; ++i) {
+    std::array<std::uint8_t, 64> wide{};
+    predicted.Fill(wide);
+    Scalar s;
+    crypto_core_ristretto255_scalar_reduce(s.data(), wide.data());
+    w.push_back(s);
+  }
+  const Scalar delta = rng.RandomPublicScalar();
+  a->s2 = ScalarAdd(a->s2, ScalarMul(delta, w[6]));  // + δ·w3_b
+  b->s2 = ScalarSub(b->s2, ScalarMul(delta, w[2]));  // − δ·w3_a
+  std::vector<Lrs2BatchItem> items = {{Event(1), kMessage, &*a}, {Event(1), kMessage, &*b}};
+  SeededRng weights(1);
   EXPECT_EQ(Lrs2VerifyBatch(fx.ring, items, weights), (std::vector<std::size_t>{0, 1}));
 }
 

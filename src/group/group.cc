@@ -2,7 +2,7 @@
 
 #include <new>
 
-#include "base/ct.h"
+#include "group/ct.h"
 
 namespace candor::group {
 namespace {
@@ -100,8 +100,10 @@ Scalar& Scalar::operator*=(const Scalar& b) {
 
 Scalar Scalar::Invert() const {
   Scalar r;
-  // Zero has no inverse: decaf reports it, and we answer zero as the header promises.
-  if (!Succeeded(decaf_255_scalar_invert(r.v_, v_))) return Scalar();
+  // Zero has no inverse: decaf reports it and writes zero, which is what the header promises.
+  // No branch on the outcome: the scalar may be secret.
+  const decaf_error_t e = decaf_255_scalar_invert(r.v_, v_);
+  (void)e;
   return r;
 }
 

@@ -9,8 +9,11 @@
 //   const bad = lrs2VerifyBatch(ring, items);                          // positions that fail
 //
 // libsodium's API has no multi-scalar multiplication: every Σ s_k·P_k here is N constant-time
-// scalar multiplications. That is also why the prover needs no masking here, unlike the C++
-// core's variable-time Pippenger: every product is computed, whatever the signer's position.
+// scalar multiplications, so the prover needs no masking, unlike the C++ core's variable-time
+// Pippenger: every product is computed, whatever the signer's position. One care: libsodium
+// refuses (libsodium.js throws) a product that is the identity, so a secret scalar that may be
+// zero (a digit σ, a coefficient q) is never multiplied as such: the prover computes
+// (σ+1)·G − G and Σ(q+1)·P − ΣP instead, whose factors are never zero.
 // (JavaScript itself gives no timing guarantees; the arithmetic on secrets is libsodium's.)
 // Errors: 'invalid argument' for malformed input, 'verification failed' when an equation fails.
 import { concatBytes, isAllZero, u64le, utf8 } from './bytes.js';
@@ -156,6 +159,11 @@ function scalarOf(n: number): Uint8Array {
 const ZERO: Uint8Array = new Uint8Array(32);
 const ONE: Uint8Array = scalarOf(1);
 
+// a − b (both valid or the identity).
+function pointSub(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return sodium().crypto_core_ristretto255_sub(a, b);
+}
+
 function neg(s: Uint8Array): Uint8Array {
   return scalarSub(ZERO, s);
 }
@@ -209,6 +217,9 @@ interface Prepared {
 }
 
 function prepare(event: Uint8Array, message: Uint8Array, ring: Ring, sig: Lrs2Signature): Prepared {
+  if (ring.size > LRS2_MAX_RING) {
+    throw invalidArgument(`a candor-lrs-v2 ring has at most ${LRS2_MAX_RING} keys, this one has ${ring.size}`);
+  }
   const m = lrs2Digits(ring.size);
   if (event.length !== 32) throw invalidArgument('the event id must be 32 bytes');
   if (sig.x.length !== m || sig.f.length !== (N8 - 1) * m) {
@@ -254,6 +265,16 @@ function prepare(event: Uint8Array, message: Uint8Array, ring: Ring, sig: Lrs2Si
 // The four equations of every prepared signature, each weighted by a fresh random scalar,
 // summed; true when the sum is the identity.
 function batchHolds(ring: Ring, batch: readonly Prepared[], rng: Rng): boolean {
+  // The weights: hashed from 32 fresh bytes and every signature of the batch (its ξ and c,
+  // which bind everything but s1 and s2, and s1, s2), as in the C++ core.
+  const seed = sha512(
+    trBytes(utf8('candor/v2/lrs/batch-weights'), [
+      rng.fill(32),
+      ...batch.flatMap((p) => [p.xi, p.c, p.sig.s1, p.sig.s2]),
+    ]),
+  );
+  let counter = 0;
+  const weight = (): Uint8Array => hsBytes('candor/v2/lrs/batch-weight', [seed, u64le(counter++)]);
   const n = ring.size;
   const m = lrs2Digits(n);
   const g = gens();
@@ -269,7 +290,7 @@ function batchHolds(ring: Ring, batch: readonly Prepared[], rng: Rng): boolean {
     points.push(p);
   };
   for (const p of batch) {
-    const [w1, w2, w3, w4] = [0, 1, 2, 3].map(() => reduceWide(rng.fill(64))) as [
+    const [w1, w2, w3, w4] = [0, 1, 2, 3].map(weight) as [
       Uint8Array,
       Uint8Array,
       Uint8Array,
@@ -445,7 +466,7 @@ export function lrs2Sign(
   for (let k = 0; k < N8 * m; k++) {
     bigA = pointAdd(bigA, scalarMult(a[k]!, g.g[k]!));
     bigA = pointAdd(bigA, scalarMult(neg(scalarMul(a[k]!, a[k]!)), g.hh[k]!));
-    bigB = pointAdd(bigB, scalarMult(sigma[k]!, g.g[k]!));
+    bigB = pointSub(pointAdd(bigB, scalarMult(scalarAdd(sigma[k]!, ONE), g.g[k]!)), g.g[k]!);
     bigB = pointAdd(bigB, scalarMult(scalarMul(a[k]!, scalarSub(ONE, scalarMul(two, sigma[k]!))), g.hh[k]!));
   }
 
@@ -468,6 +489,8 @@ export function lrs2Sign(
     }
     level = next;
   }
+  let ringSum: Uint8Array = new Uint8Array(32);
+  for (const p of ring.members) ringSum = pointAdd(ringSum, p);
   const xs: Uint8Array[] = [];
   for (let j = 0; j < m; j++) {
     const q: Uint8Array[] = [];
@@ -478,7 +501,11 @@ export function lrs2Sign(
       last = scalarSub(last, v);
     }
     q.push(last);
-    xs.push(pointAdd(sumOfProducts(q, ring.members), scalarMult(rho[j]!, g.h)));
+    // Σ(q+1)·P − ΣP: no factor is zero (q = −1 has probability 2^−252).
+    const plusOne = q.map((v) => scalarAdd(v, ONE));
+    const shifted = sumOfProducts(plusOne, ring.members);
+    xs.push(pointAdd(pointSub(shifted, ringSum), scalarMult(rho[j]!, g.h)));
+    for (const v of [...q, ...plusOne]) sodium().memzero(v);
   }
   const partial = { tag, key, a: bigA, b: bigB, x: xs };
   const xi = xiOf(ring.digest, n, event, t, partial, message);
@@ -499,6 +526,7 @@ export function lrs2Sign(
   const c = cOf(xi, { f, za, z, r1, r2 });
   const s1 = scalarSub(alpha, scalarMul(c, x));
   const s2 = scalarSub(beta, scalarMul(c, tNonce));
-  for (const secret of [tNonce, rA, rB, alpha, beta, ...a, ...rho]) sodium().memzero(secret);
+  for (const secret of [fresh, tNonce, rA, rB, alpha, beta, ...a, ...rho, ...sigma]) sodium().memzero(secret);
+  for (const poly of level) for (const v of poly) sodium().memzero(v);
   return { ...partial, f, za, z, r1, r2, s1, s2 };
 }

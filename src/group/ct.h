@@ -4,8 +4,8 @@
 // Code that must act on a value derived from a secret declassifies it first, at a reviewed
 // point named in a comment. Outside Valgrind these are a few no-op instructions; without
 // Valgrind's headers, nothing.
-#ifndef CANDOR_BASE_CT_H_
-#define CANDOR_BASE_CT_H_
+#ifndef CANDOR_GROUP_CT_H_
+#define CANDOR_GROUP_CT_H_
 
 #if defined(__has_include)
 #if __has_include(<valgrind/memcheck.h>)
@@ -46,4 +46,4 @@ T Declassified(T v) {
 
 }  // namespace candor::ct
 
-#endif  // CANDOR_BASE_CT_H_
+#endif  // CANDOR_GROUP_CT_H_
