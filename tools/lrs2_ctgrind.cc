@@ -12,12 +12,12 @@
 #include <cstring>
 #include <vector>
 
-#include "group/ct.h"
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
 #include "crypto/lrs2.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "group/ct.h"
 
 int main(int argc, char** argv) {
   namespace crypto = candor::crypto;
