@@ -29,6 +29,7 @@
 #include "crypto/lrs2.h"
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
+#include "ring_fuzz_input.h"
 
 namespace {
 
@@ -50,23 +51,13 @@ void Check(bool condition) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 33) return 0;
-  Digest32 event;
-  std::memcpy(event.data(), data, Digest32::kSize);
-  const std::size_t message_len = data[32];
-  std::size_t pos = 33;
-  if (size - pos < message_len + 1) return 0;
-  const ByteSpan message(data + pos, message_len);
-  pos += message_len;
-  const std::size_t n = data[pos] % (kMaxRing + 1);
-  ++pos;
-  if (size - pos < Point::kSize * n) return 0;
-  std::vector<Point> members(n);
-  for (Point& p : members) {
-    std::memcpy(p.data(), data + pos, Point::kSize);
-    pos += Point::kSize;
-  }
-  const ByteSpan wire(data + pos, size - pos);
+  auto input = candor::fuzz::ParseRingFuzzInput(data, size, kMaxRing);
+  if (!input) return 0;
+  const Digest32& event = input->event;
+  const ByteSpan message = input->message;
+  const std::vector<Point>& members = input->members;
+  const std::size_t n = members.size();
+  const ByteSpan wire = input->wire;
 
   auto sig = Lrs2Signature::Decode(wire, n);
   Check(sig.ok() == (n >= 1 && wire.size() == candor::crypto::Lrs2SignatureSize(n)));

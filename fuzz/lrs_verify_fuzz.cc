@@ -28,6 +28,7 @@
 #include "crypto/bytes.h"
 #include "crypto/lrs.h"
 #include "crypto/ristretto.h"
+#include "ring_fuzz_input.h"
 
 namespace {
 
@@ -58,23 +59,13 @@ void CheckAccepted(const Digest32& event, ByteSpan message, const Ring& ring,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 33) return 0;
-  Digest32 event;
-  std::memcpy(event.data(), data, Digest32::kSize);
-  const std::size_t message_len = data[32];
-  std::size_t pos = 33;
-  if (size - pos < message_len + 1) return 0;
-  const ByteSpan message(data + pos, message_len);
-  pos += message_len;
-  const std::size_t n = data[pos] % (kMaxRing + 1);
-  ++pos;
-  if (size - pos < Point::kSize * n) return 0;
-  std::vector<Point> members(n);
-  for (Point& p : members) {
-    std::memcpy(p.data(), data + pos, Point::kSize);
-    pos += Point::kSize;
-  }
-  const ByteSpan wire(data + pos, size - pos);
+  auto input = candor::fuzz::ParseRingFuzzInput(data, size, kMaxRing);
+  if (!input) return 0;
+  const Digest32& event = input->event;
+  const ByteSpan message = input->message;
+  const std::vector<Point>& members = input->members;
+  const std::size_t n = members.size();
+  const ByteSpan wire = input->wire;
 
   // Decoding depends only on the declared ring size, so it runs whatever the ring is.
   auto sig = LrsSignature::Decode(wire, n);

@@ -28,6 +28,7 @@
 #include "crypto/envelope.h"
 #include "crypto/keys.h"
 #include "crypto/rng.h"
+#include "vectors/generator_util.h"
 #include "vectors/registry.h"
 
 namespace candor::vectors {
@@ -41,15 +42,6 @@ using crypto::Envelope;
 using crypto::SeededRng;
 using crypto::ToHex;
 using nlohmann::json;
-
-// Test-only helper; any failure here is a bug in this generator, so it aborts.
-template <typename T>
-T Must(Result<T> r) {
-  if (!r.ok()) candor::internal::DieOnBadAccess(r.error().message().c_str());
-  return std::move(r).value();
-}
-
-Bytes Text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 json Element(const std::string& description, const Bytes& header, const Bytes& plaintext,
              const Envelope& env, const BoxKeyPair& opener) {

@@ -22,6 +22,7 @@
 #include "crypto/keyfile.h"
 #include "crypto/keys.h"
 #include "crypto/rng.h"
+#include "vectors/generator_util.h"
 #include "vectors/registry.h"
 
 namespace candor::vectors {
@@ -32,13 +33,6 @@ using crypto::KdfParams;
 using crypto::MemberKeys;
 using crypto::ToHex;
 using nlohmann::json;
-
-// Test-only helper; any failure here is a bug in this generator, so it aborts.
-template <typename T>
-T Must(Result<T> r) {
-  if (!r.ok()) candor::internal::DieOnBadAccess(r.error().message().c_str());
-  return std::move(r).value();
-}
 
 json Element(const std::string& description, const Bytes& file, const std::string& passphrase,
              const MemberKeys& keys) {

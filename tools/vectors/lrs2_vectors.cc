@@ -30,6 +30,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "vectors/generator_util.h"
 #include "vectors/registry.h"
 
 namespace candor::vectors {
@@ -44,13 +45,6 @@ using crypto::RingKeyPair;
 using crypto::Scalar;
 using crypto::ToHex;
 using nlohmann::json;
-
-// Any failure here is a bug in this generator, so it aborts.
-template <typename T>
-T Must(Result<T> r) {
-  if (!r.ok()) candor::internal::DieOnBadAccess(r.error().message().c_str());
-  return std::move(r).value();
-}
 
 Digest32 EventId(std::uint64_t k) {
   auto le = crypto::U64Le(k);
@@ -96,16 +90,12 @@ std::pair<json, Case> Valid(const std::vector<RingKeyPair>& keys, std::size_t n,
   return {e, c};
 }
 
-// s + l (little-endian, 256 bits): the same residue, not canonical.
-void AddL(std::uint8_t* s) {
-  static const Scalar kL = Must(crypto::FixedFromHex<Scalar>(
-      "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"));
-  unsigned carry = 0;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const unsigned sum = unsigned{s[i]} + unsigned{kL.bytes[i]} + carry;
-    s[i] = static_cast<std::uint8_t>(sum);
-    carry = sum >> 8;
-  }
+// Replaces the 32 bytes at p, a scalar, by the same scalar + l (not canonical).
+void AddL(std::uint8_t* p) {
+  Scalar s;
+  std::copy(p, p + 32, s.bytes.begin());
+  const Scalar plus = PlusL(s);
+  std::copy(plus.bytes.begin(), plus.bytes.end(), p);
 }
 
 json MakeLrs2Vectors() {

@@ -28,6 +28,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "vectors/generator_util.h"
 #include "vectors/registry.h"
 
 namespace candor::vectors {
@@ -44,19 +45,10 @@ using crypto::Scalar;
 using crypto::ToHex;
 using nlohmann::json;
 
-// Test-only helpers; any failure here is a bug in this generator, so it aborts.
-template <typename T>
-T Must(Result<T> r) {
-  if (!r.ok()) candor::internal::DieOnBadAccess(r.error().message().c_str());
-  return std::move(r).value();
-}
-
 Digest32 EventId(std::uint64_t k) {
   auto le = crypto::U64Le(k);
   return crypto::H256("candor/v1/test-vectors/lrs-event", {ByteSpan(le)});
 }
-
-Bytes Text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 std::vector<Point> Publics(const std::vector<RingKeyPair>& keys,
                            const std::vector<std::size_t>& which) {
@@ -71,20 +63,6 @@ crypto::SeededRng SigningRng(const RingKeyPair& key, const Ring& ring, const Dig
   return crypto::SeededRng(
       crypto::H256("candor/v1/test-vectors/lrs-sign",
                    {key.secret.span(), ring.digest().span(), event.span(), message}));
-}
-
-// The little-endian 256-bit sum s + l: the same residue as s, but not canonical.
-Scalar PlusL(const Scalar& s) {
-  static const Scalar kL = Must(crypto::FixedFromHex<Scalar>(
-      "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"));
-  Scalar out;
-  unsigned carry = 0;
-  for (std::size_t i = 0; i < Scalar::kSize; ++i) {
-    unsigned sum = unsigned{s.bytes[i]} + unsigned{kL.bytes[i]} + carry;
-    out.bytes[i] = static_cast<std::uint8_t>(sum);
-    carry = sum >> 8;
-  }
-  return out;  // no carry out: s < l < 2^253, so s + l < 2^254
 }
 
 Scalar PlusOne(const Scalar& s) {
