@@ -575,19 +575,15 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   // X_j = Σ_k q_{k,j}·P_k + ρ_j·H with q_{k,j} = p_{k,j} for k < N − 1 and the last key taking
   // −Σ_{k<N−1} p_{k,j} (the padding). The variable-time multi-scalar multiplication sees only
   // q + u for a fresh uniform u, and u itself: Σ(q+u)·P − Σu·P.
-  std::vector<GS> masked(n);
-  sig.x.resize(m);
+  // The masks u and Σu·P: precomputed, or made here.
+  std::vector<std::vector<GS>> fresh_masks(pre != nullptr ? 0 : m);
+  for (auto& u : fresh_masks) u = DrawMasks(n, rng);
+  auto masks_of = [&](std::size_t j) -> const std::vector<GS>& {
+    return pre != nullptr ? pre->masks[j] : fresh_masks[j];
+  };
+  std::vector<std::vector<GS>> masked(m, std::vector<GS>(n));
   for (std::size_t j = 0; j < m; ++j) {
-    // The masks u and Σu·P: precomputed, or made here.
-    std::vector<GS> fresh_masks;
-    GP mask_sum;
-    if (pre != nullptr) {
-      mask_sum = pre->mask_sums[j];
-    } else {
-      fresh_masks = DrawMasks(n, rng);
-      mask_sum = group::MultiScalarMulVartime(fresh_masks, ring.points());
-    }
-    const std::vector<GS>& masks = pre != nullptr ? pre->masks[j] : fresh_masks;
+    const std::vector<GS>& masks = masks_of(j);
     GS last;
     for (std::size_t k = 0; k < n; ++k) {
       GS q = level[k * (degree + 1) + j];
@@ -596,13 +592,31 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
       } else {
         q = last;
       }
-      masked[k] = q + masks[k];
+      masked[j][k] = q + masks[k];
     }
-    // Declassified: masked[] is uniform and independent of the signer.
-    ct::Declassify(masked.data(), masked.size() * sizeof(GS));
-    GP xj =
-        group::MultiScalarMulVartime(masked, ring.points()) - mask_sum + gens.h_table.Mul(rho[j]);
-    sig.x[j] = xj.Encode();
+    // Declassified: masked[j] is uniform and independent of the signer.
+    ct::Declassify(masked[j].data(), masked[j].size() * sizeof(GS));
+  }
+  // The m multiplications (2m without a precomputation), each whole on one thread and shared
+  // between the cores: a whole multiplication per thread amortises Pippenger's bucket sums
+  // better than halves of each.
+  std::vector<GP> masked_sums(m);
+  std::vector<GP> mask_sums(m);
+  if (pre != nullptr) mask_sums = pre->mask_sums;
+  const std::size_t jobs = pre != nullptr ? m : 2 * m;
+  const std::size_t workers = std::max<std::size_t>(1, std::min(group::Cores(8), jobs));
+  group::RunInParallel(workers, [&](std::size_t worker) {
+    for (std::size_t job = worker; job < jobs; job += workers) {
+      if (job < m) {
+        masked_sums[job] = group::MultiScalarMulVartime(masked[job], ring.points(), 1);
+      } else {
+        mask_sums[job - m] = group::MultiScalarMulVartime(fresh_masks[job - m], ring.points(), 1);
+      }
+    }
+  });
+  sig.x.resize(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    sig.x[j] = (masked_sums[j] - mask_sums[j] + gens.h_table.Mul(rho[j])).Encode();
   }
 
   const GS xi =

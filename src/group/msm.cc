@@ -114,10 +114,12 @@ std::size_t MsmThreads(std::size_t n) {
   return std::min(Cores(kMaxMsmThreads), n / kMinPointsPerThread);
 }
 
-Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points) {
+Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points,
+                            std::size_t max_threads) {
   const std::size_t n = scalars.size();
   if (n == 0 || points.size() != n) return Point::Identity();
-  const std::size_t threads = MsmThreads(n);
+  std::size_t threads = MsmThreads(n);
+  if (max_threads != 0 && threads > max_threads) threads = max_threads;
   if (threads == 1) return Pippenger(scalars, points);
   // Σ over disjoint slices, one thread each: the slices' sums add up to the whole.
   std::vector<Point> partial(threads);

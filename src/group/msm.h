@@ -17,7 +17,10 @@ namespace candor::group {
 // Σ scalars[i]·points[i]. REQUIRES: scalars.size() == points.size() (else the identity).
 // From 2·kMinPointsPerThread points on, the points are split between up to kMaxMsmThreads
 // threads (one per core), each summing its slice. Thread-safe; allocates O(n) scratch.
-Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points);
+// `max_threads` caps the threads (0: as many as MsmThreads finds useful; 1: this thread only,
+// for a caller that runs several multiplications side by side).
+Point MultiScalarMulVartime(std::span<const Scalar> scalars, std::span<const Point> points,
+                            std::size_t max_threads = 0);
 
 inline constexpr std::size_t kMinPointsPerThread = 4096;
 inline constexpr std::size_t kMaxMsmThreads = 8;
