@@ -34,8 +34,6 @@ constexpr std::string_view kLabelTagBase = "candor/v1/lrs/tag-base";  // v1's T,
 constexpr std::size_t kN = kLrs2Radix;
 constexpr std::size_t kMatrix = kLrs2MaxDigits * kLrs2Radix;
 
-ByteSpan Span(const std::array<std::uint8_t, 32>& a) { return {a.data(), a.size()}; }
-
 // Hp and Hs of CRYPTO.md, computed straight into group elements (libdecaf's
 // from_hash_uniform is libsodium's from_hash, group_test.cc checks it).
 GP HashToPoint(const Sha512Transcript& t) { return GP::FromUniformBytes(t.Digest()); }
@@ -72,17 +70,6 @@ GP TagBase(const Digest32& event) {
   return HashToPoint(Sha512Transcript(kLabelTagBase).Add(event.span()));
 }
 
-std::array<std::uint8_t, 32> Enc(const GP& p) {
-  std::array<std::uint8_t, 32> out{};
-  p.EncodeTo(out);
-  return out;
-}
-std::array<std::uint8_t, 32> Enc(const GS& s) {
-  std::array<std::uint8_t, 32> out{};
-  s.EncodeTo(out);
-  return out;
-}
-
 std::size_t Digit(std::size_t k, std::size_t j) { return (k >> (3 * j)) & (kN - 1); }
 
 // ⌈N / 8^j⌉: how many index prefixes of length m − j the ring has.
@@ -96,9 +83,9 @@ GS Xi(const Digest32& ring_digest, std::size_t ring_size, const Digest32& event,
       const Point& tag, const Point& key, ByteSpan message, const Point& a, const Point& b,
       std::span<const Point> x) {
   const auto n = U64Le(ring_size);
-  const auto t = Enc(tag_base);
+  const Point t = tag_base.Encode();
   Sha512Transcript tr(kLabelXi);
-  tr.Add(ring_digest.span()).Add(ByteSpan(n.data(), 8)).Add(event.span()).Add(Span(t));
+  tr.Add(ring_digest.span()).Add(ByteSpan(n.data(), 8)).Add(event.span()).Add(t.span());
   tr.Add(tag.span()).Add(key.span());
   tr.Add(message).Add(a.span()).Add(b.span());
   for (const Point& xj : x) tr.Add(xj.span());
@@ -108,9 +95,9 @@ GS Xi(const Digest32& ring_digest, std::size_t ring_size, const Digest32& event,
 // c: ξ and the second-round values.
 GS C(const GS& xi, std::span<const Scalar> f, const Scalar& za, const Scalar& z, const Point& r1,
      const Point& r2) {
-  const auto xib = Enc(xi);
+  const Scalar xib = xi.Encode();
   Sha512Transcript tr(kLabelC);
-  tr.Add(Span(xib));
+  tr.Add(xib.span());
   for (const Scalar& fi : f) tr.Add(fi.span());
   tr.Add(za.span()).Add(z.span()).Add(r1.span()).Add(r2.span());
   return HashToScalar(tr);
@@ -313,9 +300,9 @@ bool BatchHolds(const Lrs2Ring& ring, std::span<const Prepared* const> batch, Rn
   std::array<std::uint8_t, 32> fresh{};
   weights.Fill(fresh);
   Sha512Transcript seed_tr(kLabelWeights);
-  seed_tr.Add(Span(fresh));
+  seed_tr.Add(fresh);
   for (const Prepared* p : batch) {
-    seed_tr.Add(Span(Enc(p->xi))).Add(Span(Enc(p->c))).Add(Span(Enc(p->s1))).Add(Span(Enc(p->s2)));
+    for (const GS* v : {&p->xi, &p->c, &p->s1, &p->s2}) seed_tr.Add(v->Encode().span());
   }
   const std::array<std::uint8_t, 64> seed = seed_tr.Digest();
   std::vector<std::array<GS, 4>> w(batch.size());
@@ -459,7 +446,7 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
 
   // The key at signer_index must be x·G. Every key is compared (in constant time), so that
   // the signer's position does not choose which memory is read.
-  const auto public_key = Enc(GP::MulBase(*xs));
+  const Point public_key = GP::MulBase(*xs).Encode();
   std::uint64_t found = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint64_t same = static_cast<std::uint64_t>(
@@ -478,7 +465,7 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   std::array<std::uint8_t, 32> fresh{};
   rng.Fill(fresh);
   Sha512Transcript seed_tr(kLabelSeed);
-  seed_tr.Add(Span(fresh)).Add(x.span()).Add(ring.digest().span()).Add(event.span()).Add(message);
+  seed_tr.Add(fresh).Add(x.span()).Add(ring.digest().span()).Add(event.span()).Add(message);
   std::array<std::uint8_t, 64> seed = seed_tr.Digest();
   WipeMemory(fresh.data(), fresh.size());
   auto nonce = [&seed](std::uint64_t i) {
