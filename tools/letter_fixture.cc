@@ -104,6 +104,14 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
     }
   }
 
+  std::vector<std::optional<crypto::Lrs2Ring>> whole(k);
+  if (spec.scheme == domain::RingScheme::kV2) {
+    for (std::size_t o = 0; o < k; ++o) {
+      CANDOR_ASSIGN_OR_RETURN(auto ring, domain::WholeRosterRing(rosters[o]));
+      whole[o].emplace(std::move(ring));
+    }
+  }
+
   // Co-signatures, made on `threads` threads (thread t takes jobs t, t + T, …).
   std::vector<Job> jobs;
   for (std::size_t j = 0; j < spec.signatures; ++j) jobs.push_back(Job{j % k, j / k});
@@ -115,6 +123,13 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
     for (std::size_t j = first; j < jobs.size(); j += stride) {
       const Job& job = jobs[j];
       const crypto::RingKeyPair key = MemberKey(spec.seed, job.org, job.member);
+      if (whole[job.org]) {
+        crypto::SeededRng rng = RngFor("signature", spec.seed, j);
+        sigs[j].emplace(domain::SignLetterV2(id, job.action, *whole[job.org],
+                                             *whole[job.org]->ring().IndexOf(key.public_key),
+                                             key.secret, rng));
+        continue;
+      }
       const crypto::Ring* ring = nullptr;
       std::size_t index = 0;
       for (const auto& r : rings[job.org]) {
@@ -128,7 +143,7 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
     }
   };
   unsigned threads = spec.threads != 0 ? spec.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, threads);
+  threads = spec.scheme == domain::RingScheme::kV2 ? 1u : std::max(1u, threads);
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(sign, t, threads);
   sign(0, threads);
@@ -146,7 +161,7 @@ Result<LetterFixture> MakeLetterFixture(const LetterFixtureSpec& spec) {
     if (!sigs[j]->ok()) return sigs[j]->error().WithContext("signature " + std::to_string(j));
     const domain::CoSignature& s = sigs[j]->value();
     append(domain::CoSignatureEvent{id, letter.organizations[jobs[j].org], s.action, s.ring_digest,
-                                    s.signature});
+                                    s.signature, s.scheme});
     if (++pending == spec.batch_size) close_batch();
   }
   if (pending != 0) close_batch();

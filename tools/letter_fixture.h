@@ -1,5 +1,6 @@
 // A synthetic letter and its bundle, built from seeded randomness: organizations with rosters
-// of fresh member keys, a letter pinning them, co-signatures made with domain::SignLetter,
+// of fresh member keys, a letter pinning them, co-signatures made with domain::SignLetter (or
+// SignLetterV2),
 // signature batches, a signed tree head. For bench/bundle_bench.cc and
 // tools/make_letter_bundle (which writes the bundle that `candor verify --bundle` is timed on).
 //
@@ -27,6 +28,9 @@ struct LetterFixtureSpec {
   std::size_t max_ring = domain::kMaxRingSize;  // the bucket rule's largest ring
   std::uint64_t seed = 1;
   unsigned threads = 0;  // signing threads; 0 = hardware concurrency
+  // v1: each signature over its signer's bucket; v2: over the whole roster (then each
+  // signature is made on all threads in turn, as Lrs2Sign spreads its own work).
+  domain::RingScheme scheme = domain::RingScheme::kV1;
 };
 
 struct LetterFixture {

@@ -37,10 +37,16 @@ int main(int argc, char** argv) {
       ->default_val(spec.max_ring)
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", spec.seed, "Seed of every key and signature")->default_val(spec.seed);
+  std::string scheme = "v1";
+  app.add_option("--scheme", scheme, "v1: signatures over buckets; v2: over whole rosters")
+      ->check(CLI::IsMember({"v1", "v2"}))
+      ->default_val(scheme);
   app.add_option("--threads", spec.threads, "Signing threads (0: one per core)")
       ->default_val(spec.threads);
   app.add_option("--out,-o", out, "Write the bundle here")->required();
   CLI11_PARSE(app, argc, argv);
+  spec.scheme =
+      scheme == "v2" ? candor::domain::RingScheme::kV2 : candor::domain::RingScheme::kV1;
 
   auto fixture = candor::tools::MakeLetterFixture(spec);
   if (!fixture.ok()) {
@@ -58,9 +64,10 @@ int main(int argc, char** argv) {
   fmt::print("Wrote {} ({} bytes): letter {}\n", out, text.size(),
              candor::crypto::ToHex(fixture->bundle.letter_id));
   fmt::print(
-      "  {} co-signatures ({} withdrawals) over rings of up to {} members; expect {} "
-      "signatories\n",
-      spec.signatures + spec.withdrawals, spec.withdrawals, std::min(spec.members, spec.max_ring),
+      "  {} co-signatures ({} withdrawals, candor-lrs-{}) over rings of up to {} members; "
+      "expect {} signatories\n",
+      spec.signatures + spec.withdrawals, spec.withdrawals, scheme,
+      scheme == "v2" ? spec.members : std::min(spec.members, spec.max_ring),
       fixture->expected_total);
   fmt::print("  log key {}\n", candor::crypto::ToHex(fixture->bundle.log_public_key));
   return 0;

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "cli/trusted_log.h"
 #include "crypto/keyfile.h"
 #include "crypto/lrs.h"
+#include "crypto/lrs2.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
 #include "domain/cosignature.h"
@@ -50,7 +52,8 @@ struct LetterRings {
   struct Org {
     std::string slug;
     std::uint64_t version = 0;
-    std::vector<crypto::Ring> rings;
+    std::vector<crypto::Ring> rings;      // candor-lrs-v1: the buckets (RosterRings)
+    std::vector<crypto::Point> members;  // candor-lrs-v2: the whole roster, in roster order
   };
   std::vector<Org> orgs;
   crypto::SignPublicKey log_key;
@@ -133,7 +136,7 @@ Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::Lett
                                 std::to_string(version) + " are incomplete or inconsistent");
     }
     CANDOR_ASSIGN_OR_RETURN(auto rings, domain::RosterRings(roster->members(), max_ring));
-    out.orgs.push_back(LetterRings::Org{slug, version, std::move(rings)});
+    out.orgs.push_back(LetterRings::Org{slug, version, std::move(rings), roster->members()});
   }
   return out;
 }
@@ -271,46 +274,83 @@ struct LetterSignOptions {
   PassphraseSource passphrase;
   bool withdraw = false;
   std::size_t min_ring = domain::kDefaultMinRingSize;
+  std::string scheme = "v2";
 };
 
 Status RunLetterSign(const LetterSignOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
+  CANDOR_ASSIGN_OR_RETURN(const domain::RingScheme scheme,
+                          domain::ParseRingScheme("candor-lrs-" + o.scheme));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, head, o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
+  // candor-lrs-v2 (the default) signs over the whole pinned roster of the organization; v1 over
+  // the bucket that holds the key. Which organization: the first (or --org) that lists the key.
+  // The public key is in the key file's clear header; the secret needs the passphrase, which
+  // is asked below while the v2 precomputation runs.
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key_file, ReadFileBytes(o.key));
+  auto info = crypto::ParseKeyFile(key_file);
+  if (!info.ok()) return info.error().WithContext(o.key);
+  const crypto::Point me_hint = info->ring_public;
   const LetterRings::Org* org = nullptr;
-  const crypto::Ring* ring = nullptr;
   for (const auto& candidate : rings.orgs) {
-    if (!o.org.empty() && candidate.slug != o.org) continue;
-    for (const auto& r : candidate.rings) {
-      if (r.IndexOf(keys.ring.public_key) && org == nullptr) {
-        org = &candidate;
-        ring = &r;
-      }
+    if (org != nullptr || (!o.org.empty() && candidate.slug != o.org)) continue;
+    if (std::find(candidate.members.begin(), candidate.members.end(), me_hint) !=
+        candidate.members.end()) {
+      org = &candidate;
     }
   }
-  if (ring == nullptr) {
+  if (org == nullptr) {
     return Error(ErrorCode::kNotFound,
                  "your key is not among the members this letter is open to (only members enrolled "
                  "before it was published may sign it)");
   }
-  if (Status small = domain::CheckMinRing(ring->size(), o.min_ring); !small.ok()) {
+  std::optional<crypto::Ring> bucket;
+  std::optional<crypto::Lrs2Ring> whole;
+  if (scheme == domain::RingScheme::kV2) {
+    CANDOR_ASSIGN_OR_RETURN(whole, domain::WholeRosterRing(org->members));
+  } else {
+    for (const auto& r : org->rings) {
+      if (r.IndexOf(me_hint)) bucket = r;
+    }
+  }
+  const crypto::Ring& ring = whole ? whole->ring() : *bucket;
+  if (Status small = domain::CheckMinRing(ring.size(), o.min_ring); !small.ok()) {
     return Error(small.error().code(),
                  small.error().message() +
                      ": signing in it could single you out, so nothing was sent (see --min-ring)");
   }
   Say(stderr,
       "Your anonymity set: {} members of '{}' (roster version {}, pinned when the letter was "
-      "published).\n",
-      Grouped(ring->size()), org->slug, org->version);
+      "published{}).\n",
+      Grouped(ring.size()), org->slug, org->version,
+      whole ? ", all of them" : ", one bucket of it (candor-lrs-v1)");
+  // Half of the v2 signer's work needs no secret: it runs while the passphrase is typed.
+  std::future<crypto::Lrs2Precomputation> precomputed;
+  if (whole) {
+    precomputed = std::async(std::launch::async, [&whole] {
+      return crypto::Lrs2Precompute(*whole, crypto::DefaultRng());
+    });
+  }
+  auto keys_or = OpenKeyFileAt(o.key, o.passphrase);
+  std::optional<crypto::Lrs2Precomputation> masks;
+  if (precomputed.valid()) masks = precomputed.get();  // joined on every path
+  if (!keys_or.ok()) return keys_or.error();
+  const crypto::MemberKeys& keys = *keys_or;
+  const auto index = ring.IndexOf(keys.ring.public_key);
+  if (!index) {
+    return Error(ErrorCode::kNotFound, "the key file's secret does not match its public key");
+  }
   const auto action =
       o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
   CANDOR_ASSIGN_OR_RETURN(
       domain::CoSignature sig,
-      domain::SignLetter(id, action, *ring, *ring->IndexOf(keys.ring.public_key), keys.ring.secret,
-                         crypto::DefaultRng()));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, *ring));
+      whole ? domain::SignLetterV2(id, action, *whole, *index, keys.ring.secret,
+                                   crypto::DefaultRng(), std::move(masks))
+            : domain::SignLetter(id, action, *bucket, *index, keys.ring.secret,
+                                 crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, whole ? domain::VerifyCoSignature(sig, *whole)
+                                                   : domain::VerifyCoSignature(sig, *bucket));
   Json body{{"organization", org->slug}, {"signature", domain::CoSignatureToJson(sig)}};
   CANDOR_ASSIGN_OR_RETURN(
       Json reply, PostJson(server, "/api/v1/letters/" + o.letter + "/signatures", body, o.ca_file));
@@ -331,7 +371,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
       "server, can "
       "tell which.\nIt will appear in the log with the next batch{}.\n",
       o.withdraw ? "Withdrew your signature from" : "Signed", rings.letter.title,
-      o.withdraw ? "withdrawal" : "signature", Grouped(ring->size()), org->slug, org->version,
+      o.withdraw ? "withdrawal" : "signature", Grouped(ring.size()), org->slug, org->version,
       rings.letter.quorum ? fmt::format(" once {} people have signed", *rings.letter.quorum)
                           : std::string());
   if (!o.receipt.empty()) {
@@ -527,6 +567,11 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   s->add_option("--org", sign->org,
                 "Sign as a member of this organization (default: the first that lists you)");
   s->add_flag("--withdraw", sign->withdraw, "Withdraw your earlier signature instead");
+  s->add_option("--scheme", sign->scheme,
+                "v2: sign within the whole roster (candor-lrs-v2); v1: within one bucket of at "
+                "most 4,096 members, for servers older than candor-lrs-v2")
+      ->check(CLI::IsMember({"v1", "v2"}))
+      ->default_val("v2");
   s->add_option("--receipt", sign->receipt, "Save a receipt here, to check inclusion later");
   AddLogTrustOptions(s, sign->trust);
   s->add_option("--min-ring", sign->min_ring, "Refuse to sign within fewer members")

@@ -219,6 +219,14 @@ std::string DescribeBundleReport(const domain::BundleReport& r) {
   out += fmt::format("  Checked {} in {}",
                      Plural(r.signatures_checked, "co-signature", "co-signatures"),
                      Plural(r.batches, "batch", "batches"));
+  // Which anonymity set each signature has: a v2 one hides its signer among the whole roster,
+  // a v1 one among the ring (bucket) listed above.
+  if (r.whole_roster_signatures != 0) {
+    out += r.whole_roster_signatures == r.signatures_checked
+               ? std::string(", each within the whole roster of its organization")
+               : fmt::format(" ({} within the whole roster, the rest within one ring each)",
+                             WithThousands(r.whole_roster_signatures));
+  }
   if (r.withdrawals != 0 || r.duplicates_dropped != 0) {
     out += fmt::format(": {} withdrawn, {} dropped", WithThousands(r.withdrawals),
                        Plural(r.duplicates_dropped, "duplicate", "duplicates"));

@@ -142,6 +142,11 @@ std::string Where(const LetterBundle& b, std::size_t pos, const LogEvent* event 
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// candor-lrs-v2 co-signatures checked together (one multi-scalar multiplication): large enough
+// that the ring's terms are shared by many, small enough that progress moves and a bad one is
+// found by halving within 2·log2(256) = 16 further checks.
+constexpr std::size_t kBundleBatch = 256;
+
 struct SignatureJob {
   std::size_t pos = 0;  // in bundle.entries
   const CoSignatureEvent* event = nullptr;
@@ -173,7 +178,7 @@ std::vector<std::optional<Result<crypto::Point>>> VerifySignatures(
       if (i >= total) break;
       const SignatureJob& job = jobs[i];
       const CoSignature sig{job.event->letter, job.event->action, job.event->ring_digest,
-                            job.event->signature};
+                            job.event->signature, job.event->scheme};
       out[i].emplace(VerifyCoSignature(sig, *job.ring));  // each slot has one writer
       if (!out[i]->ok()) failed.store(true, std::memory_order_relaxed);
       {
@@ -773,24 +778,90 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     report.complete = true;
   }
 
-  // 8. Every co-signature over the ring it names.
+  // 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
+  // whole roster (its ring built only when some signature needs it).
   std::vector<SignatureJob> jobs;
   std::vector<std::size_t> org_of_job;
+  std::vector<std::size_t> v1_jobs;                           // positions in jobs
+  std::vector<std::vector<std::size_t>> v2_jobs(org_count);   // per organization
+  std::vector<std::optional<crypto::Lrs2Ring>> whole(org_count);
   jobs.reserve(cosignatures.size());
   for (std::size_t p : cosignatures) {
     const auto& cosig = std::get<CoSignatureEvent>(events[p]);
     const std::size_t k = org_of.find(cosig.slug)->second;  // checked in step 4
-    auto r = ring_of.find(std::make_pair(k, cosig.ring_digest));
-    if (r == ring_of.end()) {
-      return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
-                                crypto::ToHex(cosig.ring_digest) + ", which is not one of the " +
-                                "rings of " + Quote(cosig.slug) + " at roster version " +
-                                std::to_string(letter.roster_versions[k]));
+    if (cosig.scheme == RingScheme::kV2) {
+      if (!whole[k]) {
+        auto made = WholeRosterRing(rosters[k].members());
+        if (!made.ok()) {
+          return VerificationFailed(Where(b, p, &events[p]) + ": the roster of " +
+                                    Quote(cosig.slug) + ": " + made.error().message());
+        }
+        whole[k].emplace(std::move(*made));
+      }
+      if (cosig.ring_digest != whole[k]->digest()) {
+        return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
+                                  crypto::ToHex(cosig.ring_digest) +
+                                  ", but a candor-lrs-v2 signature is over the whole roster of " +
+                                  Quote(cosig.slug) + " at roster version " +
+                                  std::to_string(letter.roster_versions[k]) + " (" +
+                                  crypto::ToHex(whole[k]->digest()) + ")");
+      }
+      v2_jobs[k].push_back(jobs.size());
+      jobs.push_back(SignatureJob{p, &cosig, nullptr});
+    } else {
+      auto r = ring_of.find(std::make_pair(k, cosig.ring_digest));
+      if (r == ring_of.end()) {
+        return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
+                                  crypto::ToHex(cosig.ring_digest) + ", which is not one of the " +
+                                  "rings of " + Quote(cosig.slug) + " at roster version " +
+                                  std::to_string(letter.roster_versions[k]));
+      }
+      v1_jobs.push_back(jobs.size());
+      jobs.push_back(SignatureJob{p, &cosig, &rings[k][r->second]});
     }
-    jobs.push_back(SignatureJob{p, &cosig, &rings[k][r->second]});
     org_of_job.push_back(k);
   }
-  const auto outcomes = VerifySignatures(jobs, options);
+  std::vector<std::optional<Result<crypto::Point>>> outcomes(jobs.size());
+  const std::size_t v2_total = jobs.size() - v1_jobs.size();
+  std::size_t v2_done = 0;
+  if (options.progress) options.progress(0, jobs.size());
+  // v2: batches of kBundleBatch per organization (one multi-scalar multiplication each), with
+  // weights from the system's CSPRNG, so that no signer can predict them.
+  crypto::SystemRng weights;
+  for (std::size_t k = 0; k < org_count; ++k) {
+    for (std::size_t from = 0; from < v2_jobs[k].size(); from += kBundleBatch) {
+      const std::size_t to = std::min(v2_jobs[k].size(), from + kBundleBatch);
+      std::vector<CoSignature> sigs;
+      sigs.reserve(to - from);
+      for (std::size_t t = from; t < to; ++t) {
+        const CoSignatureEvent& e = *jobs[v2_jobs[k][t]].event;
+        sigs.push_back(CoSignature{e.letter, e.action, e.ring_digest, e.signature, e.scheme});
+      }
+      std::vector<const CoSignature*> ptrs;
+      for (const auto& sig : sigs) ptrs.push_back(&sig);
+      auto results = VerifyCoSignaturesV2(ptrs, *whole[k], weights);
+      bool bad = false;
+      for (std::size_t t = from; t < to; ++t) {
+        bad = bad || !results[t - from].ok();
+        outcomes[v2_jobs[k][t]].emplace(std::move(results[t - from]));
+      }
+      v2_done += to - from;
+      if (options.progress) options.progress(v2_done, jobs.size());
+      if (bad) break;  // reported below, in bundle order
+    }
+  }
+  // v1: one signature per task on the worker threads.
+  std::vector<SignatureJob> v1;
+  v1.reserve(v1_jobs.size());
+  for (std::size_t j : v1_jobs) v1.push_back(jobs[j]);
+  BundleOptions v1_options = options;
+  if (options.progress) {
+    v1_options.progress = [&](std::size_t done, std::size_t) {
+      if (done != 0) options.progress(v2_total + done, jobs.size());
+    };
+  }
+  auto v1_outcomes = VerifySignatures(v1, v1_options);
+  for (std::size_t t = 0; t < v1_jobs.size(); ++t) outcomes[v1_jobs[t]] = std::move(v1_outcomes[t]);
   for (std::size_t j = 0; j < jobs.size(); ++j) {  // the first failure in bundle order
     if (outcomes[j] && !outcomes[j]->ok()) {
       return VerificationFailed(
@@ -799,6 +870,7 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     }
   }
   report.signatures_checked = jobs.size();
+  report.whole_roster_signatures = v2_total;
 
   // 9. Counting by linking tag, in log order.
   struct TagState {
@@ -904,6 +976,7 @@ Json BundleReportToJson(const BundleReport& report) {
               {"organizations", std::move(orgs)},
               {"total", report.total},
               {"signatures_checked", report.signatures_checked},
+              {"whole_roster_signatures", report.whole_roster_signatures},
               {"withdrawals", report.withdrawals},
               {"duplicates_dropped", report.duplicates_dropped},
               {"batches", report.batches},

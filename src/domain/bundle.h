@@ -176,6 +176,9 @@ struct BundleReport {
   std::vector<OrgCount> organizations;   // letter order
   std::uint64_t total = 0;               // signatories, all organizations
   std::uint64_t signatures_checked = 0;  // co-signature entries verified (signs and withdrawals)
+  // Of those, candor-lrs-v2 signatures, each over its organization's whole roster (the others
+  // are candor-lrs-v1, each over one bucket of it: ring_sizes).
+  std::uint64_t whole_roster_signatures = 0;
   std::uint64_t withdrawals = 0;         // signers whose signature is withdrawn
   std::uint64_t duplicates_dropped = 0;  // `sign` entries of an already counted tag
   std::uint64_t batches = 0;
@@ -197,7 +200,9 @@ struct BundleReport {
 //    the bucket rule, none below options.min_ring;
 //  - batches numbered 1, 2, … after the letter; the `count` entries right before each are
 //    co-signatures of the letter in the bundle; every co-signature lies in a batch;
-//  - every co-signature verified over the ring of its organization whose digest it names;
+//  - every co-signature verified over the ring of its organization whose digest it names: a
+//    candor-lrs-v1 one over a bucket, a candor-lrs-v2 one over the whole pinned roster (these
+//    in batches per organization, with weights from the system's CSPRNG);
 //  - with a `log-state` entry (at index tree_size − 1): the letter's last batch and every
 //    organization's latest roster version from its leaves, so that no batch is left out and
 //    each pin was the latest version (a version v+1 must then be shown after the letter);
@@ -215,7 +220,7 @@ Result<BundleReport> VerifyLetterBundle(const nlohmann::json& bundle, const Bund
 
 // A machine-readable report (`candor verify --json`): {"letter_id", "title", "log_public_key",
 // "tree_head", "organizations":[{"slug","roster_version","roster_size","ring_sizes",
-// "signers"}…], "total", "signatures_checked", "withdrawals", "duplicates_dropped", "batches",
+// "signers"}…], "total", "signatures_checked", "whole_roster_signatures", "withdrawals", "duplicates_dropped", "batches",
 // "timeline":[{"batch","count","published_at_ms","log_index","signers_after",
 // "signers_after_by_org"}…]}.
 nlohmann::json BundleReportToJson(const BundleReport& report);

@@ -72,7 +72,7 @@ Result<crypto::Ring> RingFromJson(const Json& j) {
 }
 
 Json CoSignatureToJson(const CoSignature& sig) {
-  return Json{{"scheme", crypto::kLrsScheme},
+  return Json{{"scheme", RingSchemeName(sig.scheme)},
               {"letter", crypto::ToHex(sig.letter)},
               {"action", SignatureActionName(sig.action)},
               {"ring_digest", crypto::ToHex(sig.ring_digest)},
@@ -82,9 +82,8 @@ Json CoSignatureToJson(const CoSignature& sig) {
 Result<CoSignature> CoSignatureFromJson(const Json& j) {
   CANDOR_RETURN_IF_ERROR(OnlyFields(j, {"scheme", "letter", "action", "ring_digest", "signature"}));
   CANDOR_ASSIGN_OR_RETURN(std::string scheme, GetString(j, "scheme"));
-  if (scheme != crypto::kLrsScheme)
-    return InvalidArgument("unknown signature scheme '" + scheme + "'");
   CoSignature sig;
+  CANDOR_ASSIGN_OR_RETURN(sig.scheme, ParseRingScheme(scheme));
   CANDOR_ASSIGN_OR_RETURN(sig.letter, GetHex<LetterId>(j, "letter"));
   CANDOR_ASSIGN_OR_RETURN(std::string action, GetString(j, "action"));
   CANDOR_ASSIGN_OR_RETURN(sig.action, ParseSignatureAction(action));
@@ -105,7 +104,79 @@ Result<CoSignature> SignLetter(const LetterId& letter, SignatureAction action,
   return CoSignature{letter, action, ring.digest(), lrs.Encode()};
 }
 
+Result<CoSignature> SignLetterV2(const LetterId& letter, SignatureAction action,
+                                 const crypto::Lrs2Ring& ring, std::size_t signer_index,
+                                 const crypto::SecretScalar& secret, crypto::Rng& rng,
+                                 std::optional<crypto::Lrs2Precomputation> precomputed) {
+  crypto::Bytes statement = LetterStatement(letter, action);
+  auto made = precomputed ? crypto::Lrs2Sign(letter, statement, ring, signer_index, secret, rng,
+                                             std::move(*precomputed))
+                          : crypto::Lrs2Sign(letter, statement, ring, signer_index, secret, rng);
+  if (!made.ok()) return made.error();
+  return CoSignature{letter, action, ring.digest(), made->Encode(), RingScheme::kV2};
+}
+
+namespace {
+
+// The checks before the equations, shared by one and many: the scheme, the ring, the length.
+Result<crypto::Lrs2Signature> DecodeV2(const CoSignature& sig, const crypto::Lrs2Ring& ring) {
+  if (sig.scheme != RingScheme::kV2) {
+    return InvalidArgument("a candor-lrs-v1 signature cannot be checked over a whole roster");
+  }
+  if (sig.ring_digest != ring.digest()) {
+    return VerificationFailed("the signature was made over a different ring");
+  }
+  return crypto::Lrs2Signature::Decode(sig.signature, ring.size());
+}
+
+}  // namespace
+
+Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Lrs2Ring& ring) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Lrs2Signature lrs, DecodeV2(sig, ring));
+  crypto::Bytes statement = LetterStatement(sig.letter, sig.action);
+  CANDOR_RETURN_IF_ERROR(crypto::Lrs2Verify(sig.letter, statement, ring, lrs));
+  return lrs.tag;
+}
+
+std::vector<Result<crypto::Point>> VerifyCoSignaturesV2(std::span<const CoSignature* const> sigs,
+                                                        const crypto::Lrs2Ring& ring,
+                                                        crypto::Rng& weights) {
+  std::vector<Result<crypto::Point>> out;
+  out.reserve(sigs.size());
+  std::vector<crypto::Lrs2Signature> decoded;
+  std::vector<crypto::Bytes> statements;
+  std::vector<std::size_t> where;  // decoded[t] is sigs[where[t]]
+  decoded.reserve(sigs.size());
+  statements.reserve(sigs.size());
+  for (std::size_t i = 0; i < sigs.size(); ++i) {
+    auto d = DecodeV2(*sigs[i], ring);
+    if (!d.ok()) {
+      out.emplace_back(d.error());
+      continue;
+    }
+    out.emplace_back(d->tag);
+    decoded.push_back(std::move(*d));
+    statements.push_back(LetterStatement(sigs[i]->letter, sigs[i]->action));
+    where.push_back(i);
+  }
+  std::vector<crypto::Lrs2BatchItem> items;
+  items.reserve(decoded.size());
+  for (std::size_t t = 0; t < decoded.size(); ++t) {
+    items.push_back(crypto::Lrs2BatchItem{sigs[where[t]]->letter, statements[t], &decoded[t]});
+  }
+  for (std::size_t bad : crypto::Lrs2VerifyBatch(ring, items, weights)) {
+    // Checked alone only when it failed the batch, for the precise reason (malformed or false).
+    Status why = crypto::Lrs2Verify(items[bad].event, items[bad].message, ring, decoded[bad]);
+    out[where[bad]] = why.ok() ? VerificationFailed("the signature does not verify in a batch")
+                               : Result<crypto::Point>(why.error());
+  }
+  return out;
+}
+
 Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Ring& ring) {
+  if (sig.scheme != RingScheme::kV1) {
+    return InvalidArgument("a candor-lrs-v2 signature cannot be checked over a bucket ring");
+  }
   if (sig.ring_digest != ring.digest()) {
     return VerificationFailed("the signature was made over a different ring");
   }

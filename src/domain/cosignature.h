@@ -4,9 +4,13 @@
 #define CANDOR_DOMAIN_COSIGNATURE_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <vector>
 
 #include "base/result.h"
 #include "crypto/lrs.h"
+#include "crypto/lrs2.h"
 #include "crypto/rng.h"
 #include "crypto/secret.h"
 #include "domain/letter.h"
@@ -21,7 +25,9 @@ struct CoSignature {
   LetterId letter;
   SignatureAction action = SignatureAction::kSign;
   crypto::Digest32 ring_digest;
-  crypto::Bytes signature;  // candor-lrs-v1 wire bytes: c0 || s_0..s_{n-1} || I
+  // v1: c0 || s_0..s_{n-1} || I over a bucket; v2: docs/LRS-V2.md over the whole roster.
+  crypto::Bytes signature;
+  RingScheme scheme = RingScheme::kV1;
 };
 
 // {"scheme":"candor-ring-v1","members":[hex…],"digest":hex}
@@ -29,7 +35,7 @@ Json RingToJson(const crypto::Ring& ring);
 // Accepts {"members":[hex…]} and, if present, checks "scheme" and "digest".
 Result<crypto::Ring> RingFromJson(const Json& j);
 
-// {"scheme":"candor-lrs-v1","letter":hex,"action":"sign"|"withdraw","ring_digest":hex,
+// {"scheme":"candor-lrs-v1"|"candor-lrs-v2","letter":hex,"action":"sign"|"withdraw","ring_digest":hex,
 //  "signature":hex}
 Json CoSignatureToJson(const CoSignature& sig);
 // Rejects missing, unknown or mistyped fields and malformed hex.
@@ -41,8 +47,25 @@ Result<CoSignature> SignLetter(const LetterId& letter, SignatureAction action,
                                const crypto::Ring& ring, std::size_t signer_index,
                                const crypto::SecretScalar& secret, crypto::Rng& rng);
 
-// Verifies `sig` over `ring` (the digest must match) and returns its linking tag.
+// Signs with candor-lrs-v2 over `ring`, the whole roster (WholeRosterRing), using the masks
+// of `precomputed` when given (crypto::Lrs2Precompute, made while the member reads).
+// REQUIRES: ring.ring().members()[signer_index] is the public key of `secret`.
+Result<CoSignature> SignLetterV2(const LetterId& letter, SignatureAction action,
+                                 const crypto::Lrs2Ring& ring, std::size_t signer_index,
+                                 const crypto::SecretScalar& secret, crypto::Rng& rng,
+                                 std::optional<crypto::Lrs2Precomputation> precomputed = {});
+
+// Verifies a candor-lrs-v1 `sig` over `ring` (the digest must match) and returns its tag.
 Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Ring& ring);
+// The same for a candor-lrs-v2 `sig` over `ring`.
+Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Lrs2Ring& ring);
+
+// Verifies candor-lrs-v2 co-signatures over one ring together (crypto::Lrs2VerifyBatch, with
+// weights from `weights`): result i is sigs[i]'s tag, or why it does not verify (the same
+// errors as VerifyCoSignature).
+std::vector<Result<crypto::Point>> VerifyCoSignaturesV2(std::span<const CoSignature* const> sigs,
+                                                        const crypto::Lrs2Ring& ring,
+                                                        crypto::Rng& weights);
 
 }  // namespace candor::domain
 

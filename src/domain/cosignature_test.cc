@@ -69,8 +69,11 @@ TEST_F(CoSignatureTest, JsonIsStrict) {
   bad_hex["signature"] = "zz";
   EXPECT_FALSE(CoSignatureFromJson(bad_hex).ok());
   Json scheme = good;
-  scheme["scheme"] = "candor-lrs-v2";
+  scheme["scheme"] = "candor-lrs-v3";
   EXPECT_FALSE(CoSignatureFromJson(scheme).ok());
+  scheme["scheme"] = "candor-lrs-v2";  // known: the signature is then read as v2
+  ASSERT_TRUE(CoSignatureFromJson(scheme).ok());
+  EXPECT_EQ(CoSignatureFromJson(scheme)->scheme, RingScheme::kV2);
   EXPECT_FALSE(CoSignatureFromJson(Json::array()).ok());
 }
 

@@ -101,6 +101,23 @@ LetterId ComputeLetterId(const Letter& letter) {
   return crypto::Sha256(LetterCanonicalBytes(letter));
 }
 
+std::string_view RingSchemeName(RingScheme scheme) {
+  return scheme == RingScheme::kV1 ? crypto::kLrsScheme : crypto::kLrs2Scheme;
+}
+
+Result<RingScheme> ParseRingScheme(std::string_view name) {
+  if (name == crypto::kLrsScheme) return RingScheme::kV1;
+  if (name == crypto::kLrs2Scheme) return RingScheme::kV2;
+  return InvalidArgument("unknown signature scheme '" + std::string(name.substr(0, 64)) + "'");
+}
+
+bool PlausibleSignatureSize(RingScheme scheme, std::size_t size) {
+  if (size % 32 != 0) return false;
+  const std::size_t words = size / 32;
+  if (scheme == RingScheme::kV1) return words >= 3 && words - 2 <= kMaxRingSize;
+  return words >= 18 && (words - 10) % 8 == 0 && (words - 10) / 8 <= crypto::kLrs2MaxDigits;
+}
+
 std::string_view SignatureActionName(SignatureAction action) {
   return action == SignatureAction::kSign ? "sign" : "withdraw";
 }
@@ -289,6 +306,16 @@ Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster,
   CANDOR_RETURN_IF_ERROR(CheckMinRing(ring.size(), min_ring));
   const std::size_t index = *ring.IndexOf(member);
   return SignerRing{std::move(ring), index};
+}
+
+Result<crypto::Lrs2Ring> WholeRosterRing(const std::vector<crypto::Point>& roster) {
+  if (roster.size() > crypto::kLrs2MaxRing) {
+    return InvalidArgument("a roster of " + std::to_string(roster.size()) +
+                           " members is larger than a candor-lrs-v2 ring may be (" +
+                           std::to_string(crypto::kLrs2MaxRing) + ")");
+  }
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(roster));
+  return crypto::Lrs2Ring::Create(std::move(ring));
 }
 
 const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings,

@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "crypto/bytes.h"
 #include "crypto/lrs.h"
+#include "crypto/lrs2.h"
 
 namespace candor::domain {
 
@@ -114,6 +115,11 @@ Result<SignerRing> SignerRingOf(const std::vector<crypto::Point>& roster,
                                 const crypto::Point& member, std::size_t max_ring,
                                 std::size_t min_ring);
 
+// The candor-lrs-v2 ring of a roster: every present key, in roster order. (For a roster of at
+// most kMaxRingSize keys it is also its one v1 ring, with the same digest.)
+// Error (kInvalidArgument): as RosterRings, or more than crypto::kLrs2MaxRing keys.
+Result<crypto::Lrs2Ring> WholeRosterRing(const std::vector<crypto::Point>& roster);
+
 // The ring among `rings` whose digest is `digest`, or null.
 const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings,
                              const crypto::Digest32& digest);
@@ -128,6 +134,19 @@ const crypto::Ring* FindRing(const std::vector<crypto::Ring>& rings,
 //   message = tr("candor/v1/letter/publish-statement", letter_id)
 crypto::Digest32 PublishQuotaEvent(std::string_view slug, std::uint64_t window, std::uint64_t slot);
 crypto::Bytes PublishProofMessage(const LetterId& letter_id);
+
+// Which linkable ring signature a co-signature, a cable or a membership proof carries, and so
+// which ring it is over:
+//  - candor-lrs-v1 (CRYPTO.md): over one bucket of the roster (RosterRings), 32·(n+2) bytes;
+//  - candor-lrs-v2 (docs/LRS-V2.md): over the whole roster (WholeRosterRing), 32·(10+8m) bytes.
+// Both give a key the same tag on one event, so a member counts once whichever they use.
+enum class RingScheme { kV1, kV2 };
+std::string_view RingSchemeName(RingScheme scheme);  // "candor-lrs-v1" / "candor-lrs-v2"
+// Error (kInvalidArgument): "unknown signature scheme '…'".
+Result<RingScheme> ParseRingScheme(std::string_view name);
+// Whether `size` bytes can be a signature of `scheme` at all (over some ring it allows):
+// v1: 32·(n+2) with 1 ≤ n ≤ kMaxRingSize; v2: 32·(10+8m) with 1 ≤ m ≤ 7.
+bool PlausibleSignatureSize(RingScheme scheme, std::size_t size);
 
 enum class SignatureAction { kSign, kWithdraw };
 std::string_view SignatureActionName(SignatureAction action);

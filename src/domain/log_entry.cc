@@ -191,8 +191,16 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     return LogEvent(std::move(e));
   }
   if (kind == kCoSignature) {
-    CANDOR_RETURN_IF_ERROR(count(5));
+    // Five fields for candor-lrs-v1 (as before v2 existed), six with the scheme for v2.
+    if (f.size() != 6) CANDOR_RETURN_IF_ERROR(count(5));
     CoSignatureEvent e;
+    if (f.size() == 6) {
+      if (Text(f[5]) != crypto::kLrs2Scheme) {
+        return Invalid(kind, "the sixth field must be the scheme '" +
+                                 std::string(crypto::kLrs2Scheme) + "'");
+      }
+      e.scheme = RingScheme::kV2;
+    }
     CANDOR_ASSIGN_OR_RETURN(e.letter, FixedField<LetterId>(kind, "the letter id", f[0]));
     e.slug = Text(f[1]);
     auto action = ParseSignatureAction(Text(f[2]));
@@ -334,10 +342,15 @@ Status ValidateLogEvent(const LogEvent& event) {
           },
           [&](const CoSignatureEvent& e) -> Status {
             CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
-            const std::size_t n = e.signature.size();
-            if (n < 32 * 3 || n % 32 != 0 || n / 32 - 2 > kMaxRingSize) {
+            if (e.scheme == RingScheme::kV1 &&
+                !PlausibleSignatureSize(e.scheme, e.signature.size())) {
               return Invalid(kind, "the signature must be 32·(n+2) bytes for a ring of 1 to " +
                                        std::to_string(kMaxRingSize) + " members");
+            }
+            if (e.scheme == RingScheme::kV2 &&
+                !PlausibleSignatureSize(e.scheme, e.signature.size())) {
+              return Invalid(kind, "a candor-lrs-v2 signature must be 32·(10+8m) bytes, 1 ≤ m ≤ " +
+                                       std::to_string(crypto::kLrs2MaxDigits));
             }
             return Status::Ok();
           },
@@ -424,9 +437,15 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), letter, pins});
           },
           [&](const CoSignatureEvent& e) {
-            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
-                                               AsBytes(SignatureActionName(e.action)),
-                                               e.ring_digest.span(), e.signature});
+            if (e.scheme == RingScheme::kV1) {
+              return crypto::Tr(kLogEntryLabel, {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
+                                                 AsBytes(SignatureActionName(e.action)),
+                                                 e.ring_digest.span(), e.signature});
+            }
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), e.letter.span(), AsBytes(e.slug),
+                               AsBytes(SignatureActionName(e.action)), e.ring_digest.span(),
+                               e.signature, AsBytes(RingSchemeName(e.scheme))});
           },
           [&](const SignatureBatchEvent& e) {
             const auto batch = crypto::U64Le(e.batch);
@@ -533,12 +552,19 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
                         {"roster_versions", e.roster_versions}};
           },
           [](const CoSignatureEvent& e) {
-            return json{{"letter_id", crypto::ToHex(e.letter)},
-                        {"slug", e.slug},
-                        {"action", SignatureActionName(e.action)},
-                        {"ring_digest", crypto::ToHex(e.ring_digest)},
-                        {"ring_size", e.signature.size() / 32 - 2},
-                        {"signature_sha256", crypto::ToHex(crypto::Sha256(e.signature))}};
+            json out{{"letter_id", crypto::ToHex(e.letter)},
+                     {"slug", e.slug},
+                     {"action", SignatureActionName(e.action)},
+                     {"ring_digest", crypto::ToHex(e.ring_digest)},
+                     {"signature_sha256", crypto::ToHex(crypto::Sha256(e.signature))}};
+            // A v1 signature's length gives its bucket's size; a v2 one is over the whole
+            // pinned roster, whose size the entry does not say.
+            if (e.scheme == RingScheme::kV1) {
+              out["ring_size"] = e.signature.size() / 32 - 2;
+            } else {
+              out["scheme"] = RingSchemeName(e.scheme);
+            }
+            return out;
           },
           [](const SignatureBatchEvent& e) {
             return json{{"letter_id", crypto::ToHex(e.letter)},

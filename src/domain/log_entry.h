@@ -172,13 +172,16 @@ struct LetterEvent {
 // "cosignature": a published co-signature (or withdrawal) on a letter, made over one of the
 // rings of organization `slug` for that letter (docs/PROTOCOL.md, "Rings for a letter").
 // Fields: letter id (32 bytes), slug, action ("sign" or "withdraw"), ring digest (32 bytes),
-// the candor-lrs-v1 signature bytes (32·(n+2) for a ring of n).
+// the signature bytes; for candor-lrs-v2 a sixth field "candor-lrs-v2" follows (a v1 entry
+// has five fields, as it always had). v1: 32·(n+2) bytes over a bucket of n keys; v2:
+// 32·(10+8m) bytes over the whole roster.
 struct CoSignatureEvent {
   LetterId letter;
   std::string slug;
   SignatureAction action = SignatureAction::kSign;
   crypto::Digest32 ring_digest;
   crypto::Bytes signature;
+  RingScheme scheme = RingScheme::kV1;
 
   friend bool operator==(const CoSignatureEvent&, const CoSignatureEvent&) = default;
 };

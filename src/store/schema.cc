@@ -323,7 +323,14 @@ CREATE TABLE letter_publish_tags (
 ){STRICT_NO_ROWID};
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations{{
+// Migration 10: which ring signature a co-signature carries (issue 14): 1 = candor-lrs-v1 over
+// a bucket of the roster (every row before this migration), 2 = candor-lrs-v2 over the whole
+// roster. The signature's length alone cannot tell them apart (both are 832 bytes at 24 keys).
+constexpr std::string_view kMigration10 = R"sql(
+ALTER TABLE cosignatures ADD COLUMN scheme {INT} NOT NULL DEFAULT 1 CHECK (scheme IN (1, 2));
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
@@ -336,6 +343,7 @@ constexpr std::array<Migration, 9> kMigrations{{
     {7, "the log state leaves of the newest checkpoints", kMigration7},
     {8, "roster sizes per version and an index of roster events by key", kMigration8},
     {9, "the publishing slots members have used", kMigration9},
+    {10, "the ring signature scheme of each co-signature", kMigration10},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

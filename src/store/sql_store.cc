@@ -334,7 +334,13 @@ Result<CoSignatureRecord> DecodeCoSignature(const SqlRow& row) {
   c.signature = r.Bytes();
   c.batch = r.OptionalInt();
   c.log_index = r.OptionalInt();
+  const std::int64_t scheme = r.Int();
   CANDOR_RETURN_IF_ERROR(r.status());
+  if (scheme != static_cast<int>(CoSignatureScheme::kLrsV1) &&
+      scheme != static_cast<int>(CoSignatureScheme::kLrsV2)) {
+    return Error(ErrorCode::kCorrupt, "stored co-signature scheme is neither v1 nor v2");
+  }
+  c.scheme = static_cast<CoSignatureScheme>(scheme);
   if (action != static_cast<int>(CoSignatureAction::kSign) &&
       action != static_cast<int>(CoSignatureAction::kWithdraw)) {
     return Error(ErrorCode::kCorrupt, "stored co-signature action is neither sign nor withdraw");
@@ -1090,7 +1096,7 @@ class SqlTransaction final : public Transaction {
   // --- Letters ---
   static constexpr const char* kLetterColumns = "id, seq, canonical, log_index, quorum_reached";
   static constexpr const char* kCoSignatureColumns =
-      "letter_id, tag, action, organization_id, ring_digest, signature, batch, log_index";
+      "letter_id, tag, action, organization_id, ring_digest, signature, batch, log_index, scheme";
 
   Result<std::int64_t> InsertLetter(const LetterRecord& l) override {
     return Run(kWrites, [&]() -> Result<std::int64_t> {
@@ -1212,7 +1218,7 @@ class SqlTransaction final : public Transaction {
       // substr(…, 1, 0): empty bytes of the column's type, on both engines.
       CANDOR_ASSIGN_OR_RETURN(
           auto rows, conn_->Query("SELECT letter_id, tag, action, organization_id, ring_digest, "
-                                  "substr(signature, 1, 0), batch, log_index FROM cosignatures "
+                                  "substr(signature, 1, 0), batch, log_index, scheme FROM cosignatures "
                                   "WHERE letter_id = ? AND batch IS NOT NULL ORDER BY log_index",
                                   {letter_id}));
       return DecodeAll(rows, &DecodeCoSignature);
@@ -1690,9 +1696,10 @@ class SqlTransaction final : public Transaction {
   // One row each, as stored (callers run them inside Run).
   Status InsertCoSignatureRow(const CoSignatureRecord& c) {
     return Done(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id,
-                             c.ring_digest, c.signature, c.batch, c.log_index}));
+                             c.ring_digest, c.signature, c.batch, c.log_index,
+                             static_cast<int>(c.scheme)}));
   }
   Status InsertCableRow(const CableRecord& c) {
     return Done(

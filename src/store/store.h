@@ -159,6 +159,8 @@ struct LetterRosterRecord {
 };
 
 enum class CoSignatureAction { kSign = 1, kWithdraw = 2 };
+// candor-lrs-v1 over a bucket of the roster, candor-lrs-v2 over the whole roster.
+enum class CoSignatureScheme { kLrsV1 = 1, kLrsV2 = 2 };
 
 // An accepted co-signature or withdrawal. No time, no request data: only what the log will
 // publish. batch and log_index are set when it is published.
@@ -168,9 +170,10 @@ struct CoSignatureRecord {
   CoSignatureAction action = CoSignatureAction::kSign;
   std::int64_t organization_id = 0;
   Blob ring_digest;
-  Blob signature;  // candor-lrs-v1 wire bytes
+  Blob signature;  // the scheme's wire bytes
   std::optional<std::int64_t> batch;
   std::optional<std::int64_t> log_index;
+  CoSignatureScheme scheme = CoSignatureScheme::kLrsV1;
 };
 
 struct SignatureBatchRecord {

@@ -14,7 +14,9 @@
 #include "crypto/keyfile.h"
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
+#include "crypto/lrs2.h"
 #include "domain/bundle.h"
+#include "domain/log_entry.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "forensics.h"
@@ -746,6 +748,93 @@ TEST_P(LetterTest, LargeRostersAreSplitIntoPublicBucketsAndEachBucketIsARing) {
   EXPECT_EQ(Post(id, "state", SignAs(id, RingOf(state), state[8])).status, 400);
 }
 
+// Issue 14: a candor-lrs-v2 co-signature is over the whole pinned roster, however many
+// buckets v1 cuts it into; it carries v1's tag, so one member counts once whichever scheme
+// they use, and a withdrawal in one scheme takes back a signature made in the other.
+TEST_P(LetterTest, WholeRosterSignaturesCountOnceAlongsideBucketSignaturesAndRecount) {
+  Stop();
+  config_.max_ring_size = 25;  // as if 4,096: three buckets of 20
+  Start();
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 60, 9);
+  const std::string id =
+      PublishLetter(Json{{"title", "Whole"}, {"body", "W"}, {"organizations", {"state"}}});
+  const auto letter = *crypto::FixedFromHex<domain::LetterId>(id);
+  auto buckets = domain::BucketRoster(Points(state), 25);
+  auto bucket_of = [&](const crypto::MemberKeys& k) {
+    return *crypto::Ring::Create(buckets[*domain::BucketOf(buckets, k.ring.public_key)]);
+  };
+  const crypto::Lrs2Ring whole = *domain::WholeRosterRing(Points(state));
+  auto sign_v2 = [&](const crypto::MemberKeys& k,
+                     domain::SignatureAction action = domain::SignatureAction::kSign) {
+    return *domain::SignLetterV2(letter, action, whole, *whole.ring().IndexOf(k.ring.public_key),
+                                 k.ring.secret, sig_rng_);
+  };
+  const domain::CoSignature v2 = sign_v2(state[7]);
+  EXPECT_EQ(v2.signature.size(), 32u * (10 + 8 * 2));  // 60 keys: m = 2 digits
+  auto first = Post(id, "state", v2);
+  ASSERT_EQ(first.status, 202) << first.body;
+  // The same member again, now in their bucket with v1, and again with v2: one tag, refused.
+  EXPECT_EQ(Post(id, "state", SignAs(id, bucket_of(state[7]), state[7])).status, 409);
+  EXPECT_EQ(Post(id, "state", sign_v2(state[7])).status, 409);
+  // Another member signs with v1, and withdraws with v2.
+  EXPECT_EQ(Post(id, "state", SignAs(id, bucket_of(state[8]), state[8])).status, 202);
+  EXPECT_EQ(Post(id, "state", sign_v2(state[9])).status, 202);
+  EXPECT_EQ(Post(id, "state", sign_v2(state[8], domain::SignatureAction::kWithdraw)).status, 202);
+
+  // Refused, changing nothing: a v2 signature over a bucket (not the whole roster); a v2
+  // signature labelled v1 (whose ring is no bucket); a tampered one; one by an outsider.
+  const crypto::Lrs2Ring bucket_v2 = *crypto::Lrs2Ring::Create(bucket_of(state[10]));
+  auto over_bucket = *domain::SignLetterV2(letter, domain::SignatureAction::kSign, bucket_v2,
+                                           *bucket_v2.ring().IndexOf(state[10].ring.public_key),
+                                           state[10].ring.secret, sig_rng_);
+  auto r = Post(id, "state", over_bucket);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, ::testing::HasSubstr("must be over the whole roster"));
+  domain::CoSignature mislabelled = sign_v2(state[10]);
+  mislabelled.scheme = domain::RingScheme::kV1;
+  EXPECT_EQ(Post(id, "state", mislabelled).status, 400);
+  domain::CoSignature tampered = sign_v2(state[10]);
+  tampered.signature[100] ^= 1;
+  EXPECT_EQ(Post(id, "state", tampered).status, 422);
+  crypto::SeededRng outsider_rng(77);
+  const crypto::MemberKeys outsider = crypto::GenerateMemberKeys(outsider_rng);
+  crypto::testing::Lrs2Cheat cheat;
+  cheat.skip_key_check = true;
+  auto forged = crypto::testing::Lrs2SignCheating(
+      letter, domain::LetterStatement(letter, domain::SignatureAction::kSign), whole, 0,
+      outsider.ring.secret, sig_rng_, cheat);
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(Post(id, "state",
+                 domain::CoSignature{letter, domain::SignatureAction::kSign, whole.digest(),
+                                     forged->Encode(), domain::RingScheme::kV2})
+                .status,
+            422);
+
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(Letter(id)["total"], 2);  // state[7] and state[9]; state[8] withdrew
+  Json bundle = JsonOf(Call("GET", "/api/v1/letters/" + id + "/bundle"));
+  bundle.erase("page");
+  domain::BundleOptions options;
+  options.max_ring = 25;
+  auto report = domain::VerifyLetterBundle(bundle, options);
+  ASSERT_TRUE(report.ok()) << report.error().message();
+  EXPECT_EQ(report->total, 2u);
+  EXPECT_EQ(report->signatures_checked, 4u);
+  EXPECT_EQ(report->whole_roster_signatures, 3u);
+  EXPECT_EQ(report->withdrawals, 1u);
+  // The v2 entries in the log carry their scheme as a sixth field; the v1 one has five.
+  std::size_t v2_entries = 0;
+  for (const auto& e : bundle["entries"]) {
+    auto event = domain::DecodeLogEntry(*crypto::FromHex(e["entry"].get<std::string>()));
+    ASSERT_TRUE(event.ok());
+    if (const auto* c = std::get_if<domain::CoSignatureEvent>(&*event)) {
+      v2_entries += c->scheme == domain::RingScheme::kV2 ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(v2_entries, 3u);
+}
+
 TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime) {
   MakeOrg("state");
   auto state = EnrollMembers("state", 30, 10);
@@ -770,8 +859,8 @@ TEST_P(LetterTest, TheDatabaseAndTheLogsLinkNoSignatureToAMemberOrAnArrivalTime)
   ASSERT_TRUE(rows_or.ok());
   const std::vector<store::SqlRow> rows = std::move(rows_or).value();
   ASSERT_EQ(rows.size(), 12u);
-  EXPECT_EQ(rows[0].size(),
-            8u);  // letter, tag, action, organization, ring digest, signature, batch, log index
+  // letter, tag, action, organization, ring digest, signature, batch, log index, scheme
+  EXPECT_EQ(rows[0].size(), 9u);
   if (GetParam() == "sqlite") {
     std::vector<std::string> stored;
     for (const auto& row : rows)

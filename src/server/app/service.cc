@@ -512,29 +512,34 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
 Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store::Transaction& tx,
                                                                           std::int64_t org_id,
                                                                           std::int64_t version) {
-  const auto key = std::make_pair(org_id, version);
-  {
-    std::lock_guard<std::mutex> lock(version_rings_mu_);
-    if (auto it = version_rings_.find(key); it != version_rings_.end()) return it->second;
-  }
+  const VersionKey key{org_id, version};
+  if (auto hit = version_rings_.Get(key)) return hit;
   CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
   const std::size_t count = members.size();
   auto made = domain::RosterRings(members, config_.max_ring_size);
   if (!made.ok())
     return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
-  auto rings = std::make_shared<std::vector<crypto::Ring>>(std::move(*made));
-  std::lock_guard<std::mutex> lock(version_rings_mu_);
-  if (count <= kVersionRingsMembers && version_rings_.emplace(key, rings).second) {
-    version_rings_order_.push_back(key);
-    version_rings_members_ += count;
-    while (version_rings_members_ > kVersionRingsMembers && !version_rings_order_.empty()) {
-      auto it = version_rings_.find(version_rings_order_.front());
-      for (const auto& r : *it->second) version_rings_members_ -= r.size();
-      version_rings_.erase(it);
-      version_rings_order_.pop_front();
-    }
+  auto rings = std::make_shared<const std::vector<crypto::Ring>>(std::move(*made));
+  version_rings_.Put(key, rings, count);
+  return rings;
+}
+
+Result<std::shared_ptr<const crypto::Lrs2Ring>> Service::WholeRingAt(store::Transaction& tx,
+                                                                     std::int64_t org_id,
+                                                                     std::int64_t version) {
+  const VersionKey key{org_id, version};
+  if (auto hit = whole_rings_.Get(key)) return hit;
+  CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
+  const std::size_t count = members.size();
+  auto made = domain::WholeRosterRing(members);
+  if (!made.ok()) {
+    // A roster over 2^21 members: refused as the signer's mistake rather than damage.
+    if (count > crypto::kLrs2MaxRing) return InvalidArgument(made.error().message());
+    return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
   }
-  return std::shared_ptr<const std::vector<crypto::Ring>>(std::move(rings));
+  auto ring = std::make_shared<const crypto::Lrs2Ring>(std::move(*made));
+  whole_rings_.Put(key, ring, count);
+  return ring;
 }
 
 Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, bool with_digest) {

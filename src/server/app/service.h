@@ -31,6 +31,7 @@
 #include "server/app/clock.h"
 #include "server/app/password_gate.h"
 #include "server/app/stamped_cache.h"
+#include "server/app/weighted_cache.h"
 #include "store/store.h"
 
 namespace candor::app {
@@ -578,12 +579,15 @@ class Service {
                                                                    std::int64_t org_id,
                                                                    std::int64_t version);
   static constexpr std::size_t kVersionRingsMembers = std::size_t{1} << 19;
-  std::mutex version_rings_mu_;
-  std::map<std::pair<std::int64_t, std::int64_t>, std::shared_ptr<const std::vector<crypto::Ring>>>
-      version_rings_;  // guarded by version_rings_mu_
-  std::deque<std::pair<std::int64_t, std::int64_t>>
-      version_rings_order_;                // guarded by version_rings_mu_
-  std::size_t version_rings_members_ = 0;  // guarded by version_rings_mu_
+  using VersionKey = std::pair<std::int64_t, std::int64_t>;  // (organization id, version)
+  WeightedCache<VersionKey, std::vector<crypto::Ring>> version_rings_{kVersionRingsMembers};
+  // The candor-lrs-v2 ring (domain::WholeRosterRing) of a roster version: every key decoded
+  // once (≈ 200 bytes each) for all the v2 signatures checked over it. Bounded likewise.
+  Result<std::shared_ptr<const crypto::Lrs2Ring>> WholeRingAt(store::Transaction& tx,
+                                                              std::int64_t org_id,
+                                                              std::int64_t version);
+  static constexpr std::size_t kWholeRingsMembers = std::size_t{1} << 21;
+  WeightedCache<VersionKey, crypto::Lrs2Ring> whole_rings_{kWholeRingsMembers};
 
   // Public reads kept while the store is unchanged (stamped_cache.h).
   StampedCache<int, std::optional<tlog::SignedTreeHead>> latest_tree_head_{1};

@@ -422,6 +422,8 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
   const store::Blob letter_blob = ToBlob(sig.letter.span());
   // Check everything that needs no lock first; verification is the expensive part.
   std::shared_ptr<const std::vector<LetterRoster>> rosters;
+  const LetterRoster* roster = nullptr;
+  std::shared_ptr<const crypto::Lrs2Ring> whole;  // candor-lrs-v2: the whole pinned roster
   domain::Letter letter;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
@@ -429,29 +431,40 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
     if (!rec) return NoSuchLetter();
     CANDOR_ASSIGN_OR_RETURN(letter, DecodeStoredLetter(*rec));
     CANDOR_ASSIGN_OR_RETURN(rosters, LetterRosters(*tx, *rec, letter));
+    for (const auto& r : *rosters) {
+      if (r.slug == slug) roster = &r;
+    }
+    if (roster != nullptr && sig.scheme == domain::RingScheme::kV2) {
+      CANDOR_ASSIGN_OR_RETURN(whole, WholeRingAt(*tx, roster->organization_id, roster->version));
+    }
   }
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "this letter is closed: it no longer takes signatures or withdrawals");
   }
-  const LetterRoster* roster = nullptr;
-  for (const auto& r : *rosters) {
-    if (r.slug == slug) roster = &r;
-  }
   if (roster == nullptr) {
     return InvalidArgument("'" + std::string(slug) +
                            "' is not one of the organizations this letter is open to");
   }
-  const crypto::Ring* ring = domain::FindRing(*roster->rings, sig.ring_digest);
+  const std::string pinned = "'" + roster->slug + "''s roster version " +
+                             std::to_string(roster->version) +
+                             ", pinned when the letter was published";
+  const crypto::Ring* ring =
+      whole ? &whole->ring() : domain::FindRing(*roster->rings, sig.ring_digest);
   if (ring == nullptr) {
-    return InvalidArgument("the signature is not over a ring of this letter: rings come from '" +
-                           roster->slug + "''s roster version " + std::to_string(roster->version) +
-                           ", pinned when the letter was published");
+    return InvalidArgument("the signature is not over a ring of this letter: rings come from " +
+                           pinned);
+  }
+  if (whole && ring->digest() != sig.ring_digest) {
+    return InvalidArgument(
+        "a candor-lrs-v2 signature must be over the whole roster: " + pinned + ", digest " +
+        crypto::ToHex(ring->digest()));
   }
   if (Status small = domain::CheckMinRing(ring->size(), config_.min_ring_size); !small.ok()) {
     return InvalidArgument(small.error().message());  // 400, as before: the signer chose the ring
   }
-  auto tag_or = domain::VerifyCoSignature(sig, *ring);
+  auto tag_or =
+      whole ? domain::VerifyCoSignature(sig, *whole) : domain::VerifyCoSignature(sig, *ring);
   if (!tag_or.ok()) {
     if (tag_or.error().code() == ErrorCode::kVerificationFailed) {
       return Error(ErrorCode::kVerificationFailed, "the signature does not verify");
@@ -481,7 +494,9 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
   }
   CANDOR_RETURN_IF_ERROR(tx->InsertCoSignature(store::CoSignatureRecord{
       letter_blob, tag_blob, ToStore(sig.action), roster->organization_id,
-      ToBlob(sig.ring_digest.span()), sig.signature, std::nullopt, std::nullopt}));
+      ToBlob(sig.ring_digest.span()), sig.signature, std::nullopt, std::nullopt,
+      sig.scheme == domain::RingScheme::kV2 ? store::CoSignatureScheme::kLrsV2
+                                            : store::CoSignatureScheme::kLrsV1}));
   // Whether the quorum is reached is decided by the batch publisher, never here: a flag that
   // flipped on this request would tell anyone polling the letter when the K-th signature
   // arrived (security review M1).
@@ -616,8 +631,10 @@ Result<std::size_t> Service::PublishBatchIn() {
       auto digest = crypto::FixedFromBytes<crypto::Digest32>(s.ring_digest, "ring digest");
       if (slug.empty() || !digest.ok())
         return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
-      const crypto::Bytes entry = domain::EncodeLogEntry(
-          domain::CoSignatureEvent{id, slug, FromStore(s.action), *digest, s.signature});
+      const crypto::Bytes entry = domain::EncodeLogEntry(domain::CoSignatureEvent{
+          id, slug, FromStore(s.action), *digest, s.signature,
+          s.scheme == store::CoSignatureScheme::kLrsV2 ? domain::RingScheme::kV2
+                                                        : domain::RingScheme::kV1});
       CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
       s.batch = batch;
       s.log_index = static_cast<std::int64_t>(index);
