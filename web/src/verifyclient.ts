@@ -14,6 +14,7 @@ export interface RecountResult {
   organizations: { slug: string; signers: number; rosterSize: number }[];
   total: number;
   signaturesChecked: number;
+  wholeRosterSignatures: number; // of those, each hiding its signer among a whole roster
   withdrawals: number;
   duplicatesDropped: number;
   batches: number;
@@ -47,6 +48,7 @@ function fromReport(report: JsonInput): RecountResult {
     organizations: orgs.map((o) => ({ slug: String(o.slug), signers: num(o.signers), rosterSize: num(o.roster_size) })),
     total: num(r.total),
     signaturesChecked: num(r.signatures_checked),
+    wholeRosterSignatures: num(r.whole_roster_signatures),
     withdrawals: num(r.withdrawals),
     duplicatesDropped: num(r.duplicates_dropped),
     batches: num(r.batches),

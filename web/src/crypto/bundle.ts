@@ -34,7 +34,8 @@ import {
   type JsonInput,
   type JsonValue,
 } from './json.js';
-import { verifyCoSignature } from './cosignature.js';
+import { verifyCoSignature, verifyCoSignaturesV2, type CoSignature } from './cosignature.js';
+import { LRS2_MAX_RING, LRS2_SCHEME } from './lrs2.js';
 import {
   bucketRoster,
   computeLetterId,
@@ -80,6 +81,9 @@ import {
 } from './witness.js';
 
 export const LETTER_BUNDLE_FORMAT = 'candor-letter-bundle-v1';
+
+// candor-lrs-v2 co-signatures checked together (one weighted sum), as `candor verify` does.
+const BUNDLE_BATCH = 256;
 
 export interface BundleEntry {
   index: bigint; // the entry's position in the log
@@ -156,6 +160,9 @@ export interface BundleReport {
   organizations: OrgCount[]; // letter order
   total: number; // signatories, all organizations
   signaturesChecked: number; // co-signature entries verified (signs and withdrawals)
+  // Of those, candor-lrs-v2 signatures, each over its organization's whole roster (the others
+  // are candor-lrs-v1, each over one bucket of it: ringSizes).
+  wholeRosterSignatures: number;
   withdrawals: number; // signers whose signature is withdrawn
   duplicatesDropped: number; // `sign` entries of an already counted tag
   batches: number;
@@ -623,16 +630,36 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     complete = true;
   }
 
-  // 8. Every co-signature over the ring it names.
+  // 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
+  // whole roster (its ring built only when some signature needs it).
   interface Job {
     pos: number;
     event: CoSignatureEvent;
     ring: Ring;
     org: number;
   }
+  const whole: (Ring | undefined)[] = new Array<Ring | undefined>(orgCount);
   const jobs: Job[] = cosignatures.map((p) => {
     const cosig = events[p] as CoSignatureEvent;
     const k = orgOf.get(cosig.slug)!; // checked in step 4
+    if (cosig.scheme === LRS2_SCHEME) {
+      if (whole[k] === undefined) {
+        const members = rosters[k]!.members();
+        if (members.length > LRS2_MAX_RING) {
+          throw fail(
+            `${where(b, p, cosig)}: the roster of ${quote(cosig.slug)}: a roster of ${members.length} members is larger than a candor-lrs-v2 ring may be (${LRS2_MAX_RING})`,
+          );
+        }
+        whole[k] = Ring.create(members);
+      }
+      const ring = whole[k]!;
+      if (!bytesEqual(cosig.ringDigest, ring.digest)) {
+        throw fail(
+          `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, but a candor-lrs-v2 signature is over the whole roster of ${quote(cosig.slug)} at roster version ${letter.rosterVersions[k]} (${toHex(ring.digest)})`,
+        );
+      }
+      return { pos: p, event: cosig, ring, org: k };
+    }
     const r = ringOf.get(`${k}:${toHex(cosig.ringDigest)}`);
     if (r === undefined) {
       throw fail(
@@ -644,31 +671,58 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   const total = jobs.length;
   const step = Math.max(1, Math.floor(total / 100));
   let reported = 0;
-  const tags: Uint8Array[] = [];
-  for (let j = 0; j < total; j++) {
-    const job = jobs[j]!;
-    try {
-      tags.push(
-        verifyCoSignature(
-          {
-            letter: job.event.letter,
-            action: job.event.action,
-            ringDigest: job.event.ringDigest,
-            signature: job.event.signature,
-          },
-          job.ring,
-        ),
-      );
-    } catch (err) {
-      if (!(err instanceof CandorError)) throw err;
-      throw fail(`${where(b, job.pos, job.event)}: the signature does not verify: ${err.message}`);
-    }
-    const done = j + 1;
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
     if (options.progress && (done - reported >= step || done === total)) {
       options.progress(done, total);
       reported = done;
     }
+  };
+  const outcomes: (Uint8Array | CandorError | undefined)[] = new Array<Uint8Array | CandorError | undefined>(total);
+  const asCoSignature = (e: CoSignatureEvent): CoSignature => ({
+    letter: e.letter,
+    action: e.action,
+    ringDigest: e.ringDigest,
+    signature: e.signature,
+    ...(e.scheme === undefined ? {} : { scheme: e.scheme }),
+  });
+  // v2: batches of BUNDLE_BATCH per organization, each one weighted sum; an organization
+  // stops at its first bad batch (its first failure is in it).
+  for (let k = 0; k < orgCount; k++) {
+    const mine = jobs.flatMap((job, j) => (job.org === k && job.event.scheme === LRS2_SCHEME ? [j] : []));
+    for (let from = 0; from < mine.length; from += BUNDLE_BATCH) {
+      const chunk = mine.slice(from, from + BUNDLE_BATCH);
+      const results = verifyCoSignaturesV2(
+        chunk.map((j) => asCoSignature(jobs[j]!.event)),
+        whole[k]!,
+      );
+      chunk.forEach((j, t) => (outcomes[j] = results[t]));
+      progress(chunk.length);
+      if (results.some((r) => r instanceof CandorError)) break;
+    }
   }
+  // v1: one by one, stopping at the first failure.
+  for (let j = 0; j < total; j++) {
+    const job = jobs[j]!;
+    if (job.event.scheme === LRS2_SCHEME) continue;
+    try {
+      outcomes[j] = verifyCoSignature(asCoSignature(job.event), job.ring);
+    } catch (err) {
+      if (!(err instanceof CandorError)) throw err;
+      outcomes[j] = err;
+      break;
+    }
+    progress(1);
+  }
+  const tags: Uint8Array[] = [];
+  jobs.forEach((job, j) => {
+    const outcome = outcomes[j];
+    if (outcome instanceof CandorError) {
+      throw fail(`${where(b, job.pos, job.event)}: the signature does not verify: ${outcome.message}`);
+    }
+    if (outcome !== undefined) tags.push(outcome);
+  });
   if (options.progress && total === 0) options.progress(0, 0);
 
   // 9. Counting by linking tag, in log order.
@@ -745,6 +799,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     organizations,
     total: totalSigners,
     signaturesChecked: jobs.length,
+    wholeRosterSignatures: jobs.filter((job) => job.event.scheme === LRS2_SCHEME).length,
     withdrawals: withdrawn,
     duplicatesDropped,
     batches: batchCount,
@@ -784,6 +839,7 @@ export function bundleReportToJson(report: BundleReport): JsonInput {
     })),
     total: report.total,
     signatures_checked: report.signaturesChecked,
+    whole_roster_signatures: report.wholeRosterSignatures,
     withdrawals: report.withdrawals,
     duplicates_dropped: report.duplicatesDropped,
     batches: report.batches,

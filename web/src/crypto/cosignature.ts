@@ -6,7 +6,9 @@
 //   {"scheme":"candor-lrs-v1","letter":hex,"action":"sign"|"withdraw","ring_digest":hex,
 //    "signature":hex}
 //
-// A co-signature is candor-lrs-v1 with event = letter id and message = the letter statement.
+// A co-signature is a linkable ring signature with event = letter id and message = the letter
+// statement: candor-lrs-v1 over one bucket of the roster, or candor-lrs-v2 over the whole
+// roster (docs/LRS-V2.md). Both give one key the same tag on one letter.
 import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
 import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './json.js';
@@ -19,7 +21,16 @@ import {
   lrsVerify,
   Ring,
 } from './lrs.js';
+import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Verify, lrs2VerifyBatch } from './lrs2.js';
 import { systemRng, type Rng } from './rng.js';
+
+// Which ring signature: 'candor-lrs-v1' (a bucket) or 'candor-lrs-v2' (the whole roster).
+export type RingScheme = typeof LRS_SCHEME | typeof LRS2_SCHEME;
+
+export function parseRingScheme(name: string): RingScheme {
+  if (name === LRS_SCHEME || name === LRS2_SCHEME) return name;
+  throw invalidArgument(`unknown signature scheme '${name.slice(0, 64)}'`);
+}
 
 export const RING_SCHEME = 'candor-ring-v1';
 
@@ -29,7 +40,8 @@ export interface CoSignature {
   letter: Uint8Array; // letter id
   action: SignatureAction;
   ringDigest: Uint8Array;
-  signature: Uint8Array; // c0 || s_0..s_{n-1} || I
+  signature: Uint8Array; // v1: c0 || s_0..s_{n-1} || I; v2: docs/LRS-V2.md
+  scheme?: RingScheme; // absent: candor-lrs-v1
 }
 
 function onlyFields(j: JsonValue, allowed: readonly string[]): JsonObject {
@@ -88,7 +100,7 @@ export function coSignatureToJson(sig: CoSignature): {
   signature: string;
 } {
   return {
-    scheme: LRS_SCHEME,
+    scheme: sig.scheme ?? LRS_SCHEME,
     letter: toHex(sig.letter),
     action: sig.action,
     ring_digest: toHex(sig.ringDigest),
@@ -104,8 +116,7 @@ export function coSignatureToJsonText(sig: CoSignature): string {
 // Strict reader (CoSignatureFromJson): all five fields, nothing else, well-formed hex.
 export function coSignatureFromJson(input: JsonValue | string | Uint8Array): CoSignature {
   const j = onlyFields(asJson(input), ['scheme', 'letter', 'action', 'ring_digest', 'signature']);
-  const scheme = getString(j, 'scheme');
-  if (scheme !== LRS_SCHEME) throw invalidArgument(`unknown signature scheme '${scheme}'`);
+  const scheme = parseRingScheme(getString(j, 'scheme'));
   const letter = fixedFromHex(getString(j, 'letter'), 32, 'letter');
   const action = parseSignatureAction(getString(j, 'action'));
   const ringDigest = fixedFromHex(getString(j, 'ring_digest'), 32, 'ring_digest');
@@ -116,7 +127,9 @@ export function coSignatureFromJson(input: JsonValue | string | Uint8Array): CoS
     if (e instanceof CandorError && e.message.startsWith('hex')) throw e.withContext('signature');
     throw e;
   }
-  return { letter, action, ringDigest, signature };
+  return scheme === LRS2_SCHEME
+    ? { letter, action, ringDigest, signature, scheme }
+    : { letter, action, ringDigest, signature };
 }
 
 // Signs `letter` (or withdraws from it) as ring member `signerIndex` (SignLetter).
@@ -138,14 +151,82 @@ export function signLetter(
   };
 }
 
+// Signs with candor-lrs-v2 over `ring`, the organization's whole roster (SignLetterV2).
+export function signLetterV2(
+  letterId: Uint8Array,
+  action: SignatureAction,
+  ring: Ring,
+  signerIndex: number,
+  secret: Uint8Array,
+  rng: Rng = systemRng,
+): CoSignature {
+  const statement = letterStatement(letterId, action);
+  const sig = lrs2Sign(letterId, statement, ring, signerIndex, secret, rng);
+  return {
+    letter: letterId.slice(),
+    action,
+    ringDigest: ring.digest.slice(),
+    signature: encodeLrs2Signature(sig),
+    scheme: LRS2_SCHEME,
+  };
+}
+
 // Verifies `sig` over `ring` and returns its linking tag (VerifyCoSignature): the digest must
-// match first ('verification failed'), then the length ('invalid argument'), then
-// candor-lrs-v1 itself.
+// match first ('verification failed'), then the length ('invalid argument'), then the
+// scheme's equations. A v1 signature is checked over a bucket, a v2 one over a whole roster.
 export function verifyCoSignature(sig: CoSignature, ring: Ring): Uint8Array {
   if (!bytesEqual(sig.ringDigest, ring.digest)) {
     throw verificationFailed('the signature was made over a different ring');
   }
+  const statement = letterStatement(sig.letter, sig.action);
+  if (sig.scheme === LRS2_SCHEME) {
+    const lrs2 = decodeLrs2Signature(sig.signature, ring.size);
+    lrs2Verify(sig.letter, statement, ring, lrs2);
+    return lrs2.tag;
+  }
   const lrs = decodeLrsSignature(sig.signature, ring.size);
-  lrsVerify(sig.letter, letterStatement(sig.letter, sig.action), ring, lrs);
+  lrsVerify(sig.letter, statement, ring, lrs);
   return lrs.tag;
+}
+
+// Verifies candor-lrs-v2 co-signatures over one ring together (VerifyCoSignaturesV2): result i
+// is sigs[i]'s tag, or the error that VerifyCoSignature would give it. `rng` draws the batch
+// weights (systemRng: the signers cannot predict them).
+export function verifyCoSignaturesV2(
+  sigs: readonly CoSignature[],
+  ring: Ring,
+  rng: Rng = systemRng,
+): (Uint8Array | CandorError)[] {
+  const out: (Uint8Array | CandorError)[] = [];
+  const items: { event: Uint8Array; message: Uint8Array; signature: ReturnType<typeof decodeLrs2Signature> }[] = [];
+  const where: number[] = [];
+  sigs.forEach((sig, i) => {
+    try {
+      if (sig.scheme !== LRS2_SCHEME) {
+        throw invalidArgument('a candor-lrs-v1 signature cannot be checked over a whole roster');
+      }
+      if (!bytesEqual(sig.ringDigest, ring.digest)) {
+        throw verificationFailed('the signature was made over a different ring');
+      }
+      const signature = decodeLrs2Signature(sig.signature, ring.size);
+      out.push(signature.tag);
+      items.push({ event: sig.letter, message: letterStatement(sig.letter, sig.action), signature });
+      where.push(i);
+    } catch (e) {
+      if (!(e instanceof CandorError)) throw e;
+      out.push(e);
+    }
+  });
+  for (const bad of lrs2VerifyBatch(ring, items, rng)) {
+    // Checked alone only when it failed the batch, for the precise reason.
+    const item = items[bad]!;
+    try {
+      lrs2Verify(item.event, item.message, ring, item.signature, rng);
+      out[where[bad]!] = verificationFailed('the signature does not verify in a batch');
+    } catch (e) {
+      if (!(e instanceof CandorError)) throw e;
+      out[where[bad]!] = e;
+    }
+  }
+  return out;
 }

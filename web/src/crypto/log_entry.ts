@@ -31,6 +31,7 @@ import {
   type OrganizationSettings,
 } from './policy.js';
 import { isValidBoxPublicKey } from './keys.js';
+import { LRS2_MAX_DIGITS, LRS2_SCHEME } from './lrs2.js';
 import { emptyRoot } from './merkle.js';
 import { parseWebManifest, webReleaseId } from './web_release.js';
 import { isValidPoint } from './ristretto.js';
@@ -124,7 +125,8 @@ export interface CoSignatureEvent {
   slug: string;
   action: SignatureAction;
   ringDigest: Uint8Array;
-  signature: Uint8Array; // candor-lrs-v1 wire bytes, 32·(n+2)
+  signature: Uint8Array; // v1: 32·(n+2) bytes over a bucket of n; v2: 32·(10+8m) bytes
+  scheme?: typeof LRS2_SCHEME; // a sixth field; absent: candor-lrs-v1 (five fields)
 }
 export interface SignatureBatchEvent {
   kind: 'signature-batch';
@@ -287,7 +289,12 @@ function validate(
     case 'cosignature': {
       checkSlug(kind, slugBytes(event.slug));
       const n = event.signature.length;
-      if (n < 32 * 3 || n % 32 !== 0 || n / 32 - 2 > MAX_RING_SIZE) {
+      if (event.scheme === LRS2_SCHEME) {
+        const words = n / 32;
+        if (n % 32 !== 0 || words < 18 || (words - 10) % 8 !== 0 || (words - 10) / 8 > LRS2_MAX_DIGITS) {
+          throw invalid(kind, `a candor-lrs-v2 signature must be 32·(10+8m) bytes, 1 ≤ m ≤ ${LRS2_MAX_DIGITS}`);
+        }
+      } else if (n < 32 * 3 || n % 32 !== 0 || n / 32 - 2 > MAX_RING_SIZE) {
         throw invalid(
           kind,
           `the signature must be 32·(n+2) bytes for a ring of 1 to ${MAX_RING_SIZE} members`,
@@ -400,6 +407,7 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
         utf8(event.action),
         event.ringDigest,
         event.signature,
+        ...(event.scheme === LRS2_SCHEME ? [utf8(LRS2_SCHEME)] : []),
       ]);
     case 'signature-batch':
       return trBytes(label, [
@@ -519,7 +527,11 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
       return { kind, letter, rosterVersions };
     }
     case 'cosignature': {
-      count(5);
+      // Five fields for candor-lrs-v1 (as before v2 existed), six with the scheme for v2.
+      if (f.length !== 6) count(5);
+      if (f.length === 6 && !bytesEqual(f[5]!, utf8(LRS2_SCHEME))) {
+        throw invalid(kind, `the sixth field must be the scheme '${LRS2_SCHEME}'`);
+      }
       const letter = fixedField(kind, 'the letter id', f[0]!, 32);
       let action!: SignatureAction;
       rethrowAs(kind, () => {
@@ -533,6 +545,7 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
         action,
         ringDigest: fixedField(kind, 'the ring digest', f[3]!, 32),
         signature: f[4]!.slice(),
+        ...(f.length === 6 ? { scheme: LRS2_SCHEME } : {}),
       };
     }
     case 'signature-batch':
@@ -674,8 +687,10 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
         slug: event.slug,
         action: event.action,
         ring_digest: toHex(event.ringDigest),
-        ring_size: event.signature.length / 32 - 2,
         signature_sha256: toHex(sha256(event.signature)),
+        // A v1 signature's length gives its bucket's size; a v2 one is over the whole pinned
+        // roster, whose size the entry does not say.
+        ...(event.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME } : { ring_size: event.signature.length / 32 - 2 }),
       };
     case 'signature-batch':
       return {

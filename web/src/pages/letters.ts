@@ -316,6 +316,12 @@ function recountResult(view: LetterView, r: RecountResult): HTMLElement {
         r.withdrawals > 0 ? `; ${plural(r.withdrawals, 'signature')} withdrawn` : '',
         r.duplicatesDropped > 0 ? `; ${plural(r.duplicatesDropped, 'duplicate')} counted once` : '',
         '.',
+        // Each signature's anonymity set: a whole roster (candor-lrs-v2) or one bucket (v1).
+        r.wholeRosterSignatures === r.signaturesChecked && r.signaturesChecked > 0
+          ? ' Each signer is hidden among every member of their organization.'
+          : r.wholeRosterSignatures > 0
+            ? ` ${plural(r.wholeRosterSignatures, 'signer')} hidden among every member of their organization, the others among a group of it.`
+            : '',
       ),
       r.complete
         ? h('p', { 'data-testid': 'verify-complete' }, 'Nothing is left out: the log’s own record of its contents at that tree head shows every batch of this letter.')

@@ -19,6 +19,7 @@ import {
 import { dumpJson, parseJson, type JsonObject, type JsonValue } from '../../src/crypto/json.js';
 import { letterRingsFromBundle, findSignerRing, signPublishProof } from '../../src/crypto/signer.js';
 import { decodeLrsSignature, lrsVerify } from '../../src/crypto/lrs.js';
+import { LRS2_SCHEME } from '../../src/crypto/lrs2.js';
 import { publishProofEvent, publishProofMessage, type Letter } from '../../src/crypto/letter.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { generateMemberKeys } from '../../src/crypto/keys.js';
@@ -37,6 +38,7 @@ import {
   publishLetter,
   removeMember,
   snapshotRings,
+  snapshotWholeRings,
   TestLog,
   type PendingSignature,
   type TestOrg,
@@ -76,13 +78,16 @@ function scenario(): Scenario {
   };
   const letterId = publishLetter(log, letter, [state, usaid]);
   const rings = snapshotRings([state, usaid]);
+  const wholes = snapshotWholeRings([state, usaid]);
   addMember(log, state, generateMemberKeys(rng)); // too late for this letter
   const s = (org: TestOrg, who: number, action: PendingSignature['action'] = 'sign'): PendingSignature => ({ org, who, action });
-  appendBatch(log, letterId, 1n, [s(state, 0), s(state, 1), s(state, 2), s(usaid, 0), s(usaid, 1), s(state, 5, 'withdraw')], rng, rings);
+  // candor-lrs-v2 over the whole roster; one key's v1 and v2 signatures carry the same tag.
+  const w = (org: TestOrg, who: number, action: PendingSignature['action'] = 'sign'): PendingSignature => ({ org, who, action, scheme: LRS2_SCHEME });
+  appendBatch(log, letterId, 1n, [s(state, 0), w(state, 1), s(state, 2), w(usaid, 0), s(usaid, 1), w(state, 5, 'withdraw')], rng, rings, wholes);
   log.append({ kind: 'organization-settings', slug: 'usaid', settings: { ...DEFAULT_SETTINGS, minRingSize: 21 } });
-  appendBatch(log, letterId, 2n, [s(state, 0), s(state, 5), s(usaid, 2), s(usaid, 0, 'withdraw')], rng, rings);
+  appendBatch(log, letterId, 2n, [w(state, 0), s(state, 5), w(usaid, 2), s(usaid, 0, 'withdraw')], rng, rings, wholes);
   // usaid 0 withdraws a second time: the first withdrawal (batch 2) is the one that counts.
-  appendBatch(log, letterId, 3n, [s(state, 1, 'withdraw'), s(usaid, 3), s(usaid, 4), s(usaid, 0), s(usaid, 0, 'withdraw')], rng, rings);
+  appendBatch(log, letterId, 3n, [s(state, 1, 'withdraw'), w(usaid, 3), s(usaid, 4), w(usaid, 0), w(usaid, 0, 'withdraw')], rng, rings, wholes);
   const bundle = log.bundle(letterId, log.select(letterId));
   return { log, letterId, bundle, text: dumpJson(letterBundleToJson(bundle)), orgs: [state, usaid] };
 }
@@ -100,6 +105,9 @@ describe('letter bundles in the browser', () => {
       ['usaid', 4, 21, 21n],
     ]);
     expect([r.total, r.signaturesChecked, r.withdrawals, r.duplicatesDropped, r.batches]).toEqual([6, 15, 3, 2, 3]);
+    // 8 of the 15 are candor-lrs-v2 over a whole roster; tags link across schemes (state 5
+    // withdrew with v2 and signed with v1; usaid 0 signed with v2 after a v1 withdrawal).
+    expect(r.wholeRosterSignatures).toBe(8);
     expect(r.timeline.map((t) => [t.signersAfter, ...t.signersAfterByOrg])).toEqual([
       [5, 3, 2], // state 5's withdrawal (batch 1) takes effect with its signature (batch 2)
       [5, 3, 2],
@@ -619,6 +627,10 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
             ['an unnamed organization', { ...ev, slug: 'dos' }],
             ['another ring digest', { ...ev, ringDigest: new Uint8Array(32).fill(5) }],
             ['another letter', { ...ev, letter: new Uint8Array(32).fill(6) }],
+            // The scheme is part of what a signature says: it cannot be relabelled.
+            ev.scheme === LRS2_SCHEME
+              ? ['labelled candor-lrs-v1', (({ scheme: _, ...v1 }) => v1)(ev)]
+              : ['labelled candor-lrs-v2', { ...ev, scheme: LRS2_SCHEME }],
           ];
         case 'signature-batch':
           return [

@@ -3,13 +3,14 @@
 // in batches, a signed tree head. The cross-implementation tests hand these bundles to
 // `candor verify --bundle` and compare its report with the browser's.
 import { toHex } from '../../src/crypto/bytes.js';
-import { signLetter } from '../../src/crypto/cosignature.js';
+import { signLetter, signLetterV2, type CoSignature } from '../../src/crypto/cosignature.js';
 import { generateSignKeyPair, type SignKeyPair } from '../../src/crypto/ed25519.js';
 import { generateMemberKeys, type MemberKeys } from '../../src/crypto/keys.js';
 import { bucketRoster, computeLetterId, MAX_RING_SIZE, type Letter, type SignatureAction } from '../../src/crypto/letter.js';
 import { decodeLogEntry, encodeLogEntry, type LogEvent } from '../../src/crypto/log_entry.js';
 import { decodeStateLeaf, LogState, type StateLeaf, type StateLeafProof } from '../../src/crypto/log_state.js';
 import { Ring } from '../../src/crypto/lrs.js';
+import { LRS2_SCHEME } from '../../src/crypto/lrs2.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
 import type { LetterBundle } from '../../src/crypto/bundle.js';
@@ -149,6 +150,12 @@ export interface PendingSignature {
   org: TestOrg;
   who: number;
   action: SignatureAction;
+  scheme?: typeof LRS2_SCHEME; // over the whole roster; absent: candor-lrs-v1 over a bucket
+}
+
+// Each organization's whole roster as one ring (candor-lrs-v2) for a letter that pins `orgs` now.
+export function snapshotWholeRings(orgs: TestOrg[]): Map<TestOrg, Ring> {
+  return new Map(orgs.map((org) => [org, Ring.create(org.members.map((m) => m.ring.publicKey))]));
 }
 
 // Publishes `letter` pinning every named organization's current version.
@@ -165,6 +172,7 @@ export function appendBatch(
   signatures: PendingSignature[],
   rng: SeededRng,
   rings: Map<TestOrg, { ring: Ring; index: number }[]> = new Map(),
+  wholes: Map<TestOrg, Ring> = new Map(),
 ): void {
   const order = signatures.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
@@ -173,8 +181,15 @@ export function appendBatch(
   }
   for (const i of order) {
     const s = signatures[i]!;
-    const r = rings.get(s.org)?.[s.who] ?? ringOf(s.org, s.who);
-    const sig = signLetter(letterId, s.action, r.ring, r.index, s.org.members[s.who]!.ring.secret, rng);
+    const secret = s.org.members[s.who]!.ring.secret;
+    let sig: CoSignature;
+    if (s.scheme === LRS2_SCHEME) {
+      const whole = wholes.get(s.org) ?? Ring.create(s.org.members.map((m) => m.ring.publicKey));
+      sig = signLetterV2(letterId, s.action, whole, whole.indexOf(s.org.members[s.who]!.ring.publicKey)!, secret, rng);
+    } else {
+      const r = rings.get(s.org)?.[s.who] ?? ringOf(s.org, s.who);
+      sig = signLetter(letterId, s.action, r.ring, r.index, secret, rng);
+    }
     log.append({
       kind: 'cosignature',
       letter: letterId,
@@ -182,6 +197,7 @@ export function appendBatch(
       action: s.action,
       ringDigest: sig.ringDigest,
       signature: sig.signature,
+      ...(sig.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME } : {}),
     });
   }
   log.append({
