@@ -1,14 +1,18 @@
 // The page's side of workers/keys.worker.ts: create, open and re-encrypt key files with
-// Argon2id without freezing the page.
+// Argon2id, and make candor-lrs-v2 co-signatures over whole rosters, without freezing the page.
+import type { CoSignature } from './crypto/cosignature.js';
 import type { MemberKeys } from './crypto/keys.js';
+import type { SignatureAction } from './crypto/letter.js';
 
 export type KeyRequest =
   | { id: number; op: 'create'; passphrase: string }
   | { id: number; op: 'open'; file: Uint8Array; passphrase: string }
-  | { id: number; op: 'passwd'; file: Uint8Array; passphrase: string; newPassphrase: string };
+  | { id: number; op: 'passwd'; file: Uint8Array; passphrase: string; newPassphrase: string }
+  // members: the ring's keys, 32 bytes each, in roster order.
+  | { id: number; op: 'sign-v2'; letterId: Uint8Array; action: SignatureAction; members: Uint8Array; index: number; secret: Uint8Array };
 
 export type KeyResponse =
-  | { id: number; ok: true; file?: Uint8Array; keys?: MemberKeys }
+  | { id: number; ok: true; file?: Uint8Array; keys?: MemberKeys; cosignature?: CoSignature }
   | { id: number; ok: false; code: string; message: string };
 
 // A failure of the key worker with the crypto core's error code ('unauthenticated' for a
@@ -79,4 +83,20 @@ export async function changePassphrase(
 ): Promise<Uint8Array> {
   const r = await call({ op: 'passwd', file, passphrase, newPassphrase });
   return r.file!;
+}
+
+// A candor-lrs-v2 co-signature (signLetterV2) made in the worker: at 10^4 members it takes a
+// few seconds, during which the page keeps answering. The secret goes to the worker (this
+// browser) and nowhere else; the worker forgets it when done.
+export async function signLetterV2InWorker(
+  letterId: Uint8Array,
+  action: SignatureAction,
+  members: readonly Uint8Array[],
+  index: number,
+  secret: Uint8Array,
+): Promise<CoSignature> {
+  const flat = new Uint8Array(32 * members.length);
+  members.forEach((m, i) => flat.set(m, 32 * i));
+  const r = await call({ op: 'sign-v2', letterId, action, members: flat, index, secret: secret.slice() });
+  return r.cosignature!;
 }

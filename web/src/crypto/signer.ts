@@ -5,12 +5,13 @@
 //   const bundle = await (await fetch(`/api/v1/letters/${id}/bundle?signatures=0`)).arrayBuffer();
 //   const rings = letterRingsFromBundle(new Uint8Array(bundle), { expectedLogKey });
 //   const mine = findSignerRing(rings, keys.ring.publicKey);   // tell the member mine.ring.size
-//   const sig = signLetter(rings.letterId, 'sign', mine.ring, mine.index, keys.ring.secret);
+//   const sig = signLetterV2(rings.letterId, 'sign', mine.ring, mine.index, keys.ring.secret);
 //   body = { organization: mine.org, signature: coSignatureToJson(sig) }
 //
 // letterRingsFromBundle checks the tree head's signature (against expectedLogKey when given),
 // every entry's inclusion proof, finds the letter's entry, replays each named organization's
-// roster up to the pinned version and splits it into rings by the bucket rule. Errors:
+// roster up to the pinned version: the whole roster is the candor-lrs-v2 ring, and the
+// bucket rule splits it into the candor-lrs-v1 rings. Errors:
 // 'corrupt data' ("the server sent …") for a malformed reply, 'verification failed' for a
 // failed check, as the command line reports them.
 import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
@@ -26,7 +27,9 @@ import {
   type Letter,
 } from './letter.js';
 import { decodeLogEntry, toRosterEvent, type LetterEvent } from './log_entry.js';
+import type { RingScheme } from './cosignature.js';
 import { encodeLrsSignature, lrsSign, Ring } from './lrs.js';
+import { LRS2_SCHEME } from './lrs2.js';
 import { hashLeaf, verifyInclusion } from './merkle.js';
 import { systemRng, type Rng } from './rng.js';
 import { Roster, type RosterEvent } from './roster.js';
@@ -35,7 +38,8 @@ import { verifySignedTreeHead, type SignedTreeHead } from './tree_head.js';
 export interface LetterRingsOrg {
   slug: string;
   version: bigint; // the pinned roster version
-  rings: Ring[]; // by the bucket rule, in bucket order
+  rings: Ring[]; // candor-lrs-v1: by the bucket rule, in bucket order
+  members: Uint8Array[]; // candor-lrs-v2: the whole roster, in roster order
 }
 
 export interface LetterRings {
@@ -172,7 +176,7 @@ export function letterRingsFromBundle(
     const rings = bucketRoster(roster.members(), options.maxRing ?? MAX_RING_SIZE).map((bucket) =>
       Ring.create(bucket),
     );
-    return { slug, version, rings };
+    return { slug, version, rings, members: roster.members() };
   });
   return { letterId, letter: letterEvent.letter, orgs, logKey, treeHead };
 }
@@ -180,23 +184,41 @@ export function letterRingsFromBundle(
 export interface SignerRing {
   org: string; // the organization the signature is made for
   rosterVersion: bigint;
-  ring: Ring; // the signer's anonymity set: tell the member ring.size before signing
+  // The signer's anonymity set: tell the member its size before signing. candor-lrs-v2: the
+  // whole roster; v1: the bucket that holds the key.
+  ring: Ring;
   index: number; // the signer's position in the ring
+  scheme: RingScheme;
 }
 
-// The first ring (in the letter's organization order, then bucket order) holding
-// `ringPublic`, optionally only within organization `org`. Errors: 'not found' when the key
-// is in none ("only members enrolled before it was published may sign it"); 'failed
-// precondition' when that ring is smaller than minRing (default 20): nothing must be sent.
+// The ring to sign in: by default (candor-lrs-v2) the whole roster of the first organization
+// (in the letter's order) that lists `ringPublic`; with scheme v1, the bucket that holds it.
+// Optionally only within organization `org`. Errors: 'not found' when the key is in none
+// ("only members enrolled before it was published may sign it"); 'failed precondition' when
+// that ring is smaller than minRing (default 20): nothing must be sent.
+// Each organization's whole-roster ring, made once per fetched roster (≈ 1 s at 10^5 keys).
+const wholeRings = new WeakMap<LetterRingsOrg, Ring>();
+function wholeRing(org: LetterRingsOrg): Ring {
+  let ring = wholeRings.get(org);
+  if (ring === undefined) {
+    ring = Ring.create(org.members);
+    wholeRings.set(org, ring);
+  }
+  return ring;
+}
+
 export function findSignerRing(
   rings: LetterRings,
   ringPublic: Uint8Array,
-  options: { org?: string; minRing?: number } = {},
+  options: { org?: string; minRing?: number; scheme?: RingScheme } = {},
 ): SignerRing {
   const minRing = options.minRing ?? DEFAULT_MIN_RING_SIZE;
+  const scheme = options.scheme ?? LRS2_SCHEME;
   for (const candidate of rings.orgs) {
     if (options.org !== undefined && candidate.slug !== options.org) continue;
-    for (const ring of candidate.rings) {
+    const lists = candidate.members.some((m) => bytesEqual(m, ringPublic));
+    const choices = scheme === LRS2_SCHEME ? (lists ? [wholeRing(candidate)] : []) : candidate.rings;
+    for (const ring of choices) {
       const index = ring.indexOf(ringPublic);
       if (index === undefined) continue;
       if (ring.size < minRing) {
@@ -205,7 +227,7 @@ export function findSignerRing(
           `your ring has ${ring.size} members; signing within fewer than ${minRing} could single you out, so nothing was sent`,
         );
       }
-      return { org: candidate.slug, rosterVersion: candidate.version, ring, index };
+      return { org: candidate.slug, rosterVersion: candidate.version, ring, index, scheme };
     }
   }
   throw new CandorError(

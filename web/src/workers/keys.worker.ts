@@ -1,9 +1,12 @@
 // Argon2id runs here, off the page's thread: at the pinned cost (MEMLIMIT_MODERATE, 256 MiB)
 // it takes a second or more, and the page must keep answering (and keep announcing progress)
-// meanwhile. The worker holds nothing between requests.
+// meanwhile. So does the candor-lrs-v2 signer (seconds at 10^4 members). The worker holds
+// nothing between requests.
 import { ready, wipe } from '../crypto/sodium.js';
 import { changeKeyFilePassphrase, openKeyFile, sealKeyFile } from '../crypto/keyfile.js';
 import { generateMemberKeys } from '../crypto/keys.js';
+import { signLetterV2 } from '../crypto/cosignature.js';
+import { Ring } from '../crypto/lrs.js';
 import { isCandorError } from '../crypto/errors.js';
 import type { KeyRequest, KeyResponse } from '../keyworker.js';
 
@@ -28,6 +31,12 @@ scope.onmessage = (event) => {
         const keys = openKeyFile(req.file, req.passphrase);
         scope.postMessage({ id: req.id, ok: true, keys });
         wipe(keys.ring.secret, keys.box.secret); // the page got a copy
+      } else if (req.op === 'sign-v2') {
+        const members: Uint8Array[] = [];
+        for (let i = 0; i < req.members.length; i += 32) members.push(req.members.subarray(i, i + 32));
+        const cosignature = signLetterV2(req.letterId, req.action, Ring.create(members), req.index, req.secret);
+        wipe(req.secret);
+        scope.postMessage({ id: req.id, ok: true, cosignature });
       } else {
         const file = changeKeyFilePassphrase(req.file, req.passphrase, req.newPassphrase);
         scope.postMessage({ id: req.id, ok: true, file });

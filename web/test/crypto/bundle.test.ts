@@ -159,7 +159,9 @@ describe('letter bundles in the browser', () => {
       ['usaid', 21n, [21]],
     ]);
     const mine = findSignerRing(rings, usaid.members[7]!.ring.publicKey);
-    expect([mine.org, mine.index, mine.ring.size]).toEqual(['usaid', 7, 21]);
+    expect([mine.org, mine.index, mine.ring.size, mine.scheme]).toEqual(['usaid', 7, 21, 'candor-lrs-v2']);
+    const bucket = findSignerRing(rings, usaid.members[7]!.ring.publicKey, { scheme: 'candor-lrs-v1' });
+    expect([bucket.org, bucket.index, bucket.ring.size, bucket.scheme]).toEqual(['usaid', 7, 21, 'candor-lrs-v1']);
     // The member enrolled after the letter may not sign it; a small minimum refuses.
     expectCandorError(() => findSignerRing(rings, state.members.at(-1)!.ring.publicKey), 'not found');
     expectCandorError(() => findSignerRing(rings, usaid.members[7]!.ring.publicKey, { minRing: 22 }), 'failed precondition');
@@ -808,11 +810,21 @@ describe.skipIf(!CANDOR_BIN)('letter bundles: the browser and `candor verify --b
     expect(rings.orgs[0]!.rings.map((r) => r.size)).toEqual([2050, 2050]);
     const inSecond = big.members.findIndex((m) => rings.orgs[0]!.rings[1]!.indexOf(m.ring.publicKey) !== undefined);
     const inFirst = big.members.findIndex((m) => rings.orgs[0]!.rings[0]!.indexOf(m.ring.publicKey) !== undefined);
-    appendBatch(log, letterId, 1n, [{ org: big, who: inFirst, action: 'sign' }, { org: big, who: inSecond, action: 'sign' }], rng);
+    // And one with candor-lrs-v2, hidden among all 4,100 (what findSignerRing picks by default).
+    const whole = findSignerRing(rings, big.members[77]!.ring.publicKey);
+    expect([whole.ring.size, whole.index]).toEqual([4100, 77]);
+    appendBatch(
+      log,
+      letterId,
+      1n,
+      [{ org: big, who: inFirst, action: 'sign' }, { org: big, who: inSecond, action: 'sign' }, { org: big, who: 77, action: 'sign', scheme: LRS2_SCHEME }],
+      rng,
+    );
     const text = dumpJson(letterBundleToJson(log.bundle(letterId, log.select(letterId))));
     const out = expectSame('two buckets', text);
     expect(out.verified).toBe(true);
     expect(out.text).toContain('"ring_sizes":[2050,2050]');
-    expect(out.text).toContain('"total":2');
+    expect(out.text).toContain('"total":3');
+    expect(out.text).toContain('"whole_roster_signatures":1');
   }, 180_000);
 });
