@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
       ->default_val(spec.threads);
   app.add_option("--out,-o", out, "Write the bundle here")->required();
   CLI11_PARSE(app, argc, argv);
-  spec.scheme =
-      scheme == "v2" ? candor::domain::RingScheme::kV2 : candor::domain::RingScheme::kV1;
+  spec.scheme = scheme == "v2" ? candor::domain::RingScheme::kV2 : candor::domain::RingScheme::kV1;
 
   auto fixture = candor::tools::MakeLetterFixture(spec);
   if (!fixture.ok()) {

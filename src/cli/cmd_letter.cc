@@ -52,7 +52,7 @@ struct LetterRings {
   struct Org {
     std::string slug;
     std::uint64_t version = 0;
-    std::vector<crypto::Ring> rings;      // candor-lrs-v1: the buckets (RosterRings)
+    std::vector<crypto::Ring> rings;     // candor-lrs-v1: the buckets (RosterRings)
     std::vector<crypto::Point> members;  // candor-lrs-v2: the whole roster, in roster order
   };
   std::vector<Org> orgs;
@@ -187,6 +187,7 @@ struct PublishOptions {
   LogTrust trust;
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
+  std::string scheme = "v2";
 };
 
 Status RunPublish(const PublishOptions& o) {
@@ -202,9 +203,29 @@ Status RunPublish(const PublishOptions& o) {
   // pin), as the log proves it at a trusted head (security review H4).
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, org, head, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(const domain::RingScheme scheme,
+                          domain::ParseRingScheme("candor-lrs-" + o.scheme));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
-  auto signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key,
-                                     domain::kMaxRingSize, o.min_ring);
+  // candor-lrs-v2 (the default) proves membership of the whole roster; v1 of one bucket.
+  std::optional<crypto::Lrs2Ring> whole;
+  std::size_t index = 0;
+  Result<domain::SignerRing> signer = Error(ErrorCode::kNotFound, "");
+  if (scheme == domain::RingScheme::kV2) {
+    const auto& members = state.roster.members();
+    auto at = std::find(members.begin(), members.end(), keys.ring.public_key);
+    if (at != members.end()) {
+      CANDOR_ASSIGN_OR_RETURN(whole, domain::WholeRosterRing(members));
+      index = static_cast<std::size_t>(at - members.begin());
+      if (Status small = domain::CheckMinRing(whole->size(), o.min_ring); !small.ok()) {
+        signer = small.error();
+      } else {
+        signer = domain::SignerRing{whole->ring(), index};
+      }
+    }
+  } else {
+    signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key,
+                                  domain::kMaxRingSize, o.min_ring);
+  }
   if (!signer.ok()) {
     if (signer.error().code() == ErrorCode::kNotFound)
       return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
@@ -246,16 +267,25 @@ Status RunPublish(const PublishOptions& o) {
                     org, slots));
   }
   const std::uint64_t slot = free[crypto::UniformBelow(crypto::DefaultRng(), free.size())];
-  CANDOR_ASSIGN_OR_RETURN(
-      crypto::LrsSignature proof,
-      crypto::LrsSign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
-                      ring, signer->index, keys.ring.secret, crypto::DefaultRng()));
+  const crypto::Digest32 event = domain::PublishQuotaEvent(org, window, slot);
+  const crypto::Bytes message = domain::PublishProofMessage(id);
+  crypto::Bytes proof;
+  if (whole) {
+    CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::Lrs2Sign(event, message, *whole, index,
+                                                       keys.ring.secret, crypto::DefaultRng()));
+    proof = sig.Encode();
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::LrsSign(event, message, ring, signer->index,
+                                                      keys.ring.secret, crypto::DefaultRng()));
+    proof = sig.Encode();
+  }
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},
             {"window", window},
             {"slot", slot},
-            {"proof", crypto::ToHex(proof.Encode())}};
+            {"proof", crypto::ToHex(proof)},
+            {"scheme", domain::RingSchemeName(scheme)}};
   CANDOR_ASSIGN_OR_RETURN(Json reply, PostJson(server, "/api/v1/letters/member", body, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::string got, StrField(reply, "id"));
   if (got != crypto::ToHex(id))
@@ -343,12 +373,11 @@ Status RunLetterSign(const LetterSignOptions& o) {
   }
   const auto action =
       o.withdraw ? domain::SignatureAction::kWithdraw : domain::SignatureAction::kSign;
-  CANDOR_ASSIGN_OR_RETURN(
-      domain::CoSignature sig,
-      whole ? domain::SignLetterV2(id, action, *whole, *index, keys.ring.secret,
-                                   crypto::DefaultRng(), std::move(masks))
-            : domain::SignLetter(id, action, *bucket, *index, keys.ring.secret,
-                                 crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig,
+                          whole ? domain::SignLetterV2(id, action, *whole, *index, keys.ring.secret,
+                                                       crypto::DefaultRng(), std::move(masks))
+                                : domain::SignLetter(id, action, *bucket, *index, keys.ring.secret,
+                                                     crypto::DefaultRng()));
   CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, whole ? domain::VerifyCoSignature(sig, *whole)
                                                    : domain::VerifyCoSignature(sig, *bucket));
   Json body{{"organization", org->slug}, {"signature", domain::CoSignatureToJson(sig)}};
@@ -550,6 +579,11 @@ void RegisterLetterCommands(CLI::App& app, int* exit_code) {
   p->add_option("--key", publish->key, "Your key file")->required();
   p->add_option("--org", publish->org,
                 "Which of the letter's organizations you prove membership of (default: the first)");
+  p->add_option("--scheme", publish->scheme,
+                "v2: prove membership of the whole roster (candor-lrs-v2); v1: of one bucket of "
+                "at most 4,096 members, for servers older than candor-lrs-v2")
+      ->check(CLI::IsMember({"v1", "v2"}))
+      ->default_val("v2");
   p->add_option("--min-ring", publish->min_ring, "Refuse to prove membership within fewer members")
       ->capture_default_str();
   p->add_option("--passphrase-file", publish->passphrase.file,

@@ -782,8 +782,8 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   // whole roster (its ring built only when some signature needs it).
   std::vector<SignatureJob> jobs;
   std::vector<std::size_t> org_of_job;
-  std::vector<std::size_t> v1_jobs;                           // positions in jobs
-  std::vector<std::vector<std::size_t>> v2_jobs(org_count);   // per organization
+  std::vector<std::size_t> v1_jobs;                          // positions in jobs
+  std::vector<std::vector<std::size_t>> v2_jobs(org_count);  // per organization
   std::vector<std::optional<crypto::Lrs2Ring>> whole(org_count);
   jobs.reserve(cosignatures.size());
   for (std::size_t p : cosignatures) {
@@ -799,12 +799,11 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
         whole[k].emplace(std::move(*made));
       }
       if (cosig.ring_digest != whole[k]->digest()) {
-        return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
-                                  crypto::ToHex(cosig.ring_digest) +
-                                  ", but a candor-lrs-v2 signature is over the whole roster of " +
-                                  Quote(cosig.slug) + " at roster version " +
-                                  std::to_string(letter.roster_versions[k]) + " (" +
-                                  crypto::ToHex(whole[k]->digest()) + ")");
+        return VerificationFailed(
+            Where(b, p, &events[p]) + ": names ring " + crypto::ToHex(cosig.ring_digest) +
+            ", but a candor-lrs-v2 signature is over the whole roster of " + Quote(cosig.slug) +
+            " at roster version " + std::to_string(letter.roster_versions[k]) + " (" +
+            crypto::ToHex(whole[k]->digest()) + ")");
       }
       v2_jobs[k].push_back(jobs.size());
       jobs.push_back(SignatureJob{p, &cosig, nullptr});

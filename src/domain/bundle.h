@@ -220,7 +220,8 @@ Result<BundleReport> VerifyLetterBundle(const nlohmann::json& bundle, const Bund
 
 // A machine-readable report (`candor verify --json`): {"letter_id", "title", "log_public_key",
 // "tree_head", "organizations":[{"slug","roster_version","roster_size","ring_sizes",
-// "signers"}…], "total", "signatures_checked", "whole_roster_signatures", "withdrawals", "duplicates_dropped", "batches",
+// "signers"}…], "total", "signatures_checked", "whole_roster_signatures", "withdrawals",
+// "duplicates_dropped", "batches",
 // "timeline":[{"batch","count","published_at_ms","log_index","signers_after",
 // "signers_after_by_org"}…]}.
 nlohmann::json BundleReportToJson(const BundleReport& report);

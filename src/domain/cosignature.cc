@@ -173,6 +173,23 @@ std::vector<Result<crypto::Point>> VerifyCoSignaturesV2(std::span<const CoSignat
   return out;
 }
 
+Result<crypto::Point> VerifyRingSignature(const crypto::Ring& ring, const crypto::Digest32& event,
+                                          crypto::ByteSpan message, crypto::ByteSpan wire) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature sig,
+                          crypto::LrsSignature::Decode(wire, ring.size()));
+  CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(event, message, ring, sig));
+  return sig.tag;
+}
+
+Result<crypto::Point> VerifyRingSignature(const crypto::Lrs2Ring& ring,
+                                          const crypto::Digest32& event, crypto::ByteSpan message,
+                                          crypto::ByteSpan wire) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Lrs2Signature sig,
+                          crypto::Lrs2Signature::Decode(wire, ring.size()));
+  CANDOR_RETURN_IF_ERROR(crypto::Lrs2Verify(event, message, ring, sig));
+  return sig.tag;
+}
+
 Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Ring& ring) {
   if (sig.scheme != RingScheme::kV1) {
     return InvalidArgument("a candor-lrs-v2 signature cannot be checked over a bucket ring");

@@ -60,6 +60,16 @@ Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Ri
 // The same for a candor-lrs-v2 `sig` over `ring`.
 Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Lrs2Ring& ring);
 
+// Verifies a membership proof (a ring signature `wire` on `event` and `message`, as cables and
+// member-published letters carry) and returns its tag: candor-lrs-v1 over a bucket `ring`, or
+// candor-lrs-v2 over a whole-roster `ring`. Errors: kInvalidArgument for a malformed signature,
+// kVerificationFailed when it does not verify.
+Result<crypto::Point> VerifyRingSignature(const crypto::Ring& ring, const crypto::Digest32& event,
+                                          crypto::ByteSpan message, crypto::ByteSpan wire);
+Result<crypto::Point> VerifyRingSignature(const crypto::Lrs2Ring& ring,
+                                          const crypto::Digest32& event, crypto::ByteSpan message,
+                                          crypto::ByteSpan wire);
+
 // Verifies candor-lrs-v2 co-signatures over one ring together (crypto::Lrs2VerifyBatch, with
 // weights from `weights`): result i is sigs[i]'s tag, or why it does not verify (the same
 // errors as VerifyCoSignature).

@@ -196,8 +196,8 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CoSignatureEvent e;
     if (f.size() == 6) {
       if (Text(f[5]) != crypto::kLrs2Scheme) {
-        return Invalid(kind, "the sixth field must be the scheme '" +
-                                 std::string(crypto::kLrs2Scheme) + "'");
+        return Invalid(
+            kind, "the sixth field must be the scheme '" + std::string(crypto::kLrs2Scheme) + "'");
       }
       e.scheme = RingScheme::kV2;
     }

@@ -1217,10 +1217,11 @@ class SqlTransaction final : public Transaction {
     return Run(kReads, [&]() -> Result<std::vector<CoSignatureRecord>> {
       // substr(…, 1, 0): empty bytes of the column's type, on both engines.
       CANDOR_ASSIGN_OR_RETURN(
-          auto rows, conn_->Query("SELECT letter_id, tag, action, organization_id, ring_digest, "
-                                  "substr(signature, 1, 0), batch, log_index, scheme FROM cosignatures "
-                                  "WHERE letter_id = ? AND batch IS NOT NULL ORDER BY log_index",
-                                  {letter_id}));
+          auto rows,
+          conn_->Query("SELECT letter_id, tag, action, organization_id, ring_digest, "
+                       "substr(signature, 1, 0), batch, log_index, scheme FROM cosignatures "
+                       "WHERE letter_id = ? AND batch IS NOT NULL ORDER BY log_index",
+                       {letter_id}));
       return DecodeAll(rows, &DecodeCoSignature);
     });
   }
@@ -1695,11 +1696,11 @@ class SqlTransaction final : public Transaction {
 
   // One row each, as stored (callers run them inside Run).
   Status InsertCoSignatureRow(const CoSignatureRecord& c) {
-    return Done(conn_->Exec(std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id,
-                             c.ring_digest, c.signature, c.batch, c.log_index,
-                             static_cast<int>(c.scheme)}));
+    return Done(conn_->Exec(
+        std::string("INSERT INTO cosignatures (") + kCoSignatureColumns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {c.letter_id, c.tag, static_cast<int>(c.action), c.organization_id, c.ring_digest,
+         c.signature, c.batch, c.log_index, static_cast<int>(c.scheme)}));
   }
   Status InsertCableRow(const CableRecord& c) {
     return Done(

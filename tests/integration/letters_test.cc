@@ -12,13 +12,13 @@
 #include <set>
 
 #include "crypto/keyfile.h"
+#include "crypto/lrs2.h"
 #include "crypto/lrs_testing.h"
 #include "crypto/transcript.h"
-#include "crypto/lrs2.h"
 #include "domain/bundle.h"
-#include "domain/log_entry.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
+#include "domain/log_entry.h"
 #include "forensics.h"
 #include "log/rfc9162.h"
 #include "server_fixture.h"
@@ -633,6 +633,69 @@ TEST_P(LetterTest, AMemberPublishesWithAMembershipProofThatRevealsNobody) {
   auto r = Post(crypto::ToHex(id), "state", SignAs(crypto::ToHex(id), ring, state[5]));
   ASSERT_EQ(r.status, 202);
   EXPECT_NE(JsonOf(r)["receipt"]["tag"], crypto::ToHex(proof.tag));
+}
+
+// Issue 14: a candor-lrs-v2 membership proof is over the whole roster (here three v1 buckets);
+// it uses the same slot tags as v1, so switching schemes gives no second slot.
+TEST_P(LetterTest, AMemberPublishesWithAWholeRosterProof) {
+  Stop();
+  config_.max_ring_size = 25;
+  config_.member_letter_quota = 1;
+  Start();
+  MakeOrg("state");
+  auto state = EnrollMembers("state", 60, 8);
+  const crypto::Lrs2Ring whole = *domain::WholeRosterRing(Points(state));
+  auto prove = [&](const domain::Letter& letter, const crypto::MemberKeys& k,
+                   const crypto::Lrs2Ring& ring) {
+    return crypto::Lrs2Sign(domain::PublishQuotaEvent("state", PublishWindow(), 0),
+                            domain::PublishProofMessage(domain::ComputeLetterId(letter)), ring,
+                            *ring.ring().IndexOf(k.ring.public_key), k.ring.secret, sig_rng_)
+        ->Encode();
+  };
+  auto body_of = [&](const domain::Letter& letter, const crypto::Ring& ring,
+                     const crypto::Bytes& proof, const char* scheme) {
+    Json body = MemberLetterBody(letter, ring, proof);
+    body["scheme"] = scheme;
+    return body;
+  };
+  const domain::Letter letter = StateLetter("Whole", "Any of sixty.");
+  const crypto::Bytes proof = prove(letter, state[5], whole);
+  // Refused: the proof labelled v1 (no bucket has the whole roster's digest); a v2 proof over
+  // one bucket; a tampered one; an unknown scheme.
+  EXPECT_EQ(Call("POST", "/api/v1/letters/member",
+                 body_of(letter, whole.ring(), proof, "candor-lrs-v1").dump())
+                .status,
+            400);
+  auto buckets = domain::BucketRoster(Points(state), 25);
+  const crypto::Lrs2Ring bucket = *crypto::Lrs2Ring::Create(
+      *crypto::Ring::Create(buckets[*domain::BucketOf(buckets, state[5].ring.public_key)]));
+  auto r =
+      Call("POST", "/api/v1/letters/member",
+           body_of(letter, bucket.ring(), prove(letter, state[5], bucket), "candor-lrs-v2").dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, ::testing::HasSubstr("must be over the whole of 'state'")) << r.body;
+  crypto::Bytes bad = proof;
+  bad[bad.size() - 32] ^= 1;  // s2: still a canonical scalar, now a false one
+  EXPECT_EQ(Call("POST", "/api/v1/letters/member",
+                 body_of(letter, whole.ring(), bad, "candor-lrs-v2").dump())
+                .status,
+            422);
+  EXPECT_EQ(Call("POST", "/api/v1/letters/member",
+                 body_of(letter, whole.ring(), proof, "candor-lrs-v9").dump())
+                .status,
+            400);
+  auto ok = Call("POST", "/api/v1/letters/member",
+                 body_of(letter, whole.ring(), proof, "candor-lrs-v2").dump());
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  // The same member's second letter in the same (only) slot, now with a v1 proof in their
+  // bucket: the same tag, refused.
+  const domain::Letter second = StateLetter("Again", "Another.");
+  const crypto::Ring bucket_v1 = bucket.ring();
+  auto again = Call(
+      "POST", "/api/v1/letters/member",
+      MemberLetterBody(second, bucket_v1, ProveMembership(second, bucket_v1, state[5]).Encode())
+          .dump());
+  EXPECT_EQ(again.status, 409) << again.body;
 }
 
 // Security review M6: members may publish only a few letters per period each, counted by

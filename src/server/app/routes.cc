@@ -1265,13 +1265,18 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         f.Required("window", window);
         f.Required("slot", slot);
         f.Required("proof", proof_hex);
+        std::optional<std::string> scheme_name;  // candor-lrs-v1 when absent
+        f.Optional("scheme", scheme_name);
         CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(
+            domain::RingScheme scheme,
+            domain::ParseRingScheme(scheme_name.value_or(std::string(crypto::kLrsScheme))));
         CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(letter_json));
         CANDOR_ASSIGN_OR_RETURN(auto digest,
                                 crypto::FixedFromHex<crypto::Digest32>(digest_hex, "ring_digest"));
         CANDOR_ASSIGN_OR_RETURN(crypto::Bytes proof, crypto::FromHex(proof_hex));
-        CANDOR_ASSIGN_OR_RETURN(auto id,
-                                s->PublishLetterAsMember(letter, org, digest, window, slot, proof));
+        CANDOR_ASSIGN_OR_RETURN(
+            auto id, s->PublishLetterAsMember(letter, org, digest, window, slot, proof, scheme));
         return Ok({{"id", crypto::ToHex(id)}}, 201);
       }),
       Heavy()));

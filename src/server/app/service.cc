@@ -542,6 +542,30 @@ Result<std::shared_ptr<const crypto::Lrs2Ring>> Service::WholeRingAt(store::Tran
   return ring;
 }
 
+Result<crypto::Point> Service::ProofRing::Verify(const crypto::Digest32& event,
+                                                 crypto::ByteSpan message,
+                                                 crypto::ByteSpan wire) const {
+  return whole ? domain::VerifyRingSignature(*whole, event, message, wire)
+               : domain::VerifyRingSignature(*bucket, event, message, wire);
+}
+
+Result<std::optional<Service::ProofRing>> Service::ProofRingAt(store::Transaction& tx,
+                                                               std::int64_t org_id,
+                                                               std::int64_t version,
+                                                               domain::RingScheme scheme,
+                                                               const crypto::Digest32& digest) {
+  ProofRing out;
+  if (scheme == domain::RingScheme::kV2) {
+    CANDOR_ASSIGN_OR_RETURN(out.whole, WholeRingAt(tx, org_id, version));
+    if (out.whole->digest() != digest) return std::optional<ProofRing>();
+    return std::optional<ProofRing>(std::move(out));
+  }
+  CANDOR_ASSIGN_OR_RETURN(out.buckets, RingsAt(tx, org_id, version));
+  out.bucket = domain::FindRing(*out.buckets, digest);
+  if (out.bucket == nullptr) return std::optional<ProofRing>();
+  return std::optional<ProofRing>(std::move(out));
+}
+
 Result<Service::RosterSummary> Service::GetRosterSummary(std::string_view slug, bool with_digest) {
   return roster_summaries_.GetOrRead(store_, std::make_pair(std::string(slug), with_digest),
                                      [&] { return ReadRosterSummary(slug, with_digest); });

@@ -347,14 +347,14 @@ class Service {
   Result<domain::LetterId> PublishLetter(const Principal& who, const domain::Letter& letter);
   // Anonymous: a member publishes, proving membership of `slug` (one of the letter's
   // organizations) with a ring signature (domain::PublishQuotaEvent of `window` and `slot`)
-  // over one of the rings of its current roster, named by `ring_digest`. `window` must be the
+  // over its current roster (candor-lrs-v1: one of its rings, named by `ring_digest`;
+  // candor-lrs-v2: the whole roster, whose digest `ring_digest` must be). `window` must be the
   // current one and `slot` below the quota; a slot a member used already (its tag is stored)
   // is kAlreadyExists.
-  Result<domain::LetterId> PublishLetterAsMember(const domain::Letter& letter,
-                                                 std::string_view slug,
-                                                 const crypto::Digest32& ring_digest,
-                                                 std::uint64_t window, std::uint64_t slot,
-                                                 crypto::ByteSpan proof);
+  Result<domain::LetterId> PublishLetterAsMember(
+      const domain::Letter& letter, std::string_view slug, const crypto::Digest32& ring_digest,
+      std::uint64_t window, std::uint64_t slot, crypto::ByteSpan proof,
+      domain::RingScheme scheme = domain::RingScheme::kV1);
   // The publishing window now and the (slot, tag) pairs used in it (the same shape as a cable
   // quota), so that a member's client can pick a free slot without asking anything.
   Result<CableQuotaView> MemberLetterQuota(std::string_view slug);
@@ -588,6 +588,22 @@ class Service {
                                                               std::int64_t version);
   static constexpr std::size_t kWholeRingsMembers = std::size_t{1} << 21;
   WeightedCache<VersionKey, crypto::Lrs2Ring> whole_rings_{kWholeRingsMembers};
+  // The ring an anonymous membership proof (a cable's, a member-published letter's) names: of
+  // candor-lrs-v1, the ring of the roster version whose digest it is; of candor-lrs-v2, the
+  // whole roster, whose digest it must be. Shares the cached rings.
+  struct ProofRing {
+    std::shared_ptr<const std::vector<crypto::Ring>> buckets;  // keeps `bucket` alive
+    const crypto::Ring* bucket = nullptr;                      // candor-lrs-v1
+    std::shared_ptr<const crypto::Lrs2Ring> whole;             // candor-lrs-v2
+    std::size_t size() const { return whole ? whole->size() : bucket->size(); }
+    // domain::VerifyRingSignature over the ring.
+    Result<crypto::Point> Verify(const crypto::Digest32& event, crypto::ByteSpan message,
+                                 crypto::ByteSpan wire) const;
+  };
+  // Empty when `digest` names no ring of `scheme` at that version.
+  Result<std::optional<ProofRing>> ProofRingAt(store::Transaction& tx, std::int64_t org_id,
+                                               std::int64_t version, domain::RingScheme scheme,
+                                               const crypto::Digest32& digest);
 
   // Public reads kept while the store is unchanged (stamped_cache.h).
   StampedCache<int, std::optional<tlog::SignedTreeHead>> latest_tree_head_{1};

@@ -171,11 +171,9 @@ Result<CableQuotaView> Service::MemberLetterQuota(std::string_view slug) {
   return QuotaViewOf(window, config_.member_letter_window_ms, config_.member_letter_quota, used);
 }
 
-Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& letter,
-                                                        std::string_view slug,
-                                                        const crypto::Digest32& ring_digest,
-                                                        std::uint64_t window, std::uint64_t slot,
-                                                        crypto::ByteSpan proof) {
+Result<domain::LetterId> Service::PublishLetterAsMember(
+    const domain::Letter& letter, std::string_view slug, const crypto::Digest32& ring_digest,
+    std::uint64_t window, std::uint64_t slot, crypto::ByteSpan proof, domain::RingScheme scheme) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   if (slot >= config_.member_letter_quota) {
     return InvalidArgument("'slot' must be below " + std::to_string(config_.member_letter_quota));
@@ -196,7 +194,7 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   // The ring is read in a read snapshot and the proof verified outside any transaction: an
   // anonymous request must never hold the writer lock (shared by every server on PostgreSQL)
   // through an O(n) ring verification (security review H5).
-  std::optional<crypto::Ring> ring;
+  std::optional<ProofRing> ring;
   std::int64_t org_id = 0;
   std::int64_t version = 0;
   {
@@ -204,23 +202,22 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
     CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
     org_id = org.id;
     CANDOR_ASSIGN_OR_RETURN(version, tx->LatestRosterVersion(org.id));
-    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(*tx, org.id, version));
-    if (const crypto::Ring* found = domain::FindRing(*rings, ring_digest)) ring = *found;
+    CANDOR_ASSIGN_OR_RETURN(ring, ProofRingAt(*tx, org.id, version, scheme, ring_digest));
   }
   if (!ring) {
-    return InvalidArgument("the membership proof is not over a ring of '" + std::string(slug) +
-                           "''s current roster: fetch the roster again and retry");
+    return InvalidArgument(
+        std::string(scheme == domain::RingScheme::kV2
+                        ? "a candor-lrs-v2 membership proof must be over the whole of '"
+                        : "the membership proof is not over a ring of '") +
+        std::string(slug) + "''s current roster: fetch the roster again and retry");
   }
-  auto sig = crypto::LrsSignature::Decode(proof, ring->size());
-  if (!sig.ok())
-    return InvalidArgument("the membership proof is malformed: " + sig.error().message());
-  Status ok = crypto::LrsVerify(domain::PublishQuotaEvent(slug, window, slot),
-                                domain::PublishProofMessage(id), *ring, *sig);
-  if (!ok.ok()) {
-    if (ok.error().code() == ErrorCode::kVerificationFailed) {
+  auto tag = ring->Verify(domain::PublishQuotaEvent(slug, window, slot),
+                          domain::PublishProofMessage(id), proof);
+  if (!tag.ok()) {
+    if (tag.error().code() == ErrorCode::kVerificationFailed) {
       return Error(ErrorCode::kVerificationFailed, "the membership proof does not verify");
     }
-    return InvalidArgument("the membership proof is malformed: " + ok.error().message());
+    return InvalidArgument("the membership proof is malformed: " + tag.error().message());
   }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   // The proof is over the roster as it was when read; if it changed since, the ring may not
@@ -233,9 +230,9 @@ Result<domain::LetterId> Service::PublishLetterAsMember(const domain::Letter& le
   }
   // One tag per member per (window, slot): a second letter in a used slot is refused.
   CANDOR_ASSIGN_OR_RETURN(
-      bool fresh, tx->InsertLetterPublishTag(
-                      org_id, static_cast<std::int64_t>(window), static_cast<std::int64_t>(slot),
-                      store::Blob(sig->tag.span().begin(), sig->tag.span().end())));
+      bool fresh, tx->InsertLetterPublishTag(org_id, static_cast<std::int64_t>(window),
+                                             static_cast<std::int64_t>(slot),
+                                             store::Blob(tag->span().begin(), tag->span().end())));
   if (!fresh) {
     return Error(ErrorCode::kAlreadyExists,
                  "you have used this publishing slot already: members may publish " +
@@ -456,9 +453,8 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
                            pinned);
   }
   if (whole && ring->digest() != sig.ring_digest) {
-    return InvalidArgument(
-        "a candor-lrs-v2 signature must be over the whole roster: " + pinned + ", digest " +
-        crypto::ToHex(ring->digest()));
+    return InvalidArgument("a candor-lrs-v2 signature must be over the whole roster: " + pinned +
+                           ", digest " + crypto::ToHex(ring->digest()));
   }
   if (Status small = domain::CheckMinRing(ring->size(), config_.min_ring_size); !small.ok()) {
     return InvalidArgument(small.error().message());  // 400, as before: the signer chose the ring
@@ -634,7 +630,7 @@ Result<std::size_t> Service::PublishBatchIn() {
       const crypto::Bytes entry = domain::EncodeLogEntry(domain::CoSignatureEvent{
           id, slug, FromStore(s.action), *digest, s.signature,
           s.scheme == store::CoSignatureScheme::kLrsV2 ? domain::RingScheme::kV2
-                                                        : domain::RingScheme::kV1});
+                                                       : domain::RingScheme::kV1});
       CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
       s.batch = batch;
       s.log_index = static_cast<std::int64_t>(index);
