@@ -6,6 +6,7 @@
 #include "crypto/envelope.h"
 #include "crypto/receipt.h"
 #include "crypto/ristretto.h"
+#include "domain/cosignature.h"
 #include "domain/letter.h"
 
 namespace candor::cli {
@@ -45,7 +46,8 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
     return Error(ErrorCode::kFailedPrecondition,
                  "this organization has no reviewers who can receive cables yet; nothing was sent");
   }
-  auto signer = domain::SignerRingOf(in.roster, me.ring.public_key, in.max_ring, in.min_ring);
+  auto signer =
+      domain::MemberRingOf(in.roster, me.ring.public_key, in.scheme, in.max_ring, in.min_ring);
   if (!signer.ok()) {
     if (signer.error().code() == ErrorCode::kNotFound) {
       return Error(ErrorCode::kFailedPrecondition,
@@ -55,8 +57,7 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
     return Error(signer.error().code(),
                  signer.error().message() + ": so few would hide you; nothing was sent");
   }
-  const crypto::Ring& ring = signer->ring;
-  const std::size_t index = signer->index;
+  const crypto::Ring& ring = signer->ring();
 
   // A free quota slot, chosen at random so the slot says nothing about earlier cables.
   const std::vector<std::uint64_t> free =
@@ -103,6 +104,7 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
   header.quota_window = in.quota_window;
   header.recipients = in.reviewers;
   header.access_hash = keys.access_hash;
+  header.scheme = in.scheme;
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(header));
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(header);
   // Padded to its size bucket before encryption, so the upload's size says only its order
@@ -113,14 +115,12 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
   if (!env.ok()) return env.error();
   const crypto::Bytes envelope = env->Encode();
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
-  CANDOR_ASSIGN_OR_RETURN(crypto::LrsSignature sig,
-                          crypto::LrsSign(out.id, digest.span(), ring, index, me.ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(const crypto::Bytes sig_bytes,
+                          signer->Sign(out.id, digest.span(), me.ring.secret, rng));
   CANDOR_ASSIGN_OR_RETURN(
-      crypto::LrsSignature quota,
-      crypto::LrsSign(domain::CableQuotaEvent(in.organization, in.quota_window, slot),
-                      digest.span(), ring, index, me.ring.secret, rng));
-  const crypto::Bytes sig_bytes = sig.Encode();
-  const crypto::Bytes quota_bytes = quota.Encode();
+      const crypto::Bytes quota_bytes,
+      signer->Sign(domain::CableQuotaEvent(in.organization, in.quota_window, slot), digest.span(),
+                   me.ring.secret, rng));
   crypto::Bytes author_sig;
   out.request = Json{{"header", domain::CableHeaderToJson(header)},
                      {"envelope", crypto::ToHex(envelope)},
@@ -178,16 +178,25 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
                                                      std::to_string(header.roster_version) +
                                                      ", which is no roster epoch of the log");
   }
-  auto rings = domain::RingsAt(state, header.roster_version, max_ring);
-  if (!rings.ok()) {
+  auto members = state.roster.members(header.roster_version);
+  if (!members.ok()) {
     return Error(ErrorCode::kVerificationFailed, "forged: the cable names roster version " +
                                                      std::to_string(header.roster_version) +
                                                      ", which the log does not hold");
   }
-  const crypto::Ring* ring = domain::FindRing(*rings, header.ring_digest);
-  if (ring == nullptr)
+  // The ring the header names: v2 the whole logged roster, v1 one of its buckets.
+  domain::MemberRing named;
+  named.scheme = header.scheme;
+  if (header.scheme == domain::RingScheme::kV2) {
+    auto whole = domain::WholeRosterRing(*members);
+    if (whole.ok() && whole->digest() == header.ring_digest) named.whole.emplace(std::move(*whole));
+  } else if (auto rings = domain::RosterRings(*members, max_ring); rings.ok()) {
+    if (const crypto::Ring* r = domain::FindRing(*rings, header.ring_digest)) named.bucket = *r;
+  }
+  if (!named.whole && !named.bucket)
     return Error(ErrorCode::kVerificationFailed,
                  "forged: the cable's ring is not one of the logged roster's");
+  const crypto::Ring* ring = &named.ring();
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, HexOf(view, "quota_signature"));
@@ -195,12 +204,10 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
     return InvalidArgument("the cable view has no 'quota_slot'");
   }
   const std::uint64_t slot = view["quota_slot"].get<std::uint64_t>();
-  auto sig = crypto::LrsSignature::Decode(sig_bytes, ring->size());
-  auto quota = crypto::LrsSignature::Decode(quota_bytes, ring->size());
-  if (!sig.ok() || !quota.ok() || !crypto::LrsVerify(header.id, digest.span(), *ring, *sig).ok() ||
-      !crypto::LrsVerify(domain::CableQuotaEvent(header.organization, header.quota_window, slot),
-                         digest.span(), *ring, *quota)
-           .ok()) {
+  auto sig = named.Verify(header.id, digest.span(), sig_bytes);
+  auto quota = named.Verify(domain::CableQuotaEvent(header.organization, header.quota_window, slot),
+                            digest.span(), quota_bytes);
+  if (!sig.ok() || !quota.ok()) {
     return Error(ErrorCode::kVerificationFailed,
                  "forged: the cable is not signed by a member of the roster");
   }
@@ -226,7 +233,7 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
     CANDOR_RETURN_IF_ERROR(crypto::LrsVerify(
         header.id, domain::CableAuthorBindingMessage(a.signing_public), self, binding));
     // The binding's tag equals the cable signature's tag exactly when the same key made both.
-    if (sig->tag != binding.tag) {
+    if (*sig != binding.tag) {
       return Error(ErrorCode::kVerificationFailed, "the named author did not sign this cable");
     }
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig, HexOf(view, "author_signature"));

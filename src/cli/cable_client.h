@@ -55,6 +55,8 @@ struct CableInputs {
   std::vector<std::pair<std::int64_t, crypto::Point>> used_tags;  // (slot, tag) of the window
   std::size_t max_ring = domain::kMaxRingSize;
   std::size_t min_ring = domain::kDefaultMinRingSize;
+  // candor-lrs-v2: sign within the whole roster; v1: within the member's bucket.
+  domain::RingScheme scheme = domain::RingScheme::kV2;
 };
 
 struct SealedCable {

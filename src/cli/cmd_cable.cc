@@ -216,6 +216,7 @@ struct WriteOptions {
   std::vector<std::string> attach;
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
+  std::string scheme = "v2";
 };
 
 Status RunWrite(const WriteOptions& o) {
@@ -234,6 +235,7 @@ Status RunWrite(const WriteOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring, state));
+  CANDOR_ASSIGN_OR_RETURN(in.scheme, domain::ParseRingScheme("candor-lrs-" + o.scheme));
   // Who will be able to read it, as the log says, before anything is sealed.
   Say("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}",
       o.org, DescribeReviewers(state));
@@ -532,6 +534,11 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   w->add_option("--receipt-out", write->receipt_out, "Also save the receipt in this new file");
   w->add_option("--min-ring", write->min_ring, "Refuse to send anonymously within fewer members")
       ->capture_default_str();
+  w->add_option("--scheme", write->scheme,
+                "v2: sign within the whole roster (candor-lrs-v2); v1: within one bucket of at "
+                "most 4,096 members, for servers older than candor-lrs-v2")
+      ->check(CLI::IsMember({"v1", "v2"}))
+      ->default_val("v2");
   AddLogTrustOptions(w, write->trust);
   w->add_option("--passphrase-file", write->passphrase.file,
                 "Read the key file's passphrase from this file");

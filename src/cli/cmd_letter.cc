@@ -207,32 +207,15 @@ Status RunPublish(const PublishOptions& o) {
                           domain::ParseRingScheme("candor-lrs-" + o.scheme));
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   // candor-lrs-v2 (the default) proves membership of the whole roster; v1 of one bucket.
-  std::optional<crypto::Lrs2Ring> whole;
-  std::size_t index = 0;
-  Result<domain::SignerRing> signer = Error(ErrorCode::kNotFound, "");
-  if (scheme == domain::RingScheme::kV2) {
-    const auto& members = state.roster.members();
-    auto at = std::find(members.begin(), members.end(), keys.ring.public_key);
-    if (at != members.end()) {
-      CANDOR_ASSIGN_OR_RETURN(whole, domain::WholeRosterRing(members));
-      index = static_cast<std::size_t>(at - members.begin());
-      if (Status small = domain::CheckMinRing(whole->size(), o.min_ring); !small.ok()) {
-        signer = small.error();
-      } else {
-        signer = domain::SignerRing{whole->ring(), index};
-      }
-    }
-  } else {
-    signer = domain::SignerRingOf(state.roster.members(), keys.ring.public_key,
-                                  domain::kMaxRingSize, o.min_ring);
-  }
+  auto signer = domain::MemberRingOf(state.roster.members(), keys.ring.public_key, scheme,
+                                     domain::kMaxRingSize, o.min_ring);
   if (!signer.ok()) {
     if (signer.error().code() == ErrorCode::kNotFound)
       return Error(ErrorCode::kNotFound, "your key is not on '" + org + "''s roster");
     return Error(signer.error().code(), fmt::format("'{}': {}; nothing was sent (see --min-ring)",
                                                     org, signer.error().message()));
   }
-  const crypto::Ring& ring = signer->ring;
+  const crypto::Ring& ring = signer->ring();
   // A free publishing slot of the current window (domain::PublishQuotaEvent): the client finds
   // its own used slots by computing its tags, and asks the server nothing about itself.
   CANDOR_ASSIGN_OR_RETURN(Json quota,
@@ -267,18 +250,10 @@ Status RunPublish(const PublishOptions& o) {
                     org, slots));
   }
   const std::uint64_t slot = free[crypto::UniformBelow(crypto::DefaultRng(), free.size())];
-  const crypto::Digest32 event = domain::PublishQuotaEvent(org, window, slot);
-  const crypto::Bytes message = domain::PublishProofMessage(id);
-  crypto::Bytes proof;
-  if (whole) {
-    CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::Lrs2Sign(event, message, *whole, index,
-                                                       keys.ring.secret, crypto::DefaultRng()));
-    proof = sig.Encode();
-  } else {
-    CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::LrsSign(event, message, ring, signer->index,
-                                                      keys.ring.secret, crypto::DefaultRng()));
-    proof = sig.Encode();
-  }
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::Bytes proof,
+      signer->Sign(domain::PublishQuotaEvent(org, window, slot), domain::PublishProofMessage(id),
+                   keys.ring.secret, crypto::DefaultRng()));
   Json body{{"letter", domain::LetterToJson(letter)},
             {"organization", org},
             {"ring_digest", crypto::ToHex(ring.digest())},

@@ -114,12 +114,13 @@ Bytes CableHeaderBytes(const CableHeader& h) {
       ByteSpan(k)};
   for (const auto& r : h.recipients) parts.push_back(r.span());
   parts.push_back(h.access_hash.span());
+  if (h.scheme == RingScheme::kV2) parts.push_back(AsBytes(RingSchemeName(h.scheme)));
   return crypto::TrParts(kHeaderLabel, parts);
 }
 
 Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
-  // label + 7 fixed parts + up to kMaxCableRecipients + access hash.
-  auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 1);
+  // label + 7 fixed parts + up to kMaxCableRecipients + access hash + scheme.
+  auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 2);
   if (!parts_or.ok())
     return InvalidArgument("the cable header is malformed: " + parts_or.error().message());
   const auto& p = *parts_or;
@@ -146,14 +147,22 @@ Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
   CANDOR_RETURN_IF_ERROR(u64(p[6], &h.quota_window, "the quota window"));
   std::uint64_t k = 0;
   CANDOR_RETURN_IF_ERROR(u64(p[7], &k, "the recipient count"));
-  if (k != p.size() - 9)
+  // Nine parts and the recipients for v1; one more, the scheme, for v2.
+  if (k != p.size() - 9 && k != p.size() - 10)
     return InvalidArgument("cable header: the recipient count does not match the recipients");
   for (std::size_t i = 0; i < k; ++i) {
     crypto::BoxPublicKey r;
     CANDOR_RETURN_IF_ERROR(fixed32(p[8 + i], &r, "a recipient key"));
     h.recipients.push_back(r);
   }
-  CANDOR_RETURN_IF_ERROR(fixed32(p.back(), &h.access_hash, "the access hash"));
+  CANDOR_RETURN_IF_ERROR(fixed32(p[8 + k], &h.access_hash, "the access hash"));
+  if (p.size() == 10 + k) {
+    if (Text(p[9 + k]) != crypto::kLrs2Scheme) {
+      return InvalidArgument("cable header: the part after the access hash must be the scheme '" +
+                             std::string(crypto::kLrs2Scheme) + "'");
+    }
+    h.scheme = RingScheme::kV2;
+  }
   CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
   if (CableHeaderBytes(h) != Bytes(bytes.begin(), bytes.end())) {
     return InvalidArgument("the cable header is not in canonical form");
@@ -164,20 +173,22 @@ Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
 Json CableHeaderToJson(const CableHeader& h) {
   Json recipients = Json::array();
   for (const auto& r : h.recipients) recipients.push_back(crypto::ToHex(r));
-  return Json{{"id", crypto::ToHex(h.id)},
-              {"organization", h.organization},
-              {"author", CableAuthorName(h.author)},
-              {"roster_version", h.roster_version},
-              {"ring_digest", crypto::ToHex(h.ring_digest)},
-              {"quota_window", h.quota_window},
-              {"recipients", recipients},
-              {"access_hash", crypto::ToHex(h.access_hash)}};
+  Json out{{"id", crypto::ToHex(h.id)},
+           {"organization", h.organization},
+           {"author", CableAuthorName(h.author)},
+           {"roster_version", h.roster_version},
+           {"ring_digest", crypto::ToHex(h.ring_digest)},
+           {"quota_window", h.quota_window},
+           {"recipients", recipients},
+           {"access_hash", crypto::ToHex(h.access_hash)}};
+  if (h.scheme == RingScheme::kV2) out["scheme"] = RingSchemeName(h.scheme);
+  return out;
 }
 
 Result<CableHeader> CableHeaderFromJson(const Json& j) {
   Fields f(j, "the cable header");
   CANDOR_RETURN_IF_ERROR(f.Only({"id", "organization", "author", "roster_version", "ring_digest",
-                                 "quota_window", "recipients", "access_hash"}));
+                                 "quota_window", "recipients", "access_hash", "scheme"}));
   CableHeader h;
   CANDOR_ASSIGN_OR_RETURN(h.id, f.Fixed<CableId>("id"));
   CANDOR_ASSIGN_OR_RETURN(h.organization, f.String("organization"));
@@ -199,6 +210,10 @@ Result<CableHeader> CableHeaderFromJson(const Json& j) {
     h.recipients.push_back(key);
   }
   CANDOR_ASSIGN_OR_RETURN(h.access_hash, f.Fixed<crypto::Digest32>("access_hash"));
+  if (j.contains("scheme")) {
+    CANDOR_ASSIGN_OR_RETURN(std::string scheme, f.String("scheme"));
+    CANDOR_ASSIGN_OR_RETURN(h.scheme, ParseRingScheme(scheme));
+  }
   CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
   return h;
 }

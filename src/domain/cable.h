@@ -25,6 +25,7 @@
 #include "crypto/bytes.h"
 #include "crypto/receipt.h"
 #include "domain/calendar.h"
+#include "domain/letter.h"
 #include "domain/policy.h"
 
 namespace candor::domain {
@@ -51,6 +52,9 @@ struct CableHeader {
   std::uint64_t quota_window = 0;                // the rate-limit window the quota signature is for
   std::vector<crypto::BoxPublicKey> recipients;  // reviewers' X25519 keys, in envelope order
   crypto::Digest32 access_hash;                  // crypto::AccessHash of the author's access value
+  // Both ring signatures' scheme: candor-lrs-v2 over the whole roster version, or
+  // candor-lrs-v1 over one bucket of it.
+  RingScheme scheme = RingScheme::kV1;
 
   friend bool operator==(const CableHeader&, const CableHeader&) = default;
 };
@@ -60,7 +64,9 @@ struct CableHeader {
 [[nodiscard]] Status ValidateCableHeader(const CableHeader& header);
 
 //   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
-//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash)
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash [, scheme])
+// where the last part, the ASCII "candor-lrs-v2", is there only for a v2 header (a v1 header
+// keeps the bytes it had before v2 existed).
 // REQUIRES: ValidateCableHeader(header) is OK.
 crypto::Bytes CableHeaderBytes(const CableHeader& header);
 
@@ -68,7 +74,8 @@ crypto::Bytes CableHeaderBytes(const CableHeader& header);
 Result<CableHeader> DecodeCableHeader(crypto::ByteSpan bytes);
 
 // {"id", "organization", "author", "roster_version", "ring_digest", "quota_window",
-//  "recipients": [hex…], "access_hash"}; strict reader (unknown fields, wrong types and
+//  "recipients": [hex…], "access_hash", "scheme"?} ("scheme" written for v2 only; read as
+// candor-lrs-v1 when absent); strict reader (unknown fields, wrong types and
 // malformed hex are errors naming the field).
 nlohmann::json CableHeaderToJson(const CableHeader& header);
 Result<CableHeader> CableHeaderFromJson(const nlohmann::json& j);

@@ -1,5 +1,6 @@
 #include "domain/cosignature.h"
 
+#include <algorithm>
 #include <set>
 
 namespace candor::domain {
@@ -188,6 +189,42 @@ Result<crypto::Point> VerifyRingSignature(const crypto::Lrs2Ring& ring,
                           crypto::Lrs2Signature::Decode(wire, ring.size()));
   CANDOR_RETURN_IF_ERROR(crypto::Lrs2Verify(event, message, ring, sig));
   return sig.tag;
+}
+
+Result<crypto::Bytes> MemberRing::Sign(const crypto::Digest32& event, crypto::ByteSpan message,
+                                       const crypto::SecretScalar& secret, crypto::Rng& rng) const {
+  if (whole) {
+    CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::Lrs2Sign(event, message, *whole, index, secret, rng));
+    return sig.Encode();
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto sig, crypto::LrsSign(event, message, *bucket, index, secret, rng));
+  return sig.Encode();
+}
+
+Result<crypto::Point> MemberRing::Verify(const crypto::Digest32& event, crypto::ByteSpan message,
+                                         crypto::ByteSpan wire) const {
+  return whole ? VerifyRingSignature(*whole, event, message, wire)
+               : VerifyRingSignature(*bucket, event, message, wire);
+}
+
+Result<MemberRing> MemberRingOf(const std::vector<crypto::Point>& roster,
+                                const crypto::Point& member, RingScheme scheme,
+                                std::size_t max_ring, std::size_t min_ring) {
+  MemberRing out;
+  out.scheme = scheme;
+  if (scheme == RingScheme::kV1) {
+    CANDOR_ASSIGN_OR_RETURN(SignerRing signer, SignerRingOf(roster, member, max_ring, min_ring));
+    out.bucket = std::move(signer.ring);
+    out.index = signer.index;
+    return out;
+  }
+  const auto at = std::find(roster.begin(), roster.end(), member);
+  if (at == roster.end()) return Error(ErrorCode::kNotFound, "the key is not on the roster");
+  CANDOR_ASSIGN_OR_RETURN(crypto::Lrs2Ring ring, WholeRosterRing(roster));
+  CANDOR_RETURN_IF_ERROR(CheckMinRing(ring.size(), min_ring));
+  out.whole.emplace(std::move(ring));
+  out.index = static_cast<std::size_t>(at - roster.begin());
+  return out;
 }
 
 Result<crypto::Point> VerifyCoSignature(const CoSignature& sig, const crypto::Ring& ring) {

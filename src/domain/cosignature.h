@@ -70,6 +70,31 @@ Result<crypto::Point> VerifyRingSignature(const crypto::Lrs2Ring& ring,
                                           const crypto::Digest32& event, crypto::ByteSpan message,
                                           crypto::ByteSpan wire);
 
+// The ring a member signs a membership proof in (a cable's two signatures, a member-published
+// letter's proof), of either scheme: candor-lrs-v2 over the whole roster, candor-lrs-v1 over
+// the bucket that holds the member's key.
+struct MemberRing {
+  RingScheme scheme = RingScheme::kV2;
+  std::optional<crypto::Lrs2Ring> whole;  // v2
+  std::optional<crypto::Ring> bucket;     // v1
+  std::size_t index = 0;                  // the member's position in the ring
+
+  const crypto::Ring& ring() const { return whole ? whole->ring() : *bucket; }
+  std::size_t size() const { return ring().size(); }
+  // A ring signature of the scheme on (event, message), as wire bytes.
+  Result<crypto::Bytes> Sign(const crypto::Digest32& event, crypto::ByteSpan message,
+                             const crypto::SecretScalar& secret, crypto::Rng& rng) const;
+  // VerifyRingSignature over the ring.
+  Result<crypto::Point> Verify(const crypto::Digest32& event, crypto::ByteSpan message,
+                               crypto::ByteSpan wire) const;
+};
+// `member`'s ring of `scheme` in `roster` (present keys in roster order), checked against
+// `min_ring` with CheckMinRing. Errors: as SignerRingOf (kNotFound when `member` is not on the
+// roster) and WholeRosterRing.
+Result<MemberRing> MemberRingOf(const std::vector<crypto::Point>& roster,
+                                const crypto::Point& member, RingScheme scheme,
+                                std::size_t max_ring, std::size_t min_ring);
+
 // Verifies candor-lrs-v2 co-signatures over one ring together (crypto::Lrs2VerifyBatch, with
 // weights from `weights`): result i is sigs[i]'s tag, or why it does not verify (the same
 // errors as VerifyCoSignature).

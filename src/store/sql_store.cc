@@ -1582,9 +1582,11 @@ class SqlTransaction final : public Transaction {
   Result<std::vector<std::pair<std::int64_t, Blob>>> ListPublishedCableQuotaTags(
       std::int64_t organization_id, std::int64_t window) override {
     return Run(kReads, [&]() -> Result<std::vector<std::pair<std::int64_t, Blob>>> {
-      // A quota signature ends with its tag (candor-lrs-v1 wire format), so a tag belongs to
-      // a published cable when some published cable of the window and slot ends with it.
-      // substr and length work on bytes alike in SQLite (BLOB) and PostgreSQL (bytea).
+      // A quota signature ends with its tag in the candor-lrs-v1 wire format and begins with
+      // it in candor-lrs-v2's, so a tag belongs to a published cable when some published cable
+      // of the window and slot ends or begins with it. (Another 32-byte field matching a tag
+      // of the same slot by chance is a 2^-256 event.) substr and length work on bytes alike
+      // in SQLite (BLOB) and PostgreSQL (bytea).
       CANDOR_ASSIGN_OR_RETURN(
           auto rows,
           conn_->Query(
@@ -1592,7 +1594,8 @@ class SqlTransaction final : public Transaction {
               "AND q.quota_window = ? AND EXISTS (SELECT 1 FROM cables c WHERE "
               "c.organization_id = q.organization_id AND c.quota_window = q.quota_window "
               "AND c.quota_slot = q.slot AND c.published = 1 AND c.quota_signature IS NOT NULL "
-              "AND substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag) "
+              "AND (substr(c.quota_signature, length(c.quota_signature) - 31, 32) = q.tag "
+              "OR substr(c.quota_signature, 1, 32) = q.tag)) "
               "ORDER BY q.slot, q.tag",
               {organization_id, window}));
       return DecodeAll(rows, &DecodeSlotTag);

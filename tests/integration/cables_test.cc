@@ -380,23 +380,22 @@ TEST_P(CableTest, AnUnpaddedCableIsRefusedThoughItsSignaturesVerify) {
   auto header = domain::CableHeaderFromJson(good.request["header"]);
   ASSERT_TRUE(header.ok()) << header.error().message();
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(*header);
-  const auto buckets = domain::BucketRoster(in.roster, in.max_ring);
-  auto ring = crypto::Ring::Create(buckets[*domain::BucketOf(buckets, me.ring.public_key)]);
+  // The ring of the header's scheme (candor-lrs-v2 by default: the whole roster).
+  auto ring = domain::MemberRingOf(in.roster, me.ring.public_key, header->scheme, in.max_ring, 1);
   ASSERT_TRUE(ring.ok());
-  const std::size_t index = *ring->IndexOf(me.ring.public_key);
   const std::uint64_t slot = good.request["quota_slot"];
   auto reseal = [&](const crypto::Bytes& plaintext) {
     auto env = crypto::SealEnvelope(header_bytes, plaintext, in.reviewers, rng_client_);
     EXPECT_TRUE(env.ok());
     const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env->ciphertext);
-    auto sig = crypto::LrsSign(good.id, digest.span(), *ring, index, me.ring.secret, rng_client_);
-    auto quota = crypto::LrsSign(domain::CableQuotaEvent("state", header->quota_window, slot),
-                                 digest.span(), *ring, index, me.ring.secret, rng_client_);
+    auto sig = ring->Sign(good.id, digest.span(), me.ring.secret, rng_client_);
+    auto quota = ring->Sign(domain::CableQuotaEvent("state", header->quota_window, slot),
+                            digest.span(), me.ring.secret, rng_client_);
     EXPECT_TRUE(sig.ok() && quota.ok());
     Json request = good.request;
     request["envelope"] = crypto::ToHex(env->Encode());
-    request["signature"] = crypto::ToHex(sig->Encode());
-    request["quota_signature"] = crypto::ToHex(quota->Encode());
+    request["signature"] = crypto::ToHex(*sig);
+    request["quota_signature"] = crypto::ToHex(*quota);
     return request;
   };
   domain::CableContent content;
@@ -448,7 +447,10 @@ TEST_P(CableTest, BadSubmissionsOfEveryKindAreRefusedAndChangeNothing) {
   expect(reordered, 409, "reviewers changed");
   Json ring = good.request;
   ring["header"]["ring_digest"] = std::string(64, '1');
-  expect(ring, 400, "not one of the rings");
+  expect(ring, 400, "must be signed over the whole of roster version");
+  Json ring_v1 = ring;  // labelled v1: no bucket has that digest either
+  ring_v1["header"].erase("scheme");
+  expect(ring_v1, 400, "not one of the rings");
   Json version = good.request;
   version["header"]["roster_version"] = 999;
   expect(version, 400, "does not exist");
@@ -536,6 +538,8 @@ TEST_P(CableTest, AQuotaSlotIsSpentOnceWhateverTheEncodingOfItsTag) {
   ASSERT_EQ(Submit(first.request).status, 201);
   cli::CableInputs in = Inputs("state");
   in.used_tags.clear();
+  // The second cable with candor-lrs-v1 (the first was v2): the same tag, the slot is used.
+  in.scheme = domain::RingScheme::kV1;
   cli::CableDraft d{"Second", "Over the quota.", {}, std::nullopt};
   auto second = cli::SealCable(d, in, me, rng_client_);
   ASSERT_TRUE(second.ok()) << second.error().message();
@@ -650,8 +654,8 @@ TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderCablesArrived) {
     std::set<std::string> xmins;
     for (const auto& c : sent) {
       const std::string id = crypto::ToHex(c.id);
-      const std::string tag = c.request["quota_signature"].get<std::string>().substr(
-          c.request["quota_signature"].get<std::string>().size() - 64);
+      const std::string tag =  // candor-lrs-v2 (the client's default): the first 32 bytes
+          c.request["quota_signature"].get<std::string>().substr(0, 64);
       ASSERT_TRUE(cables.count(id) && events.count(id) && quota.count(tag));
       for (const auto* p : {&cables[id], &events[id], &quota[tag]}) xmins.insert(p->xmin);
       orders[0].push_back(cables[id].ctid.first * 100'000 + cables[id].ctid.second);

@@ -237,7 +237,7 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   }
 
   // Everything that needs the roster, read in one snapshot; verification happens outside it.
-  std::optional<crypto::Ring> ring;
+  std::optional<ProofRing> ring;
   std::int64_t org_id = 0;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
@@ -280,12 +280,15 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                        std::to_string(epochs.front()) +
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
-    CANDOR_ASSIGN_OR_RETURN(auto rings,
-                            RingsAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version)));
-    if (const crypto::Ring* found = domain::FindRing(*rings, h.ring_digest)) ring = *found;
+    CANDOR_ASSIGN_OR_RETURN(
+        ring, ProofRingAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version), h.scheme,
+                          h.ring_digest));
     if (!ring) {
-      return InvalidArgument("the ring is not one of the rings of roster version " +
-                             std::to_string(h.roster_version) + " of '" + h.organization + "'");
+      return InvalidArgument(
+          std::string(h.scheme == domain::RingScheme::kV2
+                          ? "a candor-lrs-v2 cable must be signed over the whole of roster version "
+                          : "the ring is not one of the rings of roster version ") +
+          std::to_string(h.roster_version) + " of '" + h.organization + "'");
     }
     const std::size_t min = std::max<std::size_t>(config_.min_ring_size,
                                                   static_cast<std::size_t>(settings.min_ring_size));
@@ -295,19 +298,13 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
     }
   }
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
-  auto sig = crypto::LrsSignature::Decode(sub.signature, ring->size());
+  auto sig = ring->Verify(h.id, digest.span(), sub.signature);
   if (!sig.ok()) return SignatureError(sig.error(), "cable signature");
-  if (auto s = crypto::LrsVerify(h.id, digest.span(), *ring, *sig); !s.ok()) {
-    return SignatureError(s.error(), "cable signature");
-  }
-  auto quota = crypto::LrsSignature::Decode(sub.quota_signature, ring->size());
-  if (!quota.ok()) return SignatureError(quota.error(), "quota signature");
   const crypto::Digest32 quota_event =
       domain::CableQuotaEvent(h.organization, h.quota_window, sub.quota_slot);
-  if (auto s = crypto::LrsVerify(quota_event, digest.span(), *ring, *quota); !s.ok()) {
-    return SignatureError(s.error(), "quota signature");
-  }
-  const store::Blob quota_tag = ToBlob(quota->tag.span());
+  auto quota = ring->Verify(quota_event, digest.span(), sub.quota_signature);
+  if (!quota.ok()) return SignatureError(quota.error(), "quota signature");
+  const store::Blob quota_tag = ToBlob(quota->span());
   const crypto::Bytes author_sig =
       sub.author_signature
           ? crypto::Bytes(sub.author_signature->begin(), sub.author_signature->end())
