@@ -562,9 +562,11 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   // X_j = Σ_k q_{k,j}·P_k + ρ_j·H with q_{k,j} = p_{k,j} for k < N − 1 and the last key taking
   // −Σ_{k<N−1} p_{k,j} (the padding). The variable-time multi-scalar multiplication sees only
   // q + u for a fresh uniform u, and u itself: Σ(q+u)·P − Σu·P.
-  // The masks u and Σu·P: precomputed, or made here.
+  // The masks u and Σu·P: precomputed, or made here from the system's CSPRNG — not from `rng`:
+  // they never change the signature, so a SeededRng reproduces the same bytes, and draws the
+  // same stream, as the browser's signer, which has no masks (tests/vectors/cable.json).
   std::vector<std::vector<GS>> fresh_masks(pre != nullptr ? 0 : m);
-  for (auto& u : fresh_masks) u = DrawMasks(n, rng);
+  for (auto& u : fresh_masks) u = DrawMasks(n, DefaultRng());
   auto masks_of = [&](std::size_t j) -> const std::vector<GS>& {
     return pre != nullptr ? pre->masks[j] : fresh_masks[j];
   };

@@ -87,7 +87,8 @@ struct Lrs2Signature {
 // Signs `message` for `event` as member `signer_index` of `ring`, whose secret is x.
 // Randomness: 32 bytes from rng are hashed with x, the ring, the event and the message into
 // the seed of every nonce (hedged, as in v1: a broken RNG cannot make two different
-// signatures share nonces); the side-channel masks come from rng directly.
+// signatures share nonces); the side-channel masks come from the system's CSPRNG (they never
+// change the signature, so rng's stream is exactly 32 bytes per signature, as in the browser).
 // Side channels: nothing computed from x or signer_index branches or indexes memory, except
 // the multi-scalar multiplications, which only see uniformly masked scalars
 // (docs/LRS-V2.md "Prover: masking").

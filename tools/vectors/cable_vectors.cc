@@ -106,6 +106,7 @@ void SealedVectors(json& out) {
     std::vector<std::uint64_t> used;  // slots whose tag (of this member) the server lists
     std::optional<std::string> author_name;
     std::vector<domain::CableAttachment> attachments;
+    domain::RingScheme scheme = domain::RingScheme::kV1;
   };
   const std::vector<Case> cases = {
       {"an anonymous cable; slot 1 of 3 already used, so the slot is drawn from two",
@@ -122,6 +123,14 @@ void SealedVectors(json& out) {
        {},
        "A. Author",
        {{"memo.txt", "text/plain", Bytes{'m', 'e', 'm', 'o', '\n'}}}},
+      {"a named cable signed within the whole roster (candor-lrs-v2)",
+       104,
+       5,
+       2,
+       {},
+       "B. Author",
+       {},
+       domain::RingScheme::kV2},
   };
   for (const Case& c : cases) {
     const crypto::MemberKeys& me = members[c.member];
@@ -133,6 +142,7 @@ void SealedVectors(json& out) {
     in.quota_window = 2937;
     in.quota_slots = c.slots;
     in.min_ring = 5;
+    in.scheme = c.scheme;
     json used = json::array();
     for (std::uint64_t slot : c.used) {
       const crypto::Point tag = crypto::SecretScalarMult(
@@ -167,6 +177,7 @@ void SealedVectors(json& out) {
            {"body", draft.body},
            {"attachments", attachments}};
     if (c.author_name) v["author_name"] = *c.author_name;
+    v["scheme"] = domain::RingSchemeName(c.scheme);
     v["request"] = sealed->request;
     v["receipt"] = sealed->receipt;
     out.push_back(std::move(v));
@@ -245,6 +256,27 @@ json CableVectors() {
                      {"valid", false},
                      {"description", "the recipient count does not match"},
                      {"bytes", ToHex(wrong)}});
+      // candor-lrs-v2: the scheme as a last part; any other last part is refused.
+      domain::CableHeader v2 = h;
+      v2.scheme = domain::RingScheme::kV2;
+      out.push_back({{"kind", "header"},
+                     {"valid", true},
+                     {"description", "a named cable signed within the whole roster"},
+                     {"header", domain::CableHeaderToJson(v2)},
+                     {"bytes", ToHex(domain::CableHeaderBytes(v2))}});
+      for (const char* last : {"candor-lrs-v1", "candor-lrs-v3", ""}) {
+        const Bytes tail =
+            crypto::Tr("candor/v1/cable-header",
+                       {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("named"),
+                        version, h.ring_digest.span(), window, crypto::U64Le(3),
+                        h.recipients[0].span(), h.recipients[1].span(), h.recipients[2].span(),
+                        h.access_hash.span(), crypto::AsBytes(last)});
+        out.push_back({{"kind", "header"},
+                       {"valid", false},
+                       {"description", std::string("a last part '") + last +
+                                           "' after the access hash (only candor-lrs-v2 is one)"},
+                       {"bytes", ToHex(tail)}});
+      }
       const Bytes author =
           crypto::Tr("candor/v1/cable-header",
                      {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("Named"),

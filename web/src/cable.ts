@@ -38,6 +38,8 @@ import {
 } from './crypto/keys.js';
 import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
 import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring, ringDigestOf } from './crypto/lrs.js';
+import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Verify } from './crypto/lrs2.js';
+import type { RingScheme } from './crypto/cosignature.js';
 import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { systemRng, type Rng } from './crypto/rng.js';
@@ -68,6 +70,9 @@ export interface CableHeader {
   quotaWindow: bigint;
   recipients: Uint8Array[]; // reviewers' X25519 keys, envelope order
   accessHash: Uint8Array;
+  // Both ring signatures' scheme: candor-lrs-v2 over the whole roster version; absent:
+  // candor-lrs-v1 over one bucket of it.
+  scheme?: typeof LRS2_SCHEME;
 }
 
 export function validateCableHeader(h: CableHeader): void {
@@ -93,7 +98,8 @@ export function validateCableHeader(h: CableHeader): void {
 }
 
 //   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
-//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash)
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash [, scheme])
+// where the last part, the ASCII "candor-lrs-v2", is there only for a v2 header.
 export function cableHeaderBytes(h: CableHeader): Uint8Array {
   return tr(
     HEADER_LABEL,
@@ -106,6 +112,7 @@ export function cableHeaderBytes(h: CableHeader): Uint8Array {
     u64le(h.recipients.length),
     ...h.recipients,
     h.accessHash,
+    ...(h.scheme === LRS2_SCHEME ? [utf8(LRS2_SCHEME)] : []),
   );
 }
 
@@ -113,7 +120,7 @@ export function cableHeaderBytes(h: CableHeader): Uint8Array {
 export function decodeCableHeader(bytes: Uint8Array): CableHeader {
   let p: Uint8Array[];
   try {
-    p = splitTranscript(bytes, 1 + 7 + MAX_RECIPIENTS + 1);
+    p = splitTranscript(bytes, 1 + 7 + MAX_RECIPIENTS + 2);
   } catch (e) {
     throw invalidArgument(`the cable header is malformed: ${(e as Error).message}`);
   }
@@ -129,7 +136,14 @@ export function decodeCableHeader(bytes: Uint8Array): CableHeader {
   const author = fromUtf8(p[3]!);
   if (author !== 'named' && author !== 'anonymous') throw invalidArgument('the author must be "named" or "anonymous"');
   const k = u64(p[7]!, 'the recipient count');
-  if (k !== BigInt(p.length - 9)) throw invalidArgument('cable header: the recipient count does not match the recipients');
+  // Nine parts and the recipients for v1; one more, the scheme, for v2.
+  if (k !== BigInt(p.length - 9) && k !== BigInt(p.length - 10)) {
+    throw invalidArgument('cable header: the recipient count does not match the recipients');
+  }
+  const n = Number(k);
+  if (p.length === 10 + n && fromUtf8(p[9 + n]!) !== LRS2_SCHEME) {
+    throw invalidArgument(`cable header: the part after the access hash must be the scheme '${LRS2_SCHEME}'`);
+  }
   const h: CableHeader = {
     id: fixed(p[1]!, 'the cable id'),
     organization: fromUtf8(p[2]!),
@@ -137,8 +151,9 @@ export function decodeCableHeader(bytes: Uint8Array): CableHeader {
     rosterVersion: u64(p[4]!, 'the roster version'),
     ringDigest: fixed(p[5]!, 'the ring digest'),
     quotaWindow: u64(p[6]!, 'the quota window'),
-    recipients: p.slice(8, p.length - 1).map((r) => fixed(r, 'a recipient key')),
-    accessHash: fixed(p[p.length - 1]!, 'the access hash'),
+    recipients: p.slice(8, 8 + n).map((r) => fixed(r, 'a recipient key')),
+    accessHash: fixed(p[8 + n]!, 'the access hash'),
+    ...(p.length === 10 + n ? { scheme: LRS2_SCHEME } : {}),
   };
   validateCableHeader(h);
   if (!bytesEqual(cableHeaderBytes(h), bytes)) throw invalidArgument('the cable header is not in canonical form');
@@ -155,6 +170,7 @@ export function cableHeaderToJson(h: CableHeader): Record<string, unknown> {
     quota_window: Number(h.quotaWindow),
     recipients: h.recipients.map(toHex),
     access_hash: toHex(h.accessHash),
+    ...(h.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME } : {}),
   };
 }
 
@@ -445,6 +461,7 @@ export interface CableInputs {
   ownSlots?: readonly number[];
   minRing?: number;
   maxRing?: number;
+  scheme?: RingScheme; // default candor-lrs-v2
 }
 
 export interface SealedCable {
@@ -475,7 +492,9 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
     throw new CandorError('failed precondition', 'This organization has no reviewers who can receive cables yet. Nothing was sent.');
   }
   const minRing = inputs.minRing ?? DEFAULT_MIN_RING_SIZE;
-  const buckets = bucketRoster(inputs.roster, inputs.maxRing ?? MAX_RING_SIZE);
+  // candor-lrs-v2 (the default): within the whole roster; v1: within the member's bucket.
+  const v2 = (inputs.scheme ?? LRS2_SCHEME) === LRS2_SCHEME;
+  const buckets = v2 ? [inputs.roster] : bucketRoster(inputs.roster, inputs.maxRing ?? MAX_RING_SIZE);
   const bucket = bucketOf(buckets, me.ring.publicKey);
   if (bucket === undefined) {
     throw new CandorError('failed precondition', `Your key is not on the roster of '${inputs.organization}'. Nothing was sent.`);
@@ -536,6 +555,7 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
     quotaWindow: inputs.quotaWindow,
     recipients: inputs.reviewers,
     accessHash: keys.accessHash,
+    ...(v2 ? { scheme: LRS2_SCHEME } : {}),
   };
   validateCableHeader(header);
   const headerBytes = cableHeaderBytes(header);
@@ -545,10 +565,12 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
   const env = sealEnvelope(headerBytes, plaintext, inputs.reviewers, rng);
   wipe(text, plaintext, keys.reply.secret);
   const digest = cableDigest(headerBytes, env.ciphertext);
-  const sig = encodeLrsSignature(lrsSign(id, digest, ring, index, me.ring.secret, rng));
-  const quota = encodeLrsSignature(
-    lrsSign(cableQuotaEvent(inputs.organization, inputs.quotaWindow, slot), digest, ring, index, me.ring.secret, rng),
-  );
+  const sign = (event: Uint8Array): Uint8Array =>
+    v2
+      ? encodeLrs2Signature(lrs2Sign(event, digest, ring, index, me.ring.secret, rng))
+      : encodeLrsSignature(lrsSign(event, digest, ring, index, me.ring.secret, rng));
+  const sig = sign(id);
+  const quota = sign(cableQuotaEvent(inputs.organization, inputs.quotaWindow, slot));
   const request: Record<string, unknown> = {
     header: cableHeaderToJson(header),
     envelope: toHex(encodeEnvelope(env)),
@@ -654,8 +676,10 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly 
     const self = Ring.create([a.ringPublic]);
     const binding = decodeLrsSignature(a.binding, 1);
     lrsVerify(header.id, authorBindingMessage(a.signingPublic), self, binding);
+    // The tag ends a v1 signature and begins a v2 one.
     const sig = fromHex(view.signature ?? '');
-    if (sig.length < 32 || !bytesEqual(sig.subarray(sig.length - 32), binding.tag)) {
+    const tag = header.scheme === LRS2_SCHEME ? sig.subarray(0, 32) : sig.subarray(sig.length - 32);
+    if (sig.length < 32 || !bytesEqual(tag, binding.tag)) {
       throw verificationFailed('the named author did not sign this cable');
     }
     ed25519Verify(cableDigest(headerBytes, env.ciphertext), fixedFromHex(view.author_signature ?? '', 64, 'author signature'), a.signingPublic);
@@ -667,19 +691,26 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly 
 }
 
 // Checks that a member of the roster wrote the cable (security review M3): the header's
-// ring_digest is the digest of one of `rings` — the rings of the header's roster version as the
-// log proves them (org_state.ts ringsAt) — and both ring signatures verify over that ring:
+// ring_digest is the digest of its ring — for candor-lrs-v2 `whole`, the header's roster
+// version as the log proves it; for v1 one of `rings`, that version's buckets (org_state.ts
+// ringsAt) — and both ring signatures verify over that ring by the header's scheme:
 // `signature` with e = cable id and `quota_signature` with e = the quota event of the header's
 // window and the cable's slot, both with m = CableDigest(header, ciphertext). Returns the
 // ring (its members, in ring order: a named author's key must be one of them, openCable).
 // Throws 'verification failed' when the cable was not signed by a member (a malformed
 // signature included), 'invalid argument' for a view that is not a cable's.
-export function verifyCableSignatures(view: CableView, rings: readonly (readonly Uint8Array[])[]): readonly Uint8Array[] {
+export function verifyCableSignatures(
+  view: CableView,
+  rings: readonly (readonly Uint8Array[])[],
+  whole: readonly Uint8Array[] = [],
+): readonly Uint8Array[] {
   if (!view.envelope) throw invalidArgument('the view holds no envelope');
   const headerBytes = fromHex(view.header_bytes);
   const header = decodeCableHeader(headerBytes);
   const env = decodeEnvelope(fromHex(view.envelope));
-  const members = rings.find((r) => bytesEqual(ringDigestOf(r), header.ringDigest));
+  const v2 = header.scheme === LRS2_SCHEME;
+  // v2: the whole roster version (`whole`), v1: one of its buckets (`rings`).
+  const members = (v2 ? [whole] : rings).find((r) => r.length > 0 && bytesEqual(ringDigestOf(r), header.ringDigest));
   if (members === undefined) {
     throw verificationFailed(
       `the cable names ring ${toHex(header.ringDigest)}, which is not a ring of roster version ${header.rosterVersion} of '${header.organization}' in the public log`,
@@ -692,7 +723,9 @@ export function verifyCableSignatures(view: CableView, rings: readonly (readonly
   const digest = cableDigest(headerBytes, env.ciphertext);
   const check = (what: string, event: Uint8Array, hex: string | undefined) => {
     try {
-      lrsVerify(event, digest, ring, decodeLrsSignature(fromHex(hex ?? ''), ring.size));
+      const wire = fromHex(hex ?? '');
+      if (v2) lrs2Verify(event, digest, ring, decodeLrs2Signature(wire, ring.size));
+      else lrsVerify(event, digest, ring, decodeLrsSignature(wire, ring.size));
     } catch (e) {
       if (e instanceof CandorError) throw verificationFailed(`the cable's ${what} does not verify: ${e.message}`);
       throw e;

@@ -1,5 +1,6 @@
 // The page's side of workers/keys.worker.ts: create, open and re-encrypt key files with
 // Argon2id, and make candor-lrs-v2 co-signatures over whole rosters, without freezing the page.
+import type { CableDraft, CableInputs, SealedCable } from './cable.js';
 import type { CoSignature } from './crypto/cosignature.js';
 import type { MemberKeys } from './crypto/keys.js';
 import type { SignatureAction } from './crypto/letter.js';
@@ -9,10 +10,11 @@ export type KeyRequest =
   | { id: number; op: 'open'; file: Uint8Array; passphrase: string }
   | { id: number; op: 'passwd'; file: Uint8Array; passphrase: string; newPassphrase: string }
   // members: the ring's keys, 32 bytes each, in roster order.
-  | { id: number; op: 'sign-v2'; letterId: Uint8Array; action: SignatureAction; members: Uint8Array; index: number; secret: Uint8Array };
+  | { id: number; op: 'sign-v2'; letterId: Uint8Array; action: SignatureAction; members: Uint8Array; index: number; secret: Uint8Array }
+  | { id: number; op: 'seal-cable'; draft: CableDraft; inputs: CableInputs; keys: MemberKeys };
 
 export type KeyResponse =
-  | { id: number; ok: true; file?: Uint8Array; keys?: MemberKeys; cosignature?: CoSignature }
+  | { id: number; ok: true; file?: Uint8Array; keys?: MemberKeys; cosignature?: CoSignature; sealed?: SealedCable }
   | { id: number; ok: false; code: string; message: string };
 
 // A failure of the key worker with the crypto core's error code ('unauthenticated' for a
@@ -99,4 +101,11 @@ export async function signLetterV2InWorker(
   members.forEach((m, i) => flat.set(m, 32 * i));
   const r = await call({ op: 'sign-v2', letterId, action, members: flat, index, secret: secret.slice() });
   return r.cosignature!;
+}
+
+// sealCable in the worker: its two candor-lrs-v2 signatures over the whole roster take seconds
+// at 10^4 members. The keys go to the worker (this browser) and nowhere else.
+export async function sealCableInWorker(draft: CableDraft, inputs: CableInputs, keys: MemberKeys): Promise<SealedCable> {
+  const r = await call({ op: 'seal-cable', draft, inputs, keys });
+  return r.sealed!;
 }

@@ -329,10 +329,11 @@ export function ringsAt(state: OrgState, version: bigint, maxRing = MAX_RING_SIZ
   return bucketRoster(state.roster.members(version), maxRing);
 }
 
-// The ring a member signs a cable within: the bucket of roster version `version` that holds
-// `memberKey`. 'not found' when the key is not in that version.
-export function cableRingFor(state: OrgState, version: bigint, memberKey: Uint8Array, maxRing = MAX_RING_SIZE): Uint8Array[] {
-  const buckets = ringsAt(state, version, maxRing);
+// The ring a member signs a cable within: roster version `version` whole (candor-lrs-v2, what
+// sealCable does by default), or, given `maxRing`, the bucket of it that holds `memberKey`
+// (candor-lrs-v1). 'not found' when the key is not in that version.
+export function cableRingFor(state: OrgState, version: bigint, memberKey: Uint8Array, maxRing?: number): Uint8Array[] {
+  const buckets = maxRing === undefined ? [state.roster.members(version)] : ringsAt(state, version, maxRing);
   const which = bucketOf(buckets, memberKey);
   if (which === undefined) {
     throw new CandorError(

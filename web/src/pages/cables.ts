@@ -12,7 +12,6 @@ import {
   openMessages,
   parseReceipt,
   deriveReceiptKeys,
-  sealCable,
   type CableAttachment,
   type CableEventView,
   type CableMessage,
@@ -25,6 +24,7 @@ import { isCandorError, verificationFailed } from '../crypto/errors.js';
 import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
 import { cableRingFor, type OrgState } from '../crypto/org_state.js';
 import { wipe } from '../crypto/sodium.js';
+import { sealCableInWorker } from '../keyworker.js';
 import { listKeys, onLockChange, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
 import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, LogKeyMismatchError, type TrustedHead } from '../trust.js';
 import { stillHere, titled } from '../router.js';
@@ -326,10 +326,22 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         for (const file of Array.from(files.files ?? [])) {
           attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
         }
-        replace(status, h('p', null, 'Encrypting and signing in this browser…'));
+        // Two signatures within the whole roster: about a millisecond per member (10^4: 10 s).
+        const members = ctx.state.roster.members(ctx.version).length;
+        const seconds = Math.ceil(members / 1000);
+        replace(
+          status,
+          h(
+            'p',
+            null,
+            'Encrypting and signing in this browser…' +
+              (seconds > 2 ? ` This takes about ${seconds.toLocaleString()} seconds: your browser proves you are one of ${members.toLocaleString()} members without saying which.` : ''),
+          ),
+        );
         // The server lists only published cables' slots: skip the ones spent from here too (H1).
         const ownSlots = await spentSlots(key.id, me, key.org, ctx.quota.window);
-        const sealed = sealCable(
+        // In the key worker, so that the page keeps answering meanwhile.
+        const sealed = await sealCableInWorker(
           {
             subject: subject.value.trim(),
             body: body.value,

@@ -310,9 +310,12 @@ const cablePage: StaffPage = async (main, s, params) => {
       canExtend = org.settings.policy.extended_answer !== null;
       reviewerKeys = state.reviewers.map((r) => r.boxPublic); // by account id, as logged
       const header = decodeCableHeader(fromHex(view.header_bytes));
-      // The rings of the cable's roster version; none when the log holds no such version.
+      // The cable's roster version, whole (candor-lrs-v2) and as buckets (v1); none when the
+      // log holds no such version.
       let rings: Uint8Array[][] = [];
+      let whole: Uint8Array[] = [];
       try {
+        whole = state.roster.members(header.rosterVersion);
         rings = ringsAt(state, header.rosterVersion);
       } catch (e) {
         if (!(isCandorError(e) && e.code === 'not found')) throw e;
@@ -324,7 +327,7 @@ const cablePage: StaffPage = async (main, s, params) => {
         forged = `the cable names roster version ${header.rosterVersion}, which is no roster epoch of the log`;
       } else {
         try {
-          ring = verifyCableSignatures(view, rings);
+          ring = verifyCableSignatures(view, rings, whole);
         } catch (e) {
           if (!(isCandorError(e) && e.code === 'verification failed')) throw e;
           forged = e.message;

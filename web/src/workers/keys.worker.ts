@@ -6,6 +6,7 @@ import { ready, wipe } from '../crypto/sodium.js';
 import { changeKeyFilePassphrase, openKeyFile, sealKeyFile } from '../crypto/keyfile.js';
 import { generateMemberKeys } from '../crypto/keys.js';
 import { signLetterV2 } from '../crypto/cosignature.js';
+import { sealCable } from '../cable.js';
 import { Ring } from '../crypto/lrs.js';
 import { isCandorError } from '../crypto/errors.js';
 import type { KeyRequest, KeyResponse } from '../keyworker.js';
@@ -31,6 +32,10 @@ scope.onmessage = (event) => {
         const keys = openKeyFile(req.file, req.passphrase);
         scope.postMessage({ id: req.id, ok: true, keys });
         wipe(keys.ring.secret, keys.box.secret); // the page got a copy
+      } else if (req.op === 'seal-cable') {
+        const sealed = sealCable(req.draft, req.inputs, req.keys);
+        wipe(req.keys.ring.secret, req.keys.box.secret);
+        scope.postMessage({ id: req.id, ok: true, sealed });
       } else if (req.op === 'sign-v2') {
         const members: Uint8Array[] = [];
         for (let i = 0; i < req.members.length; i += 32) members.push(req.members.subarray(i, i + 32));

@@ -39,6 +39,8 @@ import {
 } from '../../src/cable.js';
 import { generateSignKeyPair } from '../../src/crypto/ed25519.js';
 import { bucketRoster } from '../../src/crypto/letter.js';
+import type { RingScheme } from '../../src/crypto/cosignature.js';
+import { LRS2_SCHEME } from '../../src/crypto/lrs2.js';
 import { decodeEnvelope, encodeEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
 import { CandorError } from '../../src/crypto/errors.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
@@ -219,6 +221,7 @@ describe('tests/vectors/cable.json: sealing', () => {
       quotaSlots: v.quota_slots as number,
       usedTags: v.used_tags as { slot: number; tag: string }[],
       minRing: v.min_ring as number,
+      scheme: s(v, 'scheme') as RingScheme,
     };
     const sealed = sealCable(draft, inputs, me, new SeededRng(v.seed as number));
     expect(JSON.parse(JSON.stringify(sealed.request))).toEqual(v.request);
@@ -432,6 +435,7 @@ function decodeCableHeaderFromJson(req: Record<string, unknown>) {
     quotaWindow: BigInt(h.quota_window as number),
     recipients: (h.recipients as string[]).map(hex),
     accessHash: hex(h.access_hash as string),
+    ...(h.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME as typeof LRS2_SCHEME } : {}),
   };
 }
 
@@ -525,7 +529,8 @@ describe("the author's check of the public log", () => {
 describe("the reviewer's check that a member wrote the cable (security review M3)", () => {
   // A cable of member 3 of 20, sealed within its bucket of 8 (maxRing 8: buckets of 7, 7, 6),
   // and the view a reviewer receives.
-  function setUp(author: 'named' | 'anonymous' = 'anonymous') {
+  // Buckets of 8 (candor-lrs-v1) unless `scheme` says v2 (the whole roster of 20).
+  function setUp(author: 'named' | 'anonymous' = 'anonymous', scheme: RingScheme = 'candor-lrs-v1') {
     const rng = new SeededRng(21);
     const members = Array.from({ length: 20 }, () => generateMemberKeys(rng));
     const reviewer = generateMemberKeys(rng);
@@ -540,6 +545,7 @@ describe("the reviewer's check that a member wrote the cable (security review M3
       usedTags: [],
       minRing: 2,
       maxRing: 8,
+      scheme,
     };
     const draft = { subject: 'S', body: 'B', attachments: [], ...(author === 'named' ? { authorName: 'Jordan Lee' } : {}) };
     const sealed = sealCable(draft, inputs, members[3]!, rng);
@@ -554,7 +560,7 @@ describe("the reviewer's check that a member wrote the cable (security review M3
       author_signature: req.author_signature,
       events: [],
     } as unknown as CableView;
-    return { rng, members, roster, inputs, draft, sealed, view, rings: bucketRoster(roster, 8) };
+    return { rng, members, roster, inputs, draft, sealed, view, rings: bucketRoster(roster, 8), reviewer };
   }
 
   it("accepts a member's cable, named or anonymous, and gives its ring size", () => {
@@ -563,6 +569,14 @@ describe("the reviewer's check that a member wrote the cable (security review M3
       const ring = verifyCableSignatures(view, rings);
       expect(ring.length).toBe(sealed.ringSize);
       expect(rings.map((r) => r.map(toHexString))).toContainEqual(ring.map(toHexString));
+      // candor-lrs-v2: within the whole roster, which the reviewer must pass; a bucket will
+      // not do, and a named author's binding tag is found at the signature's start.
+      const whole = setUp(author, 'candor-lrs-v2');
+      expect(verifyCableSignatures(whole.view, whole.rings, whole.roster).map(toHexString)).toEqual(whole.roster.map(toHexString));
+      expect(whole.sealed.ringSize).toBe(20);
+      expectCandorError(() => verifyCableSignatures(whole.view, whole.rings), 'verification failed');
+      const opened = openCable(whole.view, whole.reviewer.box, whole.roster);
+      expect(opened.authorVerified).toBe(author === 'named');
     }
   });
 
