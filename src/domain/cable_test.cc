@@ -9,6 +9,7 @@
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
+#include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "domain/transcript_testing.h"
 
@@ -398,21 +399,21 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       crypto::SecretScalar x;
       const auto xs = hex(v["ring_secret"]);
       std::copy(xs.begin(), xs.end(), x.data());
-      auto signer = SignerRingOf(roster, crypto::PublicFromSecret(x), kMaxRingSize, v["min_ring"]);
+      // The header's scheme says which ring: the whole roster (v2) or the member's bucket (v1).
+      EXPECT_EQ(RingSchemeName(header->scheme), v["scheme"].get<std::string>());
+      auto signer = MemberRingOf(roster, crypto::PublicFromSecret(x), header->scheme, kMaxRingSize,
+                                 v["min_ring"]);
       ASSERT_TRUE(signer.ok());
-      EXPECT_EQ(signer->ring.digest(), header->ring_digest);
+      EXPECT_EQ(signer->ring().digest(), header->ring_digest);
       auto env = crypto::Envelope::Decode(hex(request["envelope"]));
       ASSERT_TRUE(env.ok());
       EXPECT_TRUE(IsCablePaddedSize(env->ciphertext.size() - crypto::kEnvelopeTagSize));
       const auto digest = crypto::CableDigest(CableHeaderBytes(*header), env->ciphertext);
-      auto sig = crypto::LrsSignature::Decode(hex(request["signature"]), signer->ring.size());
-      auto quota =
-          crypto::LrsSignature::Decode(hex(request["quota_signature"]), signer->ring.size());
-      ASSERT_TRUE(sig.ok() && quota.ok());
-      EXPECT_TRUE(crypto::LrsVerify(header->id, digest.span(), signer->ring, *sig).ok());
-      EXPECT_TRUE(crypto::LrsVerify(CableQuotaEvent(header->organization, header->quota_window,
-                                                    request["quota_slot"]),
-                                    digest.span(), signer->ring, *quota)
+      EXPECT_TRUE(signer->Verify(header->id, digest.span(), hex(request["signature"])).ok());
+      EXPECT_TRUE(signer
+                      ->Verify(CableQuotaEvent(header->organization, header->quota_window,
+                                               request["quota_slot"]),
+                               digest.span(), hex(request["quota_signature"]))
                       .ok());
     } else if (kind == "sealed-message") {
       const auto& body = v["body"];
@@ -428,12 +429,12 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
       ADD_FAILURE() << "unknown kind " << kind;
     }
   }
-  EXPECT_EQ(seen["sealed-cable"], 2);
+  EXPECT_EQ(seen["sealed-cable"], 3);  // two candor-lrs-v1, one v2
   EXPECT_EQ(seen["sealed-message"], 1);
   EXPECT_EQ(seen["padding"], 4);
   EXPECT_EQ(seen["padding/invalid"], 5);
-  EXPECT_EQ(seen["header"], 2);
-  EXPECT_EQ(seen["header/invalid"], 5);
+  EXPECT_EQ(seen["header"], 3);
+  EXPECT_EQ(seen["header/invalid"], 8);
   EXPECT_EQ(seen["receipt/invalid"], 4);
   EXPECT_EQ(seen["message"], 4);
 }

@@ -5,13 +5,9 @@
 //   - signatures made in the browser verify here and the other way round;
 //   - recountInWorker recounts a bundle in a Web Worker to the report computed here.
 // Skips when there is no Chromium ($CANDOR_CHROMIUM, default /usr/bin/chromium).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ready } from '../../src/crypto/sodium.js';
 import { toHex } from '../../src/crypto/bytes.js';
 import { openKeyFile, parseKeyFile } from '../../src/crypto/keyfile.js';
@@ -22,69 +18,29 @@ import {
   coSignatureFromJson,
   coSignatureToJsonText,
   signLetter,
+  signLetterV2,
   verifyCoSignature,
 } from '../../src/crypto/cosignature.js';
 import { bundleReportToJson, recountLetterBundle } from '../../src/crypto/bundle.js';
 import { dumpJson } from '../../src/crypto/json.js';
+import { CHROMIUM, HAVE_CHROMIUM, openCryptoPage, type CryptoPage } from './chromium_page.js';
 import { REPO_ROOT } from './helpers.js';
 
 await ready();
 
-const CHROMIUM = process.env['CANDOR_CHROMIUM'] ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`no Chromium at ${CHROMIUM}: skipping the browser tests of web/src/crypto`);
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-};
-
 describe.skipIf(!HAVE_CHROMIUM)('web/src/crypto in Chromium', () => {
-  const out = mkdtempSync(join(tmpdir(), 'candor-webcrypto-page-'));
-  let server: Server;
-  let origin = '';
-  let browser: Browser;
+  let chromium: CryptoPage | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    const { build } = await import('vite');
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: fileURLToPath(new URL('./browser/', import.meta.url)),
-      base: '/',
-      build: { outDir: out, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } },
-      worker: { format: 'es' },
-    });
-    server = createServer((req, res) => {
-      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-      const file = join(out, path === '/' ? 'index.html' : path);
-      if (!file.startsWith(out) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    origin = `http://127.0.0.1:${address.port}`;
-    const { chromium } = await import('playwright-core');
-    const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e));
-    await page.goto(`${origin}/`);
-    await page.evaluate(() => window.cryptoReady);
+    chromium = await openCryptoPage();
+    page = chromium.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    rmSync(out, { recursive: true, force: true });
+    await chromium?.close();
   });
 
   it('keeps a key made at the pinned cost in IndexedDB, across reloads, exportable', async () => {
@@ -153,6 +109,29 @@ describe.skipIf(!HAVE_CHROMIUM)('web/src/crypto in Chromium', () => {
     console.log(
       `Chromium, ring of 64: sign ${result.signMs.toFixed(1)} ms, verify ${result.verifyMs.toFixed(1)} ms`,
     );
+  }, 60_000);
+
+  it('makes candor-lrs-v2 co-signatures in the browser that verify here, and the other way round', async () => {
+    const rng = new SeededRng(32);
+    const members = Array.from({ length: 64 }, () => generateMemberKeys(rng));
+    const ring = Ring.create(members.map((m) => m.ring.publicKey));
+    const letterId = new Uint8Array(32).fill(0x43);
+    const mine = coSignatureToJsonText(signLetterV2(letterId, 'sign', ring, 9, members[9]!.ring.secret));
+    const result = await page.evaluate(
+      ({ ringHex, secretHex, letterHex, nodeSig }) => {
+        const c = window.candorCrypto;
+        const ring = c.Ring.create(ringHex.map((h) => c.fromHex(h)));
+        const tag = c.toHex(c.verifyCoSignature(c.coSignatureFromJson(nodeSig), ring));
+        const sig = c.signLetterV2(c.fromHex(letterHex), 'sign', ring, 20, c.fromHex(secretHex));
+        return { tag, text: c.coSignatureToJsonText(sig) };
+      },
+      { ringHex: ring.members.map(toHex), secretHex: toHex(members[20]!.ring.secret), letterHex: toHex(letterId), nodeSig: mine },
+    );
+    expect(result.tag).toBe(toHex(verifyCoSignature(coSignatureFromJson(mine), ring)));
+    const fromBrowser = coSignatureFromJson(result.text);
+    expect(fromBrowser.scheme).toBe('candor-lrs-v2');
+    expect(fromBrowser.signature.length).toBe(32 * (10 + 8 * 2));
+    verifyCoSignature(fromBrowser, ring);
   }, 60_000);
 
   it('recounts a bundle in a Web Worker, with progress, to the report computed here', async () => {
