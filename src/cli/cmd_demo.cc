@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
+#include "crypto/lrs2.h"
 #include "crypto/rng.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -23,7 +24,7 @@ double MillisSince(std::chrono::steady_clock::time_point t0) {
 Status RunDemo(std::size_t members) {
   if (members < 2) return InvalidArgument("the demo needs at least 2 members");
   crypto::Rng& rng = crypto::DefaultRng();
-  fmt::print("Candor demo: anonymous co-signing with candor-lrs-v1\n\n");
+  fmt::print("Candor demo: anonymous co-signing with candor-lrs-v2\n\n");
 
   auto t0 = std::chrono::steady_clock::now();
   std::vector<crypto::MemberKeys> keys;
@@ -33,6 +34,8 @@ Status RunDemo(std::size_t members) {
     publics.push_back(keys.back().ring.public_key);
   }
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(publics));
+  // Signatures are candor-lrs-v2 over the whole roster, as `candor letter sign` makes them.
+  CANDOR_ASSIGN_OR_RETURN(crypto::Lrs2Ring whole, crypto::Lrs2Ring::Create(ring));
   fmt::print(
       "1. Created {} member keys on this machine ({:.1f} ms). The roster (ring) holds only\n"
       "   their public keys; ring digest {}.\n",
@@ -50,30 +53,31 @@ Status RunDemo(std::size_t members) {
 
   const std::size_t signer = members / 2 - 1;
   t0 = std::chrono::steady_clock::now();
-  CANDOR_ASSIGN_OR_RETURN(auto sig, domain::SignLetter(id, domain::SignatureAction::kSign, ring,
-                                                       signer, keys[signer].ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(auto sig, domain::SignLetterV2(id, domain::SignatureAction::kSign, whole,
+                                                         signer, keys[signer].ring.secret, rng));
   double sign_ms = MillisSince(t0);
   t0 = std::chrono::steady_clock::now();
-  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, ring));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, domain::VerifyCoSignature(sig, whole));
   double verify_ms = MillisSince(t0);
   fmt::print(
       "3. Member #{} signed anonymously ({} bytes, {:.1f} ms). Anyone can verify it\n"
       "   ({:.1f} ms): it was made by one of the {} members, and nobody can tell which.\n",
       signer + 1, sig.signature.size(), sign_ms, verify_ms, members);
 
-  CANDOR_ASSIGN_OR_RETURN(auto again, domain::SignLetter(id, domain::SignatureAction::kSign, ring,
-                                                         signer, keys[signer].ring.secret, rng));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_again, domain::VerifyCoSignature(again, ring));
+  CANDOR_ASSIGN_OR_RETURN(auto again,
+                          domain::SignLetterV2(id, domain::SignatureAction::kSign, whole, signer,
+                                               keys[signer].ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_again, domain::VerifyCoSignature(again, whole));
   bool duplicate = tag_again == tag;
   fmt::print(
       "4. The same member signed the same letter again: the signature is valid, but its tag\n"
       "   equals the first one's, so it is {}.\n",
       duplicate ? "detected as a duplicate and counted once" : "NOT DETECTED (bug)");
 
-  CANDOR_ASSIGN_OR_RETURN(auto on_other,
-                          domain::SignLetter(other_id, domain::SignatureAction::kSign, ring, signer,
-                                             keys[signer].ring.secret, rng));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_other, domain::VerifyCoSignature(on_other, ring));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto on_other, domain::SignLetterV2(other_id, domain::SignatureAction::kSign, whole, signer,
+                                          keys[signer].ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_other, domain::VerifyCoSignature(on_other, whole));
   bool unlinkable = tag_other != tag;
   fmt::print(
       "5. The same member signed a different letter: the tags differ, so the two signatures\n"
@@ -81,16 +85,16 @@ Status RunDemo(std::size_t members) {
       unlinkable ? "cannot be linked to each other" : "ARE LINKABLE (bug)");
 
   const std::size_t someone_else = signer + 1;
-  CANDOR_ASSIGN_OR_RETURN(auto second,
-                          domain::SignLetter(id, domain::SignatureAction::kSign, ring, someone_else,
-                                             keys[someone_else].ring.secret, rng));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_second, domain::VerifyCoSignature(second, ring));
+  CANDOR_ASSIGN_OR_RETURN(
+      auto second, domain::SignLetterV2(id, domain::SignatureAction::kSign, whole, someone_else,
+                                        keys[someone_else].ring.secret, rng));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Point tag_second, domain::VerifyCoSignature(second, whole));
   fmt::print("6. Another member signed the letter: a different tag, so the count is now {}.\n",
              tag_second != tag ? 2 : 1);
 
   domain::CoSignature forged = sig;
-  forged.signature[40] ^= 1;
-  bool rejected = !domain::VerifyCoSignature(forged, ring).ok();
+  forged.signature[forged.signature.size() - 32] ^= 1;  // the last response, s2
+  bool rejected = !domain::VerifyCoSignature(forged, whole).ok();
   fmt::print("7. A signature with one bit changed is {}.\n",
              rejected ? "rejected" : "ACCEPTED (bug)");
 
