@@ -509,37 +509,50 @@ Result<RosterView> Service::GetRoster(std::string_view slug, std::optional<std::
   return view;
 }
 
+namespace {
+
+// What `make` builds from the members of (org_id, version), kept in `cache` under that key and
+// weighed by the members: a roster version never changes, so neither does the value.
+template <class V, class Make>
+Result<std::shared_ptr<const V>> CachedForVersion(
+    WeightedCache<std::pair<std::int64_t, std::int64_t>, V>& cache, store::Transaction& tx,
+    std::int64_t org_id, std::int64_t version, Make make) {
+  const auto key = std::make_pair(org_id, version);
+  if (auto hit = cache.Get(key)) return hit;
+  CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
+  CANDOR_ASSIGN_OR_RETURN(V made, make(members));
+  auto value = std::make_shared<const V>(std::move(made));
+  cache.Put(key, value, members.size());
+  return value;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const std::vector<crypto::Ring>>> Service::RingsAt(store::Transaction& tx,
                                                                           std::int64_t org_id,
                                                                           std::int64_t version) {
-  const VersionKey key{org_id, version};
-  if (auto hit = version_rings_.Get(key)) return hit;
-  CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
-  const std::size_t count = members.size();
-  auto made = domain::RosterRings(members, config_.max_ring_size);
-  if (!made.ok())
-    return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
-  auto rings = std::make_shared<const std::vector<crypto::Ring>>(std::move(*made));
-  version_rings_.Put(key, rings, count);
-  return rings;
+  return CachedForVersion(
+      version_rings_, tx, org_id, version,
+      [&](const std::vector<crypto::Point>& members) -> Result<std::vector<crypto::Ring>> {
+        auto made = domain::RosterRings(members, config_.max_ring_size);
+        if (!made.ok())
+          return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
+        return made;
+      });
 }
 
 Result<std::shared_ptr<const crypto::Lrs2Ring>> Service::WholeRingAt(store::Transaction& tx,
                                                                      std::int64_t org_id,
                                                                      std::int64_t version) {
-  const VersionKey key{org_id, version};
-  if (auto hit = whole_rings_.Get(key)) return hit;
-  CANDOR_ASSIGN_OR_RETURN(auto members, internal::RosterMembersAt(tx, org_id, version));
-  const std::size_t count = members.size();
-  auto made = domain::WholeRosterRing(members);
-  if (!made.ok()) {
-    // A roster over 2^21 members: refused as the signer's mistake rather than damage.
-    if (count > crypto::kLrs2MaxRing) return InvalidArgument(made.error().message());
-    return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
-  }
-  auto ring = std::make_shared<const crypto::Lrs2Ring>(std::move(*made));
-  whole_rings_.Put(key, ring, count);
-  return ring;
+  return CachedForVersion(
+      whole_rings_, tx, org_id, version,
+      [](const std::vector<crypto::Point>& members) -> Result<crypto::Lrs2Ring> {
+        auto made = domain::WholeRosterRing(members);
+        if (made.ok()) return made;
+        // A roster over 2^21 members: refused as the signer's mistake rather than damage.
+        if (members.size() > crypto::kLrs2MaxRing) return InvalidArgument(made.error().message());
+        return Error(ErrorCode::kCorrupt, "a stored roster version does not make a valid ring");
+      });
 }
 
 Result<crypto::Point> Service::ProofRing::Verify(const crypto::Digest32& event,

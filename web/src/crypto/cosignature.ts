@@ -132,7 +132,9 @@ export function coSignatureFromJson(input: JsonValue | string | Uint8Array): CoS
     : { letter, action, ringDigest, signature };
 }
 
-// Signs `letter` (or withdraws from it) as ring member `signerIndex` (SignLetter).
+// Signs `letter` (or withdraws from it) as ring member `signerIndex` (SignLetter): with
+// candor-lrs-v1 over a bucket `ring`, or, with `scheme` candor-lrs-v2, over the whole roster
+// (SignLetterV2).
 export function signLetter(
   letterId: Uint8Array,
   action: SignatureAction,
@@ -140,18 +142,23 @@ export function signLetter(
   signerIndex: number,
   secret: Uint8Array,
   rng: Rng = systemRng,
+  scheme: RingScheme = LRS_SCHEME,
 ): CoSignature {
   const statement = letterStatement(letterId, action);
-  const sig = lrsSign(letterId, statement, ring, signerIndex, secret, rng);
+  const v2 = scheme === LRS2_SCHEME;
+  const signature = v2
+    ? encodeLrs2Signature(lrs2Sign(letterId, statement, ring, signerIndex, secret, rng))
+    : encodeLrsSignature(lrsSign(letterId, statement, ring, signerIndex, secret, rng));
   return {
     letter: letterId.slice(),
     action,
     ringDigest: ring.digest.slice(),
-    signature: encodeLrsSignature(sig),
+    signature,
+    ...(v2 ? { scheme: LRS2_SCHEME } : {}),
   };
 }
 
-// Signs with candor-lrs-v2 over `ring`, the organization's whole roster (SignLetterV2).
+// signLetter with candor-lrs-v2, over `ring`, the organization's whole roster.
 export function signLetterV2(
   letterId: Uint8Array,
   action: SignatureAction,
@@ -160,15 +167,7 @@ export function signLetterV2(
   secret: Uint8Array,
   rng: Rng = systemRng,
 ): CoSignature {
-  const statement = letterStatement(letterId, action);
-  const sig = lrs2Sign(letterId, statement, ring, signerIndex, secret, rng);
-  return {
-    letter: letterId.slice(),
-    action,
-    ringDigest: ring.digest.slice(),
-    signature: encodeLrs2Signature(sig),
-    scheme: LRS2_SCHEME,
-  };
+  return signLetter(letterId, action, ring, signerIndex, secret, rng, LRS2_SCHEME);
 }
 
 // Verifies `sig` over `ring` and returns its linking tag (VerifyCoSignature): the digest must

@@ -27,6 +27,9 @@ export interface CryptoPage {
   page: Page;
   browser: Browser;
   origin: string;
+  // Serves `bytes` at `path` (e.g. '/bundle.json') from the page's own origin: large inputs
+  // reach the page by fetch rather than through the driver.
+  serve(path: string, bytes: Uint8Array | string): void;
   close(): Promise<void>;
 }
 
@@ -41,8 +44,15 @@ export async function openCryptoPage(): Promise<CryptoPage> {
     build: { outDir: out, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } },
     worker: { format: 'es' },
   });
+  const extra = new Map<string, Uint8Array | string>();
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const served = extra.get(path);
+    if (served !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(served);
+      return;
+    }
     const file = join(out, path === '/' ? 'index.html' : path);
     if (!file.startsWith(out) || !existsSync(file)) {
       res.writeHead(404).end();
@@ -66,6 +76,7 @@ export async function openCryptoPage(): Promise<CryptoPage> {
     page,
     browser,
     origin,
+    serve: (path, bytes) => extra.set(path, bytes),
     close: async () => {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
