@@ -21,7 +21,15 @@ import {
   lrsVerify,
   Ring,
 } from './lrs.js';
-import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Verify, lrs2VerifyBatch } from './lrs2.js';
+import {
+  decodeLrs2Signature,
+  encodeLrs2Signature,
+  LRS2_SCHEME,
+  lrs2Sign,
+  lrs2SignBegin,
+  lrs2Verify,
+  lrs2VerifyBatch,
+} from './lrs2.js';
 import { systemRng, type Rng } from './rng.js';
 
 // Which ring signature: 'candor-lrs-v1' (a bucket) or 'candor-lrs-v2' (the whole roster).
@@ -155,6 +163,30 @@ export function signLetter(
     ringDigest: ring.digest.slice(),
     signature,
     ...(v2 ? { scheme: LRS2_SCHEME } : {}),
+  };
+}
+
+// signLetterV2 in two steps (lrs2SignBegin): `sums` are the signer's sums over the ring, which
+// the caller may compute on several workers (lrs2SumOfProducts each); `finish` takes their
+// results and gives the co-signature.
+export function signLetterV2Begin(
+  letterId: Uint8Array,
+  action: SignatureAction,
+  ring: Ring,
+  signerIndex: number,
+  secret: Uint8Array,
+  rng: Rng = systemRng,
+): { sums: Uint8Array[][]; finish(results: readonly Uint8Array[]): CoSignature } {
+  const pending = lrs2SignBegin(letterId, letterStatement(letterId, action), ring, signerIndex, secret, rng);
+  return {
+    sums: pending.sums,
+    finish: (results) => ({
+      letter: letterId.slice(),
+      action,
+      ringDigest: ring.digest.slice(),
+      signature: encodeLrs2Signature(pending.finish(results)),
+      scheme: LRS2_SCHEME,
+    }),
   };
 }
 

@@ -412,6 +412,34 @@ export function lrs2Sign(
   x: Uint8Array,
   rng: Rng = systemRng,
 ): Lrs2Signature {
+  const pending = lrs2SignBegin(event, message, ring, signerIndex, x, rng);
+  return pending.finish(pending.sums.map((scalars) => sumOfProducts(scalars, ring.members)));
+}
+
+// lrs2Sign in two steps, so that its m sums over the ring — nearly all of its work — can run
+// on several threads (web/src/workers/msm.worker.ts): `sums[j]` are the scalars of the j-th,
+// Σ_k sums[j][k]·P_k, in ring order; `finish` takes the m results (sumOfProducts of each, in
+// order), completes the signature and wipes the signer's state; `x` must stay intact until
+// then. The scalars depend on the signer's position: hand them only to this browser's own
+// workers.
+export interface Lrs2SignPending {
+  sums: Uint8Array[][];
+  finish(results: readonly Uint8Array[]): Lrs2Signature;
+}
+
+// Σ_k scalars[k]·points[k] with constant-time multiplications (the signer's sums).
+export function lrs2SumOfProducts(scalars: readonly Uint8Array[], points: readonly Uint8Array[]): Uint8Array {
+  return sumOfProducts(scalars, points);
+}
+
+export function lrs2SignBegin(
+  event: Uint8Array,
+  message: Uint8Array,
+  ring: Ring,
+  signerIndex: number,
+  x: Uint8Array,
+  rng: Rng = systemRng,
+): Lrs2SignPending {
   const n = ring.size;
   if (event.length !== 32) throw invalidArgument('the event id must be 32 bytes');
   if (!Number.isSafeInteger(signerIndex) || signerIndex < 0 || signerIndex >= n) {
@@ -489,44 +517,51 @@ export function lrs2Sign(
     }
     level = next;
   }
-  let ringSum: Uint8Array = new Uint8Array(32);
-  for (const p of ring.members) ringSum = pointAdd(ringSum, p);
-  const xs: Uint8Array[] = [];
+  // Σ(q+1)·P − ΣP: no factor is zero (q = −1 has probability 2^−252). The sums Σ(q+1)·P are
+  // the caller's (lrs2Sign, or several workers); the rest is finish's.
+  const sums: Uint8Array[][] = [];
   for (let j = 0; j < m; j++) {
-    const q: Uint8Array[] = [];
+    const plusOne: Uint8Array[] = [];
     let last = ZERO;
     for (let k = 0; k + 1 < n; k++) {
       const v = level[k]![j]!;
-      q.push(v);
+      plusOne.push(scalarAdd(v, ONE));
       last = scalarSub(last, v);
     }
-    q.push(last);
-    // Σ(q+1)·P − ΣP: no factor is zero (q = −1 has probability 2^−252).
-    const plusOne = q.map((v) => scalarAdd(v, ONE));
-    const shifted = sumOfProducts(plusOne, ring.members);
-    xs.push(pointAdd(pointSub(shifted, ringSum), scalarMult(rho[j]!, g.h)));
-    for (const v of [...q, ...plusOne]) sodium().memzero(v);
+    plusOne.push(scalarAdd(last, ONE));
+    sums.push(plusOne);
   }
-  const partial = { tag, key, a: bigA, b: bigB, x: xs };
-  const xi = xiOf(ring.digest, n, event, t, partial, message);
-  const f: Uint8Array[] = [];
-  for (let j = 0; j < m; j++) {
-    for (let i = 1; i < N8; i++) f.push(scalarAdd(scalarMul(sigma[N8 * j + i]!, xi), a[N8 * j + i]!));
-  }
-  const za = scalarAdd(rA, scalarMul(xi, rB));
-  let z = ZERO;
-  let xiPow = ONE;
-  for (let j = 0; j < m; j++) {
-    z = scalarSub(z, scalarMul(rho[j]!, xiPow));
-    xiPow = scalarMul(xiPow, xi);
-  }
-  z = scalarSub(z, scalarMul(tNonce, xiPow));
-  const r1 = pointAdd(scalarMultBase(alpha), scalarMult(beta, g.h));
-  const r2 = scalarMult(alpha, t);
-  const c = cOf(xi, { f, za, z, r1, r2 });
-  const s1 = scalarSub(alpha, scalarMul(c, x));
-  const s2 = scalarSub(beta, scalarMul(c, tNonce));
-  for (const secret of [fresh, tNonce, rA, rB, alpha, beta, ...a, ...rho, ...sigma]) sodium().memzero(secret);
   for (const poly of level) for (const v of poly) sodium().memzero(v);
-  return { ...partial, f, za, z, r1, r2, s1, s2 };
+  const finish = (shifted: readonly Uint8Array[]): Lrs2Signature => {
+    if (shifted.length !== m) throw invalidArgument(`the signer needs ${m} sums, got ${shifted.length}`);
+    let ringSum: Uint8Array = new Uint8Array(32);
+    for (const p of ring.members) ringSum = pointAdd(ringSum, p);
+    const xs = shifted.map((sum, j) => pointAdd(pointSub(sum, ringSum), scalarMult(rho[j]!, g.h)));
+    for (const row of sums) for (const v of row) sodium().memzero(v);
+    return complete(xs);
+  };
+  const complete = (xs: Uint8Array[]): Lrs2Signature => {
+    const partial = { tag, key, a: bigA, b: bigB, x: xs };
+    const xi = xiOf(ring.digest, n, event, t, partial, message);
+    const f: Uint8Array[] = [];
+    for (let j = 0; j < m; j++) {
+      for (let i = 1; i < N8; i++) f.push(scalarAdd(scalarMul(sigma[N8 * j + i]!, xi), a[N8 * j + i]!));
+    }
+    const za = scalarAdd(rA, scalarMul(xi, rB));
+    let z = ZERO;
+    let xiPow = ONE;
+    for (let j = 0; j < m; j++) {
+      z = scalarSub(z, scalarMul(rho[j]!, xiPow));
+      xiPow = scalarMul(xiPow, xi);
+    }
+    z = scalarSub(z, scalarMul(tNonce, xiPow));
+    const r1 = pointAdd(scalarMultBase(alpha), scalarMult(beta, g.h));
+    const r2 = scalarMult(alpha, t);
+    const c = cOf(xi, { f, za, z, r1, r2 });
+    const s1 = scalarSub(alpha, scalarMul(c, x));
+    const s2 = scalarSub(beta, scalarMul(c, tNonce));
+    for (const secret of [fresh, tNonce, rA, rB, alpha, beta, ...a, ...rho, ...sigma]) sodium().memzero(secret);
+    return { ...partial, f, za, z, r1, r2, s1, s2 };
+  };
+  return { sums, finish };
 }
