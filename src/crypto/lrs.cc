@@ -148,6 +148,16 @@ Result<Ring> Ring::Create(std::vector<Point> members) {
   return Ring(std::move(members), std::move(sorted), digest);
 }
 
+std::span<const group::Point> Ring::Decoded() const {
+  std::call_once(decoded_->once, [this] {
+    decoded_->points.reserve(members_.size());
+    // Every member passed IsValidPoint in Create, and libdecaf's decoding accepts exactly
+    // what libsodium's does (src/group/group_test.cc).
+    for (const Point& p : members_) decoded_->points.push_back(*group::Point::Decode(p));
+  });
+  return decoded_->points;
+}
+
 std::optional<std::size_t> Ring::IndexOf(const Point& key) const {
   auto it = std::lower_bound(sorted_.begin(), sorted_.end(), key,
                              [this](std::size_t i, const Point& k) { return members_[i] < k; });
@@ -274,12 +284,30 @@ Status LrsVerify(const Digest32& event, ByteSpan message, const Ring& ring,
     }
   }
 
-  // Step 2: T once, the transcript prefix once, then once around the ring.
+  // Step 2: T once, the transcript prefix once, then once around the ring — on libdecaf
+  // (checked bit for bit against libsodium, src/group), with nothing secret to protect: the
+  // ring decoded once per Ring (Ring::Decoded), T and I as fixed-base tables, and
+  // L_i = s_i·G + c_i·P_i as one variable-time double multiplication. The same L_i and R_i,
+  // encoded the same way (the identity as 32 zero bytes), as NextChallenge's.
   const Point tag_base = LrsTagBase(event);
   const ChallengeHasher challenge(ring.digest(), event, sig.tag, message);
+  const std::optional<group::Point> t = group::Point::Decode(tag_base);
   Scalar c = sig.c0;
-  for (std::size_t i = 0; i < n; ++i) {
-    c = NextChallenge(challenge, sig.s[i], c, ring.members()[i], tag_base, sig.tag);
+  if (t) {
+    const std::span<const group::Point> members = ring.Decoded();
+    const group::FixedBaseTable t_table(*t);
+    const group::FixedBaseTable i_table(*group::Point::Decode(sig.tag));  // checked above
+    for (std::size_t i = 0; i < n; ++i) {
+      const group::Scalar s_i = *group::Scalar::Decode(sig.s[i]);  // canonical: checked above
+      const group::Scalar c_i = *group::Scalar::Decode(c);         // a hash output, reduced
+      const group::Point l = group::Point::MulBaseAddNonSecret(s_i, c_i, members[i]);
+      const group::Point r = t_table.Mul(s_i) + i_table.Mul(c_i);
+      c = challenge(l.Encode(), r.Encode());
+    }
+  } else {  // T is the identity (a 2^-252 event for a hash): libsodium's path, as the signer's
+    for (std::size_t i = 0; i < n; ++i) {
+      c = NextChallenge(challenge, sig.s[i], c, ring.members()[i], tag_base, sig.tag);
+    }
   }
   // Step 3: c_n == c_0. Public data, so an ordinary comparison is fine (CRYPTO.md).
   if (c != sig.c0) {

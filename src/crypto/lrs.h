@@ -17,7 +17,10 @@
 #define CANDOR_CRYPTO_LRS_H_
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -26,6 +29,7 @@
 #include "crypto/bytes.h"
 #include "crypto/rng.h"
 #include "crypto/secret.h"
+#include "group/group.h"
 
 namespace candor::crypto {
 
@@ -57,14 +61,27 @@ class Ring {
   // The position of `key` in the ring, or nullopt. O(log n).
   std::optional<std::size_t> IndexOf(const Point& key) const;
 
+  // The members decoded into group elements (≈ 7 µs and 160 bytes each), made on first use
+  // and shared by every copy of this ring, so that a ring checked many times (a server's
+  // cached rings, a bundle's) is decoded once. Thread-safe.
+  std::span<const group::Point> Decoded() const;
+
  private:
+  struct DecodedMembers {
+    std::once_flag once;
+    std::vector<group::Point> points;
+  };
   Ring(std::vector<Point> members, std::vector<std::size_t> sorted, const Digest32& digest)
-      : members_(std::move(members)), sorted_(std::move(sorted)), digest_(digest) {}
+      : members_(std::move(members)),
+        sorted_(std::move(sorted)),
+        digest_(digest),
+        decoded_(std::make_shared<DecodedMembers>()) {}
 
   std::vector<Point> members_;
   // Indices into members_, ordered by key bytes: duplicate detection and IndexOf.
   std::vector<std::size_t> sorted_;
   Digest32 digest_;
+  std::shared_ptr<DecodedMembers> decoded_;
 };
 
 // A candor-lrs-v1 signature (c_0, s_0, …, s_{n-1}, I). A plain value; no invariant is

@@ -200,6 +200,12 @@ Point Point::MulBase(const Scalar& s) {
   return r;
 }
 
+Point Point::MulBaseAddNonSecret(const Scalar& a, const Scalar& b, const Point& p) {
+  Point r;
+  decaf_255_base_double_scalarmul_non_secret(r.v_, a.raw(), p.v_, b.raw());
+  return r;
+}
+
 bool Point::operator==(const Point& b) const { return IsTrue(decaf_255_point_eq(v_, b.v_)); }
 bool Point::IsIdentity() const { return IsTrue(decaf_255_point_eq(v_, decaf_255_point_identity)); }
 

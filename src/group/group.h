@@ -102,6 +102,8 @@ class Point {
   friend Point operator*(const Scalar& s, const Point& p);
   // s·G in constant time with libdecaf's fixed table.
   static Point MulBase(const Scalar& s);
+  // a·G + b·p in VARIABLE time: for verifiers, whose inputs are all public.
+  static Point MulBaseAddNonSecret(const Scalar& a, const Scalar& b, const Point& p);
   // Group equality (not byte equality of a representation); constant time.
   bool operator==(const Point& b) const;
   bool IsIdentity() const;
