@@ -25,8 +25,8 @@ import {
   decodeLrs2Signature,
   encodeLrs2Signature,
   LRS2_SCHEME,
-  lrs2Sign,
   lrs2SignBegin,
+  lrs2SumOfProducts,
   lrs2Verify,
   lrs2VerifyBatch,
 } from './lrs2.js';
@@ -152,17 +152,16 @@ export function signLetter(
   rng: Rng = systemRng,
   scheme: RingScheme = LRS_SCHEME,
 ): CoSignature {
+  if (scheme === LRS2_SCHEME) {
+    const pending = signLetterV2Begin(letterId, action, ring, signerIndex, secret, rng);
+    return pending.finish(pending.sums.map((row) => lrs2SumOfProducts(row, ring.members)));
+  }
   const statement = letterStatement(letterId, action);
-  const v2 = scheme === LRS2_SCHEME;
-  const signature = v2
-    ? encodeLrs2Signature(lrs2Sign(letterId, statement, ring, signerIndex, secret, rng))
-    : encodeLrsSignature(lrsSign(letterId, statement, ring, signerIndex, secret, rng));
   return {
     letter: letterId.slice(),
     action,
     ringDigest: ring.digest.slice(),
-    signature,
-    ...(v2 ? { scheme: LRS2_SCHEME } : {}),
+    signature: encodeLrsSignature(lrsSign(letterId, statement, ring, signerIndex, secret, rng)),
   };
 }
 
