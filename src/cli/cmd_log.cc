@@ -56,15 +56,15 @@ Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
   return out;
 }
 
-Result<std::vector<tlog::Hash>> HashesFromJson(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end() || !it->is_array()) {
-    return InvalidArgument(std::string("missing array '") + field + "'");
+Result<std::vector<tlog::Hash>> HashesFromJson(domain::FieldReader& r, const char* field) {
+  CANDOR_ASSIGN_OR_RETURN(const Json* list, r.Value(field));
+  if (!list->is_array()) {
+    return InvalidArgument("'" + std::string(field) + "' in " + r.what() + " must be a list");
   }
   std::vector<tlog::Hash> out;
-  for (const auto& h : *it) {
+  for (const auto& h : *list) {
     if (!h.is_string())
-      return InvalidArgument(std::string("'") + field + "' must hold hex strings");
+      return InvalidArgument("'" + std::string(field) + "' must hold hex strings");
     CANDOR_ASSIGN_OR_RETURN(auto hash,
                             crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), field));
     out.push_back(hash);
@@ -72,19 +72,13 @@ Result<std::vector<tlog::Hash>> HashesFromJson(const Json& j, const char* field)
   return out;
 }
 
-Result<std::uint64_t> GetU64(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end() || !it->is_number_unsigned()) {
-    return InvalidArgument(std::string("missing or non-integer field '") + field + "'");
+// The "type" a proof file names, when it names one ("inclusion", "consistency").
+Status CheckProofType(domain::FieldReader& r, std::string_view type) {
+  CANDOR_ASSIGN_OR_RETURN(auto named, r.OptionalString("type"));
+  if (named && *named != type) {
+    return InvalidArgument("the proof's type is '" + *named + "', not '" + std::string(type) + "'");
   }
-  return it->get<std::uint64_t>();
-}
-
-Result<tlog::Hash> GetHash(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end() || !it->is_string())
-    return InvalidArgument(std::string("missing field '") + field + "'");
-  return crypto::FixedFromHex<tlog::Hash>(it->get<std::string>(), field);
+  return Status::Ok();
 }
 
 Result<Json> LoadJson(const std::string& path) {
@@ -138,11 +132,15 @@ Status RunProveConsistency(const EntriesOptions& o, std::uint64_t old_size,
 
 Status RunVerifyInclusion(const std::string& path, const std::optional<std::string>& entry) {
   CANDOR_ASSIGN_OR_RETURN(Json j, LoadJson(path));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, GetU64(j, "index"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, GetU64(j, "tree_size"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash leaf, GetHash(j, "leaf_hash"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash root, GetHash(j, "root"));
-  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(j, "proof"));
+  domain::FieldReader r(j, "the proof",
+                        {"type", "index", "tree_size", "leaf_hash", "root", "proof"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_RETURN_IF_ERROR(CheckProofType(r, "inclusion"));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, r.Unsigned("index"));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, r.Unsigned("tree_size"));
+  CANDOR_ASSIGN_OR_RETURN(tlog::Hash leaf, r.Fixed<tlog::Hash>("leaf_hash"));
+  CANDOR_ASSIGN_OR_RETURN(tlog::Hash root, r.Fixed<tlog::Hash>("root"));
+  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(r, "proof"));
   if (entry && tlog::HashLeaf(crypto::AsBytes(*entry)) != leaf) {
     return VerificationFailed("the proof is not about this entry (its leaf hash differs)");
   }
@@ -154,11 +152,15 @@ Status RunVerifyInclusion(const std::string& path, const std::optional<std::stri
 
 Status RunVerifyConsistency(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(Json j, LoadJson(path));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t old_size, GetU64(j, "old_size"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t new_size, GetU64(j, "new_size"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash old_root, GetHash(j, "old_root"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash new_root, GetHash(j, "new_root"));
-  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(j, "proof"));
+  domain::FieldReader r(j, "the proof",
+                        {"type", "old_size", "new_size", "old_root", "new_root", "proof"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_RETURN_IF_ERROR(CheckProofType(r, "consistency"));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t old_size, r.Unsigned("old_size"));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t new_size, r.Unsigned("new_size"));
+  CANDOR_ASSIGN_OR_RETURN(tlog::Hash old_root, r.Fixed<tlog::Hash>("old_root"));
+  CANDOR_ASSIGN_OR_RETURN(tlog::Hash new_root, r.Fixed<tlog::Hash>("new_root"));
+  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(r, "proof"));
   CANDOR_RETURN_IF_ERROR(tlog::VerifyConsistency(old_size, new_size, old_root, new_root, proof));
   Say("OK: the tree of size {} extends the tree of size {} without rewriting it\n", new_size,
       old_size);

@@ -22,54 +22,6 @@ constexpr std::string_view kContentFormat = "candor-cable-v1";
 
 std::string Text(ByteSpan b) { return {b.begin(), b.end()}; }
 
-// A strict JSON object reader: every field must be known; errors name the field.
-class Fields {
- public:
-  Fields(const Json& j, std::string what) : j_(j), what_(std::move(what)) {}
-
-  Status Only(std::initializer_list<std::string_view> known) const {
-    if (!j_.is_object()) return InvalidArgument(what_ + " must be a JSON object");
-    for (const auto& [key, value] : j_.items()) {
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in " + what_);
-      }
-    }
-    return Status::Ok();
-  }
-  Result<const Json*> Get(const char* field) const {
-    auto it = j_.find(field);
-    if (it == j_.end()) return InvalidArgument(what_ + " needs a '" + field + "'");
-    return &*it;
-  }
-  Result<std::string> String(const char* field) const {
-    CANDOR_ASSIGN_OR_RETURN(const Json* v, Get(field));
-    if (!v->is_string()) return InvalidArgument("'" + std::string(field) + "' must be a string");
-    return v->get<std::string>();
-  }
-  Result<std::uint64_t> Unsigned(const char* field) const {
-    CANDOR_ASSIGN_OR_RETURN(const Json* v, Get(field));
-    if (!v->is_number_unsigned()) {
-      return InvalidArgument("'" + std::string(field) + "' must be a whole number ≥ 0");
-    }
-    return v->get<std::uint64_t>();
-  }
-  template <typename F>
-  Result<F> Fixed(const char* field) const {
-    CANDOR_ASSIGN_OR_RETURN(std::string s, String(field));
-    return crypto::FixedFromHex<F>(s, field);
-  }
-  Result<Bytes> Hex(const char* field) const {
-    CANDOR_ASSIGN_OR_RETURN(std::string s, String(field));
-    auto b = crypto::FromHex(s);
-    if (!b.ok()) return InvalidArgument("'" + std::string(field) + "' is not valid hex");
-    return b;
-  }
-
- private:
-  const Json& j_;
-  std::string what_;
-};
-
 }  // namespace
 
 std::string_view CableAuthorName(CableAuthor author) {
@@ -186,9 +138,10 @@ Json CableHeaderToJson(const CableHeader& h) {
 }
 
 Result<CableHeader> CableHeaderFromJson(const Json& j) {
-  Fields f(j, "the cable header");
-  CANDOR_RETURN_IF_ERROR(f.Only({"id", "organization", "author", "roster_version", "ring_digest",
-                                 "quota_window", "recipients", "access_hash", "scheme"}));
+  FieldReader f(j, "the cable header",
+                {"id", "organization", "author", "roster_version", "ring_digest", "quota_window",
+                 "recipients", "access_hash", "scheme"});
+  CANDOR_RETURN_IF_ERROR(f.Shape());
   CableHeader h;
   CANDOR_ASSIGN_OR_RETURN(h.id, f.Fixed<CableId>("id"));
   CANDOR_ASSIGN_OR_RETURN(h.organization, f.String("organization"));
@@ -197,7 +150,7 @@ Result<CableHeader> CableHeaderFromJson(const Json& j) {
   CANDOR_ASSIGN_OR_RETURN(h.roster_version, f.Unsigned("roster_version"));
   CANDOR_ASSIGN_OR_RETURN(h.ring_digest, f.Fixed<crypto::Digest32>("ring_digest"));
   CANDOR_ASSIGN_OR_RETURN(h.quota_window, f.Unsigned("quota_window"));
-  CANDOR_ASSIGN_OR_RETURN(const Json* recipients, f.Get("recipients"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* recipients, f.Value("recipients"));
   if (!recipients->is_array())
     return InvalidArgument("'recipients' must be a list of X25519 keys (hex)");
   if (recipients->size() > kMaxCableRecipients) {
@@ -210,9 +163,9 @@ Result<CableHeader> CableHeaderFromJson(const Json& j) {
     h.recipients.push_back(key);
   }
   CANDOR_ASSIGN_OR_RETURN(h.access_hash, f.Fixed<crypto::Digest32>("access_hash"));
-  if (j.contains("scheme")) {
-    CANDOR_ASSIGN_OR_RETURN(std::string scheme, f.String("scheme"));
-    CANDOR_ASSIGN_OR_RETURN(h.scheme, ParseRingScheme(scheme));
+  CANDOR_ASSIGN_OR_RETURN(auto scheme, f.OptionalString("scheme"));
+  if (scheme) {
+    CANDOR_ASSIGN_OR_RETURN(h.scheme, ParseRingScheme(*scheme));
   }
   CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
   return h;
@@ -407,9 +360,9 @@ Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
   Json j = ParseStrictJsonOrDiscarded(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (j.is_discarded()) return InvalidArgument("the cable's content is not JSON");
-  Fields f(j, "the cable's content");
-  CANDOR_RETURN_IF_ERROR(
-      f.Only({"format", "subject", "body", "reply_public", "attachments", "author"}));
+  FieldReader f(j, "the cable's content",
+                {"format", "subject", "body", "reply_public", "attachments", "author"});
+  CANDOR_RETURN_IF_ERROR(f.Shape());
   CANDOR_ASSIGN_OR_RETURN(std::string format, f.String("format"));
   if (format != kContentFormat)
     return InvalidArgument("the cable's content is not " + std::string(kContentFormat));
@@ -417,21 +370,21 @@ Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
   CANDOR_ASSIGN_OR_RETURN(c.subject, f.String("subject"));
   CANDOR_ASSIGN_OR_RETURN(c.body, f.String("body"));
   CANDOR_ASSIGN_OR_RETURN(c.reply_public, f.Fixed<crypto::BoxPublicKey>("reply_public"));
-  CANDOR_ASSIGN_OR_RETURN(const Json* attachments, f.Get("attachments"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* attachments, f.Value("attachments"));
   if (!attachments->is_array()) return InvalidArgument("'attachments' must be a list");
   for (const auto& a : *attachments) {
-    Fields af(a, "an attachment");
-    CANDOR_RETURN_IF_ERROR(af.Only({"name", "type", "data"}));
+    FieldReader af(a, "an attachment", {"name", "type", "data"});
+    CANDOR_RETURN_IF_ERROR(af.Shape());
     CableAttachment att;
     CANDOR_ASSIGN_OR_RETURN(att.name, af.String("name"));
     CANDOR_ASSIGN_OR_RETURN(att.type, af.String("type"));
     CANDOR_ASSIGN_OR_RETURN(att.data, af.Hex("data"));
     c.attachments.push_back(std::move(att));
   }
-  CANDOR_ASSIGN_OR_RETURN(const Json* author, f.Get("author"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* author, f.Value("author"));
   if (!author->is_null()) {
-    Fields a(*author, "the author");
-    CANDOR_RETURN_IF_ERROR(a.Only({"name", "ring_public", "signing_public", "binding"}));
+    FieldReader a(*author, "the author", {"name", "ring_public", "signing_public", "binding"});
+    CANDOR_RETURN_IF_ERROR(a.Shape());
     CableAuthorIdentity id;
     CANDOR_ASSIGN_OR_RETURN(id.name, a.String("name"));
     CANDOR_ASSIGN_OR_RETURN(id.ring_public, a.Fixed<crypto::Point>("ring_public"));

@@ -3,34 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/strict_json.h"
+
 namespace candor::domain {
 namespace {
 
 constexpr std::string_view kRingScheme = "candor-ring-v1";
-
-Result<std::string> GetString(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end()) return InvalidArgument(std::string("missing field '") + field + "'");
-  if (!it->is_string())
-    return InvalidArgument(std::string("field '") + field + "' must be a string");
-  return it->get<std::string>();
-}
-
-template <typename F>
-Result<F> GetHex(const Json& j, const char* field) {
-  CANDOR_ASSIGN_OR_RETURN(std::string s, GetString(j, field));
-  return crypto::FixedFromHex<F>(s, field);
-}
-
-Status OnlyFields(const Json& j, std::initializer_list<std::string_view> allowed) {
-  if (!j.is_object()) return InvalidArgument("expected a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    bool known = false;
-    for (auto a : allowed) known = known || key == a;
-    if (!known) return InvalidArgument("unknown field '" + key + "'");
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -42,13 +20,14 @@ Json RingToJson(const crypto::Ring& ring) {
 }
 
 Result<crypto::Ring> RingFromJson(const Json& j) {
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, {"scheme", "members", "digest"}));
-  if (j.contains("scheme")) {
-    CANDOR_ASSIGN_OR_RETURN(std::string scheme, GetString(j, "scheme"));
-    if (scheme != kRingScheme) return InvalidArgument("unknown ring scheme '" + scheme + "'");
+  FieldReader r(j, "the ring", {"scheme", "members", "digest"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(auto scheme, r.OptionalString("scheme"));
+  if (scheme && *scheme != kRingScheme) {
+    return InvalidArgument("unknown ring scheme '" + *scheme + "'");
   }
-  auto it = j.find("members");
-  if (it == j.end() || !it->is_array()) {
+  const Json* it = r.Find("members");
+  if (it == nullptr || !it->is_array()) {
     return InvalidArgument("a ring needs a 'members' array of hex public keys");
   }
   std::vector<crypto::Point> members;
@@ -63,9 +42,9 @@ Result<crypto::Ring> RingFromJson(const Json& j) {
     members.push_back(*p);
   }
   CANDOR_ASSIGN_OR_RETURN(crypto::Ring ring, crypto::Ring::Create(std::move(members)));
-  if (j.contains("digest")) {
-    CANDOR_ASSIGN_OR_RETURN(auto digest, GetHex<crypto::Digest32>(j, "digest"));
-    if (digest != ring.digest()) {
+  CANDOR_ASSIGN_OR_RETURN(auto digest, r.OptionalFixed<crypto::Digest32>("digest"));
+  if (digest) {
+    if (*digest != ring.digest()) {
       return InvalidArgument("the ring's 'digest' does not match its members");
     }
   }
@@ -81,18 +60,16 @@ Json CoSignatureToJson(const CoSignature& sig) {
 }
 
 Result<CoSignature> CoSignatureFromJson(const Json& j) {
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, {"scheme", "letter", "action", "ring_digest", "signature"}));
-  CANDOR_ASSIGN_OR_RETURN(std::string scheme, GetString(j, "scheme"));
+  FieldReader r(j, "the co-signature", {"scheme", "letter", "action", "ring_digest", "signature"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(std::string scheme, r.String("scheme"));
   CoSignature sig;
   CANDOR_ASSIGN_OR_RETURN(sig.scheme, ParseRingScheme(scheme));
-  CANDOR_ASSIGN_OR_RETURN(sig.letter, GetHex<LetterId>(j, "letter"));
-  CANDOR_ASSIGN_OR_RETURN(std::string action, GetString(j, "action"));
+  CANDOR_ASSIGN_OR_RETURN(sig.letter, r.Fixed<LetterId>("letter"));
+  CANDOR_ASSIGN_OR_RETURN(std::string action, r.String("action"));
   CANDOR_ASSIGN_OR_RETURN(sig.action, ParseSignatureAction(action));
-  CANDOR_ASSIGN_OR_RETURN(sig.ring_digest, GetHex<crypto::Digest32>(j, "ring_digest"));
-  CANDOR_ASSIGN_OR_RETURN(std::string hex, GetString(j, "signature"));
-  auto bytes = crypto::FromHex(hex);
-  if (!bytes.ok()) return bytes.error().WithContext("signature");
-  sig.signature = std::move(*bytes);
+  CANDOR_ASSIGN_OR_RETURN(sig.ring_digest, r.Fixed<crypto::Digest32>("ring_digest"));
+  CANDOR_ASSIGN_OR_RETURN(sig.signature, r.Hex("signature"));
   return sig;
 }
 

@@ -7,6 +7,7 @@
 
 #include "crypto/transcript.h"
 #include "domain/policy.h"
+#include "domain/strict_json.h"
 
 namespace candor::domain {
 Status ValidateLetter(const Letter& letter) {
@@ -193,46 +194,16 @@ nlohmann::json LetterToJson(const Letter& letter) {
 }
 
 Result<Letter> LetterFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return InvalidArgument("a letter must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (key != "title" && key != "body" && key != "organizations" && key != "closes_at_ms" &&
-        key != "quorum" && key != "supersedes") {
-      return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in the letter");
-    }
-  }
+  FieldReader r(j, "the letter",
+                {"title", "body", "organizations", "closes_at_ms", "quorum", "supersedes"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   Letter letter;
-  auto text = [&](const char* field, std::string* out) -> Status {
-    auto it = j.find(field);
-    if (it == j.end()) return InvalidArgument(std::string("the letter needs a '") + field + "'");
-    if (!it->is_string()) return InvalidArgument(std::string("'") + field + "' must be a string");
-    *out = it->get<std::string>();
-    return Status::Ok();
-  };
-  CANDOR_RETURN_IF_ERROR(text("title", &letter.title));
-  CANDOR_RETURN_IF_ERROR(text("body", &letter.body));
-  auto orgs = j.find("organizations");
-  if (orgs == j.end() || !orgs->is_array()) {
-    return InvalidArgument("'organizations' must be a list of organization names (slugs)");
-  }
-  for (const auto& o : *orgs) {
-    if (!o.is_string()) return InvalidArgument("'organizations' must hold only strings");
-    letter.organizations.push_back(o.get<std::string>());
-  }
-  auto number = [&](const char* field) -> Result<std::optional<std::uint64_t>> {
-    auto it = j.find(field);
-    if (it == j.end() || it->is_null()) return std::optional<std::uint64_t>();
-    if (!it->is_number_unsigned()) {
-      return InvalidArgument(std::string("'") + field + "' must be a whole number ≥ 0");
-    }
-    return std::optional<std::uint64_t>(it->get<std::uint64_t>());
-  };
-  CANDOR_ASSIGN_OR_RETURN(letter.closes_at_ms, number("closes_at_ms"));
-  CANDOR_ASSIGN_OR_RETURN(letter.quorum, number("quorum"));
-  if (auto it = j.find("supersedes"); it != j.end() && !it->is_null()) {
-    if (!it->is_string()) return InvalidArgument("'supersedes' must be a letter id (hex)");
-    CANDOR_ASSIGN_OR_RETURN(letter.supersedes,
-                            crypto::FixedFromHex<LetterId>(it->get<std::string>(), "supersedes"));
-  }
+  CANDOR_ASSIGN_OR_RETURN(letter.title, r.String("title"));
+  CANDOR_ASSIGN_OR_RETURN(letter.body, r.String("body"));
+  CANDOR_ASSIGN_OR_RETURN(letter.organizations, r.Strings("organizations"));
+  CANDOR_ASSIGN_OR_RETURN(letter.closes_at_ms, r.OptionalUnsigned("closes_at_ms"));
+  CANDOR_ASSIGN_OR_RETURN(letter.quorum, r.OptionalUnsigned("quorum"));
+  CANDOR_ASSIGN_OR_RETURN(letter.supersedes, r.OptionalFixed<LetterId>("supersedes"));
   CANDOR_RETURN_IF_ERROR(ValidateLetter(letter));
   return letter;
 }

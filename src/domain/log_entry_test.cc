@@ -367,7 +367,7 @@ TEST_F(LogEntryTest, SettingsMustBeValidAndCanonical) {
   ASSERT_TRUE(DecodeLogEntry(entry(good.dump())).ok());
   ExpectRejected(entry(good.dump(1)), "canonical");
   ExpectRejected(entry(good.dump() + "\n"), "canonical");
-  ExpectRejected(entry("{}"), "missing field");
+  ExpectRejected(entry("{}"), "settings lacks the field");
   ExpectRejected(entry("not json"), "not valid JSON");
   ExpectRejected(entry(""), "not valid JSON");
   Json bad = good;

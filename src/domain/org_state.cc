@@ -7,6 +7,7 @@
 #include "crypto/transcript.h"
 #include "domain/letter.h"
 #include "domain/log_entry.h"
+#include "domain/strict_json.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
 
@@ -40,42 +41,33 @@ Json OrgStateProofToJson(const OrgStateProof& proof) {
 }
 
 Result<OrgStateProof> OrgStateProofFromJson(const Json& j) {
-  if (!j.is_object()) return InvalidArgument("the organization state must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (key != "format" && key != "organization" && key != "log_public_key" && key != "tree_head" &&
-        key != "entries" && key != "page" && key != "state") {
-      return InvalidArgument("unknown field '" + key + "' in the organization state");
-    }
-  }
-  for (const char* field : {"format", "organization", "log_public_key", "tree_head", "entries"}) {
-    if (!j.contains(field))
-      return InvalidArgument(std::string("the organization state lacks '") + field + "'");
-  }
-  if (!j["format"].is_string() || j["format"].get<std::string>() != kOrgStateFormat) {
+  FieldReader r(
+      j, "the organization state",
+      {"format", "organization", "log_public_key", "tree_head", "entries", "page", "state"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(std::string format, r.String("format"));
+  if (format != kOrgStateFormat) {
     return InvalidArgument("not an organization state (format '" + std::string(kOrgStateFormat) +
                            "')");
   }
-  if (!j["organization"].is_string() || !j["log_public_key"].is_string() ||
-      !j["entries"].is_array()) {
-    return InvalidArgument(
-        "the organization state's 'organization', 'log_public_key' or 'entries' has the wrong "
-        "type");
-  }
   OrgStateProof p;
-  p.organization = j["organization"].get<std::string>();
-  CANDOR_ASSIGN_OR_RETURN(p.log_public_key,
-                          crypto::FixedFromHex<crypto::SignPublicKey>(
-                              j["log_public_key"].get<std::string>(), "log_public_key"));
-  CANDOR_ASSIGN_OR_RETURN(p.tree_head, SignedTreeHeadFromJson(j["tree_head"]));
-  const Json& entries = j["entries"];
+  CANDOR_ASSIGN_OR_RETURN(p.organization, r.String("organization"));
+  CANDOR_ASSIGN_OR_RETURN(p.log_public_key, r.Fixed<crypto::SignPublicKey>("log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* tree_head, r.Value("tree_head"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* entries_json, r.Value("entries"));
+  if (!entries_json->is_array()) {
+    return InvalidArgument("'entries' in the organization state must be a list");
+  }
+  CANDOR_ASSIGN_OR_RETURN(p.tree_head, SignedTreeHeadFromJson(*tree_head));
+  const Json& entries = *entries_json;
   p.entries.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     CANDOR_ASSIGN_OR_RETURN(BundleEntry e, BundleEntryFromJson(entries[i], i));
     p.entries.push_back(std::move(e));
   }
-  if (j.contains("state")) {
+  if (const Json* state = r.Find("state")) {
     CANDOR_ASSIGN_OR_RETURN(p.state,
-                            StateLeafProofFromJson(j["state"], "the organization state's 'state'"));
+                            StateLeafProofFromJson(*state, "the organization state's 'state'"));
   }
   return p;
 }

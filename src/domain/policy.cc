@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <initializer_list>
 
 #include "domain/strict_json.h"
 
@@ -15,22 +14,6 @@ constexpr std::size_t kMaxOrganizationNameBytes = 200;
 
 // Every JSON reader below checks types before calling nlohmann's accessors, which would
 // otherwise throw; Candor never throws (base/result.h).
-
-Status OnlyFields(const Json& j, std::string_view what,
-                  std::initializer_list<std::string_view> allowed) {
-  if (!j.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
-  for (const auto& item : j.items()) {
-    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-      return InvalidArgument(std::string(what) + ": unknown field '" + item.key() + "'");
-    }
-  }
-  for (std::string_view field : allowed) {
-    if (!j.contains(field)) {
-      return InvalidArgument(std::string(what) + ": missing field '" + std::string(field) + "'");
-    }
-  }
-  return Status::Ok();
-}
 
 // An integer in [lo, hi]. Fractions (2.0 included), strings and booleans are rejected.
 Result<int> GetInt(const Json& j, const std::string& path, int lo, int hi) {
@@ -49,11 +32,6 @@ Result<int> GetInt(const Json& j, const std::string& path, int lo, int hi) {
   if (v < 0 && lo >= 0) return InvalidArgument(path + " must not be negative");
   if (v < lo || v > hi) return range();
   return static_cast<int>(v);
-}
-
-Result<std::string> GetString(const Json& j, const std::string& path) {
-  if (!j.is_string()) return InvalidArgument(path + " must be a string");
-  return j.get<std::string>();
 }
 
 int MaxAmount(PeriodUnit unit) {
@@ -83,15 +61,17 @@ Json PeriodToJson(const Period& p) {
 }
 
 Result<Period> PeriodFromJson(const Json& j, const std::string& path) {
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, path, {"amount", "unit"}));
-  CANDOR_ASSIGN_OR_RETURN(std::string unit_name, GetString(j.at("unit"), path + ".unit"));
+  FieldReader r(j, path, {"amount", "unit"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(const Json* amount, r.Value("amount"));
+  CANDOR_ASSIGN_OR_RETURN(std::string unit_name, r.String("unit"));
   auto unit = ParsePeriodUnit(unit_name);
   if (!unit.ok()) return unit.error().WithContext(path + ".unit");
   Period p;
   p.unit = *unit;
   // Range checked here on the JSON value (it may not fit an int); ValidatePeriod repeats the
   // check on the struct.
-  CANDOR_ASSIGN_OR_RETURN(p.amount, GetInt(j.at("amount"), path + ".amount", 1, MaxAmount(p.unit)));
+  CANDOR_ASSIGN_OR_RETURN(p.amount, GetInt(*amount, path + ".amount", 1, MaxAmount(p.unit)));
   return p;
 }
 
@@ -202,16 +182,18 @@ Json DeadlinePolicyToJson(const DeadlinePolicy& policy) {
 }
 
 Result<DeadlinePolicy> DeadlinePolicyFromJson(const Json& j) {
-  CANDOR_RETURN_IF_ERROR(
-      OnlyFields(j, "policy", {"name", "acknowledge", "answer", "extended_answer"}));
+  // Every field is required; "extended_answer" is null when the policy allows no extension.
+  FieldReader r(j, "policy", {"name", "acknowledge", "answer", "extended_answer"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   DeadlinePolicy policy;
-  CANDOR_ASSIGN_OR_RETURN(policy.name, GetString(j.at("name"), "policy.name"));
-  CANDOR_ASSIGN_OR_RETURN(policy.acknowledge,
-                          PeriodFromJson(j.at("acknowledge"), "policy.acknowledge"));
-  CANDOR_ASSIGN_OR_RETURN(policy.answer, PeriodFromJson(j.at("answer"), "policy.answer"));
-  const Json& ext = j.at("extended_answer");
-  if (!ext.is_null()) {
-    CANDOR_ASSIGN_OR_RETURN(policy.extended_answer, PeriodFromJson(ext, "policy.extended_answer"));
+  CANDOR_ASSIGN_OR_RETURN(policy.name, r.String("name"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* acknowledge, r.Value("acknowledge"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* answer, r.Value("answer"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* ext, r.Value("extended_answer"));
+  CANDOR_ASSIGN_OR_RETURN(policy.acknowledge, PeriodFromJson(*acknowledge, "policy.acknowledge"));
+  CANDOR_ASSIGN_OR_RETURN(policy.answer, PeriodFromJson(*answer, "policy.answer"));
+  if (!ext->is_null()) {
+    CANDOR_ASSIGN_OR_RETURN(policy.extended_answer, PeriodFromJson(*ext, "policy.extended_answer"));
   }
   auto valid = ValidateDeadlinePolicy(policy);
   if (!valid.ok()) return valid.error().WithContext("policy");
@@ -268,29 +250,26 @@ Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
+  // Every field is required but "cable_retention_days" (absent in settings written before it).
+  FieldReader r(j, "settings",
+                {"policy", "min_ring_size", "use_us_federal_holidays", "cable_retention_days"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(const Json* policy, r.Value("policy"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* min_ring, r.Value("min_ring_size"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* holidays, r.Value("use_us_federal_holidays"));
   OrganizationSettings settings;
-  if (j.is_object() && j.contains("cable_retention_days")) {
-    Json rest = j;
-    CANDOR_ASSIGN_OR_RETURN(settings.cable_retention_days,
-                            GetInt(j.at("cable_retention_days"), "settings.cable_retention_days", 0,
-                                   kMaxCableRetentionDays));
-    rest.erase("cable_retention_days");
-    CANDOR_ASSIGN_OR_RETURN(OrganizationSettings others, OrganizationSettingsFromJson(rest));
-    others.cable_retention_days = settings.cable_retention_days;
-    CANDOR_RETURN_IF_ERROR(ValidateOrganizationSettings(others));
-    return others;
+  if (const Json* retention = r.Find("cable_retention_days")) {
+    CANDOR_ASSIGN_OR_RETURN(
+        settings.cable_retention_days,
+        GetInt(*retention, "settings.cable_retention_days", 0, kMaxCableRetentionDays));
   }
-  CANDOR_RETURN_IF_ERROR(
-      OnlyFields(j, "settings", {"policy", "min_ring_size", "use_us_federal_holidays"}));
-  CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(j.at("policy")));
-  CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size,
-                          GetInt(j.at("min_ring_size"), "settings.min_ring_size", kMinRingSizeFloor,
-                                 kMinRingSizeCeiling));
-  const Json& holidays = j.at("use_us_federal_holidays");
-  if (!holidays.is_boolean()) {
+  CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(*policy));
+  CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size, GetInt(*min_ring, "settings.min_ring_size",
+                                                         kMinRingSizeFloor, kMinRingSizeCeiling));
+  if (!holidays->is_boolean()) {
     return InvalidArgument("settings.use_us_federal_holidays must be true or false");
   }
-  settings.use_us_federal_holidays = holidays.get<bool>();
+  settings.use_us_federal_holidays = holidays->get<bool>();
   CANDOR_RETURN_IF_ERROR(ValidateOrganizationSettings(settings));
   return settings;
 }

@@ -137,14 +137,14 @@ TEST(PolicyTest, JsonIsStrict) {
   for (const char* field : {"name", "acknowledge", "answer", "extended_answer"}) {
     Json j = good;
     j.erase(field);
-    EXPECT_TRUE(fails_with(j, std::string("missing field '") + field + "'"));
+    EXPECT_TRUE(fails_with(j, std::string("policy lacks the field '") + field + "'"));
   }
   Json extra = good;
   extra["grace"] = 1;
   EXPECT_TRUE(fails_with(extra, "unknown field 'grace'"));
   Json extra_inner = good;
   extra_inner["answer"]["days"] = 1;
-  EXPECT_TRUE(fails_with(extra_inner, "policy.answer: unknown field 'days'"));
+  EXPECT_TRUE(fails_with(extra_inner, "unknown field 'days' in policy.answer"));
   Json j;
   j = good;
   j["acknowledge"]["amount"] = -2;
@@ -175,10 +175,10 @@ TEST(PolicyTest, JsonIsStrict) {
   EXPECT_TRUE(fails_with(j, "policy.answer.unit"));
   j = good;
   j["answer"]["unit"] = 3;
-  EXPECT_TRUE(fails_with(j, "policy.answer.unit must be a string"));
+  EXPECT_TRUE(fails_with(j, "'unit' in policy.answer must be a string"));
   j = good;
   j["name"] = 7;
-  EXPECT_TRUE(fails_with(j, "policy.name must be a string"));
+  EXPECT_TRUE(fails_with(j, "'name' in policy must be a string"));
   j = good;
   j["extended_answer"] = false;
   EXPECT_TRUE(fails_with(j, "policy.extended_answer must be a JSON object"));

@@ -28,7 +28,16 @@ import {
 import { ed25519Sign, ed25519Verify, generateSignKeyPair } from './crypto/ed25519.js';
 import { cableDigest, decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './crypto/envelope.js';
 import { CandorError, invalidArgument, verificationFailed } from './crypto/errors.js';
-import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './crypto/json.js';
+import {
+  bytesFromHexField,
+  dumpJson,
+  field,
+  hexField,
+  onlyFields,
+  parseJson,
+  stringField,
+  type JsonValue,
+} from './crypto/json.js';
 import {
   boxPublicFromSecret,
   isValidBoxPublicKey,
@@ -381,19 +390,6 @@ export function cableContentToBytes(c: CableContent): Uint8Array {
   );
 }
 
-function only(j: JsonValue | undefined, what: string, known: readonly string[]): JsonObject {
-  if (!isObject(j)) throw invalidArgument(`${what} must be a JSON object`);
-  for (const key of j.keys()) if (!known.includes(key)) throw invalidArgument(`unknown field '${key}' in ${what}`);
-  return j;
-}
-
-function str(o: JsonObject, what: string, f: string): string {
-  const v = o.get(f);
-  if (v === undefined) throw invalidArgument(`${what} needs a '${f}'`);
-  if (typeof v !== 'string') throw invalidArgument(`'${f}' must be a string`);
-  return v;
-}
-
 // Strict reader (CableContentFromBytes), then validateCableContent.
 export function cableContentFromBytes(bytes: Uint8Array): CableContent {
   if (!isValidUtf8(bytes)) throw invalidArgument("the cable's content is not UTF-8");
@@ -404,33 +400,31 @@ export function cableContentFromBytes(bytes: Uint8Array): CableContent {
     throw invalidArgument("the cable's content is not JSON");
   }
   const what = "the cable's content";
-  const o = only(j, what, ['format', 'subject', 'body', 'reply_public', 'attachments', 'author']);
-  if (str(o, what, 'format') !== CONTENT_FORMAT) throw invalidArgument(`the cable's content is not ${CONTENT_FORMAT}`);
-  const atts = o.get('attachments');
+  const o = onlyFields(j, what, ['format', 'subject', 'body', 'reply_public', 'attachments', 'author']);
+  if (stringField(o, what, 'format') !== CONTENT_FORMAT) throw invalidArgument(`the cable's content is not ${CONTENT_FORMAT}`);
+  const subject = stringField(o, what, 'subject');
+  const body = stringField(o, what, 'body');
+  const replyPublic = hexField(o, what, 'reply_public', 32);
+  const atts = field(o, what, 'attachments');
   if (!Array.isArray(atts)) throw invalidArgument("'attachments' must be a list");
   const attachments = atts.map((a) => {
-    const ao = only(a, 'an attachment', ['name', 'type', 'data']);
-    return { name: str(ao, 'an attachment', 'name'), type: str(ao, 'an attachment', 'type'), data: fromHex(str(ao, 'an attachment', 'data')) };
+    const w = 'an attachment';
+    const ao = onlyFields(a, w, ['name', 'type', 'data']);
+    return { name: stringField(ao, w, 'name'), type: stringField(ao, w, 'type'), data: bytesFromHexField(ao, w, 'data') };
   });
-  if (!o.has('author')) throw invalidArgument(`${what} needs a 'author'`);
-  const a = o.get('author');
+  const a = field(o, what, 'author');
   let author: CableAuthorIdentity | null = null;
   if (a !== null) {
-    const ao = only(a, 'the author', ['name', 'ring_public', 'signing_public', 'binding']);
+    const w = 'the author';
+    const ao = onlyFields(a, w, ['name', 'ring_public', 'signing_public', 'binding']);
     author = {
-      name: str(ao, 'the author', 'name'),
-      ringPublic: fixedFromHex(str(ao, 'the author', 'ring_public'), 32, 'ring_public'),
-      signingPublic: fixedFromHex(str(ao, 'the author', 'signing_public'), 32, 'signing_public'),
-      binding: fromHex(str(ao, 'the author', 'binding')),
+      name: stringField(ao, w, 'name'),
+      ringPublic: hexField(ao, w, 'ring_public', 32),
+      signingPublic: hexField(ao, w, 'signing_public', 32),
+      binding: bytesFromHexField(ao, w, 'binding'),
     };
   }
-  const c: CableContent = {
-    subject: str(o, what, 'subject'),
-    body: str(o, what, 'body'),
-    replyPublic: fixedFromHex(str(o, what, 'reply_public'), 32, 'reply_public'),
-    attachments,
-    author,
-  };
+  const c: CableContent = { subject, body, replyPublic, attachments, author };
   validateCableContent(c);
   return c;
 }

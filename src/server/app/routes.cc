@@ -14,6 +14,7 @@
 #include "domain/cable.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
+#include "domain/strict_json.h"
 #include "domain/web_release.h"
 #include "server/http/cookies.h"
 #include "server/http/json.h"
@@ -460,7 +461,7 @@ Result<Service::BundlePage> PageParams(const Request& req) {
 Result<domain::CableId> CableIdBody(const Request& req) {
   CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
   std::string id_hex;
-  http::FieldReader f(body);
+  domain::FieldReader f(body, "the request");
   f.Required("id", id_hex);
   CANDOR_RETURN_IF_ERROR(f.Finish());
   return CableIdFrom(id_hex);
@@ -518,7 +519,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         std::string envelope, signature, quota_signature;
         std::uint64_t slot = 0;
         std::optional<std::string> author_signature;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("header", header);
         f.Required("envelope", envelope);
         f.Required("signature", signature);
@@ -546,7 +547,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
       "POST", "/api/v1/cables/status", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string id_hex, access_hex;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("id", id_hex);
         f.Required("access", access_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -592,7 +593,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string id_hex, action_name, envelope_hex;
         Json recipients_json;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("id", id_hex);
         f.Required("action", action_name);
         f.Required("recipients", recipients_json);
@@ -634,7 +635,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
                      std::uint64_t up_to = 0;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Required("up_to", up_to);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
                      if (up_to == 0 || up_to > static_cast<std::uint64_t>(INT64_MAX)) {
@@ -743,7 +744,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string invitation, ring_hex, reply_hex;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("invitation", invitation);
         f.Required("ring_public", ring_hex);
         f.Required("reply_public", reply_hex);
@@ -812,7 +813,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::uint64_t size = 0;
         Json indices;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("tree_size", size);
         f.Required("indices", indices);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -880,7 +881,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         std::uint64_t size = 0;
         std::string witness, signature;
         std::uint64_t timestamp = 0;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("tree_size", size);
         f.Required("witness", witness);
         f.Required("timestamp", timestamp);
@@ -901,7 +902,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
       "POST", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::uint64_t first = 0, second = 0;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("old_size", first);
         f.Required("new_size", second);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -923,7 +924,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
           std::string org, username, password;
           const PasswordCopies wipe(body, password);
           std::optional<std::string> totp;
-          http::FieldReader f(body);
+          domain::FieldReader f(body, "the request");
           f.Required("organization", org);
           f.Required("username", username);
           f.Required("password", password);
@@ -966,7 +967,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                      std::string password;
                      const PasswordCopies wipe(body, password);
                      std::optional<std::string> code;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Required("password", password);
                      f.Optional("code", code);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -979,7 +980,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
                      std::string code;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Required("code", code);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
                      CANDOR_RETURN_IF_ERROR(s->ConfirmTotp(who, code));
@@ -994,7 +995,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::optional<std::int64_t> hours;
         std::optional<std::int64_t> count;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Optional("valid_hours", hours);
         f.Optional("count", count);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -1018,7 +1019,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string ring_hex;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("ring_public", ring_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
         CANDOR_ASSIGN_OR_RETURN(auto ring,
@@ -1044,7 +1045,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                      std::string username, password;
                      const PasswordCopies wipe(body, password);
                      std::vector<std::string> role_names;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Required("username", username);
                      f.Required("password", password);
                      f.Required("roles", role_names);
@@ -1063,7 +1064,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
                      std::optional<std::vector<std::string>> role_names;
                      std::optional<bool> disabled;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Optional("roles", role_names);
                      f.Optional("disabled", disabled);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -1098,7 +1099,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
                      Json list;
-                     http::FieldReader f(body);
+                     domain::FieldReader f(body, "the request");
                      f.Required("holidays", list);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
                      if (!list.is_array()) return InvalidArgument("'holidays' must be an array");
@@ -1107,7 +1108,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
                        if (!h.is_object())
                          return InvalidArgument("each holiday is an object {date, name}");
                        std::string date, name;
-                       http::FieldReader hf(h);
+                       domain::FieldReader hf(h, "a holiday");
                        hf.Required("date", date);
                        hf.Required("name", name);
                        CANDOR_RETURN_IF_ERROR(hf.Finish());
@@ -1122,7 +1123,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string key_hex, proof_hex;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("reply_public", key_hex);
         f.Required("proof", proof_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -1208,7 +1209,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string org;
         Json sig_json;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("organization", org);
         f.Required("signature", sig_json);
         CANDOR_RETURN_IF_ERROR(f.Finish());
@@ -1234,7 +1235,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
         std::string tag_hex;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("tag", tag_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
         CANDOR_ASSIGN_OR_RETURN(auto tag, crypto::FixedFromHex<crypto::Point>(tag_hex, "tag"));
@@ -1258,7 +1259,7 @@ Status AddApiRoutes(http::Router& router, Service& service) {
         Json letter_json;
         std::string org, digest_hex, proof_hex;
         std::uint64_t window = 0, slot = 0;
-        http::FieldReader f(body);
+        domain::FieldReader f(body, "the request");
         f.Required("letter", letter_json);
         f.Required("organization", org);
         f.Required("ring_digest", digest_hex);

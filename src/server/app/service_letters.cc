@@ -13,6 +13,7 @@
 #include "domain/log_entry.h"
 #include "domain/log_state.h"
 #include "domain/org_state.h"
+#include "domain/strict_json.h"
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
@@ -252,30 +253,30 @@ constexpr std::size_t kMaxDraftsPerAccount = 100;
 // A draft may be unfinished (an empty title, no organization yet), but each field it has must
 // be of the letter's type and within the letter's limits, so that what is stored is bounded.
 Status CheckDraftJson(const Json& j) {
-  if (!j.is_object()) return InvalidArgument("a draft must be a JSON object of letter fields");
+  domain::FieldReader r(j, "the draft",
+                        {"title", "body", "organizations", "closes_at_ms", "quorum", "supersedes"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   auto text = [](const Json& v, std::size_t max) {
     return v.is_string() && v.get_ref<const std::string&>().size() <= max;
   };
-  for (const auto& [key, value] : j.items()) {
-    bool ok = true;
-    if (key == "title") {
-      ok = text(value, domain::kMaxLetterTitleBytes);
-    } else if (key == "body") {
-      ok = text(value, domain::kMaxLetterBodyBytes);
-    } else if (key == "organizations") {
-      ok = value.is_array() && value.size() <= domain::kMaxLetterOrganizations &&
-           std::all_of(value.begin(), value.end(), [&](const Json& o) { return text(o, 64); });
-    } else if (key == "closes_at_ms" || key == "quorum") {
-      ok = value.is_null() || value.is_number_unsigned();
-    } else if (key == "supersedes") {
-      ok = value.is_null() || text(value, 64);
-    } else {
-      return InvalidArgument("unknown field '" + key.substr(0, 64) + "' in the draft");
-    }
-    if (!ok)
-      return InvalidArgument("the draft's '" + key +
-                             "' is not of the letter's type or is too long");
-  }
+  auto check = [&](const char* field, auto ok) -> Status {
+    const Json* v = r.Find(field);
+    if (v == nullptr || ok(*v)) return Status::Ok();
+    return InvalidArgument("the draft's '" + std::string(field) +
+                           "' is not of the letter's type or is too long");
+  };
+  CANDOR_RETURN_IF_ERROR(
+      check("title", [&](const Json& v) { return text(v, domain::kMaxLetterTitleBytes); }));
+  CANDOR_RETURN_IF_ERROR(
+      check("body", [&](const Json& v) { return text(v, domain::kMaxLetterBodyBytes); }));
+  CANDOR_RETURN_IF_ERROR(check("organizations", [&](const Json& v) {
+    return v.is_array() && v.size() <= domain::kMaxLetterOrganizations &&
+           std::all_of(v.begin(), v.end(), [&](const Json& o) { return text(o, 64); });
+  }));
+  auto whole = [](const Json& v) { return v.is_number_unsigned(); };
+  CANDOR_RETURN_IF_ERROR(check("closes_at_ms", whole));
+  CANDOR_RETURN_IF_ERROR(check("quorum", whole));
+  CANDOR_RETURN_IF_ERROR(check("supersedes", [&](const Json& v) { return text(v, 64); }));
   // What is stored is the JSON text, whose escapes may make it larger than the fields' bytes.
   if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
   return Status::Ok();

@@ -1,9 +1,5 @@
 #include "server/http/json.h"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
 #include "domain/strict_json.h"
 
 namespace candor::http {
@@ -40,64 +36,6 @@ std::string_view TypeName(const json& v) {
   }
   return "an unsupported value";
 }
-
-// Each Convert returns an empty string on success, else what the value should have been.
-std::string Convert(const json& v, std::string& out) {
-  if (!v.is_string()) return "a string";
-  out = v.get_ref<const std::string&>();
-  return {};
-}
-std::string Convert(const json& v, bool& out) {
-  if (!v.is_boolean()) return "a boolean";
-  out = v.get<bool>();
-  return {};
-}
-std::string Convert(const json& v, std::int64_t& out) {
-  if (v.is_number_integer() && !v.is_number_unsigned()) {
-    out = v.get<std::int64_t>();
-    return {};
-  }
-  if (v.is_number_unsigned()) {
-    auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return "an integer no larger than 9223372036854775807";
-    }
-    out = static_cast<std::int64_t>(u);
-    return {};
-  }
-  return "an integer";
-}
-std::string Convert(const json& v, std::uint64_t& out) {
-  if (v.is_number_unsigned()) {
-    out = v.get<std::uint64_t>();
-    return {};
-  }
-  if (v.is_number_integer()) return "a non-negative integer";  // a negative int64
-  return "a non-negative integer";
-}
-std::string Convert(const json& v, double& out) {
-  if (!v.is_number()) return "a number";
-  out = v.get<double>();
-  if (!std::isfinite(out)) return "a finite number";
-  return {};
-}
-std::string Convert(const json& v, std::vector<std::string>& out) {
-  if (!v.is_array()) return "an array of strings";
-  std::vector<std::string> values;
-  values.reserve(v.size());
-  for (const auto& e : v) {
-    if (!e.is_string()) return "an array of strings";
-    values.push_back(e.get<std::string>());
-  }
-  out = std::move(values);
-  return {};
-}
-std::string Convert(const json& v, json& out) {
-  out = v;
-  return {};
-}
-
-std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
 
 }  // namespace
 
@@ -215,106 +153,6 @@ Result<json> ParseJsonBody(const Request& request, const JsonLimits& limits) {
     }
   }
   return ParseJsonObject(request.body, limits);
-}
-
-FieldReader::FieldReader(const json& object) : object_(object) {
-  if (!object_.is_object()) {
-    error_ = "expected a JSON object, got " + std::string(TypeName(object_));
-  }
-}
-
-void FieldReader::Fail(std::string message) {
-  if (!error_) error_ = std::move(message);
-}
-
-const json* FieldReader::Lookup(std::string_view name, bool required) {
-  known_.emplace_back(name);
-  if (!object_.is_object()) return nullptr;
-  // The std::map underneath, rather than json iterators (whose operator-> GCC cannot prove
-  // non-null under -Wnull-dereference).
-  const auto& fields = object_.get_ref<const json::object_t&>();
-  auto it = fields.find(std::string(name));
-  if (it == fields.end() || it->second.is_null()) {
-    if (required) {
-      Fail(it == fields.end() ? "missing required field " + Quoted(name)
-                              : "field " + Quoted(name) + " must not be null");
-    }
-    return nullptr;
-  }
-  return &it->second;
-}
-
-template <typename T>
-void FieldReader::ReadRequired(std::string_view name, T& out) {
-  const json* v = Lookup(name, /*required=*/true);
-  if (v == nullptr) return;
-  std::string expected = Convert(*v, out);
-  if (!expected.empty()) {
-    Fail("field " + Quoted(name) + " must be " + expected + ", got " + std::string(TypeName(*v)));
-  }
-}
-
-template <typename T>
-void FieldReader::ReadOptional(std::string_view name, std::optional<T>& out) {
-  out.reset();
-  const json* v = Lookup(name, /*required=*/false);
-  if (v == nullptr) return;
-  T value{};
-  std::string expected = Convert(*v, value);
-  if (!expected.empty()) {
-    Fail("field " + Quoted(name) + " must be " + expected + ", got " + std::string(TypeName(*v)));
-    return;
-  }
-  out = std::move(value);
-}
-
-void FieldReader::Required(std::string_view name, std::string& out) { ReadRequired(name, out); }
-void FieldReader::Required(std::string_view name, bool& out) { ReadRequired(name, out); }
-void FieldReader::Required(std::string_view name, std::int64_t& out) { ReadRequired(name, out); }
-void FieldReader::Required(std::string_view name, std::uint64_t& out) { ReadRequired(name, out); }
-void FieldReader::Required(std::string_view name, double& out) { ReadRequired(name, out); }
-void FieldReader::Required(std::string_view name, std::vector<std::string>& out) {
-  ReadRequired(name, out);
-}
-void FieldReader::Required(std::string_view name, json& out) { ReadRequired(name, out); }
-
-void FieldReader::Optional(std::string_view name, std::optional<std::string>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<bool>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<std::int64_t>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<std::uint64_t>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<double>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<std::vector<std::string>>& out) {
-  ReadOptional(name, out);
-}
-void FieldReader::Optional(std::string_view name, std::optional<json>& out) {
-  ReadOptional(name, out);
-}
-
-Status FieldReader::Finish() const {
-  if (error_) return InvalidArgument(*error_);
-  std::string unknown;
-  std::size_t count = 0;
-  for (const auto& [key, value] : object_.items()) {
-    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-    if (count < 10) {
-      if (!unknown.empty()) unknown += ", ";
-      unknown += Quoted(key.substr(0, 64));
-    }
-    ++count;
-  }
-  if (count == 0) return Status::Ok();
-  if (count > 10) unknown += ", … (" + std::to_string(count) + " in all)";
-  return InvalidArgument("unknown field(s): " + unknown);
 }
 
 }  // namespace candor::http

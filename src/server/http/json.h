@@ -62,56 +62,6 @@ Result<nlohmann::json> ParseJsonBody(const Request& request, const JsonLimits& l
 // The same checks on text alone (no Content-Type check).
 Result<nlohmann::json> ParseJsonObject(std::string_view text, const JsonLimits& limits = {});
 
-// Reads the fields of one JSON object strictly: each Required/Optional call names a field
-// and its type; Finish() reports the first problem, or any field that was never asked for.
-//
-//   FieldReader r(body);
-//   std::string slug;  std::optional<std::int64_t> version;
-//   r.Required("slug", slug);
-//   r.Optional("version", version);
-//   CANDOR_RETURN_IF_ERROR(r.Finish());   // e.g. "unknown field(s): 'sulg'"
-//
-// Integers must be JSON integers (1.0 is not an integer) within the target type's range.
-// For Optional, an absent field and an explicit null both leave `out` empty.
-// The reader keeps a reference to `object`, which must outlive it. Not thread-safe.
-class FieldReader {
- public:
-  explicit FieldReader(const nlohmann::json& object);
-
-  void Required(std::string_view name, std::string& out);
-  void Required(std::string_view name, bool& out);
-  void Required(std::string_view name, std::int64_t& out);
-  void Required(std::string_view name, std::uint64_t& out);
-  void Required(std::string_view name, double& out);
-  void Required(std::string_view name, std::vector<std::string>& out);
-  // Any JSON value except null (for nested objects a handler reads with another FieldReader).
-  void Required(std::string_view name, nlohmann::json& out);
-
-  void Optional(std::string_view name, std::optional<std::string>& out);
-  void Optional(std::string_view name, std::optional<bool>& out);
-  void Optional(std::string_view name, std::optional<std::int64_t>& out);
-  void Optional(std::string_view name, std::optional<std::uint64_t>& out);
-  void Optional(std::string_view name, std::optional<double>& out);
-  void Optional(std::string_view name, std::optional<std::vector<std::string>>& out);
-  void Optional(std::string_view name, std::optional<nlohmann::json>& out);
-
-  // OK, or kInvalidArgument: the first type or presence error, else the unknown fields.
-  [[nodiscard]] Status Finish() const;
-
- private:
-  // The field's value for reading, or null after recording "missing" (when required).
-  const nlohmann::json* Lookup(std::string_view name, bool required);
-  void Fail(std::string message);
-  template <typename T>
-  void ReadRequired(std::string_view name, T& out);
-  template <typename T>
-  void ReadOptional(std::string_view name, std::optional<T>& out);
-
-  const nlohmann::json& object_;
-  std::vector<std::string> known_;
-  std::optional<std::string> error_;
-};
-
 }  // namespace candor::http
 
 #endif  // CANDOR_SERVER_HTTP_JSON_H_

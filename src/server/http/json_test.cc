@@ -1,4 +1,5 @@
-// Tests for the JSON helpers: error bodies and statuses, strict body parsing, FieldReader.
+// Tests for the JSON helpers: error bodies and statuses, strict body parsing (the field
+// reader is tested in domain/strict_json_test.cc).
 #include "server/http/json.h"
 
 #include <gtest/gtest.h>
@@ -136,101 +137,6 @@ TEST(ParseJsonBody, DuplicateKeys) {
   // The same key in sibling objects is fine.
   EXPECT_TRUE(
       ParseJsonBody(JsonRequest(R"({"x": {"b": 1}, "y": {"b": 1}, "z": [{"b":1},{"b":2}]})")).ok());
-}
-
-TEST(FieldReader, ReadsRequiredAndOptionalFields) {
-  json body = json::parse(R"({"slug":"acme","version":7,"big":18446744073709551615,
-      "ok":true,"ratio":0.5,"tags":["a","b"],"nested":{"k":1},"note":null})");
-  FieldReader r(body);
-  std::string slug;
-  std::int64_t version = 0;
-  std::uint64_t big = 0;
-  bool ok = false;
-  double ratio = 0;
-  std::vector<std::string> tags;
-  json nested;
-  std::optional<std::string> note = "preset";
-  std::optional<std::int64_t> absent = 5;
-  r.Required("slug", slug);
-  r.Required("version", version);
-  r.Required("big", big);
-  r.Required("ok", ok);
-  r.Required("ratio", ratio);
-  r.Required("tags", tags);
-  r.Required("nested", nested);
-  r.Optional("note", note);
-  r.Optional("absent", absent);
-  ASSERT_TRUE(r.Finish().ok()) << r.Finish().error().message();
-  EXPECT_EQ(slug, "acme");
-  EXPECT_EQ(version, 7);
-  EXPECT_EQ(big, 18446744073709551615ULL);
-  EXPECT_TRUE(ok);
-  EXPECT_EQ(ratio, 0.5);
-  EXPECT_EQ(tags, (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(nested["k"], 1);
-  EXPECT_FALSE(note.has_value());
-  EXPECT_FALSE(absent.has_value());
-}
-
-TEST(FieldReader, RejectsWrongTypes) {
-  struct Case {
-    const char* body;
-    const char* expected;
-  };
-  const Case cases[] = {
-      {R"({"n": "7"})", "field 'n' must be an integer, got a string"},
-      {R"({"n": 7.0})", "field 'n' must be an integer, got a number with a fraction"},
-      {R"({"n": 9223372036854775808})", "no larger than"},
-      {R"({"n": null})", "field 'n' must not be null"},
-      {R"({})", "missing required field 'n'"},
-  };
-  for (const auto& c : cases) {
-    json body = json::parse(c.body);
-    FieldReader r(body);
-    std::int64_t n;
-    r.Required("n", n);
-    Status s = r.Finish();
-    ASSERT_FALSE(s.ok()) << c.body;
-    EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArgument);
-    EXPECT_NE(s.error().message().find(c.expected), std::string::npos)
-        << c.body << " → " << s.error().message();
-  }
-  json body = json::parse(R"({"u": -1, "s": 1, "b": "true", "t": ["a", 1], "o": 5})");
-  FieldReader r(body);
-  std::uint64_t u;
-  std::string s;
-  std::optional<bool> b;
-  std::optional<std::vector<std::string>> t;
-  r.Required("u", u);
-  r.Required("s", s);
-  r.Optional("b", b);
-  r.Optional("t", t);
-  std::optional<double> o;
-  r.Optional("o", o);
-  Status st = r.Finish();
-  ASSERT_FALSE(st.ok());
-  // The first problem is reported.
-  EXPECT_EQ(st.error().message(), "field 'u' must be a non-negative integer, got an integer");
-}
-
-TEST(FieldReader, RejectsUnknownFieldsByName) {
-  json body = json::parse(R"({"slug":"a","sulg":"b","extra":1})");
-  FieldReader r(body);
-  std::string slug;
-  r.Required("slug", slug);
-  Status s = r.Finish();
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().message(), "unknown field(s): 'extra', 'sulg'");
-}
-
-TEST(FieldReader, NonObject) {
-  json body = json::parse("[1]");
-  FieldReader r(body);
-  std::string x;
-  r.Required("x", x);
-  Status s = r.Finish();
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message().find("expected a JSON object"), std::string::npos);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ import {
   hexField,
   isObject,
   onlyFields,
+  optionalField,
   parseJson,
   stringField,
   u64Field,
@@ -230,15 +231,17 @@ export function letterBundleFromJson(input: JsonValue | string | Uint8Array): Le
   if (!Array.isArray(entries)) throw invalidArgument("'entries' in the bundle must be a list");
   const parsed = entries.map((e, i) => bundleEntryFromJson(e, i));
   let cosignatures: WitnessCosignature[] | undefined;
-  if (o.has('cosignatures')) {
-    const list = o.get('cosignatures')!;
+  const cosignatureList = optionalField(o, 'cosignatures');
+  if (cosignatureList !== undefined) {
+    const list = cosignatureList;
     if (!Array.isArray(list)) throw invalidArgument("'cosignatures' must be a list");
     cosignatures = list.map((c, i) => witnessCosignatureFromJson(c, `cosignature ${i}`));
   }
   let state: StateLeafProof[] | undefined;
-  if (o.has('state')) {
+  const stateList = optionalField(o, 'state');
+  if (stateList !== undefined) {
     // One leaf for the letter and one per organization (at most MAX_ORGANIZATIONS).
-    const list = o.get('state')!;
+    const list = stateList;
     if (!Array.isArray(list) || list.length === 0 || list.length > 1 + MAX_ORGANIZATIONS) {
       throw invalidArgument(`'state' in the bundle must be a list of 1 to ${1 + MAX_ORGANIZATIONS} leaf proofs`);
     }

@@ -9,9 +9,20 @@
 // A co-signature is a linkable ring signature with event = letter id and message = the letter
 // statement: candor-lrs-v1 over one bucket of the roster, or candor-lrs-v2 over the whole
 // roster (docs/LRS-V2.md). Both give one key the same tag on one letter.
-import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
+import { bytesEqual, fixedFromHex, toHex } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
-import { dumpJson, isObject, parseJson, type JsonObject, type JsonValue } from './json.js';
+import {
+  bytesFromHexField,
+  dumpJson,
+  hexField,
+  onlyFields,
+  optionalField,
+  optionalHexField,
+  optionalStringField,
+  parseJson,
+  stringField,
+  type JsonValue,
+} from './json.js';
 import { letterStatement, parseSignatureAction, type SignatureAction } from './letter.js';
 import {
   decodeLrsSignature,
@@ -52,21 +63,6 @@ export interface CoSignature {
   scheme?: RingScheme; // absent: candor-lrs-v1
 }
 
-function onlyFields(j: JsonValue, allowed: readonly string[]): JsonObject {
-  if (!isObject(j)) throw invalidArgument('expected a JSON object');
-  for (const key of [...j.keys()].sort()) {
-    if (!allowed.includes(key)) throw invalidArgument(`unknown field '${key}'`);
-  }
-  return j;
-}
-
-function getString(j: JsonObject, f: string): string {
-  const v = j.get(f);
-  if (v === undefined) throw invalidArgument(`missing field '${f}'`);
-  if (typeof v !== 'string') throw invalidArgument(`field '${f}' must be a string`);
-  return v;
-}
-
 function asJson(input: JsonValue | string | Uint8Array): JsonValue {
   return typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
 }
@@ -77,12 +73,11 @@ export function ringToJson(ring: Ring): { scheme: string; members: string[]; dig
 
 // Accepts {"members":[hex…]} and, if present, checks "scheme" and "digest" (RingFromJson).
 export function ringFromJson(input: JsonValue | string | Uint8Array): Ring {
-  const j = onlyFields(asJson(input), ['scheme', 'members', 'digest']);
-  if (j.has('scheme')) {
-    const scheme = getString(j, 'scheme');
-    if (scheme !== RING_SCHEME) throw invalidArgument(`unknown ring scheme '${scheme}'`);
-  }
-  const members = j.get('members');
+  const what = 'the ring';
+  const j = onlyFields(asJson(input), what, ['scheme', 'members', 'digest']);
+  const scheme = optionalStringField(j, what, 'scheme');
+  if (scheme !== undefined && scheme !== RING_SCHEME) throw invalidArgument(`unknown ring scheme '${scheme}'`);
+  const members = optionalField(j, 'members');
   if (!Array.isArray(members)) {
     throw invalidArgument("a ring needs a 'members' array of hex public keys");
   }
@@ -91,8 +86,8 @@ export function ringFromJson(input: JsonValue | string | Uint8Array): Ring {
     return fixedFromHex(m, 32, `ring member ${i}`);
   });
   const ring = Ring.create(keys);
-  if (j.has('digest')) {
-    const digest = fixedFromHex(getString(j, 'digest'), 32, 'digest');
+  const digest = optionalHexField(j, what, 'digest', 32);
+  if (digest !== undefined) {
     if (!bytesEqual(digest, ring.digest)) {
       throw invalidArgument("the ring's 'digest' does not match its members");
     }
@@ -123,18 +118,13 @@ export function coSignatureToJsonText(sig: CoSignature): string {
 
 // Strict reader (CoSignatureFromJson): all five fields, nothing else, well-formed hex.
 export function coSignatureFromJson(input: JsonValue | string | Uint8Array): CoSignature {
-  const j = onlyFields(asJson(input), ['scheme', 'letter', 'action', 'ring_digest', 'signature']);
-  const scheme = parseRingScheme(getString(j, 'scheme'));
-  const letter = fixedFromHex(getString(j, 'letter'), 32, 'letter');
-  const action = parseSignatureAction(getString(j, 'action'));
-  const ringDigest = fixedFromHex(getString(j, 'ring_digest'), 32, 'ring_digest');
-  let signature: Uint8Array;
-  try {
-    signature = fromHex(getString(j, 'signature'));
-  } catch (e) {
-    if (e instanceof CandorError && e.message.startsWith('hex')) throw e.withContext('signature');
-    throw e;
-  }
+  const what = 'the co-signature';
+  const j = onlyFields(asJson(input), what, ['scheme', 'letter', 'action', 'ring_digest', 'signature']);
+  const scheme = parseRingScheme(stringField(j, what, 'scheme'));
+  const letter = hexField(j, what, 'letter', 32);
+  const action = parseSignatureAction(stringField(j, what, 'action'));
+  const ringDigest = hexField(j, what, 'ring_digest', 32);
+  const signature = bytesFromHexField(j, what, 'signature');
   return scheme === LRS2_SCHEME
     ? { letter, action, ringDigest, signature, scheme }
     : { letter, action, ringDigest, signature };

@@ -319,7 +319,11 @@ export function dumpJson(v: JsonInput, indent = -1): string {
   return dump(v, indent, 0);
 }
 
-// --- strict field readers (src/domain/bundle.cc, cosignature.cc) ---
+// --- strict field readers: domain::FieldReader (src/domain/strict_json.h) ---
+// One meaning, one wording: unknown fields are refused ("unknown field 'k' in W"), a required
+// field must be present ("W lacks the field 'f'"), an optional one may be absent or null, and
+// a present field must have its type ("'f' in W must be a string"). The shape (onlyFields)
+// is checked before any field.
 
 export function isObject(j: JsonValue | undefined): j is JsonObject {
   return j instanceof Map;
@@ -339,6 +343,32 @@ export function field(j: JsonObject, what: string, name: string): JsonValue {
   const v = j.get(name);
   if (v === undefined) throw invalidArgument(`${what} lacks the field '${name}'`);
   return v;
+}
+
+// An optional field: undefined when absent or null (FieldReader::Find).
+export function optionalField(j: JsonObject, name: string): JsonValue | undefined {
+  const v = j.get(name);
+  return v === null ? undefined : v;
+}
+
+export function stringsField(j: JsonObject, what: string, name: string): string[] {
+  const v = field(j, what, name);
+  if (!Array.isArray(v) || !v.every((e) => typeof e === 'string')) {
+    throw invalidArgument(`'${name}' in ${what} must be a list of strings`);
+  }
+  return v as string[];
+}
+
+export function optionalStringField(j: JsonObject, what: string, name: string): string | undefined {
+  return optionalField(j, name) === undefined ? undefined : stringField(j, what, name);
+}
+
+export function optionalU64Field(j: JsonObject, what: string, name: string): bigint | undefined {
+  return optionalField(j, name) === undefined ? undefined : u64Field(j, what, name);
+}
+
+export function optionalHexField(j: JsonObject, what: string, name: string, size: number): Uint8Array | undefined {
+  return optionalField(j, name) === undefined ? undefined : hexField(j, what, name, size);
 }
 
 export function stringField(j: JsonObject, what: string, name: string): string {

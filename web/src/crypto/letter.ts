@@ -13,7 +13,6 @@
 import {
   bytesEqual,
   compareBytes,
-  fixedFromHex,
   fromUtf8,
   isValidUtf8,
   readU64le,
@@ -23,7 +22,14 @@ import {
   utf8,
 } from './bytes.js';
 import { invalidArgument } from './errors.js';
-import { isObject, isUnsigned, type JsonValue } from './json.js';
+import {
+  onlyFields,
+  optionalHexField,
+  optionalU64Field,
+  stringField,
+  stringsField,
+  type JsonValue,
+} from './json.js';
 import { validateOrganizationSlugBytes } from './policy.js';
 import { h256, sha256, splitTranscript, tr, trBytes } from './transcript.js';
 
@@ -208,46 +214,22 @@ export function letterToJson(letter: Letter): Record<string, string | string[] |
   return j;
 }
 
-// Strict reader (LetterFromJson): unknown fields, wrong types and malformed hex are refused;
-// optional fields may be absent or null; then validateLetter.
+// Strict reader (LetterFromJson, through json.ts's field readers): unknown fields, wrong types
+// and malformed hex are refused; optional fields may be absent or null; then validateLetter.
 export function letterFromJson(j: JsonValue): Letter {
-  if (!isObject(j)) throw invalidArgument('a letter must be a JSON object');
-  const allowed = ['title', 'body', 'organizations', 'closes_at_ms', 'quorum', 'supersedes'];
-  for (const key of [...j.keys()].sort()) {
-    if (!allowed.includes(key)) throw invalidArgument(`unknown field '${key}' in the letter`);
-  }
-  const text = (f: string): string => {
-    const v = j.get(f);
-    if (v === undefined) throw invalidArgument(`the letter needs a '${f}'`);
-    if (typeof v !== 'string') throw invalidArgument(`'${f}' must be a string`);
-    return v;
+  const what = 'the letter';
+  const o = onlyFields(j, what, ['title', 'body', 'organizations', 'closes_at_ms', 'quorum', 'supersedes']);
+  const letter: Letter = {
+    title: stringField(o, what, 'title'),
+    body: stringField(o, what, 'body'),
+    organizations: stringsField(o, what, 'organizations'),
   };
-  const title = text('title');
-  const body = text('body');
-  const orgs = j.get('organizations');
-  if (!Array.isArray(orgs)) {
-    throw invalidArgument("'organizations' must be a list of organization names (slugs)");
-  }
-  const organizations = orgs.map((o) => {
-    if (typeof o !== 'string') throw invalidArgument("'organizations' must hold only strings");
-    return o;
-  });
-  const num = (f: string): bigint | undefined => {
-    const v = j.get(f);
-    if (v === undefined || v === null) return undefined;
-    if (!isUnsigned(v)) throw invalidArgument(`'${f}' must be a whole number ≥ 0`);
-    return v.integer!;
-  };
-  const letter: Letter = { title, body, organizations };
-  const closes = num('closes_at_ms');
-  const quorum = num('quorum');
+  const closes = optionalU64Field(o, what, 'closes_at_ms');
+  const quorum = optionalU64Field(o, what, 'quorum');
+  const supersedes = optionalHexField(o, what, 'supersedes', 32);
   if (closes !== undefined) letter.closesAtMs = closes;
   if (quorum !== undefined) letter.quorum = quorum;
-  const sup = j.get('supersedes');
-  if (sup !== undefined && sup !== null) {
-    if (typeof sup !== 'string') throw invalidArgument("'supersedes' must be a letter id (hex)");
-    letter.supersedes = fixedFromHex(sup, 32, 'supersedes');
-  }
+  if (supersedes !== undefined) letter.supersedes = supersedes;
   validateLetter(letter);
   return letter;
 }

@@ -23,9 +23,9 @@
 // Plain values and pure functions. Errors are CandorErrors: 'invalid argument' for a reply
 // without the right shape, 'verification failed' (naming the entry: "organization state entry
 // 3 (log index 41): …") when a check fails, as the C++ verifier words them.
-import { bytesEqual, fixedFromHex, toHex } from './bytes.js';
+import { bytesEqual, toHex } from './bytes.js';
 import { CandorError, invalidArgument, verificationFailed } from './errors.js';
-import { onlyFields, parseJson, type JsonInput, type JsonValue } from './json.js';
+import { field, hexField, onlyFields, optionalField, parseJson, stringField, type JsonInput, type JsonValue } from './json.js';
 import { bucketOf, bucketRoster, MAX_RING_SIZE } from './letter.js';
 import { decodeLogEntry, toRosterEvent, type LogEvent, type LogStateEvent } from './log_entry.js';
 import {
@@ -95,28 +95,23 @@ const FIELDS = ['format', 'organization', 'log_public_key', 'tree_head', 'entrie
 export function orgStateFromJson(input: JsonValue | string | Uint8Array): OrgStateProof {
   const j = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
   const what = 'the organization state';
-  const o = onlyFields(j, what, [...FIELDS, 'state', 'page']);
-  for (const f of FIELDS) {
-    if (!o.has(f)) throw invalidArgument(`the organization state lacks '${f}'`);
-  }
-  const format = o.get('format');
-  if (typeof format !== 'string' || format !== ORG_STATE_FORMAT) {
+  const o = onlyFields(j, what, [...FIELDS, 'page', 'state']);
+  if (stringField(o, what, 'format') !== ORG_STATE_FORMAT) {
     throw invalidArgument(`not an organization state (format '${ORG_STATE_FORMAT}')`);
   }
-  const organization = o.get('organization');
-  const logKey = o.get('log_public_key');
-  const entries = o.get('entries');
-  if (typeof organization !== 'string' || typeof logKey !== 'string' || !Array.isArray(entries)) {
-    throw invalidArgument(
-      "the organization state's 'organization', 'log_public_key' or 'entries' has the wrong type",
-    );
-  }
-  const state = o.get('state');
+  const organization = stringField(o, what, 'organization');
+  const logPublicKey = hexField(o, what, 'log_public_key', 32);
+  const treeHeadJson = field(o, what, 'tree_head');
+  const entries = field(o, what, 'entries');
+  if (!Array.isArray(entries)) throw invalidArgument("'entries' in the organization state must be a list");
+  const treeHead = signedTreeHeadFromJson(treeHeadJson);
+  const parsed = entries.map((e, i) => bundleEntryFromJson(e, i));
+  const state = optionalField(o, 'state');
   return {
     organization,
-    logPublicKey: fixedFromHex(logKey, 32, 'log_public_key'),
-    treeHead: signedTreeHeadFromJson(o.get('tree_head')!),
-    entries: entries.map((e, i) => bundleEntryFromJson(e, i)),
+    logPublicKey,
+    treeHead,
+    entries: parsed,
     ...(state === undefined ? {} : { state: stateLeafProofFromJson(state, "the organization state's 'state'") }),
   };
 }

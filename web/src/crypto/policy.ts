@@ -9,10 +9,13 @@ import { isValidUtf8, utf8 } from './bytes.js';
 import { invalidArgument, withContext } from './errors.js';
 import {
   dumpJson,
+  field,
+  onlyFields,
+  optionalField,
+  stringField,
   JsonNumber,
   parseJson,
   type JsonInput,
-  type JsonObject,
   type JsonValue,
 } from './json.js';
 
@@ -34,7 +37,11 @@ export interface OrganizationSettings {
   policy: DeadlinePolicy;
   minRingSize: number;
   useUsFederalHolidays: boolean;
+  // Days after its answer a cable's ciphertext is kept; 0 or absent: kept (policy.h).
+  cableRetentionDays?: number;
 }
+
+export const MAX_CABLE_RETENTION_DAYS = 36_600; // kMaxCableRetentionDays: a hundred years
 
 export const MAX_WORKING_DAYS = 261;
 export const MAX_CALENDAR_DAYS = 366;
@@ -178,18 +185,12 @@ export function validateOrganizationSettings(settings: OrganizationSettings): vo
       `the minimum ring size must be between ${MIN_RING_SIZE_FLOOR} and ${MIN_RING_SIZE_CEILING}`,
     );
   }
-}
-
-// OnlyFields of policy.cc: unknown fields first, then missing ones.
-function onlyAndAllFields(j: JsonValue | undefined, what: string, allowed: string[]): JsonObject {
-  if (!(j instanceof Map)) throw invalidArgument(`${what} must be a JSON object`);
-  for (const key of [...j.keys()].sort()) {
-    if (!allowed.includes(key)) throw invalidArgument(`${what}: unknown field '${key}'`);
+  const days = settings.cableRetentionDays ?? 0;
+  if (!Number.isInteger(days) || days < 0 || days > MAX_CABLE_RETENTION_DAYS) {
+    throw invalidArgument(
+      `the cable retention period must be between 1 and ${MAX_CABLE_RETENTION_DAYS} days, or 0 to keep cables`,
+    );
   }
-  for (const f of allowed) {
-    if (!j.has(f)) throw invalidArgument(`${what}: missing field '${f}'`);
-  }
-  return j;
 }
 
 function getInt(v: JsonValue | undefined, path: string, lo: number, hi: number): number {
@@ -204,29 +205,28 @@ function getInt(v: JsonValue | undefined, path: string, lo: number, hi: number):
   return Number(n);
 }
 
-function getString(v: JsonValue | undefined, path: string): string {
-  if (typeof v !== 'string') throw invalidArgument(`${path} must be a string`);
-  return v;
-}
-
-function periodFromJson(j: JsonValue | undefined, path: string): Period {
-  const o = onlyAndAllFields(j, path, ['amount', 'unit']);
-  const name = getString(o.get('unit'), `${path}.unit`);
+function periodFromJson(j: JsonValue, path: string): Period {
+  const o = onlyFields(j, path, ['amount', 'unit']);
+  const amount = field(o, path, 'amount');
+  const name = stringField(o, path, 'unit');
   const unit = UNITS.find((u) => u === name);
   if (unit === undefined) {
     throw invalidArgument(
       `${path}.unit: unit must be 'working-days', 'calendar-days' or 'calendar-months', got '${name.slice(0, 40)}'`,
     );
   }
-  return { unit, amount: getInt(o.get('amount'), `${path}.amount`, 1, maxAmount(unit)) };
+  return { unit, amount: getInt(amount, `${path}.amount`, 1, maxAmount(unit)) };
 }
 
-function deadlinePolicyFromJson(j: JsonValue | undefined): DeadlinePolicy {
-  const o = onlyAndAllFields(j, 'policy', ['name', 'acknowledge', 'answer', 'extended_answer']);
-  const name = getString(o.get('name'), 'policy.name');
-  const acknowledge = periodFromJson(o.get('acknowledge'), 'policy.acknowledge');
-  const answer = periodFromJson(o.get('answer'), 'policy.answer');
-  const ext = o.get('extended_answer');
+function deadlinePolicyFromJson(j: JsonValue): DeadlinePolicy {
+  // Every field is required; "extended_answer" is null when the policy allows no extension.
+  const o = onlyFields(j, 'policy', ['name', 'acknowledge', 'answer', 'extended_answer']);
+  const name = stringField(o, 'policy', 'name');
+  const ack = field(o, 'policy', 'acknowledge');
+  const ans = field(o, 'policy', 'answer');
+  const ext = field(o, 'policy', 'extended_answer');
+  const acknowledge = periodFromJson(ack, 'policy.acknowledge');
+  const answer = periodFromJson(ans, 'policy.answer');
   const extendedAnswer = ext === null ? null : periodFromJson(ext, 'policy.extended_answer');
   const policy = { name, acknowledge, answer, extendedAnswer };
   withContext('policy', () => validateDeadlinePolicy(policy));
@@ -235,19 +235,26 @@ function deadlinePolicyFromJson(j: JsonValue | undefined): DeadlinePolicy {
 
 // The strict reader of OrganizationSettingsFromJson.
 export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings {
-  const o = onlyAndAllFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays']);
-  const policy = deadlinePolicyFromJson(o.get('policy'));
+  // Every field is required but "cable_retention_days" (absent in settings written before it).
+  const o = onlyFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays', 'cable_retention_days']);
+  const policyJson = field(o, 'settings', 'policy');
+  const minRing = field(o, 'settings', 'min_ring_size');
+  const holidays = field(o, 'settings', 'use_us_federal_holidays');
+  const retention = optionalField(o, 'cable_retention_days');
+  const cableRetentionDays =
+    retention === undefined ? 0 : getInt(retention, 'settings.cable_retention_days', 0, MAX_CABLE_RETENTION_DAYS);
+  const policy = deadlinePolicyFromJson(policyJson);
   const minRingSize = getInt(
-    o.get('min_ring_size'),
+    minRing,
     'settings.min_ring_size',
     MIN_RING_SIZE_FLOOR,
     MIN_RING_SIZE_CEILING,
   );
-  const holidays = o.get('use_us_federal_holidays');
   if (typeof holidays !== 'boolean') {
     throw invalidArgument('settings.use_us_federal_holidays must be true or false');
   }
-  const settings = { policy, minRingSize, useUsFederalHolidays: holidays };
+  const settings: OrganizationSettings = { policy, minRingSize, useUsFederalHolidays: holidays };
+  if (cableRetentionDays !== 0) settings.cableRetentionDays = cableRetentionDays;
   validateOrganizationSettings(settings);
   return settings;
 }
@@ -258,7 +265,7 @@ function periodToJson(p: Period) {
 
 // {"policy": {…}, "min_ring_size": 20, "use_us_federal_holidays": true}
 export function organizationSettingsToJson(settings: OrganizationSettings): JsonInput {
-  return {
+  const j: { [key: string]: JsonInput } = {
     policy: {
       name: settings.policy.name,
       acknowledge: periodToJson(settings.policy.acknowledge),
@@ -270,6 +277,9 @@ export function organizationSettingsToJson(settings: OrganizationSettings): Json
     min_ring_size: settings.minRingSize,
     use_us_federal_holidays: settings.useUsFederalHolidays,
   };
+  // Written only when set, as OrganizationSettingsToJson does.
+  if ((settings.cableRetentionDays ?? 0) !== 0) j['cable_retention_days'] = settings.cableRetentionDays!;
+  return j;
 }
 
 // The canonical JSON text (nlohmann dump()). REQUIRES: valid settings.

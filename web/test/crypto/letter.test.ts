@@ -222,6 +222,15 @@ describe('settings and log entries', () => {
       documented.replace('"amount":60', '"amount":20'),
     ];
     for (const b of bad) expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(b)), 'invalid argument');
+    // The retention period (OrganizationSettingsToJson writes it only when set): the browser
+    // once refused it as an unknown field, so an organization that set it could not be read.
+    const kept = documented.replace('{"min_ring_size"', '{"cable_retention_days":365,"min_ring_size"');
+    const read = organizationSettingsFromCanonicalJsonText(utf8(kept));
+    expect(read.cableRetentionDays).toBe(365);
+    expect(organizationSettingsToJsonText(read)).toBe(kept);
+    for (const b of [kept.replace('365', '0'), kept.replace('365', '36601'), kept.replace('365', '-1')]) {
+      expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(b)), 'invalid argument');
+    }
     const policy = DEFAULT_SETTINGS.policy;
     for (const settings of [
       { ...DEFAULT_SETTINGS, minRingSize: 1 },
