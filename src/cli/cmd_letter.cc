@@ -45,100 +45,36 @@ Result<std::string> StrField(const Json& j, const char* field) {
   return j[field].get<std::string>();
 }
 
-// The letter and its eligible rings, rebuilt from logged entries.
-struct LetterRings {
-  domain::LetterId id;
-  domain::Letter letter;
-  struct Org {
-    std::string slug;
-    std::uint64_t version = 0;
-    std::vector<crypto::Ring> rings;     // candor-lrs-v1: the buckets (RosterRings)
-    std::vector<crypto::Point> members;  // candor-lrs-v2: the whole roster, in roster order
-  };
-  std::vector<Org> orgs;
-  crypto::SignPublicKey log_key;
-  tlog::SignedTreeHead sth;
-};
-
-// Fetches /letters/{id}/bundle?signatures=0 at the trusted head's size and checks it: the log
-// key and the tree head are the trusted ones, every inclusion proof, the letter's id, complete
-// rosters.
-Result<LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
-                                     const TrustedHead& head, const std::string& ca_file,
-                                     std::size_t max_ring = domain::kMaxRingSize) {
+// Fetches /letters/{id}/bundle?signatures=0 at the trusted head's size, reads it with the
+// bundle codec and rebuilds the letter's rings with domain::LetterRingsFromBundle: the log key
+// and the tree head must be the trusted ones, every inclusion proof must hold, the rosters
+// must be complete up to their pinned versions.
+Result<domain::LetterRings> FetchLetterRings(const ServerUrl& server, const domain::LetterId& id,
+                                             const TrustedHead& head, const std::string& ca_file,
+                                             std::size_t max_ring = domain::kMaxRingSize) {
   const std::string id_hex = crypto::ToHex(id);
   CANDOR_ASSIGN_OR_RETURN(
-      Json b, FetchProofPages(server,
+      Json j, FetchProofPages(server,
                               "/api/v1/letters/" + id_hex + "/bundle?signatures=0&tree_size=" +
                                   std::to_string(head.sth.head.size),
                               "letter_id", id_hex, ca_file, /*pin_tree_size=*/false));
-  LetterRings out;
-  out.id = id;
-  out.log_key = head.log_key;
-  out.sth = head.sth;
-  if (!b.contains("log_public_key") || b["log_public_key"] != crypto::ToHex(head.log_key)) {
+  auto bundle = domain::LetterBundleFromJson(j);
+  if (!bundle.ok())
+    return BadReply("a letter bundle that does not parse: " + bundle.error().message());
+  if (bundle->log_public_key != head.log_key) {
     return VerificationFailed(
         "the letter's bundle is signed by another log key than the trusted one");
   }
-  if (!b.contains("tree_head")) return BadReply("a bundle without a tree head");
-  auto sth = domain::SignedTreeHeadFromJson(b["tree_head"]);
-  if (!sth.ok() || *sth != head.sth) {
+  if (bundle->tree_head != head.sth) {
     return VerificationFailed(
         "the letter's bundle is not at the tree head the server showed a moment ago");
   }
-  if (!b.contains("entries") || !b["entries"].is_array())
-    return BadReply("a bundle without entries");
-  std::optional<domain::LetterEvent> letter_event;
-  std::map<std::string, std::vector<domain::RosterEvent>> roster_events;
-  for (const auto& e : b["entries"]) {
-    if (!e.is_object() || !e.contains("index") || !e["index"].is_number_unsigned())
-      return BadReply("a malformed entry");
-    const std::uint64_t index = e["index"].get<std::uint64_t>();
-    CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(e, "entry"));
-    auto entry = crypto::FromHex(entry_hex);
-    if (!entry.ok() || !e.contains("proof") || !e["proof"].is_array())
-      return BadReply("a malformed entry");
-    std::vector<tlog::Hash> proof;
-    for (const auto& h : e["proof"]) {
-      auto hash = h.is_string() ? crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof")
-                                : Result<tlog::Hash>(InvalidArgument("proof"));
-      if (!hash.ok()) return BadReply("a malformed proof");
-      proof.push_back(*hash);
-    }
-    if (!tlog::VerifyInclusion(index, out.sth.head.size, tlog::HashLeaf(*entry), proof,
-                               out.sth.head.root)
-             .ok()) {
-      return VerificationFailed("log entry " + std::to_string(index) + " is not in the signed log");
-    }
-    auto event = domain::DecodeLogEntry(*entry);
-    if (!event.ok())
-      return BadReply("log entry " + std::to_string(index) + " that does not decode");
-    if (auto* l = std::get_if<domain::LetterEvent>(&*event)) {
-      if (domain::ComputeLetterId(l->letter) != id) continue;
-      letter_event = *l;
-    } else if (auto* add = std::get_if<domain::RosterAddEvent>(&*event)) {
-      roster_events[add->slug].push_back(domain::ToRosterEvent(*add));
-    } else if (auto* rm = std::get_if<domain::RosterRemoveEvent>(&*event)) {
-      roster_events[rm->slug].push_back(domain::ToRosterEvent(*rm));
-    }
-  }
-  if (!letter_event) return VerificationFailed("the log does not hold this letter");
-  out.letter = letter_event->letter;
-  for (std::size_t i = 0; i < out.letter.organizations.size(); ++i) {
-    const std::string& slug = out.letter.organizations[i];
-    const std::uint64_t version = letter_event->roster_versions[i];
-    auto& events = roster_events[slug];
-    std::sort(events.begin(), events.end(),
-              [](const auto& x, const auto& y) { return x.version < y.version; });
-    auto roster = domain::Roster::Replay(events);
-    if (!roster.ok() || roster->version() != version) {
-      return VerificationFailed("the log entries of '" + slug + "''s roster up to version " +
-                                std::to_string(version) + " are incomplete or inconsistent");
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto rings, domain::RosterRings(roster->members(), max_ring));
-    out.orgs.push_back(LetterRings::Org{slug, version, std::move(rings), roster->members()});
-  }
-  return out;
+  if (bundle->letter_id != id) return VerificationFailed("the server sent another letter's bundle");
+  domain::BundleOptions options;
+  options.expected_log_key = head.log_key;
+  options.max_ring = max_ring;
+  options.min_ring = 1;  // each command applies its own minimum to the ring it uses
+  return domain::LetterRingsFromBundle(*bundle, options);
 }
 
 std::string Grouped(std::uint64_t n) {
@@ -288,7 +224,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(const domain::RingScheme scheme,
                           domain::ParseRingScheme("candor-lrs-" + o.scheme));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(LetterRings rings, FetchLetterRings(server, id, head, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::LetterRings rings, FetchLetterRings(server, id, head, o.ca_file));
   // candor-lrs-v2 (the default) signs over the whole pinned roster of the organization; v1 over
   // the bucket that holds the key. Which organization: the first (or --org) that lists the key.
   // The public key is in the key file's clear header; the secret needs the passphrase, which
@@ -297,7 +233,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
   auto info = crypto::ParseKeyFile(key_file);
   if (!info.ok()) return info.error().WithContext(o.key);
   const crypto::Point me_hint = info->ring_public;
-  const LetterRings::Org* org = nullptr;
+  const domain::LetterRings::Org* org = nullptr;
   for (const auto& candidate : rings.orgs) {
     if (org != nullptr || (!o.org.empty() && candidate.slug != o.org)) continue;
     if (std::find(candidate.members.begin(), candidate.members.end(), me_hint) !=
@@ -363,7 +299,7 @@ Status RunLetterSign(const LetterSignOptions& o) {
                {"tag", crypto::ToHex(tag)},
                {"action", domain::SignatureActionName(action)},
                {"signature_sha256", crypto::ToHex(crypto::Sha256(sig.signature))},
-               {"log_public_key", crypto::ToHex(rings.log_key)}};
+               {"log_public_key", crypto::ToHex(head.log_key)}};
   if (reply.contains("receipt") && reply["receipt"].value("tag", "") != crypto::ToHex(tag)) {
     return BadReply("a receipt for another signature");
   }

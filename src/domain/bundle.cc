@@ -14,6 +14,7 @@
 #include "domain/cosignature.h"
 #include "domain/log_entry.h"
 #include "domain/roster.h"
+#include "domain/strict_json.h"
 #include "log/verify.h"
 
 namespace candor::domain {
@@ -27,56 +28,14 @@ constexpr std::size_t kMaxProofHashes = 64;
 
 // --- the JSON shape ---
 
-Status OnlyFields(const Json& j, const std::string& what,
-                  std::initializer_list<std::string_view> allowed) {
-  if (!j.is_object()) return InvalidArgument(what + " must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return InvalidArgument("unknown field '" + key + "' in " + what);
-    }
-  }
-  return Status::Ok();
-}
-
-Result<const Json*> Field(const Json& j, const std::string& what, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end()) return InvalidArgument(what + " lacks the field '" + field + "'");
-  return &*it;
-}
-
-Result<std::string> StringField(const Json& j, const std::string& what, const char* field) {
-  CANDOR_ASSIGN_OR_RETURN(const Json* v, Field(j, what, field));
-  if (!v->is_string()) {
-    return InvalidArgument("'" + std::string(field) + "' in " + what + " must be a string");
-  }
-  return v->get<std::string>();
-}
-
-Result<std::uint64_t> U64Field(const Json& j, const std::string& what, const char* field) {
-  CANDOR_ASSIGN_OR_RETURN(const Json* v, Field(j, what, field));
-  if (!v->is_number_unsigned()) {
-    return InvalidArgument("'" + std::string(field) + "' in " + what +
-                           " must be a whole number ≥ 0");
-  }
-  return v->get<std::uint64_t>();
-}
-
-template <typename F>
-Result<F> HexField(const Json& j, const std::string& what, const char* field) {
-  CANDOR_ASSIGN_OR_RETURN(std::string s, StringField(j, what, field));
-  auto v = crypto::FixedFromHex<F>(s, "'" + std::string(field) + "'");
-  if (!v.ok()) return v.error().WithContext(what);
-  return v;
-}
-
 Result<tlog::SignedTreeHead> TreeHeadFromJson(const Json& j) {
-  const std::string what = "the tree head";
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"tree_size", "root", "timestamp_ms", "signature"}));
+  FieldReader r(j, "the tree head", {"tree_size", "root", "timestamp_ms", "signature"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   tlog::SignedTreeHead sth;
-  CANDOR_ASSIGN_OR_RETURN(sth.head.size, U64Field(j, what, "tree_size"));
-  CANDOR_ASSIGN_OR_RETURN(sth.head.root, HexField<tlog::Hash>(j, what, "root"));
-  CANDOR_ASSIGN_OR_RETURN(sth.head.timestamp_ms, U64Field(j, what, "timestamp_ms"));
-  CANDOR_ASSIGN_OR_RETURN(sth.signature, HexField<crypto::Signature64>(j, what, "signature"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.size, r.Unsigned("tree_size"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.root, r.Fixed<tlog::Hash>("root"));
+  CANDOR_ASSIGN_OR_RETURN(sth.head.timestamp_ms, r.Unsigned("timestamp_ms"));
+  CANDOR_ASSIGN_OR_RETURN(sth.signature, r.Fixed<crypto::Signature64>("signature"));
   return sth;
 }
 
@@ -118,14 +77,12 @@ Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
 
 Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
   const std::string what = "entry " + std::to_string(position);
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"index", "entry", "proof"}));
+  FieldReader r(j, what, {"index", "entry", "proof"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   BundleEntry e;
-  CANDOR_ASSIGN_OR_RETURN(e.index, U64Field(j, what, "index"));
-  CANDOR_ASSIGN_OR_RETURN(std::string hex, StringField(j, what, "entry"));
-  auto bytes = crypto::FromHex(hex);
-  if (!bytes.ok()) return bytes.error().WithContext(what + ": 'entry'");
-  e.entry = std::move(*bytes);
-  CANDOR_ASSIGN_OR_RETURN(const Json* proof, Field(j, what, "proof"));
+  CANDOR_ASSIGN_OR_RETURN(e.index, r.Unsigned("index"));
+  CANDOR_ASSIGN_OR_RETURN(e.entry, r.Hex("entry"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* proof, r.Value("proof"));
   CANDOR_ASSIGN_OR_RETURN(e.proof, ProofFromJson(*proof, what));
   return e;
 }
@@ -254,32 +211,31 @@ Json LetterBundleToJson(const LetterBundle& bundle) {
 }
 
 Result<LetterBundle> LetterBundleFromJson(const Json& j) {
-  const std::string what = "the bundle";
-  CANDOR_RETURN_IF_ERROR(OnlyFields(
-      j, what,
-      {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures", "state"}));
-  CANDOR_ASSIGN_OR_RETURN(std::string format, StringField(j, what, "format"));
+  FieldReader r(
+      j, "the bundle",
+      {"format", "letter_id", "log_public_key", "tree_head", "entries", "cosignatures", "state"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(std::string format, r.String("format"));
   if (format != kLetterBundleFormat) {
     return InvalidArgument("unknown bundle format " + Quote(format) + " (expected " +
                            Quote(kLetterBundleFormat) + ")");
   }
   LetterBundle b;
-  CANDOR_ASSIGN_OR_RETURN(b.letter_id, HexField<LetterId>(j, what, "letter_id"));
-  CANDOR_ASSIGN_OR_RETURN(b.log_public_key,
-                          HexField<crypto::SignPublicKey>(j, what, "log_public_key"));
-  CANDOR_ASSIGN_OR_RETURN(const Json* head, Field(j, what, "tree_head"));
+  CANDOR_ASSIGN_OR_RETURN(b.letter_id, r.Fixed<LetterId>("letter_id"));
+  CANDOR_ASSIGN_OR_RETURN(b.log_public_key, r.Fixed<crypto::SignPublicKey>("log_public_key"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* head, r.Value("tree_head"));
   CANDOR_ASSIGN_OR_RETURN(b.tree_head, TreeHeadFromJson(*head));
-  CANDOR_ASSIGN_OR_RETURN(const Json* entries, Field(j, what, "entries"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* entries, r.Value("entries"));
   if (!entries->is_array()) return InvalidArgument("'entries' in the bundle must be a list");
   b.entries.reserve(entries->size());
   for (std::size_t i = 0; i < entries->size(); ++i) {
     CANDOR_ASSIGN_OR_RETURN(BundleEntry e, EntryFromJson((*entries)[i], i));
     b.entries.push_back(std::move(e));
   }
-  if (auto c = j.find("cosignatures"); c != j.end()) {
+  if (const Json* c = r.Find("cosignatures")) {
     CANDOR_ASSIGN_OR_RETURN(b.cosignatures, CosignaturesFromJson(*c));
   }
-  if (auto st = j.find("state"); st != j.end()) {
+  if (const Json* st = r.Find("state")) {
     // One leaf for the letter and one per organization (at most kMaxOrganizations).
     if (!st->is_array() || st->empty() || st->size() > 1 + kMaxLetterOrganizations) {
       return InvalidArgument("'state' in the bundle must be a list of 1 to " +
@@ -303,14 +259,12 @@ Json StateLeafProofToJson(const StateLeafProof& proof) {
 }
 
 Result<StateLeafProof> StateLeafProofFromJson(const Json& j, const std::string& what) {
-  CANDOR_RETURN_IF_ERROR(OnlyFields(j, what, {"leaf", "position", "proof"}));
+  FieldReader r(j, what, {"leaf", "position", "proof"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
   StateLeafProof p;
-  CANDOR_ASSIGN_OR_RETURN(std::string hex, StringField(j, what, "leaf"));
-  auto bytes = crypto::FromHex(hex);
-  if (!bytes.ok()) return bytes.error().WithContext(what + ": 'leaf'");
-  p.leaf = std::move(*bytes);
-  CANDOR_ASSIGN_OR_RETURN(p.position, U64Field(j, what, "position"));
-  CANDOR_ASSIGN_OR_RETURN(const Json* proof, Field(j, what, "proof"));
+  CANDOR_ASSIGN_OR_RETURN(p.leaf, r.Hex("leaf"));
+  CANDOR_ASSIGN_OR_RETURN(p.position, r.Unsigned("position"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* proof, r.Value("proof"));
   CANDOR_ASSIGN_OR_RETURN(p.proof, ProofFromJson(*proof, what));
   return p;
 }
@@ -323,12 +277,12 @@ Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const Json& j) {
   if (!j.is_array()) return InvalidArgument("'cosignatures' must be a list");
   std::vector<tlog::Cosignature> out;
   for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string what = "cosignature " + std::to_string(i);
-    CANDOR_RETURN_IF_ERROR(OnlyFields(j[i], what, {"witness", "timestamp", "signature"}));
+    FieldReader r(j[i], "cosignature " + std::to_string(i), {"witness", "timestamp", "signature"});
+    CANDOR_RETURN_IF_ERROR(r.Shape());
     tlog::Cosignature c;
-    CANDOR_ASSIGN_OR_RETURN(c.witness, HexField<crypto::SignPublicKey>(j[i], what, "witness"));
-    CANDOR_ASSIGN_OR_RETURN(c.timestamp_s, U64Field(j[i], what, "timestamp"));
-    CANDOR_ASSIGN_OR_RETURN(c.signature, HexField<crypto::Signature64>(j[i], what, "signature"));
+    CANDOR_ASSIGN_OR_RETURN(c.witness, r.Fixed<crypto::SignPublicKey>("witness"));
+    CANDOR_ASSIGN_OR_RETURN(c.timestamp_s, r.Unsigned("timestamp"));
+    CANDOR_ASSIGN_OR_RETURN(c.signature, r.Fixed<crypto::Signature64>("signature"));
     out.push_back(c);
   }
   return out;
@@ -480,12 +434,47 @@ Status CheckComplete(const LetterBundle& b, const LogStateEvent& state, const Le
 }
 }  // namespace
 
-Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptions& options) {
-  if (options.max_ring == 0) {
-    return InvalidArgument("the largest ring (max_ring) must be at least 1");
-  }
+namespace {
 
-  // 1. The tree head: the key we were told to expect, then its signature.
+// What the phases of VerifyLetterBundle learn, each phase from the ones before it. The phases
+// are the numbered rules of docs/FORMATS.md ("Verification rules"), one function each, in the
+// order they run; the browser's verifier (web/src/crypto/bundle.ts) has the same phases.
+struct BundleWalk {
+  BundleWalk(const LetterBundle& bundle, const BundleOptions& opts) : b(bundle), options(opts) {}
+
+  const LetterBundle& b;
+  const BundleOptions& options;
+  std::vector<LogEvent> events;  // 2: entries[i] decoded
+  // 3: the letter's entry, its log index, and each organization's position in the letter.
+  std::size_t letter_pos = 0;
+  const LetterEvent* letter = nullptr;
+  std::uint64_t letter_index = 0;
+  std::map<std::string, std::size_t, std::less<>> org_of;
+  bool has_state = false;  // the tree's last entry is a log state
+  // 4: the rosters up to their pinned versions, the positions of co-signatures and batches,
+  // and per organization the position of its roster entry of version v + 1, which a bundle
+  // with a log state shows (after the letter) when the roster changed after the letter.
+  std::vector<Roster> rosters;
+  std::vector<std::size_t> cosignatures;
+  std::vector<std::size_t> batches;
+  std::vector<std::optional<std::size_t>> next_version;
+  // 5: the bucket rings per organization, and (organization, digest) → ring.
+  std::vector<std::vector<crypto::Ring>> rings;
+  std::map<std::pair<std::size_t, crypto::Digest32>, std::size_t> ring_of;
+  // 6: co-signature position → the batch that closes it.
+  std::vector<std::uint64_t> batch_of;
+  // 8: one job per co-signature, its organization, and its tag once verified.
+  std::vector<SignatureJob> jobs;
+  std::vector<std::size_t> org_of_job;
+  std::vector<std::optional<Result<crypto::Point>>> outcomes;
+
+  std::size_t org_count() const { return letter->letter.organizations.size(); }
+  std::string Where(std::size_t pos) const { return domain::Where(b, pos, &events[pos]); }
+};
+
+// 1. The tree head: the key we were told to expect, its signature, the witnesses we trust,
+// and its age.
+Status CheckTreeHead(const LetterBundle& b, const BundleOptions& options, BundleReport& report) {
   if (options.expected_log_key && *options.expected_log_key != b.log_public_key) {
     return VerificationFailed("the bundle comes from log key " + crypto::ToHex(b.log_public_key) +
                               ", not the expected log key " +
@@ -496,18 +485,17 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
                               crypto::ToHex(b.log_public_key));
   }
   // The witnesses this verifier trusts must have cosigned that head.
-  const std::size_t witnessed =
+  report.witnessed =
       tlog::CountWitnessed(b.log_public_key, b.tree_head.head, b.cosignatures, options.witnesses);
   if (!options.witnesses.empty()) {
     const std::size_t k =
         options.witness_threshold == 0 ? options.witnesses.size() : options.witness_threshold;
-    if (witnessed < k) {
-      return VerificationFailed("the bundle's tree head is cosigned by " +
-                                std::to_string(witnessed) + " of your witnesses, fewer than the " +
-                                std::to_string(k) + " required");
+    if (report.witnessed < k) {
+      return VerificationFailed(
+          "the bundle's tree head is cosigned by " + std::to_string(report.witnessed) +
+          " of your witnesses, fewer than the " + std::to_string(k) + " required");
     }
   }
-
   // Not older than the verifier allows (docs/PROTOCOL.md, "Log state": an honest server makes a
   // checkpoint at least daily).
   constexpr std::uint64_t kClockSkewMs = 10 * 60 * 1000;
@@ -522,10 +510,13 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
         std::to_string(options.max_age_ms / 3'600'000) +
         " hours allowed: its counts may be out of date. Fetch a fresh bundle");
   }
+  return Status::Ok();
+}
 
-  // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
-  std::vector<LogEvent> events;
-  events.reserve(b.entries.size());
+// 2. Every entry: order, inclusion proof, no repeats, strict decoding.
+Status DecodeEntries(BundleWalk& w) {
+  const LetterBundle& b = w.b;
+  w.events.reserve(b.entries.size());
   std::map<tlog::Hash, std::size_t> seen;  // leaf hash → position
   for (std::size_t i = 0; i < b.entries.size(); ++i) {
     const BundleEntry& e = b.entries[i];
@@ -551,21 +542,25 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       return VerificationFailed(Where(b, i) +
                                 ": not a valid log entry: " + event.error().message());
     }
-    events.push_back(std::move(*event));
+    w.events.push_back(std::move(*event));
   }
+  return Status::Ok();
+}
 
-  // 3. The letter: exactly one `letter` entry, of this letter.
+// 3. The letter: exactly one `letter` entry, of this letter.
+Status FindTheLetter(BundleWalk& w) {
+  const LetterBundle& b = w.b;
   std::optional<std::size_t> letter_pos;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto* ev = std::get_if<LetterEvent>(&events[i]);
+  for (std::size_t i = 0; i < w.events.size(); ++i) {
+    const auto* ev = std::get_if<LetterEvent>(&w.events[i]);
     if (ev == nullptr) continue;
     const LetterId id = ComputeLetterId(ev->letter);
     if (id != b.letter_id) {
-      return VerificationFailed(Where(b, i, &events[i]) + ": publishes another letter (" +
-                                crypto::ToHex(id) + ")");
+      return VerificationFailed(w.Where(i) + ": publishes another letter (" + crypto::ToHex(id) +
+                                ")");
     }
     if (letter_pos) {
-      return VerificationFailed(Where(b, i, &events[i]) + ": publishes the letter a second time (" +
+      return VerificationFailed(w.Where(i) + ": publishes the letter a second time (" +
                                 Where(b, *letter_pos) + " did first)");
     }
     letter_pos = i;
@@ -574,159 +569,165 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     return VerificationFailed("the bundle lacks the 'letter' entry of letter " +
                               crypto::ToHex(b.letter_id));
   }
-  const LetterEvent& letter = std::get<LetterEvent>(events[*letter_pos]);
-  const std::uint64_t letter_index = b.entries[*letter_pos].index;
-  const std::size_t org_count = letter.letter.organizations.size();
-  std::map<std::string, std::size_t, std::less<>> org_of;  // slug → position in the letter
-  for (std::size_t k = 0; k < org_count; ++k) org_of.emplace(letter.letter.organizations[k], k);
-
+  w.letter_pos = *letter_pos;
+  w.letter = &std::get<LetterEvent>(w.events[*letter_pos]);
+  w.letter_index = b.entries[*letter_pos].index;
+  for (std::size_t k = 0; k < w.org_count(); ++k) {
+    w.org_of.emplace(w.letter->letter.organizations[k], k);
+  }
   // A `log-state` entry may only be the tree's last entry, and commits to the entries before it.
-  const bool has_state = !events.empty() && std::holds_alternative<LogStateEvent>(events.back());
-  // Per organization: the position of its roster entry of version v + 1, which a bundle with a
-  // log state shows (after the letter) when the roster changed after the letter.
-  std::vector<std::optional<std::size_t>> next_version(org_count);
+  w.has_state = !w.events.empty() && std::holds_alternative<LogStateEvent>(w.events.back());
+  return Status::Ok();
+}
 
-  // 4. Every other entry, in log order: roster changes, co-signatures, batches.
-  std::vector<Roster> rosters(org_count);
-  std::vector<std::size_t> cosignatures;  // positions
-  std::vector<std::size_t> batches;       // positions
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const LogEvent& ev = events[i];
-    const std::string where = Where(b, i, &ev);
-    const std::uint64_t index = b.entries[i].index;
-    auto roster_change = [&](const std::string& slug, const RosterEvent& change) -> Status {
-      auto org = org_of.find(slug);
-      if (org == org_of.end()) {
-        return VerificationFailed(where + ": changes the roster of " + Quote(slug) +
-                                  ", which the letter does not name");
-      }
-      const std::uint64_t pin = letter.roster_versions[org->second];
-      Roster& roster = rosters[org->second];
-      if (change.version == pin + 1 && index < letter_index) {
-        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug) +
-                                  " before the letter, which pins version " + std::to_string(pin) +
-                                  ": the letter does not pin the latest roster");
-      }
-      if (change.version == pin + 1 && has_state && !next_version[org->second]) {
-        next_version[org->second] = i;  // shown to prove the roster changed after the letter
-        return Status::Ok();
-      }
-      if (change.version > pin) {
-        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug) +
-                                  ", but the letter pins version " + std::to_string(pin));
-      }
-      if (index > letter_index) {
-        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug) +
-                                  " after the letter that pins it");
-      }
-      if (change.version <= roster.version()) {
-        return VerificationFailed(where + ": repeats version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug));
-      }
-      if (change.version != roster.version() + 1) {
-        return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
-                                  " of the roster of " + Quote(slug) + ", but version " +
-                                  std::to_string(roster.version() + 1) +
-                                  " is missing from the bundle");
-      }
-      if (Status s = roster.Apply(change); !s.ok()) {
-        return VerificationFailed(where + ": not a valid change of the roster of " + Quote(slug) +
-                                  ": " + s.error().message());
-      }
-      return Status::Ok();
-    };
-    auto of_this_letter = [&](const LetterId& id) -> Status {
-      if (id != b.letter_id) {
-        return VerificationFailed(where + ": belongs to another letter (" + crypto::ToHex(id) +
-                                  ")");
-      }
-      if (index < letter_index) {
-        return VerificationFailed(where + ": comes before the letter in the log");
-      }
-      return Status::Ok();
-    };
+// Step 4 for one roster entry: a change of a roster the letter names, up to its pinned version
+// and before the letter, or the version v + 1 a bundle with a log state shows after it.
+Status ApplyRosterChange(BundleWalk& w, std::size_t i, const std::string& slug,
+                         const RosterEvent& change) {
+  const std::string where = w.Where(i);
+  const std::uint64_t index = w.b.entries[i].index;
+  auto org = w.org_of.find(slug);
+  if (org == w.org_of.end()) {
+    return VerificationFailed(where + ": changes the roster of " + Quote(slug) +
+                              ", which the letter does not name");
+  }
+  const std::uint64_t pin = w.letter->roster_versions[org->second];
+  Roster& roster = w.rosters[org->second];
+  if (change.version == pin + 1 && index < w.letter_index) {
+    return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                              " of the roster of " + Quote(slug) +
+                              " before the letter, which pins version " + std::to_string(pin) +
+                              ": the letter does not pin the latest roster");
+  }
+  if (change.version == pin + 1 && w.has_state && !w.next_version[org->second]) {
+    w.next_version[org->second] = i;  // shown to prove the roster changed after the letter
+    return Status::Ok();
+  }
+  if (change.version > pin) {
+    return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                              " of the roster of " + Quote(slug) +
+                              ", but the letter pins version " + std::to_string(pin));
+  }
+  if (index > w.letter_index) {
+    return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                              " of the roster of " + Quote(slug) +
+                              " after the letter that pins it");
+  }
+  if (change.version <= roster.version()) {
+    return VerificationFailed(where + ": repeats version " + std::to_string(change.version) +
+                              " of the roster of " + Quote(slug));
+  }
+  if (change.version != roster.version() + 1) {
+    return VerificationFailed(where + ": makes version " + std::to_string(change.version) +
+                              " of the roster of " + Quote(slug) + ", but version " +
+                              std::to_string(roster.version() + 1) + " is missing from the bundle");
+  }
+  if (Status s = roster.Apply(change); !s.ok()) {
+    return VerificationFailed(where + ": not a valid change of the roster of " + Quote(slug) +
+                              ": " + s.error().message());
+  }
+  return Status::Ok();
+}
+
+// Step 4 for a co-signature or a batch: of this letter, and after it.
+Status OfThisLetter(const BundleWalk& w, std::size_t i, const LetterId& id) {
+  if (id != w.b.letter_id) {
+    return VerificationFailed(w.Where(i) + ": belongs to another letter (" + crypto::ToHex(id) +
+                              ")");
+  }
+  if (w.b.entries[i].index < w.letter_index) {
+    return VerificationFailed(w.Where(i) + ": comes before the letter in the log");
+  }
+  return Status::Ok();
+}
+
+// 4. Every other entry, in log order: roster changes, co-signatures, batches, the log state.
+Status WalkEntries(BundleWalk& w) {
+  w.rosters.assign(w.org_count(), Roster());
+  w.next_version.assign(w.org_count(), std::nullopt);
+  for (std::size_t i = 0; i < w.events.size(); ++i) {
+    const LogEvent& ev = w.events[i];
+    const std::uint64_t index = w.b.entries[i].index;
     if (const auto* add = std::get_if<RosterAddEvent>(&ev)) {
-      CANDOR_RETURN_IF_ERROR(roster_change(add->slug, ToRosterEvent(*add)));
+      CANDOR_RETURN_IF_ERROR(ApplyRosterChange(w, i, add->slug, ToRosterEvent(*add)));
     } else if (const auto* remove = std::get_if<RosterRemoveEvent>(&ev)) {
-      CANDOR_RETURN_IF_ERROR(roster_change(remove->slug, ToRosterEvent(*remove)));
+      CANDOR_RETURN_IF_ERROR(ApplyRosterChange(w, i, remove->slug, ToRosterEvent(*remove)));
     } else if (const auto* cosig = std::get_if<CoSignatureEvent>(&ev)) {
-      CANDOR_RETURN_IF_ERROR(of_this_letter(cosig->letter));
-      if (org_of.find(cosig->slug) == org_of.end()) {
-        return VerificationFailed(where + ": is made for " + Quote(cosig->slug) +
+      CANDOR_RETURN_IF_ERROR(OfThisLetter(w, i, cosig->letter));
+      if (w.org_of.find(cosig->slug) == w.org_of.end()) {
+        return VerificationFailed(w.Where(i) + ": is made for " + Quote(cosig->slug) +
                                   ", which the letter does not name");
       }
-      cosignatures.push_back(i);
+      w.cosignatures.push_back(i);
     } else if (const auto* batch = std::get_if<SignatureBatchEvent>(&ev)) {
-      CANDOR_RETURN_IF_ERROR(of_this_letter(batch->letter));
-      batches.push_back(i);
+      CANDOR_RETURN_IF_ERROR(OfThisLetter(w, i, batch->letter));
+      w.batches.push_back(i);
     } else if (const auto* state = std::get_if<LogStateEvent>(&ev)) {
-      if (i + 1 != events.size() || index + 1 != b.tree_head.head.size) {
-        return VerificationFailed(where +
+      if (i + 1 != w.events.size() || index + 1 != w.b.tree_head.head.size) {
+        return VerificationFailed(w.Where(i) +
                                   ": a log state may only be the last entry of the bundle's tree");
       }
       if (state->size != index) {
-        return VerificationFailed(where + ": describes the first " + std::to_string(state->size) +
-                                  " entries of the log, not the " + std::to_string(index) +
-                                  " before it");
+        return VerificationFailed(w.Where(i) + ": describes the first " +
+                                  std::to_string(state->size) + " entries of the log, not the " +
+                                  std::to_string(index) + " before it");
       }
     } else if (!std::holds_alternative<LetterEvent>(ev)) {
-      return VerificationFailed(where + ": this kind of entry does not belong in a letter bundle");
+      return VerificationFailed(w.Where(i) +
+                                ": this kind of entry does not belong in a letter bundle");
     }
   }
+  return Status::Ok();
+}
 
-  // 5. The rosters at their pinned versions, and their rings by the bucket rule.
-  BundleReport report;
-  report.letter_id = b.letter_id;
-  report.letter = letter.letter;
-  report.tree_head = b.tree_head;
-  report.log_key = b.log_public_key;
-  report.witnessed = witnessed;
-  std::vector<std::vector<crypto::Ring>> rings(org_count);
-  std::map<std::pair<std::size_t, crypto::Digest32>, std::size_t> ring_of;  // (org, digest) → ring
-  for (std::size_t k = 0; k < org_count; ++k) {
-    const std::string& slug = letter.letter.organizations[k];
-    const std::uint64_t pin = letter.roster_versions[k];
-    if (const std::uint64_t have = rosters[k].version(); have != pin) {
+// 5. The rosters at their pinned versions, and their rings by the bucket rule.
+Status BuildRings(BundleWalk& w, BundleReport& report) {
+  w.rings.assign(w.org_count(), {});
+  for (std::size_t k = 0; k < w.org_count(); ++k) {
+    const std::string& slug = w.letter->letter.organizations[k];
+    const std::uint64_t pin = w.letter->roster_versions[k];
+    if (const std::uint64_t have = w.rosters[k].version(); have != pin) {
       const std::string missing =
           have + 1 == pin ? "version " + std::to_string(pin)
                           : "versions " + std::to_string(have + 1) + " to " + std::to_string(pin);
       return VerificationFailed("the bundle lacks " + missing + " of the roster of " + Quote(slug) +
                                 " (the letter pins version " + std::to_string(pin) + ")");
     }
-    const std::vector<crypto::Point> members = rosters[k].members();
+    const std::vector<crypto::Point> members = w.rosters[k].members();
     if (members.empty()) {
       return VerificationFailed("the roster of " + Quote(slug) + " is empty at version " +
                                 std::to_string(pin) + ": nobody could sign");
     }
     OrgCount count{slug, pin, members.size(), {}, 0};
-    auto made = RosterRings(members, options.max_ring);
+    auto made = RosterRings(members, w.options.max_ring);
     if (!made.ok()) {  // a replayed roster holds distinct valid keys; kept for safety
       return VerificationFailed("the roster of " + Quote(slug) + ": " + made.error().message());
     }
     for (auto& ring : *made) {
       // CheckMinRing's rule, in the verifier's own words (the browser's verifier says the same).
-      if (!CheckMinRing(ring.size(), options.min_ring).ok()) {
+      if (!CheckMinRing(ring.size(), w.options.min_ring).ok()) {
         return VerificationFailed(
             "the roster of " + Quote(slug) + " at version " + std::to_string(pin) +
             " gives a ring of " + std::to_string(ring.size()) +
-            " members, below the minimum ring size of " + std::to_string(options.min_ring));
+            " members, below the minimum ring size of " + std::to_string(w.options.min_ring));
       }
       count.ring_sizes.push_back(ring.size());
-      ring_of.emplace(std::make_pair(k, ring.digest()), rings[k].size());
-      rings[k].push_back(std::move(ring));
+      w.ring_of.emplace(std::make_pair(k, ring.digest()), w.rings[k].size());
+      w.rings[k].push_back(std::move(ring));
     }
     report.organizations.push_back(std::move(count));
   }
+  return Status::Ok();
+}
 
-  // 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
-  std::vector<std::uint64_t> batch_of(events.size(), 0);  // co-signature position → batch
-  for (std::size_t n = 0; n < batches.size(); ++n) {
-    const std::size_t p = batches[n];
-    const auto& batch = std::get<SignatureBatchEvent>(events[p]);
-    const std::string where = Where(b, p, &events[p]);
+// 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
+Status CheckBatches(BundleWalk& w) {
+  const LetterBundle& b = w.b;
+  w.batch_of.assign(w.events.size(), 0);
+  for (std::size_t n = 0; n < w.batches.size(); ++n) {
+    const std::size_t p = w.batches[n];
+    const auto& batch = std::get<SignatureBatchEvent>(w.events[p]);
+    const std::string where = w.Where(p);
     const std::uint64_t expected = n + 1;
     if (batch.batch != expected) {
       return VerificationFailed(where + ": closes batch " + std::to_string(batch.batch) + ", but " +
@@ -747,85 +748,91 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
                                   " entries before it in the log, but log index " +
                                   std::to_string(index - t) + " is not in the bundle");
       }
-      if (!std::holds_alternative<CoSignatureEvent>(events[q])) {
+      if (!std::holds_alternative<CoSignatureEvent>(w.events[q])) {
         return VerificationFailed(where + ": closes the " + std::to_string(batch.count) +
-                                  " entries before it in the log, but " + Where(b, q, &events[q]) +
+                                  " entries before it in the log, but " + w.Where(q) +
                                   " is not a co-signature");
       }
-      batch_of[q] = batch.batch;
+      w.batch_of[q] = batch.batch;
     }
   }
-  for (std::size_t p : cosignatures) {
-    if (batch_of[p] == 0) {
-      return VerificationFailed(Where(b, p, &events[p]) + ": lies in no signature batch");
-    }
+  for (std::size_t p : w.cosignatures) {
+    if (w.batch_of[p] == 0) return VerificationFailed(w.Where(p) + ": lies in no signature batch");
   }
+  return Status::Ok();
+}
 
-  // 7. Completeness, from the log state at the tree head.
-  if (!has_state) {
-    if (!b.state.empty())
+// 7. Completeness, from the log state at the tree head.
+Status CheckCompleteness(const BundleWalk& w, BundleReport& report) {
+  if (!w.has_state) {
+    if (!w.b.state.empty())
       return VerificationFailed("the bundle has state leaves but no log state entry");
-    if (options.require_complete) {
+    if (w.options.require_complete) {
       return VerificationFailed(
           "the bundle does not prove that it is complete: its tree head is not a checkpoint with a "
           "log state (or "
           "an older server made it), so batches or roster versions may be left out. Fetch a fresh "
           "bundle");
     }
-  } else {
-    CANDOR_RETURN_IF_ERROR(CheckComplete(b, std::get<LogStateEvent>(events.back()), letter,
-                                         batches.size(), next_version));
-    report.complete = true;
+    return Status::Ok();
   }
+  CANDOR_RETURN_IF_ERROR(CheckComplete(w.b, std::get<LogStateEvent>(w.events.back()), *w.letter,
+                                       w.batches.size(), w.next_version));
+  report.complete = true;
+  return Status::Ok();
+}
 
-  // 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
-  // whole roster (its ring built only when some signature needs it).
-  std::vector<SignatureJob> jobs;
-  std::vector<std::size_t> org_of_job;
+// 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
+// whole roster (its ring built only when some signature needs it). v2 signatures are checked
+// in batches of kBundleBatch per organization (one multi-scalar multiplication each) with
+// weights from the system's CSPRNG, so that no signer can predict them; v1 ones one per task
+// on the worker threads.
+Status VerifySignatureEntries(BundleWalk& w, BundleReport& report) {
+  const BundleOptions& options = w.options;
+  const std::size_t org_count = w.org_count();
   std::vector<std::size_t> v1_jobs;                          // positions in jobs
   std::vector<std::vector<std::size_t>> v2_jobs(org_count);  // per organization
   std::vector<std::optional<crypto::Lrs2Ring>> whole(org_count);
-  jobs.reserve(cosignatures.size());
-  for (std::size_t p : cosignatures) {
-    const auto& cosig = std::get<CoSignatureEvent>(events[p]);
-    const std::size_t k = org_of.find(cosig.slug)->second;  // checked in step 4
+  w.jobs.reserve(w.cosignatures.size());
+  for (std::size_t p : w.cosignatures) {
+    const auto& cosig = std::get<CoSignatureEvent>(w.events[p]);
+    const std::size_t k = w.org_of.find(cosig.slug)->second;  // checked in step 4
     if (cosig.scheme == RingScheme::kV2) {
       if (!whole[k]) {
-        auto made = WholeRosterRing(rosters[k].members());
+        auto made = WholeRosterRing(w.rosters[k].members());
         if (!made.ok()) {
-          return VerificationFailed(Where(b, p, &events[p]) + ": the roster of " +
-                                    Quote(cosig.slug) + ": " + made.error().message());
+          return VerificationFailed(w.Where(p) + ": the roster of " + Quote(cosig.slug) + ": " +
+                                    made.error().message());
         }
         whole[k].emplace(std::move(*made));
       }
       if (cosig.ring_digest != whole[k]->digest()) {
-        return VerificationFailed(
-            Where(b, p, &events[p]) + ": names ring " + crypto::ToHex(cosig.ring_digest) +
-            ", but a candor-lrs-v2 signature is over the whole roster of " + Quote(cosig.slug) +
-            " at roster version " + std::to_string(letter.roster_versions[k]) + " (" +
-            crypto::ToHex(whole[k]->digest()) + ")");
+        return VerificationFailed(w.Where(p) + ": names ring " + crypto::ToHex(cosig.ring_digest) +
+                                  ", but a candor-lrs-v2 signature is over the whole roster of " +
+                                  Quote(cosig.slug) + " at roster version " +
+                                  std::to_string(w.letter->roster_versions[k]) + " (" +
+                                  crypto::ToHex(whole[k]->digest()) + ")");
       }
-      v2_jobs[k].push_back(jobs.size());
-      jobs.push_back(SignatureJob{p, &cosig, nullptr});
+      v2_jobs[k].push_back(w.jobs.size());
+      w.jobs.push_back(SignatureJob{p, &cosig, nullptr});
     } else {
-      auto r = ring_of.find(std::make_pair(k, cosig.ring_digest));
-      if (r == ring_of.end()) {
-        return VerificationFailed(Where(b, p, &events[p]) + ": names ring " +
-                                  crypto::ToHex(cosig.ring_digest) + ", which is not one of the " +
-                                  "rings of " + Quote(cosig.slug) + " at roster version " +
-                                  std::to_string(letter.roster_versions[k]));
+      auto r = w.ring_of.find(std::make_pair(k, cosig.ring_digest));
+      if (r == w.ring_of.end()) {
+        return VerificationFailed(w.Where(p) + ": names ring " + crypto::ToHex(cosig.ring_digest) +
+                                  ", which is not one of the " + "rings of " + Quote(cosig.slug) +
+                                  " at roster version " +
+                                  std::to_string(w.letter->roster_versions[k]));
       }
-      v1_jobs.push_back(jobs.size());
-      jobs.push_back(SignatureJob{p, &cosig, &rings[k][r->second]});
+      v1_jobs.push_back(w.jobs.size());
+      w.jobs.push_back(SignatureJob{p, &cosig, &w.rings[k][r->second]});
     }
-    org_of_job.push_back(k);
+    w.org_of_job.push_back(k);
   }
-  std::vector<std::optional<Result<crypto::Point>>> outcomes(jobs.size());
-  const std::size_t v2_total = jobs.size() - v1_jobs.size();
+  const std::size_t total = w.jobs.size();
+  w.outcomes.assign(total, std::nullopt);
+  const std::size_t v2_total = total - v1_jobs.size();
   std::size_t v2_done = 0;
-  if (options.progress) options.progress(0, jobs.size());
-  // v2: batches of kBundleBatch per organization (one multi-scalar multiplication each), with
-  // weights from the system's CSPRNG, so that no signer can predict them.
+  if (options.progress) options.progress(0, total);
   crypto::SystemRng weights;
   for (std::size_t k = 0; k < org_count; ++k) {
     for (std::size_t from = 0; from < v2_jobs[k].size(); from += kBundleBatch) {
@@ -833,7 +840,7 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       std::vector<CoSignature> sigs;
       sigs.reserve(to - from);
       for (std::size_t t = from; t < to; ++t) {
-        const CoSignatureEvent& e = *jobs[v2_jobs[k][t]].event;
+        const CoSignatureEvent& e = *w.jobs[v2_jobs[k][t]].event;
         sigs.push_back(CoSignature{e.letter, e.action, e.ring_digest, e.signature, e.scheme});
       }
       std::vector<const CoSignature*> ptrs;
@@ -842,47 +849,53 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
       bool bad = false;
       for (std::size_t t = from; t < to; ++t) {
         bad = bad || !results[t - from].ok();
-        outcomes[v2_jobs[k][t]].emplace(std::move(results[t - from]));
+        w.outcomes[v2_jobs[k][t]].emplace(std::move(results[t - from]));
       }
       v2_done += to - from;
-      if (options.progress) options.progress(v2_done, jobs.size());
+      if (options.progress) options.progress(v2_done, total);
       if (bad) break;  // reported below, in bundle order
     }
   }
-  // v1: one signature per task on the worker threads.
   std::vector<SignatureJob> v1;
   v1.reserve(v1_jobs.size());
-  for (std::size_t j : v1_jobs) v1.push_back(jobs[j]);
+  for (std::size_t j : v1_jobs) v1.push_back(w.jobs[j]);
   BundleOptions v1_options = options;
   if (options.progress) {
     v1_options.progress = [&](std::size_t done, std::size_t) {
-      if (done != 0) options.progress(v2_total + done, jobs.size());
+      if (done != 0) options.progress(v2_total + done, total);
     };
   }
   auto v1_outcomes = VerifySignatures(v1, v1_options);
-  for (std::size_t t = 0; t < v1_jobs.size(); ++t) outcomes[v1_jobs[t]] = std::move(v1_outcomes[t]);
-  for (std::size_t j = 0; j < jobs.size(); ++j) {  // the first failure in bundle order
-    if (outcomes[j] && !outcomes[j]->ok()) {
-      return VerificationFailed(
-          Where(b, jobs[j].pos, &events[jobs[j].pos]) +
-          ": the signature does not verify: " + outcomes[j]->error().message());
+  for (std::size_t t = 0; t < v1_jobs.size(); ++t) {
+    w.outcomes[v1_jobs[t]] = std::move(v1_outcomes[t]);
+  }
+  for (std::size_t j = 0; j < total; ++j) {  // the first failure in bundle order
+    if (w.outcomes[j] && !w.outcomes[j]->ok()) {
+      return VerificationFailed(w.Where(w.jobs[j].pos) + ": the signature does not verify: " +
+                                w.outcomes[j]->error().message());
     }
   }
-  report.signatures_checked = jobs.size();
+  report.signatures_checked = total;
   report.whole_roster_signatures = v2_total;
+  return Status::Ok();
+}
 
-  // 9. Counting by linking tag, in log order.
+// 9. Counting by linking tag, in log order: a tag counts once, from the batch where it first
+// signs, until the batch of its first withdrawal.
+Status CountByTag(const BundleWalk& w, BundleReport& report) {
   struct TagState {
     std::size_t org = 0;
     std::uint64_t sign_batch = 0;
     std::uint64_t withdraw_batch = 0;  // 0: not withdrawn
   };
+  const std::size_t org_count = w.org_count();
   std::map<crypto::Point, TagState> signers;
   std::vector<std::pair<crypto::Point, std::size_t>> withdrawals;  // (tag, job)
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    const crypto::Point& tag = outcomes[j]->value();
-    if (jobs[j].event->action == SignatureAction::kSign) {
-      auto [it, fresh] = signers.emplace(tag, TagState{org_of_job[j], batch_of[jobs[j].pos], 0});
+  for (std::size_t j = 0; j < w.jobs.size(); ++j) {
+    const crypto::Point& tag = w.outcomes[j]->value();
+    if (w.jobs[j].event->action == SignatureAction::kSign) {
+      auto [it, fresh] =
+          signers.emplace(tag, TagState{w.org_of_job[j], w.batch_of[w.jobs[j].pos], 0});
       if (!fresh) ++report.duplicates_dropped;
     } else {
       withdrawals.emplace_back(tag, j);
@@ -891,17 +904,17 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   for (const auto& [tag, j] : withdrawals) {
     auto it = signers.find(tag);
     if (it == signers.end()) {
-      return VerificationFailed(Where(b, jobs[j].pos, &events[jobs[j].pos]) +
+      return VerificationFailed(w.Where(w.jobs[j].pos) +
                                 ": withdraws a signature that the bundle does not hold (no "
                                 "'sign' carries its tag)");
     }
     if (it->second.withdraw_batch == 0) {  // the first withdrawal (in log order) is the one
-      it->second.withdraw_batch = batch_of[jobs[j].pos];
+      it->second.withdraw_batch = w.batch_of[w.jobs[j].pos];
     }
   }
   // Per batch, the change in signatories: +1 where a tag first signs, −1 where it is withdrawn
   // (never before it signs: a withdrawal in an earlier batch takes effect with the signature).
-  const std::size_t batch_count = batches.size();
+  const std::size_t batch_count = w.batches.size();
   std::vector<std::vector<std::int64_t>> delta(batch_count + 1,
                                                std::vector<std::int64_t>(org_count, 0));
   for (const auto& [tag, state] : signers) {
@@ -913,9 +926,9 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
   }
   std::vector<std::int64_t> running(org_count, 0);
   for (std::size_t n = 0; n < batch_count; ++n) {
-    const std::size_t p = batches[n];
-    const auto& batch = std::get<SignatureBatchEvent>(events[p]);
-    BatchInfo info{batch.batch, batch.count, batch.published_at_ms, b.entries[p].index, 0, {}};
+    const std::size_t p = w.batches[n];
+    const auto& batch = std::get<SignatureBatchEvent>(w.events[p]);
+    BatchInfo info{batch.batch, batch.count, batch.published_at_ms, w.b.entries[p].index, 0, {}};
     for (std::size_t k = 0; k < org_count; ++k) {
       running[k] += delta[n + 1][k];
       const auto v = static_cast<std::uint64_t>(running[k]);  // never negative: see above
@@ -929,6 +942,49 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptio
     report.total += report.organizations[k].signers;
   }
   report.batches = batch_count;
+  return Status::Ok();
+}
+
+// Phases 1 to 5, shared by VerifyLetterBundle and LetterRingsFromBundle.
+Status WalkToRings(BundleWalk& w, BundleReport& report) {
+  if (w.options.max_ring == 0) {
+    return InvalidArgument("the largest ring (max_ring) must be at least 1");
+  }
+  report.letter_id = w.b.letter_id;
+  report.tree_head = w.b.tree_head;
+  report.log_key = w.b.log_public_key;
+  CANDOR_RETURN_IF_ERROR(CheckTreeHead(w.b, w.options, report));  // 1
+  CANDOR_RETURN_IF_ERROR(DecodeEntries(w));                       // 2
+  CANDOR_RETURN_IF_ERROR(FindTheLetter(w));                       // 3
+  report.letter = w.letter->letter;
+  CANDOR_RETURN_IF_ERROR(WalkEntries(w));         // 4
+  CANDOR_RETURN_IF_ERROR(BuildRings(w, report));  // 5
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<LetterRings> LetterRingsFromBundle(const LetterBundle& b, const BundleOptions& options) {
+  BundleReport report;
+  BundleWalk w(b, options);
+  CANDOR_RETURN_IF_ERROR(WalkToRings(w, report));  // 1 to 5
+  LetterRings out{b.letter_id, w.letter->letter, {}};
+  for (std::size_t k = 0; k < w.org_count(); ++k) {
+    out.orgs.push_back(LetterRings::Org{w.letter->letter.organizations[k],
+                                        w.letter->roster_versions[k], std::move(w.rings[k]),
+                                        w.rosters[k].members()});
+  }
+  return out;
+}
+
+Result<BundleReport> VerifyLetterBundle(const LetterBundle& b, const BundleOptions& options) {
+  BundleReport report;
+  BundleWalk w(b, options);
+  CANDOR_RETURN_IF_ERROR(WalkToRings(w, report));             // 1 to 5
+  CANDOR_RETURN_IF_ERROR(CheckBatches(w));                    // 6
+  CANDOR_RETURN_IF_ERROR(CheckCompleteness(w, report));       // 7
+  CANDOR_RETURN_IF_ERROR(VerifySignatureEntries(w, report));  // 8
+  CANDOR_RETURN_IF_ERROR(CountByTag(w, report));              // 9
   return report;
 }
 

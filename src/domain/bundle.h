@@ -218,6 +218,28 @@ Result<BundleReport> VerifyLetterBundle(const LetterBundle& bundle, const Bundle
 // bundle's shape; kVerificationFailed that a check failed.
 Result<BundleReport> VerifyLetterBundle(const nlohmann::json& bundle, const BundleOptions& options);
 
+// A letter and the rings its members may sign it with, as the log proves them.
+struct LetterRings {
+  LetterId id;
+  Letter letter;
+  struct Org {
+    std::string slug;
+    std::uint64_t version = 0;           // the pinned roster version
+    std::vector<crypto::Ring> rings;     // candor-lrs-v1: the buckets (RosterRings)
+    std::vector<crypto::Point> members;  // candor-lrs-v2: the whole roster, in roster order
+  };
+  std::vector<Org> orgs;  // the letter's order
+};
+
+// The letter and its rings, rebuilt from a bundle's logged entries: what a signer needs, from
+// the server's `bundle?signatures=0` reply (the letter, each named roster up to its pinned
+// version, the batches; no co-signatures) or from a whole bundle. It runs phases 1 to 5 of
+// VerifyLetterBundle — the tree head (against options.expected_log_key), every inclusion
+// proof, exactly one letter entry, the roster changes, the rings by the bucket rule under
+// options.max_ring and options.min_ring — and stops there: batches, completeness and
+// signatures are not checked and nothing is counted. Errors as VerifyLetterBundle's.
+Result<LetterRings> LetterRingsFromBundle(const LetterBundle& bundle, const BundleOptions& options);
+
 // A machine-readable report (`candor verify --json`): {"letter_id", "title", "log_public_key",
 // "tree_head", "organizations":[{"slug","roster_version","roster_size","ring_sizes",
 // "signers"}…], "total", "signatures_checked", "whole_roster_signatures", "withdrawals",

@@ -303,6 +303,43 @@ TEST_F(BundleTest, CountsPerOrganizationAndOverTime) {
   EXPECT_EQ(j["timeline"][1]["signers_after"], 5);
 }
 
+TEST_F(BundleTest, TheSignersRingsComeFromTheSamePhasesAsTheCount) {
+  // What `candor letter sign` and the member page sign with: the rings of phases 1 to 5,
+  // from the bundle without co-signatures, and the same from a whole bundle.
+  std::vector<std::uint64_t> no_signatures;
+  for (const auto& e : log_.Bundle(letter_).entries) {
+    auto ev = DecodeLogEntry(e.entry);
+    if (!std::holds_alternative<CoSignatureEvent>(*ev)) no_signatures.push_back(e.index);
+  }
+  for (const LetterBundle& bundle : {log_.BundleOf(letter_, no_signatures), log_.Bundle(letter_)}) {
+    auto rings = LetterRingsFromBundle(bundle, Options());
+    ASSERT_TRUE(rings.ok()) << rings.error().message();
+    EXPECT_EQ(rings->id, letter_);
+    EXPECT_EQ(rings->letter.title, "On the policy");
+    ASSERT_EQ(rings->orgs.size(), 2u);
+    EXPECT_EQ(rings->orgs[0].slug, "state");
+    EXPECT_EQ(rings->orgs[0].version, 27u);
+    EXPECT_EQ(rings->orgs[0].members.size(), 25u);
+    auto expected = RosterRings(rings->orgs[0].members, kMaxRingSize);
+    ASSERT_TRUE(expected.ok());
+    ASSERT_EQ(rings->orgs[0].rings.size(), expected->size());
+    EXPECT_EQ(rings->orgs[0].rings[0].digest(), (*expected)[0].digest());
+    EXPECT_EQ(rings->orgs[1].members.size(), 30u);
+  }
+  // The checks of phases 1 to 5 hold: a left-out roster version, another log key.
+  std::vector<std::uint64_t> fewer = no_signatures;
+  fewer.erase(fewer.begin() + 5);  // version 6 of the roster of 'state'
+  auto gap = LetterRingsFromBundle(log_.BundleOf(letter_, fewer), Options());
+  ASSERT_FALSE(gap.ok());
+  EXPECT_EQ(gap.error().code(), ErrorCode::kVerificationFailed);
+  EXPECT_NE(gap.error().message().find("version 6 is missing"), std::string::npos)
+      << gap.error().message();
+  BundleOptions other = Options();
+  other.expected_log_key = crypto::SignPublicKey{};
+  EXPECT_EQ(LetterRingsFromBundle(log_.Bundle(letter_), other).error().code(),
+            ErrorCode::kVerificationFailed);
+}
+
 TEST_F(BundleTest, JsonRoundTripAndTheSameCountOnAnyNumberOfThreads) {
   const LetterBundle bundle = log_.Bundle(letter_);
   const Json j = LetterBundleToJson(bundle);

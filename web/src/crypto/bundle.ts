@@ -350,23 +350,37 @@ function checkComplete(
   }
 }
 
-// Runs every check of docs/FORMATS.md "Letter bundle" and counts (VerifyLetterBundle):
-// the tree head's signature (and its key against options.expectedLogKey), its witnesses and
-// its age; every inclusion proof; entries in strictly increasing index, none repeated, each
-// decoding strictly, of the kinds a bundle holds, none of another letter, exactly one `letter`
-// entry, a `log-state` entry only as the tree's last; each roster replayed from versions 1 … v
-// before the letter, split into rings by the bucket rule, none below options.minRing; batches
-// 1, 2, … each closing the co-signatures right before it; with a log state, completeness from
-// its leaves (rule 10; report.complete); every co-signature verified over the ring whose digest
-// it names; counting by tag.
-export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {}): BundleReport {
-  const minRing = options.minRing ?? DEFAULT_MIN_RING_SIZE;
-  const maxRing = options.maxRing ?? MAX_RING_SIZE;
-  if (!Number.isSafeInteger(maxRing) || maxRing < 1) {
-    throw invalidArgument('the largest ring (max_ring) must be at least 1');
-  }
+// What the phases of verifyLetterBundle learn, each from the ones before it (BundleWalk in
+// src/domain/bundle.cc): the numbered rules of docs/FORMATS.md, one function each.
+interface Walk {
+  b: LetterBundle;
+  options: BundleOptions;
+  minRing: number;
+  maxRing: number;
+  events: LogEvent[]; // 2
+  letter: LetterEvent; // 3 …
+  letterIndex: bigint;
+  orgOf: Map<string, number>;
+  hasState: boolean; // the tree's last entry is a log state
+  nextVersion: boolean[]; // 4: organization k's version v + 1 is shown (after the letter)
+  rosters: Roster[];
+  cosignatures: number[];
+  batches: number[];
+  rings: Ring[][]; // 5
+  ringOf: Map<string, number>; // `${org}:${digest hex}` → ring
+  batchOf: bigint[]; // 6: co-signature position → batch
+}
 
-  // 1. The tree head: the key we were told to expect, then its signature.
+interface Job {
+  pos: number;
+  event: CoSignatureEvent;
+  ring: Ring;
+  org: number;
+}
+
+// 1. The tree head: the key we were told to expect, its signature, the witnesses we trust,
+// and its age. Returns how many of the given witnesses cosigned it.
+function checkTreeHead(b: LetterBundle, options: BundleOptions): number {
   if (options.expectedLogKey && !bytesEqual(options.expectedLogKey, b.logPublicKey)) {
     throw fail(
       `the bundle comes from log key ${toHex(b.logPublicKey)}, not the expected log key ${toHex(options.expectedLogKey)}`,
@@ -389,7 +403,6 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       );
     }
   }
-
   // Not older than the verifier allows (docs/PROTOCOL.md "Log state": an honest server makes a
   // checkpoint at least daily).
   const maxAgeMs = BigInt(options.maxAgeMs ?? 0);
@@ -403,8 +416,11 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       );
     }
   }
+  return witnessed;
+}
 
-  // 2. Every entry: order, inclusion proof, no repeats, strict decoding.
+// 2. Every entry: order, inclusion proof, no repeats, strict decoding.
+function decodeEntries(b: LetterBundle): LogEvent[] {
   const events: LogEvent[] = [];
   const seen = new Map<string, number>(); // leaf hash → position
   for (let i = 0; i < b.entries.length; i++) {
@@ -434,8 +450,11 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       throw fail(`${where(b, i)}: not a valid log entry: ${err.message}`);
     }
   }
+  return events;
+}
 
-  // 3. The letter: exactly one `letter` entry, of this letter.
+// 3. The letter: exactly one `letter` entry, of this letter.
+function findTheLetter(b: LetterBundle, events: LogEvent[]): number {
   let letterPos: number | undefined;
   for (let i = 0; i < events.length; i++) {
     const ev = events[i]!;
@@ -452,84 +471,81 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   if (letterPos === undefined) {
     throw fail(`the bundle lacks the 'letter' entry of letter ${toHex(b.letterId)}`);
   }
-  const letter = events[letterPos] as LetterEvent;
-  const letterIndex = b.entries[letterPos]!.index;
-  const orgCount = letter.letter.organizations.length;
-  const orgOf = new Map<string, number>();
-  letter.letter.organizations.forEach((slug, k) => orgOf.set(slug, k));
+  return letterPos;
+}
 
-  // A `log-state` entry may only be the tree's last entry, and commits to the entries before it.
-  const hasState = events.length > 0 && events[events.length - 1]!.kind === 'log-state';
-  // Per organization: whether the bundle shows its roster entry of version v + 1, which a bundle
-  // with a log state shows (after the letter) when the roster changed after the letter.
-  const nextVersion: boolean[] = letter.letter.organizations.map(() => false);
+// Step 4 for one roster entry: a change of a roster the letter names, up to its pinned version
+// and before the letter, or the version v + 1 a bundle with a log state shows after it.
+function applyRosterChange(w: Walk, i: number, change: RosterAddEvent | RosterRemoveEvent): void {
+  const here = where(w.b, i, change);
+  const index = w.b.entries[i]!.index;
+  const org = w.orgOf.get(change.slug);
+  if (org === undefined) {
+    throw fail(`${here}: changes the roster of ${quote(change.slug)}, which the letter does not name`);
+  }
+  const pin = w.letter.rosterVersions[org]!;
+  const roster = w.rosters[org]!;
+  if (change.version === pin + 1n && index < w.letterIndex) {
+    throw fail(
+      `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} before the letter, which pins version ${pin}: the letter does not pin the latest roster`,
+    );
+  }
+  if (change.version === pin + 1n && w.hasState && !w.nextVersion[org]) {
+    w.nextVersion[org] = true; // shown to prove the roster changed after the letter; not applied
+    return;
+  }
+  if (change.version > pin) {
+    throw fail(
+      `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but the letter pins version ${pin}`,
+    );
+  }
+  if (index > w.letterIndex) {
+    throw fail(
+      `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} after the letter that pins it`,
+    );
+  }
+  if (change.version <= roster.version) {
+    throw fail(`${here}: repeats version ${change.version} of the roster of ${quote(change.slug)}`);
+  }
+  if (change.version !== roster.version + 1n) {
+    throw fail(
+      `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but version ${roster.version + 1n} is missing from the bundle`,
+    );
+  }
+  try {
+    roster.apply(toRosterEvent(change));
+  } catch (err) {
+    if (!(err instanceof CandorError)) throw err;
+    throw fail(`${here}: not a valid change of the roster of ${quote(change.slug)}: ${err.message}`);
+  }
+}
 
-  // 4. Every other entry, in log order: roster changes, co-signatures, batches.
-  const rosters: Roster[] = letter.letter.organizations.map(() => new Roster());
-  const cosignatures: number[] = [];
-  const batches: number[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i]!;
-    const here = where(b, i, ev);
-    const index = b.entries[i]!.index;
-    const rosterChange = (change: RosterAddEvent | RosterRemoveEvent) => {
-      const org = orgOf.get(change.slug);
-      if (org === undefined) {
-        throw fail(`${here}: changes the roster of ${quote(change.slug)}, which the letter does not name`);
-      }
-      const pin = letter.rosterVersions[org]!;
-      const roster = rosters[org]!;
-      if (change.version === pin + 1n && index < letterIndex) {
-        throw fail(
-          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} before the letter, which pins version ${pin}: the letter does not pin the latest roster`,
-        );
-      }
-      if (change.version === pin + 1n && hasState && !nextVersion[org]) {
-        nextVersion[org] = true; // shown to prove the roster changed after the letter; not applied
-        return;
-      }
-      if (change.version > pin) {
-        throw fail(
-          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but the letter pins version ${pin}`,
-        );
-      }
-      if (index > letterIndex) {
-        throw fail(
-          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)} after the letter that pins it`,
-        );
-      }
-      if (change.version <= roster.version) {
-        throw fail(`${here}: repeats version ${change.version} of the roster of ${quote(change.slug)}`);
-      }
-      if (change.version !== roster.version + 1n) {
-        throw fail(
-          `${here}: makes version ${change.version} of the roster of ${quote(change.slug)}, but version ${roster.version + 1n} is missing from the bundle`,
-        );
-      }
-      try {
-        roster.apply(toRosterEvent(change));
-      } catch (err) {
-        if (!(err instanceof CandorError)) throw err;
-        throw fail(`${here}: not a valid change of the roster of ${quote(change.slug)}: ${err.message}`);
-      }
-    };
-    const ofThisLetter = (id: Uint8Array) => {
-      if (!bytesEqual(id, b.letterId)) throw fail(`${here}: belongs to another letter (${toHex(id)})`);
-      if (index < letterIndex) throw fail(`${here}: comes before the letter in the log`);
-    };
+// Step 4 for a co-signature or a batch: of this letter, and after it.
+function ofThisLetter(w: Walk, i: number, id: Uint8Array): void {
+  const here = where(w.b, i, w.events[i]);
+  if (!bytesEqual(id, w.b.letterId)) throw fail(`${here}: belongs to another letter (${toHex(id)})`);
+  if (w.b.entries[i]!.index < w.letterIndex) throw fail(`${here}: comes before the letter in the log`);
+}
+
+// 4. Every other entry, in log order: roster changes, co-signatures, batches, the log state.
+function walkEntries(w: Walk): void {
+  for (let i = 0; i < w.events.length; i++) {
+    const ev = w.events[i]!;
+    const here = where(w.b, i, ev);
+    const index = w.b.entries[i]!.index;
     if (ev.kind === 'roster-add' || ev.kind === 'roster-remove') {
-      rosterChange(ev);
+      applyRosterChange(w, i, ev);
     } else if (ev.kind === 'cosignature') {
-      ofThisLetter(ev.letter);
-      if (!orgOf.has(ev.slug)) {
+      ofThisLetter(w, i, ev.letter);
+      if (!w.orgOf.has(ev.slug)) {
         throw fail(`${here}: is made for ${quote(ev.slug)}, which the letter does not name`);
       }
-      cosignatures.push(i);
+      w.cosignatures.push(i);
     } else if (ev.kind === 'signature-batch') {
-      ofThisLetter(ev.letter);
-      batches.push(i);
+      ofThisLetter(w, i, ev.letter);
+      w.batches.push(i);
     } else if (ev.kind === 'log-state') {
-      if (i + 1 !== events.length || index + 1n !== b.treeHead.head.size) {
+      if (i + 1 !== w.events.length || index + 1n !== w.b.treeHead.head.size) {
         throw fail(`${here}: a log state may only be the last entry of the bundle's tree`);
       }
       if (ev.size !== index) {
@@ -539,31 +555,30 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       throw fail(`${here}: this kind of entry does not belong in a letter bundle`);
     }
   }
+}
 
-  // 5. The rosters at their pinned versions, and their rings by the bucket rule.
-  const rings: Ring[][] = [];
-  const ringOf = new Map<string, number>(); // `${org}:${digest hex}` → ring
+// 5. The rosters at their pinned versions, and their rings by the bucket rule.
+function buildRings(w: Walk): OrgCount[] {
   const organizations: OrgCount[] = [];
-  for (let k = 0; k < orgCount; k++) {
-    const slug = letter.letter.organizations[k]!;
-    const pin = letter.rosterVersions[k]!;
-    const have = rosters[k]!.version;
+  w.letter.letter.organizations.forEach((slug, k) => {
+    const pin = w.letter.rosterVersions[k]!;
+    const have = w.rosters[k]!.version;
     if (have !== pin) {
       const missing = have + 1n === pin ? `version ${pin}` : `versions ${have + 1n} to ${pin}`;
       throw fail(
         `the bundle lacks ${missing} of the roster of ${quote(slug)} (the letter pins version ${pin})`,
       );
     }
-    const members = rosters[k]!.members();
+    const members = w.rosters[k]!.members();
     if (members.length === 0) {
       throw fail(`the roster of ${quote(slug)} is empty at version ${pin}: nobody could sign`);
     }
     const count: OrgCount = { slug, rosterVersion: pin, rosterSize: members.length, ringSizes: [], signers: 0 };
     const orgRings: Ring[] = [];
-    for (const bucket of bucketRoster(members, maxRing)) {
-      if (bucket.length < minRing) {
+    for (const bucket of bucketRoster(members, w.maxRing)) {
+      if (bucket.length < w.minRing) {
         throw fail(
-          `the roster of ${quote(slug)} at version ${pin} gives a ring of ${bucket.length} members, below the minimum ring size of ${minRing}`,
+          `the roster of ${quote(slug)} at version ${pin} gives a ring of ${bucket.length} members, below the minimum ring size of ${w.minRing}`,
         );
       }
       let ring: Ring;
@@ -575,16 +590,20 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       }
       count.ringSizes.push(ring.size);
       const key = `${k}:${toHex(ring.digest)}`;
-      if (!ringOf.has(key)) ringOf.set(key, orgRings.length);
+      if (!w.ringOf.has(key)) w.ringOf.set(key, orgRings.length);
       orgRings.push(ring);
     }
-    rings.push(orgRings);
+    w.rings.push(orgRings);
     organizations.push(count);
-  }
+  });
+  return organizations;
+}
 
-  // 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
-  const batchOf: bigint[] = events.map(() => 0n); // co-signature position → batch
-  batches.forEach((p, n) => {
+// 6. Batches: 1, 2, … each closing the `count` co-signature entries right before it.
+function checkBatches(w: Walk): void {
+  const { b, events } = w;
+  w.batchOf = events.map(() => 0n);
+  w.batches.forEach((p, n) => {
     const batch = events[p] as SignatureBatchEvent;
     const here = where(b, p, batch);
     const expected = BigInt(n + 1);
@@ -612,42 +631,43 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
           `${here}: closes the ${batch.count} entries before it in the log, but ${where(b, q, events[q])} is not a co-signature`,
         );
       }
-      batchOf[q] = batch.batch;
+      w.batchOf[q] = batch.batch;
     }
   });
-  for (const p of cosignatures) {
-    if (batchOf[p] === 0n) throw fail(`${where(b, p, events[p])}: lies in no signature batch`);
+  for (const p of w.cosignatures) {
+    if (w.batchOf[p] === 0n) throw fail(`${where(b, p, events[p])}: lies in no signature batch`);
   }
+}
 
-  // 7. Completeness, from the log state at the tree head.
-  let complete = false;
-  if (!hasState) {
-    if (b.state !== undefined && b.state.length > 0) throw fail('the bundle has state leaves but no log state entry');
-    if (options.requireComplete) {
+// 7. Completeness, from the log state at the tree head. Returns whether it is proven.
+function checkCompleteness(w: Walk): boolean {
+  if (!w.hasState) {
+    if (w.b.state !== undefined && w.b.state.length > 0) throw fail('the bundle has state leaves but no log state entry');
+    if (w.options.requireComplete) {
       throw fail(
         'the bundle does not prove that it is complete: its tree head is not a checkpoint with a log state (or an older server made it), so batches or roster versions may be left out. Fetch a fresh bundle',
       );
     }
-  } else {
-    checkComplete(b, events[events.length - 1] as LogStateEvent, letter, batches.length, nextVersion);
-    complete = true;
+    return false;
   }
+  checkComplete(w.b, w.events[w.events.length - 1] as LogStateEvent, w.letter, w.batches.length, w.nextVersion);
+  return true;
+}
 
-  // 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
-  // whole roster (its ring built only when some signature needs it).
-  interface Job {
-    pos: number;
-    event: CoSignatureEvent;
-    ring: Ring;
-    org: number;
-  }
+// 8. Every co-signature over the ring it names: a v1 one over a bucket, a v2 one over the
+// whole roster (its ring built only when some signature needs it). v2 in batches of
+// BUNDLE_BATCH per organization, each one weighted sum (an organization stops at its first bad
+// batch); v1 one by one, stopping at the first failure. Returns the jobs and their tags.
+function verifySignatureEntries(w: Walk): { jobs: Job[]; tags: Uint8Array[] } {
+  const { b, events, options } = w;
+  const orgCount = w.letter.letter.organizations.length;
   const whole: (Ring | undefined)[] = new Array<Ring | undefined>(orgCount);
-  const jobs: Job[] = cosignatures.map((p) => {
+  const jobs: Job[] = w.cosignatures.map((p) => {
     const cosig = events[p] as CoSignatureEvent;
-    const k = orgOf.get(cosig.slug)!; // checked in step 4
+    const k = w.orgOf.get(cosig.slug)!; // checked in step 4
     if (cosig.scheme === LRS2_SCHEME) {
       if (whole[k] === undefined) {
-        const members = rosters[k]!.members();
+        const members = w.rosters[k]!.members();
         if (members.length > LRS2_MAX_RING) {
           throw fail(
             `${where(b, p, cosig)}: the roster of ${quote(cosig.slug)}: a roster of ${members.length} members is larger than a candor-lrs-v2 ring may be (${LRS2_MAX_RING})`,
@@ -658,18 +678,18 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       const ring = whole[k]!;
       if (!bytesEqual(cosig.ringDigest, ring.digest)) {
         throw fail(
-          `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, but a candor-lrs-v2 signature is over the whole roster of ${quote(cosig.slug)} at roster version ${letter.rosterVersions[k]} (${toHex(ring.digest)})`,
+          `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, but a candor-lrs-v2 signature is over the whole roster of ${quote(cosig.slug)} at roster version ${w.letter.rosterVersions[k]} (${toHex(ring.digest)})`,
         );
       }
       return { pos: p, event: cosig, ring, org: k };
     }
-    const r = ringOf.get(`${k}:${toHex(cosig.ringDigest)}`);
+    const r = w.ringOf.get(`${k}:${toHex(cosig.ringDigest)}`);
     if (r === undefined) {
       throw fail(
-        `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, which is not one of the rings of ${quote(cosig.slug)} at roster version ${letter.rosterVersions[k]}`,
+        `${where(b, p, cosig)}: names ring ${toHex(cosig.ringDigest)}, which is not one of the rings of ${quote(cosig.slug)} at roster version ${w.letter.rosterVersions[k]}`,
       );
     }
-    return { pos: p, event: cosig, ring: rings[k]![r]!, org: k };
+    return { pos: p, event: cosig, ring: w.rings[k]![r]!, org: k };
   });
   const total = jobs.length;
   const step = Math.max(1, Math.floor(total / 100));
@@ -690,8 +710,6 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     signature: e.signature,
     ...(e.scheme === undefined ? {} : { scheme: e.scheme }),
   });
-  // v2: batches of BUNDLE_BATCH per organization, each one weighted sum; an organization
-  // stops at its first bad batch (its first failure is in it).
   for (let k = 0; k < orgCount; k++) {
     const mine = jobs.flatMap((job, j) => (job.org === k && job.event.scheme === LRS2_SCHEME ? [j] : []));
     for (let from = 0; from < mine.length; from += BUNDLE_BATCH) {
@@ -705,7 +723,6 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       if (results.some((r) => r instanceof CandorError)) break;
     }
   }
-  // v1: one by one, stopping at the first failure.
   for (let j = 0; j < total; j++) {
     const job = jobs[j]!;
     if (job.event.scheme === LRS2_SCHEME) continue;
@@ -727,8 +744,19 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     if (outcome !== undefined) tags.push(outcome);
   });
   if (options.progress && total === 0) options.progress(0, 0);
+  return { jobs, tags };
+}
 
-  // 9. Counting by linking tag, in log order.
+// 9. Counting by linking tag, in log order: a tag counts once, from the batch where it first
+// signs, until the batch of its first withdrawal. Fills organizations[k].signers.
+function countByTag(
+  w: Walk,
+  jobs: Job[],
+  tags: Uint8Array[],
+  organizations: OrgCount[],
+): Pick<BundleReport, 'total' | 'withdrawals' | 'duplicatesDropped' | 'batches' | 'timeline'> {
+  const { b, events, batchOf } = w;
+  const orgCount = organizations.length;
   interface TagState {
     org: number;
     signBatch: bigint;
@@ -758,7 +786,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
   }
   // Per batch, the change in signatories: +1 where a tag first signs, −1 where it is withdrawn
   // (never before it signs: a withdrawal in an earlier batch takes effect with the signature).
-  const batchCount = batches.length;
+  const batchCount = w.batches.length;
   const delta: number[][] = [];
   for (let n = 0; n <= batchCount; n++) delta.push(new Array<number>(orgCount).fill(0));
   let withdrawn = 0;
@@ -771,7 +799,7 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
     }
   }
   const running = new Array<number>(orgCount).fill(0);
-  const timeline: BatchInfo[] = batches.map((p, n) => {
+  const timeline: BatchInfo[] = w.batches.map((p, n) => {
     const batch = events[p] as SignatureBatchEvent;
     const byOrg: number[] = [];
     let sum = 0;
@@ -789,24 +817,97 @@ export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {})
       signersAfterByOrg: byOrg,
     };
   });
-  let totalSigners = 0;
+  let total = 0;
   organizations.forEach((o, k) => {
     o.signers = running[k]!;
-    totalSigners += o.signers;
+    total += o.signers;
   });
+  return { total, withdrawals: withdrawn, duplicatesDropped, batches: batchCount, timeline };
+}
+
+// The letter and its rings, rebuilt from a bundle's logged entries (LetterRingsFromBundle):
+// phases 1 to 5 of verifyLetterBundle, then stop — batches, completeness and signatures are
+// not checked and nothing is counted. What a signer needs, from the server's
+// `bundle?signatures=0` reply or a whole bundle. Errors as verifyLetterBundle's.
+export function letterRingsOf(
+  b: LetterBundle,
+  options: BundleOptions = {},
+): { letter: Letter; orgs: { slug: string; version: bigint; rings: Ring[]; members: Uint8Array[] }[] } {
+  const w = walkTo5(b, options);
+  return {
+    letter: w.letter.letter,
+    orgs: w.letter.letter.organizations.map((slug, k) => ({
+      slug,
+      version: w.letter.rosterVersions[k]!,
+      rings: w.rings[k]!,
+      members: w.rosters[k]!.members(),
+    })),
+  };
+}
+
+// Phases 1 to 5, shared by verifyLetterBundle and letterRingsOf.
+function walkTo5(b: LetterBundle, options: BundleOptions): Walk & { witnessed: number; organizations: OrgCount[] } {
+  const minRing = options.minRing ?? DEFAULT_MIN_RING_SIZE;
+  const maxRing = options.maxRing ?? MAX_RING_SIZE;
+  if (!Number.isSafeInteger(maxRing) || maxRing < 1) {
+    throw invalidArgument('the largest ring (max_ring) must be at least 1');
+  }
+  const witnessed = checkTreeHead(b, options); // 1
+  const events = decodeEntries(b); // 2
+  const letterPos = findTheLetter(b, events); // 3
+  const letter = events[letterPos] as LetterEvent;
+  const w: Walk = {
+    b,
+    options,
+    minRing,
+    maxRing,
+    events,
+    letter,
+    letterIndex: b.entries[letterPos]!.index,
+    orgOf: new Map(letter.letter.organizations.map((slug, k) => [slug, k] as [string, number])),
+    // A `log-state` entry may only be the tree's last entry, and commits to the entries before it.
+    hasState: events.length > 0 && events[events.length - 1]!.kind === 'log-state',
+    nextVersion: letter.letter.organizations.map(() => false),
+    rosters: letter.letter.organizations.map(() => new Roster()),
+    cosignatures: [],
+    batches: [],
+    rings: [],
+    ringOf: new Map(),
+    batchOf: [],
+  };
+  walkEntries(w); // 4
+  const organizations = buildRings(w); // 5
+  return Object.assign(w, { witnessed, organizations });
+}
+
+// Runs every check of docs/FORMATS.md "Letter bundle" and counts (VerifyLetterBundle), phase
+// by phase as the rules are numbered: 1 the tree head (its key against options.expectedLogKey,
+// its signature, witnesses, age); 2 every entry (order, inclusion, no repeats, strict decoding);
+// 3 exactly one `letter` entry, of this letter; 4 every other entry (roster changes up to the
+// pinned versions, co-signatures and batches of this letter, a `log-state` only as the tree's
+// last); 5 each roster's rings by the bucket rule, none below options.minRing; 6 batches 1, 2, …
+// each closing the co-signatures right before it; 7 completeness from the log state (rule 10;
+// report.complete); 8 every co-signature over the ring it names; 9 counting by tag.
+export function verifyLetterBundle(b: LetterBundle, options: BundleOptions = {}): BundleReport {
+  const w = walkTo5(b, options); // 1 to 5
+  const { letter, witnessed, organizations } = w;
+  checkBatches(w); // 6
+  const complete = checkCompleteness(w); // 7
+  const { jobs, tags } = verifySignatureEntries(w); // 8
+  const counts = countByTag(w, jobs, tags, organizations); // 9
   return {
     letterId: b.letterId,
     letter: letter.letter,
     treeHead: b.treeHead,
     logKey: b.logPublicKey,
     organizations,
-    total: totalSigners,
+    total: counts.total,
     signaturesChecked: jobs.length,
     wholeRosterSignatures: jobs.filter((job) => job.event.scheme === LRS2_SCHEME).length,
-    withdrawals: withdrawn,
-    duplicatesDropped,
-    batches: batchCount,
-    timeline,
+    withdrawals: counts.withdrawals,
+    duplicatesDropped: counts.duplicatesDropped,
+    batches: counts.batches,
+    timeline: counts.timeline,
     witnessed,
     complete,
   };

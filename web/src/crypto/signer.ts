@@ -8,32 +8,23 @@
 //   const sig = signLetterV2(rings.letterId, 'sign', mine.ring, mine.index, keys.ring.secret);
 //   body = { organization: mine.org, signature: coSignatureToJson(sig) }
 //
-// letterRingsFromBundle checks the tree head's signature (against expectedLogKey when given),
-// every entry's inclusion proof, finds the letter's entry, replays each named organization's
-// roster up to the pinned version: the whole roster is the candor-lrs-v2 ring, and the
-// bucket rule splits it into the candor-lrs-v1 rings. Errors:
-// 'corrupt data' ("the server sent …") for a malformed reply, 'verification failed' for a
-// failed check, as the command line reports them.
-import { bytesEqual, fixedFromHex, fromHex, toHex } from './bytes.js';
+// letterRingsFromBundle reads the reply with the bundle codec and runs phases 1 to 5 of the
+// bundle verifier (letterRingsOf in bundle.ts, domain::LetterRingsFromBundle in C++): the tree
+// head's signature (against expectedLogKey when given), every entry's inclusion proof, the
+// letter's entry, each named organization's roster up to the pinned version: the whole roster
+// is the candor-lrs-v2 ring, and the bucket rule splits it into the candor-lrs-v1 rings.
+// Errors: 'corrupt data' ("the server sent …") for a malformed reply, 'verification failed'
+// for a failed check, as the command line reports them.
+import { letterBundleFromJson, letterRingsOf, type LetterBundle } from './bundle.js';
+import { bytesEqual } from './bytes.js';
 import { CandorError, verificationFailed } from './errors.js';
-import { isObject, isUnsigned, parseJson, type JsonValue } from './json.js';
-import {
-  bucketRoster,
-  computeLetterId,
-  DEFAULT_MIN_RING_SIZE,
-  MAX_RING_SIZE,
-  publishProofEvent,
-  publishProofMessage,
-  type Letter,
-} from './letter.js';
-import { decodeLogEntry, toRosterEvent, type LetterEvent } from './log_entry.js';
+import type { JsonValue } from './json.js';
+import { DEFAULT_MIN_RING_SIZE, publishProofEvent, publishProofMessage, type Letter } from './letter.js';
 import type { RingScheme } from './cosignature.js';
 import { encodeLrsSignature, lrsSign, Ring } from './lrs.js';
 import { LRS2_SCHEME } from './lrs2.js';
-import { hashLeaf, verifyInclusion } from './merkle.js';
 import { systemRng, type Rng } from './rng.js';
-import { Roster, type RosterEvent } from './roster.js';
-import { verifySignedTreeHead, type SignedTreeHead } from './tree_head.js';
+import type { SignedTreeHead } from './tree_head.js';
 
 export interface LetterRingsOrg {
   slug: string;
@@ -54,131 +45,32 @@ function bad(what: string): CandorError {
   return new CandorError('corrupt data', `the server sent ${what}`);
 }
 
-function strField(j: JsonValue | undefined, f: string): string {
-  const v = isObject(j) ? j.get(f) : undefined;
-  if (typeof v !== 'string') throw bad(`a reply without '${f}'`);
-  return v;
-}
-
-function tryHex(hex: string, size: number): Uint8Array | null {
-  try {
-    return fixedFromHex(hex, size);
-  } catch {
-    return null;
-  }
-}
-
 // The letter and its eligible rings, rebuilt from the logged entries of a bundle (the server's
-// `/bundle?signatures=0` reply, or a whole bundle). `letterId` defaults to the bundle's own.
+// `/bundle?signatures=0` reply, or a whole bundle), read by the bundle codec and checked by
+// letterRingsOf (phases 1 to 5 of verifyLetterBundle). `letterId`, when given, must be the
+// bundle's.
 export function letterRingsFromBundle(
   input: JsonValue | string | Uint8Array,
   options: { letterId?: Uint8Array; expectedLogKey?: Uint8Array; maxRing?: number } = {},
 ): LetterRings {
-  let b: JsonValue;
+  let bundle: LetterBundle;
   try {
-    b = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
-  } catch {
-    throw bad('a reply that is not JSON');
-  }
-  const keyHex = strField(b, 'log_public_key');
-  const logKey = tryHex(keyHex, 32);
-  if (logKey === null) throw bad('a malformed log key');
-  if (options.expectedLogKey && !bytesEqual(options.expectedLogKey, logKey)) {
-    throw verificationFailed(
-      `the server's log key is ${keyHex}, not the one you gave (${toHex(options.expectedLogKey)})`,
-    );
-  }
-  let letterId = options.letterId;
-  if (letterId === undefined) {
-    const id = tryHex(strField(b, 'letter_id'), 32);
-    if (id === null) throw bad('a malformed letter id');
-    letterId = id;
-  }
-  const th = isObject(b) ? b.get('tree_head') : undefined;
-  if (!isObject(th) || !isUnsigned(th.get('tree_size')) || !isUnsigned(th.get('timestamp_ms'))) {
-    throw bad('a bundle without a valid tree head');
-  }
-  const root = tryHex(strField(th, 'root'), 32);
-  const signature = tryHex(strField(th, 'signature'), 64);
-  if (root === null || signature === null) throw bad('a malformed tree head');
-  const treeHead: SignedTreeHead = {
-    head: {
-      size: (th.get('tree_size') as { integer: bigint }).integer,
-      root,
-      timestampMs: (th.get('timestamp_ms') as { integer: bigint }).integer,
-    },
-    signature,
-  };
-  try {
-    verifySignedTreeHead(treeHead, logKey);
-  } catch {
-    throw verificationFailed("the log's tree head is not signed by its log key");
-  }
-  const entries = isObject(b) ? b.get('entries') : undefined;
-  if (!Array.isArray(entries)) throw bad('a bundle without entries');
-  let letterEvent: LetterEvent | undefined;
-  const rosterEvents = new Map<string, RosterEvent[]>();
-  for (const e of entries) {
-    const indexJson = isObject(e) ? e.get('index') : undefined;
-    if (!isObject(e) || !isUnsigned(indexJson)) throw bad('a malformed entry');
-    const index = indexJson.integer!;
-    const entryHex = strField(e, 'entry');
-    let entry: Uint8Array;
-    try {
-      entry = fromHex(entryHex);
-    } catch {
-      throw bad('a malformed entry');
+    bundle = letterBundleFromJson(input);
+  } catch (e) {
+    if (e instanceof CandorError && e.code === 'invalid argument') {
+      throw bad(`a letter bundle that does not parse: ${e.message}`);
     }
-    const proofJson = e.get('proof');
-    if (!Array.isArray(proofJson)) throw bad('a malformed entry');
-    const proof = proofJson.map((h) => {
-      const hash = typeof h === 'string' ? tryHex(h, 32) : null;
-      if (hash === null) throw bad('a malformed proof');
-      return hash;
-    });
-    try {
-      verifyInclusion(index, treeHead.head.size, hashLeaf(entry), proof, treeHead.head.root);
-    } catch {
-      throw verificationFailed(`log entry ${index} is not in the signed log`);
-    }
-    let event;
-    try {
-      event = decodeLogEntry(entry);
-    } catch {
-      throw bad(`log entry ${index} that does not decode`);
-    }
-    if (event.kind === 'letter') {
-      if (!bytesEqual(computeLetterId(event.letter), letterId)) continue;
-      letterEvent = event;
-    } else if (event.kind === 'roster-add' || event.kind === 'roster-remove') {
-      const list = rosterEvents.get(event.slug) ?? [];
-      list.push(toRosterEvent(event));
-      rosterEvents.set(event.slug, list);
-    }
+    throw e;
   }
-  if (letterEvent === undefined) throw verificationFailed('the log does not hold this letter');
-  const orgs: LetterRingsOrg[] = letterEvent.letter.organizations.map((slug, i) => {
-    const version = letterEvent.rosterVersions[i]!;
-    const events = [...(rosterEvents.get(slug) ?? [])].sort((x, y) =>
-      x.version < y.version ? -1 : x.version > y.version ? 1 : 0,
-    );
-    let roster: Roster | null = null;
-    try {
-      roster = Roster.replay(events);
-    } catch {
-      roster = null;
-    }
-    if (roster === null || roster.version !== version) {
-      throw verificationFailed(
-        `the log entries of '${slug}''s roster up to version ${version} are incomplete or inconsistent`,
-      );
-    }
-    const rings = bucketRoster(roster.members(), options.maxRing ?? MAX_RING_SIZE).map((bucket) =>
-      Ring.create(bucket),
-    );
-    return { slug, version, rings, members: roster.members() };
+  if (options.letterId !== undefined && !bytesEqual(options.letterId, bundle.letterId)) {
+    throw verificationFailed("the server sent another letter's bundle");
+  }
+  const { letter, orgs } = letterRingsOf(bundle, {
+    ...(options.expectedLogKey === undefined ? {} : { expectedLogKey: options.expectedLogKey }),
+    ...(options.maxRing === undefined ? {} : { maxRing: options.maxRing }),
+    minRing: 1, // the signer applies its own minimum to the ring it uses (findSignerRing)
   });
-  return { letterId, letter: letterEvent.letter, orgs, logKey, treeHead };
+  return { letterId: bundle.letterId, letter, orgs, logKey: bundle.logPublicKey, treeHead: bundle.treeHead };
 }
 
 export interface SignerRing {
