@@ -1,0 +1,191 @@
+// The routes of dissent cables: the author's anonymous submission and status, the reviewers'
+// inbox, messages and notifications (docs/API.md).
+#include "server/app/routes_internal.h"
+
+#include "domain/strict_json.h"
+#include "server/app/wire_cables.h"
+
+namespace candor::app::api {
+
+Status AddCableRoutes(http::Router& router, Service& service, const Named& named) {
+  Service* s = &service;
+  // Hex doubles the envelope; leave room for the header and signatures of a large ring.
+  http::RouteOptions large;
+  large.max_body_bytes = 2 * service.config().max_cable_envelope_bytes + (std::size_t{1} << 20);
+  // A submission is checked with two ring signatures: on the worker pool (RouteOptions::offload).
+  http::RouteOptions large_heavy = large;
+  large_heavy.offload = true;
+
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/orgs/{slug}/reviewers", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(auto recipients, s->CableRecipients(slug));
+        Json list = Json::array();
+        for (const auto& r : recipients)
+          list.push_back({{"account_id", r.account_id}, {"box_public", crypto::ToHex(r.key)}});
+        return Ok({{"reviewers", list}});
+      })));
+  // What authors' and reviewers' clients sign within and seal to, as the log proves it
+  // (candor-org-state-v1, docs/PROTOCOL.md "Organization state"); paged like a letter bundle.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/orgs/{slug}/state", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
+        CANDOR_ASSIGN_OR_RETURN(Json state, s->OrganizationState(slug, page));
+        return Ok(state);
+      })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/orgs/{slug}/cable-quota", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
+        return Ok(QuotaToJson(q));
+      })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/orgs/{slug}/letter-quota", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->MemberLetterQuota(slug));
+        return Ok(QuotaToJson(q));
+      })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/orgs/{slug}/cable-counts", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(CableStats st, s->CableCounts(slug));
+        return Ok({{"open", st.open}, {"overdue", st.overdue}, {"closed", st.closed}});
+      })));
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "POST", "/api/v1/cables", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        Json header;
+        std::string envelope, signature, quota_signature;
+        std::uint64_t slot = 0;
+        std::optional<std::string> author_signature;
+        domain::FieldReader f(body, "the request");
+        f.Required("header", header);
+        f.Required("envelope", envelope);
+        f.Required("signature", signature);
+        f.Required("quota_slot", slot);
+        f.Required("quota_signature", quota_signature);
+        f.Optional("author_signature", author_signature);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CableSubmission sub;
+        CANDOR_ASSIGN_OR_RETURN(sub.header, domain::CableHeaderFromJson(header));
+        CANDOR_ASSIGN_OR_RETURN(sub.envelope, HexField(envelope, "envelope"));
+        CANDOR_ASSIGN_OR_RETURN(sub.signature, HexField(signature, "signature"));
+        sub.quota_slot = slot;
+        CANDOR_ASSIGN_OR_RETURN(sub.quota_signature, HexField(quota_signature, "quota_signature"));
+        if (author_signature) {
+          CANDOR_ASSIGN_OR_RETURN(sub.author_signature, crypto::FixedFromHex<crypto::Signature64>(
+                                                            *author_signature, "author_signature"));
+        }
+        CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
+        return Ok(CableViewToJson(v), 201);
+      }),
+      large_heavy));
+  // The cable id travels in the body, never in the URL: a proxy's access log would otherwise
+  // put the author's address next to the (public) cable id (security review H2).
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "POST", "/api/v1/cables/status", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::string id_hex, access_hex;
+        domain::FieldReader f(body, "the request");
+        f.Required("id", id_hex);
+        f.Required("access", access_hex);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+        CANDOR_ASSIGN_OR_RETURN(auto access,
+                                crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
+        CANDOR_ASSIGN_OR_RETURN(CableView v, s->CableForAuthor(id, access));
+        return Ok(CableViewToJson(v));
+      })));
+
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("GET", "/api/v1/orgs/{slug}/cables",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(bool overdue, QueryFlag(req, "overdue"));
+                     CANDOR_ASSIGN_OR_RETURN(auto cables, s->ListCables(who, slug, overdue));
+                     Json list = Json::array();
+                     for (const auto& v : cables) list.push_back(CableViewToJson(v));
+                     return Ok({{"cables", list}});
+                   })));
+  // Reviewers name a cable in the body, never in the URL (security review H2): no route of the
+  // API carries a cable id in its path or query.
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("POST", "/api/v1/orgs/{slug}/cables/view",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
+                     CANDOR_ASSIGN_OR_RETURN(CableView v, s->GetCable(who, slug, id));
+                     return Ok(CableViewToJson(v));
+                   })));
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("POST", "/api/v1/orgs/{slug}/cables/acknowledge",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
+                     CANDOR_RETURN_IF_ERROR(s->AcknowledgeCable(who, slug, id));
+                     return NoContent();
+                   })));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "POST", "/api/v1/orgs/{slug}/cables/messages",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::string id_hex, action_name, envelope_hex;
+        Json recipients_json;
+        domain::FieldReader f(body, "the request");
+        f.Required("id", id_hex);
+        f.Required("action", action_name);
+        f.Required("recipients", recipients_json);
+        f.Required("envelope", envelope_hex);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+        CANDOR_ASSIGN_OR_RETURN(auto action, domain::ParseCableAction(action_name));
+        if (!domain::CableActionHasMessage(action)) {
+          return InvalidArgument("'action' is one of replied, noted, extended, closed");
+        }
+        CANDOR_ASSIGN_OR_RETURN(auto recipients, KeysFromJson(recipients_json, "recipients"));
+        CANDOR_ASSIGN_OR_RETURN(auto envelope, HexField(envelope_hex, "envelope"));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t seq,
+                                s->AddCableMessage(who, slug, id, action, recipients, envelope));
+        return Ok({{"seq", seq}}, 201);
+      }),
+      large));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "GET", "/api/v1/orgs/{slug}/notifications",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(bool undelivered, QueryFlag(req, "undelivered"));
+        CANDOR_ASSIGN_OR_RETURN(auto list, s->Notifications(who, slug, undelivered));
+        Json out = Json::array();
+        for (const auto& n : list) {
+          out.push_back({{"id", n.id},
+                         {"cable_id", Hex(n.cable_id)},
+                         {"kind", n.kind},
+                         {"deadline", domain::FormatDate(domain::CivilFromDays(n.deadline_day))},
+                         {"days_before", n.days_before},
+                         {"created_at_ms", n.created_at_ms},
+                         {"delivered", n.delivered}});
+        }
+        return Ok({{"notifications", out}});
+      })));
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("POST", "/api/v1/orgs/{slug}/notifications/delivered",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+                     std::uint64_t up_to = 0;
+                     domain::FieldReader f(body, "the request");
+                     f.Required("up_to", up_to);
+                     CANDOR_RETURN_IF_ERROR(f.Finish());
+                     if (up_to == 0 || up_to > static_cast<std::uint64_t>(INT64_MAX)) {
+                       return InvalidArgument("'up_to' must be a notification id (from 1)");
+                     }
+                     CANDOR_RETURN_IF_ERROR(s->MarkNotificationsDelivered(
+                         who, slug, static_cast<std::int64_t>(up_to)));
+                     return NoContent();
+                   })));
+  return Status::Ok();
+}
+
+}  // namespace candor::app::api
