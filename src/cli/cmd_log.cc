@@ -17,6 +17,7 @@
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
+#include "server/app/wire_log.h"
 
 namespace candor::cli {
 namespace {
@@ -50,37 +51,6 @@ Result<tlog::MemoryTree> LoadTree(const EntriesOptions& o) {
   return tree;
 }
 
-Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
-  return out;
-}
-
-Result<std::vector<tlog::Hash>> HashesFromJson(domain::FieldReader& r, const char* field) {
-  CANDOR_ASSIGN_OR_RETURN(const Json* list, r.Value(field));
-  if (!list->is_array()) {
-    return InvalidArgument("'" + std::string(field) + "' in " + r.what() + " must be a list");
-  }
-  std::vector<tlog::Hash> out;
-  for (const auto& h : *list) {
-    if (!h.is_string())
-      return InvalidArgument("'" + std::string(field) + "' must hold hex strings");
-    CANDOR_ASSIGN_OR_RETURN(auto hash,
-                            crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), field));
-    out.push_back(hash);
-  }
-  return out;
-}
-
-// The "type" a proof file names, when it names one ("inclusion", "consistency").
-Status CheckProofType(domain::FieldReader& r, std::string_view type) {
-  CANDOR_ASSIGN_OR_RETURN(auto named, r.OptionalString("type"));
-  if (named && *named != type) {
-    return InvalidArgument("the proof's type is '" + *named + "', not '" + std::string(type) + "'");
-  }
-  return Status::Ok();
-}
-
 Result<Json> LoadJson(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   Json j = domain::ParseStrictJsonOrDiscarded(text);
@@ -103,13 +73,7 @@ Status RunProveInclusion(const EntriesOptions& o, std::uint64_t index,
   CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::InclusionProof(tree, index, n));
   CANDOR_ASSIGN_OR_RETURN(auto root, tlog::RootAt(tree, n));
   CANDOR_ASSIGN_OR_RETURN(auto leaf, tree.ReadNode(tlog::NodeId{0, index}));
-  Json j{{"type", "inclusion"},
-         {"index", index},
-         {"tree_size", n},
-         {"leaf_hash", crypto::ToHex(leaf)},
-         {"root", crypto::ToHex(root)},
-         {"proof", HashesToJson(proof)}};
-  SayJson(j);
+  SayJson(app::api::InclusionProofToJson({index, n, leaf, root, proof}));
   return Status::Ok();
 }
 
@@ -120,27 +84,14 @@ Status RunProveConsistency(const EntriesOptions& o, std::uint64_t old_size,
   CANDOR_ASSIGN_OR_RETURN(auto proof, tlog::ConsistencyProof(tree, old_size, n));
   CANDOR_ASSIGN_OR_RETURN(auto old_root, tlog::RootAt(tree, old_size));
   CANDOR_ASSIGN_OR_RETURN(auto new_root, tlog::RootAt(tree, n));
-  Json j{{"type", "consistency"},
-         {"old_size", old_size},
-         {"new_size", n},
-         {"old_root", crypto::ToHex(old_root)},
-         {"new_root", crypto::ToHex(new_root)},
-         {"proof", HashesToJson(proof)}};
-  SayJson(j);
+  SayJson(app::api::ConsistencyProofToJson({old_size, n, old_root, new_root, proof}));
   return Status::Ok();
 }
 
 Status RunVerifyInclusion(const std::string& path, const std::optional<std::string>& entry) {
   CANDOR_ASSIGN_OR_RETURN(Json j, LoadJson(path));
-  domain::FieldReader r(j, "the proof",
-                        {"type", "index", "tree_size", "leaf_hash", "root", "proof"});
-  CANDOR_RETURN_IF_ERROR(r.Shape());
-  CANDOR_RETURN_IF_ERROR(CheckProofType(r, "inclusion"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, r.Unsigned("index"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, r.Unsigned("tree_size"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash leaf, r.Fixed<tlog::Hash>("leaf_hash"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash root, r.Fixed<tlog::Hash>("root"));
-  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(r, "proof"));
+  CANDOR_ASSIGN_OR_RETURN(auto p, app::api::InclusionProofFromJson(j));
+  const auto& [index, size, leaf, root, proof] = p;
   if (entry && tlog::HashLeaf(crypto::AsBytes(*entry)) != leaf) {
     return VerificationFailed("the proof is not about this entry (its leaf hash differs)");
   }
@@ -152,15 +103,8 @@ Status RunVerifyInclusion(const std::string& path, const std::optional<std::stri
 
 Status RunVerifyConsistency(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(Json j, LoadJson(path));
-  domain::FieldReader r(j, "the proof",
-                        {"type", "old_size", "new_size", "old_root", "new_root", "proof"});
-  CANDOR_RETURN_IF_ERROR(r.Shape());
-  CANDOR_RETURN_IF_ERROR(CheckProofType(r, "consistency"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t old_size, r.Unsigned("old_size"));
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t new_size, r.Unsigned("new_size"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash old_root, r.Fixed<tlog::Hash>("old_root"));
-  CANDOR_ASSIGN_OR_RETURN(tlog::Hash new_root, r.Fixed<tlog::Hash>("new_root"));
-  CANDOR_ASSIGN_OR_RETURN(auto proof, HashesFromJson(r, "proof"));
+  CANDOR_ASSIGN_OR_RETURN(auto p, app::api::ConsistencyProofFromJson(j));
+  const auto& [old_size, new_size, old_root, new_root, proof] = p;
   CANDOR_RETURN_IF_ERROR(tlog::VerifyConsistency(old_size, new_size, old_root, new_root, proof));
   Say("OK: the tree of size {} extends the tree of size {} without rewriting it\n", new_size,
       old_size);

@@ -7,20 +7,11 @@
 #include "domain/bundle.h"
 #include "log/rfc9162.h"
 #include "log/verify.h"
+#include "server/app/wire_log.h"
 
 namespace candor::cli {
-namespace {
 
 using Json = nlohmann::json;
-
-Result<std::string> StrField(const Json& j, const char* field) {
-  if (!j.is_object() || !j.contains(field) || !j[field].is_string()) {
-    return BadReply(std::string("a reply without '") + field + "'");
-  }
-  return j[field].get<std::string>();
-}
-
-}  // namespace
 
 Result<tlog::SignedTreeHead> TreeHeadFromReply(const Json& j) {
   if (!j.is_object()) return BadReply("a malformed tree head");
@@ -35,14 +26,8 @@ Result<tlog::SignedTreeHead> TreeHeadFromReply(const Json& j) {
 }
 
 Result<std::vector<tlog::Hash>> ProofFromReply(const Json& list) {
-  if (!list.is_array() || list.size() > 64) return BadReply("a malformed proof");
-  std::vector<tlog::Hash> proof;
-  for (const auto& h : list) {
-    if (!h.is_string()) return BadReply("a malformed proof");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), "proof");
-    if (!hash.ok()) return BadReply("a malformed proof");
-    proof.push_back(*hash);
-  }
+  auto proof = app::api::HashesFromJson(list, "the reply", "proof");
+  if (!proof.ok()) return BadReply("a proof that does not parse: " + proof.error().message());
   return proof;
 }
 
@@ -53,8 +38,12 @@ Result<std::vector<tlog::Hash>> FetchConsistencyProof(const ServerUrl& server,
   CANDOR_ASSIGN_OR_RETURN(Json reply,
                           PostJson(server, "/api/v1/log/proof/consistency",
                                    Json{{"old_size", old_size}, {"new_size", new_size}}, ca_file));
-  if (!reply.contains("proof")) return BadReply("a consistency proof without hashes");
-  return ProofFromReply(reply["proof"]);
+  auto p = app::api::ConsistencyProofFromJson(reply);
+  if (!p.ok()) return BadReply("a consistency proof that does not parse: " + p.error().message());
+  if (p->old_size != old_size || p->new_size != new_size) {
+    return BadReply("a consistency proof between other tree sizes than the ones asked for");
+  }
+  return std::move(p->proof);
 }
 
 Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t index,
@@ -68,18 +57,13 @@ Result<crypto::Bytes> FetchIncludedEntry(const ServerUrl& server, std::uint64_t 
       Json reply,
       PostJson(server, "/api/v1/log/included",
                Json{{"tree_size", sth.head.size}, {"indices", Json::array({index})}}, ca_file));
-  if (!reply.contains("entries") || !reply["entries"].is_array() || reply["entries"].size() != 1) {
-    return BadReply("no log entry at the index it named");
+  auto included = app::api::IncludedFromJson(reply);
+  if (!included.ok()) {
+    return BadReply("log entries that do not parse: " + included.error().message());
   }
-  const Json& got = reply["entries"][0];
-  if (!got.contains("index") || !got["index"].is_number_unsigned() ||
-      got["index"].get<std::uint64_t>() != index) {
-    return BadReply("a log entry at another index than the one asked for");
-  }
-  CANDOR_ASSIGN_OR_RETURN(std::string entry_hex, StrField(got, "entry"));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes entry, crypto::FromHex(entry_hex));
-  if (!got.contains("proof")) return BadReply("an inclusion proof without hashes");
-  CANDOR_ASSIGN_OR_RETURN(std::vector<tlog::Hash> proof, ProofFromReply(got["proof"]));
+  if (included->entries.size() != 1) return BadReply("no log entry at the index it named");
+  auto& [got_index, entry, proof] = included->entries[0];
+  if (got_index != index) return BadReply("a log entry at another index than the one asked for");
   CANDOR_RETURN_IF_ERROR(
       tlog::VerifyInclusion(index, sth.head.size, tlog::HashLeaf(entry), proof, sth.head.root));
   return entry;

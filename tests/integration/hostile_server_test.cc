@@ -18,6 +18,7 @@
 #include "domain/web_release.h"
 #include "log/cosignature.h"
 #include "log/memory_tree.h"
+#include "server/app/wire_log.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -250,16 +251,12 @@ class HostileServerTest : public ServerTest {
         Json body = Json::parse(req.body);
         const std::uint64_t old_size = body["old_size"];
         auto proof = tlog::ConsistencyProof(fork->tree, old_size, fork->tree.size());
-        if (!proof.ok()) return;  // leave the real answer
-        Json hashes = Json::array();
-        for (const auto& h : *proof) hashes.push_back(crypto::ToHex(h));
+        auto old_root = tlog::RootAt(fork->tree, old_size);
+        if (!proof.ok() || !old_root.ok()) return;  // leave the real answer
         reply.status = 200;
-        reply.body = Json{
-            {"type", "consistency"},
-            {"old_size", old_size},
-            {"new_size", fork->tree.size()},
-            {"proof",
-             hashes}}.dump();
+        reply.body = app::api::ConsistencyProofToJson(
+                         {old_size, fork->tree.size(), *old_root, fork->tree.Root(), *proof})
+                         .dump();
       }
     });
   }

@@ -1,8 +1,7 @@
 // The routes of dissent cables: the author's anonymous submission and status, the reviewers'
 // inbox, messages and notifications (docs/API.md).
-#include "server/app/routes_internal.h"
-
 #include "domain/strict_json.h"
+#include "server/app/routes_internal.h"
 #include "server/app/wire_cables.h"
 
 namespace candor::app::api {

@@ -71,7 +71,6 @@ http::Handler Anon(F f) {
   return [f](const Request& req) { return Guard([&]() -> Result<Response> { return f(req); }); };
 }
 
-
 Result<std::string> PathParam(const Request& req, std::string_view name);
 // A number in a URL, canonical only: decimal digits, no sign, no leading zero (but "0"), at
 // most 19 digits (so it fits, though it may exceed INT64_MAX: callers bound it).
@@ -131,7 +130,7 @@ class Named {
 // The route tables, one per feature; each adds its routes to `router`. `service` must outlive
 // the router.
 Status AddOrganizationRoutes(http::Router& router, Service& service);  // orgs, rosters, enroll
-Status AddLogRoutes(http::Router& router, Service& service);  // health, log, web release
+Status AddLogRoutes(http::Router& router, Service& service);           // health, log, web release
 Status AddStaffRoutes(http::Router& router, Service& service, const Named& named);
 Status AddLetterRoutes(http::Router& router, Service& service, const Named& named);
 Status AddCableRoutes(http::Router& router, Service& service, const Named& named);

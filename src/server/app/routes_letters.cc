@@ -1,10 +1,9 @@
 // The routes of collective letters: public reads, anonymous co-signing, organizers' letters
 // and drafts (docs/API.md).
-#include "server/app/routes_internal.h"
-
 #include "domain/bundle.h"
 #include "domain/cosignature.h"
 #include "domain/strict_json.h"
+#include "server/app/routes_internal.h"
 #include "server/app/wire_cables.h"
 #include "server/app/wire_letters.h"
 

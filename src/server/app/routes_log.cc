@@ -1,12 +1,11 @@
 // The routes of the transparency log, its witnesses, the web release and the health check
 // (docs/API.md).
-#include "server/app/routes_internal.h"
-
 #include <set>
 
 #include "domain/bundle.h"
 #include "domain/strict_json.h"
 #include "domain/web_release.h"
+#include "server/app/routes_internal.h"
 #include "server/app/wire_log.h"
 
 namespace candor::app::api {
@@ -49,12 +48,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, QueryU64(req, "index"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, QueryU64(req, "tree_size"));
         CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
-        return Ok({{"type", "inclusion"},
-                   {"index", index},
-                   {"tree_size", size},
-                   {"leaf_hash", crypto::ToHex(p.leaf_hash)},
-                   {"root", crypto::ToHex(p.root)},
-                   {"proof", HashesToJson(p.proof)}});
+        return Ok(InclusionProofToJson({index, size, p.leaf_hash, p.root, p.proof}));
       })));
   // Entries with their inclusion proofs, the indices in the body: a client checking its own
   // signature or cable asks for indices that point at it, which must not sit in a URL
@@ -74,7 +68,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
                                  std::to_string(kMaxIncludedPerRequest) + " log indices");
         }
         std::set<std::uint64_t> seen;
-        Json list = Json::array();
+        IncludedJson included{size, {}};
         for (const auto& i : indices) {
           if (!i.is_number_unsigned())
             return InvalidArgument("each of 'indices' must be a non-negative integer");
@@ -84,23 +78,16 @@ Status AddLogRoutes(http::Router& router, Service& service) {
           CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
           CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(index, index + 1));
           if (entries.size() != 1) return Error(ErrorCode::kCorrupt, "a log entry is missing");
-          list.push_back({{"index", index},
-                          {"entry", Hex(entries[0].entry)},
-                          {"proof", HashesToJson(p.proof)}});
+          included.entries.push_back({index, entries[0].entry, p.proof});
         }
-        return Ok({{"tree_size", size}, {"entries", list}});
+        return Ok(IncludedToJson(included));
       })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
         CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
-        return Ok({{"type", "consistency"},
-                   {"old_size", first},
-                   {"new_size", second},
-                   {"old_root", crypto::ToHex(p.old_root)},
-                   {"new_root", crypto::ToHex(p.new_root)},
-                   {"proof", HashesToJson(p.proof)}});
+        return Ok(ConsistencyProofToJson({first, second, p.old_root, p.new_root, p.proof}));
       })));
   // The web front end this server serves, as logged (docs/PROTOCOL.md, "Web releases").
   CANDOR_RETURN_IF_ERROR(
@@ -158,12 +145,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
         f.Required("new_size", second);
         CANDOR_RETURN_IF_ERROR(f.Finish());
         CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
-        return Ok({{"type", "consistency"},
-                   {"old_size", first},
-                   {"new_size", second},
-                   {"old_root", crypto::ToHex(p.old_root)},
-                   {"new_root", crypto::ToHex(p.new_root)},
-                   {"proof", HashesToJson(p.proof)}});
+        return Ok(ConsistencyProofToJson({first, second, p.old_root, p.new_root, p.proof}));
       })));
   return Status::Ok();
 }

@@ -1,6 +1,4 @@
 // The routes of organizations, their rosters and enrollment (docs/API.md).
-#include "server/app/routes_internal.h"
-
 #include <deque>
 #include <map>
 #include <memory>
@@ -8,6 +6,7 @@
 #include <optional>
 
 #include "domain/strict_json.h"
+#include "server/app/routes_internal.h"
 #include "server/app/wire_staff.h"
 
 namespace candor::app::api {

@@ -1,8 +1,7 @@
 // The routes of staff: sessions and second factors, invitations, roster removals, accounts,
 // settings, holidays and reviewer keys (docs/API.md).
-#include "server/app/routes_internal.h"
-
 #include "domain/strict_json.h"
+#include "server/app/routes_internal.h"
 #include "server/app/wire_staff.h"
 
 namespace candor::app::api {
@@ -236,7 +235,8 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
                      CANDOR_ASSIGN_OR_RETURN(auto c, s->ReviewerKeyChallengeFor(who, slug));
                      return Ok({{"server_public", crypto::ToHex(c.server_public)},
                                 {"account_id", c.account_id}});
-                   })));  return Status::Ok();
+                   })));
+  return Status::Ok();
 }
 
 }  // namespace candor::app::api

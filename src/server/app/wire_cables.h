@@ -3,12 +3,11 @@
 #define CANDOR_SERVER_APP_WIRE_CABLES_H_
 
 #include <nlohmann/json.hpp>
-
-#include "base/result.h"
-#include "server/app/service.h"
 #include <vector>
 
+#include "base/result.h"
 #include "crypto/keys.h"
+#include "server/app/service.h"
 
 namespace candor::app::api {
 

@@ -3,12 +3,12 @@
 #define CANDOR_SERVER_APP_WIRE_STAFF_H_
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "crypto/bytes.h"
 #include "server/app/service.h"
-#include <string>
-#include <vector>
 
 namespace candor::app::api {
 
