@@ -8,6 +8,7 @@
 #include "crypto/ristretto.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
+#include "server/app/wire_cables.h"
 
 namespace candor::cli {
 
@@ -29,13 +30,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-Result<crypto::Bytes> HexOf(const Json& j, const char* field) {
-  if (!j.contains(field) || !j.at(field).is_string()) {
-    return InvalidArgument(std::string("the cable view has no '") + field + "'");
-  }
-  auto b = crypto::FromHex(j.at(field).get<std::string>());
-  if (!b.ok()) return InvalidArgument(std::string("'") + field + "' is not hex");
-  return b;
+// A field the view must carry for what the caller does with it.
+Result<crypto::Bytes> Needed(const std::optional<crypto::Bytes>& value, const char* field) {
+  if (!value) return InvalidArgument(std::string("the cable view has no '") + field + "'");
+  return *value;
 }
 
 }  // namespace
@@ -159,9 +157,11 @@ Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challeng
 
 Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
                               const domain::OrgState& state, std::size_t max_ring) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes header_bytes, HexOf(view, "header_bytes"));
+  // The view read with the API's codec; the header believed is the one its bytes encode.
+  CANDOR_ASSIGN_OR_RETURN(app::CableView v, app::api::CableViewFromJson(view));
+  const crypto::Bytes& header_bytes = v.header_bytes;
   CANDOR_ASSIGN_OR_RETURN(domain::CableHeader header, domain::DecodeCableHeader(header_bytes));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, HexOf(view, "envelope"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, Needed(v.envelope, "envelope"));
   CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(envelope_bytes));
   // Both ring signatures, over a ring of the logged roster at the header's version, before the
   // content is believed (security review M3): a cable the server or a database tamperer made
@@ -198,12 +198,9 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
                  "forged: the cable's ring is not one of the logged roster's");
   const crypto::Ring* ring = &named.ring();
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, HexOf(view, "signature"));
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, HexOf(view, "quota_signature"));
-  if (!view.contains("quota_slot") || !view["quota_slot"].is_number_unsigned()) {
-    return InvalidArgument("the cable view has no 'quota_slot'");
-  }
-  const std::uint64_t slot = view["quota_slot"].get<std::uint64_t>();
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, Needed(v.signature, "signature"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes quota_bytes, Needed(v.quota_signature, "quota_signature"));
+  const std::uint64_t slot = v.quota_slot;
   auto sig = named.Verify(header.id, digest.span(), sig_bytes);
   auto quota = named.Verify(domain::CableQuotaEvent(header.organization, header.quota_window, slot),
                             digest.span(), quota_bytes);
@@ -236,7 +233,8 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
     if (*sig != binding.tag) {
       return Error(ErrorCode::kVerificationFailed, "the named author did not sign this cable");
     }
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig, HexOf(view, "author_signature"));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes author_sig,
+                            Needed(v.author_signature, "author_signature"));
     CANDOR_ASSIGN_OR_RETURN(
         auto ed, crypto::FixedFromBytes<crypto::Signature64>(author_sig, "author signature"));
     CANDOR_RETURN_IF_ERROR(crypto::Ed25519Verify(digest.span(), ed, a.signing_public));
@@ -274,42 +272,28 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
 
 Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key,
                                                bool include_notes) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes id_bytes, HexOf(view, "id"));
-  CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromBytes<domain::CableId>(id_bytes, "cable id"));
+  CANDOR_ASSIGN_OR_RETURN(app::CableView v, app::api::CableViewFromJson(view));
   std::vector<CableMessage> out;
-  if (!view.contains("events") || !view.at("events").is_array())
-    return InvalidArgument("the view has no events");
-  for (const auto& e : view.at("events")) {
-    if (!e.is_object() || !e.contains("action") || !e.at("action").is_string()) continue;
-    CANDOR_ASSIGN_OR_RETURN(auto action,
-                            domain::ParseCableAction(e.at("action").get<std::string>()));
-    if (!domain::CableActionHasMessage(action)) continue;
-    if (action == domain::CableAction::kNoted && !include_notes) continue;
-    if (!e.contains("envelope") || e.at("envelope").is_null()) continue;  // purged
-    std::vector<crypto::BoxPublicKey> recipients;
-    for (const auto& r : e.value("recipients", Json::array())) {
-      if (!r.is_string()) return InvalidArgument("malformed recipients");
-      CANDOR_ASSIGN_OR_RETURN(
-          auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
-      recipients.push_back(k);
-    }
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env_bytes, HexOf(e, "envelope"));
-    CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(env_bytes));
-    const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
+  for (const auto& e : v.events) {
+    if (!domain::CableActionHasMessage(e.action)) continue;
+    if (e.action == domain::CableAction::kNoted && !include_notes) continue;
+    if (!e.envelope) continue;  // purged
+    CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(*e.envelope));
+    const crypto::Bytes header = domain::CableMessageHeaderBytes(v.id, e.action, e.recipients);
     auto padded = crypto::OpenEnvelope(header, env, key);
     if (!padded.ok()) {
       if (padded.error().code() == ErrorCode::kPermissionDenied) continue;  // not for this key
       return Error(ErrorCode::kVerificationFailed,
-                   "message " + std::to_string(e.value("seq", 0)) +
+                   "message " + std::to_string(e.seq) +
                        " does not open: it was changed after it was written");
     }
     auto text = domain::UnpadCablePlaintext(*padded);
     if (!text.ok()) {
       return Error(ErrorCode::kVerificationFailed,
-                   "message " + std::to_string(e.value("seq", 0)) +
+                   "message " + std::to_string(e.seq) +
                        " is not padded as it must be: " + text.error().message());
     }
-    out.push_back(CableMessage{e.value("seq", std::int64_t{0}), action, e.value("date", ""),
+    out.push_back(CableMessage{e.seq, e.action, domain::FormatDate(e.date),
                                std::string(text->begin(), text->end())});
   }
   return out;

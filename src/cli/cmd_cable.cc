@@ -27,6 +27,7 @@
 #include "crypto/transcript.h"
 #include "domain/log_entry.h"
 #include "domain/strict_json.h"
+#include "server/app/wire_cables.h"
 
 namespace candor::cli {
 namespace {
@@ -53,43 +54,38 @@ Result<CableInputs> FetchInputs(const ServerUrl& server, const std::string& org,
   for (const auto& r : state.reviewers) in.reviewers.push_back(r.box_public);
   CANDOR_ASSIGN_OR_RETURN(Json quota, GetJson(server, "/api/v1/orgs/" + org + "/cable-quota", ca));
   constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
-  if (!quota.contains("window") || !quota["window"].is_number_unsigned() ||
-      !quota.contains("slots") || !quota["slots"].is_number_unsigned() ||
-      quota["slots"].get<std::uint64_t>() > kMaxSlots) {
-    return BadReply("a malformed quota");
-  }
-  in.quota_window = quota["window"];
-  in.quota_slots = quota["slots"];
-  for (const auto& u : quota.value("used", Json::array())) {
-    auto tag = crypto::FixedFromHex<crypto::Point>(u.value("tag", ""), "tag");
-    if (!tag.ok() || !u.contains("slot") || !u["slot"].is_number_integer())
-      return BadReply("a malformed quota tag");
-    in.used_tags.emplace_back(u["slot"].get<std::int64_t>(), *tag);
-  }
+  auto q = app::api::QuotaFromJson(quota, kMaxSlots);
+  if (!q.ok()) return BadReply("a quota that does not parse: " + q.error().message());
+  in.quota_window = q->window;
+  in.quota_slots = q->slots;
+  in.used_tags = std::move(q->used);
   return in;
 }
 
-std::string Deadlines(const Json& v) {
-  const Json& d = v.value("deadlines", Json::object());
-  auto unit = [](const Json& u) {
-    return u.is_string() && u == "working-days" ? "working days" : "days";
-  };
-  std::string out = fmt::format("  Received on     {}\n", v.value("received_on", "?"));
-  if (d.value("acknowledged", false)) {
+// A cable view from a server's answer, read with the API's codec (app::api::CableViewFromJson).
+Result<app::CableView> ViewOf(const Json& j) {
+  auto v = app::api::CableViewFromJson(j);
+  if (!v.ok()) return BadReply("a cable that does not parse: " + v.error().message());
+  return v;
+}
+
+std::string Deadlines(const app::CableView& v) {
+  const domain::CableClock& d = v.clock;
+  auto unit = [](const std::string& u) { return u == "working-days" ? "working days" : "days"; };
+  std::string out = fmt::format("  Received on     {}\n", domain::FormatDate(v.received));
+  if (d.acknowledged) {
     out += "  Acknowledged    yes\n";
   } else {
-    out +=
-        fmt::format("  Acknowledge by  {} ({} {} left{})\n", d.value("acknowledge_by", "?"),
-                    d.value("acknowledge_days_left", 0), unit(d.value("acknowledge_unit", Json())),
-                    d.value("acknowledge_overdue", false) ? ", OVERDUE" : "");
+    out += fmt::format("  Acknowledge by  {} ({} {} left{})\n",
+                       domain::FormatDate(d.acknowledge_by), d.acknowledge_days_left,
+                       unit(v.acknowledge_unit), d.acknowledge_overdue ? ", OVERDUE" : "");
   }
-  if (d.value("closed", false)) {
+  if (d.closed) {
     out += "  Answered        yes (closed)\n";
   } else {
-    out += fmt::format("  Answer by       {} ({} {} left{}{})\n", d.value("answer_by", "?"),
-                       d.value("answer_days_left", 0), unit(d.value("answer_unit", Json())),
-                       d.value("extended", false) ? ", extended" : "",
-                       d.value("answer_overdue", false) ? ", OVERDUE" : "");
+    out += fmt::format("  Answer by       {} ({} {} left{}{})\n", domain::FormatDate(d.answer_by),
+                       d.answer_days_left, unit(v.answer_unit), d.extended ? ", extended" : "",
+                       d.answer_overdue ? ", OVERDUE" : "");
   }
   return out;
 }
@@ -98,36 +94,26 @@ std::string Deadlines(const Json& v) {
 // trusted tree head `sth` — as a cable-event with the same cable, sequence number,
 // action and digest; for messages, that the digest is that of the envelope shown. Returns how
 // many events it checked.
-Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const Json& v,
+Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const app::CableView& v,
                                      const tlog::SignedTreeHead& sth, const std::string& ca) {
-  CANDOR_ASSIGN_OR_RETURN(auto id,
-                          crypto::FixedFromHex<domain::CableId>(v.value("id", ""), "cable id"));
   std::size_t checked = 0;
-  for (const auto& e : v.value("events", Json::array())) {
-    if (!e.contains("log_index") || !e["log_index"].is_number_unsigned()) continue;
-    const std::uint64_t index = e["log_index"];
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes bytes, FetchIncludedEntry(server, index, sth, ca));
+  for (const auto& e : v.events) {
+    if (!e.log_index) continue;
+    CANDOR_ASSIGN_OR_RETURN(
+        crypto::Bytes bytes,
+        FetchIncludedEntry(server, static_cast<std::uint64_t>(*e.log_index), sth, ca));
     auto event = domain::DecodeLogEntry(bytes);
     if (!event.ok() || !std::holds_alternative<domain::CableLogEvent>(*event))
       return BadReply("a log entry of another kind");
     const auto& ce = std::get<domain::CableLogEvent>(*event);
-    const std::string action = e.value("action", "");
-    if (ce.cable != id || ce.seq != e.value("seq", std::uint64_t{0}) ||
-        domain::CableActionName(ce.action) != action ||
-        crypto::ToHex(ce.digest) != e.value("digest", "")) {
+    if (ce.cable != v.id || static_cast<std::int64_t>(ce.seq) != e.seq || ce.action != e.action ||
+        ce.digest != e.digest) {
       return VerificationFailed(
           fmt::format("event {} of this cable differs from what the log holds", ce.seq));
     }
-    if (e.contains("envelope") && e["envelope"].is_string()) {
-      std::vector<crypto::BoxPublicKey> recipients;
-      for (const auto& r : e.value("recipients", Json::array())) {
-        CANDOR_ASSIGN_OR_RETURN(
-            auto k, crypto::FixedFromHex<crypto::BoxPublicKey>(r.get<std::string>(), "recipient"));
-        recipients.push_back(k);
-      }
-      CANDOR_ASSIGN_OR_RETURN(crypto::Bytes env, crypto::FromHex(e["envelope"].get<std::string>()));
-      const auto header = domain::CableMessageHeaderBytes(id, ce.action, recipients);
-      if (domain::CableMessageDigest(header, env) != ce.digest) {
+    if (e.envelope) {
+      const auto header = domain::CableMessageHeaderBytes(v.id, ce.action, e.recipients);
+      if (domain::CableMessageDigest(header, *e.envelope) != ce.digest) {
         return VerificationFailed(
             fmt::format("message {} is not the one the log recorded", ce.seq));
       }
@@ -266,7 +252,8 @@ Status RunWrite(const WriteOptions& o) {
                   ? "You signed it with your name: the reviewers will see who you are."
                   : fmt::format("It is anonymous: it proves only that one of {} members wrote it.",
                                 sealed.ring_size));
-  Say("{}", Deadlines(view));
+  CANDOR_ASSIGN_OR_RETURN(app::CableView received, ViewOf(view));
+  Say("{}", Deadlines(received));
   Say("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n",
       sealed.receipt);
   Say("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to "
@@ -294,10 +281,11 @@ Status RunStatus(const StatusOptions& o) {
                                               Json{{"id", crypto::ToHex(access.id)},
                                                    {"access", crypto::ToHex(access.access)}},
                                               o.ca_file));
-  Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), view.value("state", "?"),
-      Deadlines(view));
+  CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
+  Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), cable.state, Deadlines(cable));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(std::size_t checked, CheckEventsInLog(server, view, head.sth, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(std::size_t checked,
+                          CheckEventsInLog(server, cable, head.sth, o.ca_file));
   Say("  In the log      {} event(s), each matching what you see, proven included under the\n"
       "                  tree head of {} entries signed by log key {}… ({})\n",
       checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
@@ -422,11 +410,18 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
   CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET",
                                                "/api/v1/orgs/" + o.staff.org + "/cables" +
                                                    (overdue ? "?overdue=1" : "")));
-  const Json& cables = list.value("cables", Json::array());
+  domain::FieldReader r(list, "the inbox", {"cables"});
+  auto cables_or = r.Value("cables");
+  if (!r.Shape().ok() || !cables_or.ok() || !(*cables_or)->is_array()) {
+    return BadReply("an inbox that is not a list of cables");
+  }
+  const Json& cables = **cables_or;
   if (cables.empty()) Say("{}\n", overdue ? "No overdue cables." : "No cables.");
-  for (const auto& c : cables) {
-    Say("{}  {:<12} {:<9}{}\n{}", c.value("id", ""), c.value("state", ""), c.value("author", ""),
-        c["deadlines"].value("overdue", false) ? "  OVERDUE" : "", Deadlines(c));
+  for (const auto& j : cables) {
+    CANDOR_ASSIGN_OR_RETURN(app::CableView c, ViewOf(j));
+    Say("{}  {:<12} {:<9}{}\n{}", crypto::ToHex(c.id), c.state,
+        domain::CableAuthorName(c.header.author), c.clock.overdue() ? "  OVERDUE" : "",
+        Deadlines(c));
   }
   return Status::Ok();
 }
@@ -457,7 +452,8 @@ Status RunRead(const ReviewerOptions& o) {
         "         version {} as the log records it)\n",
         o.staff.org, opened.ring_size, opened.header.roster_version);
   }
-  Say("{}\n{}\n", Deadlines(view), opened.content.body);
+  CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
+  Say("{}\n{}\n", Deadlines(cable), opened.content.body);
   for (const auto& a : opened.content.attachments) {
     Say("\n[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }

@@ -1,6 +1,8 @@
 #include "server/app/wire_cables.h"
 
 #include "crypto/bytes.h"
+#include "domain/calendar.h"
+#include "domain/strict_json.h"
 
 namespace candor::app::api {
 
@@ -83,6 +85,140 @@ Json CableViewToJson(const CableView& v) {
   if (v.quota_signature) j["quota_signature"] = crypto::ToHex(*v.quota_signature);
   if (v.author_signature) j["author_signature"] = crypto::ToHex(*v.author_signature);
   return j;
+}
+
+namespace {
+
+Result<domain::Date> DateField(domain::FieldReader& r, std::string_view name) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, r.String(name));
+  auto date = domain::ParseDate(text);
+  if (!date.ok()) return date.error().WithContext(r.what() + ": '" + std::string(name) + "'");
+  return date;
+}
+
+Result<std::optional<crypto::Bytes>> OptionalHex(domain::FieldReader& r, std::string_view name) {
+  if (r.Find(name) == nullptr) return std::optional<crypto::Bytes>();
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes b, r.Hex(name));
+  return std::optional<crypto::Bytes>(std::move(b));
+}
+
+Result<CableEventView> CableEventFromJson(const Json& j, std::size_t i) {
+  domain::FieldReader r(
+      j, "cable event " + std::to_string(i),
+      {"seq", "action", "date", "digest", "log_index", "reviewer", "recipients", "envelope"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CableEventView e;
+  CANDOR_ASSIGN_OR_RETURN(e.seq, r.Int("seq"));
+  CANDOR_ASSIGN_OR_RETURN(std::string action, r.String("action"));
+  CANDOR_ASSIGN_OR_RETURN(e.action, domain::ParseCableAction(action));
+  CANDOR_ASSIGN_OR_RETURN(e.date, DateField(r, "date"));
+  CANDOR_ASSIGN_OR_RETURN(e.digest, r.Fixed<crypto::Digest32>("digest"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* log_index, r.Value("log_index"));
+  if (!log_index->is_null()) {
+    CANDOR_ASSIGN_OR_RETURN(e.log_index, r.Int("log_index"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(e.reviewer, r.OptionalString("reviewer"));
+  if (domain::CableActionHasMessage(e.action)) {
+    CANDOR_ASSIGN_OR_RETURN(const Json* recipients, r.Value("recipients"));
+    CANDOR_ASSIGN_OR_RETURN(e.recipients, KeysFromJson(*recipients, "recipients"));
+    CANDOR_ASSIGN_OR_RETURN(const Json* envelope, r.Value("envelope"));  // null once purged
+    if (!envelope->is_null()) {
+      CANDOR_ASSIGN_OR_RETURN(e.envelope, r.Hex("envelope"));
+    }
+  } else if (r.Find("recipients") != nullptr || r.Find("envelope") != nullptr) {
+    return InvalidArgument(r.what() + ": a '" + action + "' event carries no message");
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<CableView> CableViewFromJson(const Json& j) {
+  domain::FieldReader r(
+      j, "the cable",
+      {"id", "organization", "author", "state", "published", "received_on", "policy", "deadlines",
+       "header", "header_bytes", "submission_digest", "quota_slot", "events", "envelope",
+       "signature", "quota_signature", "author_signature"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CableView v;
+  CANDOR_ASSIGN_OR_RETURN(v.id, r.Fixed<domain::CableId>("id"));
+  CANDOR_ASSIGN_OR_RETURN(v.organization, r.String("organization"));
+  CANDOR_ASSIGN_OR_RETURN(std::string author, r.String("author"));
+  CANDOR_ASSIGN_OR_RETURN(v.state, r.String("state"));
+  v.purged = v.state == "purged";
+  CANDOR_ASSIGN_OR_RETURN(v.published, r.Bool("published"));
+  CANDOR_ASSIGN_OR_RETURN(v.received, DateField(r, "received_on"));
+  CANDOR_ASSIGN_OR_RETURN(v.policy, r.String("policy"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* deadlines, r.Value("deadlines"));
+  {
+    domain::FieldReader d(
+        *deadlines, "the cable's deadlines",
+        {"acknowledge_by", "answer_by", "acknowledged", "extended", "closed", "acknowledge_overdue",
+         "answer_overdue", "overdue", "acknowledge_days_left", "answer_days_left",
+         "acknowledge_unit", "answer_unit"});
+    CANDOR_RETURN_IF_ERROR(d.Shape());
+    domain::CableClock& c = v.clock;
+    CANDOR_ASSIGN_OR_RETURN(c.acknowledge_by, DateField(d, "acknowledge_by"));
+    CANDOR_ASSIGN_OR_RETURN(c.answer_by, DateField(d, "answer_by"));
+    CANDOR_ASSIGN_OR_RETURN(c.acknowledged, d.Bool("acknowledged"));
+    CANDOR_ASSIGN_OR_RETURN(c.extended, d.Bool("extended"));
+    CANDOR_ASSIGN_OR_RETURN(c.closed, d.Bool("closed"));
+    CANDOR_ASSIGN_OR_RETURN(c.acknowledge_overdue, d.Bool("acknowledge_overdue"));
+    CANDOR_ASSIGN_OR_RETURN(c.answer_overdue, d.Bool("answer_overdue"));
+    CANDOR_ASSIGN_OR_RETURN(bool overdue, d.Bool("overdue"));
+    if (overdue != c.overdue()) {
+      return InvalidArgument("the cable's deadlines: 'overdue' disagrees with the two it sums up");
+    }
+    CANDOR_ASSIGN_OR_RETURN(c.acknowledge_days_left, d.Int("acknowledge_days_left"));
+    CANDOR_ASSIGN_OR_RETURN(c.answer_days_left, d.Int("answer_days_left"));
+    CANDOR_ASSIGN_OR_RETURN(v.acknowledge_unit, d.String("acknowledge_unit"));
+    CANDOR_ASSIGN_OR_RETURN(v.answer_unit, d.String("answer_unit"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(const Json* header, r.Value("header"));
+  CANDOR_ASSIGN_OR_RETURN(v.header, domain::CableHeaderFromJson(*header));
+  if (v.header.id != v.id || domain::CableAuthorName(v.header.author) != author) {
+    return InvalidArgument("the cable's 'id' or 'author' disagrees with its header");
+  }
+  CANDOR_ASSIGN_OR_RETURN(v.header_bytes, r.Hex("header_bytes"));
+  CANDOR_ASSIGN_OR_RETURN(v.submission_digest, r.Fixed<crypto::Digest32>("submission_digest"));
+  CANDOR_ASSIGN_OR_RETURN(v.quota_slot, r.Unsigned("quota_slot"));
+  CANDOR_ASSIGN_OR_RETURN(const Json* events, r.Value("events"));
+  if (!events->is_array()) return InvalidArgument("'events' in the cable must be a list");
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    CANDOR_ASSIGN_OR_RETURN(CableEventView e, CableEventFromJson((*events)[i], i));
+    v.events.push_back(std::move(e));
+  }
+  CANDOR_ASSIGN_OR_RETURN(v.envelope, OptionalHex(r, "envelope"));
+  CANDOR_ASSIGN_OR_RETURN(v.signature, OptionalHex(r, "signature"));
+  CANDOR_ASSIGN_OR_RETURN(v.quota_signature, OptionalHex(r, "quota_signature"));
+  CANDOR_ASSIGN_OR_RETURN(v.author_signature, OptionalHex(r, "author_signature"));
+  return v;
+}
+
+Result<CableQuotaView> QuotaFromJson(const Json& j, std::uint64_t max_slots) {
+  domain::FieldReader r(j, "the quota", {"window", "window_ms", "window_ends_ms", "slots", "used"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CableQuotaView q;
+  CANDOR_ASSIGN_OR_RETURN(q.window, r.Unsigned("window"));
+  CANDOR_ASSIGN_OR_RETURN(q.window_ms, r.Int("window_ms"));
+  CANDOR_ASSIGN_OR_RETURN(q.window_ends_ms, r.Int("window_ends_ms"));
+  CANDOR_ASSIGN_OR_RETURN(q.slots, r.Unsigned("slots"));
+  if (q.slots > max_slots) {
+    return InvalidArgument("the quota has " + std::to_string(q.slots) + " slots, more than " +
+                           std::to_string(max_slots));
+  }
+  CANDOR_ASSIGN_OR_RETURN(const Json* used, r.Value("used"));
+  if (!used->is_array() || used->size() > q.slots) {
+    return InvalidArgument("'used' in the quota must be a list of at most its slots");
+  }
+  for (std::size_t i = 0; i < used->size(); ++i) {
+    domain::FieldReader u((*used)[i], "used slot " + std::to_string(i), {"slot", "tag"});
+    CANDOR_RETURN_IF_ERROR(u.Shape());
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t slot, u.Int("slot"));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Point tag, u.Fixed<crypto::Point>("tag"));
+    q.used.emplace_back(slot, tag);
+  }
+  return q;
 }
 
 }  // namespace candor::app::api

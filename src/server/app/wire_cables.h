@@ -19,6 +19,15 @@ Json KeysToJson(const std::vector<crypto::BoxPublicKey>& keys);
 Result<std::vector<crypto::BoxPublicKey>> KeysFromJson(const Json& j, const char* field);
 Json CableViewToJson(const CableView& v);
 
+// The reverse, for the command line reading a server's answer (POST /cables, /cables/status,
+// the reviewers' view and inbox): every field typed and checked, strictly (domain::FieldReader).
+// `purged` is not on the wire: it reads as state == "purged". The "overdue" flag must agree
+// with the two it summarizes. FromJson(ToJson(v)) gives v back.
+Result<CableView> CableViewFromJson(const Json& j);
+// The quota's answer, read back: at most `max_slots` slots (a hostile count must not keep a
+// client computing tags).
+Result<CableQuotaView> QuotaFromJson(const Json& j, std::uint64_t max_slots);
+
 }  // namespace candor::app::api
 
 #endif  // CANDOR_SERVER_APP_WIRE_CABLES_H_

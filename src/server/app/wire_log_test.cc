@@ -21,10 +21,9 @@ std::string Refusal(const Result<InclusionProofJson>& r) {
 TEST(WireLog, ProofsRoundTripAndKeepTheirDocumentedShape) {
   const InclusionProofJson in{7, 12, H(1), H(2), {H(3), H(4)}};
   const Json j = InclusionProofToJson(in);
-  EXPECT_EQ(j.dump(),
-            R"({"index":7,"leaf_hash":")" + crypto::ToHex(H(1)) +
-                R"(","proof":[")" + crypto::ToHex(H(3)) + R"(",")" + crypto::ToHex(H(4)) +
-                R"("],"root":")" + crypto::ToHex(H(2)) + R"(","tree_size":12,"type":"inclusion"})");
+  EXPECT_EQ(j.dump(), R"({"index":7,"leaf_hash":")" + crypto::ToHex(H(1)) + R"(","proof":[")" +
+                          crypto::ToHex(H(3)) + R"(",")" + crypto::ToHex(H(4)) + R"("],"root":")" +
+                          crypto::ToHex(H(2)) + R"(","tree_size":12,"type":"inclusion"})");
   auto back = InclusionProofFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(back->index, 7u);
