@@ -573,7 +573,7 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
     quota_signature: toHex(quota),
   };
   if (authorKey) {
-    request.author_signature = toHex(ed25519Sign(digest, authorKey.secretKey));
+    request['author_signature'] = toHex(ed25519Sign(digest, authorKey.secretKey));
     wipe(authorKey.secretKey);
   }
   const receipt = formatReceipt(id, r);

@@ -42,19 +42,19 @@ function num(v: JsonInput | undefined): number {
 // The report of bundleReportToJson, read into plain numbers for display.
 function fromReport(report: JsonInput): RecountResult {
   const r = report as Obj;
-  const orgs = (r.organizations as Obj[] | undefined) ?? [];
-  const head = (r.tree_head as Obj | undefined) ?? {};
+  const orgs = (r['organizations'] as Obj[] | undefined) ?? [];
+  const head = (r['tree_head'] as Obj | undefined) ?? {};
   return {
-    organizations: orgs.map((o) => ({ slug: String(o.slug), signers: num(o.signers), rosterSize: num(o.roster_size) })),
-    total: num(r.total),
-    signaturesChecked: num(r.signatures_checked),
-    wholeRosterSignatures: num(r.whole_roster_signatures),
-    withdrawals: num(r.withdrawals),
-    duplicatesDropped: num(r.duplicates_dropped),
-    batches: num(r.batches),
-    treeSize: num(head.tree_size),
-    logKey: String(r.log_public_key),
-    complete: r.complete === true,
+    organizations: orgs.map((o) => ({ slug: String(o['slug']), signers: num(o['signers']), rosterSize: num(o['roster_size']) })),
+    total: num(r['total']),
+    signaturesChecked: num(r['signatures_checked']),
+    wholeRosterSignatures: num(r['whole_roster_signatures']),
+    withdrawals: num(r['withdrawals']),
+    duplicatesDropped: num(r['duplicates_dropped']),
+    batches: num(r['batches']),
+    treeSize: num(head['tree_size']),
+    logKey: String(r['log_public_key']),
+    complete: r['complete'] === true,
   };
 }
 
@@ -74,16 +74,16 @@ const browserDeps: RecountDeps = {
 
 // True iff the report's tree head (bundleReportToJson's tree_head) is `sth`, field for field.
 function reportHeadIs(report: JsonInput, sth: SignedTreeHead): boolean {
-  const head = (report as Obj | null)?.tree_head;
+  const head = (report as Obj | null)?.['tree_head'];
   if (head === null || typeof head !== 'object' || Array.isArray(head) || head instanceof Map) return false;
   const h = head as Obj;
   const want = signedTreeHeadToJson(sth);
   const whole = (v: JsonInput | undefined) => (typeof v === 'bigint' || typeof v === 'number' ? String(v) : null);
   return (
-    whole(h.tree_size) === String(want.tree_size) &&
-    h.root === want.root &&
-    whole(h.timestamp_ms) === String(want.timestamp_ms) &&
-    h.signature === want.signature
+    whole(h['tree_size']) === String(want.tree_size) &&
+    h['root'] === want.root &&
+    whole(h['timestamp_ms']) === String(want.timestamp_ms) &&
+    h['signature'] === want.signature
   );
 }
 

@@ -279,7 +279,7 @@ const inbox: StaffPage = async (main, s) => {
 
 const cablePage: StaffPage = async (main, s, params) => {
   const slug = s.account.organization;
-  const id = (params.id ?? '').toLowerCase();
+  const id = (params['id'] ?? '').toLowerCase();
   const errors = errorRegion();
   const keyPanel = h('section', { 'aria-live': 'polite' });
   const body = h('div');

@@ -163,7 +163,7 @@ export async function lettersPage(main: HTMLElement): Promise<void> {
 }
 
 export async function letterPage(main: HTMLElement, params: Record<string, string>): Promise<void> {
-  const id = (params.id ?? '').toLowerCase();
+  const id = (params['id'] ?? '').toLowerCase();
   const errors = errorRegion();
   main.append(h('h1', null, 'Letter'), errors);
   titled(main, 'Letter');

@@ -354,7 +354,7 @@ function stateText(s: SignatureState, view: LetterView): string {
 }
 
 export async function memberLetterPage(main: HTMLElement, params: Record<string, string>): Promise<(() => void) | void> {
-  const id = (params.id ?? '').toLowerCase();
+  const id = (params['id'] ?? '').toLowerCase();
   const errors = errorRegion();
   main.append(h('h1', null, 'Sign a letter'), errors);
   titled(main, 'Sign a letter');

@@ -164,7 +164,7 @@ function signInForm(main: HTMLElement, done: () => void): void {
       errors.replaceChildren();
       try {
         const body: Record<string, string> = { organization: org.value, username: username.value.trim(), password: password.value };
-        if (totp.value.trim()) body.totp = totp.value.trim();
+        if (totp.value.trim()) body['totp'] = totp.value.trim();
         const s = await api<SessionInfo>('/session', { method: 'POST', body, as: 'staff' });
         password.value = '';
         session = s;
@@ -758,11 +758,11 @@ const publish: StaffPage = async (main, s) => {
           if (organizations.length === 0) throw new Error('Choose at least one organization whose members may sign.');
           if (!confirm.checked) throw new Error('Tick the box to confirm that the text is final.');
           const letter: Record<string, unknown> = { title: title.value.trim(), body: body.value, organizations };
-          if (quorum.value) letter.quorum = Number(quorum.value);
+          if (quorum.value) letter['quorum'] = Number(quorum.value);
           if (closes.value) {
             const ms = new Date(closes.value).getTime();
             if (!(ms > Date.now())) throw new Error('The closing time must be in the future.');
-            letter.closes_at_ms = ms;
+            letter['closes_at_ms'] = ms;
           }
           const r = await api<{ id: string }>('/letters', { method: 'POST', body: letter, as: 'staff' });
           replace(

@@ -94,12 +94,12 @@ describe('tests/vectors/cable.json', () => {
       return;
     }
     const h = decodeCableHeader(bytes);
-    expect(cableHeaderToJson(h)).toEqual(v.header);
+    expect(cableHeaderToJson(h)).toEqual(v['header']);
     expect(toHexString(cableHeaderBytes(h))).toBe(s(v, 'bytes'));
   });
 
   it.each(of('quota-event').map((v, i) => [i, v] as const))('quota event %i', (_, v) => {
-    const e = cableQuotaEvent(s(v, 'organization'), v.window as number, v.slot as number);
+    const e = cableQuotaEvent(s(v, 'organization'), v['window'] as number, v['slot'] as number);
     expect(toHexString(e)).toBe(s(v, 'event'));
   });
 
@@ -123,8 +123,8 @@ describe('tests/vectors/cable.json', () => {
   it.each(of('message').map((v, i) => [i, v] as const))('reviewer message %i', (_, v) => {
     const header = cableMessageHeaderBytes(
       hex(s(v, 'cable_id')),
-      v.action as CableAction,
-      (v.recipients as string[]).map(hex),
+      v['action'] as CableAction,
+      (v['recipients'] as string[]).map(hex),
     );
     expect(toHexString(header)).toBe(s(v, 'header_bytes'));
     expect(toHexString(cableMessageDigest(header, hex(s(v, 'envelope'))))).toBe(s(v, 'digest'));
@@ -135,7 +135,7 @@ describe('tests/vectors/cable.json', () => {
       hex(s(v, 'header_bytes')),
       hex(s(v, 'envelope')),
       hex(s(v, 'signature')),
-      v.quota_slot as number,
+      v['quota_slot'] as number,
       hex(s(v, 'quota_signature')),
       hex(s(v, 'author_signature')),
     );
@@ -145,10 +145,10 @@ describe('tests/vectors/cable.json', () => {
   // The plaintext is `text`, zero bytes up to `padded_size`, then `tail` over the last bytes.
   it.each(of('padding').map((v) => [v.description, v] as const))('padding: %s', (_, v) => {
     const text = hex(s(v, 'text'));
-    const padded = new Uint8Array(v.padded_size as number);
+    const padded = new Uint8Array(v['padded_size'] as number);
     padded.set(text);
-    if (typeof v.tail === 'string') {
-      const tail = hex(v.tail);
+    if (typeof v['tail'] === 'string') {
+      const tail = hex(v['tail']);
       padded.set(tail, padded.length - tail.length);
     }
     if (!v.valid) {
@@ -201,7 +201,7 @@ describe('tests/vectors/cable.json: sealing', () => {
       ring: { publicKey: ringPublicFromSecret(x), secret: x },
       box: { publicKey: boxPublicFromSecret(boxSecret), secret: boxSecret },
     };
-    const attachments = (v.attachments as { name: string; type: string; data: string }[]).map((a) => ({
+    const attachments = (v['attachments'] as { name: string; type: string; data: string }[]).map((a) => ({
       name: a.name,
       type: a.type,
       data: hex(a.data),
@@ -210,36 +210,36 @@ describe('tests/vectors/cable.json: sealing', () => {
       subject: s(v, 'subject'),
       body: s(v, 'body'),
       attachments,
-      ...(typeof v.author_name === 'string' ? { authorName: v.author_name } : {}),
+      ...(typeof v['author_name'] === 'string' ? { authorName: v['author_name'] } : {}),
     };
     const inputs = {
       organization: s(v, 'organization'),
-      rosterVersion: BigInt(v.roster_version as number),
-      roster: (v.roster as string[]).map(hex),
-      reviewers: (v.reviewers as string[]).map(hex),
-      quotaWindow: BigInt(v.quota_window as number),
-      quotaSlots: v.quota_slots as number,
-      usedTags: v.used_tags as { slot: number; tag: string }[],
-      minRing: v.min_ring as number,
+      rosterVersion: BigInt(v['roster_version'] as number),
+      roster: (v['roster'] as string[]).map(hex),
+      reviewers: (v['reviewers'] as string[]).map(hex),
+      quotaWindow: BigInt(v['quota_window'] as number),
+      quotaSlots: v['quota_slots'] as number,
+      usedTags: v['used_tags'] as { slot: number; tag: string }[],
+      minRing: v['min_ring'] as number,
       scheme: s(v, 'scheme') as RingScheme,
     };
-    const sealed = sealCable(draft, inputs, me, new SeededRng(v.seed as number));
-    expect(JSON.parse(JSON.stringify(sealed.request))).toEqual(v.request);
+    const sealed = sealCable(draft, inputs, me, new SeededRng(v['seed'] as number));
+    expect(JSON.parse(JSON.stringify(sealed.request))).toEqual(v['request']);
     expect(sealed.receipt).toBe(s(v, 'receipt'));
     // The check can fail: another seed seals other bytes.
-    expect(sealCable(draft, inputs, me, new SeededRng((v.seed as number) + 1)).request).not.toEqual(v.request);
+    expect(sealCable(draft, inputs, me, new SeededRng((v['seed'] as number) + 1)).request).not.toEqual(v['request']);
   });
 
   it.each(of('sealed-message').map((v) => [v.description, v] as const))('sealed message: %s', (_, v) => {
     const body = sealMessage(
       hex(s(v, 'cable_id')),
-      v.action as CableAction,
+      v['action'] as CableAction,
       s(v, 'text'),
       hex(s(v, 'author_reply_public')),
-      (v.reviewers as string[]).map(hex),
-      new SeededRng(v.seed as number),
+      (v['reviewers'] as string[]).map(hex),
+      new SeededRng(v['seed'] as number),
     );
-    expect({ id: s(v, 'cable_id'), ...body }).toEqual(v.body); // the page adds the id to the body it posts
+    expect({ id: s(v, 'cable_id'), ...body }).toEqual(v['body']); // the page adds the id to the body it posts
   });
 });
 
@@ -285,9 +285,9 @@ describe('cables in the browser, round trips', () => {
       const view = {
         id: toHexString(sealed.id),
         header_bytes: toHexString(cableHeaderBytes(decodeCableHeaderFromJson(req))),
-        envelope: req.envelope,
-        signature: req.signature,
-        author_signature: req.author_signature,
+        envelope: req['envelope'],
+        signature: req['signature'],
+        author_signature: req['author_signature'],
         events: [],
       } as unknown as CableView;
       const opened = openCable(view, reviewers[1]!.box, roster);
@@ -297,7 +297,7 @@ describe('cables in the browser, round trips', () => {
       // Not a recipient: refused as such.
       expectCandorError(() => openCable(view, members[0]!.box, roster), 'permission denied');
       // A changed envelope does not open.
-      const bad = { ...view, envelope: flipLastHexDigit(req.envelope!) } as CableView;
+      const bad = { ...view, envelope: flipLastHexDigit(req['envelope']!) } as CableView;
       expect(() => openCable(bad, reviewers[0]!.box, roster)).toThrow();
 
       const receipt = parseReceipt(sealed.receipt);
@@ -363,7 +363,7 @@ describe('cables in the browser, round trips', () => {
     };
     const sizes = ['x', 'y'.repeat(20000)].map((body) => {
       const sealed = sealCable({ subject: 'S', body, attachments: [] }, inputs, members[0]!, rng);
-      return decodeEnvelope(hex((sealed.request as Record<string, string>).envelope!)).ciphertext.length - 16;
+      return decodeEnvelope(hex((sealed.request as Record<string, string>)['envelope']!)).ciphertext.length - 16;
     });
     expect(sizes).toEqual([16384, 32768]);
     const id = rng.fill(32);
@@ -418,24 +418,24 @@ describe('cables in the browser, round trips', () => {
     expectCandorError(() => sealCable(draft, { ...two, ownSlots: [1, 0] }, members[0]!, rng), 'resource exhausted');
     // The server's list counts only this key's tags.
     const sealed = sealCable(draft, two, members[0]!, rng);
-    const tag = (sealed.request.quota_signature as string).slice(-64);
+    const tag = (sealed.request['quota_signature'] as string).slice(-64);
     expect(sealCable(draft, { ...two, usedTags: [{ slot: sealed.slot, tag }] }, members[0]!, rng).slot).toBe(1 - sealed.slot);
     expect([0, 1]).toContain(sealCable(draft, { ...two, usedTags: [{ slot: sealed.slot, tag }] }, members[1]!, rng).slot);
   });
 });
 
 function decodeCableHeaderFromJson(req: Record<string, unknown>) {
-  const h = req.header as Record<string, unknown>;
+  const h = req['header'] as Record<string, unknown>;
   return {
-    id: hex(h.id as string),
-    organization: h.organization as string,
-    author: h.author as 'named' | 'anonymous',
-    rosterVersion: BigInt(h.roster_version as number),
-    ringDigest: hex(h.ring_digest as string),
-    quotaWindow: BigInt(h.quota_window as number),
-    recipients: (h.recipients as string[]).map(hex),
-    accessHash: hex(h.access_hash as string),
-    ...(h.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME as typeof LRS2_SCHEME } : {}),
+    id: hex(h['id'] as string),
+    organization: h['organization'] as string,
+    author: h['author'] as 'named' | 'anonymous',
+    rosterVersion: BigInt(h['roster_version'] as number),
+    ringDigest: hex(h['ring_digest'] as string),
+    quotaWindow: BigInt(h['quota_window'] as number),
+    recipients: (h['recipients'] as string[]).map(hex),
+    accessHash: hex(h['access_hash'] as string),
+    ...(h['scheme'] === LRS2_SCHEME ? { scheme: LRS2_SCHEME as typeof LRS2_SCHEME } : {}),
   };
 }
 
@@ -553,11 +553,11 @@ describe("the reviewer's check that a member wrote the cable (security review M3
     const view = {
       id: toHexString(sealed.id),
       header_bytes: toHexString(cableHeaderBytes(decodeCableHeaderFromJson(req))),
-      envelope: req.envelope,
-      signature: req.signature,
-      quota_slot: req.quota_slot,
-      quota_signature: req.quota_signature,
-      author_signature: req.author_signature,
+      envelope: req['envelope'],
+      signature: req['signature'],
+      quota_slot: req['quota_slot'],
+      quota_signature: req['quota_signature'],
+      author_signature: req['author_signature'],
       events: [],
     } as unknown as CableView;
     return { rng, members, roster, inputs, draft, sealed, view, rings: bucketRoster(roster, 8), reviewer };
@@ -588,10 +588,10 @@ describe("the reviewer's check that a member wrote the cable (security review M3
     const req = fake.request as Record<string, string | number>;
     const view = {
       header_bytes: toHexString(cableHeaderBytes(decodeCableHeaderFromJson(req))),
-      envelope: req.envelope,
-      signature: req.signature,
-      quota_slot: req.quota_slot,
-      quota_signature: req.quota_signature,
+      envelope: req['envelope'],
+      signature: req['signature'],
+      quota_slot: req['quota_slot'],
+      quota_signature: req['quota_signature'],
     } as unknown as CableView;
     expect(expectCandorError(() => verifyCableSignatures(view, rings), 'verification failed').message).toMatch(
       /^the cable names ring [0-9a-f]{64}, which is not a ring of roster version 20 of 'state' in the public log$/,

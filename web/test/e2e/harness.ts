@@ -13,15 +13,15 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page, t
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..', '..');
-export const webDist = process.env.CANDOR_WEB_DIR ?? join(repoRoot, 'web', 'dist');
-export const candorBinary = process.env.CANDOR_BINARY ?? join(repoRoot, 'build', 'src', 'cli', 'candor');
-export const chromiumPath = process.env.CANDOR_CHROMIUM ?? '/usr/bin/chromium';
-export const screenshotDir = process.env.CANDOR_SCREENSHOTS ?? join(repoRoot, 'build', 'web-screenshots');
+export const webDist = process.env['CANDOR_WEB_DIR'] ?? join(repoRoot, 'web', 'dist');
+export const candorBinary = process.env['CANDOR_BINARY'] ?? join(repoRoot, 'build', 'src', 'cli', 'candor');
+export const chromiumPath = process.env['CANDOR_CHROMIUM'] ?? '/usr/bin/chromium';
+export const screenshotDir = process.env['CANDOR_SCREENSHOTS'] ?? join(repoRoot, 'build', 'web-screenshots');
 
 // The command line pins each server's log under $HOME/.candor (src/cli/trusted_log.h): the test
 // run gets a home of its own, so no pin from another run (or the developer's) meets this run's
 // server on a reused port.
-process.env.HOME = mkdtempSync(join(tmpdir(), 'candor-e2e-home-'));
+process.env['HOME'] = mkdtempSync(join(tmpdir(), 'candor-e2e-home-'));
 
 export const DEMO_ORG = 'demo-agency';
 export const DEMO_ADMIN = { username: 'admin', password: 'demo-password-not-secret' };
