@@ -32,6 +32,7 @@
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
+#include "server/app/wire_letters.h"
 
 namespace candor::cli {
 namespace {
@@ -402,25 +403,27 @@ struct ShowOptions {
   std::string letter, server, ca_file;
 };
 
-void PrintLetter(const Json& v, bool full) {
-  const Json& l = v["letter"];
-  Say("{}  \"{}\"  [{}]\n", v.value("id", ""), l.value("title", ""), v.value("status", ""));
-  if (full) Say("\n{}\n\n", l.value("body", ""));
-  for (const auto& o : v["organizations"]) {
+// A letter's view from the server, read with the API's codec (app::api::LetterSummaryFromJson),
+// then printed.
+Status PrintLetter(const Json& j, bool full) {
+  auto v = app::api::LetterSummaryFromJson(j);
+  if (!v.ok()) return BadReply("a letter that does not parse: " + v.error().message());
+  Say("{}  \"{}\"  [{}]\n", crypto::ToHex(v->id), v->letter.title, v->closed ? "closed" : "open");
+  if (full) Say("\n{}\n\n", v->letter.body);
+  for (const auto& o : v->organizations) {
     std::string rings;
-    for (const auto& r : o["rings"])
-      rings += (rings.empty() ? "" : ", ") + Grouped(r.value("size", 0u));
-    Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n",
-        o.value("slug", ""),
-        o["signers"].is_number() ? Grouped(o["signers"].get<std::uint64_t>()) : std::string("?"),
-        o.value("roster_version", 0), Grouped(o.value("roster_size", 0u)), rings);
+    for (const auto& r : o.rings) rings += (rings.empty() ? "" : ", ") + Grouped(r.size);
+    Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.slug,
+        o.signers ? Grouped(*o.signers) : std::string("?"), o.roster_version,
+        Grouped(o.roster_size), rings);
   }
-  if (v.value("quorum_reached", false)) {
-    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(v.value("total", 0u)),
-        v.value("batches", 0u));
+  if (v->total) {
+    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(*v->total), v->batches);
   } else {
-    Say("  Quorum of {} not yet reached: counts are hidden until then.\n", v.value("quorum", 0u));
+    Say("  Quorum of {} not yet reached: counts are hidden until then.\n",
+        v->letter.quorum.value_or(0));
   }
+  return Status::Ok();
 }
 
 Status RunList(const ShowOptions& o) {
@@ -435,7 +438,9 @@ Status RunList(const ShowOptions& o) {
         GetJson(server, "/api/v1/letters?limit=200&after=" + std::to_string(after), o.ca_file));
     if (!list.is_object() || !list.contains("letters") || !list["letters"].is_array())
       return BadReply("no letter list");
-    for (const auto& v : list["letters"]) PrintLetter(v, false);
+    for (const auto& v : list["letters"]) {
+      CANDOR_RETURN_IF_ERROR(PrintLetter(v, false));
+    }
     shown += list["letters"].size();
     const Json next = list.value("next_after", Json(nullptr));
     if (next.is_null()) break;
@@ -453,12 +458,16 @@ Status RunShow(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(Json v, GetJson(server, "/api/v1/letters/" + o.letter, o.ca_file));
   // The text shown is checked against the id: the server cannot show other words.
-  if (!v.contains("letter")) return BadReply("a letter without text");
-  CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(v["letter"]));
-  if (domain::ComputeLetterId(letter) != id)
-    return VerificationFailed("the text the server sent does not match the letter id");
-  PrintLetter(v, true);
-  return Status::Ok();
+  auto view = app::api::LetterSummaryFromJson(v);
+  if (view.ok() && view->id != id) {
+    return VerificationFailed("the server sent another letter than the one asked for");
+  }
+  if (!view.ok() && v.is_object() && v.contains("letter")) {
+    auto letter = domain::LetterFromJson(v["letter"]);
+    if (letter.ok() && domain::ComputeLetterId(*letter) != id)
+      return VerificationFailed("the text the server sent does not match the letter id");
+  }
+  return PrintLetter(v, true);
 }
 
 }  // namespace
