@@ -3,9 +3,9 @@
 
 Starts `candor serve --demo`, signs in as the demo administrator (so named routes are reached
 too), and sends N requests built from the server's own route table (read from
-src/server/app/routes.cc, so a new route is fuzzed without editing this file):
+src/server/app/routes_*.cc, so a new route is fuzzed without editing this file):
 
-  * bodies: the fields the routes read (also read from routes.cc) with values of every type,
+  * bodies: the fields the routes read (also read from routes_*.cc) with values of every type,
     valid-looking hex, huge and nested values, repeated keys, non-JSON and non-UTF-8 bytes;
   * paths: each parameter as a real value, a canonical-looking one, or hostile text (percent
     escapes, NUL, upper-case hex, huge numbers, dot segments);
@@ -43,8 +43,11 @@ OK_STATUSES = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 411, 413, 
 
 
 def route_table():
-    text = open(os.path.join(ROOT, "src/server/app/routes.cc")).read()
-    routes = re.findall(r'router\.(Named|Anonymous)\("([A-Z]+)", "([^"]+)"', text)
+    # One table per feature (routes_*.cc), their JSON in wire_*.cc.
+    app = os.path.join(ROOT, "src/server/app")
+    text = "".join(open(os.path.join(app, name)).read() for name in sorted(os.listdir(app))
+                   if re.fullmatch(r"(routes|wire)_\w+\.cc", name))
+    routes = re.findall(r'router\.(Named|Anonymous)\(\s*"([A-Z]+)",\s*"([^"]+)"', text)
     fields = sorted(set(re.findall(r'f\.(?:Required|Optional)\("([a-z_]+)"', text)) |
                     set(re.findall(r'\{"([a-z_]+)",', text)))
     return [(m, p, kind == "Named") for kind, m, p in routes], fields
