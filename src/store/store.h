@@ -249,13 +249,14 @@ struct NotificationRecord {
 
 enum class TxMode { kRead, kWrite };
 
-class Transaction {
- public:
-  virtual ~Transaction() = default;
+// The store's tables, one small interface per feature (the service's parts and tests depend
+// on the ones they use, e.g. the log writer on LogTables alone). A Transaction is all of them
+// at once, inside one database transaction.
 
-  // Makes every change durable (fsync'd on SQLite, committed on PostgreSQL). After it
-  // returns — OK or not — the transaction is finished.
-  [[nodiscard]] virtual Status Commit() = 0;
+// Organizations and their calendars.
+class OrganizationTables {
+ public:
+  virtual ~OrganizationTables() = default;
 
   // Organizations. kAlreadyExists on a duplicate slug.
   virtual Result<std::int64_t> InsertOrganization(const OrganizationRecord& org) = 0;
@@ -269,6 +270,12 @@ class Transaction {
   virtual Status ReplaceHolidays(std::int64_t organization_id,
                                  const std::vector<HolidayRecord>& holidays) = 0;
   virtual Result<std::vector<HolidayRecord>> ListHolidays(std::int64_t organization_id) = 0;
+};
+
+// Staff accounts, their sessions and the login throttle.
+class AccountTables {
+ public:
+  virtual ~AccountTables() = default;
 
   // Accounts. kAlreadyExists on a duplicate (organization, username).
   virtual Result<std::int64_t> InsertAccount(const AccountRecord& account) = 0;
@@ -292,6 +299,13 @@ class Transaction {
   virtual Status DeleteThrottle(std::string_view key) = 0;
   // Deletes rows neither locked at `now_ms` nor holding failures newer than `window_ms`.
   virtual Status DeleteExpiredThrottles(std::int64_t now_ms, std::int64_t window_ms) = 0;
+};
+
+// Enrollment and rosters: invitations, roster events, and the organization's logged
+// reviewer and epoch entries.
+class RosterTables {
+ public:
+  virtual ~RosterTables() = default;
 
   // Invitations. kAlreadyExists on a duplicate code hash.
   virtual Status InsertInvitation(const InvitationRecord& invitation) = 0;
@@ -332,6 +346,13 @@ class Transaction {
       std::int64_t organization_id, std::string_view kind, std::int64_t limit) = 0;
   // True when any organization's entry is indexed (start-up indexes old logs once).
   virtual Result<bool> AnyOrganizationLog() = 0;
+};
+
+// The transparency log: entries, Merkle nodes, signed tree heads, checkpoints, witnesses'
+// cosignatures and log state leaves.
+class LogTables {
+ public:
+  virtual ~LogTables() = default;
 
   // Merkle log storage (log/ computes; the store only keeps hashes and entries).
   virtual Result<std::int64_t> LogSize() = 0;
@@ -358,6 +379,12 @@ class Transaction {
   virtual Status InsertLogState(std::int64_t tree_size, const Blob& leaves) = 0;
   virtual Result<std::optional<Blob>> FindLogState(std::int64_t tree_size) = 0;
   virtual Status DeleteLogStates(std::int64_t below_tree_size, std::int64_t older_than_ms) = 0;
+};
+
+// Collective letters and the rosters they pin.
+class LetterTables {
+ public:
+  virtual ~LetterTables() = default;
 
   // Letters. InsertLetter assigns and returns seq; kAlreadyExists on a duplicate id.
   virtual Result<std::int64_t> InsertLetter(const LetterRecord& letter) = 0;
@@ -369,6 +396,12 @@ class Transaction {
   virtual Status MarkLetterQuorumReached(const Blob& id) = 0;
   virtual Status InsertLetterRoster(const LetterRosterRecord& pin) = 0;
   virtual Result<std::vector<LetterRosterRecord>> ListLetterRosters(const Blob& letter_id) = 0;
+};
+
+// Co-signatures and their batches.
+class CoSignatureTables {
+ public:
+  virtual ~CoSignatureTables() = default;
 
   // Co-signatures. kAlreadyExists when (letter, tag, action) is already stored.
   virtual Status InsertCoSignature(const CoSignatureRecord& sig) = 0;
@@ -404,6 +437,12 @@ class Transaction {
       const Blob& letter_id, bool published_only) = 0;
   virtual Status InsertSignatureBatch(const SignatureBatchRecord& batch) = 0;
   virtual Result<std::vector<SignatureBatchRecord>> ListSignatureBatches(const Blob& letter_id) = 0;
+};
+
+// Letter drafts of named accounts.
+class DraftTables {
+ public:
+  virtual ~DraftTables() = default;
 
   // Letter drafts of named accounts.
   virtual Result<std::int64_t> InsertLetterDraft(const LetterDraftRecord& draft) = 0;
@@ -411,6 +450,12 @@ class Transaction {
   virtual Result<std::vector<LetterDraftRecord>> ListLetterDrafts(std::int64_t account_id) = 0;
   virtual Status UpdateLetterDraft(const LetterDraftRecord& draft) = 0;  // by id
   virtual Status DeleteLetterDraft(std::int64_t id) = 0;
+};
+
+// Dissent cables and their events.
+class CableTables {
+ public:
+  virtual ~CableTables() = default;
 
   // Cables. Listing order is by received day, then id (random): never arrival order.
   virtual Status InsertCable(const CableRecord& cable) = 0;  // kAlreadyExists for a used id
@@ -434,6 +479,13 @@ class Transaction {
   virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
                                        std::int64_t log_index) = 0;
   virtual Status PurgeCableEvents(const Blob& cable_id) = 0;  // empties every message envelope
+};
+
+// Quota tags of cables and of letters published by members.
+class QuotaTables {
+ public:
+  virtual ~QuotaTables() = default;
+
   // Quota tags: one row per (organization, window, slot, tag); no cable id, no time.
   virtual Result<bool> CableQuotaTagUsed(std::int64_t organization_id, std::int64_t window,
                                          std::int64_t slot, const Blob& tag) = 0;
@@ -457,6 +509,13 @@ class Transaction {
                                               std::int64_t slot, const Blob& tag) = 0;
   virtual Result<std::vector<std::pair<std::int64_t, Blob>>> ListLetterPublishTags(
       std::int64_t organization_id, std::int64_t window) = 0;
+};
+
+// The reviewers' notification outbox.
+class NotificationTables {
+ public:
+  virtual ~NotificationTables() = default;
+
   // The notification outbox. InsertNotification returns false (and inserts nothing) when the
   // same (cable, kind, deadline, days_before) notice exists already.
   virtual Result<bool> InsertNotification(const NotificationRecord& n) = 0;
@@ -464,10 +523,35 @@ class Transaction {
                                                                     bool undelivered_only) = 0;
   virtual Status MarkNotificationsDelivered(std::int64_t organization_id,
                                             std::int64_t up_to_id) = 0;
+};
+
+// Small key-value settings of the deployment.
+class SettingTables {
+ public:
+  virtual ~SettingTables() = default;
 
   // Small key-value settings of the deployment (e.g. schema notes, demo flags).
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
   virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+};
+
+class Transaction : public OrganizationTables,
+                    public AccountTables,
+                    public RosterTables,
+                    public LogTables,
+                    public LetterTables,
+                    public CoSignatureTables,
+                    public DraftTables,
+                    public CableTables,
+                    public QuotaTables,
+                    public NotificationTables,
+                    public SettingTables {
+ public:
+  ~Transaction() override = default;
+
+  // Makes every change durable (fsync'd on SQLite, committed on PostgreSQL). After it
+  // returns — OK or not — the transaction is finished.
+  [[nodiscard]] virtual Status Commit() = 0;
 };
 
 class Store {

@@ -39,7 +39,7 @@ Result<tlog::Hash> StoreNodeReader::ReadNode(tlog::NodeId id) const {
   return HashFromBlob(*blob, "log node");
 }
 
-Result<std::uint64_t> AppendLogEntry(store::Transaction& tx, crypto::ByteSpan entry) {
+Result<std::uint64_t> AppendLogEntry(store::LogTables& tx, crypto::ByteSpan entry) {
   StoreNodeReader reader(tx);
   CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, reader.StoredSize());
   std::vector<tlog::Hash> border;
@@ -73,7 +73,7 @@ tlog::SignedTreeHead TreeHeadFromRecord(const store::TreeHeadRecord& r) {
   return sth;
 }
 
-Result<tlog::SignedTreeHead> SignAndStoreTreeHead(store::Transaction& tx,
+Result<tlog::SignedTreeHead> SignAndStoreTreeHead(store::LogTables& tx,
                                                   const crypto::SignKeyPair& key,
                                                   const Clock& clock) {
   StoreNodeReader reader(tx);
@@ -95,7 +95,7 @@ Result<tlog::SignedTreeHead> SignAndStoreTreeHead(store::Transaction& tx,
   return sth;
 }
 
-Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::Transaction& tx) {
+Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::LogTables& tx) {
   CANDOR_ASSIGN_OR_RETURN(auto latest, tx.LatestTreeHead());
   if (!latest) return std::optional<tlog::SignedTreeHead>();
   return std::optional<tlog::SignedTreeHead>(TreeHeadFromRecord(*latest));

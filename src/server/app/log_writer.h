@@ -16,27 +16,27 @@ namespace candor::app {
 // transaction is not). The transaction must outlive the reader.
 class StoreNodeReader final : public tlog::NodeReader {
  public:
-  explicit StoreNodeReader(store::Transaction& tx) : tx_(tx) {}
+  explicit StoreNodeReader(store::LogTables& tx) : tx_(tx) {}
   Result<std::uint64_t> StoredSize() const override;
   Result<tlog::Hash> ReadNode(tlog::NodeId id) const override;
 
  private:
-  store::Transaction& tx_;
+  store::LogTables& tx_;
 };
 
 // Appends `entry` as the next leaf: stores the entry, its leaf hash and every perfect node
 // it completes. Returns the entry's index. REQUIRES: `tx` is a write transaction.
-Result<std::uint64_t> AppendLogEntry(store::Transaction& tx, crypto::ByteSpan entry);
+Result<std::uint64_t> AppendLogEntry(store::LogTables& tx, crypto::ByteSpan entry);
 
 // Signs the tree head of everything appended so far in `tx` (timestamp from `clock`) and
 // stores it. A write path calls this once after its appends, in the same transaction, so
 // the latest signed head always covers every committed entry.
-Result<tlog::SignedTreeHead> SignAndStoreTreeHead(store::Transaction& tx,
+Result<tlog::SignedTreeHead> SignAndStoreTreeHead(store::LogTables& tx,
                                                   const crypto::SignKeyPair& key,
                                                   const Clock& clock);
 
 // The latest signed tree head; the empty tree's (unsigned size 0) if nothing was logged.
-Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::Transaction& tx);
+Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead(store::LogTables& tx);
 
 tlog::SignedTreeHead TreeHeadFromRecord(const store::TreeHeadRecord& r);
 

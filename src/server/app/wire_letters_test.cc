@@ -62,8 +62,7 @@ TEST(WireLetters, AViewThatContradictsItselfIsRefused) {
             "'quorum' in the letter's view is not the letter's");
   EXPECT_EQ(refusal([](Json& k) { k["organizations"] = "state"; }),
             "'organizations' in the letter's view must list the letter's");
-  EXPECT_EQ(refusal([](Json& k) { k = Json::array(); }),
-            "the letter's view must be a JSON object");
+  EXPECT_EQ(refusal([](Json& k) { k = Json::array(); }), "the letter's view must be a JSON object");
 }
 
 }  // namespace
