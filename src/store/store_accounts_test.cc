@@ -244,6 +244,5 @@ TEST_P(StoreTest, ThrottleUpsertsAndDeletes) {
 
 // --- Invitations ---
 
-
 }  // namespace
 }  // namespace candor::store

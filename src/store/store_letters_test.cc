@@ -162,6 +162,5 @@ TEST_P(LetterStoreTest, DraftsBelongToTheirAccount) {
   EXPECT_CODE(tx->DeleteLetterDraft(id), ErrorCode::kNotFound);
 }
 
-
 }  // namespace
 }  // namespace candor::store

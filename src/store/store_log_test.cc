@@ -126,6 +126,5 @@ TEST_P(StoreTest, TreeHeadsRoundTrip) {
 
 // --- Settings ---
 
-
 }  // namespace
 }  // namespace candor::store

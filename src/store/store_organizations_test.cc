@@ -120,7 +120,6 @@ TEST_P(StoreTest, HolidaysRefuseAnotherOrganizationsRecordsAndMissingOrganizatio
 
 // --- Accounts ---
 
-
 TEST_P(StoreTest, SettingsRoundTrip) {
   ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
   ASSERT_OK_AND_ASSIGN(auto none, tx->GetSetting("demo"));
@@ -137,7 +136,6 @@ TEST_P(StoreTest, SettingsRoundTrip) {
 }
 
 // --- Transactions ---
-
 
 }  // namespace
 }  // namespace candor::store

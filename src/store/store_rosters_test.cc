@@ -240,6 +240,5 @@ TEST_P(StoreTest, RosterRefusesDuplicatesAndGaps) {
 
 // --- Merkle log ---
 
-
 }  // namespace
 }  // namespace candor::store

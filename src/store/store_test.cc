@@ -137,7 +137,6 @@ TEST_P(StoreTest, OpenStoreParsesUrls) {
 
 // --- Organizations ---
 
-
 TEST_P(StoreTest, DroppedTransactionRollsBack) {
   {
     ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kWrite));
@@ -374,7 +373,6 @@ TEST_P(StoreTest, ATransactionMayMoveBetweenThreads) {
 }
 
 // --- Letters and co-signatures ---
-
 
 }  // namespace
 }  // namespace candor::store

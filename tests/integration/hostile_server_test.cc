@@ -160,8 +160,8 @@ class HostileServerTest : public ServerTest {
 
   // The whole real log, as the operator has it.
   std::vector<crypto::Bytes> RealLog() {
-    auto head = service_->LatestTreeHead();
-    auto entries = service_->LogEntries(0, (*head)->head.size);
+    auto head = service_->log().LatestTreeHead();
+    auto entries = service_->log().LogEntries(0, (*head)->head.size);
     std::vector<crypto::Bytes> out;
     for (const auto& e : *entries) out.emplace_back(e.entry.begin(), e.entry.end());
     return out;
@@ -293,7 +293,7 @@ TEST_P(HostileServerTest, AnHonestServerThroughTheProxyIsBelieved) {
     ASSERT_EQ(again.first, 0) << again.second;
   }
   ASSERT_FALSE(asked.empty());
-  auto checkpoints = service_->Checkpoints(64);
+  auto checkpoints = service_->log().Checkpoints(64);
   ASSERT_TRUE(checkpoints.ok());
   for (std::uint64_t size : asked) {
     EXPECT_TRUE(std::any_of(checkpoints->checkpoints.begin(), checkpoints->checkpoints.end(),
@@ -484,7 +484,7 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   // head this client trusts, so refused.
   std::uint64_t older = 0;
   {
-    auto checkpoints = service_->Checkpoints(4);
+    auto checkpoints = service_->log().Checkpoints(4);
     ASSERT_TRUE(checkpoints.ok());
     ASSERT_GE(checkpoints->checkpoints.size(), 2u);
     older = checkpoints->checkpoints[1].head.head.size;
@@ -557,7 +557,8 @@ TEST_P(HostileServerTest, AForkAnOldHeadOrAnotherKeyIsRefusedAfterTheFirstLook) 
   ExpectRefused("forked log");
   // An old head: the log as it was before the client's last look.
   std::optional<tlog::SignedTreeHead> old;
-  for (std::size_t size = seen - 1; size > 0 && !old; --size) old = *service_->TreeHeadAt(size);
+  for (std::size_t size = seen - 1; size > 0 && !old; --size)
+    old = *service_->log().TreeHeadAt(size);
   ASSERT_TRUE(old.has_value());
   proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
     if (req.path == "/api/v1/log/sth") reply.body = domain::SignedTreeHeadToJson(*old).dump();
@@ -631,7 +632,7 @@ TEST_P(HostileServerTest, ThreeWitnessesCatchAForkShownToOneClient) {
   // A batch: a new checkpoint, which the witnesses cosign.
   ASSERT_TRUE(service_->PublishBatch().ok());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(witness_round(i, url_server_).ok());
-  auto checkpoints = service_->Checkpoints(1);
+  auto checkpoints = service_->log().Checkpoints(1);
   ASSERT_TRUE(checkpoints.ok());
   EXPECT_EQ(checkpoints->checkpoints[0].cosignatures.size(), 3u);
 

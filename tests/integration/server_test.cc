@@ -718,12 +718,12 @@ TEST_P(ServerTest, AServerRefusesToStartWithALogKeyThatDidNotSignItsLog) {
 TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   SetUpCables("state", 21, 5);
   const auto newest = [&] {
-    auto view = service_->Checkpoints(1);
+    auto view = service_->log().Checkpoints(1);
     EXPECT_TRUE(view.ok());
     return view->checkpoints.at(0).head.head.size;
   };
   const auto last_entry_is_state = [&](std::uint64_t size) {
-    auto entries = service_->LogEntries(size - 1, size);
+    auto entries = service_->log().LogEntries(size - 1, size);
     auto ev = domain::DecodeLogEntry((*entries)[0].entry);
     return ev.ok() && std::holds_alternative<domain::LogStateEvent>(*ev) &&
            std::get<domain::LogStateEvent>(*ev).size == size - 1;

@@ -19,7 +19,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
                        })));
   CANDOR_RETURN_IF_ERROR(
       router.Anonymous("GET", "/api/v1/log/sth", Anon([s](const Request&) -> Result<Response> {
-                         CANDOR_ASSIGN_OR_RETURN(auto sth, s->LatestTreeHead());
+                         CANDOR_ASSIGN_OR_RETURN(auto sth, s->log().LatestTreeHead());
                          if (!sth) return Error(ErrorCode::kNotFound, "the log is empty");
                          return Ok(SthToJson(*sth));
                        })));
@@ -27,7 +27,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
       "GET", "/api/v1/log/sth/{size}", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string size, PathParam(req, "size"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t n, ParseU64(size, "size"));
-        CANDOR_ASSIGN_OR_RETURN(auto sth, s->TreeHeadAt(n));
+        CANDOR_ASSIGN_OR_RETURN(auto sth, s->log().TreeHeadAt(n));
         if (!sth) return Error(ErrorCode::kNotFound, "no signed tree head of that size");
         return Ok(SthToJson(*sth));
       })));
@@ -35,7 +35,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
       "GET", "/api/v1/log/entries", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t start, QueryU64(req, "start"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t end, QueryU64(req, "end"));
-        CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(start, end));
+        CANDOR_ASSIGN_OR_RETURN(auto entries, s->log().LogEntries(start, end));
         Json list = Json::array();
         for (const auto& e : entries) {
           list.push_back(
@@ -47,7 +47,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
       "GET", "/api/v1/log/proof/inclusion", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, QueryU64(req, "index"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t size, QueryU64(req, "tree_size"));
-        CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
+        CANDOR_ASSIGN_OR_RETURN(auto p, s->log().InclusionProof(index, size));
         return Ok(InclusionProofToJson({index, size, p.leaf_hash, p.root, p.proof}));
       })));
   // Entries with their inclusion proofs, the indices in the body: a client checking its own
@@ -75,8 +75,8 @@ Status AddLogRoutes(http::Router& router, Service& service) {
           const std::uint64_t index = i.get<std::uint64_t>();
           if (!seen.insert(index).second)
             return InvalidArgument("'indices' repeats " + std::to_string(index));
-          CANDOR_ASSIGN_OR_RETURN(auto p, s->InclusionProof(index, size));
-          CANDOR_ASSIGN_OR_RETURN(auto entries, s->LogEntries(index, index + 1));
+          CANDOR_ASSIGN_OR_RETURN(auto p, s->log().InclusionProof(index, size));
+          CANDOR_ASSIGN_OR_RETURN(auto entries, s->log().LogEntries(index, index + 1));
           if (entries.size() != 1) return Error(ErrorCode::kCorrupt, "a log entry is missing");
           included.entries.push_back({index, entries[0].entry, p.proof});
         }
@@ -86,7 +86,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
       "GET", "/api/v1/log/proof/consistency", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t first, QueryU64(req, "first"));
         CANDOR_ASSIGN_OR_RETURN(std::uint64_t second, QueryU64(req, "second"));
-        CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
+        CANDOR_ASSIGN_OR_RETURN(auto p, s->log().ConsistencyProof(first, second));
         return Ok(ConsistencyProofToJson({first, second, p.old_root, p.new_root, p.proof}));
       })));
   // The web front end this server serves, as logged (docs/PROTOCOL.md, "Web releases").
@@ -101,7 +101,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
   // collected, and a witness posting its cosignature of one.
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/log/checkpoints", Anon([s](const Request&) -> Result<Response> {
-        CANDOR_ASSIGN_OR_RETURN(auto view, s->Checkpoints(4));
+        CANDOR_ASSIGN_OR_RETURN(auto view, s->log().Checkpoints(4));
         Json list = Json::array();
         for (const auto& c : view.checkpoints) {
           Json j = SthToJson(c.head);
@@ -131,7 +131,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(c.signature,
                                 crypto::FixedFromHex<crypto::Signature64>(signature, "signature"));
         c.timestamp_s = timestamp;
-        CANDOR_RETURN_IF_ERROR(s->AddCosignature(size, c));
+        CANDOR_RETURN_IF_ERROR(s->log().AddCosignature(size, c));
         return NoContent();
       })));
   // The same, the sizes in the body: the size a client saw last says when it last looked, and
@@ -144,7 +144,7 @@ Status AddLogRoutes(http::Router& router, Service& service) {
         f.Required("old_size", first);
         f.Required("new_size", second);
         CANDOR_RETURN_IF_ERROR(f.Finish());
-        CANDOR_ASSIGN_OR_RETURN(auto p, s->ConsistencyProof(first, second));
+        CANDOR_ASSIGN_OR_RETURN(auto p, s->log().ConsistencyProof(first, second));
         return Ok(ConsistencyProofToJson({first, second, p.old_root, p.new_root, p.proof}));
       })));
   return Status::Ok();

@@ -29,6 +29,7 @@
 #include "log/cosignature.h"
 #include "log/tree_head.h"
 #include "server/app/clock.h"
+#include "server/app/log_service.h"
 #include "server/app/password_gate.h"
 #include "server/app/stamped_cache.h"
 #include "server/app/weighted_cache.h"
@@ -72,18 +73,6 @@ struct ServiceConfig {
     crypto::SignPublicKey key;
   };
   std::vector<Witness> witnesses;
-};
-
-// A checkpoint with the cosignatures collected for it, and the RFC 9162 consistency proof from
-// it to the latest tree head (answered together, from one snapshot).
-struct CheckpointView {
-  tlog::SignedTreeHead head;
-  std::vector<tlog::Cosignature> cosignatures;
-  std::vector<tlog::Hash> consistency_to_latest;
-};
-struct CheckpointsView {
-  tlog::SignedTreeHead latest;
-  std::vector<CheckpointView> checkpoints;  // newest first
 };
 
 // A reviewer who receives cables: their account and X25519 key.
@@ -430,14 +419,6 @@ class Service {
     std::uint64_t log_index = 0;
   };
   Result<WebReleaseView> LatestWebRelease();
-  // The latest tree head and the newest checkpoints (at most `n`), with their cosignatures and
-  // consistency proofs to that head. Error: kNotFound while the log is empty.
-  Result<CheckpointsView> Checkpoints(std::size_t n);
-  // A witness's cosignature of checkpoint `tree_size`. Errors: kPermissionDenied for a witness
-  // the server was not configured with; kNotFound for a size that is not a recent checkpoint;
-  // kInvalidArgument for a timestamp more than 10 minutes from the server's clock;
-  // kVerificationFailed for a signature that does not verify.
-  Status AddCosignature(std::uint64_t tree_size, const tlog::Cosignature& cosignature);
   // Indexes the reviewer and epoch entries logged before organization_log existed (schema
   // migration 6), once, and starts each organization's first roster epoch. Run at start-up.
   Status PrepareOrganizationLog();
@@ -483,20 +464,8 @@ class Service {
   };
   Result<CableJobsReport> RunCableJobs();
 
-  // --- Log (public reads) ---
-  Result<std::optional<tlog::SignedTreeHead>> LatestTreeHead();
-  Result<std::optional<tlog::SignedTreeHead>> TreeHeadAt(std::uint64_t tree_size);
-  Result<std::vector<store::LogEntryRecord>> LogEntries(std::uint64_t begin, std::uint64_t end);
-  struct Inclusion {
-    tlog::Hash leaf_hash, root;
-    std::vector<tlog::Hash> proof;
-  };
-  Result<Inclusion> InclusionProof(std::uint64_t index, std::uint64_t tree_size);
-  struct Consistency {
-    tlog::Hash old_root, new_root;
-    std::vector<tlog::Hash> proof;
-  };
-  Result<Consistency> ConsistencyProof(std::uint64_t first, std::uint64_t second);
+  // --- Log (public reads, and witnesses' cosignatures): its own service ---
+  LogService& log() { return log_; }
 
  private:
   // Resolves the organization and checks that `who` belongs to it and holds `role`.
@@ -571,6 +540,7 @@ class Service {
   crypto::BoxKeyPair reviewer_proof_key_;  // derived from log_key_: verifies reviewer key proofs
   crypto::SymmetricKey totp_key_;          // derived from log_key_: seals second-factor secrets
   ServiceConfig config_;
+  LogService log_;              // after log_key_ and config_, which it is made from
   PasswordGate password_gate_;  // after config_, which sizes it
   // The rings (BucketRoster) of one organization's roster version, built once per version:
   // cables and member-published letters check proofs against them on every request, and a
@@ -606,7 +576,6 @@ class Service {
                                                const crypto::Digest32& digest);
 
   // Public reads kept while the store is unchanged (stamped_cache.h).
-  StampedCache<int, std::optional<tlog::SignedTreeHead>> latest_tree_head_{1};
   StampedCache<std::pair<std::string, bool>, RosterSummary> roster_summaries_{64};
 
   std::mutex rings_mu_;
