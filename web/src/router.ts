@@ -16,6 +16,15 @@ interface Route {
 const routes: Route[] = [];
 let cleanup: (() => void) | null = null;
 let generation = 0;
+let shown = '/'; // the path the page on screen was drawn for
+let leaveGuard: string | null = null;
+
+// While a page holds something the reader must not lose (a receipt not yet saved), leaving
+// asks first: following a link or Back with a confirm() question, reloading or closing the
+// tab with the browser's own. `message` null lifts the guard; drawing another page lifts it too.
+export function guardLeaving(message: string | null): void {
+  leaveGuard = message;
+}
 
 export function route(pattern: string, nav: string, page: Page): void {
   routes.push({ parts: pattern.split('/').filter((p) => p.length > 0), page, nav });
@@ -69,6 +78,8 @@ async function render(): Promise<void> {
   if (!main) return;
   generation += 1;
   const mine = generation;
+  leaveGuard = null;
+  shown = currentPath();
   if (cleanup) {
     const c = cleanup;
     cleanup = null;
@@ -116,7 +127,19 @@ export function stillHere(): () => boolean {
 }
 
 export function start(): void {
-  window.addEventListener('hashchange', () => void render());
+  window.addEventListener('hashchange', () => {
+    if (leaveGuard !== null && currentPath() !== shown && !window.confirm(leaveGuard)) {
+      // Stay: put the address back without drawing the page again.
+      history.replaceState(history.state, '', `#${shown}`);
+      return;
+    }
+    void render();
+  });
+  window.addEventListener('beforeunload', (e) => {
+    if (leaveGuard === null) return;
+    e.preventDefault();
+    e.returnValue = leaveGuard;
+  });
   // The "Skip to the content" link moves focus to the page's heading. Followed as a link, its
   // "#main" would be taken for a route and replace the page (and anything typed into it).
   document.querySelector('a.skip')?.addEventListener('click', (e) => {

@@ -27,7 +27,7 @@ import { wipe } from '../crypto/sodium.js';
 import { sealCableInWorker } from '../keyworker.js';
 import { listKeys, onLockChange, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
 import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, LogKeyMismatchError, type TrustedHead } from '../trust.js';
-import { stillHere, titled } from '../router.js';
+import { guardLeaving, stillHere, titled } from '../router.js';
 import {
   add,
   choice,
@@ -371,6 +371,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         body.value = '';
         files.value = '';
         f.hidden = true;
+        markSentFromHere();
         area.append(receiptPanel(sealed.receipt, view, named.checked, sealed.ringSize, ctx.org.name));
         area.querySelector<HTMLElement>('#receipt-h')?.focus();
       } catch (e) {
@@ -391,7 +392,14 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         } else showError(errors, e, 'Your cable was not sent.');
       }
     },
+    sentFromHereNotice(),
     h('p', null, `To the ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
+    h(
+      'p',
+      { class: 'hint', 'data-testid': 'cable-quota' },
+      `Each member may send up to ${plural(ctx.quota.slots, 'cable')} in each period; this period ends on ${new Date(ctx.quota.window_ends_ms).toLocaleDateString(undefined, { dateStyle: 'medium' })}. `,
+      'Nobody, not even the server, can tell how many of them are yours.',
+    ),
     field({ label: 'Subject', input: subject, hint: 'One line. It is encrypted too.' }),
     field({ label: 'What you want the reviewers to know', input: body, hint: 'Facts, dates, who and where. Say what you want to happen.' }),
     field({ label: 'Attachments (optional)', input: files, hint: 'Documents or pictures. They are encrypted with the cable. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
@@ -428,9 +436,45 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   area.append(f);
 }
 
+// This browser tab sent a cable (sessionStorage: the tab only, gone when it closes, and no
+// id): a form drawn again after Back says so, rather than inviting the same cable twice.
+const SENT_KEY = 'candor-cable-sent-from-this-tab';
+
+function markSentFromHere(): void {
+  try {
+    sessionStorage.setItem(SENT_KEY, '1');
+  } catch {
+    // storage refused (a private window's quota): the notice is a convenience
+  }
+}
+
+function sentFromHereNotice(): HTMLElement | null {
+  let sent = false;
+  try {
+    sent = sessionStorage.getItem(SENT_KEY) === '1';
+  } catch {
+    sent = false;
+  }
+  if (!sent) return null;
+  return notice(
+    'info',
+    h(
+      'p',
+      { 'data-testid': 'sent-before' },
+      'You already sent a cable from this window. It is on its way: there is no need to send it again. ',
+      'Write here only if you have something new to say.',
+    ),
+  );
+}
+
+const RECEIPT_NOT_SAVED =
+  'Your receipt is not saved yet. Without it nobody — not even the reviewers — can show you their replies, and it cannot be shown again. Leave this page anyway?';
+
 function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize: number, orgName: string): HTMLElement {
   const copied = statusRegion();
   const saved = h('input', { type: 'checkbox' });
+  // Until the member says the receipt is kept, leaving the page asks first.
+  guardLeaving(RECEIPT_NOT_SAVED);
   const next = h(
     'p',
     { hidden: true },
@@ -440,6 +484,7 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
   );
   saved.addEventListener('change', () => {
     next.hidden = !saved.checked;
+    guardLeaving(saved.checked ? null : RECEIPT_NOT_SAVED);
   });
   const d = view.deadlines;
   return h(

@@ -17,12 +17,18 @@ export function explain(e: unknown): string {
   }
   const code = e instanceof KeyFileError ? e.code : isCandorError(e) ? e.code : null;
   switch (code) {
+    case 'resource exhausted':
+      // Two things run out: the memory Argon2id needs to open a key file (crypto/keyfile.ts,
+      // whose message names it), and a member's cable quota, whose message says so in plain
+      // words and must reach the member as it is.
+      if (/\bmemory\b/.test((e as Error).message)) {
+        return 'This device did not have enough free memory to open the key. Close other tabs or apps, then try again.';
+      }
+      return (e as Error).message;
     case 'unauthenticated':
       return 'That passphrase does not open this key. Passphrases are case-sensitive: check it and try again.';
     case 'corrupt data':
       return 'This is not a Candor key file, or it is damaged. Choose the .key file that `candor keygen` wrote or that you saved from Candor.';
-    case 'resource exhausted':
-      return 'This device did not have enough free memory to open the key. Close other tabs or apps, then try again.';
     case 'invalid argument':
     case 'verification failed':
       return (e as Error).message;

@@ -55,7 +55,7 @@ function receiptId(receipt: string): string {
   return /^candor-receipt-v1-([0-9a-f]{64})-/.exec(receipt)![1]!;
 }
 
-async function writeCable(page: Page, subject: string, body: string, name?: string): Promise<string> {
+async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<string> {
   await visit(page, '/#/member/cables/new');
   const unlock = page.getByRole('button', { name: 'Unlock' });
   await page.getByLabel('Subject').or(unlock).first().waitFor();
@@ -65,10 +65,15 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   }
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('What you want the reviewers to know').fill(body);
+  // Issue 17: the quota is said before writing.
+  expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 cables in each period');
   if (name !== undefined) {
     await page.getByLabel('With my name').check();
     await page.getByLabel('Your name, as the reviewers should see it').fill(name);
   } else {
+    // Issue 17: on the anonymous path the name field is not on the screen at all (the style
+    // sheet once overrode the hidden attribute, leaving a name field nothing would send).
+    expect(await page.getByLabel('Your name, as the reviewers should see it').isVisible()).toBe(false);
     await page.getByLabel('Attachments (optional)').setInputFiles({
       name: 'inspection-log.txt',
       mimeType: 'text/plain',
@@ -80,6 +85,9 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   const receipt = (await page.getByTestId('receipt').textContent())!.trim();
   expect(receipt).toMatch(/^candor-receipt-v1-[0-9a-f]{64}-[0-9a-f]{64}$/);
   secrets.push(receipt, receipt.slice(-64));
+  // The finished form is gone, so nothing invites sending the same cable twice.
+  expect(await page.getByTestId('send-cable').isVisible()).toBe(false);
+  if (keep) await page.getByLabel('I have saved my receipt somewhere safe.').check();
   return receipt;
 }
 
@@ -231,8 +239,48 @@ describe('dissent cables in the browser', () => {
     expect(read.stdout).toContain(ANON_BODY);
   });
 
+  test('the receipt is not lost by leaving, Back does not invite the same cable twice, and a spent quota is said plainly', async () => {
+    const d = await device();
+    await importKey(d.page, demoKeyFile(server, 6));
+    const asked: string[] = [];
+    d.page.on('dialog', (dialog) => {
+      asked.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await writeCable(d.page, 'Guarded receipt', 'First of three.', undefined, /*keep=*/ false);
+    // Leaving before the receipt is kept asks first; staying keeps the receipt on screen.
+    await d.page.evaluate(() => {
+      window.location.hash = '#/';
+    });
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('confirm: Your receipt is not saved yet');
+    expect(await d.page.getByTestId('receipt').isVisible()).toBe(true);
+    expect(await d.page.evaluate(() => window.location.hash)).toBe('#/member/cables/new');
+    // Once kept, leaving asks nothing; Back shows that the cable was sent.
+    await d.page.getByLabel('I have saved my receipt somewhere safe.').check();
+    await d.page.evaluate(() => {
+      window.location.hash = '#/';
+    });
+    await expect.poll(() => d.page.evaluate(() => window.location.hash)).toBe('#/');
+    await d.page.goBack();
+    await d.page.getByTestId('sent-before').waitFor();
+    expect(asked.length).toBe(1);
+    await screenshot(d.page, 'member-cable-sent-before');
+    // The quota: two more, then the fourth is refused in the quota's own words.
+    await writeCable(d.page, 'Second', 'Second of three.');
+    await writeCable(d.page, 'Third', 'Third of three.');
+    await visit(d.page, '/#/member/cables/new');
+    await d.page.getByLabel('Subject').fill('Fourth');
+    await d.page.getByLabel('What you want the reviewers to know').fill('One too many.');
+    await d.page.getByTestId('send-cable').click();
+    const refusal = d.page.getByRole('alert').filter({ hasText: 'as many cables as this organization allows' });
+    await refusal.waitFor({ timeout: 60_000 });
+    expect(await refusal.textContent()).not.toContain('memory');
+    await screenshot(d.page, 'member-cable-quota-spent');
+  });
+
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(4);
+    expect(secrets.length).toBe(10); // five receipts, each with its secret half
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });

@@ -360,6 +360,35 @@ describe('members and letters in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/letters$/);
     await expect.poll(async () => (await focused()).tag).toBe('H1');
+    // Issue 17 (WCAG 1.4.11, 2.4.11): the focus ring stands out at 3:1 or more from what is
+    // around it — the page for the form's field, the blue header for the menu's links.
+    const ringContrast = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+        const lum = ([r, g, b]: number[]) =>
+          [r!, g!, b!]
+            .map((v) => v / 255)
+            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+        // The nearest ancestor that paints a background.
+        let bg = 'rgb(255, 255, 255)';
+        for (let n: Element | null = e.parentElement; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (!/rgba\(.*,\s*0\)$/.test(c) && c !== 'transparent') {
+            bg = c;
+            break;
+          }
+        }
+        const [hi, lo] = [lum(rgb(getComputedStyle(e).outlineColor)), lum(rgb(bg))].sort((x, y) => y - x);
+        return (hi! + 0.05) / (lo! + 0.05);
+      });
+    expect(await ringContrast()).toBeGreaterThanOrEqual(3); // the Letters link, in the header
+    await visit(page, '/#/member/cables/read');
+    await expect.poll(focused).toMatchObject({ tag: 'H1', text: 'Read replies' });
+    await page.keyboard.press('Tab');
+    expect((await focused()).name).toBe('receipt');
+    expect(await ringContrast()).toBeGreaterThanOrEqual(3); // a field on the page
   });
 
   test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
