@@ -403,27 +403,31 @@ struct ShowOptions {
   std::string letter, server, ca_file;
 };
 
-// A letter's view from the server, read with the API's codec (app::api::LetterSummaryFromJson),
-// then printed.
-Status PrintLetter(const Json& j, bool full) {
+// A letter's view from the server, read with the API's codec.
+Result<app::api::LetterSummary> ReadLetterView(const Json& j) {
   auto v = app::api::LetterSummaryFromJson(j);
   if (!v.ok()) return BadReply("a letter that does not parse: " + v.error().message());
-  Say("{}  \"{}\"  [{}]\n", crypto::ToHex(v->id), v->letter.title, v->closed ? "closed" : "open");
-  if (full) Say("\n{}\n\n", v->letter.body);
-  for (const auto& o : v->organizations) {
+  return v;
+}
+
+void PrintLetter(const app::api::LetterSummary& view, bool full) {
+  Say("{}  \"{}\"  [{}]\n", crypto::ToHex(view.id), view.letter.title,
+      view.closed ? "closed" : "open");
+  if (full) Say("\n{}\n\n", view.letter.body);
+  for (const auto& o : view.organizations) {
     std::string rings;
     for (const auto& r : o.rings) rings += (rings.empty() ? "" : ", ") + Grouped(r.size);
     Say("  {}: {} signatories — roster version {}, {} members, ring(s) of {}\n", o.slug,
         o.signers ? Grouped(*o.signers) : std::string("?"), o.roster_version,
         Grouped(o.roster_size), rings);
   }
-  if (v->total) {
-    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(*v->total), v->batches);
+  if (view.total) {
+    Say("  Total: {} signatories (published in {} batch(es))\n", Grouped(*view.total),
+        view.batches);
   } else {
     Say("  Quorum of {} not yet reached: counts are hidden until then.\n",
-        v->letter.quorum.value_or(0));
+        view.letter.quorum.value_or(0));
   }
-  return Status::Ok();
 }
 
 Status RunList(const ShowOptions& o) {
@@ -439,7 +443,8 @@ Status RunList(const ShowOptions& o) {
     if (!list.is_object() || !list.contains("letters") || !list["letters"].is_array())
       return BadReply("no letter list");
     for (const auto& v : list["letters"]) {
-      CANDOR_RETURN_IF_ERROR(PrintLetter(v, false));
+      CANDOR_ASSIGN_OR_RETURN(app::api::LetterSummary view, ReadLetterView(v));
+      PrintLetter(view, false);
     }
     shown += list["letters"].size();
     const Json next = list.value("next_after", Json(nullptr));
@@ -457,17 +462,23 @@ Status RunShow(const ShowOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::LetterId>(o.letter, "letter id"));
   CANDOR_ASSIGN_OR_RETURN(Json v, GetJson(server, "/api/v1/letters/" + o.letter, o.ca_file));
-  // The text shown is checked against the id: the server cannot show other words.
+  // The text shown is checked against the id: the server cannot show other words. A view
+  // whose text is not its own id's is refused as malformed; a well-formed view of another
+  // letter, or unparsable but carrying another letter's text, fails verification.
   auto view = app::api::LetterSummaryFromJson(v);
-  if (view.ok() && view->id != id) {
+  if (!view.ok()) {
+    if (v.is_object() && v.contains("letter")) {
+      auto letter = domain::LetterFromJson(v["letter"]);
+      if (letter.ok() && domain::ComputeLetterId(*letter) != id)
+        return VerificationFailed("the text the server sent does not match the letter id");
+    }
+    return BadReply("a letter that does not parse: " + view.error().message());
+  }
+  if (view->id != id) {
     return VerificationFailed("the server sent another letter than the one asked for");
   }
-  if (!view.ok() && v.is_object() && v.contains("letter")) {
-    auto letter = domain::LetterFromJson(v["letter"]);
-    if (letter.ok() && domain::ComputeLetterId(*letter) != id)
-      return VerificationFailed("the text the server sent does not match the letter id");
-  }
-  return PrintLetter(v, true);
+  PrintLetter(*view, true);
+  return Status::Ok();
 }
 
 }  // namespace
