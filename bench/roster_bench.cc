@@ -50,8 +50,9 @@ class RosterWorld {
     service_ = std::make_unique<app::Service>(*store_, clock_, rng_,
                                               crypto::GenerateSignKeyPair(key_rng), cfg);
     (void)service_->CreateOrganization("agency", "Agency", std::nullopt, false);
-    (void)service_->CreateAccount("agency", "officer", kPassword, store::kRoleEnrollmentOfficer);
-    officer_ = service_->Login("agency", "officer", kPassword, std::nullopt)->principal;
+    (void)service_->staff().CreateAccount("agency", "officer", kPassword,
+                                          store::kRoleEnrollmentOfficer);
+    officer_ = service_->staff().Login("agency", "officer", kPassword, std::nullopt)->principal;
     for (std::size_t i = 0; i < n; ++i) {
       if (auto r = EnrollOne(); !r.ok()) {
         std::fprintf(stderr, "set-up enrollment %zu failed: %s\n", i, r.error().message().c_str());
@@ -66,7 +67,7 @@ class RosterWorld {
   }
 
   Result<app::EnrollResult> EnrollOne() {
-    auto invitation = service_->IssueInvitation(officer_, "agency", std::nullopt);
+    auto invitation = service_->staff().IssueInvitation(officer_, "agency", std::nullopt);
     if (!invitation.ok()) return invitation.error();
     const crypto::MemberKeys keys = crypto::GenerateMemberKeys(member_rng_);
     return service_->Enroll("agency", invitation->first, keys.ring.public_key, keys.box.public_key);

@@ -9,6 +9,7 @@
 #include "domain/cosignature.h"
 #include "domain/letter.h"
 #include "server/app/wire_cables.h"
+#include "server/app/wire_staff.h"
 
 namespace candor::cli {
 
@@ -139,16 +140,14 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
 
 Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challenge,
                                      const crypto::BoxKeyPair& reviewer) {
-  if (!challenge.is_object() || !challenge.contains("server_public") ||
-      !challenge["server_public"].is_string() || !challenge.contains("account_id") ||
-      !challenge["account_id"].is_number_unsigned()) {
-    return Error(ErrorCode::kCorrupt, "the server's reply is not a reviewer-key challenge");
+  auto read = app::api::ReviewerKeyChallengeFromJson(challenge);
+  if (!read.ok()) {
+    return Error(ErrorCode::kCorrupt,
+                 "the server's reply is not a reviewer-key challenge: " + read.error().message());
   }
-  CANDOR_ASSIGN_OR_RETURN(auto server_public,
-                          crypto::FixedFromHex<crypto::BoxPublicKey>(
-                              challenge["server_public"].get<std::string>(), "server_public"));
+  const crypto::BoxPublicKey& server_public = read->server_public;
   const crypto::Bytes context =
-      domain::ReviewerKeyProofContext(slug, challenge["account_id"].get<std::uint64_t>());
+      domain::ReviewerKeyProofContext(slug, static_cast<std::uint64_t>(read->account_id));
   CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
                           crypto::ProveBoxKeyPossession(context, reviewer, server_public));
   return Json{{"reply_public", crypto::ToHex(reviewer.public_key)},

@@ -69,9 +69,10 @@ struct SealedCable {
 
 // Builds, encrypts and signs a cable. Picks a free quota slot at random among those whose tag
 // (for this member) is not in `used_tags`.
-// Error: kFailedPrecondition when the member is not on the roster, the ring is smaller than
-// min_ring (saying so plainly), or every quota slot is used; kInvalidArgument for a draft that
-// breaks domain::ValidateCableContent.
+// Error: kFailedPrecondition when the member is not on the roster or the ring is smaller than
+// min_ring (saying so plainly); kResourceExhausted when every quota slot is used (as the
+// server answers a spent slot); kInvalidArgument for a draft that breaks
+// domain::ValidateCableContent.
 Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& inputs,
                               const crypto::MemberKeys& me, crypto::Rng& rng);
 

@@ -28,6 +28,7 @@
 #include "domain/log_entry.h"
 #include "domain/strict_json.h"
 #include "server/app/wire_cables.h"
+#include "server/app/wire_staff.h"
 
 namespace candor::cli {
 namespace {
@@ -328,12 +329,15 @@ Result<StaffSession> SignIn(const StaffOptions& o) {
   if (r.status != 200)
     return Error(ErrorCode::kUnauthenticated, "could not sign in: wrong name, password or code");
   const std::string cookie = r.Header("Set-Cookie");
+  if (cookie.empty()) return BadReply("no session cookie");
   Json j = domain::ParseStrictJsonOrDiscarded(r.body);
-  if (cookie.empty() || j.is_discarded() || !j.contains("csrf_token"))
-    return BadReply("no session");
+  auto session = app::api::SessionFromJson(j);
+  if (j.is_discarded() || !session.ok())
+    return BadReply("a session that does not parse: " +
+                    (session.ok() ? std::string("not JSON") : session.error().message()));
   return StaffSession{server,
                       {{"Cookie", cookie.substr(0, cookie.find(';'))},
-                       {"X-CSRF-Token", j["csrf_token"].get<std::string>()},
+                       {"X-CSRF-Token", session->csrf_token},
                        {"Content-Type", "application/json"}},
                       o.ca_file};
 }
@@ -494,11 +498,14 @@ Status RunReminders(const ReviewerOptions& o, bool mark) {
   CANDOR_ASSIGN_OR_RETURN(
       Json list,
       StaffCall(s, "GET", "/api/v1/orgs/" + o.staff.org + "/notifications?undelivered=1"));
+  auto notifications = app::api::NotificationsFromJson(list);
+  if (!notifications.ok())
+    return BadReply("notifications that do not parse: " + notifications.error().message());
   std::int64_t last = 0;
-  for (const auto& n : list.value("notifications", Json::array())) {
-    Say("{:<20} cable {}…  deadline {}\n", n.value("kind", ""),
-        n.value("cable_id", "").substr(0, 16), n.value("deadline", ""));
-    last = std::max(last, n.value("id", std::int64_t{0}));
+  for (const auto& n : *notifications) {
+    Say("{:<20} cable {}…  deadline {}\n", n.kind, app::api::Hex(n.cable_id).substr(0, 16),
+        domain::FormatDate(domain::CivilFromDays(n.deadline_day)));
+    last = std::max(last, n.id);
   }
   if (last == 0) Say("No new reminders.\n");
   if (mark && last > 0) {

@@ -32,6 +32,7 @@
 #include "log/rfc9162.h"
 #include "log/tree_head.h"
 #include "log/verify.h"
+#include "server/app/wire_cables.h"
 #include "server/app/wire_letters.h"
 
 namespace candor::cli {
@@ -158,24 +159,11 @@ Status RunPublish(const PublishOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(Json quota,
                           GetJson(server, "/api/v1/orgs/" + org + "/letter-quota", o.ca_file));
   constexpr std::uint64_t kMaxSlots = 1024;  // a hostile count must not keep us computing tags
-  if (!quota.is_object() || !quota.contains("window") || !quota["window"].is_number_unsigned() ||
-      !quota.contains("slots") || !quota["slots"].is_number_unsigned() ||
-      quota["slots"].get<std::uint64_t>() > kMaxSlots || !quota.contains("used") ||
-      !quota["used"].is_array()) {
-    return BadReply("a malformed letter quota");
-  }
-  const auto window = quota["window"].get<std::uint64_t>();
-  const auto slots = quota["slots"].get<std::uint64_t>();
-  std::vector<std::pair<std::int64_t, crypto::Point>> used;
-  for (const auto& u : quota["used"]) {
-    if (!u.is_object() || !u.contains("slot") || !u["slot"].is_number_integer() ||
-        !u.contains("tag") || !u["tag"].is_string()) {
-      return BadReply("a malformed letter quota tag");
-    }
-    auto tag = crypto::FixedFromHex<crypto::Point>(u["tag"].get<std::string>(), "tag");
-    if (!tag.ok()) return BadReply("a malformed letter quota tag");
-    used.emplace_back(u["slot"].get<std::int64_t>(), *tag);
-  }
+  auto q = app::api::QuotaFromJson(quota, kMaxSlots);
+  if (!q.ok()) return BadReply("a letter quota that does not parse: " + q.error().message());
+  const std::uint64_t window = q->window;
+  const std::uint64_t slots = q->slots;
+  const std::vector<std::pair<std::int64_t, crypto::Point>>& used = q->used;
   const std::vector<std::uint64_t> free = FreeQuotaSlots(
       keys.ring.secret, slots, used,
       [&](std::uint64_t slot) { return domain::PublishQuotaEvent(org, window, slot); });

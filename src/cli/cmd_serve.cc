@@ -258,7 +258,7 @@ Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir,
 Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   constexpr const char* kDemoTitle = "DEMO: A letter anyone in the Demo Agency may sign";
   if (service.GetOrganization(kDemoSlug).ok()) {
-    CANDOR_ASSIGN_OR_RETURN(auto letters, service.PublishedLetters());
+    CANDOR_ASSIGN_OR_RETURN(auto letters, service.letters().PublishedLetters());
     for (const auto& l : letters) {
       if (l.title == kDemoTitle) return Status::Ok();  // whole
     }
@@ -266,14 +266,14 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
     CANDOR_RETURN_IF_ERROR(
         service.CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true));
   }
-  if (auto made = service.CreateAccount(
+  if (auto made = service.staff().CreateAccount(
           kDemoSlug, "admin", kDemoPassword,
           store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer);
       !made.ok() && made.error().code() != ErrorCode::kAlreadyExists) {
     return made.error();
   }
   CANDOR_ASSIGN_OR_RETURN(app::LoginResult admin,
-                          service.Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
+                          service.staff().Login(kDemoSlug, "admin", kDemoPassword, std::nullopt));
   const std::string dir = data_dir + "/demo-members";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -303,8 +303,8 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
                                         keys.ring.public_key.span().end()))) {
       continue;
     }
-    CANDOR_ASSIGN_OR_RETURN(auto invitation,
-                            service.IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
+    CANDOR_ASSIGN_OR_RETURN(
+        auto invitation, service.staff().IssueInvitation(admin.principal, kDemoSlug, std::nullopt));
     CANDOR_RETURN_IF_ERROR(
         service.Enroll(kDemoSlug, invitation.first, keys.ring.public_key, keys.box.public_key));
   }
@@ -312,22 +312,22 @@ Status EnsureDemo(app::Service& service, const std::string& data_dir) {
   // after a restart: the same key changes nothing).
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys reviewer, key_file(data_dir + "/demo-reviewer.key"));
   CANDOR_ASSIGN_OR_RETURN(auto challenge,
-                          service.ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
+                          service.staff().ReviewerKeyChallengeFor(admin.principal, kDemoSlug));
   CANDOR_ASSIGN_OR_RETURN(crypto::Digest32 proof,
                           crypto::ProveBoxKeyPossession(
                               domain::ReviewerKeyProofContext(
                                   kDemoSlug, static_cast<std::uint64_t>(challenge.account_id)),
                               reviewer.box, challenge.server_public));
   CANDOR_RETURN_IF_ERROR(
-      service.SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
+      service.staff().SetReviewerKey(admin.principal, kDemoSlug, reviewer.box.public_key, proof));
   domain::Letter letter;
   letter.title = kDemoTitle;
   letter.body =
       "This is demonstration data. The members of the Demo Agency ask leadership to reconsider the "
       "policy. Each signature proves that a real member signed, once, without saying who.";
   letter.organizations = {kDemoSlug};
-  CANDOR_RETURN_IF_ERROR(service.PublishLetter(admin.principal, letter));
-  return service.Logout(admin.principal);
+  CANDOR_RETURN_IF_ERROR(service.letters().PublishLetter(admin.principal, letter));
+  return service.staff().Logout(admin.principal);
 }
 
 namespace {
@@ -516,7 +516,7 @@ Status RunBootstrap(const BootstrapOptions& o) {
                           ReadPassphrase(source, "Password for the first administrator", true));
   CANDOR_RETURN_IF_ERROR(service.CreateOrganization(o.slug, o.name, std::nullopt, o.demo));
   CANDOR_RETURN_IF_ERROR(
-      service.CreateAccount(o.slug, o.username, password.str(), store::kRoleAdministrator));
+      service.staff().CreateAccount(o.slug, o.username, password.str(), store::kRoleAdministrator));
   fmt::print("Created organization '{}' and its administrator '{}'.\n", o.slug, o.username);
   return Status::Ok();
 }

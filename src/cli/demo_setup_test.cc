@@ -42,7 +42,7 @@ class DemoSetupTest : public ::testing::Test {
   std::int64_t RosterVersion() { return service_->GetRoster(kDemoSlug, std::nullopt)->version; }
   std::size_t DemoLetters() {
     std::size_t n = 0;
-    auto letters = service_->PublishedLetters();
+    auto letters = service_->letters().PublishedLetters();
     EXPECT_TRUE(letters.ok());
     if (!letters.ok()) return n;
     for (const auto& l : letters.value()) n += l.title.rfind("DEMO:", 0) == 0 ? 1 : 0;
@@ -61,12 +61,12 @@ TEST_F(DemoSetupTest, AHalfBuiltDemoIsCompletedAndAWholeOneLeftAsItIs) {
   // seven enrolled members with their key files, an eighth key file whose member never joined.
   ASSERT_TRUE(
       service_->CreateOrganization(kDemoSlug, "Demo Agency (DEMO DATA)", std::nullopt, true).ok());
-  ASSERT_TRUE(service_
-                  ->CreateAccount(kDemoSlug, "admin", kDemoPassword,
-                                  store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
-                                      store::kRoleReviewer)
+  ASSERT_TRUE(service_->staff()
+                  .CreateAccount(kDemoSlug, "admin", kDemoPassword,
+                                 store::kRoleAdministrator | store::kRoleEnrollmentOfficer |
+                                     store::kRoleReviewer)
                   .ok());
-  auto admin = service_->Login(kDemoSlug, "admin", kDemoPassword, std::nullopt);
+  auto admin = service_->staff().Login(kDemoSlug, "admin", kDemoPassword, std::nullopt);
   ASSERT_TRUE(admin.ok());
   fs::create_directories(dir_ / "demo-members");
   crypto::SeededRng member_rng(7);
@@ -81,7 +81,7 @@ TEST_F(DemoSetupTest, AHalfBuiltDemoIsCompletedAndAWholeOneLeftAsItIs) {
                     .ok());
     early.insert(crypto::ToHex(keys.ring.public_key));
     if (i == 8) break;  // killed here: the file is written, the member not enrolled
-    auto invitation = service_->IssueInvitation(admin->principal, kDemoSlug, std::nullopt);
+    auto invitation = service_->staff().IssueInvitation(admin->principal, kDemoSlug, std::nullopt);
     ASSERT_TRUE(
         service_->Enroll(kDemoSlug, invitation->first, keys.ring.public_key, keys.box.public_key)
             .ok());

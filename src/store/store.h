@@ -77,7 +77,7 @@ struct SessionRecord {
 };
 
 struct LoginThrottleRecord {
-  std::string key;  // "<org>/<username>/<source address>" (service_auth.cc)
+  std::string key;  // "<org>/<username>/<source address>" (staff_service.cc)
   std::int64_t failures = 0;
   std::int64_t locked_until_ms = 0;
   std::int64_t window_start_ms = 0;  // failures count from here; the row expires a window later

@@ -723,10 +723,10 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
 
   // Monday: one day left — a reminder goes into the outbox, once.
   clock_.Set(MsOf(2026, 11, 23));
-  auto jobs = service_->RunCableJobs();
+  auto jobs = service_->cables().RunCableJobs();
   ASSERT_TRUE(jobs.ok());
   EXPECT_EQ(jobs->notifications, 1u);
-  EXPECT_EQ(service_->RunCableJobs()->notifications, 0u);
+  EXPECT_EQ(service_->cables().RunCableJobs()->notifications, 0u);
   Session reviewer = Login("state", "reviewer");
   Json notes =
       JsonOf(Call("GET", "/api/v1/orgs/state/notifications?undelivered=1", "", reviewer.Headers()));
@@ -740,7 +740,7 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   cli::SealedCable fresh = Seal("state", 1, "Later", "Later");
   ASSERT_EQ(Submit(fresh.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
-  ASSERT_TRUE(service_->RunCableJobs().ok());
+  ASSERT_TRUE(service_->cables().RunCableJobs().ok());
   reviewer = Login("state", "reviewer");  // sessions last 8 hours
   Json list = JsonOf(Call("GET", "/api/v1/orgs/state/cables", "", reviewer.Headers()));
   ASSERT_EQ(list["cables"].size(), 2u);
@@ -872,9 +872,9 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
       *cli::OpenCable(ReviewerView("state", id), orgs_["state"].reviewer_keys[0], State("state"));
   ASSERT_EQ(Message("state", id, CableAction::kClosed, "Answer", opened).status, 201);
   clock_.Set(MsOf(2026, 12, 19));  // 29 days after closing: kept
-  EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
+  EXPECT_EQ(service_->cables().RunCableJobs()->purged, 0u);
   clock_.Set(MsOf(2026, 12, 20));
-  EXPECT_EQ(service_->RunCableJobs()->purged, 1u);
+  EXPECT_EQ(service_->cables().RunCableJobs()->purged, 1u);
   Json v = ReviewerView("state", id);
   EXPECT_EQ(v["state"], "purged");
   EXPECT_FALSE(v.contains("envelope"));
@@ -889,7 +889,7 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
       domain::DecodeLogEntry(*crypto::FromHex(log_entry["entries"][0]["entry"].get<std::string>()));
   ASSERT_TRUE(event.ok());
   EXPECT_EQ(std::get<domain::CableLogEvent>(*event).action, CableAction::kPurged);
-  EXPECT_EQ(service_->RunCableJobs()->purged, 0u);
+  EXPECT_EQ(service_->cables().RunCableJobs()->purged, 0u);
   // Security review L4: retention is erasure. On SQLite the purged ciphertext's bytes are in
   // neither the file (freed pages are zeroed) nor the WAL (truncated after the purge).
   if (GetParam() == "sqlite") {
@@ -937,7 +937,7 @@ TEST_P(CableTest, ADatabaseDumpHoldsNoPlaintextAndNothingThatNamesAnAnonymousAut
     ASSERT_EQ(Message("state", id, CableAction::kExtended, secrets[5], opened).status, 201);
     ASSERT_EQ(Message("state", id, CableAction::kClosed, secrets[6], opened).status, 201);
   }
-  ASSERT_TRUE(service_->RunCableJobs().ok());
+  ASSERT_TRUE(service_->cables().RunCableJobs().ok());
 
   std::unique_ptr<store::SqlConnection> conn = RawConnection();
   // The anonymous author's keys, which nothing may hold next to their cable.

@@ -494,7 +494,7 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
     app::Service::BundlePage page;
     page.tree_size = older;
     auto old_bundle =
-        service_->LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);
+        service_->letters().LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);
     ASSERT_TRUE(old_bundle.ok()) << old_bundle.error().message();
     reply.status = 200;
     reply.body = old_bundle->dump();
@@ -531,7 +531,8 @@ TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
   // Added for real (the operator makes itself a reviewer): then it is in the public log, and
   // the author sees its name and key before anything is sealed.
   proxy_->Set(nullptr);
-  ASSERT_TRUE(service_->CreateAccount("state", "it.support", kPassword, store::kRoleReviewer).ok());
+  ASSERT_TRUE(
+      service_->staff().CreateAccount("state", "it.support", kPassword, store::kRoleReviewer).ok());
   ASSERT_EQ(RegisterReviewerKey(Login("state", "it.support"), "state", operator_key).status, 204);
   auto r = WriteCable();
   ASSERT_EQ(r.first, 0) << r.second;

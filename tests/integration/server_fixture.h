@@ -169,17 +169,21 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
 
   void MakeOrg(const std::string& slug) {
     ASSERT_TRUE(service_->CreateOrganization(slug, "Org " + slug, std::nullopt, false).ok());
-    ASSERT_TRUE(service_->CreateAccount(slug, "admin", kPassword, store::kRoleAdministrator).ok());
     ASSERT_TRUE(
-        service_->CreateAccount(slug, "officer", kPassword, store::kRoleEnrollmentOfficer).ok());
-    ASSERT_TRUE(service_->CreateAccount(slug, "reviewer", kPassword, store::kRoleReviewer).ok());
+        service_->staff().CreateAccount(slug, "admin", kPassword, store::kRoleAdministrator).ok());
+    ASSERT_TRUE(service_->staff()
+                    .CreateAccount(slug, "officer", kPassword, store::kRoleEnrollmentOfficer)
+                    .ok());
+    ASSERT_TRUE(
+        service_->staff().CreateAccount(slug, "reviewer", kPassword, store::kRoleReviewer).ok());
   }
 
   // An organization ready for cables: two reviewers with keys, `members` enrolled members, and
   // a batch, which fixes the roster members write cables within (a roster epoch).
   void SetUpCables(const std::string& slug, std::size_t members, std::uint64_t seed) {
     MakeOrg(slug);
-    ASSERT_TRUE(service_->CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
+    ASSERT_TRUE(
+        service_->staff().CreateAccount(slug, "reviewer2", kPassword, store::kRoleReviewer).ok());
     crypto::SeededRng rng(seed);
     CableOrg& org = orgs_[slug];
     for (const char* name : {"reviewer", "reviewer2"}) {

@@ -400,35 +400,40 @@ TEST_P(ServerTest, OneSourceCannotLockAnAccountOutAndThrottleRowsStayBounded) {
   // Names no account can have are refused before anything is stored or hashed.
   for (const std::string& name :
        {std::string(100'000, 'a'), std::string("Admin"), std::string("a/b"), std::string()}) {
-    auto r = service_->Login("state", name, "wrong password here", std::nullopt, "10.0.0.66");
+    auto r =
+        service_->staff().Login("state", name, "wrong password here", std::nullopt, "10.0.0.66");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   }
   EXPECT_EQ(rows(), 0);
   // Five failures from one address lock that address out, not the account.
   for (int i = 0; i < 5; ++i) {
-    EXPECT_FALSE(
-        service_->Login("state", "admin", "wrong password here", std::nullopt, "10.0.0.66").ok());
+    EXPECT_FALSE(service_->staff()
+                     .Login("state", "admin", "wrong password here", std::nullopt, "10.0.0.66")
+                     .ok());
   }
-  auto locked = service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.66");
+  auto locked = service_->staff().Login("state", "admin", kPassword, std::nullopt, "10.0.0.66");
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().code(), ErrorCode::kResourceExhausted);
-  EXPECT_TRUE(service_->Login("state", "admin", kPassword, std::nullopt, "10.0.0.7").ok());
+  EXPECT_TRUE(service_->staff().Login("state", "admin", kPassword, std::nullopt, "10.0.0.7").ok());
   // A long password within the policy (1,000 characters, 2,000 bytes of UTF-8) still signs in:
   // the limits are the password policy's, in characters.
   std::string long_password;
   for (int i = 0; i < 1000; ++i) long_password += "\xc3\xa9";  // é
-  ASSERT_TRUE(
-      service_->CreateAccount("state", "longpass", long_password, store::kRoleReviewer).ok());
-  EXPECT_TRUE(service_->Login("state", "longpass", long_password, std::nullopt, "10.0.0.8").ok());
+  ASSERT_TRUE(service_->staff()
+                  .CreateAccount("state", "longpass", long_password, store::kRoleReviewer)
+                  .ok());
+  EXPECT_TRUE(
+      service_->staff().Login("state", "longpass", long_password, std::nullopt, "10.0.0.8").ok());
   // Rows expire: once the lock and the window are over, the next failure clears them.
   for (int i = 0; i < 3; ++i) {
-    (void)service_->Login("state", "officer", "wrong password here", std::nullopt,
-                          "10.0.1." + std::to_string(i));
+    (void)service_->staff().Login("state", "officer", "wrong password here", std::nullopt,
+                                  "10.0.1." + std::to_string(i));
   }
   EXPECT_EQ(rows(), 4);
   clock_.Advance(16LL * 60 * 1000);
-  (void)service_->Login("state", "officer", "wrong password here", std::nullopt, "10.0.2.1");
+  (void)service_->staff().Login("state", "officer", "wrong password here", std::nullopt,
+                                "10.0.2.1");
   EXPECT_EQ(rows(), 1);
 }
 

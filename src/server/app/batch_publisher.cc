@@ -57,7 +57,7 @@ void BatchPublisher::Run() {
     if (report_) report_(published);
     // Cable reminders and the retention purge ride on the same thread; they touch no
     // anonymous timing (reminders follow deadlines, which are days).
-    auto jobs = service_.RunCableJobs();
+    auto jobs = service_.cables().RunCableJobs();
     if (!jobs.ok() && report_) report_(jobs.error());
   }
 }

@@ -49,31 +49,31 @@ TEST(BatchPublisher, PublishesWaitingSignaturesOnItsOwnAndStopsPromptly) {
     cfg.password_cost = crypto::PasswordCost::kInteractive;
     Service service(**st, clock, rng, crypto::GenerateSignKeyPair(key_rng), cfg);
     ASSERT_TRUE(service.CreateOrganization("state", "State", std::nullopt, false).ok());
-    ASSERT_TRUE(service
+    ASSERT_TRUE(service.staff()
                     .CreateAccount("state", "officer", "a long enough password",
                                    store::kRoleEnrollmentOfficer)
                     .ok());
-    auto login = service.Login("state", "officer", "a long enough password", std::nullopt);
+    auto login = service.staff().Login("state", "officer", "a long enough password", std::nullopt);
     ASSERT_TRUE(login.ok());
     std::vector<crypto::MemberKeys> members;
     std::vector<crypto::Point> points;
     for (int i = 0; i < 20; ++i) {
       members.push_back(crypto::GenerateMemberKeys(member_rng));
       points.push_back(members.back().ring.public_key);
-      auto inv = service.IssueInvitation(login->principal, "state", std::nullopt);
+      auto inv = service.staff().IssueInvitation(login->principal, "state", std::nullopt);
       ASSERT_TRUE(inv.ok());
       ASSERT_TRUE(
           service.Enroll("state", inv->first, points.back(), members.back().box.public_key).ok());
     }
     domain::Letter letter{"T", "B", {"state"}, std::nullopt, std::nullopt, std::nullopt};
-    auto id = service.PublishLetter(login->principal, letter);
+    auto id = service.letters().PublishLetter(login->principal, letter);
     ASSERT_TRUE(id.ok()) << id.error().message();
     auto ring = *crypto::Ring::Create(points);
     for (int i = 0; i < 3; ++i) {
       auto sig =
           domain::SignLetter(*id, domain::SignatureAction::kSign, ring, static_cast<std::size_t>(i),
                              members[static_cast<std::size_t>(i)].ring.secret, member_rng);
-      ASSERT_TRUE(service.SubmitCoSignature("state", *sig).ok());
+      ASSERT_TRUE(service.letters().SubmitCoSignature("state", *sig).ok());
     }
     std::atomic<std::size_t> published{0};
     crypto::SeededRng jitter_rng(5);
@@ -88,7 +88,7 @@ TEST(BatchPublisher, PublishesWaitingSignaturesOnItsOwnAndStopsPromptly) {
     publisher.Stop();
     EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::milliseconds(900));
     EXPECT_EQ(published.load(), 3u);
-    auto view = service.GetLetter(*id);
+    auto view = service.letters().GetLetter(*id);
     ASSERT_TRUE(view.ok());
     EXPECT_EQ(view->total, 3u);
     EXPECT_EQ(view->batches, 1u);

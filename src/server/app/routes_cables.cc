@@ -18,7 +18,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs/{slug}/reviewers", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(auto recipients, s->CableRecipients(slug));
+        CANDOR_ASSIGN_OR_RETURN(auto recipients, s->cables().CableRecipients(slug));
         Json list = Json::array();
         for (const auto& r : recipients)
           list.push_back({{"account_id", r.account_id}, {"box_public", crypto::ToHex(r.key)}});
@@ -36,47 +36,26 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs/{slug}/cable-quota", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->CableQuota(slug));
+        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->cables().CableQuota(slug));
         return Ok(QuotaToJson(q));
       })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs/{slug}/letter-quota", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->MemberLetterQuota(slug));
+        CANDOR_ASSIGN_OR_RETURN(CableQuotaView q, s->letters().MemberLetterQuota(slug));
         return Ok(QuotaToJson(q));
       })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs/{slug}/cable-counts", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(CableStats st, s->CableCounts(slug));
+        CANDOR_ASSIGN_OR_RETURN(CableStats st, s->cables().CableCounts(slug));
         return Ok({{"open", st.open}, {"overdue", st.overdue}, {"closed", st.closed}});
       })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "POST", "/api/v1/cables", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-        Json header;
-        std::string envelope, signature, quota_signature;
-        std::uint64_t slot = 0;
-        std::optional<std::string> author_signature;
-        domain::FieldReader f(body, "the request");
-        f.Required("header", header);
-        f.Required("envelope", envelope);
-        f.Required("signature", signature);
-        f.Required("quota_slot", slot);
-        f.Required("quota_signature", quota_signature);
-        f.Optional("author_signature", author_signature);
-        CANDOR_RETURN_IF_ERROR(f.Finish());
-        CableSubmission sub;
-        CANDOR_ASSIGN_OR_RETURN(sub.header, domain::CableHeaderFromJson(header));
-        CANDOR_ASSIGN_OR_RETURN(sub.envelope, HexField(envelope, "envelope"));
-        CANDOR_ASSIGN_OR_RETURN(sub.signature, HexField(signature, "signature"));
-        sub.quota_slot = slot;
-        CANDOR_ASSIGN_OR_RETURN(sub.quota_signature, HexField(quota_signature, "quota_signature"));
-        if (author_signature) {
-          CANDOR_ASSIGN_OR_RETURN(sub.author_signature, crypto::FixedFromHex<crypto::Signature64>(
-                                                            *author_signature, "author_signature"));
-        }
-        CANDOR_ASSIGN_OR_RETURN(CableView v, s->SubmitCable(sub));
+        CANDOR_ASSIGN_OR_RETURN(CableSubmission sub, CableSubmissionFromJson(body));
+        CANDOR_ASSIGN_OR_RETURN(CableView v, s->cables().SubmitCable(sub));
         return Ok(CableViewToJson(v), 201);
       }),
       large_heavy));
@@ -93,20 +72,20 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
         CANDOR_ASSIGN_OR_RETURN(auto access,
                                 crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
-        CANDOR_ASSIGN_OR_RETURN(CableView v, s->CableForAuthor(id, access));
+        CANDOR_ASSIGN_OR_RETURN(CableView v, s->cables().CableForAuthor(id, access));
         return Ok(CableViewToJson(v));
       })));
 
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("GET", "/api/v1/orgs/{slug}/cables",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(bool overdue, QueryFlag(req, "overdue"));
-                     CANDOR_ASSIGN_OR_RETURN(auto cables, s->ListCables(who, slug, overdue));
-                     Json list = Json::array();
-                     for (const auto& v : cables) list.push_back(CableViewToJson(v));
-                     return Ok({{"cables", list}});
-                   })));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "GET", "/api/v1/orgs/{slug}/cables",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(bool overdue, QueryFlag(req, "overdue"));
+        CANDOR_ASSIGN_OR_RETURN(auto cables, s->cables().ListCables(who, slug, overdue));
+        Json list = Json::array();
+        for (const auto& v : cables) list.push_back(CableViewToJson(v));
+        return Ok({{"cables", list}});
+      })));
   // Reviewers name a cable in the body, never in the URL (security review H2): no route of the
   // API carries a cable id in its path or query.
   CANDOR_RETURN_IF_ERROR(
@@ -114,7 +93,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
                      CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
-                     CANDOR_ASSIGN_OR_RETURN(CableView v, s->GetCable(who, slug, id));
+                     CANDOR_ASSIGN_OR_RETURN(CableView v, s->cables().GetCable(who, slug, id));
                      return Ok(CableViewToJson(v));
                    })));
   CANDOR_RETURN_IF_ERROR(
@@ -122,7 +101,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
                      CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
-                     CANDOR_RETURN_IF_ERROR(s->AcknowledgeCable(who, slug, id));
+                     CANDOR_RETURN_IF_ERROR(s->cables().AcknowledgeCable(who, slug, id));
                      return NoContent();
                    })));
   CANDOR_RETURN_IF_ERROR(router.Named(
@@ -145,8 +124,8 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         }
         CANDOR_ASSIGN_OR_RETURN(auto recipients, KeysFromJson(recipients_json, "recipients"));
         CANDOR_ASSIGN_OR_RETURN(auto envelope, HexField(envelope_hex, "envelope"));
-        CANDOR_ASSIGN_OR_RETURN(std::int64_t seq,
-                                s->AddCableMessage(who, slug, id, action, recipients, envelope));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t seq, s->cables().AddCableMessage(
+                                                      who, slug, id, action, recipients, envelope));
         return Ok({{"seq", seq}}, 201);
       }),
       large));
@@ -155,18 +134,8 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
       named([s](const Request& req, const Principal& who) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
         CANDOR_ASSIGN_OR_RETURN(bool undelivered, QueryFlag(req, "undelivered"));
-        CANDOR_ASSIGN_OR_RETURN(auto list, s->Notifications(who, slug, undelivered));
-        Json out = Json::array();
-        for (const auto& n : list) {
-          out.push_back({{"id", n.id},
-                         {"cable_id", Hex(n.cable_id)},
-                         {"kind", n.kind},
-                         {"deadline", domain::FormatDate(domain::CivilFromDays(n.deadline_day))},
-                         {"days_before", n.days_before},
-                         {"created_at_ms", n.created_at_ms},
-                         {"delivered", n.delivered}});
-        }
-        return Ok({{"notifications", out}});
+        CANDOR_ASSIGN_OR_RETURN(auto list, s->cables().Notifications(who, slug, undelivered));
+        return Ok(NotificationsToJson(list));
       })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("POST", "/api/v1/orgs/{slug}/notifications/delivered",
@@ -180,7 +149,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                      if (up_to == 0 || up_to > static_cast<std::uint64_t>(INT64_MAX)) {
                        return InvalidArgument("'up_to' must be a notification id (from 1)");
                      }
-                     CANDOR_RETURN_IF_ERROR(s->MarkNotificationsDelivered(
+                     CANDOR_RETURN_IF_ERROR(s->cables().MarkNotificationsDelivered(
                          who, slug, static_cast<std::int64_t>(up_to)));
                      return NoContent();
                    })));

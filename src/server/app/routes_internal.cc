@@ -69,12 +69,6 @@ Result<Response> SignedOut(const Request& req) {
   return r;
 }
 
-Result<crypto::Bytes> HexField(const std::string& hex, const char* field) {
-  auto b = crypto::FromHex(hex);
-  if (!b.ok()) return InvalidArgument(std::string("'") + field + "' is not valid hex");
-  return b;
-}
-
 Result<domain::CableId> CableIdFrom(const std::string& hex) {
   auto id = crypto::FixedFromHex<domain::CableId>(hex, "cable id");
   if (!id.ok()) return InvalidArgument("a cable id is 64 hexadecimal characters");

@@ -84,7 +84,6 @@ Result<domain::LetterId> LetterIdParam(const Request& req);
 Result<std::int64_t> DraftIdParam(const Request& req);
 // 204 with the session cookie cleared: the answer to signing out, here or everywhere.
 Result<Response> SignedOut(const Request& req);
-Result<crypto::Bytes> HexField(const std::string& hex, const char* field);
 // A cable id from a request body (never from a URL: docs/API.md).
 Result<domain::CableId> CableIdFrom(const std::string& hex);
 // ?tree_size=&start=&limit= of a paged proof (a letter bundle, an organization's state).
@@ -106,7 +105,7 @@ class Named {
         if (!token) {
           return Error(ErrorCode::kUnauthenticated, "sign in first");
         }
-        CANDOR_ASSIGN_OR_RETURN(Principal who, service->Authenticate(*token));
+        CANDOR_ASSIGN_OR_RETURN(Principal who, service->staff().Authenticate(*token));
         if (req.method != "GET" && req.method != "HEAD") {
           auto csrf = req.headers.Get("X-CSRF-Token");
           // Compared in constant time (security review L2): hashing both first makes the

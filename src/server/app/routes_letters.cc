@@ -25,10 +25,11 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         }
         if (after > static_cast<std::uint64_t>(INT64_MAX))
           return InvalidArgument("'after' is too large");
-        if (limit > static_cast<std::uint64_t>(Service::kMaxLettersPage))
+        if (limit > static_cast<std::uint64_t>(LetterService::kMaxLettersPage))
           limit = 0;  // refused below, with the range
-        CANDOR_ASSIGN_OR_RETURN(auto page, s->ListLettersPage(static_cast<std::int64_t>(after),
-                                                              static_cast<std::int64_t>(limit)));
+        CANDOR_ASSIGN_OR_RETURN(auto page,
+                                s->letters().ListLettersPage(static_cast<std::int64_t>(after),
+                                                             static_cast<std::int64_t>(limit)));
         Json list = Json::array();
         for (const auto& v : page.letters)
           list.push_back(LetterViewToJson(v, s->config().min_ring_size));
@@ -38,14 +39,14 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/letters/{id}", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
-        CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
+        CANDOR_ASSIGN_OR_RETURN(auto v, s->letters().GetLetter(id));
         return Ok(LetterViewToJson(v, s->config().min_ring_size));
       })));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/letters/{id}/batches", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(auto id, LetterIdParam(req));
-        CANDOR_ASSIGN_OR_RETURN(auto v, s->GetLetter(id));
-        CANDOR_ASSIGN_OR_RETURN(auto batches, s->LetterBatches(id));
+        CANDOR_ASSIGN_OR_RETURN(auto v, s->letters().GetLetter(id));
+        CANDOR_ASSIGN_OR_RETURN(auto batches, s->letters().LetterBatches(id));
         Json list = Json::array();
         for (const auto& b : batches) {
           list.push_back({{"batch", b.batch},
@@ -67,7 +68,7 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         const bool given = req.QueryParam("signatures").has_value();
         CANDOR_ASSIGN_OR_RETURN(bool with, QueryFlag(req, "signatures"));
         CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
-        CANDOR_ASSIGN_OR_RETURN(Json bundle, s->LetterBundle(id, with || !given, page));
+        CANDOR_ASSIGN_OR_RETURN(Json bundle, s->letters().LetterBundle(id, with || !given, page));
         return Ok(bundle);
       }),
       Heavy()));
@@ -84,7 +85,7 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         CANDOR_ASSIGN_OR_RETURN(domain::CoSignature sig, domain::CoSignatureFromJson(sig_json));
         if (sig.letter != id)
           return InvalidArgument("the signature is for another letter than this URL names");
-        CANDOR_ASSIGN_OR_RETURN(CoSignatureReceipt r, s->SubmitCoSignature(org, sig));
+        CANDOR_ASSIGN_OR_RETURN(CoSignatureReceipt r, s->letters().SubmitCoSignature(org, sig));
         return Ok({{"receipt",
                     {{"letter", crypto::ToHex(r.letter)},
                      {"tag", crypto::ToHex(r.tag)},
@@ -107,7 +108,7 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         f.Required("tag", tag_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
         CANDOR_ASSIGN_OR_RETURN(auto tag, crypto::FixedFromHex<crypto::Point>(tag_hex, "tag"));
-        CANDOR_ASSIGN_OR_RETURN(auto states, s->CoSignatureStates(id, tag));
+        CANDOR_ASSIGN_OR_RETURN(auto states, s->letters().CoSignatureStates(id, tag));
         if (states.empty())
           return Error(ErrorCode::kNotFound, "no signature with that tag on this letter");
         Json list = Json::array();
@@ -144,8 +145,8 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         CANDOR_ASSIGN_OR_RETURN(auto digest,
                                 crypto::FixedFromHex<crypto::Digest32>(digest_hex, "ring_digest"));
         CANDOR_ASSIGN_OR_RETURN(crypto::Bytes proof, crypto::FromHex(proof_hex));
-        CANDOR_ASSIGN_OR_RETURN(
-            auto id, s->PublishLetterAsMember(letter, org, digest, window, slot, proof, scheme));
+        CANDOR_ASSIGN_OR_RETURN(auto id, s->letters().PublishLetterAsMember(
+                                             letter, org, digest, window, slot, proof, scheme));
         return Ok({{"id", crypto::ToHex(id)}}, 201);
       }),
       Heavy()));
@@ -156,12 +157,12 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
                      CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, domain::LetterFromJson(body));
-                     CANDOR_ASSIGN_OR_RETURN(auto id, s->PublishLetter(who, letter));
+                     CANDOR_ASSIGN_OR_RETURN(auto id, s->letters().PublishLetter(who, letter));
                      return Ok({{"id", crypto::ToHex(id)}}, 201);
                    })));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "GET", "/api/v1/drafts", named([s](const Request&, const Principal& who) -> Result<Response> {
-        CANDOR_ASSIGN_OR_RETURN(auto drafts, s->ListDrafts(who));
+        CANDOR_ASSIGN_OR_RETURN(auto drafts, s->letters().ListDrafts(who));
         Json list = Json::array();
         for (const auto& d : drafts) list.push_back(DraftToJson(d));
         return Ok({{"drafts", list}});
@@ -170,14 +171,14 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
       router.Named("POST", "/api/v1/drafts",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     CANDOR_ASSIGN_OR_RETURN(std::int64_t id, s->CreateDraft(who, body));
+                     CANDOR_ASSIGN_OR_RETURN(std::int64_t id, s->letters().CreateDraft(who, body));
                      return Ok({{"id", id}}, 201);
                    })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("GET", "/api/v1/drafts/{id}",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
-                     CANDOR_ASSIGN_OR_RETURN(auto d, s->GetDraft(who, id));
+                     CANDOR_ASSIGN_OR_RETURN(auto d, s->letters().GetDraft(who, id));
                      return Ok(DraftToJson(d));
                    })));
   CANDOR_RETURN_IF_ERROR(
@@ -185,21 +186,21 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     CANDOR_RETURN_IF_ERROR(s->UpdateDraft(who, id, body));
+                     CANDOR_RETURN_IF_ERROR(s->letters().UpdateDraft(who, id, body));
                      return NoContent();
                    })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("DELETE", "/api/v1/drafts/{id}",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
-                     CANDOR_RETURN_IF_ERROR(s->DeleteDraft(who, id));
+                     CANDOR_RETURN_IF_ERROR(s->letters().DeleteDraft(who, id));
                      return NoContent();
                    })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("POST", "/api/v1/drafts/{id}/publish",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DraftIdParam(req));
-                     CANDOR_ASSIGN_OR_RETURN(auto letter_id, s->PublishDraft(who, id));
+                     CANDOR_ASSIGN_OR_RETURN(auto letter_id, s->letters().PublishDraft(who, id));
                      return Ok({{"id", crypto::ToHex(letter_id)}}, 201);
                    })));
   return Status::Ok();

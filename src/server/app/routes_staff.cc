@@ -23,10 +23,10 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
           f.Required("password", password);
           f.Optional("totp", totp);
           CANDOR_RETURN_IF_ERROR(f.Finish());
-          CANDOR_ASSIGN_OR_RETURN(LoginResult login, s->Login(org, username, password, totp,
-                                                              req.peer_address.value_or("")));
-          Response r = Ok({{"account", AccountToJson(login.principal.account, org)},
-                           {"csrf_token", login.principal.csrf_token}});
+          CANDOR_ASSIGN_OR_RETURN(
+              LoginResult login,
+              s->staff().Login(org, username, password, totp, req.peer_address.value_or("")));
+          Response r = Ok(SessionToJson(login.principal));
           CANDOR_ASSIGN_OR_RETURN(std::string cookie,
                                   http::BuildSetCookie(req, SessionCookieName(req),
                                                        login.session_token, std::chrono::hours(8)));
@@ -37,37 +37,36 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
       Heavy()));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "GET", "/api/v1/session", named([](const Request&, const Principal& who) -> Result<Response> {
-        return Ok({{"account", AccountToJson(who.account, who.organization_slug)},
-                   {"csrf_token", who.csrf_token}});
+        return Ok(SessionToJson(who));
       })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("DELETE", "/api/v1/session",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_RETURN_IF_ERROR(s->Logout(who));
+                     CANDOR_RETURN_IF_ERROR(s->staff().Logout(who));
                      return SignedOut(req);
                    })));
   // Sign out everywhere: every session of the account ends, on every device (security review L2).
   CANDOR_RETURN_IF_ERROR(
       router.Named("DELETE", "/api/v1/sessions",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_RETURN_IF_ERROR(s->LogoutEverywhere(who));
+                     CANDOR_RETURN_IF_ERROR(s->staff().LogoutEverywhere(who));
                      return SignedOut(req);
                    })));
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("POST", "/api/v1/session/totp",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     std::string password;
-                     const PasswordCopies wipe(body, password);
-                     std::optional<std::string> code;
-                     domain::FieldReader f(body, "the request");
-                     f.Required("password", password);
-                     f.Optional("code", code);
-                     CANDOR_RETURN_IF_ERROR(f.Finish());
-                     CANDOR_ASSIGN_OR_RETURN(auto secret, s->BeginTotp(who, password, code));
-                     return Ok({{"secret", secret.first}, {"otpauth_uri", secret.second}});
-                   }),
-                   Heavy()));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "POST", "/api/v1/session/totp",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::string password;
+        const PasswordCopies wipe(body, password);
+        std::optional<std::string> code;
+        domain::FieldReader f(body, "the request");
+        f.Required("password", password);
+        f.Optional("code", code);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(auto secret, s->staff().BeginTotp(who, password, code));
+        return Ok({{"secret", secret.first}, {"otpauth_uri", secret.second}});
+      }),
+      Heavy()));
   CANDOR_RETURN_IF_ERROR(
       router.Named("POST", "/api/v1/session/totp/confirm",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
@@ -76,7 +75,7 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
                      domain::FieldReader f(body, "the request");
                      f.Required("code", code);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
-                     CANDOR_RETURN_IF_ERROR(s->ConfirmTotp(who, code));
+                     CANDOR_RETURN_IF_ERROR(s->staff().ConfirmTotp(who, code));
                      return NoContent();
                    })));
 
@@ -93,19 +92,19 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
         f.Optional("count", count);
         CANDOR_RETURN_IF_ERROR(f.Finish());
         if (count) {  // several at once: {"invitations": [...]}
-          CANDOR_ASSIGN_OR_RETURN(auto many, s->IssueInvitations(who, slug, hours, *count));
+          CANDOR_ASSIGN_OR_RETURN(auto many, s->staff().IssueInvitations(who, slug, hours, *count));
           return Ok({{"invitations", many.first}, {"expires_at_ms", many.second}}, 201);
         }
-        CANDOR_ASSIGN_OR_RETURN(auto inv, s->IssueInvitation(who, slug, hours));
+        CANDOR_ASSIGN_OR_RETURN(auto inv, s->staff().IssueInvitation(who, slug, hours));
         return Ok({{"invitation", inv.first}, {"expires_at_ms", inv.second}}, 201);
       })));
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("GET", "/api/v1/orgs/{slug}/invitations",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(std::int64_t open, s->CountOpenInvitations(who, slug));
-                     return Ok({{"open", open}});
-                   })));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "GET", "/api/v1/orgs/{slug}/invitations",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t open, s->staff().CountOpenInvitations(who, slug));
+        return Ok({{"open", open}});
+      })));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "POST", "/api/v1/orgs/{slug}/roster/remove",
       named([s](const Request& req, const Principal& who) -> Result<Response> {
@@ -125,91 +124,90 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
       router.Named("GET", "/api/v1/orgs/{slug}/accounts",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(auto accounts, s->ListAccounts(who, slug));
+                     CANDOR_ASSIGN_OR_RETURN(auto accounts, s->staff().ListAccounts(who, slug));
                      Json list = Json::array();
                      for (const auto& a : accounts) list.push_back(AccountToJson(a, slug));
                      return Ok({{"accounts", list}});
                    })));
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("POST", "/api/v1/orgs/{slug}/accounts",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     std::string username, password;
-                     const PasswordCopies wipe(body, password);
-                     std::vector<std::string> role_names;
-                     domain::FieldReader f(body, "the request");
-                     f.Required("username", username);
-                     f.Required("password", password);
-                     f.Required("roles", role_names);
-                     CANDOR_RETURN_IF_ERROR(f.Finish());
-                     CANDOR_ASSIGN_OR_RETURN(std::uint32_t roles, RolesFromJson(role_names));
-                     CANDOR_ASSIGN_OR_RETURN(std::int64_t id,
-                                             s->AddAccount(who, slug, username, password, roles));
-                     return Ok({{"id", id}}, 201);
-                   }),
-                   Heavy()));
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("PATCH", "/api/v1/orgs/{slug}/accounts/{id}",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(std::int64_t id, PathId(req, "id", "an account id"));
-                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     std::optional<std::vector<std::string>> role_names;
-                     std::optional<bool> disabled;
-                     domain::FieldReader f(body, "the request");
-                     f.Optional("roles", role_names);
-                     f.Optional("disabled", disabled);
-                     CANDOR_RETURN_IF_ERROR(f.Finish());
-                     std::optional<std::uint32_t> roles;
-                     if (role_names) {
-                       CANDOR_ASSIGN_OR_RETURN(roles, RolesFromJson(*role_names));
-                     }
-                     CANDOR_RETURN_IF_ERROR(s->UpdateAccount(who, slug, id, roles, disabled));
-                     return NoContent();
-                   })));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "POST", "/api/v1/orgs/{slug}/accounts",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::string username, password;
+        const PasswordCopies wipe(body, password);
+        std::vector<std::string> role_names;
+        domain::FieldReader f(body, "the request");
+        f.Required("username", username);
+        f.Required("password", password);
+        f.Required("roles", role_names);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(std::uint32_t roles, RolesFromJson(role_names));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t id,
+                                s->staff().AddAccount(who, slug, username, password, roles));
+        return Ok({{"id", id}}, 201);
+      }),
+      Heavy()));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "PATCH", "/api/v1/orgs/{slug}/accounts/{id}",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t id, PathId(req, "id", "an account id"));
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::optional<std::vector<std::string>> role_names;
+        std::optional<bool> disabled;
+        domain::FieldReader f(body, "the request");
+        f.Optional("roles", role_names);
+        f.Optional("disabled", disabled);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        std::optional<std::uint32_t> roles;
+        if (role_names) {
+          CANDOR_ASSIGN_OR_RETURN(roles, RolesFromJson(*role_names));
+        }
+        CANDOR_RETURN_IF_ERROR(s->staff().UpdateAccount(who, slug, id, roles, disabled));
+        return NoContent();
+      })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("PUT", "/api/v1/orgs/{slug}/settings",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
                      CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     CANDOR_RETURN_IF_ERROR(s->UpdateSettings(who, slug, body.dump()));
+                     CANDOR_RETURN_IF_ERROR(s->staff().UpdateSettings(who, slug, body.dump()));
                      return NoContent();
                    })));
   CANDOR_RETURN_IF_ERROR(
       router.Named("GET", "/api/v1/orgs/{slug}/holidays",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(auto holidays, s->ListHolidays(who, slug));
+                     CANDOR_ASSIGN_OR_RETURN(auto holidays, s->staff().ListHolidays(who, slug));
                      Json list = Json::array();
                      for (const auto& h : holidays)
                        list.push_back({{"date", h.date}, {"name", h.name}});
                      return Ok({{"holidays", list}});
                    })));
-  CANDOR_RETURN_IF_ERROR(
-      router.Named("PUT", "/api/v1/orgs/{slug}/holidays",
-                   named([s](const Request& req, const Principal& who) -> Result<Response> {
-                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-                     Json list;
-                     domain::FieldReader f(body, "the request");
-                     f.Required("holidays", list);
-                     CANDOR_RETURN_IF_ERROR(f.Finish());
-                     if (!list.is_array()) return InvalidArgument("'holidays' must be an array");
-                     std::vector<store::HolidayRecord> holidays;
-                     for (const auto& h : list) {
-                       if (!h.is_object())
-                         return InvalidArgument("each holiday is an object {date, name}");
-                       std::string date, name;
-                       domain::FieldReader hf(h, "a holiday");
-                       hf.Required("date", date);
-                       hf.Required("name", name);
-                       CANDOR_RETURN_IF_ERROR(hf.Finish());
-                       holidays.push_back(store::HolidayRecord{0, date, name});
-                     }
-                     CANDOR_RETURN_IF_ERROR(s->ReplaceHolidays(who, slug, std::move(holidays)));
-                     return NoContent();
-                   })));
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "PUT", "/api/v1/orgs/{slug}/holidays",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        Json list;
+        domain::FieldReader f(body, "the request");
+        f.Required("holidays", list);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        if (!list.is_array()) return InvalidArgument("'holidays' must be an array");
+        std::vector<store::HolidayRecord> holidays;
+        for (const auto& h : list) {
+          if (!h.is_object()) return InvalidArgument("each holiday is an object {date, name}");
+          std::string date, name;
+          domain::FieldReader hf(h, "a holiday");
+          hf.Required("date", date);
+          hf.Required("name", name);
+          CANDOR_RETURN_IF_ERROR(hf.Finish());
+          holidays.push_back(store::HolidayRecord{0, date, name});
+        }
+        CANDOR_RETURN_IF_ERROR(s->staff().ReplaceHolidays(who, slug, std::move(holidays)));
+        return NoContent();
+      })));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "PUT", "/api/v1/orgs/{slug}/reviewer-key",
       named([s](const Request& req, const Principal& who) -> Result<Response> {
@@ -224,7 +222,7 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
             auto key, crypto::FixedFromHex<crypto::BoxPublicKey>(key_hex, "reply_public"));
         CANDOR_ASSIGN_OR_RETURN(auto proof,
                                 crypto::FixedFromHex<crypto::Digest32>(proof_hex, "proof"));
-        CANDOR_RETURN_IF_ERROR(s->SetReviewerKey(who, slug, key, proof));
+        CANDOR_RETURN_IF_ERROR(s->staff().SetReviewerKey(who, slug, key, proof));
         return NoContent();
       })));
   // What a reviewer's client proves possession of its key to (docs/API.md, "Reviewer keys").
@@ -232,9 +230,8 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
       router.Named("GET", "/api/v1/orgs/{slug}/reviewer-key/challenge",
                    named([s](const Request& req, const Principal& who) -> Result<Response> {
                      CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-                     CANDOR_ASSIGN_OR_RETURN(auto c, s->ReviewerKeyChallengeFor(who, slug));
-                     return Ok({{"server_public", crypto::ToHex(c.server_public)},
-                                {"account_id", c.account_id}});
+                     CANDOR_ASSIGN_OR_RETURN(auto c, s->staff().ReviewerKeyChallengeFor(who, slug));
+                     return Ok(ReviewerKeyChallengeToJson(c));
                    })));
   return Status::Ok();
 }

@@ -221,4 +221,81 @@ Result<CableQuotaView> QuotaFromJson(const Json& j, std::uint64_t max_slots) {
   return q;
 }
 
+Result<crypto::Bytes> HexField(const std::string& hex, const char* field) {
+  auto b = crypto::FromHex(hex);
+  if (!b.ok()) return InvalidArgument(std::string("'") + field + "' is not valid hex");
+  return b;
+}
+
+Result<CableSubmission> CableSubmissionFromJson(const Json& body) {
+  Json header;
+  std::string envelope, signature, quota_signature;
+  std::uint64_t slot = 0;
+  std::optional<std::string> author_signature;
+  domain::FieldReader f(body, "the request");
+  f.Required("header", header);
+  f.Required("envelope", envelope);
+  f.Required("signature", signature);
+  f.Required("quota_slot", slot);
+  f.Required("quota_signature", quota_signature);
+  f.Optional("author_signature", author_signature);
+  CANDOR_RETURN_IF_ERROR(f.Finish());
+  CableSubmission sub;
+  CANDOR_ASSIGN_OR_RETURN(sub.header, domain::CableHeaderFromJson(header));
+  CANDOR_ASSIGN_OR_RETURN(sub.envelope, HexField(envelope, "envelope"));
+  CANDOR_ASSIGN_OR_RETURN(sub.signature, HexField(signature, "signature"));
+  sub.quota_slot = slot;
+  CANDOR_ASSIGN_OR_RETURN(sub.quota_signature, HexField(quota_signature, "quota_signature"));
+  if (author_signature) {
+    CANDOR_ASSIGN_OR_RETURN(sub.author_signature, crypto::FixedFromHex<crypto::Signature64>(
+                                                      *author_signature, "author_signature"));
+  }
+  return sub;
+}
+
+Json NotificationsToJson(const std::vector<store::NotificationRecord>& list) {
+  Json out = Json::array();
+  for (const auto& n : list) {
+    out.push_back({{"id", n.id},
+                   {"cable_id", crypto::ToHex(crypto::ByteSpan(n.cable_id))},
+                   {"kind", n.kind},
+                   {"deadline", domain::FormatDate(domain::CivilFromDays(n.deadline_day))},
+                   {"days_before", n.days_before},
+                   {"created_at_ms", n.created_at_ms},
+                   {"delivered", n.delivered}});
+  }
+  return Json{{"notifications", std::move(out)}};
+}
+
+Result<std::vector<store::NotificationRecord>> NotificationsFromJson(const Json& j) {
+  domain::FieldReader r(j, "the notifications", {"notifications"});
+  CANDOR_RETURN_IF_ERROR(r.Shape());
+  CANDOR_ASSIGN_OR_RETURN(const Json* list, r.Value("notifications"));
+  if (!list->is_array()) return InvalidArgument("'notifications' must be a list");
+  std::vector<store::NotificationRecord> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    domain::FieldReader n(
+        (*list)[i], "notification " + std::to_string(i),
+        {"id", "cable_id", "kind", "deadline", "days_before", "created_at_ms", "delivered"});
+    CANDOR_RETURN_IF_ERROR(n.Shape());
+    store::NotificationRecord rec;
+    CANDOR_ASSIGN_OR_RETURN(rec.id, n.Int("id"));
+    CANDOR_ASSIGN_OR_RETURN(auto id, n.Fixed<domain::CableId>("cable_id"));
+    rec.cable_id.assign(id.begin(), id.end());
+    CANDOR_ASSIGN_OR_RETURN(rec.kind, n.String("kind"));
+    if (rec.kind != "acknowledge-due" && rec.kind != "answer-due" &&
+        rec.kind != "acknowledge-overdue" && rec.kind != "answer-overdue") {
+      return InvalidArgument("'kind' of " + n.what() + " is not a kind of notification");
+    }
+    CANDOR_ASSIGN_OR_RETURN(std::string deadline, n.String("deadline"));
+    CANDOR_ASSIGN_OR_RETURN(domain::Date date, domain::ParseDate(deadline));
+    rec.deadline_day = domain::DaysFromCivil(date);
+    CANDOR_ASSIGN_OR_RETURN(rec.days_before, n.Int("days_before"));
+    CANDOR_ASSIGN_OR_RETURN(rec.created_at_ms, n.Int("created_at_ms"));
+    CANDOR_ASSIGN_OR_RETURN(rec.delivered, n.Bool("delivered"));
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
 }  // namespace candor::app::api

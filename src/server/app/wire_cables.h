@@ -18,6 +18,17 @@ Json QuotaToJson(const CableQuotaView& q);
 Json KeysToJson(const std::vector<crypto::BoxPublicKey>& keys);
 Result<std::vector<crypto::BoxPublicKey>> KeysFromJson(const Json& j, const char* field);
 Json CableViewToJson(const CableView& v);
+// GET …/notifications: {"notifications": [{"id", "cable_id", "kind", "deadline", "days_before",
+// "created_at_ms", "delivered"}]}, and its reader for the command line (strict; a kind other
+// than the four the server makes is refused).
+Json NotificationsToJson(const std::vector<store::NotificationRecord>& list);
+Result<std::vector<store::NotificationRecord>> NotificationsFromJson(const Json& j);
+// Bytes of any length from a request's lowercase hex field (kInvalidArgument naming it).
+Result<crypto::Bytes> HexField(const std::string& hex, const char* field);
+// The body of POST /api/v1/cables, as the author's client sends it (cli::SealCable's
+// `request`): every field typed and checked, strictly (domain::FieldReader, "the request").
+// Refused with kInvalidArgument naming the field; the signatures are checked by SubmitCable.
+Result<CableSubmission> CableSubmissionFromJson(const Json& body);
 
 // The reverse, for the command line reading a server's answer (POST /cables, /cables/status,
 // the reviewers' view and inbox): every field typed and checked, strictly (domain::FieldReader).

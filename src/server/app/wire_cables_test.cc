@@ -108,3 +108,44 @@ TEST(WireCables, AViewThatContradictsItselfOrHasAnotherShapeIsRefused) {
 
 }  // namespace
 }  // namespace candor::app::api
+
+namespace candor::app::api {
+namespace {
+
+TEST(WireCables, NotificationsReadBackAndAnUnknownKindOrWrongTypeIsRefused) {
+  store::NotificationRecord n;
+  n.id = 42;
+  n.cable_id = store::Blob(32, 0xab);
+  n.kind = "answer-overdue";
+  n.deadline_day = domain::DaysFromCivil(*domain::ParseDate("2026-12-07"));
+  n.days_before = 0;
+  n.created_at_ms = 1'790'000'000'000;
+  n.delivered = true;
+  const Json wire = Json::parse(NotificationsToJson({n}).dump());
+  auto read = NotificationsFromJson(wire);
+  ASSERT_TRUE(read.ok()) << read.error().message();
+  const auto& back = *read;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].id, 42);
+  EXPECT_EQ(back[0].cable_id, n.cable_id);
+  EXPECT_EQ(back[0].kind, n.kind);
+  EXPECT_EQ(back[0].deadline_day, n.deadline_day);
+  EXPECT_EQ(back[0].created_at_ms, n.created_at_ms);
+  EXPECT_TRUE(back[0].delivered);
+
+  Json kind = wire;
+  kind["notifications"][0]["kind"] = "cable-content";
+  EXPECT_FALSE(NotificationsFromJson(kind).ok());
+  Json type = wire;
+  type["notifications"][0]["kind"] = 7;
+  EXPECT_EQ(NotificationsFromJson(type).error().message(),
+            "'kind' in notification 0 must be a string");
+  Json extra = wire;
+  extra["notifications"][0]["subject"] = "leaked";
+  EXPECT_FALSE(NotificationsFromJson(extra).ok());
+  EXPECT_FALSE(NotificationsFromJson(Json::array()).ok());
+  EXPECT_FALSE(NotificationsFromJson(Json{{"notifications", 1}}).ok());
+}
+
+}  // namespace
+}  // namespace candor::app::api

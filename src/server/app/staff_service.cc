@@ -1,17 +1,27 @@
-// Service: named accounts and sessions (passwords, throttling, TOTP, CSRF tokens).
+// StaffService: named accounts and sessions (passwords, throttling, TOTP, CSRF tokens),
+// invitations, accounts, settings, holidays and reviewer keys.
+#include "server/app/staff_service.h"
+
 #include <sodium.h>
 
 #include <charconv>
+#include <thread>
 
 #include "crypto/at_rest.h"
 #include "crypto/password.h"
 #include "crypto/receipt.h"
 #include "crypto/totp.h"
 #include "crypto/transcript.h"
-#include "server/app/service.h"
+#include "domain/invitation.h"
+#include "domain/policy.h"
+#include "server/app/service_internal.h"
 
 namespace candor::app {
 namespace {
+
+using internal::ToBlob;
+
+Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
 
 constexpr std::uint32_t kAllRoles =
     store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer;
@@ -81,15 +91,27 @@ Error WrongCredentials() {
 
 }  // namespace
 
-Result<std::int64_t> Service::CreateAccount(const std::string& organization_slug,
-                                            const std::string& username,
-                                            const std::string& password, std::uint32_t roles) {
+StaffService::StaffService(ServiceCore& core)
+    : core_(core),
+      store_(core.store()),
+      clock_(core.clock()),
+      config_(core.config()),
+      password_gate_(config_.password_slots != 0
+                         ? config_.password_slots
+                         : std::max<std::size_t>(2, std::thread::hardware_concurrency() > 1
+                                                        ? std::thread::hardware_concurrency() - 1
+                                                        : 1),
+                     std::max<std::size_t>(1, config_.password_slots_per_source)) {}
+
+Result<std::int64_t> StaffService::CreateAccount(const std::string& organization_slug,
+                                                 const std::string& username,
+                                                 const std::string& password, std::uint32_t roles) {
   CANDOR_RETURN_IF_ERROR(CheckUsername(username));
   CANDOR_RETURN_IF_ERROR(crypto::CheckPasswordPolicy(password));
   if (roles == 0 || (roles & ~kAllRoles) != 0) return InvalidArgument("unknown or missing roles");
   CANDOR_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, config_.password_cost));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, organization_slug));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, organization_slug));
   store::AccountRecord account;
   account.organization_id = org.id;
   account.username = username;
@@ -106,10 +128,10 @@ Result<std::int64_t> Service::CreateAccount(const std::string& organization_slug
   return *id;
 }
 
-Result<LoginResult> Service::Login(const std::string& organization_slug,
-                                   const std::string& username, const std::string& password,
-                                   const std::optional<std::string>& totp,
-                                   std::string_view source) {
+Result<LoginResult> StaffService::Login(const std::string& organization_slug,
+                                        const std::string& username, const std::string& password,
+                                        const std::optional<std::string>& totp,
+                                        std::string_view source) {
   const std::int64_t now = clock_.NowMs();
   // A name no account can have is refused before anything is read, hashed or stored: each
   // new name used to add a throttle row of up to a megabyte (security review M5).
@@ -156,14 +178,15 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
     } else {
       CANDOR_ASSIGN_OR_RETURN(auto last, LastTotpStep(*tx, account->id));
       CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key,
-                              OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+                              OpenTotpSecret(core_.totp_key(), account->id, *account->totp_secret));
       auto step = crypto::VerifyTotp(key, *totp, static_cast<std::uint64_t>(now / 1000), last);
       good = step.ok();
       if (good) totp_step = *step;
       if (good && account->totp_secret->size() == crypto::TotpSecret::kSize) {
-        std::lock_guard<std::mutex> lock(rng_mu_);
-        account->totp_secret =
-            crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), key, rng_);
+        account->totp_secret = core_.WithRng([&](crypto::Rng& rng) {
+          return crypto::SealAtRest(core_.totp_key(), crypto::AsBytes(TotpAd(account->id)), key,
+                                    rng);
+        });
         resealed = true;
       }
       crypto::Wipe(key);
@@ -203,11 +226,10 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   if (resealed) CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   std::array<std::uint8_t, 32> token_bytes{};
   std::array<std::uint8_t, 32> csrf_bytes{};
-  {
-    std::lock_guard<std::mutex> lock(rng_mu_);
-    rng_.Fill(token_bytes);
-    rng_.Fill(csrf_bytes);
-  }
+  core_.WithRng([&](crypto::Rng& rng) {
+    rng.Fill(token_bytes);
+    rng.Fill(csrf_bytes);
+  });
   LoginResult result;
   result.session_token = crypto::ToHex(crypto::ByteSpan(token_bytes));
   sodium_memzero(token_bytes.data(), token_bytes.size());
@@ -224,7 +246,7 @@ Result<LoginResult> Service::Login(const std::string& organization_slug,
   return result;
 }
 
-Result<Principal> Service::Authenticate(std::string_view session_token) {
+Result<Principal> StaffService::Authenticate(std::string_view session_token) {
   auto unauthenticated = [] {
     return Error(ErrorCode::kUnauthenticated, "you are not signed in, or your session has expired");
   };
@@ -241,19 +263,19 @@ Result<Principal> Service::Authenticate(std::string_view session_token) {
   return Principal{*account, org->slug, session->csrf_token, session->token_hash};
 }
 
-Status Service::LogoutEverywhere(const Principal& who) {
+Status StaffService::LogoutEverywhere(const Principal& who) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_RETURN_IF_ERROR(tx->DeleteSessionsOfAccount(who.account.id));
   return tx->Commit();
 }
 
-Status Service::Logout(const Principal& who) {
+Status StaffService::Logout(const Principal& who) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_RETURN_IF_ERROR(tx->DeleteSession(who.token_hash));
   return tx->Commit();
 }
 
-Result<std::pair<std::string, std::string>> Service::BeginTotp(
+Result<std::pair<std::string, std::string>> StaffService::BeginTotp(
     const Principal& who, const std::string& password,
     const std::optional<std::string>& current_code) {
   // A session alone may not enrol or replace the second factor: a stolen session cookie would
@@ -271,7 +293,7 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(
     if (!current_code)
       return Error(ErrorCode::kUnauthenticated, "give the code your device shows now, too");
     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes key,
-                            OpenTotpSecret(totp_key_, account->id, *account->totp_secret));
+                            OpenTotpSecret(core_.totp_key(), account->id, *account->totp_secret));
     auto step = crypto::VerifyTotp(key, *current_code,
                                    static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
     crypto::Wipe(key);
@@ -279,12 +301,11 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(
   }
   crypto::TotpSecret secret;
   crypto::Bytes sealed;
-  {
-    std::lock_guard<std::mutex> lock(rng_mu_);
-    secret = crypto::NewTotpSecret(rng_);
-    sealed = crypto::SealAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)),
-                                secret.span(), rng_);
-  }
+  core_.WithRng([&](crypto::Rng& rng) {
+    secret = crypto::NewTotpSecret(rng);
+    sealed = crypto::SealAtRest(
+        core_.totp_key(), crypto::AsBytes("pending/" + TotpAd(who.account.id)), secret.span(), rng);
+  });
   std::string base32 = crypto::Base32Encode(secret.span());
   CANDOR_ASSIGN_OR_RETURN(
       std::string uri,
@@ -297,7 +318,7 @@ Result<std::pair<std::string, std::string>> Service::BeginTotp(
   return std::make_pair(base32, uri);
 }
 
-Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
+Status StaffService::ConfirmTotp(const Principal& who, const std::string& code) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto pending,
                           tx->GetSetting("totp-pending/" + std::to_string(who.account.id)));
@@ -307,8 +328,8 @@ Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
   auto sealed = crypto::FromHex(*pending);
   if (!sealed.ok())
     return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
-  auto opened =
-      crypto::OpenAtRest(totp_key_, crypto::AsBytes("pending/" + TotpAd(who.account.id)), *sealed);
+  auto opened = crypto::OpenAtRest(core_.totp_key(),
+                                   crypto::AsBytes("pending/" + TotpAd(who.account.id)), *sealed);
   if (!opened.ok() || opened->size() != crypto::TotpSecret::kSize) {
     return Error(ErrorCode::kFailedPrecondition, "start setting up the second factor again");
   }
@@ -320,16 +341,186 @@ Status Service::ConfirmTotp(const Principal& who, const std::string& code) {
   }
   CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
   if (!account) return Error(ErrorCode::kNotFound, "the account no longer exists");
-  {
-    std::lock_guard<std::mutex> lock(rng_mu_);
-    account->totp_secret =
-        crypto::SealAtRest(totp_key_, crypto::AsBytes(TotpAd(account->id)), *opened, rng_);
-  }
+  account->totp_secret = core_.WithRng([&](crypto::Rng& rng) {
+    return crypto::SealAtRest(core_.totp_key(), crypto::AsBytes(TotpAd(account->id)), *opened, rng);
+  });
   crypto::Wipe(*opened);
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
   CANDOR_RETURN_IF_ERROR(
       tx->PutSetting("totp-last-step/" + std::to_string(who.account.id), std::to_string(*step)));
+  return tx->Commit();
+}
+
+Result<std::pair<std::string, std::int64_t>> StaffService::IssueInvitation(
+    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours) {
+  CANDOR_ASSIGN_OR_RETURN(auto issued, IssueInvitations(who, slug, hours, 1));
+  return std::make_pair(std::move(issued.first.front()), issued.second);
+}
+
+Result<std::pair<std::vector<std::string>, std::int64_t>> StaffService::IssueInvitations(
+    const Principal& who, std::string_view slug, std::optional<std::int64_t> hours,
+    std::int64_t count) {
+  std::int64_t h = hours.value_or(config_.invitation_default_hours);
+  if (h < 1 || h > config_.invitation_max_hours) {
+    return InvalidArgument("an invitation is valid for 1 to " +
+                           std::to_string(config_.invitation_max_hours) + " hours");
+  }
+  if (count < 1 || count > kMaxInvitationsAtOnce) {
+    return InvalidArgument("ask for 1 to " + std::to_string(kMaxInvitationsAtOnce) +
+                           " invitations at once");
+  }
+  std::vector<std::string> codes;
+  std::vector<crypto::Digest32> hashes;
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::string code =
+        core_.WithRng([](crypto::Rng& rng) { return domain::NewInvitationCode(rng); });
+    CANDOR_ASSIGN_OR_RETURN(std::string normalized, domain::NormalizeInvitationCode(code));
+    hashes.push_back(domain::InvitationCodeHash(normalized));
+    codes.push_back(std::move(code));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
+  std::int64_t expires = clock_.NowMs() + h * 3'600'000;
+  for (const auto& hash : hashes) {
+    CANDOR_RETURN_IF_ERROR(tx->InsertInvitation(
+        store::InvitationRecord{ToBlob(hash.span()), org.id, who.account.id, expires, false}));
+  }
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return std::make_pair(std::move(codes), expires);
+}
+
+Result<std::int64_t> StaffService::CountOpenInvitations(const Principal& who,
+                                                        std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleEnrollmentOfficer));
+  return tx->CountOpenInvitations(org.id, clock_.NowMs());
+}
+
+Result<std::vector<store::AccountRecord>> StaffService::ListAccounts(const Principal& who,
+                                                                     std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  return tx->ListAccounts(org.id);
+}
+
+Result<std::int64_t> StaffService::AddAccount(const Principal& who, std::string_view slug,
+                                              const std::string& username,
+                                              const std::string& password, std::uint32_t roles) {
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_RETURN_IF_ERROR(core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  }
+  return CreateAccount(std::string(slug), username, password, roles);
+}
+
+Status StaffService::UpdateAccount(const Principal& who, std::string_view slug,
+                                   std::int64_t account_id, std::optional<std::uint32_t> roles,
+                                   std::optional<bool> disabled) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(account_id));
+  if (!account || account->organization_id != org.id) return NotFound("no such account");
+  if (account->id == who.account.id &&
+      ((roles && !(*roles & store::kRoleAdministrator)) || disabled.value_or(false))) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "you cannot remove your own administrator role or disable yourself");
+  }
+  const store::AccountRecord before = *account;
+  if (roles) account->roles = *roles;
+  if (disabled) account->disabled = *disabled;
+  CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  // Whether it still receives cables is public: authors' clients seal to the logged reviewers.
+  CANDOR_RETURN_IF_ERROR(core_.LogReviewerChange(*tx, org, before, *account));
+  return tx->Commit();
+}
+
+Status StaffService::UpdateSettings(const Principal& who, std::string_view slug,
+                                    const std::string& settings_json) {
+  // Authorization before validation: someone without the right learns nothing from errors.
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, domain::OrganizationSettingsFromJsonText(settings_json));
+  std::string canonical = domain::OrganizationSettingsToJsonText(settings);
+  CANDOR_RETURN_IF_ERROR(tx->UpdateOrganizationPolicy(org.id, canonical));
+  CANDOR_RETURN_IF_ERROR(core_.Log(
+      *tx, domain::EncodeLogEntry(domain::OrganizationSettingsEvent{org.slug, settings})));
+  return tx->Commit();
+}
+
+Result<std::vector<store::HolidayRecord>> StaffService::ListHolidays(const Principal& who,
+                                                                     std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, 0));
+  return tx->ListHolidays(org.id);
+}
+
+Status StaffService::ReplaceHolidays(const Principal& who, std::string_view slug,
+                                     std::vector<store::HolidayRecord> holidays) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  if (holidays.size() > 1000) return InvalidArgument("at most 1000 holidays");
+  for (auto& h : holidays) {
+    CANDOR_ASSIGN_OR_RETURN(domain::Date d, domain::ParseDate(h.date));
+    h.date = domain::FormatDate(d);
+    CANDOR_RETURN_IF_ERROR(
+        domain::ValidateText(h.name, "the name of the holiday on " + h.date, 200));
+  }
+  for (auto& h : holidays) h.organization_id = org.id;
+  CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(org.id, holidays));
+  return tx->Commit();
+}
+
+Result<StaffService::ReviewerKeyChallenge> StaffService::ReviewerKeyChallengeFor(
+    const Principal& who, std::string_view slug) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
+  (void)org;
+  return ReviewerKeyChallenge{core_.reviewer_proof_key().public_key, who.account.id};
+}
+
+Status StaffService::SetReviewerKey(const Principal& who, std::string_view slug,
+                                    const crypto::BoxPublicKey& key,
+                                    const crypto::Digest32& proof) {
+  {
+    // Who may, first: another organization's staff learn nothing from the checks below.
+    CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
+    (void)org;
+  }
+  if (!crypto::IsValidBoxPublicKey(key)) {
+    return InvalidArgument(
+        "the reviewer key is not a valid X25519 key (a non-canonical encoding, or a small-order "
+        "point no envelope could be opened with)");
+  }
+  // The proof needs no lock: it depends only on the key, the organization and the account.
+  const crypto::Bytes context =
+      domain::ReviewerKeyProofContext(slug, static_cast<std::uint64_t>(who.account.id));
+  if (Status s = crypto::VerifyBoxKeyPossession(context, key, core_.reviewer_proof_key(), proof);
+      !s.ok()) {
+    return Error(ErrorCode::kVerificationFailed,
+                 "the proof that you hold this key's secret does not verify: register the key from "
+                 "the client that "
+                 "holds it");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(who.account.id));
+  if (!account) return NotFound("no such account");
+  CANDOR_ASSIGN_OR_RETURN(auto accounts, tx->ListAccounts(org.id));
+  for (const auto& other : accounts) {
+    if (other.id != account->id && other.reviewer_box_public &&
+        *other.reviewer_box_public == ToBlob(key.span())) {
+      return InvalidArgument(
+          "another reviewer of this organization has registered this key: each reviewer needs a "
+          "key of their own");
+    }
+  }
+  const store::AccountRecord before = *account;
+  account->reviewer_box_public = ToBlob(key.span());
+  CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  // A "reviewer" entry with the account's username: what authors' clients seal to and show.
+  CANDOR_RETURN_IF_ERROR(core_.LogReviewerChange(*tx, org, before, *account));
   return tx->Commit();
 }
 

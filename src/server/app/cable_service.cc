@@ -1,4 +1,4 @@
-// Service: dissent cables — submission, batched publication, the reviewers' inbox and actions,
+// CableService: dissent cables — submission, batched publication, the reviewers' inbox and actions,
 // the author's view with the receipt, counts, reminders and retention.
 //
 // Privacy: the server never sees a cable's plaintext, and for an anonymous cable nothing that
@@ -6,6 +6,8 @@
 // goes out with the next randomly timed batch, in a random order with the others, and
 // reviewers see it only from then on, so neither the log nor the inbox tells when it was sent.
 // Reviewers' actions are named and carry their account and time.
+#include "server/app/cable_service.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -15,7 +17,6 @@
 #include "crypto/receipt.h"
 #include "domain/log_entry.h"
 #include "server/app/log_writer.h"
-#include "server/app/service.h"
 #include "server/app/service_internal.h"
 
 namespace candor::app {
@@ -167,53 +168,22 @@ Error SignatureError(const Error& e, const char* which) {
 
 }  // namespace
 
-Result<std::vector<CableRecipient>> Service::RecipientsIn(store::Transaction& tx,
-                                                          std::int64_t org_id) {
-  CANDOR_ASSIGN_OR_RETURN(auto accounts, tx.ListAccounts(org_id));
-  std::vector<CableRecipient> out;
-  for (const auto& a : accounts) {
-    if (!internal::ReceivesCables(a)) continue;
-    auto key = crypto::FixedFromBytes<crypto::BoxPublicKey>(*a.reviewer_box_public, "reviewer key");
-    if (!key.ok()) return Error(ErrorCode::kCorrupt, "a stored reviewer key is damaged");
-    out.push_back({a.id, *key});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.account_id < b.account_id; });
-  return out;
-}
-
-Result<std::vector<CableRecipient>> Service::CableRecipients(std::string_view slug) {
+Result<std::vector<CableRecipient>> CableService::CableRecipients(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
-  return RecipientsIn(*tx, org.id);
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
+  return core_.RecipientsIn(*tx, org.id);
 }
 
-Result<CableQuotaView> QuotaViewOf(std::uint64_t window, std::int64_t window_ms,
-                                   std::uint64_t slots,
-                                   const std::vector<std::pair<std::int64_t, store::Blob>>& used) {
-  CableQuotaView v;
-  v.window = window;
-  v.window_ms = window_ms;
-  v.window_ends_ms = (static_cast<std::int64_t>(window) + 1) * window_ms;
-  v.slots = slots;
-  for (const auto& [slot, tag] : used) {
-    auto point = crypto::FixedFromBytes<crypto::Point>(tag, "tag");
-    if (!point.ok()) return Error(ErrorCode::kCorrupt, "a stored quota tag is damaged");
-    v.used.emplace_back(slot, *point);
-  }
-  return v;
-}
-
-Result<CableQuotaView> Service::CableQuota(std::string_view slug) {
+Result<CableQuotaView> CableService::CableQuota(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
   const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
   CANDOR_ASSIGN_OR_RETURN(
       auto used, tx->ListPublishedCableQuotaTags(org.id, static_cast<std::int64_t>(window)));
   return QuotaViewOf(window, config_.cable_window_ms, config_.cable_quota, used);
 }
 
-Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
+Result<CableView> CableService::SubmitCable(const CableSubmission& sub) {
   const domain::CableHeader& h = sub.header;
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(h));
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(h);
@@ -237,14 +207,14 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   }
 
   // Everything that needs the roster, read in one snapshot; verification happens outside it.
-  std::optional<ProofRing> ring;
+  std::optional<ServiceCore::ProofRing> ring;
   std::int64_t org_id = 0;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, h.organization));
+    CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, h.organization));
     org_id = org.id;
     CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
-    CANDOR_ASSIGN_OR_RETURN(auto recipients, RecipientsIn(*tx, org.id));
+    CANDOR_ASSIGN_OR_RETURN(auto recipients, core_.RecipientsIn(*tx, org.id));
     if (recipients.empty()) {
       return Error(
           ErrorCode::kFailedPrecondition,
@@ -267,7 +237,7 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
     // client that fetched just before a batch): every member writing between two batches
     // names the same version, so it neither dates the cable nor tags a fetch (security review
     // M2). A member removed since then can still write until the next epoch.
-    CANDOR_ASSIGN_OR_RETURN(auto epochs, CurrentRosterEpochs(*tx, org.id));
+    CANDOR_ASSIGN_OR_RETURN(auto epochs, core_.CurrentRosterEpochs(*tx, org.id));
     if (epochs.empty()) {
       return Error(ErrorCode::kFailedPrecondition,
                    "the roster of '" + h.organization +
@@ -281,8 +251,8 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
                        "): fetch the organization's state again and sign again (nothing was sent)");
     }
     CANDOR_ASSIGN_OR_RETURN(
-        ring, ProofRingAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version), h.scheme,
-                          h.ring_digest));
+        ring, core_.ProofRingAt(*tx, org.id, static_cast<std::int64_t>(h.roster_version), h.scheme,
+                                h.ring_digest));
     if (!ring) {
       return InvalidArgument(
           std::string(h.scheme == domain::RingScheme::kV2
@@ -362,10 +332,10 @@ Result<CableView> Service::SubmitCable(const CableSubmission& sub) {
   return view;
 }
 
-Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
+Result<std::size_t> CableService::PublishWaiting(store::Transaction& tx) {
   CANDOR_ASSIGN_OR_RETURN(auto waiting, tx.ListUnpublishedCables());
   if (waiting.empty()) return std::size_t{0};
-  Shuffle(waiting);
+  core_.Shuffle(waiting);
   for (auto& rec : waiting) {
     auto header = domain::DecodeCableHeader(rec.header);
     auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
@@ -386,15 +356,15 @@ Result<std::size_t> Service::PublishWaitingCables(store::Transaction& tx) {
   for (const auto& rec : waiting) windows.emplace(rec.organization_id, rec.quota_window);
   for (const auto& [org, window] : windows) {
     CANDOR_ASSIGN_OR_RETURN(auto tags, tx.ListCableQuotaTags(org, window));
-    Shuffle(tags);
+    core_.Shuffle(tags);
     CANDOR_RETURN_IF_ERROR(tx.RewriteCableQuotaTags(org, window, tags));
   }
   return waiting.size();
 }
 
-Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
-                                       const DeadlineContext& ctx, bool for_author,
-                                       bool with_payload) {
+Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
+                                            const DeadlineContext& ctx, bool for_author,
+                                            bool with_payload) {
   CableView v;
   auto header = domain::DecodeCableHeader(rec.header);
   auto id = crypto::FixedFromBytes<domain::CableId>(rec.id, "cable id");
@@ -462,8 +432,8 @@ Result<CableView> Service::CableViewOf(store::Transaction& tx, const store::Cabl
   return v;
 }
 
-Result<CableView> Service::CableForAuthor(const domain::CableId& id,
-                                          const crypto::Digest32& access) {
+Result<CableView> CableService::CableForAuthor(const domain::CableId& id,
+                                               const crypto::Digest32& access) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   const Error refused(
@@ -478,10 +448,10 @@ Result<CableView> Service::CableForAuthor(const domain::CableId& id,
   return CableViewOf(*tx, *rec, ctx, /*for_author=*/true, /*with_payload=*/false);
 }
 
-Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::string_view slug,
-                                                   bool overdue_only) {
+Result<std::vector<CableView>> CableService::ListCables(const Principal& who, std::string_view slug,
+                                                        bool overdue_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
   std::vector<CableView> out;
@@ -504,20 +474,20 @@ Result<std::vector<CableView>> Service::ListCables(const Principal& who, std::st
   return out;
 }
 
-Result<CableView> Service::GetCable(const Principal& who, std::string_view slug,
-                                    const domain::CableId& id) {
+Result<CableView> CableService::GetCable(const Principal& who, std::string_view slug,
+                                         const domain::CableId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
   return CableViewOf(*tx, *rec, ctx, /*for_author=*/false, /*with_payload=*/true);
 }
 
-Status Service::AcknowledgeCable(const Principal& who, std::string_view slug,
-                                 const domain::CableId& id) {
+Status CableService::AcknowledgeCable(const Principal& who, std::string_view slug,
+                                      const domain::CableId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
@@ -529,20 +499,20 @@ Status Service::AcknowledgeCable(const Principal& who, std::string_view slug,
   ev.at_ms = clock_.NowMs();
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(
       *tx, std::string(slug), id, domain::CableAction::kAcknowledged, crypto::Digest32{}, ev));
-  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   rec->acknowledged_day = ev.day;
   CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
   return tx->Commit();
 }
 
-Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_view slug,
-                                              const domain::CableId& id, domain::CableAction action,
-                                              const std::vector<crypto::BoxPublicKey>& recipients,
-                                              const crypto::Bytes& envelope) {
+Result<std::int64_t> CableService::AddCableMessage(
+    const Principal& who, std::string_view slug, const domain::CableId& id,
+    domain::CableAction action, const std::vector<crypto::BoxPublicKey>& recipients,
+    const crypto::Bytes& envelope) {
   if (!domain::CableActionHasMessage(action))
     return InvalidArgument("this action carries no message");
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
@@ -558,7 +528,7 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
     if (rec->extended)
       return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto reviewers, RecipientsIn(*tx, org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
   std::vector<crypto::BoxPublicKey> keys;
   for (const auto& r : reviewers) keys.push_back(r.key);
   if (domain::CableMessageReachesAuthor(action)) {
@@ -587,7 +557,7 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
   ev.recipients = Concat(recipients);
   ev.envelope = envelope;
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, action, digest, ev));
-  CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   if (action == domain::CableAction::kExtended) rec->extended = true;
   if (action == domain::CableAction::kClosed) rec->closed_day = ev.day;
   if (action == domain::CableAction::kExtended || action == domain::CableAction::kClosed) {
@@ -597,9 +567,9 @@ Result<std::int64_t> Service::AddCableMessage(const Principal& who, std::string_
   return ev.seq;
 }
 
-Result<CableStats> Service::CableCounts(std::string_view slug) {
+Result<CableStats> CableService::CableCounts(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
   const domain::Date today = domain::DateOfMs(clock_.NowMs());
@@ -617,23 +587,23 @@ Result<CableStats> Service::CableCounts(std::string_view slug) {
   return stats;
 }
 
-Result<std::vector<store::NotificationRecord>> Service::Notifications(const Principal& who,
-                                                                      std::string_view slug,
-                                                                      bool undelivered_only) {
+Result<std::vector<store::NotificationRecord>> CableService::Notifications(const Principal& who,
+                                                                           std::string_view slug,
+                                                                           bool undelivered_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   return tx->ListNotifications(org.id, undelivered_only);
 }
 
-Status Service::MarkNotificationsDelivered(const Principal& who, std::string_view slug,
-                                           std::int64_t up_to_id) {
+Status CableService::MarkNotificationsDelivered(const Principal& who, std::string_view slug,
+                                                std::int64_t up_to_id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_RETURN_IF_ERROR(tx->MarkNotificationsDelivered(org.id, up_to_id));
   return tx->Commit();
 }
 
-Result<Service::CableJobsReport> Service::RunCableJobs() {
+Result<CableService::CableJobsReport> CableService::RunCableJobs() {
   CableJobsReport report;
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   const std::int64_t today = Today(clock_);
@@ -709,7 +679,7 @@ Result<Service::CableJobsReport> Service::RunCableJobs() {
     ++report.purged;
     logged = true;
   }
-  if (logged) CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
+  if (logged) CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   // Retention is erasure: the purged ciphertexts' pages were zeroed as they were freed
   // (SQLite secure_delete); no copy may stay in the WAL or in dead row versions (L4).

@@ -1,10 +1,12 @@
-// Service: collective letters — publishing, co-signing, batched publication, counts, bundles.
+// LetterService: collective letters — publishing, co-signing, batched publication, counts, bundles.
 //
 // Privacy: nothing here records when a co-signature arrived or who sent it. A co-signature
 // is stored with exactly what the log will later publish; the batch publisher puts waiting
 // ones into the log in a random order, so neither the database nor the log orders them by
 // arrival. Public counts are of published signatures only, so they change batch by batch,
 // never request by request.
+#include "server/app/letter_service.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -17,7 +19,6 @@
 #include "log/proof.h"
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
-#include "server/app/service.h"
 #include "server/app/service_internal.h"
 
 namespace candor::app {
@@ -58,20 +59,9 @@ Result<domain::Letter> DecodeStoredLetter(const store::LetterRecord& rec) {
   return letter;
 }
 
-Json HashList(const std::vector<tlog::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
-  return out;
-}
-
 }  // namespace
 
-std::uint64_t Service::RandomBelow(std::uint64_t n) {
-  std::lock_guard<std::mutex> lock(rng_mu_);
-  return crypto::UniformBelow(rng_, n);
-}
-
-Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
+Result<std::shared_ptr<const std::vector<LetterRoster>>> LetterService::LetterRosters(
     store::Transaction& tx, const store::LetterRecord& rec, const domain::Letter& letter) {
   {
     std::lock_guard<std::mutex> lock(rings_mu_);
@@ -86,7 +76,7 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
   for (const auto& pin : pins) {
     CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(pin.organization_id));
     if (!org) return Error(ErrorCode::kCorrupt, "a letter names a missing organization");
-    CANDOR_ASSIGN_OR_RETURN(auto rings, RingsAt(tx, org->id, pin.roster_version));
+    CANDOR_ASSIGN_OR_RETURN(auto rings, core_.RingsAt(tx, org->id, pin.roster_version));
     std::size_t members = 0;
     for (const auto& r : *rings) members += r.size();
     LetterRoster out{org->slug, org->name, org->id, pin.roster_version, members, std::move(rings)};
@@ -105,8 +95,8 @@ Result<std::shared_ptr<const std::vector<LetterRoster>>> Service::LetterRosters(
   return std::shared_ptr<const std::vector<LetterRoster>>(rosters);
 }
 
-Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx,
-                                                  const domain::Letter& letter) {
+Result<domain::LetterId> LetterService::PublishLetterIn(store::Transaction& tx,
+                                                        const domain::Letter& letter) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
   const std::int64_t now = clock_.NowMs();
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= now) {
@@ -123,8 +113,8 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx,
   std::vector<std::uint64_t> versions;
   std::uint64_t eligible = 0;  // members of the pinned rosters, all organizations together
   for (const auto& slug : letter.organizations) {
-    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(tx, slug));
-    CANDOR_ASSIGN_OR_RETURN(RosterTip tip, LatestRoster(tx, org.id));
+    CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(tx, slug));
+    CANDOR_ASSIGN_OR_RETURN(ServiceCore::RosterTip tip, core_.LatestRoster(tx, org.id));
     if (static_cast<std::size_t>(tip.members) < config_.min_ring_size) {
       return Error(ErrorCode::kFailedPrecondition,
                    "'" + slug + "' has " + std::to_string(tip.members) +
@@ -143,7 +133,7 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx,
                            " members who may sign");
   }
   const crypto::Bytes entry = domain::EncodeLogEntry(domain::LetterEvent{letter, versions});
-  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, Log(tx, entry));
+  CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, core_.Log(tx, entry));
   store::LetterRecord rec{ToBlob(id.span()), 0, domain::LetterCanonicalBytes(letter),
                           static_cast<std::int64_t>(index), !letter.quorum.has_value()};
   CANDOR_RETURN_IF_ERROR(tx.InsertLetter(rec));
@@ -154,8 +144,8 @@ Result<domain::LetterId> Service::PublishLetterIn(store::Transaction& tx,
   return id;
 }
 
-Result<domain::LetterId> Service::PublishLetter(const Principal& who,
-                                                const domain::Letter& letter) {
+Result<domain::LetterId> LetterService::PublishLetter(const Principal& who,
+                                                      const domain::Letter& letter) {
   CANDOR_RETURN_IF_ERROR(CheckNamesOwnOrganization(who, letter));  // who it was is not recorded
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto id, PublishLetterIn(*tx, letter));
@@ -163,16 +153,16 @@ Result<domain::LetterId> Service::PublishLetter(const Principal& who,
   return id;
 }
 
-Result<CableQuotaView> Service::MemberLetterQuota(std::string_view slug) {
+Result<CableQuotaView> LetterService::MemberLetterQuota(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
   const auto window = static_cast<std::uint64_t>(clock_.NowMs() / config_.member_letter_window_ms);
   CANDOR_ASSIGN_OR_RETURN(auto used,
                           tx->ListLetterPublishTags(org.id, static_cast<std::int64_t>(window)));
   return QuotaViewOf(window, config_.member_letter_window_ms, config_.member_letter_quota, used);
 }
 
-Result<domain::LetterId> Service::PublishLetterAsMember(
+Result<domain::LetterId> LetterService::PublishLetterAsMember(
     const domain::Letter& letter, std::string_view slug, const crypto::Digest32& ring_digest,
     std::uint64_t window, std::uint64_t slot, crypto::ByteSpan proof, domain::RingScheme scheme) {
   CANDOR_RETURN_IF_ERROR(domain::ValidateNewLetter(letter));
@@ -195,15 +185,15 @@ Result<domain::LetterId> Service::PublishLetterAsMember(
   // The ring is read in a read snapshot and the proof verified outside any transaction: an
   // anonymous request must never hold the writer lock (shared by every server on PostgreSQL)
   // through an O(n) ring verification (security review H5).
-  std::optional<ProofRing> ring;
+  std::optional<ServiceCore::ProofRing> ring;
   std::int64_t org_id = 0;
   std::int64_t version = 0;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-    CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
+    CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
     org_id = org.id;
     CANDOR_ASSIGN_OR_RETURN(version, tx->LatestRosterVersion(org.id));
-    CANDOR_ASSIGN_OR_RETURN(ring, ProofRingAt(*tx, org.id, version, scheme, ring_digest));
+    CANDOR_ASSIGN_OR_RETURN(ring, core_.ProofRingAt(*tx, org.id, version, scheme, ring_digest));
   }
   if (!ring) {
     return InvalidArgument(
@@ -283,7 +273,7 @@ Status CheckDraftJson(const Json& j) {
 }
 }  // namespace
 
-Result<std::int64_t> Service::CreateDraft(const Principal& who, const Json& letter_json) {
+Result<std::int64_t> LetterService::CreateDraft(const Principal& who, const Json& letter_json) {
   CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto existing, tx->ListLetterDrafts(who.account.id));
@@ -298,12 +288,12 @@ Result<std::int64_t> Service::CreateDraft(const Principal& who, const Json& lett
   return id;
 }
 
-Result<std::vector<store::LetterDraftRecord>> Service::ListDrafts(const Principal& who) {
+Result<std::vector<store::LetterDraftRecord>> LetterService::ListDrafts(const Principal& who) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   return tx->ListLetterDrafts(who.account.id);
 }
 
-Result<store::LetterDraftRecord> Service::GetDraft(const Principal& who, std::int64_t id) {
+Result<store::LetterDraftRecord> LetterService::GetDraft(const Principal& who, std::int64_t id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
   // Another account's draft is reported exactly like a missing one.
@@ -312,7 +302,7 @@ Result<store::LetterDraftRecord> Service::GetDraft(const Principal& who, std::in
   return *d;
 }
 
-Status Service::UpdateDraft(const Principal& who, std::int64_t id, const Json& letter_json) {
+Status LetterService::UpdateDraft(const Principal& who, std::int64_t id, const Json& letter_json) {
   CANDOR_RETURN_IF_ERROR(CheckDraftJson(letter_json));
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
@@ -324,7 +314,7 @@ Status Service::UpdateDraft(const Principal& who, std::int64_t id, const Json& l
   return tx->Commit();
 }
 
-Status Service::DeleteDraft(const Principal& who, std::int64_t id) {
+Status LetterService::DeleteDraft(const Principal& who, std::int64_t id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
   if (!d || d->account_id != who.account.id)
@@ -333,7 +323,7 @@ Status Service::DeleteDraft(const Principal& who, std::int64_t id) {
   return tx->Commit();
 }
 
-Result<domain::LetterId> Service::PublishDraft(const Principal& who, std::int64_t id) {
+Result<domain::LetterId> LetterService::PublishDraft(const Principal& who, std::int64_t id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto d, tx->FindLetterDraft(id));
   if (!d || d->account_id != who.account.id)
@@ -350,7 +340,7 @@ Result<domain::LetterId> Service::PublishDraft(const Principal& who, std::int64_
 
 // --- Reading letters ---
 
-Result<LetterView> Service::ViewOf(store::Transaction& tx, const store::LetterRecord& rec) {
+Result<LetterView> LetterService::ViewOf(store::Transaction& tx, const store::LetterRecord& rec) {
   CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(rec));
   LetterView v;
   v.id = domain::ComputeLetterId(letter);
@@ -374,7 +364,7 @@ Result<LetterView> Service::ViewOf(store::Transaction& tx, const store::LetterRe
   return v;
 }
 
-Result<std::vector<domain::Letter>> Service::PublishedLetters() {
+Result<std::vector<domain::Letter>> LetterService::PublishedLetters() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListLetters());
   std::vector<domain::Letter> out;
@@ -386,7 +376,8 @@ Result<std::vector<domain::Letter>> Service::PublishedLetters() {
   return out;
 }
 
-Result<Service::LettersPage> Service::ListLettersPage(std::int64_t after, std::int64_t limit) {
+Result<LetterService::LettersPage> LetterService::ListLettersPage(std::int64_t after,
+                                                                  std::int64_t limit) {
   if (after < 0) return InvalidArgument("'after' must be 0 or a letter's number");
   if (limit < 1 || limit > kMaxLettersPage) {
     return InvalidArgument("'limit' must be between 1 and " + std::to_string(kMaxLettersPage));
@@ -406,7 +397,7 @@ Result<Service::LettersPage> Service::ListLettersPage(std::int64_t after, std::i
   return page;
 }
 
-Result<LetterView> Service::GetLetter(const domain::LetterId& id) {
+Result<LetterView> LetterService::GetLetter(const domain::LetterId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
@@ -415,8 +406,8 @@ Result<LetterView> Service::GetLetter(const domain::LetterId& id) {
 
 // --- Co-signing ---
 
-Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
-                                                      const domain::CoSignature& sig) {
+Result<CoSignatureReceipt> LetterService::SubmitCoSignature(std::string_view slug,
+                                                            const domain::CoSignature& sig) {
   const store::Blob letter_blob = ToBlob(sig.letter.span());
   // Check everything that needs no lock first; verification is the expensive part.
   std::shared_ptr<const std::vector<LetterRoster>> rosters;
@@ -433,7 +424,8 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
       if (r.slug == slug) roster = &r;
     }
     if (roster != nullptr && sig.scheme == domain::RingScheme::kV2) {
-      CANDOR_ASSIGN_OR_RETURN(whole, WholeRingAt(*tx, roster->organization_id, roster->version));
+      CANDOR_ASSIGN_OR_RETURN(whole,
+                              core_.WholeRingAt(*tx, roster->organization_id, roster->version));
     }
   }
   if (letter.closes_at_ms && static_cast<std::int64_t>(*letter.closes_at_ms) <= clock_.NowMs()) {
@@ -501,8 +493,8 @@ Result<CoSignatureReceipt> Service::SubmitCoSignature(std::string_view slug,
   return CoSignatureReceipt{sig.letter, tag, sig.action, crypto::Sha256(sig.signature)};
 }
 
-Result<std::vector<CoSignatureState>> Service::CoSignatureStates(const domain::LetterId& id,
-                                                                 const crypto::Point& tag) {
+Result<std::vector<CoSignatureState>> LetterService::CoSignatureStates(const domain::LetterId& id,
+                                                                       const crypto::Point& tag) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
@@ -522,7 +514,7 @@ Result<std::vector<CoSignatureState>> Service::CoSignatureStates(const domain::L
   return out;
 }
 
-Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id) {
+Result<std::vector<BatchView>> LetterService::LetterBatches(const domain::LetterId& id) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
@@ -562,175 +554,10 @@ Result<std::vector<BatchView>> Service::LetterBatches(const domain::LetterId& id
   return out;
 }
 
-Result<std::size_t> Service::PublishBatch() {
-  CANDOR_ASSIGN_OR_RETURN(std::size_t published, PublishBatchIn());
-  // After the commit, no copy of the rows in arrival order may outlive the batch: the WAL is
-  // checkpointed and truncated (SQLite) or the dead row versions vacuumed (PostgreSQL).
-  CANDOR_RETURN_IF_ERROR(store_.Compact());
-  return published;
-}
-
-Result<std::size_t> Service::PublishBatchIn() {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto letters, tx->ListLettersWithWaitingCoSignatures());
-  std::size_t published = 0;
-  bool changed = false;  // rows dropped or rewritten: commit even when nothing is published
-  for (const auto& letter_blob : letters) {
-    CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(letter_blob));
-    if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
-    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
-    CANDOR_ASSIGN_OR_RETURN(auto waiting, tx->ListWaitingCoSignatures(letter_blob));
-    // A co-signature accepted before points had to be canonical may carry its tag's twin
-    // encoding (bit 255 set: security review C1) — a second signature by a key that signed
-    // already. Every verifier refuses it now, so it is dropped here, before the quorum is
-    // counted, rather than published into the log, where it would make the letter's bundle
-    // unverifiable.
-    std::vector<store::CoSignatureRecord> twins;
-    std::erase_if(waiting, [&twins](const store::CoSignatureRecord& s) {
-      auto tag = crypto::FixedFromBytes<crypto::Point>(s.tag, "tag");
-      if (tag.ok() && crypto::IsValidPoint(*tag)) return false;
-      twins.push_back(s);
-      return true;
-    });
-    if (!twins.empty()) {
-      CANDOR_RETURN_IF_ERROR(tx->DeleteCoSignatures(twins));
-      changed = true;
-    }
-    if (waiting.empty()) continue;
-    if (!rec->quorum_reached) {
-      // A quorum letter publishes nothing until its signatories, waiting ones included,
-      // reach the quorum; then all at once, and only then does its flag change — at a batch,
-      // so the flag dates no single signature (security review M1).
-      CANDOR_ASSIGN_OR_RETURN(auto counts, tx->CountSigners(letter_blob, false));
-      std::uint64_t total = 0;
-      for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
-      if (!letter.quorum || total < *letter.quorum) {
-        // Still waiting, perhaps for weeks: rewrite the waiting rows in a random order at every
-        // batch, so that where they lie on disk tells their arrival order no better than the
-        // batch interval does (security review H3).
-        Shuffle(waiting);
-        CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(waiting));
-        changed = true;
-        continue;
-      }
-      CANDOR_RETURN_IF_ERROR(tx->MarkLetterQuorumReached(letter_blob));
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(*tx, *rec, letter));
-    Shuffle(waiting);
-    CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(letter_blob));
-    const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
-    const domain::LetterId id = domain::ComputeLetterId(letter);
-    for (auto& s : waiting) {
-      std::string slug;
-      for (const auto& r : *rosters) {
-        if (r.organization_id == s.organization_id) slug = r.slug;
-      }
-      auto digest = crypto::FixedFromBytes<crypto::Digest32>(s.ring_digest, "ring digest");
-      if (slug.empty() || !digest.ok())
-        return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
-      const crypto::Bytes entry = domain::EncodeLogEntry(domain::CoSignatureEvent{
-          id, slug, FromStore(s.action), *digest, s.signature,
-          s.scheme == store::CoSignatureScheme::kLrsV2 ? domain::RingScheme::kV2
-                                                       : domain::RingScheme::kV1});
-      CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(*tx, entry));
-      s.batch = batch;
-      s.log_index = static_cast<std::int64_t>(index);
-    }
-    // Stored anew in the shuffled order rather than updated in place (store.h,
-    // RewriteCoSignatures).
-    CANDOR_RETURN_IF_ERROR(tx->RewriteCoSignatures(waiting));
-    const std::int64_t now = clock_.NowMs();
-    const crypto::Bytes marker = domain::EncodeLogEntry(domain::SignatureBatchEvent{
-        id, static_cast<std::uint64_t>(batch), waiting.size(), static_cast<std::uint64_t>(now)});
-    CANDOR_ASSIGN_OR_RETURN(std::uint64_t marker_index, AppendLogEntry(*tx, marker));
-    CANDOR_RETURN_IF_ERROR(tx->InsertSignatureBatch(
-        store::SignatureBatchRecord{letter_blob, batch, static_cast<std::int64_t>(marker_index),
-                                    now, static_cast<std::int64_t>(waiting.size())}));
-    published += waiting.size();
-  }
-  CANDOR_ASSIGN_OR_RETURN(std::size_t cables, PublishWaitingCables(*tx));
-  published += cables;
-  // Roster epochs change only at a batch, so every cable written between two batches names
-  // the same roster version (security review M2).
-  CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, LogRosterEpochs(*tx));
-  if (published > 0 || epochs > 0)
-    CANDOR_RETURN_IF_ERROR(SignAndStoreTreeHead(*tx, log_key_, clock_));
-  // Witnesses cosign the head as of this batch (docs/PROTOCOL.md, "Witnesses").
-  CANDOR_ASSIGN_OR_RETURN(bool checkpoint, MarkCheckpoint(*tx));
-  if (published == 0 && epochs == 0 && !changed && !checkpoint) return std::size_t{0};
-  CANDOR_RETURN_IF_ERROR(tx->Commit());
-  return published;
-}
-
 // --- Bundles ---
 
-Result<tlog::SignedTreeHead> Service::PagedTreeHead(store::Transaction& tx,
-                                                    const BundlePage& page) {
-  if (page.limit == 0 || page.limit > kBundlePageMax) {
-    return InvalidArgument("'limit' must be between 1 and " + std::to_string(kBundlePageMax));
-  }
-  std::optional<tlog::SignedTreeHead> sth;
-  if (page.tree_size) {
-    if (*page.tree_size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return InvalidArgument("'tree_size' is out of range");
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto r, tx.FindTreeHead(static_cast<std::int64_t>(*page.tree_size)));
-    if (!r) return NotFound("no signed tree head of that size");
-    sth = TreeHeadFromRecord(*r);
-  } else {
-    CANDOR_ASSIGN_OR_RETURN(sth, app::LatestTreeHead(tx));
-  }
-  if (!sth) return NotFound("the log is empty");
-  return *sth;
-}
-
-Result<Json> Service::ProvenEntriesPage(store::Transaction& tx, const tlog::SignedTreeHead& sth,
-                                        std::vector<std::int64_t> indices, const BundlePage& page) {
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  const std::uint64_t size = sth.head.size;
-  // Entries logged after the pinned head are not in this page.
-  indices.erase(std::lower_bound(indices.begin(), indices.end(), static_cast<std::int64_t>(size)),
-                indices.end());
-  const std::uint64_t total = indices.size();
-  const std::uint64_t begin = std::min<std::uint64_t>(page.start, total);
-  const std::uint64_t end = std::min<std::uint64_t>(total, begin + page.limit);
-
-  StoreNodeReader reader(tx);
-  Json entries = Json::array();
-  // Read this page's entries in short runs of consecutive indices (batches are contiguous in
-  // the log), until `limit` entries or about kBundlePageBytes of hex: a co-signature over a
-  // ring of 4,096 is some 260 KB of hex, so entries alone would not bound a page.
-  std::size_t i = begin;
-  std::size_t page_bytes = 0;
-  while (i < end && page_bytes < kBundlePageBytes) {
-    std::size_t j = i + 1;
-    while (j < end && j - i < 16 && indices[j] == indices[j - 1] + 1) ++j;
-    CANDOR_ASSIGN_OR_RETURN(auto records, tx.ReadLogEntries(indices[i], indices[j - 1] + 1));
-    if (records.size() != j - i) return Error(ErrorCode::kCorrupt, "log entries are missing");
-    for (const auto& r : records) {
-      CANDOR_ASSIGN_OR_RETURN(
-          auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
-      page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
-      entries.push_back(
-          Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
-    }
-    i = j;
-  }
-  const std::uint64_t next = i;
-  return Json{{"log_public_key", crypto::ToHex(log_key_.public_key)},
-              {"tree_head", Json{{"tree_size", sth.head.size},
-                                 {"root", crypto::ToHex(sth.head.root)},
-                                 {"timestamp_ms", sth.head.timestamp_ms},
-                                 {"signature", crypto::ToHex(sth.signature)}}},
-              {"entries", std::move(entries)},
-              {"page", Json{{"start", begin},
-                            {"next", next < total ? Json(next) : Json(nullptr)},
-                            {"entries", total}}}};
-}
-
-Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatures,
-                                   const BundlePage& page) {
+Result<Json> LetterService::LetterBundle(const domain::LetterId& id, bool with_signatures,
+                                         const BundlePage& page) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindLetter(ToBlob(id.span())));
   if (!rec) return NoSuchLetter();
@@ -742,7 +569,7 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     if (!newest.empty() && newest.front() > rec->log_index)
       at.tree_size = static_cast<std::uint64_t>(newest.front());
   }
-  auto sth = PagedTreeHead(*tx, at);
+  auto sth = core_.PagedTreeHead(*tx, at);
   if (!sth.ok()) {
     if (sth.error().message() == "the log is empty")
       return Error(ErrorCode::kCorrupt, "a letter exists but the log has no tree head");
@@ -799,7 +626,7 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
     CANDOR_ASSIGN_OR_RETURN(auto batches, tx->ListSignatureBatches(rec->id));
     for (const auto& b : batches) indices.push_back(b.log_index);
   }
-  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, *sth, std::move(indices), at));
+  CANDOR_ASSIGN_OR_RETURN(Json out, core_.ProvenEntriesPage(*tx, *sth, std::move(indices), at));
   out["format"] = "candor-letter-bundle-v1";
   out["letter_id"] = crypto::ToHex(id);
   if (!state_json.is_null()) out["state"] = std::move(state_json);
@@ -818,35 +645,84 @@ Result<Json> Service::LetterBundle(const domain::LetterId& id, bool with_signatu
   return out;
 }
 
-Result<Json> Service::OrganizationState(std::string_view slug, const BundlePage& page) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, RequireOrganization(*tx, slug));
-  CANDOR_ASSIGN_OR_RETURN(auto sth, PagedTreeHead(*tx, page));
-  std::vector<std::int64_t> indices;
-  CANDOR_ASSIGN_OR_RETURN(auto events,
-                          tx->ListRosterEvents(org.id, std::numeric_limits<std::int64_t>::max()));
-  for (const auto& e : events) indices.push_back(e.log_index);
-  CANDOR_ASSIGN_OR_RETURN(auto others, tx->ListOrganizationLog(org.id, ""));
-  for (const auto& e : others) indices.push_back(e.log_index);
-  // The log state of the newest checkpoint at or below the head whose leaves are kept, with
-  // the organization's leaf (docs/PROTOCOL.md, "Organization state", rule 7).
-  Json state_json;
-  CANDOR_ASSIGN_OR_RETURN(auto checkpoints, tx->ListCheckpoints(kKeptLogStates));
-  for (std::int64_t size : checkpoints) {
-    if (static_cast<std::uint64_t>(size) > sth.head.size) continue;
-    CANDOR_ASSIGN_OR_RETURN(auto stored, tx->FindLogState(size));
-    if (!stored) break;
-    CANDOR_ASSIGN_OR_RETURN(auto leaves, domain::UnpackStateLeaves(*stored));
-    CANDOR_ASSIGN_OR_RETURN(auto proof, domain::ProveOrganizationLeaf(leaves, org.slug));
-    state_json = domain::StateLeafProofToJson(proof);
-    indices.push_back(size - 1);
-    break;
+Result<LetterService::Published> LetterService::PublishWaiting(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto letters, tx.ListLettersWithWaitingCoSignatures());
+  std::size_t published = 0;
+  bool changed = false;  // rows dropped or rewritten: commit even when nothing is published
+  for (const auto& letter_blob : letters) {
+    CANDOR_ASSIGN_OR_RETURN(auto rec, tx.FindLetter(letter_blob));
+    if (!rec) return Error(ErrorCode::kCorrupt, "a co-signature names a missing letter");
+    CANDOR_ASSIGN_OR_RETURN(domain::Letter letter, DecodeStoredLetter(*rec));
+    CANDOR_ASSIGN_OR_RETURN(auto waiting, tx.ListWaitingCoSignatures(letter_blob));
+    // A co-signature accepted before points had to be canonical may carry its tag's twin
+    // encoding (bit 255 set: security review C1) — a second signature by a key that signed
+    // already. Every verifier refuses it now, so it is dropped here, before the quorum is
+    // counted, rather than published into the log, where it would make the letter's bundle
+    // unverifiable.
+    std::vector<store::CoSignatureRecord> twins;
+    std::erase_if(waiting, [&twins](const store::CoSignatureRecord& s) {
+      auto tag = crypto::FixedFromBytes<crypto::Point>(s.tag, "tag");
+      if (tag.ok() && crypto::IsValidPoint(*tag)) return false;
+      twins.push_back(s);
+      return true;
+    });
+    if (!twins.empty()) {
+      CANDOR_RETURN_IF_ERROR(tx.DeleteCoSignatures(twins));
+      changed = true;
+    }
+    if (waiting.empty()) continue;
+    if (!rec->quorum_reached) {
+      // A quorum letter publishes nothing until its signatories, waiting ones included,
+      // reach the quorum; then all at once, and only then does its flag change — at a batch,
+      // so the flag dates no single signature (security review M1).
+      CANDOR_ASSIGN_OR_RETURN(auto counts, tx.CountSigners(letter_blob, false));
+      std::uint64_t total = 0;
+      for (const auto& [org, n] : counts) total += static_cast<std::uint64_t>(n);
+      if (!letter.quorum || total < *letter.quorum) {
+        // Still waiting, perhaps for weeks: rewrite the waiting rows in a random order at every
+        // batch, so that where they lie on disk tells their arrival order no better than the
+        // batch interval does (security review H3).
+        core_.Shuffle(waiting);
+        CANDOR_RETURN_IF_ERROR(tx.RewriteCoSignatures(waiting));
+        changed = true;
+        continue;
+      }
+      CANDOR_RETURN_IF_ERROR(tx.MarkLetterQuorumReached(letter_blob));
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto rosters, LetterRosters(tx, *rec, letter));
+    core_.Shuffle(waiting);
+    CANDOR_ASSIGN_OR_RETURN(auto batches, tx.ListSignatureBatches(letter_blob));
+    const std::int64_t batch = static_cast<std::int64_t>(batches.size()) + 1;
+    const domain::LetterId id = domain::ComputeLetterId(letter);
+    for (auto& s : waiting) {
+      std::string slug;
+      for (const auto& r : *rosters) {
+        if (r.organization_id == s.organization_id) slug = r.slug;
+      }
+      auto digest = crypto::FixedFromBytes<crypto::Digest32>(s.ring_digest, "ring digest");
+      if (slug.empty() || !digest.ok())
+        return Error(ErrorCode::kCorrupt, "a stored co-signature is damaged");
+      const crypto::Bytes entry = domain::EncodeLogEntry(domain::CoSignatureEvent{
+          id, slug, FromStore(s.action), *digest, s.signature,
+          s.scheme == store::CoSignatureScheme::kLrsV2 ? domain::RingScheme::kV2
+                                                       : domain::RingScheme::kV1});
+      CANDOR_ASSIGN_OR_RETURN(std::uint64_t index, AppendLogEntry(tx, entry));
+      s.batch = batch;
+      s.log_index = static_cast<std::int64_t>(index);
+    }
+    // Stored anew in the shuffled order rather than updated in place (store.h,
+    // RewriteCoSignatures).
+    CANDOR_RETURN_IF_ERROR(tx.RewriteCoSignatures(waiting));
+    const std::int64_t now = clock_.NowMs();
+    const crypto::Bytes marker = domain::EncodeLogEntry(domain::SignatureBatchEvent{
+        id, static_cast<std::uint64_t>(batch), waiting.size(), static_cast<std::uint64_t>(now)});
+    CANDOR_ASSIGN_OR_RETURN(std::uint64_t marker_index, AppendLogEntry(tx, marker));
+    CANDOR_RETURN_IF_ERROR(tx.InsertSignatureBatch(
+        store::SignatureBatchRecord{letter_blob, batch, static_cast<std::int64_t>(marker_index),
+                                    now, static_cast<std::int64_t>(waiting.size())}));
+    published += waiting.size();
   }
-  CANDOR_ASSIGN_OR_RETURN(Json out, ProvenEntriesPage(*tx, sth, std::move(indices), page));
-  out["format"] = domain::kOrgStateFormat;
-  out["organization"] = org.slug;
-  if (!state_json.is_null()) out["state"] = std::move(state_json);
-  return out;
+  return Published{published, changed};
 }
 
 }  // namespace candor::app
