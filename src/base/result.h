@@ -55,7 +55,7 @@ class Error {
 
 namespace internal {
 [[noreturn]] inline void DieOnBadAccess(const char* what) {
-  std::fprintf(stderr, "candor: fatal: %s\n", what);
+  (void)std::fprintf(stderr, "candor: fatal: %s\n", what);
   std::abort();
 }
 }  // namespace internal
@@ -124,6 +124,9 @@ inline Error InvalidArgument(std::string message) {
 inline Error VerificationFailed(std::string message) {
   return Error(ErrorCode::kVerificationFailed, std::move(message));
 }
+inline Error NotFound(std::string message) {
+  return Error(ErrorCode::kNotFound, std::move(message));
+}
 
 inline std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
@@ -165,6 +168,7 @@ inline std::string_view ErrorCodeName(ErrorCode code) {
 // expression that itself uses the macro — do not shadow each other.)
 #define CANDOR_RETURN_IF_ERROR(expr) \
   CANDOR_RETURN_IF_ERROR_IMPL_(CANDOR_CONCAT_(candor_status_, __LINE__), expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `tmp` and `lhs` are declarations, not expressions.
 #define CANDOR_RETURN_IF_ERROR_IMPL_(tmp, expr) \
   do {                                          \
     auto&& tmp = (expr);                        \
@@ -177,5 +181,6 @@ inline std::string_view ErrorCodeName(ErrorCode code) {
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.error();                  \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // CANDOR_BASE_RESULT_H_

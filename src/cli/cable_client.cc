@@ -156,8 +156,13 @@ Result<Json> ReviewerKeyRegistration(std::string_view slug, const Json& challeng
 
 Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& reviewer,
                               const domain::OrgState& state, std::size_t max_ring) {
-  // The view read with the API's codec; the header believed is the one its bytes encode.
   CANDOR_ASSIGN_OR_RETURN(app::CableView v, app::api::CableViewFromJson(view));
+  return OpenCable(v, reviewer, state, max_ring);
+}
+
+Result<OpenedCable> OpenCable(const app::CableView& v, const crypto::BoxKeyPair& reviewer,
+                              const domain::OrgState& state, std::size_t max_ring) {
+  // The header believed is the one its bytes encode.
   const crypto::Bytes& header_bytes = v.header_bytes;
   CANDOR_ASSIGN_OR_RETURN(domain::CableHeader header, domain::DecodeCableHeader(header_bytes));
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, Needed(v.envelope, "envelope"));
@@ -192,9 +197,10 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   } else if (auto rings = domain::RosterRings(*members, max_ring); rings.ok()) {
     if (const crypto::Ring* r = domain::FindRing(*rings, header.ring_digest)) named.bucket = *r;
   }
-  if (!named.whole && !named.bucket)
+  if (!named.whole && !named.bucket) {
     return Error(ErrorCode::kVerificationFailed,
                  "forged: the cable's ring is not one of the logged roster's");
+  }
   const crypto::Ring* ring = &named.ring();
   const crypto::Digest32 digest = crypto::CableDigest(header_bytes, env.ciphertext);
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes sig_bytes, Needed(v.signature, "signature"));
@@ -272,6 +278,11 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
 Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key,
                                                bool include_notes) {
   CANDOR_ASSIGN_OR_RETURN(app::CableView v, app::api::CableViewFromJson(view));
+  return OpenMessages(v, key, include_notes);
+}
+
+Result<std::vector<CableMessage>> OpenMessages(const app::CableView& v,
+                                               const crypto::BoxKeyPair& key, bool include_notes) {
   std::vector<CableMessage> out;
   for (const auto& e : v.events) {
     if (!domain::CableActionHasMessage(e.action)) continue;

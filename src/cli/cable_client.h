@@ -25,6 +25,7 @@
 #include "domain/cable.h"
 #include "domain/letter.h"
 #include "domain/org_state.h"
+#include "server/app/cable_service.h"
 
 namespace candor::cli {
 
@@ -59,6 +60,7 @@ struct CableInputs {
   domain::RingScheme scheme = domain::RingScheme::kV2;
 };
 
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 struct SealedCable {
   nlohmann::json request;  // the body of POST /api/v1/cables
   std::string receipt;     // the author's receipt (show once; it cannot be recovered)
@@ -101,6 +103,10 @@ struct OpenedCable {
 // Error: kVerificationFailed, its message starting "forged:", when the cable is not a member's;
 // kPermissionDenied when this key is not a recipient; kVerificationFailed when the ciphertext
 // or the author's signature does not check; kInvalidArgument for a malformed view.
+Result<OpenedCable> OpenCable(const app::CableView& view, const crypto::BoxKeyPair& reviewer,
+                              const domain::OrgState& state,
+                              std::size_t max_ring = domain::kMaxRingSize);
+// The same from the server's JSON (read with app::api::CableViewFromJson first).
 Result<OpenedCable> OpenCable(const nlohmann::json& view, const crypto::BoxKeyPair& reviewer,
                               const domain::OrgState& state,
                               std::size_t max_ring = domain::kMaxRingSize);
@@ -124,6 +130,8 @@ struct CableMessage {
 // Decrypts every message in a view that `key` can open (the author's reply key, or a
 // reviewer's key), checking each envelope against the message header it was sealed under.
 // Purged messages are skipped. Error: kVerificationFailed for a message that does not open.
+Result<std::vector<CableMessage>> OpenMessages(const app::CableView& view,
+                                               const crypto::BoxKeyPair& key, bool include_notes);
 Result<std::vector<CableMessage>> OpenMessages(const nlohmann::json& view,
                                                const crypto::BoxKeyPair& key, bool include_notes);
 

@@ -132,6 +132,7 @@ Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const app::CableVi
 // {"entries":[{"id": H256(label, ring key, org, window) hex, "window": n, "slots": [..]}]};
 // entries of past windows are dropped. What it tells someone holding the device and the key
 // — which slots were spent — the key and the public list tell them anyway once published.
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 class UsedSlots {
  public:
   static Result<UsedSlots> Load(const std::string& state_dir) {
@@ -291,7 +292,7 @@ Status RunStatus(const StatusOptions& o) {
       "                  tree head of {} entries signed by log key {}… ({})\n",
       checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
       o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
-  CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, access.reply, false));
+  CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(cable, access.reply, false));
   if (messages.empty()) Say("\nNo replies yet.\n");
   for (const auto& m : messages) {
     const char* what = m.action == domain::CableAction::kExtended ? "Deadline extended — reason"
@@ -332,9 +333,10 @@ Result<StaffSession> SignIn(const StaffOptions& o) {
   if (cookie.empty()) return BadReply("no session cookie");
   Json j = domain::ParseStrictJsonOrDiscarded(r.body);
   auto session = app::api::SessionFromJson(j);
-  if (j.is_discarded() || !session.ok())
+  if (j.is_discarded() || !session.ok()) {
     return BadReply("a session that does not parse: " +
                     (session.ok() ? std::string("not JSON") : session.error().message()));
+  }
   return StaffSession{server,
                       {{"Cookie", cookie.substr(0, cookie.find(';'))},
                        {"X-CSRF-Token", session->csrf_token},
@@ -430,11 +432,13 @@ Status RunInbox(const ReviewerOptions& o, bool overdue) {
   return Status::Ok();
 }
 
-Result<std::tuple<Json, OpenedCable, domain::OrgState>> ReadCable(const StaffSession& s,
-                                                                  const ReviewerOptions& o,
-                                                                  const crypto::MemberKeys& keys) {
-  CANDOR_ASSIGN_OR_RETURN(Json view,
+// The reviewer's view of the cable, read once with the API's codec, opened and checked against
+// the organization's logged state.
+Result<std::tuple<app::CableView, OpenedCable, domain::OrgState>> ReadCable(
+    const StaffSession& s, const ReviewerOptions& o, const crypto::MemberKeys& keys) {
+  CANDOR_ASSIGN_OR_RETURN(Json reply,
                           StaffCall(s, "POST", CablesPath(o, "view"), Json{{"id", o.id}}));
+  CANDOR_ASSIGN_OR_RETURN(app::CableView view, ViewOf(reply));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(s.server, o.trust, s.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
                           FetchOrgState(s.server, o.staff.org, head, s.ca_file));
@@ -456,8 +460,7 @@ Status RunRead(const ReviewerOptions& o) {
         "         version {} as the log records it)\n",
         o.staff.org, opened.ring_size, opened.header.roster_version);
   }
-  CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
-  Say("{}\n{}\n", Deadlines(cable), opened.content.body);
+  Say("{}\n{}\n", Deadlines(view), opened.content.body);
   for (const auto& a : opened.content.attachments) {
     Say("\n[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }

@@ -144,9 +144,10 @@ Status AuditWeb(const ServerUrl& server, const std::string& web_url, const Trust
   const auto fetch = [&](const std::string& path) -> Result<crypto::Digest32> {
     CANDOR_ASSIGN_OR_RETURN(HttpReply r,
                             HttpRequest(site, "GET", path, "", ca_file, {}, std::size_t{64} << 20));
-    if (r.status != 200)
+    if (r.status != 200) {
       return VerificationFailed(
           fmt::format("{} answers {} for {}", site.ToString(), r.status, path));
+    }
     return crypto::Sha256(crypto::AsBytes(r.body));
   };
   for (const auto& f : files) {

@@ -141,7 +141,9 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"reminder_days", "--reminder-days"},
       {"witnesses", "--witness"},
   };
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     auto want = [&](bool ok) -> Status {
       return ok ? Status::Ok() : InvalidArgument("config field '" + key + "' has the wrong type");
     };
@@ -236,9 +238,10 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
 Result<std::unique_ptr<store::Store>> OpenDataStore(const std::string& data_dir, std::string url) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
-  if (ec)
+  if (ec) {
     return Error(ErrorCode::kIo,
                  "cannot create the data directory '" + data_dir + "': " + ec.message());
+  }
   ::chmod(data_dir.c_str(), 0700);
   if (url.empty()) url = "sqlite:" + data_dir + "/candor.db";
   // Exclusive: no second server on the same SQLite file, and the store can tell when it changed
@@ -423,12 +426,13 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   app::BatchPublisher publisher(
       service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
         // Counts only: which signatures went out, or when any of them arrived, is never logged.
-        if (!r.ok())
+        if (!r.ok()) {
           fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n",
                      r.error().message());
-        else if (*r > 0)
+        } else if (*r > 0) {
           fmt::print("Published a batch of {} signature(s) and cable(s).\n", *r);
-        std::fflush(stdout);
+        }
+        (void)std::fflush(stdout);
       });
   publisher.Start();
 
@@ -489,9 +493,9 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
         kDemoKeyPassphrase, url, o.data_dir, url, o.batch_seconds, url, kDemoSlug, o.data_dir, url,
         kDemoSlug, url, kDemoSlug, o.data_dir);
   }
-  std::fflush(stdout);
-  std::signal(SIGINT, HandleSignal);
-  std::signal(SIGTERM, HandleSignal);
+  (void)std::fflush(stdout);
+  (void)std::signal(SIGINT, HandleSignal);
+  (void)std::signal(SIGTERM, HandleSignal);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   fmt::print("Stopping.\n");
   server.Stop();

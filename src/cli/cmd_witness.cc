@@ -35,8 +35,8 @@ Status RunWitness(const WitnessRunOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair key, LoadWitnessKey(o.key));
   if (o.interval_s < 1) return InvalidArgument("--interval is at least 1 second");
   Say("Witness {} following {}.\n", crypto::ToHex(key.public_key), log.ToString());
-  std::signal(SIGINT, StopWitness);
-  std::signal(SIGTERM, StopWitness);
+  (void)std::signal(SIGINT, StopWitness);
+  (void)std::signal(SIGTERM, StopWitness);
   for (;;) {
     auto round = WitnessOnce(log, key, o.witness, NowS());
     if (round.ok()) {
@@ -48,7 +48,7 @@ Status RunWitness(const WitnessRunOptions& o) {
       Say(stderr, "candor witness: {} (will retry)\n", round.error().message());
       if (o.once) return round.error();
     }
-    std::fflush(stdout);
+    (void)std::fflush(stdout);
     if (o.once) return Status::Ok();
     const auto until = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(static_cast<std::int64_t>(o.interval_s * 1000));

@@ -21,7 +21,7 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-HttpDeadlines g_deadlines;
+HttpDeadlines g_deadlines;  // NOLINT(cert-err58-cpp): three durations, built without throwing
 
 bhttp::request<bhttp::string_body> MakeRequest(const ServerUrl& server, const std::string& method,
                                                const std::string& target, const std::string& body,
@@ -148,9 +148,10 @@ Result<nlohmann::json> ToJson(const Result<HttpReply>& reply) {
   // Strictly: a repeated key (which two parsers may read differently) is refused, like any
   // reply that is not one JSON object.
   auto strict = http::ParseJsonObject(reply->body, http::JsonLimits{});
-  if (!strict.ok())
+  if (!strict.ok()) {
     return Error(ErrorCode::kCorrupt,
                  "the server's reply is not a JSON object: " + strict.error().message());
+  }
   return std::move(*strict);
 }
 

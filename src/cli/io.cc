@@ -188,9 +188,8 @@ std::string TerminalSafe(std::string_view text, bool keep_newlines) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (keep_newlines && (c == '\n' || c == '\t')) {
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
+    const bool kept = keep_newlines && (c == '\n' || c == '\t');
+    if (!kept && (c < 0x20 || c == 0x7f)) {
       out += fmt::format("\\x{:02x}", c);
     } else if (c == 0xc2 && i + 1 < text.size() &&
                static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
@@ -229,7 +228,7 @@ std::string TerminalSafeJson(const nlohmann::json& j) {
 
 void SayJson(const nlohmann::json& j) {
   const std::string text = TerminalSafeJson(j);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  (void)std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 }  // namespace candor::cli

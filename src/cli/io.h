@@ -77,7 +77,7 @@ template <typename... Args>
 void Say(std::FILE* to, fmt::format_string<Args...> format, Args&&... args) {
   const std::string text =
       TerminalSafe(fmt::format(format, std::forward<Args>(args)...), /*keep_newlines=*/true);
-  std::fwrite(text.data(), 1, text.size(), to);
+  (void)std::fwrite(text.data(), 1, text.size(), to);
 }
 template <typename... Args>
 void Say(fmt::format_string<Args...> format, Args&&... args) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string_view>
 
 #include "cli/commands.h"
@@ -21,8 +22,8 @@ bool ApplyHttpTimeout() {
   unsigned seconds = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
   if (ec != std::errc() || end != text.data() + text.size() || text[0] == '0' || seconds > 86'400) {
-    std::fprintf(stderr,
-                 "candor: CANDOR_HTTP_TIMEOUT must be a whole number of seconds from 1 to 86400\n");
+    (void)std::fprintf(
+        stderr, "candor: CANDOR_HTTP_TIMEOUT must be a whole number of seconds from 1 to 86400\n");
     return false;
   }
   candor::cli::HttpDeadlines d = candor::cli::GetHttpDeadlines();
@@ -34,9 +35,10 @@ bool ApplyHttpTimeout() {
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Every command returns its errors as values; an exception reaching here is a bug (a throwing
+// library call on input that was not checked), and still ends as a plain error with exit
+// status 2, never an abort (issue 13, item 2).
+int Run(int argc, char** argv) {
   CLI::App app{
       "Candor: protected dissent. Keys stay on this device; everything the server publishes "
       "can be checked here.",
@@ -62,4 +64,17 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "candor: internal error: %s\n", e.what());
+  } catch (...) {
+    (void)std::fprintf(stderr, "candor: internal error\n");
+  }
+  return 2;
 }

@@ -101,7 +101,7 @@ Result<WitnessRound> WitnessOnce(const ServerUrl& log, const crypto::SignKeyPair
         "the log's checkpoint is not signed by the key this witness follows (" +
         crypto::ToHex(*st.log_key) + "): not cosigned");
   }
-  constexpr std::uint64_t kFutureS = 5 * 60;
+  constexpr std::uint64_t kFutureS = std::uint64_t{5} * 60;
   if (sth.head.timestamp_ms / 1000 > now_s + kFutureS) {
     return VerificationFailed("the log's checkpoint is dated in the future: not cosigned");
   }

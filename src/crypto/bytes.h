@@ -36,6 +36,7 @@ struct FixedBytes {
   auto end() const { return bytes.end(); }
 
   friend bool operator==(const FixedBytes&, const FixedBytes&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const FixedBytes&, const FixedBytes&) = default;
 };
 

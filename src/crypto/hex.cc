@@ -40,7 +40,7 @@ Result<Bytes> FromHex(std::string_view hex) {
     // Only a malformed input, no longer secret, is searched for the position to report.
     std::size_t at = 0;
     while (at < hex.size() && Nibble(static_cast<unsigned char>(hex[at])) >= 0) ++at;
-    const unsigned char c = static_cast<unsigned char>(hex[at]);
+    const auto c = static_cast<unsigned char>(hex[at]);
     return InvalidArgument("hex string has a non-hex character at position " + std::to_string(at) +
                            (c >= 'A' && c <= 'F' ? " (hex must be lower-case)" : ""));
   }

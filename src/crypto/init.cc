@@ -8,14 +8,14 @@
 namespace candor::crypto {
 
 void EnsureSodium() {
-  static const bool initialised = [] {
+  static const bool kInitialised = [] {
     if (sodium_init() < 0) {
-      std::fprintf(stderr, "candor: fatal: libsodium failed to initialise\n");
+      (void)std::fprintf(stderr, "candor: fatal: libsodium failed to initialise\n");
       std::abort();
     }
     return true;
   }();
-  (void)initialised;
+  (void)kInitialised;
 }
 
 }  // namespace candor::crypto

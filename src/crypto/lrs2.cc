@@ -62,8 +62,8 @@ struct Generators {
 };
 
 const Generators& Gens() {
-  static const Generators* const gens = new Generators();  // never destroyed: used at exit
-  return *gens;
+  static const Generators* const kGens = new Generators();  // never destroyed: used at exit
+  return *kGens;
 }
 
 GP TagBase(const Digest32& event) {
@@ -449,7 +449,7 @@ Result<Lrs2Signature> Sign(const Digest32& event, ByteSpan message, const Lrs2Ri
   const Point public_key = GP::MulBase(*xs).Encode();
   std::uint64_t found = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t same = static_cast<std::uint64_t>(
+    const auto same = static_cast<std::uint64_t>(
         sodium_memcmp(ring.ring().members()[k].data(), public_key.data(), 32) == 0);
     found |= same & CtEqual(k, signer_index);
   }
@@ -694,6 +694,7 @@ std::vector<std::size_t> Lrs2VerifyBatch(const Lrs2Ring& ring, std::span<const L
     positions.push_back(i);
   }
   std::vector<const Prepared*> batch;
+  batch.reserve(prepared.size());
   for (const auto& p : prepared) batch.push_back(&p);
   Blame(ring, batch, positions, weights, bad);
   std::sort(bad.begin(), bad.end());

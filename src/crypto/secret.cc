@@ -14,7 +14,7 @@ std::uint8_t* SecretAlloc(std::size_t n) {
   auto* p = static_cast<std::uint8_t*>(sodium_malloc(n));
   if (p == nullptr) {
     // Out of memory (or of lockable memory and guard pages): no safe way to continue.
-    std::fprintf(stderr, "candor: fatal: cannot allocate secure memory\n");
+    (void)std::fprintf(stderr, "candor: fatal: cannot allocate secure memory\n");
     std::abort();
   }
   sodium_memzero(p, n);

@@ -77,16 +77,17 @@ class WipingAllocator {
  public:
   using value_type = T;
   template <typename U>
-  struct rebind {
+  struct rebind {  // NOLINT(readability-identifier-naming): the allocator protocol's name
     using other =
         WipingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
   };
 
   WipingAllocator() = default;
   explicit WipingAllocator(const Base& base) : base_(base) {}
+  // Implicit, as the allocator protocol requires of a rebinding copy.
   template <typename U, typename B>
-  WipingAllocator(const WipingAllocator<U, B>& other) noexcept
-      : base_(other.base()) {}  // NOLINT: rebinding
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  WipingAllocator(const WipingAllocator<U, B>& other) noexcept : base_(other.base()) {}
 
   T* allocate(std::size_t n) { return std::allocator_traits<Base>::allocate(base_, n); }
   void deallocate(T* p, std::size_t n) noexcept {

@@ -16,8 +16,8 @@ constexpr std::string_view kBase32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 // Parameters come from code, not from input: a bad value is a programming error.
 void RequireValidParams(const TotpParams& params) {
   if (params.digits < 6 || params.digits > 8 || params.step_seconds == 0) {
-    std::fprintf(stderr, "candor: fatal: invalid TotpParams (digits %u, step %llu)\n",
-                 params.digits, static_cast<unsigned long long>(params.step_seconds));
+    (void)std::fprintf(stderr, "candor: fatal: invalid TotpParams (digits %u, step %llu)\n",
+                       params.digits, static_cast<unsigned long long>(params.step_seconds));
     std::abort();
   }
 }

@@ -22,10 +22,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// An RFC 9162 inclusion path in a tree of at most 2^64 - 1 leaves has at most 64 hashes;
-// refusing longer lists while parsing bounds the memory a hostile bundle can make us use.
-constexpr std::size_t kMaxProofHashes = 64;
-
 // --- the JSON shape ---
 
 Result<tlog::SignedTreeHead> TreeHeadFromJson(const Json& j) {
@@ -46,35 +42,6 @@ Json TreeHeadToJson(const tlog::SignedTreeHead& sth) {
               {"signature", crypto::ToHex(sth.signature)}};
 }
 
-// An inclusion path: a list of at most kMaxProofHashes hex hashes.
-Result<std::vector<tlog::Hash>> ProofFromJson(const Json& proof, const std::string& what) {
-  if (!proof.is_array()) {
-    return InvalidArgument("'proof' in " + what + " must be a list of hashes");
-  }
-  if (proof.size() > kMaxProofHashes) {
-    return InvalidArgument("'proof' in " + what + " has " + std::to_string(proof.size()) +
-                           " hashes; an inclusion proof has at most " +
-                           std::to_string(kMaxProofHashes));
-  }
-  std::vector<tlog::Hash> out;
-  out.reserve(proof.size());
-  for (std::size_t k = 0; k < proof.size(); ++k) {
-    const Json& h = proof[k];
-    const std::string name = "proof hash " + std::to_string(k);
-    if (!h.is_string()) return InvalidArgument(name + " in " + what + " must be a string");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), name);
-    if (!hash.ok()) return hash.error().WithContext(what);
-    out.push_back(*hash);
-  }
-  return out;
-}
-
-Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
-  return out;
-}
-
 Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
   const std::string what = "entry " + std::to_string(position);
   FieldReader r(j, what, {"index", "entry", "proof"});
@@ -83,7 +50,7 @@ Result<BundleEntry> EntryFromJson(const Json& j, std::size_t position) {
   CANDOR_ASSIGN_OR_RETURN(e.index, r.Unsigned("index"));
   CANDOR_ASSIGN_OR_RETURN(e.entry, r.Hex("entry"));
   CANDOR_ASSIGN_OR_RETURN(const Json* proof, r.Value("proof"));
-  CANDOR_ASSIGN_OR_RETURN(e.proof, ProofFromJson(*proof, what));
+  CANDOR_ASSIGN_OR_RETURN(e.proof, HashesFromJson(*proof, what));
   return e;
 }
 
@@ -188,13 +155,46 @@ std::vector<std::optional<Result<crypto::Point>>> VerifySignatures(
 
 }  // namespace
 
+namespace {
+// Hash `k` of the list `name` in `what`.
+Result<tlog::Hash> HashAt(const Json& h, std::string_view name, std::size_t k,
+                          const std::string& what) {
+  const std::string hash = std::string(name) + " hash " + std::to_string(k);
+  if (!h.is_string()) return InvalidArgument(hash + " in " + what + " must be a string");
+  auto parsed = crypto::FixedFromHex<tlog::Hash>(h.get<std::string>(), hash);
+  if (!parsed.ok()) return parsed.error().WithContext(what);
+  return parsed;
+}
+}  // namespace
+
+Result<std::vector<tlog::Hash>> HashesFromJson(const Json& list, const std::string& what,
+                                               std::string_view name) {
+  const std::string field = "'" + std::string(name) + "' in " + what;
+  if (!list.is_array()) return InvalidArgument(field + " must be a list of hashes");
+  if (list.size() > kMaxProofHashes) {
+    return InvalidArgument(field + " has " + std::to_string(list.size()) +
+                           " hashes; a proof has at most " + std::to_string(kMaxProofHashes));
+  }
+  std::vector<tlog::Hash> out;
+  out.reserve(list.size());
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    CANDOR_ASSIGN_OR_RETURN(tlog::Hash hash, HashAt(list[k], name, k, what));
+    out.push_back(hash);
+  }
+  return out;
+}
+
+Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
+  Json out = Json::array();
+  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
+  return out;
+}
+
 Json LetterBundleToJson(const LetterBundle& bundle) {
   Json entries = Json::array();
   for (const auto& e : bundle.entries) {
-    Json proof = Json::array();
-    for (const auto& h : e.proof) proof.push_back(crypto::ToHex(h));
-    entries.push_back(
-        Json{{"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", proof}});
+    entries.push_back(Json{
+        {"index", e.index}, {"entry", crypto::ToHex(e.entry)}, {"proof", HashesToJson(e.proof)}});
   }
   Json out{{"format", kLetterBundleFormat},
            {"letter_id", crypto::ToHex(bundle.letter_id)},
@@ -265,7 +265,7 @@ Result<StateLeafProof> StateLeafProofFromJson(const Json& j, const std::string& 
   CANDOR_ASSIGN_OR_RETURN(p.leaf, r.Hex("leaf"));
   CANDOR_ASSIGN_OR_RETURN(p.position, r.Unsigned("position"));
   CANDOR_ASSIGN_OR_RETURN(const Json* proof, r.Value("proof"));
-  CANDOR_ASSIGN_OR_RETURN(p.proof, ProofFromJson(*proof, what));
+  CANDOR_ASSIGN_OR_RETURN(p.proof, HashesFromJson(*proof, what));
   return p;
 }
 Json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth) { return TreeHeadToJson(sth); }
@@ -498,7 +498,7 @@ Status CheckTreeHead(const LetterBundle& b, const BundleOptions& options, Bundle
   }
   // Not older than the verifier allows (docs/PROTOCOL.md, "Log state": an honest server makes a
   // checkpoint at least daily).
-  constexpr std::uint64_t kClockSkewMs = 10 * 60 * 1000;
+  constexpr std::uint64_t kClockSkewMs = std::uint64_t{10} * 60 * 1000;
   if (options.max_age_ms != 0 && b.tree_head.head.timestamp_ms > options.now_ms + kClockSkewMs) {
     return VerificationFailed("the bundle's tree head is dated more than 10 minutes in the future");
   }
@@ -844,6 +844,7 @@ Status VerifySignatureEntries(BundleWalk& w, BundleReport& report) {
         sigs.push_back(CoSignature{e.letter, e.action, e.ring_digest, e.signature, e.scheme});
       }
       std::vector<const CoSignature*> ptrs;
+      ptrs.reserve(sigs.size());
       for (const auto& sig : sigs) ptrs.push_back(&sig);
       auto results = VerifyCoSignaturesV2(ptrs, *whole[k], weights);
       bool bad = false;

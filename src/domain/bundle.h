@@ -81,6 +81,15 @@ nlohmann::json LetterBundleToJson(const LetterBundle& bundle);
 Result<tlog::SignedTreeHead> SignedTreeHeadFromJson(const nlohmann::json& j);
 nlohmann::json SignedTreeHeadToJson(const tlog::SignedTreeHead& sth);
 Result<BundleEntry> BundleEntryFromJson(const nlohmann::json& j, std::size_t position);
+// RFC 9162 paths (inclusion and consistency) have at most 64 hashes in a tree of at most
+// 2^64 - 1 leaves; refusing longer lists while parsing bounds what a hostile answer costs.
+inline constexpr std::size_t kMaxProofHashes = 64;
+// A proof's hashes, [hex…], as the field `name` of the object `what`: a list of at most
+// kMaxProofHashes strings of 64 lowercase hex digits. Bundle entries, the log's proofs and the
+// organization state's leaf proofs all read them with it.
+Result<std::vector<tlog::Hash>> HashesFromJson(const nlohmann::json& list, const std::string& what,
+                                               std::string_view name = "proof");
+nlohmann::json HashesToJson(const std::vector<tlog::Hash>& hashes);
 // Witness cosignatures (log/cosignature.h) as they travel: a list of
 // {"witness": 64 hex, "timestamp": seconds, "signature": 128 hex}, each strictly shaped.
 Result<std::vector<tlog::Cosignature>> CosignaturesFromJson(const nlohmann::json& j);

@@ -31,7 +31,7 @@ std::string_view CableAuthorName(CableAuthor author) {
 Result<CableAuthor> ParseCableAuthor(std::string_view name) {
   if (name == "named") return CableAuthor::kNamed;
   if (name == "anonymous") return CableAuthor::kAnonymous;
-  return InvalidArgument("the author must be \"named\" or \"anonymous\"");
+  return InvalidArgument(R"(the author must be "named" or "anonymous")");
 }
 
 Status ValidateCableHeader(const CableHeader& h) {

@@ -188,7 +188,7 @@ Result<CableContent> CableContentFromBytes(crypto::ByteSpan bytes);
 // least the text and at least kMinCablePadded bytes. A bucket then says only the text's
 // order of magnitude. Neither content JSON nor a message text holds a zero byte, so the
 // padding is unambiguous, and a padded plaintext has exactly one valid form.
-inline constexpr std::size_t kMinCablePadded = 16 * 1024;
+inline constexpr std::size_t kMinCablePadded = std::size_t{16} * 1024;
 
 // The bucket of a text of `n` bytes: max(kMinCablePadded, the least power of two >= n).
 std::size_t CablePaddedSize(std::size_t n);

@@ -34,6 +34,7 @@ struct Date {
   int day = 1;    // 1 … DaysInMonth(year, month)
 
   friend bool operator==(const Date&, const Date&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const Date&, const Date&) = default;
 };
 

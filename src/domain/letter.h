@@ -24,7 +24,7 @@ namespace candor::domain {
 // A letter names at most this many organizations.
 inline constexpr std::size_t kMaxLetterOrganizations = 1000;
 inline constexpr std::size_t kMaxLetterTitleBytes = 512;
-inline constexpr std::size_t kMaxLetterBodyBytes = 256 * 1024;
+inline constexpr std::size_t kMaxLetterBodyBytes = std::size_t{256} * 1024;
 
 using LetterId = crypto::Digest32;
 

@@ -218,7 +218,7 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.batch, U64Field(kind, "the batch number", f[1]));
     CANDOR_ASSIGN_OR_RETURN(e.count, U64Field(kind, "the count", f[2]));
     CANDOR_ASSIGN_OR_RETURN(e.published_at_ms, U64Field(kind, "the publication time", f[3]));
-    return LogEvent(std::move(e));
+    return LogEvent(e);
   }
   if (kind == kCableEvent) {
     CANDOR_RETURN_IF_ERROR(count(6));
@@ -272,7 +272,7 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.size, U64Field(kind, "the size", f[0]));
     CANDOR_ASSIGN_OR_RETURN(e.leaves, U64Field(kind, "the leaf count", f[1]));
     CANDOR_ASSIGN_OR_RETURN(e.root, FixedField<crypto::Digest32>(kind, "the root", f[2]));
-    return LogEvent(std::move(e));
+    return LogEvent(e);
   }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }

@@ -147,10 +147,11 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, LogStateEvent>) {
             if (log_state) return Failed(i, e, "a second log state");
-            if (ev.size != e.index)
+            if (ev.size != e.index) {
               return Failed(
                   i, e,
                   "a log state that describes another part of the log than the entries before it");
+            }
             log_state = ev;
             below = OrgStateLeaf{std::string(organization), state.roster.version(),
                                  reviewer_version, last_epoch};
@@ -182,9 +183,10 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
     if (!proof.state)
       return VerificationFailed("the organization state holds a log state but not its leaf");
     auto leaf = VerifyStateLeaf(*log_state, *proof.state);
-    if (!leaf.ok())
+    if (!leaf.ok()) {
       return VerificationFailed("the organization's leaf of the log state: " +
                                 leaf.error().message());
+    }
     const auto* org = std::get_if<OrgStateLeaf>(&*leaf);
     if (org == nullptr || org->slug != organization) {
       return VerificationFailed("the log state leaf is not the leaf of '" +

@@ -71,9 +71,10 @@ Result<std::vector<WebFile>> ParseWebManifest(std::string_view manifest) {
     auto digest = crypto::FixedFromHex<crypto::Digest32>(hex, "hash");
     if (!digest.ok()) return digest.error().WithContext(where);
     files.push_back(WebFile{std::string(line.substr(66)), *digest});
-    if (files.size() > kMaxWebFiles)
+    if (files.size() > kMaxWebFiles) {
       return InvalidArgument("a web release has at most " + std::to_string(kMaxWebFiles) +
                              " files");
+    }
     pos = nl + 1;
   }
   CANDOR_ASSIGN_OR_RETURN(std::string again, WebManifest(files));

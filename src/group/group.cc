@@ -20,7 +20,7 @@ Scalar::Scalar() { v_[0] = decaf_255_scalar_zero[0]; }
 Scalar::~Scalar() { decaf_255_scalar_destroy(v_); }
 Scalar::Scalar(const Scalar& other) { v_[0] = other.v_[0]; }
 Scalar& Scalar::operator=(const Scalar& other) {
-  v_[0] = other.v_[0];
+  if (this != &other) v_[0] = other.v_[0];
   return *this;
 }
 
@@ -123,7 +123,7 @@ Scalar Scalar::Select(const Scalar& a, const Scalar& b, bool take_b) {
 Point::Point() { v_[0] = decaf_255_point_identity[0]; }
 Point::Point(const Point& other) { v_[0] = other.v_[0]; }
 Point& Point::operator=(const Point& other) {
-  v_[0] = other.v_[0];
+  if (this != &other) v_[0] = other.v_[0];
   return *this;
 }
 
@@ -213,14 +213,15 @@ bool Point::IsIdentity() const { return IsTrue(decaf_255_point_eq(v_, decaf_255_
 
 FixedBaseTable::FixedBaseTable(const Point& base)
     // Like every allocation in Candor, running out of memory ends the process (bad_alloc).
-    : table_(static_cast<decaf_255_precomputed_s*>(::operator new(
-          decaf_255_sizeof_precomputed_s, std::align_val_t(decaf_255_alignof_precomputed_s)))) {
+    : table_(static_cast<decaf_255_precomputed_s*>(
+          ::operator new(decaf_255_sizeof_precomputed_s,
+                         static_cast<std::align_val_t>(decaf_255_alignof_precomputed_s)))) {
   decaf_255_precompute(table_, base.raw());
 }
 
 FixedBaseTable::~FixedBaseTable() {
   decaf_255_precomputed_destroy(table_);
-  ::operator delete(table_, std::align_val_t(decaf_255_alignof_precomputed_s));
+  ::operator delete(table_, static_cast<std::align_val_t>(decaf_255_alignof_precomputed_s));
 }
 
 Point FixedBaseTable::Mul(const Scalar& s) const {

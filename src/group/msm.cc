@@ -29,7 +29,7 @@ std::vector<std::int32_t> SignedDigits(std::span<const Scalar> scalars, int c, i
       const int bit = w * c;
       std::uint64_t word = 0;  // bytes past 32 are zero
       for (int k = 7; k >= 0; --k)
-        word = (word << 8) | bytes[static_cast<std::size_t>(bit / 8 + k)];
+        word = (word << 8) | bytes[static_cast<std::size_t>(bit / 8) + static_cast<std::size_t>(k)];
       const auto raw = static_cast<std::int64_t>((word >> (bit % 8)) & mask) + carry;
       // Digits above half borrow from the next window, keeping |digit| ≤ 2^(c-1).
       carry = raw > half ? 1 : 0;

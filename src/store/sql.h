@@ -120,9 +120,11 @@ class SqlConnection {
 
   // Runs one statement with `?` placeholders bound to `params` in order; returns the number
   // of rows it changed (0 for statements that change none).
+  // NOLINTNEXTLINE(google-default-arguments): callers hold the interface, never an engine
   virtual Result<std::int64_t> Exec(std::string_view sql, const SqlParams& params = {}) = 0;
 
   // Runs one statement and returns every row it produced.
+  // NOLINTNEXTLINE(google-default-arguments): callers hold the interface, never an engine
   virtual Result<std::vector<SqlRow>> Query(std::string_view sql, const SqlParams& params = {}) = 0;
 
   // Runs a script of several `;`-separated statements without parameters (migrations).

@@ -102,9 +102,10 @@ class SqlStore final : public Store {
 // An exclusive lock on `path` (created if missing), held while the returned descriptor is open.
 Result<int> LockFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+  if (fd < 0) {
     return Error(ErrorCode::kIo,
                  "cannot open the lock file '" + path + "': " + std::strerror(errno));
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);
@@ -146,9 +147,9 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, StoreOpenOptions options) {
-  constexpr std::string_view sqlite_scheme = "sqlite:";
-  if (url.starts_with(sqlite_scheme)) {
-    const std::string path = url.substr(sqlite_scheme.size());
+  constexpr std::string_view kSqliteScheme = "sqlite:";
+  if (url.starts_with(kSqliteScheme)) {
+    const std::string path = url.substr(kSqliteScheme.size());
     if (path.empty()) return InvalidArgument("store URL \"sqlite:\" names no file");
     return OpenSqliteStore(path, options);
   }

@@ -139,10 +139,6 @@ struct StoreState {
   std::atomic<std::uint64_t> commits{0};  // write transactions that reached COMMIT
 };
 
-inline Error NotFound(std::string message) {
-  return Error(ErrorCode::kNotFound, std::move(message));
-}
-
 // The single row of an aggregate query.
 inline Result<std::int64_t> SingleInt(const std::vector<SqlRow>& rows) {
   if (rows.size() != 1) return Error(ErrorCode::kCorrupt, "aggregate query returned no row");

@@ -197,8 +197,7 @@ Result<CableView> CableService::SubmitCable(const CableSubmission& sub) {
   if (sub.quota_slot >= config_.cable_quota) {
     return InvalidArgument("the quota slot must be below " + std::to_string(config_.cable_quota));
   }
-  const std::uint64_t window_now =
-      static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
+  const auto window_now = static_cast<std::uint64_t>(clock_.NowMs() / config_.cable_window_ms);
   // The current window only: accepting the previous one as well would let a member spend
   // both windows' slots around a boundary, twice the quota (security review L8).
   if (h.quota_window != window_now) {
@@ -221,6 +220,7 @@ Result<CableView> CableService::SubmitCable(const CableSubmission& sub) {
           "this organization has no reviewers who can receive cables yet; ask its administrator");
     }
     std::vector<crypto::BoxPublicKey> keys;
+    keys.reserve(recipients.size());
     for (const auto& r : recipients) keys.push_back(r.key);
     if (keys != h.recipients) {
       return Error(ErrorCode::kFailedPrecondition,
@@ -530,6 +530,7 @@ Result<std::int64_t> CableService::AddCableMessage(
   }
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
   std::vector<crypto::BoxPublicKey> keys;
+  keys.reserve(reviewers.size());
   for (const auto& r : reviewers) keys.push_back(r.key);
   if (domain::CableMessageReachesAuthor(action)) {
     const bool shape = recipients.size() == keys.size() + 1 &&

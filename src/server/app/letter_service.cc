@@ -27,8 +27,6 @@ namespace {
 using internal::ToBlob;
 using Json = nlohmann::json;
 
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
-
 store::CoSignatureAction ToStore(domain::SignatureAction a) {
   return a == domain::SignatureAction::kSign ? store::CoSignatureAction::kSign
                                              : store::CoSignatureAction::kWithdraw;
@@ -268,7 +266,7 @@ Status CheckDraftJson(const Json& j) {
   CANDOR_RETURN_IF_ERROR(check("quorum", whole));
   CANDOR_RETURN_IF_ERROR(check("supersedes", [&](const Json& v) { return text(v, 64); }));
   // What is stored is the JSON text, whose escapes may make it larger than the fields' bytes.
-  if (j.dump().size() > 512 * 1024) return InvalidArgument("the draft is too large");
+  if (j.dump().size() > std::size_t{512} * 1024) return InvalidArgument("the draft is too large");
   return Status::Ok();
 }
 }  // namespace
@@ -585,6 +583,7 @@ Result<Json> LetterService::LetterBundle(const domain::LetterId& id, bool with_s
   // Each organization's roster entries up to its pin, or up to the pin + 1 where the log state
   // says a later version exists.
   std::vector<std::int64_t> up_to;
+  up_to.reserve(pins.size());
   for (const auto& pin : pins) up_to.push_back(pin.roster_version);
   Json state_json;
   if (with_signatures) {

@@ -21,8 +21,6 @@ Status CheckRange(std::uint64_t v, const char* what) {
   return Status::Ok();
 }
 
-Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
-
 }  // namespace
 
 Result<std::optional<tlog::SignedTreeHead>> LogService::LatestTreeHead() {
@@ -110,7 +108,7 @@ Status LogService::AddCosignature(std::uint64_t tree_size, const tlog::Cosignatu
                                  [&](const auto& w) { return w == c.witness; });
   if (!known)
     return Error(ErrorCode::kPermissionDenied, "this server does not know that witness key");
-  constexpr std::int64_t kSkewS = 10 * 60;
+  constexpr std::int64_t kSkewS = std::int64_t{10} * 60;
   const std::int64_t now_s = clock_.NowMs() / 1000;
   if (c.timestamp_s > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
       std::abs(static_cast<std::int64_t>(c.timestamp_s) - now_s) > kSkewS) {

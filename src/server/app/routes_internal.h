@@ -50,7 +50,8 @@ Response Guard(F&& body) {
 class PasswordCopies {
  public:
   PasswordCopies(Json& body, std::string& own) : body_(body), own_(own) {}
-  ~PasswordCopies() {
+  // Nothing here throws: find() on an object, and get_ref only after is_string().
+  ~PasswordCopies() {  // NOLINT(bugprone-exception-escape)
     crypto::WipeString(own_);
     if (!body_.is_object()) return;
     if (auto it = body_.find("password"); it != body_.end() && it->is_string()) {

@@ -148,7 +148,9 @@ Status AddOrganizationRoutes(http::Router& router, Service& service) {
     return std::make_pair(Anon([answer](const Request& req) -> Result<Response> {
                             CANDOR_ASSIGN_OR_RETURN(std::optional<Response> r,
                                                     answer(req, /*cached_only=*/false));
-                            return std::move(*r);  // always an answer when not cached_only
+                            // Always an answer when not cached_only.
+                            if (!r) return Error(ErrorCode::kInternal, "no roster answer");
+                            return std::move(*r);
                           }),
                           options);
   };

@@ -30,8 +30,6 @@ namespace {
 using internal::ToBlob;
 using Json = nlohmann::json;
 
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
-
 // ring_digest (CRYPTO.md "Rings") streamed over stored members, in their order.
 Result<crypto::Digest32> StoredRingDigest(const std::vector<store::RosterEventRecord>& members) {
   crypto::Sha256Transcript digest(crypto::kRingDigestLabel);
@@ -77,9 +75,10 @@ Status Service::PrepareOrganizationLog() {
                               tx->ReadLogEntries(begin, std::min(size, begin + kStep)));
       for (const auto& r : records) {
         auto event = domain::DecodeLogEntry(r.entry);
-        if (!event.ok())
+        if (!event.ok()) {
           return Error(ErrorCode::kCorrupt,
                        "log entry " + std::to_string(r.index) + " does not decode");
+        }
         const auto* key = std::get_if<domain::ReviewerKeyEvent>(&*event);
         if (key == nullptr || !ids.contains(key->slug)) continue;
         CANDOR_RETURN_IF_ERROR(
@@ -386,6 +385,7 @@ Result<Json> Service::OrganizationState(std::string_view slug, const BundlePage&
   std::vector<std::int64_t> indices;
   CANDOR_ASSIGN_OR_RETURN(auto events,
                           tx->ListRosterEvents(org.id, std::numeric_limits<std::int64_t>::max()));
+  indices.reserve(events.size());
   for (const auto& e : events) indices.push_back(e.log_index);
   CANDOR_ASSIGN_OR_RETURN(auto others, tx->ListOrganizationLog(org.id, ""));
   for (const auto& e : others) indices.push_back(e.log_index);

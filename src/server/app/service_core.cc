@@ -7,6 +7,7 @@
 #include "crypto/at_rest.h"
 #include "crypto/keys.h"
 #include "crypto/ristretto.h"
+#include "domain/bundle.h"
 #include "domain/cosignature.h"
 #include "domain/log_state.h"
 #include "domain/roster.h"
@@ -69,14 +70,6 @@ namespace {
 
 using internal::ToBlob;
 using Json = nlohmann::json;
-
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
-
-Json HashList(const std::vector<tlog::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
-  return out;
-}
 
 // What `make` builds from the members of (org_id, version), kept in `cache` under that key and
 // weighed by the members: a roster version never changes, so neither does the value.
@@ -205,7 +198,7 @@ Result<bool> ServiceCore::MarkCheckpoint(store::Transaction& tx) {
     const bool grew = static_cast<std::uint64_t>(last.front()) < head->head.size;
     // An honest log makes a checkpoint at least daily, so clients can tell a frozen view
     // (docs/PROTOCOL.md, "Log state").
-    constexpr std::int64_t kMaxCheckpointAgeMs = 24 * 3600 * 1000;
+    constexpr std::int64_t kMaxCheckpointAgeMs = std::int64_t{24} * 3600 * 1000;
     const bool stale = clock_.NowMs() - last_head->timestamp_ms >= kMaxCheckpointAgeMs;
     if (stored && !grew && !stale) return false;
     if (stored) {
@@ -224,9 +217,10 @@ Result<bool> ServiceCore::MarkCheckpoint(store::Transaction& tx) {
     if (records.size() != end - begin) return Error(ErrorCode::kCorrupt, "log entries are missing");
     for (const auto& r : records) {
       auto event = domain::DecodeLogEntry(r.entry);
-      if (!event.ok())
+      if (!event.ok()) {
         return Error(ErrorCode::kCorrupt,
                      "log entry " + std::to_string(r.index) + " does not decode");
+      }
       if (Status s = state.Replay(static_cast<std::uint64_t>(r.index), *event); !s.ok()) {
         return Error(ErrorCode::kCorrupt, s.error().message());
       }
@@ -387,8 +381,9 @@ Result<Json> ServiceCore::ProvenEntriesPage(store::Transaction& tx, const tlog::
       CANDOR_ASSIGN_OR_RETURN(
           auto proof, tlog::InclusionProof(reader, static_cast<std::uint64_t>(r.index), size));
       page_bytes += 2 * r.entry.size() + 66 * proof.size() + 64;
-      entries.push_back(
-          Json{{"index", r.index}, {"entry", crypto::ToHex(r.entry)}, {"proof", HashList(proof)}});
+      entries.push_back(Json{{"index", r.index},
+                             {"entry", crypto::ToHex(r.entry)},
+                             {"proof", domain::HashesToJson(proof)}});
     }
     i = j;
   }

@@ -46,7 +46,7 @@ struct ServiceConfig {
   std::size_t password_slots = 0;
   std::size_t password_slots_per_source = 2;
   std::int64_t invitation_default_hours = 72;
-  std::int64_t invitation_max_hours = 30 * 24;
+  std::int64_t invitation_max_hours = std::int64_t{30} * 24;
   crypto::PasswordCost password_cost = crypto::PasswordCost::kModerate;
   std::string totp_issuer = "Candor";
   // Collective letters: the smallest ring accepted (and the smallest roster a letter may

@@ -21,8 +21,6 @@ namespace {
 
 using internal::ToBlob;
 
-Error NotFound(const std::string& what) { return Error(ErrorCode::kNotFound, what); }
-
 constexpr std::uint32_t kAllRoles =
     store::kRoleAdministrator | store::kRoleEnrollmentOfficer | store::kRoleReviewer;
 
@@ -51,9 +49,10 @@ Result<crypto::Bytes> OpenTotpSecret(const crypto::SymmetricKey& key, std::int64
   if (stored.size() == crypto::TotpSecret::kSize)
     return crypto::Bytes(stored);  // raw, from before sealing
   auto opened = crypto::OpenAtRest(key, crypto::AsBytes(TotpAd(account_id)), stored);
-  if (!opened.ok())
+  if (!opened.ok()) {
     return Error(ErrorCode::kCorrupt,
                  "a stored second-factor secret does not open with this server's key");
+  }
   return opened;
 }
 
@@ -75,11 +74,11 @@ Status CheckUsername(std::string_view name) { return domain::ValidateUsername(na
 
 // A fixed Argon2id hash of a random password, computed once per cost setting.
 const std::string& DummyHash(crypto::PasswordCost cost) {
-  static const std::string moderate =
+  static const std::string kModerate =
       *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kModerate);
-  static const std::string interactive =
+  static const std::string kInteractive =
       *crypto::HashPassword("unused dummy password 1", crypto::PasswordCost::kInteractive);
-  return cost == crypto::PasswordCost::kModerate ? moderate : interactive;
+  return cost == crypto::PasswordCost::kModerate ? kModerate : kInteractive;
 }
 
 Error WrongCredentials() {

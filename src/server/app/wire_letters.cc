@@ -70,7 +70,7 @@ Result<LetterSummary> LetterSummaryFromJson(const Json& j) {
   }
   CANDOR_ASSIGN_OR_RETURN(std::string status, r.String("status"));
   if (status != "open" && status != "closed") {
-    return InvalidArgument("'status' in the letter's view must be \"open\" or \"closed\"");
+    return InvalidArgument(R"('status' in the letter's view must be "open" or "closed")");
   }
   s.closed = status == "closed";
   CANDOR_ASSIGN_OR_RETURN(auto quorum, r.OptionalUnsigned("quorum"));

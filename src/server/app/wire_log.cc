@@ -5,33 +5,10 @@
 
 namespace candor::app::api {
 
+using domain::HashesFromJson;
+using domain::HashesToJson;
+
 Json SthToJson(const tlog::SignedTreeHead& sth) { return domain::SignedTreeHeadToJson(sth); }
-
-Json HashesToJson(const std::vector<tlog::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(crypto::ToHex(h));
-  return out;
-}
-
-Result<std::vector<tlog::Hash>> HashesFromJson(const Json& list, const std::string& what,
-                                               std::string_view name) {
-  const std::string field = "'" + std::string(name) + "' in " + what;
-  if (!list.is_array()) return InvalidArgument(field + " must be a list of hashes");
-  if (list.size() > kMaxProofHashes) {
-    return InvalidArgument(field + " has " + std::to_string(list.size()) +
-                           " hashes; a proof has at most " + std::to_string(kMaxProofHashes));
-  }
-  std::vector<tlog::Hash> out;
-  out.reserve(list.size());
-  for (std::size_t k = 0; k < list.size(); ++k) {
-    if (!list[k].is_string()) return InvalidArgument(field + " must hold only hex strings");
-    auto hash = crypto::FixedFromHex<tlog::Hash>(list[k].get<std::string>(),
-                                                 "hash " + std::to_string(k) + " of " + field);
-    if (!hash.ok()) return hash.error();
-    out.push_back(*hash);
-  }
-  return out;
-}
 
 namespace {
 

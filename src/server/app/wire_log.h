@@ -12,20 +12,18 @@
 
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "domain/bundle.h"
 #include "log/tree_head.h"
 
 namespace candor::app::api {
 
 using Json = nlohmann::json;
 
-// An RFC 9162 path has at most 64 hashes in a tree of at most 2^64 - 1 leaves.
-inline constexpr std::size_t kMaxProofHashes = 64;
-
 Json SthToJson(const tlog::SignedTreeHead& sth);
-Json HashesToJson(const std::vector<tlog::Hash>& hashes);
-// A list of at most kMaxProofHashes hex hashes, the field `name` of the object `what`.
-Result<std::vector<tlog::Hash>> HashesFromJson(const Json& list, const std::string& what,
-                                               std::string_view name);
+// A proof's hashes: domain::HashesToJson / domain::HashesFromJson (domain/bundle.h), the one
+// reader of them.
+using domain::HashesFromJson;
+using domain::HashesToJson;
 
 // GET /log/proof/inclusion, and `candor log prove`:
 // {"type": "inclusion", "index", "tree_size", "leaf_hash", "root", "proof"}.

@@ -17,14 +17,15 @@ Json RolesToJson(std::uint32_t roles) {
 Result<std::uint32_t> RolesFromJson(const std::vector<std::string>& names) {
   std::uint32_t roles = 0;
   for (const auto& n : names) {
-    if (n == "administrator")
+    if (n == "administrator") {
       roles |= store::kRoleAdministrator;
-    else if (n == "enrollment_officer")
+    } else if (n == "enrollment_officer") {
       roles |= store::kRoleEnrollmentOfficer;
-    else if (n == "reviewer")
+    } else if (n == "reviewer") {
       roles |= store::kRoleReviewer;
-    else
+    } else {
       return InvalidArgument("unknown role '" + n + "'");
+    }
   }
   if (roles == 0) return InvalidArgument("give at least one role");
   return roles;

@@ -79,7 +79,6 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kAlreadyExists:
-      return 409;
     case ErrorCode::kFailedPrecondition:
       return 409;
     case ErrorCode::kVerificationFailed:

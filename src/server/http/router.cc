@@ -36,7 +36,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, Privacy pr
   route->method_ = std::string(method);
   route->pattern_ = std::string(pattern);
   route->privacy_ = privacy;
-  route->options_ = options;
+  route->options_ = std::move(options);
   route->handler_ = std::move(handler);
   std::set<std::string, std::less<>> names;
   std::vector<std::string_view> parts = SplitPath(pattern);

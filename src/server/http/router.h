@@ -109,11 +109,11 @@ class Router {
   // Shorthands for Add with the privacy spelled in the name.
   [[nodiscard]] Status Anonymous(std::string_view method, std::string_view pattern, Handler handler,
                                  RouteOptions options = {}) {
-    return Add(method, pattern, Privacy::kAnonymous, std::move(handler), options);
+    return Add(method, pattern, Privacy::kAnonymous, std::move(handler), std::move(options));
   }
   [[nodiscard]] Status Named(std::string_view method, std::string_view pattern, Handler handler,
                              RouteOptions options = {}) {
-    return Add(method, pattern, Privacy::kNamed, std::move(handler), options);
+    return Add(method, pattern, Privacy::kNamed, std::move(handler), std::move(options));
   }
 
   // Finds the route for `method` and the still-encoded `path` (as in Request::path).

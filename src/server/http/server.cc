@@ -53,7 +53,7 @@ using ErrorCodeT = boost::system::error_code;
 // this long before closing, so that the kernel does not answer them with a RST that could
 // destroy the response (RFC 9112 §9.6, "lingering close").
 constexpr std::chrono::milliseconds kMaxLinger{2000};
-constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
+constexpr std::size_t kMaxLingerBytes = std::size_t{1024} * 1024;
 
 std::string ToStd(beast::string_view s) { return std::string(s.data(), s.size()); }
 

@@ -56,12 +56,12 @@ struct ServerOptions {
 
   std::optional<TlsFiles> tls;  // set: HTTPS only (TLS 1.2 and 1.3); unset: plain HTTP
 
-  std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;           // routes may override (RouteOptions)
-  std::chrono::milliseconds request_timeout{10'000};  // first byte → complete request;
-                                                      // also the TLS handshake and each write
-  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
-  std::chrono::milliseconds shutdown_grace{5'000};    // Stop() waits this long for requests
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;  // routes may override (RouteOptions)
+  std::chrono::milliseconds request_timeout{10'000};      // first byte → complete request;
+                                                          // also the TLS handshake and each write
+  std::chrono::milliseconds idle_timeout{60'000};         // keep-alive wait for the next request
+  std::chrono::milliseconds shutdown_grace{5'000};        // Stop() waits this long for requests
   // Connections at once. When all are taken, those waiting for a request are closed to make
   // room (an attacker's idle connections cannot lock others out) and the new one is refused;
   // the next finds room. One source address may hold at most max_connections_per_source

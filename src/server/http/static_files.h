@@ -30,8 +30,8 @@ std::string_view ContentTypeFor(std::string_view file_name);
 class StaticFiles {
  public:
   struct Options {
-    std::string index_file = "index.html";          // served for "" and for directories
-    std::size_t max_file_bytes = 32 * 1024 * 1024;  // larger files answer 404
+    std::string index_file = "index.html";  // served for "" and for directories
+    std::size_t max_file_bytes = std::size_t{32} * 1024 * 1024;  // larger files answer 404
   };
 
   // `root` need not exist yet; requests answer 404 until it does.

@@ -149,7 +149,7 @@ export function proofFromJson(proof: JsonValue, what: string): Uint8Array[] {
   if (!Array.isArray(proof)) throw invalidArgument(`'proof' in ${what} must be a list of hashes`);
   if (proof.length > MAX_PROOF_HASHES) {
     throw invalidArgument(
-      `'proof' in ${what} has ${proof.length} hashes; an inclusion proof has at most ${MAX_PROOF_HASHES}`,
+      `'proof' in ${what} has ${proof.length} hashes; a proof has at most ${MAX_PROOF_HASHES}`,
     );
   }
   return proof.map((h, k) => {

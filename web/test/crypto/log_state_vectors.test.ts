@@ -212,7 +212,7 @@ describe('leaf proofs as JSON', () => {
       [parseJson(text.replace('"position":0', '"position":0.0')), "'position' in state leaf 0 must be a whole number ≥ 0"],
       [changed((o) => o.set('leaf', 5 as never)), "'leaf' in state leaf 0 must be a string"],
       [changed((o) => o.set('proof', 'x')), "'proof' in state leaf 0 must be a list of hashes"],
-      [changed((o) => o.set('proof', Array.from({ length: 65 }, () => '00'.repeat(32)))), "'proof' in state leaf 0 has 65 hashes; an inclusion proof has at most 64"],
+      [changed((o) => o.set('proof', Array.from({ length: 65 }, () => '00'.repeat(32)))), "'proof' in state leaf 0 has 65 hashes; a proof has at most 64"],
       [changed((o) => o.set('proof', [parseJson('1')])), 'proof hash 0 in state leaf 0 must be a string'],
       [parseJson('[]'), 'state leaf 0 must be a JSON object'],
     ];
