@@ -29,6 +29,10 @@ export interface StoredKey {
   // 'member': a roster key (signing, writing cables); 'reviewer': a staff member's key whose
   // X25519 half receives cables (the same key file format, `candor cable register-key`).
   purpose: 'member' | 'reviewer';
+  // The roster version that added this key, when this device joined with it (unknown for keys
+  // imported or joined before it was kept): letters pinned to an earlier version cannot be
+  // signed with it, and the member pages say so before anything is tried.
+  enrolledVersion?: number;
 }
 
 interface KeyMeta {
@@ -37,6 +41,7 @@ interface KeyMeta {
   orgName: string;
   enrolled: boolean;
   purpose?: 'member' | 'reviewer';
+  enrolledVersion?: number;
 }
 
 const DB_NAME = 'candor';
@@ -123,6 +128,7 @@ export async function listAllKeys(): Promise<StoredKey[]> {
       createdMs: info.savedAt,
       enrolled: meta?.enrolled ?? false,
       purpose: meta?.purpose ?? 'member',
+      ...(meta?.enrolledVersion !== undefined ? { enrolledVersion: meta.enrolledVersion } : {}),
     });
   }
   return out;
@@ -131,7 +137,14 @@ export async function listAllKeys(): Promise<StoredKey[]> {
 // Stores (or updates) a key file and what this device knows about it.
 export async function putKey(key: StoredKey): Promise<void> {
   await (await files()).save(key.file, key.orgName, { overwrite: true });
-  const meta: KeyMeta = { id: key.id, org: key.org, orgName: key.orgName, enrolled: key.enrolled, purpose: key.purpose };
+  const meta: KeyMeta = {
+    id: key.id,
+    org: key.org,
+    orgName: key.orgName,
+    enrolled: key.enrolled,
+    purpose: key.purpose,
+    ...(key.enrolledVersion !== undefined ? { enrolledVersion: key.enrolledVersion } : {}),
+  };
   await withStore(META, 'readwrite', (s) => s.put(meta));
 }
 

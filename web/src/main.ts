@@ -11,11 +11,13 @@ import { memberPage, joinPage, memberLetterPage } from './pages/member.js';
 import { staffRoutes } from './pages/staff.js';
 import { cablesPage, readCablePage, writeCablePage } from './pages/cables.js';
 import { reviewerRoutes } from './pages/inbox.js';
+import { quickExit, safetyPage } from './pages/safety.js';
 
 route('/', '', homePage);
 route('/letters', '/letters', lettersPage);
 route('/letters/:id', '/letters', letterPage);
 route('/log', '/log', logPage);
+route('/safety', '/safety', safetyPage);
 route('/member', '/member', memberPage);
 route('/member/join', '/member', joinPage);
 route('/member/letters/:id', '/member', memberLetterPage);
@@ -45,6 +47,7 @@ async function boot(): Promise<void> {
     );
     return;
   }
+  document.getElementById('quick-exit')?.addEventListener('click', quickExit);
   start();
   void showWebRelease();
 }

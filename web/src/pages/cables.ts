@@ -6,6 +6,7 @@
 // proofs (trust.ts, org_state.ts), never from the server's word, and the author sees who will
 // be able to read the cable before it is sealed (security review H4). The receipt is shown
 // once and never stored: on a seized device, a stored receipt would tie its owner to the cable.
+import { safetyReminder } from './safety.js';
 import { api, ApiError, type OrgDetail } from '../api.js';
 import {
   checkCableEventsInLog,
@@ -429,6 +430,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
       ),
       firstUseNote(ctx.head),
     ),
+    safetyReminder('send'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'send-cable' }, 'Encrypt and send')),
     status,
     errors,

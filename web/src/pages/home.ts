@@ -27,6 +27,12 @@ export function homePage(main: HTMLElement): void {
     ),
     h('h2', null, 'Before you start'),
     h(
+      'p',
+      null,
+      h('a', { href: '#/safety', 'data-testid': 'safety-guide-link' }, 'Read how to stay safe'),
+      ' — two minutes on devices, networks, what this browser keeps, and leaving quickly.',
+    ),
+    h(
       'ul',
       null,
       h('li', null, 'Use a device and a network you trust. A work computer or work Wi-Fi may be monitored.'),

@@ -32,6 +32,7 @@ import {
 } from '../keystore.js';
 import { stillHere, titled } from '../router.js';
 import { fetchTrustedHead, sameTreeHead, type TrustedHead } from '../trust.js';
+import { safetyReminder } from './safety.js';
 import { add, choice, download, errorRegion, field, form, h, notice, plural, readFile, replace, statusRegion } from '../ui/dom.js';
 import { explain, showError } from '../ui/errors.js';
 import { keyCard, newPassphraseFields, organizationsHolding, unlockForm } from '../ui/keys.js';
@@ -116,15 +117,17 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
         h(
           'ul',
           { class: 'cards' },
-          mine.map((l) =>
-            h(
+          mine.map((l) => {
+            const late = joinedAfter(l, keys);
+            return h(
               'li',
-              { class: 'card' },
-              h('h3', null, h('a', { href: `#/member/letters/${l.id}` }, l.letter.title)),
+              { class: 'card', 'data-testid': late ? 'letter-joined-after' : 'letter-open-to-you' },
+              h('h3', null, h('a', { href: late ? `#/letters/${l.id}` : `#/member/letters/${l.id}` }, l.letter.title)),
               h('p', null, ...letterStatusBadges(l)),
+              late ? h('p', null, joinedAfterText(late)) : null,
               h('p', null, l.total === null ? 'Counts hidden until the quorum is reached' : plural(l.total, 'signature'), ' so far'),
-            ),
-          ),
+            );
+          }),
         ),
       );
     } catch (e) {
@@ -285,11 +288,12 @@ export async function joinPage(main: HTMLElement): Promise<void> {
           remember(record.id, made.keys);
         }
         replace(status, h('p', null, `Joining ${org.name}…`));
-        const joined = await api<{ roster_size: number }>(`/orgs/${encodeURIComponent(slug)}/enroll`, {
+        const joined = await api<{ roster_size: number; version: number }>(`/orgs/${encodeURIComponent(slug)}/enroll`, {
           method: 'POST',
           body: { invitation, ring_public: record.ringPublic, reply_public: record.replyPublic },
         });
         record.enrolled = true;
+        if (Number.isSafeInteger(joined.version) && joined.version > 0) record.enrolledVersion = joined.version;
         await putKey(record);
         code.value = '';
         status.replaceChildren();
@@ -395,6 +399,11 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
     );
     return;
   }
+  const late = joinedAfter(view, candidates);
+  if (late) {
+    mineArea.append(h('div', { 'data-testid': 'letter-joined-after' }, notice('info', h('p', null, joinedAfterText(late)))));
+    return;
+  }
 
   // The rings, rebuilt from the log (not from what the server says).
   const status = statusRegion();
@@ -447,13 +456,40 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
       panels.append(
         notice(
           'info',
-          h('p', null, 'None of your keys may sign this letter: it is open to members of ', view.organizations.map((o) => o.name).join(', '), ' who were enrolled before it was published.'),
+          h(
+            'p',
+            null,
+            'None of your keys can sign this letter: it is open only to the ',
+            view.organizations.map((o) => `${plural(o.roster_size, 'member')} of ${o.name}`).join(', '),
+            ' who belonged when it was published. If you joined since, you can still read it and follow its count.',
+          ),
         ),
       );
     }
   };
   drawPanels();
   return onLockChange(drawPanels);
+}
+
+// A letter is open to the members its organizations had when it was published (its pinned
+// roster versions). When every key of this device that could sign it joined later, nothing can
+// be signed: the organization this device joined, and how many could sign, for saying so before
+// the member tries. Undefined when some key may sign, or when a key's joining version is unknown
+// (the letter's page then checks the key against the pinned roster itself).
+export function joinedAfter(letter: LetterView, keys: StoredKey[]): { org: string; members: number } | undefined {
+  const relevant = keys.filter((k) => k.enrolled && k.purpose === 'member' && letter.letter.organizations.includes(k.org));
+  if (relevant.length === 0) return undefined;
+  let late: { org: string; members: number } | undefined;
+  for (const k of relevant) {
+    const pinned = letter.organizations.find((o) => o.slug === k.org);
+    if (!pinned || k.enrolledVersion === undefined || k.enrolledVersion <= pinned.roster_version) return undefined;
+    late = { org: pinned.name, members: pinned.roster_size };
+  }
+  return late;
+}
+
+export function joinedAfterText(late: { org: string; members: number }): string {
+  return `You joined ${late.org} after this letter was published, so you cannot sign it: it is open to the ${plural(late.members, 'member')} who belonged then. You can still read it and follow its count.`;
 }
 
 // "key id/letter id" of the letters each key signed or withdrew on, as this page learnt it: the
@@ -660,6 +696,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
       body,
       h('p', { 'data-testid': 'sign-state' }, checked ? 'You have not signed this letter.' : 'You have not signed this letter from this browser.'),
       choice(confirm, 'I have read the letter below and I want to sign it.'),
+      safetyReminder('sign'),
       h('div', { class: 'actions' }, signButton),
       check,
     );

@@ -65,8 +65,9 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   }
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('What you want the reviewers to know').fill(body);
-  // Issue 17: the quota is said before writing.
+  // Issue 17: the quota is said before writing, and the safety guide is a click away.
   expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 cables in each period');
+  expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you send: are you on your own device and network?');
   if (name !== undefined) {
     await page.getByLabel('With my name').check();
     await page.getByLabel('Your name, as the reviewers should see it').fill(name);
@@ -279,8 +280,56 @@ describe('dissent cables in the browser', () => {
     await screenshot(d.page, 'member-cable-quota-spent');
   });
 
+  test('a safety guide where a member starts, and a quick exit on every page that leaves at once, even from an unsaved receipt', async () => {
+    // Not in `devices`: this one leaves the server on purpose (the exit page, answered here by
+    // playwright, so nothing goes to the internet).
+    const d = await newDevice(browser, server);
+    const page = d.page;
+    await page.route('https://en.wikipedia.org/**', (r) => r.fulfill({ contentType: 'text/html', body: '<title>Weather</title><p>Weather</p>' }));
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await visit(page, '/#/');
+    await page.getByTestId('safety-guide-link').click();
+    await page.getByRole('heading', { name: 'Staying safe', level: 1 }).waitFor();
+    for (const topic of [
+      'Use your own device and network',
+      'Hide that you visit this site',
+      'A private window',
+      'What Candor keeps in this browser',
+      'Files and history',
+      'Leaving quickly',
+    ]) {
+      await page.getByRole('heading', { name: topic, level: 2 }).waitFor();
+    }
+    const guide = (await page.locator('main').textContent())!;
+    for (const words of ['Tor Browser', 'private (incognito) window', 'candor-…', 'choose “Never”', 'Remove from this device…', 'does not erase your browser history']) {
+      expect(guide).toContain(words);
+    }
+    await screenshot(page, 'member-safety-guide');
+    // The quick exit is in the header of every page, and reachable from the keyboard.
+    for (const path of ['/#/', '/#/letters', '/#/member', '/#/member/cables/new', '/#/safety']) {
+      await visit(page, path);
+      await page.getByRole('button', { name: 'Quick exit' }).waitFor();
+    }
+    // Even with a receipt not yet saved (which otherwise asks before leaving), it leaves at once.
+    await importKey(page, demoKeyFile(server, 8));
+    await writeCable(page, 'Leaving quickly', 'Written just before leaving.', undefined, /*keep=*/ false);
+    await page.getByRole('button', { name: 'Quick exit' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('https://en.wikipedia.org/wiki/Weather');
+    expect(await page.title()).toBe('Weather');
+    expect(asked).toEqual([]);
+    const origin = new URL(server.url).origin;
+    const elsewhere = d.requests.map((r) => new URL(r.url)).filter((u) => u.protocol !== 'blob:' && u.origin !== origin);
+    expect(elsewhere.map((u) => u.href)).toEqual(['https://en.wikipedia.org/wiki/Weather']);
+    await d.context.close();
+  });
+
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(10); // five receipts, each with its secret half
+    expect(secrets.length).toBe(12); // six receipts, each with its secret half
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });

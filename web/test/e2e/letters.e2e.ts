@@ -88,6 +88,7 @@ async function openToSign(page: Page, id: string, passphrase: string): Promise<v
 }
 
 async function sign(page: Page): Promise<void> {
+  expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you sign: are you on your own device and network?');
   await page.getByTestId('agree').check();
   await page.getByTestId('sign').click();
 }
@@ -175,6 +176,24 @@ describe('members and letters in the browser', () => {
     await visit(page, '/#/member');
     await page.getByTestId(`key-${DEMO_ORG}`).waitFor();
     await screenshot(page, 'member-keys');
+
+    // The demo letter was published before this member joined: its roster was pinned then, so
+    // the list says at once that it cannot be signed, with the count of those who can, and
+    // links to the public page rather than to a signing page that would end in a refusal
+    // (issue 17, problem 5).
+    const late = page.getByTestId('letter-joined-after');
+    await late.waitFor();
+    const lateText = (await late.textContent())!;
+    expect(lateText).toMatch(/You joined .* after this letter was published, so you cannot sign it: it is open to the (\d+) members who belonged then/);
+    const pinned = Number(/open to the (\d+) members/.exec(lateText)![1]);
+    expect(pinned).toBeLessThan(26);
+    const href = (await late.getByRole('link').getAttribute('href'))!;
+    expect(href).toMatch(/^#\/letters\/[0-9a-f]{64}$/);
+    // Its signing page, reached anyway, says the same before checking anything.
+    await visit(page, `/#/member/letters/${href.slice('#/letters/'.length)}`);
+    await page.getByTestId('letter-joined-after').waitFor();
+    expect(await page.getByTestId('letter-joined-after').textContent()).toContain(`open to the ${pinned} members who belonged then`);
+    expect(await page.getByTestId('sign').count()).toBe(0);
   });
 
   test('a member signs a letter, sees the anonymity set, and the count moves with the next batch', async () => {

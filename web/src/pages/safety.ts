@@ -1,0 +1,98 @@
+// The safety guide (issue 17, problem 8): calm, short, in plain words, where a member starts;
+// and the quick exit every page carries in its header.
+import { h } from '../ui/dom.js';
+import { guardLeaving, titled } from '../router.js';
+import { lockAll } from '../keystore.js';
+
+// An ordinary page to show instead of Candor. Leaving by `location.replace` keeps Candor's
+// page out of the tab's Back history entry it replaces.
+export const QUICK_EXIT_URL = 'https://en.wikipedia.org/wiki/Weather';
+
+// Hides everything at once, forgets every unlocked key, and opens an ordinary website in this
+// tab. It cannot erase the browser's history: the guide says so.
+export function quickExit(): void {
+  guardLeaving(null);
+  lockAll();
+  document.title = 'Weather';
+  document.body.replaceChildren();
+  try {
+    sessionStorage.clear();
+  } catch {
+    // storage refused: nothing kept there to clear
+  }
+  location.replace(QUICK_EXIT_URL);
+}
+
+export function safetyPage(main: HTMLElement): void {
+  const section = (id: string, title: string, ...paragraphs: (string | HTMLElement)[]) =>
+    h(
+      'section',
+      { 'aria-labelledby': id },
+      h('h2', { id }, title),
+      ...paragraphs.map((p) => (typeof p === 'string' ? h('p', null, p) : p)),
+    );
+  main.append(
+    h('h1', null, 'Staying safe'),
+    h(
+      'p',
+      { class: 'lead' },
+      'A few minutes here can keep your name out of it. None of this is hard, and you can come back to it at any time.',
+    ),
+    section(
+      'safety-device',
+      'Use your own device and network',
+      'Use a phone or computer that is yours, on your home internet or mobile data. A work computer, a work phone or the office Wi-Fi may be watched by your employer, even when the page itself is encrypted.',
+    ),
+    section(
+      'safety-tor',
+      'Hide that you visit this site',
+      'Your internet provider or employer network can see which sites you visit, though not what you write. Tor Browser (from torproject.org) hides that too. Open this same address in Tor Browser if that matters to you.',
+    ),
+    section(
+      'safety-private',
+      'A private window',
+      'In a private (incognito) window, the browser forgets this site, its history and your key when you close the window. If you use one, save your key file somewhere safe first: without it you cannot sign or write again with the same key.',
+    ),
+    section(
+      'safety-kept',
+      'What Candor keeps in this browser',
+      h(
+        'ul',
+        null,
+        h('li', null, 'Your key, locked with your passphrase. Nobody can use it without the passphrase, but its presence shows that this browser has been used with Candor.'),
+        h('li', null, 'Which letters you signed with it and how many cables you sent in the current period, locked with the same key.'),
+        h('li', null, 'Until you close the tab: that a cable was sent from it, so that going Back does not invite a second one.'),
+        h('li', null, 'Nothing else: no name, no email, no receipt unless you save one.'),
+      ),
+      h('p', null, 'To remove it: on “My keys”, choose “Remove from this device…” (save the key file first if you want to keep it), or delete this site’s data in your browser’s settings.'),
+    ),
+    section(
+      'safety-files',
+      'Files and history',
+      h(
+        'ul',
+        null,
+        h('li', null, 'Files you save from these pages are named “candor-…”. Move them out of your Downloads folder, to a place only you use, or rename them.'),
+        h('li', null, 'This site appears in your browser history. A private window avoids that; otherwise you can delete the entries from your history.'),
+        h('li', null, 'If your browser offers to save your passphrase, choose “Never” on any device someone else uses.'),
+      ),
+    ),
+    section(
+      'safety-leave',
+      'Leaving quickly',
+      'The “Quick exit” button at the top of every page hides this page at once, locks your key and opens an ordinary website in this tab. It does not erase your browser history.',
+    ),
+    h('p', null, h('a', { class: 'button', href: '#/member/join' }, 'Join my organization'), ' ', h('a', { class: 'button secondary', href: '#/' }, 'Back to the start')),
+  );
+  titled(main, 'Staying safe');
+}
+
+// One line for the moments it matters (before signing, before sending), linking the guide.
+export function safetyReminder(what: string): HTMLElement {
+  return h(
+    'p',
+    { class: 'hint', 'data-testid': 'safety-reminder' },
+    `Before you ${what}: are you on your own device and network? `,
+    h('a', { href: '#/safety' }, 'How to stay safe'),
+  );
+}
