@@ -210,6 +210,26 @@ export function recordFor(
 export interface DeviceRecord {
   letters: string[]; // ids (hex) of the letters this key signed or withdrew on from here
   slots: { org: string; window: number; slots: number[] }[]; // quota slots spent, latest window per org
+  // A cable written but not sent, kept across the idle lock (issue 17): its text only, never
+  // its attachments; dropped once the cable is sent or the member discards it. While one is
+  // kept the record may fill more 4 KiB buckets, which says that a long draft exists here.
+  draft?: CableDraftRecord;
+}
+
+export interface CableDraftRecord {
+  org: string;
+  subject: string;
+  body: string;
+  named: boolean;
+  name: string;
+}
+
+function draftOf(d: unknown): CableDraftRecord | undefined {
+  if (typeof d !== 'object' || d === null) return undefined;
+  const r = d as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  if (typeof r['org'] !== 'string') return undefined;
+  return { org: r['org'], subject: text(r['subject']), body: text(r['body']), named: r['named'] === true, name: text(r['name']) };
 }
 
 const RECORD_LABEL = 'candor/web/v1/device-record';
@@ -242,9 +262,11 @@ function openWith(k: Uint8Array, id: string, sealed: Uint8Array | undefined): De
     let end = plain.length;
     while (end > 0 && plain[end - 1] === 0) end--;
     const r = JSON.parse(fromUtf8(plain.subarray(0, end))) as Partial<DeviceRecord>;
+    const draft = draftOf(r.draft);
     return {
       letters: Array.isArray(r.letters) ? r.letters.filter((l): l is string => typeof l === 'string') : [],
       slots: Array.isArray(r.slots) ? r.slots : [],
+      ...(draft ? { draft } : {}),
     };
   } catch {
     return empty;
@@ -336,16 +358,63 @@ export function recordSlot(id: string, keys: MemberKeys, org: string, window: nu
   });
 }
 
+// Keeps (or, with null, drops) the unsent cable of this key. The sealing key is derived before
+// this returns, so a caller may pass keys that are wiped right after (the lock does).
+export function saveDraft(id: string, keys: MemberKeys, draft: CableDraftRecord | null): Promise<void> {
+  return updateDeviceRecord(id, keys, (r) => {
+    if (draft) r.draft = draft;
+    else delete r.draft;
+  });
+}
+
+export async function readDraft(id: string, keys: MemberKeys): Promise<CableDraftRecord | undefined> {
+  return (await readDeviceRecord(id, keys)).draft;
+}
+
 // ---- Unlocked keys (memory only) ----
 
-const IDLE_LOCK_MS = 15 * 60 * 1000;
+// Unlocked keys lock after IDLE_LOCK_MS without activity (using a key, typing, clicking:
+// keepUnlocked), so that a device left open does not stay open; a minute before, pages are
+// warned (onLockWarning), and just before, they may keep what is unsent (onBeforeLock).
+export const IDLE_LOCK_MS = 15 * 60 * 1000;
+export const LOCK_WARNING_MS = 60 * 1000;
 const unlocked = new Map<string, MemberKeys>();
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
+let warnTimer: ReturnType<typeof setTimeout> | null = null;
 const listeners = new Set<() => void>();
+const warnListeners = new Set<(locksAtMs: number | null) => void>();
+const beforeLockListeners = new Set<(id: string, keys: MemberKeys) => void>();
+let warned = false;
+
+function warn(locksAtMs: number | null): void {
+  warned = locksAtMs !== null;
+  for (const l of warnListeners) l(locksAtMs);
+}
 
 function touch(): void {
   if (idleTimer !== null) clearTimeout(idleTimer);
+  if (warnTimer !== null) clearTimeout(warnTimer);
   idleTimer = unlocked.size === 0 ? null : setTimeout(lockAll, IDLE_LOCK_MS);
+  warnTimer = unlocked.size === 0 ? null : setTimeout(() => warn(Date.now() + LOCK_WARNING_MS), IDLE_LOCK_MS - LOCK_WARNING_MS);
+  if (warned) warn(null);
+}
+
+// Activity on the page (typing, clicking): the idle lock starts counting again.
+export function keepUnlocked(): void {
+  if (unlocked.size > 0) touch();
+}
+
+// Called with the time the keys will lock, a minute ahead; with null when that was put off
+// (activity) or happened.
+export function onLockWarning(listener: (locksAtMs: number | null) => void): () => void {
+  warnListeners.add(listener);
+  return () => warnListeners.delete(listener);
+}
+
+// Called for each key about to be locked, while its secrets still exist.
+export function onBeforeLock(listener: (id: string, keys: MemberKeys) => void): () => void {
+  beforeLockListeners.add(listener);
+  return () => beforeLockListeners.delete(listener);
 }
 
 function changed(): void {
@@ -365,6 +434,12 @@ export function unlockedKeys(id: string): MemberKeys | undefined {
   return k;
 }
 
+// The keys, without counting as use of them (the idle lock goes on counting): for work the page
+// does by itself, such as keeping a draft.
+export function heldKeys(id: string): MemberKeys | undefined {
+  return unlocked.get(id);
+}
+
 export function isUnlocked(id: string): boolean {
   return unlocked.has(id);
 }
@@ -382,6 +457,13 @@ export function remember(id: string, keys: MemberKeys): void {
 export function lock(id: string): void {
   const k = unlocked.get(id);
   if (!k) return;
+  for (const l of beforeLockListeners) {
+    try {
+      l(id, k);
+    } catch {
+      // a page's draft is a convenience: the lock happens regardless
+    }
+  }
   wipe(k.ring.secret, k.box.secret);
   unlocked.delete(id);
   changed();

@@ -12,6 +12,7 @@ import { staffRoutes } from './pages/staff.js';
 import { cablesPage, readCablePage, writeCablePage } from './pages/cables.js';
 import { reviewerRoutes } from './pages/inbox.js';
 import { quickExit, safetyPage } from './pages/safety.js';
+import { keepUnlocked, onLockWarning } from './keystore.js';
 
 route('/', '', homePage);
 route('/letters', '/letters', lettersPage);
@@ -48,6 +49,7 @@ async function boot(): Promise<void> {
     return;
   }
   document.getElementById('quick-exit')?.addEventListener('click', quickExit);
+  watchIdleLock();
   start();
   void showWebRelease();
 }
@@ -77,3 +79,33 @@ async function showWebRelease(): Promise<void> {
 }
 
 void boot();
+
+// The idle lock (keystore.ts) counts from the last thing the member did, not from unlocking:
+// typing or clicking anywhere puts it off. A minute before it locks, a banner says so (and is
+// announced), with a button that keeps the key unlocked; what is unsent is kept either way.
+function watchIdleLock(): void {
+  let last = 0;
+  const active = () => {
+    const now = Date.now();
+    if (now - last < 2000) return;
+    last = now;
+    keepUnlocked();
+  };
+  for (const type of ['keydown', 'pointerdown', 'input']) document.addEventListener(type, active, { capture: true, passive: true });
+  const keep = h('button', { type: 'button', class: 'secondary' }, 'Keep it unlocked');
+  keep.addEventListener('click', () => {
+    last = Date.now();
+    keepUnlocked();
+  });
+  const banner = h(
+    'div',
+    { class: 'lock-warning', role: 'alert', 'data-testid': 'lock-warning', hidden: true },
+    h('p', null, 'To protect your key if you have stepped away, this page locks it in one minute. Anything you have written and not sent is kept on this device, locked with your key.'),
+    keep,
+  );
+  document.body.insertBefore(banner, document.getElementById('main'));
+  onLockWarning((at) => {
+    banner.hidden = at === null;
+  });
+}
+

@@ -26,7 +26,8 @@ import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
 import { cableRingFor, type OrgState } from '../crypto/org_state.js';
 import { wipe } from '../crypto/sodium.js';
 import { sealCableInWorker } from '../keyworker.js';
-import { listKeys, onLockChange, recordSlot, spentSlots, unlockedKeys, type StoredKey } from '../keystore.js';
+import { heldKeys, listKeys, onBeforeLock, onLockChange, readDraft, recordSlot, saveDraft, spentSlots, unlockedKeys, type CableDraftRecord, type StoredKey } from '../keystore.js';
+import type { MemberKeys } from '../crypto/keys.js';
 import { fetchOrgState, fetchTrustedHead, LogKeyChangedError, LogKeyMismatchError, type TrustedHead } from '../trust.js';
 import { guardLeaving, stillHere, titled } from '../router.js';
 import {
@@ -233,6 +234,9 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
   });
 }
 
+// The before-lock hook of the cable form drawn last (one form at a time).
+let stopDraftHook: (() => void) | null = null;
+
 interface OrgContext {
   org: OrgDetail;
   head: TrustedHead;
@@ -312,6 +316,62 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   };
   anonymous.addEventListener('change', syncName);
   named.addEventListener('change', syncName);
+  // The unsent text survives the idle lock (issue 17): kept on this device, sealed under the
+  // key, as the member types and just before a lock; put back after unlocking.
+  const draftNow = (): CableDraftRecord | null =>
+    subject.value.trim() || body.value.trim() || name.value.trim()
+      ? { org: key.org, subject: subject.value, body: body.value, named: named.checked, name: name.value }
+      : null;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  let hadDraft = false;
+  const keep = (keys: MemberKeys | undefined) => {
+    const d = draftNow();
+    if (!keys || (!d && !hadDraft)) return;
+    hadDraft = d !== null;
+    void saveDraft(key.id, keys, d).catch(() => undefined);
+  };
+  const scheduleKeep = () => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => keep(heldKeys(key.id)), 1000);
+  };
+  for (const input of [subject, body, name, anonymous, named]) input.addEventListener('input', scheduleKeep);
+  stopDraftHook?.();
+  stopDraftHook = onBeforeLock((id, keys) => {
+    if (id === key.id && subject.isConnected && !subject.closest('form')?.hidden) keep(keys);
+  });
+  const restored = h('div');
+  const me0 = unlockedKeys(key.id);
+  if (me0) {
+    const kept = await readDraft(key.id, me0).catch(() => undefined);
+    if (!current()) return;
+    if (kept && kept.org === key.org) {
+      subject.value = kept.subject;
+      body.value = kept.body;
+      name.value = kept.name;
+      named.checked = kept.named;
+      anonymous.checked = !kept.named;
+      syncName();
+      hadDraft = true;
+      const discard = h('button', { type: 'button', class: 'secondary' }, 'Discard it');
+      discard.addEventListener('click', () => {
+        subject.value = '';
+        body.value = '';
+        name.value = '';
+        anonymous.checked = true;
+        syncName();
+        keep(unlockedKeys(key.id));
+        restored.replaceChildren();
+        subject.focus();
+      });
+      restored.append(
+        notice(
+          'info',
+          h('p', { 'data-testid': 'draft-restored' }, 'Your unsent cable was kept on this device while your key was locked, and is back below. Attachments are not kept: add them again.'),
+          h('p', { class: 'actions' }, discard),
+        ),
+      );
+    }
+  }
   const memberCount = ctx.ring.length.toLocaleString();
   const f = form(
     { 'aria-label': 'Write a cable' },
@@ -372,6 +432,8 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         body.value = '';
         files.value = '';
         f.hidden = true;
+        hadDraft = true;
+        void saveDraft(key.id, me, null).catch(() => undefined);
         markSentFromHere();
         area.append(receiptPanel(sealed.receipt, view, named.checked, sealed.ringSize, ctx.org.name));
         area.querySelector<HTMLElement>('#receipt-h')?.focus();
@@ -394,6 +456,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
       }
     },
     sentFromHereNotice(),
+    restored,
     h('p', null, `To the ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
     h(
       'p',

@@ -23,6 +23,7 @@ import {
   screenshot,
   screenshotsIfFailed,
   staffSignIn,
+  unlockIfAsked,
   startServer,
   visit,
   type Device,
@@ -280,6 +281,57 @@ describe('dissent cables in the browser', () => {
     await screenshot(d.page, 'member-cable-quota-spent');
   });
 
+  test('the idle lock warns a minute ahead, typing puts it off, and an unsent cable survives it', async () => {
+    const d = await device();
+    const page = d.page;
+    await page.clock.install(); // the page's timers, moved forward below instead of waiting
+    await importKey(page, demoKeyFile(server, 9));
+    await visit(page, '/#/member/cables/new');
+    await unlockIfAsked(page, page.getByLabel('Subject'));
+    await page.getByLabel('Subject').fill('Kept across the lock');
+    await page.getByLabel('What you want the reviewers to know').fill('Written before a long phone call.');
+    await page.getByLabel('With my name').check();
+    await page.getByLabel('Your name, as the reviewers should see it').fill('R. Writer');
+    const warning = page.getByTestId('lock-warning');
+    expect(await warning.isVisible()).toBe(false);
+    // Fourteen minutes and a half without doing anything: the warning, announced (role=alert).
+    await page.clock.fastForward('14:30');
+    await warning.waitFor();
+    expect(await warning.getAttribute('role')).toBe('alert');
+    expect(await warning.textContent()).toContain('locks it in one minute');
+    // Typing puts the lock off: the warning goes, and the key is still unlocked 14 minutes on.
+    await page.getByLabel('What you want the reviewers to know').press('End');
+    await page.keyboard.type(' Still here.');
+    await warning.waitFor({ state: 'hidden' });
+    await page.clock.fastForward('14:00');
+    expect(await page.getByLabel('Subject').isVisible()).toBe(true);
+    // Then nothing for a while: warned, then locked; the text is kept, not lost.
+    await page.clock.fastForward('00:40');
+    await warning.waitFor();
+    await screenshot(page, 'member-lock-warning');
+    await page.clock.fastForward('01:00');
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
+    expect(await page.getByLabel('Subject').count()).toBe(0);
+    await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('draft-restored').waitFor();
+    expect(await page.getByLabel('Subject').inputValue()).toBe('Kept across the lock');
+    expect(await page.getByLabel('What you want the reviewers to know').inputValue()).toBe('Written before a long phone call. Still here.');
+    expect(await page.getByLabel('With my name').isChecked()).toBe(true);
+    expect(await page.getByLabel('Your name, as the reviewers should see it').inputValue()).toBe('R. Writer');
+    // Sent, the kept copy is gone: the next form starts empty.
+    await page.getByTestId('send-cable').click();
+    await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
+    const receipt = (await page.getByTestId('receipt').textContent())!.trim();
+    secrets.push(receipt, receipt.slice(-64));
+    await page.getByLabel('I have saved my receipt somewhere safe.').check();
+    await visit(page, '/#/');
+    await visit(page, '/#/member/cables/new');
+    await page.getByLabel('Subject').waitFor();
+    expect(await page.getByLabel('Subject').inputValue()).toBe('');
+    expect(await page.getByTestId('draft-restored').count()).toBe(0);
+  });
+
   test('a safety guide where a member starts, and a quick exit on every page that leaves at once, even from an unsaved receipt', async () => {
     // Not in `devices`: this one leaves the server on purpose (the exit page, answered here by
     // playwright, so nothing goes to the internet).
@@ -329,7 +381,7 @@ describe('dissent cables in the browser', () => {
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(12); // six receipts, each with its secret half
+    expect(secrets.length).toBe(14); // seven receipts, each with its secret half
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });
