@@ -37,6 +37,7 @@ import {
   download,
   errorRegion,
   field,
+  focusResult,
   form,
   h,
   notice,
@@ -223,7 +224,13 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
       area.append(field({ label: 'Organization', input: select }));
     }
     if (!unlockedKeys(chosen.id)) {
-      area.append(h('p', null, 'Unlock your key first: it signs the cable so that the reviewers know a member wrote it.'), unlockForm(chosen, draw));
+      area.append(
+        h('p', null, 'Unlock your key first: it signs the cable so that the reviewers know a member wrote it.'),
+        unlockForm(chosen, () => {
+          focusFormOnDraw = true;
+          draw();
+        }),
+      );
       return;
     }
     void composeForm(area, chosen, () => mine === generation && here());
@@ -233,6 +240,9 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
     if (!area.querySelector('[data-testid="receipt"]')) draw();
   });
 }
+
+// Set by unlocking on the cable page: the form drawn next takes the focus.
+let focusFormOnDraw = false;
 
 // The before-lock hook of the cable form drawn last (one form at a time).
 let stopDraftHook: (() => void) | null = null;
@@ -499,6 +509,10 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     errors,
   );
   area.append(f);
+  if (focusFormOnDraw) {
+    focusFormOnDraw = false;
+    focusResult(restored.firstElementChild ? restored.querySelector('[data-testid="draft-restored"]') : subject);
+  }
 }
 
 // This browser tab sent a cable (sessionStorage: the tab only, gone when it closes, and no
@@ -702,6 +716,7 @@ export function readCablePage(main: HTMLElement): () => void {
           logArea,
           h('p', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => forget?.() }, 'Forget the receipt on this page')),
         );
+        focusResult(result.querySelector('h2'));
         void logCheck(view, logArea);
       } catch (e) {
         status.replaceChildren();

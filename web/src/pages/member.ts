@@ -33,7 +33,7 @@ import {
 import { stillHere, titled } from '../router.js';
 import { fetchTrustedHead, sameTreeHead, type TrustedHead } from '../trust.js';
 import { safetyReminder } from './safety.js';
-import { add, choice, download, errorRegion, field, form, h, notice, plural, readFile, replace, statusRegion } from '../ui/dom.js';
+import { add, choice, download, errorRegion, field, focusResult, form, h, notice, plural, readFile, replace, statusRegion } from '../ui/dom.js';
 import { explain, showError } from '../ui/errors.js';
 import { keyCard, newPassphraseFields, organizationsHolding, unlockForm } from '../ui/keys.js';
 import { firstUseNote } from '../ui/trust.js';
@@ -316,6 +316,7 @@ export async function joinPage(main: HTMLElement): Promise<void> {
           ),
           h('p', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/member' }, 'See the letters I can sign')),
         );
+        focusResult(result.querySelector('[data-testid="joined"]'));
       } catch (e) {
         status.replaceChildren();
         if (e instanceof ApiError && e.status === 403) {
@@ -492,6 +493,16 @@ export function joinedAfterText(late: { org: string; members: number }): string 
   return `You joined ${late.org} after this letter was published, so you cannot sign it: it is open to the ${plural(late.members, 'member')} who belonged then. You can still read it and follow its count.`;
 }
 
+// Set by signing, withdrawing or unlocking on a letter's page: the next drawing of the signature
+// state takes the focus (focusResult), as nothing else would hold it.
+let focusStateOnDraw = false;
+
+function focusStateIfAsked(area: HTMLElement): void {
+  if (!focusStateOnDraw || !area.isConnected) return;
+  focusStateOnDraw = false;
+  focusResult(area.querySelector('[data-testid="sign-state"]'));
+}
+
 // "key id/letter id" of the letters each key signed or withdrew on, as this page learnt it: the
 // same facts as the device record (keystore.ts), for when IndexedDB would not store them.
 const signedHere = new Set<string>();
@@ -545,7 +556,14 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
   );
   const keys = unlockedKeys(key.id);
   if (!keys) {
-    panel.append(h('p', null, 'Unlock your key to sign or to see whether you already signed.'), unlockForm(key, refresh), errors);
+    panel.append(
+      h('p', null, 'Unlock your key to sign or to see whether you already signed.'),
+      // The unlock itself redraws the panels (onLockChange below); their state takes the focus.
+      unlockForm(key, () => {
+        focusStateOnDraw = true;
+      }),
+      errors,
+    );
     return panel;
   }
   const tag = toHex(secretScalarMult(keys.ring.secret, lrsTagBase(fromHex(view.id))));
@@ -574,6 +592,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
         body: { organization: mine.org, signature: coSignatureToJson(sig) },
       });
       status.replaceChildren();
+      focusStateOnDraw = true;
       refresh();
     } catch (e) {
       status.replaceChildren();
@@ -618,6 +637,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
         notice('info', h('p', { 'data-testid': 'sign-state' }, h('strong', null, 'You withdrew your signature. '), stateText(withdrawn, view).replace('It is', 'The withdrawal is'))),
         h('p', { class: 'hint' }, 'A withdrawn signature cannot be given again with this key.'),
       );
+      focusStateIfAsked(body);
       return;
     }
     if (signed) {
@@ -645,6 +665,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
         view.status === 'open' ? h('div', { class: 'actions' }, ask) : null,
         confirmArea,
       );
+      focusStateIfAsked(body);
       return;
     }
     drawUnsigned(true);
@@ -677,6 +698,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
         );
     if (view.status !== 'open') {
       replace(body, notice('info', h('p', { 'data-testid': 'sign-state' }, 'This letter is closed: it no longer takes signatures.')), check);
+      focusStateIfAsked(body);
       return;
     }
     const confirm = h('input', { type: 'checkbox', 'data-testid': 'agree' });
@@ -700,6 +722,7 @@ function signPanel(view: LetterView, rings: LetterRings, key: StoredKey, refresh
       h('div', { class: 'actions' }, signButton),
       check,
     );
+    focusStateIfAsked(body);
   }
   void drawState();
   return panel;

@@ -114,6 +114,15 @@ export function errorRegion(): HTMLDivElement {
 }
 
 // A region for progress and results, announced politely.
+// Moves focus to what an action produced (the result of joining, signing, unlocking, reading
+// replies), so that keyboard users land on it and screen readers read it out (WCAG 2.4.3 and
+// 4.1.3): otherwise focus falls to the page body when the control that was used goes away.
+export function focusResult(el: Element | null): void {
+  if (!(el instanceof HTMLElement)) return;
+  if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+  el.focus();
+}
+
 export function statusRegion(): HTMLDivElement {
   return h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
 }

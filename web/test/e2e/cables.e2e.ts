@@ -56,6 +56,16 @@ function receiptId(receipt: string): string {
   return /^candor-receipt-v1-([0-9a-f]{64})-/.exec(receipt)![1]!;
 }
 
+// What has the keyboard focus (what a screen reader reads when focus moves): its text, or an
+// input's name.
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return `field:${el.name}`;
+    return el?.textContent ?? '';
+  });
+}
+
 async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<string> {
   await visit(page, '/#/member/cables/new');
   const unlock = page.getByRole('button', { name: 'Unlock' });
@@ -63,6 +73,8 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   if (await unlock.isVisible()) {
     await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
     await unlock.click();
+    // Issue 17: unlocking lands the focus on the form it opened.
+    await expect.poll(() => focused(page)).toBe('field:subject');
   }
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('What you want the reviewers to know').fill(body);
@@ -208,6 +220,7 @@ describe('dissent cables in the browser', () => {
     await a.page.getByLabel('Your receipt', { exact: true }).fill(`  ${anon.receipt}\n`);
     await a.page.getByRole('button', { name: 'Read replies' }).click();
     await expect.poll(() => a.page.getByTestId('message-replied').textContent()).toBe(REPLY);
+    expect(await focused(a.page)).toBe('Your cable'); // the result, not the page body (issue 17)
     await expect.poll(() => a.page.getByTestId('cable-state').textContent()).toContain('acknowledged');
     expect(await a.page.getByText('Check with facilities').count()).toBe(0); // notes stay with the reviewers
     // The browser proves the cable's events against the public log, as `candor cable status` does.
@@ -315,6 +328,7 @@ describe('dissent cables in the browser', () => {
     await page.getByLabel(/^Passphrase of your/).fill(DEMO_KEY_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByTestId('draft-restored').waitFor();
+    await expect.poll(() => focused(page)).toContain('Your unsent cable was kept');
     expect(await page.getByLabel('Subject').inputValue()).toBe('Kept across the lock');
     expect(await page.getByLabel('What you want the reviewers to know').inputValue()).toBe('Written before a long phone call. Still here.');
     expect(await page.getByLabel('With my name').isChecked()).toBe(true);

@@ -80,11 +80,24 @@ async function openToSign(page: Page, id: string, passphrase: string): Promise<v
   await visit(page, `/#/member/letters/${id}`);
   await page.getByTestId('anonymity-set').waitFor();
   const unlock = page.getByRole('button', { name: 'Unlock' });
-  if (await unlock.isVisible()) {
+  const unlocking = await unlock.isVisible();
+  if (unlocking) {
     await page.getByLabel(/^Passphrase of your/).fill(passphrase);
     await unlock.click();
   }
   await page.getByTestId('sign-state').waitFor({ timeout: 60_000 });
+  // Issue 17: unlocking lands the focus on what it opened (the signature's state).
+  if (unlocking) await expect.poll(() => focused(page)).toMatch(/^You (have not signed|signed|withdrew)/);
+}
+
+// What has the keyboard focus (what a screen reader reads when focus moves): its text, or an
+// input's name.
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return `field:${el.name}`;
+    return el?.textContent ?? '';
+  });
 }
 
 async function sign(page: Page): Promise<void> {
@@ -147,6 +160,8 @@ describe('members and letters in the browser', () => {
     await page.getByRole('button', { name: 'Make my key and join' }).click();
     await page.getByTestId('joined').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('joined').textContent()).toContain('26 members');
+    // Issue 17: the result takes the focus (read out), not the page body.
+    expect(await focused(page)).toContain('You are a member of');
     await screenshot(page, 'member-joined');
 
     // The saved key file is the command line's format: `candor key show` reads it.
@@ -206,6 +221,7 @@ describe('members and letters in the browser', () => {
     await openToSign(page, letterId, PASSPHRASE);
     await sign(page);
     await page.getByText('You signed this letter.').waitFor();
+    await expect.poll(() => focused(page)).toContain('You signed this letter.');
     await eventually('the signature in the public count', async () => ((await view(letterId)).total === 1 ? true : undefined));
     await page.reload();
     await openToSign(page, letterId, PASSPHRASE);
@@ -236,6 +252,7 @@ describe('members and letters in the browser', () => {
     await page.getByTestId('withdraw').click();
     await page.getByTestId('confirm-withdraw').click();
     await page.getByText('You withdrew your signature.').waitFor();
+    await expect.poll(() => focused(page)).toContain('You withdrew your signature.');
     await eventually('the withdrawal counted', async () => ((await view(letterId)).total === 1 ? true : undefined));
     await screenshot(page, 'member-withdrawn');
   });
