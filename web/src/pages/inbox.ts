@@ -46,7 +46,7 @@ import {
   errorRegion,
   field,
   form,
-  h,
+  h, tableWrap,
   notice,
   plural,
   readFile,
@@ -240,11 +240,10 @@ const inbox: StaffPage = async (main, s) => {
         h('p', { 'data-testid': 'inbox-counts' }, `${plural(counts.open, 'open cable')}, ${counts.overdue} overdue, ${counts.closed} closed.`),
         cables.length === 0
           ? notice('info', h('p', null, onlyOverdue.checked ? 'No cable is overdue.' : 'No cables yet.'))
-          : h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
+          : tableWrap(
+            'Cables',
+            h(
+              'table',
                 { 'data-testid': 'inbox' },
                 h('caption', { class: 'visually-hidden' }, 'Cables, overdue first'),
                 h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Cable'), h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Received'), h('th', { scope: 'col' }, 'Acknowledge by'), h('th', { scope: 'col' }, 'Answer by'))),

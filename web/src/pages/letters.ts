@@ -4,7 +4,7 @@
 import { allLetters, api, type BatchesView, type LetterView } from '../api.js';
 import { stillHere, titled } from '../router.js';
 import { signatureChart } from '../ui/chart.js';
-import { errorRegion, formatTime, h, notice, plural, replace, statusRegion } from '../ui/dom.js';
+import { errorRegion, formatTime, h, tableWrap, notice, plural, replace, statusRegion } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
 import { recount, type RecountResult } from '../verifyclient.js';
 
@@ -59,9 +59,8 @@ export function letterText(view: LetterView): HTMLElement {
 
 export function countsTable(view: LetterView): HTMLElement {
   const quorumPending = view.total === null;
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return tableWrap(
+    'Signatures per organization',
     h(
       'table',
       null,
@@ -329,7 +328,7 @@ function recountResult(view: LetterView, r: RecountResult): HTMLElement {
       pending ? h('p', null, 'The quorum is not reached yet, so the log holds no signatures of this letter yet.') : null,
       agree ? null : h('p', null, 'Do not rely on the numbers this server shows. Keep a copy of the letter bundle and report this to the organization.'),
     ),
-    h(
+    tableWrap('The server’s count and this browser’s', h(
       'table',
       null,
       h('thead', null, h('tr', null, h('th', null, 'Organization'), h('th', { class: 'num' }, 'Server says'), h('th', { class: 'num' }, 'Your browser counted'))),
@@ -346,7 +345,7 @@ function recountResult(view: LetterView, r: RecountResult): HTMLElement {
           ),
         ),
       ),
-    ),
+    )),
     h('p', { class: 'hint' }, 'Log key: ', h('code', { class: 'break' }, r.logKey)),
   );
 }

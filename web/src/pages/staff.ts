@@ -25,7 +25,7 @@ import {
   form,
   formatDate,
   formatTime,
-  h,
+  h, tableWrap,
   notice,
   plural,
   replace,
@@ -396,9 +396,8 @@ const roster: StaffPage = async (main, s) => {
     ),
     h('h2', null, 'History'),
     h('p', { class: 'hint' }, 'Every change is a public log entry. Keys are shown, never names: Candor does not know them.'),
-    h(
-      'div',
-      { class: 'table-wrap' },
+    tableWrap(
+      'Roster history',
       h(
         'table',
         null,
@@ -666,9 +665,8 @@ function holidaysEditor(slug: string, initial: Holiday[], editable: boolean): HT
     rows.append(tr);
   };
   initial.forEach(addRow);
-  const table = h(
-    'div',
-    { class: 'table-wrap' },
+  const table = tableWrap(
+    'Holidays',
     h('table', null, h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Name'), editable ? h('th', null, h('span', { class: 'visually-hidden' }, 'Actions')) : null)), rows),
   );
   const children: Child[] = [

@@ -2,7 +2,7 @@
 // Counts change only when a batch is published, so each series is flat between batches and
 // steps at each batch's time. Screen readers get a text summary and the same numbers as a
 // table.
-import { formatTime, h, svg, uid } from './dom.js';
+import { formatTime, h, tableWrap, svg, uid } from './dom.js';
 
 export interface ChartSeries {
   name: string;
@@ -116,9 +116,8 @@ export function signatureChart(data: ChartData, caption: string): HTMLElement {
     'details',
     null,
     h('summary', null, 'Show these numbers as a table'),
-    h(
-      'div',
-      { class: 'table-wrap' },
+    tableWrap(
+      'Signatures batch by batch, as a table',
       h(
         'table',
         null,

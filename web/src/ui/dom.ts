@@ -123,6 +123,13 @@ export function focusResult(el: Element | null): void {
   el.focus();
 }
 
+// A table that may scroll sideways on a narrow screen: its scroller is a named region the
+// keyboard can reach (tabindex 0), so that a keyboard user can scroll it too (axe's
+// scrollable-region-focusable, WCAG 2.1.1; Safari does not make scrollers focusable itself).
+export function tableWrap(label: string, ...children: Child[]): HTMLDivElement {
+  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: '0' }, ...children);
+}
+
 export function statusRegion(): HTMLDivElement {
   return h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
 }

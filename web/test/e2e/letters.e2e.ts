@@ -328,6 +328,25 @@ describe('members and letters in the browser', () => {
     await visit(phone.page, `/#/letters/${letterId}`);
     await phone.page.getByRole('heading', { name: 'Signatures over time' }).waitFor();
     await screenshot(phone.page, 'public-letter-phone');
+    // 320 px (400 % zoom of 1280, issue 17 problem 7): after verifying, nothing makes the page
+    // scroll sideways, and every table that scrolls inside its box is a named region the
+    // keyboard can reach.
+    const narrow = await device({ width: 320, height: 640 });
+    await visit(narrow.page, `/#/letters/${letterId}`);
+    await narrow.page.getByTestId('verify-button').click();
+    await narrow.page.getByTestId('verify-result').waitFor({ timeout: 60_000 });
+    await narrow.page.getByText('Verified: 1 member signed').waitFor();
+    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    const wraps = await narrow.page.locator('.table-wrap').evaluateAll((els) =>
+      els.map((e) => ({ tabindex: e.getAttribute('tabindex'), role: e.getAttribute('role'), label: e.getAttribute('aria-label') ?? '' })),
+    );
+    expect(wraps.length).toBeGreaterThanOrEqual(2); // the counts and the recount (and the chart's, when open)
+    for (const w of wraps) {
+      expect(w.tabindex).toBe('0');
+      expect(w.role).toBe('region');
+      expect(w.label.length).toBeGreaterThan(0);
+    }
+    await screenshot(narrow.page, 'public-letter-verified-320');
   });
 
   test('staff pages: roster history, accounts and reviewers, deadlines and holidays; the log page', async () => {
