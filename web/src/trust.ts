@@ -177,7 +177,7 @@ export class LogKeyMismatchError extends CandorError {
   constructor(pinnedKey: Uint8Array, enteredKey: Uint8Array) {
     super(
       'verification failed',
-      `Candor stopped here: the log key you entered under “Log key” on the “Your keys” page (${toHex(enteredKey).slice(0, 16)}…) is not the key this browser has trusted for this server until now (${toHex(pinnedKey).slice(0, 16)}…). ` +
+      `Candor stopped here: the log key you entered under “Log key” on the “My letters and keys” page (${toHex(enteredKey).slice(0, 16)}…) is not the key this browser has trusted for this server until now (${toHex(pinnedKey).slice(0, 16)}…). ` +
         'Nothing was sent. Check the key with your organization, some other way than through this server. ' +
         'If you mistyped it, correct it or remove it. If your organization announced a new log key and you entered exactly that one, tell this browser to trust it instead of the old one.',
     );
@@ -232,7 +232,7 @@ function noCheckpoint(): CandorError {
 // "another key than the one you gave (--log-key)").
 function notEnteredKey(): CandorError {
   return verificationFailed(
-    'Candor stopped here: the server’s public log is not signed by the log key you entered under “Log key” on the “Your keys” page. ' +
+    'Candor stopped here: the server’s public log is not signed by the log key you entered under “Log key” on the “My letters and keys” page. ' +
       'The server may have been replaced or may be lying — or your organization has a new log key. Nothing was sent. ' +
       'Check the key with your organization, some other way than through this server, and correct it there if it changed. ' +
       'If it did not change, do not sign or send anything from this browser, and tell someone you trust outside the organization.',
@@ -404,7 +404,7 @@ export function loadWitnessPolicy(): WitnessPolicy | null {
     WITNESS_POLICY_KEY,
     witnessPolicyFromText,
     'Candor stopped here: the witness setting stored in this browser is damaged, so it cannot check the public log with your witnesses. ' +
-      'Set your witnesses again (or remove them) under “Witnesses” on the “Your keys” page.',
+      'Set your witnesses again (or remove them) under “Witnesses” on the “My letters and keys” page.',
   );
 }
 
@@ -457,7 +457,7 @@ export function loadExplicitLogKey(): Uint8Array | null {
     EXPLICIT_LOG_KEY,
     explicitLogKeyFromText,
     'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
-      'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
+      'Enter your organization’s log key again (or remove it) under “Log key” on the “My letters and keys” page.',
   );
 }
 

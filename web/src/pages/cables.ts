@@ -152,7 +152,7 @@ export async function cablesPage(main: HTMLElement): Promise<void> {
     h(
       'ul',
       { class: 'choices' },
-      h('li', null, h('a', { href: '#/member/cables/new' }, h('strong', null, 'Write a cable'), h('span', null, 'Needs your member key on this device.'))),
+      h('li', null, h('a', { href: '#/member/cables/new' }, h('strong', null, 'Write a message'), h('span', null, 'Needs your member key on this device.'))),
       h('li', null, h('a', { href: '#/member/cables/read' }, h('strong', null, 'Read replies'), h('span', null, 'Needs the receipt you kept when you sent it.'))),
     ),
     counts,
@@ -182,11 +182,11 @@ export async function cablesPage(main: HTMLElement): Promise<void> {
 export async function writeCablePage(main: HTMLElement): Promise<(() => void) | void> {
   const errors = errorRegion();
   main.append(
-    h('h1', null, 'Write a cable'),
+    h('h1', null, 'Write a message to the reviewers'),
     h('p', null, 'Your words are encrypted in this browser to the reviewers’ keys. Nobody else — not the server, not its operators — can read them.'),
     errors,
   );
-  titled(main, 'Write a cable');
+  titled(main, 'Write a message to the reviewers');
   const here = stillHere();
   let keys: StoredKey[];
   try {
@@ -225,7 +225,11 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
     }
     if (!unlockedKeys(chosen.id)) {
       area.append(
-        h('p', null, 'Unlock your key first: it signs the cable so that the reviewers know a member wrote it.'),
+        h(
+          'p',
+          null,
+          'Unlock your key first. It proves to the reviewers that a member of your organization wrote this, without saying which member (unless you choose to give your name). Unlocking happens in this browser and is not recorded anywhere.',
+        ),
         unlockForm(chosen, () => {
           focusFormOnDraw = true;
           draw();
@@ -384,7 +388,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   }
   const memberCount = ctx.ring.length.toLocaleString();
   const f = form(
-    { 'aria-label': 'Write a cable' },
+    { 'aria-label': 'Write a message to the reviewers' },
     async () => {
       errors.replaceChildren();
       try {

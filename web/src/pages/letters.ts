@@ -49,9 +49,9 @@ export function letterText(view: LetterView): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      'This text is frozen: the letter id ',
+      'This text is final: the letter’s number ',
       h('code', { class: 'break' }, view.id),
-      ' is the hash of its exact words, so nobody can change a word after anyone signed.',
+      ' is computed from its exact words, so changing a single word would give another number. Nobody can change it after anyone signed.',
       view.letter.closes_at_ms !== undefined ? ` Signatures close ${formatTime(view.letter.closes_at_ms)}.` : '',
     ),
   );

@@ -48,7 +48,7 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
   const keysList = h('ul', { class: 'cards', 'aria-live': 'polite' });
   const lettersArea = h('div');
   main.append(
-    h('h1', null, 'Your keys'),
+    h('h1', null, 'My letters and keys'),
     h(
       'p',
       null,
@@ -56,6 +56,7 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
       'It is kept only in this browser, locked with your passphrase.',
     ),
     errors,
+    h('section', { 'aria-labelledby': 'open-h' }, h('h2', { id: 'open-h' }, 'Letters you can sign'), lettersArea),
     h('section', { 'aria-labelledby': 'keys-h' }, h('h2', { id: 'keys-h' }, 'Keys on this device'), keysList),
     h(
       'p',
@@ -63,11 +64,10 @@ export async function memberPage(main: HTMLElement): Promise<() => void> {
       h('a', { class: 'button', href: '#/member/join' }, 'Join with an invitation'),
     ),
     importSection(() => void draw()),
-    h('section', { 'aria-labelledby': 'open-h' }, h('h2', { id: 'open-h' }, 'Letters you can sign'), lettersArea),
     logKeySection(),
     witnessesSection(),
   );
-  titled(main, 'Your keys');
+  titled(main, 'My letters and keys');
   const here = stillHere();
 
   async function draw(): Promise<void> {
@@ -274,7 +274,7 @@ export async function joinPage(main: HTMLElement): Promise<void> {
           throw new Error('Paste or type the invitation code you were given.');
         }
         if (enrolledIn(slug)) {
-          throw new Error(`This device already holds your key for ${org.name}. Open “My keys” to use it; one key per organization is enough.`);
+          throw new Error(`This device already holds your key for ${org.name}. Open “My letters and keys” to use it; one key per organization is enough.`);
         }
         let record = pendingFor(slug);
         if (!record) {
@@ -364,7 +364,7 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
   main.append(h('h1', null, 'Sign a letter'), errors);
   titled(main, 'Sign a letter');
   if (!isLetterId(id)) {
-    replace(errors, notice('error', h('p', null, 'This is not a letter address. Go to “My keys” and choose a letter from the list.')));
+    replace(errors, notice('error', h('p', null, 'This is not a letter address. Go to “My letters and keys” and choose a letter from the list.')));
     return;
   }
   const here = stillHere();

@@ -64,7 +64,7 @@ export function safetyPage(main: HTMLElement): void {
         h('li', null, 'Until you close the tab: that a cable was sent from it, so that going Back does not invite a second one.'),
         h('li', null, 'Nothing else: no name, no email, no receipt unless you save one.'),
       ),
-      h('p', null, 'To remove it: on “My keys”, choose “Remove from this device…” (save the key file first if you want to keep it), or delete this site’s data in your browser’s settings.'),
+      h('p', null, 'To remove it: on “My letters and keys”, choose “Remove from this device…” (save the key file first if you want to keep it), or delete this site’s data in your browser’s settings.'),
     ),
     section(
       'safety-files',

@@ -353,7 +353,7 @@ const roster: StaffPage = async (main, s) => {
     add(
       removeArea,
       h('h2', null, 'Remove a member'),
-      h('p', null, 'For someone who left the organization. You need their public ring key (they can read it under “Public keys” on their “My keys” page, or with `candor key show`). Letters already published keep them as an eligible signer.'),
+      h('p', null, 'For someone who left the organization. You need their public ring key (they can read it under “Public keys” on their “My letters and keys” page, or with `candor key show`). Letters already published keep them as an eligible signer.'),
       form(
         { 'aria-label': 'Remove a member' },
         async () => {

@@ -97,7 +97,7 @@ export function keyMismatchHelp(e: LogKeyMismatchError): HTMLElement {
     },
     [
       'Trust the key you entered only if it is exactly the one your organization announced, and only if you learnt it some other way than from this server (a letter, a meeting, an official notice). ',
-      'If you are not sure, remove the key you entered under “Log key” on the “Your keys” page and ask your organization.',
+      'If you are not sure, remove the key you entered under “Log key” on the “My letters and keys” page and ask your organization.',
     ],
   );
 }

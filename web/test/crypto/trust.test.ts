@@ -820,7 +820,7 @@ describe('the log key a member entered', () => {
     const { asked } = counting(server);
     const e = await stopsWith(
       fetchTrustedHead(server, store),
-      /the log key you entered under “Log key” on the “Your keys” page \([0-9a-f]{16}…\) is not the key this browser has trusted for this server until now \([0-9a-f]{16}…\)\. Nothing was sent\. Check the key with your organization/,
+      /the log key you entered under “Log key” on the “My letters and keys” page \([0-9a-f]{16}…\) is not the key this browser has trusted for this server until now \([0-9a-f]{16}…\)\. Nothing was sent\. Check the key with your organization/,
     );
     expect(e).toBeInstanceOf(LogKeyMismatchError);
     expect((e as LogKeyMismatchError).pinnedKey).toEqual(log.key.publicKey);
@@ -850,7 +850,7 @@ describe('the log key a member entered', () => {
     const store = new MemoryStore().enter(entered);
     const e = await stopsWith(
       fetchTrustedHead(server, store),
-      /the server’s public log is not signed by the log key you entered under “Log key” on the “Your keys” page\. .*Nothing was sent\. Check the key with your organization/,
+      /the server’s public log is not signed by the log key you entered under “Log key” on the “My letters and keys” page\. .*Nothing was sent\. Check the key with your organization/,
     );
     expect(e).not.toBeInstanceOf(LogKeyChangedError);
     expect(store.record).toBeNull();
@@ -930,7 +930,7 @@ describe('the log key a member entered', () => {
         items.set(EXPLICIT_LOG_KEY, damaged);
         await expect(browserTrustStore.explicitLogKey(), damaged).rejects.toThrow(
           'Candor stopped here: the log key stored in this browser is damaged, so it cannot check the server’s public log against it. ' +
-            'Enter your organization’s log key again (or remove it) under “Log key” on the “Your keys” page.',
+            'Enter your organization’s log key again (or remove it) under “Log key” on the “My letters and keys” page.',
         );
         await expect(fetchTrustedHead(server, noPin), damaged).rejects.toThrow(/log key stored in this browser is damaged/);
       }

@@ -559,7 +559,7 @@ describe('a hostile server, in the browser', () => {
     await box.getByTestId('save-log-key').click();
     await box.getByTestId('log-key-mismatch').waitFor();
     const mark = d.requests.length;
-    const text = await expectCableRefused(d, mark, /the log key you entered under “Log key” on the “Your keys” page/);
+    const text = await expectCableRefused(d, mark, /the log key you entered under “Log key” on the “My letters and keys” page/);
     expect(text).toContain('is not the key this browser has trusted for this server until now');
     await screenshot(d.page, 'hostile-log-key-mismatch');
     // The organization's published key: saved, and the flows go on.

@@ -446,6 +446,27 @@ describe('members and letters in the browser', () => {
     expect(await ringContrast()).toBeGreaterThanOrEqual(3); // a field on the page
   });
 
+  test('plain words: each door opens the page it names, the anonymous path never says it signs, staff stay out of the member menu', async () => {
+    const d = await device();
+    const page = d.page;
+    await importKey(page, demoKeyFile(server, 11));
+    await visit(page, '/#/');
+    const menu = (await page.locator('header.site nav a').allTextContents()).map((s) => s.trim());
+    expect(menu).toEqual(['Letters', 'My letters and keys', 'Write to the reviewers', 'Transparency log', 'Staying safe']);
+    expect(await page.locator('footer.site').getByRole('link', { name: 'Staff sign-in' }).count()).toBe(1);
+    await page.getByRole('link', { name: /^Sign a letter/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'My letters and keys' }).waitFor();
+    expect((await page.locator('main h2').first().textContent())!.trim()).toBe('Letters you can sign');
+    await visit(page, '/#/');
+    await page.locator('main').getByRole('link', { name: /^Write to the reviewers/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Write a message to the reviewers' }).waitFor();
+    // Locked: what unlocking does, in words that do not suggest a name goes on the message.
+    const locked = (await page.locator('main').textContent())!;
+    expect(locked).toContain('without saying which member');
+    expect(locked).not.toContain('signs the cable');
+    await screenshot(page, 'member-cable-locked-words');
+  });
+
   test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
     expect(devices.length).toBeGreaterThan(5);
     for (const d of devices) checkPrivacy(d, server, secrets);
