@@ -17,6 +17,7 @@ import {
   DEMO_ORG,
   demoKeyFile,
   eventually,
+  expectAccessible,
   importKey,
   launchBrowser,
   newDevice,
@@ -66,6 +67,8 @@ async function focused(page: Page): Promise<string> {
   });
 }
 
+let checkAccessibility = false;
+
 async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<string> {
   await visit(page, '/#/member/cables/new');
   const unlock = page.getByRole('button', { name: 'Unlock' });
@@ -94,8 +97,11 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
       buffer: Buffer.from('2026-03-02 inspection: not done\n'),
     });
   }
+  if (checkAccessibility) await expectAccessible(page, 'the cable form, filled in');
   await page.getByTestId('send-cable').click();
   await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
+  if (checkAccessibility) await expectAccessible(page, 'the receipt');
+  checkAccessibility = false;
   const receipt = (await page.getByTestId('receipt').textContent())!.trim();
   expect(receipt).toMatch(/^candor-receipt-v1-[0-9a-f]{64}-[0-9a-f]{64}$/);
   secrets.push(receipt, receipt.slice(-64));
@@ -137,6 +143,7 @@ afterAll(async () => {
 
 describe('dissent cables in the browser', () => {
   test('a member writes an anonymous cable with an attachment and keeps the receipt', async () => {
+    checkAccessibility = true; // the form and the receipt, once
     const d = await device();
     await importKey(d.page, demoKeyFile(server, 4));
     await visit(d.page, '/#/member/cables/new');
@@ -221,6 +228,7 @@ describe('dissent cables in the browser', () => {
     await a.page.getByRole('button', { name: 'Read replies' }).click();
     await expect.poll(() => a.page.getByTestId('message-replied').textContent()).toBe(REPLY);
     expect(await focused(a.page)).toBe('Your cable'); // the result, not the page body (issue 17)
+    await expectAccessible(a.page, 'replies read with the receipt');
     await expect.poll(() => a.page.getByTestId('cable-state').textContent()).toContain('acknowledged');
     expect(await a.page.getByText('Check with facilities').count()).toBe(0); // notes stay with the reviewers
     // The browser proves the cable's events against the public log, as `candor cable status` does.
@@ -322,6 +330,7 @@ describe('dissent cables in the browser', () => {
     await page.clock.fastForward('00:40');
     await warning.waitFor();
     await screenshot(page, 'member-lock-warning');
+    await expectAccessible(page, 'the lock warning');
     await page.clock.fastForward('01:00');
     await page.getByRole('button', { name: 'Unlock' }).waitFor();
     expect(await page.getByLabel('Subject').count()).toBe(0);
@@ -375,6 +384,7 @@ describe('dissent cables in the browser', () => {
       expect(guide).toContain(words);
     }
     await screenshot(page, 'member-safety-guide');
+    await expectAccessible(page, 'the safety guide');
     // The quick exit is in the header of every page, and reachable from the keyboard.
     for (const path of ['/#/', '/#/letters', '/#/member', '/#/member/cables/new', '/#/safety']) {
       await visit(page, path);

@@ -5,6 +5,7 @@
 // is never violated.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -331,3 +332,32 @@ export async function screenshotsIfFailed(
   const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
   for (const [i, d] of devices.entries()) await screenshot(d.page, `failed-${name}-${i}`).catch(() => undefined);
 }
+
+// axe-core (npm), the accessibility rules engine, run in the page on its current state: WCAG
+// 2.0, 2.1 and 2.2 A and AA. Throws with every violation (rule, impact, the elements), so a
+// test says which state of which task broke what. Evaluated through the debugging protocol, so
+// the page's Content-Security-Policy is left as it is (axe needs no eval).
+let axeSource: string | undefined;
+export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  if (violations.length > 0) throw new Error(`axe-core found ${violations.length} violation(s) on ${state}:\n${violations.join('\n')}`);
+}
+
+// The same state on a desktop and a phone-sized viewport (issue 17): axe at 0 violations on both.
+export async function expectAccessible(page: Page, state: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1100, height: 900 };
+  await expectNoAxeViolations(page, `${state} (${size.width} px)`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await expectNoAxeViolations(page, `${state} (390 px)`);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+

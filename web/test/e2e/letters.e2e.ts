@@ -25,6 +25,7 @@ import {
   screenshotsIfFailed,
   startServer,
   staffSignIn,
+  expectAccessible,
   importKey,
   visit,
   type Device,
@@ -157,8 +158,10 @@ describe('members and letters in the browser', () => {
     await page.getByText('The passphrase is too short').waitFor();
     await page.getByLabel('Choose a passphrase').fill(PASSPHRASE);
     await page.getByLabel('Type the passphrase again').fill(PASSPHRASE);
+    await expectAccessible(page, 'the join form, filled in');
     await page.getByRole('button', { name: 'Make my key and join' }).click();
     await page.getByTestId('joined').waitFor({ timeout: 60_000 });
+    await expectAccessible(page, 'joined');
     await expect.poll(() => page.getByTestId('joined').textContent()).toContain('26 members');
     // Issue 17: the result takes the focus (read out), not the page body.
     expect(await focused(page)).toContain('You are a member of');
@@ -219,8 +222,10 @@ describe('members and letters in the browser', () => {
     await page.getByTestId('anonymity-set').waitFor();
     await expect.poll(() => page.getByTestId('anonymity-set').textContent()).toContain('one of 26 members');
     await openToSign(page, letterId, PASSPHRASE);
+    await expectAccessible(page, 'a letter to sign, unlocked');
     await sign(page);
     await page.getByText('You signed this letter.').waitFor();
+    await expectAccessible(page, 'signed');
     await expect.poll(() => focused(page)).toContain('You signed this letter.');
     await eventually('the signature in the public count', async () => ((await view(letterId)).total === 1 ? true : undefined));
     await page.reload();
@@ -252,6 +257,7 @@ describe('members and letters in the browser', () => {
     await page.getByTestId('withdraw').click();
     await page.getByTestId('confirm-withdraw').click();
     await page.getByText('You withdrew your signature.').waitFor();
+    await expectAccessible(page, 'withdrawn');
     await expect.poll(() => focused(page)).toContain('You withdrew your signature.');
     await eventually('the withdrawal counted', async () => ((await view(letterId)).total === 1 ? true : undefined));
     await screenshot(page, 'member-withdrawn');
