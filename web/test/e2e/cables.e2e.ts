@@ -355,6 +355,49 @@ describe('dissent cables in the browser', () => {
     expect(await page.getByTestId('draft-restored').count()).toBe(0);
   });
 
+  test('the keyboard alone, on a phone: unlock, write, send, keep the receipt and read the state, with the focus on each result', async () => {
+    const d = await device({ width: 390, height: 844 });
+    const page = d.page;
+    await importKey(page, demoKeyFile(server, 10));
+    // Tab (never a click) until `matches` holds for the focused element; at most 60 steps.
+    const tabTo = async (what: string, matches: (el: { tag: string; name: string; type: string; text: string }) => boolean) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const el = await page.evaluate(() => {
+          const a = document.activeElement as HTMLInputElement | null;
+          return { tag: a?.tagName.toLowerCase() ?? '', name: a?.getAttribute('name') ?? '', type: a?.getAttribute('type') ?? '', text: a?.textContent?.trim() ?? '' };
+        });
+        if (matches(el)) return;
+      }
+      throw new Error(`the keyboard never reached ${what}`);
+    };
+    await visit(page, '/#/member/cables/new');
+    await tabTo('the passphrase', (el) => el.name === 'passphrase');
+    await page.keyboard.type(DEMO_KEY_PASSPHRASE);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page), { timeout: 60_000 }).toBe('field:subject');
+    await page.keyboard.type('Typed, never clicked');
+    await tabTo('the text', (el) => el.name === 'body');
+    await page.keyboard.type('Every step of this cable was done from the keyboard.');
+    await tabTo('the send button', (el) => el.tag === 'button' && el.text === 'Encrypt and send');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
+    await expect.poll(() => focused(page)).toContain('receipt'); // the receipt's heading
+    const receipt = (await page.getByTestId('receipt').textContent())!.trim();
+    secrets.push(receipt, receipt.slice(-64));
+    await tabTo('the saved-receipt box', (el) => el.type === 'checkbox');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('I have saved my receipt somewhere safe.').isChecked()).toBe(true);
+    await visit(page, '/#/member/cables/read');
+    await tabTo('the receipt field', (el) => el.tag === 'textarea' || el.type === 'password' || el.type === 'text');
+    await page.keyboard.type(receipt);
+    await tabTo('the read button', (el) => el.tag === 'button' && el.text === 'Read replies');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cable-state').waitFor({ timeout: 60_000 });
+    expect(await focused(page)).toBe('Your cable');
+    await expectAccessible(page, 'replies read from the keyboard');
+  });
+
   test('a safety guide where a member starts, and a quick exit on every page that leaves at once, even from an unsaved receipt', async () => {
     // Not in `devices`: this one leaves the server on purpose (the exit page, answered here by
     // playwright, so nothing goes to the internet).
@@ -405,7 +448,7 @@ describe('dissent cables in the browser', () => {
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(14); // seven receipts, each with its secret half
+    expect(secrets.length).toBe(16); // eight receipts, each with its secret half
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });

@@ -467,10 +467,36 @@ describe('members and letters in the browser', () => {
     await page.locator('main').getByRole('link', { name: /^Write to the reviewers/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Write a message to the reviewers' }).waitFor();
     // Locked: what unlocking does, in words that do not suggest a name goes on the message.
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
     const locked = (await page.locator('main').textContent())!;
     expect(locked).toContain('without saying which member');
     expect(locked).not.toContain('signs the cable');
     await screenshot(page, 'member-cable-locked-words');
+
+    // The keyboard alone, on a phone: unlock and sign, the focus on each result.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const tabTo = async (what: string, matches: (el: { tag: string; name: string; type: string; text: string; testid: string }) => boolean) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        const el = await page.evaluate(() => {
+          const a = document.activeElement as HTMLElement | null;
+          return { tag: a?.tagName.toLowerCase() ?? '', name: a?.getAttribute('name') ?? '', type: a?.getAttribute('type') ?? '', text: a?.textContent?.trim() ?? '', testid: a?.getAttribute('data-testid') ?? '' };
+        });
+        if (matches(el)) return;
+      }
+      throw new Error(`the keyboard never reached ${what}`);
+    };
+    await visit(page, `/#/member/letters/${letterId}`);
+    await tabTo('the passphrase', (el) => el.name === 'passphrase');
+    await page.keyboard.type(DEMO_KEY_PASSPHRASE);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page), { timeout: 60_000 }).toMatch(/^You have not signed/);
+    await tabTo('the agreement box', (el) => el.testid === 'agree');
+    await page.keyboard.press('Space');
+    await tabTo('the sign button', (el) => el.testid === 'sign');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You signed this letter.');
+    await expectAccessible(page, 'signed from the keyboard');
   });
 
   test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
