@@ -491,7 +491,7 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
   }
   proxy_->Set([this, id, older](const http::Request& req, cli::HttpReply& reply) {
     if (req.path != "/api/v1/letters/" + id + "/bundle") return;
-    app::Service::BundlePage page;
+    app::BundlePage page;
     page.tree_size = older;
     auto old_bundle =
         service_->letters().LetterBundle(*crypto::FixedFromHex<domain::LetterId>(id), true, page);

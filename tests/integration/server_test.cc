@@ -738,7 +738,7 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   // A new organization has its leaf at once: a checkpoint is made with it.
   MakeOrg("usaid");
   EXPECT_EQ(newest(), first + 2);  // organization-created, then its log state
-  auto usaid = service_->OrganizationState("usaid", app::Service::BundlePage{});
+  auto usaid = service_->OrganizationState("usaid", app::BundlePage{});
   ASSERT_TRUE(usaid.ok()) << usaid.error().message();
   EXPECT_TRUE(usaid->contains("state")) << usaid->dump();
   first = newest();

@@ -29,7 +29,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs/{slug}/state", Anon([s](const Request& req) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
+        CANDOR_ASSIGN_OR_RETURN(BundlePage page, PageParams(req));
         CANDOR_ASSIGN_OR_RETURN(Json state, s->OrganizationState(slug, page));
         return Ok(state);
       })));

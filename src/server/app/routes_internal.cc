@@ -75,8 +75,8 @@ Result<domain::CableId> CableIdFrom(const std::string& hex) {
   return id;
 }
 
-Result<Service::BundlePage> PageParams(const Request& req) {
-  Service::BundlePage page;
+Result<BundlePage> PageParams(const Request& req) {
+  BundlePage page;
   if (req.QueryParam("tree_size")) {
     CANDOR_ASSIGN_OR_RETURN(page.tree_size, QueryU64(req, "tree_size"));
   }

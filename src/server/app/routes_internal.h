@@ -88,7 +88,7 @@ Result<Response> SignedOut(const Request& req);
 // A cable id from a request body (never from a URL: docs/API.md).
 Result<domain::CableId> CableIdFrom(const std::string& hex);
 // ?tree_size=&start=&limit= of a paged proof (a letter bundle, an organization's state).
-Result<Service::BundlePage> PageParams(const Request& req);
+Result<BundlePage> PageParams(const Request& req);
 // The cable named by a body that holds nothing else: {"id": hex}.
 Result<domain::CableId> CableIdBody(const Request& req);
 

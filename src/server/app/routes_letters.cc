@@ -67,7 +67,7 @@ Status AddLetterRoutes(http::Router& router, Service& service, const Named& name
         // Signatures are included unless ?signatures=0.
         const bool given = req.QueryParam("signatures").has_value();
         CANDOR_ASSIGN_OR_RETURN(bool with, QueryFlag(req, "signatures"));
-        CANDOR_ASSIGN_OR_RETURN(Service::BundlePage page, PageParams(req));
+        CANDOR_ASSIGN_OR_RETURN(BundlePage page, PageParams(req));
         CANDOR_ASSIGN_OR_RETURN(Json bundle, s->letters().LetterBundle(id, with || !given, page));
         return Ok(bundle);
       }),

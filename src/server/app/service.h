@@ -87,7 +87,6 @@ class Service {
                                     const crypto::Point& ring_public);
 
   // --- Organizations' logged state, web releases, start-up ---
-  using BundlePage = app::BundlePage;
   // An organization's state as the log proves it (domain/org_state.h, candor-org-state-v1):
   // every roster entry, reviewer entry and roster epoch in the tree of page.tree_size (the
   // latest by default), with inclusion proofs, in pages like a letter bundle's.

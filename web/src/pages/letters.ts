@@ -328,24 +328,27 @@ function recountResult(view: LetterView, r: RecountResult): HTMLElement {
       pending ? h('p', null, 'The quorum is not reached yet, so the log holds no signatures of this letter yet.') : null,
       agree ? null : h('p', null, 'Do not rely on the numbers this server shows. Keep a copy of the letter bundle and report this to the organization.'),
     ),
-    tableWrap('The server’s count and this browser’s', h(
-      'table',
-      null,
-      h('thead', null, h('tr', null, h('th', null, 'Organization'), h('th', { class: 'num' }, 'Server says'), h('th', { class: 'num' }, 'Your browser counted'))),
+    tableWrap(
+      'The server’s count and this browser’s',
       h(
-        'tbody',
+        'table',
         null,
-        r.organizations.map((o) =>
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'row' }, view.organizations.find((v) => v.slug === o.slug)?.name ?? o.slug),
-            h('td', { class: 'num' }, serverCounts.get(o.slug) === null ? '—' : String(serverCounts.get(o.slug) ?? '?')),
-            h('td', { class: 'num', 'data-testid': `verified-${o.slug}` }, String(o.signers)),
+        h('thead', null, h('tr', null, h('th', null, 'Organization'), h('th', { class: 'num' }, 'Server says'), h('th', { class: 'num' }, 'Your browser counted'))),
+        h(
+          'tbody',
+          null,
+          r.organizations.map((o) =>
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row' }, view.organizations.find((v) => v.slug === o.slug)?.name ?? o.slug),
+              h('td', { class: 'num' }, serverCounts.get(o.slug) === null ? '—' : String(serverCounts.get(o.slug) ?? '?')),
+              h('td', { class: 'num', 'data-testid': `verified-${o.slug}` }, String(o.signers)),
+            ),
           ),
         ),
       ),
-    )),
+    ),
     h('p', { class: 'hint' }, 'Log key: ', h('code', { class: 'break' }, r.logKey)),
   );
 }

@@ -477,7 +477,7 @@ export async function memberLetterPage(main: HTMLElement, params: Record<string,
 // be signed: the organization this device joined, and how many could sign, for saying so before
 // the member tries. Undefined when some key may sign, or when a key's joining version is unknown
 // (the letter's page then checks the key against the pinned roster itself).
-export function joinedAfter(letter: LetterView, keys: StoredKey[]): { org: string; members: number } | undefined {
+function joinedAfter(letter: LetterView, keys: StoredKey[]): { org: string; members: number } | undefined {
   const relevant = keys.filter((k) => k.enrolled && k.purpose === 'member' && letter.letter.organizations.includes(k.org));
   if (relevant.length === 0) return undefined;
   let late: { org: string; members: number } | undefined;
@@ -489,7 +489,7 @@ export function joinedAfter(letter: LetterView, keys: StoredKey[]): { org: strin
   return late;
 }
 
-export function joinedAfterText(late: { org: string; members: number }): string {
+function joinedAfterText(late: { org: string; members: number }): string {
   return `You joined ${late.org} after this letter was published, so you cannot sign it: it is open to the ${plural(late.members, 'member')} who belonged then. You can still read it and follow its count.`;
 }
 

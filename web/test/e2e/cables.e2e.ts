@@ -18,6 +18,7 @@ import {
   demoKeyFile,
   eventually,
   expectAccessible,
+  focused,
   importKey,
   launchBrowser,
   newDevice,
@@ -26,6 +27,7 @@ import {
   staffSignIn,
   unlockIfAsked,
   startServer,
+  tabTo,
   visit,
   type Device,
   type Server,
@@ -57,15 +59,6 @@ function receiptId(receipt: string): string {
   return /^candor-receipt-v1-([0-9a-f]{64})-/.exec(receipt)![1]!;
 }
 
-// What has the keyboard focus (what a screen reader reads when focus moves): its text, or an
-// input's name.
-async function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return `field:${el.name}`;
-    return el?.textContent ?? '';
-  });
-}
 
 let checkAccessibility = false;
 
@@ -360,38 +353,27 @@ describe('dissent cables in the browser', () => {
     const page = d.page;
     await importKey(page, demoKeyFile(server, 10));
     // Tab (never a click) until `matches` holds for the focused element; at most 60 steps.
-    const tabTo = async (what: string, matches: (el: { tag: string; name: string; type: string; text: string }) => boolean) => {
-      for (let i = 0; i < 60; i++) {
-        await page.keyboard.press('Tab');
-        const el = await page.evaluate(() => {
-          const a = document.activeElement as HTMLInputElement | null;
-          return { tag: a?.tagName.toLowerCase() ?? '', name: a?.getAttribute('name') ?? '', type: a?.getAttribute('type') ?? '', text: a?.textContent?.trim() ?? '' };
-        });
-        if (matches(el)) return;
-      }
-      throw new Error(`the keyboard never reached ${what}`);
-    };
     await visit(page, '/#/member/cables/new');
-    await tabTo('the passphrase', (el) => el.name === 'passphrase');
+    await tabTo(page, 'the passphrase', (el) => el.name === 'passphrase');
     await page.keyboard.type(DEMO_KEY_PASSPHRASE);
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page), { timeout: 60_000 }).toBe('field:subject');
     await page.keyboard.type('Typed, never clicked');
-    await tabTo('the text', (el) => el.name === 'body');
+    await tabTo(page, 'the text', (el) => el.name === 'body');
     await page.keyboard.type('Every step of this cable was done from the keyboard.');
-    await tabTo('the send button', (el) => el.tag === 'button' && el.text === 'Encrypt and send');
+    await tabTo(page, 'the send button', (el) => el.tag === 'button' && el.text === 'Encrypt and send');
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
     await expect.poll(() => focused(page)).toContain('receipt'); // the receipt's heading
     const receipt = (await page.getByTestId('receipt').textContent())!.trim();
     secrets.push(receipt, receipt.slice(-64));
-    await tabTo('the saved-receipt box', (el) => el.type === 'checkbox');
+    await tabTo(page, 'the saved-receipt box', (el) => el.type === 'checkbox');
     await page.keyboard.press('Space');
     expect(await page.getByLabel('I have saved my receipt somewhere safe.').isChecked()).toBe(true);
     await visit(page, '/#/member/cables/read');
-    await tabTo('the receipt field', (el) => el.tag === 'textarea' || el.type === 'password' || el.type === 'text');
+    await tabTo(page, 'the receipt field', (el) => el.tag === 'textarea' || el.type === 'password' || el.type === 'text');
     await page.keyboard.type(receipt);
-    await tabTo('the read button', (el) => el.tag === 'button' && el.text === 'Read replies');
+    await tabTo(page, 'the read button', (el) => el.tag === 'button' && el.text === 'Read replies');
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-state').waitFor({ timeout: 60_000 });
     expect(await focused(page)).toBe('Your cable');

@@ -361,3 +361,41 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   }
 }
 
+// What has the keyboard focus (what a screen reader reads when focus moves): its text, or
+// `field:<name>` for an input or text area.
+export async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return `field:${el.name}`;
+    return el?.textContent ?? '';
+  });
+}
+
+export interface FocusedElement {
+  tag: string;
+  name: string;
+  type: string;
+  text: string;
+  testid: string;
+}
+
+// Presses Tab (never a click) until `matches` holds for the focused element, at most 80 times;
+// throws naming `what` when the keyboard never reaches it.
+export async function tabTo(page: Page, what: string, matches: (el: FocusedElement) => boolean): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const el = await page.evaluate(() => {
+      const a = document.activeElement;
+      return {
+        tag: a?.tagName.toLowerCase() ?? '',
+        name: a?.getAttribute('name') ?? '',
+        type: a?.getAttribute('type') ?? '',
+        text: a?.textContent?.trim() ?? '',
+        testid: a?.getAttribute('data-testid') ?? '',
+      };
+    });
+    if (matches(el)) return;
+  }
+  throw new Error(`the keyboard never reached ${what}`);
+}
+

@@ -26,7 +26,9 @@ import {
   startServer,
   staffSignIn,
   expectAccessible,
+  focused,
   importKey,
+  tabTo,
   visit,
   type Device,
   type Server,
@@ -91,15 +93,6 @@ async function openToSign(page: Page, id: string, passphrase: string): Promise<v
   if (unlocking) await expect.poll(() => focused(page)).toMatch(/^You (have not signed|signed|withdrew)/);
 }
 
-// What has the keyboard focus (what a screen reader reads when focus moves): its text, or an
-// input's name.
-async function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return `field:${el.name}`;
-    return el?.textContent ?? '';
-  });
-}
 
 async function sign(page: Page): Promise<void> {
   expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you sign: are you on your own device and network?');
@@ -475,25 +468,14 @@ describe('members and letters in the browser', () => {
 
     // The keyboard alone, on a phone: unlock and sign, the focus on each result.
     await page.setViewportSize({ width: 390, height: 844 });
-    const tabTo = async (what: string, matches: (el: { tag: string; name: string; type: string; text: string; testid: string }) => boolean) => {
-      for (let i = 0; i < 80; i++) {
-        await page.keyboard.press('Tab');
-        const el = await page.evaluate(() => {
-          const a = document.activeElement as HTMLElement | null;
-          return { tag: a?.tagName.toLowerCase() ?? '', name: a?.getAttribute('name') ?? '', type: a?.getAttribute('type') ?? '', text: a?.textContent?.trim() ?? '', testid: a?.getAttribute('data-testid') ?? '' };
-        });
-        if (matches(el)) return;
-      }
-      throw new Error(`the keyboard never reached ${what}`);
-    };
     await visit(page, `/#/member/letters/${letterId}`);
-    await tabTo('the passphrase', (el) => el.name === 'passphrase');
+    await tabTo(page, 'the passphrase', (el) => el.name === 'passphrase');
     await page.keyboard.type(DEMO_KEY_PASSPHRASE);
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page), { timeout: 60_000 }).toMatch(/^You have not signed/);
-    await tabTo('the agreement box', (el) => el.testid === 'agree');
+    await tabTo(page, 'the agreement box', (el) => el.testid === 'agree');
     await page.keyboard.press('Space');
-    await tabTo('the sign button', (el) => el.testid === 'sign');
+    await tabTo(page, 'the sign button', (el) => el.testid === 'sign');
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You signed this letter.');
     await expectAccessible(page, 'signed from the keyboard');
