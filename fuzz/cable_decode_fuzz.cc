@@ -1,12 +1,14 @@
 // Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
 // else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
-// JSON, the padding around it and the receipt text. Each input must decode to a value that
-// re-encodes identically (header bytes) or be refused cleanly: no crash, no exception, no hang.
+// JSON, the padding around it and the receipt text (either form). Each input must decode to a value
+// that re-encodes identically (header bytes) or be refused cleanly: no crash, no exception, no
+// hang.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "crypto/receipt_words.h"
 #include "domain/cable.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -38,5 +40,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_discarded()) (void)domain::CableHeaderFromJson(j);
   (void)domain::ParseCableReceipt(text);
+  // Receipt words: what reads must print as words that read back to the same seed.
+  if (auto seed = crypto::ParseReceiptWords(text); seed.ok()) {
+    auto again = crypto::ParseReceiptWords(crypto::ReceiptWords(*seed));
+    if (!again.ok() ||
+        !std::equal(again->span().begin(), again->span().end(), seed->span().begin()))
+      __builtin_trap();
+  }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/envelope.h"
 #include "crypto/receipt.h"
+#include "crypto/receipt_words.h"
 #include "crypto/ristretto.h"
 #include "domain/cosignature.h"
 #include "domain/letter.h"
@@ -72,8 +73,11 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
   const std::uint64_t slot = free[crypto::UniformBelow(rng, free.size())];
 
   SealedCable out;
-  rng.Fill(out.id.bytes);
-  const crypto::ReceiptSecret secret = crypto::GenerateReceiptSecret(rng);
+  // One 16-byte draw gives the cable's id and receipt secret, so that the twelve receipt words
+  // are all the author keeps (crypto/receipt_words.h).
+  const crypto::ReceiptSeed seed = crypto::GenerateReceiptSeed(rng);
+  out.id = crypto::ReceiptWordsCableId(seed);
+  const crypto::ReceiptSecret secret = crypto::ReceiptWordsSecret(seed);
   const crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(secret);
 
   domain::CableContent content;
@@ -133,7 +137,7 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
   }
   out.submission_digest = domain::CableSubmissionDigest(header_bytes, envelope, sig_bytes, slot,
                                                         quota_bytes, author_sig);
-  out.receipt = domain::FormatCableReceipt(out.id, secret);
+  out.receipt = crypto::ReceiptWords(seed);
   out.ring_size = ring.size();
   return out;
 }

@@ -63,7 +63,7 @@ struct CableInputs {
 // NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 struct SealedCable {
   nlohmann::json request;  // the body of POST /api/v1/cables
-  std::string receipt;     // the author's receipt (show once; it cannot be recovered)
+  std::string receipt;  // the receipt words (crypto/receipt_words.h); show once, never recoverable
   domain::CableId id;
   crypto::Digest32 submission_digest;
   std::size_t ring_size = 0;

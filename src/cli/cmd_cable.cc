@@ -70,6 +70,25 @@ Result<app::CableView> ViewOf(const Json& j) {
   return v;
 }
 
+// The receipt words in three rows of four, numbered ("   1 legal      2 winner …"), as a
+// person copies them onto paper. ParseCableReceipt reads them back with or without the numbers.
+std::string NumberedWords(std::string_view words) {
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < words.size();) {
+    std::size_t j = words.find(' ', i);
+    if (j == std::string_view::npos) j = words.size();
+    ++n;
+    out += fmt::format("{:>4} {:<9}", n, words.substr(i, j - i));
+    if (n % 4 == 0) {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += '\n';
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
 std::string Deadlines(const app::CableView& v) {
   const domain::CableClock& d = v.clock;
   auto unit = [](const std::string& u) { return u == "working-days" ? "working days" : "days"; };
@@ -256,8 +275,9 @@ Status RunWrite(const WriteOptions& o) {
                                 sealed.ring_size));
   CANDOR_ASSIGN_OR_RETURN(app::CableView received, ViewOf(view));
   Say("{}", Deadlines(received));
-  Say("\nYour receipt (the only way to read replies; keep it secret and safe):\n\n  {}\n\n",
-      sealed.receipt);
+  Say("\nYour receipt: these 12 words, in this order, are the only way to read the replies.\n"
+      "Write them down and keep them secret and safe:\n\n{}\n",
+      NumberedWords(sealed.receipt));
   Say("A lost receipt cannot be recovered: nobody, not even the reviewers, can give it back to "
       "you.\n");
   if (!o.receipt_out.empty())
@@ -284,6 +304,10 @@ Status RunStatus(const StatusOptions& o) {
                                                    {"access", crypto::ToHex(access.access)}},
                                               o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
+  if (cable.id != access.id ||
+      !crypto::ConstantTimeEqual(cable.header.access_hash, crypto::AccessHash(access.access))) {
+    return BadReply("it answered with a cable this receipt is not for");
+  }
   Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), cable.state, Deadlines(cable));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::size_t checked,
@@ -555,7 +579,9 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   CLI::App* st = cable->add_subcommand(
       "status", "With your receipt: deadlines, replies, and the log's record");
   st->add_option("--server", status->server, "The Candor server")->required();
-  st->add_option("--receipt", status->receipt, "The receipt text (candor-receipt-v1-…)");
+  st->add_option("--receipt", status->receipt,
+                 "The receipt: its 12 words in one quoted argument, or the long form "
+                 "(candor-receipt-v1-…)");
   st->add_option("--receipt-file", status->receipt_file, "A file holding the receipt");
   AddLogTrustOptions(st, status->trust);
   st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "crypto/keys.h"
+#include "crypto/receipt_words.h"
 #include "crypto/transcript.h"
 #include "domain/strict_json.h"
 
@@ -251,9 +252,13 @@ Result<CableReceipt> ParseCableReceipt(std::string_view text) {
     text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
     text.remove_suffix(1);
+  if (!text.starts_with("candor-receipt")) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::ReceiptSeed seed, crypto::ParseReceiptWords(text));
+    return CableReceipt{crypto::ReceiptWordsCableId(seed), crypto::ReceiptWordsSecret(seed)};
+  }
   const Error bad = InvalidArgument(
-      "this is not a Candor receipt: a receipt starts with 'candor-receipt-v1-' followed by 129 "
-      "more characters; copy it again exactly as it was shown when the cable was sent");
+      "this is not a Candor receipt: a long receipt starts with 'candor-receipt-v1-' followed by "
+      "129 more characters; copy it again exactly as it was shown when the cable was sent");
   if (text.substr(0, kCableReceiptPrefix.size()) != kCableReceiptPrefix) return bad;
   text.remove_prefix(kCableReceiptPrefix.size());
   if (text.size() != 64 + 1 + 64 || text[64] != '-') return bad;

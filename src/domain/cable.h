@@ -125,15 +125,20 @@ crypto::Bytes CableAuthorBindingMessage(const crypto::SignPublicKey& signing_pub
 // ProveBoxKeyPossession's context): tr("candor/v1/reviewer-key", slug, u64le(account_id)).
 crypto::Bytes ReviewerKeyProofContext(std::string_view slug, std::uint64_t account_id);
 
-// The receipt an author keeps: "candor-receipt-v1-<cable id hex>-<secret hex>".
+// The receipt an author keeps, in one of two forms (PROTOCOL.md, "Cable receipts"):
+//   words: twelve words (crypto/receipt_words.h), from which the id and secret are derived;
+//          what clients hand out since receipts could be written down;
+//   long:  "candor-receipt-v1-<cable id hex>-<secret hex>", still accepted everywhere.
 inline constexpr std::string_view kCableReceiptPrefix = "candor-receipt-v1-";
 std::string FormatCableReceipt(const CableId& id, const crypto::ReceiptSecret& secret);
 struct CableReceipt {
   CableId id;
   crypto::ReceiptSecret secret;
 };
-// Accepts the text with surrounding white space. Error (kInvalidArgument) otherwise, with a
-// message a person can act on.
+// Either form, with white space around it (and, for words, between and before them as
+// crypto::ParseReceiptWords allows). Text starting "candor-receipt" is read as the long form.
+// Error (kInvalidArgument) otherwise, with a message a person can act on (for words, which
+// word is wrong).
 Result<CableReceipt> ParseCableReceipt(std::string_view text);
 
 // --- The encrypted content (what reviewers read) ---

@@ -6,6 +6,7 @@
 
 #include "crypto/envelope.h"
 #include "crypto/lrs.h"
+#include "crypto/receipt_words.h"
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -147,11 +148,17 @@ TEST(CableReceiptTest, FormatsParsesAndDerivesSeparateValues) {
   EXPECT_TRUE(
       std::equal(secret.span().begin(), secret.span().end(), parsed->secret.span().begin()));
 
-  for (std::string bad : {std::string(""), text.substr(0, text.size() - 1), "x" + text.substr(1),
+  for (std::string bad : {text.substr(0, text.size() - 1), "candor-receipt-v2" + text.substr(17),
                           text.substr(0, 82) + "_" + text.substr(83), text + "0"}) {
     auto r = ParseCableReceipt(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message().find("not a Candor receipt"), std::string::npos);
+  }
+  // Anything else is read as receipt words, and refused as such.
+  for (std::string bad : {std::string(""), "x" + text.substr(1)}) {
+    auto r = ParseCableReceipt(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message().find("12 words"), std::string::npos) << r.error().message();
   }
 
   const auto keys = crypto::DeriveReceiptKeys(secret);
@@ -326,6 +333,22 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_EQ(crypto::ToHex(keys.access), v["access"]);
         EXPECT_EQ(crypto::ToHex(keys.access_hash), v["access_hash"]);
       }
+    } else if (kind == "receipt-words") {
+      auto r = ParseCableReceipt(v["typed"].get<std::string>());
+      ASSERT_EQ(r.ok(), valid) << v["description"];
+      if (valid) {
+        auto seed = crypto::ParseReceiptWords(v["typed"].get<std::string>());
+        ASSERT_TRUE(seed.ok());
+        EXPECT_EQ(crypto::ToHex(seed->span()), v["seed"]);
+        EXPECT_EQ(crypto::ReceiptWords(*seed), v["words"]);
+        EXPECT_EQ(crypto::ToHex(r->id), v["cable_id"]);
+        EXPECT_EQ(crypto::ToHex(r->secret.span()), v["secret"]);
+        EXPECT_EQ(crypto::ToHex(crypto::DeriveReceiptKeys(r->secret).access_hash),
+                  v["access_hash"]);
+      } else {
+        EXPECT_NE(r.error().message().find(v["error"].get<std::string>()), std::string::npos)
+            << r.error().message();
+      }
     } else if (kind == "message") {
       std::vector<crypto::BoxPublicKey> recipients;
       for (const auto& r : v["recipients"])
@@ -436,6 +459,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
   EXPECT_EQ(seen["header"], 3);
   EXPECT_EQ(seen["header/invalid"], 8);
   EXPECT_EQ(seen["receipt/invalid"], 4);
+  EXPECT_EQ(seen["receipt-words"], 11);
+  EXPECT_EQ(seen["receipt-words/invalid"], 8);
   EXPECT_EQ(seen["message"], 4);
 }
 

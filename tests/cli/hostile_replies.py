@@ -21,6 +21,7 @@ Usage: hostile_replies.py --candor BUILD/src/cli/candor [--seeds N] [--jobs N] [
 import argparse
 import concurrent.futures
 import copy
+import hashlib
 import http.client
 import http.server
 import json
@@ -42,6 +43,22 @@ GRACE_S = 25   # what a run may take beyond it (key derivation, signing, ASan)
 
 # ---------------------------------------------------------------------------------------------
 # Mutations of a JSON reply
+
+
+def cable_id_of_words(words):
+    """The cable id a receipt's twelve words derive (docs/PROTOCOL.md, "Cable receipts"):
+    H256("candor/v1/cable/words-id", seed), the seed being the BIP-39 entropy of the words. Written
+    again here, apart from the C++ and TypeScript readers, from the word list in the source."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "src", "crypto", "bip39_english.inc")) as f:
+        wordlist = re.findall(r'"([a-z]+)"', f.read())
+    assert len(wordlist) == 2048
+    bits = "".join(format(wordlist.index(w), "011b") for w in words.split())
+    seed = int(bits[:128], 2).to_bytes(16, "big")
+    assert bits[128:] == format(hashlib.sha256(seed).digest()[0] >> 4, "04b"), "receipt checksum"
+    label = b"candor/v1/cable/words-id"
+    tr = len(label).to_bytes(8, "little") + label + len(seed).to_bytes(8, "little") + seed
+    return hashlib.sha256(tr).hexdigest()
 
 
 def leaves(value, path=()):
@@ -489,7 +506,7 @@ def main():
               "--passphrase-file", pp, "--subject", "A concern", "--body-file",
               os.path.join(work, "text.txt"), "--receipt-out", os.path.join(work, "cable-receipt.txt")])
         with open(os.path.join(work, "cable-receipt.txt")) as f:
-            cable = re.search(r"candor-receipt-v1-([0-9a-f]{64})-", f.read()).group(1)
+            cable = cable_id_of_words(f.read())
         must(["letter", "sign", letter, "--server", honest, "--key", member(1), "--passphrase-file", pp,
               "--receipt", os.path.join(work, "receipt.json")])
         must(["letter", "draft", "--org", "demo-agency", "--title", "A hostile test", "--body-file",

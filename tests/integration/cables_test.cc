@@ -1037,7 +1037,19 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   auto access = cli::AccessFromReceipt(receipt);
   ASSERT_TRUE(access.ok());
   const std::string id = crypto::ToHex(access->id);
-  EXPECT_NE(wrote.second.find(receipt), std::string::npos);
+  // The receipt is twelve words; the command prints them numbered, in rows, and what it prints
+  // reads back as the same receipt.
+  EXPECT_EQ(std::count(receipt.begin(), receipt.end(), ' '), 11) << receipt;
+  const std::size_t shown = wrote.second.find("secret and safe:\n\n");
+  ASSERT_NE(shown, std::string::npos) << wrote.second;
+  const std::string printed =
+      wrote.second.substr(shown + 18, wrote.second.find("\n\n", shown + 18) - shown - 18);
+  EXPECT_NE(printed.find("   1 "), std::string::npos) << printed;
+  EXPECT_NE(printed.find("  12 "), std::string::npos) << printed;
+  auto printed_access = cli::AccessFromReceipt(printed);
+  ASSERT_TRUE(printed_access.ok()) << printed_access.error().message() << "\n" << printed;
+  EXPECT_EQ(printed_access->id, access->id);
+  EXPECT_EQ(printed_access->access, access->access);
 
   auto too_small =
       run("cable write --server " + server + " --org state --key " + member_key + state_dir +
@@ -1091,6 +1103,20 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
                  std::string(64, '0'));
   EXPECT_NE(bad.first, 0);
   EXPECT_NE(bad.second.find("cannot be recovered"), std::string::npos) << bad.second;
+  // The long form of the same receipt still reads the cable.
+  auto parsed = domain::ParseCableReceipt(receipt);
+  ASSERT_TRUE(parsed.ok());
+  auto long_form = run("cable status --server " + server + " --receipt " +
+                       domain::FormatCableReceipt(parsed->id, parsed->secret));
+  ASSERT_EQ(long_form.first, 0) << long_form.second;
+  EXPECT_NE(long_form.second.find("Thank you. We will answer by the deadline."), std::string::npos)
+      << long_form.second;
+  // A misspelt word is named before anything is sent.
+  const std::string misspelt = "qq" + receipt.substr(2);  // no list word starts "qq"
+  auto typo = run("cable status --server " + server + " --receipt '" + misspelt + "'");
+  EXPECT_NE(typo.first, 0);
+  EXPECT_NE(typo.second.find("word 1, '"), std::string::npos) << typo.second;
+  EXPECT_NE(typo.second.find("is not one of the receipt words"), std::string::npos) << typo.second;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CableTest, ::testing::Values("sqlite", "postgres"),

@@ -9,6 +9,10 @@
 //   "quota-event":  `organization` (text), `window`, `slot` (numbers), `event`
 //   "receipt":      `cable_id`, `secret`, `receipt` (text), `reply_secret`, `reply_public`,
 //                   `access`, `access_hash`; invalid ones carry only `receipt` (to refuse)
+//   "receipt-words": `typed` (text, as a person might type it); valid ones also `seed`, `words`
+//                   (text, as a client prints them), `cable_id`, `secret`, `access_hash`;
+//                   invalid ones `error` (text the error message must contain: the same slip
+//                   is named the same way by every implementation)
 //   "message":      `cable_id`, `action` (text), `recipients` (array), `envelope`,
 //                   `header_bytes`, `digest`
 //   "submission":   `header_bytes`, `envelope`, `signature`, `quota_slot` (number),
@@ -42,6 +46,7 @@
 #include "crypto/keys.h"
 #include "crypto/lrs.h"
 #include "crypto/receipt.h"
+#include "crypto/receipt_words.h"
 #include "crypto/ristretto.h"
 #include "crypto/rng.h"
 #include "crypto/transcript.h"
@@ -83,6 +88,79 @@ json HexList(const auto& keys) {
   json out = json::array();
   for (const auto& k : keys) out.push_back(ToHex(k));
   return out;
+}
+
+// Receipt words (the "receipt-words" kind above): the seeds of BIP-39's own vectors and
+// random ones, what they derive, and typed receipts that must be read or refused the same way
+// everywhere.
+void ReceiptWordVectors(json& out) {
+  auto valid = [&out](const std::string& description, const crypto::ReceiptSeed& seed,
+                      const std::string& typed) {
+    const crypto::ReceiptSecret secret = crypto::ReceiptWordsSecret(seed);
+    const crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(secret);
+    out.push_back({{"kind", "receipt-words"},
+                   {"valid", true},
+                   {"description", description},
+                   {"seed", ToHex(seed.span())},
+                   {"words", crypto::ReceiptWords(seed)},
+                   {"typed", typed},
+                   {"cable_id", ToHex(crypto::ReceiptWordsCableId(seed))},
+                   {"secret", ToHex(secret.span())},
+                   {"access_hash", ToHex(keys.access_hash)}});
+  };
+  auto seed_of = [](std::string_view hex) {
+    crypto::ReceiptSeed s;
+    const Bytes b = *crypto::FromHex(hex);
+    std::copy(b.begin(), b.end(), s.data());
+    return s;
+  };
+  valid("BIP-39's all-zero vector", seed_of("00000000000000000000000000000000"),
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+        "about");
+  valid("BIP-39's 7f vector, typed with capitals, numbers and line breaks",
+        seed_of("7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f"),
+        "  1. Legal 2. winner 3. THANK 4) year\n5 wave sausage\r\n\tworth useful legal   winner "
+        "thank 12. yellow\n");
+  valid("BIP-39's all-ones vector", seed_of("ffffffffffffffffffffffffffffffff"),
+        "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong");
+  crypto::SeededRng rng(0x3017d5);
+  for (int i = 0; i < 8; ++i) {
+    const crypto::ReceiptSeed s = crypto::GenerateReceiptSeed(rng);
+    valid("a random seed", s, crypto::ReceiptWords(s));
+  }
+  for (auto [description, typed, error] : {
+           std::tuple{"nothing", "  \n", "no receipt given"},
+           std::tuple{"eleven words",
+                      "legal winner thank year wave sausage worth useful legal "
+                      "winner thank",
+                      "this has 11"},
+           std::tuple{"a misspelt word, known by its first four letters",
+                      "legal winner thank year wave sausage worth usefull legal winner thank "
+                      "yellow",
+                      "word 8, 'usefull', is not one of the receipt words; did you mean 'useful'?"},
+           std::tuple{"two letters swapped",
+                      "legal winner thank year wave sausage worht useful legal winner thank yellow",
+                      "word 7, 'worht', is not one of the receipt words; did you mean 'worth'?"},
+           std::tuple{"a slip two list words are close to",
+                      "legal winner thnk year wave sausage worth useful legal winner thank yellow",
+                      "word 3, 'thnk', is not one of the receipt words: check it"},
+           std::tuple{
+               "a word with a character that is not a letter",
+               "legal winner thank year wave sausage worth use-ful legal winner thank yellow",
+               "word 8 is not one of the receipt words"},
+           std::tuple{"two words swapped",
+                      "winner legal thank year wave sausage worth useful legal winner thank yellow",
+                      "do not belong together"},
+           std::tuple{"a wrong list word",
+                      "legal winner thank year wave sausage worth useful legal winner thank zoo",
+                      "do not belong together"},
+       }) {
+    out.push_back({{"kind", "receipt-words"},
+                   {"valid", false},
+                   {"description", description},
+                   {"typed", typed},
+                   {"error", error}});
+  }
 }
 
 // Whole cables and messages sealed from a SeededRng (the "sealed-cable" and "sealed-message"
@@ -420,6 +498,7 @@ json CableVectors() {
           "is followed by zeros inside it)",
           short_text, 16384, Bytes{'x'});
 
+  ReceiptWordVectors(out);
   SealedVectors(out);
   return out;
 }

@@ -51,6 +51,7 @@ import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Ve
 import type { RingScheme } from './crypto/cosignature.js';
 import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
 import { secretScalarMult } from './crypto/ristretto.js';
+import { generateReceiptSeed, parseReceiptWords, receiptWords, receiptWordsCableId, receiptWordsSecret } from './crypto/receipt_words.js';
 import { systemRng, type Rng } from './crypto/rng.js';
 import { wipe } from './crypto/sodium.js';
 import { decodeLogEntry, type CableAction, type LogEvent } from './crypto/log_entry.js';
@@ -71,7 +72,7 @@ const CONTENT_FORMAT = 'candor-cable-v1';
 export const RECEIPT_PREFIX = 'candor-receipt-v1-';
 
 export interface CableHeader {
-  id: Uint8Array; // 32 random bytes
+  id: Uint8Array; // 32 bytes (from the receipt seed: receiptWordsCableId)
   organization: string;
   author: CableAuthorKind;
   rosterVersion: bigint;
@@ -257,11 +258,19 @@ export function formatReceipt(id: Uint8Array, r: Uint8Array): string {
   return `${RECEIPT_PREFIX}${toHex(id)}-${toHex(r)}`;
 }
 
-// "candor-receipt-v1-<id hex>-<r hex>", white space around it allowed (ParseCableReceipt).
+// Either form of a receipt (ParseCableReceipt): the twelve receipt words (crypto/
+// receipt_words.ts), or the long form "candor-receipt-v1-<id hex>-<r hex>"; white space around
+// it allowed. Text starting "candor-receipt" is read as the long form.
 export function parseReceipt(text: string): { id: Uint8Array; secret: Uint8Array } {
   const t = text.trim();
+  if (!t.startsWith('candor-receipt')) {
+    const seed = parseReceiptWords(text);
+    const out = { id: receiptWordsCableId(seed), secret: receiptWordsSecret(seed) };
+    wipe(seed);
+    return out;
+  }
   const bad = invalidArgument(
-    "This is not a Candor receipt: a receipt starts with 'candor-receipt-v1-' followed by 129 more characters. Copy it again exactly as it was shown when the cable was sent.",
+    "This is not a Candor receipt: a long receipt starts with 'candor-receipt-v1-' followed by 129 more characters. Copy it again exactly as it was shown when the cable was sent.",
   );
   if (!t.startsWith(RECEIPT_PREFIX)) throw bad;
   const rest = t.slice(RECEIPT_PREFIX.length);
@@ -460,7 +469,7 @@ export interface CableInputs {
 
 export interface SealedCable {
   request: Record<string, unknown>; // the body of POST /api/v1/cables
-  receipt: string; // shown once; never stored
+  receipt: string; // the twelve receipt words: shown once, never stored
   id: Uint8Array;
   ringSize: number;
   slot: number; // the quota slot it spends
@@ -517,8 +526,11 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
   }
   const slot = free[randomBelow(rng, free.length)]!;
 
-  const id = rng.fill(32);
-  const r = rng.fill(32);
+  // One 16-byte draw gives the cable's id and receipt secret, so that the twelve receipt words
+  // are all the author keeps.
+  const seed = generateReceiptSeed(rng);
+  const id = receiptWordsCableId(seed);
+  const r = receiptWordsSecret(seed);
   const keys = deriveReceiptKeys(r);
   const content: CableContent = {
     subject: draft.subject,
@@ -576,7 +588,8 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
     request['author_signature'] = toHex(ed25519Sign(digest, authorKey.secretKey));
     wipe(authorKey.secretKey);
   }
-  const receipt = formatReceipt(id, r);
+  const receipt = receiptWords(seed);
+  wipe(seed);
   wipe(r);
   return { request, receipt, id, ringSize: ring.size, slot };
 }

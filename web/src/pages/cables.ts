@@ -10,6 +10,7 @@ import { safetyReminder } from './safety.js';
 import { api, ApiError, type OrgDetail } from '../api.js';
 import {
   checkCableEventsInLog,
+  decodeCableHeader,
   openMessages,
   parseReceipt,
   deriveReceiptKeys,
@@ -34,7 +35,6 @@ import {
   add,
   choice,
   copyText,
-  download,
   errorRegion,
   field,
   focusResult,
@@ -85,7 +85,7 @@ export function deadlinesList(d: Deadlines, received: string): HTMLElement {
 }
 
 export const ACTION_TEXT: Record<string, string> = {
-  submitted: 'Cable received',
+  submitted: 'Received',
   acknowledged: 'Acknowledged by the reviewers',
   extended: 'Answer deadline extended',
   replied: 'Reply from the reviewers',
@@ -97,7 +97,7 @@ export const ACTION_TEXT: Record<string, string> = {
 export function stateText(v: CableView): string {
   switch (v.state) {
     case 'waiting-for-batch':
-      return 'Received and stored. It reaches the reviewers with the next batch (batches go out at random moments).';
+      return 'Received and stored. It reaches the reviewers when the next group of messages and signatures is published (groups go out at random moments, so the time says nothing about you).';
     case 'submitted':
       return 'Delivered to the reviewers; waiting for them to acknowledge it.';
     case 'acknowledged':
@@ -130,7 +130,7 @@ export function timeline(events: CableEventView[], messages: CableMessage[], sho
         m ? h('div', { class: 'letter-text', 'data-testid': `message-${e.action}` }, m.text) : null,
         e.log_index !== null && e.log_index !== undefined
           ? h('p', { class: 'hint' }, `In the public log as entry ${e.log_index.toLocaleString()}.`)
-          : h('p', { class: 'hint' }, 'Goes into the public log with the next batch.'),
+          : h('p', { class: 'hint' }, 'Goes into the public record with the next group.'),
       );
     }),
   );
@@ -145,15 +145,15 @@ export async function cablesPage(main: HTMLElement): Promise<void> {
     h(
       'p',
       null,
-      'A dissent cable goes to your organization’s designated reviewers only, encrypted in this browser. ',
-      'You choose whether they see your name. Either way the server stores only ciphertext, and the reviewers must ',
+      'Your message (diplomats call it a dissent cable) goes to your organization’s appointed reviewers only, locked in this browser so that only they can read it. ',
+      'You choose whether they see your name. Either way the server keeps only text it cannot read, and the reviewers must ',
       'acknowledge and answer within the organization’s deadlines.',
     ),
     h(
       'ul',
       { class: 'choices' },
       h('li', null, h('a', { href: '#/member/cables/new' }, h('strong', null, 'Write a message'), h('span', null, 'Needs your member key on this device.'))),
-      h('li', null, h('a', { href: '#/member/cables/read' }, h('strong', null, 'Read replies'), h('span', null, 'Needs the receipt you kept when you sent it.'))),
+      h('li', null, h('a', { href: '#/member/cables/read' }, h('strong', null, 'Read replies'), h('span', null, 'Needs the 12 words (your receipt) you kept when you sent it.'))),
     ),
     counts,
   );
@@ -167,9 +167,9 @@ export async function cablesPage(main: HTMLElement): Promise<void> {
       if (!here()) return;
       add(
         counts,
-        h('h2', null, `Cables at ${name}`),
-        h('p', { 'data-testid': `cable-counts-${slug}` }, `${plural(c.open, 'open cable')}, ${c.overdue} overdue, ${c.closed} closed.`),
-        c.overdue > 0 ? notice('warn', h('p', null, `${plural(c.overdue, 'cable is', 'cables are')} past a deadline: the reviewers are late.`)) : null,
+        h('h2', null, `Messages to the reviewers of ${name}`),
+        h('p', { 'data-testid': `cable-counts-${slug}` }, `${plural(c.open, 'open message')}, ${c.overdue} overdue, ${c.closed} closed (from all members).`),
+        c.overdue > 0 ? notice('warn', h('p', null, `${plural(c.overdue, 'message is', 'messages are')} past a deadline: the reviewers are late.`)) : null,
       );
     }
   } catch {
@@ -200,7 +200,7 @@ export async function writeCablePage(main: HTMLElement): Promise<(() => void) | 
     main.append(
       notice(
         'info',
-        h('p', null, 'To write a cable you need your member key on this device: it proves you are a member without saying who you are.'),
+        h('p', null, 'To write to the reviewers you need your member key on this device: it proves you are a member without saying who you are.'),
         h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/member/join' }, 'Join with an invitation'), h('a', { class: 'button secondary', href: '#/member' }, 'Import a key file')),
       ),
     );
@@ -279,12 +279,12 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
   } catch (e) {
     if (!current()) return;
     area.append(errors);
-    showError(errors, e, 'What the cable needs could not be loaded.');
+    showError(errors, e, 'What the message needs could not be loaded.');
     return;
   }
   if (!current()) return;
   if (state.reviewers.length === 0) {
-    area.append(notice('warn', h('p', null, `${org.name} has no reviewer who can receive cables yet, so nothing can be sent. Ask your administrator to appoint reviewers.`)));
+    area.append(notice('warn', h('p', null, `${org.name} has no reviewer who can receive messages yet, so nothing can be sent. Ask your administrator to appoint reviewers.`)));
     return;
   }
   // Cables are signed within the roster of the latest roster epoch (security review M2).
@@ -293,10 +293,10 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     notice(
       'info',
       h('p', { 'data-testid': 'no-roster-epoch' }, why),
-      h('p', null, 'The server fixes the roster for cables at its next batch, about every 10 minutes. Nothing was sent: come back and write your cable then.'),
+      h('p', null, 'The member list that messages are sent from is fixed every 10 minutes or so. Nothing was sent: come back and write your message then.'),
     );
   if (version === undefined) {
-    area.append(notYet(`The roster of ${org.name} is not yet fixed for cables.`));
+    area.append(notYet(`The member list of ${org.name} is not yet fixed for messages.`));
     return;
   }
   let ring: Uint8Array[];
@@ -307,13 +307,13 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     if (isCandorError(e) && e.code === 'not found') {
       area.append(
         state.roster.contains(myKey)
-          ? notYet(`Your key joined ${org.name} after its roster for cables was last fixed.`)
-          : notice('warn', h('p', { 'data-testid': 'not-on-roster' }, `Your key is not on the roster of ${org.name} in the public log, so it cannot sign a cable for it. Nothing was sent. Ask your enrollment officer whether your membership was removed.`)),
+          ? notYet(`You joined ${org.name} after its member list for messages was last fixed.`)
+          : notice('warn', h('p', { 'data-testid': 'not-on-roster' }, `Your key is not on the member list of ${org.name} in the public record, so it cannot write to its reviewers. Nothing was sent. Ask your enrollment officer whether your membership was removed.`)),
       );
       return;
     }
     area.append(errors);
-    showError(errors, e, 'What the cable needs could not be loaded.');
+    showError(errors, e, 'What the message needs could not be loaded.');
     return;
   }
   const ctx: OrgContext = { org, head, state, version, ring, quota };
@@ -392,8 +392,8 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     async () => {
       errors.replaceChildren();
       try {
-        if (!subject.value.trim()) throw new Error('The cable needs a subject: one line that says what it is about.');
-        if (!body.value.trim()) throw new Error('The cable needs a text.');
+        if (!subject.value.trim()) throw new Error('The message needs a subject: one line that says what it is about.');
+        if (!body.value.trim()) throw new Error('The message needs a text.');
         if (named.checked && !name.value.trim()) throw new Error('Type your name, or choose “Anonymous”.');
         const me = unlockedKeys(key.id);
         if (!me) throw new Error('Your key was locked meanwhile. Unlock it and send again.');
@@ -409,7 +409,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
           h(
             'p',
             null,
-            'Encrypting and signing in this browser…' +
+            (named.checked ? 'Encrypting in this browser, with your name…' : 'Encrypting in this browser, and proving you are a member without saying which…') +
               (seconds > 2 ? ` This takes about ${seconds.toLocaleString()} seconds: your browser proves you are one of ${members.toLocaleString()} members without saying which.` : ''),
           ),
         );
@@ -461,12 +461,12 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
           showError(
             errors,
             new Error(
-              'Nothing was sent: your key already spent the quota slot this browser chose, for a cable sent from another device or the command line that is not published yet. ' +
-                'Candor does not try again by itself, because a second attempt right after this one would let the server connect it with that earlier cable. ' +
+              'Nothing was sent: your key already used this send, for a message sent from another device or the command line that is not published yet. ' +
+                'Candor does not try again by itself, because a second attempt right after this one would let the server connect it with that earlier message. ' +
                 'Your text is still here. If you still want to send it, wait a while — a few hours is better than a few minutes — and send again: this browser will choose another slot.',
             ),
           );
-        } else showError(errors, e, 'Your cable was not sent.');
+        } else showError(errors, e, 'Your message was not sent.');
       }
     },
     sentFromHereNotice(),
@@ -475,18 +475,18 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     h(
       'p',
       { class: 'hint', 'data-testid': 'cable-quota' },
-      `Each member may send up to ${plural(ctx.quota.slots, 'cable')} in each period; this period ends on ${new Date(ctx.quota.window_ends_ms).toLocaleDateString(undefined, { dateStyle: 'medium' })}. `,
+      `Each member may send up to ${plural(ctx.quota.slots, 'message')} in each period; this period ends on ${new Date(ctx.quota.window_ends_ms).toLocaleDateString(undefined, { dateStyle: 'medium' })}. `,
       'Nobody, not even the server, can tell how many of them are yours.',
     ),
     field({ label: 'Subject', input: subject, hint: 'One line. It is encrypted too.' }),
     field({ label: 'What you want the reviewers to know', input: body, hint: 'Facts, dates, who and where. Say what you want to happen.' }),
-    field({ label: 'Attachments (optional)', input: files, hint: 'Documents or pictures. They are encrypted with the cable. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
+    field({ label: 'Attachments (optional)', input: files, hint: 'Documents or pictures. They are locked with the message. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
     h(
       'fieldset',
       null,
       h('legend', null, 'Who is writing?'),
       choice(anonymous, 'Anonymous', `The reviewers learn only that one of the ${memberCount} members of ${ctx.org.name} wrote it. Say nothing in the text that gives you away.`),
-      choice(named, 'With my name', 'Only the reviewers see your name, with proof that it is really you (your key signs it). The server sees only that the cable is named.'),
+      choice(named, 'With my name', 'Only the reviewers see your name, with proof that it is really you (your key vouches for it). The server sees only that the message is named.'),
       nameField,
     ),
     h(
@@ -496,8 +496,10 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
       h(
         'p',
         null,
-        `Your cable is encrypted to these ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name} and to nobody else. `,
-        'This browser read the list from the public log, where everyone can see it; the server cannot add a reader without it showing there.',
+        ctx.state.reviewers.length === 1
+          ? `Your message is locked so that this one reviewer of ${ctx.org.name} can read it, and nobody else. `
+          : `Your message is locked so that these ${ctx.state.reviewers.length} reviewers of ${ctx.org.name} can read it, and nobody else. `,
+        'This browser read the list from the public record, where everyone can see it; the server cannot add a reader without it showing there.',
       ),
       reviewerList(ctx.state.reviewers),
       h(
@@ -544,7 +546,7 @@ function sentFromHereNotice(): HTMLElement | null {
     h(
       'p',
       { 'data-testid': 'sent-before' },
-      'You already sent a cable from this window. It is on its way: there is no need to send it again. ',
+      'You already sent a message from this window. It is on its way: there is no need to send it again. ',
       'Write here only if you have something new to say.',
     ),
   );
@@ -578,31 +580,37 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
       h(
         'p',
         { 'data-testid': 'cable-sent' },
-        h('strong', null, 'Your cable was sent. '),
+        h('strong', null, 'Your message was sent. '),
         named
           ? `It carries your name, visible to the reviewers only.`
           : `It is anonymous: it proves only that one of ${ringSize.toLocaleString()} members of ${orgName} wrote it.`,
       ),
       h('p', null, `The reviewers must acknowledge it by ${dateText(d.acknowledge_by)} and answer by ${dateText(d.answer_by)}.`),
     ),
-    h('h2', { id: 'receipt-h', tabindex: '-1' }, 'Keep your receipt'),
+    h('h2', { id: 'receipt-h', tabindex: '-1' }, 'Keep your receipt: 12 words'),
     notice(
       'warn',
-      h('p', null, h('strong', null, 'This receipt is the only way to read the reviewers’ replies. '), 'Candor keeps no copy, and nobody — not the reviewers, not the administrators — can give it back to you if you lose it.'),
-      h('p', null, 'Keep it somewhere safe and private, not on a work computer. Anyone who has it can read the replies.'),
+      h('p', null, h('strong', null, 'These 12 words are the only way to read the reviewers’ replies. '), 'Candor keeps no copy, and nobody — not the reviewers, not the administrators — can give them back to you if you lose them.'),
+      h('p', null, 'Write them down on paper, in this order, and keep the paper somewhere safe and private — not at work. Anyone who has them can read the replies.'),
     ),
-    h('p', { class: 'secret-box', 'data-testid': 'receipt' }, receipt),
+    // One word per item, numbered by the list itself, so that a person copies them in order.
+    h(
+      'ol',
+      { class: 'receipt-words', 'data-testid': 'receipt', 'aria-label': 'Your 12 receipt words, in order' },
+      ...receipt.split(' ').map((w) => h('li', null, w)),
+    ),
+    h('p', { class: 'hint' }, 'Capital letters and the numbers do not matter when you type them back. If you mistype a word, the page tells you which one.'),
     h(
       'div',
       { class: 'actions' },
       h('button', {
         type: 'button',
-        onclick: () => void copyText(receipt).then((ok) => replace(copied, ok ? 'Copied. Paste it somewhere safe.' : 'This browser would not copy: select the receipt and copy it by hand.')),
-      }, 'Copy the receipt'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => download(`${receipt}\n`, 'candor-receipt.txt', 'text/plain') }, 'Save it as a file'),
+        class: 'secondary',
+        onclick: () => void copyText(receipt).then((ok) => replace(copied, ok ? 'Copied. Paste the words into a password manager on your own device, or write them down.' : 'This browser would not copy: write the words down instead.')),
+      }, 'Copy the words'),
       copied,
     ),
-    choice(saved, 'I have saved my receipt somewhere safe.'),
+    choice(saved, 'I have written down my 12 words, or saved them somewhere safe.'),
     next,
   );
 }
@@ -640,7 +648,7 @@ const logAt = (head: TrustedHead): LogReader => ({
 
 // Checks the cable's events against the public log in this browser and says what it found.
 async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
-  replace(area, h('p', { class: 'hint' }, 'Checking your cable’s record in the public log…'));
+  replace(area, h('p', { class: 'hint' }, 'Checking the public record of your message…'));
   try {
     const head = await fetchTrustedHead();
     const { checked, treeSize } = await checkCableEventsInLog(view, head.logKey, logAt(head));
@@ -653,10 +661,10 @@ async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
           'p',
           { 'data-testid': 'log-checked' },
           h('strong', null, 'Checked in this browser: '),
-          `${plural(checked, 'event')} of your cable ${checked === 1 ? 'is' : 'are'} in the public log, proven against the log’s signed state (${treeSize.toLocaleString()} entries). `,
-          'Nobody can delete your cable or rewrite its history without this check failing.',
+          `${plural(checked, 'step')} of your message (its sending, and each acknowledgement and reply) ${checked === 1 ? 'is' : 'are'} in the public record, proven against its signed state (${treeSize.toLocaleString()} entries). `,
+          'Nobody can delete your message or rewrite its history without this check failing.',
         ),
-        waiting > 0 ? h('p', null, `${plural(waiting, 'newer event')} ${waiting === 1 ? 'goes' : 'go'} into the log with the next batch; check again later.`) : null,
+        waiting > 0 ? h('p', null, `${plural(waiting, 'newer step')} ${waiting === 1 ? 'goes' : 'go'} into the public record with the next group; check again later.`) : null,
         firstUseNote(head),
       ),
     );
@@ -666,7 +674,7 @@ async function logCheck(view: CableView, area: HTMLElement): Promise<void> {
       notice(
         'error',
         h('p', { 'data-testid': 'log-check-failed' }, h('strong', null, 'The public log does not confirm your cable’s record. '), e instanceof Error ? `${e.message.replace(/\.$/, '')}. ` : ''),
-        h('p', null, 'If this persists, the server may be hiding or changing what happened to your cable: keep your receipt and tell someone you trust outside the organization.'),
+        h('p', null, 'If this persists, the server may be hiding or changing what happened to your message: keep your receipt and tell someone you trust outside the organization.'),
         e instanceof LogKeyChangedError ? keyChangedHelp(e) : null,
         e instanceof LogKeyMismatchError ? keyMismatchHelp(e) : null,
       ),
@@ -678,7 +686,7 @@ export function readCablePage(main: HTMLElement): () => void {
   const errors = errorRegion();
   const status = statusRegion();
   const result = h('div');
-  const input = h('input', { type: 'text', required: true, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none', name: 'receipt' });
+  const input = h('textarea', { rows: '3', required: true, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none', autocorrect: 'off', name: 'receipt' });
   let forget: (() => void) | null = null;
   const f = form(
     { 'aria-label': 'Read replies with your receipt' },
@@ -689,7 +697,7 @@ export function readCablePage(main: HTMLElement): () => void {
         const { id, secret } = parseReceipt(input.value);
         const keys = deriveReceiptKeys(secret);
         wipe(secret);
-        replace(status, h('p', null, 'Fetching your cable and decrypting the replies in this browser…'));
+        replace(status, h('p', null, 'Fetching your message and unlocking the replies in this browser…'));
         let view: CableView;
         try {
           // The cable id goes in the body, not the URL, where proxies would log it next to
@@ -697,9 +705,15 @@ export function readCablePage(main: HTMLElement): () => void {
           view = await api<CableView>('/cables/status', { method: 'POST', body: { id: toHex(id), access: toHex(keys.access) } });
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) {
-            throw new Error('No cable matches this receipt. Check that you copied all of it (it is 147 characters long, starting with candor-receipt-v1-).');
+            throw new Error('No message matches this receipt. Check each word against your copy. A receipt that was lost cannot be recovered.');
           }
           throw e;
+        }
+        // The cable answered must be the one this receipt is for: its header carries the id
+        // and the hash of the access value.
+        const header = decodeCableHeader(fromHex(view.header_bytes));
+        if (toHex(header.id) !== toHex(id) || view.id !== toHex(id) || toHex(header.accessHash) !== toHex(keys.accessHash)) {
+          throw new Error('The server answered with a message this receipt is not for. Nothing was shown. Try again later, and if it happens again, tell someone you trust outside the organization.');
         }
         const messages = openMessages(view, keys.reply, false);
         const logArea = h('div', { 'aria-live': 'polite' });
@@ -711,7 +725,7 @@ export function readCablePage(main: HTMLElement): () => void {
         };
         replace(
           result,
-          h('h2', null, 'Your cable'),
+          h('h2', null, 'Your message'),
           notice(view.state === 'closed' ? 'ok' : 'info', h('p', { 'data-testid': 'cable-state' }, stateText(view))),
           deadlinesList(view.deadlines, view.received_on),
           h('p', null, view.author === 'named' ? 'You sent it with your name.' : 'You sent it anonymously.'),
@@ -727,14 +741,14 @@ export function readCablePage(main: HTMLElement): () => void {
         showError(errors, e, 'The replies could not be read.');
       }
     },
-    field({ label: 'Your receipt', input, hint: 'Paste the receipt you kept when you sent the cable. It stays in this page only.' }),
+    field({ label: 'Your receipt', input, hint: 'Type the 12 words you wrote down, in order, with spaces between them. (A long receipt starting candor-receipt-v1- works too.) They stay in this page only.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Read replies')),
     status,
     errors,
   );
   main.append(
     h('h1', null, 'Read replies'),
-    h('p', null, 'Your receipt unlocks the replies to your cable. The server only ever sees a value derived from it, and the replies are decrypted here.'),
+    h('p', null, 'Your receipt — the 12 words you kept when you sent your message — unlocks the reviewers’ replies. The words never leave this page: the server only sees a value made from them, and the replies are decrypted here.'),
     f,
     result,
   );

@@ -237,7 +237,7 @@ function verifyYourself(view: LetterView): HTMLElement {
     button.disabled = true;
     progressBox.hidden = false;
     progress.value = 0;
-    progressText.textContent = 'Downloading the letter, its rosters and every signature from the log…';
+    progressText.textContent = 'Downloading the letter, its member lists and every signature from the public record…';
     result.replaceChildren();
     errors.replaceChildren();
     const here = stillHere();
@@ -247,7 +247,7 @@ function verifyYourself(view: LetterView): HTMLElement {
       progress.value = p.done;
       progressText.textContent =
         p.phase === 'download'
-          ? 'Downloading the letter, its rosters and every signature from the log…'
+          ? 'Downloading the letter, its member lists and every signature from the public record…'
           : p.total === 0
             ? 'Checking the log’s signature, its proofs and the member lists…'
             : `Checking signature ${p.done.toLocaleString()} of ${p.total.toLocaleString()}…`;

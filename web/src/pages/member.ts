@@ -163,7 +163,7 @@ function importSection(onImported: () => void): HTMLElement {
           replace(status, notice('info', h('p', null, 'This key is already on this device.')));
           return;
         }
-        replace(status, h('p', null, 'Looking for your key on the organizations’ public rosters…'));
+        replace(status, h('p', null, 'Looking for your key on the organizations’ public member lists…'));
         const orgs = await organizationsHolding(draft.ringPublic);
         const org = orgs[0];
         const record: StoredKey = org
@@ -180,7 +180,7 @@ function importSection(onImported: () => void): HTMLElement {
               null,
               org
                 ? `Imported. This key is a member of ${org.name}${orgs.length > 1 ? ` (and ${orgs.length - 1} more)` : ''}.`
-                : 'Imported. This key is not on any roster yet: join with an invitation to use it.',
+                : 'Imported. This key is not on any member list yet: join with an invitation to use it.',
             ),
           ),
         );
@@ -303,7 +303,7 @@ export async function joinPage(main: HTMLElement): Promise<void> {
           result,
           notice(
             'ok',
-            h('p', { 'data-testid': 'joined' }, h('strong', null, `You are a member of ${org.name}.`), ` The roster now has ${plural(joined.roster_size, 'member')}; nobody can tell which one is you.`),
+            h('p', { 'data-testid': 'joined' }, h('strong', null, `You are a member of ${org.name}.`), ` The member list now has ${plural(joined.roster_size, 'member')}; nobody can tell which one is you.`),
           ),
           notice(
             'warn',
@@ -351,11 +351,11 @@ async function tagStates(letterId: string, tag: string): Promise<SignatureState[
 }
 
 function stateText(s: SignatureState, view: LetterView): string {
-  if (s.state === 'published') return `It is in the public count (published in batch ${s.batch ?? '?'}).`;
+  if (s.state === 'published') return `It is in the public count (published with group ${s.batch ?? '?'} of signatures).`;
   if (s.state === 'waiting-for-quorum') {
     return `It is accepted and kept until ${view.quorum ?? 'the quorum of'} members have signed; then all signatures are published together.`;
   }
-  return 'It is accepted and will appear in the public count with the next batch (batches go out at random moments, so the timing says nothing about you).';
+  return 'It is accepted and will appear in the public count when the next group of signatures is published (groups go out at random moments, so the time says nothing about you).';
 }
 
 export async function memberLetterPage(main: HTMLElement, params: Record<string, string>): Promise<(() => void) | void> {

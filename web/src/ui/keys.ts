@@ -159,13 +159,13 @@ export function keyCard(key: StoredKey, redraw: () => void): HTMLElement {
       null,
       key.enrolled
         ? h('span', { class: 'badge ok' }, 'Member')
-        : h('span', { class: 'badge' }, 'Not on the roster yet'),
+        : h('span', { class: 'badge' }, 'Not on a member list yet'),
       ' ',
       unlocked ? h('span', { class: 'badge ok', 'data-testid': 'unlocked' }, 'Unlocked') : h('span', { class: 'badge' }, 'Locked'),
     ),
     key.enrolled
       ? null
-      : h('p', null, 'This key is not on an organization’s roster. ', h('a', { href: '#/member/join' }, 'Join with an invitation'), ' to use it.'),
+      : h('p', null, 'This key is not on an organization’s member list. ', h('a', { href: '#/member/join' }, 'Join with an invitation'), ' to use it.'),
     unlocked
       ? h(
           'div',

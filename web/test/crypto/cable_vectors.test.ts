@@ -46,6 +46,7 @@ import { CandorError } from '../../src/crypto/errors.js';
 import { signTreeHead } from '../../src/crypto/tree_head.js';
 import { TestLog } from './fixture.js';
 import { boxPublicFromSecret, generateMemberKeys, ringPublicFromSecret } from '../../src/crypto/keys.js';
+import { parseReceiptWords, receiptWords } from '../../src/crypto/receipt_words.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import { ready } from '../../src/crypto/sodium.js';
 import { expectCandorError, hex, loadVectors, toHexString } from './helpers.js';
@@ -54,6 +55,7 @@ const KINDS = [
   'header',
   'quota-event',
   'receipt',
+  'receipt-words',
   'message',
   'submission',
   'binding',
@@ -83,6 +85,7 @@ describe('tests/vectors/cable.json', () => {
     expect(vectors.map((v) => v.kind).filter((k) => !(KINDS as readonly string[]).includes(k))).toEqual([]);
     expect(of('header').some((v) => !v.valid)).toBe(true);
     expect(of('receipt').some((v) => !v.valid)).toBe(true);
+    expect(of('receipt-words').some((v) => !v.valid)).toBe(true);
     expect(of('padding').some((v) => v.valid)).toBe(true);
     expect(of('padding').some((v) => !v.valid)).toBe(true);
   });
@@ -101,6 +104,24 @@ describe('tests/vectors/cable.json', () => {
   it.each(of('quota-event').map((v, i) => [i, v] as const))('quota event %i', (_, v) => {
     const e = cableQuotaEvent(s(v, 'organization'), v['window'] as number, v['slot'] as number);
     expect(toHexString(e)).toBe(s(v, 'event'));
+  });
+
+  // The C++ encoder against @scure/bip39 (which the browser uses) and BIP-39's own vectors
+  // (the first three); a slip is named with the same words in both.
+  it.each(of('receipt-words').map((v) => [v.description, v] as const))('receipt words: %s', (_, v) => {
+    if (!v.valid) {
+      const e = expectCandorError(() => parseReceipt(s(v, 'typed')), 'invalid argument');
+      expect(e.message.toLowerCase()).toContain(s(v, 'error').toLowerCase());
+      return;
+    }
+    const seed = parseReceiptWords(s(v, 'typed'));
+    expect(toHexString(seed)).toBe(s(v, 'seed'));
+    expect(receiptWords(seed)).toBe(s(v, 'words'));
+    expect(receiptWords(hex(s(v, 'seed')))).toBe(s(v, 'words'));
+    const r = parseReceipt(s(v, 'typed'));
+    expect(toHexString(r.id)).toBe(s(v, 'cable_id'));
+    expect(toHexString(r.secret)).toBe(s(v, 'secret'));
+    expect(toHexString(deriveReceiptKeys(r.secret).accessHash)).toBe(s(v, 'access_hash'));
   });
 
   it.each(of('receipt').map((v) => [v.description, v] as const))('receipt: %s', (_, v) => {

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { parseReceipt } from '../../src/cable.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   candorBinary,
@@ -31,6 +32,8 @@ import {
   visit,
   type Device,
   type Server,
+  readReceipt,
+  type ShownReceipt,
 } from './harness.js';
 
 const run = promisify(execFile);
@@ -40,8 +43,8 @@ let browser: Browser;
 const devices: Device[] = [];
 const secrets: string[] = [];
 let reviewer: Device;
-const anon = { receipt: '', id: '' };
-const named = { receipt: '', id: '' };
+let anon: ShownReceipt;
+let named: ShownReceipt;
 
 const ANON_BODY = 'The safety inspections at the north plant were skipped in March and the logs were back-dated.';
 const NAMED_BODY = 'I raised the budget irregularities with my director on 3 May and was told to drop it.';
@@ -55,14 +58,11 @@ async function device(viewport?: { width: number; height: number }): Promise<Dev
   return d;
 }
 
-function receiptId(receipt: string): string {
-  return /^candor-receipt-v1-([0-9a-f]{64})-/.exec(receipt)![1]!;
-}
 
 
 let checkAccessibility = false;
 
-async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<string> {
+async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<ShownReceipt> {
   await visit(page, '/#/member/cables/new');
   const unlock = page.getByRole('button', { name: 'Unlock' });
   await page.getByLabel('Subject').or(unlock).first().waitFor();
@@ -95,12 +95,16 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
   if (checkAccessibility) await expectAccessible(page, 'the receipt');
   checkAccessibility = false;
-  const receipt = (await page.getByTestId('receipt').textContent())!.trim();
-  expect(receipt).toMatch(/^candor-receipt-v1-[0-9a-f]{64}-[0-9a-f]{64}$/);
-  secrets.push(receipt, receipt.slice(-64));
+  // Issue 17: the receipt is twelve words a person can write down, numbered in order, and
+  // nothing offers to put it in a file in Downloads.
+  const receipt = await readReceipt(page);
+  secrets.push(...receipt.secrets);
+  expect(await page.getByTestId('receipt').locator('li').count()).toBe(12);
+  expect(await page.getByTestId('receipt').locator('li').first().evaluate((li) => getComputedStyle(li, '::before').content)).toBe('counter(word) "."');
+  expect(await page.getByRole('button', { name: /Save it as a file/ }).count()).toBe(0);
   // The finished form is gone, so nothing invites sending the same cable twice.
   expect(await page.getByTestId('send-cable').isVisible()).toBe(false);
-  if (keep) await page.getByLabel('I have saved my receipt somewhere safe.').check();
+  if (keep) await page.getByLabel('I have written down my 12 words, or saved them somewhere safe.').check();
   return receipt;
 }
 
@@ -142,18 +146,16 @@ describe('dissent cables in the browser', () => {
     await visit(d.page, '/#/member/cables/new');
     await d.page.getByLabel(/^Passphrase of your/).waitFor();
     await screenshot(d.page, 'member-cable-unlock');
-    anon.receipt = await writeCable(d.page, 'Skipped safety inspections', ANON_BODY);
-    anon.id = receiptId(anon.receipt);
+    anon = await writeCable(d.page, 'Skipped safety inspections', ANON_BODY);
     await d.page.getByText('It is anonymous: it proves only that one of 25 members').waitFor();
-    await d.page.getByText('This receipt is the only way to read the reviewers’ replies').waitFor();
+    await d.page.getByText('These 12 words are the only way to read the reviewers’ replies').waitFor();
     await screenshot(d.page, 'member-cable-receipt');
   });
 
   test('a member writes a named cable', async () => {
     const d = await device({ width: 390, height: 844 });
     await importKey(d.page, demoKeyFile(server, 5));
-    named.receipt = await writeCable(d.page, 'Budget irregularities', NAMED_BODY, 'Jordan Lee');
-    named.id = receiptId(named.receipt);
+    named = await writeCable(d.page, 'Budget irregularities', NAMED_BODY, 'Jordan Lee');
     await d.page.getByText('It carries your name').waitFor();
     await screenshot(d.page, 'member-cable-named-phone');
   });
@@ -217,16 +219,37 @@ describe('dissent cables in the browser', () => {
     await a.page.getByLabel('Your receipt', { exact: true }).fill('candor-receipt-v1-not-a-receipt');
     await a.page.getByRole('button', { name: 'Read replies' }).click();
     await a.page.getByText('This is not a Candor receipt').waitFor();
-    await a.page.getByLabel('Your receipt', { exact: true }).fill(`  ${anon.receipt}\n`);
+    // Issue 17: a word written down wrong is named, with the word it probably was.
+    const words = anon.words.split(' ');
+    const slip = [...words];
+    slip[4] = `${words[4]!.slice(0, -1)}q`; // no list word ends in q
+    await a.page.getByLabel('Your receipt', { exact: true }).fill(slip.join(' '));
+    await a.page.getByRole('button', { name: 'Read replies' }).click();
+    await a.page.getByText(`Word 5, '${slip[4]}', is not one of the receipt words`).waitFor();
+    // Five letters or more keep the first four, which name the word in this list.
+    if (words[4]!.length > 4) await a.page.getByText(`did you mean '${words[4]}'?`).waitFor();
+    // Two words swapped: the checksum says the words do not belong together.
+    const swapped = words.findIndex((w, i) => i > 0 && w !== words[0]);
+    const mixed = [...words];
+    [mixed[0], mixed[swapped]] = [mixed[swapped]!, mixed[0]!];
+    const mixedParsed = (() => { try { return parseReceipt(mixed.join(' ')); } catch { return null; } })();
+    if (mixedParsed === null) {
+      await a.page.getByLabel('Your receipt', { exact: true }).fill(mixed.join(' '));
+      await a.page.getByRole('button', { name: 'Read replies' }).click();
+      await a.page.getByText('These 12 words do not belong together').waitFor();
+    }
+    // As a person types them back from paper: capitals, numbers, line breaks.
+    const typed = words.map((w, i) => `${i + 1}. ${i % 3 === 0 ? w.toUpperCase() : w}${i % 4 === 3 ? '\n' : ' '}`).join('');
+    await a.page.getByLabel('Your receipt', { exact: true }).fill(`  ${typed}\n`);
     await a.page.getByRole('button', { name: 'Read replies' }).click();
     await expect.poll(() => a.page.getByTestId('message-replied').textContent()).toBe(REPLY);
-    expect(await focused(a.page)).toBe('Your cable'); // the result, not the page body (issue 17)
+    expect(await focused(a.page)).toBe('Your message'); // the result, not the page body (issue 17)
     await expectAccessible(a.page, 'replies read with the receipt');
     await expect.poll(() => a.page.getByTestId('cable-state').textContent()).toContain('acknowledged');
     expect(await a.page.getByText('Check with facilities').count()).toBe(0); // notes stay with the reviewers
     // The browser proves the cable's events against the public log, as `candor cable status` does.
     await expect.poll(() => a.page.getByTestId('log-checked').textContent(), { timeout: 30_000 }).toMatch(
-      /Checked in this browser: [1-9][0-9]* events? of your cable (is|are) in the public log/,
+      /Checked in this browser: [1-9][0-9]* steps? of your message \(its sending, and each acknowledgement and reply\) (is|are) in the public record/,
     );
     await screenshot(a.page, 'member-cable-replies');
     // The cable id and the indices of its log entries travelled in POST bodies (H2).
@@ -236,7 +259,8 @@ describe('dissent cables in the browser', () => {
 
     const b = await device({ width: 390, height: 844 });
     await visit(b.page, '/#/member/cables/read');
-    await b.page.getByLabel('Your receipt', { exact: true }).fill(named.receipt);
+    // The long form of a receipt (before receipts were words) still works.
+    await b.page.getByLabel('Your receipt', { exact: true }).fill(named.long);
     await b.page.getByRole('button', { name: 'Read replies' }).click();
     await expect.poll(() => b.page.getByTestId('message-closed').textContent()).toBe(CLOSING);
     await expect.poll(() => b.page.getByTestId('message-extended').textContent()).toBe(EXTENSION);
@@ -245,7 +269,7 @@ describe('dissent cables in the browser', () => {
   });
 
   test('the command line reads what the browser wrote, and the other way round', async () => {
-    const status = await run(candorBinary, ['cable', 'status', '--server', server.url, '--receipt', anon.receipt]);
+    const status = await run(candorBinary, ['cable', 'status', '--server', server.url, '--receipt', anon.words]);
     expect(status.stdout).toContain(REPLY);
     const read = await run(
       candorBinary,
@@ -273,7 +297,7 @@ describe('dissent cables in the browser', () => {
     expect(await d.page.getByTestId('receipt').isVisible()).toBe(true);
     expect(await d.page.evaluate(() => window.location.hash)).toBe('#/member/cables/new');
     // Once kept, leaving asks nothing; Back shows that the cable was sent.
-    await d.page.getByLabel('I have saved my receipt somewhere safe.').check();
+    await d.page.getByLabel('I have written down my 12 words, or saved them somewhere safe.').check();
     await d.page.evaluate(() => {
       window.location.hash = '#/';
     });
@@ -338,9 +362,8 @@ describe('dissent cables in the browser', () => {
     // Sent, the kept copy is gone: the next form starts empty.
     await page.getByTestId('send-cable').click();
     await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
-    const receipt = (await page.getByTestId('receipt').textContent())!.trim();
-    secrets.push(receipt, receipt.slice(-64));
-    await page.getByLabel('I have saved my receipt somewhere safe.').check();
+    secrets.push(...(await readReceipt(page)).secrets);
+    await page.getByLabel('I have written down my 12 words, or saved them somewhere safe.').check();
     await visit(page, '/#/');
     await visit(page, '/#/member/cables/new');
     await page.getByLabel('Subject').waitFor();
@@ -365,18 +388,18 @@ describe('dissent cables in the browser', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-sent').waitFor({ timeout: 60_000 });
     await expect.poll(() => focused(page)).toContain('receipt'); // the receipt's heading
-    const receipt = (await page.getByTestId('receipt').textContent())!.trim();
-    secrets.push(receipt, receipt.slice(-64));
+    const receipt = await readReceipt(page);
+    secrets.push(...receipt.secrets);
     await tabTo(page, 'the saved-receipt box', (el) => el.type === 'checkbox');
     await page.keyboard.press('Space');
-    expect(await page.getByLabel('I have saved my receipt somewhere safe.').isChecked()).toBe(true);
+    expect(await page.getByLabel('I have written down my 12 words, or saved them somewhere safe.').isChecked()).toBe(true);
     await visit(page, '/#/member/cables/read');
     await tabTo(page, 'the receipt field', (el) => el.tag === 'textarea' || el.type === 'password' || el.type === 'text');
-    await page.keyboard.type(receipt);
+    await page.keyboard.type(receipt.words);
     await tabTo(page, 'the read button', (el) => el.tag === 'button' && el.text === 'Read replies');
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-state').waitFor({ timeout: 60_000 });
-    expect(await focused(page)).toBe('Your cable');
+    expect(await focused(page)).toBe('Your message');
     await expectAccessible(page, 'replies read from the keyboard');
   });
 
@@ -430,7 +453,7 @@ describe('dissent cables in the browser', () => {
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(16); // eight receipts, each with its secret half
+    expect(secrets.length).toBe(24); // eight receipts: the words, the seed and the secret of each
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });

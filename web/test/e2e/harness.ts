@@ -11,6 +11,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
+import { formatReceipt, parseReceipt } from '../../src/cable.js';
+import { toHex } from '../../src/crypto/bytes.js';
+import { parseReceiptWords } from '../../src/crypto/receipt_words.js';
+import { ready } from '../../src/crypto/sodium.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..', '..');
@@ -399,3 +403,22 @@ export async function tabTo(page: Page, what: string, matches: (el: FocusedEleme
   throw new Error(`the keyboard never reached ${what}`);
 }
 
+
+// The receipt a page shows after sending a cable: its twelve words as a person would copy them
+// (one per numbered item), the cable id, the long form of the same receipt, and the values a
+// request must never carry (the words, the seed and the secret).
+export interface ShownReceipt {
+  words: string;
+  id: string;
+  long: string;
+  secrets: string[];
+}
+
+export async function readReceipt(page: Page): Promise<ShownReceipt> {
+  const items = await page.getByTestId('receipt').locator('li').allTextContents();
+  const words = items.map((w) => w.trim()).join(' ');
+  if (!/^([a-z]{3,8} ){11}[a-z]{3,8}$/.test(words)) throw new Error(`not twelve receipt words: ${words}`);
+  await ready();
+  const r = parseReceipt(words);
+  return { words, id: toHex(r.id), long: formatReceipt(r.id, r.secret), secrets: [words, toHex(r.secret), toHex(parseReceiptWords(words))] };
+}

@@ -401,14 +401,15 @@ describe('members and letters in the browser', () => {
     await page.keyboard.press('Tab');
     expect((await focused()).name).toBe('receipt');
     await page.keyboard.type('not a receipt');
+    await tabTo(page, 'the read button', (el) => el.tag === 'button' && el.text === 'Read replies');
     await page.keyboard.press('Enter');
-    await page.getByText('This is not a Candor receipt').waitFor();
+    await page.getByText('A receipt is 12 words; this has 3').waitFor();
     // "Skip to the content" brings focus back to the heading and leaves the page as it was.
     await shiftTabTo('Skip to the content');
     await page.keyboard.press('Enter');
     await expect.poll(focused).toMatchObject({ tag: 'H1', text: 'Read replies' });
     expect(page.url()).toContain('#/member/cables/read');
-    expect(await page.getByText('This is not a Candor receipt').count()).toBe(1);
+    expect(await page.getByText('A receipt is 12 words; this has 3').count()).toBe(1);
     // The menu: Enter on "Letters" opens that page, with focus on its heading.
     await shiftTabTo('Letters');
     await page.keyboard.press('Enter');
@@ -479,6 +480,57 @@ describe('members and letters in the browser', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You signed this letter.');
     await expectAccessible(page, 'signed from the keyboard');
+  });
+
+  // Issue 17: every task by the keyboard alone, at a phone's width and a desktop's: the focus
+  // lands on each result (what a screen reader then reads out), and axe-core finds nothing.
+  test('the keyboard alone, at a phone’s and a desktop’s width: join, sign and withdraw, with the focus on each result', async () => {
+    await visit(staff.page, '/#/staff/invitations');
+    await staff.page.getByLabel('How many').fill('2');
+    await staff.page.getByRole('button', { name: 'Create invitations' }).click();
+    const codes = (await staff.page.getByTestId('invitation-codes').textContent())!.trim().split('\n');
+    expect(codes.length).toBe(2);
+    secrets.push(...codes);
+    const widths = [
+      { width: 390, height: 844 },
+      { width: 1100, height: 900 },
+    ];
+    for (const [i, viewport] of widths.entries()) {
+      const page = (await device(viewport)).page;
+      await visit(page, '/#/member/join');
+      await tabTo(page, 'the organization', (el) => el.name === 'organization');
+      await page.keyboard.type('Demo'); // a list is chosen from by typing its first letters
+      expect(await page.locator('select[name=organization]').inputValue()).toBe(DEMO_ORG);
+      await tabTo(page, 'the invitation code', (el) => el.name === 'invitation');
+      await page.keyboard.type(codes[i]!);
+      await tabTo(page, 'the passphrase', (el) => el.name === 'new-passphrase');
+      await page.keyboard.type(PASSPHRASE);
+      await tabTo(page, 'the passphrase again', (el) => el.name === 'repeat-passphrase');
+      await page.keyboard.type(PASSPHRASE);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You are a member of');
+      await expectAccessible(page, `joined from the keyboard at ${viewport.width} px`);
+    }
+    for (const [i, viewport] of widths.entries()) {
+      const page = (await device(viewport)).page;
+      await importKey(page, demoKeyFile(server, 12 + i));
+      await visit(page, `/#/member/letters/${letterId}`);
+      await tabTo(page, 'the passphrase', (el) => el.name === 'passphrase');
+      await page.keyboard.type(DEMO_KEY_PASSPHRASE);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focused(page), { timeout: 60_000 }).toMatch(/^You have not signed/);
+      await tabTo(page, 'the agreement box', (el) => el.testid === 'agree');
+      await page.keyboard.press('Space');
+      await tabTo(page, 'the sign button', (el) => el.testid === 'sign');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You signed this letter.');
+      await tabTo(page, 'the withdraw button', (el) => el.testid === 'withdraw');
+      await page.keyboard.press('Enter');
+      await tabTo(page, 'the confirmation', (el) => el.testid === 'confirm-withdraw');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You withdrew your signature.');
+      await expectAccessible(page, `withdrawn from the keyboard at ${viewport.width} px`);
+    }
   });
 
   test('no page sent a secret, a referrer or a request elsewhere, and the CSP held', () => {
