@@ -75,7 +75,7 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('What you want the reviewers to know').fill(body);
   // Issue 17: the quota is said before writing, and the safety guide is a click away.
-  expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 cables in each period');
+  expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 messages in each period');
   expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you send: are you on your own device and network?');
   if (name !== undefined) {
     await page.getByLabel('With my name').check();
