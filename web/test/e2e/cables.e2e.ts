@@ -371,10 +371,13 @@ describe('dissent cables in the browser', () => {
     expect(await page.getByTestId('draft-restored').count()).toBe(0);
   });
 
-  test('the keyboard alone, on a phone: unlock, write, send, keep the receipt and read the state, with the focus on each result', async () => {
-    const d = await device({ width: 390, height: 844 });
+  test.each([
+    [10, { width: 390, height: 844 }],
+    [7, { width: 1100, height: 900 }],
+  ] as const)('the keyboard alone (demo key %i, %o): unlock, write, send, keep the receipt and read the state, with the focus on each result', async (n, viewport) => {
+    const d = await device(viewport);
     const page = d.page;
-    await importKey(page, demoKeyFile(server, 10));
+    await importKey(page, demoKeyFile(server, n));
     // Tab (never a click) until `matches` holds for the focused element; at most 60 steps.
     await visit(page, '/#/member/cables/new');
     await tabTo(page, 'the passphrase', (el) => el.name === 'passphrase');
@@ -453,7 +456,7 @@ describe('dissent cables in the browser', () => {
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(24); // eight receipts: the words, the seed and the secret of each
+    expect(secrets.length).toBe(27); // nine receipts: the words, the seed and the secret of each
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });

@@ -280,7 +280,7 @@ export async function unlockIfAsked(page: Page, target: Locator): Promise<void> 
 }
 
 // The cable page's heading when it refuses to go on (pages/cables.ts).
-export const CABLE_REFUSED_HEADING = 'What the cable needs could not be loaded.';
+export const CABLE_REFUSED_HEADING = 'What the message needs could not be loaded.';
 
 // Opens "Write a message to the reviewers" (unlocking the key when asked) and waits for the form or for a
 // refusal; returns which.
