@@ -254,18 +254,17 @@ Result<OpenedCable> OpenCable(const app::CableView& v, const crypto::BoxKeyPair&
   return out;
 }
 
-Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
-                         const std::string& text, const OpenedCable& opened,
-                         const std::vector<crypto::BoxPublicKey>& reviewers, crypto::Rng& rng) {
-  if (!domain::CableActionHasMessage(action))
-    return InvalidArgument("this action carries no message");
+namespace {
+
+// A message's text sealed to `recipients` under its message header (PROTOCOL.md, "Events and
+// messages"), padded to its bucket.
+Result<Json> SealMessageTo(const domain::CableId& id, domain::CableAction action,
+                           const std::string& text,
+                           const std::vector<crypto::BoxPublicKey>& recipients, crypto::Rng& rng) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return InvalidArgument("the message is empty");
   if (text.find('\0') != std::string::npos)
     return InvalidArgument("the message must not contain a NUL character");
-  std::vector<crypto::BoxPublicKey> recipients;
-  if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
-  recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
   const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
   CANDOR_ASSIGN_OR_RETURN(
       crypto::Envelope env,
@@ -277,6 +276,37 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
               {"action", domain::CableActionName(action)},
               {"recipients", keys},
               {"envelope", crypto::ToHex(env.Encode())}};
+}
+
+}  // namespace
+
+Result<Json> SealFollowUp(const domain::CableId& id, const crypto::Digest32& access,
+                          const crypto::BoxPublicKey& reply_public, const std::string& text,
+                          const std::vector<crypto::BoxPublicKey>& reviewers, crypto::Rng& rng) {
+  if (reviewers.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the organization has no reviewer who can receive messages; nothing was sent");
+  }
+  std::vector<crypto::BoxPublicKey> recipients{reply_public};
+  recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
+  CANDOR_ASSIGN_OR_RETURN(
+      Json body, SealMessageTo(id, domain::CableAction::kFollowedUp, text, recipients, rng));
+  body.erase("action");
+  body["access"] = crypto::ToHex(access);
+  return body;
+}
+
+Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
+                         const std::string& text, const OpenedCable& opened,
+                         const std::vector<crypto::BoxPublicKey>& reviewers, crypto::Rng& rng) {
+  if (!domain::CableActionHasMessage(action))
+    return InvalidArgument("this action carries no message");
+  if (action == domain::CableAction::kFollowedUp)
+    return InvalidArgument("only the cable's author sends a follow-up (SealFollowUp)");
+  std::vector<crypto::BoxPublicKey> recipients;
+  if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
+  recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
+  return SealMessageTo(id, action, text, recipients, rng);
 }
 
 Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key,

@@ -119,6 +119,16 @@ Result<nlohmann::json> SealMessage(const domain::CableId& id, domain::CableActio
                                    const std::vector<crypto::BoxPublicKey>& reviewers,
                                    crypto::Rng& rng);
 
+// The author's follow-up (docs/PROTOCOL.md, "Follow-ups"): `text` sealed under the
+// "followed-up" message header to the author's own reply key first (so that the author reads it
+// back), then to `reviewers` (the current reviewers, as the logged organization state lists
+// them). Returns the body of POST /api/v1/cables/follow-up: id, access, recipients, envelope.
+Result<nlohmann::json> SealFollowUp(const domain::CableId& id, const crypto::Digest32& access,
+                                    const crypto::BoxPublicKey& reply_public,
+                                    const std::string& text,
+                                    const std::vector<crypto::BoxPublicKey>& reviewers,
+                                    crypto::Rng& rng);
+
 // One message of a cable, decrypted.
 struct CableMessage {
   std::int64_t seq = 0;

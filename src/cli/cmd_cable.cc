@@ -317,13 +317,64 @@ Status RunStatus(const StatusOptions& o) {
       checked, head.sth.head.size, crypto::ToHex(head.log_key).substr(0, 16),
       o.trust.log_key_hex.empty() ? "the key pinned on first use" : "the key you gave");
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(cable, access.reply, false));
-  if (messages.empty()) Say("\nNo replies yet.\n");
+  const bool replied = std::any_of(messages.begin(), messages.end(), [](const CableMessage& m) {
+    return m.action != domain::CableAction::kFollowedUp;
+  });
+  if (!replied) Say("\nNo replies yet.\n");
   for (const auto& m : messages) {
     const char* what = m.action == domain::CableAction::kExtended ? "Deadline extended — reason"
                        : m.action == domain::CableAction::kClosed ? "Final answer"
-                                                                  : "Reply";
-    Say("\n{} ({}):\n{}\n", what, m.date, m.text);
+                       : m.action == domain::CableAction::kFollowedUp ? "Your follow-up"
+                                                                      : "Reply";
+    const auto e = std::find_if(cable.events.begin(), cable.events.end(),
+                                [&m](const app::CableEventView& ev) { return ev.seq == m.seq; });
+    const bool waiting = e != cable.events.end() && !e->log_index;
+    Say("\n{} ({}{}):\n{}\n", what, m.date,
+        waiting ? ", reaches the reviewers with the next batch" : "", m.text);
   }
+  return Status::Ok();
+}
+
+// --- author: follow-up ---
+struct FollowUpOptions {
+  std::string server, receipt, receipt_file, text_file, ca_file;
+  LogTrust trust;
+};
+
+Status RunFollowUp(const FollowUpOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  std::string receipt = o.receipt;
+  if (!o.receipt_file.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(receipt, ReadFileText(o.receipt_file));
+  }
+  if (receipt.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.text_file));
+  CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(receipt));
+  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
+                                              Json{{"id", crypto::ToHex(access.id)},
+                                                   {"access", crypto::ToHex(access.access)}},
+                                              o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
+  if (cable.id != access.id ||
+      !crypto::ConstantTimeEqual(cable.header.access_hash, crypto::AccessHash(access.access))) {
+    return BadReply("it answered with a cable this receipt is not for");
+  }
+  // Sealed to the reviewers the log records, never to a list the server merely answers.
+  CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
+                          FetchOrgState(server, cable.organization, head, o.ca_file));
+  std::vector<crypto::BoxPublicKey> reviewers;
+  reviewers.reserve(state.reviewers.size());
+  for (const auto& r : state.reviewers) reviewers.push_back(r.box_public);
+  Say("These reviewers of '{}' will be able to read your follow-up (as the log records them):\n{}",
+      cable.organization, DescribeReviewers(state));
+  CANDOR_ASSIGN_OR_RETURN(Json body, SealFollowUp(access.id, access.access, access.reply.public_key,
+                                                  text, reviewers, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(Json answer,
+                          PostJson(server, "/api/v1/cables/follow-up", body, o.ca_file));
+  (void)answer;
+  Say("Your follow-up was received and stored; it reaches the reviewers with the next batch.\n"
+      "It does not change the deadlines: they still run from the day the cable arrived.\n");
   return Status::Ok();
 }
 
@@ -586,6 +637,19 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   AddLogTrustOptions(st, status->trust);
   st->add_option("--ca-file", status->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(st, exit_code, [status] { return RunStatus(*status); });
+
+  auto follow = std::make_shared<FollowUpOptions>();
+  CLI::App* fu = cable->add_subcommand(
+      "follow-up", "With your receipt: add to your cable (encrypted to you and the reviewers)");
+  fu->add_option("--server", follow->server, "The Candor server")->required();
+  fu->add_option("--receipt", follow->receipt,
+                 "The receipt: its 12 words in one quoted argument, or the long form");
+  fu->add_option("--receipt-file", follow->receipt_file, "A file holding the receipt");
+  fu->add_option("--text-file", follow->text_file, "A UTF-8 file with what you want to add")
+      ->required();
+  AddLogTrustOptions(fu, follow->trust);
+  fu->add_option("--ca-file", follow->ca_file, "Trust this PEM certificate authority for HTTPS");
+  OnRun(fu, exit_code, [follow] { return RunFollowUp(*follow); });
 
   auto reviewer = [&](const char* name, const char* help, bool needs_id, bool needs_key,
                       bool needs_text) {

@@ -188,7 +188,7 @@ crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_
 }
 
 namespace {
-constexpr std::array<std::pair<CableAction, std::string_view>, 7> kActions{{
+constexpr std::array<std::pair<CableAction, std::string_view>, 8> kActions{{
     {CableAction::kSubmitted, "submitted"},
     {CableAction::kAcknowledged, "acknowledged"},
     {CableAction::kExtended, "extended"},
@@ -196,6 +196,7 @@ constexpr std::array<std::pair<CableAction, std::string_view>, 7> kActions{{
     {CableAction::kNoted, "noted"},
     {CableAction::kClosed, "closed"},
     {CableAction::kPurged, "purged"},
+    {CableAction::kFollowedUp, "followed-up"},
 }};
 }  // namespace
 
@@ -215,11 +216,12 @@ Result<CableAction> ParseCableAction(std::string_view name) {
 
 bool CableActionHasMessage(CableAction a) {
   return a == CableAction::kExtended || a == CableAction::kReplied || a == CableAction::kNoted ||
-         a == CableAction::kClosed;
+         a == CableAction::kClosed || a == CableAction::kFollowedUp;
 }
 
 bool CableMessageReachesAuthor(CableAction a) {
-  return a == CableAction::kExtended || a == CableAction::kReplied || a == CableAction::kClosed;
+  return a == CableAction::kExtended || a == CableAction::kReplied || a == CableAction::kClosed ||
+         a == CableAction::kFollowedUp;
 }
 
 Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,

@@ -94,15 +94,26 @@ crypto::Digest32 CableSubmissionDigest(crypto::ByteSpan header_bytes,
                                        crypto::ByteSpan author_signature);
 
 // What happens to a cable. Every action is a "cable-event" log entry.
-enum class CableAction { kSubmitted, kAcknowledged, kExtended, kReplied, kNoted, kClosed, kPurged };
-// "submitted", "acknowledged", "extended", "replied", "noted", "closed", "purged".
+enum class CableAction {
+  kSubmitted,
+  kAcknowledged,
+  kExtended,
+  kReplied,
+  kNoted,
+  kClosed,
+  kPurged,
+  kFollowedUp,
+};
+// "submitted", "acknowledged", "extended", "replied", "noted", "closed", "purged",
+// "followed-up" (the author's follow-up, sent with the receipt).
 std::string_view CableActionName(CableAction action);
 Result<CableAction> ParseCableAction(std::string_view name);
 
-// Reviewer actions that carry an encrypted message: extended (the reason), replied, noted
-// (internal, reviewers only), closed (the substantive response).
+// Actions that carry an encrypted message: the reviewers' extended (the reason), replied, noted
+// (internal, reviewers only), closed (the substantive response), and the author's followed-up.
 bool CableActionHasMessage(CableAction action);
-// Of those, the ones the author receives: extended, replied, closed.
+// Of those, the ones sealed to the author's reply key too: extended, replied, closed, and
+// followed-up (so that the author reads their own follow-ups back).
 bool CableMessageReachesAuthor(CableAction action);
 
 // The additional data of a reviewer message's envelope:

@@ -151,6 +151,16 @@ Result<std::vector<CableEventRecord>> SqlTransaction::ListCableEvents(const Blob
   });
 }
 
+Result<std::vector<CableEventRecord>> SqlTransaction::ListUnloggedCableEvents() {
+  return Run(kReads, [&]() -> Result<std::vector<CableEventRecord>> {
+    CANDOR_ASSIGN_OR_RETURN(auto rows, conn_->Query(std::string("SELECT ") + kCableEventColumns +
+                                                        " FROM cable_events WHERE log_index IS "
+                                                        "NULL AND seq > 1 ORDER BY cable_id, seq",
+                                                    {}));
+    return DecodeAll(rows, &DecodeCableEvent);
+  });
+}
+
 Status SqlTransaction::SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
                                              std::int64_t log_index) {
   return Run(kWrites, [&]() -> Status {

@@ -349,6 +349,7 @@ class SqlTransaction final : public Transaction {
   Status InsertCableEvent(const CableEventRecord& e) override;
   Result<std::vector<CableEventRecord>> ListCableEvents(const Blob& cable_id,
                                                         bool with_envelopes) override;
+  Result<std::vector<CableEventRecord>> ListUnloggedCableEvents() override;
   Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
                                std::int64_t log_index) override;
   Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) override;

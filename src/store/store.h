@@ -478,6 +478,9 @@ class CableTables {
   virtual Result<std::int64_t> LastCableEventSeq(const Blob& cable_id) = 0;
   virtual Status SetCableEventLogIndex(const Blob& cable_id, std::int64_t seq,
                                        std::int64_t log_index) = 0;
+  // The events waiting for the next batch to be logged (an author's follow-ups), envelopes
+  // included; a cable's own "submitted" event is logged with the cable instead.
+  virtual Result<std::vector<CableEventRecord>> ListUnloggedCableEvents() = 0;
   virtual Status PurgeCableEvents(const Blob& cable_id) = 0;  // empties every message envelope
 };
 

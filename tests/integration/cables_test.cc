@@ -169,6 +169,120 @@ TEST_P(CableTest, TheReviewersClientRefusesAnAnonymousCableWhoseRingSignaturesDo
   expect_forged(other_slot, "another quota slot");
 }
 
+// Issue 15: the author writes back with the receipt alone. A follow-up is stored before it is
+// acknowledged, reaches the reviewers (and the log) with the next batch like the cable itself,
+// names no time or person, changes no deadline, and is refused without the receipt, with the
+// wrong recipients, from a reviewer, on a closed cable and beyond the daily limit.
+TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBatch) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 7);
+  cli::SealedCable anon = Seal("state", 4, "Overtime", "The night shift's overtime was not paid.");
+  ASSERT_EQ(Submit(anon.request).status, 201);
+  auto access = *cli::AccessFromReceipt(anon.receipt);
+  const std::string id = crypto::ToHex(anon.id);
+  auto follow_up = [&](const std::string& text, const crypto::Digest32& with) {
+    auto body = cli::SealFollowUp(anon.id, with, access.reply.public_key, text,
+                                  Inputs("state").reviewers, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/cables/follow-up", body->dump());
+  };
+  // Not before the cable itself has reached the reviewers.
+  auto early = follow_up("Too soon", access.access);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("next batch"), std::string::npos) << early.body;
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const Json before = AuthorStatus(anon.receipt);
+
+  // A wrong access value is refused exactly like a wrong id.
+  crypto::Digest32 wrong = access.access;
+  wrong.bytes[0] ^= 1;
+  auto refused = follow_up("Not mine", wrong);
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  // Sealed to the author and a stranger instead of the reviewers: refused.
+  {
+    crypto::SeededRng other(11);
+    auto body = cli::SealFollowUp(anon.id, access.access, access.reply.public_key, "Misdirected",
+                                  {crypto::GenerateBoxKeyPair(other).public_key}, rng_client_);
+    ASSERT_TRUE(body.ok());
+    auto r = Call("POST", "/api/v1/cables/follow-up", body->dump());
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("every current reviewer"), std::string::npos) << r.body;
+  }
+
+  clock_.Advance(2 * 24 * 3600 * 1000LL);  // two days later
+  auto sent = follow_up("The payroll office confirmed it in writing on 2 December.", access.access);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(JsonOf(sent)["seq"], 2);
+  // Stored durably and shown to the author at once, as waiting for the batch; the reviewers
+  // do not see it yet, and the log does not hold it yet.
+  Json status = AuthorStatus(anon.receipt);
+  ASSERT_EQ(status["events"].size(), 2u);
+  EXPECT_EQ(status["events"][1]["action"], "followed-up");
+  EXPECT_TRUE(status["events"][1]["log_index"].is_null());
+  EXPECT_EQ(status["events"][1]["date"], "2026-11-22");
+  EXPECT_EQ(status["deadlines"], before["deadlines"]);  // no deadline moves
+  EXPECT_EQ(ReviewerView("state", id)["events"].size(), 1u);
+  auto mine = cli::OpenMessages(status, access.reply, false);
+  ASSERT_TRUE(mine.ok()) << mine.error().message();
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->at(0).action, CableAction::kFollowedUp);
+  EXPECT_EQ(mine->at(0).text, "The payroll office confirmed it in writing on 2 December.");
+
+  // With the next batch: in the log, and every reviewer reads it with their own key.
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  Json view = ReviewerView("state", id);
+  ASSERT_EQ(view["events"].size(), 2u);
+  const Json& logged = view["events"][1];
+  EXPECT_EQ(logged["action"], "followed-up");
+  ASSERT_TRUE(logged["log_index"].is_number());
+  EXPECT_FALSE(logged.contains("reviewer"));  // no account: nobody to name
+  for (const auto& key : orgs_["state"].reviewer_keys) {
+    auto thread = cli::OpenMessages(view, key, true);
+    ASSERT_TRUE(thread.ok()) << thread.error().message();
+    ASSERT_EQ(thread->size(), 1u);
+    EXPECT_EQ(thread->at(0).text, "The payroll office confirmed it in writing on 2 December.");
+  }
+  auto entries = JsonOf(
+      Call("GET", "/api/v1/log/entries?start=" + std::to_string(logged["log_index"].get<int>()) +
+                      "&end=" + std::to_string(logged["log_index"].get<int>() + 1)));
+  auto event =
+      domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
+  ASSERT_TRUE(event.ok());
+  const auto& ce = std::get<domain::CableLogEvent>(*event);
+  EXPECT_EQ(ce.action, CableAction::kFollowedUp);
+  EXPECT_EQ(ce.seq, 2u);
+  EXPECT_EQ(ce.date, (domain::Date{2026, 11, 22}));
+  EXPECT_EQ(crypto::ToHex(ce.digest), logged["digest"]);
+  // The reviewers cannot post as the author.
+  auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[0], State("state"));
+  EXPECT_EQ(Message("state", id, CableAction::kFollowedUp, "Forged", opened).status, 0);
+  {
+    Session s = Login("state", "reviewer");
+    Json forged = *cli::SealFollowUp(anon.id, access.access, access.reply.public_key, "Forged",
+                                     Inputs("state").reviewers, rng_client_);
+    forged.erase("access");
+    forged["action"] = "followed-up";
+    auto r = Call("POST", "/api/v1/orgs/state/cables/messages", forged.dump(), s.Headers());
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("only the cable's author"), std::string::npos) << r.body;
+  }
+
+  // At most kMaxFollowUpsPerDay a day: a receipt cannot flood the reviewers.
+  for (std::size_t i = 1; i < app::kMaxFollowUpsPerDay; ++i)
+    ASSERT_EQ(follow_up("More " + std::to_string(i), access.access).status, 201);
+  auto flood = follow_up("One too many", access.access);
+  EXPECT_EQ(flood.status, 429) << flood.body;
+  EXPECT_NE(flood.body.find("add more tomorrow"), std::string::npos) << flood.body;
+
+  // Closed: nothing more to add to this cable.
+  ASSERT_EQ(Ack("state", id).status, 204);
+  ASSERT_EQ(Message("state", id, CableAction::kClosed, "Paid in full.", opened).status, 201);
+  clock_.Advance(24 * 3600 * 1000LL);
+  auto closed = follow_up("After the answer", access.access);
+  EXPECT_EQ(closed.status, 409) << closed.body;
+  EXPECT_NE(closed.body.find("closed"), std::string::npos) << closed.body;
+}
+
 TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorWithTheReceipt) {
   clock_.Set(MsOf(2026, 11, 20));
   SetUpCables("state", 25, 1);
@@ -1103,6 +1217,27 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
                  std::string(64, '0'));
   EXPECT_NE(bad.first, 0);
   EXPECT_NE(bad.second.find("cannot be recovered"), std::string::npos) << bad.second;
+  // The author writes back with the receipt alone (issue 15): sealed to the logged reviewers,
+  // shown to the author at once, read by the reviewers after the next batch.
+  std::ofstream(dir_ / "more.txt") << "The annex is the March version; the April one differs.";
+  auto more = run("cable follow-up --server " + server + " --receipt-file " + receipt_file +
+                  " --text-file " + (dir_ / "more.txt").string());
+  ASSERT_EQ(more.first, 0) << more.second;
+  EXPECT_NE(more.second.find("does not change the deadlines"), std::string::npos) << more.second;
+  auto after = run("cable status --server " + server + " --receipt-file " + receipt_file);
+  ASSERT_EQ(after.first, 0) << after.second;
+  EXPECT_NE(after.second.find("Your follow-up"), std::string::npos) << after.second;
+  EXPECT_NE(after.second.find("reaches the reviewers with the next batch"), std::string::npos)
+      << after.second;
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  auto reread = run("cable read " + id + staff + " --key " + reviewer_key);
+  ASSERT_EQ(reread.first, 0) << reread.second;
+  EXPECT_NE(reread.second.find("-- followed-up"), std::string::npos) << reread.second;
+  EXPECT_NE(reread.second.find("the April one differs"), std::string::npos) << reread.second;
+  auto logged = run("cable status --server " + server + " --receipt-file " + receipt_file);
+  ASSERT_EQ(logged.first, 0) << logged.second;
+  EXPECT_NE(logged.second.find("4 event(s), each matching"), std::string::npos) << logged.second;
+
   // The long form of the same receipt still reads the cable.
   auto parsed = domain::ParseCableReceipt(receipt);
   ASSERT_TRUE(parsed.ok());

@@ -407,8 +407,9 @@ json CableVectors() {
   }
 
   const domain::CableId id = Random<domain::CableId>(rng);
-  for (auto action : {domain::CableAction::kReplied, domain::CableAction::kNoted,
-                      domain::CableAction::kExtended, domain::CableAction::kClosed}) {
+  for (auto action :
+       {domain::CableAction::kReplied, domain::CableAction::kNoted, domain::CableAction::kExtended,
+        domain::CableAction::kClosed, domain::CableAction::kFollowedUp}) {
     std::vector<crypto::BoxPublicKey> recipients = {RandomBoxKey(rng), RandomBoxKey(rng)};
     const Bytes envelope = RandomBytes(rng, 150);
     const Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);

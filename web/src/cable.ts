@@ -61,8 +61,10 @@ import { verifySignedTreeHead, type SignedTreeHead } from './crypto/tree_head.js
 
 export type CableAuthorKind = 'named' | 'anonymous';
 export type { CableAction };
-export const MESSAGE_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'noted', 'closed'];
-export const AUTHOR_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'closed'];
+// The actions that carry a message: the reviewers' four and the author's follow-up.
+export const MESSAGE_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'noted', 'closed', 'followed-up'];
+// Those sealed to the author's reply key too (a follow-up, so that the author reads it back).
+export const AUTHOR_ACTIONS: readonly CableAction[] = ['extended', 'replied', 'closed', 'followed-up'];
 
 export const MAX_RECIPIENTS = 256;
 export const MAX_SUBJECT_BYTES = 512;
@@ -754,10 +756,38 @@ export function sealMessage(
   rng: Rng = systemRng,
 ): { action: CableAction; recipients: string[]; envelope: string } {
   if (!MESSAGE_ACTIONS.includes(action)) throw invalidArgument('this action carries no message');
+  if (action === 'followed-up') throw invalidArgument('only the cable’s author sends a follow-up (sealFollowUp)');
+  return sealMessageTo(id, action, text, AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers], rng);
+}
+
+// The author's follow-up (docs/PROTOCOL.md "Follow-ups"; cli::SealFollowUp): sealed to the
+// author's own reply key first, so that the author reads it back, then to the reviewers the
+// logged organization state lists. The body of POST /api/v1/cables/follow-up.
+export function sealFollowUp(
+  id: Uint8Array,
+  access: Uint8Array,
+  replyPublic: Uint8Array,
+  text: string,
+  reviewers: readonly Uint8Array[],
+  rng: Rng = systemRng,
+): { id: string; access: string; recipients: string[]; envelope: string } {
+  if (reviewers.length === 0) {
+    throw new CandorError('failed precondition', 'This organization has no reviewers who can receive messages. Nothing was sent.');
+  }
+  const sealed = sealMessageTo(id, 'followed-up', text, [replyPublic, ...reviewers], rng);
+  return { id: toHex(id), access: toHex(access), recipients: sealed.recipients, envelope: sealed.envelope };
+}
+
+function sealMessageTo(
+  id: Uint8Array,
+  action: CableAction,
+  text: string,
+  recipients: Uint8Array[],
+  rng: Rng,
+): { action: CableAction; recipients: string[]; envelope: string } {
   if (text.trim().length === 0) throw invalidArgument('The message is empty: write something first.');
   // A zero byte would be taken for padding (security review M4).
   if (text.includes('\0')) throw invalidArgument('The message must not contain a NUL character.');
-  const recipients = AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers];
   const header = cableMessageHeaderBytes(id, action, recipients);
   const plaintext = padCablePlaintext(utf8(text)); // padded to its bucket (security review M4)
   const env = sealEnvelope(header, plaintext, recipients, rng);

@@ -362,6 +362,29 @@ Result<std::size_t> CableService::PublishWaiting(store::Transaction& tx) {
   return waiting.size();
 }
 
+Result<std::size_t> CableService::PublishFollowUps(store::Transaction& tx) {
+  CANDOR_ASSIGN_OR_RETURN(auto waiting, tx.ListUnloggedCableEvents());
+  core_.Shuffle(waiting);
+  for (const auto& e : waiting) {
+    auto id = crypto::FixedFromBytes<domain::CableId>(e.cable_id, "cable id");
+    auto digest = crypto::FixedFromBytes<crypto::Digest32>(e.digest, "digest");
+    auto action = domain::ParseCableAction(e.action);
+    CANDOR_ASSIGN_OR_RETURN(auto rec, tx.FindCable(e.cable_id));
+    if (!id.ok() || !digest.ok() || !action.ok() || !rec)
+      return Error(ErrorCode::kCorrupt, "a stored cable event is damaged");
+    auto header = domain::DecodeCableHeader(rec->header);
+    if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+    CANDOR_ASSIGN_OR_RETURN(
+        std::uint64_t index,
+        AppendLogEntry(tx, domain::EncodeLogEntry(domain::CableLogEvent{
+                               header->organization, *id, static_cast<std::uint64_t>(e.seq),
+                               *action, *digest, domain::CivilFromDays(e.day)})));
+    CANDOR_RETURN_IF_ERROR(
+        tx.SetCableEventLogIndex(e.cable_id, e.seq, static_cast<std::int64_t>(index)));
+  }
+  return waiting.size();
+}
+
 Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                             const DeadlineContext& ctx, bool for_author,
                                             bool with_payload) {
@@ -413,6 +436,8 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
     ev.action = *action;
     if (for_author && ev.action == domain::CableAction::kNoted)
       continue;  // reviewers' own discussion
+    if (!for_author && !e.log_index)
+      continue;  // an author's follow-up reaches the reviewers with its batch
     ev.date = domain::CivilFromDays(e.day);
     ev.digest = *digest;
     ev.log_index = e.log_index;
@@ -430,6 +455,78 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
     v.events.push_back(std::move(ev));
   }
   return v;
+}
+
+Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
+                                               const crypto::Digest32& access,
+                                               const std::vector<crypto::BoxPublicKey>& recipients,
+                                               const crypto::Bytes& envelope) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  const Error refused(
+      ErrorCode::kNotFound,
+      "no cable matches this receipt: check that it was copied completely; a receipt that was "
+      "lost cannot be recovered");
+  if (!rec) return refused;
+  auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
+  if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored))
+    return refused;
+  if (!rec->published) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "your cable has not reached the reviewers yet (it goes with the next batch); "
+                 "add to it once it has");
+  }
+  if (rec->closed_day) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this cable is closed: the reviewers gave their final response. Write a new "
+                 "cable to raise something new");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id, /*with_envelopes=*/false));
+  const std::int64_t today = Today(clock_);
+  std::size_t all = 0;
+  std::size_t on_day = 0;
+  for (const auto& e : events) {
+    if (e.action != domain::CableActionName(domain::CableAction::kFollowedUp)) continue;
+    ++all;
+    if (e.day == today) ++on_day;
+  }
+  if (all >= kMaxFollowUps || on_day >= kMaxFollowUpsPerDay) {
+    return Error(ErrorCode::kResourceExhausted,
+                 all >= kMaxFollowUps
+                     ? "this cable has as many follow-ups as one cable may have (" +
+                           std::to_string(kMaxFollowUps) + "); write a new cable"
+                     : "this cable has had " + std::to_string(kMaxFollowUpsPerDay) +
+                           " follow-ups today; add more tomorrow");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec->organization_id));
+  std::vector<crypto::BoxPublicKey> keys;
+  keys.reserve(reviewers.size());
+  for (const auto& r : reviewers) keys.push_back(r.key);
+  const bool shape = recipients.size() == keys.size() + 1 &&
+                     std::equal(keys.begin(), keys.end(), recipients.begin() + 1) &&
+                     recipients[0] != crypto::BoxPublicKey{} &&
+                     std::find(keys.begin(), keys.end(), recipients[0]) == keys.end();
+  if (!shape) {
+    return InvalidArgument(
+        "a follow-up must be encrypted to the author's reply key first, then to every current "
+        "reviewer in the order the server lists them");
+  }
+  CANDOR_RETURN_IF_ERROR(
+      CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
+  const crypto::Bytes message_header =
+      domain::CableMessageHeaderBytes(id, domain::CableAction::kFollowedUp, recipients);
+  store::CableEventRecord ev;
+  ev.cable_id = rec->id;
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t last, tx->LastCableEventSeq(ev.cable_id));
+  ev.seq = last + 1;
+  ev.action = std::string(domain::CableActionName(domain::CableAction::kFollowedUp));
+  ev.digest = ToBlob(domain::CableMessageDigest(message_header, envelope).span());
+  ev.day = today;  // the day only, and no account: nothing that times or names the author
+  ev.recipients = Concat(recipients);
+  ev.envelope = envelope;
+  CANDOR_RETURN_IF_ERROR(tx->InsertCableEvent(ev));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return ev.seq;
 }
 
 Result<CableView> CableService::CableForAuthor(const domain::CableId& id,
@@ -511,6 +608,8 @@ Result<std::int64_t> CableService::AddCableMessage(
     const crypto::Bytes& envelope) {
   if (!domain::CableActionHasMessage(action))
     return InvalidArgument("this action carries no message");
+  if (action == domain::CableAction::kFollowedUp)
+    return InvalidArgument("only the cable's author sends a follow-up, with the receipt");
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));

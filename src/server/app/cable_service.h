@@ -21,6 +21,11 @@
 
 namespace candor::app {
 
+// An author's follow-ups per cable (AddFollowUp): enough for a conversation, too few to flood
+// the reviewers with one receipt.
+inline constexpr std::size_t kMaxFollowUpsPerDay = 5;
+inline constexpr std::size_t kMaxFollowUps = 50;
+
 // Everything an author's client sends for a cable.
 struct CableSubmission {
   domain::CableHeader header;
@@ -86,6 +91,16 @@ class CableService {
   // The author, with the access value from the receipt: status, deadlines, and the messages
   // that reach the author (not the reviewers' notes). kNotFound for a wrong id or value alike.
   Result<CableView> CableForAuthor(const domain::CableId& id, const crypto::Digest32& access);
+  // The author, with the access value: a follow-up message (docs/PROTOCOL.md, "Follow-ups"),
+  // sealed by the author's client to the author's reply key first, then to every current
+  // reviewer in the order the server lists them. Stored durably before this returns; its log
+  // entry goes out with the next batch, like the cable, and reviewers see it from then on. It
+  // changes no deadline. Refused while the cable waits for its batch, once it is closed, and
+  // beyond kMaxFollowUpsPerDay a day or kMaxFollowUps in all. Returns the event's sequence
+  // number. kNotFound for a wrong id or access value alike.
+  Result<std::int64_t> AddFollowUp(const domain::CableId& id, const crypto::Digest32& access,
+                                   const std::vector<crypto::BoxPublicKey>& recipients,
+                                   const crypto::Bytes& envelope);
   // Reviewers of the organization. `overdue_only` lists only late cables. Overdue first, then
   // by deadline. Listings carry no ciphertext.
   Result<std::vector<CableView>> ListCables(const Principal& who, std::string_view slug,
@@ -119,6 +134,9 @@ class CableService {
   // log in a random order, and rewrites the cables and their quota tags in that order. Returns
   // how many it published; signs no head.
   Result<std::size_t> PublishWaiting(store::Transaction& tx);
+  // At a batch, after PublishWaiting: logs the authors' waiting follow-ups, in a random order.
+  // Returns how many; signs no head.
+  Result<std::size_t> PublishFollowUps(store::Transaction& tx);
 
  private:
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,

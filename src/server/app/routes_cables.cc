@@ -76,6 +76,30 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         return Ok(CableViewToJson(v));
       })));
 
+  // The author's follow-up (docs/API.md): the cable id and access value in the body, like the
+  // status, never in the URL.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "POST", "/api/v1/cables/follow-up", Anon([s](const Request& req) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+        std::string id_hex, access_hex, envelope_hex;
+        Json recipients_json;
+        domain::FieldReader f(body, "the request");
+        f.Required("id", id_hex);
+        f.Required("access", access_hex);
+        f.Required("recipients", recipients_json);
+        f.Required("envelope", envelope_hex);
+        CANDOR_RETURN_IF_ERROR(f.Finish());
+        CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+        CANDOR_ASSIGN_OR_RETURN(auto access,
+                                crypto::FixedFromHex<crypto::Digest32>(access_hex, "access"));
+        CANDOR_ASSIGN_OR_RETURN(auto recipients, KeysFromJson(recipients_json, "recipients"));
+        CANDOR_ASSIGN_OR_RETURN(auto envelope, HexField(envelope_hex, "envelope"));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t seq,
+                                s->cables().AddFollowUp(id, access, recipients, envelope));
+        return Ok({{"seq", seq}}, 201);
+      }),
+      large));
+
   CANDOR_RETURN_IF_ERROR(router.Named(
       "GET", "/api/v1/orgs/{slug}/cables",
       named([s](const Request& req, const Principal& who) -> Result<Response> {

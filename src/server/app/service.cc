@@ -366,7 +366,8 @@ Result<std::size_t> Service::PublishBatchIn() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(LetterService::Published signatures, letters_.PublishWaiting(*tx));
   CANDOR_ASSIGN_OR_RETURN(std::size_t cables, cables_.PublishWaiting(*tx));
-  std::size_t published = signatures.published + cables;
+  CANDOR_ASSIGN_OR_RETURN(std::size_t follow_ups, cables_.PublishFollowUps(*tx));
+  std::size_t published = signatures.published + cables + follow_ups;
   // Roster epochs change only at a batch, so every cable written between two batches names
   // the same roster version (security review M2).
   CANDOR_ASSIGN_OR_RETURN(std::size_t epochs, core_.LogRosterEpochs(*tx));

@@ -137,7 +137,7 @@ export interface SignatureBatchEvent {
 }
 
 // "cable-event": something happened to a cable (docs/PROTOCOL.md "Cables").
-export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged';
+export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged' | 'followed-up';
 export const CABLE_ACTIONS: readonly CableAction[] = [
   'submitted',
   'acknowledged',
@@ -146,6 +146,7 @@ export const CABLE_ACTIONS: readonly CableAction[] = [
   'noted',
   'closed',
   'purged',
+  'followed-up',
 ];
 export interface CableLogEvent {
   kind: 'cable-event';

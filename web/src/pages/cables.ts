@@ -14,12 +14,14 @@ import {
   openMessages,
   parseReceipt,
   deriveReceiptKeys,
+  sealFollowUp,
   type CableAttachment,
   type CableEventView,
   type CableMessage,
   type CableView,
   type Deadlines,
   type LogReader,
+  type ReceiptKeys,
 } from '../cable.js';
 import { fixedFromHex, fromHex, toHex } from '../crypto/bytes.js';
 import { isCandorError, verificationFailed } from '../crypto/errors.js';
@@ -74,7 +76,7 @@ export function deadlineText(by: string, left: number, unit: string, done: boole
 export function deadlinesList(d: Deadlines, received: string): HTMLElement {
   return h(
     'dl',
-    { class: 'facts' },
+    { class: 'facts', 'data-testid': 'deadlines' },
     h('dt', null, 'Received'),
     h('dd', null, dateText(received)),
     h('dt', null, 'Acknowledge by'),
@@ -86,6 +88,7 @@ export function deadlinesList(d: Deadlines, received: string): HTMLElement {
 
 export const ACTION_TEXT: Record<string, string> = {
   submitted: 'Received',
+  'followed-up': 'Added by the author',
   acknowledged: 'Acknowledged by the reviewers',
   extended: 'Answer deadline extended',
   replied: 'Reply from the reviewers',
@@ -129,7 +132,7 @@ export function timeline(events: CableEventView[], messages: CableMessage[], sho
         ),
         m ? h('div', { class: 'letter-text', 'data-testid': `message-${e.action}` }, m.text) : null,
         e.log_index !== null && e.log_index !== undefined
-          ? h('p', { class: 'hint' }, `In the public log as entry ${e.log_index.toLocaleString()}.`)
+          ? h('p', { class: 'hint' }, `In the public record as entry ${e.log_index.toLocaleString()}.`)
           : h('p', { class: 'hint' }, 'Goes into the public record with the next group.'),
       );
     }),
@@ -617,6 +620,101 @@ function receiptPanel(receipt: string, view: CableView, named: boolean, ringSize
 
 // ---- #/member/cables/read ----
 
+// The author's view of the cable, fetched with the access value (the id in the body, not the
+// URL, where proxies would log it next to the author's address: security review H2) and
+// checked to be the cable this receipt is for.
+async function authorView(id: Uint8Array, keys: ReceiptKeys): Promise<CableView> {
+  let view: CableView;
+  try {
+    view = await api<CableView>('/cables/status', { method: 'POST', body: { id: toHex(id), access: toHex(keys.access) } });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      throw new Error('No message matches this receipt. Check each word against your copy. A receipt that was lost cannot be recovered.');
+    }
+    throw e;
+  }
+  // Its header carries the id and the hash of the access value.
+  const header = decodeCableHeader(fromHex(view.header_bytes));
+  if (toHex(header.id) !== toHex(id) || view.id !== toHex(id) || toHex(header.accessHash) !== toHex(keys.accessHash)) {
+    throw new Error('The server answered with a message this receipt is not for. Nothing was shown. Try again later, and if it happens again, tell someone you trust outside the organization.');
+  }
+  return view;
+}
+
+function drawAuthorView(
+  result: HTMLElement,
+  view: CableView,
+  keys: ReceiptKeys,
+  id: Uint8Array,
+  forget: () => void,
+  sent: boolean,
+  reload: () => Promise<void>,
+): void {
+  const messages = openMessages(view, keys.reply, false);
+  const replies = messages.filter((m) => m.action !== 'followed-up').length;
+  const logArea = h('div', { 'aria-live': 'polite' });
+  const sentNotice = sent
+    ? notice(
+        'ok',
+        h('p', { 'data-testid': 'follow-up-sent', tabindex: '-1' }, h('strong', null, 'Your addition was sent. '), 'It reaches the reviewers with the next group of messages; the deadlines stay as they were.'),
+      )
+    : null;
+  replace(
+    result,
+    h('h2', null, 'Your message'),
+    sentNotice,
+    notice(view.state === 'closed' ? 'ok' : 'info', h('p', { 'data-testid': 'cable-state' }, stateText(view))),
+    deadlinesList(view.deadlines, view.received_on),
+    h('p', null, view.author === 'named' ? 'You sent it with your name.' : 'You sent it anonymously.'),
+    h('h2', null, (replies === 0 ? 'No reply yet' : plural(replies, 'message') + ' from the reviewers') + (replies < messages.length ? ', and what you added' : '')),
+    timeline(view.events, messages, false),
+    followUpForm(view, keys, id, reload),
+    logArea,
+    h('p', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: forget }, 'Forget the receipt on this page')),
+  );
+  focusResult(sentNotice ? result.querySelector('[data-testid="follow-up-sent"]') : result.querySelector('h2'));
+  void logCheck(view, logArea);
+}
+
+// The author's follow-up (issue 15): sealed in this browser to the author's own reply key and
+// to the reviewers the public record lists, never to a list the server merely answers.
+function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after: () => Promise<void>): HTMLElement | null {
+  if (!view.published || view.state === 'closed' || view.state === 'purged') return null;
+  const errors = errorRegion();
+  const status = statusRegion();
+  const text = h('textarea', { rows: '5', required: true, name: 'follow-up' });
+  return h(
+    'section',
+    { 'aria-labelledby': 'follow-up-h' },
+    h('h2', { id: 'follow-up-h' }, 'Add to your message'),
+    h('p', null, 'Something new to tell the reviewers? Only they — and you, with your receipt — can read it. It reaches them with the next group of messages, and it does not change the deadlines.'),
+    form(
+      { 'aria-label': 'Add to your message' },
+      async () => {
+        errors.replaceChildren();
+        try {
+          if (!text.value.trim()) throw new Error('Write what you want to add first.');
+          replace(status, h('p', null, 'Encrypting in this browser…'));
+          const head = await fetchTrustedHead();
+          const state = await fetchOrgState(view.organization, head);
+          const body = sealFollowUp(id, keys.access, keys.reply.publicKey, text.value, state.reviewers.map((r) => r.boxPublic));
+          await api('/cables/follow-up', { method: 'POST', body });
+          status.replaceChildren();
+          await after();
+        } catch (e) {
+          status.replaceChildren();
+          showError(errors, e, 'Your addition was not sent.');
+        }
+      },
+      field({ label: 'What you want to add', input: text, hint: 'If you stay anonymous, say nothing here that gives you away.' }),
+      safetyReminder('send'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'send-follow-up' }, 'Encrypt and send')),
+      status,
+      errors,
+    ),
+  );
+}
+
 // The public log as this server serves it, at the tree head this browser trusts (trust.ts:
 // pinned key, no rollback, no fork); every entry it returns is checked by the caller. The
 // indices of the author's own entries go in a POST body, never in a URL: a proxy logs URLs
@@ -698,44 +796,17 @@ export function readCablePage(main: HTMLElement): () => void {
         const keys = deriveReceiptKeys(secret);
         wipe(secret);
         replace(status, h('p', null, 'Fetching your message and unlocking the replies in this browser…'));
-        let view: CableView;
-        try {
-          // The cable id goes in the body, not the URL, where proxies would log it next to
-          // the author's address (security review H2).
-          view = await api<CableView>('/cables/status', { method: 'POST', body: { id: toHex(id), access: toHex(keys.access) } });
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 404) {
-            throw new Error('No message matches this receipt. Check each word against your copy. A receipt that was lost cannot be recovered.');
-          }
-          throw e;
-        }
-        // The cable answered must be the one this receipt is for: its header carries the id
-        // and the hash of the access value.
-        const header = decodeCableHeader(fromHex(view.header_bytes));
-        if (toHex(header.id) !== toHex(id) || view.id !== toHex(id) || toHex(header.accessHash) !== toHex(keys.accessHash)) {
-          throw new Error('The server answered with a message this receipt is not for. Nothing was shown. Try again later, and if it happens again, tell someone you trust outside the organization.');
-        }
-        const messages = openMessages(view, keys.reply, false);
-        const logArea = h('div', { 'aria-live': 'polite' });
+        const view = await authorView(id, keys);
         status.replaceChildren();
         forget = () => {
           wipe(keys.reply.secret, keys.access);
           result.replaceChildren();
           input.value = '';
         };
-        replace(
-          result,
-          h('h2', null, 'Your message'),
-          notice(view.state === 'closed' ? 'ok' : 'info', h('p', { 'data-testid': 'cable-state' }, stateText(view))),
-          deadlinesList(view.deadlines, view.received_on),
-          h('p', null, view.author === 'named' ? 'You sent it with your name.' : 'You sent it anonymously.'),
-          h('h2', null, messages.length === 0 ? 'No reply yet' : plural(messages.length, 'message') + ' from the reviewers'),
-          timeline(view.events, messages, false),
-          logArea,
-          h('p', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => forget?.() }, 'Forget the receipt on this page')),
-        );
-        focusResult(result.querySelector('h2'));
-        void logCheck(view, logArea);
+        const draw = (v: CableView, sent: boolean) => {
+          drawAuthorView(result, v, keys, id, () => forget?.(), sent, async () => draw(await authorView(id, keys), true));
+        };
+        draw(view, false);
       } catch (e) {
         status.replaceChildren();
         showError(errors, e, 'The replies could not be read.');

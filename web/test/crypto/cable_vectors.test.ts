@@ -28,6 +28,7 @@ import {
   reviewerKeyProofContext,
   reviewerKeyRegistration,
   sealCable,
+  sealFollowUp,
   sealMessage,
   verifyCableSignatures,
   type CableAction,
@@ -326,15 +327,23 @@ describe('cables in the browser, round trips', () => {
       const keys = deriveReceiptKeys(receipt.secret);
       const reply = sealMessage(sealed.id, 'replied', 'We are on it.', opened.content.replyPublic, inputs.reviewers, rng);
       const note = sealMessage(sealed.id, 'noted', 'Internal.', opened.content.replyPublic, inputs.reviewers, rng);
+      // The author's follow-up (issue 15): sealed with the receipt alone, to the author's own
+      // reply key and the reviewers; the reviewers' sealer refuses to write one.
+      const follow = sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, 'One more fact.', inputs.reviewers, rng);
+      expect(follow.access).toBe(toHexString(keys.access));
+      expect(follow.recipients[0]).toBe(toHexString(keys.reply.publicKey));
+      expectCandorError(() => sealMessage(sealed.id, 'followed-up', 'Forged.', opened.content.replyPublic, inputs.reviewers, rng), 'invalid argument');
+      expectCandorError(() => sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, 'Nobody.', [], rng), 'failed precondition');
       const withMessages = {
         ...view,
         events: [
           { seq: 2, date: '2026-11-23', log_index: null, ...reply },
           { seq: 3, date: '2026-11-23', log_index: null, ...note },
+          { seq: 4, date: '2026-11-24', log_index: null, action: 'followed-up', recipients: follow.recipients, envelope: follow.envelope },
         ],
       } as CableView;
-      expect(openMessages(withMessages, keys.reply, false).map((m) => m.text)).toEqual(['We are on it.']);
-      expect(openMessages(withMessages, reviewers[0]!.box, true).map((m) => m.text)).toEqual(['We are on it.', 'Internal.']);
+      expect(openMessages(withMessages, keys.reply, false).map((m) => m.text)).toEqual(['We are on it.', 'One more fact.']);
+      expect(openMessages(withMessages, reviewers[0]!.box, true).map((m) => m.text)).toEqual(['We are on it.', 'Internal.', 'One more fact.']);
       // A message whose recipients were changed after sealing does not open.
       const moved = {
         ...withMessages,

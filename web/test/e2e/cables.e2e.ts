@@ -50,6 +50,7 @@ const ANON_BODY = 'The safety inspections at the north plant were skipped in Mar
 const NAMED_BODY = 'I raised the budget irregularities with my director on 3 May and was told to drop it.';
 const REPLY = 'Thank you. We have opened a review and will write again within 30 working days.';
 const EXTENSION = 'We need the auditors’ report, due next month.';
+const FOLLOW_UP = 'One more thing: the inspection logs for April were back-dated too.';
 const CLOSING = 'The review is complete: the budget will be restated and the director has been referred.';
 
 async function device(viewport?: { width: number; height: number }): Promise<Device> {
@@ -252,6 +253,25 @@ describe('dissent cables in the browser', () => {
       /Checked in this browser: [1-9][0-9]* steps? of your message \(its sending, and each acknowledgement and reply\) (is|are) in the public record/,
     );
     await screenshot(a.page, 'member-cable-replies');
+    // Issue 15: the author writes back with the receipt alone; the page says it changes no
+    // deadline, shows it at once in the conversation, and the reviewers read it after the batch.
+    const deadlines = await a.page.getByTestId('deadlines').textContent();
+    await a.page.getByLabel('What you want to add').fill(FOLLOW_UP);
+    await a.page.getByTestId('send-follow-up').click();
+    await a.page.getByTestId('follow-up-sent').waitFor({ timeout: 60_000 });
+    expect(await focused(a.page)).toContain('Your addition was sent.');
+    expect(await a.page.getByTestId('deadlines').textContent()).toBe(deadlines);
+    await expect.poll(() => a.page.getByTestId('message-followed-up').textContent()).toBe(FOLLOW_UP);
+    await expectAccessible(a.page, 'a follow-up sent');
+    await screenshot(a.page, 'member-cable-follow-up');
+    const rev = await openAsReviewer(anon.id);
+    await eventually('the follow-up in the reviewer’s view', async () => {
+      await visit(rev, `/#/staff/cables/${anon.id}`);
+      await rev.getByTestId('cable-subject').waitFor({ timeout: 60_000 });
+      return (await rev.getByTestId('message-followed-up').count()) > 0 ? true : undefined;
+    });
+    expect(await rev.getByTestId('message-followed-up').textContent()).toBe(FOLLOW_UP);
+    await screenshot(rev, 'reviewer-cable-follow-up');
     // The cable id and the indices of its log entries travelled in POST bodies (H2).
     const posts = a.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname);
     expect(posts).toContain('/api/v1/cables/status');
@@ -265,6 +285,7 @@ describe('dissent cables in the browser', () => {
     await expect.poll(() => b.page.getByTestId('message-closed').textContent()).toBe(CLOSING);
     await expect.poll(() => b.page.getByTestId('message-extended').textContent()).toBe(EXTENSION);
     await expect.poll(() => b.page.getByTestId('cable-state').textContent()).toContain('Closed');
+    expect(await b.page.getByTestId('send-follow-up').count()).toBe(0); // nothing to add once closed
     await screenshot(b.page, 'member-cable-closed-phone');
   });
 
