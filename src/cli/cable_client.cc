@@ -256,20 +256,16 @@ Result<OpenedCable> OpenCable(const app::CableView& v, const crypto::BoxKeyPair&
 
 namespace {
 
-// A message's text sealed to `recipients` under its message header (PROTOCOL.md, "Events and
-// messages"), padded to its bucket.
+// A message's plaintext (its text; for a follow-up, CableFollowUpToBytes) sealed to `recipients`
+// under its message header (PROTOCOL.md, "Events and messages"), padded to its bucket.
 Result<Json> SealMessageTo(const domain::CableId& id, domain::CableAction action,
-                           const std::string& text,
+                           crypto::ByteSpan plaintext,
                            const std::vector<crypto::BoxPublicKey>& recipients, crypto::Rng& rng) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    return InvalidArgument("the message is empty");
-  if (text.find('\0') != std::string::npos)
-    return InvalidArgument("the message must not contain a NUL character");
   const crypto::Bytes header = domain::CableMessageHeaderBytes(id, action, recipients);
-  CANDOR_ASSIGN_OR_RETURN(
-      crypto::Envelope env,
-      crypto::SealEnvelope(header, domain::PadCablePlaintext(crypto::AsBytes(text)), recipients,
-                           rng));
+  crypto::Bytes padded = domain::PadCablePlaintext(plaintext);
+  auto sealed = crypto::SealEnvelope(header, padded, recipients, rng);
+  crypto::Wipe(padded);
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, std::move(sealed));
   Json keys = Json::array();
   for (const auto& k : recipients) keys.push_back(crypto::ToHex(k));
   return Json{{"id", crypto::ToHex(id)},
@@ -278,21 +274,35 @@ Result<Json> SealMessageTo(const domain::CableId& id, domain::CableAction action
               {"envelope", crypto::ToHex(env.Encode())}};
 }
 
+// A reviewer's message or a follow-up's text: something to read, and no NUL (the padding).
+Status CheckMessageText(const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return InvalidArgument("the message is empty");
+  if (text.find('\0') != std::string::npos)
+    return InvalidArgument("the message must not contain a NUL character");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Json> SealFollowUp(const domain::CableId& id, const crypto::Digest32& access,
-                          const crypto::BoxPublicKey& reply_public, const std::string& text,
+                          const crypto::BoxPublicKey& reply_public,
+                          const domain::CableFollowUp& follow_up,
                           const std::vector<crypto::BoxPublicKey>& reviewers, crypto::Rng& rng) {
+  CANDOR_RETURN_IF_ERROR(CheckMessageText(follow_up.body));
+  CANDOR_RETURN_IF_ERROR(domain::ValidateCableFollowUp(follow_up));
   if (reviewers.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "the organization has no reviewer who can receive messages; nothing was sent");
   }
   std::vector<crypto::BoxPublicKey> recipients{reply_public};
   recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
-  CANDOR_ASSIGN_OR_RETURN(
-      Json body, SealMessageTo(id, domain::CableAction::kFollowedUp, text, recipients, rng));
-  body.erase("action");
-  body["access"] = crypto::ToHex(access);
+  crypto::Bytes plaintext = domain::CableFollowUpToBytes(follow_up);
+  auto body = SealMessageTo(id, domain::CableAction::kFollowedUp, plaintext, recipients, rng);
+  crypto::Wipe(plaintext);
+  if (!body.ok()) return body.error();
+  body->erase("action");
+  (*body)["access"] = crypto::ToHex(access);
   return body;
 }
 
@@ -303,10 +313,11 @@ Result<Json> SealMessage(const domain::CableId& id, domain::CableAction action,
     return InvalidArgument("this action carries no message");
   if (action == domain::CableAction::kFollowedUp)
     return InvalidArgument("only the cable's author sends a follow-up (SealFollowUp)");
+  CANDOR_RETURN_IF_ERROR(CheckMessageText(text));
   std::vector<crypto::BoxPublicKey> recipients;
   if (domain::CableMessageReachesAuthor(action)) recipients.push_back(opened.content.reply_public);
   recipients.insert(recipients.end(), reviewers.begin(), reviewers.end());
-  return SealMessageTo(id, action, text, recipients, rng);
+  return SealMessageTo(id, action, crypto::AsBytes(text), recipients, rng);
 }
 
 Result<std::vector<CableMessage>> OpenMessages(const Json& view, const crypto::BoxKeyPair& key,
@@ -337,8 +348,19 @@ Result<std::vector<CableMessage>> OpenMessages(const app::CableView& v,
                    "message " + std::to_string(e.seq) +
                        " is not padded as it must be: " + text.error().message());
     }
-    out.push_back(CableMessage{e.seq, e.action, domain::FormatDate(e.date),
-                               std::string(text->begin(), text->end())});
+    CableMessage m{
+        e.seq, e.action, domain::FormatDate(e.date), std::string(text->begin(), text->end()), {}};
+    if (e.action == domain::CableAction::kFollowedUp) {  // the author's JSON, with attachments
+      auto follow_up = domain::CableFollowUpFromBytes(*text);
+      if (!follow_up.ok()) {
+        return Error(ErrorCode::kVerificationFailed,
+                     "follow-up " + std::to_string(e.seq) +
+                         " does not read: " + follow_up.error().message());
+      }
+      m.text = std::move(follow_up->body);
+      m.attachments = std::move(follow_up->attachments);
+    }
+    out.push_back(std::move(m));
   }
   return out;
 }

@@ -119,13 +119,14 @@ Result<nlohmann::json> SealMessage(const domain::CableId& id, domain::CableActio
                                    const std::vector<crypto::BoxPublicKey>& reviewers,
                                    crypto::Rng& rng);
 
-// The author's follow-up (docs/PROTOCOL.md, "Follow-ups"): `text` sealed under the
+// The author's follow-up (docs/PROTOCOL.md, "Follow-ups"): its text and attachments
+// (domain::CableFollowUpToBytes) sealed under the
 // "followed-up" message header to the author's own reply key first (so that the author reads it
 // back), then to `reviewers` (the current reviewers, as the logged organization state lists
 // them). Returns the body of POST /api/v1/cables/follow-up: id, access, recipients, envelope.
 Result<nlohmann::json> SealFollowUp(const domain::CableId& id, const crypto::Digest32& access,
                                     const crypto::BoxPublicKey& reply_public,
-                                    const std::string& text,
+                                    const domain::CableFollowUp& follow_up,
                                     const std::vector<crypto::BoxPublicKey>& reviewers,
                                     crypto::Rng& rng);
 
@@ -135,6 +136,7 @@ struct CableMessage {
   domain::CableAction action = domain::CableAction::kReplied;
   std::string date;
   std::string text;
+  std::vector<domain::CableAttachment> attachments;  // a follow-up's
 };
 
 // Decrypts every message in a view that `key` can open (the author's reply key, or a

@@ -217,6 +217,20 @@ class UsedSlots {
   Json state_;
 };
 
+// The files given with --attach, named by their last path component.
+Result<std::vector<domain::CableAttachment>> ReadAttachments(
+    const std::vector<std::string>& paths) {
+  std::vector<domain::CableAttachment> out;
+  out.reserve(paths.size());
+  for (const auto& path : paths) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes data, ReadFileBytes(path));
+    const auto slash = path.find_last_of('/');
+    out.push_back(
+        {slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
+  }
+  return out;
+}
+
 struct WriteOptions {
   std::string server, org, key, subject, body_file, named, receipt_out, ca_file;
   LogTrust trust;
@@ -231,12 +245,7 @@ Status RunWrite(const WriteOptions& o) {
   CableDraft draft;
   draft.subject = o.subject;
   CANDOR_ASSIGN_OR_RETURN(draft.body, ReadFileText(o.body_file));
-  for (const auto& path : o.attach) {
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes data, ReadFileBytes(path));
-    const auto slash = path.find_last_of('/');
-    draft.attachments.push_back(
-        {slash == std::string::npos ? path : path.substr(slash + 1), "", std::move(data)});
-  }
+  CANDOR_ASSIGN_OR_RETURN(draft.attachments, ReadAttachments(o.attach));
   if (!o.named.empty()) draft.author_name = o.named;
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
@@ -331,6 +340,7 @@ Status RunStatus(const StatusOptions& o) {
     const bool waiting = e != cable.events.end() && !e->log_index;
     Say("\n{} ({}{}):\n{}\n", what, m.date,
         waiting ? ", reaches the reviewers with the next batch" : "", m.text);
+    for (const auto& a : m.attachments) Say("[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }
   return Status::Ok();
 }
@@ -338,6 +348,7 @@ Status RunStatus(const StatusOptions& o) {
 // --- author: follow-up ---
 struct FollowUpOptions {
   std::string server, receipt, receipt_file, text_file, ca_file;
+  std::vector<std::string> attach;
   LogTrust trust;
 };
 
@@ -348,7 +359,9 @@ Status RunFollowUp(const FollowUpOptions& o) {
     CANDOR_ASSIGN_OR_RETURN(receipt, ReadFileText(o.receipt_file));
   }
   if (receipt.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
-  CANDOR_ASSIGN_OR_RETURN(std::string text, ReadFileText(o.text_file));
+  domain::CableFollowUp follow_up;
+  CANDOR_ASSIGN_OR_RETURN(follow_up.body, ReadFileText(o.text_file));
+  CANDOR_ASSIGN_OR_RETURN(follow_up.attachments, ReadAttachments(o.attach));
   CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(receipt));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
                                               Json{{"id", crypto::ToHex(access.id)},
@@ -369,7 +382,7 @@ Status RunFollowUp(const FollowUpOptions& o) {
   Say("These reviewers of '{}' will be able to read your follow-up (as the log records them):\n{}",
       cable.organization, DescribeReviewers(state));
   CANDOR_ASSIGN_OR_RETURN(Json body, SealFollowUp(access.id, access.access, access.reply.public_key,
-                                                  text, reviewers, crypto::DefaultRng()));
+                                                  follow_up, reviewers, crypto::DefaultRng()));
   CANDOR_ASSIGN_OR_RETURN(Json answer,
                           PostJson(server, "/api/v1/cables/follow-up", body, o.ca_file));
   (void)answer;
@@ -542,6 +555,7 @@ Status RunRead(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(auto messages, OpenMessages(view, keys.box, true));
   for (const auto& m : messages) {
     Say("\n-- {} ({}):\n{}\n", domain::CableActionName(m.action), m.date, m.text);
+    for (const auto& a : m.attachments) Say("[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }
   return Status::Ok();
 }
@@ -647,6 +661,7 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   fu->add_option("--receipt-file", follow->receipt_file, "A file holding the receipt");
   fu->add_option("--text-file", follow->text_file, "A UTF-8 file with what you want to add")
       ->required();
+  fu->add_option("--attach", follow->attach, "Attach this file (repeat for several)");
   AddLogTrustOptions(fu, follow->trust);
   fu->add_option("--ca-file", follow->ca_file, "Trust this PEM certificate authority for HTTPS");
   OnRun(fu, exit_code, [follow] { return RunFollowUp(*follow); });

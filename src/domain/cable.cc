@@ -20,6 +20,7 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kHeaderLabel = "candor/v1/cable-header";
 constexpr std::string_view kContentFormat = "candor-cable-v1";
+constexpr std::string_view kFollowUpFormat = "candor-cable-follow-up-v1";
 
 std::string Text(ByteSpan b) { return {b.begin(), b.end()}; }
 
@@ -272,20 +273,13 @@ Result<CableReceipt> ParseCableReceipt(std::string_view text) {
   return r;
 }
 
-Status ValidateCableContent(const CableContent& c) {
-  if (c.subject.empty() || c.subject.size() > kMaxCableSubjectBytes || !IsValidUtf8(c.subject) ||
-      HasControlCharacter(c.subject)) {
-    return InvalidArgument("the subject must be 1 to " + std::to_string(kMaxCableSubjectBytes) +
-                           " bytes of text on one line");
-  }
-  if (c.body.empty() || !IsValidUtf8(c.body))
-    return InvalidArgument("the text must not be empty and must be UTF-8");
-  if (!crypto::IsValidBoxPublicKey(c.reply_public))
-    return InvalidArgument("the reply key is not a valid X25519 key");
-  if (c.attachments.size() > kMaxCableAttachments) {
+namespace {
+
+Status ValidateAttachments(const std::vector<CableAttachment>& attachments) {
+  if (attachments.size() > kMaxCableAttachments) {
     return InvalidArgument("at most " + std::to_string(kMaxCableAttachments) + " attachments");
   }
-  for (const auto& a : c.attachments) {
+  for (const auto& a : attachments) {
     if (a.name.empty() || a.name.size() > kMaxAttachmentNameBytes || !IsValidUtf8(a.name) ||
         HasControlCharacter(a.name) || a.name.find('/') != std::string::npos ||
         a.name.find('\\') != std::string::npos) {
@@ -296,6 +290,76 @@ Status ValidateCableContent(const CableContent& c) {
       return InvalidArgument("an attachment's type must be a media type such as application/pdf");
     }
   }
+  return Status::Ok();
+}
+
+Json AttachmentsToJson(const std::vector<CableAttachment>& attachments) {
+  Json out = Json::array();
+  for (const auto& a : attachments) {
+    out.push_back({{"name", a.name}, {"type", a.type}, {"data", crypto::ToHex(a.data)}});
+  }
+  return out;
+}
+
+Result<std::vector<CableAttachment>> AttachmentsFromJson(FieldReader& f) {
+  CANDOR_ASSIGN_OR_RETURN(const Json* attachments, f.Value("attachments"));
+  if (!attachments->is_array()) return InvalidArgument("'attachments' must be a list");
+  std::vector<CableAttachment> out;
+  for (const auto& a : *attachments) {
+    FieldReader af(a, "an attachment", {"name", "type", "data"});
+    CANDOR_RETURN_IF_ERROR(af.Shape());
+    CableAttachment att;
+    CANDOR_ASSIGN_OR_RETURN(att.name, af.String("name"));
+    CANDOR_ASSIGN_OR_RETURN(att.type, af.String("type"));
+    CANDOR_ASSIGN_OR_RETURN(att.data, af.Hex("data"));
+    out.push_back(std::move(att));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ValidateCableFollowUp(const CableFollowUp& f) {
+  if (f.body.empty() || !IsValidUtf8(f.body) || f.body.find('\0') != std::string::npos)
+    return InvalidArgument("the text must not be empty and must be UTF-8 without NUL characters");
+  return ValidateAttachments(f.attachments);
+}
+
+Bytes CableFollowUpToBytes(const CableFollowUp& f) {
+  const Json j = {{"format", kFollowUpFormat},
+                  {"body", f.body},
+                  {"attachments", AttachmentsToJson(f.attachments)}};
+  const std::string text = j.dump();
+  return Bytes(text.begin(), text.end());
+}
+
+Result<CableFollowUp> CableFollowUpFromBytes(ByteSpan bytes) {
+  Json j = ParseStrictJsonOrDiscarded(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (j.is_discarded()) return InvalidArgument("the follow-up is not JSON");
+  FieldReader f(j, "the follow-up", {"format", "body", "attachments"});
+  CANDOR_RETURN_IF_ERROR(f.Shape());
+  CANDOR_ASSIGN_OR_RETURN(std::string format, f.String("format"));
+  if (format != kFollowUpFormat)
+    return InvalidArgument("the follow-up is not " + std::string(kFollowUpFormat));
+  CableFollowUp out;
+  CANDOR_ASSIGN_OR_RETURN(out.body, f.String("body"));
+  CANDOR_ASSIGN_OR_RETURN(out.attachments, AttachmentsFromJson(f));
+  CANDOR_RETURN_IF_ERROR(ValidateCableFollowUp(out));
+  return out;
+}
+
+Status ValidateCableContent(const CableContent& c) {
+  if (c.subject.empty() || c.subject.size() > kMaxCableSubjectBytes || !IsValidUtf8(c.subject) ||
+      HasControlCharacter(c.subject)) {
+    return InvalidArgument("the subject must be 1 to " + std::to_string(kMaxCableSubjectBytes) +
+                           " bytes of text on one line");
+  }
+  if (c.body.empty() || !IsValidUtf8(c.body))
+    return InvalidArgument("the text must not be empty and must be UTF-8");
+  if (!crypto::IsValidBoxPublicKey(c.reply_public))
+    return InvalidArgument("the reply key is not a valid X25519 key");
+  CANDOR_RETURN_IF_ERROR(ValidateAttachments(c.attachments));
   if (c.author) {
     if (c.author->name.empty() || c.author->name.size() > 200 || !IsValidUtf8(c.author->name) ||
         HasControlCharacter(c.author->name)) {
@@ -308,10 +372,7 @@ Status ValidateCableContent(const CableContent& c) {
 }
 
 Bytes CableContentToBytes(const CableContent& c) {
-  Json attachments = Json::array();
-  for (const auto& a : c.attachments) {
-    attachments.push_back({{"name", a.name}, {"type", a.type}, {"data", crypto::ToHex(a.data)}});
-  }
+  const Json attachments = AttachmentsToJson(c.attachments);
   Json author = nullptr;
   if (c.author) {
     author = {{"name", c.author->name},
@@ -377,17 +438,7 @@ Result<CableContent> CableContentFromBytes(ByteSpan bytes) {
   CANDOR_ASSIGN_OR_RETURN(c.subject, f.String("subject"));
   CANDOR_ASSIGN_OR_RETURN(c.body, f.String("body"));
   CANDOR_ASSIGN_OR_RETURN(c.reply_public, f.Fixed<crypto::BoxPublicKey>("reply_public"));
-  CANDOR_ASSIGN_OR_RETURN(const Json* attachments, f.Value("attachments"));
-  if (!attachments->is_array()) return InvalidArgument("'attachments' must be a list");
-  for (const auto& a : *attachments) {
-    FieldReader af(a, "an attachment", {"name", "type", "data"});
-    CANDOR_RETURN_IF_ERROR(af.Shape());
-    CableAttachment att;
-    CANDOR_ASSIGN_OR_RETURN(att.name, af.String("name"));
-    CANDOR_ASSIGN_OR_RETURN(att.type, af.String("type"));
-    CANDOR_ASSIGN_OR_RETURN(att.data, af.Hex("data"));
-    c.attachments.push_back(std::move(att));
-  }
+  CANDOR_ASSIGN_OR_RETURN(c.attachments, AttachmentsFromJson(f));
   CANDOR_ASSIGN_OR_RETURN(const Json* author, f.Value("author"));
   if (!author->is_null()) {
     FieldReader a(*author, "the author", {"name", "ring_public", "signing_public", "binding"});

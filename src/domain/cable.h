@@ -195,6 +195,23 @@ crypto::Bytes CableContentToBytes(const CableContent& content);
 // Strict reader (then ValidateCableContent). Safe on any input.
 Result<CableContent> CableContentFromBytes(crypto::ByteSpan bytes);
 
+// --- An author's follow-up (PROTOCOL.md, "Follow-ups") ---
+//
+// The plaintext of a "followed-up" message, padded like any other:
+//   {"format":"candor-cable-follow-up-v1","body":"…","attachments":[{"name","type","data"}…]}
+// compact, keys in byte order (nlohmann's dump), attachments as in the content.
+struct CableFollowUp {
+  std::string body;  // UTF-8, not empty
+  std::vector<CableAttachment> attachments;
+
+  friend bool operator==(const CableFollowUp&, const CableFollowUp&) = default;
+};
+[[nodiscard]] Status ValidateCableFollowUp(const CableFollowUp& follow_up);
+// REQUIRES: ValidateCableFollowUp(follow_up) is OK.
+crypto::Bytes CableFollowUpToBytes(const CableFollowUp& follow_up);
+// Strict reader (then ValidateCableFollowUp). Safe on any input.
+Result<CableFollowUp> CableFollowUpFromBytes(crypto::ByteSpan bytes);
+
 // --- Padding (docs/FORMATS.md, "Padding") ---
 //
 // The ciphertext's length is the plaintext's plus 16, and it is visible to the employer's

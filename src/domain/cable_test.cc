@@ -349,6 +349,19 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_NE(r.error().message().find(v["error"].get<std::string>()), std::string::npos)
             << r.error().message();
       }
+    } else if (kind == "follow-up") {
+      const auto bytes = *crypto::FromHex(v["bytes"].get<std::string>());
+      auto f = CableFollowUpFromBytes(bytes);
+      ASSERT_EQ(f.ok(), valid) << v["description"];
+      if (valid) {
+        EXPECT_EQ(f->body, v["body"]);
+        ASSERT_EQ(f->attachments.size(), v["attachments"].size());
+        for (std::size_t i = 0; i < f->attachments.size(); ++i) {
+          EXPECT_EQ(f->attachments[i].name, v["attachments"][i]["name"]);
+          EXPECT_EQ(crypto::ToHex(f->attachments[i].data), v["attachments"][i]["data"]);
+        }
+        EXPECT_EQ(crypto::ToHex(CableFollowUpToBytes(*f)), v["bytes"]);
+      }
     } else if (kind == "message") {
       std::vector<crypto::BoxPublicKey> recipients;
       for (const auto& r : v["recipients"])
@@ -461,6 +474,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
   EXPECT_EQ(seen["receipt/invalid"], 4);
   EXPECT_EQ(seen["receipt-words"], 11);
   EXPECT_EQ(seen["receipt-words/invalid"], 8);
+  EXPECT_EQ(seen["follow-up"], 2);
+  EXPECT_EQ(seen["follow-up/invalid"], 6);
   EXPECT_EQ(seen["message"], 5);  // the four reviewer actions and the author's follow-up
 }
 

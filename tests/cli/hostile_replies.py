@@ -360,6 +360,8 @@ def commands(d, url, letter, cable, receipt_file, letter_file, work):
                          "--passphrase-file", pp, "--subject", "s", "--body-file", text], None),
         ("cable-status", ["cable", "status", "--server", url, "--receipt-file",
                           os.path.join(work, "cable-receipt.txt")], None),
+        ("cable-follow-up", ["cable", "follow-up", "--server", url, "--receipt-file",
+                             os.path.join(work, "cable-receipt.txt"), "--text-file", text], None),
         ("cable-register-key", ["cable", "register-key", "--server", url] + staff + rk, None),
         ("cable-inbox", ["cable", "inbox", "--server", url] + staff, None),
         ("cable-read", ["cable", "read", cable, "--server", url] + staff + rk, None),

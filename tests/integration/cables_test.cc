@@ -180,8 +180,10 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
   ASSERT_EQ(Submit(anon.request).status, 201);
   auto access = *cli::AccessFromReceipt(anon.receipt);
   const std::string id = crypto::ToHex(anon.id);
-  auto follow_up = [&](const std::string& text, const crypto::Digest32& with) {
-    auto body = cli::SealFollowUp(anon.id, with, access.reply.public_key, text,
+  auto follow_up = [&](const std::string& text, const crypto::Digest32& with,
+                       std::vector<domain::CableAttachment> attachments = {}) {
+    auto body = cli::SealFollowUp(anon.id, with, access.reply.public_key,
+                                  domain::CableFollowUp{text, std::move(attachments)},
                                   Inputs("state").reviewers, rng_client_);
     EXPECT_TRUE(body.ok());
     return Call("POST", "/api/v1/cables/follow-up", body->dump());
@@ -201,7 +203,8 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
   // Sealed to the author and a stranger instead of the reviewers: refused.
   {
     crypto::SeededRng other(11);
-    auto body = cli::SealFollowUp(anon.id, access.access, access.reply.public_key, "Misdirected",
+    auto body = cli::SealFollowUp(anon.id, access.access, access.reply.public_key,
+                                  domain::CableFollowUp{"Misdirected", {}},
                                   {crypto::GenerateBoxKeyPair(other).public_key}, rng_client_);
     ASSERT_TRUE(body.ok());
     auto r = Call("POST", "/api/v1/cables/follow-up", body->dump());
@@ -210,7 +213,8 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
   }
 
   clock_.Advance(2 * 24 * 3600 * 1000LL);  // two days later
-  auto sent = follow_up("The payroll office confirmed it in writing on 2 December.", access.access);
+  auto sent = follow_up("The payroll office confirmed it in writing on 2 December.", access.access,
+                        {{"payroll.txt", "text/plain", crypto::Bytes{'P', 'A', 'Y'}}});
   ASSERT_EQ(sent.status, 201) << sent.body;
   EXPECT_EQ(JsonOf(sent)["seq"], 2);
   // Stored durably and shown to the author at once, as waiting for the batch; the reviewers
@@ -227,6 +231,8 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
   ASSERT_EQ(mine->size(), 1u);
   EXPECT_EQ(mine->at(0).action, CableAction::kFollowedUp);
   EXPECT_EQ(mine->at(0).text, "The payroll office confirmed it in writing on 2 December.");
+  ASSERT_EQ(mine->at(0).attachments.size(), 1u);
+  EXPECT_EQ(mine->at(0).attachments[0].name, "payroll.txt");
 
   // With the next batch: in the log, and every reviewer reads it with their own key.
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -241,6 +247,8 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
     ASSERT_TRUE(thread.ok()) << thread.error().message();
     ASSERT_EQ(thread->size(), 1u);
     EXPECT_EQ(thread->at(0).text, "The payroll office confirmed it in writing on 2 December.");
+    ASSERT_EQ(thread->at(0).attachments.size(), 1u);
+    EXPECT_EQ(thread->at(0).attachments[0].data, (crypto::Bytes{'P', 'A', 'Y'}));
   }
   auto entries = JsonOf(
       Call("GET", "/api/v1/log/entries?start=" + std::to_string(logged["log_index"].get<int>()) +
@@ -258,8 +266,9 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
   EXPECT_EQ(Message("state", id, CableAction::kFollowedUp, "Forged", opened).status, 0);
   {
     Session s = Login("state", "reviewer");
-    Json forged = *cli::SealFollowUp(anon.id, access.access, access.reply.public_key, "Forged",
-                                     Inputs("state").reviewers, rng_client_);
+    Json forged = *cli::SealFollowUp(anon.id, access.access, access.reply.public_key,
+                                     domain::CableFollowUp{"Forged", {}}, Inputs("state").reviewers,
+                                     rng_client_);
     forged.erase("access");
     forged["action"] = "followed-up";
     auto r = Call("POST", "/api/v1/orgs/state/cables/messages", forged.dump(), s.Headers());
@@ -1221,7 +1230,8 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   // shown to the author at once, read by the reviewers after the next batch.
   std::ofstream(dir_ / "more.txt") << "The annex is the March version; the April one differs.";
   auto more = run("cable follow-up --server " + server + " --receipt-file " + receipt_file +
-                  " --text-file " + (dir_ / "more.txt").string());
+                  " --text-file " + (dir_ / "more.txt").string() + " --attach " +
+                  (dir_ / "annex.txt").string());
   ASSERT_EQ(more.first, 0) << more.second;
   EXPECT_NE(more.second.find("does not change the deadlines"), std::string::npos) << more.second;
   auto after = run("cable status --server " + server + " --receipt-file " + receipt_file);
@@ -1234,6 +1244,8 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   ASSERT_EQ(reread.first, 0) << reread.second;
   EXPECT_NE(reread.second.find("-- followed-up"), std::string::npos) << reread.second;
   EXPECT_NE(reread.second.find("the April one differs"), std::string::npos) << reread.second;
+  EXPECT_NE(reread.second.find("[attachment: annex.txt — 5 bytes]"), std::string::npos)
+      << reread.second;
   auto logged = run("cable status --server " + server + " --receipt-file " + receipt_file);
   ASSERT_EQ(logged.first, 0) << logged.second;
   EXPECT_NE(logged.second.find("4 event(s), each matching"), std::string::npos) << logged.second;

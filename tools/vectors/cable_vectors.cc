@@ -25,6 +25,10 @@
 //                   to `padded_size` bytes, then — when present — `tail` (hex) overwriting the
 //                   last bytes; valid ones unpad to `text` and pad `text` back to exactly that
 //                   plaintext, invalid ones must be refused by the unpadder
+//   "follow-up":    an author's follow-up plaintext (domain::CableFollowUpToBytes): `bytes`;
+//                   valid ones also `body` (text) and `attachments` (array of {`name`,
+//                   `type` (text), `data`}), which encode to exactly `bytes`; invalid ones
+//                   must be refused by the reader
 //   "sealed-cable": a whole cable sealed by the author's client (cli::SealCable) from a
 //                   SeededRng: `seed` (number), the inputs `organization`, `roster_version`,
 //                   `roster` (array), `reviewers` (array), `quota_window`, `quota_slots`,
@@ -160,6 +164,52 @@ void ReceiptWordVectors(json& out) {
                    {"description", description},
                    {"typed", typed},
                    {"error", error}});
+  }
+}
+
+// The plaintext of an author's follow-up (the "follow-up" kind above).
+void FollowUpVectors(json& out) {
+  auto valid = [&out](const std::string& description, const domain::CableFollowUp& f) {
+    json atts = json::array();
+    for (const auto& a : f.attachments)
+      atts.push_back({{"name", a.name}, {"type", a.type}, {"data", ToHex(a.data)}});
+    out.push_back({{"kind", "follow-up"},
+                   {"valid", true},
+                   {"description", description},
+                   {"body", f.body},
+                   {"attachments", atts},
+                   {"bytes", ToHex(domain::CableFollowUpToBytes(f))}});
+  };
+  valid("text only", {"One more thing: the April logs were back-dated too.", {}});
+  valid("text and two attachments",
+        {"The memo and a photo.\nSee both.",
+         {{"memo.pdf", "application/pdf", Bytes{0x25, 0x50, 0x44, 0x46}},
+          {"photo \u00e9t\u00e9.jpg", "", Bytes{0xff, 0xd8}}}});
+  for (
+      auto [description, text] : {
+          std::pair{"not JSON", std::string("plain text")},
+          std::pair{"the content format",
+                    std::string(R"({"attachments":[],"body":"x","format":"candor-cable-v1"})")},
+          std::pair{
+              "an unknown field",
+              std::string(
+                  R"({"attachments":[],"body":"x","extra":1,"format":"candor-cable-follow-up-v1"})")},
+          std::pair{
+              "an empty text",
+              std::string(R"({"attachments":[],"body":"","format":"candor-cable-follow-up-v1"})")},
+          std::pair{
+              "an attachment named with a path",
+              std::string(
+                  R"({"attachments":[{"data":"00","name":"../x","type":""}],"body":"x","format":"candor-cable-follow-up-v1"})")},
+          std::pair{
+              "upper-case hex",
+              std::string(
+                  R"({"attachments":[{"data":"AB","name":"x","type":""}],"body":"x","format":"candor-cable-follow-up-v1"})")},
+      }) {
+    out.push_back({{"kind", "follow-up"},
+                   {"valid", false},
+                   {"description", description},
+                   {"bytes", ToHex(crypto::AsBytes(text))}});
   }
 }
 
@@ -500,6 +550,7 @@ json CableVectors() {
           short_text, 16384, Bytes{'x'});
 
   ReceiptWordVectors(out);
+  FollowUpVectors(out);
   SealedVectors(out);
   return out;
 }

@@ -36,6 +36,7 @@ import {
   onlyFields,
   parseJson,
   stringField,
+  type JsonObject,
   type JsonValue,
 } from './crypto/json.js';
 import {
@@ -71,6 +72,7 @@ export const MAX_SUBJECT_BYTES = 512;
 export const MAX_ATTACHMENTS = 16;
 const HEADER_LABEL = 'candor/v1/cable-header';
 const CONTENT_FORMAT = 'candor-cable-v1';
+const FOLLOW_UP_FORMAT = 'candor-cable-follow-up-v1';
 export const RECEIPT_PREFIX = 'candor-receipt-v1-';
 
 export interface CableHeader {
@@ -353,15 +355,9 @@ export interface CableContent {
   author: CableAuthorIdentity | null;
 }
 
-export function validateCableContent(c: CableContent): void {
-  const subject = utf8(c.subject);
-  if (subject.length === 0 || subject.length > MAX_SUBJECT_BYTES || hasControlCharacter(subject)) {
-    throw invalidArgument(`the subject must be 1 to ${MAX_SUBJECT_BYTES} bytes of text on one line`);
-  }
-  if (c.body.length === 0) throw invalidArgument('the text must not be empty');
-  if (!isValidBoxPublicKey(c.replyPublic)) throw invalidArgument('the reply key is not a valid X25519 key');
-  if (c.attachments.length > MAX_ATTACHMENTS) throw invalidArgument(`at most ${MAX_ATTACHMENTS} attachments`);
-  for (const a of c.attachments) {
+function validateAttachments(attachments: readonly CableAttachment[]): void {
+  if (attachments.length > MAX_ATTACHMENTS) throw invalidArgument(`at most ${MAX_ATTACHMENTS} attachments`);
+  for (const a of attachments) {
     const name = utf8(a.name);
     if (name.length === 0 || name.length > 255 || hasControlCharacter(name) || a.name.includes('/') || a.name.includes('\\')) {
       throw invalidArgument("an attachment's name must be a plain file name (1 to 255 bytes, no '/')");
@@ -371,6 +367,29 @@ export function validateCableContent(c: CableContent): void {
       throw invalidArgument("an attachment's type must be a media type such as application/pdf");
     }
   }
+}
+
+function attachmentsFromJson(o: JsonObject, what: string): CableAttachment[] {
+  const atts = field(o, what, 'attachments');
+  if (!Array.isArray(atts)) throw invalidArgument("'attachments' must be a list");
+  return atts.map((a) => {
+    const w = 'an attachment';
+    const ao = onlyFields(a, w, ['name', 'type', 'data']);
+    return { name: stringField(ao, w, 'name'), type: stringField(ao, w, 'type'), data: bytesFromHexField(ao, w, 'data') };
+  });
+}
+
+const attachmentsToJson = (attachments: readonly CableAttachment[]) =>
+  attachments.map((a) => ({ name: a.name, type: a.type, data: toHex(a.data) }));
+
+export function validateCableContent(c: CableContent): void {
+  const subject = utf8(c.subject);
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_BYTES || hasControlCharacter(subject)) {
+    throw invalidArgument(`the subject must be 1 to ${MAX_SUBJECT_BYTES} bytes of text on one line`);
+  }
+  if (c.body.length === 0) throw invalidArgument('the text must not be empty');
+  if (!isValidBoxPublicKey(c.replyPublic)) throw invalidArgument('the reply key is not a valid X25519 key');
+  validateAttachments(c.attachments);
   if (c.author) {
     const name = utf8(c.author.name);
     if (name.length === 0 || name.length > 200 || hasControlCharacter(name)) {
@@ -388,7 +407,7 @@ export function cableContentToBytes(c: CableContent): Uint8Array {
       subject: c.subject,
       body: c.body,
       reply_public: toHex(c.replyPublic),
-      attachments: c.attachments.map((a) => ({ name: a.name, type: a.type, data: toHex(a.data) })),
+      attachments: attachmentsToJson(c.attachments),
       author: c.author
         ? {
             name: c.author.name,
@@ -416,13 +435,7 @@ export function cableContentFromBytes(bytes: Uint8Array): CableContent {
   const subject = stringField(o, what, 'subject');
   const body = stringField(o, what, 'body');
   const replyPublic = hexField(o, what, 'reply_public', 32);
-  const atts = field(o, what, 'attachments');
-  if (!Array.isArray(atts)) throw invalidArgument("'attachments' must be a list");
-  const attachments = atts.map((a) => {
-    const w = 'an attachment';
-    const ao = onlyFields(a, w, ['name', 'type', 'data']);
-    return { name: stringField(ao, w, 'name'), type: stringField(ao, w, 'type'), data: bytesFromHexField(ao, w, 'data') };
-  });
+  const attachments = attachmentsFromJson(o, what);
   const a = field(o, what, 'author');
   let author: CableAuthorIdentity | null = null;
   if (a !== null) {
@@ -438,6 +451,40 @@ export function cableContentFromBytes(bytes: Uint8Array): CableContent {
   const c: CableContent = { subject, body, replyPublic, attachments, author };
   validateCableContent(c);
   return c;
+}
+
+// ---- An author's follow-up (docs/PROTOCOL.md "Follow-ups"; domain::CableFollowUp) ----
+
+export interface CableFollowUp {
+  body: string;
+  attachments: CableAttachment[];
+}
+
+export function validateCableFollowUp(f: CableFollowUp): void {
+  if (f.body.length === 0 || f.body.includes('\0')) throw invalidArgument('the text must not be empty and must be UTF-8 without NUL characters');
+  validateAttachments(f.attachments);
+}
+
+// Compact JSON, keys in byte order, as CableFollowUpToBytes writes it.
+export function cableFollowUpToBytes(f: CableFollowUp): Uint8Array {
+  return utf8(dumpJson({ format: FOLLOW_UP_FORMAT, body: f.body, attachments: attachmentsToJson(f.attachments) }));
+}
+
+// Strict reader (CableFollowUpFromBytes), then validateCableFollowUp.
+export function cableFollowUpFromBytes(bytes: Uint8Array): CableFollowUp {
+  if (!isValidUtf8(bytes)) throw invalidArgument('the follow-up is not UTF-8');
+  let j: JsonValue;
+  try {
+    j = parseJson(bytes);
+  } catch {
+    throw invalidArgument('the follow-up is not JSON');
+  }
+  const what = 'the follow-up';
+  const o = onlyFields(j, what, ['format', 'body', 'attachments']);
+  if (stringField(o, what, 'format') !== FOLLOW_UP_FORMAT) throw invalidArgument(`the follow-up is not ${FOLLOW_UP_FORMAT}`);
+  const f: CableFollowUp = { body: stringField(o, what, 'body'), attachments: attachmentsFromJson(o, what) };
+  validateCableFollowUp(f);
+  return f;
 }
 
 // ---- The author's side (SealCable) ----
@@ -757,7 +804,8 @@ export function sealMessage(
 ): { action: CableAction; recipients: string[]; envelope: string } {
   if (!MESSAGE_ACTIONS.includes(action)) throw invalidArgument('this action carries no message');
   if (action === 'followed-up') throw invalidArgument('only the cable’s author sends a follow-up (sealFollowUp)');
-  return sealMessageTo(id, action, text, AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers], rng);
+  checkMessageText(text);
+  return sealMessageTo(id, action, utf8(text), AUTHOR_ACTIONS.includes(action) ? [authorReplyKey, ...reviewers] : [...reviewers], rng);
 }
 
 // The author's follow-up (docs/PROTOCOL.md "Follow-ups"; cli::SealFollowUp): sealed to the
@@ -767,29 +815,39 @@ export function sealFollowUp(
   id: Uint8Array,
   access: Uint8Array,
   replyPublic: Uint8Array,
-  text: string,
+  followUp: CableFollowUp,
   reviewers: readonly Uint8Array[],
   rng: Rng = systemRng,
 ): { id: string; access: string; recipients: string[]; envelope: string } {
+  checkMessageText(followUp.body);
+  validateCableFollowUp(followUp);
   if (reviewers.length === 0) {
     throw new CandorError('failed precondition', 'This organization has no reviewers who can receive messages. Nothing was sent.');
   }
-  const sealed = sealMessageTo(id, 'followed-up', text, [replyPublic, ...reviewers], rng);
+  const plaintext = cableFollowUpToBytes(followUp);
+  const sealed = sealMessageTo(id, 'followed-up', plaintext, [replyPublic, ...reviewers], rng);
+  wipe(plaintext);
   return { id: toHex(id), access: toHex(access), recipients: sealed.recipients, envelope: sealed.envelope };
 }
 
-function sealMessageTo(
-  id: Uint8Array,
-  action: CableAction,
-  text: string,
-  recipients: Uint8Array[],
-  rng: Rng,
-): { action: CableAction; recipients: string[]; envelope: string } {
+// A reviewer's message or a follow-up's text: something to read, and no NUL (the padding).
+function checkMessageText(text: string): void {
   if (text.trim().length === 0) throw invalidArgument('The message is empty: write something first.');
   // A zero byte would be taken for padding (security review M4).
   if (text.includes('\0')) throw invalidArgument('The message must not contain a NUL character.');
+}
+
+// A message's plaintext (its text; for a follow-up, cableFollowUpToBytes) sealed to `recipients`
+// under its message header, padded to its bucket (security review M4).
+function sealMessageTo(
+  id: Uint8Array,
+  action: CableAction,
+  bytes: Uint8Array,
+  recipients: Uint8Array[],
+  rng: Rng,
+): { action: CableAction; recipients: string[]; envelope: string } {
   const header = cableMessageHeaderBytes(id, action, recipients);
-  const plaintext = padCablePlaintext(utf8(text)); // padded to its bucket (security review M4)
+  const plaintext = padCablePlaintext(bytes);
   const env = sealEnvelope(header, plaintext, recipients, rng);
   wipe(plaintext);
   return { action, recipients: recipients.map(toHex), envelope: toHex(encodeEnvelope(env)) };
@@ -801,6 +859,7 @@ export interface CableMessage {
   date: string;
   reviewer?: string;
   text: string;
+  attachments: CableAttachment[]; // a follow-up's (empty for the reviewers' messages)
 }
 
 // Every message of `view` that `key` opens (the author's reply key, or a reviewer's key),
@@ -828,7 +887,20 @@ export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boo
     } catch (err) {
       throw verificationFailed(`message ${e.seq} is not padded as it must be: ${(err as Error).message}`);
     }
-    out.push({ seq: e.seq, action: e.action, date: e.date, ...(e.reviewer ? { reviewer: e.reviewer } : {}), text: fromUtf8(text) });
+    let body = fromUtf8(text);
+    let attachments: CableAttachment[] = [];
+    if (e.action === 'followed-up') {
+      // The author's JSON, with attachments.
+      let f: CableFollowUp;
+      try {
+        f = cableFollowUpFromBytes(text);
+      } catch (err) {
+        throw verificationFailed(`follow-up ${e.seq} does not read: ${(err as Error).message}`);
+      }
+      body = f.body;
+      attachments = f.attachments;
+    }
+    out.push({ seq: e.seq, action: e.action, date: e.date, ...(e.reviewer ? { reviewer: e.reviewer } : {}), text: body, attachments });
   }
   return out;
 }

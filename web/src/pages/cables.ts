@@ -37,6 +37,7 @@ import {
   add,
   choice,
   copyText,
+  download,
   errorRegion,
   field,
   focusResult,
@@ -131,6 +132,15 @@ export function timeline(events: CableEventView[], messages: CableMessage[], sho
           showReviewer && e.reviewer ? ` · ${e.reviewer}` : '',
         ),
         m ? h('div', { class: 'letter-text', 'data-testid': `message-${e.action}` }, m.text) : null,
+        m && m.attachments.length > 0
+          ? h(
+              'ul',
+              { class: 'attachments', 'data-testid': `attachments-${e.seq}` },
+              m.attachments.map((a) =>
+                h('li', null, h('button', { type: 'button', class: 'secondary', onclick: () => download(a.data, a.name, 'application/octet-stream') }, `Save ${a.name}`), ` ${a.data.length.toLocaleString()} bytes`),
+              ),
+            )
+          : null,
         e.log_index !== null && e.log_index !== undefined
           ? h('p', { class: 'hint' }, `In the public record as entry ${e.log_index.toLocaleString()}.`)
           : h('p', { class: 'hint' }, 'Goes into the public record with the next group.'),
@@ -683,6 +693,7 @@ function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after:
   const errors = errorRegion();
   const status = statusRegion();
   const text = h('textarea', { rows: '5', required: true, name: 'follow-up' });
+  const files = h('input', { type: 'file', multiple: true, name: 'follow-up-attachments' });
   return h(
     'section',
     { 'aria-labelledby': 'follow-up-h' },
@@ -697,7 +708,11 @@ function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after:
           replace(status, h('p', null, 'Encrypting in this browser…'));
           const head = await fetchTrustedHead();
           const state = await fetchOrgState(view.organization, head);
-          const body = sealFollowUp(id, keys.access, keys.reply.publicKey, text.value, state.reviewers.map((r) => r.boxPublic));
+          const attachments: CableAttachment[] = [];
+          for (const file of Array.from(files.files ?? [])) {
+            attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
+          }
+          const body = sealFollowUp(id, keys.access, keys.reply.publicKey, { body: text.value, attachments }, state.reviewers.map((r) => r.boxPublic));
           await api('/cables/follow-up', { method: 'POST', body });
           status.replaceChildren();
           await after();
@@ -707,6 +722,7 @@ function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after:
         }
       },
       field({ label: 'What you want to add', input: text, hint: 'If you stay anonymous, say nothing here that gives you away.' }),
+      field({ label: 'Attachments (optional)', input: files, hint: 'Locked with your addition. Remove hidden data (author names, locations) from files first if you stay anonymous.' }),
       safetyReminder('send'),
       h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'send-follow-up' }, 'Encrypt and send')),
       status,

@@ -8,6 +8,8 @@ import {
   authorBindingMessage,
   cableContentFromBytes,
   cableContentToBytes,
+  cableFollowUpFromBytes,
+  cableFollowUpToBytes,
   cableHeaderBytes,
   cableHeaderToJson,
   cableMessageDigest,
@@ -57,6 +59,7 @@ const KINDS = [
   'quota-event',
   'receipt',
   'receipt-words',
+  'follow-up',
   'message',
   'submission',
   'binding',
@@ -123,6 +126,18 @@ describe('tests/vectors/cable.json', () => {
     expect(toHexString(r.id)).toBe(s(v, 'cable_id'));
     expect(toHexString(r.secret)).toBe(s(v, 'secret'));
     expect(toHexString(deriveReceiptKeys(r.secret).accessHash)).toBe(s(v, 'access_hash'));
+  });
+
+  it.each(of('follow-up').map((v) => [v.description, v] as const))('follow-up: %s', (_, v) => {
+    const bytes = hex(s(v, 'bytes'));
+    if (!v.valid) {
+      expectCandorError(() => cableFollowUpFromBytes(bytes), 'invalid argument');
+      return;
+    }
+    const f = cableFollowUpFromBytes(bytes);
+    expect(f.body).toBe(s(v, 'body'));
+    expect(f.attachments.map((a) => ({ name: a.name, type: a.type, data: toHexString(a.data) }))).toEqual(v['attachments']);
+    expect(toHexString(cableFollowUpToBytes(f))).toBe(s(v, 'bytes'));
   });
 
   it.each(of('receipt').map((v) => [v.description, v] as const))('receipt: %s', (_, v) => {
@@ -329,11 +344,12 @@ describe('cables in the browser, round trips', () => {
       const note = sealMessage(sealed.id, 'noted', 'Internal.', opened.content.replyPublic, inputs.reviewers, rng);
       // The author's follow-up (issue 15): sealed with the receipt alone, to the author's own
       // reply key and the reviewers; the reviewers' sealer refuses to write one.
-      const follow = sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, 'One more fact.', inputs.reviewers, rng);
+      const follow = sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, { body: 'One more fact.', attachments: [{ name: 'a.txt', type: 'text/plain', data: new Uint8Array([65]) }] }, inputs.reviewers, rng);
       expect(follow.access).toBe(toHexString(keys.access));
       expect(follow.recipients[0]).toBe(toHexString(keys.reply.publicKey));
       expectCandorError(() => sealMessage(sealed.id, 'followed-up', 'Forged.', opened.content.replyPublic, inputs.reviewers, rng), 'invalid argument');
-      expectCandorError(() => sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, 'Nobody.', [], rng), 'failed precondition');
+      expectCandorError(() => sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, { body: 'Nobody.', attachments: [] }, [], rng), 'failed precondition');
+      expectCandorError(() => sealFollowUp(sealed.id, keys.access, keys.reply.publicKey, { body: 'x', attachments: [{ name: '../x', type: '', data: new Uint8Array(1) }] }, inputs.reviewers, rng), 'invalid argument');
       const withMessages = {
         ...view,
         events: [
@@ -343,6 +359,7 @@ describe('cables in the browser, round trips', () => {
         ],
       } as CableView;
       expect(openMessages(withMessages, keys.reply, false).map((m) => m.text)).toEqual(['We are on it.', 'One more fact.']);
+      expect(openMessages(withMessages, keys.reply, false)[1]!.attachments.map((a) => a.name)).toEqual(['a.txt']);
       expect(openMessages(withMessages, reviewers[0]!.box, true).map((m) => m.text)).toEqual(['We are on it.', 'Internal.', 'One more fact.']);
       // A message whose recipients were changed after sealing does not open.
       const moved = {

@@ -257,6 +257,7 @@ describe('dissent cables in the browser', () => {
     // deadline, shows it at once in the conversation, and the reviewers read it after the batch.
     const deadlines = await a.page.getByTestId('deadlines').textContent();
     await a.page.getByLabel('What you want to add').fill(FOLLOW_UP);
+    await a.page.getByLabel('Attachments (optional)').setInputFiles({ name: 'april-log.txt', mimeType: 'text/plain', buffer: Buffer.from('2026-04-02 inspection: not done\n') });
     await a.page.getByTestId('send-follow-up').click();
     await a.page.getByTestId('follow-up-sent').waitFor({ timeout: 60_000 });
     expect(await focused(a.page)).toContain('Your addition was sent.');
@@ -271,6 +272,8 @@ describe('dissent cables in the browser', () => {
       return (await rev.getByTestId('message-followed-up').count()) > 0 ? true : undefined;
     });
     expect(await rev.getByTestId('message-followed-up').textContent()).toBe(FOLLOW_UP);
+    const [saved] = await Promise.all([rev.waitForEvent('download'), rev.getByRole('button', { name: 'Save april-log.txt' }).click()]);
+    expect(saved.suggestedFilename()).toBe('april-log.txt');
     await screenshot(rev, 'reviewer-cable-follow-up');
     // The cable id and the indices of its log entries travelled in POST bodies (H2).
     const posts = a.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname);
