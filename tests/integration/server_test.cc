@@ -576,10 +576,19 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
       Call("POST", "/api/v1/session/totp/confirm", Json{{"code", "000000"}}.dump(), admin.Headers())
           .status,
       401);
-  ASSERT_EQ(Call("POST", "/api/v1/session/totp/confirm",
-                 Json{{"code", code_at(clock_.NowMs())}}.dump(), admin.Headers())
-                .status,
-            204);
+  auto confirmed = Call("POST", "/api/v1/session/totp/confirm",
+                        Json{{"code", code_at(clock_.NowMs())}}.dump(), admin.Headers());
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  // Issue 15: ten recovery codes, shown once, each 80 bits ("xxxx-xxxx-xxxx-xxxx", base32).
+  std::vector<std::string> recovery;
+  const Json confirmed_json = JsonOf(confirmed);
+  for (const auto& c : confirmed_json["recovery_codes"]) recovery.push_back(c.get<std::string>());
+  ASSERT_EQ(recovery.size(), 10u) << confirmed.body;
+  EXPECT_EQ(std::set<std::string>(recovery.begin(), recovery.end()).size(), 10u);
+  for (const auto& c : recovery) {
+    EXPECT_EQ(c.size(), 19u) << c;
+    EXPECT_EQ(c.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567-"), std::string::npos) << c;
+  }
   auto login = [&](std::optional<std::string> code) {
     Json body{{"organization", "state"}, {"username", "admin"}, {"password", kPassword}};
     if (code) body["totp"] = *code;
@@ -603,7 +612,29 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
            Json{{"password", kPassword}, {"code", code_at(clock_.NowMs())}}.dump(), admin.Headers())
           .status,
       200);
-  // The secret is stored sealed: the database holds neither it nor its base32 form.
+  // A lost device: a recovery code (typed in capitals, without dashes) signs in once, and is
+  // then spent; another one starts replacing the second factor, with the password.
+  std::string typed = recovery[0];
+  typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
+  std::transform(typed.begin(), typed.end(), typed.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
+  EXPECT_EQ(login(typed), 200);
+  EXPECT_EQ(login(recovery[0]), 401);  // spent
+  EXPECT_EQ(login("aaaa-aaaa-aaaa-aaaa"), 401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/session/totp",
+           Json{{"password", "not the password"}, {"code", recovery[1]}}.dump(), admin.Headers())
+          .status,
+      401);
+  EXPECT_EQ(Call("POST", "/api/v1/session/totp",
+                 Json{{"password", kPassword}, {"code", recovery[1]}}.dump(), admin.Headers())
+                .status,
+            200);
+  EXPECT_EQ(login(recovery[1]), 401);  // spent by the re-enrolment
+  EXPECT_EQ(login(recovery[2]), 200);  // the others still work
+  // The secret is stored sealed: the database holds neither it nor its base32 form, and the
+  // recovery codes only as hashes.
   auto tx = store_->Begin(store::TxMode::kRead);
   ASSERT_TRUE(tx.ok());
   auto account = (*tx)->FindAccountByName(1, "admin");
@@ -612,6 +643,14 @@ TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
   EXPECT_EQ(stored.size(), secret->size() + crypto::kAtRestOverhead);
   EXPECT_EQ(std::search(stored.begin(), stored.end(), secret->begin(), secret->begin() + 8),
             stored.end());
+  auto hashes = (*tx)->GetSetting("totp-recovery/" + std::to_string((*account)->id));
+  ASSERT_TRUE(hashes.ok() && hashes->has_value());
+  EXPECT_EQ(std::count((*hashes)->begin(), (*hashes)->end(), ','), 6);  // seven left
+  for (const auto& c : recovery) {
+    std::string raw = c;
+    raw.erase(std::remove(raw.begin(), raw.end(), '-'), raw.end());
+    EXPECT_EQ((*hashes)->find(raw), std::string::npos);
+  }
 }
 
 // `candor audit` remembers the tree head it saw; a server that later serves a rewritten

@@ -75,8 +75,8 @@ Status AddStaffRoutes(http::Router& router, Service& service, const Named& named
                      domain::FieldReader f(body, "the request");
                      f.Required("code", code);
                      CANDOR_RETURN_IF_ERROR(f.Finish());
-                     CANDOR_RETURN_IF_ERROR(s->staff().ConfirmTotp(who, code));
-                     return NoContent();
+                     CANDOR_ASSIGN_OR_RETURN(auto codes, s->staff().ConfirmTotp(who, code));
+                     return Ok({{"recovery_codes", codes}});
                    })));
 
   // --- Staff ---

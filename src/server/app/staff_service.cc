@@ -56,6 +56,65 @@ Result<crypto::Bytes> OpenTotpSecret(const crypto::SymmetricKey& key, std::int64
   return opened;
 }
 
+// Recovery codes (issue 15): kRecoveryCodes one-time codes of 80 random bits each, shown once
+// when the second factor is confirmed, written "xxxx-xxxx-xxxx-xxxx" (base32, lowercase). Each
+// stands in for one TOTP code — to sign in, or to replace a lost device — and is then spent.
+// Stored as H256("candor/v1/totp/recovery", account id, code) hex, comma-separated, in the
+// setting "totp-recovery/<account id>": 80 bits leave nothing to guess offline, so a fast hash
+// suffices, and a stolen database holds no usable code.
+constexpr int kRecoveryCodes = 10;
+
+std::string RecoverySetting(std::int64_t account_id) {
+  return "totp-recovery/" + std::to_string(account_id);
+}
+
+// The code as typed, without dashes or white space, in lowercase; empty when it cannot be one.
+std::string NormalizeRecoveryCode(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return "";
+    out.push_back(c);
+  }
+  return out.size() == 16 ? out : "";
+}
+
+std::string RecoveryHash(std::int64_t account_id, std::string_view code) {
+  const std::string id = std::to_string(account_id);
+  return crypto::ToHex(
+      crypto::H256("candor/v1/totp/recovery", {crypto::AsBytes(id), crypto::AsBytes(code)}));
+}
+
+// Spends `typed` if it is one of the account's unspent recovery codes (in `tx`, which the
+// caller commits). Compares every stored hash, in constant time each.
+Result<bool> SpendRecoveryCode(store::Transaction& tx, std::int64_t account_id,
+                               std::string_view typed) {
+  const std::string code = NormalizeRecoveryCode(typed);
+  if (code.empty()) return false;
+  CANDOR_ASSIGN_OR_RETURN(auto stored, tx.GetSetting(RecoverySetting(account_id)));
+  if (!stored || stored->empty()) return false;
+  const std::string mine = RecoveryHash(account_id, code);
+  std::string kept;
+  bool found = false;
+  for (std::size_t i = 0; i <= stored->size();) {
+    std::size_t j = stored->find(',', i);
+    if (j == std::string::npos) j = stored->size();
+    const std::string_view h = std::string_view(*stored).substr(i, j - i);
+    const bool same =
+        h.size() == mine.size() && sodium_memcmp(h.data(), mine.data(), mine.size()) == 0;
+    if (same && !found) {
+      found = true;
+    } else if (!h.empty()) {
+      if (!kept.empty()) kept += ',';
+      kept += h;
+    }
+    i = j + 1;
+  }
+  if (found) CANDOR_RETURN_IF_ERROR(tx.PutSetting(RecoverySetting(account_id), kept));
+  return found;
+}
+
 // A stored TOTP step, parsed without throwing (a damaged value is the store's error).
 Result<std::optional<std::uint64_t>> LastTotpStep(store::Transaction& tx, std::int64_t account_id) {
   CANDOR_ASSIGN_OR_RETURN(auto text, tx.GetSetting("totp-last-step/" + std::to_string(account_id)));
@@ -181,6 +240,9 @@ Result<LoginResult> StaffService::Login(const std::string& organization_slug,
       auto step = crypto::VerifyTotp(key, *totp, static_cast<std::uint64_t>(now / 1000), last);
       good = step.ok();
       if (good) totp_step = *step;
+      if (!good) {  // a recovery code instead, spent in this transaction
+        CANDOR_ASSIGN_OR_RETURN(good, SpendRecoveryCode(*tx, account->id, *totp));
+      }
       if (good && account->totp_secret->size() == crypto::TotpSecret::kSize) {
         account->totp_secret = core_.WithRng([&](crypto::Rng& rng) {
           return crypto::SealAtRest(core_.totp_key(), crypto::AsBytes(TotpAd(account->id)), key,
@@ -296,7 +358,16 @@ Result<std::pair<std::string, std::string>> StaffService::BeginTotp(
     auto step = crypto::VerifyTotp(key, *current_code,
                                    static_cast<std::uint64_t>(clock_.NowMs() / 1000), std::nullopt);
     crypto::Wipe(key);
-    if (!step.ok()) return Error(ErrorCode::kUnauthenticated, "the current code is wrong");
+    if (!step.ok()) {
+      // A lost device: one of the recovery codes stands in for the current code, once.
+      CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+      CANDOR_ASSIGN_OR_RETURN(bool spent, SpendRecoveryCode(*tx, account->id, *current_code));
+      if (!spent) {
+        return Error(ErrorCode::kUnauthenticated,
+                     "the current code is wrong (a recovery code works here too)");
+      }
+      CANDOR_RETURN_IF_ERROR(tx->Commit());
+    }
   }
   crypto::TotpSecret secret;
   crypto::Bytes sealed;
@@ -317,7 +388,8 @@ Result<std::pair<std::string, std::string>> StaffService::BeginTotp(
   return std::make_pair(base32, uri);
 }
 
-Status StaffService::ConfirmTotp(const Principal& who, const std::string& code) {
+Result<std::vector<std::string>> StaffService::ConfirmTotp(const Principal& who,
+                                                           const std::string& code) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto pending,
                           tx->GetSetting("totp-pending/" + std::to_string(who.account.id)));
@@ -348,7 +420,28 @@ Status StaffService::ConfirmTotp(const Principal& who, const std::string& code) 
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
   CANDOR_RETURN_IF_ERROR(
       tx->PutSetting("totp-last-step/" + std::to_string(who.account.id), std::to_string(*step)));
-  return tx->Commit();
+  // A fresh set of recovery codes replaces any earlier one.
+  std::vector<std::string> codes;
+  std::string hashes;
+  core_.WithRng([&](crypto::Rng& rng) {
+    for (int i = 0; i < kRecoveryCodes; ++i) {
+      std::array<std::uint8_t, 10> bits{};
+      rng.Fill(bits);
+      std::string raw = crypto::Base32Encode(bits);  // 16 characters
+      crypto::Wipe(bits);
+      for (char& c : raw) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      if (!hashes.empty()) hashes += ',';
+      hashes += RecoveryHash(account->id, raw);
+      codes.push_back(raw.substr(0, 4) + "-" + raw.substr(4, 4) + "-" + raw.substr(8, 4) + "-" +
+                      raw.substr(12, 4));
+      crypto::WipeString(raw);
+    }
+  });
+  CANDOR_RETURN_IF_ERROR(tx->PutSetting(RecoverySetting(account->id), hashes));
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return codes;
 }
 
 Result<std::pair<std::string, std::int64_t>> StaffService::IssueInvitation(

@@ -46,12 +46,16 @@ class StaffService {
   // Ends every session of the account, this one included ("sign out everywhere", L2).
   Status LogoutEverywhere(const Principal& who);
   // Starts TOTP enrolment: returns (base32 secret, otpauth URI); active after ConfirmTotp.
-  // Needs the account's password again, and the current code when a second factor is set
-  // already: a session alone cannot enrol or replace it. Unauthenticated otherwise.
+  // Needs the account's password again, and the current code (or a recovery code) when a
+  // second factor is set already: a session alone cannot enrol or replace it. Unauthenticated
+  // otherwise.
   Result<std::pair<std::string, std::string>> BeginTotp(
       const Principal& who, const std::string& password,
       const std::optional<std::string>& current_code);
-  Status ConfirmTotp(const Principal& who, const std::string& code);
+  // Makes the pending second factor the account's, and returns ten recovery codes (shown once;
+  // each stands in for one TOTP code, at sign-in or here in BeginTotp, then is spent; a new
+  // confirmation replaces them). Only their hashes are stored.
+  Result<std::vector<std::string>> ConfirmTotp(const Principal& who, const std::string& code);
 
   // --- Staff ---
   // Returns the code (shown once) and its expiry.

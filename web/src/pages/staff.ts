@@ -22,6 +22,7 @@ import {
   copyText,
   errorRegion,
   field,
+  focusResult,
   form,
   formatDate,
   formatTime,
@@ -157,7 +158,7 @@ function signInForm(main: HTMLElement, done: () => void): void {
   const org = h('select', { required: true, name: 'organization' });
   const username = h('input', { type: 'text', required: true, autocomplete: 'username', name: 'username', autocapitalize: 'none', spellcheck: 'false' });
   const password = h('input', { type: 'password', required: true, autocomplete: 'current-password', name: 'password' });
-  const totp = h('input', { type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 8, name: 'totp' });
+  const totp = h('input', { type: 'text', autocomplete: 'one-time-code', spellcheck: 'false', autocapitalize: 'none', maxlength: 24, name: 'totp' });
   const f = form(
     { 'aria-label': 'Staff sign-in' },
     async () => {
@@ -180,7 +181,7 @@ function signInForm(main: HTMLElement, done: () => void): void {
     field({ label: 'Organization', input: org }),
     field({ label: 'Username', input: username }),
     field({ label: 'Password', input: password }),
-    field({ label: 'Code from your authenticator app', input: totp, hint: 'Only if you turned on two-step sign-in.' }),
+    field({ label: 'Code from your authenticator app', input: totp, hint: 'Only if you turned on two-step sign-in. Lost your phone? Type one of your recovery codes instead.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Sign in')),
     errors,
   );
@@ -817,29 +818,41 @@ const security: StaffPage = (main, s) => {
     h('p', { class: 'actions' }, everywhere),
   );
   titled(main, 'Your sign-in');
-  if (s.account.totp) {
-    area.append(notice('ok', h('p', null, 'Two-step sign-in is on: signing in needs your password and a code from your authenticator app.')));
-    return;
-  }
   // The password is asked again (security review L1): a session left open on someone's desk
-  // must not be enough to set a second factor of the intruder's choosing.
+  // must not be enough to set a second factor of the intruder's choosing. Replacing one needs
+  // the current code too, or a recovery code when the phone is lost.
+  const replacing = s.account.totp;
   const pass = h('input', { type: 'password', autocomplete: 'current-password', required: true, name: 'password' });
-  const start = h('button', { type: 'submit' }, 'Turn on two-step sign-in');
+  const current = h('input', { type: 'text', autocomplete: 'one-time-code', spellcheck: 'false', autocapitalize: 'none', maxlength: 24, required: true, name: 'current-code' });
+  const start = h('button', { type: 'submit' }, replacing ? 'Set up a new phone' : 'Turn on two-step sign-in');
   const startForm = form(
-    { 'aria-label': 'Turn on two-step sign-in' },
+    { 'aria-label': replacing ? 'Set up two-step sign-in on a new phone' : 'Turn on two-step sign-in' },
     () => begin(),
     field({ label: 'Your password, once more', input: pass }),
+    replacing ? field({ label: 'A code from your current phone, or one of your recovery codes', input: current }) : null,
     h('div', { class: 'actions' }, start),
   );
-  area.append(
-    h('p', null, 'With two-step sign-in, a stolen password is not enough: signing in also needs a six-digit code from an authenticator app on your phone.'),
-    startForm,
-  );
+  if (replacing) {
+    area.append(
+      notice('ok', h('p', null, 'Two-step sign-in is on: signing in needs your password and a code from your authenticator app (or one of your recovery codes).')),
+      h('h2', null, 'A new phone'),
+      startForm,
+    );
+  }
+  if (!replacing) {
+    area.append(
+      h('p', null, 'With two-step sign-in, a stolen password is not enough: signing in also needs a six-digit code from an authenticator app on your phone.'),
+      startForm,
+    );
+  }
   const begin = (): void => {
     start.disabled = true;
     const password = pass.value;
     pass.value = '';
-    void api<{ secret: string; otpauth_uri: string }>('/session/totp', { method: 'POST', body: { password }, as: 'staff' }).then(
+    const body: Record<string, string> = { password };
+    if (replacing) body['code'] = current.value.trim();
+    current.value = '';
+    void api<{ secret: string; otpauth_uri: string }>('/session/totp', { method: 'POST', body, as: 'staff' }).then(
       (t) => {
         const code = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: 8 });
         const cerr = errorRegion();
@@ -853,8 +866,18 @@ const security: StaffPage = (main, s) => {
             async () => {
               cerr.replaceChildren();
               try {
-                await api('/session/totp/confirm', { method: 'POST', body: { code: code.value.trim() }, as: 'staff' });
-                replace(area, notice('ok', h('p', null, 'Two-step sign-in is on. Keep your phone safe; ask an administrator if you lose it.')));
+                const done = await api<{ recovery_codes: string[] }>('/session/totp/confirm', { method: 'POST', body: { code: code.value.trim() }, as: 'staff' });
+                replace(
+                  area,
+                  notice('ok', h('p', { tabindex: '-1', 'data-testid': 'totp-on' }, 'Two-step sign-in is on.')),
+                  h('h2', null, 'Your recovery codes'),
+                  notice(
+                    'warn',
+                    h('p', null, h('strong', null, 'Write these codes down now and keep them away from your phone. '), 'Each works once in place of a code from the app: to sign in, or to set up a new phone. They are shown only this once; setting up a new phone gives you new ones.'),
+                  ),
+                  h('ol', { class: 'receipt-words', 'data-testid': 'recovery-codes', 'aria-label': 'Your recovery codes' }, done.recovery_codes.map((c) => h('li', null, c))),
+                );
+                focusResult(area.querySelector('[data-testid="totp-on"]'));
               } catch (e) {
                 showError(cerr, e, 'That code was not accepted. Check the time on your phone and try the newest code.');
               }
