@@ -300,23 +300,39 @@ struct StatusOptions {
   LogTrust trust;
 };
 
-Status RunStatus(const StatusOptions& o) {
-  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  std::string text = o.receipt;
-  if (!o.receipt_file.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(text, ReadFileText(o.receipt_file));
+// The receipt (given inline or in a file), and the author's view of its cable, checked to be
+// the cable this receipt is for (its header's id and access hash).
+struct AuthorCable {
+  ReceiptAccess access;
+  app::CableView cable;
+};
+
+Result<AuthorCable> FetchAuthorCable(const ServerUrl& server, const std::string& receipt,
+                                     const std::string& receipt_file, const std::string& ca_file) {
+  std::string text = receipt;
+  if (!receipt_file.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(text, ReadFileText(receipt_file));
   }
   if (text.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
   CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(text));
   CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
                                               Json{{"id", crypto::ToHex(access.id)},
                                                    {"access", crypto::ToHex(access.access)}},
-                                              o.ca_file));
+                                              ca_file));
   CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
   if (cable.id != access.id ||
       !crypto::ConstantTimeEqual(cable.header.access_hash, crypto::AccessHash(access.access))) {
     return BadReply("it answered with a cable this receipt is not for");
   }
+  return AuthorCable{std::move(access), std::move(cable)};
+}
+
+Status RunStatus(const StatusOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
+  CANDOR_ASSIGN_OR_RETURN(AuthorCable mine,
+                          FetchAuthorCable(server, o.receipt, o.receipt_file, o.ca_file));
+  const ReceiptAccess& access = mine.access;
+  const app::CableView& cable = mine.cable;
   Say("Cable {} — {}\n{}", crypto::ToHex(access.id).substr(0, 16), cable.state, Deadlines(cable));
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(std::size_t checked,
@@ -354,24 +370,13 @@ struct FollowUpOptions {
 
 Status RunFollowUp(const FollowUpOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
-  std::string receipt = o.receipt;
-  if (!o.receipt_file.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(receipt, ReadFileText(o.receipt_file));
-  }
-  if (receipt.empty()) return InvalidArgument("give the receipt with --receipt or --receipt-file");
   domain::CableFollowUp follow_up;
   CANDOR_ASSIGN_OR_RETURN(follow_up.body, ReadFileText(o.text_file));
   CANDOR_ASSIGN_OR_RETURN(follow_up.attachments, ReadAttachments(o.attach));
-  CANDOR_ASSIGN_OR_RETURN(ReceiptAccess access, AccessFromReceipt(receipt));
-  CANDOR_ASSIGN_OR_RETURN(Json view, PostJson(server, "/api/v1/cables/status",
-                                              Json{{"id", crypto::ToHex(access.id)},
-                                                   {"access", crypto::ToHex(access.access)}},
-                                              o.ca_file));
-  CANDOR_ASSIGN_OR_RETURN(app::CableView cable, ViewOf(view));
-  if (cable.id != access.id ||
-      !crypto::ConstantTimeEqual(cable.header.access_hash, crypto::AccessHash(access.access))) {
-    return BadReply("it answered with a cable this receipt is not for");
-  }
+  CANDOR_ASSIGN_OR_RETURN(AuthorCable mine,
+                          FetchAuthorCable(server, o.receipt, o.receipt_file, o.ca_file));
+  const ReceiptAccess& access = mine.access;
+  const app::CableView& cable = mine.cable;
   // Sealed to the reviewers the log records, never to a list the server merely answers.
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,

@@ -457,12 +457,13 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
   return v;
 }
 
-Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
-                                               const crypto::Digest32& access,
-                                               const std::vector<crypto::BoxPublicKey>& recipients,
-                                               const crypto::Bytes& envelope) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+namespace {
+
+// The cable a receipt's id and access value open: the access value's hash is compared with the
+// stored one in constant time, and a wrong id and a wrong value get the same kNotFound.
+Result<store::CableRecord> CableOfReceipt(store::Transaction& tx, const domain::CableId& id,
+                                          const crypto::Digest32& access) {
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx.FindCable(ToBlob(id.span())));
   const Error refused(
       ErrorCode::kNotFound,
       "no cable matches this receipt: check that it was copied completely; a receipt that was "
@@ -471,17 +472,28 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
   auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
   if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored))
     return refused;
-  if (!rec->published) {
+  return std::move(*rec);
+}
+
+}  // namespace
+
+Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
+                                               const crypto::Digest32& access,
+                                               const std::vector<crypto::BoxPublicKey>& recipients,
+                                               const crypto::Bytes& envelope) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(store::CableRecord rec, CableOfReceipt(*tx, id, access));
+  if (!rec.published) {
     return Error(ErrorCode::kFailedPrecondition,
                  "your cable has not reached the reviewers yet (it goes with the next batch); "
                  "add to it once it has");
   }
-  if (rec->closed_day) {
+  if (rec.closed_day) {
     return Error(ErrorCode::kFailedPrecondition,
                  "this cable is closed: the reviewers gave their final response. Write a new "
                  "cable to raise something new");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec->id, /*with_envelopes=*/false));
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec.id, /*with_envelopes=*/false));
   const std::int64_t today = Today(clock_);
   std::size_t all = 0;
   std::size_t on_day = 0;
@@ -498,7 +510,7 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
                      : "this cable has had " + std::to_string(kMaxFollowUpsPerDay) +
                            " follow-ups today; add more tomorrow");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec->organization_id));
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec.organization_id));
   std::vector<crypto::BoxPublicKey> keys;
   keys.reserve(reviewers.size());
   for (const auto& r : reviewers) keys.push_back(r.key);
@@ -516,7 +528,7 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
   const crypto::Bytes message_header =
       domain::CableMessageHeaderBytes(id, domain::CableAction::kFollowedUp, recipients);
   store::CableEventRecord ev;
-  ev.cable_id = rec->id;
+  ev.cable_id = rec.id;
   CANDOR_ASSIGN_OR_RETURN(std::int64_t last, tx->LastCableEventSeq(ev.cable_id));
   ev.seq = last + 1;
   ev.action = std::string(domain::CableActionName(domain::CableAction::kFollowedUp));
@@ -532,17 +544,9 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
 Result<CableView> CableService::CableForAuthor(const domain::CableId& id,
                                                const crypto::Digest32& access) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  const Error refused(
-      ErrorCode::kNotFound,
-      "no cable matches this receipt: check that it was copied completely; a receipt that was "
-      "lost cannot be recovered");
-  if (!rec) return refused;
-  auto stored = crypto::FixedFromBytes<crypto::Digest32>(rec->access_hash, "access hash");
-  if (!stored.ok() || !crypto::ConstantTimeEqual(crypto::AccessHash(access), *stored))
-    return refused;
-  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, rec->organization_id));
-  return CableViewOf(*tx, *rec, ctx, /*for_author=*/true, /*with_payload=*/false);
+  CANDOR_ASSIGN_OR_RETURN(store::CableRecord rec, CableOfReceipt(*tx, id, access));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, rec.organization_id));
+  return CableViewOf(*tx, rec, ctx, /*for_author=*/true, /*with_payload=*/false);
 }
 
 Result<std::vector<CableView>> CableService::ListCables(const Principal& who, std::string_view slug,

@@ -466,20 +466,7 @@ describe('members and letters in the browser', () => {
     expect(locked).toContain('without saying which member');
     expect(locked).not.toContain('signs the cable');
     await screenshot(page, 'member-cable-locked-words');
-
-    // The keyboard alone, on a phone: unlock and sign, the focus on each result.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await visit(page, `/#/member/letters/${letterId}`);
-    await tabTo(page, 'the passphrase', (el) => el.name === 'passphrase');
-    await page.keyboard.type(DEMO_KEY_PASSPHRASE);
-    await page.keyboard.press('Enter');
-    await expect.poll(() => focused(page), { timeout: 60_000 }).toMatch(/^You have not signed/);
-    await tabTo(page, 'the agreement box', (el) => el.testid === 'agree');
-    await page.keyboard.press('Space');
-    await tabTo(page, 'the sign button', (el) => el.testid === 'sign');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => focused(page), { timeout: 60_000 }).toContain('You signed this letter.');
-    await expectAccessible(page, 'signed from the keyboard');
+    // Signing by the keyboard alone is the next test's, at both widths.
   });
 
   // Issue 17: every task by the keyboard alone, at a phone's width and a desktop's: the focus
