@@ -794,6 +794,62 @@ TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderCablesArrived) {
   }
 }
 
+// Security review H3 for follow-ups (issue 15): a stolen database does not tell in which order
+// the authors' follow-ups arrived either. It held when first written: nothing stores an arrival
+// order (SQLite keeps cable_events in key order, and the keys start with random cable ids), and
+// at the batch PostgreSQL writes each row's new version, in one transaction, in the order of
+// the shuffled list; the batch then drops the WAL or the dead versions. This keeps it so.
+TEST_P(CableTest, AStolenDatabaseDoesNotTellInWhichOrderFollowUpsArrived) {
+  SetUpCables("state", 24, 17);
+  std::vector<cli::SealedCable> sent;
+  for (std::size_t i = 0; i < 20; ++i) {
+    sent.push_back(Seal("state", i, "Cable " + std::to_string(i), "Body " + std::to_string(i)));
+    ASSERT_EQ(Submit(sent.back().request).status, 201);
+  }
+  ASSERT_EQ(*service_->PublishBatch(), 20u);
+  std::vector<std::string> envelopes;
+  for (const auto& c : sent) {  // in order of arrival
+    auto access = *cli::AccessFromReceipt(c.receipt);
+    auto body = cli::SealFollowUp(c.id, access.access, access.reply.public_key,
+                                  domain::CableFollowUp{"More on " + crypto::ToHex(c.id), {}},
+                                  Inputs("state").reviewers, rng_client_);
+    ASSERT_TRUE(body.ok());
+    envelopes.push_back((*body)["envelope"].get<std::string>());
+    auto r = Call("POST", "/api/v1/cables/follow-up", body->dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  ASSERT_EQ(*service_->PublishBatch(), 20u);
+  std::vector<std::int64_t> order;
+  if (GetParam() == "sqlite") {
+    const crypto::Bytes db = forensics::ReadAll(dir_ / "candor.db");
+    const crypto::Bytes wal = forensics::ReadAll(dir_ / "candor.db-wal");
+    EXPECT_EQ(wal.size(), 0u) << "the WAL still holds frames after the batch";
+    for (const auto& hex : envelopes) {
+      const crypto::Bytes envelope = *crypto::FromHex(hex);
+      const crypto::Bytes piece(envelope.begin() + 5000, envelope.begin() + 5024);
+      auto found = forensics::Offsets(db, piece);
+      ASSERT_EQ(found.size(), 1u) << "a follow-up is missing, or a stale copy is left";
+      order.push_back(static_cast<std::int64_t>(found[0]));
+    }
+  } else {
+    auto conn = pg_->Connect();
+    ASSERT_TRUE(conn.ok());
+    auto rows = forensics::PhysicalRows(
+        **conn, "(SELECT cable_id, ctid, xmin FROM cable_events WHERE seq = 2) AS t", "cable_id");
+    std::set<std::string> xmins;
+    for (const auto& c : sent) {
+      const std::string id = crypto::ToHex(c.id);
+      ASSERT_TRUE(rows.count(id));
+      xmins.insert(rows[id].xmin);
+      order.push_back(rows[id].ctid.first * 100'000 + rows[id].ctid.second);
+    }
+    EXPECT_EQ(xmins.size(), 1u) << "rows carry the transactions they arrived in";
+  }
+  const double tau = forensics::KendallTau(forensics::RanksOf(order));
+  EXPECT_LT(std::abs(tau), 0.45) << "the physical order follows the arrival order (Kendall's tau "
+                                 << tau << ")";
+}
+
 TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   SetUpCables("state", 25, 4);
   SetUpCables("usaid", 25, 5);
