@@ -3,6 +3,7 @@
 // duplicate is refused; a quorum letter stays hidden until the quorum is met; the browser's
 // recount equals `candor verify`'s. Every device is checked for privacy at the end.
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,21 @@ import {
 
 const run = promisify(execFile);
 const PASSPHRASE = 'correct horse battery staple';
+
+// The code an authenticator app shows now for a base32 secret: RFC 6238 with HMAC-SHA-256
+// (Candor's choice, src/crypto/totp.h), 30-second steps, six digits.
+function totpNow(base32: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.toUpperCase().replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const mac = createHmac('sha256', key).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return n.toString().padStart(6, '0');
+}
 
 interface LetterView {
   id: string;
@@ -381,6 +397,46 @@ describe('members and letters in the browser', () => {
     await screenshot(page, 'public-log');
     await visit(page, '/#/');
     await screenshot(page, 'home');
+  });
+
+  // Issue 15 (item 7): two-step sign-in hands out recovery codes once; one signs in when the
+  // phone is lost, and only once.
+  test('two-step sign-in: the recovery codes are shown once, and one signs in once instead of the phone', async () => {
+    const signIn = async (page: Page, code: string) => {
+      await visit(page, '/#/staff');
+      await page.getByLabel('Organization').selectOption(DEMO_ORG);
+      await page.getByLabel('Username').fill('rita');
+      await page.getByLabel('Password').fill('a long reviewer password');
+      if (code) await page.getByLabel('Code from your authenticator app').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    const d = await device();
+    await signIn(d.page, '');
+    await d.page.getByTestId('staff-user').waitFor();
+    await visit(d.page, '/#/staff/security');
+    await d.page.getByLabel('Your password, once more').fill('a long reviewer password');
+    await d.page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const secret = (await d.page.locator('.secret-box').first().textContent())!.replace(/\s/g, '');
+    await d.page.getByLabel('The six-digit code the app shows now').fill(totpNow(secret));
+    await d.page.getByRole('button', { name: 'Confirm' }).click();
+    await d.page.getByTestId('recovery-codes').waitFor();
+    expect(await focused(d.page)).toBe('Two-step sign-in is on.');
+    const codes = (await d.page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) => c.trim());
+    expect(codes.length).toBe(10);
+    for (const c of codes) expect(c).toMatch(/^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$/);
+    secrets.push(...codes);
+    await expectAccessible(d.page, 'the recovery codes');
+    await screenshot(d.page, 'staff-recovery-codes');
+    // The password alone no longer signs in; a recovery code does, once.
+    const e = await device();
+    await signIn(e.page, '');
+    await e.page.getByText('The username, password or code is not right').waitFor();
+    await signIn(e.page, codes[0]!.toUpperCase());
+    await e.page.getByTestId('staff-user').waitFor();
+    const f = await device();
+    await signIn(f.page, codes[0]!);
+    await f.page.getByText('The username, password or code is not right').waitFor();
+    expect(await f.page.getByTestId('staff-user').count()).toBe(0);
   });
 
   test('the keyboard alone: focus on each page’s heading, a form, the menu, the skip link', async () => {
