@@ -459,6 +459,16 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
 
 namespace {
 
+// A message the author reads: sealed to one key that is not a reviewer's (the author's reply
+// key) first, then to exactly the current reviewers in the server's order.
+bool AuthorThenReviewers(const std::vector<crypto::BoxPublicKey>& recipients,
+                         const std::vector<crypto::BoxPublicKey>& reviewers) {
+  return recipients.size() == reviewers.size() + 1 &&
+         std::equal(reviewers.begin(), reviewers.end(), recipients.begin() + 1) &&
+         recipients[0] != crypto::BoxPublicKey{} &&
+         std::find(reviewers.begin(), reviewers.end(), recipients[0]) == reviewers.end();
+}
+
 // The cable a receipt's id and access value open: the access value's hash is compared with the
 // stored one in constant time, and a wrong id and a wrong value get the same kNotFound.
 Result<store::CableRecord> CableOfReceipt(store::Transaction& tx, const domain::CableId& id,
@@ -514,11 +524,7 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
   std::vector<crypto::BoxPublicKey> keys;
   keys.reserve(reviewers.size());
   for (const auto& r : reviewers) keys.push_back(r.key);
-  const bool shape = recipients.size() == keys.size() + 1 &&
-                     std::equal(keys.begin(), keys.end(), recipients.begin() + 1) &&
-                     recipients[0] != crypto::BoxPublicKey{} &&
-                     std::find(keys.begin(), keys.end(), recipients[0]) == keys.end();
-  if (!shape) {
+  if (!AuthorThenReviewers(recipients, keys)) {
     return InvalidArgument(
         "a follow-up must be encrypted to the author's reply key first, then to every current "
         "reviewer in the order the server lists them");
@@ -636,15 +642,10 @@ Result<std::int64_t> CableService::AddCableMessage(
   keys.reserve(reviewers.size());
   for (const auto& r : reviewers) keys.push_back(r.key);
   if (domain::CableMessageReachesAuthor(action)) {
-    const bool shape = recipients.size() == keys.size() + 1 &&
-                       std::equal(keys.begin(), keys.end(), recipients.begin() + 1) &&
-                       recipients[0] != crypto::BoxPublicKey{} &&
-                       std::find(keys.begin(), keys.end(), recipients[0]) == keys.end();
-    if (!shape) {
+    if (!AuthorThenReviewers(recipients, keys)) {
       return InvalidArgument(
           "a message to the author must be encrypted to the author's reply key first, then to "
-          "every current "
-          "reviewer in the order the server lists them");
+          "every current reviewer in the order the server lists them");
     }
   } else if (recipients != keys) {
     return InvalidArgument(
