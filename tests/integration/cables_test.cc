@@ -6,7 +6,9 @@
 // extension, an overdue cable, reminders, retention — and a database dump with no plaintext.
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <variant>
 
 #include "cli/cable_client.h"
 #include "cli/trusted_log.h"
@@ -108,6 +110,21 @@ class CableTest : public ServerTest {
         Json{{"id", crypto::ToHex(access->id)}, {"access", crypto::ToHex(access->access)}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonOf(r);
+  }
+
+  // The cable-event log entry at `event`'s log_index, fetched from the public log and decoded;
+  // nullopt (with a test failure) when it is not there or not a cable event.
+  std::optional<domain::CableLogEvent> LoggedCableEvent(const Json& event) {
+    const std::string at = std::to_string(event["log_index"].get<int>());
+    const std::string next = std::to_string(event["log_index"].get<int>() + 1);
+    auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=" + at + "&end=" + next));
+    auto decoded =
+        domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
+    if (!decoded.ok() || !std::holds_alternative<domain::CableLogEvent>(*decoded)) {
+      ADD_FAILURE() << "no cable event at log index " << at;
+      return std::nullopt;
+    }
+    return std::get<domain::CableLogEvent>(*decoded);
   }
 
   std::size_t InboxSize(const std::string& slug, bool overdue = false) {
@@ -250,13 +267,9 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
     ASSERT_EQ(thread->at(0).attachments.size(), 1u);
     EXPECT_EQ(thread->at(0).attachments[0].data, (crypto::Bytes{'P', 'A', 'Y'}));
   }
-  auto entries = JsonOf(
-      Call("GET", "/api/v1/log/entries?start=" + std::to_string(logged["log_index"].get<int>()) +
-                      "&end=" + std::to_string(logged["log_index"].get<int>() + 1)));
-  auto event =
-      domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
-  ASSERT_TRUE(event.ok());
-  const auto& ce = std::get<domain::CableLogEvent>(*event);
+  auto event = LoggedCableEvent(logged);
+  ASSERT_TRUE(event.has_value());
+  const auto& ce = *event;
   EXPECT_EQ(ce.action, CableAction::kFollowedUp);
   EXPECT_EQ(ce.seq, 2u);
   EXPECT_EQ(ce.date, (domain::Date{2026, 11, 22}));
@@ -333,13 +346,9 @@ TEST_P(CableTest, AnonymousAndNamedCablesReachReviewersAndRepliesReachTheAuthorW
   // The submitted event is in the log with exactly the digest the author computed.
   Json submitted = view["events"][0];
   EXPECT_EQ(submitted["action"], "submitted");
-  auto entries = JsonOf(
-      Call("GET", "/api/v1/log/entries?start=" + std::to_string(submitted["log_index"].get<int>()) +
-                      "&end=" + std::to_string(submitted["log_index"].get<int>() + 1)));
-  auto event =
-      domain::DecodeLogEntry(*crypto::FromHex(entries["entries"][0]["entry"].get<std::string>()));
-  ASSERT_TRUE(event.ok());
-  const auto& ce = std::get<domain::CableLogEvent>(*event);
+  auto event = LoggedCableEvent(submitted);
+  ASSERT_TRUE(event.has_value());
+  const auto& ce = *event;
   EXPECT_EQ(ce.cable, anon.id);
   EXPECT_EQ(ce.digest, anon.submission_digest);
   EXPECT_EQ(ce.date, (domain::Date{2026, 11, 20}));
@@ -1060,14 +1069,9 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   EXPECT_TRUE(v["events"][2]["envelope"].is_null());
   EXPECT_EQ(v["events"].back()["action"], "purged");
   EXPECT_EQ(v["submission_digest"], crypto::ToHex(c.submission_digest));  // the hashes remain
-  auto log_entry = JsonOf(Call(
-      "GET",
-      "/api/v1/log/entries?start=" + std::to_string(v["events"].back()["log_index"].get<int>()) +
-          "&end=" + std::to_string(v["events"].back()["log_index"].get<int>() + 1)));
-  auto event =
-      domain::DecodeLogEntry(*crypto::FromHex(log_entry["entries"][0]["entry"].get<std::string>()));
-  ASSERT_TRUE(event.ok());
-  EXPECT_EQ(std::get<domain::CableLogEvent>(*event).action, CableAction::kPurged);
+  auto purged = LoggedCableEvent(v["events"].back());
+  ASSERT_TRUE(purged.has_value());
+  EXPECT_EQ(purged->action, CableAction::kPurged);
   EXPECT_EQ(service_->cables().RunCableJobs()->purged, 0u);
   // Security review L4: retention is erasure. On SQLite the purged ciphertext's bytes are in
   // neither the file (freed pages are zeroed) nor the WAL (truncated after the purge).
