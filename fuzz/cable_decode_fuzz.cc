@@ -1,8 +1,8 @@
 // Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
 // else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
-// JSON, the padding around it and the receipt text (either form). Each input must decode to a value
-// that re-encodes identically (header bytes) or be refused cleanly: no crash, no exception, no
-// hang.
+// JSON and a follow-up's, the padding around it and the receipt text (either form). Each input must
+// decode to a value that re-encodes identically (header bytes) or be refused cleanly: no crash, no
+// exception, no hang.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto c = domain::CableContentFromBytes(bytes); c.ok()) {
     auto again = domain::CableContentFromBytes(domain::CableContentToBytes(*c));
     if (!again.ok() || !(*again == *c)) __builtin_trap();
+  }
+  // An author's follow-up, as the content: what reads, written again, reads the same.
+  if (auto f = domain::CableFollowUpFromBytes(bytes); f.ok()) {
+    auto again = domain::CableFollowUpFromBytes(domain::CableFollowUpToBytes(*f));
+    if (!again.ok() || !(*again == *f)) __builtin_trap();
   }
   // Padding: what unpads must pad back to exactly the input (one valid form per text). The
   // fuzzer's inputs are short, so a bucket is reached by repeating the input, zero-filled.
