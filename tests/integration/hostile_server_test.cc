@@ -512,6 +512,45 @@ TEST_P(HostileServerTest, AHiddenChangeALeftOutBatchOrAnOldHeadIsCaught) {
       << old.second;
 }
 
+// Issue 17/15: an operator who answers an author's receipt with another cable (its deadlines,
+// its state) is caught: the cable's header must carry the receipt's id and access hash. The
+// follow-up is then refused before anything is sealed or sent.
+TEST_P(HostileServerTest, AnotherCableAnsweredForAReceiptIsRefused) {
+  const std::string mine = (dir_ / "mine.txt").string();
+  const std::string other = (dir_ / "other.txt").string();
+  ASSERT_EQ(WriteCable("--receipt-out " + mine).first, 0);
+  ASSERT_EQ(WriteCable("--receipt-out " + other).first, 0);
+  auto status = [&](const std::string& receipt) {
+    return RunShell(std::string(CANDOR_BINARY) + " cable status --server " + proxy_->Url() +
+                    " --receipt-file " + receipt + " --state-dir " + (dir_ / "member").string());
+  };
+  ASSERT_EQ(status(mine).first, 0);
+  // The other cable's view, as the server really answers it.
+  std::string other_view;
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (req.method == "POST" && req.path == "/api/v1/cables/status") other_view = reply.body;
+  });
+  ASSERT_EQ(status(other).first, 0);
+  ASSERT_FALSE(other_view.empty());
+  // Now every status answer is that one.
+  proxy_->Set([&](const http::Request& req, cli::HttpReply& reply) {
+    if (req.method == "POST" && req.path == "/api/v1/cables/status") reply.body = other_view;
+  });
+  auto lied = status(mine);
+  EXPECT_NE(lied.first, 0) << lied.second;
+  EXPECT_NE(lied.second.find("a cable this receipt is not for"), std::string::npos) << lied.second;
+  std::ofstream(dir_ / "more.txt") << "More.";
+  const std::size_t before = proxy_->Count("POST", "/api/v1/cables/follow-up");
+  auto follow =
+      RunShell(std::string(CANDOR_BINARY) + " cable follow-up --server " + proxy_->Url() +
+               " --receipt-file " + mine + " --text-file " + (dir_ / "more.txt").string() +
+               " --state-dir " + (dir_ / "member").string());
+  EXPECT_NE(follow.first, 0) << follow.second;
+  EXPECT_NE(follow.second.find("a cable this receipt is not for"), std::string::npos)
+      << follow.second;
+  EXPECT_EQ(proxy_->Count("POST", "/api/v1/cables/follow-up"), before) << "a follow-up was sent";
+}
+
 TEST_P(HostileServerTest, AnExtraReviewerKeyIsRefusedOrShownToTheAuthor) {
   // Slipped into the answer without being logged: refused.
   crypto::SeededRng operator_rng(78);
