@@ -31,8 +31,11 @@ constexpr std::string_view kReviewerRemoved = "reviewer-removed";
 constexpr std::string_view kRosterEpoch = "roster-epoch";
 constexpr std::string_view kWebRelease = "web-release";
 constexpr std::string_view kLogState = "log-state";
+constexpr std::string_view kStaffAccount = "staff-account";
+constexpr std::string_view kOrganizationHolidays = "organization-holidays";
+constexpr std::string_view kHolidaysLabel = "candor/v1/holidays";
 // No kind has more fields than this (after the kind); parsing stops early on longer input.
-constexpr std::size_t kMaxFields = 6;
+constexpr std::size_t kMaxFields = 7;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -274,10 +277,65 @@ Result<LogEvent> DecodeFields(std::string_view kind, const std::vector<ByteSpan>
     CANDOR_ASSIGN_OR_RETURN(e.root, FixedField<crypto::Digest32>(kind, "the root", f[2]));
     return LogEvent(e);
   }
+  if (kind == kStaffAccount) {
+    CANDOR_RETURN_IF_ERROR(count(7));
+    StaffAccountEvent e;
+    e.slug = Text(f[0]);
+    CANDOR_ASSIGN_OR_RETURN(e.account_id, U64Field(kind, "the account id", f[1]));
+    e.username = Text(f[2]);
+    auto change = ParseStaffAccountChange(Text(f[3]));
+    if (!change.ok()) return Invalid(kind, change.error().message());
+    e.change = *change;
+    CANDOR_ASSIGN_OR_RETURN(e.roles, U64Field(kind, "the roles", f[4]));
+    if (f[5].size() != 1 || f[5][0] > 1) {
+      return Invalid(kind, "the status must be one byte, 0x00 or 0x01");
+    }
+    e.disabled = f[5][0] == 1;
+    CANDOR_ASSIGN_OR_RETURN(e.by, U64Field(kind, "the account that made the change", f[6]));
+    return LogEvent(std::move(e));
+  }
+  if (kind == kOrganizationHolidays) {
+    CANDOR_RETURN_IF_ERROR(count(2));
+    OrganizationHolidaysEvent e;
+    e.slug = Text(f[0]);
+    auto parts = crypto::SplitTranscript(f[1], 1 + 2 * kMaxOrganizationHolidays);
+    if (!parts.ok()) return Invalid(kind, "the holidays are " + parts.error().message());
+    if (parts->empty() || Text((*parts)[0]) != kHolidaysLabel) {
+      return Invalid(kind, "the holidays' label is not '" + std::string(kHolidaysLabel) + "'");
+    }
+    if (parts->size() % 2 != 1) return Invalid(kind, "each holiday is a date and a name");
+    for (std::size_t i = 1; i < parts->size(); i += 2) {
+      if ((*parts)[i].size() != 10) return Invalid(kind, "a holiday's date must be YYYY-MM-DD");
+      auto date = ParseDate(Text((*parts)[i]));
+      if (!date.ok()) return Invalid(kind, date.error().message());
+      e.holidays.push_back(OrganizationHoliday{*date, Text((*parts)[i + 1])});
+    }
+    return LogEvent(std::move(e));
+  }
   return InvalidArgument("unknown log entry kind");  // unreachable: the caller checked the kind
 }
 
 }  // namespace
+
+std::string_view StaffAccountChangeName(StaffAccountChange change) {
+  switch (change) {
+    case StaffAccountChange::kCreated:
+      return "created";
+    case StaffAccountChange::kUpdated:
+      return "updated";
+    case StaffAccountChange::kSecondFactor:
+      return "second-factor";
+  }
+  return "created";  // unreachable
+}
+
+Result<StaffAccountChange> ParseStaffAccountChange(std::string_view name) {
+  for (auto c : {StaffAccountChange::kCreated, StaffAccountChange::kUpdated,
+                 StaffAccountChange::kSecondFactor}) {
+    if (StaffAccountChangeName(c) == name) return c;
+  }
+  return InvalidArgument("the change must be 'created', 'updated' or 'second-factor'");
+}
 
 std::string_view LogEventKind(const LogEvent& event) {
   return std::visit(Overloaded{
@@ -295,6 +353,8 @@ std::string_view LogEventKind(const LogEvent& event) {
                         [](const RosterEpochEvent&) { return kRosterEpoch; },
                         [](const WebReleaseEvent&) { return kWebRelease; },
                         [](const LogStateEvent&) { return kLogState; },
+                        [](const StaffAccountEvent&) { return kStaffAccount; },
+                        [](const OrganizationHolidaysEvent&) { return kOrganizationHolidays; },
                     },
                     event);
 }
@@ -394,6 +454,38 @@ Status ValidateLogEvent(const LogEvent& event) {
               return Invalid(kind, "an empty state has another root than the empty tree's");
             return Status::Ok();
           },
+          [&](const StaffAccountEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            CANDOR_RETURN_IF_ERROR(CheckCounter(kind, "the account id", e.account_id));
+            if (auto u = ValidateUsername(e.username); !u.ok())
+              return Invalid(kind, u.error().message());
+            if (e.roles == 0 || (e.roles & ~kStaffRolesKnown) != 0) {
+              return Invalid(kind, "the roles must be a non-empty set of the known roles (bits " +
+                                       std::to_string(kStaffRolesKnown) + ")");
+            }
+            return Status::Ok();
+          },
+          [&](const OrganizationHolidaysEvent& e) -> Status {
+            CANDOR_RETURN_IF_ERROR(CheckSlug(kind, e.slug));
+            if (e.holidays.size() > kMaxOrganizationHolidays) {
+              return Invalid(kind,
+                             "at most " + std::to_string(kMaxOrganizationHolidays) + " holidays");
+            }
+            for (std::size_t i = 0; i < e.holidays.size(); ++i) {
+              const auto& h = e.holidays[i];
+              if (!IsValidDate(h.date) || h.date.year < 1000 || h.date.year > 9999) {
+                return Invalid(kind, "a holiday's date is not a valid date");
+              }
+              if (i > 0 && !(e.holidays[i - 1].date < h.date)) {
+                return Invalid(kind, "the holidays must be in increasing order of date, each once");
+              }
+              if (auto t =
+                      ValidateText(h.name, "the name of the holiday on " + FormatDate(h.date), 200);
+                  !t.ok())
+                return Invalid(kind, t.error().message());
+            }
+            return Status::Ok();
+          },
       },
       event);
 }
@@ -483,6 +575,28 @@ crypto::Bytes EncodeLogEntry(const LogEvent& event) {
             const auto leaves = crypto::U64Le(e.leaves);
             return crypto::Tr(kLogEntryLabel, {AsBytes(kind), size, leaves, e.root.span()});
           },
+          [&](const StaffAccountEvent& e) {
+            const auto account = crypto::U64Le(e.account_id);
+            const auto roles = crypto::U64Le(e.roles);
+            const std::array<std::uint8_t, 1> status = {
+                static_cast<std::uint8_t>(e.disabled ? 1 : 0)};
+            const auto by = crypto::U64Le(e.by);
+            return crypto::Tr(kLogEntryLabel,
+                              {AsBytes(kind), AsBytes(e.slug), account, AsBytes(e.username),
+                               AsBytes(StaffAccountChangeName(e.change)), roles, status, by});
+          },
+          [&](const OrganizationHolidaysEvent& e) {
+            std::vector<std::string> dates;
+            dates.reserve(e.holidays.size());
+            for (const auto& h : e.holidays) dates.push_back(FormatDate(h.date));
+            std::vector<ByteSpan> parts;
+            for (std::size_t i = 0; i < e.holidays.size(); ++i) {
+              parts.push_back(AsBytes(dates[i]));
+              parts.push_back(AsBytes(e.holidays[i].name));
+            }
+            const crypto::Bytes holidays = crypto::TrParts(kHolidaysLabel, parts);
+            return crypto::Tr(kLogEntryLabel, {AsBytes(kind), AsBytes(e.slug), holidays});
+          },
       },
       event);
 }
@@ -501,7 +615,8 @@ Result<LogEvent> DecodeLogEntry(crypto::ByteSpan entry) {
                      kind == kRosterAdd || kind == kRosterRemove || kind == kReviewerKey ||
                      kind == kLetter || kind == kCoSignature || kind == kSignatureBatch ||
                      kind == kCableEvent || kind == kReviewer || kind == kReviewerRemoved ||
-                     kind == kRosterEpoch || kind == kWebRelease || kind == kLogState;
+                     kind == kRosterEpoch || kind == kWebRelease || kind == kLogState ||
+                     kind == kStaffAccount || kind == kOrganizationHolidays;
   if (!known) {
     return InvalidArgument("unknown log entry kind " + Printable(kind_bytes));
   }
@@ -599,6 +714,25 @@ nlohmann::json LogEventToJson(const LogEvent& event) {
           },
           [](const LogStateEvent& e) {
             return json{{"size", e.size}, {"leaves", e.leaves}, {"root", crypto::ToHex(e.root)}};
+          },
+          [](const StaffAccountEvent& e) {
+            json roles = json::array();
+            if (e.roles & kStaffRoleAdministrator) roles.push_back("administrator");
+            if (e.roles & kStaffRoleEnrollmentOfficer) roles.push_back("enrollment_officer");
+            if (e.roles & kStaffRoleReviewer) roles.push_back("reviewer");
+            return json{{"slug", e.slug},
+                        {"account_id", e.account_id},
+                        {"username", e.username},
+                        {"change", StaffAccountChangeName(e.change)},
+                        {"roles", roles},
+                        {"disabled", e.disabled},
+                        {"by", e.by}};
+          },
+          [](const OrganizationHolidaysEvent& e) {
+            json list = json::array();
+            for (const auto& h : e.holidays)
+              list.push_back({{"date", FormatDate(h.date)}, {"name", h.name}});
+            return json{{"slug", e.slug}, {"holidays", list}};
           },
       },
       event);

@@ -9,7 +9,8 @@
 //
 // Kinds in this version: "organization-created", "organization-settings", "roster-add",
 // "roster-remove", "reviewer-key", "letter", "cosignature", "signature-batch", "cable-event",
-// "reviewer", "reviewer-removed", "roster-epoch", "web-release".
+// "reviewer", "reviewer-removed", "roster-epoch", "web-release", "staff-account",
+// "organization-holidays", "log-state".
 // A new kind is a new name; an existing kind's fields never change (a change would be a new
 // kind).
 //
@@ -215,12 +216,71 @@ struct CableLogEvent {
   friend bool operator==(const CableLogEvent&, const CableLogEvent&) = default;
 };
 
+// The staff roles a "staff-account" entry names, as bits of its `roles` field (the same bits
+// the store keeps).
+inline constexpr std::uint64_t kStaffRoleAdministrator = 1;
+inline constexpr std::uint64_t kStaffRoleEnrollmentOfficer = 2;
+inline constexpr std::uint64_t kStaffRoleReviewer = 4;
+inline constexpr std::uint64_t kStaffRolesKnown =
+    kStaffRoleAdministrator | kStaffRoleEnrollmentOfficer | kStaffRoleReviewer;
+
+// What a "staff-account" entry records.
+enum class StaffAccountChange {
+  kCreated,       // "created": the account exists, with these roles
+  kUpdated,       // "updated": an administrator changed its roles or disabled / enabled it
+  kSecondFactor,  // "second-factor": two-step sign-in was turned on, or moved to a new phone
+};
+
+std::string_view StaffAccountChangeName(StaffAccountChange change);
+Result<StaffAccountChange> ParseStaffAccountChange(std::string_view name);
+
+// "staff-account": staff account `account_id` of the organization, named `username`, now has
+// these roles and this status, after `change`, made by account `by` (0: the server's own
+// command line: `candor admin bootstrap`, the demo organization). Every change to a staff account
+// is public (issue 15, item 7): who can read cables, enroll members or change settings.
+// Fields: slug, u64le(account_id), username (ValidateUsername), change (ASCII), u64le(roles)
+// (a non-empty subset of kStaffRolesKnown), status (one byte: 0x00 active, 0x01 disabled),
+// u64le(by).
+struct StaffAccountEvent {
+  std::string slug;
+  std::uint64_t account_id = 0;
+  std::string username;
+  StaffAccountChange change = StaffAccountChange::kCreated;
+  std::uint64_t roles = 0;
+  bool disabled = false;
+  std::uint64_t by = 0;
+
+  friend bool operator==(const StaffAccountEvent&, const StaffAccountEvent&) = default;
+};
+
+// One day of an organization's holiday calendar.
+struct OrganizationHoliday {
+  Date date;
+  std::string name;  // ValidateText, at most 200 bytes
+
+  friend bool operator==(const OrganizationHoliday&, const OrganizationHoliday&) = default;
+};
+
+// "organization-holidays": the organization's holiday calendar (the days that are not working
+// days for its cable deadlines) is now exactly these days, in increasing order of date, each
+// date once (at most kMaxOrganizationHolidays).
+// Fields: slug, holidays = tr("candor/v1/holidays", date_1, name_1, …, date_n, name_n) with
+// each date ASCII "YYYY-MM-DD" (n may be 0).
+inline constexpr std::size_t kMaxOrganizationHolidays = 1000;
+struct OrganizationHolidaysEvent {
+  std::string slug;
+  std::vector<OrganizationHoliday> holidays;
+
+  friend bool operator==(const OrganizationHolidaysEvent&,
+                         const OrganizationHolidaysEvent&) = default;
+};
+
 // One log entry's event. (Later kinds will be added as further alternatives.)
-using LogEvent =
-    std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
-                 RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
-                 SignatureBatchEvent, CableLogEvent, ReviewerEvent, ReviewerRemovedEvent,
-                 RosterEpochEvent, WebReleaseEvent, LogStateEvent>;
+using LogEvent = std::variant<OrganizationCreatedEvent, OrganizationSettingsEvent, RosterAddEvent,
+                              RosterRemoveEvent, ReviewerKeyEvent, LetterEvent, CoSignatureEvent,
+                              SignatureBatchEvent, CableLogEvent, ReviewerEvent,
+                              ReviewerRemovedEvent, RosterEpochEvent, WebReleaseEvent,
+                              LogStateEvent, StaffAccountEvent, OrganizationHolidaysEvent>;
 
 // The event's kind name, e.g. "roster-add".
 std::string_view LogEventKind(const LogEvent& event);

@@ -52,6 +52,15 @@ class LogEntryTest : public ::testing::Test {
         RosterEpochEvent{"state", 12},
         WebReleaseEvent{std::string(64, 'a') + "  /assets/index-3F9a.js\n" + std::string(64, '0') +
                         "  /index.html\n"},
+        StaffAccountEvent{"state", 5, "ann.lee", StaffAccountChange::kCreated,
+                          kStaffRoleAdministrator | kStaffRoleReviewer, false, 0},
+        StaffAccountEvent{"state", 5, "ann.lee", StaffAccountChange::kUpdated, kStaffRoleReviewer,
+                          true, 2},
+        StaffAccountEvent{"state", 5, "ann.lee", StaffAccountChange::kSecondFactor,
+                          kStaffRolesKnown, false, 5},
+        OrganizationHolidaysEvent{"state", {}},
+        OrganizationHolidaysEvent{
+            "state", {{Date{2026, 12, 25}, "Christmas Day"}, {Date{2027, 1, 1}, "Jour de l'an"}}},
     };
   }
   static Letter ALetter() {
@@ -105,6 +114,66 @@ TEST_F(LogEntryTest, EncodingIsTheDocumentedTranscript) {
                         Bytes{0}, B(json)}));
   EXPECT_EQ(EncodeLogEntry(OrganizationSettingsEvent{"state", s}),
             Transcript({B(kLogEntryLabel), B("organization-settings"), B("state"), B(json)}));
+}
+
+TEST_F(LogEntryTest, StaffAccountsAndHolidaysAreTheDocumentedTranscripts) {
+  EXPECT_EQ(EncodeLogEntry(StaffAccountEvent{"state", 5, "ann.lee", StaffAccountChange::kUpdated,
+                                             kStaffRoleReviewer, true, 2}),
+            Transcript({B(kLogEntryLabel), B("staff-account"), B("state"), U64(5), B("ann.lee"),
+                        B("updated"), U64(4), Bytes{1}, U64(2)}));
+  EXPECT_EQ(EncodeLogEntry(OrganizationHolidaysEvent{
+                "state", {{Date{2026, 12, 25}, "Christmas Day"}, {Date{2027, 1, 1}, "New Year"}}}),
+            Transcript({B(kLogEntryLabel), B("organization-holidays"), B("state"),
+                        Transcript({B("candor/v1/holidays"), B("2026-12-25"), B("Christmas Day"),
+                                    B("2027-01-01"), B("New Year")})}));
+  EXPECT_EQ(EncodeLogEntry(OrganizationHolidaysEvent{"state", {}}),
+            Transcript({B(kLogEntryLabel), B("organization-holidays"), B("state"),
+                        Transcript({B("candor/v1/holidays")})}));
+  EXPECT_EQ(LogEventToJson(StaffAccountEvent{"state", 5, "ann.lee", StaffAccountChange::kCreated,
+                                             kStaffRolesKnown, false, 0})
+                .dump(),
+            R"({"account_id":5,"by":0,"change":"created","disabled":false,"kind":"staff-account",)"
+            R"("roles":["administrator","enrollment_officer","reviewer"],"slug":"state",)"
+            R"("username":"ann.lee"})");
+}
+
+TEST_F(LogEntryTest, StaffAccountsAndHolidaysThatBreakTheRulesAreRefused) {
+  const auto L = B(kLogEntryLabel);
+  const auto staff = [&](Bytes roles, Bytes status, Bytes change = B("created")) {
+    return Transcript(
+        {L, B("staff-account"), B("state"), U64(5), B("ann"), change, roles, status, U64(0)});
+  };
+  ExpectRejected(staff(U64(0), Bytes{0}), "the roles must be a non-empty set");
+  ExpectRejected(staff(U64(8), Bytes{0}), "the roles must be a non-empty set");
+  ExpectRejected(staff(U64(1), Bytes{2}), "the status must be one byte, 0x00 or 0x01");
+  ExpectRejected(staff(U64(1), Bytes{}), "the status must be one byte, 0x00 or 0x01");
+  ExpectRejected(staff(U64(1), Bytes{0}, B("deleted")), "the change must be 'created'");
+  ExpectRejected(Transcript({L, B("staff-account"), B("state"), U64(0), B("ann"), B("created"),
+                             U64(1), Bytes{0}, U64(0)}),
+                 "the account id must be at least 1");
+  ExpectRejected(Transcript({L, B("staff-account"), B("state"), U64(5), B("Ann"), B("created"),
+                             U64(1), Bytes{0}, U64(0)}),
+                 "a username may use only");
+  ExpectRejected(Transcript({L, B("staff-account"), B("state"), U64(5), B("ann"), B("created"),
+                             U64(1), Bytes{0}}),
+                 "expected 7 fields, got 6");
+  const auto days = [&](std::initializer_list<const char*> parts) {
+    std::vector<Bytes> p{B("candor/v1/holidays")};
+    for (const char* part : parts) p.push_back(B(part));
+    return Transcript({L, B("organization-holidays"), B("state"), Transcript(p)});
+  };
+  ExpectRejected(days({"2027-01-01", "A", "2026-12-25", "B"}), "in increasing order of date");
+  ExpectRejected(days({"2026-12-25", "A", "2026-12-25", "B"}), "in increasing order of date");
+  ExpectRejected(days({"2026-12-25"}), "each holiday is a date and a name");
+  ExpectRejected(days({"2026-02-30", "A"}), "that month has 28 days");
+  ExpectRejected(days({"2026-1-05", "A"}), "must be YYYY-MM-DD");
+  ExpectRejected(days({"2026-12-25", ""}), "the name of the holiday on 2026-12-25");
+  ExpectRejected(days({"2026-12-25", "a\nb"}), "the name of the holiday on 2026-12-25");
+  ExpectRejected(Transcript({L, B("organization-holidays"), B("state"),
+                             Transcript({B("candor/v1/holiday"), B("2026-12-25"), B("A")})}),
+                 "the holidays' label");
+  ExpectRejected(Transcript({L, B("organization-holidays"), B("state"), Bytes{1, 2, 3}}),
+                 "the holidays are");
 }
 
 TEST_F(LogEntryTest, RoundTripEveryKind) {
@@ -308,9 +377,9 @@ TEST_F(LogEntryTest, RejectsWrongFieldCounts) {
                  "expected 2 fields");
   ExpectRejected(Transcript({L, B("organization-created"), B("state"), B("S"), Bytes{0}}),
                  "expected 4 fields");
-  ExpectRejected(
-      Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{}, Bytes{}}),
-      "more fields than any kind allows");
+  ExpectRejected(Transcript({L, B("roster-add"), B("state"), U64(1), K(p), K(r), Bytes{}, Bytes{},
+                             Bytes{}, Bytes{}}),
+                 "more fields than any kind allows");
 }
 
 TEST_F(LogEntryTest, RejectsWrongLengthsAndValues) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
+#include <vector>
 
 #include "crypto/transcript.h"
 
@@ -12,7 +13,8 @@ namespace candor::domain::testing {
 
 using crypto::Bytes;
 
-inline Bytes Transcript(std::initializer_list<Bytes> parts) {
+template <typename Parts>
+Bytes TranscriptOf(const Parts& parts) {
   Bytes out;
   for (const Bytes& p : parts) {
     auto len = crypto::U64Le(p.size());
@@ -21,6 +23,8 @@ inline Bytes Transcript(std::initializer_list<Bytes> parts) {
   }
   return out;
 }
+inline Bytes Transcript(std::initializer_list<Bytes> parts) { return TranscriptOf(parts); }
+inline Bytes Transcript(const std::vector<Bytes>& parts) { return TranscriptOf(parts); }
 inline Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
 inline Bytes U64(std::uint64_t v) {
   auto le = crypto::U64Le(v);

@@ -496,24 +496,26 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   sth.signature =
       *crypto::FixedFromHex<crypto::Signature64>(sth_json["signature"].get<std::string>());
   ASSERT_TRUE(tlog::VerifySignedTreeHead(sth, key).ok());
-  // organization-created, the log state of the checkpoint made with it, 5 roster additions
-  ASSERT_EQ(sth.head.size, 7u);
+  // organization-created, the log state of the checkpoint made with it, the three accounts
+  // MakeOrg creates, 5 roster additions
+  ASSERT_EQ(sth.head.size, 10u);
 
-  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=0&end=7"))["entries"];
-  ASSERT_EQ(entries.size(), 7u);
-  for (std::uint64_t i = 0; i < 7; ++i) {
+  auto entries = JsonOf(Call("GET", "/api/v1/log/entries?start=0&end=10"))["entries"];
+  ASSERT_EQ(entries.size(), 10u);
+  for (std::uint64_t i = 0; i < 10; ++i) {
     auto bytes = *crypto::FromHex(entries[i]["entry"].get<std::string>());
     auto event = domain::DecodeLogEntry(bytes);
     ASSERT_TRUE(event.ok());
     EXPECT_EQ(domain::LogEventKind(*event), i == 0   ? "organization-created"
                                             : i == 1 ? "log-state"
+                                            : i < 5  ? "staff-account"
                                                      : "roster-add");
     auto p = JsonOf(
-        Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=7"));
+        Call("GET", "/api/v1/log/proof/inclusion?index=" + std::to_string(i) + "&tree_size=10"));
     std::vector<tlog::Hash> proof;
     for (const auto& h : p["proof"])
       proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
-    EXPECT_TRUE(tlog::VerifyInclusion(i, 7, tlog::HashLeaf(bytes), proof, sth.head.root).ok());
+    EXPECT_TRUE(tlog::VerifyInclusion(i, 10, tlog::HashLeaf(bytes), proof, sth.head.root).ok());
   }
   // Restart: everything acknowledged is still there, and the log extends consistently.
   Stop();
@@ -523,13 +525,13 @@ TEST_P(ServerTest, LogProofsVerifyAndSurviveARestart) {
   ASSERT_EQ(
       Enroll("state", Invite(officer2, "state"), crypto::GenerateMemberKeys(member_rng)).status,
       201);
-  auto c = JsonOf(Call("GET", "/api/v1/log/proof/consistency?first=7&second=8"));
+  auto c = JsonOf(Call("GET", "/api/v1/log/proof/consistency?first=10&second=11"));
   std::vector<tlog::Hash> proof;
   for (const auto& h : c["proof"])
     proof.push_back(*crypto::FixedFromHex<tlog::Hash>(h.get<std::string>()));
   auto new_root = *crypto::FixedFromHex<tlog::Hash>(
       JsonOf(Call("GET", "/api/v1/log/sth"))["root"].get<std::string>());
-  EXPECT_TRUE(tlog::VerifyConsistency(7, 8, sth.head.root, new_root, proof).ok());
+  EXPECT_TRUE(tlog::VerifyConsistency(10, 11, sth.head.root, new_root, proof).ok());
 }
 
 TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
@@ -551,6 +553,106 @@ TEST_P(ServerTest, AnonymousRequestsAreNeverAccessLogged) {
     saw_named = saw_named || l.find("/api/v1/orgs/{slug}/invitations") != std::string::npos;
   }
   EXPECT_TRUE(saw_named);  // named routes are logged (coarsely), so the sink is wired
+}
+
+// Issue 15, item 7: an administrator who quietly gives an account a role, disables a reviewer,
+// moves the holidays that cable deadlines count, or a second factor that is set up, leaves a
+// public entry for each; a change that changes nothing leaves none.
+TEST_P(ServerTest, EveryChangeToAStaffAccountAndToTheHolidaysIsLogged) {
+  MakeOrg("state");
+  Session admin = Login("state", "admin");
+  const auto entries_since = [&](std::uint64_t from) {
+    std::vector<domain::LogEvent> out;
+    auto head = service_->log().LatestTreeHead();
+    EXPECT_TRUE(head.ok() && head->has_value());
+    auto entries = service_->log().LogEntries(from, (*head)->head.size);
+    EXPECT_TRUE(entries.ok());
+    for (const auto& e : *entries) {
+      auto ev = domain::DecodeLogEntry(e.entry);
+      EXPECT_TRUE(ev.ok()) << ev.error().message();
+      if (ev.ok() && (std::holds_alternative<domain::StaffAccountEvent>(*ev) ||
+                      std::holds_alternative<domain::OrganizationHolidaysEvent>(*ev))) {
+        out.push_back(*ev);
+      }
+    }
+    return out;
+  };
+  // The accounts MakeOrg created from the command line: made by account 0.
+  std::vector<std::string> created;
+  for (const auto& ev : entries_since(0)) {
+    const auto& e = std::get<domain::StaffAccountEvent>(ev);
+    EXPECT_EQ(e.change, domain::StaffAccountChange::kCreated);
+    EXPECT_EQ(e.by, 0u);
+    created.push_back(e.username);
+  }
+  EXPECT_EQ(created, (std::vector<std::string>{"admin", "officer", "reviewer"}));
+  const std::uint64_t start = (*service_->log().LatestTreeHead())->head.size;
+
+  auto made =
+      Call("POST", "/api/v1/orgs/state/accounts",
+           Json{{"username", "rita"}, {"password", kPassword}, {"roles", {"reviewer"}}}.dump(),
+           admin.Headers());
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string rita =
+      "/api/v1/orgs/state/accounts/" + std::to_string(JsonOf(made)["id"].get<int>());
+  const auto patch = [&](const Json& body) {
+    auto r = Call("PATCH", rita, body.dump(), admin.Headers());
+    EXPECT_EQ(r.status, 204) << r.body;
+  };
+  patch({{"roles", {"reviewer", "enrollment_officer"}}});
+  patch({{"disabled", true}});
+  patch({{"disabled", true}, {"roles", {"enrollment_officer", "reviewer"}}});  // no change
+  auto holidays = Call("PUT", "/api/v1/orgs/state/holidays",
+                       Json{{"holidays",
+                             {{{"date", "2027-01-01"}, {"name", "New Year"}},
+                              {{"date", "2026-12-25"}, {"name", "Christmas Day"}}}}}
+                           .dump(),
+                       admin.Headers());
+  ASSERT_EQ(holidays.status, 204) << holidays.body;
+  // The same day twice is refused, and changes nothing.
+  EXPECT_EQ(
+      Call(
+          "PUT", "/api/v1/orgs/state/holidays",
+          Json{{"holidays",
+                {{{"date", "2026-12-25"}, {"name", "A"}}, {{"date", "2026-12-25"}, {"name", "B"}}}}}
+              .dump(),
+          admin.Headers())
+          .status,
+      400);
+  auto begin =
+      Call("POST", "/api/v1/session/totp", Json{{"password", kPassword}}.dump(), admin.Headers());
+  ASSERT_EQ(begin.status, 200) << begin.body;
+  auto secret = crypto::Base32Decode(JsonOf(begin)["secret"].get<std::string>());
+  ASSERT_TRUE(secret.ok());
+  auto confirmed = Call(
+      "POST", "/api/v1/session/totp/confirm",
+      Json{{"code", crypto::TotpCode(*secret, static_cast<std::uint64_t>(clock_.NowMs() / 1000))}}
+          .dump(),
+      admin.Headers());
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+
+  const auto logged = entries_since(start);
+  ASSERT_EQ(logged.size(), 5u);
+  const auto admin_id = static_cast<std::uint64_t>(
+      JsonOf(Call("GET", "/api/v1/session", "", admin.Headers()))["account"]["id"].get<int>());
+  const auto staff = [&](std::size_t i) { return std::get<domain::StaffAccountEvent>(logged[i]); };
+  EXPECT_EQ(staff(0).username, "rita");
+  EXPECT_EQ(staff(0).change, domain::StaffAccountChange::kCreated);
+  EXPECT_EQ(staff(0).roles, domain::kStaffRoleReviewer);
+  EXPECT_EQ(staff(0).by, admin_id);
+  EXPECT_EQ(staff(1).change, domain::StaffAccountChange::kUpdated);
+  EXPECT_EQ(staff(1).roles, domain::kStaffRoleReviewer | domain::kStaffRoleEnrollmentOfficer);
+  EXPECT_FALSE(staff(1).disabled);
+  EXPECT_EQ(staff(2).change, domain::StaffAccountChange::kUpdated);
+  EXPECT_TRUE(staff(2).disabled);
+  EXPECT_EQ(staff(2).by, admin_id);
+  const auto& days = std::get<domain::OrganizationHolidaysEvent>(logged[3]);
+  ASSERT_EQ(days.holidays.size(), 2u);  // in order of date, whatever order they were given in
+  EXPECT_EQ(days.holidays[0].name, "Christmas Day");
+  EXPECT_EQ(days.holidays[1].date, (domain::Date{2027, 1, 1}));
+  EXPECT_EQ(staff(4).change, domain::StaffAccountChange::kSecondFactor);
+  EXPECT_EQ(staff(4).username, "admin");
+  EXPECT_EQ(staff(4).by, admin_id);
 }
 
 TEST_P(ServerTest, TotpBecomesASecondFactorAndCodesCannotBeReplayed) {
@@ -780,6 +882,9 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
   auto usaid = service_->OrganizationState("usaid", app::BundlePage{});
   ASSERT_TRUE(usaid.ok()) << usaid.error().message();
   EXPECT_TRUE(usaid->contains("state")) << usaid->dump();
+  // The accounts MakeOrg then created are logged after that checkpoint: the next batch makes one.
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  EXPECT_EQ(newest(), first + 6);
   first = newest();
   // Nothing happened: no new checkpoint, before a day has passed …
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -823,7 +928,7 @@ TEST_P(ServerTest, EveryCheckpointEndsWithALogStateThatAFullAuditRecomputes) {
                         url_server_.ToString() + " --state-dir " + (dir_ / "client").string());
   ASSERT_EQ(audit.first, 0) << audit.second;
   EXPECT_NE(audit.second.find(
-                "Each of the 21 log-state entries commits to exactly what the log held before it"),
+                "Each of the 22 log-state entries commits to exactly what the log held before it"),
             std::string::npos)
       << audit.second;
 }

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -161,9 +162,21 @@ StaffService::StaffService(ServiceCore& core)
                                                         : 1),
                      std::max<std::size_t>(1, config_.password_slots_per_source)) {}
 
+Status StaffService::LogStaffAccount(store::Transaction& tx, const store::OrganizationRecord& org,
+                                     const store::AccountRecord& account,
+                                     domain::StaffAccountChange change, std::int64_t by) {
+  // Like the settings, not part of the organization state that authors' clients check.
+  CANDOR_RETURN_IF_ERROR(
+      core_.Log(tx, domain::EncodeLogEntry(domain::StaffAccountEvent{
+                        org.slug, static_cast<std::uint64_t>(account.id), account.username, change,
+                        account.roles, account.disabled, static_cast<std::uint64_t>(by)})));
+  return Status::Ok();
+}
+
 Result<std::int64_t> StaffService::CreateAccount(const std::string& organization_slug,
                                                  const std::string& username,
-                                                 const std::string& password, std::uint32_t roles) {
+                                                 const std::string& password, std::uint32_t roles,
+                                                 std::int64_t by) {
   CANDOR_RETURN_IF_ERROR(CheckUsername(username));
   CANDOR_RETURN_IF_ERROR(crypto::CheckPasswordPolicy(password));
   if (roles == 0 || (roles & ~kAllRoles) != 0) return InvalidArgument("unknown or missing roles");
@@ -182,6 +195,9 @@ Result<std::int64_t> StaffService::CreateAccount(const std::string& organization
     }
     return id.error();
   }
+  account.id = *id;
+  CANDOR_RETURN_IF_ERROR(
+      LogStaffAccount(*tx, org, account, domain::StaffAccountChange::kCreated, by));
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return *id;
 }
@@ -417,6 +433,12 @@ Result<std::vector<std::string>> StaffService::ConfirmTotp(const Principal& who,
   });
   crypto::Wipe(*opened);
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(account->organization_id));
+    if (!org) return Error(ErrorCode::kNotFound, "the organization no longer exists");
+    CANDOR_RETURN_IF_ERROR(LogStaffAccount(*tx, *org, *account,
+                                           domain::StaffAccountChange::kSecondFactor, account->id));
+  }
   CANDOR_RETURN_IF_ERROR(tx->PutSetting("totp-pending/" + std::to_string(who.account.id), ""));
   CANDOR_RETURN_IF_ERROR(
       tx->PutSetting("totp-last-step/" + std::to_string(who.account.id), std::to_string(*step)));
@@ -503,7 +525,7 @@ Result<std::int64_t> StaffService::AddAccount(const Principal& who, std::string_
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_RETURN_IF_ERROR(core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
   }
-  return CreateAccount(std::string(slug), username, password, roles);
+  return CreateAccount(std::string(slug), username, password, roles, who.account.id);
 }
 
 Status StaffService::UpdateAccount(const Principal& who, std::string_view slug,
@@ -524,6 +546,10 @@ Status StaffService::UpdateAccount(const Principal& who, std::string_view slug,
   CANDOR_RETURN_IF_ERROR(tx->UpdateAccount(*account));
   // Whether it still receives cables is public: authors' clients seal to the logged reviewers.
   CANDOR_RETURN_IF_ERROR(core_.LogReviewerChange(*tx, org, before, *account));
+  if (account->roles != before.roles || account->disabled != before.disabled) {
+    CANDOR_RETURN_IF_ERROR(
+        LogStaffAccount(*tx, org, *account, domain::StaffAccountChange::kUpdated, who.account.id));
+  }
   return tx->Commit();
 }
 
@@ -551,15 +577,30 @@ Status StaffService::ReplaceHolidays(const Principal& who, std::string_view slug
                                      std::vector<store::HolidayRecord> holidays) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
-  if (holidays.size() > 1000) return InvalidArgument("at most 1000 holidays");
+  if (holidays.size() > domain::kMaxOrganizationHolidays) {
+    return InvalidArgument("at most " + std::to_string(domain::kMaxOrganizationHolidays) +
+                           " holidays");
+  }
+  domain::OrganizationHolidaysEvent logged{org.slug, {}};
   for (auto& h : holidays) {
     CANDOR_ASSIGN_OR_RETURN(domain::Date d, domain::ParseDate(h.date));
     h.date = domain::FormatDate(d);
     CANDOR_RETURN_IF_ERROR(
         domain::ValidateText(h.name, "the name of the holiday on " + h.date, 200));
+    logged.holidays.push_back(domain::OrganizationHoliday{d, h.name});
+  }
+  std::sort(logged.holidays.begin(), logged.holidays.end(),
+            [](const auto& a, const auto& b) { return a.date < b.date; });
+  for (std::size_t i = 1; i < logged.holidays.size(); ++i) {
+    if (logged.holidays[i].date == logged.holidays[i - 1].date) {
+      return InvalidArgument("two holidays on " + domain::FormatDate(logged.holidays[i].date) +
+                             ": give each day once");
+    }
   }
   for (auto& h : holidays) h.organization_id = org.id;
   CANDOR_RETURN_IF_ERROR(tx->ReplaceHolidays(org.id, holidays));
+  // The calendar moves every cable's deadlines: it is public, like the settings.
+  CANDOR_RETURN_IF_ERROR(core_.Log(*tx, domain::EncodeLogEntry(logged)));
   return tx->Commit();
 }
 

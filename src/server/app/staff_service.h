@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/log_entry.h"
 #include "server/app/password_gate.h"
 #include "server/app/service_core.h"
 
@@ -28,10 +29,12 @@ class StaffService {
   explicit StaffService(ServiceCore& core);
 
   // --- Operator actions (the `candor admin` commands; no HTTP) ---
-  // Creates a named account. REQUIRES: roles ⊆ all Role bits, at least one.
+  // Creates a named account. REQUIRES: roles ⊆ all Role bits, at least one. `by` is the
+  // account that creates it (AddAccount), or 0 for the operator's command line; a
+  // "staff-account" log entry records it in the same transaction.
   Result<std::int64_t> CreateAccount(const std::string& organization_slug,
                                      const std::string& username, const std::string& password,
-                                     std::uint32_t roles);
+                                     std::uint32_t roles, std::int64_t by = 0);
 
   // --- Sessions ---
   // Signs in. `source` is the client's address (named routes only; empty when unknown):
@@ -99,6 +102,11 @@ class StaffService {
                         const crypto::BoxPublicKey& key, const crypto::Digest32& proof);
 
  private:
+  // Logs the account as it now is ("staff-account"), in the caller's transaction.
+  Status LogStaffAccount(store::Transaction& tx, const store::OrganizationRecord& org,
+                         const store::AccountRecord& account, domain::StaffAccountChange change,
+                         std::int64_t by);
+
   ServiceCore& core_;
   store::Store& store_;
   const Clock& clock_;

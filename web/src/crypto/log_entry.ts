@@ -27,6 +27,7 @@ import {
   validateOrganizationNameBytes,
   validateOrganizationSettings,
   validateOrganizationSlugBytes,
+  validateText,
   validateUsernameBytes,
   type OrganizationSettings,
 } from './policy.js';
@@ -114,6 +115,33 @@ export interface LogStateEvent {
   leaves: bigint;
   root: Uint8Array; // 32 bytes; the empty tree's (SHA-256 of nothing) when leaves is 0
 }
+// "staff-account": a staff account as it now is, after `change`, made by account `by` (0: the
+// server's own command line). Every change to a staff account is public (issue 15, item 7).
+export type StaffAccountChange = 'created' | 'updated' | 'second-factor';
+export const STAFF_ACCOUNT_CHANGES: readonly StaffAccountChange[] = ['created', 'updated', 'second-factor'];
+export const STAFF_ROLE_ADMINISTRATOR = 1n;
+export const STAFF_ROLE_ENROLLMENT_OFFICER = 2n;
+export const STAFF_ROLE_REVIEWER = 4n;
+const STAFF_ROLES_KNOWN = 7n;
+export interface StaffAccountEvent {
+  kind: 'staff-account';
+  slug: string;
+  accountId: bigint; // ≥ 1
+  username: string;
+  change: StaffAccountChange;
+  roles: bigint; // a non-empty subset of the role bits above
+  disabled: boolean;
+  by: bigint;
+}
+// "organization-holidays": the organization's holiday calendar is now exactly these days, in
+// increasing order of date, each once.
+export const MAX_ORGANIZATION_HOLIDAYS = 1000;
+const HOLIDAYS_LABEL = 'candor/v1/holidays';
+export interface OrganizationHolidaysEvent {
+  kind: 'organization-holidays';
+  slug: string;
+  holidays: { date: string; name: string }[]; // "YYYY-MM-DD"; a name of 1 … 200 bytes
+}
 export interface LetterEvent {
   kind: 'letter';
   letter: Letter;
@@ -172,7 +200,9 @@ export type LogEvent =
   | ReviewerRemovedEvent
   | RosterEpochEvent
   | WebReleaseEvent
-  | LogStateEvent;
+  | LogStateEvent
+  | StaffAccountEvent
+  | OrganizationHolidaysEvent;
 
 export type LogEventKind = LogEvent['kind'];
 
@@ -191,8 +221,10 @@ const KINDS: readonly LogEventKind[] = [
   'roster-epoch',
   'web-release',
   'log-state',
+  'staff-account',
+  'organization-holidays',
 ];
-const MAX_FIELDS = 6;
+const MAX_FIELDS = 7;
 
 function invalid(kind: string, message: string): CandorError {
   return invalidArgument(`log entry '${kind}': ${message}`);
@@ -240,7 +272,12 @@ export function validateLogEvent(event: LogEvent): void {
 // may not be UTF-8, in the C++ decoder's order: after every field was parsed.
 function validate(
   event: LogEvent,
-  raw: { slug?: Uint8Array | undefined; name?: Uint8Array | undefined; username?: Uint8Array | undefined } = {},
+  raw: {
+    slug?: Uint8Array | undefined;
+    name?: Uint8Array | undefined;
+    username?: Uint8Array | undefined;
+    holidayNames?: Uint8Array[] | undefined;
+  } = {},
 ): void {
   const kind = event.kind;
   const bytesOf = (given: Uint8Array | undefined, text: string): Uint8Array => {
@@ -350,6 +387,37 @@ function validate(
         throw invalid(kind, "an empty state has another root than the empty tree's");
       }
       return;
+    case 'staff-account':
+      checkSlug(kind, slugBytes(event.slug));
+      checkCounter(kind, 'the account id', event.accountId);
+      rethrowAs(kind, () => validateUsernameBytes(bytesOf(raw.username, event.username)));
+      if (event.roles === 0n || (event.roles & ~STAFF_ROLES_KNOWN) !== 0n) {
+        throw invalid(kind, `the roles must be a non-empty set of the known roles (bits ${STAFF_ROLES_KNOWN})`);
+      }
+      if (!STAFF_ACCOUNT_CHANGES.includes(event.change)) {
+        throw invalid(kind, "the change must be 'created', 'updated' or 'second-factor'");
+      }
+      return;
+    case 'organization-holidays': {
+      checkSlug(kind, slugBytes(event.slug));
+      if (event.holidays.length > MAX_ORGANIZATION_HOLIDAYS) {
+        throw invalid(kind, `at most ${MAX_ORGANIZATION_HOLIDAYS} holidays`);
+      }
+      event.holidays.forEach((h, i) => {
+        const date = parseDate(h.date);
+        if (typeof date === 'string' || date.year < 1000 || date.year > 9999) {
+          throw invalid(kind, "a holiday's date is not a valid date");
+        }
+        // "YYYY-MM-DD" strings order as their dates do.
+        if (i > 0 && !(event.holidays[i - 1]!.date < h.date)) {
+          throw invalid(kind, 'the holidays must be in increasing order of date, each once');
+        }
+        rethrowAs(kind, () =>
+          validateText(bytesOf(raw.holidayNames?.[i], h.name), `the name of the holiday on ${h.date}`, 200),
+        );
+      });
+      return;
+    }
   }
 }
 
@@ -445,6 +513,26 @@ export function encodeLogEntry(event: LogEvent): Uint8Array {
       return trBytes(label, [k, utf8(event.manifest)]);
     case 'log-state':
       return trBytes(label, [k, u64le(event.size), u64le(event.leaves), event.root]);
+    case 'staff-account':
+      return trBytes(label, [
+        k,
+        utf8(event.slug),
+        u64le(event.accountId),
+        utf8(event.username),
+        utf8(event.change),
+        u64le(event.roles),
+        new Uint8Array([event.disabled ? 1 : 0]),
+        u64le(event.by),
+      ]);
+    case 'organization-holidays':
+      return trBytes(label, [
+        k,
+        utf8(event.slug),
+        trBytes(
+          utf8(HOLIDAYS_LABEL),
+          event.holidays.flatMap((h) => [utf8(h.date), utf8(h.name)]),
+        ),
+      ]);
   }
 }
 
@@ -603,6 +691,38 @@ function decodeFields(kind: LogEventKind, f: Uint8Array[]): LogEvent {
         leaves: u64Field(kind, 'the leaf count', f[1]!),
         root: fixedField(kind, 'the root', f[2]!, 32),
       };
+    case 'staff-account': {
+      count(7);
+      const accountId = u64Field(kind, 'the account id', f[1]!);
+      const change = STAFF_ACCOUNT_CHANGES.find((c) => bytesEqual(utf8(c), f[3]!));
+      if (change === undefined) throw invalid(kind, "the change must be 'created', 'updated' or 'second-factor'");
+      const roles = u64Field(kind, 'the roles', f[4]!);
+      const status = f[5]!;
+      if (status.length !== 1 || status[0]! > 1) throw invalid(kind, 'the status must be one byte, 0x00 or 0x01');
+      const by = u64Field(kind, 'the account that made the change', f[6]!);
+      return { kind, slug: text(f[0]!), accountId, username: text(f[2]!), change, roles, disabled: status[0] === 1, by };
+    }
+    case 'organization-holidays': {
+      count(2);
+      let parts: Uint8Array[];
+      try {
+        parts = splitTranscript(f[1]!, 1 + 2 * MAX_ORGANIZATION_HOLIDAYS);
+      } catch (e) {
+        throw invalid(kind, `the holidays are ${(e as Error).message}`);
+      }
+      if (parts.length === 0 || !bytesEqual(parts[0]!, utf8(HOLIDAYS_LABEL))) {
+        throw invalid(kind, `the holidays' label is not '${HOLIDAYS_LABEL}'`);
+      }
+      if (parts.length % 2 !== 1) throw invalid(kind, 'each holiday is a date and a name');
+      const holidays: { date: string; name: string }[] = [];
+      for (let i = 1; i < parts.length; i += 2) {
+        if (parts[i]!.length !== 10) throw invalid(kind, "a holiday's date must be YYYY-MM-DD");
+        const date = parseDate(text(parts[i]!));
+        if (typeof date === 'string') throw invalid(kind, date);
+        holidays.push({ date: text(parts[i]!), name: text(parts[i + 1]!) });
+      }
+      return { kind, slug: text(f[0]!), holidays };
+    }
   }
 }
 
@@ -634,7 +754,11 @@ export function decodeLogEntry(entry: Uint8Array): LogEvent {
           ? undefined
           : fields[0],
     name: kind === 'organization-created' ? fields[1] : undefined,
-    username: kind === 'reviewer' ? fields[3] : undefined,
+    username: kind === 'reviewer' ? fields[3] : kind === 'staff-account' ? fields[2] : undefined,
+    holidayNames:
+      kind === 'organization-holidays'
+        ? splitTranscript(fields[1]!, 1 + 2 * MAX_ORGANIZATION_HOLIDAYS).filter((_, i) => i > 0 && i % 2 === 0)
+        : undefined,
   });
   if (!bytesEqual(encodeLogEntry(event), entry)) {
     throw invalidArgument(`log entry '${kind}' is not in canonical form`);
@@ -728,5 +852,23 @@ export function logEventToJson(event: LogEvent): { [key: string]: JsonInput } {
       return { kind: event.kind, release: toHex(webReleaseId(event.manifest)), manifest: event.manifest };
     case 'log-state':
       return { kind: event.kind, size: event.size, leaves: event.leaves, root: toHex(event.root) };
+    case 'staff-account': {
+      const roles: string[] = [];
+      if (event.roles & STAFF_ROLE_ADMINISTRATOR) roles.push('administrator');
+      if (event.roles & STAFF_ROLE_ENROLLMENT_OFFICER) roles.push('enrollment_officer');
+      if (event.roles & STAFF_ROLE_REVIEWER) roles.push('reviewer');
+      return {
+        kind: event.kind,
+        slug: event.slug,
+        account_id: event.accountId,
+        username: event.username,
+        change: event.change,
+        roles,
+        disabled: event.disabled,
+        by: event.by,
+      };
+    }
+    case 'organization-holidays':
+      return { kind: event.kind, slug: event.slug, holidays: event.holidays.map((h) => ({ date: h.date, name: h.name })) };
   }
 }

@@ -100,7 +100,8 @@ export function hasControlCharacter(b: Uint8Array): boolean {
   return false;
 }
 
-function validateText(text: Uint8Array, what: string, maxBytes: number): void {
+// A short stored label (ValidateText): 1 … maxBytes of UTF-8, not blank, no control character.
+export function validateText(text: Uint8Array, what: string, maxBytes: number): void {
   if (text.length === 0 || isBlank(text)) throw invalidArgument(`${what} is empty`);
   if (text.length > maxBytes) throw invalidArgument(`${what} is longer than ${maxBytes} bytes`);
   if (!isValidUtf8(text)) throw invalidArgument(`${what} is not valid UTF-8`);

@@ -342,6 +342,62 @@ describe('settings and log entries', () => {
     expectCandorError(() => validateLogEvent({ kind: 'roster-epoch', slug: 'state', version: 0n }), 'invalid argument');
   });
 
+  it('logs staff accounts and holiday calendars as the C++ encoder does, and refuses what it refuses', () => {
+    const label = 'candor/v1/log-entry';
+    const staff: LogEvent = { kind: 'staff-account', slug: 'state', accountId: 5n, username: 'ann.lee', change: 'updated', roles: 4n, disabled: true, by: 2n };
+    expect(toHex(encodeLogEntry(staff))).toBe(
+      toHex(tr(label, utf8('staff-account'), utf8('state'), u64le(5), utf8('ann.lee'), utf8('updated'), u64le(4), new Uint8Array([1]), u64le(2))),
+    );
+    const days: LogEvent = {
+      kind: 'organization-holidays',
+      slug: 'state',
+      holidays: [
+        { date: '2026-12-25', name: 'Christmas Day' },
+        { date: '2027-01-01', name: 'Jour de l’an' },
+      ],
+    };
+    expect(toHex(encodeLogEntry(days))).toBe(
+      toHex(tr(label, utf8('organization-holidays'), utf8('state'), tr('candor/v1/holidays', utf8('2026-12-25'), utf8('Christmas Day'), utf8('2027-01-01'), utf8('Jour de l’an')))),
+    );
+    for (const e of [staff, days, { kind: 'organization-holidays', slug: 'state', holidays: [] } as LogEvent]) {
+      expect(decodeLogEntry(encodeLogEntry(e))).toEqual(e);
+    }
+    expect(dumpJson(logEventToJson({ ...staff, change: 'created', roles: 7n, disabled: false, by: 0n }))).toBe(
+      '{"account_id":5,"by":0,"change":"created","disabled":false,"kind":"staff-account","roles":["administrator","enrollment_officer","reviewer"],"slug":"state","username":"ann.lee"}',
+    );
+    const account = (roles: Uint8Array, status: Uint8Array, change = 'created', username = 'ann', id = u64le(5)) =>
+      tr(label, utf8('staff-account'), utf8('state'), id, utf8(username), utf8(change), roles, status, u64le(0));
+    const calendar = (...parts: string[]) =>
+      tr(label, utf8('organization-holidays'), utf8('state'), tr('candor/v1/holidays', ...parts.map(utf8)));
+    const cases: [Uint8Array, string][] = [
+      [account(u64le(0), new Uint8Array([0])), "log entry 'staff-account': the roles must be a non-empty set of the known roles (bits 7)"],
+      [account(u64le(8), new Uint8Array([0])), "log entry 'staff-account': the roles must be a non-empty set of the known roles (bits 7)"],
+      [account(u64le(1), new Uint8Array([2])), "log entry 'staff-account': the status must be one byte, 0x00 or 0x01"],
+      [account(u64le(1), new Uint8Array([])), "log entry 'staff-account': the status must be one byte, 0x00 or 0x01"],
+      [account(u64le(1), new Uint8Array([0]), 'deleted'), "log entry 'staff-account': the change must be 'created', 'updated' or 'second-factor'"],
+      [account(u64le(1), new Uint8Array([0]), 'created', 'ann', u64le(0)), "log entry 'staff-account': the account id must be at least 1"],
+      [account(u64le(1), new Uint8Array([0]), 'created', 'Ann'), "log entry 'staff-account': a username may use only a-z, 0-9, '.', '_' and '-'"],
+      [tr(label, utf8('staff-account'), utf8('state'), u64le(5), utf8('ann'), utf8('created'), u64le(1), new Uint8Array([0])), "log entry 'staff-account': expected 7 fields, got 6"],
+      [calendar('2027-01-01', 'A', '2026-12-25', 'B'), "log entry 'organization-holidays': the holidays must be in increasing order of date, each once"],
+      [calendar('2026-12-25', 'A', '2026-12-25', 'B'), "log entry 'organization-holidays': the holidays must be in increasing order of date, each once"],
+      [calendar('2026-12-25'), "log entry 'organization-holidays': each holiday is a date and a name"],
+      [calendar('2026-02-30', 'A'), "log entry 'organization-holidays': '2026-02-30' is not a date: that month has 28 days"],
+      [calendar('2026-1-05', 'A'), "log entry 'organization-holidays': a holiday's date must be YYYY-MM-DD"],
+      [calendar('2026-12-25', ''), "log entry 'organization-holidays': the name of the holiday on 2026-12-25 is empty"],
+      [calendar('2026-12-25', 'a\nb'), "log entry 'organization-holidays': the name of the holiday on 2026-12-25 contains a control character"],
+      [tr(label, utf8('organization-holidays'), utf8('state'), tr('candor/v1/holiday', utf8('2026-12-25'), utf8('A'))), "log entry 'organization-holidays': the holidays' label is not 'candor/v1/holidays'"],
+    ];
+    for (const [bytes, message] of cases) {
+      expect(expectCandorError(() => decodeLogEntry(bytes), 'invalid argument').message).toBe(message);
+    }
+    const bad = tr(label, utf8('organization-holidays'), utf8('state'), new Uint8Array([1, 2, 3]));
+    expect(expectCandorError(() => decodeLogEntry(bad), 'invalid argument').message).toContain("log entry 'organization-holidays': the holidays are ");
+    const notUtf8 = tr(label, utf8('organization-holidays'), utf8('state'), tr('candor/v1/holidays', utf8('2026-12-25'), new Uint8Array([0x61, 0xff])));
+    expect(expectCandorError(() => decodeLogEntry(notUtf8), 'invalid argument').message).toBe(
+      "log entry 'organization-holidays': the name of the holiday on 2026-12-25 is not valid UTF-8",
+    );
+  });
+
   it('accepts only the exact bytes', () => {
     const label = 'candor/v1/log-entry';
     const add = encodeLogEntry(events[2]!);
