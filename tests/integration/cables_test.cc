@@ -984,6 +984,84 @@ TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded)
   EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cable-counts"))["closed"], 1);
 }
 
+// Issue 15, item 6: compliance statistics from the days alone, for administrators only.
+TEST_P(CableTest, ComplianceStatisticsCountEachDeadlineForAdministratorsOnly) {
+  clock_.Set(MsOf(2026, 11, 20));  // a Friday: acknowledgement due Tuesday 24th
+  SetUpCables("state", 25, 8);
+  cli::SealedCable a = Seal("state", 0, "A", "A");
+  cli::SealedCable b = Seal("state", 1, "B", "B");
+  ASSERT_EQ(Submit(a.request).status, 201);
+  ASSERT_EQ(Submit(b.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string ida = crypto::ToHex(a.id), idb = crypto::ToHex(b.id);
+  clock_.Set(MsOf(2026, 11, 23));
+  ASSERT_EQ(Ack("state", ida).status, 204);  // on time, after 3 days
+  clock_.Set(MsOf(2026, 11, 25));
+  ASSERT_EQ(Ack("state", idb).status, 204);  // late, after 5 days
+  clock_.Set(MsOf(2026, 12, 1));
+  auto opened =
+      *cli::OpenCable(ReviewerView("state", ida), orgs_["state"].reviewer_keys[0], State("state"));
+  ASSERT_EQ(Message("state", ida, CableAction::kClosed, "Our answer", opened).status, 201);
+  clock_.Set(MsOf(2026, 12, 2));
+  ASSERT_EQ(Submit(Seal("state", 2, "C", "C").request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  ASSERT_EQ(Submit(Seal("state", 3, "D", "D").request).status, 201);  // waits for its batch
+
+  clock_.Set(MsOf(2027, 1, 20));
+  Session admin = Login("state", "admin");
+  const std::string path = "/api/v1/orgs/state/cables/statistics?from=2026-11-01&to=2026-12-31";
+  auto got = Call("GET", path, "", admin.Headers());
+  ASSERT_EQ(got.status, 200) << got.body;
+  const Json stats = JsonOf(got);
+  ASSERT_EQ(stats["months"].size(), 2u);
+  const Json& nov = stats["months"][0];
+  EXPECT_EQ(nov["period"], "2026-11");
+  EXPECT_EQ(nov["received"], 2);
+  EXPECT_EQ(nov["acknowledged"], 2);
+  EXPECT_EQ(nov["acknowledged_on_time"], 1);
+  EXPECT_EQ(nov["answered"], 1);
+  EXPECT_EQ(nov["answered_on_time"], 1);
+  EXPECT_EQ(nov["open"], 1);
+  EXPECT_EQ(nov["overdue"], 1);                       // B: its answer was due 2027-01-06
+  EXPECT_EQ(nov["median_days_to_acknowledge"], 4.0);  // 3 and 5 days
+  EXPECT_EQ(nov["median_days_to_answer"], 11.0);
+  const Json& dec = stats["months"][1];
+  EXPECT_EQ(dec["received"], 1);  // D still waits for its batch: not counted
+  EXPECT_EQ(dec["overdue"], 1);
+  EXPECT_TRUE(dec["median_days_to_acknowledge"].is_null());
+  EXPECT_EQ(stats["total"]["received"], 3);
+  EXPECT_EQ(stats["today"], "2027-01-20");
+
+  auto csv = Call("GET", path + "&format=csv", "", admin.Headers());
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.Header("Content-Type").rfind("text/csv", 0), 0u);
+  EXPECT_NE(csv.Header("Content-Disposition")
+                .find("candor-state-statistics-2026-11-01-to-2026-12-31.csv"),
+            std::string::npos);
+  EXPECT_EQ(csv.body,
+            "period,received,acknowledged,acknowledged_on_time,answered,answered_on_time,extended,"
+            "open,overdue,median_days_to_acknowledge,median_days_to_answer\r\n"
+            "2026-11,2,2,1,1,1,0,1,1,4,11\r\n"
+            "2026-12,1,0,0,0,0,0,1,1,,\r\n"
+            "total,3,2,1,1,1,0,2,2,4,11\r\n");
+
+  // Reviewers and enrollment officers are refused, and so is another organization's
+  // administrator; bad periods and formats are refused with a reason.
+  EXPECT_EQ(Call("GET", path, "", Login("state", "reviewer").Headers()).status, 403);
+  EXPECT_EQ(Call("GET", path, "", Login("state", "officer").Headers()).status, 403);
+  MakeOrg("usaid");
+  EXPECT_EQ(Call("GET", path, "", Login("usaid", "admin").Headers()).status, 403);
+  for (const char* bad :
+       {"?from=2026-12-01&to=2026-11-01", "?from=2026-11-01", "?from=2026-11-1&to=2026-12-31",
+        "?from=2010-01-01&to=2026-12-31", "?from=2026-11-01&to=2026-12-31&format=xml"}) {
+    EXPECT_EQ(
+        Call("GET", std::string("/api/v1/orgs/state/cables/statistics") + bad, "", admin.Headers())
+            .status,
+        400)
+        << bad;
+  }
+}
+
 TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   clock_.Set(MsOf(2026, 11, 30));
   SetUpCables("agency", 25, 7);

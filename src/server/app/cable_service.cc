@@ -692,6 +692,25 @@ Result<CableStats> CableService::CableCounts(std::string_view slug) {
   return stats;
 }
 
+Result<domain::CableStatistics> CableService::Statistics(const Principal& who,
+                                                         std::string_view slug,
+                                                         const domain::Date& from,
+                                                         const domain::Date& to) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
+  CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
+  const domain::Date today = domain::DateOfMs(clock_.NowMs());
+  std::vector<domain::CableStatisticsInput> inputs;
+  inputs.reserve(records.size());
+  for (const auto& rec : records) {
+    if (!rec.published) continue;
+    CANDOR_ASSIGN_OR_RETURN(CableDeadlines d, DeadlinesOf(rec, ctx, today));
+    inputs.push_back(domain::CableStatisticsInput{d.dates, d.clock});
+  }
+  return domain::ComputeCableStatistics(inputs, from, to, today);
+}
+
 Result<std::vector<store::NotificationRecord>> CableService::Notifications(const Principal& who,
                                                                            std::string_view slug,
                                                                            bool undelivered_only) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/cable.h"
+#include "domain/cable_statistics.h"
 #include "server/app/service_core.h"
 
 namespace candor::app {
@@ -117,6 +118,12 @@ class CableService {
                                        const crypto::Bytes& envelope);
   // Public counts for the organization's members and the press.
   Result<CableStats> CableCounts(std::string_view slug);
+  // Administrators: compliance statistics of the cables received from `from` to `to` (both
+  // included; domain/cable_statistics.h), from the days cables were received, acknowledged
+  // and closed, and their deadlines as the cables' own policies and the holidays give them.
+  // Cables still waiting for their batch are left out, as the log does not show them yet.
+  Result<domain::CableStatistics> Statistics(const Principal& who, std::string_view slug,
+                                             const domain::Date& from, const domain::Date& to);
   // The notification outbox (reviewers).
   Result<std::vector<store::NotificationRecord>> Notifications(const Principal& who,
                                                                std::string_view slug,

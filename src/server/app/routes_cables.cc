@@ -110,6 +110,31 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         for (const auto& v : cables) list.push_back(CableViewToJson(v));
         return Ok({{"cables", list}});
       })));
+  // Compliance statistics (administrators): JSON, or CSV with format=csv.
+  CANDOR_RETURN_IF_ERROR(router.Named(
+      "GET", "/api/v1/orgs/{slug}/cables/statistics",
+      named([s](const Request& req, const Principal& who) -> Result<Response> {
+        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+        auto date = [&](std::string_view name) -> Result<domain::Date> {
+          auto v = req.QueryParam(name);
+          if (!v) return InvalidArgument("give '" + std::string(name) + "' as YYYY-MM-DD");
+          return domain::ParseDate(*v);
+        };
+        CANDOR_ASSIGN_OR_RETURN(domain::Date from, date("from"));
+        CANDOR_ASSIGN_OR_RETURN(domain::Date to, date("to"));
+        const std::string format(req.QueryParam("format").value_or("json"));
+        if (format != "json" && format != "csv") {
+          return InvalidArgument("'format' must be json or csv");
+        }
+        CANDOR_ASSIGN_OR_RETURN(auto stats, s->cables().Statistics(who, slug, from, to));
+        if (format == "json") return Ok(domain::CableStatisticsToJson(stats));
+        Response r = Response::Text(200, domain::CableStatisticsToCsv(stats));
+        r.headers.Set("Content-Type", "text/csv; charset=utf-8; header=present");
+        r.headers.Set("Content-Disposition", "attachment; filename=\"candor-" + slug +
+                                                 "-statistics-" + domain::FormatDate(from) +
+                                                 "-to-" + domain::FormatDate(to) + ".csv\"");
+        return r;
+      })));
   // Reviewers name a cable in the body, never in the URL (security review H2): no route of the
   // API carries a cable id in its path or query.
   CANDOR_RETURN_IF_ERROR(

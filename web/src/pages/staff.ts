@@ -34,6 +34,7 @@ import {
   type Child,
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
+import { statisticsPage } from './statistics.js';
 
 export type Role = 'administrator' | 'enrollment_officer' | 'reviewer';
 
@@ -55,6 +56,7 @@ const SECTIONS: Section[] = [
   { path: '/staff/roster', title: 'Roster', roles: null, description: 'How many members there are, and every change to the roster.' },
   { path: '/staff/people', title: 'Staff and reviewers', roles: ['administrator'], description: 'Accounts, their roles, and who reviews cables.' },
   { path: '/staff/policy', title: 'Deadlines and holidays', roles: null, description: 'The deadline policy for cables and the holiday calendar.' },
+  { path: '/staff/statistics', title: 'Statistics', roles: ['administrator'], description: 'How cables are acknowledged and answered within their deadlines, month by month.' },
   { path: '/staff/letters', title: 'Publish a letter', roles: null, description: 'Freeze a letter’s text so members can sign it.' },
   { path: '/staff/security', title: 'Your sign-in', roles: null, description: 'Two-step sign-in with an authenticator app.' },
 ];
@@ -902,6 +904,7 @@ export function staffRoutes(): void {
   route('/staff/roster', '/staff', staffPage('/staff/roster', roster));
   route('/staff/people', '/staff', staffPage('/staff/people', people));
   route('/staff/policy', '/staff', staffPage('/staff/policy', policy));
+  route('/staff/statistics', '/staff', staffPage('/staff/statistics', statisticsPage));
   route('/staff/letters', '/staff', staffPage('/staff/letters', publish));
   route('/staff/security', '/staff', staffPage('/staff/security', security));
 }

@@ -134,3 +134,77 @@ export function signatureChart(data: ChartData, caption: string): HTMLElement {
   );
   return h('figure', { class: 'chart' }, root, legend, h('figcaption', { class: 'hint' }, caption), table);
 }
+
+// Counts per period (months) as grouped bars, drawn in SVG: one group per period, one bar per
+// series. Screen readers get a summary and the same numbers as a table.
+export interface BarChartData {
+  periods: string[]; // e.g. "2026-11"
+  series: ChartSeries[]; // values: one per period
+}
+
+export function barChart(data: BarChartData, caption: string, tableLabel: string): HTMLElement {
+  const n = data.periods.length;
+  const k = Math.max(1, data.series.length);
+  const maxValue = Math.max(1, ...data.series.flatMap((s) => s.values));
+  const yTicks = ticks(maxValue);
+  const yMax = yTicks[yTicks.length - 1]!;
+  const y = (v: number) => H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom);
+  const groupWidth = (W - PAD.left - PAD.right) / Math.max(1, n);
+  const barWidth = Math.max(2, (groupWidth * 0.8) / k);
+
+  const titleId = uid('chart-title');
+  const descId = uid('chart-desc');
+  const totals = data.series.map((s) => `${s.name}: ${s.values.reduce((a, b) => a + b, 0)}`).join('; ');
+  const root = svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}`, class: 'chart' },
+    svg('title', { id: titleId }, caption),
+    svg('desc', { id: descId }, `${n} month${n === 1 ? '' : 's'}. In all: ${totals}.`),
+  );
+  for (const v of yTicks) {
+    root.append(
+      svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }),
+      svg('text', { x: PAD.left - 8, y: y(v) + 4, 'text-anchor': 'end' }, String(v)),
+    );
+  }
+  root.append(
+    svg('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0) }),
+    svg('line', { class: 'axis', x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: y(0) }),
+  );
+  // Label every period when they fit, else about six of them.
+  const every = Math.max(1, Math.ceil(n / 6));
+  data.periods.forEach((p, i) => {
+    const left = PAD.left + i * groupWidth + groupWidth * 0.1;
+    data.series.forEach((s, j) => {
+      const v = s.values[i] ?? 0;
+      root.append(svg('rect', { class: `bar s${j % 5}`, x: left + j * barWidth, y: y(v), width: barWidth * 0.9, height: y(0) - y(v) }));
+    });
+    if (i % every === 0) {
+      root.append(svg('text', { x: PAD.left + (i + 0.5) * groupWidth, y: H - PAD.bottom + 18, 'text-anchor': 'middle' }, p));
+    }
+  });
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    data.series.map((s, j) => h('li', null, h('span', { class: `swatch s${j % 5}`, 'aria-hidden': 'true' }), s.name)),
+  );
+  const table = h(
+    'details',
+    null,
+    h('summary', null, 'Show these numbers as a table'),
+    tableWrap(
+      tableLabel,
+      h(
+        'table',
+        null,
+        h('thead', null, h('tr', null, h('th', null, 'Month'), data.series.map((s) => h('th', { class: 'num' }, s.name)))),
+        h(
+          'tbody',
+          null,
+          data.periods.map((p, i) => h('tr', null, h('td', null, p), data.series.map((s) => h('td', { class: 'num' }, String(s.values[i] ?? 0))))),
+        ),
+      ),
+    ),
+  );
+  return h('figure', { class: 'chart' }, root, legend, h('figcaption', { class: 'hint' }, caption), table);
+}

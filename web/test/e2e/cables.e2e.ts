@@ -4,6 +4,7 @@
 // named author verified, acknowledges, replies, notes, extends and closes; the authors read the
 // replies with their receipts alone, and the command line reads what the browser wrote.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -290,6 +291,35 @@ describe('dissent cables in the browser', () => {
     await expect.poll(() => b.page.getByTestId('cable-state').textContent()).toContain('Closed');
     expect(await b.page.getByTestId('send-follow-up').count()).toBe(0); // nothing to add once closed
     await screenshot(b.page, 'member-cable-closed-phone');
+  });
+
+  test('an administrator sees the compliance statistics as figures, a chart and a table, and downloads them', async () => {
+    // Issue 15, item 6. The demo administrator is signed in on the reviewer's page.
+    const page = reviewer.page;
+    await visit(page, '/#/staff/statistics');
+    await page.getByTestId('stat-received').waitFor();
+    const received = Number(await page.getByTestId('stat-received').textContent());
+    expect(received).toBeGreaterThanOrEqual(2); // the anonymous and the named cable, at least
+    await expect.poll(() => page.getByTestId('stat-ack-on-time').textContent()).toMatch(new RegExp(`^[0-9]+ of ${received} \\(`));
+    expect(Number(await page.getByTestId('stat-extended').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('stat-answer-on-time').textContent()).toMatch(/^[1-9][0-9]* of /);
+    expect(await page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'the statistics page');
+    await screenshot(page, 'staff-statistics');
+    // A narrower period, chosen from the keyboard: the focus lands on the new result.
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('From (the first day)').fill(today);
+    await page.getByLabel('To (the last day)').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe(`Cables received from ${today} to ${today}`);
+    expect(await page.getByTestId('stat-months').locator('tbody tr').count()).toBe(2); // this month, and "All"
+    // The CSV holds the same numbers as the page.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stat-csv').click()]);
+    expect(csv.suggestedFilename()).toBe(`candor-${DEMO_ORG}-statistics-${today}-to-${today}.csv`);
+    const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
+    expect(lines[0]).toBe('period,received,acknowledged,acknowledged_on_time,answered,answered_on_time,extended,open,overdue,median_days_to_acknowledge,median_days_to_answer');
+    const total = lines.find((l) => l.startsWith('total,'))!.split(',');
+    expect(total[1]).toBe(await page.getByTestId('stat-received').textContent());
   });
 
   test('the command line reads what the browser wrote, and the other way round', async () => {
