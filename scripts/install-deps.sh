@@ -12,7 +12,7 @@ packages=(
   libsodium-dev libdecaf-dev valgrind
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libboost-dev libssl-dev
+  libboost-dev libssl-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   chromium chromium-driver

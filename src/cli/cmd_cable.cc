@@ -92,7 +92,8 @@ std::string NumberedWords(std::string_view words) {
 std::string Deadlines(const app::CableView& v) {
   const domain::CableClock& d = v.clock;
   auto unit = [](const std::string& u) { return u == "working-days" ? "working days" : "days"; };
-  std::string out = fmt::format("  Received on     {}\n", domain::FormatDate(v.received));
+  std::string out = fmt::format("  Received on     {} (days in {})\n",
+                                domain::FormatDate(v.received), v.time_zone);
   if (d.acknowledged) {
     out += "  Acknowledged    yes\n";
   } else {

@@ -226,6 +226,29 @@ Result<Date> ExtendedAnswerDeadline(const DeadlinePolicy& policy, const WorkingC
   return AddPeriod(calendar, submitted, *policy.extended_answer);
 }
 
+Status ValidateTimeZoneName(std::string_view name) {
+  const auto bad = [&] {
+    return InvalidArgument(
+        "the time zone must be an IANA time zone name such as 'Europe/Brussels' or "
+        "'America/New_York'");
+  };
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return bad();
+  std::size_t part = 0;
+  for (std::size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '/') {
+      const std::string_view p = name.substr(part, i - part);
+      if (p.empty() || p == "." || p == "..") return bad();
+      part = i + 1;
+      continue;
+    }
+    const char c = name[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '-';
+    if (!ok) return bad();
+  }
+  return Status::Ok();
+}
+
 Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
   CANDOR_RETURN_IF_ERROR(ValidateDeadlinePolicy(settings.policy));
   if (settings.min_ring_size < kMinRingSizeFloor || settings.min_ring_size > kMinRingSizeCeiling) {
@@ -237,7 +260,7 @@ Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
     return InvalidArgument("the cable retention period must be between 1 and " +
                            std::to_string(kMaxCableRetentionDays) + " days, or 0 to keep cables");
   }
-  return Status::Ok();
+  return ValidateTimeZoneName(settings.time_zone);
 }
 
 Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
@@ -246,13 +269,16 @@ Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
          {"use_us_federal_holidays", settings.use_us_federal_holidays}};
   // Written only when set, so that settings from before the field existed keep their text.
   if (settings.cable_retention_days != 0) j["cable_retention_days"] = settings.cable_retention_days;
+  if (settings.time_zone != "UTC") j["time_zone"] = settings.time_zone;
   return j;
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
-  // Every field is required but "cable_retention_days" (absent in settings written before it).
-  FieldReader r(j, "settings",
-                {"policy", "min_ring_size", "use_us_federal_holidays", "cable_retention_days"});
+  // Every field is required but "cable_retention_days" and "time_zone" (absent in settings
+  // written before them).
+  FieldReader r(
+      j, "settings",
+      {"policy", "min_ring_size", "use_us_federal_holidays", "cable_retention_days", "time_zone"});
   CANDOR_RETURN_IF_ERROR(r.Shape());
   CANDOR_ASSIGN_OR_RETURN(const Json* policy, r.Value("policy"));
   CANDOR_ASSIGN_OR_RETURN(const Json* min_ring, r.Value("min_ring_size"));
@@ -262,6 +288,11 @@ Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
     CANDOR_ASSIGN_OR_RETURN(
         settings.cable_retention_days,
         GetInt(*retention, "settings.cable_retention_days", 0, kMaxCableRetentionDays));
+  }
+  if (const Json* zone = r.Find("time_zone")) {
+    if (!zone->is_string()) return InvalidArgument("settings.time_zone must be a string");
+    settings.time_zone = zone->get<std::string>();
+    CANDOR_RETURN_IF_ERROR(ValidateTimeZoneName(settings.time_zone));
   }
   CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(*policy));
   CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size, GetInt(*min_ring, "settings.min_ring_size",

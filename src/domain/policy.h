@@ -148,9 +148,20 @@ struct OrganizationSettings {
   // Days after a cable is closed at which its ciphertexts are deleted and only the log's hashes
   // remain; 0 keeps cables. Optional in JSON ("cable_retention_days", written only when not 0).
   int cable_retention_days = 0;
+  // The organization's IANA time zone (e.g. "Europe/Brussels"): the days of its cables (their
+  // receipt, acknowledgement, replies and log entries), its working days and holidays, and so
+  // its deadlines and reminders are counted in this zone. Optional in JSON ("time_zone",
+  // written only when not "UTC", the zone of settings from before the field existed).
+  // ValidateTimeZoneName gives its form; the server also requires a zone its tz database has.
+  std::string time_zone = "UTC";
 
   friend bool operator==(const OrganizationSettings&, const OrganizationSettings&) = default;
 };
+
+// The form of an IANA time zone name, as every implementation checks it: 1 to 64 bytes of
+// A-Z, a-z, 0-9, '_', '+', '-' in parts separated by single '/', no part "." or "..", none
+// empty. (Whether the zone exists depends on a tz database; the server checks that too.)
+[[nodiscard]] Status ValidateTimeZoneName(std::string_view name);
 
 inline constexpr int kMinRingSizeFloor = 2;
 inline constexpr int kMaxCableRetentionDays = 36'600;  // a hundred years

@@ -352,6 +352,37 @@ TEST(SettingsTest, TextParsingAndCanonicalForm) {
   EXPECT_FALSE(OrganizationSettingsFromJsonText(canonical + "x").ok());
 }
 
+TEST(SettingsTest, TheTimeZoneIsOptionalAndWrittenOnlyWhenNotUtc) {
+  OrganizationSettings s;
+  EXPECT_EQ(s.time_zone, "UTC");
+  const std::string old_text = OrganizationSettingsToJsonText(s);
+  EXPECT_EQ(old_text.find("time_zone"),
+            std::string::npos);  // settings logged before it keep their text
+  s.time_zone = "Europe/Brussels";
+  const std::string text = OrganizationSettingsToJsonText(s);
+  EXPECT_NE(text.find(R"("time_zone":"Europe/Brussels")"), std::string::npos) << text;
+  auto back = OrganizationSettingsFromCanonicalJsonText(text);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, s);
+  auto j = OrganizationSettingsToJson(s);
+  j["time_zone"] = "UTC";  // accepted, but not canonical (UTC is written by omission)
+  EXPECT_TRUE(OrganizationSettingsFromJson(j).ok());
+  EXPECT_FALSE(OrganizationSettingsFromCanonicalJsonText(j.dump()).ok());
+  for (const char* bad : {"", "../etc/passwd", "Europe//Paris", "Europe/", "Europe/Pa ris",
+                          "Europe/Paris\n", "Etc/./UTC"}) {
+    j["time_zone"] = bad;
+    EXPECT_TRUE(MessageHas(OrganizationSettingsFromJson(j), "IANA time zone name")) << bad;
+  }
+  j["time_zone"] = 1;
+  EXPECT_TRUE(MessageHas(OrganizationSettingsFromJson(j), "settings.time_zone must be a string"));
+  // The form alone is checked here: whether a zone exists depends on a tz database (the
+  // server's TimeZone::Locate), so a log stays readable wherever it is audited.
+  EXPECT_TRUE(ValidateTimeZoneName("America/Argentina/Buenos_Aires").ok());
+  EXPECT_TRUE(ValidateTimeZoneName("Etc/GMT+5").ok());
+  EXPECT_TRUE(ValidateTimeZoneName("Mars/Olympus_Mons").ok());
+  EXPECT_FALSE(ValidateTimeZoneName(std::string(65, 'a')).ok());
+}
+
 TEST(OrganizationTest, Slugs) {
   for (const std::string& ok :
        {std::string("state"), std::string("a"), std::string("dept-of-state"), std::string("x1"),

@@ -1062,6 +1062,53 @@ TEST_P(CableTest, ComplianceStatisticsCountEachDeadlineForAdministratorsOnly) {
   }
 }
 
+// Issue 15, item 4: an organization in New York counts its days there. At 03:00 UTC on Friday
+// 2026-11-20 it is still Thursday evening in New York: the cable is received on Thursday, its
+// two working days end on Monday, and it is overdue only once Tuesday begins in New York.
+TEST_P(CableTest, DaysDeadlinesAndOverdueNoticesFollowTheOrganizationsTimeZone) {
+  constexpr std::int64_t kHour = 3'600'000;
+  clock_.Set(MsOf(2026, 11, 20, 3));
+  SetUpCables("state", 25, 9);
+  Session admin = Login("state", "admin");
+  domain::OrganizationSettings settings;
+  settings.time_zone = "Mars/Olympus_Mons";  // well formed, but no such zone
+  auto refused = Call("PUT", "/api/v1/orgs/state/settings",
+                      domain::OrganizationSettingsToJsonText(settings), admin.Headers());
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("is not a time zone this server knows"), std::string::npos);
+  settings.time_zone = "America/New_York";
+  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings",
+                 domain::OrganizationSettingsToJsonText(settings), admin.Headers())
+                .status,
+            204);
+  cli::SealedCable c = Seal("state", 0, "S", "B");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  Json v = ReviewerView("state", id);
+  EXPECT_EQ(v["received_on"], "2026-11-19");  // Thursday in New York (Friday in UTC)
+  EXPECT_EQ(v["deadlines"]["time_zone"], "America/New_York");
+  EXPECT_EQ(v["deadlines"]["acknowledge_by"], "2026-11-23");  // Friday, Monday
+  auto logged = LoggedCableEvent(v["events"][0]);
+  ASSERT_TRUE(logged.has_value());
+  EXPECT_EQ(logged->date, (domain::Date{2026, 11, 19}));  // the public record says Thursday too
+
+  const auto overdue_notices = [&] {
+    EXPECT_TRUE(service_->cables().RunCableJobs().ok());
+    Json notes = JsonOf(
+        Call("GET", "/api/v1/orgs/state/notifications", "", Login("state", "reviewer").Headers()));
+    int n = 0;
+    for (const auto& note : notes["notifications"]) n += note["kind"] == "acknowledge-overdue";
+    return n;
+  };
+  clock_.Set(MsOf(2026, 11, 24, 4));  // Monday 23:00 in New York: still due today
+  EXPECT_EQ(overdue_notices(), 0);
+  EXPECT_FALSE(ReviewerView("state", id)["deadlines"]["acknowledge_overdue"]);
+  clock_.Set(MsOf(2026, 11, 24, 5) + kHour / 2);  // Tuesday 00:30 in New York
+  EXPECT_EQ(overdue_notices(), 1);
+  EXPECT_TRUE(ReviewerView("state", id)["deadlines"]["acknowledge_overdue"]);
+}
+
 TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   clock_.Set(MsOf(2026, 11, 30));
   SetUpCables("agency", 25, 7);

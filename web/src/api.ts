@@ -300,6 +300,8 @@ export interface OrgSettings {
   min_ring_size: number;
   use_us_federal_holidays: boolean;
   policy: Policy;
+  cable_retention_days?: number; // absent: 0, cables are kept
+  time_zone?: string; // the organization's IANA time zone; absent: "UTC"
 }
 
 export interface OrgDetail extends OrgSummary {

@@ -669,6 +669,7 @@ export interface Deadlines {
   answer_days_left: number;
   acknowledge_unit: string;
   answer_unit: string;
+  time_zone?: string; // the organization's IANA zone: every date is a day there (absent: UTC)
 }
 
 export interface CableView {

@@ -18,6 +18,7 @@
 #include "domain/log_entry.h"
 #include "server/app/log_writer.h"
 #include "server/app/service_internal.h"
+#include "server/app/time_zone.h"
 
 namespace candor::app {
 
@@ -26,6 +27,7 @@ namespace candor::app {
 struct DeadlineContext {
   store::OrganizationRecord org;
   std::vector<domain::Date> holidays;
+  TimeZone zone;  // the organization's: its days, and so its deadlines, are counted in it
 };
 
 namespace {
@@ -53,10 +55,27 @@ Result<domain::OrganizationSettings> CableSettings(const store::CableRecord& rec
   return ParseStoredSettings(*rec.settings_json, "a stored cable's deadline policy is damaged");
 }
 
+// The organization's time zone, from its current settings.
+Result<TimeZone> ZoneOf(const store::OrganizationRecord& org) {
+  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+  auto zone = TimeZone::Locate(settings.time_zone);
+  if (!zone.ok()) {
+    return Error(ErrorCode::kCorrupt, "the organization's time zone: " + zone.error().message());
+  }
+  return zone;
+}
+
+// Today in the organization's zone, as the store's day number.
+Result<std::int64_t> TodayOf(const store::OrganizationRecord& org, const Clock& clock) {
+  CANDOR_ASSIGN_OR_RETURN(TimeZone zone, ZoneOf(org));
+  return zone.LocalDay(clock.NowMs());
+}
+
 Result<DeadlineContext> LoadDeadlineContext(store::Transaction& tx, std::int64_t organization_id) {
   CANDOR_ASSIGN_OR_RETURN(auto org, tx.FindOrganization(organization_id));
   if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
-  DeadlineContext ctx{std::move(*org), {}};
+  CANDOR_ASSIGN_OR_RETURN(TimeZone zone, ZoneOf(*org));
+  DeadlineContext ctx{std::move(*org), {}, std::move(zone)};
   CANDOR_ASSIGN_OR_RETURN(auto holidays, tx.ListHolidays(organization_id));
   for (const auto& h : holidays) {
     auto d = domain::ParseDate(h.date);
@@ -88,8 +107,8 @@ Result<CableDeadlines> DeadlinesOf(const store::CableRecord& rec, const Deadline
   return d;
 }
 
-std::int64_t Today(const Clock& clock) {
-  return domain::DaysFromCivil(domain::DateOfMs(clock.NowMs()));
+std::int64_t Today(const DeadlineContext& ctx, const Clock& clock) {
+  return ctx.zone.LocalDay(clock.NowMs());
 }
 
 store::Blob Concat(const std::vector<crypto::BoxPublicKey>& keys) {
@@ -311,11 +330,11 @@ Result<CableView> CableService::SubmitCable(const CableSubmission& sub) {
   if (sub.author_signature) rec.author_signature = author_sig;
   rec.submission_digest = ToBlob(submission.span());
   rec.access_hash = ToBlob(h.access_hash.span());
-  rec.received_day = Today(clock_);
   // The deadline policy in force now is the cable's for good (read in this transaction, so a
   // concurrent change of policy is either before the cable or after it).
   CANDOR_ASSIGN_OR_RETURN(auto org_now, tx->FindOrganization(org_id));
   if (!org_now) return Error(ErrorCode::kCorrupt, "the cable's organization disappeared");
+  CANDOR_ASSIGN_OR_RETURN(rec.received_day, TodayOf(*org_now, clock_));
   rec.settings_json = org_now->policy_json;
   CANDOR_RETURN_IF_ERROR(tx->InsertCable(rec));
   store::CableEventRecord ev;
@@ -403,11 +422,12 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
   v.submission_digest = *submission;
   v.quota_slot = static_cast<std::uint64_t>(rec.quota_slot);
   CANDOR_ASSIGN_OR_RETURN(CableDeadlines d,
-                          DeadlinesOf(rec, ctx, domain::DateOfMs(clock_.NowMs())));
+                          DeadlinesOf(rec, ctx, ctx.zone.LocalDate(clock_.NowMs())));
   const domain::DeadlinePolicy& policy = d.settings.policy;
   v.received = d.dates.received;
   v.policy = policy.name;
   v.acknowledge_unit = std::string(domain::PeriodUnitName(policy.acknowledge.unit));
+  v.time_zone = ctx.zone.name();
   v.answer_unit = std::string(
       domain::PeriodUnitName(d.dates.extended ? policy.extended_answer->unit : policy.answer.unit));
   v.clock = d.clock;
@@ -504,7 +524,9 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
                  "cable to raise something new");
   }
   CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec.id, /*with_envelopes=*/false));
-  const std::int64_t today = Today(clock_);
+  CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(rec.organization_id));
+  if (!org) return Error(ErrorCode::kCorrupt, "a cable names a missing organization");
+  CANDOR_ASSIGN_OR_RETURN(const std::int64_t today, TodayOf(*org, clock_));
   std::size_t all = 0;
   std::size_t on_day = 0;
   for (const auto& e : events) {
@@ -601,7 +623,7 @@ Status CableService::AcknowledgeCable(const Principal& who, std::string_view slu
   if (rec->acknowledged_day)
     return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
   store::CableEventRecord ev;
-  ev.day = Today(clock_);
+  CANDOR_ASSIGN_OR_RETURN(ev.day, TodayOf(org, clock_));
   ev.account_id = who.account.id;
   ev.at_ms = clock_.NowMs();
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(
@@ -656,7 +678,7 @@ Result<std::int64_t> CableService::AddCableMessage(
   const crypto::Bytes message_header = domain::CableMessageHeaderBytes(id, action, recipients);
   const crypto::Digest32 digest = domain::CableMessageDigest(message_header, envelope);
   store::CableEventRecord ev;
-  ev.day = Today(clock_);
+  CANDOR_ASSIGN_OR_RETURN(ev.day, TodayOf(org, clock_));
   ev.account_id = who.account.id;
   ev.at_ms = clock_.NowMs();
   ev.recipients = Concat(recipients);
@@ -677,7 +699,7 @@ Result<CableStats> CableService::CableCounts(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.RequireOrganization(*tx, slug));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
-  const domain::Date today = domain::DateOfMs(clock_.NowMs());
+  const domain::Date today = ctx.zone.LocalDate(clock_.NowMs());
   CableStats stats;
   for (const auto& rec : records) {
     if (!rec.published) continue;
@@ -700,7 +722,7 @@ Result<domain::CableStatistics> CableService::Statistics(const Principal& who,
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
-  const domain::Date today = domain::DateOfMs(clock_.NowMs());
+  const domain::Date today = ctx.zone.LocalDate(clock_.NowMs());
   std::vector<domain::CableStatisticsInput> inputs;
   inputs.reserve(records.size());
   for (const auto& rec : records) {
@@ -730,7 +752,6 @@ Status CableService::MarkNotificationsDelivered(const Principal& who, std::strin
 Result<CableService::CableJobsReport> CableService::RunCableJobs() {
   CableJobsReport report;
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  const std::int64_t today = Today(clock_);
   const std::int64_t now = clock_.NowMs();
   std::map<std::int64_t, DeadlineContext> contexts;  // by organization id
   auto context_of = [&](std::int64_t organization_id) -> Result<const DeadlineContext*> {
@@ -745,6 +766,7 @@ Result<CableService::CableJobsReport> CableService::RunCableJobs() {
   CANDOR_ASSIGN_OR_RETURN(auto open, tx->ListOpenCables());
   for (const auto& rec : open) {
     CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
+    const std::int64_t today = Today(*ctx, clock_);
     CANDOR_ASSIGN_OR_RETURN(CableDeadlines deadlines,
                             DeadlinesOf(rec, *ctx, domain::CivilFromDays(today)));
     auto remind = [&](const char* due, const char* overdue,
@@ -783,6 +805,7 @@ Result<CableService::CableJobsReport> CableService::RunCableJobs() {
   for (auto rec : closed) {
     CANDOR_ASSIGN_OR_RETURN(const DeadlineContext* ctx, context_of(rec.organization_id));
     const store::OrganizationRecord& org = ctx->org;
+    const std::int64_t today = Today(*ctx, clock_);
     CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
     if (settings.cable_retention_days == 0 ||
         today < *rec.closed_day + settings.cable_retention_days)

@@ -60,7 +60,9 @@ struct CableView {
   domain::Date received;
   domain::CableClock clock;
   std::string acknowledge_unit, answer_unit;  // the units of the days left ("working-days", …)
-  std::string policy;                         // the deadline policy's name
+  // The organization's IANA time zone: every date of the view is a day in it.
+  std::string time_zone = "UTC";
+  std::string policy;  // the deadline policy's name
   crypto::Digest32 submission_digest;
   // The ciphertext and signatures (nullopt once purged; left out of inbox listings).
   std::optional<crypto::Bytes> envelope, signature, quota_signature;

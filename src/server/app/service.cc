@@ -22,6 +22,7 @@
 #include "log/rfc9162.h"
 #include "server/app/log_writer.h"
 #include "server/app/service_internal.h"
+#include "server/app/time_zone.h"
 
 namespace candor::app {
 
@@ -177,6 +178,7 @@ Result<std::int64_t> Service::CreateOrganization(const std::string& slug, const 
   domain::OrganizationSettings settings;
   if (settings_json) {
     CANDOR_ASSIGN_OR_RETURN(settings, domain::OrganizationSettingsFromJsonText(*settings_json));
+    CANDOR_RETURN_IF_ERROR(TimeZone::Locate(settings.time_zone));
   }
   std::string canonical = domain::OrganizationSettingsToJsonText(settings);
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));

@@ -16,6 +16,7 @@
 #include "domain/invitation.h"
 #include "domain/policy.h"
 #include "server/app/service_internal.h"
+#include "server/app/time_zone.h"
 
 namespace candor::app {
 namespace {
@@ -559,6 +560,8 @@ Status StaffService::UpdateSettings(const Principal& who, std::string_view slug,
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleAdministrator));
   CANDOR_ASSIGN_OR_RETURN(auto settings, domain::OrganizationSettingsFromJsonText(settings_json));
+  // A zone of the right form must also be one this server's tz database has.
+  CANDOR_RETURN_IF_ERROR(TimeZone::Locate(settings.time_zone));
   std::string canonical = domain::OrganizationSettingsToJsonText(settings);
   CANDOR_RETURN_IF_ERROR(tx->UpdateOrganizationPolicy(org.id, canonical));
   CANDOR_RETURN_IF_ERROR(core_.Log(

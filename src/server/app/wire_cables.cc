@@ -2,6 +2,7 @@
 
 #include "crypto/bytes.h"
 #include "domain/calendar.h"
+#include "domain/policy.h"
 #include "domain/strict_json.h"
 
 namespace candor::app::api {
@@ -74,7 +75,8 @@ Json CableViewToJson(const CableView& v) {
               {"acknowledge_days_left", c.acknowledge_days_left},
               {"answer_days_left", c.answer_days_left},
               {"acknowledge_unit", v.acknowledge_unit},
-              {"answer_unit", v.answer_unit}}},
+              {"answer_unit", v.answer_unit},
+              {"time_zone", v.time_zone}}},
             {"header", domain::CableHeaderToJson(v.header)},
             {"header_bytes", crypto::ToHex(v.header_bytes)},
             {"submission_digest", crypto::ToHex(v.submission_digest)},
@@ -155,7 +157,7 @@ Result<CableView> CableViewFromJson(const Json& j) {
         *deadlines, "the cable's deadlines",
         {"acknowledge_by", "answer_by", "acknowledged", "extended", "closed", "acknowledge_overdue",
          "answer_overdue", "overdue", "acknowledge_days_left", "answer_days_left",
-         "acknowledge_unit", "answer_unit"});
+         "acknowledge_unit", "answer_unit", "time_zone"});
     CANDOR_RETURN_IF_ERROR(d.Shape());
     domain::CableClock& c = v.clock;
     CANDOR_ASSIGN_OR_RETURN(c.acknowledge_by, DateField(d, "acknowledge_by"));
@@ -173,6 +175,11 @@ Result<CableView> CableViewFromJson(const Json& j) {
     CANDOR_ASSIGN_OR_RETURN(c.answer_days_left, d.Int("answer_days_left"));
     CANDOR_ASSIGN_OR_RETURN(v.acknowledge_unit, d.String("acknowledge_unit"));
     CANDOR_ASSIGN_OR_RETURN(v.answer_unit, d.String("answer_unit"));
+    // Absent from servers before time zones: their days are UTC days.
+    if (d.Find("time_zone") != nullptr) {
+      CANDOR_ASSIGN_OR_RETURN(v.time_zone, d.String("time_zone"));
+      CANDOR_RETURN_IF_ERROR(domain::ValidateTimeZoneName(v.time_zone));
+    }
   }
   CANDOR_ASSIGN_OR_RETURN(const Json* header, r.Value("header"));
   CANDOR_ASSIGN_OR_RETURN(v.header, domain::CableHeaderFromJson(*header));

@@ -39,6 +39,21 @@ export interface OrganizationSettings {
   useUsFederalHolidays: boolean;
   // Days after its answer a cable's ciphertext is kept; 0 or absent: kept (policy.h).
   cableRetentionDays?: number;
+  // The organization's IANA time zone; absent: "UTC" (policy.h, ValidateTimeZoneName).
+  timeZone?: string;
+}
+
+// The form of an IANA time zone name (ValidateTimeZoneName): 1 to 64 bytes of A-Z, a-z, 0-9,
+// '_', '+', '-' in non-empty parts separated by '/', no part "." or "..".
+export function validateTimeZoneName(name: string): void {
+  const parts = name.split('/');
+  const ok =
+    name.length >= 1 &&
+    name.length <= 64 &&
+    parts.every((p) => p.length > 0 && p !== '.' && p !== '..' && /^[A-Za-z0-9_+-]+$/.test(p));
+  if (!ok) {
+    throw invalidArgument("the time zone must be an IANA time zone name such as 'Europe/Brussels' or 'America/New_York'");
+  }
 }
 
 export const MAX_CABLE_RETENTION_DAYS = 36_600; // kMaxCableRetentionDays: a hundred years
@@ -192,6 +207,7 @@ export function validateOrganizationSettings(settings: OrganizationSettings): vo
       `the cable retention period must be between 1 and ${MAX_CABLE_RETENTION_DAYS} days, or 0 to keep cables`,
     );
   }
+  validateTimeZoneName(settings.timeZone ?? 'UTC');
 }
 
 function getInt(v: JsonValue | undefined, path: string, lo: number, hi: number): number {
@@ -236,14 +252,22 @@ function deadlinePolicyFromJson(j: JsonValue): DeadlinePolicy {
 
 // The strict reader of OrganizationSettingsFromJson.
 export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings {
-  // Every field is required but "cable_retention_days" (absent in settings written before it).
-  const o = onlyFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays', 'cable_retention_days']);
+  // Every field is required but "cable_retention_days" and "time_zone" (absent in settings
+  // written before them).
+  const o = onlyFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays', 'cable_retention_days', 'time_zone']);
   const policyJson = field(o, 'settings', 'policy');
   const minRing = field(o, 'settings', 'min_ring_size');
   const holidays = field(o, 'settings', 'use_us_federal_holidays');
   const retention = optionalField(o, 'cable_retention_days');
   const cableRetentionDays =
     retention === undefined ? 0 : getInt(retention, 'settings.cable_retention_days', 0, MAX_CABLE_RETENTION_DAYS);
+  const zone = optionalField(o, 'time_zone');
+  let timeZone = 'UTC';
+  if (zone !== undefined) {
+    if (typeof zone !== 'string') throw invalidArgument('settings.time_zone must be a string');
+    validateTimeZoneName(zone);
+    timeZone = zone;
+  }
   const policy = deadlinePolicyFromJson(policyJson);
   const minRingSize = getInt(
     minRing,
@@ -256,6 +280,7 @@ export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings
   }
   const settings: OrganizationSettings = { policy, minRingSize, useUsFederalHolidays: holidays };
   if (cableRetentionDays !== 0) settings.cableRetentionDays = cableRetentionDays;
+  if (timeZone !== 'UTC') settings.timeZone = timeZone;
   validateOrganizationSettings(settings);
   return settings;
 }
@@ -280,6 +305,7 @@ export function organizationSettingsToJson(settings: OrganizationSettings): Json
   };
   // Written only when set, as OrganizationSettingsToJson does.
   if ((settings.cableRetentionDays ?? 0) !== 0) j['cable_retention_days'] = settings.cableRetentionDays!;
+  if ((settings.timeZone ?? 'UTC') !== 'UTC') j['time_zone'] = settings.timeZone!;
   return j;
 }
 

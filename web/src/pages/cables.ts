@@ -84,6 +84,8 @@ export function deadlinesList(d: Deadlines, received: string): HTMLElement {
     h('dd', { 'data-testid': 'ack-deadline' }, deadlineText(d.acknowledge_by, d.acknowledge_days_left, d.acknowledge_unit, d.acknowledged, d.acknowledge_overdue)),
     h('dt', null, d.extended ? 'Answer by (extended)' : 'Answer by'),
     h('dd', { 'data-testid': 'answer-deadline' }, deadlineText(d.answer_by, d.answer_days_left, d.answer_unit, d.closed, d.answer_overdue)),
+    h('dt', null, 'Days counted in'),
+    h('dd', { 'data-testid': 'time-zone' }, `the ${d.time_zone ?? 'UTC'} time zone (the organization’s)`),
   );
 }
 

@@ -598,15 +598,21 @@ const policy: StaffPage = async (main, s) => {
   }
   if (!here()) return;
   const settings = org.settings;
+  const now = h('p', { 'data-testid': 'policy-now' });
+  const showNow = (current: OrgSettings) =>
+    now.replaceChildren(h('strong', null, 'Now: '), `${current.policy.name} — ${policyText(current.policy)}. Days are counted in the ${current.time_zone ?? 'UTC'} time zone.`);
+  showNow(settings);
   main.append(
     h('p', null, 'Cables are answered against these deadlines. Working days skip weekends and the holidays below', settings.use_us_federal_holidays ? ' and US federal holidays' : '', '.'),
-    h('p', { 'data-testid': 'policy-now' }, h('strong', null, 'Now: '), `${settings.policy.name} — ${policyText(settings.policy)}.`),
+    now,
   );
-  if (admin) main.append(policyForm(slug, settings, () => navigate('/staff/policy')));
+  // Saved: the summary above changes in place, and the form stays with its "Saved." notice.
+  if (admin) main.append(policyForm(slug, settings, showNow));
   main.append(holidaysEditor(slug, holidays, admin));
 };
 
-function policyForm(slug: string, settings: OrgSettings, saved: () => void): HTMLElement {
+function policyForm(slug: string, initial: OrgSettings, saved: (now: OrgSettings) => void): HTMLElement {
+  let settings = initial;
   const errors = errorRegion();
   const status = statusRegion();
   const radios = Object.values(PRESETS).map((p) => ({
@@ -615,6 +621,10 @@ function policyForm(slug: string, settings: OrgSettings, saved: () => void): HTM
   }));
   const minRing = h('input', { type: 'number', min: 2, max: 1000000, step: 1, value: settings.min_ring_size, required: true });
   const federal = h('input', { type: 'checkbox', checked: settings.use_us_federal_holidays });
+  // The browser's own list of IANA zones, offered as suggestions; the server checks the name.
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const zoneList = h('datalist', { id: 'time-zones' }, ['UTC', ...zones].map((z) => h('option', { value: z })));
+  const zone = h('input', { type: 'text', list: 'time-zones', required: true, spellcheck: 'false', autocapitalize: 'none', autocomplete: 'off', maxlength: 64, value: settings.time_zone ?? 'UTC' });
   const custom = !Object.keys(PRESETS).includes(settings.policy.name);
   return h(
     'section',
@@ -625,15 +635,21 @@ function policyForm(slug: string, settings: OrgSettings, saved: () => void): HTM
       async () => {
         errors.replaceChildren();
         const chosen = radios.find((r) => r.input.checked);
+        // Everything this form does not show (the retention period) is kept as it is.
         const next: OrgSettings = {
+          ...settings,
           min_ring_size: Number(minRing.value),
           use_us_federal_holidays: federal.checked,
           policy: chosen ? chosen.p : settings.policy,
         };
+        const z = zone.value.trim();
+        if (z === 'UTC') delete next.time_zone;
+        else next.time_zone = z;
         try {
           await api(`/orgs/${slug}/settings`, { method: 'PUT', body: next, as: 'staff' });
+          settings = next;
           replace(status, notice('ok', h('p', null, 'Saved. The change is a public log entry.')));
-          saved();
+          saved(next);
         } catch (e) {
           showError(errors, e, 'The policy was not saved.');
         }
@@ -649,6 +665,8 @@ function policyForm(slug: string, settings: OrgSettings, saved: () => void): HTM
       ),
       field({ label: 'Smallest anonymity set', input: minRing, hint: 'Members refuse to sign within fewer members than this. 20 or more is wise.' }),
       choice(federal, 'Count US federal holidays as days off'),
+      field({ label: 'Time zone', input: zone, hint: 'The organization’s days are counted in this zone: when a cable arrives, working days, holidays, deadlines and reminders. An IANA name such as Europe/Brussels or America/New_York.' }),
+      zoneList,
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save the policy')),
       status,
       errors,

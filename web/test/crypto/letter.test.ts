@@ -231,6 +231,17 @@ describe('settings and log entries', () => {
     for (const b of [kept.replace('365', '0'), kept.replace('365', '36601'), kept.replace('365', '-1')]) {
       expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(b)), 'invalid argument');
     }
+    // The time zone, written only when not UTC, as OrganizationSettingsToJson does; the form of
+    // the name is checked (ValidateTimeZoneName), not whether this browser knows the zone.
+    const zoned = documented.replace(',"use_us_federal_holidays"', ',"time_zone":"America/New_York","use_us_federal_holidays"');
+    const readZone = organizationSettingsFromCanonicalJsonText(utf8(zoned));
+    expect(readZone.timeZone).toBe('America/New_York');
+    expect(organizationSettingsToJsonText(readZone)).toBe(zoned);
+    expect(organizationSettingsFromCanonicalJsonText(utf8(zoned.replace('America/New_York', 'Mars/Olympus_Mons'))).timeZone).toBe('Mars/Olympus_Mons');
+    for (const name of ['UTC', '', '../etc/passwd', 'Europe//Paris', 'Europe/', 'Europe/Pa ris', 'Etc/./UTC', 'a'.repeat(65)]) {
+      expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(zoned.replace('America/New_York', name))), 'invalid argument');
+    }
+    expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(zoned.replace('"America/New_York"', '1'))), 'invalid argument');
     const policy = DEFAULT_SETTINGS.policy;
     for (const settings of [
       { ...DEFAULT_SETTINGS, minRingSize: 1 },

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parseReceipt } from '../../src/cable.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
+  apiGet,
   candorBinary,
   checkPrivacy,
   checkUrls,
@@ -507,6 +508,32 @@ describe('dissent cables in the browser', () => {
     const elsewhere = d.requests.map((r) => new URL(r.url)).filter((u) => u.protocol !== 'blob:' && u.origin !== origin);
     expect(elsewhere.map((u) => u.href)).toEqual(['https://en.wikipedia.org/wiki/Weather']);
     await d.context.close();
+  });
+
+  test('an administrator sets the organization’s time zone, and the cable pages say it', async () => {
+    // Issue 15, item 4.
+    const page = reviewer.page;
+    const setZone = async (zone: string) => {
+      await visit(page, '/#/staff/policy');
+      await page.getByLabel('Time zone', { exact: true }).fill(zone);
+      await page.getByRole('button', { name: 'Save the policy' }).click();
+      await page.getByText('Saved. The change is a public log entry.').waitFor();
+      await expect.poll(() => page.getByTestId('policy-now').textContent()).toContain(`the ${zone} time zone`);
+      const org = await apiGet<{ settings: { time_zone?: string } }>(server, `/orgs/${DEMO_ORG}`);
+      expect(org.settings.time_zone).toBe(zone === 'UTC' ? undefined : zone);
+    };
+    await visit(page, '/#/staff/policy');
+    expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe('UTC');
+    await page.getByLabel('Time zone', { exact: true }).fill('Mars/Olympus_Mons');
+    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await page.getByText('is not a time zone this server knows').waitFor();
+    await setZone('Europe/Brussels');
+    await expectAccessible(page, 'the policy page with its time zone');
+    await openAsReviewer(anon.id);
+    await expect.poll(() => page.getByTestId('time-zone').textContent()).toContain('Europe/Brussels');
+    await setZone('UTC');
+    await openAsReviewer(anon.id);
+    await expect.poll(() => page.getByTestId('time-zone').textContent()).toContain('the UTC time zone');
   });
 
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
