@@ -44,8 +44,11 @@ build-asan: deps $(ASAN_BUILD)/build.ninja
 # Both run inside a throwaway PostgreSQL cluster (scripts/with-postgres.sh), so the storage
 # tests cover PostgreSQL as well as SQLite.
 # The browser tests (tests/e2e) run inside CTest against each build's `candor`; they need web/dist.
+# Within `make test`, the two longest black-box runs (the browser tests and the hostile-replies
+# run of every command) go once, against the ASan build, where they also check memory: running
+# them against both builds took four of CI's 45 minutes. `make test-unit` alone runs them all.
 test-unit: build web
-	bash scripts/with-postgres.sh ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	bash scripts/with-postgres.sh ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) $(UNIT_EXCLUDE)
 
 # The web unit tests run once, in the regular build: their TypeScript does not change under a
 # sanitizer, and the C++ paths they cross-check are run under ASan by the C++ tests and fuzz
@@ -66,6 +69,7 @@ tidy: build
 
 # The whole suite: the formatting, the regular build and clang-tidy, then the same tests under
 # AddressSanitizer+UBSan.
+test: UNIT_EXCLUDE = -E '^(web_e2e|cli_hostile_replies)$$'
 test: format-check tidy test-unit test-asan
 
 # Starts the server on http://127.0.0.1:8080 (the web front end and the API) with the embedded
