@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/io.h"
+#include "cli/trusted_log.h"
 #include "crypto/bytes.h"
 #include "domain/bundle.h"
 #include "letter_fixture.h"
@@ -63,6 +64,22 @@ const std::string kLetter(64, 'a');
 const std::string kOtherLetter(64, 'b');
 
 // Passphrases are wiped, not left in freed memory (security review L6).
+// Issue 15: an author told, before sealing, that a single reader means a lost key loses the
+// cable; with two readers, no such warning.
+TEST(DescribeReviewers, ASingleReaderIsSaidToTheAuthor) {
+  using candor::cli::DescribeReviewers;
+  candor::domain::OrgState state;
+  candor::domain::LoggedReviewer r;
+  r.username = "rita";
+  state.reviewers.push_back(r);
+  EXPECT_NE(DescribeReviewers(state).find("Only this one person can read it"), std::string::npos);
+  r.username = "escrow";
+  state.reviewers.push_back(r);
+  const std::string two = DescribeReviewers(state);
+  EXPECT_EQ(two.find("Only this one person"), std::string::npos);
+  EXPECT_NE(two.find("escrow"), std::string::npos);
+}
+
 TEST(Passphrase, IsWipedWhenMovedFromAndWipeStringZeroesTheWholeBuffer) {
   std::string long_text(100, 'p');
   const char* buffer = long_text.data();

@@ -381,6 +381,13 @@ std::string DescribeReviewers(const domain::OrgState& state) {
     out += fmt::format("  {:<24} key {}\n", r.username.empty() ? "(name not logged)" : r.username,
                        domain::KeyFingerprint(r.box_public));
   }
+  // Issue 15: with a single reader, one lost key loses the message; the author hears it first.
+  if (state.reviewers.size() == 1) {
+    out +=
+        "  Only this one person can read it. If they lose their key, nobody can read your\n"
+        "  message or answer it, and Candor cannot recover it. (An organization avoids this by\n"
+        "  keeping a second reviewer key offline: README, \"A recovery key\".)\n";
+  }
   return out;
 }
 

@@ -517,6 +517,18 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         'This browser read the list from the public record, where everyone can see it; the server cannot add a reader without it showing there.',
       ),
       reviewerList(ctx.state.reviewers),
+      // Issue 15: with a single reader, one lost key loses the message; say so before writing.
+      ctx.state.reviewers.length === 1
+        ? notice(
+            'warn',
+            h(
+              'p',
+              { 'data-testid': 'single-reviewer' },
+              h('strong', null, 'Only this one person can read it. '),
+              'If they lose their key, nobody can read your message or answer it, and Candor cannot recover it. An organization avoids this by keeping a second reviewer key offline; you may want to ask whether yours does before you write something that matters.',
+            ),
+          )
+        : null,
       h(
         'p',
         { class: 'hint' },

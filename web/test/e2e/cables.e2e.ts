@@ -80,6 +80,8 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   // Issue 17: the quota is said before writing, and the safety guide is a click away.
   expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 messages in each period');
   expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you send: are you on your own device and network?');
+  // Issue 15: the demo organization has one reviewer, and the author is told what that means.
+  expect(await page.getByTestId('single-reviewer').textContent()).toContain('If they lose their key, nobody can read your message');
   if (name !== undefined) {
     await page.getByLabel('With my name').check();
     await page.getByLabel('Your name, as the reviewers should see it').fill(name);
