@@ -40,6 +40,30 @@ function axisLabel(ms: number, span: number): string {
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
+// The chart's <svg> with its accessible name and description, the horizontal grid with its
+// labels at `yTicks`, and the two axes; `y` maps a value to its height.
+function chartFrame(caption: string, description: string, yTicks: number[], y: (v: number) => number): SVGSVGElement {
+  const titleId = uid('chart-title');
+  const descId = uid('chart-desc');
+  const root = svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}`, class: 'chart' },
+    svg('title', { id: titleId }, caption),
+    svg('desc', { id: descId }, description),
+  );
+  for (const v of yTicks) {
+    root.append(
+      svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }),
+      svg('text', { x: PAD.left - 8, y: y(v) + 4, 'text-anchor': 'end' }, String(v)),
+    );
+  }
+  root.append(
+    svg('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0) }),
+    svg('line', { class: 'axis', x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: y(0) }),
+  );
+  return root;
+}
+
 export function signatureChart(data: ChartData, caption: string): HTMLElement {
   const n = data.times.length;
   if (n === 0) {
@@ -56,33 +80,12 @@ export function signatureChart(data: ChartData, caption: string): HTMLElement {
   const x = (t: number) => PAD.left + ((t - tMin) / (tMax - tMin)) * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom);
 
-  const titleId = uid('chart-title');
-  const descId = uid('chart-desc');
   const last = data.series.map((s) => `${s.name}: ${s.values[n - 1] ?? 0}`).join('; ');
-  const root = svg(
-    'svg',
-    {
-      viewBox: `0 0 ${W} ${H}`,
-      role: 'img',
-      'aria-labelledby': `${titleId} ${descId}`,
-      class: 'chart',
-    },
-    svg('title', { id: titleId }, caption),
-    svg(
-      'desc',
-      { id: descId },
-      `${n} batch${n === 1 ? '' : 'es'} from ${formatTime(t0)} to ${formatTime(t1)}. After the last batch: ${last}.`,
-    ),
-  );
-  for (const v of yTicks) {
-    root.append(
-      svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }),
-      svg('text', { x: PAD.left - 8, y: y(v) + 4, 'text-anchor': 'end' }, String(v)),
-    );
-  }
-  root.append(
-    svg('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0) }),
-    svg('line', { class: 'axis', x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: y(0) }),
+  const root = chartFrame(
+    caption,
+    `${n} batch${n === 1 ? '' : 'es'} from ${formatTime(t0)} to ${formatTime(t1)}. After the last batch: ${last}.`,
+    yTicks,
+    y,
   );
   const xLabels: [number, string][] = span > 0 ? [[t0, 'start'], [t0 + span / 2, 'middle'], [t1, 'end']] : [[t0, 'middle']];
   for (const [t, anchor] of xLabels) {
@@ -152,25 +155,8 @@ export function barChart(data: BarChartData, caption: string, tableLabel: string
   const groupWidth = (W - PAD.left - PAD.right) / Math.max(1, n);
   const barWidth = Math.max(2, (groupWidth * 0.8) / k);
 
-  const titleId = uid('chart-title');
-  const descId = uid('chart-desc');
   const totals = data.series.map((s) => `${s.name}: ${s.values.reduce((a, b) => a + b, 0)}`).join('; ');
-  const root = svg(
-    'svg',
-    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}`, class: 'chart' },
-    svg('title', { id: titleId }, caption),
-    svg('desc', { id: descId }, `${n} month${n === 1 ? '' : 's'}. In all: ${totals}.`),
-  );
-  for (const v of yTicks) {
-    root.append(
-      svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }),
-      svg('text', { x: PAD.left - 8, y: y(v) + 4, 'text-anchor': 'end' }, String(v)),
-    );
-  }
-  root.append(
-    svg('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0) }),
-    svg('line', { class: 'axis', x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: y(0) }),
-  );
+  const root = chartFrame(caption, `${n} month${n === 1 ? '' : 's'}. In all: ${totals}.`, yTicks, y);
   // Label every period when they fit, else about six of them.
   const every = Math.max(1, Math.ceil(n / 6));
   data.periods.forEach((p, i) => {
