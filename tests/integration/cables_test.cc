@@ -86,6 +86,13 @@ class CableTest : public ServerTest {
     return JsonOf(r);
   }
 
+  // An administrator replaces the organization's settings.
+  cli::HttpReply PutSettings(const std::string& slug, const domain::OrganizationSettings& settings,
+                             const Session& admin) {
+    return Call("PUT", "/api/v1/orgs/" + slug + "/settings",
+                domain::OrganizationSettingsToJsonText(settings), admin.Headers());
+  }
+
   cli::HttpReply Message(const std::string& slug, const std::string& id, CableAction action,
                          const std::string& text, const cli::OpenedCable& opened) {
     Session s = Login(slug, "reviewer");
@@ -1072,15 +1079,11 @@ TEST_P(CableTest, DaysDeadlinesAndOverdueNoticesFollowTheOrganizationsTimeZone) 
   Session admin = Login("state", "admin");
   domain::OrganizationSettings settings;
   settings.time_zone = "Mars/Olympus_Mons";  // well formed, but no such zone
-  auto refused = Call("PUT", "/api/v1/orgs/state/settings",
-                      domain::OrganizationSettingsToJsonText(settings), admin.Headers());
+  auto refused = PutSettings("state", settings, admin);
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("is not a time zone this server knows"), std::string::npos);
   settings.time_zone = "America/New_York";
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings",
-                 domain::OrganizationSettingsToJsonText(settings), admin.Headers())
-                .status,
-            204);
+  ASSERT_EQ(PutSettings("state", settings, admin).status, 204);
   cli::SealedCable c = Seal("state", 0, "S", "B");
   ASSERT_EQ(Submit(c.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -1115,10 +1118,7 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
   Session admin = Login("agency", "admin");
   domain::OrganizationSettings eu;
   eu.policy = domain::EuWhistleblowingPolicy();
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu),
-                 admin.Headers())
-                .status,
-            204);
+  ASSERT_EQ(PutSettings("agency", eu, admin).status, 204);
   cli::SealedCable c = Seal("agency", 0, "S", "B");
   ASSERT_EQ(Submit(c.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
@@ -1137,10 +1137,7 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
 
   // Changing the policy later moves no deadline of a cable received under the old one (nor
   // allows an extension it did not allow); a new cable follows the new policy.
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText({}),
-                 admin.Headers())
-                .status,
-            204);
+  ASSERT_EQ(PutSettings("agency", {}, admin).status, 204);
   v = ReviewerView("agency", id);
   EXPECT_EQ(v["policy"], "eu-whistleblowing");
   EXPECT_EQ(v["deadlines"]["answer_by"], "2027-02-28");
@@ -1158,10 +1155,7 @@ TEST_P(CableTest, TheEuPolicyCountsCalendarDaysAndAllowsNoExtension) {
                   ->Exec("UPDATE cables SET settings_json = NULL WHERE id = ?",
                          {store::Blob(later.id.begin(), later.id.end())})
                   .ok());
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/agency/settings", domain::OrganizationSettingsToJsonText(eu),
-                 admin.Headers())
-                .status,
-            204);
+  ASSERT_EQ(PutSettings("agency", eu, admin).status, 204);
   EXPECT_EQ(ReviewerView("agency", crypto::ToHex(later.id))["policy"], "eu-whistleblowing");
   EXPECT_EQ(ReviewerView("agency", id)["policy"], "eu-whistleblowing");
 }
@@ -1172,10 +1166,7 @@ TEST_P(CableTest, RetentionDeletesCiphertextsAndTheLogKeepsTheHashes) {
   Session admin = Login("state", "admin");
   domain::OrganizationSettings s;
   s.cable_retention_days = 30;
-  ASSERT_EQ(Call("PUT", "/api/v1/orgs/state/settings", domain::OrganizationSettingsToJsonText(s),
-                 admin.Headers())
-                .status,
-            204);
+  ASSERT_EQ(PutSettings("state", s, admin).status, 204);
   cli::SealedCable c = Seal("state", 0, "S", "B");
   ASSERT_EQ(Submit(c.request).status, 201);
   ASSERT_TRUE(service_->PublishBatch().ok());
