@@ -858,8 +858,7 @@ const security: StaffPage = (main, s) => {
       h('h2', null, 'A new phone'),
       startForm,
     );
-  }
-  if (!replacing) {
+  } else {
     area.append(
       h('p', null, 'With two-step sign-in, a stolen password is not enough: signing in also needs a six-digit code from an authenticator app on your phone.'),
       startForm,
