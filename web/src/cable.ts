@@ -420,16 +420,20 @@ export function cableContentToBytes(c: CableContent): Uint8Array {
   );
 }
 
+// An opened plaintext's JSON (strict UTF-8, strict JSON); `what` names it in the errors.
+function plaintextJson(bytes: Uint8Array, what: string): JsonValue {
+  if (!isValidUtf8(bytes)) throw invalidArgument(`${what} is not UTF-8`);
+  try {
+    return parseJson(bytes);
+  } catch {
+    throw invalidArgument(`${what} is not JSON`);
+  }
+}
+
 // Strict reader (CableContentFromBytes), then validateCableContent.
 export function cableContentFromBytes(bytes: Uint8Array): CableContent {
-  if (!isValidUtf8(bytes)) throw invalidArgument("the cable's content is not UTF-8");
-  let j: JsonValue;
-  try {
-    j = parseJson(bytes);
-  } catch {
-    throw invalidArgument("the cable's content is not JSON");
-  }
   const what = "the cable's content";
+  const j = plaintextJson(bytes, what);
   const o = onlyFields(j, what, ['format', 'subject', 'body', 'reply_public', 'attachments', 'author']);
   if (stringField(o, what, 'format') !== CONTENT_FORMAT) throw invalidArgument(`the cable's content is not ${CONTENT_FORMAT}`);
   const subject = stringField(o, what, 'subject');
@@ -472,14 +476,8 @@ export function cableFollowUpToBytes(f: CableFollowUp): Uint8Array {
 
 // Strict reader (CableFollowUpFromBytes), then validateCableFollowUp.
 export function cableFollowUpFromBytes(bytes: Uint8Array): CableFollowUp {
-  if (!isValidUtf8(bytes)) throw invalidArgument('the follow-up is not UTF-8');
-  let j: JsonValue;
-  try {
-    j = parseJson(bytes);
-  } catch {
-    throw invalidArgument('the follow-up is not JSON');
-  }
   const what = 'the follow-up';
+  const j = plaintextJson(bytes, what);
   const o = onlyFields(j, what, ['format', 'body', 'attachments']);
   if (stringField(o, what, 'format') !== FOLLOW_UP_FORMAT) throw invalidArgument(`the follow-up is not ${FOLLOW_UP_FORMAT}`);
   const f: CableFollowUp = { body: stringField(o, what, 'body'), attachments: attachmentsFromJson(o, what) };
