@@ -108,6 +108,7 @@ Result<SealedCable> SealCable(const CableDraft& draft, const CableInputs& in,
   header.recipients = in.reviewers;
   header.access_hash = keys.access_hash;
   header.scheme = in.scheme;
+  header.channel = in.channel;
   CANDOR_RETURN_IF_ERROR(domain::ValidateCableHeader(header));
   const crypto::Bytes header_bytes = domain::CableHeaderBytes(header);
   // Padded to its size bucket before encryption, so the upload's size says only its order
@@ -369,6 +370,60 @@ Result<ReceiptAccess> AccessFromReceipt(std::string_view receipt) {
   CANDOR_ASSIGN_OR_RETURN(domain::CableReceipt r, domain::ParseCableReceipt(receipt));
   crypto::ReceiptKeys keys = crypto::DeriveReceiptKeys(r.secret);
   return ReceiptAccess{r.id, keys.access, std::move(keys.reply)};
+}
+
+Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
+    const domain::OrgState& state, const domain::OrganizationSettings& settings,
+    const std::string& channel, const std::vector<std::string>& excluded) {
+  std::vector<domain::LoggedReviewer> out = state.reviewers;
+  if (!channel.empty()) {
+    const domain::CableChannel* c = settings.FindChannel(channel);
+    if (c == nullptr) {
+      std::string known;
+      for (const auto& k : settings.channels) {
+        known += (known.empty() ? "" : ", ") + k.id + " (" + k.name + ")";
+      }
+      return InvalidArgument(
+          "'" + state.organization + "' has no channel '" + channel + "'" +
+          (known.empty() ? std::string(": it has no channels") : "; its channels are: " + known));
+    }
+    std::erase_if(out, [&](const domain::LoggedReviewer& r) {
+      return !std::binary_search(c->reviewers.begin(), c->reviewers.end(), r.account_id);
+    });
+  }
+  for (const auto& name : excluded) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const domain::LoggedReviewer& r) { return r.username == name; });
+    if (it == out.end()) {
+      return InvalidArgument("'" + name + "' is not among the reviewers who would read this " +
+                             (channel.empty() ? "cable" : "channel's cable") +
+                             ", so there is nobody to exclude by that name");
+    }
+    out.erase(it);
+  }
+  if (out.empty()) {
+    return InvalidArgument(
+        "nobody would be left to read this cable: at least one reviewer must remain");
+  }
+  return out;
+}
+
+std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
+                                                    const domain::OrgState& state) {
+  std::vector<domain::LoggedReviewer> out;
+  for (const auto& k : header.recipients) {
+    auto it = std::find_if(state.reviewers.begin(), state.reviewers.end(),
+                           [&](const domain::LoggedReviewer& r) { return r.box_public == k; });
+    if (it != state.reviewers.end()) out.push_back(*it);
+  }
+  return out;
+}
+
+std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<domain::LoggedReviewer>& reviewers) {
+  std::vector<crypto::BoxPublicKey> out;
+  out.reserve(reviewers.size());
+  for (const auto& r : reviewers) out.push_back(r.box_public);
+  return out;
 }
 
 }  // namespace candor::cli

@@ -58,7 +58,26 @@ struct CableInputs {
   std::size_t min_ring = domain::kDefaultMinRingSize;
   // candor-lrs-v2: sign within the whole roster; v1: within the member's bucket.
   domain::RingScheme scheme = domain::RingScheme::kV2;
+  // The channel the author picked (empty: none); `reviewers` are then some of its reviewers
+  // (ChooseCableReaders).
+  std::string channel;
 };
+
+// Who a new cable goes to (issue 15): the reviewers the log records (`state`, by account id),
+// only those of `channel` when one is picked (its members as `settings`, the organization's
+// published settings, list them), less those the author excludes (`excluded`: usernames, as
+// logged). Error (kInvalidArgument) naming the problem for an unknown channel or excluded name,
+// or when nobody would be left to read the cable.
+Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
+    const domain::OrgState& state, const domain::OrganizationSettings& settings,
+    const std::string& channel, const std::vector<std::string>& excluded);
+
+// Who can read an existing cable now, and so whom its messages are sealed to: the header's
+// recipients that the log still records as reviewers' keys, in the header's order (as the
+// server requires). A reviewer who joined later or whom the author excluded is not among them.
+std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
+                                                    const domain::OrgState& state);
+std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<domain::LoggedReviewer>& reviewers);
 
 // NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 struct SealedCable {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cable_client.h"
 #include "cli/io.h"
 #include "cli/trusted_log.h"
 #include "crypto/bytes.h"
@@ -72,12 +73,57 @@ TEST(DescribeReviewers, ASingleReaderIsSaidToTheAuthor) {
   candor::domain::LoggedReviewer r;
   r.username = "rita";
   state.reviewers.push_back(r);
-  EXPECT_NE(DescribeReviewers(state).find("Only this one person can read it"), std::string::npos);
+  EXPECT_NE(DescribeReviewers(state.reviewers).find("Only this one person can read it"),
+            std::string::npos);
   r.username = "escrow";
   state.reviewers.push_back(r);
-  const std::string two = DescribeReviewers(state);
+  const std::string two = DescribeReviewers(state.reviewers);
   EXPECT_EQ(two.find("Only this one person"), std::string::npos);
   EXPECT_NE(two.find("escrow"), std::string::npos);
+}
+
+// Issue 15: a channel narrows a cable's readers to its reviewers, the author may exclude named
+// reviewers, and at least one must remain; an existing cable's readers are its recipients that
+// the log still lists.
+TEST(CableReaders, ChannelsAndExclusionsChooseAndTheLogKeepsThem) {
+  using candor::cli::CableReadersNow;
+  using candor::cli::ChooseCableReaders;
+  candor::domain::OrgState state;
+  state.organization = "state";
+  for (std::uint64_t id : {2, 5, 9}) {
+    candor::domain::LoggedReviewer r;
+    r.account_id = id;
+    r.username = "r" + std::to_string(id);
+    r.box_public.bytes.fill(static_cast<std::uint8_t>(id));
+    state.reviewers.push_back(r);
+  }
+  candor::domain::OrganizationSettings settings;
+  settings.channels = {{"conduct", "Conduct", {5, 9, 11}}};
+  auto names = [](const auto& list) {
+    std::string out;
+    for (const auto& r : list) out += r.username + " ";
+    return out;
+  };
+  EXPECT_EQ(names(*ChooseCableReaders(state, settings, "", {})), "r2 r5 r9 ");
+  EXPECT_EQ(names(*ChooseCableReaders(state, settings, "", {"r5"})), "r2 r9 ");
+  EXPECT_EQ(names(*ChooseCableReaders(state, settings, "conduct", {})), "r5 r9 ");
+  EXPECT_EQ(names(*ChooseCableReaders(state, settings, "conduct", {"r9"})), "r5 ");
+  auto none = ChooseCableReaders(state, settings, "conduct", {"r9", "r5"});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message().find("at least one reviewer must remain"), std::string::npos);
+  auto outside = ChooseCableReaders(state, settings, "conduct", {"r2"});
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.error().message().find("nobody to exclude"), std::string::npos);
+  auto unknown = ChooseCableReaders(state, settings, "policy", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("its channels are: conduct (Conduct)"),
+            std::string::npos);
+
+  candor::domain::CableHeader header;
+  header.recipients = {state.reviewers[2].box_public, state.reviewers[0].box_public};
+  EXPECT_EQ(names(CableReadersNow(header, state)), "r9 r2 ");  // the header's order
+  state.reviewers.erase(state.reviewers.begin());              // r2 leaves
+  EXPECT_EQ(names(CableReadersNow(header, state)), "r9 ");
 }
 
 TEST(Passphrase, IsWipedWhenMovedFromAndWipeStringZeroesTheWholeBuffer) {

@@ -239,7 +239,23 @@ struct WriteOptions {
   PassphraseSource passphrase;
   std::size_t min_ring = domain::kDefaultMinRingSize;
   std::string scheme = "v2";
+  std::string channel;
+  std::vector<std::string> exclude;
 };
+
+// The organization's settings as its public page states them (for its channels: what the
+// reviewers of each are is the server's word, and changes to it are logged; who will read a
+// cable is then shown from the log).
+Result<domain::OrganizationSettings> FetchSettings(const ServerUrl& server, const std::string& org,
+                                                   const std::string& ca) {
+  CANDOR_ASSIGN_OR_RETURN(Json j, GetJson(server, "/api/v1/orgs/" + org, ca));
+  if (!j.is_object() || !j.contains("settings")) {
+    return BadReply("the organization's page has no settings");
+  }
+  auto settings = domain::OrganizationSettingsFromJson(j["settings"]);
+  if (!settings.ok()) return BadReply("settings that do not parse: " + settings.error().message());
+  return settings;
+}
 
 Status RunWrite(const WriteOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(ServerUrl server, ServerUrl::Parse(o.server));
@@ -253,9 +269,18 @@ Status RunWrite(const WriteOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state, FetchOrgState(server, o.org, head, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(CableInputs in, FetchInputs(server, o.org, o.ca_file, o.min_ring, state));
   CANDOR_ASSIGN_OR_RETURN(in.scheme, domain::ParseRingScheme("candor-lrs-" + o.scheme));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, FetchSettings(server, o.org, o.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(auto readers, ChooseCableReaders(state, settings, o.channel, o.exclude));
+  in.channel = o.channel;
+  in.reviewers = KeysOf(readers);
+  if (o.channel.empty() && !settings.channels.empty()) {
+    std::string known;
+    for (const auto& c : settings.channels) known += fmt::format("  {:<24} {}\n", c.id, c.name);
+    Say("'{}' has channels, each with its own reviewers; --channel picks one:\n{}", o.org, known);
+  }
   // Who will be able to read it, as the log says, before anything is sealed.
   Say("These reviewers of '{}' will be able to read your cable (as the log records them):\n{}",
-      o.org, DescribeReviewers(state));
+      o.org, DescribeReviewers(readers));
   // Slots this device spent count as used, published or not (UsedSlots).
   CANDOR_ASSIGN_OR_RETURN(
       UsedSlots spent,
@@ -382,13 +407,18 @@ Status RunFollowUp(const FollowUpOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(TrustedHead head, FetchTrustedHead(server, o.trust, o.ca_file));
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
                           FetchOrgState(server, cable.organization, head, o.ca_file));
-  std::vector<crypto::BoxPublicKey> reviewers;
-  reviewers.reserve(state.reviewers.size());
-  for (const auto& r : state.reviewers) reviewers.push_back(r.box_public);
+  // Those who can read the cable now: its recipients the log still lists as reviewers.
+  const std::vector<domain::LoggedReviewer> readers = CableReadersNow(cable.header, state);
+  if (readers.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "none of the reviewers who could read your cable is a reviewer any more; write a "
+                 "new cable to reach the reviewers there are now. Nothing was sent");
+  }
   Say("These reviewers of '{}' will be able to read your follow-up (as the log records them):\n{}",
-      cable.organization, DescribeReviewers(state));
-  CANDOR_ASSIGN_OR_RETURN(Json body, SealFollowUp(access.id, access.access, access.reply.public_key,
-                                                  follow_up, reviewers, crypto::DefaultRng()));
+      cable.organization, DescribeReviewers(readers));
+  CANDOR_ASSIGN_OR_RETURN(Json body,
+                          SealFollowUp(access.id, access.access, access.reply.public_key, follow_up,
+                                       KeysOf(readers), crypto::DefaultRng()));
   CANDOR_ASSIGN_OR_RETURN(Json answer,
                           PostJson(server, "/api/v1/cables/follow-up", body, o.ca_file));
   (void)answer;
@@ -578,12 +608,13 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
-  // Messages go to the reviewers the log holds, like cables.
-  std::vector<crypto::BoxPublicKey> keys_list;
-  for (const auto& r : std::get<2>(read).reviewers) keys_list.push_back(r.box_public);
+  // Messages go to those who can read the cable now, as the log holds them, like cables.
+  const auto& opened = std::get<1>(read);
+  const std::vector<crypto::BoxPublicKey> readers =
+      KeysOf(CableReadersNow(opened.header, std::get<2>(read)));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
-  CANDOR_ASSIGN_OR_RETURN(
-      Json body, SealMessage(id, action, text, std::get<1>(read), keys_list, crypto::DefaultRng()));
+  CANDOR_ASSIGN_OR_RETURN(Json body,
+                          SealMessage(id, action, text, opened, readers, crypto::DefaultRng()));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "messages"), body));
   Say("{}\n", action == domain::CableAction::kNoted
                   ? "Note saved (reviewers only)."
@@ -640,6 +671,12 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
                 "most 4,096 members, for servers older than candor-lrs-v2")
       ->check(CLI::IsMember({"v1", "v2"}))
       ->default_val("v2");
+  w->add_option("--channel", write->channel,
+                "The organization's channel (topic) to write in: only its reviewers read the "
+                "cable (the list is shown when the organization has channels)");
+  w->add_option("--exclude", write->exclude,
+                "A reviewer (username) who must not read this cable, e.g. the person it is "
+                "about (repeat for several; one reviewer at least must remain)");
   AddLogTrustOptions(w, write->trust);
   w->add_option("--passphrase-file", write->passphrase.file,
                 "Read the key file's passphrase from this file");

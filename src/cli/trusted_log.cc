@@ -375,14 +375,14 @@ Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::strin
   return domain::VerifyOrgState(*proof, head.log_key, org, head.checkpoint_size);
 }
 
-std::string DescribeReviewers(const domain::OrgState& state) {
+std::string DescribeReviewers(const std::vector<domain::LoggedReviewer>& reviewers) {
   std::string out;
-  for (const auto& r : state.reviewers) {
+  for (const auto& r : reviewers) {
     out += fmt::format("  {:<24} key {}\n", r.username.empty() ? "(name not logged)" : r.username,
                        domain::KeyFingerprint(r.box_public));
   }
   // Issue 15: with a single reader, one lost key loses the message; the author hears it first.
-  if (state.reviewers.size() == 1) {
+  if (reviewers.size() == 1) {
     out +=
         "  Only this one person can read it. If they lose their key, nobody can read your\n"
         "  message or answer it, and Candor cannot recover it. (An organization avoids this by\n"

@@ -70,7 +70,7 @@ Result<domain::OrgState> FetchOrgState(const ServerUrl& server, const std::strin
                                        const TrustedHead& head, const std::string& ca_file);
 
 // The lines that show who will be able to read a cable: "  ann.lee   key 3f9a 1c2e …".
-std::string DescribeReviewers(const domain::OrgState& state);
+std::string DescribeReviewers(const std::vector<domain::LoggedReviewer>& reviewers);
 
 }  // namespace candor::cli
 

@@ -55,6 +55,11 @@ Status ValidateCableHeader(const CableHeader& h) {
     }
     if (!seen.insert(r).second) return InvalidArgument("cable header: a recipient key is repeated");
   }
+  if (!h.channel.empty()) {
+    if (auto s = ValidateChannelId(h.channel); !s.ok()) {
+      return InvalidArgument("cable header: " + s.error().message());
+    }
+  }
   return Status::Ok();
 }
 
@@ -68,13 +73,16 @@ Bytes CableHeaderBytes(const CableHeader& h) {
       ByteSpan(k)};
   for (const auto& r : h.recipients) parts.push_back(r.span());
   parts.push_back(h.access_hash.span());
-  if (h.scheme == RingScheme::kV2) parts.push_back(AsBytes(RingSchemeName(h.scheme)));
+  if (h.scheme == RingScheme::kV2 || !h.channel.empty()) {
+    parts.push_back(AsBytes(RingSchemeName(h.scheme)));
+  }
+  if (!h.channel.empty()) parts.push_back(AsBytes(h.channel));
   return crypto::TrParts(kHeaderLabel, parts);
 }
 
 Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
-  // label + 7 fixed parts + up to kMaxCableRecipients + access hash + scheme.
-  auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 2);
+  // label + 7 fixed parts + up to kMaxCableRecipients + access hash + scheme + channel.
+  auto parts_or = crypto::SplitTranscript(bytes, 1 + 7 + kMaxCableRecipients + 3);
   if (!parts_or.ok())
     return InvalidArgument("the cable header is malformed: " + parts_or.error().message());
   const auto& p = *parts_or;
@@ -101,8 +109,8 @@ Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
   CANDOR_RETURN_IF_ERROR(u64(p[6], &h.quota_window, "the quota window"));
   std::uint64_t k = 0;
   CANDOR_RETURN_IF_ERROR(u64(p[7], &k, "the recipient count"));
-  // Nine parts and the recipients for v1; one more, the scheme, for v2.
-  if (k != p.size() - 9 && k != p.size() - 10)
+  // Nine parts and the recipients; then the scheme (v2, or with a channel), then the channel.
+  if (k > p.size() - 9 || p.size() - 9 - k > 2)
     return InvalidArgument("cable header: the recipient count does not match the recipients");
   for (std::size_t i = 0; i < k; ++i) {
     crypto::BoxPublicKey r;
@@ -110,12 +118,18 @@ Result<CableHeader> DecodeCableHeader(ByteSpan bytes) {
     h.recipients.push_back(r);
   }
   CANDOR_RETURN_IF_ERROR(fixed32(p[8 + k], &h.access_hash, "the access hash"));
-  if (p.size() == 10 + k) {
-    if (Text(p[9 + k]) != crypto::kLrs2Scheme) {
+  if (p.size() >= 10 + k) {
+    auto scheme = ParseRingScheme(Text(p[9 + k]));
+    if (!scheme.ok()) {
       return InvalidArgument("cable header: the part after the access hash must be the scheme '" +
-                             std::string(crypto::kLrs2Scheme) + "'");
+                             std::string(crypto::kLrs2Scheme) + "' or '" +
+                             std::string(RingSchemeName(RingScheme::kV1)) + "'");
     }
-    h.scheme = RingScheme::kV2;
+    h.scheme = *scheme;
+  }
+  if (p.size() == 11 + k) {
+    h.channel = Text(p[10 + k]);
+    if (h.channel.empty()) return InvalidArgument("cable header: the channel's id is empty");
   }
   CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
   if (CableHeaderBytes(h) != Bytes(bytes.begin(), bytes.end())) {
@@ -136,13 +150,14 @@ Json CableHeaderToJson(const CableHeader& h) {
            {"recipients", recipients},
            {"access_hash", crypto::ToHex(h.access_hash)}};
   if (h.scheme == RingScheme::kV2) out["scheme"] = RingSchemeName(h.scheme);
+  if (!h.channel.empty()) out["channel"] = h.channel;
   return out;
 }
 
 Result<CableHeader> CableHeaderFromJson(const Json& j) {
   FieldReader f(j, "the cable header",
                 {"id", "organization", "author", "roster_version", "ring_digest", "quota_window",
-                 "recipients", "access_hash", "scheme"});
+                 "recipients", "access_hash", "scheme", "channel"});
   CANDOR_RETURN_IF_ERROR(f.Shape());
   CableHeader h;
   CANDOR_ASSIGN_OR_RETURN(h.id, f.Fixed<CableId>("id"));
@@ -168,6 +183,11 @@ Result<CableHeader> CableHeaderFromJson(const Json& j) {
   CANDOR_ASSIGN_OR_RETURN(auto scheme, f.OptionalString("scheme"));
   if (scheme) {
     CANDOR_ASSIGN_OR_RETURN(h.scheme, ParseRingScheme(*scheme));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto channel, f.OptionalString("channel"));
+  if (channel) {
+    if (channel->empty()) return InvalidArgument("'channel' must not be empty (leave it out)");
+    h.channel = std::move(*channel);
   }
   CANDOR_RETURN_IF_ERROR(ValidateCableHeader(h));
   return h;

@@ -55,18 +55,23 @@ struct CableHeader {
   // Both ring signatures' scheme: candor-lrs-v2 over the whole roster version, or
   // candor-lrs-v1 over one bucket of it.
   RingScheme scheme = RingScheme::kV1;
+  // The organization's channel the author picked (ValidateChannelId), or empty for none; the
+  // recipients are then some of that channel's reviewers.
+  std::string channel;
 
   friend bool operator==(const CableHeader&, const CableHeader&) = default;
 };
 
 // A valid slug; roster_version ≥ 1; 1 … kMaxCableRecipients distinct recipient keys, none all
-// zero. Error (kInvalidArgument) naming the field.
+// zero; an empty or valid channel id. Error (kInvalidArgument) naming the field.
 [[nodiscard]] Status ValidateCableHeader(const CableHeader& header);
 
 //   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
-//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash [, scheme])
-// where the last part, the ASCII "candor-lrs-v2", is there only for a v2 header (a v1 header
-// keeps the bytes it had before v2 existed).
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash
+//      [, scheme [, channel]])
+// where the scheme, the ASCII "candor-lrs-v2" or "candor-lrs-v1", is there for a v2 header or
+// a header with a channel, and the channel's id only for a header with one (so a v1 header
+// without a channel keeps the bytes it had before v2 and channels existed).
 // REQUIRES: ValidateCableHeader(header) is OK.
 crypto::Bytes CableHeaderBytes(const CableHeader& header);
 
@@ -74,9 +79,9 @@ crypto::Bytes CableHeaderBytes(const CableHeader& header);
 Result<CableHeader> DecodeCableHeader(crypto::ByteSpan bytes);
 
 // {"id", "organization", "author", "roster_version", "ring_digest", "quota_window",
-//  "recipients": [hex…], "access_hash", "scheme"?} ("scheme" written for v2 only; read as
-// candor-lrs-v1 when absent); strict reader (unknown fields, wrong types and
-// malformed hex are errors naming the field).
+//  "recipients": [hex…], "access_hash", "scheme"?, "channel"?} ("scheme" written for v2 only;
+// read as candor-lrs-v1 when absent; "channel" written when set); strict reader (unknown fields,
+// wrong types and malformed hex are errors naming the field).
 nlohmann::json CableHeaderToJson(const CableHeader& header);
 Result<CableHeader> CableHeaderFromJson(const nlohmann::json& j);
 

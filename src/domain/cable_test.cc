@@ -57,6 +57,54 @@ TEST(CableHeaderTest, BytesAreTheDocumentedTranscriptAndRoundTrip) {
   EXPECT_EQ(*from_json, h);
 }
 
+TEST(CableHeaderTest, AChannelFollowsTheSchemeAndIsBoundToTheBytes) {
+  CableHeader h = AHeader();
+  const Bytes plain = CableHeaderBytes(h);
+  h.channel = "conduct";
+  const Bytes bytes = CableHeaderBytes(h);
+  EXPECT_EQ(bytes,
+            Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"), U64(12),
+                        K(h.ring_digest), U64(2938), U64(2), K(h.recipients[0]), K(h.recipients[1]),
+                        K(h.access_hash), B("candor-lrs-v1"), B("conduct")}));
+  EXPECT_NE(bytes, plain);
+  auto back = DecodeCableHeader(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, h);
+  auto from_json = CableHeaderFromJson(CableHeaderToJson(h));
+  ASSERT_TRUE(from_json.ok()) << from_json.error().message();
+  EXPECT_EQ(*from_json, h);
+  EXPECT_EQ(CableHeaderToJson(h)["channel"], "conduct");
+  EXPECT_FALSE(CableHeaderToJson(AHeader()).contains("channel"));
+  h.scheme = RingScheme::kV2;
+  back = DecodeCableHeader(CableHeaderBytes(h));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, h);
+
+  // "candor-lrs-v1" alone is not canonical (a v1 header without a channel has no scheme part).
+  EXPECT_FALSE(
+      DecodeCableHeader(Transcript({B("candor/v1/cable-header"), K(h.id), B("state"),
+                                    B("anonymous"), U64(12), K(h.ring_digest), U64(2938), U64(1),
+                                    K(h.recipients[0]), K(h.access_hash), B("candor-lrs-v1")}))
+          .ok());
+  for (const char* bad : {"", "Conduct", "conduct-", "a/b", "abcdefghijklmnopqrstuvwxyz0123456"}) {
+    auto decoded = DecodeCableHeader(
+        Transcript({B("candor/v1/cable-header"), K(h.id), B("state"), B("anonymous"), U64(12),
+                    K(h.ring_digest), U64(2938), U64(1), K(h.recipients[0]), K(h.access_hash),
+                    B("candor-lrs-v2"), B(bad)}));
+    EXPECT_FALSE(decoded.ok()) << bad;
+    CableHeader in = AHeader();
+    in.channel = bad;
+    if (*bad != 0) {
+      EXPECT_FALSE(ValidateCableHeader(in).ok()) << bad;
+    }
+  }
+  auto j = CableHeaderToJson(h);
+  j["channel"] = "";
+  EXPECT_FALSE(CableHeaderFromJson(j).ok());
+  j["channel"] = 7;
+  EXPECT_FALSE(CableHeaderFromJson(j).ok());
+}
+
 TEST(CableHeaderTest, RejectsMalformedHeaders) {
   CableHeader h = AHeader();
   Bytes bytes = CableHeaderBytes(h);
@@ -469,8 +517,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
   EXPECT_EQ(seen["sealed-message"], 1);
   EXPECT_EQ(seen["padding"], 4);
   EXPECT_EQ(seen["padding/invalid"], 5);
-  EXPECT_EQ(seen["header"], 3);
-  EXPECT_EQ(seen["header/invalid"], 8);
+  EXPECT_EQ(seen["header"], 5);           // three without a channel, two with one
+  EXPECT_EQ(seen["header/invalid"], 12);  // four of them bad channel ids
   EXPECT_EQ(seen["receipt/invalid"], 4);
   EXPECT_EQ(seen["receipt-words"], 11);
   EXPECT_EQ(seen["receipt-words/invalid"], 8);

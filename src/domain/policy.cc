@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 #include "domain/strict_json.h"
 
@@ -249,6 +250,87 @@ Status ValidateTimeZoneName(std::string_view name) {
   return Status::Ok();
 }
 
+Status ValidateChannelId(std::string_view id) {
+  const bool chars_ok = std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (id.empty() || id.size() > kMaxChannelIdBytes || !chars_ok || id.front() == '-' ||
+      id.back() == '-') {
+    return InvalidArgument("a channel's id has 1 to " + std::to_string(kMaxChannelIdBytes) +
+                           " lowercase letters a-z, digits and '-', not at either end");
+  }
+  return Status::Ok();
+}
+
+const CableChannel* OrganizationSettings::FindChannel(std::string_view id) const {
+  auto it = std::find_if(channels.begin(), channels.end(),
+                         [&](const CableChannel& c) { return c.id == id; });
+  return it == channels.end() ? nullptr : &*it;
+}
+
+namespace {
+
+Status ValidateChannels(const std::vector<CableChannel>& channels) {
+  if (channels.size() > kMaxCableChannels) {
+    return InvalidArgument("at most " + std::to_string(kMaxCableChannels) + " channels");
+  }
+  std::set<std::string_view> ids;
+  for (const auto& c : channels) {
+    CANDOR_RETURN_IF_ERROR(ValidateChannelId(c.id));
+    if (!ids.insert(c.id).second) {
+      return InvalidArgument("two channels have the id '" + c.id + "'");
+    }
+    CANDOR_RETURN_IF_ERROR(
+        ValidateText(c.name, "the name of channel '" + c.id + "'", kMaxChannelNameBytes));
+    if (c.reviewers.empty() || c.reviewers.size() > kMaxChannelReviewers) {
+      return InvalidArgument("channel '" + c.id + "' must have 1 to " +
+                             std::to_string(kMaxChannelReviewers) + " reviewers");
+    }
+    for (std::size_t i = 0; i < c.reviewers.size(); ++i) {
+      if (c.reviewers[i] == 0 || (i > 0 && c.reviewers[i] <= c.reviewers[i - 1])) {
+        return InvalidArgument("the reviewers of channel '" + c.id +
+                               "' must be account ids (from 1) in increasing order, each once");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<CableChannel>> ChannelsFromJson(const Json& j) {
+  if (!j.is_array() || j.empty()) {
+    return InvalidArgument("settings.channels must be a non-empty array (leave it out for none)");
+  }
+  if (j.size() > kMaxCableChannels) {
+    return InvalidArgument("at most " + std::to_string(kMaxCableChannels) + " channels");
+  }
+  std::vector<CableChannel> out;
+  for (const Json& c : j) {
+    FieldReader r(c, "settings.channels[]", {"id", "name", "reviewers"});
+    CANDOR_RETURN_IF_ERROR(r.Shape());
+    CANDOR_ASSIGN_OR_RETURN(const Json* id, r.Value("id"));
+    CANDOR_ASSIGN_OR_RETURN(const Json* name, r.Value("name"));
+    CANDOR_ASSIGN_OR_RETURN(const Json* reviewers, r.Value("reviewers"));
+    if (!id->is_string() || !name->is_string()) {
+      return InvalidArgument("a channel's id and name must be strings");
+    }
+    if (!reviewers->is_array() || reviewers->size() > kMaxChannelReviewers) {
+      return InvalidArgument("a channel's reviewers must be an array of at most " +
+                             std::to_string(kMaxChannelReviewers) + " account ids");
+    }
+    CableChannel channel{id->get<std::string>(), name->get<std::string>(), {}};
+    for (const Json& a : *reviewers) {
+      if (!a.is_number_integer() || (!a.is_number_unsigned() && a.get<std::int64_t>() < 0)) {
+        return InvalidArgument("a channel's reviewers must be account ids (whole numbers from 1)");
+      }
+      channel.reviewers.push_back(a.get<std::uint64_t>());
+    }
+    out.push_back(std::move(channel));
+  }
+  return out;
+}
+
+}  // namespace
+
 Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
   CANDOR_RETURN_IF_ERROR(ValidateDeadlinePolicy(settings.policy));
   if (settings.min_ring_size < kMinRingSizeFloor || settings.min_ring_size > kMinRingSizeCeiling) {
@@ -260,7 +342,8 @@ Status ValidateOrganizationSettings(const OrganizationSettings& settings) {
     return InvalidArgument("the cable retention period must be between 1 and " +
                            std::to_string(kMaxCableRetentionDays) + " days, or 0 to keep cables");
   }
-  return ValidateTimeZoneName(settings.time_zone);
+  CANDOR_RETURN_IF_ERROR(ValidateTimeZoneName(settings.time_zone));
+  return ValidateChannels(settings.channels);
 }
 
 Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
@@ -270,15 +353,22 @@ Json OrganizationSettingsToJson(const OrganizationSettings& settings) {
   // Written only when set, so that settings from before the field existed keep their text.
   if (settings.cable_retention_days != 0) j["cable_retention_days"] = settings.cable_retention_days;
   if (settings.time_zone != "UTC") j["time_zone"] = settings.time_zone;
+  if (!settings.channels.empty()) {
+    Json channels = Json::array();
+    for (const auto& c : settings.channels) {
+      channels.push_back({{"id", c.id}, {"name", c.name}, {"reviewers", c.reviewers}});
+    }
+    j["channels"] = std::move(channels);
+  }
   return j;
 }
 
 Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
-  // Every field is required but "cable_retention_days" and "time_zone" (absent in settings
-  // written before them).
-  FieldReader r(
-      j, "settings",
-      {"policy", "min_ring_size", "use_us_federal_holidays", "cable_retention_days", "time_zone"});
+  // Every field is required but "cable_retention_days", "time_zone" and "channels" (absent in
+  // settings written before them, and left out when at their default).
+  FieldReader r(j, "settings",
+                {"policy", "min_ring_size", "use_us_federal_holidays", "cable_retention_days",
+                 "time_zone", "channels"});
   CANDOR_RETURN_IF_ERROR(r.Shape());
   CANDOR_ASSIGN_OR_RETURN(const Json* policy, r.Value("policy"));
   CANDOR_ASSIGN_OR_RETURN(const Json* min_ring, r.Value("min_ring_size"));
@@ -293,6 +383,9 @@ Result<OrganizationSettings> OrganizationSettingsFromJson(const Json& j) {
     if (!zone->is_string()) return InvalidArgument("settings.time_zone must be a string");
     settings.time_zone = zone->get<std::string>();
     CANDOR_RETURN_IF_ERROR(ValidateTimeZoneName(settings.time_zone));
+  }
+  if (const Json* channels = r.Find("channels")) {
+    CANDOR_ASSIGN_OR_RETURN(settings.channels, ChannelsFromJson(*channels));
   }
   CANDOR_ASSIGN_OR_RETURN(settings.policy, DeadlinePolicyFromJson(*policy));
   CANDOR_ASSIGN_OR_RETURN(settings.min_ring_size, GetInt(*min_ring, "settings.min_ring_size",

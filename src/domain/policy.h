@@ -137,6 +137,25 @@ inline constexpr std::size_t kMaxExtensionReasonBytes = 4096;
 Result<Date> ExtendedAnswerDeadline(const DeadlinePolicy& policy, const WorkingCalendar& calendar,
                                     const Date& submitted, std::string_view reason);
 
+// A channel (topic) of cables with its own reviewers (issue 15): an author picks one, and the
+// cable is sealed to that channel's reviewers only (less any the author excludes).
+struct CableChannel {
+  std::string id;    // ValidateChannelId: 1 … 32 of a-z, 0-9, '-', not starting or ending '-'
+  std::string name;  // what authors see: 1 … 100 bytes of UTF-8, no control characters
+  // Reviewer account ids, strictly increasing, 1 … kMaxChannelReviewers of them. An id that is
+  // not (or no longer) an enabled reviewer with a key simply receives nothing.
+  std::vector<std::uint64_t> reviewers;
+
+  friend bool operator==(const CableChannel&, const CableChannel&) = default;
+};
+
+inline constexpr std::size_t kMaxCableChannels = 32;
+inline constexpr std::size_t kMaxChannelIdBytes = 32;
+inline constexpr std::size_t kMaxChannelNameBytes = 100;
+inline constexpr std::size_t kMaxChannelReviewers = 256;  // kMaxCableRecipients
+
+[[nodiscard]] Status ValidateChannelId(std::string_view id);
+
 // Everything an organization configures that the domain rules read.
 struct OrganizationSettings {
   DeadlinePolicy policy = DissentChannelPolicy();
@@ -154,6 +173,12 @@ struct OrganizationSettings {
   // written only when not "UTC", the zone of settings from before the field existed).
   // ValidateTimeZoneName gives its form; the server also requires a zone its tz database has.
   std::string time_zone = "UTC";
+  // The organization's channels, in the order authors see them; empty: none (every cable goes
+  // to all reviewers). Optional in JSON ("channels", written only when not empty): ids unique.
+  std::vector<CableChannel> channels{};
+
+  // The channel with this id, or nullptr.
+  const CableChannel* FindChannel(std::string_view id) const;
 
   friend bool operator==(const OrganizationSettings&, const OrganizationSettings&) = default;
 };

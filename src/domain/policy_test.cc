@@ -383,6 +383,52 @@ TEST(SettingsTest, TheTimeZoneIsOptionalAndWrittenOnlyWhenNotUtc) {
   EXPECT_FALSE(ValidateTimeZoneName(std::string(65, 'a')).ok());
 }
 
+TEST(SettingsTest, ChannelsAreOptionalStrictAndCanonical) {
+  OrganizationSettings s;
+  const std::string old_text = OrganizationSettingsToJsonText(s);
+  EXPECT_EQ(old_text.find("channels"), std::string::npos);
+  s.channels = {CableChannel{"conduct", "Conduct of senior staff", {3, 7}},
+                CableChannel{"policy", "Policy dissent", {2}}};
+  const std::string text = OrganizationSettingsToJsonText(s);
+  EXPECT_NE(
+      text.find(
+          R"("channels":[{"id":"conduct","name":"Conduct of senior staff","reviewers":[3,7]},{"id":"policy","name":"Policy dissent","reviewers":[2]}])"),
+      std::string::npos)
+      << text;
+  auto back = OrganizationSettingsFromCanonicalJsonText(text);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, s);
+  ASSERT_NE(back->FindChannel("policy"), nullptr);
+  EXPECT_EQ(back->FindChannel("policy")->name, "Policy dissent");
+  EXPECT_EQ(back->FindChannel("nope"), nullptr);
+
+  auto refused = [&](auto edit, const char* expected) {
+    auto j = OrganizationSettingsToJson(s);
+    edit(j);
+    EXPECT_TRUE(MessageHas(OrganizationSettingsFromJson(j), expected)) << j.dump();
+  };
+  refused([](Json& j) { j["channels"] = Json::array(); }, "non-empty array");
+  refused([](Json& j) { j["channels"][1]["id"] = "conduct"; }, "two channels have the id");
+  refused([](Json& j) { j["channels"][0]["id"] = "Conduct"; }, "channel's id");
+  refused([](Json& j) { j["channels"][0]["id"] = ""; }, "channel's id");
+  refused([](Json& j) { j["channels"][0]["name"] = ""; }, "name of channel 'conduct'");
+  refused([](Json& j) { j["channels"][0]["name"] = "a\nb"; }, "name of channel 'conduct'");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = Json::array(); }, "1 to 256 reviewers");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = {7, 3}; }, "increasing order");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = {3, 3}; }, "increasing order");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = {0}; }, "increasing order");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = {-1}; }, "whole numbers");
+  refused([](Json& j) { j["channels"][0]["reviewers"] = {1.5}; }, "whole numbers");
+  refused([](Json& j) { j["channels"][0]["extra"] = 1; }, "unknown field 'extra'");
+  refused([](Json& j) { j["channels"][0].erase("name"); }, "name");
+  refused([](Json& j) { j["channels"] = "conduct"; }, "non-empty array");
+  Json many = Json::array();
+  for (int i = 0; i <= 32; ++i) {
+    many.push_back({{"id", "c" + std::to_string(i)}, {"name", "C"}, {"reviewers", {1}}});
+  }
+  refused([&](Json& j) { j["channels"] = many; }, "at most 32 channels");
+}
+
 TEST(OrganizationTest, Slugs) {
   for (const std::string& ok :
        {std::string("state"), std::string("a"), std::string("dept-of-state"), std::string("x1"),

@@ -233,7 +233,7 @@ TEST_P(CableTest, TheAuthorFollowsUpWithTheReceiptAndReviewersSeeItFromTheNextBa
     ASSERT_TRUE(body.ok());
     auto r = Call("POST", "/api/v1/cables/follow-up", body->dump());
     EXPECT_EQ(r.status, 400) << r.body;
-    EXPECT_NE(r.body.find("every current reviewer"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("each reviewer who can read the cable now"), std::string::npos) << r.body;
   }
 
   clock_.Advance(2 * 24 * 3600 * 1000LL);  // two days later
@@ -490,7 +490,7 @@ TEST_P(CableTest, ACableNamesTheCurrentRosterEpochAndReachesTheLoggedReviewers) 
     if (r.username == "reviewer2") reviewer2 = static_cast<std::int64_t>(r.account_id);
   }
   ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(reviewer2),
-                 Json{{"disabled", true}}.dump(), admin.Headers())
+                 Json{{"disabled", true}}.dump(), Login("state", "admin").Headers())
                 .status,
             204);
   const domain::OrgState after = State("state");
@@ -900,6 +900,179 @@ TEST_P(CableTest, AReviewerOfAnotherOrganizationIsRefusedEverywhere) {
   auto opened =
       cli::OpenCable(ReviewerView("state", id), orgs_["usaid"].reviewer_keys[0], State("state"));
   EXPECT_FALSE(opened.ok());
+}
+
+// Issue 15, item 3: channels with their own reviewers, and an author who keeps a cable from a
+// named reviewer (the person it is about). The excluded reviewer does not find the cable in the
+// inbox, cannot open, acknowledge or answer it, and gets no reminder of it; every message must
+// be sealed to the cable's readers only, so no reply, note or follow-up can reach them either.
+// A cable in a channel goes to that channel's reviewers only; a reviewer who leaves stops
+// receiving its messages. Before, every cable was sealed to, listed for and answered by every
+// reviewer: an author could not keep a cable from the person it was about.
+TEST_P(CableTest, ChannelsAndExclusionsDecideWhoCanReadACable) {
+  clock_.Set(MsOf(2026, 11, 20));  // a Friday
+  SetUpCables("state", 25, 7);
+  ASSERT_TRUE(
+      service_->staff().CreateAccount("state", "reviewer3", kPassword, store::kRoleReviewer).ok());
+  crypto::SeededRng rng(99);
+  const crypto::BoxKeyPair key3 = crypto::GenerateBoxKeyPair(rng);
+  ASSERT_EQ(RegisterReviewerKey(Login("state", "reviewer3"), "state", key3).status, 204);
+  std::map<std::string, std::uint64_t> id_of;
+  for (const auto& r : State("state").reviewers) id_of[r.username] = r.account_id;
+  ASSERT_EQ(id_of.size(), 3u);
+  const std::map<std::string, const crypto::BoxKeyPair*> key_of = {
+      {"reviewer", &orgs_["state"].reviewer_keys[0]},
+      {"reviewer2", &orgs_["state"].reviewer_keys[1]},
+      {"reviewer3", &key3}};
+
+  // A channel of reviewer2 and reviewer3. Only the organization's reviewers can be in one.
+  Session admin = Login("state", "admin");
+  domain::OrganizationSettings settings;
+  settings.channels = {
+      {"conduct", "Conduct of senior staff", {id_of["reviewer2"], id_of["reviewer3"]}}};
+  domain::OrganizationSettings stranger = settings;
+  stranger.channels[0].reviewers = {id_of["reviewer2"], 9999};
+  auto refused = PutSettings("state", stranger, admin);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("account 9999 is not a reviewer"), std::string::npos) << refused.body;
+  ASSERT_EQ(PutSettings("state", settings, admin).status, 204);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state"))["settings"]["channels"][0]["id"], "conduct");
+
+  auto inputs_for = [&](const std::string& channel, const std::vector<std::string>& excluded) {
+    cli::CableInputs in = Inputs("state");
+    auto readers = cli::ChooseCableReaders(State("state"), settings, channel, excluded);
+    EXPECT_TRUE(readers.ok()) << readers.error().message();
+    in.channel = channel;
+    in.reviewers = cli::KeysOf(*readers);
+    return in;
+  };
+  auto seal = [&](const cli::CableInputs& in, std::size_t member, const std::string& subject) {
+    cli::CableDraft d;
+    d.subject = subject;
+    d.body = "The facts, with dates.";
+    auto sealed = cli::SealCable(d, in, orgs_["state"].members[member], rng_client_);
+    EXPECT_TRUE(sealed.ok()) << sealed.error().message();
+    return std::move(*sealed);
+  };
+  // About reviewer2, kept from them; and one in the channel.
+  cli::SealedCable about = seal(inputs_for("", {"reviewer2"}), 1, "About my manager");
+  ASSERT_EQ(Submit(about.request).status, 201);
+  cli::SealedCable conduct = seal(inputs_for("conduct", {}), 2, "Conduct");
+  ASSERT_EQ(Submit(conduct.request).status, 201);
+  {
+    // A cable in the channel sealed to a reviewer outside it, or in a channel that does not
+    // exist, is refused; so is one that names a reviewer the organization does not have.
+    cli::CableInputs in = Inputs("state");  // all three reviewers
+    in.channel = "conduct";
+    auto r = Submit(seal(in, 3, "Outside").request);
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_NE(r.body.find("channel 'conduct'"), std::string::npos) << r.body;
+    in.channel = "payroll";
+    r = Submit(seal(in, 3, "Nowhere").request);
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_NE(r.body.find("no channel 'payroll'"), std::string::npos) << r.body;
+    in.channel.clear();
+    in.reviewers = {in.reviewers[0], crypto::GenerateBoxKeyPair(rng).public_key};
+    r = Submit(seal(in, 3, "Stranger").request);
+    EXPECT_EQ(r.status, 409) << r.body;
+  }
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string about_id = crypto::ToHex(about.id);
+  const std::string conduct_id = crypto::ToHex(conduct.id);
+  EXPECT_EQ(ReviewerView("state", conduct_id, "reviewer2")["header"]["channel"], "conduct");
+
+  auto inbox = [&](const std::string& who) {
+    Session s = Login("state", who);
+    std::set<std::string> ids;
+    const Json list = JsonOf(Call("GET", "/api/v1/orgs/state/cables", "", s.Headers()));
+    for (const auto& c : list["cables"]) ids.insert(c["id"].get<std::string>());
+    return ids;
+  };
+  EXPECT_EQ(inbox("reviewer"), (std::set<std::string>{about_id}));
+  EXPECT_EQ(inbox("reviewer2"), (std::set<std::string>{conduct_id}));
+  EXPECT_EQ(inbox("reviewer3"), (std::set<std::string>{about_id, conduct_id}));
+  // Not readable by id either, exactly like a cable that does not exist.
+  for (const auto& [who, id] :
+       {std::pair{"reviewer2", about_id}, std::pair{"reviewer", conduct_id}}) {
+    Session s = Login("state", who);
+    for (const char* route : {"view", "acknowledge"}) {
+      auto r = Call("POST", std::string("/api/v1/orgs/state/cables/") + route,
+                    Json{{"id", id}}.dump(), s.Headers());
+      EXPECT_EQ(r.status, 404) << who << " " << route << ": " << r.body;
+    }
+  }
+  EXPECT_FALSE(cli::OpenCable(ReviewerView("state", about_id, "reviewer"), *key_of.at("reviewer2"),
+                              State("state"))
+                   .ok());  // not sealed to the excluded key at all
+
+  // Messages go to the cable's readers only. A reply to `about` sealed to every reviewer (the
+  // excluded one too) is refused; sealed to its readers, it is taken.
+  ASSERT_EQ(Ack("state", about_id, "reviewer").status, 204);
+  auto opened = *cli::OpenCable(ReviewerView("state", about_id, "reviewer"), *key_of.at("reviewer"),
+                                State("state"));
+  const domain::CableId about_cable = about.id;
+  auto post = [&](const std::string& who, CableAction action,
+                  const std::vector<crypto::BoxPublicKey>& to) {
+    auto body =
+        cli::SealMessage(about_cable, action, "We have opened a case.", opened, to, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/orgs/state/cables/messages", body->dump(),
+                Login("state", who).Headers());
+  };
+  const std::vector<crypto::BoxPublicKey> everyone = Inputs("state").reviewers;
+  const std::vector<crypto::BoxPublicKey> readers =
+      cli::KeysOf(cli::CableReadersNow(opened.header, State("state")));
+  ASSERT_EQ(readers, (std::vector<crypto::BoxPublicKey>{key_of.at("reviewer")->public_key,
+                                                        key_of.at("reviewer3")->public_key}));
+  for (CableAction action : {CableAction::kReplied, CableAction::kNoted}) {
+    auto leak = post("reviewer", action, everyone);
+    EXPECT_EQ(leak.status, 400) << leak.body;
+    EXPECT_NE(leak.body.find("each reviewer who can read the cable now"), std::string::npos)
+        << leak.body;
+    EXPECT_EQ(post("reviewer", action, readers).status, 201);
+  }
+  EXPECT_EQ(post("reviewer2", CableAction::kNoted, readers).status, 404);  // excluded
+  // The author's follow-up likewise.
+  auto access = *cli::AccessFromReceipt(about.receipt);
+  auto follow_up = [&](const std::vector<crypto::BoxPublicKey>& to) {
+    auto body = cli::SealFollowUp(about.id, access.access, access.reply.public_key,
+                                  domain::CableFollowUp{"One more date.", {}}, to, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/cables/follow-up", body->dump());
+  };
+  EXPECT_EQ(follow_up(everyone).status, 400);
+  EXPECT_EQ(follow_up(readers).status, 201);
+
+  // Reminders: only the cable's readers are reminded of it.
+  clock_.Set(MsOf(2026, 11, 23));  // Monday: the conduct cable's acknowledgement is due
+  ASSERT_TRUE(service_->cables().RunCableJobs().ok());
+  auto reminded = [&](const std::string& who) {
+    std::set<std::string> ids;
+    Session s = Login("state", who);
+    const Json list = JsonOf(Call("GET", "/api/v1/orgs/state/notifications", "", s.Headers()));
+    for (const auto& n : list["notifications"]) ids.insert(n["cable_id"].get<std::string>());
+    return ids;
+  };
+  EXPECT_TRUE(reminded("reviewer2").count(conduct_id));
+  EXPECT_FALSE(reminded("reviewer2").count(about_id));
+  EXPECT_FALSE(reminded("reviewer").count(conduct_id));
+
+  // A reviewer who leaves stops reading the cables: reviewer3 is disabled; the conduct cable's
+  // readers are now reviewer2 alone, and a follow-up sealed to reviewer3 too is refused.
+  ASSERT_EQ(Call("PATCH", "/api/v1/orgs/state/accounts/" + std::to_string(id_of["reviewer3"]),
+                 Json{{"disabled", true}}.dump(), Login("state", "admin").Headers())
+                .status,
+            204);
+  auto conduct_access = *cli::AccessFromReceipt(conduct.receipt);
+  auto conduct_follow_up = [&](const std::vector<crypto::BoxPublicKey>& to) {
+    auto body =
+        cli::SealFollowUp(conduct.id, conduct_access.access, conduct_access.reply.public_key,
+                          domain::CableFollowUp{"Still happening.", {}}, to, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/cables/follow-up", body->dump());
+  };
+  EXPECT_EQ(conduct_follow_up({key_of.at("reviewer2")->public_key, key3.public_key}).status, 400);
+  EXPECT_EQ(conduct_follow_up({key_of.at("reviewer2")->public_key}).status, 201);
 }
 
 TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded) {
@@ -1359,10 +1532,27 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   // remembers its own. Two more cables before any batch take the two other slots; a fourth is
   // refused on the device, before anything is sent (a "slot used" answer from the server would
   // tie the attempt to the earlier, unpublished cable).
+  // Issue 15: a channel the organization does not have, or a reviewer to exclude who is not
+  // among the readers, is refused before anything is sealed or sent.
+  for (const char* wrong : {" --channel payroll", " --exclude nobody"}) {
+    auto refused =
+        run("cable write --server " + server + " --org state --key " + member_key + state_dir +
+            " --subject More --body-file " + (dir_ / "body.txt").string() + wrong);
+    EXPECT_NE(refused.first, 0);
+    EXPECT_NE(refused.second.find(std::string(wrong).find("channel") != std::string::npos
+                                      ? "has no channel 'payroll': it has no channels"
+                                      : "nobody to exclude by that name"),
+              std::string::npos)
+        << refused.second;
+  }
+  // The first of the two is kept from reviewer2: the list of its readers, printed before it is
+  // sealed, leaves them out.
   for (int i = 0; i < 2; ++i) {
     auto more = run("cable write --server " + server + " --org state --key " + member_key +
-                    state_dir + " --subject More --body-file " + (dir_ / "body.txt").string());
+                    state_dir + " --subject More --body-file " + (dir_ / "body.txt").string() +
+                    (i == 0 ? " --exclude reviewer2" : ""));
     ASSERT_EQ(more.first, 0) << more.second;
+    EXPECT_EQ(more.second.find("reviewer2") == std::string::npos, i == 0) << more.second;
   }
   auto over = run("cable write --server " + server + " --org state --key " + member_key +
                   state_dir + " --subject Over --body-file " + (dir_ / "body.txt").string());
@@ -1374,6 +1564,10 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   ASSERT_EQ(inbox.first, 0) << inbox.second;
   EXPECT_NE(inbox.second.find(id), std::string::npos) << inbox.second;
   EXPECT_EQ(InboxSize("state"), 3u);
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cables", "",
+                        Login("state", "reviewer2").Headers()))["cables"]
+                .size(),
+            2u);  // not the one kept from them
   auto read = run("cable read " + id + staff + " --key " + reviewer_key);
   ASSERT_EQ(read.first, 0) << read.second;
   EXPECT_NE(read.second.find("Subject: A dissent"), std::string::npos) << read.second;

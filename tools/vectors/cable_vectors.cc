@@ -414,6 +414,33 @@ json CableVectors() {
                      {"valid", false},
                      {"description", "author is neither named nor anonymous"},
                      {"bytes", ToHex(author)}});
+      // A channel: the scheme (v1 too) and then the channel's id as the last two parts.
+      for (auto scheme : {domain::RingScheme::kV1, domain::RingScheme::kV2}) {
+        domain::CableHeader in_channel = h;
+        in_channel.scheme = scheme;
+        in_channel.channel = "conduct-2";
+        out.push_back(
+            {{"kind", "header"},
+             {"valid", true},
+             {"description", scheme == domain::RingScheme::kV1
+                                 ? "a named cable in channel 'conduct-2' (candor-lrs-v1)"
+                                 : "a named cable in channel 'conduct-2' (candor-lrs-v2)"},
+             {"header", domain::CableHeaderToJson(in_channel)},
+             {"bytes", ToHex(domain::CableHeaderBytes(in_channel))}});
+      }
+      for (const char* channel : {"", "Conduct", "-conduct", "conduct/../x"}) {
+        const Bytes bad = crypto::Tr(
+            "candor/v1/cable-header",
+            {h.id.span(), crypto::AsBytes(h.organization), crypto::AsBytes("named"), version,
+             h.ring_digest.span(), window, crypto::U64Le(3), h.recipients[0].span(),
+             h.recipients[1].span(), h.recipients[2].span(), h.access_hash.span(),
+             crypto::AsBytes("candor-lrs-v1"), crypto::AsBytes(channel)});
+        out.push_back({{"kind", "header"},
+                       {"valid", false},
+                       {"description", std::string("a channel id '") + channel +
+                                           "' that is not one (1 to 32 of a-z, 0-9, '-')"},
+                       {"bytes", ToHex(bad)}});
+      }
     }
   }
 

@@ -302,6 +302,7 @@ export interface OrgSettings {
   policy: Policy;
   cable_retention_days?: number; // absent: 0, cables are kept
   time_zone?: string; // the organization's IANA time zone; absent: "UTC"
+  channels?: { id: string; name: string; reviewers: number[] }[]; // absent: none
 }
 
 export interface OrgDetail extends OrgSummary {

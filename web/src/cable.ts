@@ -47,10 +47,11 @@ import {
   type MemberKeys,
 } from './crypto/keys.js';
 import { bucketOf, bucketRoster, DEFAULT_MIN_RING_SIZE, MAX_RING_SIZE } from './crypto/letter.js';
-import { decodeLrsSignature, encodeLrsSignature, lrsSign, lrsTagBase, lrsVerify, Ring, ringDigestOf } from './crypto/lrs.js';
+import { decodeLrsSignature, encodeLrsSignature, LRS_SCHEME, lrsSign, lrsTagBase, lrsVerify, Ring, ringDigestOf } from './crypto/lrs.js';
 import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Verify } from './crypto/lrs2.js';
 import type { RingScheme } from './crypto/cosignature.js';
-import { hasControlCharacter, validateOrganizationSlug } from './crypto/policy.js';
+import { hasControlCharacter, validateChannelId, validateOrganizationSlug, type CableChannel } from './crypto/policy.js';
+import type { LoggedReviewer } from './crypto/org_state.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { generateReceiptSeed, parseReceiptWords, receiptWords, receiptWordsCableId, receiptWordsSecret } from './crypto/receipt_words.js';
 import { systemRng, type Rng } from './crypto/rng.js';
@@ -87,6 +88,8 @@ export interface CableHeader {
   // Both ring signatures' scheme: candor-lrs-v2 over the whole roster version; absent:
   // candor-lrs-v1 over one bucket of it.
   scheme?: typeof LRS2_SCHEME;
+  // The organization's channel the author picked (validateChannelId); absent: none.
+  channel?: string;
 }
 
 export function validateCableHeader(h: CableHeader): void {
@@ -109,11 +112,20 @@ export function validateCableHeader(h: CableHeader): void {
     if (seen.has(k)) throw invalidArgument('cable header: a recipient key is repeated');
     seen.add(k);
   }
+  if (h.channel !== undefined) {
+    try {
+      validateChannelId(h.channel);
+    } catch (e) {
+      throw invalidArgument(`cable header: ${(e as Error).message}`);
+    }
+  }
 }
 
 //   tr("candor/v1/cable-header", id, slug, author, u64le(roster_version), ring_digest,
-//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash [, scheme])
-// where the last part, the ASCII "candor-lrs-v2", is there only for a v2 header.
+//      u64le(quota_window), u64le(k), recipient_1 … recipient_k, access_hash
+//      [, scheme [, channel]])
+// where the scheme ("candor-lrs-v2" or "candor-lrs-v1") is there for a v2 header or one with a
+// channel, and the channel's id only for a header with one (CableHeaderBytes).
 export function cableHeaderBytes(h: CableHeader): Uint8Array {
   return tr(
     HEADER_LABEL,
@@ -126,7 +138,8 @@ export function cableHeaderBytes(h: CableHeader): Uint8Array {
     u64le(h.recipients.length),
     ...h.recipients,
     h.accessHash,
-    ...(h.scheme === LRS2_SCHEME ? [utf8(LRS2_SCHEME)] : []),
+    ...(h.scheme === LRS2_SCHEME || h.channel !== undefined ? [utf8(h.scheme ?? LRS_SCHEME)] : []),
+    ...(h.channel !== undefined ? [utf8(h.channel)] : []),
   );
 }
 
@@ -134,7 +147,7 @@ export function cableHeaderBytes(h: CableHeader): Uint8Array {
 export function decodeCableHeader(bytes: Uint8Array): CableHeader {
   let p: Uint8Array[];
   try {
-    p = splitTranscript(bytes, 1 + 7 + MAX_RECIPIENTS + 2);
+    p = splitTranscript(bytes, 1 + 7 + MAX_RECIPIENTS + 3);
   } catch (e) {
     throw invalidArgument(`the cable header is malformed: ${(e as Error).message}`);
   }
@@ -150,13 +163,22 @@ export function decodeCableHeader(bytes: Uint8Array): CableHeader {
   const author = fromUtf8(p[3]!);
   if (author !== 'named' && author !== 'anonymous') throw invalidArgument('the author must be "named" or "anonymous"');
   const k = u64(p[7]!, 'the recipient count');
-  // Nine parts and the recipients for v1; one more, the scheme, for v2.
-  if (k !== BigInt(p.length - 9) && k !== BigInt(p.length - 10)) {
+  // Nine parts and the recipients; then the scheme (v2, or with a channel), then the channel.
+  if (k > BigInt(p.length - 9) || BigInt(p.length - 9) - k > 2n) {
     throw invalidArgument('cable header: the recipient count does not match the recipients');
   }
   const n = Number(k);
-  if (p.length === 10 + n && fromUtf8(p[9 + n]!) !== LRS2_SCHEME) {
-    throw invalidArgument(`cable header: the part after the access hash must be the scheme '${LRS2_SCHEME}'`);
+  let scheme: string = LRS_SCHEME;
+  if (p.length >= 10 + n) {
+    scheme = fromUtf8(p[9 + n]!);
+    if (scheme !== LRS2_SCHEME && scheme !== LRS_SCHEME) {
+      throw invalidArgument(`cable header: the part after the access hash must be the scheme '${LRS2_SCHEME}' or '${LRS_SCHEME}'`);
+    }
+  }
+  let channel: string | undefined;
+  if (p.length === 11 + n) {
+    channel = fromUtf8(p[10 + n]!);
+    if (channel === '') throw invalidArgument("cable header: the channel's id is empty");
   }
   const h: CableHeader = {
     id: fixed(p[1]!, 'the cable id'),
@@ -167,7 +189,8 @@ export function decodeCableHeader(bytes: Uint8Array): CableHeader {
     quotaWindow: u64(p[6]!, 'the quota window'),
     recipients: p.slice(8, 8 + n).map((r) => fixed(r, 'a recipient key')),
     accessHash: fixed(p[8 + n]!, 'the access hash'),
-    ...(p.length === 10 + n ? { scheme: LRS2_SCHEME } : {}),
+    ...(scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME } : {}),
+    ...(channel !== undefined ? { channel } : {}),
   };
   validateCableHeader(h);
   if (!bytesEqual(cableHeaderBytes(h), bytes)) throw invalidArgument('the cable header is not in canonical form');
@@ -185,7 +208,47 @@ export function cableHeaderToJson(h: CableHeader): Record<string, unknown> {
     recipients: h.recipients.map(toHex),
     access_hash: toHex(h.accessHash),
     ...(h.scheme === LRS2_SCHEME ? { scheme: LRS2_SCHEME } : {}),
+    ...(h.channel !== undefined ? { channel: h.channel } : {}),
   };
+}
+
+// Who a new cable goes to (ChooseCableReaders, src/cli/cable_client.h): the reviewers the log
+// records, by account id; only those of `channel` when one is picked (its members as the
+// organization's published settings list them); less the accounts the author excludes. Throws
+// 'invalid argument' when nobody would be left.
+export function chooseCableReaders(
+  reviewers: readonly LoggedReviewer[],
+  channels: readonly CableChannel[],
+  channel: string | undefined,
+  excluded: ReadonlySet<bigint>,
+): LoggedReviewer[] {
+  const out = channelReviewers(reviewers, channels, channel).filter((r) => !excluded.has(r.accountId));
+  if (out.length === 0) throw invalidArgument('nobody would be left to read this cable: at least one reviewer must remain');
+  return out;
+}
+
+// The logged reviewers of `channel` (all of them for none), by account id. Throws 'invalid
+// argument' for a channel the organization does not have.
+export function channelReviewers(
+  reviewers: readonly LoggedReviewer[],
+  channels: readonly CableChannel[],
+  channel: string | undefined,
+): LoggedReviewer[] {
+  if (channel === undefined) return [...reviewers];
+  const c = channels.find((k) => k.id === channel);
+  if (c === undefined) throw invalidArgument(`there is no channel '${channel}'`);
+  return reviewers.filter((r) => c.reviewers.some((id) => BigInt(id) === r.accountId));
+}
+
+// Who can read an existing cable now, and so whom its messages are sealed to (CableReadersNow):
+// the header's recipients the log still records as reviewers' keys, in the header's order.
+export function cableReadersNow(header: CableHeader, reviewers: readonly LoggedReviewer[]): LoggedReviewer[] {
+  const out: LoggedReviewer[] = [];
+  for (const k of header.recipients) {
+    const r = reviewers.find((x) => bytesEqual(x.boxPublic, k));
+    if (r !== undefined) out.push(r);
+  }
+  return out;
 }
 
 // H256("candor/v1/cable/quota", slug, u64le(window), u64le(slot)).
@@ -512,6 +575,7 @@ export interface CableInputs {
   minRing?: number;
   maxRing?: number;
   scheme?: RingScheme; // default candor-lrs-v2
+  channel?: string; // the channel picked; `reviewers` are then some of its reviewers (chooseCableReaders)
 }
 
 export interface SealedCable {
@@ -609,6 +673,7 @@ export function sealCable(draft: CableDraft, inputs: CableInputs, me: MemberKeys
     recipients: inputs.reviewers,
     accessHash: keys.accessHash,
     ...(v2 ? { scheme: LRS2_SCHEME } : {}),
+    ...(inputs.channel !== undefined ? { channel: inputs.channel } : {}),
   };
   validateCableHeader(header);
   const headerBytes = cableHeaderBytes(header);

@@ -127,6 +127,60 @@ std::vector<crypto::BoxPublicKey> Split(const store::Blob& blob) {
   return out;
 }
 
+std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<CableRecipient>& recipients) {
+  std::vector<crypto::BoxPublicKey> keys;
+  keys.reserve(recipients.size());
+  for (const auto& r : recipients) keys.push_back(r.key);
+  return keys;
+}
+
+// The keys an author may seal a cable to, in the server's order (by account id): every
+// reviewer's, or for a cable in a channel, those of the channel's reviewers.
+Result<std::vector<crypto::BoxPublicKey>> EligibleKeys(
+    const domain::OrganizationSettings& settings, const std::vector<CableRecipient>& recipients,
+    const std::string& channel) {
+  if (channel.empty()) return KeysOf(recipients);
+  const domain::CableChannel* c = settings.FindChannel(channel);
+  if (c == nullptr) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this organization has no channel '" + channel +
+                     "' (any more): fetch its channels again and choose one");
+  }
+  std::vector<crypto::BoxPublicKey> keys;
+  for (const auto& r : recipients) {
+    if (std::binary_search(c->reviewers.begin(), c->reviewers.end(),
+                           static_cast<std::uint64_t>(r.account_id))) {
+      keys.push_back(r.key);
+    }
+  }
+  return keys;
+}
+
+// Whether `part` is `all` with some keys left out, in the same order.
+bool IsSubsequence(const std::vector<crypto::BoxPublicKey>& part,
+                   const std::vector<crypto::BoxPublicKey>& all) {
+  auto it = all.begin();
+  for (const auto& k : part) {
+    it = std::find(it, all.end(), k);
+    if (it == all.end()) return false;
+    ++it;
+  }
+  return true;
+}
+
+// Who can read a cable now (its messages are sealed to these): the recipients its author
+// sealed it to that are still reviewers' keys, in the header's order. A reviewer removed from
+// the organization (or who replaced their key) stops receiving its messages; a reviewer who
+// joined later, or whom the author excluded, is not among them.
+std::vector<crypto::BoxPublicKey> ReadersNow(const domain::CableHeader& header,
+                                             const std::vector<crypto::BoxPublicKey>& current) {
+  std::vector<crypto::BoxPublicKey> out;
+  for (const auto& k : header.recipients) {
+    if (std::find(current.begin(), current.end(), k) != current.end()) out.push_back(k);
+  }
+  return out;
+}
+
 // Checks an envelope's encoding against the number of recipients it must be wrapped for.
 // `max_bytes` bounds the padded plaintext; the envelope adds its nonce, tag and wrapped keys.
 Result<crypto::Envelope> CheckEnvelope(const crypto::Bytes& bytes, std::size_t recipients,
@@ -238,14 +292,13 @@ Result<CableView> CableService::SubmitCable(const CableSubmission& sub) {
           ErrorCode::kFailedPrecondition,
           "this organization has no reviewers who can receive cables yet; ask its administrator");
     }
-    std::vector<crypto::BoxPublicKey> keys;
-    keys.reserve(recipients.size());
-    for (const auto& r : recipients) keys.push_back(r.key);
-    if (keys != h.recipients) {
+    CANDOR_ASSIGN_OR_RETURN(auto eligible, EligibleKeys(settings, recipients, h.channel));
+    if (!IsSubsequence(h.recipients, eligible)) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "the organization's reviewers changed after your client fetched them: fetch "
-                   "them again and "
-                   "encrypt again (nothing was sent)");
+                   std::string(h.channel.empty() ? "the organization's reviewers"
+                                                 : "the reviewers of channel '" + h.channel + "'") +
+                       " changed after your client fetched them, or a recipient is not one of "
+                       "them: fetch them again and encrypt again (nothing was sent)");
     }
     CANDOR_ASSIGN_OR_RETURN(std::int64_t latest, tx->LatestRosterVersion(org.id));
     if (h.roster_version > static_cast<std::uint64_t>(latest)) {
@@ -404,6 +457,34 @@ Result<std::size_t> CableService::PublishFollowUps(store::Transaction& tx) {
   return waiting.size();
 }
 
+Result<std::optional<crypto::BoxPublicKey>> CableService::ReviewerKey(store::Transaction& tx,
+                                                                      std::int64_t organization_id,
+                                                                      const Principal& who) {
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(tx, organization_id));
+  for (const auto& r : reviewers) {
+    if (r.account_id == who.account.id) return std::optional<crypto::BoxPublicKey>(r.key);
+  }
+  return std::optional<crypto::BoxPublicKey>();
+}
+
+Result<CableService::Readable> CableService::ReadableBy(store::Transaction& tx,
+                                                        const Principal& who,
+                                                        const store::CableRecord& rec) {
+  auto header = domain::DecodeCableHeader(rec.header);
+  if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(tx, rec.organization_id));
+  Readable out{std::move(*header), {}};
+  out.readers = ReadersNow(out.header, KeysOf(reviewers));
+  const auto mine = std::find_if(reviewers.begin(), reviewers.end(), [&](const CableRecipient& r) {
+    return r.account_id == who.account.id;
+  });
+  if (mine == reviewers.end() ||
+      std::find(out.readers.begin(), out.readers.end(), mine->key) == out.readers.end()) {
+    return NoSuchCable();
+  }
+  return out;
+}
+
 Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                             const DeadlineContext& ctx, bool for_author,
                                             bool with_payload) {
@@ -480,7 +561,7 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
 namespace {
 
 // A message the author reads: sealed to one key that is not a reviewer's (the author's reply
-// key) first, then to exactly the current reviewers in the server's order.
+// key) first, then to exactly the cable's readers now (ReadersNow), in their order.
 bool AuthorThenReviewers(const std::vector<crypto::BoxPublicKey>& recipients,
                          const std::vector<crypto::BoxPublicKey>& reviewers) {
   return recipients.size() == reviewers.size() + 1 &&
@@ -542,14 +623,19 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
                      : "this cable has had " + std::to_string(kMaxFollowUpsPerDay) +
                            " follow-ups today; add more tomorrow");
   }
+  auto header = domain::DecodeCableHeader(rec.header);
+  if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec.organization_id));
-  std::vector<crypto::BoxPublicKey> keys;
-  keys.reserve(reviewers.size());
-  for (const auto& r : reviewers) keys.push_back(r.key);
-  if (!AuthorThenReviewers(recipients, keys)) {
+  const std::vector<crypto::BoxPublicKey> readers = ReadersNow(*header, KeysOf(reviewers));
+  if (readers.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "none of the reviewers who could read this cable is a reviewer any more; write "
+                 "a new cable to reach the reviewers there are now");
+  }
+  if (!AuthorThenReviewers(recipients, readers)) {
     return InvalidArgument(
-        "a follow-up must be encrypted to the author's reply key first, then to every current "
-        "reviewer in the order the server lists them");
+        "a follow-up must be encrypted to the author's reply key first, then to each reviewer "
+        "who can read the cable now (its recipients that are still reviewers), in its order");
   }
   CANDOR_RETURN_IF_ERROR(
       CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
@@ -583,11 +669,17 @@ Result<std::vector<CableView>> CableService::ListCables(const Principal& who, st
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
+  CANDOR_ASSIGN_OR_RETURN(auto mine, ReviewerKey(*tx, org.id, who));
   std::vector<CableView> out;
   for (const auto& rec : records) {
     if (!rec.published) continue;  // reviewers see a cable once its batch is out
     CANDOR_ASSIGN_OR_RETURN(
         CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
+    // Only the cables this reviewer can read (not those an author excluded them from).
+    if (!mine || std::find(v.header.recipients.begin(), v.header.recipients.end(), *mine) ==
+                     v.header.recipients.end()) {
+      continue;
+    }
     if (overdue_only && !v.clock.overdue()) continue;
     out.push_back(std::move(v));
   }
@@ -609,6 +701,7 @@ Result<CableView> CableService::GetCable(const Principal& who, std::string_view 
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  CANDOR_RETURN_IF_ERROR(ReadableBy(*tx, who, *rec));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
   return CableViewOf(*tx, *rec, ctx, /*for_author=*/false, /*with_payload=*/true);
 }
@@ -619,6 +712,7 @@ Status CableService::AcknowledgeCable(const Principal& who, std::string_view slu
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  CANDOR_RETURN_IF_ERROR(ReadableBy(*tx, who, *rec));
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
   if (rec->acknowledged_day)
     return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
@@ -646,6 +740,7 @@ Result<std::int64_t> CableService::AddCableMessage(
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
   if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  CANDOR_ASSIGN_OR_RETURN(Readable readable, ReadableBy(*tx, who, *rec));
   if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
   if (action != domain::CableAction::kNoted && !rec->acknowledged_day) {
     return Error(ErrorCode::kFailedPrecondition, "acknowledge the cable first");
@@ -659,19 +754,17 @@ Result<std::int64_t> CableService::AddCableMessage(
     if (rec->extended)
       return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
-  std::vector<crypto::BoxPublicKey> keys;
-  keys.reserve(reviewers.size());
-  for (const auto& r : reviewers) keys.push_back(r.key);
   if (domain::CableMessageReachesAuthor(action)) {
-    if (!AuthorThenReviewers(recipients, keys)) {
+    if (!AuthorThenReviewers(recipients, readable.readers)) {
       return InvalidArgument(
           "a message to the author must be encrypted to the author's reply key first, then to "
-          "every current reviewer in the order the server lists them");
+          "each reviewer who can read the cable now (its recipients that are still reviewers), "
+          "in its order");
     }
-  } else if (recipients != keys) {
+  } else if (recipients != readable.readers) {
     return InvalidArgument(
-        "a note must be encrypted to every current reviewer, in the order the server lists them");
+        "a note must be encrypted to each reviewer who can read the cable now (its recipients "
+        "that are still reviewers), in its order");
   }
   CANDOR_RETURN_IF_ERROR(
       CheckEnvelope(envelope, recipients.size(), config_.max_cable_envelope_bytes));
@@ -738,7 +831,27 @@ Result<std::vector<store::NotificationRecord>> CableService::Notifications(const
                                                                            bool undelivered_only) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
-  return tx->ListNotifications(org.id, undelivered_only);
+  CANDOR_ASSIGN_OR_RETURN(auto all, tx->ListNotifications(org.id, undelivered_only));
+  // Only those of cables this reviewer can read: one an author excluded them from stays unseen.
+  std::map<store::Blob, bool> reads;
+  std::vector<store::NotificationRecord> out;
+  for (auto& n : all) {
+    auto it = reads.find(n.cable_id);
+    if (it == reads.end()) {
+      CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(n.cable_id));
+      bool ok = false;
+      if (rec) {
+        auto readable = ReadableBy(*tx, who, *rec);
+        if (!readable.ok() && readable.error().code() != ErrorCode::kNotFound) {
+          return readable.error();
+        }
+        ok = readable.ok();
+      }
+      it = reads.emplace(n.cable_id, ok).first;
+    }
+    if (it->second) out.push_back(std::move(n));
+  }
+  return out;
 }
 
 Status CableService::MarkNotificationsDelivered(const Principal& who, std::string_view slug,

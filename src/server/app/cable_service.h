@@ -148,6 +148,20 @@ class CableService {
   Result<std::size_t> PublishFollowUps(store::Transaction& tx);
 
  private:
+  // A cable as a reviewer may act on it: its header, and the keys that can read it now.
+  struct Readable {
+    domain::CableHeader header;
+    std::vector<crypto::BoxPublicKey> readers;
+  };
+  // The key the reviewer `who` receives cables with now, if any.
+  Result<std::optional<crypto::BoxPublicKey>> ReviewerKey(store::Transaction& tx,
+                                                          std::int64_t organization_id,
+                                                          const Principal& who);
+  // kNotFound, as for a cable that does not exist, unless `who`'s key is among the cable's
+  // readers now: a reviewer the author excluded does not learn which cable it is.
+  Result<Readable> ReadableBy(store::Transaction& tx, const Principal& who,
+                              const store::CableRecord& rec);
+
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                 const DeadlineContext& ctx, bool for_author, bool with_payload);
 

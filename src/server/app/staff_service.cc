@@ -562,6 +562,22 @@ Status StaffService::UpdateSettings(const Principal& who, std::string_view slug,
   CANDOR_ASSIGN_OR_RETURN(auto settings, domain::OrganizationSettingsFromJsonText(settings_json));
   // A zone of the right form must also be one this server's tz database has.
   CANDOR_RETURN_IF_ERROR(TimeZone::Locate(settings.time_zone));
+  // A channel's reviewers are this organization's reviewer accounts (a later change of an
+  // account's roles or key is seen when cables are sealed: ServiceCore::RecipientsIn).
+  if (!settings.channels.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(auto accounts, tx->ListAccounts(org.id));
+    for (const auto& c : settings.channels) {
+      for (std::uint64_t id : c.reviewers) {
+        const bool reviewer = std::any_of(accounts.begin(), accounts.end(), [&](const auto& a) {
+          return static_cast<std::uint64_t>(a.id) == id && (a.roles & store::kRoleReviewer) != 0;
+        });
+        if (!reviewer) {
+          return InvalidArgument("channel '" + c.id + "': account " + std::to_string(id) +
+                                 " is not a reviewer of this organization");
+        }
+      }
+    }
+  }
   std::string canonical = domain::OrganizationSettingsToJsonText(settings);
   CANDOR_RETURN_IF_ERROR(tx->UpdateOrganizationPolicy(org.id, canonical));
   CANDOR_RETURN_IF_ERROR(core_.Log(

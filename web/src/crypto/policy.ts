@@ -41,6 +41,75 @@ export interface OrganizationSettings {
   cableRetentionDays?: number;
   // The organization's IANA time zone; absent: "UTC" (policy.h, ValidateTimeZoneName).
   timeZone?: string;
+  // The organization's channels (CableChannel), in the order authors see them; absent: none.
+  channels?: CableChannel[];
+}
+
+// A channel (topic) of cables with its own reviewers (policy.h, CableChannel).
+export interface CableChannel {
+  id: string; // validateChannelId
+  name: string; // 1 … 100 bytes of UTF-8, no control characters
+  reviewers: number[]; // reviewer account ids, strictly increasing, 1 … 256 of them
+}
+
+export const MAX_CABLE_CHANNELS = 32;
+export const MAX_CHANNEL_ID_BYTES = 32;
+export const MAX_CHANNEL_NAME_BYTES = 100;
+export const MAX_CHANNEL_REVIEWERS = 256;
+
+// ValidateChannelId: 1 to 32 of a-z, 0-9, '-', not starting or ending with '-'.
+export function validateChannelId(id: string): void {
+  if (!/^[a-z0-9-]{1,32}$/.test(id) || id.startsWith('-') || id.endsWith('-')) {
+    throw invalidArgument(`a channel's id has 1 to ${MAX_CHANNEL_ID_BYTES} lowercase letters a-z, digits and '-', not at either end`);
+  }
+}
+
+function validateChannels(channels: readonly CableChannel[]): void {
+  if (channels.length > MAX_CABLE_CHANNELS) throw invalidArgument(`at most ${MAX_CABLE_CHANNELS} channels`);
+  const ids = new Set<string>();
+  for (const c of channels) {
+    validateChannelId(c.id);
+    if (ids.has(c.id)) throw invalidArgument(`two channels have the id '${c.id}'`);
+    ids.add(c.id);
+    validateText(utf8(c.name), `the name of channel '${c.id}'`, MAX_CHANNEL_NAME_BYTES);
+    if (c.reviewers.length === 0 || c.reviewers.length > MAX_CHANNEL_REVIEWERS) {
+      throw invalidArgument(`channel '${c.id}' must have 1 to ${MAX_CHANNEL_REVIEWERS} reviewers`);
+    }
+    c.reviewers.forEach((r, i) => {
+      if (!Number.isSafeInteger(r) || r < 1 || (i > 0 && r <= c.reviewers[i - 1]!)) {
+        throw invalidArgument(`the reviewers of channel '${c.id}' must be account ids (from 1) in increasing order, each once`);
+      }
+    });
+  }
+}
+
+function channelsFromJson(j: JsonValue): CableChannel[] {
+  if (!Array.isArray(j) || j.length === 0) {
+    throw invalidArgument('settings.channels must be a non-empty array (leave it out for none)');
+  }
+  if (j.length > MAX_CABLE_CHANNELS) throw invalidArgument(`at most ${MAX_CABLE_CHANNELS} channels`);
+  return j.map((c) => {
+    const o = onlyFields(c, 'settings.channels[]', ['id', 'name', 'reviewers']);
+    const id = field(o, 'settings.channels[]', 'id');
+    const name = field(o, 'settings.channels[]', 'name');
+    const reviewers = field(o, 'settings.channels[]', 'reviewers');
+    if (typeof id !== 'string' || typeof name !== 'string') {
+      throw invalidArgument("a channel's id and name must be strings");
+    }
+    if (!Array.isArray(reviewers) || reviewers.length > MAX_CHANNEL_REVIEWERS) {
+      throw invalidArgument(`a channel's reviewers must be an array of at most ${MAX_CHANNEL_REVIEWERS} account ids`);
+    }
+    return {
+      id,
+      name,
+      reviewers: reviewers.map((a) => {
+        if (!(a instanceof JsonNumber) || a.integer === undefined || a.integer < 0n) {
+          throw invalidArgument("a channel's reviewers must be account ids (whole numbers from 1)");
+        }
+        return Number(a.integer);
+      }),
+    };
+  });
 }
 
 // The form of an IANA time zone name (ValidateTimeZoneName): 1 to 64 bytes of A-Z, a-z, 0-9,
@@ -208,6 +277,7 @@ export function validateOrganizationSettings(settings: OrganizationSettings): vo
     );
   }
   validateTimeZoneName(settings.timeZone ?? 'UTC');
+  validateChannels(settings.channels ?? []);
 }
 
 function getInt(v: JsonValue | undefined, path: string, lo: number, hi: number): number {
@@ -252,9 +322,9 @@ function deadlinePolicyFromJson(j: JsonValue): DeadlinePolicy {
 
 // The strict reader of OrganizationSettingsFromJson.
 export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings {
-  // Every field is required but "cable_retention_days" and "time_zone" (absent in settings
-  // written before them).
-  const o = onlyFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays', 'cable_retention_days', 'time_zone']);
+  // Every field is required but "cable_retention_days", "time_zone" and "channels" (absent in
+  // settings written before them, and left out when at their default).
+  const o = onlyFields(j, 'settings', ['policy', 'min_ring_size', 'use_us_federal_holidays', 'cable_retention_days', 'time_zone', 'channels']);
   const policyJson = field(o, 'settings', 'policy');
   const minRing = field(o, 'settings', 'min_ring_size');
   const holidays = field(o, 'settings', 'use_us_federal_holidays');
@@ -268,6 +338,8 @@ export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings
     validateTimeZoneName(zone);
     timeZone = zone;
   }
+  const channelsJson = optionalField(o, 'channels');
+  const channels = channelsJson === undefined ? undefined : channelsFromJson(channelsJson);
   const policy = deadlinePolicyFromJson(policyJson);
   const minRingSize = getInt(
     minRing,
@@ -281,6 +353,7 @@ export function organizationSettingsFromJson(j: JsonValue): OrganizationSettings
   const settings: OrganizationSettings = { policy, minRingSize, useUsFederalHolidays: holidays };
   if (cableRetentionDays !== 0) settings.cableRetentionDays = cableRetentionDays;
   if (timeZone !== 'UTC') settings.timeZone = timeZone;
+  if (channels !== undefined) settings.channels = channels;
   validateOrganizationSettings(settings);
   return settings;
 }
@@ -306,6 +379,9 @@ export function organizationSettingsToJson(settings: OrganizationSettings): Json
   // Written only when set, as OrganizationSettingsToJson does.
   if ((settings.cableRetentionDays ?? 0) !== 0) j['cable_retention_days'] = settings.cableRetentionDays!;
   if ((settings.timeZone ?? 'UTC') !== 'UTC') j['time_zone'] = settings.timeZone!;
+  if ((settings.channels ?? []).length > 0) {
+    j['channels'] = settings.channels!.map((c) => ({ id: c.id, name: c.name, reviewers: [...c.reviewers] }));
+  }
   return j;
 }
 

@@ -9,7 +9,10 @@
 import { safetyReminder } from './safety.js';
 import { api, ApiError, type OrgDetail } from '../api.js';
 import {
+  cableReadersNow,
+  channelReviewers,
   checkCableEventsInLog,
+  chooseCableReaders,
   decodeCableHeader,
   openMessages,
   parseReceipt,
@@ -26,7 +29,7 @@ import {
 import { fixedFromHex, fromHex, toHex } from '../crypto/bytes.js';
 import { isCandorError, verificationFailed } from '../crypto/errors.js';
 import { DEFAULT_MIN_RING_SIZE } from '../crypto/letter.js';
-import { cableRingFor, type OrgState } from '../crypto/org_state.js';
+import { cableRingFor, type LoggedReviewer, type OrgState } from '../crypto/org_state.js';
 import { wipe } from '../crypto/sodium.js';
 import { sealCableInWorker } from '../keyworker.js';
 import { heldKeys, listKeys, onBeforeLock, onLockChange, readDraft, recordSlot, saveDraft, spentSlots, unlockedKeys, type CableDraftRecord, type StoredKey } from '../keystore.js';
@@ -52,7 +55,7 @@ import {
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
 import { unlockForm } from '../ui/keys.js';
-import { firstUseNote, keyChangedHelp, keyMismatchHelp, reviewerList } from '../ui/trust.js';
+import { firstUseNote, keyChangedHelp, keyMismatchHelp, reviewerList, reviewerName } from '../ui/trust.js';
 
 // ---- Shared with the reviewer's pages ----
 
@@ -402,6 +405,95 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     }
   }
   const memberCount = ctx.ring.length.toLocaleString();
+  // Issue 15: the channel (when the organization has channels) and the reviewers the author
+  // keeps the message from decide who can read it; the list is always the logged one.
+  const channels = ctx.org.settings.channels ?? [];
+  let channel: string | undefined;
+  const excluded = new Set<bigint>();
+  const chosenReaders = (): LoggedReviewer[] => chooseCableReaders(ctx.state.reviewers, channels, channel, excluded);
+  const chosenReadersOrNone = (): LoggedReviewer[] => {
+    try {
+      return chosenReaders();
+    } catch {
+      return [];
+    }
+  };
+  const toLine = h('p', { 'data-testid': 'cable-to' });
+  const readersArea = h('div');
+  const drawReaders = () => {
+    const pool = channelReviewers(ctx.state.reviewers, channels, channel);
+    for (const id of [...excluded]) if (!pool.some((r) => r.accountId === id)) excluded.delete(id);
+    const readers = pool.filter((r) => !excluded.has(r.accountId));
+    const where = channel !== undefined ? channels.find((c) => c.id === channel)!.name : null;
+    toLine.textContent = where !== null ? `To the ${plural(readers.length, 'reviewer')} of “${where}” at ${ctx.org.name}.` : `To the ${plural(readers.length, 'reviewer')} of ${ctx.org.name}.`;
+    const keepFrom =
+      pool.length > 1
+        ? h(
+            'fieldset',
+            { 'data-testid': 'exclude-reviewers' },
+            h('legend', null, 'Keep it from someone (optional)'),
+            h('p', { class: 'hint' }, 'If your message is about one of these reviewers, tick their name: it is then not locked for them, and they cannot see that it exists. At least one reviewer must remain.'),
+            pool.map((r) => {
+              const box = h('input', { type: 'checkbox', name: 'exclude', value: String(r.accountId), checked: excluded.has(r.accountId) });
+              box.addEventListener('change', () => {
+                if (box.checked) excluded.add(r.accountId);
+                else excluded.delete(r.accountId);
+                drawReaders();
+                readersArea.querySelector<HTMLInputElement>(`input[name="exclude"][value="${String(r.accountId)}"]`)?.focus();
+              });
+              return choice(box, `Do not let ${reviewerName(r)} read it`);
+            }),
+          )
+        : null;
+    readersArea.replaceChildren(
+      ...[
+        keepFrom,
+        readers.length === 0
+          ? notice('error', h('p', { 'data-testid': 'no-readers' }, 'Nobody would be left to read your message. Untick at least one name.'))
+          : h(
+              'p',
+              null,
+              readers.length === 1
+                ? `Your message is locked so that this one reviewer${where !== null ? ` of “${where}”` : ''} can read it, and nobody else. `
+                : `Your message is locked so that these ${readers.length} reviewers${where !== null ? ` of “${where}”` : ''} can read it, and nobody else. `,
+              'This browser read the list from the public record, where everyone can see it; the server cannot add a reader without it showing there.',
+            ),
+        reviewerList(readers),
+        // With a single reader, one lost key loses the message; say so before writing.
+        readers.length === 1
+          ? notice(
+              'warn',
+              h(
+                'p',
+                { 'data-testid': 'single-reviewer' },
+                h('strong', null, 'Only this one person can read it. '),
+                'If they lose their key, nobody can read your message or answer it, and Candor cannot recover it. An organization avoids this by keeping a second reviewer key offline; you may want to ask whether yours does before you write something that matters.',
+              ),
+            )
+          : null,
+      ].filter((x): x is HTMLElement => x !== null),
+    );
+  };
+  const channelPicker =
+    channels.length > 0
+      ? h(
+          'fieldset',
+          { 'data-testid': 'cable-channel' },
+          h('legend', null, 'Which subject is it about?'),
+          h('p', { class: 'hint' }, `${ctx.org.name} has reviewers for particular subjects. Choose one, and only its reviewers can read your message.`),
+          [undefined, ...channels.map((c) => c.id)].map((id) => {
+            const radio = h('input', { type: 'radio', name: 'channel', value: id ?? '', checked: id === undefined });
+            radio.addEventListener('change', () => {
+              if (!radio.checked) return;
+              channel = id;
+              drawReaders();
+            });
+            const c = channels.find((k) => k.id === id);
+            return choice(radio, c !== undefined ? c.name : 'Any of the reviewers', c !== undefined ? plural(channelReviewers(ctx.state.reviewers, channels, c.id).length, 'reviewer') : `All ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name}`);
+          }),
+        )
+      : null;
+  drawReaders();
   const f = form(
     { 'aria-label': 'Write a message to the reviewers' },
     async () => {
@@ -410,6 +502,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
         if (!subject.value.trim()) throw new Error('The message needs a subject: one line that says what it is about.');
         if (!body.value.trim()) throw new Error('The message needs a text.');
         if (named.checked && !name.value.trim()) throw new Error('Type your name, or choose “Anonymous”.');
+        if (chosenReadersOrNone().length === 0) throw new Error('Nobody would be left to read your message: untick at least one name under “Keep it from someone”.');
         const me = unlockedKeys(key.id);
         if (!me) throw new Error('Your key was locked meanwhile. Unlock it and send again.');
         const attachments: CableAttachment[] = [];
@@ -442,7 +535,8 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
             organization: key.org,
             rosterVersion: ctx.version,
             roster: ctx.state.roster.members(ctx.version),
-            reviewers: ctx.state.reviewers.map((r) => r.boxPublic), // by account id, as logged
+            reviewers: chosenReaders().map((r) => r.boxPublic), // by account id, as logged
+            ...(channel !== undefined ? { channel } : {}),
             quotaWindow: BigInt(ctx.quota.window),
             quotaSlots: ctx.quota.slots,
             usedTags: ctx.quota.used,
@@ -486,7 +580,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
     },
     sentFromHereNotice(),
     restored,
-    h('p', null, `To the ${plural(ctx.state.reviewers.length, 'reviewer')} of ${ctx.org.name}.`),
+    toLine,
     h(
       'p',
       { class: 'hint', 'data-testid': 'cable-quota' },
@@ -508,27 +602,8 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
       'section',
       { 'aria-labelledby': 'readers-h' },
       h('h2', { id: 'readers-h' }, 'Who will be able to read it'),
-      h(
-        'p',
-        null,
-        ctx.state.reviewers.length === 1
-          ? `Your message is locked so that this one reviewer of ${ctx.org.name} can read it, and nobody else. `
-          : `Your message is locked so that these ${ctx.state.reviewers.length} reviewers of ${ctx.org.name} can read it, and nobody else. `,
-        'This browser read the list from the public record, where everyone can see it; the server cannot add a reader without it showing there.',
-      ),
-      reviewerList(ctx.state.reviewers),
-      // Issue 15: with a single reader, one lost key loses the message; say so before writing.
-      ctx.state.reviewers.length === 1
-        ? notice(
-            'warn',
-            h(
-              'p',
-              { 'data-testid': 'single-reviewer' },
-              h('strong', null, 'Only this one person can read it. '),
-              'If they lose their key, nobody can read your message or answer it, and Candor cannot recover it. An organization avoids this by keeping a second reviewer key offline; you may want to ask whether yours does before you write something that matters.',
-            ),
-          )
-        : null,
+      channelPicker,
+      readersArea,
       h(
         'p',
         { class: 'hint' },
@@ -726,7 +801,12 @@ function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after:
           for (const file of Array.from(files.files ?? [])) {
             attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
           }
-          const body = sealFollowUp(id, keys.access, keys.reply.publicKey, { body: text.value, attachments }, state.reviewers.map((r) => r.boxPublic));
+          // To those who can read the cable now: its recipients the log still lists (issue 15).
+          const readers = cableReadersNow(decodeCableHeader(fromHex(view.header_bytes)), state.reviewers);
+          if (readers.length === 0) {
+            throw new Error('None of the reviewers who could read your message is a reviewer any more. Nothing was sent: write a new message to reach the reviewers there are now.');
+          }
+          const body = sealFollowUp(id, keys.access, keys.reply.publicKey, { body: text.value, attachments }, readers.map((r) => r.boxPublic));
           await api('/cables/follow-up', { method: 'POST', body });
           status.replaceChildren();
           await after();

@@ -13,6 +13,7 @@
 // to the reviewers the log names.
 import { api, ApiError, type OrgDetail, type SessionInfo } from '../api.js';
 import {
+  cableReadersNow,
   decodeCableHeader,
   openCable,
   openMessages,
@@ -27,7 +28,7 @@ import {
 import { fromHex } from '../crypto/bytes.js';
 import { CandorError, isCandorError } from '../crypto/errors.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
-import { keyFingerprint, ringsAt } from '../crypto/org_state.js';
+import { keyFingerprint, ringsAt, type LoggedReviewer } from '../crypto/org_state.js';
 import { createKeyFile } from '../keyworker.js';
 import {
   listReviewerKeys,
@@ -54,6 +55,7 @@ import {
   statusRegion,
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
+import { reviewerName } from '../ui/trust.js';
 import { newPassphraseFields, unlockForm } from '../ui/keys.js';
 import { dateText, deadlineText, deadlinesList, timeline } from './cables.js';
 import { addStaffPage, addStaffSection, type StaffPage } from './staff.js';
@@ -295,6 +297,8 @@ const cablePage: StaffPage = async (main, s, params) => {
     let view: CableView;
     let opened: OpenedCable;
     let reviewerKeys: Uint8Array[];
+    let readers: LoggedReviewer[] = [];
+    let channelName: string | null = null;
     let canExtend = false;
     // Null when the log shows that a member of the roster signed the cable; else why not.
     let forged: string | null = null;
@@ -307,8 +311,14 @@ const cablePage: StaffPage = async (main, s, params) => {
       const head = await fetchTrustedHead();
       const [state, org] = await Promise.all([fetchOrgState(slug, head), api<OrgDetail>(`/orgs/${slug}`)]);
       canExtend = org.settings.policy.extended_answer !== null;
-      reviewerKeys = state.reviewers.map((r) => r.boxPublic); // by account id, as logged
       const header = decodeCableHeader(fromHex(view.header_bytes));
+      // Messages go to those who can read the cable now, as logged (issue 15): its recipients
+      // that are still reviewers — not one the author excluded, nor one who joined later.
+      readers = cableReadersNow(header, state.reviewers);
+      reviewerKeys = readers.map((r) => r.boxPublic);
+      if (header.channel !== undefined) {
+        channelName = org.settings.channels?.find((c) => c.id === header.channel)?.name ?? header.channel;
+      }
       // The cable's roster version, whole (candor-lrs-v2) and as buckets (v1); none when the
       // log holds no such version.
       let rings: Uint8Array[][] = [];
@@ -375,6 +385,12 @@ const cablePage: StaffPage = async (main, s, params) => {
                 `Checked in this browser against the public log: one of ${plural(ring.length, 'member')} of roster version ${opened.header.rosterVersion}.`,
               ),
             ),
+      h(
+        'p',
+        { class: 'hint', 'data-testid': 'cable-readers-now' },
+        channelName !== null ? `Channel: ${channelName}. ` : '',
+        `Who can read this cable now, as the public log shows: ${readers.map(reviewerName).join(', ')}. Replies and notes go to them only.`,
+      ),
       h('div', { class: 'letter-text', 'data-testid': 'cable-body' }, c.body),
       c.attachments.length > 0
         ? h(

@@ -34,6 +34,7 @@ import {
   type Child,
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
+import { channelsEditor } from './channels.js';
 import { statisticsPage } from './statistics.js';
 
 export type Role = 'administrator' | 'enrollment_officer' | 'reviewer';
@@ -472,6 +473,10 @@ const people: StaffPage = async (main, s) => {
       })(),
       h('h2', null, 'Accounts'),
       h('ul', { class: 'cards' }, accounts.map((a) => accountCard(slug, a, s, () => void draw()))),
+      channelsEditor(
+        slug,
+        accounts.filter((a) => a.roles.includes('reviewer') && !a.disabled),
+      ),
     );
   };
   const username = h('input', { type: 'text', required: true, autocomplete: 'off', name: 'new-username', autocapitalize: 'none', spellcheck: 'false' });

@@ -242,6 +242,34 @@ describe('settings and log entries', () => {
       expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(zoned.replace('America/New_York', name))), 'invalid argument');
     }
     expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(zoned.replace('"America/New_York"', '1'))), 'invalid argument');
+    // Channels (issue 15), written only when there are some, as OrganizationSettingsToJson does.
+    const channeled = documented.replace(
+      '{"min_ring_size"',
+      '{"channels":[{"id":"conduct","name":"Conduct of senior staff","reviewers":[3,7]}],"min_ring_size"',
+    );
+    const readChannels = organizationSettingsFromCanonicalJsonText(utf8(channeled));
+    expect(readChannels.channels).toEqual([{ id: 'conduct', name: 'Conduct of senior staff', reviewers: [3, 7] }]);
+    expect(organizationSettingsToJsonText(readChannels)).toBe(channeled);
+    for (const [from, to] of [
+      ['"reviewers":[3,7]', '"reviewers":[7,3]'],
+      ['"reviewers":[3,7]', '"reviewers":[3,3]'],
+      ['"reviewers":[3,7]', '"reviewers":[0]'],
+      ['"reviewers":[3,7]', '"reviewers":[-1]'],
+      ['"reviewers":[3,7]', '"reviewers":[1.5]'],
+      ['"reviewers":[3,7]', '"reviewers":[]'],
+      ['"id":"conduct"', '"id":"Conduct"'],
+      ['"id":"conduct"', '"id":""'],
+      ['"name":"Conduct of senior staff"', '"name":""'],
+      ['"name":"Conduct of senior staff"', '"name":"a\\nb"'],
+      ['"reviewers":[3,7]}', '"reviewers":[3,7],"x":1}'],
+      ['[{"id":"conduct","name":"Conduct of senior staff","reviewers":[3,7]}]', '[]'],
+      [
+        '[{"id":"conduct","name":"Conduct of senior staff","reviewers":[3,7]}]',
+        '[{"id":"conduct","name":"A","reviewers":[3]},{"id":"conduct","name":"B","reviewers":[4]}]',
+      ],
+    ] as const) {
+      expectCandorError(() => organizationSettingsFromCanonicalJsonText(utf8(channeled.replace(from, to))), 'invalid argument');
+    }
     const policy = DEFAULT_SETTINGS.policy;
     for (const settings of [
       { ...DEFAULT_SETTINGS, minRingSize: 1 },

@@ -65,7 +65,7 @@ async function device(viewport?: { width: number; height: number }): Promise<Dev
 
 let checkAccessibility = false;
 
-async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true): Promise<ShownReceipt> {
+async function writeCable(page: Page, subject: string, body: string, name?: string, keep = true, channel?: string): Promise<ShownReceipt> {
   await visit(page, '/#/member/cables/new');
   const unlock = page.getByRole('button', { name: 'Unlock' });
   await page.getByLabel('Subject').or(unlock).first().waitFor();
@@ -77,6 +77,10 @@ async function writeCable(page: Page, subject: string, body: string, name?: stri
   }
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('What you want the reviewers to know').fill(body);
+  if (channel !== undefined) {
+    await page.getByTestId('cable-channel').getByLabel(channel).check();
+    await expect.poll(() => page.getByTestId('cable-to').textContent()).toContain(`of “${channel}”`);
+  }
   // Issue 17: the quota is said before writing, and the safety guide is a click away.
   expect(await page.getByTestId('cable-quota').textContent()).toContain('up to 3 messages in each period');
   expect(await page.getByTestId('safety-reminder').textContent()).toContain('Before you send: are you on your own device and network?');
@@ -538,8 +542,52 @@ describe('dissent cables in the browser', () => {
     await expect.poll(() => page.getByTestId('time-zone').textContent()).toContain('the UTC time zone');
   });
 
+  test('an administrator makes a channel; an author writes in it and its reviewer sees it', async () => {
+    // Issue 15, item 3. The demo has one reviewer, so the channel has that one.
+    const page = reviewer.page;
+    await visit(page, '/#/staff/people');
+    const add = page.getByRole('form', { name: 'Add a channel' });
+    await add.getByLabel('Name, as authors see it').fill('Conduct of senior staff');
+    await add.getByLabel('Short id').fill('Conduct');
+    await add.getByTestId('add-channel').click();
+    await page.getByText("a channel's id has 1 to 32 lowercase letters").waitFor();
+    await add.getByLabel('Short id').fill('conduct');
+    await add.getByTestId('add-channel').click();
+    await page.getByText('Tick at least one reviewer for the channel.').waitFor();
+    await add.getByRole('checkbox').first().check();
+    await add.getByTestId('add-channel').click();
+    await page.getByText('Added the channel “Conduct of senior staff”.').waitFor();
+    const org = await apiGet<{ settings: { channels?: { id: string; reviewers: number[] }[]; policy: { name: string } } }>(server, `/orgs/${DEMO_ORG}`);
+    expect(org.settings.channels?.map((c) => c.id)).toEqual(['conduct']);
+    expect(org.settings.policy.name).toBe('dissent-channel'); // the other settings are kept
+    await expectAccessible(page, 'the channels editor');
+    await screenshot(page, 'staff-channels');
+
+    const d = await device();
+    await importKey(d.page, demoKeyFile(server, 11));
+    const inChannel = await writeCable(d.page, 'The director’s conduct', 'Raised in the channel for conduct of senior staff.', undefined, true, 'Conduct of senior staff');
+    await screenshot(d.page, 'member-cable-channel-sent');
+    await visit(d.page, '/#/member/cables/new');
+    await d.page.getByTestId('cable-channel').waitFor();
+    await expectAccessible(d.page, 'the cable form with channels');
+    await screenshot(d.page, 'member-cable-channels');
+    // The reviewer sees it after the next batch, with its channel and its readers.
+    await eventually('the channel’s cable in the reviewer’s view', async () => {
+      await visit(page, `/#/staff/cables/${inChannel.id}`);
+      await page.getByTestId('cable-subject').waitFor({ timeout: 60_000 });
+      return (await page.getByTestId('cable-readers-now').count()) > 0 ? true : undefined;
+    });
+    await expect.poll(() => page.getByTestId('cable-readers-now').textContent()).toContain('Channel: Conduct of senior staff.');
+    // Removed again, so that the other tests see the organization as before.
+    await visit(page, '/#/staff/people');
+    await page.getByRole('button', { name: 'Remove Conduct of senior staff' }).click();
+    await page.getByText('Removed the channel “Conduct of senior staff”.').waitFor();
+    const after = await apiGet<{ settings: { channels?: unknown } }>(server, `/orgs/${DEMO_ORG}`);
+    expect(after.settings.channels).toBeUndefined();
+  });
+
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
-    expect(secrets.length).toBe(27); // nine receipts: the words, the seed and the secret of each
+    expect(secrets.length).toBe(30); // ten receipts: the words, the seed and the secret of each
     for (const d of devices) checkPrivacy(d, server, secrets);
   });
 });
