@@ -409,9 +409,15 @@ Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
 }
 
 std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
+                                                    const std::vector<app::CableEventView>& events,
                                                     const domain::OrgState& state) {
   std::vector<domain::LoggedReviewer> out;
   for (const auto& k : header.recipients) {
+    const bool withdrew = std::any_of(events.begin(), events.end(), [&](const auto& e) {
+      return e.action == domain::CableAction::kRecused &&
+             std::find(e.recipients.begin(), e.recipients.end(), k) != e.recipients.end();
+    });
+    if (withdrew) continue;
     auto it = std::find_if(state.reviewers.begin(), state.reviewers.end(),
                            [&](const domain::LoggedReviewer& r) { return r.box_public == k; });
     if (it != state.reviewers.end()) out.push_back(*it);

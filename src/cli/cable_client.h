@@ -73,9 +73,11 @@ Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
     const std::string& channel, const std::vector<std::string>& excluded);
 
 // Who can read an existing cable now, and so whom its messages are sealed to: the header's
-// recipients that the log still records as reviewers' keys, in the header's order (as the
-// server requires). A reviewer who joined later or whom the author excluded is not among them.
+// recipients that the log still records as reviewers' keys and that did not withdraw from it
+// (a "recused" event among `events`), in the header's order (as the server requires). A
+// reviewer who joined later or whom the author excluded is not among them.
 std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
+                                                    const std::vector<app::CableEventView>& events,
                                                     const domain::OrgState& state);
 std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<domain::LoggedReviewer>& reviewers);
 

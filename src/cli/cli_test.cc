@@ -121,9 +121,13 @@ TEST(CableReaders, ChannelsAndExclusionsChooseAndTheLogKeepsThem) {
 
   candor::domain::CableHeader header;
   header.recipients = {state.reviewers[2].box_public, state.reviewers[0].box_public};
-  EXPECT_EQ(names(CableReadersNow(header, state)), "r9 r2 ");  // the header's order
-  state.reviewers.erase(state.reviewers.begin());              // r2 leaves
-  EXPECT_EQ(names(CableReadersNow(header, state)), "r9 ");
+  EXPECT_EQ(names(CableReadersNow(header, {}, state)), "r9 r2 ");  // the header's order
+  candor::app::CableEventView recused;
+  recused.action = candor::domain::CableAction::kRecused;
+  recused.recipients = {state.reviewers[2].box_public};
+  EXPECT_EQ(names(CableReadersNow(header, {recused}, state)), "r2 ");  // r9 withdrew
+  state.reviewers.erase(state.reviewers.begin());                      // r2 leaves
+  EXPECT_EQ(names(CableReadersNow(header, {}, state)), "r9 ");
 }
 
 TEST(Passphrase, IsWipedWhenMovedFromAndWipeStringZeroesTheWholeBuffer) {

@@ -2,7 +2,7 @@
 //
 //   Authors:   write (named or anonymous; prints the receipt once), status (with the receipt:
 //              deadlines, decrypted replies, and each event checked against the log).
-//   Reviewers: register-key, inbox, read, ack, reply, note, extend, close, reminders.
+//   Reviewers: register-key, inbox, read, ack, recuse, reply, note, extend, close, reminders.
 //
 // Every cable is encrypted and signed here, on the author's machine (cli/cable_client.h);
 // reviewers decrypt here with the X25519 key of their key file. The server only relays
@@ -131,6 +131,12 @@ Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const app::CableVi
         ce.digest != e.digest) {
       return VerificationFailed(
           fmt::format("event {} of this cable differs from what the log holds", ce.seq));
+    }
+    if (ce.action == domain::CableAction::kRecused &&
+        (e.recipients.size() != 1 ||
+         domain::CableRecusalDigest(v.id, e.recipients[0]) != ce.digest)) {
+      return VerificationFailed(
+          fmt::format("event {} names another reviewer than the log recorded", ce.seq));
     }
     if (e.envelope) {
       const auto header = domain::CableMessageHeaderBytes(v.id, ce.action, e.recipients);
@@ -408,7 +414,8 @@ Status RunFollowUp(const FollowUpOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(domain::OrgState state,
                           FetchOrgState(server, cable.organization, head, o.ca_file));
   // Those who can read the cable now: its recipients the log still lists as reviewers.
-  const std::vector<domain::LoggedReviewer> readers = CableReadersNow(cable.header, state);
+  const std::vector<domain::LoggedReviewer> readers =
+      CableReadersNow(cable.header, cable.events, state);
   if (readers.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "none of the reviewers who could read your cable is a reviewer any more; write a "
@@ -596,6 +603,14 @@ Status RunRead(const ReviewerOptions& o) {
   return Status::Ok();
 }
 
+Status RunRecuse(const ReviewerOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "recuse"), Json{{"id", o.id}}));
+  Say("You withdrew from this cable: it leaves your inbox, and its messages are no longer sealed "
+      "to you. The log records it.\n");
+  return Status::Ok();
+}
+
 Status RunAck(const ReviewerOptions& o) {
   CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
   CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "acknowledge"), Json{{"id", o.id}}));
@@ -611,7 +626,7 @@ Status RunMessage(const ReviewerOptions& o, domain::CableAction action) {
   // Messages go to those who can read the cable now, as the log holds them, like cables.
   const auto& opened = std::get<1>(read);
   const std::vector<crypto::BoxPublicKey> readers =
-      KeysOf(CableReadersNow(opened.header, std::get<2>(read)));
+      KeysOf(CableReadersNow(opened.header, std::get<0>(read).events, std::get<2>(read)));
   CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(o.id, "cable id"));
   CANDOR_ASSIGN_OR_RETURN(Json body,
                           SealMessage(id, action, text, opened, readers, crypto::DefaultRng()));
@@ -746,6 +761,13 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
   {
     auto [c, o] = reviewer("ack", "Reviewers: acknowledge receipt", true, false, false);
     OnRun(c, exit_code, [o = o] { return RunAck(*o); });
+  }
+  {
+    auto [c, o] = reviewer("recuse",
+                           "Reviewers: withdraw from a cable (a conflict of interest); logged, and "
+                           "its messages are no longer sealed to you",
+                           true, false, false);
+    OnRun(c, exit_code, [o = o] { return RunRecuse(*o); });
   }
   for (auto [name, help, action] :
        {std::tuple{"reply", "Reviewers: reply to the author (encrypted to the author's reply key)",

@@ -209,7 +209,7 @@ crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_
 }
 
 namespace {
-constexpr std::array<std::pair<CableAction, std::string_view>, 8> kActions{{
+constexpr std::array<std::pair<CableAction, std::string_view>, 9> kActions{{
     {CableAction::kSubmitted, "submitted"},
     {CableAction::kAcknowledged, "acknowledged"},
     {CableAction::kExtended, "extended"},
@@ -218,6 +218,7 @@ constexpr std::array<std::pair<CableAction, std::string_view>, 8> kActions{{
     {CableAction::kClosed, "closed"},
     {CableAction::kPurged, "purged"},
     {CableAction::kFollowedUp, "followed-up"},
+    {CableAction::kRecused, "recused"},
 }};
 }  // namespace
 
@@ -251,6 +252,10 @@ Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
   std::vector<ByteSpan> parts = {cable.span(), AsBytes(CableActionName(action)), ByteSpan(k)};
   for (const auto& r : recipients) parts.push_back(r.span());
   return crypto::TrParts("candor/v1/cable-message", parts);
+}
+
+crypto::Digest32 CableRecusalDigest(const CableId& cable, const crypto::BoxPublicKey& key) {
+  return crypto::H256("candor/v1/cable/recusal", {cable.span(), key.span()});
 }
 
 crypto::Digest32 CableMessageDigest(ByteSpan message_header, ByteSpan envelope_bytes) {

@@ -108,9 +108,11 @@ enum class CableAction {
   kClosed,
   kPurged,
   kFollowedUp,
+  kRecused,
 };
 // "submitted", "acknowledged", "extended", "replied", "noted", "closed", "purged",
-// "followed-up" (the author's follow-up, sent with the receipt).
+// "followed-up" (the author's follow-up, sent with the receipt), "recused" (a reviewer
+// withdrew from the cable: a conflict of interest; it no longer reads it).
 std::string_view CableActionName(CableAction action);
 Result<CableAction> ParseCableAction(std::string_view name);
 
@@ -127,6 +129,10 @@ bool CableMessageReachesAuthor(CableAction action);
 // the reviewers' keys; for a note, only the reviewers' keys.
 crypto::Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
                                       std::span<const crypto::BoxPublicKey> recipients);
+// H256("candor/v1/cable/recusal", cable_id, key): what a "recused" log entry commits to — the
+// X25519 key of the reviewer who withdrew, so that every client can tell whom to leave out.
+crypto::Digest32 CableRecusalDigest(const CableId& cable, const crypto::BoxPublicKey& key);
+
 // H256("candor/v1/cable/message", message_header_bytes, envelope_bytes): what the message's
 // log entry commits to.
 crypto::Digest32 CableMessageDigest(crypto::ByteSpan message_header,

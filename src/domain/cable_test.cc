@@ -365,6 +365,12 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_EQ(*CableHeaderFromJson(v["header"]), *h);
         EXPECT_EQ(crypto::ToHex(CableHeaderBytes(*h)), v["bytes"]);
       }
+    } else if (kind == "recusal") {
+      EXPECT_EQ(
+          crypto::ToHex(CableRecusalDigest(
+              *crypto::FixedFromHex<CableId>(v["cable_id"].get<std::string>(), "id"),
+              *crypto::FixedFromHex<crypto::BoxPublicKey>(v["key"].get<std::string>(), "key"))),
+          v["digest"]);
     } else if (kind == "quota-event") {
       EXPECT_EQ(crypto::ToHex(
                     CableQuotaEvent(v["organization"].get<std::string>(), v["window"], v["slot"])),
@@ -515,6 +521,7 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
   }
   EXPECT_EQ(seen["sealed-cable"], 3);  // two candor-lrs-v1, one v2
   EXPECT_EQ(seen["sealed-message"], 1);
+  EXPECT_EQ(seen["recusal"], 2);
   EXPECT_EQ(seen["padding"], 4);
   EXPECT_EQ(seen["padding/invalid"], 5);
   EXPECT_EQ(seen["header"], 5);           // three without a channel, two with one

@@ -18,6 +18,7 @@
 #include "crypto/transcript.h"
 #include "domain/calendar.h"
 #include "forensics.h"
+#include "server/app/wire_cables.h"
 #include "server_fixture.h"
 
 namespace candor::it {
@@ -1021,7 +1022,7 @@ TEST_P(CableTest, ChannelsAndExclusionsDecideWhoCanReadACable) {
   };
   const std::vector<crypto::BoxPublicKey> everyone = Inputs("state").reviewers;
   const std::vector<crypto::BoxPublicKey> readers =
-      cli::KeysOf(cli::CableReadersNow(opened.header, State("state")));
+      cli::KeysOf(cli::CableReadersNow(opened.header, {}, State("state")));
   ASSERT_EQ(readers, (std::vector<crypto::BoxPublicKey>{key_of.at("reviewer")->public_key,
                                                         key_of.at("reviewer3")->public_key}));
   for (CableAction action : {CableAction::kReplied, CableAction::kNoted}) {
@@ -1073,6 +1074,76 @@ TEST_P(CableTest, ChannelsAndExclusionsDecideWhoCanReadACable) {
   };
   EXPECT_EQ(conduct_follow_up({key_of.at("reviewer2")->public_key, key3.public_key}).status, 400);
   EXPECT_EQ(conduct_follow_up({key_of.at("reviewer2")->public_key}).status, 201);
+}
+
+// Issue 15, item 2: a reviewer with a conflict of interest withdraws from a cable. The
+// withdrawal is a logged cable event naming their key; from then on the cable is not in their
+// inbox, they get 404 for it, and no reply, note or follow-up may be sealed to them. The last
+// reader cannot withdraw (nobody could answer). Before, a reviewer could not leave a case.
+TEST_P(CableTest, AReviewerWhoRecusesLeavesTheCableAndTheLogSaysSo) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 12);
+  cli::SealedCable c = Seal("state", 2, "Procurement", "The tender was steered.");
+  ASSERT_EQ(Submit(c.request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c.id);
+  auto recuse = [&](const std::string& who) {
+    return Call("POST", "/api/v1/orgs/state/cables/recuse", Json{{"id", id}}.dump(),
+                Login("state", who).Headers());
+  };
+  ASSERT_EQ(recuse("reviewer2").status, 204);
+  const Json view = ReviewerView("state", id);
+  const Json& event = view["events"].back();
+  EXPECT_EQ(event["action"], "recused");
+  EXPECT_EQ(event["reviewer"], "reviewer2");
+  const crypto::BoxPublicKey key2 = orgs_["state"].reviewer_keys[1].public_key;
+  EXPECT_EQ(event["recipients"], Json::array({crypto::ToHex(key2)}));
+  auto logged = LoggedCableEvent(event);
+  ASSERT_TRUE(logged.has_value());
+  EXPECT_EQ(logged->action, CableAction::kRecused);
+  EXPECT_EQ(logged->digest, domain::CableRecusalDigest(c.id, key2));
+
+  // Out of reviewer2's inbox and reach; the last reader cannot withdraw.
+  Session s2 = Login("state", "reviewer2");
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cables", "", s2.Headers()))["cables"].size(),
+            0u);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(), s2.Headers()).status,
+      404);
+  EXPECT_EQ(recuse("reviewer2").status, 404);
+  auto last = recuse("reviewer");
+  EXPECT_EQ(last.status, 409) << last.body;
+  EXPECT_NE(last.body.find("only reviewer who can read this cable"), std::string::npos)
+      << last.body;
+
+  // Messages and follow-ups go to the readers left, as the clients compute them.
+  const Json author = AuthorStatus(c.receipt);
+  auto author_view = app::api::CableViewFromJson(author);
+  ASSERT_TRUE(author_view.ok()) << author_view.error().message();
+  const auto readers =
+      cli::KeysOf(cli::CableReadersNow(author_view->header, author_view->events, State("state")));
+  ASSERT_EQ(readers,
+            (std::vector<crypto::BoxPublicKey>{orgs_["state"].reviewer_keys[0].public_key}));
+  auto access = *cli::AccessFromReceipt(c.receipt);
+  auto follow_up = [&](const std::vector<crypto::BoxPublicKey>& to) {
+    auto body = cli::SealFollowUp(c.id, access.access, access.reply.public_key,
+                                  domain::CableFollowUp{"A date I forgot.", {}}, to, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/cables/follow-up", body->dump());
+  };
+  EXPECT_EQ(follow_up(Inputs("state").reviewers).status, 400);
+  EXPECT_EQ(follow_up(readers).status, 201);
+  ASSERT_EQ(Ack("state", id).status, 204);
+  auto opened = *cli::OpenCable(view, orgs_["state"].reviewer_keys[0], State("state"));
+  const std::vector<crypto::BoxPublicKey> everyone = Inputs("state").reviewers;
+  for (const auto* to : {&everyone, &readers}) {
+    auto body =
+        cli::SealMessage(c.id, CableAction::kReplied, "We are on it.", opened, *to, rng_client_);
+    ASSERT_TRUE(body.ok());
+    auto r = Call("POST", "/api/v1/orgs/state/cables/messages", body->dump(),
+                  Login("state", "reviewer").Headers());
+    EXPECT_EQ(r.status, to == &readers ? 201 : 400) << r.body;
+  }
 }
 
 TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded) {
@@ -1568,6 +1639,17 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
                         Login("state", "reviewer2").Headers()))["cables"]
                 .size(),
             2u);  // not the one kept from them
+  // reviewer2 withdraws from the first cable: the replies and the follow-up below are then
+  // sealed without them, and `cable status` checks the logged withdrawal.
+  auto recused =
+      run("cable recuse " + id + " --server " + server + " --org state --user reviewer2");
+  ASSERT_EQ(recused.first, 0) << recused.second;
+  EXPECT_NE(recused.second.find("You withdrew from this cable"), std::string::npos)
+      << recused.second;
+  EXPECT_EQ(JsonOf(Call("GET", "/api/v1/orgs/state/cables", "",
+                        Login("state", "reviewer2").Headers()))["cables"]
+                .size(),
+            1u);
   auto read = run("cable read " + id + staff + " --key " + reviewer_key);
   ASSERT_EQ(read.first, 0) << read.second;
   EXPECT_NE(read.second.find("Subject: A dissent"), std::string::npos) << read.second;
@@ -1591,7 +1673,7 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   EXPECT_NE(status.second.find("acknowledged"), std::string::npos) << status.second;
   EXPECT_NE(status.second.find("Thank you. We will answer by the deadline."), std::string::npos)
       << status.second;
-  EXPECT_NE(status.second.find("3 event(s), each matching"), std::string::npos) << status.second;
+  EXPECT_NE(status.second.find("4 event(s), each matching"), std::string::npos) << status.second;
   auto bad = run("cable status --server " + server + " --receipt candor-receipt-v1-" + id + "-" +
                  std::string(64, '0'));
   EXPECT_NE(bad.first, 0);
@@ -1618,7 +1700,7 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
       << reread.second;
   auto logged = run("cable status --server " + server + " --receipt-file " + receipt_file);
   ASSERT_EQ(logged.first, 0) << logged.second;
-  EXPECT_NE(logged.second.find("4 event(s), each matching"), std::string::npos) << logged.second;
+  EXPECT_NE(logged.second.find("5 event(s), each matching"), std::string::npos) << logged.second;
 
   // The long form of the same receipt still reads the cable.
   auto parsed = domain::ParseCableReceipt(receipt);

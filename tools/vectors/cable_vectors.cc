@@ -7,6 +7,7 @@
 //   "header":       `header` (the JSON form, PROTOCOL.md), `bytes` (canonical header bytes);
 //                   invalid ones carry only `bytes` (which a decoder must refuse)
 //   "quota-event":  `organization` (text), `window`, `slot` (numbers), `event`
+//   "recusal":      `cable_id`, `key` (the reviewer's X25519 key), `digest`
 //   "receipt":      `cable_id`, `secret`, `receipt` (text), `reply_secret`, `reply_public`,
 //                   `access`, `access_hash`; invalid ones carry only `receipt` (to refuse)
 //   "receipt-words": `typed` (text, as a person might type it); valid ones also `seed`, `words`
@@ -453,6 +454,20 @@ json CableVectors() {
                    {"window", window},
                    {"slot", slot},
                    {"event", ToHex(domain::CableQuotaEvent(org, window, slot))}});
+  }
+
+  // A recusal's digest (fixed inputs: no draw from `rng`, so the vectors after it keep theirs).
+  for (std::uint8_t fill : {std::uint8_t{0x11}, std::uint8_t{0x5a}}) {
+    domain::CableId id;
+    id.bytes.fill(fill);
+    crypto::BoxPublicKey key;
+    key.bytes.fill(static_cast<std::uint8_t>(fill + 1));
+    out.push_back({{"kind", "recusal"},
+                   {"valid", true},
+                   {"description", "the digest a 'recused' cable event commits to"},
+                   {"cable_id", ToHex(id)},
+                   {"key", ToHex(key)},
+                   {"digest", ToHex(domain::CableRecusalDigest(id, key))}});
   }
 
   for (int i = 0; i < 2; ++i) {

@@ -241,10 +241,17 @@ export function channelReviewers(
 }
 
 // Who can read an existing cable now, and so whom its messages are sealed to (CableReadersNow):
-// the header's recipients the log still records as reviewers' keys, in the header's order.
-export function cableReadersNow(header: CableHeader, reviewers: readonly LoggedReviewer[]): LoggedReviewer[] {
+// the header's recipients the log still records as reviewers' keys and that did not withdraw
+// from it (a "recused" event among `events`), in the header's order.
+export function cableReadersNow(
+  header: CableHeader,
+  events: readonly Pick<CableEventView, 'action' | 'recipients'>[],
+  reviewers: readonly LoggedReviewer[],
+): LoggedReviewer[] {
+  const withdrew = new Set(events.filter((e) => e.action === 'recused').flatMap((e) => e.recipients ?? []));
   const out: LoggedReviewer[] = [];
   for (const k of header.recipients) {
+    if (withdrew.has(toHex(k))) continue;
     const r = reviewers.find((x) => bytesEqual(x.boxPublic, k));
     if (r !== undefined) out.push(r);
   }
@@ -259,6 +266,12 @@ export function cableQuotaEvent(slug: string, window: bigint | number, slot: big
 // tr("candor/v1/cable-message", cable_id, action, u64le(k), recipient_1 … recipient_k).
 export function cableMessageHeaderBytes(id: Uint8Array, action: CableAction, recipients: readonly Uint8Array[]): Uint8Array {
   return tr('candor/v1/cable-message', id, utf8(action), u64le(recipients.length), ...recipients);
+}
+
+// H256("candor/v1/cable/recusal", cable_id, key): what a "recused" cable event commits to — the
+// key of the reviewer who withdrew (CableRecusalDigest).
+export function cableRecusalDigest(id: Uint8Array, key: Uint8Array): Uint8Array {
+  return h256('candor/v1/cable/recusal', id, key);
 }
 
 // H256("candor/v1/cable/message", message_header, envelope): a message's cable-event digest.
@@ -1025,6 +1038,9 @@ export async function checkCableEventsInLog(
       toHex(ev.digest) !== e.digest
     ) {
       throw verificationFailed(`event ${e.seq} of this cable differs from what the log holds`);
+    }
+    if (e.action === 'recused' && (e.recipients?.length !== 1 || !bytesEqual(cableRecusalDigest(id, fixedFromHex(e.recipients[0]!, 32, 'recipient')), ev.digest))) {
+      throw verificationFailed(`event ${e.seq} names another reviewer than the log recorded`);
     }
     if (e.envelope) {
       const recipients = (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient'));

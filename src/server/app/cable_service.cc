@@ -156,6 +156,10 @@ Result<std::vector<crypto::BoxPublicKey>> EligibleKeys(
   return keys;
 }
 
+bool Contains(const std::vector<crypto::BoxPublicKey>& keys, const crypto::BoxPublicKey& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 // Whether `part` is `all` with some keys left out, in the same order.
 bool IsSubsequence(const std::vector<crypto::BoxPublicKey>& part,
                    const std::vector<crypto::BoxPublicKey>& all) {
@@ -169,16 +173,48 @@ bool IsSubsequence(const std::vector<crypto::BoxPublicKey>& part,
 }
 
 // Who can read a cable now (its messages are sealed to these): the recipients its author
-// sealed it to that are still reviewers' keys, in the header's order. A reviewer removed from
-// the organization (or who replaced their key) stops receiving its messages; a reviewer who
-// joined later, or whom the author excluded, is not among them.
+// sealed it to that are still reviewers' keys and did not withdraw from it, in the header's
+// order. A reviewer removed from the organization (or who replaced their key) or who recused
+// stops receiving its messages; a reviewer who joined later, or whom the author excluded, is
+// not among them.
 std::vector<crypto::BoxPublicKey> ReadersNow(const domain::CableHeader& header,
-                                             const std::vector<crypto::BoxPublicKey>& current) {
+                                             const std::vector<crypto::BoxPublicKey>& current,
+                                             const std::vector<crypto::BoxPublicKey>& recused) {
   std::vector<crypto::BoxPublicKey> out;
   for (const auto& k : header.recipients) {
-    if (std::find(current.begin(), current.end(), k) != current.end()) out.push_back(k);
+    if (Contains(current, k) && !Contains(recused, k)) out.push_back(k);
   }
   return out;
+}
+
+// The keys of the reviewers who withdrew from a cable ("recused" events), from its stored
+// events or from a view's.
+std::vector<crypto::BoxPublicKey> RecusedKeys(const std::vector<store::CableEventRecord>& events) {
+  std::vector<crypto::BoxPublicKey> out;
+  for (const auto& e : events) {
+    if (e.action == domain::CableActionName(domain::CableAction::kRecused) && e.recipients) {
+      for (const auto& k : Split(*e.recipients)) out.push_back(k);
+    }
+  }
+  return out;
+}
+std::vector<crypto::BoxPublicKey> RecusedKeys(const std::vector<CableEventView>& events) {
+  std::vector<crypto::BoxPublicKey> out;
+  for (const auto& e : events) {
+    if (e.action == domain::CableAction::kRecused) {
+      out.insert(out.end(), e.recipients.begin(), e.recipients.end());
+    }
+  }
+  return out;
+}
+
+// The key the reviewer account `account_id` receives cables with now, if any.
+std::optional<crypto::BoxPublicKey> KeyOfAccount(const std::vector<CableRecipient>& reviewers,
+                                                 std::int64_t account_id) {
+  for (const auto& r : reviewers) {
+    if (r.account_id == account_id) return r.key;
+  }
+  return std::nullopt;
 }
 
 // Checks an envelope's encoding against the number of recipients it must be wrapped for.
@@ -457,31 +493,18 @@ Result<std::size_t> CableService::PublishFollowUps(store::Transaction& tx) {
   return waiting.size();
 }
 
-Result<std::optional<crypto::BoxPublicKey>> CableService::ReviewerKey(store::Transaction& tx,
-                                                                      std::int64_t organization_id,
-                                                                      const Principal& who) {
-  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(tx, organization_id));
-  for (const auto& r : reviewers) {
-    if (r.account_id == who.account.id) return std::optional<crypto::BoxPublicKey>(r.key);
-  }
-  return std::optional<crypto::BoxPublicKey>();
-}
-
 Result<CableService::Readable> CableService::ReadableBy(store::Transaction& tx,
                                                         const Principal& who,
                                                         const store::CableRecord& rec) {
   auto header = domain::DecodeCableHeader(rec.header);
   if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(tx, rec.organization_id));
-  Readable out{std::move(*header), {}};
-  out.readers = ReadersNow(out.header, KeysOf(reviewers));
-  const auto mine = std::find_if(reviewers.begin(), reviewers.end(), [&](const CableRecipient& r) {
-    return r.account_id == who.account.id;
-  });
-  if (mine == reviewers.end() ||
-      std::find(out.readers.begin(), out.readers.end(), mine->key) == out.readers.end()) {
-    return NoSuchCable();
-  }
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/false));
+  const auto mine = KeyOfAccount(reviewers, who.account.id);
+  Readable out{std::move(*header), {}, {}};
+  out.readers = ReadersNow(out.header, KeysOf(reviewers), RecusedKeys(events));
+  if (!mine || !Contains(out.readers, *mine)) return NoSuchCable();
+  out.mine = *mine;
   return out;
 }
 
@@ -626,7 +649,8 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
   auto header = domain::DecodeCableHeader(rec.header);
   if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec.organization_id));
-  const std::vector<crypto::BoxPublicKey> readers = ReadersNow(*header, KeysOf(reviewers));
+  const std::vector<crypto::BoxPublicKey> readers =
+      ReadersNow(*header, KeysOf(reviewers), RecusedKeys(events));
   if (readers.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "none of the reviewers who could read this cable is a reviewer any more; write "
@@ -669,17 +693,17 @@ Result<std::vector<CableView>> CableService::ListCables(const Principal& who, st
   CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
   CANDOR_ASSIGN_OR_RETURN(auto records, tx->ListCables(org.id));
   CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
-  CANDOR_ASSIGN_OR_RETURN(auto mine, ReviewerKey(*tx, org.id, who));
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
+  const std::vector<crypto::BoxPublicKey> current = KeysOf(reviewers);
+  const auto mine = KeyOfAccount(reviewers, who.account.id);
   std::vector<CableView> out;
   for (const auto& rec : records) {
     if (!rec.published) continue;  // reviewers see a cable once its batch is out
     CANDOR_ASSIGN_OR_RETURN(
         CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
-    // Only the cables this reviewer can read (not those an author excluded them from).
-    if (!mine || std::find(v.header.recipients.begin(), v.header.recipients.end(), *mine) ==
-                     v.header.recipients.end()) {
-      continue;
-    }
+    // Only the cables this reviewer reads now (ReadableBy): not those an author excluded them
+    // from, nor those they withdrew from.
+    if (!mine || !Contains(ReadersNow(v.header, current, RecusedKeys(v.events)), *mine)) continue;
     if (overdue_only && !v.clock.overdue()) continue;
     out.push_back(std::move(v));
   }
@@ -725,6 +749,31 @@ Status CableService::AcknowledgeCable(const Principal& who, std::string_view slu
   CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   rec->acknowledged_day = ev.day;
   CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
+  return tx->Commit();
+}
+
+Status CableService::RecuseFromCable(const Principal& who, std::string_view slug,
+                                     const domain::CableId& id) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  CANDOR_ASSIGN_OR_RETURN(Readable readable, ReadableBy(*tx, who, *rec));
+  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  if (readable.readers.size() == 1) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "you are the only reviewer who can read this cable: if you withdrew, nobody "
+                 "could answer it. Ask your administrator to appoint another reviewer, or hand "
+                 "the case over as your policy says");
+  }
+  store::CableEventRecord ev;
+  CANDOR_ASSIGN_OR_RETURN(ev.day, TodayOf(org, clock_));
+  ev.account_id = who.account.id;
+  ev.at_ms = clock_.NowMs();
+  ev.recipients = Concat({readable.mine});
+  CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, domain::CableAction::kRecused,
+                                          domain::CableRecusalDigest(id, readable.mine), ev));
+  CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   return tx->Commit();
 }
 

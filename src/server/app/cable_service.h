@@ -111,9 +111,13 @@ class CableService {
   Result<CableView> GetCable(const Principal& who, std::string_view slug,
                              const domain::CableId& id);
   Status AcknowledgeCable(const Principal& who, std::string_view slug, const domain::CableId& id);
+  // A reviewer withdraws from a cable (a conflict of interest): a logged "recused" event naming
+  // their key; from then on they are not among its readers (no inbox entry, 404, no messages
+  // sealed to them). Refused for a closed cable, and for its last reader.
+  Status RecuseFromCable(const Principal& who, std::string_view slug, const domain::CableId& id);
   // A reply, note, extension (its reason) or closing response, encrypted by the reviewer's
-  // client to `recipients` (the author's reply key first, then every current reviewer; for a
-  // note, the reviewers only). Returns the event's sequence number.
+  // client to `recipients` (the author's reply key first, then the cable's readers now; for a
+  // note, the readers only). Returns the event's sequence number.
   Result<std::int64_t> AddCableMessage(const Principal& who, std::string_view slug,
                                        const domain::CableId& id, domain::CableAction action,
                                        const std::vector<crypto::BoxPublicKey>& recipients,
@@ -148,15 +152,13 @@ class CableService {
   Result<std::size_t> PublishFollowUps(store::Transaction& tx);
 
  private:
-  // A cable as a reviewer may act on it: its header, and the keys that can read it now.
+  // A cable as a reviewer may act on it: its header, the keys that can read it now, and the
+  // reviewer's own key among them.
   struct Readable {
     domain::CableHeader header;
     std::vector<crypto::BoxPublicKey> readers;
+    crypto::BoxPublicKey mine;
   };
-  // The key the reviewer `who` receives cables with now, if any.
-  Result<std::optional<crypto::BoxPublicKey>> ReviewerKey(store::Transaction& tx,
-                                                          std::int64_t organization_id,
-                                                          const Principal& who);
   // kNotFound, as for a cable that does not exist, unless `who`'s key is among the cable's
   // readers now: a reviewer the author excluded does not learn which cable it is.
   Result<Readable> ReadableBy(store::Transaction& tx, const Principal& who,

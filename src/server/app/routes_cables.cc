@@ -153,6 +153,14 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                      CANDOR_RETURN_IF_ERROR(s->cables().AcknowledgeCable(who, slug, id));
                      return NoContent();
                    })));
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("POST", "/api/v1/orgs/{slug}/cables/recuse",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(auto id, CableIdBody(req));
+                     CANDOR_RETURN_IF_ERROR(s->cables().RecuseFromCable(who, slug, id));
+                     return NoContent();
+                   })));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "POST", "/api/v1/orgs/{slug}/cables/messages",
       named([s](const Request& req, const Principal& who) -> Result<Response> {

@@ -53,6 +53,8 @@ Json CableViewToJson(const CableView& v) {
     if (domain::CableActionHasMessage(e.action)) {
       ev["recipients"] = KeysToJson(e.recipients);
       ev["envelope"] = e.envelope ? Json(crypto::ToHex(*e.envelope)) : Json(nullptr);
+    } else if (e.action == domain::CableAction::kRecused) {
+      ev["recipients"] = KeysToJson(e.recipients);  // the key that withdrew
     }
     events.push_back(std::move(ev));
   }
@@ -126,6 +128,12 @@ Result<CableEventView> CableEventFromJson(const Json& j, std::size_t i) {
     CANDOR_ASSIGN_OR_RETURN(const Json* envelope, r.Value("envelope"));  // null once purged
     if (!envelope->is_null()) {
       CANDOR_ASSIGN_OR_RETURN(e.envelope, r.Hex("envelope"));
+    }
+  } else if (e.action == domain::CableAction::kRecused) {
+    CANDOR_ASSIGN_OR_RETURN(const Json* recipients, r.Value("recipients"));
+    CANDOR_ASSIGN_OR_RETURN(e.recipients, KeysFromJson(*recipients, "recipients"));
+    if (e.recipients.size() != 1 || r.Find("envelope") != nullptr) {
+      return InvalidArgument(r.what() + ": a 'recused' event names one key and carries no message");
     }
   } else if (r.Find("recipients") != nullptr || r.Find("envelope") != nullptr) {
     return InvalidArgument(r.what() + ": a '" + action + "' event carries no message");

@@ -59,7 +59,15 @@ CableView MakeView() {
   purged.seq = 3;
   purged.envelope.reset();
   purged.log_index = 41;
-  v.events = {submitted, reply, purged};
+  CableEventView recused;  // a reviewer withdrew: its key, and no message
+  recused.seq = 4;
+  recused.action = domain::CableAction::kRecused;
+  recused.date = v.clock.acknowledge_by;
+  recused.digest.bytes.fill(0x77);
+  recused.reviewer = "it.reviewer2";
+  recused.recipients = v.header.recipients;
+  recused.log_index = 42;
+  v.events = {submitted, reply, purged, recused};
   return v;
 }
 
@@ -69,7 +77,8 @@ TEST(WireCables, TheViewReadsBackAsWritten) {
   auto back = CableViewFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(CableViewToJson(*back), j);
-  EXPECT_EQ(back->events.size(), 3u);
+  EXPECT_EQ(back->events.size(), 4u);
+  EXPECT_EQ(back->events[3].recipients, MakeView().header.recipients);
   EXPECT_FALSE(back->events[2].envelope.has_value());
   EXPECT_EQ(back->events[1].reviewer, "it.reviewer");
   EXPECT_TRUE(back->clock.overdue());
@@ -98,6 +107,10 @@ TEST(WireCables, AViewThatContradictsItselfOrHasAnotherShapeIsRefused) {
             "'answer_days_left' in the cable's deadlines must be a whole number");
   EXPECT_EQ(refusal([](Json& k) { k["events"][0]["recipients"] = Json::array(); }),
             "cable event 0: a 'submitted' event carries no message");
+  EXPECT_EQ(refusal([](Json& k) { k["events"][3]["envelope"] = "00"; }),
+            "cable event 3: a 'recused' event names one key and carries no message");
+  EXPECT_EQ(refusal([](Json& k) { k["events"][3]["recipients"] = Json::array(); }),
+            "cable event 3: a 'recused' event names one key and carries no message");
   EXPECT_NE(refusal([](Json& k) { k["received_on"] = "2026-02-30"; }), "accepted");
   EXPECT_NE(refusal([](Json& k) { k.erase("events"); }), "accepted");
 

@@ -165,7 +165,7 @@ export interface SignatureBatchEvent {
 }
 
 // "cable-event": something happened to a cable (docs/PROTOCOL.md "Cables").
-export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged' | 'followed-up';
+export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged' | 'followed-up' | 'recused';
 export const CABLE_ACTIONS: readonly CableAction[] = [
   'submitted',
   'acknowledged',
@@ -175,6 +175,7 @@ export const CABLE_ACTIONS: readonly CableAction[] = [
   'closed',
   'purged',
   'followed-up',
+  'recused',
 ];
 export interface CableLogEvent {
   kind: 'cable-event';

@@ -95,6 +95,7 @@ export function deadlinesList(d: Deadlines, received: string): HTMLElement {
 export const ACTION_TEXT: Record<string, string> = {
   submitted: 'Received',
   'followed-up': 'Added by the author',
+  recused: 'A reviewer withdrew (a conflict of interest)',
   acknowledged: 'Acknowledged by the reviewers',
   extended: 'Answer deadline extended',
   replied: 'Reply from the reviewers',
@@ -802,7 +803,7 @@ function followUpForm(view: CableView, keys: ReceiptKeys, id: Uint8Array, after:
             attachments.push({ name: file.name, type: file.type, data: await readFile(file) });
           }
           // To those who can read the cable now: its recipients the log still lists (issue 15).
-          const readers = cableReadersNow(decodeCableHeader(fromHex(view.header_bytes)), state.reviewers);
+          const readers = cableReadersNow(decodeCableHeader(fromHex(view.header_bytes)), view.events, state.reviewers);
           if (readers.length === 0) {
             throw new Error('None of the reviewers who could read your message is a reviewer any more. Nothing was sent: write a new message to reach the reviewers there are now.');
           }

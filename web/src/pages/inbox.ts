@@ -39,7 +39,7 @@ import {
   unlockedKeys,
   type StoredKey,
 } from '../keystore.js';
-import { stillHere, titled } from '../router.js';
+import { navigate, stillHere, titled } from '../router.js';
 import { fetchOrgState, fetchTrustedHead } from '../trust.js';
 import {
   choice,
@@ -314,7 +314,7 @@ const cablePage: StaffPage = async (main, s, params) => {
       const header = decodeCableHeader(fromHex(view.header_bytes));
       // Messages go to those who can read the cable now, as logged (issue 15): its recipients
       // that are still reviewers — not one the author excluded, nor one who joined later.
-      readers = cableReadersNow(header, state.reviewers);
+      readers = cableReadersNow(header, view.events, state.reviewers);
       reviewerKeys = readers.map((r) => r.boxPublic);
       if (header.channel !== undefined) {
         channelName = org.settings.channels?.find((c) => c.id === header.channel)?.name ?? header.channel;
@@ -507,6 +507,27 @@ function reviewerActions(
   parts.push(
     h('h3', null, 'Internal note'),
     messageForm('noted', 'Note to the other reviewers', 'Add the note', 'Encrypted to the reviewers only; the author never sees it.'),
+  );
+  // Issue 15: a reviewer with a conflict of interest leaves the case; the log records it.
+  const sure = h('input', { type: 'checkbox', name: 'recuse-sure' });
+  parts.push(
+    h('h3', null, 'Withdraw from this cable'),
+    form(
+      { 'aria-label': 'Withdraw from this cable', 'data-testid': 'form-recuse' },
+      async () => {
+        errors.replaceChildren();
+        try {
+          if (!sure.checked) throw new Error('Tick the box first: withdrawing cannot be undone.');
+          await api(`/orgs/${slug}/cables/recuse`, { method: 'POST', body: { id: view.id }, as: 'staff' });
+          navigate('/staff/inbox');
+        } catch (e) {
+          showError(errors, e, 'You did not withdraw.');
+        }
+      },
+      h('p', null, 'If the cable concerns you, or you cannot judge it fairly, withdraw: it leaves your inbox, later messages are no longer encrypted to you, and the public log records that you withdrew. The last reviewer who can read a cable cannot withdraw.'),
+      choice(sure, 'I withdraw from this cable, and understand it cannot be undone'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', 'data-testid': 'recuse' }, 'Withdraw')),
+    ),
   );
   replace(area, h('h2', null, 'Act on this cable'), ...parts, status, errors);
 }

@@ -8,6 +8,8 @@ import {
   authorBindingMessage,
   cableContentFromBytes,
   cableContentToBytes,
+  cableReadersNow,
+  chooseCableReaders,
   cableFollowUpFromBytes,
   cableFollowUpToBytes,
   cableHeaderBytes,
@@ -15,6 +17,7 @@ import {
   cableMessageDigest,
   cableMessageHeaderBytes,
   cableQuotaEvent,
+  cableRecusalDigest,
   cableSubmissionDigest,
   cablePaddedSize,
   checkCableEventsInLog,
@@ -57,6 +60,7 @@ import { expectCandorError, hex, loadVectors, toHexString } from './helpers.js';
 const KINDS = [
   'header',
   'quota-event',
+  'recusal',
   'receipt',
   'receipt-words',
   'follow-up',
@@ -103,6 +107,10 @@ describe('tests/vectors/cable.json', () => {
     const h = decodeCableHeader(bytes);
     expect(cableHeaderToJson(h)).toEqual(v['header']);
     expect(toHexString(cableHeaderBytes(h))).toBe(s(v, 'bytes'));
+  });
+
+  it.each(of('recusal').map((v, i) => [i, v] as const))('recusal digest %i', (_, v) => {
+    expect(toHexString(cableRecusalDigest(hex(s(v, 'cable_id')), hex(s(v, 'key'))))).toBe(s(v, 'digest'));
   });
 
   it.each(of('quota-event').map((v, i) => [i, v] as const))('quota event %i', (_, v) => {
@@ -490,6 +498,28 @@ function flipLastHexDigit(s: string): string {
   const last = s[s.length - 1]!;
   return s.slice(0, -1) + (last === '0' ? '1' : '0');
 }
+
+// Issue 15: as CableReaders.ChannelsAndExclusionsChooseAndTheLogKeepsThem (src/cli/cli_test.cc).
+describe('who reads a cable: channels, exclusions and withdrawals', () => {
+  const reviewers = [2n, 5n, 9n].map((id) => ({ accountId: id, username: `r${id}`, boxPublic: new Uint8Array(32).fill(Number(id)), logIndex: 0n }));
+  const channels = [{ id: 'conduct', name: 'Conduct', reviewers: [5, 9, 11] }];
+  const names = (list: { username: string }[]) => list.map((r) => r.username).join(' ');
+  it('chooses the channel’s reviewers less the excluded, and keeps one at least', () => {
+    expect(names(chooseCableReaders(reviewers, channels, undefined, new Set()))).toBe('r2 r5 r9');
+    expect(names(chooseCableReaders(reviewers, channels, undefined, new Set([5n])))).toBe('r2 r9');
+    expect(names(chooseCableReaders(reviewers, channels, 'conduct', new Set()))).toBe('r5 r9');
+    expect(names(chooseCableReaders(reviewers, channels, 'conduct', new Set([9n])))).toBe('r5');
+    expectCandorError(() => chooseCableReaders(reviewers, channels, 'conduct', new Set([5n, 9n])), 'invalid argument');
+    expectCandorError(() => chooseCableReaders(reviewers, channels, 'policy', new Set()), 'invalid argument');
+  });
+  it('reads an existing cable’s readers from its header, the log and its withdrawals', () => {
+    const header = { recipients: [reviewers[2]!.boxPublic, reviewers[0]!.boxPublic] } as Parameters<typeof cableReadersNow>[0];
+    expect(names(cableReadersNow(header, [], reviewers))).toBe('r9 r2');
+    const recused = { action: 'recused' as const, recipients: [toHexString(reviewers[2]!.boxPublic)] };
+    expect(names(cableReadersNow(header, [recused], reviewers))).toBe('r2');
+    expect(names(cableReadersNow(header, [], reviewers.slice(1)))).toBe('r9');
+  });
+});
 
 describe("the author's check of the public log", () => {
   // A log holding a cable's submitted and replied events (and other entries around them), a
