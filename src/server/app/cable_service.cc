@@ -508,6 +508,18 @@ Result<CableService::Readable> CableService::ReadableBy(store::Transaction& tx,
   return out;
 }
 
+Result<CableService::ReviewerCable> CableService::OpenForReviewer(const Principal& who,
+                                                                  std::string_view slug,
+                                                                  const domain::CableId& id,
+                                                                  store::TxMode mode) {
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(mode));
+  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
+  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
+  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
+  CANDOR_ASSIGN_OR_RETURN(Readable readable, ReadableBy(*tx, who, *rec));
+  return ReviewerCable{std::move(tx), std::move(org), std::move(*rec), std::move(readable)};
+}
+
 Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                             const DeadlineContext& ctx, bool for_author,
                                             bool with_payload) {
@@ -721,24 +733,17 @@ Result<std::vector<CableView>> CableService::ListCables(const Principal& who, st
 
 Result<CableView> CableService::GetCable(const Principal& who, std::string_view slug,
                                          const domain::CableId& id) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
-  CANDOR_RETURN_IF_ERROR(ReadableBy(*tx, who, *rec));
-  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*tx, org.id));
-  return CableViewOf(*tx, *rec, ctx, /*for_author=*/false, /*with_payload=*/true);
+  CANDOR_ASSIGN_OR_RETURN(ReviewerCable c, OpenForReviewer(who, slug, id, store::TxMode::kRead));
+  CANDOR_ASSIGN_OR_RETURN(auto ctx, LoadDeadlineContext(*c.tx, c.org.id));
+  return CableViewOf(*c.tx, c.rec, ctx, /*for_author=*/false, /*with_payload=*/true);
 }
 
 Status CableService::AcknowledgeCable(const Principal& who, std::string_view slug,
                                       const domain::CableId& id) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
-  CANDOR_RETURN_IF_ERROR(ReadableBy(*tx, who, *rec));
-  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
-  if (rec->acknowledged_day)
+  CANDOR_ASSIGN_OR_RETURN(ReviewerCable c, OpenForReviewer(who, slug, id, store::TxMode::kWrite));
+  auto& [tx, org, rec, readable] = c;
+  if (rec.closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  if (rec.acknowledged_day)
     return Error(ErrorCode::kAlreadyExists, "this cable was acknowledged already");
   store::CableEventRecord ev;
   CANDOR_ASSIGN_OR_RETURN(ev.day, TodayOf(org, clock_));
@@ -747,19 +752,16 @@ Status CableService::AcknowledgeCable(const Principal& who, std::string_view slu
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(
       *tx, std::string(slug), id, domain::CableAction::kAcknowledged, crypto::Digest32{}, ev));
   CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
-  rec->acknowledged_day = ev.day;
-  CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
+  rec.acknowledged_day = ev.day;
+  CANDOR_RETURN_IF_ERROR(tx->UpdateCable(rec));
   return tx->Commit();
 }
 
 Status CableService::RecuseFromCable(const Principal& who, std::string_view slug,
                                      const domain::CableId& id) {
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
-  CANDOR_ASSIGN_OR_RETURN(Readable readable, ReadableBy(*tx, who, *rec));
-  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  CANDOR_ASSIGN_OR_RETURN(ReviewerCable c, OpenForReviewer(who, slug, id, store::TxMode::kWrite));
+  auto& [tx, org, rec, readable] = c;
+  if (rec.closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
   if (readable.readers.size() == 1) {
     return Error(ErrorCode::kFailedPrecondition,
                  "you are the only reviewer who can read this cable: if you withdrew, nobody "
@@ -785,22 +787,19 @@ Result<std::int64_t> CableService::AddCableMessage(
     return InvalidArgument("this action carries no message");
   if (action == domain::CableAction::kFollowedUp)
     return InvalidArgument("only the cable's author sends a follow-up, with the receipt");
-  CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  CANDOR_ASSIGN_OR_RETURN(auto org, core_.Authorize(*tx, who, slug, store::kRoleReviewer));
-  CANDOR_ASSIGN_OR_RETURN(auto rec, tx->FindCable(ToBlob(id.span())));
-  if (!rec || rec->organization_id != org.id || !rec->published) return NoSuchCable();
-  CANDOR_ASSIGN_OR_RETURN(Readable readable, ReadableBy(*tx, who, *rec));
-  if (rec->closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
-  if (action != domain::CableAction::kNoted && !rec->acknowledged_day) {
+  CANDOR_ASSIGN_OR_RETURN(ReviewerCable c, OpenForReviewer(who, slug, id, store::TxMode::kWrite));
+  auto& [tx, org, rec, readable] = c;
+  if (rec.closed_day) return Error(ErrorCode::kFailedPrecondition, "this cable is closed");
+  if (action != domain::CableAction::kNoted && !rec.acknowledged_day) {
     return Error(ErrorCode::kFailedPrecondition, "acknowledge the cable first");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto settings, CableSettings(*rec, org));
+  CANDOR_ASSIGN_OR_RETURN(auto settings, CableSettings(rec, org));
   if (action == domain::CableAction::kExtended) {
     if (!settings.policy.extended_answer) {
       return Error(ErrorCode::kFailedPrecondition,
                    "the deadline policy '" + settings.policy.name + "' allows no extension");
     }
-    if (rec->extended)
+    if (rec.extended)
       return Error(ErrorCode::kFailedPrecondition, "the answer deadline was extended once already");
   }
   if (domain::CableMessageReachesAuthor(action)) {
@@ -827,10 +826,10 @@ Result<std::int64_t> CableService::AddCableMessage(
   ev.envelope = envelope;
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, action, digest, ev));
   CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
-  if (action == domain::CableAction::kExtended) rec->extended = true;
-  if (action == domain::CableAction::kClosed) rec->closed_day = ev.day;
+  if (action == domain::CableAction::kExtended) rec.extended = true;
+  if (action == domain::CableAction::kClosed) rec.closed_day = ev.day;
   if (action == domain::CableAction::kExtended || action == domain::CableAction::kClosed) {
-    CANDOR_RETURN_IF_ERROR(tx->UpdateCable(*rec));
+    CANDOR_RETURN_IF_ERROR(tx->UpdateCable(rec));
   }
   CANDOR_RETURN_IF_ERROR(tx->Commit());
   return ev.seq;

@@ -12,6 +12,7 @@
 #define CANDOR_SERVER_APP_CABLE_SERVICE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -163,6 +164,16 @@ class CableService {
   // readers now: a reviewer the author excluded does not learn which cable it is.
   Result<Readable> ReadableBy(store::Transaction& tx, const Principal& who,
                               const store::CableRecord& rec);
+  // A reviewer's transaction on one published cable of their organization that they read now:
+  // kNotFound (NoSuchCable) otherwise, whatever the reason.
+  struct ReviewerCable {
+    std::unique_ptr<store::Transaction> tx;
+    store::OrganizationRecord org;
+    store::CableRecord rec;
+    Readable readable;
+  };
+  Result<ReviewerCable> OpenForReviewer(const Principal& who, std::string_view slug,
+                                        const domain::CableId& id, store::TxMode mode);
 
   Result<CableView> CableViewOf(store::Transaction& tx, const store::CableRecord& rec,
                                 const DeadlineContext& ctx, bool for_author, bool with_payload);
