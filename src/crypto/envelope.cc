@@ -211,6 +211,28 @@ Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope, const BoxK
   return plain;
 }
 
+Result<WrappedKey> RewrapEnvelopeKey(ByteSpan header, const Envelope& envelope,
+                                     const BoxKeyPair& me, const BoxPublicKey& to, Rng& rng) {
+  // Authenticate the whole envelope for `me` first; the plaintext itself is not needed.
+  CANDOR_ASSIGN_OR_RETURN(Bytes plain, OpenEnvelope(header, envelope, me));
+  sodium_memzero(plain.data(), plain.size());
+  SymmetricKey k;  // guarded memory, wiped on every path
+  const bool opened = std::any_of(
+      envelope.wrapped_keys.begin(), envelope.wrapped_keys.end(), [&](const WrappedKey& w) {
+        return crypto_box_seal_open(k.data(), w.data(), w.size(), me.public_key.data(),
+                                    me.secret.data()) == 0;
+      });
+  if (!opened) {  // OpenEnvelope found the wrap a moment ago
+    return Error(ErrorCode::kPermissionDenied,
+                 "not a recipient: no wrapped key in this envelope opens with this key pair");
+  }
+  WrappedKey out{};
+  if (!WrapKey(k, to, rng, out)) {
+    return InvalidArgument("the new recipient's key is a point of small order: no shared secret");
+  }
+  return out;
+}
+
 Digest32 CableDigest(ByteSpan header, ByteSpan ciphertext) {
   return H256(kCableLabel, {header, ciphertext});
 }

@@ -113,6 +113,18 @@ Result<Envelope> SealEnvelope(ByteSpan header, ByteSpan plaintext,
 // wiped on every path. Thread-safe.
 Result<Bytes> OpenEnvelope(ByteSpan header, const Envelope& envelope, const BoxKeyPair& recipient);
 
+// Wraps the content key of `envelope` for one more recipient `to` (issue 15: a reader gives a
+// reviewer who joined later access to an earlier cable, on the reader's device; the server
+// never holds the key). First opens the envelope as `me` exactly as OpenEnvelope does — so a
+// key that does not authenticate the body under `header` is never passed on — then seals the
+// content key to `to` as SealEnvelope wraps it (randomness: one ephemeral X25519 secret, 32
+// bytes, from `rng`). The envelope with the result appended to its wrapped keys opens for
+// `to` to the same plaintext.
+// Error: OpenEnvelope's errors for `me`; kInvalidArgument when `to` is a small-order point.
+// The content key is wiped on every path. Thread-safe as long as `rng` is not shared.
+Result<WrappedKey> RewrapEnvelopeKey(ByteSpan header, const Envelope& envelope,
+                                     const BoxKeyPair& me, const BoxPublicKey& to, Rng& rng);
+
 // H256("candor/v1/cable", header, ct): the digest a named author signs with Ed25519 and an
 // anonymous author signs as `m` with candor-lrs-v1 (CRYPTO.md). Thread-safe.
 Digest32 CableDigest(ByteSpan header, ByteSpan ciphertext);

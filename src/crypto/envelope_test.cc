@@ -439,6 +439,46 @@ TEST_F(EnvelopeTest, DecodeRefusesBadMagicCountsAndLengths) {
 // ---------------------------------------------------------------------------------------
 // The digest authors sign
 
+// ---------------------------------------------------------------------------------------
+// Re-wrapping for one more recipient (issue 15)
+
+TEST_F(EnvelopeTest, ARewrapLetsOneMoreKeyOpenTheSameBody) {
+  Envelope env = Seal(2);
+  auto wrap = RewrapEnvelopeKey(header_, env, keys_[1], outsider_.public_key, rng_);
+  ASSERT_TRUE(wrap.ok()) << wrap.error().message();
+  EXPECT_EQ(OpenEnvelope(header_, env, outsider_).error().code(), ErrorCode::kPermissionDenied);
+  Envelope more = env;
+  more.wrapped_keys.push_back(*wrap);
+  EXPECT_EQ(*OpenEnvelope(header_, more, outsider_), plain_);
+  EXPECT_EQ(*OpenEnvelope(header_, more, keys_[0]), plain_);  // the others still open it
+  // The wrap is a plain crypto_box_seal of the content key: libsodium opens it.
+  SymmetricKey k;
+  EXPECT_EQ(crypto_box_seal_open(k.data(), wrap->data(), wrap->size(), outsider_.public_key.data(),
+                                 outsider_.secret.data()),
+            0);
+}
+
+TEST_F(EnvelopeTest, ARewrapNeedsARecipientAndAnEnvelopeThatAuthenticates) {
+  Envelope env = Seal(2);
+  // Not a recipient: nothing to pass on.
+  EXPECT_EQ(RewrapEnvelopeKey(header_, env, keys_[5], outsider_.public_key, rng_).error().code(),
+            ErrorCode::kPermissionDenied);
+  // A key that does not open the body under this header is never passed on.
+  Bytes other_header = header_;
+  other_header.back() ^= 1;
+  EXPECT_EQ(
+      RewrapEnvelopeKey(other_header, env, keys_[0], outsider_.public_key, rng_).error().code(),
+      ErrorCode::kVerificationFailed);
+  Envelope changed = env;
+  changed.ciphertext[0] ^= 1;
+  EXPECT_EQ(
+      RewrapEnvelopeKey(header_, changed, keys_[0], outsider_.public_key, rng_).error().code(),
+      ErrorCode::kVerificationFailed);
+  // A small-order new recipient has no shared secret.
+  EXPECT_EQ(RewrapEnvelopeKey(header_, env, keys_[0], BoxPublicKey{}, rng_).error().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST(CableDigest, IsH256OfTheLabelHeaderAndCiphertext) {
   Bytes h = {1, 2}, c = {3};
   EXPECT_EQ(CableDigest(h, c), Sha256(Tr("candor/v1/cable", {ByteSpan(h), ByteSpan(c)})));
@@ -513,6 +553,16 @@ TEST(EnvelopeVectors, CommittedVectorsBehaveAsRecorded) {
       }
       SeededRng seal_rng(v["seal_rng_seed"].get<std::uint64_t>());
       EXPECT_EQ(*SealEnvelope(header, plaintext, recipients, seal_rng), env);
+      // One more wrap, for a reviewer who joined later (issue 15): reproduced, and it opens.
+      BoxKeyPair to = KeyPairFromHex(v["rewrap_to_public"], v["rewrap_to_secret"]);
+      SeededRng rewrap_rng(v["rewrap_rng_seed"].get<std::uint64_t>());
+      auto wrap = RewrapEnvelopeKey(header, env, KeyPairFromHex(pubs[0], secs[0]), to.public_key,
+                                    rewrap_rng);
+      ASSERT_TRUE(wrap.ok()) << wrap.error().message();
+      EXPECT_EQ(ToHex(ByteSpan(wrap->data(), wrap->size())), v["rewrap"].get<std::string>());
+      Envelope more = env;
+      more.wrapped_keys.push_back(*wrap);
+      EXPECT_EQ(*OpenEnvelope(header, more, to), plaintext);
     } else {
       ++invalid;
       EXPECT_EQ(ErrorCodeName(out.error().code()), v["error"].get<std::string>());

@@ -6,6 +6,11 @@
 // (H256("candor/v1/cable", header, ciphertext)), `opener_public` and `opener_secret` (the
 // X25519 key pair that tries to open it), the boolean `valid` and a `description`.
 //
+// Valid elements also carry `rewrap_to_public`, `rewrap_to_secret`, `rewrap_rng_seed` and
+// `rewrap`: RewrapEnvelopeKey(header, envelope, recipients[0]'s key pair, rewrap_to_public,
+// SeededRng(rewrap_rng_seed)) gives `rewrap` (one ephemeral secret drawn), and the envelope with
+// it appended opens for the rewrap key pair to `plaintext`.
+//
 // Valid elements also carry `recipients` and `recipient_secrets` (hex arrays, each of which
 // opens the envelope to `plaintext`) and `seal_rng_seed`: SealEnvelope(header, plaintext,
 // recipients, SeededRng(seal_rng_seed)) reproduces the envelope byte for byte (envelope.h
@@ -87,6 +92,17 @@ json Valid(const std::string& description, const Sealed& s, std::size_t opener) 
   e["recipients"] = publics;
   e["recipient_secrets"] = secrets;
   e["seal_rng_seed"] = s.seed;
+  // RewrapEnvelopeKey(header, envelope, recipients[0], rewrap_to, SeededRng(rewrap_rng_seed)):
+  // one more wrap of the same content key, for a key pair that is not a recipient.
+  SeededRng to_rng(s.seed + 1000);
+  const BoxKeyPair to = crypto::GenerateBoxKeyPair(to_rng);
+  SeededRng rewrap_rng(s.seed + 2000);
+  const crypto::WrappedKey wrap =
+      Must(crypto::RewrapEnvelopeKey(s.header, s.env, *s.recipients[0], to.public_key, rewrap_rng));
+  e["rewrap_to_public"] = ToHex(to.public_key);
+  e["rewrap_to_secret"] = ToHex(to.secret.span());
+  e["rewrap_rng_seed"] = s.seed + 2000;
+  e["rewrap"] = ToHex(ByteSpan(wrap.data(), wrap.size()));
   e["valid"] = true;
   return e;
 }

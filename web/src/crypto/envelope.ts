@@ -257,6 +257,35 @@ export function openEnvelope(
   }
 }
 
+// Wraps the content key of `envelope` for one more recipient `to` (RewrapEnvelopeKey in
+// src/crypto/envelope.h): opens the envelope as `me` first, exactly as openEnvelope does, so a
+// key that does not authenticate the body under `header` is never passed on, then seals the
+// content key to `to` as sealEnvelope wraps it (one ephemeral X25519 secret from `rng`).
+// Throws openEnvelope's errors for `me`; 'invalid argument' for a small-order `to`.
+export function rewrapEnvelopeKey(header: Uint8Array, envelope: Envelope, me: BoxKeyPair, to: Uint8Array, rng: Rng): Uint8Array {
+  wipe(openEnvelope(header, envelope, me));
+  const s = sodium();
+  let k: Uint8Array | null = null;
+  for (const w of envelope.wrappedKeys) {
+    try {
+      k = s.crypto_box_seal_open(w, me.publicKey, me.secret);
+      break;
+    } catch {
+      // not ours; try the next one
+    }
+  }
+  if (k === null) {
+    throw new CandorError('permission denied', 'not a recipient: no wrapped key in this envelope opens with this key pair');
+  }
+  try {
+    const wrap = wrapKey(k, to, rng);
+    if (wrap === null) throw invalidArgument("the new recipient's key is a point of small order: no shared secret");
+    return wrap;
+  } finally {
+    wipe(k);
+  }
+}
+
 // H256("candor/v1/cable", header, ct): what a named author signs with Ed25519 and an
 // anonymous author signs as `m` with candor-lrs-v1.
 export function cableDigest(header: Uint8Array, ciphertext: Uint8Array): Uint8Array {

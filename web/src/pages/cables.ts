@@ -433,7 +433,7 @@ async function composeForm(area: HTMLElement, key: StoredKey, current: () => boo
             'fieldset',
             { 'data-testid': 'exclude-reviewers' },
             h('legend', null, 'Keep it from someone (optional)'),
-            h('p', { class: 'hint' }, 'If your message is about one of these reviewers, tick their name: it is then not locked for them, and they cannot see that it exists. At least one reviewer must remain.'),
+            h('p', { class: 'hint' }, 'If your message is about one of these reviewers, tick their name: it is then not locked for them, and it does not appear in their inbox. At least one reviewer must remain. The server and the reviewers who read it can see whom it is locked for, and so whom you left out: that says something about its subject, though nothing about who you are.'),
             pool.map((r) => {
               const box = h('input', { type: 'checkbox', name: 'exclude', value: String(r.accountId), checked: excluded.has(r.accountId) });
               box.addEventListener('change', () => {

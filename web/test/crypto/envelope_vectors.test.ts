@@ -9,6 +9,7 @@ import {
   decodeEnvelope,
   encodeEnvelope,
   openEnvelope,
+  rewrapEnvelopeKey,
   sealEnvelope,
 } from '../../src/crypto/envelope.js';
 import { SeededRng } from '../../src/crypto/rng.js';
@@ -33,6 +34,10 @@ interface EnvelopeVector {
   recipients?: string[];
   recipient_secrets?: string[];
   seal_rng_seed?: number;
+  rewrap_to_public?: string;
+  rewrap_to_secret?: string;
+  rewrap_rng_seed?: number;
+  rewrap?: string;
 }
 
 const vectors = loadVectors<EnvelopeVector[]>('envelope.json');
@@ -69,6 +74,16 @@ describe('envelope.json', () => {
           new SeededRng(BigInt(v.seal_rng_seed!)),
         );
         expect(toHexString(encodeEnvelope(again))).toBe(v.envelope);
+        // One more wrap for a reviewer who joined later (issue 15), as the C++ core makes it.
+        const first = { publicKey: hex(v.recipients![0]!), secret: hex(v.recipient_secrets![0]!) };
+        const to = { publicKey: hex(v.rewrap_to_public!), secret: hex(v.rewrap_to_secret!) };
+        const wrap = rewrapEnvelopeKey(hex(v.header), env, first, to.publicKey, new SeededRng(BigInt(v.rewrap_rng_seed!)));
+        expect(toHexString(wrap)).toBe(v.rewrap);
+        expectCandorError(() => openEnvelope(hex(v.header), env, to), 'permission denied');
+        const more = { ...env, wrappedKeys: [...env.wrappedKeys, wrap] };
+        expect(toHexString(openEnvelope(hex(v.header), more, to))).toBe(v.plaintext);
+        expectCandorError(() => rewrapEnvelopeKey(hex(v.header), env, to, first.publicKey, new SeededRng(1n)), 'permission denied');
+        expectCandorError(() => rewrapEnvelopeKey(hex(v.header), env, first, new Uint8Array(32), new SeededRng(1n)), 'invalid argument');
       } else {
         expectCandorError(() => openEnvelope(hex(v.header), env, opener), v.error as ErrorCode);
       }
