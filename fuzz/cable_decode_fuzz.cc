@@ -1,8 +1,8 @@
 // Fuzzes every decoder of what a cable's author, a server or a reviewer reads from someone
-// else (domain/cable.h): the canonical header bytes, the header JSON, the encrypted content's
-// JSON and a follow-up's, the padding around it and the receipt text (either form). Each input must
-// decode to a value that re-encodes identically (header bytes) or be refused cleanly: no crash, no
-// exception, no hang.
+// else (domain/cable.h): the canonical header bytes and a grant's, the header JSON, the
+// encrypted content's JSON and a follow-up's, the padding around it and the receipt text
+// (either form). Each input must decode to a value that re-encodes identically (header and
+// grant bytes) or be refused cleanly: no crash, no exception, no hang.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (again != crypto::Bytes(bytes.begin(), bytes.end())) __builtin_trap();  // canonical
     auto from_json = domain::CableHeaderFromJson(domain::CableHeaderToJson(*h));
     if (!from_json.ok() || !(*from_json == *h)) __builtin_trap();
+  }
+  // A reader's grant to a later reviewer: canonical, like the header.
+  if (auto g = domain::DecodeCableGrant(bytes); g.ok()) {
+    if (domain::CableGrantBytes(*g) != crypto::Bytes(bytes.begin(), bytes.end())) __builtin_trap();
   }
   if (auto c = domain::CableContentFromBytes(bytes); c.ok()) {
     auto again = domain::CableContentFromBytes(domain::CableContentToBytes(*c));

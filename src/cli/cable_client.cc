@@ -165,6 +165,27 @@ Result<OpenedCable> OpenCable(const Json& view, const crypto::BoxKeyPair& review
   return OpenCable(v, reviewer, state, max_ring);
 }
 
+namespace {
+
+// The wraps the cable's "granted" events add to the envelope of event `seq` (1: the cable),
+// so that a reviewer given the cable later opens it like one it was sealed to. A grant that
+// does not decode is skipped here; the author's log check and the server refuse it.
+void AddGrantedWraps(const app::CableView& v, std::int64_t seq, crypto::Envelope& env) {
+  for (const auto& e : v.events) {
+    if (e.action != domain::CableAction::kGranted || !e.grant) continue;
+    auto grant = domain::DecodeCableGrant(*e.grant);
+    if (!grant.ok()) continue;
+    for (const auto& [s, wrap] : grant->wraps) {
+      if (static_cast<std::int64_t>(s) == seq &&
+          env.wrapped_keys.size() < crypto::kMaxEnvelopeRecipients) {
+        env.wrapped_keys.push_back(wrap);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Result<OpenedCable> OpenCable(const app::CableView& v, const crypto::BoxKeyPair& reviewer,
                               const domain::OrgState& state, std::size_t max_ring) {
   // The header believed is the one its bytes encode.
@@ -218,8 +239,10 @@ Result<OpenedCable> OpenCable(const app::CableView& v, const crypto::BoxKeyPair&
     return Error(ErrorCode::kVerificationFailed,
                  "forged: the cable is not signed by a member of the roster");
   }
+  crypto::Envelope opened_env = env;  // the signatures cover the ciphertext, not the wraps
+  AddGrantedWraps(v, 1, opened_env);
   CANDOR_ASSIGN_OR_RETURN(crypto::Bytes plaintext,
-                          crypto::OpenEnvelope(header_bytes, env, reviewer));
+                          crypto::OpenEnvelope(header_bytes, opened_env, reviewer));
   auto text = domain::UnpadCablePlaintext(plaintext);
   auto content =
       text.ok() ? domain::CableContentFromBytes(*text) : Result<domain::CableContent>(text.error());
@@ -335,6 +358,7 @@ Result<std::vector<CableMessage>> OpenMessages(const app::CableView& v,
     if (e.action == domain::CableAction::kNoted && !include_notes) continue;
     if (!e.envelope) continue;  // purged
     CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(*e.envelope));
+    AddGrantedWraps(v, e.seq, env);
     const crypto::Bytes header = domain::CableMessageHeaderBytes(v.id, e.action, e.recipients);
     auto padded = crypto::OpenEnvelope(header, env, key);
     if (!padded.ok()) {
@@ -411,13 +435,21 @@ Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
 std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
                                                     const std::vector<app::CableEventView>& events,
                                                     const domain::OrgState& state) {
+  std::vector<crypto::BoxPublicKey> keys = header.recipients;
+  for (const auto& e : events) {
+    if (e.action == domain::CableAction::kGranted) {
+      keys.insert(keys.end(), e.recipients.begin(), e.recipients.end());
+    }
+  }
   std::vector<domain::LoggedReviewer> out;
-  for (const auto& k : header.recipients) {
+  for (const auto& k : keys) {
     const bool withdrew = std::any_of(events.begin(), events.end(), [&](const auto& e) {
       return e.action == domain::CableAction::kRecused &&
              std::find(e.recipients.begin(), e.recipients.end(), k) != e.recipients.end();
     });
-    if (withdrew) continue;
+    const bool listed =
+        std::any_of(out.begin(), out.end(), [&](const auto& r) { return r.box_public == k; });
+    if (withdrew || listed) continue;
     auto it = std::find_if(state.reviewers.begin(), state.reviewers.end(),
                            [&](const domain::LoggedReviewer& r) { return r.box_public == k; });
     if (it != state.reviewers.end()) out.push_back(*it);
@@ -429,6 +461,62 @@ std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<domain::LoggedReviewe
   std::vector<crypto::BoxPublicKey> out;
   out.reserve(reviewers.size());
   for (const auto& r : reviewers) out.push_back(r.box_public);
+  return out;
+}
+
+Result<nlohmann::json> SealCableGrant(const app::CableView& v, const crypto::BoxKeyPair& me,
+                                      const crypto::BoxPublicKey& to, crypto::Rng& rng) {
+  domain::CableGrant grant;
+  grant.to = to;
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes envelope_bytes, Needed(v.envelope, "envelope"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Envelope content, crypto::Envelope::Decode(envelope_bytes));
+  AddGrantedWraps(v, 1, content);
+  CANDOR_ASSIGN_OR_RETURN(crypto::WrappedKey first,
+                          crypto::RewrapEnvelopeKey(v.header_bytes, content, me, to, rng));
+  grant.wraps.emplace_back(1, first);
+  for (const auto& e : v.events) {
+    if (!domain::CableActionHasMessage(e.action) || !e.envelope) continue;
+    CANDOR_ASSIGN_OR_RETURN(crypto::Envelope env, crypto::Envelope::Decode(*e.envelope));
+    AddGrantedWraps(v, e.seq, env);
+    const crypto::Bytes header = domain::CableMessageHeaderBytes(v.id, e.action, e.recipients);
+    auto wrap = crypto::RewrapEnvelopeKey(header, env, me, to, rng);
+    if (!wrap.ok() && wrap.error().code() == ErrorCode::kPermissionDenied) continue;  // not mine
+    if (!wrap.ok()) return wrap.error();
+    grant.wraps.emplace_back(static_cast<std::uint64_t>(e.seq), *wrap);
+  }
+  CANDOR_RETURN_IF_ERROR(domain::ValidateCableGrant(grant));
+  return nlohmann::json{{"id", crypto::ToHex(v.id)},
+                        {"grant", crypto::ToHex(domain::CableGrantBytes(grant))}};
+}
+
+Result<std::vector<domain::LoggedReviewer>> ReviewersToGrant(
+    const app::CableView& v, const domain::OrgState& state,
+    const domain::OrganizationSettings& settings) {
+  std::vector<domain::LoggedReviewer> out;
+  if (v.events.empty() || v.events.front().action != domain::CableAction::kSubmitted ||
+      !v.events.front().log_index) {
+    return out;  // not published yet
+  }
+  const auto submitted = static_cast<std::uint64_t>(*v.events.front().log_index);
+  const std::vector<domain::LoggedReviewer> readers = CableReadersNow(v.header, v.events, state);
+  const domain::CableChannel* channel =
+      v.header.channel.empty() ? nullptr : settings.FindChannel(v.header.channel);
+  for (const auto& r : state.reviewers) {
+    const auto since = state.reviewer_since.find(r.account_id);
+    const bool later = since != state.reviewer_since.end() && since->second > submitted;
+    const bool reads = std::any_of(readers.begin(), readers.end(),
+                                   [&](const auto& x) { return x.box_public == r.box_public; });
+    const bool withdrew = std::any_of(v.events.begin(), v.events.end(), [&](const auto& e) {
+      return e.action == domain::CableAction::kRecused &&
+             std::find(e.recipients.begin(), e.recipients.end(), r.box_public) !=
+                 e.recipients.end();
+    });
+    const bool in_channel =
+        v.header.channel.empty() ||
+        (channel != nullptr &&
+         std::binary_search(channel->reviewers.begin(), channel->reviewers.end(), r.account_id));
+    if (later && !reads && !withdrew && in_channel) out.push_back(r);
+  }
   return out;
 }
 

@@ -73,13 +73,28 @@ Result<std::vector<domain::LoggedReviewer>> ChooseCableReaders(
     const std::string& channel, const std::vector<std::string>& excluded);
 
 // Who can read an existing cable now, and so whom its messages are sealed to: the header's
-// recipients that the log still records as reviewers' keys and that did not withdraw from it
-// (a "recused" event among `events`), in the header's order (as the server requires). A
-// reviewer who joined later or whom the author excluded is not among them.
+// recipients, then the keys it was given to ("granted" events among `events`), that the log
+// still records as reviewers' keys and that did not withdraw from it ("recused"), in that
+// order (as the server requires). A reviewer whom the author excluded is not among them.
 std::vector<domain::LoggedReviewer> CableReadersNow(const domain::CableHeader& header,
                                                     const std::vector<app::CableEventView>& events,
                                                     const domain::OrgState& state);
 std::vector<crypto::BoxPublicKey> KeysOf(const std::vector<domain::LoggedReviewer>& reviewers);
+
+// Giving a cable to a reviewer who joined later (issue 15; PROTOCOL.md "Giving a later reviewer
+// access"). The reviewers it may be given to: current reviewers (as logged) who became
+// reviewers after the cable's "submitted" entry — so the author never saw them and left none
+// of them out — who do not read it yet, did not withdraw from it, and are in its channel (as
+// `settings` says), if it has one.
+Result<std::vector<domain::LoggedReviewer>> ReviewersToGrant(
+    const app::CableView& view, const domain::OrgState& state,
+    const domain::OrganizationSettings& settings);
+// The body of POST …/cables/grant: one more wrap, for `to`, of the content key of every envelope
+// of the cable that `me` opens (the cable itself and each message sealed or given to `me`),
+// made here with crypto::RewrapEnvelopeKey. Error: the envelope errors (a changed ciphertext
+// is never passed on).
+Result<nlohmann::json> SealCableGrant(const app::CableView& view, const crypto::BoxKeyPair& me,
+                                      const crypto::BoxPublicKey& to, crypto::Rng& rng);
 
 // NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 struct SealedCable {

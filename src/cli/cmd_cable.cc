@@ -2,7 +2,8 @@
 //
 //   Authors:   write (named or anonymous; prints the receipt once), status (with the receipt:
 //              deadlines, decrypted replies, and each event checked against the log).
-//   Reviewers: register-key, inbox, read, ack, recuse, reply, note, extend, close, reminders.
+//   Reviewers: register-key, inbox, read, ack, recuse, grant, reply, note, extend, close,
+//   reminders.
 //
 // Every cable is encrypted and signed here, on the author's machine (cli/cable_client.h);
 // reviewers decrypt here with the X25519 key of their key file. The server only relays
@@ -131,6 +132,11 @@ Result<std::size_t> CheckEventsInLog(const ServerUrl& server, const app::CableVi
         ce.digest != e.digest) {
       return VerificationFailed(
           fmt::format("event {} of this cable differs from what the log holds", ce.seq));
+    }
+    if (ce.action == domain::CableAction::kGranted && e.grant &&  // none once purged
+        domain::CableGrantDigest(v.id, *e.grant) != ce.digest) {
+      return VerificationFailed(
+          fmt::format("event {} gives the cable otherwise than the log recorded", ce.seq));
     }
     if (ce.action == domain::CableAction::kRecused &&
         (e.recipients.size() != 1 ||
@@ -506,6 +512,7 @@ void AddStaffOptions(CLI::App* c, StaffOptions& o) {
 struct ReviewerOptions {
   StaffOptions staff;
   std::string id, key, text_file;
+  std::string to;  // grant: the reviewer (username) to give the cable to
   PassphraseSource passphrase;
   LogTrust trust;
 };
@@ -600,6 +607,37 @@ Status RunRead(const ReviewerOptions& o) {
     Say("\n-- {} ({}):\n{}\n", domain::CableActionName(m.action), m.date, m.text);
     for (const auto& a : m.attachments) Say("[attachment: {} — {} bytes]\n", a.name, a.data.size());
   }
+  return Status::Ok();
+}
+
+// Gives the cable to a reviewer who joined later: the content key of each envelope this key
+// opens is wrapped for them here; the server only stores the wraps (issue 15).
+Status RunGrant(const ReviewerOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::MemberKeys keys, OpenKeyFileAt(o.key, o.passphrase));
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  CANDOR_ASSIGN_OR_RETURN(auto read, ReadCable(s, o, keys));
+  const auto& [view, opened, state] = read;
+  CANDOR_ASSIGN_OR_RETURN(auto settings, FetchSettings(s.server, o.staff.org, s.ca_file));
+  CANDOR_ASSIGN_OR_RETURN(auto eligible, ReviewersToGrant(view, state, settings));
+  auto to = std::find_if(eligible.begin(), eligible.end(),
+                         [&](const domain::LoggedReviewer& r) { return r.username == o.to; });
+  if (to == eligible.end()) {
+    std::string names;
+    for (const auto& r : eligible) names += (names.empty() ? "" : ", ") + r.username;
+    return InvalidArgument(
+        "'" + o.to +
+        "' cannot be given this cable: only a reviewer who became one after it was written (its "
+        "author never saw them), who does not read it yet and is in its channel can be" +
+        (names.empty() ? std::string(". Nobody can be now.") : ". Now: " + names + "."));
+  }
+  Say("Giving the cable to {} (key {}), as the log records them.\n", to->username,
+      domain::KeyFingerprint(to->box_public));
+  CANDOR_ASSIGN_OR_RETURN(Json body,
+                          SealCableGrant(view, keys.box, to->box_public, crypto::DefaultRng()));
+  CANDOR_RETURN_IF_ERROR(StaffCall(s, "POST", CablesPath(o, "grant"), body));
+  Say("Done: {} can read the cable and its messages now, and later messages go to them too. "
+      "The log records it.\n",
+      to->username);
   return Status::Ok();
 }
 
@@ -768,6 +806,14 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
                            "its messages are no longer sealed to you",
                            true, false, false);
     OnRun(c, exit_code, [o = o] { return RunRecuse(*o); });
+  }
+  {
+    auto [c, o] = reviewer("grant",
+                           "Reviewers: give a cable to a reviewer who joined after it was written "
+                           "(its keys are wrapped for them on this machine)",
+                           true, true, false);
+    c->add_option("--to", o->to, "The reviewer (username) to give it to")->required();
+    OnRun(c, exit_code, [o = o] { return RunGrant(*o); });
   }
   for (auto [name, help, action] :
        {std::tuple{"reply", "Reviewers: reply to the author (encrypted to the author's reply key)",

@@ -19,6 +19,7 @@ using crypto::ByteSpan;
 using Json = nlohmann::json;
 
 constexpr std::string_view kHeaderLabel = "candor/v1/cable-header";
+constexpr std::string_view kGrantLabel = "candor/v1/cable-grant";
 constexpr std::string_view kContentFormat = "candor-cable-v1";
 constexpr std::string_view kFollowUpFormat = "candor-cable-follow-up-v1";
 
@@ -209,7 +210,7 @@ crypto::Digest32 CableSubmissionDigest(ByteSpan header_bytes, ByteSpan envelope_
 }
 
 namespace {
-constexpr std::array<std::pair<CableAction, std::string_view>, 9> kActions{{
+constexpr std::array<std::pair<CableAction, std::string_view>, 10> kActions{{
     {CableAction::kSubmitted, "submitted"},
     {CableAction::kAcknowledged, "acknowledged"},
     {CableAction::kExtended, "extended"},
@@ -219,6 +220,7 @@ constexpr std::array<std::pair<CableAction, std::string_view>, 9> kActions{{
     {CableAction::kPurged, "purged"},
     {CableAction::kFollowedUp, "followed-up"},
     {CableAction::kRecused, "recused"},
+    {CableAction::kGranted, "granted"},
 }};
 }  // namespace
 
@@ -252,6 +254,74 @@ Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
   std::vector<ByteSpan> parts = {cable.span(), AsBytes(CableActionName(action)), ByteSpan(k)};
   for (const auto& r : recipients) parts.push_back(r.span());
   return crypto::TrParts("candor/v1/cable-message", parts);
+}
+
+Status ValidateCableGrant(const CableGrant& g) {
+  if (!crypto::IsValidBoxPublicKey(g.to)) {
+    return InvalidArgument("cable grant: the reviewer's key is not a valid X25519 key");
+  }
+  if (g.wraps.empty() || g.wraps.size() > kMaxCableGrantWraps) {
+    return InvalidArgument("cable grant: 1 to " + std::to_string(kMaxCableGrantWraps) +
+                           " wrapped keys");
+  }
+  if (g.wraps.front().first != 1) {
+    return InvalidArgument("cable grant: the first wrapped key must be the cable's own (seq 1)");
+  }
+  for (std::size_t i = 1; i < g.wraps.size(); ++i) {
+    if (g.wraps[i].first <= g.wraps[i - 1].first) {
+      return InvalidArgument("cable grant: the events must be in increasing order, each once");
+    }
+  }
+  return Status::Ok();
+}
+
+Bytes CableGrantBytes(const CableGrant& g) {
+  std::vector<std::array<std::uint8_t, 8>> seqs;
+  seqs.reserve(g.wraps.size());
+  for (const auto& w : g.wraps) seqs.push_back(crypto::U64Le(w.first));
+  const auto n = crypto::U64Le(g.wraps.size());
+  std::vector<ByteSpan> parts = {g.to.span(), ByteSpan(n)};
+  for (std::size_t i = 0; i < g.wraps.size(); ++i) {
+    parts.emplace_back(seqs[i]);
+    parts.emplace_back(g.wraps[i].second.data(), g.wraps[i].second.size());
+  }
+  return crypto::TrParts(kGrantLabel, parts);
+}
+
+Result<CableGrant> DecodeCableGrant(ByteSpan bytes) {
+  auto parts_or = crypto::SplitTranscript(bytes, 3 + 2 * kMaxCableGrantWraps);
+  if (!parts_or.ok())
+    return InvalidArgument("the cable grant is malformed: " + parts_or.error().message());
+  const auto& p = *parts_or;
+  if (p.size() < 3 || Text(p[0]) != kGrantLabel)
+    return InvalidArgument("this is not a cable grant");
+  if (p[1].size() != 32 || p[2].size() != 8) {
+    return InvalidArgument("cable grant: the key must be 32 bytes and the count 8");
+  }
+  CableGrant g;
+  std::copy(p[1].begin(), p[1].end(), g.to.bytes.begin());
+  const std::uint64_t n = crypto::ReadU64Le(p[2].data());
+  if (n != (p.size() - 3) / 2 || (p.size() - 3) % 2 != 0) {
+    return InvalidArgument("cable grant: the count does not match the wrapped keys");
+  }
+  for (std::size_t i = 3; i < p.size(); i += 2) {
+    if (p[i].size() != 8 || p[i + 1].size() != crypto::kWrappedKeySize) {
+      return InvalidArgument("cable grant: each event is 8 bytes and each wrapped key " +
+                             std::to_string(crypto::kWrappedKeySize));
+    }
+    crypto::WrappedKey w{};
+    std::copy(p[i + 1].begin(), p[i + 1].end(), w.begin());
+    g.wraps.emplace_back(crypto::ReadU64Le(p[i].data()), w);
+  }
+  CANDOR_RETURN_IF_ERROR(ValidateCableGrant(g));
+  if (CableGrantBytes(g) != Bytes(bytes.begin(), bytes.end())) {
+    return InvalidArgument("the cable grant is not in canonical form");
+  }
+  return g;
+}
+
+crypto::Digest32 CableGrantDigest(const CableId& cable, ByteSpan grant_bytes) {
+  return crypto::H256("candor/v1/cable/grant", {cable.span(), grant_bytes});
 }
 
 crypto::Digest32 CableRecusalDigest(const CableId& cable, const crypto::BoxPublicKey& key) {

@@ -23,6 +23,7 @@
 
 #include "base/result.h"
 #include "crypto/bytes.h"
+#include "crypto/envelope.h"
 #include "crypto/receipt.h"
 #include "domain/calendar.h"
 #include "domain/letter.h"
@@ -109,10 +110,12 @@ enum class CableAction {
   kPurged,
   kFollowedUp,
   kRecused,
+  kGranted,
 };
 // "submitted", "acknowledged", "extended", "replied", "noted", "closed", "purged",
 // "followed-up" (the author's follow-up, sent with the receipt), "recused" (a reviewer
-// withdrew from the cable: a conflict of interest; it no longer reads it).
+// withdrew from the cable: a conflict of interest; it no longer reads it), "granted" (a reader
+// gave a reviewer who joined later access: CableGrant).
 std::string_view CableActionName(CableAction action);
 Result<CableAction> ParseCableAction(std::string_view name);
 
@@ -132,6 +135,27 @@ crypto::Bytes CableMessageHeaderBytes(const CableId& cable, CableAction action,
 // H256("candor/v1/cable/recusal", cable_id, key): what a "recused" log entry commits to — the
 // X25519 key of the reviewer who withdrew, so that every client can tell whom to leave out.
 crypto::Digest32 CableRecusalDigest(const CableId& cable, const crypto::BoxPublicKey& key);
+
+// A reader gives an earlier cable to a reviewer who joined later (PROTOCOL.md, "Giving a later
+// reviewer access"): for each envelope of the cable the reader can open — the cable itself
+// (seq 1) and its messages, by their event seq — one more wrap of its content key, made on the
+// reader's device (crypto::RewrapEnvelopeKey). The server never holds a content key.
+inline constexpr std::size_t kMaxCableGrantWraps = 4096;
+struct CableGrant {
+  crypto::BoxPublicKey to;  // the reviewer's X25519 key
+  // (seq, wrap): seqs strictly increasing, the first 1; 1 … kMaxCableGrantWraps of them.
+  std::vector<std::pair<std::uint64_t, crypto::WrappedKey>> wraps;
+
+  friend bool operator==(const CableGrant&, const CableGrant&) = default;
+};
+[[nodiscard]] Status ValidateCableGrant(const CableGrant& grant);
+//   tr("candor/v1/cable-grant", to, u64le(n), u64le(seq_1), wrap_1, …, u64le(seq_n), wrap_n)
+// REQUIRES: ValidateCableGrant(grant) is OK.
+crypto::Bytes CableGrantBytes(const CableGrant& grant);
+// Strict inverse (ValidateCableGrant applies; a valid X25519 key). Safe on any input.
+Result<CableGrant> DecodeCableGrant(crypto::ByteSpan bytes);
+// H256("candor/v1/cable/grant", cable_id, grant_bytes): what a "granted" log entry commits to.
+crypto::Digest32 CableGrantDigest(const CableId& cable, crypto::ByteSpan grant_bytes);
 
 // H256("candor/v1/cable/message", message_header_bytes, envelope_bytes): what the message's
 // log entry commits to.

@@ -365,6 +365,21 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
         EXPECT_EQ(*CableHeaderFromJson(v["header"]), *h);
         EXPECT_EQ(crypto::ToHex(CableHeaderBytes(*h)), v["bytes"]);
       }
+    } else if (kind == "grant") {
+      auto g = DecodeCableGrant(hex(v["bytes"]));
+      EXPECT_EQ(g.ok(), valid) << v["description"];
+      if (valid && g.ok()) {
+        EXPECT_EQ(crypto::ToHex(g->to), v["to"]);
+        ASSERT_EQ(g->wraps.size(), v["wraps"].size());
+        for (std::size_t i = 0; i < g->wraps.size(); ++i) {
+          EXPECT_EQ(g->wraps[i].first, v["wraps"][i]["seq"].get<std::uint64_t>());
+          EXPECT_EQ(crypto::ToHex(crypto::ByteSpan(g->wraps[i].second.data(), 80)),
+                    v["wraps"][i]["wrap"]);
+        }
+        EXPECT_EQ(crypto::ToHex(CableGrantBytes(*g)), v["bytes"]);
+        const auto id = *crypto::FixedFromHex<CableId>(v["cable_id"].get<std::string>(), "id");
+        EXPECT_EQ(crypto::ToHex(CableGrantDigest(id, hex(v["bytes"]))), v["digest"]);
+      }
     } else if (kind == "recusal") {
       EXPECT_EQ(
           crypto::ToHex(CableRecusalDigest(
@@ -522,6 +537,8 @@ TEST(CableVectorsTest, EveryCommittedElementChecks) {
   EXPECT_EQ(seen["sealed-cable"], 3);  // two candor-lrs-v1, one v2
   EXPECT_EQ(seen["sealed-message"], 1);
   EXPECT_EQ(seen["recusal"], 2);
+  EXPECT_EQ(seen["grant"], 1);
+  EXPECT_EQ(seen["grant/invalid"], 7);
   EXPECT_EQ(seen["padding"], 4);
   EXPECT_EQ(seen["padding/invalid"], 5);
   EXPECT_EQ(seen["header"], 5);           // three without a channel, two with one

@@ -128,10 +128,12 @@ Result<OrgState> VerifyOrgState(const OrgStateProof& proof, const crypto::SignPu
             reviewer_version = ev.version;
             reviewers[ev.account_id] =
                 LoggedReviewer{ev.account_id, ev.username, ev.box_public, e.index};
+            state.reviewer_since.emplace(ev.account_id, e.index);
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerKeyEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");
             reviewers[ev.account_id] = LoggedReviewer{ev.account_id, "", ev.box_public, e.index};
+            state.reviewer_since.emplace(ev.account_id, e.index);
             return Status::Ok();
           } else if constexpr (std::is_same_v<T, ReviewerRemovedEvent>) {
             if (ev.slug != organization) return Failed(i, e, "a reviewer of another organization");

@@ -19,6 +19,7 @@
 #define CANDOR_DOMAIN_ORG_STATE_H_
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -73,6 +74,10 @@ struct OrgState {
   std::vector<std::uint64_t> all_epochs;
   // Who receives cables now, by account id (the order the envelope's recipients take).
   std::vector<LoggedReviewer> reviewers;
+  // For every account that was ever a reviewer: the index of its first "reviewer" or
+  // "reviewer-key" entry. A cable can be given to a reviewer (a grant) only if this is after
+  // the cable's "submitted" entry: the author never saw them, so never left them out.
+  std::map<std::uint64_t, std::uint64_t> reviewer_since;
   // The checkpoint (tree size) whose log state showed nothing left out before it; 0: none.
   std::uint64_t complete_at = 0;
 };

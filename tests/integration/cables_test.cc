@@ -1146,6 +1146,123 @@ TEST_P(CableTest, AReviewerWhoRecusesLeavesTheCableAndTheLogSaysSo) {
   }
 }
 
+// Issue 15, item 2: a reviewer who joins after a cable was written is given it by one of its
+// readers, whose client wraps the content key of the cable and of each message it can open
+// for the newcomer; the server stores the wraps only. The grant is a logged cable event; the
+// newcomer then reads the cable and its earlier reply, and later messages must include them.
+// The attacks: giving the cable to a reviewer its author left out (or anyone who was a reviewer
+// already when it was written), to a key that is no reviewer's, twice, or with wraps missing —
+// each refused. Before, a later reviewer could never read an earlier cable.
+TEST_P(CableTest, AReaderGivesAnEarlierCableToAReviewerWhoJoinedLater) {
+  clock_.Set(MsOf(2026, 11, 20));
+  SetUpCables("state", 25, 14);
+  std::map<std::string, std::uint64_t> id_of;
+  for (const auto& r : State("state").reviewers) id_of[r.username] = r.account_id;
+  // Kept from reviewer2; read by reviewer alone.
+  cli::CableInputs in = Inputs("state");
+  auto readers0 = cli::ChooseCableReaders(State("state"), {}, "", {"reviewer2"});
+  ASSERT_TRUE(readers0.ok());
+  in.reviewers = cli::KeysOf(*readers0);
+  cli::CableDraft d;
+  d.subject = "Hiring";
+  d.body = "The shortlist was changed after the interviews.";
+  auto c = cli::SealCable(d, in, orgs_["state"].members[3], rng_client_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(Submit(c->request).status, 201);
+  ASSERT_TRUE(service_->PublishBatch().ok());
+  const std::string id = crypto::ToHex(c->id);
+  ASSERT_EQ(Ack("state", id).status, 204);
+  const crypto::BoxKeyPair& key1 = orgs_["state"].reviewer_keys[0];
+  auto view = [&](const std::string& who) {
+    return Call("POST", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(),
+                Login("state", who).Headers());
+  };
+  auto opened = *cli::OpenCable(JsonOf(view("reviewer")), key1, State("state"));
+  auto message = [&](const std::string& who, CableAction action, const std::string& text,
+                     const std::vector<crypto::BoxPublicKey>& to) {
+    auto body = cli::SealMessage(c->id, action, text, opened, to, rng_client_);
+    EXPECT_TRUE(body.ok());
+    return Call("POST", "/api/v1/orgs/state/cables/messages", body->dump(),
+                Login("state", who).Headers());
+  };
+  ASSERT_EQ(
+      message("reviewer", CableAction::kReplied, "We will look at it.", {key1.public_key}).status,
+      201);
+
+  // reviewer3 joins afterwards: no access yet.
+  ASSERT_TRUE(
+      service_->staff().CreateAccount("state", "reviewer3", kPassword, store::kRoleReviewer).ok());
+  crypto::SeededRng rng(15);
+  const crypto::BoxKeyPair key3 = crypto::GenerateBoxKeyPair(rng);
+  ASSERT_EQ(RegisterReviewerKey(Login("state", "reviewer3"), "state", key3).status, 204);
+  EXPECT_EQ(view("reviewer3").status, 404);
+  const domain::OrgState state = State("state");
+  auto reader_view = *app::api::CableViewFromJson(JsonOf(view("reviewer")));
+  auto grant = [&](const crypto::BoxPublicKey& to) {
+    auto body = cli::SealCableGrant(reader_view, key1, to, rng_client_);
+    EXPECT_TRUE(body.ok()) << body.error().message();
+    return Call("POST", "/api/v1/orgs/state/cables/grant", body->dump(),
+                Login("state", "reviewer").Headers());
+  };
+  // Whom the client offers: reviewer3 only (reviewer2 was a reviewer when it was written).
+  auto offered = cli::ReviewersToGrant(reader_view, state, {});
+  ASSERT_TRUE(offered.ok());
+  ASSERT_EQ(offered->size(), 1u);
+  EXPECT_EQ(offered->front().username, "reviewer3");
+  // Attacks: the reviewer the author left out, a key that is no reviewer's, too few wraps.
+  auto excluded = grant(orgs_["state"].reviewer_keys[1].public_key);
+  EXPECT_EQ(excluded.status, 409) << excluded.body;
+  EXPECT_NE(excluded.body.find("was a reviewer already when the cable was written"),
+            std::string::npos)
+      << excluded.body;
+  EXPECT_EQ(grant(crypto::GenerateBoxKeyPair(rng).public_key).status, 409);
+  {
+    domain::CableGrant partial;
+    partial.to = key3.public_key;
+    auto env = *crypto::Envelope::Decode(*reader_view.envelope);
+    partial.wraps.emplace_back(1, *crypto::RewrapEnvelopeKey(reader_view.header_bytes, env, key1,
+                                                             key3.public_key, rng_client_));
+    auto r =
+        Call("POST", "/api/v1/orgs/state/cables/grant",
+             Json{{"id", id}, {"grant", crypto::ToHex(domain::CableGrantBytes(partial))}}.dump(),
+             Login("state", "reviewer").Headers());
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("exactly the envelopes you can open"), std::string::npos) << r.body;
+  }
+  // reviewer2, who does not read the cable, cannot give it either: it does not exist for them.
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/state/cables/grant",
+                 cli::SealCableGrant(reader_view, key1, key3.public_key, rng_client_)->dump(),
+                 Login("state", "reviewer2").Headers())
+                .status,
+            404);
+
+  ASSERT_EQ(grant(key3.public_key).status, 204);
+  EXPECT_EQ(grant(key3.public_key).status, 409);  // once
+  const Json v3 = JsonOf(view("reviewer3"));
+  const Json& granted = v3["events"].back();
+  EXPECT_EQ(granted["action"], "granted");
+  EXPECT_EQ(granted["reviewer"], "reviewer");
+  auto logged = LoggedCableEvent(granted);
+  ASSERT_TRUE(logged.has_value());
+  EXPECT_EQ(logged->digest,
+            domain::CableGrantDigest(c->id, *crypto::FromHex(granted["grant"].get<std::string>())));
+  // reviewer3 reads the cable and the earlier reply, with their own key.
+  auto read3 = cli::OpenCable(v3, key3, State("state"));
+  ASSERT_TRUE(read3.ok()) << read3.error().message();
+  EXPECT_EQ(read3->content.body, "The shortlist was changed after the interviews.");
+  auto thread = cli::OpenMessages(*app::api::CableViewFromJson(v3), key3, true);
+  ASSERT_TRUE(thread.ok()) << thread.error().message();
+  ASSERT_EQ(thread->size(), 1u);
+  EXPECT_EQ(thread->front().text, "We will look at it.");
+  // From now on messages go to both readers, and not to the excluded reviewer2.
+  const auto readers = cli::KeysOf(
+      cli::CableReadersNow(opened.header, app::api::CableViewFromJson(v3)->events, State("state")));
+  ASSERT_EQ(readers, (std::vector<crypto::BoxPublicKey>{key1.public_key, key3.public_key}));
+  EXPECT_EQ(message("reviewer", CableAction::kNoted, "Only me?", {key1.public_key}).status, 400);
+  EXPECT_EQ(message("reviewer3", CableAction::kNoted, "I have read it.", readers).status, 201);
+  EXPECT_EQ(view("reviewer2").status, 404);
+}
+
 TEST_P(CableTest, DeadlinesCountWorkingDaysAndAnOverdueCableIsListedAndReminded) {
   clock_.Set(MsOf(2026, 11, 20));  // a Friday
   SetUpCables("state", 25, 6);
@@ -1701,6 +1818,35 @@ TEST_P(CableTest, TheCommandLineWritesReadsRepliesAndFollowsACable) {
   auto logged = run("cable status --server " + server + " --receipt-file " + receipt_file);
   ASSERT_EQ(logged.first, 0) << logged.second;
   EXPECT_NE(logged.second.find("5 event(s), each matching"), std::string::npos) << logged.second;
+
+  // A reviewer who joins now is given the cable from the command line (issue 15); reviewer2,
+  // a reviewer already when it was written, cannot be.
+  ASSERT_TRUE(
+      service_->staff().CreateAccount("state", "reviewer3", kPassword, store::kRoleReviewer).ok());
+  crypto::SeededRng rng3(16);
+  const crypto::BoxKeyPair key3 = crypto::GenerateBoxKeyPair(rng3);
+  ASSERT_EQ(RegisterReviewerKey(Login("state", "reviewer3"), "state", key3).status, 204);
+  auto refused_grant =
+      run("cable grant " + id + staff + " --key " + reviewer_key + " --to reviewer2");
+  EXPECT_NE(refused_grant.first, 0);
+  EXPECT_NE(refused_grant.second.find("'reviewer2' cannot be given this cable"), std::string::npos)
+      << refused_grant.second;
+  EXPECT_NE(refused_grant.second.find("Now: reviewer3."), std::string::npos)
+      << refused_grant.second;
+  auto granted = run("cable grant " + id + staff + " --key " + reviewer_key + " --to reviewer3");
+  ASSERT_EQ(granted.first, 0) << granted.second;
+  EXPECT_NE(granted.second.find("reviewer3 can read the cable"), std::string::npos)
+      << granted.second;
+  const Json for3 = JsonOf(Call("POST", "/api/v1/orgs/state/cables/view", Json{{"id", id}}.dump(),
+                                Login("state", "reviewer3").Headers()));
+  auto opened3 = cli::OpenCable(for3, key3, State("state"));
+  ASSERT_TRUE(opened3.ok()) << opened3.error().message();
+  auto thread3 = cli::OpenMessages(*app::api::CableViewFromJson(for3), key3, true);
+  ASSERT_TRUE(thread3.ok()) << thread3.error().message();
+  EXPECT_GE(thread3->size(), 2u);  // the reply and the author's follow-up
+  auto checked = run("cable status --server " + server + " --receipt-file " + receipt_file);
+  ASSERT_EQ(checked.first, 0) << checked.second;
+  EXPECT_NE(checked.second.find("6 event(s), each matching"), std::string::npos) << checked.second;
 
   // The long form of the same receipt still reads the cable.
   auto parsed = domain::ParseCableReceipt(receipt);

@@ -8,6 +8,8 @@
 //                   invalid ones carry only `bytes` (which a decoder must refuse)
 //   "quota-event":  `organization` (text), `window`, `slot` (numbers), `event`
 //   "recusal":      `cable_id`, `key` (the reviewer's X25519 key), `digest`
+//   "grant":        `bytes` (CableGrantBytes); valid ones also `cable_id`, `to`, `wraps`
+//                   (array of {`seq`, `wrap`}), `digest` (CableGrantDigest)
 //   "receipt":      `cable_id`, `secret`, `receipt` (text), `reply_secret`, `reply_public`,
 //                   `access`, `access_hash`; invalid ones carry only `receipt` (to refuse)
 //   "receipt-words": `typed` (text, as a person might type it); valid ones also `seed`, `words`
@@ -454,6 +456,59 @@ json CableVectors() {
                    {"window", window},
                    {"slot", slot},
                    {"event", ToHex(domain::CableQuotaEvent(org, window, slot))}});
+  }
+
+  // A grant's bytes and digest (fixed inputs, no draw from `rng`), and grants to refuse.
+  {
+    domain::CableId id;
+    id.bytes.fill(0x21);
+    domain::CableGrant g;
+    crypto::SeededRng key_rng(77);
+    g.to = crypto::GenerateBoxKeyPair(key_rng).public_key;
+    for (std::uint64_t seq : {1, 3, 4}) {
+      crypto::WrappedKey w{};
+      w.fill(static_cast<std::uint8_t>(0x30 + seq));
+      g.wraps.emplace_back(seq, w);
+    }
+    const Bytes bytes = domain::CableGrantBytes(g);
+    json wraps = json::array();
+    for (const auto& [seq, w] : g.wraps) {
+      wraps.push_back({{"seq", seq}, {"wrap", ToHex(crypto::ByteSpan(w.data(), w.size()))}});
+    }
+    out.push_back({{"kind", "grant"},
+                   {"valid", true},
+                   {"description", "a grant of the cable and two of its messages"},
+                   {"cable_id", ToHex(id)},
+                   {"to", ToHex(g.to)},
+                   {"wraps", wraps},
+                   {"bytes", ToHex(bytes)},
+                   {"digest", ToHex(domain::CableGrantDigest(id, bytes))}});
+    auto invalid = [&](const std::string& description, const Bytes& b) {
+      out.push_back(
+          {{"kind", "grant"}, {"valid", false}, {"description", description}, {"bytes", ToHex(b)}});
+    };
+    auto raw = [&](std::vector<std::pair<std::uint64_t, std::size_t>> layout, std::uint64_t n) {
+      std::vector<Bytes> owned;
+      const auto count = crypto::U64Le(n);
+      owned.emplace_back(count.begin(), count.end());
+      for (const auto& [seq, size] : layout) {
+        const auto le = crypto::U64Le(seq);
+        owned.emplace_back(le.begin(), le.end());
+        owned.emplace_back(size, std::uint8_t{0x41});
+      }
+      std::vector<crypto::ByteSpan> parts = {g.to.span()};
+      for (const auto& o : owned) parts.emplace_back(o);
+      return crypto::TrParts("candor/v1/cable-grant", parts);
+    };
+    invalid("the first wrap is not the cable's own (seq 1)", raw({{2, 80}}, 1));
+    invalid("events out of order", raw({{1, 80}, {4, 80}, {3, 80}}, 3));
+    invalid("an event given twice", raw({{1, 80}, {3, 80}, {3, 80}}, 3));
+    invalid("the count does not match the wraps", raw({{1, 80}, {3, 80}}, 3));
+    invalid("a wrap of 79 bytes", raw({{1, 79}}, 1));
+    invalid("no wrap at all", raw({}, 0));
+    Bytes trailing = bytes;
+    trailing.push_back(0);
+    invalid("a byte after the last part", trailing);
   }
 
   // A recusal's digest (fixed inputs: no draw from `rng`, so the vectors after it keep theirs).

@@ -26,7 +26,7 @@ import {
   utf8,
 } from './crypto/bytes.js';
 import { ed25519Sign, ed25519Verify, generateSignKeyPair } from './crypto/ed25519.js';
-import { cableDigest, decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './crypto/envelope.js';
+import { cableDigest, decodeEnvelope, encodeEnvelope, MAX_ENVELOPE_RECIPIENTS, openEnvelope, rewrapEnvelopeKey, sealEnvelope, WRAPPED_KEY_SIZE, type Envelope } from './crypto/envelope.js';
 import { CandorError, invalidArgument, verificationFailed } from './crypto/errors.js';
 import {
   bytesFromHexField,
@@ -51,7 +51,7 @@ import { decodeLrsSignature, encodeLrsSignature, LRS_SCHEME, lrsSign, lrsTagBase
 import { decodeLrs2Signature, encodeLrs2Signature, LRS2_SCHEME, lrs2Sign, lrs2Verify } from './crypto/lrs2.js';
 import type { RingScheme } from './crypto/cosignature.js';
 import { hasControlCharacter, validateChannelId, validateOrganizationSlug, type CableChannel } from './crypto/policy.js';
-import type { LoggedReviewer } from './crypto/org_state.js';
+import type { LoggedReviewer, OrgState } from './crypto/org_state.js';
 import { secretScalarMult } from './crypto/ristretto.js';
 import { generateReceiptSeed, parseReceiptWords, receiptWords, receiptWordsCableId, receiptWordsSecret } from './crypto/receipt_words.js';
 import { systemRng, type Rng } from './crypto/rng.js';
@@ -241,17 +241,18 @@ export function channelReviewers(
 }
 
 // Who can read an existing cable now, and so whom its messages are sealed to (CableReadersNow):
-// the header's recipients the log still records as reviewers' keys and that did not withdraw
-// from it (a "recused" event among `events`), in the header's order.
+// the header's recipients, then the keys it was given to ("granted" events), that the log still
+// records as reviewers' keys and that did not withdraw from it ("recused"), in that order.
 export function cableReadersNow(
   header: CableHeader,
   events: readonly Pick<CableEventView, 'action' | 'recipients'>[],
   reviewers: readonly LoggedReviewer[],
 ): LoggedReviewer[] {
   const withdrew = new Set(events.filter((e) => e.action === 'recused').flatMap((e) => e.recipients ?? []));
+  const granted = events.filter((e) => e.action === 'granted').flatMap((e) => (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient')));
   const out: LoggedReviewer[] = [];
-  for (const k of header.recipients) {
-    if (withdrew.has(toHex(k))) continue;
+  for (const k of [...header.recipients, ...granted]) {
+    if (withdrew.has(toHex(k)) || out.some((r) => bytesEqual(r.boxPublic, k))) continue;
     const r = reviewers.find((x) => bytesEqual(x.boxPublic, k));
     if (r !== undefined) out.push(r);
   }
@@ -266,6 +267,125 @@ export function cableQuotaEvent(slug: string, window: bigint | number, slot: big
 // tr("candor/v1/cable-message", cable_id, action, u64le(k), recipient_1 … recipient_k).
 export function cableMessageHeaderBytes(id: Uint8Array, action: CableAction, recipients: readonly Uint8Array[]): Uint8Array {
   return tr('candor/v1/cable-message', id, utf8(action), u64le(recipients.length), ...recipients);
+}
+
+// --- Giving a cable to a reviewer who joined later (CableGrant, src/domain/cable.h) ---
+
+export const MAX_CABLE_GRANT_WRAPS = 4096;
+export interface CableGrant {
+  to: Uint8Array; // the reviewer's X25519 key
+  wraps: { seq: bigint; wrap: Uint8Array }[]; // seqs strictly increasing, the first 1
+}
+
+export function validateCableGrant(g: CableGrant): void {
+  if (g.to.length !== 32 || !isValidBoxPublicKey(g.to)) throw invalidArgument("cable grant: the reviewer's key is not a valid X25519 key");
+  if (g.wraps.length === 0 || g.wraps.length > MAX_CABLE_GRANT_WRAPS) {
+    throw invalidArgument(`cable grant: 1 to ${MAX_CABLE_GRANT_WRAPS} wrapped keys`);
+  }
+  if (g.wraps[0]!.seq !== 1n) throw invalidArgument("cable grant: the first wrapped key must be the cable's own (seq 1)");
+  g.wraps.forEach((w, i) => {
+    if (w.wrap.length !== WRAPPED_KEY_SIZE) throw invalidArgument(`cable grant: each event is 8 bytes and each wrapped key ${WRAPPED_KEY_SIZE}`);
+    if (i > 0 && w.seq <= g.wraps[i - 1]!.seq) throw invalidArgument('cable grant: the events must be in increasing order, each once');
+  });
+}
+
+//   tr("candor/v1/cable-grant", to, u64le(n), u64le(seq_1), wrap_1, …)
+export function cableGrantBytes(g: CableGrant): Uint8Array {
+  return tr('candor/v1/cable-grant', g.to, u64le(g.wraps.length), ...g.wraps.flatMap((w) => [u64le(w.seq), w.wrap]));
+}
+
+// The strict inverse (DecodeCableGrant).
+export function decodeCableGrant(bytes: Uint8Array): CableGrant {
+  let p: Uint8Array[];
+  try {
+    p = splitTranscript(bytes, 3 + 2 * MAX_CABLE_GRANT_WRAPS);
+  } catch (e) {
+    throw invalidArgument(`the cable grant is malformed: ${(e as Error).message}`);
+  }
+  if (p.length < 3 || fromUtf8(p[0]!) !== 'candor/v1/cable-grant') throw invalidArgument('this is not a cable grant');
+  if (p[1]!.length !== 32 || p[2]!.length !== 8) throw invalidArgument('cable grant: the key must be 32 bytes and the count 8');
+  const n = readU64le(p[2]!);
+  if ((p.length - 3) % 2 !== 0 || n !== BigInt((p.length - 3) / 2)) throw invalidArgument('cable grant: the count does not match the wrapped keys');
+  const wraps: CableGrant['wraps'] = [];
+  for (let i = 3; i < p.length; i += 2) {
+    if (p[i]!.length !== 8 || p[i + 1]!.length !== WRAPPED_KEY_SIZE) {
+      throw invalidArgument(`cable grant: each event is 8 bytes and each wrapped key ${WRAPPED_KEY_SIZE}`);
+    }
+    wraps.push({ seq: readU64le(p[i]!), wrap: p[i + 1]!.slice() });
+  }
+  const g = { to: p[1]!.slice(), wraps };
+  validateCableGrant(g);
+  if (!bytesEqual(cableGrantBytes(g), bytes)) throw invalidArgument('the cable grant is not in canonical form');
+  return g;
+}
+
+// H256("candor/v1/cable/grant", cable_id, grant_bytes): what a "granted" cable event commits to.
+export function cableGrantDigest(id: Uint8Array, grantBytes: Uint8Array): Uint8Array {
+  return h256('candor/v1/cable/grant', id, grantBytes);
+}
+
+// The envelope of event `seq` (1: the cable) with the wraps the cable's grants add to it, so
+// that a reviewer given the cable opens it like one it was sealed to (AddGrantedWraps). A grant
+// that does not decode is skipped here; the log check and the server refuse it.
+function withGrantedWraps(view: CableView, seq: number, env: Envelope): Envelope {
+  const extra: Uint8Array[] = [];
+  for (const e of view.events) {
+    if (e.action !== 'granted' || !e.grant) continue;
+    let g: CableGrant;
+    try {
+      g = decodeCableGrant(fromHex(e.grant));
+    } catch {
+      continue;
+    }
+    for (const w of g.wraps) if (w.seq === BigInt(seq)) extra.push(w.wrap);
+  }
+  const room = MAX_ENVELOPE_RECIPIENTS - env.wrappedKeys.length;
+  return extra.length === 0 ? env : { ...env, wrappedKeys: [...env.wrappedKeys, ...extra.slice(0, Math.max(0, room))] };
+}
+
+// The body of POST …/cables/grant (SealCableGrant): for `to`, one more wrap of the content key of
+// every envelope of the cable that `me` opens — the cable and each message sealed or given to
+// `me` — made in this browser; the server stores only the wraps.
+export function sealCableGrant(view: CableView, me: BoxKeyPair, to: Uint8Array, rng: Rng = systemRng): { id: string; grant: string } {
+  if (!view.envelope) throw invalidArgument('the view holds no envelope');
+  const id = fixedFromHex(view.id, 32, 'cable id');
+  const wraps: CableGrant['wraps'] = [
+    { seq: 1n, wrap: rewrapEnvelopeKey(fromHex(view.header_bytes), withGrantedWraps(view, 1, decodeEnvelope(fromHex(view.envelope))), me, to, rng) },
+  ];
+  for (const e of view.events) {
+    if (!MESSAGE_ACTIONS.includes(e.action) || !e.envelope) continue;
+    const recipients = (e.recipients ?? []).map((r) => fixedFromHex(r, 32, 'recipient'));
+    try {
+      const env = withGrantedWraps(view, e.seq, decodeEnvelope(fromHex(e.envelope)));
+      wraps.push({ seq: BigInt(e.seq), wrap: rewrapEnvelopeKey(cableMessageHeaderBytes(id, e.action, recipients), env, me, to, rng) });
+    } catch (err) {
+      if (err instanceof CandorError && err.code === 'permission denied') continue; // not sealed to me
+      throw err;
+    }
+  }
+  const grant = { to, wraps };
+  validateCableGrant(grant);
+  return { id: view.id, grant: toHex(cableGrantBytes(grant)) };
+}
+
+// The reviewers the cable may be given to (ReviewersToGrant): current reviewers, as logged, who
+// became reviewers after the cable's "submitted" entry (its author never saw them, so left none
+// of them out), who do not read it yet, did not withdraw from it, and are in its channel, if any.
+export function reviewersToGrant(view: CableView, state: OrgState, channels: readonly CableChannel[]): LoggedReviewer[] {
+  const first = view.events[0];
+  if (first === undefined || first.action !== 'submitted' || first.log_index === null) return [];
+  const submitted = BigInt(first.log_index);
+  const header = decodeCableHeader(fromHex(view.header_bytes));
+  const readers = cableReadersNow(header, view.events, state.reviewers);
+  const withdrew = new Set(view.events.filter((e) => e.action === 'recused').flatMap((e) => e.recipients ?? []));
+  const channel = header.channel === undefined ? undefined : channels.find((c) => c.id === header.channel);
+  return state.reviewers.filter(
+    (r) =>
+      (state.reviewerSince.get(r.accountId) ?? -1n) > submitted &&
+      !readers.some((x) => bytesEqual(x.boxPublic, r.boxPublic)) &&
+      !withdrew.has(toHex(r.boxPublic)) &&
+      (header.channel === undefined || (channel !== undefined && channel.reviewers.some((a) => BigInt(a) === r.accountId))),
+  );
 }
 
 // H256("candor/v1/cable/recusal", cable_id, key): what a "recused" cable event commits to — the
@@ -730,6 +850,7 @@ export interface CableEventView {
   reviewer?: string;
   recipients?: string[];
   envelope?: string | null;
+  grant?: string | null; // "granted": cableGrantBytes (null once purged)
 }
 
 export interface Deadlines {
@@ -786,7 +907,7 @@ export function openCable(view: CableView, reviewer: BoxKeyPair, ring: readonly 
   const env = decodeEnvelope(fromHex(view.envelope));
   let plaintext: Uint8Array;
   try {
-    plaintext = openEnvelope(headerBytes, env, reviewer);
+    plaintext = openEnvelope(headerBytes, withGrantedWraps(view, 1, env), reviewer);
   } catch (e) {
     if (e instanceof CandorError && e.code === 'permission denied') {
       throw new CandorError('permission denied', 'This cable was not encrypted to your reviewer key: it was sent before you registered this key, or to other reviewers.');
@@ -953,7 +1074,7 @@ export function openMessages(view: CableView, key: BoxKeyPair, includeNotes: boo
     const header = cableMessageHeaderBytes(id, e.action, recipients);
     let padded: Uint8Array;
     try {
-      padded = openEnvelope(header, decodeEnvelope(fromHex(e.envelope)), key);
+      padded = openEnvelope(header, withGrantedWraps(view, e.seq, decodeEnvelope(fromHex(e.envelope))), key);
     } catch (err) {
       if (err instanceof CandorError && err.code === 'permission denied') continue;
       throw verificationFailed(`message ${e.seq} does not open: it was changed after it was written`);
@@ -1038,6 +1159,9 @@ export async function checkCableEventsInLog(
       toHex(ev.digest) !== e.digest
     ) {
       throw verificationFailed(`event ${e.seq} of this cable differs from what the log holds`);
+    }
+    if (e.action === 'granted' && e.grant && !bytesEqual(cableGrantDigest(id, fromHex(e.grant)), ev.digest)) {
+      throw verificationFailed(`event ${e.seq} gives the cable otherwise than the log recorded`);
     }
     if (e.action === 'recused' && (e.recipients?.length !== 1 || !bytesEqual(cableRecusalDigest(id, fixedFromHex(e.recipients[0]!, 32, 'recipient')), ev.digest))) {
       throw verificationFailed(`event ${e.seq} names another reviewer than the log recorded`);

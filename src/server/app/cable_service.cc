@@ -173,39 +173,74 @@ bool IsSubsequence(const std::vector<crypto::BoxPublicKey>& part,
 }
 
 // Who can read a cable now (its messages are sealed to these): the recipients its author
-// sealed it to that are still reviewers' keys and did not withdraw from it, in the header's
-// order. A reviewer removed from the organization (or who replaced their key) or who recused
-// stops receiving its messages; a reviewer who joined later, or whom the author excluded, is
-// not among them.
+// sealed it to, then the reviewers it was granted to, in that order, that are still reviewers'
+// keys and did not withdraw from it. A reviewer removed from the organization (or who replaced
+// their key) or who recused stops receiving its messages; a reviewer who joined later is among
+// them only once granted the cable; one whom the author excluded never is.
 std::vector<crypto::BoxPublicKey> ReadersNow(const domain::CableHeader& header,
                                              const std::vector<crypto::BoxPublicKey>& current,
-                                             const std::vector<crypto::BoxPublicKey>& recused) {
+                                             const std::vector<crypto::BoxPublicKey>& recused,
+                                             const std::vector<crypto::BoxPublicKey>& granted) {
   std::vector<crypto::BoxPublicKey> out;
-  for (const auto& k : header.recipients) {
-    if (Contains(current, k) && !Contains(recused, k)) out.push_back(k);
+  for (const auto* keys : {&header.recipients, &granted}) {
+    for (const auto& k : *keys) {
+      if (Contains(current, k) && !Contains(recused, k) && !Contains(out, k)) out.push_back(k);
+    }
   }
   return out;
 }
 
-// The keys of the reviewers who withdrew from a cable ("recused" events), from its stored
-// events or from a view's.
-std::vector<crypto::BoxPublicKey> RecusedKeys(const std::vector<store::CableEventRecord>& events) {
+// The keys named by a cable's events of `action` ("recused": who withdrew; "granted": who
+// was given it), in event order, from its stored events or from a view's.
+std::vector<crypto::BoxPublicKey> KeysOfEvents(const std::vector<store::CableEventRecord>& events,
+                                               domain::CableAction action) {
   std::vector<crypto::BoxPublicKey> out;
   for (const auto& e : events) {
-    if (e.action == domain::CableActionName(domain::CableAction::kRecused) && e.recipients) {
+    if (e.action == domain::CableActionName(action) && e.recipients) {
       for (const auto& k : Split(*e.recipients)) out.push_back(k);
     }
   }
   return out;
 }
-std::vector<crypto::BoxPublicKey> RecusedKeys(const std::vector<CableEventView>& events) {
+std::vector<crypto::BoxPublicKey> KeysOfEvents(const std::vector<CableEventView>& events,
+                                               domain::CableAction action) {
   std::vector<crypto::BoxPublicKey> out;
   for (const auto& e : events) {
-    if (e.action == domain::CableAction::kRecused) {
-      out.insert(out.end(), e.recipients.begin(), e.recipients.end());
-    }
+    if (e.action == action) out.insert(out.end(), e.recipients.begin(), e.recipients.end());
   }
   return out;
+}
+template <typename Events>
+std::vector<crypto::BoxPublicKey> ReadersNow(const domain::CableHeader& header,
+                                             const std::vector<crypto::BoxPublicKey>& current,
+                                             const Events& events) {
+  return ReadersNow(header, current, KeysOfEvents(events, domain::CableAction::kRecused),
+                    KeysOfEvents(events, domain::CableAction::kGranted));
+}
+
+// The index of the first "reviewer" or "reviewer-key" log entry of the account, if any: when it
+// first became a reviewer (domain::OrgState::reviewer_since, as clients see it).
+Result<std::optional<std::int64_t>> ReviewerSince(store::Transaction& tx,
+                                                  std::int64_t organization_id,
+                                                  std::int64_t account_id) {
+  std::optional<std::int64_t> since;
+  for (const char* kind : {"reviewer", "reviewer-key"}) {
+    CANDOR_ASSIGN_OR_RETURN(auto records, tx.ListOrganizationLog(organization_id, kind));
+    for (const auto& r : records) {
+      if (since && r.log_index >= *since) continue;
+      CANDOR_ASSIGN_OR_RETURN(auto entries, tx.ReadLogEntries(r.log_index, r.log_index + 1));
+      if (entries.size() != 1)
+        return Error(ErrorCode::kCorrupt, "a logged reviewer entry is missing");
+      auto event = domain::DecodeLogEntry(entries[0].entry);
+      if (!event.ok()) return Error(ErrorCode::kCorrupt, "a logged reviewer entry is damaged");
+      std::uint64_t account = 0;
+      if (const auto* rev = std::get_if<domain::ReviewerEvent>(&*event)) account = rev->account_id;
+      if (const auto* key = std::get_if<domain::ReviewerKeyEvent>(&*event))
+        account = key->account_id;
+      if (account == static_cast<std::uint64_t>(account_id)) since = r.log_index;
+    }
+  }
+  return since;
 }
 
 // The key the reviewer account `account_id` receives cables with now, if any.
@@ -502,7 +537,7 @@ Result<CableService::Readable> CableService::ReadableBy(store::Transaction& tx,
   CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/false));
   const auto mine = KeyOfAccount(reviewers, who.account.id);
   Readable out{std::move(*header), {}, {}};
-  out.readers = ReadersNow(out.header, KeysOf(reviewers), RecusedKeys(events));
+  out.readers = ReadersNow(out.header, KeysOf(reviewers), events);
   if (!mine || !Contains(out.readers, *mine)) return NoSuchCable();
   out.mine = *mine;
   return out;
@@ -587,7 +622,11 @@ Result<CableView> CableService::CableViewOf(store::Transaction& tx, const store:
       ev.reviewer = it->second;
     }
     if (e.recipients) ev.recipients = Split(*e.recipients);
-    ev.envelope = e.envelope;
+    if (ev.action == domain::CableAction::kGranted) {
+      ev.grant = e.envelope;  // the grant's bytes are kept where a message keeps its envelope
+    } else {
+      ev.envelope = e.envelope;
+    }
     v.events.push_back(std::move(ev));
   }
   return v;
@@ -661,8 +700,7 @@ Result<std::int64_t> CableService::AddFollowUp(const domain::CableId& id,
   auto header = domain::DecodeCableHeader(rec.header);
   if (!header.ok()) return Error(ErrorCode::kCorrupt, "a stored cable is damaged");
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, rec.organization_id));
-  const std::vector<crypto::BoxPublicKey> readers =
-      ReadersNow(*header, KeysOf(reviewers), RecusedKeys(events));
+  const std::vector<crypto::BoxPublicKey> readers = ReadersNow(*header, KeysOf(reviewers), events);
   if (readers.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "none of the reviewers who could read this cable is a reviewer any more; write "
@@ -715,7 +753,7 @@ Result<std::vector<CableView>> CableService::ListCables(const Principal& who, st
         CableView v, CableViewOf(*tx, rec, ctx, /*for_author=*/false, /*with_payload=*/false));
     // Only the cables this reviewer reads now (ReadableBy): not those an author excluded them
     // from, nor those they withdrew from.
-    if (!mine || !Contains(ReadersNow(v.header, current, RecusedKeys(v.events)), *mine)) continue;
+    if (!mine || !Contains(ReadersNow(v.header, current, v.events), *mine)) continue;
     if (overdue_only && !v.clock.overdue()) continue;
     out.push_back(std::move(v));
   }
@@ -775,6 +813,90 @@ Status CableService::RecuseFromCable(const Principal& who, std::string_view slug
   ev.recipients = Concat({readable.mine});
   CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, domain::CableAction::kRecused,
                                           domain::CableRecusalDigest(id, readable.mine), ev));
+  CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
+  return tx->Commit();
+}
+
+Status CableService::GrantCable(const Principal& who, std::string_view slug,
+                                const domain::CableId& id, const crypto::Bytes& grant_bytes) {
+  CANDOR_ASSIGN_OR_RETURN(domain::CableGrant grant, domain::DecodeCableGrant(grant_bytes));
+  CANDOR_ASSIGN_OR_RETURN(ReviewerCable c, OpenForReviewer(who, slug, id, store::TxMode::kWrite));
+  auto& [tx, org, rec, readable] = c;
+  if (rec.purged) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this cable's contents were deleted under the retention policy: there is "
+                 "nothing to give");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
+  const auto grantee = std::find_if(reviewers.begin(), reviewers.end(),
+                                    [&](const CableRecipient& r) { return r.key == grant.to; });
+  if (grantee == reviewers.end()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the key the cable would be given to is not a reviewer's key now");
+  }
+  if (Contains(readable.readers, grant.to)) {
+    return Error(ErrorCode::kAlreadyExists, "this reviewer can read the cable already");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto events, tx->ListCableEvents(rec.id, /*with_envelopes=*/true));
+  if (Contains(KeysOfEvents(events, domain::CableAction::kRecused), grant.to)) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this reviewer withdrew from the cable, and cannot be given it again");
+  }
+  // Only a reviewer the author never saw: one who became a reviewer after the cable's
+  // "submitted" entry. Anyone before could have been left out by the author, or by the channel.
+  if (events.empty() || !events.front().log_index) {
+    return Error(ErrorCode::kCorrupt, "a published cable has no logged submission");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto since, ReviewerSince(*tx, org.id, grantee->account_id));
+  if (!since || *since < *events.front().log_index) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "this reviewer was a reviewer already when the cable was written, so its author "
+                 "(or its channel) decided whether they read it: it cannot be given to them");
+  }
+  if (!readable.header.channel.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+    const domain::CableChannel* channel = settings.FindChannel(readable.header.channel);
+    if (channel == nullptr ||
+        !std::binary_search(channel->reviewers.begin(), channel->reviewers.end(),
+                            static_cast<std::uint64_t>(grantee->account_id))) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "this reviewer is not a reviewer of the cable's channel '" +
+                       readable.header.channel + "'");
+    }
+  }
+  // Exactly the envelopes the giver can open: the cable (seq 1), the messages sealed to the
+  // giver, and those given to the giver.
+  std::set<std::uint64_t> openable{1};
+  for (const auto& e : events) {
+    auto action = domain::ParseCableAction(e.action);
+    if (!action.ok()) return Error(ErrorCode::kCorrupt, "a stored cable event is damaged");
+    if (domain::CableActionHasMessage(*action) && e.envelope && e.recipients &&
+        Contains(Split(*e.recipients), readable.mine)) {
+      openable.insert(static_cast<std::uint64_t>(e.seq));
+    }
+    if (*action == domain::CableAction::kGranted && e.envelope && e.recipients &&
+        Contains(Split(*e.recipients), readable.mine)) {
+      auto earlier = domain::DecodeCableGrant(*e.envelope);
+      if (!earlier.ok()) return Error(ErrorCode::kCorrupt, "a stored cable grant is damaged");
+      for (const auto& [seq, wrap] : earlier->wraps) openable.insert(seq);
+    }
+  }
+  std::set<std::uint64_t> given;
+  for (const auto& [seq, wrap] : grant.wraps) given.insert(seq);
+  if (given != openable) {
+    return InvalidArgument(
+        "the grant must wrap exactly the envelopes you can open — the cable and each message "
+        "sealed or given to you (" +
+        std::to_string(openable.size()) + "), no more and no fewer");
+  }
+  store::CableEventRecord ev;
+  CANDOR_ASSIGN_OR_RETURN(ev.day, TodayOf(org, clock_));
+  ev.account_id = who.account.id;
+  ev.at_ms = clock_.NowMs();
+  ev.recipients = Concat({grant.to});
+  ev.envelope = grant_bytes;  // the wraps, kept where a message keeps its envelope
+  CANDOR_RETURN_IF_ERROR(AppendCableEvent(*tx, std::string(slug), id, domain::CableAction::kGranted,
+                                          domain::CableGrantDigest(id, grant_bytes), ev));
   CANDOR_RETURN_IF_ERROR(core_.SignHead(*tx));
   return tx->Commit();
 }

@@ -48,6 +48,8 @@ struct CableEventView {
   std::optional<std::string> reviewer;           // username; reviewers' views only
   std::vector<crypto::BoxPublicKey> recipients;  // for a message
   std::optional<crypto::Bytes> envelope;         // for a message (nullopt once purged)
+  std::optional<crypto::Bytes>
+      grant;  // for "granted": domain::CableGrantBytes (nullopt once purged)
 };
 
 struct CableView {
@@ -116,6 +118,13 @@ class CableService {
   // their key; from then on they are not among its readers (no inbox entry, 404, no messages
   // sealed to them). Refused for a closed cable, and for its last reader.
   Status RecuseFromCable(const Principal& who, std::string_view slug, const domain::CableId& id);
+  // A reader gives the cable to a reviewer who joined later: `grant` (domain::CableGrantBytes)
+  // wraps, on the reader's device, the content key of each envelope the reader can open. The
+  // reviewer must hold a current key, not read the cable yet, not have withdrawn from it, have
+  // become a reviewer after the cable's "submitted" entry (so the author never left them out),
+  // and be in the cable's channel, if any. Logged ("granted"); refused once purged.
+  Status GrantCable(const Principal& who, std::string_view slug, const domain::CableId& id,
+                    const crypto::Bytes& grant);
   // A reply, note, extension (its reason) or closing response, encrypted by the reviewer's
   // client to `recipients` (the author's reply key first, then the cable's readers now; for a
   // note, the readers only). Returns the event's sequence number.

@@ -55,6 +55,9 @@ Json CableViewToJson(const CableView& v) {
       ev["envelope"] = e.envelope ? Json(crypto::ToHex(*e.envelope)) : Json(nullptr);
     } else if (e.action == domain::CableAction::kRecused) {
       ev["recipients"] = KeysToJson(e.recipients);  // the key that withdrew
+    } else if (e.action == domain::CableAction::kGranted) {
+      ev["recipients"] = KeysToJson(e.recipients);  // the key it was given to
+      ev["grant"] = e.grant ? Json(crypto::ToHex(*e.grant)) : Json(nullptr);
     }
     events.push_back(std::move(ev));
   }
@@ -107,9 +110,9 @@ Result<std::optional<crypto::Bytes>> OptionalHex(domain::FieldReader& r, std::st
 }
 
 Result<CableEventView> CableEventFromJson(const Json& j, std::size_t i) {
-  domain::FieldReader r(
-      j, "cable event " + std::to_string(i),
-      {"seq", "action", "date", "digest", "log_index", "reviewer", "recipients", "envelope"});
+  domain::FieldReader r(j, "cable event " + std::to_string(i),
+                        {"seq", "action", "date", "digest", "log_index", "reviewer", "recipients",
+                         "envelope", "grant"});
   CANDOR_RETURN_IF_ERROR(r.Shape());
   CableEventView e;
   CANDOR_ASSIGN_OR_RETURN(e.seq, r.Int("seq"));
@@ -129,13 +132,27 @@ Result<CableEventView> CableEventFromJson(const Json& j, std::size_t i) {
     if (!envelope->is_null()) {
       CANDOR_ASSIGN_OR_RETURN(e.envelope, r.Hex("envelope"));
     }
+    if (r.Find("grant") != nullptr) {
+      return InvalidArgument(r.what() + ": a '" + action + "' event carries no grant");
+    }
   } else if (e.action == domain::CableAction::kRecused) {
     CANDOR_ASSIGN_OR_RETURN(const Json* recipients, r.Value("recipients"));
     CANDOR_ASSIGN_OR_RETURN(e.recipients, KeysFromJson(*recipients, "recipients"));
-    if (e.recipients.size() != 1 || r.Find("envelope") != nullptr) {
+    if (e.recipients.size() != 1 || r.Find("envelope") != nullptr || r.Find("grant") != nullptr) {
       return InvalidArgument(r.what() + ": a 'recused' event names one key and carries no message");
     }
-  } else if (r.Find("recipients") != nullptr || r.Find("envelope") != nullptr) {
+  } else if (e.action == domain::CableAction::kGranted) {
+    CANDOR_ASSIGN_OR_RETURN(const Json* recipients, r.Value("recipients"));
+    CANDOR_ASSIGN_OR_RETURN(e.recipients, KeysFromJson(*recipients, "recipients"));
+    if (e.recipients.size() != 1 || r.Find("envelope") != nullptr) {
+      return InvalidArgument(r.what() + ": a 'granted' event names one key and carries a grant");
+    }
+    CANDOR_ASSIGN_OR_RETURN(const Json* grant, r.Value("grant"));  // null once purged
+    if (!grant->is_null()) {
+      CANDOR_ASSIGN_OR_RETURN(e.grant, r.Hex("grant"));
+    }
+  } else if (r.Find("recipients") != nullptr || r.Find("envelope") != nullptr ||
+             r.Find("grant") != nullptr) {
     return InvalidArgument(r.what() + ": a '" + action + "' event carries no message");
   }
   return e;

@@ -165,7 +165,7 @@ export interface SignatureBatchEvent {
 }
 
 // "cable-event": something happened to a cable (docs/PROTOCOL.md "Cables").
-export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged' | 'followed-up' | 'recused';
+export type CableAction = 'submitted' | 'acknowledged' | 'extended' | 'replied' | 'noted' | 'closed' | 'purged' | 'followed-up' | 'recused' | 'granted';
 export const CABLE_ACTIONS: readonly CableAction[] = [
   'submitted',
   'acknowledged',
@@ -176,6 +176,7 @@ export const CABLE_ACTIONS: readonly CableAction[] = [
   'purged',
   'followed-up',
   'recused',
+  'granted',
 ];
 export interface CableLogEvent {
   kind: 'cable-event';

@@ -79,6 +79,10 @@ export interface OrgState {
   allEpochs: bigint[];
   // Who receives cables now, by increasing account id (the order of a cable's recipients).
   reviewers: LoggedReviewer[];
+  // For every account that was ever a reviewer, the index of its first "reviewer" or
+  // "reviewer-key" entry (reviewer_since): a cable can be given to a reviewer only if this is
+  // after the cable's "submitted" entry.
+  reviewerSince: Map<bigint, bigint>;
   // The checkpoint (tree size: its `log-state` entry's index + 1) whose log state showed
   // nothing left out before it; 0n: the answer held no log state.
   completeAt: bigint;
@@ -170,6 +174,7 @@ export function verifyOrgState(
   const size = proof.treeHead.head.size;
   const roster = new Roster();
   const reviewers = new Map<bigint, LoggedReviewer>();
+  const reviewerSince = new Map<bigint, bigint>();
   const epochVersions: bigint[] = [];
   const allEpochs: bigint[] = [];
   let lastEpoch = 0n;
@@ -215,10 +220,12 @@ export function verifyOrgState(
         if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
         nextReviewerVersion(i, e, ev.version);
         reviewers.set(ev.accountId, { accountId: ev.accountId, username: ev.username, boxPublic: ev.boxPublic, logIndex: e.index });
+        if (!reviewerSince.has(ev.accountId)) reviewerSince.set(ev.accountId, e.index);
         return;
       case 'reviewer-key':
         if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
         reviewers.set(ev.accountId, { accountId: ev.accountId, username: '', boxPublic: ev.boxPublic, logIndex: e.index });
+        if (!reviewerSince.has(ev.accountId)) reviewerSince.set(ev.accountId, e.index);
         return;
       case 'reviewer-removed':
         if (ev.slug !== organization) throw failed(i, e, 'a reviewer of another organization');
@@ -263,6 +270,7 @@ export function verifyOrgState(
     epochVersions,
     allEpochs,
     reviewers: list,
+    reviewerSince,
     completeAt,
   };
 }

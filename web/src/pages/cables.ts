@@ -96,6 +96,7 @@ export const ACTION_TEXT: Record<string, string> = {
   submitted: 'Received',
   'followed-up': 'Added by the author',
   recused: 'A reviewer withdrew (a conflict of interest)',
+  granted: 'Given to a reviewer who joined later',
   acknowledged: 'Acknowledged by the reviewers',
   extended: 'Answer deadline extended',
   replied: 'Reply from the reviewers',

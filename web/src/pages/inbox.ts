@@ -15,6 +15,8 @@ import { api, ApiError, type OrgDetail, type SessionInfo } from '../api.js';
 import {
   cableReadersNow,
   decodeCableHeader,
+  reviewersToGrant,
+  sealCableGrant,
   openCable,
   openMessages,
   reviewerKeyRegistration,
@@ -299,6 +301,7 @@ const cablePage: StaffPage = async (main, s, params) => {
     let reviewerKeys: Uint8Array[];
     let readers: LoggedReviewer[] = [];
     let channelName: string | null = null;
+    let canGrantTo: LoggedReviewer[] = [];
     let canExtend = false;
     // Null when the log shows that a member of the roster signed the cable; else why not.
     let forged: string | null = null;
@@ -319,6 +322,8 @@ const cablePage: StaffPage = async (main, s, params) => {
       if (header.channel !== undefined) {
         channelName = org.settings.channels?.find((c) => c.id === header.channel)?.name ?? header.channel;
       }
+      // Reviewers who joined after it was written, whom a reader may give it to (issue 15).
+      canGrantTo = reviewersToGrant(view, state, org.settings.channels ?? []);
       // The cable's roster version, whole (candor-lrs-v2) and as buckets (v1); none when the
       // log holds no such version.
       let rings: Uint8Array[][] = [];
@@ -414,6 +419,7 @@ const cablePage: StaffPage = async (main, s, params) => {
       actionsArea,
     );
     reviewerActions(actionsArea, slug, view, opened, reviewerKeys, canExtend, () => void show(box));
+    if (canGrantTo.length > 0 && view.state !== 'purged') actionsArea.append(grantForm(slug, view, box, canGrantTo, () => void show(box)));
   };
   await reviewerKeyPanel(s, keyPanel, (_key, box) => {
     if (!drawn) {
@@ -530,6 +536,38 @@ function reviewerActions(
     ),
   );
   replace(area, h('h2', null, 'Act on this cable'), ...parts, status, errors);
+}
+
+// Issue 15: a reader gives the cable to a reviewer who joined after it was written. The content
+// key of the cable and of each message this key opens is wrapped for them here, in the browser;
+// the server stores only the wraps, and the log records the grant.
+function grantForm(slug: string, view: CableView, box: BoxKeyPair, eligible: readonly LoggedReviewer[], refresh: () => void): HTMLElement {
+  const errors = errorRegion();
+  const boxes = eligible.map((r) => ({ r, input: h('input', { type: 'radio', name: 'grant-to', value: String(r.accountId) }) }));
+  return h(
+    'section',
+    { 'aria-labelledby': 'grant-h' },
+    h('h3', { id: 'grant-h' }, 'Give this cable to a reviewer who joined later'),
+    form(
+      { 'aria-label': 'Give this cable to a reviewer who joined later', 'data-testid': 'form-grant' },
+      async () => {
+        errors.replaceChildren();
+        try {
+          const chosen = boxes.find((b) => b.input.checked);
+          if (!chosen) throw new Error('Choose the reviewer to give it to.');
+          const body = sealCableGrant(view, box, chosen.r.boxPublic);
+          await api(`/orgs/${slug}/cables/grant`, { method: 'POST', body, as: 'staff' });
+          refresh();
+        } catch (e) {
+          showError(errors, e, 'The cable was not given.');
+        }
+      },
+      h('p', null, 'These reviewers joined after the cable was written, so its author could not choose them. Giving it lets them read the cable and its messages so far (the keys are wrapped for them in this browser), and later messages go to them too. The public log records it. Reviewers who were there when it was written cannot be given it: its author decided who reads it.'),
+      h('fieldset', null, h('legend', null, 'Give it to'), boxes.map((b) => choice(b.input, `${reviewerName(b.r)} — key ${keyFingerprint(b.r.boxPublic)}`))),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'grant' }, 'Give the cable')),
+      errors,
+    ),
+  );
 }
 
 export function reviewerRoutes(): void {

@@ -18,6 +18,10 @@ import {
   cableMessageHeaderBytes,
   cableQuotaEvent,
   cableRecusalDigest,
+  cableGrantBytes,
+  cableGrantDigest,
+  decodeCableGrant,
+  sealCableGrant,
   cableSubmissionDigest,
   cablePaddedSize,
   checkCableEventsInLog,
@@ -61,6 +65,7 @@ const KINDS = [
   'header',
   'quota-event',
   'recusal',
+  'grant',
   'receipt',
   'receipt-words',
   'follow-up',
@@ -107,6 +112,18 @@ describe('tests/vectors/cable.json', () => {
     const h = decodeCableHeader(bytes);
     expect(cableHeaderToJson(h)).toEqual(v['header']);
     expect(toHexString(cableHeaderBytes(h))).toBe(s(v, 'bytes'));
+  });
+
+  it.each(of('grant').map((v) => [v.description, v] as const))('grant: %s', (_, v) => {
+    if (!v.valid) {
+      expectCandorError(() => decodeCableGrant(hex(s(v, 'bytes'))), 'invalid argument');
+      return;
+    }
+    const g = decodeCableGrant(hex(s(v, 'bytes')));
+    expect(toHexString(g.to)).toBe(s(v, 'to'));
+    expect(g.wraps.map((w) => ({ seq: Number(w.seq), wrap: toHexString(w.wrap) }))).toEqual(v['wraps']);
+    expect(toHexString(cableGrantBytes(g))).toBe(s(v, 'bytes'));
+    expect(toHexString(cableGrantDigest(hex(s(v, 'cable_id')), hex(s(v, 'bytes'))))).toBe(s(v, 'digest'));
   });
 
   it.each(of('recusal').map((v, i) => [i, v] as const))('recusal digest %i', (_, v) => {
@@ -375,6 +392,21 @@ describe('cables in the browser, round trips', () => {
         events: [{ ...withMessages.events[0]!, action: 'closed' as CableAction }],
       } as CableView;
       expectCandorError(() => openMessages(moved, keys.reply, false), 'verification failed');
+
+      // Issue 15: a reviewer who joined later is given the cable and its messages by a reader;
+      // the wraps open for their key, and nothing is given that the reader cannot open.
+      const later = generateMemberKeys(rng);
+      expectCandorError(() => openCable(withMessages, later.box, roster), 'permission denied');
+      const body = sealCableGrant(withMessages, reviewers[0]!.box, later.box.publicKey, rng);
+      const grant = decodeCableGrant(hex(body.grant));
+      expect(grant.wraps.map((w) => Number(w.seq))).toEqual([1, 2, 3, 4]);
+      const given = {
+        ...withMessages,
+        events: [...withMessages.events, { seq: 5, date: '2026-11-25', log_index: null, action: 'granted' as CableAction, recipients: [toHexString(later.box.publicKey)], grant: body.grant }],
+      } as CableView;
+      expect(openCable(given, later.box, roster).content.body).toBe('Irregular.');
+      expect(openMessages(given, later.box, true).map((m) => m.text)).toEqual(['We are on it.', 'Internal.', 'One more fact.']);
+      expectCandorError(() => sealCableGrant(withMessages, members[0]!.box, later.box.publicKey, rng), 'permission denied');
     }
   });
 

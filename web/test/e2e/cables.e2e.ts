@@ -600,6 +600,52 @@ describe('dissent cables in the browser', () => {
     expect(page.url()).toContain(`/staff/cables/${anon.id}`);
   });
 
+  test('a reviewer who joins later is given an earlier cable by its reader, in the browser', async () => {
+    // Issue 15, item 2: the administrator (the demo's reviewer) adds a reviewer; the newcomer
+    // makes a reviewer key in their browser; the reader wraps the cable's keys for them.
+    const page = reviewer.page;
+    await visit(page, '/#/staff/people');
+    const add = page.getByRole('form', { name: 'Add an account' });
+    await add.getByLabel('Username').fill('newcomer');
+    await add.getByLabel('First password').fill('a long first password');
+    await add.getByRole('button', { name: 'Add the account' }).click();
+    await page.getByText('newcomer', { exact: true }).first().waitFor();
+
+    const n = await device();
+    await visit(n.page, '/#/staff');
+    await n.page.getByLabel('Organization').selectOption(DEMO_ORG);
+    await n.page.getByLabel('Username').fill('newcomer');
+    await n.page.getByLabel('Password').fill('a long first password');
+    await n.page.getByRole('button', { name: 'Sign in' }).click();
+    await n.page.getByTestId('staff-user').waitFor();
+    await visit(n.page, '/#/staff/inbox');
+    await n.page.getByText('Create a new reviewer key instead').click();
+    await n.page.getByLabel('Choose a passphrase').fill('newcomer key passphrase');
+    await n.page.getByLabel('Type the passphrase again').fill('newcomer key passphrase');
+    await n.page.getByRole('button', { name: 'Create and register a reviewer key' }).click();
+    await n.page.getByTestId('reviewer-key-ready').waitFor({ timeout: 60_000 });
+    // Not theirs to read yet.
+    await visit(n.page, `/#/staff/cables/${anon.id}`);
+    await n.page.getByText('This cable could not be opened.').waitFor();
+
+    // The reader gives it; the grant is in the cable's history at once.
+    await openAsReviewer(anon.id);
+    const f = page.getByTestId('form-grant');
+    await f.getByRole('radio', { name: /^newcomer — key / }).check();
+    await expectAccessible(page, 'the reviewer’s cable page with the grant form');
+    await screenshot(page, 'reviewer-cable-grant');
+    await f.getByTestId('grant').click();
+    await page.locator('[data-action="granted"]').waitFor();
+    await expect.poll(() => page.getByTestId('cable-readers-now').textContent()).toContain('newcomer');
+
+    // The newcomer reads the cable and the earlier reply with their own key, in their browser.
+    await visit(n.page, `/#/staff/cables/${anon.id}`);
+    await n.page.getByTestId('cable-subject').waitFor({ timeout: 60_000 });
+    expect(await n.page.getByTestId('cable-body').textContent()).toBe(ANON_BODY);
+    await expect.poll(() => n.page.getByTestId('message-replied').first().textContent()).toBe(REPLY);
+    await screenshot(n.page, 'reviewer-cable-given');
+  });
+
   test('no page sent a receipt, a referrer or a request elsewhere, and the CSP held', () => {
     expect(secrets.length).toBe(30); // ten receipts: the words, the seed and the secret of each
     for (const d of devices) checkPrivacy(d, server, secrets);
