@@ -536,8 +536,8 @@ Result<CableService::Readable> CableService::ReadableBy(store::Transaction& tx,
   CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(tx, rec.organization_id));
   CANDOR_ASSIGN_OR_RETURN(auto events, tx.ListCableEvents(rec.id, /*with_envelopes=*/false));
   const auto mine = KeyOfAccount(reviewers, who.account.id);
-  Readable out{std::move(*header), {}, {}};
-  out.readers = ReadersNow(out.header, KeysOf(reviewers), events);
+  Readable out{std::move(*header), std::move(reviewers), {}, {}};
+  out.readers = ReadersNow(out.header, KeysOf(out.reviewers), events);
   if (!mine || !Contains(out.readers, *mine)) return NoSuchCable();
   out.mine = *mine;
   return out;
@@ -827,7 +827,7 @@ Status CableService::GrantCable(const Principal& who, std::string_view slug,
                  "this cable's contents were deleted under the retention policy: there is "
                  "nothing to give");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto reviewers, core_.RecipientsIn(*tx, org.id));
+  const std::vector<CableRecipient>& reviewers = readable.reviewers;  // read a moment ago
   const auto grantee = std::find_if(reviewers.begin(), reviewers.end(),
                                     [&](const CableRecipient& r) { return r.key == grant.to; });
   if (grantee == reviewers.end()) {

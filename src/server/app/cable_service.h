@@ -162,10 +162,12 @@ class CableService {
   Result<std::size_t> PublishFollowUps(store::Transaction& tx);
 
  private:
-  // A cable as a reviewer may act on it: its header, the keys that can read it now, and the
-  // reviewer's own key among them.
+  // A cable as a reviewer may act on it: its header, the organization's reviewers now (as
+  // ServiceCore::RecipientsIn lists them), the keys that can read it now, and the reviewer's
+  // own key among them.
   struct Readable {
     domain::CableHeader header;
+    std::vector<CableRecipient> reviewers;
     std::vector<crypto::BoxPublicKey> readers;
     crypto::BoxPublicKey mine;
   };
