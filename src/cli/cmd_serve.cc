@@ -28,6 +28,7 @@
 #include "domain/letter.h"
 #include "domain/strict_json.h"
 #include "domain/web_release.h"
+#include "notify/outbound.h"
 #include "server/app/batch_publisher.h"
 #include "server/app/clock.h"
 #include "server/app/log_writer.h"
@@ -105,6 +106,11 @@ struct ServeOptions {
   std::size_t max_cable_mb = 8;
   std::vector<int> reminder_days = {3, 1, 0};
   std::vector<std::string> witnesses;  // NAME=HEX
+  // Reviewers' notifications (digests by mail, webhooks).
+  std::string smtp_url, smtp_from, smtp_user, smtp_password_file;
+  std::string smtp_tls = "required";
+  std::string public_url;
+  double notify_seconds = 60;
 };
 
 // Applies the --config file's fields, except those whose flag was given on the command line
@@ -140,6 +146,19 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"max_cable_mb", "--max-cable-mb"},
       {"reminder_days", "--reminder-days"},
       {"witnesses", "--witness"},
+      {"smtp_url", "--smtp-url"},
+      {"smtp_from", "--smtp-from"},
+      {"smtp_user", "--smtp-user"},
+      {"smtp_password_file", "--smtp-password-file"},
+      {"smtp_tls", "--smtp-tls"},
+      {"public_url", "--public-url"},
+      {"notify_interval_seconds", "--notify-interval"},
+  };
+  // String fields that map straight onto an option.
+  const std::map<std::string, std::string*> strings = {
+      {"smtp_url", &o.smtp_url},   {"smtp_from", &o.smtp_from},
+      {"smtp_user", &o.smtp_user}, {"smtp_password_file", &o.smtp_password_file},
+      {"smtp_tls", &o.smtp_tls},   {"public_url", &o.public_url},
   };
   for (const auto& item : j.items()) {
     const std::string& key = item.key();
@@ -148,7 +167,13 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       return ok ? Status::Ok() : InvalidArgument("config field '" + key + "' has the wrong type");
     };
     if (auto flag = kFlags.find(key); flag != kFlags.end() && given(flag->second)) continue;
-    if (key == "data_dir") {
+    if (auto field = strings.find(key); field != strings.end()) {
+      CANDOR_RETURN_IF_ERROR(want(value.is_string()));
+      *field->second = value;
+    } else if (key == "notify_interval_seconds") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number() && value >= 1));
+      o.notify_seconds = value;
+    } else if (key == "data_dir") {
       CANDOR_RETURN_IF_ERROR(want(value.is_string()));
       o.data_dir = value;
     } else if (key == "store") {
@@ -408,6 +433,30 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
         auto key, crypto::FixedFromHex<crypto::SignPublicKey>(w.substr(eq + 1), "--witness key"));
     config.witnesses.push_back({w.substr(0, eq), key});
   }
+  if (!o.smtp_url.empty()) {
+    notify::SmtpConfig smtp;
+    smtp.url = o.smtp_url;
+    smtp.from = o.smtp_from;
+    smtp.username = o.smtp_user;
+    CANDOR_ASSIGN_OR_RETURN(smtp.tls, notify::ParseSmtpTls(o.smtp_tls));
+    if (!o.smtp_password_file.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(smtp.password, ReadFileText(o.smtp_password_file));
+      while (!smtp.password.empty() &&
+             (smtp.password.back() == '\n' || smtp.password.back() == '\r')) {
+        smtp.password.pop_back();
+      }
+    }
+    if (auto s = notify::ValidateSmtpConfig(smtp); !s.ok()) {
+      return InvalidArgument("--smtp-url/--smtp-from: " + s.error().message());
+    }
+    config.smtp = std::move(smtp);
+  } else if (!o.smtp_from.empty() || !o.smtp_user.empty() || !o.smtp_password_file.empty()) {
+    return InvalidArgument("--smtp-from, --smtp-user and --smtp-password-file need --smtp-url");
+  }
+  if (!(o.notify_seconds >= 1 && o.notify_seconds <= 3600)) {
+    return InvalidArgument("--notify-interval is 1 to 3600 seconds");
+  }
+  config.public_url = o.public_url;
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
   CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
@@ -435,6 +484,20 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
         (void)std::fflush(stdout);
       });
   publisher.Start();
+  app::Notifier notifier(
+      service, std::chrono::milliseconds(std::llround(o.notify_seconds * 1000)),
+      [](const Result<app::NotifyService::Report>& r) {
+        // Counts only: whom a digest went to stays in the deliveries, for administrators.
+        if (!r.ok()) {
+          fmt::print(stderr, "candor: sending notifications failed (will retry): {}\n",
+                     r.error().message());
+        } else if (r->sent + r->failed > 0) {
+          fmt::print("Notifications: {} sent, {} given up (see the deliveries).\n", r->sent,
+                     r->failed);
+        }
+        (void)std::fflush(stdout);
+      });
+  notifier.Start();
 
   http::Router router;
   CANDOR_RETURN_IF_ERROR(app::AddApiRoutes(router, service));
@@ -499,6 +562,7 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   fmt::print("Stopping.\n");
   server.Stop();
+  notifier.Stop();
   publisher.Stop();
   return Status::Ok();
 }
@@ -582,6 +646,22 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-cable-mb", serve->max_cable_mb,
                   "Largest encrypted cable accepted, in MiB (1–64)")
+      ->capture_default_str();
+  cmd->add_option("--smtp-url", serve->smtp_url,
+                  "Mail server for reviewers' daily digests: smtp://host:587 (STARTTLS) or "
+                  "smtps://host:465");
+  cmd->add_option("--smtp-from", serve->smtp_from, "The digests' sender address");
+  cmd->add_option("--smtp-user", serve->smtp_user, "SMTP user name (with --smtp-password-file)");
+  cmd->add_option("--smtp-password-file", serve->smtp_password_file,
+                  "File holding the SMTP password");
+  cmd->add_option("--smtp-tls", serve->smtp_tls,
+                  "TLS to the mail server: required, opportunistic or none")
+      ->capture_default_str();
+  cmd->add_option("--public-url", serve->public_url,
+                  "The address reviewers sign in at, named in their digests");
+  cmd->add_option("--notify-interval", serve->notify_seconds,
+                  "Seconds between the notifier's runs (digests go at the first run after "
+                  "each organization's hour)")
       ->capture_default_str();
   cmd->add_option("--witness", serve->witnesses,
                   "A witness whose cosignatures this server accepts and serves, as NAME=HEX (its "

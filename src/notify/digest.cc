@@ -106,13 +106,12 @@ std::string PlainDigestText(const Digest& d) {
   return PadText(text, kDigestTextBytes);
 }
 
-std::string WebhookBody(const std::string& slug, const domain::Date& day,
-                        const DigestCounts& counts) {
+std::string WebhookBody(const std::string& slug, const domain::Date& day, std::int64_t open,
+                        std::int64_t overdue) {
   nlohmann::ordered_json j{{"organization", slug},
                            {"day", domain::FormatDate(day)},
-                           {"to_acknowledge", counts.to_acknowledge},
-                           {"to_answer", counts.to_answer},
-                           {"overdue", counts.overdue},
+                           {"open", open},
+                           {"overdue", overdue},
                            {"padding", ""}};
   const std::size_t bare = j.dump().size();
   j["padding"] = std::string(kWebhookBodyBytes > bare ? kWebhookBodyBytes - bare : 0, '0');

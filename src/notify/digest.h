@@ -55,10 +55,11 @@ std::string DetailedDigestText(const Digest& digest);
 // date but the digest's own). Exactly kDigestTextBytes.
 std::string PlainDigestText(const Digest& digest);
 
-// The organization's webhook body: a JSON object with the organization's slug, the day, the
-// counts over its open cables, and a "padding" string that makes it exactly kWebhookBodyBytes.
-std::string WebhookBody(const std::string& slug, const domain::Date& day,
-                        const DigestCounts& counts);
+// The organization's webhook body: a JSON object with the organization's slug, the day, its
+// open and overdue cables (the counts its public page shows), and a "padding" string that
+// makes it exactly kWebhookBodyBytes.
+std::string WebhookBody(const std::string& slug, const domain::Date& day, std::int64_t open,
+                        std::int64_t overdue);
 
 // A mail's envelope headers. `from` and `to` must pass ValidateMailAddress.
 struct MailHeaders {

@@ -79,14 +79,14 @@ TEST(Digest, TheClearTextSaysWhetherSomethingWaitsAndNothingMore) {
 }
 
 TEST(Digest, TheWebhookBodyHasOneLengthAndTheCounts) {
-  for (std::size_t n : {0, 3, 900}) {
-    const std::string body = WebhookBody("state", {2026, 9, 21}, CountsOf(Sample(n).items));
+  for (std::int64_t n : {0, 3, 900, 123456789}) {
+    const std::string body = WebhookBody("state", {2026, 9, 21}, n, n / 2);
     EXPECT_EQ(body.size(), kWebhookBodyBytes);
     const auto j = nlohmann::json::parse(body);
     EXPECT_EQ(j.at("organization"), "state");
     EXPECT_EQ(j.at("day"), "2026-09-21");
-    EXPECT_EQ(j.at("to_acknowledge").get<std::int64_t>() + j.at("to_answer").get<std::int64_t>(),
-              static_cast<std::int64_t>(n));
+    EXPECT_EQ(j.at("open").get<std::int64_t>(), n);
+    EXPECT_EQ(j.at("overdue").get<std::int64_t>(), n / 2);
   }
 }
 

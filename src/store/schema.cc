@@ -330,7 +330,42 @@ constexpr std::string_view kMigration10 = R"sql(
 ALTER TABLE cosignatures ADD COLUMN scheme {INT} NOT NULL DEFAULT 1 CHECK (scheme IN (1, 2));
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations{{
+// Migration 11: reviewers' notifications leave the server (issue 15, item 5): each
+// organization's digest settings (its webhook's secret sealed at rest), each reviewer's mail
+// address and optional OpenPGP key, and the deliveries — one row per (organization, reviewer
+// or 0 for the webhook, channel, day), with its attempts and last error for administrators.
+// No row names a cable.
+constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE notify_settings (
+  organization_id {INT} PRIMARY KEY REFERENCES organizations (id),
+  enabled {INT} NOT NULL CHECK (enabled IN (0, 1)),
+  digest_hour {INT} NOT NULL CHECK (digest_hour >= 0 AND digest_hour <= 23),
+  webhook_url {TEXT},
+  webhook_secret {BLOB}
+){STRICT};
+CREATE TABLE notify_addresses (
+  account_id {INT} PRIMARY KEY REFERENCES accounts (id),
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  email {TEXT} NOT NULL,
+  openpgp_key {TEXT},
+  openpgp_fingerprint {TEXT}
+){STRICT};
+CREATE TABLE deliveries (
+  id {ID},
+  organization_id {INT} NOT NULL REFERENCES organizations (id),
+  account_id {INT} NOT NULL CHECK (account_id >= 0),
+  channel {TEXT} NOT NULL CHECK (channel IN ('email', 'webhook')),
+  day {INT} NOT NULL,
+  state {TEXT} NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'superseded')),
+  attempts {INT} NOT NULL CHECK (attempts >= 0),
+  next_attempt_ms {INT} NOT NULL,
+  last_error {TEXT},
+  UNIQUE (organization_id, account_id, channel, day)
+){STRICT};
+CREATE INDEX deliveries_by_state ON deliveries (state, next_attempt_ms);
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "every table of the storage interface", kMigration1},
     {2, "collective letters: letters, pinned rosters, co-signatures, batches, drafts", kMigration2},
     {3, "dissent cables: cables, their events, quota tags, the notification outbox", kMigration3},
@@ -344,6 +379,7 @@ constexpr std::array<Migration, 10> kMigrations{{
     {8, "roster sizes per version and an index of roster events by key", kMigration8},
     {9, "the publishing slots members have used", kMigration9},
     {10, "the ring signature scheme of each co-signature", kMigration10},
+    {11, "reviewers' notifications: digest settings, mail addresses, deliveries", kMigration11},
 }};
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

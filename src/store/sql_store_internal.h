@@ -372,6 +372,21 @@ class SqlTransaction final : public Transaction {
   Result<std::vector<NotificationRecord>> ListNotifications(std::int64_t organization_id,
                                                             bool undelivered_only) override;
   Status MarkNotificationsDelivered(std::int64_t organization_id, std::int64_t up_to_id) override;
+  Result<std::optional<NotifySettingsRecord>> FindNotifySettings(
+      std::int64_t organization_id) override;
+  Result<std::vector<NotifySettingsRecord>> ListEnabledNotifySettings() override;
+  Status PutNotifySettings(const NotifySettingsRecord& s) override;
+  Result<std::optional<NotifyAddressRecord>> FindNotifyAddress(std::int64_t account_id) override;
+  Result<std::vector<NotifyAddressRecord>> ListNotifyAddresses(
+      std::int64_t organization_id) override;
+  Status PutNotifyAddress(const NotifyAddressRecord& a) override;
+  Status DeleteNotifyAddress(std::int64_t account_id) override;
+  Result<bool> InsertDelivery(const DeliveryRecord& d) override;
+  Result<std::vector<DeliveryRecord>> ListDeliveries(std::int64_t organization_id,
+                                                     std::int64_t limit) override;
+  Result<std::vector<DeliveryRecord>> ListDueDeliveries(std::int64_t now_ms) override;
+  Status UpdateDelivery(const DeliveryRecord& d) override;
+  Status DeleteDeliveriesBefore(std::int64_t day) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status PutSetting(std::string_view key, std::string_view value) override;
 

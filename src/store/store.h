@@ -247,6 +247,37 @@ struct NotificationRecord {
   bool delivered = false;
 };
 
+// An organization's notification settings (issue 15, item 5).
+struct NotifySettingsRecord {
+  std::int64_t organization_id = 0;
+  bool enabled = false;
+  std::int64_t digest_hour = 8;  // the organization's local hour the daily digest goes out
+  std::optional<std::string> webhook_url;
+  std::optional<Blob> webhook_secret;  // sealed at rest (crypto/at_rest.h)
+};
+
+// Where a reviewer's digest goes.
+struct NotifyAddressRecord {
+  std::int64_t account_id = 0;
+  std::int64_t organization_id = 0;
+  std::string email;
+  std::optional<std::string> openpgp_key;  // ASCII-armored public key
+  std::optional<std::string> openpgp_fingerprint;
+};
+
+// One digest to one reviewer (or the organization's webhook, account_id 0) for one day.
+struct DeliveryRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t organization_id = 0;
+  std::int64_t account_id = 0;  // 0: the webhook
+  std::string channel;          // "email", "webhook"
+  std::int64_t day = 0;         // the organization's day
+  std::string state;            // "pending", "sent", "failed", "superseded"
+  std::int64_t attempts = 0;
+  std::int64_t next_attempt_ms = 0;
+  std::optional<std::string> last_error;
+};
+
 enum class TxMode { kRead, kWrite };
 
 // The store's tables, one small interface per feature (the service's parts and tests depend
@@ -528,6 +559,34 @@ class NotificationTables {
                                             std::int64_t up_to_id) = 0;
 };
 
+// Notifications that leave the server: settings, addresses, deliveries (issue 15, item 5).
+class NotifyTables {
+ public:
+  virtual ~NotifyTables() = default;
+
+  virtual Result<std::optional<NotifySettingsRecord>> FindNotifySettings(
+      std::int64_t organization_id) = 0;
+  // Every organization's settings with enabled set, by organization id.
+  virtual Result<std::vector<NotifySettingsRecord>> ListEnabledNotifySettings() = 0;
+  virtual Status PutNotifySettings(const NotifySettingsRecord& s) = 0;  // insert or replace
+  virtual Result<std::optional<NotifyAddressRecord>> FindNotifyAddress(std::int64_t account_id) = 0;
+  virtual Result<std::vector<NotifyAddressRecord>> ListNotifyAddresses(
+      std::int64_t organization_id) = 0;                              // by account id
+  virtual Status PutNotifyAddress(const NotifyAddressRecord& a) = 0;  // insert or replace
+  virtual Status DeleteNotifyAddress(std::int64_t account_id) = 0;
+  // False (and nothing inserted) when the (organization, account, channel, day) row exists.
+  virtual Result<bool> InsertDelivery(const DeliveryRecord& d) = 0;
+  // The organization's newest `limit` deliveries, newest first.
+  virtual Result<std::vector<DeliveryRecord>> ListDeliveries(std::int64_t organization_id,
+                                                             std::int64_t limit) = 0;
+  // Pending deliveries due at `now_ms`, of every organization, oldest first.
+  virtual Result<std::vector<DeliveryRecord>> ListDueDeliveries(std::int64_t now_ms) = 0;
+  // Sets state, attempts, next_attempt_ms and last_error of the row with d.id.
+  virtual Status UpdateDelivery(const DeliveryRecord& d) = 0;
+  // Deletes every delivery of a day before `day` (of any organization).
+  virtual Status DeleteDeliveriesBefore(std::int64_t day) = 0;
+};
+
 // Small key-value settings of the deployment.
 class SettingTables {
  public:
@@ -548,6 +607,7 @@ class Transaction : public OrganizationTables,
                     public CableTables,
                     public QuotaTables,
                     public NotificationTables,
+                    public NotifyTables,
                     public SettingTables {
  public:
   ~Transaction() override = default;

@@ -26,40 +26,31 @@ std::chrono::milliseconds NextBatchDelay(const BatchSchedule& schedule, crypto::
 
 BatchPublisher::BatchPublisher(Service& service, BatchSchedule schedule, crypto::Rng& rng,
                                std::function<void(const Result<std::size_t>&)> report)
-    : service_(service), schedule_(schedule), rng_(rng), report_(std::move(report)) {}
+    : service_(service),
+      schedule_(schedule),
+      rng_(rng),
+      report_(std::move(report)),
+      thread_([this] { return NextBatchDelay(schedule_, rng_); }, [this] { RunBatch(); }) {}
 
 BatchPublisher::~BatchPublisher() { Stop(); }
 
-void BatchPublisher::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+void BatchPublisher::RunBatch() {
+  Result<std::size_t> published = service_.PublishBatch();
+  if (report_) report_(published);
+  // Cable reminders and the retention purge ride on the same thread; they touch no
+  // anonymous timing (reminders follow deadlines, which are days).
+  auto jobs = service_.cables().RunCableJobs();
+  if (!jobs.ok() && report_) report_(jobs.error());
 }
 
-void BatchPublisher::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void BatchPublisher::Run() {
-  for (;;) {
-    const auto delay = NextBatchDelay(schedule_, rng_);
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_for(lock, delay, [this] { return stopping_; })) return;
-    }
-    Result<std::size_t> published = service_.PublishBatch();
-    if (report_) report_(published);
-    // Cable reminders and the retention purge ride on the same thread; they touch no
-    // anonymous timing (reminders follow deadlines, which are days).
-    auto jobs = service_.cables().RunCableJobs();
-    if (!jobs.ok() && report_) report_(jobs.error());
-  }
-}
+Notifier::Notifier(Service& service, std::chrono::milliseconds interval,
+                   std::function<void(const Result<NotifyService::Report>&)> report)
+    : service_(service),
+      report_(std::move(report)),
+      thread_([interval] { return interval; },
+              [this] {
+                auto r = service_.notify().RunNotifyJobs();
+                if (report_) report_(r);
+              }) {}
 
 }  // namespace candor::app

@@ -1,3 +1,5 @@
+// The batch publisher and the notifier.
+//
 // The batch publisher: a thread that puts accepted co-signatures and cables into the log at random
 // moments — every `interval`, stretched or shortened by up to ±jitter — so that the moment
 // a signature appears says nothing about when it was sent (Service::PublishBatch shuffles
@@ -10,12 +12,10 @@
 #define CANDOR_SERVER_APP_BATCH_PUBLISHER_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "crypto/rng.h"
+#include "server/app/periodic_thread.h"
 #include "server/app/service.h"
 
 namespace candor::app {
@@ -42,20 +42,37 @@ class BatchPublisher {
   BatchPublisher(const BatchPublisher&) = delete;
   BatchPublisher& operator=(const BatchPublisher&) = delete;
 
-  void Start();
-  void Stop();
+  void Start() { thread_.Start(); }
+  void Stop() { thread_.Stop(); }
 
  private:
-  void Run();
+  void RunBatch();
 
   Service& service_;
   BatchSchedule schedule_;
   crypto::Rng& rng_;
   std::function<void(const Result<std::size_t>&)> report_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stopped before the members it uses go
+};
+
+// The notifier: a thread that runs NotifyService::RunNotifyJobs every `interval` (digests go
+// out at the first run after each organization's hour; retries when due). `report` hears of
+// each run that did something, or its error; the notifier keeps going.
+class Notifier {
+ public:
+  Notifier(Service& service, std::chrono::milliseconds interval,
+           std::function<void(const Result<NotifyService::Report>&)> report);
+  ~Notifier() { Stop(); }
+  Notifier(const Notifier&) = delete;
+  Notifier& operator=(const Notifier&) = delete;
+
+  void Start() { thread_.Start(); }
+  void Stop() { thread_.Stop(); }
+
+ private:
+  Service& service_;
+  std::function<void(const Result<NotifyService::Report>&)> report_;
+  PeriodicThread thread_;
 };
 
 }  // namespace candor::app

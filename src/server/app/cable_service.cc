@@ -33,6 +33,7 @@ struct DeadlineContext {
 namespace {
 
 using internal::ToBlob;
+using internal::ZoneOf;
 
 Error NoSuchCable() { return Error(ErrorCode::kNotFound, "there is no cable with that id"); }
 
@@ -53,16 +54,6 @@ Result<domain::OrganizationSettings> CableSettings(const store::CableRecord& rec
                                                    const store::OrganizationRecord& org) {
   if (!rec.settings_json) return SettingsOf(org);
   return ParseStoredSettings(*rec.settings_json, "a stored cable's deadline policy is damaged");
-}
-
-// The organization's time zone, from its current settings.
-Result<TimeZone> ZoneOf(const store::OrganizationRecord& org) {
-  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
-  auto zone = TimeZone::Locate(settings.time_zone);
-  if (!zone.ok()) {
-    return Error(ErrorCode::kCorrupt, "the organization's time zone: " + zone.error().message());
-  }
-  return zone;
 }
 
 // Today in the organization's zone, as the store's day number.
@@ -311,6 +302,15 @@ Error SignatureError(const Error& e, const char* which) {
 }
 
 }  // namespace
+
+Result<TimeZone> internal::ZoneOf(const store::OrganizationRecord& org) {
+  CANDOR_ASSIGN_OR_RETURN(auto settings, SettingsOf(org));
+  auto zone = TimeZone::Locate(settings.time_zone);
+  if (!zone.ok()) {
+    return Error(ErrorCode::kCorrupt, "the organization's time zone: " + zone.error().message());
+  }
+  return zone;
+}
 
 Result<std::vector<CableRecipient>> CableService::CableRecipients(std::string_view slug) {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));

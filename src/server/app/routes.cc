@@ -12,7 +12,8 @@ Status AddApiRoutes(http::Router& router, Service& service) {
   CANDOR_RETURN_IF_ERROR(api::AddOrganizationRoutes(router, service));
   CANDOR_RETURN_IF_ERROR(api::AddStaffRoutes(router, service, named));
   CANDOR_RETURN_IF_ERROR(api::AddLetterRoutes(router, service, named));
-  return api::AddCableRoutes(router, service, named);
+  CANDOR_RETURN_IF_ERROR(api::AddCableRoutes(router, service, named));
+  return api::AddNotifyRoutes(router, service, named);
 }
 
 }  // namespace candor::app

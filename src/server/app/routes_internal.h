@@ -134,6 +134,7 @@ Status AddLogRoutes(http::Router& router, Service& service);           // health
 Status AddStaffRoutes(http::Router& router, Service& service, const Named& named);
 Status AddLetterRoutes(http::Router& router, Service& service, const Named& named);
 Status AddCableRoutes(http::Router& router, Service& service, const Named& named);
+Status AddNotifyRoutes(http::Router& router, Service& service, const Named& named);
 
 }  // namespace candor::app::api
 

@@ -59,7 +59,8 @@ Service::Service(store::Store& store, const Clock& clock, crypto::Rng& rng,
       log_(store, core_.log_key().public_key, WitnessKeys(config_), clock),
       staff_(core_),
       letters_(core_),
-      cables_(core_) {}
+      cables_(core_),
+      notify_(core_, cables_) {}
 
 Status Service::PrepareOrganizationLog() {
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));

@@ -6,7 +6,8 @@
 // Service itself holds organizations, rosters and enrollment, the organization state, web
 // releases and the batch; each other feature is its own service with a small interface and its
 // tests beside it (issue 13), reached through it: staff() (sessions, accounts, settings,
-// reviewer keys), letters(), cables() and log(). They share one ServiceCore (service_core.h).
+// reviewer keys), letters(), cables(), notify() (notifications that leave the server) and
+// log(). They share one ServiceCore (service_core.h).
 //
 // Thread safety: thread-safe (each call uses its own transaction; the store serializes
 // writers). The store, clock and rng must outlive it.
@@ -24,6 +25,7 @@
 #include "server/app/cable_service.h"
 #include "server/app/letter_service.h"
 #include "server/app/log_service.h"
+#include "server/app/notify_service.h"
 #include "server/app/service_core.h"
 #include "server/app/staff_service.h"
 #include "server/app/stamped_cache.h"
@@ -57,6 +59,7 @@ class Service {
   StaffService& staff() { return staff_; }
   LetterService& letters() { return letters_; }
   CableService& cables() { return cables_; }
+  NotifyService& notify() { return notify_; }
   LogService& log() { return log_; }
 
   // --- Operator actions (the `candor admin` commands; no HTTP) ---
@@ -124,6 +127,7 @@ class Service {
   StaffService staff_;
   LetterService letters_;
   CableService cables_;
+  NotifyService notify_;
 
   // Ring digests of roster versions already computed, (organization id, version) → digest.
   // Versions never change, so an entry never goes stale; bounded by kDigestCacheEntries.

@@ -30,6 +30,7 @@
 #include "domain/letter.h"
 #include "domain/log_entry.h"
 #include "log/tree_head.h"
+#include "notify/outbound.h"
 #include "server/app/clock.h"
 #include "server/app/weighted_cache.h"
 #include "store/store.h"
@@ -72,6 +73,11 @@ struct ServiceConfig {
     crypto::SignPublicKey key;
   };
   std::vector<Witness> witnesses;
+  // Reviewers' notifications (notify_service.h): the mail server daily digests go through
+  // (unset: mail deliveries fail, visibly to administrators), and the address reviewers sign
+  // in at, which digests name.
+  std::optional<notify::SmtpConfig> smtp;
+  std::string public_url;
 };
 
 // A signed-in person, as handlers see them.

@@ -6,6 +6,7 @@
 
 #include "crypto/bytes.h"
 #include "domain/roster.h"
+#include "server/app/time_zone.h"
 #include "store/store.h"
 
 namespace candor::app::internal {
@@ -24,6 +25,9 @@ Result<domain::Roster> LoadRoster(store::Transaction& tx, std::int64_t org_id);
 // the bucket rule), straight from the store without replaying the history.
 Result<std::vector<crypto::Point>> RosterMembersAt(store::Transaction& tx, std::int64_t org_id,
                                                    std::int64_t version);
+
+// The organization's IANA time zone, from its current settings (kCorrupt when they are damaged).
+Result<TimeZone> ZoneOf(const store::OrganizationRecord& org);
 
 }  // namespace candor::app::internal
 

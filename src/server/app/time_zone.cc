@@ -28,6 +28,13 @@ std::int64_t TimeZone::LocalDay(std::int64_t ms) const {
   return date::floor<date::days>(local).time_since_epoch().count();
 }
 
+int TimeZone::LocalHour(std::int64_t ms) const {
+  const date::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(ms)};
+  const auto local = zone_->to_local(at);
+  const auto since_midnight = local - date::floor<date::days>(local);
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(since_midnight).count());
+}
+
 domain::Date TimeZone::LocalDate(std::int64_t ms) const {
   return domain::CivilFromDays(LocalDay(ms));
 }

@@ -33,6 +33,8 @@ class TimeZone {
   domain::Date LocalDate(std::int64_t ms) const;
   // The days since 1970-01-01 of that date (the store's day numbers).
   std::int64_t LocalDay(std::int64_t ms) const;
+  // The local hour (0 … 23) at `ms`.
+  int LocalHour(std::int64_t ms) const;
 
   const std::string& name() const { return name_; }
 

@@ -42,6 +42,18 @@ TEST(TimeZoneTest, TheLocalDayFollowsDaylightSavingTime) {
   EXPECT_EQ(LocalDate("UTC", Ms(1969, 12, 31, 23, 59)), "1969-12-31");
 }
 
+TEST(TimeZoneTest, TheLocalHourFollowsDaylightSavingTime) {
+  auto ny = TimeZone::Locate("America/New_York");
+  ASSERT_TRUE(ny.ok());
+  EXPECT_EQ(ny->LocalHour(Ms(2026, 7, 1, 12, 30)), 8);   // EDT, UTC−4
+  EXPECT_EQ(ny->LocalHour(Ms(2026, 12, 1, 12, 30)), 7);  // EST, UTC−5
+  EXPECT_EQ(ny->LocalHour(Ms(2026, 12, 1, 4, 59)), 23);  // the day before, locally
+  auto utc = TimeZone::Locate("UTC");
+  ASSERT_TRUE(utc.ok());
+  EXPECT_EQ(utc->LocalHour(Ms(1969, 12, 31, 23, 59)), 23);
+  EXPECT_EQ(utc->LocalHour(Ms(2026, 1, 1, 0, 0)), 0);
+}
+
 TEST(TimeZoneTest, UnknownZonesAndNamesThatAreNotZoneNamesAreRefused) {
   for (const char* name :
        {"", "Mars/Olympus_Mons", "../../etc/passwd", "Europe//Paris", "/etc/localtime", "Europe/",
