@@ -11,6 +11,7 @@
 #include "server/app/wire_cables.h"
 #include "server/app/wire_letters.h"
 #include "server/app/wire_log.h"
+#include "server/app/wire_notify.h"
 #include "server/app/wire_staff.h"
 
 namespace {
@@ -38,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Json j = Json::parse(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1),
                              nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
-  switch (selector % 9) {
+  switch (selector % 13) {
     case 0:
       FixedPoint<CableView>(j, CableViewFromJson, CableViewToJson);
       break;
@@ -75,6 +76,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FixedPoint<StaffService::ReviewerKeyChallenge>(j, ReviewerKeyChallengeFromJson,
                                                      ReviewerKeyChallengeToJson);
       (void)CableSubmissionFromJson(j);
+      break;
+    case 9:
+      FixedPoint<NotifySettingsView>(j, NotifySettingsFromJson, NotifySettingsToJson);
+      break;
+    case 10:
+      FixedPoint<NotifySettingsChange>(j, NotifySettingsChangeFromJson, NotifySettingsChangeToJson);
+      break;
+    case 11:
+      FixedPoint<std::optional<NotifyAddressView>>(j, NotifyAddressFromJson, NotifyAddressToJson);
+      break;
+    case 12:
+      FixedPoint<std::vector<DeliveryView>>(j, DeliveriesFromJson, DeliveriesToJson);
       break;
   }
   return 0;

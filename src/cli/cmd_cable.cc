@@ -29,6 +29,7 @@
 #include "domain/log_entry.h"
 #include "domain/strict_json.h"
 #include "server/app/wire_cables.h"
+#include "server/app/wire_notify.h"
 #include "server/app/wire_staff.h"
 
 namespace candor::cli {
@@ -698,6 +699,109 @@ Status RunReminders(const ReviewerOptions& o, bool mark) {
   return Status::Ok();
 }
 
+// `candor cable digest`: where the reviewer's own daily digest goes.
+struct DigestOptions {
+  std::string email, openpgp_key_file;
+  bool stop = false;
+};
+
+Status RunDigest(const ReviewerOptions& o, const DigestOptions& d) {
+  if (d.stop && (!d.email.empty() || !d.openpgp_key_file.empty())) {
+    return InvalidArgument("--stop takes no --email or --openpgp-key");
+  }
+  if (!d.openpgp_key_file.empty() && d.email.empty()) {
+    return InvalidArgument("--openpgp-key goes with --email");
+  }
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  const std::string path = "/api/v1/orgs/" + o.staff.org + "/notify/me";
+  if (d.stop) {
+    CANDOR_RETURN_IF_ERROR(StaffCall(s, "DELETE", path));
+    Say("No more digests will be sent to you.\n");
+    return Status::Ok();
+  }
+  if (!d.email.empty()) {
+    Json body{{"email", d.email}};
+    if (!d.openpgp_key_file.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(std::string key, ReadFileText(d.openpgp_key_file));
+      body["openpgp_key"] = key;
+    }
+    CANDOR_RETURN_IF_ERROR(StaffCall(s, "PUT", path, body));
+  }
+  CANDOR_ASSIGN_OR_RETURN(Json reply, StaffCall(s, "GET", path));
+  auto address = app::api::NotifyAddressFromJson(reply);
+  if (!address.ok())
+    return BadReply("an address that does not parse: " + address.error().message());
+  if (!*address) {
+    Say("No digest is sent to you. Give an address with --email (and --openpgp-key for an\n"
+        "encrypted digest that lists the cables' ids and deadlines).\n");
+  } else if ((*address)->openpgp_fingerprint) {
+    Say("Your daily digest goes to {}, encrypted to OpenPGP key {}.\n",
+        TerminalSafe((*address)->email), TerminalSafe(*(*address)->openpgp_fingerprint));
+  } else {
+    Say("Your daily digest goes to {}, in the clear: it says only whether something waits.\n",
+        TerminalSafe((*address)->email));
+  }
+  return Status::Ok();
+}
+
+// `candor cable notifications`: the organization's digest settings and deliveries (admins).
+struct NotificationsOptions {
+  bool enable = false, disable = false, no_webhook = false, new_secret = false;
+  std::optional<std::int64_t> hour;
+  std::string webhook;
+};
+
+Status RunNotifications(const ReviewerOptions& o, const NotificationsOptions& n) {
+  if (n.enable && n.disable) return InvalidArgument("--enable or --disable, not both");
+  if (!n.webhook.empty() && n.no_webhook) return InvalidArgument("--webhook or --no-webhook");
+  CANDOR_ASSIGN_OR_RETURN(StaffSession s, SignIn(o.staff));
+  const std::string base = "/api/v1/orgs/" + o.staff.org + "/notify/";
+  CANDOR_ASSIGN_OR_RETURN(Json current, StaffCall(s, "GET", base + "settings"));
+  auto settings = app::api::NotifySettingsFromJson(current);
+  if (!settings.ok()) return BadReply("settings that do not parse: " + settings.error().message());
+  const bool change =
+      n.enable || n.disable || n.no_webhook || n.new_secret || n.hour || !n.webhook.empty();
+  if (change) {
+    app::NotifySettingsChange c;
+    c.enabled = n.enable || (!n.disable && settings->enabled);
+    c.digest_hour = n.hour.value_or(settings->digest_hour);
+    c.webhook_url = n.no_webhook         ? std::nullopt
+                    : !n.webhook.empty() ? std::optional<std::string>(n.webhook)
+                                         : settings->webhook_url;
+    c.new_webhook_secret = n.new_secret;
+    CANDOR_ASSIGN_OR_RETURN(Json reply, StaffCall(s, "PUT", base + "settings",
+                                                  app::api::NotifySettingsChangeToJson(c)));
+    if (reply.is_object() && reply.contains("webhook_secret") &&
+        reply["webhook_secret"].is_string()) {
+      Say("The webhook's signing secret (shown this once; keep it with the receiver):\n  {}\n",
+          TerminalSafe(reply["webhook_secret"].get<std::string>()));
+    }
+    CANDOR_ASSIGN_OR_RETURN(current, StaffCall(s, "GET", base + "settings"));
+    settings = app::api::NotifySettingsFromJson(current);
+    if (!settings.ok())
+      return BadReply("settings that do not parse: " + settings.error().message());
+  }
+  Say("Daily digests: {}, at {:02}:00 (the organization's time).\n",
+      settings->enabled ? "on" : "off", settings->digest_hour);
+  Say("Webhook: {}\n", settings->webhook_url ? TerminalSafe(*settings->webhook_url) : "none");
+  if (!settings->mail_server) {
+    Say("This server has no mail server (candor serve --smtp-url): mail digests fail.\n");
+  }
+  CANDOR_ASSIGN_OR_RETURN(Json list, StaffCall(s, "GET", base + "deliveries"));
+  auto deliveries = app::api::DeliveriesFromJson(list);
+  if (!deliveries.ok()) {
+    return BadReply("deliveries that do not parse: " + deliveries.error().message());
+  }
+  if (deliveries->empty()) Say("No deliveries yet.\n");
+  for (const auto& d : *deliveries) {
+    Say("{}  {:<8} {:<20} {:<10} tries {}{}\n",
+        domain::FormatDate(domain::CivilFromDays(d.record.day)), d.record.channel,
+        TerminalSafe(d.recipient), d.record.state, d.record.attempts,
+        d.record.last_error ? "  " + TerminalSafe(*d.record.last_error) : "");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterCableCommands(CLI::App& app, int* exit_code) {
@@ -835,6 +939,31 @@ void RegisterCableCommands(CLI::App& app, int* exit_code) {
     auto mark = std::make_shared<bool>(false);
     c->add_flag("--mark-read", *mark, "Mark them as delivered");
     OnRun(c, exit_code, [o = o, mark] { return RunReminders(*o, *mark); });
+  }
+  {
+    auto [c, o] = reviewer("digest",
+                           "Reviewers: where your daily digest goes (by e-mail; encrypted with "
+                           "--openpgp-key), or --stop",
+                           false, false, false);
+    auto d = std::make_shared<DigestOptions>();
+    c->add_option("--email", d->email, "Send your daily digest to this address");
+    c->add_option("--openpgp-key", d->openpgp_key_file,
+                  "Your ASCII-armored OpenPGP public key: the digest is encrypted to it");
+    c->add_flag("--stop", d->stop, "Send no more digests");
+    OnRun(c, exit_code, [o = o, d] { return RunDigest(*o, *d); });
+  }
+  {
+    auto [c, o] = reviewer("notifications",
+                           "Administrators: the daily digests and webhook, and their deliveries",
+                           false, false, false);
+    auto n = std::make_shared<NotificationsOptions>();
+    c->add_flag("--enable", n->enable, "Send daily digests");
+    c->add_flag("--disable", n->disable, "Send none");
+    c->add_option("--hour", n->hour, "The organization's local hour digests go out (0-23)");
+    c->add_option("--webhook", n->webhook, "POST a signed daily summary to this https:// URL");
+    c->add_flag("--no-webhook", n->no_webhook, "Remove the webhook");
+    c->add_flag("--new-secret", n->new_secret, "Make a new webhook signing secret");
+    OnRun(c, exit_code, [o = o, n] { return RunNotifications(*o, *n); });
   }
 }
 

@@ -371,6 +371,8 @@ def commands(d, url, letter, cable, receipt_file, letter_file, work):
         ("cable-extend", ["cable", "extend", cable, "--server", url] + staff + rk + ["--text-file", text], None),
         ("cable-close", ["cable", "close", cable, "--server", url] + staff + rk + ["--text-file", text], None),
         ("cable-reminders", ["cable", "reminders", "--server", url, "--mark-read"] + staff, None),
+        ("cable-digest", ["cable", "digest", "--server", url] + staff, None),
+        ("cable-notifications", ["cable", "notifications", "--server", url] + staff, None),
         ("witness-run", ["witness", "run", "--log", url, "--key", os.path.join(work, "witness.key"),
                          "--state", os.path.join(work, "witness-state.json"), "--once"], None),
     ]

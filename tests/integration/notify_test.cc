@@ -414,6 +414,57 @@ TEST_P(NotifyTest, DailyDigestsGoByMailAndWebhookAtTheHourAndLeakNothing) {
   EXPECT_TRUE(NewMail().empty());
 }
 
+TEST_P(NotifyTest, TheCommandLineSetsTheDigestsAndShowsTheirDeliveries) {
+  clock_.Set(MsOf(2026, 11, 19, 7));  // 07:00 UTC (the organization's zone)
+  SetUpCables("state", 25, 22);
+  const std::string server = url_server_.ToString();
+  auto run = [&](const std::string& user, const std::string& args) {
+    return RunShell("CANDOR_PASSWORD='" + std::string(kPassword) + "' " +
+                    std::string(CANDOR_BINARY) + " cable " + args + " --server " + server +
+                    " --org state --user " + user);
+  };
+  const std::string key_file = (base_ / "reviewer.asc").string();
+  std::ofstream(key_file) << reviewer_key_;
+  auto shown = run("reviewer", "digest");
+  ASSERT_EQ(shown.first, 0) << shown.second;
+  EXPECT_NE(shown.second.find("No digest is sent to you"), std::string::npos) << shown.second;
+  auto set = run("reviewer", "digest --email reviewer@example.org --openpgp-key " + key_file);
+  ASSERT_EQ(set.first, 0) << set.second;
+  EXPECT_NE(set.second.find("goes to reviewer@example.org, encrypted to OpenPGP key"),
+            std::string::npos)
+      << set.second;
+  auto plain = run("reviewer2", "digest --email reviewer2@example.org");
+  EXPECT_NE(plain.second.find("in the clear: it says only whether something waits"),
+            std::string::npos)
+      << plain.second;
+  auto bad = run("reviewer2", "digest --email 'x@example.org\nBcc: y@example.org'");
+  EXPECT_NE(bad.first, 0);
+  EXPECT_NE(run("reviewer", "notifications --enable").first, 0);  // not an administrator
+
+  auto on = run("admin", "notifications --enable --hour 8 --webhook " + hook_url_);
+  ASSERT_EQ(on.first, 0) << on.second;
+  EXPECT_NE(on.second.find("signing secret (shown this once"), std::string::npos) << on.second;
+  EXPECT_NE(on.second.find("Daily digests: on, at 08:00"), std::string::npos) << on.second;
+  EXPECT_NE(on.second.find("No deliveries yet."), std::string::npos);
+  clock_.Set(MsOf(2026, 11, 19, 8));
+  app::NotifyService::Report r = Run();
+  EXPECT_EQ(r.sent, 3u);
+  auto listed = run("admin", "notifications");
+  ASSERT_EQ(listed.first, 0) << listed.second;
+  EXPECT_NE(listed.second.find("2026-11-19  email    reviewer2"), std::string::npos)
+      << listed.second;
+  EXPECT_NE(listed.second.find("2026-11-19  webhook  webhook              sent       tries 1"),
+            std::string::npos)
+      << listed.second;
+  // Changing one setting keeps the others (the hour, the webhook).
+  auto off = run("admin", "notifications --disable");
+  EXPECT_NE(off.second.find("Daily digests: off, at 08:00"), std::string::npos) << off.second;
+  EXPECT_NE(off.second.find("Webhook: " + hook_url_), std::string::npos) << off.second;
+  EXPECT_EQ(off.second.find("signing secret"), std::string::npos);
+  auto stop = run("reviewer", "digest --stop");
+  EXPECT_NE(stop.second.find("No more digests will be sent to you."), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, NotifyTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
