@@ -35,6 +35,7 @@ import {
 } from '../ui/dom.js';
 import { showError } from '../ui/errors.js';
 import { channelsEditor } from './channels.js';
+import { myDigest, notificationSettings } from './notifications.js';
 import { statisticsPage } from './statistics.js';
 
 export type Role = 'administrator' | 'enrollment_officer' | 'reviewer';
@@ -477,6 +478,7 @@ const people: StaffPage = async (main, s) => {
         slug,
         accounts.filter((a) => a.roles.includes('reviewer') && !a.disabled),
       ),
+      notificationSettings(slug),
     );
   };
   const username = h('input', { type: 'text', required: true, autocomplete: 'off', name: 'new-username', autocapitalize: 'none', spellcheck: 'false' });
@@ -842,6 +844,7 @@ const security: StaffPage = (main, s) => {
     h('p', null, 'Signed in somewhere you no longer use, or lost a device? End every session of your account, here and elsewhere.'),
     h('p', { class: 'actions' }, everywhere),
   );
+  if (hasRole(s, 'reviewer')) main.append(myDigest(s.account.organization));
   titled(main, 'Your sign-in');
   // The password is asked again (security review L1): a session left open on someone's desk
   // must not be enough to set a second factor of the intruder's choosing. Replacing one needs

@@ -132,7 +132,8 @@ async function send(page: Page, action: string, label: string, text: string): Pr
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // The notifier runs every second, so that the digests' deliveries show up while the test looks.
+  server = await startServer(['--notify-interval', '1']);
   browser = await launchBrowser();
   reviewer = await device();
 });
@@ -327,6 +328,47 @@ describe('dissent cables in the browser', () => {
     expect(lines[0]).toBe('period,received,acknowledged,acknowledged_on_time,answered,answered_on_time,extended,open,overdue,median_days_to_acknowledge,median_days_to_answer');
     const total = lines.find((l) => l.startsWith('total,'))!.split(',');
     expect(total[1]).toBe(await page.getByTestId('stat-received').textContent());
+  });
+
+  test('an administrator turns on daily digests, a reviewer gives an address, and failed deliveries are shown', async () => {
+    // Issue 15, item 5. The demo server has no mail server: each digest fails, visibly.
+    const page = reviewer.page;
+    await visit(page, '/#/staff/security');
+    await page.getByLabel('E-mail address').fill('not an address');
+    await page.getByTestId('save-digest').click();
+    await expect.poll(() => page.locator('.errors').last().textContent()).toContain('e-mail address');
+    await page.getByLabel('OpenPGP public key (optional)').fill('-----BEGIN PGP PRIVATE KEY BLOCK-----\nxx\n-----END PGP PRIVATE KEY BLOCK-----');
+    await page.getByLabel('E-mail address').fill('admin@example.org');
+    await page.getByTestId('save-digest').click();
+    await expect.poll(() => page.locator('.errors').last().textContent()).toContain('OpenPGP');
+    await page.getByLabel('OpenPGP public key (optional)').fill('');
+    await page.getByTestId('save-digest').click();
+    await expect.poll(() => page.getByTestId('digest-now').textContent()).toBe('Your digest goes to admin@example.org, in the clear.');
+    await expectAccessible(page, 'the reviewer’s digest settings');
+    await screenshot(page, 'reviewer-digest');
+
+    await visit(page, '/#/staff/people');
+    await page.getByTestId('no-mail-server').waitFor();
+    await page.getByLabel('Send daily digests to reviewers who gave an address').check();
+    await page.getByLabel('Hour the digests go out (the organization’s time)').selectOption('0');
+    await page.getByLabel('Webhook address (optional)').fill('http://example.org/hook');
+    await page.getByTestId('save-notify').click();
+    await expect.poll(() => page.locator('section[aria-labelledby="notify-h"] .errors').textContent()).toContain('https://');
+    await page.getByLabel('Webhook address (optional)').fill('https://127.0.0.1:9/candor');
+    await page.getByTestId('save-notify').click();
+    await expect.poll(() => page.getByTestId('webhook-secret').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    // The notifier (every second here) tries both and gives up on the mail: no mail server.
+    await eventually('the deliveries', async () => {
+      await visit(page, '/#/staff/people');
+      const rows = page.getByTestId('deliveries').locator('tbody tr');
+      await page.getByTestId('deliveries').or(page.getByTestId('no-deliveries')).first().waitFor();
+      return (await rows.count()) >= 2 ? true : undefined;
+    });
+    const table = page.getByTestId('deliveries');
+    await expect.poll(() => table.locator('tr[data-state="failed"]').first().textContent()).toContain('no mail server');
+    expect(await table.textContent()).toContain('the webhook');
+    await expectAccessible(page, 'the notification settings and deliveries');
+    await screenshot(page, 'staff-notifications');
   });
 
   test('the command line reads what the browser wrote, and the other way round', async () => {
