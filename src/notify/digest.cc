@@ -152,7 +152,7 @@ std::string MailDate(std::int64_t ms) {
   const std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
   const std::int64_t in_day = secs - days * 86400;
   const domain::Date d = domain::CivilFromDays(days);
-  const std::size_t weekday = static_cast<std::size_t>(((days % 7) + 7) % 7);
+  const auto weekday = static_cast<std::size_t>(((days % 7) + 7) % 7);
   return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", kDays.at(weekday), d.day,
                      kMonths.at(static_cast<std::size_t>(d.month - 1)), d.year, in_day / 3600,
                      (in_day / 60) % 60, in_day % 60);

@@ -1,8 +1,8 @@
 #include "notify/openpgp.h"
 
 #include <gpgme.h>
-#include <stdlib.h>  // mkdtemp
 
+#include <cstdlib>  // mkdtemp
 #include <filesystem>
 #include <memory>
 #include <mutex>

@@ -17,7 +17,7 @@
 
 namespace candor::notify {
 
-inline constexpr std::size_t kMaxOpenPgpKeyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxOpenPgpKeyBytes = std::size_t{64} * 1024;
 
 struct OpenPgpKey {
   std::string fingerprint;  // upper-case hex, as GnuPG writes it
