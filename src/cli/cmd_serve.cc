@@ -41,6 +41,19 @@
 #include "store/store.h"
 
 namespace candor::cli {
+
+Result<crypto::SignKeyPair> ReadLogKeyFile(const std::string& path) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::Bytes raw, ReadFileBytes(path));
+  if (raw.size() != crypto::SignSecretKey::kSize) {
+    crypto::Wipe(raw);
+    return Error(ErrorCode::kCorrupt, "'" + path + "' is not a log key (wrong size)");
+  }
+  crypto::SignSecretKey secret;
+  std::copy(raw.begin(), raw.end(), secret.data());
+  crypto::Wipe(raw);  // sodium_memzero: a plain fill on memory about to be freed may be dropped
+  return crypto::SignKeyPairFromSecret(std::move(secret));
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -56,15 +69,7 @@ extern "C" void HandleSignal(int) { g_stop = true; }
 Result<crypto::SignKeyPair> LoadOrCreateLogKey(const std::string& data_dir, store::Store& store) {
   const std::string path = data_dir + "/log-key.bin";
   if (fs::exists(path)) {
-    CANDOR_ASSIGN_OR_RETURN(crypto::Bytes raw, ReadFileBytes(path));
-    if (raw.size() != crypto::SignSecretKey::kSize) {
-      crypto::Wipe(raw);
-      return Error(ErrorCode::kCorrupt, "'" + path + "' is not a log key (wrong size)");
-    }
-    crypto::SignSecretKey secret;
-    std::copy(raw.begin(), raw.end(), secret.data());
-    crypto::Wipe(raw);  // sodium_memzero: a plain fill on memory about to be freed may be dropped
-    crypto::SignKeyPair kp = crypto::SignKeyPairFromSecret(std::move(secret));
+    CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair kp, ReadLogKeyFile(path));
     if (Status s = app::CheckLogKey(store, kp.public_key); !s.ok()) {
       return s.error().WithContext("'" + path + "'");
     }
@@ -693,6 +698,7 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       "Read the password from this file (otherwise $CANDOR_ADMIN_PASSWORD, otherwise asked)");
   b->add_flag("--demo", boot->demo, "Mark the organization as demo data");
   OnRun(b, exit_code, [boot] { return RunBootstrap(*boot); });
+  RegisterAdminBackupCommands(admin, exit_code);
 }
 
 }  // namespace candor::cli

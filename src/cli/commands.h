@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "crypto/ed25519.h"
 
 namespace candor::cli {
 
@@ -27,6 +28,10 @@ void RegisterWitnessCommands(CLI::App& app, int* exit_code);
 
 // Adds `export` to the `letter` command group: `candor letter export ID --server URL -o FILE`.
 void RegisterLetterExportCommand(CLI::App& letter_cmd, int* exit_code);
+void RegisterAdminBackupCommands(CLI::App* admin, int* exit_code);
+
+// The log's Ed25519 key from its file (DATA_DIR/log-key.bin: the 64-byte secret key).
+Result<crypto::SignKeyPair> ReadLogKeyFile(const std::string& path);
 
 // Prints "candor: <message>" to stderr and returns the exit code for `error`.
 int ReportError(const Error& error);

@@ -159,6 +159,12 @@ inline constexpr std::chrono::milliseconds kWriteLockWait{30'000};
 // foreign_keys=ON and a busy timeout. A new file is created readable by its owner only.
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path);
 
+// Copies the SQLite database at `source` — which a running server may be writing meanwhile
+// (WAL: a reader blocks no writer) — into the new file `dest` (mode 0600, which must not exist),
+// as one consistent snapshot: SQLite's online backup API in a single step, retried while the
+// source is busy, then fsync'd. Error: kAlreadyExists when `dest` exists; kIo, kUnavailable.
+Status BackupSqliteDatabase(const std::string& source, const std::string& dest);
+
 // Connects to PostgreSQL (libpq conninfo string or URI), client encoding UTF8.
 Result<std::unique_ptr<SqlConnection>> OpenPostgresConnection(const std::string& conninfo);
 

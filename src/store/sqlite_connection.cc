@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "store/sql.h"
@@ -322,6 +323,65 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
   auto configured = conn->Configure();
   if (!configured.ok()) return configured.error().WithContext("opening " + path);
   return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+Status BackupSqliteDatabase(const std::string& source, const std::string& dest) {
+  if (source.find('\0') != std::string::npos || dest.find('\0') != std::string::npos) {
+    return InvalidArgument("sqlite: a path contains a NUL byte");
+  }
+  // Created here, by its owner only, and never over an existing file.
+  const int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Error(ErrorCode::kAlreadyExists, "'" + dest + "' exists already");
+    return Error(ErrorCode::kIo, "sqlite: cannot create " + dest + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  auto close = [](sqlite3* db) { sqlite3_close_v2(db); };
+  sqlite3* raw_src = nullptr;
+  int rc = sqlite3_open_v2(source.c_str(), &raw_src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  std::unique_ptr<sqlite3, decltype(close)> src(raw_src, close);
+  if (rc != SQLITE_OK) {
+    return Error(MapSqliteError(rc), "sqlite: cannot open " + source + ": " + sqlite3_errstr(rc));
+  }
+  sqlite3_busy_timeout(src.get(), 30'000);
+  sqlite3* raw_dst = nullptr;
+  rc =
+      sqlite3_open_v2(dest.c_str(), &raw_dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, decltype(close)> dst(raw_dst, close);
+  if (rc != SQLITE_OK) {
+    return Error(MapSqliteError(rc), "sqlite: cannot open " + dest + ": " + sqlite3_errstr(rc));
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
+  if (backup == nullptr) {
+    return Error(ErrorCode::kIo,
+                 std::string("sqlite: the backup did not start: ") + sqlite3_errmsg(dst.get()));
+  }
+  // One step copies every page inside one read transaction: a snapshot of one moment. While a
+  // writer holds the source's lock for a moment, the step is tried again.
+  for (int attempt = 0;; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc == SQLITE_DONE) break;
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 300) {
+      sqlite3_sleep(100);
+      continue;
+    }
+    break;
+  }
+  const int finished = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE || finished != SQLITE_OK) {
+    return Error(MapSqliteError(rc != SQLITE_DONE ? rc : finished),
+                 std::string("sqlite: the backup failed: ") + sqlite3_errstr(rc));
+  }
+  dst.reset();
+  src.reset();
+  const int out = ::open(dest.c_str(), O_RDONLY | O_CLOEXEC);
+  if (out < 0 || ::fsync(out) != 0) {
+    if (out >= 0) ::close(out);
+    return Error(ErrorCode::kIo, "sqlite: cannot sync " + dest + ": " + std::strerror(errno));
+  }
+  ::close(out);
+  return Status::Ok();
 }
 
 }  // namespace candor::store
