@@ -1,16 +1,22 @@
 #include "cli/http_client.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 #include <cctype>
+#include <functional>
 
 #include "cli/io.h"
+#include "crypto/bytes.h"
+#include "crypto/rng.h"
 #include "server/http/json.h"
 
 namespace candor::cli {
@@ -22,6 +28,139 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
 HttpDeadlines g_deadlines;  // NOLINT(cert-err58-cpp): three durations, built without throwing
+std::optional<SocksProxy> g_proxy;  // NOLINT(cert-err58-cpp): empty until SetHttpProxy
+
+// The proxy's answer codes (RFC 1928, section 6).
+const char* SocksReplyText(std::uint8_t rep) {
+  switch (rep) {
+    case 1:
+      return "general failure";
+    case 2:
+      return "connection not allowed by its rules";
+    case 3:
+      return "network unreachable";
+    case 4:
+      return "host unreachable (no such name, or an onion service that is not up)";
+    case 5:
+      return "connection refused";
+    case 6:
+      return "time to live expired";
+    case 7:
+      return "command not supported";
+    case 8:
+      return "address type not supported";
+    default:
+      return "an unknown refusal";
+  }
+}
+
+// The per-process SOCKS user name and password (RFC 1929): random, so that Tor isolates this
+// command's streams on a circuit of their own.
+const std::string& SocksCredential() {
+  static const std::string credential = [] {
+    std::array<std::uint8_t, 12> b{};
+    crypto::DefaultRng().Fill(b);
+    return crypto::ToHex(b);
+  }();
+  return credential;
+}
+
+// The SOCKS5 handshake on a connected stream, as a chain of asynchronous steps, then
+// `done(ec)` (RFC 1928: CONNECT to the server's name, which the proxy resolves; RFC 1929 when
+// the proxy asks for a user name). `error` says why the proxy refused, when it did.
+template <typename Lowest>
+class SocksHandshake {
+ public:
+  SocksHandshake(Lowest& lowest, const ServerUrl& server,
+                 std::function<void(beast::error_code)> done)
+      : lowest_(lowest), server_(server), done_(std::move(done)) {}
+
+  void Start() {
+    if (server_.host.size() > 255) return Fail("the server's name is too long for SOCKS");
+    out_ = {0x05, 0x02, 0x00, 0x02};  // version 5; methods: none, user name and password
+    Write(&SocksHandshake::ReadMethod);
+  }
+
+  std::string error;
+
+ private:
+  using Step = void (SocksHandshake::*)();
+
+  void ReadMethod() { Read(2, &SocksHandshake::OnMethod); }
+  void OnMethod() {
+    if (in_[0] != 0x05 || (in_[1] != 0x00 && in_[1] != 0x02)) {
+      return Fail("the proxy accepts none of the ways Candor can sign in to it");
+    }
+    if (in_[1] == 0x00) return Request();
+    const std::string& cred = SocksCredential();
+    out_ = {0x01, static_cast<std::uint8_t>(cred.size())};
+    out_.insert(out_.end(), cred.begin(), cred.end());
+    out_.push_back(static_cast<std::uint8_t>(cred.size()));
+    out_.insert(out_.end(), cred.begin(), cred.end());
+    Write(&SocksHandshake::ReadAuthenticated);
+  }
+  void ReadAuthenticated() { Read(2, &SocksHandshake::OnAuthenticated); }
+  void OnAuthenticated() {
+    if (in_[1] != 0x00) return Fail("the proxy refused Candor's user name");
+    Request();
+  }
+  void Request() {
+    const auto port = static_cast<unsigned>(std::stoul(server_.port));
+    out_ = {0x05, 0x01, 0x00, 0x03, static_cast<std::uint8_t>(server_.host.size())};
+    out_.insert(out_.end(), server_.host.begin(), server_.host.end());
+    out_.push_back(static_cast<std::uint8_t>(port >> 8));
+    out_.push_back(static_cast<std::uint8_t>(port & 0xff));
+    Write(&SocksHandshake::ReadReply);
+  }
+  // Version, reply, reserved, address type, and the address's first byte.
+  void ReadReply() { Read(5, &SocksHandshake::OnReply); }
+  void OnReply() {
+    if (in_[0] != 0x05) return Fail("the proxy does not speak SOCKS5");
+    if (in_[1] != 0x00) {
+      return Fail(std::string("the proxy could not reach the server: ") + SocksReplyText(in_[1]));
+    }
+    // The rest of the bound address, which Candor does not need, and its port.
+    std::size_t rest = 0;
+    switch (in_[3]) {
+      case 0x01:
+        rest = 4 - 1 + 2;
+        break;
+      case 0x04:
+        rest = 16 - 1 + 2;
+        break;
+      case 0x03:
+        rest = std::size_t{in_[4]} + 2;
+        break;
+      default:
+        return Fail("the proxy sent an unknown address type");
+    }
+    Read(rest, &SocksHandshake::Done);
+  }
+  void Done() { done_(beast::error_code()); }
+
+  void Write(Step next) {
+    asio::async_write(lowest_, asio::buffer(out_), [this, next](beast::error_code ec, std::size_t) {
+      if (ec) return done_(ec);
+      (this->*next)();
+    });
+  }
+  void Read(std::size_t n, Step next) {
+    in_.assign(n, 0);
+    asio::async_read(lowest_, asio::buffer(in_), [this, next](beast::error_code ec, std::size_t) {
+      if (ec) return done_(ec);
+      (this->*next)();
+    });
+  }
+  void Fail(std::string why) {
+    error = std::move(why);
+    done_(beast::error_code(asio::error::connection_refused));
+  }
+
+  Lowest& lowest_;
+  const ServerUrl& server_;
+  std::function<void(beast::error_code)> done_;
+  std::vector<std::uint8_t> out_, in_;
+};
 
 bhttp::request<bhttp::string_body> MakeRequest(const ServerUrl& server, const std::string& method,
                                                const std::string& target, const std::string& body,
@@ -76,17 +215,35 @@ Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake hand
       read();
     });
   };
+  // Through a proxy, only the proxy's own address is looked up here; the server's name goes to
+  // the proxy inside the SOCKS request.
+  const std::optional<SocksProxy> proxy = g_proxy;
+  SocksHandshake<std::remove_reference_t<decltype(lowest)>> socks(
+      lowest, server, [&](beast::error_code sec) {
+        if (sec) return fail(sec, "through the proxy");
+        lowest.expires_after(d.io);
+        handshake(write);
+      });
+  const std::string& host = proxy ? proxy->host : server.host;
+  const std::string& port = proxy ? proxy->port : server.port;
   resolver.async_resolve(
-      server.host, server.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
-        if (ec) return fail(ec, "looking up its address");
+      host, port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+        if (ec)
+          return fail(ec, proxy ? "looking up the proxy's address" : "looking up its address");
         lowest.expires_after(d.connect);
         lowest.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
-          if (cec) return fail(cec, "connecting");
+          if (cec) return fail(cec, proxy ? "connecting to the proxy" : "connecting");
           lowest.expires_after(d.io);
-          handshake(write);
+          if (!proxy) return handshake(write);
+          socks.Start();
         });
       });
   ioc.run_for(d.total);
+  if (!done && !socks.error.empty()) {
+    return Error(ErrorCode::kUnavailable, "cannot reach " + server.ToString() + " through the " +
+                                              "proxy " + proxy->host + ":" + proxy->port + ": " +
+                                              socks.error);
+  }
   if (!done) {
     const bool timed_out = !failure || failure == beast::error::timeout;
     std::string why = timed_out ? "it did not answer in time (" + failed_step + ")"
@@ -105,6 +262,44 @@ Result<HttpReply> Exchange(asio::io_context& ioc, Stream& stream, Handshake hand
 }  // namespace
 
 void SetHttpDeadlines(const HttpDeadlines& deadlines) { g_deadlines = deadlines; }
+void SetHttpProxy(std::optional<SocksProxy> proxy) { g_proxy = std::move(proxy); }
+
+Result<SocksProxy> ParseProxyUrl(const std::string& url) {
+  constexpr std::string_view kScheme = "socks5h://";
+  if (url.starts_with("socks5://")) {
+    return InvalidArgument(
+        "use socks5h://, not socks5://: with socks5h the proxy looks the server's name up, so "
+        "this machine's network never sees which server it is (and .onion names work)");
+  }
+  if (!url.starts_with(kScheme)) return InvalidArgument("--proxy is socks5h://HOST:PORT");
+  std::string rest = url.substr(kScheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  SocksProxy p;
+  std::size_t colon = 0;
+  if (rest.starts_with("[")) {
+    const auto close = rest.find(']');
+    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
+      return InvalidArgument("--proxy is socks5h://[IPV6]:PORT");
+    }
+    p.host = rest.substr(1, close - 1);
+    colon = close + 1;
+  } else {
+    colon = rest.rfind(':');
+    if (colon == std::string::npos) return InvalidArgument("--proxy needs a port (Tor: 9050)");
+    p.host = rest.substr(0, colon);
+  }
+  p.port = rest.substr(colon + 1);
+  const bool host_ok = !p.host.empty() && std::all_of(p.host.begin(), p.host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == ':';
+  });
+  const bool port_ok =
+      !p.port.empty() && p.port.size() <= 5 &&
+      std::all_of(p.port.begin(), p.port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      std::stoul(p.port) >= 1 && std::stoul(p.port) <= 65535;
+  if (!host_ok || !port_ok)
+    return InvalidArgument("--proxy is socks5h://HOST:PORT, e.g. socks5h://127.0.0.1:9050");
+  return p;
+}
 HttpDeadlines GetHttpDeadlines() { return g_deadlines; }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,22 @@ struct HttpDeadlines {
 // command line sets them once, tests around a call.
 void SetHttpDeadlines(const HttpDeadlines& deadlines);
 HttpDeadlines GetHttpDeadlines();
+
+// A SOCKS5 proxy every request goes through (issue 16: reaching Candor over Tor, so that the
+// employer's network sees a connection to Tor, not to Candor). socks5h only: the proxy resolves
+// the server's name (an .onion name can only be resolved there, and a local DNS lookup would
+// tell the network which server this is). Each process offers the proxy a fresh random user
+// name and password, which Tor's IsolateSOCKSAuth (on by default) turns into a circuit of the
+// command's own, so two commands are not linked by their circuit.
+struct SocksProxy {
+  std::string host;
+  std::string port;
+};
+// Parses socks5h://host:port ([v6]:port too). Error (kInvalidArgument) for anything else,
+// saying why socks5:// (local name lookups) is not offered.
+Result<SocksProxy> ParseProxyUrl(const std::string& url);
+// The proxy every later request uses (none until set). Not thread-safe, like SetHttpDeadlines.
+void SetHttpProxy(std::optional<SocksProxy> proxy);
 
 // Sends one request and returns the reply. Network failures, and a server that does not answer
 // within the deadlines, are kUnavailable errors that say what could not be reached. HTTPS

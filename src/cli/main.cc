@@ -46,6 +46,20 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "candor 0.1.0");
   if (!ApplyHttpTimeout()) return 2;
+  // Every command that talks to a server goes through the proxy when one is given (before or
+  // after the command's name, or as $CANDOR_PROXY): Tor's is socks5h://127.0.0.1:9050.
+  std::string proxy;
+  app.add_option("--proxy", proxy,
+                 "Reach the server through this SOCKS5 proxy, e.g. Tor's socks5h://127.0.0.1:9050 "
+                 "(also $CANDOR_PROXY)")
+      ->envname("CANDOR_PROXY");
+  app.fallthrough();
+  app.parse_complete_callback([&proxy] {
+    if (proxy.empty()) return;
+    auto parsed = candor::cli::ParseProxyUrl(proxy);
+    if (!parsed.ok()) throw CLI::ValidationError("--proxy", parsed.error().message());
+    candor::cli::SetHttpProxy(*parsed);
+  });
   int exit_code = 0;
   candor::cli::RegisterKeyCommands(app, &exit_code);
   candor::cli::RegisterSignCommands(app, &exit_code);
