@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/demo_setup.h"
 #include "cli/io.h"
+#include "cli/onion.h"
 #include "crypto/ed25519.h"
 #include "crypto/keyfile.h"
 #include "crypto/keys.h"
@@ -116,6 +117,7 @@ struct ServeOptions {
   std::string smtp_tls = "required";
   std::string public_url;
   double notify_seconds = 60;
+  bool onion = false;  // publish as a Tor onion service
 };
 
 // Applies the --config file's fields, except those whose flag was given on the command line
@@ -158,6 +160,7 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"smtp_tls", "--smtp-tls"},
       {"public_url", "--public-url"},
       {"notify_interval_seconds", "--notify-interval"},
+      {"onion", "--onion"},
   };
   // String fields that map straight onto an option.
   const std::map<std::string, std::string*> strings = {
@@ -175,6 +178,9 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
     if (auto field = strings.find(key); field != strings.end()) {
       CANDOR_RETURN_IF_ERROR(want(value.is_string()));
       *field->second = value;
+    } else if (key == "onion") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_boolean()));
+      o.onion = value;
     } else if (key == "notify_interval_seconds") {
       CANDOR_RETURN_IF_ERROR(want(value.is_number() && value >= 1));
       o.notify_seconds = value;
@@ -462,6 +468,11 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
     return InvalidArgument("--notify-interval is 1 to 3600 seconds");
   }
   config.public_url = o.public_url;
+  OnionService onion;
+  if (o.onion) {
+    if (o.port == 0) return InvalidArgument("--onion needs a fixed --port (Tor forwards to it)");
+    CANDOR_ASSIGN_OR_RETURN(config.onion_address, onion.Start(o.data_dir, o.host, o.port));
+  }
   app::Service service(*data_store, clock, crypto::DefaultRng(), std::move(log_key), config);
   if (o.demo) CANDOR_RETURN_IF_ERROR(EnsureDemo(service, o.data_dir));
   CANDOR_ASSIGN_OR_RETURN(std::string web_dir, FindWebDir(o.web_dir));
@@ -532,6 +543,12 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
       fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https", o.host, server.port());
   fmt::print("Candor is serving {} (store: {}, data: {})\n", url, data_store->Engine(), o.data_dir);
   fmt::print("Log public key: {}\n", crypto::ToHex(service.log_public_key()));
+  if (o.onion) {
+    fmt::print(
+        "Onion service: http://{}/ — members reach it with Tor Browser, unseen by their network "
+        "(Tor publishes it once it reaches the Tor network; its log: {}/tor/tor.log)\n",
+        config.onion_address, o.data_dir);
+  }
   if (web_dir.empty()) {
     fmt::print(
         "No web front end found: serving the API only (build it with `make web`, or pass "
@@ -569,6 +586,7 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   server.Stop();
   notifier.Stop();
   publisher.Stop();
+  onion.Stop();
   return Status::Ok();
 }
 
@@ -668,6 +686,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                   "Seconds between the notifier's runs (digests go at the first run after "
                   "each organization's hour)")
       ->capture_default_str();
+  cmd->add_flag("--onion", serve->onion,
+                "Publish the server as a Tor onion service too (runs Debian's tor; the address "
+                "is printed, kept in DATA_DIR/tor, and shown to members)");
   cmd->add_option("--witness", serve->witnesses,
                   "A witness whose cosignatures this server accepts and serves, as NAME=HEX (its "
                   "Ed25519 public "

@@ -2,6 +2,8 @@
 // real SOCKS5 proxy (Debian's microsocks, started by the test) with --proxy socks5h://…, the
 // server's name resolved by the proxy and never here; a proxy that is down or cannot reach the
 // server is a plain error; socks5:// (local name lookups) is refused.
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "processes.h"
@@ -71,6 +73,63 @@ TEST_P(ProxyTest, EveryCommandGoesThroughASocksProxyThatResolvesTheName) {
     EXPECT_NE(r.first, 0) << bad;
     EXPECT_NE(r.second.find("--proxy"), std::string::npos) << bad << ": " << r.second;
   }
+}
+
+// `candor serve --onion` with Debian's tor, which cannot reach the Tor network here: what can be
+// checked offline is that Tor makes the service's key and address, that the address is the one
+// its key gives (checked here), that the server prints and serves it, that Tor forwards to the
+// server's port, that the address survives a restart, and that Tor stops with the server.
+// Whether the service is reachable through the Tor network cannot be tested without it.
+TEST_P(ProxyTest, TheServerPublishesAnOnionServiceWithDebiansTor) {
+  const int port = FreePort();
+  const fs::path data = dir_ / "onion-data";
+  const fs::path log = dir_ / "serve.log";
+  auto serve = [&] {
+    return std::make_unique<Child>(
+        std::vector<std::string>{CANDOR_BINARY, "serve", "--onion", "--data-dir", data.string(),
+                                 "--port", std::to_string(port), "--no-access-log"},
+        log.string());
+  };
+  auto first = serve();
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadAll(log).find("Onion service: http://") != std::string::npos;
+  })) << ReadAll(log);
+  const std::string printed = ReadAll(log);
+  const auto at = printed.find("Onion service: http://") + 22;
+  const std::string onion = printed.substr(at, printed.find('/', at) - at);
+  ASSERT_EQ(onion.size(), 62u) << printed;
+  ASSERT_TRUE(WaitFor([&] { return Listening(port); }));
+  cli::ServerUrl url = *cli::ServerUrl::Parse("http://127.0.0.1:" + std::to_string(port));
+  auto reach = cli::HttpRequest(url, "GET", "/api/v1/reach");
+  ASSERT_TRUE(reach.ok());
+  EXPECT_EQ(Json::parse(reach->body)["onion"], "http://" + onion + "/");
+  // The address is the one Tor's key for the service gives (rend-spec-v3: base32(key ||
+  // SHA3-256(".onion checksum" || key || 3)[:2] || 3)).
+  auto derived = RunShell(
+      "python3 -c \"import base64,hashlib,sys; k=open(sys.argv[1],'rb').read()[32:]; "
+      "c=hashlib.sha3_256(b'.onion checksum'+k+b'\\x03').digest()[:2]; "
+      "print(base64.b32encode(k+c+b'\\x03').decode().lower()+'.onion')\" " +
+      (data / "tor/onion/hs_ed25519_public_key").string());
+  EXPECT_EQ(derived.second, onion + "\n");
+  const std::string torrc = ReadAll(data / "tor/torrc");
+  EXPECT_NE(torrc.find("HiddenServicePort 80 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << torrc;
+  EXPECT_NE(torrc.find("SocksPort 0"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::stat((data / "tor/onion").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  auto tors = [&] {
+    return RunShell("pgrep -f '^tor -f " + (data / "tor/torrc").string() + "'").second;
+  };
+  EXPECT_FALSE(tors().empty()) << "no tor running for the server";
+  first->Stop();  // SIGTERM: the server stops, and its Tor with it
+  EXPECT_TRUE(WaitFor([&] { return tors().empty(); })) << tors();
+  // Restarted, the same address.
+  auto second = serve();
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadAll(log).find("Onion service: http://" + onion) != std::string::npos;
+  })) << ReadAll(log);
+  second->Stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ProxyTest, ::testing::Values("sqlite"),

@@ -89,6 +89,13 @@ Status AddLogRoutes(http::Router& router, Service& service) {
         CANDOR_ASSIGN_OR_RETURN(auto p, s->log().ConsistencyProof(first, second));
         return Ok(ConsistencyProofToJson({first, second, p.old_root, p.new_root, p.proof}));
       })));
+  // How members can reach this server without being seen (issue 16): its onion address, the
+  // same answer for everyone.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous(
+      "GET", "/api/v1/reach", Anon([s](const Request&) -> Result<Response> {
+        const std::string& onion = s->config().onion_address;
+        return Ok({{"onion", onion.empty() ? Json(nullptr) : Json("http://" + onion + "/")}});
+      })));
   // The web front end this server serves, as logged (docs/PROTOCOL.md, "Web releases").
   CANDOR_RETURN_IF_ERROR(
       router.Anonymous("GET", "/api/v1/web/release", Anon([s](const Request&) -> Result<Response> {

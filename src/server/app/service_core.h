@@ -78,6 +78,9 @@ struct ServiceConfig {
   // in at, which digests name.
   std::optional<notify::SmtpConfig> smtp;
   std::string public_url;
+  // The server's Tor onion address ("….onion"), when it publishes one (candor serve --onion);
+  // GET /api/v1/reach tells members.
+  std::string onion_address;
 };
 
 // A signed-in person, as handlers see them.

@@ -1,5 +1,6 @@
 // The safety guide (issue 17, problem 8): calm, short, in plain words, where a member starts;
 // and the quick exit every page carries in its header.
+import { api } from '../api.js';
 import { h } from '../ui/dom.js';
 import { guardLeaving, titled } from '../router.js';
 import { lockAll } from '../keystore.js';
@@ -23,7 +24,32 @@ export function quickExit(): void {
   location.replace(QUICK_EXIT_URL);
 }
 
+// This server's Tor onion address, when it has one (GET /api/v1/reach: the same answer for
+// everyone, so asking singles nobody out); null otherwise or when it cannot be read.
+// Asked once per page load.
+let reach: Promise<string | null> | null = null;
+export function onionAddress(): Promise<string | null> {
+  reach ??= api<{ onion: string | null }>('/reach').then(
+    ({ onion }) => (typeof onion === 'string' && /^http:\/\/[a-z2-7]{56}\.onion\/$/.test(onion) ? onion : null),
+    () => null,
+  );
+  return reach;
+}
+
 export function safetyPage(main: HTMLElement): void {
+  const onionArea = h('div', { 'data-testid': 'onion-area' });
+  void onionAddress().then((onion) => {
+    if (!onion) return;
+    onionArea.append(
+      h(
+        'p',
+        null,
+        'This server also has an address that works only in Tor Browser, so that not even Tor’s exits see where you go: ',
+        h('code', { class: 'break', 'data-testid': 'onion-address' }, onion),
+        '. Type or paste it into Tor Browser on your own device — not on a work computer or the office network.',
+      ),
+    );
+  });
   const section = (id: string, title: string, ...paragraphs: (string | HTMLElement)[]) =>
     h(
       'section',
@@ -47,6 +73,7 @@ export function safetyPage(main: HTMLElement): void {
       'safety-tor',
       'Hide that you visit this site',
       'Your internet provider or employer network can see which sites you visit, though not what you write. Tor Browser (from torproject.org) hides that too. Open this same address in Tor Browser if that matters to you.',
+      onionArea,
     ),
     section(
       'safety-private',
@@ -90,10 +117,16 @@ export function safetyPage(main: HTMLElement): void {
 
 // One line for the moments it matters (before signing, before sending), linking the guide.
 export function safetyReminder(what: string): HTMLElement {
-  return h(
+  const line = h(
     'p',
     { class: 'hint', 'data-testid': 'safety-reminder' },
     `Before you ${what}: are you on your own device and network? `,
     h('a', { href: '#/safety' }, 'How to stay safe'),
   );
+  void onionAddress().then((onion) => {
+    if (onion && !location.hostname.endsWith('.onion')) {
+      line.append(' Safer still: this server’s Tor address, in Tor Browser: ', h('code', { class: 'break', 'data-testid': 'onion-reminder' }, onion));
+    }
+  });
+  return line;
 }

@@ -48,7 +48,7 @@ export async function startServer(extraArgs: readonly string[] = []): Promise<Se
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-'));
   const child: ChildProcess = spawn(
     candorBinary,
-    ['serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--web-dir', webDist,
+    ['serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', ...(extraArgs.includes('--port') ? [] : ['--port', '0']), '--web-dir', webDist,
       '--batch-interval', '1', '--batch-jitter', '0.2', '--no-access-log', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
