@@ -37,6 +37,7 @@
 #include "server/app/service.h"
 #include "server/app/web_release.h"
 #include "server/http/access_log.h"
+#include "server/http/metrics.h"
 #include "server/http/server.h"
 #include "server/http/static_files.h"
 #include "store/store.h"
@@ -60,7 +61,26 @@ namespace {
 namespace fs = std::filesystem;
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
 extern "C" void HandleSignal(int) { g_stop = true; }
+// SIGHUP: read the TLS files again and reopen the log file (after logrotate moved it).
+extern "C" void HandleHangup(int) { g_reload = true; }
+
+// --log-file: standard output and error go to the file, appended; reopened on SIGHUP, so that
+// logrotate (or an operator) can move it away and signal the server.
+Status OpenLogFile(const std::string& path) {
+  if (std::freopen(path.c_str(), "a", stdout) == nullptr) {
+    return Error(ErrorCode::kIo,
+                 "cannot open the log file '" + path + "': " + std::strerror(errno));
+  }
+  ::chmod(path.c_str(), 0640);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (::dup2(::fileno(stdout), ::fileno(stderr)) < 0) {
+    return Error(ErrorCode::kIo,
+                 "cannot send errors to the log file: " + std::string(std::strerror(errno)));
+  }
+  return Status::Ok();
+}
 
 // The log's Ed25519 key lives in the data directory (created on first start, mode 0600). It
 // must be the key that signed the store's log: a missing or different key file next to a
@@ -117,7 +137,10 @@ struct ServeOptions {
   std::string smtp_tls = "required";
   std::string public_url;
   double notify_seconds = 60;
-  bool onion = false;  // publish as a Tor onion service
+  bool onion = false;              // publish as a Tor onion service
+  std::string log_file;            // standard output and error appended here (reopened on SIGHUP)
+  std::uint16_t metrics_port = 0;  // 0: no metrics listener
+  std::string metrics_host = "127.0.0.1";
 };
 
 // Applies the --config file's fields, except those whose flag was given on the command line
@@ -161,12 +184,16 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
       {"public_url", "--public-url"},
       {"notify_interval_seconds", "--notify-interval"},
       {"onion", "--onion"},
+      {"log_file", "--log-file"},
+      {"metrics_port", "--metrics-port"},
+      {"metrics_host", "--metrics-host"},
   };
   // String fields that map straight onto an option.
   const std::map<std::string, std::string*> strings = {
       {"smtp_url", &o.smtp_url},   {"smtp_from", &o.smtp_from},
       {"smtp_user", &o.smtp_user}, {"smtp_password_file", &o.smtp_password_file},
       {"smtp_tls", &o.smtp_tls},   {"public_url", &o.public_url},
+      {"log_file", &o.log_file},   {"metrics_host", &o.metrics_host},
   };
   for (const auto& item : j.items()) {
     const std::string& key = item.key();
@@ -178,6 +205,9 @@ Status ApplyConfigFile(ServeOptions& o, const std::function<bool(const char*)>& 
     if (auto field = strings.find(key); field != strings.end()) {
       CANDOR_RETURN_IF_ERROR(want(value.is_string()));
       *field->second = value;
+    } else if (key == "metrics_port") {
+      CANDOR_RETURN_IF_ERROR(want(value.is_number_unsigned() && value <= 65535));
+      o.metrics_port = value;
     } else if (key == "onion") {
       CANDOR_RETURN_IF_ERROR(want(value.is_boolean()));
       o.onion = value;
@@ -396,6 +426,7 @@ Result<std::string> FindWebDir(const std::string& given) {
 
 Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o, given));
+  if (!o.log_file.empty()) CANDOR_RETURN_IF_ERROR(OpenLogFile(o.log_file));
   // The server's own diagnostics carry the hour only, like the access log: an error while
   // handling an anonymous request must not become a precise record of when it came.
   spdlog::set_pattern("%Y-%m-%dT%H:00Z [%l] %v", spdlog::pattern_time_type::utc);
@@ -488,9 +519,15 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   // members its first roster epoch (so cables can be written before the first batch), and mark
   // a checkpoint for witnesses that covers all of the above.
   CANDOR_RETURN_IF_ERROR(service.PrepareOrganizationLog());
+  // What the metrics add to the named requests: figures anyone can read in the log anyway.
+  std::atomic<std::uint64_t> batches{0}, batch_items{0}, notify_sent{0}, notify_failed{0};
   app::BatchPublisher publisher(
-      service, schedule, crypto::DefaultRng(), [](const Result<std::size_t>& r) {
+      service, schedule, crypto::DefaultRng(), [&](const Result<std::size_t>& r) {
         // Counts only: which signatures went out, or when any of them arrived, is never logged.
+        if (r.ok()) {
+          ++batches;
+          batch_items += *r;
+        }
         if (!r.ok()) {
           fmt::print(stderr, "candor: publishing a batch of signatures failed (will retry): {}\n",
                      r.error().message());
@@ -502,8 +539,12 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   publisher.Start();
   app::Notifier notifier(
       service, std::chrono::milliseconds(std::llround(o.notify_seconds * 1000)),
-      [](const Result<app::NotifyService::Report>& r) {
+      [&](const Result<app::NotifyService::Report>& r) {
         // Counts only: whom a digest went to stays in the deliveries, for administrators.
+        if (r.ok()) {
+          notify_sent += r->sent;
+          notify_failed += r->failed;
+        }
         if (!r.ok()) {
           fmt::print(stderr, "candor: sending notifications failed (will retry): {}\n",
                      r.error().message());
@@ -533,12 +574,52 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   if (o.trust_proxy) options.max_connections_per_source = options.max_connections;
   if (!o.tls_cert.empty()) options.tls = http::TlsFiles{o.tls_cert, o.tls_key};
   std::unique_ptr<http::AccessLogSink> sink;
-  if (o.access_log) {
-    sink = std::make_unique<http::SpdlogAccessLogSink>();
-    options.access_log = sink.get();
-  }
+  if (o.access_log) sink = std::make_unique<http::SpdlogAccessLogSink>();
+  // The metrics count named requests from the access log's entries, then pass them on
+  // (http/metrics.h: anonymous requests are never counted).
+  http::Metrics metrics(sink.get());
+  options.access_log = &metrics;
+  if (!o.access_log) options.log_named_routes = o.metrics_port != 0;
+  const auto started_at = std::chrono::system_clock::now();
+  metrics.AddGauge("candor_log_tree_size", "Entries in the latest signed tree head (public).",
+                   [&service] {
+                     auto sth = service.log().LatestTreeHead();
+                     return sth.ok() && *sth ? static_cast<double>((*sth)->head.size) : 0.0;
+                   });
+  metrics.AddCounter("candor_batches_total", "Batches published since the server started.",
+                     [&] { return static_cast<double>(batches.load()); });
+  metrics.AddCounter("candor_batch_items_total",
+                     "Co-signatures and cables published in those batches.",
+                     [&] { return static_cast<double>(batch_items.load()); });
+  metrics.AddCounter("candor_notify_sent_total", "Digests and webhooks delivered.",
+                     [&] { return static_cast<double>(notify_sent.load()); });
+  metrics.AddCounter("candor_notify_failed_total",
+                     "Digests and webhooks given up after their retries (see the deliveries).",
+                     [&] { return static_cast<double>(notify_failed.load()); });
+  metrics.AddGauge("process_start_time_seconds", "When the server started (Unix time).", [=] {
+    return static_cast<double>(
+        std::chrono::duration_cast<std::chrono::seconds>(started_at.time_since_epoch()).count());
+  });
   http::Server server(std::move(router), options);
   CANDOR_RETURN_IF_ERROR(server.Start());
+  std::unique_ptr<http::Server> metrics_server;
+  if (o.metrics_port != 0) {
+    http::Router metrics_router;
+    CANDOR_RETURN_IF_ERROR(
+        metrics_router.Anonymous("GET", "/metrics", [&metrics](const http::Request&) {
+          http::Response r = http::Response::Text(200, metrics.Exposition());
+          r.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          return r;
+        }));
+    http::ServerOptions mo;
+    mo.host = o.metrics_host;
+    mo.port = o.metrics_port;
+    mo.threads = 1;
+    metrics_server = std::make_unique<http::Server>(std::move(metrics_router), mo);
+    CANDOR_RETURN_IF_ERROR(metrics_server->Start());
+    fmt::print("Metrics (Prometheus): http://{}:{}/metrics\n", o.metrics_host,
+               metrics_server->port());
+  }
   const std::string url =
       fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https", o.host, server.port());
   fmt::print("Candor is serving {} (store: {}, data: {})\n", url, data_store->Engine(), o.data_dir);
@@ -581,8 +662,29 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   (void)std::fflush(stdout);
   (void)std::signal(SIGINT, HandleSignal);
   (void)std::signal(SIGTERM, HandleSignal);
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  (void)std::signal(SIGHUP, HandleHangup);
+  while (!g_stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!g_reload.exchange(false)) continue;
+    if (!o.log_file.empty()) {
+      if (Status s = OpenLogFile(o.log_file); !s.ok()) {
+        fmt::print(stderr, "candor: {}\n", s.error().message());
+      } else {
+        fmt::print("Reopened the log file (SIGHUP).\n");
+      }
+    }
+    if (!o.tls_cert.empty()) {
+      if (Status s = server.ReloadTls(); !s.ok()) {
+        fmt::print(stderr, "candor: the TLS files were not reloaded, the old ones stay: {}\n",
+                   s.error().message());
+      } else {
+        fmt::print("Reloaded the TLS certificate and key (SIGHUP).\n");
+      }
+    }
+    (void)std::fflush(stdout);
+  }
   fmt::print("Stopping.\n");
+  if (metrics_server) metrics_server->Stop();
   server.Stop();
   notifier.Stop();
   publisher.Stop();
@@ -686,6 +788,14 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                   "Seconds between the notifier's runs (digests go at the first run after "
                   "each organization's hour)")
       ->capture_default_str();
+  cmd->add_option("--metrics-port", serve->metrics_port,
+                  "Serve Prometheus metrics on this port (at /metrics; nothing about anonymous "
+                  "requests is counted)");
+  cmd->add_option("--metrics-host", serve->metrics_host, "Address of the metrics listener")
+      ->capture_default_str();
+  cmd->add_option("--log-file", serve->log_file,
+                  "Append what the server prints to this file (reopened on SIGHUP, for "
+                  "logrotate); default: standard output, e.g. the journal");
   cmd->add_flag("--onion", serve->onion,
                 "Publish the server as a Tor onion service too (runs Debian's tor; the address "
                 "is printed, kept in DATA_DIR/tor, and shown to members)");

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "domain/strict_json.h"
+#include "server/app/log_writer.h"
 #include "server/app/routes_internal.h"
 #include "server/app/wire_staff.h"
 
@@ -96,6 +97,17 @@ Status AddOrganizationRoutes(http::Router& router, Service& service) {
       "GET", "/api/v1/health", Anon([s](const Request&) -> Result<Response> {
         return Ok({{"status", "ok"}, {"engine", std::string(s->store().Engine())}});
       })));
+  // Readiness (issue 16): the store answers a read and holds a log signed by this server's key.
+  // 503 otherwise, so that a load balancer sends no request to a server that cannot serve it.
+  CANDOR_RETURN_IF_ERROR(router.Anonymous("GET", "/api/v1/ready", [s](const Request&) -> Response {
+    const Status ready = CheckLogKey(s->store(), s->log_public_key());
+    if (!ready.ok()) {
+      return http::JsonResponse(503,
+                                {{"status", "not ready"}, {"reason", ready.error().message()}});
+    }
+    return http::JsonResponse(200,
+                              {{"status", "ready"}, {"engine", std::string(s->store().Engine())}});
+  }));
   CANDOR_RETURN_IF_ERROR(router.Anonymous(
       "GET", "/api/v1/orgs", Anon([s](const Request&) -> Result<Response> {
         CANDOR_ASSIGN_OR_RETURN(auto orgs, s->ListOrganizations());

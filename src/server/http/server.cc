@@ -124,6 +124,12 @@ class Server::Impl {
   ~Impl() { Stop(); }
 
   Status Start();
+  Status ReloadTls() {
+    if (!options_.tls || !started_) {
+      return Error(ErrorCode::kFailedPrecondition, "the server is not serving HTTPS");
+    }
+    return LoadTls();
+  }
   void Stop();
 
   std::uint16_t port() const { return port_.load(); }
@@ -186,7 +192,10 @@ class Server::Impl {
     return std::hash<std::string>{}(std::to_string(source_salt_) + endpoint.address().to_string());
   }
   std::uint64_t next_id_ = 0;
-  std::optional<ssl::context> tls_;
+  // The TLS context new connections use; replaced whole by ReloadTls (a connection keeps the one
+  // it started with).
+  std::mutex tls_mu_;
+  std::shared_ptr<ssl::context> tls_;  // guarded by tls_mu_
 
   const unsigned threads_count_;
   std::vector<std::unique_ptr<asio::io_context>> iocs_;  // one per I/O thread
@@ -564,8 +573,9 @@ class TlsSession final : public Session<TlsSession>,
  public:
   static constexpr bool kTls = true;
 
-  TlsSession(Server::Impl& impl, std::uint64_t id, tcp::socket socket, ssl::context& ctx)
-      : Session(impl, id), stream_(std::move(socket), ctx) {}
+  TlsSession(Server::Impl& impl, std::uint64_t id, tcp::socket socket,
+             std::shared_ptr<ssl::context> ctx)
+      : Session(impl, id), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
 
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
 
@@ -590,20 +600,21 @@ class TlsSession final : public Session<TlsSession>,
 
  private:
   friend class Session<TlsSession>;
+  std::shared_ptr<ssl::context> ctx_;  // kept for the connection's life (before stream_)
   beast::ssl_stream<beast::tcp_stream> stream_;
 };
 
 }  // namespace
 
 Status Server::Impl::LoadTls() {
-  tls_.emplace(ssl::context::tls_server);
+  auto tls = std::make_shared<ssl::context>(ssl::context::tls_server);
   ErrorCodeT ec;
-  tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                        ssl::context::single_dh_use,
-                    ec);
+  tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use,
+                   ec);
   if (ec) return Error(ErrorCode::kInternal, "TLS: cannot set options: " + ec.message());
-  SSL_CTX* ctx = tls_->native_handle();
+  SSL_CTX* ctx = tls->native_handle();
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
     return Error(ErrorCode::kInternal, "TLS: cannot require TLS 1.2");
   }
@@ -616,12 +627,12 @@ Status Server::Impl::LoadTls() {
     return Error(ErrorCode::kInternal, "TLS: cannot set the cipher list");
   }
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-  tls_->use_certificate_chain_file(options_.tls->certificate_chain_file, ec);
+  tls->use_certificate_chain_file(options_.tls->certificate_chain_file, ec);
   if (ec) {
     return Error(ErrorCode::kIo, "TLS: cannot load the certificate chain " +
                                      options_.tls->certificate_chain_file + ": " + ec.message());
   }
-  tls_->use_private_key_file(options_.tls->private_key_file, ssl::context::pem, ec);
+  tls->use_private_key_file(options_.tls->private_key_file, ssl::context::pem, ec);
   if (ec) {
     return Error(ErrorCode::kIo, "TLS: cannot load the private key " +
                                      options_.tls->private_key_file + ": " + ec.message());
@@ -629,6 +640,8 @@ Status Server::Impl::LoadTls() {
   if (SSL_CTX_check_private_key(ctx) != 1) {
     return Error(ErrorCode::kIo, "TLS: the private key does not match the certificate");
   }
+  std::lock_guard lock(tls_mu_);
+  tls_ = std::move(tls);
   return Status::Ok();
 }
 
@@ -737,8 +750,13 @@ void Server::Impl::OnAccept(ErrorCodeT ec, tcp::socket socket) {
     }
   }
   std::shared_ptr<SessionBase> session;
-  if (tls_) {
-    auto s = std::make_shared<TlsSession>(*this, id, std::move(socket), *tls_);
+  std::shared_ptr<ssl::context> tls;
+  {
+    std::lock_guard lock(tls_mu_);
+    tls = tls_;
+  }
+  if (tls) {
+    auto s = std::make_shared<TlsSession>(*this, id, std::move(socket), std::move(tls));
     session = s;
     {
       std::lock_guard lock(mu_);
@@ -813,6 +831,7 @@ Server::Server(Router router, ServerOptions options)
 Server::~Server() = default;
 
 Status Server::Start() { return impl_->Start(); }
+Status Server::ReloadTls() { return impl_->ReloadTls(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 void Server::Stop() { impl_->Stop(); }
 std::size_t Server::active_connections() const { return impl_->active_connections(); }

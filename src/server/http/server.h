@@ -99,6 +99,12 @@ class Server {
   // kFailedPrecondition (already started).
   [[nodiscard]] Status Start();
 
+  // Reads the TLS files again (a renewed certificate) without a restart: connections made from
+  // then on use them, those open keep theirs. When the files do not load (unreadable, or a key
+  // that does not match), the error says so and the certificate in use stays. Thread-safe.
+  // Error: kFailedPrecondition without TLS or before Start; as Start's for the files.
+  [[nodiscard]] Status ReloadTls();
+
   // The bound port (the real one when ServerOptions::port was 0); 0 before Start.
   std::uint16_t port() const;
 

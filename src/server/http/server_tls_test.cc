@@ -71,6 +71,41 @@ TEST_F(TlsServerTest, ServesOverTlsWithSecureCookies) {
   }
 }
 
+// Issue 16, item 5: a renewed certificate is taken without a restart; connections already open
+// keep theirs; files that do not load leave the one in use.
+TEST_F(TlsServerTest, ARenewedCertificateIsReloadedWithoutARestart) {
+  Start();
+  const std::filesystem::path old_ca = dir_ / "old.pem";
+  std::filesystem::copy_file(dir_ / "cert.pem", old_ca);
+  auto open = Client::ConnectTls(server_->port(), old_ca.string());
+  ASSERT_TRUE(open);
+  // The renewal: a new key and certificate in place of the old files.
+  const std::filesystem::path next = dir_ / "next";
+  std::filesystem::create_directories(next);
+  ASSERT_TRUE(testclient::WriteSelfSignedCertificate(next));
+  std::filesystem::copy_file(next / "cert.pem", dir_ / "cert.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(next / "key.pem", dir_ / "key.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  EXPECT_TRUE(Client::ConnectTls(server_->port(), old_ca.string()));  // not yet reloaded
+  ASSERT_TRUE(server_->ReloadTls().ok());
+  EXPECT_FALSE(Client::ConnectTls(server_->port(), old_ca.string()));
+  auto renewed = Client::ConnectTls(server_->port(), (next / "cert.pem").string());
+  ASSERT_TRUE(renewed);
+  ASSERT_TRUE(renewed->Send(RawRequest("POST", "/login")));
+  EXPECT_EQ(renewed->Read()->status, 200);
+  // The connection opened before the reload goes on.
+  ASSERT_TRUE(open->Send(RawRequest("POST", "/login")));
+  EXPECT_EQ(open->Read()->status, 200);
+  // A key that does not match: refused, and the renewed certificate stays in use.
+  std::filesystem::copy_file(old_ca, dir_ / "cert.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  Status bad = server_->ReloadTls();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("TLS: "), std::string::npos) << bad.error().message();
+  EXPECT_TRUE(Client::ConnectTls(server_->port(), (next / "cert.pem").string()));
+}
+
 TEST_F(TlsServerTest, Tls12IsAccepted) {
   Start();
   auto c = Client::ConnectTls(server_->port(), ca(), TLS1_2_VERSION);
