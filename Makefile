@@ -12,12 +12,18 @@ FUZZ_TARGETS := $(patsubst fuzz/%.cc,%,$(wildcard fuzz/*_fuzz.cc))
 CMAKE_FLAGS ?=
 PORT ?= 8080
 
-.PHONY: all deps build build-asan web test test-unit test-asan tidy run fuzz bench vectors format format-check clean crash-test hostile-test
+.PHONY: deb all deps build build-asan web test test-unit test-asan tidy run fuzz bench vectors format format-check clean crash-test hostile-test
 
 all: build web
 
 deps:
 	@bash scripts/install-deps.sh
+
+# The Debian package: $(BUILD)/candor_<version>_<arch>.deb (packaging/CMakeLists.txt), with the
+# binary, the web front end, man pages, the systemd unit and /etc/candor/candor.json.
+deb: build web
+	cmake --build $(BUILD) --target candor_man_pages
+	cd $(BUILD) && cpack -G DEB
 
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
