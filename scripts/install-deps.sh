@@ -15,7 +15,7 @@ packages=(
   libboost-dev libssl-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3
   libpq-dev postgresql
-  libcurl4-openssl-dev libgpgme-dev gnupg python3-aiosmtpd microsocks tor help2man
+  libcurl4-openssl-dev libgpgme-dev gnupg python3-aiosmtpd microsocks tor help2man debootstrap
   chromium chromium-driver
 )
 # Node.js and npm build the web front end (Vite). A Node.js from elsewhere (NodeSource, nvm)

@@ -12,8 +12,13 @@ Given build/candor_<version>_<arch>.deb (`make deb`):
     into that root — bootstraps an organization, serves, and passes the health and readiness
     checks and serves the packaged web front end; the maintainer scripts pass `sh -n`.
 
-What is not done here: running the maintainer scripts inside a debootstrap chroot and starting
-the unit under systemd (this machine has no systemd as PID 1).
+  * then, as root with debootstrap and Debian's archive reachable: a minimal Debian 12 made with
+    debootstrap, the package installed in it by apt (dependencies from the archive, the
+    maintainer script making the `candor` user and its 0700 data directory), and inside that
+    chroot, as that user: `candor admin bootstrap` and `candor serve` with the packaged
+    configuration, health-checked from outside; then purged, the data directory kept.
+
+What is not done here: starting the unit under systemd (this machine has no systemd as PID 1).
 
 Usage: package_test.py --deb PATH [--candor-version 0.1.0]
 """
@@ -32,6 +37,60 @@ import urllib.request
 
 def run(*argv, **kw):
     return subprocess.run(list(argv), capture_output=True, text=True, **kw)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chroot_install(deb, check):
+    """Installs the package into a fresh debootstrap chroot and runs it there. Returns what it did."""
+    if os.geteuid() != 0 or shutil.which("debootstrap") is None:
+        return "chroot install skipped (needs root and debootstrap)"
+    root = tempfile.mkdtemp(prefix="candor-chroot-")
+    os.chmod(root, 0o755)  # the chroot's / must be searchable by its users
+    try:
+        boot = run("debootstrap", "--variant=minbase", "bookworm", root, "http://deb.debian.org/debian")
+        if boot.returncode != 0:
+            return "chroot install skipped (debootstrap could not reach Debian's archive)"
+        shutil.copy(deb, os.path.join(root, "tmp", "candor.deb"))
+        inside = lambda *cmd: run("chroot", root, *cmd, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        apt = inside("sh", "-c", "apt-get update -q && apt-get install -y -q --no-install-recommends /tmp/candor.deb")
+        check(apt.returncode == 0, f"apt could not install the package in the chroot:\n{apt.stdout[-3000:]}{apt.stderr[-2000:]}")
+        if apt.returncode != 0:
+            return "chroot install failed"
+        check("candor:" in inside("getent", "passwd", "candor").stdout, "the package made no candor user")
+        st = os.stat(os.path.join(root, "var/lib/candor"))
+        check(oct(st.st_mode & 0o777) == "0o700", f"/var/lib/candor has mode {oct(st.st_mode & 0o777)}")
+        as_candor = lambda script: inside("su", "-s", "/bin/sh", "candor", "-c", script)
+        b = as_candor("CANDOR_ADMIN_PASSWORD='a long enough password' candor admin bootstrap --data-dir /var/lib/candor "
+                      "--org state --org-name State --username alice")
+        check(b.returncode == 0, f"bootstrap in the chroot:\n{b.stdout}{b.stderr}")
+        port = free_port()
+        server = subprocess.Popen(["chroot", root, "su", "-s", "/bin/sh", "candor", "-c",
+                                   f"exec candor serve --config /etc/candor/candor.json --port {port}"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        ready = None
+        try:
+            for _ in range(150):
+                try:
+                    ready = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ready", timeout=2))
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        finally:
+            os.killpg(server.pid, 15)
+            out, _ = server.communicate(timeout=30)
+        check(ready is not None and ready.get("status") == "ready", f"the chrooted server is not ready: {ready}\n{out}")
+        check("from /usr/share/candor/web" in out, f"the chrooted server does not serve the packaged web front end:\n{out}")
+        purge = inside("apt-get", "purge", "-y", "-q", "candor")
+        check(purge.returncode == 0, f"purge: {purge.stdout[-1000:]}{purge.stderr[-1000:]}")
+        check(os.path.exists(os.path.join(root, "var/lib/candor/log-key.bin")), "purging removed the log key")
+        return "installed by apt in a debootstrap chroot, its user made, bootstrapped and served there, purged with the data kept"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main():
@@ -67,7 +126,7 @@ def main():
     check(sim.returncode == 0, f"apt cannot resolve the dependencies:\n{sim.stdout[-2000:]}{sim.stderr[-2000:]}")
 
     contents = run("dpkg-deb", "--contents", deb).stdout
-    for path in ("./usr/bin/candor", "./usr/share/candor/web/index.html", "./lib/systemd/system/candor.service",
+    for path in ("./usr/bin/candor", "./usr/share/candor/web/index.html", "./usr/lib/systemd/system/candor.service",
                  "./etc/candor/candor.json", "./usr/share/man/man1/candor.1.gz",
                  "./usr/share/man/man1/candor-serve.1.gz", "./usr/share/doc/candor/OPERATIONS.md"):
         check(path in contents, f"the package has no {path}")
@@ -82,7 +141,7 @@ def main():
     check(unpack.returncode == 0, f"dpkg --unpack into a clean root failed:\n{unpack.stdout}{unpack.stderr}")
     with open(os.path.join(admin, "status")) as f:
         check("Package: candor" in f.read(), "dpkg does not list candor in the root's status")
-    with open(os.path.join(root, "lib/systemd/system/candor.service")) as f:
+    with open(os.path.join(root, "usr/lib/systemd/system/candor.service")) as f:
         unit = f.read()
     for directive in ("ProtectSystem=strict", "NoNewPrivileges=yes", "StateDirectory=candor",
                       "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "ExecStart=/usr/bin/candor serve"):
@@ -91,7 +150,11 @@ def main():
     check("--data-dir" in man.stdout, f"the man page of candor serve does not document its options:\n{man.stdout[:500]}{man.stderr}")
 
     candor = os.path.join(root, "usr/bin/candor")
-    with open(os.path.join(root, "etc/candor/candor.json")) as f:
+    # Unpacked but not configured (configuring would run the maintainer scripts, outside a
+    # chroot here): dpkg keeps a conffile as .dpkg-new until then.
+    packaged = os.path.join(root, "etc/candor/candor.json.dpkg-new")
+    check(os.path.exists(packaged), "dpkg did not treat candor.json as a conffile")
+    with open(packaged) as f:
         config = json.load(f)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -129,12 +192,13 @@ def main():
     check(server.returncode == 0, f"candor serve did not stop cleanly ({server.returncode}):\n{out}")
     shutil.rmtree(root, ignore_errors=True)
     shutil.rmtree(control, ignore_errors=True)
+    chrooted = chroot_install(deb, check)
     for f in failures:
         print("FAIL:", f)
     if not failures:
         size = os.path.getsize(deb)
         print(f"{os.path.basename(deb)} ({size // 1024} KiB): control data, files, dependencies resolvable, "
-              f"unpacked into a clean root, bootstrapped, served, healthy and ready")
+              f"unpacked into a clean root, bootstrapped, served, healthy and ready; {chrooted}")
     return 1 if failures else 0
 
 
