@@ -12,9 +12,7 @@
 // the data directory itself.
 #include <fmt/core.h>
 #include <libpq-fe.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -22,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "cli/io.h"
+#include "cli/process.h"
 #include "crypto/ed25519.h"
 #include "domain/strict_json.h"
 #include "log/verify.h"
@@ -31,8 +30,6 @@
 #include "store/schema.h"
 #include "store/sql.h"
 #include "store/store.h"
-
-extern char** environ;
 
 namespace candor::cli {
 namespace {
@@ -81,22 +78,6 @@ std::optional<std::string> SearchPathSchema(const std::string& url) {
   }
   PQconninfoFree(options);
   return schema;
-}
-
-// Runs a program (no shell) and waits; error with its name unless it exits 0.
-Status RunProgram(std::vector<std::string> argv) {
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  if (::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) {
-    return Error(ErrorCode::kUnavailable, "cannot run " + argv[0] + " (is it installed?)");
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Error(ErrorCode::kIo, argv[0] + " failed (see its message above)");
-  }
-  return Status::Ok();
 }
 
 // The store's latest signed tree head, checked against the log key.

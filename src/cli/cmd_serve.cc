@@ -74,7 +74,7 @@ Status OpenLogFile(const std::string& path) {
                  "cannot open the log file '" + path + "': " + std::strerror(errno));
   }
   ::chmod(path.c_str(), 0640);
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  (void)std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (::dup2(::fileno(stdout), ::fileno(stderr)) < 0) {
     return Error(ErrorCode::kIo,
                  "cannot send errors to the log file: " + std::string(std::strerror(errno)));

@@ -57,12 +57,12 @@ const char* SocksReplyText(std::uint8_t rep) {
 // The per-process SOCKS user name and password (RFC 1929): random, so that Tor isolates this
 // command's streams on a circuit of their own.
 const std::string& SocksCredential() {
-  static const std::string credential = [] {
+  static const std::string kCredential = [] {
     std::array<std::uint8_t, 12> b{};
     crypto::DefaultRng().Fill(b);
     return crypto::ToHex(b);
   }();
-  return credential;
+  return kCredential;
 }
 
 // The SOCKS5 handshake on a connected stream, as a chain of asynchronous steps, then

@@ -1,19 +1,18 @@
 #include "cli/onion.h"
 
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 #include <vector>
 
 #include "cli/io.h"
+#include "cli/process.h"
 #include "crypto/bytes.h"
-
-extern char** environ;
 
 namespace candor::cli {
 namespace {
@@ -60,15 +59,12 @@ Result<std::string> OnionService::Start(const std::string& data_dir, const std::
       "/tor.log\n"
       "RunAsDaemon 0\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(dir + "/torrc", crypto::AsBytes(torrc), true, 0600));
-  std::vector<std::string> argv{tor_binary, "-f", dir + "/torrc", "--quiet"};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  if (::posix_spawnp(&pid_, args[0], nullptr, nullptr, args.data(), environ) != 0) {
-    pid_ = 0;
+  auto spawned = SpawnProgram({tor_binary, "-f", dir + "/torrc", "--quiet"});
+  if (!spawned.ok()) {
     return Error(ErrorCode::kUnavailable,
                  "cannot run '" + tor_binary + "' for --onion (install Debian's tor package)");
   }
+  pid_ = *spawned;
   const std::string hostname = dir + "/onion/hostname";
   for (int i = 0; i < 600; ++i) {
     int status = 0;
