@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -91,6 +92,61 @@ Result<tlog::SignedTreeHead> LatestHead(store::Store& store, const crypto::SignP
   return *sth;
 }
 
+// The store's schema version, read without migrating anything: a backup must never change
+// the store it copies (a newer `candor` run before the server is restarted would otherwise
+// migrate the live store under the older server). Error when it is not this build's version.
+Status CheckSchemaMatches(const StoreTarget& t) {
+  std::unique_ptr<store::SqlConnection> conn;
+  if (t.sqlite) {
+    std::error_code ec;
+    if (!fs::exists(t.path, ec))
+      return Error(ErrorCode::kNotFound, "there is no store at '" + t.path + "'");
+    CANDOR_ASSIGN_OR_RETURN(conn, store::OpenSqliteConnection(t.path));
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(conn, store::OpenPostgresConnection(t.url));
+  }
+  auto version = store::ReadSchemaVersion(*conn);
+  if (!version.ok())
+    return Error(ErrorCode::kNotFound, "no Candor store there: " + version.error().message());
+  if (*version != store::LatestSchemaVersion()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 fmt::format("the store is at schema {} and this candor at {}: back it up with the "
+                             "candor that serves it (before an upgrade, the old one)",
+                             *version, store::LatestSchemaVersion()));
+  }
+  return Status::Ok();
+}
+
+// A PostgreSQL URL without its password, and the password: pg_dump and pg_restore get the
+// first in their arguments (which any local user can read) and the second in PGPASSWORD.
+std::pair<std::string, std::string> SplitPassword(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
+  if (err != nullptr) PQfreemem(err);
+  if (options == nullptr) return {url, ""};
+  std::string conninfo, password;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0') continue;
+    const std::string key = o->keyword;
+    if (key == "password") {
+      password = o->val;
+      continue;
+    }
+    std::string value;
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    if (!conninfo.empty()) conninfo += ' ';
+    conninfo += key;
+    conninfo += "='";
+    conninfo += value;
+    conninfo += '\'';
+  }
+  PQconninfoFree(options);
+  return {conninfo, password};
+}
+
 struct BackupOptions {
   std::string data_dir = "candor-data", store_url, out;
 };
@@ -103,6 +159,7 @@ Status RunBackup(const BackupOptions& o) {
   }
   const std::string key_path = o.data_dir + "/log-key.bin";
   CANDOR_ASSIGN_OR_RETURN(crypto::SignKeyPair key, ReadLogKeyFile(key_path));
+  CANDOR_RETURN_IF_ERROR(CheckSchemaMatches(src));
   fs::create_directories(o.out, ec);
   if (ec) return Error(ErrorCode::kIo, "cannot create '" + o.out + "': " + ec.message());
   ::chmod(o.out.c_str(), 0700);
@@ -120,14 +177,15 @@ Status RunBackup(const BackupOptions& o) {
     CANDOR_ASSIGN_OR_RETURN(auto live, store::OpenStore(src.url));
     CANDOR_ASSIGN_OR_RETURN(schema, live->SchemaVersion());
     CANDOR_ASSIGN_OR_RETURN(sth, LatestHead(*live, key.public_key));
+    const auto [conninfo, password] = SplitPassword(src.url);
     std::vector<std::string> dump{"pg_dump",
                                   "--format=custom",
                                   "--no-owner",
                                   "--no-privileges",
-                                  "--file=" + o.out + "/candor.pgdump",
-                                  "--dbname=" + src.url};
+                                  "--file=" + fs::absolute(o.out).string() + "/candor.pgdump",
+                                  "--dbname=" + conninfo};
     if (auto only = SearchPathSchema(src.url)) dump.push_back("--schema=" + *only);
-    CANDOR_RETURN_IF_ERROR(RunProgram(std::move(dump)));
+    CANDOR_RETURN_IF_ERROR(RunProgram(std::move(dump), {{"PGPASSWORD", password}}));
   }
   CANDOR_RETURN_IF_ERROR(
       WriteFileAtomic(o.out + "/log-key.bin", key.secret_key.span(), false, 0600));
@@ -250,11 +308,14 @@ Status RunRestore(const RestoreOptions& o) {
     }
   };
   if (dst.sqlite) {
-    CANDOR_RETURN_IF_ERROR(store::BackupSqliteDatabase(o.from + "/candor.db", dst.path));
+    CANDOR_RETURN_IF_ERROR(
+        store::BackupSqliteDatabase(o.from + "/candor.db", dst.path, /*source_immutable=*/true));
   } else {
+    const auto [conninfo, password] = SplitPassword(dst.url);
     CANDOR_RETURN_IF_ERROR(
         RunProgram({"pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-                    "--dbname=" + dst.url, o.from + "/candor.pgdump"}));
+                    "--dbname=" + conninfo, fs::absolute(o.from).string() + "/candor.pgdump"},
+                   {{"PGPASSWORD", password}}));
   }
   Status checked = [&]() -> Status {
     // Opening runs the migrations of this version: an older backup is upgraded here.

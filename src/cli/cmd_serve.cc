@@ -1,10 +1,15 @@
 // candor serve | admin bootstrap | admin create-org
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -69,16 +74,22 @@ extern "C" void HandleHangup(int) { g_reload = true; }
 // --log-file: standard output and error go to the file, appended; reopened on SIGHUP, so that
 // logrotate (or an operator) can move it away and signal the server.
 Status OpenLogFile(const std::string& path) {
-  if (std::freopen(path.c_str(), "a", stdout) == nullptr) {
+  // Opened apart, then put in place of the standard output and error: a file that cannot be
+  // opened leaves them as they were.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) {
     return Error(ErrorCode::kIo,
                  "cannot open the log file '" + path + "': " + std::strerror(errno));
   }
-  ::chmod(path.c_str(), 0640);
-  (void)std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  if (::dup2(::fileno(stdout), ::fileno(stderr)) < 0) {
+  (void)std::fflush(stdout);
+  (void)std::fflush(stderr);
+  const bool moved = ::dup2(fd, STDOUT_FILENO) >= 0 && ::dup2(fd, STDERR_FILENO) >= 0;
+  ::close(fd);
+  if (!moved) {
     return Error(ErrorCode::kIo,
-                 "cannot send errors to the log file: " + std::string(std::strerror(errno)));
+                 "cannot write to the log file: " + std::string(std::strerror(errno)));
   }
+  (void)std::setvbuf(stdout, nullptr, _IOLBF, 0);
   return Status::Ok();
 }
 
@@ -426,6 +437,8 @@ Result<std::string> FindWebDir(const std::string& given) {
 
 Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   CANDOR_RETURN_IF_ERROR(ApplyConfigFile(o, given));
+  // A SIGHUP during start-up (logrotate, a reload) is kept for the main loop, not fatal.
+  (void)std::signal(SIGHUP, HandleHangup);
   if (!o.log_file.empty()) CANDOR_RETURN_IF_ERROR(OpenLogFile(o.log_file));
   // The server's own diagnostics carry the hour only, like the access log: an error while
   // handling an anonymous request must not become a precise record of when it came.
@@ -662,7 +675,6 @@ Status RunServe(ServeOptions o, const std::function<bool(const char*)>& given) {
   (void)std::fflush(stdout);
   (void)std::signal(SIGINT, HandleSignal);
   (void)std::signal(SIGTERM, HandleSignal);
-  (void)std::signal(SIGHUP, HandleHangup);
   while (!g_stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!g_reload.exchange(false)) continue;

@@ -12,6 +12,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 #include <cctype>
+#include <charconv>
 #include <functional>
 
 #include "cli/io.h"
@@ -389,6 +390,14 @@ Result<ServerUrl> ServerUrl::Parse(const std::string& url) {
   }
   if (out.host.empty() || out.port.empty())
     return InvalidArgument("the server URL has no host or port");
+  // A port is 1 to 65535 in plain digits: nothing else may reach a resolver or a SOCKS request.
+  unsigned port = 0;
+  const char* end = out.port.data() + out.port.size();
+  auto [ptr, ec] = std::from_chars(out.port.data(), end, port);
+  if (ec != std::errc() || ptr != end || out.port.size() > 5 || out.port[0] == '+' || port < 1 ||
+      port > 65535) {
+    return InvalidArgument("the server URL's port must be a number from 1 to 65535");
+  }
   return out;
 }
 

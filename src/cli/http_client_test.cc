@@ -115,5 +115,16 @@ TEST_F(HttpDeadlineTest, NobodyListeningIsAPlainError) {
   EXPECT_NE(message.find("(connecting)"), std::string::npos) << message;
 }
 
+TEST(ServerUrl, APortIsANumberFrom1To65535) {
+  EXPECT_EQ(ServerUrl::Parse("http://example.org:8080")->port, "8080");
+  EXPECT_EQ(ServerUrl::Parse("https://example.org")->port, "443");
+  for (const char* bad :
+       {"http://example.org:abc", "http://example.org:70000", "http://example.org:0",
+        "http://example.org:+80", "http://example.org:0080000",
+        "http://example.org:99999999999999999999", "http://example.org:8 0"}) {
+    EXPECT_FALSE(ServerUrl::Parse(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace candor::cli

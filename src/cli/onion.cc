@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -17,6 +18,22 @@
 namespace candor::cli {
 namespace {
 namespace fs = std::filesystem;
+
+// A Tor left running by a server that did not stop cleanly (killed, crashed) still holds the
+// data directory and forwards to the old port: it is stopped first, found by the PID file our
+// torrc makes it write and recognized by its command line.
+void StopLeftover(const std::string& dir) {
+  auto pid_text = ReadFileText(dir + "/tor.pid");
+  if (!pid_text.ok()) return;
+  const long pid = std::strtol(pid_text->c_str(), nullptr, 10);
+  if (pid <= 1) return;
+  auto cmdline = ReadFileText("/proc/" + std::to_string(pid) + "/cmdline");
+  if (!cmdline.ok() || cmdline->find(dir + "/torrc") == std::string::npos) return;
+  ::kill(static_cast<pid_t>(pid), SIGTERM);
+  for (int i = 0; i < 100 && ::kill(static_cast<pid_t>(pid), 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 }  // namespace
 
 bool IsOnionAddress(const std::string& a) {
@@ -54,11 +71,15 @@ Result<std::string> OnionService::Start(const std::string& data_dir, const std::
       std::to_string(port) +
       "\n"
       "SocksPort 0\n"
+      "PidFile " +
+      dir +
+      "/tor.pid\n"
       "Log notice file " +
       dir +
       "/tor.log\n"
       "RunAsDaemon 0\n";
   CANDOR_RETURN_IF_ERROR(WriteFileAtomic(dir + "/torrc", crypto::AsBytes(torrc), true, 0600));
+  StopLeftover(dir);
   auto spawned = SpawnProgram({tor_binary, "-f", dir + "/torrc", "--quiet"});
   if (!spawned.ok()) {
     return Error(ErrorCode::kUnavailable,
@@ -72,7 +93,9 @@ Result<std::string> OnionService::Start(const std::string& data_dir, const std::
       pid_ = 0;
       return Error(ErrorCode::kUnavailable, "tor stopped at once: see " + dir + "/tor.log");
     }
-    if (fs::exists(hostname, ec)) {
+    // The address counts once this Tor has run a moment: one that found the data directory
+    // locked (another Tor on it) exits at once, with the old address still on disk.
+    if (i >= 5 && fs::exists(hostname, ec)) {
       auto text = ReadFileText(hostname);
       if (text.ok()) {
         std::string address = *text;

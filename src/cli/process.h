@@ -6,18 +6,22 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
 
 namespace candor::cli {
 
-// Starts argv[0] (looked up in $PATH) with argv and this process's environment. Error
-// (kUnavailable) naming the program when it cannot be started.
-Result<pid_t> SpawnProgram(std::vector<std::string> argv);
+// (name, value) pairs added to (or replacing in) this process's environment for the program.
+using EnvironmentAdditions = std::vector<std::pair<std::string, std::string>>;
+
+// Starts argv[0] (looked up in $PATH) with argv and this process's environment plus `env`.
+// Error (kUnavailable) naming the program when it cannot be started.
+Result<pid_t> SpawnProgram(std::vector<std::string> argv, const EnvironmentAdditions& env = {});
 
 // Starts it and waits; error (kIo) with its name unless it exits 0.
-Status RunProgram(std::vector<std::string> argv);
+Status RunProgram(std::vector<std::string> argv, const EnvironmentAdditions& env = {});
 
 }  // namespace candor::cli
 

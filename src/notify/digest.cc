@@ -11,25 +11,6 @@ namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
 
-// Appends lines of '-' (then a shorter last one) until `text` is exactly `size` bytes.
-// REQUIRES: text.size() + 2 <= size, text ends in CRLF.
-std::string PadText(std::string text, std::size_t size) {
-  constexpr std::string_view kPadLine =
-      "------------------------------------------------------------------------";
-  while (text.size() < size) {
-    const std::size_t room = size - text.size();
-    if (room <= kPadLine.size() + kCrlf.size()) {
-      // The last line: '-' up to the CRLF (or one line end alone when two bytes are left).
-      text.append(room - kCrlf.size(), '-');
-      text.append(kCrlf);
-    } else {
-      text.append(kPadLine);
-      text.append(kCrlf);
-    }
-  }
-  return text;
-}
-
 std::string Line(std::string_view s) { return std::string(s) + std::string(kCrlf); }
 
 std::string Heading(const Digest& d) {
@@ -52,6 +33,18 @@ std::string Footer(const Digest& d) {
 constexpr std::size_t kPlainBudget = kDigestTextBytes - 64;  // room left for one padding line
 
 }  // namespace
+
+std::string PadText(std::string text, std::size_t size) {
+  constexpr std::size_t kFullLine = 74;  // 72 dashes and CRLF
+  while (text.size() + kCrlf.size() <= size) {
+    const std::size_t room = size - text.size();
+    std::size_t line = std::min(kFullLine, room);
+    if (room - line == 1) --line;  // never leave one byte, which no line can fill
+    text.append(line - kCrlf.size(), '-');
+    text.append(kCrlf);
+  }
+  return text;
+}
 
 DigestCounts CountsOf(const std::vector<DigestItem>& items) {
   DigestCounts c;

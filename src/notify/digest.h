@@ -43,6 +43,10 @@ struct Digest {
   std::vector<DigestItem> items;
 };
 
+// `text` followed by lines of '-' (each ending in CRLF, none longer than 74 bytes) until it is
+// exactly `size` bytes. REQUIRES: text.size() + 2 <= size, or text.size() == size.
+std::string PadText(std::string text, std::size_t size);
+
 struct DigestCounts {
   std::int64_t to_acknowledge = 0, to_answer = 0, overdue = 0;
 };

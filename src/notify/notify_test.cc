@@ -48,6 +48,24 @@ TEST(Digest, EveryTextHasTheSameLengthWhateverIsWaiting) {
   EXPECT_EQ(PlainDigestText(d).size(), kDigestTextBytes);
 }
 
+// Every length a text can have before padding pads to exactly the size (review: a text one byte
+// short of a whole number of padding lines once made the padding underflow and throw).
+TEST(Digest, PaddingReachesTheSizeFromEveryLength) {
+  for (std::size_t n = 0; n + 2 <= kDigestTextBytes; ++n) {
+    const std::string padded = PadText(std::string(n, 'x'), kDigestTextBytes);
+    ASSERT_EQ(padded.size(), kDigestTextBytes) << n;
+    ASSERT_TRUE(padded.ends_with("\r\n") || n == kDigestTextBytes) << n;
+  }
+  EXPECT_EQ(PadText(std::string(kDigestTextBytes, 'x'), kDigestTextBytes).size(), kDigestTextBytes);
+  // The lengths that failed: an organization name and link that leave 74·k + 1 bytes.
+  for (std::size_t name = 1; name < 200; ++name) {
+    Digest d = Sample(name % 7);
+    d.organization = std::string(name, 'o');
+    EXPECT_EQ(PlainDigestText(d).size(), kDigestTextBytes) << name;
+    EXPECT_EQ(DetailedDigestText(d).size(), kDigestTextBytes) << name;
+  }
+}
+
 TEST(Digest, TheDetailedTextListsItemsAndSaysHowManyDidNotFit) {
   const std::string few = DetailedDigestText(Sample(2));
   EXPECT_NE(few.find("1 to acknowledge, 1 to answer, 1 overdue"), std::string::npos) << few;

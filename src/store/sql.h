@@ -162,8 +162,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
 // Copies the SQLite database at `source` — which a running server may be writing meanwhile
 // (WAL: a reader blocks no writer) — into the new file `dest` (mode 0600, which must not exist),
 // as one consistent snapshot: SQLite's online backup API in a single step, retried while the
-// source is busy, then fsync'd. Error: kAlreadyExists when `dest` exists; kIo, kUnavailable.
-Status BackupSqliteDatabase(const std::string& source, const std::string& dest);
+// source is busy, then fsync'd. With `source_immutable` (a backup being restored) the source is
+// opened read-only as an immutable file, so read-only media work and nothing is written beside
+// it. A failed copy leaves no `dest`. Error: kAlreadyExists when `dest` exists; kIo,
+// kUnavailable.
+Status BackupSqliteDatabase(const std::string& source, const std::string& dest,
+                            bool source_immutable = false);
 
 // Connects to PostgreSQL (libpq conninfo string or URI), client encoding UTF8.
 Result<std::unique_ptr<SqlConnection>> OpenPostgresConnection(const std::string& conninfo);

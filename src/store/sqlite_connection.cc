@@ -291,6 +291,25 @@ Status SqliteConnection::Rollback() {
 
 }  // namespace
 
+namespace {
+// `path` as the path part of a file: URI (RFC 3986: '%', '?' and '#' escaped).
+std::string UriPath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path) {
   if (sqlite3_libversion_number() < kMinimumSqliteVersion) {
     return Error(ErrorCode::kFailedPrecondition, "sqlite: version " +
@@ -325,10 +344,14 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }
 
-Status BackupSqliteDatabase(const std::string& source, const std::string& dest) {
-  if (source.find('\0') != std::string::npos || dest.find('\0') != std::string::npos) {
+namespace {
+Status CopySqliteDatabase(const std::string& source, const std::string& dest, bool immutable);
+}  // namespace
+
+Status BackupSqliteDatabase(const std::string& source, const std::string& dest,
+                            bool source_immutable) {
+  if (dest.find('\0') != std::string::npos)
     return InvalidArgument("sqlite: a path contains a NUL byte");
-  }
   // Created here, by its owner only, and never over an existing file.
   const int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -336,10 +359,26 @@ Status BackupSqliteDatabase(const std::string& source, const std::string& dest) 
     return Error(ErrorCode::kIo, "sqlite: cannot create " + dest + ": " + std::strerror(errno));
   }
   ::close(fd);
+  Status copied = CopySqliteDatabase(source, dest, source_immutable);
+  if (!copied.ok()) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((dest + suffix).c_str());
+  }
+  return copied;
+}
+
+namespace {
+Status CopySqliteDatabase(const std::string& source, const std::string& dest, bool immutable) {
+  if (source.find('\0') != std::string::npos) {
+    return InvalidArgument("sqlite: a path contains a NUL byte");
+  }
   auto close = [](sqlite3* db) { sqlite3_close_v2(db); };
   sqlite3* raw_src = nullptr;
-  int rc = sqlite3_open_v2(source.c_str(), &raw_src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  // A live store is opened read-write (its WAL index is shared with the server); a backup being
+  // restored as an immutable file, read-only.
+  const std::string name = immutable ? "file:" + UriPath(source) + "?immutable=1" : source;
+  const int flags = immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(name.c_str(), &raw_src, flags, nullptr);
   std::unique_ptr<sqlite3, decltype(close)> src(raw_src, close);
   if (rc != SQLITE_OK) {
     return Error(MapSqliteError(rc), "sqlite: cannot open " + source + ": " + sqlite3_errstr(rc));
@@ -383,5 +422,7 @@ Status BackupSqliteDatabase(const std::string& source, const std::string& dest) 
   ::close(out);
   return Status::Ok();
 }
+
+}  // namespace
 
 }  // namespace candor::store

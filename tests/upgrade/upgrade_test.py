@@ -54,6 +54,16 @@ def main():
         os.mkdir(data, 0o700)
         for name in ("candor.db", "log-key.bin"):
             shutil.copy2(os.path.join(fixture, name), os.path.join(data, name))
+        # A backup by a newer candor than the store's must not migrate it (the live store, under
+        # the older server that still runs it): refused, the store unchanged.
+        early = subprocess.run([candor, "admin", "backup", "--data-dir", data, "--out", os.path.join(work, "early")],
+                               env=env, capture_output=True, text=True)
+        check(early.returncode != 0 and "back it up with the candor that serves it" in early.stderr,
+              f"a backup of an older store by this candor was not refused:\n{early.stdout}{early.stderr}")
+        db = sqlite3.connect(os.path.join(data, "candor.db"))
+        still = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        db.close()
+        check(still == expected["schema_version"], f"the backup attempt migrated the store to {still}")
         server = ch.Server(candor, data, ch.free_port())
         try:
             server.start()
