@@ -171,7 +171,7 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
         f.Required("id", id_hex);
         f.Required("grant", grant_hex);
         CANDOR_RETURN_IF_ERROR(f.Finish());
-        CANDOR_ASSIGN_OR_RETURN(auto id, crypto::FixedFromHex<domain::CableId>(id_hex, "id"));
+        CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
         CANDOR_ASSIGN_OR_RETURN(crypto::Bytes grant, crypto::FromHex(grant_hex));
         CANDOR_RETURN_IF_ERROR(s->cables().GrantCable(who, slug, id, grant));
         return NoContent();
