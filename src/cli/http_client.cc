@@ -31,6 +31,16 @@ using tcp = asio::ip::tcp;
 HttpDeadlines g_deadlines;  // NOLINT(cert-err58-cpp): three durations, built without throwing
 std::optional<SocksProxy> g_proxy;  // NOLINT(cert-err58-cpp): empty until SetHttpProxy
 
+// A TCP port as URLs write it: 1 to 65535 in plain digits (no sign, space or leading zeros
+// beyond five characters), the one rule for server and proxy addresses alike.
+bool IsPort(std::string_view text) {
+  unsigned port = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, port);
+  return !text.empty() && text.size() <= 5 && ec == std::errc() && ptr == end && port >= 1 &&
+         port <= 65535;
+}
+
 // The proxy's answer codes (RFC 1928, section 6).
 const char* SocksReplyText(std::uint8_t rep) {
   switch (rep) {
@@ -293,11 +303,7 @@ Result<SocksProxy> ParseProxyUrl(const std::string& url) {
   const bool host_ok = !p.host.empty() && std::all_of(p.host.begin(), p.host.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == ':';
   });
-  const bool port_ok =
-      !p.port.empty() && p.port.size() <= 5 &&
-      std::all_of(p.port.begin(), p.port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-      std::stoul(p.port) >= 1 && std::stoul(p.port) <= 65535;
-  if (!host_ok || !port_ok)
+  if (!host_ok || !IsPort(p.port))
     return InvalidArgument("--proxy is socks5h://HOST:PORT, e.g. socks5h://127.0.0.1:9050");
   return p;
 }
@@ -390,12 +396,8 @@ Result<ServerUrl> ServerUrl::Parse(const std::string& url) {
   }
   if (out.host.empty() || out.port.empty())
     return InvalidArgument("the server URL has no host or port");
-  // A port is 1 to 65535 in plain digits: nothing else may reach a resolver or a SOCKS request.
-  unsigned port = 0;
-  const char* end = out.port.data() + out.port.size();
-  auto [ptr, ec] = std::from_chars(out.port.data(), end, port);
-  if (ec != std::errc() || ptr != end || out.port.size() > 5 || out.port[0] == '+' || port < 1 ||
-      port > 65535) {
+  // Nothing but a port may reach a resolver or a SOCKS request.
+  if (!IsPort(out.port)) {
     return InvalidArgument("the server URL's port must be a number from 1 to 65535");
   }
   return out;
