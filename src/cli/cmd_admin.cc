@@ -60,27 +60,6 @@ Result<StoreTarget> TargetOf(const std::string& data_dir, const std::string& url
   return t;
 }
 
-// The first schema of a PostgreSQL URL's search_path (options=-c search_path=NAME), if any:
-// pg_dump then dumps that schema alone, as the store lives in it.
-std::optional<std::string> SearchPathSchema(const std::string& url) {
-  char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
-  if (err != nullptr) PQfreemem(err);
-  if (options == nullptr) return std::nullopt;
-  std::optional<std::string> schema;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) != "options" || o->val == nullptr) continue;
-    const std::string value = o->val;
-    const auto at = value.find("search_path=");
-    if (at == std::string::npos) continue;
-    std::string name = value.substr(at + 12);
-    name = name.substr(0, name.find_first_of(", "));
-    if (!name.empty()) schema = name;
-  }
-  PQconninfoFree(options);
-  return schema;
-}
-
 // The store's latest signed tree head, checked against the log key.
 Result<tlog::SignedTreeHead> LatestHead(store::Store& store, const crypto::SignPublicKey& key) {
   CANDOR_RETURN_IF_ERROR(app::CheckLogKey(store, key));
@@ -117,34 +96,50 @@ Status CheckSchemaMatches(const StoreTarget& t) {
   return Status::Ok();
 }
 
-// A PostgreSQL URL without its password, and the password: pg_dump and pg_restore get the
-// first in their arguments (which any local user can read) and the second in PGPASSWORD.
-std::pair<std::string, std::string> SplitPassword(const std::string& url) {
+// How pg_dump and pg_restore reach the store, from its URL in one reading: the connection
+// without its password (their arguments, which any local user can read), the password (for
+// PGPASSWORD), and the first schema of its search_path (options=-c search_path=NAME), which
+// pg_dump then dumps alone, as the store lives in it.
+struct PgToolTarget {
+  std::string conninfo, password;
+  std::optional<std::string> schema;
+};
+
+PgToolTarget PgToolTargetOf(const std::string& url) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
   if (err != nullptr) PQfreemem(err);
-  if (options == nullptr) return {url, ""};
-  std::string conninfo, password;
+  if (options == nullptr) return {url, "", std::nullopt};
+  PgToolTarget t;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
     if (o->val == nullptr || *o->val == '\0') continue;
     const std::string key = o->keyword;
     if (key == "password") {
-      password = o->val;
+      t.password = o->val;
       continue;
+    }
+    if (key == "options") {
+      const std::string value = o->val;
+      const auto at = value.find("search_path=");
+      if (at != std::string::npos) {
+        std::string name = value.substr(at + 12);
+        name = name.substr(0, name.find_first_of(", "));
+        if (!name.empty()) t.schema = name;
+      }
     }
     std::string value;
     for (const char* c = o->val; *c != '\0'; ++c) {
       if (*c == '\\' || *c == '\'') value += '\\';
       value += *c;
     }
-    if (!conninfo.empty()) conninfo += ' ';
-    conninfo += key;
-    conninfo += "='";
-    conninfo += value;
-    conninfo += '\'';
+    if (!t.conninfo.empty()) t.conninfo += ' ';
+    t.conninfo += key;
+    t.conninfo += "='";
+    t.conninfo += value;
+    t.conninfo += '\'';
   }
   PQconninfoFree(options);
-  return {conninfo, password};
+  return t;
 }
 
 struct BackupOptions {
@@ -177,15 +172,15 @@ Status RunBackup(const BackupOptions& o) {
     CANDOR_ASSIGN_OR_RETURN(auto live, store::OpenStore(src.url));
     CANDOR_ASSIGN_OR_RETURN(schema, live->SchemaVersion());
     CANDOR_ASSIGN_OR_RETURN(sth, LatestHead(*live, key.public_key));
-    const auto [conninfo, password] = SplitPassword(src.url);
+    const PgToolTarget pg = PgToolTargetOf(src.url);
     std::vector<std::string> dump{"pg_dump",
                                   "--format=custom",
                                   "--no-owner",
                                   "--no-privileges",
                                   "--file=" + fs::absolute(o.out).string() + "/candor.pgdump",
-                                  "--dbname=" + conninfo};
-    if (auto only = SearchPathSchema(src.url)) dump.push_back("--schema=" + *only);
-    CANDOR_RETURN_IF_ERROR(RunProgram(std::move(dump), {{"PGPASSWORD", password}}));
+                                  "--dbname=" + pg.conninfo};
+    if (pg.schema) dump.push_back("--schema=" + *pg.schema);
+    CANDOR_RETURN_IF_ERROR(RunProgram(std::move(dump), {{"PGPASSWORD", pg.password}}));
   }
   CANDOR_RETURN_IF_ERROR(
       WriteFileAtomic(o.out + "/log-key.bin", key.secret_key.span(), false, 0600));
@@ -311,11 +306,11 @@ Status RunRestore(const RestoreOptions& o) {
     CANDOR_RETURN_IF_ERROR(
         store::BackupSqliteDatabase(o.from + "/candor.db", dst.path, /*source_immutable=*/true));
   } else {
-    const auto [conninfo, password] = SplitPassword(dst.url);
+    const PgToolTarget pg = PgToolTargetOf(dst.url);
     CANDOR_RETURN_IF_ERROR(
         RunProgram({"pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-                    "--dbname=" + conninfo, fs::absolute(o.from).string() + "/candor.pgdump"},
-                   {{"PGPASSWORD", password}}));
+                    "--dbname=" + pg.conninfo, fs::absolute(o.from).string() + "/candor.pgdump"},
+                   {{"PGPASSWORD", pg.password}}));
   }
   Status checked = [&]() -> Status {
     // Opening runs the migrations of this version: an older backup is upgraded here.
