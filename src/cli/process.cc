@@ -19,8 +19,11 @@ Result<pid_t> SpawnProgram(std::vector<std::string> argv, const EnvironmentAddit
   std::vector<std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view var(*e);
-    const bool replaced = std::any_of(
-        env.begin(), env.end(), [&](const auto& kv) { return var.starts_with(kv.first + "="); });
+    // An addition with an empty value sets nothing: the inherited variable stays (a store URL
+    // without a password leaves $PGPASSWORD, or ~/.pgpass, to do its work).
+    const bool replaced = std::any_of(env.begin(), env.end(), [&](const auto& kv) {
+      return !kv.second.empty() && var.starts_with(kv.first + "=");
+    });
     if (!replaced) vars.emplace_back(var);
   }
   for (const auto& [name, value] : env) {

@@ -13,7 +13,8 @@
 
 namespace candor::cli {
 
-// (name, value) pairs added to (or replacing in) this process's environment for the program.
+// (name, value) pairs added to (or replacing in) this process's environment for the program;
+// one with an empty value changes nothing.
 using EnvironmentAdditions = std::vector<std::pair<std::string, std::string>>;
 
 // Starts argv[0] (looked up in $PATH) with argv and this process's environment plus `env`.

@@ -161,21 +161,21 @@ Status AddCableRoutes(http::Router& router, Service& service, const Named& named
                      CANDOR_RETURN_IF_ERROR(s->cables().RecuseFromCable(who, slug, id));
                      return NoContent();
                    })));
-  CANDOR_RETURN_IF_ERROR(router.Named(
-      "POST", "/api/v1/orgs/{slug}/cables/grant",
-      named([s](const Request& req, const Principal& who) -> Result<Response> {
-        CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
-        CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
-        std::string id_hex, grant_hex;
-        domain::FieldReader f(body, "the request");
-        f.Required("id", id_hex);
-        f.Required("grant", grant_hex);
-        CANDOR_RETURN_IF_ERROR(f.Finish());
-        CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
-        CANDOR_ASSIGN_OR_RETURN(crypto::Bytes grant, crypto::FromHex(grant_hex));
-        CANDOR_RETURN_IF_ERROR(s->cables().GrantCable(who, slug, id, grant));
-        return NoContent();
-      })));
+  CANDOR_RETURN_IF_ERROR(
+      router.Named("POST", "/api/v1/orgs/{slug}/cables/grant",
+                   named([s](const Request& req, const Principal& who) -> Result<Response> {
+                     CANDOR_ASSIGN_OR_RETURN(std::string slug, PathParam(req, "slug"));
+                     CANDOR_ASSIGN_OR_RETURN(Json body, http::ParseJsonBody(req));
+                     std::string id_hex, grant_hex;
+                     domain::FieldReader f(body, "the request");
+                     f.Required("id", id_hex);
+                     f.Required("grant", grant_hex);
+                     CANDOR_RETURN_IF_ERROR(f.Finish());
+                     CANDOR_ASSIGN_OR_RETURN(auto id, CableIdFrom(id_hex));
+                     CANDOR_ASSIGN_OR_RETURN(crypto::Bytes grant, crypto::FromHex(grant_hex));
+                     CANDOR_RETURN_IF_ERROR(s->cables().GrantCable(who, slug, id, grant));
+                     return NoContent();
+                   })));
   CANDOR_RETURN_IF_ERROR(router.Named(
       "POST", "/api/v1/orgs/{slug}/cables/messages",
       named([s](const Request& req, const Principal& who) -> Result<Response> {
