@@ -31,6 +31,12 @@ std::string Truncated(std::string s) {
   return s;
 }
 
+// Digests go to enabled reviewer accounts only (a key is not needed: one without a key is told
+// that nothing waits, as nothing is sealed to it).
+bool IsActiveReviewer(const std::optional<store::AccountRecord>& account) {
+  return account && !account->disabled && (account->roles & store::kRoleReviewer) != 0;
+}
+
 // What a reviewer has to do, from the cables they read now (CableService::ListCables): to
 // acknowledge, or (once acknowledged) to answer, with the deadline.
 std::vector<notify::DigestItem> ItemsOf(const std::vector<CableView>& cables) {
@@ -191,7 +197,7 @@ Result<std::size_t> NotifyService::QueueDigests() {
     CANDOR_ASSIGN_OR_RETURN(auto addresses, tx->ListNotifyAddresses(org->id));
     for (const auto& a : addresses) {
       CANDOR_ASSIGN_OR_RETURN(auto account, tx->FindAccount(a.account_id));
-      if (!account || account->disabled || (account->roles & store::kRoleReviewer) == 0) continue;
+      if (!IsActiveReviewer(account)) continue;
       CANDOR_RETURN_IF_ERROR(queue(a.account_id, "email"));
     }
     if (s.webhook_url) CANDOR_RETURN_IF_ERROR(queue(0, "webhook"));
@@ -202,8 +208,8 @@ Result<std::size_t> NotifyService::QueueDigests() {
   return queued;
 }
 
-Status NotifyService::DeliverMail(const store::DeliveryRecord& d,
-                                  const store::OrganizationRecord& org) {
+Status NotifyService::DeliverMail(const store::DeliveryRecord& d, const OrganizationNow& now) {
+  const store::OrganizationRecord& org = now.record;
   if (!config_.smtp) {
     return Error(ErrorCode::kFailedPrecondition,
                  "this server has no mail server to send through (candor serve --smtp-url)");
@@ -215,17 +221,16 @@ Status NotifyService::DeliverMail(const store::DeliveryRecord& d,
     CANDOR_ASSIGN_OR_RETURN(account, tx->FindAccount(d.account_id));
     CANDOR_ASSIGN_OR_RETURN(address, tx->FindNotifyAddress(d.account_id));
   }
-  if (!account || account->disabled || (account->roles & store::kRoleReviewer) == 0) {
+  if (!IsActiveReviewer(account)) {
     return Error(ErrorCode::kFailedPrecondition, "the account is no longer an active reviewer");
   }
   if (!address) return Error(ErrorCode::kFailedPrecondition, "the reviewer removed their address");
   Principal as_reviewer{*account, org.slug, {}, {}};
   CANDOR_ASSIGN_OR_RETURN(auto cables, cables_.ListCables(as_reviewer, org.slug, false));
-  CANDOR_ASSIGN_OR_RETURN(TimeZone zone, internal::ZoneOf(org));
   notify::Digest digest;
   digest.organization = org.name;
   digest.day = domain::CivilFromDays(d.day);
-  digest.time_zone = zone.name();
+  digest.time_zone = now.zone.name();
   digest.link = config_.public_url;
   digest.items = ItemsOf(cables);
 
@@ -264,19 +269,17 @@ Status NotifyService::DeliverWebhook(const store::DeliveryRecord& d,
   return notify::PostWebhook(*settings.webhook_url, body, signature);
 }
 
-Status NotifyService::Deliver(const store::DeliveryRecord& d) {
-  std::optional<store::OrganizationRecord> org;
+Status NotifyService::Deliver(const store::DeliveryRecord& d, const OrganizationNow* org) {
+  if (org == nullptr) return Error(ErrorCode::kFailedPrecondition, "the organization is gone");
   std::optional<store::NotifySettingsRecord> settings;
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-    CANDOR_ASSIGN_OR_RETURN(org, tx->FindOrganization(d.organization_id));
     CANDOR_ASSIGN_OR_RETURN(settings, tx->FindNotifySettings(d.organization_id));
   }
-  if (!org) return Error(ErrorCode::kFailedPrecondition, "the organization is gone");
   if (!settings || !settings->enabled) {
     return Error(ErrorCode::kFailedPrecondition, "notifications were turned off");
   }
-  if (d.channel == "webhook") return DeliverWebhook(d, *org, *settings);
+  if (d.channel == "webhook") return DeliverWebhook(d, org->record, *settings);
   return DeliverMail(d, *org);
 }
 
@@ -284,27 +287,29 @@ Result<NotifyService::Report> NotifyService::RunNotifyJobs() {
   Report report;
   CANDOR_ASSIGN_OR_RETURN(report.queued, QueueDigests());
   std::vector<store::DeliveryRecord> due;
-  std::map<std::int64_t, std::int64_t> today;  // organization id → its day now
+  std::map<std::int64_t, OrganizationNow> orgs;  // read once for all their deliveries
   {
     CANDOR_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     CANDOR_ASSIGN_OR_RETURN(due, tx->ListDueDeliveries(clock_.NowMs()));
     for (const auto& d : due) {
-      if (today.count(d.organization_id) != 0) continue;
+      if (orgs.count(d.organization_id) != 0) continue;
       CANDOR_ASSIGN_OR_RETURN(auto org, tx->FindOrganization(d.organization_id));
       if (!org) continue;
       CANDOR_ASSIGN_OR_RETURN(TimeZone zone, internal::ZoneOf(*org));
-      today.emplace(d.organization_id, zone.LocalDay(clock_.NowMs()));
+      const std::int64_t today = zone.LocalDay(clock_.NowMs());
+      orgs.emplace(d.organization_id, OrganizationNow{std::move(*org), std::move(zone), today});
     }
   }
   for (auto d : due) {
-    auto it = today.find(d.organization_id);
+    auto it = orgs.find(d.organization_id);
+    const OrganizationNow* org = it == orgs.end() ? nullptr : &it->second;
     Status sent = Status::Ok();
-    if (it != today.end() && d.day < it->second) {
+    if (org != nullptr && d.day < org->today) {
       // A digest retried into the next day is dropped: today's replaces it, and two in a day
       // would stand out.
       d.state = "superseded";
     } else {
-      sent = Deliver(d);
+      sent = Deliver(d, org);
       ++d.attempts;
       if (sent.ok()) {
         d.state = "sent";

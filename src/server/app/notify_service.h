@@ -24,6 +24,7 @@
 #include "domain/calendar.h"
 #include "server/app/cable_service.h"
 #include "server/app/service_core.h"
+#include "server/app/time_zone.h"
 
 namespace candor::app {
 
@@ -87,8 +88,15 @@ class NotifyService {
  private:
   Result<std::size_t> QueueDigests();
   // Sends one delivery; the error says why not.
-  Status Deliver(const store::DeliveryRecord& d);
-  Status DeliverMail(const store::DeliveryRecord& d, const store::OrganizationRecord& org);
+  // An organization as a run of the job finds it: read once for all its deliveries.
+  struct OrganizationNow {
+    store::OrganizationRecord record;
+    TimeZone zone;
+    std::int64_t today = 0;  // its day now
+  };
+  // `org`: null when the organization is gone.
+  Status Deliver(const store::DeliveryRecord& d, const OrganizationNow* org);
+  Status DeliverMail(const store::DeliveryRecord& d, const OrganizationNow& org);
   Status DeliverWebhook(const store::DeliveryRecord& d, const store::OrganizationRecord& org,
                         const store::NotifySettingsRecord& settings);
 
