@@ -345,28 +345,6 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
 }
 
 namespace {
-Status CopySqliteDatabase(const std::string& source, const std::string& dest, bool immutable);
-}  // namespace
-
-Status BackupSqliteDatabase(const std::string& source, const std::string& dest,
-                            bool source_immutable) {
-  if (dest.find('\0') != std::string::npos)
-    return InvalidArgument("sqlite: a path contains a NUL byte");
-  // Created here, by its owner only, and never over an existing file.
-  const int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return Error(ErrorCode::kAlreadyExists, "'" + dest + "' exists already");
-    return Error(ErrorCode::kIo, "sqlite: cannot create " + dest + ": " + std::strerror(errno));
-  }
-  ::close(fd);
-  Status copied = CopySqliteDatabase(source, dest, source_immutable);
-  if (!copied.ok()) {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((dest + suffix).c_str());
-  }
-  return copied;
-}
-
-namespace {
 Status CopySqliteDatabase(const std::string& source, const std::string& dest, bool immutable) {
   if (source.find('\0') != std::string::npos) {
     return InvalidArgument("sqlite: a path contains a NUL byte");
@@ -424,5 +402,23 @@ Status CopySqliteDatabase(const std::string& source, const std::string& dest, bo
 }
 
 }  // namespace
+
+Status BackupSqliteDatabase(const std::string& source, const std::string& dest,
+                            bool source_immutable) {
+  if (dest.find('\0') != std::string::npos)
+    return InvalidArgument("sqlite: a path contains a NUL byte");
+  // Created here, by its owner only, and never over an existing file.
+  const int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Error(ErrorCode::kAlreadyExists, "'" + dest + "' exists already");
+    return Error(ErrorCode::kIo, "sqlite: cannot create " + dest + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  Status copied = CopySqliteDatabase(source, dest, source_immutable);
+  if (!copied.ok()) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((dest + suffix).c_str());
+  }
+  return copied;
+}
 
 }  // namespace candor::store
